@@ -1,0 +1,165 @@
+//! One module per operation: a marker type carrying the operation's facts, and its error enum.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::names::{error_predicate, type_name};
+use super::{Cx, docs};
+use crate::model::{Auth, Fault, Operation};
+
+pub fn emit(cx: &Cx, op: &Operation) -> TokenStream {
+    let types_rt = &cx.types_rt;
+    let marker = format_ident!("{}", type_name(&op.name));
+    let error = format_ident!("{}Error", type_name(&op.name));
+    let name = &op.name;
+    let input = format_ident!("{}", type_name(&op.input));
+    let output = match &op.output {
+        Some(o) => {
+            let o = format_ident!("{}", type_name(o));
+            quote!(crate::types::#o)
+        }
+        None => quote!(#types_rt::Empty),
+    };
+    let auth = match op.auth {
+        Auth::SigV4 => quote!(#types_rt::AuthScheme::SigV4),
+        Auth::None => quote!(#types_rt::AuthScheme::None),
+    };
+    let pagination = match &op.pagination {
+        Some(p) => {
+            let (it, ot) = (&p.input_token, &p.output_token);
+            let opt = |v: &Option<String>| match v {
+                Some(v) => quote!(Some(#v)),
+                None => quote!(None),
+            };
+            let (limit, items) = (opt(&p.limit_key), opt(&p.items));
+            quote!(Some(#types_rt::Pagination { input_token: #it, output_token: #ot, limit_key: #limit, items: #items }))
+        }
+        None => quote!(None),
+    };
+    let marker_doc = docs::outer(&format!("The `{name}` operation.\n\n{}", docs::operation_doc(cx.service, op)));
+    let error_enum = error_enum(cx, op, &error);
+    quote! {
+        #marker_doc
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+        pub struct #marker;
+
+        impl #types_rt::Operation for #marker {
+            const NAME: &'static str = #name;
+            const AUTH: #types_rt::AuthScheme = #auth;
+            const PAGINATION: ::std::option::Option<#types_rt::Pagination> = #pagination;
+            type Input = crate::types::#input;
+            type Output = #output;
+            type Error = #error;
+            fn service() -> &'static #types_rt::ServiceInfo {
+                &crate::SERVICE
+            }
+        }
+
+        #error_enum
+    }
+}
+
+fn error_enum(cx: &Cx, op: &Operation, error: &syn::Ident) -> TokenStream {
+    let types_rt = &cx.types_rt;
+    let doc = docs::outer(&format!(
+        "Errors of the `{}` operation: one variant per modeled error, and `Unhandled` for any other.",
+        op.name
+    ));
+    let variants: Vec<_> = op.errors.iter().map(|e| format_ident!("{}", type_name(e))).collect();
+    let codes: Vec<&String> = op.errors.iter().collect();
+    let predicates = op.errors.iter().zip(&variants).map(|(e, v)| {
+        let predicate = format_ident!("{}", error_predicate(e));
+        let doc = docs::outer(&format!("Whether this is a `{e}`."));
+        quote! {
+            #doc
+            pub fn #predicate(&self) -> bool {
+                matches!(self, Self::#v(_))
+            }
+        }
+    });
+    let faults = op.errors.iter().map(|e| match cx.service.shape(e).error {
+        Some(Fault::Server) => quote!(#types_rt::Fault::Server),
+        _ => quote!(#types_rt::Fault::Client),
+    });
+    let variant_docs = op.errors.iter().map(|e| docs::outer(&format!("`{e}`")));
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #error {
+            #( #variant_docs #variants(crate::types::#variants), )*
+            /// An error the model does not list for this operation.
+            Unhandled(#types_rt::UnhandledError),
+        }
+
+        impl #error {
+            #(#predicates)*
+        }
+
+        impl ::std::fmt::Display for #error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #( Self::#variants(e) => ::std::fmt::Display::fmt(e, f), )*
+                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+
+        impl ::std::error::Error for #error {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #( Self::#variants(e) => Some(e), )*
+                    Self::Unhandled(e) => Some(e),
+                }
+            }
+        }
+
+        impl #types_rt::ModeledError for #error {
+            fn from_body(code: &str, body: &#types_rt::serde_json::Value) -> Self {
+                let message = || body.get("message").and_then(|m| m.as_str()).map(str::to_owned);
+                match code {
+                    #( #codes => match <crate::types::#variants as ::serde::Deserialize>::deserialize(body) {
+                        Ok(e) => Self::#variants(e),
+                        Err(_) => Self::Unhandled(#types_rt::UnhandledError::new(code, message())),
+                    }, )*
+                    _ => Self::Unhandled(#types_rt::UnhandledError::new(code, message())),
+                }
+            }
+
+            fn unhandled(error: #types_rt::UnhandledError) -> Self {
+                Self::Unhandled(error)
+            }
+
+            fn code(&self) -> &str {
+                match self {
+                    #( Self::#variants(_) => #codes, )*
+                    Self::Unhandled(e) => e.code(),
+                }
+            }
+
+            fn message(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #( Self::#variants(e) => e.message(), )*
+                    Self::Unhandled(e) => e.message(),
+                }
+            }
+
+            fn fault(&self) -> #types_rt::Fault {
+                match self {
+                    #( Self::#variants(_) => #faults, )*
+                    Self::Unhandled(e) => e.fault(),
+                }
+            }
+
+            fn to_body(&self) -> #types_rt::serde_json::Value {
+                match self {
+                    #( Self::#variants(e) => #types_rt::serde_json::to_value(e).unwrap_or_default(), )*
+                    Self::Unhandled(e) => match e.message() {
+                        Some(m) => #types_rt::serde_json::json!({ "message": m }),
+                        None => #types_rt::serde_json::json!({}),
+                    },
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The server trait (one async method per operation, each with a default "not implemented"
+//! answer) and the dispatch from an operation name to a method.
+
+use heck::ToPascalCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::names::{method_name, type_name};
+use super::{Cx, docs};
+
+/// Name of the generated trait: the service's name in PascalCase (`cognito-idp` -> `CognitoIdp`).
+pub fn trait_name(cx: &Cx) -> String {
+    type_name(&cx.service.name.to_pascal_case())
+}
+
+pub fn emit(cx: &Cx) -> TokenStream {
+    let server_rt = &cx.server_rt;
+    let types_rt = &cx.types_rt;
+    let trait_ident = format_ident!("{}", trait_name(cx));
+    let title = &cx.service.title;
+
+    let methods = cx.service.operations.values().map(|op| {
+        let method = format_ident!("{}", method_name(&op.name));
+        let marker = format_ident!("{}", type_name(&op.name));
+        let input = format_ident!("{}", type_name(&op.input));
+        let name = &op.name;
+        let doc = docs::outer(&format!("{}\n\nThe default answers that this backend does not implement the operation.", docs::operation_doc(cx.service, op)));
+        quote! {
+            #doc
+            fn #method(
+                &self,
+                ctx: #server_rt::RequestContext,
+                input: crate::types::#input,
+            ) -> impl ::std::future::Future<
+                Output = ::std::result::Result<
+                    <crate::operation::#marker as #types_rt::Operation>::Output,
+                    <crate::operation::#marker as #types_rt::Operation>::Error,
+                >,
+            > + Send {
+                let _ = (ctx, input);
+                ::std::future::ready(Err(#types_rt::ModeledError::not_implemented(#name)))
+            }
+        }
+    });
+
+    let arms = cx.service.operations.values().map(|op| {
+        let method = format_ident!("{}", method_name(&op.name));
+        let marker = format_ident!("{}", type_name(&op.name));
+        let name = &op.name;
+        quote! {
+            #name => ::std::boxed::Box::pin(#server_rt::invoke::<crate::operation::#marker, _, _>(
+                ctx,
+                body,
+                move |ctx, input| service.#method(ctx, input),
+            )),
+        }
+    });
+
+    let trait_doc = docs::outer(&format!(
+        "The {title} API as a server: implement the operations your backend supports; the others answer \
+         that they are not implemented. Requests reach a method already parsed and validated."
+    ));
+    quote! {
+        #![doc = "The server side: the service trait and the dispatch of requests to its methods."]
+
+        #trait_doc
+        pub trait #trait_ident: Send + Sync + 'static {
+            #(#methods)*
+        }
+
+        /// Runs the method for `operation` on `service`: parses and validates `body`, calls the
+        /// method, and encodes its answer (or error) as an AWS JSON response.
+        pub fn dispatch<'a, S: #trait_ident>(
+            service: &'a S,
+            ctx: #server_rt::RequestContext,
+            operation: &str,
+            body: #server_rt::Bytes,
+        ) -> #server_rt::BoxFuture<'a, #server_rt::Response> {
+            match operation {
+                #(#arms)*
+                _ => ::std::boxed::Box::pin(::std::future::ready(#server_rt::unknown_operation(&ctx, operation))),
+            }
+        }
+
+        /// An axum router serving `service` at `POST /`, dispatching on `X-Amz-Target`.
+        pub fn router<S: #trait_ident>(service: S) -> #server_rt::axum::Router {
+            #server_rt::router(&crate::SERVICE, ::std::sync::Arc::new(service), |service, ctx, operation, body| {
+                dispatch(service, ctx, operation, body)
+            })
+        }
+    }
+}

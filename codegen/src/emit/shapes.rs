@@ -1,0 +1,98 @@
+//! Validation tables: one `static` descriptor per shape, read by the runtime's validator.
+//!
+//! Statics refer to each other by name (cycles are fine), so adding or changing one shape changes
+//! only its own lines in the output.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::Cx;
+use super::names::static_name;
+use crate::model::{Shape, ShapeKind};
+
+pub fn emit(cx: &Cx) -> TokenStream {
+    let statics = cx.service.shapes.values().map(|shape| shape_static(cx, shape));
+    let types_rt = &cx.types_rt;
+    quote! {
+        //! Static descriptions of every shape's constraints, for [`Validate`](#types_rt::Validate).
+        #![allow(clippy::all)]
+        use #types_rt::{Member, Pattern, Shape, ShapeKind, StringRules};
+        #(#statics)*
+    }
+}
+
+fn shape_static(cx: &Cx, shape: &Shape) -> TokenStream {
+    let ident = format_ident!("{}", static_name(&shape.name));
+    let name = &shape.name;
+    let sensitive = shape.sensitive;
+    let opt_u = |v: &Option<u64>| match v {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    };
+    let opt_i = |v: &Option<i64>| match v {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    };
+    let opt_f = |v: &Option<f64>| match v {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    };
+    let target = |n: &str| {
+        let t = format_ident!("{}", static_name(n));
+        quote!(&#t)
+    };
+    let mut pattern_static = None;
+    let kind = match &shape.kind {
+        ShapeKind::String(s) => {
+            let (min, max) = (opt_u(&s.min), opt_u(&s.max));
+            let pattern = match &s.pattern {
+                Some(p) => {
+                    let pattern_ident = format_ident!("{}_PATTERN", static_name(&shape.name));
+                    pattern_static = Some(quote! { static #pattern_ident: Pattern = Pattern::new(#p); });
+                    quote!(Some(&#pattern_ident))
+                }
+                None => quote!(None),
+            };
+            let values = match &s.values {
+                Some(values) => quote!(Some(&[#(#values),*])),
+                None => quote!(None),
+            };
+            quote!(ShapeKind::String(StringRules { min: #min, max: #max, pattern: #pattern, values: #values }))
+        }
+        ShapeKind::Integer { min, max, .. } => {
+            let (min, max) = (opt_i(min), opt_i(max));
+            quote!(ShapeKind::Integer { min: #min, max: #max })
+        }
+        ShapeKind::Float { min, max, .. } => {
+            let (min, max) = (opt_f(min), opt_f(max));
+            quote!(ShapeKind::Float { min: #min, max: #max })
+        }
+        ShapeKind::Boolean => quote!(ShapeKind::Boolean),
+        ShapeKind::Timestamp => quote!(ShapeKind::Timestamp),
+        ShapeKind::Document => quote!(ShapeKind::Document),
+        ShapeKind::Blob { min, max } => {
+            let (min, max) = (opt_u(min), opt_u(max));
+            quote!(ShapeKind::Blob { min: #min, max: #max })
+        }
+        ShapeKind::List { member, min, max } => {
+            let (member, min, max) = (target(member), opt_u(min), opt_u(max));
+            quote!(ShapeKind::List { member: #member, min: #min, max: #max })
+        }
+        ShapeKind::Map { key, value, min, max } => {
+            let (key, value, min, max) = (target(key), target(value), opt_u(min), opt_u(max));
+            quote!(ShapeKind::Map { key: #key, value: #value, min: #min, max: #max })
+        }
+        ShapeKind::Structure { members } => {
+            let members = members.iter().map(|m| {
+                let (member_name, t, required) = (&m.name, target(&m.target), m.required);
+                quote!(Member { name: #member_name, target: #t, required: #required })
+            });
+            quote!(ShapeKind::Structure { members: &[#(#members),*] })
+        }
+    };
+    let _ = cx;
+    quote! {
+        #pattern_static
+        pub static #ident: Shape = Shape { name: #name, sensitive: #sensitive, kind: #kind };
+    }
+}

@@ -1,0 +1,253 @@
+//! Adjustments to typify's output (the reasons are in the parent module's docs).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::visit_mut::VisitMut;
+use syn::{Attribute, Fields, Item, ItemStruct, Type};
+
+use super::{FieldInfo, StructInfo};
+use crate::emit::names::{static_name, type_name};
+use crate::emit::{Cx, EmitError, docs};
+use crate::model::{Shape, ShapeKind};
+
+pub fn patch(cx: &Cx, file: syn::File) -> Result<BTreeMap<String, (TokenStream, StructInfo)>, EmitError> {
+    let by_type: BTreeMap<String, &Shape> =
+        cx.service.shapes.values().filter(|s| s.is_structure()).map(|s| (type_name(&s.name), s)).collect();
+    let generated: BTreeSet<String> =
+        cx.service.shapes.values().filter(|s| s.is_structure() || s.is_enum()).map(|s| type_name(&s.name)).collect();
+
+    // Group typify's items by the type they define or implement.
+    let mut owned: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+    for item in file.items {
+        let owner = match &item {
+            Item::Struct(s) => s.ident.to_string(),
+            Item::Impl(i) => match &*i.self_ty {
+                Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default(),
+                _ => String::new(),
+            },
+            // typify's shared `error` module (ConversionError) serves only its builders and
+            // constrained types, which we do not use.
+            Item::Mod(m) if m.ident == "error" => continue,
+            other => return Err(EmitError::Typify(format!("unexpected item from typify: {}", quote!(#other)))),
+        };
+        if !by_type.contains_key(&owner) {
+            return Err(EmitError::Typify(format!("typify emitted an item for unknown type `{owner}`")));
+        }
+        owned.entry(owner).or_default().push(item);
+    }
+
+    let mut out = BTreeMap::new();
+    for (type_name, shape) in by_type {
+        let items = owned.remove(&type_name).unwrap_or_default();
+        let (tokens, info) = patch_type(cx, shape, &type_name, items, &generated)?;
+        out.insert(shape.name.clone(), (tokens, info));
+    }
+    Ok(out)
+}
+
+fn patch_type(
+    cx: &Cx,
+    shape: &Shape,
+    name: &str,
+    items: Vec<Item>,
+    generated: &BTreeSet<String>,
+) -> Result<(TokenStream, StructInfo), EmitError> {
+    let has_default_impl = items.iter().any(|i| matches!(i, Item::Impl(imp) if is_trait(imp, "Default")));
+    let mut structure = None;
+    let mut rest = Vec::new();
+    for mut item in items {
+        Qualify(generated).visit_item_mut(&mut item);
+        match item {
+            Item::Struct(s) => structure = Some(s),
+            // `impl From<&T> for T` is a clone in disguise.
+            Item::Impl(imp) if is_trait(&imp, "From") => {}
+            other => rest.push(other),
+        }
+    }
+    let mut structure = structure.ok_or_else(|| EmitError::Typify(format!("typify emitted no struct for `{name}`")))?;
+
+    let members = shape.members();
+    let mut fields = Vec::new();
+    let mut redacted = Vec::new();
+    if let Fields::Named(named) = &mut structure.fields {
+        for field in named.named.iter_mut() {
+            let ident = field.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
+            let wire_name = serde_rename(&field.attrs).unwrap_or_else(|| ident.clone());
+            let member = members
+                .iter()
+                .find(|m| m.name == wire_name)
+                .ok_or_else(|| EmitError::Typify(format!("{name}.{ident}: no member `{wire_name}` in the model")))?;
+            field.attrs.retain(|a| !a.path().is_ident("doc"));
+            let doc = docs::member_doc(cx.service, member);
+            let doc = format!(" {doc}");
+            field.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+            if member.required {
+                // Lenient on responses: a missing required member takes its default value.
+                field.attrs.push(syn::parse_quote!(#[serde(default)]));
+            }
+            if shape.sensitive || is_sensitive(cx, &member.target) {
+                redacted.push(ident.clone());
+            }
+            fields.push(FieldInfo { wire_name, ident, required: member.required });
+        }
+    }
+
+    structure.attrs.retain(|a| !a.path().is_ident("doc") && !is_deny_unknown_fields(a));
+    let doc = docs::outer(&docs::shape_doc(cx.service, shape));
+    let doc_attrs: Vec<Attribute> = syn::parse_quote!(#doc);
+    structure.attrs.splice(0..0, doc_attrs);
+    let manual_debug = !redacted.is_empty();
+    edit_derives(&mut structure, manual_debug, !has_default_impl);
+
+    let ident = format_ident!("{name}");
+    let debug_impl = manual_debug.then(|| debug_impl(cx, &ident, shape.sensitive, &structure, &redacted));
+    let error_impls = shape.error.is_some().then(|| error_impls(&ident, &fields));
+    let types_rt = &cx.types_rt;
+    let shape_static = format_ident!("{}", static_name(&shape.name));
+    let tokens = quote! {
+        #structure
+        #(#rest)*
+        #debug_impl
+        #error_impls
+        impl #types_rt::Validate for #ident {
+            fn shape() -> &'static #types_rt::Shape {
+                &crate::shapes::#shape_static
+            }
+        }
+    };
+    Ok((tokens, StructInfo { type_name: name.to_string(), fields }))
+}
+
+/// A member is printed redacted when its target, or what its list or map holds, is sensitive.
+fn is_sensitive(cx: &Cx, target: &str) -> bool {
+    let shape = cx.service.shape(target);
+    shape.sensitive
+        || match &shape.kind {
+            ShapeKind::List { member, .. } => is_sensitive(cx, member),
+            ShapeKind::Map { key, value, .. } => is_sensitive(cx, key) || is_sensitive(cx, value),
+            _ => false,
+        }
+}
+
+fn debug_impl(cx: &Cx, ident: &syn::Ident, whole: bool, s: &ItemStruct, redacted: &[String]) -> TokenStream {
+    let types_rt = &cx.types_rt;
+    let name = ident.to_string();
+    if whole {
+        return quote! {
+            impl ::std::fmt::Debug for #ident {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_tuple(#name).field(&#types_rt::Redacted).finish()
+                }
+            }
+        };
+    }
+    let fields = s.fields.iter().filter_map(|f| f.ident.as_ref()).map(|f| {
+        let label = f.to_string();
+        if redacted.contains(&label) {
+            quote! { .field(#label, &#types_rt::Redacted) }
+        } else {
+            quote! { .field(#label, &self.#f) }
+        }
+    });
+    quote! {
+        impl ::std::fmt::Debug for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#name) #(#fields)* .finish()
+            }
+        }
+    }
+}
+
+/// Errors print as `Name: message` and are `std::error::Error`s.
+fn error_impls(ident: &syn::Ident, fields: &[FieldInfo]) -> TokenStream {
+    let name = ident.to_string();
+    let message = fields.iter().find(|f| f.wire_name.eq_ignore_ascii_case("message"));
+    let accessor = match message {
+        Some(f) if !f.required => {
+            let field = format_ident!("{}", f.ident);
+            quote! { self.#field.as_deref() }
+        }
+        Some(f) => {
+            let field = format_ident!("{}", f.ident);
+            quote! { Some(self.#field.as_str()) }
+        }
+        None => quote! { None },
+    };
+    quote! {
+        impl #ident {
+            /// The error's message, as the service sent it.
+            pub fn message(&self) -> ::std::option::Option<&str> {
+                #accessor
+            }
+        }
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self.message() {
+                    Some(message) => write!(f, "{}: {}", #name, message),
+                    None => f.write_str(#name),
+                }
+            }
+        }
+        impl ::std::error::Error for #ident {}
+    }
+}
+
+fn edit_derives(s: &mut ItemStruct, drop_debug: bool, add_default: bool) {
+    for attr in s.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let Ok(paths) = attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        let mut kept: Vec<syn::Path> =
+            paths.into_iter().filter(|p| !(drop_debug && p.segments.last().is_some_and(|s| s.ident == "Debug"))).collect();
+        if add_default {
+            kept.push(syn::parse_quote!(Default));
+        }
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+        return;
+    }
+}
+
+fn is_trait(imp: &syn::ItemImpl, name: &str) -> bool {
+    imp.trait_.as_ref().and_then(|(_, p, _)| p.segments.last()).is_some_and(|s| s.ident == name)
+}
+
+fn is_deny_unknown_fields(attr: &Attribute) -> bool {
+    attr.path().is_ident("serde") && quote!(#attr).to_string().contains("deny_unknown_fields")
+}
+
+fn serde_rename(attrs: &[Attribute]) -> Option<String> {
+    let mut rename = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                rename = Some(value.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    rename
+}
+
+/// Rewrites bare references to generated types (`AttributeType`) as `crate::types::AttributeType`,
+/// so each type can live in its own module.
+struct Qualify<'a>(&'a BTreeSet<String>);
+
+impl VisitMut for Qualify<'_> {
+    fn visit_type_path_mut(&mut self, tp: &mut syn::TypePath) {
+        if tp.qself.is_none()
+            && tp.path.leading_colon.is_none()
+            && tp.path.segments.len() == 1
+            && self.0.contains(&tp.path.segments[0].ident.to_string())
+        {
+            let ident = &tp.path.segments[0].ident;
+            tp.path = syn::parse_quote!(crate::types::#ident);
+        }
+        syn::visit_mut::visit_type_path_mut(self, tp);
+    }
+}

@@ -1,0 +1,65 @@
+//! Loading a schema directory into the intermediate [`Service`](crate::model::Service).
+//!
+//! A directory holds one JSON Schema per type (file stem or `title` names the type) and,
+//! optionally, a `service.json` description. Without one, operations are inferred from
+//! `<Op>Request` / `<Op>Response` pairs and errors from `*Exception` types (the layout of the
+//! public API catalogue).
+
+mod files;
+mod schema;
+mod service;
+
+use std::path::{Path, PathBuf};
+
+use crate::model::Service;
+
+pub use files::SchemaFile;
+
+/// Overrides for facts a schema directory may not carry.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Service name when there is no `service.json` (default: the directory's name).
+    pub name: Option<String>,
+    /// `X-Amz-Target` prefix when there is no `service.json`.
+    pub target_prefix: Option<String>,
+    /// API reference base URL when `service.json` has none.
+    pub api_reference: Option<String>,
+}
+
+/// Why a schema directory could not be loaded. Every variant names the file it is about.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path} is not valid JSON: {source}")]
+    Json { path: PathBuf, source: serde_json::Error },
+    #[error("{file}: at {pointer}: {message}")]
+    Schema { file: String, pointer: String, message: String },
+    #[error("service.json: {0}")]
+    Service(String),
+    #[error("inconsistent model: {0}")]
+    Model(String),
+    #[error("{0} holds no JSON schema files")]
+    Empty(PathBuf),
+}
+
+/// Loads every schema in `dir` and the service description into one model.
+///
+/// ```no_run
+/// let service = awsjson_codegen::load::load_dir("schemas".as_ref(), &Default::default())?;
+/// assert!(service.operations.contains_key("AdminCreateUser"));
+/// # Ok::<(), awsjson_codegen::load::LoadError>(())
+/// ```
+pub fn load_dir(dir: &Path, options: &LoadOptions) -> Result<Service, LoadError> {
+    let dir_files = files::read_dir(dir)?;
+    let mut shapes = schema::convert_all(&dir_files.schemas)?;
+    let service = match &dir_files.service {
+        Some((path, json)) => service::from_description(path, json, &mut shapes, options)?,
+        None => {
+            let name = options.name.clone().unwrap_or_else(|| files::dir_name(dir));
+            service::infer(&name, &mut shapes, options)
+        }
+    };
+    service.check().map_err(LoadError::Model)?;
+    Ok(service)
+}
