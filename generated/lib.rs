@@ -14,6 +14,7 @@ pub static SERVICE: ::awsjson_types::ServiceInfo = ::awsjson_types::ServiceInfo 
     signing_name: "cognito-idp",
     endpoint_prefix: "cognito-idp",
     content_type: "application/x-amz-json-1.1",
+    validation_error: "InvalidParameterException",
 };
 pub use ::awsjson_types::{Blob, Timestamp, Validate, ValidationError};
 #[cfg(feature = "client")]

@@ -1,1 +1,33 @@
-//! placeholder
+//! Runtime support for code generated from AWS JSON 1.1 service models (here, Amazon Cognito
+//! user pools): wire types for timestamps and blobs, forward-compatible enum values, redaction
+//! of sensitive fields, and validation of JSON values against the model's constraints with the
+//! messages AWS services return.
+//!
+//! Generated code refers to this crate as `::awsjson_types`; everything it needs is re-exported
+//! at the crate root.
+
+pub mod blob;
+pub mod enums;
+pub mod error;
+mod java_regex;
+pub mod operation;
+pub mod pattern;
+pub mod redact;
+mod render;
+pub mod shape;
+pub mod timestamp;
+mod timestamp_serde;
+pub mod validate;
+pub mod violation;
+
+pub use blob::{Blob, BlobDecodeError};
+pub use enums::UnknownVariantValue;
+pub use error::{Fault, ModeledError, UnhandledError};
+pub use operation::{AuthScheme, Empty, Operation, Pagination, ServiceInfo};
+pub use pattern::Pattern;
+pub use redact::{REDACTED, Redacted};
+pub use serde_json;
+pub use shape::{Member, Shape, ShapeKind, StringRules};
+pub use timestamp::{Timestamp, TimestampError};
+pub use validate::{MAX_DEPTH, Validate, validate};
+pub use violation::{ConstraintViolations, SerializationError, ValidationError, Violation};

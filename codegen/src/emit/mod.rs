@@ -160,6 +160,11 @@ fn lib_items(cx: &Cx) -> TokenStream {
     let (name, title, prefix, signing, endpoint) =
         (&s.name, &s.title, &s.target_prefix, &s.signing_name, &s.endpoint_prefix);
     let content_type = s.protocol.content_type();
+    // The service's own name for invalid input, if it models one.
+    let validation_error = ["InvalidParameterException", "ValidationException"]
+        .into_iter()
+        .find(|e| s.shapes.get(*e).is_some_and(|shape| shape.error.is_some()))
+        .unwrap_or("ValidationException");
     let api_version = match &s.api_version {
         Some(v) => quote!(Some(#v)),
         None => quote!(None),
@@ -195,6 +200,7 @@ fn lib_items(cx: &Cx) -> TokenStream {
             signing_name: #signing,
             endpoint_prefix: #endpoint,
             content_type: #content_type,
+            validation_error: #validation_error,
         };
 
         pub use #types_rt::{Blob, Timestamp, Validate, ValidationError};

@@ -1,0 +1,45 @@
+//! AWS JSON error bodies: the error code and message, wherever the service put them.
+
+/// The error code from a `__type` value or `x-amzn-ErrorType` header: namespace prefixes
+/// (`aws.cognito#UserNotFoundException`) and suffixes (`UserNotFoundException:http://...`) removed.
+pub fn sanitize_error_code(raw: &str) -> &str {
+    let code = raw.split(':').next().unwrap_or(raw);
+    code.rsplit('#').next().unwrap_or(code).trim()
+}
+
+/// The error's code: `__type` (or `code`) in the body, else the `x-amzn-ErrorType` header.
+pub fn error_code<'a>(body: &'a serde_json::Value, header: Option<&'a str>) -> Option<&'a str> {
+    body.get("__type")
+        .or_else(|| body.get("code"))
+        .and_then(|v| v.as_str())
+        .or(header)
+        .map(sanitize_error_code)
+        .filter(|c| !c.is_empty())
+}
+
+/// The body with `Message` copied to `message` (services send either), for modeled errors to parse.
+pub fn normalize_error_body(mut body: serde_json::Value) -> serde_json::Value {
+    if let Some(map) = body.as_object_mut()
+        && !map.contains_key("message")
+        && let Some(m) = map.get("Message").cloned()
+    {
+        map.insert("message".into(), m);
+    }
+    body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_lose_namespaces_and_suffixes() {
+        assert_eq!(sanitize_error_code("aws.cognito#UserNotFoundException"), "UserNotFoundException");
+        assert_eq!(sanitize_error_code("UserNotFoundException:http://internal.amazon.com/"), "UserNotFoundException");
+        assert_eq!(sanitize_error_code("a.b#C:d"), "C");
+        let body = serde_json::json!({"__type": "x#Y", "Message": "m"});
+        assert_eq!(error_code(&body, None), Some("Y"));
+        assert_eq!(error_code(&serde_json::json!({}), Some("Z:http")), Some("Z"));
+        assert_eq!(normalize_error_body(body)["message"], "m");
+    }
+}

@@ -1,0 +1,73 @@
+//! What generated code says about a service and each of its operations, for the client and server
+//! runtimes to act on.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::error::ModeledError;
+use crate::validate::Validate;
+
+/// Protocol facts of a service, from its service description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceInfo {
+    /// Short name, e.g. `cognito-idp`.
+    pub name: &'static str,
+    /// Human title, e.g. `Amazon Cognito Identity Provider`.
+    pub title: &'static str,
+    pub api_version: Option<&'static str>,
+    /// `X-Amz-Target` prefix: the header is `<prefix>.<Operation>`.
+    pub target_prefix: &'static str,
+    /// SigV4 signing name.
+    pub signing_name: &'static str,
+    /// Host prefix of regional endpoints: `https://<prefix>.<region>.amazonaws.com/`.
+    pub endpoint_prefix: &'static str,
+    /// `application/x-amz-json-1.1` or `-1.0`.
+    pub content_type: &'static str,
+    /// The error code a server answers when input breaks the model's constraints
+    /// (`InvalidParameterException` for Cognito, `ValidationException` for most services).
+    pub validation_error: &'static str,
+}
+
+/// How callers authenticate an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// Signed with AWS credentials (SigV4).
+    SigV4,
+    /// Public: no AWS signature (the caller presents tokens, codes or a client id instead).
+    None,
+}
+
+/// Members that link the pages of a paginated operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pagination {
+    /// Input member carrying the token of the page to fetch.
+    pub input_token: &'static str,
+    /// Output member carrying the token of the next page (absent on the last page).
+    pub output_token: &'static str,
+    /// Input member bounding the page size.
+    pub limit_key: Option<&'static str>,
+    /// Output member holding the page's items.
+    pub items: Option<&'static str>,
+}
+
+/// One operation of a service, implemented by a generated marker type.
+pub trait Operation: Send + Sync + 'static {
+    /// The operation's name, e.g. `AdminCreateUser`.
+    const NAME: &'static str;
+    const AUTH: AuthScheme;
+    const PAGINATION: Option<Pagination>;
+    type Input: Serialize + DeserializeOwned + Validate + Send + Sync + 'static;
+    type Output: Serialize + DeserializeOwned + Send + Sync + 'static;
+    type Error: ModeledError;
+    /// The service the operation belongs to.
+    fn service() -> &'static ServiceInfo;
+}
+
+/// The output of operations that answer an empty JSON object.
+///
+/// ```
+/// let empty: awsjson_types::Empty = serde_json::from_str(r#"{"ignored": 1}"#).unwrap();
+/// assert_eq!(serde_json::to_string(&empty).unwrap(), "{}");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Empty {}
