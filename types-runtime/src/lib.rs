@@ -23,7 +23,7 @@ pub mod violation;
 pub use blob::{Blob, BlobDecodeError};
 pub use enums::UnknownVariantValue;
 pub use error::{Fault, ModeledError, UnhandledError};
-pub use operation::{AuthScheme, Empty, Operation, Pagination, ServiceInfo};
+pub use operation::{AuthScheme, Empty, Operation, OperationVisitor, Pagination, ServiceInfo};
 pub use pattern::Pattern;
 pub use redact::{REDACTED, Redacted};
 pub use serde_json;

@@ -71,3 +71,19 @@ pub trait Operation: Send + Sync + 'static {
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Empty {}
+
+/// Something done once per operation type, e.g. building a table of operations or running a
+/// check on each. Generated crates call it for every operation from `operation::visit_all`.
+///
+/// ```
+/// use awsjson_types::{Operation, OperationVisitor};
+/// struct Names(Vec<&'static str>);
+/// impl OperationVisitor for Names {
+///     fn visit<O: Operation>(&mut self) {
+///         self.0.push(O::NAME);
+///     }
+/// }
+/// ```
+pub trait OperationVisitor {
+    fn visit<O: Operation>(&mut self);
+}

@@ -138,9 +138,16 @@ fn crate_root(cx: &Cx) -> Result<Module, EmitError> {
         op_reexports.push(quote!(pub use #module::{#marker, #error};));
         op_modules.push(Module::new(module.to_string(), operations::emit(cx, op)).private());
     }
+    let markers = service.operations.keys().map(|op| format_ident!("{}", names::type_name(op)));
+    let types_rt = &cx.types_rt;
     let operation = Module::new("operation", quote! {
         #![doc = "One marker type per operation (its name, auth, pagination, input and output types) and its error enum."]
         #(#op_reexports)*
+
+        /// Calls `visitor.visit::<Op>()` for every operation, in name order.
+        pub fn visit_all<V: #types_rt::OperationVisitor>(visitor: &mut V) {
+            #( visitor.visit::<#markers>(); )*
+        }
     })
     .with_children(op_modules);
 

@@ -17,7 +17,8 @@ pub enum Layout {
     /// `lib.rs` plus one file per module (`types/user_type.rs`): small, reviewable diffs.
     #[default]
     Files,
-    /// Everything in `lib.rs`, modules inline.
+    /// Everything in `lib.rs`, modules inline, without crate-level attributes: for crates that
+    /// `include!(concat!(env!("OUT_DIR"), "/lib.rs"))` at their root.
     SingleFile,
 }
 
@@ -67,7 +68,11 @@ pub fn render(root: &Module, layout: Layout) -> Result<BTreeMap<String, String>,
     match layout {
         Layout::Files => render_files(root, "", true, &mut files)?,
         Layout::SingleFile => {
-            files.insert("lib.rs".to_string(), format(&inline(root), "lib.rs")?);
+            // The file is meant for `include!`, where inner attributes are not allowed: the
+            // including crate root carries its own docs and lints.
+            let mut file = parse(&inline(root), "lib.rs")?;
+            file.attrs.clear();
+            files.insert("lib.rs".to_string(), format!("{HEADER}{}", prettyplease::unparse(&file)));
         }
     }
     Ok(files)
@@ -97,7 +102,9 @@ fn inline(m: &Module) -> TokenStream {
 }
 
 fn format(tokens: &TokenStream, path: &str) -> Result<String, EmitError> {
-    let file: syn::File =
-        syn::parse2(tokens.clone()).map_err(|e| EmitError::Syntax { file: path.to_string(), message: e.to_string() })?;
-    Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
+    Ok(format!("{HEADER}{}", prettyplease::unparse(&parse(tokens, path)?)))
+}
+
+fn parse(tokens: &TokenStream, path: &str) -> Result<syn::File, EmitError> {
+    syn::parse2(tokens.clone()).map_err(|e| EmitError::Syntax { file: path.to_string(), message: e.to_string() })
 }
