@@ -29,12 +29,36 @@ pub fn json_diff(a: &Value, b: &Value, path: &str) -> Option<String> {
                     }
                 }
             }
-            y.keys().find(|k| !x.contains_key(*k)).map(|k| format!("{path}.{k}: added by the round trip"))
+            // Only required members can appear from nowhere (optional ones are omitted when
+            // absent): the sample left out a member the model requires, and parsing filled in
+            // its default, as documented. Anything else added is a difference.
+            y.iter()
+                .find(|(k, v)| !x.contains_key(*k) && !is_default(v))
+                .map(|(k, _)| format!("{path}.{k}: added by the round trip"))
         }
         (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
             x.iter().zip(y).enumerate().find_map(|(i, (v, w))| json_diff(v, w, &format!("{path}[{i}]")))
         }
         _ if json_eq(a, b) => None,
+        // The AWS CLI prints timestamps as dates; the wire (and we) use epoch seconds.
+        (Value::String(text), Value::Number(n)) if same_instant(text, n) => None,
         _ => Some(format!("{path}: {a} became {b}")),
     }
+}
+
+fn is_default(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::Bool(b) => !b,
+        Value::Null => true,
+    }
+}
+
+fn same_instant(text: &str, n: &serde_json::Number) -> bool {
+    let parsed = awsjson_types::Timestamp::parse_str(text).ok();
+    let number = n.as_f64().and_then(awsjson_types::Timestamp::from_secs_f64);
+    parsed.is_some() && parsed == number
 }
