@@ -19,6 +19,8 @@ pub static SERVICE: ::awsjson_types::ServiceInfo = ::awsjson_types::ServiceInfo 
 pub use ::awsjson_types::{Blob, Timestamp, Validate, ValidationError};
 #[cfg(feature = "client")]
 pub use client::Client;
+#[cfg(feature = "client")]
+pub use ::awsjson_client::{Config, SdkError};
 #[cfg(feature = "server")]
 pub use server::CognitoIdp;
 pub mod types;

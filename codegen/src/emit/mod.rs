@@ -163,7 +163,7 @@ fn crate_root(cx: &Cx) -> Result<Module, EmitError> {
 
 fn lib_items(cx: &Cx) -> TokenStream {
     let s = cx.service;
-    let types_rt = &cx.types_rt;
+    let (types_rt, client_rt) = (&cx.types_rt, &cx.client_rt);
     let (name, title, prefix, signing, endpoint) =
         (&s.name, &s.title, &s.target_prefix, &s.signing_name, &s.endpoint_prefix);
     let content_type = s.protocol.content_type();
@@ -213,6 +213,8 @@ fn lib_items(cx: &Cx) -> TokenStream {
         pub use #types_rt::{Blob, Timestamp, Validate, ValidationError};
         #client_gate
         pub use client::Client;
+        #client_gate
+        pub use #client_rt::{Config, SdkError};
         #server_gate
         pub use server::#trait_ident;
     }

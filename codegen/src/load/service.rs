@@ -78,7 +78,7 @@ pub fn from_description(
     let listed: BTreeSet<String> = operations.values().flat_map(|o| o.errors.iter().cloned()).collect();
     for name in &listed {
         if let Some(shape) = shapes.get_mut(name) {
-            shape.error.get_or_insert(Fault::Client);
+            make_error(shape, Fault::Client);
         }
     }
     add_error_messages(shapes);
@@ -101,9 +101,9 @@ pub fn from_description(
 /// each operation may return any of them.
 pub fn infer(name: &str, shapes: &mut BTreeMap<String, Shape>, options: &LoadOptions) -> Service {
     for shape in shapes.values_mut() {
-        if shape.name.ends_with("Exception") && shape.is_structure() {
+        if shape.name.ends_with("Exception") && matches!(shape.kind, ShapeKind::Structure { .. } | ShapeKind::Document) {
             let server = shape.name.starts_with("Internal") || shape.name.starts_with("ServiceUnavailable");
-            shape.error.get_or_insert(if server { Fault::Server } else { Fault::Client });
+            make_error(shape, if server { Fault::Server } else { Fault::Client });
         }
     }
     add_error_messages(shapes);
@@ -139,6 +139,15 @@ pub fn infer(name: &str, shapes: &mut BTreeMap<String, Shape>, options: &LoadOpt
         operations,
         shapes: std::mem::take(shapes),
     }
+}
+
+/// Marks `shape` as an error. The catalogue's exception schemas have no `type` and no
+/// properties (they load as documents): an error is always a structure.
+fn make_error(shape: &mut Shape, default_fault: Fault) {
+    if shape.kind == ShapeKind::Document {
+        shape.kind = ShapeKind::Structure { members: Vec::new() };
+    }
+    shape.error.get_or_insert(default_fault);
 }
 
 /// AWS JSON errors always carry a message; give error shapes that model none a `message` member.

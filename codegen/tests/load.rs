@@ -1,0 +1,107 @@
+//! Loading schema directories: reference forms, the catalogue's conventions, inference of
+//! operations and errors, and clear errors for what cannot be loaded.
+
+use std::path::PathBuf;
+
+use awsjson_codegen::load::{LoadError, LoadOptions, load_dir};
+use awsjson_codegen::model::{Auth, Fault, ShapeKind};
+use serde_json::json;
+
+/// A temporary directory holding `files` (name -> JSON).
+fn dir(tag: &str, files: &[(&str, serde_json::Value)]) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("awsjson-load-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    for (name, json) in files {
+        std::fs::write(d.join(name), serde_json::to_string_pretty(json).unwrap()).unwrap();
+    }
+    d
+}
+
+#[test]
+fn catalogue_layout_is_inferred() {
+    let d = dir("catalogue", &[
+        ("svc-get-thing-request-schema.json", json!({
+            "title": "GetThingRequest", "type": "object",
+            "properties": {"Id": {"allOf": [{"$ref": "#/components/schemas/IdType"}, {"description": "doc"}]}},
+            "required": ["Id"]})),
+        ("svc-get-thing-response-schema.json", json!({
+            "title": "GetThingResponse", "type": "object",
+            "properties": {"When": {"allOf": [{"$ref": "#/components/schemas/DateType"}, {"description": "d"}]},
+                           "Tags": {"type": "array", "items": {"type": "object", "properties": {"K": {"type": "string"}}}}}})),
+        ("svc-id-type-schema.json", json!({"title": "IdType", "type": "string", "format": "password", "maxLength": 5})),
+        ("svc-date-type-schema.json", json!({"title": "DateType", "type": "string", "format": "date-time"})),
+        ("svc-thing-not-found-exception-schema.json", json!({"title": "ThingNotFoundException"})),
+        ("svc-internal-error-exception-schema.json", json!({"title": "InternalErrorException"})),
+    ]);
+    let options = LoadOptions { name: Some("svc".into()), ..Default::default() };
+    let s = load_dir(&d, &options).unwrap();
+    assert_eq!(s.operations.keys().collect::<Vec<_>>(), ["GetThing"]);
+    let op = &s.operations["GetThing"];
+    assert_eq!(op.output.as_deref(), Some("GetThingResponse"));
+    assert_eq!(op.errors, ["InternalErrorException", "ThingNotFoundException"]);
+    assert_eq!(op.auth, Auth::SigV4);
+    assert_eq!(s.target_prefix, "Svc");
+    assert_eq!(s.shapes["InternalErrorException"].error, Some(Fault::Server));
+    assert_eq!(s.shapes["ThingNotFoundException"].error, Some(Fault::Client));
+    // Exceptions with no properties get the message every AWS JSON error carries.
+    assert_eq!(s.shapes["ThingNotFoundException"].members()[0].name, "message");
+    assert!(s.shapes["IdType"].sensitive, "format: password marks a sensitive string");
+    assert_eq!(s.shapes["DateType"].kind, ShapeKind::Timestamp);
+    let request = &s.shapes["GetThingRequest"];
+    assert_eq!((request.members()[0].target.as_str(), request.members()[0].required), ("IdType", true));
+    // The inline item object became a named structure.
+    let ShapeKind::List { member, .. } = &s.shapes[&s.shapes["GetThingResponse"].members()[1].target].kind else {
+        panic!("Tags is a list")
+    };
+    assert!(s.shapes[member].is_structure());
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn relative_refs_defs_and_recursion_resolve() {
+    let d = dir("refs", &[
+        ("service.json", json!({"name": "t", "protocol": "awsJson1_0", "targetPrefix": "T",
+            "operations": {"Op": {"input": "Node", "auth": "none"}}})),
+        ("Node.json", json!({"title": "Node", "type": "object", "properties": {
+            "Child": {"$ref": "./Node.json"},
+            "Self": {"$ref": "#"},
+            "Leaf": {"$ref": "#/$defs/Leaf"},
+            "Other": {"$ref": "Other.json#/$defs/Thing"}},
+            "$defs": {"Leaf": {"type": "integer", "format": "int32", "minimum": 0}}})),
+        ("Other.json", json!({"title": "Other", "type": "boolean", "$defs": {"Thing": {"type": "string", "enum": ["A"]}}})),
+    ]);
+    let s = load_dir(&d, &LoadOptions::default()).unwrap();
+    let targets: Vec<&str> = s.shapes["Node"].members().iter().map(|m| m.target.as_str()).collect();
+    assert_eq!(targets, ["Node", "Node", "Leaf", "Thing"]);
+    assert!(s.shapes["Thing"].is_enum());
+    assert_eq!(s.operations["Op"].auth, Auth::None);
+    assert_eq!(s.protocol.content_type(), "application/x-amz-json-1.0");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn problems_are_reported_with_file_and_place() {
+    let cases = [
+        (json!({"title": "A", "type": "object", "properties": {"B": {"$ref": "Missing.json"}}}), "Missing.json"),
+        (json!({"title": "A", "type": "object", "properties": {"B": {"$ref": "#/properties/X"}}}), "unsupported reference"),
+        (json!({"title": "A", "type": "object", "properties": {"B": {"allOf": [{"type": "string"}, {"minLength": 1}]}}}), "allOf"),
+        (json!({"title": "A", "type": "object", "required": ["Nope"], "properties": {}}), "required member `Nope`"),
+        (json!({"title": "A", "type": "string", "enum": [1, 2]}), "enums of strings"),
+    ];
+    for (i, (schema, needle)) in cases.into_iter().enumerate() {
+        let d = dir(&format!("bad{i}"), &[("A.json", schema)]);
+        let err = load_dir(&d, &LoadOptions::default()).unwrap_err();
+        assert!(matches!(err, LoadError::Schema { .. }), "{err}");
+        assert!(err.to_string().contains("A.json") && err.to_string().contains(needle), "{err}");
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+    let d = dir("badsvc", &[
+        ("A.json", json!({"title": "A", "type": "object"})),
+        ("service.json", json!({"name": "t", "protocol": "awsJson1_1", "targetPrefix": "T",
+            "operations": {"Op": {"input": "Nope", "auth": "sigv4"}}})),
+    ]);
+    let err = load_dir(&d, &LoadOptions::default()).unwrap_err().to_string();
+    assert!(err.contains("operation Op input refers to unknown type `Nope`"), "{err}");
+    std::fs::remove_dir_all(&d).unwrap();
+}
