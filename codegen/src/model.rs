@@ -23,6 +23,8 @@ pub struct Service {
     pub endpoint_prefix: String,
     /// Base URL of the API reference; pages are `API_<Name>.html`.
     pub api_reference: Option<String>,
+    /// Error code for input that breaks constraints, when the description names one.
+    pub validation_error: Option<String>,
     pub operations: BTreeMap<String, Operation>,
     pub shapes: BTreeMap<String, Shape>,
 }

@@ -41,35 +41,35 @@ pub enum AdminSetUserMfaPreferenceError {
     Unhandled(::awsjson_types::UnhandledError),
 }
 impl AdminSetUserMfaPreferenceError {
-    /// Whether this is a `ResourceNotFoundException`.
+    /// Whether the error is `ResourceNotFoundException`.
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
-    /// Whether this is a `InvalidParameterException`.
+    /// Whether the error is `InvalidParameterException`.
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
-    /// Whether this is a `NotAuthorizedException`.
+    /// Whether the error is `NotAuthorizedException`.
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorizedException(_))
     }
-    /// Whether this is a `PasswordResetRequiredException`.
+    /// Whether the error is `PasswordResetRequiredException`.
     pub fn is_password_reset_required(&self) -> bool {
         matches!(self, Self::PasswordResetRequiredException(_))
     }
-    /// Whether this is a `UserNotFoundException`.
+    /// Whether the error is `UserNotFoundException`.
     pub fn is_user_not_found(&self) -> bool {
         matches!(self, Self::UserNotFoundException(_))
     }
-    /// Whether this is a `UserNotConfirmedException`.
+    /// Whether the error is `UserNotConfirmedException`.
     pub fn is_user_not_confirmed(&self) -> bool {
         matches!(self, Self::UserNotConfirmedException(_))
     }
-    /// Whether this is a `OperationNotEnabledException`.
+    /// Whether the error is `OperationNotEnabledException`.
     pub fn is_operation_not_enabled(&self) -> bool {
         matches!(self, Self::OperationNotEnabledException(_))
     }
-    /// Whether this is a `InternalErrorException`.
+    /// Whether the error is `InternalErrorException`.
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }

@@ -57,59 +57,59 @@ pub enum CompleteWebAuthnRegistrationError {
     Unhandled(::awsjson_types::UnhandledError),
 }
 impl CompleteWebAuthnRegistrationError {
-    /// Whether this is a `ForbiddenException`.
+    /// Whether the error is `ForbiddenException`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::ForbiddenException(_))
     }
-    /// Whether this is a `InternalErrorException`.
+    /// Whether the error is `InternalErrorException`.
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }
-    /// Whether this is a `InvalidParameterException`.
+    /// Whether the error is `InvalidParameterException`.
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
-    /// Whether this is a `LimitExceededException`.
+    /// Whether the error is `LimitExceededException`.
     pub fn is_limit_exceeded(&self) -> bool {
         matches!(self, Self::LimitExceededException(_))
     }
-    /// Whether this is a `NotAuthorizedException`.
+    /// Whether the error is `NotAuthorizedException`.
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorizedException(_))
     }
-    /// Whether this is a `TooManyRequestsException`.
+    /// Whether the error is `TooManyRequestsException`.
     pub fn is_too_many_requests(&self) -> bool {
         matches!(self, Self::TooManyRequestsException(_))
     }
-    /// Whether this is a `WebAuthnNotEnabledException`.
+    /// Whether the error is `WebAuthnNotEnabledException`.
     pub fn is_web_authn_not_enabled(&self) -> bool {
         matches!(self, Self::WebAuthnNotEnabledException(_))
     }
-    /// Whether this is a `WebAuthnChallengeNotFoundException`.
+    /// Whether the error is `WebAuthnChallengeNotFoundException`.
     pub fn is_web_authn_challenge_not_found(&self) -> bool {
         matches!(self, Self::WebAuthnChallengeNotFoundException(_))
     }
-    /// Whether this is a `WebAuthnRelyingPartyMismatchException`.
+    /// Whether the error is `WebAuthnRelyingPartyMismatchException`.
     pub fn is_web_authn_relying_party_mismatch(&self) -> bool {
         matches!(self, Self::WebAuthnRelyingPartyMismatchException(_))
     }
-    /// Whether this is a `WebAuthnClientMismatchException`.
+    /// Whether the error is `WebAuthnClientMismatchException`.
     pub fn is_web_authn_client_mismatch(&self) -> bool {
         matches!(self, Self::WebAuthnClientMismatchException(_))
     }
-    /// Whether this is a `WebAuthnOriginNotAllowedException`.
+    /// Whether the error is `WebAuthnOriginNotAllowedException`.
     pub fn is_web_authn_origin_not_allowed(&self) -> bool {
         matches!(self, Self::WebAuthnOriginNotAllowedException(_))
     }
-    /// Whether this is a `PasswordResetRequiredException`.
+    /// Whether the error is `PasswordResetRequiredException`.
     pub fn is_password_reset_required(&self) -> bool {
         matches!(self, Self::PasswordResetRequiredException(_))
     }
-    /// Whether this is a `WebAuthnCredentialNotSupportedException`.
+    /// Whether the error is `WebAuthnCredentialNotSupportedException`.
     pub fn is_web_authn_credential_not_supported(&self) -> bool {
         matches!(self, Self::WebAuthnCredentialNotSupportedException(_))
     }
-    /// Whether this is a `OperationNotEnabledException`.
+    /// Whether the error is `OperationNotEnabledException`.
     pub fn is_operation_not_enabled(&self) -> bool {
         matches!(self, Self::OperationNotEnabledException(_))
     }

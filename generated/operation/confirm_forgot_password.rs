@@ -63,75 +63,75 @@ pub enum ConfirmForgotPasswordError {
     Unhandled(::awsjson_types::UnhandledError),
 }
 impl ConfirmForgotPasswordError {
-    /// Whether this is a `ResourceNotFoundException`.
+    /// Whether the error is `ResourceNotFoundException`.
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
-    /// Whether this is a `UnexpectedLambdaException`.
+    /// Whether the error is `UnexpectedLambdaException`.
     pub fn is_unexpected_lambda(&self) -> bool {
         matches!(self, Self::UnexpectedLambdaException(_))
     }
-    /// Whether this is a `UserLambdaValidationException`.
+    /// Whether the error is `UserLambdaValidationException`.
     pub fn is_user_lambda_validation(&self) -> bool {
         matches!(self, Self::UserLambdaValidationException(_))
     }
-    /// Whether this is a `InvalidParameterException`.
+    /// Whether the error is `InvalidParameterException`.
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
-    /// Whether this is a `InvalidPasswordException`.
+    /// Whether the error is `InvalidPasswordException`.
     pub fn is_invalid_password(&self) -> bool {
         matches!(self, Self::InvalidPasswordException(_))
     }
-    /// Whether this is a `PasswordHistoryPolicyViolationException`.
+    /// Whether the error is `PasswordHistoryPolicyViolationException`.
     pub fn is_password_history_policy_violation(&self) -> bool {
         matches!(self, Self::PasswordHistoryPolicyViolationException(_))
     }
-    /// Whether this is a `NotAuthorizedException`.
+    /// Whether the error is `NotAuthorizedException`.
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorizedException(_))
     }
-    /// Whether this is a `CodeMismatchException`.
+    /// Whether the error is `CodeMismatchException`.
     pub fn is_code_mismatch(&self) -> bool {
         matches!(self, Self::CodeMismatchException(_))
     }
-    /// Whether this is a `ExpiredCodeException`.
+    /// Whether the error is `ExpiredCodeException`.
     pub fn is_expired_code(&self) -> bool {
         matches!(self, Self::ExpiredCodeException(_))
     }
-    /// Whether this is a `TooManyFailedAttemptsException`.
+    /// Whether the error is `TooManyFailedAttemptsException`.
     pub fn is_too_many_failed_attempts(&self) -> bool {
         matches!(self, Self::TooManyFailedAttemptsException(_))
     }
-    /// Whether this is a `InvalidLambdaResponseException`.
+    /// Whether the error is `InvalidLambdaResponseException`.
     pub fn is_invalid_lambda_response(&self) -> bool {
         matches!(self, Self::InvalidLambdaResponseException(_))
     }
-    /// Whether this is a `TooManyRequestsException`.
+    /// Whether the error is `TooManyRequestsException`.
     pub fn is_too_many_requests(&self) -> bool {
         matches!(self, Self::TooManyRequestsException(_))
     }
-    /// Whether this is a `LimitExceededException`.
+    /// Whether the error is `LimitExceededException`.
     pub fn is_limit_exceeded(&self) -> bool {
         matches!(self, Self::LimitExceededException(_))
     }
-    /// Whether this is a `UserNotFoundException`.
+    /// Whether the error is `UserNotFoundException`.
     pub fn is_user_not_found(&self) -> bool {
         matches!(self, Self::UserNotFoundException(_))
     }
-    /// Whether this is a `UserNotConfirmedException`.
+    /// Whether the error is `UserNotConfirmedException`.
     pub fn is_user_not_confirmed(&self) -> bool {
         matches!(self, Self::UserNotConfirmedException(_))
     }
-    /// Whether this is a `OperationNotEnabledException`.
+    /// Whether the error is `OperationNotEnabledException`.
     pub fn is_operation_not_enabled(&self) -> bool {
         matches!(self, Self::OperationNotEnabledException(_))
     }
-    /// Whether this is a `InternalErrorException`.
+    /// Whether the error is `InternalErrorException`.
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }
-    /// Whether this is a `ForbiddenException`.
+    /// Whether the error is `ForbiddenException`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::ForbiddenException(_))
     }

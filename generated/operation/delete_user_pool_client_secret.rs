@@ -35,23 +35,23 @@ pub enum DeleteUserPoolClientSecretError {
     Unhandled(::awsjson_types::UnhandledError),
 }
 impl DeleteUserPoolClientSecretError {
-    /// Whether this is a `InvalidParameterException`.
+    /// Whether the error is `InvalidParameterException`.
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
-    /// Whether this is a `InternalServerException`.
+    /// Whether the error is `InternalServerException`.
     pub fn is_internal_server(&self) -> bool {
         matches!(self, Self::InternalServerException(_))
     }
-    /// Whether this is a `TooManyRequestsException`.
+    /// Whether the error is `TooManyRequestsException`.
     pub fn is_too_many_requests(&self) -> bool {
         matches!(self, Self::TooManyRequestsException(_))
     }
-    /// Whether this is a `LimitExceededException`.
+    /// Whether the error is `LimitExceededException`.
     pub fn is_limit_exceeded(&self) -> bool {
         matches!(self, Self::LimitExceededException(_))
     }
-    /// Whether this is a `ResourceNotFoundException`.
+    /// Whether the error is `ResourceNotFoundException`.
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }

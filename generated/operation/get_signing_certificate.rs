@@ -33,19 +33,19 @@ pub enum GetSigningCertificateError {
     Unhandled(::awsjson_types::UnhandledError),
 }
 impl GetSigningCertificateError {
-    /// Whether this is a `InternalErrorException`.
+    /// Whether the error is `InternalErrorException`.
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }
-    /// Whether this is a `InvalidParameterException`.
+    /// Whether the error is `InvalidParameterException`.
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
-    /// Whether this is a `ResourceNotFoundException`.
+    /// Whether the error is `ResourceNotFoundException`.
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
-    /// Whether this is a `OperationNotEnabledException`.
+    /// Whether the error is `OperationNotEnabledException`.
     pub fn is_operation_not_enabled(&self) -> bool {
         matches!(self, Self::OperationNotEnabledException(_))
     }

@@ -40,23 +40,23 @@ pub enum ListIdentityProvidersError {
     Unhandled(::awsjson_types::UnhandledError),
 }
 impl ListIdentityProvidersError {
-    /// Whether this is a `InvalidParameterException`.
+    /// Whether the error is `InvalidParameterException`.
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
-    /// Whether this is a `ResourceNotFoundException`.
+    /// Whether the error is `ResourceNotFoundException`.
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
-    /// Whether this is a `NotAuthorizedException`.
+    /// Whether the error is `NotAuthorizedException`.
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorizedException(_))
     }
-    /// Whether this is a `TooManyRequestsException`.
+    /// Whether the error is `TooManyRequestsException`.
     pub fn is_too_many_requests(&self) -> bool {
         matches!(self, Self::TooManyRequestsException(_))
     }
-    /// Whether this is a `InternalErrorException`.
+    /// Whether the error is `InternalErrorException`.
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }

@@ -63,67 +63,67 @@ pub enum ResendConfirmationCodeError {
     Unhandled(::awsjson_types::UnhandledError),
 }
 impl ResendConfirmationCodeError {
-    /// Whether this is a `ResourceNotFoundException`.
+    /// Whether the error is `ResourceNotFoundException`.
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
-    /// Whether this is a `InvalidParameterException`.
+    /// Whether the error is `InvalidParameterException`.
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
-    /// Whether this is a `UnexpectedLambdaException`.
+    /// Whether the error is `UnexpectedLambdaException`.
     pub fn is_unexpected_lambda(&self) -> bool {
         matches!(self, Self::UnexpectedLambdaException(_))
     }
-    /// Whether this is a `UserLambdaValidationException`.
+    /// Whether the error is `UserLambdaValidationException`.
     pub fn is_user_lambda_validation(&self) -> bool {
         matches!(self, Self::UserLambdaValidationException(_))
     }
-    /// Whether this is a `NotAuthorizedException`.
+    /// Whether the error is `NotAuthorizedException`.
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorizedException(_))
     }
-    /// Whether this is a `InvalidLambdaResponseException`.
+    /// Whether the error is `InvalidLambdaResponseException`.
     pub fn is_invalid_lambda_response(&self) -> bool {
         matches!(self, Self::InvalidLambdaResponseException(_))
     }
-    /// Whether this is a `TooManyRequestsException`.
+    /// Whether the error is `TooManyRequestsException`.
     pub fn is_too_many_requests(&self) -> bool {
         matches!(self, Self::TooManyRequestsException(_))
     }
-    /// Whether this is a `LimitExceededException`.
+    /// Whether the error is `LimitExceededException`.
     pub fn is_limit_exceeded(&self) -> bool {
         matches!(self, Self::LimitExceededException(_))
     }
-    /// Whether this is a `InvalidSmsRoleAccessPolicyException`.
+    /// Whether the error is `InvalidSmsRoleAccessPolicyException`.
     pub fn is_invalid_sms_role_access_policy(&self) -> bool {
         matches!(self, Self::InvalidSmsRoleAccessPolicyException(_))
     }
-    /// Whether this is a `InvalidSmsRoleTrustRelationshipException`.
+    /// Whether the error is `InvalidSmsRoleTrustRelationshipException`.
     pub fn is_invalid_sms_role_trust_relationship(&self) -> bool {
         matches!(self, Self::InvalidSmsRoleTrustRelationshipException(_))
     }
-    /// Whether this is a `InvalidEmailRoleAccessPolicyException`.
+    /// Whether the error is `InvalidEmailRoleAccessPolicyException`.
     pub fn is_invalid_email_role_access_policy(&self) -> bool {
         matches!(self, Self::InvalidEmailRoleAccessPolicyException(_))
     }
-    /// Whether this is a `CodeDeliveryFailureException`.
+    /// Whether the error is `CodeDeliveryFailureException`.
     pub fn is_code_delivery_failure(&self) -> bool {
         matches!(self, Self::CodeDeliveryFailureException(_))
     }
-    /// Whether this is a `UserNotFoundException`.
+    /// Whether the error is `UserNotFoundException`.
     pub fn is_user_not_found(&self) -> bool {
         matches!(self, Self::UserNotFoundException(_))
     }
-    /// Whether this is a `OperationNotEnabledException`.
+    /// Whether the error is `OperationNotEnabledException`.
     pub fn is_operation_not_enabled(&self) -> bool {
         matches!(self, Self::OperationNotEnabledException(_))
     }
-    /// Whether this is a `InternalErrorException`.
+    /// Whether the error is `InternalErrorException`.
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }
-    /// Whether this is a `ForbiddenException`.
+    /// Whether the error is `ForbiddenException`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::ForbiddenException(_))
     }

@@ -41,35 +41,35 @@ pub enum RevokeTokenError {
     Unhandled(::awsjson_types::UnhandledError),
 }
 impl RevokeTokenError {
-    /// Whether this is a `TooManyRequestsException`.
+    /// Whether the error is `TooManyRequestsException`.
     pub fn is_too_many_requests(&self) -> bool {
         matches!(self, Self::TooManyRequestsException(_))
     }
-    /// Whether this is a `InternalErrorException`.
+    /// Whether the error is `InternalErrorException`.
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }
-    /// Whether this is a `UnauthorizedException`.
+    /// Whether the error is `UnauthorizedException`.
     pub fn is_unauthorized(&self) -> bool {
         matches!(self, Self::UnauthorizedException(_))
     }
-    /// Whether this is a `InvalidParameterException`.
+    /// Whether the error is `InvalidParameterException`.
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
-    /// Whether this is a `UnsupportedOperationException`.
+    /// Whether the error is `UnsupportedOperationException`.
     pub fn is_unsupported_operation(&self) -> bool {
         matches!(self, Self::UnsupportedOperationException(_))
     }
-    /// Whether this is a `UnsupportedTokenTypeException`.
+    /// Whether the error is `UnsupportedTokenTypeException`.
     pub fn is_unsupported_token_type(&self) -> bool {
         matches!(self, Self::UnsupportedTokenTypeException(_))
     }
-    /// Whether this is a `ForbiddenException`.
+    /// Whether the error is `ForbiddenException`.
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::ForbiddenException(_))
     }
-    /// Whether this is a `OperationNotEnabledException`.
+    /// Whether the error is `OperationNotEnabledException`.
     pub fn is_operation_not_enabled(&self) -> bool {
         matches!(self, Self::OperationNotEnabledException(_))
     }

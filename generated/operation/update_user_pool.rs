@@ -59,59 +59,59 @@ pub enum UpdateUserPoolError {
     Unhandled(::awsjson_types::UnhandledError),
 }
 impl UpdateUserPoolError {
-    /// Whether this is a `ResourceNotFoundException`.
+    /// Whether the error is `ResourceNotFoundException`.
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
-    /// Whether this is a `InvalidParameterException`.
+    /// Whether the error is `InvalidParameterException`.
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
-    /// Whether this is a `ConcurrentModificationException`.
+    /// Whether the error is `ConcurrentModificationException`.
     pub fn is_concurrent_modification(&self) -> bool {
         matches!(self, Self::ConcurrentModificationException(_))
     }
-    /// Whether this is a `TooManyRequestsException`.
+    /// Whether the error is `TooManyRequestsException`.
     pub fn is_too_many_requests(&self) -> bool {
         matches!(self, Self::TooManyRequestsException(_))
     }
-    /// Whether this is a `NotAuthorizedException`.
+    /// Whether the error is `NotAuthorizedException`.
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorizedException(_))
     }
-    /// Whether this is a `UserImportInProgressException`.
+    /// Whether the error is `UserImportInProgressException`.
     pub fn is_user_import_in_progress(&self) -> bool {
         matches!(self, Self::UserImportInProgressException(_))
     }
-    /// Whether this is a `InternalErrorException`.
+    /// Whether the error is `InternalErrorException`.
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }
-    /// Whether this is a `InvalidSmsRoleAccessPolicyException`.
+    /// Whether the error is `InvalidSmsRoleAccessPolicyException`.
     pub fn is_invalid_sms_role_access_policy(&self) -> bool {
         matches!(self, Self::InvalidSmsRoleAccessPolicyException(_))
     }
-    /// Whether this is a `InvalidSmsRoleTrustRelationshipException`.
+    /// Whether the error is `InvalidSmsRoleTrustRelationshipException`.
     pub fn is_invalid_sms_role_trust_relationship(&self) -> bool {
         matches!(self, Self::InvalidSmsRoleTrustRelationshipException(_))
     }
-    /// Whether this is a `UserPoolTaggingException`.
+    /// Whether the error is `UserPoolTaggingException`.
     pub fn is_user_pool_tagging(&self) -> bool {
         matches!(self, Self::UserPoolTaggingException(_))
     }
-    /// Whether this is a `InvalidEmailRoleAccessPolicyException`.
+    /// Whether the error is `InvalidEmailRoleAccessPolicyException`.
     pub fn is_invalid_email_role_access_policy(&self) -> bool {
         matches!(self, Self::InvalidEmailRoleAccessPolicyException(_))
     }
-    /// Whether this is a `OperationNotEnabledException`.
+    /// Whether the error is `OperationNotEnabledException`.
     pub fn is_operation_not_enabled(&self) -> bool {
         matches!(self, Self::OperationNotEnabledException(_))
     }
-    /// Whether this is a `TierChangeNotAllowedException`.
+    /// Whether the error is `TierChangeNotAllowedException`.
     pub fn is_tier_change_not_allowed(&self) -> bool {
         matches!(self, Self::TierChangeNotAllowedException(_))
     }
-    /// Whether this is a `FeatureUnavailableInTierException`.
+    /// Whether the error is `FeatureUnavailableInTierException`.
     pub fn is_feature_unavailable_in_tier(&self) -> bool {
         matches!(self, Self::FeatureUnavailableInTierException(_))
     }

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountTakeoverActionType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct AccountTakeoverActionType {
-    /// `EventAction` (required): One of [`AccountTakeoverEventActionType`].
+    /// `EventAction` (required): One of [`AccountTakeoverEventActionType`](crate::types::AccountTakeoverEventActionType).
     #[serde(rename = "EventAction")]
     #[serde(default)]
     pub event_action: crate::types::AccountTakeoverEventActionType,

@@ -4,21 +4,21 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountTakeoverActionsType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AccountTakeoverActionsType {
-    /// `HighAction`: See [`AccountTakeoverActionType`].
+    /// `HighAction`: See [`AccountTakeoverActionType`](crate::types::AccountTakeoverActionType).
     #[serde(
         rename = "HighAction",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub high_action: ::std::option::Option<crate::types::AccountTakeoverActionType>,
-    /// `LowAction`: See [`AccountTakeoverActionType`].
+    /// `LowAction`: See [`AccountTakeoverActionType`](crate::types::AccountTakeoverActionType).
     #[serde(
         rename = "LowAction",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub low_action: ::std::option::Option<crate::types::AccountTakeoverActionType>,
-    /// `MediumAction`: See [`AccountTakeoverActionType`].
+    /// `MediumAction`: See [`AccountTakeoverActionType`](crate::types::AccountTakeoverActionType).
     #[serde(
         rename = "MediumAction",
         default,

@@ -4,11 +4,11 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountTakeoverRiskConfigurationType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct AccountTakeoverRiskConfigurationType {
-    /// `Actions` (required): See [`AccountTakeoverActionsType`].
+    /// `Actions` (required): See [`AccountTakeoverActionsType`](crate::types::AccountTakeoverActionsType).
     #[serde(rename = "Actions")]
     #[serde(default)]
     pub actions: crate::types::AccountTakeoverActionsType,
-    /// `NotifyConfiguration`: See [`NotifyConfigurationType`].
+    /// `NotifyConfiguration`: See [`NotifyConfigurationType`](crate::types::NotifyConfigurationType).
     #[serde(
         rename = "NotifyConfiguration",
         default,

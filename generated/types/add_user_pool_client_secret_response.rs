@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddUserPoolClientSecret.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AddUserPoolClientSecretResponse {
-    /// `ClientSecretDescriptor`: See [`ClientSecretDescriptorType`].
+    /// `ClientSecretDescriptor`: See [`ClientSecretDescriptorType`](crate::types::ClientSecretDescriptorType).
     #[serde(
         rename = "ClientSecretDescriptor",
         default,

@@ -11,7 +11,7 @@ pub struct AdminCreateUserConfigType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub allow_admin_create_user_only: ::std::option::Option<bool>,
-    /// `InviteMessageTemplate`: See [`MessageTemplateType`].
+    /// `InviteMessageTemplate`: See [`MessageTemplateType`](crate::types::MessageTemplateType).
     #[serde(
         rename = "InviteMessageTemplate",
         default,

@@ -29,7 +29,7 @@ pub struct AdminCreateUserRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub force_alias_creation: ::std::option::Option<bool>,
-    /// `MessageAction`: One of [`MessageActionType`].
+    /// `MessageAction`: One of [`MessageActionType`](crate::types::MessageActionType).
     #[serde(
         rename = "MessageAction",
         default,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AdminCreateUserResponse {
-    /// `User`: See [`UserType`].
+    /// `User`: See [`UserType`](crate::types::UserType).
     #[serde(
         rename = "User",
         default,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDisableProviderForUser.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct AdminDisableProviderForUserRequest {
-    /// `User` (required): See [`ProviderUserIdentifierType`].
+    /// `User` (required): See [`ProviderUserIdentifierType`](crate::types::ProviderUserIdentifierType).
     #[serde(rename = "User")]
     #[serde(default)]
     pub user: crate::types::ProviderUserIdentifierType,

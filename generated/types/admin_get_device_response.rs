@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetDevice.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct AdminGetDeviceResponse {
-    /// `Device` (required): See [`DeviceType`].
+    /// `Device` (required): See [`DeviceType`](crate::types::DeviceType).
     #[serde(rename = "Device")]
     #[serde(default)]
     pub device: crate::types::DeviceType,

@@ -57,7 +57,7 @@ pub struct AdminGetUserResponse {
     pub user_mfa_setting_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `UserStatus`: One of [`UserStatusType`].
+    /// `UserStatus`: One of [`UserStatusType`](crate::types::UserStatusType).
     #[serde(
         rename = "UserStatus",
         default,

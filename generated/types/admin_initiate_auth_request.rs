@@ -4,14 +4,14 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
 pub struct AdminInitiateAuthRequest {
-    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`].
+    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
     #[serde(
         rename = "AnalyticsMetadata",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
-    /// `AuthFlow` (required): One of [`AuthFlowType`].
+    /// `AuthFlow` (required): One of [`AuthFlowType`](crate::types::AuthFlowType).
     #[serde(rename = "AuthFlow")]
     #[serde(default)]
     pub auth_flow: crate::types::AuthFlowType,
@@ -37,7 +37,7 @@ pub struct AdminInitiateAuthRequest {
     pub client_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `ContextData`: See [`ContextDataType`].
+    /// `ContextData`: See [`ContextDataType`](crate::types::ContextDataType).
     #[serde(
         rename = "ContextData",
         default,

@@ -4,11 +4,11 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminLinkProviderForUser.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct AdminLinkProviderForUserRequest {
-    /// `DestinationUser` (required): See [`ProviderUserIdentifierType`].
+    /// `DestinationUser` (required): See [`ProviderUserIdentifierType`](crate::types::ProviderUserIdentifierType).
     #[serde(rename = "DestinationUser")]
     #[serde(default)]
     pub destination_user: crate::types::ProviderUserIdentifierType,
-    /// `SourceUser` (required): See [`ProviderUserIdentifierType`].
+    /// `SourceUser` (required): See [`ProviderUserIdentifierType`](crate::types::ProviderUserIdentifierType).
     #[serde(rename = "SourceUser")]
     #[serde(default)]
     pub source_user: crate::types::ProviderUserIdentifierType,

@@ -4,14 +4,14 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRespondToAuthChallenge.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
 pub struct AdminRespondToAuthChallengeRequest {
-    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`].
+    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
     #[serde(
         rename = "AnalyticsMetadata",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
-    /// `ChallengeName` (required): One of [`ChallengeNameType`].
+    /// `ChallengeName` (required): One of [`ChallengeNameType`](crate::types::ChallengeNameType).
     #[serde(rename = "ChallengeName")]
     #[serde(default)]
     pub challenge_name: crate::types::ChallengeNameType,
@@ -37,7 +37,7 @@ pub struct AdminRespondToAuthChallengeRequest {
     pub client_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `ContextData`: See [`ContextDataType`].
+    /// `ContextData`: See [`ContextDataType`](crate::types::ContextDataType).
     #[serde(
         rename = "ContextData",
         default,

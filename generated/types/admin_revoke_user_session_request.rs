@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRevokeUserSession.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
 pub struct AdminRevokeUserSessionRequest {
-    /// `RevokeAssociatedSessions`: One of [`RevokeAssociatedSessionsType`].
+    /// `RevokeAssociatedSessions`: One of [`RevokeAssociatedSessionsType`](crate::types::RevokeAssociatedSessionsType).
     #[serde(
         rename = "RevokeAssociatedSessions",
         default,

@@ -4,21 +4,21 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserMFAPreference.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
 pub struct AdminSetUserMfaPreferenceRequest {
-    /// `EmailMfaSettings`: See [`EmailMfaSettingsType`].
+    /// `EmailMfaSettings`: See [`EmailMfaSettingsType`](crate::types::EmailMfaSettingsType).
     #[serde(
         rename = "EmailMfaSettings",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub email_mfa_settings: ::std::option::Option<crate::types::EmailMfaSettingsType>,
-    /// `SMSMfaSettings`: See [`SmsMfaSettingsType`].
+    /// `SMSMfaSettings`: See [`SmsMfaSettingsType`](crate::types::SmsMfaSettingsType).
     #[serde(
         rename = "SMSMfaSettings",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sms_mfa_settings: ::std::option::Option<crate::types::SmsMfaSettingsType>,
-    /// `SoftwareTokenMfaSettings`: See [`SoftwareTokenMfaSettingsType`].
+    /// `SoftwareTokenMfaSettings`: See [`SoftwareTokenMfaSettingsType`](crate::types::SoftwareTokenMfaSettingsType).
     #[serde(
         rename = "SoftwareTokenMfaSettings",
         default,
@@ -35,7 +35,7 @@ pub struct AdminSetUserMfaPreferenceRequest {
     #[serde(rename = "Username")]
     #[serde(default)]
     pub username: ::std::string::String,
-    /// `WebAuthnMfaSettings`: See [`WebAuthnMfaSettingsType`].
+    /// `WebAuthnMfaSettings`: See [`WebAuthnMfaSettingsType`](crate::types::WebAuthnMfaSettingsType).
     #[serde(
         rename = "WebAuthnMfaSettings",
         default,

@@ -8,7 +8,7 @@ pub struct AdminUpdateAuthEventFeedbackRequest {
     #[serde(rename = "EventId")]
     #[serde(default)]
     pub event_id: ::std::string::String,
-    /// `FeedbackValue` (required): One of [`FeedbackValueType`].
+    /// `FeedbackValue` (required): One of [`FeedbackValueType`](crate::types::FeedbackValueType).
     #[serde(rename = "FeedbackValue")]
     #[serde(default)]
     pub feedback_value: crate::types::FeedbackValueType,

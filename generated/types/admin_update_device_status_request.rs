@@ -8,7 +8,7 @@ pub struct AdminUpdateDeviceStatusRequest {
     #[serde(rename = "DeviceKey")]
     #[serde(default)]
     pub device_key: ::std::string::String,
-    /// `DeviceRememberedStatus`: One of [`DeviceRememberedStatusType`].
+    /// `DeviceRememberedStatus`: One of [`DeviceRememberedStatusType`](crate::types::DeviceRememberedStatusType).
     #[serde(
         rename = "DeviceRememberedStatus",
         default,

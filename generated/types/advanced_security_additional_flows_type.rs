@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdvancedSecurityAdditionalFlowsType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AdvancedSecurityAdditionalFlowsType {
-    /// `CustomAuthMode`: One of [`AdvancedSecurityEnabledModeType`].
+    /// `CustomAuthMode`: One of [`AdvancedSecurityEnabledModeType`](crate::types::AdvancedSecurityEnabledModeType).
     #[serde(
         rename = "CustomAuthMode",
         default,

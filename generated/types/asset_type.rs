@@ -11,15 +11,15 @@ pub struct AssetType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub bytes: ::std::option::Option<::awsjson_types::Blob>,
-    /// `Category` (required): One of [`AssetCategoryType`].
+    /// `Category` (required): One of [`AssetCategoryType`](crate::types::AssetCategoryType).
     #[serde(rename = "Category")]
     #[serde(default)]
     pub category: crate::types::AssetCategoryType,
-    /// `ColorMode` (required): One of [`ColorSchemeModeType`].
+    /// `ColorMode` (required): One of [`ColorSchemeModeType`](crate::types::ColorSchemeModeType).
     #[serde(rename = "ColorMode")]
     #[serde(default)]
     pub color_mode: crate::types::ColorSchemeModeType,
-    /// `Extension` (required): One of [`AssetExtensionType`].
+    /// `Extension` (required): One of [`AssetExtensionType`](crate::types::AssetExtensionType).
     #[serde(rename = "Extension")]
     #[serde(default)]
     pub extension: crate::types::AssetExtensionType,

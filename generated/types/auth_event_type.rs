@@ -20,14 +20,14 @@ pub struct AuthEventType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `EventContextData`: See [`EventContextDataType`].
+    /// `EventContextData`: See [`EventContextDataType`](crate::types::EventContextDataType).
     #[serde(
         rename = "EventContextData",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub event_context_data: ::std::option::Option<crate::types::EventContextDataType>,
-    /// `EventFeedback`: See [`EventFeedbackType`].
+    /// `EventFeedback`: See [`EventFeedbackType`](crate::types::EventFeedbackType).
     #[serde(
         rename = "EventFeedback",
         default,
@@ -41,21 +41,21 @@ pub struct AuthEventType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub event_id: ::std::option::Option<::std::string::String>,
-    /// `EventResponse`: One of [`EventResponseType`].
+    /// `EventResponse`: One of [`EventResponseType`](crate::types::EventResponseType).
     #[serde(
         rename = "EventResponse",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub event_response: ::std::option::Option<crate::types::EventResponseType>,
-    /// `EventRisk`: See [`EventRiskType`].
+    /// `EventRisk`: See [`EventRiskType`](crate::types::EventRiskType).
     #[serde(
         rename = "EventRisk",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub event_risk: ::std::option::Option<crate::types::EventRiskType>,
-    /// `EventType`: One of [`EventType`].
+    /// `EventType`: One of [`EventType`](crate::types::EventType).
     #[serde(
         rename = "EventType",
         default,

@@ -25,7 +25,7 @@ pub struct AuthenticationResultType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub id_token: ::std::option::Option<::std::string::String>,
-    /// `NewDeviceMetadata`: See [`NewDeviceMetadataType`].
+    /// `NewDeviceMetadata`: See [`NewDeviceMetadataType`](crate::types::NewDeviceMetadataType).
     #[serde(
         rename = "NewDeviceMetadata",
         default,

@@ -4,14 +4,14 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ChallengeResponseType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ChallengeResponseType {
-    /// `ChallengeName`: One of [`ChallengeName`].
+    /// `ChallengeName`: One of [`ChallengeName`](crate::types::ChallengeName).
     #[serde(
         rename = "ChallengeName",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub challenge_name: ::std::option::Option<crate::types::ChallengeName>,
-    /// `ChallengeResponse`: One of [`ChallengeResponse`].
+    /// `ChallengeResponse`: One of [`ChallengeResponse`](crate::types::ChallengeResponse).
     #[serde(
         rename = "ChallengeResponse",
         default,

@@ -11,7 +11,7 @@ pub struct CodeDeliveryDetailsType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
-    /// `DeliveryMedium`: One of [`DeliveryMediumType`].
+    /// `DeliveryMedium`: One of [`DeliveryMediumType`](crate::types::DeliveryMediumType).
     #[serde(
         rename = "DeliveryMedium",
         default,

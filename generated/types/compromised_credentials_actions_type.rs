@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompromisedCredentialsActionsType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct CompromisedCredentialsActionsType {
-    /// `EventAction` (required): One of [`CompromisedCredentialsEventActionType`].
+    /// `EventAction` (required): One of [`CompromisedCredentialsEventActionType`](crate::types::CompromisedCredentialsEventActionType).
     #[serde(rename = "EventAction")]
     #[serde(default)]
     pub event_action: crate::types::CompromisedCredentialsEventActionType,

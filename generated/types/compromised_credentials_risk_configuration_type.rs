@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompromisedCredentialsRiskConfigurationType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct CompromisedCredentialsRiskConfigurationType {
-    /// `Actions` (required): See [`CompromisedCredentialsActionsType`].
+    /// `Actions` (required): See [`CompromisedCredentialsActionsType`](crate::types::CompromisedCredentialsActionsType).
     #[serde(rename = "Actions")]
     #[serde(default)]
     pub actions: crate::types::CompromisedCredentialsActionsType,

@@ -19,7 +19,7 @@ pub struct ConfirmDeviceRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub device_name: ::std::option::Option<::std::string::String>,
-    /// `DeviceSecretVerifierConfig`: See [`DeviceSecretVerifierConfigType`].
+    /// `DeviceSecretVerifierConfig`: See [`DeviceSecretVerifierConfigType`](crate::types::DeviceSecretVerifierConfigType).
     #[serde(
         rename = "DeviceSecretVerifierConfig",
         default,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
 pub struct ConfirmSignUpRequest {
-    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`].
+    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
     #[serde(
         rename = "AnalyticsMetadata",
         default,
@@ -49,7 +49,7 @@ pub struct ConfirmSignUpRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub session: ::std::option::Option<::std::string::String>,
-    /// `UserContextData`: See [`UserContextDataType`]. Sensitive: redacted in `Debug`.
+    /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
     #[serde(
         rename = "UserContextData",
         default,

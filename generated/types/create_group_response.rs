@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateGroupResponse {
-    /// `Group`: See [`GroupType`].
+    /// `Group`: See [`GroupType`](crate::types::GroupType).
     #[serde(
         rename = "Group",
         default,

@@ -40,7 +40,7 @@ pub struct CreateIdentityProviderRequest {
     #[serde(rename = "ProviderName")]
     #[serde(default)]
     pub provider_name: ::std::string::String,
-    /// `ProviderType` (required): One of [`IdentityProviderTypeType`].
+    /// `ProviderType` (required): One of [`IdentityProviderTypeType`](crate::types::IdentityProviderTypeType).
     #[serde(rename = "ProviderType")]
     #[serde(default)]
     pub provider_type: crate::types::IdentityProviderTypeType,

@@ -8,7 +8,7 @@ pub struct CreateTermsRequest {
     #[serde(rename = "ClientId")]
     #[serde(default)]
     pub client_id: ::std::string::String,
-    /// `Enforcement` (required): One of [`TermsEnforcementType`].
+    /// `Enforcement` (required): One of [`TermsEnforcementType`](crate::types::TermsEnforcementType).
     #[serde(rename = "Enforcement")]
     #[serde(default)]
     pub enforcement: crate::types::TermsEnforcementType,
@@ -25,7 +25,7 @@ pub struct CreateTermsRequest {
     #[serde(rename = "TermsName")]
     #[serde(default)]
     pub terms_name: ::std::string::String,
-    /// `TermsSource` (required): One of [`TermsSourceType`].
+    /// `TermsSource` (required): One of [`TermsSourceType`](crate::types::TermsSourceType).
     #[serde(rename = "TermsSource")]
     #[serde(default)]
     pub terms_source: crate::types::TermsSourceType,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateTerms.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateTermsResponse {
-    /// `Terms`: See [`TermsType`].
+    /// `Terms`: See [`TermsType`](crate::types::TermsType).
     #[serde(
         rename = "Terms",
         default,

@@ -12,7 +12,7 @@ pub struct CreateUserImportJobRequest {
     #[serde(rename = "JobName")]
     #[serde(default)]
     pub job_name: ::std::string::String,
-    /// `PasswordHashingAlgorithm`: One of [`PasswordHashingAlgorithmType`].
+    /// `PasswordHashingAlgorithm`: One of [`PasswordHashingAlgorithmType`](crate::types::PasswordHashingAlgorithmType).
     #[serde(
         rename = "PasswordHashingAlgorithm",
         default,

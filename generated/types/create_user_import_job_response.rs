@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserImportJob.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateUserImportJobResponse {
-    /// `UserImportJob`: See [`UserImportJobType`].
+    /// `UserImportJob`: See [`UserImportJobType`](crate::types::UserImportJobType).
     #[serde(
         rename = "UserImportJob",
         default,

@@ -36,7 +36,7 @@ pub struct CreateUserPoolClientRequest {
     pub allowed_o_auth_scopes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `AnalyticsConfiguration`: See [`AnalyticsConfigurationType`].
+    /// `AnalyticsConfiguration`: See [`AnalyticsConfigurationType`](crate::types::AnalyticsConfigurationType).
     #[serde(
         rename = "AnalyticsConfiguration",
         default,
@@ -121,7 +121,7 @@ pub struct CreateUserPoolClientRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub logout_ur_ls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `PreventUserExistenceErrors`: One of [`PreventUserExistenceErrorTypes`].
+    /// `PreventUserExistenceErrors`: One of [`PreventUserExistenceErrorTypes`](crate::types::PreventUserExistenceErrorTypes).
     #[serde(
         rename = "PreventUserExistenceErrors",
         default,
@@ -137,7 +137,7 @@ pub struct CreateUserPoolClientRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub read_attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `RefreshTokenRotation`: See [`RefreshTokenRotationType`].
+    /// `RefreshTokenRotation`: See [`RefreshTokenRotationType`](crate::types::RefreshTokenRotationType).
     #[serde(
         rename = "RefreshTokenRotation",
         default,
@@ -162,7 +162,7 @@ pub struct CreateUserPoolClientRequest {
     pub supported_identity_providers: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `TokenValidityUnits`: See [`TokenValidityUnitsType`].
+    /// `TokenValidityUnits`: See [`TokenValidityUnitsType`](crate::types::TokenValidityUnitsType).
     #[serde(
         rename = "TokenValidityUnits",
         default,

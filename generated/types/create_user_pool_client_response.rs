@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateUserPoolClientResponse {
-    /// `UserPoolClient`: See [`UserPoolClientType`].
+    /// `UserPoolClient`: See [`UserPoolClientType`](crate::types::UserPoolClientType).
     #[serde(
         rename = "UserPoolClient",
         default,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolReplica.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateUserPoolReplicaResponse {
-    /// `UserPoolReplica`: See [`UserPoolReplicaType`].
+    /// `UserPoolReplica`: See [`UserPoolReplicaType`](crate::types::UserPoolReplicaType).
     #[serde(
         rename = "UserPoolReplica",
         default,

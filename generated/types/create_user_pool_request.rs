@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct CreateUserPoolRequest {
-    /// `AccountRecoverySetting`: See [`AccountRecoverySettingType`].
+    /// `AccountRecoverySetting`: See [`AccountRecoverySettingType`](crate::types::AccountRecoverySettingType).
     #[serde(
         rename = "AccountRecoverySetting",
         default,
@@ -25,7 +25,7 @@ pub struct CreateUserPoolRequest {
             crate::types::AcrLevelConfigType,
         >,
     >,
-    /// `AdminCreateUserConfig`: See [`AdminCreateUserConfigType`].
+    /// `AdminCreateUserConfig`: See [`AdminCreateUserConfigType`](crate::types::AdminCreateUserConfigType).
     #[serde(
         rename = "AdminCreateUserConfig",
         default,
@@ -52,21 +52,21 @@ pub struct CreateUserPoolRequest {
     pub auto_verified_attributes: ::std::option::Option<
         ::std::vec::Vec<crate::types::VerifiedAttributeType>,
     >,
-    /// `DcrConfiguration`: See [`DcrConfigurationType`].
+    /// `DcrConfiguration`: See [`DcrConfigurationType`](crate::types::DcrConfigurationType).
     #[serde(
         rename = "DcrConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub dcr_configuration: ::std::option::Option<crate::types::DcrConfigurationType>,
-    /// `DeletionProtection`: One of [`DeletionProtectionType`].
+    /// `DeletionProtection`: One of [`DeletionProtectionType`](crate::types::DeletionProtectionType).
     #[serde(
         rename = "DeletionProtection",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub deletion_protection: ::std::option::Option<crate::types::DeletionProtectionType>,
-    /// `DeviceConfiguration`: See [`DeviceConfigurationType`].
+    /// `DeviceConfiguration`: See [`DeviceConfigurationType`](crate::types::DeviceConfigurationType).
     #[serde(
         rename = "DeviceConfiguration",
         default,
@@ -75,7 +75,7 @@ pub struct CreateUserPoolRequest {
     pub device_configuration: ::std::option::Option<
         crate::types::DeviceConfigurationType,
     >,
-    /// `EmailConfiguration`: See [`EmailConfigurationType`].
+    /// `EmailConfiguration`: See [`EmailConfigurationType`](crate::types::EmailConfigurationType).
     #[serde(
         rename = "EmailConfiguration",
         default,
@@ -96,7 +96,7 @@ pub struct CreateUserPoolRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub email_verification_subject: ::std::option::Option<::std::string::String>,
-    /// `IssuerConfiguration`: See [`IssuerConfigurationType`].
+    /// `IssuerConfiguration`: See [`IssuerConfigurationType`](crate::types::IssuerConfigurationType).
     #[serde(
         rename = "IssuerConfiguration",
         default,
@@ -105,28 +105,28 @@ pub struct CreateUserPoolRequest {
     pub issuer_configuration: ::std::option::Option<
         crate::types::IssuerConfigurationType,
     >,
-    /// `KeyConfiguration`: See [`KeyConfigurationType`].
+    /// `KeyConfiguration`: See [`KeyConfigurationType`](crate::types::KeyConfigurationType).
     #[serde(
         rename = "KeyConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub key_configuration: ::std::option::Option<crate::types::KeyConfigurationType>,
-    /// `LambdaConfig`: See [`LambdaConfigType`].
+    /// `LambdaConfig`: See [`LambdaConfigType`](crate::types::LambdaConfigType).
     #[serde(
         rename = "LambdaConfig",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub lambda_config: ::std::option::Option<crate::types::LambdaConfigType>,
-    /// `MfaConfiguration`: One of [`UserPoolMfaType`].
+    /// `MfaConfiguration`: One of [`UserPoolMfaType`](crate::types::UserPoolMfaType).
     #[serde(
         rename = "MfaConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mfa_configuration: ::std::option::Option<crate::types::UserPoolMfaType>,
-    /// `Policies`: See [`UserPoolPolicyType`].
+    /// `Policies`: See [`UserPoolPolicyType`](crate::types::UserPoolPolicyType).
     #[serde(
         rename = "Policies",
         default,
@@ -153,7 +153,7 @@ pub struct CreateUserPoolRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sms_authentication_message: ::std::option::Option<::std::string::String>,
-    /// `SmsConfiguration`: See [`SmsConfigurationType`].
+    /// `SmsConfiguration`: See [`SmsConfigurationType`](crate::types::SmsConfigurationType).
     #[serde(
         rename = "SmsConfiguration",
         default,
@@ -167,7 +167,7 @@ pub struct CreateUserPoolRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sms_verification_message: ::std::option::Option<::std::string::String>,
-    /// `UserAttributeUpdateSettings`: See [`UserAttributeUpdateSettingsType`].
+    /// `UserAttributeUpdateSettings`: See [`UserAttributeUpdateSettingsType`](crate::types::UserAttributeUpdateSettingsType).
     #[serde(
         rename = "UserAttributeUpdateSettings",
         default,
@@ -176,7 +176,7 @@ pub struct CreateUserPoolRequest {
     pub user_attribute_update_settings: ::std::option::Option<
         crate::types::UserAttributeUpdateSettingsType,
     >,
-    /// `UserPoolAddOns`: See [`UserPoolAddOnsType`].
+    /// `UserPoolAddOns`: See [`UserPoolAddOnsType`](crate::types::UserPoolAddOnsType).
     #[serde(
         rename = "UserPoolAddOns",
         default,
@@ -192,7 +192,7 @@ pub struct CreateUserPoolRequest {
     pub user_pool_tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `UserPoolTier`: One of [`UserPoolTierType`].
+    /// `UserPoolTier`: One of [`UserPoolTierType`](crate::types::UserPoolTierType).
     #[serde(
         rename = "UserPoolTier",
         default,
@@ -208,7 +208,7 @@ pub struct CreateUserPoolRequest {
     pub username_attributes: ::std::option::Option<
         ::std::vec::Vec<crate::types::UsernameAttributeType>,
     >,
-    /// `UsernameConfiguration`: See [`UsernameConfigurationType`].
+    /// `UsernameConfiguration`: See [`UsernameConfigurationType`](crate::types::UsernameConfigurationType).
     #[serde(
         rename = "UsernameConfiguration",
         default,
@@ -217,7 +217,7 @@ pub struct CreateUserPoolRequest {
     pub username_configuration: ::std::option::Option<
         crate::types::UsernameConfigurationType,
     >,
-    /// `VerificationMessageTemplate`: See [`VerificationMessageTemplateType`].
+    /// `VerificationMessageTemplate`: See [`VerificationMessageTemplateType`](crate::types::VerificationMessageTemplateType).
     #[serde(
         rename = "VerificationMessageTemplate",
         default,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateUserPoolResponse {
-    /// `UserPool`: See [`UserPoolType`].
+    /// `UserPool`: See [`UserPoolType`](crate::types::UserPoolType).
     #[serde(
         rename = "UserPool",
         default,

@@ -8,7 +8,7 @@ pub struct CustomDomainConfigType {
     #[serde(rename = "CertificateArn")]
     #[serde(default)]
     pub certificate_arn: ::std::string::String,
-    /// `SecurityPolicy`: One of [`SecurityPolicyType`].
+    /// `SecurityPolicy`: One of [`SecurityPolicyType`](crate::types::SecurityPolicyType).
     #[serde(
         rename = "SecurityPolicy",
         default,

@@ -8,7 +8,7 @@ pub struct CustomEmailLambdaVersionConfigType {
     #[serde(rename = "LambdaArn")]
     #[serde(default)]
     pub lambda_arn: ::std::string::String,
-    /// `LambdaVersion` (required): One of [`CustomEmailSenderLambdaVersionType`].
+    /// `LambdaVersion` (required): One of [`CustomEmailSenderLambdaVersionType`](crate::types::CustomEmailSenderLambdaVersionType).
     #[serde(rename = "LambdaVersion")]
     #[serde(default)]
     pub lambda_version: crate::types::CustomEmailSenderLambdaVersionType,

@@ -8,7 +8,7 @@ pub struct CustomSmsLambdaVersionConfigType {
     #[serde(rename = "LambdaArn")]
     #[serde(default)]
     pub lambda_arn: ::std::string::String,
-    /// `LambdaVersion` (required): One of [`CustomSMSSenderLambdaVersionType`].
+    /// `LambdaVersion` (required): One of [`CustomSmsSenderLambdaVersionType`](crate::types::CustomSmsSenderLambdaVersionType).
     #[serde(rename = "LambdaVersion")]
     #[serde(default)]
     pub lambda_version: crate::types::CustomSmsSenderLambdaVersionType,

@@ -20,7 +20,7 @@ pub struct DcrConfigurationType {
     pub authenticated_grant_types: ::std::option::Option<
         ::std::vec::Vec<crate::types::OAuthFlowType>,
     >,
-    /// `EnableStatus`: One of [`StatusType`].
+    /// `EnableStatus`: One of [`StatusType`](crate::types::StatusType).
     #[serde(
         rename = "EnableStatus",
         default,

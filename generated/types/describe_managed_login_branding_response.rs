@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeManagedLoginBranding.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DescribeManagedLoginBrandingResponse {
-    /// `ManagedLoginBranding`: See [`ManagedLoginBrandingType`].
+    /// `ManagedLoginBranding`: See [`ManagedLoginBrandingType`](crate::types::ManagedLoginBrandingType).
     #[serde(
         rename = "ManagedLoginBranding",
         default,

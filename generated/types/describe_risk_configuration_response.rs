@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeRiskConfiguration.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct DescribeRiskConfigurationResponse {
-    /// `RiskConfiguration` (required): See [`RiskConfigurationType`].
+    /// `RiskConfiguration` (required): See [`RiskConfigurationType`](crate::types::RiskConfigurationType).
     #[serde(rename = "RiskConfiguration")]
     #[serde(default)]
     pub risk_configuration: crate::types::RiskConfigurationType,

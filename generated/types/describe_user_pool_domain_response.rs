@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPoolDomain.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DescribeUserPoolDomainResponse {
-    /// `DomainDescription`: See [`DomainDescriptionType`].
+    /// `DomainDescription`: See [`DomainDescriptionType`](crate::types::DomainDescriptionType).
     #[serde(
         rename = "DomainDescription",
         default,

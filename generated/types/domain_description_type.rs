@@ -18,7 +18,7 @@ pub struct DomainDescriptionType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cloud_front_distribution: ::std::option::Option<::std::string::String>,
-    /// `CustomDomainConfig`: See [`CustomDomainConfigType`].
+    /// `CustomDomainConfig`: See [`CustomDomainConfigType`](crate::types::CustomDomainConfigType).
     #[serde(
         rename = "CustomDomainConfig",
         default,
@@ -41,7 +41,7 @@ pub struct DomainDescriptionType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub managed_login_version: ::std::option::Option<i32>,
-    /// `Routing`: See [`RoutingType`].
+    /// `Routing`: See [`RoutingType`](crate::types::RoutingType).
     #[serde(
         rename = "Routing",
         default,
@@ -55,7 +55,7 @@ pub struct DomainDescriptionType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub s3_bucket: ::std::option::Option<::std::string::String>,
-    /// `Status`: One of [`DomainStatusType`].
+    /// `Status`: One of [`DomainStatusType`](crate::types::DomainStatusType).
     #[serde(
         rename = "Status",
         default,

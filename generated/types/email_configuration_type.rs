@@ -11,7 +11,7 @@ pub struct EmailConfigurationType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub configuration_set: ::std::option::Option<::std::string::String>,
-    /// `EmailSendingAccount`: One of [`EmailSendingAccountType`].
+    /// `EmailSendingAccount`: One of [`EmailSendingAccountType`](crate::types::EmailSendingAccountType).
     #[serde(
         rename = "EmailSendingAccount",
         default,

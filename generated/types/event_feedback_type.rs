@@ -11,7 +11,7 @@ pub struct EventFeedbackType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub feedback_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `FeedbackValue` (required): One of [`FeedbackValueType`].
+    /// `FeedbackValue` (required): One of [`FeedbackValueType`](crate::types::FeedbackValueType).
     #[serde(rename = "FeedbackValue")]
     #[serde(default)]
     pub feedback_value: crate::types::FeedbackValueType,

@@ -11,14 +11,14 @@ pub struct EventRiskType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub compromised_credentials_detected: ::std::option::Option<bool>,
-    /// `RiskDecision`: One of [`RiskDecisionType`].
+    /// `RiskDecision`: One of [`RiskDecisionType`](crate::types::RiskDecisionType).
     #[serde(
         rename = "RiskDecision",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub risk_decision: ::std::option::Option<crate::types::RiskDecisionType>,
-    /// `RiskLevel`: One of [`RiskLevelType`].
+    /// `RiskLevel`: One of [`RiskLevelType`](crate::types::RiskLevelType).
     #[serde(
         rename = "RiskLevel",
         default,

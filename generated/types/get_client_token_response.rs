@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetClientToken.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GetClientTokenResponse {
-    /// `ClientAuthenticationResult`: See [`ClientAuthenticationResultType`].
+    /// `ClientAuthenticationResult`: See [`ClientAuthenticationResultType`](crate::types::ClientAuthenticationResultType).
     #[serde(
         rename = "ClientAuthenticationResult",
         default,

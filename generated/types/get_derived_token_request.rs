@@ -18,7 +18,7 @@ pub struct GetDerivedTokenRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub actor_token_provider_name: ::std::option::Option<::std::string::String>,
-    /// `ActorTokenType`: One of [`TokenTypeIdentifierType`].
+    /// `ActorTokenType`: One of [`TokenTypeIdentifierType`](crate::types::TokenTypeIdentifierType).
     #[serde(
         rename = "ActorTokenType",
         default,
@@ -43,7 +43,7 @@ pub struct GetDerivedTokenRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub client_secret: ::std::option::Option<::std::string::String>,
-    /// `RequestedTokenType`: One of [`IssuedTokenTypeIdentifierType`].
+    /// `RequestedTokenType`: One of [`IssuedTokenTypeIdentifierType`](crate::types::IssuedTokenTypeIdentifierType).
     #[serde(
         rename = "RequestedTokenType",
         default,
@@ -77,7 +77,7 @@ pub struct GetDerivedTokenRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub subject_token_provider_name: ::std::option::Option<::std::string::String>,
-    /// `SubjectTokenType` (required): One of [`TokenTypeIdentifierType`].
+    /// `SubjectTokenType` (required): One of [`TokenTypeIdentifierType`](crate::types::TokenTypeIdentifierType).
     #[serde(rename = "SubjectTokenType")]
     #[serde(default)]
     pub subject_token_type: crate::types::TokenTypeIdentifierType,

@@ -15,7 +15,7 @@ pub struct GetDerivedTokenResponse {
     #[serde(rename = "IssuedToken")]
     #[serde(default)]
     pub issued_token: ::std::string::String,
-    /// `IssuedTokenType` (required): One of [`IssuedTokenTypeIdentifierType`].
+    /// `IssuedTokenType` (required): One of [`IssuedTokenTypeIdentifierType`](crate::types::IssuedTokenTypeIdentifierType).
     #[serde(rename = "IssuedTokenType")]
     #[serde(default)]
     pub issued_token_type: crate::types::IssuedTokenTypeIdentifierType,
@@ -26,7 +26,7 @@ pub struct GetDerivedTokenResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `TokenType` (required): One of [`OAuthTokenTypeType`].
+    /// `TokenType` (required): One of [`OAuthTokenTypeType`](crate::types::OAuthTokenTypeType).
     #[serde(rename = "TokenType")]
     #[serde(default)]
     pub token_type: crate::types::OAuthTokenTypeType,

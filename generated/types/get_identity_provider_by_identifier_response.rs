@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetIdentityProviderByIdentifier.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct GetIdentityProviderByIdentifierResponse {
-    /// `IdentityProvider` (required): See [`IdentityProviderType`].
+    /// `IdentityProvider` (required): See [`IdentityProviderType`](crate::types::IdentityProviderType).
     #[serde(rename = "IdentityProvider")]
     #[serde(default)]
     pub identity_provider: crate::types::IdentityProviderType,

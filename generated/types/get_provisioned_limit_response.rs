@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetProvisionedLimit.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct GetProvisionedLimitResponse {
-    /// `Limit` (required): See [`LimitType`].
+    /// `Limit` (required): See [`LimitType`](crate::types::LimitType).
     #[serde(rename = "Limit")]
     #[serde(default)]
     pub limit: crate::types::LimitType,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GetTokensFromRefreshTokenResponse {
-    /// `AuthenticationResult`: See [`AuthenticationResultType`].
+    /// `AuthenticationResult`: See [`AuthenticationResultType`](crate::types::AuthenticationResultType).
     #[serde(
         rename = "AuthenticationResult",
         default,

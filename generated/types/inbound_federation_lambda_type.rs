@@ -8,7 +8,7 @@ pub struct InboundFederationLambdaType {
     #[serde(rename = "LambdaArn")]
     #[serde(default)]
     pub lambda_arn: ::std::string::String,
-    /// `LambdaVersion` (required): One of [`InboundFederationLambdaVersionType`].
+    /// `LambdaVersion` (required): One of [`InboundFederationLambdaVersionType`](crate::types::InboundFederationLambdaVersionType).
     #[serde(rename = "LambdaVersion")]
     #[serde(default)]
     pub lambda_version: crate::types::InboundFederationLambdaVersionType,

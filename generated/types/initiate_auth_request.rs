@@ -4,14 +4,14 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
 pub struct InitiateAuthRequest {
-    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`].
+    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
     #[serde(
         rename = "AnalyticsMetadata",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
-    /// `AuthFlow` (required): One of [`AuthFlowType`].
+    /// `AuthFlow` (required): One of [`AuthFlowType`](crate::types::AuthFlowType).
     #[serde(rename = "AuthFlow")]
     #[serde(default)]
     pub auth_flow: crate::types::AuthFlowType,
@@ -44,7 +44,7 @@ pub struct InitiateAuthRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub session: ::std::option::Option<::std::string::String>,
-    /// `UserContextData`: See [`UserContextDataType`]. Sensitive: redacted in `Debug`.
+    /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
     #[serde(
         rename = "UserContextData",
         default,

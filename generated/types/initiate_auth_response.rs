@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
 pub struct InitiateAuthResponse {
-    /// `AuthenticationResult`: See [`AuthenticationResultType`].
+    /// `AuthenticationResult`: See [`AuthenticationResultType`](crate::types::AuthenticationResultType).
     #[serde(
         rename = "AuthenticationResult",
         default,
@@ -22,7 +22,7 @@ pub struct InitiateAuthResponse {
     pub available_challenges: ::std::option::Option<
         ::std::vec::Vec<crate::types::ChallengeNameType>,
     >,
-    /// `ChallengeName`: One of [`ChallengeNameType`].
+    /// `ChallengeName`: One of [`ChallengeNameType`](crate::types::ChallengeNameType).
     #[serde(
         rename = "ChallengeName",
         default,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_IssuerConfigurationType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct IssuerConfigurationType {
-    /// `Type`: One of [`IssuerType`].
+    /// `Type`: One of [`IssuerType`](crate::types::IssuerType).
     #[serde(
         rename = "Type",
         default,

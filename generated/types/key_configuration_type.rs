@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_KeyConfigurationType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct KeyConfigurationType {
-    /// `KeyType`: One of [`EncryptionKeyType`].
+    /// `KeyType`: One of [`EncryptionKeyType`](crate::types::EncryptionKeyType).
     #[serde(
         rename = "KeyType",
         default,

@@ -11,7 +11,7 @@ pub struct LambdaConfigType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub create_auth_challenge: ::std::option::Option<::std::string::String>,
-    /// `CustomEmailSender`: See [`CustomEmailLambdaVersionConfigType`].
+    /// `CustomEmailSender`: See [`CustomEmailLambdaVersionConfigType`](crate::types::CustomEmailLambdaVersionConfigType).
     #[serde(
         rename = "CustomEmailSender",
         default,
@@ -27,7 +27,7 @@ pub struct LambdaConfigType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_message: ::std::option::Option<::std::string::String>,
-    /// `CustomSMSSender`: See [`CustomSmsLambdaVersionConfigType`].
+    /// `CustomSMSSender`: See [`CustomSmsLambdaVersionConfigType`](crate::types::CustomSmsLambdaVersionConfigType).
     #[serde(
         rename = "CustomSMSSender",
         default,
@@ -43,7 +43,7 @@ pub struct LambdaConfigType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub define_auth_challenge: ::std::option::Option<::std::string::String>,
-    /// `InboundFederation`: See [`InboundFederationLambdaType`].
+    /// `InboundFederation`: See [`InboundFederationLambdaType`](crate::types::InboundFederationLambdaType).
     #[serde(
         rename = "InboundFederation",
         default,
@@ -94,7 +94,7 @@ pub struct LambdaConfigType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub pre_token_generation: ::std::option::Option<::std::string::String>,
-    /// `PreTokenGenerationConfig`: See [`PreTokenGenerationVersionConfigType`].
+    /// `PreTokenGenerationConfig`: See [`PreTokenGenerationVersionConfigType`](crate::types::PreTokenGenerationVersionConfigType).
     #[serde(
         rename = "PreTokenGenerationConfig",
         default,

@@ -11,7 +11,7 @@ pub struct LimitDefinitionType {
         ::std::string::String,
         ::std::string::String,
     >,
-    /// `LimitClass` (required): One of [`LimitClass`].
+    /// `LimitClass` (required): One of [`LimitClass`](crate::types::LimitClass).
     #[serde(rename = "LimitClass")]
     #[serde(default)]
     pub limit_class: crate::types::LimitClass,

@@ -8,7 +8,7 @@ pub struct LimitType {
     #[serde(rename = "FreeLimitValue")]
     #[serde(default)]
     pub free_limit_value: i32,
-    /// `LimitDefinition` (required): See [`LimitDefinitionType`].
+    /// `LimitDefinition` (required): See [`LimitDefinitionType`](crate::types::LimitDefinitionType).
     #[serde(rename = "LimitDefinition")]
     #[serde(default)]
     pub limit_definition: crate::types::LimitDefinitionType,

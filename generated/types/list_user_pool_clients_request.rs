@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClients.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct ListUserPoolClientsRequest {
-    /// `ClientType`: One of [`ClientTypeType`].
+    /// `ClientType`: One of [`ClientTypeType`](crate::types::ClientTypeType).
     #[serde(
         rename = "ClientType",
         default,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LogConfigurationType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct LogConfigurationType {
-    /// `CloudWatchLogsConfiguration`: See [`CloudWatchLogsConfigurationType`].
+    /// `CloudWatchLogsConfiguration`: See [`CloudWatchLogsConfigurationType`](crate::types::CloudWatchLogsConfigurationType).
     #[serde(
         rename = "CloudWatchLogsConfiguration",
         default,
@@ -13,11 +13,11 @@ pub struct LogConfigurationType {
     pub cloud_watch_logs_configuration: ::std::option::Option<
         crate::types::CloudWatchLogsConfigurationType,
     >,
-    /// `EventSource` (required): One of [`EventSourceName`].
+    /// `EventSource` (required): One of [`EventSourceName`](crate::types::EventSourceName).
     #[serde(rename = "EventSource")]
     #[serde(default)]
     pub event_source: crate::types::EventSourceName,
-    /// `FirehoseConfiguration`: See [`FirehoseConfigurationType`].
+    /// `FirehoseConfiguration`: See [`FirehoseConfigurationType`](crate::types::FirehoseConfigurationType).
     #[serde(
         rename = "FirehoseConfiguration",
         default,
@@ -26,11 +26,11 @@ pub struct LogConfigurationType {
     pub firehose_configuration: ::std::option::Option<
         crate::types::FirehoseConfigurationType,
     >,
-    /// `LogLevel` (required): One of [`LogLevel`].
+    /// `LogLevel` (required): One of [`LogLevel`](crate::types::LogLevel).
     #[serde(rename = "LogLevel")]
     #[serde(default)]
     pub log_level: crate::types::LogLevel,
-    /// `S3Configuration`: See [`S3ConfigurationType`].
+    /// `S3Configuration`: See [`S3ConfigurationType`](crate::types::S3ConfigurationType).
     #[serde(
         rename = "S3Configuration",
         default,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_NotifyConfigurationType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct NotifyConfigurationType {
-    /// `BlockEmail`: See [`NotifyEmailType`].
+    /// `BlockEmail`: See [`NotifyEmailType`](crate::types::NotifyEmailType).
     #[serde(
         rename = "BlockEmail",
         default,
@@ -18,14 +18,14 @@ pub struct NotifyConfigurationType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub from: ::std::option::Option<::std::string::String>,
-    /// `MfaEmail`: See [`NotifyEmailType`].
+    /// `MfaEmail`: See [`NotifyEmailType`](crate::types::NotifyEmailType).
     #[serde(
         rename = "MfaEmail",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mfa_email: ::std::option::Option<crate::types::NotifyEmailType>,
-    /// `NoActionEmail`: See [`NotifyEmailType`].
+    /// `NoActionEmail`: See [`NotifyEmailType`](crate::types::NotifyEmailType).
     #[serde(
         rename = "NoActionEmail",
         default,

@@ -8,7 +8,7 @@ pub struct PreTokenGenerationVersionConfigType {
     #[serde(rename = "LambdaArn")]
     #[serde(default)]
     pub lambda_arn: ::std::string::String,
-    /// `LambdaVersion` (required): One of [`PreTokenGenerationLambdaVersionType`].
+    /// `LambdaVersion` (required): One of [`PreTokenGenerationLambdaVersionType`](crate::types::PreTokenGenerationLambdaVersionType).
     #[serde(rename = "LambdaVersion")]
     #[serde(default)]
     pub lambda_version: crate::types::PreTokenGenerationLambdaVersionType,

@@ -25,7 +25,7 @@ pub struct ProviderDescription {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub provider_name: ::std::option::Option<::std::string::String>,
-    /// `ProviderType`: One of [`IdentityProviderTypeType`].
+    /// `ProviderType`: One of [`IdentityProviderTypeType`](crate::types::IdentityProviderTypeType).
     #[serde(
         rename = "ProviderType",
         default,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RecoveryOptionType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct RecoveryOptionType {
-    /// `Name` (required): One of [`RecoveryOptionNameType`].
+    /// `Name` (required): One of [`RecoveryOptionNameType`](crate::types::RecoveryOptionNameType).
     #[serde(rename = "Name")]
     #[serde(default)]
     pub name: crate::types::RecoveryOptionNameType,

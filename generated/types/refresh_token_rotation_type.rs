@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct RefreshTokenRotationType {
-    /// `Feature` (required): One of [`FeatureType`].
+    /// `Feature` (required): One of [`FeatureType`](crate::types::FeatureType).
     #[serde(rename = "Feature")]
     #[serde(default)]
     pub feature: crate::types::FeatureType,

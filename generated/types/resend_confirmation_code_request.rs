@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResendConfirmationCode.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
 pub struct ResendConfirmationCodeRequest {
-    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`].
+    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
     #[serde(
         rename = "AnalyticsMetadata",
         default,
@@ -31,7 +31,7 @@ pub struct ResendConfirmationCodeRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub secret_hash: ::std::option::Option<::std::string::String>,
-    /// `UserContextData`: See [`UserContextDataType`]. Sensitive: redacted in `Debug`.
+    /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
     #[serde(
         rename = "UserContextData",
         default,

@@ -11,7 +11,7 @@ pub struct ResourceServerType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub identifier: ::std::option::Option<::std::string::String>,
-    /// `ManagedBy`: One of [`ResourceServerManagedByType`].
+    /// `ManagedBy`: One of [`ResourceServerManagedByType`](crate::types::ResourceServerManagedByType).
     #[serde(
         rename = "ManagedBy",
         default,

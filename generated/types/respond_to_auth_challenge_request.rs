@@ -4,14 +4,14 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
 pub struct RespondToAuthChallengeRequest {
-    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`].
+    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
     #[serde(
         rename = "AnalyticsMetadata",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
-    /// `ChallengeName` (required): One of [`ChallengeNameType`].
+    /// `ChallengeName` (required): One of [`ChallengeNameType`](crate::types::ChallengeNameType).
     #[serde(rename = "ChallengeName")]
     #[serde(default)]
     pub challenge_name: crate::types::ChallengeNameType,
@@ -44,7 +44,7 @@ pub struct RespondToAuthChallengeRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub session: ::std::option::Option<::std::string::String>,
-    /// `UserContextData`: See [`UserContextDataType`]. Sensitive: redacted in `Debug`.
+    /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
     #[serde(
         rename = "UserContextData",
         default,

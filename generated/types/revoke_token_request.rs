@@ -15,7 +15,7 @@ pub struct RevokeTokenRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub client_secret: ::std::option::Option<::std::string::String>,
-    /// `RevokeAssociatedSessions`: One of [`RevokeAssociatedSessionsType`].
+    /// `RevokeAssociatedSessions`: One of [`RevokeAssociatedSessionsType`](crate::types::RevokeAssociatedSessionsType).
     #[serde(
         rename = "RevokeAssociatedSessions",
         default,

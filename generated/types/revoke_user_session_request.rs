@@ -8,7 +8,7 @@ pub struct RevokeUserSessionRequest {
     #[serde(rename = "AccessToken")]
     #[serde(default)]
     pub access_token: ::std::string::String,
-    /// `RevokeAssociatedSessions`: One of [`RevokeAssociatedSessionsType`].
+    /// `RevokeAssociatedSessions`: One of [`RevokeAssociatedSessionsType`](crate::types::RevokeAssociatedSessionsType).
     #[serde(
         rename = "RevokeAssociatedSessions",
         default,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RiskConfigurationType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
 pub struct RiskConfigurationType {
-    /// `AccountTakeoverRiskConfiguration`: See [`AccountTakeoverRiskConfigurationType`].
+    /// `AccountTakeoverRiskConfiguration`: See [`AccountTakeoverRiskConfigurationType`](crate::types::AccountTakeoverRiskConfigurationType).
     #[serde(
         rename = "AccountTakeoverRiskConfiguration",
         default,
@@ -20,7 +20,7 @@ pub struct RiskConfigurationType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub client_id: ::std::option::Option<::std::string::String>,
-    /// `CompromisedCredentialsRiskConfiguration`: See [`CompromisedCredentialsRiskConfigurationType`].
+    /// `CompromisedCredentialsRiskConfiguration`: See [`CompromisedCredentialsRiskConfigurationType`](crate::types::CompromisedCredentialsRiskConfigurationType).
     #[serde(
         rename = "CompromisedCredentialsRiskConfiguration",
         default,
@@ -36,7 +36,7 @@ pub struct RiskConfigurationType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `RiskExceptionConfiguration`: See [`RiskExceptionConfigurationType`].
+    /// `RiskExceptionConfiguration`: See [`RiskExceptionConfigurationType`](crate::types::RiskExceptionConfigurationType).
     #[serde(
         rename = "RiskExceptionConfiguration",
         default,

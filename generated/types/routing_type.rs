@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RoutingType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct RoutingType {
-    /// `Failover`: See [`FailoverType`].
+    /// `Failover`: See [`FailoverType`](crate::types::FailoverType).
     #[serde(
         rename = "Failover",
         default,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SchemaAttributeType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SchemaAttributeType {
-    /// `AttributeDataType`: One of [`AttributeDataType`].
+    /// `AttributeDataType`: One of [`AttributeDataType`](crate::types::AttributeDataType).
     #[serde(
         rename = "AttributeDataType",
         default,
@@ -32,7 +32,7 @@ pub struct SchemaAttributeType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `NumberAttributeConstraints`: See [`NumberAttributeConstraintsType`].
+    /// `NumberAttributeConstraints`: See [`NumberAttributeConstraintsType`](crate::types::NumberAttributeConstraintsType).
     #[serde(
         rename = "NumberAttributeConstraints",
         default,
@@ -48,7 +48,7 @@ pub struct SchemaAttributeType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub required: ::std::option::Option<bool>,
-    /// `StringAttributeConstraints`: See [`StringAttributeConstraintsType`].
+    /// `StringAttributeConstraints`: See [`StringAttributeConstraintsType`](crate::types::StringAttributeConstraintsType).
     #[serde(
         rename = "StringAttributeConstraints",
         default,

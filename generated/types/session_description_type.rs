@@ -46,7 +46,7 @@ pub struct SessionDescriptionType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_ip_address: ::std::option::Option<::std::string::String>,
-    /// `LastLocation`: See [`SessionLocationType`].
+    /// `LastLocation`: See [`SessionLocationType`](crate::types::SessionLocationType).
     #[serde(
         rename = "LastLocation",
         default,
@@ -67,7 +67,7 @@ pub struct SessionDescriptionType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub session_id: ::std::option::Option<::std::string::String>,
-    /// `SessionType`: One of [`SessionTypeType`].
+    /// `SessionType`: One of [`SessionTypeType`](crate::types::SessionTypeType).
     #[serde(
         rename = "SessionType",
         default,

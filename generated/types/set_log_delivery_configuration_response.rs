@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetLogDeliveryConfiguration.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SetLogDeliveryConfigurationResponse {
-    /// `LogDeliveryConfiguration`: See [`LogDeliveryConfigurationType`].
+    /// `LogDeliveryConfiguration`: See [`LogDeliveryConfigurationType`](crate::types::LogDeliveryConfigurationType).
     #[serde(
         rename = "LogDeliveryConfiguration",
         default,

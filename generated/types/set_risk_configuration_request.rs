@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetRiskConfiguration.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
 pub struct SetRiskConfigurationRequest {
-    /// `AccountTakeoverRiskConfiguration`: See [`AccountTakeoverRiskConfigurationType`].
+    /// `AccountTakeoverRiskConfiguration`: See [`AccountTakeoverRiskConfigurationType`](crate::types::AccountTakeoverRiskConfigurationType).
     #[serde(
         rename = "AccountTakeoverRiskConfiguration",
         default,
@@ -20,7 +20,7 @@ pub struct SetRiskConfigurationRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub client_id: ::std::option::Option<::std::string::String>,
-    /// `CompromisedCredentialsRiskConfiguration`: See [`CompromisedCredentialsRiskConfigurationType`].
+    /// `CompromisedCredentialsRiskConfiguration`: See [`CompromisedCredentialsRiskConfigurationType`](crate::types::CompromisedCredentialsRiskConfigurationType).
     #[serde(
         rename = "CompromisedCredentialsRiskConfiguration",
         default,
@@ -29,7 +29,7 @@ pub struct SetRiskConfigurationRequest {
     pub compromised_credentials_risk_configuration: ::std::option::Option<
         crate::types::CompromisedCredentialsRiskConfigurationType,
     >,
-    /// `RiskExceptionConfiguration`: See [`RiskExceptionConfigurationType`].
+    /// `RiskExceptionConfiguration`: See [`RiskExceptionConfigurationType`](crate::types::RiskExceptionConfigurationType).
     #[serde(
         rename = "RiskExceptionConfiguration",
         default,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUICustomization.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct SetUiCustomizationResponse {
-    /// `UICustomization` (required): See [`UiCustomizationType`].
+    /// `UICustomization` (required): See [`UiCustomizationType`](crate::types::UiCustomizationType).
     #[serde(rename = "UICustomization")]
     #[serde(default)]
     pub ui_customization: crate::types::UiCustomizationType,

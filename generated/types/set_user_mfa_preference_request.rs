@@ -8,21 +8,21 @@ pub struct SetUserMfaPreferenceRequest {
     #[serde(rename = "AccessToken")]
     #[serde(default)]
     pub access_token: ::std::string::String,
-    /// `EmailMfaSettings`: See [`EmailMfaSettingsType`].
+    /// `EmailMfaSettings`: See [`EmailMfaSettingsType`](crate::types::EmailMfaSettingsType).
     #[serde(
         rename = "EmailMfaSettings",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub email_mfa_settings: ::std::option::Option<crate::types::EmailMfaSettingsType>,
-    /// `SMSMfaSettings`: See [`SmsMfaSettingsType`].
+    /// `SMSMfaSettings`: See [`SmsMfaSettingsType`](crate::types::SmsMfaSettingsType).
     #[serde(
         rename = "SMSMfaSettings",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sms_mfa_settings: ::std::option::Option<crate::types::SmsMfaSettingsType>,
-    /// `SoftwareTokenMfaSettings`: See [`SoftwareTokenMfaSettingsType`].
+    /// `SoftwareTokenMfaSettings`: See [`SoftwareTokenMfaSettingsType`](crate::types::SoftwareTokenMfaSettingsType).
     #[serde(
         rename = "SoftwareTokenMfaSettings",
         default,
@@ -31,7 +31,7 @@ pub struct SetUserMfaPreferenceRequest {
     pub software_token_mfa_settings: ::std::option::Option<
         crate::types::SoftwareTokenMfaSettingsType,
     >,
-    /// `WebAuthnMfaSettings`: See [`WebAuthnMfaSettingsType`].
+    /// `WebAuthnMfaSettings`: See [`WebAuthnMfaSettingsType`](crate::types::WebAuthnMfaSettingsType).
     #[serde(
         rename = "WebAuthnMfaSettings",
         default,

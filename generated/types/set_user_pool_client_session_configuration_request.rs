@@ -8,7 +8,7 @@ pub struct SetUserPoolClientSessionConfigurationRequest {
     #[serde(rename = "ClientId")]
     #[serde(default)]
     pub client_id: ::std::string::String,
-    /// `SSOSession` (required): See [`ClientSsoSessionConfigType`].
+    /// `SSOSession` (required): See [`ClientSsoSessionConfigType`](crate::types::ClientSsoSessionConfigType).
     #[serde(rename = "SSOSession")]
     #[serde(default)]
     pub sso_session: crate::types::ClientSsoSessionConfigType,

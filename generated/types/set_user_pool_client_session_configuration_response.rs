@@ -11,7 +11,7 @@ pub struct SetUserPoolClientSessionConfigurationResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub client_id: ::std::option::Option<::std::string::String>,
-    /// `SSOSession`: See [`ClientSsoSessionConfigType`].
+    /// `SSOSession`: See [`ClientSsoSessionConfigType`](crate::types::ClientSsoSessionConfigType).
     #[serde(
         rename = "SSOSession",
         default,

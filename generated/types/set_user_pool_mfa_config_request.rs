@@ -4,28 +4,28 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolMfaConfig.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct SetUserPoolMfaConfigRequest {
-    /// `EmailMfaConfiguration`: See [`EmailMfaConfigType`].
+    /// `EmailMfaConfiguration`: See [`EmailMfaConfigType`](crate::types::EmailMfaConfigType).
     #[serde(
         rename = "EmailMfaConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub email_mfa_configuration: ::std::option::Option<crate::types::EmailMfaConfigType>,
-    /// `MfaConfiguration`: One of [`UserPoolMfaType`].
+    /// `MfaConfiguration`: One of [`UserPoolMfaType`](crate::types::UserPoolMfaType).
     #[serde(
         rename = "MfaConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mfa_configuration: ::std::option::Option<crate::types::UserPoolMfaType>,
-    /// `SmsMfaConfiguration`: See [`SmsMfaConfigType`].
+    /// `SmsMfaConfiguration`: See [`SmsMfaConfigType`](crate::types::SmsMfaConfigType).
     #[serde(
         rename = "SmsMfaConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sms_mfa_configuration: ::std::option::Option<crate::types::SmsMfaConfigType>,
-    /// `SoftwareTokenMfaConfiguration`: See [`SoftwareTokenMfaConfigType`].
+    /// `SoftwareTokenMfaConfiguration`: See [`SoftwareTokenMfaConfigType`](crate::types::SoftwareTokenMfaConfigType).
     #[serde(
         rename = "SoftwareTokenMfaConfiguration",
         default,
@@ -38,7 +38,7 @@ pub struct SetUserPoolMfaConfigRequest {
     #[serde(rename = "UserPoolId")]
     #[serde(default)]
     pub user_pool_id: ::std::string::String,
-    /// `WebAuthnConfiguration`: See [`WebAuthnConfigurationType`].
+    /// `WebAuthnConfiguration`: See [`WebAuthnConfigurationType`](crate::types::WebAuthnConfigurationType).
     #[serde(
         rename = "WebAuthnConfiguration",
         default,

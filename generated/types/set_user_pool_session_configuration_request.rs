@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolSessionConfiguration.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct SetUserPoolSessionConfigurationRequest {
-    /// `TokenSession` (required): See [`UserPoolTokenSessionConfigType`].
+    /// `TokenSession` (required): See [`UserPoolTokenSessionConfigType`](crate::types::UserPoolTokenSessionConfigType).
     #[serde(rename = "TokenSession")]
     #[serde(default)]
     pub token_session: crate::types::UserPoolTokenSessionConfigType,
@@ -12,7 +12,7 @@ pub struct SetUserPoolSessionConfigurationRequest {
     #[serde(rename = "UserPoolId")]
     #[serde(default)]
     pub user_pool_id: ::std::string::String,
-    /// `UserSessionTracking` (required): One of [`UserSessionTrackingType`].
+    /// `UserSessionTracking` (required): One of [`UserSessionTrackingType`](crate::types::UserSessionTrackingType).
     #[serde(rename = "UserSessionTracking")]
     #[serde(default)]
     pub user_session_tracking: crate::types::UserSessionTrackingType,

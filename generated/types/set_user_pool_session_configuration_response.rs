@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolSessionConfiguration.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SetUserPoolSessionConfigurationResponse {
-    /// `TokenSession`: See [`UserPoolTokenSessionConfigType`].
+    /// `TokenSession`: See [`UserPoolTokenSessionConfigType`](crate::types::UserPoolTokenSessionConfigType).
     #[serde(
         rename = "TokenSession",
         default,
@@ -20,7 +20,7 @@ pub struct SetUserPoolSessionConfigurationResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub user_pool_id: ::std::option::Option<::std::string::String>,
-    /// `UserSessionTracking`: One of [`UserSessionTrackingType`].
+    /// `UserSessionTracking`: One of [`UserSessionTrackingType`](crate::types::UserSessionTrackingType).
     #[serde(
         rename = "UserSessionTracking",
         default,

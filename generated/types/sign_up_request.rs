@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
 pub struct SignUpRequest {
-    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`].
+    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
     #[serde(
         rename = "AnalyticsMetadata",
         default,
@@ -47,7 +47,7 @@ pub struct SignUpRequest {
     pub user_attributes: ::std::option::Option<
         ::std::vec::Vec<crate::types::AttributeType>,
     >,
-    /// `UserContextData`: See [`UserContextDataType`]. Sensitive: redacted in `Debug`.
+    /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
     #[serde(
         rename = "UserContextData",
         default,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
 pub struct SignUpResponse {
-    /// `CodeDeliveryDetails`: See [`CodeDeliveryDetailsType`].
+    /// `CodeDeliveryDetails`: See [`CodeDeliveryDetailsType`](crate::types::CodeDeliveryDetailsType).
     #[serde(
         rename = "CodeDeliveryDetails",
         default,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SmsConfigurationType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SmsConfigurationType {
-    /// `EumsSms`: See [`EumsSmsConfigurationType`].
+    /// `EumsSms`: See [`EumsSmsConfigurationType`](crate::types::EumsSmsConfigurationType).
     #[serde(
         rename = "EumsSms",
         default,

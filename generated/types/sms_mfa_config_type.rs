@@ -11,7 +11,7 @@ pub struct SmsMfaConfigType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sms_authentication_message: ::std::option::Option<::std::string::String>,
-    /// `SmsConfiguration`: See [`SmsConfigurationType`].
+    /// `SmsConfiguration`: See [`SmsConfigurationType`](crate::types::SmsConfigurationType).
     #[serde(
         rename = "SmsConfiguration",
         default,

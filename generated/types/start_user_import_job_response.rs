@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartUserImportJob.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct StartUserImportJobResponse {
-    /// `UserImportJob`: See [`UserImportJobType`].
+    /// `UserImportJob`: See [`UserImportJobType`](crate::types::UserImportJobType).
     #[serde(
         rename = "UserImportJob",
         default,

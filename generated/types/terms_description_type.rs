@@ -8,7 +8,7 @@ pub struct TermsDescriptionType {
     #[serde(rename = "CreationDate")]
     #[serde(default)]
     pub creation_date: ::awsjson_types::Timestamp,
-    /// `Enforcement` (required): One of [`TermsEnforcementType`].
+    /// `Enforcement` (required): One of [`TermsEnforcementType`](crate::types::TermsEnforcementType).
     #[serde(rename = "Enforcement")]
     #[serde(default)]
     pub enforcement: crate::types::TermsEnforcementType,

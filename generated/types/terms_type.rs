@@ -12,7 +12,7 @@ pub struct TermsType {
     #[serde(rename = "CreationDate")]
     #[serde(default)]
     pub creation_date: ::awsjson_types::Timestamp,
-    /// `Enforcement` (required): One of [`TermsEnforcementType`].
+    /// `Enforcement` (required): One of [`TermsEnforcementType`](crate::types::TermsEnforcementType).
     #[serde(rename = "Enforcement")]
     #[serde(default)]
     pub enforcement: crate::types::TermsEnforcementType,
@@ -35,7 +35,7 @@ pub struct TermsType {
     #[serde(rename = "TermsName")]
     #[serde(default)]
     pub terms_name: ::std::string::String,
-    /// `TermsSource` (required): One of [`TermsSourceType`].
+    /// `TermsSource` (required): One of [`TermsSourceType`](crate::types::TermsSourceType).
     #[serde(rename = "TermsSource")]
     #[serde(default)]
     pub terms_source: crate::types::TermsSourceType,

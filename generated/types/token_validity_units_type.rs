@@ -4,21 +4,21 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TokenValidityUnitsType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct TokenValidityUnitsType {
-    /// `AccessToken`: One of [`TimeUnitsType`].
+    /// `AccessToken`: One of [`TimeUnitsType`](crate::types::TimeUnitsType).
     #[serde(
         rename = "AccessToken",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub access_token: ::std::option::Option<crate::types::TimeUnitsType>,
-    /// `IdToken`: One of [`TimeUnitsType`].
+    /// `IdToken`: One of [`TimeUnitsType`](crate::types::TimeUnitsType).
     #[serde(
         rename = "IdToken",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub id_token: ::std::option::Option<crate::types::TimeUnitsType>,
-    /// `RefreshToken`: One of [`TimeUnitsType`].
+    /// `RefreshToken`: One of [`TimeUnitsType`](crate::types::TimeUnitsType).
     #[serde(
         rename = "RefreshToken",
         default,

@@ -12,7 +12,7 @@ pub struct UpdateAuthEventFeedbackRequest {
     #[serde(rename = "FeedbackToken")]
     #[serde(default)]
     pub feedback_token: ::std::string::String,
-    /// `FeedbackValue` (required): One of [`FeedbackValueType`].
+    /// `FeedbackValue` (required): One of [`FeedbackValueType`](crate::types::FeedbackValueType).
     #[serde(rename = "FeedbackValue")]
     #[serde(default)]
     pub feedback_value: crate::types::FeedbackValueType,

@@ -12,7 +12,7 @@ pub struct UpdateDeviceStatusRequest {
     #[serde(rename = "DeviceKey")]
     #[serde(default)]
     pub device_key: ::std::string::String,
-    /// `DeviceRememberedStatus`: One of [`DeviceRememberedStatusType`].
+    /// `DeviceRememberedStatus`: One of [`DeviceRememberedStatusType`](crate::types::DeviceRememberedStatusType).
     #[serde(
         rename = "DeviceRememberedStatus",
         default,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateProvisionedLimit.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct UpdateProvisionedLimitRequest {
-    /// `LimitDefinition` (required): See [`LimitDefinitionType`].
+    /// `LimitDefinition` (required): See [`LimitDefinitionType`](crate::types::LimitDefinitionType).
     #[serde(rename = "LimitDefinition")]
     #[serde(default)]
     pub limit_definition: crate::types::LimitDefinitionType,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateProvisionedLimit.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct UpdateProvisionedLimitResponse {
-    /// `Limit` (required): See [`LimitType`].
+    /// `Limit` (required): See [`LimitType`](crate::types::LimitType).
     #[serde(rename = "Limit")]
     #[serde(default)]
     pub limit: crate::types::LimitType,

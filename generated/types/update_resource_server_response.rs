@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateResourceServer.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct UpdateResourceServerResponse {
-    /// `ResourceServer` (required): See [`ResourceServerType`].
+    /// `ResourceServer` (required): See [`ResourceServerType`](crate::types::ResourceServerType).
     #[serde(rename = "ResourceServer")]
     #[serde(default)]
     pub resource_server: crate::types::ResourceServerType,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateTerms.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct UpdateTermsRequest {
-    /// `Enforcement`: One of [`TermsEnforcementType`].
+    /// `Enforcement`: One of [`TermsEnforcementType`](crate::types::TermsEnforcementType).
     #[serde(
         rename = "Enforcement",
         default,
@@ -31,7 +31,7 @@ pub struct UpdateTermsRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub terms_name: ::std::option::Option<::std::string::String>,
-    /// `TermsSource`: One of [`TermsSourceType`].
+    /// `TermsSource`: One of [`TermsSourceType`](crate::types::TermsSourceType).
     #[serde(
         rename = "TermsSource",
         default,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolDomain.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct UpdateUserPoolDomainRequest {
-    /// `CustomDomainConfig`: See [`CustomDomainConfigType`].
+    /// `CustomDomainConfig`: See [`CustomDomainConfigType`](crate::types::CustomDomainConfigType).
     #[serde(
         rename = "CustomDomainConfig",
         default,
@@ -24,7 +24,7 @@ pub struct UpdateUserPoolDomainRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub managed_login_version: ::std::option::Option<i32>,
-    /// `Routing`: See [`RoutingType`].
+    /// `Routing`: See [`RoutingType`](crate::types::RoutingType).
     #[serde(
         rename = "Routing",
         default,

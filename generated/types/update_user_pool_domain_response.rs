@@ -18,7 +18,7 @@ pub struct UpdateUserPoolDomainResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub managed_login_version: ::std::option::Option<i32>,
-    /// `Routing`: See [`RoutingType`].
+    /// `Routing`: See [`RoutingType`](crate::types::RoutingType).
     #[serde(
         rename = "Routing",
         default,

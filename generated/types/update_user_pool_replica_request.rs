@@ -8,7 +8,7 @@ pub struct UpdateUserPoolReplicaRequest {
     #[serde(rename = "RegionName")]
     #[serde(default)]
     pub region_name: ::std::string::String,
-    /// `Status` (required): One of [`UpdateReplicaStatusType`].
+    /// `Status` (required): One of [`UpdateReplicaStatusType`](crate::types::UpdateReplicaStatusType).
     #[serde(rename = "Status")]
     #[serde(default)]
     pub status: crate::types::UpdateReplicaStatusType,

@@ -60,7 +60,7 @@ pub struct UserImportJobType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub job_name: ::std::option::Option<::std::string::String>,
-    /// `PasswordHashingAlgorithm`: One of [`PasswordHashingAlgorithmType`].
+    /// `PasswordHashingAlgorithm`: One of [`PasswordHashingAlgorithmType`](crate::types::PasswordHashingAlgorithmType).
     #[serde(
         rename = "PasswordHashingAlgorithm",
         default,
@@ -90,7 +90,7 @@ pub struct UserImportJobType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub start_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `Status`: One of [`UserImportJobStatusType`].
+    /// `Status`: One of [`UserImportJobStatusType`](crate::types::UserImportJobStatusType).
     #[serde(
         rename = "Status",
         default,

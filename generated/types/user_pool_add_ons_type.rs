@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolAddOnsType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct UserPoolAddOnsType {
-    /// `AdvancedSecurityAdditionalFlows`: See [`AdvancedSecurityAdditionalFlowsType`].
+    /// `AdvancedSecurityAdditionalFlows`: See [`AdvancedSecurityAdditionalFlowsType`](crate::types::AdvancedSecurityAdditionalFlowsType).
     #[serde(
         rename = "AdvancedSecurityAdditionalFlows",
         default,
@@ -13,7 +13,7 @@ pub struct UserPoolAddOnsType {
     pub advanced_security_additional_flows: ::std::option::Option<
         crate::types::AdvancedSecurityAdditionalFlowsType,
     >,
-    /// `AdvancedSecurityMode` (required): One of [`AdvancedSecurityModeType`].
+    /// `AdvancedSecurityMode` (required): One of [`AdvancedSecurityModeType`](crate::types::AdvancedSecurityModeType).
     #[serde(rename = "AdvancedSecurityMode")]
     #[serde(default)]
     pub advanced_security_mode: crate::types::AdvancedSecurityModeType,

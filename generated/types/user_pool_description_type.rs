@@ -18,7 +18,7 @@ pub struct UserPoolDescriptionType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `LambdaConfig`: See [`LambdaConfigType`].
+    /// `LambdaConfig`: See [`LambdaConfigType`](crate::types::LambdaConfigType).
     #[serde(
         rename = "LambdaConfig",
         default,
@@ -46,7 +46,7 @@ pub struct UserPoolDescriptionType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub replica_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `Status`: One of [`StatusType`]. Deprecated by AWS.
+    /// `Status`: One of [`StatusType`](crate::types::StatusType). Deprecated by AWS.
     #[serde(
         rename = "Status",
         default,

@@ -4,14 +4,14 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolPolicyType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserPoolPolicyType {
-    /// `PasswordPolicy`: See [`PasswordPolicyType`].
+    /// `PasswordPolicy`: See [`PasswordPolicyType`](crate::types::PasswordPolicyType).
     #[serde(
         rename = "PasswordPolicy",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub password_policy: ::std::option::Option<crate::types::PasswordPolicyType>,
-    /// `SignInPolicy`: See [`SignInPolicyType`].
+    /// `SignInPolicy`: See [`SignInPolicyType`](crate::types::SignInPolicyType).
     #[serde(
         rename = "SignInPolicy",
         default,

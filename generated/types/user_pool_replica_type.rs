@@ -11,14 +11,14 @@ pub struct UserPoolReplicaType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub region_name: ::std::option::Option<::std::string::String>,
-    /// `Role`: One of [`ReplicaRoleType`].
+    /// `Role`: One of [`ReplicaRoleType`](crate::types::ReplicaRoleType).
     #[serde(
         rename = "Role",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub role: ::std::option::Option<crate::types::ReplicaRoleType>,
-    /// `Status`: One of [`ReplicaStatusType`].
+    /// `Status`: One of [`ReplicaStatusType`](crate::types::ReplicaStatusType).
     #[serde(
         rename = "Status",
         default,

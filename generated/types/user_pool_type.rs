@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserPoolType {
-    /// `AccountRecoverySetting`: See [`AccountRecoverySettingType`].
+    /// `AccountRecoverySetting`: See [`AccountRecoverySettingType`](crate::types::AccountRecoverySettingType).
     #[serde(
         rename = "AccountRecoverySetting",
         default,
@@ -25,7 +25,7 @@ pub struct UserPoolType {
             crate::types::AcrLevelConfigType,
         >,
     >,
-    /// `AdminCreateUserConfig`: See [`AdminCreateUserConfigType`].
+    /// `AdminCreateUserConfig`: See [`AdminCreateUserConfigType`](crate::types::AdminCreateUserConfigType).
     #[serde(
         rename = "AdminCreateUserConfig",
         default,
@@ -73,21 +73,21 @@ pub struct UserPoolType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_domain: ::std::option::Option<::std::string::String>,
-    /// `DcrConfiguration`: See [`DcrConfigurationType`].
+    /// `DcrConfiguration`: See [`DcrConfigurationType`](crate::types::DcrConfigurationType).
     #[serde(
         rename = "DcrConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub dcr_configuration: ::std::option::Option<crate::types::DcrConfigurationType>,
-    /// `DeletionProtection`: One of [`DeletionProtectionType`].
+    /// `DeletionProtection`: One of [`DeletionProtectionType`](crate::types::DeletionProtectionType).
     #[serde(
         rename = "DeletionProtection",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub deletion_protection: ::std::option::Option<crate::types::DeletionProtectionType>,
-    /// `DeviceConfiguration`: See [`DeviceConfigurationType`].
+    /// `DeviceConfiguration`: See [`DeviceConfigurationType`](crate::types::DeviceConfigurationType).
     #[serde(
         rename = "DeviceConfiguration",
         default,
@@ -103,7 +103,7 @@ pub struct UserPoolType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// `EmailConfiguration`: See [`EmailConfigurationType`].
+    /// `EmailConfiguration`: See [`EmailConfigurationType`](crate::types::EmailConfigurationType).
     #[serde(
         rename = "EmailConfiguration",
         default,
@@ -145,7 +145,7 @@ pub struct UserPoolType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `IssuerConfiguration`: See [`IssuerConfigurationType`].
+    /// `IssuerConfiguration`: See [`IssuerConfigurationType`](crate::types::IssuerConfigurationType).
     #[serde(
         rename = "IssuerConfiguration",
         default,
@@ -154,14 +154,14 @@ pub struct UserPoolType {
     pub issuer_configuration: ::std::option::Option<
         crate::types::IssuerConfigurationType,
     >,
-    /// `KeyConfiguration`: See [`KeyConfigurationType`].
+    /// `KeyConfiguration`: See [`KeyConfigurationType`](crate::types::KeyConfigurationType).
     #[serde(
         rename = "KeyConfiguration",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub key_configuration: ::std::option::Option<crate::types::KeyConfigurationType>,
-    /// `LambdaConfig`: See [`LambdaConfigType`].
+    /// `LambdaConfig`: See [`LambdaConfigType`](crate::types::LambdaConfigType).
     #[serde(
         rename = "LambdaConfig",
         default,
@@ -175,7 +175,7 @@ pub struct UserPoolType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `MfaConfiguration`: One of [`UserPoolMfaType`].
+    /// `MfaConfiguration`: One of [`UserPoolMfaType`](crate::types::UserPoolMfaType).
     #[serde(
         rename = "MfaConfiguration",
         default,
@@ -189,7 +189,7 @@ pub struct UserPoolType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Policies`: See [`UserPoolPolicyType`].
+    /// `Policies`: See [`UserPoolPolicyType`](crate::types::UserPoolPolicyType).
     #[serde(
         rename = "Policies",
         default,
@@ -212,7 +212,7 @@ pub struct UserPoolType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sms_authentication_message: ::std::option::Option<::std::string::String>,
-    /// `SmsConfiguration`: See [`SmsConfigurationType`].
+    /// `SmsConfiguration`: See [`SmsConfigurationType`](crate::types::SmsConfigurationType).
     #[serde(
         rename = "SmsConfiguration",
         default,
@@ -233,14 +233,14 @@ pub struct UserPoolType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sms_verification_message: ::std::option::Option<::std::string::String>,
-    /// `Status`: One of [`StatusType`]. Deprecated by AWS.
+    /// `Status`: One of [`StatusType`](crate::types::StatusType). Deprecated by AWS.
     #[serde(
         rename = "Status",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub status: ::std::option::Option<crate::types::StatusType>,
-    /// `UserAttributeUpdateSettings`: See [`UserAttributeUpdateSettingsType`].
+    /// `UserAttributeUpdateSettings`: See [`UserAttributeUpdateSettingsType`](crate::types::UserAttributeUpdateSettingsType).
     #[serde(
         rename = "UserAttributeUpdateSettings",
         default,
@@ -249,7 +249,7 @@ pub struct UserPoolType {
     pub user_attribute_update_settings: ::std::option::Option<
         crate::types::UserAttributeUpdateSettingsType,
     >,
-    /// `UserPoolAddOns`: See [`UserPoolAddOnsType`].
+    /// `UserPoolAddOns`: See [`UserPoolAddOnsType`](crate::types::UserPoolAddOnsType).
     #[serde(
         rename = "UserPoolAddOns",
         default,
@@ -265,7 +265,7 @@ pub struct UserPoolType {
     pub user_pool_tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `UserPoolTier`: One of [`UserPoolTierType`].
+    /// `UserPoolTier`: One of [`UserPoolTierType`](crate::types::UserPoolTierType).
     #[serde(
         rename = "UserPoolTier",
         default,
@@ -281,7 +281,7 @@ pub struct UserPoolType {
     pub username_attributes: ::std::option::Option<
         ::std::vec::Vec<crate::types::UsernameAttributeType>,
     >,
-    /// `UsernameConfiguration`: See [`UsernameConfigurationType`].
+    /// `UsernameConfiguration`: See [`UsernameConfigurationType`](crate::types::UsernameConfigurationType).
     #[serde(
         rename = "UsernameConfiguration",
         default,
@@ -290,7 +290,7 @@ pub struct UserPoolType {
     pub username_configuration: ::std::option::Option<
         crate::types::UsernameConfigurationType,
     >,
-    /// `VerificationMessageTemplate`: See [`VerificationMessageTemplateType`].
+    /// `VerificationMessageTemplate`: See [`VerificationMessageTemplateType`](crate::types::VerificationMessageTemplateType).
     #[serde(
         rename = "VerificationMessageTemplate",
         default,

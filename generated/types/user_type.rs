@@ -39,7 +39,7 @@ pub struct UserType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub user_last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `UserStatus`: One of [`UserStatusType`].
+    /// `UserStatus`: One of [`UserStatusType`](crate::types::UserStatusType).
     #[serde(
         rename = "UserStatus",
         default,

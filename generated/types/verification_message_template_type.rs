@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerificationMessageTemplateType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VerificationMessageTemplateType {
-    /// `DefaultEmailOption`: One of [`DefaultEmailOptionType`].
+    /// `DefaultEmailOption`: One of [`DefaultEmailOptionType`](crate::types::DefaultEmailOptionType).
     #[serde(
         rename = "DefaultEmailOption",
         default,

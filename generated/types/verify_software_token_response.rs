@@ -11,7 +11,7 @@ pub struct VerifySoftwareTokenResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub session: ::std::option::Option<::std::string::String>,
-    /// `Status`: One of [`VerifySoftwareTokenResponseType`].
+    /// `Status`: One of [`VerifySoftwareTokenResponseType`](crate::types::VerifySoftwareTokenResponseType).
     #[serde(
         rename = "Status",
         default,

@@ -4,7 +4,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_WebAuthnConfigurationType.html>
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct WebAuthnConfigurationType {
-    /// `FactorConfiguration`: One of [`WebAuthnFactorConfigurationType`].
+    /// `FactorConfiguration`: One of [`WebAuthnFactorConfigurationType`](crate::types::WebAuthnFactorConfigurationType).
     #[serde(
         rename = "FactorConfiguration",
         default,
@@ -20,7 +20,7 @@ pub struct WebAuthnConfigurationType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub relying_party_id: ::std::option::Option<::std::string::String>,
-    /// `UserVerification`: One of [`UserVerificationType`].
+    /// `UserVerification`: One of [`UserVerificationType`](crate::types::UserVerificationType).
     #[serde(
         rename = "UserVerification",
         default,

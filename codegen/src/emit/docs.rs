@@ -88,7 +88,10 @@ fn constraints(service: &Service, shape: &Shape) -> Option<String> {
     };
     let s = |v: Option<u64>| v.map(|x| x.to_string());
     Some(match &shape.kind {
-        ShapeKind::String(st) if st.values.is_some() => format!("One of [`{}`].", shape.name),
+        ShapeKind::String(st) if st.values.is_some() => {
+            let ty = super::names::type_name(&shape.name);
+            format!("One of [`{ty}`](crate::types::{ty}).")
+        }
         ShapeKind::String(st) => {
             let mut out = format!("String{}", range(s(st.min), s(st.max), " characters"));
             if let Some(p) = &st.pattern {
@@ -108,7 +111,10 @@ fn constraints(service: &Service, shape: &Shape) -> Option<String> {
             format!("List{} of `{}`.", range(s(*min), s(*max), " items"), service.shape(member).name)
         }
         ShapeKind::Map { min, max, .. } => format!("Map{}.", range(s(*min), s(*max), " entries")),
-        ShapeKind::Structure { .. } => format!("See [`{}`].", super::names::type_name(&shape.name)),
+        ShapeKind::Structure { .. } => {
+            let ty = super::names::type_name(&shape.name);
+            format!("See [`{ty}`](crate::types::{ty}).")
+        }
         ShapeKind::Boolean => "Boolean.".into(),
         ShapeKind::Document => "Any JSON value.".into(),
     })

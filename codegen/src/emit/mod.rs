@@ -5,7 +5,7 @@
 //! (validation tables), `client` and `server` (optional, behind cargo features).
 
 mod client;
-mod docs;
+pub(crate) mod docs;
 mod enums;
 pub mod names;
 mod operations;
@@ -123,8 +123,9 @@ fn crate_root(cx: &Cx) -> Result<Module, EmitError> {
         reexports.push(quote!(pub use #module::#ty;));
         type_modules.push(Module::new(module.to_string(), items).private());
     }
+    let types_doc = docs::inner("The service's data types: requests, responses, errors, structures and enums.");
     let types = Module::new("types", quote! {
-        #![doc = "The service's data types: requests, responses, errors, structures and enums."]
+        #types_doc
         #(#reexports)*
     })
     .with_children(type_modules);
@@ -140,8 +141,10 @@ fn crate_root(cx: &Cx) -> Result<Module, EmitError> {
     }
     let markers = service.operations.keys().map(|op| format_ident!("{}", names::type_name(op)));
     let types_rt = &cx.types_rt;
+    let operation_doc =
+        docs::inner("One marker type per operation (its name, auth, pagination, input and output types) and its error enum.");
     let operation = Module::new("operation", quote! {
-        #![doc = "One marker type per operation (its name, auth, pagination, input and output types) and its error enum."]
+        #operation_doc
         #(#op_reexports)*
 
         /// Calls `visitor.visit::<Op>()` for every operation, in name order.
@@ -168,10 +171,12 @@ fn lib_items(cx: &Cx) -> TokenStream {
         (&s.name, &s.title, &s.target_prefix, &s.signing_name, &s.endpoint_prefix);
     let content_type = s.protocol.content_type();
     // The service's own name for invalid input, if it models one.
-    let validation_error = ["InvalidParameterException", "ValidationException"]
-        .into_iter()
-        .find(|e| s.shapes.get(*e).is_some_and(|shape| shape.error.is_some()))
-        .unwrap_or("ValidationException");
+    let validation_error = s.validation_error.as_deref().unwrap_or_else(|| {
+        ["InvalidParameterException", "ValidationException"]
+            .into_iter()
+            .find(|e| s.shapes.get(*e).is_some_and(|shape| shape.error.is_some()))
+            .unwrap_or("ValidationException")
+    });
     let api_version = match &s.api_version {
         Some(v) => quote!(Some(#v)),
         None => quote!(None),

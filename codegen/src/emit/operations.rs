@@ -69,7 +69,7 @@ fn error_enum(cx: &Cx, op: &Operation, error: &syn::Ident) -> TokenStream {
     let codes: Vec<&String> = op.errors.iter().collect();
     let predicates = op.errors.iter().zip(&variants).map(|(e, v)| {
         let predicate = format_ident!("{}", error_predicate(e));
-        let doc = docs::outer(&format!("Whether this is a `{e}`."));
+        let doc = docs::outer(&format!("Whether the error is `{e}`."));
         quote! {
             #doc
             pub fn #predicate(&self) -> bool {

@@ -56,12 +56,13 @@ pub fn emit(cx: &Cx) -> TokenStream {
         }
     });
 
+    let module_doc = docs::inner("The server side: the service trait and the dispatch of requests to its methods.");
     let trait_doc = docs::outer(&format!(
         "The {title} API as a server: implement the operations your backend supports; the others answer \
          that they are not implemented. Requests reach a method already parsed and validated."
     ));
     quote! {
-        #![doc = "The server side: the service trait and the dispatch of requests to its methods."]
+        #module_doc
 
         #trait_doc
         pub trait #trait_ident: Send + Sync + 'static {

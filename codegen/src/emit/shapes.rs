@@ -6,15 +6,16 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::Cx;
+use super::{Cx, docs};
 use super::names::static_name;
 use crate::model::{Shape, ShapeKind};
 
 pub fn emit(cx: &Cx) -> TokenStream {
     let statics = cx.service.shapes.values().map(|shape| shape_static(cx, shape));
     let types_rt = &cx.types_rt;
+    let doc = docs::inner("Static descriptions of every shape's constraints, read by `Validate::validate`.");
     quote! {
-        //! Static descriptions of every shape's constraints, for [`Validate`](#types_rt::Validate).
+        #doc
         #![allow(clippy::all)]
         use #types_rt::{Member, Pattern, Shape, ShapeKind, StringRules};
         #(#statics)*

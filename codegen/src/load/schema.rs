@@ -214,7 +214,7 @@ impl Converter<'_> {
         if let Some(values) = obj.get("enum") {
             let values = values
                 .as_array()
-                .and_then(|v| v.iter().map(|x| x.as_str().map(str::to_string)).collect::<Option<Vec<_>>>())
+                .and_then(|v| v.iter().map(enum_value).collect::<Option<Vec<_>>>())
                 .ok_or_else(|| self.err(&at.child("enum"), "only enums of strings are supported"))?;
             return Ok(ShapeKind::String(StringShape { values: Some(values), ..self.string_rules(at, obj)? }));
         }
@@ -320,6 +320,18 @@ impl Converter<'_> {
                 .map(Some)
                 .ok_or_else(|| self.err(&at.child(key), format!("{key} must be a non-negative integer"))),
         }
+    }
+}
+
+/// An enum value as a string. Booleans are read as `OFF` / `ON`: the public catalogue's files went
+/// through YAML 1.1 at some point, which turned AWS's unquoted `OFF` and `ON` values into
+/// `false` and `true` (e.g. `UserPoolMfaType`: `[false, true, "OPTIONAL"]`).
+fn enum_value(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(false) => Some("OFF".into()),
+        Value::Bool(true) => Some("ON".into()),
+        _ => None,
     }
 }
 

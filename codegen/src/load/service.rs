@@ -21,6 +21,7 @@ struct Description {
     signing_name: Option<String>,
     endpoint_prefix: Option<String>,
     api_reference: Option<String>,
+    validation_error: Option<String>,
     operations: BTreeMap<String, OperationDescription>,
 }
 
@@ -92,6 +93,7 @@ pub fn from_description(
         target_prefix: d.target_prefix,
         signing_name,
         api_reference: d.api_reference.or_else(|| options.api_reference.clone()),
+        validation_error: d.validation_error,
         operations,
         shapes: std::mem::take(shapes),
     })
@@ -136,6 +138,7 @@ pub fn infer(name: &str, shapes: &mut BTreeMap<String, Shape>, options: &LoadOpt
         signing_name: name.to_string(),
         endpoint_prefix: name.to_string(),
         api_reference: options.api_reference.clone(),
+        validation_error: None,
         operations,
         shapes: std::mem::take(shapes),
     }

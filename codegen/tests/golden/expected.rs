@@ -18,7 +18,7 @@ pub use ::awsjson_client::{Config, SdkError};
 #[cfg(feature = "server")]
 pub use server::Widgets;
 pub mod types {
-    //!The service's data types: requests, responses, errors, structures and enums.
+    //! The service's data types: requests, responses, errors, structures and enums.
     pub use color::Color;
     pub use internal_error_exception::InternalErrorException;
     pub use link::Link;
@@ -166,7 +166,7 @@ pub mod types {
         /// AWS API reference: <https://example.com/widgets/api/API_Link.html>
         #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
         pub struct Link {
-            /// `Part`: See [`Part`].
+            /// `Part`: See [`Part`](crate::types::Part).
             #[serde(
                 rename = "Part",
                 default,
@@ -202,7 +202,7 @@ pub mod types {
             #[serde(rename = "Id")]
             #[serde(default)]
             pub id: i64,
-            /// `Next`: See [`Link`].
+            /// `Next`: See [`Link`](crate::types::Link).
             #[serde(
                 rename = "Next",
                 default,
@@ -239,7 +239,7 @@ pub mod types {
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
         #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
         pub struct PutWidgetRequest {
-            /// `Color` (required): One of [`Color`].
+            /// `Color` (required): One of [`Color`](crate::types::Color).
             #[serde(rename = "Color")]
             #[serde(default)]
             pub color: crate::types::Color,
@@ -416,7 +416,7 @@ pub mod types {
     }
 }
 pub mod operation {
-    //!One marker type per operation (its name, auth, pagination, input and output types) and its error enum.
+    //! One marker type per operation (its name, auth, pagination, input and output types) and its error enum.
     pub use ping::{Ping, PingError};
     pub use put_widget::{PutWidget, PutWidgetError};
     /// Calls `visitor.visit::<Op>()` for every operation, in name order.
@@ -548,11 +548,11 @@ pub mod operation {
             Unhandled(::awsjson_types::UnhandledError),
         }
         impl PutWidgetError {
-            /// Whether this is a `WidgetNotFoundException`.
+            /// Whether the error is `WidgetNotFoundException`.
             pub fn is_widget_not_found(&self) -> bool {
                 matches!(self, Self::WidgetNotFoundException(_))
             }
-            /// Whether this is a `InternalErrorException`.
+            /// Whether the error is `InternalErrorException`.
             pub fn is_internal_error(&self) -> bool {
                 matches!(self, Self::InternalErrorException(_))
             }
@@ -660,7 +660,7 @@ pub mod operation {
     }
 }
 pub mod shapes {
-    //! Static descriptions of every shape's constraints, for [`Validate`](#types_rt::Validate).
+    //! Static descriptions of every shape's constraints, read by `Validate::validate`.
     #![allow(clippy::all)]
     use ::awsjson_types::{Member, Pattern, Shape, ShapeKind, StringRules};
     pub static COLOR: Shape = Shape {
@@ -1022,7 +1022,7 @@ pub mod client {
 }
 #[cfg(feature = "server")]
 pub mod server {
-    //!The server side: the service trait and the dispatch of requests to its methods.
+    //! The server side: the service trait and the dispatch of requests to its methods.
     /// The Example Widgets API as a server: implement the operations your backend supports; the others answer that they are not implemented. Requests reach a method already parsed and validated.
     pub trait Widgets: Send + Sync + 'static {
         /// Calls `Ping`. Public: sent without an AWS signature.
