@@ -11,7 +11,7 @@ use super::names::static_name;
 use crate::model::{Shape, ShapeKind};
 
 pub fn emit(cx: &Cx) -> TokenStream {
-    let statics = cx.service.shapes.values().map(|shape| shape_static(cx, shape));
+    let statics = cx.service.shapes.values().map(shape_static);
     let types_rt = &cx.types_rt;
     let doc = docs::inner("Static descriptions of every shape's constraints, read by `Validate::validate`.");
     quote! {
@@ -22,7 +22,7 @@ pub fn emit(cx: &Cx) -> TokenStream {
     }
 }
 
-fn shape_static(cx: &Cx, shape: &Shape) -> TokenStream {
+fn shape_static(shape: &Shape) -> TokenStream {
     let ident = format_ident!("{}", static_name(&shape.name));
     let name = &shape.name;
     let sensitive = shape.sensitive;
@@ -91,7 +91,6 @@ fn shape_static(cx: &Cx, shape: &Shape) -> TokenStream {
             quote!(ShapeKind::Structure { members: &[#(#members),*] })
         }
     };
-    let _ = cx;
     quote! {
         #pattern_static
         pub static #ident: Shape = Shape { name: #name, sensitive: #sensitive, kind: #kind };
