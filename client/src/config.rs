@@ -1,23 +1,92 @@
-//! Client configuration.
+//! Client configuration: where requests go, how they are signed, retried and timed out.
 
-/// Where and how a client sends requests.
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::credentials::{DefaultCredentialsChain, ProvideCredentials};
+use crate::{RetryConfig, profile};
+
+/// Timeouts: connecting, one attempt, and the whole operation (all attempts and backoff).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeoutConfig {
+    pub connect: Option<Duration>,
+    pub attempt: Option<Duration>,
+    pub operation: Option<Duration>,
+}
+
+impl Default for TimeoutConfig {
+    /// Connect within 3.1 s (as AWS SDKs); no attempt or operation limit.
+    fn default() -> Self {
+        TimeoutConfig { connect: Some(Duration::from_millis(3100)), attempt: None, operation: None }
+    }
+}
+
+/// How a client sends requests.
 ///
 /// ```
-/// let config = awsjson_client::Config::new().region("us-west-2");
+/// use awsjson_client::{Config, Credentials};
+/// let config = Config::new()
+///     .region("us-west-2")
+///     .credentials(Credentials::new("AKIDEXAMPLE", "secret"))
+///     .endpoint_url("http://127.0.0.1:9229");
 /// assert_eq!(config.region_name(), Some("us-west-2"));
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone)]
 pub struct Config {
-    region: Option<String>,
-    endpoint: Option<String>,
+    pub(crate) region: Option<String>,
+    pub(crate) endpoint: Option<String>,
+    pub(crate) credentials: Arc<dyn ProvideCredentials>,
+    pub(crate) retry: RetryConfig,
+    pub(crate) timeouts: TimeoutConfig,
+    pub(crate) validate_requests: bool,
+    pub(crate) http: Option<reqwest::Client>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field("timeouts", &self.timeouts)
+            .field("validate_requests", &self.validate_requests)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::new()
+    }
 }
 
 impl Config {
+    /// Nothing set explicitly: the region and endpoint come from the environment
+    /// ([`Config::from_env`] reads them eagerly), credentials from the default chain.
     pub fn new() -> Self {
-        Config::default()
+        Config {
+            region: None,
+            endpoint: None,
+            credentials: Arc::new(DefaultCredentialsChain::default()),
+            retry: RetryConfig::standard(),
+            timeouts: TimeoutConfig::default(),
+            validate_requests: false,
+            http: None,
+        }
     }
 
-    /// The AWS region, e.g. `us-west-2`.
+    /// The region from `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile's `region`, and the
+    /// endpoint from `AWS_ENDPOINT_URL`, as the AWS CLI reads them.
+    pub fn from_env() -> Self {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let region = var("AWS_REGION")
+            .or_else(|| var("AWS_DEFAULT_REGION"))
+            .or_else(|| profile::current_profile().get("region").filter(|r| !r.is_empty()).cloned());
+        Config { region, endpoint: var("AWS_ENDPOINT_URL"), ..Config::new() }
+    }
+
+    /// The AWS region, e.g. `us-west-2`: picks the endpoint and the signing scope.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
@@ -29,11 +98,48 @@ impl Config {
         self
     }
 
+    /// Where credentials come from: fixed keys ([`crate::Credentials`]) or any provider.
+    pub fn credentials(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Arc::new(provider);
+        self
+    }
+
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    pub fn timeouts(mut self, timeouts: TimeoutConfig) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// Check inputs against the model's constraints before sending (off by default, as in AWS's
+    /// own SDKs: the service is the authority and its rules may be newer than ours).
+    pub fn validate_requests(mut self, on: bool) -> Self {
+        self.validate_requests = on;
+        self
+    }
+
+    /// Use this reqwest client (its proxy, TLS and pool settings) instead of building one.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
     pub fn region_name(&self) -> Option<&str> {
         self.region.as_deref()
     }
 
     pub fn endpoint(&self) -> Option<&str> {
         self.endpoint.as_deref()
+    }
+
+    pub fn retry_config(&self) -> &RetryConfig {
+        &self.retry
+    }
+
+    pub fn timeout_config(&self) -> &TimeoutConfig {
+        &self.timeouts
     }
 }

@@ -2,13 +2,32 @@
 
 use std::fmt;
 
+use awsjson_types::ValidationError;
+
+use crate::CredentialsError;
+
+/// Which limit a call ran into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutKind {
+    /// One attempt took longer than the attempt timeout (it may have been retried).
+    Attempt,
+    /// All attempts and backoff together took longer than the operation timeout.
+    Operation,
+}
+
 /// Why a call failed: before sending, on the way, or with an error from the service.
 #[derive(Debug)]
 pub enum SdkError<E> {
-    /// The request could not be built (e.g. no region and no endpoint configured).
+    /// The request could not be built: no region or endpoint, a missing required member, ...
     Construction(String),
-    /// The request did not get a response (connection, timeout).
+    /// Client-side validation (opt-in) rejected the input; nothing was sent.
+    InvalidInput(ValidationError),
+    /// No usable credentials for a signed operation.
+    Credentials(CredentialsError),
+    /// The request did not get a response (connection refused, reset, TLS...).
     Transport(reqwest::Error),
+    /// A timeout expired.
+    Timeout(TimeoutKind),
     /// The service answered with an error.
     Service {
         error: E,
@@ -30,9 +49,25 @@ impl<E> SdkError<E> {
         }
     }
 
+    /// The service's error, by value.
+    pub fn into_service_error(self) -> Option<E> {
+        match self {
+            SdkError::Service { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
     pub fn request_id(&self) -> Option<&str> {
         match self {
             SdkError::Service { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            SdkError::Service { status, .. } | SdkError::Response { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -42,7 +77,11 @@ impl<E: fmt::Display> fmt::Display for SdkError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SdkError::Construction(m) => write!(f, "cannot build the request: {m}"),
+            SdkError::InvalidInput(e) => write!(f, "invalid input: {e}"),
+            SdkError::Credentials(e) => e.fmt(f),
             SdkError::Transport(e) => write!(f, "request failed: {e}"),
+            SdkError::Timeout(TimeoutKind::Attempt) => f.write_str("request attempt timed out"),
+            SdkError::Timeout(TimeoutKind::Operation) => f.write_str("operation timed out"),
             SdkError::Service { error, status, request_id } => {
                 write!(f, "{error} (HTTP {status}")?;
                 if let Some(id) = request_id {
@@ -60,6 +99,8 @@ impl<E: std::error::Error + 'static> std::error::Error for SdkError<E> {
         match self {
             SdkError::Transport(e) => Some(e),
             SdkError::Service { error, .. } => Some(error),
+            SdkError::InvalidInput(e) => Some(e),
+            SdkError::Credentials(e) => Some(e),
             _ => None,
         }
     }

@@ -1,15 +1,31 @@
 //! Client runtime for generated AWS JSON 1.0/1.1 SDKs.
 //!
-//! A generated client method calls [`Client::send`] with the operation's marker type; this crate
-//! turns the typed input into a `POST /` with the service's `X-Amz-Target`, and the response
-//! into the typed output or the operation's error enum.
+//! A generated client method calls [`Client::send`] with the operation's marker type: the typed
+//! input becomes a `POST /` with the service's `X-Amz-Target`, signed with SigV4 when the
+//! operation is not public, retried as AWS SDKs do in standard mode, and the response becomes
+//! the typed output or the operation's error enum. Paginated operations also get a
+//! [`Paginator`] of pages and items.
 
+#[cfg(feature = "aws-config")]
+mod aws_config_chain;
 mod client;
 mod config;
+mod credentials;
 mod error;
-mod wire;
+mod paginate;
+mod profile;
+mod retry;
+mod sign;
+pub mod wire;
 
 pub use awsjson_types::Operation;
 pub use client::Client;
-pub use config::Config;
-pub use error::SdkError;
+pub use config::{Config, TimeoutConfig};
+pub use credentials::{
+    BoxFuture, Credentials, CredentialsError, DefaultCredentialsChain, EnvironmentCredentials, ProfileCredentials,
+    ProvideCredentials,
+};
+pub use error::{SdkError, TimeoutKind};
+pub use paginate::{PageLinks, Paginator};
+pub use retry::{RetryConfig, RetryKind, RetryQuota, classify};
+pub use sign::{SigningError, SigningScope, sign_request};

@@ -5,6 +5,7 @@
 //! (validation tables), `client` and `server` (optional, behind cargo features).
 
 mod client;
+mod rust_types;
 pub(crate) mod docs;
 mod enums;
 pub mod names;
@@ -108,6 +109,7 @@ fn check_names(service: &Service) -> Result<(), EmitError> {
 fn crate_root(cx: &Cx) -> Result<Module, EmitError> {
     let service = cx.service;
     let mut structs = structs::emit(cx)?;
+    let infos: BTreeMap<String, StructInfo> = structs.iter().map(|(k, (_, info))| (k.clone(), info.clone())).collect();
     let mut type_modules = Vec::new();
     let mut reexports = Vec::new();
     for shape in service.shapes.values() {
@@ -159,7 +161,7 @@ fn crate_root(cx: &Cx) -> Result<Module, EmitError> {
         Some(f) => quote!(#[cfg(feature = #f)]),
         None => quote!(),
     };
-    let client = Module::new("client", client::emit(cx)).with_attrs(gate(&cx.options.client_feature));
+    let client = client::module(cx, &infos).with_attrs(gate(&cx.options.client_feature));
     let server = Module::new("server", server::emit(cx)).with_attrs(gate(&cx.options.server_feature));
     Ok(Module::new("lib", lib_items(cx)).with_children(vec![types, operation, shapes, client, server]))
 }

@@ -969,8 +969,12 @@ pub mod shapes {
 }
 #[cfg(feature = "client")]
 pub mod client {
-    //! Client for the Example Widgets API: one async method per operation.
-    /// Client for the Example Widgets API: one async method per operation.
+    //! Client for the Example Widgets API: one method per operation, each returning a fluent builder.
+    pub use ping::PingBuilder;
+    pub use put_widget::PutWidgetBuilder;
+    /// Client for the Example Widgets API: one method per operation, each returning a fluent builder.
+    ///
+    /// Cheap to clone: clones share connections, credentials and the retry quota.
     #[derive(Clone, Debug)]
     pub struct Client {
         runtime: ::awsjson_client::Client,
@@ -981,6 +985,11 @@ pub mod client {
             Client {
                 runtime: ::awsjson_client::Client::new(&crate::SERVICE, config),
             }
+        }
+        /// A client configured from the environment: region from `AWS_REGION`,
+        /// `AWS_DEFAULT_REGION` or the profile; credentials from the default chain.
+        pub fn from_env() -> Self {
+            Client::new(::awsjson_client::Config::from_env())
         }
         /// Wraps an existing runtime client (it must be configured for this service).
         pub fn from_runtime(runtime: ::awsjson_client::Client) -> Self {
@@ -993,30 +1002,318 @@ pub mod client {
         /// Calls `Ping`. Public: sent without an AWS signature.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_Ping.html>
-        pub async fn ping(
-            &self,
-            input: crate::types::PingRequest,
-        ) -> ::std::result::Result<
-            <crate::operation::Ping as ::awsjson_client::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::Ping as ::awsjson_client::Operation>::Error,
-            >,
-        > {
-            self.runtime.send::<crate::operation::Ping>(input).await
+        ///
+        /// Returns a builder: set the members, then `.send().await`.
+        pub fn ping(&self) -> ping::PingBuilder {
+            ping::PingBuilder::new(self.runtime.clone())
         }
         /// Calls `PutWidget`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
-        pub async fn put_widget(
-            &self,
+        ///
+        /// Returns a builder: set the members, then `.send().await`.
+        pub fn put_widget(&self) -> put_widget::PutWidgetBuilder {
+            put_widget::PutWidgetBuilder::new(self.runtime.clone())
+        }
+    }
+    mod ping {
+        /// Builder for the `Ping` operation: set the members, then call [`send`](Self::send).
+        ///
+        /// Calls `Ping`. Public: sent without an AWS signature.
+        ///
+        /// AWS API reference: <https://example.com/widgets/api/API_Ping.html>
+        #[derive(Clone, Debug)]
+        pub struct PingBuilder {
+            client: ::awsjson_client::Client,
+            input: crate::types::PingRequest,
+            /// Which required members were set, in model order.
+            required: [bool; 0],
+        }
+        impl PingBuilder {
+            pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
+                PingBuilder {
+                    client,
+                    input: ::std::default::Default::default(),
+                    required: [false; 0],
+                }
+            }
+            /// Replaces the whole input (required members count as set).
+            pub fn input(mut self, input: crate::types::PingRequest) -> Self {
+                self.input = input;
+                self.required = [true; 0];
+                self
+            }
+            /// The input as built so far.
+            pub fn as_input(&self) -> &crate::types::PingRequest {
+                &self.input
+            }
+            /// Sends the request. A required member that was never set is an error here, before
+            /// anything is sent.
+            pub async fn send(
+                self,
+            ) -> ::std::result::Result<
+                <crate::operation::Ping as ::awsjson_types::Operation>::Output,
+                ::awsjson_client::SdkError<
+                    <crate::operation::Ping as ::awsjson_types::Operation>::Error,
+                >,
+            > {
+                const REQUIRED: [&str; 0] = [];
+                if let Some(i) = self.required.iter().position(|set| !set) {
+                    return Err(
+                        ::awsjson_client::SdkError::Construction(
+                            format!(
+                                "{}: required member `{}` is not set", "Ping", REQUIRED[i]
+                            ),
+                        ),
+                    );
+                }
+                self.client.send::<crate::operation::Ping>(self.input).await
+            }
+        }
+    }
+    mod put_widget {
+        /// Builder for the `PutWidget` operation: set the members, then call [`send`](Self::send).
+        ///
+        /// Calls `PutWidget`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
+        ///
+        /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
+        #[derive(Clone, Debug)]
+        pub struct PutWidgetBuilder {
+            client: ::awsjson_client::Client,
             input: crate::types::PutWidgetRequest,
-        ) -> ::std::result::Result<
-            <crate::operation::PutWidget as ::awsjson_client::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::PutWidget as ::awsjson_client::Operation>::Error,
-            >,
-        > {
-            self.runtime.send::<crate::operation::PutWidget>(input).await
+            /// Which required members were set, in model order.
+            required: [bool; 2],
+        }
+        impl PutWidgetBuilder {
+            pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
+                PutWidgetBuilder {
+                    client,
+                    input: ::std::default::Default::default(),
+                    required: [false; 2],
+                }
+            }
+            /// Replaces the whole input (required members count as set).
+            pub fn input(mut self, input: crate::types::PutWidgetRequest) -> Self {
+                self.input = input;
+                self.required = [true; 2];
+                self
+            }
+            /// The input as built so far.
+            pub fn as_input(&self) -> &crate::types::PutWidgetRequest {
+                &self.input
+            }
+            /// `Name` (required): String of 1 to 32 characters matching `[\p{L}\p{N}]+`.
+            pub fn name(
+                mut self,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.input.name = value.into();
+                self.required[1] = true;
+                self
+            }
+            /// `Secret`: String. Sensitive: redacted in `Debug`.
+            pub fn secret(
+                mut self,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.input.secret = Some(value.into());
+                self
+            }
+            /// Sets or clears the whole member.
+            pub fn set_secret(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.input.secret = value;
+                self
+            }
+            /// `Color` (required): One of [`Color`](crate::types::Color).
+            pub fn color(
+                mut self,
+                value: impl ::std::convert::Into<crate::types::Color>,
+            ) -> Self {
+                self.input.color = value.into();
+                self.required[0] = true;
+                self
+            }
+            /// `Parts`: List of at most 3 items of `Part`.
+            pub fn parts(mut self, item: crate::types::Part) -> Self {
+                self.input.parts.get_or_insert_with(::std::vec::Vec::new).push(item);
+                self
+            }
+            /// Sets or clears the whole member.
+            pub fn set_parts(
+                mut self,
+                value: ::std::option::Option<::std::vec::Vec<crate::types::Part>>,
+            ) -> Self {
+                self.input.parts = value;
+                self
+            }
+            /// `Labels`: Map.
+            pub fn labels(
+                mut self,
+                key: impl ::std::convert::Into<::std::string::String>,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.input
+                    .labels
+                    .get_or_insert_with(::std::collections::BTreeMap::new)
+                    .insert(key.into(), value.into());
+                self
+            }
+            /// Sets or clears the whole member.
+            pub fn set_labels(
+                mut self,
+                value: ::std::option::Option<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                >,
+            ) -> Self {
+                self.input.labels = value;
+                self
+            }
+            /// `Limit`: Integer of 1 to 60.
+            pub fn limit(mut self, value: i32) -> Self {
+                self.input.limit = Some(value);
+                self
+            }
+            /// Sets or clears the whole member.
+            pub fn set_limit(mut self, value: ::std::option::Option<i32>) -> Self {
+                self.input.limit = value;
+                self
+            }
+            /// `NextToken`: String.
+            pub fn next_token(
+                mut self,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.input.next_token = Some(value.into());
+                self
+            }
+            /// Sets or clears the whole member.
+            pub fn set_next_token(
+                mut self,
+                value: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.input.next_token = value;
+                self
+            }
+            /// `Created`: Timestamp (epoch seconds on the wire).
+            pub fn created(
+                mut self,
+                value: impl ::std::convert::Into<::awsjson_types::Timestamp>,
+            ) -> Self {
+                self.input.created = Some(value.into());
+                self
+            }
+            /// Sets or clears the whole member.
+            pub fn set_created(
+                mut self,
+                value: ::std::option::Option<::awsjson_types::Timestamp>,
+            ) -> Self {
+                self.input.created = value;
+                self
+            }
+            /// `Image`: Binary data of at most 1024 bytes (base64 on the wire).
+            pub fn image(
+                mut self,
+                value: impl ::std::convert::Into<::awsjson_types::Blob>,
+            ) -> Self {
+                self.input.image = Some(value.into());
+                self
+            }
+            /// Sets or clears the whole member.
+            pub fn set_image(
+                mut self,
+                value: ::std::option::Option<::awsjson_types::Blob>,
+            ) -> Self {
+                self.input.image = value;
+                self
+            }
+            /// `Extra`: Any JSON value.
+            pub fn extra(
+                mut self,
+                value: impl ::std::convert::Into<::serde_json::Value>,
+            ) -> Self {
+                self.input.extra = Some(value.into());
+                self
+            }
+            /// Sets or clears the whole member.
+            pub fn set_extra(
+                mut self,
+                value: ::std::option::Option<::serde_json::Value>,
+            ) -> Self {
+                self.input.extra = value;
+                self
+            }
+            /// `Old`: Boolean. Deprecated by AWS.
+            pub fn old(mut self, value: bool) -> Self {
+                self.input.old = Some(value);
+                self
+            }
+            /// Sets or clears the whole member.
+            pub fn set_old(mut self, value: ::std::option::Option<bool>) -> Self {
+                self.input.old = value;
+                self
+            }
+            /// Sends the request. A required member that was never set is an error here, before
+            /// anything is sent.
+            pub async fn send(
+                self,
+            ) -> ::std::result::Result<
+                <crate::operation::PutWidget as ::awsjson_types::Operation>::Output,
+                ::awsjson_client::SdkError<
+                    <crate::operation::PutWidget as ::awsjson_types::Operation>::Error,
+                >,
+            > {
+                const REQUIRED: [&str; 2] = ["Color", "Name"];
+                if let Some(i) = self.required.iter().position(|set| !set) {
+                    return Err(
+                        ::awsjson_client::SdkError::Construction(
+                            format!(
+                                "{}: required member `{}` is not set", "PutWidget",
+                                REQUIRED[i]
+                            ),
+                        ),
+                    );
+                }
+                self.client.send::<crate::operation::PutWidget>(self.input).await
+            }
+            /// Pages through every result: `.into_paginator().items()` is a stream of every item,
+            /// `.pages()` a stream of whole responses. Each page is one request, made as the stream
+            /// is polled.
+            pub fn into_paginator(
+                self,
+            ) -> ::awsjson_client::Paginator<
+                crate::operation::PutWidget,
+                crate::types::Part,
+            > {
+                let links = ::awsjson_client::PageLinks {
+                    next_token: |output: &crate::types::PutWidgetResponse| {
+                        output.next_token.as_deref()
+                    },
+                    set_token: |input: &mut crate::types::PutWidgetRequest, token| {
+                        input.next_token = token;
+                    },
+                    items: |output: crate::types::PutWidgetResponse| {
+                        output.parts.unwrap_or_default()
+                    },
+                };
+                match self.required.iter().position(|set| !set) {
+                    Some(_) => {
+                        ::awsjson_client::Paginator::failed(
+                            self.client,
+                            format!("{}: a required member is not set", "PutWidget"),
+                            links,
+                        )
+                    }
+                    None => {
+                        ::awsjson_client::Paginator::new(self.client, self.input, links)
+                    }
+                }
+            }
         }
     }
 }

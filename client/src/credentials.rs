@@ -1,0 +1,229 @@
+//! AWS credentials and where they come from: explicit keys, the environment, the shared files,
+//! or (with the `aws-config` feature) aws-config's full default chain.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use crate::profile;
+
+/// A boxed, sendable future.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// An access key pair, with a session token for temporary credentials.
+///
+/// ```
+/// let creds = awsjson_client::Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+/// assert!(!format!("{creds:?}").contains("wJalr"), "the secret never prints");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: Option<String>,
+    expires_after: Option<SystemTime>,
+}
+
+impl Credentials {
+    pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>) -> Self {
+        Credentials {
+            access_key_id: access_key_id.into(),
+            secret_access_key: secret_access_key.into(),
+            session_token: None,
+            expires_after: None,
+        }
+    }
+
+    /// The same keys with a session token (`X-Amz-Security-Token`).
+    pub fn with_session_token(mut self, token: impl Into<String>) -> Self {
+        self.session_token = Some(token.into());
+        self
+    }
+
+    /// The same keys, valid until `expiry` (they are fetched again shortly before).
+    pub fn with_expiry(mut self, expiry: SystemTime) -> Self {
+        self.expires_after = Some(expiry);
+        self
+    }
+
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    pub fn secret_access_key(&self) -> &str {
+        &self.secret_access_key
+    }
+
+    pub fn session_token(&self) -> Option<&str> {
+        self.session_token.as_deref()
+    }
+
+    pub fn expires_after(&self) -> Option<SystemTime> {
+        self.expires_after
+    }
+
+    pub(crate) fn to_identity(&self) -> aws_smithy_runtime_api::client::identity::Identity {
+        aws_credential_types::Credentials::new(
+            &self.access_key_id,
+            &self.secret_access_key,
+            self.session_token.clone(),
+            self.expires_after,
+            "awsjson-client",
+        )
+        .into()
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &awsjson_types::Redacted)
+            .field("session_token", &self.session_token.as_ref().map(|_| awsjson_types::Redacted))
+            .field("expires_after", &self.expires_after)
+            .finish()
+    }
+}
+
+/// Why no credentials could be had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialsError {
+    /// No source had credentials (the message says which were tried).
+    NotFound(String),
+    /// A source had them but they were unusable (e.g. a key without its secret).
+    Invalid(String),
+    /// A source failed (e.g. aws-config's chain).
+    Provider(String),
+}
+
+impl fmt::Display for CredentialsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CredentialsError::NotFound(m) => write!(f, "no AWS credentials found ({m})"),
+            CredentialsError::Invalid(m) => write!(f, "invalid AWS credentials: {m}"),
+            CredentialsError::Provider(m) => write!(f, "credentials provider failed: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for CredentialsError {}
+
+/// A source of credentials. Implement it to plug in your own.
+pub trait ProvideCredentials: Send + Sync + fmt::Debug {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>>;
+}
+
+impl ProvideCredentials for Credentials {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(std::future::ready(Ok(self.clone())))
+    }
+}
+
+/// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and optional `AWS_SESSION_TOKEN`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct EnvironmentCredentials;
+
+impl EnvironmentCredentials {
+    fn read() -> Result<Credentials, CredentialsError> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+            (Some(id), Some(secret)) => {
+                let creds = Credentials::new(id, secret);
+                Ok(match var("AWS_SESSION_TOKEN") {
+                    Some(token) => creds.with_session_token(token),
+                    None => creds,
+                })
+            }
+            (Some(_), None) => Err(CredentialsError::Invalid("AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY".into())),
+            _ => Err(CredentialsError::NotFound("environment: AWS_ACCESS_KEY_ID is not set".into())),
+        }
+    }
+}
+
+impl ProvideCredentials for EnvironmentCredentials {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(std::future::ready(Self::read()))
+    }
+}
+
+/// Static keys of a profile in the shared files (`AWS_PROFILE`, `AWS_CONFIG_FILE`,
+/// `AWS_SHARED_CREDENTIALS_FILE`, defaulting to `default` and `~/.aws/`).
+#[derive(Debug, Default, Clone)]
+pub struct ProfileCredentials {
+    /// A profile other than the environment's choice.
+    pub profile: Option<String>,
+}
+
+impl ProfileCredentials {
+    fn read(&self) -> Result<Credentials, CredentialsError> {
+        let name = self.profile.clone().unwrap_or_else(profile::profile_name);
+        let read = |p: Option<std::path::PathBuf>| p.and_then(|p| std::fs::read_to_string(p).ok());
+        let keys = profile::load_profile(&name, read(profile::config_file()).as_deref(), read(profile::credentials_file()).as_deref());
+        match (keys.get("aws_access_key_id"), keys.get("aws_secret_access_key")) {
+            (Some(id), Some(secret)) if !id.is_empty() => {
+                let creds = Credentials::new(id.clone(), secret.clone());
+                Ok(match keys.get("aws_session_token").filter(|t| !t.is_empty()) {
+                    Some(token) => creds.with_session_token(token.clone()),
+                    None => creds,
+                })
+            }
+            (Some(_), None) => Err(CredentialsError::Invalid(format!("profile `{name}` has a key id but no secret"))),
+            _ => Err(CredentialsError::NotFound(format!("profile `{name}` has no static keys"))),
+        }
+    }
+}
+
+impl ProvideCredentials for ProfileCredentials {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(std::future::ready(self.read()))
+    }
+}
+
+/// The default chain: environment, then the shared files' profile, then (with the `aws-config`
+/// feature) aws-config's chain (SSO, web identity, ECS, IMDS, ...). The first source that has
+/// credentials wins; results are cached until shortly before they expire.
+#[derive(Debug, Clone, Default)]
+pub struct DefaultCredentialsChain {
+    cache: Arc<tokio::sync::Mutex<Option<Credentials>>>,
+}
+
+/// Credentials are refreshed this long before they expire.
+const REFRESH_MARGIN: Duration = Duration::from_secs(300);
+
+impl DefaultCredentialsChain {
+    async fn resolve() -> Result<Credentials, CredentialsError> {
+        let mut tried = Vec::new();
+        for result in [EnvironmentCredentials::read(), ProfileCredentials::default().read()] {
+            match result {
+                Ok(c) => return Ok(c),
+                Err(CredentialsError::NotFound(m)) => tried.push(m),
+                Err(e) => return Err(e),
+            }
+        }
+        #[cfg(feature = "aws-config")]
+        {
+            return crate::aws_config_chain::resolve().await;
+        }
+        #[allow(unreachable_code)]
+        Err(CredentialsError::NotFound(tried.join("; ")))
+    }
+}
+
+impl ProvideCredentials for DefaultCredentialsChain {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(async move {
+            let mut cached = self.cache.lock().await;
+            if let Some(c) = cached.as_ref() {
+                let fresh = c.expires_after.is_none_or(|e| SystemTime::now() + REFRESH_MARGIN < e);
+                if fresh {
+                    return Ok(c.clone());
+                }
+            }
+            let creds = Self::resolve().await?;
+            *cached = Some(creds.clone());
+            Ok(creds)
+        })
+    }
+}
