@@ -26,6 +26,6 @@ pub use credentials::{
     ProvideCredentials,
 };
 pub use error::{SdkError, TimeoutKind};
-pub use paginate::{PageLinks, Paginator};
+pub use paginate::{BoxStream, PageLinks, Paginator};
 pub use retry::{RetryConfig, RetryKind, RetryQuota, classify};
 pub use sign::{SigningError, SigningScope, sign_request};

@@ -1,10 +1,15 @@
 //! Paginated operations as streams of pages and of items.
 
+use std::pin::Pin;
+
 use futures_core::Stream;
 
 use awsjson_types::Operation;
 
 use crate::{Client, SdkError};
+
+/// A boxed stream (so `StreamExt::next` works on it without pinning by hand).
+pub type BoxStream<T> = Pin<Box<dyn Stream<Item = T> + Send>>;
 
 /// How a paginated operation links its pages (generated per operation).
 #[derive(Debug)]
@@ -40,7 +45,7 @@ where
     }
 
     /// Every page, as the operation's output.
-    pub fn pages(self) -> impl Stream<Item = Result<O::Output, SdkError<O::Error>>> + Send {
+    pub fn pages(self) -> BoxStream<Result<O::Output, SdkError<O::Error>>> {
         struct State<O: Operation> {
             client: Client,
             input: Option<Result<O::Input, String>>,
@@ -49,7 +54,7 @@ where
         let next_token = self.links.next_token;
         let set_token = self.links.set_token;
         let state = State::<O> { client: self.client, input: Some(self.input), previous: None };
-        futures_util::stream::unfold(state, move |mut state| async move {
+        Box::pin(futures_util::stream::unfold(state, move |mut state| async move {
             let input = match state.input.take()? {
                 Ok(input) => input,
                 Err(message) => return Some((Err(SdkError::Construction(message)), state)),
@@ -69,19 +74,19 @@ where
                     Some((Ok(page), state))
                 }
             }
-        })
+        }))
     }
 
     /// Every item of every page.
-    pub fn items(self) -> impl Stream<Item = Result<T, SdkError<O::Error>>> + Send {
+    pub fn items(self) -> BoxStream<Result<T, SdkError<O::Error>>> {
         use futures_util::StreamExt;
         let items = self.links.items;
-        self.pages().flat_map(move |page| {
+        Box::pin(self.pages().flat_map(move |page| {
             let batch: Vec<Result<T, SdkError<O::Error>>> = match page {
                 Ok(page) => items(page).into_iter().map(Ok).collect(),
                 Err(e) => vec![Err(e)],
             };
             futures_util::stream::iter(batch)
-        })
+        }))
     }
 }
