@@ -221,7 +221,7 @@ fn lib_items(cx: &Cx) -> TokenStream {
         #client_gate
         pub use client::Client;
         #client_gate
-        pub use #client_rt::{Config, SdkError};
+        pub use #client_rt::{Config, Credentials, RetryConfig, SdkError, TimeoutConfig};
         #server_gate
         pub use server::#trait_ident;
     }

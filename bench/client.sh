@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Our generated client against AWS's published Rust SDK (aws-sdk-cognitoidentityprovider +
+# aws-config), measured in the same run on the same machine (issue "typed client" benchmark):
+#
+# 1. clean debug build time of a minimal program using each (bench/client/{ours,aws-sdk});
+#    ours must take at most a quarter of theirs;
+# 2. release binary size of each;
+# 3. per-call overhead: 1,000 sequential AdminGetUser calls from each to the same local server
+#    (bench/client/server, 127.0.0.1, stops by itself); ours must not be slower.
+#
+# Crates are downloaded first so that build times measure compiling only.
+set -euo pipefail
+cd "$(dirname "$0")/client"
+CALLS=${CALLS:-1000}
+scratch=$(mktemp -d)
+server_pid=""
+trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$scratch"' EXIT
+
+now() { date +%s.%N; }
+secs() { python3 -c "print(f'{$2 - $1:.1f}')"; }
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+
+echo "machine: $(nproc) cores, $(rustc --version)"
+for p in ours aws-sdk server; do (cd "$p" && cargo fetch -q); done
+
+build_time() { # crate dir -> seconds of a clean debug build, and the number of crates compiled
+    local dir=$1 target="$scratch/target-$1"
+    local t0 t1
+    t0=$(now); (cd "$dir" && CARGO_TARGET_DIR="$target" cargo build -q 2>/dev/null); t1=$(now)
+    echo "$(secs "$t0" "$t1") $(ls "$target"/debug/deps/*.rlib 2>/dev/null | wc -l)"
+}
+read -r ours_build ours_crates < <(build_time ours)
+read -r sdk_build sdk_crates < <(build_time aws-sdk)
+echo "clean debug build: ours ${ours_build}s ($ours_crates crates), aws-sdk ${sdk_build}s ($sdk_crates crates), ratio $(ratio "$ours_build" "$sdk_build") (goal <= 0.25)"
+
+for p in ours aws-sdk server; do (cd "$p" && CARGO_TARGET_DIR="$scratch/release-$p" cargo build -q --release 2>/dev/null); done
+ours_bin="$scratch/release-ours/release/bench-ours"
+sdk_bin="$scratch/release-aws-sdk/release/bench-aws-sdk"
+ours_size=$(stat -c %s "$ours_bin"); sdk_size=$(stat -c %s "$sdk_bin")
+echo "release binary: ours $((ours_size / 1024)) KiB, aws-sdk $((sdk_size / 1024)) KiB, ratio $(ratio "$ours_size" "$sdk_size")"
+
+"$scratch/release-server/release/bench-server" 0 300 > "$scratch/port" &
+server_pid=$!
+for _ in $(seq 50); do [ -s "$scratch/port" ] && break; sleep 0.1; done
+endpoint="http://127.0.0.1:$(cat "$scratch/port")/"
+best() { # binary -> best mean microseconds per call over 3 runs
+    local b=""; for _ in 1 2 3; do v=$("$1" "$endpoint" "$CALLS"); b=$(python3 -c "print(min(float('$v'), float('${b:-inf}')))"); done; echo "$b"
+}
+ours_call=$(best "$ours_bin"); sdk_call=$(best "$sdk_bin")
+echo "per call ($CALLS sequential AdminGetUser, best of 3): ours ${ours_call} us, aws-sdk ${sdk_call} us, ratio $(ratio "$ours_call" "$sdk_call") (goal <= 1.00)"
