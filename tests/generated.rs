@@ -86,3 +86,10 @@ fn a_new_member_touches_only_its_structure_and_table() {
     assert!(after["types/group_type.rs"].contains("pub color: ::std::option::Option<::std::string::String>"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn readme_client_example_is_examples_client_rs() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let example = std::fs::read_to_string("examples/client.rs").unwrap();
+    assert!(readme.contains(&format!("```rust\n{example}```")), "README's client example differs from examples/client.rs");
+}
