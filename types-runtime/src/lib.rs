@@ -9,6 +9,7 @@
 pub mod blob;
 pub mod enums;
 pub mod error;
+#[cfg(feature = "regex")]
 mod java_regex;
 pub mod operation;
 pub mod pattern;

@@ -3,11 +3,19 @@
 use std::fmt;
 use std::sync::OnceLock;
 
+#[cfg(feature = "regex")]
 use fancy_regex::{Regex, RegexBuilder};
 
+#[cfg(feature = "regex")]
 use crate::java_regex::to_fancy_regex;
 
+/// Without the `regex` feature no regex engine is compiled in: a client that does not validate
+/// locally (AWS SDKs do not) builds faster. Patterns then cannot be checked.
+#[cfg(not(feature = "regex"))]
+type Regex = std::convert::Infallible;
+
 /// How many backtracking steps one match may take before it is given up (and counted as a match).
+#[cfg(feature = "regex")]
 const BACKTRACK_LIMIT: usize = 1_000_000;
 
 /// A regular expression from an AWS model, as a `static` the generator emits.
@@ -74,7 +82,13 @@ impl Pattern {
     /// assert_eq!(awsjson_types::Pattern::new("a+").check("b"), Some(false));
     /// ```
     pub fn check(&self, value: &str) -> Option<bool> {
-        self.regex().ok()?.is_match(value).ok()
+        #[cfg(feature = "regex")]
+        return self.regex().ok()?.is_match(value).ok();
+        #[cfg(not(feature = "regex"))]
+        {
+            let _ = value;
+            None
+        }
     }
 
     /// Why the pattern does not compile, if it does not.
@@ -93,6 +107,13 @@ impl Pattern {
 }
 
 /// Compiles Java-dialect `source` anchored at both ends, as Java's `matches()` reads it.
+#[cfg(not(feature = "regex"))]
+fn compile(_source: &str) -> Result<Regex, String> {
+    Err("patterns are not checked: awsjson-types was built without its `regex` feature".into())
+}
+
+/// Compiles Java-dialect `source` anchored at both ends, as Java's `matches()` reads it.
+#[cfg(feature = "regex")]
 fn compile(source: &str) -> Result<Regex, String> {
     let body = to_fancy_regex(source);
     let build = |text: String| {
@@ -112,7 +133,7 @@ impl fmt::Debug for Pattern {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "regex"))]
 mod tests {
     use super::*;
 
