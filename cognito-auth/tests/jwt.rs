@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::routing::get;
 use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use cognito_auth::jwt::{JwtError, JwtVerifier, JwtVerifierBuilder, TokenUse};
 use jsonwebtoken::jwk::{Jwk, PublicKeyUse};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -21,8 +21,8 @@ use serde_json::{Value, json};
 
 const POOL: &str = "us-east-1_TestPool";
 const CLIENT: &str = "3n4b5urk1ft4fl3mg5e62d9ado";
-const KEY_A: &[u8] = include_bytes!("keys/test-only-rsa-a.pem");
-const KEY_B: &[u8] = include_bytes!("keys/test-only-rsa-b.pem");
+const KEY_A: &str = include_str!("keys/test-only-rsa-a.pem");
+const KEY_B: &str = include_str!("keys/test-only-rsa-b.pem");
 
 /// What the fake pool serves at its JWKS URL, and how often it was asked.
 struct Jwks {
@@ -63,7 +63,7 @@ impl Pool {
             .client_id("another-client")
     }
 
-    fn publish(&self, pem: &[u8], kid: &str) {
+    fn publish(&self, pem: &str, kid: &str) {
         self.jwks.keys.lock().unwrap().push(public_jwk(pem, kid));
     }
 
@@ -113,9 +113,17 @@ async fn serve_jwks(
     (status, [(header::CONTENT_TYPE, "application/json")], body)
 }
 
-fn public_jwk(pem: &[u8], kid: &str) -> Value {
-    let mut jwk =
-        Jwk::from_encoding_key(&EncodingKey::from_rsa_pem(pem).unwrap(), Algorithm::RS256).unwrap();
+/// The signing key in a PKCS#1 PEM file: the Base64 between the armour lines is the DER.
+fn private_key(pem: &str) -> EncodingKey {
+    let body: String = pem
+        .lines()
+        .filter(|line| !line.starts_with("-----"))
+        .collect();
+    EncodingKey::from_rsa_der(&STANDARD.decode(body).unwrap())
+}
+
+fn public_jwk(pem: &str, kid: &str) -> Value {
+    let mut jwk = Jwk::from_encoding_key(&private_key(pem), Algorithm::RS256).unwrap();
     jwk.common.key_id = Some(kid.to_owned());
     jwk.common.public_key_use = Some(PublicKeyUse::Signature);
     serde_json::to_value(jwk).unwrap()
@@ -128,10 +136,10 @@ fn now() -> u64 {
         .as_secs()
 }
 
-fn sign(pem: &[u8], kid: Option<&str>, claims: &Value) -> String {
+fn sign(pem: &str, kid: Option<&str>, claims: &Value) -> String {
     let mut header = Header::new(Algorithm::RS256);
     header.kid = kid.map(str::to_owned);
-    jsonwebtoken::encode(&header, claims, &EncodingKey::from_rsa_pem(pem).unwrap()).unwrap()
+    jsonwebtoken::encode(&header, claims, &private_key(pem)).unwrap()
 }
 
 fn with(mut claims: Value, changes: Value) -> Value {
