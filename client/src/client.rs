@@ -4,6 +4,8 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use awsjson_types::{AuthScheme, ModeledError, Operation, ServiceInfo, UnhandledError, Validate};
+
+use crate::credentials::CredentialsError;
 use http::{HeaderMap, HeaderValue};
 
 use crate::error::{SdkError, TimeoutKind};
@@ -62,34 +64,48 @@ impl Client {
     }
 
     /// Sends operation `O` with `input` and decodes the answer, retrying as configured.
+    ///
+    /// Only serializing the input and decoding the answer depend on the operation; the
+    /// exchange itself (signing, retries, timeouts, HTTP) is [`Client::send_raw`], compiled once
+    /// rather than once per operation.
     pub async fn send<O: Operation>(&self, input: O::Input) -> Result<O::Output, SdkError<O::Error>> {
-        if self.inner.config.validate_requests {
-            input.validate().map_err(SdkError::InvalidInput)?;
-        }
-        let url = self.endpoint().ok_or_else(|| {
-            SdkError::Construction("no region or endpoint URL configured (set one, or AWS_REGION)".into())
-        })?;
         let body = serde_json::to_vec(&input).map_err(|e| SdkError::Construction(e.to_string()))?;
-        let attempts = self.with_retries::<O>(&url, &body);
+        if self.inner.config.validate_requests {
+            validate_body(<O::Input as Validate>::shape(), &body).map_err(SdkError::InvalidInput)?;
+        }
+        let raw = self.send_raw(O::NAME, O::AUTH, body).await.map_err(RawError::into_sdk)?;
+        decode::<O>(raw)
+    }
+
+    /// Sends a JSON body to operation `operation` and returns the final response, successful
+    /// or not, after the retries the configuration allows.
+    pub async fn send_raw(&self, operation: &str, auth: AuthScheme, body: Vec<u8>) -> Result<RawResponse, RawError> {
+        let url = self
+            .endpoint()
+            .ok_or_else(|| RawError::Construction("no region or endpoint URL configured (set one, or AWS_REGION)".into()))?;
+        let attempts = self.with_retries(operation, auth, &url, &body);
         match self.inner.config.timeouts.operation {
-            Some(limit) => tokio::time::timeout(limit, attempts).await.unwrap_or(Err(SdkError::Timeout(TimeoutKind::Operation))),
+            Some(limit) => tokio::time::timeout(limit, attempts).await.unwrap_or(Err(RawError::Timeout(TimeoutKind::Operation))),
             None => attempts.await,
         }
     }
 
-    async fn with_retries<O: Operation>(&self, url: &str, body: &[u8]) -> Result<O::Output, SdkError<O::Error>> {
+    async fn with_retries(&self, operation: &str, auth: AuthScheme, url: &str, body: &[u8]) -> Result<RawResponse, RawError> {
         let retry = self.inner.config.retry;
         let mut spent: Option<u32> = None;
         let mut attempt = 1;
         loop {
-            let result = self.attempt::<O>(url, body).await;
+            let result = self.attempt(operation, auth, url, body).await;
             let kind = match &result {
-                Ok(_) => {
+                Ok(response) if response.is_success() => {
                     // A success returns what its retry cost, or one token for a first try.
                     self.inner.quota.release(spent.unwrap_or(1));
                     return result;
                 }
-                Err(e) => retry_kind(e),
+                Ok(response) => response.retry_kind(),
+                Err(RawError::Transport(e)) if e.is_builder() => RetryKind::Never,
+                Err(RawError::Transport(_)) | Err(RawError::Timeout(TimeoutKind::Attempt)) => RetryKind::Transport,
+                Err(_) => RetryKind::Never,
             };
             if kind == RetryKind::Never || attempt >= retry.attempts() {
                 return result;
@@ -101,90 +117,121 @@ impl Client {
         }
     }
 
-    async fn attempt<O: Operation>(&self, url: &str, body: &[u8]) -> Result<O::Output, SdkError<O::Error>> {
-        let run = self.attempt_inner::<O>(url, body);
+    async fn attempt(&self, operation: &str, auth: AuthScheme, url: &str, body: &[u8]) -> Result<RawResponse, RawError> {
+        let run = self.attempt_inner(operation, auth, url, body);
         match self.inner.config.timeouts.attempt {
-            Some(limit) => tokio::time::timeout(limit, run).await.unwrap_or(Err(SdkError::Timeout(TimeoutKind::Attempt))),
+            Some(limit) => tokio::time::timeout(limit, run).await.unwrap_or(Err(RawError::Timeout(TimeoutKind::Attempt))),
             None => run.await,
         }
     }
 
-    async fn attempt_inner<O: Operation>(&self, url: &str, body: &[u8]) -> Result<O::Output, SdkError<O::Error>> {
+    async fn attempt_inner(&self, operation: &str, auth: AuthScheme, url: &str, body: &[u8]) -> Result<RawResponse, RawError> {
         let service = self.inner.service;
         let mut headers = HeaderMap::new();
         headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static(service.content_type));
-        let target = format!("{}.{}", service.target_prefix, O::NAME);
-        headers.insert("x-amz-target", HeaderValue::from_str(&target).map_err(|e| SdkError::Construction(e.to_string()))?);
-        if O::AUTH == AuthScheme::SigV4 {
+        let target = format!("{}.{operation}", service.target_prefix);
+        headers.insert("x-amz-target", HeaderValue::from_str(&target).map_err(|e| RawError::Construction(e.to_string()))?);
+        if auth == AuthScheme::SigV4 {
             let config = &self.inner.config;
             let region = config.region_name().ok_or_else(|| {
-                SdkError::Construction(format!("{} is signed with SigV4, which needs a region", O::NAME))
+                RawError::Construction(format!("{operation} is signed with SigV4, which needs a region"))
             })?;
-            let credentials = config.credentials.provide_credentials().await.map_err(SdkError::Credentials)?;
+            let credentials = config.credentials.provide_credentials().await.map_err(RawError::Credentials)?;
             let scope = SigningScope { region, service: service.signing_name, time: SystemTime::now() };
             sign_request("POST", url, &mut headers, body, &credentials, scope)
-                .map_err(|e| SdkError::Construction(e.to_string()))?;
+                .map_err(|e| RawError::Construction(e.to_string()))?;
         }
-        let response = self
-            .inner
-            .http
-            .post(url)
-            .headers(headers)
-            .body(body.to_vec())
-            .send()
-            .await
-            .map_err(SdkError::Transport)?;
+        let response = self.inner.http.post(url).headers(headers).body(body.to_vec()).send().await.map_err(RawError::Transport)?;
         let status = response.status().as_u16();
         let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let request_id = header("x-amzn-requestid").or_else(|| header("x-amz-request-id"));
         let error_type = header("x-amzn-errortype");
-        let bytes = response.bytes().await.map_err(SdkError::Transport)?;
-        decode::<O>(status, request_id, error_type.as_deref(), &bytes)
+        let body = response.bytes().await.map_err(RawError::Transport)?;
+        Ok(RawResponse { status, request_id, error_type, body })
     }
 }
 
+/// A response as it came back: status, request id, error type header and body.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: u16,
+    /// `x-amzn-RequestId`.
+    pub request_id: Option<String>,
+    /// `x-amzn-ErrorType`.
+    pub error_type: Option<String>,
+    pub body: bytes::Bytes,
+}
+
+impl RawResponse {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The body as JSON (an empty body is `{}`), if it is JSON.
+    pub fn json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            Ok(serde_json::Value::Object(Default::default()))
+        } else {
+            serde_json::from_slice(&self.body)
+        }
+    }
+
+    /// Whether an error response is worth another attempt.
+    fn retry_kind(&self) -> RetryKind {
+        let json = self.json().unwrap_or_default();
+        classify(wire::error_code(&json, self.error_type.as_deref()), self.status)
+    }
+}
+
+/// A failure before any response came back (the non-generic half of [`SdkError`]).
+#[derive(Debug)]
+pub enum RawError {
+    Construction(String),
+    Credentials(CredentialsError),
+    Transport(reqwest::Error),
+    Timeout(TimeoutKind),
+}
+
+impl RawError {
+    fn into_sdk<E>(self) -> SdkError<E> {
+        match self {
+            RawError::Construction(m) => SdkError::Construction(m),
+            RawError::Credentials(e) => SdkError::Credentials(e),
+            RawError::Transport(e) => SdkError::Transport(e),
+            RawError::Timeout(k) => SdkError::Timeout(k),
+        }
+    }
+}
+
+/// Client-side validation on the serialized body (the same JSON the service will check).
+fn validate_body(shape: &'static awsjson_types::Shape, body: &[u8]) -> Result<(), awsjson_types::ValidationError> {
+    let value: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    awsjson_types::validate(shape, &value)
+}
+
 /// Turns a response into the operation's output or error.
-fn decode<O: Operation>(
-    status: u16,
-    request_id: Option<String>,
-    error_type: Option<&str>,
-    bytes: &[u8],
-) -> Result<O::Output, SdkError<O::Error>> {
-    let success = (200..300).contains(&status);
-    let empty = bytes.iter().all(u8::is_ascii_whitespace);
-    if success {
-        let parsed = if empty { serde_json::from_slice(b"{}") } else { serde_json::from_slice(bytes) };
+fn decode<O: Operation>(raw: RawResponse) -> Result<O::Output, SdkError<O::Error>> {
+    let status = raw.status;
+    if raw.is_success() {
+        let empty = raw.body.iter().all(u8::is_ascii_whitespace);
+        let parsed = if empty { serde_json::from_slice(b"{}") } else { serde_json::from_slice(&raw.body) };
         return parsed.map_err(|e| SdkError::Response { status, message: format!("cannot parse the response: {e}") });
     }
-    let json: serde_json::Value = if empty {
-        serde_json::Value::Object(Default::default())
-    } else {
-        match serde_json::from_slice(bytes) {
-            Ok(v) => v,
-            // A proxy or load balancer error page: keep the status, say what came back.
-            Err(_) => {
-                let text = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned();
-                return Err(SdkError::Response { status, message: format!("error response is not JSON: {text}") });
-            }
+    let json = match raw.json() {
+        Ok(v) => v,
+        // A proxy or load balancer error page: keep the status, say what came back.
+        Err(_) => {
+            let text = String::from_utf8_lossy(&raw.body[..raw.body.len().min(200)]).into_owned();
+            return Err(SdkError::Response { status, message: format!("error response is not JSON: {text}") });
         }
     };
     let body = wire::normalize_error_body(json);
-    let error = match wire::error_code(&body, error_type) {
+    let error = match wire::error_code(&body, raw.error_type.as_deref()) {
         Some(code) => O::Error::from_body(code, &body),
         None => O::Error::unhandled(UnhandledError::new(
             format!("Http{status}"),
             body.get("message").and_then(|m| m.as_str()).map(str::to_owned),
         )),
     };
-    Err(SdkError::Service { error, status, request_id })
-}
-
-fn retry_kind<E: ModeledError>(error: &SdkError<E>) -> RetryKind {
-    match error {
-        SdkError::Service { error, status, .. } => classify(Some(error.code()), *status),
-        SdkError::Transport(e) if e.is_builder() => RetryKind::Never,
-        SdkError::Transport(_) | SdkError::Timeout(TimeoutKind::Attempt) => RetryKind::Transport,
-        SdkError::Response { status, .. } => classify(None, *status),
-        _ => RetryKind::Never,
-    }
+    Err(SdkError::Service { error, status, request_id: raw.request_id })
 }
