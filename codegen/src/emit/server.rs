@@ -82,6 +82,10 @@ pub fn emit(cx: &Cx) -> TokenStream {
     quote! {
         #module_doc
 
+        pub use #server_rt::{
+            Cors, CredentialStore, InMemoryCredentials, RequestContext, ServerConfig, SigV4Config, StoredCredential,
+        };
+
         #trait_doc
         pub trait #trait_ident: Send + Sync + 'static {
             #(#methods)*
