@@ -2,6 +2,7 @@
 //! defence that turns a panic into an AWS-shaped 500 instead of a dropped connection.
 
 use std::any::Any;
+use std::convert::Infallible;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
@@ -10,8 +11,7 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use awsjson_types::ServiceInfo;
-use axum::extract::{Request, State};
-use axum::middleware::Next;
+use axum::extract::Request;
 use http::{HeaderValue, header};
 use tracing::Instrument as _;
 
@@ -22,11 +22,16 @@ use crate::response::{REQUEST_ID, Response, internal_error};
 use crate::router::operation_of;
 use crate::{BoxFuture, cors};
 
-/// The request id the front assigned, in the request's extensions.
+/// What the front found out, handed to the inner services in the request's extensions.
 #[derive(Debug, Clone)]
-pub(crate) struct RequestId(pub String);
+pub(crate) struct Routed {
+    /// The id of this request.
+    pub request_id: String,
+    /// The operation the target names, when it is one of the service's.
+    pub operation: Option<String>,
+}
 
-/// Settings of the front middleware.
+/// Settings of the front.
 #[derive(Clone)]
 pub(crate) struct Front {
     pub info: &'static ServiceInfo,
@@ -34,16 +39,48 @@ pub(crate) struct Front {
     pub cors: Option<Arc<Cors>>,
 }
 
-/// Runs one request inside an `aws_request` span (fields `operation`, `request_id`, `status`,
-/// `latency_ms`) and stamps `x-amzn-RequestId` and CORS headers on whatever answers it.
-pub(crate) async fn front(State(front): State<Front>, mut request: Request, next: Next) -> Response {
+/// The outermost service: runs the inner one for each request inside an `aws_request` span
+/// (fields `operation`, `request_id`, `status`, `latency_ms`), answers CORS preflights, and
+/// stamps `x-amzn-RequestId` and CORS headers on whatever answers.
+#[derive(Clone)]
+pub(crate) struct FrontService<I> {
+    pub front: Arc<Front>,
+    pub inner: I,
+}
+
+impl<I> tower_service::Service<Request> for FrontService<I>
+where
+    I: tower_service::Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    I::Future: Send + Unpin + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<'static, Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        // The ready inner service is the one to call; leave a fresh clone in its place.
+        let clone = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, clone);
+        Box::pin(front(Arc::clone(&self.front), inner, request))
+    }
+}
+
+async fn front<I>(front: Arc<Front>, mut inner: I, mut request: Request) -> Result<Response, Infallible>
+where
+    I: tower_service::Service<Request, Response = Response, Error = Infallible>,
+    I::Future: Unpin,
+{
     let started = Instant::now();
     let request_id = new_request_id();
     // Only names of real operations go in the span: anything else is caller-controlled text.
-    let operation = operation_of(front.info, request.headers()).filter(|op| (front.lookup)(op).is_some()).unwrap_or("");
+    let operation = operation_of(front.info, request.headers()).filter(|op| (front.lookup)(op).is_some());
     let span = tracing::info_span!(
         "aws_request",
-        operation,
+        operation = operation.unwrap_or(""),
         request_id = request_id.as_str(),
         status = tracing::field::Empty,
         latency_ms = tracing::field::Empty,
@@ -52,10 +89,10 @@ pub(crate) async fn front(State(front): State<Front>, mut request: Request, next
     let mut response = match &front.cors {
         Some(cors) if cors::is_preflight(request.method(), request.headers()) => cors::preflight(cors, request.headers()),
         _ => {
-            request.extensions_mut().insert(RequestId(request_id.clone()));
-            let run: BoxFuture<'static, Response> = Box::pin(next.run(request));
-            match (CatchUnwind { inner: run }).instrument(span.clone()).await {
-                Ok(response) => response,
+            let routed = Routed { request_id: request_id.clone(), operation: operation.map(str::to_string) };
+            request.extensions_mut().insert(routed);
+            match (CatchUnwind { inner: inner.call(request) }).instrument(span.clone()).await {
+                Ok(Ok(response)) => response,
                 Err(_) => {
                     span.in_scope(|| tracing::error!("the handler panicked"));
                     internal_error(front.info.content_type, "The service failed to answer the request")
@@ -67,29 +104,31 @@ pub(crate) async fn front(State(front): State<Front>, mut request: Request, next
     if let Ok(id) = HeaderValue::from_str(&request_id) {
         headers.insert(REQUEST_ID, id);
     }
-    if let Some(cors) = &front.cors {
-        cors::decorate(cors, origin.as_ref(), headers);
+    // CORS headers matter only to browsers, which always send `Origin` on cross-origin calls;
+    // SDKs and the CLI do not, and their answers stay as small as AWS's.
+    if let (Some(cors), Some(origin)) = (&front.cors, &origin) {
+        cors::decorate(cors, Some(origin), headers);
     }
     let status = response.status().as_u16();
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     span.record("status", status);
     span.record("latency_ms", latency_ms);
     span.in_scope(|| tracing::info!(status, latency_ms, "answered"));
-    response
+    Ok(response)
 }
 
 /// A future that reports a panic while polling its inner future as an error.
-struct CatchUnwind {
-    inner: BoxFuture<'static, Response>,
+struct CatchUnwind<F> {
+    inner: F,
 }
 
-impl Future for CatchUnwind {
-    type Output = Result<Response, Box<dyn Any + Send>>;
+impl<F: Future + Unpin> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Box<dyn Any + Send>>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         // After a panic the inner future is never polled again, so no broken state is observed.
-        match catch_unwind(AssertUnwindSafe(|| self.inner.as_mut().poll(cx))) {
-            Ok(Poll::Ready(response)) => Poll::Ready(Ok(response)),
+        match catch_unwind(AssertUnwindSafe(|| Pin::new(&mut self.inner).poll(cx))) {
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
             Ok(Poll::Pending) => Poll::Pending,
             Err(panic) => Poll::Ready(Err(panic)),
         }

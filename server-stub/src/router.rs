@@ -1,16 +1,19 @@
 //! `POST /` routed on `X-Amz-Target` to a generated dispatch function.
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use awsjson_types::ServiceInfo;
 use axum::extract::{ConnectInfo, Request};
 use bytes::Bytes;
 use http::{HeaderMap, Method, header};
+use tower_layer::Layer as _;
 
 use crate::auth::{AuthLayer, AuthLookup, VerifiedCaller};
 use crate::config::ServerConfig;
-use crate::front::{self, Front, RequestId};
+use crate::front::{Front, FrontService, Routed};
 use crate::response::{body_too_large, client_error};
 use crate::{BoxFuture, RequestContext, Response};
 
@@ -34,18 +37,18 @@ pub struct ServiceSpec<S> {
 /// body over the limit are answered with AWS-shaped 400 errors before any handler runs; with
 /// SigV4 configured, signed operations are verified first (see [`AuthLayer`]).
 pub fn router<S: Send + Sync + 'static>(spec: ServiceSpec<S>, state: Arc<S>, config: ServerConfig) -> axum::Router {
-    let endpoint = Arc::new(Endpoint { spec, state, max_body: config.max_body_bytes });
-    let info = endpoint.spec.info;
-    let lookup = endpoint.spec.auth;
-    let mut router = axum::Router::new().fallback(move |request: Request| {
-        let endpoint = Arc::clone(&endpoint);
-        async move { endpoint.handle(request).await }
-    });
-    if let Some(sigv4) = config.sigv4 {
-        router = router.layer(AuthLayer::new(info, lookup, sigv4, config.max_body_bytes));
+    let front = Arc::new(Front { info: spec.info, lookup: spec.auth, cors: config.cors.map(Arc::new) });
+    let (info, lookup) = (spec.info, spec.auth);
+    let endpoint = EndpointService { endpoint: Arc::new(Endpoint { spec, state, max_body: config.max_body_bytes }) };
+    // One service per request path, no per-layer routing: the stub's overhead is measured
+    // against a bare handler (bench/server.sh).
+    match config.sigv4 {
+        None => axum::Router::new().fallback_service(FrontService { front, inner: endpoint }),
+        Some(sigv4) => {
+            let auth = AuthLayer::new(info, lookup, sigv4, config.max_body_bytes);
+            axum::Router::new().fallback_service(FrontService { front, inner: auth.layer(endpoint) })
+        }
     }
-    let front = Front { info, lookup, cors: config.cors.map(Arc::new) };
-    router.layer(axum::middleware::from_fn_with_state(front, front::front))
 }
 
 /// The operation an `X-Amz-Target` header names, when it has the service's prefix.
@@ -68,21 +71,55 @@ struct Endpoint<S> {
     max_body: usize,
 }
 
+/// The innermost service: checks what is left of the protocol and runs the operation.
+struct EndpointService<S> {
+    endpoint: Arc<Endpoint<S>>,
+}
+
+impl<S> Clone for EndpointService<S> {
+    fn clone(&self) -> Self {
+        EndpointService { endpoint: Arc::clone(&self.endpoint) }
+    }
+}
+
+impl<S: Send + Sync + 'static> tower_service::Service<Request> for EndpointService<S> {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<'static, Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let endpoint = Arc::clone(&self.endpoint);
+        Box::pin(async move { Ok(endpoint.handle(request).await) })
+    }
+}
+
 impl<S: Send + Sync + 'static> Endpoint<S> {
-    async fn handle(&self, request: Request) -> Response {
+    async fn handle(&self, mut request: Request) -> Response {
         let info = self.spec.info;
         let content_type = info.content_type;
         let unknown = |message: String| client_error(content_type, "UnknownOperationException", message);
         if request.method() != Method::POST || request.uri().path() != "/" {
             return unknown(format!("Operations are called with POST / and an X-Amz-Target header, not {}", request.method()));
         }
-        let operation = match operation_of(info, request.headers()) {
-            Some(op) if (self.spec.auth)(op).is_some() => op.to_string(),
-            Some(op) => return crate::response::unknown_operation(info, op),
-            None if request.headers().contains_key("x-amz-target") => {
-                return unknown(format!("X-Amz-Target must be {}.<Operation>", info.target_prefix));
-            }
-            None => return unknown("Missing X-Amz-Target header".into()),
+        // The front has routed the request already; without it (a custom stack), route here.
+        let routed = request.extensions_mut().remove::<Routed>().unwrap_or_else(|| Routed {
+            request_id: crate::new_request_id(),
+            operation: operation_of(info, request.headers())
+                .filter(|op| (self.spec.auth)(op).is_some())
+                .map(str::to_string),
+        });
+        let Some(operation) = routed.operation else {
+            return match operation_of(info, request.headers()) {
+                Some(op) => crate::response::unknown_operation(info, op),
+                None if request.headers().contains_key("x-amz-target") => {
+                    unknown(format!("X-Amz-Target must be {}.<Operation>", info.target_prefix))
+                }
+                None => unknown("Missing X-Amz-Target header".into()),
+            };
         };
         if !accepted_content_type(info, request.headers()) {
             return unknown(format!("Unsupported Content-Type: send {content_type}"));
@@ -92,7 +129,7 @@ impl<S: Send + Sync + 'static> Endpoint<S> {
             return body_too_large(content_type, self.max_body);
         };
         let ctx = RequestContext {
-            request_id: parts.extensions.remove::<RequestId>().map(|id| id.0).unwrap_or_default(),
+            request_id: routed.request_id,
             caller: parts.extensions.remove::<VerifiedCaller>().map(|c| c.0),
             source: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0),
             headers: parts.headers,

@@ -19,6 +19,7 @@ pub use error::AuthError;
 pub use store::{CredentialStore, InMemoryCredentials, StoredCredential};
 
 use crate::response::{Response, body_too_large, client_error};
+use crate::front::Routed;
 use crate::{BoxFuture, router::operation_of};
 
 /// Which operations of a service are signed: generated per service (`None` for unknown names).
@@ -144,9 +145,12 @@ where
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let settings = Arc::clone(&self.settings);
-        let signed = operation_of(settings.service, request.headers())
-            .and_then(settings.lookup)
-            .is_some_and(|scheme| scheme == AuthScheme::SigV4);
+        // The front has found the operation already; standing alone, the layer finds it itself.
+        let operation = match request.extensions().get::<Routed>() {
+            Some(routed) => routed.operation.as_deref(),
+            None => operation_of(settings.service, request.headers()),
+        };
+        let signed = operation.and_then(settings.lookup).is_some_and(|scheme| scheme == AuthScheme::SigV4);
         if !signed {
             return Box::pin(inner.call(request));
         }
