@@ -12,6 +12,8 @@
 //! * each request runs in a `tracing` span `aws_request` with `operation`, `request_id`,
 //!   `status` and `latency_ms`.
 
+#![warn(missing_docs)]
+
 mod auth;
 mod config;
 mod context;
