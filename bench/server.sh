@@ -61,20 +61,28 @@ round() {
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 echo "== $ROUNDS rounds x ${DURATION}s per contestant, $CONNECTIONS connections, server threads: $BENCH_SERVER_THREADS"
+# A third contestant shows where the overhead goes: the bare handler doing the stub's JSON work
+# (parse, validate, deserialize, encode) inline, without the stub's routing and protocol checks.
 : > "$work/bare.rps"
+: > "$work/work.rps"
 : > "$work/stub.rps"
 for i in $(seq "$ROUNDS"); do
     b="$(round bare)"
+    w="$(round work)"
     s="$(round stub)"
-    echo "round $i: bare $b req/s, stub $s req/s"
+    echo "round $i: bare $b req/s, bare+JSON work $w req/s, stub $s req/s"
     echo "$b" >> "$work/bare.rps"
+    echo "$w" >> "$work/work.rps"
     echo "$s" >> "$work/stub.rps"
 done
-if ! cmp -s "$work/bare.body" "$work/stub.body"; then
-    echo "warning: the two bodies differ" >&2
-fi
+for mode in work stub; do
+    cmp -s "$work/bare.body" "$work/$mode.body" || echo "warning: the $mode body differs from the bare one" >&2
+done
 bare="$(median < "$work/bare.rps")"
+with_work="$(median < "$work/work.rps")"
 stub="$(median < "$work/stub.rps")"
-echo "bare axum handler: $bare req/s (median)"
-echo "generated stub:    $stub req/s (median)"
+echo "bare axum handler:            $bare req/s (median)"
+echo "bare handler + JSON work:     $with_work req/s (median)"
+echo "generated stub:               $stub req/s (median)"
+awk -v w="$with_work" -v b="$bare" 'BEGIN {printf "bare+JSON work / bare: %.3f (overhead %.1f%%)\n", w / b, (1 - w / b) * 100}'
 awk -v s="$stub" -v b="$bare" 'BEGIN {printf "stub / bare: %.3f (overhead %.1f%%)\n", s / b, (1 - s / b) * 100}'

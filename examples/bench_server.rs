@@ -4,6 +4,9 @@
 //! fixed user (routing, parsing, validation, encoding, request ids all included);
 //! `bench_server bare` serves a bare axum handler that reads the body and returns the identical
 //! bytes. Each binds 127.0.0.1 on a free port, prints `PORT <n>`, and serves until killed.
+//! `bench_server work` serves the bare handler doing the stub's JSON work inline (parse,
+//! validate, deserialize, encode), to split the overhead between that work and the rest.
+//! `bench_server inproc` times both routers and the JSON steps in process, without sockets.
 //! `bench_server body` prints the request body the load generator sends.
 
 use std::net::SocketAddr;
@@ -130,13 +133,28 @@ fn main() {
     let app = match mode.as_str() {
         "stub" => cognito_idp::server::router(Fixed),
         "bare" => bare_router(),
+        // Diagnostic: the bare handler doing the stub's JSON work inline (parse, validate, encode).
+        "work" => axum::Router::new().route(
+            "/",
+            axum::routing::post(|body: axum::body::Bytes| async move {
+                let input = awsjson_server::parse_input::<cognito_idp::operation::AdminGetUser>(&body).unwrap();
+                let bytes = serde_json::to_vec(&fixed_user(input.username)).unwrap();
+                (
+                    [
+                        (axum::http::header::CONTENT_TYPE, "application/x-amz-json-1.1"),
+                        (axum::http::HeaderName::from_static("x-amzn-requestid"), "00000000-0000-4000-8000-000000000000"),
+                    ],
+                    bytes,
+                )
+            }),
+        ),
         "body" => {
             print!("{REQUEST}");
             return;
         }
         "inproc" => return inproc(),
         _ => {
-            eprintln!("usage: bench_server stub|bare|body");
+            eprintln!("usage: bench_server stub|bare|work|inproc|body");
             std::process::exit(2);
         }
     };

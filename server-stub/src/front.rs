@@ -13,13 +13,14 @@ use std::time::Instant;
 use awsjson_types::ServiceInfo;
 use axum::extract::Request;
 use http::{HeaderValue, header};
+use tower_service::Service as _;
 use tracing::Instrument as _;
 
-use crate::auth::AuthLookup;
+use crate::auth::{AuthLookup, AuthService};
 use crate::config::Cors;
 use crate::context::new_request_id;
 use crate::response::{REQUEST_ID, Response, internal_error};
-use crate::router::operation_of;
+use crate::router::{Endpoint, EndpointService, operation_of};
 use crate::{BoxFuture, cors};
 
 /// What the front found out, handed to the inner services in the request's extensions.
@@ -39,41 +40,48 @@ pub(crate) struct Front {
     pub cors: Option<Arc<Cors>>,
 }
 
-/// The outermost service: runs the inner one for each request inside an `aws_request` span
-/// (fields `operation`, `request_id`, `status`, `latency_ms`), answers CORS preflights, and
-/// stamps `x-amzn-RequestId` and CORS headers on whatever answers.
-#[derive(Clone)]
-pub(crate) struct FrontService<I> {
+/// The outermost service: runs each request inside an `aws_request` span (fields `operation`,
+/// `request_id`, `status`, `latency_ms`), answers CORS preflights, and stamps `x-amzn-RequestId`
+/// and CORS headers on whatever answers.
+pub(crate) struct FrontService<S> {
     pub front: Arc<Front>,
-    pub inner: I,
+    pub inner: Inner<S>,
 }
 
-impl<I> tower_service::Service<Request> for FrontService<I>
-where
-    I: tower_service::Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
-    I::Future: Send + Unpin + 'static,
-{
+/// What runs behind the front: the endpoint itself, called directly (no boxing, no extensions),
+/// or the endpoint behind SigV4 verification.
+pub(crate) enum Inner<S> {
+    Plain(Arc<Endpoint<S>>),
+    Signed(AuthService<EndpointService<S>>),
+}
+
+impl<S> Clone for FrontService<S> {
+    fn clone(&self) -> Self {
+        let inner = match &self.inner {
+            Inner::Plain(endpoint) => Inner::Plain(Arc::clone(endpoint)),
+            Inner::Signed(service) => Inner::Signed(service.clone()),
+        };
+        FrontService { front: Arc::clone(&self.front), inner }
+    }
+}
+
+impl<S: Send + Sync + 'static> tower_service::Service<Request> for FrontService<S> {
     type Response = Response;
     type Error = Infallible;
     type Future = BoxFuture<'static, Result<Response, Infallible>>;
 
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.inner.poll_ready(cx)
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        // Neither the endpoint nor the auth layer ever applies back-pressure.
+        Poll::Ready(Ok(()))
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
-        // The ready inner service is the one to call; leave a fresh clone in its place.
-        let clone = self.inner.clone();
-        let inner = std::mem::replace(&mut self.inner, clone);
-        Box::pin(front(Arc::clone(&self.front), inner, request))
+        Box::pin(front(self.clone(), request))
     }
 }
 
-async fn front<I>(front: Arc<Front>, mut inner: I, mut request: Request) -> Result<Response, Infallible>
-where
-    I: tower_service::Service<Request, Response = Response, Error = Infallible>,
-    I::Future: Unpin,
-{
+async fn front<S: Send + Sync + 'static>(service: FrontService<S>, mut request: Request) -> Result<Response, Infallible> {
+    let FrontService { front, inner } = service;
     let started = Instant::now();
     let request_id = new_request_id();
     // Only names of real operations go in the span: anything else is caller-controlled text.
@@ -86,20 +94,25 @@ where
         latency_ms = tracing::field::Empty,
     );
     let origin = request.headers().get(header::ORIGIN).cloned();
-    let mut response = match &front.cors {
-        Some(cors) if cors::is_preflight(request.method(), request.headers()) => cors::preflight(cors, request.headers()),
-        _ => {
-            let routed = Routed { request_id: request_id.clone(), operation: operation.map(str::to_string) };
+    let routed = Routed { request_id: request_id.clone(), operation: operation.map(str::to_string) };
+    let answer = match (&front.cors, inner) {
+        (Some(cors), _) if cors::is_preflight(request.method(), request.headers()) => {
+            Ok(cors::preflight(cors, request.headers()))
+        }
+        (_, Inner::Plain(endpoint)) => {
+            let handling = std::pin::pin!(endpoint.handle(request, Some(routed)));
+            CatchUnwind { inner: handling }.instrument(span.clone()).await
+        }
+        (_, Inner::Signed(mut service)) => {
             request.extensions_mut().insert(routed);
-            match (CatchUnwind { inner: inner.call(request) }).instrument(span.clone()).await {
-                Ok(Ok(response)) => response,
-                Err(_) => {
-                    span.in_scope(|| tracing::error!("the handler panicked"));
-                    internal_error(front.info.content_type, "The service failed to answer the request")
-                }
-            }
+            let handling = service.call(request);
+            CatchUnwind { inner: handling }.instrument(span.clone()).await.map(|r| r.unwrap_or_else(|e| match e {}))
         }
     };
+    let mut response = answer.unwrap_or_else(|_| {
+        span.in_scope(|| tracing::error!("the handler panicked"));
+        internal_error(front.info.content_type, "The service failed to answer the request")
+    });
     let headers = response.headers_mut();
     if let Ok(id) = HeaderValue::from_str(&request_id) {
         headers.insert(REQUEST_ID, id);

@@ -13,7 +13,7 @@ use tower_layer::Layer as _;
 
 use crate::auth::{AuthLayer, AuthLookup, VerifiedCaller};
 use crate::config::ServerConfig;
-use crate::front::{Front, FrontService, Routed};
+use crate::front::{Front, FrontService, Inner, Routed};
 use crate::response::{body_too_large, client_error};
 use crate::{BoxFuture, RequestContext, Response};
 
@@ -42,13 +42,11 @@ pub fn router<S: Send + Sync + 'static>(spec: ServiceSpec<S>, state: Arc<S>, con
     let endpoint = EndpointService { endpoint: Arc::new(Endpoint { spec, state, max_body: config.max_body_bytes }) };
     // One service per request path, no per-layer routing: the stub's overhead is measured
     // against a bare handler (bench/server.sh).
-    match config.sigv4 {
-        None => axum::Router::new().fallback_service(FrontService { front, inner: endpoint }),
-        Some(sigv4) => {
-            let auth = AuthLayer::new(info, lookup, sigv4, config.max_body_bytes);
-            axum::Router::new().fallback_service(FrontService { front, inner: auth.layer(endpoint) })
-        }
-    }
+    let inner = match config.sigv4 {
+        None => Inner::Plain(endpoint.endpoint),
+        Some(sigv4) => Inner::Signed(AuthLayer::new(info, lookup, sigv4, config.max_body_bytes).layer(endpoint)),
+    };
+    axum::Router::new().fallback_service(FrontService { front, inner })
 }
 
 /// The operation an `X-Amz-Target` header names, when it has the service's prefix.
@@ -65,14 +63,14 @@ fn accepted_content_type(service: &ServiceInfo, headers: &HeaderMap) -> bool {
     media.eq_ignore_ascii_case(service.content_type) || media.eq_ignore_ascii_case("application/json")
 }
 
-struct Endpoint<S> {
+pub(crate) struct Endpoint<S> {
     spec: ServiceSpec<S>,
     state: Arc<S>,
     max_body: usize,
 }
 
 /// The innermost service: checks what is left of the protocol and runs the operation.
-struct EndpointService<S> {
+pub(crate) struct EndpointService<S> {
     endpoint: Arc<Endpoint<S>>,
 }
 
@@ -93,12 +91,14 @@ impl<S: Send + Sync + 'static> tower_service::Service<Request> for EndpointServi
 
     fn call(&mut self, request: Request) -> Self::Future {
         let endpoint = Arc::clone(&self.endpoint);
-        Box::pin(async move { Ok(endpoint.handle(request).await) })
+        Box::pin(async move { Ok(endpoint.handle(request, None).await) })
     }
 }
 
 impl<S: Send + Sync + 'static> Endpoint<S> {
-    async fn handle(&self, mut request: Request) -> Response {
+    /// Answers one request; `routed` is what the front found (`None`: look in the extensions,
+    /// where the front leaves it when a layer runs in between, or route here).
+    pub(crate) async fn handle(&self, mut request: Request, routed: Option<Routed>) -> Response {
         let info = self.spec.info;
         let content_type = info.content_type;
         let unknown = |message: String| client_error(content_type, "UnknownOperationException", message);
@@ -106,7 +106,7 @@ impl<S: Send + Sync + 'static> Endpoint<S> {
             return unknown(format!("Operations are called with POST / and an X-Amz-Target header, not {}", request.method()));
         }
         // The front has routed the request already; without it (a custom stack), route here.
-        let routed = request.extensions_mut().remove::<Routed>().unwrap_or_else(|| Routed {
+        let routed = routed.or_else(|| request.extensions_mut().remove::<Routed>()).unwrap_or_else(|| Routed {
             request_id: crate::new_request_id(),
             operation: operation_of(info, request.headers())
                 .filter(|op| (self.spec.auth)(op).is_some())
