@@ -32,7 +32,8 @@ pub struct ServiceSpec<S> {
 
 /// An axum router serving `state` through `spec` at `POST /`.
 ///
-/// Every response carries `x-amzn-RequestId` and, when CORS is on, the CORS headers. Requests
+/// Every response carries `x-amzn-RequestId` and, for browser requests (with `Origin`) when CORS
+/// is on, the CORS headers. Requests
 /// that are not `POST /`, lack a known `X-Amz-Target`, have an unsupported content type or a
 /// body over the limit are answered with AWS-shaped 400 errors before any handler runs; with
 /// SigV4 configured, signed operations are verified first (see [`AuthLayer`]).
