@@ -106,7 +106,7 @@ async fn every_request_has_a_span_with_operation_id_status_and_latency() {
     assert_eq!(ok_span["operation"], "AdminCreateUser");
     assert_eq!(ok_span["status"], "200");
     let latency: f64 = ok_span["latency_ms"].parse().unwrap();
-    assert!(latency >= 0.0 && latency < 60_000.0, "{latency}");
+    assert!((0.0..60_000.0).contains(&latency), "{latency}");
     assert_eq!(by_id(&bad_id)["status"], "400");
     let unknown_span = by_id(&unknown_id);
     assert_eq!(unknown_span["status"], "400");
