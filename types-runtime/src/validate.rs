@@ -116,6 +116,12 @@ fn member_segment(name: &str) -> String {
     }
 }
 
+/// The path of member `name` of the structure at `path`.
+fn member_path(path: &str, name: &str) -> String {
+    let segment = member_segment(name);
+    if path.is_empty() { segment } else { join(path, &segment) }
+}
+
 fn join(path: &str, segment: &str) -> String {
     if path.is_empty() {
         segment.to_owned()
@@ -273,11 +279,11 @@ impl Walker {
                 for member in members.iter() {
                     match object.get(member.name) {
                         None | Some(Value::Null) if member.required => {
-                            missing.push(join(path, &member_segment(member.name)))
+                            missing.push(member_path(path, member.name))
                         }
                         None | Some(Value::Null) => {}
                         Some(v) => {
-                            let member_path = join(path, &member_segment(member.name));
+                            let member_path = member_path(path, member.name);
                             self.check(member.target, v, &member_path, sensitive, depth + 1)?
                         }
                     }
