@@ -536,6 +536,13 @@ impl ::awsjson_types::ModeledError for InitiateAuthError {
             Self::Unhandled(e) => e.fault(),
         }
     }
+    fn not_implemented(operation: &str) -> Self {
+        let error = ::awsjson_types::UnhandledError::not_implemented(operation);
+        Self::from_body(
+            error.code(),
+            &::awsjson_types::serde_json::json!({ "message" : error.message() }),
+        )
+    }
     fn to_body(&self) -> ::awsjson_types::serde_json::Value {
         match self {
             Self::UnsupportedOperationException(e) => {

@@ -1,5 +1,6 @@
 //! One request through one operation: parse, validate, handle, encode.
 
+use std::fmt;
 use std::future::Future;
 
 use awsjson_types::{ModeledError, Operation, Validate, ValidationError};
@@ -7,14 +8,73 @@ use bytes::Bytes;
 use http::StatusCode;
 
 use crate::RequestContext;
-use crate::response::{Response, client_error, error_response, json_response};
+use crate::response::{Response, client_error, error_response, internal_error, json_response};
+
+/// Why a request body is not a valid input of an operation: the error code AWS answers and the
+/// message. Messages never quote sensitive values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputError {
+    /// Not JSON, not an object, or JSON values of the wrong type (`SerializationException`).
+    Serialization(String),
+    /// Well-typed, but breaking model constraints; the message lists every violation (answered
+    /// with the service's validation error, `InvalidParameterException` for Cognito).
+    Constraints(String),
+}
+
+impl InputError {
+    /// The error code to answer, given the service's validation error code.
+    pub fn code(&self, validation_error: &'static str) -> &'static str {
+        match self {
+            InputError::Serialization(_) => "SerializationException",
+            InputError::Constraints(_) => validation_error,
+        }
+    }
+
+    /// The message, as AWS words it.
+    pub fn message(&self) -> &str {
+        match self {
+            InputError::Serialization(m) | InputError::Constraints(m) => m,
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Parses and validates a request body as the input of operation `O`.
+///
+/// An empty (or all-whitespace) body counts as `{}`, as AWS treats it. The body is parsed once
+/// into a JSON value, checked against the model (types first, then every constraint), and only
+/// then turned into the typed input.
+pub fn parse_input<O: Operation>(body: &[u8]) -> Result<O::Input, InputError> {
+    let value: serde_json::Value = if body.iter().all(u8::is_ascii_whitespace) {
+        serde_json::Value::Object(Default::default())
+    } else {
+        // serde_json's syntax errors name a position, never the text around it.
+        serde_json::from_slice(body).map_err(|e| InputError::Serialization(format!("Malformed JSON: {e}")))?
+    };
+    match awsjson_types::validate(<O::Input as Validate>::shape(), &value) {
+        Ok(()) => {}
+        Err(ValidationError::Serialization(e)) => return Err(InputError::Serialization(e.message)),
+        Err(ValidationError::Constraints(v)) => return Err(InputError::Constraints(v.to_string())),
+    }
+    // Validation has checked every type, so this only fails on a model/validator mismatch;
+    // serde's message would quote the value (possibly a password), so it is not passed on.
+    serde_json::from_value(value)
+        .map_err(|_| InputError::Serialization("The request body does not match the operation's input".into()))
+}
 
 /// Runs `handler` for operation `O` on a raw request body.
 ///
-/// The body must be a JSON object (an empty body counts as `{}`). It is checked against the
-/// model before the handler runs: wrong JSON types answer `SerializationException`, broken
-/// constraints answer the service's validation error listing every violation. The handler's
-/// output is sent as JSON with 200; its error as `{"__type", "message", ...}` with 400 or 500.
+/// The body is parsed and validated by [`parse_input`] before the handler runs: wrong JSON
+/// types answer `SerializationException`, broken constraints answer the service's validation
+/// error listing every violation. The handler's output is sent as JSON with 200; its error as
+/// `{"__type", "message", ...}` with 400, or 500 for server faults.
 pub async fn invoke<O, F, Fut>(ctx: RequestContext, body: Bytes, handler: F) -> Response
 where
     O: Operation,
@@ -23,42 +83,25 @@ where
 {
     let service = O::service();
     let content_type = service.content_type;
-    let value: serde_json::Value = if body.iter().all(u8::is_ascii_whitespace) {
-        serde_json::Value::Object(Default::default())
-    } else {
-        match serde_json::from_slice(&body) {
-            Ok(v) => v,
-            Err(e) => return client_error(&ctx, content_type, "SerializationException", format!("Malformed JSON: {e}")),
-        }
-    };
-    if !value.is_object() {
-        return client_error(&ctx, content_type, "SerializationException", "The request body must be a JSON object");
-    }
-    match awsjson_types::validate(<O::Input as Validate>::shape(), &value) {
-        Ok(()) => {}
-        Err(ValidationError::Serialization(e)) => {
-            return client_error(&ctx, content_type, "SerializationException", e.to_string());
-        }
-        Err(ValidationError::Constraints(v)) => {
-            return client_error(&ctx, content_type, service.validation_error, v.to_string());
-        }
-    }
-    let input: O::Input = match serde_json::from_value(value) {
+    let input = match parse_input::<O>(&body) {
         Ok(input) => input,
-        Err(e) => return client_error(&ctx, content_type, "SerializationException", e.to_string()),
+        Err(e) => {
+            tracing::debug!(error = %e, "invalid input");
+            return client_error(content_type, e.code(service.validation_error), e.message());
+        }
     };
-    let reply_ctx = RequestContext { headers: Default::default(), ..ctx.clone() };
     match handler(ctx, input).await {
-        Ok(output) => match serde_json::to_vec(&output) {
-            Ok(bytes) => json_response(&reply_ctx, StatusCode::OK, content_type, bytes),
-            Err(e) => error_response(
-                &reply_ctx,
-                content_type,
-                awsjson_types::Fault::Server,
-                "InternalErrorException",
-                serde_json::json!({ "message": format!("cannot encode the output: {e}") }),
-            ),
-        },
-        Err(error) => error_response(&reply_ctx, content_type, error.fault(), error.code(), error.to_body()),
+        Ok(output) => {
+            // Most answers fit in 1 KiB: one allocation instead of a chain of doublings.
+            let mut bytes = Vec::with_capacity(1024);
+            match serde_json::to_writer(&mut bytes, &output) {
+                Ok(()) => json_response(StatusCode::OK, content_type, bytes),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot encode the output");
+                    internal_error(content_type, "The service could not encode its answer")
+                }
+            }
+        }
+        Err(error) => error_response(content_type, error.fault(), error.code(), error.to_body()),
     }
 }

@@ -1,47 +1,181 @@
 //! `POST /` routed on `X-Amz-Target` to a generated dispatch function.
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use awsjson_types::ServiceInfo;
 use axum::extract::{ConnectInfo, Request};
 use bytes::Bytes;
+use http::{HeaderMap, Method, header};
+use tower_layer::Layer as _;
 
-use crate::response::client_error;
+use crate::auth::{AuthLayer, AuthLookup, VerifiedCaller};
+use crate::config::ServerConfig;
+use crate::front::{Front, FrontService, Inner, Routed};
+use crate::response::{body_too_large, client_error};
 use crate::{BoxFuture, RequestContext, Response};
 
 /// A generated dispatch function: runs `operation` on the service with a request body.
 pub type Dispatch<S> = for<'a> fn(&'a S, RequestContext, &str, Bytes) -> BoxFuture<'a, Response>;
 
-/// Largest request body accepted (AWS JSON services refuse larger ones).
-const MAX_BODY: usize = 8 * 1024 * 1024;
-
-/// An axum router serving `state` through `dispatch` at `POST /`.
-pub fn router<S: Send + Sync + 'static>(service: &'static ServiceInfo, state: Arc<S>, dispatch: Dispatch<S>) -> axum::Router {
-    let handler = move |request: Request| {
-        let state = Arc::clone(&state);
-        async move { handle(service, &*state, dispatch, request).await }
-    };
-    axum::Router::new().route("/", axum::routing::post(handler))
+/// What generated code tells the runtime about a service.
+pub struct ServiceSpec<S> {
+    /// The service's protocol facts.
+    pub info: &'static ServiceInfo,
+    /// Runs an operation by name.
+    pub dispatch: Dispatch<S>,
+    /// Each operation's auth scheme (`None` for names that are not operations).
+    pub auth: AuthLookup,
 }
 
-async fn handle<S>(service: &'static ServiceInfo, state: &S, dispatch: Dispatch<S>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let mut ctx = RequestContext::new("");
-    ctx.source = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    ctx.headers = parts.headers;
-    let Some(operation) = target.strip_prefix(service.target_prefix).and_then(|t| t.strip_prefix('.')) else {
-        let message = if target.is_empty() { "Missing X-Amz-Target header".to_string() } else { format!("Unknown target: {target}") };
-        return client_error(&ctx, service.content_type, "UnknownOperationException", message);
+/// An axum router serving `state` through `spec` at `POST /`.
+///
+/// Every response carries `x-amzn-RequestId` and, for browser requests (with `Origin`) when CORS
+/// is on, the CORS headers. Requests
+/// that are not `POST /`, lack a known `X-Amz-Target`, have an unsupported content type or a
+/// body over the limit are answered with AWS-shaped 400 errors before any handler runs; with
+/// SigV4 configured, signed operations are verified first (see [`AuthLayer`]).
+pub fn router<S: Send + Sync + 'static>(spec: ServiceSpec<S>, state: Arc<S>, config: ServerConfig) -> axum::Router {
+    let front = Arc::new(Front { info: spec.info, lookup: spec.auth, cors: config.cors.map(Arc::new) });
+    let (info, lookup) = (spec.info, spec.auth);
+    let endpoint = EndpointService { endpoint: Arc::new(Endpoint { spec, state, max_body: config.max_body_bytes }) };
+    // One service per request path, no per-layer routing: the stub's overhead is measured
+    // against a bare handler (bench/server.sh).
+    let inner = match config.sigv4 {
+        None => Inner::Plain(endpoint.endpoint),
+        Some(sigv4) => Inner::Signed(AuthLayer::new(info, lookup, sigv4, config.max_body_bytes).layer(endpoint)),
     };
-    ctx.operation = operation.to_string();
-    let body = match axum::body::to_bytes(body, MAX_BODY).await {
-        Ok(b) => b,
-        Err(_) => {
-            return client_error(&ctx, service.content_type, "SerializationException", "The request body is too large or unreadable");
+    axum::Router::new().fallback_service(FrontService { front, inner })
+}
+
+/// The operation an `X-Amz-Target` header names, when it has the service's prefix.
+pub(crate) fn operation_of<'h>(service: &ServiceInfo, headers: &'h HeaderMap) -> Option<&'h str> {
+    let target = headers.get("x-amz-target")?.to_str().ok()?;
+    target.strip_prefix(service.target_prefix)?.strip_prefix('.')
+}
+
+/// Whether a `Content-Type` is one the service reads: its own, `application/json`, or none.
+fn accepted_content_type(service: &ServiceInfo, headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else { return true };
+    let Ok(value) = value.to_str() else { return false };
+    let media = value.split(';').next().unwrap_or_default().trim();
+    media.eq_ignore_ascii_case(service.content_type) || media.eq_ignore_ascii_case("application/json")
+}
+
+pub(crate) struct Endpoint<S> {
+    spec: ServiceSpec<S>,
+    state: Arc<S>,
+    max_body: usize,
+}
+
+/// The innermost service: checks what is left of the protocol and runs the operation.
+pub(crate) struct EndpointService<S> {
+    endpoint: Arc<Endpoint<S>>,
+}
+
+impl<S> Clone for EndpointService<S> {
+    fn clone(&self) -> Self {
+        EndpointService { endpoint: Arc::clone(&self.endpoint) }
+    }
+}
+
+impl<S: Send + Sync + 'static> tower_service::Service<Request> for EndpointService<S> {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<'static, Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let endpoint = Arc::clone(&self.endpoint);
+        Box::pin(async move { Ok(endpoint.handle(request, None).await) })
+    }
+}
+
+impl<S: Send + Sync + 'static> Endpoint<S> {
+    /// Answers one request; `routed` is what the front found (`None`: look in the extensions,
+    /// where the front leaves it when a layer runs in between, or route here).
+    pub(crate) async fn handle(&self, mut request: Request, routed: Option<Routed>) -> Response {
+        let info = self.spec.info;
+        let content_type = info.content_type;
+        let unknown = |message: String| client_error(content_type, "UnknownOperationException", message);
+        if request.method() != Method::POST || request.uri().path() != "/" {
+            return unknown(format!("Operations are called with POST / and an X-Amz-Target header, not {}", request.method()));
         }
+        // The front has routed the request already; without it (a custom stack), route here.
+        let routed = routed.or_else(|| request.extensions_mut().remove::<Routed>()).unwrap_or_else(|| Routed {
+            request_id: crate::new_request_id(),
+            operation: operation_of(info, request.headers())
+                .filter(|op| (self.spec.auth)(op).is_some())
+                .map(str::to_string),
+        });
+        let Some(operation) = routed.operation else {
+            return match operation_of(info, request.headers()) {
+                Some(op) => crate::response::unknown_operation(info, op),
+                None if request.headers().contains_key("x-amz-target") => {
+                    unknown(format!("X-Amz-Target must be {}.<Operation>", info.target_prefix))
+                }
+                None => unknown("Missing X-Amz-Target header".into()),
+            };
+        };
+        if !accepted_content_type(info, request.headers()) {
+            return unknown(format!("Unsupported Content-Type: send {content_type}"));
+        }
+        let (mut parts, body) = request.into_parts();
+        let Ok(body) = axum::body::to_bytes(body, self.max_body).await else {
+            return body_too_large(content_type, self.max_body);
+        };
+        let ctx = RequestContext {
+            request_id: routed.request_id,
+            caller: parts.extensions.remove::<VerifiedCaller>().map(|c| c.0),
+            source: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0),
+            headers: parts.headers,
+            operation,
+        };
+        let operation = ctx.operation.clone();
+        (self.spec.dispatch)(&self.state, ctx, &operation, body).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    static INFO: ServiceInfo = ServiceInfo {
+        name: "svc",
+        title: "Svc",
+        api_version: None,
+        target_prefix: "SvcPrefix",
+        signing_name: "svc",
+        endpoint_prefix: "svc",
+        content_type: "application/x-amz-json-1.1",
+        validation_error: "ValidationException",
     };
-    let operation = ctx.operation.clone();
-    dispatch(state, ctx, &operation, body).await
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs.iter().map(|(k, v)| (http::HeaderName::from_static(k), HeaderValue::from_static(v))).collect()
+    }
+
+    #[test]
+    fn targets_need_the_prefix_and_a_dot() {
+        assert_eq!(operation_of(&INFO, &headers(&[("x-amz-target", "SvcPrefix.Op")])), Some("Op"));
+        assert_eq!(operation_of(&INFO, &headers(&[("x-amz-target", "SvcPrefixOp")])), None);
+        assert_eq!(operation_of(&INFO, &headers(&[("x-amz-target", "Other.Op")])), None);
+        assert_eq!(operation_of(&INFO, &headers(&[])), None);
+    }
+
+    #[test]
+    fn content_types() {
+        assert!(accepted_content_type(&INFO, &headers(&[])));
+        assert!(accepted_content_type(&INFO, &headers(&[("content-type", "application/x-amz-json-1.1")])));
+        assert!(accepted_content_type(&INFO, &headers(&[("content-type", "application/json; charset=utf-8")])));
+        assert!(accepted_content_type(&INFO, &headers(&[("content-type", "Application/X-Amz-Json-1.1")])));
+        assert!(!accepted_content_type(&INFO, &headers(&[("content-type", "text/plain")])));
+        assert!(!accepted_content_type(&INFO, &headers(&[("content-type", "application/x-www-form-urlencoded")])));
+    }
 }

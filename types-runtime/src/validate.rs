@@ -116,11 +116,21 @@ fn member_segment(name: &str) -> String {
     }
 }
 
+/// The path of member `name` of the structure at `path`.
+fn member_path(path: &str, name: &str) -> String {
+    let segment = member_segment(name);
+    if path.is_empty() { segment } else { join(path, &segment) }
+}
+
 fn join(path: &str, segment: &str) -> String {
     if path.is_empty() {
         segment.to_owned()
     } else {
-        format!("{path}.{segment}")
+        let mut joined = String::with_capacity(path.len() + 1 + segment.len());
+        joined.push_str(path);
+        joined.push('.');
+        joined.push_str(segment);
+        joined
     }
 }
 
@@ -263,12 +273,17 @@ impl Walker {
                     .as_object()
                     .ok_or_else(|| SerializationError::new(path, "an object"))?;
                 let mut missing = Vec::new();
+                // Paths are built only for members that are present or missing: most of a
+                // model's members are usually absent, and a request's time matters (servers
+                // validate every request).
                 for member in members.iter() {
-                    let member_path = join(path, &member_segment(member.name));
                     match object.get(member.name) {
-                        None | Some(Value::Null) if member.required => missing.push(member_path),
+                        None | Some(Value::Null) if member.required => {
+                            missing.push(member_path(path, member.name))
+                        }
                         None | Some(Value::Null) => {}
                         Some(v) => {
+                            let member_path = member_path(path, member.name);
                             self.check(member.target, v, &member_path, sensitive, depth + 1)?
                         }
                     }

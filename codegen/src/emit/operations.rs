@@ -82,6 +82,7 @@ fn error_enum(cx: &Cx, op: &Operation, error: &syn::Ident) -> TokenStream {
         _ => quote!(#types_rt::Fault::Client),
     });
     let variant_docs = op.errors.iter().map(|e| docs::outer(&format!("`{e}`")));
+    let not_implemented = not_implemented(cx, op);
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq)]
@@ -151,6 +152,8 @@ fn error_enum(cx: &Cx, op: &Operation, error: &syn::Ident) -> TokenStream {
                 }
             }
 
+            #not_implemented
+
             fn to_body(&self) -> #types_rt::serde_json::Value {
                 match self {
                     #( Self::#variants(e) => #types_rt::serde_json::to_value(e).unwrap_or_default(), )*
@@ -163,3 +166,25 @@ fn error_enum(cx: &Cx, op: &Operation, error: &syn::Ident) -> TokenStream {
         }
     }
 }
+
+/// The error a backend answers for an operation it does not implement: always the code
+/// `UnsupportedOperationException` with HTTP 400 (never a 5xx, which SDKs retry). Operations that
+/// model that error get its modeled variant (so typed clients match it); the others keep the
+/// trait's default, the `Unhandled` variant with the same code. Other modeled errors are not
+/// reused for this: `InvalidParameterException` or `OperationNotEnabledException` would make a
+/// missing implementation look like a real answer about the request or the pool.
+fn not_implemented(cx: &Cx, op: &Operation) -> TokenStream {
+    if !op.errors.iter().any(|e| e == NOT_IMPLEMENTED_CODE) {
+        return TokenStream::new();
+    }
+    let types_rt = &cx.types_rt;
+    quote! {
+        fn not_implemented(operation: &str) -> Self {
+            let error = #types_rt::UnhandledError::not_implemented(operation);
+            Self::from_body(error.code(), &#types_rt::serde_json::json!({ "message": error.message() }))
+        }
+    }
+}
+
+/// The code of the "not implemented by this backend" answer.
+const NOT_IMPLEMENTED_CODE: &str = "UnsupportedOperationException";

@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 
 use super::names::{method_name, type_name};
 use super::{Cx, docs};
+use crate::model::Auth;
 
 /// Name of the generated trait: the service's name in PascalCase (`cognito-idp` -> `CognitoIdp`).
 pub fn trait_name(cx: &Cx) -> String {
@@ -24,7 +25,11 @@ pub fn emit(cx: &Cx) -> TokenStream {
         let marker = format_ident!("{}", type_name(&op.name));
         let input = format_ident!("{}", type_name(&op.input));
         let name = &op.name;
-        let doc = docs::outer(&format!("{}\n\nThe default answers that this backend does not implement the operation.", docs::operation_doc(cx.service, op)));
+        let doc = docs::outer(&format!(
+            "{}\n\nThe default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement \
+             the operation.",
+            docs::operation_doc(cx.service, op)
+        ));
         quote! {
             #doc
             fn #method(
@@ -56,13 +61,30 @@ pub fn emit(cx: &Cx) -> TokenStream {
         }
     });
 
-    let module_doc = docs::inner("The server side: the service trait and the dispatch of requests to its methods.");
+    let auth_arms = cx.service.operations.values().map(|op| {
+        let name = &op.name;
+        let scheme = match op.auth {
+            Auth::SigV4 => quote!(#types_rt::AuthScheme::SigV4),
+            Auth::None => quote!(#types_rt::AuthScheme::None),
+        };
+        quote!(#name => ::std::option::Option::Some(#scheme),)
+    });
+
+    let module_doc = docs::inner(
+        "The server side: the service trait, the dispatch of requests to its methods, and the axum router.",
+    );
     let trait_doc = docs::outer(&format!(
         "The {title} API as a server: implement the operations your backend supports; the others answer \
-         that they are not implemented. Requests reach a method already parsed and validated."
+         `UnsupportedOperationException` (HTTP 400). Requests reach a method already routed, parsed and \
+         validated against the model (and, when configured, with a verified SigV4 signature); the method \
+         returns the typed output or one of the operation's errors, and the runtime encodes it."
     ));
     quote! {
         #module_doc
+
+        pub use #server_rt::{
+            Cors, CredentialStore, InMemoryCredentials, RequestContext, ServerConfig, SigV4Config, StoredCredential,
+        };
 
         #trait_doc
         pub trait #trait_ident: Send + Sync + 'static {
@@ -79,15 +101,33 @@ pub fn emit(cx: &Cx) -> TokenStream {
         ) -> #server_rt::BoxFuture<'a, #server_rt::Response> {
             match operation {
                 #(#arms)*
-                _ => ::std::boxed::Box::pin(::std::future::ready(#server_rt::unknown_operation(&ctx, operation))),
+                _ => ::std::boxed::Box::pin(::std::future::ready(#server_rt::unknown_operation(&crate::SERVICE, operation))),
             }
         }
 
-        /// An axum router serving `service` at `POST /`, dispatching on `X-Amz-Target`.
+        /// How an operation authenticates: signed (SigV4) or public; `None` for a name that is not
+        /// an operation of the service.
+        pub fn operation_auth(operation: &str) -> ::std::option::Option<#types_rt::AuthScheme> {
+            match operation {
+                #(#auth_arms)*
+                _ => ::std::option::Option::None,
+            }
+        }
+
+        /// An axum router serving `service` at `POST /`, dispatching on `X-Amz-Target`, with the
+        /// default settings (no signature checks, CORS for any origin).
         pub fn router<S: #trait_ident>(service: S) -> #server_rt::axum::Router {
-            #server_rt::router(&crate::SERVICE, ::std::sync::Arc::new(service), |service, ctx, operation, body| {
-                dispatch(service, ctx, operation, body)
-            })
+            router_with(service, #server_rt::ServerConfig::default())
+        }
+
+        /// An axum router serving `service` with `config` (SigV4 verification, CORS, body limit).
+        pub fn router_with<S: #trait_ident>(service: S, config: #server_rt::ServerConfig) -> #server_rt::axum::Router {
+            let spec = #server_rt::ServiceSpec {
+                info: &crate::SERVICE,
+                dispatch: |service: &S, ctx, operation, body| dispatch(service, ctx, operation, body),
+                auth: operation_auth,
+            };
+            #server_rt::router(spec, ::std::sync::Arc::new(service), config)
         }
     }
 }

@@ -1319,14 +1319,18 @@ pub mod client {
 }
 #[cfg(feature = "server")]
 pub mod server {
-    //! The server side: the service trait and the dispatch of requests to its methods.
-    /// The Example Widgets API as a server: implement the operations your backend supports; the others answer that they are not implemented. Requests reach a method already parsed and validated.
+    //! The server side: the service trait, the dispatch of requests to its methods, and the axum router.
+    pub use ::awsjson_server::{
+        Cors, CredentialStore, InMemoryCredentials, RequestContext, ServerConfig,
+        SigV4Config, StoredCredential,
+    };
+    /// The Example Widgets API as a server: implement the operations your backend supports; the others answer `UnsupportedOperationException` (HTTP 400). Requests reach a method already routed, parsed and validated against the model (and, when configured, with a verified SigV4 signature); the method returns the typed output or one of the operation's errors, and the runtime encodes it.
     pub trait Widgets: Send + Sync + 'static {
         /// Calls `Ping`. Public: sent without an AWS signature.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_Ping.html>
         ///
-        /// The default answers that this backend does not implement the operation.
+        /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
         fn ping(
             &self,
             ctx: ::awsjson_server::RequestContext,
@@ -1346,7 +1350,7 @@ pub mod server {
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
         ///
-        /// The default answers that this backend does not implement the operation.
+        /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
         fn put_widget(
             &self,
             ctx: ::awsjson_server::RequestContext,
@@ -1393,18 +1397,45 @@ pub mod server {
             _ => {
                 ::std::boxed::Box::pin(
                     ::std::future::ready(
-                        ::awsjson_server::unknown_operation(&ctx, operation),
+                        ::awsjson_server::unknown_operation(&crate::SERVICE, operation),
                     ),
                 )
             }
         }
     }
-    /// An axum router serving `service` at `POST /`, dispatching on `X-Amz-Target`.
+    /// How an operation authenticates: signed (SigV4) or public; `None` for a name that is not
+    /// an operation of the service.
+    pub fn operation_auth(
+        operation: &str,
+    ) -> ::std::option::Option<::awsjson_types::AuthScheme> {
+        match operation {
+            "Ping" => ::std::option::Option::Some(::awsjson_types::AuthScheme::None),
+            "PutWidget" => {
+                ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+    /// An axum router serving `service` at `POST /`, dispatching on `X-Amz-Target`, with the
+    /// default settings (no signature checks, CORS for any origin).
     pub fn router<S: Widgets>(service: S) -> ::awsjson_server::axum::Router {
-        ::awsjson_server::router(
-            &crate::SERVICE,
-            ::std::sync::Arc::new(service),
-            |service, ctx, operation, body| { dispatch(service, ctx, operation, body) },
-        )
+        router_with(service, ::awsjson_server::ServerConfig::default())
+    }
+    /// An axum router serving `service` with `config` (SigV4 verification, CORS, body limit).
+    pub fn router_with<S: Widgets>(
+        service: S,
+        config: ::awsjson_server::ServerConfig,
+    ) -> ::awsjson_server::axum::Router {
+        let spec = ::awsjson_server::ServiceSpec {
+            info: &crate::SERVICE,
+            dispatch: |service: &S, ctx, operation, body| dispatch(
+                service,
+                ctx,
+                operation,
+                body,
+            ),
+            auth: operation_auth,
+        };
+        ::awsjson_server::router(spec, ::std::sync::Arc::new(service), config)
     }
 }
