@@ -40,7 +40,7 @@ round() {
     "$bin" "$mode" > "$work/$mode.out" &
     pid=$!
     for _ in $(seq 50); do
-        port="$(sed -n 's/^PORT //p' "$work/$mode.out")"
+        port="$(sed -n 's/^PORT //p' "$work/$mode.out" 2>/dev/null)"
         [ -n "$port" ] && break
         sleep 0.1
     done
