@@ -264,3 +264,34 @@ async fn a_stale_signature_is_refused_with_aws_message() {
     assert!(message.starts_with("Signature expired: ") && message.ends_with(" - 5 min.)"), "{message}");
     assert!(message.contains(" is now earlier than "), "{message}");
 }
+
+/// Our own client signs as botocore does, so the server's verifier accepts it (and refuses a
+/// wrong secret or a missing session token). Needs no Python.
+#[tokio::test]
+async fn our_signed_client_verifies() {
+    use cognito_idp::{Client, Config, Credentials};
+    let addr: SocketAddr = serve(TestBackend::default(), sigv4(Duration::ZERO)).await;
+    let client = |creds: Credentials| {
+        Client::new(Config::new().endpoint_url(format!("http://{addr}/")).region("us-west-2").credentials(creds))
+    };
+    let ok = client(Credentials::new(AKID, SECRET))
+        .admin_create_user()
+        .user_pool_id("us-west-2_aaaaaaaaa")
+        .username("diego")
+        .send()
+        .await
+        .expect("a correctly signed request is served");
+    assert_eq!(ok.user.unwrap().username.as_deref(), Some("diego"));
+    let temp = client(Credentials::new(TEMP_AKID, SECRET).with_session_token(TOKEN));
+    temp.admin_create_user().user_pool_id("us-west-2_aaaaaaaaa").username("zoë").send().await.expect("session credentials");
+
+    let refused = |e: cognito_idp::SdkError<cognito_idp::operation::AdminCreateUserError>| {
+        awsjson_types::ModeledError::code(e.service_error().expect("the service refused")).to_string()
+    };
+    let wrong = client(Credentials::new(AKID, "not-the-secret"))
+        .admin_create_user().user_pool_id("us-west-2_aaaaaaaaa").username("diego").send().await.unwrap_err();
+    assert_eq!(refused(wrong), "InvalidSignatureException");
+    let no_token = client(Credentials::new(TEMP_AKID, SECRET))
+        .admin_create_user().user_pool_id("us-west-2_aaaaaaaaa").username("diego").send().await.unwrap_err();
+    assert_eq!(refused(no_token), "UnrecognizedClientException");
+}

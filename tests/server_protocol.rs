@@ -227,14 +227,20 @@ async fn our_generated_client_calls_the_server() {
     use cognito_idp::types::{AdminCreateUserRequest, AdminDeleteUserAttributesRequest, AttributeType, InitiateAuthRequest};
 
     let addr = serve(TestBackend::default(), ServerConfig::default()).await;
-    let client = cognito_idp::Client::new(cognito_idp::Config::new().endpoint_url(format!("http://{addr}/")));
+    let config = cognito_idp::Config::new()
+        .endpoint_url(format!("http://{addr}/"))
+        .region("us-west-2")
+        .credentials(cognito_idp::Credentials::new("AKIDEXAMPLE", "secret"));
+    let client = cognito_idp::Client::new(config);
     let created = client
-        .admin_create_user(AdminCreateUserRequest {
+        .admin_create_user()
+        .input(AdminCreateUserRequest {
             user_pool_id: POOL.into(),
             username: "diego".into(),
             user_attributes: Some(vec![AttributeType { name: "email".into(), value: Some("diego@example.com".into()) }]),
             ..Default::default()
         })
+        .send()
         .await
         .expect("AdminCreateUser succeeds");
     let user = created.user.expect("a user");
@@ -242,11 +248,13 @@ async fn our_generated_client_calls_the_server() {
     assert_eq!(user.user_create_date, Some(CREATED));
 
     let error = client
-        .initiate_auth(InitiateAuthRequest {
+        .initiate_auth()
+        .input(InitiateAuthRequest {
             auth_flow: cognito_idp::types::AuthFlowType::UserPasswordAuth,
             client_id: "client1".into(),
             ..Default::default()
         })
+        .send()
         .await
         .expect_err("not implemented");
     assert!(error.request_id().is_some_and(is_request_id));
@@ -254,11 +262,13 @@ async fn our_generated_client_calls_the_server() {
     assert!(service_error.is_unsupported_operation(), "modeled variant: {service_error:?}");
 
     let error = client
-        .admin_delete_user_attributes(AdminDeleteUserAttributesRequest {
+        .admin_delete_user_attributes()
+        .input(AdminDeleteUserAttributesRequest {
             user_pool_id: POOL.into(),
             username: "diego".into(),
             user_attribute_names: vec!["email".into()],
         })
+        .send()
         .await
         .expect_err("not implemented");
     assert_eq!(error.service_error().map(|e| e.code()), Some("UnsupportedOperationException"));
