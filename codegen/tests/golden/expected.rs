@@ -14,7 +14,7 @@ pub use ::awsjson_types::{Blob, Timestamp, Validate, ValidationError};
 #[cfg(feature = "client")]
 pub use client::Client;
 #[cfg(feature = "client")]
-pub use ::awsjson_client::{Config, SdkError};
+pub use ::awsjson_client::{Config, Credentials, RetryConfig, SdkError, TimeoutConfig};
 #[cfg(feature = "server")]
 pub use server::Widgets;
 pub mod types {
