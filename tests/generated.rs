@@ -60,11 +60,16 @@ fn a_constraint_change_touches_only_its_table_and_the_docs_of_its_users() {
     edit_json(&dir.join("GroupNameType.json"), |j| j["maxLength"] = 100.into());
     let after = generate(&dir);
     let service = awsjson_codegen::load::load_dir(&dir, &LoadOptions::default()).unwrap();
-    // The validation table, plus each structure whose member docs quote the constraint.
+    // The validation table, plus each structure whose member docs quote the constraint, and the
+    // client builder of each operation whose input has such a member (its setter docs quote it).
+    let module = awsjson_codegen::emit::names::module_name;
     let mut expected: BTreeSet<String> = ["shapes.rs".to_string()].into();
     for shape in service.shapes.values() {
         if shape.members().iter().any(|m| m.target == "GroupNameType") {
-            expected.insert(format!("types/{}.rs", awsjson_codegen::emit::names::module_name(&shape.name)));
+            expected.insert(format!("types/{}.rs", module(&shape.name)));
+            for op in service.operations.values().filter(|op| op.input == shape.name) {
+                expected.insert(format!("client/{}.rs", module(&op.name)));
+            }
         }
     }
     assert_eq!(changed_files(&before, &after), expected);
