@@ -52,13 +52,22 @@ impl std::error::Error for InputError {}
 /// into a JSON value, checked against the model (types first, then every constraint), and only
 /// then turned into the typed input.
 pub fn parse_input<O: Operation>(body: &[u8]) -> Result<O::Input, InputError> {
+    // Fast path for the usual, valid request: check the bytes and parse them straight into the
+    // typed input, with no intermediate JSON value. Anything the quick check cannot vouch for
+    // takes the full path below, which finds and words every problem.
+    let shape = <O::Input as Validate>::shape();
+    if awsjson_types::quick_check(shape, body)
+        && let Ok(input) = serde_json::from_slice(body)
+    {
+        return Ok(input);
+    }
     let value: serde_json::Value = if body.iter().all(u8::is_ascii_whitespace) {
         serde_json::Value::Object(Default::default())
     } else {
         // serde_json's syntax errors name a position, never the text around it.
         serde_json::from_slice(body).map_err(|e| InputError::Serialization(format!("Malformed JSON: {e}")))?
     };
-    match awsjson_types::validate(<O::Input as Validate>::shape(), &value) {
+    match awsjson_types::validate(shape, &value) {
         Ok(()) => {}
         Err(ValidationError::Serialization(e)) => return Err(InputError::Serialization(e.message)),
         Err(ValidationError::Constraints(v)) => return Err(InputError::Constraints(v.to_string())),
