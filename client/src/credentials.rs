@@ -159,8 +159,7 @@ pub struct ProfileCredentials {
 impl ProfileCredentials {
     fn read(&self) -> Result<Credentials, CredentialsError> {
         let name = self.profile.clone().unwrap_or_else(profile::profile_name);
-        let read = |p: Option<std::path::PathBuf>| p.and_then(|p| std::fs::read_to_string(p).ok());
-        let keys = profile::load_profile(&name, read(profile::config_file()).as_deref(), read(profile::credentials_file()).as_deref());
+        let keys = profile::named_profile(&name);
         match (keys.get("aws_access_key_id"), keys.get("aws_secret_access_key")) {
             (Some(id), Some(secret)) if !id.is_empty() => {
                 let creds = Credentials::new(id.clone(), secret.clone());

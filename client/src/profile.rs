@@ -91,10 +91,15 @@ pub fn load_profile(name: &str, config: Option<&str>, credentials: Option<&str>)
     merged
 }
 
-/// The selected profile, read from the files the environment names (missing files are empty).
-pub fn current_profile() -> BTreeMap<String, String> {
+/// Profile `name`, read from the files the environment names (missing files are empty).
+pub fn named_profile(name: &str) -> BTreeMap<String, String> {
     let read = |p: Option<PathBuf>| p.and_then(|p| std::fs::read_to_string(p).ok());
-    load_profile(&profile_name(), read(config_file()).as_deref(), read(credentials_file()).as_deref())
+    load_profile(name, read(config_file()).as_deref(), read(credentials_file()).as_deref())
+}
+
+/// The selected profile (`AWS_PROFILE`, else `default`).
+pub fn current_profile() -> BTreeMap<String, String> {
+    named_profile(&profile_name())
 }
 
 #[cfg(test)]

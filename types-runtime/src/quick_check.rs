@@ -38,24 +38,7 @@ pub fn quick_check(shape: &'static Shape, body: &[u8]) -> bool {
     Check { shape, depth: 0 }.deserialize(&mut de).is_ok() && de.end().is_ok()
 }
 
-/// The error a failed check returns: no message, the verdict is all that matters.
-#[derive(Debug)]
-struct Unsure;
-
-impl fmt::Display for Unsure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("not certainly valid")
-    }
-}
-
-impl std::error::Error for Unsure {}
-
-impl de::Error for Unsure {
-    fn custom<T: fmt::Display>(_: T) -> Self {
-        Unsure
-    }
-}
-
+/// A failed check: no message, the verdict is all that matters.
 fn unsure<E: de::Error>() -> E {
     E::custom("unsure")
 }

@@ -66,9 +66,7 @@ pub fn shape_doc(service: &Service, shape: &Shape) -> String {
 pub fn member_doc(service: &Service, member: &crate::model::Member) -> String {
     let target = service.shape(&member.target);
     let mut parts = vec![format!("`{}`{}:", member.name, if member.required { " (required)" } else { "" })];
-    if let Some(c) = constraints(service, target) {
-        parts.push(c);
-    }
+    parts.push(constraints(service, target));
     if target.sensitive {
         parts.push("Sensitive: redacted in `Debug`.".into());
     }
@@ -79,7 +77,7 @@ pub fn member_doc(service: &Service, member: &crate::model::Member) -> String {
 }
 
 /// One sentence of constraints, e.g. "String of 1 to 128 characters matching `[\S]+`."
-fn constraints(service: &Service, shape: &Shape) -> Option<String> {
+fn constraints(service: &Service, shape: &Shape) -> String {
     let range = |min: Option<String>, max: Option<String>, unit: &str| match (min, max) {
         (Some(a), Some(b)) => format!(" of {a} to {b}{unit}"),
         (Some(a), None) => format!(" of at least {a}{unit}"),
@@ -87,7 +85,7 @@ fn constraints(service: &Service, shape: &Shape) -> Option<String> {
         (None, None) => String::new(),
     };
     let s = |v: Option<u64>| v.map(|x| x.to_string());
-    Some(match &shape.kind {
+    match &shape.kind {
         ShapeKind::String(st) if st.values.is_some() => {
             let ty = super::names::type_name(&shape.name);
             format!("One of [`{ty}`](crate::types::{ty}).")
@@ -117,7 +115,7 @@ fn constraints(service: &Service, shape: &Shape) -> Option<String> {
         }
         ShapeKind::Boolean => "Boolean.".into(),
         ShapeKind::Document => "Any JSON value.".into(),
-    })
+    }
 }
 
 /// Doc of an operation's client method or server trait method.

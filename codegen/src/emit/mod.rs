@@ -157,12 +157,8 @@ fn crate_root(cx: &Cx) -> Result<Module, EmitError> {
     .with_children(op_modules);
 
     let shapes = Module::new("shapes", shapes::emit(cx));
-    let gate = |feature: &Option<String>| match feature {
-        Some(f) => quote!(#[cfg(feature = #f)]),
-        None => quote!(),
-    };
-    let client = client::module(cx, &infos).with_attrs(gate(&cx.options.client_feature));
-    let server = Module::new("server", server::emit(cx)).with_attrs(gate(&cx.options.server_feature));
+    let client = client::module(cx, &infos).with_attrs(feature_gate(&cx.options.client_feature));
+    let server = Module::new("server", server::emit(cx)).with_attrs(feature_gate(&cx.options.server_feature));
     Ok(Module::new("lib", lib_items(cx)).with_children(vec![types, operation, shapes, client, server]))
 }
 
@@ -192,15 +188,9 @@ fn lib_items(cx: &Cx) -> TokenStream {
         s.operations.len(),
         s.shapes.values().filter(|x| x.is_structure() || x.is_enum()).count(),
     ));
-    let client_gate = match &cx.options.client_feature {
-        Some(f) => quote!(#[cfg(feature = #f)]),
-        None => quote!(),
-    };
+    let client_gate = feature_gate(&cx.options.client_feature);
     let trait_ident = format_ident!("{}", server::trait_name(cx));
-    let server_gate = match &cx.options.server_feature {
-        Some(f) => quote!(#[cfg(feature = #f)]),
-        None => quote!(),
-    };
+    let server_gate = feature_gate(&cx.options.server_feature);
     quote! {
         #doc
         #![allow(clippy::all, rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
@@ -224,5 +214,13 @@ fn lib_items(cx: &Cx) -> TokenStream {
         pub use #client_rt::{Config, Credentials, RetryConfig, SdkError, TimeoutConfig};
         #server_gate
         pub use server::#trait_ident;
+    }
+}
+
+/// `#[cfg(feature = "...")]` for an optional module, or nothing when it is always compiled.
+fn feature_gate(feature: &Option<String>) -> TokenStream {
+    match feature {
+        Some(f) => quote!(#[cfg(feature = #f)]),
+        None => quote!(),
     }
 }
