@@ -63,18 +63,34 @@ fn bare_router() -> axum::Router {
     )
 }
 
+/// The bare handler doing the stub's JSON work inline (parse, validate, encode): a diagnostic.
+fn work_router() -> axum::Router {
+    axum::Router::new().route(
+        "/",
+        axum::routing::post(|body: axum::body::Bytes| async move {
+            let input = awsjson_server::parse_input::<cognito_idp::operation::AdminGetUser>(&body).unwrap();
+            let bytes = serde_json::to_vec(&fixed_user(input.username)).unwrap();
+            (
+                [
+                    (axum::http::header::CONTENT_TYPE, "application/x-amz-json-1.1"),
+                    (axum::http::HeaderName::from_static("x-amzn-requestid"), "00000000-0000-4000-8000-000000000000"),
+                ],
+                bytes,
+            )
+        }),
+    )
+}
+
 /// Calls both routers in process (no sockets) and prints the time per request of each: the
 /// stub's own overhead without HTTP's.
 fn inproc() {
-    use tower::ServiceExt as _;
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let request = || {
-        axum::http::Request::post("/")
-            .header("content-type", "application/x-amz-json-1.1")
-            .header("x-amz-target", "AWSCognitoIdentityProviderService.AdminGetUser")
-            .body(axum::body::Body::from(REQUEST))
-            .unwrap()
-    };
+    if std::env::var("INPROC_ONLY").is_err() {
+        inproc_steps();
+    }
+    inproc_routers();
+}
+
+fn inproc_steps() {
     let time = |name: &str, f: &mut dyn FnMut()| {
         let n = 500_000;
         let start = std::time::Instant::now();
@@ -104,13 +120,51 @@ fn inproc() {
     time("parse typed", &mut || {
         std::hint::black_box(serde_json::from_slice::<AdminGetUserRequest>(REQUEST.as_bytes()).unwrap());
     });
+    time("quick_check", &mut || {
+        std::hint::black_box(awsjson_types::quick_check(<AdminGetUserRequest as awsjson_types::Validate>::shape(), std::hint::black_box(REQUEST.as_bytes())));
+    });
+    time("build output", &mut || {
+        std::hint::black_box(fixed_user("diego".into()));
+    });
+    let user = fixed_user("diego".into());
+    time("encode built output", &mut || {
+        std::hint::black_box(serde_json::to_vec(std::hint::black_box(&user)).unwrap());
+    });
+    let mut buffer = Vec::with_capacity(768);
+    time("encode built output into a reused buffer", &mut || {
+        buffer.clear();
+        serde_json::to_writer(&mut buffer, std::hint::black_box(&user)).unwrap();
+        std::hint::black_box(&buffer);
+    });
+    let ts = Some(cognito_idp::Timestamp::from_parts(1_548_099_495, 428_000_000));
+    time("encode a timestamp into a reused buffer", &mut || {
+        buffer.clear();
+        serde_json::to_writer(&mut buffer, std::hint::black_box(&ts)).unwrap();
+        std::hint::black_box(&buffer);
+    });
     time("encode output", &mut || {
         std::hint::black_box(serde_json::to_vec(&fixed_user("diego".into())).unwrap());
     });
     time("request id", &mut || {
         std::hint::black_box(awsjson_server::new_request_id());
     });
-    for (name, router) in [("bare", bare_router()), ("stub", cognito_idp::server::router(Fixed))] {
+}
+
+fn inproc_routers() {
+    use tower::ServiceExt as _;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let request = || {
+        axum::http::Request::post("/")
+            .header("content-type", "application/x-amz-json-1.1")
+            .header("x-amz-target", "AWSCognitoIdentityProviderService.AdminGetUser")
+            .body(axum::body::Body::from(REQUEST))
+            .unwrap()
+    };
+    let only = std::env::var("INPROC_ONLY").ok();
+    for (name, router) in [("bare", bare_router()), ("work", work_router()), ("stub", cognito_idp::server::router(Fixed))] {
+        if only.as_deref().is_some_and(|o| o != name && o != "routers") {
+            continue;
+        }
         runtime.block_on(async {
             let n = 200_000;
             for _ in 0..10_000 {
@@ -134,20 +188,7 @@ fn main() {
         "stub" => cognito_idp::server::router(Fixed),
         "bare" => bare_router(),
         // Diagnostic: the bare handler doing the stub's JSON work inline (parse, validate, encode).
-        "work" => axum::Router::new().route(
-            "/",
-            axum::routing::post(|body: axum::body::Bytes| async move {
-                let input = awsjson_server::parse_input::<cognito_idp::operation::AdminGetUser>(&body).unwrap();
-                let bytes = serde_json::to_vec(&fixed_user(input.username)).unwrap();
-                (
-                    [
-                        (axum::http::header::CONTENT_TYPE, "application/x-amz-json-1.1"),
-                        (axum::http::HeaderName::from_static("x-amzn-requestid"), "00000000-0000-4000-8000-000000000000"),
-                    ],
-                    bytes,
-                )
-            }),
-        ),
+        "work" => work_router(),
         "body" => {
             print!("{REQUEST}");
             return;

@@ -2959,22 +2959,27 @@ pub trait CognitoIdp: Send + Sync + 'static {
         )
     }
 }
-/// Runs the method for `operation` on `service`: parses and validates `body`, calls the
-/// method, and encodes its answer (or error) as an AWS JSON response.
-pub fn dispatch<'a, S: CognitoIdp>(
-    service: &'a S,
+/// Runs the method for `ctx.operation` on `service`: reads, parses and validates `body`,
+/// calls the method, and encodes its answer (or error) as an AWS JSON response.
+pub fn dispatch<S: CognitoIdp>(
+    service: ::std::sync::Arc<S>,
     ctx: ::awsjson_server::RequestContext,
-    operation: &str,
-    body: ::awsjson_server::Bytes,
-) -> ::awsjson_server::BoxFuture<'a, ::awsjson_server::Response> {
-    match operation {
+    body: ::awsjson_server::RequestBody,
+) -> ::awsjson_server::BoxFuture<'static, ::awsjson_server::Response> {
+    match ctx.operation.as_str() {
         "AddCustomAttributes" => {
             ::std::boxed::Box::pin(
                 ::awsjson_server::invoke::<
                     crate::operation::AddCustomAttributes,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.add_custom_attributes(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.add_custom_attributes(ctx, input).await
+                    },
+                ),
             )
         }
         "AddUserPoolClientSecret" => {
@@ -2986,7 +2991,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.add_user_pool_client_secret(ctx, input),
+                    move |ctx, input| async move {
+                        service.add_user_pool_client_secret(ctx, input).await
+                    },
                 ),
             )
         }
@@ -2999,7 +3006,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.admin_add_user_to_group(ctx, input),
+                    move |ctx, input| async move {
+                        service.admin_add_user_to_group(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3009,7 +3018,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::AdminConfirmSignUp,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.admin_confirm_sign_up(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.admin_confirm_sign_up(ctx, input).await
+                    },
+                ),
             )
         }
         "AdminCreateUser" => {
@@ -3018,7 +3033,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::AdminCreateUser,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.admin_create_user(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.admin_create_user(ctx, input).await
+                    },
+                ),
             )
         }
         "AdminDeleteSoftwareToken" => {
@@ -3030,7 +3051,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.admin_delete_software_token(ctx, input),
+                    move |ctx, input| async move {
+                        service.admin_delete_software_token(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3040,7 +3063,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::AdminDeleteUser,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.admin_delete_user(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.admin_delete_user(ctx, input).await
+                    },
+                ),
             )
         }
         "AdminDeleteUserAttributes" => {
@@ -3052,7 +3081,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.admin_delete_user_attributes(ctx, input),
+                    move |ctx, input| async move {
+                        service.admin_delete_user_attributes(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3065,7 +3096,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.admin_disable_provider_for_user(ctx, input),
+                    move |ctx, input| async move {
+                        service.admin_disable_provider_for_user(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3075,7 +3108,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::AdminDisableUser,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.admin_disable_user(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.admin_disable_user(ctx, input).await
+                    },
+                ),
             )
         }
         "AdminEnableUser" => {
@@ -3084,7 +3123,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::AdminEnableUser,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.admin_enable_user(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.admin_enable_user(ctx, input).await
+                    },
+                ),
             )
         }
         "AdminForgetDevice" => {
@@ -3093,7 +3138,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::AdminForgetDevice,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.admin_forget_device(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.admin_forget_device(ctx, input).await
+                    },
+                ),
             )
         }
         "AdminGetDevice" => {
@@ -3102,7 +3153,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::AdminGetDevice,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.admin_get_device(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.admin_get_device(ctx, input).await
+                    },
+                ),
             )
         }
         "AdminGetUser" => {
@@ -3111,7 +3168,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::AdminGetUser,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.admin_get_user(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.admin_get_user(ctx, input).await
+                    },
+                ),
             )
         }
         "AdminGetUserAuthFactors" => {
@@ -3123,7 +3186,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.admin_get_user_auth_factors(ctx, input),
+                    move |ctx, input| async move {
+                        service.admin_get_user_auth_factors(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3133,7 +3198,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::AdminInitiateAuth,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.admin_initiate_auth(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.admin_initiate_auth(ctx, input).await
+                    },
+                ),
             )
         }
         "AdminLinkProviderForUser" => {
@@ -3145,7 +3216,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.admin_link_provider_for_user(ctx, input),
+                    move |ctx, input| async move {
+                        service.admin_link_provider_for_user(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3155,7 +3228,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::AdminListDevices,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.admin_list_devices(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.admin_list_devices(ctx, input).await
+                    },
+                ),
             )
         }
         "AdminListGroupsForUser" => {
@@ -3167,7 +3246,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.admin_list_groups_for_user(ctx, input),
+                    move |ctx, input| async move {
+                        service.admin_list_groups_for_user(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3180,7 +3261,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.admin_list_user_auth_events(ctx, input),
+                    move |ctx, input| async move {
+                        service.admin_list_user_auth_events(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3193,7 +3276,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.admin_list_user_sessions(ctx, input),
+                    move |ctx, input| async move {
+                        service.admin_list_user_sessions(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3206,7 +3291,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.admin_remove_user_from_group(ctx, input),
+                    move |ctx, input| async move {
+                        service.admin_remove_user_from_group(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3219,7 +3306,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.admin_reset_user_password(ctx, input),
+                    move |ctx, input| async move {
+                        service.admin_reset_user_password(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3232,7 +3321,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.admin_respond_to_auth_challenge(ctx, input),
+                    move |ctx, input| async move {
+                        service.admin_respond_to_auth_challenge(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3245,7 +3336,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.admin_revoke_user_session(ctx, input),
+                    move |ctx, input| async move {
+                        service.admin_revoke_user_session(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3258,7 +3351,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.admin_set_user_mfa_preference(ctx, input),
+                    move |ctx, input| async move {
+                        service.admin_set_user_mfa_preference(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3271,7 +3366,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.admin_set_user_password(ctx, input),
+                    move |ctx, input| async move {
+                        service.admin_set_user_password(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3284,7 +3381,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.admin_set_user_settings(ctx, input),
+                    move |ctx, input| async move {
+                        service.admin_set_user_settings(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3297,8 +3396,8 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| {
-                        service.admin_update_auth_event_feedback(ctx, input)
+                    move |ctx, input| async move {
+                        service.admin_update_auth_event_feedback(ctx, input).await
                     },
                 ),
             )
@@ -3312,7 +3411,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.admin_update_device_status(ctx, input),
+                    move |ctx, input| async move {
+                        service.admin_update_device_status(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3325,7 +3426,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.admin_update_user_attributes(ctx, input),
+                    move |ctx, input| async move {
+                        service.admin_update_user_attributes(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3338,7 +3441,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.admin_user_global_sign_out(ctx, input),
+                    move |ctx, input| async move {
+                        service.admin_user_global_sign_out(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3351,7 +3456,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.associate_software_token(ctx, input),
+                    move |ctx, input| async move {
+                        service.associate_software_token(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3361,7 +3468,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::ChangePassword,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.change_password(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.change_password(ctx, input).await
+                    },
+                ),
             )
         }
         "CompleteWebAuthnRegistration" => {
@@ -3373,7 +3486,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.complete_web_authn_registration(ctx, input),
+                    move |ctx, input| async move {
+                        service.complete_web_authn_registration(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3383,7 +3498,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::ConfirmDevice,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.confirm_device(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.confirm_device(ctx, input).await
+                    },
+                ),
             )
         }
         "ConfirmForgotPassword" => {
@@ -3395,7 +3516,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.confirm_forgot_password(ctx, input),
+                    move |ctx, input| async move {
+                        service.confirm_forgot_password(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3405,7 +3528,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::ConfirmSignUp,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.confirm_sign_up(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.confirm_sign_up(ctx, input).await
+                    },
+                ),
             )
         }
         "CreateGroup" => {
@@ -3414,7 +3543,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::CreateGroup,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.create_group(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.create_group(ctx, input).await
+                    },
+                ),
             )
         }
         "CreateIdentityProvider" => {
@@ -3426,7 +3561,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.create_identity_provider(ctx, input),
+                    move |ctx, input| async move {
+                        service.create_identity_provider(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3439,7 +3576,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.create_managed_login_branding(ctx, input),
+                    move |ctx, input| async move {
+                        service.create_managed_login_branding(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3452,7 +3591,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.create_resource_server(ctx, input),
+                    move |ctx, input| async move {
+                        service.create_resource_server(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3462,7 +3603,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::CreateTerms,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.create_terms(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.create_terms(ctx, input).await
+                    },
+                ),
             )
         }
         "CreateUserImportJob" => {
@@ -3474,7 +3621,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.create_user_import_job(ctx, input),
+                    move |ctx, input| async move {
+                        service.create_user_import_job(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3484,7 +3633,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::CreateUserPool,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.create_user_pool(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.create_user_pool(ctx, input).await
+                    },
+                ),
             )
         }
         "CreateUserPoolClient" => {
@@ -3496,7 +3651,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.create_user_pool_client(ctx, input),
+                    move |ctx, input| async move {
+                        service.create_user_pool_client(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3509,7 +3666,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.create_user_pool_domain(ctx, input),
+                    move |ctx, input| async move {
+                        service.create_user_pool_domain(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3522,7 +3681,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.create_user_pool_replica(ctx, input),
+                    move |ctx, input| async move {
+                        service.create_user_pool_replica(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3532,7 +3693,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::DeleteGroup,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.delete_group(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.delete_group(ctx, input).await
+                    },
+                ),
             )
         }
         "DeleteIdentityProvider" => {
@@ -3544,7 +3711,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.delete_identity_provider(ctx, input),
+                    move |ctx, input| async move {
+                        service.delete_identity_provider(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3557,7 +3726,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.delete_managed_login_branding(ctx, input),
+                    move |ctx, input| async move {
+                        service.delete_managed_login_branding(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3570,7 +3741,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.delete_resource_server(ctx, input),
+                    move |ctx, input| async move {
+                        service.delete_resource_server(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3580,7 +3753,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::DeleteTerms,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.delete_terms(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.delete_terms(ctx, input).await
+                    },
+                ),
             )
         }
         "DeleteUser" => {
@@ -3589,7 +3768,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::DeleteUser,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.delete_user(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.delete_user(ctx, input).await
+                    },
+                ),
             )
         }
         "DeleteUserAttributes" => {
@@ -3601,7 +3786,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.delete_user_attributes(ctx, input),
+                    move |ctx, input| async move {
+                        service.delete_user_attributes(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3611,7 +3798,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::DeleteUserPool,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.delete_user_pool(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.delete_user_pool(ctx, input).await
+                    },
+                ),
             )
         }
         "DeleteUserPoolClient" => {
@@ -3623,7 +3816,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.delete_user_pool_client(ctx, input),
+                    move |ctx, input| async move {
+                        service.delete_user_pool_client(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3636,7 +3831,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.delete_user_pool_client_secret(ctx, input),
+                    move |ctx, input| async move {
+                        service.delete_user_pool_client_secret(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3649,7 +3846,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.delete_user_pool_domain(ctx, input),
+                    move |ctx, input| async move {
+                        service.delete_user_pool_domain(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3662,7 +3861,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.delete_user_pool_replica(ctx, input),
+                    move |ctx, input| async move {
+                        service.delete_user_pool_replica(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3675,7 +3876,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.delete_web_authn_credential(ctx, input),
+                    move |ctx, input| async move {
+                        service.delete_web_authn_credential(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3688,7 +3891,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.describe_identity_provider(ctx, input),
+                    move |ctx, input| async move {
+                        service.describe_identity_provider(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3701,7 +3906,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.describe_managed_login_branding(ctx, input),
+                    move |ctx, input| async move {
+                        service.describe_managed_login_branding(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3714,8 +3921,10 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| {
-                        service.describe_managed_login_branding_by_client(ctx, input)
+                    move |ctx, input| async move {
+                        service
+                            .describe_managed_login_branding_by_client(ctx, input)
+                            .await
                     },
                 ),
             )
@@ -3729,7 +3938,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.describe_resource_server(ctx, input),
+                    move |ctx, input| async move {
+                        service.describe_resource_server(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3742,7 +3953,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.describe_risk_configuration(ctx, input),
+                    move |ctx, input| async move {
+                        service.describe_risk_configuration(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3752,7 +3965,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::DescribeTerms,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.describe_terms(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.describe_terms(ctx, input).await
+                    },
+                ),
             )
         }
         "DescribeTermsByClient" => {
@@ -3764,7 +3983,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.describe_terms_by_client(ctx, input),
+                    move |ctx, input| async move {
+                        service.describe_terms_by_client(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3777,7 +3998,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.describe_user_import_job(ctx, input),
+                    move |ctx, input| async move {
+                        service.describe_user_import_job(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3787,7 +4010,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::DescribeUserPool,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.describe_user_pool(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.describe_user_pool(ctx, input).await
+                    },
+                ),
             )
         }
         "DescribeUserPoolClient" => {
@@ -3799,7 +4028,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.describe_user_pool_client(ctx, input),
+                    move |ctx, input| async move {
+                        service.describe_user_pool_client(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3812,7 +4043,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.describe_user_pool_domain(ctx, input),
+                    move |ctx, input| async move {
+                        service.describe_user_pool_domain(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3822,7 +4055,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::ForgetDevice,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.forget_device(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.forget_device(ctx, input).await
+                    },
+                ),
             )
         }
         "ForgotPassword" => {
@@ -3831,7 +4070,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::ForgotPassword,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.forgot_password(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.forgot_password(ctx, input).await
+                    },
+                ),
             )
         }
         "GetCSVHeader" => {
@@ -3840,7 +4085,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::GetCsvHeader,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.get_csv_header(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.get_csv_header(ctx, input).await
+                    },
+                ),
             )
         }
         "GetClientToken" => {
@@ -3849,7 +4100,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::GetClientToken,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.get_client_token(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.get_client_token(ctx, input).await
+                    },
+                ),
             )
         }
         "GetDerivedToken" => {
@@ -3858,7 +4115,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::GetDerivedToken,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.get_derived_token(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.get_derived_token(ctx, input).await
+                    },
+                ),
             )
         }
         "GetDevice" => {
@@ -3867,7 +4130,11 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::GetDevice,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.get_device(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move { service.get_device(ctx, input).await },
+                ),
             )
         }
         "GetGroup" => {
@@ -3876,7 +4143,11 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::GetGroup,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.get_group(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move { service.get_group(ctx, input).await },
+                ),
             )
         }
         "GetIdentityProviderByIdentifier" => {
@@ -3888,8 +4159,8 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| {
-                        service.get_identity_provider_by_identifier(ctx, input)
+                    move |ctx, input| async move {
+                        service.get_identity_provider_by_identifier(ctx, input).await
                     },
                 ),
             )
@@ -3903,7 +4174,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.get_log_delivery_configuration(ctx, input),
+                    move |ctx, input| async move {
+                        service.get_log_delivery_configuration(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3913,7 +4186,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::GetProvisionedLimit,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.get_provisioned_limit(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.get_provisioned_limit(ctx, input).await
+                    },
+                ),
             )
         }
         "GetSigningCertificate" => {
@@ -3925,7 +4204,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.get_signing_certificate(ctx, input),
+                    move |ctx, input| async move {
+                        service.get_signing_certificate(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3938,7 +4219,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.get_tokens_from_refresh_token(ctx, input),
+                    move |ctx, input| async move {
+                        service.get_tokens_from_refresh_token(ctx, input).await
+                    },
                 ),
             )
         }
@@ -3948,7 +4231,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::GetUiCustomization,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.get_ui_customization(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.get_ui_customization(ctx, input).await
+                    },
+                ),
             )
         }
         "GetUser" => {
@@ -3957,7 +4246,11 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::GetUser,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.get_user(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move { service.get_user(ctx, input).await },
+                ),
             )
         }
         "GetUserAttributeVerificationCode" => {
@@ -3969,8 +4262,8 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| {
-                        service.get_user_attribute_verification_code(ctx, input)
+                    move |ctx, input| async move {
+                        service.get_user_attribute_verification_code(ctx, input).await
                     },
                 ),
             )
@@ -3981,7 +4274,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::GetUserAuthFactors,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.get_user_auth_factors(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.get_user_auth_factors(ctx, input).await
+                    },
+                ),
             )
         }
         "GetUserPoolClientSessionConfiguration" => {
@@ -3993,8 +4292,10 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| {
-                        service.get_user_pool_client_session_configuration(ctx, input)
+                    move |ctx, input| async move {
+                        service
+                            .get_user_pool_client_session_configuration(ctx, input)
+                            .await
                     },
                 ),
             )
@@ -4008,7 +4309,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.get_user_pool_mfa_config(ctx, input),
+                    move |ctx, input| async move {
+                        service.get_user_pool_mfa_config(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4021,8 +4324,8 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| {
-                        service.get_user_pool_session_configuration(ctx, input)
+                    move |ctx, input| async move {
+                        service.get_user_pool_session_configuration(ctx, input).await
                     },
                 ),
             )
@@ -4033,7 +4336,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::GlobalSignOut,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.global_sign_out(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.global_sign_out(ctx, input).await
+                    },
+                ),
             )
         }
         "InitiateAuth" => {
@@ -4042,7 +4351,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::InitiateAuth,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.initiate_auth(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.initiate_auth(ctx, input).await
+                    },
+                ),
             )
         }
         "ListDevices" => {
@@ -4051,7 +4366,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::ListDevices,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.list_devices(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.list_devices(ctx, input).await
+                    },
+                ),
             )
         }
         "ListGroups" => {
@@ -4060,7 +4381,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::ListGroups,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.list_groups(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.list_groups(ctx, input).await
+                    },
+                ),
             )
         }
         "ListIdentityProviders" => {
@@ -4072,7 +4399,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.list_identity_providers(ctx, input),
+                    move |ctx, input| async move {
+                        service.list_identity_providers(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4082,7 +4411,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::ListResourceServers,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.list_resource_servers(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.list_resource_servers(ctx, input).await
+                    },
+                ),
             )
         }
         "ListTagsForResource" => {
@@ -4094,7 +4429,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.list_tags_for_resource(ctx, input),
+                    move |ctx, input| async move {
+                        service.list_tags_for_resource(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4104,7 +4441,11 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::ListTerms,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.list_terms(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move { service.list_terms(ctx, input).await },
+                ),
             )
         }
         "ListUserImportJobs" => {
@@ -4113,7 +4454,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::ListUserImportJobs,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.list_user_import_jobs(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.list_user_import_jobs(ctx, input).await
+                    },
+                ),
             )
         }
         "ListUserPoolClientSecrets" => {
@@ -4125,7 +4472,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.list_user_pool_client_secrets(ctx, input),
+                    move |ctx, input| async move {
+                        service.list_user_pool_client_secrets(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4138,7 +4487,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.list_user_pool_clients(ctx, input),
+                    move |ctx, input| async move {
+                        service.list_user_pool_clients(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4151,7 +4502,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.list_user_pool_replicas(ctx, input),
+                    move |ctx, input| async move {
+                        service.list_user_pool_replicas(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4161,7 +4514,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::ListUserPools,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.list_user_pools(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.list_user_pools(ctx, input).await
+                    },
+                ),
             )
         }
         "ListUserSessions" => {
@@ -4170,7 +4529,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::ListUserSessions,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.list_user_sessions(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.list_user_sessions(ctx, input).await
+                    },
+                ),
             )
         }
         "ListUsers" => {
@@ -4179,7 +4544,11 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::ListUsers,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.list_users(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move { service.list_users(ctx, input).await },
+                ),
             )
         }
         "ListUsersInGroup" => {
@@ -4188,7 +4557,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::ListUsersInGroup,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.list_users_in_group(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.list_users_in_group(ctx, input).await
+                    },
+                ),
             )
         }
         "ListWebAuthnCredentials" => {
@@ -4200,7 +4575,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.list_web_authn_credentials(ctx, input),
+                    move |ctx, input| async move {
+                        service.list_web_authn_credentials(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4213,7 +4590,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.resend_confirmation_code(ctx, input),
+                    move |ctx, input| async move {
+                        service.resend_confirmation_code(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4226,7 +4605,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.respond_to_auth_challenge(ctx, input),
+                    move |ctx, input| async move {
+                        service.respond_to_auth_challenge(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4236,7 +4617,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::RevokeToken,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.revoke_token(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.revoke_token(ctx, input).await
+                    },
+                ),
             )
         }
         "RevokeUserSession" => {
@@ -4245,7 +4632,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::RevokeUserSession,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.revoke_user_session(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.revoke_user_session(ctx, input).await
+                    },
+                ),
             )
         }
         "SetLogDeliveryConfiguration" => {
@@ -4257,7 +4650,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.set_log_delivery_configuration(ctx, input),
+                    move |ctx, input| async move {
+                        service.set_log_delivery_configuration(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4270,7 +4665,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.set_risk_configuration(ctx, input),
+                    move |ctx, input| async move {
+                        service.set_risk_configuration(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4280,7 +4677,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::SetUiCustomization,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.set_ui_customization(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.set_ui_customization(ctx, input).await
+                    },
+                ),
             )
         }
         "SetUserMFAPreference" => {
@@ -4292,7 +4695,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.set_user_mfa_preference(ctx, input),
+                    move |ctx, input| async move {
+                        service.set_user_mfa_preference(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4305,8 +4710,10 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| {
-                        service.set_user_pool_client_session_configuration(ctx, input)
+                    move |ctx, input| async move {
+                        service
+                            .set_user_pool_client_session_configuration(ctx, input)
+                            .await
                     },
                 ),
             )
@@ -4320,7 +4727,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.set_user_pool_mfa_config(ctx, input),
+                    move |ctx, input| async move {
+                        service.set_user_pool_mfa_config(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4333,8 +4742,8 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| {
-                        service.set_user_pool_session_configuration(ctx, input)
+                    move |ctx, input| async move {
+                        service.set_user_pool_session_configuration(ctx, input).await
                     },
                 ),
             )
@@ -4345,7 +4754,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::SetUserSettings,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.set_user_settings(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.set_user_settings(ctx, input).await
+                    },
+                ),
             )
         }
         "SignUp" => {
@@ -4354,7 +4769,11 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::SignUp,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.sign_up(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move { service.sign_up(ctx, input).await },
+                ),
             )
         }
         "StartUserImportJob" => {
@@ -4363,7 +4782,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::StartUserImportJob,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.start_user_import_job(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.start_user_import_job(ctx, input).await
+                    },
+                ),
             )
         }
         "StartWebAuthnRegistration" => {
@@ -4375,7 +4800,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.start_web_authn_registration(ctx, input),
+                    move |ctx, input| async move {
+                        service.start_web_authn_registration(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4385,7 +4812,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::StopUserImportJob,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.stop_user_import_job(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.stop_user_import_job(ctx, input).await
+                    },
+                ),
             )
         }
         "TagResource" => {
@@ -4394,7 +4827,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::TagResource,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.tag_resource(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.tag_resource(ctx, input).await
+                    },
+                ),
             )
         }
         "UntagResource" => {
@@ -4403,7 +4842,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::UntagResource,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.untag_resource(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.untag_resource(ctx, input).await
+                    },
+                ),
             )
         }
         "UpdateAuthEventFeedback" => {
@@ -4415,7 +4860,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.update_auth_event_feedback(ctx, input),
+                    move |ctx, input| async move {
+                        service.update_auth_event_feedback(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4425,7 +4872,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::UpdateDeviceStatus,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.update_device_status(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.update_device_status(ctx, input).await
+                    },
+                ),
             )
         }
         "UpdateGroup" => {
@@ -4434,7 +4887,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::UpdateGroup,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.update_group(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.update_group(ctx, input).await
+                    },
+                ),
             )
         }
         "UpdateIdentityProvider" => {
@@ -4446,7 +4905,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.update_identity_provider(ctx, input),
+                    move |ctx, input| async move {
+                        service.update_identity_provider(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4459,7 +4920,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.update_managed_login_branding(ctx, input),
+                    move |ctx, input| async move {
+                        service.update_managed_login_branding(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4472,7 +4935,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.update_provisioned_limit(ctx, input),
+                    move |ctx, input| async move {
+                        service.update_provisioned_limit(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4485,7 +4950,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.update_resource_server(ctx, input),
+                    move |ctx, input| async move {
+                        service.update_resource_server(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4495,7 +4962,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::UpdateTerms,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.update_terms(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.update_terms(ctx, input).await
+                    },
+                ),
             )
         }
         "UpdateUserAttributes" => {
@@ -4507,7 +4980,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.update_user_attributes(ctx, input),
+                    move |ctx, input| async move {
+                        service.update_user_attributes(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4517,7 +4992,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::UpdateUserPool,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.update_user_pool(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.update_user_pool(ctx, input).await
+                    },
+                ),
             )
         }
         "UpdateUserPoolClient" => {
@@ -4529,7 +5010,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.update_user_pool_client(ctx, input),
+                    move |ctx, input| async move {
+                        service.update_user_pool_client(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4542,7 +5025,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.update_user_pool_domain(ctx, input),
+                    move |ctx, input| async move {
+                        service.update_user_pool_domain(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4555,7 +5040,9 @@ pub fn dispatch<'a, S: CognitoIdp>(
                 >(
                     ctx,
                     body,
-                    move |ctx, input| service.update_user_pool_replica(ctx, input),
+                    move |ctx, input| async move {
+                        service.update_user_pool_replica(ctx, input).await
+                    },
                 ),
             )
         }
@@ -4565,7 +5052,13 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::VerifySoftwareToken,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.verify_software_token(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.verify_software_token(ctx, input).await
+                    },
+                ),
             )
         }
         "VerifyUserAttribute" => {
@@ -4574,10 +5067,16 @@ pub fn dispatch<'a, S: CognitoIdp>(
                     crate::operation::VerifyUserAttribute,
                     _,
                     _,
-                >(ctx, body, move |ctx, input| service.verify_user_attribute(ctx, input)),
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.verify_user_attribute(ctx, input).await
+                    },
+                ),
             )
         }
-        _ => {
+        operation => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
                     ::awsjson_server::unknown_operation(&crate::SERVICE, operation),
@@ -4982,12 +5481,7 @@ pub fn router_with<S: CognitoIdp>(
 ) -> ::awsjson_server::axum::Router {
     let spec = ::awsjson_server::ServiceSpec {
         info: &crate::SERVICE,
-        dispatch: |service: &S, ctx, operation, body| dispatch(
-            service,
-            ctx,
-            operation,
-            body,
-        ),
+        dispatch: dispatch::<S>,
         auth: operation_auth,
     };
     ::awsjson_server::router(spec, ::std::sync::Arc::new(service), config)

@@ -81,11 +81,7 @@ impl<'de> ::serde::Deserialize<'de> for ReplicaStatusType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+        ::awsjson_types::enums::deserialize_enum(deserializer, |value| Self::from(value))
     }
 }
 impl ::awsjson_types::Validate for ReplicaStatusType {

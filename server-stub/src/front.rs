@@ -1,7 +1,6 @@
 //! What every request goes through first: a request id, a tracing span, CORS, and a last
 //! defence that turns a panic into an AWS-shaped 500 instead of a dropped connection.
 
-use std::any::Any;
 use std::convert::Infallible;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -13,14 +12,12 @@ use std::time::Instant;
 use awsjson_types::ServiceInfo;
 use axum::extract::Request;
 use http::{HeaderValue, header};
-use tower_service::Service as _;
-use tracing::Instrument as _;
 
 use crate::auth::{AuthLookup, AuthService};
 use crate::config::Cors;
 use crate::context::new_request_id;
-use crate::response::{REQUEST_ID, Response, internal_error};
-use crate::router::{Endpoint, EndpointService, operation_of};
+use crate::response::{REQUEST_ID_HEADER, Response, internal_error};
+use crate::router::{Endpoint, EndpointService, Handled, operation_of};
 use crate::{BoxFuture, cors};
 
 /// What the front found out, handed to the inner services in the request's extensions.
@@ -68,82 +65,124 @@ impl<S> Clone for FrontService<S> {
 impl<S: Send + Sync + 'static> tower_service::Service<Request> for FrontService<S> {
     type Response = Response;
     type Error = Infallible;
-    type Future = BoxFuture<'static, Result<Response, Infallible>>;
+    type Future = FrontFuture;
 
     fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         // Neither the endpoint nor the auth layer ever applies back-pressure.
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, request: Request) -> Self::Future {
-        Box::pin(front(self.clone(), request))
+    /// Routes the request at once and returns a small future around the operation's own:
+    /// per request there is one boxed future and no async layers of the runtime's.
+    fn call(&mut self, mut request: Request) -> FrontFuture {
+        let front = &self.front;
+        let request_id = new_request_id();
+        // Only names of real operations go in the span: anything else is caller-controlled text.
+        let operation = operation_of(front.info, request.headers()).filter(|op| (front.lookup)(op).is_some());
+        let span = tracing::info_span!(
+            "aws_request",
+            operation = operation.unwrap_or(""),
+            request_id = request_id.as_str(),
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        // Without a subscriber that wants the span, the clock is not read.
+        let started = (!span.is_disabled()).then(Instant::now);
+        // CORS headers matter only to browsers, which always send `Origin` on cross-origin calls.
+        let origin = front.cors.as_ref().and_then(|_| request.headers().get(header::ORIGIN).cloned());
+        // A UUID is always a valid header value.
+        let id_header = HeaderValue::from_str(&request_id).ok();
+        let routed = Routed { request_id, operation: operation.map(str::to_string) };
+        let running = match (&front.cors, &mut self.inner) {
+            (Some(cors), _) if cors::is_preflight(request.method(), request.headers()) => {
+                Running::Answered(Some(cors::preflight(cors, request.headers())))
+            }
+            (_, Inner::Plain(endpoint)) => {
+                // Only the runtime's own code runs here (the handler runs when polled), but a
+                // panic must not escape to the connection either way.
+                let handled = span.in_scope(|| catch_unwind(AssertUnwindSafe(|| endpoint.handle(request, Some(routed)))));
+                match handled {
+                    Ok(Handled::Answered(response)) => Running::Answered(Some(response)),
+                    Ok(Handled::Running(future)) => Running::Plain(future),
+                    Err(_) => Running::Answered(Some(panicked(&span, front.info))),
+                }
+            }
+            (_, Inner::Signed(service)) => {
+                request.extensions_mut().insert(routed);
+                Running::Signed(service.call(request))
+            }
+        };
+        FrontFuture { running, front: Arc::clone(front), span, started, origin, id_header }
     }
 }
 
-async fn front<S: Send + Sync + 'static>(service: FrontService<S>, mut request: Request) -> Result<Response, Infallible> {
-    let FrontService { front, inner } = service;
-    let started = Instant::now();
-    let request_id = new_request_id();
-    // Only names of real operations go in the span: anything else is caller-controlled text.
-    let operation = operation_of(front.info, request.headers()).filter(|op| (front.lookup)(op).is_some());
-    let span = tracing::info_span!(
-        "aws_request",
-        operation = operation.unwrap_or(""),
-        request_id = request_id.as_str(),
-        status = tracing::field::Empty,
-        latency_ms = tracing::field::Empty,
-    );
-    let origin = request.headers().get(header::ORIGIN).cloned();
-    let routed = Routed { request_id: request_id.clone(), operation: operation.map(str::to_string) };
-    let answer = match (&front.cors, inner) {
-        (Some(cors), _) if cors::is_preflight(request.method(), request.headers()) => {
-            Ok(cors::preflight(cors, request.headers()))
-        }
-        (_, Inner::Plain(endpoint)) => {
-            let handling = std::pin::pin!(endpoint.handle(request, Some(routed)));
-            CatchUnwind { inner: handling }.instrument(span.clone()).await
-        }
-        (_, Inner::Signed(mut service)) => {
-            request.extensions_mut().insert(routed);
-            let handling = service.call(request);
-            CatchUnwind { inner: handling }.instrument(span.clone()).await.map(|r| r.unwrap_or_else(|e| match e {}))
-        }
-    };
-    let mut response = answer.unwrap_or_else(|_| {
-        span.in_scope(|| tracing::error!("the handler panicked"));
-        internal_error(front.info.content_type, "The service failed to answer the request")
-    });
-    let headers = response.headers_mut();
-    if let Ok(id) = HeaderValue::from_str(&request_id) {
-        headers.insert(REQUEST_ID, id);
-    }
-    // CORS headers matter only to browsers, which always send `Origin` on cross-origin calls;
-    // SDKs and the CLI do not, and their answers stay as small as AWS's.
-    if let (Some(cors), Some(origin)) = (&front.cors, &origin) {
-        cors::decorate(cors, Some(origin), headers);
-    }
-    let status = response.status().as_u16();
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    span.record("status", status);
-    span.record("latency_ms", latency_ms);
-    span.in_scope(|| tracing::info!(status, latency_ms, "answered"));
-    Ok(response)
+/// The future [`FrontService`] returns: the operation's answer, stamped with the request id and
+/// CORS headers, with a panic while polling turned into a 500.
+pub(crate) struct FrontFuture {
+    running: Running,
+    front: Arc<Front>,
+    span: tracing::Span,
+    started: Option<Instant>,
+    origin: Option<HeaderValue>,
+    id_header: Option<HeaderValue>,
 }
 
-/// A future that reports a panic while polling its inner future as an error.
-struct CatchUnwind<F> {
-    inner: F,
+enum Running {
+    /// Answered without running an operation (taken once polled).
+    Answered(Option<Response>),
+    Plain(BoxFuture<'static, Response>),
+    Signed(BoxFuture<'static, Result<Response, Infallible>>),
 }
 
-impl<F: Future + Unpin> Future for CatchUnwind<F> {
-    type Output = Result<F::Output, Box<dyn Any + Send>>;
+impl Future for FrontFuture {
+    type Output = Result<Response, Infallible>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // After a panic the inner future is never polled again, so no broken state is observed.
-        match catch_unwind(AssertUnwindSafe(|| Pin::new(&mut self.inner).poll(cx))) {
-            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
-            Ok(Poll::Pending) => Poll::Pending,
-            Err(panic) => Poll::Ready(Err(panic)),
-        }
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // Every field is `Unpin` (the operation's future is boxed).
+        let this = self.get_mut();
+        let polled = {
+            let _entered = this.span.enter();
+            // After a panic the inner future is never polled again, so no broken state is observed.
+            catch_unwind(AssertUnwindSafe(|| match &mut this.running {
+                Running::Answered(response) => Poll::Ready(response.take()),
+                Running::Plain(future) => future.as_mut().poll(cx).map(Some),
+                Running::Signed(future) => future.as_mut().poll(cx).map(|r| Some(r.unwrap_or_else(|e| match e {}))),
+            }))
+        };
+        let response = match polled {
+            Ok(Poll::Pending) => return Poll::Pending,
+            Ok(Poll::Ready(Some(response))) => response,
+            // Polled again after it answered: a contract breach of the caller's, answered as a fault.
+            Ok(Poll::Ready(None)) => internal_error(this.front.info.content_type, "The service failed to answer the request"),
+            Err(_) => panicked(&this.span, this.front.info),
+        };
+        this.running = Running::Answered(None);
+        Poll::Ready(Ok(this.finish(response)))
     }
+}
+
+impl FrontFuture {
+    fn finish(&mut self, mut response: Response) -> Response {
+        let headers = response.headers_mut();
+        if let Some(id) = self.id_header.take() {
+            headers.insert(REQUEST_ID_HEADER, id);
+        }
+        if let (Some(cors), Some(origin)) = (&self.front.cors, &self.origin) {
+            cors::decorate(cors, Some(origin), headers);
+        }
+        if let Some(started) = self.started {
+            let status = response.status().as_u16();
+            let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+            self.span.record("status", status);
+            self.span.record("latency_ms", latency_ms);
+            self.span.in_scope(|| tracing::info!(status, latency_ms, "answered"));
+        }
+        response
+    }
+}
+
+/// The answer when the handler panicked: a 500 that reveals nothing of the request.
+fn panicked(span: &tracing::Span, info: &ServiceInfo) -> Response {
+    span.in_scope(|| tracing::error!("the handler panicked"));
+    internal_error(info.content_type, "The service failed to answer the request")
 }

@@ -12,6 +12,9 @@ pub type Response = axum::response::Response;
 /// Header carrying the request id, as AWS names it.
 pub const REQUEST_ID: &str = "x-amzn-RequestId";
 
+/// [`REQUEST_ID`] as a header name, parsed once.
+pub(crate) const REQUEST_ID_HEADER: http::HeaderName = http::HeaderName::from_static("x-amzn-requestid");
+
 /// Header carrying an error's code, as AWS names it.
 pub const ERROR_TYPE: &str = "x-amzn-ErrorType";
 

@@ -7,24 +7,23 @@ use std::task::{Context, Poll};
 
 use awsjson_types::ServiceInfo;
 use axum::extract::{ConnectInfo, Request};
-use bytes::Bytes;
 use http::{HeaderMap, Method, header};
 use tower_layer::Layer as _;
 
 use crate::auth::{AuthLayer, AuthLookup, VerifiedCaller};
 use crate::config::ServerConfig;
 use crate::front::{Front, FrontService, Inner, Routed};
-use crate::response::{body_too_large, client_error};
-use crate::{BoxFuture, RequestContext, Response};
+use crate::response::client_error;
+use crate::{BoxFuture, RequestBody, RequestContext, Response};
 
-/// A generated dispatch function: runs `operation` on the service with a request body.
-pub type Dispatch<S> = for<'a> fn(&'a S, RequestContext, &str, Bytes) -> BoxFuture<'a, Response>;
+/// A generated dispatch function: runs the context's operation on the service with a request body.
+pub type Dispatch<S> = fn(Arc<S>, RequestContext, RequestBody) -> BoxFuture<'static, Response>;
 
 /// What generated code tells the runtime about a service.
 pub struct ServiceSpec<S> {
     /// The service's protocol facts.
     pub info: &'static ServiceInfo,
-    /// Runs an operation by name.
+    /// Runs the operation the request context names.
     pub dispatch: Dispatch<S>,
     /// Each operation's auth scheme (`None` for names that are not operations).
     pub auth: AuthLookup,
@@ -91,18 +90,32 @@ impl<S: Send + Sync + 'static> tower_service::Service<Request> for EndpointServi
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
-        let endpoint = Arc::clone(&self.endpoint);
-        Box::pin(async move { Ok(endpoint.handle(request, None).await) })
+        match self.endpoint.handle(request, None) {
+            Handled::Answered(response) => Box::pin(std::future::ready(Ok(response))),
+            Handled::Running(running) => Box::pin(async move { Ok(running.await) }),
+        }
     }
 }
 
+/// What [`Endpoint::handle`] did with a request.
+pub(crate) enum Handled {
+    /// Answered at once (a protocol error).
+    Answered(Response),
+    /// Handed to the operation, which answers when this future completes.
+    Running(BoxFuture<'static, Response>),
+}
+
 impl<S: Send + Sync + 'static> Endpoint<S> {
-    /// Answers one request; `routed` is what the front found (`None`: look in the extensions,
-    /// where the front leaves it when a layer runs in between, or route here).
-    pub(crate) async fn handle(&self, mut request: Request, routed: Option<Routed>) -> Response {
+    /// Checks what is left of the protocol and starts the operation. `routed` is what the front
+    /// found (`None`: look in the extensions, where the front leaves it when a layer runs in
+    /// between, or route here).
+    ///
+    /// Nothing here waits: the body is read by the operation's own future, so a request costs
+    /// one boxed future (the operation's) and no more.
+    pub(crate) fn handle(&self, mut request: Request, routed: Option<Routed>) -> Handled {
         let info = self.spec.info;
         let content_type = info.content_type;
-        let unknown = |message: String| client_error(content_type, "UnknownOperationException", message);
+        let unknown = |message: String| Handled::Answered(client_error(content_type, "UnknownOperationException", message));
         if request.method() != Method::POST || request.uri().path() != "/" {
             return unknown(format!("Operations are called with POST / and an X-Amz-Target header, not {}", request.method()));
         }
@@ -114,21 +127,20 @@ impl<S: Send + Sync + 'static> Endpoint<S> {
                 .map(str::to_string),
         });
         let Some(operation) = routed.operation else {
-            return match operation_of(info, request.headers()) {
+            return Handled::Answered(match operation_of(info, request.headers()) {
                 Some(op) => crate::response::unknown_operation(info, op),
-                None if request.headers().contains_key("x-amz-target") => {
-                    unknown(format!("X-Amz-Target must be {}.<Operation>", info.target_prefix))
-                }
-                None => unknown("Missing X-Amz-Target header".into()),
-            };
+                None if request.headers().contains_key("x-amz-target") => client_error(
+                    content_type,
+                    "UnknownOperationException",
+                    format!("X-Amz-Target must be {}.<Operation>", info.target_prefix),
+                ),
+                None => client_error(content_type, "UnknownOperationException", "Missing X-Amz-Target header"),
+            });
         };
         if !accepted_content_type(info, request.headers()) {
             return unknown(format!("Unsupported Content-Type: send {content_type}"));
         }
         let (mut parts, body) = request.into_parts();
-        let Ok(body) = axum::body::to_bytes(body, self.max_body).await else {
-            return body_too_large(content_type, self.max_body);
-        };
         let ctx = RequestContext {
             request_id: routed.request_id,
             caller: parts.extensions.remove::<VerifiedCaller>().map(|c| c.0),
@@ -136,8 +148,7 @@ impl<S: Send + Sync + 'static> Endpoint<S> {
             headers: parts.headers,
             operation,
         };
-        let operation = ctx.operation.clone();
-        (self.spec.dispatch)(&self.state, ctx, &operation, body).await
+        Handled::Running((self.spec.dispatch)(Arc::clone(&self.state), ctx, RequestBody::new(body, self.max_body)))
     }
 }
 

@@ -1,6 +1,9 @@
 //! Support for forward-compatible string enums: values a newer service may send.
 
+use std::borrow::Cow;
 use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
 
 /// A string enum value that the model this code was generated from did not list.
 ///
@@ -40,6 +43,81 @@ impl UnknownVariantValue {
 impl fmt::Display for UnknownVariantValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// Reads a string enum: `from` maps the text to a variant (unknown text to `Unknown`).
+///
+/// Generated `Deserialize` impls call this. It borrows the text from the input when it can;
+/// serde's own `Cow<str>` always copies it, an allocation per enum value read.
+///
+/// ```
+/// use serde::Deserialize;
+///
+/// #[derive(Debug, PartialEq)]
+/// enum Status { Confirmed, Other(String) }
+///
+/// impl<'de> Deserialize<'de> for Status {
+///     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+///         awsjson_types::enums::deserialize_enum(d, |s| match s {
+///             "CONFIRMED" => Status::Confirmed,
+///             other => Status::Other(other.to_owned()),
+///         })
+///     }
+/// }
+///
+/// assert_eq!(serde_json::from_str::<Status>(r#""CONFIRMED""#).unwrap(), Status::Confirmed);
+/// assert_eq!(serde_json::from_str::<Status>(r#""NEW""#).unwrap(), Status::Other("NEW".into()));
+/// assert!(serde_json::from_str::<Status>("3").is_err());
+/// ```
+pub fn deserialize_enum<'de, D: Deserializer<'de>, T>(deserializer: D, from: fn(&str) -> T) -> Result<T, D::Error> {
+    Text::deserialize_from(deserializer).map(|text| from(&text.0))
+}
+
+/// A string read from JSON, borrowed from the input unless it had to be unescaped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text<'de>(pub Cow<'de, str>);
+
+impl<'de> Text<'de> {
+    fn deserialize_from<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Text<'de> {
+    /// ```
+    /// use awsjson_types::enums::Text;
+    /// use std::borrow::Cow;
+    ///
+    /// let plain: Text = serde_json::from_str(r#""diego""#).unwrap();
+    /// assert!(matches!(plain.0, Cow::Borrowed("diego")));
+    /// let escaped: Text = serde_json::from_str(r#""d\u0069ego""#).unwrap();
+    /// assert_eq!(escaped.0, "diego");
+    /// ```
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize_from(deserializer)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Text<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+        Ok(Text(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+        Ok(Text(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'de>, E> {
+        Ok(Text(Cow::Owned(v)))
     }
 }
 

@@ -11,6 +11,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use crate::enums::Text;
 use crate::shape::{Shape, ShapeKind, StringRules};
 use crate::validate::MAX_DEPTH;
 
@@ -136,8 +137,8 @@ impl<'de> Visitor<'de> for Check {
                     return Err(unsure());
                 }
                 let mut seen = 0u64;
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    match members.iter().position(|m| m.name == key) {
+                while let Some(key) = map.next_key::<Text<'de>>()? {
+                    match members.iter().position(|m| m.name == key.0) {
                         Some(i) => {
                             let present = map.next_value_seed(Member(Check { shape: members[i].target, depth: self.depth + 1 }))?;
                             if present && i < 64 {
@@ -153,9 +154,9 @@ impl<'de> Visitor<'de> for Check {
             }
             ShapeKind::Map { key, value, min, max } => {
                 let mut count: u64 = 0;
-                while let Some(k) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                while let Some(k) = map.next_key::<Text<'de>>()? {
                     let key_ok = match &key.kind {
-                        ShapeKind::String(rules) => string_ok(rules, &k),
+                        ShapeKind::String(rules) => string_ok(rules, &k.0),
                         _ => false,
                     };
                     if !key_ok {

@@ -76,8 +76,7 @@ pub fn emit(cx: &Cx, shape: &Shape) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_ref()))
+                #types_rt::enums::deserialize_enum(deserializer, |value| Self::from(value))
             }
         }
 

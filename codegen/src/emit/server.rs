@@ -56,7 +56,7 @@ pub fn emit(cx: &Cx) -> TokenStream {
             #name => ::std::boxed::Box::pin(#server_rt::invoke::<crate::operation::#marker, _, _>(
                 ctx,
                 body,
-                move |ctx, input| service.#method(ctx, input),
+                move |ctx, input| async move { service.#method(ctx, input).await },
             )),
         }
     });
@@ -91,17 +91,16 @@ pub fn emit(cx: &Cx) -> TokenStream {
             #(#methods)*
         }
 
-        /// Runs the method for `operation` on `service`: parses and validates `body`, calls the
-        /// method, and encodes its answer (or error) as an AWS JSON response.
-        pub fn dispatch<'a, S: #trait_ident>(
-            service: &'a S,
+        /// Runs the method for `ctx.operation` on `service`: reads, parses and validates `body`,
+        /// calls the method, and encodes its answer (or error) as an AWS JSON response.
+        pub fn dispatch<S: #trait_ident>(
+            service: ::std::sync::Arc<S>,
             ctx: #server_rt::RequestContext,
-            operation: &str,
-            body: #server_rt::Bytes,
-        ) -> #server_rt::BoxFuture<'a, #server_rt::Response> {
-            match operation {
+            body: #server_rt::RequestBody,
+        ) -> #server_rt::BoxFuture<'static, #server_rt::Response> {
+            match ctx.operation.as_str() {
                 #(#arms)*
-                _ => ::std::boxed::Box::pin(::std::future::ready(#server_rt::unknown_operation(&crate::SERVICE, operation))),
+                operation => ::std::boxed::Box::pin(::std::future::ready(#server_rt::unknown_operation(&crate::SERVICE, operation))),
             }
         }
 
@@ -124,7 +123,7 @@ pub fn emit(cx: &Cx) -> TokenStream {
         pub fn router_with<S: #trait_ident>(service: S, config: #server_rt::ServerConfig) -> #server_rt::axum::Router {
             let spec = #server_rt::ServiceSpec {
                 info: &crate::SERVICE,
-                dispatch: |service: &S, ctx, operation, body| dispatch(service, ctx, operation, body),
+                dispatch: dispatch::<S>,
                 auth: operation_auth,
             };
             #server_rt::router(spec, ::std::sync::Arc::new(service), config)

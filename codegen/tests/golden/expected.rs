@@ -107,11 +107,10 @@ pub mod types {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<
-                    'de,
-                    str,
-                > as ::serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_ref()))
+                ::awsjson_types::enums::deserialize_enum(
+                    deserializer,
+                    |value| Self::from(value),
+                )
             }
         }
         impl ::awsjson_types::Validate for Color {
@@ -1367,22 +1366,25 @@ pub mod server {
             )
         }
     }
-    /// Runs the method for `operation` on `service`: parses and validates `body`, calls the
-    /// method, and encodes its answer (or error) as an AWS JSON response.
-    pub fn dispatch<'a, S: Widgets>(
-        service: &'a S,
+    /// Runs the method for `ctx.operation` on `service`: reads, parses and validates `body`,
+    /// calls the method, and encodes its answer (or error) as an AWS JSON response.
+    pub fn dispatch<S: Widgets>(
+        service: ::std::sync::Arc<S>,
         ctx: ::awsjson_server::RequestContext,
-        operation: &str,
-        body: ::awsjson_server::Bytes,
-    ) -> ::awsjson_server::BoxFuture<'a, ::awsjson_server::Response> {
-        match operation {
+        body: ::awsjson_server::RequestBody,
+    ) -> ::awsjson_server::BoxFuture<'static, ::awsjson_server::Response> {
+        match ctx.operation.as_str() {
             "Ping" => {
                 ::std::boxed::Box::pin(
                     ::awsjson_server::invoke::<
                         crate::operation::Ping,
                         _,
                         _,
-                    >(ctx, body, move |ctx, input| service.ping(ctx, input)),
+                    >(
+                        ctx,
+                        body,
+                        move |ctx, input| async move { service.ping(ctx, input).await },
+                    ),
                 )
             }
             "PutWidget" => {
@@ -1391,10 +1393,16 @@ pub mod server {
                         crate::operation::PutWidget,
                         _,
                         _,
-                    >(ctx, body, move |ctx, input| service.put_widget(ctx, input)),
+                    >(
+                        ctx,
+                        body,
+                        move |ctx, input| async move {
+                            service.put_widget(ctx, input).await
+                        },
+                    ),
                 )
             }
-            _ => {
+            operation => {
                 ::std::boxed::Box::pin(
                     ::std::future::ready(
                         ::awsjson_server::unknown_operation(&crate::SERVICE, operation),
@@ -1428,12 +1436,7 @@ pub mod server {
     ) -> ::awsjson_server::axum::Router {
         let spec = ::awsjson_server::ServiceSpec {
             info: &crate::SERVICE,
-            dispatch: |service: &S, ctx, operation, body| dispatch(
-                service,
-                ctx,
-                operation,
-                body,
-            ),
+            dispatch: dispatch::<S>,
             auth: operation_auth,
         };
         ::awsjson_server::router(spec, ::std::sync::Arc::new(service), config)
