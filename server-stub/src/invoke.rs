@@ -52,13 +52,11 @@ impl std::error::Error for InputError {}
 /// into a JSON value, checked against the model (types first, then every constraint), and only
 /// then turned into the typed input.
 pub fn parse_input<O: Operation>(body: &[u8]) -> Result<O::Input, InputError> {
-    // Fast path for the usual, valid request: check the bytes and parse them straight into the
-    // typed input, with no intermediate JSON value. Anything the quick check cannot vouch for
-    // takes the full path below, which finds and words every problem.
+    // Fast path for the usual, valid request: parse straight into the typed input, checking
+    // every value as it is read, with no intermediate JSON value. Anything the check cannot
+    // vouch for takes the full path below, which finds and words every problem.
     let shape = <O::Input as Validate>::shape();
-    if awsjson_types::quick_check(shape, body)
-        && let Ok(input) = serde_json::from_slice(body)
-    {
+    if let Some(input) = awsjson_types::parse_checked(shape, body) {
         return Ok(input);
     }
     let value: serde_json::Value = if body.iter().all(u8::is_ascii_whitespace) {

@@ -7,6 +7,7 @@
 //! at the crate root.
 
 pub mod blob;
+pub mod checked;
 pub mod enums;
 pub mod error;
 #[cfg(feature = "regex")]
@@ -18,7 +19,6 @@ mod render;
 pub mod shape;
 pub mod timestamp;
 mod timestamp_serde;
-pub mod quick_check;
 pub mod validate;
 pub mod violation;
 
@@ -31,6 +31,6 @@ pub use redact::{REDACTED, Redacted};
 pub use serde_json;
 pub use shape::{Member, Shape, ShapeKind, StringRules};
 pub use timestamp::{Timestamp, TimestampError};
-pub use quick_check::quick_check;
+pub use checked::parse_checked;
 pub use validate::{MAX_DEPTH, Validate, validate};
 pub use violation::{ConstraintViolations, SerializationError, ValidationError, Violation};

@@ -35,7 +35,38 @@ const BACKTRACK_LIMIT: usize = 1_000_000;
 /// ```
 pub struct Pattern {
     source: &'static str,
-    compiled: OnceLock<Result<Regex, String>>,
+    compiled: OnceLock<Result<Compiled, String>>,
+}
+
+/// A compiled pattern: the regex, and for patterns that are one repeated character class (most
+/// of AWS's: `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`, `[\w+=,.@-]+`...) the set of ASCII characters
+/// the class admits, which decides ASCII values without running the regex. Servers check
+/// patterns on every request; the regex engine's search was a measured share of a request's
+/// cost.
+#[cfg_attr(not(feature = "regex"), allow(dead_code))]
+struct Compiled {
+    regex: Regex,
+    ascii: Option<AsciiClass>,
+}
+
+/// A pattern `[class]+` or `[class]*`, over ASCII values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct AsciiClass {
+    /// Bit `c` is set when the class admits the ASCII character `c`.
+    admits: u128,
+    /// `+`: at least one character.
+    non_empty: bool,
+}
+
+#[cfg_attr(not(feature = "regex"), allow(dead_code))]
+impl AsciiClass {
+    fn check(&self, value: &str) -> Option<bool> {
+        if !value.is_ascii() {
+            return None;
+        }
+        let admitted = value.bytes().all(|b| self.admits & (1u128 << b) != 0);
+        Some(admitted && (!self.non_empty || !value.is_empty()))
+    }
 }
 
 impl Pattern {
@@ -83,7 +114,13 @@ impl Pattern {
     /// ```
     pub fn check(&self, value: &str) -> Option<bool> {
         #[cfg(feature = "regex")]
-        return self.regex().ok()?.is_match(value).ok();
+        {
+            let compiled = self.compiled().ok()?;
+            if let Some(verdict) = compiled.ascii.and_then(|class| class.check(value)) {
+                return Some(verdict);
+            }
+            compiled.regex.is_match(value).ok()
+        }
         #[cfg(not(feature = "regex"))]
         {
             let _ = value;
@@ -98,12 +135,58 @@ impl Pattern {
     /// assert!(awsjson_types::Pattern::new("[a-z]").compile_error().is_none());
     /// ```
     pub fn compile_error(&self) -> Option<String> {
-        self.regex().err().cloned()
+        self.compiled().err().cloned()
     }
 
-    fn regex(&self) -> Result<&Regex, &String> {
-        self.compiled.get_or_init(|| compile(self.source)).as_ref()
+    fn compiled(&self) -> Result<&Compiled, &String> {
+        self.compiled
+            .get_or_init(|| {
+                let regex = compile(self.source)?;
+                Ok(Compiled { regex, ascii: ascii_class(self.source) })
+            })
+            .as_ref()
     }
+}
+
+/// The ASCII set of a pattern that is one repeated character class, found by asking the regex
+/// of the class itself about each ASCII character (so it agrees with the regex by construction).
+#[cfg(feature = "regex")]
+fn ascii_class(source: &str) -> Option<AsciiClass> {
+    let inner = source.strip_prefix('^').unwrap_or(source);
+    let inner = inner.strip_suffix('$').unwrap_or(inner);
+    let (class, non_empty) = match (inner.strip_suffix("]+"), inner.strip_suffix("]*")) {
+        (Some(class), _) => (class, true),
+        (_, Some(class)) => (class, false),
+        _ => return None,
+    };
+    let class = class.strip_prefix('[')?;
+    // Only a flat class: no nested classes, intersections, or an early end.
+    let mut chars = class.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next()?;
+            }
+            '[' | ']' => return None,
+            '&' if chars.clone().next() == Some('&') => return None,
+            _ => {}
+        }
+    }
+    let single = compile(&format!("[{class}]")).ok()?;
+    let mut admits = 0u128;
+    for c in 0u8..128 {
+        let text = [c];
+        let text = std::str::from_utf8(&text).ok()?;
+        if single.is_match(text).ok()? {
+            admits |= 1 << c;
+        }
+    }
+    Some(AsciiClass { admits, non_empty })
+}
+
+#[cfg(not(feature = "regex"))]
+fn ascii_class(_: &str) -> Option<AsciiClass> {
+    None
 }
 
 /// Compiles Java-dialect `source` anchored at both ends, as Java's `matches()` reads it.
@@ -183,6 +266,36 @@ mod tests {
         assert!(!Pattern::new(r"\p{Punct}+").is_match("¿"));
         assert!(!Pattern::new(".+").is_match("a\rb"));
         assert!(Pattern::new(r"[\u0020-\uD7FF\uD800\uDC00-\uDBFF\uDFFF]+").is_match("a😀"));
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees_with_the_regex() {
+        let sources = [
+            r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+",
+            r"[\S]+",
+            r"[\w\s+=,.@-]+",
+            r"[\x21\x23-\x5B\x5D-\x7E]+",
+            r"^[a-zA-Z0-9_-]+$",
+            r"[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*",
+            r"[A-Za-z0-9-_+/=.]+",
+            r"[^_\p{Z}]+",
+            r"[\]]+",
+        ];
+        let values = ["", "diego", "a b", "a\tb", "x_y-z", "a+b=c,d.e@f", "!#$%&'()*", "\"", "[]\\", "\u{7f}", "Zoë"];
+        for source in sources {
+            let pattern = Pattern::new(source);
+            let compiled = pattern.compiled().unwrap();
+            assert!(compiled.ascii.is_some(), "{source} is one repeated class");
+            for value in values {
+                assert_eq!(pattern.check(value), compiled.regex.is_match(value).ok(), "{source} on {value:?}");
+            }
+        }
+        for source in [r"[\w-]+_[0-9a-zA-Z]+", r"[a-z&&[^b]]+", r"[a[b]]+", "Level[1-4]", r"[0-9]{4}"] {
+            assert!(Pattern::new(source).compiled().unwrap().ascii.is_none(), "{source}");
+        }
+        // Values outside ASCII go to the regex.
+        assert!(USERNAME.is_match("Zoë"));
+        assert!(!USERNAME.is_match("Zo ë"));
     }
 
     #[test]
