@@ -166,8 +166,8 @@ fn inproc_routers() {
             continue;
         }
         runtime.block_on(async {
-            let n = 200_000;
-            for _ in 0..10_000 {
+            let n: u32 = std::env::var("INPROC_N").ok().and_then(|n| n.parse().ok()).unwrap_or(200_000);
+            for _ in 0..n / 20 {
                 let r = router.clone().oneshot(request()).await.unwrap();
                 axum::body::to_bytes(r.into_body(), usize::MAX).await.unwrap();
             }
@@ -176,7 +176,7 @@ fn inproc_routers() {
                 let r = router.clone().oneshot(request()).await.unwrap();
                 axum::body::to_bytes(r.into_body(), usize::MAX).await.unwrap();
             }
-            println!("{name}: {:.2} us/request in process", start.elapsed().as_secs_f64() * 1e6 / n as f64);
+            println!("{name}: {:.2} us/request in process", start.elapsed().as_secs_f64() * 1e6 / f64::from(n));
         });
     }
 }
