@@ -63,17 +63,6 @@ impl Credentials {
     pub fn expires_after(&self) -> Option<SystemTime> {
         self.expires_after
     }
-
-    pub(crate) fn to_identity(&self) -> aws_smithy_runtime_api::client::identity::Identity {
-        aws_credential_types::Credentials::new(
-            &self.access_key_id,
-            &self.secret_access_key,
-            self.session_token.clone(),
-            self.expires_after,
-            "awsjson-client",
-        )
-        .into()
-    }
 }
 
 impl fmt::Debug for Credentials {

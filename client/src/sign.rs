@@ -1,9 +1,8 @@
-//! SigV4 signing with the `aws-sigv4` crate (the signer AWS's own Rust SDK uses).
+//! SigV4 signing with our `awsjson-sigv4` crate (checked against botocore's and AWS's Rust signer).
 
 use std::time::SystemTime;
 
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
-use aws_sigv4::sign::v4;
+use awsjson_sigv4::{Payload, Scope, sign};
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::Credentials;
@@ -40,25 +39,19 @@ pub fn sign_request(
     credentials: &Credentials,
     scope: SigningScope<'_>,
 ) -> Result<(), SigningError> {
-    let identity = credentials.to_identity();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(scope.region)
-        .name(scope.service)
-        .time(scope.time)
-        .settings(SigningSettings::default())
-        .build()
-        .map_err(|e| SigningError(e.to_string()))?
-        .into();
-    let pairs: Vec<(&str, &str)> =
-        headers.iter().filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str(), v))).collect();
-    let signable = SignableRequest::new(method, url, pairs.into_iter(), SignableBody::Bytes(body))
+    let credentials = awsjson_sigv4::Credentials {
+        access_key_id: credentials.access_key_id(),
+        secret_access_key: credentials.secret_access_key(),
+        session_token: credentials.session_token(),
+    };
+    let scope = Scope { region: scope.region, service: scope.service, time: scope.time };
+    // Values that are not visible ASCII are sent but not signed.
+    let pairs = headers.iter().filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str(), v)));
+    let signed = sign(method, url, pairs, Payload::Bytes(body), &credentials, &scope)
         .map_err(|e| SigningError(e.to_string()))?;
-    let (instructions, _signature) = sign(signable, &params).map_err(|e| SigningError(e.to_string()))?.into_parts();
-    for (name, value) in instructions.headers() {
-        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| SigningError(e.to_string()))?;
+    for (name, value) in signed.headers() {
         let value = HeaderValue::from_str(value).map_err(|e| SigningError(e.to_string()))?;
-        headers.insert(name, value);
+        headers.insert(HeaderName::from_static(name), value);
     }
     Ok(())
 }

@@ -1,9 +1,10 @@
 //! SigV4 verification of one request: parse `Authorization`, check scope and clock skew, look up
-//! the secret, recompute the signature with AWS's signer, compare in constant time.
+//! the secret, recompute the signature (`awsjson-sigv4`), compare in constant time.
 
 use std::time::{Duration, SystemTime};
 
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+pub(crate) use awsjson_sigv4::{constant_time_eq, format_amz_date, parse_amz_date};
+use awsjson_sigv4::{CredentialScope, Payload, SignedRequest, expected_signature as recompute};
 use http::HeaderMap;
 use http::request::Parts;
 
@@ -68,36 +69,6 @@ pub(crate) fn parse_authorization(value: &str) -> Result<Authorization<'_>, Auth
     })
 }
 
-/// Parses `YYYYMMDDTHHMMSSZ` (the form of `X-Amz-Date`).
-pub(crate) fn parse_amz_date(text: &str) -> Option<SystemTime> {
-    let b = text.as_bytes();
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
-        return None;
-    }
-    let num = |range: std::ops::Range<usize>| -> Option<u32> {
-        let s = text.get(range)?;
-        if s.bytes().all(|c| c.is_ascii_digit()) { s.parse().ok() } else { None }
-    };
-    let month = time::Month::try_from(num(4..6)? as u8).ok()?;
-    let date = time::Date::from_calendar_date(num(0..4)? as i32, month, num(6..8)? as u8).ok()?;
-    let clock = time::Time::from_hms(num(9..11)? as u8, num(11..13)? as u8, num(13..15)? as u8).ok()?;
-    Some(time::PrimitiveDateTime::new(date, clock).assume_utc().into())
-}
-
-/// Formats a time as `YYYYMMDDTHHMMSSZ`.
-pub(crate) fn format_amz_date(at: SystemTime) -> String {
-    let t = time::OffsetDateTime::from(at);
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
 /// Refuses a request time more than `max` away from `now`, with AWS's messages.
 pub(crate) fn check_skew(request: SystemTime, now: SystemTime, max: Duration) -> Result<(), AuthError> {
     let minutes = max.as_secs() / 60;
@@ -118,11 +89,6 @@ pub(crate) fn check_skew(request: SystemTime, now: SystemTime, max: Duration) ->
         });
     }
     Ok(())
-}
-
-/// Compares two byte strings in time that depends only on their lengths.
-pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Verifies the request's signature; answers the access key id it was made with.
@@ -170,7 +136,7 @@ pub(crate) async fn verify(
     if !token_ok {
         return Err(AuthError::UnrecognizedClient);
     }
-    let expected = expected_signature(parts, body, &auth, &stored.secret_access_key, stored.session_token, time)?;
+    let expected = expected_signature(parts, body, &auth, amz_date, &stored.secret_access_key)?;
     if constant_time_eq(expected.as_bytes(), auth.signature.as_bytes()) {
         Ok(auth.access_key_id.to_string())
     } else {
@@ -178,52 +144,26 @@ pub(crate) async fn verify(
     }
 }
 
-/// The signature AWS's signer computes for the request as received, over exactly the headers the
-/// client listed in `SignedHeaders`.
+/// The signature the client computed for the request as received, over exactly the headers it
+/// listed in `SignedHeaders`.
 fn expected_signature(
     parts: &Parts,
     body: &[u8],
     auth: &Authorization<'_>,
+    amz_date: &str,
     secret: &str,
-    session_token: Option<String>,
-    time: SystemTime,
 ) -> Result<String, AuthError> {
-    let mut signed: Vec<(&str, &str)> = Vec::with_capacity(auth.signed_headers.len());
-    for name in &auth.signed_headers {
-        let mut values = parts.headers.get_all(*name).iter().peekable();
-        // A header the client signed but that did not arrive cannot verify.
-        values.peek().ok_or(AuthError::SignatureMismatch)?;
-        for value in values {
-            signed.push((name, value.to_str().map_err(|_| AuthError::SignatureMismatch)?));
-        }
-    }
-    let host = header_str(&parts.headers, "host").unwrap_or("localhost");
-    let path_and_query = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-    let uri = format!("http://{host}{path_and_query}");
-    let request = SignableRequest::new(parts.method.as_str(), uri, signed.into_iter(), SignableBody::Bytes(body))
-        .map_err(|_| AuthError::SignatureMismatch)?;
-    let identity = aws_credential_types::Credentials::new(
-        auth.access_key_id,
-        secret.to_string(),
-        session_token,
-        None,
-        "awsjson-server",
-    )
-    .into();
-    let mut settings = SigningSettings::default();
-    // Sign exactly what the client listed, whatever it is (the default leaves some out).
-    settings.excluded_headers = None;
-    let params = aws_sigv4::sign::v4::SigningParams::builder()
-        .identity(&identity)
-        .region(auth.region)
-        .name(auth.service)
-        .time(time)
-        .settings(settings)
-        .build()
-        .map_err(|_| AuthError::SignatureMismatch)?
-        .into();
-    let output = sign(request, &params).map_err(|_| AuthError::SignatureMismatch)?;
-    Ok(output.signature().to_string())
+    let request = SignedRequest {
+        method: parts.method.as_str(),
+        path_and_query: parts.uri.path_and_query().map_or("/", |p| p.as_str()),
+        headers: &parts.headers,
+        signed_headers: &auth.signed_headers,
+        payload: Payload::Bytes(body),
+        amz_date,
+    };
+    let scope = CredentialScope { date: auth.date, region: auth.region, service: auth.service };
+    // A signed header that did not arrive (or is not text) cannot verify.
+    recompute(&request, &scope, secret).map_err(|_| AuthError::SignatureMismatch)
 }
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
