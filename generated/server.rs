@@ -2966,7 +2966,7 @@ pub fn dispatch<S: CognitoIdp>(
     ctx: ::awsjson_server::RequestContext,
     body: ::awsjson_server::RequestBody,
 ) -> ::awsjson_server::BoxFuture<'static, ::awsjson_server::Response> {
-    match ctx.operation.as_str() {
+    match ctx.operation {
         "AddCustomAttributes" => {
             ::std::boxed::Box::pin(
                 ::awsjson_server::invoke::<
@@ -5090,381 +5090,847 @@ pub fn dispatch<S: CognitoIdp>(
 pub fn operation_auth(
     operation: &str,
 ) -> ::std::option::Option<::awsjson_types::AuthScheme> {
+    lookup_operation(operation).map(|(_, scheme)| scheme)
+}
+/// The operation a name denotes, as its `'static` name and how it authenticates; `None`
+/// for a name that is not an operation of the service.
+pub fn lookup_operation(
+    operation: &str,
+) -> ::std::option::Option<(&'static str, ::awsjson_types::AuthScheme)> {
     match operation {
         "AddCustomAttributes" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AddCustomAttributes",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AddUserPoolClientSecret" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AddUserPoolClientSecret",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminAddUserToGroup" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminAddUserToGroup",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminConfirmSignUp" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminConfirmSignUp",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminCreateUser" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminCreateUser",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminDeleteSoftwareToken" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminDeleteSoftwareToken",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminDeleteUser" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminDeleteUser",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminDeleteUserAttributes" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminDeleteUserAttributes",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminDisableProviderForUser" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminDisableProviderForUser",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminDisableUser" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminDisableUser",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminEnableUser" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminEnableUser",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminForgetDevice" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminForgetDevice",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminGetDevice" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminGetDevice",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
-        "AdminGetUser" => ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4),
+        "AdminGetUser" => {
+            ::std::option::Option::Some((
+                "AdminGetUser",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
         "AdminGetUserAuthFactors" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminGetUserAuthFactors",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminInitiateAuth" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminInitiateAuth",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminLinkProviderForUser" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminLinkProviderForUser",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminListDevices" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminListDevices",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminListGroupsForUser" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminListGroupsForUser",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminListUserAuthEvents" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminListUserAuthEvents",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminListUserSessions" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminListUserSessions",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminRemoveUserFromGroup" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminRemoveUserFromGroup",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminResetUserPassword" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminResetUserPassword",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminRespondToAuthChallenge" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminRespondToAuthChallenge",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminRevokeUserSession" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminRevokeUserSession",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminSetUserMFAPreference" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminSetUserMFAPreference",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminSetUserPassword" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminSetUserPassword",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminSetUserSettings" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminSetUserSettings",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminUpdateAuthEventFeedback" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminUpdateAuthEventFeedback",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminUpdateDeviceStatus" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminUpdateDeviceStatus",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminUpdateUserAttributes" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminUpdateUserAttributes",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AdminUserGlobalSignOut" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "AdminUserGlobalSignOut",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "AssociateSoftwareToken" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "AssociateSoftwareToken",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
         "ChangePassword" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "ChangePassword",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
         "CompleteWebAuthnRegistration" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "CompleteWebAuthnRegistration",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
-        "ConfirmDevice" => ::std::option::Option::Some(::awsjson_types::AuthScheme::None),
+        "ConfirmDevice" => {
+            ::std::option::Option::Some((
+                "ConfirmDevice",
+                ::awsjson_types::AuthScheme::None,
+            ))
+        }
         "ConfirmForgotPassword" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "ConfirmForgotPassword",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
-        "ConfirmSignUp" => ::std::option::Option::Some(::awsjson_types::AuthScheme::None),
-        "CreateGroup" => ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4),
+        "ConfirmSignUp" => {
+            ::std::option::Option::Some((
+                "ConfirmSignUp",
+                ::awsjson_types::AuthScheme::None,
+            ))
+        }
+        "CreateGroup" => {
+            ::std::option::Option::Some((
+                "CreateGroup",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
         "CreateIdentityProvider" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "CreateIdentityProvider",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "CreateManagedLoginBranding" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "CreateManagedLoginBranding",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "CreateResourceServer" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "CreateResourceServer",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
-        "CreateTerms" => ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4),
+        "CreateTerms" => {
+            ::std::option::Option::Some((
+                "CreateTerms",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
         "CreateUserImportJob" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "CreateUserImportJob",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "CreateUserPool" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "CreateUserPool",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "CreateUserPoolClient" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "CreateUserPoolClient",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "CreateUserPoolDomain" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "CreateUserPoolDomain",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "CreateUserPoolReplica" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "CreateUserPoolReplica",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
-        "DeleteGroup" => ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4),
+        "DeleteGroup" => {
+            ::std::option::Option::Some((
+                "DeleteGroup",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
         "DeleteIdentityProvider" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "DeleteIdentityProvider",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "DeleteManagedLoginBranding" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "DeleteManagedLoginBranding",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "DeleteResourceServer" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "DeleteResourceServer",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
-        "DeleteTerms" => ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4),
-        "DeleteUser" => ::std::option::Option::Some(::awsjson_types::AuthScheme::None),
+        "DeleteTerms" => {
+            ::std::option::Option::Some((
+                "DeleteTerms",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
+        "DeleteUser" => {
+            ::std::option::Option::Some((
+                "DeleteUser",
+                ::awsjson_types::AuthScheme::None,
+            ))
+        }
         "DeleteUserAttributes" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "DeleteUserAttributes",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
         "DeleteUserPool" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "DeleteUserPool",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "DeleteUserPoolClient" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "DeleteUserPoolClient",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "DeleteUserPoolClientSecret" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "DeleteUserPoolClientSecret",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "DeleteUserPoolDomain" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "DeleteUserPoolDomain",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "DeleteUserPoolReplica" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "DeleteUserPoolReplica",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "DeleteWebAuthnCredential" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "DeleteWebAuthnCredential",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
         "DescribeIdentityProvider" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "DescribeIdentityProvider",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "DescribeManagedLoginBranding" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "DescribeManagedLoginBranding",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "DescribeManagedLoginBrandingByClient" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "DescribeManagedLoginBrandingByClient",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "DescribeResourceServer" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "DescribeResourceServer",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "DescribeRiskConfiguration" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "DescribeRiskConfiguration",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "DescribeTerms" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "DescribeTerms",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "DescribeTermsByClient" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "DescribeTermsByClient",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "DescribeUserImportJob" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "DescribeUserImportJob",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "DescribeUserPool" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "DescribeUserPool",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "DescribeUserPoolClient" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "DescribeUserPoolClient",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "DescribeUserPoolDomain" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "DescribeUserPoolDomain",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
-        "ForgetDevice" => ::std::option::Option::Some(::awsjson_types::AuthScheme::None),
+        "ForgetDevice" => {
+            ::std::option::Option::Some((
+                "ForgetDevice",
+                ::awsjson_types::AuthScheme::None,
+            ))
+        }
         "ForgotPassword" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "ForgotPassword",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
-        "GetCSVHeader" => ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4),
+        "GetCSVHeader" => {
+            ::std::option::Option::Some((
+                "GetCSVHeader",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
         "GetClientToken" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "GetClientToken",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "GetDerivedToken" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "GetDerivedToken",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
-        "GetDevice" => ::std::option::Option::Some(::awsjson_types::AuthScheme::None),
-        "GetGroup" => ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4),
+        "GetDevice" => {
+            ::std::option::Option::Some(("GetDevice", ::awsjson_types::AuthScheme::None))
+        }
+        "GetGroup" => {
+            ::std::option::Option::Some(("GetGroup", ::awsjson_types::AuthScheme::SigV4))
+        }
         "GetIdentityProviderByIdentifier" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "GetIdentityProviderByIdentifier",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "GetLogDeliveryConfiguration" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "GetLogDeliveryConfiguration",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "GetProvisionedLimit" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "GetProvisionedLimit",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "GetSigningCertificate" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "GetSigningCertificate",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "GetTokensFromRefreshToken" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "GetTokensFromRefreshToken",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
         "GetUICustomization" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "GetUICustomization",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
-        "GetUser" => ::std::option::Option::Some(::awsjson_types::AuthScheme::None),
+        "GetUser" => {
+            ::std::option::Option::Some(("GetUser", ::awsjson_types::AuthScheme::None))
+        }
         "GetUserAttributeVerificationCode" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "GetUserAttributeVerificationCode",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
         "GetUserAuthFactors" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "GetUserAuthFactors",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
         "GetUserPoolClientSessionConfiguration" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "GetUserPoolClientSessionConfiguration",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "GetUserPoolMfaConfig" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "GetUserPoolMfaConfig",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "GetUserPoolSessionConfiguration" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "GetUserPoolSessionConfiguration",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
-        "GlobalSignOut" => ::std::option::Option::Some(::awsjson_types::AuthScheme::None),
-        "InitiateAuth" => ::std::option::Option::Some(::awsjson_types::AuthScheme::None),
-        "ListDevices" => ::std::option::Option::Some(::awsjson_types::AuthScheme::None),
-        "ListGroups" => ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4),
+        "GlobalSignOut" => {
+            ::std::option::Option::Some((
+                "GlobalSignOut",
+                ::awsjson_types::AuthScheme::None,
+            ))
+        }
+        "InitiateAuth" => {
+            ::std::option::Option::Some((
+                "InitiateAuth",
+                ::awsjson_types::AuthScheme::None,
+            ))
+        }
+        "ListDevices" => {
+            ::std::option::Option::Some((
+                "ListDevices",
+                ::awsjson_types::AuthScheme::None,
+            ))
+        }
+        "ListGroups" => {
+            ::std::option::Option::Some((
+                "ListGroups",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
         "ListIdentityProviders" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "ListIdentityProviders",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "ListResourceServers" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "ListResourceServers",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "ListTagsForResource" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "ListTagsForResource",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
-        "ListTerms" => ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4),
+        "ListTerms" => {
+            ::std::option::Option::Some((
+                "ListTerms",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
         "ListUserImportJobs" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "ListUserImportJobs",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "ListUserPoolClientSecrets" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "ListUserPoolClientSecrets",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "ListUserPoolClients" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "ListUserPoolClients",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "ListUserPoolReplicas" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "ListUserPoolReplicas",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "ListUserPools" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "ListUserPools",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "ListUserSessions" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "ListUserSessions",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
-        "ListUsers" => ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4),
+        "ListUsers" => {
+            ::std::option::Option::Some((
+                "ListUsers",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
         "ListUsersInGroup" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "ListUsersInGroup",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "ListWebAuthnCredentials" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "ListWebAuthnCredentials",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
         "ResendConfirmationCode" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "ResendConfirmationCode",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
         "RespondToAuthChallenge" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "RespondToAuthChallenge",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
-        "RevokeToken" => ::std::option::Option::Some(::awsjson_types::AuthScheme::None),
+        "RevokeToken" => {
+            ::std::option::Option::Some((
+                "RevokeToken",
+                ::awsjson_types::AuthScheme::None,
+            ))
+        }
         "RevokeUserSession" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "RevokeUserSession",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
         "SetLogDeliveryConfiguration" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "SetLogDeliveryConfiguration",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "SetRiskConfiguration" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "SetRiskConfiguration",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "SetUICustomization" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "SetUICustomization",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "SetUserMFAPreference" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "SetUserMFAPreference",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
         "SetUserPoolClientSessionConfiguration" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "SetUserPoolClientSessionConfiguration",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "SetUserPoolMfaConfig" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "SetUserPoolMfaConfig",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "SetUserPoolSessionConfiguration" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "SetUserPoolSessionConfiguration",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "SetUserSettings" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "SetUserSettings",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
-        "SignUp" => ::std::option::Option::Some(::awsjson_types::AuthScheme::None),
+        "SignUp" => {
+            ::std::option::Option::Some(("SignUp", ::awsjson_types::AuthScheme::None))
+        }
         "StartUserImportJob" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "StartUserImportJob",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "StartWebAuthnRegistration" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "StartWebAuthnRegistration",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
         "StopUserImportJob" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "StopUserImportJob",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
-        "TagResource" => ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4),
+        "TagResource" => {
+            ::std::option::Option::Some((
+                "TagResource",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
         "UntagResource" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "UntagResource",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "UpdateAuthEventFeedback" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "UpdateAuthEventFeedback",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
         "UpdateDeviceStatus" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "UpdateDeviceStatus",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
-        "UpdateGroup" => ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4),
+        "UpdateGroup" => {
+            ::std::option::Option::Some((
+                "UpdateGroup",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
         "UpdateIdentityProvider" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "UpdateIdentityProvider",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "UpdateManagedLoginBranding" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "UpdateManagedLoginBranding",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "UpdateProvisionedLimit" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "UpdateProvisionedLimit",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "UpdateResourceServer" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "UpdateResourceServer",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
-        "UpdateTerms" => ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4),
+        "UpdateTerms" => {
+            ::std::option::Option::Some((
+                "UpdateTerms",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
         "UpdateUserAttributes" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "UpdateUserAttributes",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
         "UpdateUserPool" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "UpdateUserPool",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "UpdateUserPoolClient" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "UpdateUserPoolClient",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "UpdateUserPoolDomain" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "UpdateUserPoolDomain",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "UpdateUserPoolReplica" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+            ::std::option::Option::Some((
+                "UpdateUserPoolReplica",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
         }
         "VerifySoftwareToken" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "VerifySoftwareToken",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
         "VerifyUserAttribute" => {
-            ::std::option::Option::Some(::awsjson_types::AuthScheme::None)
+            ::std::option::Option::Some((
+                "VerifyUserAttribute",
+                ::awsjson_types::AuthScheme::None,
+            ))
         }
         _ => ::std::option::Option::None,
     }
@@ -5482,7 +5948,7 @@ pub fn router_with<S: CognitoIdp>(
     let spec = ::awsjson_server::ServiceSpec {
         info: &crate::SERVICE,
         dispatch: dispatch::<S>,
-        auth: operation_auth,
+        auth: lookup_operation,
     };
     ::awsjson_server::router(spec, ::std::sync::Arc::new(service), config)
 }

@@ -15,7 +15,7 @@ use http::{HeaderValue, header};
 
 use crate::auth::{AuthLookup, AuthService};
 use crate::config::Cors;
-use crate::context::new_request_id;
+use crate::context::RequestId;
 use crate::response::{REQUEST_ID_HEADER, Response, internal_error};
 use crate::router::{Endpoint, EndpointService, Handled, operation_of};
 use crate::{BoxFuture, cors};
@@ -24,9 +24,9 @@ use crate::{BoxFuture, cors};
 #[derive(Debug, Clone)]
 pub(crate) struct Routed {
     /// The id of this request.
-    pub request_id: String,
+    pub request_id: RequestId,
     /// The operation the target names, when it is one of the service's.
-    pub operation: Option<String>,
+    pub operation: Option<&'static str>,
 }
 
 /// Settings of the front.
@@ -76,9 +76,9 @@ impl<S: Send + Sync + 'static> tower_service::Service<Request> for FrontService<
     /// per request there is one boxed future and no async layers of the runtime's.
     fn call(&mut self, mut request: Request) -> FrontFuture {
         let front = &self.front;
-        let request_id = new_request_id();
+        let request_id = RequestId::new();
         // Only names of real operations go in the span: anything else is caller-controlled text.
-        let operation = operation_of(front.info, request.headers()).filter(|op| (front.lookup)(op).is_some());
+        let operation = operation_of(front.info, request.headers()).and_then(front.lookup).map(|(name, _)| name);
         let span = tracing::info_span!(
             "aws_request",
             operation = operation.unwrap_or(""),
@@ -91,8 +91,8 @@ impl<S: Send + Sync + 'static> tower_service::Service<Request> for FrontService<
         // CORS headers matter only to browsers, which always send `Origin` on cross-origin calls.
         let origin = front.cors.as_ref().and_then(|_| request.headers().get(header::ORIGIN).cloned());
         // A UUID is always a valid header value.
-        let id_header = HeaderValue::from_str(&request_id).ok();
-        let routed = Routed { request_id, operation: operation.map(str::to_string) };
+        let id_header = HeaderValue::from_bytes(request_id.as_bytes()).ok();
+        let routed = Routed { request_id, operation };
         let running = match (&front.cors, &mut self.inner) {
             (Some(cors), _) if cors::is_preflight(request.method(), request.headers()) => {
                 Running::Answered(Some(cors::preflight(cors, request.headers())))
@@ -112,7 +112,9 @@ impl<S: Send + Sync + 'static> tower_service::Service<Request> for FrontService<
                 Running::Signed(service.call(request))
             }
         };
-        FrontFuture { running, front: Arc::clone(front), span, started, origin, id_header }
+        // CORS settings travel with the answer only for browser requests.
+        let cors = origin.as_ref().and(front.cors.clone());
+        FrontFuture { running, info: front.info, cors, span, started, origin, id_header }
     }
 }
 
@@ -120,7 +122,8 @@ impl<S: Send + Sync + 'static> tower_service::Service<Request> for FrontService<
 /// CORS headers, with a panic while polling turned into a 500.
 pub(crate) struct FrontFuture {
     running: Running,
-    front: Arc<Front>,
+    info: &'static ServiceInfo,
+    cors: Option<Arc<Cors>>,
     span: tracing::Span,
     started: Option<Instant>,
     origin: Option<HeaderValue>,
@@ -153,8 +156,8 @@ impl Future for FrontFuture {
             Ok(Poll::Pending) => return Poll::Pending,
             Ok(Poll::Ready(Some(response))) => response,
             // Polled again after it answered: a contract breach of the caller's, answered as a fault.
-            Ok(Poll::Ready(None)) => internal_error(this.front.info.content_type, "The service failed to answer the request"),
-            Err(_) => panicked(&this.span, this.front.info),
+            Ok(Poll::Ready(None)) => internal_error(this.info.content_type, "The service failed to answer the request"),
+            Err(_) => panicked(&this.span, this.info),
         };
         this.running = Running::Answered(None);
         Poll::Ready(Ok(this.finish(response)))
@@ -167,7 +170,7 @@ impl FrontFuture {
         if let Some(id) = self.id_header.take() {
             headers.insert(REQUEST_ID_HEADER, id);
         }
-        if let (Some(cors), Some(origin)) = (&self.front.cors, &self.origin) {
+        if let (Some(cors), Some(origin)) = (&self.cors, &self.origin) {
             cors::decorate(cors, Some(origin), headers);
         }
         if let Some(started) = self.started {

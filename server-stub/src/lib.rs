@@ -31,7 +31,7 @@ pub use awsjson_types::AuthScheme;
 pub use axum;
 pub use bytes::Bytes;
 pub use config::{Cors, DEFAULT_MAX_BODY, ServerConfig};
-pub use context::{RequestContext, new_request_id};
+pub use context::{RequestContext, RequestId, new_request_id};
 pub use invoke::{InputError, RequestBody, invoke, parse_input};
 pub use response::{ERROR_TYPE, REQUEST_ID, Response, client_error, error_response, internal_error, unknown_operation};
 pub use router::{Dispatch, ServiceSpec, router};

@@ -25,7 +25,8 @@ pub struct ServiceSpec<S> {
     pub info: &'static ServiceInfo,
     /// Runs the operation the request context names.
     pub dispatch: Dispatch<S>,
-    /// Each operation's auth scheme (`None` for names that are not operations).
+    /// Each operation's `'static` name and auth scheme (`None` for names that are not
+    /// operations).
     pub auth: AuthLookup,
 }
 
@@ -121,10 +122,8 @@ impl<S: Send + Sync + 'static> Endpoint<S> {
         }
         // The front has routed the request already; without it (a custom stack), route here.
         let routed = routed.or_else(|| request.extensions_mut().remove::<Routed>()).unwrap_or_else(|| Routed {
-            request_id: crate::new_request_id(),
-            operation: operation_of(info, request.headers())
-                .filter(|op| (self.spec.auth)(op).is_some())
-                .map(str::to_string),
+            request_id: crate::RequestId::new(),
+            operation: operation_of(info, request.headers()).and_then(self.spec.auth).map(|(name, _)| name),
         });
         let Some(operation) = routed.operation else {
             return Handled::Answered(match operation_of(info, request.headers()) {

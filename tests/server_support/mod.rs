@@ -37,8 +37,8 @@ pub const SUB: &str = "d6e2e5f6-3f53-4c0e-9c1e-000000000001";
 impl TestBackend {
     fn record(&self, ctx: &RequestContext) {
         self.seen.lock().unwrap().push(Seen {
-            operation: ctx.operation.clone(),
-            request_id: ctx.request_id.clone(),
+            operation: ctx.operation.to_string(),
+            request_id: ctx.request_id.to_string(),
             caller: ctx.caller.clone(),
             source: ctx.source,
         });

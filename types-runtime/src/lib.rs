@@ -14,6 +14,7 @@ pub mod error;
 mod java_regex;
 pub mod operation;
 pub mod pattern;
+mod pattern_ascii;
 pub mod redact;
 mod render;
 pub mod shape;

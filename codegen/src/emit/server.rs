@@ -67,7 +67,7 @@ pub fn emit(cx: &Cx) -> TokenStream {
             Auth::SigV4 => quote!(#types_rt::AuthScheme::SigV4),
             Auth::None => quote!(#types_rt::AuthScheme::None),
         };
-        quote!(#name => ::std::option::Option::Some(#scheme),)
+        quote!(#name => ::std::option::Option::Some((#name, #scheme)),)
     });
 
     let module_doc = docs::inner(
@@ -98,7 +98,7 @@ pub fn emit(cx: &Cx) -> TokenStream {
             ctx: #server_rt::RequestContext,
             body: #server_rt::RequestBody,
         ) -> #server_rt::BoxFuture<'static, #server_rt::Response> {
-            match ctx.operation.as_str() {
+            match ctx.operation {
                 #(#arms)*
                 operation => ::std::boxed::Box::pin(::std::future::ready(#server_rt::unknown_operation(&crate::SERVICE, operation))),
             }
@@ -107,6 +107,12 @@ pub fn emit(cx: &Cx) -> TokenStream {
         /// How an operation authenticates: signed (SigV4) or public; `None` for a name that is not
         /// an operation of the service.
         pub fn operation_auth(operation: &str) -> ::std::option::Option<#types_rt::AuthScheme> {
+            lookup_operation(operation).map(|(_, scheme)| scheme)
+        }
+
+        /// The operation a name denotes, as its `'static` name and how it authenticates; `None`
+        /// for a name that is not an operation of the service.
+        pub fn lookup_operation(operation: &str) -> ::std::option::Option<(&'static str, #types_rt::AuthScheme)> {
             match operation {
                 #(#auth_arms)*
                 _ => ::std::option::Option::None,
@@ -124,7 +130,7 @@ pub fn emit(cx: &Cx) -> TokenStream {
             let spec = #server_rt::ServiceSpec {
                 info: &crate::SERVICE,
                 dispatch: dispatch::<S>,
-                auth: operation_auth,
+                auth: lookup_operation,
             };
             #server_rt::router(spec, ::std::sync::Arc::new(service), config)
         }

@@ -1373,7 +1373,7 @@ pub mod server {
         ctx: ::awsjson_server::RequestContext,
         body: ::awsjson_server::RequestBody,
     ) -> ::awsjson_server::BoxFuture<'static, ::awsjson_server::Response> {
-        match ctx.operation.as_str() {
+        match ctx.operation {
             "Ping" => {
                 ::std::boxed::Box::pin(
                     ::awsjson_server::invoke::<
@@ -1416,10 +1416,22 @@ pub mod server {
     pub fn operation_auth(
         operation: &str,
     ) -> ::std::option::Option<::awsjson_types::AuthScheme> {
+        lookup_operation(operation).map(|(_, scheme)| scheme)
+    }
+    /// The operation a name denotes, as its `'static` name and how it authenticates; `None`
+    /// for a name that is not an operation of the service.
+    pub fn lookup_operation(
+        operation: &str,
+    ) -> ::std::option::Option<(&'static str, ::awsjson_types::AuthScheme)> {
         match operation {
-            "Ping" => ::std::option::Option::Some(::awsjson_types::AuthScheme::None),
+            "Ping" => {
+                ::std::option::Option::Some(("Ping", ::awsjson_types::AuthScheme::None))
+            }
             "PutWidget" => {
-                ::std::option::Option::Some(::awsjson_types::AuthScheme::SigV4)
+                ::std::option::Option::Some((
+                    "PutWidget",
+                    ::awsjson_types::AuthScheme::SigV4,
+                ))
             }
             _ => ::std::option::Option::None,
         }
@@ -1437,7 +1449,7 @@ pub mod server {
         let spec = ::awsjson_server::ServiceSpec {
             info: &crate::SERVICE,
             dispatch: dispatch::<S>,
-            auth: operation_auth,
+            auth: lookup_operation,
         };
         ::awsjson_server::router(spec, ::std::sync::Arc::new(service), config)
     }

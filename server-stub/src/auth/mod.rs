@@ -22,8 +22,9 @@ use crate::response::{Response, body_too_large, client_error};
 use crate::front::Routed;
 use crate::{BoxFuture, router::operation_of};
 
-/// Which operations of a service are signed: generated per service (`None` for unknown names).
-pub type AuthLookup = fn(&str) -> Option<AuthScheme>;
+/// A service's operations by name: the name as a `'static` string and how the operation
+/// authenticates (`None` for names that are not operations). Generated per service.
+pub type AuthLookup = fn(&str) -> Option<(&'static str, AuthScheme)>;
 
 /// How signatures are checked.
 ///
@@ -147,10 +148,10 @@ where
         let settings = Arc::clone(&self.settings);
         // The front has found the operation already; standing alone, the layer finds it itself.
         let operation = match request.extensions().get::<Routed>() {
-            Some(routed) => routed.operation.as_deref(),
+            Some(routed) => routed.operation,
             None => operation_of(settings.service, request.headers()),
         };
-        let signed = operation.and_then(settings.lookup).is_some_and(|scheme| scheme == AuthScheme::SigV4);
+        let signed = operation.and_then(settings.lookup).is_some_and(|(_, scheme)| scheme == AuthScheme::SigV4);
         if !signed {
             return Box::pin(inner.call(request));
         }
