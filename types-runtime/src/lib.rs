@@ -17,6 +17,7 @@ pub mod pattern;
 mod pattern_ascii;
 pub mod redact;
 mod render;
+mod rfc3339;
 pub mod shape;
 pub mod timestamp;
 mod timestamp_serde;

@@ -3,8 +3,10 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+#[cfg(feature = "time")]
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
+
+use crate::rfc3339;
 
 const NANOS_PER_SEC: u32 = 1_000_000_000;
 /// `0000-01-01T00:00:00Z` in epoch seconds: the first instant RFC 3339 can write.
@@ -139,11 +141,8 @@ impl Timestamp {
     /// assert_eq!(t.to_string(), "2019-01-21T19:38:15.428Z");
     /// ```
     pub fn parse_rfc3339(text: &str) -> Result<Self, TimestampError> {
-        OffsetDateTime::parse(text, &Rfc3339)
-            .map(Timestamp::from)
-            .map_err(|e| TimestampError::InvalidFormat {
-                reason: e.to_string(),
-            })
+        let (secs, nanos) = rfc3339::parse(text).map_err(|reason| TimestampError::InvalidFormat { reason })?;
+        Ok(Timestamp { secs, nanos })
     }
 
     /// Parses either RFC 3339 text or a number of epoch seconds written as text
@@ -211,30 +210,27 @@ impl Timestamp {
         }
     }
 
-    /// The same instant as a UTC [`OffsetDateTime`], or an error outside the `time` crate's range.
+    /// The same instant as a UTC [`OffsetDateTime`], or an error outside the `time` crate's
+    /// range (with the `time` feature).
     ///
     /// ```
+    /// # #[cfg(feature = "time")] {
     /// let dt = awsjson_types::Timestamp::from_secs(0).to_offset_date_time().unwrap();
     /// assert_eq!(dt.year(), 1970);
+    /// # }
     /// ```
+    #[cfg(feature = "time")]
     pub fn to_offset_date_time(&self) -> Result<OffsetDateTime, TimestampError> {
         let nanos = i128::from(self.secs) * i128::from(NANOS_PER_SEC) + i128::from(self.nanos);
         OffsetDateTime::from_unix_timestamp_nanos(nanos).map_err(|_| TimestampError::OutOfRange)
     }
 
     fn write_rfc3339(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let dt = match self.to_offset_date_time() {
-            Ok(dt) if (RFC3339_MIN_SECS..=RFC3339_MAX_SECS).contains(&self.secs) => dt,
+        if !(RFC3339_MIN_SECS..=RFC3339_MAX_SECS).contains(&self.secs) {
             // RFC 3339 has no way to write this year: fall back to epoch seconds.
-            _ => return write_epoch(f, self.secs, self.nanos),
-        };
-        let (year, month, day) = dt.to_calendar_date();
-        let (hour, minute, second) = dt.to_hms();
-        write!(
-            f,
-            "{year:04}-{:02}-{day:02}T{hour:02}:{minute:02}:{second:02}",
-            u8::from(month)
-        )?;
+            return write_epoch(f, self.secs, self.nanos);
+        }
+        f.write_str(&rfc3339::format_date_time(self.secs))?;
         if self.nanos != 0 {
             let digits = format!("{:09}", self.nanos);
             write!(f, ".{}", digits.trim_end_matches('0'))?;
@@ -340,6 +336,7 @@ impl TryFrom<Timestamp> for SystemTime {
     }
 }
 
+#[cfg(feature = "time")]
 impl From<OffsetDateTime> for Timestamp {
     fn from(value: OffsetDateTime) -> Self {
         Timestamp {
@@ -349,6 +346,7 @@ impl From<OffsetDateTime> for Timestamp {
     }
 }
 
+#[cfg(feature = "time")]
 impl TryFrom<Timestamp> for OffsetDateTime {
     type Error = TimestampError;
 
@@ -462,6 +460,7 @@ mod tests {
         assert!(Timestamp::now() > Timestamp::from_secs(1_500_000_000));
     }
 
+    #[cfg(feature = "time")]
     #[test]
     fn offset_date_time_round_trip() {
         let t = Timestamp::from_parts(1_548_099_495, 428_000_000);
