@@ -85,15 +85,14 @@ impl<'n, D> Checked<'n, D> {
         CheckedVisitor { inner, shape: self.shape, depth: self.depth, null: self.null }
     }
 
-    /// Documents are taken as they come, and blobs are left to the full validator.
-    fn precheck<E: de::Error>(&self) -> Result<bool, E> {
+    /// Blobs are left to the full validator.
+    fn precheck<E: de::Error>(&self) -> Result<(), E> {
         if self.depth > MAX_DEPTH {
             return Err(unsure());
         }
         match self.shape.kind {
-            ShapeKind::Document => Ok(false),
             ShapeKind::Blob { .. } => Err(unsure()),
-            _ => Ok(true),
+            _ => Ok(()),
         }
     }
 }
@@ -102,9 +101,7 @@ impl<'n, D> Checked<'n, D> {
 macro_rules! forward {
     ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
         fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
-            if !self.precheck()? {
-                return self.de.$method($($arg,)* visitor);
-            }
+            self.precheck()?;
             let visitor = self.visitor(visitor);
             self.de.$method($($arg,)* visitor)
         }
@@ -162,8 +159,14 @@ struct CheckedVisitor<'n, V> {
 }
 
 impl<V> CheckedVisitor<'_, V> {
+    /// Anything goes in a document (its own `null` aside, which still means "absent").
+    fn is_document(&self) -> bool {
+        matches!(self.shape.kind, ShapeKind::Document)
+    }
+
     fn integer<E: de::Error>(&self, v: i64) -> Result<(), E> {
         match self.shape.kind {
+            ShapeKind::Document => Ok(()),
             ShapeKind::Integer { min, max } => ok_if(min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)),
             ShapeKind::Float { .. } => self.float(v as f64),
             ShapeKind::Timestamp => Ok(()),
@@ -177,6 +180,7 @@ impl<V> CheckedVisitor<'_, V> {
 
     fn float<E: de::Error>(&self, v: f64) -> Result<(), E> {
         match self.shape.kind {
+            ShapeKind::Document => Ok(()),
             ShapeKind::Float { min, max } => ok_if(min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)),
             ShapeKind::Timestamp => ok_if(v.is_finite()),
             _ => Err(unsure()),
@@ -185,6 +189,7 @@ impl<V> CheckedVisitor<'_, V> {
 
     fn string<E: de::Error>(&self, v: &str) -> Result<(), E> {
         match &self.shape.kind {
+            ShapeKind::Document => Ok(()),
             ShapeKind::String(rules) => ok_if(string_ok(rules, v)),
             _ => Err(unsure()),
         }
@@ -226,7 +231,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for CheckedVisitor<'_, V> {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<V::Value, E> {
-        ok_if(matches!(self.shape.kind, ShapeKind::Boolean))?;
+        ok_if(matches!(self.shape.kind, ShapeKind::Boolean | ShapeKind::Document))?;
         self.inner.visit_bool(v)
     }
 
@@ -269,6 +274,9 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for CheckedVisitor<'_, V> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        if self.is_document() {
+            return self.inner.visit_seq(seq);
+        }
         let ShapeKind::List { member, min, max } = &self.shape.kind else { return Err(unsure()) };
         self.inner.visit_seq(CheckedSeq { seq, member, depth: self.depth + 1, count: 0, min: *min, max: *max })
     }
@@ -276,6 +284,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for CheckedVisitor<'_, V> {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
         let depth = self.depth + 1;
         match &self.shape.kind {
+            ShapeKind::Document => self.inner.visit_map(map),
             ShapeKind::Structure { members } => {
                 // Required members seen with a non-null value, as a bit set (structures with
                 // more than 64 members go to the full validator).

@@ -146,3 +146,29 @@ fn deep_nesting_is_left_to_the_full_validator() {
     let shallow = format!("{}{}{}", r#"{"Name":"d","Child":"#.repeat(5), r#"{"Name":"d"}"#, "}".repeat(5));
     assert!(parse_checked::<Request>(&REQUEST, shallow.as_bytes()).is_some());
 }
+
+static WITH_DOCUMENT: Shape = Shape {
+    name: "WithDocument",
+    sensitive: false,
+    kind: ShapeKind::Structure { members: &[M { name: "Doc", target: &DOC, required: true }] },
+};
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct WithDocument {
+    #[serde(rename = "Doc", default)]
+    doc: serde_json::Value,
+}
+
+#[test]
+fn a_required_document_must_not_be_null() {
+    let parse = |body: &str| parse_checked::<WithDocument>(&WITH_DOCUMENT, body.as_bytes());
+    assert!(parse(r#"{"Doc":{"a":[1,null,{"b":"c"}]}}"#).is_some());
+    assert!(parse(r#"{"Doc":5}"#).is_some());
+    assert!(parse(r#"{"Doc":[true,"x"]}"#).is_some());
+    assert!(parse(r#"{"Doc":null}"#).is_none());
+    assert!(parse(r#"{}"#).is_none());
+    for body in [r#"{"Doc":null}"#, r#"{}"#] {
+        let value: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert!(crate::validate(&WITH_DOCUMENT, &value).is_err());
+    }
+}

@@ -181,3 +181,79 @@ mod tests {
         }
     }
 }
+
+/// Every pattern of the Cognito model (read from `schemas/`), checked through the fast path and
+/// through the regex alone on a corpus of ASCII values: they must agree.
+#[cfg(all(test, feature = "regex"))]
+mod model_patterns {
+    use crate::Pattern;
+
+    fn model_patterns() -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+        let mut patterns = std::collections::BTreeSet::new();
+        let mut stack = vec![];
+        for entry in std::fs::read_dir(&dir).expect("schemas/ next to the crate") {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(path).unwrap();
+            stack.push(serde_json::from_str::<serde_json::Value>(&text).unwrap());
+        }
+        while let Some(value) = stack.pop() {
+            match value {
+                serde_json::Value::Object(map) => {
+                    if let Some(serde_json::Value::String(p)) = map.get("pattern") {
+                        patterns.insert(p.clone());
+                    }
+                    stack.extend(map.into_iter().map(|(_, v)| v));
+                }
+                serde_json::Value::Array(items) => stack.extend(items),
+                _ => {}
+            }
+        }
+        patterns.into_iter().collect()
+    }
+
+    /// Values built from the characters that matter to AWS patterns, by a fixed-seed generator.
+    fn corpus() -> Vec<String> {
+        let alphabet: Vec<char> = " !\"#$%&'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~\t\n\u{7f}".chars().collect();
+        let mut values: Vec<String> = (0u8..128).map(|c| char::from(c).to_string()).collect();
+        values.extend(
+            ["", "us-east-1_AbC123", "us-east-1_", "_abc", "a__b", "arn:aws:iam::123456789012:role/x", "{####}", "diego@example.com"]
+                .map(String::from),
+        );
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..3000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 14) as usize;
+            let value = (0..len)
+                .map(|i| alphabet[((state >> (i * 4 % 60)) as usize + i * 7) % alphabet.len()])
+                .collect();
+            values.push(value);
+        }
+        values
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_regex_on_every_model_pattern() {
+        let patterns = model_patterns();
+        assert!(patterns.len() > 30, "found {} patterns", patterns.len());
+        let corpus = corpus();
+        let mut with_fast_path = 0;
+        for source in &patterns {
+            let pattern = Pattern::new(Box::leak(source.clone().into_boxed_str()));
+            if pattern.ascii_matcher().is_none() {
+                continue;
+            }
+            with_fast_path += 1;
+            for value in &corpus {
+                assert_eq!(pattern.check(value), pattern.regex_check(value), "{source} on {value:?}");
+            }
+        }
+        eprintln!("{with_fast_path} of {} model patterns have a fast path", patterns.len());
+        assert!(with_fast_path >= 20, "only {with_fast_path} model patterns have a fast path");
+    }
+}
