@@ -65,6 +65,10 @@ pub(crate) fn operation_of<'h>(service: &ServiceInfo, headers: &'h HeaderMap) ->
 /// Whether a `Content-Type` is one the service reads: its own, `application/json`, or none.
 fn accepted_content_type(service: &ServiceInfo, headers: &HeaderMap) -> bool {
     let Some(value) = headers.get(header::CONTENT_TYPE) else { return true };
+    // What SDKs send, exactly: no parsing needed.
+    if value.as_bytes() == service.content_type.as_bytes() {
+        return true;
+    }
     let Ok(value) = value.to_str() else { return false };
     let media = value.split(';').next().unwrap_or_default().trim();
     media.eq_ignore_ascii_case(service.content_type) || media.eq_ignore_ascii_case("application/json")
