@@ -48,9 +48,11 @@ impl std::error::Error for InputError {}
 
 /// Parses and validates a request body as the input of operation `O`.
 ///
-/// An empty (or all-whitespace) body counts as `{}`, as AWS treats it. The body is parsed once
-/// into a JSON value, checked against the model (types first, then every constraint), and only
-/// then turned into the typed input.
+/// An empty (or all-whitespace) body counts as `{}`, as AWS treats it. A valid body is parsed
+/// straight into the typed input, each value checked against the model as it is read
+/// ([`awsjson_types::parse_checked`]); any other body is parsed into a JSON value, checked
+/// against the model (types first, then every constraint, all violations listed), and only then
+/// turned into the typed input.
 pub fn parse_input<O: Operation>(body: &[u8]) -> Result<O::Input, InputError> {
     // Fast path for the usual, valid request: parse straight into the typed input, checking
     // every value as it is read, with no intermediate JSON value. Anything the check cannot
