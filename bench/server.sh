@@ -14,6 +14,17 @@ ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-5}"
 CONNECTIONS="${CONNECTIONS:-32}"
 export BENCH_SERVER_THREADS="${BENCH_SERVER_THREADS:-1}"
+# Server and load generator each pinned to a core of their own (PIN=0 to let the scheduler
+# place them), the same for every contestant, so that neither migrates onto the other's core in
+# the middle of a round. The host's own load still moves whole rounds up or down; compare the
+# contestants within a round (the ratios below), not across rounds.
+PIN="${PIN:-1}"
+pin_server=""
+pin_load=""
+if [ "$PIN" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+    pin_server="taskset -c 0"
+    pin_load="taskset -c 1"
+fi
 
 if ! command -v wrk >/dev/null; then
     echo "== installing wrk"
@@ -37,7 +48,7 @@ LUA
 # Runs one round against one contestant; prints its requests per second.
 round() {
     local mode="$1" pid port rps
-    "$bin" "$mode" > "$work/$mode.out" &
+    $pin_server "$bin" "$mode" > "$work/$mode.out" &
     pid=$!
     for _ in $(seq 50); do
         port="$(sed -n 's/^PORT //p' "$work/$mode.out" 2>/dev/null)"
@@ -51,7 +62,7 @@ round() {
         -H 'X-Amz-Target: AWSCognitoIdentityProviderService.AdminGetUser' \
         --data "$("$bin" body)")"
     [ "$status" = 200 ] || { echo "$mode answered $status" >&2; kill "$pid"; exit 1; }
-    rps="$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s -s "$work/post.lua" "http://127.0.0.1:$port/" \
+    rps="$($pin_load wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s -s "$work/post.lua" "http://127.0.0.1:$port/" \
         | awk '/Requests\/sec/ {print $2}')"
     kill "$pid"
     wait "$pid" 2>/dev/null || true
@@ -60,7 +71,7 @@ round() {
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-echo "== $ROUNDS rounds x ${DURATION}s per contestant, $CONNECTIONS connections, server threads: $BENCH_SERVER_THREADS"
+echo "== $ROUNDS rounds x ${DURATION}s per contestant, $CONNECTIONS connections, server threads: $BENCH_SERVER_THREADS, pinned: ${pin_server:+yes}${pin_server:-no}"
 # A third contestant shows where the overhead goes: the bare handler doing the stub's JSON work
 # (parse, validate, deserialize, encode) inline, without the stub's routing and protocol checks.
 : > "$work/bare.rps"
