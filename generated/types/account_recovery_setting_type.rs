@@ -2,7 +2,7 @@
 /// The `AccountRecoverySettingType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountRecoverySettingType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AccountRecoverySettingType {
     /// `RecoveryMechanisms`: List of 1 to 2 items of `RecoveryOptionType`.
     #[serde(
@@ -19,6 +19,48 @@ impl ::std::default::Default for crate::types::AccountRecoverySettingType {
         Self {
             recovery_mechanisms: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountRecoverySettingType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AccountRecoverySettingType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccountRecoverySettingType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccountRecoverySettingType, A::Error> {
+                let mut value = <AccountRecoverySettingType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "RecoveryMechanisms" => {
+                            value.recovery_mechanisms = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccountRecoverySettingType",
+                &["RecoveryMechanisms"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for AccountRecoverySettingType {

@@ -2,7 +2,7 @@
 /// The `AccountTakeoverActionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountTakeoverActionType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct AccountTakeoverActionType {
     /// `EventAction` (required): One of [`AccountTakeoverEventActionType`](crate::types::AccountTakeoverEventActionType).
     #[serde(rename = "EventAction")]
@@ -12,6 +12,47 @@ pub struct AccountTakeoverActionType {
     #[serde(rename = "Notify")]
     #[serde(default)]
     pub notify: bool,
+}
+impl<'de> ::serde::Deserialize<'de> for AccountTakeoverActionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AccountTakeoverActionType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccountTakeoverActionType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccountTakeoverActionType, A::Error> {
+                let mut value = <AccountTakeoverActionType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "EventAction" => value.event_action = map.next_value()?,
+                        "Notify" => value.notify = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccountTakeoverActionType",
+                &["EventAction", "Notify"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for AccountTakeoverActionType {
     fn shape() -> &'static ::awsjson_types::Shape {

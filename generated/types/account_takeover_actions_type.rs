@@ -2,7 +2,7 @@
 /// The `AccountTakeoverActionsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountTakeoverActionsType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AccountTakeoverActionsType {
     /// `HighAction`: See [`AccountTakeoverActionType`](crate::types::AccountTakeoverActionType).
     #[serde(
@@ -33,6 +33,48 @@ impl ::std::default::Default for crate::types::AccountTakeoverActionsType {
             low_action: Default::default(),
             medium_action: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountTakeoverActionsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AccountTakeoverActionsType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccountTakeoverActionsType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccountTakeoverActionsType, A::Error> {
+                let mut value = <AccountTakeoverActionsType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "HighAction" => value.high_action = map.next_value()?,
+                        "LowAction" => value.low_action = map.next_value()?,
+                        "MediumAction" => value.medium_action = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccountTakeoverActionsType",
+                &["HighAction", "LowAction", "MediumAction"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for AccountTakeoverActionsType {

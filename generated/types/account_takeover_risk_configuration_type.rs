@@ -2,7 +2,7 @@
 /// The `AccountTakeoverRiskConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountTakeoverRiskConfigurationType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct AccountTakeoverRiskConfigurationType {
     /// `Actions` (required): See [`AccountTakeoverActionsType`](crate::types::AccountTakeoverActionsType).
     #[serde(rename = "Actions")]
@@ -17,6 +17,49 @@ pub struct AccountTakeoverRiskConfigurationType {
     pub notify_configuration: ::std::option::Option<
         crate::types::NotifyConfigurationType,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AccountTakeoverRiskConfigurationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AccountTakeoverRiskConfigurationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccountTakeoverRiskConfigurationType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccountTakeoverRiskConfigurationType, A::Error> {
+                let mut value = <AccountTakeoverRiskConfigurationType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Actions" => value.actions = map.next_value()?,
+                        "NotifyConfiguration" => {
+                            value.notify_configuration = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AccountTakeoverRiskConfigurationType",
+                &["Actions", "NotifyConfiguration"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for AccountTakeoverRiskConfigurationType {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,12 +2,47 @@
 /// The `AcrLevelConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AcrLevelConfigType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct AcrLevelConfigType {
     /// `AcrValue` (required): String of 1 to 64 characters matching `[\x21\x23-\x5B\x5D-\x7E]+`.
     #[serde(rename = "AcrValue")]
     #[serde(default)]
     pub acr_value: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for AcrLevelConfigType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AcrLevelConfigType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AcrLevelConfigType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AcrLevelConfigType, A::Error> {
+                let mut value = <AcrLevelConfigType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AcrValue" => value.acr_value = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_struct("AcrLevelConfigType", &["AcrValue"], Members)
+    }
 }
 impl ::awsjson_types::Validate for AcrLevelConfigType {
     fn shape() -> &'static ::awsjson_types::Shape {

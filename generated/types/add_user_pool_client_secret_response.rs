@@ -2,7 +2,7 @@
 /// Output of the `AddUserPoolClientSecret` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddUserPoolClientSecret.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AddUserPoolClientSecretResponse {
     /// `ClientSecretDescriptor`: See [`ClientSecretDescriptorType`](crate::types::ClientSecretDescriptorType).
     #[serde(
@@ -19,6 +19,48 @@ impl ::std::default::Default for crate::types::AddUserPoolClientSecretResponse {
         Self {
             client_secret_descriptor: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AddUserPoolClientSecretResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AddUserPoolClientSecretResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AddUserPoolClientSecretResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AddUserPoolClientSecretResponse, A::Error> {
+                let mut value = <AddUserPoolClientSecretResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ClientSecretDescriptor" => {
+                            value.client_secret_descriptor = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AddUserPoolClientSecretResponse",
+                &["ClientSecretDescriptor"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for AddUserPoolClientSecretResponse {

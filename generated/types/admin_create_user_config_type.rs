@@ -2,7 +2,7 @@
 /// The `AdminCreateUserConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUserConfigType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AdminCreateUserConfigType {
     /// `AllowAdminCreateUserOnly`: Boolean.
     #[serde(
@@ -35,6 +35,58 @@ impl ::std::default::Default for crate::types::AdminCreateUserConfigType {
             invite_message_template: Default::default(),
             unused_account_validity_days: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminCreateUserConfigType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AdminCreateUserConfigType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AdminCreateUserConfigType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AdminCreateUserConfigType, A::Error> {
+                let mut value = <AdminCreateUserConfigType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AllowAdminCreateUserOnly" => {
+                            value.allow_admin_create_user_only = map.next_value()?;
+                        }
+                        "InviteMessageTemplate" => {
+                            value.invite_message_template = map.next_value()?;
+                        }
+                        "UnusedAccountValidityDays" => {
+                            value.unused_account_validity_days = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AdminCreateUserConfigType",
+                &[
+                    "AllowAdminCreateUserOnly",
+                    "InviteMessageTemplate",
+                    "UnusedAccountValidityDays",
+                ],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for AdminCreateUserConfigType {

@@ -2,7 +2,7 @@
 /// Input of the `AdminCreateUser` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct AdminCreateUserRequest {
     /// `ClientMetadata`: Map.
     #[serde(
@@ -69,6 +69,70 @@ pub struct AdminCreateUserRequest {
     pub validation_data: ::std::option::Option<
         ::std::vec::Vec<crate::types::AttributeType>,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AdminCreateUserRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AdminCreateUserRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AdminCreateUserRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AdminCreateUserRequest, A::Error> {
+                let mut value = <AdminCreateUserRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ClientMetadata" => value.client_metadata = map.next_value()?,
+                        "DesiredDeliveryMediums" => {
+                            value.desired_delivery_mediums = map.next_value()?;
+                        }
+                        "ForceAliasCreation" => {
+                            value.force_alias_creation = map.next_value()?;
+                        }
+                        "MessageAction" => value.message_action = map.next_value()?,
+                        "TemporaryPassword" => {
+                            value.temporary_password = map.next_value()?;
+                        }
+                        "UserAttributes" => value.user_attributes = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        "Username" => value.username = map.next_value()?,
+                        "ValidationData" => value.validation_data = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AdminCreateUserRequest",
+                &[
+                    "ClientMetadata",
+                    "DesiredDeliveryMediums",
+                    "ForceAliasCreation",
+                    "MessageAction",
+                    "TemporaryPassword",
+                    "UserAttributes",
+                    "UserPoolId",
+                    "Username",
+                    "ValidationData",
+                ],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for AdminCreateUserRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

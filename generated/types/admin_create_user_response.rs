@@ -2,7 +2,7 @@
 /// Output of the `AdminCreateUser` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AdminCreateUserResponse {
     /// `User`: See [`UserType`](crate::types::UserType).
     #[serde(
@@ -15,6 +15,41 @@ pub struct AdminCreateUserResponse {
 impl ::std::default::Default for crate::types::AdminCreateUserResponse {
     fn default() -> Self {
         Self { user: Default::default() }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminCreateUserResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AdminCreateUserResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AdminCreateUserResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AdminCreateUserResponse, A::Error> {
+                let mut value = <AdminCreateUserResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "User" => value.user = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_struct("AdminCreateUserResponse", &["User"], Members)
     }
 }
 impl ::awsjson_types::Validate for AdminCreateUserResponse {

@@ -2,7 +2,7 @@
 /// Output of the `AdminGetUserAuthFactors` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUserAuthFactors.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct AdminGetUserAuthFactorsResponse {
     /// `ConfiguredUserAuthFactors`: List of 0 to 8 items of `AuthFactorType`.
     #[serde(
@@ -33,6 +33,60 @@ pub struct AdminGetUserAuthFactorsResponse {
     #[serde(rename = "Username")]
     #[serde(default)]
     pub username: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for AdminGetUserAuthFactorsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AdminGetUserAuthFactorsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AdminGetUserAuthFactorsResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AdminGetUserAuthFactorsResponse, A::Error> {
+                let mut value = <AdminGetUserAuthFactorsResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ConfiguredUserAuthFactors" => {
+                            value.configured_user_auth_factors = map.next_value()?;
+                        }
+                        "PreferredMfaSetting" => {
+                            value.preferred_mfa_setting = map.next_value()?;
+                        }
+                        "UserMFASettingList" => {
+                            value.user_mfa_setting_list = map.next_value()?;
+                        }
+                        "Username" => value.username = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AdminGetUserAuthFactorsResponse",
+                &[
+                    "ConfiguredUserAuthFactors",
+                    "PreferredMfaSetting",
+                    "UserMFASettingList",
+                    "Username",
+                ],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for AdminGetUserAuthFactorsResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -2,7 +2,7 @@
 /// Output of the `AdminGetUser` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUser.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct AdminGetUserResponse {
     /// `Enabled`: Boolean.
     #[serde(
@@ -68,6 +68,70 @@ pub struct AdminGetUserResponse {
     #[serde(rename = "Username")]
     #[serde(default)]
     pub username: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for AdminGetUserResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AdminGetUserResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AdminGetUserResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AdminGetUserResponse, A::Error> {
+                let mut value = <AdminGetUserResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Enabled" => value.enabled = map.next_value()?,
+                        "MFAOptions" => value.mfa_options = map.next_value()?,
+                        "PreferredMfaSetting" => {
+                            value.preferred_mfa_setting = map.next_value()?;
+                        }
+                        "UserAttributes" => value.user_attributes = map.next_value()?,
+                        "UserCreateDate" => value.user_create_date = map.next_value()?,
+                        "UserLastModifiedDate" => {
+                            value.user_last_modified_date = map.next_value()?;
+                        }
+                        "UserMFASettingList" => {
+                            value.user_mfa_setting_list = map.next_value()?;
+                        }
+                        "UserStatus" => value.user_status = map.next_value()?,
+                        "Username" => value.username = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AdminGetUserResponse",
+                &[
+                    "Enabled",
+                    "MFAOptions",
+                    "PreferredMfaSetting",
+                    "UserAttributes",
+                    "UserCreateDate",
+                    "UserLastModifiedDate",
+                    "UserMFASettingList",
+                    "UserStatus",
+                    "Username",
+                ],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for AdminGetUserResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -2,7 +2,7 @@
 /// Input of the `AdminLinkProviderForUser` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminLinkProviderForUser.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct AdminLinkProviderForUserRequest {
     /// `DestinationUser` (required): See [`ProviderUserIdentifierType`](crate::types::ProviderUserIdentifierType).
     #[serde(rename = "DestinationUser")]
@@ -16,6 +16,48 @@ pub struct AdminLinkProviderForUserRequest {
     #[serde(rename = "UserPoolId")]
     #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for AdminLinkProviderForUserRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AdminLinkProviderForUserRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AdminLinkProviderForUserRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AdminLinkProviderForUserRequest, A::Error> {
+                let mut value = <AdminLinkProviderForUserRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "DestinationUser" => value.destination_user = map.next_value()?,
+                        "SourceUser" => value.source_user = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AdminLinkProviderForUserRequest",
+                &["DestinationUser", "SourceUser", "UserPoolId"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for AdminLinkProviderForUserRequest {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// Output of the `AdminListDevices` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListDevices.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AdminListDevicesResponse {
     /// `Devices`: List of `DeviceType`.
     #[serde(
@@ -25,6 +25,47 @@ impl ::std::default::Default for crate::types::AdminListDevicesResponse {
             devices: Default::default(),
             pagination_token: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminListDevicesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AdminListDevicesResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AdminListDevicesResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AdminListDevicesResponse, A::Error> {
+                let mut value = <AdminListDevicesResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Devices" => value.devices = map.next_value()?,
+                        "PaginationToken" => value.pagination_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AdminListDevicesResponse",
+                &["Devices", "PaginationToken"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for AdminListDevicesResponse {

@@ -2,7 +2,7 @@
 /// Input of the `AdminListUserAuthEvents` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserAuthEvents.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct AdminListUserAuthEventsRequest {
     /// `MaxResults`: Integer of 0 to 60.
     #[serde(
@@ -26,6 +26,49 @@ pub struct AdminListUserAuthEventsRequest {
     #[serde(rename = "Username")]
     #[serde(default)]
     pub username: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for AdminListUserAuthEventsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AdminListUserAuthEventsRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AdminListUserAuthEventsRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AdminListUserAuthEventsRequest, A::Error> {
+                let mut value = <AdminListUserAuthEventsRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "MaxResults" => value.max_results = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        "Username" => value.username = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AdminListUserAuthEventsRequest",
+                &["MaxResults", "NextToken", "UserPoolId", "Username"],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for AdminListUserAuthEventsRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

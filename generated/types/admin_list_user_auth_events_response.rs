@@ -2,7 +2,7 @@
 /// Output of the `AdminListUserAuthEvents` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserAuthEvents.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AdminListUserAuthEventsResponse {
     /// `AuthEvents`: List of `AuthEventType`.
     #[serde(
@@ -25,6 +25,47 @@ impl ::std::default::Default for crate::types::AdminListUserAuthEventsResponse {
             auth_events: Default::default(),
             next_token: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminListUserAuthEventsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AdminListUserAuthEventsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AdminListUserAuthEventsResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AdminListUserAuthEventsResponse, A::Error> {
+                let mut value = <AdminListUserAuthEventsResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AuthEvents" => value.auth_events = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AdminListUserAuthEventsResponse",
+                &["AuthEvents", "NextToken"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for AdminListUserAuthEventsResponse {

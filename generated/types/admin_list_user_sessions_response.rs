@@ -2,7 +2,7 @@
 /// Output of the `AdminListUserSessions` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserSessions.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AdminListUserSessionsResponse {
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
     #[serde(
@@ -27,6 +27,47 @@ impl ::std::default::Default for crate::types::AdminListUserSessionsResponse {
             next_token: Default::default(),
             sessions: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminListUserSessionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AdminListUserSessionsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AdminListUserSessionsResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AdminListUserSessionsResponse, A::Error> {
+                let mut value = <AdminListUserSessionsResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "Sessions" => value.sessions = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AdminListUserSessionsResponse",
+                &["NextToken", "Sessions"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for AdminListUserSessionsResponse {

@@ -2,7 +2,7 @@
 /// Input of the `AdminRespondToAuthChallenge` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRespondToAuthChallenge.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct AdminRespondToAuthChallengeRequest {
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
     #[serde(
@@ -55,6 +55,66 @@ pub struct AdminRespondToAuthChallengeRequest {
     #[serde(rename = "UserPoolId")]
     #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for AdminRespondToAuthChallengeRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AdminRespondToAuthChallengeRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AdminRespondToAuthChallengeRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AdminRespondToAuthChallengeRequest, A::Error> {
+                let mut value = <AdminRespondToAuthChallengeRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AnalyticsMetadata" => {
+                            value.analytics_metadata = map.next_value()?;
+                        }
+                        "ChallengeName" => value.challenge_name = map.next_value()?,
+                        "ChallengeResponses" => {
+                            value.challenge_responses = map.next_value()?;
+                        }
+                        "ClientId" => value.client_id = map.next_value()?,
+                        "ClientMetadata" => value.client_metadata = map.next_value()?,
+                        "ContextData" => value.context_data = map.next_value()?,
+                        "Session" => value.session = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AdminRespondToAuthChallengeRequest",
+                &[
+                    "AnalyticsMetadata",
+                    "ChallengeName",
+                    "ChallengeResponses",
+                    "ClientId",
+                    "ClientMetadata",
+                    "ContextData",
+                    "Session",
+                    "UserPoolId",
+                ],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for AdminRespondToAuthChallengeRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -2,7 +2,7 @@
 /// Output of the `AdminRespondToAuthChallenge` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRespondToAuthChallenge.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+#[derive(::serde::Serialize, Clone, PartialEq)]
 pub struct AdminRespondToAuthChallengeResponse {
     /// `AuthenticationResult`: See [`AuthenticationResultType`](crate::types::AuthenticationResultType).
     #[serde(
@@ -55,6 +55,62 @@ impl ::std::default::Default for crate::types::AdminRespondToAuthChallengeRespon
             challenge_parameters: Default::default(),
             session: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminRespondToAuthChallengeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AdminRespondToAuthChallengeResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AdminRespondToAuthChallengeResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AdminRespondToAuthChallengeResponse, A::Error> {
+                let mut value = <AdminRespondToAuthChallengeResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AuthenticationResult" => {
+                            value.authentication_result = map.next_value()?;
+                        }
+                        "AvailableChallenges" => {
+                            value.available_challenges = map.next_value()?;
+                        }
+                        "ChallengeName" => value.challenge_name = map.next_value()?,
+                        "ChallengeParameters" => {
+                            value.challenge_parameters = map.next_value()?;
+                        }
+                        "Session" => value.session = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AdminRespondToAuthChallengeResponse",
+                &[
+                    "AuthenticationResult",
+                    "AvailableChallenges",
+                    "ChallengeName",
+                    "ChallengeParameters",
+                    "Session",
+                ],
+                Members,
+            )
     }
 }
 impl ::std::fmt::Debug for AdminRespondToAuthChallengeResponse {

@@ -2,7 +2,7 @@
 /// Input of the `AdminSetUserMFAPreference` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserMFAPreference.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct AdminSetUserMfaPreferenceRequest {
     /// `EmailMfaSettings`: See [`EmailMfaSettingsType`](crate::types::EmailMfaSettingsType).
     #[serde(
@@ -44,6 +44,64 @@ pub struct AdminSetUserMfaPreferenceRequest {
     pub web_authn_mfa_settings: ::std::option::Option<
         crate::types::WebAuthnMfaSettingsType,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AdminSetUserMfaPreferenceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AdminSetUserMfaPreferenceRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AdminSetUserMFAPreferenceRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AdminSetUserMfaPreferenceRequest, A::Error> {
+                let mut value = <AdminSetUserMfaPreferenceRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "EmailMfaSettings" => {
+                            value.email_mfa_settings = map.next_value()?;
+                        }
+                        "SMSMfaSettings" => value.sms_mfa_settings = map.next_value()?,
+                        "SoftwareTokenMfaSettings" => {
+                            value.software_token_mfa_settings = map.next_value()?;
+                        }
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        "Username" => value.username = map.next_value()?,
+                        "WebAuthnMfaSettings" => {
+                            value.web_authn_mfa_settings = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AdminSetUserMFAPreferenceRequest",
+                &[
+                    "EmailMfaSettings",
+                    "SMSMfaSettings",
+                    "SoftwareTokenMfaSettings",
+                    "UserPoolId",
+                    "Username",
+                    "WebAuthnMfaSettings",
+                ],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for AdminSetUserMfaPreferenceRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

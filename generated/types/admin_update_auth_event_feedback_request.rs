@@ -2,7 +2,7 @@
 /// Input of the `AdminUpdateAuthEventFeedback` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateAuthEventFeedback.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct AdminUpdateAuthEventFeedbackRequest {
     /// `EventId` (required): String of 1 to 50 characters matching `[\w+-]+`.
     #[serde(rename = "EventId")]
@@ -20,6 +20,49 @@ pub struct AdminUpdateAuthEventFeedbackRequest {
     #[serde(rename = "Username")]
     #[serde(default)]
     pub username: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for AdminUpdateAuthEventFeedbackRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AdminUpdateAuthEventFeedbackRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AdminUpdateAuthEventFeedbackRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AdminUpdateAuthEventFeedbackRequest, A::Error> {
+                let mut value = <AdminUpdateAuthEventFeedbackRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "EventId" => value.event_id = map.next_value()?,
+                        "FeedbackValue" => value.feedback_value = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        "Username" => value.username = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AdminUpdateAuthEventFeedbackRequest",
+                &["EventId", "FeedbackValue", "UserPoolId", "Username"],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for AdminUpdateAuthEventFeedbackRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

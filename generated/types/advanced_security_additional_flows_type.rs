@@ -2,7 +2,7 @@
 /// The `AdvancedSecurityAdditionalFlowsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdvancedSecurityAdditionalFlowsType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AdvancedSecurityAdditionalFlowsType {
     /// `CustomAuthMode`: One of [`AdvancedSecurityEnabledModeType`](crate::types::AdvancedSecurityEnabledModeType).
     #[serde(
@@ -19,6 +19,46 @@ impl ::std::default::Default for crate::types::AdvancedSecurityAdditionalFlowsTy
         Self {
             custom_auth_mode: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdvancedSecurityAdditionalFlowsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AdvancedSecurityAdditionalFlowsType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AdvancedSecurityAdditionalFlowsType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AdvancedSecurityAdditionalFlowsType, A::Error> {
+                let mut value = <AdvancedSecurityAdditionalFlowsType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "CustomAuthMode" => value.custom_auth_mode = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AdvancedSecurityAdditionalFlowsType",
+                &["CustomAuthMode"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for AdvancedSecurityAdditionalFlowsType {

@@ -2,7 +2,7 @@
 /// The `AnalyticsConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AnalyticsConfigurationType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AnalyticsConfigurationType {
     /// `ApplicationArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     #[serde(
@@ -49,6 +49,56 @@ impl ::std::default::Default for crate::types::AnalyticsConfigurationType {
             role_arn: Default::default(),
             user_data_shared: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AnalyticsConfigurationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AnalyticsConfigurationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AnalyticsConfigurationType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AnalyticsConfigurationType, A::Error> {
+                let mut value = <AnalyticsConfigurationType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ApplicationArn" => value.application_arn = map.next_value()?,
+                        "ApplicationId" => value.application_id = map.next_value()?,
+                        "ExternalId" => value.external_id = map.next_value()?,
+                        "RoleArn" => value.role_arn = map.next_value()?,
+                        "UserDataShared" => value.user_data_shared = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AnalyticsConfigurationType",
+                &[
+                    "ApplicationArn",
+                    "ApplicationId",
+                    "ExternalId",
+                    "RoleArn",
+                    "UserDataShared",
+                ],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for AnalyticsConfigurationType {

@@ -2,7 +2,7 @@
 /// The `AnalyticsMetadataType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AnalyticsMetadataType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AnalyticsMetadataType {
     /// `AnalyticsEndpointId`: String of 0 to 131072 characters.
     #[serde(
@@ -17,6 +17,48 @@ impl ::std::default::Default for crate::types::AnalyticsMetadataType {
         Self {
             analytics_endpoint_id: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AnalyticsMetadataType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AnalyticsMetadataType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AnalyticsMetadataType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AnalyticsMetadataType, A::Error> {
+                let mut value = <AnalyticsMetadataType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AnalyticsEndpointId" => {
+                            value.analytics_endpoint_id = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AnalyticsMetadataType",
+                &["AnalyticsEndpointId"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for AnalyticsMetadataType {

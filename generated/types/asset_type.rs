@@ -2,7 +2,7 @@
 /// The `AssetType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssetType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct AssetType {
     /// `Bytes`: Binary data of at most 1000000 bytes (base64 on the wire).
     #[serde(
@@ -30,6 +30,50 @@ pub struct AssetType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub resource_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for AssetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AssetType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AssetType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AssetType, A::Error> {
+                let mut value = <AssetType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Bytes" => value.bytes = map.next_value()?,
+                        "Category" => value.category = map.next_value()?,
+                        "ColorMode" => value.color_mode = map.next_value()?,
+                        "Extension" => value.extension = map.next_value()?,
+                        "ResourceId" => value.resource_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AssetType",
+                &["Bytes", "Category", "ColorMode", "Extension", "ResourceId"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for AssetType {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// Output of the `AssociateSoftwareToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+#[derive(::serde::Serialize, Clone, PartialEq)]
 pub struct AssociateSoftwareTokenResponse {
     /// `SecretCode`: String of at least 16 characters matching `[A-Za-z0-9]+`. Sensitive: redacted in `Debug`.
     #[serde(
@@ -25,6 +25,47 @@ impl ::std::default::Default for crate::types::AssociateSoftwareTokenResponse {
             secret_code: Default::default(),
             session: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AssociateSoftwareTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AssociateSoftwareTokenResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AssociateSoftwareTokenResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AssociateSoftwareTokenResponse, A::Error> {
+                let mut value = <AssociateSoftwareTokenResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "SecretCode" => value.secret_code = map.next_value()?,
+                        "Session" => value.session = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AssociateSoftwareTokenResponse",
+                &["SecretCode", "Session"],
+                Members,
+            )
     }
 }
 impl ::std::fmt::Debug for AssociateSoftwareTokenResponse {

@@ -2,7 +2,7 @@
 /// The `AuthEventType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AuthEventType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AuthEventType {
     /// `ChallengeResponses`: List of `ChallengeResponseType`.
     #[serde(
@@ -75,6 +75,66 @@ impl ::std::default::Default for crate::types::AuthEventType {
             event_risk: Default::default(),
             event_type: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AuthEventType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = AuthEventType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AuthEventType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AuthEventType, A::Error> {
+                let mut value = <AuthEventType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ChallengeResponses" => {
+                            value.challenge_responses = map.next_value()?;
+                        }
+                        "CreationDate" => value.creation_date = map.next_value()?,
+                        "EventContextData" => {
+                            value.event_context_data = map.next_value()?;
+                        }
+                        "EventFeedback" => value.event_feedback = map.next_value()?,
+                        "EventId" => value.event_id = map.next_value()?,
+                        "EventResponse" => value.event_response = map.next_value()?,
+                        "EventRisk" => value.event_risk = map.next_value()?,
+                        "EventType" => value.event_type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AuthEventType",
+                &[
+                    "ChallengeResponses",
+                    "CreationDate",
+                    "EventContextData",
+                    "EventFeedback",
+                    "EventId",
+                    "EventResponse",
+                    "EventRisk",
+                    "EventType",
+                ],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for AuthEventType {

@@ -2,7 +2,7 @@
 /// The `ChallengeResponseType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ChallengeResponseType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ChallengeResponseType {
     /// `ChallengeName`: One of [`ChallengeName`](crate::types::ChallengeName).
     #[serde(
@@ -25,6 +25,49 @@ impl ::std::default::Default for crate::types::ChallengeResponseType {
             challenge_name: Default::default(),
             challenge_response: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ChallengeResponseType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ChallengeResponseType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ChallengeResponseType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ChallengeResponseType, A::Error> {
+                let mut value = <ChallengeResponseType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ChallengeName" => value.challenge_name = map.next_value()?,
+                        "ChallengeResponse" => {
+                            value.challenge_response = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ChallengeResponseType",
+                &["ChallengeName", "ChallengeResponse"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for ChallengeResponseType {

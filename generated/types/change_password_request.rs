@@ -2,7 +2,7 @@
 /// Input of the `ChangePassword` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ChangePassword.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct ChangePasswordRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
     #[serde(rename = "AccessToken")]
@@ -19,6 +19,48 @@ pub struct ChangePasswordRequest {
     #[serde(rename = "ProposedPassword")]
     #[serde(default)]
     pub proposed_password: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for ChangePasswordRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ChangePasswordRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ChangePasswordRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ChangePasswordRequest, A::Error> {
+                let mut value = <ChangePasswordRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AccessToken" => value.access_token = map.next_value()?,
+                        "PreviousPassword" => value.previous_password = map.next_value()?,
+                        "ProposedPassword" => value.proposed_password = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ChangePasswordRequest",
+                &["AccessToken", "PreviousPassword", "ProposedPassword"],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for ChangePasswordRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -2,7 +2,7 @@
 /// The `ClientAuthenticationResultType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ClientAuthenticationResultType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+#[derive(::serde::Serialize, Clone, PartialEq)]
 pub struct ClientAuthenticationResultType {
     /// `AccessToken`: String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
     #[serde(
@@ -33,6 +33,48 @@ impl ::std::default::Default for crate::types::ClientAuthenticationResultType {
             expires_in: Default::default(),
             token_type: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ClientAuthenticationResultType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ClientAuthenticationResultType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ClientAuthenticationResultType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ClientAuthenticationResultType, A::Error> {
+                let mut value = <ClientAuthenticationResultType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AccessToken" => value.access_token = map.next_value()?,
+                        "ExpiresIn" => value.expires_in = map.next_value()?,
+                        "TokenType" => value.token_type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ClientAuthenticationResultType",
+                &["AccessToken", "ExpiresIn", "TokenType"],
+                Members,
+            )
     }
 }
 impl ::std::fmt::Debug for ClientAuthenticationResultType {

@@ -2,7 +2,7 @@
 /// The `ClientSecretDescriptorType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ClientSecretDescriptorType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+#[derive(::serde::Serialize, Clone, PartialEq)]
 pub struct ClientSecretDescriptorType {
     /// `ClientSecretCreateDate`: Timestamp (epoch seconds on the wire).
     #[serde(
@@ -33,6 +33,52 @@ impl ::std::default::Default for crate::types::ClientSecretDescriptorType {
             client_secret_id: Default::default(),
             client_secret_value: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ClientSecretDescriptorType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ClientSecretDescriptorType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ClientSecretDescriptorType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ClientSecretDescriptorType, A::Error> {
+                let mut value = <ClientSecretDescriptorType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ClientSecretCreateDate" => {
+                            value.client_secret_create_date = map.next_value()?;
+                        }
+                        "ClientSecretId" => value.client_secret_id = map.next_value()?,
+                        "ClientSecretValue" => {
+                            value.client_secret_value = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ClientSecretDescriptorType",
+                &["ClientSecretCreateDate", "ClientSecretId", "ClientSecretValue"],
+                Members,
+            )
     }
 }
 impl ::std::fmt::Debug for ClientSecretDescriptorType {

@@ -2,12 +2,54 @@
 /// The `ClientSSOSessionConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ClientSSOSessionConfigType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct ClientSsoSessionConfigType {
     /// `MaxValidityMinutes` (required): Integer of 0 to 129600.
     #[serde(rename = "MaxValidityMinutes")]
     #[serde(default)]
     pub max_validity_minutes: i32,
+}
+impl<'de> ::serde::Deserialize<'de> for ClientSsoSessionConfigType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ClientSsoSessionConfigType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ClientSSOSessionConfigType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ClientSsoSessionConfigType, A::Error> {
+                let mut value = <ClientSsoSessionConfigType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "MaxValidityMinutes" => {
+                            value.max_validity_minutes = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ClientSSOSessionConfigType",
+                &["MaxValidityMinutes"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for ClientSsoSessionConfigType {
     fn shape() -> &'static ::awsjson_types::Shape {

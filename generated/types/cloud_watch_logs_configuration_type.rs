@@ -2,7 +2,7 @@
 /// The `CloudWatchLogsConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CloudWatchLogsConfigurationType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CloudWatchLogsConfigurationType {
     /// `LogGroupArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     #[serde(
@@ -17,6 +17,46 @@ impl ::std::default::Default for crate::types::CloudWatchLogsConfigurationType {
         Self {
             log_group_arn: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CloudWatchLogsConfigurationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = CloudWatchLogsConfigurationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CloudWatchLogsConfigurationType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CloudWatchLogsConfigurationType, A::Error> {
+                let mut value = <CloudWatchLogsConfigurationType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "LogGroupArn" => value.log_group_arn = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CloudWatchLogsConfigurationType",
+                &["LogGroupArn"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for CloudWatchLogsConfigurationType {

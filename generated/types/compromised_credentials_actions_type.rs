@@ -2,12 +2,52 @@
 /// The `CompromisedCredentialsActionsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompromisedCredentialsActionsType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct CompromisedCredentialsActionsType {
     /// `EventAction` (required): One of [`CompromisedCredentialsEventActionType`](crate::types::CompromisedCredentialsEventActionType).
     #[serde(rename = "EventAction")]
     #[serde(default)]
     pub event_action: crate::types::CompromisedCredentialsEventActionType,
+}
+impl<'de> ::serde::Deserialize<'de> for CompromisedCredentialsActionsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = CompromisedCredentialsActionsType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CompromisedCredentialsActionsType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CompromisedCredentialsActionsType, A::Error> {
+                let mut value = <CompromisedCredentialsActionsType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "EventAction" => value.event_action = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CompromisedCredentialsActionsType",
+                &["EventAction"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for CompromisedCredentialsActionsType {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// The `CompromisedCredentialsRiskConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompromisedCredentialsRiskConfigurationType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct CompromisedCredentialsRiskConfigurationType {
     /// `Actions` (required): See [`CompromisedCredentialsActionsType`](crate::types::CompromisedCredentialsActionsType).
     #[serde(rename = "Actions")]
@@ -17,6 +17,50 @@ pub struct CompromisedCredentialsRiskConfigurationType {
     pub event_filter: ::std::option::Option<
         ::std::vec::Vec<crate::types::EventFilterType>,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for CompromisedCredentialsRiskConfigurationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = CompromisedCredentialsRiskConfigurationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CompromisedCredentialsRiskConfigurationType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                CompromisedCredentialsRiskConfigurationType,
+                A::Error,
+            > {
+                let mut value = <CompromisedCredentialsRiskConfigurationType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Actions" => value.actions = map.next_value()?,
+                        "EventFilter" => value.event_filter = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CompromisedCredentialsRiskConfigurationType",
+                &["Actions", "EventFilter"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for CompromisedCredentialsRiskConfigurationType {
     fn shape() -> &'static ::awsjson_types::Shape {

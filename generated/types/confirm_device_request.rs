@@ -2,7 +2,7 @@
 /// Input of the `ConfirmDevice` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmDevice.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct ConfirmDeviceRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
     #[serde(rename = "AccessToken")]
@@ -28,6 +28,56 @@ pub struct ConfirmDeviceRequest {
     pub device_secret_verifier_config: ::std::option::Option<
         crate::types::DeviceSecretVerifierConfigType,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for ConfirmDeviceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ConfirmDeviceRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ConfirmDeviceRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ConfirmDeviceRequest, A::Error> {
+                let mut value = <ConfirmDeviceRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AccessToken" => value.access_token = map.next_value()?,
+                        "DeviceKey" => value.device_key = map.next_value()?,
+                        "DeviceName" => value.device_name = map.next_value()?,
+                        "DeviceSecretVerifierConfig" => {
+                            value.device_secret_verifier_config = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ConfirmDeviceRequest",
+                &[
+                    "AccessToken",
+                    "DeviceKey",
+                    "DeviceName",
+                    "DeviceSecretVerifierConfig",
+                ],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for ConfirmDeviceRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -2,7 +2,7 @@
 /// Output of the `ConfirmDevice` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmDevice.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ConfirmDeviceResponse {
     /// `UserConfirmationNecessary`: Boolean.
     #[serde(
@@ -17,6 +17,48 @@ impl ::std::default::Default for crate::types::ConfirmDeviceResponse {
         Self {
             user_confirmation_necessary: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConfirmDeviceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ConfirmDeviceResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ConfirmDeviceResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ConfirmDeviceResponse, A::Error> {
+                let mut value = <ConfirmDeviceResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "UserConfirmationNecessary" => {
+                            value.user_confirmation_necessary = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ConfirmDeviceResponse",
+                &["UserConfirmationNecessary"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for ConfirmDeviceResponse {

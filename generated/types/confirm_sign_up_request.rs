@@ -2,7 +2,7 @@
 /// Input of the `ConfirmSignUp` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct ConfirmSignUpRequest {
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
     #[serde(
@@ -60,6 +60,68 @@ pub struct ConfirmSignUpRequest {
     #[serde(rename = "Username")]
     #[serde(default)]
     pub username: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for ConfirmSignUpRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ConfirmSignUpRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ConfirmSignUpRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ConfirmSignUpRequest, A::Error> {
+                let mut value = <ConfirmSignUpRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AnalyticsMetadata" => {
+                            value.analytics_metadata = map.next_value()?;
+                        }
+                        "ClientId" => value.client_id = map.next_value()?,
+                        "ClientMetadata" => value.client_metadata = map.next_value()?,
+                        "ConfirmationCode" => value.confirmation_code = map.next_value()?,
+                        "ForceAliasCreation" => {
+                            value.force_alias_creation = map.next_value()?;
+                        }
+                        "SecretHash" => value.secret_hash = map.next_value()?,
+                        "Session" => value.session = map.next_value()?,
+                        "UserContextData" => value.user_context_data = map.next_value()?,
+                        "Username" => value.username = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ConfirmSignUpRequest",
+                &[
+                    "AnalyticsMetadata",
+                    "ClientId",
+                    "ClientMetadata",
+                    "ConfirmationCode",
+                    "ForceAliasCreation",
+                    "SecretHash",
+                    "Session",
+                    "UserContextData",
+                    "Username",
+                ],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for ConfirmSignUpRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -2,7 +2,7 @@
 /// Output of the `ConfirmSignUp` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+#[derive(::serde::Serialize, Clone, PartialEq)]
 pub struct ConfirmSignUpResponse {
     /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
     #[serde(
@@ -17,6 +17,41 @@ impl ::std::default::Default for crate::types::ConfirmSignUpResponse {
         Self {
             session: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConfirmSignUpResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ConfirmSignUpResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ConfirmSignUpResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ConfirmSignUpResponse, A::Error> {
+                let mut value = <ConfirmSignUpResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Session" => value.session = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_struct("ConfirmSignUpResponse", &["Session"], Members)
     }
 }
 impl ::std::fmt::Debug for ConfirmSignUpResponse {

@@ -2,7 +2,7 @@
 /// The `ContextDataType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ContextDataType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct ContextDataType {
     /// `EncodedData`: String of 0 to 131072 characters.
     #[serde(
@@ -27,6 +27,50 @@ pub struct ContextDataType {
     #[serde(rename = "ServerPath")]
     #[serde(default)]
     pub server_path: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for ContextDataType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ContextDataType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ContextDataType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ContextDataType, A::Error> {
+                let mut value = <ContextDataType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "EncodedData" => value.encoded_data = map.next_value()?,
+                        "HttpHeaders" => value.http_headers = map.next_value()?,
+                        "IpAddress" => value.ip_address = map.next_value()?,
+                        "ServerName" => value.server_name = map.next_value()?,
+                        "ServerPath" => value.server_path = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ContextDataType",
+                &["EncodedData", "HttpHeaders", "IpAddress", "ServerName", "ServerPath"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for ContextDataType {
     fn shape() -> &'static ::awsjson_types::Shape {

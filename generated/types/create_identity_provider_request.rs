@@ -2,7 +2,7 @@
 /// Input of the `CreateIdentityProvider` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct CreateIdentityProviderRequest {
     /// `AcrMapping`: Map of 0 to 4 entries.
     #[serde(
@@ -48,6 +48,60 @@ pub struct CreateIdentityProviderRequest {
     #[serde(rename = "UserPoolId")]
     #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateIdentityProviderRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = CreateIdentityProviderRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateIdentityProviderRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreateIdentityProviderRequest, A::Error> {
+                let mut value = <CreateIdentityProviderRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AcrMapping" => value.acr_mapping = map.next_value()?,
+                        "AttributeMapping" => value.attribute_mapping = map.next_value()?,
+                        "IdpIdentifiers" => value.idp_identifiers = map.next_value()?,
+                        "ProviderDetails" => value.provider_details = map.next_value()?,
+                        "ProviderName" => value.provider_name = map.next_value()?,
+                        "ProviderType" => value.provider_type = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CreateIdentityProviderRequest",
+                &[
+                    "AcrMapping",
+                    "AttributeMapping",
+                    "IdpIdentifiers",
+                    "ProviderDetails",
+                    "ProviderName",
+                    "ProviderType",
+                    "UserPoolId",
+                ],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for CreateIdentityProviderRequest {
     fn shape() -> &'static ::awsjson_types::Shape {

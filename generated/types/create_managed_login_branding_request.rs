@@ -2,7 +2,7 @@
 /// Input of the `CreateManagedLoginBranding` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateManagedLoginBranding.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct CreateManagedLoginBrandingRequest {
     /// `Assets`: List of 0 to 40 items of `AssetType`.
     #[serde(
@@ -33,6 +33,58 @@ pub struct CreateManagedLoginBrandingRequest {
     #[serde(rename = "UserPoolId")]
     #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateManagedLoginBrandingRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = CreateManagedLoginBrandingRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateManagedLoginBrandingRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreateManagedLoginBrandingRequest, A::Error> {
+                let mut value = <CreateManagedLoginBrandingRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Assets" => value.assets = map.next_value()?,
+                        "ClientId" => value.client_id = map.next_value()?,
+                        "Settings" => value.settings = map.next_value()?,
+                        "UseCognitoProvidedValues" => {
+                            value.use_cognito_provided_values = map.next_value()?;
+                        }
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CreateManagedLoginBrandingRequest",
+                &[
+                    "Assets",
+                    "ClientId",
+                    "Settings",
+                    "UseCognitoProvidedValues",
+                    "UserPoolId",
+                ],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for CreateManagedLoginBrandingRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

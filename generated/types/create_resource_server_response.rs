@@ -2,12 +2,52 @@
 /// Output of the `CreateResourceServer` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateResourceServer.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct CreateResourceServerResponse {
     /// `ResourceServer` (required): See [`ResourceServerType`](crate::types::ResourceServerType).
     #[serde(rename = "ResourceServer")]
     #[serde(default)]
     pub resource_server: crate::types::ResourceServerType,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateResourceServerResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = CreateResourceServerResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateResourceServerResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreateResourceServerResponse, A::Error> {
+                let mut value = <CreateResourceServerResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ResourceServer" => value.resource_server = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CreateResourceServerResponse",
+                &["ResourceServer"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for CreateResourceServerResponse {
     fn shape() -> &'static ::awsjson_types::Shape {

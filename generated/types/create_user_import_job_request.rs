@@ -2,7 +2,7 @@
 /// Input of the `CreateUserImportJob` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserImportJob.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct CreateUserImportJobRequest {
     /// `CloudWatchLogsRoleArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     #[serde(rename = "CloudWatchLogsRoleArn")]
@@ -25,6 +25,58 @@ pub struct CreateUserImportJobRequest {
     #[serde(rename = "UserPoolId")]
     #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateUserImportJobRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = CreateUserImportJobRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateUserImportJobRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreateUserImportJobRequest, A::Error> {
+                let mut value = <CreateUserImportJobRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "CloudWatchLogsRoleArn" => {
+                            value.cloud_watch_logs_role_arn = map.next_value()?;
+                        }
+                        "JobName" => value.job_name = map.next_value()?,
+                        "PasswordHashingAlgorithm" => {
+                            value.password_hashing_algorithm = map.next_value()?;
+                        }
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CreateUserImportJobRequest",
+                &[
+                    "CloudWatchLogsRoleArn",
+                    "JobName",
+                    "PasswordHashingAlgorithm",
+                    "UserPoolId",
+                ],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for CreateUserImportJobRequest {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// Output of the `CreateUserPoolDomain` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolDomain.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateUserPoolDomainResponse {
     /// `CloudFrontDomain`: String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
     #[serde(
@@ -33,6 +33,52 @@ impl ::std::default::Default for crate::types::CreateUserPoolDomainResponse {
             managed_login_version: Default::default(),
             routing: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateUserPoolDomainResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = CreateUserPoolDomainResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateUserPoolDomainResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreateUserPoolDomainResponse, A::Error> {
+                let mut value = <CreateUserPoolDomainResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "CloudFrontDomain" => {
+                            value.cloud_front_domain = map.next_value()?;
+                        }
+                        "ManagedLoginVersion" => {
+                            value.managed_login_version = map.next_value()?;
+                        }
+                        "Routing" => value.routing = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CreateUserPoolDomainResponse",
+                &["CloudFrontDomain", "ManagedLoginVersion", "Routing"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for CreateUserPoolDomainResponse {

@@ -2,7 +2,7 @@
 /// Input of the `CreateUserPoolReplica` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolReplica.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct CreateUserPoolReplicaRequest {
     /// `RegionName` (required): String of 5 to 32 characters.
     #[serde(rename = "RegionName")]
@@ -21,6 +21,48 @@ pub struct CreateUserPoolReplicaRequest {
     pub user_pool_tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateUserPoolReplicaRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = CreateUserPoolReplicaRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateUserPoolReplicaRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreateUserPoolReplicaRequest, A::Error> {
+                let mut value = <CreateUserPoolReplicaRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "RegionName" => value.region_name = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        "UserPoolTags" => value.user_pool_tags = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CreateUserPoolReplicaRequest",
+                &["RegionName", "UserPoolId", "UserPoolTags"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for CreateUserPoolReplicaRequest {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// Output of the `CreateUserPool` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateUserPoolResponse {
     /// `UserPool`: See [`UserPoolType`](crate::types::UserPoolType).
     #[serde(
@@ -17,6 +17,41 @@ impl ::std::default::Default for crate::types::CreateUserPoolResponse {
         Self {
             user_pool: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateUserPoolResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = CreateUserPoolResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateUserPoolResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreateUserPoolResponse, A::Error> {
+                let mut value = <CreateUserPoolResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "UserPool" => value.user_pool = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_struct("CreateUserPoolResponse", &["UserPool"], Members)
     }
 }
 impl ::awsjson_types::Validate for CreateUserPoolResponse {

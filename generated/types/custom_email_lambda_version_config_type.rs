@@ -2,7 +2,7 @@
 /// The `CustomEmailLambdaVersionConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CustomEmailLambdaVersionConfigType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct CustomEmailLambdaVersionConfigType {
     /// `LambdaArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     #[serde(rename = "LambdaArn")]
@@ -12,6 +12,47 @@ pub struct CustomEmailLambdaVersionConfigType {
     #[serde(rename = "LambdaVersion")]
     #[serde(default)]
     pub lambda_version: crate::types::CustomEmailSenderLambdaVersionType,
+}
+impl<'de> ::serde::Deserialize<'de> for CustomEmailLambdaVersionConfigType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = CustomEmailLambdaVersionConfigType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CustomEmailLambdaVersionConfigType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CustomEmailLambdaVersionConfigType, A::Error> {
+                let mut value = <CustomEmailLambdaVersionConfigType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "LambdaArn" => value.lambda_arn = map.next_value()?,
+                        "LambdaVersion" => value.lambda_version = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CustomEmailLambdaVersionConfigType",
+                &["LambdaArn", "LambdaVersion"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for CustomEmailLambdaVersionConfigType {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// The `CustomSMSLambdaVersionConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CustomSMSLambdaVersionConfigType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct CustomSmsLambdaVersionConfigType {
     /// `LambdaArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     #[serde(rename = "LambdaArn")]
@@ -12,6 +12,47 @@ pub struct CustomSmsLambdaVersionConfigType {
     #[serde(rename = "LambdaVersion")]
     #[serde(default)]
     pub lambda_version: crate::types::CustomSmsSenderLambdaVersionType,
+}
+impl<'de> ::serde::Deserialize<'de> for CustomSmsLambdaVersionConfigType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = CustomSmsLambdaVersionConfigType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CustomSMSLambdaVersionConfigType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CustomSmsLambdaVersionConfigType, A::Error> {
+                let mut value = <CustomSmsLambdaVersionConfigType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "LambdaArn" => value.lambda_arn = map.next_value()?,
+                        "LambdaVersion" => value.lambda_version = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CustomSMSLambdaVersionConfigType",
+                &["LambdaArn", "LambdaVersion"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for CustomSmsLambdaVersionConfigType {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// The `DcrConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DcrConfigurationType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DcrConfigurationType {
     /// `AllowedScopes`: List of at most 50 items of `ScopeType`.
     #[serde(
@@ -53,6 +53,60 @@ impl ::std::default::Default for crate::types::DcrConfigurationType {
             open_dcr_enabled: Default::default(),
             open_dcr_grant_types: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DcrConfigurationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = DcrConfigurationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DcrConfigurationType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DcrConfigurationType, A::Error> {
+                let mut value = <DcrConfigurationType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AllowedScopes" => value.allowed_scopes = map.next_value()?,
+                        "AuthenticatedGrantTypes" => {
+                            value.authenticated_grant_types = map.next_value()?;
+                        }
+                        "EnableStatus" => value.enable_status = map.next_value()?,
+                        "OpenDcrEnabled" => value.open_dcr_enabled = map.next_value()?,
+                        "OpenDcrGrantTypes" => {
+                            value.open_dcr_grant_types = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "DcrConfigurationType",
+                &[
+                    "AllowedScopes",
+                    "AuthenticatedGrantTypes",
+                    "EnableStatus",
+                    "OpenDcrEnabled",
+                    "OpenDcrGrantTypes",
+                ],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for DcrConfigurationType {

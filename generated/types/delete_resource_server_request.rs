@@ -2,7 +2,7 @@
 /// Input of the `DeleteResourceServer` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteResourceServer.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct DeleteResourceServerRequest {
     /// `Identifier` (required): String of 1 to 256 characters matching `[\x21\x23-\x5B\x5D-\x7E]+`.
     #[serde(rename = "Identifier")]
@@ -12,6 +12,47 @@ pub struct DeleteResourceServerRequest {
     #[serde(rename = "UserPoolId")]
     #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteResourceServerRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = DeleteResourceServerRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeleteResourceServerRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DeleteResourceServerRequest, A::Error> {
+                let mut value = <DeleteResourceServerRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Identifier" => value.identifier = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "DeleteResourceServerRequest",
+                &["Identifier", "UserPoolId"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for DeleteResourceServerRequest {
     fn shape() -> &'static ::awsjson_types::Shape {

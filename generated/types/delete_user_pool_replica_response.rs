@@ -2,7 +2,7 @@
 /// Output of the `DeleteUserPoolReplica` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolReplica.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DeleteUserPoolReplicaResponse {
     /// `UserPoolReplica`: See [`UserPoolReplicaType`](crate::types::UserPoolReplicaType).
     #[serde(
@@ -17,6 +17,46 @@ impl ::std::default::Default for crate::types::DeleteUserPoolReplicaResponse {
         Self {
             user_pool_replica: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteUserPoolReplicaResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = DeleteUserPoolReplicaResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeleteUserPoolReplicaResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DeleteUserPoolReplicaResponse, A::Error> {
+                let mut value = <DeleteUserPoolReplicaResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "UserPoolReplica" => value.user_pool_replica = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "DeleteUserPoolReplicaResponse",
+                &["UserPoolReplica"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for DeleteUserPoolReplicaResponse {

@@ -2,11 +2,45 @@
 /// Output of the `DeleteWebAuthnCredential` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteWebAuthnCredential.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DeleteWebAuthnCredentialResponse {}
 impl ::std::default::Default for crate::types::DeleteWebAuthnCredentialResponse {
     fn default() -> Self {
         Self {}
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteWebAuthnCredentialResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = DeleteWebAuthnCredentialResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeleteWebAuthnCredentialResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DeleteWebAuthnCredentialResponse, A::Error> {
+                let mut value = <DeleteWebAuthnCredentialResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_struct("DeleteWebAuthnCredentialResponse", &[], Members)
     }
 }
 impl ::awsjson_types::Validate for DeleteWebAuthnCredentialResponse {

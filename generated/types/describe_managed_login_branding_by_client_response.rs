@@ -2,7 +2,7 @@
 /// Output of the `DescribeManagedLoginBrandingByClient` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeManagedLoginBrandingByClient.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DescribeManagedLoginBrandingByClientResponse {
     /// `ManagedLoginBranding`: See [`ManagedLoginBrandingType`](crate::types::ManagedLoginBrandingType).
     #[serde(
@@ -20,6 +20,51 @@ for crate::types::DescribeManagedLoginBrandingByClientResponse {
         Self {
             managed_login_branding: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeManagedLoginBrandingByClientResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = DescribeManagedLoginBrandingByClientResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DescribeManagedLoginBrandingByClientResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                DescribeManagedLoginBrandingByClientResponse,
+                A::Error,
+            > {
+                let mut value = <DescribeManagedLoginBrandingByClientResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ManagedLoginBranding" => {
+                            value.managed_login_branding = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "DescribeManagedLoginBrandingByClientResponse",
+                &["ManagedLoginBranding"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for DescribeManagedLoginBrandingByClientResponse {

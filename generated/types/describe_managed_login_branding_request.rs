@@ -2,7 +2,7 @@
 /// Input of the `DescribeManagedLoginBranding` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeManagedLoginBranding.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct DescribeManagedLoginBrandingRequest {
     /// `ManagedLoginBrandingId` (required): String matching `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
     #[serde(rename = "ManagedLoginBrandingId")]
@@ -19,6 +19,52 @@ pub struct DescribeManagedLoginBrandingRequest {
     #[serde(rename = "UserPoolId")]
     #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeManagedLoginBrandingRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = DescribeManagedLoginBrandingRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DescribeManagedLoginBrandingRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DescribeManagedLoginBrandingRequest, A::Error> {
+                let mut value = <DescribeManagedLoginBrandingRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ManagedLoginBrandingId" => {
+                            value.managed_login_branding_id = map.next_value()?;
+                        }
+                        "ReturnMergedResources" => {
+                            value.return_merged_resources = map.next_value()?;
+                        }
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "DescribeManagedLoginBrandingRequest",
+                &["ManagedLoginBrandingId", "ReturnMergedResources", "UserPoolId"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for DescribeManagedLoginBrandingRequest {
     fn shape() -> &'static ::awsjson_types::Shape {

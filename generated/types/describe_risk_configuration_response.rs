@@ -2,12 +2,54 @@
 /// Output of the `DescribeRiskConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeRiskConfiguration.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct DescribeRiskConfigurationResponse {
     /// `RiskConfiguration` (required): See [`RiskConfigurationType`](crate::types::RiskConfigurationType).
     #[serde(rename = "RiskConfiguration")]
     #[serde(default)]
     pub risk_configuration: crate::types::RiskConfigurationType,
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeRiskConfigurationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = DescribeRiskConfigurationResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DescribeRiskConfigurationResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DescribeRiskConfigurationResponse, A::Error> {
+                let mut value = <DescribeRiskConfigurationResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "RiskConfiguration" => {
+                            value.risk_configuration = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "DescribeRiskConfigurationResponse",
+                &["RiskConfiguration"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for DescribeRiskConfigurationResponse {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// Output of the `DescribeTermsByClient` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeTermsByClient.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DescribeTermsByClientResponse {
     /// `Terms`: See [`TermsType`](crate::types::TermsType).
     #[serde(
@@ -15,6 +15,42 @@ pub struct DescribeTermsByClientResponse {
 impl ::std::default::Default for crate::types::DescribeTermsByClientResponse {
     fn default() -> Self {
         Self { terms: Default::default() }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeTermsByClientResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = DescribeTermsByClientResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DescribeTermsByClientResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DescribeTermsByClientResponse, A::Error> {
+                let mut value = <DescribeTermsByClientResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Terms" => value.terms = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct("DescribeTermsByClientResponse", &["Terms"], Members)
     }
 }
 impl ::awsjson_types::Validate for DescribeTermsByClientResponse {

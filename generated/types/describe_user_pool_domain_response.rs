@@ -2,7 +2,7 @@
 /// Output of the `DescribeUserPoolDomain` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPoolDomain.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DescribeUserPoolDomainResponse {
     /// `DomainDescription`: See [`DomainDescriptionType`](crate::types::DomainDescriptionType).
     #[serde(
@@ -17,6 +17,48 @@ impl ::std::default::Default for crate::types::DescribeUserPoolDomainResponse {
         Self {
             domain_description: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeUserPoolDomainResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = DescribeUserPoolDomainResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DescribeUserPoolDomainResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DescribeUserPoolDomainResponse, A::Error> {
+                let mut value = <DescribeUserPoolDomainResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "DomainDescription" => {
+                            value.domain_description = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "DescribeUserPoolDomainResponse",
+                &["DomainDescription"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for DescribeUserPoolDomainResponse {

@@ -2,7 +2,7 @@
 /// The `DeviceConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeviceConfigurationType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DeviceConfigurationType {
     /// `ChallengeRequiredOnNewDevice`: Boolean.
     #[serde(
@@ -25,6 +25,52 @@ impl ::std::default::Default for crate::types::DeviceConfigurationType {
             challenge_required_on_new_device: Default::default(),
             device_only_remembered_on_user_prompt: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeviceConfigurationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = DeviceConfigurationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeviceConfigurationType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DeviceConfigurationType, A::Error> {
+                let mut value = <DeviceConfigurationType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ChallengeRequiredOnNewDevice" => {
+                            value.challenge_required_on_new_device = map.next_value()?;
+                        }
+                        "DeviceOnlyRememberedOnUserPrompt" => {
+                            value.device_only_remembered_on_user_prompt = map
+                                .next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "DeviceConfigurationType",
+                &["ChallengeRequiredOnNewDevice", "DeviceOnlyRememberedOnUserPrompt"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for DeviceConfigurationType {

@@ -2,7 +2,7 @@
 /// The `DeviceSecretVerifierConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeviceSecretVerifierConfigType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DeviceSecretVerifierConfigType {
     /// `PasswordVerifier`: String of 0 to 131072 characters.
     #[serde(
@@ -25,6 +25,47 @@ impl ::std::default::Default for crate::types::DeviceSecretVerifierConfigType {
             password_verifier: Default::default(),
             salt: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeviceSecretVerifierConfigType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = DeviceSecretVerifierConfigType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeviceSecretVerifierConfigType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DeviceSecretVerifierConfigType, A::Error> {
+                let mut value = <DeviceSecretVerifierConfigType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "PasswordVerifier" => value.password_verifier = map.next_value()?,
+                        "Salt" => value.salt = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "DeviceSecretVerifierConfigType",
+                &["PasswordVerifier", "Salt"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for DeviceSecretVerifierConfigType {

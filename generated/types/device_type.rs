@@ -2,7 +2,7 @@
 /// The `DeviceType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeviceType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DeviceType {
     /// `DeviceAttributes`: List of `AttributeType`.
     #[serde(
@@ -53,6 +53,62 @@ impl ::std::default::Default for crate::types::DeviceType {
             device_last_authenticated_date: Default::default(),
             device_last_modified_date: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeviceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = DeviceType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeviceType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DeviceType, A::Error> {
+                let mut value = <DeviceType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "DeviceAttributes" => value.device_attributes = map.next_value()?,
+                        "DeviceCreateDate" => {
+                            value.device_create_date = map.next_value()?;
+                        }
+                        "DeviceKey" => value.device_key = map.next_value()?,
+                        "DeviceLastAuthenticatedDate" => {
+                            value.device_last_authenticated_date = map.next_value()?;
+                        }
+                        "DeviceLastModifiedDate" => {
+                            value.device_last_modified_date = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "DeviceType",
+                &[
+                    "DeviceAttributes",
+                    "DeviceCreateDate",
+                    "DeviceKey",
+                    "DeviceLastAuthenticatedDate",
+                    "DeviceLastModifiedDate",
+                ],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for DeviceType {

@@ -2,7 +2,7 @@
 /// The `DomainDescriptionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DomainDescriptionType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DomainDescriptionType {
     /// `AWSAccountId`: String of at most 12 characters matching `[0-9]+`.
     #[serde(
@@ -91,6 +91,72 @@ impl ::std::default::Default for crate::types::DomainDescriptionType {
             user_pool_id: Default::default(),
             version: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DomainDescriptionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = DomainDescriptionType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DomainDescriptionType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DomainDescriptionType, A::Error> {
+                let mut value = <DomainDescriptionType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AWSAccountId" => value.aws_account_id = map.next_value()?,
+                        "CloudFrontDistribution" => {
+                            value.cloud_front_distribution = map.next_value()?;
+                        }
+                        "CustomDomainConfig" => {
+                            value.custom_domain_config = map.next_value()?;
+                        }
+                        "Domain" => value.domain = map.next_value()?,
+                        "ManagedLoginVersion" => {
+                            value.managed_login_version = map.next_value()?;
+                        }
+                        "Routing" => value.routing = map.next_value()?,
+                        "S3Bucket" => value.s3_bucket = map.next_value()?,
+                        "Status" => value.status = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        "Version" => value.version = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "DomainDescriptionType",
+                &[
+                    "AWSAccountId",
+                    "CloudFrontDistribution",
+                    "CustomDomainConfig",
+                    "Domain",
+                    "ManagedLoginVersion",
+                    "Routing",
+                    "S3Bucket",
+                    "Status",
+                    "UserPoolId",
+                    "Version",
+                ],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for DomainDescriptionType {

@@ -2,7 +2,7 @@
 /// The `EmailConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct EmailConfigurationType {
     /// `ConfigurationSet`: String of 1 to 64 characters matching `^[a-zA-Z0-9_-]+$`.
     #[serde(
@@ -51,6 +51,60 @@ impl ::std::default::Default for crate::types::EmailConfigurationType {
             reply_to_email_address: Default::default(),
             source_arn: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EmailConfigurationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = EmailConfigurationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EmailConfigurationType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EmailConfigurationType, A::Error> {
+                let mut value = <EmailConfigurationType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ConfigurationSet" => value.configuration_set = map.next_value()?,
+                        "EmailSendingAccount" => {
+                            value.email_sending_account = map.next_value()?;
+                        }
+                        "From" => value.from = map.next_value()?,
+                        "ReplyToEmailAddress" => {
+                            value.reply_to_email_address = map.next_value()?;
+                        }
+                        "SourceArn" => value.source_arn = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "EmailConfigurationType",
+                &[
+                    "ConfigurationSet",
+                    "EmailSendingAccount",
+                    "From",
+                    "ReplyToEmailAddress",
+                    "SourceArn",
+                ],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for EmailConfigurationType {

@@ -2,7 +2,7 @@
 /// The `EmailMfaSettingsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailMfaSettingsType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct EmailMfaSettingsType {
     /// `Enabled`: Boolean.
     #[serde(
@@ -25,6 +25,47 @@ impl ::std::default::Default for crate::types::EmailMfaSettingsType {
             enabled: Default::default(),
             preferred_mfa: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EmailMfaSettingsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = EmailMfaSettingsType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EmailMfaSettingsType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EmailMfaSettingsType, A::Error> {
+                let mut value = <EmailMfaSettingsType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Enabled" => value.enabled = map.next_value()?,
+                        "PreferredMfa" => value.preferred_mfa = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "EmailMfaSettingsType",
+                &["Enabled", "PreferredMfa"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for EmailMfaSettingsType {

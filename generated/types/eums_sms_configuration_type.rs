@@ -2,7 +2,7 @@
 /// The `EumsSmsConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EumsSmsConfigurationType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct EumsSmsConfigurationType {
     /// `CallerArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     #[serde(rename = "CallerArn")]
@@ -50,6 +50,64 @@ pub struct EumsSmsConfigurationType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub region: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for EumsSmsConfigurationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = EumsSmsConfigurationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EumsSmsConfigurationType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EumsSmsConfigurationType, A::Error> {
+                let mut value = <EumsSmsConfigurationType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "CallerArn" => value.caller_arn = map.next_value()?,
+                        "ConfigurationSetName" => {
+                            value.configuration_set_name = map.next_value()?;
+                        }
+                        "ExternalId" => value.external_id = map.next_value()?,
+                        "InEntityId" => value.in_entity_id = map.next_value()?,
+                        "InTemplateId" => value.in_template_id = map.next_value()?,
+                        "OriginationIdentity" => {
+                            value.origination_identity = map.next_value()?;
+                        }
+                        "Region" => value.region = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "EumsSmsConfigurationType",
+                &[
+                    "CallerArn",
+                    "ConfigurationSetName",
+                    "ExternalId",
+                    "InEntityId",
+                    "InTemplateId",
+                    "OriginationIdentity",
+                    "Region",
+                ],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for EumsSmsConfigurationType {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// The `EventContextDataType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EventContextDataType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct EventContextDataType {
     /// `City`: String of 0 to 131072 characters.
     #[serde(
@@ -49,6 +49,50 @@ impl ::std::default::Default for crate::types::EventContextDataType {
             ip_address: Default::default(),
             timezone: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EventContextDataType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = EventContextDataType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EventContextDataType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EventContextDataType, A::Error> {
+                let mut value = <EventContextDataType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "City" => value.city = map.next_value()?,
+                        "Country" => value.country = map.next_value()?,
+                        "DeviceName" => value.device_name = map.next_value()?,
+                        "IpAddress" => value.ip_address = map.next_value()?,
+                        "Timezone" => value.timezone = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "EventContextDataType",
+                &["City", "Country", "DeviceName", "IpAddress", "Timezone"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for EventContextDataType {

@@ -2,7 +2,7 @@
 /// The `EventFeedbackType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EventFeedbackType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct EventFeedbackType {
     /// `FeedbackDate`: Timestamp (epoch seconds on the wire).
     #[serde(
@@ -19,6 +19,48 @@ pub struct EventFeedbackType {
     #[serde(rename = "Provider")]
     #[serde(default)]
     pub provider: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for EventFeedbackType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = EventFeedbackType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EventFeedbackType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EventFeedbackType, A::Error> {
+                let mut value = <EventFeedbackType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "FeedbackDate" => value.feedback_date = map.next_value()?,
+                        "FeedbackValue" => value.feedback_value = map.next_value()?,
+                        "Provider" => value.provider = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "EventFeedbackType",
+                &["FeedbackDate", "FeedbackValue", "Provider"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for EventFeedbackType {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// The `EventRiskType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EventRiskType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct EventRiskType {
     /// `CompromisedCredentialsDetected`: Boolean.
     #[serde(
@@ -33,6 +33,50 @@ impl ::std::default::Default for crate::types::EventRiskType {
             risk_decision: Default::default(),
             risk_level: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EventRiskType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = EventRiskType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EventRiskType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EventRiskType, A::Error> {
+                let mut value = <EventRiskType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "CompromisedCredentialsDetected" => {
+                            value.compromised_credentials_detected = map.next_value()?;
+                        }
+                        "RiskDecision" => value.risk_decision = map.next_value()?,
+                        "RiskLevel" => value.risk_level = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "EventRiskType",
+                &["CompromisedCredentialsDetected", "RiskDecision", "RiskLevel"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for EventRiskType {

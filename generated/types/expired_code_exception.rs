@@ -2,7 +2,7 @@
 /// The `ExpiredCodeException` error (client fault), modeled for 6 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRespondToAuthChallenge.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ExpiredCodeException {
     /// `message`: String.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13,6 +13,41 @@ impl ::std::default::Default for crate::types::ExpiredCodeException {
         Self {
             message: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExpiredCodeException {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ExpiredCodeException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ExpiredCodeException")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ExpiredCodeException, A::Error> {
+                let mut value = <ExpiredCodeException as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "message" => value.message = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_struct("ExpiredCodeException", &["message"], Members)
     }
 }
 impl ExpiredCodeException {

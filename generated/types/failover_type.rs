@@ -2,7 +2,7 @@
 /// The `FailoverType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_FailoverType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct FailoverType {
     /// `PrimaryRoute53HealthCheckId` (required): String of at most 64 characters.
     #[serde(rename = "PrimaryRoute53HealthCheckId")]
@@ -12,6 +12,49 @@ pub struct FailoverType {
     #[serde(rename = "SecondaryRegion")]
     #[serde(default)]
     pub secondary_region: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for FailoverType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = FailoverType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FailoverType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FailoverType, A::Error> {
+                let mut value = <FailoverType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "PrimaryRoute53HealthCheckId" => {
+                            value.primary_route53_health_check_id = map.next_value()?;
+                        }
+                        "SecondaryRegion" => value.secondary_region = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "FailoverType",
+                &["PrimaryRoute53HealthCheckId", "SecondaryRegion"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for FailoverType {
     fn shape() -> &'static ::awsjson_types::Shape {

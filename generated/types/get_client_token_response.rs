@@ -2,7 +2,7 @@
 /// Output of the `GetClientToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetClientToken.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GetClientTokenResponse {
     /// `ClientAuthenticationResult`: See [`ClientAuthenticationResultType`](crate::types::ClientAuthenticationResultType).
     #[serde(
@@ -19,6 +19,48 @@ impl ::std::default::Default for crate::types::GetClientTokenResponse {
         Self {
             client_authentication_result: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetClientTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = GetClientTokenResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetClientTokenResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GetClientTokenResponse, A::Error> {
+                let mut value = <GetClientTokenResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ClientAuthenticationResult" => {
+                            value.client_authentication_result = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "GetClientTokenResponse",
+                &["ClientAuthenticationResult"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for GetClientTokenResponse {

@@ -2,7 +2,7 @@
 /// Output of the `GetCSVHeader` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetCSVHeader.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GetCsvHeaderResponse {
     /// `CSVHeader`: List of `StringType`.
     #[serde(
@@ -25,6 +25,47 @@ impl ::std::default::Default for crate::types::GetCsvHeaderResponse {
             csv_header: Default::default(),
             user_pool_id: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetCsvHeaderResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = GetCsvHeaderResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetCSVHeaderResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GetCsvHeaderResponse, A::Error> {
+                let mut value = <GetCsvHeaderResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "CSVHeader" => value.csv_header = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "GetCSVHeaderResponse",
+                &["CSVHeader", "UserPoolId"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for GetCsvHeaderResponse {

@@ -2,7 +2,7 @@
 /// Input of the `GetDerivedToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDerivedToken.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct GetDerivedTokenRequest {
     /// `ActorToken`: String of 0 to 131072 characters matching `[A-Za-z0-9-_+/=.]+`. Sensitive: redacted in `Debug`.
     #[serde(
@@ -81,6 +81,78 @@ pub struct GetDerivedTokenRequest {
     #[serde(rename = "SubjectTokenType")]
     #[serde(default)]
     pub subject_token_type: crate::types::TokenTypeIdentifierType,
+}
+impl<'de> ::serde::Deserialize<'de> for GetDerivedTokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = GetDerivedTokenRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetDerivedTokenRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GetDerivedTokenRequest, A::Error> {
+                let mut value = <GetDerivedTokenRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ActorToken" => value.actor_token = map.next_value()?,
+                        "ActorTokenProviderName" => {
+                            value.actor_token_provider_name = map.next_value()?;
+                        }
+                        "ActorTokenType" => value.actor_token_type = map.next_value()?,
+                        "Audiences" => value.audiences = map.next_value()?,
+                        "ClientId" => value.client_id = map.next_value()?,
+                        "ClientSecret" => value.client_secret = map.next_value()?,
+                        "RequestedTokenType" => {
+                            value.requested_token_type = map.next_value()?;
+                        }
+                        "Resources" => value.resources = map.next_value()?,
+                        "Scopes" => value.scopes = map.next_value()?,
+                        "SubjectToken" => value.subject_token = map.next_value()?,
+                        "SubjectTokenProviderName" => {
+                            value.subject_token_provider_name = map.next_value()?;
+                        }
+                        "SubjectTokenType" => {
+                            value.subject_token_type = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "GetDerivedTokenRequest",
+                &[
+                    "ActorToken",
+                    "ActorTokenProviderName",
+                    "ActorTokenType",
+                    "Audiences",
+                    "ClientId",
+                    "ClientSecret",
+                    "RequestedTokenType",
+                    "Resources",
+                    "Scopes",
+                    "SubjectToken",
+                    "SubjectTokenProviderName",
+                    "SubjectTokenType",
+                ],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for GetDerivedTokenRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

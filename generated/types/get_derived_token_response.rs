@@ -2,7 +2,7 @@
 /// Output of the `GetDerivedToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDerivedToken.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct GetDerivedTokenResponse {
     /// `ExpiresIn`: Integer.
     #[serde(
@@ -30,6 +30,50 @@ pub struct GetDerivedTokenResponse {
     #[serde(rename = "TokenType")]
     #[serde(default)]
     pub token_type: crate::types::OAuthTokenTypeType,
+}
+impl<'de> ::serde::Deserialize<'de> for GetDerivedTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = GetDerivedTokenResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetDerivedTokenResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GetDerivedTokenResponse, A::Error> {
+                let mut value = <GetDerivedTokenResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ExpiresIn" => value.expires_in = map.next_value()?,
+                        "IssuedToken" => value.issued_token = map.next_value()?,
+                        "IssuedTokenType" => value.issued_token_type = map.next_value()?,
+                        "Scopes" => value.scopes = map.next_value()?,
+                        "TokenType" => value.token_type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "GetDerivedTokenResponse",
+                &["ExpiresIn", "IssuedToken", "IssuedTokenType", "Scopes", "TokenType"],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for GetDerivedTokenResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

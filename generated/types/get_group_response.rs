@@ -2,7 +2,7 @@
 /// Output of the `GetGroup` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetGroup.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GetGroupResponse {
     /// `Group`: See [`GroupType`](crate::types::GroupType).
     #[serde(
@@ -15,6 +15,41 @@ pub struct GetGroupResponse {
 impl ::std::default::Default for crate::types::GetGroupResponse {
     fn default() -> Self {
         Self { group: Default::default() }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = GetGroupResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetGroupResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GetGroupResponse, A::Error> {
+                let mut value = <GetGroupResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Group" => value.group = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_struct("GetGroupResponse", &["Group"], Members)
     }
 }
 impl ::awsjson_types::Validate for GetGroupResponse {

@@ -2,7 +2,7 @@
 /// Input of the `GetIdentityProviderByIdentifier` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetIdentityProviderByIdentifier.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct GetIdentityProviderByIdentifierRequest {
     /// `IdpIdentifier` (required): String of 1 to 40 characters matching `[\w\s+=.@-]+`.
     #[serde(rename = "IdpIdentifier")]
@@ -12,6 +12,50 @@ pub struct GetIdentityProviderByIdentifierRequest {
     #[serde(rename = "UserPoolId")]
     #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for GetIdentityProviderByIdentifierRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = GetIdentityProviderByIdentifierRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetIdentityProviderByIdentifierRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                GetIdentityProviderByIdentifierRequest,
+                A::Error,
+            > {
+                let mut value = <GetIdentityProviderByIdentifierRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "IdpIdentifier" => value.idp_identifier = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "GetIdentityProviderByIdentifierRequest",
+                &["IdpIdentifier", "UserPoolId"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for GetIdentityProviderByIdentifierRequest {
     fn shape() -> &'static ::awsjson_types::Shape {

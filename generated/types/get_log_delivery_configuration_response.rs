@@ -2,7 +2,7 @@
 /// Output of the `GetLogDeliveryConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetLogDeliveryConfiguration.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GetLogDeliveryConfigurationResponse {
     /// `LogDeliveryConfiguration`: See [`LogDeliveryConfigurationType`](crate::types::LogDeliveryConfigurationType).
     #[serde(
@@ -19,6 +19,48 @@ impl ::std::default::Default for crate::types::GetLogDeliveryConfigurationRespon
         Self {
             log_delivery_configuration: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetLogDeliveryConfigurationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = GetLogDeliveryConfigurationResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetLogDeliveryConfigurationResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GetLogDeliveryConfigurationResponse, A::Error> {
+                let mut value = <GetLogDeliveryConfigurationResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "LogDeliveryConfiguration" => {
+                            value.log_delivery_configuration = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "GetLogDeliveryConfigurationResponse",
+                &["LogDeliveryConfiguration"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for GetLogDeliveryConfigurationResponse {

@@ -2,7 +2,7 @@
 /// Output of the `GetSigningCertificate` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetSigningCertificate.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GetSigningCertificateResponse {
     /// `Certificate`: String of 0 to 131072 characters.
     #[serde(
@@ -17,6 +17,46 @@ impl ::std::default::Default for crate::types::GetSigningCertificateResponse {
         Self {
             certificate: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetSigningCertificateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = GetSigningCertificateResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetSigningCertificateResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GetSigningCertificateResponse, A::Error> {
+                let mut value = <GetSigningCertificateResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Certificate" => value.certificate = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "GetSigningCertificateResponse",
+                &["Certificate"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for GetSigningCertificateResponse {

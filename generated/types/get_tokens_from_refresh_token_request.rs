@@ -2,7 +2,7 @@
 /// Input of the `GetTokensFromRefreshToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct GetTokensFromRefreshTokenRequest {
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     #[serde(rename = "ClientId")]
@@ -35,6 +35,56 @@ pub struct GetTokensFromRefreshTokenRequest {
     #[serde(rename = "RefreshToken")]
     #[serde(default)]
     pub refresh_token: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for GetTokensFromRefreshTokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = GetTokensFromRefreshTokenRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetTokensFromRefreshTokenRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GetTokensFromRefreshTokenRequest, A::Error> {
+                let mut value = <GetTokensFromRefreshTokenRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ClientId" => value.client_id = map.next_value()?,
+                        "ClientMetadata" => value.client_metadata = map.next_value()?,
+                        "ClientSecret" => value.client_secret = map.next_value()?,
+                        "DeviceKey" => value.device_key = map.next_value()?,
+                        "RefreshToken" => value.refresh_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "GetTokensFromRefreshTokenRequest",
+                &[
+                    "ClientId",
+                    "ClientMetadata",
+                    "ClientSecret",
+                    "DeviceKey",
+                    "RefreshToken",
+                ],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for GetTokensFromRefreshTokenRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -2,7 +2,7 @@
 /// Output of the `GetTokensFromRefreshToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GetTokensFromRefreshTokenResponse {
     /// `AuthenticationResult`: See [`AuthenticationResultType`](crate::types::AuthenticationResultType).
     #[serde(
@@ -19,6 +19,48 @@ impl ::std::default::Default for crate::types::GetTokensFromRefreshTokenResponse
         Self {
             authentication_result: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetTokensFromRefreshTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = GetTokensFromRefreshTokenResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetTokensFromRefreshTokenResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GetTokensFromRefreshTokenResponse, A::Error> {
+                let mut value = <GetTokensFromRefreshTokenResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AuthenticationResult" => {
+                            value.authentication_result = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "GetTokensFromRefreshTokenResponse",
+                &["AuthenticationResult"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for GetTokensFromRefreshTokenResponse {

@@ -2,12 +2,52 @@
 /// Output of the `GetUICustomization` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUICustomization.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct GetUiCustomizationResponse {
     /// `UICustomization` (required): See [`UiCustomizationType`](crate::types::UiCustomizationType).
     #[serde(rename = "UICustomization")]
     #[serde(default)]
     pub ui_customization: crate::types::UiCustomizationType,
+}
+impl<'de> ::serde::Deserialize<'de> for GetUiCustomizationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = GetUiCustomizationResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetUICustomizationResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GetUiCustomizationResponse, A::Error> {
+                let mut value = <GetUiCustomizationResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "UICustomization" => value.ui_customization = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "GetUICustomizationResponse",
+                &["UICustomization"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for GetUiCustomizationResponse {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// Output of the `GetUserAttributeVerificationCode` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserAttributeVerificationCode.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GetUserAttributeVerificationCodeResponse {
     /// `CodeDeliveryDetails`: See [`CodeDeliveryDetailsType`](crate::types::CodeDeliveryDetailsType).
     #[serde(
@@ -19,6 +19,51 @@ impl ::std::default::Default for crate::types::GetUserAttributeVerificationCodeR
         Self {
             code_delivery_details: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetUserAttributeVerificationCodeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = GetUserAttributeVerificationCodeResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetUserAttributeVerificationCodeResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                GetUserAttributeVerificationCodeResponse,
+                A::Error,
+            > {
+                let mut value = <GetUserAttributeVerificationCodeResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "CodeDeliveryDetails" => {
+                            value.code_delivery_details = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "GetUserAttributeVerificationCodeResponse",
+                &["CodeDeliveryDetails"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for GetUserAttributeVerificationCodeResponse {

@@ -2,7 +2,7 @@
 /// Output of the `GetUser` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUser.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct GetUserResponse {
     /// `MFAOptions`: List of `MFAOptionType`.
     #[serde(
@@ -35,6 +35,60 @@ pub struct GetUserResponse {
     #[serde(rename = "Username")]
     #[serde(default)]
     pub username: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for GetUserResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = GetUserResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GetUserResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GetUserResponse, A::Error> {
+                let mut value = <GetUserResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "MFAOptions" => value.mfa_options = map.next_value()?,
+                        "PreferredMfaSetting" => {
+                            value.preferred_mfa_setting = map.next_value()?;
+                        }
+                        "UserAttributes" => value.user_attributes = map.next_value()?,
+                        "UserMFASettingList" => {
+                            value.user_mfa_setting_list = map.next_value()?;
+                        }
+                        "Username" => value.username = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "GetUserResponse",
+                &[
+                    "MFAOptions",
+                    "PreferredMfaSetting",
+                    "UserAttributes",
+                    "UserMFASettingList",
+                    "Username",
+                ],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for GetUserResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

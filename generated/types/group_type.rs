@@ -2,7 +2,7 @@
 /// The `GroupType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GroupType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct GroupType {
     /// `CreationDate`: Timestamp (epoch seconds on the wire).
     #[serde(
@@ -65,6 +65,62 @@ impl ::std::default::Default for crate::types::GroupType {
             role_arn: Default::default(),
             user_pool_id: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = GroupType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GroupType, A::Error> {
+                let mut value = <GroupType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "CreationDate" => value.creation_date = map.next_value()?,
+                        "Description" => value.description = map.next_value()?,
+                        "GroupName" => value.group_name = map.next_value()?,
+                        "LastModifiedDate" => {
+                            value.last_modified_date = map.next_value()?;
+                        }
+                        "Precedence" => value.precedence = map.next_value()?,
+                        "RoleArn" => value.role_arn = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "GroupType",
+                &[
+                    "CreationDate",
+                    "Description",
+                    "GroupName",
+                    "LastModifiedDate",
+                    "Precedence",
+                    "RoleArn",
+                    "UserPoolId",
+                ],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for GroupType {

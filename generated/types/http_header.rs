@@ -2,7 +2,7 @@
 /// The `HttpHeader` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_HttpHeader.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct HttpHeader {
     /// `headerName`: String of 0 to 131072 characters.
     #[serde(
@@ -25,6 +25,43 @@ impl ::std::default::Default for crate::types::HttpHeader {
             header_name: Default::default(),
             header_value: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HttpHeader {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = HttpHeader;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct HttpHeader")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<HttpHeader, A::Error> {
+                let mut value = <HttpHeader as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "headerName" => value.header_name = map.next_value()?,
+                        "headerValue" => value.header_value = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct("HttpHeader", &["headerName", "headerValue"], Members)
     }
 }
 impl ::awsjson_types::Validate for HttpHeader {

@@ -2,7 +2,7 @@
 /// The `IdentityProviderType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_IdentityProviderType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct IdentityProviderType {
     /// `AcrMapping`: Map of 0 to 4 entries.
     #[serde(
@@ -87,6 +87,66 @@ impl ::std::default::Default for crate::types::IdentityProviderType {
             provider_type: Default::default(),
             user_pool_id: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IdentityProviderType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = IdentityProviderType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IdentityProviderType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<IdentityProviderType, A::Error> {
+                let mut value = <IdentityProviderType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AcrMapping" => value.acr_mapping = map.next_value()?,
+                        "AttributeMapping" => value.attribute_mapping = map.next_value()?,
+                        "CreationDate" => value.creation_date = map.next_value()?,
+                        "IdpIdentifiers" => value.idp_identifiers = map.next_value()?,
+                        "LastModifiedDate" => {
+                            value.last_modified_date = map.next_value()?;
+                        }
+                        "ProviderDetails" => value.provider_details = map.next_value()?,
+                        "ProviderName" => value.provider_name = map.next_value()?,
+                        "ProviderType" => value.provider_type = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "IdentityProviderType",
+                &[
+                    "AcrMapping",
+                    "AttributeMapping",
+                    "CreationDate",
+                    "IdpIdentifiers",
+                    "LastModifiedDate",
+                    "ProviderDetails",
+                    "ProviderName",
+                    "ProviderType",
+                    "UserPoolId",
+                ],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for IdentityProviderType {

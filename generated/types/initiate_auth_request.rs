@@ -2,7 +2,7 @@
 /// Input of the `InitiateAuth` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct InitiateAuthRequest {
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
     #[serde(
@@ -51,6 +51,62 @@ pub struct InitiateAuthRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub user_context_data: ::std::option::Option<crate::types::UserContextDataType>,
+}
+impl<'de> ::serde::Deserialize<'de> for InitiateAuthRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = InitiateAuthRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct InitiateAuthRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<InitiateAuthRequest, A::Error> {
+                let mut value = <InitiateAuthRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AnalyticsMetadata" => {
+                            value.analytics_metadata = map.next_value()?;
+                        }
+                        "AuthFlow" => value.auth_flow = map.next_value()?,
+                        "AuthParameters" => value.auth_parameters = map.next_value()?,
+                        "ClientId" => value.client_id = map.next_value()?,
+                        "ClientMetadata" => value.client_metadata = map.next_value()?,
+                        "Session" => value.session = map.next_value()?,
+                        "UserContextData" => value.user_context_data = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "InitiateAuthRequest",
+                &[
+                    "AnalyticsMetadata",
+                    "AuthFlow",
+                    "AuthParameters",
+                    "ClientId",
+                    "ClientMetadata",
+                    "Session",
+                    "UserContextData",
+                ],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for InitiateAuthRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

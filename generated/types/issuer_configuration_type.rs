@@ -2,7 +2,7 @@
 /// The `IssuerConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_IssuerConfigurationType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct IssuerConfigurationType {
     /// `Type`: One of [`IssuerType`](crate::types::IssuerType).
     #[serde(
@@ -15,6 +15,41 @@ pub struct IssuerConfigurationType {
 impl ::std::default::Default for crate::types::IssuerConfigurationType {
     fn default() -> Self {
         Self { type_: Default::default() }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IssuerConfigurationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = IssuerConfigurationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct IssuerConfigurationType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<IssuerConfigurationType, A::Error> {
+                let mut value = <IssuerConfigurationType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Type" => value.type_ = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_struct("IssuerConfigurationType", &["Type"], Members)
     }
 }
 impl ::awsjson_types::Validate for IssuerConfigurationType {

@@ -2,7 +2,7 @@
 /// The `KeyConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_KeyConfigurationType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct KeyConfigurationType {
     /// `KeyType`: One of [`EncryptionKeyType`](crate::types::EncryptionKeyType).
     #[serde(
@@ -25,6 +25,47 @@ impl ::std::default::Default for crate::types::KeyConfigurationType {
             key_type: Default::default(),
             kms_key_arn: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for KeyConfigurationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = KeyConfigurationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct KeyConfigurationType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<KeyConfigurationType, A::Error> {
+                let mut value = <KeyConfigurationType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "KeyType" => value.key_type = map.next_value()?,
+                        "KmsKeyArn" => value.kms_key_arn = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "KeyConfigurationType",
+                &["KeyType", "KmsKeyArn"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for KeyConfigurationType {

@@ -2,7 +2,7 @@
 /// The `LambdaConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LambdaConfigType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct LambdaConfigType {
     /// `CreateAuthChallenge`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     #[serde(
@@ -137,6 +137,94 @@ impl ::std::default::Default for crate::types::LambdaConfigType {
             user_migration: Default::default(),
             verify_auth_challenge_response: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LambdaConfigType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = LambdaConfigType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LambdaConfigType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LambdaConfigType, A::Error> {
+                let mut value = <LambdaConfigType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "CreateAuthChallenge" => {
+                            value.create_auth_challenge = map.next_value()?;
+                        }
+                        "CustomEmailSender" => {
+                            value.custom_email_sender = map.next_value()?;
+                        }
+                        "CustomMessage" => value.custom_message = map.next_value()?,
+                        "CustomSMSSender" => value.custom_sms_sender = map.next_value()?,
+                        "DefineAuthChallenge" => {
+                            value.define_auth_challenge = map.next_value()?;
+                        }
+                        "InboundFederation" => {
+                            value.inbound_federation = map.next_value()?;
+                        }
+                        "KMSKeyID" => value.kms_key_id = map.next_value()?,
+                        "PostAuthentication" => {
+                            value.post_authentication = map.next_value()?;
+                        }
+                        "PostConfirmation" => value.post_confirmation = map.next_value()?,
+                        "PreAuthentication" => {
+                            value.pre_authentication = map.next_value()?;
+                        }
+                        "PreSignUp" => value.pre_sign_up = map.next_value()?,
+                        "PreTokenGeneration" => {
+                            value.pre_token_generation = map.next_value()?;
+                        }
+                        "PreTokenGenerationConfig" => {
+                            value.pre_token_generation_config = map.next_value()?;
+                        }
+                        "UserMigration" => value.user_migration = map.next_value()?,
+                        "VerifyAuthChallengeResponse" => {
+                            value.verify_auth_challenge_response = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "LambdaConfigType",
+                &[
+                    "CreateAuthChallenge",
+                    "CustomEmailSender",
+                    "CustomMessage",
+                    "CustomSMSSender",
+                    "DefineAuthChallenge",
+                    "InboundFederation",
+                    "KMSKeyID",
+                    "PostAuthentication",
+                    "PostConfirmation",
+                    "PreAuthentication",
+                    "PreSignUp",
+                    "PreTokenGeneration",
+                    "PreTokenGenerationConfig",
+                    "UserMigration",
+                    "VerifyAuthChallengeResponse",
+                ],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for LambdaConfigType {

@@ -2,7 +2,7 @@
 /// The `LimitDefinitionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LimitDefinitionType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct LimitDefinitionType {
     /// `Attributes` (required): Map.
     #[serde(rename = "Attributes")]
@@ -15,6 +15,47 @@ pub struct LimitDefinitionType {
     #[serde(rename = "LimitClass")]
     #[serde(default)]
     pub limit_class: crate::types::LimitClass,
+}
+impl<'de> ::serde::Deserialize<'de> for LimitDefinitionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = LimitDefinitionType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LimitDefinitionType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LimitDefinitionType, A::Error> {
+                let mut value = <LimitDefinitionType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Attributes" => value.attributes = map.next_value()?,
+                        "LimitClass" => value.limit_class = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "LimitDefinitionType",
+                &["Attributes", "LimitClass"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for LimitDefinitionType {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// The `LimitType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LimitType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct LimitType {
     /// `FreeLimitValue` (required): Integer.
     #[serde(rename = "FreeLimitValue")]
@@ -16,6 +16,50 @@ pub struct LimitType {
     #[serde(rename = "ProvisionedLimitValue")]
     #[serde(default)]
     pub provisioned_limit_value: i32,
+}
+impl<'de> ::serde::Deserialize<'de> for LimitType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = LimitType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LimitType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LimitType, A::Error> {
+                let mut value = <LimitType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "FreeLimitValue" => value.free_limit_value = map.next_value()?,
+                        "LimitDefinition" => value.limit_definition = map.next_value()?,
+                        "ProvisionedLimitValue" => {
+                            value.provisioned_limit_value = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "LimitType",
+                &["FreeLimitValue", "LimitDefinition", "ProvisionedLimitValue"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for LimitType {
     fn shape() -> &'static ::awsjson_types::Shape {

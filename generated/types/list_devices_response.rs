@@ -2,7 +2,7 @@
 /// Output of the `ListDevices` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListDevices.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ListDevicesResponse {
     /// `Devices`: List of `DeviceType`.
     #[serde(
@@ -25,6 +25,47 @@ impl ::std::default::Default for crate::types::ListDevicesResponse {
             devices: Default::default(),
             pagination_token: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListDevicesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ListDevicesResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListDevicesResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListDevicesResponse, A::Error> {
+                let mut value = <ListDevicesResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Devices" => value.devices = map.next_value()?,
+                        "PaginationToken" => value.pagination_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ListDevicesResponse",
+                &["Devices", "PaginationToken"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for ListDevicesResponse {

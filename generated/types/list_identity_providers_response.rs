@@ -2,7 +2,7 @@
 /// Output of the `ListIdentityProviders` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListIdentityProviders.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct ListIdentityProvidersResponse {
     /// `NextToken`: String of at least 1 characters matching `[\S]+`.
     #[serde(
@@ -15,6 +15,47 @@ pub struct ListIdentityProvidersResponse {
     #[serde(rename = "Providers")]
     #[serde(default)]
     pub providers: ::std::vec::Vec<crate::types::ProviderDescription>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListIdentityProvidersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ListIdentityProvidersResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListIdentityProvidersResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListIdentityProvidersResponse, A::Error> {
+                let mut value = <ListIdentityProvidersResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "Providers" => value.providers = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ListIdentityProvidersResponse",
+                &["NextToken", "Providers"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for ListIdentityProvidersResponse {
     fn shape() -> &'static ::awsjson_types::Shape {

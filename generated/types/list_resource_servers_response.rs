@@ -2,7 +2,7 @@
 /// Output of the `ListResourceServers` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListResourceServers.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct ListResourceServersResponse {
     /// `NextToken`: String of at least 1 characters matching `[\S]+`.
     #[serde(
@@ -15,6 +15,47 @@ pub struct ListResourceServersResponse {
     #[serde(rename = "ResourceServers")]
     #[serde(default)]
     pub resource_servers: ::std::vec::Vec<crate::types::ResourceServerType>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListResourceServersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ListResourceServersResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListResourceServersResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListResourceServersResponse, A::Error> {
+                let mut value = <ListResourceServersResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "ResourceServers" => value.resource_servers = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ListResourceServersResponse",
+                &["NextToken", "ResourceServers"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for ListResourceServersResponse {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// Output of the `ListTagsForResource` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListTagsForResource.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ListTagsForResourceResponse {
     /// `Tags`: Map.
     #[serde(
@@ -17,6 +17,42 @@ pub struct ListTagsForResourceResponse {
 impl ::std::default::Default for crate::types::ListTagsForResourceResponse {
     fn default() -> Self {
         Self { tags: Default::default() }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListTagsForResourceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ListTagsForResourceResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListTagsForResourceResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListTagsForResourceResponse, A::Error> {
+                let mut value = <ListTagsForResourceResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Tags" => value.tags = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct("ListTagsForResourceResponse", &["Tags"], Members)
     }
 }
 impl ::awsjson_types::Validate for ListTagsForResourceResponse {

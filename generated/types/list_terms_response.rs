@@ -2,7 +2,7 @@
 /// Output of the `ListTerms` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListTerms.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct ListTermsResponse {
     /// `NextToken`: String of 0 to 131072 characters.
     #[serde(
@@ -15,6 +15,43 @@ pub struct ListTermsResponse {
     #[serde(rename = "Terms")]
     #[serde(default)]
     pub terms: ::std::vec::Vec<crate::types::TermsDescriptionType>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListTermsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ListTermsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListTermsResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListTermsResponse, A::Error> {
+                let mut value = <ListTermsResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "Terms" => value.terms = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct("ListTermsResponse", &["NextToken", "Terms"], Members)
+    }
 }
 impl ::awsjson_types::Validate for ListTermsResponse {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// Output of the `ListUserImportJobs` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserImportJobs.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ListUserImportJobsResponse {
     /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
     #[serde(
@@ -27,6 +27,47 @@ impl ::std::default::Default for crate::types::ListUserImportJobsResponse {
             pagination_token: Default::default(),
             user_import_jobs: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListUserImportJobsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ListUserImportJobsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListUserImportJobsResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListUserImportJobsResponse, A::Error> {
+                let mut value = <ListUserImportJobsResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "PaginationToken" => value.pagination_token = map.next_value()?,
+                        "UserImportJobs" => value.user_import_jobs = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ListUserImportJobsResponse",
+                &["PaginationToken", "UserImportJobs"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for ListUserImportJobsResponse {

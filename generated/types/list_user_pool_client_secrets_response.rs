@@ -2,7 +2,7 @@
 /// Output of the `ListUserPoolClientSecrets` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClientSecrets.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ListUserPoolClientSecretsResponse {
     /// `ClientSecrets`: List of `ClientSecretDescriptorType`.
     #[serde(
@@ -27,6 +27,47 @@ impl ::std::default::Default for crate::types::ListUserPoolClientSecretsResponse
             client_secrets: Default::default(),
             next_token: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListUserPoolClientSecretsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ListUserPoolClientSecretsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListUserPoolClientSecretsResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListUserPoolClientSecretsResponse, A::Error> {
+                let mut value = <ListUserPoolClientSecretsResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ClientSecrets" => value.client_secrets = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ListUserPoolClientSecretsResponse",
+                &["ClientSecrets", "NextToken"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolClientSecretsResponse {

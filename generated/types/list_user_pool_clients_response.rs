@@ -2,7 +2,7 @@
 /// Output of the `ListUserPoolClients` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClients.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ListUserPoolClientsResponse {
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
     #[serde(
@@ -27,6 +27,47 @@ impl ::std::default::Default for crate::types::ListUserPoolClientsResponse {
             next_token: Default::default(),
             user_pool_clients: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListUserPoolClientsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ListUserPoolClientsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListUserPoolClientsResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListUserPoolClientsResponse, A::Error> {
+                let mut value = <ListUserPoolClientsResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "UserPoolClients" => value.user_pool_clients = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ListUserPoolClientsResponse",
+                &["NextToken", "UserPoolClients"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolClientsResponse {

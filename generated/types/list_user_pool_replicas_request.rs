@@ -2,7 +2,7 @@
 /// Input of the `ListUserPoolReplicas` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolReplicas.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct ListUserPoolReplicasRequest {
     /// `NextToken`: String of at least 1 characters matching `[\S]+`.
     #[serde(
@@ -15,6 +15,47 @@ pub struct ListUserPoolReplicasRequest {
     #[serde(rename = "UserPoolId")]
     #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for ListUserPoolReplicasRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ListUserPoolReplicasRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListUserPoolReplicasRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListUserPoolReplicasRequest, A::Error> {
+                let mut value = <ListUserPoolReplicasRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ListUserPoolReplicasRequest",
+                &["NextToken", "UserPoolId"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for ListUserPoolReplicasRequest {
     fn shape() -> &'static ::awsjson_types::Shape {

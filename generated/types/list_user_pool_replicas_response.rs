@@ -2,7 +2,7 @@
 /// Output of the `ListUserPoolReplicas` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolReplicas.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ListUserPoolReplicasResponse {
     /// `NextToken`: String of at least 1 characters matching `[\S]+`.
     #[serde(
@@ -27,6 +27,49 @@ impl ::std::default::Default for crate::types::ListUserPoolReplicasResponse {
             next_token: Default::default(),
             user_pool_replicas: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListUserPoolReplicasResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ListUserPoolReplicasResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListUserPoolReplicasResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListUserPoolReplicasResponse, A::Error> {
+                let mut value = <ListUserPoolReplicasResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "UserPoolReplicas" => {
+                            value.user_pool_replicas = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ListUserPoolReplicasResponse",
+                &["NextToken", "UserPoolReplicas"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolReplicasResponse {

@@ -2,7 +2,7 @@
 /// Output of the `ListUserPools` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPools.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ListUserPoolsResponse {
     /// `NextToken`: String of at least 1 characters matching `[\S]+`.
     #[serde(
@@ -27,6 +27,47 @@ impl ::std::default::Default for crate::types::ListUserPoolsResponse {
             next_token: Default::default(),
             user_pools: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListUserPoolsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ListUserPoolsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListUserPoolsResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListUserPoolsResponse, A::Error> {
+                let mut value = <ListUserPoolsResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "UserPools" => value.user_pools = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ListUserPoolsResponse",
+                &["NextToken", "UserPools"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolsResponse {

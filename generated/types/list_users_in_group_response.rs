@@ -2,7 +2,7 @@
 /// Output of the `ListUsersInGroup` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsersInGroup.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ListUsersInGroupResponse {
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
     #[serde(
@@ -25,6 +25,47 @@ impl ::std::default::Default for crate::types::ListUsersInGroupResponse {
             next_token: Default::default(),
             users: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListUsersInGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ListUsersInGroupResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListUsersInGroupResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListUsersInGroupResponse, A::Error> {
+                let mut value = <ListUsersInGroupResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "NextToken" => value.next_token = map.next_value()?,
+                        "Users" => value.users = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ListUsersInGroupResponse",
+                &["NextToken", "Users"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for ListUsersInGroupResponse {

@@ -2,7 +2,7 @@
 /// Input of the `ListUsers` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsers.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct ListUsersRequest {
     /// `AttributesToGet`: List of `AttributeNameType`.
     #[serde(
@@ -36,6 +36,50 @@ pub struct ListUsersRequest {
     #[serde(rename = "UserPoolId")]
     #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for ListUsersRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ListUsersRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListUsersRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListUsersRequest, A::Error> {
+                let mut value = <ListUsersRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AttributesToGet" => value.attributes_to_get = map.next_value()?,
+                        "Filter" => value.filter = map.next_value()?,
+                        "Limit" => value.limit = map.next_value()?,
+                        "PaginationToken" => value.pagination_token = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ListUsersRequest",
+                &["AttributesToGet", "Filter", "Limit", "PaginationToken", "UserPoolId"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for ListUsersRequest {
     fn shape() -> &'static ::awsjson_types::Shape {

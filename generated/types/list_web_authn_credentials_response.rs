@@ -2,7 +2,7 @@
 /// Output of the `ListWebAuthnCredentials` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListWebAuthnCredentials.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct ListWebAuthnCredentialsResponse {
     /// `Credentials` (required): List of `WebAuthnCredentialDescription`.
     #[serde(rename = "Credentials")]
@@ -15,6 +15,47 @@ pub struct ListWebAuthnCredentialsResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub next_token: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ListWebAuthnCredentialsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ListWebAuthnCredentialsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ListWebAuthnCredentialsResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListWebAuthnCredentialsResponse, A::Error> {
+                let mut value = <ListWebAuthnCredentialsResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Credentials" => value.credentials = map.next_value()?,
+                        "NextToken" => value.next_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ListWebAuthnCredentialsResponse",
+                &["Credentials", "NextToken"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for ListWebAuthnCredentialsResponse {
     fn shape() -> &'static ::awsjson_types::Shape {

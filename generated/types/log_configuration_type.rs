@@ -2,7 +2,7 @@
 /// The `LogConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LogConfigurationType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct LogConfigurationType {
     /// `CloudWatchLogsConfiguration`: See [`CloudWatchLogsConfigurationType`](crate::types::CloudWatchLogsConfigurationType).
     #[serde(
@@ -37,6 +37,60 @@ pub struct LogConfigurationType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub s3_configuration: ::std::option::Option<crate::types::S3ConfigurationType>,
+}
+impl<'de> ::serde::Deserialize<'de> for LogConfigurationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = LogConfigurationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LogConfigurationType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LogConfigurationType, A::Error> {
+                let mut value = <LogConfigurationType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "CloudWatchLogsConfiguration" => {
+                            value.cloud_watch_logs_configuration = map.next_value()?;
+                        }
+                        "EventSource" => value.event_source = map.next_value()?,
+                        "FirehoseConfiguration" => {
+                            value.firehose_configuration = map.next_value()?;
+                        }
+                        "LogLevel" => value.log_level = map.next_value()?,
+                        "S3Configuration" => value.s3_configuration = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "LogConfigurationType",
+                &[
+                    "CloudWatchLogsConfiguration",
+                    "EventSource",
+                    "FirehoseConfiguration",
+                    "LogLevel",
+                    "S3Configuration",
+                ],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for LogConfigurationType {
     fn shape() -> &'static ::awsjson_types::Shape {

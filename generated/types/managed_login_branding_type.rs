@@ -2,7 +2,7 @@
 /// The `ManagedLoginBrandingType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ManagedLoginBrandingType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ManagedLoginBrandingType {
     /// `Assets`: List of 0 to 40 items of `AssetType`.
     #[serde(
@@ -65,6 +65,66 @@ impl ::std::default::Default for crate::types::ManagedLoginBrandingType {
             use_cognito_provided_values: Default::default(),
             user_pool_id: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ManagedLoginBrandingType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ManagedLoginBrandingType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ManagedLoginBrandingType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ManagedLoginBrandingType, A::Error> {
+                let mut value = <ManagedLoginBrandingType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Assets" => value.assets = map.next_value()?,
+                        "CreationDate" => value.creation_date = map.next_value()?,
+                        "LastModifiedDate" => {
+                            value.last_modified_date = map.next_value()?;
+                        }
+                        "ManagedLoginBrandingId" => {
+                            value.managed_login_branding_id = map.next_value()?;
+                        }
+                        "Settings" => value.settings = map.next_value()?,
+                        "UseCognitoProvidedValues" => {
+                            value.use_cognito_provided_values = map.next_value()?;
+                        }
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ManagedLoginBrandingType",
+                &[
+                    "Assets",
+                    "CreationDate",
+                    "LastModifiedDate",
+                    "ManagedLoginBrandingId",
+                    "Settings",
+                    "UseCognitoProvidedValues",
+                    "UserPoolId",
+                ],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for ManagedLoginBrandingType {

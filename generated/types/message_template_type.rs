@@ -2,7 +2,7 @@
 /// The `MessageTemplateType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_MessageTemplateType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct MessageTemplateType {
     /// `EmailMessage`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`.
     #[serde(
@@ -33,6 +33,48 @@ impl ::std::default::Default for crate::types::MessageTemplateType {
             email_subject: Default::default(),
             sms_message: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MessageTemplateType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = MessageTemplateType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MessageTemplateType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<MessageTemplateType, A::Error> {
+                let mut value = <MessageTemplateType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "EmailMessage" => value.email_message = map.next_value()?,
+                        "EmailSubject" => value.email_subject = map.next_value()?,
+                        "SMSMessage" => value.sms_message = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "MessageTemplateType",
+                &["EmailMessage", "EmailSubject", "SMSMessage"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for MessageTemplateType {

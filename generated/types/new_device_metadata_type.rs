@@ -2,7 +2,7 @@
 /// The `NewDeviceMetadataType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_NewDeviceMetadataType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct NewDeviceMetadataType {
     /// `DeviceGroupKey`: String of 0 to 131072 characters.
     #[serde(
@@ -25,6 +25,47 @@ impl ::std::default::Default for crate::types::NewDeviceMetadataType {
             device_group_key: Default::default(),
             device_key: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NewDeviceMetadataType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = NewDeviceMetadataType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NewDeviceMetadataType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<NewDeviceMetadataType, A::Error> {
+                let mut value = <NewDeviceMetadataType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "DeviceGroupKey" => value.device_group_key = map.next_value()?,
+                        "DeviceKey" => value.device_key = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "NewDeviceMetadataType",
+                &["DeviceGroupKey", "DeviceKey"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for NewDeviceMetadataType {

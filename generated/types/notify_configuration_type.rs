@@ -2,7 +2,7 @@
 /// The `NotifyConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_NotifyConfigurationType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct NotifyConfigurationType {
     /// `BlockEmail`: See [`NotifyEmailType`](crate::types::NotifyEmailType).
     #[serde(
@@ -43,6 +43,58 @@ pub struct NotifyConfigurationType {
     #[serde(rename = "SourceArn")]
     #[serde(default)]
     pub source_arn: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for NotifyConfigurationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = NotifyConfigurationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NotifyConfigurationType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<NotifyConfigurationType, A::Error> {
+                let mut value = <NotifyConfigurationType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "BlockEmail" => value.block_email = map.next_value()?,
+                        "From" => value.from = map.next_value()?,
+                        "MfaEmail" => value.mfa_email = map.next_value()?,
+                        "NoActionEmail" => value.no_action_email = map.next_value()?,
+                        "ReplyTo" => value.reply_to = map.next_value()?,
+                        "SourceArn" => value.source_arn = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "NotifyConfigurationType",
+                &[
+                    "BlockEmail",
+                    "From",
+                    "MfaEmail",
+                    "NoActionEmail",
+                    "ReplyTo",
+                    "SourceArn",
+                ],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for NotifyConfigurationType {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// The `NotifyEmailType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_NotifyEmailType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct NotifyEmailType {
     /// `HtmlBody`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]+`.
     #[serde(
@@ -22,6 +22,48 @@ pub struct NotifyEmailType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub text_body: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for NotifyEmailType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = NotifyEmailType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NotifyEmailType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<NotifyEmailType, A::Error> {
+                let mut value = <NotifyEmailType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "HtmlBody" => value.html_body = map.next_value()?,
+                        "Subject" => value.subject = map.next_value()?,
+                        "TextBody" => value.text_body = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "NotifyEmailType",
+                &["HtmlBody", "Subject", "TextBody"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for NotifyEmailType {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// The `NumberAttributeConstraintsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_NumberAttributeConstraintsType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct NumberAttributeConstraintsType {
     /// `MaxValue`: String of 0 to 131072 characters.
     #[serde(
@@ -25,6 +25,47 @@ impl ::std::default::Default for crate::types::NumberAttributeConstraintsType {
             max_value: Default::default(),
             min_value: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NumberAttributeConstraintsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = NumberAttributeConstraintsType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NumberAttributeConstraintsType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<NumberAttributeConstraintsType, A::Error> {
+                let mut value = <NumberAttributeConstraintsType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "MaxValue" => value.max_value = map.next_value()?,
+                        "MinValue" => value.min_value = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "NumberAttributeConstraintsType",
+                &["MaxValue", "MinValue"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for NumberAttributeConstraintsType {

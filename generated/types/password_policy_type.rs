@@ -2,7 +2,7 @@
 /// The `PasswordPolicyType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_PasswordPolicyType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct PasswordPolicyType {
     /// `MinimumLength`: Integer of 6 to 99.
     #[serde(
@@ -65,6 +65,64 @@ impl ::std::default::Default for crate::types::PasswordPolicyType {
             require_uppercase: Default::default(),
             temporary_password_validity_days: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PasswordPolicyType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = PasswordPolicyType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PasswordPolicyType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PasswordPolicyType, A::Error> {
+                let mut value = <PasswordPolicyType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "MinimumLength" => value.minimum_length = map.next_value()?,
+                        "PasswordHistorySize" => {
+                            value.password_history_size = map.next_value()?;
+                        }
+                        "RequireLowercase" => value.require_lowercase = map.next_value()?,
+                        "RequireNumbers" => value.require_numbers = map.next_value()?,
+                        "RequireSymbols" => value.require_symbols = map.next_value()?,
+                        "RequireUppercase" => value.require_uppercase = map.next_value()?,
+                        "TemporaryPasswordValidityDays" => {
+                            value.temporary_password_validity_days = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PasswordPolicyType",
+                &[
+                    "MinimumLength",
+                    "PasswordHistorySize",
+                    "RequireLowercase",
+                    "RequireNumbers",
+                    "RequireSymbols",
+                    "RequireUppercase",
+                    "TemporaryPasswordValidityDays",
+                ],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for PasswordPolicyType {

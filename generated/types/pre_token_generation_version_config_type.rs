@@ -2,7 +2,7 @@
 /// The `PreTokenGenerationVersionConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_PreTokenGenerationVersionConfigType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct PreTokenGenerationVersionConfigType {
     /// `LambdaArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     #[serde(rename = "LambdaArn")]
@@ -12,6 +12,47 @@ pub struct PreTokenGenerationVersionConfigType {
     #[serde(rename = "LambdaVersion")]
     #[serde(default)]
     pub lambda_version: crate::types::PreTokenGenerationLambdaVersionType,
+}
+impl<'de> ::serde::Deserialize<'de> for PreTokenGenerationVersionConfigType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = PreTokenGenerationVersionConfigType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PreTokenGenerationVersionConfigType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PreTokenGenerationVersionConfigType, A::Error> {
+                let mut value = <PreTokenGenerationVersionConfigType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "LambdaArn" => value.lambda_arn = map.next_value()?,
+                        "LambdaVersion" => value.lambda_version = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "PreTokenGenerationVersionConfigType",
+                &["LambdaArn", "LambdaVersion"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for PreTokenGenerationVersionConfigType {
     fn shape() -> &'static ::awsjson_types::Shape {

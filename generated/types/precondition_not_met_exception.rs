@@ -2,7 +2,7 @@
 /// The `PreconditionNotMetException` error (client fault), modeled for 4 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct PreconditionNotMetException {
     /// `message`: String.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13,6 +13,42 @@ impl ::std::default::Default for crate::types::PreconditionNotMetException {
         Self {
             message: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PreconditionNotMetException {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = PreconditionNotMetException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PreconditionNotMetException")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PreconditionNotMetException, A::Error> {
+                let mut value = <PreconditionNotMetException as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "message" => value.message = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct("PreconditionNotMetException", &["message"], Members)
     }
 }
 impl PreconditionNotMetException {

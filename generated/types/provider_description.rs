@@ -2,7 +2,7 @@
 /// The `ProviderDescription` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ProviderDescription.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ProviderDescription {
     /// `CreationDate`: Timestamp (epoch seconds on the wire).
     #[serde(
@@ -41,6 +41,51 @@ impl ::std::default::Default for crate::types::ProviderDescription {
             provider_name: Default::default(),
             provider_type: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProviderDescription {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ProviderDescription;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProviderDescription")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProviderDescription, A::Error> {
+                let mut value = <ProviderDescription as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "CreationDate" => value.creation_date = map.next_value()?,
+                        "LastModifiedDate" => {
+                            value.last_modified_date = map.next_value()?;
+                        }
+                        "ProviderName" => value.provider_name = map.next_value()?,
+                        "ProviderType" => value.provider_type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ProviderDescription",
+                &["CreationDate", "LastModifiedDate", "ProviderName", "ProviderType"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for ProviderDescription {

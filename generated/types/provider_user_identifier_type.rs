@@ -2,7 +2,7 @@
 /// The `ProviderUserIdentifierType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ProviderUserIdentifierType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ProviderUserIdentifierType {
     /// `ProviderAttributeName`: String of 0 to 131072 characters.
     #[serde(
@@ -33,6 +33,52 @@ impl ::std::default::Default for crate::types::ProviderUserIdentifierType {
             provider_attribute_value: Default::default(),
             provider_name: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProviderUserIdentifierType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ProviderUserIdentifierType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ProviderUserIdentifierType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProviderUserIdentifierType, A::Error> {
+                let mut value = <ProviderUserIdentifierType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ProviderAttributeName" => {
+                            value.provider_attribute_name = map.next_value()?;
+                        }
+                        "ProviderAttributeValue" => {
+                            value.provider_attribute_value = map.next_value()?;
+                        }
+                        "ProviderName" => value.provider_name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ProviderUserIdentifierType",
+                &["ProviderAttributeName", "ProviderAttributeValue", "ProviderName"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for ProviderUserIdentifierType {

@@ -2,7 +2,7 @@
 /// The `RecoveryOptionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RecoveryOptionType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct RecoveryOptionType {
     /// `Name` (required): One of [`RecoveryOptionNameType`](crate::types::RecoveryOptionNameType).
     #[serde(rename = "Name")]
@@ -12,6 +12,43 @@ pub struct RecoveryOptionType {
     #[serde(rename = "Priority")]
     #[serde(default)]
     pub priority: i32,
+}
+impl<'de> ::serde::Deserialize<'de> for RecoveryOptionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = RecoveryOptionType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RecoveryOptionType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RecoveryOptionType, A::Error> {
+                let mut value = <RecoveryOptionType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Name" => value.name = map.next_value()?,
+                        "Priority" => value.priority = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct("RecoveryOptionType", &["Name", "Priority"], Members)
+    }
 }
 impl ::awsjson_types::Validate for RecoveryOptionType {
     fn shape() -> &'static ::awsjson_types::Shape {

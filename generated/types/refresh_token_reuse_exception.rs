@@ -2,7 +2,7 @@
 /// The `RefreshTokenReuseException` error (client fault), modeled for 1 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct RefreshTokenReuseException {
     /// `message`: String.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -13,6 +13,42 @@ impl ::std::default::Default for crate::types::RefreshTokenReuseException {
         Self {
             message: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RefreshTokenReuseException {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = RefreshTokenReuseException;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RefreshTokenReuseException")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RefreshTokenReuseException, A::Error> {
+                let mut value = <RefreshTokenReuseException as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "message" => value.message = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct("RefreshTokenReuseException", &["message"], Members)
     }
 }
 impl RefreshTokenReuseException {

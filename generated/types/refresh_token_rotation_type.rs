@@ -2,7 +2,7 @@
 /// The `RefreshTokenRotationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct RefreshTokenRotationType {
     /// `Feature` (required): One of [`FeatureType`](crate::types::FeatureType).
     #[serde(rename = "Feature")]
@@ -15,6 +15,49 @@ pub struct RefreshTokenRotationType {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub retry_grace_period_seconds: ::std::option::Option<i32>,
+}
+impl<'de> ::serde::Deserialize<'de> for RefreshTokenRotationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = RefreshTokenRotationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RefreshTokenRotationType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RefreshTokenRotationType, A::Error> {
+                let mut value = <RefreshTokenRotationType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Feature" => value.feature = map.next_value()?,
+                        "RetryGracePeriodSeconds" => {
+                            value.retry_grace_period_seconds = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "RefreshTokenRotationType",
+                &["Feature", "RetryGracePeriodSeconds"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for RefreshTokenRotationType {
     fn shape() -> &'static ::awsjson_types::Shape {

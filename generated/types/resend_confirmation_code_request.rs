@@ -2,7 +2,7 @@
 /// Input of the `ResendConfirmationCode` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResendConfirmationCode.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct ResendConfirmationCodeRequest {
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
     #[serde(
@@ -42,6 +42,60 @@ pub struct ResendConfirmationCodeRequest {
     #[serde(rename = "Username")]
     #[serde(default)]
     pub username: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for ResendConfirmationCodeRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ResendConfirmationCodeRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ResendConfirmationCodeRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ResendConfirmationCodeRequest, A::Error> {
+                let mut value = <ResendConfirmationCodeRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AnalyticsMetadata" => {
+                            value.analytics_metadata = map.next_value()?;
+                        }
+                        "ClientId" => value.client_id = map.next_value()?,
+                        "ClientMetadata" => value.client_metadata = map.next_value()?,
+                        "SecretHash" => value.secret_hash = map.next_value()?,
+                        "UserContextData" => value.user_context_data = map.next_value()?,
+                        "Username" => value.username = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ResendConfirmationCodeRequest",
+                &[
+                    "AnalyticsMetadata",
+                    "ClientId",
+                    "ClientMetadata",
+                    "SecretHash",
+                    "UserContextData",
+                    "Username",
+                ],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for ResendConfirmationCodeRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -2,7 +2,7 @@
 /// The `ResourceServerScopeType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResourceServerScopeType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct ResourceServerScopeType {
     /// `ScopeDescription` (required): String of 1 to 256 characters.
     #[serde(rename = "ScopeDescription")]
@@ -12,6 +12,47 @@ pub struct ResourceServerScopeType {
     #[serde(rename = "ScopeName")]
     #[serde(default)]
     pub scope_name: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for ResourceServerScopeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ResourceServerScopeType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ResourceServerScopeType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ResourceServerScopeType, A::Error> {
+                let mut value = <ResourceServerScopeType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ScopeDescription" => value.scope_description = map.next_value()?,
+                        "ScopeName" => value.scope_name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ResourceServerScopeType",
+                &["ScopeDescription", "ScopeName"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for ResourceServerScopeType {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// The `ResourceServerType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResourceServerType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ResourceServerType {
     /// `Identifier`: String of 1 to 256 characters matching `[\x21\x23-\x5B\x5D-\x7E]+`.
     #[serde(
@@ -51,6 +51,50 @@ impl ::std::default::Default for crate::types::ResourceServerType {
             scopes: Default::default(),
             user_pool_id: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResourceServerType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = ResourceServerType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ResourceServerType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ResourceServerType, A::Error> {
+                let mut value = <ResourceServerType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Identifier" => value.identifier = map.next_value()?,
+                        "ManagedBy" => value.managed_by = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "Scopes" => value.scopes = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "ResourceServerType",
+                &["Identifier", "ManagedBy", "Name", "Scopes", "UserPoolId"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for ResourceServerType {

@@ -2,7 +2,7 @@
 /// Input of the `RespondToAuthChallenge` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct RespondToAuthChallengeRequest {
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
     #[serde(
@@ -51,6 +51,64 @@ pub struct RespondToAuthChallengeRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub user_context_data: ::std::option::Option<crate::types::UserContextDataType>,
+}
+impl<'de> ::serde::Deserialize<'de> for RespondToAuthChallengeRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = RespondToAuthChallengeRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RespondToAuthChallengeRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RespondToAuthChallengeRequest, A::Error> {
+                let mut value = <RespondToAuthChallengeRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AnalyticsMetadata" => {
+                            value.analytics_metadata = map.next_value()?;
+                        }
+                        "ChallengeName" => value.challenge_name = map.next_value()?,
+                        "ChallengeResponses" => {
+                            value.challenge_responses = map.next_value()?;
+                        }
+                        "ClientId" => value.client_id = map.next_value()?,
+                        "ClientMetadata" => value.client_metadata = map.next_value()?,
+                        "Session" => value.session = map.next_value()?,
+                        "UserContextData" => value.user_context_data = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "RespondToAuthChallengeRequest",
+                &[
+                    "AnalyticsMetadata",
+                    "ChallengeName",
+                    "ChallengeResponses",
+                    "ClientId",
+                    "ClientMetadata",
+                    "Session",
+                    "UserContextData",
+                ],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for RespondToAuthChallengeRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

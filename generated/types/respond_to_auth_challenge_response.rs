@@ -2,7 +2,7 @@
 /// Output of the `RespondToAuthChallenge` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+#[derive(::serde::Serialize, Clone, PartialEq)]
 pub struct RespondToAuthChallengeResponse {
     /// `AuthenticationResult`: See [`AuthenticationResultType`](crate::types::AuthenticationResultType).
     #[serde(
@@ -55,6 +55,62 @@ impl ::std::default::Default for crate::types::RespondToAuthChallengeResponse {
             challenge_parameters: Default::default(),
             session: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RespondToAuthChallengeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = RespondToAuthChallengeResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RespondToAuthChallengeResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RespondToAuthChallengeResponse, A::Error> {
+                let mut value = <RespondToAuthChallengeResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AuthenticationResult" => {
+                            value.authentication_result = map.next_value()?;
+                        }
+                        "AvailableChallenges" => {
+                            value.available_challenges = map.next_value()?;
+                        }
+                        "ChallengeName" => value.challenge_name = map.next_value()?,
+                        "ChallengeParameters" => {
+                            value.challenge_parameters = map.next_value()?;
+                        }
+                        "Session" => value.session = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "RespondToAuthChallengeResponse",
+                &[
+                    "AuthenticationResult",
+                    "AvailableChallenges",
+                    "ChallengeName",
+                    "ChallengeParameters",
+                    "Session",
+                ],
+                Members,
+            )
     }
 }
 impl ::std::fmt::Debug for RespondToAuthChallengeResponse {

@@ -2,7 +2,7 @@
 /// Input of the `RevokeToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct RevokeTokenRequest {
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     #[serde(rename = "ClientId")]
@@ -28,6 +28,51 @@ pub struct RevokeTokenRequest {
     #[serde(rename = "Token")]
     #[serde(default)]
     pub token: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for RevokeTokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = RevokeTokenRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RevokeTokenRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RevokeTokenRequest, A::Error> {
+                let mut value = <RevokeTokenRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ClientId" => value.client_id = map.next_value()?,
+                        "ClientSecret" => value.client_secret = map.next_value()?,
+                        "RevokeAssociatedSessions" => {
+                            value.revoke_associated_sessions = map.next_value()?;
+                        }
+                        "Token" => value.token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "RevokeTokenRequest",
+                &["ClientId", "ClientSecret", "RevokeAssociatedSessions", "Token"],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for RevokeTokenRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

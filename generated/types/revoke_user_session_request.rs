@@ -2,7 +2,7 @@
 /// Input of the `RevokeUserSession` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeUserSession.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct RevokeUserSessionRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
     #[serde(rename = "AccessToken")]
@@ -21,6 +21,50 @@ pub struct RevokeUserSessionRequest {
     #[serde(rename = "SessionId")]
     #[serde(default)]
     pub session_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for RevokeUserSessionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = RevokeUserSessionRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RevokeUserSessionRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RevokeUserSessionRequest, A::Error> {
+                let mut value = <RevokeUserSessionRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AccessToken" => value.access_token = map.next_value()?,
+                        "RevokeAssociatedSessions" => {
+                            value.revoke_associated_sessions = map.next_value()?;
+                        }
+                        "SessionId" => value.session_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "RevokeUserSessionRequest",
+                &["AccessToken", "RevokeAssociatedSessions", "SessionId"],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for RevokeUserSessionRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -2,7 +2,7 @@
 /// The `RiskConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RiskConfigurationType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+#[derive(::serde::Serialize, Clone, PartialEq)]
 pub struct RiskConfigurationType {
     /// `AccountTakeoverRiskConfiguration`: See [`AccountTakeoverRiskConfigurationType`](crate::types::AccountTakeoverRiskConfigurationType).
     #[serde(
@@ -63,6 +63,67 @@ impl ::std::default::Default for crate::types::RiskConfigurationType {
             risk_exception_configuration: Default::default(),
             user_pool_id: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RiskConfigurationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = RiskConfigurationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RiskConfigurationType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RiskConfigurationType, A::Error> {
+                let mut value = <RiskConfigurationType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AccountTakeoverRiskConfiguration" => {
+                            value.account_takeover_risk_configuration = map.next_value()?;
+                        }
+                        "ClientId" => value.client_id = map.next_value()?,
+                        "CompromisedCredentialsRiskConfiguration" => {
+                            value.compromised_credentials_risk_configuration = map
+                                .next_value()?;
+                        }
+                        "LastModifiedDate" => {
+                            value.last_modified_date = map.next_value()?;
+                        }
+                        "RiskExceptionConfiguration" => {
+                            value.risk_exception_configuration = map.next_value()?;
+                        }
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "RiskConfigurationType",
+                &[
+                    "AccountTakeoverRiskConfiguration",
+                    "ClientId",
+                    "CompromisedCredentialsRiskConfiguration",
+                    "LastModifiedDate",
+                    "RiskExceptionConfiguration",
+                    "UserPoolId",
+                ],
+                Members,
+            )
     }
 }
 impl ::std::fmt::Debug for RiskConfigurationType {

@@ -2,7 +2,7 @@
 /// The `RiskExceptionConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RiskExceptionConfigurationType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct RiskExceptionConfigurationType {
     /// `BlockedIPRangeList`: List of at most 200 items of `StringType`.
     #[serde(
@@ -29,6 +29,51 @@ impl ::std::default::Default for crate::types::RiskExceptionConfigurationType {
             blocked_ip_range_list: Default::default(),
             skipped_ip_range_list: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RiskExceptionConfigurationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = RiskExceptionConfigurationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RiskExceptionConfigurationType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RiskExceptionConfigurationType, A::Error> {
+                let mut value = <RiskExceptionConfigurationType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "BlockedIPRangeList" => {
+                            value.blocked_ip_range_list = map.next_value()?;
+                        }
+                        "SkippedIPRangeList" => {
+                            value.skipped_ip_range_list = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "RiskExceptionConfigurationType",
+                &["BlockedIPRangeList", "SkippedIPRangeList"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for RiskExceptionConfigurationType {

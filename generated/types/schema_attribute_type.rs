@@ -2,7 +2,7 @@
 /// The `SchemaAttributeType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SchemaAttributeType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SchemaAttributeType {
     /// `AttributeDataType`: One of [`AttributeDataType`](crate::types::AttributeDataType).
     #[serde(
@@ -69,6 +69,68 @@ impl ::std::default::Default for crate::types::SchemaAttributeType {
             required: Default::default(),
             string_attribute_constraints: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SchemaAttributeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SchemaAttributeType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SchemaAttributeType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SchemaAttributeType, A::Error> {
+                let mut value = <SchemaAttributeType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AttributeDataType" => {
+                            value.attribute_data_type = map.next_value()?;
+                        }
+                        "DeveloperOnlyAttribute" => {
+                            value.developer_only_attribute = map.next_value()?;
+                        }
+                        "Mutable" => value.mutable = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "NumberAttributeConstraints" => {
+                            value.number_attribute_constraints = map.next_value()?;
+                        }
+                        "Required" => value.required = map.next_value()?,
+                        "StringAttributeConstraints" => {
+                            value.string_attribute_constraints = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SchemaAttributeType",
+                &[
+                    "AttributeDataType",
+                    "DeveloperOnlyAttribute",
+                    "Mutable",
+                    "Name",
+                    "NumberAttributeConstraints",
+                    "Required",
+                    "StringAttributeConstraints",
+                ],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for SchemaAttributeType {

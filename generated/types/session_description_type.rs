@@ -2,7 +2,7 @@
 /// The `SessionDescriptionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SessionDescriptionType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+#[derive(::serde::Serialize, Clone, PartialEq)]
 pub struct SessionDescriptionType {
     /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     #[serde(
@@ -89,6 +89,68 @@ impl ::std::default::Default for crate::types::SessionDescriptionType {
             session_id: Default::default(),
             session_type: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SessionDescriptionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SessionDescriptionType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SessionDescriptionType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SessionDescriptionType, A::Error> {
+                let mut value = <SessionDescriptionType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ClientId" => value.client_id = map.next_value()?,
+                        "CreateDate" => value.create_date = map.next_value()?,
+                        "DeviceType" => value.device_type = map.next_value()?,
+                        "IsCurrentSession" => {
+                            value.is_current_session = map.next_value()?;
+                        }
+                        "LastActiveDate" => value.last_active_date = map.next_value()?,
+                        "LastIPAddress" => value.last_ip_address = map.next_value()?,
+                        "LastLocation" => value.last_location = map.next_value()?,
+                        "OriginSessionId" => value.origin_session_id = map.next_value()?,
+                        "SessionId" => value.session_id = map.next_value()?,
+                        "SessionType" => value.session_type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SessionDescriptionType",
+                &[
+                    "ClientId",
+                    "CreateDate",
+                    "DeviceType",
+                    "IsCurrentSession",
+                    "LastActiveDate",
+                    "LastIPAddress",
+                    "LastLocation",
+                    "OriginSessionId",
+                    "SessionId",
+                    "SessionType",
+                ],
+                Members,
+            )
     }
 }
 impl ::std::fmt::Debug for SessionDescriptionType {

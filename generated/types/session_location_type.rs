@@ -2,7 +2,7 @@
 /// The `SessionLocationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SessionLocationType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SessionLocationType {
     /// `City`: String of 0 to 256 characters.
     #[serde(
@@ -25,6 +25,43 @@ impl ::std::default::Default for crate::types::SessionLocationType {
             city: Default::default(),
             country: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SessionLocationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SessionLocationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SessionLocationType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SessionLocationType, A::Error> {
+                let mut value = <SessionLocationType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "City" => value.city = map.next_value()?,
+                        "Country" => value.country = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct("SessionLocationType", &["City", "Country"], Members)
     }
 }
 impl ::awsjson_types::Validate for SessionLocationType {

@@ -2,7 +2,7 @@
 /// Input of the `SetLogDeliveryConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetLogDeliveryConfiguration.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct SetLogDeliveryConfigurationRequest {
     /// `LogConfigurations` (required): List of 0 to 2 items of `LogConfigurationType`.
     #[serde(rename = "LogConfigurations")]
@@ -12,6 +12,49 @@ pub struct SetLogDeliveryConfigurationRequest {
     #[serde(rename = "UserPoolId")]
     #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for SetLogDeliveryConfigurationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SetLogDeliveryConfigurationRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SetLogDeliveryConfigurationRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SetLogDeliveryConfigurationRequest, A::Error> {
+                let mut value = <SetLogDeliveryConfigurationRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "LogConfigurations" => {
+                            value.log_configurations = map.next_value()?;
+                        }
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SetLogDeliveryConfigurationRequest",
+                &["LogConfigurations", "UserPoolId"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for SetLogDeliveryConfigurationRequest {
     fn shape() -> &'static ::awsjson_types::Shape {

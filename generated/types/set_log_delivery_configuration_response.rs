@@ -2,7 +2,7 @@
 /// Output of the `SetLogDeliveryConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetLogDeliveryConfiguration.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SetLogDeliveryConfigurationResponse {
     /// `LogDeliveryConfiguration`: See [`LogDeliveryConfigurationType`](crate::types::LogDeliveryConfigurationType).
     #[serde(
@@ -19,6 +19,48 @@ impl ::std::default::Default for crate::types::SetLogDeliveryConfigurationRespon
         Self {
             log_delivery_configuration: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SetLogDeliveryConfigurationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SetLogDeliveryConfigurationResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SetLogDeliveryConfigurationResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SetLogDeliveryConfigurationResponse, A::Error> {
+                let mut value = <SetLogDeliveryConfigurationResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "LogDeliveryConfiguration" => {
+                            value.log_delivery_configuration = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SetLogDeliveryConfigurationResponse",
+                &["LogDeliveryConfiguration"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for SetLogDeliveryConfigurationResponse {

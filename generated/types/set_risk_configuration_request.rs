@@ -2,7 +2,7 @@
 /// Input of the `SetRiskConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetRiskConfiguration.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct SetRiskConfigurationRequest {
     /// `AccountTakeoverRiskConfiguration`: See [`AccountTakeoverRiskConfigurationType`](crate::types::AccountTakeoverRiskConfigurationType).
     #[serde(
@@ -42,6 +42,63 @@ pub struct SetRiskConfigurationRequest {
     #[serde(rename = "UserPoolId")]
     #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for SetRiskConfigurationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SetRiskConfigurationRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SetRiskConfigurationRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SetRiskConfigurationRequest, A::Error> {
+                let mut value = <SetRiskConfigurationRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AccountTakeoverRiskConfiguration" => {
+                            value.account_takeover_risk_configuration = map.next_value()?;
+                        }
+                        "ClientId" => value.client_id = map.next_value()?,
+                        "CompromisedCredentialsRiskConfiguration" => {
+                            value.compromised_credentials_risk_configuration = map
+                                .next_value()?;
+                        }
+                        "RiskExceptionConfiguration" => {
+                            value.risk_exception_configuration = map.next_value()?;
+                        }
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SetRiskConfigurationRequest",
+                &[
+                    "AccountTakeoverRiskConfiguration",
+                    "ClientId",
+                    "CompromisedCredentialsRiskConfiguration",
+                    "RiskExceptionConfiguration",
+                    "UserPoolId",
+                ],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for SetRiskConfigurationRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

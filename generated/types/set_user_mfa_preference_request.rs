@@ -2,7 +2,7 @@
 /// Input of the `SetUserMFAPreference` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserMFAPreference.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct SetUserMfaPreferenceRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
     #[serde(rename = "AccessToken")]
@@ -40,6 +40,62 @@ pub struct SetUserMfaPreferenceRequest {
     pub web_authn_mfa_settings: ::std::option::Option<
         crate::types::WebAuthnMfaSettingsType,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SetUserMfaPreferenceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SetUserMfaPreferenceRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SetUserMFAPreferenceRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SetUserMfaPreferenceRequest, A::Error> {
+                let mut value = <SetUserMfaPreferenceRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AccessToken" => value.access_token = map.next_value()?,
+                        "EmailMfaSettings" => {
+                            value.email_mfa_settings = map.next_value()?;
+                        }
+                        "SMSMfaSettings" => value.sms_mfa_settings = map.next_value()?,
+                        "SoftwareTokenMfaSettings" => {
+                            value.software_token_mfa_settings = map.next_value()?;
+                        }
+                        "WebAuthnMfaSettings" => {
+                            value.web_authn_mfa_settings = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SetUserMFAPreferenceRequest",
+                &[
+                    "AccessToken",
+                    "EmailMfaSettings",
+                    "SMSMfaSettings",
+                    "SoftwareTokenMfaSettings",
+                    "WebAuthnMfaSettings",
+                ],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for SetUserMfaPreferenceRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -2,7 +2,7 @@
 /// Output of the `SetUserPoolClientSessionConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolClientSessionConfiguration.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+#[derive(::serde::Serialize, Clone, PartialEq)]
 pub struct SetUserPoolClientSessionConfigurationResponse {
     /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     #[serde(
@@ -34,6 +34,51 @@ for crate::types::SetUserPoolClientSessionConfigurationResponse {
             sso_session: Default::default(),
             user_pool_id: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SetUserPoolClientSessionConfigurationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SetUserPoolClientSessionConfigurationResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SetUserPoolClientSessionConfigurationResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                SetUserPoolClientSessionConfigurationResponse,
+                A::Error,
+            > {
+                let mut value = <SetUserPoolClientSessionConfigurationResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ClientId" => value.client_id = map.next_value()?,
+                        "SSOSession" => value.sso_session = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SetUserPoolClientSessionConfigurationResponse",
+                &["ClientId", "SSOSession", "UserPoolId"],
+                Members,
+            )
     }
 }
 impl ::std::fmt::Debug for SetUserPoolClientSessionConfigurationResponse {

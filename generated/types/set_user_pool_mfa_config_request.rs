@@ -2,7 +2,7 @@
 /// Input of the `SetUserPoolMfaConfig` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolMfaConfig.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct SetUserPoolMfaConfigRequest {
     /// `EmailMfaConfiguration`: See [`EmailMfaConfigType`](crate::types::EmailMfaConfigType).
     #[serde(
@@ -47,6 +47,66 @@ pub struct SetUserPoolMfaConfigRequest {
     pub web_authn_configuration: ::std::option::Option<
         crate::types::WebAuthnConfigurationType,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SetUserPoolMfaConfigRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SetUserPoolMfaConfigRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SetUserPoolMfaConfigRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SetUserPoolMfaConfigRequest, A::Error> {
+                let mut value = <SetUserPoolMfaConfigRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "EmailMfaConfiguration" => {
+                            value.email_mfa_configuration = map.next_value()?;
+                        }
+                        "MfaConfiguration" => value.mfa_configuration = map.next_value()?,
+                        "SmsMfaConfiguration" => {
+                            value.sms_mfa_configuration = map.next_value()?;
+                        }
+                        "SoftwareTokenMfaConfiguration" => {
+                            value.software_token_mfa_configuration = map.next_value()?;
+                        }
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        "WebAuthnConfiguration" => {
+                            value.web_authn_configuration = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SetUserPoolMfaConfigRequest",
+                &[
+                    "EmailMfaConfiguration",
+                    "MfaConfiguration",
+                    "SmsMfaConfiguration",
+                    "SoftwareTokenMfaConfiguration",
+                    "UserPoolId",
+                    "WebAuthnConfiguration",
+                ],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for SetUserPoolMfaConfigRequest {
     fn shape() -> &'static ::awsjson_types::Shape {

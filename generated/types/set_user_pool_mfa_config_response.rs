@@ -2,7 +2,7 @@
 /// Output of the `SetUserPoolMfaConfig` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolMfaConfig.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SetUserPoolMfaConfigResponse {
     /// `EmailMfaConfiguration`: See [`EmailMfaConfigType`](crate::types::EmailMfaConfigType).
     #[serde(
@@ -53,6 +53,64 @@ impl ::std::default::Default for crate::types::SetUserPoolMfaConfigResponse {
             software_token_mfa_configuration: Default::default(),
             web_authn_configuration: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SetUserPoolMfaConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SetUserPoolMfaConfigResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SetUserPoolMfaConfigResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SetUserPoolMfaConfigResponse, A::Error> {
+                let mut value = <SetUserPoolMfaConfigResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "EmailMfaConfiguration" => {
+                            value.email_mfa_configuration = map.next_value()?;
+                        }
+                        "MfaConfiguration" => value.mfa_configuration = map.next_value()?,
+                        "SmsMfaConfiguration" => {
+                            value.sms_mfa_configuration = map.next_value()?;
+                        }
+                        "SoftwareTokenMfaConfiguration" => {
+                            value.software_token_mfa_configuration = map.next_value()?;
+                        }
+                        "WebAuthnConfiguration" => {
+                            value.web_authn_configuration = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SetUserPoolMfaConfigResponse",
+                &[
+                    "EmailMfaConfiguration",
+                    "MfaConfiguration",
+                    "SmsMfaConfiguration",
+                    "SoftwareTokenMfaConfiguration",
+                    "WebAuthnConfiguration",
+                ],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for SetUserPoolMfaConfigResponse {

@@ -2,7 +2,7 @@
 /// Input of the `SetUserPoolSessionConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolSessionConfiguration.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct SetUserPoolSessionConfigurationRequest {
     /// `TokenSession` (required): See [`UserPoolTokenSessionConfigType`](crate::types::UserPoolTokenSessionConfigType).
     #[serde(rename = "TokenSession")]
@@ -16,6 +16,53 @@ pub struct SetUserPoolSessionConfigurationRequest {
     #[serde(rename = "UserSessionTracking")]
     #[serde(default)]
     pub user_session_tracking: crate::types::UserSessionTrackingType,
+}
+impl<'de> ::serde::Deserialize<'de> for SetUserPoolSessionConfigurationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SetUserPoolSessionConfigurationRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SetUserPoolSessionConfigurationRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                SetUserPoolSessionConfigurationRequest,
+                A::Error,
+            > {
+                let mut value = <SetUserPoolSessionConfigurationRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "TokenSession" => value.token_session = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        "UserSessionTracking" => {
+                            value.user_session_tracking = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SetUserPoolSessionConfigurationRequest",
+                &["TokenSession", "UserPoolId", "UserSessionTracking"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for SetUserPoolSessionConfigurationRequest {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// Output of the `SetUserPoolSessionConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolSessionConfiguration.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SetUserPoolSessionConfigurationResponse {
     /// `TokenSession`: See [`UserPoolTokenSessionConfigType`](crate::types::UserPoolTokenSessionConfigType).
     #[serde(
@@ -37,6 +37,53 @@ impl ::std::default::Default for crate::types::SetUserPoolSessionConfigurationRe
             user_pool_id: Default::default(),
             user_session_tracking: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SetUserPoolSessionConfigurationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SetUserPoolSessionConfigurationResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SetUserPoolSessionConfigurationResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                SetUserPoolSessionConfigurationResponse,
+                A::Error,
+            > {
+                let mut value = <SetUserPoolSessionConfigurationResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "TokenSession" => value.token_session = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        "UserSessionTracking" => {
+                            value.user_session_tracking = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SetUserPoolSessionConfigurationResponse",
+                &["TokenSession", "UserPoolId", "UserSessionTracking"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for SetUserPoolSessionConfigurationResponse {

@@ -2,7 +2,7 @@
 /// The `SignInPolicyType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignInPolicyType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SignInPolicyType {
     /// `AllowedFirstAuthFactors`: List of 1 to 5 items of `AuthFactorType`.
     #[serde(
@@ -19,6 +19,48 @@ impl ::std::default::Default for crate::types::SignInPolicyType {
         Self {
             allowed_first_auth_factors: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SignInPolicyType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SignInPolicyType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SignInPolicyType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SignInPolicyType, A::Error> {
+                let mut value = <SignInPolicyType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AllowedFirstAuthFactors" => {
+                            value.allowed_first_auth_factors = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SignInPolicyType",
+                &["AllowedFirstAuthFactors"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for SignInPolicyType {

@@ -2,7 +2,7 @@
 /// Input of the `SignUp` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct SignUpRequest {
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
     #[serde(
@@ -67,6 +67,66 @@ pub struct SignUpRequest {
     pub validation_data: ::std::option::Option<
         ::std::vec::Vec<crate::types::AttributeType>,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SignUpRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SignUpRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SignUpRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SignUpRequest, A::Error> {
+                let mut value = <SignUpRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AnalyticsMetadata" => {
+                            value.analytics_metadata = map.next_value()?;
+                        }
+                        "ClientId" => value.client_id = map.next_value()?,
+                        "ClientMetadata" => value.client_metadata = map.next_value()?,
+                        "Password" => value.password = map.next_value()?,
+                        "SecretHash" => value.secret_hash = map.next_value()?,
+                        "UserAttributes" => value.user_attributes = map.next_value()?,
+                        "UserContextData" => value.user_context_data = map.next_value()?,
+                        "Username" => value.username = map.next_value()?,
+                        "ValidationData" => value.validation_data = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SignUpRequest",
+                &[
+                    "AnalyticsMetadata",
+                    "ClientId",
+                    "ClientMetadata",
+                    "Password",
+                    "SecretHash",
+                    "UserAttributes",
+                    "UserContextData",
+                    "Username",
+                    "ValidationData",
+                ],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for SignUpRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

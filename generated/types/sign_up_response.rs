@@ -2,7 +2,7 @@
 /// Output of the `SignUp` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct SignUpResponse {
     /// `CodeDeliveryDetails`: See [`CodeDeliveryDetailsType`](crate::types::CodeDeliveryDetailsType).
     #[serde(
@@ -28,6 +28,51 @@ pub struct SignUpResponse {
     #[serde(rename = "UserSub")]
     #[serde(default)]
     pub user_sub: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for SignUpResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SignUpResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SignUpResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SignUpResponse, A::Error> {
+                let mut value = <SignUpResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "CodeDeliveryDetails" => {
+                            value.code_delivery_details = map.next_value()?;
+                        }
+                        "Session" => value.session = map.next_value()?,
+                        "UserConfirmed" => value.user_confirmed = map.next_value()?,
+                        "UserSub" => value.user_sub = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SignUpResponse",
+                &["CodeDeliveryDetails", "Session", "UserConfirmed", "UserSub"],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for SignUpResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

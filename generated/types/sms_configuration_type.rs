@@ -2,7 +2,7 @@
 /// The `SmsConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SmsConfigurationType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SmsConfigurationType {
     /// `EumsSms`: See [`EumsSmsConfigurationType`](crate::types::EumsSmsConfigurationType).
     #[serde(
@@ -41,6 +41,49 @@ impl ::std::default::Default for crate::types::SmsConfigurationType {
             sns_caller_arn: Default::default(),
             sns_region: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SmsConfigurationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SmsConfigurationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SmsConfigurationType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SmsConfigurationType, A::Error> {
+                let mut value = <SmsConfigurationType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "EumsSms" => value.eums_sms = map.next_value()?,
+                        "ExternalId" => value.external_id = map.next_value()?,
+                        "SnsCallerArn" => value.sns_caller_arn = map.next_value()?,
+                        "SnsRegion" => value.sns_region = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SmsConfigurationType",
+                &["EumsSms", "ExternalId", "SnsCallerArn", "SnsRegion"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for SmsConfigurationType {

@@ -2,7 +2,7 @@
 /// The `SmsMfaConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SmsMfaConfigType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct SmsMfaConfigType {
     /// `SmsAuthenticationMessage`: String of 6 to 140 characters matching `.*\{####\}.*`.
     #[serde(
@@ -25,6 +25,49 @@ impl ::std::default::Default for crate::types::SmsMfaConfigType {
             sms_authentication_message: Default::default(),
             sms_configuration: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SmsMfaConfigType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = SmsMfaConfigType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SmsMfaConfigType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SmsMfaConfigType, A::Error> {
+                let mut value = <SmsMfaConfigType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "SmsAuthenticationMessage" => {
+                            value.sms_authentication_message = map.next_value()?;
+                        }
+                        "SmsConfiguration" => value.sms_configuration = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "SmsMfaConfigType",
+                &["SmsAuthenticationMessage", "SmsConfiguration"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for SmsMfaConfigType {

@@ -2,12 +2,54 @@
 /// Output of the `StartWebAuthnRegistration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartWebAuthnRegistration.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct StartWebAuthnRegistrationResponse {
     /// `CredentialCreationOptions` (required): Any JSON value.
     #[serde(rename = "CredentialCreationOptions")]
     #[serde(default)]
     pub credential_creation_options: ::serde_json::Value,
+}
+impl<'de> ::serde::Deserialize<'de> for StartWebAuthnRegistrationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = StartWebAuthnRegistrationResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct StartWebAuthnRegistrationResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<StartWebAuthnRegistrationResponse, A::Error> {
+                let mut value = <StartWebAuthnRegistrationResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "CredentialCreationOptions" => {
+                            value.credential_creation_options = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "StartWebAuthnRegistrationResponse",
+                &["CredentialCreationOptions"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for StartWebAuthnRegistrationResponse {
     fn shape() -> &'static ::awsjson_types::Shape {

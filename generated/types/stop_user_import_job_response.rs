@@ -2,7 +2,7 @@
 /// Output of the `StopUserImportJob` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StopUserImportJob.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct StopUserImportJobResponse {
     /// `UserImportJob`: See [`UserImportJobType`](crate::types::UserImportJobType).
     #[serde(
@@ -17,6 +17,42 @@ impl ::std::default::Default for crate::types::StopUserImportJobResponse {
         Self {
             user_import_job: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StopUserImportJobResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = StopUserImportJobResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct StopUserImportJobResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<StopUserImportJobResponse, A::Error> {
+                let mut value = <StopUserImportJobResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "UserImportJob" => value.user_import_job = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct("StopUserImportJobResponse", &["UserImportJob"], Members)
     }
 }
 impl ::awsjson_types::Validate for StopUserImportJobResponse {

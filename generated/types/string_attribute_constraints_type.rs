@@ -2,7 +2,7 @@
 /// The `StringAttributeConstraintsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StringAttributeConstraintsType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct StringAttributeConstraintsType {
     /// `MaxLength`: String of 0 to 131072 characters.
     #[serde(
@@ -25,6 +25,47 @@ impl ::std::default::Default for crate::types::StringAttributeConstraintsType {
             max_length: Default::default(),
             min_length: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StringAttributeConstraintsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = StringAttributeConstraintsType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct StringAttributeConstraintsType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<StringAttributeConstraintsType, A::Error> {
+                let mut value = <StringAttributeConstraintsType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "MaxLength" => value.max_length = map.next_value()?,
+                        "MinLength" => value.min_length = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "StringAttributeConstraintsType",
+                &["MaxLength", "MinLength"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for StringAttributeConstraintsType {

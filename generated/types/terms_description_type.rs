@@ -2,7 +2,7 @@
 /// The `TermsDescriptionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TermsDescriptionType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct TermsDescriptionType {
     /// `CreationDate` (required): Timestamp (epoch seconds on the wire).
     #[serde(rename = "CreationDate")]
@@ -24,6 +24,58 @@ pub struct TermsDescriptionType {
     #[serde(rename = "TermsName")]
     #[serde(default)]
     pub terms_name: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for TermsDescriptionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = TermsDescriptionType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TermsDescriptionType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TermsDescriptionType, A::Error> {
+                let mut value = <TermsDescriptionType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "CreationDate" => value.creation_date = map.next_value()?,
+                        "Enforcement" => value.enforcement = map.next_value()?,
+                        "LastModifiedDate" => {
+                            value.last_modified_date = map.next_value()?;
+                        }
+                        "TermsId" => value.terms_id = map.next_value()?,
+                        "TermsName" => value.terms_name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "TermsDescriptionType",
+                &[
+                    "CreationDate",
+                    "Enforcement",
+                    "LastModifiedDate",
+                    "TermsId",
+                    "TermsName",
+                ],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for TermsDescriptionType {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// The `TermsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TermsType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct TermsType {
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     #[serde(rename = "ClientId")]
@@ -43,6 +43,66 @@ pub struct TermsType {
     #[serde(rename = "UserPoolId")]
     #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for TermsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = TermsType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TermsType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TermsType, A::Error> {
+                let mut value = <TermsType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ClientId" => value.client_id = map.next_value()?,
+                        "CreationDate" => value.creation_date = map.next_value()?,
+                        "Enforcement" => value.enforcement = map.next_value()?,
+                        "LastModifiedDate" => {
+                            value.last_modified_date = map.next_value()?;
+                        }
+                        "Links" => value.links = map.next_value()?,
+                        "TermsId" => value.terms_id = map.next_value()?,
+                        "TermsName" => value.terms_name = map.next_value()?,
+                        "TermsSource" => value.terms_source = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "TermsType",
+                &[
+                    "ClientId",
+                    "CreationDate",
+                    "Enforcement",
+                    "LastModifiedDate",
+                    "Links",
+                    "TermsId",
+                    "TermsName",
+                    "TermsSource",
+                    "UserPoolId",
+                ],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for TermsType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

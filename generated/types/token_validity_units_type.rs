@@ -2,7 +2,7 @@
 /// The `TokenValidityUnitsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TokenValidityUnitsType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct TokenValidityUnitsType {
     /// `AccessToken`: One of [`TimeUnitsType`](crate::types::TimeUnitsType).
     #[serde(
@@ -33,6 +33,48 @@ impl ::std::default::Default for crate::types::TokenValidityUnitsType {
             id_token: Default::default(),
             refresh_token: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TokenValidityUnitsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = TokenValidityUnitsType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TokenValidityUnitsType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TokenValidityUnitsType, A::Error> {
+                let mut value = <TokenValidityUnitsType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AccessToken" => value.access_token = map.next_value()?,
+                        "IdToken" => value.id_token = map.next_value()?,
+                        "RefreshToken" => value.refresh_token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "TokenValidityUnitsType",
+                &["AccessToken", "IdToken", "RefreshToken"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for TokenValidityUnitsType {

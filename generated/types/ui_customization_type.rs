@@ -2,7 +2,7 @@
 /// The `UICustomizationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UICustomizationType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+#[derive(::serde::Serialize, Clone, PartialEq)]
 pub struct UiCustomizationType {
     /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     #[serde(
@@ -65,6 +65,62 @@ impl ::std::default::Default for crate::types::UiCustomizationType {
             last_modified_date: Default::default(),
             user_pool_id: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UiCustomizationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UiCustomizationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UICustomizationType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UiCustomizationType, A::Error> {
+                let mut value = <UiCustomizationType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ClientId" => value.client_id = map.next_value()?,
+                        "CreationDate" => value.creation_date = map.next_value()?,
+                        "CSS" => value.css = map.next_value()?,
+                        "CSSVersion" => value.css_version = map.next_value()?,
+                        "ImageUrl" => value.image_url = map.next_value()?,
+                        "LastModifiedDate" => {
+                            value.last_modified_date = map.next_value()?;
+                        }
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UICustomizationType",
+                &[
+                    "ClientId",
+                    "CreationDate",
+                    "CSS",
+                    "CSSVersion",
+                    "ImageUrl",
+                    "LastModifiedDate",
+                    "UserPoolId",
+                ],
+                Members,
+            )
     }
 }
 impl ::std::fmt::Debug for UiCustomizationType {

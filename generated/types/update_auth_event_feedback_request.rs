@@ -2,7 +2,7 @@
 /// Input of the `UpdateAuthEventFeedback` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateAuthEventFeedback.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct UpdateAuthEventFeedbackRequest {
     /// `EventId` (required): String of 1 to 50 characters matching `[\w+-]+`.
     #[serde(rename = "EventId")]
@@ -24,6 +24,50 @@ pub struct UpdateAuthEventFeedbackRequest {
     #[serde(rename = "Username")]
     #[serde(default)]
     pub username: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateAuthEventFeedbackRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UpdateAuthEventFeedbackRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateAuthEventFeedbackRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateAuthEventFeedbackRequest, A::Error> {
+                let mut value = <UpdateAuthEventFeedbackRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "EventId" => value.event_id = map.next_value()?,
+                        "FeedbackToken" => value.feedback_token = map.next_value()?,
+                        "FeedbackValue" => value.feedback_value = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        "Username" => value.username = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UpdateAuthEventFeedbackRequest",
+                &["EventId", "FeedbackToken", "FeedbackValue", "UserPoolId", "Username"],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for UpdateAuthEventFeedbackRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -2,7 +2,7 @@
 /// Input of the `UpdateDeviceStatus` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateDeviceStatus.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct UpdateDeviceStatusRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
     #[serde(rename = "AccessToken")]
@@ -21,6 +21,50 @@ pub struct UpdateDeviceStatusRequest {
     pub device_remembered_status: ::std::option::Option<
         crate::types::DeviceRememberedStatusType,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateDeviceStatusRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UpdateDeviceStatusRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateDeviceStatusRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateDeviceStatusRequest, A::Error> {
+                let mut value = <UpdateDeviceStatusRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AccessToken" => value.access_token = map.next_value()?,
+                        "DeviceKey" => value.device_key = map.next_value()?,
+                        "DeviceRememberedStatus" => {
+                            value.device_remembered_status = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UpdateDeviceStatusRequest",
+                &["AccessToken", "DeviceKey", "DeviceRememberedStatus"],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for UpdateDeviceStatusRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

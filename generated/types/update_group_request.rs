@@ -2,7 +2,7 @@
 /// Input of the `UpdateGroup` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateGroup.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct UpdateGroupRequest {
     /// `Description`: String of at most 2048 characters.
     #[serde(
@@ -33,6 +33,50 @@ pub struct UpdateGroupRequest {
     #[serde(rename = "UserPoolId")]
     #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateGroupRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UpdateGroupRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateGroupRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateGroupRequest, A::Error> {
+                let mut value = <UpdateGroupRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Description" => value.description = map.next_value()?,
+                        "GroupName" => value.group_name = map.next_value()?,
+                        "Precedence" => value.precedence = map.next_value()?,
+                        "RoleArn" => value.role_arn = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UpdateGroupRequest",
+                &["Description", "GroupName", "Precedence", "RoleArn", "UserPoolId"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for UpdateGroupRequest {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// Output of the `UpdateGroup` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateGroup.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UpdateGroupResponse {
     /// `Group`: See [`GroupType`](crate::types::GroupType).
     #[serde(
@@ -15,6 +15,41 @@ pub struct UpdateGroupResponse {
 impl ::std::default::Default for crate::types::UpdateGroupResponse {
     fn default() -> Self {
         Self { group: Default::default() }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UpdateGroupResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateGroupResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateGroupResponse, A::Error> {
+                let mut value = <UpdateGroupResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Group" => value.group = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_struct("UpdateGroupResponse", &["Group"], Members)
     }
 }
 impl ::awsjson_types::Validate for UpdateGroupResponse {

@@ -2,7 +2,7 @@
 /// Input of the `UpdateIdentityProvider` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateIdentityProvider.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct UpdateIdentityProviderRequest {
     /// `AcrMapping`: Map of 0 to 4 entries.
     #[serde(
@@ -46,6 +46,58 @@ pub struct UpdateIdentityProviderRequest {
     #[serde(rename = "UserPoolId")]
     #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateIdentityProviderRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UpdateIdentityProviderRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateIdentityProviderRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateIdentityProviderRequest, A::Error> {
+                let mut value = <UpdateIdentityProviderRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AcrMapping" => value.acr_mapping = map.next_value()?,
+                        "AttributeMapping" => value.attribute_mapping = map.next_value()?,
+                        "IdpIdentifiers" => value.idp_identifiers = map.next_value()?,
+                        "ProviderDetails" => value.provider_details = map.next_value()?,
+                        "ProviderName" => value.provider_name = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UpdateIdentityProviderRequest",
+                &[
+                    "AcrMapping",
+                    "AttributeMapping",
+                    "IdpIdentifiers",
+                    "ProviderDetails",
+                    "ProviderName",
+                    "UserPoolId",
+                ],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for UpdateIdentityProviderRequest {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// Input of the `UpdateManagedLoginBranding` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateManagedLoginBranding.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UpdateManagedLoginBrandingRequest {
     /// `Assets`: List of 0 to 40 items of `AssetType`.
     #[serde(
@@ -49,6 +49,60 @@ impl ::std::default::Default for crate::types::UpdateManagedLoginBrandingRequest
             use_cognito_provided_values: Default::default(),
             user_pool_id: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateManagedLoginBrandingRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UpdateManagedLoginBrandingRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateManagedLoginBrandingRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateManagedLoginBrandingRequest, A::Error> {
+                let mut value = <UpdateManagedLoginBrandingRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Assets" => value.assets = map.next_value()?,
+                        "ManagedLoginBrandingId" => {
+                            value.managed_login_branding_id = map.next_value()?;
+                        }
+                        "Settings" => value.settings = map.next_value()?,
+                        "UseCognitoProvidedValues" => {
+                            value.use_cognito_provided_values = map.next_value()?;
+                        }
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UpdateManagedLoginBrandingRequest",
+                &[
+                    "Assets",
+                    "ManagedLoginBrandingId",
+                    "Settings",
+                    "UseCognitoProvidedValues",
+                    "UserPoolId",
+                ],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for UpdateManagedLoginBrandingRequest {

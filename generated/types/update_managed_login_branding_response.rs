@@ -2,7 +2,7 @@
 /// Output of the `UpdateManagedLoginBranding` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateManagedLoginBranding.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UpdateManagedLoginBrandingResponse {
     /// `ManagedLoginBranding`: See [`ManagedLoginBrandingType`](crate::types::ManagedLoginBrandingType).
     #[serde(
@@ -19,6 +19,48 @@ impl ::std::default::Default for crate::types::UpdateManagedLoginBrandingRespons
         Self {
             managed_login_branding: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateManagedLoginBrandingResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UpdateManagedLoginBrandingResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateManagedLoginBrandingResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateManagedLoginBrandingResponse, A::Error> {
+                let mut value = <UpdateManagedLoginBrandingResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "ManagedLoginBranding" => {
+                            value.managed_login_branding = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UpdateManagedLoginBrandingResponse",
+                &["ManagedLoginBranding"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for UpdateManagedLoginBrandingResponse {

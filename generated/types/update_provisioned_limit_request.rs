@@ -2,7 +2,7 @@
 /// Input of the `UpdateProvisionedLimit` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateProvisionedLimit.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct UpdateProvisionedLimitRequest {
     /// `LimitDefinition` (required): See [`LimitDefinitionType`](crate::types::LimitDefinitionType).
     #[serde(rename = "LimitDefinition")]
@@ -12,6 +12,49 @@ pub struct UpdateProvisionedLimitRequest {
     #[serde(rename = "RequestedLimitValue")]
     #[serde(default)]
     pub requested_limit_value: i32,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateProvisionedLimitRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UpdateProvisionedLimitRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateProvisionedLimitRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateProvisionedLimitRequest, A::Error> {
+                let mut value = <UpdateProvisionedLimitRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "LimitDefinition" => value.limit_definition = map.next_value()?,
+                        "RequestedLimitValue" => {
+                            value.requested_limit_value = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UpdateProvisionedLimitRequest",
+                &["LimitDefinition", "RequestedLimitValue"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for UpdateProvisionedLimitRequest {
     fn shape() -> &'static ::awsjson_types::Shape {

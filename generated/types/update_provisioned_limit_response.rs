@@ -2,12 +2,48 @@
 /// Output of the `UpdateProvisionedLimit` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateProvisionedLimit.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct UpdateProvisionedLimitResponse {
     /// `Limit` (required): See [`LimitType`](crate::types::LimitType).
     #[serde(rename = "Limit")]
     #[serde(default)]
     pub limit: crate::types::LimitType,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateProvisionedLimitResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UpdateProvisionedLimitResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateProvisionedLimitResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateProvisionedLimitResponse, A::Error> {
+                let mut value = <UpdateProvisionedLimitResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Limit" => value.limit = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct("UpdateProvisionedLimitResponse", &["Limit"], Members)
+    }
 }
 impl ::awsjson_types::Validate for UpdateProvisionedLimitResponse {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// Input of the `UpdateTerms` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateTerms.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct UpdateTermsRequest {
     /// `Enforcement`: One of [`TermsEnforcementType`](crate::types::TermsEnforcementType).
     #[serde(
@@ -42,6 +42,58 @@ pub struct UpdateTermsRequest {
     #[serde(rename = "UserPoolId")]
     #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateTermsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UpdateTermsRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateTermsRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateTermsRequest, A::Error> {
+                let mut value = <UpdateTermsRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Enforcement" => value.enforcement = map.next_value()?,
+                        "Links" => value.links = map.next_value()?,
+                        "TermsId" => value.terms_id = map.next_value()?,
+                        "TermsName" => value.terms_name = map.next_value()?,
+                        "TermsSource" => value.terms_source = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UpdateTermsRequest",
+                &[
+                    "Enforcement",
+                    "Links",
+                    "TermsId",
+                    "TermsName",
+                    "TermsSource",
+                    "UserPoolId",
+                ],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for UpdateTermsRequest {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// Output of the `UpdateTerms` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateTerms.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UpdateTermsResponse {
     /// `Terms`: See [`TermsType`](crate::types::TermsType).
     #[serde(
@@ -15,6 +15,41 @@ pub struct UpdateTermsResponse {
 impl ::std::default::Default for crate::types::UpdateTermsResponse {
     fn default() -> Self {
         Self { terms: Default::default() }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateTermsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UpdateTermsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateTermsResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateTermsResponse, A::Error> {
+                let mut value = <UpdateTermsResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Terms" => value.terms = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_struct("UpdateTermsResponse", &["Terms"], Members)
     }
 }
 impl ::awsjson_types::Validate for UpdateTermsResponse {

@@ -2,7 +2,7 @@
 /// Output of the `UpdateUserAttributes` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserAttributes.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UpdateUserAttributesResponse {
     /// `CodeDeliveryDetailsList`: List of `CodeDeliveryDetailsType`.
     #[serde(
@@ -19,6 +19,48 @@ impl ::std::default::Default for crate::types::UpdateUserAttributesResponse {
         Self {
             code_delivery_details_list: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateUserAttributesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UpdateUserAttributesResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateUserAttributesResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateUserAttributesResponse, A::Error> {
+                let mut value = <UpdateUserAttributesResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "CodeDeliveryDetailsList" => {
+                            value.code_delivery_details_list = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UpdateUserAttributesResponse",
+                &["CodeDeliveryDetailsList"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for UpdateUserAttributesResponse {

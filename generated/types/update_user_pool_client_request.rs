@@ -2,7 +2,7 @@
 /// Input of the `UpdateUserPoolClient` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct UpdateUserPoolClientRequest {
     /// `AccessTokenValidity`: Integer of 1 to 86400.
     #[serde(
@@ -175,6 +175,124 @@ pub struct UpdateUserPoolClientRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub write_attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolClientRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UpdateUserPoolClientRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateUserPoolClientRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateUserPoolClientRequest, A::Error> {
+                let mut value = <UpdateUserPoolClientRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AccessTokenValidity" => {
+                            value.access_token_validity = map.next_value()?;
+                        }
+                        "AllowedOAuthFlows" => {
+                            value.allowed_o_auth_flows = map.next_value()?;
+                        }
+                        "AllowedOAuthFlowsUserPoolClient" => {
+                            value.allowed_o_auth_flows_user_pool_client = map
+                                .next_value()?;
+                        }
+                        "AllowedOAuthScopes" => {
+                            value.allowed_o_auth_scopes = map.next_value()?;
+                        }
+                        "AnalyticsConfiguration" => {
+                            value.analytics_configuration = map.next_value()?;
+                        }
+                        "AuthSessionValidity" => {
+                            value.auth_session_validity = map.next_value()?;
+                        }
+                        "CallbackURLs" => value.callback_ur_ls = map.next_value()?,
+                        "ClientId" => value.client_id = map.next_value()?,
+                        "ClientName" => value.client_name = map.next_value()?,
+                        "DefaultRedirectURI" => {
+                            value.default_redirect_uri = map.next_value()?;
+                        }
+                        "EnablePropagateAdditionalUserContextData" => {
+                            value.enable_propagate_additional_user_context_data = map
+                                .next_value()?;
+                        }
+                        "EnableTokenRevocation" => {
+                            value.enable_token_revocation = map.next_value()?;
+                        }
+                        "ExplicitAuthFlows" => {
+                            value.explicit_auth_flows = map.next_value()?;
+                        }
+                        "IdTokenValidity" => value.id_token_validity = map.next_value()?,
+                        "LogoutURLs" => value.logout_ur_ls = map.next_value()?,
+                        "PreventUserExistenceErrors" => {
+                            value.prevent_user_existence_errors = map.next_value()?;
+                        }
+                        "ReadAttributes" => value.read_attributes = map.next_value()?,
+                        "RefreshTokenRotation" => {
+                            value.refresh_token_rotation = map.next_value()?;
+                        }
+                        "RefreshTokenValidity" => {
+                            value.refresh_token_validity = map.next_value()?;
+                        }
+                        "SupportedIdentityProviders" => {
+                            value.supported_identity_providers = map.next_value()?;
+                        }
+                        "TokenValidityUnits" => {
+                            value.token_validity_units = map.next_value()?;
+                        }
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        "WriteAttributes" => value.write_attributes = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UpdateUserPoolClientRequest",
+                &[
+                    "AccessTokenValidity",
+                    "AllowedOAuthFlows",
+                    "AllowedOAuthFlowsUserPoolClient",
+                    "AllowedOAuthScopes",
+                    "AnalyticsConfiguration",
+                    "AuthSessionValidity",
+                    "CallbackURLs",
+                    "ClientId",
+                    "ClientName",
+                    "DefaultRedirectURI",
+                    "EnablePropagateAdditionalUserContextData",
+                    "EnableTokenRevocation",
+                    "ExplicitAuthFlows",
+                    "IdTokenValidity",
+                    "LogoutURLs",
+                    "PreventUserExistenceErrors",
+                    "ReadAttributes",
+                    "RefreshTokenRotation",
+                    "RefreshTokenValidity",
+                    "SupportedIdentityProviders",
+                    "TokenValidityUnits",
+                    "UserPoolId",
+                    "WriteAttributes",
+                ],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for UpdateUserPoolClientRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -2,7 +2,7 @@
 /// Output of the `UpdateUserPoolClient` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UpdateUserPoolClientResponse {
     /// `UserPoolClient`: See [`UserPoolClientType`](crate::types::UserPoolClientType).
     #[serde(
@@ -17,6 +17,46 @@ impl ::std::default::Default for crate::types::UpdateUserPoolClientResponse {
         Self {
             user_pool_client: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolClientResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UpdateUserPoolClientResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateUserPoolClientResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateUserPoolClientResponse, A::Error> {
+                let mut value = <UpdateUserPoolClientResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "UserPoolClient" => value.user_pool_client = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UpdateUserPoolClientResponse",
+                &["UserPoolClient"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for UpdateUserPoolClientResponse {

@@ -2,7 +2,7 @@
 /// Input of the `UpdateUserPoolDomain` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolDomain.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct UpdateUserPoolDomainRequest {
     /// `CustomDomainConfig`: See [`CustomDomainConfigType`](crate::types::CustomDomainConfigType).
     #[serde(
@@ -35,6 +35,60 @@ pub struct UpdateUserPoolDomainRequest {
     #[serde(rename = "UserPoolId")]
     #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolDomainRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UpdateUserPoolDomainRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateUserPoolDomainRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateUserPoolDomainRequest, A::Error> {
+                let mut value = <UpdateUserPoolDomainRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "CustomDomainConfig" => {
+                            value.custom_domain_config = map.next_value()?;
+                        }
+                        "Domain" => value.domain = map.next_value()?,
+                        "ManagedLoginVersion" => {
+                            value.managed_login_version = map.next_value()?;
+                        }
+                        "Routing" => value.routing = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UpdateUserPoolDomainRequest",
+                &[
+                    "CustomDomainConfig",
+                    "Domain",
+                    "ManagedLoginVersion",
+                    "Routing",
+                    "UserPoolId",
+                ],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for UpdateUserPoolDomainRequest {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// Output of the `UpdateUserPoolDomain` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolDomain.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UpdateUserPoolDomainResponse {
     /// `CloudFrontDomain`: String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
     #[serde(
@@ -33,6 +33,52 @@ impl ::std::default::Default for crate::types::UpdateUserPoolDomainResponse {
             managed_login_version: Default::default(),
             routing: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolDomainResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UpdateUserPoolDomainResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateUserPoolDomainResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateUserPoolDomainResponse, A::Error> {
+                let mut value = <UpdateUserPoolDomainResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "CloudFrontDomain" => {
+                            value.cloud_front_domain = map.next_value()?;
+                        }
+                        "ManagedLoginVersion" => {
+                            value.managed_login_version = map.next_value()?;
+                        }
+                        "Routing" => value.routing = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UpdateUserPoolDomainResponse",
+                &["CloudFrontDomain", "ManagedLoginVersion", "Routing"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for UpdateUserPoolDomainResponse {

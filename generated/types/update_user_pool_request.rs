@@ -2,7 +2,7 @@
 /// Input of the `UpdateUserPool` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPool.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct UpdateUserPoolRequest {
     /// `AccountRecoverySetting`: See [`AccountRecoverySettingType`](crate::types::AccountRecoverySettingType).
     #[serde(
@@ -197,6 +197,122 @@ pub struct UpdateUserPoolRequest {
     pub verification_message_template: ::std::option::Option<
         crate::types::VerificationMessageTemplateType,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UpdateUserPoolRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateUserPoolRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateUserPoolRequest, A::Error> {
+                let mut value = <UpdateUserPoolRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AccountRecoverySetting" => {
+                            value.account_recovery_setting = map.next_value()?;
+                        }
+                        "AcrConfiguration" => value.acr_configuration = map.next_value()?,
+                        "AdminCreateUserConfig" => {
+                            value.admin_create_user_config = map.next_value()?;
+                        }
+                        "AutoVerifiedAttributes" => {
+                            value.auto_verified_attributes = map.next_value()?;
+                        }
+                        "DcrConfiguration" => value.dcr_configuration = map.next_value()?,
+                        "DeletionProtection" => {
+                            value.deletion_protection = map.next_value()?;
+                        }
+                        "DeviceConfiguration" => {
+                            value.device_configuration = map.next_value()?;
+                        }
+                        "EmailConfiguration" => {
+                            value.email_configuration = map.next_value()?;
+                        }
+                        "EmailVerificationMessage" => {
+                            value.email_verification_message = map.next_value()?;
+                        }
+                        "EmailVerificationSubject" => {
+                            value.email_verification_subject = map.next_value()?;
+                        }
+                        "IssuerConfiguration" => {
+                            value.issuer_configuration = map.next_value()?;
+                        }
+                        "KeyConfiguration" => value.key_configuration = map.next_value()?,
+                        "LambdaConfig" => value.lambda_config = map.next_value()?,
+                        "MfaConfiguration" => value.mfa_configuration = map.next_value()?,
+                        "Policies" => value.policies = map.next_value()?,
+                        "PoolName" => value.pool_name = map.next_value()?,
+                        "SmsAuthenticationMessage" => {
+                            value.sms_authentication_message = map.next_value()?;
+                        }
+                        "SmsConfiguration" => value.sms_configuration = map.next_value()?,
+                        "SmsVerificationMessage" => {
+                            value.sms_verification_message = map.next_value()?;
+                        }
+                        "UserAttributeUpdateSettings" => {
+                            value.user_attribute_update_settings = map.next_value()?;
+                        }
+                        "UserPoolAddOns" => value.user_pool_add_ons = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        "UserPoolTags" => value.user_pool_tags = map.next_value()?,
+                        "UserPoolTier" => value.user_pool_tier = map.next_value()?,
+                        "VerificationMessageTemplate" => {
+                            value.verification_message_template = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UpdateUserPoolRequest",
+                &[
+                    "AccountRecoverySetting",
+                    "AcrConfiguration",
+                    "AdminCreateUserConfig",
+                    "AutoVerifiedAttributes",
+                    "DcrConfiguration",
+                    "DeletionProtection",
+                    "DeviceConfiguration",
+                    "EmailConfiguration",
+                    "EmailVerificationMessage",
+                    "EmailVerificationSubject",
+                    "IssuerConfiguration",
+                    "KeyConfiguration",
+                    "LambdaConfig",
+                    "MfaConfiguration",
+                    "Policies",
+                    "PoolName",
+                    "SmsAuthenticationMessage",
+                    "SmsConfiguration",
+                    "SmsVerificationMessage",
+                    "UserAttributeUpdateSettings",
+                    "UserPoolAddOns",
+                    "UserPoolId",
+                    "UserPoolTags",
+                    "UserPoolTier",
+                    "VerificationMessageTemplate",
+                ],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for UpdateUserPoolRequest {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// The `UserAttributeUpdateSettingsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserAttributeUpdateSettingsType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserAttributeUpdateSettingsType {
     /// `AttributesRequireVerificationBeforeUpdate`: List of `VerifiedAttributeType`.
     #[serde(
@@ -19,6 +19,49 @@ impl ::std::default::Default for crate::types::UserAttributeUpdateSettingsType {
         Self {
             attributes_require_verification_before_update: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserAttributeUpdateSettingsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UserAttributeUpdateSettingsType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserAttributeUpdateSettingsType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UserAttributeUpdateSettingsType, A::Error> {
+                let mut value = <UserAttributeUpdateSettingsType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AttributesRequireVerificationBeforeUpdate" => {
+                            value.attributes_require_verification_before_update = map
+                                .next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UserAttributeUpdateSettingsType",
+                &["AttributesRequireVerificationBeforeUpdate"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for UserAttributeUpdateSettingsType {

@@ -4,7 +4,7 @@
 /// Sensitive: `Debug` prints it redacted.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserContextDataType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+#[derive(::serde::Serialize, Clone, PartialEq)]
 pub struct UserContextDataType {
     /// `EncodedData`: String of 0 to 131072 characters.
     #[serde(
@@ -27,6 +27,47 @@ impl ::std::default::Default for crate::types::UserContextDataType {
             encoded_data: Default::default(),
             ip_address: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserContextDataType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UserContextDataType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserContextDataType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UserContextDataType, A::Error> {
+                let mut value = <UserContextDataType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "EncodedData" => value.encoded_data = map.next_value()?,
+                        "IpAddress" => value.ip_address = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UserContextDataType",
+                &["EncodedData", "IpAddress"],
+                Members,
+            )
     }
 }
 impl ::std::fmt::Debug for UserContextDataType {

@@ -2,7 +2,7 @@
 /// The `UserImportJobType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserImportJobType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserImportJobType {
     /// `CloudWatchLogsRoleArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     #[serde(
@@ -123,6 +123,80 @@ impl ::std::default::Default for crate::types::UserImportJobType {
             status: Default::default(),
             user_pool_id: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserImportJobType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UserImportJobType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserImportJobType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UserImportJobType, A::Error> {
+                let mut value = <UserImportJobType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "CloudWatchLogsRoleArn" => {
+                            value.cloud_watch_logs_role_arn = map.next_value()?;
+                        }
+                        "CompletionDate" => value.completion_date = map.next_value()?,
+                        "CompletionMessage" => {
+                            value.completion_message = map.next_value()?;
+                        }
+                        "CreationDate" => value.creation_date = map.next_value()?,
+                        "FailedUsers" => value.failed_users = map.next_value()?,
+                        "ImportedUsers" => value.imported_users = map.next_value()?,
+                        "JobId" => value.job_id = map.next_value()?,
+                        "JobName" => value.job_name = map.next_value()?,
+                        "PasswordHashingAlgorithm" => {
+                            value.password_hashing_algorithm = map.next_value()?;
+                        }
+                        "PreSignedUrl" => value.pre_signed_url = map.next_value()?,
+                        "SkippedUsers" => value.skipped_users = map.next_value()?,
+                        "StartDate" => value.start_date = map.next_value()?,
+                        "Status" => value.status = map.next_value()?,
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UserImportJobType",
+                &[
+                    "CloudWatchLogsRoleArn",
+                    "CompletionDate",
+                    "CompletionMessage",
+                    "CreationDate",
+                    "FailedUsers",
+                    "ImportedUsers",
+                    "JobId",
+                    "JobName",
+                    "PasswordHashingAlgorithm",
+                    "PreSignedUrl",
+                    "SkippedUsers",
+                    "StartDate",
+                    "Status",
+                    "UserPoolId",
+                ],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for UserImportJobType {

@@ -2,7 +2,7 @@
 /// The `UserPoolAddOnsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolAddOnsType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct UserPoolAddOnsType {
     /// `AdvancedSecurityAdditionalFlows`: See [`AdvancedSecurityAdditionalFlowsType`](crate::types::AdvancedSecurityAdditionalFlowsType).
     #[serde(
@@ -17,6 +17,51 @@ pub struct UserPoolAddOnsType {
     #[serde(rename = "AdvancedSecurityMode")]
     #[serde(default)]
     pub advanced_security_mode: crate::types::AdvancedSecurityModeType,
+}
+impl<'de> ::serde::Deserialize<'de> for UserPoolAddOnsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UserPoolAddOnsType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserPoolAddOnsType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UserPoolAddOnsType, A::Error> {
+                let mut value = <UserPoolAddOnsType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AdvancedSecurityAdditionalFlows" => {
+                            value.advanced_security_additional_flows = map.next_value()?;
+                        }
+                        "AdvancedSecurityMode" => {
+                            value.advanced_security_mode = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UserPoolAddOnsType",
+                &["AdvancedSecurityAdditionalFlows", "AdvancedSecurityMode"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for UserPoolAddOnsType {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// The `UserPoolClientType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+#[derive(::serde::Serialize, Clone, PartialEq)]
 pub struct UserPoolClientType {
     /// `AccessTokenValidity`: Integer of 1 to 86400.
     #[serde(
@@ -241,6 +241,134 @@ impl ::std::default::Default for crate::types::UserPoolClientType {
             user_pool_id: Default::default(),
             write_attributes: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserPoolClientType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UserPoolClientType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserPoolClientType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UserPoolClientType, A::Error> {
+                let mut value = <UserPoolClientType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AccessTokenValidity" => {
+                            value.access_token_validity = map.next_value()?;
+                        }
+                        "AllowedOAuthFlows" => {
+                            value.allowed_o_auth_flows = map.next_value()?;
+                        }
+                        "AllowedOAuthFlowsUserPoolClient" => {
+                            value.allowed_o_auth_flows_user_pool_client = map
+                                .next_value()?;
+                        }
+                        "AllowedOAuthScopes" => {
+                            value.allowed_o_auth_scopes = map.next_value()?;
+                        }
+                        "AnalyticsConfiguration" => {
+                            value.analytics_configuration = map.next_value()?;
+                        }
+                        "AuthSessionValidity" => {
+                            value.auth_session_validity = map.next_value()?;
+                        }
+                        "CallbackURLs" => value.callback_ur_ls = map.next_value()?,
+                        "ClientId" => value.client_id = map.next_value()?,
+                        "ClientName" => value.client_name = map.next_value()?,
+                        "ClientSecret" => value.client_secret = map.next_value()?,
+                        "ClientType" => value.client_type = map.next_value()?,
+                        "CreationDate" => value.creation_date = map.next_value()?,
+                        "DefaultRedirectURI" => {
+                            value.default_redirect_uri = map.next_value()?;
+                        }
+                        "EnablePropagateAdditionalUserContextData" => {
+                            value.enable_propagate_additional_user_context_data = map
+                                .next_value()?;
+                        }
+                        "EnableTokenRevocation" => {
+                            value.enable_token_revocation = map.next_value()?;
+                        }
+                        "ExplicitAuthFlows" => {
+                            value.explicit_auth_flows = map.next_value()?;
+                        }
+                        "IdTokenValidity" => value.id_token_validity = map.next_value()?,
+                        "LastModifiedDate" => {
+                            value.last_modified_date = map.next_value()?;
+                        }
+                        "LogoutURLs" => value.logout_ur_ls = map.next_value()?,
+                        "PreventUserExistenceErrors" => {
+                            value.prevent_user_existence_errors = map.next_value()?;
+                        }
+                        "ReadAttributes" => value.read_attributes = map.next_value()?,
+                        "RefreshTokenRotation" => {
+                            value.refresh_token_rotation = map.next_value()?;
+                        }
+                        "RefreshTokenValidity" => {
+                            value.refresh_token_validity = map.next_value()?;
+                        }
+                        "SupportedIdentityProviders" => {
+                            value.supported_identity_providers = map.next_value()?;
+                        }
+                        "TokenValidityUnits" => {
+                            value.token_validity_units = map.next_value()?;
+                        }
+                        "UserPoolId" => value.user_pool_id = map.next_value()?,
+                        "WriteAttributes" => value.write_attributes = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UserPoolClientType",
+                &[
+                    "AccessTokenValidity",
+                    "AllowedOAuthFlows",
+                    "AllowedOAuthFlowsUserPoolClient",
+                    "AllowedOAuthScopes",
+                    "AnalyticsConfiguration",
+                    "AuthSessionValidity",
+                    "CallbackURLs",
+                    "ClientId",
+                    "ClientName",
+                    "ClientSecret",
+                    "ClientType",
+                    "CreationDate",
+                    "DefaultRedirectURI",
+                    "EnablePropagateAdditionalUserContextData",
+                    "EnableTokenRevocation",
+                    "ExplicitAuthFlows",
+                    "IdTokenValidity",
+                    "LastModifiedDate",
+                    "LogoutURLs",
+                    "PreventUserExistenceErrors",
+                    "ReadAttributes",
+                    "RefreshTokenRotation",
+                    "RefreshTokenValidity",
+                    "SupportedIdentityProviders",
+                    "TokenValidityUnits",
+                    "UserPoolId",
+                    "WriteAttributes",
+                ],
+                Members,
+            )
     }
 }
 impl ::std::fmt::Debug for UserPoolClientType {

@@ -2,7 +2,7 @@
 /// The `UserPoolDescriptionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolDescriptionType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserPoolDescriptionType {
     /// `CreationDate`: Timestamp (epoch seconds on the wire).
     #[serde(
@@ -65,6 +65,62 @@ impl ::std::default::Default for crate::types::UserPoolDescriptionType {
             replica_regions: Default::default(),
             status: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserPoolDescriptionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UserPoolDescriptionType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserPoolDescriptionType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UserPoolDescriptionType, A::Error> {
+                let mut value = <UserPoolDescriptionType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "CreationDate" => value.creation_date = map.next_value()?,
+                        "Id" => value.id = map.next_value()?,
+                        "LambdaConfig" => value.lambda_config = map.next_value()?,
+                        "LastModifiedDate" => {
+                            value.last_modified_date = map.next_value()?;
+                        }
+                        "Name" => value.name = map.next_value()?,
+                        "ReplicaRegions" => value.replica_regions = map.next_value()?,
+                        "Status" => value.status = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UserPoolDescriptionType",
+                &[
+                    "CreationDate",
+                    "Id",
+                    "LambdaConfig",
+                    "LastModifiedDate",
+                    "Name",
+                    "ReplicaRegions",
+                    "Status",
+                ],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for UserPoolDescriptionType {

@@ -2,7 +2,7 @@
 /// The `UserPoolPolicyType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolPolicyType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserPoolPolicyType {
     /// `PasswordPolicy`: See [`PasswordPolicyType`](crate::types::PasswordPolicyType).
     #[serde(
@@ -25,6 +25,47 @@ impl ::std::default::Default for crate::types::UserPoolPolicyType {
             password_policy: Default::default(),
             sign_in_policy: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserPoolPolicyType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UserPoolPolicyType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserPoolPolicyType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UserPoolPolicyType, A::Error> {
+                let mut value = <UserPoolPolicyType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "PasswordPolicy" => value.password_policy = map.next_value()?,
+                        "SignInPolicy" => value.sign_in_policy = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UserPoolPolicyType",
+                &["PasswordPolicy", "SignInPolicy"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for UserPoolPolicyType {

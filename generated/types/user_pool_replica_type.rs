@@ -2,7 +2,7 @@
 /// The `UserPoolReplicaType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolReplicaType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserPoolReplicaType {
     /// `RegionName`: String of 5 to 32 characters.
     #[serde(
@@ -41,6 +41,49 @@ impl ::std::default::Default for crate::types::UserPoolReplicaType {
             status: Default::default(),
             user_pool_arn: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserPoolReplicaType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UserPoolReplicaType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserPoolReplicaType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UserPoolReplicaType, A::Error> {
+                let mut value = <UserPoolReplicaType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "RegionName" => value.region_name = map.next_value()?,
+                        "Role" => value.role = map.next_value()?,
+                        "Status" => value.status = map.next_value()?,
+                        "UserPoolArn" => value.user_pool_arn = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UserPoolReplicaType",
+                &["RegionName", "Role", "Status", "UserPoolArn"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for UserPoolReplicaType {

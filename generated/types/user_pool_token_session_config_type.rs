@@ -2,12 +2,52 @@
 /// The `UserPoolTokenSessionConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolTokenSessionConfigType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct UserPoolTokenSessionConfigType {
     /// `MaxPerUser` (required): Integer of 1 to 100.
     #[serde(rename = "MaxPerUser")]
     #[serde(default)]
     pub max_per_user: i32,
+}
+impl<'de> ::serde::Deserialize<'de> for UserPoolTokenSessionConfigType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UserPoolTokenSessionConfigType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserPoolTokenSessionConfigType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UserPoolTokenSessionConfigType, A::Error> {
+                let mut value = <UserPoolTokenSessionConfigType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "MaxPerUser" => value.max_per_user = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UserPoolTokenSessionConfigType",
+                &["MaxPerUser"],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for UserPoolTokenSessionConfigType {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// The `UserPoolType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserPoolType {
     /// `AccountRecoverySetting`: See [`AccountRecoverySettingType`](crate::types::AccountRecoverySettingType).
     #[serde(
@@ -342,6 +342,160 @@ impl ::std::default::Default for crate::types::UserPoolType {
             username_configuration: Default::default(),
             verification_message_template: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserPoolType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UserPoolType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserPoolType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UserPoolType, A::Error> {
+                let mut value = <UserPoolType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AccountRecoverySetting" => {
+                            value.account_recovery_setting = map.next_value()?;
+                        }
+                        "AcrConfiguration" => value.acr_configuration = map.next_value()?,
+                        "AdminCreateUserConfig" => {
+                            value.admin_create_user_config = map.next_value()?;
+                        }
+                        "AliasAttributes" => value.alias_attributes = map.next_value()?,
+                        "Arn" => value.arn = map.next_value()?,
+                        "AutoVerifiedAttributes" => {
+                            value.auto_verified_attributes = map.next_value()?;
+                        }
+                        "CreationDate" => value.creation_date = map.next_value()?,
+                        "CustomDomain" => value.custom_domain = map.next_value()?,
+                        "DcrConfiguration" => value.dcr_configuration = map.next_value()?,
+                        "DeletionProtection" => {
+                            value.deletion_protection = map.next_value()?;
+                        }
+                        "DeviceConfiguration" => {
+                            value.device_configuration = map.next_value()?;
+                        }
+                        "Domain" => value.domain = map.next_value()?,
+                        "EmailConfiguration" => {
+                            value.email_configuration = map.next_value()?;
+                        }
+                        "EmailConfigurationFailure" => {
+                            value.email_configuration_failure = map.next_value()?;
+                        }
+                        "EmailVerificationMessage" => {
+                            value.email_verification_message = map.next_value()?;
+                        }
+                        "EmailVerificationSubject" => {
+                            value.email_verification_subject = map.next_value()?;
+                        }
+                        "EstimatedNumberOfUsers" => {
+                            value.estimated_number_of_users = map.next_value()?;
+                        }
+                        "Id" => value.id = map.next_value()?,
+                        "IssuerConfiguration" => {
+                            value.issuer_configuration = map.next_value()?;
+                        }
+                        "KeyConfiguration" => value.key_configuration = map.next_value()?,
+                        "LambdaConfig" => value.lambda_config = map.next_value()?,
+                        "LastModifiedDate" => {
+                            value.last_modified_date = map.next_value()?;
+                        }
+                        "MfaConfiguration" => value.mfa_configuration = map.next_value()?,
+                        "Name" => value.name = map.next_value()?,
+                        "Policies" => value.policies = map.next_value()?,
+                        "SchemaAttributes" => value.schema_attributes = map.next_value()?,
+                        "SmsAuthenticationMessage" => {
+                            value.sms_authentication_message = map.next_value()?;
+                        }
+                        "SmsConfiguration" => value.sms_configuration = map.next_value()?,
+                        "SmsConfigurationFailure" => {
+                            value.sms_configuration_failure = map.next_value()?;
+                        }
+                        "SmsVerificationMessage" => {
+                            value.sms_verification_message = map.next_value()?;
+                        }
+                        "Status" => value.status = map.next_value()?,
+                        "UserAttributeUpdateSettings" => {
+                            value.user_attribute_update_settings = map.next_value()?;
+                        }
+                        "UserPoolAddOns" => value.user_pool_add_ons = map.next_value()?,
+                        "UserPoolTags" => value.user_pool_tags = map.next_value()?,
+                        "UserPoolTier" => value.user_pool_tier = map.next_value()?,
+                        "UsernameAttributes" => {
+                            value.username_attributes = map.next_value()?;
+                        }
+                        "UsernameConfiguration" => {
+                            value.username_configuration = map.next_value()?;
+                        }
+                        "VerificationMessageTemplate" => {
+                            value.verification_message_template = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UserPoolType",
+                &[
+                    "AccountRecoverySetting",
+                    "AcrConfiguration",
+                    "AdminCreateUserConfig",
+                    "AliasAttributes",
+                    "Arn",
+                    "AutoVerifiedAttributes",
+                    "CreationDate",
+                    "CustomDomain",
+                    "DcrConfiguration",
+                    "DeletionProtection",
+                    "DeviceConfiguration",
+                    "Domain",
+                    "EmailConfiguration",
+                    "EmailConfigurationFailure",
+                    "EmailVerificationMessage",
+                    "EmailVerificationSubject",
+                    "EstimatedNumberOfUsers",
+                    "Id",
+                    "IssuerConfiguration",
+                    "KeyConfiguration",
+                    "LambdaConfig",
+                    "LastModifiedDate",
+                    "MfaConfiguration",
+                    "Name",
+                    "Policies",
+                    "SchemaAttributes",
+                    "SmsAuthenticationMessage",
+                    "SmsConfiguration",
+                    "SmsConfigurationFailure",
+                    "SmsVerificationMessage",
+                    "Status",
+                    "UserAttributeUpdateSettings",
+                    "UserPoolAddOns",
+                    "UserPoolTags",
+                    "UserPoolTier",
+                    "UsernameAttributes",
+                    "UsernameConfiguration",
+                    "VerificationMessageTemplate",
+                ],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for UserPoolType {

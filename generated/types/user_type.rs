@@ -2,7 +2,7 @@
 /// The `UserType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+#[derive(::serde::Serialize, Clone, PartialEq)]
 pub struct UserType {
     /// `Attributes`: List of `AttributeType`.
     #[serde(
@@ -65,6 +65,62 @@ impl ::std::default::Default for crate::types::UserType {
             user_status: Default::default(),
             username: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = UserType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UserType, A::Error> {
+                let mut value = <UserType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Attributes" => value.attributes = map.next_value()?,
+                        "Enabled" => value.enabled = map.next_value()?,
+                        "MFAOptions" => value.mfa_options = map.next_value()?,
+                        "UserCreateDate" => value.user_create_date = map.next_value()?,
+                        "UserLastModifiedDate" => {
+                            value.user_last_modified_date = map.next_value()?;
+                        }
+                        "UserStatus" => value.user_status = map.next_value()?,
+                        "Username" => value.username = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UserType",
+                &[
+                    "Attributes",
+                    "Enabled",
+                    "MFAOptions",
+                    "UserCreateDate",
+                    "UserLastModifiedDate",
+                    "UserStatus",
+                    "Username",
+                ],
+                Members,
+            )
     }
 }
 impl ::std::fmt::Debug for UserType {

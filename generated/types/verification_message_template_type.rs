@@ -2,7 +2,7 @@
 /// The `VerificationMessageTemplateType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerificationMessageTemplateType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct VerificationMessageTemplateType {
     /// `DefaultEmailOption`: One of [`DefaultEmailOptionType`](crate::types::DefaultEmailOptionType).
     #[serde(
@@ -59,6 +59,64 @@ impl ::std::default::Default for crate::types::VerificationMessageTemplateType {
             email_subject_by_link: Default::default(),
             sms_message: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VerificationMessageTemplateType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = VerificationMessageTemplateType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct VerificationMessageTemplateType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<VerificationMessageTemplateType, A::Error> {
+                let mut value = <VerificationMessageTemplateType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "DefaultEmailOption" => {
+                            value.default_email_option = map.next_value()?;
+                        }
+                        "EmailMessage" => value.email_message = map.next_value()?,
+                        "EmailMessageByLink" => {
+                            value.email_message_by_link = map.next_value()?;
+                        }
+                        "EmailSubject" => value.email_subject = map.next_value()?,
+                        "EmailSubjectByLink" => {
+                            value.email_subject_by_link = map.next_value()?;
+                        }
+                        "SmsMessage" => value.sms_message = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "VerificationMessageTemplateType",
+                &[
+                    "DefaultEmailOption",
+                    "EmailMessage",
+                    "EmailMessageByLink",
+                    "EmailSubject",
+                    "EmailSubjectByLink",
+                    "SmsMessage",
+                ],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for VerificationMessageTemplateType {

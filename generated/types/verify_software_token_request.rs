@@ -2,7 +2,7 @@
 /// Input of the `VerifySoftwareToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifySoftwareToken.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct VerifySoftwareTokenRequest {
     /// `AccessToken`: String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
     #[serde(
@@ -29,6 +29,51 @@ pub struct VerifySoftwareTokenRequest {
     #[serde(rename = "UserCode")]
     #[serde(default)]
     pub user_code: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for VerifySoftwareTokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = VerifySoftwareTokenRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct VerifySoftwareTokenRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<VerifySoftwareTokenRequest, A::Error> {
+                let mut value = <VerifySoftwareTokenRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AccessToken" => value.access_token = map.next_value()?,
+                        "FriendlyDeviceName" => {
+                            value.friendly_device_name = map.next_value()?;
+                        }
+                        "Session" => value.session = map.next_value()?,
+                        "UserCode" => value.user_code = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "VerifySoftwareTokenRequest",
+                &["AccessToken", "FriendlyDeviceName", "Session", "UserCode"],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for VerifySoftwareTokenRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

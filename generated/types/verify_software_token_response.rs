@@ -2,7 +2,7 @@
 /// Output of the `VerifySoftwareToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifySoftwareToken.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+#[derive(::serde::Serialize, Clone, PartialEq)]
 pub struct VerifySoftwareTokenResponse {
     /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
     #[serde(
@@ -25,6 +25,47 @@ impl ::std::default::Default for crate::types::VerifySoftwareTokenResponse {
             session: Default::default(),
             status: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VerifySoftwareTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = VerifySoftwareTokenResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct VerifySoftwareTokenResponse")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<VerifySoftwareTokenResponse, A::Error> {
+                let mut value = <VerifySoftwareTokenResponse as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Session" => value.session = map.next_value()?,
+                        "Status" => value.status = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "VerifySoftwareTokenResponse",
+                &["Session", "Status"],
+                Members,
+            )
     }
 }
 impl ::std::fmt::Debug for VerifySoftwareTokenResponse {

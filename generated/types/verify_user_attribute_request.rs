@@ -2,7 +2,7 @@
 /// Input of the `VerifyUserAttribute` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifyUserAttribute.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, PartialEq, Default)]
 pub struct VerifyUserAttributeRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
     #[serde(rename = "AccessToken")]
@@ -16,6 +16,48 @@ pub struct VerifyUserAttributeRequest {
     #[serde(rename = "Code")]
     #[serde(default)]
     pub code: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for VerifyUserAttributeRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = VerifyUserAttributeRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct VerifyUserAttributeRequest")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<VerifyUserAttributeRequest, A::Error> {
+                let mut value = <VerifyUserAttributeRequest as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AccessToken" => value.access_token = map.next_value()?,
+                        "AttributeName" => value.attribute_name = map.next_value()?,
+                        "Code" => value.code = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "VerifyUserAttributeRequest",
+                &["AccessToken", "AttributeName", "Code"],
+                Members,
+            )
+    }
 }
 impl ::std::fmt::Debug for VerifyUserAttributeRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

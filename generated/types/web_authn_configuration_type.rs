@@ -2,7 +2,7 @@
 /// The `WebAuthnConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_WebAuthnConfigurationType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct WebAuthnConfigurationType {
     /// `FactorConfiguration`: One of [`WebAuthnFactorConfigurationType`](crate::types::WebAuthnFactorConfigurationType).
     #[serde(
@@ -35,6 +35,50 @@ impl ::std::default::Default for crate::types::WebAuthnConfigurationType {
             relying_party_id: Default::default(),
             user_verification: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebAuthnConfigurationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = WebAuthnConfigurationType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WebAuthnConfigurationType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<WebAuthnConfigurationType, A::Error> {
+                let mut value = <WebAuthnConfigurationType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "FactorConfiguration" => {
+                            value.factor_configuration = map.next_value()?;
+                        }
+                        "RelyingPartyId" => value.relying_party_id = map.next_value()?,
+                        "UserVerification" => value.user_verification = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "WebAuthnConfigurationType",
+                &["FactorConfiguration", "RelyingPartyId", "UserVerification"],
+                Members,
+            )
     }
 }
 impl ::awsjson_types::Validate for WebAuthnConfigurationType {

@@ -2,7 +2,7 @@
 /// The `WebAuthnCredentialDescription` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_WebAuthnCredentialDescription.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
 pub struct WebAuthnCredentialDescription {
     /// `AuthenticatorAttachment`: String.
     #[serde(
@@ -31,6 +31,64 @@ pub struct WebAuthnCredentialDescription {
     #[serde(rename = "RelyingPartyId")]
     #[serde(default)]
     pub relying_party_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for WebAuthnCredentialDescription {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = WebAuthnCredentialDescription;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WebAuthnCredentialDescription")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<WebAuthnCredentialDescription, A::Error> {
+                let mut value = <WebAuthnCredentialDescription as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "AuthenticatorAttachment" => {
+                            value.authenticator_attachment = map.next_value()?;
+                        }
+                        "AuthenticatorTransports" => {
+                            value.authenticator_transports = map.next_value()?;
+                        }
+                        "CreatedAt" => value.created_at = map.next_value()?,
+                        "CredentialId" => value.credential_id = map.next_value()?,
+                        "FriendlyCredentialName" => {
+                            value.friendly_credential_name = map.next_value()?;
+                        }
+                        "RelyingPartyId" => value.relying_party_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "WebAuthnCredentialDescription",
+                &[
+                    "AuthenticatorAttachment",
+                    "AuthenticatorTransports",
+                    "CreatedAt",
+                    "CredentialId",
+                    "FriendlyCredentialName",
+                    "RelyingPartyId",
+                ],
+                Members,
+            )
+    }
 }
 impl ::awsjson_types::Validate for WebAuthnCredentialDescription {
     fn shape() -> &'static ::awsjson_types::Shape {

@@ -2,7 +2,7 @@
 /// The `WebAuthnMfaSettingsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_WebAuthnMfaSettingsType.html>
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct WebAuthnMfaSettingsType {
     /// `Enabled`: Boolean.
     #[serde(
@@ -17,6 +17,41 @@ impl ::std::default::Default for crate::types::WebAuthnMfaSettingsType {
         Self {
             enabled: Default::default(),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebAuthnMfaSettingsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Members;
+        impl<'de> ::serde::de::Visitor<'de> for Members {
+            type Value = WebAuthnMfaSettingsType;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WebAuthnMfaSettingsType")
+            }
+            #[allow(unused_mut)]
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<WebAuthnMfaSettingsType, A::Error> {
+                let mut value = <WebAuthnMfaSettingsType as ::std::default::Default>::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::awsjson_types::enums::Text<'de>>()?
+                {
+                    match &*key.0 {
+                        "Enabled" => value.enabled = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_struct("WebAuthnMfaSettingsType", &["Enabled"], Members)
     }
 }
 impl ::awsjson_types::Validate for WebAuthnMfaSettingsType {

@@ -123,7 +123,7 @@ pub mod types {
         /// The `InternalErrorException` error (server fault), modeled for 1 operation(s).
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
-        #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+        #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
         pub struct InternalErrorException {
             /// `message`: String.
             #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -134,6 +134,42 @@ pub mod types {
                 Self {
                     message: Default::default(),
                 }
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for InternalErrorException {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Members;
+                impl<'de> ::serde::de::Visitor<'de> for Members {
+                    type Value = InternalErrorException;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct InternalErrorException")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<InternalErrorException, A::Error> {
+                        let mut value = <InternalErrorException as ::std::default::Default>::default();
+                        while let ::std::option::Option::Some(key) = map
+                            .next_key::<::awsjson_types::enums::Text<'de>>()?
+                        {
+                            match &*key.0 {
+                                "message" => value.message = map.next_value()?,
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok(value)
+                    }
+                }
+                deserializer
+                    .deserialize_struct("InternalErrorException", &["message"], Members)
             }
         }
         impl InternalErrorException {
@@ -163,7 +199,7 @@ pub mod types {
         /// The `Link` structure of the Example Widgets API.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_Link.html>
-        #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+        #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
         pub struct Link {
             /// `Part`: See [`Part`](crate::types::Part).
             #[serde(
@@ -178,6 +214,41 @@ pub mod types {
                 Self { part: Default::default() }
             }
         }
+        impl<'de> ::serde::Deserialize<'de> for Link {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Members;
+                impl<'de> ::serde::de::Visitor<'de> for Members {
+                    type Value = Link;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct Link")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Link, A::Error> {
+                        let mut value = <Link as ::std::default::Default>::default();
+                        while let ::std::option::Option::Some(key) = map
+                            .next_key::<::awsjson_types::enums::Text<'de>>()?
+                        {
+                            match &*key.0 {
+                                "Part" => value.part = map.next_value()?,
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok(value)
+                    }
+                }
+                deserializer.deserialize_struct("Link", &["Part"], Members)
+            }
+        }
         impl ::awsjson_types::Validate for Link {
             fn shape() -> &'static ::awsjson_types::Shape {
                 &crate::shapes::LINK
@@ -188,14 +259,7 @@ pub mod types {
         /// The `Part` structure of the Example Widgets API.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_Part.html>
-        #[derive(
-            ::serde::Deserialize,
-            ::serde::Serialize,
-            Clone,
-            Debug,
-            PartialEq,
-            Default
-        )]
+        #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
         pub struct Part {
             /// `Id` (required): Integer.
             #[serde(rename = "Id")]
@@ -209,6 +273,42 @@ pub mod types {
             )]
             pub next: ::std::option::Option<::std::boxed::Box<crate::types::Link>>,
         }
+        impl<'de> ::serde::Deserialize<'de> for Part {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Members;
+                impl<'de> ::serde::de::Visitor<'de> for Members {
+                    type Value = Part;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct Part")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Part, A::Error> {
+                        let mut value = <Part as ::std::default::Default>::default();
+                        while let ::std::option::Option::Some(key) = map
+                            .next_key::<::awsjson_types::enums::Text<'de>>()?
+                        {
+                            match &*key.0 {
+                                "Id" => value.id = map.next_value()?,
+                                "Next" => value.next = map.next_value()?,
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok(value)
+                    }
+                }
+                deserializer.deserialize_struct("Part", &["Id", "Next"], Members)
+            }
+        }
         impl ::awsjson_types::Validate for Part {
             fn shape() -> &'static ::awsjson_types::Shape {
                 &crate::shapes::PART
@@ -219,11 +319,45 @@ pub mod types {
         /// Input of the `Ping` operation.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_Ping.html>
-        #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+        #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
         pub struct PingRequest {}
         impl ::std::default::Default for crate::types::PingRequest {
             fn default() -> Self {
                 Self {}
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for PingRequest {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Members;
+                impl<'de> ::serde::de::Visitor<'de> for Members {
+                    type Value = PingRequest;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct PingRequest")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<PingRequest, A::Error> {
+                        let mut value = <PingRequest as ::std::default::Default>::default();
+                        while let ::std::option::Option::Some(key) = map
+                            .next_key::<::awsjson_types::enums::Text<'de>>()?
+                        {
+                            match &*key.0 {
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok(value)
+                    }
+                }
+                deserializer.deserialize_struct("PingRequest", &[], Members)
             }
         }
         impl ::awsjson_types::Validate for PingRequest {
@@ -236,7 +370,7 @@ pub mod types {
         /// Input of the `PutWidget` operation.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
-        #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq, Default)]
+        #[derive(::serde::Serialize, Clone, PartialEq, Default)]
         pub struct PutWidgetRequest {
             /// `Color` (required): One of [`Color`](crate::types::Color).
             #[serde(rename = "Color")]
@@ -315,6 +449,68 @@ pub mod types {
             )]
             pub secret: ::std::option::Option<::std::string::String>,
         }
+        impl<'de> ::serde::Deserialize<'de> for PutWidgetRequest {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Members;
+                impl<'de> ::serde::de::Visitor<'de> for Members {
+                    type Value = PutWidgetRequest;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct PutWidgetRequest")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<PutWidgetRequest, A::Error> {
+                        let mut value = <PutWidgetRequest as ::std::default::Default>::default();
+                        while let ::std::option::Option::Some(key) = map
+                            .next_key::<::awsjson_types::enums::Text<'de>>()?
+                        {
+                            match &*key.0 {
+                                "Color" => value.color = map.next_value()?,
+                                "Created" => value.created = map.next_value()?,
+                                "Extra" => value.extra = map.next_value()?,
+                                "Image" => value.image = map.next_value()?,
+                                "Labels" => value.labels = map.next_value()?,
+                                "Limit" => value.limit = map.next_value()?,
+                                "Name" => value.name = map.next_value()?,
+                                "NextToken" => value.next_token = map.next_value()?,
+                                "Old" => value.old = map.next_value()?,
+                                "Parts" => value.parts = map.next_value()?,
+                                "Secret" => value.secret = map.next_value()?,
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok(value)
+                    }
+                }
+                deserializer
+                    .deserialize_struct(
+                        "PutWidgetRequest",
+                        &[
+                            "Color",
+                            "Created",
+                            "Extra",
+                            "Image",
+                            "Labels",
+                            "Limit",
+                            "Name",
+                            "NextToken",
+                            "Old",
+                            "Parts",
+                            "Secret",
+                        ],
+                        Members,
+                    )
+            }
+        }
         impl ::std::fmt::Debug for PutWidgetRequest {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("PutWidgetRequest")
@@ -342,7 +538,7 @@ pub mod types {
         /// Output of the `PutWidget` operation.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
-        #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+        #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
         pub struct PutWidgetResponse {
             /// `NextToken`: String.
             #[serde(
@@ -367,6 +563,47 @@ pub mod types {
                 }
             }
         }
+        impl<'de> ::serde::Deserialize<'de> for PutWidgetResponse {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Members;
+                impl<'de> ::serde::de::Visitor<'de> for Members {
+                    type Value = PutWidgetResponse;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct PutWidgetResponse")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<PutWidgetResponse, A::Error> {
+                        let mut value = <PutWidgetResponse as ::std::default::Default>::default();
+                        while let ::std::option::Option::Some(key) = map
+                            .next_key::<::awsjson_types::enums::Text<'de>>()?
+                        {
+                            match &*key.0 {
+                                "NextToken" => value.next_token = map.next_value()?,
+                                "Parts" => value.parts = map.next_value()?,
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok(value)
+                    }
+                }
+                deserializer
+                    .deserialize_struct(
+                        "PutWidgetResponse",
+                        &["NextToken", "Parts"],
+                        Members,
+                    )
+            }
+        }
         impl ::awsjson_types::Validate for PutWidgetResponse {
             fn shape() -> &'static ::awsjson_types::Shape {
                 &crate::shapes::PUT_WIDGET_RESPONSE
@@ -377,7 +614,7 @@ pub mod types {
         /// The `WidgetNotFoundException` error (client fault), modeled for 1 operation(s).
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
-        #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+        #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
         pub struct WidgetNotFoundException {
             /// `message`: String.
             #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -388,6 +625,42 @@ pub mod types {
                 Self {
                     message: Default::default(),
                 }
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for WidgetNotFoundException {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct Members;
+                impl<'de> ::serde::de::Visitor<'de> for Members {
+                    type Value = WidgetNotFoundException;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct WidgetNotFoundException")
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<WidgetNotFoundException, A::Error> {
+                        let mut value = <WidgetNotFoundException as ::std::default::Default>::default();
+                        while let ::std::option::Option::Some(key) = map
+                            .next_key::<::awsjson_types::enums::Text<'de>>()?
+                        {
+                            match &*key.0 {
+                                "message" => value.message = map.next_value()?,
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok(value)
+                    }
+                }
+                deserializer
+                    .deserialize_struct("WidgetNotFoundException", &["message"], Members)
             }
         }
         impl WidgetNotFoundException {

@@ -103,12 +103,14 @@ fn patch_type(
 
     let ident = format_ident!("{name}");
     let debug_impl = manual_debug.then(|| debug_impl(cx, &ident, shape.sensitive, &structure, &redacted));
+    let deserialize_impl = deserialize_impl(cx, &ident, &shape.name, &fields);
     let error_impls = shape.error.is_some().then(|| error_impls(&ident, &fields));
     let types_rt = &cx.types_rt;
     let shape_static = format_ident!("{}", static_name(&shape.name));
     let tokens = quote! {
         #structure
         #(#rest)*
+        #deserialize_impl
         #debug_impl
         #error_impls
         impl #types_rt::Validate for #ident {
@@ -194,14 +196,57 @@ fn error_impls(ident: &syn::Ident, fields: &[FieldInfo]) -> TokenStream {
     }
 }
 
+/// `Deserialize`, written here rather than derived: serde's derive expands to about 200 lines per
+/// structure (a field enum and its visitor, `visit_seq` for arrays, missing-field handling), which
+/// made it the largest part of the generated crate's compile time; AWS JSON needs only objects.
+/// Every structure has `Default` (required members default too, so that a response missing one
+/// still parses), so reading starts from it; unknown members are skipped, and a repeated member
+/// keeps its last value, as a JSON value would.
+fn deserialize_impl(cx: &Cx, ident: &syn::Ident, name: &str, fields: &[FieldInfo]) -> TokenStream {
+    let types_rt = &cx.types_rt;
+    let expecting = format!("struct {name}");
+    let wire: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
+    let field: Vec<syn::Ident> = fields.iter().map(|f| format_ident!("{}", f.ident)).collect();
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct Members;
+                impl<'de> ::serde::de::Visitor<'de> for Members {
+                    type Value = #ident;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#ident, A::Error> {
+                        let mut value = <#ident as ::std::default::Default>::default();
+                        while let ::std::option::Option::Some(key) = map.next_key::<#types_rt::enums::Text<'de>>()? {
+                            match &*key.0 {
+                                #( #wire => value.#field = map.next_value()?, )*
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok(value)
+                    }
+                }
+                deserializer.deserialize_struct(#name, &[#(#wire),*], Members)
+            }
+        }
+    }
+}
+
 fn edit_derives(s: &mut ItemStruct, drop_debug: bool, add_default: bool) {
     for attr in s.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
         let Ok(paths) = attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
         else {
             continue;
         };
-        let mut kept: Vec<syn::Path> =
-            paths.into_iter().filter(|p| !(drop_debug && p.segments.last().is_some_and(|s| s.ident == "Debug"))).collect();
+        let named = |p: &syn::Path, name: &str| p.segments.last().is_some_and(|s| s.ident == name);
+        let mut kept: Vec<syn::Path> = paths
+            .into_iter()
+            .filter(|p| !(drop_debug && named(p, "Debug")) && !named(p, "Deserialize"))
+            .collect();
         if add_default {
             kept.push(syn::parse_quote!(Default));
         }
