@@ -2,14 +2,9 @@
 /// The `AccountRecoverySettingType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountRecoverySettingType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AccountRecoverySettingType {
     /// `RecoveryMechanisms`: List of 1 to 2 items of `RecoveryOptionType`.
-    #[serde(
-        rename = "RecoveryMechanisms",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recovery_mechanisms: ::std::option::Option<
         ::std::vec::Vec<crate::types::RecoveryOptionType>,
     >,
@@ -19,6 +14,23 @@ impl ::std::default::Default for crate::types::AccountRecoverySettingType {
         Self {
             recovery_mechanisms: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for AccountRecoverySettingType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.recovery_mechanisms.is_some());
+        let mut state = serializer.serialize_struct("AccountRecoverySettingType", len)?;
+        if self.recovery_mechanisms.is_some() {
+            state.serialize_field("RecoveryMechanisms", &self.recovery_mechanisms)?;
+        } else {
+            state.skip_field("RecoveryMechanisms")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AccountRecoverySettingType {

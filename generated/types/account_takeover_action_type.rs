@@ -2,16 +2,26 @@
 /// The `AccountTakeoverActionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountTakeoverActionType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct AccountTakeoverActionType {
     /// `EventAction` (required): One of [`AccountTakeoverEventActionType`](crate::types::AccountTakeoverEventActionType).
-    #[serde(rename = "EventAction")]
-    #[serde(default)]
     pub event_action: crate::types::AccountTakeoverEventActionType,
     /// `Notify` (required): Boolean.
-    #[serde(rename = "Notify")]
-    #[serde(default)]
     pub notify: bool,
+}
+impl ::serde::Serialize for AccountTakeoverActionType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize;
+        let mut state = serializer.serialize_struct("AccountTakeoverActionType", len)?;
+        state.serialize_field("EventAction", &self.event_action)?;
+        state.serialize_field("Notify", &self.notify)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AccountTakeoverActionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,28 +2,13 @@
 /// The `AccountTakeoverActionsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountTakeoverActionsType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AccountTakeoverActionsType {
     /// `HighAction`: See [`AccountTakeoverActionType`](crate::types::AccountTakeoverActionType).
-    #[serde(
-        rename = "HighAction",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub high_action: ::std::option::Option<crate::types::AccountTakeoverActionType>,
     /// `LowAction`: See [`AccountTakeoverActionType`](crate::types::AccountTakeoverActionType).
-    #[serde(
-        rename = "LowAction",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub low_action: ::std::option::Option<crate::types::AccountTakeoverActionType>,
     /// `MediumAction`: See [`AccountTakeoverActionType`](crate::types::AccountTakeoverActionType).
-    #[serde(
-        rename = "MediumAction",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub medium_action: ::std::option::Option<crate::types::AccountTakeoverActionType>,
 }
 impl ::std::default::Default for crate::types::AccountTakeoverActionsType {
@@ -33,6 +18,35 @@ impl ::std::default::Default for crate::types::AccountTakeoverActionsType {
             low_action: Default::default(),
             medium_action: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for AccountTakeoverActionsType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.high_action.is_some())
+            + usize::from(self.low_action.is_some())
+            + usize::from(self.medium_action.is_some());
+        let mut state = serializer.serialize_struct("AccountTakeoverActionsType", len)?;
+        if self.high_action.is_some() {
+            state.serialize_field("HighAction", &self.high_action)?;
+        } else {
+            state.skip_field("HighAction")?;
+        }
+        if self.low_action.is_some() {
+            state.serialize_field("LowAction", &self.low_action)?;
+        } else {
+            state.skip_field("LowAction")?;
+        }
+        if self.medium_action.is_some() {
+            state.serialize_field("MediumAction", &self.medium_action)?;
+        } else {
+            state.skip_field("MediumAction")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AccountTakeoverActionsType {

@@ -2,21 +2,33 @@
 /// The `AccountTakeoverRiskConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountTakeoverRiskConfigurationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct AccountTakeoverRiskConfigurationType {
     /// `Actions` (required): See [`AccountTakeoverActionsType`](crate::types::AccountTakeoverActionsType).
-    #[serde(rename = "Actions")]
-    #[serde(default)]
     pub actions: crate::types::AccountTakeoverActionsType,
     /// `NotifyConfiguration`: See [`NotifyConfigurationType`](crate::types::NotifyConfigurationType).
-    #[serde(
-        rename = "NotifyConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub notify_configuration: ::std::option::Option<
         crate::types::NotifyConfigurationType,
     >,
+}
+impl ::serde::Serialize for AccountTakeoverRiskConfigurationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.notify_configuration.is_some());
+        let mut state = serializer
+            .serialize_struct("AccountTakeoverRiskConfigurationType", len)?;
+        state.serialize_field("Actions", &self.actions)?;
+        if self.notify_configuration.is_some() {
+            state.serialize_field("NotifyConfiguration", &self.notify_configuration)?;
+        } else {
+            state.skip_field("NotifyConfiguration")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AccountTakeoverRiskConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,12 +2,23 @@
 /// The `AcrLevelConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AcrLevelConfigType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct AcrLevelConfigType {
     /// `AcrValue` (required): String of 1 to 64 characters matching `[\x21\x23-\x5B\x5D-\x7E]+`.
-    #[serde(rename = "AcrValue")]
-    #[serde(default)]
     pub acr_value: ::std::string::String,
+}
+impl ::serde::Serialize for AcrLevelConfigType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize;
+        let mut state = serializer.serialize_struct("AcrLevelConfigType", len)?;
+        state.serialize_field("AcrValue", &self.acr_value)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AcrLevelConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,16 +2,26 @@
 /// Input of the `AddCustomAttributes` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddCustomAttributes.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct AddCustomAttributesRequest {
     /// `CustomAttributes` (required): List of 1 to 25 items of `SchemaAttributeType`.
-    #[serde(rename = "CustomAttributes")]
-    #[serde(default)]
     pub custom_attributes: ::std::vec::Vec<crate::types::SchemaAttributeType>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for AddCustomAttributesRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize;
+        let mut state = serializer.serialize_struct("AddCustomAttributesRequest", len)?;
+        state.serialize_field("CustomAttributes", &self.custom_attributes)?;
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AddCustomAttributesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,23 +2,34 @@
 /// Input of the `AddUserPoolClientSecret` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddUserPoolClientSecret.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AddUserPoolClientSecretRequest {
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "ClientId")]
-    #[serde(default)]
     pub client_id: ::std::string::String,
     /// `ClientSecret`: String of 24 to 64 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "ClientSecret",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for AddUserPoolClientSecretRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.client_secret.is_some());
+        let mut state = serializer
+            .serialize_struct("AddUserPoolClientSecretRequest", len)?;
+        state.serialize_field("ClientId", &self.client_id)?;
+        if self.client_secret.is_some() {
+            state.serialize_field("ClientSecret", &self.client_secret)?;
+        } else {
+            state.skip_field("ClientSecret")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AddUserPoolClientSecretRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

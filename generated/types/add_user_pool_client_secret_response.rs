@@ -2,14 +2,9 @@
 /// Output of the `AddUserPoolClientSecret` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddUserPoolClientSecret.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AddUserPoolClientSecretResponse {
     /// `ClientSecretDescriptor`: See [`ClientSecretDescriptorType`](crate::types::ClientSecretDescriptorType).
-    #[serde(
-        rename = "ClientSecretDescriptor",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_secret_descriptor: ::std::option::Option<
         crate::types::ClientSecretDescriptorType,
     >,
@@ -19,6 +14,28 @@ impl ::std::default::Default for crate::types::AddUserPoolClientSecretResponse {
         Self {
             client_secret_descriptor: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for AddUserPoolClientSecretResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.client_secret_descriptor.is_some());
+        let mut state = serializer
+            .serialize_struct("AddUserPoolClientSecretResponse", len)?;
+        if self.client_secret_descriptor.is_some() {
+            state
+                .serialize_field(
+                    "ClientSecretDescriptor",
+                    &self.client_secret_descriptor,
+                )?;
+        } else {
+            state.skip_field("ClientSecretDescriptor")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AddUserPoolClientSecretResponse {

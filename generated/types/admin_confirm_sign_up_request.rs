@@ -2,25 +2,35 @@
 /// Input of the `AdminConfirmSignUp` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminConfirmSignUp.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AdminConfirmSignUpRequest {
     /// `ClientMetadata`: Map.
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "Username")]
-    #[serde(default)]
     pub username: ::std::string::String,
+}
+impl ::serde::Serialize for AdminConfirmSignUpRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.client_metadata.is_some());
+        let mut state = serializer.serialize_struct("AdminConfirmSignUpRequest", len)?;
+        if self.client_metadata.is_some() {
+            state.serialize_field("ClientMetadata", &self.client_metadata)?;
+        } else {
+            state.skip_field("ClientMetadata")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.serialize_field("Username", &self.username)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminConfirmSignUpRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

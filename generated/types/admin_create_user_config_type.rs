@@ -2,30 +2,15 @@
 /// The `AdminCreateUserConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUserConfigType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AdminCreateUserConfigType {
     /// `AllowAdminCreateUserOnly`: Boolean.
-    #[serde(
-        rename = "AllowAdminCreateUserOnly",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allow_admin_create_user_only: ::std::option::Option<bool>,
     /// `InviteMessageTemplate`: See [`MessageTemplateType`](crate::types::MessageTemplateType).
-    #[serde(
-        rename = "InviteMessageTemplate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub invite_message_template: ::std::option::Option<
         crate::types::MessageTemplateType,
     >,
     /// `UnusedAccountValidityDays`: Integer of 0 to 365.
-    #[serde(
-        rename = "UnusedAccountValidityDays",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub unused_account_validity_days: ::std::option::Option<i32>,
 }
 impl ::std::default::Default for crate::types::AdminCreateUserConfigType {
@@ -35,6 +20,47 @@ impl ::std::default::Default for crate::types::AdminCreateUserConfigType {
             invite_message_template: Default::default(),
             unused_account_validity_days: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for AdminCreateUserConfigType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.allow_admin_create_user_only.is_some())
+            + usize::from(self.invite_message_template.is_some())
+            + usize::from(self.unused_account_validity_days.is_some());
+        let mut state = serializer.serialize_struct("AdminCreateUserConfigType", len)?;
+        if self.allow_admin_create_user_only.is_some() {
+            state
+                .serialize_field(
+                    "AllowAdminCreateUserOnly",
+                    &self.allow_admin_create_user_only,
+                )?;
+        } else {
+            state.skip_field("AllowAdminCreateUserOnly")?;
+        }
+        if self.invite_message_template.is_some() {
+            state
+                .serialize_field(
+                    "InviteMessageTemplate",
+                    &self.invite_message_template,
+                )?;
+        } else {
+            state.skip_field("InviteMessageTemplate")?;
+        }
+        if self.unused_account_validity_days.is_some() {
+            state
+                .serialize_field(
+                    "UnusedAccountValidityDays",
+                    &self.unused_account_validity_days,
+                )?;
+        } else {
+            state.skip_field("UnusedAccountValidityDays")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminCreateUserConfigType {

@@ -2,73 +2,93 @@
 /// Input of the `AdminCreateUser` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AdminCreateUserRequest {
     /// `ClientMetadata`: Map.
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `DesiredDeliveryMediums`: List of `DeliveryMediumType`.
-    #[serde(
-        rename = "DesiredDeliveryMediums",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub desired_delivery_mediums: ::std::option::Option<
         ::std::vec::Vec<crate::types::DeliveryMediumType>,
     >,
     /// `ForceAliasCreation`: Boolean.
-    #[serde(
-        rename = "ForceAliasCreation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub force_alias_creation: ::std::option::Option<bool>,
     /// `MessageAction`: One of [`MessageActionType`](crate::types::MessageActionType).
-    #[serde(
-        rename = "MessageAction",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message_action: ::std::option::Option<crate::types::MessageActionType>,
     /// `TemporaryPassword`: String of at most 256 characters matching `[\S]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "TemporaryPassword",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub temporary_password: ::std::option::Option<::std::string::String>,
     /// `UserAttributes`: List of `AttributeType`.
-    #[serde(
-        rename = "UserAttributes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_attributes: ::std::option::Option<
         ::std::vec::Vec<crate::types::AttributeType>,
     >,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "Username")]
-    #[serde(default)]
     pub username: ::std::string::String,
     /// `ValidationData`: List of `AttributeType`.
-    #[serde(
-        rename = "ValidationData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub validation_data: ::std::option::Option<
         ::std::vec::Vec<crate::types::AttributeType>,
     >,
+}
+impl ::serde::Serialize for AdminCreateUserRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.client_metadata.is_some())
+            + usize::from(self.desired_delivery_mediums.is_some())
+            + usize::from(self.force_alias_creation.is_some())
+            + usize::from(self.message_action.is_some())
+            + usize::from(self.temporary_password.is_some())
+            + usize::from(self.user_attributes.is_some())
+            + usize::from(self.validation_data.is_some());
+        let mut state = serializer.serialize_struct("AdminCreateUserRequest", len)?;
+        if self.client_metadata.is_some() {
+            state.serialize_field("ClientMetadata", &self.client_metadata)?;
+        } else {
+            state.skip_field("ClientMetadata")?;
+        }
+        if self.desired_delivery_mediums.is_some() {
+            state
+                .serialize_field(
+                    "DesiredDeliveryMediums",
+                    &self.desired_delivery_mediums,
+                )?;
+        } else {
+            state.skip_field("DesiredDeliveryMediums")?;
+        }
+        if self.force_alias_creation.is_some() {
+            state.serialize_field("ForceAliasCreation", &self.force_alias_creation)?;
+        } else {
+            state.skip_field("ForceAliasCreation")?;
+        }
+        if self.message_action.is_some() {
+            state.serialize_field("MessageAction", &self.message_action)?;
+        } else {
+            state.skip_field("MessageAction")?;
+        }
+        if self.temporary_password.is_some() {
+            state.serialize_field("TemporaryPassword", &self.temporary_password)?;
+        } else {
+            state.skip_field("TemporaryPassword")?;
+        }
+        if self.user_attributes.is_some() {
+            state.serialize_field("UserAttributes", &self.user_attributes)?;
+        } else {
+            state.skip_field("UserAttributes")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.serialize_field("Username", &self.username)?;
+        if self.validation_data.is_some() {
+            state.serialize_field("ValidationData", &self.validation_data)?;
+        } else {
+            state.skip_field("ValidationData")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminCreateUserRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

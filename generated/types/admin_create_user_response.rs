@@ -2,19 +2,31 @@
 /// Output of the `AdminCreateUser` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AdminCreateUserResponse {
     /// `User`: See [`UserType`](crate::types::UserType).
-    #[serde(
-        rename = "User",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user: ::std::option::Option<crate::types::UserType>,
 }
 impl ::std::default::Default for crate::types::AdminCreateUserResponse {
     fn default() -> Self {
         Self { user: Default::default() }
+    }
+}
+impl ::serde::Serialize for AdminCreateUserResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.user.is_some());
+        let mut state = serializer.serialize_struct("AdminCreateUserResponse", len)?;
+        if self.user.is_some() {
+            state.serialize_field("User", &self.user)?;
+        } else {
+            state.skip_field("User")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminCreateUserResponse {

@@ -2,11 +2,24 @@
 /// Output of the `AdminDeleteUserAttributes` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteUserAttributes.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AdminDeleteUserAttributesResponse {}
 impl ::std::default::Default for crate::types::AdminDeleteUserAttributesResponse {
     fn default() -> Self {
         Self {}
+    }
+}
+impl ::serde::Serialize for AdminDeleteUserAttributesResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize;
+        let mut state = serializer
+            .serialize_struct("AdminDeleteUserAttributesResponse", len)?;
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminDeleteUserAttributesResponse {

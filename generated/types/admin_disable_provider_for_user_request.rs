@@ -2,16 +2,27 @@
 /// Input of the `AdminDisableProviderForUser` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDisableProviderForUser.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct AdminDisableProviderForUserRequest {
     /// `User` (required): See [`ProviderUserIdentifierType`](crate::types::ProviderUserIdentifierType).
-    #[serde(rename = "User")]
-    #[serde(default)]
     pub user: crate::types::ProviderUserIdentifierType,
     /// `UserPoolId` (required): String of 0 to 131072 characters.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for AdminDisableProviderForUserRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize;
+        let mut state = serializer
+            .serialize_struct("AdminDisableProviderForUserRequest", len)?;
+        state.serialize_field("User", &self.user)?;
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminDisableProviderForUserRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,11 +2,23 @@
 /// Output of the `AdminEnableUser` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminEnableUser.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AdminEnableUserResponse {}
 impl ::std::default::Default for crate::types::AdminEnableUserResponse {
     fn default() -> Self {
         Self {}
+    }
+}
+impl ::serde::Serialize for AdminEnableUserResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize;
+        let mut state = serializer.serialize_struct("AdminEnableUserResponse", len)?;
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminEnableUserResponse {

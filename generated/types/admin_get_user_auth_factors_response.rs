@@ -2,37 +2,55 @@
 /// Output of the `AdminGetUserAuthFactors` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUserAuthFactors.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AdminGetUserAuthFactorsResponse {
     /// `ConfiguredUserAuthFactors`: List of 0 to 8 items of `AuthFactorType`.
-    #[serde(
-        rename = "ConfiguredUserAuthFactors",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub configured_user_auth_factors: ::std::option::Option<
         ::std::vec::Vec<crate::types::AuthFactorType>,
     >,
     /// `PreferredMfaSetting`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "PreferredMfaSetting",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub preferred_mfa_setting: ::std::option::Option<::std::string::String>,
     /// `UserMFASettingList`: List of `StringType`.
-    #[serde(
-        rename = "UserMFASettingList",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_mfa_setting_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "Username")]
-    #[serde(default)]
     pub username: ::std::string::String,
+}
+impl ::serde::Serialize for AdminGetUserAuthFactorsResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.configured_user_auth_factors.is_some())
+            + usize::from(self.preferred_mfa_setting.is_some())
+            + usize::from(self.user_mfa_setting_list.is_some());
+        let mut state = serializer
+            .serialize_struct("AdminGetUserAuthFactorsResponse", len)?;
+        if self.configured_user_auth_factors.is_some() {
+            state
+                .serialize_field(
+                    "ConfiguredUserAuthFactors",
+                    &self.configured_user_auth_factors,
+                )?;
+        } else {
+            state.skip_field("ConfiguredUserAuthFactors")?;
+        }
+        if self.preferred_mfa_setting.is_some() {
+            state.serialize_field("PreferredMfaSetting", &self.preferred_mfa_setting)?;
+        } else {
+            state.skip_field("PreferredMfaSetting")?;
+        }
+        if self.user_mfa_setting_list.is_some() {
+            state.serialize_field("UserMFASettingList", &self.user_mfa_setting_list)?;
+        } else {
+            state.skip_field("UserMFASettingList")?;
+        }
+        state.serialize_field("Username", &self.username)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminGetUserAuthFactorsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

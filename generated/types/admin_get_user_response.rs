@@ -2,72 +2,91 @@
 /// Output of the `AdminGetUser` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUser.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AdminGetUserResponse {
     /// `Enabled`: Boolean.
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled: ::std::option::Option<bool>,
     /// `MFAOptions`: List of `MFAOptionType`.
-    #[serde(
-        rename = "MFAOptions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mfa_options: ::std::option::Option<::std::vec::Vec<crate::types::MfaOptionType>>,
     /// `PreferredMfaSetting`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "PreferredMfaSetting",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub preferred_mfa_setting: ::std::option::Option<::std::string::String>,
     /// `UserAttributes`: List of `AttributeType`.
-    #[serde(
-        rename = "UserAttributes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_attributes: ::std::option::Option<
         ::std::vec::Vec<crate::types::AttributeType>,
     >,
     /// `UserCreateDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "UserCreateDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_create_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `UserLastModifiedDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "UserLastModifiedDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `UserMFASettingList`: List of `StringType`.
-    #[serde(
-        rename = "UserMFASettingList",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_mfa_setting_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// `UserStatus`: One of [`UserStatusType`](crate::types::UserStatusType).
-    #[serde(
-        rename = "UserStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_status: ::std::option::Option<crate::types::UserStatusType>,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "Username")]
-    #[serde(default)]
     pub username: ::std::string::String,
+}
+impl ::serde::Serialize for AdminGetUserResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.enabled.is_some())
+            + usize::from(self.mfa_options.is_some())
+            + usize::from(self.preferred_mfa_setting.is_some())
+            + usize::from(self.user_attributes.is_some())
+            + usize::from(self.user_create_date.is_some())
+            + usize::from(self.user_last_modified_date.is_some())
+            + usize::from(self.user_mfa_setting_list.is_some())
+            + usize::from(self.user_status.is_some());
+        let mut state = serializer.serialize_struct("AdminGetUserResponse", len)?;
+        if self.enabled.is_some() {
+            state.serialize_field("Enabled", &self.enabled)?;
+        } else {
+            state.skip_field("Enabled")?;
+        }
+        if self.mfa_options.is_some() {
+            state.serialize_field("MFAOptions", &self.mfa_options)?;
+        } else {
+            state.skip_field("MFAOptions")?;
+        }
+        if self.preferred_mfa_setting.is_some() {
+            state.serialize_field("PreferredMfaSetting", &self.preferred_mfa_setting)?;
+        } else {
+            state.skip_field("PreferredMfaSetting")?;
+        }
+        if self.user_attributes.is_some() {
+            state.serialize_field("UserAttributes", &self.user_attributes)?;
+        } else {
+            state.skip_field("UserAttributes")?;
+        }
+        if self.user_create_date.is_some() {
+            state.serialize_field("UserCreateDate", &self.user_create_date)?;
+        } else {
+            state.skip_field("UserCreateDate")?;
+        }
+        if self.user_last_modified_date.is_some() {
+            state
+                .serialize_field("UserLastModifiedDate", &self.user_last_modified_date)?;
+        } else {
+            state.skip_field("UserLastModifiedDate")?;
+        }
+        if self.user_mfa_setting_list.is_some() {
+            state.serialize_field("UserMFASettingList", &self.user_mfa_setting_list)?;
+        } else {
+            state.skip_field("UserMFASettingList")?;
+        }
+        if self.user_status.is_some() {
+            state.serialize_field("UserStatus", &self.user_status)?;
+        } else {
+            state.skip_field("UserStatus")?;
+        }
+        state.serialize_field("Username", &self.username)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminGetUserResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

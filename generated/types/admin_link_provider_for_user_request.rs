@@ -2,20 +2,30 @@
 /// Input of the `AdminLinkProviderForUser` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminLinkProviderForUser.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct AdminLinkProviderForUserRequest {
     /// `DestinationUser` (required): See [`ProviderUserIdentifierType`](crate::types::ProviderUserIdentifierType).
-    #[serde(rename = "DestinationUser")]
-    #[serde(default)]
     pub destination_user: crate::types::ProviderUserIdentifierType,
     /// `SourceUser` (required): See [`ProviderUserIdentifierType`](crate::types::ProviderUserIdentifierType).
-    #[serde(rename = "SourceUser")]
-    #[serde(default)]
     pub source_user: crate::types::ProviderUserIdentifierType,
     /// `UserPoolId` (required): String of 0 to 131072 characters.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for AdminLinkProviderForUserRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 3usize;
+        let mut state = serializer
+            .serialize_struct("AdminLinkProviderForUserRequest", len)?;
+        state.serialize_field("DestinationUser", &self.destination_user)?;
+        state.serialize_field("SourceUser", &self.source_user)?;
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminLinkProviderForUserRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,30 +2,41 @@
 /// Input of the `AdminListDevices` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListDevices.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AdminListDevicesRequest {
     /// `Limit`: Integer of 0 to 60.
-    #[serde(
-        rename = "Limit",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub limit: ::std::option::Option<i32>,
     /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
-    #[serde(
-        rename = "PaginationToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pagination_token: ::std::option::Option<::std::string::String>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "Username")]
-    #[serde(default)]
     pub username: ::std::string::String,
+}
+impl ::serde::Serialize for AdminListDevicesRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.limit.is_some())
+            + usize::from(self.pagination_token.is_some());
+        let mut state = serializer.serialize_struct("AdminListDevicesRequest", len)?;
+        if self.limit.is_some() {
+            state.serialize_field("Limit", &self.limit)?;
+        } else {
+            state.skip_field("Limit")?;
+        }
+        if self.pagination_token.is_some() {
+            state.serialize_field("PaginationToken", &self.pagination_token)?;
+        } else {
+            state.skip_field("PaginationToken")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.serialize_field("Username", &self.username)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminListDevicesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,21 +2,11 @@
 /// Output of the `AdminListGroupsForUser` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListGroupsForUser.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AdminListGroupsForUserResponse {
     /// `Groups`: List of `GroupType`.
-    #[serde(
-        rename = "Groups",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub groups: ::std::option::Option<::std::vec::Vec<crate::types::GroupType>>,
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::AdminListGroupsForUserResponse {
@@ -25,6 +15,30 @@ impl ::std::default::Default for crate::types::AdminListGroupsForUserResponse {
             groups: Default::default(),
             next_token: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for AdminListGroupsForUserResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.groups.is_some())
+            + usize::from(self.next_token.is_some());
+        let mut state = serializer
+            .serialize_struct("AdminListGroupsForUserResponse", len)?;
+        if self.groups.is_some() {
+            state.serialize_field("Groups", &self.groups)?;
+        } else {
+            state.skip_field("Groups")?;
+        }
+        if self.next_token.is_some() {
+            state.serialize_field("NextToken", &self.next_token)?;
+        } else {
+            state.skip_field("NextToken")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminListGroupsForUserResponse {

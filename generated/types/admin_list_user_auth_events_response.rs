@@ -2,21 +2,11 @@
 /// Output of the `AdminListUserAuthEvents` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserAuthEvents.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AdminListUserAuthEventsResponse {
     /// `AuthEvents`: List of `AuthEventType`.
-    #[serde(
-        rename = "AuthEvents",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auth_events: ::std::option::Option<::std::vec::Vec<crate::types::AuthEventType>>,
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::AdminListUserAuthEventsResponse {
@@ -25,6 +15,30 @@ impl ::std::default::Default for crate::types::AdminListUserAuthEventsResponse {
             auth_events: Default::default(),
             next_token: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for AdminListUserAuthEventsResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.auth_events.is_some())
+            + usize::from(self.next_token.is_some());
+        let mut state = serializer
+            .serialize_struct("AdminListUserAuthEventsResponse", len)?;
+        if self.auth_events.is_some() {
+            state.serialize_field("AuthEvents", &self.auth_events)?;
+        } else {
+            state.skip_field("AuthEvents")?;
+        }
+        if self.next_token.is_some() {
+            state.serialize_field("NextToken", &self.next_token)?;
+        } else {
+            state.skip_field("NextToken")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminListUserAuthEventsResponse {

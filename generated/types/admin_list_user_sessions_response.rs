@@ -2,21 +2,11 @@
 /// Output of the `AdminListUserSessions` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserSessions.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AdminListUserSessionsResponse {
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// `Sessions`: List of 0 to 125 items of `SessionDescriptionType`.
-    #[serde(
-        rename = "Sessions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sessions: ::std::option::Option<
         ::std::vec::Vec<crate::types::SessionDescriptionType>,
     >,
@@ -27,6 +17,30 @@ impl ::std::default::Default for crate::types::AdminListUserSessionsResponse {
             next_token: Default::default(),
             sessions: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for AdminListUserSessionsResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.next_token.is_some())
+            + usize::from(self.sessions.is_some());
+        let mut state = serializer
+            .serialize_struct("AdminListUserSessionsResponse", len)?;
+        if self.next_token.is_some() {
+            state.serialize_field("NextToken", &self.next_token)?;
+        } else {
+            state.skip_field("NextToken")?;
+        }
+        if self.sessions.is_some() {
+            state.serialize_field("Sessions", &self.sessions)?;
+        } else {
+            state.skip_field("Sessions")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminListUserSessionsResponse {

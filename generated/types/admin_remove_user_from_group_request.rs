@@ -2,20 +2,30 @@
 /// Input of the `AdminRemoveUserFromGroup` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRemoveUserFromGroup.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AdminRemoveUserFromGroupRequest {
     /// `GroupName` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
-    #[serde(rename = "GroupName")]
-    #[serde(default)]
     pub group_name: ::std::string::String,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "Username")]
-    #[serde(default)]
     pub username: ::std::string::String,
+}
+impl ::serde::Serialize for AdminRemoveUserFromGroupRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 3usize;
+        let mut state = serializer
+            .serialize_struct("AdminRemoveUserFromGroupRequest", len)?;
+        state.serialize_field("GroupName", &self.group_name)?;
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.serialize_field("Username", &self.username)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminRemoveUserFromGroupRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

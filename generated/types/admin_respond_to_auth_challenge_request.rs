@@ -2,59 +2,73 @@
 /// Input of the `AdminRespondToAuthChallenge` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRespondToAuthChallenge.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AdminRespondToAuthChallengeRequest {
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
-    #[serde(
-        rename = "AnalyticsMetadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
     /// `ChallengeName` (required): One of [`ChallengeNameType`](crate::types::ChallengeNameType).
-    #[serde(rename = "ChallengeName")]
-    #[serde(default)]
     pub challenge_name: crate::types::ChallengeNameType,
     /// `ChallengeResponses`: Map. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "ChallengeResponses",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub challenge_responses: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "ClientId")]
-    #[serde(default)]
     pub client_id: ::std::string::String,
     /// `ClientMetadata`: Map.
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `ContextData`: See [`ContextDataType`](crate::types::ContextDataType).
-    #[serde(
-        rename = "ContextData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub context_data: ::std::option::Option<crate::types::ContextDataType>,
     /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "Session",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub session: ::std::option::Option<::std::string::String>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for AdminRespondToAuthChallengeRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 3usize + usize::from(self.analytics_metadata.is_some())
+            + usize::from(self.challenge_responses.is_some())
+            + usize::from(self.client_metadata.is_some())
+            + usize::from(self.context_data.is_some())
+            + usize::from(self.session.is_some());
+        let mut state = serializer
+            .serialize_struct("AdminRespondToAuthChallengeRequest", len)?;
+        if self.analytics_metadata.is_some() {
+            state.serialize_field("AnalyticsMetadata", &self.analytics_metadata)?;
+        } else {
+            state.skip_field("AnalyticsMetadata")?;
+        }
+        state.serialize_field("ChallengeName", &self.challenge_name)?;
+        if self.challenge_responses.is_some() {
+            state.serialize_field("ChallengeResponses", &self.challenge_responses)?;
+        } else {
+            state.skip_field("ChallengeResponses")?;
+        }
+        state.serialize_field("ClientId", &self.client_id)?;
+        if self.client_metadata.is_some() {
+            state.serialize_field("ClientMetadata", &self.client_metadata)?;
+        } else {
+            state.skip_field("ClientMetadata")?;
+        }
+        if self.context_data.is_some() {
+            state.serialize_field("ContextData", &self.context_data)?;
+        } else {
+            state.skip_field("ContextData")?;
+        }
+        if self.session.is_some() {
+            state.serialize_field("Session", &self.session)?;
+        } else {
+            state.skip_field("Session")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminRespondToAuthChallengeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,29 +2,43 @@
 /// Input of the `AdminRevokeUserSession` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRevokeUserSession.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AdminRevokeUserSessionRequest {
     /// `RevokeAssociatedSessions`: One of [`RevokeAssociatedSessionsType`](crate::types::RevokeAssociatedSessionsType).
-    #[serde(
-        rename = "RevokeAssociatedSessions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub revoke_associated_sessions: ::std::option::Option<
         crate::types::RevokeAssociatedSessionsType,
     >,
     /// `SessionId` (required): String of 28 to 28 characters matching `^(tkn|sso)[a-z0-9]{25}$`.
-    #[serde(rename = "SessionId")]
-    #[serde(default)]
     pub session_id: ::std::string::String,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "Username")]
-    #[serde(default)]
     pub username: ::std::string::String,
+}
+impl ::serde::Serialize for AdminRevokeUserSessionRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 3usize + usize::from(self.revoke_associated_sessions.is_some());
+        let mut state = serializer
+            .serialize_struct("AdminRevokeUserSessionRequest", len)?;
+        if self.revoke_associated_sessions.is_some() {
+            state
+                .serialize_field(
+                    "RevokeAssociatedSessions",
+                    &self.revoke_associated_sessions,
+                )?;
+        } else {
+            state.skip_field("RevokeAssociatedSessions")?;
+        }
+        state.serialize_field("SessionId", &self.session_id)?;
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.serialize_field("Username", &self.username)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminRevokeUserSessionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,27 +2,36 @@
 /// Input of the `AdminSetUserPassword` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserPassword.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AdminSetUserPasswordRequest {
     /// `Password` (required): String of at most 256 characters matching `[\S]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "Password")]
-    #[serde(default)]
     pub password: ::std::string::String,
     /// `Permanent`: Boolean.
-    #[serde(
-        rename = "Permanent",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub permanent: ::std::option::Option<bool>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "Username")]
-    #[serde(default)]
     pub username: ::std::string::String,
+}
+impl ::serde::Serialize for AdminSetUserPasswordRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 3usize + usize::from(self.permanent.is_some());
+        let mut state = serializer.serialize_struct("AdminSetUserPasswordRequest", len)?;
+        state.serialize_field("Password", &self.password)?;
+        if self.permanent.is_some() {
+            state.serialize_field("Permanent", &self.permanent)?;
+        } else {
+            state.skip_field("Permanent")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.serialize_field("Username", &self.username)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminSetUserPasswordRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

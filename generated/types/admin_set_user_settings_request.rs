@@ -2,20 +2,29 @@
 /// Input of the `AdminSetUserSettings` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserSettings.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AdminSetUserSettingsRequest {
     /// `MFAOptions` (required): List of `MFAOptionType`.
-    #[serde(rename = "MFAOptions")]
-    #[serde(default)]
     pub mfa_options: ::std::vec::Vec<crate::types::MfaOptionType>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "Username")]
-    #[serde(default)]
     pub username: ::std::string::String,
+}
+impl ::serde::Serialize for AdminSetUserSettingsRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 3usize;
+        let mut state = serializer.serialize_struct("AdminSetUserSettingsRequest", len)?;
+        state.serialize_field("MFAOptions", &self.mfa_options)?;
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.serialize_field("Username", &self.username)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminSetUserSettingsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,24 +2,33 @@
 /// Input of the `AdminUpdateAuthEventFeedback` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateAuthEventFeedback.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AdminUpdateAuthEventFeedbackRequest {
     /// `EventId` (required): String of 1 to 50 characters matching `[\w+-]+`.
-    #[serde(rename = "EventId")]
-    #[serde(default)]
     pub event_id: ::std::string::String,
     /// `FeedbackValue` (required): One of [`FeedbackValueType`](crate::types::FeedbackValueType).
-    #[serde(rename = "FeedbackValue")]
-    #[serde(default)]
     pub feedback_value: crate::types::FeedbackValueType,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "Username")]
-    #[serde(default)]
     pub username: ::std::string::String,
+}
+impl ::serde::Serialize for AdminUpdateAuthEventFeedbackRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 4usize;
+        let mut state = serializer
+            .serialize_struct("AdminUpdateAuthEventFeedbackRequest", len)?;
+        state.serialize_field("EventId", &self.event_id)?;
+        state.serialize_field("FeedbackValue", &self.feedback_value)?;
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.serialize_field("Username", &self.username)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminUpdateAuthEventFeedbackRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

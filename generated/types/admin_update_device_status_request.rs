@@ -2,29 +2,43 @@
 /// Input of the `AdminUpdateDeviceStatus` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateDeviceStatus.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AdminUpdateDeviceStatusRequest {
     /// `DeviceKey` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-f-]+`.
-    #[serde(rename = "DeviceKey")]
-    #[serde(default)]
     pub device_key: ::std::string::String,
     /// `DeviceRememberedStatus`: One of [`DeviceRememberedStatusType`](crate::types::DeviceRememberedStatusType).
-    #[serde(
-        rename = "DeviceRememberedStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_remembered_status: ::std::option::Option<
         crate::types::DeviceRememberedStatusType,
     >,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "Username")]
-    #[serde(default)]
     pub username: ::std::string::String,
+}
+impl ::serde::Serialize for AdminUpdateDeviceStatusRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 3usize + usize::from(self.device_remembered_status.is_some());
+        let mut state = serializer
+            .serialize_struct("AdminUpdateDeviceStatusRequest", len)?;
+        state.serialize_field("DeviceKey", &self.device_key)?;
+        if self.device_remembered_status.is_some() {
+            state
+                .serialize_field(
+                    "DeviceRememberedStatus",
+                    &self.device_remembered_status,
+                )?;
+        } else {
+            state.skip_field("DeviceRememberedStatus")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.serialize_field("Username", &self.username)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminUpdateDeviceStatusRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

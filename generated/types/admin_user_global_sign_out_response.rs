@@ -2,11 +2,24 @@
 /// Output of the `AdminUserGlobalSignOut` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUserGlobalSignOut.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AdminUserGlobalSignOutResponse {}
 impl ::std::default::Default for crate::types::AdminUserGlobalSignOutResponse {
     fn default() -> Self {
         Self {}
+    }
+}
+impl ::serde::Serialize for AdminUserGlobalSignOutResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize;
+        let mut state = serializer
+            .serialize_struct("AdminUserGlobalSignOutResponse", len)?;
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminUserGlobalSignOutResponse {

@@ -2,14 +2,9 @@
 /// The `AdvancedSecurityAdditionalFlowsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdvancedSecurityAdditionalFlowsType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AdvancedSecurityAdditionalFlowsType {
     /// `CustomAuthMode`: One of [`AdvancedSecurityEnabledModeType`](crate::types::AdvancedSecurityEnabledModeType).
-    #[serde(
-        rename = "CustomAuthMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_auth_mode: ::std::option::Option<
         crate::types::AdvancedSecurityEnabledModeType,
     >,
@@ -19,6 +14,24 @@ impl ::std::default::Default for crate::types::AdvancedSecurityAdditionalFlowsTy
         Self {
             custom_auth_mode: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for AdvancedSecurityAdditionalFlowsType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.custom_auth_mode.is_some());
+        let mut state = serializer
+            .serialize_struct("AdvancedSecurityAdditionalFlowsType", len)?;
+        if self.custom_auth_mode.is_some() {
+            state.serialize_field("CustomAuthMode", &self.custom_auth_mode)?;
+        } else {
+            state.skip_field("CustomAuthMode")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdvancedSecurityAdditionalFlowsType {

@@ -2,42 +2,17 @@
 /// The `AnalyticsConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AnalyticsConfigurationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AnalyticsConfigurationType {
     /// `ApplicationArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "ApplicationArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_arn: ::std::option::Option<::std::string::String>,
     /// `ApplicationId`: String matching `^[0-9a-fA-F]+$`.
-    #[serde(
-        rename = "ApplicationId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub application_id: ::std::option::Option<::std::string::String>,
     /// `ExternalId`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "ExternalId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// `RoleArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "RoleArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_arn: ::std::option::Option<::std::string::String>,
     /// `UserDataShared`: Boolean.
-    #[serde(
-        rename = "UserDataShared",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_data_shared: ::std::option::Option<bool>,
 }
 impl ::std::default::Default for crate::types::AnalyticsConfigurationType {
@@ -49,6 +24,47 @@ impl ::std::default::Default for crate::types::AnalyticsConfigurationType {
             role_arn: Default::default(),
             user_data_shared: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for AnalyticsConfigurationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.application_arn.is_some())
+            + usize::from(self.application_id.is_some())
+            + usize::from(self.external_id.is_some())
+            + usize::from(self.role_arn.is_some())
+            + usize::from(self.user_data_shared.is_some());
+        let mut state = serializer.serialize_struct("AnalyticsConfigurationType", len)?;
+        if self.application_arn.is_some() {
+            state.serialize_field("ApplicationArn", &self.application_arn)?;
+        } else {
+            state.skip_field("ApplicationArn")?;
+        }
+        if self.application_id.is_some() {
+            state.serialize_field("ApplicationId", &self.application_id)?;
+        } else {
+            state.skip_field("ApplicationId")?;
+        }
+        if self.external_id.is_some() {
+            state.serialize_field("ExternalId", &self.external_id)?;
+        } else {
+            state.skip_field("ExternalId")?;
+        }
+        if self.role_arn.is_some() {
+            state.serialize_field("RoleArn", &self.role_arn)?;
+        } else {
+            state.skip_field("RoleArn")?;
+        }
+        if self.user_data_shared.is_some() {
+            state.serialize_field("UserDataShared", &self.user_data_shared)?;
+        } else {
+            state.skip_field("UserDataShared")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AnalyticsConfigurationType {

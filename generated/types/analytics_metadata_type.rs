@@ -2,14 +2,9 @@
 /// The `AnalyticsMetadataType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AnalyticsMetadataType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AnalyticsMetadataType {
     /// `AnalyticsEndpointId`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "AnalyticsEndpointId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub analytics_endpoint_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::AnalyticsMetadataType {
@@ -17,6 +12,23 @@ impl ::std::default::Default for crate::types::AnalyticsMetadataType {
         Self {
             analytics_endpoint_id: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for AnalyticsMetadataType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.analytics_endpoint_id.is_some());
+        let mut state = serializer.serialize_struct("AnalyticsMetadataType", len)?;
+        if self.analytics_endpoint_id.is_some() {
+            state.serialize_field("AnalyticsEndpointId", &self.analytics_endpoint_id)?;
+        } else {
+            state.skip_field("AnalyticsEndpointId")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AnalyticsMetadataType {

@@ -2,34 +2,44 @@
 /// The `AssetType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssetType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct AssetType {
     /// `Bytes`: Binary data of at most 1000000 bytes (base64 on the wire).
-    #[serde(
-        rename = "Bytes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bytes: ::std::option::Option<::awsjson_types::Blob>,
     /// `Category` (required): One of [`AssetCategoryType`](crate::types::AssetCategoryType).
-    #[serde(rename = "Category")]
-    #[serde(default)]
     pub category: crate::types::AssetCategoryType,
     /// `ColorMode` (required): One of [`ColorSchemeModeType`](crate::types::ColorSchemeModeType).
-    #[serde(rename = "ColorMode")]
-    #[serde(default)]
     pub color_mode: crate::types::ColorSchemeModeType,
     /// `Extension` (required): One of [`AssetExtensionType`](crate::types::AssetExtensionType).
-    #[serde(rename = "Extension")]
-    #[serde(default)]
     pub extension: crate::types::AssetExtensionType,
     /// `ResourceId`: String of 1 to 40 characters matching `^[\w\- ]+$`.
-    #[serde(
-        rename = "ResourceId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for AssetType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 3usize + usize::from(self.bytes.is_some())
+            + usize::from(self.resource_id.is_some());
+        let mut state = serializer.serialize_struct("AssetType", len)?;
+        if self.bytes.is_some() {
+            state.serialize_field("Bytes", &self.bytes)?;
+        } else {
+            state.skip_field("Bytes")?;
+        }
+        state.serialize_field("Category", &self.category)?;
+        state.serialize_field("ColorMode", &self.color_mode)?;
+        state.serialize_field("Extension", &self.extension)?;
+        if self.resource_id.is_some() {
+            state.serialize_field("ResourceId", &self.resource_id)?;
+        } else {
+            state.skip_field("ResourceId")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AssetType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

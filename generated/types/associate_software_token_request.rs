@@ -2,21 +2,11 @@
 /// Input of the `AssociateSoftwareToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html>
-#[derive(::serde::Serialize, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AssociateSoftwareTokenRequest {
     /// `AccessToken`: String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "AccessToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "Session",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub session: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::AssociateSoftwareTokenRequest {
@@ -25,6 +15,30 @@ impl ::std::default::Default for crate::types::AssociateSoftwareTokenRequest {
             access_token: Default::default(),
             session: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for AssociateSoftwareTokenRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.access_token.is_some())
+            + usize::from(self.session.is_some());
+        let mut state = serializer
+            .serialize_struct("AssociateSoftwareTokenRequest", len)?;
+        if self.access_token.is_some() {
+            state.serialize_field("AccessToken", &self.access_token)?;
+        } else {
+            state.skip_field("AccessToken")?;
+        }
+        if self.session.is_some() {
+            state.serialize_field("Session", &self.session)?;
+        } else {
+            state.skip_field("Session")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AssociateSoftwareTokenRequest {

@@ -2,21 +2,11 @@
 /// Output of the `AssociateSoftwareToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html>
-#[derive(::serde::Serialize, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AssociateSoftwareTokenResponse {
     /// `SecretCode`: String of at least 16 characters matching `[A-Za-z0-9]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "SecretCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub secret_code: ::std::option::Option<::std::string::String>,
     /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "Session",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub session: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::AssociateSoftwareTokenResponse {
@@ -25,6 +15,30 @@ impl ::std::default::Default for crate::types::AssociateSoftwareTokenResponse {
             secret_code: Default::default(),
             session: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for AssociateSoftwareTokenResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.secret_code.is_some())
+            + usize::from(self.session.is_some());
+        let mut state = serializer
+            .serialize_struct("AssociateSoftwareTokenResponse", len)?;
+        if self.secret_code.is_some() {
+            state.serialize_field("SecretCode", &self.secret_code)?;
+        } else {
+            state.skip_field("SecretCode")?;
+        }
+        if self.session.is_some() {
+            state.serialize_field("Session", &self.session)?;
+        } else {
+            state.skip_field("Session")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AssociateSoftwareTokenResponse {

@@ -2,19 +2,30 @@
 /// The `AttributeType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AttributeType.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AttributeType {
     /// `Name` (required): String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+`.
-    #[serde(rename = "Name")]
-    #[serde(default)]
     pub name: ::std::string::String,
     /// `Value`: String of at most 2048 characters. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "Value",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub value: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for AttributeType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.value.is_some());
+        let mut state = serializer.serialize_struct("AttributeType", len)?;
+        state.serialize_field("Name", &self.name)?;
+        if self.value.is_some() {
+            state.serialize_field("Value", &self.value)?;
+        } else {
+            state.skip_field("Value")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AttributeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,65 +2,25 @@
 /// The `AuthEventType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AuthEventType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AuthEventType {
     /// `ChallengeResponses`: List of `ChallengeResponseType`.
-    #[serde(
-        rename = "ChallengeResponses",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub challenge_responses: ::std::option::Option<
         ::std::vec::Vec<crate::types::ChallengeResponseType>,
     >,
     /// `CreationDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `EventContextData`: See [`EventContextDataType`](crate::types::EventContextDataType).
-    #[serde(
-        rename = "EventContextData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_context_data: ::std::option::Option<crate::types::EventContextDataType>,
     /// `EventFeedback`: See [`EventFeedbackType`](crate::types::EventFeedbackType).
-    #[serde(
-        rename = "EventFeedback",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_feedback: ::std::option::Option<crate::types::EventFeedbackType>,
     /// `EventId`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "EventId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_id: ::std::option::Option<::std::string::String>,
     /// `EventResponse`: One of [`EventResponseType`](crate::types::EventResponseType).
-    #[serde(
-        rename = "EventResponse",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_response: ::std::option::Option<crate::types::EventResponseType>,
     /// `EventRisk`: See [`EventRiskType`](crate::types::EventRiskType).
-    #[serde(
-        rename = "EventRisk",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_risk: ::std::option::Option<crate::types::EventRiskType>,
     /// `EventType`: One of [`EventType`](crate::types::EventType).
-    #[serde(
-        rename = "EventType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_type: ::std::option::Option<crate::types::EventType>,
 }
 impl ::std::default::Default for crate::types::AuthEventType {
@@ -75,6 +35,65 @@ impl ::std::default::Default for crate::types::AuthEventType {
             event_risk: Default::default(),
             event_type: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for AuthEventType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.challenge_responses.is_some())
+            + usize::from(self.creation_date.is_some())
+            + usize::from(self.event_context_data.is_some())
+            + usize::from(self.event_feedback.is_some())
+            + usize::from(self.event_id.is_some())
+            + usize::from(self.event_response.is_some())
+            + usize::from(self.event_risk.is_some())
+            + usize::from(self.event_type.is_some());
+        let mut state = serializer.serialize_struct("AuthEventType", len)?;
+        if self.challenge_responses.is_some() {
+            state.serialize_field("ChallengeResponses", &self.challenge_responses)?;
+        } else {
+            state.skip_field("ChallengeResponses")?;
+        }
+        if self.creation_date.is_some() {
+            state.serialize_field("CreationDate", &self.creation_date)?;
+        } else {
+            state.skip_field("CreationDate")?;
+        }
+        if self.event_context_data.is_some() {
+            state.serialize_field("EventContextData", &self.event_context_data)?;
+        } else {
+            state.skip_field("EventContextData")?;
+        }
+        if self.event_feedback.is_some() {
+            state.serialize_field("EventFeedback", &self.event_feedback)?;
+        } else {
+            state.skip_field("EventFeedback")?;
+        }
+        if self.event_id.is_some() {
+            state.serialize_field("EventId", &self.event_id)?;
+        } else {
+            state.skip_field("EventId")?;
+        }
+        if self.event_response.is_some() {
+            state.serialize_field("EventResponse", &self.event_response)?;
+        } else {
+            state.skip_field("EventResponse")?;
+        }
+        if self.event_risk.is_some() {
+            state.serialize_field("EventRisk", &self.event_risk)?;
+        } else {
+            state.skip_field("EventRisk")?;
+        }
+        if self.event_type.is_some() {
+            state.serialize_field("EventType", &self.event_type)?;
+        } else {
+            state.skip_field("EventType")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthEventType {

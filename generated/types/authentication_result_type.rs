@@ -2,49 +2,19 @@
 /// The `AuthenticationResultType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AuthenticationResultType.html>
-#[derive(::serde::Serialize, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AuthenticationResultType {
     /// `AccessToken`: String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "AccessToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// `ExpiresIn`: Integer.
-    #[serde(
-        rename = "ExpiresIn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expires_in: ::std::option::Option<i32>,
     /// `IdToken`: String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "IdToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id_token: ::std::option::Option<::std::string::String>,
     /// `NewDeviceMetadata`: See [`NewDeviceMetadataType`](crate::types::NewDeviceMetadataType).
-    #[serde(
-        rename = "NewDeviceMetadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub new_device_metadata: ::std::option::Option<crate::types::NewDeviceMetadataType>,
     /// `RefreshToken`: String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "RefreshToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub refresh_token: ::std::option::Option<::std::string::String>,
     /// `TokenType`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "TokenType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub token_type: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::AuthenticationResultType {
@@ -57,6 +27,53 @@ impl ::std::default::Default for crate::types::AuthenticationResultType {
             refresh_token: Default::default(),
             token_type: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for AuthenticationResultType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.access_token.is_some())
+            + usize::from(self.expires_in.is_some())
+            + usize::from(self.id_token.is_some())
+            + usize::from(self.new_device_metadata.is_some())
+            + usize::from(self.refresh_token.is_some())
+            + usize::from(self.token_type.is_some());
+        let mut state = serializer.serialize_struct("AuthenticationResultType", len)?;
+        if self.access_token.is_some() {
+            state.serialize_field("AccessToken", &self.access_token)?;
+        } else {
+            state.skip_field("AccessToken")?;
+        }
+        if self.expires_in.is_some() {
+            state.serialize_field("ExpiresIn", &self.expires_in)?;
+        } else {
+            state.skip_field("ExpiresIn")?;
+        }
+        if self.id_token.is_some() {
+            state.serialize_field("IdToken", &self.id_token)?;
+        } else {
+            state.skip_field("IdToken")?;
+        }
+        if self.new_device_metadata.is_some() {
+            state.serialize_field("NewDeviceMetadata", &self.new_device_metadata)?;
+        } else {
+            state.skip_field("NewDeviceMetadata")?;
+        }
+        if self.refresh_token.is_some() {
+            state.serialize_field("RefreshToken", &self.refresh_token)?;
+        } else {
+            state.skip_field("RefreshToken")?;
+        }
+        if self.token_type.is_some() {
+            state.serialize_field("TokenType", &self.token_type)?;
+        } else {
+            state.skip_field("TokenType")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthenticationResultType {

@@ -2,21 +2,11 @@
 /// The `ChallengeResponseType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ChallengeResponseType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChallengeResponseType {
     /// `ChallengeName`: One of [`ChallengeName`](crate::types::ChallengeName).
-    #[serde(
-        rename = "ChallengeName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub challenge_name: ::std::option::Option<crate::types::ChallengeName>,
     /// `ChallengeResponse`: One of [`ChallengeResponse`](crate::types::ChallengeResponse).
-    #[serde(
-        rename = "ChallengeResponse",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub challenge_response: ::std::option::Option<crate::types::ChallengeResponse>,
 }
 impl ::std::default::Default for crate::types::ChallengeResponseType {
@@ -25,6 +15,29 @@ impl ::std::default::Default for crate::types::ChallengeResponseType {
             challenge_name: Default::default(),
             challenge_response: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ChallengeResponseType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.challenge_name.is_some())
+            + usize::from(self.challenge_response.is_some());
+        let mut state = serializer.serialize_struct("ChallengeResponseType", len)?;
+        if self.challenge_name.is_some() {
+            state.serialize_field("ChallengeName", &self.challenge_name)?;
+        } else {
+            state.skip_field("ChallengeName")?;
+        }
+        if self.challenge_response.is_some() {
+            state.serialize_field("ChallengeResponse", &self.challenge_response)?;
+        } else {
+            state.skip_field("ChallengeResponse")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ChallengeResponseType {

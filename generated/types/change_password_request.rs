@@ -2,23 +2,33 @@
 /// Input of the `ChangePassword` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ChangePassword.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ChangePasswordRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "AccessToken")]
-    #[serde(default)]
     pub access_token: ::std::string::String,
     /// `PreviousPassword`: String of at most 256 characters matching `[\S]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "PreviousPassword",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub previous_password: ::std::option::Option<::std::string::String>,
     /// `ProposedPassword` (required): String of at most 256 characters matching `[\S]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "ProposedPassword")]
-    #[serde(default)]
     pub proposed_password: ::std::string::String,
+}
+impl ::serde::Serialize for ChangePasswordRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.previous_password.is_some());
+        let mut state = serializer.serialize_struct("ChangePasswordRequest", len)?;
+        state.serialize_field("AccessToken", &self.access_token)?;
+        if self.previous_password.is_some() {
+            state.serialize_field("PreviousPassword", &self.previous_password)?;
+        } else {
+            state.skip_field("PreviousPassword")?;
+        }
+        state.serialize_field("ProposedPassword", &self.proposed_password)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ChangePasswordRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,28 +2,13 @@
 /// The `ClientAuthenticationResultType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ClientAuthenticationResultType.html>
-#[derive(::serde::Serialize, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ClientAuthenticationResultType {
     /// `AccessToken`: String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "AccessToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// `ExpiresIn`: Integer.
-    #[serde(
-        rename = "ExpiresIn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expires_in: ::std::option::Option<i32>,
     /// `TokenType`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "TokenType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub token_type: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ClientAuthenticationResultType {
@@ -33,6 +18,36 @@ impl ::std::default::Default for crate::types::ClientAuthenticationResultType {
             expires_in: Default::default(),
             token_type: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ClientAuthenticationResultType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.access_token.is_some())
+            + usize::from(self.expires_in.is_some())
+            + usize::from(self.token_type.is_some());
+        let mut state = serializer
+            .serialize_struct("ClientAuthenticationResultType", len)?;
+        if self.access_token.is_some() {
+            state.serialize_field("AccessToken", &self.access_token)?;
+        } else {
+            state.skip_field("AccessToken")?;
+        }
+        if self.expires_in.is_some() {
+            state.serialize_field("ExpiresIn", &self.expires_in)?;
+        } else {
+            state.skip_field("ExpiresIn")?;
+        }
+        if self.token_type.is_some() {
+            state.serialize_field("TokenType", &self.token_type)?;
+        } else {
+            state.skip_field("TokenType")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClientAuthenticationResultType {

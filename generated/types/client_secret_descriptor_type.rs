@@ -2,28 +2,13 @@
 /// The `ClientSecretDescriptorType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ClientSecretDescriptorType.html>
-#[derive(::serde::Serialize, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ClientSecretDescriptorType {
     /// `ClientSecretCreateDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "ClientSecretCreateDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_secret_create_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `ClientSecretId`: String of 1 to 128 characters.
-    #[serde(
-        rename = "ClientSecretId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_secret_id: ::std::option::Option<::std::string::String>,
     /// `ClientSecretValue`: String of 24 to 64 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "ClientSecretValue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_secret_value: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ClientSecretDescriptorType {
@@ -33,6 +18,39 @@ impl ::std::default::Default for crate::types::ClientSecretDescriptorType {
             client_secret_id: Default::default(),
             client_secret_value: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ClientSecretDescriptorType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.client_secret_create_date.is_some())
+            + usize::from(self.client_secret_id.is_some())
+            + usize::from(self.client_secret_value.is_some());
+        let mut state = serializer.serialize_struct("ClientSecretDescriptorType", len)?;
+        if self.client_secret_create_date.is_some() {
+            state
+                .serialize_field(
+                    "ClientSecretCreateDate",
+                    &self.client_secret_create_date,
+                )?;
+        } else {
+            state.skip_field("ClientSecretCreateDate")?;
+        }
+        if self.client_secret_id.is_some() {
+            state.serialize_field("ClientSecretId", &self.client_secret_id)?;
+        } else {
+            state.skip_field("ClientSecretId")?;
+        }
+        if self.client_secret_value.is_some() {
+            state.serialize_field("ClientSecretValue", &self.client_secret_value)?;
+        } else {
+            state.skip_field("ClientSecretValue")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClientSecretDescriptorType {

@@ -2,12 +2,23 @@
 /// The `ClientSSOSessionConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ClientSSOSessionConfigType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ClientSsoSessionConfigType {
     /// `MaxValidityMinutes` (required): Integer of 0 to 129600.
-    #[serde(rename = "MaxValidityMinutes")]
-    #[serde(default)]
     pub max_validity_minutes: i32,
+}
+impl ::serde::Serialize for ClientSsoSessionConfigType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize;
+        let mut state = serializer.serialize_struct("ClientSSOSessionConfigType", len)?;
+        state.serialize_field("MaxValidityMinutes", &self.max_validity_minutes)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ClientSsoSessionConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

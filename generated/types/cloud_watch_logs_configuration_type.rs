@@ -2,14 +2,9 @@
 /// The `CloudWatchLogsConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CloudWatchLogsConfigurationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CloudWatchLogsConfigurationType {
     /// `LogGroupArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "LogGroupArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub log_group_arn: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::CloudWatchLogsConfigurationType {
@@ -17,6 +12,24 @@ impl ::std::default::Default for crate::types::CloudWatchLogsConfigurationType {
         Self {
             log_group_arn: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for CloudWatchLogsConfigurationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.log_group_arn.is_some());
+        let mut state = serializer
+            .serialize_struct("CloudWatchLogsConfigurationType", len)?;
+        if self.log_group_arn.is_some() {
+            state.serialize_field("LogGroupArn", &self.log_group_arn)?;
+        } else {
+            state.skip_field("LogGroupArn")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudWatchLogsConfigurationType {

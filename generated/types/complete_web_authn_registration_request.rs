@@ -2,16 +2,27 @@
 /// Input of the `CompleteWebAuthnRegistration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompleteWebAuthnRegistration.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CompleteWebAuthnRegistrationRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "AccessToken")]
-    #[serde(default)]
     pub access_token: ::std::string::String,
     /// `Credential` (required): Any JSON value.
-    #[serde(rename = "Credential")]
-    #[serde(default)]
     pub credential: ::serde_json::Value,
+}
+impl ::serde::Serialize for CompleteWebAuthnRegistrationRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize;
+        let mut state = serializer
+            .serialize_struct("CompleteWebAuthnRegistrationRequest", len)?;
+        state.serialize_field("AccessToken", &self.access_token)?;
+        state.serialize_field("Credential", &self.credential)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CompleteWebAuthnRegistrationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

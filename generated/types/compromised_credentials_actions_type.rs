@@ -2,12 +2,24 @@
 /// The `CompromisedCredentialsActionsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompromisedCredentialsActionsType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CompromisedCredentialsActionsType {
     /// `EventAction` (required): One of [`CompromisedCredentialsEventActionType`](crate::types::CompromisedCredentialsEventActionType).
-    #[serde(rename = "EventAction")]
-    #[serde(default)]
     pub event_action: crate::types::CompromisedCredentialsEventActionType,
+}
+impl ::serde::Serialize for CompromisedCredentialsActionsType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize;
+        let mut state = serializer
+            .serialize_struct("CompromisedCredentialsActionsType", len)?;
+        state.serialize_field("EventAction", &self.event_action)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CompromisedCredentialsActionsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,21 +2,33 @@
 /// The `CompromisedCredentialsRiskConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompromisedCredentialsRiskConfigurationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CompromisedCredentialsRiskConfigurationType {
     /// `Actions` (required): See [`CompromisedCredentialsActionsType`](crate::types::CompromisedCredentialsActionsType).
-    #[serde(rename = "Actions")]
-    #[serde(default)]
     pub actions: crate::types::CompromisedCredentialsActionsType,
     /// `EventFilter`: List of `EventFilterType`.
-    #[serde(
-        rename = "EventFilter",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub event_filter: ::std::option::Option<
         ::std::vec::Vec<crate::types::EventFilterType>,
     >,
+}
+impl ::serde::Serialize for CompromisedCredentialsRiskConfigurationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.event_filter.is_some());
+        let mut state = serializer
+            .serialize_struct("CompromisedCredentialsRiskConfigurationType", len)?;
+        state.serialize_field("Actions", &self.actions)?;
+        if self.event_filter.is_some() {
+            state.serialize_field("EventFilter", &self.event_filter)?;
+        } else {
+            state.skip_field("EventFilter")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CompromisedCredentialsRiskConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

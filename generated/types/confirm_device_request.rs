@@ -2,32 +2,47 @@
 /// Input of the `ConfirmDevice` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmDevice.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ConfirmDeviceRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "AccessToken")]
-    #[serde(default)]
     pub access_token: ::std::string::String,
     /// `DeviceKey` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-f-]+`.
-    #[serde(rename = "DeviceKey")]
-    #[serde(default)]
     pub device_key: ::std::string::String,
     /// `DeviceName`: String of 1 to 1024 characters.
-    #[serde(
-        rename = "DeviceName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_name: ::std::option::Option<::std::string::String>,
     /// `DeviceSecretVerifierConfig`: See [`DeviceSecretVerifierConfigType`](crate::types::DeviceSecretVerifierConfigType).
-    #[serde(
-        rename = "DeviceSecretVerifierConfig",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_secret_verifier_config: ::std::option::Option<
         crate::types::DeviceSecretVerifierConfigType,
     >,
+}
+impl ::serde::Serialize for ConfirmDeviceRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.device_name.is_some())
+            + usize::from(self.device_secret_verifier_config.is_some());
+        let mut state = serializer.serialize_struct("ConfirmDeviceRequest", len)?;
+        state.serialize_field("AccessToken", &self.access_token)?;
+        state.serialize_field("DeviceKey", &self.device_key)?;
+        if self.device_name.is_some() {
+            state.serialize_field("DeviceName", &self.device_name)?;
+        } else {
+            state.skip_field("DeviceName")?;
+        }
+        if self.device_secret_verifier_config.is_some() {
+            state
+                .serialize_field(
+                    "DeviceSecretVerifierConfig",
+                    &self.device_secret_verifier_config,
+                )?;
+        } else {
+            state.skip_field("DeviceSecretVerifierConfig")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ConfirmDeviceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,14 +2,9 @@
 /// Output of the `ConfirmDevice` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmDevice.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ConfirmDeviceResponse {
     /// `UserConfirmationNecessary`: Boolean.
-    #[serde(
-        rename = "UserConfirmationNecessary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_confirmation_necessary: ::std::option::Option<bool>,
 }
 impl ::std::default::Default for crate::types::ConfirmDeviceResponse {
@@ -17,6 +12,27 @@ impl ::std::default::Default for crate::types::ConfirmDeviceResponse {
         Self {
             user_confirmation_necessary: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ConfirmDeviceResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.user_confirmation_necessary.is_some());
+        let mut state = serializer.serialize_struct("ConfirmDeviceResponse", len)?;
+        if self.user_confirmation_necessary.is_some() {
+            state
+                .serialize_field(
+                    "UserConfirmationNecessary",
+                    &self.user_confirmation_necessary,
+                )?;
+        } else {
+            state.skip_field("UserConfirmationNecessary")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConfirmDeviceResponse {

@@ -2,14 +2,9 @@
 /// Output of the `ConfirmSignUp` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html>
-#[derive(::serde::Serialize, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ConfirmSignUpResponse {
     /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "Session",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub session: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ConfirmSignUpResponse {
@@ -17,6 +12,23 @@ impl ::std::default::Default for crate::types::ConfirmSignUpResponse {
         Self {
             session: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ConfirmSignUpResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.session.is_some());
+        let mut state = serializer.serialize_struct("ConfirmSignUpResponse", len)?;
+        if self.session.is_some() {
+            state.serialize_field("Session", &self.session)?;
+        } else {
+            state.skip_field("Session")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConfirmSignUpResponse {

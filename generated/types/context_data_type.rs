@@ -2,31 +2,39 @@
 /// The `ContextDataType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ContextDataType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ContextDataType {
     /// `EncodedData`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "EncodedData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub encoded_data: ::std::option::Option<::std::string::String>,
     /// `HttpHeaders` (required): List of `HttpHeader`.
-    #[serde(rename = "HttpHeaders")]
-    #[serde(default)]
     pub http_headers: ::std::vec::Vec<crate::types::HttpHeader>,
     /// `IpAddress` (required): String of 0 to 131072 characters.
-    #[serde(rename = "IpAddress")]
-    #[serde(default)]
     pub ip_address: ::std::string::String,
     /// `ServerName` (required): String of 0 to 131072 characters.
-    #[serde(rename = "ServerName")]
-    #[serde(default)]
     pub server_name: ::std::string::String,
     /// `ServerPath` (required): String of 0 to 131072 characters.
-    #[serde(rename = "ServerPath")]
-    #[serde(default)]
     pub server_path: ::std::string::String,
+}
+impl ::serde::Serialize for ContextDataType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 4usize + usize::from(self.encoded_data.is_some());
+        let mut state = serializer.serialize_struct("ContextDataType", len)?;
+        if self.encoded_data.is_some() {
+            state.serialize_field("EncodedData", &self.encoded_data)?;
+        } else {
+            state.skip_field("EncodedData")?;
+        }
+        state.serialize_field("HttpHeaders", &self.http_headers)?;
+        state.serialize_field("IpAddress", &self.ip_address)?;
+        state.serialize_field("ServerName", &self.server_name)?;
+        state.serialize_field("ServerPath", &self.server_path)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ContextDataType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

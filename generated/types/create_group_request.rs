@@ -2,37 +2,49 @@
 /// Input of the `CreateGroup` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CreateGroupRequest {
     /// `Description`: String of at most 2048 characters.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// `GroupName` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
-    #[serde(rename = "GroupName")]
-    #[serde(default)]
     pub group_name: ::std::string::String,
     /// `Precedence`: Integer of at least 0.
-    #[serde(
-        rename = "Precedence",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub precedence: ::std::option::Option<i32>,
     /// `RoleArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "RoleArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_arn: ::std::option::Option<::std::string::String>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for CreateGroupRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.description.is_some())
+            + usize::from(self.precedence.is_some())
+            + usize::from(self.role_arn.is_some());
+        let mut state = serializer.serialize_struct("CreateGroupRequest", len)?;
+        if self.description.is_some() {
+            state.serialize_field("Description", &self.description)?;
+        } else {
+            state.skip_field("Description")?;
+        }
+        state.serialize_field("GroupName", &self.group_name)?;
+        if self.precedence.is_some() {
+            state.serialize_field("Precedence", &self.precedence)?;
+        } else {
+            state.skip_field("Precedence")?;
+        }
+        if self.role_arn.is_some() {
+            state.serialize_field("RoleArn", &self.role_arn)?;
+        } else {
+            state.skip_field("RoleArn")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateGroupRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

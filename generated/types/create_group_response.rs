@@ -2,19 +2,31 @@
 /// Output of the `CreateGroup` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateGroupResponse {
     /// `Group`: See [`GroupType`](crate::types::GroupType).
-    #[serde(
-        rename = "Group",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group: ::std::option::Option<crate::types::GroupType>,
 }
 impl ::std::default::Default for crate::types::CreateGroupResponse {
     fn default() -> Self {
         Self { group: Default::default() }
+    }
+}
+impl ::serde::Serialize for CreateGroupResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.group.is_some());
+        let mut state = serializer.serialize_struct("CreateGroupResponse", len)?;
+        if self.group.is_some() {
+            state.serialize_field("Group", &self.group)?;
+        } else {
+            state.skip_field("Group")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateGroupResponse {

@@ -2,37 +2,54 @@
 /// Input of the `CreateManagedLoginBranding` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateManagedLoginBranding.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CreateManagedLoginBrandingRequest {
     /// `Assets`: List of 0 to 40 items of `AssetType`.
-    #[serde(
-        rename = "Assets",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub assets: ::std::option::Option<::std::vec::Vec<crate::types::AssetType>>,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "ClientId")]
-    #[serde(default)]
     pub client_id: ::std::string::String,
     /// `Settings`: Any JSON value.
-    #[serde(
-        rename = "Settings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub settings: ::std::option::Option<::serde_json::Value>,
     /// `UseCognitoProvidedValues`: Boolean.
-    #[serde(
-        rename = "UseCognitoProvidedValues",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_cognito_provided_values: ::std::option::Option<bool>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for CreateManagedLoginBrandingRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.assets.is_some())
+            + usize::from(self.settings.is_some())
+            + usize::from(self.use_cognito_provided_values.is_some());
+        let mut state = serializer
+            .serialize_struct("CreateManagedLoginBrandingRequest", len)?;
+        if self.assets.is_some() {
+            state.serialize_field("Assets", &self.assets)?;
+        } else {
+            state.skip_field("Assets")?;
+        }
+        state.serialize_field("ClientId", &self.client_id)?;
+        if self.settings.is_some() {
+            state.serialize_field("Settings", &self.settings)?;
+        } else {
+            state.skip_field("Settings")?;
+        }
+        if self.use_cognito_provided_values.is_some() {
+            state
+                .serialize_field(
+                    "UseCognitoProvidedValues",
+                    &self.use_cognito_provided_values,
+                )?;
+        } else {
+            state.skip_field("UseCognitoProvidedValues")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateManagedLoginBrandingRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

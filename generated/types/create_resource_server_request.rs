@@ -2,29 +2,38 @@
 /// Input of the `CreateResourceServer` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateResourceServer.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CreateResourceServerRequest {
     /// `Identifier` (required): String of 1 to 256 characters matching `[\x21\x23-\x5B\x5D-\x7E]+`.
-    #[serde(rename = "Identifier")]
-    #[serde(default)]
     pub identifier: ::std::string::String,
     /// `Name` (required): String of 1 to 256 characters matching `[\w\s+=,.@-]+`.
-    #[serde(rename = "Name")]
-    #[serde(default)]
     pub name: ::std::string::String,
     /// `Scopes`: List of at most 100 items of `ResourceServerScopeType`.
-    #[serde(
-        rename = "Scopes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scopes: ::std::option::Option<
         ::std::vec::Vec<crate::types::ResourceServerScopeType>,
     >,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for CreateResourceServerRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 3usize + usize::from(self.scopes.is_some());
+        let mut state = serializer.serialize_struct("CreateResourceServerRequest", len)?;
+        state.serialize_field("Identifier", &self.identifier)?;
+        state.serialize_field("Name", &self.name)?;
+        if self.scopes.is_some() {
+            state.serialize_field("Scopes", &self.scopes)?;
+        } else {
+            state.skip_field("Scopes")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateResourceServerRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,37 +2,44 @@
 /// Input of the `CreateTerms` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateTerms.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CreateTermsRequest {
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "ClientId")]
-    #[serde(default)]
     pub client_id: ::std::string::String,
     /// `Enforcement` (required): One of [`TermsEnforcementType`](crate::types::TermsEnforcementType).
-    #[serde(rename = "Enforcement")]
-    #[serde(default)]
     pub enforcement: crate::types::TermsEnforcementType,
     /// `Links`: Map of 1 to 13 entries.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub links: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `TermsName` (required): String matching `^(terms-of-use|privacy-policy)$`.
-    #[serde(rename = "TermsName")]
-    #[serde(default)]
     pub terms_name: ::std::string::String,
     /// `TermsSource` (required): One of [`TermsSourceType`](crate::types::TermsSourceType).
-    #[serde(rename = "TermsSource")]
-    #[serde(default)]
     pub terms_source: crate::types::TermsSourceType,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for CreateTermsRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 5usize + usize::from(self.links.is_some());
+        let mut state = serializer.serialize_struct("CreateTermsRequest", len)?;
+        state.serialize_field("ClientId", &self.client_id)?;
+        state.serialize_field("Enforcement", &self.enforcement)?;
+        if self.links.is_some() {
+            state.serialize_field("Links", &self.links)?;
+        } else {
+            state.skip_field("Links")?;
+        }
+        state.serialize_field("TermsName", &self.terms_name)?;
+        state.serialize_field("TermsSource", &self.terms_source)?;
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateTermsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,29 +2,42 @@
 /// Input of the `CreateUserImportJob` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserImportJob.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CreateUserImportJobRequest {
     /// `CloudWatchLogsRoleArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(rename = "CloudWatchLogsRoleArn")]
-    #[serde(default)]
     pub cloud_watch_logs_role_arn: ::std::string::String,
     /// `JobName` (required): String of 1 to 128 characters matching `[\w\s+=,.@-]+`.
-    #[serde(rename = "JobName")]
-    #[serde(default)]
     pub job_name: ::std::string::String,
     /// `PasswordHashingAlgorithm`: One of [`PasswordHashingAlgorithmType`](crate::types::PasswordHashingAlgorithmType).
-    #[serde(
-        rename = "PasswordHashingAlgorithm",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub password_hashing_algorithm: ::std::option::Option<
         crate::types::PasswordHashingAlgorithmType,
     >,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for CreateUserImportJobRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 3usize + usize::from(self.password_hashing_algorithm.is_some());
+        let mut state = serializer.serialize_struct("CreateUserImportJobRequest", len)?;
+        state.serialize_field("CloudWatchLogsRoleArn", &self.cloud_watch_logs_role_arn)?;
+        state.serialize_field("JobName", &self.job_name)?;
+        if self.password_hashing_algorithm.is_some() {
+            state
+                .serialize_field(
+                    "PasswordHashingAlgorithm",
+                    &self.password_hashing_algorithm,
+                )?;
+        } else {
+            state.skip_field("PasswordHashingAlgorithm")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateUserImportJobRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,186 +2,241 @@
 /// Input of the `CreateUserPoolClient` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CreateUserPoolClientRequest {
     /// `AccessTokenValidity`: Integer of 1 to 86400.
-    #[serde(
-        rename = "AccessTokenValidity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_token_validity: ::std::option::Option<i32>,
     /// `AllowedOAuthFlows`: List of 0 to 3 items of `OAuthFlowType`.
-    #[serde(
-        rename = "AllowedOAuthFlows",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allowed_o_auth_flows: ::std::option::Option<
         ::std::vec::Vec<crate::types::OAuthFlowType>,
     >,
     /// `AllowedOAuthFlowsUserPoolClient`: Boolean.
-    #[serde(
-        rename = "AllowedOAuthFlowsUserPoolClient",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allowed_o_auth_flows_user_pool_client: ::std::option::Option<bool>,
     /// `AllowedOAuthScopes`: List of at most 50 items of `ScopeType`.
-    #[serde(
-        rename = "AllowedOAuthScopes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allowed_o_auth_scopes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// `AnalyticsConfiguration`: See [`AnalyticsConfigurationType`](crate::types::AnalyticsConfigurationType).
-    #[serde(
-        rename = "AnalyticsConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub analytics_configuration: ::std::option::Option<
         crate::types::AnalyticsConfigurationType,
     >,
     /// `AuthSessionValidity`: Integer of 3 to 15.
-    #[serde(
-        rename = "AuthSessionValidity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auth_session_validity: ::std::option::Option<i32>,
     /// `CallbackURLs`: List of 0 to 100 items of `RedirectUrlType`.
-    #[serde(
-        rename = "CallbackURLs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub callback_ur_ls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `ClientName` (required): String of 1 to 128 characters matching `[\w\s+=,.@-]+`.
-    #[serde(rename = "ClientName")]
-    #[serde(default)]
     pub client_name: ::std::string::String,
     /// `ClientSecret`: String of 24 to 64 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "ClientSecret",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// `DefaultRedirectURI`: String of 1 to 1024 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
-    #[serde(
-        rename = "DefaultRedirectURI",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_redirect_uri: ::std::option::Option<::std::string::String>,
     /// `EnablePropagateAdditionalUserContextData`: Boolean.
-    #[serde(
-        rename = "EnablePropagateAdditionalUserContextData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_propagate_additional_user_context_data: ::std::option::Option<bool>,
     /// `EnableTokenRevocation`: Boolean.
-    #[serde(
-        rename = "EnableTokenRevocation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_token_revocation: ::std::option::Option<bool>,
     /// `ExplicitAuthFlows`: List of `ExplicitAuthFlowsType`.
-    #[serde(
-        rename = "ExplicitAuthFlows",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub explicit_auth_flows: ::std::option::Option<
         ::std::vec::Vec<crate::types::ExplicitAuthFlowsType>,
     >,
     /// `GenerateSecret`: Boolean.
-    #[serde(
-        rename = "GenerateSecret",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub generate_secret: ::std::option::Option<bool>,
     /// `IdTokenValidity`: Integer of 1 to 86400.
-    #[serde(
-        rename = "IdTokenValidity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id_token_validity: ::std::option::Option<i32>,
     /// `LogoutURLs`: List of 0 to 100 items of `RedirectUrlType`.
-    #[serde(
-        rename = "LogoutURLs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub logout_ur_ls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `PreventUserExistenceErrors`: One of [`PreventUserExistenceErrorTypes`](crate::types::PreventUserExistenceErrorTypes).
-    #[serde(
-        rename = "PreventUserExistenceErrors",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub prevent_user_existence_errors: ::std::option::Option<
         crate::types::PreventUserExistenceErrorTypes,
     >,
     /// `ReadAttributes`: List of `ClientPermissionType`.
-    #[serde(
-        rename = "ReadAttributes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub read_attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `RefreshTokenRotation`: See [`RefreshTokenRotationType`](crate::types::RefreshTokenRotationType).
-    #[serde(
-        rename = "RefreshTokenRotation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub refresh_token_rotation: ::std::option::Option<
         crate::types::RefreshTokenRotationType,
     >,
     /// `RefreshTokenValidity`: Integer of 0 to 315360000.
-    #[serde(
-        rename = "RefreshTokenValidity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub refresh_token_validity: ::std::option::Option<i32>,
     /// `SupportedIdentityProviders`: List of `ProviderNameType`.
-    #[serde(
-        rename = "SupportedIdentityProviders",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub supported_identity_providers: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// `TokenValidityUnits`: See [`TokenValidityUnitsType`](crate::types::TokenValidityUnitsType).
-    #[serde(
-        rename = "TokenValidityUnits",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub token_validity_units: ::std::option::Option<
         crate::types::TokenValidityUnitsType,
     >,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
     /// `WriteAttributes`: List of `ClientPermissionType`.
-    #[serde(
-        rename = "WriteAttributes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub write_attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::serde::Serialize for CreateUserPoolClientRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.access_token_validity.is_some())
+            + usize::from(self.allowed_o_auth_flows.is_some())
+            + usize::from(self.allowed_o_auth_flows_user_pool_client.is_some())
+            + usize::from(self.allowed_o_auth_scopes.is_some())
+            + usize::from(self.analytics_configuration.is_some())
+            + usize::from(self.auth_session_validity.is_some())
+            + usize::from(self.callback_ur_ls.is_some())
+            + usize::from(self.client_secret.is_some())
+            + usize::from(self.default_redirect_uri.is_some())
+            + usize::from(self.enable_propagate_additional_user_context_data.is_some())
+            + usize::from(self.enable_token_revocation.is_some())
+            + usize::from(self.explicit_auth_flows.is_some())
+            + usize::from(self.generate_secret.is_some())
+            + usize::from(self.id_token_validity.is_some())
+            + usize::from(self.logout_ur_ls.is_some())
+            + usize::from(self.prevent_user_existence_errors.is_some())
+            + usize::from(self.read_attributes.is_some())
+            + usize::from(self.refresh_token_rotation.is_some())
+            + usize::from(self.refresh_token_validity.is_some())
+            + usize::from(self.supported_identity_providers.is_some())
+            + usize::from(self.token_validity_units.is_some())
+            + usize::from(self.write_attributes.is_some());
+        let mut state = serializer.serialize_struct("CreateUserPoolClientRequest", len)?;
+        if self.access_token_validity.is_some() {
+            state.serialize_field("AccessTokenValidity", &self.access_token_validity)?;
+        } else {
+            state.skip_field("AccessTokenValidity")?;
+        }
+        if self.allowed_o_auth_flows.is_some() {
+            state.serialize_field("AllowedOAuthFlows", &self.allowed_o_auth_flows)?;
+        } else {
+            state.skip_field("AllowedOAuthFlows")?;
+        }
+        if self.allowed_o_auth_flows_user_pool_client.is_some() {
+            state
+                .serialize_field(
+                    "AllowedOAuthFlowsUserPoolClient",
+                    &self.allowed_o_auth_flows_user_pool_client,
+                )?;
+        } else {
+            state.skip_field("AllowedOAuthFlowsUserPoolClient")?;
+        }
+        if self.allowed_o_auth_scopes.is_some() {
+            state.serialize_field("AllowedOAuthScopes", &self.allowed_o_auth_scopes)?;
+        } else {
+            state.skip_field("AllowedOAuthScopes")?;
+        }
+        if self.analytics_configuration.is_some() {
+            state
+                .serialize_field(
+                    "AnalyticsConfiguration",
+                    &self.analytics_configuration,
+                )?;
+        } else {
+            state.skip_field("AnalyticsConfiguration")?;
+        }
+        if self.auth_session_validity.is_some() {
+            state.serialize_field("AuthSessionValidity", &self.auth_session_validity)?;
+        } else {
+            state.skip_field("AuthSessionValidity")?;
+        }
+        if self.callback_ur_ls.is_some() {
+            state.serialize_field("CallbackURLs", &self.callback_ur_ls)?;
+        } else {
+            state.skip_field("CallbackURLs")?;
+        }
+        state.serialize_field("ClientName", &self.client_name)?;
+        if self.client_secret.is_some() {
+            state.serialize_field("ClientSecret", &self.client_secret)?;
+        } else {
+            state.skip_field("ClientSecret")?;
+        }
+        if self.default_redirect_uri.is_some() {
+            state.serialize_field("DefaultRedirectURI", &self.default_redirect_uri)?;
+        } else {
+            state.skip_field("DefaultRedirectURI")?;
+        }
+        if self.enable_propagate_additional_user_context_data.is_some() {
+            state
+                .serialize_field(
+                    "EnablePropagateAdditionalUserContextData",
+                    &self.enable_propagate_additional_user_context_data,
+                )?;
+        } else {
+            state.skip_field("EnablePropagateAdditionalUserContextData")?;
+        }
+        if self.enable_token_revocation.is_some() {
+            state
+                .serialize_field(
+                    "EnableTokenRevocation",
+                    &self.enable_token_revocation,
+                )?;
+        } else {
+            state.skip_field("EnableTokenRevocation")?;
+        }
+        if self.explicit_auth_flows.is_some() {
+            state.serialize_field("ExplicitAuthFlows", &self.explicit_auth_flows)?;
+        } else {
+            state.skip_field("ExplicitAuthFlows")?;
+        }
+        if self.generate_secret.is_some() {
+            state.serialize_field("GenerateSecret", &self.generate_secret)?;
+        } else {
+            state.skip_field("GenerateSecret")?;
+        }
+        if self.id_token_validity.is_some() {
+            state.serialize_field("IdTokenValidity", &self.id_token_validity)?;
+        } else {
+            state.skip_field("IdTokenValidity")?;
+        }
+        if self.logout_ur_ls.is_some() {
+            state.serialize_field("LogoutURLs", &self.logout_ur_ls)?;
+        } else {
+            state.skip_field("LogoutURLs")?;
+        }
+        if self.prevent_user_existence_errors.is_some() {
+            state
+                .serialize_field(
+                    "PreventUserExistenceErrors",
+                    &self.prevent_user_existence_errors,
+                )?;
+        } else {
+            state.skip_field("PreventUserExistenceErrors")?;
+        }
+        if self.read_attributes.is_some() {
+            state.serialize_field("ReadAttributes", &self.read_attributes)?;
+        } else {
+            state.skip_field("ReadAttributes")?;
+        }
+        if self.refresh_token_rotation.is_some() {
+            state.serialize_field("RefreshTokenRotation", &self.refresh_token_rotation)?;
+        } else {
+            state.skip_field("RefreshTokenRotation")?;
+        }
+        if self.refresh_token_validity.is_some() {
+            state.serialize_field("RefreshTokenValidity", &self.refresh_token_validity)?;
+        } else {
+            state.skip_field("RefreshTokenValidity")?;
+        }
+        if self.supported_identity_providers.is_some() {
+            state
+                .serialize_field(
+                    "SupportedIdentityProviders",
+                    &self.supported_identity_providers,
+                )?;
+        } else {
+            state.skip_field("SupportedIdentityProviders")?;
+        }
+        if self.token_validity_units.is_some() {
+            state.serialize_field("TokenValidityUnits", &self.token_validity_units)?;
+        } else {
+            state.skip_field("TokenValidityUnits")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        if self.write_attributes.is_some() {
+            state.serialize_field("WriteAttributes", &self.write_attributes)?;
+        } else {
+            state.skip_field("WriteAttributes")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateUserPoolClientRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

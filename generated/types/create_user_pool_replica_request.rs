@@ -2,25 +2,36 @@
 /// Input of the `CreateUserPoolReplica` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolReplica.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CreateUserPoolReplicaRequest {
     /// `RegionName` (required): String of 5 to 32 characters.
-    #[serde(rename = "RegionName")]
-    #[serde(default)]
     pub region_name: ::std::string::String,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
     /// `UserPoolTags`: Map.
-    #[serde(
-        rename = "UserPoolTags",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+}
+impl ::serde::Serialize for CreateUserPoolReplicaRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.user_pool_tags.is_some());
+        let mut state = serializer
+            .serialize_struct("CreateUserPoolReplicaRequest", len)?;
+        state.serialize_field("RegionName", &self.region_name)?;
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        if self.user_pool_tags.is_some() {
+            state.serialize_field("UserPoolTags", &self.user_pool_tags)?;
+        } else {
+            state.skip_field("UserPoolTags")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateUserPoolReplicaRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,14 +2,9 @@
 /// Output of the `CreateUserPool` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateUserPoolResponse {
     /// `UserPool`: See [`UserPoolType`](crate::types::UserPoolType).
-    #[serde(
-        rename = "UserPool",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool: ::std::option::Option<crate::types::UserPoolType>,
 }
 impl ::std::default::Default for crate::types::CreateUserPoolResponse {
@@ -17,6 +12,23 @@ impl ::std::default::Default for crate::types::CreateUserPoolResponse {
         Self {
             user_pool: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for CreateUserPoolResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.user_pool.is_some());
+        let mut state = serializer.serialize_struct("CreateUserPoolResponse", len)?;
+        if self.user_pool.is_some() {
+            state.serialize_field("UserPool", &self.user_pool)?;
+        } else {
+            state.skip_field("UserPool")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateUserPoolResponse {

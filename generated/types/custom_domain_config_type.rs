@@ -2,19 +2,30 @@
 /// The `CustomDomainConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CustomDomainConfigType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CustomDomainConfigType {
     /// `CertificateArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(rename = "CertificateArn")]
-    #[serde(default)]
     pub certificate_arn: ::std::string::String,
     /// `SecurityPolicy`: One of [`SecurityPolicyType`](crate::types::SecurityPolicyType).
-    #[serde(
-        rename = "SecurityPolicy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub security_policy: ::std::option::Option<crate::types::SecurityPolicyType>,
+}
+impl ::serde::Serialize for CustomDomainConfigType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.security_policy.is_some());
+        let mut state = serializer.serialize_struct("CustomDomainConfigType", len)?;
+        state.serialize_field("CertificateArn", &self.certificate_arn)?;
+        if self.security_policy.is_some() {
+            state.serialize_field("SecurityPolicy", &self.security_policy)?;
+        } else {
+            state.skip_field("SecurityPolicy")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CustomDomainConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

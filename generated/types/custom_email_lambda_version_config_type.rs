@@ -2,16 +2,27 @@
 /// The `CustomEmailLambdaVersionConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CustomEmailLambdaVersionConfigType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CustomEmailLambdaVersionConfigType {
     /// `LambdaArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(rename = "LambdaArn")]
-    #[serde(default)]
     pub lambda_arn: ::std::string::String,
     /// `LambdaVersion` (required): One of [`CustomEmailSenderLambdaVersionType`](crate::types::CustomEmailSenderLambdaVersionType).
-    #[serde(rename = "LambdaVersion")]
-    #[serde(default)]
     pub lambda_version: crate::types::CustomEmailSenderLambdaVersionType,
+}
+impl ::serde::Serialize for CustomEmailLambdaVersionConfigType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize;
+        let mut state = serializer
+            .serialize_struct("CustomEmailLambdaVersionConfigType", len)?;
+        state.serialize_field("LambdaArn", &self.lambda_arn)?;
+        state.serialize_field("LambdaVersion", &self.lambda_version)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CustomEmailLambdaVersionConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

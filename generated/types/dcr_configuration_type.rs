@@ -2,44 +2,19 @@
 /// The `DcrConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DcrConfigurationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DcrConfigurationType {
     /// `AllowedScopes`: List of at most 50 items of `ScopeType`.
-    #[serde(
-        rename = "AllowedScopes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allowed_scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `AuthenticatedGrantTypes`: List of 0 to 3 items of `OAuthFlowType`.
-    #[serde(
-        rename = "AuthenticatedGrantTypes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub authenticated_grant_types: ::std::option::Option<
         ::std::vec::Vec<crate::types::OAuthFlowType>,
     >,
     /// `EnableStatus`: One of [`StatusType`](crate::types::StatusType).
-    #[serde(
-        rename = "EnableStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enable_status: ::std::option::Option<crate::types::StatusType>,
     /// `OpenDcrEnabled`: Boolean.
-    #[serde(
-        rename = "OpenDcrEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub open_dcr_enabled: ::std::option::Option<bool>,
     /// `OpenDcrGrantTypes`: List of 0 to 3 items of `OAuthFlowType`.
-    #[serde(
-        rename = "OpenDcrGrantTypes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub open_dcr_grant_types: ::std::option::Option<
         ::std::vec::Vec<crate::types::OAuthFlowType>,
     >,
@@ -53,6 +28,51 @@ impl ::std::default::Default for crate::types::DcrConfigurationType {
             open_dcr_enabled: Default::default(),
             open_dcr_grant_types: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for DcrConfigurationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.allowed_scopes.is_some())
+            + usize::from(self.authenticated_grant_types.is_some())
+            + usize::from(self.enable_status.is_some())
+            + usize::from(self.open_dcr_enabled.is_some())
+            + usize::from(self.open_dcr_grant_types.is_some());
+        let mut state = serializer.serialize_struct("DcrConfigurationType", len)?;
+        if self.allowed_scopes.is_some() {
+            state.serialize_field("AllowedScopes", &self.allowed_scopes)?;
+        } else {
+            state.skip_field("AllowedScopes")?;
+        }
+        if self.authenticated_grant_types.is_some() {
+            state
+                .serialize_field(
+                    "AuthenticatedGrantTypes",
+                    &self.authenticated_grant_types,
+                )?;
+        } else {
+            state.skip_field("AuthenticatedGrantTypes")?;
+        }
+        if self.enable_status.is_some() {
+            state.serialize_field("EnableStatus", &self.enable_status)?;
+        } else {
+            state.skip_field("EnableStatus")?;
+        }
+        if self.open_dcr_enabled.is_some() {
+            state.serialize_field("OpenDcrEnabled", &self.open_dcr_enabled)?;
+        } else {
+            state.skip_field("OpenDcrEnabled")?;
+        }
+        if self.open_dcr_grant_types.is_some() {
+            state.serialize_field("OpenDcrGrantTypes", &self.open_dcr_grant_types)?;
+        } else {
+            state.skip_field("OpenDcrGrantTypes")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DcrConfigurationType {

@@ -2,16 +2,26 @@
 /// Input of the `DeleteUserAttributes` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserAttributes.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DeleteUserAttributesRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "AccessToken")]
-    #[serde(default)]
     pub access_token: ::std::string::String,
     /// `UserAttributeNames` (required): List of `AttributeNameType`.
-    #[serde(rename = "UserAttributeNames")]
-    #[serde(default)]
     pub user_attribute_names: ::std::vec::Vec<::std::string::String>,
+}
+impl ::serde::Serialize for DeleteUserAttributesRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize;
+        let mut state = serializer.serialize_struct("DeleteUserAttributesRequest", len)?;
+        state.serialize_field("AccessToken", &self.access_token)?;
+        state.serialize_field("UserAttributeNames", &self.user_attribute_names)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeleteUserAttributesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

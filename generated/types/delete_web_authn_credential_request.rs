@@ -2,16 +2,27 @@
 /// Input of the `DeleteWebAuthnCredential` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteWebAuthnCredential.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DeleteWebAuthnCredentialRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "AccessToken")]
-    #[serde(default)]
     pub access_token: ::std::string::String,
     /// `CredentialId` (required): String of 0 to 131072 characters.
-    #[serde(rename = "CredentialId")]
-    #[serde(default)]
     pub credential_id: ::std::string::String,
+}
+impl ::serde::Serialize for DeleteWebAuthnCredentialRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize;
+        let mut state = serializer
+            .serialize_struct("DeleteWebAuthnCredentialRequest", len)?;
+        state.serialize_field("AccessToken", &self.access_token)?;
+        state.serialize_field("CredentialId", &self.credential_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeleteWebAuthnCredentialRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,12 +2,24 @@
 /// Output of the `DescribeIdentityProvider` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeIdentityProvider.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DescribeIdentityProviderResponse {
     /// `IdentityProvider` (required): See [`IdentityProviderType`](crate::types::IdentityProviderType).
-    #[serde(rename = "IdentityProvider")]
-    #[serde(default)]
     pub identity_provider: crate::types::IdentityProviderType,
+}
+impl ::serde::Serialize for DescribeIdentityProviderResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize;
+        let mut state = serializer
+            .serialize_struct("DescribeIdentityProviderResponse", len)?;
+        state.serialize_field("IdentityProvider", &self.identity_provider)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeIdentityProviderResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

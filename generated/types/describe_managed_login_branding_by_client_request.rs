@@ -2,23 +2,38 @@
 /// Input of the `DescribeManagedLoginBrandingByClient` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeManagedLoginBrandingByClient.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DescribeManagedLoginBrandingByClientRequest {
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "ClientId")]
-    #[serde(default)]
     pub client_id: ::std::string::String,
     /// `ReturnMergedResources`: Boolean.
-    #[serde(
-        rename = "ReturnMergedResources",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub return_merged_resources: ::std::option::Option<bool>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for DescribeManagedLoginBrandingByClientRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.return_merged_resources.is_some());
+        let mut state = serializer
+            .serialize_struct("DescribeManagedLoginBrandingByClientRequest", len)?;
+        state.serialize_field("ClientId", &self.client_id)?;
+        if self.return_merged_resources.is_some() {
+            state
+                .serialize_field(
+                    "ReturnMergedResources",
+                    &self.return_merged_resources,
+                )?;
+        } else {
+            state.skip_field("ReturnMergedResources")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeManagedLoginBrandingByClientRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,23 +2,39 @@
 /// Input of the `DescribeManagedLoginBranding` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeManagedLoginBranding.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DescribeManagedLoginBrandingRequest {
     /// `ManagedLoginBrandingId` (required): String matching `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "ManagedLoginBrandingId")]
-    #[serde(default)]
     pub managed_login_branding_id: ::std::string::String,
     /// `ReturnMergedResources`: Boolean.
-    #[serde(
-        rename = "ReturnMergedResources",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub return_merged_resources: ::std::option::Option<bool>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for DescribeManagedLoginBrandingRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.return_merged_resources.is_some());
+        let mut state = serializer
+            .serialize_struct("DescribeManagedLoginBrandingRequest", len)?;
+        state
+            .serialize_field("ManagedLoginBrandingId", &self.managed_login_branding_id)?;
+        if self.return_merged_resources.is_some() {
+            state
+                .serialize_field(
+                    "ReturnMergedResources",
+                    &self.return_merged_resources,
+                )?;
+        } else {
+            state.skip_field("ReturnMergedResources")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeManagedLoginBrandingRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

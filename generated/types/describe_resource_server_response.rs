@@ -2,12 +2,24 @@
 /// Output of the `DescribeResourceServer` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeResourceServer.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DescribeResourceServerResponse {
     /// `ResourceServer` (required): See [`ResourceServerType`](crate::types::ResourceServerType).
-    #[serde(rename = "ResourceServer")]
-    #[serde(default)]
     pub resource_server: crate::types::ResourceServerType,
+}
+impl ::serde::Serialize for DescribeResourceServerResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize;
+        let mut state = serializer
+            .serialize_struct("DescribeResourceServerResponse", len)?;
+        state.serialize_field("ResourceServer", &self.resource_server)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeResourceServerResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

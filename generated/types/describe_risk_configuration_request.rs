@@ -2,19 +2,31 @@
 /// Input of the `DescribeRiskConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeRiskConfiguration.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DescribeRiskConfigurationRequest {
     /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "ClientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for DescribeRiskConfigurationRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.client_id.is_some());
+        let mut state = serializer
+            .serialize_struct("DescribeRiskConfigurationRequest", len)?;
+        if self.client_id.is_some() {
+            state.serialize_field("ClientId", &self.client_id)?;
+        } else {
+            state.skip_field("ClientId")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeRiskConfigurationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

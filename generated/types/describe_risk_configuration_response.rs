@@ -2,12 +2,24 @@
 /// Output of the `DescribeRiskConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeRiskConfiguration.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DescribeRiskConfigurationResponse {
     /// `RiskConfiguration` (required): See [`RiskConfigurationType`](crate::types::RiskConfigurationType).
-    #[serde(rename = "RiskConfiguration")]
-    #[serde(default)]
     pub risk_configuration: crate::types::RiskConfigurationType,
+}
+impl ::serde::Serialize for DescribeRiskConfigurationResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize;
+        let mut state = serializer
+            .serialize_struct("DescribeRiskConfigurationResponse", len)?;
+        state.serialize_field("RiskConfiguration", &self.risk_configuration)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeRiskConfigurationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,14 +2,9 @@
 /// Output of the `DescribeUserPoolClient` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPoolClient.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DescribeUserPoolClientResponse {
     /// `UserPoolClient`: See [`UserPoolClientType`](crate::types::UserPoolClientType).
-    #[serde(
-        rename = "UserPoolClient",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_client: ::std::option::Option<crate::types::UserPoolClientType>,
 }
 impl ::std::default::Default for crate::types::DescribeUserPoolClientResponse {
@@ -17,6 +12,24 @@ impl ::std::default::Default for crate::types::DescribeUserPoolClientResponse {
         Self {
             user_pool_client: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for DescribeUserPoolClientResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.user_pool_client.is_some());
+        let mut state = serializer
+            .serialize_struct("DescribeUserPoolClientResponse", len)?;
+        if self.user_pool_client.is_some() {
+            state.serialize_field("UserPoolClient", &self.user_pool_client)?;
+        } else {
+            state.skip_field("UserPoolClient")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeUserPoolClientResponse {

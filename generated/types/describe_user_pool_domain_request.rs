@@ -2,12 +2,24 @@
 /// Input of the `DescribeUserPoolDomain` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPoolDomain.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DescribeUserPoolDomainRequest {
     /// `Domain` (required): String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
-    #[serde(rename = "Domain")]
-    #[serde(default)]
     pub domain: ::std::string::String,
+}
+impl ::serde::Serialize for DescribeUserPoolDomainRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize;
+        let mut state = serializer
+            .serialize_struct("DescribeUserPoolDomainRequest", len)?;
+        state.serialize_field("Domain", &self.domain)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeUserPoolDomainRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,14 +2,9 @@
 /// Output of the `DescribeUserPoolDomain` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPoolDomain.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DescribeUserPoolDomainResponse {
     /// `DomainDescription`: See [`DomainDescriptionType`](crate::types::DomainDescriptionType).
-    #[serde(
-        rename = "DomainDescription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub domain_description: ::std::option::Option<crate::types::DomainDescriptionType>,
 }
 impl ::std::default::Default for crate::types::DescribeUserPoolDomainResponse {
@@ -17,6 +12,24 @@ impl ::std::default::Default for crate::types::DescribeUserPoolDomainResponse {
         Self {
             domain_description: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for DescribeUserPoolDomainResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.domain_description.is_some());
+        let mut state = serializer
+            .serialize_struct("DescribeUserPoolDomainResponse", len)?;
+        if self.domain_description.is_some() {
+            state.serialize_field("DomainDescription", &self.domain_description)?;
+        } else {
+            state.skip_field("DomainDescription")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeUserPoolDomainResponse {

@@ -2,21 +2,11 @@
 /// The `DeviceConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeviceConfigurationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeviceConfigurationType {
     /// `ChallengeRequiredOnNewDevice`: Boolean.
-    #[serde(
-        rename = "ChallengeRequiredOnNewDevice",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub challenge_required_on_new_device: ::std::option::Option<bool>,
     /// `DeviceOnlyRememberedOnUserPrompt`: Boolean.
-    #[serde(
-        rename = "DeviceOnlyRememberedOnUserPrompt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_only_remembered_on_user_prompt: ::std::option::Option<bool>,
 }
 impl ::std::default::Default for crate::types::DeviceConfigurationType {
@@ -25,6 +15,37 @@ impl ::std::default::Default for crate::types::DeviceConfigurationType {
             challenge_required_on_new_device: Default::default(),
             device_only_remembered_on_user_prompt: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for DeviceConfigurationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.challenge_required_on_new_device.is_some())
+            + usize::from(self.device_only_remembered_on_user_prompt.is_some());
+        let mut state = serializer.serialize_struct("DeviceConfigurationType", len)?;
+        if self.challenge_required_on_new_device.is_some() {
+            state
+                .serialize_field(
+                    "ChallengeRequiredOnNewDevice",
+                    &self.challenge_required_on_new_device,
+                )?;
+        } else {
+            state.skip_field("ChallengeRequiredOnNewDevice")?;
+        }
+        if self.device_only_remembered_on_user_prompt.is_some() {
+            state
+                .serialize_field(
+                    "DeviceOnlyRememberedOnUserPrompt",
+                    &self.device_only_remembered_on_user_prompt,
+                )?;
+        } else {
+            state.skip_field("DeviceOnlyRememberedOnUserPrompt")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceConfigurationType {

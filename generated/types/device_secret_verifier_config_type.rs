@@ -2,21 +2,11 @@
 /// The `DeviceSecretVerifierConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeviceSecretVerifierConfigType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeviceSecretVerifierConfigType {
     /// `PasswordVerifier`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "PasswordVerifier",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub password_verifier: ::std::option::Option<::std::string::String>,
     /// `Salt`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "Salt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub salt: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::DeviceSecretVerifierConfigType {
@@ -25,6 +15,30 @@ impl ::std::default::Default for crate::types::DeviceSecretVerifierConfigType {
             password_verifier: Default::default(),
             salt: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for DeviceSecretVerifierConfigType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.password_verifier.is_some())
+            + usize::from(self.salt.is_some());
+        let mut state = serializer
+            .serialize_struct("DeviceSecretVerifierConfigType", len)?;
+        if self.password_verifier.is_some() {
+            state.serialize_field("PasswordVerifier", &self.password_verifier)?;
+        } else {
+            state.skip_field("PasswordVerifier")?;
+        }
+        if self.salt.is_some() {
+            state.serialize_field("Salt", &self.salt)?;
+        } else {
+            state.skip_field("Salt")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceSecretVerifierConfigType {

@@ -2,46 +2,21 @@
 /// The `DeviceType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeviceType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeviceType {
     /// `DeviceAttributes`: List of `AttributeType`.
-    #[serde(
-        rename = "DeviceAttributes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_attributes: ::std::option::Option<
         ::std::vec::Vec<crate::types::AttributeType>,
     >,
     /// `DeviceCreateDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "DeviceCreateDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_create_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `DeviceKey`: String of 1 to 55 characters matching `[\w-]+_[0-9a-f-]+`.
-    #[serde(
-        rename = "DeviceKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_key: ::std::option::Option<::std::string::String>,
     /// `DeviceLastAuthenticatedDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "DeviceLastAuthenticatedDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_last_authenticated_date: ::std::option::Option<
         ::awsjson_types::Timestamp,
     >,
     /// `DeviceLastModifiedDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "DeviceLastModifiedDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
 }
 impl ::std::default::Default for crate::types::DeviceType {
@@ -53,6 +28,55 @@ impl ::std::default::Default for crate::types::DeviceType {
             device_last_authenticated_date: Default::default(),
             device_last_modified_date: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for DeviceType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.device_attributes.is_some())
+            + usize::from(self.device_create_date.is_some())
+            + usize::from(self.device_key.is_some())
+            + usize::from(self.device_last_authenticated_date.is_some())
+            + usize::from(self.device_last_modified_date.is_some());
+        let mut state = serializer.serialize_struct("DeviceType", len)?;
+        if self.device_attributes.is_some() {
+            state.serialize_field("DeviceAttributes", &self.device_attributes)?;
+        } else {
+            state.skip_field("DeviceAttributes")?;
+        }
+        if self.device_create_date.is_some() {
+            state.serialize_field("DeviceCreateDate", &self.device_create_date)?;
+        } else {
+            state.skip_field("DeviceCreateDate")?;
+        }
+        if self.device_key.is_some() {
+            state.serialize_field("DeviceKey", &self.device_key)?;
+        } else {
+            state.skip_field("DeviceKey")?;
+        }
+        if self.device_last_authenticated_date.is_some() {
+            state
+                .serialize_field(
+                    "DeviceLastAuthenticatedDate",
+                    &self.device_last_authenticated_date,
+                )?;
+        } else {
+            state.skip_field("DeviceLastAuthenticatedDate")?;
+        }
+        if self.device_last_modified_date.is_some() {
+            state
+                .serialize_field(
+                    "DeviceLastModifiedDate",
+                    &self.device_last_modified_date,
+                )?;
+        } else {
+            state.skip_field("DeviceLastModifiedDate")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceType {

@@ -2,79 +2,29 @@
 /// The `DomainDescriptionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DomainDescriptionType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DomainDescriptionType {
     /// `AWSAccountId`: String of at most 12 characters matching `[0-9]+`.
-    #[serde(
-        rename = "AWSAccountId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub aws_account_id: ::std::option::Option<::std::string::String>,
     /// `CloudFrontDistribution`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "CloudFrontDistribution",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_front_distribution: ::std::option::Option<::std::string::String>,
     /// `CustomDomainConfig`: See [`CustomDomainConfigType`](crate::types::CustomDomainConfigType).
-    #[serde(
-        rename = "CustomDomainConfig",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_domain_config: ::std::option::Option<
         crate::types::CustomDomainConfigType,
     >,
     /// `Domain`: String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
-    #[serde(
-        rename = "Domain",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub domain: ::std::option::Option<::std::string::String>,
     /// `ManagedLoginVersion`: Integer.
-    #[serde(
-        rename = "ManagedLoginVersion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub managed_login_version: ::std::option::Option<i32>,
     /// `Routing`: See [`RoutingType`](crate::types::RoutingType).
-    #[serde(
-        rename = "Routing",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub routing: ::std::option::Option<crate::types::RoutingType>,
     /// `S3Bucket`: String of 3 to 1024 characters matching `^[0-9A-Za-z\.\-_]*(?<!\.)$`.
-    #[serde(
-        rename = "S3Bucket",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub s3_bucket: ::std::option::Option<::std::string::String>,
     /// `Status`: One of [`DomainStatusType`](crate::types::DomainStatusType).
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status: ::std::option::Option<crate::types::DomainStatusType>,
     /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_id: ::std::option::Option<::std::string::String>,
     /// `Version`: String of 1 to 20 characters.
-    #[serde(
-        rename = "Version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::DomainDescriptionType {
@@ -91,6 +41,80 @@ impl ::std::default::Default for crate::types::DomainDescriptionType {
             user_pool_id: Default::default(),
             version: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for DomainDescriptionType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.aws_account_id.is_some())
+            + usize::from(self.cloud_front_distribution.is_some())
+            + usize::from(self.custom_domain_config.is_some())
+            + usize::from(self.domain.is_some())
+            + usize::from(self.managed_login_version.is_some())
+            + usize::from(self.routing.is_some()) + usize::from(self.s3_bucket.is_some())
+            + usize::from(self.status.is_some())
+            + usize::from(self.user_pool_id.is_some())
+            + usize::from(self.version.is_some());
+        let mut state = serializer.serialize_struct("DomainDescriptionType", len)?;
+        if self.aws_account_id.is_some() {
+            state.serialize_field("AWSAccountId", &self.aws_account_id)?;
+        } else {
+            state.skip_field("AWSAccountId")?;
+        }
+        if self.cloud_front_distribution.is_some() {
+            state
+                .serialize_field(
+                    "CloudFrontDistribution",
+                    &self.cloud_front_distribution,
+                )?;
+        } else {
+            state.skip_field("CloudFrontDistribution")?;
+        }
+        if self.custom_domain_config.is_some() {
+            state.serialize_field("CustomDomainConfig", &self.custom_domain_config)?;
+        } else {
+            state.skip_field("CustomDomainConfig")?;
+        }
+        if self.domain.is_some() {
+            state.serialize_field("Domain", &self.domain)?;
+        } else {
+            state.skip_field("Domain")?;
+        }
+        if self.managed_login_version.is_some() {
+            state.serialize_field("ManagedLoginVersion", &self.managed_login_version)?;
+        } else {
+            state.skip_field("ManagedLoginVersion")?;
+        }
+        if self.routing.is_some() {
+            state.serialize_field("Routing", &self.routing)?;
+        } else {
+            state.skip_field("Routing")?;
+        }
+        if self.s3_bucket.is_some() {
+            state.serialize_field("S3Bucket", &self.s3_bucket)?;
+        } else {
+            state.skip_field("S3Bucket")?;
+        }
+        if self.status.is_some() {
+            state.serialize_field("Status", &self.status)?;
+        } else {
+            state.skip_field("Status")?;
+        }
+        if self.user_pool_id.is_some() {
+            state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        } else {
+            state.skip_field("UserPoolId")?;
+        }
+        if self.version.is_some() {
+            state.serialize_field("Version", &self.version)?;
+        } else {
+            state.skip_field("Version")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DomainDescriptionType {

@@ -2,10 +2,9 @@
 /// The `DuplicateProviderException` error (client fault), modeled for 1 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DuplicateProviderException {
     /// `message`: String.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::DuplicateProviderException {
@@ -13,6 +12,23 @@ impl ::std::default::Default for crate::types::DuplicateProviderException {
         Self {
             message: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for DuplicateProviderException {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.message.is_some());
+        let mut state = serializer.serialize_struct("DuplicateProviderException", len)?;
+        if self.message.is_some() {
+            state.serialize_field("message", &self.message)?;
+        } else {
+            state.skip_field("message")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DuplicateProviderException {

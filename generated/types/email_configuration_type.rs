@@ -2,44 +2,19 @@
 /// The `EmailConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EmailConfigurationType {
     /// `ConfigurationSet`: String of 1 to 64 characters matching `^[a-zA-Z0-9_-]+$`.
-    #[serde(
-        rename = "ConfigurationSet",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub configuration_set: ::std::option::Option<::std::string::String>,
     /// `EmailSendingAccount`: One of [`EmailSendingAccountType`](crate::types::EmailSendingAccountType).
-    #[serde(
-        rename = "EmailSendingAccount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_sending_account: ::std::option::Option<
         crate::types::EmailSendingAccountType,
     >,
     /// `From`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "From",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub from: ::std::option::Option<::std::string::String>,
     /// `ReplyToEmailAddress`: String matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+@[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
-    #[serde(
-        rename = "ReplyToEmailAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reply_to_email_address: ::std::option::Option<::std::string::String>,
     /// `SourceArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "SourceArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source_arn: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::EmailConfigurationType {
@@ -51,6 +26,47 @@ impl ::std::default::Default for crate::types::EmailConfigurationType {
             reply_to_email_address: Default::default(),
             source_arn: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for EmailConfigurationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.configuration_set.is_some())
+            + usize::from(self.email_sending_account.is_some())
+            + usize::from(self.from.is_some())
+            + usize::from(self.reply_to_email_address.is_some())
+            + usize::from(self.source_arn.is_some());
+        let mut state = serializer.serialize_struct("EmailConfigurationType", len)?;
+        if self.configuration_set.is_some() {
+            state.serialize_field("ConfigurationSet", &self.configuration_set)?;
+        } else {
+            state.skip_field("ConfigurationSet")?;
+        }
+        if self.email_sending_account.is_some() {
+            state.serialize_field("EmailSendingAccount", &self.email_sending_account)?;
+        } else {
+            state.skip_field("EmailSendingAccount")?;
+        }
+        if self.from.is_some() {
+            state.serialize_field("From", &self.from)?;
+        } else {
+            state.skip_field("From")?;
+        }
+        if self.reply_to_email_address.is_some() {
+            state.serialize_field("ReplyToEmailAddress", &self.reply_to_email_address)?;
+        } else {
+            state.skip_field("ReplyToEmailAddress")?;
+        }
+        if self.source_arn.is_some() {
+            state.serialize_field("SourceArn", &self.source_arn)?;
+        } else {
+            state.skip_field("SourceArn")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EmailConfigurationType {

@@ -2,21 +2,11 @@
 /// The `EmailMfaConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailMfaConfigType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EmailMfaConfigType {
     /// `Message`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{####\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`.
-    #[serde(
-        rename = "Message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// `Subject`: String matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`.
-    #[serde(
-        rename = "Subject",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub subject: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::EmailMfaConfigType {
@@ -25,6 +15,29 @@ impl ::std::default::Default for crate::types::EmailMfaConfigType {
             message: Default::default(),
             subject: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for EmailMfaConfigType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.message.is_some())
+            + usize::from(self.subject.is_some());
+        let mut state = serializer.serialize_struct("EmailMfaConfigType", len)?;
+        if self.message.is_some() {
+            state.serialize_field("Message", &self.message)?;
+        } else {
+            state.skip_field("Message")?;
+        }
+        if self.subject.is_some() {
+            state.serialize_field("Subject", &self.subject)?;
+        } else {
+            state.skip_field("Subject")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EmailMfaConfigType {

@@ -2,54 +2,70 @@
 /// The `EumsSmsConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EumsSmsConfigurationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EumsSmsConfigurationType {
     /// `CallerArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(rename = "CallerArn")]
-    #[serde(default)]
     pub caller_arn: ::std::string::String,
     /// `ConfigurationSetName`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "ConfigurationSetName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub configuration_set_name: ::std::option::Option<::std::string::String>,
     /// `ExternalId`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "ExternalId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// `InEntityId`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "InEntityId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub in_entity_id: ::std::option::Option<::std::string::String>,
     /// `InTemplateId`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "InTemplateId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub in_template_id: ::std::option::Option<::std::string::String>,
     /// `OriginationIdentity`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "OriginationIdentity",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub origination_identity: ::std::option::Option<::std::string::String>,
     /// `Region`: String of 5 to 32 characters.
-    #[serde(
-        rename = "Region",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub region: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for EumsSmsConfigurationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.configuration_set_name.is_some())
+            + usize::from(self.external_id.is_some())
+            + usize::from(self.in_entity_id.is_some())
+            + usize::from(self.in_template_id.is_some())
+            + usize::from(self.origination_identity.is_some())
+            + usize::from(self.region.is_some());
+        let mut state = serializer.serialize_struct("EumsSmsConfigurationType", len)?;
+        state.serialize_field("CallerArn", &self.caller_arn)?;
+        if self.configuration_set_name.is_some() {
+            state.serialize_field("ConfigurationSetName", &self.configuration_set_name)?;
+        } else {
+            state.skip_field("ConfigurationSetName")?;
+        }
+        if self.external_id.is_some() {
+            state.serialize_field("ExternalId", &self.external_id)?;
+        } else {
+            state.skip_field("ExternalId")?;
+        }
+        if self.in_entity_id.is_some() {
+            state.serialize_field("InEntityId", &self.in_entity_id)?;
+        } else {
+            state.skip_field("InEntityId")?;
+        }
+        if self.in_template_id.is_some() {
+            state.serialize_field("InTemplateId", &self.in_template_id)?;
+        } else {
+            state.skip_field("InTemplateId")?;
+        }
+        if self.origination_identity.is_some() {
+            state.serialize_field("OriginationIdentity", &self.origination_identity)?;
+        } else {
+            state.skip_field("OriginationIdentity")?;
+        }
+        if self.region.is_some() {
+            state.serialize_field("Region", &self.region)?;
+        } else {
+            state.skip_field("Region")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for EumsSmsConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,42 +2,17 @@
 /// The `EventContextDataType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EventContextDataType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventContextDataType {
     /// `City`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "City",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub city: ::std::option::Option<::std::string::String>,
     /// `Country`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "Country",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country: ::std::option::Option<::std::string::String>,
     /// `DeviceName`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "DeviceName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_name: ::std::option::Option<::std::string::String>,
     /// `IpAddress`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "IpAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip_address: ::std::option::Option<::std::string::String>,
     /// `Timezone`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "Timezone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub timezone: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::EventContextDataType {
@@ -49,6 +24,47 @@ impl ::std::default::Default for crate::types::EventContextDataType {
             ip_address: Default::default(),
             timezone: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for EventContextDataType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.city.is_some())
+            + usize::from(self.country.is_some())
+            + usize::from(self.device_name.is_some())
+            + usize::from(self.ip_address.is_some())
+            + usize::from(self.timezone.is_some());
+        let mut state = serializer.serialize_struct("EventContextDataType", len)?;
+        if self.city.is_some() {
+            state.serialize_field("City", &self.city)?;
+        } else {
+            state.skip_field("City")?;
+        }
+        if self.country.is_some() {
+            state.serialize_field("Country", &self.country)?;
+        } else {
+            state.skip_field("Country")?;
+        }
+        if self.device_name.is_some() {
+            state.serialize_field("DeviceName", &self.device_name)?;
+        } else {
+            state.skip_field("DeviceName")?;
+        }
+        if self.ip_address.is_some() {
+            state.serialize_field("IpAddress", &self.ip_address)?;
+        } else {
+            state.skip_field("IpAddress")?;
+        }
+        if self.timezone.is_some() {
+            state.serialize_field("Timezone", &self.timezone)?;
+        } else {
+            state.skip_field("Timezone")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EventContextDataType {

@@ -2,23 +2,33 @@
 /// The `EventFeedbackType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EventFeedbackType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EventFeedbackType {
     /// `FeedbackDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "FeedbackDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub feedback_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `FeedbackValue` (required): One of [`FeedbackValueType`](crate::types::FeedbackValueType).
-    #[serde(rename = "FeedbackValue")]
-    #[serde(default)]
     pub feedback_value: crate::types::FeedbackValueType,
     /// `Provider` (required): String of 0 to 131072 characters.
-    #[serde(rename = "Provider")]
-    #[serde(default)]
     pub provider: ::std::string::String,
+}
+impl ::serde::Serialize for EventFeedbackType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.feedback_date.is_some());
+        let mut state = serializer.serialize_struct("EventFeedbackType", len)?;
+        if self.feedback_date.is_some() {
+            state.serialize_field("FeedbackDate", &self.feedback_date)?;
+        } else {
+            state.skip_field("FeedbackDate")?;
+        }
+        state.serialize_field("FeedbackValue", &self.feedback_value)?;
+        state.serialize_field("Provider", &self.provider)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for EventFeedbackType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

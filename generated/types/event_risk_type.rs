@@ -2,28 +2,13 @@
 /// The `EventRiskType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EventRiskType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventRiskType {
     /// `CompromisedCredentialsDetected`: Boolean.
-    #[serde(
-        rename = "CompromisedCredentialsDetected",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub compromised_credentials_detected: ::std::option::Option<bool>,
     /// `RiskDecision`: One of [`RiskDecisionType`](crate::types::RiskDecisionType).
-    #[serde(
-        rename = "RiskDecision",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub risk_decision: ::std::option::Option<crate::types::RiskDecisionType>,
     /// `RiskLevel`: One of [`RiskLevelType`](crate::types::RiskLevelType).
-    #[serde(
-        rename = "RiskLevel",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub risk_level: ::std::option::Option<crate::types::RiskLevelType>,
 }
 impl ::std::default::Default for crate::types::EventRiskType {
@@ -33,6 +18,39 @@ impl ::std::default::Default for crate::types::EventRiskType {
             risk_decision: Default::default(),
             risk_level: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for EventRiskType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.compromised_credentials_detected.is_some())
+            + usize::from(self.risk_decision.is_some())
+            + usize::from(self.risk_level.is_some());
+        let mut state = serializer.serialize_struct("EventRiskType", len)?;
+        if self.compromised_credentials_detected.is_some() {
+            state
+                .serialize_field(
+                    "CompromisedCredentialsDetected",
+                    &self.compromised_credentials_detected,
+                )?;
+        } else {
+            state.skip_field("CompromisedCredentialsDetected")?;
+        }
+        if self.risk_decision.is_some() {
+            state.serialize_field("RiskDecision", &self.risk_decision)?;
+        } else {
+            state.skip_field("RiskDecision")?;
+        }
+        if self.risk_level.is_some() {
+            state.serialize_field("RiskLevel", &self.risk_level)?;
+        } else {
+            state.skip_field("RiskLevel")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EventRiskType {

@@ -2,16 +2,30 @@
 /// The `FailoverType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_FailoverType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct FailoverType {
     /// `PrimaryRoute53HealthCheckId` (required): String of at most 64 characters.
-    #[serde(rename = "PrimaryRoute53HealthCheckId")]
-    #[serde(default)]
     pub primary_route53_health_check_id: ::std::string::String,
     /// `SecondaryRegion` (required): String of 5 to 32 characters.
-    #[serde(rename = "SecondaryRegion")]
-    #[serde(default)]
     pub secondary_region: ::std::string::String,
+}
+impl ::serde::Serialize for FailoverType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize;
+        let mut state = serializer.serialize_struct("FailoverType", len)?;
+        state
+            .serialize_field(
+                "PrimaryRoute53HealthCheckId",
+                &self.primary_route53_health_check_id,
+            )?;
+        state.serialize_field("SecondaryRegion", &self.secondary_region)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FailoverType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

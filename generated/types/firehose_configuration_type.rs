@@ -2,14 +2,9 @@
 /// The `FirehoseConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_FirehoseConfigurationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FirehoseConfigurationType {
     /// `StreamArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "StreamArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stream_arn: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::FirehoseConfigurationType {
@@ -17,6 +12,23 @@ impl ::std::default::Default for crate::types::FirehoseConfigurationType {
         Self {
             stream_arn: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for FirehoseConfigurationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.stream_arn.is_some());
+        let mut state = serializer.serialize_struct("FirehoseConfigurationType", len)?;
+        if self.stream_arn.is_some() {
+            state.serialize_field("StreamArn", &self.stream_arn)?;
+        } else {
+            state.skip_field("StreamArn")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FirehoseConfigurationType {

@@ -2,46 +2,59 @@
 /// Input of the `ForgotPassword` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ForgotPasswordRequest {
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
-    #[serde(
-        rename = "AnalyticsMetadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "ClientId")]
-    #[serde(default)]
     pub client_id: ::std::string::String,
     /// `ClientMetadata`: Map.
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `SecretHash`: String of 1 to 128 characters matching `[\w+=/]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "SecretHash",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub secret_hash: ::std::option::Option<::std::string::String>,
     /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "UserContextData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_context_data: ::std::option::Option<crate::types::UserContextDataType>,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "Username")]
-    #[serde(default)]
     pub username: ::std::string::String,
+}
+impl ::serde::Serialize for ForgotPasswordRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.analytics_metadata.is_some())
+            + usize::from(self.client_metadata.is_some())
+            + usize::from(self.secret_hash.is_some())
+            + usize::from(self.user_context_data.is_some());
+        let mut state = serializer.serialize_struct("ForgotPasswordRequest", len)?;
+        if self.analytics_metadata.is_some() {
+            state.serialize_field("AnalyticsMetadata", &self.analytics_metadata)?;
+        } else {
+            state.skip_field("AnalyticsMetadata")?;
+        }
+        state.serialize_field("ClientId", &self.client_id)?;
+        if self.client_metadata.is_some() {
+            state.serialize_field("ClientMetadata", &self.client_metadata)?;
+        } else {
+            state.skip_field("ClientMetadata")?;
+        }
+        if self.secret_hash.is_some() {
+            state.serialize_field("SecretHash", &self.secret_hash)?;
+        } else {
+            state.skip_field("SecretHash")?;
+        }
+        if self.user_context_data.is_some() {
+            state.serialize_field("UserContextData", &self.user_context_data)?;
+        } else {
+            state.skip_field("UserContextData")?;
+        }
+        state.serialize_field("Username", &self.username)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ForgotPasswordRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

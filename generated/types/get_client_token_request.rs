@@ -2,32 +2,43 @@
 /// Input of the `GetClientToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetClientToken.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GetClientTokenRequest {
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "ClientId")]
-    #[serde(default)]
     pub client_id: ::std::string::String,
     /// `ClientMetadata`: Map.
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `Scopes`: List of at most 50 items of `ScopeType`.
-    #[serde(
-        rename = "Scopes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `Secret` (required): String of 24 to 64 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "Secret")]
-    #[serde(default)]
     pub secret: ::std::string::String,
+}
+impl ::serde::Serialize for GetClientTokenRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.client_metadata.is_some())
+            + usize::from(self.scopes.is_some());
+        let mut state = serializer.serialize_struct("GetClientTokenRequest", len)?;
+        state.serialize_field("ClientId", &self.client_id)?;
+        if self.client_metadata.is_some() {
+            state.serialize_field("ClientMetadata", &self.client_metadata)?;
+        } else {
+            state.skip_field("ClientMetadata")?;
+        }
+        if self.scopes.is_some() {
+            state.serialize_field("Scopes", &self.scopes)?;
+        } else {
+            state.skip_field("Scopes")?;
+        }
+        state.serialize_field("Secret", &self.secret)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GetClientTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

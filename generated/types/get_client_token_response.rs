@@ -2,14 +2,9 @@
 /// Output of the `GetClientToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetClientToken.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetClientTokenResponse {
     /// `ClientAuthenticationResult`: See [`ClientAuthenticationResultType`](crate::types::ClientAuthenticationResultType).
-    #[serde(
-        rename = "ClientAuthenticationResult",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_authentication_result: ::std::option::Option<
         crate::types::ClientAuthenticationResultType,
     >,
@@ -19,6 +14,27 @@ impl ::std::default::Default for crate::types::GetClientTokenResponse {
         Self {
             client_authentication_result: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for GetClientTokenResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.client_authentication_result.is_some());
+        let mut state = serializer.serialize_struct("GetClientTokenResponse", len)?;
+        if self.client_authentication_result.is_some() {
+            state
+                .serialize_field(
+                    "ClientAuthenticationResult",
+                    &self.client_authentication_result,
+                )?;
+        } else {
+            state.skip_field("ClientAuthenticationResult")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetClientTokenResponse {

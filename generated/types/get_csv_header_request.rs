@@ -2,12 +2,23 @@
 /// Input of the `GetCSVHeader` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetCSVHeader.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct GetCsvHeaderRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for GetCsvHeaderRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize;
+        let mut state = serializer.serialize_struct("GetCSVHeaderRequest", len)?;
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GetCsvHeaderRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

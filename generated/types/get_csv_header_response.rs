@@ -2,21 +2,11 @@
 /// Output of the `GetCSVHeader` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetCSVHeader.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetCsvHeaderResponse {
     /// `CSVHeader`: List of `StringType`.
-    #[serde(
-        rename = "CSVHeader",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub csv_header: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::GetCsvHeaderResponse {
@@ -25,6 +15,29 @@ impl ::std::default::Default for crate::types::GetCsvHeaderResponse {
             csv_header: Default::default(),
             user_pool_id: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for GetCsvHeaderResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.csv_header.is_some())
+            + usize::from(self.user_pool_id.is_some());
+        let mut state = serializer.serialize_struct("GetCSVHeaderResponse", len)?;
+        if self.csv_header.is_some() {
+            state.serialize_field("CSVHeader", &self.csv_header)?;
+        } else {
+            state.skip_field("CSVHeader")?;
+        }
+        if self.user_pool_id.is_some() {
+            state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        } else {
+            state.skip_field("UserPoolId")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetCsvHeaderResponse {

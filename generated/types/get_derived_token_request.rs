@@ -2,85 +2,109 @@
 /// Input of the `GetDerivedToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDerivedToken.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GetDerivedTokenRequest {
     /// `ActorToken`: String of 0 to 131072 characters matching `[A-Za-z0-9-_+/=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "ActorToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub actor_token: ::std::option::Option<::std::string::String>,
     /// `ActorTokenProviderName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
-    #[serde(
-        rename = "ActorTokenProviderName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub actor_token_provider_name: ::std::option::Option<::std::string::String>,
     /// `ActorTokenType`: One of [`TokenTypeIdentifierType`](crate::types::TokenTypeIdentifierType).
-    #[serde(
-        rename = "ActorTokenType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub actor_token_type: ::std::option::Option<crate::types::TokenTypeIdentifierType>,
     /// `Audiences`: List of 0 to 1 items of `AudienceType`.
-    #[serde(
-        rename = "Audiences",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub audiences: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "ClientId")]
-    #[serde(default)]
     pub client_id: ::std::string::String,
     /// `ClientSecret`: String of 24 to 64 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "ClientSecret",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// `RequestedTokenType`: One of [`IssuedTokenTypeIdentifierType`](crate::types::IssuedTokenTypeIdentifierType).
-    #[serde(
-        rename = "RequestedTokenType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub requested_token_type: ::std::option::Option<
         crate::types::IssuedTokenTypeIdentifierType,
     >,
     /// `Resources`: List of 0 to 1 items of `ResourceServerIdentifierType`.
-    #[serde(
-        rename = "Resources",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `Scopes`: List of at most 50 items of `ScopeType`.
-    #[serde(
-        rename = "Scopes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `SubjectToken` (required): String of 0 to 131072 characters matching `[A-Za-z0-9-_+/=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "SubjectToken")]
-    #[serde(default)]
     pub subject_token: ::std::string::String,
     /// `SubjectTokenProviderName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
-    #[serde(
-        rename = "SubjectTokenProviderName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub subject_token_provider_name: ::std::option::Option<::std::string::String>,
     /// `SubjectTokenType` (required): One of [`TokenTypeIdentifierType`](crate::types::TokenTypeIdentifierType).
-    #[serde(rename = "SubjectTokenType")]
-    #[serde(default)]
     pub subject_token_type: crate::types::TokenTypeIdentifierType,
+}
+impl ::serde::Serialize for GetDerivedTokenRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 3usize + usize::from(self.actor_token.is_some())
+            + usize::from(self.actor_token_provider_name.is_some())
+            + usize::from(self.actor_token_type.is_some())
+            + usize::from(self.audiences.is_some())
+            + usize::from(self.client_secret.is_some())
+            + usize::from(self.requested_token_type.is_some())
+            + usize::from(self.resources.is_some()) + usize::from(self.scopes.is_some())
+            + usize::from(self.subject_token_provider_name.is_some());
+        let mut state = serializer.serialize_struct("GetDerivedTokenRequest", len)?;
+        if self.actor_token.is_some() {
+            state.serialize_field("ActorToken", &self.actor_token)?;
+        } else {
+            state.skip_field("ActorToken")?;
+        }
+        if self.actor_token_provider_name.is_some() {
+            state
+                .serialize_field(
+                    "ActorTokenProviderName",
+                    &self.actor_token_provider_name,
+                )?;
+        } else {
+            state.skip_field("ActorTokenProviderName")?;
+        }
+        if self.actor_token_type.is_some() {
+            state.serialize_field("ActorTokenType", &self.actor_token_type)?;
+        } else {
+            state.skip_field("ActorTokenType")?;
+        }
+        if self.audiences.is_some() {
+            state.serialize_field("Audiences", &self.audiences)?;
+        } else {
+            state.skip_field("Audiences")?;
+        }
+        state.serialize_field("ClientId", &self.client_id)?;
+        if self.client_secret.is_some() {
+            state.serialize_field("ClientSecret", &self.client_secret)?;
+        } else {
+            state.skip_field("ClientSecret")?;
+        }
+        if self.requested_token_type.is_some() {
+            state.serialize_field("RequestedTokenType", &self.requested_token_type)?;
+        } else {
+            state.skip_field("RequestedTokenType")?;
+        }
+        if self.resources.is_some() {
+            state.serialize_field("Resources", &self.resources)?;
+        } else {
+            state.skip_field("Resources")?;
+        }
+        if self.scopes.is_some() {
+            state.serialize_field("Scopes", &self.scopes)?;
+        } else {
+            state.skip_field("Scopes")?;
+        }
+        state.serialize_field("SubjectToken", &self.subject_token)?;
+        if self.subject_token_provider_name.is_some() {
+            state
+                .serialize_field(
+                    "SubjectTokenProviderName",
+                    &self.subject_token_provider_name,
+                )?;
+        } else {
+            state.skip_field("SubjectTokenProviderName")?;
+        }
+        state.serialize_field("SubjectTokenType", &self.subject_token_type)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GetDerivedTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,34 +2,44 @@
 /// Output of the `GetDerivedToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDerivedToken.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GetDerivedTokenResponse {
     /// `ExpiresIn`: Integer.
-    #[serde(
-        rename = "ExpiresIn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub expires_in: ::std::option::Option<i32>,
     /// `IssuedToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "IssuedToken")]
-    #[serde(default)]
     pub issued_token: ::std::string::String,
     /// `IssuedTokenType` (required): One of [`IssuedTokenTypeIdentifierType`](crate::types::IssuedTokenTypeIdentifierType).
-    #[serde(rename = "IssuedTokenType")]
-    #[serde(default)]
     pub issued_token_type: crate::types::IssuedTokenTypeIdentifierType,
     /// `Scopes`: List of at most 50 items of `ScopeType`.
-    #[serde(
-        rename = "Scopes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TokenType` (required): One of [`OAuthTokenTypeType`](crate::types::OAuthTokenTypeType).
-    #[serde(rename = "TokenType")]
-    #[serde(default)]
     pub token_type: crate::types::OAuthTokenTypeType,
+}
+impl ::serde::Serialize for GetDerivedTokenResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 3usize + usize::from(self.expires_in.is_some())
+            + usize::from(self.scopes.is_some());
+        let mut state = serializer.serialize_struct("GetDerivedTokenResponse", len)?;
+        if self.expires_in.is_some() {
+            state.serialize_field("ExpiresIn", &self.expires_in)?;
+        } else {
+            state.skip_field("ExpiresIn")?;
+        }
+        state.serialize_field("IssuedToken", &self.issued_token)?;
+        state.serialize_field("IssuedTokenType", &self.issued_token_type)?;
+        if self.scopes.is_some() {
+            state.serialize_field("Scopes", &self.scopes)?;
+        } else {
+            state.skip_field("Scopes")?;
+        }
+        state.serialize_field("TokenType", &self.token_type)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GetDerivedTokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,19 +2,30 @@
 /// Input of the `GetDevice` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDevice.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GetDeviceRequest {
     /// `AccessToken`: String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "AccessToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// `DeviceKey` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-f-]+`.
-    #[serde(rename = "DeviceKey")]
-    #[serde(default)]
     pub device_key: ::std::string::String,
+}
+impl ::serde::Serialize for GetDeviceRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.access_token.is_some());
+        let mut state = serializer.serialize_struct("GetDeviceRequest", len)?;
+        if self.access_token.is_some() {
+            state.serialize_field("AccessToken", &self.access_token)?;
+        } else {
+            state.skip_field("AccessToken")?;
+        }
+        state.serialize_field("DeviceKey", &self.device_key)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GetDeviceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

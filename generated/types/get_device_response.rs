@@ -2,12 +2,23 @@
 /// Output of the `GetDevice` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDevice.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct GetDeviceResponse {
     /// `Device` (required): See [`DeviceType`](crate::types::DeviceType).
-    #[serde(rename = "Device")]
-    #[serde(default)]
     pub device: crate::types::DeviceType,
+}
+impl ::serde::Serialize for GetDeviceResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize;
+        let mut state = serializer.serialize_struct("GetDeviceResponse", len)?;
+        state.serialize_field("Device", &self.device)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GetDeviceResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

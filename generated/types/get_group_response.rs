@@ -2,19 +2,31 @@
 /// Output of the `GetGroup` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetGroup.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetGroupResponse {
     /// `Group`: See [`GroupType`](crate::types::GroupType).
-    #[serde(
-        rename = "Group",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group: ::std::option::Option<crate::types::GroupType>,
 }
 impl ::std::default::Default for crate::types::GetGroupResponse {
     fn default() -> Self {
         Self { group: Default::default() }
+    }
+}
+impl ::serde::Serialize for GetGroupResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.group.is_some());
+        let mut state = serializer.serialize_struct("GetGroupResponse", len)?;
+        if self.group.is_some() {
+            state.serialize_field("Group", &self.group)?;
+        } else {
+            state.skip_field("Group")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetGroupResponse {

@@ -2,16 +2,27 @@
 /// Input of the `GetIdentityProviderByIdentifier` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetIdentityProviderByIdentifier.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct GetIdentityProviderByIdentifierRequest {
     /// `IdpIdentifier` (required): String of 1 to 40 characters matching `[\w\s+=.@-]+`.
-    #[serde(rename = "IdpIdentifier")]
-    #[serde(default)]
     pub idp_identifier: ::std::string::String,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for GetIdentityProviderByIdentifierRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize;
+        let mut state = serializer
+            .serialize_struct("GetIdentityProviderByIdentifierRequest", len)?;
+        state.serialize_field("IdpIdentifier", &self.idp_identifier)?;
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GetIdentityProviderByIdentifierRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,14 +2,9 @@
 /// Output of the `GetLogDeliveryConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetLogDeliveryConfiguration.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetLogDeliveryConfigurationResponse {
     /// `LogDeliveryConfiguration`: See [`LogDeliveryConfigurationType`](crate::types::LogDeliveryConfigurationType).
-    #[serde(
-        rename = "LogDeliveryConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub log_delivery_configuration: ::std::option::Option<
         crate::types::LogDeliveryConfigurationType,
     >,
@@ -19,6 +14,28 @@ impl ::std::default::Default for crate::types::GetLogDeliveryConfigurationRespon
         Self {
             log_delivery_configuration: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for GetLogDeliveryConfigurationResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.log_delivery_configuration.is_some());
+        let mut state = serializer
+            .serialize_struct("GetLogDeliveryConfigurationResponse", len)?;
+        if self.log_delivery_configuration.is_some() {
+            state
+                .serialize_field(
+                    "LogDeliveryConfiguration",
+                    &self.log_delivery_configuration,
+                )?;
+        } else {
+            state.skip_field("LogDeliveryConfiguration")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetLogDeliveryConfigurationResponse {

@@ -2,12 +2,23 @@
 /// Input of the `GetProvisionedLimit` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetProvisionedLimit.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct GetProvisionedLimitRequest {
     /// `LimitDefinition` (required): See [`LimitDefinitionType`](crate::types::LimitDefinitionType).
-    #[serde(rename = "LimitDefinition")]
-    #[serde(default)]
     pub limit_definition: crate::types::LimitDefinitionType,
+}
+impl ::serde::Serialize for GetProvisionedLimitRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize;
+        let mut state = serializer.serialize_struct("GetProvisionedLimitRequest", len)?;
+        state.serialize_field("LimitDefinition", &self.limit_definition)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GetProvisionedLimitRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,12 +2,23 @@
 /// Output of the `GetProvisionedLimit` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetProvisionedLimit.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct GetProvisionedLimitResponse {
     /// `Limit` (required): See [`LimitType`](crate::types::LimitType).
-    #[serde(rename = "Limit")]
-    #[serde(default)]
     pub limit: crate::types::LimitType,
+}
+impl ::serde::Serialize for GetProvisionedLimitResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize;
+        let mut state = serializer.serialize_struct("GetProvisionedLimitResponse", len)?;
+        state.serialize_field("Limit", &self.limit)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GetProvisionedLimitResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

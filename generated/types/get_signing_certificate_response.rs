@@ -2,14 +2,9 @@
 /// Output of the `GetSigningCertificate` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetSigningCertificate.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetSigningCertificateResponse {
     /// `Certificate`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "Certificate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub certificate: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::GetSigningCertificateResponse {
@@ -17,6 +12,24 @@ impl ::std::default::Default for crate::types::GetSigningCertificateResponse {
         Self {
             certificate: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for GetSigningCertificateResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.certificate.is_some());
+        let mut state = serializer
+            .serialize_struct("GetSigningCertificateResponse", len)?;
+        if self.certificate.is_some() {
+            state.serialize_field("Certificate", &self.certificate)?;
+        } else {
+            state.skip_field("Certificate")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetSigningCertificateResponse {

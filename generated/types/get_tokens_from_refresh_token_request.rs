@@ -2,39 +2,52 @@
 /// Input of the `GetTokensFromRefreshToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GetTokensFromRefreshTokenRequest {
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "ClientId")]
-    #[serde(default)]
     pub client_id: ::std::string::String,
     /// `ClientMetadata`: Map.
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `ClientSecret`: String of 24 to 64 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "ClientSecret",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// `DeviceKey`: String of 1 to 55 characters matching `[\w-]+_[0-9a-f-]+`.
-    #[serde(
-        rename = "DeviceKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_key: ::std::option::Option<::std::string::String>,
     /// `RefreshToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "RefreshToken")]
-    #[serde(default)]
     pub refresh_token: ::std::string::String,
+}
+impl ::serde::Serialize for GetTokensFromRefreshTokenRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.client_metadata.is_some())
+            + usize::from(self.client_secret.is_some())
+            + usize::from(self.device_key.is_some());
+        let mut state = serializer
+            .serialize_struct("GetTokensFromRefreshTokenRequest", len)?;
+        state.serialize_field("ClientId", &self.client_id)?;
+        if self.client_metadata.is_some() {
+            state.serialize_field("ClientMetadata", &self.client_metadata)?;
+        } else {
+            state.skip_field("ClientMetadata")?;
+        }
+        if self.client_secret.is_some() {
+            state.serialize_field("ClientSecret", &self.client_secret)?;
+        } else {
+            state.skip_field("ClientSecret")?;
+        }
+        if self.device_key.is_some() {
+            state.serialize_field("DeviceKey", &self.device_key)?;
+        } else {
+            state.skip_field("DeviceKey")?;
+        }
+        state.serialize_field("RefreshToken", &self.refresh_token)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GetTokensFromRefreshTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,14 +2,9 @@
 /// Output of the `GetTokensFromRefreshToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetTokensFromRefreshTokenResponse {
     /// `AuthenticationResult`: See [`AuthenticationResultType`](crate::types::AuthenticationResultType).
-    #[serde(
-        rename = "AuthenticationResult",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub authentication_result: ::std::option::Option<
         crate::types::AuthenticationResultType,
     >,
@@ -19,6 +14,24 @@ impl ::std::default::Default for crate::types::GetTokensFromRefreshTokenResponse
         Self {
             authentication_result: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for GetTokensFromRefreshTokenResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.authentication_result.is_some());
+        let mut state = serializer
+            .serialize_struct("GetTokensFromRefreshTokenResponse", len)?;
+        if self.authentication_result.is_some() {
+            state.serialize_field("AuthenticationResult", &self.authentication_result)?;
+        } else {
+            state.skip_field("AuthenticationResult")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetTokensFromRefreshTokenResponse {

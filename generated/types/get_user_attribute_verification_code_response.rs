@@ -2,14 +2,9 @@
 /// Output of the `GetUserAttributeVerificationCode` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserAttributeVerificationCode.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetUserAttributeVerificationCodeResponse {
     /// `CodeDeliveryDetails`: See [`CodeDeliveryDetailsType`](crate::types::CodeDeliveryDetailsType).
-    #[serde(
-        rename = "CodeDeliveryDetails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub code_delivery_details: ::std::option::Option<
         crate::types::CodeDeliveryDetailsType,
     >,
@@ -19,6 +14,24 @@ impl ::std::default::Default for crate::types::GetUserAttributeVerificationCodeR
         Self {
             code_delivery_details: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for GetUserAttributeVerificationCodeResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.code_delivery_details.is_some());
+        let mut state = serializer
+            .serialize_struct("GetUserAttributeVerificationCodeResponse", len)?;
+        if self.code_delivery_details.is_some() {
+            state.serialize_field("CodeDeliveryDetails", &self.code_delivery_details)?;
+        } else {
+            state.skip_field("CodeDeliveryDetails")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetUserAttributeVerificationCodeResponse {

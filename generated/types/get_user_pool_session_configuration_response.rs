@@ -2,30 +2,15 @@
 /// Output of the `GetUserPoolSessionConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserPoolSessionConfiguration.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetUserPoolSessionConfigurationResponse {
     /// `TokenSession`: See [`UserPoolTokenSessionConfigType`](crate::types::UserPoolTokenSessionConfigType).
-    #[serde(
-        rename = "TokenSession",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub token_session: ::std::option::Option<
         crate::types::UserPoolTokenSessionConfigType,
     >,
     /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_id: ::std::option::Option<::std::string::String>,
     /// `UserSessionTracking`: One of [`UserSessionTrackingType`](crate::types::UserSessionTrackingType).
-    #[serde(
-        rename = "UserSessionTracking",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_session_tracking: ::std::option::Option<
         crate::types::UserSessionTrackingType,
     >,
@@ -37,6 +22,36 @@ impl ::std::default::Default for crate::types::GetUserPoolSessionConfigurationRe
             user_pool_id: Default::default(),
             user_session_tracking: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for GetUserPoolSessionConfigurationResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.token_session.is_some())
+            + usize::from(self.user_pool_id.is_some())
+            + usize::from(self.user_session_tracking.is_some());
+        let mut state = serializer
+            .serialize_struct("GetUserPoolSessionConfigurationResponse", len)?;
+        if self.token_session.is_some() {
+            state.serialize_field("TokenSession", &self.token_session)?;
+        } else {
+            state.skip_field("TokenSession")?;
+        }
+        if self.user_pool_id.is_some() {
+            state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        } else {
+            state.skip_field("UserPoolId")?;
+        }
+        if self.user_session_tracking.is_some() {
+            state.serialize_field("UserSessionTracking", &self.user_session_tracking)?;
+        } else {
+            state.skip_field("UserSessionTracking")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetUserPoolSessionConfigurationResponse {

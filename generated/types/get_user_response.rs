@@ -2,39 +2,51 @@
 /// Output of the `GetUser` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUser.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GetUserResponse {
     /// `MFAOptions`: List of `MFAOptionType`.
-    #[serde(
-        rename = "MFAOptions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mfa_options: ::std::option::Option<::std::vec::Vec<crate::types::MfaOptionType>>,
     /// `PreferredMfaSetting`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "PreferredMfaSetting",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub preferred_mfa_setting: ::std::option::Option<::std::string::String>,
     /// `UserAttributes` (required): List of `AttributeType`.
-    #[serde(rename = "UserAttributes")]
-    #[serde(default)]
     pub user_attributes: ::std::vec::Vec<crate::types::AttributeType>,
     /// `UserMFASettingList`: List of `StringType`.
-    #[serde(
-        rename = "UserMFASettingList",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_mfa_setting_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "Username")]
-    #[serde(default)]
     pub username: ::std::string::String,
+}
+impl ::serde::Serialize for GetUserResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.mfa_options.is_some())
+            + usize::from(self.preferred_mfa_setting.is_some())
+            + usize::from(self.user_mfa_setting_list.is_some());
+        let mut state = serializer.serialize_struct("GetUserResponse", len)?;
+        if self.mfa_options.is_some() {
+            state.serialize_field("MFAOptions", &self.mfa_options)?;
+        } else {
+            state.skip_field("MFAOptions")?;
+        }
+        if self.preferred_mfa_setting.is_some() {
+            state.serialize_field("PreferredMfaSetting", &self.preferred_mfa_setting)?;
+        } else {
+            state.skip_field("PreferredMfaSetting")?;
+        }
+        state.serialize_field("UserAttributes", &self.user_attributes)?;
+        if self.user_mfa_setting_list.is_some() {
+            state.serialize_field("UserMFASettingList", &self.user_mfa_setting_list)?;
+        } else {
+            state.skip_field("UserMFASettingList")?;
+        }
+        state.serialize_field("Username", &self.username)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GetUserResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

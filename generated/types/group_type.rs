@@ -2,56 +2,21 @@
 /// The `GroupType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GroupType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GroupType {
     /// `CreationDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `Description`: String of at most 2048 characters.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// `GroupName`: String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
-    #[serde(
-        rename = "GroupName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group_name: ::std::option::Option<::std::string::String>,
     /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "LastModifiedDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `Precedence`: Integer of at least 0.
-    #[serde(
-        rename = "Precedence",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub precedence: ::std::option::Option<i32>,
     /// `RoleArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "RoleArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role_arn: ::std::option::Option<::std::string::String>,
     /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::GroupType {
@@ -65,6 +30,59 @@ impl ::std::default::Default for crate::types::GroupType {
             role_arn: Default::default(),
             user_pool_id: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for GroupType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.creation_date.is_some())
+            + usize::from(self.description.is_some())
+            + usize::from(self.group_name.is_some())
+            + usize::from(self.last_modified_date.is_some())
+            + usize::from(self.precedence.is_some())
+            + usize::from(self.role_arn.is_some())
+            + usize::from(self.user_pool_id.is_some());
+        let mut state = serializer.serialize_struct("GroupType", len)?;
+        if self.creation_date.is_some() {
+            state.serialize_field("CreationDate", &self.creation_date)?;
+        } else {
+            state.skip_field("CreationDate")?;
+        }
+        if self.description.is_some() {
+            state.serialize_field("Description", &self.description)?;
+        } else {
+            state.skip_field("Description")?;
+        }
+        if self.group_name.is_some() {
+            state.serialize_field("GroupName", &self.group_name)?;
+        } else {
+            state.skip_field("GroupName")?;
+        }
+        if self.last_modified_date.is_some() {
+            state.serialize_field("LastModifiedDate", &self.last_modified_date)?;
+        } else {
+            state.skip_field("LastModifiedDate")?;
+        }
+        if self.precedence.is_some() {
+            state.serialize_field("Precedence", &self.precedence)?;
+        } else {
+            state.skip_field("Precedence")?;
+        }
+        if self.role_arn.is_some() {
+            state.serialize_field("RoleArn", &self.role_arn)?;
+        } else {
+            state.skip_field("RoleArn")?;
+        }
+        if self.user_pool_id.is_some() {
+            state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        } else {
+            state.skip_field("UserPoolId")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GroupType {

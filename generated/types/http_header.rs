@@ -2,21 +2,11 @@
 /// The `HttpHeader` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_HttpHeader.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HttpHeader {
     /// `headerName`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "headerName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub header_name: ::std::option::Option<::std::string::String>,
     /// `headerValue`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "headerValue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub header_value: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::HttpHeader {
@@ -25,6 +15,29 @@ impl ::std::default::Default for crate::types::HttpHeader {
             header_name: Default::default(),
             header_value: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for HttpHeader {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.header_name.is_some())
+            + usize::from(self.header_value.is_some());
+        let mut state = serializer.serialize_struct("HttpHeader", len)?;
+        if self.header_name.is_some() {
+            state.serialize_field("headerName", &self.header_name)?;
+        } else {
+            state.skip_field("headerName")?;
+        }
+        if self.header_value.is_some() {
+            state.serialize_field("headerValue", &self.header_value)?;
+        } else {
+            state.skip_field("headerValue")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for HttpHeader {

@@ -2,76 +2,31 @@
 /// The `IdentityProviderType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_IdentityProviderType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IdentityProviderType {
     /// `AcrMapping`: Map of 0 to 4 entries.
-    #[serde(
-        rename = "AcrMapping",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub acr_mapping: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `AttributeMapping`: Map.
-    #[serde(
-        rename = "AttributeMapping",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_mapping: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `CreationDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `IdpIdentifiers`: List of 0 to 50 items of `IdpIdentifierType`.
-    #[serde(
-        rename = "IdpIdentifiers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub idp_identifiers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "LastModifiedDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `ProviderDetails`: Map.
-    #[serde(
-        rename = "ProviderDetails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provider_details: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `ProviderName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
-    #[serde(
-        rename = "ProviderName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provider_name: ::std::option::Option<::std::string::String>,
     /// `ProviderType`: One of [`IdentityProviderTypeType`](crate::types::IdentityProviderTypeType).
-    #[serde(
-        rename = "ProviderType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provider_type: ::std::option::Option<crate::types::IdentityProviderTypeType>,
     /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::IdentityProviderType {
@@ -87,6 +42,71 @@ impl ::std::default::Default for crate::types::IdentityProviderType {
             provider_type: Default::default(),
             user_pool_id: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for IdentityProviderType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.acr_mapping.is_some())
+            + usize::from(self.attribute_mapping.is_some())
+            + usize::from(self.creation_date.is_some())
+            + usize::from(self.idp_identifiers.is_some())
+            + usize::from(self.last_modified_date.is_some())
+            + usize::from(self.provider_details.is_some())
+            + usize::from(self.provider_name.is_some())
+            + usize::from(self.provider_type.is_some())
+            + usize::from(self.user_pool_id.is_some());
+        let mut state = serializer.serialize_struct("IdentityProviderType", len)?;
+        if self.acr_mapping.is_some() {
+            state.serialize_field("AcrMapping", &self.acr_mapping)?;
+        } else {
+            state.skip_field("AcrMapping")?;
+        }
+        if self.attribute_mapping.is_some() {
+            state.serialize_field("AttributeMapping", &self.attribute_mapping)?;
+        } else {
+            state.skip_field("AttributeMapping")?;
+        }
+        if self.creation_date.is_some() {
+            state.serialize_field("CreationDate", &self.creation_date)?;
+        } else {
+            state.skip_field("CreationDate")?;
+        }
+        if self.idp_identifiers.is_some() {
+            state.serialize_field("IdpIdentifiers", &self.idp_identifiers)?;
+        } else {
+            state.skip_field("IdpIdentifiers")?;
+        }
+        if self.last_modified_date.is_some() {
+            state.serialize_field("LastModifiedDate", &self.last_modified_date)?;
+        } else {
+            state.skip_field("LastModifiedDate")?;
+        }
+        if self.provider_details.is_some() {
+            state.serialize_field("ProviderDetails", &self.provider_details)?;
+        } else {
+            state.skip_field("ProviderDetails")?;
+        }
+        if self.provider_name.is_some() {
+            state.serialize_field("ProviderName", &self.provider_name)?;
+        } else {
+            state.skip_field("ProviderName")?;
+        }
+        if self.provider_type.is_some() {
+            state.serialize_field("ProviderType", &self.provider_type)?;
+        } else {
+            state.skip_field("ProviderType")?;
+        }
+        if self.user_pool_id.is_some() {
+            state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        } else {
+            state.skip_field("UserPoolId")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for IdentityProviderType {

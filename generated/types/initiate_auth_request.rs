@@ -2,55 +2,69 @@
 /// Input of the `InitiateAuth` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct InitiateAuthRequest {
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
-    #[serde(
-        rename = "AnalyticsMetadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
     /// `AuthFlow` (required): One of [`AuthFlowType`](crate::types::AuthFlowType).
-    #[serde(rename = "AuthFlow")]
-    #[serde(default)]
     pub auth_flow: crate::types::AuthFlowType,
     /// `AuthParameters`: Map. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "AuthParameters",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auth_parameters: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "ClientId")]
-    #[serde(default)]
     pub client_id: ::std::string::String,
     /// `ClientMetadata`: Map.
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "Session",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub session: ::std::option::Option<::std::string::String>,
     /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "UserContextData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_context_data: ::std::option::Option<crate::types::UserContextDataType>,
+}
+impl ::serde::Serialize for InitiateAuthRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.analytics_metadata.is_some())
+            + usize::from(self.auth_parameters.is_some())
+            + usize::from(self.client_metadata.is_some())
+            + usize::from(self.session.is_some())
+            + usize::from(self.user_context_data.is_some());
+        let mut state = serializer.serialize_struct("InitiateAuthRequest", len)?;
+        if self.analytics_metadata.is_some() {
+            state.serialize_field("AnalyticsMetadata", &self.analytics_metadata)?;
+        } else {
+            state.skip_field("AnalyticsMetadata")?;
+        }
+        state.serialize_field("AuthFlow", &self.auth_flow)?;
+        if self.auth_parameters.is_some() {
+            state.serialize_field("AuthParameters", &self.auth_parameters)?;
+        } else {
+            state.skip_field("AuthParameters")?;
+        }
+        state.serialize_field("ClientId", &self.client_id)?;
+        if self.client_metadata.is_some() {
+            state.serialize_field("ClientMetadata", &self.client_metadata)?;
+        } else {
+            state.skip_field("ClientMetadata")?;
+        }
+        if self.session.is_some() {
+            state.serialize_field("Session", &self.session)?;
+        } else {
+            state.skip_field("Session")?;
+        }
+        if self.user_context_data.is_some() {
+            state.serialize_field("UserContextData", &self.user_context_data)?;
+        } else {
+            state.skip_field("UserContextData")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for InitiateAuthRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,17 +2,11 @@
 /// The `InvalidParameterException` error (client fault), modeled for 141 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddCustomAttributes.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InvalidParameterException {
     /// `message`: String.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// `reasonCode`: String.
-    #[serde(
-        rename = "reasonCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reason_code: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::InvalidParameterException {
@@ -21,6 +15,29 @@ impl ::std::default::Default for crate::types::InvalidParameterException {
             message: Default::default(),
             reason_code: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for InvalidParameterException {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.message.is_some())
+            + usize::from(self.reason_code.is_some());
+        let mut state = serializer.serialize_struct("InvalidParameterException", len)?;
+        if self.message.is_some() {
+            state.serialize_field("message", &self.message)?;
+        } else {
+            state.skip_field("message")?;
+        }
+        if self.reason_code.is_some() {
+            state.serialize_field("reasonCode", &self.reason_code)?;
+        } else {
+            state.skip_field("reasonCode")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for InvalidParameterException {

@@ -2,19 +2,31 @@
 /// The `IssuerConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_IssuerConfigurationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IssuerConfigurationType {
     /// `Type`: One of [`IssuerType`](crate::types::IssuerType).
-    #[serde(
-        rename = "Type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub type_: ::std::option::Option<crate::types::IssuerType>,
 }
 impl ::std::default::Default for crate::types::IssuerConfigurationType {
     fn default() -> Self {
         Self { type_: Default::default() }
+    }
+}
+impl ::serde::Serialize for IssuerConfigurationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.type_.is_some());
+        let mut state = serializer.serialize_struct("IssuerConfigurationType", len)?;
+        if self.type_.is_some() {
+            state.serialize_field("Type", &self.type_)?;
+        } else {
+            state.skip_field("Type")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for IssuerConfigurationType {

@@ -2,21 +2,11 @@
 /// The `KeyConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_KeyConfigurationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct KeyConfigurationType {
     /// `KeyType`: One of [`EncryptionKeyType`](crate::types::EncryptionKeyType).
-    #[serde(
-        rename = "KeyType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub key_type: ::std::option::Option<crate::types::EncryptionKeyType>,
     /// `KmsKeyArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "KmsKeyArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub kms_key_arn: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::KeyConfigurationType {
@@ -25,6 +15,29 @@ impl ::std::default::Default for crate::types::KeyConfigurationType {
             key_type: Default::default(),
             kms_key_arn: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for KeyConfigurationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.key_type.is_some())
+            + usize::from(self.kms_key_arn.is_some());
+        let mut state = serializer.serialize_struct("KeyConfigurationType", len)?;
+        if self.key_type.is_some() {
+            state.serialize_field("KeyType", &self.key_type)?;
+        } else {
+            state.skip_field("KeyType")?;
+        }
+        if self.kms_key_arn.is_some() {
+            state.serialize_field("KmsKeyArn", &self.kms_key_arn)?;
+        } else {
+            state.skip_field("KmsKeyArn")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for KeyConfigurationType {

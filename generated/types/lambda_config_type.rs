@@ -2,120 +2,45 @@
 /// The `LambdaConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LambdaConfigType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LambdaConfigType {
     /// `CreateAuthChallenge`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "CreateAuthChallenge",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub create_auth_challenge: ::std::option::Option<::std::string::String>,
     /// `CustomEmailSender`: See [`CustomEmailLambdaVersionConfigType`](crate::types::CustomEmailLambdaVersionConfigType).
-    #[serde(
-        rename = "CustomEmailSender",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_email_sender: ::std::option::Option<
         crate::types::CustomEmailLambdaVersionConfigType,
     >,
     /// `CustomMessage`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "CustomMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_message: ::std::option::Option<::std::string::String>,
     /// `CustomSMSSender`: See [`CustomSmsLambdaVersionConfigType`](crate::types::CustomSmsLambdaVersionConfigType).
-    #[serde(
-        rename = "CustomSMSSender",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_sms_sender: ::std::option::Option<
         crate::types::CustomSmsLambdaVersionConfigType,
     >,
     /// `DefineAuthChallenge`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "DefineAuthChallenge",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub define_auth_challenge: ::std::option::Option<::std::string::String>,
     /// `InboundFederation`: See [`InboundFederationLambdaType`](crate::types::InboundFederationLambdaType).
-    #[serde(
-        rename = "InboundFederation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub inbound_federation: ::std::option::Option<
         crate::types::InboundFederationLambdaType,
     >,
     /// `KMSKeyID`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "KMSKeyID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub kms_key_id: ::std::option::Option<::std::string::String>,
     /// `PostAuthentication`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "PostAuthentication",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub post_authentication: ::std::option::Option<::std::string::String>,
     /// `PostConfirmation`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "PostConfirmation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub post_confirmation: ::std::option::Option<::std::string::String>,
     /// `PreAuthentication`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "PreAuthentication",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pre_authentication: ::std::option::Option<::std::string::String>,
     /// `PreSignUp`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "PreSignUp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pre_sign_up: ::std::option::Option<::std::string::String>,
     /// `PreTokenGeneration`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "PreTokenGeneration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pre_token_generation: ::std::option::Option<::std::string::String>,
     /// `PreTokenGenerationConfig`: See [`PreTokenGenerationVersionConfigType`](crate::types::PreTokenGenerationVersionConfigType).
-    #[serde(
-        rename = "PreTokenGenerationConfig",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pre_token_generation_config: ::std::option::Option<
         crate::types::PreTokenGenerationVersionConfigType,
     >,
     /// `UserMigration`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "UserMigration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_migration: ::std::option::Option<::std::string::String>,
     /// `VerifyAuthChallengeResponse`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "VerifyAuthChallengeResponse",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub verify_auth_challenge_response: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::LambdaConfigType {
@@ -137,6 +62,115 @@ impl ::std::default::Default for crate::types::LambdaConfigType {
             user_migration: Default::default(),
             verify_auth_challenge_response: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for LambdaConfigType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.create_auth_challenge.is_some())
+            + usize::from(self.custom_email_sender.is_some())
+            + usize::from(self.custom_message.is_some())
+            + usize::from(self.custom_sms_sender.is_some())
+            + usize::from(self.define_auth_challenge.is_some())
+            + usize::from(self.inbound_federation.is_some())
+            + usize::from(self.kms_key_id.is_some())
+            + usize::from(self.post_authentication.is_some())
+            + usize::from(self.post_confirmation.is_some())
+            + usize::from(self.pre_authentication.is_some())
+            + usize::from(self.pre_sign_up.is_some())
+            + usize::from(self.pre_token_generation.is_some())
+            + usize::from(self.pre_token_generation_config.is_some())
+            + usize::from(self.user_migration.is_some())
+            + usize::from(self.verify_auth_challenge_response.is_some());
+        let mut state = serializer.serialize_struct("LambdaConfigType", len)?;
+        if self.create_auth_challenge.is_some() {
+            state.serialize_field("CreateAuthChallenge", &self.create_auth_challenge)?;
+        } else {
+            state.skip_field("CreateAuthChallenge")?;
+        }
+        if self.custom_email_sender.is_some() {
+            state.serialize_field("CustomEmailSender", &self.custom_email_sender)?;
+        } else {
+            state.skip_field("CustomEmailSender")?;
+        }
+        if self.custom_message.is_some() {
+            state.serialize_field("CustomMessage", &self.custom_message)?;
+        } else {
+            state.skip_field("CustomMessage")?;
+        }
+        if self.custom_sms_sender.is_some() {
+            state.serialize_field("CustomSMSSender", &self.custom_sms_sender)?;
+        } else {
+            state.skip_field("CustomSMSSender")?;
+        }
+        if self.define_auth_challenge.is_some() {
+            state.serialize_field("DefineAuthChallenge", &self.define_auth_challenge)?;
+        } else {
+            state.skip_field("DefineAuthChallenge")?;
+        }
+        if self.inbound_federation.is_some() {
+            state.serialize_field("InboundFederation", &self.inbound_federation)?;
+        } else {
+            state.skip_field("InboundFederation")?;
+        }
+        if self.kms_key_id.is_some() {
+            state.serialize_field("KMSKeyID", &self.kms_key_id)?;
+        } else {
+            state.skip_field("KMSKeyID")?;
+        }
+        if self.post_authentication.is_some() {
+            state.serialize_field("PostAuthentication", &self.post_authentication)?;
+        } else {
+            state.skip_field("PostAuthentication")?;
+        }
+        if self.post_confirmation.is_some() {
+            state.serialize_field("PostConfirmation", &self.post_confirmation)?;
+        } else {
+            state.skip_field("PostConfirmation")?;
+        }
+        if self.pre_authentication.is_some() {
+            state.serialize_field("PreAuthentication", &self.pre_authentication)?;
+        } else {
+            state.skip_field("PreAuthentication")?;
+        }
+        if self.pre_sign_up.is_some() {
+            state.serialize_field("PreSignUp", &self.pre_sign_up)?;
+        } else {
+            state.skip_field("PreSignUp")?;
+        }
+        if self.pre_token_generation.is_some() {
+            state.serialize_field("PreTokenGeneration", &self.pre_token_generation)?;
+        } else {
+            state.skip_field("PreTokenGeneration")?;
+        }
+        if self.pre_token_generation_config.is_some() {
+            state
+                .serialize_field(
+                    "PreTokenGenerationConfig",
+                    &self.pre_token_generation_config,
+                )?;
+        } else {
+            state.skip_field("PreTokenGenerationConfig")?;
+        }
+        if self.user_migration.is_some() {
+            state.serialize_field("UserMigration", &self.user_migration)?;
+        } else {
+            state.skip_field("UserMigration")?;
+        }
+        if self.verify_auth_challenge_response.is_some() {
+            state
+                .serialize_field(
+                    "VerifyAuthChallengeResponse",
+                    &self.verify_auth_challenge_response,
+                )?;
+        } else {
+            state.skip_field("VerifyAuthChallengeResponse")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LambdaConfigType {

@@ -2,19 +2,29 @@
 /// The `LimitDefinitionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LimitDefinitionType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LimitDefinitionType {
     /// `Attributes` (required): Map.
-    #[serde(rename = "Attributes")]
-    #[serde(default)]
     pub attributes: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::string::String,
     >,
     /// `LimitClass` (required): One of [`LimitClass`](crate::types::LimitClass).
-    #[serde(rename = "LimitClass")]
-    #[serde(default)]
     pub limit_class: crate::types::LimitClass,
+}
+impl ::serde::Serialize for LimitDefinitionType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize;
+        let mut state = serializer.serialize_struct("LimitDefinitionType", len)?;
+        state.serialize_field("Attributes", &self.attributes)?;
+        state.serialize_field("LimitClass", &self.limit_class)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LimitDefinitionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

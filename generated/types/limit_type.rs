@@ -2,20 +2,29 @@
 /// The `LimitType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LimitType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LimitType {
     /// `FreeLimitValue` (required): Integer.
-    #[serde(rename = "FreeLimitValue")]
-    #[serde(default)]
     pub free_limit_value: i32,
     /// `LimitDefinition` (required): See [`LimitDefinitionType`](crate::types::LimitDefinitionType).
-    #[serde(rename = "LimitDefinition")]
-    #[serde(default)]
     pub limit_definition: crate::types::LimitDefinitionType,
     /// `ProvisionedLimitValue` (required): Integer.
-    #[serde(rename = "ProvisionedLimitValue")]
-    #[serde(default)]
     pub provisioned_limit_value: i32,
+}
+impl ::serde::Serialize for LimitType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 3usize;
+        let mut state = serializer.serialize_struct("LimitType", len)?;
+        state.serialize_field("FreeLimitValue", &self.free_limit_value)?;
+        state.serialize_field("LimitDefinition", &self.limit_definition)?;
+        state.serialize_field("ProvisionedLimitValue", &self.provisioned_limit_value)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LimitType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

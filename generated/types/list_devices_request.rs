@@ -2,26 +2,38 @@
 /// Input of the `ListDevices` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListDevices.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListDevicesRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "AccessToken")]
-    #[serde(default)]
     pub access_token: ::std::string::String,
     /// `Limit`: Integer of 0 to 60.
-    #[serde(
-        rename = "Limit",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub limit: ::std::option::Option<i32>,
     /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
-    #[serde(
-        rename = "PaginationToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pagination_token: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ListDevicesRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.limit.is_some())
+            + usize::from(self.pagination_token.is_some());
+        let mut state = serializer.serialize_struct("ListDevicesRequest", len)?;
+        state.serialize_field("AccessToken", &self.access_token)?;
+        if self.limit.is_some() {
+            state.serialize_field("Limit", &self.limit)?;
+        } else {
+            state.skip_field("Limit")?;
+        }
+        if self.pagination_token.is_some() {
+            state.serialize_field("PaginationToken", &self.pagination_token)?;
+        } else {
+            state.skip_field("PaginationToken")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListDevicesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

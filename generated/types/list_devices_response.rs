@@ -2,21 +2,11 @@
 /// Output of the `ListDevices` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListDevices.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListDevicesResponse {
     /// `Devices`: List of `DeviceType`.
-    #[serde(
-        rename = "Devices",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub devices: ::std::option::Option<::std::vec::Vec<crate::types::DeviceType>>,
     /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
-    #[serde(
-        rename = "PaginationToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pagination_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ListDevicesResponse {
@@ -25,6 +15,29 @@ impl ::std::default::Default for crate::types::ListDevicesResponse {
             devices: Default::default(),
             pagination_token: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ListDevicesResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.devices.is_some())
+            + usize::from(self.pagination_token.is_some());
+        let mut state = serializer.serialize_struct("ListDevicesResponse", len)?;
+        if self.devices.is_some() {
+            state.serialize_field("Devices", &self.devices)?;
+        } else {
+            state.skip_field("Devices")?;
+        }
+        if self.pagination_token.is_some() {
+            state.serialize_field("PaginationToken", &self.pagination_token)?;
+        } else {
+            state.skip_field("PaginationToken")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListDevicesResponse {

@@ -2,19 +2,31 @@
 /// Output of the `ListIdentityProviders` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListIdentityProviders.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ListIdentityProvidersResponse {
     /// `NextToken`: String of at least 1 characters matching `[\S]+`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// `Providers` (required): List of 0 to 50 items of `ProviderDescription`.
-    #[serde(rename = "Providers")]
-    #[serde(default)]
     pub providers: ::std::vec::Vec<crate::types::ProviderDescription>,
+}
+impl ::serde::Serialize for ListIdentityProvidersResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.next_token.is_some());
+        let mut state = serializer
+            .serialize_struct("ListIdentityProvidersResponse", len)?;
+        if self.next_token.is_some() {
+            state.serialize_field("NextToken", &self.next_token)?;
+        } else {
+            state.skip_field("NextToken")?;
+        }
+        state.serialize_field("Providers", &self.providers)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListIdentityProvidersResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

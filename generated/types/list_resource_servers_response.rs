@@ -2,19 +2,30 @@
 /// Output of the `ListResourceServers` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListResourceServers.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ListResourceServersResponse {
     /// `NextToken`: String of at least 1 characters matching `[\S]+`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// `ResourceServers` (required): List of `ResourceServerType`.
-    #[serde(rename = "ResourceServers")]
-    #[serde(default)]
     pub resource_servers: ::std::vec::Vec<crate::types::ResourceServerType>,
+}
+impl ::serde::Serialize for ListResourceServersResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.next_token.is_some());
+        let mut state = serializer.serialize_struct("ListResourceServersResponse", len)?;
+        if self.next_token.is_some() {
+            state.serialize_field("NextToken", &self.next_token)?;
+        } else {
+            state.skip_field("NextToken")?;
+        }
+        state.serialize_field("ResourceServers", &self.resource_servers)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListResourceServersResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

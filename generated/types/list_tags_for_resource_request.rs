@@ -2,12 +2,23 @@
 /// Input of the `ListTagsForResource` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListTagsForResource.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ListTagsForResourceRequest {
     /// `ResourceArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(rename = "ResourceArn")]
-    #[serde(default)]
     pub resource_arn: ::std::string::String,
+}
+impl ::serde::Serialize for ListTagsForResourceRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize;
+        let mut state = serializer.serialize_struct("ListTagsForResourceRequest", len)?;
+        state.serialize_field("ResourceArn", &self.resource_arn)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListTagsForResourceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,14 +2,9 @@
 /// Output of the `ListTagsForResource` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListTagsForResource.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListTagsForResourceResponse {
     /// `Tags`: Map.
-    #[serde(
-        rename = "Tags",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
@@ -17,6 +12,23 @@ pub struct ListTagsForResourceResponse {
 impl ::std::default::Default for crate::types::ListTagsForResourceResponse {
     fn default() -> Self {
         Self { tags: Default::default() }
+    }
+}
+impl ::serde::Serialize for ListTagsForResourceResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.tags.is_some());
+        let mut state = serializer.serialize_struct("ListTagsForResourceResponse", len)?;
+        if self.tags.is_some() {
+            state.serialize_field("Tags", &self.tags)?;
+        } else {
+            state.skip_field("Tags")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListTagsForResourceResponse {

@@ -2,19 +2,30 @@
 /// Output of the `ListTerms` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListTerms.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ListTermsResponse {
     /// `NextToken`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// `Terms` (required): List of `TermsDescriptionType`.
-    #[serde(rename = "Terms")]
-    #[serde(default)]
     pub terms: ::std::vec::Vec<crate::types::TermsDescriptionType>,
+}
+impl ::serde::Serialize for ListTermsResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.next_token.is_some());
+        let mut state = serializer.serialize_struct("ListTermsResponse", len)?;
+        if self.next_token.is_some() {
+            state.serialize_field("NextToken", &self.next_token)?;
+        } else {
+            state.skip_field("NextToken")?;
+        }
+        state.serialize_field("Terms", &self.terms)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListTermsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,23 +2,33 @@
 /// Input of the `ListUserImportJobs` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserImportJobs.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ListUserImportJobsRequest {
     /// `MaxResults` (required): Integer of 1 to 60.
-    #[serde(rename = "MaxResults")]
-    #[serde(default)]
     pub max_results: i32,
     /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
-    #[serde(
-        rename = "PaginationToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pagination_token: ::std::option::Option<::std::string::String>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for ListUserImportJobsRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.pagination_token.is_some());
+        let mut state = serializer.serialize_struct("ListUserImportJobsRequest", len)?;
+        state.serialize_field("MaxResults", &self.max_results)?;
+        if self.pagination_token.is_some() {
+            state.serialize_field("PaginationToken", &self.pagination_token)?;
+        } else {
+            state.skip_field("PaginationToken")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUserImportJobsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

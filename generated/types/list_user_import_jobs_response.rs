@@ -2,21 +2,11 @@
 /// Output of the `ListUserImportJobs` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserImportJobs.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListUserImportJobsResponse {
     /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
-    #[serde(
-        rename = "PaginationToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pagination_token: ::std::option::Option<::std::string::String>,
     /// `UserImportJobs`: List of 1 to 50 items of `UserImportJobType`.
-    #[serde(
-        rename = "UserImportJobs",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_import_jobs: ::std::option::Option<
         ::std::vec::Vec<crate::types::UserImportJobType>,
     >,
@@ -27,6 +17,29 @@ impl ::std::default::Default for crate::types::ListUserImportJobsResponse {
             pagination_token: Default::default(),
             user_import_jobs: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ListUserImportJobsResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.pagination_token.is_some())
+            + usize::from(self.user_import_jobs.is_some());
+        let mut state = serializer.serialize_struct("ListUserImportJobsResponse", len)?;
+        if self.pagination_token.is_some() {
+            state.serialize_field("PaginationToken", &self.pagination_token)?;
+        } else {
+            state.skip_field("PaginationToken")?;
+        }
+        if self.user_import_jobs.is_some() {
+            state.serialize_field("UserImportJobs", &self.user_import_jobs)?;
+        } else {
+            state.skip_field("UserImportJobs")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUserImportJobsResponse {

@@ -2,23 +2,34 @@
 /// Input of the `ListUserPoolClientSecrets` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClientSecrets.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListUserPoolClientSecretsRequest {
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "ClientId")]
-    #[serde(default)]
     pub client_id: ::std::string::String,
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for ListUserPoolClientSecretsRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.next_token.is_some());
+        let mut state = serializer
+            .serialize_struct("ListUserPoolClientSecretsRequest", len)?;
+        state.serialize_field("ClientId", &self.client_id)?;
+        if self.next_token.is_some() {
+            state.serialize_field("NextToken", &self.next_token)?;
+        } else {
+            state.skip_field("NextToken")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUserPoolClientSecretsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,23 +2,13 @@
 /// Output of the `ListUserPoolClientSecrets` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClientSecrets.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListUserPoolClientSecretsResponse {
     /// `ClientSecrets`: List of `ClientSecretDescriptorType`.
-    #[serde(
-        rename = "ClientSecrets",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_secrets: ::std::option::Option<
         ::std::vec::Vec<crate::types::ClientSecretDescriptorType>,
     >,
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ListUserPoolClientSecretsResponse {
@@ -27,6 +17,30 @@ impl ::std::default::Default for crate::types::ListUserPoolClientSecretsResponse
             client_secrets: Default::default(),
             next_token: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ListUserPoolClientSecretsResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.client_secrets.is_some())
+            + usize::from(self.next_token.is_some());
+        let mut state = serializer
+            .serialize_struct("ListUserPoolClientSecretsResponse", len)?;
+        if self.client_secrets.is_some() {
+            state.serialize_field("ClientSecrets", &self.client_secrets)?;
+        } else {
+            state.skip_field("ClientSecrets")?;
+        }
+        if self.next_token.is_some() {
+            state.serialize_field("NextToken", &self.next_token)?;
+        } else {
+            state.skip_field("NextToken")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUserPoolClientSecretsResponse {

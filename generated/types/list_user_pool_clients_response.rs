@@ -2,21 +2,11 @@
 /// Output of the `ListUserPoolClients` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClients.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListUserPoolClientsResponse {
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// `UserPoolClients`: List of `UserPoolClientDescription`.
-    #[serde(
-        rename = "UserPoolClients",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_clients: ::std::option::Option<
         ::std::vec::Vec<crate::types::UserPoolClientDescription>,
     >,
@@ -27,6 +17,29 @@ impl ::std::default::Default for crate::types::ListUserPoolClientsResponse {
             next_token: Default::default(),
             user_pool_clients: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ListUserPoolClientsResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.next_token.is_some())
+            + usize::from(self.user_pool_clients.is_some());
+        let mut state = serializer.serialize_struct("ListUserPoolClientsResponse", len)?;
+        if self.next_token.is_some() {
+            state.serialize_field("NextToken", &self.next_token)?;
+        } else {
+            state.skip_field("NextToken")?;
+        }
+        if self.user_pool_clients.is_some() {
+            state.serialize_field("UserPoolClients", &self.user_pool_clients)?;
+        } else {
+            state.skip_field("UserPoolClients")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUserPoolClientsResponse {

@@ -2,19 +2,30 @@
 /// Input of the `ListUserPoolReplicas` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolReplicas.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ListUserPoolReplicasRequest {
     /// `NextToken`: String of at least 1 characters matching `[\S]+`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for ListUserPoolReplicasRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.next_token.is_some());
+        let mut state = serializer.serialize_struct("ListUserPoolReplicasRequest", len)?;
+        if self.next_token.is_some() {
+            state.serialize_field("NextToken", &self.next_token)?;
+        } else {
+            state.skip_field("NextToken")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUserPoolReplicasRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,21 +2,11 @@
 /// Output of the `ListUserPoolReplicas` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolReplicas.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListUserPoolReplicasResponse {
     /// `NextToken`: String of at least 1 characters matching `[\S]+`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// `UserPoolReplicas`: List of `UserPoolReplicaType`.
-    #[serde(
-        rename = "UserPoolReplicas",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_replicas: ::std::option::Option<
         ::std::vec::Vec<crate::types::UserPoolReplicaType>,
     >,
@@ -27,6 +17,30 @@ impl ::std::default::Default for crate::types::ListUserPoolReplicasResponse {
             next_token: Default::default(),
             user_pool_replicas: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ListUserPoolReplicasResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.next_token.is_some())
+            + usize::from(self.user_pool_replicas.is_some());
+        let mut state = serializer
+            .serialize_struct("ListUserPoolReplicasResponse", len)?;
+        if self.next_token.is_some() {
+            state.serialize_field("NextToken", &self.next_token)?;
+        } else {
+            state.skip_field("NextToken")?;
+        }
+        if self.user_pool_replicas.is_some() {
+            state.serialize_field("UserPoolReplicas", &self.user_pool_replicas)?;
+        } else {
+            state.skip_field("UserPoolReplicas")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUserPoolReplicasResponse {

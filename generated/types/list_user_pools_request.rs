@@ -2,19 +2,30 @@
 /// Input of the `ListUserPools` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPools.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ListUserPoolsRequest {
     /// `MaxResults` (required): Integer of 1 to 60.
-    #[serde(rename = "MaxResults")]
-    #[serde(default)]
     pub max_results: i32,
     /// `NextToken`: String of at least 1 characters matching `[\S]+`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ListUserPoolsRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.next_token.is_some());
+        let mut state = serializer.serialize_struct("ListUserPoolsRequest", len)?;
+        state.serialize_field("MaxResults", &self.max_results)?;
+        if self.next_token.is_some() {
+            state.serialize_field("NextToken", &self.next_token)?;
+        } else {
+            state.skip_field("NextToken")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUserPoolsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,21 +2,11 @@
 /// Output of the `ListUserPools` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPools.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListUserPoolsResponse {
     /// `NextToken`: String of at least 1 characters matching `[\S]+`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// `UserPools`: List of `UserPoolDescriptionType`.
-    #[serde(
-        rename = "UserPools",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pools: ::std::option::Option<
         ::std::vec::Vec<crate::types::UserPoolDescriptionType>,
     >,
@@ -27,6 +17,29 @@ impl ::std::default::Default for crate::types::ListUserPoolsResponse {
             next_token: Default::default(),
             user_pools: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ListUserPoolsResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.next_token.is_some())
+            + usize::from(self.user_pools.is_some());
+        let mut state = serializer.serialize_struct("ListUserPoolsResponse", len)?;
+        if self.next_token.is_some() {
+            state.serialize_field("NextToken", &self.next_token)?;
+        } else {
+            state.skip_field("NextToken")?;
+        }
+        if self.user_pools.is_some() {
+            state.serialize_field("UserPools", &self.user_pools)?;
+        } else {
+            state.skip_field("UserPools")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUserPoolsResponse {

@@ -2,19 +2,30 @@
 /// Input of the `ListUserSessions` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserSessions.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListUserSessionsRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "AccessToken")]
-    #[serde(default)]
     pub access_token: ::std::string::String,
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ListUserSessionsRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.next_token.is_some());
+        let mut state = serializer.serialize_struct("ListUserSessionsRequest", len)?;
+        state.serialize_field("AccessToken", &self.access_token)?;
+        if self.next_token.is_some() {
+            state.serialize_field("NextToken", &self.next_token)?;
+        } else {
+            state.skip_field("NextToken")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUserSessionsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,21 +2,11 @@
 /// Output of the `ListUsersInGroup` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsersInGroup.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListUsersInGroupResponse {
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
     /// `Users`: List of `UserType`.
-    #[serde(
-        rename = "Users",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub users: ::std::option::Option<::std::vec::Vec<crate::types::UserType>>,
 }
 impl ::std::default::Default for crate::types::ListUsersInGroupResponse {
@@ -25,6 +15,29 @@ impl ::std::default::Default for crate::types::ListUsersInGroupResponse {
             next_token: Default::default(),
             users: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ListUsersInGroupResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.next_token.is_some())
+            + usize::from(self.users.is_some());
+        let mut state = serializer.serialize_struct("ListUsersInGroupResponse", len)?;
+        if self.next_token.is_some() {
+            state.serialize_field("NextToken", &self.next_token)?;
+        } else {
+            state.skip_field("NextToken")?;
+        }
+        if self.users.is_some() {
+            state.serialize_field("Users", &self.users)?;
+        } else {
+            state.skip_field("Users")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUsersInGroupResponse {

@@ -2,40 +2,53 @@
 /// Input of the `ListUsers` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsers.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ListUsersRequest {
     /// `AttributesToGet`: List of `AttributeNameType`.
-    #[serde(
-        rename = "AttributesToGet",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attributes_to_get: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `Filter`: String of at most 256 characters.
-    #[serde(
-        rename = "Filter",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub filter: ::std::option::Option<::std::string::String>,
     /// `Limit`: Integer of 0 to 60.
-    #[serde(
-        rename = "Limit",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub limit: ::std::option::Option<i32>,
     /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
-    #[serde(
-        rename = "PaginationToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pagination_token: ::std::option::Option<::std::string::String>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for ListUsersRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.attributes_to_get.is_some())
+            + usize::from(self.filter.is_some()) + usize::from(self.limit.is_some())
+            + usize::from(self.pagination_token.is_some());
+        let mut state = serializer.serialize_struct("ListUsersRequest", len)?;
+        if self.attributes_to_get.is_some() {
+            state.serialize_field("AttributesToGet", &self.attributes_to_get)?;
+        } else {
+            state.skip_field("AttributesToGet")?;
+        }
+        if self.filter.is_some() {
+            state.serialize_field("Filter", &self.filter)?;
+        } else {
+            state.skip_field("Filter")?;
+        }
+        if self.limit.is_some() {
+            state.serialize_field("Limit", &self.limit)?;
+        } else {
+            state.skip_field("Limit")?;
+        }
+        if self.pagination_token.is_some() {
+            state.serialize_field("PaginationToken", &self.pagination_token)?;
+        } else {
+            state.skip_field("PaginationToken")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUsersRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

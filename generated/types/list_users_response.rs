@@ -2,21 +2,11 @@
 /// Output of the `ListUsers` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsers.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListUsersResponse {
     /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
-    #[serde(
-        rename = "PaginationToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pagination_token: ::std::option::Option<::std::string::String>,
     /// `Users`: List of `UserType`.
-    #[serde(
-        rename = "Users",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub users: ::std::option::Option<::std::vec::Vec<crate::types::UserType>>,
 }
 impl ::std::default::Default for crate::types::ListUsersResponse {
@@ -25,6 +15,29 @@ impl ::std::default::Default for crate::types::ListUsersResponse {
             pagination_token: Default::default(),
             users: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ListUsersResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.pagination_token.is_some())
+            + usize::from(self.users.is_some());
+        let mut state = serializer.serialize_struct("ListUsersResponse", len)?;
+        if self.pagination_token.is_some() {
+            state.serialize_field("PaginationToken", &self.pagination_token)?;
+        } else {
+            state.skip_field("PaginationToken")?;
+        }
+        if self.users.is_some() {
+            state.serialize_field("Users", &self.users)?;
+        } else {
+            state.skip_field("Users")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUsersResponse {

@@ -2,26 +2,39 @@
 /// Input of the `ListWebAuthnCredentials` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListWebAuthnCredentials.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListWebAuthnCredentialsRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "AccessToken")]
-    #[serde(default)]
     pub access_token: ::std::string::String,
     /// `MaxResults`: Integer of 0 to 20.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_results: ::std::option::Option<i32>,
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ListWebAuthnCredentialsRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.max_results.is_some())
+            + usize::from(self.next_token.is_some());
+        let mut state = serializer
+            .serialize_struct("ListWebAuthnCredentialsRequest", len)?;
+        state.serialize_field("AccessToken", &self.access_token)?;
+        if self.max_results.is_some() {
+            state.serialize_field("MaxResults", &self.max_results)?;
+        } else {
+            state.skip_field("MaxResults")?;
+        }
+        if self.next_token.is_some() {
+            state.serialize_field("NextToken", &self.next_token)?;
+        } else {
+            state.skip_field("NextToken")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListWebAuthnCredentialsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

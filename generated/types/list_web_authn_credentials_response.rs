@@ -2,19 +2,31 @@
 /// Output of the `ListWebAuthnCredentials` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListWebAuthnCredentials.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ListWebAuthnCredentialsResponse {
     /// `Credentials` (required): List of `WebAuthnCredentialDescription`.
-    #[serde(rename = "Credentials")]
-    #[serde(default)]
     pub credentials: ::std::vec::Vec<crate::types::WebAuthnCredentialDescription>,
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
-    #[serde(
-        rename = "NextToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_token: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ListWebAuthnCredentialsResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.next_token.is_some());
+        let mut state = serializer
+            .serialize_struct("ListWebAuthnCredentialsResponse", len)?;
+        state.serialize_field("Credentials", &self.credentials)?;
+        if self.next_token.is_some() {
+            state.serialize_field("NextToken", &self.next_token)?;
+        } else {
+            state.skip_field("NextToken")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ListWebAuthnCredentialsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

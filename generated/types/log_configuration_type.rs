@@ -2,41 +2,58 @@
 /// The `LogConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LogConfigurationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LogConfigurationType {
     /// `CloudWatchLogsConfiguration`: See [`CloudWatchLogsConfigurationType`](crate::types::CloudWatchLogsConfigurationType).
-    #[serde(
-        rename = "CloudWatchLogsConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_watch_logs_configuration: ::std::option::Option<
         crate::types::CloudWatchLogsConfigurationType,
     >,
     /// `EventSource` (required): One of [`EventSourceName`](crate::types::EventSourceName).
-    #[serde(rename = "EventSource")]
-    #[serde(default)]
     pub event_source: crate::types::EventSourceName,
     /// `FirehoseConfiguration`: See [`FirehoseConfigurationType`](crate::types::FirehoseConfigurationType).
-    #[serde(
-        rename = "FirehoseConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub firehose_configuration: ::std::option::Option<
         crate::types::FirehoseConfigurationType,
     >,
     /// `LogLevel` (required): One of [`LogLevel`](crate::types::LogLevel).
-    #[serde(rename = "LogLevel")]
-    #[serde(default)]
     pub log_level: crate::types::LogLevel,
     /// `S3Configuration`: See [`S3ConfigurationType`](crate::types::S3ConfigurationType).
-    #[serde(
-        rename = "S3Configuration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub s3_configuration: ::std::option::Option<crate::types::S3ConfigurationType>,
+}
+impl ::serde::Serialize for LogConfigurationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.cloud_watch_logs_configuration.is_some())
+            + usize::from(self.firehose_configuration.is_some())
+            + usize::from(self.s3_configuration.is_some());
+        let mut state = serializer.serialize_struct("LogConfigurationType", len)?;
+        if self.cloud_watch_logs_configuration.is_some() {
+            state
+                .serialize_field(
+                    "CloudWatchLogsConfiguration",
+                    &self.cloud_watch_logs_configuration,
+                )?;
+        } else {
+            state.skip_field("CloudWatchLogsConfiguration")?;
+        }
+        state.serialize_field("EventSource", &self.event_source)?;
+        if self.firehose_configuration.is_some() {
+            state
+                .serialize_field("FirehoseConfiguration", &self.firehose_configuration)?;
+        } else {
+            state.skip_field("FirehoseConfiguration")?;
+        }
+        state.serialize_field("LogLevel", &self.log_level)?;
+        if self.s3_configuration.is_some() {
+            state.serialize_field("S3Configuration", &self.s3_configuration)?;
+        } else {
+            state.skip_field("S3Configuration")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for LogConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,56 +2,21 @@
 /// The `ManagedLoginBrandingType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ManagedLoginBrandingType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ManagedLoginBrandingType {
     /// `Assets`: List of 0 to 40 items of `AssetType`.
-    #[serde(
-        rename = "Assets",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub assets: ::std::option::Option<::std::vec::Vec<crate::types::AssetType>>,
     /// `CreationDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "LastModifiedDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `ManagedLoginBrandingId`: String matching `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
-    #[serde(
-        rename = "ManagedLoginBrandingId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub managed_login_branding_id: ::std::option::Option<::std::string::String>,
     /// `Settings`: Any JSON value.
-    #[serde(
-        rename = "Settings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub settings: ::std::option::Option<::serde_json::Value>,
     /// `UseCognitoProvidedValues`: Boolean.
-    #[serde(
-        rename = "UseCognitoProvidedValues",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub use_cognito_provided_values: ::std::option::Option<bool>,
     /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ManagedLoginBrandingType {
@@ -65,6 +30,67 @@ impl ::std::default::Default for crate::types::ManagedLoginBrandingType {
             use_cognito_provided_values: Default::default(),
             user_pool_id: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ManagedLoginBrandingType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.assets.is_some())
+            + usize::from(self.creation_date.is_some())
+            + usize::from(self.last_modified_date.is_some())
+            + usize::from(self.managed_login_branding_id.is_some())
+            + usize::from(self.settings.is_some())
+            + usize::from(self.use_cognito_provided_values.is_some())
+            + usize::from(self.user_pool_id.is_some());
+        let mut state = serializer.serialize_struct("ManagedLoginBrandingType", len)?;
+        if self.assets.is_some() {
+            state.serialize_field("Assets", &self.assets)?;
+        } else {
+            state.skip_field("Assets")?;
+        }
+        if self.creation_date.is_some() {
+            state.serialize_field("CreationDate", &self.creation_date)?;
+        } else {
+            state.skip_field("CreationDate")?;
+        }
+        if self.last_modified_date.is_some() {
+            state.serialize_field("LastModifiedDate", &self.last_modified_date)?;
+        } else {
+            state.skip_field("LastModifiedDate")?;
+        }
+        if self.managed_login_branding_id.is_some() {
+            state
+                .serialize_field(
+                    "ManagedLoginBrandingId",
+                    &self.managed_login_branding_id,
+                )?;
+        } else {
+            state.skip_field("ManagedLoginBrandingId")?;
+        }
+        if self.settings.is_some() {
+            state.serialize_field("Settings", &self.settings)?;
+        } else {
+            state.skip_field("Settings")?;
+        }
+        if self.use_cognito_provided_values.is_some() {
+            state
+                .serialize_field(
+                    "UseCognitoProvidedValues",
+                    &self.use_cognito_provided_values,
+                )?;
+        } else {
+            state.skip_field("UseCognitoProvidedValues")?;
+        }
+        if self.user_pool_id.is_some() {
+            state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        } else {
+            state.skip_field("UserPoolId")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ManagedLoginBrandingType {

@@ -2,28 +2,13 @@
 /// The `MessageTemplateType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_MessageTemplateType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MessageTemplateType {
     /// `EmailMessage`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`.
-    #[serde(
-        rename = "EmailMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_message: ::std::option::Option<::std::string::String>,
     /// `EmailSubject`: String of 1 to 140 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`.
-    #[serde(
-        rename = "EmailSubject",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_subject: ::std::option::Option<::std::string::String>,
     /// `SMSMessage`: String of 6 to 140 characters matching `(?s).*`.
-    #[serde(
-        rename = "SMSMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sms_message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::MessageTemplateType {
@@ -33,6 +18,35 @@ impl ::std::default::Default for crate::types::MessageTemplateType {
             email_subject: Default::default(),
             sms_message: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for MessageTemplateType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.email_message.is_some())
+            + usize::from(self.email_subject.is_some())
+            + usize::from(self.sms_message.is_some());
+        let mut state = serializer.serialize_struct("MessageTemplateType", len)?;
+        if self.email_message.is_some() {
+            state.serialize_field("EmailMessage", &self.email_message)?;
+        } else {
+            state.skip_field("EmailMessage")?;
+        }
+        if self.email_subject.is_some() {
+            state.serialize_field("EmailSubject", &self.email_subject)?;
+        } else {
+            state.skip_field("EmailSubject")?;
+        }
+        if self.sms_message.is_some() {
+            state.serialize_field("SMSMessage", &self.sms_message)?;
+        } else {
+            state.skip_field("SMSMessage")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MessageTemplateType {

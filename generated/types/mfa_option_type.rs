@@ -2,21 +2,11 @@
 /// The `MFAOptionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_MFAOptionType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MfaOptionType {
     /// `AttributeName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+`.
-    #[serde(
-        rename = "AttributeName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_name: ::std::option::Option<::std::string::String>,
     /// `DeliveryMedium`: One of [`DeliveryMediumType`](crate::types::DeliveryMediumType).
-    #[serde(
-        rename = "DeliveryMedium",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub delivery_medium: ::std::option::Option<crate::types::DeliveryMediumType>,
 }
 impl ::std::default::Default for crate::types::MfaOptionType {
@@ -25,6 +15,29 @@ impl ::std::default::Default for crate::types::MfaOptionType {
             attribute_name: Default::default(),
             delivery_medium: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for MfaOptionType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.attribute_name.is_some())
+            + usize::from(self.delivery_medium.is_some());
+        let mut state = serializer.serialize_struct("MFAOptionType", len)?;
+        if self.attribute_name.is_some() {
+            state.serialize_field("AttributeName", &self.attribute_name)?;
+        } else {
+            state.skip_field("AttributeName")?;
+        }
+        if self.delivery_medium.is_some() {
+            state.serialize_field("DeliveryMedium", &self.delivery_medium)?;
+        } else {
+            state.skip_field("DeliveryMedium")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MfaOptionType {

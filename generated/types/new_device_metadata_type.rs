@@ -2,21 +2,11 @@
 /// The `NewDeviceMetadataType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_NewDeviceMetadataType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NewDeviceMetadataType {
     /// `DeviceGroupKey`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "DeviceGroupKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_group_key: ::std::option::Option<::std::string::String>,
     /// `DeviceKey`: String of 1 to 55 characters matching `[\w-]+_[0-9a-f-]+`.
-    #[serde(
-        rename = "DeviceKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_key: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::NewDeviceMetadataType {
@@ -25,6 +15,29 @@ impl ::std::default::Default for crate::types::NewDeviceMetadataType {
             device_group_key: Default::default(),
             device_key: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for NewDeviceMetadataType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.device_group_key.is_some())
+            + usize::from(self.device_key.is_some());
+        let mut state = serializer.serialize_struct("NewDeviceMetadataType", len)?;
+        if self.device_group_key.is_some() {
+            state.serialize_field("DeviceGroupKey", &self.device_group_key)?;
+        } else {
+            state.skip_field("DeviceGroupKey")?;
+        }
+        if self.device_key.is_some() {
+            state.serialize_field("DeviceKey", &self.device_key)?;
+        } else {
+            state.skip_field("DeviceKey")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NewDeviceMetadataType {

@@ -2,47 +2,61 @@
 /// The `NotifyConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_NotifyConfigurationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct NotifyConfigurationType {
     /// `BlockEmail`: See [`NotifyEmailType`](crate::types::NotifyEmailType).
-    #[serde(
-        rename = "BlockEmail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub block_email: ::std::option::Option<crate::types::NotifyEmailType>,
     /// `From`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "From",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub from: ::std::option::Option<::std::string::String>,
     /// `MfaEmail`: See [`NotifyEmailType`](crate::types::NotifyEmailType).
-    #[serde(
-        rename = "MfaEmail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mfa_email: ::std::option::Option<crate::types::NotifyEmailType>,
     /// `NoActionEmail`: See [`NotifyEmailType`](crate::types::NotifyEmailType).
-    #[serde(
-        rename = "NoActionEmail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub no_action_email: ::std::option::Option<crate::types::NotifyEmailType>,
     /// `ReplyTo`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "ReplyTo",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reply_to: ::std::option::Option<::std::string::String>,
     /// `SourceArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(rename = "SourceArn")]
-    #[serde(default)]
     pub source_arn: ::std::string::String,
+}
+impl ::serde::Serialize for NotifyConfigurationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.block_email.is_some())
+            + usize::from(self.from.is_some()) + usize::from(self.mfa_email.is_some())
+            + usize::from(self.no_action_email.is_some())
+            + usize::from(self.reply_to.is_some());
+        let mut state = serializer.serialize_struct("NotifyConfigurationType", len)?;
+        if self.block_email.is_some() {
+            state.serialize_field("BlockEmail", &self.block_email)?;
+        } else {
+            state.skip_field("BlockEmail")?;
+        }
+        if self.from.is_some() {
+            state.serialize_field("From", &self.from)?;
+        } else {
+            state.skip_field("From")?;
+        }
+        if self.mfa_email.is_some() {
+            state.serialize_field("MfaEmail", &self.mfa_email)?;
+        } else {
+            state.skip_field("MfaEmail")?;
+        }
+        if self.no_action_email.is_some() {
+            state.serialize_field("NoActionEmail", &self.no_action_email)?;
+        } else {
+            state.skip_field("NoActionEmail")?;
+        }
+        if self.reply_to.is_some() {
+            state.serialize_field("ReplyTo", &self.reply_to)?;
+        } else {
+            state.skip_field("ReplyTo")?;
+        }
+        state.serialize_field("SourceArn", &self.source_arn)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for NotifyConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,26 +2,38 @@
 /// The `NotifyEmailType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_NotifyEmailType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct NotifyEmailType {
     /// `HtmlBody`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]+`.
-    #[serde(
-        rename = "HtmlBody",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub html_body: ::std::option::Option<::std::string::String>,
     /// `Subject` (required): String of 1 to 140 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`.
-    #[serde(rename = "Subject")]
-    #[serde(default)]
     pub subject: ::std::string::String,
     /// `TextBody`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]+`.
-    #[serde(
-        rename = "TextBody",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub text_body: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for NotifyEmailType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.html_body.is_some())
+            + usize::from(self.text_body.is_some());
+        let mut state = serializer.serialize_struct("NotifyEmailType", len)?;
+        if self.html_body.is_some() {
+            state.serialize_field("HtmlBody", &self.html_body)?;
+        } else {
+            state.skip_field("HtmlBody")?;
+        }
+        state.serialize_field("Subject", &self.subject)?;
+        if self.text_body.is_some() {
+            state.serialize_field("TextBody", &self.text_body)?;
+        } else {
+            state.skip_field("TextBody")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for NotifyEmailType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

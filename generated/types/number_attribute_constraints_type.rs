@@ -2,21 +2,11 @@
 /// The `NumberAttributeConstraintsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_NumberAttributeConstraintsType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NumberAttributeConstraintsType {
     /// `MaxValue`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "MaxValue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_value: ::std::option::Option<::std::string::String>,
     /// `MinValue`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "MinValue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_value: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::NumberAttributeConstraintsType {
@@ -25,6 +15,30 @@ impl ::std::default::Default for crate::types::NumberAttributeConstraintsType {
             max_value: Default::default(),
             min_value: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for NumberAttributeConstraintsType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.max_value.is_some())
+            + usize::from(self.min_value.is_some());
+        let mut state = serializer
+            .serialize_struct("NumberAttributeConstraintsType", len)?;
+        if self.max_value.is_some() {
+            state.serialize_field("MaxValue", &self.max_value)?;
+        } else {
+            state.skip_field("MaxValue")?;
+        }
+        if self.min_value.is_some() {
+            state.serialize_field("MinValue", &self.min_value)?;
+        } else {
+            state.skip_field("MinValue")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NumberAttributeConstraintsType {

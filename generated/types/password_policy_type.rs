@@ -2,56 +2,21 @@
 /// The `PasswordPolicyType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_PasswordPolicyType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PasswordPolicyType {
     /// `MinimumLength`: Integer of 6 to 99.
-    #[serde(
-        rename = "MinimumLength",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub minimum_length: ::std::option::Option<i32>,
     /// `PasswordHistorySize`: Integer of 0 to 24.
-    #[serde(
-        rename = "PasswordHistorySize",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub password_history_size: ::std::option::Option<i32>,
     /// `RequireLowercase`: Boolean.
-    #[serde(
-        rename = "RequireLowercase",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub require_lowercase: ::std::option::Option<bool>,
     /// `RequireNumbers`: Boolean.
-    #[serde(
-        rename = "RequireNumbers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub require_numbers: ::std::option::Option<bool>,
     /// `RequireSymbols`: Boolean.
-    #[serde(
-        rename = "RequireSymbols",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub require_symbols: ::std::option::Option<bool>,
     /// `RequireUppercase`: Boolean.
-    #[serde(
-        rename = "RequireUppercase",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub require_uppercase: ::std::option::Option<bool>,
     /// `TemporaryPasswordValidityDays`: Integer of 0 to 365.
-    #[serde(
-        rename = "TemporaryPasswordValidityDays",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub temporary_password_validity_days: ::std::option::Option<i32>,
 }
 impl ::std::default::Default for crate::types::PasswordPolicyType {
@@ -65,6 +30,63 @@ impl ::std::default::Default for crate::types::PasswordPolicyType {
             require_uppercase: Default::default(),
             temporary_password_validity_days: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for PasswordPolicyType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.minimum_length.is_some())
+            + usize::from(self.password_history_size.is_some())
+            + usize::from(self.require_lowercase.is_some())
+            + usize::from(self.require_numbers.is_some())
+            + usize::from(self.require_symbols.is_some())
+            + usize::from(self.require_uppercase.is_some())
+            + usize::from(self.temporary_password_validity_days.is_some());
+        let mut state = serializer.serialize_struct("PasswordPolicyType", len)?;
+        if self.minimum_length.is_some() {
+            state.serialize_field("MinimumLength", &self.minimum_length)?;
+        } else {
+            state.skip_field("MinimumLength")?;
+        }
+        if self.password_history_size.is_some() {
+            state.serialize_field("PasswordHistorySize", &self.password_history_size)?;
+        } else {
+            state.skip_field("PasswordHistorySize")?;
+        }
+        if self.require_lowercase.is_some() {
+            state.serialize_field("RequireLowercase", &self.require_lowercase)?;
+        } else {
+            state.skip_field("RequireLowercase")?;
+        }
+        if self.require_numbers.is_some() {
+            state.serialize_field("RequireNumbers", &self.require_numbers)?;
+        } else {
+            state.skip_field("RequireNumbers")?;
+        }
+        if self.require_symbols.is_some() {
+            state.serialize_field("RequireSymbols", &self.require_symbols)?;
+        } else {
+            state.skip_field("RequireSymbols")?;
+        }
+        if self.require_uppercase.is_some() {
+            state.serialize_field("RequireUppercase", &self.require_uppercase)?;
+        } else {
+            state.skip_field("RequireUppercase")?;
+        }
+        if self.temporary_password_validity_days.is_some() {
+            state
+                .serialize_field(
+                    "TemporaryPasswordValidityDays",
+                    &self.temporary_password_validity_days,
+                )?;
+        } else {
+            state.skip_field("TemporaryPasswordValidityDays")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PasswordPolicyType {

@@ -2,35 +2,15 @@
 /// The `ProviderDescription` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ProviderDescription.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProviderDescription {
     /// `CreationDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "LastModifiedDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `ProviderName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
-    #[serde(
-        rename = "ProviderName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provider_name: ::std::option::Option<::std::string::String>,
     /// `ProviderType`: One of [`IdentityProviderTypeType`](crate::types::IdentityProviderTypeType).
-    #[serde(
-        rename = "ProviderType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provider_type: ::std::option::Option<crate::types::IdentityProviderTypeType>,
 }
 impl ::std::default::Default for crate::types::ProviderDescription {
@@ -41,6 +21,41 @@ impl ::std::default::Default for crate::types::ProviderDescription {
             provider_name: Default::default(),
             provider_type: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ProviderDescription {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.creation_date.is_some())
+            + usize::from(self.last_modified_date.is_some())
+            + usize::from(self.provider_name.is_some())
+            + usize::from(self.provider_type.is_some());
+        let mut state = serializer.serialize_struct("ProviderDescription", len)?;
+        if self.creation_date.is_some() {
+            state.serialize_field("CreationDate", &self.creation_date)?;
+        } else {
+            state.skip_field("CreationDate")?;
+        }
+        if self.last_modified_date.is_some() {
+            state.serialize_field("LastModifiedDate", &self.last_modified_date)?;
+        } else {
+            state.skip_field("LastModifiedDate")?;
+        }
+        if self.provider_name.is_some() {
+            state.serialize_field("ProviderName", &self.provider_name)?;
+        } else {
+            state.skip_field("ProviderName")?;
+        }
+        if self.provider_type.is_some() {
+            state.serialize_field("ProviderType", &self.provider_type)?;
+        } else {
+            state.skip_field("ProviderType")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ProviderDescription {

@@ -2,28 +2,13 @@
 /// The `ProviderUserIdentifierType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ProviderUserIdentifierType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProviderUserIdentifierType {
     /// `ProviderAttributeName`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "ProviderAttributeName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provider_attribute_name: ::std::option::Option<::std::string::String>,
     /// `ProviderAttributeValue`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "ProviderAttributeValue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provider_attribute_value: ::std::option::Option<::std::string::String>,
     /// `ProviderName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
-    #[serde(
-        rename = "ProviderName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provider_name: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ProviderUserIdentifierType {
@@ -33,6 +18,43 @@ impl ::std::default::Default for crate::types::ProviderUserIdentifierType {
             provider_attribute_value: Default::default(),
             provider_name: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ProviderUserIdentifierType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.provider_attribute_name.is_some())
+            + usize::from(self.provider_attribute_value.is_some())
+            + usize::from(self.provider_name.is_some());
+        let mut state = serializer.serialize_struct("ProviderUserIdentifierType", len)?;
+        if self.provider_attribute_name.is_some() {
+            state
+                .serialize_field(
+                    "ProviderAttributeName",
+                    &self.provider_attribute_name,
+                )?;
+        } else {
+            state.skip_field("ProviderAttributeName")?;
+        }
+        if self.provider_attribute_value.is_some() {
+            state
+                .serialize_field(
+                    "ProviderAttributeValue",
+                    &self.provider_attribute_value,
+                )?;
+        } else {
+            state.skip_field("ProviderAttributeValue")?;
+        }
+        if self.provider_name.is_some() {
+            state.serialize_field("ProviderName", &self.provider_name)?;
+        } else {
+            state.skip_field("ProviderName")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ProviderUserIdentifierType {

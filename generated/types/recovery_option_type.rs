@@ -2,16 +2,26 @@
 /// The `RecoveryOptionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RecoveryOptionType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RecoveryOptionType {
     /// `Name` (required): One of [`RecoveryOptionNameType`](crate::types::RecoveryOptionNameType).
-    #[serde(rename = "Name")]
-    #[serde(default)]
     pub name: crate::types::RecoveryOptionNameType,
     /// `Priority` (required): Integer of 1 to 2.
-    #[serde(rename = "Priority")]
-    #[serde(default)]
     pub priority: i32,
+}
+impl ::serde::Serialize for RecoveryOptionType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize;
+        let mut state = serializer.serialize_struct("RecoveryOptionType", len)?;
+        state.serialize_field("Name", &self.name)?;
+        state.serialize_field("Priority", &self.priority)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RecoveryOptionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,19 +2,34 @@
 /// The `RefreshTokenRotationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RefreshTokenRotationType {
     /// `Feature` (required): One of [`FeatureType`](crate::types::FeatureType).
-    #[serde(rename = "Feature")]
-    #[serde(default)]
     pub feature: crate::types::FeatureType,
     /// `RetryGracePeriodSeconds`: Integer of 0 to 60.
-    #[serde(
-        rename = "RetryGracePeriodSeconds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub retry_grace_period_seconds: ::std::option::Option<i32>,
+}
+impl ::serde::Serialize for RefreshTokenRotationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.retry_grace_period_seconds.is_some());
+        let mut state = serializer.serialize_struct("RefreshTokenRotationType", len)?;
+        state.serialize_field("Feature", &self.feature)?;
+        if self.retry_grace_period_seconds.is_some() {
+            state
+                .serialize_field(
+                    "RetryGracePeriodSeconds",
+                    &self.retry_grace_period_seconds,
+                )?;
+        } else {
+            state.skip_field("RetryGracePeriodSeconds")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RefreshTokenRotationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,16 +2,26 @@
 /// The `ResourceServerScopeType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResourceServerScopeType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ResourceServerScopeType {
     /// `ScopeDescription` (required): String of 1 to 256 characters.
-    #[serde(rename = "ScopeDescription")]
-    #[serde(default)]
     pub scope_description: ::std::string::String,
     /// `ScopeName` (required): String of 1 to 256 characters matching `[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+`.
-    #[serde(rename = "ScopeName")]
-    #[serde(default)]
     pub scope_name: ::std::string::String,
+}
+impl ::serde::Serialize for ResourceServerScopeType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize;
+        let mut state = serializer.serialize_struct("ResourceServerScopeType", len)?;
+        state.serialize_field("ScopeDescription", &self.scope_description)?;
+        state.serialize_field("ScopeName", &self.scope_name)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceServerScopeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,44 +2,19 @@
 /// The `ResourceServerType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResourceServerType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ResourceServerType {
     /// `Identifier`: String of 1 to 256 characters matching `[\x21\x23-\x5B\x5D-\x7E]+`.
-    #[serde(
-        rename = "Identifier",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// `ManagedBy`: One of [`ResourceServerManagedByType`](crate::types::ResourceServerManagedByType).
-    #[serde(
-        rename = "ManagedBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub managed_by: ::std::option::Option<crate::types::ResourceServerManagedByType>,
     /// `Name`: String of 1 to 256 characters matching `[\w\s+=,.@-]+`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// `Scopes`: List of at most 100 items of `ResourceServerScopeType`.
-    #[serde(
-        rename = "Scopes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub scopes: ::std::option::Option<
         ::std::vec::Vec<crate::types::ResourceServerScopeType>,
     >,
     /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ResourceServerType {
@@ -51,6 +26,46 @@ impl ::std::default::Default for crate::types::ResourceServerType {
             scopes: Default::default(),
             user_pool_id: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ResourceServerType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.identifier.is_some())
+            + usize::from(self.managed_by.is_some()) + usize::from(self.name.is_some())
+            + usize::from(self.scopes.is_some())
+            + usize::from(self.user_pool_id.is_some());
+        let mut state = serializer.serialize_struct("ResourceServerType", len)?;
+        if self.identifier.is_some() {
+            state.serialize_field("Identifier", &self.identifier)?;
+        } else {
+            state.skip_field("Identifier")?;
+        }
+        if self.managed_by.is_some() {
+            state.serialize_field("ManagedBy", &self.managed_by)?;
+        } else {
+            state.skip_field("ManagedBy")?;
+        }
+        if self.name.is_some() {
+            state.serialize_field("Name", &self.name)?;
+        } else {
+            state.skip_field("Name")?;
+        }
+        if self.scopes.is_some() {
+            state.serialize_field("Scopes", &self.scopes)?;
+        } else {
+            state.skip_field("Scopes")?;
+        }
+        if self.user_pool_id.is_some() {
+            state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        } else {
+            state.skip_field("UserPoolId")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceServerType {

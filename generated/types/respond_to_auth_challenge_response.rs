@@ -2,48 +2,23 @@
 /// Output of the `RespondToAuthChallenge` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html>
-#[derive(::serde::Serialize, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct RespondToAuthChallengeResponse {
     /// `AuthenticationResult`: See [`AuthenticationResultType`](crate::types::AuthenticationResultType).
-    #[serde(
-        rename = "AuthenticationResult",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub authentication_result: ::std::option::Option<
         crate::types::AuthenticationResultType,
     >,
     /// `AvailableChallenges`: List of `ChallengeNameType`.
-    #[serde(
-        rename = "AvailableChallenges",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub available_challenges: ::std::option::Option<
         ::std::vec::Vec<crate::types::ChallengeNameType>,
     >,
     /// `ChallengeName`: One of [`ChallengeNameType`](crate::types::ChallengeNameType).
-    #[serde(
-        rename = "ChallengeName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub challenge_name: ::std::option::Option<crate::types::ChallengeNameType>,
     /// `ChallengeParameters`: Map.
-    #[serde(
-        rename = "ChallengeParameters",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub challenge_parameters: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "Session",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub session: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::RespondToAuthChallengeResponse {
@@ -55,6 +30,48 @@ impl ::std::default::Default for crate::types::RespondToAuthChallengeResponse {
             challenge_parameters: Default::default(),
             session: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for RespondToAuthChallengeResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.authentication_result.is_some())
+            + usize::from(self.available_challenges.is_some())
+            + usize::from(self.challenge_name.is_some())
+            + usize::from(self.challenge_parameters.is_some())
+            + usize::from(self.session.is_some());
+        let mut state = serializer
+            .serialize_struct("RespondToAuthChallengeResponse", len)?;
+        if self.authentication_result.is_some() {
+            state.serialize_field("AuthenticationResult", &self.authentication_result)?;
+        } else {
+            state.skip_field("AuthenticationResult")?;
+        }
+        if self.available_challenges.is_some() {
+            state.serialize_field("AvailableChallenges", &self.available_challenges)?;
+        } else {
+            state.skip_field("AvailableChallenges")?;
+        }
+        if self.challenge_name.is_some() {
+            state.serialize_field("ChallengeName", &self.challenge_name)?;
+        } else {
+            state.skip_field("ChallengeName")?;
+        }
+        if self.challenge_parameters.is_some() {
+            state.serialize_field("ChallengeParameters", &self.challenge_parameters)?;
+        } else {
+            state.skip_field("ChallengeParameters")?;
+        }
+        if self.session.is_some() {
+            state.serialize_field("Session", &self.session)?;
+        } else {
+            state.skip_field("Session")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RespondToAuthChallengeResponse {

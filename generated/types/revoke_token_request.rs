@@ -2,32 +2,47 @@
 /// Input of the `RevokeToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct RevokeTokenRequest {
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "ClientId")]
-    #[serde(default)]
     pub client_id: ::std::string::String,
     /// `ClientSecret`: String of 24 to 64 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "ClientSecret",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// `RevokeAssociatedSessions`: One of [`RevokeAssociatedSessionsType`](crate::types::RevokeAssociatedSessionsType).
-    #[serde(
-        rename = "RevokeAssociatedSessions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub revoke_associated_sessions: ::std::option::Option<
         crate::types::RevokeAssociatedSessionsType,
     >,
     /// `Token` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "Token")]
-    #[serde(default)]
     pub token: ::std::string::String,
+}
+impl ::serde::Serialize for RevokeTokenRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.client_secret.is_some())
+            + usize::from(self.revoke_associated_sessions.is_some());
+        let mut state = serializer.serialize_struct("RevokeTokenRequest", len)?;
+        state.serialize_field("ClientId", &self.client_id)?;
+        if self.client_secret.is_some() {
+            state.serialize_field("ClientSecret", &self.client_secret)?;
+        } else {
+            state.skip_field("ClientSecret")?;
+        }
+        if self.revoke_associated_sessions.is_some() {
+            state
+                .serialize_field(
+                    "RevokeAssociatedSessions",
+                    &self.revoke_associated_sessions,
+                )?;
+        } else {
+            state.skip_field("RevokeAssociatedSessions")?;
+        }
+        state.serialize_field("Token", &self.token)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RevokeTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,25 +2,39 @@
 /// Input of the `RevokeUserSession` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeUserSession.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct RevokeUserSessionRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "AccessToken")]
-    #[serde(default)]
     pub access_token: ::std::string::String,
     /// `RevokeAssociatedSessions`: One of [`RevokeAssociatedSessionsType`](crate::types::RevokeAssociatedSessionsType).
-    #[serde(
-        rename = "RevokeAssociatedSessions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub revoke_associated_sessions: ::std::option::Option<
         crate::types::RevokeAssociatedSessionsType,
     >,
     /// `SessionId` (required): String of 28 to 28 characters matching `^(tkn|sso)[a-z0-9]{25}$`.
-    #[serde(rename = "SessionId")]
-    #[serde(default)]
     pub session_id: ::std::string::String,
+}
+impl ::serde::Serialize for RevokeUserSessionRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.revoke_associated_sessions.is_some());
+        let mut state = serializer.serialize_struct("RevokeUserSessionRequest", len)?;
+        state.serialize_field("AccessToken", &self.access_token)?;
+        if self.revoke_associated_sessions.is_some() {
+            state
+                .serialize_field(
+                    "RevokeAssociatedSessions",
+                    &self.revoke_associated_sessions,
+                )?;
+        } else {
+            state.skip_field("RevokeAssociatedSessions")?;
+        }
+        state.serialize_field("SessionId", &self.session_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RevokeUserSessionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,55 +2,25 @@
 /// The `RiskConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RiskConfigurationType.html>
-#[derive(::serde::Serialize, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct RiskConfigurationType {
     /// `AccountTakeoverRiskConfiguration`: See [`AccountTakeoverRiskConfigurationType`](crate::types::AccountTakeoverRiskConfigurationType).
-    #[serde(
-        rename = "AccountTakeoverRiskConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_takeover_risk_configuration: ::std::option::Option<
         crate::types::AccountTakeoverRiskConfigurationType,
     >,
     /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "ClientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// `CompromisedCredentialsRiskConfiguration`: See [`CompromisedCredentialsRiskConfigurationType`](crate::types::CompromisedCredentialsRiskConfigurationType).
-    #[serde(
-        rename = "CompromisedCredentialsRiskConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub compromised_credentials_risk_configuration: ::std::option::Option<
         crate::types::CompromisedCredentialsRiskConfigurationType,
     >,
     /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "LastModifiedDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `RiskExceptionConfiguration`: See [`RiskExceptionConfigurationType`](crate::types::RiskExceptionConfigurationType).
-    #[serde(
-        rename = "RiskExceptionConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub risk_exception_configuration: ::std::option::Option<
         crate::types::RiskExceptionConfigurationType,
     >,
     /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::RiskConfigurationType {
@@ -63,6 +33,66 @@ impl ::std::default::Default for crate::types::RiskConfigurationType {
             risk_exception_configuration: Default::default(),
             user_pool_id: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for RiskConfigurationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize
+            + usize::from(self.account_takeover_risk_configuration.is_some())
+            + usize::from(self.client_id.is_some())
+            + usize::from(self.compromised_credentials_risk_configuration.is_some())
+            + usize::from(self.last_modified_date.is_some())
+            + usize::from(self.risk_exception_configuration.is_some())
+            + usize::from(self.user_pool_id.is_some());
+        let mut state = serializer.serialize_struct("RiskConfigurationType", len)?;
+        if self.account_takeover_risk_configuration.is_some() {
+            state
+                .serialize_field(
+                    "AccountTakeoverRiskConfiguration",
+                    &self.account_takeover_risk_configuration,
+                )?;
+        } else {
+            state.skip_field("AccountTakeoverRiskConfiguration")?;
+        }
+        if self.client_id.is_some() {
+            state.serialize_field("ClientId", &self.client_id)?;
+        } else {
+            state.skip_field("ClientId")?;
+        }
+        if self.compromised_credentials_risk_configuration.is_some() {
+            state
+                .serialize_field(
+                    "CompromisedCredentialsRiskConfiguration",
+                    &self.compromised_credentials_risk_configuration,
+                )?;
+        } else {
+            state.skip_field("CompromisedCredentialsRiskConfiguration")?;
+        }
+        if self.last_modified_date.is_some() {
+            state.serialize_field("LastModifiedDate", &self.last_modified_date)?;
+        } else {
+            state.skip_field("LastModifiedDate")?;
+        }
+        if self.risk_exception_configuration.is_some() {
+            state
+                .serialize_field(
+                    "RiskExceptionConfiguration",
+                    &self.risk_exception_configuration,
+                )?;
+        } else {
+            state.skip_field("RiskExceptionConfiguration")?;
+        }
+        if self.user_pool_id.is_some() {
+            state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        } else {
+            state.skip_field("UserPoolId")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RiskConfigurationType {

@@ -2,23 +2,13 @@
 /// The `RiskExceptionConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RiskExceptionConfigurationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RiskExceptionConfigurationType {
     /// `BlockedIPRangeList`: List of at most 200 items of `StringType`.
-    #[serde(
-        rename = "BlockedIPRangeList",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub blocked_ip_range_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// `SkippedIPRangeList`: List of at most 200 items of `StringType`.
-    #[serde(
-        rename = "SkippedIPRangeList",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub skipped_ip_range_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -29,6 +19,30 @@ impl ::std::default::Default for crate::types::RiskExceptionConfigurationType {
             blocked_ip_range_list: Default::default(),
             skipped_ip_range_list: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for RiskExceptionConfigurationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.blocked_ip_range_list.is_some())
+            + usize::from(self.skipped_ip_range_list.is_some());
+        let mut state = serializer
+            .serialize_struct("RiskExceptionConfigurationType", len)?;
+        if self.blocked_ip_range_list.is_some() {
+            state.serialize_field("BlockedIPRangeList", &self.blocked_ip_range_list)?;
+        } else {
+            state.skip_field("BlockedIPRangeList")?;
+        }
+        if self.skipped_ip_range_list.is_some() {
+            state.serialize_field("SkippedIPRangeList", &self.skipped_ip_range_list)?;
+        } else {
+            state.skip_field("SkippedIPRangeList")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RiskExceptionConfigurationType {

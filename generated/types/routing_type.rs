@@ -2,14 +2,9 @@
 /// The `RoutingType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RoutingType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RoutingType {
     /// `Failover`: See [`FailoverType`](crate::types::FailoverType).
-    #[serde(
-        rename = "Failover",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub failover: ::std::option::Option<crate::types::FailoverType>,
 }
 impl ::std::default::Default for crate::types::RoutingType {
@@ -17,6 +12,23 @@ impl ::std::default::Default for crate::types::RoutingType {
         Self {
             failover: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for RoutingType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.failover.is_some());
+        let mut state = serializer.serialize_struct("RoutingType", len)?;
+        if self.failover.is_some() {
+            state.serialize_field("Failover", &self.failover)?;
+        } else {
+            state.skip_field("Failover")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RoutingType {

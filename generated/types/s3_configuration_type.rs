@@ -2,14 +2,9 @@
 /// The `S3ConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_S3ConfigurationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct S3ConfigurationType {
     /// `BucketArn`: String of 3 to 1024 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:::[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "BucketArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bucket_arn: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::S3ConfigurationType {
@@ -17,6 +12,23 @@ impl ::std::default::Default for crate::types::S3ConfigurationType {
         Self {
             bucket_arn: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for S3ConfigurationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.bucket_arn.is_some());
+        let mut state = serializer.serialize_struct("S3ConfigurationType", len)?;
+        if self.bucket_arn.is_some() {
+            state.serialize_field("BucketArn", &self.bucket_arn)?;
+        } else {
+            state.skip_field("BucketArn")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for S3ConfigurationType {

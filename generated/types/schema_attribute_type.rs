@@ -2,58 +2,23 @@
 /// The `SchemaAttributeType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SchemaAttributeType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SchemaAttributeType {
     /// `AttributeDataType`: One of [`AttributeDataType`](crate::types::AttributeDataType).
-    #[serde(
-        rename = "AttributeDataType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_data_type: ::std::option::Option<crate::types::AttributeDataType>,
     /// `DeveloperOnlyAttribute`: Boolean.
-    #[serde(
-        rename = "DeveloperOnlyAttribute",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub developer_only_attribute: ::std::option::Option<bool>,
     /// `Mutable`: Boolean.
-    #[serde(
-        rename = "Mutable",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mutable: ::std::option::Option<bool>,
     /// `Name`: String of 1 to 20 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// `NumberAttributeConstraints`: See [`NumberAttributeConstraintsType`](crate::types::NumberAttributeConstraintsType).
-    #[serde(
-        rename = "NumberAttributeConstraints",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub number_attribute_constraints: ::std::option::Option<
         crate::types::NumberAttributeConstraintsType,
     >,
     /// `Required`: Boolean.
-    #[serde(
-        rename = "Required",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub required: ::std::option::Option<bool>,
     /// `StringAttributeConstraints`: See [`StringAttributeConstraintsType`](crate::types::StringAttributeConstraintsType).
-    #[serde(
-        rename = "StringAttributeConstraints",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub string_attribute_constraints: ::std::option::Option<
         crate::types::StringAttributeConstraintsType,
     >,
@@ -69,6 +34,70 @@ impl ::std::default::Default for crate::types::SchemaAttributeType {
             required: Default::default(),
             string_attribute_constraints: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for SchemaAttributeType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.attribute_data_type.is_some())
+            + usize::from(self.developer_only_attribute.is_some())
+            + usize::from(self.mutable.is_some()) + usize::from(self.name.is_some())
+            + usize::from(self.number_attribute_constraints.is_some())
+            + usize::from(self.required.is_some())
+            + usize::from(self.string_attribute_constraints.is_some());
+        let mut state = serializer.serialize_struct("SchemaAttributeType", len)?;
+        if self.attribute_data_type.is_some() {
+            state.serialize_field("AttributeDataType", &self.attribute_data_type)?;
+        } else {
+            state.skip_field("AttributeDataType")?;
+        }
+        if self.developer_only_attribute.is_some() {
+            state
+                .serialize_field(
+                    "DeveloperOnlyAttribute",
+                    &self.developer_only_attribute,
+                )?;
+        } else {
+            state.skip_field("DeveloperOnlyAttribute")?;
+        }
+        if self.mutable.is_some() {
+            state.serialize_field("Mutable", &self.mutable)?;
+        } else {
+            state.skip_field("Mutable")?;
+        }
+        if self.name.is_some() {
+            state.serialize_field("Name", &self.name)?;
+        } else {
+            state.skip_field("Name")?;
+        }
+        if self.number_attribute_constraints.is_some() {
+            state
+                .serialize_field(
+                    "NumberAttributeConstraints",
+                    &self.number_attribute_constraints,
+                )?;
+        } else {
+            state.skip_field("NumberAttributeConstraints")?;
+        }
+        if self.required.is_some() {
+            state.serialize_field("Required", &self.required)?;
+        } else {
+            state.skip_field("Required")?;
+        }
+        if self.string_attribute_constraints.is_some() {
+            state
+                .serialize_field(
+                    "StringAttributeConstraints",
+                    &self.string_attribute_constraints,
+                )?;
+        } else {
+            state.skip_field("StringAttributeConstraints")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SchemaAttributeType {

@@ -2,77 +2,27 @@
 /// The `SessionDescriptionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SessionDescriptionType.html>
-#[derive(::serde::Serialize, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SessionDescriptionType {
     /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "ClientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// `CreateDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "CreateDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub create_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `DeviceType`: String of 0 to 1024 characters.
-    #[serde(
-        rename = "DeviceType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_type: ::std::option::Option<::std::string::String>,
     /// `IsCurrentSession`: Boolean.
-    #[serde(
-        rename = "IsCurrentSession",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_current_session: ::std::option::Option<bool>,
     /// `LastActiveDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "LastActiveDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_active_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `LastIPAddress`: String of 0 to 128 characters. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "LastIPAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_ip_address: ::std::option::Option<::std::string::String>,
     /// `LastLocation`: See [`SessionLocationType`](crate::types::SessionLocationType).
-    #[serde(
-        rename = "LastLocation",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_location: ::std::option::Option<crate::types::SessionLocationType>,
     /// `OriginSessionId`: String of 28 to 28 characters matching `^(tkn|sso)[a-z0-9]{25}$`.
-    #[serde(
-        rename = "OriginSessionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub origin_session_id: ::std::option::Option<::std::string::String>,
     /// `SessionId`: String of 28 to 28 characters matching `^(tkn|sso)[a-z0-9]{25}$`.
-    #[serde(
-        rename = "SessionId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub session_id: ::std::option::Option<::std::string::String>,
     /// `SessionType`: One of [`SessionTypeType`](crate::types::SessionTypeType).
-    #[serde(
-        rename = "SessionType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub session_type: ::std::option::Option<crate::types::SessionTypeType>,
 }
 impl ::std::default::Default for crate::types::SessionDescriptionType {
@@ -89,6 +39,77 @@ impl ::std::default::Default for crate::types::SessionDescriptionType {
             session_id: Default::default(),
             session_type: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for SessionDescriptionType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.client_id.is_some())
+            + usize::from(self.create_date.is_some())
+            + usize::from(self.device_type.is_some())
+            + usize::from(self.is_current_session.is_some())
+            + usize::from(self.last_active_date.is_some())
+            + usize::from(self.last_ip_address.is_some())
+            + usize::from(self.last_location.is_some())
+            + usize::from(self.origin_session_id.is_some())
+            + usize::from(self.session_id.is_some())
+            + usize::from(self.session_type.is_some());
+        let mut state = serializer.serialize_struct("SessionDescriptionType", len)?;
+        if self.client_id.is_some() {
+            state.serialize_field("ClientId", &self.client_id)?;
+        } else {
+            state.skip_field("ClientId")?;
+        }
+        if self.create_date.is_some() {
+            state.serialize_field("CreateDate", &self.create_date)?;
+        } else {
+            state.skip_field("CreateDate")?;
+        }
+        if self.device_type.is_some() {
+            state.serialize_field("DeviceType", &self.device_type)?;
+        } else {
+            state.skip_field("DeviceType")?;
+        }
+        if self.is_current_session.is_some() {
+            state.serialize_field("IsCurrentSession", &self.is_current_session)?;
+        } else {
+            state.skip_field("IsCurrentSession")?;
+        }
+        if self.last_active_date.is_some() {
+            state.serialize_field("LastActiveDate", &self.last_active_date)?;
+        } else {
+            state.skip_field("LastActiveDate")?;
+        }
+        if self.last_ip_address.is_some() {
+            state.serialize_field("LastIPAddress", &self.last_ip_address)?;
+        } else {
+            state.skip_field("LastIPAddress")?;
+        }
+        if self.last_location.is_some() {
+            state.serialize_field("LastLocation", &self.last_location)?;
+        } else {
+            state.skip_field("LastLocation")?;
+        }
+        if self.origin_session_id.is_some() {
+            state.serialize_field("OriginSessionId", &self.origin_session_id)?;
+        } else {
+            state.skip_field("OriginSessionId")?;
+        }
+        if self.session_id.is_some() {
+            state.serialize_field("SessionId", &self.session_id)?;
+        } else {
+            state.skip_field("SessionId")?;
+        }
+        if self.session_type.is_some() {
+            state.serialize_field("SessionType", &self.session_type)?;
+        } else {
+            state.skip_field("SessionType")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SessionDescriptionType {

@@ -2,21 +2,11 @@
 /// The `SessionLocationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SessionLocationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SessionLocationType {
     /// `City`: String of 0 to 256 characters.
-    #[serde(
-        rename = "City",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub city: ::std::option::Option<::std::string::String>,
     /// `Country`: String of 0 to 256 characters.
-    #[serde(
-        rename = "Country",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub country: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::SessionLocationType {
@@ -25,6 +15,29 @@ impl ::std::default::Default for crate::types::SessionLocationType {
             city: Default::default(),
             country: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for SessionLocationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.city.is_some())
+            + usize::from(self.country.is_some());
+        let mut state = serializer.serialize_struct("SessionLocationType", len)?;
+        if self.city.is_some() {
+            state.serialize_field("City", &self.city)?;
+        } else {
+            state.skip_field("City")?;
+        }
+        if self.country.is_some() {
+            state.serialize_field("Country", &self.country)?;
+        } else {
+            state.skip_field("Country")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SessionLocationType {

@@ -2,16 +2,27 @@
 /// Input of the `SetLogDeliveryConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetLogDeliveryConfiguration.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SetLogDeliveryConfigurationRequest {
     /// `LogConfigurations` (required): List of 0 to 2 items of `LogConfigurationType`.
-    #[serde(rename = "LogConfigurations")]
-    #[serde(default)]
     pub log_configurations: ::std::vec::Vec<crate::types::LogConfigurationType>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for SetLogDeliveryConfigurationRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize;
+        let mut state = serializer
+            .serialize_struct("SetLogDeliveryConfigurationRequest", len)?;
+        state.serialize_field("LogConfigurations", &self.log_configurations)?;
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SetLogDeliveryConfigurationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

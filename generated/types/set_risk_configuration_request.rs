@@ -2,46 +2,73 @@
 /// Input of the `SetRiskConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetRiskConfiguration.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SetRiskConfigurationRequest {
     /// `AccountTakeoverRiskConfiguration`: See [`AccountTakeoverRiskConfigurationType`](crate::types::AccountTakeoverRiskConfigurationType).
-    #[serde(
-        rename = "AccountTakeoverRiskConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_takeover_risk_configuration: ::std::option::Option<
         crate::types::AccountTakeoverRiskConfigurationType,
     >,
     /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "ClientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// `CompromisedCredentialsRiskConfiguration`: See [`CompromisedCredentialsRiskConfigurationType`](crate::types::CompromisedCredentialsRiskConfigurationType).
-    #[serde(
-        rename = "CompromisedCredentialsRiskConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub compromised_credentials_risk_configuration: ::std::option::Option<
         crate::types::CompromisedCredentialsRiskConfigurationType,
     >,
     /// `RiskExceptionConfiguration`: See [`RiskExceptionConfigurationType`](crate::types::RiskExceptionConfigurationType).
-    #[serde(
-        rename = "RiskExceptionConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub risk_exception_configuration: ::std::option::Option<
         crate::types::RiskExceptionConfigurationType,
     >,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for SetRiskConfigurationRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize
+            + usize::from(self.account_takeover_risk_configuration.is_some())
+            + usize::from(self.client_id.is_some())
+            + usize::from(self.compromised_credentials_risk_configuration.is_some())
+            + usize::from(self.risk_exception_configuration.is_some());
+        let mut state = serializer.serialize_struct("SetRiskConfigurationRequest", len)?;
+        if self.account_takeover_risk_configuration.is_some() {
+            state
+                .serialize_field(
+                    "AccountTakeoverRiskConfiguration",
+                    &self.account_takeover_risk_configuration,
+                )?;
+        } else {
+            state.skip_field("AccountTakeoverRiskConfiguration")?;
+        }
+        if self.client_id.is_some() {
+            state.serialize_field("ClientId", &self.client_id)?;
+        } else {
+            state.skip_field("ClientId")?;
+        }
+        if self.compromised_credentials_risk_configuration.is_some() {
+            state
+                .serialize_field(
+                    "CompromisedCredentialsRiskConfiguration",
+                    &self.compromised_credentials_risk_configuration,
+                )?;
+        } else {
+            state.skip_field("CompromisedCredentialsRiskConfiguration")?;
+        }
+        if self.risk_exception_configuration.is_some() {
+            state
+                .serialize_field(
+                    "RiskExceptionConfiguration",
+                    &self.risk_exception_configuration,
+                )?;
+        } else {
+            state.skip_field("RiskExceptionConfiguration")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SetRiskConfigurationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

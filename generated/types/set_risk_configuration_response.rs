@@ -2,12 +2,24 @@
 /// Output of the `SetRiskConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetRiskConfiguration.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SetRiskConfigurationResponse {
     /// `RiskConfiguration` (required): See [`RiskConfigurationType`](crate::types::RiskConfigurationType).
-    #[serde(rename = "RiskConfiguration")]
-    #[serde(default)]
     pub risk_configuration: crate::types::RiskConfigurationType,
+}
+impl ::serde::Serialize for SetRiskConfigurationResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize;
+        let mut state = serializer
+            .serialize_struct("SetRiskConfigurationResponse", len)?;
+        state.serialize_field("RiskConfiguration", &self.risk_configuration)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SetRiskConfigurationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

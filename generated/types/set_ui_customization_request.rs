@@ -2,33 +2,45 @@
 /// Input of the `SetUICustomization` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUICustomization.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SetUiCustomizationRequest {
     /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "ClientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// `CSS`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "CSS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub css: ::std::option::Option<::std::string::String>,
     /// `ImageFile`: Binary data of 0 to 131072 bytes (base64 on the wire).
-    #[serde(
-        rename = "ImageFile",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub image_file: ::std::option::Option<::awsjson_types::Blob>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for SetUiCustomizationRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.client_id.is_some())
+            + usize::from(self.css.is_some()) + usize::from(self.image_file.is_some());
+        let mut state = serializer.serialize_struct("SetUICustomizationRequest", len)?;
+        if self.client_id.is_some() {
+            state.serialize_field("ClientId", &self.client_id)?;
+        } else {
+            state.skip_field("ClientId")?;
+        }
+        if self.css.is_some() {
+            state.serialize_field("CSS", &self.css)?;
+        } else {
+            state.skip_field("CSS")?;
+        }
+        if self.image_file.is_some() {
+            state.serialize_field("ImageFile", &self.image_file)?;
+        } else {
+            state.skip_field("ImageFile")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SetUiCustomizationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,12 +2,23 @@
 /// Output of the `SetUICustomization` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUICustomization.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SetUiCustomizationResponse {
     /// `UICustomization` (required): See [`UiCustomizationType`](crate::types::UiCustomizationType).
-    #[serde(rename = "UICustomization")]
-    #[serde(default)]
     pub ui_customization: crate::types::UiCustomizationType,
+}
+impl ::serde::Serialize for SetUiCustomizationResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize;
+        let mut state = serializer.serialize_struct("SetUICustomizationResponse", len)?;
+        state.serialize_field("UICustomization", &self.ui_customization)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SetUiCustomizationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,44 +2,62 @@
 /// Input of the `SetUserMFAPreference` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserMFAPreference.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SetUserMfaPreferenceRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "AccessToken")]
-    #[serde(default)]
     pub access_token: ::std::string::String,
     /// `EmailMfaSettings`: See [`EmailMfaSettingsType`](crate::types::EmailMfaSettingsType).
-    #[serde(
-        rename = "EmailMfaSettings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_mfa_settings: ::std::option::Option<crate::types::EmailMfaSettingsType>,
     /// `SMSMfaSettings`: See [`SmsMfaSettingsType`](crate::types::SmsMfaSettingsType).
-    #[serde(
-        rename = "SMSMfaSettings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sms_mfa_settings: ::std::option::Option<crate::types::SmsMfaSettingsType>,
     /// `SoftwareTokenMfaSettings`: See [`SoftwareTokenMfaSettingsType`](crate::types::SoftwareTokenMfaSettingsType).
-    #[serde(
-        rename = "SoftwareTokenMfaSettings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub software_token_mfa_settings: ::std::option::Option<
         crate::types::SoftwareTokenMfaSettingsType,
     >,
     /// `WebAuthnMfaSettings`: See [`WebAuthnMfaSettingsType`](crate::types::WebAuthnMfaSettingsType).
-    #[serde(
-        rename = "WebAuthnMfaSettings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub web_authn_mfa_settings: ::std::option::Option<
         crate::types::WebAuthnMfaSettingsType,
     >,
+}
+impl ::serde::Serialize for SetUserMfaPreferenceRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.email_mfa_settings.is_some())
+            + usize::from(self.sms_mfa_settings.is_some())
+            + usize::from(self.software_token_mfa_settings.is_some())
+            + usize::from(self.web_authn_mfa_settings.is_some());
+        let mut state = serializer.serialize_struct("SetUserMFAPreferenceRequest", len)?;
+        state.serialize_field("AccessToken", &self.access_token)?;
+        if self.email_mfa_settings.is_some() {
+            state.serialize_field("EmailMfaSettings", &self.email_mfa_settings)?;
+        } else {
+            state.skip_field("EmailMfaSettings")?;
+        }
+        if self.sms_mfa_settings.is_some() {
+            state.serialize_field("SMSMfaSettings", &self.sms_mfa_settings)?;
+        } else {
+            state.skip_field("SMSMfaSettings")?;
+        }
+        if self.software_token_mfa_settings.is_some() {
+            state
+                .serialize_field(
+                    "SoftwareTokenMfaSettings",
+                    &self.software_token_mfa_settings,
+                )?;
+        } else {
+            state.skip_field("SoftwareTokenMfaSettings")?;
+        }
+        if self.web_authn_mfa_settings.is_some() {
+            state.serialize_field("WebAuthnMfaSettings", &self.web_authn_mfa_settings)?;
+        } else {
+            state.skip_field("WebAuthnMfaSettings")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SetUserMfaPreferenceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,28 +2,13 @@
 /// Output of the `SetUserPoolClientSessionConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolClientSessionConfiguration.html>
-#[derive(::serde::Serialize, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SetUserPoolClientSessionConfigurationResponse {
     /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "ClientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// `SSOSession`: See [`ClientSsoSessionConfigType`](crate::types::ClientSsoSessionConfigType).
-    #[serde(
-        rename = "SSOSession",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sso_session: ::std::option::Option<crate::types::ClientSsoSessionConfigType>,
     /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default
@@ -34,6 +19,36 @@ for crate::types::SetUserPoolClientSessionConfigurationResponse {
             sso_session: Default::default(),
             user_pool_id: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for SetUserPoolClientSessionConfigurationResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.client_id.is_some())
+            + usize::from(self.sso_session.is_some())
+            + usize::from(self.user_pool_id.is_some());
+        let mut state = serializer
+            .serialize_struct("SetUserPoolClientSessionConfigurationResponse", len)?;
+        if self.client_id.is_some() {
+            state.serialize_field("ClientId", &self.client_id)?;
+        } else {
+            state.skip_field("ClientId")?;
+        }
+        if self.sso_session.is_some() {
+            state.serialize_field("SSOSession", &self.sso_session)?;
+        } else {
+            state.skip_field("SSOSession")?;
+        }
+        if self.user_pool_id.is_some() {
+            state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        } else {
+            state.skip_field("UserPoolId")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SetUserPoolClientSessionConfigurationResponse {

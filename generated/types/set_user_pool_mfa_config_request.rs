@@ -2,51 +2,78 @@
 /// Input of the `SetUserPoolMfaConfig` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolMfaConfig.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SetUserPoolMfaConfigRequest {
     /// `EmailMfaConfiguration`: See [`EmailMfaConfigType`](crate::types::EmailMfaConfigType).
-    #[serde(
-        rename = "EmailMfaConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_mfa_configuration: ::std::option::Option<crate::types::EmailMfaConfigType>,
     /// `MfaConfiguration`: One of [`UserPoolMfaType`](crate::types::UserPoolMfaType).
-    #[serde(
-        rename = "MfaConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mfa_configuration: ::std::option::Option<crate::types::UserPoolMfaType>,
     /// `SmsMfaConfiguration`: See [`SmsMfaConfigType`](crate::types::SmsMfaConfigType).
-    #[serde(
-        rename = "SmsMfaConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sms_mfa_configuration: ::std::option::Option<crate::types::SmsMfaConfigType>,
     /// `SoftwareTokenMfaConfiguration`: See [`SoftwareTokenMfaConfigType`](crate::types::SoftwareTokenMfaConfigType).
-    #[serde(
-        rename = "SoftwareTokenMfaConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub software_token_mfa_configuration: ::std::option::Option<
         crate::types::SoftwareTokenMfaConfigType,
     >,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
     /// `WebAuthnConfiguration`: See [`WebAuthnConfigurationType`](crate::types::WebAuthnConfigurationType).
-    #[serde(
-        rename = "WebAuthnConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub web_authn_configuration: ::std::option::Option<
         crate::types::WebAuthnConfigurationType,
     >,
+}
+impl ::serde::Serialize for SetUserPoolMfaConfigRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.email_mfa_configuration.is_some())
+            + usize::from(self.mfa_configuration.is_some())
+            + usize::from(self.sms_mfa_configuration.is_some())
+            + usize::from(self.software_token_mfa_configuration.is_some())
+            + usize::from(self.web_authn_configuration.is_some());
+        let mut state = serializer.serialize_struct("SetUserPoolMfaConfigRequest", len)?;
+        if self.email_mfa_configuration.is_some() {
+            state
+                .serialize_field(
+                    "EmailMfaConfiguration",
+                    &self.email_mfa_configuration,
+                )?;
+        } else {
+            state.skip_field("EmailMfaConfiguration")?;
+        }
+        if self.mfa_configuration.is_some() {
+            state.serialize_field("MfaConfiguration", &self.mfa_configuration)?;
+        } else {
+            state.skip_field("MfaConfiguration")?;
+        }
+        if self.sms_mfa_configuration.is_some() {
+            state.serialize_field("SmsMfaConfiguration", &self.sms_mfa_configuration)?;
+        } else {
+            state.skip_field("SmsMfaConfiguration")?;
+        }
+        if self.software_token_mfa_configuration.is_some() {
+            state
+                .serialize_field(
+                    "SoftwareTokenMfaConfiguration",
+                    &self.software_token_mfa_configuration,
+                )?;
+        } else {
+            state.skip_field("SoftwareTokenMfaConfiguration")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        if self.web_authn_configuration.is_some() {
+            state
+                .serialize_field(
+                    "WebAuthnConfiguration",
+                    &self.web_authn_configuration,
+                )?;
+        } else {
+            state.skip_field("WebAuthnConfiguration")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SetUserPoolMfaConfigRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,20 +2,30 @@
 /// Input of the `SetUserPoolSessionConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolSessionConfiguration.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SetUserPoolSessionConfigurationRequest {
     /// `TokenSession` (required): See [`UserPoolTokenSessionConfigType`](crate::types::UserPoolTokenSessionConfigType).
-    #[serde(rename = "TokenSession")]
-    #[serde(default)]
     pub token_session: crate::types::UserPoolTokenSessionConfigType,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
     /// `UserSessionTracking` (required): One of [`UserSessionTrackingType`](crate::types::UserSessionTrackingType).
-    #[serde(rename = "UserSessionTracking")]
-    #[serde(default)]
     pub user_session_tracking: crate::types::UserSessionTrackingType,
+}
+impl ::serde::Serialize for SetUserPoolSessionConfigurationRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 3usize;
+        let mut state = serializer
+            .serialize_struct("SetUserPoolSessionConfigurationRequest", len)?;
+        state.serialize_field("TokenSession", &self.token_session)?;
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.serialize_field("UserSessionTracking", &self.user_session_tracking)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SetUserPoolSessionConfigurationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,16 +2,26 @@
 /// Input of the `SetUserSettings` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserSettings.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SetUserSettingsRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "AccessToken")]
-    #[serde(default)]
     pub access_token: ::std::string::String,
     /// `MFAOptions` (required): List of `MFAOptionType`.
-    #[serde(rename = "MFAOptions")]
-    #[serde(default)]
     pub mfa_options: ::std::vec::Vec<crate::types::MfaOptionType>,
+}
+impl ::serde::Serialize for SetUserSettingsRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize;
+        let mut state = serializer.serialize_struct("SetUserSettingsRequest", len)?;
+        state.serialize_field("AccessToken", &self.access_token)?;
+        state.serialize_field("MFAOptions", &self.mfa_options)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SetUserSettingsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,14 +2,9 @@
 /// The `SignInPolicyType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignInPolicyType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SignInPolicyType {
     /// `AllowedFirstAuthFactors`: List of 1 to 5 items of `AuthFactorType`.
-    #[serde(
-        rename = "AllowedFirstAuthFactors",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub allowed_first_auth_factors: ::std::option::Option<
         ::std::vec::Vec<crate::types::AuthFactorType>,
     >,
@@ -19,6 +14,27 @@ impl ::std::default::Default for crate::types::SignInPolicyType {
         Self {
             allowed_first_auth_factors: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for SignInPolicyType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.allowed_first_auth_factors.is_some());
+        let mut state = serializer.serialize_struct("SignInPolicyType", len)?;
+        if self.allowed_first_auth_factors.is_some() {
+            state
+                .serialize_field(
+                    "AllowedFirstAuthFactors",
+                    &self.allowed_first_auth_factors,
+                )?;
+        } else {
+            state.skip_field("AllowedFirstAuthFactors")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SignInPolicyType {

@@ -2,71 +2,87 @@
 /// Input of the `SignUp` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SignUpRequest {
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
-    #[serde(
-        rename = "AnalyticsMetadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "ClientId")]
-    #[serde(default)]
     pub client_id: ::std::string::String,
     /// `ClientMetadata`: Map.
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `Password`: String of at most 256 characters matching `[\S]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "Password",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub password: ::std::option::Option<::std::string::String>,
     /// `SecretHash`: String of 1 to 128 characters matching `[\w+=/]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "SecretHash",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub secret_hash: ::std::option::Option<::std::string::String>,
     /// `UserAttributes`: List of `AttributeType`.
-    #[serde(
-        rename = "UserAttributes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_attributes: ::std::option::Option<
         ::std::vec::Vec<crate::types::AttributeType>,
     >,
     /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "UserContextData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_context_data: ::std::option::Option<crate::types::UserContextDataType>,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "Username")]
-    #[serde(default)]
     pub username: ::std::string::String,
     /// `ValidationData`: List of `AttributeType`.
-    #[serde(
-        rename = "ValidationData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub validation_data: ::std::option::Option<
         ::std::vec::Vec<crate::types::AttributeType>,
     >,
+}
+impl ::serde::Serialize for SignUpRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.analytics_metadata.is_some())
+            + usize::from(self.client_metadata.is_some())
+            + usize::from(self.password.is_some())
+            + usize::from(self.secret_hash.is_some())
+            + usize::from(self.user_attributes.is_some())
+            + usize::from(self.user_context_data.is_some())
+            + usize::from(self.validation_data.is_some());
+        let mut state = serializer.serialize_struct("SignUpRequest", len)?;
+        if self.analytics_metadata.is_some() {
+            state.serialize_field("AnalyticsMetadata", &self.analytics_metadata)?;
+        } else {
+            state.skip_field("AnalyticsMetadata")?;
+        }
+        state.serialize_field("ClientId", &self.client_id)?;
+        if self.client_metadata.is_some() {
+            state.serialize_field("ClientMetadata", &self.client_metadata)?;
+        } else {
+            state.skip_field("ClientMetadata")?;
+        }
+        if self.password.is_some() {
+            state.serialize_field("Password", &self.password)?;
+        } else {
+            state.skip_field("Password")?;
+        }
+        if self.secret_hash.is_some() {
+            state.serialize_field("SecretHash", &self.secret_hash)?;
+        } else {
+            state.skip_field("SecretHash")?;
+        }
+        if self.user_attributes.is_some() {
+            state.serialize_field("UserAttributes", &self.user_attributes)?;
+        } else {
+            state.skip_field("UserAttributes")?;
+        }
+        if self.user_context_data.is_some() {
+            state.serialize_field("UserContextData", &self.user_context_data)?;
+        } else {
+            state.skip_field("UserContextData")?;
+        }
+        state.serialize_field("Username", &self.username)?;
+        if self.validation_data.is_some() {
+            state.serialize_field("ValidationData", &self.validation_data)?;
+        } else {
+            state.skip_field("ValidationData")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SignUpRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

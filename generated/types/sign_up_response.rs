@@ -2,32 +2,43 @@
 /// Output of the `SignUp` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SignUpResponse {
     /// `CodeDeliveryDetails`: See [`CodeDeliveryDetailsType`](crate::types::CodeDeliveryDetailsType).
-    #[serde(
-        rename = "CodeDeliveryDetails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub code_delivery_details: ::std::option::Option<
         crate::types::CodeDeliveryDetailsType,
     >,
     /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "Session",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub session: ::std::option::Option<::std::string::String>,
     /// `UserConfirmed` (required): Boolean.
-    #[serde(rename = "UserConfirmed")]
-    #[serde(default)]
     pub user_confirmed: bool,
     /// `UserSub` (required): String of 0 to 131072 characters.
-    #[serde(rename = "UserSub")]
-    #[serde(default)]
     pub user_sub: ::std::string::String,
+}
+impl ::serde::Serialize for SignUpResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.code_delivery_details.is_some())
+            + usize::from(self.session.is_some());
+        let mut state = serializer.serialize_struct("SignUpResponse", len)?;
+        if self.code_delivery_details.is_some() {
+            state.serialize_field("CodeDeliveryDetails", &self.code_delivery_details)?;
+        } else {
+            state.skip_field("CodeDeliveryDetails")?;
+        }
+        if self.session.is_some() {
+            state.serialize_field("Session", &self.session)?;
+        } else {
+            state.skip_field("Session")?;
+        }
+        state.serialize_field("UserConfirmed", &self.user_confirmed)?;
+        state.serialize_field("UserSub", &self.user_sub)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SignUpResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,35 +2,15 @@
 /// The `SmsConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SmsConfigurationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SmsConfigurationType {
     /// `EumsSms`: See [`EumsSmsConfigurationType`](crate::types::EumsSmsConfigurationType).
-    #[serde(
-        rename = "EumsSms",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub eums_sms: ::std::option::Option<crate::types::EumsSmsConfigurationType>,
     /// `ExternalId`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "ExternalId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// `SnsCallerArn`: String of 0 to 2048 characters matching `(arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?)?`.
-    #[serde(
-        rename = "SnsCallerArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sns_caller_arn: ::std::option::Option<::std::string::String>,
     /// `SnsRegion`: String of 5 to 32 characters.
-    #[serde(
-        rename = "SnsRegion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sns_region: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::SmsConfigurationType {
@@ -41,6 +21,41 @@ impl ::std::default::Default for crate::types::SmsConfigurationType {
             sns_caller_arn: Default::default(),
             sns_region: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for SmsConfigurationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.eums_sms.is_some())
+            + usize::from(self.external_id.is_some())
+            + usize::from(self.sns_caller_arn.is_some())
+            + usize::from(self.sns_region.is_some());
+        let mut state = serializer.serialize_struct("SmsConfigurationType", len)?;
+        if self.eums_sms.is_some() {
+            state.serialize_field("EumsSms", &self.eums_sms)?;
+        } else {
+            state.skip_field("EumsSms")?;
+        }
+        if self.external_id.is_some() {
+            state.serialize_field("ExternalId", &self.external_id)?;
+        } else {
+            state.skip_field("ExternalId")?;
+        }
+        if self.sns_caller_arn.is_some() {
+            state.serialize_field("SnsCallerArn", &self.sns_caller_arn)?;
+        } else {
+            state.skip_field("SnsCallerArn")?;
+        }
+        if self.sns_region.is_some() {
+            state.serialize_field("SnsRegion", &self.sns_region)?;
+        } else {
+            state.skip_field("SnsRegion")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SmsConfigurationType {

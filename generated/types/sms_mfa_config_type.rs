@@ -2,21 +2,11 @@
 /// The `SmsMfaConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SmsMfaConfigType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SmsMfaConfigType {
     /// `SmsAuthenticationMessage`: String of 6 to 140 characters matching `.*\{####\}.*`.
-    #[serde(
-        rename = "SmsAuthenticationMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sms_authentication_message: ::std::option::Option<::std::string::String>,
     /// `SmsConfiguration`: See [`SmsConfigurationType`](crate::types::SmsConfigurationType).
-    #[serde(
-        rename = "SmsConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sms_configuration: ::std::option::Option<crate::types::SmsConfigurationType>,
 }
 impl ::std::default::Default for crate::types::SmsMfaConfigType {
@@ -25,6 +15,33 @@ impl ::std::default::Default for crate::types::SmsMfaConfigType {
             sms_authentication_message: Default::default(),
             sms_configuration: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for SmsMfaConfigType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.sms_authentication_message.is_some())
+            + usize::from(self.sms_configuration.is_some());
+        let mut state = serializer.serialize_struct("SmsMfaConfigType", len)?;
+        if self.sms_authentication_message.is_some() {
+            state
+                .serialize_field(
+                    "SmsAuthenticationMessage",
+                    &self.sms_authentication_message,
+                )?;
+        } else {
+            state.skip_field("SmsAuthenticationMessage")?;
+        }
+        if self.sms_configuration.is_some() {
+            state.serialize_field("SmsConfiguration", &self.sms_configuration)?;
+        } else {
+            state.skip_field("SmsConfiguration")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SmsMfaConfigType {

@@ -2,21 +2,11 @@
 /// The `SMSMfaSettingsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SMSMfaSettingsType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SmsMfaSettingsType {
     /// `Enabled`: Boolean.
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled: ::std::option::Option<bool>,
     /// `PreferredMfa`: Boolean.
-    #[serde(
-        rename = "PreferredMfa",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub preferred_mfa: ::std::option::Option<bool>,
 }
 impl ::std::default::Default for crate::types::SmsMfaSettingsType {
@@ -25,6 +15,29 @@ impl ::std::default::Default for crate::types::SmsMfaSettingsType {
             enabled: Default::default(),
             preferred_mfa: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for SmsMfaSettingsType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.enabled.is_some())
+            + usize::from(self.preferred_mfa.is_some());
+        let mut state = serializer.serialize_struct("SMSMfaSettingsType", len)?;
+        if self.enabled.is_some() {
+            state.serialize_field("Enabled", &self.enabled)?;
+        } else {
+            state.skip_field("Enabled")?;
+        }
+        if self.preferred_mfa.is_some() {
+            state.serialize_field("PreferredMfa", &self.preferred_mfa)?;
+        } else {
+            state.skip_field("PreferredMfa")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SmsMfaSettingsType {

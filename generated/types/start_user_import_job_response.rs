@@ -2,14 +2,9 @@
 /// Output of the `StartUserImportJob` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartUserImportJob.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StartUserImportJobResponse {
     /// `UserImportJob`: See [`UserImportJobType`](crate::types::UserImportJobType).
-    #[serde(
-        rename = "UserImportJob",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_import_job: ::std::option::Option<crate::types::UserImportJobType>,
 }
 impl ::std::default::Default for crate::types::StartUserImportJobResponse {
@@ -17,6 +12,23 @@ impl ::std::default::Default for crate::types::StartUserImportJobResponse {
         Self {
             user_import_job: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for StartUserImportJobResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.user_import_job.is_some());
+        let mut state = serializer.serialize_struct("StartUserImportJobResponse", len)?;
+        if self.user_import_job.is_some() {
+            state.serialize_field("UserImportJob", &self.user_import_job)?;
+        } else {
+            state.skip_field("UserImportJob")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for StartUserImportJobResponse {

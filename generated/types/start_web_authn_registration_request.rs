@@ -2,12 +2,24 @@
 /// Input of the `StartWebAuthnRegistration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartWebAuthnRegistration.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct StartWebAuthnRegistrationRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "AccessToken")]
-    #[serde(default)]
     pub access_token: ::std::string::String,
+}
+impl ::serde::Serialize for StartWebAuthnRegistrationRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize;
+        let mut state = serializer
+            .serialize_struct("StartWebAuthnRegistrationRequest", len)?;
+        state.serialize_field("AccessToken", &self.access_token)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StartWebAuthnRegistrationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,12 +2,28 @@
 /// Output of the `StartWebAuthnRegistration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartWebAuthnRegistration.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct StartWebAuthnRegistrationResponse {
     /// `CredentialCreationOptions` (required): Any JSON value.
-    #[serde(rename = "CredentialCreationOptions")]
-    #[serde(default)]
     pub credential_creation_options: ::serde_json::Value,
+}
+impl ::serde::Serialize for StartWebAuthnRegistrationResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize;
+        let mut state = serializer
+            .serialize_struct("StartWebAuthnRegistrationResponse", len)?;
+        state
+            .serialize_field(
+                "CredentialCreationOptions",
+                &self.credential_creation_options,
+            )?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StartWebAuthnRegistrationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(

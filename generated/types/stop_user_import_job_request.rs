@@ -2,16 +2,26 @@
 /// Input of the `StopUserImportJob` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StopUserImportJob.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct StopUserImportJobRequest {
     /// `JobId` (required): String of 1 to 55 characters matching `import-[0-9a-zA-Z-]+`.
-    #[serde(rename = "JobId")]
-    #[serde(default)]
     pub job_id: ::std::string::String,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for StopUserImportJobRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize;
+        let mut state = serializer.serialize_struct("StopUserImportJobRequest", len)?;
+        state.serialize_field("JobId", &self.job_id)?;
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for StopUserImportJobRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

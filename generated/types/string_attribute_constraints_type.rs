@@ -2,21 +2,11 @@
 /// The `StringAttributeConstraintsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StringAttributeConstraintsType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StringAttributeConstraintsType {
     /// `MaxLength`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "MaxLength",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub max_length: ::std::option::Option<::std::string::String>,
     /// `MinLength`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "MinLength",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub min_length: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::StringAttributeConstraintsType {
@@ -25,6 +15,30 @@ impl ::std::default::Default for crate::types::StringAttributeConstraintsType {
             max_length: Default::default(),
             min_length: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for StringAttributeConstraintsType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.max_length.is_some())
+            + usize::from(self.min_length.is_some());
+        let mut state = serializer
+            .serialize_struct("StringAttributeConstraintsType", len)?;
+        if self.max_length.is_some() {
+            state.serialize_field("MaxLength", &self.max_length)?;
+        } else {
+            state.skip_field("MaxLength")?;
+        }
+        if self.min_length.is_some() {
+            state.serialize_field("MinLength", &self.min_length)?;
+        } else {
+            state.skip_field("MinLength")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for StringAttributeConstraintsType {

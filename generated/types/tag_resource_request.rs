@@ -2,16 +2,26 @@
 /// Input of the `TagResource` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TagResource.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TagResourceRequest {
     /// `ResourceArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(rename = "ResourceArn")]
-    #[serde(default)]
     pub resource_arn: ::std::string::String,
     /// `Tags` (required): Map.
-    #[serde(rename = "Tags")]
-    #[serde(default)]
     pub tags: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+}
+impl ::serde::Serialize for TagResourceRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize;
+        let mut state = serializer.serialize_struct("TagResourceRequest", len)?;
+        state.serialize_field("ResourceArn", &self.resource_arn)?;
+        state.serialize_field("Tags", &self.tags)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TagResourceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,28 +2,35 @@
 /// The `TermsDescriptionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TermsDescriptionType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TermsDescriptionType {
     /// `CreationDate` (required): Timestamp (epoch seconds on the wire).
-    #[serde(rename = "CreationDate")]
-    #[serde(default)]
     pub creation_date: ::awsjson_types::Timestamp,
     /// `Enforcement` (required): One of [`TermsEnforcementType`](crate::types::TermsEnforcementType).
-    #[serde(rename = "Enforcement")]
-    #[serde(default)]
     pub enforcement: crate::types::TermsEnforcementType,
     /// `LastModifiedDate` (required): Timestamp (epoch seconds on the wire).
-    #[serde(rename = "LastModifiedDate")]
-    #[serde(default)]
     pub last_modified_date: ::awsjson_types::Timestamp,
     /// `TermsId` (required): String matching `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "TermsId")]
-    #[serde(default)]
     pub terms_id: ::std::string::String,
     /// `TermsName` (required): String matching `^(terms-of-use|privacy-policy)$`.
-    #[serde(rename = "TermsName")]
-    #[serde(default)]
     pub terms_name: ::std::string::String,
+}
+impl ::serde::Serialize for TermsDescriptionType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 5usize;
+        let mut state = serializer.serialize_struct("TermsDescriptionType", len)?;
+        state.serialize_field("CreationDate", &self.creation_date)?;
+        state.serialize_field("Enforcement", &self.enforcement)?;
+        state.serialize_field("LastModifiedDate", &self.last_modified_date)?;
+        state.serialize_field("TermsId", &self.terms_id)?;
+        state.serialize_field("TermsName", &self.terms_name)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TermsDescriptionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

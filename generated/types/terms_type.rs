@@ -2,47 +2,50 @@
 /// The `TermsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TermsType.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct TermsType {
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "ClientId")]
-    #[serde(default)]
     pub client_id: ::std::string::String,
     /// `CreationDate` (required): Timestamp (epoch seconds on the wire).
-    #[serde(rename = "CreationDate")]
-    #[serde(default)]
     pub creation_date: ::awsjson_types::Timestamp,
     /// `Enforcement` (required): One of [`TermsEnforcementType`](crate::types::TermsEnforcementType).
-    #[serde(rename = "Enforcement")]
-    #[serde(default)]
     pub enforcement: crate::types::TermsEnforcementType,
     /// `LastModifiedDate` (required): Timestamp (epoch seconds on the wire).
-    #[serde(rename = "LastModifiedDate")]
-    #[serde(default)]
     pub last_modified_date: ::awsjson_types::Timestamp,
     /// `Links` (required): Map of 1 to 13 entries.
-    #[serde(rename = "Links")]
-    #[serde(default)]
     pub links: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::string::String,
     >,
     /// `TermsId` (required): String matching `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "TermsId")]
-    #[serde(default)]
     pub terms_id: ::std::string::String,
     /// `TermsName` (required): String matching `^(terms-of-use|privacy-policy)$`.
-    #[serde(rename = "TermsName")]
-    #[serde(default)]
     pub terms_name: ::std::string::String,
     /// `TermsSource` (required): One of [`TermsSourceType`](crate::types::TermsSourceType).
-    #[serde(rename = "TermsSource")]
-    #[serde(default)]
     pub terms_source: crate::types::TermsSourceType,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for TermsType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 9usize;
+        let mut state = serializer.serialize_struct("TermsType", len)?;
+        state.serialize_field("ClientId", &self.client_id)?;
+        state.serialize_field("CreationDate", &self.creation_date)?;
+        state.serialize_field("Enforcement", &self.enforcement)?;
+        state.serialize_field("LastModifiedDate", &self.last_modified_date)?;
+        state.serialize_field("Links", &self.links)?;
+        state.serialize_field("TermsId", &self.terms_id)?;
+        state.serialize_field("TermsName", &self.terms_name)?;
+        state.serialize_field("TermsSource", &self.terms_source)?;
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TermsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

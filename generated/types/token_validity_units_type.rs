@@ -2,28 +2,13 @@
 /// The `TokenValidityUnitsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TokenValidityUnitsType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TokenValidityUnitsType {
     /// `AccessToken`: One of [`TimeUnitsType`](crate::types::TimeUnitsType).
-    #[serde(
-        rename = "AccessToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_token: ::std::option::Option<crate::types::TimeUnitsType>,
     /// `IdToken`: One of [`TimeUnitsType`](crate::types::TimeUnitsType).
-    #[serde(
-        rename = "IdToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id_token: ::std::option::Option<crate::types::TimeUnitsType>,
     /// `RefreshToken`: One of [`TimeUnitsType`](crate::types::TimeUnitsType).
-    #[serde(
-        rename = "RefreshToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub refresh_token: ::std::option::Option<crate::types::TimeUnitsType>,
 }
 impl ::std::default::Default for crate::types::TokenValidityUnitsType {
@@ -33,6 +18,35 @@ impl ::std::default::Default for crate::types::TokenValidityUnitsType {
             id_token: Default::default(),
             refresh_token: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for TokenValidityUnitsType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.access_token.is_some())
+            + usize::from(self.id_token.is_some())
+            + usize::from(self.refresh_token.is_some());
+        let mut state = serializer.serialize_struct("TokenValidityUnitsType", len)?;
+        if self.access_token.is_some() {
+            state.serialize_field("AccessToken", &self.access_token)?;
+        } else {
+            state.skip_field("AccessToken")?;
+        }
+        if self.id_token.is_some() {
+            state.serialize_field("IdToken", &self.id_token)?;
+        } else {
+            state.skip_field("IdToken")?;
+        }
+        if self.refresh_token.is_some() {
+            state.serialize_field("RefreshToken", &self.refresh_token)?;
+        } else {
+            state.skip_field("RefreshToken")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TokenValidityUnitsType {

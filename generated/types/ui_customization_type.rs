@@ -2,56 +2,21 @@
 /// The `UICustomizationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UICustomizationType.html>
-#[derive(::serde::Serialize, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UiCustomizationType {
     /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "ClientId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// `CreationDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `CSS`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "CSS",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub css: ::std::option::Option<::std::string::String>,
     /// `CSSVersion`: String.
-    #[serde(
-        rename = "CSSVersion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub css_version: ::std::option::Option<::std::string::String>,
     /// `ImageUrl`: String.
-    #[serde(
-        rename = "ImageUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub image_url: ::std::option::Option<::std::string::String>,
     /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "LastModifiedDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::UiCustomizationType {
@@ -65,6 +30,58 @@ impl ::std::default::Default for crate::types::UiCustomizationType {
             last_modified_date: Default::default(),
             user_pool_id: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for UiCustomizationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.client_id.is_some())
+            + usize::from(self.creation_date.is_some()) + usize::from(self.css.is_some())
+            + usize::from(self.css_version.is_some())
+            + usize::from(self.image_url.is_some())
+            + usize::from(self.last_modified_date.is_some())
+            + usize::from(self.user_pool_id.is_some());
+        let mut state = serializer.serialize_struct("UICustomizationType", len)?;
+        if self.client_id.is_some() {
+            state.serialize_field("ClientId", &self.client_id)?;
+        } else {
+            state.skip_field("ClientId")?;
+        }
+        if self.creation_date.is_some() {
+            state.serialize_field("CreationDate", &self.creation_date)?;
+        } else {
+            state.skip_field("CreationDate")?;
+        }
+        if self.css.is_some() {
+            state.serialize_field("CSS", &self.css)?;
+        } else {
+            state.skip_field("CSS")?;
+        }
+        if self.css_version.is_some() {
+            state.serialize_field("CSSVersion", &self.css_version)?;
+        } else {
+            state.skip_field("CSSVersion")?;
+        }
+        if self.image_url.is_some() {
+            state.serialize_field("ImageUrl", &self.image_url)?;
+        } else {
+            state.skip_field("ImageUrl")?;
+        }
+        if self.last_modified_date.is_some() {
+            state.serialize_field("LastModifiedDate", &self.last_modified_date)?;
+        } else {
+            state.skip_field("LastModifiedDate")?;
+        }
+        if self.user_pool_id.is_some() {
+            state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        } else {
+            state.skip_field("UserPoolId")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UiCustomizationType {

@@ -2,16 +2,26 @@
 /// Input of the `UntagResource` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UntagResource.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UntagResourceRequest {
     /// `ResourceArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(rename = "ResourceArn")]
-    #[serde(default)]
     pub resource_arn: ::std::string::String,
     /// `TagKeys` (required): List of `TagKeysType`.
-    #[serde(rename = "TagKeys")]
-    #[serde(default)]
     pub tag_keys: ::std::vec::Vec<::std::string::String>,
+}
+impl ::serde::Serialize for UntagResourceRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize;
+        let mut state = serializer.serialize_struct("UntagResourceRequest", len)?;
+        state.serialize_field("ResourceArn", &self.resource_arn)?;
+        state.serialize_field("TagKeys", &self.tag_keys)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UntagResourceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

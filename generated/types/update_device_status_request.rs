@@ -2,25 +2,39 @@
 /// Input of the `UpdateDeviceStatus` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateDeviceStatus.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UpdateDeviceStatusRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "AccessToken")]
-    #[serde(default)]
     pub access_token: ::std::string::String,
     /// `DeviceKey` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-f-]+`.
-    #[serde(rename = "DeviceKey")]
-    #[serde(default)]
     pub device_key: ::std::string::String,
     /// `DeviceRememberedStatus`: One of [`DeviceRememberedStatusType`](crate::types::DeviceRememberedStatusType).
-    #[serde(
-        rename = "DeviceRememberedStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_remembered_status: ::std::option::Option<
         crate::types::DeviceRememberedStatusType,
     >,
+}
+impl ::serde::Serialize for UpdateDeviceStatusRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.device_remembered_status.is_some());
+        let mut state = serializer.serialize_struct("UpdateDeviceStatusRequest", len)?;
+        state.serialize_field("AccessToken", &self.access_token)?;
+        state.serialize_field("DeviceKey", &self.device_key)?;
+        if self.device_remembered_status.is_some() {
+            state
+                .serialize_field(
+                    "DeviceRememberedStatus",
+                    &self.device_remembered_status,
+                )?;
+        } else {
+            state.skip_field("DeviceRememberedStatus")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateDeviceStatusRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

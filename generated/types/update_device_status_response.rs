@@ -2,11 +2,23 @@
 /// Output of the `UpdateDeviceStatus` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateDeviceStatus.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UpdateDeviceStatusResponse {}
 impl ::std::default::Default for crate::types::UpdateDeviceStatusResponse {
     fn default() -> Self {
         Self {}
+    }
+}
+impl ::serde::Serialize for UpdateDeviceStatusResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize;
+        let mut state = serializer.serialize_struct("UpdateDeviceStatusResponse", len)?;
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateDeviceStatusResponse {

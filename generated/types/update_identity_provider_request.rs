@@ -2,50 +2,64 @@
 /// Input of the `UpdateIdentityProvider` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateIdentityProvider.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdateIdentityProviderRequest {
     /// `AcrMapping`: Map of 0 to 4 entries.
-    #[serde(
-        rename = "AcrMapping",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub acr_mapping: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `AttributeMapping`: Map.
-    #[serde(
-        rename = "AttributeMapping",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attribute_mapping: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `IdpIdentifiers`: List of 0 to 50 items of `IdpIdentifierType`.
-    #[serde(
-        rename = "IdpIdentifiers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub idp_identifiers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `ProviderDetails`: Map.
-    #[serde(
-        rename = "ProviderDetails",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub provider_details: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `ProviderName` (required): String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
-    #[serde(rename = "ProviderName")]
-    #[serde(default)]
     pub provider_name: ::std::string::String,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for UpdateIdentityProviderRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.acr_mapping.is_some())
+            + usize::from(self.attribute_mapping.is_some())
+            + usize::from(self.idp_identifiers.is_some())
+            + usize::from(self.provider_details.is_some());
+        let mut state = serializer
+            .serialize_struct("UpdateIdentityProviderRequest", len)?;
+        if self.acr_mapping.is_some() {
+            state.serialize_field("AcrMapping", &self.acr_mapping)?;
+        } else {
+            state.skip_field("AcrMapping")?;
+        }
+        if self.attribute_mapping.is_some() {
+            state.serialize_field("AttributeMapping", &self.attribute_mapping)?;
+        } else {
+            state.skip_field("AttributeMapping")?;
+        }
+        if self.idp_identifiers.is_some() {
+            state.serialize_field("IdpIdentifiers", &self.idp_identifiers)?;
+        } else {
+            state.skip_field("IdpIdentifiers")?;
+        }
+        if self.provider_details.is_some() {
+            state.serialize_field("ProviderDetails", &self.provider_details)?;
+        } else {
+            state.skip_field("ProviderDetails")?;
+        }
+        state.serialize_field("ProviderName", &self.provider_name)?;
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateIdentityProviderRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,14 +2,9 @@
 /// Output of the `UpdateManagedLoginBranding` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateManagedLoginBranding.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UpdateManagedLoginBrandingResponse {
     /// `ManagedLoginBranding`: See [`ManagedLoginBrandingType`](crate::types::ManagedLoginBrandingType).
-    #[serde(
-        rename = "ManagedLoginBranding",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub managed_login_branding: ::std::option::Option<
         crate::types::ManagedLoginBrandingType,
     >,
@@ -19,6 +14,24 @@ impl ::std::default::Default for crate::types::UpdateManagedLoginBrandingRespons
         Self {
             managed_login_branding: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for UpdateManagedLoginBrandingResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.managed_login_branding.is_some());
+        let mut state = serializer
+            .serialize_struct("UpdateManagedLoginBrandingResponse", len)?;
+        if self.managed_login_branding.is_some() {
+            state.serialize_field("ManagedLoginBranding", &self.managed_login_branding)?;
+        } else {
+            state.skip_field("ManagedLoginBranding")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateManagedLoginBrandingResponse {

@@ -2,16 +2,27 @@
 /// Input of the `UpdateProvisionedLimit` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateProvisionedLimit.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdateProvisionedLimitRequest {
     /// `LimitDefinition` (required): See [`LimitDefinitionType`](crate::types::LimitDefinitionType).
-    #[serde(rename = "LimitDefinition")]
-    #[serde(default)]
     pub limit_definition: crate::types::LimitDefinitionType,
     /// `RequestedLimitValue` (required): Integer.
-    #[serde(rename = "RequestedLimitValue")]
-    #[serde(default)]
     pub requested_limit_value: i32,
+}
+impl ::serde::Serialize for UpdateProvisionedLimitRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize;
+        let mut state = serializer
+            .serialize_struct("UpdateProvisionedLimitRequest", len)?;
+        state.serialize_field("LimitDefinition", &self.limit_definition)?;
+        state.serialize_field("RequestedLimitValue", &self.requested_limit_value)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateProvisionedLimitRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

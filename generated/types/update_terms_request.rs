@@ -2,46 +2,58 @@
 /// Input of the `UpdateTerms` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateTerms.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdateTermsRequest {
     /// `Enforcement`: One of [`TermsEnforcementType`](crate::types::TermsEnforcementType).
-    #[serde(
-        rename = "Enforcement",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enforcement: ::std::option::Option<crate::types::TermsEnforcementType>,
     /// `Links`: Map of 1 to 13 entries.
-    #[serde(
-        rename = "Links",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub links: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `TermsId` (required): String matching `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "TermsId")]
-    #[serde(default)]
     pub terms_id: ::std::string::String,
     /// `TermsName`: String matching `^(terms-of-use|privacy-policy)$`.
-    #[serde(
-        rename = "TermsName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub terms_name: ::std::option::Option<::std::string::String>,
     /// `TermsSource`: One of [`TermsSourceType`](crate::types::TermsSourceType).
-    #[serde(
-        rename = "TermsSource",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub terms_source: ::std::option::Option<crate::types::TermsSourceType>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for UpdateTermsRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.enforcement.is_some())
+            + usize::from(self.links.is_some()) + usize::from(self.terms_name.is_some())
+            + usize::from(self.terms_source.is_some());
+        let mut state = serializer.serialize_struct("UpdateTermsRequest", len)?;
+        if self.enforcement.is_some() {
+            state.serialize_field("Enforcement", &self.enforcement)?;
+        } else {
+            state.skip_field("Enforcement")?;
+        }
+        if self.links.is_some() {
+            state.serialize_field("Links", &self.links)?;
+        } else {
+            state.skip_field("Links")?;
+        }
+        state.serialize_field("TermsId", &self.terms_id)?;
+        if self.terms_name.is_some() {
+            state.serialize_field("TermsName", &self.terms_name)?;
+        } else {
+            state.skip_field("TermsName")?;
+        }
+        if self.terms_source.is_some() {
+            state.serialize_field("TermsSource", &self.terms_source)?;
+        } else {
+            state.skip_field("TermsSource")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateTermsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,19 +2,31 @@
 /// Output of the `UpdateTerms` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateTerms.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UpdateTermsResponse {
     /// `Terms`: See [`TermsType`](crate::types::TermsType).
-    #[serde(
-        rename = "Terms",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub terms: ::std::option::Option<crate::types::TermsType>,
 }
 impl ::std::default::Default for crate::types::UpdateTermsResponse {
     fn default() -> Self {
         Self { terms: Default::default() }
+    }
+}
+impl ::serde::Serialize for UpdateTermsResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.terms.is_some());
+        let mut state = serializer.serialize_struct("UpdateTermsResponse", len)?;
+        if self.terms.is_some() {
+            state.serialize_field("Terms", &self.terms)?;
+        } else {
+            state.skip_field("Terms")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateTermsResponse {

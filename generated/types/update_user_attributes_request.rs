@@ -2,25 +2,35 @@
 /// Input of the `UpdateUserAttributes` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserAttributes.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UpdateUserAttributesRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "AccessToken")]
-    #[serde(default)]
     pub access_token: ::std::string::String,
     /// `ClientMetadata`: Map.
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub client_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `UserAttributes` (required): List of `AttributeType`.
-    #[serde(rename = "UserAttributes")]
-    #[serde(default)]
     pub user_attributes: ::std::vec::Vec<crate::types::AttributeType>,
+}
+impl ::serde::Serialize for UpdateUserAttributesRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.client_metadata.is_some());
+        let mut state = serializer.serialize_struct("UpdateUserAttributesRequest", len)?;
+        state.serialize_field("AccessToken", &self.access_token)?;
+        if self.client_metadata.is_some() {
+            state.serialize_field("ClientMetadata", &self.client_metadata)?;
+        } else {
+            state.skip_field("ClientMetadata")?;
+        }
+        state.serialize_field("UserAttributes", &self.user_attributes)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateUserAttributesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

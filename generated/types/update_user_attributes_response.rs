@@ -2,14 +2,9 @@
 /// Output of the `UpdateUserAttributes` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserAttributes.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UpdateUserAttributesResponse {
     /// `CodeDeliveryDetailsList`: List of `CodeDeliveryDetailsType`.
-    #[serde(
-        rename = "CodeDeliveryDetailsList",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub code_delivery_details_list: ::std::option::Option<
         ::std::vec::Vec<crate::types::CodeDeliveryDetailsType>,
     >,
@@ -19,6 +14,28 @@ impl ::std::default::Default for crate::types::UpdateUserAttributesResponse {
         Self {
             code_delivery_details_list: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for UpdateUserAttributesResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.code_delivery_details_list.is_some());
+        let mut state = serializer
+            .serialize_struct("UpdateUserAttributesResponse", len)?;
+        if self.code_delivery_details_list.is_some() {
+            state
+                .serialize_field(
+                    "CodeDeliveryDetailsList",
+                    &self.code_delivery_details_list,
+                )?;
+        } else {
+            state.skip_field("CodeDeliveryDetailsList")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateUserAttributesResponse {

@@ -2,39 +2,51 @@
 /// Input of the `UpdateUserPoolDomain` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolDomain.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdateUserPoolDomainRequest {
     /// `CustomDomainConfig`: See [`CustomDomainConfigType`](crate::types::CustomDomainConfigType).
-    #[serde(
-        rename = "CustomDomainConfig",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_domain_config: ::std::option::Option<
         crate::types::CustomDomainConfigType,
     >,
     /// `Domain` (required): String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
-    #[serde(rename = "Domain")]
-    #[serde(default)]
     pub domain: ::std::string::String,
     /// `ManagedLoginVersion`: Integer.
-    #[serde(
-        rename = "ManagedLoginVersion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub managed_login_version: ::std::option::Option<i32>,
     /// `Routing`: See [`RoutingType`](crate::types::RoutingType).
-    #[serde(
-        rename = "Routing",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub routing: ::std::option::Option<crate::types::RoutingType>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for UpdateUserPoolDomainRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 2usize + usize::from(self.custom_domain_config.is_some())
+            + usize::from(self.managed_login_version.is_some())
+            + usize::from(self.routing.is_some());
+        let mut state = serializer.serialize_struct("UpdateUserPoolDomainRequest", len)?;
+        if self.custom_domain_config.is_some() {
+            state.serialize_field("CustomDomainConfig", &self.custom_domain_config)?;
+        } else {
+            state.skip_field("CustomDomainConfig")?;
+        }
+        state.serialize_field("Domain", &self.domain)?;
+        if self.managed_login_version.is_some() {
+            state.serialize_field("ManagedLoginVersion", &self.managed_login_version)?;
+        } else {
+            state.skip_field("ManagedLoginVersion")?;
+        }
+        if self.routing.is_some() {
+            state.serialize_field("Routing", &self.routing)?;
+        } else {
+            state.skip_field("Routing")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolDomainRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,28 +2,13 @@
 /// Output of the `UpdateUserPoolDomain` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolDomain.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UpdateUserPoolDomainResponse {
     /// `CloudFrontDomain`: String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
-    #[serde(
-        rename = "CloudFrontDomain",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_front_domain: ::std::option::Option<::std::string::String>,
     /// `ManagedLoginVersion`: Integer.
-    #[serde(
-        rename = "ManagedLoginVersion",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub managed_login_version: ::std::option::Option<i32>,
     /// `Routing`: See [`RoutingType`](crate::types::RoutingType).
-    #[serde(
-        rename = "Routing",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub routing: ::std::option::Option<crate::types::RoutingType>,
 }
 impl ::std::default::Default for crate::types::UpdateUserPoolDomainResponse {
@@ -33,6 +18,36 @@ impl ::std::default::Default for crate::types::UpdateUserPoolDomainResponse {
             managed_login_version: Default::default(),
             routing: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for UpdateUserPoolDomainResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.cloud_front_domain.is_some())
+            + usize::from(self.managed_login_version.is_some())
+            + usize::from(self.routing.is_some());
+        let mut state = serializer
+            .serialize_struct("UpdateUserPoolDomainResponse", len)?;
+        if self.cloud_front_domain.is_some() {
+            state.serialize_field("CloudFrontDomain", &self.cloud_front_domain)?;
+        } else {
+            state.skip_field("CloudFrontDomain")?;
+        }
+        if self.managed_login_version.is_some() {
+            state.serialize_field("ManagedLoginVersion", &self.managed_login_version)?;
+        } else {
+            state.skip_field("ManagedLoginVersion")?;
+        }
+        if self.routing.is_some() {
+            state.serialize_field("Routing", &self.routing)?;
+        } else {
+            state.skip_field("Routing")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolDomainResponse {

@@ -2,20 +2,30 @@
 /// Input of the `UpdateUserPoolReplica` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolReplica.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdateUserPoolReplicaRequest {
     /// `RegionName` (required): String of 5 to 32 characters.
-    #[serde(rename = "RegionName")]
-    #[serde(default)]
     pub region_name: ::std::string::String,
     /// `Status` (required): One of [`UpdateReplicaStatusType`](crate::types::UpdateReplicaStatusType).
-    #[serde(rename = "Status")]
-    #[serde(default)]
     pub status: crate::types::UpdateReplicaStatusType,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
+}
+impl ::serde::Serialize for UpdateUserPoolReplicaRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 3usize;
+        let mut state = serializer
+            .serialize_struct("UpdateUserPoolReplicaRequest", len)?;
+        state.serialize_field("RegionName", &self.region_name)?;
+        state.serialize_field("Status", &self.status)?;
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolReplicaRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,14 +2,9 @@
 /// Output of the `UpdateUserPoolReplica` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolReplica.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UpdateUserPoolReplicaResponse {
     /// `UserPoolReplica`: See [`UserPoolReplicaType`](crate::types::UserPoolReplicaType).
-    #[serde(
-        rename = "UserPoolReplica",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_replica: ::std::option::Option<crate::types::UserPoolReplicaType>,
 }
 impl ::std::default::Default for crate::types::UpdateUserPoolReplicaResponse {
@@ -17,6 +12,24 @@ impl ::std::default::Default for crate::types::UpdateUserPoolReplicaResponse {
         Self {
             user_pool_replica: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for UpdateUserPoolReplicaResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.user_pool_replica.is_some());
+        let mut state = serializer
+            .serialize_struct("UpdateUserPoolReplicaResponse", len)?;
+        if self.user_pool_replica.is_some() {
+            state.serialize_field("UserPoolReplica", &self.user_pool_replica)?;
+        } else {
+            state.skip_field("UserPoolReplica")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolReplicaResponse {

@@ -2,23 +2,13 @@
 /// Input of the `UpdateUserPool` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPool.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdateUserPoolRequest {
     /// `AccountRecoverySetting`: See [`AccountRecoverySettingType`](crate::types::AccountRecoverySettingType).
-    #[serde(
-        rename = "AccountRecoverySetting",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_recovery_setting: ::std::option::Option<
         crate::types::AccountRecoverySettingType,
     >,
     /// `AcrConfiguration`: Map of 0 to 4 entries.
-    #[serde(
-        rename = "AcrConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub acr_configuration: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -26,177 +16,257 @@ pub struct UpdateUserPoolRequest {
         >,
     >,
     /// `AdminCreateUserConfig`: See [`AdminCreateUserConfigType`](crate::types::AdminCreateUserConfigType).
-    #[serde(
-        rename = "AdminCreateUserConfig",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub admin_create_user_config: ::std::option::Option<
         crate::types::AdminCreateUserConfigType,
     >,
     /// `AutoVerifiedAttributes`: List of `VerifiedAttributeType`.
-    #[serde(
-        rename = "AutoVerifiedAttributes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub auto_verified_attributes: ::std::option::Option<
         ::std::vec::Vec<crate::types::VerifiedAttributeType>,
     >,
     /// `DcrConfiguration`: See [`DcrConfigurationType`](crate::types::DcrConfigurationType).
-    #[serde(
-        rename = "DcrConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub dcr_configuration: ::std::option::Option<crate::types::DcrConfigurationType>,
     /// `DeletionProtection`: One of [`DeletionProtectionType`](crate::types::DeletionProtectionType).
-    #[serde(
-        rename = "DeletionProtection",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub deletion_protection: ::std::option::Option<crate::types::DeletionProtectionType>,
     /// `DeviceConfiguration`: See [`DeviceConfigurationType`](crate::types::DeviceConfigurationType).
-    #[serde(
-        rename = "DeviceConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_configuration: ::std::option::Option<
         crate::types::DeviceConfigurationType,
     >,
     /// `EmailConfiguration`: See [`EmailConfigurationType`](crate::types::EmailConfigurationType).
-    #[serde(
-        rename = "EmailConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_configuration: ::std::option::Option<crate::types::EmailConfigurationType>,
     /// `EmailVerificationMessage`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{####\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`.
-    #[serde(
-        rename = "EmailVerificationMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_verification_message: ::std::option::Option<::std::string::String>,
     /// `EmailVerificationSubject`: String of 1 to 140 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`.
-    #[serde(
-        rename = "EmailVerificationSubject",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_verification_subject: ::std::option::Option<::std::string::String>,
     /// `IssuerConfiguration`: See [`IssuerConfigurationType`](crate::types::IssuerConfigurationType).
-    #[serde(
-        rename = "IssuerConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub issuer_configuration: ::std::option::Option<
         crate::types::IssuerConfigurationType,
     >,
     /// `KeyConfiguration`: See [`KeyConfigurationType`](crate::types::KeyConfigurationType).
-    #[serde(
-        rename = "KeyConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub key_configuration: ::std::option::Option<crate::types::KeyConfigurationType>,
     /// `LambdaConfig`: See [`LambdaConfigType`](crate::types::LambdaConfigType).
-    #[serde(
-        rename = "LambdaConfig",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub lambda_config: ::std::option::Option<crate::types::LambdaConfigType>,
     /// `MfaConfiguration`: One of [`UserPoolMfaType`](crate::types::UserPoolMfaType).
-    #[serde(
-        rename = "MfaConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mfa_configuration: ::std::option::Option<crate::types::UserPoolMfaType>,
     /// `Policies`: See [`UserPoolPolicyType`](crate::types::UserPoolPolicyType).
-    #[serde(
-        rename = "Policies",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub policies: ::std::option::Option<crate::types::UserPoolPolicyType>,
     /// `PoolName`: String of 1 to 128 characters matching `[\w\s+=,.@-]+`.
-    #[serde(
-        rename = "PoolName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pool_name: ::std::option::Option<::std::string::String>,
     /// `SmsAuthenticationMessage`: String of 6 to 140 characters matching `.*\{####\}.*`.
-    #[serde(
-        rename = "SmsAuthenticationMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sms_authentication_message: ::std::option::Option<::std::string::String>,
     /// `SmsConfiguration`: See [`SmsConfigurationType`](crate::types::SmsConfigurationType).
-    #[serde(
-        rename = "SmsConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sms_configuration: ::std::option::Option<crate::types::SmsConfigurationType>,
     /// `SmsVerificationMessage`: String of 6 to 140 characters matching `.*\{####\}.*`.
-    #[serde(
-        rename = "SmsVerificationMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sms_verification_message: ::std::option::Option<::std::string::String>,
     /// `UserAttributeUpdateSettings`: See [`UserAttributeUpdateSettingsType`](crate::types::UserAttributeUpdateSettingsType).
-    #[serde(
-        rename = "UserAttributeUpdateSettings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_attribute_update_settings: ::std::option::Option<
         crate::types::UserAttributeUpdateSettingsType,
     >,
     /// `UserPoolAddOns`: See [`UserPoolAddOnsType`](crate::types::UserPoolAddOnsType).
-    #[serde(
-        rename = "UserPoolAddOns",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_add_ons: ::std::option::Option<crate::types::UserPoolAddOnsType>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(rename = "UserPoolId")]
-    #[serde(default)]
     pub user_pool_id: ::std::string::String,
     /// `UserPoolTags`: Map.
-    #[serde(
-        rename = "UserPoolTags",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `UserPoolTier`: One of [`UserPoolTierType`](crate::types::UserPoolTierType).
-    #[serde(
-        rename = "UserPoolTier",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_tier: ::std::option::Option<crate::types::UserPoolTierType>,
     /// `VerificationMessageTemplate`: See [`VerificationMessageTemplateType`](crate::types::VerificationMessageTemplateType).
-    #[serde(
-        rename = "VerificationMessageTemplate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub verification_message_template: ::std::option::Option<
         crate::types::VerificationMessageTemplateType,
     >,
+}
+impl ::serde::Serialize for UpdateUserPoolRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.account_recovery_setting.is_some())
+            + usize::from(self.acr_configuration.is_some())
+            + usize::from(self.admin_create_user_config.is_some())
+            + usize::from(self.auto_verified_attributes.is_some())
+            + usize::from(self.dcr_configuration.is_some())
+            + usize::from(self.deletion_protection.is_some())
+            + usize::from(self.device_configuration.is_some())
+            + usize::from(self.email_configuration.is_some())
+            + usize::from(self.email_verification_message.is_some())
+            + usize::from(self.email_verification_subject.is_some())
+            + usize::from(self.issuer_configuration.is_some())
+            + usize::from(self.key_configuration.is_some())
+            + usize::from(self.lambda_config.is_some())
+            + usize::from(self.mfa_configuration.is_some())
+            + usize::from(self.policies.is_some())
+            + usize::from(self.pool_name.is_some())
+            + usize::from(self.sms_authentication_message.is_some())
+            + usize::from(self.sms_configuration.is_some())
+            + usize::from(self.sms_verification_message.is_some())
+            + usize::from(self.user_attribute_update_settings.is_some())
+            + usize::from(self.user_pool_add_ons.is_some())
+            + usize::from(self.user_pool_tags.is_some())
+            + usize::from(self.user_pool_tier.is_some())
+            + usize::from(self.verification_message_template.is_some());
+        let mut state = serializer.serialize_struct("UpdateUserPoolRequest", len)?;
+        if self.account_recovery_setting.is_some() {
+            state
+                .serialize_field(
+                    "AccountRecoverySetting",
+                    &self.account_recovery_setting,
+                )?;
+        } else {
+            state.skip_field("AccountRecoverySetting")?;
+        }
+        if self.acr_configuration.is_some() {
+            state.serialize_field("AcrConfiguration", &self.acr_configuration)?;
+        } else {
+            state.skip_field("AcrConfiguration")?;
+        }
+        if self.admin_create_user_config.is_some() {
+            state
+                .serialize_field(
+                    "AdminCreateUserConfig",
+                    &self.admin_create_user_config,
+                )?;
+        } else {
+            state.skip_field("AdminCreateUserConfig")?;
+        }
+        if self.auto_verified_attributes.is_some() {
+            state
+                .serialize_field(
+                    "AutoVerifiedAttributes",
+                    &self.auto_verified_attributes,
+                )?;
+        } else {
+            state.skip_field("AutoVerifiedAttributes")?;
+        }
+        if self.dcr_configuration.is_some() {
+            state.serialize_field("DcrConfiguration", &self.dcr_configuration)?;
+        } else {
+            state.skip_field("DcrConfiguration")?;
+        }
+        if self.deletion_protection.is_some() {
+            state.serialize_field("DeletionProtection", &self.deletion_protection)?;
+        } else {
+            state.skip_field("DeletionProtection")?;
+        }
+        if self.device_configuration.is_some() {
+            state.serialize_field("DeviceConfiguration", &self.device_configuration)?;
+        } else {
+            state.skip_field("DeviceConfiguration")?;
+        }
+        if self.email_configuration.is_some() {
+            state.serialize_field("EmailConfiguration", &self.email_configuration)?;
+        } else {
+            state.skip_field("EmailConfiguration")?;
+        }
+        if self.email_verification_message.is_some() {
+            state
+                .serialize_field(
+                    "EmailVerificationMessage",
+                    &self.email_verification_message,
+                )?;
+        } else {
+            state.skip_field("EmailVerificationMessage")?;
+        }
+        if self.email_verification_subject.is_some() {
+            state
+                .serialize_field(
+                    "EmailVerificationSubject",
+                    &self.email_verification_subject,
+                )?;
+        } else {
+            state.skip_field("EmailVerificationSubject")?;
+        }
+        if self.issuer_configuration.is_some() {
+            state.serialize_field("IssuerConfiguration", &self.issuer_configuration)?;
+        } else {
+            state.skip_field("IssuerConfiguration")?;
+        }
+        if self.key_configuration.is_some() {
+            state.serialize_field("KeyConfiguration", &self.key_configuration)?;
+        } else {
+            state.skip_field("KeyConfiguration")?;
+        }
+        if self.lambda_config.is_some() {
+            state.serialize_field("LambdaConfig", &self.lambda_config)?;
+        } else {
+            state.skip_field("LambdaConfig")?;
+        }
+        if self.mfa_configuration.is_some() {
+            state.serialize_field("MfaConfiguration", &self.mfa_configuration)?;
+        } else {
+            state.skip_field("MfaConfiguration")?;
+        }
+        if self.policies.is_some() {
+            state.serialize_field("Policies", &self.policies)?;
+        } else {
+            state.skip_field("Policies")?;
+        }
+        if self.pool_name.is_some() {
+            state.serialize_field("PoolName", &self.pool_name)?;
+        } else {
+            state.skip_field("PoolName")?;
+        }
+        if self.sms_authentication_message.is_some() {
+            state
+                .serialize_field(
+                    "SmsAuthenticationMessage",
+                    &self.sms_authentication_message,
+                )?;
+        } else {
+            state.skip_field("SmsAuthenticationMessage")?;
+        }
+        if self.sms_configuration.is_some() {
+            state.serialize_field("SmsConfiguration", &self.sms_configuration)?;
+        } else {
+            state.skip_field("SmsConfiguration")?;
+        }
+        if self.sms_verification_message.is_some() {
+            state
+                .serialize_field(
+                    "SmsVerificationMessage",
+                    &self.sms_verification_message,
+                )?;
+        } else {
+            state.skip_field("SmsVerificationMessage")?;
+        }
+        if self.user_attribute_update_settings.is_some() {
+            state
+                .serialize_field(
+                    "UserAttributeUpdateSettings",
+                    &self.user_attribute_update_settings,
+                )?;
+        } else {
+            state.skip_field("UserAttributeUpdateSettings")?;
+        }
+        if self.user_pool_add_ons.is_some() {
+            state.serialize_field("UserPoolAddOns", &self.user_pool_add_ons)?;
+        } else {
+            state.skip_field("UserPoolAddOns")?;
+        }
+        state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        if self.user_pool_tags.is_some() {
+            state.serialize_field("UserPoolTags", &self.user_pool_tags)?;
+        } else {
+            state.skip_field("UserPoolTags")?;
+        }
+        if self.user_pool_tier.is_some() {
+            state.serialize_field("UserPoolTier", &self.user_pool_tier)?;
+        } else {
+            state.skip_field("UserPoolTier")?;
+        }
+        if self.verification_message_template.is_some() {
+            state
+                .serialize_field(
+                    "VerificationMessageTemplate",
+                    &self.verification_message_template,
+                )?;
+        } else {
+            state.skip_field("VerificationMessageTemplate")?;
+        }
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,14 +2,9 @@
 /// The `UserAttributeUpdateSettingsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserAttributeUpdateSettingsType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserAttributeUpdateSettingsType {
     /// `AttributesRequireVerificationBeforeUpdate`: List of `VerifiedAttributeType`.
-    #[serde(
-        rename = "AttributesRequireVerificationBeforeUpdate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attributes_require_verification_before_update: ::std::option::Option<
         ::std::vec::Vec<crate::types::VerifiedAttributeType>,
     >,
@@ -19,6 +14,29 @@ impl ::std::default::Default for crate::types::UserAttributeUpdateSettingsType {
         Self {
             attributes_require_verification_before_update: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for UserAttributeUpdateSettingsType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize
+            + usize::from(self.attributes_require_verification_before_update.is_some());
+        let mut state = serializer
+            .serialize_struct("UserAttributeUpdateSettingsType", len)?;
+        if self.attributes_require_verification_before_update.is_some() {
+            state
+                .serialize_field(
+                    "AttributesRequireVerificationBeforeUpdate",
+                    &self.attributes_require_verification_before_update,
+                )?;
+        } else {
+            state.skip_field("AttributesRequireVerificationBeforeUpdate")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserAttributeUpdateSettingsType {

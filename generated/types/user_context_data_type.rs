@@ -4,21 +4,11 @@
 /// Sensitive: `Debug` prints it redacted.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserContextDataType.html>
-#[derive(::serde::Serialize, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UserContextDataType {
     /// `EncodedData`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "EncodedData",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub encoded_data: ::std::option::Option<::std::string::String>,
     /// `IpAddress`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "IpAddress",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ip_address: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::UserContextDataType {
@@ -27,6 +17,29 @@ impl ::std::default::Default for crate::types::UserContextDataType {
             encoded_data: Default::default(),
             ip_address: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for UserContextDataType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.encoded_data.is_some())
+            + usize::from(self.ip_address.is_some());
+        let mut state = serializer.serialize_struct("UserContextDataType", len)?;
+        if self.encoded_data.is_some() {
+            state.serialize_field("EncodedData", &self.encoded_data)?;
+        } else {
+            state.skip_field("EncodedData")?;
+        }
+        if self.ip_address.is_some() {
+            state.serialize_field("IpAddress", &self.ip_address)?;
+        } else {
+            state.skip_field("IpAddress")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserContextDataType {

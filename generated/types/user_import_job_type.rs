@@ -2,107 +2,37 @@
 /// The `UserImportJobType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserImportJobType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserImportJobType {
     /// `CloudWatchLogsRoleArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "CloudWatchLogsRoleArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub cloud_watch_logs_role_arn: ::std::option::Option<::std::string::String>,
     /// `CompletionDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "CompletionDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub completion_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `CompletionMessage`: String of 1 to 128 characters matching `[\w]+`.
-    #[serde(
-        rename = "CompletionMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub completion_message: ::std::option::Option<::std::string::String>,
     /// `CreationDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `FailedUsers`: Integer.
-    #[serde(
-        rename = "FailedUsers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub failed_users: ::std::option::Option<i64>,
     /// `ImportedUsers`: Integer.
-    #[serde(
-        rename = "ImportedUsers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub imported_users: ::std::option::Option<i64>,
     /// `JobId`: String of 1 to 55 characters matching `import-[0-9a-zA-Z-]+`.
-    #[serde(
-        rename = "JobId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub job_id: ::std::option::Option<::std::string::String>,
     /// `JobName`: String of 1 to 128 characters matching `[\w\s+=,.@-]+`.
-    #[serde(
-        rename = "JobName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub job_name: ::std::option::Option<::std::string::String>,
     /// `PasswordHashingAlgorithm`: One of [`PasswordHashingAlgorithmType`](crate::types::PasswordHashingAlgorithmType).
-    #[serde(
-        rename = "PasswordHashingAlgorithm",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub password_hashing_algorithm: ::std::option::Option<
         crate::types::PasswordHashingAlgorithmType,
     >,
     /// `PreSignedUrl`: String of 0 to 2048 characters.
-    #[serde(
-        rename = "PreSignedUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub pre_signed_url: ::std::option::Option<::std::string::String>,
     /// `SkippedUsers`: Integer.
-    #[serde(
-        rename = "SkippedUsers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub skipped_users: ::std::option::Option<i64>,
     /// `StartDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "StartDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `Status`: One of [`UserImportJobStatusType`](crate::types::UserImportJobStatusType).
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status: ::std::option::Option<crate::types::UserImportJobStatusType>,
     /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::UserImportJobType {
@@ -123,6 +53,107 @@ impl ::std::default::Default for crate::types::UserImportJobType {
             status: Default::default(),
             user_pool_id: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for UserImportJobType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.cloud_watch_logs_role_arn.is_some())
+            + usize::from(self.completion_date.is_some())
+            + usize::from(self.completion_message.is_some())
+            + usize::from(self.creation_date.is_some())
+            + usize::from(self.failed_users.is_some())
+            + usize::from(self.imported_users.is_some())
+            + usize::from(self.job_id.is_some()) + usize::from(self.job_name.is_some())
+            + usize::from(self.password_hashing_algorithm.is_some())
+            + usize::from(self.pre_signed_url.is_some())
+            + usize::from(self.skipped_users.is_some())
+            + usize::from(self.start_date.is_some()) + usize::from(self.status.is_some())
+            + usize::from(self.user_pool_id.is_some());
+        let mut state = serializer.serialize_struct("UserImportJobType", len)?;
+        if self.cloud_watch_logs_role_arn.is_some() {
+            state
+                .serialize_field(
+                    "CloudWatchLogsRoleArn",
+                    &self.cloud_watch_logs_role_arn,
+                )?;
+        } else {
+            state.skip_field("CloudWatchLogsRoleArn")?;
+        }
+        if self.completion_date.is_some() {
+            state.serialize_field("CompletionDate", &self.completion_date)?;
+        } else {
+            state.skip_field("CompletionDate")?;
+        }
+        if self.completion_message.is_some() {
+            state.serialize_field("CompletionMessage", &self.completion_message)?;
+        } else {
+            state.skip_field("CompletionMessage")?;
+        }
+        if self.creation_date.is_some() {
+            state.serialize_field("CreationDate", &self.creation_date)?;
+        } else {
+            state.skip_field("CreationDate")?;
+        }
+        if self.failed_users.is_some() {
+            state.serialize_field("FailedUsers", &self.failed_users)?;
+        } else {
+            state.skip_field("FailedUsers")?;
+        }
+        if self.imported_users.is_some() {
+            state.serialize_field("ImportedUsers", &self.imported_users)?;
+        } else {
+            state.skip_field("ImportedUsers")?;
+        }
+        if self.job_id.is_some() {
+            state.serialize_field("JobId", &self.job_id)?;
+        } else {
+            state.skip_field("JobId")?;
+        }
+        if self.job_name.is_some() {
+            state.serialize_field("JobName", &self.job_name)?;
+        } else {
+            state.skip_field("JobName")?;
+        }
+        if self.password_hashing_algorithm.is_some() {
+            state
+                .serialize_field(
+                    "PasswordHashingAlgorithm",
+                    &self.password_hashing_algorithm,
+                )?;
+        } else {
+            state.skip_field("PasswordHashingAlgorithm")?;
+        }
+        if self.pre_signed_url.is_some() {
+            state.serialize_field("PreSignedUrl", &self.pre_signed_url)?;
+        } else {
+            state.skip_field("PreSignedUrl")?;
+        }
+        if self.skipped_users.is_some() {
+            state.serialize_field("SkippedUsers", &self.skipped_users)?;
+        } else {
+            state.skip_field("SkippedUsers")?;
+        }
+        if self.start_date.is_some() {
+            state.serialize_field("StartDate", &self.start_date)?;
+        } else {
+            state.skip_field("StartDate")?;
+        }
+        if self.status.is_some() {
+            state.serialize_field("Status", &self.status)?;
+        } else {
+            state.skip_field("Status")?;
+        }
+        if self.user_pool_id.is_some() {
+            state.serialize_field("UserPoolId", &self.user_pool_id)?;
+        } else {
+            state.skip_field("UserPoolId")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserImportJobType {

@@ -2,21 +2,37 @@
 /// The `UserPoolAddOnsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolAddOnsType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UserPoolAddOnsType {
     /// `AdvancedSecurityAdditionalFlows`: See [`AdvancedSecurityAdditionalFlowsType`](crate::types::AdvancedSecurityAdditionalFlowsType).
-    #[serde(
-        rename = "AdvancedSecurityAdditionalFlows",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub advanced_security_additional_flows: ::std::option::Option<
         crate::types::AdvancedSecurityAdditionalFlowsType,
     >,
     /// `AdvancedSecurityMode` (required): One of [`AdvancedSecurityModeType`](crate::types::AdvancedSecurityModeType).
-    #[serde(rename = "AdvancedSecurityMode")]
-    #[serde(default)]
     pub advanced_security_mode: crate::types::AdvancedSecurityModeType,
+}
+impl ::serde::Serialize for UserPoolAddOnsType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize
+            + usize::from(self.advanced_security_additional_flows.is_some());
+        let mut state = serializer.serialize_struct("UserPoolAddOnsType", len)?;
+        if self.advanced_security_additional_flows.is_some() {
+            state
+                .serialize_field(
+                    "AdvancedSecurityAdditionalFlows",
+                    &self.advanced_security_additional_flows,
+                )?;
+        } else {
+            state.skip_field("AdvancedSecurityAdditionalFlows")?;
+        }
+        state.serialize_field("AdvancedSecurityMode", &self.advanced_security_mode)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UserPoolAddOnsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

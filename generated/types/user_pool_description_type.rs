@@ -2,56 +2,21 @@
 /// The `UserPoolDescriptionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolDescriptionType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserPoolDescriptionType {
     /// `CreationDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `Id`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// `LambdaConfig`: See [`LambdaConfigType`](crate::types::LambdaConfigType).
-    #[serde(
-        rename = "LambdaConfig",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub lambda_config: ::std::option::Option<crate::types::LambdaConfigType>,
     /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "LastModifiedDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `Name`: String of 1 to 128 characters matching `[\w\s+=,.@-]+`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// `ReplicaRegions`: List of `StringType`.
-    #[serde(
-        rename = "ReplicaRegions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub replica_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `Status`: One of [`StatusType`](crate::types::StatusType). Deprecated by AWS.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status: ::std::option::Option<crate::types::StatusType>,
 }
 impl ::std::default::Default for crate::types::UserPoolDescriptionType {
@@ -65,6 +30,58 @@ impl ::std::default::Default for crate::types::UserPoolDescriptionType {
             replica_regions: Default::default(),
             status: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for UserPoolDescriptionType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.creation_date.is_some())
+            + usize::from(self.id.is_some()) + usize::from(self.lambda_config.is_some())
+            + usize::from(self.last_modified_date.is_some())
+            + usize::from(self.name.is_some())
+            + usize::from(self.replica_regions.is_some())
+            + usize::from(self.status.is_some());
+        let mut state = serializer.serialize_struct("UserPoolDescriptionType", len)?;
+        if self.creation_date.is_some() {
+            state.serialize_field("CreationDate", &self.creation_date)?;
+        } else {
+            state.skip_field("CreationDate")?;
+        }
+        if self.id.is_some() {
+            state.serialize_field("Id", &self.id)?;
+        } else {
+            state.skip_field("Id")?;
+        }
+        if self.lambda_config.is_some() {
+            state.serialize_field("LambdaConfig", &self.lambda_config)?;
+        } else {
+            state.skip_field("LambdaConfig")?;
+        }
+        if self.last_modified_date.is_some() {
+            state.serialize_field("LastModifiedDate", &self.last_modified_date)?;
+        } else {
+            state.skip_field("LastModifiedDate")?;
+        }
+        if self.name.is_some() {
+            state.serialize_field("Name", &self.name)?;
+        } else {
+            state.skip_field("Name")?;
+        }
+        if self.replica_regions.is_some() {
+            state.serialize_field("ReplicaRegions", &self.replica_regions)?;
+        } else {
+            state.skip_field("ReplicaRegions")?;
+        }
+        if self.status.is_some() {
+            state.serialize_field("Status", &self.status)?;
+        } else {
+            state.skip_field("Status")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserPoolDescriptionType {

@@ -2,21 +2,11 @@
 /// The `UserPoolPolicyType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolPolicyType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserPoolPolicyType {
     /// `PasswordPolicy`: See [`PasswordPolicyType`](crate::types::PasswordPolicyType).
-    #[serde(
-        rename = "PasswordPolicy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub password_policy: ::std::option::Option<crate::types::PasswordPolicyType>,
     /// `SignInPolicy`: See [`SignInPolicyType`](crate::types::SignInPolicyType).
-    #[serde(
-        rename = "SignInPolicy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sign_in_policy: ::std::option::Option<crate::types::SignInPolicyType>,
 }
 impl ::std::default::Default for crate::types::UserPoolPolicyType {
@@ -25,6 +15,29 @@ impl ::std::default::Default for crate::types::UserPoolPolicyType {
             password_policy: Default::default(),
             sign_in_policy: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for UserPoolPolicyType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.password_policy.is_some())
+            + usize::from(self.sign_in_policy.is_some());
+        let mut state = serializer.serialize_struct("UserPoolPolicyType", len)?;
+        if self.password_policy.is_some() {
+            state.serialize_field("PasswordPolicy", &self.password_policy)?;
+        } else {
+            state.skip_field("PasswordPolicy")?;
+        }
+        if self.sign_in_policy.is_some() {
+            state.serialize_field("SignInPolicy", &self.sign_in_policy)?;
+        } else {
+            state.skip_field("SignInPolicy")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserPoolPolicyType {

@@ -2,35 +2,15 @@
 /// The `UserPoolReplicaType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolReplicaType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserPoolReplicaType {
     /// `RegionName`: String of 5 to 32 characters.
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub region_name: ::std::option::Option<::std::string::String>,
     /// `Role`: One of [`ReplicaRoleType`](crate::types::ReplicaRoleType).
-    #[serde(
-        rename = "Role",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub role: ::std::option::Option<crate::types::ReplicaRoleType>,
     /// `Status`: One of [`ReplicaStatusType`](crate::types::ReplicaStatusType).
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status: ::std::option::Option<crate::types::ReplicaStatusType>,
     /// `UserPoolArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    #[serde(
-        rename = "UserPoolArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_pool_arn: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::UserPoolReplicaType {
@@ -41,6 +21,40 @@ impl ::std::default::Default for crate::types::UserPoolReplicaType {
             status: Default::default(),
             user_pool_arn: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for UserPoolReplicaType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.region_name.is_some())
+            + usize::from(self.role.is_some()) + usize::from(self.status.is_some())
+            + usize::from(self.user_pool_arn.is_some());
+        let mut state = serializer.serialize_struct("UserPoolReplicaType", len)?;
+        if self.region_name.is_some() {
+            state.serialize_field("RegionName", &self.region_name)?;
+        } else {
+            state.skip_field("RegionName")?;
+        }
+        if self.role.is_some() {
+            state.serialize_field("Role", &self.role)?;
+        } else {
+            state.skip_field("Role")?;
+        }
+        if self.status.is_some() {
+            state.serialize_field("Status", &self.status)?;
+        } else {
+            state.skip_field("Status")?;
+        }
+        if self.user_pool_arn.is_some() {
+            state.serialize_field("UserPoolArn", &self.user_pool_arn)?;
+        } else {
+            state.skip_field("UserPoolArn")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserPoolReplicaType {

@@ -2,12 +2,24 @@
 /// The `UserPoolTokenSessionConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolTokenSessionConfigType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UserPoolTokenSessionConfigType {
     /// `MaxPerUser` (required): Integer of 1 to 100.
-    #[serde(rename = "MaxPerUser")]
-    #[serde(default)]
     pub max_per_user: i32,
+}
+impl ::serde::Serialize for UserPoolTokenSessionConfigType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize;
+        let mut state = serializer
+            .serialize_struct("UserPoolTokenSessionConfigType", len)?;
+        state.serialize_field("MaxPerUser", &self.max_per_user)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UserPoolTokenSessionConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,56 +2,21 @@
 /// The `UserType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserType.html>
-#[derive(::serde::Serialize, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UserType {
     /// `Attributes`: List of `AttributeType`.
-    #[serde(
-        rename = "Attributes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub attributes: ::std::option::Option<::std::vec::Vec<crate::types::AttributeType>>,
     /// `Enabled`: Boolean.
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled: ::std::option::Option<bool>,
     /// `MFAOptions`: List of `MFAOptionType`.
-    #[serde(
-        rename = "MFAOptions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mfa_options: ::std::option::Option<::std::vec::Vec<crate::types::MfaOptionType>>,
     /// `UserCreateDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "UserCreateDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_create_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `UserLastModifiedDate`: Timestamp (epoch seconds on the wire).
-    #[serde(
-        rename = "UserLastModifiedDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `UserStatus`: One of [`UserStatusType`](crate::types::UserStatusType).
-    #[serde(
-        rename = "UserStatus",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_status: ::std::option::Option<crate::types::UserStatusType>,
     /// `Username`: String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "Username",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub username: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::UserType {
@@ -65,6 +30,60 @@ impl ::std::default::Default for crate::types::UserType {
             user_status: Default::default(),
             username: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for UserType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.attributes.is_some())
+            + usize::from(self.enabled.is_some())
+            + usize::from(self.mfa_options.is_some())
+            + usize::from(self.user_create_date.is_some())
+            + usize::from(self.user_last_modified_date.is_some())
+            + usize::from(self.user_status.is_some())
+            + usize::from(self.username.is_some());
+        let mut state = serializer.serialize_struct("UserType", len)?;
+        if self.attributes.is_some() {
+            state.serialize_field("Attributes", &self.attributes)?;
+        } else {
+            state.skip_field("Attributes")?;
+        }
+        if self.enabled.is_some() {
+            state.serialize_field("Enabled", &self.enabled)?;
+        } else {
+            state.skip_field("Enabled")?;
+        }
+        if self.mfa_options.is_some() {
+            state.serialize_field("MFAOptions", &self.mfa_options)?;
+        } else {
+            state.skip_field("MFAOptions")?;
+        }
+        if self.user_create_date.is_some() {
+            state.serialize_field("UserCreateDate", &self.user_create_date)?;
+        } else {
+            state.skip_field("UserCreateDate")?;
+        }
+        if self.user_last_modified_date.is_some() {
+            state
+                .serialize_field("UserLastModifiedDate", &self.user_last_modified_date)?;
+        } else {
+            state.skip_field("UserLastModifiedDate")?;
+        }
+        if self.user_status.is_some() {
+            state.serialize_field("UserStatus", &self.user_status)?;
+        } else {
+            state.skip_field("UserStatus")?;
+        }
+        if self.username.is_some() {
+            state.serialize_field("Username", &self.username)?;
+        } else {
+            state.skip_field("Username")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserType {

@@ -2,12 +2,23 @@
 /// The `UsernameConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UsernameConfigurationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UsernameConfigurationType {
     /// `CaseSensitive` (required): Boolean.
-    #[serde(rename = "CaseSensitive")]
-    #[serde(default)]
     pub case_sensitive: bool,
+}
+impl ::serde::Serialize for UsernameConfigurationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize;
+        let mut state = serializer.serialize_struct("UsernameConfigurationType", len)?;
+        state.serialize_field("CaseSensitive", &self.case_sensitive)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UsernameConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

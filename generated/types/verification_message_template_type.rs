@@ -2,51 +2,21 @@
 /// The `VerificationMessageTemplateType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerificationMessageTemplateType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct VerificationMessageTemplateType {
     /// `DefaultEmailOption`: One of [`DefaultEmailOptionType`](crate::types::DefaultEmailOptionType).
-    #[serde(
-        rename = "DefaultEmailOption",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub default_email_option: ::std::option::Option<
         crate::types::DefaultEmailOptionType,
     >,
     /// `EmailMessage`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{####\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`.
-    #[serde(
-        rename = "EmailMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_message: ::std::option::Option<::std::string::String>,
     /// `EmailMessageByLink`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{##[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*##\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`.
-    #[serde(
-        rename = "EmailMessageByLink",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_message_by_link: ::std::option::Option<::std::string::String>,
     /// `EmailSubject`: String of 1 to 140 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`.
-    #[serde(
-        rename = "EmailSubject",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_subject: ::std::option::Option<::std::string::String>,
     /// `EmailSubjectByLink`: String of 1 to 140 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`.
-    #[serde(
-        rename = "EmailSubjectByLink",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_subject_by_link: ::std::option::Option<::std::string::String>,
     /// `SmsMessage`: String of 6 to 140 characters matching `.*\{####\}.*`.
-    #[serde(
-        rename = "SmsMessage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sms_message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::VerificationMessageTemplateType {
@@ -59,6 +29,54 @@ impl ::std::default::Default for crate::types::VerificationMessageTemplateType {
             email_subject_by_link: Default::default(),
             sms_message: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for VerificationMessageTemplateType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.default_email_option.is_some())
+            + usize::from(self.email_message.is_some())
+            + usize::from(self.email_message_by_link.is_some())
+            + usize::from(self.email_subject.is_some())
+            + usize::from(self.email_subject_by_link.is_some())
+            + usize::from(self.sms_message.is_some());
+        let mut state = serializer
+            .serialize_struct("VerificationMessageTemplateType", len)?;
+        if self.default_email_option.is_some() {
+            state.serialize_field("DefaultEmailOption", &self.default_email_option)?;
+        } else {
+            state.skip_field("DefaultEmailOption")?;
+        }
+        if self.email_message.is_some() {
+            state.serialize_field("EmailMessage", &self.email_message)?;
+        } else {
+            state.skip_field("EmailMessage")?;
+        }
+        if self.email_message_by_link.is_some() {
+            state.serialize_field("EmailMessageByLink", &self.email_message_by_link)?;
+        } else {
+            state.skip_field("EmailMessageByLink")?;
+        }
+        if self.email_subject.is_some() {
+            state.serialize_field("EmailSubject", &self.email_subject)?;
+        } else {
+            state.skip_field("EmailSubject")?;
+        }
+        if self.email_subject_by_link.is_some() {
+            state.serialize_field("EmailSubjectByLink", &self.email_subject_by_link)?;
+        } else {
+            state.skip_field("EmailSubjectByLink")?;
+        }
+        if self.sms_message.is_some() {
+            state.serialize_field("SmsMessage", &self.sms_message)?;
+        } else {
+            state.skip_field("SmsMessage")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VerificationMessageTemplateType {

@@ -2,33 +2,46 @@
 /// Input of the `VerifySoftwareToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifySoftwareToken.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct VerifySoftwareTokenRequest {
     /// `AccessToken`: String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "AccessToken",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// `FriendlyDeviceName`: String of 0 to 131072 characters.
-    #[serde(
-        rename = "FriendlyDeviceName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub friendly_device_name: ::std::option::Option<::std::string::String>,
     /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "Session",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub session: ::std::option::Option<::std::string::String>,
     /// `UserCode` (required): String of 6 to 6 characters matching `[0-9]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "UserCode")]
-    #[serde(default)]
     pub user_code: ::std::string::String,
+}
+impl ::serde::Serialize for VerifySoftwareTokenRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 1usize + usize::from(self.access_token.is_some())
+            + usize::from(self.friendly_device_name.is_some())
+            + usize::from(self.session.is_some());
+        let mut state = serializer.serialize_struct("VerifySoftwareTokenRequest", len)?;
+        if self.access_token.is_some() {
+            state.serialize_field("AccessToken", &self.access_token)?;
+        } else {
+            state.skip_field("AccessToken")?;
+        }
+        if self.friendly_device_name.is_some() {
+            state.serialize_field("FriendlyDeviceName", &self.friendly_device_name)?;
+        } else {
+            state.skip_field("FriendlyDeviceName")?;
+        }
+        if self.session.is_some() {
+            state.serialize_field("Session", &self.session)?;
+        } else {
+            state.skip_field("Session")?;
+        }
+        state.serialize_field("UserCode", &self.user_code)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VerifySoftwareTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,21 +2,11 @@
 /// Output of the `VerifySoftwareToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifySoftwareToken.html>
-#[derive(::serde::Serialize, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct VerifySoftwareTokenResponse {
     /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
-    #[serde(
-        rename = "Session",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub session: ::std::option::Option<::std::string::String>,
     /// `Status`: One of [`VerifySoftwareTokenResponseType`](crate::types::VerifySoftwareTokenResponseType).
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub status: ::std::option::Option<crate::types::VerifySoftwareTokenResponseType>,
 }
 impl ::std::default::Default for crate::types::VerifySoftwareTokenResponse {
@@ -25,6 +15,29 @@ impl ::std::default::Default for crate::types::VerifySoftwareTokenResponse {
             session: Default::default(),
             status: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for VerifySoftwareTokenResponse {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.session.is_some())
+            + usize::from(self.status.is_some());
+        let mut state = serializer.serialize_struct("VerifySoftwareTokenResponse", len)?;
+        if self.session.is_some() {
+            state.serialize_field("Session", &self.session)?;
+        } else {
+            state.skip_field("Session")?;
+        }
+        if self.status.is_some() {
+            state.serialize_field("Status", &self.status)?;
+        } else {
+            state.skip_field("Status")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VerifySoftwareTokenResponse {

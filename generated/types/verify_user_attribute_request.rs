@@ -2,20 +2,29 @@
 /// Input of the `VerifyUserAttribute` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifyUserAttribute.html>
-#[derive(::serde::Serialize, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct VerifyUserAttributeRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    #[serde(rename = "AccessToken")]
-    #[serde(default)]
     pub access_token: ::std::string::String,
     /// `AttributeName` (required): String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+`.
-    #[serde(rename = "AttributeName")]
-    #[serde(default)]
     pub attribute_name: ::std::string::String,
     /// `Code` (required): String of 1 to 2048 characters matching `[\S]+`.
-    #[serde(rename = "Code")]
-    #[serde(default)]
     pub code: ::std::string::String,
+}
+impl ::serde::Serialize for VerifyUserAttributeRequest {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 3usize;
+        let mut state = serializer.serialize_struct("VerifyUserAttributeRequest", len)?;
+        state.serialize_field("AccessToken", &self.access_token)?;
+        state.serialize_field("AttributeName", &self.attribute_name)?;
+        state.serialize_field("Code", &self.code)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for VerifyUserAttributeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -2,10 +2,9 @@
 /// The `WebAuthnClientMismatchException` error (client fault), modeled for 1 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompleteWebAuthnRegistration.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebAuthnClientMismatchException {
     /// `message`: String.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::WebAuthnClientMismatchException {
@@ -13,6 +12,24 @@ impl ::std::default::Default for crate::types::WebAuthnClientMismatchException {
         Self {
             message: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for WebAuthnClientMismatchException {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.message.is_some());
+        let mut state = serializer
+            .serialize_struct("WebAuthnClientMismatchException", len)?;
+        if self.message.is_some() {
+            state.serialize_field("message", &self.message)?;
+        } else {
+            state.skip_field("message")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WebAuthnClientMismatchException {

@@ -2,30 +2,15 @@
 /// The `WebAuthnConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_WebAuthnConfigurationType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebAuthnConfigurationType {
     /// `FactorConfiguration`: One of [`WebAuthnFactorConfigurationType`](crate::types::WebAuthnFactorConfigurationType).
-    #[serde(
-        rename = "FactorConfiguration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub factor_configuration: ::std::option::Option<
         crate::types::WebAuthnFactorConfigurationType,
     >,
     /// `RelyingPartyId`: String of 1 to 127 characters.
-    #[serde(
-        rename = "RelyingPartyId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub relying_party_id: ::std::option::Option<::std::string::String>,
     /// `UserVerification`: One of [`UserVerificationType`](crate::types::UserVerificationType).
-    #[serde(
-        rename = "UserVerification",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_verification: ::std::option::Option<crate::types::UserVerificationType>,
 }
 impl ::std::default::Default for crate::types::WebAuthnConfigurationType {
@@ -35,6 +20,35 @@ impl ::std::default::Default for crate::types::WebAuthnConfigurationType {
             relying_party_id: Default::default(),
             user_verification: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for WebAuthnConfigurationType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.factor_configuration.is_some())
+            + usize::from(self.relying_party_id.is_some())
+            + usize::from(self.user_verification.is_some());
+        let mut state = serializer.serialize_struct("WebAuthnConfigurationType", len)?;
+        if self.factor_configuration.is_some() {
+            state.serialize_field("FactorConfiguration", &self.factor_configuration)?;
+        } else {
+            state.skip_field("FactorConfiguration")?;
+        }
+        if self.relying_party_id.is_some() {
+            state.serialize_field("RelyingPartyId", &self.relying_party_id)?;
+        } else {
+            state.skip_field("RelyingPartyId")?;
+        }
+        if self.user_verification.is_some() {
+            state.serialize_field("UserVerification", &self.user_verification)?;
+        } else {
+            state.skip_field("UserVerification")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WebAuthnConfigurationType {

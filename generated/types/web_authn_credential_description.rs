@@ -2,35 +2,48 @@
 /// The `WebAuthnCredentialDescription` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_WebAuthnCredentialDescription.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct WebAuthnCredentialDescription {
     /// `AuthenticatorAttachment`: String.
-    #[serde(
-        rename = "AuthenticatorAttachment",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub authenticator_attachment: ::std::option::Option<::std::string::String>,
     /// `AuthenticatorTransports` (required): List of `WebAuthnAuthenticatorTransportType`.
-    #[serde(rename = "AuthenticatorTransports")]
-    #[serde(default)]
     pub authenticator_transports: ::std::vec::Vec<::std::string::String>,
     /// `CreatedAt` (required): Timestamp (epoch seconds on the wire).
-    #[serde(rename = "CreatedAt")]
-    #[serde(default)]
     pub created_at: ::awsjson_types::Timestamp,
     /// `CredentialId` (required): String of 0 to 131072 characters.
-    #[serde(rename = "CredentialId")]
-    #[serde(default)]
     pub credential_id: ::std::string::String,
     /// `FriendlyCredentialName` (required): String of 0 to 131072 characters.
-    #[serde(rename = "FriendlyCredentialName")]
-    #[serde(default)]
     pub friendly_credential_name: ::std::string::String,
     /// `RelyingPartyId` (required): String of 0 to 131072 characters.
-    #[serde(rename = "RelyingPartyId")]
-    #[serde(default)]
     pub relying_party_id: ::std::string::String,
+}
+impl ::serde::Serialize for WebAuthnCredentialDescription {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 5usize + usize::from(self.authenticator_attachment.is_some());
+        let mut state = serializer
+            .serialize_struct("WebAuthnCredentialDescription", len)?;
+        if self.authenticator_attachment.is_some() {
+            state
+                .serialize_field(
+                    "AuthenticatorAttachment",
+                    &self.authenticator_attachment,
+                )?;
+        } else {
+            state.skip_field("AuthenticatorAttachment")?;
+        }
+        state
+            .serialize_field("AuthenticatorTransports", &self.authenticator_transports)?;
+        state.serialize_field("CreatedAt", &self.created_at)?;
+        state.serialize_field("CredentialId", &self.credential_id)?;
+        state.serialize_field("FriendlyCredentialName", &self.friendly_credential_name)?;
+        state.serialize_field("RelyingPartyId", &self.relying_party_id)?;
+        state.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebAuthnCredentialDescription {
     fn deserialize<D: ::serde::Deserializer<'de>>(

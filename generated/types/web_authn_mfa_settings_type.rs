@@ -2,14 +2,9 @@
 /// The `WebAuthnMfaSettingsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_WebAuthnMfaSettingsType.html>
-#[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebAuthnMfaSettingsType {
     /// `Enabled`: Boolean.
-    #[serde(
-        rename = "Enabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub enabled: ::std::option::Option<bool>,
 }
 impl ::std::default::Default for crate::types::WebAuthnMfaSettingsType {
@@ -17,6 +12,23 @@ impl ::std::default::Default for crate::types::WebAuthnMfaSettingsType {
         Self {
             enabled: Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for WebAuthnMfaSettingsType {
+    #[allow(unused_mut)]
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let len = 0usize + usize::from(self.enabled.is_some());
+        let mut state = serializer.serialize_struct("WebAuthnMfaSettingsType", len)?;
+        if self.enabled.is_some() {
+            state.serialize_field("Enabled", &self.enabled)?;
+        } else {
+            state.skip_field("Enabled")?;
+        }
+        state.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WebAuthnMfaSettingsType {

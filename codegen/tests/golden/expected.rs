@@ -123,10 +123,9 @@ pub mod types {
         /// The `InternalErrorException` error (server fault), modeled for 1 operation(s).
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
-        #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, PartialEq)]
         pub struct InternalErrorException {
             /// `message`: String.
-            #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
             pub message: ::std::option::Option<::std::string::String>,
         }
         impl ::std::default::Default for crate::types::InternalErrorException {
@@ -134,6 +133,24 @@ pub mod types {
                 Self {
                     message: Default::default(),
                 }
+            }
+        }
+        impl ::serde::Serialize for InternalErrorException {
+            #[allow(unused_mut)]
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeStruct as _;
+                let len = 0usize + usize::from(self.message.is_some());
+                let mut state = serializer
+                    .serialize_struct("InternalErrorException", len)?;
+                if self.message.is_some() {
+                    state.serialize_field("message", &self.message)?;
+                } else {
+                    state.skip_field("message")?;
+                }
+                state.end()
             }
         }
         impl<'de> ::serde::Deserialize<'de> for InternalErrorException {
@@ -199,19 +216,31 @@ pub mod types {
         /// The `Link` structure of the Example Widgets API.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_Link.html>
-        #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, PartialEq)]
         pub struct Link {
             /// `Part`: See [`Part`](crate::types::Part).
-            #[serde(
-                rename = "Part",
-                default,
-                skip_serializing_if = "::std::option::Option::is_none"
-            )]
             pub part: ::std::option::Option<crate::types::Part>,
         }
         impl ::std::default::Default for crate::types::Link {
             fn default() -> Self {
                 Self { part: Default::default() }
+            }
+        }
+        impl ::serde::Serialize for Link {
+            #[allow(unused_mut)]
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeStruct as _;
+                let len = 0usize + usize::from(self.part.is_some());
+                let mut state = serializer.serialize_struct("Link", len)?;
+                if self.part.is_some() {
+                    state.serialize_field("Part", &self.part)?;
+                } else {
+                    state.skip_field("Part")?;
+                }
+                state.end()
             }
         }
         impl<'de> ::serde::Deserialize<'de> for Link {
@@ -259,19 +288,30 @@ pub mod types {
         /// The `Part` structure of the Example Widgets API.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_Part.html>
-        #[derive(::serde::Serialize, Clone, Debug, PartialEq, Default)]
+        #[derive(Clone, Debug, PartialEq, Default)]
         pub struct Part {
             /// `Id` (required): Integer.
-            #[serde(rename = "Id")]
-            #[serde(default)]
             pub id: i64,
             /// `Next`: See [`Link`](crate::types::Link).
-            #[serde(
-                rename = "Next",
-                default,
-                skip_serializing_if = "::std::option::Option::is_none"
-            )]
             pub next: ::std::option::Option<::std::boxed::Box<crate::types::Link>>,
+        }
+        impl ::serde::Serialize for Part {
+            #[allow(unused_mut)]
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeStruct as _;
+                let len = 1usize + usize::from(self.next.is_some());
+                let mut state = serializer.serialize_struct("Part", len)?;
+                state.serialize_field("Id", &self.id)?;
+                if self.next.is_some() {
+                    state.serialize_field("Next", &self.next)?;
+                } else {
+                    state.skip_field("Next")?;
+                }
+                state.end()
+            }
         }
         impl<'de> ::serde::Deserialize<'de> for Part {
             fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -319,11 +359,23 @@ pub mod types {
         /// Input of the `Ping` operation.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_Ping.html>
-        #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, PartialEq)]
         pub struct PingRequest {}
         impl ::std::default::Default for crate::types::PingRequest {
             fn default() -> Self {
                 Self {}
+            }
+        }
+        impl ::serde::Serialize for PingRequest {
+            #[allow(unused_mut)]
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeStruct as _;
+                let len = 0usize;
+                let mut state = serializer.serialize_struct("PingRequest", len)?;
+                state.end()
             }
         }
         impl<'de> ::serde::Deserialize<'de> for PingRequest {
@@ -370,39 +422,17 @@ pub mod types {
         /// Input of the `PutWidget` operation.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
-        #[derive(::serde::Serialize, Clone, PartialEq, Default)]
+        #[derive(Clone, PartialEq, Default)]
         pub struct PutWidgetRequest {
             /// `Color` (required): One of [`Color`](crate::types::Color).
-            #[serde(rename = "Color")]
-            #[serde(default)]
             pub color: crate::types::Color,
             /// `Created`: Timestamp (epoch seconds on the wire).
-            #[serde(
-                rename = "Created",
-                default,
-                skip_serializing_if = "::std::option::Option::is_none"
-            )]
             pub created: ::std::option::Option<::awsjson_types::Timestamp>,
             /// `Extra`: Any JSON value.
-            #[serde(
-                rename = "Extra",
-                default,
-                skip_serializing_if = "::std::option::Option::is_none"
-            )]
             pub extra: ::std::option::Option<::serde_json::Value>,
             /// `Image`: Binary data of at most 1024 bytes (base64 on the wire).
-            #[serde(
-                rename = "Image",
-                default,
-                skip_serializing_if = "::std::option::Option::is_none"
-            )]
             pub image: ::std::option::Option<::awsjson_types::Blob>,
             /// `Labels`: Map.
-            #[serde(
-                rename = "Labels",
-                default,
-                skip_serializing_if = "::std::option::Option::is_none"
-            )]
             pub labels: ::std::option::Option<
                 ::std::collections::BTreeMap<
                     ::std::string::String,
@@ -410,44 +440,83 @@ pub mod types {
                 >,
             >,
             /// `Limit`: Integer of 1 to 60.
-            #[serde(
-                rename = "Limit",
-                default,
-                skip_serializing_if = "::std::option::Option::is_none"
-            )]
             pub limit: ::std::option::Option<i32>,
             /// `Name` (required): String of 1 to 32 characters matching `[\p{L}\p{N}]+`.
-            #[serde(rename = "Name")]
-            #[serde(default)]
             pub name: ::std::string::String,
             /// `NextToken`: String.
-            #[serde(
-                rename = "NextToken",
-                default,
-                skip_serializing_if = "::std::option::Option::is_none"
-            )]
             pub next_token: ::std::option::Option<::std::string::String>,
             /// `Old`: Boolean. Deprecated by AWS.
-            #[serde(
-                rename = "Old",
-                default,
-                skip_serializing_if = "::std::option::Option::is_none"
-            )]
             pub old: ::std::option::Option<bool>,
             /// `Parts`: List of at most 3 items of `Part`.
-            #[serde(
-                rename = "Parts",
-                default,
-                skip_serializing_if = "::std::option::Option::is_none"
-            )]
             pub parts: ::std::option::Option<::std::vec::Vec<crate::types::Part>>,
             /// `Secret`: String. Sensitive: redacted in `Debug`.
-            #[serde(
-                rename = "Secret",
-                default,
-                skip_serializing_if = "::std::option::Option::is_none"
-            )]
             pub secret: ::std::option::Option<::std::string::String>,
+        }
+        impl ::serde::Serialize for PutWidgetRequest {
+            #[allow(unused_mut)]
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeStruct as _;
+                let len = 2usize + usize::from(self.created.is_some())
+                    + usize::from(self.extra.is_some())
+                    + usize::from(self.image.is_some())
+                    + usize::from(self.labels.is_some())
+                    + usize::from(self.limit.is_some())
+                    + usize::from(self.next_token.is_some())
+                    + usize::from(self.old.is_some()) + usize::from(self.parts.is_some())
+                    + usize::from(self.secret.is_some());
+                let mut state = serializer.serialize_struct("PutWidgetRequest", len)?;
+                state.serialize_field("Color", &self.color)?;
+                if self.created.is_some() {
+                    state.serialize_field("Created", &self.created)?;
+                } else {
+                    state.skip_field("Created")?;
+                }
+                if self.extra.is_some() {
+                    state.serialize_field("Extra", &self.extra)?;
+                } else {
+                    state.skip_field("Extra")?;
+                }
+                if self.image.is_some() {
+                    state.serialize_field("Image", &self.image)?;
+                } else {
+                    state.skip_field("Image")?;
+                }
+                if self.labels.is_some() {
+                    state.serialize_field("Labels", &self.labels)?;
+                } else {
+                    state.skip_field("Labels")?;
+                }
+                if self.limit.is_some() {
+                    state.serialize_field("Limit", &self.limit)?;
+                } else {
+                    state.skip_field("Limit")?;
+                }
+                state.serialize_field("Name", &self.name)?;
+                if self.next_token.is_some() {
+                    state.serialize_field("NextToken", &self.next_token)?;
+                } else {
+                    state.skip_field("NextToken")?;
+                }
+                if self.old.is_some() {
+                    state.serialize_field("Old", &self.old)?;
+                } else {
+                    state.skip_field("Old")?;
+                }
+                if self.parts.is_some() {
+                    state.serialize_field("Parts", &self.parts)?;
+                } else {
+                    state.skip_field("Parts")?;
+                }
+                if self.secret.is_some() {
+                    state.serialize_field("Secret", &self.secret)?;
+                } else {
+                    state.skip_field("Secret")?;
+                }
+                state.end()
+            }
         }
         impl<'de> ::serde::Deserialize<'de> for PutWidgetRequest {
             fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -538,21 +607,11 @@ pub mod types {
         /// Output of the `PutWidget` operation.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
-        #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, PartialEq)]
         pub struct PutWidgetResponse {
             /// `NextToken`: String.
-            #[serde(
-                rename = "NextToken",
-                default,
-                skip_serializing_if = "::std::option::Option::is_none"
-            )]
             pub next_token: ::std::option::Option<::std::string::String>,
             /// `Parts`: List of `Part`.
-            #[serde(
-                rename = "Parts",
-                default,
-                skip_serializing_if = "::std::option::Option::is_none"
-            )]
             pub parts: ::std::option::Option<::std::vec::Vec<crate::types::Part>>,
         }
         impl ::std::default::Default for crate::types::PutWidgetResponse {
@@ -561,6 +620,29 @@ pub mod types {
                     next_token: Default::default(),
                     parts: Default::default(),
                 }
+            }
+        }
+        impl ::serde::Serialize for PutWidgetResponse {
+            #[allow(unused_mut)]
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeStruct as _;
+                let len = 0usize + usize::from(self.next_token.is_some())
+                    + usize::from(self.parts.is_some());
+                let mut state = serializer.serialize_struct("PutWidgetResponse", len)?;
+                if self.next_token.is_some() {
+                    state.serialize_field("NextToken", &self.next_token)?;
+                } else {
+                    state.skip_field("NextToken")?;
+                }
+                if self.parts.is_some() {
+                    state.serialize_field("Parts", &self.parts)?;
+                } else {
+                    state.skip_field("Parts")?;
+                }
+                state.end()
             }
         }
         impl<'de> ::serde::Deserialize<'de> for PutWidgetResponse {
@@ -614,10 +696,9 @@ pub mod types {
         /// The `WidgetNotFoundException` error (client fault), modeled for 1 operation(s).
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
-        #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, PartialEq)]
         pub struct WidgetNotFoundException {
             /// `message`: String.
-            #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
             pub message: ::std::option::Option<::std::string::String>,
         }
         impl ::std::default::Default for crate::types::WidgetNotFoundException {
@@ -625,6 +706,24 @@ pub mod types {
                 Self {
                     message: Default::default(),
                 }
+            }
+        }
+        impl ::serde::Serialize for WidgetNotFoundException {
+            #[allow(unused_mut)]
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeStruct as _;
+                let len = 0usize + usize::from(self.message.is_some());
+                let mut state = serializer
+                    .serialize_struct("WidgetNotFoundException", len)?;
+                if self.message.is_some() {
+                    state.serialize_field("message", &self.message)?;
+                } else {
+                    state.skip_field("message")?;
+                }
+                state.end()
             }
         }
         impl<'de> ::serde::Deserialize<'de> for WidgetNotFoundException {

@@ -79,14 +79,11 @@ fn patch_type(
                 .iter()
                 .find(|m| m.name == wire_name)
                 .ok_or_else(|| EmitError::Typify(format!("{name}.{ident}: no member `{wire_name}` in the model")))?;
-            field.attrs.retain(|a| !a.path().is_ident("doc"));
+            // Serialization is written out below, so typify's serde attributes go.
+            field.attrs.retain(|a| !a.path().is_ident("doc") && !a.path().is_ident("serde"));
             let doc = docs::member_doc(cx.service, member);
             let doc = format!(" {doc}");
             field.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
-            if member.required {
-                // Lenient on responses: a missing required member takes its default value.
-                field.attrs.push(syn::parse_quote!(#[serde(default)]));
-            }
             if shape.sensitive || is_sensitive(cx, &member.target) {
                 redacted.push(ident.clone());
             }
@@ -94,7 +91,7 @@ fn patch_type(
         }
     }
 
-    structure.attrs.retain(|a| !a.path().is_ident("doc") && !is_deny_unknown_fields(a));
+    structure.attrs.retain(|a| !a.path().is_ident("doc") && !a.path().is_ident("serde"));
     let doc = docs::outer(&docs::shape_doc(cx.service, shape));
     let doc_attrs: Vec<Attribute> = syn::parse_quote!(#doc);
     structure.attrs.splice(0..0, doc_attrs);
@@ -103,6 +100,7 @@ fn patch_type(
 
     let ident = format_ident!("{name}");
     let debug_impl = manual_debug.then(|| debug_impl(cx, &ident, shape.sensitive, &structure, &redacted));
+    let serialize_impl = serialize_impl(&ident, &shape.name, &fields);
     let deserialize_impl = deserialize_impl(cx, &ident, &shape.name, &fields);
     let error_impls = shape.error.is_some().then(|| error_impls(&ident, &fields));
     let types_rt = &cx.types_rt;
@@ -110,6 +108,7 @@ fn patch_type(
     let tokens = quote! {
         #structure
         #(#rest)*
+        #serialize_impl
         #deserialize_impl
         #debug_impl
         #error_impls
@@ -196,6 +195,39 @@ fn error_impls(ident: &syn::Ident, fields: &[FieldInfo]) -> TokenStream {
     }
 }
 
+/// `Serialize`, written here rather than derived (see [`deserialize_impl`] for why): members in
+/// model order, absent optional members left out.
+fn serialize_impl(ident: &syn::Ident, name: &str, fields: &[FieldInfo]) -> TokenStream {
+    let required = fields.iter().filter(|f| f.required).count();
+    let optional: Vec<syn::Ident> = fields.iter().filter(|f| !f.required).map(|f| format_ident!("{}", f.ident)).collect();
+    let members = fields.iter().map(|f| {
+        let (wire, field) = (&f.wire_name, format_ident!("{}", f.ident));
+        if f.required {
+            quote!(state.serialize_field(#wire, &self.#field)?;)
+        } else {
+            quote! {
+                if self.#field.is_some() {
+                    state.serialize_field(#wire, &self.#field)?;
+                } else {
+                    state.skip_field(#wire)?;
+                }
+            }
+        }
+    });
+    quote! {
+        impl ::serde::Serialize for #ident {
+            #[allow(unused_mut)]
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeStruct as _;
+                let len = #required #( + usize::from(self.#optional.is_some()) )*;
+                let mut state = serializer.serialize_struct(#name, len)?;
+                #(#members)*
+                state.end()
+            }
+        }
+    }
+}
+
 /// `Deserialize`, written here rather than derived: serde's derive expands to about 200 lines per
 /// structure (a field enum and its visitor, `visit_seq` for arrays, missing-field handling), which
 /// made it the largest part of the generated crate's compile time; AWS JSON needs only objects.
@@ -245,7 +277,7 @@ fn edit_derives(s: &mut ItemStruct, drop_debug: bool, add_default: bool) {
         let named = |p: &syn::Path, name: &str| p.segments.last().is_some_and(|s| s.ident == name);
         let mut kept: Vec<syn::Path> = paths
             .into_iter()
-            .filter(|p| !(drop_debug && named(p, "Debug")) && !named(p, "Deserialize"))
+            .filter(|p| !(drop_debug && named(p, "Debug")) && !named(p, "Deserialize") && !named(p, "Serialize"))
             .collect();
         if add_default {
             kept.push(syn::parse_quote!(Default));
@@ -257,10 +289,6 @@ fn edit_derives(s: &mut ItemStruct, drop_debug: bool, add_default: bool) {
 
 fn is_trait(imp: &syn::ItemImpl, name: &str) -> bool {
     imp.trait_.as_ref().and_then(|(_, p, _)| p.segments.last()).is_some_and(|s| s.ident == name)
-}
-
-fn is_deny_unknown_fields(attr: &Attribute) -> bool {
-    attr.path().is_ident("serde") && quote!(#attr).to_string().contains("deny_unknown_fields")
 }
 
 fn serde_rename(attrs: &[Attribute]) -> Option<String> {
