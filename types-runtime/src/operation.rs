@@ -69,8 +69,34 @@ pub trait Operation: Send + Sync + 'static {
 /// let empty: awsjson_types::Empty = serde_json::from_str(r#"{"ignored": 1}"#).unwrap();
 /// assert_eq!(serde_json::to_string(&empty).unwrap(), "{}");
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Empty {}
+
+// Written by hand rather than derived, so that neither this crate nor generated models need
+// serde's derive macro (and the proc-macro stack behind it) to build.
+impl Serialize for Empty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        serializer.serialize_struct("Empty", 0)?.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Empty {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Empty;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Empty, A::Error> {
+                while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Empty {})
+            }
+        }
+        deserializer.deserialize_struct("Empty", &[], Members)
+    }
+}
 
 /// Something done once per operation type, e.g. building a table of operations or running a
 /// check on each. Generated crates call it for every operation from `operation::visit_all`.
