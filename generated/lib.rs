@@ -5,27 +5,14 @@
 //!
 //! AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/>
 #![allow(clippy::all, rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
-/// Protocol facts of the service.
-pub static SERVICE: ::awsjson_types::ServiceInfo = ::awsjson_types::ServiceInfo {
-    name: "cognito-idp",
-    title: "Amazon Cognito Identity Provider",
-    api_version: Some("2016-04-18"),
-    target_prefix: "AWSCognitoIdentityProviderService",
-    signing_name: "cognito-idp",
-    endpoint_prefix: "cognito-idp",
-    content_type: "application/x-amz-json-1.1",
-    validation_error: "InvalidParameterException",
-};
-pub use ::awsjson_types::{Blob, Timestamp, Validate, ValidationError};
+pub use ::cognito_idp_models::{operation, shapes, types, SERVICE};
+pub use ::cognito_idp_models::{Blob, Timestamp, Validate, ValidationError};
 #[cfg(feature = "client")]
 pub use client::Client;
 #[cfg(feature = "client")]
 pub use ::awsjson_client::{Config, Credentials, RetryConfig, SdkError, TimeoutConfig};
 #[cfg(feature = "server")]
 pub use server::CognitoIdp;
-pub mod types;
-pub mod operation;
-pub mod shapes;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "server")]

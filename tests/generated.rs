@@ -9,8 +9,13 @@ use awsjson_codegen::load::LoadOptions;
 use awsjson_codegen::write::check_dir;
 use awsjson_codegen::generate_dir;
 
+/// The options build.rs generates generated/ with.
+fn options() -> EmitOptions {
+    EmitOptions { models_crate: Some("cognito_idp_models".into()), ..EmitOptions::default() }
+}
+
 fn generate(dir: &Path) -> Files {
-    generate_dir(dir, &LoadOptions::default(), &EmitOptions::default()).expect("schemas/ generates")
+    generate_dir(dir, &LoadOptions::default(), &options()).expect("schemas/ generates")
 }
 
 #[test]
@@ -63,10 +68,10 @@ fn a_constraint_change_touches_only_its_table_and_the_docs_of_its_users() {
     // The validation table, plus each structure whose member docs quote the constraint, and the
     // client builder of each operation whose input has such a member (its setter docs quote it).
     let module = awsjson_codegen::emit::names::module_name;
-    let mut expected: BTreeSet<String> = ["shapes.rs".to_string()].into();
+    let mut expected: BTreeSet<String> = ["models/shapes.rs".to_string()].into();
     for shape in service.shapes.values() {
         if shape.members().iter().any(|m| m.target == "GroupNameType") {
-            expected.insert(format!("types/{}.rs", module(&shape.name)));
+            expected.insert(format!("models/types/{}.rs", module(&shape.name)));
             for op in service.operations.values().filter(|op| op.input == shape.name) {
                 expected.insert(format!("client/{}.rs", module(&op.name)));
             }
@@ -86,9 +91,9 @@ fn a_new_member_touches_only_its_structure_and_table() {
     let after = generate(&dir);
     assert_eq!(
         changed_files(&before, &after),
-        ["shapes.rs".to_string(), "types/group_type.rs".to_string()].into()
+        ["models/shapes.rs".to_string(), "models/types/group_type.rs".to_string()].into()
     );
-    assert!(after["types/group_type.rs"].contains("pub color: ::std::option::Option<::std::string::String>"));
+    assert!(after["models/types/group_type.rs"].contains("pub color: ::std::option::Option<::std::string::String>"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -65,11 +65,19 @@ struct Input {
     /// API reference base URL, when the directory does not give one.
     #[arg(long)]
     api_reference: Option<String>,
+    /// Write the models (types, operations, validation tables) as a crate of their own, with
+    /// this Rust name, under OUT/models/ (this repository: cognito_idp_models).
+    #[arg(long)]
+    models_crate: Option<String>,
 }
 
 impl Input {
     fn load_options(&self) -> LoadOptions {
         LoadOptions { name: None, target_prefix: self.target_prefix.clone(), api_reference: self.api_reference.clone() }
+    }
+
+    fn emit_options(&self) -> EmitOptions {
+        EmitOptions { models_crate: self.models_crate.clone(), ..EmitOptions::default() }
     }
 }
 
@@ -105,7 +113,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Generate { input, out, single_file } => {
             let options = EmitOptions {
                 layout: if single_file { Layout::SingleFile } else { Layout::Files },
-                ..EmitOptions::default()
+                ..input.emit_options()
             };
             let files = generate_dir(&input.schemas, &input.load_options(), &options)?;
             let report = write_dir(&out, &files)?;
@@ -119,7 +127,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { input, out } => {
-            let files = generate_dir(&input.schemas, &input.load_options(), &EmitOptions::default())?;
+            let files = generate_dir(&input.schemas, &input.load_options(), &input.emit_options())?;
             let report = check_dir(&out, &files)?;
             if report.is_clean() {
                 println!("{} is up to date ({} files)", out.display(), files.len());

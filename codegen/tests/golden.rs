@@ -46,3 +46,23 @@ fn file_layout_matches_golden() {
     let listing: String = files.keys().map(|k| format!("{k}\n")).collect();
     check("files.txt", &listing);
 }
+
+#[test]
+fn models_crate_layout_matches_golden() {
+    let options = EmitOptions { models_crate: Some("golden_models".into()), ..EmitOptions::default() };
+    let files = generate_dir(&Path::new(DIR).join("schemas"), &LoadOptions::default(), &options).unwrap();
+    let listing: String = files.keys().map(|k| format!("{k}\n")).collect();
+    check("files-models-crate.txt", &listing);
+    // The main crate re-exports the models crate's modules, so `crate::types::...` paths in the
+    // client and server resolve as they do in the one-crate layout.
+    check("models-crate-lib.rs", &files["lib.rs"]);
+    check("models-crate-models-lib.rs", &files["models/lib.rs"]);
+    // Apart from the roots, every file is the same as in the one-crate layout.
+    let one_crate = generate_dir(&Path::new(DIR).join("schemas"), &LoadOptions::default(), &EmitOptions::default()).unwrap();
+    for (path, content) in &one_crate {
+        if path != "lib.rs" {
+            let split_path = if path.starts_with("client") || path.starts_with("server") { path.clone() } else { format!("models/{path}") };
+            assert_eq!(files.get(&split_path), Some(content), "{split_path}");
+        }
+    }
+}

@@ -39,6 +39,12 @@ pub struct EmitOptions {
     pub client_feature: Option<String>,
     /// Cargo feature gating the server module (`None`: always compiled).
     pub server_feature: Option<String>,
+    /// With [`Layout::Files`]: put `types`, `operation` and `shapes` in a crate of their own,
+    /// written under `models/`, which the main crate re-exports (`crate::types` keeps working).
+    /// The value is that crate's name as Rust spells it (`cognito_idp_models`). The models are
+    /// most of the code but need no HTTP stack, so cargo compiles them while it compiles the
+    /// client's network stack instead of after it.
+    pub models_crate: Option<String>,
     pub layout: Layout,
 }
 
@@ -50,6 +56,7 @@ impl Default for EmitOptions {
             server_crate: "::awsjson_server".into(),
             client_feature: Some("client".into()),
             server_feature: Some("server".into()),
+            models_crate: None,
             layout: Layout::Files,
         }
     }
@@ -92,8 +99,38 @@ pub fn emit(service: &Service, options: &EmitOptions) -> Result<Files, EmitError
         server_rt: path(&options.server_crate)?,
     };
     check_names(service)?;
-    let root = crate_root(&cx)?;
-    render::render(&root, options.layout)
+    let parts = crate_parts(&cx)?;
+    let client = client::module(&cx, &parts.infos).with_attrs(feature_gate(&options.client_feature));
+    let server = Module::new("server", server::emit(&cx)).with_attrs(feature_gate(&options.server_feature));
+    let models = vec![parts.types, parts.operation, parts.shapes];
+    match (&options.models_crate, options.layout) {
+        (Some(models_crate), Layout::Files) => {
+            let ident = syn::parse_str::<syn::Ident>(models_crate).map_err(|_| EmitError::CratePath(models_crate.clone()))?;
+            let models_root = Module::new("lib", models_lib_items(&cx)).with_children(models);
+            let main_root = Module::new("lib", lib_items(&cx, Some(&ident))).with_children(vec![client, server]);
+            let mut files = render::render(&main_root, Layout::Files)?;
+            for (path, content) in render::render(&models_root, Layout::Files)? {
+                files.insert(format!("{MODELS_DIR}/{path}"), content);
+            }
+            Ok(files)
+        }
+        _ => {
+            let mut children = models;
+            children.extend([client, server]);
+            render::render(&Module::new("lib", lib_items(&cx, None)).with_children(children), options.layout)
+        }
+    }
+}
+
+/// Where [`EmitOptions::models_crate`] puts the models crate, relative to the output directory.
+pub const MODELS_DIR: &str = "models";
+
+/// The modules every layout has, and what the client emitter needs to know of the structures.
+struct CrateParts {
+    types: Module,
+    operation: Module,
+    shapes: Module,
+    infos: BTreeMap<String, StructInfo>,
 }
 
 fn check_names(service: &Service) -> Result<(), EmitError> {
@@ -106,7 +143,7 @@ fn check_names(service: &Service) -> Result<(), EmitError> {
     Ok(())
 }
 
-fn crate_root(cx: &Cx) -> Result<Module, EmitError> {
+fn crate_parts(cx: &Cx) -> Result<CrateParts, EmitError> {
     let service = cx.service;
     let mut structs = structs::emit(cx)?;
     let infos: BTreeMap<String, StructInfo> = structs.iter().map(|(k, (_, info))| (k.clone(), info.clone())).collect();
@@ -157,14 +194,13 @@ fn crate_root(cx: &Cx) -> Result<Module, EmitError> {
     .with_children(op_modules);
 
     let shapes = Module::new("shapes", shapes::emit(cx));
-    let client = client::module(cx, &infos).with_attrs(feature_gate(&cx.options.client_feature));
-    let server = Module::new("server", server::emit(cx)).with_attrs(feature_gate(&cx.options.server_feature));
-    Ok(Module::new("lib", lib_items(cx)).with_children(vec![types, operation, shapes, client, server]))
+    Ok(CrateParts { types, operation, shapes, infos })
 }
 
-fn lib_items(cx: &Cx) -> TokenStream {
+/// The service's protocol facts as a static.
+fn service_static(cx: &Cx) -> TokenStream {
     let s = cx.service;
-    let (types_rt, client_rt) = (&cx.types_rt, &cx.client_rt);
+    let types_rt = &cx.types_rt;
     let (name, title, prefix, signing, endpoint) =
         (&s.name, &s.title, &s.target_prefix, &s.signing_name, &s.endpoint_prefix);
     let content_type = s.protocol.content_type();
@@ -179,6 +215,49 @@ fn lib_items(cx: &Cx) -> TokenStream {
         Some(v) => quote!(Some(#v)),
         None => quote!(None),
     };
+    quote! {
+        /// Protocol facts of the service.
+        pub static SERVICE: #types_rt::ServiceInfo = #types_rt::ServiceInfo {
+            name: #name,
+            title: #title,
+            api_version: #api_version,
+            target_prefix: #prefix,
+            signing_name: #signing,
+            endpoint_prefix: #endpoint,
+            content_type: #content_type,
+            validation_error: #validation_error,
+        };
+    }
+}
+
+/// The root of the models crate (see [`EmitOptions::models_crate`]).
+fn models_lib_items(cx: &Cx) -> TokenStream {
+    let s = cx.service;
+    let types_rt = &cx.types_rt;
+    let doc = docs::inner(&format!(
+        "The models of the {} API (`{}`): its data types, one marker type and error enum per operation, \
+         and the validation tables, generated from its JSON Schemas.\n\n\
+         Use them through the main crate, which re-exports these modules next to its client and server. \
+         They are a crate of their own because they need no HTTP stack: cargo compiles them alongside it.",
+        s.title, s.name
+    ));
+    let service = service_static(cx);
+    quote! {
+        #doc
+        #![allow(clippy::all, rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
+
+        #service
+
+        pub use #types_rt::{Blob, Timestamp, Validate, ValidationError};
+    }
+}
+
+/// The main crate's root items; `models` names the models crate when there is one.
+fn lib_items(cx: &Cx, models: Option<&syn::Ident>) -> TokenStream {
+    let s = cx.service;
+    let (types_rt, client_rt) = (&cx.types_rt, &cx.client_rt);
+    let (name, title, prefix) = (&s.name, &s.title, &s.target_prefix);
+    let content_type = s.protocol.content_type();
     let reference = s.api_reference.as_deref().map(|r| format!("\n\nAWS API reference: <{r}>")).unwrap_or_default();
     let doc = docs::inner(&format!(
         "Typed models, client and server trait for the {title} API (`{name}`{}), generated from its JSON Schemas.\n\n\
@@ -191,23 +270,25 @@ fn lib_items(cx: &Cx) -> TokenStream {
     let client_gate = feature_gate(&cx.options.client_feature);
     let trait_ident = format_ident!("{}", server::trait_name(cx));
     let server_gate = feature_gate(&cx.options.server_feature);
+    let models_items = match models {
+        Some(models) => quote! {
+            pub use ::#models::{operation, shapes, types, SERVICE};
+            pub use ::#models::{Blob, Timestamp, Validate, ValidationError};
+        },
+        None => {
+            let service = service_static(cx);
+            quote! {
+                #service
+
+                pub use #types_rt::{Blob, Timestamp, Validate, ValidationError};
+            }
+        }
+    };
     quote! {
         #doc
         #![allow(clippy::all, rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
 
-        /// Protocol facts of the service.
-        pub static SERVICE: #types_rt::ServiceInfo = #types_rt::ServiceInfo {
-            name: #name,
-            title: #title,
-            api_version: #api_version,
-            target_prefix: #prefix,
-            signing_name: #signing,
-            endpoint_prefix: #endpoint,
-            content_type: #content_type,
-            validation_error: #validation_error,
-        };
-
-        pub use #types_rt::{Blob, Timestamp, Validate, ValidationError};
+        #models_items
         #client_gate
         pub use client::Client;
         #client_gate
