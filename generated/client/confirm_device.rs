@@ -81,6 +81,7 @@ impl ConfirmDeviceBuilder {
     }
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<

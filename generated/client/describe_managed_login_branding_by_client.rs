@@ -67,6 +67,7 @@ impl DescribeManagedLoginBrandingByClientBuilder {
     }
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<

@@ -66,6 +66,7 @@ impl ListGroupsBuilder {
     }
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -89,6 +90,7 @@ impl ListGroupsBuilder {
     /// Pages through every result: `.into_paginator().items()` is a stream of every item,
     /// `.pages()` a stream of whole responses. Each page is one request, made as the stream
     /// is polled.
+    #[inline]
     pub fn into_paginator(
         self,
     ) -> ::awsjson_client::Paginator<

@@ -53,6 +53,7 @@ impl ListUserPoolsBuilder {
     }
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -77,6 +78,7 @@ impl ListUserPoolsBuilder {
     /// Pages through every result: `.into_paginator().items()` is a stream of every item,
     /// `.pages()` a stream of whole responses. Each page is one request, made as the stream
     /// is polled.
+    #[inline]
     pub fn into_paginator(
         self,
     ) -> ::awsjson_client::Paginator<

@@ -43,6 +43,7 @@ impl UpdateProvisionedLimitBuilder {
     }
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<

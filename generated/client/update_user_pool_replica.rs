@@ -58,6 +58,7 @@ impl UpdateUserPoolReplicaBuilder {
     }
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<

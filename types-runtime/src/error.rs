@@ -69,7 +69,57 @@ impl fmt::Display for UnhandledError {
 
 impl std::error::Error for UnhandledError {}
 
-/// Implemented by each generated per-operation error enum.
+impl UnhandledError {
+    /// The error `code` of an error body the model does not describe: only its `message` (or
+    /// `Message`) is kept.
+    ///
+    /// ```
+    /// use awsjson_types::UnhandledError;
+    /// let body = serde_json::json!({"Message": "Rate exceeded", "Other": 1});
+    /// assert_eq!(UnhandledError::from_body("ThrottlingException", &body).message(), Some("Rate exceeded"));
+    /// ```
+    pub fn from_body(code: &str, body: &serde_json::Value) -> Self {
+        let message = body.get("message").or_else(|| body.get("Message")).and_then(|m| m.as_str());
+        UnhandledError::new(code, message.map(str::to_owned))
+    }
+}
+
+/// Implemented by each generated error structure (`UserNotFoundException`, ...): what the error
+/// enums of the operations that list it need of it.
+pub trait ErrorStructure: std::error::Error + Send + Sync + 'static {
+    /// The error's code, as sent in `__type`.
+    fn code(&self) -> &'static str;
+
+    fn fault(&self) -> Fault;
+
+    fn message(&self) -> Option<&str>;
+
+    /// The error's members as a JSON object (without `__type`), as a server sends them.
+    fn to_body(&self) -> serde_json::Value;
+}
+
+/// A variant of an operation's error enum, seen through what every error has in common.
+#[derive(Clone, Copy)]
+pub enum ErrorVariant<'a> {
+    /// A modeled error.
+    Modeled(&'a dyn ErrorStructure),
+    /// An error the model does not list.
+    Unhandled(&'a UnhandledError),
+}
+
+impl<'a> ErrorVariant<'a> {
+    /// The error itself, as a `std::error::Error`.
+    pub fn as_error(self) -> &'a (dyn std::error::Error + 'static) {
+        match self {
+            ErrorVariant::Modeled(e) => e,
+            ErrorVariant::Unhandled(e) => e,
+        }
+    }
+}
+
+/// Implemented by each generated per-operation error enum. Everything but reading and listing
+/// the variants is provided here, once, rather than written out as a `match` per method in
+/// every enum.
 pub trait ModeledError: std::error::Error + Send + Sync + Sized + 'static {
     /// Builds the error named `code` (already stripped of any namespace) from the members of an
     /// AWS JSON error body. A code the operation does not model becomes the unhandled variant.
@@ -78,18 +128,55 @@ pub trait ModeledError: std::error::Error + Send + Sync + Sized + 'static {
     /// Wraps an error the model does not list.
     fn unhandled(error: UnhandledError) -> Self;
 
+    /// The variant this error is.
+    fn variant(&self) -> ErrorVariant<'_>;
+
     /// The error's code, as sent in `__type`.
-    fn code(&self) -> &str;
+    fn code(&self) -> &str {
+        match self.variant() {
+            ErrorVariant::Modeled(e) => e.code(),
+            ErrorVariant::Unhandled(e) => e.code(),
+        }
+    }
 
-    fn message(&self) -> Option<&str>;
+    fn message(&self) -> Option<&str> {
+        match self.variant() {
+            ErrorVariant::Modeled(e) => e.message(),
+            ErrorVariant::Unhandled(e) => e.message(),
+        }
+    }
 
-    fn fault(&self) -> Fault;
+    fn fault(&self) -> Fault {
+        match self.variant() {
+            ErrorVariant::Modeled(e) => e.fault(),
+            ErrorVariant::Unhandled(e) => e.fault(),
+        }
+    }
 
     /// The error's members as a JSON object (without `__type`), as a server sends them.
-    fn to_body(&self) -> serde_json::Value;
+    fn to_body(&self) -> serde_json::Value {
+        match self.variant() {
+            ErrorVariant::Modeled(e) => e.to_body(),
+            ErrorVariant::Unhandled(e) => match e.message() {
+                Some(m) => serde_json::json!({ "message": m }),
+                None => serde_json::json!({}),
+            },
+        }
+    }
 
     /// What a backend answers for an operation it does not implement.
     fn not_implemented(operation: &str) -> Self {
         Self::unhandled(UnhandledError::not_implemented(operation))
     }
+}
+
+/// Reads a modeled error's members from an error body (`None` if they do not fit its model).
+/// Generated `from_body` implementations call it.
+pub fn decode<T: serde::de::DeserializeOwned>(body: &serde_json::Value) -> Option<T> {
+    T::deserialize(body).ok()
+}
+
+/// `Display` of an error enum: that of its variant.
+pub fn display<E: ModeledError>(error: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    fmt::Display::fmt(error.variant().as_error(), f)
 }

@@ -19,6 +19,7 @@ pub mod redact;
 mod render;
 mod rfc3339;
 pub mod shape;
+pub mod structure;
 pub mod timestamp;
 mod timestamp_serde;
 pub mod validate;
@@ -26,7 +27,7 @@ pub mod violation;
 
 pub use blob::{Blob, BlobDecodeError};
 pub use enums::UnknownVariantValue;
-pub use error::{Fault, ModeledError, UnhandledError};
+pub use error::{ErrorStructure, ErrorVariant, Fault, ModeledError, UnhandledError};
 pub use operation::{AuthScheme, Empty, Operation, OperationVisitor, Pagination, ServiceInfo};
 pub use pattern::Pattern;
 pub use redact::{REDACTED, Redacted};

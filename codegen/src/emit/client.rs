@@ -139,6 +139,10 @@ fn builder_module(cx: &Cx, op: &Operation, structs: &BTreeMap<String, StructInfo
 
             /// Sends the request. A required member that was never set is an error here, before
             /// anything is sent.
+            // `#[inline]` makes this (and the decoding it instantiates) compile in the crate that
+            // calls it, for the operations it calls, instead of all of them here: that was most
+            // of this crate's code generation.
+            #[inline]
             pub async fn send(self) -> ::std::result::Result<
                 <crate::operation::#marker as #types_rt::Operation>::Output,
                 #client_rt::SdkError<<crate::operation::#marker as #types_rt::Operation>::Error>,
@@ -278,6 +282,7 @@ fn paginator(cx: &Cx, op: &Operation, structs: &BTreeMap<String, StructInfo>) ->
         /// Pages through every result: `.into_paginator().items()` is a stream of every item,
         /// `.pages()` a stream of whole responses. Each page is one request, made as the stream
         /// is polled.
+        #[inline]
         pub fn into_paginator(self) -> #client_rt::Paginator<crate::operation::#marker, #item_ty> {
             let links = #client_rt::PageLinks {
                 next_token: #next_token,

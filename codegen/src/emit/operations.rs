@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::names::{error_predicate, type_name};
 use super::{Cx, docs};
-use crate::model::{Auth, Fault, Operation};
+use crate::model::{Auth, Operation};
 
 pub fn emit(cx: &Cx, op: &Operation) -> TokenStream {
     let types_rt = &cx.types_rt;
@@ -77,12 +77,10 @@ fn error_enum(cx: &Cx, op: &Operation, error: &syn::Ident) -> TokenStream {
             }
         }
     });
-    let faults = op.errors.iter().map(|e| match cx.service.shape(e).error {
-        Some(Fault::Server) => quote!(#types_rt::Fault::Server),
-        _ => quote!(#types_rt::Fault::Client),
-    });
     let variant_docs = op.errors.iter().map(|e| docs::outer(&format!("`{e}`")));
     let not_implemented = not_implemented(cx, op);
+    // Only reading and listing the variants is written per enum; code, message, fault, body and
+    // Display come from the runtime through `variant()` (one `match` instead of one per method).
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq)]
@@ -99,70 +97,37 @@ fn error_enum(cx: &Cx, op: &Operation, error: &syn::Ident) -> TokenStream {
 
         impl ::std::fmt::Display for #error {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #( Self::#variants(e) => ::std::fmt::Display::fmt(e, f), )*
-                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-                }
+                #types_rt::error::display(self, f)
             }
         }
 
         impl ::std::error::Error for #error {
             fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    #( Self::#variants(e) => Some(e), )*
-                    Self::Unhandled(e) => Some(e),
-                }
+                Some(#types_rt::ModeledError::variant(self).as_error())
             }
         }
 
         impl #types_rt::ModeledError for #error {
             fn from_body(code: &str, body: &#types_rt::serde_json::Value) -> Self {
-                let message = || body.get("message").and_then(|m| m.as_str()).map(str::to_owned);
-                match code {
-                    #( #codes => match <crate::types::#variants as ::serde::Deserialize>::deserialize(body) {
-                        Ok(e) => Self::#variants(e),
-                        Err(_) => Self::Unhandled(#types_rt::UnhandledError::new(code, message())),
-                    }, )*
-                    _ => Self::Unhandled(#types_rt::UnhandledError::new(code, message())),
-                }
+                let modeled = match code {
+                    #( #codes => #types_rt::error::decode(body).map(Self::#variants), )*
+                    _ => None,
+                };
+                modeled.unwrap_or_else(|| Self::Unhandled(#types_rt::UnhandledError::from_body(code, body)))
             }
 
             fn unhandled(error: #types_rt::UnhandledError) -> Self {
                 Self::Unhandled(error)
             }
 
-            fn code(&self) -> &str {
+            fn variant(&self) -> #types_rt::ErrorVariant<'_> {
                 match self {
-                    #( Self::#variants(_) => #codes, )*
-                    Self::Unhandled(e) => e.code(),
-                }
-            }
-
-            fn message(&self) -> ::std::option::Option<&str> {
-                match self {
-                    #( Self::#variants(e) => e.message(), )*
-                    Self::Unhandled(e) => e.message(),
-                }
-            }
-
-            fn fault(&self) -> #types_rt::Fault {
-                match self {
-                    #( Self::#variants(_) => #faults, )*
-                    Self::Unhandled(e) => e.fault(),
+                    #( Self::#variants(e) => #types_rt::ErrorVariant::Modeled(e), )*
+                    Self::Unhandled(e) => #types_rt::ErrorVariant::Unhandled(e),
                 }
             }
 
             #not_implemented
-
-            fn to_body(&self) -> #types_rt::serde_json::Value {
-                match self {
-                    #( Self::#variants(e) => #types_rt::serde_json::to_value(e).unwrap_or_default(), )*
-                    Self::Unhandled(e) => match e.message() {
-                        Some(m) => #types_rt::serde_json::json!({ "message": m }),
-                        None => #types_rt::serde_json::json!({}),
-                    },
-                }
-            }
         }
     }
 }

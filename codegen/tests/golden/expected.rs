@@ -145,48 +145,31 @@ pub mod types {
                 let len = 0usize + usize::from(self.message.is_some());
                 let mut state = serializer
                     .serialize_struct("InternalErrorException", len)?;
-                if self.message.is_some() {
-                    state.serialize_field("message", &self.message)?;
-                } else {
-                    state.skip_field("message")?;
+                if let ::std::option::Option::Some(value) = &self.message {
+                    state.serialize_field("message", value)?;
                 }
                 state.end()
+            }
+        }
+        impl ::awsjson_types::structure::ReadMembers for InternalErrorException {
+            const NAME: &'static str = "InternalErrorException";
+            const MEMBERS: &'static [&'static str] = &["message"];
+            fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                name: &str,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match name {
+                    "message" => ::awsjson_types::structure::read(map, &mut self.message),
+                    _ => ::awsjson_types::structure::skip(map),
+                }
             }
         }
         impl<'de> ::serde::Deserialize<'de> for InternalErrorException {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                struct Members;
-                impl<'de> ::serde::de::Visitor<'de> for Members {
-                    type Value = InternalErrorException;
-                    fn expecting(
-                        &self,
-                        f: &mut ::std::fmt::Formatter<'_>,
-                    ) -> ::std::fmt::Result {
-                        f.write_str("struct InternalErrorException")
-                    }
-                    #[allow(unused_mut)]
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> ::std::result::Result<InternalErrorException, A::Error> {
-                        let mut value = <InternalErrorException as ::std::default::Default>::default();
-                        while let ::std::option::Option::Some(key) = map
-                            .next_key::<::awsjson_types::enums::Text<'de>>()?
-                        {
-                            match &*key.0 {
-                                "message" => value.message = map.next_value()?,
-                                _ => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
-                            }
-                        }
-                        ::std::result::Result::Ok(value)
-                    }
-                }
-                deserializer
-                    .deserialize_struct("InternalErrorException", &["message"], Members)
+                ::awsjson_types::structure::deserialize(deserializer)
             }
         }
         impl InternalErrorException {
@@ -206,6 +189,20 @@ pub mod types {
             }
         }
         impl ::std::error::Error for InternalErrorException {}
+        impl ::awsjson_types::ErrorStructure for InternalErrorException {
+            fn code(&self) -> &'static str {
+                "InternalErrorException"
+            }
+            fn fault(&self) -> ::awsjson_types::Fault {
+                ::awsjson_types::Fault::Server
+            }
+            fn message(&self) -> ::std::option::Option<&str> {
+                InternalErrorException::message(self)
+            }
+            fn to_body(&self) -> ::awsjson_types::serde_json::Value {
+                ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
+            }
+        }
         impl ::awsjson_types::Validate for InternalErrorException {
             fn shape() -> &'static ::awsjson_types::Shape {
                 &crate::shapes::INTERNAL_ERROR_EXCEPTION
@@ -235,47 +232,31 @@ pub mod types {
                 use ::serde::ser::SerializeStruct as _;
                 let len = 0usize + usize::from(self.part.is_some());
                 let mut state = serializer.serialize_struct("Link", len)?;
-                if self.part.is_some() {
-                    state.serialize_field("Part", &self.part)?;
-                } else {
-                    state.skip_field("Part")?;
+                if let ::std::option::Option::Some(value) = &self.part {
+                    state.serialize_field("Part", value)?;
                 }
                 state.end()
+            }
+        }
+        impl ::awsjson_types::structure::ReadMembers for Link {
+            const NAME: &'static str = "Link";
+            const MEMBERS: &'static [&'static str] = &["Part"];
+            fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                name: &str,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match name {
+                    "Part" => ::awsjson_types::structure::read(map, &mut self.part),
+                    _ => ::awsjson_types::structure::skip(map),
+                }
             }
         }
         impl<'de> ::serde::Deserialize<'de> for Link {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                struct Members;
-                impl<'de> ::serde::de::Visitor<'de> for Members {
-                    type Value = Link;
-                    fn expecting(
-                        &self,
-                        f: &mut ::std::fmt::Formatter<'_>,
-                    ) -> ::std::fmt::Result {
-                        f.write_str("struct Link")
-                    }
-                    #[allow(unused_mut)]
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> ::std::result::Result<Link, A::Error> {
-                        let mut value = <Link as ::std::default::Default>::default();
-                        while let ::std::option::Option::Some(key) = map
-                            .next_key::<::awsjson_types::enums::Text<'de>>()?
-                        {
-                            match &*key.0 {
-                                "Part" => value.part = map.next_value()?,
-                                _ => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
-                            }
-                        }
-                        ::std::result::Result::Ok(value)
-                    }
-                }
-                deserializer.deserialize_struct("Link", &["Part"], Members)
+                ::awsjson_types::structure::deserialize(deserializer)
             }
         }
         impl ::awsjson_types::Validate for Link {
@@ -305,48 +286,32 @@ pub mod types {
                 let len = 1usize + usize::from(self.next.is_some());
                 let mut state = serializer.serialize_struct("Part", len)?;
                 state.serialize_field("Id", &self.id)?;
-                if self.next.is_some() {
-                    state.serialize_field("Next", &self.next)?;
-                } else {
-                    state.skip_field("Next")?;
+                if let ::std::option::Option::Some(value) = &self.next {
+                    state.serialize_field("Next", value)?;
                 }
                 state.end()
+            }
+        }
+        impl ::awsjson_types::structure::ReadMembers for Part {
+            const NAME: &'static str = "Part";
+            const MEMBERS: &'static [&'static str] = &["Id", "Next"];
+            fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                name: &str,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match name {
+                    "Id" => ::awsjson_types::structure::read(map, &mut self.id),
+                    "Next" => ::awsjson_types::structure::read(map, &mut self.next),
+                    _ => ::awsjson_types::structure::skip(map),
+                }
             }
         }
         impl<'de> ::serde::Deserialize<'de> for Part {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                struct Members;
-                impl<'de> ::serde::de::Visitor<'de> for Members {
-                    type Value = Part;
-                    fn expecting(
-                        &self,
-                        f: &mut ::std::fmt::Formatter<'_>,
-                    ) -> ::std::fmt::Result {
-                        f.write_str("struct Part")
-                    }
-                    #[allow(unused_mut)]
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> ::std::result::Result<Part, A::Error> {
-                        let mut value = <Part as ::std::default::Default>::default();
-                        while let ::std::option::Option::Some(key) = map
-                            .next_key::<::awsjson_types::enums::Text<'de>>()?
-                        {
-                            match &*key.0 {
-                                "Id" => value.id = map.next_value()?,
-                                "Next" => value.next = map.next_value()?,
-                                _ => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
-                            }
-                        }
-                        ::std::result::Result::Ok(value)
-                    }
-                }
-                deserializer.deserialize_struct("Part", &["Id", "Next"], Members)
+                ::awsjson_types::structure::deserialize(deserializer)
             }
         }
         impl ::awsjson_types::Validate for Part {
@@ -378,38 +343,24 @@ pub mod types {
                 state.end()
             }
         }
+        impl ::awsjson_types::structure::ReadMembers for PingRequest {
+            const NAME: &'static str = "PingRequest";
+            const MEMBERS: &'static [&'static str] = &[];
+            fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                name: &str,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match name {
+                    _ => ::awsjson_types::structure::skip(map),
+                }
+            }
+        }
         impl<'de> ::serde::Deserialize<'de> for PingRequest {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                struct Members;
-                impl<'de> ::serde::de::Visitor<'de> for Members {
-                    type Value = PingRequest;
-                    fn expecting(
-                        &self,
-                        f: &mut ::std::fmt::Formatter<'_>,
-                    ) -> ::std::fmt::Result {
-                        f.write_str("struct PingRequest")
-                    }
-                    #[allow(unused_mut)]
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> ::std::result::Result<PingRequest, A::Error> {
-                        let mut value = <PingRequest as ::std::default::Default>::default();
-                        while let ::std::option::Option::Some(key) = map
-                            .next_key::<::awsjson_types::enums::Text<'de>>()?
-                        {
-                            match &*key.0 {
-                                _ => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
-                            }
-                        }
-                        ::std::result::Result::Ok(value)
-                    }
-                }
-                deserializer.deserialize_struct("PingRequest", &[], Members)
+                ::awsjson_types::structure::deserialize(deserializer)
             }
         }
         impl ::awsjson_types::Validate for PingRequest {
@@ -469,115 +420,80 @@ pub mod types {
                     + usize::from(self.secret.is_some());
                 let mut state = serializer.serialize_struct("PutWidgetRequest", len)?;
                 state.serialize_field("Color", &self.color)?;
-                if self.created.is_some() {
-                    state.serialize_field("Created", &self.created)?;
-                } else {
-                    state.skip_field("Created")?;
+                if let ::std::option::Option::Some(value) = &self.created {
+                    state.serialize_field("Created", value)?;
                 }
-                if self.extra.is_some() {
-                    state.serialize_field("Extra", &self.extra)?;
-                } else {
-                    state.skip_field("Extra")?;
+                if let ::std::option::Option::Some(value) = &self.extra {
+                    state.serialize_field("Extra", value)?;
                 }
-                if self.image.is_some() {
-                    state.serialize_field("Image", &self.image)?;
-                } else {
-                    state.skip_field("Image")?;
+                if let ::std::option::Option::Some(value) = &self.image {
+                    state.serialize_field("Image", value)?;
                 }
-                if self.labels.is_some() {
-                    state.serialize_field("Labels", &self.labels)?;
-                } else {
-                    state.skip_field("Labels")?;
+                if let ::std::option::Option::Some(value) = &self.labels {
+                    state.serialize_field("Labels", value)?;
                 }
-                if self.limit.is_some() {
-                    state.serialize_field("Limit", &self.limit)?;
-                } else {
-                    state.skip_field("Limit")?;
+                if let ::std::option::Option::Some(value) = &self.limit {
+                    state.serialize_field("Limit", value)?;
                 }
                 state.serialize_field("Name", &self.name)?;
-                if self.next_token.is_some() {
-                    state.serialize_field("NextToken", &self.next_token)?;
-                } else {
-                    state.skip_field("NextToken")?;
+                if let ::std::option::Option::Some(value) = &self.next_token {
+                    state.serialize_field("NextToken", value)?;
                 }
-                if self.old.is_some() {
-                    state.serialize_field("Old", &self.old)?;
-                } else {
-                    state.skip_field("Old")?;
+                if let ::std::option::Option::Some(value) = &self.old {
+                    state.serialize_field("Old", value)?;
                 }
-                if self.parts.is_some() {
-                    state.serialize_field("Parts", &self.parts)?;
-                } else {
-                    state.skip_field("Parts")?;
+                if let ::std::option::Option::Some(value) = &self.parts {
+                    state.serialize_field("Parts", value)?;
                 }
-                if self.secret.is_some() {
-                    state.serialize_field("Secret", &self.secret)?;
-                } else {
-                    state.skip_field("Secret")?;
+                if let ::std::option::Option::Some(value) = &self.secret {
+                    state.serialize_field("Secret", value)?;
                 }
                 state.end()
+            }
+        }
+        impl ::awsjson_types::structure::ReadMembers for PutWidgetRequest {
+            const NAME: &'static str = "PutWidgetRequest";
+            const MEMBERS: &'static [&'static str] = &[
+                "Color",
+                "Created",
+                "Extra",
+                "Image",
+                "Labels",
+                "Limit",
+                "Name",
+                "NextToken",
+                "Old",
+                "Parts",
+                "Secret",
+            ];
+            fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                name: &str,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match name {
+                    "Color" => ::awsjson_types::structure::read(map, &mut self.color),
+                    "Created" => ::awsjson_types::structure::read(map, &mut self.created),
+                    "Extra" => ::awsjson_types::structure::read(map, &mut self.extra),
+                    "Image" => ::awsjson_types::structure::read(map, &mut self.image),
+                    "Labels" => ::awsjson_types::structure::read(map, &mut self.labels),
+                    "Limit" => ::awsjson_types::structure::read(map, &mut self.limit),
+                    "Name" => ::awsjson_types::structure::read(map, &mut self.name),
+                    "NextToken" => {
+                        ::awsjson_types::structure::read(map, &mut self.next_token)
+                    }
+                    "Old" => ::awsjson_types::structure::read(map, &mut self.old),
+                    "Parts" => ::awsjson_types::structure::read(map, &mut self.parts),
+                    "Secret" => ::awsjson_types::structure::read(map, &mut self.secret),
+                    _ => ::awsjson_types::structure::skip(map),
+                }
             }
         }
         impl<'de> ::serde::Deserialize<'de> for PutWidgetRequest {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                struct Members;
-                impl<'de> ::serde::de::Visitor<'de> for Members {
-                    type Value = PutWidgetRequest;
-                    fn expecting(
-                        &self,
-                        f: &mut ::std::fmt::Formatter<'_>,
-                    ) -> ::std::fmt::Result {
-                        f.write_str("struct PutWidgetRequest")
-                    }
-                    #[allow(unused_mut)]
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> ::std::result::Result<PutWidgetRequest, A::Error> {
-                        let mut value = <PutWidgetRequest as ::std::default::Default>::default();
-                        while let ::std::option::Option::Some(key) = map
-                            .next_key::<::awsjson_types::enums::Text<'de>>()?
-                        {
-                            match &*key.0 {
-                                "Color" => value.color = map.next_value()?,
-                                "Created" => value.created = map.next_value()?,
-                                "Extra" => value.extra = map.next_value()?,
-                                "Image" => value.image = map.next_value()?,
-                                "Labels" => value.labels = map.next_value()?,
-                                "Limit" => value.limit = map.next_value()?,
-                                "Name" => value.name = map.next_value()?,
-                                "NextToken" => value.next_token = map.next_value()?,
-                                "Old" => value.old = map.next_value()?,
-                                "Parts" => value.parts = map.next_value()?,
-                                "Secret" => value.secret = map.next_value()?,
-                                _ => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
-                            }
-                        }
-                        ::std::result::Result::Ok(value)
-                    }
-                }
-                deserializer
-                    .deserialize_struct(
-                        "PutWidgetRequest",
-                        &[
-                            "Color",
-                            "Created",
-                            "Extra",
-                            "Image",
-                            "Labels",
-                            "Limit",
-                            "Name",
-                            "NextToken",
-                            "Old",
-                            "Parts",
-                            "Secret",
-                        ],
-                        Members,
-                    )
+                ::awsjson_types::structure::deserialize(deserializer)
             }
         }
         impl ::std::fmt::Debug for PutWidgetRequest {
@@ -632,58 +548,37 @@ pub mod types {
                 let len = 0usize + usize::from(self.next_token.is_some())
                     + usize::from(self.parts.is_some());
                 let mut state = serializer.serialize_struct("PutWidgetResponse", len)?;
-                if self.next_token.is_some() {
-                    state.serialize_field("NextToken", &self.next_token)?;
-                } else {
-                    state.skip_field("NextToken")?;
+                if let ::std::option::Option::Some(value) = &self.next_token {
+                    state.serialize_field("NextToken", value)?;
                 }
-                if self.parts.is_some() {
-                    state.serialize_field("Parts", &self.parts)?;
-                } else {
-                    state.skip_field("Parts")?;
+                if let ::std::option::Option::Some(value) = &self.parts {
+                    state.serialize_field("Parts", value)?;
                 }
                 state.end()
+            }
+        }
+        impl ::awsjson_types::structure::ReadMembers for PutWidgetResponse {
+            const NAME: &'static str = "PutWidgetResponse";
+            const MEMBERS: &'static [&'static str] = &["NextToken", "Parts"];
+            fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                name: &str,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match name {
+                    "NextToken" => {
+                        ::awsjson_types::structure::read(map, &mut self.next_token)
+                    }
+                    "Parts" => ::awsjson_types::structure::read(map, &mut self.parts),
+                    _ => ::awsjson_types::structure::skip(map),
+                }
             }
         }
         impl<'de> ::serde::Deserialize<'de> for PutWidgetResponse {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                struct Members;
-                impl<'de> ::serde::de::Visitor<'de> for Members {
-                    type Value = PutWidgetResponse;
-                    fn expecting(
-                        &self,
-                        f: &mut ::std::fmt::Formatter<'_>,
-                    ) -> ::std::fmt::Result {
-                        f.write_str("struct PutWidgetResponse")
-                    }
-                    #[allow(unused_mut)]
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> ::std::result::Result<PutWidgetResponse, A::Error> {
-                        let mut value = <PutWidgetResponse as ::std::default::Default>::default();
-                        while let ::std::option::Option::Some(key) = map
-                            .next_key::<::awsjson_types::enums::Text<'de>>()?
-                        {
-                            match &*key.0 {
-                                "NextToken" => value.next_token = map.next_value()?,
-                                "Parts" => value.parts = map.next_value()?,
-                                _ => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
-                            }
-                        }
-                        ::std::result::Result::Ok(value)
-                    }
-                }
-                deserializer
-                    .deserialize_struct(
-                        "PutWidgetResponse",
-                        &["NextToken", "Parts"],
-                        Members,
-                    )
+                ::awsjson_types::structure::deserialize(deserializer)
             }
         }
         impl ::awsjson_types::Validate for PutWidgetResponse {
@@ -718,48 +613,31 @@ pub mod types {
                 let len = 0usize + usize::from(self.message.is_some());
                 let mut state = serializer
                     .serialize_struct("WidgetNotFoundException", len)?;
-                if self.message.is_some() {
-                    state.serialize_field("message", &self.message)?;
-                } else {
-                    state.skip_field("message")?;
+                if let ::std::option::Option::Some(value) = &self.message {
+                    state.serialize_field("message", value)?;
                 }
                 state.end()
+            }
+        }
+        impl ::awsjson_types::structure::ReadMembers for WidgetNotFoundException {
+            const NAME: &'static str = "WidgetNotFoundException";
+            const MEMBERS: &'static [&'static str] = &["message"];
+            fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                name: &str,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match name {
+                    "message" => ::awsjson_types::structure::read(map, &mut self.message),
+                    _ => ::awsjson_types::structure::skip(map),
+                }
             }
         }
         impl<'de> ::serde::Deserialize<'de> for WidgetNotFoundException {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                struct Members;
-                impl<'de> ::serde::de::Visitor<'de> for Members {
-                    type Value = WidgetNotFoundException;
-                    fn expecting(
-                        &self,
-                        f: &mut ::std::fmt::Formatter<'_>,
-                    ) -> ::std::fmt::Result {
-                        f.write_str("struct WidgetNotFoundException")
-                    }
-                    #[allow(unused_mut)]
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> ::std::result::Result<WidgetNotFoundException, A::Error> {
-                        let mut value = <WidgetNotFoundException as ::std::default::Default>::default();
-                        while let ::std::option::Option::Some(key) = map
-                            .next_key::<::awsjson_types::enums::Text<'de>>()?
-                        {
-                            match &*key.0 {
-                                "message" => value.message = map.next_value()?,
-                                _ => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
-                            }
-                        }
-                        ::std::result::Result::Ok(value)
-                    }
-                }
-                deserializer
-                    .deserialize_struct("WidgetNotFoundException", &["message"], Members)
+                ::awsjson_types::structure::deserialize(deserializer)
             }
         }
         impl WidgetNotFoundException {
@@ -779,6 +657,20 @@ pub mod types {
             }
         }
         impl ::std::error::Error for WidgetNotFoundException {}
+        impl ::awsjson_types::ErrorStructure for WidgetNotFoundException {
+            fn code(&self) -> &'static str {
+                "WidgetNotFoundException"
+            }
+            fn fault(&self) -> ::awsjson_types::Fault {
+                ::awsjson_types::Fault::Client
+            }
+            fn message(&self) -> ::std::option::Option<&str> {
+                WidgetNotFoundException::message(self)
+            }
+            fn to_body(&self) -> ::awsjson_types::serde_json::Value {
+                ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
+            }
+        }
         impl ::awsjson_types::Validate for WidgetNotFoundException {
             fn shape() -> &'static ::awsjson_types::Shape {
                 &crate::shapes::WIDGET_NOT_FOUND_EXCEPTION
@@ -824,61 +716,32 @@ pub mod operation {
         impl PingError {}
         impl ::std::fmt::Display for PingError {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-                }
+                ::awsjson_types::error::display(self, f)
             }
         }
         impl ::std::error::Error for PingError {
             fn source(
                 &self,
             ) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    Self::Unhandled(e) => Some(e),
-                }
+                Some(::awsjson_types::ModeledError::variant(self).as_error())
             }
         }
         impl ::awsjson_types::ModeledError for PingError {
             fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
-                let message = || {
-                    body.get("message").and_then(|m| m.as_str()).map(str::to_owned)
+                let modeled = match code {
+                    _ => None,
                 };
-                match code {
-                    _ => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                modeled
+                    .unwrap_or_else(|| Self::Unhandled(
+                        ::awsjson_types::UnhandledError::from_body(code, body),
+                    ))
             }
             fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
                 Self::Unhandled(error)
             }
-            fn code(&self) -> &str {
+            fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
                 match self {
-                    Self::Unhandled(e) => e.code(),
-                }
-            }
-            fn message(&self) -> ::std::option::Option<&str> {
-                match self {
-                    Self::Unhandled(e) => e.message(),
-                }
-            }
-            fn fault(&self) -> ::awsjson_types::Fault {
-                match self {
-                    Self::Unhandled(e) => e.fault(),
-                }
-            }
-            fn to_body(&self) -> ::awsjson_types::serde_json::Value {
-                match self {
-                    Self::Unhandled(e) => {
-                        match e.message() {
-                            Some(m) => {
-                                ::awsjson_types::serde_json::json!({ "message" : m })
-                            }
-                            None => ::awsjson_types::serde_json::json!({}),
-                        }
-                    }
+                    Self::Unhandled(e) => ::awsjson_types::ErrorVariant::Unhandled(e),
                 }
             }
         }
@@ -930,101 +793,46 @@ pub mod operation {
         }
         impl ::std::fmt::Display for PutWidgetError {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    Self::WidgetNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-                    Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-                }
+                ::awsjson_types::error::display(self, f)
             }
         }
         impl ::std::error::Error for PutWidgetError {
             fn source(
                 &self,
             ) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    Self::WidgetNotFoundException(e) => Some(e),
-                    Self::InternalErrorException(e) => Some(e),
-                    Self::Unhandled(e) => Some(e),
-                }
+                Some(::awsjson_types::ModeledError::variant(self).as_error())
             }
         }
         impl ::awsjson_types::ModeledError for PutWidgetError {
             fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
-                let message = || {
-                    body.get("message").and_then(|m| m.as_str()).map(str::to_owned)
-                };
-                match code {
+                let modeled = match code {
                     "WidgetNotFoundException" => {
-                        match <crate::types::WidgetNotFoundException as ::serde::Deserialize>::deserialize(
-                            body,
-                        ) {
-                            Ok(e) => Self::WidgetNotFoundException(e),
-                            Err(_) => {
-                                Self::Unhandled(
-                                    ::awsjson_types::UnhandledError::new(code, message()),
-                                )
-                            }
-                        }
+                        ::awsjson_types::error::decode(body)
+                            .map(Self::WidgetNotFoundException)
                     }
                     "InternalErrorException" => {
-                        match <crate::types::InternalErrorException as ::serde::Deserialize>::deserialize(
-                            body,
-                        ) {
-                            Ok(e) => Self::InternalErrorException(e),
-                            Err(_) => {
-                                Self::Unhandled(
-                                    ::awsjson_types::UnhandledError::new(code, message()),
-                                )
-                            }
-                        }
+                        ::awsjson_types::error::decode(body)
+                            .map(Self::InternalErrorException)
                     }
-                    _ => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                    _ => None,
+                };
+                modeled
+                    .unwrap_or_else(|| Self::Unhandled(
+                        ::awsjson_types::UnhandledError::from_body(code, body),
+                    ))
             }
             fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
                 Self::Unhandled(error)
             }
-            fn code(&self) -> &str {
-                match self {
-                    Self::WidgetNotFoundException(_) => "WidgetNotFoundException",
-                    Self::InternalErrorException(_) => "InternalErrorException",
-                    Self::Unhandled(e) => e.code(),
-                }
-            }
-            fn message(&self) -> ::std::option::Option<&str> {
-                match self {
-                    Self::WidgetNotFoundException(e) => e.message(),
-                    Self::InternalErrorException(e) => e.message(),
-                    Self::Unhandled(e) => e.message(),
-                }
-            }
-            fn fault(&self) -> ::awsjson_types::Fault {
-                match self {
-                    Self::WidgetNotFoundException(_) => ::awsjson_types::Fault::Client,
-                    Self::InternalErrorException(_) => ::awsjson_types::Fault::Server,
-                    Self::Unhandled(e) => e.fault(),
-                }
-            }
-            fn to_body(&self) -> ::awsjson_types::serde_json::Value {
+            fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
                 match self {
                     Self::WidgetNotFoundException(e) => {
-                        ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                        ::awsjson_types::ErrorVariant::Modeled(e)
                     }
                     Self::InternalErrorException(e) => {
-                        ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                        ::awsjson_types::ErrorVariant::Modeled(e)
                     }
-                    Self::Unhandled(e) => {
-                        match e.message() {
-                            Some(m) => {
-                                ::awsjson_types::serde_json::json!({ "message" : m })
-                            }
-                            None => ::awsjson_types::serde_json::json!({}),
-                        }
-                    }
+                    Self::Unhandled(e) => ::awsjson_types::ErrorVariant::Unhandled(e),
                 }
             }
         }
@@ -1420,6 +1228,7 @@ pub mod client {
             }
             /// Sends the request. A required member that was never set is an error here, before
             /// anything is sent.
+            #[inline]
             pub async fn send(
                 self,
             ) -> ::std::result::Result<
@@ -1631,6 +1440,7 @@ pub mod client {
             }
             /// Sends the request. A required member that was never set is an error here, before
             /// anything is sent.
+            #[inline]
             pub async fn send(
                 self,
             ) -> ::std::result::Result<
@@ -1655,6 +1465,7 @@ pub mod client {
             /// Pages through every result: `.into_paginator().items()` is a stream of every item,
             /// `.pages()` a stream of whole responses. Each page is one request, made as the stream
             /// is polled.
+            #[inline]
             pub fn into_paginator(
                 self,
             ) -> ::awsjson_client::Paginator<

@@ -134,403 +134,132 @@ impl AdminCreateUserError {
 }
 impl ::std::fmt::Display for AdminCreateUserError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::UserNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::UsernameExistsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidPasswordException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::CodeDeliveryFailureException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::UnexpectedLambdaException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::UserLambdaValidationException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidLambdaResponseException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::PreconditionNotMetException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidSmsRoleAccessPolicyException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidSmsRoleTrustRelationshipException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::UnsupportedUserStateException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::OperationNotEnabledException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for AdminCreateUserError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::UserNotFoundException(e) => Some(e),
-            Self::UsernameExistsException(e) => Some(e),
-            Self::InvalidPasswordException(e) => Some(e),
-            Self::CodeDeliveryFailureException(e) => Some(e),
-            Self::UnexpectedLambdaException(e) => Some(e),
-            Self::UserLambdaValidationException(e) => Some(e),
-            Self::InvalidLambdaResponseException(e) => Some(e),
-            Self::PreconditionNotMetException(e) => Some(e),
-            Self::InvalidSmsRoleAccessPolicyException(e) => Some(e),
-            Self::InvalidSmsRoleTrustRelationshipException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::UnsupportedUserStateException(e) => Some(e),
-            Self::OperationNotEnabledException(e) => Some(e),
-            Self::InternalErrorException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
-        }
+        Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for AdminCreateUserError {
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
-        let message = || body.get("message").and_then(|m| m.as_str()).map(str::to_owned);
-        match code {
+        let modeled = match code {
             "ResourceNotFoundException" => {
-                match <crate::types::ResourceNotFoundException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::ResourceNotFoundException)
             }
             "InvalidParameterException" => {
-                match <crate::types::InvalidParameterException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::InvalidParameterException)
             }
             "UserNotFoundException" => {
-                match <crate::types::UserNotFoundException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UserNotFoundException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::UserNotFoundException)
             }
             "UsernameExistsException" => {
-                match <crate::types::UsernameExistsException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UsernameExistsException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::UsernameExistsException)
             }
             "InvalidPasswordException" => {
-                match <crate::types::InvalidPasswordException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidPasswordException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::InvalidPasswordException)
             }
             "CodeDeliveryFailureException" => {
-                match <crate::types::CodeDeliveryFailureException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::CodeDeliveryFailureException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::CodeDeliveryFailureException)
             }
             "UnexpectedLambdaException" => {
-                match <crate::types::UnexpectedLambdaException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UnexpectedLambdaException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::UnexpectedLambdaException)
             }
             "UserLambdaValidationException" => {
-                match <crate::types::UserLambdaValidationException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UserLambdaValidationException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::UserLambdaValidationException)
             }
             "InvalidLambdaResponseException" => {
-                match <crate::types::InvalidLambdaResponseException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidLambdaResponseException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::InvalidLambdaResponseException)
             }
             "PreconditionNotMetException" => {
-                match <crate::types::PreconditionNotMetException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::PreconditionNotMetException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::PreconditionNotMetException)
             }
             "InvalidSmsRoleAccessPolicyException" => {
-                match <crate::types::InvalidSmsRoleAccessPolicyException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidSmsRoleAccessPolicyException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::InvalidSmsRoleAccessPolicyException)
             }
             "InvalidSmsRoleTrustRelationshipException" => {
-                match <crate::types::InvalidSmsRoleTrustRelationshipException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidSmsRoleTrustRelationshipException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::InvalidSmsRoleTrustRelationshipException)
             }
             "TooManyRequestsException" => {
-                match <crate::types::TooManyRequestsException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::TooManyRequestsException)
             }
             "NotAuthorizedException" => {
-                match <crate::types::NotAuthorizedException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::NotAuthorizedException)
             }
             "UnsupportedUserStateException" => {
-                match <crate::types::UnsupportedUserStateException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UnsupportedUserStateException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::UnsupportedUserStateException)
             }
             "OperationNotEnabledException" => {
-                match <crate::types::OperationNotEnabledException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::OperationNotEnabledException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::OperationNotEnabledException)
             }
             "InternalErrorException" => {
-                match <crate::types::InternalErrorException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::InternalErrorException)
             }
-            _ => Self::Unhandled(::awsjson_types::UnhandledError::new(code, message())),
-        }
+            _ => None,
+        };
+        modeled
+            .unwrap_or_else(|| Self::Unhandled(
+                ::awsjson_types::UnhandledError::from_body(code, body),
+            ))
     }
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn code(&self) -> &str {
-        match self {
-            Self::ResourceNotFoundException(_) => "ResourceNotFoundException",
-            Self::InvalidParameterException(_) => "InvalidParameterException",
-            Self::UserNotFoundException(_) => "UserNotFoundException",
-            Self::UsernameExistsException(_) => "UsernameExistsException",
-            Self::InvalidPasswordException(_) => "InvalidPasswordException",
-            Self::CodeDeliveryFailureException(_) => "CodeDeliveryFailureException",
-            Self::UnexpectedLambdaException(_) => "UnexpectedLambdaException",
-            Self::UserLambdaValidationException(_) => "UserLambdaValidationException",
-            Self::InvalidLambdaResponseException(_) => "InvalidLambdaResponseException",
-            Self::PreconditionNotMetException(_) => "PreconditionNotMetException",
-            Self::InvalidSmsRoleAccessPolicyException(_) => {
-                "InvalidSmsRoleAccessPolicyException"
-            }
-            Self::InvalidSmsRoleTrustRelationshipException(_) => {
-                "InvalidSmsRoleTrustRelationshipException"
-            }
-            Self::TooManyRequestsException(_) => "TooManyRequestsException",
-            Self::NotAuthorizedException(_) => "NotAuthorizedException",
-            Self::UnsupportedUserStateException(_) => "UnsupportedUserStateException",
-            Self::OperationNotEnabledException(_) => "OperationNotEnabledException",
-            Self::InternalErrorException(_) => "InternalErrorException",
-            Self::Unhandled(e) => e.code(),
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::UserNotFoundException(e) => e.message(),
-            Self::UsernameExistsException(e) => e.message(),
-            Self::InvalidPasswordException(e) => e.message(),
-            Self::CodeDeliveryFailureException(e) => e.message(),
-            Self::UnexpectedLambdaException(e) => e.message(),
-            Self::UserLambdaValidationException(e) => e.message(),
-            Self::InvalidLambdaResponseException(e) => e.message(),
-            Self::PreconditionNotMetException(e) => e.message(),
-            Self::InvalidSmsRoleAccessPolicyException(e) => e.message(),
-            Self::InvalidSmsRoleTrustRelationshipException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::UnsupportedUserStateException(e) => e.message(),
-            Self::OperationNotEnabledException(e) => e.message(),
-            Self::InternalErrorException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
-        }
-    }
-    fn fault(&self) -> ::awsjson_types::Fault {
-        match self {
-            Self::ResourceNotFoundException(_) => ::awsjson_types::Fault::Client,
-            Self::InvalidParameterException(_) => ::awsjson_types::Fault::Client,
-            Self::UserNotFoundException(_) => ::awsjson_types::Fault::Client,
-            Self::UsernameExistsException(_) => ::awsjson_types::Fault::Client,
-            Self::InvalidPasswordException(_) => ::awsjson_types::Fault::Client,
-            Self::CodeDeliveryFailureException(_) => ::awsjson_types::Fault::Client,
-            Self::UnexpectedLambdaException(_) => ::awsjson_types::Fault::Client,
-            Self::UserLambdaValidationException(_) => ::awsjson_types::Fault::Client,
-            Self::InvalidLambdaResponseException(_) => ::awsjson_types::Fault::Client,
-            Self::PreconditionNotMetException(_) => ::awsjson_types::Fault::Client,
-            Self::InvalidSmsRoleAccessPolicyException(_) => {
-                ::awsjson_types::Fault::Client
-            }
-            Self::InvalidSmsRoleTrustRelationshipException(_) => {
-                ::awsjson_types::Fault::Client
-            }
-            Self::TooManyRequestsException(_) => ::awsjson_types::Fault::Client,
-            Self::NotAuthorizedException(_) => ::awsjson_types::Fault::Client,
-            Self::UnsupportedUserStateException(_) => ::awsjson_types::Fault::Client,
-            Self::OperationNotEnabledException(_) => ::awsjson_types::Fault::Client,
-            Self::InternalErrorException(_) => ::awsjson_types::Fault::Server,
-            Self::Unhandled(e) => e.fault(),
-        }
-    }
-    fn to_body(&self) -> ::awsjson_types::serde_json::Value {
+    fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
             Self::ResourceNotFoundException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::InvalidParameterException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::UserNotFoundException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::UsernameExistsException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
+            Self::UserNotFoundException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
+            Self::UsernameExistsException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
             Self::InvalidPasswordException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::CodeDeliveryFailureException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::UnexpectedLambdaException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::UserLambdaValidationException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::InvalidLambdaResponseException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::PreconditionNotMetException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::InvalidSmsRoleAccessPolicyException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::InvalidSmsRoleTrustRelationshipException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::TooManyRequestsException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::NotAuthorizedException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
+            Self::NotAuthorizedException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
             Self::UnsupportedUserStateException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::OperationNotEnabledException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::InternalErrorException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::Unhandled(e) => {
-                match e.message() {
-                    Some(m) => ::awsjson_types::serde_json::json!({ "message" : m }),
-                    None => ::awsjson_types::serde_json::json!({}),
-                }
-            }
+            Self::InternalErrorException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
+            Self::Unhandled(e) => ::awsjson_types::ErrorVariant::Unhandled(e),
         }
     }
 }

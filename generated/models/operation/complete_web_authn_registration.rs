@@ -116,347 +116,114 @@ impl CompleteWebAuthnRegistrationError {
 }
 impl ::std::fmt::Display for CompleteWebAuthnRegistrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ForbiddenException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::LimitExceededException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::WebAuthnNotEnabledException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::WebAuthnChallengeNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::WebAuthnRelyingPartyMismatchException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::WebAuthnClientMismatchException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::WebAuthnOriginNotAllowedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::PasswordResetRequiredException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::WebAuthnCredentialNotSupportedException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::OperationNotEnabledException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for CompleteWebAuthnRegistrationError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ForbiddenException(e) => Some(e),
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::LimitExceededException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::WebAuthnNotEnabledException(e) => Some(e),
-            Self::WebAuthnChallengeNotFoundException(e) => Some(e),
-            Self::WebAuthnRelyingPartyMismatchException(e) => Some(e),
-            Self::WebAuthnClientMismatchException(e) => Some(e),
-            Self::WebAuthnOriginNotAllowedException(e) => Some(e),
-            Self::PasswordResetRequiredException(e) => Some(e),
-            Self::WebAuthnCredentialNotSupportedException(e) => Some(e),
-            Self::OperationNotEnabledException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
-        }
+        Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for CompleteWebAuthnRegistrationError {
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
-        let message = || body.get("message").and_then(|m| m.as_str()).map(str::to_owned);
-        match code {
+        let modeled = match code {
             "ForbiddenException" => {
-                match <crate::types::ForbiddenException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::ForbiddenException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::ForbiddenException)
             }
             "InternalErrorException" => {
-                match <crate::types::InternalErrorException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::InternalErrorException)
             }
             "InvalidParameterException" => {
-                match <crate::types::InvalidParameterException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::InvalidParameterException)
             }
             "LimitExceededException" => {
-                match <crate::types::LimitExceededException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::LimitExceededException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::LimitExceededException)
             }
             "NotAuthorizedException" => {
-                match <crate::types::NotAuthorizedException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::NotAuthorizedException)
             }
             "TooManyRequestsException" => {
-                match <crate::types::TooManyRequestsException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::TooManyRequestsException)
             }
             "WebAuthnNotEnabledException" => {
-                match <crate::types::WebAuthnNotEnabledException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::WebAuthnNotEnabledException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::WebAuthnNotEnabledException)
             }
             "WebAuthnChallengeNotFoundException" => {
-                match <crate::types::WebAuthnChallengeNotFoundException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::WebAuthnChallengeNotFoundException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::WebAuthnChallengeNotFoundException)
             }
             "WebAuthnRelyingPartyMismatchException" => {
-                match <crate::types::WebAuthnRelyingPartyMismatchException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::WebAuthnRelyingPartyMismatchException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::WebAuthnRelyingPartyMismatchException)
             }
             "WebAuthnClientMismatchException" => {
-                match <crate::types::WebAuthnClientMismatchException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::WebAuthnClientMismatchException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::WebAuthnClientMismatchException)
             }
             "WebAuthnOriginNotAllowedException" => {
-                match <crate::types::WebAuthnOriginNotAllowedException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::WebAuthnOriginNotAllowedException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::WebAuthnOriginNotAllowedException)
             }
             "PasswordResetRequiredException" => {
-                match <crate::types::PasswordResetRequiredException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::PasswordResetRequiredException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::PasswordResetRequiredException)
             }
             "WebAuthnCredentialNotSupportedException" => {
-                match <crate::types::WebAuthnCredentialNotSupportedException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::WebAuthnCredentialNotSupportedException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::WebAuthnCredentialNotSupportedException)
             }
             "OperationNotEnabledException" => {
-                match <crate::types::OperationNotEnabledException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::OperationNotEnabledException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::OperationNotEnabledException)
             }
-            _ => Self::Unhandled(::awsjson_types::UnhandledError::new(code, message())),
-        }
+            _ => None,
+        };
+        modeled
+            .unwrap_or_else(|| Self::Unhandled(
+                ::awsjson_types::UnhandledError::from_body(code, body),
+            ))
     }
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn code(&self) -> &str {
+    fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
-            Self::ForbiddenException(_) => "ForbiddenException",
-            Self::InternalErrorException(_) => "InternalErrorException",
-            Self::InvalidParameterException(_) => "InvalidParameterException",
-            Self::LimitExceededException(_) => "LimitExceededException",
-            Self::NotAuthorizedException(_) => "NotAuthorizedException",
-            Self::TooManyRequestsException(_) => "TooManyRequestsException",
-            Self::WebAuthnNotEnabledException(_) => "WebAuthnNotEnabledException",
-            Self::WebAuthnChallengeNotFoundException(_) => {
-                "WebAuthnChallengeNotFoundException"
-            }
-            Self::WebAuthnRelyingPartyMismatchException(_) => {
-                "WebAuthnRelyingPartyMismatchException"
-            }
-            Self::WebAuthnClientMismatchException(_) => "WebAuthnClientMismatchException",
-            Self::WebAuthnOriginNotAllowedException(_) => {
-                "WebAuthnOriginNotAllowedException"
-            }
-            Self::PasswordResetRequiredException(_) => "PasswordResetRequiredException",
-            Self::WebAuthnCredentialNotSupportedException(_) => {
-                "WebAuthnCredentialNotSupportedException"
-            }
-            Self::OperationNotEnabledException(_) => "OperationNotEnabledException",
-            Self::Unhandled(e) => e.code(),
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ForbiddenException(e) => e.message(),
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::LimitExceededException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::WebAuthnNotEnabledException(e) => e.message(),
-            Self::WebAuthnChallengeNotFoundException(e) => e.message(),
-            Self::WebAuthnRelyingPartyMismatchException(e) => e.message(),
-            Self::WebAuthnClientMismatchException(e) => e.message(),
-            Self::WebAuthnOriginNotAllowedException(e) => e.message(),
-            Self::PasswordResetRequiredException(e) => e.message(),
-            Self::WebAuthnCredentialNotSupportedException(e) => e.message(),
-            Self::OperationNotEnabledException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
-        }
-    }
-    fn fault(&self) -> ::awsjson_types::Fault {
-        match self {
-            Self::ForbiddenException(_) => ::awsjson_types::Fault::Client,
-            Self::InternalErrorException(_) => ::awsjson_types::Fault::Server,
-            Self::InvalidParameterException(_) => ::awsjson_types::Fault::Client,
-            Self::LimitExceededException(_) => ::awsjson_types::Fault::Client,
-            Self::NotAuthorizedException(_) => ::awsjson_types::Fault::Client,
-            Self::TooManyRequestsException(_) => ::awsjson_types::Fault::Client,
-            Self::WebAuthnNotEnabledException(_) => ::awsjson_types::Fault::Client,
-            Self::WebAuthnChallengeNotFoundException(_) => ::awsjson_types::Fault::Client,
-            Self::WebAuthnRelyingPartyMismatchException(_) => {
-                ::awsjson_types::Fault::Client
-            }
-            Self::WebAuthnClientMismatchException(_) => ::awsjson_types::Fault::Client,
-            Self::WebAuthnOriginNotAllowedException(_) => ::awsjson_types::Fault::Client,
-            Self::PasswordResetRequiredException(_) => ::awsjson_types::Fault::Client,
-            Self::WebAuthnCredentialNotSupportedException(_) => {
-                ::awsjson_types::Fault::Client
-            }
-            Self::OperationNotEnabledException(_) => ::awsjson_types::Fault::Client,
-            Self::Unhandled(e) => e.fault(),
-        }
-    }
-    fn to_body(&self) -> ::awsjson_types::serde_json::Value {
-        match self {
-            Self::ForbiddenException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::InternalErrorException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
+            Self::ForbiddenException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
+            Self::InternalErrorException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
             Self::InvalidParameterException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::LimitExceededException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::NotAuthorizedException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
+            Self::LimitExceededException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
+            Self::NotAuthorizedException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
             Self::TooManyRequestsException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::WebAuthnNotEnabledException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::WebAuthnChallengeNotFoundException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::WebAuthnRelyingPartyMismatchException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::WebAuthnClientMismatchException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::WebAuthnOriginNotAllowedException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::PasswordResetRequiredException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::WebAuthnCredentialNotSupportedException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::OperationNotEnabledException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::Unhandled(e) => {
-                match e.message() {
-                    Some(m) => ::awsjson_types::serde_json::json!({ "message" : m }),
-                    None => ::awsjson_types::serde_json::json!({}),
-                }
-            }
+            Self::Unhandled(e) => ::awsjson_types::ErrorVariant::Unhandled(e),
         }
     }
 }

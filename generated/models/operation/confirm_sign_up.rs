@@ -124,371 +124,114 @@ impl ConfirmSignUpError {
 }
 impl ::std::fmt::Display for ConfirmSignUpError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::UnexpectedLambdaException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::UserLambdaValidationException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyFailedAttemptsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::CodeMismatchException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ExpiredCodeException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidLambdaResponseException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::AliasExistsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::LimitExceededException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::UserNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::OperationNotEnabledException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ForbiddenException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for ConfirmSignUpError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::UnexpectedLambdaException(e) => Some(e),
-            Self::UserLambdaValidationException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::TooManyFailedAttemptsException(e) => Some(e),
-            Self::CodeMismatchException(e) => Some(e),
-            Self::ExpiredCodeException(e) => Some(e),
-            Self::InvalidLambdaResponseException(e) => Some(e),
-            Self::AliasExistsException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::LimitExceededException(e) => Some(e),
-            Self::UserNotFoundException(e) => Some(e),
-            Self::OperationNotEnabledException(e) => Some(e),
-            Self::InternalErrorException(e) => Some(e),
-            Self::ForbiddenException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
-        }
+        Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for ConfirmSignUpError {
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
-        let message = || body.get("message").and_then(|m| m.as_str()).map(str::to_owned);
-        match code {
+        let modeled = match code {
             "ResourceNotFoundException" => {
-                match <crate::types::ResourceNotFoundException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::ResourceNotFoundException)
             }
             "InvalidParameterException" => {
-                match <crate::types::InvalidParameterException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::InvalidParameterException)
             }
             "UnexpectedLambdaException" => {
-                match <crate::types::UnexpectedLambdaException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UnexpectedLambdaException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::UnexpectedLambdaException)
             }
             "UserLambdaValidationException" => {
-                match <crate::types::UserLambdaValidationException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UserLambdaValidationException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::UserLambdaValidationException)
             }
             "NotAuthorizedException" => {
-                match <crate::types::NotAuthorizedException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::NotAuthorizedException)
             }
             "TooManyFailedAttemptsException" => {
-                match <crate::types::TooManyFailedAttemptsException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::TooManyFailedAttemptsException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::TooManyFailedAttemptsException)
             }
             "CodeMismatchException" => {
-                match <crate::types::CodeMismatchException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::CodeMismatchException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::CodeMismatchException)
             }
             "ExpiredCodeException" => {
-                match <crate::types::ExpiredCodeException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::ExpiredCodeException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::ExpiredCodeException)
             }
             "InvalidLambdaResponseException" => {
-                match <crate::types::InvalidLambdaResponseException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidLambdaResponseException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::InvalidLambdaResponseException)
             }
             "AliasExistsException" => {
-                match <crate::types::AliasExistsException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::AliasExistsException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::AliasExistsException)
             }
             "TooManyRequestsException" => {
-                match <crate::types::TooManyRequestsException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::TooManyRequestsException)
             }
             "LimitExceededException" => {
-                match <crate::types::LimitExceededException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::LimitExceededException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::LimitExceededException)
             }
             "UserNotFoundException" => {
-                match <crate::types::UserNotFoundException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UserNotFoundException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::UserNotFoundException)
             }
             "OperationNotEnabledException" => {
-                match <crate::types::OperationNotEnabledException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::OperationNotEnabledException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::OperationNotEnabledException)
             }
             "InternalErrorException" => {
-                match <crate::types::InternalErrorException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::InternalErrorException)
             }
             "ForbiddenException" => {
-                match <crate::types::ForbiddenException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::ForbiddenException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::ForbiddenException)
             }
-            _ => Self::Unhandled(::awsjson_types::UnhandledError::new(code, message())),
-        }
+            _ => None,
+        };
+        modeled
+            .unwrap_or_else(|| Self::Unhandled(
+                ::awsjson_types::UnhandledError::from_body(code, body),
+            ))
     }
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn code(&self) -> &str {
-        match self {
-            Self::ResourceNotFoundException(_) => "ResourceNotFoundException",
-            Self::InvalidParameterException(_) => "InvalidParameterException",
-            Self::UnexpectedLambdaException(_) => "UnexpectedLambdaException",
-            Self::UserLambdaValidationException(_) => "UserLambdaValidationException",
-            Self::NotAuthorizedException(_) => "NotAuthorizedException",
-            Self::TooManyFailedAttemptsException(_) => "TooManyFailedAttemptsException",
-            Self::CodeMismatchException(_) => "CodeMismatchException",
-            Self::ExpiredCodeException(_) => "ExpiredCodeException",
-            Self::InvalidLambdaResponseException(_) => "InvalidLambdaResponseException",
-            Self::AliasExistsException(_) => "AliasExistsException",
-            Self::TooManyRequestsException(_) => "TooManyRequestsException",
-            Self::LimitExceededException(_) => "LimitExceededException",
-            Self::UserNotFoundException(_) => "UserNotFoundException",
-            Self::OperationNotEnabledException(_) => "OperationNotEnabledException",
-            Self::InternalErrorException(_) => "InternalErrorException",
-            Self::ForbiddenException(_) => "ForbiddenException",
-            Self::Unhandled(e) => e.code(),
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::UnexpectedLambdaException(e) => e.message(),
-            Self::UserLambdaValidationException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::TooManyFailedAttemptsException(e) => e.message(),
-            Self::CodeMismatchException(e) => e.message(),
-            Self::ExpiredCodeException(e) => e.message(),
-            Self::InvalidLambdaResponseException(e) => e.message(),
-            Self::AliasExistsException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::LimitExceededException(e) => e.message(),
-            Self::UserNotFoundException(e) => e.message(),
-            Self::OperationNotEnabledException(e) => e.message(),
-            Self::InternalErrorException(e) => e.message(),
-            Self::ForbiddenException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
-        }
-    }
-    fn fault(&self) -> ::awsjson_types::Fault {
-        match self {
-            Self::ResourceNotFoundException(_) => ::awsjson_types::Fault::Client,
-            Self::InvalidParameterException(_) => ::awsjson_types::Fault::Client,
-            Self::UnexpectedLambdaException(_) => ::awsjson_types::Fault::Client,
-            Self::UserLambdaValidationException(_) => ::awsjson_types::Fault::Client,
-            Self::NotAuthorizedException(_) => ::awsjson_types::Fault::Client,
-            Self::TooManyFailedAttemptsException(_) => ::awsjson_types::Fault::Client,
-            Self::CodeMismatchException(_) => ::awsjson_types::Fault::Client,
-            Self::ExpiredCodeException(_) => ::awsjson_types::Fault::Client,
-            Self::InvalidLambdaResponseException(_) => ::awsjson_types::Fault::Client,
-            Self::AliasExistsException(_) => ::awsjson_types::Fault::Client,
-            Self::TooManyRequestsException(_) => ::awsjson_types::Fault::Client,
-            Self::LimitExceededException(_) => ::awsjson_types::Fault::Client,
-            Self::UserNotFoundException(_) => ::awsjson_types::Fault::Client,
-            Self::OperationNotEnabledException(_) => ::awsjson_types::Fault::Client,
-            Self::InternalErrorException(_) => ::awsjson_types::Fault::Server,
-            Self::ForbiddenException(_) => ::awsjson_types::Fault::Client,
-            Self::Unhandled(e) => e.fault(),
-        }
-    }
-    fn to_body(&self) -> ::awsjson_types::serde_json::Value {
+    fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
             Self::ResourceNotFoundException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::InvalidParameterException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::UnexpectedLambdaException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::UserLambdaValidationException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::NotAuthorizedException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
+            Self::NotAuthorizedException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
             Self::TooManyFailedAttemptsException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::CodeMismatchException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::ExpiredCodeException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
+            Self::CodeMismatchException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
+            Self::ExpiredCodeException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
             Self::InvalidLambdaResponseException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::AliasExistsException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
+            Self::AliasExistsException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
             Self::TooManyRequestsException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::LimitExceededException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::UserNotFoundException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
+            Self::LimitExceededException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
+            Self::UserNotFoundException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
             Self::OperationNotEnabledException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::InternalErrorException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::ForbiddenException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::Unhandled(e) => {
-                match e.message() {
-                    Some(m) => ::awsjson_types::serde_json::json!({ "message" : m }),
-                    None => ::awsjson_types::serde_json::json!({}),
-                }
-            }
+            Self::InternalErrorException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
+            Self::ForbiddenException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
+            Self::Unhandled(e) => ::awsjson_types::ErrorVariant::Unhandled(e),
         }
     }
 }

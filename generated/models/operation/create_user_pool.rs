@@ -100,291 +100,95 @@ impl CreateUserPoolError {
 }
 impl ::std::fmt::Display for CreateUserPoolError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::LimitExceededException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidSmsRoleAccessPolicyException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidSmsRoleTrustRelationshipException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidEmailRoleAccessPolicyException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::UserPoolTaggingException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TierChangeNotAllowedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::FeatureUnavailableInTierException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for CreateUserPoolError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::LimitExceededException(e) => Some(e),
-            Self::InvalidSmsRoleAccessPolicyException(e) => Some(e),
-            Self::InvalidSmsRoleTrustRelationshipException(e) => Some(e),
-            Self::InvalidEmailRoleAccessPolicyException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::UserPoolTaggingException(e) => Some(e),
-            Self::InternalErrorException(e) => Some(e),
-            Self::TierChangeNotAllowedException(e) => Some(e),
-            Self::FeatureUnavailableInTierException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
-        }
+        Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for CreateUserPoolError {
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
-        let message = || body.get("message").and_then(|m| m.as_str()).map(str::to_owned);
-        match code {
+        let modeled = match code {
             "InvalidParameterException" => {
-                match <crate::types::InvalidParameterException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::InvalidParameterException)
             }
             "TooManyRequestsException" => {
-                match <crate::types::TooManyRequestsException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::TooManyRequestsException)
             }
             "LimitExceededException" => {
-                match <crate::types::LimitExceededException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::LimitExceededException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::LimitExceededException)
             }
             "InvalidSmsRoleAccessPolicyException" => {
-                match <crate::types::InvalidSmsRoleAccessPolicyException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidSmsRoleAccessPolicyException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::InvalidSmsRoleAccessPolicyException)
             }
             "InvalidSmsRoleTrustRelationshipException" => {
-                match <crate::types::InvalidSmsRoleTrustRelationshipException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidSmsRoleTrustRelationshipException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::InvalidSmsRoleTrustRelationshipException)
             }
             "InvalidEmailRoleAccessPolicyException" => {
-                match <crate::types::InvalidEmailRoleAccessPolicyException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidEmailRoleAccessPolicyException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::InvalidEmailRoleAccessPolicyException)
             }
             "NotAuthorizedException" => {
-                match <crate::types::NotAuthorizedException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::NotAuthorizedException)
             }
             "UserPoolTaggingException" => {
-                match <crate::types::UserPoolTaggingException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UserPoolTaggingException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::UserPoolTaggingException)
             }
             "InternalErrorException" => {
-                match <crate::types::InternalErrorException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::InternalErrorException)
             }
             "TierChangeNotAllowedException" => {
-                match <crate::types::TierChangeNotAllowedException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::TierChangeNotAllowedException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::TierChangeNotAllowedException)
             }
             "FeatureUnavailableInTierException" => {
-                match <crate::types::FeatureUnavailableInTierException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::FeatureUnavailableInTierException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::FeatureUnavailableInTierException)
             }
-            _ => Self::Unhandled(::awsjson_types::UnhandledError::new(code, message())),
-        }
+            _ => None,
+        };
+        modeled
+            .unwrap_or_else(|| Self::Unhandled(
+                ::awsjson_types::UnhandledError::from_body(code, body),
+            ))
     }
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn code(&self) -> &str {
-        match self {
-            Self::InvalidParameterException(_) => "InvalidParameterException",
-            Self::TooManyRequestsException(_) => "TooManyRequestsException",
-            Self::LimitExceededException(_) => "LimitExceededException",
-            Self::InvalidSmsRoleAccessPolicyException(_) => {
-                "InvalidSmsRoleAccessPolicyException"
-            }
-            Self::InvalidSmsRoleTrustRelationshipException(_) => {
-                "InvalidSmsRoleTrustRelationshipException"
-            }
-            Self::InvalidEmailRoleAccessPolicyException(_) => {
-                "InvalidEmailRoleAccessPolicyException"
-            }
-            Self::NotAuthorizedException(_) => "NotAuthorizedException",
-            Self::UserPoolTaggingException(_) => "UserPoolTaggingException",
-            Self::InternalErrorException(_) => "InternalErrorException",
-            Self::TierChangeNotAllowedException(_) => "TierChangeNotAllowedException",
-            Self::FeatureUnavailableInTierException(_) => {
-                "FeatureUnavailableInTierException"
-            }
-            Self::Unhandled(e) => e.code(),
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::LimitExceededException(e) => e.message(),
-            Self::InvalidSmsRoleAccessPolicyException(e) => e.message(),
-            Self::InvalidSmsRoleTrustRelationshipException(e) => e.message(),
-            Self::InvalidEmailRoleAccessPolicyException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::UserPoolTaggingException(e) => e.message(),
-            Self::InternalErrorException(e) => e.message(),
-            Self::TierChangeNotAllowedException(e) => e.message(),
-            Self::FeatureUnavailableInTierException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
-        }
-    }
-    fn fault(&self) -> ::awsjson_types::Fault {
-        match self {
-            Self::InvalidParameterException(_) => ::awsjson_types::Fault::Client,
-            Self::TooManyRequestsException(_) => ::awsjson_types::Fault::Client,
-            Self::LimitExceededException(_) => ::awsjson_types::Fault::Client,
-            Self::InvalidSmsRoleAccessPolicyException(_) => {
-                ::awsjson_types::Fault::Client
-            }
-            Self::InvalidSmsRoleTrustRelationshipException(_) => {
-                ::awsjson_types::Fault::Client
-            }
-            Self::InvalidEmailRoleAccessPolicyException(_) => {
-                ::awsjson_types::Fault::Client
-            }
-            Self::NotAuthorizedException(_) => ::awsjson_types::Fault::Client,
-            Self::UserPoolTaggingException(_) => ::awsjson_types::Fault::Client,
-            Self::InternalErrorException(_) => ::awsjson_types::Fault::Server,
-            Self::TierChangeNotAllowedException(_) => ::awsjson_types::Fault::Client,
-            Self::FeatureUnavailableInTierException(_) => ::awsjson_types::Fault::Client,
-            Self::Unhandled(e) => e.fault(),
-        }
-    }
-    fn to_body(&self) -> ::awsjson_types::serde_json::Value {
+    fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
             Self::InvalidParameterException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::TooManyRequestsException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::LimitExceededException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
+            Self::LimitExceededException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
             Self::InvalidSmsRoleAccessPolicyException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::InvalidSmsRoleTrustRelationshipException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::InvalidEmailRoleAccessPolicyException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::NotAuthorizedException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
+            Self::NotAuthorizedException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
             Self::UserPoolTaggingException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::InternalErrorException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
+            Self::InternalErrorException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
             Self::TierChangeNotAllowedException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::FeatureUnavailableInTierException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::Unhandled(e) => {
-                match e.message() {
-                    Some(m) => ::awsjson_types::serde_json::json!({ "message" : m }),
-                    None => ::awsjson_types::serde_json::json!({}),
-                }
-            }
+            Self::Unhandled(e) => ::awsjson_types::ErrorVariant::Unhandled(e),
         }
     }
 }

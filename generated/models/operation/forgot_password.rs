@@ -130,389 +130,123 @@ impl ForgotPasswordError {
 }
 impl ::std::fmt::Display for ForgotPasswordError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::UnexpectedLambdaException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::UserLambdaValidationException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidLambdaResponseException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::LimitExceededException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidSmsRoleAccessPolicyException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidSmsRoleTrustRelationshipException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidEmailRoleAccessPolicyException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::CodeDeliveryFailureException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::UserNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::OperationNotEnabledException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ForbiddenException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for ForgotPasswordError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::UnexpectedLambdaException(e) => Some(e),
-            Self::UserLambdaValidationException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::InvalidLambdaResponseException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::LimitExceededException(e) => Some(e),
-            Self::InvalidSmsRoleAccessPolicyException(e) => Some(e),
-            Self::InvalidSmsRoleTrustRelationshipException(e) => Some(e),
-            Self::InvalidEmailRoleAccessPolicyException(e) => Some(e),
-            Self::CodeDeliveryFailureException(e) => Some(e),
-            Self::UserNotFoundException(e) => Some(e),
-            Self::OperationNotEnabledException(e) => Some(e),
-            Self::InternalErrorException(e) => Some(e),
-            Self::ForbiddenException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
-        }
+        Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for ForgotPasswordError {
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
-        let message = || body.get("message").and_then(|m| m.as_str()).map(str::to_owned);
-        match code {
+        let modeled = match code {
             "ResourceNotFoundException" => {
-                match <crate::types::ResourceNotFoundException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::ResourceNotFoundException)
             }
             "InvalidParameterException" => {
-                match <crate::types::InvalidParameterException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::InvalidParameterException)
             }
             "UnexpectedLambdaException" => {
-                match <crate::types::UnexpectedLambdaException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UnexpectedLambdaException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::UnexpectedLambdaException)
             }
             "UserLambdaValidationException" => {
-                match <crate::types::UserLambdaValidationException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UserLambdaValidationException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::UserLambdaValidationException)
             }
             "NotAuthorizedException" => {
-                match <crate::types::NotAuthorizedException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::NotAuthorizedException)
             }
             "InvalidLambdaResponseException" => {
-                match <crate::types::InvalidLambdaResponseException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidLambdaResponseException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::InvalidLambdaResponseException)
             }
             "TooManyRequestsException" => {
-                match <crate::types::TooManyRequestsException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::TooManyRequestsException)
             }
             "LimitExceededException" => {
-                match <crate::types::LimitExceededException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::LimitExceededException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::LimitExceededException)
             }
             "InvalidSmsRoleAccessPolicyException" => {
-                match <crate::types::InvalidSmsRoleAccessPolicyException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidSmsRoleAccessPolicyException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::InvalidSmsRoleAccessPolicyException)
             }
             "InvalidSmsRoleTrustRelationshipException" => {
-                match <crate::types::InvalidSmsRoleTrustRelationshipException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidSmsRoleTrustRelationshipException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::InvalidSmsRoleTrustRelationshipException)
             }
             "InvalidEmailRoleAccessPolicyException" => {
-                match <crate::types::InvalidEmailRoleAccessPolicyException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidEmailRoleAccessPolicyException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::InvalidEmailRoleAccessPolicyException)
             }
             "CodeDeliveryFailureException" => {
-                match <crate::types::CodeDeliveryFailureException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::CodeDeliveryFailureException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::CodeDeliveryFailureException)
             }
             "UserNotFoundException" => {
-                match <crate::types::UserNotFoundException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UserNotFoundException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::UserNotFoundException)
             }
             "OperationNotEnabledException" => {
-                match <crate::types::OperationNotEnabledException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::OperationNotEnabledException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::OperationNotEnabledException)
             }
             "InternalErrorException" => {
-                match <crate::types::InternalErrorException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::InternalErrorException)
             }
             "ForbiddenException" => {
-                match <crate::types::ForbiddenException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::ForbiddenException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::ForbiddenException)
             }
-            _ => Self::Unhandled(::awsjson_types::UnhandledError::new(code, message())),
-        }
+            _ => None,
+        };
+        modeled
+            .unwrap_or_else(|| Self::Unhandled(
+                ::awsjson_types::UnhandledError::from_body(code, body),
+            ))
     }
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn code(&self) -> &str {
-        match self {
-            Self::ResourceNotFoundException(_) => "ResourceNotFoundException",
-            Self::InvalidParameterException(_) => "InvalidParameterException",
-            Self::UnexpectedLambdaException(_) => "UnexpectedLambdaException",
-            Self::UserLambdaValidationException(_) => "UserLambdaValidationException",
-            Self::NotAuthorizedException(_) => "NotAuthorizedException",
-            Self::InvalidLambdaResponseException(_) => "InvalidLambdaResponseException",
-            Self::TooManyRequestsException(_) => "TooManyRequestsException",
-            Self::LimitExceededException(_) => "LimitExceededException",
-            Self::InvalidSmsRoleAccessPolicyException(_) => {
-                "InvalidSmsRoleAccessPolicyException"
-            }
-            Self::InvalidSmsRoleTrustRelationshipException(_) => {
-                "InvalidSmsRoleTrustRelationshipException"
-            }
-            Self::InvalidEmailRoleAccessPolicyException(_) => {
-                "InvalidEmailRoleAccessPolicyException"
-            }
-            Self::CodeDeliveryFailureException(_) => "CodeDeliveryFailureException",
-            Self::UserNotFoundException(_) => "UserNotFoundException",
-            Self::OperationNotEnabledException(_) => "OperationNotEnabledException",
-            Self::InternalErrorException(_) => "InternalErrorException",
-            Self::ForbiddenException(_) => "ForbiddenException",
-            Self::Unhandled(e) => e.code(),
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::UnexpectedLambdaException(e) => e.message(),
-            Self::UserLambdaValidationException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::InvalidLambdaResponseException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::LimitExceededException(e) => e.message(),
-            Self::InvalidSmsRoleAccessPolicyException(e) => e.message(),
-            Self::InvalidSmsRoleTrustRelationshipException(e) => e.message(),
-            Self::InvalidEmailRoleAccessPolicyException(e) => e.message(),
-            Self::CodeDeliveryFailureException(e) => e.message(),
-            Self::UserNotFoundException(e) => e.message(),
-            Self::OperationNotEnabledException(e) => e.message(),
-            Self::InternalErrorException(e) => e.message(),
-            Self::ForbiddenException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
-        }
-    }
-    fn fault(&self) -> ::awsjson_types::Fault {
-        match self {
-            Self::ResourceNotFoundException(_) => ::awsjson_types::Fault::Client,
-            Self::InvalidParameterException(_) => ::awsjson_types::Fault::Client,
-            Self::UnexpectedLambdaException(_) => ::awsjson_types::Fault::Client,
-            Self::UserLambdaValidationException(_) => ::awsjson_types::Fault::Client,
-            Self::NotAuthorizedException(_) => ::awsjson_types::Fault::Client,
-            Self::InvalidLambdaResponseException(_) => ::awsjson_types::Fault::Client,
-            Self::TooManyRequestsException(_) => ::awsjson_types::Fault::Client,
-            Self::LimitExceededException(_) => ::awsjson_types::Fault::Client,
-            Self::InvalidSmsRoleAccessPolicyException(_) => {
-                ::awsjson_types::Fault::Client
-            }
-            Self::InvalidSmsRoleTrustRelationshipException(_) => {
-                ::awsjson_types::Fault::Client
-            }
-            Self::InvalidEmailRoleAccessPolicyException(_) => {
-                ::awsjson_types::Fault::Client
-            }
-            Self::CodeDeliveryFailureException(_) => ::awsjson_types::Fault::Client,
-            Self::UserNotFoundException(_) => ::awsjson_types::Fault::Client,
-            Self::OperationNotEnabledException(_) => ::awsjson_types::Fault::Client,
-            Self::InternalErrorException(_) => ::awsjson_types::Fault::Server,
-            Self::ForbiddenException(_) => ::awsjson_types::Fault::Client,
-            Self::Unhandled(e) => e.fault(),
-        }
-    }
-    fn to_body(&self) -> ::awsjson_types::serde_json::Value {
+    fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
             Self::ResourceNotFoundException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::InvalidParameterException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::UnexpectedLambdaException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::UserLambdaValidationException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::NotAuthorizedException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
+            Self::NotAuthorizedException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
             Self::InvalidLambdaResponseException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::TooManyRequestsException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::LimitExceededException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
+            Self::LimitExceededException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
             Self::InvalidSmsRoleAccessPolicyException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::InvalidSmsRoleTrustRelationshipException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::InvalidEmailRoleAccessPolicyException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::CodeDeliveryFailureException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::UserNotFoundException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
+            Self::UserNotFoundException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
             Self::OperationNotEnabledException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::InternalErrorException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::ForbiddenException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::Unhandled(e) => {
-                match e.message() {
-                    Some(m) => ::awsjson_types::serde_json::json!({ "message" : m }),
-                    None => ::awsjson_types::serde_json::json!({}),
-                }
-            }
+            Self::InternalErrorException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
+            Self::ForbiddenException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
+            Self::Unhandled(e) => ::awsjson_types::ErrorVariant::Unhandled(e),
         }
     }
 }

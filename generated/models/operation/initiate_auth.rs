@@ -150,390 +150,146 @@ impl InitiateAuthError {
 }
 impl ::std::fmt::Display for InitiateAuthError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::UnsupportedOperationException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::UnexpectedLambdaException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidUserPoolConfigurationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::UserLambdaValidationException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidLambdaResponseException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::PasswordResetRequiredException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::UserNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::UserNotConfirmedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidSmsRoleAccessPolicyException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidEmailRoleAccessPolicyException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidSmsRoleTrustRelationshipException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::OperationNotEnabledException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::FeatureUnavailableInTierException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ForbiddenException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for InitiateAuthError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::UnsupportedOperationException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::UnexpectedLambdaException(e) => Some(e),
-            Self::InvalidUserPoolConfigurationException(e) => Some(e),
-            Self::UserLambdaValidationException(e) => Some(e),
-            Self::InvalidLambdaResponseException(e) => Some(e),
-            Self::PasswordResetRequiredException(e) => Some(e),
-            Self::UserNotFoundException(e) => Some(e),
-            Self::UserNotConfirmedException(e) => Some(e),
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidSmsRoleAccessPolicyException(e) => Some(e),
-            Self::InvalidEmailRoleAccessPolicyException(e) => Some(e),
-            Self::InvalidSmsRoleTrustRelationshipException(e) => Some(e),
-            Self::OperationNotEnabledException(e) => Some(e),
-            Self::FeatureUnavailableInTierException(e) => Some(e),
-            Self::ForbiddenException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
-        }
+        Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for InitiateAuthError {
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
-        let message = || body.get("message").and_then(|m| m.as_str()).map(str::to_owned);
-        match code {
+        let modeled = match code {
             "UnsupportedOperationException" => {
-                match <crate::types::UnsupportedOperationException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UnsupportedOperationException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::UnsupportedOperationException)
             }
             "ResourceNotFoundException" => {
-                match <crate::types::ResourceNotFoundException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::ResourceNotFoundException)
             }
             "InvalidParameterException" => {
-                match <crate::types::InvalidParameterException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::InvalidParameterException)
             }
             "NotAuthorizedException" => {
-                match <crate::types::NotAuthorizedException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::NotAuthorizedException)
             }
             "TooManyRequestsException" => {
-                match <crate::types::TooManyRequestsException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::TooManyRequestsException)
             }
             "UnexpectedLambdaException" => {
-                match <crate::types::UnexpectedLambdaException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UnexpectedLambdaException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::UnexpectedLambdaException)
             }
             "InvalidUserPoolConfigurationException" => {
-                match <crate::types::InvalidUserPoolConfigurationException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidUserPoolConfigurationException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::InvalidUserPoolConfigurationException)
             }
             "UserLambdaValidationException" => {
-                match <crate::types::UserLambdaValidationException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UserLambdaValidationException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::UserLambdaValidationException)
             }
             "InvalidLambdaResponseException" => {
-                match <crate::types::InvalidLambdaResponseException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidLambdaResponseException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::InvalidLambdaResponseException)
             }
             "PasswordResetRequiredException" => {
-                match <crate::types::PasswordResetRequiredException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::PasswordResetRequiredException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::PasswordResetRequiredException)
             }
             "UserNotFoundException" => {
-                match <crate::types::UserNotFoundException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UserNotFoundException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::UserNotFoundException)
             }
             "UserNotConfirmedException" => {
-                match <crate::types::UserNotConfirmedException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UserNotConfirmedException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::UserNotConfirmedException)
             }
             "InternalErrorException" => {
-                match <crate::types::InternalErrorException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::InternalErrorException)
             }
             "InvalidSmsRoleAccessPolicyException" => {
-                match <crate::types::InvalidSmsRoleAccessPolicyException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidSmsRoleAccessPolicyException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::InvalidSmsRoleAccessPolicyException)
             }
             "InvalidEmailRoleAccessPolicyException" => {
-                match <crate::types::InvalidEmailRoleAccessPolicyException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidEmailRoleAccessPolicyException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::InvalidEmailRoleAccessPolicyException)
             }
             "InvalidSmsRoleTrustRelationshipException" => {
-                match <crate::types::InvalidSmsRoleTrustRelationshipException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidSmsRoleTrustRelationshipException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::InvalidSmsRoleTrustRelationshipException)
             }
             "OperationNotEnabledException" => {
-                match <crate::types::OperationNotEnabledException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::OperationNotEnabledException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::OperationNotEnabledException)
             }
             "FeatureUnavailableInTierException" => {
-                match <crate::types::FeatureUnavailableInTierException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::FeatureUnavailableInTierException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::FeatureUnavailableInTierException)
             }
             "ForbiddenException" => {
-                match <crate::types::ForbiddenException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::ForbiddenException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::ForbiddenException)
             }
-            _ => Self::Unhandled(::awsjson_types::UnhandledError::new(code, message())),
-        }
+            _ => None,
+        };
+        modeled
+            .unwrap_or_else(|| Self::Unhandled(
+                ::awsjson_types::UnhandledError::from_body(code, body),
+            ))
     }
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn code(&self) -> &str {
+    fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
-            Self::UnsupportedOperationException(_) => "UnsupportedOperationException",
-            Self::ResourceNotFoundException(_) => "ResourceNotFoundException",
-            Self::InvalidParameterException(_) => "InvalidParameterException",
-            Self::NotAuthorizedException(_) => "NotAuthorizedException",
-            Self::TooManyRequestsException(_) => "TooManyRequestsException",
-            Self::UnexpectedLambdaException(_) => "UnexpectedLambdaException",
-            Self::InvalidUserPoolConfigurationException(_) => {
-                "InvalidUserPoolConfigurationException"
+            Self::UnsupportedOperationException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::UserLambdaValidationException(_) => "UserLambdaValidationException",
-            Self::InvalidLambdaResponseException(_) => "InvalidLambdaResponseException",
-            Self::PasswordResetRequiredException(_) => "PasswordResetRequiredException",
-            Self::UserNotFoundException(_) => "UserNotFoundException",
-            Self::UserNotConfirmedException(_) => "UserNotConfirmedException",
-            Self::InternalErrorException(_) => "InternalErrorException",
-            Self::InvalidSmsRoleAccessPolicyException(_) => {
-                "InvalidSmsRoleAccessPolicyException"
+            Self::ResourceNotFoundException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::InvalidEmailRoleAccessPolicyException(_) => {
-                "InvalidEmailRoleAccessPolicyException"
+            Self::InvalidParameterException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::InvalidSmsRoleTrustRelationshipException(_) => {
-                "InvalidSmsRoleTrustRelationshipException"
+            Self::NotAuthorizedException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
+            Self::TooManyRequestsException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::OperationNotEnabledException(_) => "OperationNotEnabledException",
-            Self::FeatureUnavailableInTierException(_) => {
-                "FeatureUnavailableInTierException"
+            Self::UnexpectedLambdaException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::ForbiddenException(_) => "ForbiddenException",
-            Self::Unhandled(e) => e.code(),
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::UnsupportedOperationException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::UnexpectedLambdaException(e) => e.message(),
-            Self::InvalidUserPoolConfigurationException(e) => e.message(),
-            Self::UserLambdaValidationException(e) => e.message(),
-            Self::InvalidLambdaResponseException(e) => e.message(),
-            Self::PasswordResetRequiredException(e) => e.message(),
-            Self::UserNotFoundException(e) => e.message(),
-            Self::UserNotConfirmedException(e) => e.message(),
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidSmsRoleAccessPolicyException(e) => e.message(),
-            Self::InvalidEmailRoleAccessPolicyException(e) => e.message(),
-            Self::InvalidSmsRoleTrustRelationshipException(e) => e.message(),
-            Self::OperationNotEnabledException(e) => e.message(),
-            Self::FeatureUnavailableInTierException(e) => e.message(),
-            Self::ForbiddenException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
-        }
-    }
-    fn fault(&self) -> ::awsjson_types::Fault {
-        match self {
-            Self::UnsupportedOperationException(_) => ::awsjson_types::Fault::Client,
-            Self::ResourceNotFoundException(_) => ::awsjson_types::Fault::Client,
-            Self::InvalidParameterException(_) => ::awsjson_types::Fault::Client,
-            Self::NotAuthorizedException(_) => ::awsjson_types::Fault::Client,
-            Self::TooManyRequestsException(_) => ::awsjson_types::Fault::Client,
-            Self::UnexpectedLambdaException(_) => ::awsjson_types::Fault::Client,
-            Self::InvalidUserPoolConfigurationException(_) => {
-                ::awsjson_types::Fault::Client
+            Self::InvalidUserPoolConfigurationException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::UserLambdaValidationException(_) => ::awsjson_types::Fault::Client,
-            Self::InvalidLambdaResponseException(_) => ::awsjson_types::Fault::Client,
-            Self::PasswordResetRequiredException(_) => ::awsjson_types::Fault::Client,
-            Self::UserNotFoundException(_) => ::awsjson_types::Fault::Client,
-            Self::UserNotConfirmedException(_) => ::awsjson_types::Fault::Client,
-            Self::InternalErrorException(_) => ::awsjson_types::Fault::Server,
-            Self::InvalidSmsRoleAccessPolicyException(_) => {
-                ::awsjson_types::Fault::Client
+            Self::UserLambdaValidationException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::InvalidEmailRoleAccessPolicyException(_) => {
-                ::awsjson_types::Fault::Client
+            Self::InvalidLambdaResponseException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::InvalidSmsRoleTrustRelationshipException(_) => {
-                ::awsjson_types::Fault::Client
+            Self::PasswordResetRequiredException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::OperationNotEnabledException(_) => ::awsjson_types::Fault::Client,
-            Self::FeatureUnavailableInTierException(_) => ::awsjson_types::Fault::Client,
-            Self::ForbiddenException(_) => ::awsjson_types::Fault::Client,
-            Self::Unhandled(e) => e.fault(),
+            Self::UserNotFoundException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
+            Self::UserNotConfirmedException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
+            }
+            Self::InternalErrorException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
+            Self::InvalidSmsRoleAccessPolicyException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
+            }
+            Self::InvalidEmailRoleAccessPolicyException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
+            }
+            Self::InvalidSmsRoleTrustRelationshipException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
+            }
+            Self::OperationNotEnabledException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
+            }
+            Self::FeatureUnavailableInTierException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
+            }
+            Self::ForbiddenException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
+            Self::Unhandled(e) => ::awsjson_types::ErrorVariant::Unhandled(e),
         }
     }
     fn not_implemented(operation: &str) -> Self {
@@ -542,72 +298,5 @@ impl ::awsjson_types::ModeledError for InitiateAuthError {
             error.code(),
             &::awsjson_types::serde_json::json!({ "message" : error.message() }),
         )
-    }
-    fn to_body(&self) -> ::awsjson_types::serde_json::Value {
-        match self {
-            Self::UnsupportedOperationException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::ResourceNotFoundException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::InvalidParameterException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::NotAuthorizedException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::TooManyRequestsException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::UnexpectedLambdaException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::InvalidUserPoolConfigurationException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::UserLambdaValidationException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::InvalidLambdaResponseException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::PasswordResetRequiredException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::UserNotFoundException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::UserNotConfirmedException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::InternalErrorException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::InvalidSmsRoleAccessPolicyException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::InvalidEmailRoleAccessPolicyException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::InvalidSmsRoleTrustRelationshipException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::OperationNotEnabledException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::FeatureUnavailableInTierException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::ForbiddenException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::Unhandled(e) => {
-                match e.message() {
-                    Some(m) => ::awsjson_types::serde_json::json!({ "message" : m }),
-                    None => ::awsjson_types::serde_json::json!({}),
-                }
-            }
-        }
     }
 }

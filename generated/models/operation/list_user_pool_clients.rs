@@ -69,171 +69,63 @@ impl ListUserPoolClientsError {
 }
 impl ::std::fmt::Display for ListUserPoolClientsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::OperationNotEnabledException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for ListUserPoolClientsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidParameterException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::OperationNotEnabledException(e) => Some(e),
-            Self::InternalErrorException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
-        }
+        Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for ListUserPoolClientsError {
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
-        let message = || body.get("message").and_then(|m| m.as_str()).map(str::to_owned);
-        match code {
+        let modeled = match code {
             "InvalidParameterException" => {
-                match <crate::types::InvalidParameterException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::InvalidParameterException)
             }
             "ResourceNotFoundException" => {
-                match <crate::types::ResourceNotFoundException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::ResourceNotFoundException)
             }
             "TooManyRequestsException" => {
-                match <crate::types::TooManyRequestsException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::TooManyRequestsException)
             }
             "NotAuthorizedException" => {
-                match <crate::types::NotAuthorizedException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::NotAuthorizedException)
             }
             "OperationNotEnabledException" => {
-                match <crate::types::OperationNotEnabledException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::OperationNotEnabledException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::OperationNotEnabledException)
             }
             "InternalErrorException" => {
-                match <crate::types::InternalErrorException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::InternalErrorException)
             }
-            _ => Self::Unhandled(::awsjson_types::UnhandledError::new(code, message())),
-        }
+            _ => None,
+        };
+        modeled
+            .unwrap_or_else(|| Self::Unhandled(
+                ::awsjson_types::UnhandledError::from_body(code, body),
+            ))
     }
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn code(&self) -> &str {
-        match self {
-            Self::InvalidParameterException(_) => "InvalidParameterException",
-            Self::ResourceNotFoundException(_) => "ResourceNotFoundException",
-            Self::TooManyRequestsException(_) => "TooManyRequestsException",
-            Self::NotAuthorizedException(_) => "NotAuthorizedException",
-            Self::OperationNotEnabledException(_) => "OperationNotEnabledException",
-            Self::InternalErrorException(_) => "InternalErrorException",
-            Self::Unhandled(e) => e.code(),
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidParameterException(e) => e.message(),
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::OperationNotEnabledException(e) => e.message(),
-            Self::InternalErrorException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
-        }
-    }
-    fn fault(&self) -> ::awsjson_types::Fault {
-        match self {
-            Self::InvalidParameterException(_) => ::awsjson_types::Fault::Client,
-            Self::ResourceNotFoundException(_) => ::awsjson_types::Fault::Client,
-            Self::TooManyRequestsException(_) => ::awsjson_types::Fault::Client,
-            Self::NotAuthorizedException(_) => ::awsjson_types::Fault::Client,
-            Self::OperationNotEnabledException(_) => ::awsjson_types::Fault::Client,
-            Self::InternalErrorException(_) => ::awsjson_types::Fault::Server,
-            Self::Unhandled(e) => e.fault(),
-        }
-    }
-    fn to_body(&self) -> ::awsjson_types::serde_json::Value {
+    fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
             Self::InvalidParameterException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::ResourceNotFoundException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::TooManyRequestsException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::NotAuthorizedException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
+            Self::NotAuthorizedException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
             Self::OperationNotEnabledException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::InternalErrorException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::Unhandled(e) => {
-                match e.message() {
-                    Some(m) => ::awsjson_types::serde_json::json!({ "message" : m }),
-                    None => ::awsjson_types::serde_json::json!({}),
-                }
-            }
+            Self::InternalErrorException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
+            Self::Unhandled(e) => ::awsjson_types::ErrorVariant::Unhandled(e),
         }
     }
 }

@@ -76,177 +76,75 @@ impl RevokeTokenError {
 }
 impl ::std::fmt::Display for RevokeTokenError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::UnauthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::UnsupportedOperationException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::UnsupportedTokenTypeException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ForbiddenException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::OperationNotEnabledException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for RevokeTokenError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::InternalErrorException(e) => Some(e),
-            Self::UnauthorizedException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::UnsupportedOperationException(e) => Some(e),
-            Self::UnsupportedTokenTypeException(e) => Some(e),
-            Self::ForbiddenException(e) => Some(e),
-            Self::OperationNotEnabledException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
-        }
+        Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for RevokeTokenError {
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
-        let message = || body.get("message").and_then(|m| m.as_str()).map(str::to_owned);
-        match code {
+        let modeled = match code {
             "TooManyRequestsException" => {
-                match <crate::types::TooManyRequestsException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::TooManyRequestsException)
             }
             "InternalErrorException" => {
-                match <crate::types::InternalErrorException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::InternalErrorException)
             }
             "UnauthorizedException" => {
-                match <crate::types::UnauthorizedException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UnauthorizedException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::UnauthorizedException)
             }
             "InvalidParameterException" => {
-                match <crate::types::InvalidParameterException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::InvalidParameterException)
             }
             "UnsupportedOperationException" => {
-                match <crate::types::UnsupportedOperationException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UnsupportedOperationException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::UnsupportedOperationException)
             }
             "UnsupportedTokenTypeException" => {
-                match <crate::types::UnsupportedTokenTypeException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UnsupportedTokenTypeException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::UnsupportedTokenTypeException)
             }
             "ForbiddenException" => {
-                match <crate::types::ForbiddenException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::ForbiddenException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::ForbiddenException)
             }
             "OperationNotEnabledException" => {
-                match <crate::types::OperationNotEnabledException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::OperationNotEnabledException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::OperationNotEnabledException)
             }
-            _ => Self::Unhandled(::awsjson_types::UnhandledError::new(code, message())),
-        }
+            _ => None,
+        };
+        modeled
+            .unwrap_or_else(|| Self::Unhandled(
+                ::awsjson_types::UnhandledError::from_body(code, body),
+            ))
     }
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn code(&self) -> &str {
+    fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
-            Self::TooManyRequestsException(_) => "TooManyRequestsException",
-            Self::InternalErrorException(_) => "InternalErrorException",
-            Self::UnauthorizedException(_) => "UnauthorizedException",
-            Self::InvalidParameterException(_) => "InvalidParameterException",
-            Self::UnsupportedOperationException(_) => "UnsupportedOperationException",
-            Self::UnsupportedTokenTypeException(_) => "UnsupportedTokenTypeException",
-            Self::ForbiddenException(_) => "ForbiddenException",
-            Self::OperationNotEnabledException(_) => "OperationNotEnabledException",
-            Self::Unhandled(e) => e.code(),
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::InternalErrorException(e) => e.message(),
-            Self::UnauthorizedException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::UnsupportedOperationException(e) => e.message(),
-            Self::UnsupportedTokenTypeException(e) => e.message(),
-            Self::ForbiddenException(e) => e.message(),
-            Self::OperationNotEnabledException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
-        }
-    }
-    fn fault(&self) -> ::awsjson_types::Fault {
-        match self {
-            Self::TooManyRequestsException(_) => ::awsjson_types::Fault::Client,
-            Self::InternalErrorException(_) => ::awsjson_types::Fault::Server,
-            Self::UnauthorizedException(_) => ::awsjson_types::Fault::Client,
-            Self::InvalidParameterException(_) => ::awsjson_types::Fault::Client,
-            Self::UnsupportedOperationException(_) => ::awsjson_types::Fault::Client,
-            Self::UnsupportedTokenTypeException(_) => ::awsjson_types::Fault::Client,
-            Self::ForbiddenException(_) => ::awsjson_types::Fault::Client,
-            Self::OperationNotEnabledException(_) => ::awsjson_types::Fault::Client,
-            Self::Unhandled(e) => e.fault(),
+            Self::TooManyRequestsException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
+            }
+            Self::InternalErrorException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
+            Self::UnauthorizedException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
+            Self::InvalidParameterException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
+            }
+            Self::UnsupportedOperationException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
+            }
+            Self::UnsupportedTokenTypeException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
+            }
+            Self::ForbiddenException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
+            Self::OperationNotEnabledException(e) => {
+                ::awsjson_types::ErrorVariant::Modeled(e)
+            }
+            Self::Unhandled(e) => ::awsjson_types::ErrorVariant::Unhandled(e),
         }
     }
     fn not_implemented(operation: &str) -> Self {
@@ -255,39 +153,5 @@ impl ::awsjson_types::ModeledError for RevokeTokenError {
             error.code(),
             &::awsjson_types::serde_json::json!({ "message" : error.message() }),
         )
-    }
-    fn to_body(&self) -> ::awsjson_types::serde_json::Value {
-        match self {
-            Self::TooManyRequestsException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::InternalErrorException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::UnauthorizedException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::InvalidParameterException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::UnsupportedOperationException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::UnsupportedTokenTypeException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::ForbiddenException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::OperationNotEnabledException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
-            Self::Unhandled(e) => {
-                match e.message() {
-                    Some(m) => ::awsjson_types::serde_json::json!({ "message" : m }),
-                    None => ::awsjson_types::serde_json::json!({}),
-                }
-            }
-        }
     }
 }

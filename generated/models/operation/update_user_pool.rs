@@ -118,351 +118,118 @@ impl UpdateUserPoolError {
 }
 impl ::std::fmt::Display for UpdateUserPoolError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidParameterException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ConcurrentModificationException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TooManyRequestsException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::NotAuthorizedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::UserImportInProgressException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalErrorException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidSmsRoleAccessPolicyException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::InvalidSmsRoleTrustRelationshipException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::UserPoolTaggingException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InvalidEmailRoleAccessPolicyException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            Self::OperationNotEnabledException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::TierChangeNotAllowedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::FeatureUnavailableInTierException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
+        ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for UpdateUserPoolError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::InvalidParameterException(e) => Some(e),
-            Self::ConcurrentModificationException(e) => Some(e),
-            Self::TooManyRequestsException(e) => Some(e),
-            Self::NotAuthorizedException(e) => Some(e),
-            Self::UserImportInProgressException(e) => Some(e),
-            Self::InternalErrorException(e) => Some(e),
-            Self::InvalidSmsRoleAccessPolicyException(e) => Some(e),
-            Self::InvalidSmsRoleTrustRelationshipException(e) => Some(e),
-            Self::UserPoolTaggingException(e) => Some(e),
-            Self::InvalidEmailRoleAccessPolicyException(e) => Some(e),
-            Self::OperationNotEnabledException(e) => Some(e),
-            Self::TierChangeNotAllowedException(e) => Some(e),
-            Self::FeatureUnavailableInTierException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
-        }
+        Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for UpdateUserPoolError {
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
-        let message = || body.get("message").and_then(|m| m.as_str()).map(str::to_owned);
-        match code {
+        let modeled = match code {
             "ResourceNotFoundException" => {
-                match <crate::types::ResourceNotFoundException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::ResourceNotFoundException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::ResourceNotFoundException)
             }
             "InvalidParameterException" => {
-                match <crate::types::InvalidParameterException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidParameterException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::InvalidParameterException)
             }
             "ConcurrentModificationException" => {
-                match <crate::types::ConcurrentModificationException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::ConcurrentModificationException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::ConcurrentModificationException)
             }
             "TooManyRequestsException" => {
-                match <crate::types::TooManyRequestsException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::TooManyRequestsException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::TooManyRequestsException)
             }
             "NotAuthorizedException" => {
-                match <crate::types::NotAuthorizedException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::NotAuthorizedException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::NotAuthorizedException)
             }
             "UserImportInProgressException" => {
-                match <crate::types::UserImportInProgressException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UserImportInProgressException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::UserImportInProgressException)
             }
             "InternalErrorException" => {
-                match <crate::types::InternalErrorException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InternalErrorException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::InternalErrorException)
             }
             "InvalidSmsRoleAccessPolicyException" => {
-                match <crate::types::InvalidSmsRoleAccessPolicyException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidSmsRoleAccessPolicyException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::InvalidSmsRoleAccessPolicyException)
             }
             "InvalidSmsRoleTrustRelationshipException" => {
-                match <crate::types::InvalidSmsRoleTrustRelationshipException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidSmsRoleTrustRelationshipException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::InvalidSmsRoleTrustRelationshipException)
             }
             "UserPoolTaggingException" => {
-                match <crate::types::UserPoolTaggingException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::UserPoolTaggingException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body).map(Self::UserPoolTaggingException)
             }
             "InvalidEmailRoleAccessPolicyException" => {
-                match <crate::types::InvalidEmailRoleAccessPolicyException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::InvalidEmailRoleAccessPolicyException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::InvalidEmailRoleAccessPolicyException)
             }
             "OperationNotEnabledException" => {
-                match <crate::types::OperationNotEnabledException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::OperationNotEnabledException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::OperationNotEnabledException)
             }
             "TierChangeNotAllowedException" => {
-                match <crate::types::TierChangeNotAllowedException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::TierChangeNotAllowedException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::TierChangeNotAllowedException)
             }
             "FeatureUnavailableInTierException" => {
-                match <crate::types::FeatureUnavailableInTierException as ::serde::Deserialize>::deserialize(
-                    body,
-                ) {
-                    Ok(e) => Self::FeatureUnavailableInTierException(e),
-                    Err(_) => {
-                        Self::Unhandled(
-                            ::awsjson_types::UnhandledError::new(code, message()),
-                        )
-                    }
-                }
+                ::awsjson_types::error::decode(body)
+                    .map(Self::FeatureUnavailableInTierException)
             }
-            _ => Self::Unhandled(::awsjson_types::UnhandledError::new(code, message())),
-        }
+            _ => None,
+        };
+        modeled
+            .unwrap_or_else(|| Self::Unhandled(
+                ::awsjson_types::UnhandledError::from_body(code, body),
+            ))
     }
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
-    fn code(&self) -> &str {
-        match self {
-            Self::ResourceNotFoundException(_) => "ResourceNotFoundException",
-            Self::InvalidParameterException(_) => "InvalidParameterException",
-            Self::ConcurrentModificationException(_) => "ConcurrentModificationException",
-            Self::TooManyRequestsException(_) => "TooManyRequestsException",
-            Self::NotAuthorizedException(_) => "NotAuthorizedException",
-            Self::UserImportInProgressException(_) => "UserImportInProgressException",
-            Self::InternalErrorException(_) => "InternalErrorException",
-            Self::InvalidSmsRoleAccessPolicyException(_) => {
-                "InvalidSmsRoleAccessPolicyException"
-            }
-            Self::InvalidSmsRoleTrustRelationshipException(_) => {
-                "InvalidSmsRoleTrustRelationshipException"
-            }
-            Self::UserPoolTaggingException(_) => "UserPoolTaggingException",
-            Self::InvalidEmailRoleAccessPolicyException(_) => {
-                "InvalidEmailRoleAccessPolicyException"
-            }
-            Self::OperationNotEnabledException(_) => "OperationNotEnabledException",
-            Self::TierChangeNotAllowedException(_) => "TierChangeNotAllowedException",
-            Self::FeatureUnavailableInTierException(_) => {
-                "FeatureUnavailableInTierException"
-            }
-            Self::Unhandled(e) => e.code(),
-        }
-    }
-    fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::ResourceNotFoundException(e) => e.message(),
-            Self::InvalidParameterException(e) => e.message(),
-            Self::ConcurrentModificationException(e) => e.message(),
-            Self::TooManyRequestsException(e) => e.message(),
-            Self::NotAuthorizedException(e) => e.message(),
-            Self::UserImportInProgressException(e) => e.message(),
-            Self::InternalErrorException(e) => e.message(),
-            Self::InvalidSmsRoleAccessPolicyException(e) => e.message(),
-            Self::InvalidSmsRoleTrustRelationshipException(e) => e.message(),
-            Self::UserPoolTaggingException(e) => e.message(),
-            Self::InvalidEmailRoleAccessPolicyException(e) => e.message(),
-            Self::OperationNotEnabledException(e) => e.message(),
-            Self::TierChangeNotAllowedException(e) => e.message(),
-            Self::FeatureUnavailableInTierException(e) => e.message(),
-            Self::Unhandled(e) => e.message(),
-        }
-    }
-    fn fault(&self) -> ::awsjson_types::Fault {
-        match self {
-            Self::ResourceNotFoundException(_) => ::awsjson_types::Fault::Client,
-            Self::InvalidParameterException(_) => ::awsjson_types::Fault::Client,
-            Self::ConcurrentModificationException(_) => ::awsjson_types::Fault::Client,
-            Self::TooManyRequestsException(_) => ::awsjson_types::Fault::Client,
-            Self::NotAuthorizedException(_) => ::awsjson_types::Fault::Client,
-            Self::UserImportInProgressException(_) => ::awsjson_types::Fault::Client,
-            Self::InternalErrorException(_) => ::awsjson_types::Fault::Server,
-            Self::InvalidSmsRoleAccessPolicyException(_) => {
-                ::awsjson_types::Fault::Client
-            }
-            Self::InvalidSmsRoleTrustRelationshipException(_) => {
-                ::awsjson_types::Fault::Client
-            }
-            Self::UserPoolTaggingException(_) => ::awsjson_types::Fault::Client,
-            Self::InvalidEmailRoleAccessPolicyException(_) => {
-                ::awsjson_types::Fault::Client
-            }
-            Self::OperationNotEnabledException(_) => ::awsjson_types::Fault::Client,
-            Self::TierChangeNotAllowedException(_) => ::awsjson_types::Fault::Client,
-            Self::FeatureUnavailableInTierException(_) => ::awsjson_types::Fault::Client,
-            Self::Unhandled(e) => e.fault(),
-        }
-    }
-    fn to_body(&self) -> ::awsjson_types::serde_json::Value {
+    fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
             Self::ResourceNotFoundException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::InvalidParameterException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::ConcurrentModificationException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::TooManyRequestsException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::NotAuthorizedException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
+            Self::NotAuthorizedException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
             Self::UserImportInProgressException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::InternalErrorException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
-            }
+            Self::InternalErrorException(e) => ::awsjson_types::ErrorVariant::Modeled(e),
             Self::InvalidSmsRoleAccessPolicyException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::InvalidSmsRoleTrustRelationshipException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::UserPoolTaggingException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::InvalidEmailRoleAccessPolicyException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::OperationNotEnabledException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::TierChangeNotAllowedException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
             Self::FeatureUnavailableInTierException(e) => {
-                ::awsjson_types::serde_json::to_value(e).unwrap_or_default()
+                ::awsjson_types::ErrorVariant::Modeled(e)
             }
-            Self::Unhandled(e) => {
-                match e.message() {
-                    Some(m) => ::awsjson_types::serde_json::json!({ "message" : m }),
-                    None => ::awsjson_types::serde_json::json!({}),
-                }
-            }
+            Self::Unhandled(e) => ::awsjson_types::ErrorVariant::Unhandled(e),
         }
     }
 }

@@ -25,54 +25,33 @@ impl ::serde::Serialize for AccountRecoverySettingType {
         use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.recovery_mechanisms.is_some());
         let mut state = serializer.serialize_struct("AccountRecoverySettingType", len)?;
-        if self.recovery_mechanisms.is_some() {
-            state.serialize_field("RecoveryMechanisms", &self.recovery_mechanisms)?;
-        } else {
-            state.skip_field("RecoveryMechanisms")?;
+        if let ::std::option::Option::Some(value) = &self.recovery_mechanisms {
+            state.serialize_field("RecoveryMechanisms", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AccountRecoverySettingType {
+    const NAME: &'static str = "AccountRecoverySettingType";
+    const MEMBERS: &'static [&'static str] = &["RecoveryMechanisms"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "RecoveryMechanisms" => {
+                ::awsjson_types::structure::read(map, &mut self.recovery_mechanisms)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AccountRecoverySettingType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AccountRecoverySettingType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccountRecoverySettingType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccountRecoverySettingType, A::Error> {
-                let mut value = <AccountRecoverySettingType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "RecoveryMechanisms" => {
-                            value.recovery_mechanisms = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccountRecoverySettingType",
-                &["RecoveryMechanisms"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for AccountRecoverySettingType {

@@ -31,64 +31,45 @@ impl ::serde::Serialize for AccountTakeoverActionsType {
             + usize::from(self.low_action.is_some())
             + usize::from(self.medium_action.is_some());
         let mut state = serializer.serialize_struct("AccountTakeoverActionsType", len)?;
-        if self.high_action.is_some() {
-            state.serialize_field("HighAction", &self.high_action)?;
-        } else {
-            state.skip_field("HighAction")?;
+        if let ::std::option::Option::Some(value) = &self.high_action {
+            state.serialize_field("HighAction", value)?;
         }
-        if self.low_action.is_some() {
-            state.serialize_field("LowAction", &self.low_action)?;
-        } else {
-            state.skip_field("LowAction")?;
+        if let ::std::option::Option::Some(value) = &self.low_action {
+            state.serialize_field("LowAction", value)?;
         }
-        if self.medium_action.is_some() {
-            state.serialize_field("MediumAction", &self.medium_action)?;
-        } else {
-            state.skip_field("MediumAction")?;
+        if let ::std::option::Option::Some(value) = &self.medium_action {
+            state.serialize_field("MediumAction", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AccountTakeoverActionsType {
+    const NAME: &'static str = "AccountTakeoverActionsType";
+    const MEMBERS: &'static [&'static str] = &[
+        "HighAction",
+        "LowAction",
+        "MediumAction",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "HighAction" => ::awsjson_types::structure::read(map, &mut self.high_action),
+            "LowAction" => ::awsjson_types::structure::read(map, &mut self.low_action),
+            "MediumAction" => {
+                ::awsjson_types::structure::read(map, &mut self.medium_action)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AccountTakeoverActionsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AccountTakeoverActionsType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccountTakeoverActionsType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccountTakeoverActionsType, A::Error> {
-                let mut value = <AccountTakeoverActionsType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "HighAction" => value.high_action = map.next_value()?,
-                        "LowAction" => value.low_action = map.next_value()?,
-                        "MediumAction" => value.medium_action = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccountTakeoverActionsType",
-                &["HighAction", "LowAction", "MediumAction"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for AccountTakeoverActionsType {

@@ -22,55 +22,34 @@ impl ::serde::Serialize for AccountTakeoverRiskConfigurationType {
         let mut state = serializer
             .serialize_struct("AccountTakeoverRiskConfigurationType", len)?;
         state.serialize_field("Actions", &self.actions)?;
-        if self.notify_configuration.is_some() {
-            state.serialize_field("NotifyConfiguration", &self.notify_configuration)?;
-        } else {
-            state.skip_field("NotifyConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.notify_configuration {
+            state.serialize_field("NotifyConfiguration", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AccountTakeoverRiskConfigurationType {
+    const NAME: &'static str = "AccountTakeoverRiskConfigurationType";
+    const MEMBERS: &'static [&'static str] = &["Actions", "NotifyConfiguration"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Actions" => ::awsjson_types::structure::read(map, &mut self.actions),
+            "NotifyConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.notify_configuration)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AccountTakeoverRiskConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AccountTakeoverRiskConfigurationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccountTakeoverRiskConfigurationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccountTakeoverRiskConfigurationType, A::Error> {
-                let mut value = <AccountTakeoverRiskConfigurationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Actions" => value.actions = map.next_value()?,
-                        "NotifyConfiguration" => {
-                            value.notify_configuration = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AccountTakeoverRiskConfigurationType",
-                &["Actions", "NotifyConfiguration"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for AccountTakeoverRiskConfigurationType {

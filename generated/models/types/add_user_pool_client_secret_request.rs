@@ -22,55 +22,36 @@ impl ::serde::Serialize for AddUserPoolClientSecretRequest {
         let mut state = serializer
             .serialize_struct("AddUserPoolClientSecretRequest", len)?;
         state.serialize_field("ClientId", &self.client_id)?;
-        if self.client_secret.is_some() {
-            state.serialize_field("ClientSecret", &self.client_secret)?;
-        } else {
-            state.skip_field("ClientSecret")?;
+        if let ::std::option::Option::Some(value) = &self.client_secret {
+            state.serialize_field("ClientSecret", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AddUserPoolClientSecretRequest {
+    const NAME: &'static str = "AddUserPoolClientSecretRequest";
+    const MEMBERS: &'static [&'static str] = &["ClientId", "ClientSecret", "UserPoolId"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "ClientSecret" => {
+                ::awsjson_types::structure::read(map, &mut self.client_secret)
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AddUserPoolClientSecretRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AddUserPoolClientSecretRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AddUserPoolClientSecretRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AddUserPoolClientSecretRequest, A::Error> {
-                let mut value = <AddUserPoolClientSecretRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientId" => value.client_id = map.next_value()?,
-                        "ClientSecret" => value.client_secret = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AddUserPoolClientSecretRequest",
-                &["ClientId", "ClientSecret", "UserPoolId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for AddUserPoolClientSecretRequest {

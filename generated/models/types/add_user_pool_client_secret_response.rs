@@ -26,58 +26,33 @@ impl ::serde::Serialize for AddUserPoolClientSecretResponse {
         let len = 0usize + usize::from(self.client_secret_descriptor.is_some());
         let mut state = serializer
             .serialize_struct("AddUserPoolClientSecretResponse", len)?;
-        if self.client_secret_descriptor.is_some() {
-            state
-                .serialize_field(
-                    "ClientSecretDescriptor",
-                    &self.client_secret_descriptor,
-                )?;
-        } else {
-            state.skip_field("ClientSecretDescriptor")?;
+        if let ::std::option::Option::Some(value) = &self.client_secret_descriptor {
+            state.serialize_field("ClientSecretDescriptor", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AddUserPoolClientSecretResponse {
+    const NAME: &'static str = "AddUserPoolClientSecretResponse";
+    const MEMBERS: &'static [&'static str] = &["ClientSecretDescriptor"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientSecretDescriptor" => {
+                ::awsjson_types::structure::read(map, &mut self.client_secret_descriptor)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AddUserPoolClientSecretResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AddUserPoolClientSecretResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AddUserPoolClientSecretResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AddUserPoolClientSecretResponse, A::Error> {
-                let mut value = <AddUserPoolClientSecretResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientSecretDescriptor" => {
-                            value.client_secret_descriptor = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AddUserPoolClientSecretResponse",
-                &["ClientSecretDescriptor"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for AddUserPoolClientSecretResponse {

@@ -22,56 +22,41 @@ impl ::serde::Serialize for AdminConfirmSignUpRequest {
         use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.client_metadata.is_some());
         let mut state = serializer.serialize_struct("AdminConfirmSignUpRequest", len)?;
-        if self.client_metadata.is_some() {
-            state.serialize_field("ClientMetadata", &self.client_metadata)?;
-        } else {
-            state.skip_field("ClientMetadata")?;
+        if let ::std::option::Option::Some(value) = &self.client_metadata {
+            state.serialize_field("ClientMetadata", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.serialize_field("Username", &self.username)?;
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for AdminConfirmSignUpRequest {
+    const NAME: &'static str = "AdminConfirmSignUpRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "ClientMetadata",
+        "UserPoolId",
+        "Username",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdminConfirmSignUpRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AdminConfirmSignUpRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AdminConfirmSignUpRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AdminConfirmSignUpRequest, A::Error> {
-                let mut value = <AdminConfirmSignUpRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientMetadata" => value.client_metadata = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        "Username" => value.username = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AdminConfirmSignUpRequest",
-                &["ClientMetadata", "UserPoolId", "Username"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for AdminConfirmSignUpRequest {

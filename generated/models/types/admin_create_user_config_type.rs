@@ -33,86 +33,55 @@ impl ::serde::Serialize for AdminCreateUserConfigType {
             + usize::from(self.invite_message_template.is_some())
             + usize::from(self.unused_account_validity_days.is_some());
         let mut state = serializer.serialize_struct("AdminCreateUserConfigType", len)?;
-        if self.allow_admin_create_user_only.is_some() {
-            state
-                .serialize_field(
-                    "AllowAdminCreateUserOnly",
-                    &self.allow_admin_create_user_only,
-                )?;
-        } else {
-            state.skip_field("AllowAdminCreateUserOnly")?;
+        if let ::std::option::Option::Some(value) = &self.allow_admin_create_user_only {
+            state.serialize_field("AllowAdminCreateUserOnly", value)?;
         }
-        if self.invite_message_template.is_some() {
-            state
-                .serialize_field(
-                    "InviteMessageTemplate",
-                    &self.invite_message_template,
-                )?;
-        } else {
-            state.skip_field("InviteMessageTemplate")?;
+        if let ::std::option::Option::Some(value) = &self.invite_message_template {
+            state.serialize_field("InviteMessageTemplate", value)?;
         }
-        if self.unused_account_validity_days.is_some() {
-            state
-                .serialize_field(
-                    "UnusedAccountValidityDays",
-                    &self.unused_account_validity_days,
-                )?;
-        } else {
-            state.skip_field("UnusedAccountValidityDays")?;
+        if let ::std::option::Option::Some(value) = &self.unused_account_validity_days {
+            state.serialize_field("UnusedAccountValidityDays", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AdminCreateUserConfigType {
+    const NAME: &'static str = "AdminCreateUserConfigType";
+    const MEMBERS: &'static [&'static str] = &[
+        "AllowAdminCreateUserOnly",
+        "InviteMessageTemplate",
+        "UnusedAccountValidityDays",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AllowAdminCreateUserOnly" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.allow_admin_create_user_only,
+                )
+            }
+            "InviteMessageTemplate" => {
+                ::awsjson_types::structure::read(map, &mut self.invite_message_template)
+            }
+            "UnusedAccountValidityDays" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.unused_account_validity_days,
+                )
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminCreateUserConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AdminCreateUserConfigType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AdminCreateUserConfigType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AdminCreateUserConfigType, A::Error> {
-                let mut value = <AdminCreateUserConfigType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AllowAdminCreateUserOnly" => {
-                            value.allow_admin_create_user_only = map.next_value()?;
-                        }
-                        "InviteMessageTemplate" => {
-                            value.invite_message_template = map.next_value()?;
-                        }
-                        "UnusedAccountValidityDays" => {
-                            value.unused_account_validity_days = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AdminCreateUserConfigType",
-                &[
-                    "AllowAdminCreateUserOnly",
-                    "InviteMessageTemplate",
-                    "UnusedAccountValidityDays",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for AdminCreateUserConfigType {

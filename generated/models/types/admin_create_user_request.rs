@@ -46,112 +46,83 @@ impl ::serde::Serialize for AdminCreateUserRequest {
             + usize::from(self.user_attributes.is_some())
             + usize::from(self.validation_data.is_some());
         let mut state = serializer.serialize_struct("AdminCreateUserRequest", len)?;
-        if self.client_metadata.is_some() {
-            state.serialize_field("ClientMetadata", &self.client_metadata)?;
-        } else {
-            state.skip_field("ClientMetadata")?;
+        if let ::std::option::Option::Some(value) = &self.client_metadata {
+            state.serialize_field("ClientMetadata", value)?;
         }
-        if self.desired_delivery_mediums.is_some() {
-            state
-                .serialize_field(
-                    "DesiredDeliveryMediums",
-                    &self.desired_delivery_mediums,
-                )?;
-        } else {
-            state.skip_field("DesiredDeliveryMediums")?;
+        if let ::std::option::Option::Some(value) = &self.desired_delivery_mediums {
+            state.serialize_field("DesiredDeliveryMediums", value)?;
         }
-        if self.force_alias_creation.is_some() {
-            state.serialize_field("ForceAliasCreation", &self.force_alias_creation)?;
-        } else {
-            state.skip_field("ForceAliasCreation")?;
+        if let ::std::option::Option::Some(value) = &self.force_alias_creation {
+            state.serialize_field("ForceAliasCreation", value)?;
         }
-        if self.message_action.is_some() {
-            state.serialize_field("MessageAction", &self.message_action)?;
-        } else {
-            state.skip_field("MessageAction")?;
+        if let ::std::option::Option::Some(value) = &self.message_action {
+            state.serialize_field("MessageAction", value)?;
         }
-        if self.temporary_password.is_some() {
-            state.serialize_field("TemporaryPassword", &self.temporary_password)?;
-        } else {
-            state.skip_field("TemporaryPassword")?;
+        if let ::std::option::Option::Some(value) = &self.temporary_password {
+            state.serialize_field("TemporaryPassword", value)?;
         }
-        if self.user_attributes.is_some() {
-            state.serialize_field("UserAttributes", &self.user_attributes)?;
-        } else {
-            state.skip_field("UserAttributes")?;
+        if let ::std::option::Option::Some(value) = &self.user_attributes {
+            state.serialize_field("UserAttributes", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.serialize_field("Username", &self.username)?;
-        if self.validation_data.is_some() {
-            state.serialize_field("ValidationData", &self.validation_data)?;
-        } else {
-            state.skip_field("ValidationData")?;
+        if let ::std::option::Option::Some(value) = &self.validation_data {
+            state.serialize_field("ValidationData", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AdminCreateUserRequest {
+    const NAME: &'static str = "AdminCreateUserRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "ClientMetadata",
+        "DesiredDeliveryMediums",
+        "ForceAliasCreation",
+        "MessageAction",
+        "TemporaryPassword",
+        "UserAttributes",
+        "UserPoolId",
+        "Username",
+        "ValidationData",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            }
+            "DesiredDeliveryMediums" => {
+                ::awsjson_types::structure::read(map, &mut self.desired_delivery_mediums)
+            }
+            "ForceAliasCreation" => {
+                ::awsjson_types::structure::read(map, &mut self.force_alias_creation)
+            }
+            "MessageAction" => {
+                ::awsjson_types::structure::read(map, &mut self.message_action)
+            }
+            "TemporaryPassword" => {
+                ::awsjson_types::structure::read(map, &mut self.temporary_password)
+            }
+            "UserAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.user_attributes)
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "ValidationData" => {
+                ::awsjson_types::structure::read(map, &mut self.validation_data)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminCreateUserRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AdminCreateUserRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AdminCreateUserRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AdminCreateUserRequest, A::Error> {
-                let mut value = <AdminCreateUserRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientMetadata" => value.client_metadata = map.next_value()?,
-                        "DesiredDeliveryMediums" => {
-                            value.desired_delivery_mediums = map.next_value()?;
-                        }
-                        "ForceAliasCreation" => {
-                            value.force_alias_creation = map.next_value()?;
-                        }
-                        "MessageAction" => value.message_action = map.next_value()?,
-                        "TemporaryPassword" => {
-                            value.temporary_password = map.next_value()?;
-                        }
-                        "UserAttributes" => value.user_attributes = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        "Username" => value.username = map.next_value()?,
-                        "ValidationData" => value.validation_data = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AdminCreateUserRequest",
-                &[
-                    "ClientMetadata",
-                    "DesiredDeliveryMediums",
-                    "ForceAliasCreation",
-                    "MessageAction",
-                    "TemporaryPassword",
-                    "UserAttributes",
-                    "UserPoolId",
-                    "Username",
-                    "ValidationData",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for AdminCreateUserRequest {

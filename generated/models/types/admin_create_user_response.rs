@@ -21,47 +21,31 @@ impl ::serde::Serialize for AdminCreateUserResponse {
         use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.user.is_some());
         let mut state = serializer.serialize_struct("AdminCreateUserResponse", len)?;
-        if self.user.is_some() {
-            state.serialize_field("User", &self.user)?;
-        } else {
-            state.skip_field("User")?;
+        if let ::std::option::Option::Some(value) = &self.user {
+            state.serialize_field("User", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AdminCreateUserResponse {
+    const NAME: &'static str = "AdminCreateUserResponse";
+    const MEMBERS: &'static [&'static str] = &["User"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "User" => ::awsjson_types::structure::read(map, &mut self.user),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminCreateUserResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AdminCreateUserResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AdminCreateUserResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AdminCreateUserResponse, A::Error> {
-                let mut value = <AdminCreateUserResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "User" => value.user = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer.deserialize_struct("AdminCreateUserResponse", &["User"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for AdminCreateUserResponse {

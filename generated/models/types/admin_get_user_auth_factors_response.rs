@@ -29,81 +29,55 @@ impl ::serde::Serialize for AdminGetUserAuthFactorsResponse {
             + usize::from(self.user_mfa_setting_list.is_some());
         let mut state = serializer
             .serialize_struct("AdminGetUserAuthFactorsResponse", len)?;
-        if self.configured_user_auth_factors.is_some() {
-            state
-                .serialize_field(
-                    "ConfiguredUserAuthFactors",
-                    &self.configured_user_auth_factors,
-                )?;
-        } else {
-            state.skip_field("ConfiguredUserAuthFactors")?;
+        if let ::std::option::Option::Some(value) = &self.configured_user_auth_factors {
+            state.serialize_field("ConfiguredUserAuthFactors", value)?;
         }
-        if self.preferred_mfa_setting.is_some() {
-            state.serialize_field("PreferredMfaSetting", &self.preferred_mfa_setting)?;
-        } else {
-            state.skip_field("PreferredMfaSetting")?;
+        if let ::std::option::Option::Some(value) = &self.preferred_mfa_setting {
+            state.serialize_field("PreferredMfaSetting", value)?;
         }
-        if self.user_mfa_setting_list.is_some() {
-            state.serialize_field("UserMFASettingList", &self.user_mfa_setting_list)?;
-        } else {
-            state.skip_field("UserMFASettingList")?;
+        if let ::std::option::Option::Some(value) = &self.user_mfa_setting_list {
+            state.serialize_field("UserMFASettingList", value)?;
         }
         state.serialize_field("Username", &self.username)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AdminGetUserAuthFactorsResponse {
+    const NAME: &'static str = "AdminGetUserAuthFactorsResponse";
+    const MEMBERS: &'static [&'static str] = &[
+        "ConfiguredUserAuthFactors",
+        "PreferredMfaSetting",
+        "UserMFASettingList",
+        "Username",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ConfiguredUserAuthFactors" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.configured_user_auth_factors,
+                )
+            }
+            "PreferredMfaSetting" => {
+                ::awsjson_types::structure::read(map, &mut self.preferred_mfa_setting)
+            }
+            "UserMFASettingList" => {
+                ::awsjson_types::structure::read(map, &mut self.user_mfa_setting_list)
+            }
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminGetUserAuthFactorsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AdminGetUserAuthFactorsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AdminGetUserAuthFactorsResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AdminGetUserAuthFactorsResponse, A::Error> {
-                let mut value = <AdminGetUserAuthFactorsResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ConfiguredUserAuthFactors" => {
-                            value.configured_user_auth_factors = map.next_value()?;
-                        }
-                        "PreferredMfaSetting" => {
-                            value.preferred_mfa_setting = map.next_value()?;
-                        }
-                        "UserMFASettingList" => {
-                            value.user_mfa_setting_list = map.next_value()?;
-                        }
-                        "Username" => value.username = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AdminGetUserAuthFactorsResponse",
-                &[
-                    "ConfiguredUserAuthFactors",
-                    "PreferredMfaSetting",
-                    "UserMFASettingList",
-                    "Username",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for AdminGetUserAuthFactorsResponse {

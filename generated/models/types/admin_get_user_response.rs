@@ -43,113 +43,81 @@ impl ::serde::Serialize for AdminGetUserResponse {
             + usize::from(self.user_mfa_setting_list.is_some())
             + usize::from(self.user_status.is_some());
         let mut state = serializer.serialize_struct("AdminGetUserResponse", len)?;
-        if self.enabled.is_some() {
-            state.serialize_field("Enabled", &self.enabled)?;
-        } else {
-            state.skip_field("Enabled")?;
+        if let ::std::option::Option::Some(value) = &self.enabled {
+            state.serialize_field("Enabled", value)?;
         }
-        if self.mfa_options.is_some() {
-            state.serialize_field("MFAOptions", &self.mfa_options)?;
-        } else {
-            state.skip_field("MFAOptions")?;
+        if let ::std::option::Option::Some(value) = &self.mfa_options {
+            state.serialize_field("MFAOptions", value)?;
         }
-        if self.preferred_mfa_setting.is_some() {
-            state.serialize_field("PreferredMfaSetting", &self.preferred_mfa_setting)?;
-        } else {
-            state.skip_field("PreferredMfaSetting")?;
+        if let ::std::option::Option::Some(value) = &self.preferred_mfa_setting {
+            state.serialize_field("PreferredMfaSetting", value)?;
         }
-        if self.user_attributes.is_some() {
-            state.serialize_field("UserAttributes", &self.user_attributes)?;
-        } else {
-            state.skip_field("UserAttributes")?;
+        if let ::std::option::Option::Some(value) = &self.user_attributes {
+            state.serialize_field("UserAttributes", value)?;
         }
-        if self.user_create_date.is_some() {
-            state.serialize_field("UserCreateDate", &self.user_create_date)?;
-        } else {
-            state.skip_field("UserCreateDate")?;
+        if let ::std::option::Option::Some(value) = &self.user_create_date {
+            state.serialize_field("UserCreateDate", value)?;
         }
-        if self.user_last_modified_date.is_some() {
-            state
-                .serialize_field("UserLastModifiedDate", &self.user_last_modified_date)?;
-        } else {
-            state.skip_field("UserLastModifiedDate")?;
+        if let ::std::option::Option::Some(value) = &self.user_last_modified_date {
+            state.serialize_field("UserLastModifiedDate", value)?;
         }
-        if self.user_mfa_setting_list.is_some() {
-            state.serialize_field("UserMFASettingList", &self.user_mfa_setting_list)?;
-        } else {
-            state.skip_field("UserMFASettingList")?;
+        if let ::std::option::Option::Some(value) = &self.user_mfa_setting_list {
+            state.serialize_field("UserMFASettingList", value)?;
         }
-        if self.user_status.is_some() {
-            state.serialize_field("UserStatus", &self.user_status)?;
-        } else {
-            state.skip_field("UserStatus")?;
+        if let ::std::option::Option::Some(value) = &self.user_status {
+            state.serialize_field("UserStatus", value)?;
         }
         state.serialize_field("Username", &self.username)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AdminGetUserResponse {
+    const NAME: &'static str = "AdminGetUserResponse";
+    const MEMBERS: &'static [&'static str] = &[
+        "Enabled",
+        "MFAOptions",
+        "PreferredMfaSetting",
+        "UserAttributes",
+        "UserCreateDate",
+        "UserLastModifiedDate",
+        "UserMFASettingList",
+        "UserStatus",
+        "Username",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Enabled" => ::awsjson_types::structure::read(map, &mut self.enabled),
+            "MFAOptions" => ::awsjson_types::structure::read(map, &mut self.mfa_options),
+            "PreferredMfaSetting" => {
+                ::awsjson_types::structure::read(map, &mut self.preferred_mfa_setting)
+            }
+            "UserAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.user_attributes)
+            }
+            "UserCreateDate" => {
+                ::awsjson_types::structure::read(map, &mut self.user_create_date)
+            }
+            "UserLastModifiedDate" => {
+                ::awsjson_types::structure::read(map, &mut self.user_last_modified_date)
+            }
+            "UserMFASettingList" => {
+                ::awsjson_types::structure::read(map, &mut self.user_mfa_setting_list)
+            }
+            "UserStatus" => ::awsjson_types::structure::read(map, &mut self.user_status),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminGetUserResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AdminGetUserResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AdminGetUserResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AdminGetUserResponse, A::Error> {
-                let mut value = <AdminGetUserResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Enabled" => value.enabled = map.next_value()?,
-                        "MFAOptions" => value.mfa_options = map.next_value()?,
-                        "PreferredMfaSetting" => {
-                            value.preferred_mfa_setting = map.next_value()?;
-                        }
-                        "UserAttributes" => value.user_attributes = map.next_value()?,
-                        "UserCreateDate" => value.user_create_date = map.next_value()?,
-                        "UserLastModifiedDate" => {
-                            value.user_last_modified_date = map.next_value()?;
-                        }
-                        "UserMFASettingList" => {
-                            value.user_mfa_setting_list = map.next_value()?;
-                        }
-                        "UserStatus" => value.user_status = map.next_value()?,
-                        "Username" => value.username = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AdminGetUserResponse",
-                &[
-                    "Enabled",
-                    "MFAOptions",
-                    "PreferredMfaSetting",
-                    "UserAttributes",
-                    "UserCreateDate",
-                    "UserLastModifiedDate",
-                    "UserMFASettingList",
-                    "UserStatus",
-                    "Username",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for AdminGetUserResponse {

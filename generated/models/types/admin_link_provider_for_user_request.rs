@@ -27,46 +27,33 @@ impl ::serde::Serialize for AdminLinkProviderForUserRequest {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for AdminLinkProviderForUserRequest {
+    const NAME: &'static str = "AdminLinkProviderForUserRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "DestinationUser",
+        "SourceUser",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "DestinationUser" => {
+                ::awsjson_types::structure::read(map, &mut self.destination_user)
+            }
+            "SourceUser" => ::awsjson_types::structure::read(map, &mut self.source_user),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdminLinkProviderForUserRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AdminLinkProviderForUserRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AdminLinkProviderForUserRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AdminLinkProviderForUserRequest, A::Error> {
-                let mut value = <AdminLinkProviderForUserRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "DestinationUser" => value.destination_user = map.next_value()?,
-                        "SourceUser" => value.source_user = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AdminLinkProviderForUserRequest",
-                &["DestinationUser", "SourceUser", "UserPoolId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for AdminLinkProviderForUserRequest {

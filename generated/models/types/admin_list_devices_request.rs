@@ -23,62 +23,46 @@ impl ::serde::Serialize for AdminListDevicesRequest {
         let len = 2usize + usize::from(self.limit.is_some())
             + usize::from(self.pagination_token.is_some());
         let mut state = serializer.serialize_struct("AdminListDevicesRequest", len)?;
-        if self.limit.is_some() {
-            state.serialize_field("Limit", &self.limit)?;
-        } else {
-            state.skip_field("Limit")?;
+        if let ::std::option::Option::Some(value) = &self.limit {
+            state.serialize_field("Limit", value)?;
         }
-        if self.pagination_token.is_some() {
-            state.serialize_field("PaginationToken", &self.pagination_token)?;
-        } else {
-            state.skip_field("PaginationToken")?;
+        if let ::std::option::Option::Some(value) = &self.pagination_token {
+            state.serialize_field("PaginationToken", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.serialize_field("Username", &self.username)?;
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for AdminListDevicesRequest {
+    const NAME: &'static str = "AdminListDevicesRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "Limit",
+        "PaginationToken",
+        "UserPoolId",
+        "Username",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Limit" => ::awsjson_types::structure::read(map, &mut self.limit),
+            "PaginationToken" => {
+                ::awsjson_types::structure::read(map, &mut self.pagination_token)
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdminListDevicesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AdminListDevicesRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AdminListDevicesRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AdminListDevicesRequest, A::Error> {
-                let mut value = <AdminListDevicesRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Limit" => value.limit = map.next_value()?,
-                        "PaginationToken" => value.pagination_token = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        "Username" => value.username = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AdminListDevicesRequest",
-                &["Limit", "PaginationToken", "UserPoolId", "Username"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for AdminListDevicesRequest {

@@ -28,58 +28,35 @@ impl ::serde::Serialize for AdminListUserAuthEventsResponse {
             + usize::from(self.next_token.is_some());
         let mut state = serializer
             .serialize_struct("AdminListUserAuthEventsResponse", len)?;
-        if self.auth_events.is_some() {
-            state.serialize_field("AuthEvents", &self.auth_events)?;
-        } else {
-            state.skip_field("AuthEvents")?;
+        if let ::std::option::Option::Some(value) = &self.auth_events {
+            state.serialize_field("AuthEvents", value)?;
         }
-        if self.next_token.is_some() {
-            state.serialize_field("NextToken", &self.next_token)?;
-        } else {
-            state.skip_field("NextToken")?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            state.serialize_field("NextToken", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AdminListUserAuthEventsResponse {
+    const NAME: &'static str = "AdminListUserAuthEventsResponse";
+    const MEMBERS: &'static [&'static str] = &["AuthEvents", "NextToken"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AuthEvents" => ::awsjson_types::structure::read(map, &mut self.auth_events),
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminListUserAuthEventsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AdminListUserAuthEventsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AdminListUserAuthEventsResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AdminListUserAuthEventsResponse, A::Error> {
-                let mut value = <AdminListUserAuthEventsResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AuthEvents" => value.auth_events = map.next_value()?,
-                        "NextToken" => value.next_token = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AdminListUserAuthEventsResponse",
-                &["AuthEvents", "NextToken"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for AdminListUserAuthEventsResponse {

@@ -21,56 +21,35 @@ impl ::serde::Serialize for AdminListUserSessionsRequest {
         let len = 2usize + usize::from(self.next_token.is_some());
         let mut state = serializer
             .serialize_struct("AdminListUserSessionsRequest", len)?;
-        if self.next_token.is_some() {
-            state.serialize_field("NextToken", &self.next_token)?;
-        } else {
-            state.skip_field("NextToken")?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            state.serialize_field("NextToken", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.serialize_field("Username", &self.username)?;
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for AdminListUserSessionsRequest {
+    const NAME: &'static str = "AdminListUserSessionsRequest";
+    const MEMBERS: &'static [&'static str] = &["NextToken", "UserPoolId", "Username"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdminListUserSessionsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AdminListUserSessionsRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AdminListUserSessionsRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AdminListUserSessionsRequest, A::Error> {
-                let mut value = <AdminListUserSessionsRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "NextToken" => value.next_token = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        "Username" => value.username = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AdminListUserSessionsRequest",
-                &["NextToken", "UserPoolId", "Username"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for AdminListUserSessionsRequest {

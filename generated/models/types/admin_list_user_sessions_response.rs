@@ -30,58 +30,35 @@ impl ::serde::Serialize for AdminListUserSessionsResponse {
             + usize::from(self.sessions.is_some());
         let mut state = serializer
             .serialize_struct("AdminListUserSessionsResponse", len)?;
-        if self.next_token.is_some() {
-            state.serialize_field("NextToken", &self.next_token)?;
-        } else {
-            state.skip_field("NextToken")?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            state.serialize_field("NextToken", value)?;
         }
-        if self.sessions.is_some() {
-            state.serialize_field("Sessions", &self.sessions)?;
-        } else {
-            state.skip_field("Sessions")?;
+        if let ::std::option::Option::Some(value) = &self.sessions {
+            state.serialize_field("Sessions", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AdminListUserSessionsResponse {
+    const NAME: &'static str = "AdminListUserSessionsResponse";
+    const MEMBERS: &'static [&'static str] = &["NextToken", "Sessions"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
+            "Sessions" => ::awsjson_types::structure::read(map, &mut self.sessions),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminListUserSessionsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AdminListUserSessionsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AdminListUserSessionsResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AdminListUserSessionsResponse, A::Error> {
-                let mut value = <AdminListUserSessionsResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "NextToken" => value.next_token = map.next_value()?,
-                        "Sessions" => value.sessions = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AdminListUserSessionsResponse",
-                &["NextToken", "Sessions"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for AdminListUserSessionsResponse {

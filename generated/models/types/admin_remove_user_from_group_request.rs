@@ -27,46 +27,27 @@ impl ::serde::Serialize for AdminRemoveUserFromGroupRequest {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for AdminRemoveUserFromGroupRequest {
+    const NAME: &'static str = "AdminRemoveUserFromGroupRequest";
+    const MEMBERS: &'static [&'static str] = &["GroupName", "UserPoolId", "Username"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "GroupName" => ::awsjson_types::structure::read(map, &mut self.group_name),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdminRemoveUserFromGroupRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AdminRemoveUserFromGroupRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AdminRemoveUserFromGroupRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AdminRemoveUserFromGroupRequest, A::Error> {
-                let mut value = <AdminRemoveUserFromGroupRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "GroupName" => value.group_name = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        "Username" => value.username = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AdminRemoveUserFromGroupRequest",
-                &["GroupName", "UserPoolId", "Username"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for AdminRemoveUserFromGroupRequest {

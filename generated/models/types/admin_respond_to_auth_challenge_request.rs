@@ -39,95 +39,72 @@ impl ::serde::Serialize for AdminRespondToAuthChallengeRequest {
             + usize::from(self.session.is_some());
         let mut state = serializer
             .serialize_struct("AdminRespondToAuthChallengeRequest", len)?;
-        if self.analytics_metadata.is_some() {
-            state.serialize_field("AnalyticsMetadata", &self.analytics_metadata)?;
-        } else {
-            state.skip_field("AnalyticsMetadata")?;
+        if let ::std::option::Option::Some(value) = &self.analytics_metadata {
+            state.serialize_field("AnalyticsMetadata", value)?;
         }
         state.serialize_field("ChallengeName", &self.challenge_name)?;
-        if self.challenge_responses.is_some() {
-            state.serialize_field("ChallengeResponses", &self.challenge_responses)?;
-        } else {
-            state.skip_field("ChallengeResponses")?;
+        if let ::std::option::Option::Some(value) = &self.challenge_responses {
+            state.serialize_field("ChallengeResponses", value)?;
         }
         state.serialize_field("ClientId", &self.client_id)?;
-        if self.client_metadata.is_some() {
-            state.serialize_field("ClientMetadata", &self.client_metadata)?;
-        } else {
-            state.skip_field("ClientMetadata")?;
+        if let ::std::option::Option::Some(value) = &self.client_metadata {
+            state.serialize_field("ClientMetadata", value)?;
         }
-        if self.context_data.is_some() {
-            state.serialize_field("ContextData", &self.context_data)?;
-        } else {
-            state.skip_field("ContextData")?;
+        if let ::std::option::Option::Some(value) = &self.context_data {
+            state.serialize_field("ContextData", value)?;
         }
-        if self.session.is_some() {
-            state.serialize_field("Session", &self.session)?;
-        } else {
-            state.skip_field("Session")?;
+        if let ::std::option::Option::Some(value) = &self.session {
+            state.serialize_field("Session", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AdminRespondToAuthChallengeRequest {
+    const NAME: &'static str = "AdminRespondToAuthChallengeRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "AnalyticsMetadata",
+        "ChallengeName",
+        "ChallengeResponses",
+        "ClientId",
+        "ClientMetadata",
+        "ContextData",
+        "Session",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AnalyticsMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.analytics_metadata)
+            }
+            "ChallengeName" => {
+                ::awsjson_types::structure::read(map, &mut self.challenge_name)
+            }
+            "ChallengeResponses" => {
+                ::awsjson_types::structure::read(map, &mut self.challenge_responses)
+            }
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "ClientMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            }
+            "ContextData" => {
+                ::awsjson_types::structure::read(map, &mut self.context_data)
+            }
+            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminRespondToAuthChallengeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AdminRespondToAuthChallengeRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AdminRespondToAuthChallengeRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AdminRespondToAuthChallengeRequest, A::Error> {
-                let mut value = <AdminRespondToAuthChallengeRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AnalyticsMetadata" => {
-                            value.analytics_metadata = map.next_value()?;
-                        }
-                        "ChallengeName" => value.challenge_name = map.next_value()?,
-                        "ChallengeResponses" => {
-                            value.challenge_responses = map.next_value()?;
-                        }
-                        "ClientId" => value.client_id = map.next_value()?,
-                        "ClientMetadata" => value.client_metadata = map.next_value()?,
-                        "ContextData" => value.context_data = map.next_value()?,
-                        "Session" => value.session = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AdminRespondToAuthChallengeRequest",
-                &[
-                    "AnalyticsMetadata",
-                    "ChallengeName",
-                    "ChallengeResponses",
-                    "ClientId",
-                    "ClientMetadata",
-                    "ContextData",
-                    "Session",
-                    "UserPoolId",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for AdminRespondToAuthChallengeRequest {

@@ -25,14 +25,8 @@ impl ::serde::Serialize for AdminRevokeUserSessionRequest {
         let len = 3usize + usize::from(self.revoke_associated_sessions.is_some());
         let mut state = serializer
             .serialize_struct("AdminRevokeUserSessionRequest", len)?;
-        if self.revoke_associated_sessions.is_some() {
-            state
-                .serialize_field(
-                    "RevokeAssociatedSessions",
-                    &self.revoke_associated_sessions,
-                )?;
-        } else {
-            state.skip_field("RevokeAssociatedSessions")?;
+        if let ::std::option::Option::Some(value) = &self.revoke_associated_sessions {
+            state.serialize_field("RevokeAssociatedSessions", value)?;
         }
         state.serialize_field("SessionId", &self.session_id)?;
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
@@ -40,49 +34,38 @@ impl ::serde::Serialize for AdminRevokeUserSessionRequest {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for AdminRevokeUserSessionRequest {
+    const NAME: &'static str = "AdminRevokeUserSessionRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "RevokeAssociatedSessions",
+        "SessionId",
+        "UserPoolId",
+        "Username",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "RevokeAssociatedSessions" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.revoke_associated_sessions,
+                )
+            }
+            "SessionId" => ::awsjson_types::structure::read(map, &mut self.session_id),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdminRevokeUserSessionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AdminRevokeUserSessionRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AdminRevokeUserSessionRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AdminRevokeUserSessionRequest, A::Error> {
-                let mut value = <AdminRevokeUserSessionRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "RevokeAssociatedSessions" => {
-                            value.revoke_associated_sessions = map.next_value()?;
-                        }
-                        "SessionId" => value.session_id = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        "Username" => value.username = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AdminRevokeUserSessionRequest",
-                &["RevokeAssociatedSessions", "SessionId", "UserPoolId", "Username"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for AdminRevokeUserSessionRequest {

@@ -23,57 +23,41 @@ impl ::serde::Serialize for AdminSetUserPasswordRequest {
         let len = 3usize + usize::from(self.permanent.is_some());
         let mut state = serializer.serialize_struct("AdminSetUserPasswordRequest", len)?;
         state.serialize_field("Password", &self.password)?;
-        if self.permanent.is_some() {
-            state.serialize_field("Permanent", &self.permanent)?;
-        } else {
-            state.skip_field("Permanent")?;
+        if let ::std::option::Option::Some(value) = &self.permanent {
+            state.serialize_field("Permanent", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.serialize_field("Username", &self.username)?;
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for AdminSetUserPasswordRequest {
+    const NAME: &'static str = "AdminSetUserPasswordRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "Password",
+        "Permanent",
+        "UserPoolId",
+        "Username",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Password" => ::awsjson_types::structure::read(map, &mut self.password),
+            "Permanent" => ::awsjson_types::structure::read(map, &mut self.permanent),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdminSetUserPasswordRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AdminSetUserPasswordRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AdminSetUserPasswordRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AdminSetUserPasswordRequest, A::Error> {
-                let mut value = <AdminSetUserPasswordRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Password" => value.password = map.next_value()?,
-                        "Permanent" => value.permanent = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        "Username" => value.username = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AdminSetUserPasswordRequest",
-                &["Password", "Permanent", "UserPoolId", "Username"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for AdminSetUserPasswordRequest {

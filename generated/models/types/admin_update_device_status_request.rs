@@ -26,63 +26,43 @@ impl ::serde::Serialize for AdminUpdateDeviceStatusRequest {
         let mut state = serializer
             .serialize_struct("AdminUpdateDeviceStatusRequest", len)?;
         state.serialize_field("DeviceKey", &self.device_key)?;
-        if self.device_remembered_status.is_some() {
-            state
-                .serialize_field(
-                    "DeviceRememberedStatus",
-                    &self.device_remembered_status,
-                )?;
-        } else {
-            state.skip_field("DeviceRememberedStatus")?;
+        if let ::std::option::Option::Some(value) = &self.device_remembered_status {
+            state.serialize_field("DeviceRememberedStatus", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.serialize_field("Username", &self.username)?;
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for AdminUpdateDeviceStatusRequest {
+    const NAME: &'static str = "AdminUpdateDeviceStatusRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "DeviceKey",
+        "DeviceRememberedStatus",
+        "UserPoolId",
+        "Username",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "DeviceKey" => ::awsjson_types::structure::read(map, &mut self.device_key),
+            "DeviceRememberedStatus" => {
+                ::awsjson_types::structure::read(map, &mut self.device_remembered_status)
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdminUpdateDeviceStatusRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AdminUpdateDeviceStatusRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AdminUpdateDeviceStatusRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AdminUpdateDeviceStatusRequest, A::Error> {
-                let mut value = <AdminUpdateDeviceStatusRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "DeviceKey" => value.device_key = map.next_value()?,
-                        "DeviceRememberedStatus" => {
-                            value.device_remembered_status = map.next_value()?;
-                        }
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        "Username" => value.username = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AdminUpdateDeviceStatusRequest",
-                &["DeviceKey", "DeviceRememberedStatus", "UserPoolId", "Username"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for AdminUpdateDeviceStatusRequest {

@@ -25,10 +25,8 @@ impl ::serde::Serialize for AdminUpdateUserAttributesRequest {
         let len = 3usize + usize::from(self.client_metadata.is_some());
         let mut state = serializer
             .serialize_struct("AdminUpdateUserAttributesRequest", len)?;
-        if self.client_metadata.is_some() {
-            state.serialize_field("ClientMetadata", &self.client_metadata)?;
-        } else {
-            state.skip_field("ClientMetadata")?;
+        if let ::std::option::Option::Some(value) = &self.client_metadata {
+            state.serialize_field("ClientMetadata", value)?;
         }
         state.serialize_field("UserAttributes", &self.user_attributes)?;
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
@@ -36,47 +34,37 @@ impl ::serde::Serialize for AdminUpdateUserAttributesRequest {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for AdminUpdateUserAttributesRequest {
+    const NAME: &'static str = "AdminUpdateUserAttributesRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "ClientMetadata",
+        "UserAttributes",
+        "UserPoolId",
+        "Username",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            }
+            "UserAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.user_attributes)
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AdminUpdateUserAttributesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AdminUpdateUserAttributesRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AdminUpdateUserAttributesRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AdminUpdateUserAttributesRequest, A::Error> {
-                let mut value = <AdminUpdateUserAttributesRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientMetadata" => value.client_metadata = map.next_value()?,
-                        "UserAttributes" => value.user_attributes = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        "Username" => value.username = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AdminUpdateUserAttributesRequest",
-                &["ClientMetadata", "UserAttributes", "UserPoolId", "Username"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for AdminUpdateUserAttributesRequest {

@@ -26,52 +26,33 @@ impl ::serde::Serialize for AdvancedSecurityAdditionalFlowsType {
         let len = 0usize + usize::from(self.custom_auth_mode.is_some());
         let mut state = serializer
             .serialize_struct("AdvancedSecurityAdditionalFlowsType", len)?;
-        if self.custom_auth_mode.is_some() {
-            state.serialize_field("CustomAuthMode", &self.custom_auth_mode)?;
-        } else {
-            state.skip_field("CustomAuthMode")?;
+        if let ::std::option::Option::Some(value) = &self.custom_auth_mode {
+            state.serialize_field("CustomAuthMode", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AdvancedSecurityAdditionalFlowsType {
+    const NAME: &'static str = "AdvancedSecurityAdditionalFlowsType";
+    const MEMBERS: &'static [&'static str] = &["CustomAuthMode"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CustomAuthMode" => {
+                ::awsjson_types::structure::read(map, &mut self.custom_auth_mode)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdvancedSecurityAdditionalFlowsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AdvancedSecurityAdditionalFlowsType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AdvancedSecurityAdditionalFlowsType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AdvancedSecurityAdditionalFlowsType, A::Error> {
-                let mut value = <AdvancedSecurityAdditionalFlowsType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CustomAuthMode" => value.custom_auth_mode = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AdvancedSecurityAdditionalFlowsType",
-                &["CustomAuthMode"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for AdvancedSecurityAdditionalFlowsType {

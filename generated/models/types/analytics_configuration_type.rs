@@ -39,82 +39,59 @@ impl ::serde::Serialize for AnalyticsConfigurationType {
             + usize::from(self.role_arn.is_some())
             + usize::from(self.user_data_shared.is_some());
         let mut state = serializer.serialize_struct("AnalyticsConfigurationType", len)?;
-        if self.application_arn.is_some() {
-            state.serialize_field("ApplicationArn", &self.application_arn)?;
-        } else {
-            state.skip_field("ApplicationArn")?;
+        if let ::std::option::Option::Some(value) = &self.application_arn {
+            state.serialize_field("ApplicationArn", value)?;
         }
-        if self.application_id.is_some() {
-            state.serialize_field("ApplicationId", &self.application_id)?;
-        } else {
-            state.skip_field("ApplicationId")?;
+        if let ::std::option::Option::Some(value) = &self.application_id {
+            state.serialize_field("ApplicationId", value)?;
         }
-        if self.external_id.is_some() {
-            state.serialize_field("ExternalId", &self.external_id)?;
-        } else {
-            state.skip_field("ExternalId")?;
+        if let ::std::option::Option::Some(value) = &self.external_id {
+            state.serialize_field("ExternalId", value)?;
         }
-        if self.role_arn.is_some() {
-            state.serialize_field("RoleArn", &self.role_arn)?;
-        } else {
-            state.skip_field("RoleArn")?;
+        if let ::std::option::Option::Some(value) = &self.role_arn {
+            state.serialize_field("RoleArn", value)?;
         }
-        if self.user_data_shared.is_some() {
-            state.serialize_field("UserDataShared", &self.user_data_shared)?;
-        } else {
-            state.skip_field("UserDataShared")?;
+        if let ::std::option::Option::Some(value) = &self.user_data_shared {
+            state.serialize_field("UserDataShared", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AnalyticsConfigurationType {
+    const NAME: &'static str = "AnalyticsConfigurationType";
+    const MEMBERS: &'static [&'static str] = &[
+        "ApplicationArn",
+        "ApplicationId",
+        "ExternalId",
+        "RoleArn",
+        "UserDataShared",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ApplicationArn" => {
+                ::awsjson_types::structure::read(map, &mut self.application_arn)
+            }
+            "ApplicationId" => {
+                ::awsjson_types::structure::read(map, &mut self.application_id)
+            }
+            "ExternalId" => ::awsjson_types::structure::read(map, &mut self.external_id),
+            "RoleArn" => ::awsjson_types::structure::read(map, &mut self.role_arn),
+            "UserDataShared" => {
+                ::awsjson_types::structure::read(map, &mut self.user_data_shared)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AnalyticsConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AnalyticsConfigurationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AnalyticsConfigurationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AnalyticsConfigurationType, A::Error> {
-                let mut value = <AnalyticsConfigurationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ApplicationArn" => value.application_arn = map.next_value()?,
-                        "ApplicationId" => value.application_id = map.next_value()?,
-                        "ExternalId" => value.external_id = map.next_value()?,
-                        "RoleArn" => value.role_arn = map.next_value()?,
-                        "UserDataShared" => value.user_data_shared = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AnalyticsConfigurationType",
-                &[
-                    "ApplicationArn",
-                    "ApplicationId",
-                    "ExternalId",
-                    "RoleArn",
-                    "UserDataShared",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for AnalyticsConfigurationType {

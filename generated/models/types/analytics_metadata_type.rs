@@ -23,54 +23,33 @@ impl ::serde::Serialize for AnalyticsMetadataType {
         use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.analytics_endpoint_id.is_some());
         let mut state = serializer.serialize_struct("AnalyticsMetadataType", len)?;
-        if self.analytics_endpoint_id.is_some() {
-            state.serialize_field("AnalyticsEndpointId", &self.analytics_endpoint_id)?;
-        } else {
-            state.skip_field("AnalyticsEndpointId")?;
+        if let ::std::option::Option::Some(value) = &self.analytics_endpoint_id {
+            state.serialize_field("AnalyticsEndpointId", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AnalyticsMetadataType {
+    const NAME: &'static str = "AnalyticsMetadataType";
+    const MEMBERS: &'static [&'static str] = &["AnalyticsEndpointId"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AnalyticsEndpointId" => {
+                ::awsjson_types::structure::read(map, &mut self.analytics_endpoint_id)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AnalyticsMetadataType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AnalyticsMetadataType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AnalyticsMetadataType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AnalyticsMetadataType, A::Error> {
-                let mut value = <AnalyticsMetadataType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AnalyticsEndpointId" => {
-                            value.analytics_endpoint_id = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AnalyticsMetadataType",
-                &["AnalyticsEndpointId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for AnalyticsMetadataType {

@@ -25,64 +25,47 @@ impl ::serde::Serialize for AssetType {
         let len = 3usize + usize::from(self.bytes.is_some())
             + usize::from(self.resource_id.is_some());
         let mut state = serializer.serialize_struct("AssetType", len)?;
-        if self.bytes.is_some() {
-            state.serialize_field("Bytes", &self.bytes)?;
-        } else {
-            state.skip_field("Bytes")?;
+        if let ::std::option::Option::Some(value) = &self.bytes {
+            state.serialize_field("Bytes", value)?;
         }
         state.serialize_field("Category", &self.category)?;
         state.serialize_field("ColorMode", &self.color_mode)?;
         state.serialize_field("Extension", &self.extension)?;
-        if self.resource_id.is_some() {
-            state.serialize_field("ResourceId", &self.resource_id)?;
-        } else {
-            state.skip_field("ResourceId")?;
+        if let ::std::option::Option::Some(value) = &self.resource_id {
+            state.serialize_field("ResourceId", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AssetType {
+    const NAME: &'static str = "AssetType";
+    const MEMBERS: &'static [&'static str] = &[
+        "Bytes",
+        "Category",
+        "ColorMode",
+        "Extension",
+        "ResourceId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Bytes" => ::awsjson_types::structure::read(map, &mut self.bytes),
+            "Category" => ::awsjson_types::structure::read(map, &mut self.category),
+            "ColorMode" => ::awsjson_types::structure::read(map, &mut self.color_mode),
+            "Extension" => ::awsjson_types::structure::read(map, &mut self.extension),
+            "ResourceId" => ::awsjson_types::structure::read(map, &mut self.resource_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AssetType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AssetType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AssetType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AssetType, A::Error> {
-                let mut value = <AssetType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Bytes" => value.bytes = map.next_value()?,
-                        "Category" => value.category = map.next_value()?,
-                        "ColorMode" => value.color_mode = map.next_value()?,
-                        "Extension" => value.extension = map.next_value()?,
-                        "ResourceId" => value.resource_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AssetType",
-                &["Bytes", "Category", "ColorMode", "Extension", "ResourceId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for AssetType {

@@ -28,58 +28,37 @@ impl ::serde::Serialize for AssociateSoftwareTokenRequest {
             + usize::from(self.session.is_some());
         let mut state = serializer
             .serialize_struct("AssociateSoftwareTokenRequest", len)?;
-        if self.access_token.is_some() {
-            state.serialize_field("AccessToken", &self.access_token)?;
-        } else {
-            state.skip_field("AccessToken")?;
+        if let ::std::option::Option::Some(value) = &self.access_token {
+            state.serialize_field("AccessToken", value)?;
         }
-        if self.session.is_some() {
-            state.serialize_field("Session", &self.session)?;
-        } else {
-            state.skip_field("Session")?;
+        if let ::std::option::Option::Some(value) = &self.session {
+            state.serialize_field("Session", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AssociateSoftwareTokenRequest {
+    const NAME: &'static str = "AssociateSoftwareTokenRequest";
+    const MEMBERS: &'static [&'static str] = &["AccessToken", "Session"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
+            }
+            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AssociateSoftwareTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AssociateSoftwareTokenRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AssociateSoftwareTokenRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AssociateSoftwareTokenRequest, A::Error> {
-                let mut value = <AssociateSoftwareTokenRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccessToken" => value.access_token = map.next_value()?,
-                        "Session" => value.session = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AssociateSoftwareTokenRequest",
-                &["AccessToken", "Session"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for AssociateSoftwareTokenRequest {

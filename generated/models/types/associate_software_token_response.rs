@@ -28,58 +28,35 @@ impl ::serde::Serialize for AssociateSoftwareTokenResponse {
             + usize::from(self.session.is_some());
         let mut state = serializer
             .serialize_struct("AssociateSoftwareTokenResponse", len)?;
-        if self.secret_code.is_some() {
-            state.serialize_field("SecretCode", &self.secret_code)?;
-        } else {
-            state.skip_field("SecretCode")?;
+        if let ::std::option::Option::Some(value) = &self.secret_code {
+            state.serialize_field("SecretCode", value)?;
         }
-        if self.session.is_some() {
-            state.serialize_field("Session", &self.session)?;
-        } else {
-            state.skip_field("Session")?;
+        if let ::std::option::Option::Some(value) = &self.session {
+            state.serialize_field("Session", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AssociateSoftwareTokenResponse {
+    const NAME: &'static str = "AssociateSoftwareTokenResponse";
+    const MEMBERS: &'static [&'static str] = &["SecretCode", "Session"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "SecretCode" => ::awsjson_types::structure::read(map, &mut self.secret_code),
+            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AssociateSoftwareTokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AssociateSoftwareTokenResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AssociateSoftwareTokenResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AssociateSoftwareTokenResponse, A::Error> {
-                let mut value = <AssociateSoftwareTokenResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "SecretCode" => value.secret_code = map.next_value()?,
-                        "Session" => value.session = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AssociateSoftwareTokenResponse",
-                &["SecretCode", "Session"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for AssociateSoftwareTokenResponse {

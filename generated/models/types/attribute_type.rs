@@ -19,48 +19,32 @@ impl ::serde::Serialize for AttributeType {
         let len = 1usize + usize::from(self.value.is_some());
         let mut state = serializer.serialize_struct("AttributeType", len)?;
         state.serialize_field("Name", &self.name)?;
-        if self.value.is_some() {
-            state.serialize_field("Value", &self.value)?;
-        } else {
-            state.skip_field("Value")?;
+        if let ::std::option::Option::Some(value) = &self.value {
+            state.serialize_field("Value", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AttributeType {
+    const NAME: &'static str = "AttributeType";
+    const MEMBERS: &'static [&'static str] = &["Name", "Value"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Name" => ::awsjson_types::structure::read(map, &mut self.name),
+            "Value" => ::awsjson_types::structure::read(map, &mut self.value),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AttributeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AttributeType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AttributeType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AttributeType, A::Error> {
-                let mut value = <AttributeType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Name" => value.name = map.next_value()?,
-                        "Value" => value.value = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer.deserialize_struct("AttributeType", &["Name", "Value"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for AttributeType {

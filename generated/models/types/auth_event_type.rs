@@ -53,107 +53,78 @@ impl ::serde::Serialize for AuthEventType {
             + usize::from(self.event_risk.is_some())
             + usize::from(self.event_type.is_some());
         let mut state = serializer.serialize_struct("AuthEventType", len)?;
-        if self.challenge_responses.is_some() {
-            state.serialize_field("ChallengeResponses", &self.challenge_responses)?;
-        } else {
-            state.skip_field("ChallengeResponses")?;
+        if let ::std::option::Option::Some(value) = &self.challenge_responses {
+            state.serialize_field("ChallengeResponses", value)?;
         }
-        if self.creation_date.is_some() {
-            state.serialize_field("CreationDate", &self.creation_date)?;
-        } else {
-            state.skip_field("CreationDate")?;
+        if let ::std::option::Option::Some(value) = &self.creation_date {
+            state.serialize_field("CreationDate", value)?;
         }
-        if self.event_context_data.is_some() {
-            state.serialize_field("EventContextData", &self.event_context_data)?;
-        } else {
-            state.skip_field("EventContextData")?;
+        if let ::std::option::Option::Some(value) = &self.event_context_data {
+            state.serialize_field("EventContextData", value)?;
         }
-        if self.event_feedback.is_some() {
-            state.serialize_field("EventFeedback", &self.event_feedback)?;
-        } else {
-            state.skip_field("EventFeedback")?;
+        if let ::std::option::Option::Some(value) = &self.event_feedback {
+            state.serialize_field("EventFeedback", value)?;
         }
-        if self.event_id.is_some() {
-            state.serialize_field("EventId", &self.event_id)?;
-        } else {
-            state.skip_field("EventId")?;
+        if let ::std::option::Option::Some(value) = &self.event_id {
+            state.serialize_field("EventId", value)?;
         }
-        if self.event_response.is_some() {
-            state.serialize_field("EventResponse", &self.event_response)?;
-        } else {
-            state.skip_field("EventResponse")?;
+        if let ::std::option::Option::Some(value) = &self.event_response {
+            state.serialize_field("EventResponse", value)?;
         }
-        if self.event_risk.is_some() {
-            state.serialize_field("EventRisk", &self.event_risk)?;
-        } else {
-            state.skip_field("EventRisk")?;
+        if let ::std::option::Option::Some(value) = &self.event_risk {
+            state.serialize_field("EventRisk", value)?;
         }
-        if self.event_type.is_some() {
-            state.serialize_field("EventType", &self.event_type)?;
-        } else {
-            state.skip_field("EventType")?;
+        if let ::std::option::Option::Some(value) = &self.event_type {
+            state.serialize_field("EventType", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AuthEventType {
+    const NAME: &'static str = "AuthEventType";
+    const MEMBERS: &'static [&'static str] = &[
+        "ChallengeResponses",
+        "CreationDate",
+        "EventContextData",
+        "EventFeedback",
+        "EventId",
+        "EventResponse",
+        "EventRisk",
+        "EventType",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ChallengeResponses" => {
+                ::awsjson_types::structure::read(map, &mut self.challenge_responses)
+            }
+            "CreationDate" => {
+                ::awsjson_types::structure::read(map, &mut self.creation_date)
+            }
+            "EventContextData" => {
+                ::awsjson_types::structure::read(map, &mut self.event_context_data)
+            }
+            "EventFeedback" => {
+                ::awsjson_types::structure::read(map, &mut self.event_feedback)
+            }
+            "EventId" => ::awsjson_types::structure::read(map, &mut self.event_id),
+            "EventResponse" => {
+                ::awsjson_types::structure::read(map, &mut self.event_response)
+            }
+            "EventRisk" => ::awsjson_types::structure::read(map, &mut self.event_risk),
+            "EventType" => ::awsjson_types::structure::read(map, &mut self.event_type),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AuthEventType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AuthEventType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AuthEventType, A::Error> {
-                let mut value = <AuthEventType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ChallengeResponses" => {
-                            value.challenge_responses = map.next_value()?;
-                        }
-                        "CreationDate" => value.creation_date = map.next_value()?,
-                        "EventContextData" => {
-                            value.event_context_data = map.next_value()?;
-                        }
-                        "EventFeedback" => value.event_feedback = map.next_value()?,
-                        "EventId" => value.event_id = map.next_value()?,
-                        "EventResponse" => value.event_response = map.next_value()?,
-                        "EventRisk" => value.event_risk = map.next_value()?,
-                        "EventType" => value.event_type = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AuthEventType",
-                &[
-                    "ChallengeResponses",
-                    "CreationDate",
-                    "EventContextData",
-                    "EventFeedback",
-                    "EventId",
-                    "EventResponse",
-                    "EventRisk",
-                    "EventType",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for AuthEventType {

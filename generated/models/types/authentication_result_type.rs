@@ -43,91 +43,64 @@ impl ::serde::Serialize for AuthenticationResultType {
             + usize::from(self.refresh_token.is_some())
             + usize::from(self.token_type.is_some());
         let mut state = serializer.serialize_struct("AuthenticationResultType", len)?;
-        if self.access_token.is_some() {
-            state.serialize_field("AccessToken", &self.access_token)?;
-        } else {
-            state.skip_field("AccessToken")?;
+        if let ::std::option::Option::Some(value) = &self.access_token {
+            state.serialize_field("AccessToken", value)?;
         }
-        if self.expires_in.is_some() {
-            state.serialize_field("ExpiresIn", &self.expires_in)?;
-        } else {
-            state.skip_field("ExpiresIn")?;
+        if let ::std::option::Option::Some(value) = &self.expires_in {
+            state.serialize_field("ExpiresIn", value)?;
         }
-        if self.id_token.is_some() {
-            state.serialize_field("IdToken", &self.id_token)?;
-        } else {
-            state.skip_field("IdToken")?;
+        if let ::std::option::Option::Some(value) = &self.id_token {
+            state.serialize_field("IdToken", value)?;
         }
-        if self.new_device_metadata.is_some() {
-            state.serialize_field("NewDeviceMetadata", &self.new_device_metadata)?;
-        } else {
-            state.skip_field("NewDeviceMetadata")?;
+        if let ::std::option::Option::Some(value) = &self.new_device_metadata {
+            state.serialize_field("NewDeviceMetadata", value)?;
         }
-        if self.refresh_token.is_some() {
-            state.serialize_field("RefreshToken", &self.refresh_token)?;
-        } else {
-            state.skip_field("RefreshToken")?;
+        if let ::std::option::Option::Some(value) = &self.refresh_token {
+            state.serialize_field("RefreshToken", value)?;
         }
-        if self.token_type.is_some() {
-            state.serialize_field("TokenType", &self.token_type)?;
-        } else {
-            state.skip_field("TokenType")?;
+        if let ::std::option::Option::Some(value) = &self.token_type {
+            state.serialize_field("TokenType", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for AuthenticationResultType {
+    const NAME: &'static str = "AuthenticationResultType";
+    const MEMBERS: &'static [&'static str] = &[
+        "AccessToken",
+        "ExpiresIn",
+        "IdToken",
+        "NewDeviceMetadata",
+        "RefreshToken",
+        "TokenType",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
+            }
+            "ExpiresIn" => ::awsjson_types::structure::read(map, &mut self.expires_in),
+            "IdToken" => ::awsjson_types::structure::read(map, &mut self.id_token),
+            "NewDeviceMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.new_device_metadata)
+            }
+            "RefreshToken" => {
+                ::awsjson_types::structure::read(map, &mut self.refresh_token)
+            }
+            "TokenType" => ::awsjson_types::structure::read(map, &mut self.token_type),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthenticationResultType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = AuthenticationResultType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AuthenticationResultType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AuthenticationResultType, A::Error> {
-                let mut value = <AuthenticationResultType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccessToken" => value.access_token = map.next_value()?,
-                        "ExpiresIn" => value.expires_in = map.next_value()?,
-                        "IdToken" => value.id_token = map.next_value()?,
-                        "NewDeviceMetadata" => {
-                            value.new_device_metadata = map.next_value()?;
-                        }
-                        "RefreshToken" => value.refresh_token = map.next_value()?,
-                        "TokenType" => value.token_type = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "AuthenticationResultType",
-                &[
-                    "AccessToken",
-                    "ExpiresIn",
-                    "IdToken",
-                    "NewDeviceMetadata",
-                    "RefreshToken",
-                    "TokenType",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for AuthenticationResultType {

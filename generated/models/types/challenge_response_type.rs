@@ -27,60 +27,39 @@ impl ::serde::Serialize for ChallengeResponseType {
         let len = 0usize + usize::from(self.challenge_name.is_some())
             + usize::from(self.challenge_response.is_some());
         let mut state = serializer.serialize_struct("ChallengeResponseType", len)?;
-        if self.challenge_name.is_some() {
-            state.serialize_field("ChallengeName", &self.challenge_name)?;
-        } else {
-            state.skip_field("ChallengeName")?;
+        if let ::std::option::Option::Some(value) = &self.challenge_name {
+            state.serialize_field("ChallengeName", value)?;
         }
-        if self.challenge_response.is_some() {
-            state.serialize_field("ChallengeResponse", &self.challenge_response)?;
-        } else {
-            state.skip_field("ChallengeResponse")?;
+        if let ::std::option::Option::Some(value) = &self.challenge_response {
+            state.serialize_field("ChallengeResponse", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ChallengeResponseType {
+    const NAME: &'static str = "ChallengeResponseType";
+    const MEMBERS: &'static [&'static str] = &["ChallengeName", "ChallengeResponse"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ChallengeName" => {
+                ::awsjson_types::structure::read(map, &mut self.challenge_name)
+            }
+            "ChallengeResponse" => {
+                ::awsjson_types::structure::read(map, &mut self.challenge_response)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ChallengeResponseType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ChallengeResponseType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ChallengeResponseType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ChallengeResponseType, A::Error> {
-                let mut value = <ChallengeResponseType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ChallengeName" => value.challenge_name = map.next_value()?,
-                        "ChallengeResponse" => {
-                            value.challenge_response = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ChallengeResponseType",
-                &["ChallengeName", "ChallengeResponse"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ChallengeResponseType {

@@ -21,55 +21,44 @@ impl ::serde::Serialize for ChangePasswordRequest {
         let len = 2usize + usize::from(self.previous_password.is_some());
         let mut state = serializer.serialize_struct("ChangePasswordRequest", len)?;
         state.serialize_field("AccessToken", &self.access_token)?;
-        if self.previous_password.is_some() {
-            state.serialize_field("PreviousPassword", &self.previous_password)?;
-        } else {
-            state.skip_field("PreviousPassword")?;
+        if let ::std::option::Option::Some(value) = &self.previous_password {
+            state.serialize_field("PreviousPassword", value)?;
         }
         state.serialize_field("ProposedPassword", &self.proposed_password)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ChangePasswordRequest {
+    const NAME: &'static str = "ChangePasswordRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "AccessToken",
+        "PreviousPassword",
+        "ProposedPassword",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
+            }
+            "PreviousPassword" => {
+                ::awsjson_types::structure::read(map, &mut self.previous_password)
+            }
+            "ProposedPassword" => {
+                ::awsjson_types::structure::read(map, &mut self.proposed_password)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ChangePasswordRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ChangePasswordRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ChangePasswordRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ChangePasswordRequest, A::Error> {
-                let mut value = <ChangePasswordRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccessToken" => value.access_token = map.next_value()?,
-                        "PreviousPassword" => value.previous_password = map.next_value()?,
-                        "ProposedPassword" => value.proposed_password = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ChangePasswordRequest",
-                &["AccessToken", "PreviousPassword", "ProposedPassword"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for ChangePasswordRequest {

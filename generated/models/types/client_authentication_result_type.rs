@@ -32,64 +32,41 @@ impl ::serde::Serialize for ClientAuthenticationResultType {
             + usize::from(self.token_type.is_some());
         let mut state = serializer
             .serialize_struct("ClientAuthenticationResultType", len)?;
-        if self.access_token.is_some() {
-            state.serialize_field("AccessToken", &self.access_token)?;
-        } else {
-            state.skip_field("AccessToken")?;
+        if let ::std::option::Option::Some(value) = &self.access_token {
+            state.serialize_field("AccessToken", value)?;
         }
-        if self.expires_in.is_some() {
-            state.serialize_field("ExpiresIn", &self.expires_in)?;
-        } else {
-            state.skip_field("ExpiresIn")?;
+        if let ::std::option::Option::Some(value) = &self.expires_in {
+            state.serialize_field("ExpiresIn", value)?;
         }
-        if self.token_type.is_some() {
-            state.serialize_field("TokenType", &self.token_type)?;
-        } else {
-            state.skip_field("TokenType")?;
+        if let ::std::option::Option::Some(value) = &self.token_type {
+            state.serialize_field("TokenType", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ClientAuthenticationResultType {
+    const NAME: &'static str = "ClientAuthenticationResultType";
+    const MEMBERS: &'static [&'static str] = &["AccessToken", "ExpiresIn", "TokenType"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
+            }
+            "ExpiresIn" => ::awsjson_types::structure::read(map, &mut self.expires_in),
+            "TokenType" => ::awsjson_types::structure::read(map, &mut self.token_type),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClientAuthenticationResultType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ClientAuthenticationResultType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ClientAuthenticationResultType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ClientAuthenticationResultType, A::Error> {
-                let mut value = <ClientAuthenticationResultType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccessToken" => value.access_token = map.next_value()?,
-                        "ExpiresIn" => value.expires_in = map.next_value()?,
-                        "TokenType" => value.token_type = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ClientAuthenticationResultType",
-                &["AccessToken", "ExpiresIn", "TokenType"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for ClientAuthenticationResultType {

@@ -31,72 +31,52 @@ impl ::serde::Serialize for ClientSecretDescriptorType {
             + usize::from(self.client_secret_id.is_some())
             + usize::from(self.client_secret_value.is_some());
         let mut state = serializer.serialize_struct("ClientSecretDescriptorType", len)?;
-        if self.client_secret_create_date.is_some() {
-            state
-                .serialize_field(
-                    "ClientSecretCreateDate",
-                    &self.client_secret_create_date,
-                )?;
-        } else {
-            state.skip_field("ClientSecretCreateDate")?;
+        if let ::std::option::Option::Some(value) = &self.client_secret_create_date {
+            state.serialize_field("ClientSecretCreateDate", value)?;
         }
-        if self.client_secret_id.is_some() {
-            state.serialize_field("ClientSecretId", &self.client_secret_id)?;
-        } else {
-            state.skip_field("ClientSecretId")?;
+        if let ::std::option::Option::Some(value) = &self.client_secret_id {
+            state.serialize_field("ClientSecretId", value)?;
         }
-        if self.client_secret_value.is_some() {
-            state.serialize_field("ClientSecretValue", &self.client_secret_value)?;
-        } else {
-            state.skip_field("ClientSecretValue")?;
+        if let ::std::option::Option::Some(value) = &self.client_secret_value {
+            state.serialize_field("ClientSecretValue", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ClientSecretDescriptorType {
+    const NAME: &'static str = "ClientSecretDescriptorType";
+    const MEMBERS: &'static [&'static str] = &[
+        "ClientSecretCreateDate",
+        "ClientSecretId",
+        "ClientSecretValue",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientSecretCreateDate" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.client_secret_create_date,
+                )
+            }
+            "ClientSecretId" => {
+                ::awsjson_types::structure::read(map, &mut self.client_secret_id)
+            }
+            "ClientSecretValue" => {
+                ::awsjson_types::structure::read(map, &mut self.client_secret_value)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClientSecretDescriptorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ClientSecretDescriptorType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ClientSecretDescriptorType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ClientSecretDescriptorType, A::Error> {
-                let mut value = <ClientSecretDescriptorType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientSecretCreateDate" => {
-                            value.client_secret_create_date = map.next_value()?;
-                        }
-                        "ClientSecretId" => value.client_secret_id = map.next_value()?,
-                        "ClientSecretValue" => {
-                            value.client_secret_value = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ClientSecretDescriptorType",
-                &["ClientSecretCreateDate", "ClientSecretId", "ClientSecretValue"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for ClientSecretDescriptorType {

@@ -20,46 +20,27 @@ impl ::serde::Serialize for ClientSsoSessionConfigType {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for ClientSsoSessionConfigType {
+    const NAME: &'static str = "ClientSSOSessionConfigType";
+    const MEMBERS: &'static [&'static str] = &["MaxValidityMinutes"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "MaxValidityMinutes" => {
+                ::awsjson_types::structure::read(map, &mut self.max_validity_minutes)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ClientSsoSessionConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ClientSsoSessionConfigType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ClientSSOSessionConfigType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ClientSsoSessionConfigType, A::Error> {
-                let mut value = <ClientSsoSessionConfigType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "MaxValidityMinutes" => {
-                            value.max_validity_minutes = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ClientSSOSessionConfigType",
-                &["MaxValidityMinutes"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ClientSsoSessionConfigType {

@@ -24,52 +24,33 @@ impl ::serde::Serialize for CloudWatchLogsConfigurationType {
         let len = 0usize + usize::from(self.log_group_arn.is_some());
         let mut state = serializer
             .serialize_struct("CloudWatchLogsConfigurationType", len)?;
-        if self.log_group_arn.is_some() {
-            state.serialize_field("LogGroupArn", &self.log_group_arn)?;
-        } else {
-            state.skip_field("LogGroupArn")?;
+        if let ::std::option::Option::Some(value) = &self.log_group_arn {
+            state.serialize_field("LogGroupArn", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for CloudWatchLogsConfigurationType {
+    const NAME: &'static str = "CloudWatchLogsConfigurationType";
+    const MEMBERS: &'static [&'static str] = &["LogGroupArn"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "LogGroupArn" => {
+                ::awsjson_types::structure::read(map, &mut self.log_group_arn)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CloudWatchLogsConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = CloudWatchLogsConfigurationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CloudWatchLogsConfigurationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CloudWatchLogsConfigurationType, A::Error> {
-                let mut value = <CloudWatchLogsConfigurationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "LogGroupArn" => value.log_group_arn = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CloudWatchLogsConfigurationType",
-                &["LogGroupArn"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for CloudWatchLogsConfigurationType {

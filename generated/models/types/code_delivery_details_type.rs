@@ -31,64 +31,47 @@ impl ::serde::Serialize for CodeDeliveryDetailsType {
             + usize::from(self.delivery_medium.is_some())
             + usize::from(self.destination.is_some());
         let mut state = serializer.serialize_struct("CodeDeliveryDetailsType", len)?;
-        if self.attribute_name.is_some() {
-            state.serialize_field("AttributeName", &self.attribute_name)?;
-        } else {
-            state.skip_field("AttributeName")?;
+        if let ::std::option::Option::Some(value) = &self.attribute_name {
+            state.serialize_field("AttributeName", value)?;
         }
-        if self.delivery_medium.is_some() {
-            state.serialize_field("DeliveryMedium", &self.delivery_medium)?;
-        } else {
-            state.skip_field("DeliveryMedium")?;
+        if let ::std::option::Option::Some(value) = &self.delivery_medium {
+            state.serialize_field("DeliveryMedium", value)?;
         }
-        if self.destination.is_some() {
-            state.serialize_field("Destination", &self.destination)?;
-        } else {
-            state.skip_field("Destination")?;
+        if let ::std::option::Option::Some(value) = &self.destination {
+            state.serialize_field("Destination", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for CodeDeliveryDetailsType {
+    const NAME: &'static str = "CodeDeliveryDetailsType";
+    const MEMBERS: &'static [&'static str] = &[
+        "AttributeName",
+        "DeliveryMedium",
+        "Destination",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AttributeName" => {
+                ::awsjson_types::structure::read(map, &mut self.attribute_name)
+            }
+            "DeliveryMedium" => {
+                ::awsjson_types::structure::read(map, &mut self.delivery_medium)
+            }
+            "Destination" => ::awsjson_types::structure::read(map, &mut self.destination),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CodeDeliveryDetailsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = CodeDeliveryDetailsType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CodeDeliveryDetailsType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CodeDeliveryDetailsType, A::Error> {
-                let mut value = <CodeDeliveryDetailsType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AttributeName" => value.attribute_name = map.next_value()?,
-                        "DeliveryMedium" => value.delivery_medium = map.next_value()?,
-                        "Destination" => value.destination = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CodeDeliveryDetailsType",
-                &["AttributeName", "DeliveryMedium", "Destination"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for CodeDeliveryDetailsType {

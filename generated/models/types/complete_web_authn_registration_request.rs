@@ -24,45 +24,28 @@ impl ::serde::Serialize for CompleteWebAuthnRegistrationRequest {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for CompleteWebAuthnRegistrationRequest {
+    const NAME: &'static str = "CompleteWebAuthnRegistrationRequest";
+    const MEMBERS: &'static [&'static str] = &["AccessToken", "Credential"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
+            }
+            "Credential" => ::awsjson_types::structure::read(map, &mut self.credential),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CompleteWebAuthnRegistrationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = CompleteWebAuthnRegistrationRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CompleteWebAuthnRegistrationRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CompleteWebAuthnRegistrationRequest, A::Error> {
-                let mut value = <CompleteWebAuthnRegistrationRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccessToken" => value.access_token = map.next_value()?,
-                        "Credential" => value.credential = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CompleteWebAuthnRegistrationRequest",
-                &["AccessToken", "Credential"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for CompleteWebAuthnRegistrationRequest {

@@ -21,44 +21,27 @@ impl ::serde::Serialize for CompromisedCredentialsActionsType {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for CompromisedCredentialsActionsType {
+    const NAME: &'static str = "CompromisedCredentialsActionsType";
+    const MEMBERS: &'static [&'static str] = &["EventAction"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "EventAction" => {
+                ::awsjson_types::structure::read(map, &mut self.event_action)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CompromisedCredentialsActionsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = CompromisedCredentialsActionsType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CompromisedCredentialsActionsType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CompromisedCredentialsActionsType, A::Error> {
-                let mut value = <CompromisedCredentialsActionsType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "EventAction" => value.event_action = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CompromisedCredentialsActionsType",
-                &["EventAction"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for CompromisedCredentialsActionsType {

@@ -22,56 +22,35 @@ impl ::serde::Serialize for CompromisedCredentialsRiskConfigurationType {
         let mut state = serializer
             .serialize_struct("CompromisedCredentialsRiskConfigurationType", len)?;
         state.serialize_field("Actions", &self.actions)?;
-        if self.event_filter.is_some() {
-            state.serialize_field("EventFilter", &self.event_filter)?;
-        } else {
-            state.skip_field("EventFilter")?;
+        if let ::std::option::Option::Some(value) = &self.event_filter {
+            state.serialize_field("EventFilter", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers
+for CompromisedCredentialsRiskConfigurationType {
+    const NAME: &'static str = "CompromisedCredentialsRiskConfigurationType";
+    const MEMBERS: &'static [&'static str] = &["Actions", "EventFilter"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Actions" => ::awsjson_types::structure::read(map, &mut self.actions),
+            "EventFilter" => {
+                ::awsjson_types::structure::read(map, &mut self.event_filter)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CompromisedCredentialsRiskConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = CompromisedCredentialsRiskConfigurationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CompromisedCredentialsRiskConfigurationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CompromisedCredentialsRiskConfigurationType,
-                A::Error,
-            > {
-                let mut value = <CompromisedCredentialsRiskConfigurationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Actions" => value.actions = map.next_value()?,
-                        "EventFilter" => value.event_filter = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CompromisedCredentialsRiskConfigurationType",
-                &["Actions", "EventFilter"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for CompromisedCredentialsRiskConfigurationType {

@@ -24,48 +24,31 @@ impl ::serde::Serialize for ConcurrentModificationException {
         let len = 0usize + usize::from(self.message.is_some());
         let mut state = serializer
             .serialize_struct("ConcurrentModificationException", len)?;
-        if self.message.is_some() {
-            state.serialize_field("message", &self.message)?;
-        } else {
-            state.skip_field("message")?;
+        if let ::std::option::Option::Some(value) = &self.message {
+            state.serialize_field("message", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ConcurrentModificationException {
+    const NAME: &'static str = "ConcurrentModificationException";
+    const MEMBERS: &'static [&'static str] = &["message"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "message" => ::awsjson_types::structure::read(map, &mut self.message),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConcurrentModificationException {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ConcurrentModificationException;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ConcurrentModificationException")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ConcurrentModificationException, A::Error> {
-                let mut value = <ConcurrentModificationException as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "message" => value.message = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct("ConcurrentModificationException", &["message"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ConcurrentModificationException {
@@ -85,6 +68,20 @@ impl ::std::fmt::Display for ConcurrentModificationException {
     }
 }
 impl ::std::error::Error for ConcurrentModificationException {}
+impl ::awsjson_types::ErrorStructure for ConcurrentModificationException {
+    fn code(&self) -> &'static str {
+        "ConcurrentModificationException"
+    }
+    fn fault(&self) -> ::awsjson_types::Fault {
+        ::awsjson_types::Fault::Client
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        ConcurrentModificationException::message(self)
+    }
+    fn to_body(&self) -> ::awsjson_types::serde_json::Value {
+        ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
+    }
+}
 impl ::awsjson_types::Validate for ConcurrentModificationException {
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CONCURRENT_MODIFICATION_EXCEPTION

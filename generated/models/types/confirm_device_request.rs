@@ -27,71 +27,49 @@ impl ::serde::Serialize for ConfirmDeviceRequest {
         let mut state = serializer.serialize_struct("ConfirmDeviceRequest", len)?;
         state.serialize_field("AccessToken", &self.access_token)?;
         state.serialize_field("DeviceKey", &self.device_key)?;
-        if self.device_name.is_some() {
-            state.serialize_field("DeviceName", &self.device_name)?;
-        } else {
-            state.skip_field("DeviceName")?;
+        if let ::std::option::Option::Some(value) = &self.device_name {
+            state.serialize_field("DeviceName", value)?;
         }
-        if self.device_secret_verifier_config.is_some() {
-            state
-                .serialize_field(
-                    "DeviceSecretVerifierConfig",
-                    &self.device_secret_verifier_config,
-                )?;
-        } else {
-            state.skip_field("DeviceSecretVerifierConfig")?;
+        if let ::std::option::Option::Some(value) = &self.device_secret_verifier_config {
+            state.serialize_field("DeviceSecretVerifierConfig", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ConfirmDeviceRequest {
+    const NAME: &'static str = "ConfirmDeviceRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "AccessToken",
+        "DeviceKey",
+        "DeviceName",
+        "DeviceSecretVerifierConfig",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
+            }
+            "DeviceKey" => ::awsjson_types::structure::read(map, &mut self.device_key),
+            "DeviceName" => ::awsjson_types::structure::read(map, &mut self.device_name),
+            "DeviceSecretVerifierConfig" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.device_secret_verifier_config,
+                )
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConfirmDeviceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ConfirmDeviceRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ConfirmDeviceRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ConfirmDeviceRequest, A::Error> {
-                let mut value = <ConfirmDeviceRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccessToken" => value.access_token = map.next_value()?,
-                        "DeviceKey" => value.device_key = map.next_value()?,
-                        "DeviceName" => value.device_name = map.next_value()?,
-                        "DeviceSecretVerifierConfig" => {
-                            value.device_secret_verifier_config = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ConfirmDeviceRequest",
-                &[
-                    "AccessToken",
-                    "DeviceKey",
-                    "DeviceName",
-                    "DeviceSecretVerifierConfig",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for ConfirmDeviceRequest {

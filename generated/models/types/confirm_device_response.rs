@@ -23,58 +23,36 @@ impl ::serde::Serialize for ConfirmDeviceResponse {
         use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.user_confirmation_necessary.is_some());
         let mut state = serializer.serialize_struct("ConfirmDeviceResponse", len)?;
-        if self.user_confirmation_necessary.is_some() {
-            state
-                .serialize_field(
-                    "UserConfirmationNecessary",
-                    &self.user_confirmation_necessary,
-                )?;
-        } else {
-            state.skip_field("UserConfirmationNecessary")?;
+        if let ::std::option::Option::Some(value) = &self.user_confirmation_necessary {
+            state.serialize_field("UserConfirmationNecessary", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ConfirmDeviceResponse {
+    const NAME: &'static str = "ConfirmDeviceResponse";
+    const MEMBERS: &'static [&'static str] = &["UserConfirmationNecessary"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "UserConfirmationNecessary" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.user_confirmation_necessary,
+                )
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConfirmDeviceResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ConfirmDeviceResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ConfirmDeviceResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ConfirmDeviceResponse, A::Error> {
-                let mut value = <ConfirmDeviceResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "UserConfirmationNecessary" => {
-                            value.user_confirmation_necessary = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ConfirmDeviceResponse",
-                &["UserConfirmationNecessary"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ConfirmDeviceResponse {

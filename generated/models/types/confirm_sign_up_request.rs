@@ -39,102 +39,77 @@ impl ::serde::Serialize for ConfirmSignUpRequest {
             + usize::from(self.session.is_some())
             + usize::from(self.user_context_data.is_some());
         let mut state = serializer.serialize_struct("ConfirmSignUpRequest", len)?;
-        if self.analytics_metadata.is_some() {
-            state.serialize_field("AnalyticsMetadata", &self.analytics_metadata)?;
-        } else {
-            state.skip_field("AnalyticsMetadata")?;
+        if let ::std::option::Option::Some(value) = &self.analytics_metadata {
+            state.serialize_field("AnalyticsMetadata", value)?;
         }
         state.serialize_field("ClientId", &self.client_id)?;
-        if self.client_metadata.is_some() {
-            state.serialize_field("ClientMetadata", &self.client_metadata)?;
-        } else {
-            state.skip_field("ClientMetadata")?;
+        if let ::std::option::Option::Some(value) = &self.client_metadata {
+            state.serialize_field("ClientMetadata", value)?;
         }
         state.serialize_field("ConfirmationCode", &self.confirmation_code)?;
-        if self.force_alias_creation.is_some() {
-            state.serialize_field("ForceAliasCreation", &self.force_alias_creation)?;
-        } else {
-            state.skip_field("ForceAliasCreation")?;
+        if let ::std::option::Option::Some(value) = &self.force_alias_creation {
+            state.serialize_field("ForceAliasCreation", value)?;
         }
-        if self.secret_hash.is_some() {
-            state.serialize_field("SecretHash", &self.secret_hash)?;
-        } else {
-            state.skip_field("SecretHash")?;
+        if let ::std::option::Option::Some(value) = &self.secret_hash {
+            state.serialize_field("SecretHash", value)?;
         }
-        if self.session.is_some() {
-            state.serialize_field("Session", &self.session)?;
-        } else {
-            state.skip_field("Session")?;
+        if let ::std::option::Option::Some(value) = &self.session {
+            state.serialize_field("Session", value)?;
         }
-        if self.user_context_data.is_some() {
-            state.serialize_field("UserContextData", &self.user_context_data)?;
-        } else {
-            state.skip_field("UserContextData")?;
+        if let ::std::option::Option::Some(value) = &self.user_context_data {
+            state.serialize_field("UserContextData", value)?;
         }
         state.serialize_field("Username", &self.username)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ConfirmSignUpRequest {
+    const NAME: &'static str = "ConfirmSignUpRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "AnalyticsMetadata",
+        "ClientId",
+        "ClientMetadata",
+        "ConfirmationCode",
+        "ForceAliasCreation",
+        "SecretHash",
+        "Session",
+        "UserContextData",
+        "Username",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AnalyticsMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.analytics_metadata)
+            }
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "ClientMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            }
+            "ConfirmationCode" => {
+                ::awsjson_types::structure::read(map, &mut self.confirmation_code)
+            }
+            "ForceAliasCreation" => {
+                ::awsjson_types::structure::read(map, &mut self.force_alias_creation)
+            }
+            "SecretHash" => ::awsjson_types::structure::read(map, &mut self.secret_hash),
+            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
+            "UserContextData" => {
+                ::awsjson_types::structure::read(map, &mut self.user_context_data)
+            }
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConfirmSignUpRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ConfirmSignUpRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ConfirmSignUpRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ConfirmSignUpRequest, A::Error> {
-                let mut value = <ConfirmSignUpRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AnalyticsMetadata" => {
-                            value.analytics_metadata = map.next_value()?;
-                        }
-                        "ClientId" => value.client_id = map.next_value()?,
-                        "ClientMetadata" => value.client_metadata = map.next_value()?,
-                        "ConfirmationCode" => value.confirmation_code = map.next_value()?,
-                        "ForceAliasCreation" => {
-                            value.force_alias_creation = map.next_value()?;
-                        }
-                        "SecretHash" => value.secret_hash = map.next_value()?,
-                        "Session" => value.session = map.next_value()?,
-                        "UserContextData" => value.user_context_data = map.next_value()?,
-                        "Username" => value.username = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ConfirmSignUpRequest",
-                &[
-                    "AnalyticsMetadata",
-                    "ClientId",
-                    "ClientMetadata",
-                    "ConfirmationCode",
-                    "ForceAliasCreation",
-                    "SecretHash",
-                    "Session",
-                    "UserContextData",
-                    "Username",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for ConfirmSignUpRequest {

@@ -24,10 +24,8 @@ impl ::serde::Serialize for ContextDataType {
         use ::serde::ser::SerializeStruct as _;
         let len = 4usize + usize::from(self.encoded_data.is_some());
         let mut state = serializer.serialize_struct("ContextDataType", len)?;
-        if self.encoded_data.is_some() {
-            state.serialize_field("EncodedData", &self.encoded_data)?;
-        } else {
-            state.skip_field("EncodedData")?;
+        if let ::std::option::Option::Some(value) = &self.encoded_data {
+            state.serialize_field("EncodedData", value)?;
         }
         state.serialize_field("HttpHeaders", &self.http_headers)?;
         state.serialize_field("IpAddress", &self.ip_address)?;
@@ -36,48 +34,39 @@ impl ::serde::Serialize for ContextDataType {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for ContextDataType {
+    const NAME: &'static str = "ContextDataType";
+    const MEMBERS: &'static [&'static str] = &[
+        "EncodedData",
+        "HttpHeaders",
+        "IpAddress",
+        "ServerName",
+        "ServerPath",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "EncodedData" => {
+                ::awsjson_types::structure::read(map, &mut self.encoded_data)
+            }
+            "HttpHeaders" => {
+                ::awsjson_types::structure::read(map, &mut self.http_headers)
+            }
+            "IpAddress" => ::awsjson_types::structure::read(map, &mut self.ip_address),
+            "ServerName" => ::awsjson_types::structure::read(map, &mut self.server_name),
+            "ServerPath" => ::awsjson_types::structure::read(map, &mut self.server_path),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ContextDataType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ContextDataType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ContextDataType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ContextDataType, A::Error> {
-                let mut value = <ContextDataType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "EncodedData" => value.encoded_data = map.next_value()?,
-                        "HttpHeaders" => value.http_headers = map.next_value()?,
-                        "IpAddress" => value.ip_address = map.next_value()?,
-                        "ServerName" => value.server_name = map.next_value()?,
-                        "ServerPath" => value.server_path = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ContextDataType",
-                &["EncodedData", "HttpHeaders", "IpAddress", "ServerName", "ServerPath"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ContextDataType {

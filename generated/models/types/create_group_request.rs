@@ -26,68 +26,49 @@ impl ::serde::Serialize for CreateGroupRequest {
             + usize::from(self.precedence.is_some())
             + usize::from(self.role_arn.is_some());
         let mut state = serializer.serialize_struct("CreateGroupRequest", len)?;
-        if self.description.is_some() {
-            state.serialize_field("Description", &self.description)?;
-        } else {
-            state.skip_field("Description")?;
+        if let ::std::option::Option::Some(value) = &self.description {
+            state.serialize_field("Description", value)?;
         }
         state.serialize_field("GroupName", &self.group_name)?;
-        if self.precedence.is_some() {
-            state.serialize_field("Precedence", &self.precedence)?;
-        } else {
-            state.skip_field("Precedence")?;
+        if let ::std::option::Option::Some(value) = &self.precedence {
+            state.serialize_field("Precedence", value)?;
         }
-        if self.role_arn.is_some() {
-            state.serialize_field("RoleArn", &self.role_arn)?;
-        } else {
-            state.skip_field("RoleArn")?;
+        if let ::std::option::Option::Some(value) = &self.role_arn {
+            state.serialize_field("RoleArn", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for CreateGroupRequest {
+    const NAME: &'static str = "CreateGroupRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "Description",
+        "GroupName",
+        "Precedence",
+        "RoleArn",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Description" => ::awsjson_types::structure::read(map, &mut self.description),
+            "GroupName" => ::awsjson_types::structure::read(map, &mut self.group_name),
+            "Precedence" => ::awsjson_types::structure::read(map, &mut self.precedence),
+            "RoleArn" => ::awsjson_types::structure::read(map, &mut self.role_arn),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateGroupRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = CreateGroupRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CreateGroupRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CreateGroupRequest, A::Error> {
-                let mut value = <CreateGroupRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Description" => value.description = map.next_value()?,
-                        "GroupName" => value.group_name = map.next_value()?,
-                        "Precedence" => value.precedence = map.next_value()?,
-                        "RoleArn" => value.role_arn = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CreateGroupRequest",
-                &["Description", "GroupName", "Precedence", "RoleArn", "UserPoolId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for CreateGroupRequest {

@@ -21,44 +21,27 @@ impl ::serde::Serialize for CreateIdentityProviderResponse {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for CreateIdentityProviderResponse {
+    const NAME: &'static str = "CreateIdentityProviderResponse";
+    const MEMBERS: &'static [&'static str] = &["IdentityProvider"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "IdentityProvider" => {
+                ::awsjson_types::structure::read(map, &mut self.identity_provider)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CreateIdentityProviderResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = CreateIdentityProviderResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CreateIdentityProviderResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CreateIdentityProviderResponse, A::Error> {
-                let mut value = <CreateIdentityProviderResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "IdentityProvider" => value.identity_provider = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CreateIdentityProviderResponse",
-                &["IdentityProvider"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for CreateIdentityProviderResponse {

@@ -27,80 +27,54 @@ impl ::serde::Serialize for CreateManagedLoginBrandingRequest {
             + usize::from(self.use_cognito_provided_values.is_some());
         let mut state = serializer
             .serialize_struct("CreateManagedLoginBrandingRequest", len)?;
-        if self.assets.is_some() {
-            state.serialize_field("Assets", &self.assets)?;
-        } else {
-            state.skip_field("Assets")?;
+        if let ::std::option::Option::Some(value) = &self.assets {
+            state.serialize_field("Assets", value)?;
         }
         state.serialize_field("ClientId", &self.client_id)?;
-        if self.settings.is_some() {
-            state.serialize_field("Settings", &self.settings)?;
-        } else {
-            state.skip_field("Settings")?;
+        if let ::std::option::Option::Some(value) = &self.settings {
+            state.serialize_field("Settings", value)?;
         }
-        if self.use_cognito_provided_values.is_some() {
-            state
-                .serialize_field(
-                    "UseCognitoProvidedValues",
-                    &self.use_cognito_provided_values,
-                )?;
-        } else {
-            state.skip_field("UseCognitoProvidedValues")?;
+        if let ::std::option::Option::Some(value) = &self.use_cognito_provided_values {
+            state.serialize_field("UseCognitoProvidedValues", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for CreateManagedLoginBrandingRequest {
+    const NAME: &'static str = "CreateManagedLoginBrandingRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "Assets",
+        "ClientId",
+        "Settings",
+        "UseCognitoProvidedValues",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Assets" => ::awsjson_types::structure::read(map, &mut self.assets),
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "Settings" => ::awsjson_types::structure::read(map, &mut self.settings),
+            "UseCognitoProvidedValues" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.use_cognito_provided_values,
+                )
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateManagedLoginBrandingRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = CreateManagedLoginBrandingRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CreateManagedLoginBrandingRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CreateManagedLoginBrandingRequest, A::Error> {
-                let mut value = <CreateManagedLoginBrandingRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Assets" => value.assets = map.next_value()?,
-                        "ClientId" => value.client_id = map.next_value()?,
-                        "Settings" => value.settings = map.next_value()?,
-                        "UseCognitoProvidedValues" => {
-                            value.use_cognito_provided_values = map.next_value()?;
-                        }
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CreateManagedLoginBrandingRequest",
-                &[
-                    "Assets",
-                    "ClientId",
-                    "Settings",
-                    "UseCognitoProvidedValues",
-                    "UserPoolId",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for CreateManagedLoginBrandingRequest {

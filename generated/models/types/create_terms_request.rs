@@ -30,10 +30,8 @@ impl ::serde::Serialize for CreateTermsRequest {
         let mut state = serializer.serialize_struct("CreateTermsRequest", len)?;
         state.serialize_field("ClientId", &self.client_id)?;
         state.serialize_field("Enforcement", &self.enforcement)?;
-        if self.links.is_some() {
-            state.serialize_field("Links", &self.links)?;
-        } else {
-            state.skip_field("Links")?;
+        if let ::std::option::Option::Some(value) = &self.links {
+            state.serialize_field("Links", value)?;
         }
         state.serialize_field("TermsName", &self.terms_name)?;
         state.serialize_field("TermsSource", &self.terms_source)?;
@@ -41,56 +39,39 @@ impl ::serde::Serialize for CreateTermsRequest {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for CreateTermsRequest {
+    const NAME: &'static str = "CreateTermsRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "ClientId",
+        "Enforcement",
+        "Links",
+        "TermsName",
+        "TermsSource",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "Enforcement" => ::awsjson_types::structure::read(map, &mut self.enforcement),
+            "Links" => ::awsjson_types::structure::read(map, &mut self.links),
+            "TermsName" => ::awsjson_types::structure::read(map, &mut self.terms_name),
+            "TermsSource" => {
+                ::awsjson_types::structure::read(map, &mut self.terms_source)
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CreateTermsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = CreateTermsRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CreateTermsRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CreateTermsRequest, A::Error> {
-                let mut value = <CreateTermsRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientId" => value.client_id = map.next_value()?,
-                        "Enforcement" => value.enforcement = map.next_value()?,
-                        "Links" => value.links = map.next_value()?,
-                        "TermsName" => value.terms_name = map.next_value()?,
-                        "TermsSource" => value.terms_source = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CreateTermsRequest",
-                &[
-                    "ClientId",
-                    "Enforcement",
-                    "Links",
-                    "TermsName",
-                    "TermsSource",
-                    "UserPoolId",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for CreateTermsRequest {

@@ -26,69 +26,50 @@ impl ::serde::Serialize for CreateUserImportJobRequest {
         let mut state = serializer.serialize_struct("CreateUserImportJobRequest", len)?;
         state.serialize_field("CloudWatchLogsRoleArn", &self.cloud_watch_logs_role_arn)?;
         state.serialize_field("JobName", &self.job_name)?;
-        if self.password_hashing_algorithm.is_some() {
-            state
-                .serialize_field(
-                    "PasswordHashingAlgorithm",
-                    &self.password_hashing_algorithm,
-                )?;
-        } else {
-            state.skip_field("PasswordHashingAlgorithm")?;
+        if let ::std::option::Option::Some(value) = &self.password_hashing_algorithm {
+            state.serialize_field("PasswordHashingAlgorithm", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for CreateUserImportJobRequest {
+    const NAME: &'static str = "CreateUserImportJobRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "CloudWatchLogsRoleArn",
+        "JobName",
+        "PasswordHashingAlgorithm",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CloudWatchLogsRoleArn" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.cloud_watch_logs_role_arn,
+                )
+            }
+            "JobName" => ::awsjson_types::structure::read(map, &mut self.job_name),
+            "PasswordHashingAlgorithm" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.password_hashing_algorithm,
+                )
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateUserImportJobRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = CreateUserImportJobRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CreateUserImportJobRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CreateUserImportJobRequest, A::Error> {
-                let mut value = <CreateUserImportJobRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CloudWatchLogsRoleArn" => {
-                            value.cloud_watch_logs_role_arn = map.next_value()?;
-                        }
-                        "JobName" => value.job_name = map.next_value()?,
-                        "PasswordHashingAlgorithm" => {
-                            value.password_hashing_algorithm = map.next_value()?;
-                        }
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CreateUserImportJobRequest",
-                &[
-                    "CloudWatchLogsRoleArn",
-                    "JobName",
-                    "PasswordHashingAlgorithm",
-                    "UserPoolId",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for CreateUserImportJobRequest {

@@ -99,263 +99,202 @@ impl ::serde::Serialize for CreateUserPoolClientRequest {
             + usize::from(self.token_validity_units.is_some())
             + usize::from(self.write_attributes.is_some());
         let mut state = serializer.serialize_struct("CreateUserPoolClientRequest", len)?;
-        if self.access_token_validity.is_some() {
-            state.serialize_field("AccessTokenValidity", &self.access_token_validity)?;
-        } else {
-            state.skip_field("AccessTokenValidity")?;
+        if let ::std::option::Option::Some(value) = &self.access_token_validity {
+            state.serialize_field("AccessTokenValidity", value)?;
         }
-        if self.allowed_o_auth_flows.is_some() {
-            state.serialize_field("AllowedOAuthFlows", &self.allowed_o_auth_flows)?;
-        } else {
-            state.skip_field("AllowedOAuthFlows")?;
+        if let ::std::option::Option::Some(value) = &self.allowed_o_auth_flows {
+            state.serialize_field("AllowedOAuthFlows", value)?;
         }
-        if self.allowed_o_auth_flows_user_pool_client.is_some() {
-            state
-                .serialize_field(
-                    "AllowedOAuthFlowsUserPoolClient",
-                    &self.allowed_o_auth_flows_user_pool_client,
-                )?;
-        } else {
-            state.skip_field("AllowedOAuthFlowsUserPoolClient")?;
+        if let ::std::option::Option::Some(value) = &self
+            .allowed_o_auth_flows_user_pool_client
+        {
+            state.serialize_field("AllowedOAuthFlowsUserPoolClient", value)?;
         }
-        if self.allowed_o_auth_scopes.is_some() {
-            state.serialize_field("AllowedOAuthScopes", &self.allowed_o_auth_scopes)?;
-        } else {
-            state.skip_field("AllowedOAuthScopes")?;
+        if let ::std::option::Option::Some(value) = &self.allowed_o_auth_scopes {
+            state.serialize_field("AllowedOAuthScopes", value)?;
         }
-        if self.analytics_configuration.is_some() {
-            state
-                .serialize_field(
-                    "AnalyticsConfiguration",
-                    &self.analytics_configuration,
-                )?;
-        } else {
-            state.skip_field("AnalyticsConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.analytics_configuration {
+            state.serialize_field("AnalyticsConfiguration", value)?;
         }
-        if self.auth_session_validity.is_some() {
-            state.serialize_field("AuthSessionValidity", &self.auth_session_validity)?;
-        } else {
-            state.skip_field("AuthSessionValidity")?;
+        if let ::std::option::Option::Some(value) = &self.auth_session_validity {
+            state.serialize_field("AuthSessionValidity", value)?;
         }
-        if self.callback_ur_ls.is_some() {
-            state.serialize_field("CallbackURLs", &self.callback_ur_ls)?;
-        } else {
-            state.skip_field("CallbackURLs")?;
+        if let ::std::option::Option::Some(value) = &self.callback_ur_ls {
+            state.serialize_field("CallbackURLs", value)?;
         }
         state.serialize_field("ClientName", &self.client_name)?;
-        if self.client_secret.is_some() {
-            state.serialize_field("ClientSecret", &self.client_secret)?;
-        } else {
-            state.skip_field("ClientSecret")?;
+        if let ::std::option::Option::Some(value) = &self.client_secret {
+            state.serialize_field("ClientSecret", value)?;
         }
-        if self.default_redirect_uri.is_some() {
-            state.serialize_field("DefaultRedirectURI", &self.default_redirect_uri)?;
-        } else {
-            state.skip_field("DefaultRedirectURI")?;
+        if let ::std::option::Option::Some(value) = &self.default_redirect_uri {
+            state.serialize_field("DefaultRedirectURI", value)?;
         }
-        if self.enable_propagate_additional_user_context_data.is_some() {
-            state
-                .serialize_field(
-                    "EnablePropagateAdditionalUserContextData",
-                    &self.enable_propagate_additional_user_context_data,
-                )?;
-        } else {
-            state.skip_field("EnablePropagateAdditionalUserContextData")?;
+        if let ::std::option::Option::Some(value) = &self
+            .enable_propagate_additional_user_context_data
+        {
+            state.serialize_field("EnablePropagateAdditionalUserContextData", value)?;
         }
-        if self.enable_token_revocation.is_some() {
-            state
-                .serialize_field(
-                    "EnableTokenRevocation",
-                    &self.enable_token_revocation,
-                )?;
-        } else {
-            state.skip_field("EnableTokenRevocation")?;
+        if let ::std::option::Option::Some(value) = &self.enable_token_revocation {
+            state.serialize_field("EnableTokenRevocation", value)?;
         }
-        if self.explicit_auth_flows.is_some() {
-            state.serialize_field("ExplicitAuthFlows", &self.explicit_auth_flows)?;
-        } else {
-            state.skip_field("ExplicitAuthFlows")?;
+        if let ::std::option::Option::Some(value) = &self.explicit_auth_flows {
+            state.serialize_field("ExplicitAuthFlows", value)?;
         }
-        if self.generate_secret.is_some() {
-            state.serialize_field("GenerateSecret", &self.generate_secret)?;
-        } else {
-            state.skip_field("GenerateSecret")?;
+        if let ::std::option::Option::Some(value) = &self.generate_secret {
+            state.serialize_field("GenerateSecret", value)?;
         }
-        if self.id_token_validity.is_some() {
-            state.serialize_field("IdTokenValidity", &self.id_token_validity)?;
-        } else {
-            state.skip_field("IdTokenValidity")?;
+        if let ::std::option::Option::Some(value) = &self.id_token_validity {
+            state.serialize_field("IdTokenValidity", value)?;
         }
-        if self.logout_ur_ls.is_some() {
-            state.serialize_field("LogoutURLs", &self.logout_ur_ls)?;
-        } else {
-            state.skip_field("LogoutURLs")?;
+        if let ::std::option::Option::Some(value) = &self.logout_ur_ls {
+            state.serialize_field("LogoutURLs", value)?;
         }
-        if self.prevent_user_existence_errors.is_some() {
-            state
-                .serialize_field(
-                    "PreventUserExistenceErrors",
-                    &self.prevent_user_existence_errors,
-                )?;
-        } else {
-            state.skip_field("PreventUserExistenceErrors")?;
+        if let ::std::option::Option::Some(value) = &self.prevent_user_existence_errors {
+            state.serialize_field("PreventUserExistenceErrors", value)?;
         }
-        if self.read_attributes.is_some() {
-            state.serialize_field("ReadAttributes", &self.read_attributes)?;
-        } else {
-            state.skip_field("ReadAttributes")?;
+        if let ::std::option::Option::Some(value) = &self.read_attributes {
+            state.serialize_field("ReadAttributes", value)?;
         }
-        if self.refresh_token_rotation.is_some() {
-            state.serialize_field("RefreshTokenRotation", &self.refresh_token_rotation)?;
-        } else {
-            state.skip_field("RefreshTokenRotation")?;
+        if let ::std::option::Option::Some(value) = &self.refresh_token_rotation {
+            state.serialize_field("RefreshTokenRotation", value)?;
         }
-        if self.refresh_token_validity.is_some() {
-            state.serialize_field("RefreshTokenValidity", &self.refresh_token_validity)?;
-        } else {
-            state.skip_field("RefreshTokenValidity")?;
+        if let ::std::option::Option::Some(value) = &self.refresh_token_validity {
+            state.serialize_field("RefreshTokenValidity", value)?;
         }
-        if self.supported_identity_providers.is_some() {
-            state
-                .serialize_field(
-                    "SupportedIdentityProviders",
-                    &self.supported_identity_providers,
-                )?;
-        } else {
-            state.skip_field("SupportedIdentityProviders")?;
+        if let ::std::option::Option::Some(value) = &self.supported_identity_providers {
+            state.serialize_field("SupportedIdentityProviders", value)?;
         }
-        if self.token_validity_units.is_some() {
-            state.serialize_field("TokenValidityUnits", &self.token_validity_units)?;
-        } else {
-            state.skip_field("TokenValidityUnits")?;
+        if let ::std::option::Option::Some(value) = &self.token_validity_units {
+            state.serialize_field("TokenValidityUnits", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        if self.write_attributes.is_some() {
-            state.serialize_field("WriteAttributes", &self.write_attributes)?;
-        } else {
-            state.skip_field("WriteAttributes")?;
+        if let ::std::option::Option::Some(value) = &self.write_attributes {
+            state.serialize_field("WriteAttributes", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for CreateUserPoolClientRequest {
+    const NAME: &'static str = "CreateUserPoolClientRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "AccessTokenValidity",
+        "AllowedOAuthFlows",
+        "AllowedOAuthFlowsUserPoolClient",
+        "AllowedOAuthScopes",
+        "AnalyticsConfiguration",
+        "AuthSessionValidity",
+        "CallbackURLs",
+        "ClientName",
+        "ClientSecret",
+        "DefaultRedirectURI",
+        "EnablePropagateAdditionalUserContextData",
+        "EnableTokenRevocation",
+        "ExplicitAuthFlows",
+        "GenerateSecret",
+        "IdTokenValidity",
+        "LogoutURLs",
+        "PreventUserExistenceErrors",
+        "ReadAttributes",
+        "RefreshTokenRotation",
+        "RefreshTokenValidity",
+        "SupportedIdentityProviders",
+        "TokenValidityUnits",
+        "UserPoolId",
+        "WriteAttributes",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccessTokenValidity" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token_validity)
+            }
+            "AllowedOAuthFlows" => {
+                ::awsjson_types::structure::read(map, &mut self.allowed_o_auth_flows)
+            }
+            "AllowedOAuthFlowsUserPoolClient" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.allowed_o_auth_flows_user_pool_client,
+                )
+            }
+            "AllowedOAuthScopes" => {
+                ::awsjson_types::structure::read(map, &mut self.allowed_o_auth_scopes)
+            }
+            "AnalyticsConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.analytics_configuration)
+            }
+            "AuthSessionValidity" => {
+                ::awsjson_types::structure::read(map, &mut self.auth_session_validity)
+            }
+            "CallbackURLs" => {
+                ::awsjson_types::structure::read(map, &mut self.callback_ur_ls)
+            }
+            "ClientName" => ::awsjson_types::structure::read(map, &mut self.client_name),
+            "ClientSecret" => {
+                ::awsjson_types::structure::read(map, &mut self.client_secret)
+            }
+            "DefaultRedirectURI" => {
+                ::awsjson_types::structure::read(map, &mut self.default_redirect_uri)
+            }
+            "EnablePropagateAdditionalUserContextData" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.enable_propagate_additional_user_context_data,
+                )
+            }
+            "EnableTokenRevocation" => {
+                ::awsjson_types::structure::read(map, &mut self.enable_token_revocation)
+            }
+            "ExplicitAuthFlows" => {
+                ::awsjson_types::structure::read(map, &mut self.explicit_auth_flows)
+            }
+            "GenerateSecret" => {
+                ::awsjson_types::structure::read(map, &mut self.generate_secret)
+            }
+            "IdTokenValidity" => {
+                ::awsjson_types::structure::read(map, &mut self.id_token_validity)
+            }
+            "LogoutURLs" => ::awsjson_types::structure::read(map, &mut self.logout_ur_ls),
+            "PreventUserExistenceErrors" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.prevent_user_existence_errors,
+                )
+            }
+            "ReadAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.read_attributes)
+            }
+            "RefreshTokenRotation" => {
+                ::awsjson_types::structure::read(map, &mut self.refresh_token_rotation)
+            }
+            "RefreshTokenValidity" => {
+                ::awsjson_types::structure::read(map, &mut self.refresh_token_validity)
+            }
+            "SupportedIdentityProviders" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.supported_identity_providers,
+                )
+            }
+            "TokenValidityUnits" => {
+                ::awsjson_types::structure::read(map, &mut self.token_validity_units)
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "WriteAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.write_attributes)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateUserPoolClientRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = CreateUserPoolClientRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CreateUserPoolClientRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CreateUserPoolClientRequest, A::Error> {
-                let mut value = <CreateUserPoolClientRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccessTokenValidity" => {
-                            value.access_token_validity = map.next_value()?;
-                        }
-                        "AllowedOAuthFlows" => {
-                            value.allowed_o_auth_flows = map.next_value()?;
-                        }
-                        "AllowedOAuthFlowsUserPoolClient" => {
-                            value.allowed_o_auth_flows_user_pool_client = map
-                                .next_value()?;
-                        }
-                        "AllowedOAuthScopes" => {
-                            value.allowed_o_auth_scopes = map.next_value()?;
-                        }
-                        "AnalyticsConfiguration" => {
-                            value.analytics_configuration = map.next_value()?;
-                        }
-                        "AuthSessionValidity" => {
-                            value.auth_session_validity = map.next_value()?;
-                        }
-                        "CallbackURLs" => value.callback_ur_ls = map.next_value()?,
-                        "ClientName" => value.client_name = map.next_value()?,
-                        "ClientSecret" => value.client_secret = map.next_value()?,
-                        "DefaultRedirectURI" => {
-                            value.default_redirect_uri = map.next_value()?;
-                        }
-                        "EnablePropagateAdditionalUserContextData" => {
-                            value.enable_propagate_additional_user_context_data = map
-                                .next_value()?;
-                        }
-                        "EnableTokenRevocation" => {
-                            value.enable_token_revocation = map.next_value()?;
-                        }
-                        "ExplicitAuthFlows" => {
-                            value.explicit_auth_flows = map.next_value()?;
-                        }
-                        "GenerateSecret" => value.generate_secret = map.next_value()?,
-                        "IdTokenValidity" => value.id_token_validity = map.next_value()?,
-                        "LogoutURLs" => value.logout_ur_ls = map.next_value()?,
-                        "PreventUserExistenceErrors" => {
-                            value.prevent_user_existence_errors = map.next_value()?;
-                        }
-                        "ReadAttributes" => value.read_attributes = map.next_value()?,
-                        "RefreshTokenRotation" => {
-                            value.refresh_token_rotation = map.next_value()?;
-                        }
-                        "RefreshTokenValidity" => {
-                            value.refresh_token_validity = map.next_value()?;
-                        }
-                        "SupportedIdentityProviders" => {
-                            value.supported_identity_providers = map.next_value()?;
-                        }
-                        "TokenValidityUnits" => {
-                            value.token_validity_units = map.next_value()?;
-                        }
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        "WriteAttributes" => value.write_attributes = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CreateUserPoolClientRequest",
-                &[
-                    "AccessTokenValidity",
-                    "AllowedOAuthFlows",
-                    "AllowedOAuthFlowsUserPoolClient",
-                    "AllowedOAuthScopes",
-                    "AnalyticsConfiguration",
-                    "AuthSessionValidity",
-                    "CallbackURLs",
-                    "ClientName",
-                    "ClientSecret",
-                    "DefaultRedirectURI",
-                    "EnablePropagateAdditionalUserContextData",
-                    "EnableTokenRevocation",
-                    "ExplicitAuthFlows",
-                    "GenerateSecret",
-                    "IdTokenValidity",
-                    "LogoutURLs",
-                    "PreventUserExistenceErrors",
-                    "ReadAttributes",
-                    "RefreshTokenRotation",
-                    "RefreshTokenValidity",
-                    "SupportedIdentityProviders",
-                    "TokenValidityUnits",
-                    "UserPoolId",
-                    "WriteAttributes",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for CreateUserPoolClientRequest {

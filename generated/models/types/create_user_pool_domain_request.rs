@@ -28,78 +28,53 @@ impl ::serde::Serialize for CreateUserPoolDomainRequest {
             + usize::from(self.managed_login_version.is_some())
             + usize::from(self.routing.is_some());
         let mut state = serializer.serialize_struct("CreateUserPoolDomainRequest", len)?;
-        if self.custom_domain_config.is_some() {
-            state.serialize_field("CustomDomainConfig", &self.custom_domain_config)?;
-        } else {
-            state.skip_field("CustomDomainConfig")?;
+        if let ::std::option::Option::Some(value) = &self.custom_domain_config {
+            state.serialize_field("CustomDomainConfig", value)?;
         }
         state.serialize_field("Domain", &self.domain)?;
-        if self.managed_login_version.is_some() {
-            state.serialize_field("ManagedLoginVersion", &self.managed_login_version)?;
-        } else {
-            state.skip_field("ManagedLoginVersion")?;
+        if let ::std::option::Option::Some(value) = &self.managed_login_version {
+            state.serialize_field("ManagedLoginVersion", value)?;
         }
-        if self.routing.is_some() {
-            state.serialize_field("Routing", &self.routing)?;
-        } else {
-            state.skip_field("Routing")?;
+        if let ::std::option::Option::Some(value) = &self.routing {
+            state.serialize_field("Routing", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for CreateUserPoolDomainRequest {
+    const NAME: &'static str = "CreateUserPoolDomainRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "CustomDomainConfig",
+        "Domain",
+        "ManagedLoginVersion",
+        "Routing",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CustomDomainConfig" => {
+                ::awsjson_types::structure::read(map, &mut self.custom_domain_config)
+            }
+            "Domain" => ::awsjson_types::structure::read(map, &mut self.domain),
+            "ManagedLoginVersion" => {
+                ::awsjson_types::structure::read(map, &mut self.managed_login_version)
+            }
+            "Routing" => ::awsjson_types::structure::read(map, &mut self.routing),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateUserPoolDomainRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = CreateUserPoolDomainRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CreateUserPoolDomainRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CreateUserPoolDomainRequest, A::Error> {
-                let mut value = <CreateUserPoolDomainRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CustomDomainConfig" => {
-                            value.custom_domain_config = map.next_value()?;
-                        }
-                        "Domain" => value.domain = map.next_value()?,
-                        "ManagedLoginVersion" => {
-                            value.managed_login_version = map.next_value()?;
-                        }
-                        "Routing" => value.routing = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CreateUserPoolDomainRequest",
-                &[
-                    "CustomDomainConfig",
-                    "Domain",
-                    "ManagedLoginVersion",
-                    "Routing",
-                    "UserPoolId",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for CreateUserPoolDomainRequest {

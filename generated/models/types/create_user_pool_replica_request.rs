@@ -25,54 +25,39 @@ impl ::serde::Serialize for CreateUserPoolReplicaRequest {
             .serialize_struct("CreateUserPoolReplicaRequest", len)?;
         state.serialize_field("RegionName", &self.region_name)?;
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        if self.user_pool_tags.is_some() {
-            state.serialize_field("UserPoolTags", &self.user_pool_tags)?;
-        } else {
-            state.skip_field("UserPoolTags")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool_tags {
+            state.serialize_field("UserPoolTags", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for CreateUserPoolReplicaRequest {
+    const NAME: &'static str = "CreateUserPoolReplicaRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "RegionName",
+        "UserPoolId",
+        "UserPoolTags",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "RegionName" => ::awsjson_types::structure::read(map, &mut self.region_name),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "UserPoolTags" => {
+                ::awsjson_types::structure::read(map, &mut self.user_pool_tags)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateUserPoolReplicaRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = CreateUserPoolReplicaRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CreateUserPoolReplicaRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CreateUserPoolReplicaRequest, A::Error> {
-                let mut value = <CreateUserPoolReplicaRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "RegionName" => value.region_name = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        "UserPoolTags" => value.user_pool_tags = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CreateUserPoolReplicaRequest",
-                &["RegionName", "UserPoolId", "UserPoolTags"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for CreateUserPoolReplicaRequest {

@@ -23,47 +23,31 @@ impl ::serde::Serialize for CreateUserPoolResponse {
         use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.user_pool.is_some());
         let mut state = serializer.serialize_struct("CreateUserPoolResponse", len)?;
-        if self.user_pool.is_some() {
-            state.serialize_field("UserPool", &self.user_pool)?;
-        } else {
-            state.skip_field("UserPool")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool {
+            state.serialize_field("UserPool", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for CreateUserPoolResponse {
+    const NAME: &'static str = "CreateUserPoolResponse";
+    const MEMBERS: &'static [&'static str] = &["UserPool"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "UserPool" => ::awsjson_types::structure::read(map, &mut self.user_pool),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateUserPoolResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = CreateUserPoolResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CreateUserPoolResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CreateUserPoolResponse, A::Error> {
-                let mut value = <CreateUserPoolResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "UserPool" => value.user_pool = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer.deserialize_struct("CreateUserPoolResponse", &["UserPool"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for CreateUserPoolResponse {

@@ -19,53 +19,36 @@ impl ::serde::Serialize for CustomDomainConfigType {
         let len = 1usize + usize::from(self.security_policy.is_some());
         let mut state = serializer.serialize_struct("CustomDomainConfigType", len)?;
         state.serialize_field("CertificateArn", &self.certificate_arn)?;
-        if self.security_policy.is_some() {
-            state.serialize_field("SecurityPolicy", &self.security_policy)?;
-        } else {
-            state.skip_field("SecurityPolicy")?;
+        if let ::std::option::Option::Some(value) = &self.security_policy {
+            state.serialize_field("SecurityPolicy", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for CustomDomainConfigType {
+    const NAME: &'static str = "CustomDomainConfigType";
+    const MEMBERS: &'static [&'static str] = &["CertificateArn", "SecurityPolicy"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CertificateArn" => {
+                ::awsjson_types::structure::read(map, &mut self.certificate_arn)
+            }
+            "SecurityPolicy" => {
+                ::awsjson_types::structure::read(map, &mut self.security_policy)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CustomDomainConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = CustomDomainConfigType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CustomDomainConfigType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CustomDomainConfigType, A::Error> {
-                let mut value = <CustomDomainConfigType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CertificateArn" => value.certificate_arn = map.next_value()?,
-                        "SecurityPolicy" => value.security_policy = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CustomDomainConfigType",
-                &["CertificateArn", "SecurityPolicy"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for CustomDomainConfigType {

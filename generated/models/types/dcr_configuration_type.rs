@@ -43,90 +43,66 @@ impl ::serde::Serialize for DcrConfigurationType {
             + usize::from(self.open_dcr_enabled.is_some())
             + usize::from(self.open_dcr_grant_types.is_some());
         let mut state = serializer.serialize_struct("DcrConfigurationType", len)?;
-        if self.allowed_scopes.is_some() {
-            state.serialize_field("AllowedScopes", &self.allowed_scopes)?;
-        } else {
-            state.skip_field("AllowedScopes")?;
+        if let ::std::option::Option::Some(value) = &self.allowed_scopes {
+            state.serialize_field("AllowedScopes", value)?;
         }
-        if self.authenticated_grant_types.is_some() {
-            state
-                .serialize_field(
-                    "AuthenticatedGrantTypes",
-                    &self.authenticated_grant_types,
-                )?;
-        } else {
-            state.skip_field("AuthenticatedGrantTypes")?;
+        if let ::std::option::Option::Some(value) = &self.authenticated_grant_types {
+            state.serialize_field("AuthenticatedGrantTypes", value)?;
         }
-        if self.enable_status.is_some() {
-            state.serialize_field("EnableStatus", &self.enable_status)?;
-        } else {
-            state.skip_field("EnableStatus")?;
+        if let ::std::option::Option::Some(value) = &self.enable_status {
+            state.serialize_field("EnableStatus", value)?;
         }
-        if self.open_dcr_enabled.is_some() {
-            state.serialize_field("OpenDcrEnabled", &self.open_dcr_enabled)?;
-        } else {
-            state.skip_field("OpenDcrEnabled")?;
+        if let ::std::option::Option::Some(value) = &self.open_dcr_enabled {
+            state.serialize_field("OpenDcrEnabled", value)?;
         }
-        if self.open_dcr_grant_types.is_some() {
-            state.serialize_field("OpenDcrGrantTypes", &self.open_dcr_grant_types)?;
-        } else {
-            state.skip_field("OpenDcrGrantTypes")?;
+        if let ::std::option::Option::Some(value) = &self.open_dcr_grant_types {
+            state.serialize_field("OpenDcrGrantTypes", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for DcrConfigurationType {
+    const NAME: &'static str = "DcrConfigurationType";
+    const MEMBERS: &'static [&'static str] = &[
+        "AllowedScopes",
+        "AuthenticatedGrantTypes",
+        "EnableStatus",
+        "OpenDcrEnabled",
+        "OpenDcrGrantTypes",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AllowedScopes" => {
+                ::awsjson_types::structure::read(map, &mut self.allowed_scopes)
+            }
+            "AuthenticatedGrantTypes" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.authenticated_grant_types,
+                )
+            }
+            "EnableStatus" => {
+                ::awsjson_types::structure::read(map, &mut self.enable_status)
+            }
+            "OpenDcrEnabled" => {
+                ::awsjson_types::structure::read(map, &mut self.open_dcr_enabled)
+            }
+            "OpenDcrGrantTypes" => {
+                ::awsjson_types::structure::read(map, &mut self.open_dcr_grant_types)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DcrConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = DcrConfigurationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DcrConfigurationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DcrConfigurationType, A::Error> {
-                let mut value = <DcrConfigurationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AllowedScopes" => value.allowed_scopes = map.next_value()?,
-                        "AuthenticatedGrantTypes" => {
-                            value.authenticated_grant_types = map.next_value()?;
-                        }
-                        "EnableStatus" => value.enable_status = map.next_value()?,
-                        "OpenDcrEnabled" => value.open_dcr_enabled = map.next_value()?,
-                        "OpenDcrGrantTypes" => {
-                            value.open_dcr_grant_types = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "DcrConfigurationType",
-                &[
-                    "AllowedScopes",
-                    "AuthenticatedGrantTypes",
-                    "EnableStatus",
-                    "OpenDcrEnabled",
-                    "OpenDcrGrantTypes",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for DcrConfigurationType {

@@ -24,52 +24,33 @@ impl ::serde::Serialize for DeleteUserPoolReplicaResponse {
         let len = 0usize + usize::from(self.user_pool_replica.is_some());
         let mut state = serializer
             .serialize_struct("DeleteUserPoolReplicaResponse", len)?;
-        if self.user_pool_replica.is_some() {
-            state.serialize_field("UserPoolReplica", &self.user_pool_replica)?;
-        } else {
-            state.skip_field("UserPoolReplica")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool_replica {
+            state.serialize_field("UserPoolReplica", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for DeleteUserPoolReplicaResponse {
+    const NAME: &'static str = "DeleteUserPoolReplicaResponse";
+    const MEMBERS: &'static [&'static str] = &["UserPoolReplica"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "UserPoolReplica" => {
+                ::awsjson_types::structure::read(map, &mut self.user_pool_replica)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeleteUserPoolReplicaResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = DeleteUserPoolReplicaResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DeleteUserPoolReplicaResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DeleteUserPoolReplicaResponse, A::Error> {
-                let mut value = <DeleteUserPoolReplicaResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "UserPoolReplica" => value.user_pool_replica = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "DeleteUserPoolReplicaResponse",
-                &["UserPoolReplica"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for DeleteUserPoolReplicaResponse {

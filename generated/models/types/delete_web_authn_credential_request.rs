@@ -24,45 +24,30 @@ impl ::serde::Serialize for DeleteWebAuthnCredentialRequest {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for DeleteWebAuthnCredentialRequest {
+    const NAME: &'static str = "DeleteWebAuthnCredentialRequest";
+    const MEMBERS: &'static [&'static str] = &["AccessToken", "CredentialId"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
+            }
+            "CredentialId" => {
+                ::awsjson_types::structure::read(map, &mut self.credential_id)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DeleteWebAuthnCredentialRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = DeleteWebAuthnCredentialRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DeleteWebAuthnCredentialRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DeleteWebAuthnCredentialRequest, A::Error> {
-                let mut value = <DeleteWebAuthnCredentialRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccessToken" => value.access_token = map.next_value()?,
-                        "CredentialId" => value.credential_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "DeleteWebAuthnCredentialRequest",
-                &["AccessToken", "CredentialId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for DeleteWebAuthnCredentialRequest {

@@ -22,64 +22,41 @@ impl ::serde::Serialize for DescribeManagedLoginBrandingByClientRequest {
         let mut state = serializer
             .serialize_struct("DescribeManagedLoginBrandingByClientRequest", len)?;
         state.serialize_field("ClientId", &self.client_id)?;
-        if self.return_merged_resources.is_some() {
-            state
-                .serialize_field(
-                    "ReturnMergedResources",
-                    &self.return_merged_resources,
-                )?;
-        } else {
-            state.skip_field("ReturnMergedResources")?;
+        if let ::std::option::Option::Some(value) = &self.return_merged_resources {
+            state.serialize_field("ReturnMergedResources", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers
+for DescribeManagedLoginBrandingByClientRequest {
+    const NAME: &'static str = "DescribeManagedLoginBrandingByClientRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "ClientId",
+        "ReturnMergedResources",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "ReturnMergedResources" => {
+                ::awsjson_types::structure::read(map, &mut self.return_merged_resources)
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeManagedLoginBrandingByClientRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = DescribeManagedLoginBrandingByClientRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DescribeManagedLoginBrandingByClientRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                DescribeManagedLoginBrandingByClientRequest,
-                A::Error,
-            > {
-                let mut value = <DescribeManagedLoginBrandingByClientRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientId" => value.client_id = map.next_value()?,
-                        "ReturnMergedResources" => {
-                            value.return_merged_resources = map.next_value()?;
-                        }
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "DescribeManagedLoginBrandingByClientRequest",
-                &["ClientId", "ReturnMergedResources", "UserPoolId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for DescribeManagedLoginBrandingByClientRequest {

@@ -27,57 +27,34 @@ impl ::serde::Serialize for DescribeManagedLoginBrandingByClientResponse {
         let len = 0usize + usize::from(self.managed_login_branding.is_some());
         let mut state = serializer
             .serialize_struct("DescribeManagedLoginBrandingByClientResponse", len)?;
-        if self.managed_login_branding.is_some() {
-            state.serialize_field("ManagedLoginBranding", &self.managed_login_branding)?;
-        } else {
-            state.skip_field("ManagedLoginBranding")?;
+        if let ::std::option::Option::Some(value) = &self.managed_login_branding {
+            state.serialize_field("ManagedLoginBranding", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers
+for DescribeManagedLoginBrandingByClientResponse {
+    const NAME: &'static str = "DescribeManagedLoginBrandingByClientResponse";
+    const MEMBERS: &'static [&'static str] = &["ManagedLoginBranding"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ManagedLoginBranding" => {
+                ::awsjson_types::structure::read(map, &mut self.managed_login_branding)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeManagedLoginBrandingByClientResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = DescribeManagedLoginBrandingByClientResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DescribeManagedLoginBrandingByClientResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                DescribeManagedLoginBrandingByClientResponse,
-                A::Error,
-            > {
-                let mut value = <DescribeManagedLoginBrandingByClientResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ManagedLoginBranding" => {
-                            value.managed_login_branding = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "DescribeManagedLoginBrandingByClientResponse",
-                &["ManagedLoginBranding"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for DescribeManagedLoginBrandingByClientResponse {

@@ -21,46 +21,27 @@ impl ::serde::Serialize for DescribeRiskConfigurationResponse {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for DescribeRiskConfigurationResponse {
+    const NAME: &'static str = "DescribeRiskConfigurationResponse";
+    const MEMBERS: &'static [&'static str] = &["RiskConfiguration"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "RiskConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.risk_configuration)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DescribeRiskConfigurationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = DescribeRiskConfigurationResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DescribeRiskConfigurationResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DescribeRiskConfigurationResponse, A::Error> {
-                let mut value = <DescribeRiskConfigurationResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "RiskConfiguration" => {
-                            value.risk_configuration = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "DescribeRiskConfigurationResponse",
-                &["RiskConfiguration"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for DescribeRiskConfigurationResponse {

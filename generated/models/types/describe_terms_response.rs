@@ -21,47 +21,31 @@ impl ::serde::Serialize for DescribeTermsResponse {
         use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.terms.is_some());
         let mut state = serializer.serialize_struct("DescribeTermsResponse", len)?;
-        if self.terms.is_some() {
-            state.serialize_field("Terms", &self.terms)?;
-        } else {
-            state.skip_field("Terms")?;
+        if let ::std::option::Option::Some(value) = &self.terms {
+            state.serialize_field("Terms", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for DescribeTermsResponse {
+    const NAME: &'static str = "DescribeTermsResponse";
+    const MEMBERS: &'static [&'static str] = &["Terms"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Terms" => ::awsjson_types::structure::read(map, &mut self.terms),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeTermsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = DescribeTermsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DescribeTermsResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DescribeTermsResponse, A::Error> {
-                let mut value = <DescribeTermsResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Terms" => value.terms = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer.deserialize_struct("DescribeTermsResponse", &["Terms"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for DescribeTermsResponse {

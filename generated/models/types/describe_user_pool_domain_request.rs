@@ -21,40 +21,25 @@ impl ::serde::Serialize for DescribeUserPoolDomainRequest {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for DescribeUserPoolDomainRequest {
+    const NAME: &'static str = "DescribeUserPoolDomainRequest";
+    const MEMBERS: &'static [&'static str] = &["Domain"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Domain" => ::awsjson_types::structure::read(map, &mut self.domain),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DescribeUserPoolDomainRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = DescribeUserPoolDomainRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DescribeUserPoolDomainRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DescribeUserPoolDomainRequest, A::Error> {
-                let mut value = <DescribeUserPoolDomainRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Domain" => value.domain = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct("DescribeUserPoolDomainRequest", &["Domain"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for DescribeUserPoolDomainRequest {

@@ -24,54 +24,33 @@ impl ::serde::Serialize for DescribeUserPoolDomainResponse {
         let len = 0usize + usize::from(self.domain_description.is_some());
         let mut state = serializer
             .serialize_struct("DescribeUserPoolDomainResponse", len)?;
-        if self.domain_description.is_some() {
-            state.serialize_field("DomainDescription", &self.domain_description)?;
-        } else {
-            state.skip_field("DomainDescription")?;
+        if let ::std::option::Option::Some(value) = &self.domain_description {
+            state.serialize_field("DomainDescription", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for DescribeUserPoolDomainResponse {
+    const NAME: &'static str = "DescribeUserPoolDomainResponse";
+    const MEMBERS: &'static [&'static str] = &["DomainDescription"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "DomainDescription" => {
+                ::awsjson_types::structure::read(map, &mut self.domain_description)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeUserPoolDomainResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = DescribeUserPoolDomainResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DescribeUserPoolDomainResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DescribeUserPoolDomainResponse, A::Error> {
-                let mut value = <DescribeUserPoolDomainResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "DomainDescription" => {
-                            value.domain_description = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "DescribeUserPoolDomainResponse",
-                &["DomainDescription"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for DescribeUserPoolDomainResponse {

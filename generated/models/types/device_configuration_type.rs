@@ -27,71 +27,52 @@ impl ::serde::Serialize for DeviceConfigurationType {
         let len = 0usize + usize::from(self.challenge_required_on_new_device.is_some())
             + usize::from(self.device_only_remembered_on_user_prompt.is_some());
         let mut state = serializer.serialize_struct("DeviceConfigurationType", len)?;
-        if self.challenge_required_on_new_device.is_some() {
-            state
-                .serialize_field(
-                    "ChallengeRequiredOnNewDevice",
-                    &self.challenge_required_on_new_device,
-                )?;
-        } else {
-            state.skip_field("ChallengeRequiredOnNewDevice")?;
+        if let ::std::option::Option::Some(value) = &self
+            .challenge_required_on_new_device
+        {
+            state.serialize_field("ChallengeRequiredOnNewDevice", value)?;
         }
-        if self.device_only_remembered_on_user_prompt.is_some() {
-            state
-                .serialize_field(
-                    "DeviceOnlyRememberedOnUserPrompt",
-                    &self.device_only_remembered_on_user_prompt,
-                )?;
-        } else {
-            state.skip_field("DeviceOnlyRememberedOnUserPrompt")?;
+        if let ::std::option::Option::Some(value) = &self
+            .device_only_remembered_on_user_prompt
+        {
+            state.serialize_field("DeviceOnlyRememberedOnUserPrompt", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for DeviceConfigurationType {
+    const NAME: &'static str = "DeviceConfigurationType";
+    const MEMBERS: &'static [&'static str] = &[
+        "ChallengeRequiredOnNewDevice",
+        "DeviceOnlyRememberedOnUserPrompt",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ChallengeRequiredOnNewDevice" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.challenge_required_on_new_device,
+                )
+            }
+            "DeviceOnlyRememberedOnUserPrompt" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.device_only_remembered_on_user_prompt,
+                )
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = DeviceConfigurationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DeviceConfigurationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DeviceConfigurationType, A::Error> {
-                let mut value = <DeviceConfigurationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ChallengeRequiredOnNewDevice" => {
-                            value.challenge_required_on_new_device = map.next_value()?;
-                        }
-                        "DeviceOnlyRememberedOnUserPrompt" => {
-                            value.device_only_remembered_on_user_prompt = map
-                                .next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "DeviceConfigurationType",
-                &["ChallengeRequiredOnNewDevice", "DeviceOnlyRememberedOnUserPrompt"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for DeviceConfigurationType {

@@ -28,58 +28,37 @@ impl ::serde::Serialize for DeviceSecretVerifierConfigType {
             + usize::from(self.salt.is_some());
         let mut state = serializer
             .serialize_struct("DeviceSecretVerifierConfigType", len)?;
-        if self.password_verifier.is_some() {
-            state.serialize_field("PasswordVerifier", &self.password_verifier)?;
-        } else {
-            state.skip_field("PasswordVerifier")?;
+        if let ::std::option::Option::Some(value) = &self.password_verifier {
+            state.serialize_field("PasswordVerifier", value)?;
         }
-        if self.salt.is_some() {
-            state.serialize_field("Salt", &self.salt)?;
-        } else {
-            state.skip_field("Salt")?;
+        if let ::std::option::Option::Some(value) = &self.salt {
+            state.serialize_field("Salt", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for DeviceSecretVerifierConfigType {
+    const NAME: &'static str = "DeviceSecretVerifierConfigType";
+    const MEMBERS: &'static [&'static str] = &["PasswordVerifier", "Salt"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "PasswordVerifier" => {
+                ::awsjson_types::structure::read(map, &mut self.password_verifier)
+            }
+            "Salt" => ::awsjson_types::structure::read(map, &mut self.salt),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceSecretVerifierConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = DeviceSecretVerifierConfigType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DeviceSecretVerifierConfigType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DeviceSecretVerifierConfigType, A::Error> {
-                let mut value = <DeviceSecretVerifierConfigType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "PasswordVerifier" => value.password_verifier = map.next_value()?,
-                        "Salt" => value.salt = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "DeviceSecretVerifierConfigType",
-                &["PasswordVerifier", "Salt"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for DeviceSecretVerifierConfigType {

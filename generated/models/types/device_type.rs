@@ -43,96 +43,68 @@ impl ::serde::Serialize for DeviceType {
             + usize::from(self.device_last_authenticated_date.is_some())
             + usize::from(self.device_last_modified_date.is_some());
         let mut state = serializer.serialize_struct("DeviceType", len)?;
-        if self.device_attributes.is_some() {
-            state.serialize_field("DeviceAttributes", &self.device_attributes)?;
-        } else {
-            state.skip_field("DeviceAttributes")?;
+        if let ::std::option::Option::Some(value) = &self.device_attributes {
+            state.serialize_field("DeviceAttributes", value)?;
         }
-        if self.device_create_date.is_some() {
-            state.serialize_field("DeviceCreateDate", &self.device_create_date)?;
-        } else {
-            state.skip_field("DeviceCreateDate")?;
+        if let ::std::option::Option::Some(value) = &self.device_create_date {
+            state.serialize_field("DeviceCreateDate", value)?;
         }
-        if self.device_key.is_some() {
-            state.serialize_field("DeviceKey", &self.device_key)?;
-        } else {
-            state.skip_field("DeviceKey")?;
+        if let ::std::option::Option::Some(value) = &self.device_key {
+            state.serialize_field("DeviceKey", value)?;
         }
-        if self.device_last_authenticated_date.is_some() {
-            state
-                .serialize_field(
-                    "DeviceLastAuthenticatedDate",
-                    &self.device_last_authenticated_date,
-                )?;
-        } else {
-            state.skip_field("DeviceLastAuthenticatedDate")?;
+        if let ::std::option::Option::Some(value) = &self.device_last_authenticated_date
+        {
+            state.serialize_field("DeviceLastAuthenticatedDate", value)?;
         }
-        if self.device_last_modified_date.is_some() {
-            state
-                .serialize_field(
-                    "DeviceLastModifiedDate",
-                    &self.device_last_modified_date,
-                )?;
-        } else {
-            state.skip_field("DeviceLastModifiedDate")?;
+        if let ::std::option::Option::Some(value) = &self.device_last_modified_date {
+            state.serialize_field("DeviceLastModifiedDate", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for DeviceType {
+    const NAME: &'static str = "DeviceType";
+    const MEMBERS: &'static [&'static str] = &[
+        "DeviceAttributes",
+        "DeviceCreateDate",
+        "DeviceKey",
+        "DeviceLastAuthenticatedDate",
+        "DeviceLastModifiedDate",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "DeviceAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.device_attributes)
+            }
+            "DeviceCreateDate" => {
+                ::awsjson_types::structure::read(map, &mut self.device_create_date)
+            }
+            "DeviceKey" => ::awsjson_types::structure::read(map, &mut self.device_key),
+            "DeviceLastAuthenticatedDate" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.device_last_authenticated_date,
+                )
+            }
+            "DeviceLastModifiedDate" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.device_last_modified_date,
+                )
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = DeviceType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DeviceType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DeviceType, A::Error> {
-                let mut value = <DeviceType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "DeviceAttributes" => value.device_attributes = map.next_value()?,
-                        "DeviceCreateDate" => {
-                            value.device_create_date = map.next_value()?;
-                        }
-                        "DeviceKey" => value.device_key = map.next_value()?,
-                        "DeviceLastAuthenticatedDate" => {
-                            value.device_last_authenticated_date = map.next_value()?;
-                        }
-                        "DeviceLastModifiedDate" => {
-                            value.device_last_modified_date = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "DeviceType",
-                &[
-                    "DeviceAttributes",
-                    "DeviceCreateDate",
-                    "DeviceKey",
-                    "DeviceLastAuthenticatedDate",
-                    "DeviceLastModifiedDate",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for DeviceType {

@@ -60,127 +60,86 @@ impl ::serde::Serialize for DomainDescriptionType {
             + usize::from(self.user_pool_id.is_some())
             + usize::from(self.version.is_some());
         let mut state = serializer.serialize_struct("DomainDescriptionType", len)?;
-        if self.aws_account_id.is_some() {
-            state.serialize_field("AWSAccountId", &self.aws_account_id)?;
-        } else {
-            state.skip_field("AWSAccountId")?;
+        if let ::std::option::Option::Some(value) = &self.aws_account_id {
+            state.serialize_field("AWSAccountId", value)?;
         }
-        if self.cloud_front_distribution.is_some() {
-            state
-                .serialize_field(
-                    "CloudFrontDistribution",
-                    &self.cloud_front_distribution,
-                )?;
-        } else {
-            state.skip_field("CloudFrontDistribution")?;
+        if let ::std::option::Option::Some(value) = &self.cloud_front_distribution {
+            state.serialize_field("CloudFrontDistribution", value)?;
         }
-        if self.custom_domain_config.is_some() {
-            state.serialize_field("CustomDomainConfig", &self.custom_domain_config)?;
-        } else {
-            state.skip_field("CustomDomainConfig")?;
+        if let ::std::option::Option::Some(value) = &self.custom_domain_config {
+            state.serialize_field("CustomDomainConfig", value)?;
         }
-        if self.domain.is_some() {
-            state.serialize_field("Domain", &self.domain)?;
-        } else {
-            state.skip_field("Domain")?;
+        if let ::std::option::Option::Some(value) = &self.domain {
+            state.serialize_field("Domain", value)?;
         }
-        if self.managed_login_version.is_some() {
-            state.serialize_field("ManagedLoginVersion", &self.managed_login_version)?;
-        } else {
-            state.skip_field("ManagedLoginVersion")?;
+        if let ::std::option::Option::Some(value) = &self.managed_login_version {
+            state.serialize_field("ManagedLoginVersion", value)?;
         }
-        if self.routing.is_some() {
-            state.serialize_field("Routing", &self.routing)?;
-        } else {
-            state.skip_field("Routing")?;
+        if let ::std::option::Option::Some(value) = &self.routing {
+            state.serialize_field("Routing", value)?;
         }
-        if self.s3_bucket.is_some() {
-            state.serialize_field("S3Bucket", &self.s3_bucket)?;
-        } else {
-            state.skip_field("S3Bucket")?;
+        if let ::std::option::Option::Some(value) = &self.s3_bucket {
+            state.serialize_field("S3Bucket", value)?;
         }
-        if self.status.is_some() {
-            state.serialize_field("Status", &self.status)?;
-        } else {
-            state.skip_field("Status")?;
+        if let ::std::option::Option::Some(value) = &self.status {
+            state.serialize_field("Status", value)?;
         }
-        if self.user_pool_id.is_some() {
-            state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        } else {
-            state.skip_field("UserPoolId")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool_id {
+            state.serialize_field("UserPoolId", value)?;
         }
-        if self.version.is_some() {
-            state.serialize_field("Version", &self.version)?;
-        } else {
-            state.skip_field("Version")?;
+        if let ::std::option::Option::Some(value) = &self.version {
+            state.serialize_field("Version", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for DomainDescriptionType {
+    const NAME: &'static str = "DomainDescriptionType";
+    const MEMBERS: &'static [&'static str] = &[
+        "AWSAccountId",
+        "CloudFrontDistribution",
+        "CustomDomainConfig",
+        "Domain",
+        "ManagedLoginVersion",
+        "Routing",
+        "S3Bucket",
+        "Status",
+        "UserPoolId",
+        "Version",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AWSAccountId" => {
+                ::awsjson_types::structure::read(map, &mut self.aws_account_id)
+            }
+            "CloudFrontDistribution" => {
+                ::awsjson_types::structure::read(map, &mut self.cloud_front_distribution)
+            }
+            "CustomDomainConfig" => {
+                ::awsjson_types::structure::read(map, &mut self.custom_domain_config)
+            }
+            "Domain" => ::awsjson_types::structure::read(map, &mut self.domain),
+            "ManagedLoginVersion" => {
+                ::awsjson_types::structure::read(map, &mut self.managed_login_version)
+            }
+            "Routing" => ::awsjson_types::structure::read(map, &mut self.routing),
+            "S3Bucket" => ::awsjson_types::structure::read(map, &mut self.s3_bucket),
+            "Status" => ::awsjson_types::structure::read(map, &mut self.status),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Version" => ::awsjson_types::structure::read(map, &mut self.version),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DomainDescriptionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = DomainDescriptionType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DomainDescriptionType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DomainDescriptionType, A::Error> {
-                let mut value = <DomainDescriptionType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AWSAccountId" => value.aws_account_id = map.next_value()?,
-                        "CloudFrontDistribution" => {
-                            value.cloud_front_distribution = map.next_value()?;
-                        }
-                        "CustomDomainConfig" => {
-                            value.custom_domain_config = map.next_value()?;
-                        }
-                        "Domain" => value.domain = map.next_value()?,
-                        "ManagedLoginVersion" => {
-                            value.managed_login_version = map.next_value()?;
-                        }
-                        "Routing" => value.routing = map.next_value()?,
-                        "S3Bucket" => value.s3_bucket = map.next_value()?,
-                        "Status" => value.status = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        "Version" => value.version = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "DomainDescriptionType",
-                &[
-                    "AWSAccountId",
-                    "CloudFrontDistribution",
-                    "CustomDomainConfig",
-                    "Domain",
-                    "ManagedLoginVersion",
-                    "Routing",
-                    "S3Bucket",
-                    "Status",
-                    "UserPoolId",
-                    "Version",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for DomainDescriptionType {

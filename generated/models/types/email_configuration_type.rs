@@ -41,86 +41,59 @@ impl ::serde::Serialize for EmailConfigurationType {
             + usize::from(self.reply_to_email_address.is_some())
             + usize::from(self.source_arn.is_some());
         let mut state = serializer.serialize_struct("EmailConfigurationType", len)?;
-        if self.configuration_set.is_some() {
-            state.serialize_field("ConfigurationSet", &self.configuration_set)?;
-        } else {
-            state.skip_field("ConfigurationSet")?;
+        if let ::std::option::Option::Some(value) = &self.configuration_set {
+            state.serialize_field("ConfigurationSet", value)?;
         }
-        if self.email_sending_account.is_some() {
-            state.serialize_field("EmailSendingAccount", &self.email_sending_account)?;
-        } else {
-            state.skip_field("EmailSendingAccount")?;
+        if let ::std::option::Option::Some(value) = &self.email_sending_account {
+            state.serialize_field("EmailSendingAccount", value)?;
         }
-        if self.from.is_some() {
-            state.serialize_field("From", &self.from)?;
-        } else {
-            state.skip_field("From")?;
+        if let ::std::option::Option::Some(value) = &self.from {
+            state.serialize_field("From", value)?;
         }
-        if self.reply_to_email_address.is_some() {
-            state.serialize_field("ReplyToEmailAddress", &self.reply_to_email_address)?;
-        } else {
-            state.skip_field("ReplyToEmailAddress")?;
+        if let ::std::option::Option::Some(value) = &self.reply_to_email_address {
+            state.serialize_field("ReplyToEmailAddress", value)?;
         }
-        if self.source_arn.is_some() {
-            state.serialize_field("SourceArn", &self.source_arn)?;
-        } else {
-            state.skip_field("SourceArn")?;
+        if let ::std::option::Option::Some(value) = &self.source_arn {
+            state.serialize_field("SourceArn", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for EmailConfigurationType {
+    const NAME: &'static str = "EmailConfigurationType";
+    const MEMBERS: &'static [&'static str] = &[
+        "ConfigurationSet",
+        "EmailSendingAccount",
+        "From",
+        "ReplyToEmailAddress",
+        "SourceArn",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ConfigurationSet" => {
+                ::awsjson_types::structure::read(map, &mut self.configuration_set)
+            }
+            "EmailSendingAccount" => {
+                ::awsjson_types::structure::read(map, &mut self.email_sending_account)
+            }
+            "From" => ::awsjson_types::structure::read(map, &mut self.from),
+            "ReplyToEmailAddress" => {
+                ::awsjson_types::structure::read(map, &mut self.reply_to_email_address)
+            }
+            "SourceArn" => ::awsjson_types::structure::read(map, &mut self.source_arn),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EmailConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = EmailConfigurationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EmailConfigurationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<EmailConfigurationType, A::Error> {
-                let mut value = <EmailConfigurationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ConfigurationSet" => value.configuration_set = map.next_value()?,
-                        "EmailSendingAccount" => {
-                            value.email_sending_account = map.next_value()?;
-                        }
-                        "From" => value.from = map.next_value()?,
-                        "ReplyToEmailAddress" => {
-                            value.reply_to_email_address = map.next_value()?;
-                        }
-                        "SourceArn" => value.source_arn = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "EmailConfigurationType",
-                &[
-                    "ConfigurationSet",
-                    "EmailSendingAccount",
-                    "From",
-                    "ReplyToEmailAddress",
-                    "SourceArn",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for EmailConfigurationType {

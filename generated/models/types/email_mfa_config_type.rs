@@ -27,54 +27,35 @@ impl ::serde::Serialize for EmailMfaConfigType {
         let len = 0usize + usize::from(self.message.is_some())
             + usize::from(self.subject.is_some());
         let mut state = serializer.serialize_struct("EmailMfaConfigType", len)?;
-        if self.message.is_some() {
-            state.serialize_field("Message", &self.message)?;
-        } else {
-            state.skip_field("Message")?;
+        if let ::std::option::Option::Some(value) = &self.message {
+            state.serialize_field("Message", value)?;
         }
-        if self.subject.is_some() {
-            state.serialize_field("Subject", &self.subject)?;
-        } else {
-            state.skip_field("Subject")?;
+        if let ::std::option::Option::Some(value) = &self.subject {
+            state.serialize_field("Subject", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for EmailMfaConfigType {
+    const NAME: &'static str = "EmailMfaConfigType";
+    const MEMBERS: &'static [&'static str] = &["Message", "Subject"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Message" => ::awsjson_types::structure::read(map, &mut self.message),
+            "Subject" => ::awsjson_types::structure::read(map, &mut self.subject),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EmailMfaConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = EmailMfaConfigType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EmailMfaConfigType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<EmailMfaConfigType, A::Error> {
-                let mut value = <EmailMfaConfigType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Message" => value.message = map.next_value()?,
-                        "Subject" => value.subject = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct("EmailMfaConfigType", &["Message", "Subject"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for EmailMfaConfigType {

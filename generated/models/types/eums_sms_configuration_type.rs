@@ -34,95 +34,66 @@ impl ::serde::Serialize for EumsSmsConfigurationType {
             + usize::from(self.region.is_some());
         let mut state = serializer.serialize_struct("EumsSmsConfigurationType", len)?;
         state.serialize_field("CallerArn", &self.caller_arn)?;
-        if self.configuration_set_name.is_some() {
-            state.serialize_field("ConfigurationSetName", &self.configuration_set_name)?;
-        } else {
-            state.skip_field("ConfigurationSetName")?;
+        if let ::std::option::Option::Some(value) = &self.configuration_set_name {
+            state.serialize_field("ConfigurationSetName", value)?;
         }
-        if self.external_id.is_some() {
-            state.serialize_field("ExternalId", &self.external_id)?;
-        } else {
-            state.skip_field("ExternalId")?;
+        if let ::std::option::Option::Some(value) = &self.external_id {
+            state.serialize_field("ExternalId", value)?;
         }
-        if self.in_entity_id.is_some() {
-            state.serialize_field("InEntityId", &self.in_entity_id)?;
-        } else {
-            state.skip_field("InEntityId")?;
+        if let ::std::option::Option::Some(value) = &self.in_entity_id {
+            state.serialize_field("InEntityId", value)?;
         }
-        if self.in_template_id.is_some() {
-            state.serialize_field("InTemplateId", &self.in_template_id)?;
-        } else {
-            state.skip_field("InTemplateId")?;
+        if let ::std::option::Option::Some(value) = &self.in_template_id {
+            state.serialize_field("InTemplateId", value)?;
         }
-        if self.origination_identity.is_some() {
-            state.serialize_field("OriginationIdentity", &self.origination_identity)?;
-        } else {
-            state.skip_field("OriginationIdentity")?;
+        if let ::std::option::Option::Some(value) = &self.origination_identity {
+            state.serialize_field("OriginationIdentity", value)?;
         }
-        if self.region.is_some() {
-            state.serialize_field("Region", &self.region)?;
-        } else {
-            state.skip_field("Region")?;
+        if let ::std::option::Option::Some(value) = &self.region {
+            state.serialize_field("Region", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for EumsSmsConfigurationType {
+    const NAME: &'static str = "EumsSmsConfigurationType";
+    const MEMBERS: &'static [&'static str] = &[
+        "CallerArn",
+        "ConfigurationSetName",
+        "ExternalId",
+        "InEntityId",
+        "InTemplateId",
+        "OriginationIdentity",
+        "Region",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CallerArn" => ::awsjson_types::structure::read(map, &mut self.caller_arn),
+            "ConfigurationSetName" => {
+                ::awsjson_types::structure::read(map, &mut self.configuration_set_name)
+            }
+            "ExternalId" => ::awsjson_types::structure::read(map, &mut self.external_id),
+            "InEntityId" => ::awsjson_types::structure::read(map, &mut self.in_entity_id),
+            "InTemplateId" => {
+                ::awsjson_types::structure::read(map, &mut self.in_template_id)
+            }
+            "OriginationIdentity" => {
+                ::awsjson_types::structure::read(map, &mut self.origination_identity)
+            }
+            "Region" => ::awsjson_types::structure::read(map, &mut self.region),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EumsSmsConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = EumsSmsConfigurationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EumsSmsConfigurationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<EumsSmsConfigurationType, A::Error> {
-                let mut value = <EumsSmsConfigurationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CallerArn" => value.caller_arn = map.next_value()?,
-                        "ConfigurationSetName" => {
-                            value.configuration_set_name = map.next_value()?;
-                        }
-                        "ExternalId" => value.external_id = map.next_value()?,
-                        "InEntityId" => value.in_entity_id = map.next_value()?,
-                        "InTemplateId" => value.in_template_id = map.next_value()?,
-                        "OriginationIdentity" => {
-                            value.origination_identity = map.next_value()?;
-                        }
-                        "Region" => value.region = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "EumsSmsConfigurationType",
-                &[
-                    "CallerArn",
-                    "ConfigurationSetName",
-                    "ExternalId",
-                    "InEntityId",
-                    "InTemplateId",
-                    "OriginationIdentity",
-                    "Region",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for EumsSmsConfigurationType {

@@ -39,76 +39,53 @@ impl ::serde::Serialize for EventContextDataType {
             + usize::from(self.ip_address.is_some())
             + usize::from(self.timezone.is_some());
         let mut state = serializer.serialize_struct("EventContextDataType", len)?;
-        if self.city.is_some() {
-            state.serialize_field("City", &self.city)?;
-        } else {
-            state.skip_field("City")?;
+        if let ::std::option::Option::Some(value) = &self.city {
+            state.serialize_field("City", value)?;
         }
-        if self.country.is_some() {
-            state.serialize_field("Country", &self.country)?;
-        } else {
-            state.skip_field("Country")?;
+        if let ::std::option::Option::Some(value) = &self.country {
+            state.serialize_field("Country", value)?;
         }
-        if self.device_name.is_some() {
-            state.serialize_field("DeviceName", &self.device_name)?;
-        } else {
-            state.skip_field("DeviceName")?;
+        if let ::std::option::Option::Some(value) = &self.device_name {
+            state.serialize_field("DeviceName", value)?;
         }
-        if self.ip_address.is_some() {
-            state.serialize_field("IpAddress", &self.ip_address)?;
-        } else {
-            state.skip_field("IpAddress")?;
+        if let ::std::option::Option::Some(value) = &self.ip_address {
+            state.serialize_field("IpAddress", value)?;
         }
-        if self.timezone.is_some() {
-            state.serialize_field("Timezone", &self.timezone)?;
-        } else {
-            state.skip_field("Timezone")?;
+        if let ::std::option::Option::Some(value) = &self.timezone {
+            state.serialize_field("Timezone", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for EventContextDataType {
+    const NAME: &'static str = "EventContextDataType";
+    const MEMBERS: &'static [&'static str] = &[
+        "City",
+        "Country",
+        "DeviceName",
+        "IpAddress",
+        "Timezone",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "City" => ::awsjson_types::structure::read(map, &mut self.city),
+            "Country" => ::awsjson_types::structure::read(map, &mut self.country),
+            "DeviceName" => ::awsjson_types::structure::read(map, &mut self.device_name),
+            "IpAddress" => ::awsjson_types::structure::read(map, &mut self.ip_address),
+            "Timezone" => ::awsjson_types::structure::read(map, &mut self.timezone),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EventContextDataType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = EventContextDataType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EventContextDataType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<EventContextDataType, A::Error> {
-                let mut value = <EventContextDataType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "City" => value.city = map.next_value()?,
-                        "Country" => value.country = map.next_value()?,
-                        "DeviceName" => value.device_name = map.next_value()?,
-                        "IpAddress" => value.ip_address = map.next_value()?,
-                        "Timezone" => value.timezone = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "EventContextDataType",
-                &["City", "Country", "DeviceName", "IpAddress", "Timezone"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for EventContextDataType {

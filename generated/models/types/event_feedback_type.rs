@@ -20,56 +20,43 @@ impl ::serde::Serialize for EventFeedbackType {
         use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.feedback_date.is_some());
         let mut state = serializer.serialize_struct("EventFeedbackType", len)?;
-        if self.feedback_date.is_some() {
-            state.serialize_field("FeedbackDate", &self.feedback_date)?;
-        } else {
-            state.skip_field("FeedbackDate")?;
+        if let ::std::option::Option::Some(value) = &self.feedback_date {
+            state.serialize_field("FeedbackDate", value)?;
         }
         state.serialize_field("FeedbackValue", &self.feedback_value)?;
         state.serialize_field("Provider", &self.provider)?;
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for EventFeedbackType {
+    const NAME: &'static str = "EventFeedbackType";
+    const MEMBERS: &'static [&'static str] = &[
+        "FeedbackDate",
+        "FeedbackValue",
+        "Provider",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "FeedbackDate" => {
+                ::awsjson_types::structure::read(map, &mut self.feedback_date)
+            }
+            "FeedbackValue" => {
+                ::awsjson_types::structure::read(map, &mut self.feedback_value)
+            }
+            "Provider" => ::awsjson_types::structure::read(map, &mut self.provider),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for EventFeedbackType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = EventFeedbackType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EventFeedbackType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<EventFeedbackType, A::Error> {
-                let mut value = <EventFeedbackType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "FeedbackDate" => value.feedback_date = map.next_value()?,
-                        "FeedbackValue" => value.feedback_value = map.next_value()?,
-                        "Provider" => value.provider = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "EventFeedbackType",
-                &["FeedbackDate", "FeedbackValue", "Provider"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for EventFeedbackType {

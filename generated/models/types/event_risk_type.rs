@@ -31,70 +31,52 @@ impl ::serde::Serialize for EventRiskType {
             + usize::from(self.risk_decision.is_some())
             + usize::from(self.risk_level.is_some());
         let mut state = serializer.serialize_struct("EventRiskType", len)?;
-        if self.compromised_credentials_detected.is_some() {
-            state
-                .serialize_field(
-                    "CompromisedCredentialsDetected",
-                    &self.compromised_credentials_detected,
-                )?;
-        } else {
-            state.skip_field("CompromisedCredentialsDetected")?;
+        if let ::std::option::Option::Some(value) = &self
+            .compromised_credentials_detected
+        {
+            state.serialize_field("CompromisedCredentialsDetected", value)?;
         }
-        if self.risk_decision.is_some() {
-            state.serialize_field("RiskDecision", &self.risk_decision)?;
-        } else {
-            state.skip_field("RiskDecision")?;
+        if let ::std::option::Option::Some(value) = &self.risk_decision {
+            state.serialize_field("RiskDecision", value)?;
         }
-        if self.risk_level.is_some() {
-            state.serialize_field("RiskLevel", &self.risk_level)?;
-        } else {
-            state.skip_field("RiskLevel")?;
+        if let ::std::option::Option::Some(value) = &self.risk_level {
+            state.serialize_field("RiskLevel", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for EventRiskType {
+    const NAME: &'static str = "EventRiskType";
+    const MEMBERS: &'static [&'static str] = &[
+        "CompromisedCredentialsDetected",
+        "RiskDecision",
+        "RiskLevel",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CompromisedCredentialsDetected" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.compromised_credentials_detected,
+                )
+            }
+            "RiskDecision" => {
+                ::awsjson_types::structure::read(map, &mut self.risk_decision)
+            }
+            "RiskLevel" => ::awsjson_types::structure::read(map, &mut self.risk_level),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EventRiskType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = EventRiskType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EventRiskType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<EventRiskType, A::Error> {
-                let mut value = <EventRiskType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CompromisedCredentialsDetected" => {
-                            value.compromised_credentials_detected = map.next_value()?;
-                        }
-                        "RiskDecision" => value.risk_decision = map.next_value()?,
-                        "RiskLevel" => value.risk_level = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "EventRiskType",
-                &["CompromisedCredentialsDetected", "RiskDecision", "RiskLevel"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for EventRiskType {

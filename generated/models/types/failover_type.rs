@@ -27,47 +27,36 @@ impl ::serde::Serialize for FailoverType {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for FailoverType {
+    const NAME: &'static str = "FailoverType";
+    const MEMBERS: &'static [&'static str] = &[
+        "PrimaryRoute53HealthCheckId",
+        "SecondaryRegion",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "PrimaryRoute53HealthCheckId" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.primary_route53_health_check_id,
+                )
+            }
+            "SecondaryRegion" => {
+                ::awsjson_types::structure::read(map, &mut self.secondary_region)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for FailoverType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = FailoverType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct FailoverType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<FailoverType, A::Error> {
-                let mut value = <FailoverType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "PrimaryRoute53HealthCheckId" => {
-                            value.primary_route53_health_check_id = map.next_value()?;
-                        }
-                        "SecondaryRegion" => value.secondary_region = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "FailoverType",
-                &["PrimaryRoute53HealthCheckId", "SecondaryRegion"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for FailoverType {

@@ -23,48 +23,31 @@ impl ::serde::Serialize for FirehoseConfigurationType {
         use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.stream_arn.is_some());
         let mut state = serializer.serialize_struct("FirehoseConfigurationType", len)?;
-        if self.stream_arn.is_some() {
-            state.serialize_field("StreamArn", &self.stream_arn)?;
-        } else {
-            state.skip_field("StreamArn")?;
+        if let ::std::option::Option::Some(value) = &self.stream_arn {
+            state.serialize_field("StreamArn", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for FirehoseConfigurationType {
+    const NAME: &'static str = "FirehoseConfigurationType";
+    const MEMBERS: &'static [&'static str] = &["StreamArn"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "StreamArn" => ::awsjson_types::structure::read(map, &mut self.stream_arn),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FirehoseConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = FirehoseConfigurationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct FirehoseConfigurationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<FirehoseConfigurationType, A::Error> {
-                let mut value = <FirehoseConfigurationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "StreamArn" => value.stream_arn = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct("FirehoseConfigurationType", &["StreamArn"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for FirehoseConfigurationType {

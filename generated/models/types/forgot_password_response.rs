@@ -25,54 +25,33 @@ impl ::serde::Serialize for ForgotPasswordResponse {
         use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.code_delivery_details.is_some());
         let mut state = serializer.serialize_struct("ForgotPasswordResponse", len)?;
-        if self.code_delivery_details.is_some() {
-            state.serialize_field("CodeDeliveryDetails", &self.code_delivery_details)?;
-        } else {
-            state.skip_field("CodeDeliveryDetails")?;
+        if let ::std::option::Option::Some(value) = &self.code_delivery_details {
+            state.serialize_field("CodeDeliveryDetails", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ForgotPasswordResponse {
+    const NAME: &'static str = "ForgotPasswordResponse";
+    const MEMBERS: &'static [&'static str] = &["CodeDeliveryDetails"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CodeDeliveryDetails" => {
+                ::awsjson_types::structure::read(map, &mut self.code_delivery_details)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ForgotPasswordResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ForgotPasswordResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ForgotPasswordResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ForgotPasswordResponse, A::Error> {
-                let mut value = <ForgotPasswordResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CodeDeliveryDetails" => {
-                            value.code_delivery_details = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ForgotPasswordResponse",
-                &["CodeDeliveryDetails"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ForgotPasswordResponse {

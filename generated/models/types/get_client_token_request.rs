@@ -26,61 +26,45 @@ impl ::serde::Serialize for GetClientTokenRequest {
             + usize::from(self.scopes.is_some());
         let mut state = serializer.serialize_struct("GetClientTokenRequest", len)?;
         state.serialize_field("ClientId", &self.client_id)?;
-        if self.client_metadata.is_some() {
-            state.serialize_field("ClientMetadata", &self.client_metadata)?;
-        } else {
-            state.skip_field("ClientMetadata")?;
+        if let ::std::option::Option::Some(value) = &self.client_metadata {
+            state.serialize_field("ClientMetadata", value)?;
         }
-        if self.scopes.is_some() {
-            state.serialize_field("Scopes", &self.scopes)?;
-        } else {
-            state.skip_field("Scopes")?;
+        if let ::std::option::Option::Some(value) = &self.scopes {
+            state.serialize_field("Scopes", value)?;
         }
         state.serialize_field("Secret", &self.secret)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for GetClientTokenRequest {
+    const NAME: &'static str = "GetClientTokenRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "ClientId",
+        "ClientMetadata",
+        "Scopes",
+        "Secret",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "ClientMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            }
+            "Scopes" => ::awsjson_types::structure::read(map, &mut self.scopes),
+            "Secret" => ::awsjson_types::structure::read(map, &mut self.secret),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetClientTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GetClientTokenRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetClientTokenRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GetClientTokenRequest, A::Error> {
-                let mut value = <GetClientTokenRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientId" => value.client_id = map.next_value()?,
-                        "ClientMetadata" => value.client_metadata = map.next_value()?,
-                        "Scopes" => value.scopes = map.next_value()?,
-                        "Secret" => value.secret = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "GetClientTokenRequest",
-                &["ClientId", "ClientMetadata", "Scopes", "Secret"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for GetClientTokenRequest {

@@ -25,58 +25,36 @@ impl ::serde::Serialize for GetClientTokenResponse {
         use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.client_authentication_result.is_some());
         let mut state = serializer.serialize_struct("GetClientTokenResponse", len)?;
-        if self.client_authentication_result.is_some() {
-            state
-                .serialize_field(
-                    "ClientAuthenticationResult",
-                    &self.client_authentication_result,
-                )?;
-        } else {
-            state.skip_field("ClientAuthenticationResult")?;
+        if let ::std::option::Option::Some(value) = &self.client_authentication_result {
+            state.serialize_field("ClientAuthenticationResult", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for GetClientTokenResponse {
+    const NAME: &'static str = "GetClientTokenResponse";
+    const MEMBERS: &'static [&'static str] = &["ClientAuthenticationResult"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientAuthenticationResult" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.client_authentication_result,
+                )
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetClientTokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GetClientTokenResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetClientTokenResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GetClientTokenResponse, A::Error> {
-                let mut value = <GetClientTokenResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientAuthenticationResult" => {
-                            value.client_authentication_result = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "GetClientTokenResponse",
-                &["ClientAuthenticationResult"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for GetClientTokenResponse {

@@ -27,58 +27,35 @@ impl ::serde::Serialize for GetCsvHeaderResponse {
         let len = 0usize + usize::from(self.csv_header.is_some())
             + usize::from(self.user_pool_id.is_some());
         let mut state = serializer.serialize_struct("GetCSVHeaderResponse", len)?;
-        if self.csv_header.is_some() {
-            state.serialize_field("CSVHeader", &self.csv_header)?;
-        } else {
-            state.skip_field("CSVHeader")?;
+        if let ::std::option::Option::Some(value) = &self.csv_header {
+            state.serialize_field("CSVHeader", value)?;
         }
-        if self.user_pool_id.is_some() {
-            state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        } else {
-            state.skip_field("UserPoolId")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool_id {
+            state.serialize_field("UserPoolId", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for GetCsvHeaderResponse {
+    const NAME: &'static str = "GetCSVHeaderResponse";
+    const MEMBERS: &'static [&'static str] = &["CSVHeader", "UserPoolId"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CSVHeader" => ::awsjson_types::structure::read(map, &mut self.csv_header),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetCsvHeaderResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GetCsvHeaderResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetCSVHeaderResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GetCsvHeaderResponse, A::Error> {
-                let mut value = <GetCsvHeaderResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CSVHeader" => value.csv_header = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "GetCSVHeaderResponse",
-                &["CSVHeader", "UserPoolId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for GetCsvHeaderResponse {

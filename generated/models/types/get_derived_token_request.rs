@@ -47,135 +47,102 @@ impl ::serde::Serialize for GetDerivedTokenRequest {
             + usize::from(self.resources.is_some()) + usize::from(self.scopes.is_some())
             + usize::from(self.subject_token_provider_name.is_some());
         let mut state = serializer.serialize_struct("GetDerivedTokenRequest", len)?;
-        if self.actor_token.is_some() {
-            state.serialize_field("ActorToken", &self.actor_token)?;
-        } else {
-            state.skip_field("ActorToken")?;
+        if let ::std::option::Option::Some(value) = &self.actor_token {
+            state.serialize_field("ActorToken", value)?;
         }
-        if self.actor_token_provider_name.is_some() {
-            state
-                .serialize_field(
-                    "ActorTokenProviderName",
-                    &self.actor_token_provider_name,
-                )?;
-        } else {
-            state.skip_field("ActorTokenProviderName")?;
+        if let ::std::option::Option::Some(value) = &self.actor_token_provider_name {
+            state.serialize_field("ActorTokenProviderName", value)?;
         }
-        if self.actor_token_type.is_some() {
-            state.serialize_field("ActorTokenType", &self.actor_token_type)?;
-        } else {
-            state.skip_field("ActorTokenType")?;
+        if let ::std::option::Option::Some(value) = &self.actor_token_type {
+            state.serialize_field("ActorTokenType", value)?;
         }
-        if self.audiences.is_some() {
-            state.serialize_field("Audiences", &self.audiences)?;
-        } else {
-            state.skip_field("Audiences")?;
+        if let ::std::option::Option::Some(value) = &self.audiences {
+            state.serialize_field("Audiences", value)?;
         }
         state.serialize_field("ClientId", &self.client_id)?;
-        if self.client_secret.is_some() {
-            state.serialize_field("ClientSecret", &self.client_secret)?;
-        } else {
-            state.skip_field("ClientSecret")?;
+        if let ::std::option::Option::Some(value) = &self.client_secret {
+            state.serialize_field("ClientSecret", value)?;
         }
-        if self.requested_token_type.is_some() {
-            state.serialize_field("RequestedTokenType", &self.requested_token_type)?;
-        } else {
-            state.skip_field("RequestedTokenType")?;
+        if let ::std::option::Option::Some(value) = &self.requested_token_type {
+            state.serialize_field("RequestedTokenType", value)?;
         }
-        if self.resources.is_some() {
-            state.serialize_field("Resources", &self.resources)?;
-        } else {
-            state.skip_field("Resources")?;
+        if let ::std::option::Option::Some(value) = &self.resources {
+            state.serialize_field("Resources", value)?;
         }
-        if self.scopes.is_some() {
-            state.serialize_field("Scopes", &self.scopes)?;
-        } else {
-            state.skip_field("Scopes")?;
+        if let ::std::option::Option::Some(value) = &self.scopes {
+            state.serialize_field("Scopes", value)?;
         }
         state.serialize_field("SubjectToken", &self.subject_token)?;
-        if self.subject_token_provider_name.is_some() {
-            state
-                .serialize_field(
-                    "SubjectTokenProviderName",
-                    &self.subject_token_provider_name,
-                )?;
-        } else {
-            state.skip_field("SubjectTokenProviderName")?;
+        if let ::std::option::Option::Some(value) = &self.subject_token_provider_name {
+            state.serialize_field("SubjectTokenProviderName", value)?;
         }
         state.serialize_field("SubjectTokenType", &self.subject_token_type)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for GetDerivedTokenRequest {
+    const NAME: &'static str = "GetDerivedTokenRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "ActorToken",
+        "ActorTokenProviderName",
+        "ActorTokenType",
+        "Audiences",
+        "ClientId",
+        "ClientSecret",
+        "RequestedTokenType",
+        "Resources",
+        "Scopes",
+        "SubjectToken",
+        "SubjectTokenProviderName",
+        "SubjectTokenType",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ActorToken" => ::awsjson_types::structure::read(map, &mut self.actor_token),
+            "ActorTokenProviderName" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.actor_token_provider_name,
+                )
+            }
+            "ActorTokenType" => {
+                ::awsjson_types::structure::read(map, &mut self.actor_token_type)
+            }
+            "Audiences" => ::awsjson_types::structure::read(map, &mut self.audiences),
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "ClientSecret" => {
+                ::awsjson_types::structure::read(map, &mut self.client_secret)
+            }
+            "RequestedTokenType" => {
+                ::awsjson_types::structure::read(map, &mut self.requested_token_type)
+            }
+            "Resources" => ::awsjson_types::structure::read(map, &mut self.resources),
+            "Scopes" => ::awsjson_types::structure::read(map, &mut self.scopes),
+            "SubjectToken" => {
+                ::awsjson_types::structure::read(map, &mut self.subject_token)
+            }
+            "SubjectTokenProviderName" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.subject_token_provider_name,
+                )
+            }
+            "SubjectTokenType" => {
+                ::awsjson_types::structure::read(map, &mut self.subject_token_type)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetDerivedTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GetDerivedTokenRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetDerivedTokenRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GetDerivedTokenRequest, A::Error> {
-                let mut value = <GetDerivedTokenRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ActorToken" => value.actor_token = map.next_value()?,
-                        "ActorTokenProviderName" => {
-                            value.actor_token_provider_name = map.next_value()?;
-                        }
-                        "ActorTokenType" => value.actor_token_type = map.next_value()?,
-                        "Audiences" => value.audiences = map.next_value()?,
-                        "ClientId" => value.client_id = map.next_value()?,
-                        "ClientSecret" => value.client_secret = map.next_value()?,
-                        "RequestedTokenType" => {
-                            value.requested_token_type = map.next_value()?;
-                        }
-                        "Resources" => value.resources = map.next_value()?,
-                        "Scopes" => value.scopes = map.next_value()?,
-                        "SubjectToken" => value.subject_token = map.next_value()?,
-                        "SubjectTokenProviderName" => {
-                            value.subject_token_provider_name = map.next_value()?;
-                        }
-                        "SubjectTokenType" => {
-                            value.subject_token_type = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "GetDerivedTokenRequest",
-                &[
-                    "ActorToken",
-                    "ActorTokenProviderName",
-                    "ActorTokenType",
-                    "Audiences",
-                    "ClientId",
-                    "ClientSecret",
-                    "RequestedTokenType",
-                    "Resources",
-                    "Scopes",
-                    "SubjectToken",
-                    "SubjectTokenProviderName",
-                    "SubjectTokenType",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for GetDerivedTokenRequest {

@@ -25,64 +25,51 @@ impl ::serde::Serialize for GetDerivedTokenResponse {
         let len = 3usize + usize::from(self.expires_in.is_some())
             + usize::from(self.scopes.is_some());
         let mut state = serializer.serialize_struct("GetDerivedTokenResponse", len)?;
-        if self.expires_in.is_some() {
-            state.serialize_field("ExpiresIn", &self.expires_in)?;
-        } else {
-            state.skip_field("ExpiresIn")?;
+        if let ::std::option::Option::Some(value) = &self.expires_in {
+            state.serialize_field("ExpiresIn", value)?;
         }
         state.serialize_field("IssuedToken", &self.issued_token)?;
         state.serialize_field("IssuedTokenType", &self.issued_token_type)?;
-        if self.scopes.is_some() {
-            state.serialize_field("Scopes", &self.scopes)?;
-        } else {
-            state.skip_field("Scopes")?;
+        if let ::std::option::Option::Some(value) = &self.scopes {
+            state.serialize_field("Scopes", value)?;
         }
         state.serialize_field("TokenType", &self.token_type)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for GetDerivedTokenResponse {
+    const NAME: &'static str = "GetDerivedTokenResponse";
+    const MEMBERS: &'static [&'static str] = &[
+        "ExpiresIn",
+        "IssuedToken",
+        "IssuedTokenType",
+        "Scopes",
+        "TokenType",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ExpiresIn" => ::awsjson_types::structure::read(map, &mut self.expires_in),
+            "IssuedToken" => {
+                ::awsjson_types::structure::read(map, &mut self.issued_token)
+            }
+            "IssuedTokenType" => {
+                ::awsjson_types::structure::read(map, &mut self.issued_token_type)
+            }
+            "Scopes" => ::awsjson_types::structure::read(map, &mut self.scopes),
+            "TokenType" => ::awsjson_types::structure::read(map, &mut self.token_type),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetDerivedTokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GetDerivedTokenResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetDerivedTokenResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GetDerivedTokenResponse, A::Error> {
-                let mut value = <GetDerivedTokenResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ExpiresIn" => value.expires_in = map.next_value()?,
-                        "IssuedToken" => value.issued_token = map.next_value()?,
-                        "IssuedTokenType" => value.issued_token_type = map.next_value()?,
-                        "Scopes" => value.scopes = map.next_value()?,
-                        "TokenType" => value.token_type = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "GetDerivedTokenResponse",
-                &["ExpiresIn", "IssuedToken", "IssuedTokenType", "Scopes", "TokenType"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for GetDerivedTokenResponse {

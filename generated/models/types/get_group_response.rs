@@ -21,47 +21,31 @@ impl ::serde::Serialize for GetGroupResponse {
         use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.group.is_some());
         let mut state = serializer.serialize_struct("GetGroupResponse", len)?;
-        if self.group.is_some() {
-            state.serialize_field("Group", &self.group)?;
-        } else {
-            state.skip_field("Group")?;
+        if let ::std::option::Option::Some(value) = &self.group {
+            state.serialize_field("Group", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for GetGroupResponse {
+    const NAME: &'static str = "GetGroupResponse";
+    const MEMBERS: &'static [&'static str] = &["Group"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Group" => ::awsjson_types::structure::read(map, &mut self.group),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetGroupResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GetGroupResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetGroupResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GetGroupResponse, A::Error> {
-                let mut value = <GetGroupResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Group" => value.group = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer.deserialize_struct("GetGroupResponse", &["Group"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for GetGroupResponse {

@@ -21,47 +21,28 @@ impl ::serde::Serialize for GetIdentityProviderByIdentifierResponse {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers
+for GetIdentityProviderByIdentifierResponse {
+    const NAME: &'static str = "GetIdentityProviderByIdentifierResponse";
+    const MEMBERS: &'static [&'static str] = &["IdentityProvider"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "IdentityProvider" => {
+                ::awsjson_types::structure::read(map, &mut self.identity_provider)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GetIdentityProviderByIdentifierResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GetIdentityProviderByIdentifierResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetIdentityProviderByIdentifierResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                GetIdentityProviderByIdentifierResponse,
-                A::Error,
-            > {
-                let mut value = <GetIdentityProviderByIdentifierResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "IdentityProvider" => value.identity_provider = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "GetIdentityProviderByIdentifierResponse",
-                &["IdentityProvider"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for GetIdentityProviderByIdentifierResponse {

@@ -26,58 +26,36 @@ impl ::serde::Serialize for GetLogDeliveryConfigurationResponse {
         let len = 0usize + usize::from(self.log_delivery_configuration.is_some());
         let mut state = serializer
             .serialize_struct("GetLogDeliveryConfigurationResponse", len)?;
-        if self.log_delivery_configuration.is_some() {
-            state
-                .serialize_field(
-                    "LogDeliveryConfiguration",
-                    &self.log_delivery_configuration,
-                )?;
-        } else {
-            state.skip_field("LogDeliveryConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.log_delivery_configuration {
+            state.serialize_field("LogDeliveryConfiguration", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for GetLogDeliveryConfigurationResponse {
+    const NAME: &'static str = "GetLogDeliveryConfigurationResponse";
+    const MEMBERS: &'static [&'static str] = &["LogDeliveryConfiguration"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "LogDeliveryConfiguration" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.log_delivery_configuration,
+                )
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetLogDeliveryConfigurationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GetLogDeliveryConfigurationResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetLogDeliveryConfigurationResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GetLogDeliveryConfigurationResponse, A::Error> {
-                let mut value = <GetLogDeliveryConfigurationResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "LogDeliveryConfiguration" => {
-                            value.log_delivery_configuration = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "GetLogDeliveryConfigurationResponse",
-                &["LogDeliveryConfiguration"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for GetLogDeliveryConfigurationResponse {

@@ -20,44 +20,27 @@ impl ::serde::Serialize for GetProvisionedLimitRequest {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for GetProvisionedLimitRequest {
+    const NAME: &'static str = "GetProvisionedLimitRequest";
+    const MEMBERS: &'static [&'static str] = &["LimitDefinition"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "LimitDefinition" => {
+                ::awsjson_types::structure::read(map, &mut self.limit_definition)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GetProvisionedLimitRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GetProvisionedLimitRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetProvisionedLimitRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GetProvisionedLimitRequest, A::Error> {
-                let mut value = <GetProvisionedLimitRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "LimitDefinition" => value.limit_definition = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "GetProvisionedLimitRequest",
-                &["LimitDefinition"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for GetProvisionedLimitRequest {

@@ -20,40 +20,25 @@ impl ::serde::Serialize for GetProvisionedLimitResponse {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for GetProvisionedLimitResponse {
+    const NAME: &'static str = "GetProvisionedLimitResponse";
+    const MEMBERS: &'static [&'static str] = &["Limit"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Limit" => ::awsjson_types::structure::read(map, &mut self.limit),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GetProvisionedLimitResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GetProvisionedLimitResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetProvisionedLimitResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GetProvisionedLimitResponse, A::Error> {
-                let mut value = <GetProvisionedLimitResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Limit" => value.limit = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct("GetProvisionedLimitResponse", &["Limit"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for GetProvisionedLimitResponse {

@@ -24,52 +24,31 @@ impl ::serde::Serialize for GetSigningCertificateResponse {
         let len = 0usize + usize::from(self.certificate.is_some());
         let mut state = serializer
             .serialize_struct("GetSigningCertificateResponse", len)?;
-        if self.certificate.is_some() {
-            state.serialize_field("Certificate", &self.certificate)?;
-        } else {
-            state.skip_field("Certificate")?;
+        if let ::std::option::Option::Some(value) = &self.certificate {
+            state.serialize_field("Certificate", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for GetSigningCertificateResponse {
+    const NAME: &'static str = "GetSigningCertificateResponse";
+    const MEMBERS: &'static [&'static str] = &["Certificate"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Certificate" => ::awsjson_types::structure::read(map, &mut self.certificate),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetSigningCertificateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GetSigningCertificateResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetSigningCertificateResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GetSigningCertificateResponse, A::Error> {
-                let mut value = <GetSigningCertificateResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Certificate" => value.certificate = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "GetSigningCertificateResponse",
-                &["Certificate"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for GetSigningCertificateResponse {

@@ -30,73 +30,54 @@ impl ::serde::Serialize for GetTokensFromRefreshTokenRequest {
         let mut state = serializer
             .serialize_struct("GetTokensFromRefreshTokenRequest", len)?;
         state.serialize_field("ClientId", &self.client_id)?;
-        if self.client_metadata.is_some() {
-            state.serialize_field("ClientMetadata", &self.client_metadata)?;
-        } else {
-            state.skip_field("ClientMetadata")?;
+        if let ::std::option::Option::Some(value) = &self.client_metadata {
+            state.serialize_field("ClientMetadata", value)?;
         }
-        if self.client_secret.is_some() {
-            state.serialize_field("ClientSecret", &self.client_secret)?;
-        } else {
-            state.skip_field("ClientSecret")?;
+        if let ::std::option::Option::Some(value) = &self.client_secret {
+            state.serialize_field("ClientSecret", value)?;
         }
-        if self.device_key.is_some() {
-            state.serialize_field("DeviceKey", &self.device_key)?;
-        } else {
-            state.skip_field("DeviceKey")?;
+        if let ::std::option::Option::Some(value) = &self.device_key {
+            state.serialize_field("DeviceKey", value)?;
         }
         state.serialize_field("RefreshToken", &self.refresh_token)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for GetTokensFromRefreshTokenRequest {
+    const NAME: &'static str = "GetTokensFromRefreshTokenRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "ClientId",
+        "ClientMetadata",
+        "ClientSecret",
+        "DeviceKey",
+        "RefreshToken",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "ClientMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            }
+            "ClientSecret" => {
+                ::awsjson_types::structure::read(map, &mut self.client_secret)
+            }
+            "DeviceKey" => ::awsjson_types::structure::read(map, &mut self.device_key),
+            "RefreshToken" => {
+                ::awsjson_types::structure::read(map, &mut self.refresh_token)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetTokensFromRefreshTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GetTokensFromRefreshTokenRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetTokensFromRefreshTokenRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GetTokensFromRefreshTokenRequest, A::Error> {
-                let mut value = <GetTokensFromRefreshTokenRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientId" => value.client_id = map.next_value()?,
-                        "ClientMetadata" => value.client_metadata = map.next_value()?,
-                        "ClientSecret" => value.client_secret = map.next_value()?,
-                        "DeviceKey" => value.device_key = map.next_value()?,
-                        "RefreshToken" => value.refresh_token = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "GetTokensFromRefreshTokenRequest",
-                &[
-                    "ClientId",
-                    "ClientMetadata",
-                    "ClientSecret",
-                    "DeviceKey",
-                    "RefreshToken",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for GetTokensFromRefreshTokenRequest {

@@ -26,54 +26,33 @@ impl ::serde::Serialize for GetTokensFromRefreshTokenResponse {
         let len = 0usize + usize::from(self.authentication_result.is_some());
         let mut state = serializer
             .serialize_struct("GetTokensFromRefreshTokenResponse", len)?;
-        if self.authentication_result.is_some() {
-            state.serialize_field("AuthenticationResult", &self.authentication_result)?;
-        } else {
-            state.skip_field("AuthenticationResult")?;
+        if let ::std::option::Option::Some(value) = &self.authentication_result {
+            state.serialize_field("AuthenticationResult", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for GetTokensFromRefreshTokenResponse {
+    const NAME: &'static str = "GetTokensFromRefreshTokenResponse";
+    const MEMBERS: &'static [&'static str] = &["AuthenticationResult"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AuthenticationResult" => {
+                ::awsjson_types::structure::read(map, &mut self.authentication_result)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetTokensFromRefreshTokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GetTokensFromRefreshTokenResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetTokensFromRefreshTokenResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GetTokensFromRefreshTokenResponse, A::Error> {
-                let mut value = <GetTokensFromRefreshTokenResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AuthenticationResult" => {
-                            value.authentication_result = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "GetTokensFromRefreshTokenResponse",
-                &["AuthenticationResult"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for GetTokensFromRefreshTokenResponse {

@@ -25,57 +25,44 @@ impl ::serde::Serialize for GetUserAttributeVerificationCodeRequest {
             .serialize_struct("GetUserAttributeVerificationCodeRequest", len)?;
         state.serialize_field("AccessToken", &self.access_token)?;
         state.serialize_field("AttributeName", &self.attribute_name)?;
-        if self.client_metadata.is_some() {
-            state.serialize_field("ClientMetadata", &self.client_metadata)?;
-        } else {
-            state.skip_field("ClientMetadata")?;
+        if let ::std::option::Option::Some(value) = &self.client_metadata {
+            state.serialize_field("ClientMetadata", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers
+for GetUserAttributeVerificationCodeRequest {
+    const NAME: &'static str = "GetUserAttributeVerificationCodeRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "AccessToken",
+        "AttributeName",
+        "ClientMetadata",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
+            }
+            "AttributeName" => {
+                ::awsjson_types::structure::read(map, &mut self.attribute_name)
+            }
+            "ClientMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetUserAttributeVerificationCodeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GetUserAttributeVerificationCodeRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetUserAttributeVerificationCodeRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                GetUserAttributeVerificationCodeRequest,
-                A::Error,
-            > {
-                let mut value = <GetUserAttributeVerificationCodeRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccessToken" => value.access_token = map.next_value()?,
-                        "AttributeName" => value.attribute_name = map.next_value()?,
-                        "ClientMetadata" => value.client_metadata = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "GetUserAttributeVerificationCodeRequest",
-                &["AccessToken", "AttributeName", "ClientMetadata"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for GetUserAttributeVerificationCodeRequest {

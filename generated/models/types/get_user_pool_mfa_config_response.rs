@@ -44,102 +44,68 @@ impl ::serde::Serialize for GetUserPoolMfaConfigResponse {
             + usize::from(self.web_authn_configuration.is_some());
         let mut state = serializer
             .serialize_struct("GetUserPoolMfaConfigResponse", len)?;
-        if self.email_mfa_configuration.is_some() {
-            state
-                .serialize_field(
-                    "EmailMfaConfiguration",
-                    &self.email_mfa_configuration,
-                )?;
-        } else {
-            state.skip_field("EmailMfaConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.email_mfa_configuration {
+            state.serialize_field("EmailMfaConfiguration", value)?;
         }
-        if self.mfa_configuration.is_some() {
-            state.serialize_field("MfaConfiguration", &self.mfa_configuration)?;
-        } else {
-            state.skip_field("MfaConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.mfa_configuration {
+            state.serialize_field("MfaConfiguration", value)?;
         }
-        if self.sms_mfa_configuration.is_some() {
-            state.serialize_field("SmsMfaConfiguration", &self.sms_mfa_configuration)?;
-        } else {
-            state.skip_field("SmsMfaConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.sms_mfa_configuration {
+            state.serialize_field("SmsMfaConfiguration", value)?;
         }
-        if self.software_token_mfa_configuration.is_some() {
-            state
-                .serialize_field(
-                    "SoftwareTokenMfaConfiguration",
-                    &self.software_token_mfa_configuration,
-                )?;
-        } else {
-            state.skip_field("SoftwareTokenMfaConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self
+            .software_token_mfa_configuration
+        {
+            state.serialize_field("SoftwareTokenMfaConfiguration", value)?;
         }
-        if self.web_authn_configuration.is_some() {
-            state
-                .serialize_field(
-                    "WebAuthnConfiguration",
-                    &self.web_authn_configuration,
-                )?;
-        } else {
-            state.skip_field("WebAuthnConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.web_authn_configuration {
+            state.serialize_field("WebAuthnConfiguration", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for GetUserPoolMfaConfigResponse {
+    const NAME: &'static str = "GetUserPoolMfaConfigResponse";
+    const MEMBERS: &'static [&'static str] = &[
+        "EmailMfaConfiguration",
+        "MfaConfiguration",
+        "SmsMfaConfiguration",
+        "SoftwareTokenMfaConfiguration",
+        "WebAuthnConfiguration",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "EmailMfaConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.email_mfa_configuration)
+            }
+            "MfaConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.mfa_configuration)
+            }
+            "SmsMfaConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.sms_mfa_configuration)
+            }
+            "SoftwareTokenMfaConfiguration" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.software_token_mfa_configuration,
+                )
+            }
+            "WebAuthnConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.web_authn_configuration)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetUserPoolMfaConfigResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GetUserPoolMfaConfigResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GetUserPoolMfaConfigResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GetUserPoolMfaConfigResponse, A::Error> {
-                let mut value = <GetUserPoolMfaConfigResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "EmailMfaConfiguration" => {
-                            value.email_mfa_configuration = map.next_value()?;
-                        }
-                        "MfaConfiguration" => value.mfa_configuration = map.next_value()?,
-                        "SmsMfaConfiguration" => {
-                            value.sms_mfa_configuration = map.next_value()?;
-                        }
-                        "SoftwareTokenMfaConfiguration" => {
-                            value.software_token_mfa_configuration = map.next_value()?;
-                        }
-                        "WebAuthnConfiguration" => {
-                            value.web_authn_configuration = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "GetUserPoolMfaConfigResponse",
-                &[
-                    "EmailMfaConfiguration",
-                    "MfaConfiguration",
-                    "SmsMfaConfiguration",
-                    "SoftwareTokenMfaConfiguration",
-                    "WebAuthnConfiguration",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for GetUserPoolMfaConfigResponse {

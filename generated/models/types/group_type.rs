@@ -47,98 +47,67 @@ impl ::serde::Serialize for GroupType {
             + usize::from(self.role_arn.is_some())
             + usize::from(self.user_pool_id.is_some());
         let mut state = serializer.serialize_struct("GroupType", len)?;
-        if self.creation_date.is_some() {
-            state.serialize_field("CreationDate", &self.creation_date)?;
-        } else {
-            state.skip_field("CreationDate")?;
+        if let ::std::option::Option::Some(value) = &self.creation_date {
+            state.serialize_field("CreationDate", value)?;
         }
-        if self.description.is_some() {
-            state.serialize_field("Description", &self.description)?;
-        } else {
-            state.skip_field("Description")?;
+        if let ::std::option::Option::Some(value) = &self.description {
+            state.serialize_field("Description", value)?;
         }
-        if self.group_name.is_some() {
-            state.serialize_field("GroupName", &self.group_name)?;
-        } else {
-            state.skip_field("GroupName")?;
+        if let ::std::option::Option::Some(value) = &self.group_name {
+            state.serialize_field("GroupName", value)?;
         }
-        if self.last_modified_date.is_some() {
-            state.serialize_field("LastModifiedDate", &self.last_modified_date)?;
-        } else {
-            state.skip_field("LastModifiedDate")?;
+        if let ::std::option::Option::Some(value) = &self.last_modified_date {
+            state.serialize_field("LastModifiedDate", value)?;
         }
-        if self.precedence.is_some() {
-            state.serialize_field("Precedence", &self.precedence)?;
-        } else {
-            state.skip_field("Precedence")?;
+        if let ::std::option::Option::Some(value) = &self.precedence {
+            state.serialize_field("Precedence", value)?;
         }
-        if self.role_arn.is_some() {
-            state.serialize_field("RoleArn", &self.role_arn)?;
-        } else {
-            state.skip_field("RoleArn")?;
+        if let ::std::option::Option::Some(value) = &self.role_arn {
+            state.serialize_field("RoleArn", value)?;
         }
-        if self.user_pool_id.is_some() {
-            state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        } else {
-            state.skip_field("UserPoolId")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool_id {
+            state.serialize_field("UserPoolId", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for GroupType {
+    const NAME: &'static str = "GroupType";
+    const MEMBERS: &'static [&'static str] = &[
+        "CreationDate",
+        "Description",
+        "GroupName",
+        "LastModifiedDate",
+        "Precedence",
+        "RoleArn",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CreationDate" => {
+                ::awsjson_types::structure::read(map, &mut self.creation_date)
+            }
+            "Description" => ::awsjson_types::structure::read(map, &mut self.description),
+            "GroupName" => ::awsjson_types::structure::read(map, &mut self.group_name),
+            "LastModifiedDate" => {
+                ::awsjson_types::structure::read(map, &mut self.last_modified_date)
+            }
+            "Precedence" => ::awsjson_types::structure::read(map, &mut self.precedence),
+            "RoleArn" => ::awsjson_types::structure::read(map, &mut self.role_arn),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GroupType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = GroupType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GroupType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GroupType, A::Error> {
-                let mut value = <GroupType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CreationDate" => value.creation_date = map.next_value()?,
-                        "Description" => value.description = map.next_value()?,
-                        "GroupName" => value.group_name = map.next_value()?,
-                        "LastModifiedDate" => {
-                            value.last_modified_date = map.next_value()?;
-                        }
-                        "Precedence" => value.precedence = map.next_value()?,
-                        "RoleArn" => value.role_arn = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "GroupType",
-                &[
-                    "CreationDate",
-                    "Description",
-                    "GroupName",
-                    "LastModifiedDate",
-                    "Precedence",
-                    "RoleArn",
-                    "UserPoolId",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for GroupType {

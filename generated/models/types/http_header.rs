@@ -27,54 +27,37 @@ impl ::serde::Serialize for HttpHeader {
         let len = 0usize + usize::from(self.header_name.is_some())
             + usize::from(self.header_value.is_some());
         let mut state = serializer.serialize_struct("HttpHeader", len)?;
-        if self.header_name.is_some() {
-            state.serialize_field("headerName", &self.header_name)?;
-        } else {
-            state.skip_field("headerName")?;
+        if let ::std::option::Option::Some(value) = &self.header_name {
+            state.serialize_field("headerName", value)?;
         }
-        if self.header_value.is_some() {
-            state.serialize_field("headerValue", &self.header_value)?;
-        } else {
-            state.skip_field("headerValue")?;
+        if let ::std::option::Option::Some(value) = &self.header_value {
+            state.serialize_field("headerValue", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for HttpHeader {
+    const NAME: &'static str = "HttpHeader";
+    const MEMBERS: &'static [&'static str] = &["headerName", "headerValue"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "headerName" => ::awsjson_types::structure::read(map, &mut self.header_name),
+            "headerValue" => {
+                ::awsjson_types::structure::read(map, &mut self.header_value)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for HttpHeader {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = HttpHeader;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct HttpHeader")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<HttpHeader, A::Error> {
-                let mut value = <HttpHeader as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "headerName" => value.header_name = map.next_value()?,
-                        "headerValue" => value.header_value = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct("HttpHeader", &["headerName", "headerValue"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for HttpHeader {

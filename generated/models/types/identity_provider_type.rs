@@ -61,112 +61,87 @@ impl ::serde::Serialize for IdentityProviderType {
             + usize::from(self.provider_type.is_some())
             + usize::from(self.user_pool_id.is_some());
         let mut state = serializer.serialize_struct("IdentityProviderType", len)?;
-        if self.acr_mapping.is_some() {
-            state.serialize_field("AcrMapping", &self.acr_mapping)?;
-        } else {
-            state.skip_field("AcrMapping")?;
+        if let ::std::option::Option::Some(value) = &self.acr_mapping {
+            state.serialize_field("AcrMapping", value)?;
         }
-        if self.attribute_mapping.is_some() {
-            state.serialize_field("AttributeMapping", &self.attribute_mapping)?;
-        } else {
-            state.skip_field("AttributeMapping")?;
+        if let ::std::option::Option::Some(value) = &self.attribute_mapping {
+            state.serialize_field("AttributeMapping", value)?;
         }
-        if self.creation_date.is_some() {
-            state.serialize_field("CreationDate", &self.creation_date)?;
-        } else {
-            state.skip_field("CreationDate")?;
+        if let ::std::option::Option::Some(value) = &self.creation_date {
+            state.serialize_field("CreationDate", value)?;
         }
-        if self.idp_identifiers.is_some() {
-            state.serialize_field("IdpIdentifiers", &self.idp_identifiers)?;
-        } else {
-            state.skip_field("IdpIdentifiers")?;
+        if let ::std::option::Option::Some(value) = &self.idp_identifiers {
+            state.serialize_field("IdpIdentifiers", value)?;
         }
-        if self.last_modified_date.is_some() {
-            state.serialize_field("LastModifiedDate", &self.last_modified_date)?;
-        } else {
-            state.skip_field("LastModifiedDate")?;
+        if let ::std::option::Option::Some(value) = &self.last_modified_date {
+            state.serialize_field("LastModifiedDate", value)?;
         }
-        if self.provider_details.is_some() {
-            state.serialize_field("ProviderDetails", &self.provider_details)?;
-        } else {
-            state.skip_field("ProviderDetails")?;
+        if let ::std::option::Option::Some(value) = &self.provider_details {
+            state.serialize_field("ProviderDetails", value)?;
         }
-        if self.provider_name.is_some() {
-            state.serialize_field("ProviderName", &self.provider_name)?;
-        } else {
-            state.skip_field("ProviderName")?;
+        if let ::std::option::Option::Some(value) = &self.provider_name {
+            state.serialize_field("ProviderName", value)?;
         }
-        if self.provider_type.is_some() {
-            state.serialize_field("ProviderType", &self.provider_type)?;
-        } else {
-            state.skip_field("ProviderType")?;
+        if let ::std::option::Option::Some(value) = &self.provider_type {
+            state.serialize_field("ProviderType", value)?;
         }
-        if self.user_pool_id.is_some() {
-            state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        } else {
-            state.skip_field("UserPoolId")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool_id {
+            state.serialize_field("UserPoolId", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for IdentityProviderType {
+    const NAME: &'static str = "IdentityProviderType";
+    const MEMBERS: &'static [&'static str] = &[
+        "AcrMapping",
+        "AttributeMapping",
+        "CreationDate",
+        "IdpIdentifiers",
+        "LastModifiedDate",
+        "ProviderDetails",
+        "ProviderName",
+        "ProviderType",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AcrMapping" => ::awsjson_types::structure::read(map, &mut self.acr_mapping),
+            "AttributeMapping" => {
+                ::awsjson_types::structure::read(map, &mut self.attribute_mapping)
+            }
+            "CreationDate" => {
+                ::awsjson_types::structure::read(map, &mut self.creation_date)
+            }
+            "IdpIdentifiers" => {
+                ::awsjson_types::structure::read(map, &mut self.idp_identifiers)
+            }
+            "LastModifiedDate" => {
+                ::awsjson_types::structure::read(map, &mut self.last_modified_date)
+            }
+            "ProviderDetails" => {
+                ::awsjson_types::structure::read(map, &mut self.provider_details)
+            }
+            "ProviderName" => {
+                ::awsjson_types::structure::read(map, &mut self.provider_name)
+            }
+            "ProviderType" => {
+                ::awsjson_types::structure::read(map, &mut self.provider_type)
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for IdentityProviderType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = IdentityProviderType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct IdentityProviderType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<IdentityProviderType, A::Error> {
-                let mut value = <IdentityProviderType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AcrMapping" => value.acr_mapping = map.next_value()?,
-                        "AttributeMapping" => value.attribute_mapping = map.next_value()?,
-                        "CreationDate" => value.creation_date = map.next_value()?,
-                        "IdpIdentifiers" => value.idp_identifiers = map.next_value()?,
-                        "LastModifiedDate" => {
-                            value.last_modified_date = map.next_value()?;
-                        }
-                        "ProviderDetails" => value.provider_details = map.next_value()?,
-                        "ProviderName" => value.provider_name = map.next_value()?,
-                        "ProviderType" => value.provider_type = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "IdentityProviderType",
-                &[
-                    "AcrMapping",
-                    "AttributeMapping",
-                    "CreationDate",
-                    "IdpIdentifiers",
-                    "LastModifiedDate",
-                    "ProviderDetails",
-                    "ProviderName",
-                    "ProviderType",
-                    "UserPoolId",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for IdentityProviderType {

@@ -24,48 +24,31 @@ impl ::serde::Serialize for InvalidLambdaResponseException {
         let len = 0usize + usize::from(self.message.is_some());
         let mut state = serializer
             .serialize_struct("InvalidLambdaResponseException", len)?;
-        if self.message.is_some() {
-            state.serialize_field("message", &self.message)?;
-        } else {
-            state.skip_field("message")?;
+        if let ::std::option::Option::Some(value) = &self.message {
+            state.serialize_field("message", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for InvalidLambdaResponseException {
+    const NAME: &'static str = "InvalidLambdaResponseException";
+    const MEMBERS: &'static [&'static str] = &["message"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "message" => ::awsjson_types::structure::read(map, &mut self.message),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for InvalidLambdaResponseException {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = InvalidLambdaResponseException;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct InvalidLambdaResponseException")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<InvalidLambdaResponseException, A::Error> {
-                let mut value = <InvalidLambdaResponseException as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "message" => value.message = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct("InvalidLambdaResponseException", &["message"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl InvalidLambdaResponseException {
@@ -85,6 +68,20 @@ impl ::std::fmt::Display for InvalidLambdaResponseException {
     }
 }
 impl ::std::error::Error for InvalidLambdaResponseException {}
+impl ::awsjson_types::ErrorStructure for InvalidLambdaResponseException {
+    fn code(&self) -> &'static str {
+        "InvalidLambdaResponseException"
+    }
+    fn fault(&self) -> ::awsjson_types::Fault {
+        ::awsjson_types::Fault::Client
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        InvalidLambdaResponseException::message(self)
+    }
+    fn to_body(&self) -> ::awsjson_types::serde_json::Value {
+        ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
+    }
+}
 impl ::awsjson_types::Validate for InvalidLambdaResponseException {
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::INVALID_LAMBDA_RESPONSE_EXCEPTION

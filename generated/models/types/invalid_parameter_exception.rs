@@ -27,58 +27,35 @@ impl ::serde::Serialize for InvalidParameterException {
         let len = 0usize + usize::from(self.message.is_some())
             + usize::from(self.reason_code.is_some());
         let mut state = serializer.serialize_struct("InvalidParameterException", len)?;
-        if self.message.is_some() {
-            state.serialize_field("message", &self.message)?;
-        } else {
-            state.skip_field("message")?;
+        if let ::std::option::Option::Some(value) = &self.message {
+            state.serialize_field("message", value)?;
         }
-        if self.reason_code.is_some() {
-            state.serialize_field("reasonCode", &self.reason_code)?;
-        } else {
-            state.skip_field("reasonCode")?;
+        if let ::std::option::Option::Some(value) = &self.reason_code {
+            state.serialize_field("reasonCode", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for InvalidParameterException {
+    const NAME: &'static str = "InvalidParameterException";
+    const MEMBERS: &'static [&'static str] = &["message", "reasonCode"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "message" => ::awsjson_types::structure::read(map, &mut self.message),
+            "reasonCode" => ::awsjson_types::structure::read(map, &mut self.reason_code),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for InvalidParameterException {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = InvalidParameterException;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct InvalidParameterException")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<InvalidParameterException, A::Error> {
-                let mut value = <InvalidParameterException as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "message" => value.message = map.next_value()?,
-                        "reasonCode" => value.reason_code = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "InvalidParameterException",
-                &["message", "reasonCode"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl InvalidParameterException {
@@ -96,6 +73,20 @@ impl ::std::fmt::Display for InvalidParameterException {
     }
 }
 impl ::std::error::Error for InvalidParameterException {}
+impl ::awsjson_types::ErrorStructure for InvalidParameterException {
+    fn code(&self) -> &'static str {
+        "InvalidParameterException"
+    }
+    fn fault(&self) -> ::awsjson_types::Fault {
+        ::awsjson_types::Fault::Client
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        InvalidParameterException::message(self)
+    }
+    fn to_body(&self) -> ::awsjson_types::serde_json::Value {
+        ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
+    }
+}
 impl ::awsjson_types::Validate for InvalidParameterException {
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::INVALID_PARAMETER_EXCEPTION

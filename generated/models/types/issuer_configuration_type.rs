@@ -21,47 +21,31 @@ impl ::serde::Serialize for IssuerConfigurationType {
         use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.type_.is_some());
         let mut state = serializer.serialize_struct("IssuerConfigurationType", len)?;
-        if self.type_.is_some() {
-            state.serialize_field("Type", &self.type_)?;
-        } else {
-            state.skip_field("Type")?;
+        if let ::std::option::Option::Some(value) = &self.type_ {
+            state.serialize_field("Type", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for IssuerConfigurationType {
+    const NAME: &'static str = "IssuerConfigurationType";
+    const MEMBERS: &'static [&'static str] = &["Type"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Type" => ::awsjson_types::structure::read(map, &mut self.type_),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for IssuerConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = IssuerConfigurationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct IssuerConfigurationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<IssuerConfigurationType, A::Error> {
-                let mut value = <IssuerConfigurationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Type" => value.type_ = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer.deserialize_struct("IssuerConfigurationType", &["Type"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for IssuerConfigurationType {

@@ -27,58 +27,35 @@ impl ::serde::Serialize for KeyConfigurationType {
         let len = 0usize + usize::from(self.key_type.is_some())
             + usize::from(self.kms_key_arn.is_some());
         let mut state = serializer.serialize_struct("KeyConfigurationType", len)?;
-        if self.key_type.is_some() {
-            state.serialize_field("KeyType", &self.key_type)?;
-        } else {
-            state.skip_field("KeyType")?;
+        if let ::std::option::Option::Some(value) = &self.key_type {
+            state.serialize_field("KeyType", value)?;
         }
-        if self.kms_key_arn.is_some() {
-            state.serialize_field("KmsKeyArn", &self.kms_key_arn)?;
-        } else {
-            state.skip_field("KmsKeyArn")?;
+        if let ::std::option::Option::Some(value) = &self.kms_key_arn {
+            state.serialize_field("KmsKeyArn", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for KeyConfigurationType {
+    const NAME: &'static str = "KeyConfigurationType";
+    const MEMBERS: &'static [&'static str] = &["KeyType", "KmsKeyArn"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "KeyType" => ::awsjson_types::structure::read(map, &mut self.key_type),
+            "KmsKeyArn" => ::awsjson_types::structure::read(map, &mut self.kms_key_arn),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for KeyConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = KeyConfigurationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct KeyConfigurationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<KeyConfigurationType, A::Error> {
-                let mut value = <KeyConfigurationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "KeyType" => value.key_type = map.next_value()?,
-                        "KmsKeyArn" => value.kms_key_arn = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "KeyConfigurationType",
-                &["KeyType", "KmsKeyArn"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for KeyConfigurationType {

@@ -87,178 +87,136 @@ impl ::serde::Serialize for LambdaConfigType {
             + usize::from(self.user_migration.is_some())
             + usize::from(self.verify_auth_challenge_response.is_some());
         let mut state = serializer.serialize_struct("LambdaConfigType", len)?;
-        if self.create_auth_challenge.is_some() {
-            state.serialize_field("CreateAuthChallenge", &self.create_auth_challenge)?;
-        } else {
-            state.skip_field("CreateAuthChallenge")?;
+        if let ::std::option::Option::Some(value) = &self.create_auth_challenge {
+            state.serialize_field("CreateAuthChallenge", value)?;
         }
-        if self.custom_email_sender.is_some() {
-            state.serialize_field("CustomEmailSender", &self.custom_email_sender)?;
-        } else {
-            state.skip_field("CustomEmailSender")?;
+        if let ::std::option::Option::Some(value) = &self.custom_email_sender {
+            state.serialize_field("CustomEmailSender", value)?;
         }
-        if self.custom_message.is_some() {
-            state.serialize_field("CustomMessage", &self.custom_message)?;
-        } else {
-            state.skip_field("CustomMessage")?;
+        if let ::std::option::Option::Some(value) = &self.custom_message {
+            state.serialize_field("CustomMessage", value)?;
         }
-        if self.custom_sms_sender.is_some() {
-            state.serialize_field("CustomSMSSender", &self.custom_sms_sender)?;
-        } else {
-            state.skip_field("CustomSMSSender")?;
+        if let ::std::option::Option::Some(value) = &self.custom_sms_sender {
+            state.serialize_field("CustomSMSSender", value)?;
         }
-        if self.define_auth_challenge.is_some() {
-            state.serialize_field("DefineAuthChallenge", &self.define_auth_challenge)?;
-        } else {
-            state.skip_field("DefineAuthChallenge")?;
+        if let ::std::option::Option::Some(value) = &self.define_auth_challenge {
+            state.serialize_field("DefineAuthChallenge", value)?;
         }
-        if self.inbound_federation.is_some() {
-            state.serialize_field("InboundFederation", &self.inbound_federation)?;
-        } else {
-            state.skip_field("InboundFederation")?;
+        if let ::std::option::Option::Some(value) = &self.inbound_federation {
+            state.serialize_field("InboundFederation", value)?;
         }
-        if self.kms_key_id.is_some() {
-            state.serialize_field("KMSKeyID", &self.kms_key_id)?;
-        } else {
-            state.skip_field("KMSKeyID")?;
+        if let ::std::option::Option::Some(value) = &self.kms_key_id {
+            state.serialize_field("KMSKeyID", value)?;
         }
-        if self.post_authentication.is_some() {
-            state.serialize_field("PostAuthentication", &self.post_authentication)?;
-        } else {
-            state.skip_field("PostAuthentication")?;
+        if let ::std::option::Option::Some(value) = &self.post_authentication {
+            state.serialize_field("PostAuthentication", value)?;
         }
-        if self.post_confirmation.is_some() {
-            state.serialize_field("PostConfirmation", &self.post_confirmation)?;
-        } else {
-            state.skip_field("PostConfirmation")?;
+        if let ::std::option::Option::Some(value) = &self.post_confirmation {
+            state.serialize_field("PostConfirmation", value)?;
         }
-        if self.pre_authentication.is_some() {
-            state.serialize_field("PreAuthentication", &self.pre_authentication)?;
-        } else {
-            state.skip_field("PreAuthentication")?;
+        if let ::std::option::Option::Some(value) = &self.pre_authentication {
+            state.serialize_field("PreAuthentication", value)?;
         }
-        if self.pre_sign_up.is_some() {
-            state.serialize_field("PreSignUp", &self.pre_sign_up)?;
-        } else {
-            state.skip_field("PreSignUp")?;
+        if let ::std::option::Option::Some(value) = &self.pre_sign_up {
+            state.serialize_field("PreSignUp", value)?;
         }
-        if self.pre_token_generation.is_some() {
-            state.serialize_field("PreTokenGeneration", &self.pre_token_generation)?;
-        } else {
-            state.skip_field("PreTokenGeneration")?;
+        if let ::std::option::Option::Some(value) = &self.pre_token_generation {
+            state.serialize_field("PreTokenGeneration", value)?;
         }
-        if self.pre_token_generation_config.is_some() {
-            state
-                .serialize_field(
-                    "PreTokenGenerationConfig",
-                    &self.pre_token_generation_config,
-                )?;
-        } else {
-            state.skip_field("PreTokenGenerationConfig")?;
+        if let ::std::option::Option::Some(value) = &self.pre_token_generation_config {
+            state.serialize_field("PreTokenGenerationConfig", value)?;
         }
-        if self.user_migration.is_some() {
-            state.serialize_field("UserMigration", &self.user_migration)?;
-        } else {
-            state.skip_field("UserMigration")?;
+        if let ::std::option::Option::Some(value) = &self.user_migration {
+            state.serialize_field("UserMigration", value)?;
         }
-        if self.verify_auth_challenge_response.is_some() {
-            state
-                .serialize_field(
-                    "VerifyAuthChallengeResponse",
-                    &self.verify_auth_challenge_response,
-                )?;
-        } else {
-            state.skip_field("VerifyAuthChallengeResponse")?;
+        if let ::std::option::Option::Some(value) = &self.verify_auth_challenge_response
+        {
+            state.serialize_field("VerifyAuthChallengeResponse", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for LambdaConfigType {
+    const NAME: &'static str = "LambdaConfigType";
+    const MEMBERS: &'static [&'static str] = &[
+        "CreateAuthChallenge",
+        "CustomEmailSender",
+        "CustomMessage",
+        "CustomSMSSender",
+        "DefineAuthChallenge",
+        "InboundFederation",
+        "KMSKeyID",
+        "PostAuthentication",
+        "PostConfirmation",
+        "PreAuthentication",
+        "PreSignUp",
+        "PreTokenGeneration",
+        "PreTokenGenerationConfig",
+        "UserMigration",
+        "VerifyAuthChallengeResponse",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CreateAuthChallenge" => {
+                ::awsjson_types::structure::read(map, &mut self.create_auth_challenge)
+            }
+            "CustomEmailSender" => {
+                ::awsjson_types::structure::read(map, &mut self.custom_email_sender)
+            }
+            "CustomMessage" => {
+                ::awsjson_types::structure::read(map, &mut self.custom_message)
+            }
+            "CustomSMSSender" => {
+                ::awsjson_types::structure::read(map, &mut self.custom_sms_sender)
+            }
+            "DefineAuthChallenge" => {
+                ::awsjson_types::structure::read(map, &mut self.define_auth_challenge)
+            }
+            "InboundFederation" => {
+                ::awsjson_types::structure::read(map, &mut self.inbound_federation)
+            }
+            "KMSKeyID" => ::awsjson_types::structure::read(map, &mut self.kms_key_id),
+            "PostAuthentication" => {
+                ::awsjson_types::structure::read(map, &mut self.post_authentication)
+            }
+            "PostConfirmation" => {
+                ::awsjson_types::structure::read(map, &mut self.post_confirmation)
+            }
+            "PreAuthentication" => {
+                ::awsjson_types::structure::read(map, &mut self.pre_authentication)
+            }
+            "PreSignUp" => ::awsjson_types::structure::read(map, &mut self.pre_sign_up),
+            "PreTokenGeneration" => {
+                ::awsjson_types::structure::read(map, &mut self.pre_token_generation)
+            }
+            "PreTokenGenerationConfig" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.pre_token_generation_config,
+                )
+            }
+            "UserMigration" => {
+                ::awsjson_types::structure::read(map, &mut self.user_migration)
+            }
+            "VerifyAuthChallengeResponse" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.verify_auth_challenge_response,
+                )
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LambdaConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = LambdaConfigType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct LambdaConfigType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LambdaConfigType, A::Error> {
-                let mut value = <LambdaConfigType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CreateAuthChallenge" => {
-                            value.create_auth_challenge = map.next_value()?;
-                        }
-                        "CustomEmailSender" => {
-                            value.custom_email_sender = map.next_value()?;
-                        }
-                        "CustomMessage" => value.custom_message = map.next_value()?,
-                        "CustomSMSSender" => value.custom_sms_sender = map.next_value()?,
-                        "DefineAuthChallenge" => {
-                            value.define_auth_challenge = map.next_value()?;
-                        }
-                        "InboundFederation" => {
-                            value.inbound_federation = map.next_value()?;
-                        }
-                        "KMSKeyID" => value.kms_key_id = map.next_value()?,
-                        "PostAuthentication" => {
-                            value.post_authentication = map.next_value()?;
-                        }
-                        "PostConfirmation" => value.post_confirmation = map.next_value()?,
-                        "PreAuthentication" => {
-                            value.pre_authentication = map.next_value()?;
-                        }
-                        "PreSignUp" => value.pre_sign_up = map.next_value()?,
-                        "PreTokenGeneration" => {
-                            value.pre_token_generation = map.next_value()?;
-                        }
-                        "PreTokenGenerationConfig" => {
-                            value.pre_token_generation_config = map.next_value()?;
-                        }
-                        "UserMigration" => value.user_migration = map.next_value()?,
-                        "VerifyAuthChallengeResponse" => {
-                            value.verify_auth_challenge_response = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "LambdaConfigType",
-                &[
-                    "CreateAuthChallenge",
-                    "CustomEmailSender",
-                    "CustomMessage",
-                    "CustomSMSSender",
-                    "DefineAuthChallenge",
-                    "InboundFederation",
-                    "KMSKeyID",
-                    "PostAuthentication",
-                    "PostConfirmation",
-                    "PreAuthentication",
-                    "PreSignUp",
-                    "PreTokenGeneration",
-                    "PreTokenGenerationConfig",
-                    "UserMigration",
-                    "VerifyAuthChallengeResponse",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for LambdaConfigType {

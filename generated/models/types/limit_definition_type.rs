@@ -26,45 +26,26 @@ impl ::serde::Serialize for LimitDefinitionType {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for LimitDefinitionType {
+    const NAME: &'static str = "LimitDefinitionType";
+    const MEMBERS: &'static [&'static str] = &["Attributes", "LimitClass"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Attributes" => ::awsjson_types::structure::read(map, &mut self.attributes),
+            "LimitClass" => ::awsjson_types::structure::read(map, &mut self.limit_class),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LimitDefinitionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = LimitDefinitionType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct LimitDefinitionType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LimitDefinitionType, A::Error> {
-                let mut value = <LimitDefinitionType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Attributes" => value.attributes = map.next_value()?,
-                        "LimitClass" => value.limit_class = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "LimitDefinitionType",
-                &["Attributes", "LimitClass"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for LimitDefinitionType {

@@ -26,48 +26,37 @@ impl ::serde::Serialize for LimitType {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for LimitType {
+    const NAME: &'static str = "LimitType";
+    const MEMBERS: &'static [&'static str] = &[
+        "FreeLimitValue",
+        "LimitDefinition",
+        "ProvisionedLimitValue",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "FreeLimitValue" => {
+                ::awsjson_types::structure::read(map, &mut self.free_limit_value)
+            }
+            "LimitDefinition" => {
+                ::awsjson_types::structure::read(map, &mut self.limit_definition)
+            }
+            "ProvisionedLimitValue" => {
+                ::awsjson_types::structure::read(map, &mut self.provisioned_limit_value)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for LimitType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = LimitType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct LimitType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LimitType, A::Error> {
-                let mut value = <LimitType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "FreeLimitValue" => value.free_limit_value = map.next_value()?,
-                        "LimitDefinition" => value.limit_definition = map.next_value()?,
-                        "ProvisionedLimitValue" => {
-                            value.provisioned_limit_value = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "LimitType",
-                &["FreeLimitValue", "LimitDefinition", "ProvisionedLimitValue"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for LimitType {

@@ -22,59 +22,44 @@ impl ::serde::Serialize for ListDevicesRequest {
             + usize::from(self.pagination_token.is_some());
         let mut state = serializer.serialize_struct("ListDevicesRequest", len)?;
         state.serialize_field("AccessToken", &self.access_token)?;
-        if self.limit.is_some() {
-            state.serialize_field("Limit", &self.limit)?;
-        } else {
-            state.skip_field("Limit")?;
+        if let ::std::option::Option::Some(value) = &self.limit {
+            state.serialize_field("Limit", value)?;
         }
-        if self.pagination_token.is_some() {
-            state.serialize_field("PaginationToken", &self.pagination_token)?;
-        } else {
-            state.skip_field("PaginationToken")?;
+        if let ::std::option::Option::Some(value) = &self.pagination_token {
+            state.serialize_field("PaginationToken", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ListDevicesRequest {
+    const NAME: &'static str = "ListDevicesRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "AccessToken",
+        "Limit",
+        "PaginationToken",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
+            }
+            "Limit" => ::awsjson_types::structure::read(map, &mut self.limit),
+            "PaginationToken" => {
+                ::awsjson_types::structure::read(map, &mut self.pagination_token)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListDevicesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ListDevicesRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListDevicesRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ListDevicesRequest, A::Error> {
-                let mut value = <ListDevicesRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccessToken" => value.access_token = map.next_value()?,
-                        "Limit" => value.limit = map.next_value()?,
-                        "PaginationToken" => value.pagination_token = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ListDevicesRequest",
-                &["AccessToken", "Limit", "PaginationToken"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for ListDevicesRequest {

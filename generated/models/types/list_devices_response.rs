@@ -27,58 +27,37 @@ impl ::serde::Serialize for ListDevicesResponse {
         let len = 0usize + usize::from(self.devices.is_some())
             + usize::from(self.pagination_token.is_some());
         let mut state = serializer.serialize_struct("ListDevicesResponse", len)?;
-        if self.devices.is_some() {
-            state.serialize_field("Devices", &self.devices)?;
-        } else {
-            state.skip_field("Devices")?;
+        if let ::std::option::Option::Some(value) = &self.devices {
+            state.serialize_field("Devices", value)?;
         }
-        if self.pagination_token.is_some() {
-            state.serialize_field("PaginationToken", &self.pagination_token)?;
-        } else {
-            state.skip_field("PaginationToken")?;
+        if let ::std::option::Option::Some(value) = &self.pagination_token {
+            state.serialize_field("PaginationToken", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ListDevicesResponse {
+    const NAME: &'static str = "ListDevicesResponse";
+    const MEMBERS: &'static [&'static str] = &["Devices", "PaginationToken"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Devices" => ::awsjson_types::structure::read(map, &mut self.devices),
+            "PaginationToken" => {
+                ::awsjson_types::structure::read(map, &mut self.pagination_token)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListDevicesResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ListDevicesResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListDevicesResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ListDevicesResponse, A::Error> {
-                let mut value = <ListDevicesResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Devices" => value.devices = map.next_value()?,
-                        "PaginationToken" => value.pagination_token = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ListDevicesResponse",
-                &["Devices", "PaginationToken"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ListDevicesResponse {

@@ -19,54 +19,33 @@ impl ::serde::Serialize for ListIdentityProvidersResponse {
         let len = 1usize + usize::from(self.next_token.is_some());
         let mut state = serializer
             .serialize_struct("ListIdentityProvidersResponse", len)?;
-        if self.next_token.is_some() {
-            state.serialize_field("NextToken", &self.next_token)?;
-        } else {
-            state.skip_field("NextToken")?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            state.serialize_field("NextToken", value)?;
         }
         state.serialize_field("Providers", &self.providers)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ListIdentityProvidersResponse {
+    const NAME: &'static str = "ListIdentityProvidersResponse";
+    const MEMBERS: &'static [&'static str] = &["NextToken", "Providers"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
+            "Providers" => ::awsjson_types::structure::read(map, &mut self.providers),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListIdentityProvidersResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ListIdentityProvidersResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListIdentityProvidersResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ListIdentityProvidersResponse, A::Error> {
-                let mut value = <ListIdentityProvidersResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "NextToken" => value.next_token = map.next_value()?,
-                        "Providers" => value.providers = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ListIdentityProvidersResponse",
-                &["NextToken", "Providers"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ListIdentityProvidersResponse {

@@ -23,48 +23,31 @@ impl ::serde::Serialize for ListTagsForResourceResponse {
         use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.tags.is_some());
         let mut state = serializer.serialize_struct("ListTagsForResourceResponse", len)?;
-        if self.tags.is_some() {
-            state.serialize_field("Tags", &self.tags)?;
-        } else {
-            state.skip_field("Tags")?;
+        if let ::std::option::Option::Some(value) = &self.tags {
+            state.serialize_field("Tags", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ListTagsForResourceResponse {
+    const NAME: &'static str = "ListTagsForResourceResponse";
+    const MEMBERS: &'static [&'static str] = &["Tags"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Tags" => ::awsjson_types::structure::read(map, &mut self.tags),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListTagsForResourceResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ListTagsForResourceResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListTagsForResourceResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ListTagsForResourceResponse, A::Error> {
-                let mut value = <ListTagsForResourceResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Tags" => value.tags = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct("ListTagsForResourceResponse", &["Tags"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ListTagsForResourceResponse {

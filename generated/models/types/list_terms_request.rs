@@ -21,60 +21,37 @@ impl ::serde::Serialize for ListTermsRequest {
         let len = 1usize + usize::from(self.max_results.is_some())
             + usize::from(self.next_token.is_some());
         let mut state = serializer.serialize_struct("ListTermsRequest", len)?;
-        if self.max_results.is_some() {
-            state.serialize_field("MaxResults", &self.max_results)?;
-        } else {
-            state.skip_field("MaxResults")?;
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            state.serialize_field("MaxResults", value)?;
         }
-        if self.next_token.is_some() {
-            state.serialize_field("NextToken", &self.next_token)?;
-        } else {
-            state.skip_field("NextToken")?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            state.serialize_field("NextToken", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ListTermsRequest {
+    const NAME: &'static str = "ListTermsRequest";
+    const MEMBERS: &'static [&'static str] = &["MaxResults", "NextToken", "UserPoolId"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "MaxResults" => ::awsjson_types::structure::read(map, &mut self.max_results),
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListTermsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ListTermsRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListTermsRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ListTermsRequest, A::Error> {
-                let mut value = <ListTermsRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "MaxResults" => value.max_results = map.next_value()?,
-                        "NextToken" => value.next_token = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ListTermsRequest",
-                &["MaxResults", "NextToken", "UserPoolId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ListTermsRequest {

@@ -18,50 +18,33 @@ impl ::serde::Serialize for ListTermsResponse {
         use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.next_token.is_some());
         let mut state = serializer.serialize_struct("ListTermsResponse", len)?;
-        if self.next_token.is_some() {
-            state.serialize_field("NextToken", &self.next_token)?;
-        } else {
-            state.skip_field("NextToken")?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            state.serialize_field("NextToken", value)?;
         }
         state.serialize_field("Terms", &self.terms)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ListTermsResponse {
+    const NAME: &'static str = "ListTermsResponse";
+    const MEMBERS: &'static [&'static str] = &["NextToken", "Terms"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
+            "Terms" => ::awsjson_types::structure::read(map, &mut self.terms),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListTermsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ListTermsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListTermsResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ListTermsResponse, A::Error> {
-                let mut value = <ListTermsResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "NextToken" => value.next_token = map.next_value()?,
-                        "Terms" => value.terms = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct("ListTermsResponse", &["NextToken", "Terms"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ListTermsResponse {

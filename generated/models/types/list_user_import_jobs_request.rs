@@ -21,55 +21,40 @@ impl ::serde::Serialize for ListUserImportJobsRequest {
         let len = 2usize + usize::from(self.pagination_token.is_some());
         let mut state = serializer.serialize_struct("ListUserImportJobsRequest", len)?;
         state.serialize_field("MaxResults", &self.max_results)?;
-        if self.pagination_token.is_some() {
-            state.serialize_field("PaginationToken", &self.pagination_token)?;
-        } else {
-            state.skip_field("PaginationToken")?;
+        if let ::std::option::Option::Some(value) = &self.pagination_token {
+            state.serialize_field("PaginationToken", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ListUserImportJobsRequest {
+    const NAME: &'static str = "ListUserImportJobsRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "MaxResults",
+        "PaginationToken",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "MaxResults" => ::awsjson_types::structure::read(map, &mut self.max_results),
+            "PaginationToken" => {
+                ::awsjson_types::structure::read(map, &mut self.pagination_token)
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUserImportJobsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ListUserImportJobsRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListUserImportJobsRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ListUserImportJobsRequest, A::Error> {
-                let mut value = <ListUserImportJobsRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "MaxResults" => value.max_results = map.next_value()?,
-                        "PaginationToken" => value.pagination_token = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ListUserImportJobsRequest",
-                &["MaxResults", "PaginationToken", "UserPoolId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ListUserImportJobsRequest {

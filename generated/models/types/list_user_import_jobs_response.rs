@@ -29,58 +29,39 @@ impl ::serde::Serialize for ListUserImportJobsResponse {
         let len = 0usize + usize::from(self.pagination_token.is_some())
             + usize::from(self.user_import_jobs.is_some());
         let mut state = serializer.serialize_struct("ListUserImportJobsResponse", len)?;
-        if self.pagination_token.is_some() {
-            state.serialize_field("PaginationToken", &self.pagination_token)?;
-        } else {
-            state.skip_field("PaginationToken")?;
+        if let ::std::option::Option::Some(value) = &self.pagination_token {
+            state.serialize_field("PaginationToken", value)?;
         }
-        if self.user_import_jobs.is_some() {
-            state.serialize_field("UserImportJobs", &self.user_import_jobs)?;
-        } else {
-            state.skip_field("UserImportJobs")?;
+        if let ::std::option::Option::Some(value) = &self.user_import_jobs {
+            state.serialize_field("UserImportJobs", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ListUserImportJobsResponse {
+    const NAME: &'static str = "ListUserImportJobsResponse";
+    const MEMBERS: &'static [&'static str] = &["PaginationToken", "UserImportJobs"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "PaginationToken" => {
+                ::awsjson_types::structure::read(map, &mut self.pagination_token)
+            }
+            "UserImportJobs" => {
+                ::awsjson_types::structure::read(map, &mut self.user_import_jobs)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUserImportJobsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ListUserImportJobsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListUserImportJobsResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ListUserImportJobsResponse, A::Error> {
-                let mut value = <ListUserImportJobsResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "PaginationToken" => value.pagination_token = map.next_value()?,
-                        "UserImportJobs" => value.user_import_jobs = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ListUserImportJobsResponse",
-                &["PaginationToken", "UserImportJobs"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ListUserImportJobsResponse {

@@ -30,58 +30,37 @@ impl ::serde::Serialize for ListUserPoolClientSecretsResponse {
             + usize::from(self.next_token.is_some());
         let mut state = serializer
             .serialize_struct("ListUserPoolClientSecretsResponse", len)?;
-        if self.client_secrets.is_some() {
-            state.serialize_field("ClientSecrets", &self.client_secrets)?;
-        } else {
-            state.skip_field("ClientSecrets")?;
+        if let ::std::option::Option::Some(value) = &self.client_secrets {
+            state.serialize_field("ClientSecrets", value)?;
         }
-        if self.next_token.is_some() {
-            state.serialize_field("NextToken", &self.next_token)?;
-        } else {
-            state.skip_field("NextToken")?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            state.serialize_field("NextToken", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ListUserPoolClientSecretsResponse {
+    const NAME: &'static str = "ListUserPoolClientSecretsResponse";
+    const MEMBERS: &'static [&'static str] = &["ClientSecrets", "NextToken"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientSecrets" => {
+                ::awsjson_types::structure::read(map, &mut self.client_secrets)
+            }
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUserPoolClientSecretsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ListUserPoolClientSecretsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListUserPoolClientSecretsResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ListUserPoolClientSecretsResponse, A::Error> {
-                let mut value = <ListUserPoolClientSecretsResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientSecrets" => value.client_secrets = map.next_value()?,
-                        "NextToken" => value.next_token = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ListUserPoolClientSecretsResponse",
-                &["ClientSecrets", "NextToken"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolClientSecretsResponse {

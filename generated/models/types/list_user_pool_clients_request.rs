@@ -24,66 +24,46 @@ impl ::serde::Serialize for ListUserPoolClientsRequest {
             + usize::from(self.max_results.is_some())
             + usize::from(self.next_token.is_some());
         let mut state = serializer.serialize_struct("ListUserPoolClientsRequest", len)?;
-        if self.client_type.is_some() {
-            state.serialize_field("ClientType", &self.client_type)?;
-        } else {
-            state.skip_field("ClientType")?;
+        if let ::std::option::Option::Some(value) = &self.client_type {
+            state.serialize_field("ClientType", value)?;
         }
-        if self.max_results.is_some() {
-            state.serialize_field("MaxResults", &self.max_results)?;
-        } else {
-            state.skip_field("MaxResults")?;
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            state.serialize_field("MaxResults", value)?;
         }
-        if self.next_token.is_some() {
-            state.serialize_field("NextToken", &self.next_token)?;
-        } else {
-            state.skip_field("NextToken")?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            state.serialize_field("NextToken", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ListUserPoolClientsRequest {
+    const NAME: &'static str = "ListUserPoolClientsRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "ClientType",
+        "MaxResults",
+        "NextToken",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientType" => ::awsjson_types::structure::read(map, &mut self.client_type),
+            "MaxResults" => ::awsjson_types::structure::read(map, &mut self.max_results),
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUserPoolClientsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ListUserPoolClientsRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListUserPoolClientsRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ListUserPoolClientsRequest, A::Error> {
-                let mut value = <ListUserPoolClientsRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientType" => value.client_type = map.next_value()?,
-                        "MaxResults" => value.max_results = map.next_value()?,
-                        "NextToken" => value.next_token = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ListUserPoolClientsRequest",
-                &["ClientType", "MaxResults", "NextToken", "UserPoolId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolClientsRequest {

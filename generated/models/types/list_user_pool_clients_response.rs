@@ -29,58 +29,37 @@ impl ::serde::Serialize for ListUserPoolClientsResponse {
         let len = 0usize + usize::from(self.next_token.is_some())
             + usize::from(self.user_pool_clients.is_some());
         let mut state = serializer.serialize_struct("ListUserPoolClientsResponse", len)?;
-        if self.next_token.is_some() {
-            state.serialize_field("NextToken", &self.next_token)?;
-        } else {
-            state.skip_field("NextToken")?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            state.serialize_field("NextToken", value)?;
         }
-        if self.user_pool_clients.is_some() {
-            state.serialize_field("UserPoolClients", &self.user_pool_clients)?;
-        } else {
-            state.skip_field("UserPoolClients")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool_clients {
+            state.serialize_field("UserPoolClients", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ListUserPoolClientsResponse {
+    const NAME: &'static str = "ListUserPoolClientsResponse";
+    const MEMBERS: &'static [&'static str] = &["NextToken", "UserPoolClients"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
+            "UserPoolClients" => {
+                ::awsjson_types::structure::read(map, &mut self.user_pool_clients)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUserPoolClientsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ListUserPoolClientsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListUserPoolClientsResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ListUserPoolClientsResponse, A::Error> {
-                let mut value = <ListUserPoolClientsResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "NextToken" => value.next_token = map.next_value()?,
-                        "UserPoolClients" => value.user_pool_clients = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ListUserPoolClientsResponse",
-                &["NextToken", "UserPoolClients"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolClientsResponse {

@@ -30,60 +30,37 @@ impl ::serde::Serialize for ListUserPoolReplicasResponse {
             + usize::from(self.user_pool_replicas.is_some());
         let mut state = serializer
             .serialize_struct("ListUserPoolReplicasResponse", len)?;
-        if self.next_token.is_some() {
-            state.serialize_field("NextToken", &self.next_token)?;
-        } else {
-            state.skip_field("NextToken")?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            state.serialize_field("NextToken", value)?;
         }
-        if self.user_pool_replicas.is_some() {
-            state.serialize_field("UserPoolReplicas", &self.user_pool_replicas)?;
-        } else {
-            state.skip_field("UserPoolReplicas")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool_replicas {
+            state.serialize_field("UserPoolReplicas", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ListUserPoolReplicasResponse {
+    const NAME: &'static str = "ListUserPoolReplicasResponse";
+    const MEMBERS: &'static [&'static str] = &["NextToken", "UserPoolReplicas"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
+            "UserPoolReplicas" => {
+                ::awsjson_types::structure::read(map, &mut self.user_pool_replicas)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUserPoolReplicasResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ListUserPoolReplicasResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListUserPoolReplicasResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ListUserPoolReplicasResponse, A::Error> {
-                let mut value = <ListUserPoolReplicasResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "NextToken" => value.next_token = map.next_value()?,
-                        "UserPoolReplicas" => {
-                            value.user_pool_replicas = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ListUserPoolReplicasResponse",
-                &["NextToken", "UserPoolReplicas"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolReplicasResponse {

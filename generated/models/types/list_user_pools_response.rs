@@ -29,58 +29,35 @@ impl ::serde::Serialize for ListUserPoolsResponse {
         let len = 0usize + usize::from(self.next_token.is_some())
             + usize::from(self.user_pools.is_some());
         let mut state = serializer.serialize_struct("ListUserPoolsResponse", len)?;
-        if self.next_token.is_some() {
-            state.serialize_field("NextToken", &self.next_token)?;
-        } else {
-            state.skip_field("NextToken")?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            state.serialize_field("NextToken", value)?;
         }
-        if self.user_pools.is_some() {
-            state.serialize_field("UserPools", &self.user_pools)?;
-        } else {
-            state.skip_field("UserPools")?;
+        if let ::std::option::Option::Some(value) = &self.user_pools {
+            state.serialize_field("UserPools", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ListUserPoolsResponse {
+    const NAME: &'static str = "ListUserPoolsResponse";
+    const MEMBERS: &'static [&'static str] = &["NextToken", "UserPools"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
+            "UserPools" => ::awsjson_types::structure::read(map, &mut self.user_pools),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUserPoolsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ListUserPoolsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListUserPoolsResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ListUserPoolsResponse, A::Error> {
-                let mut value = <ListUserPoolsResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "NextToken" => value.next_token = map.next_value()?,
-                        "UserPools" => value.user_pools = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ListUserPoolsResponse",
-                &["NextToken", "UserPools"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolsResponse {

@@ -19,53 +19,34 @@ impl ::serde::Serialize for ListUserSessionsRequest {
         let len = 1usize + usize::from(self.next_token.is_some());
         let mut state = serializer.serialize_struct("ListUserSessionsRequest", len)?;
         state.serialize_field("AccessToken", &self.access_token)?;
-        if self.next_token.is_some() {
-            state.serialize_field("NextToken", &self.next_token)?;
-        } else {
-            state.skip_field("NextToken")?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            state.serialize_field("NextToken", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ListUserSessionsRequest {
+    const NAME: &'static str = "ListUserSessionsRequest";
+    const MEMBERS: &'static [&'static str] = &["AccessToken", "NextToken"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
+            }
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUserSessionsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ListUserSessionsRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListUserSessionsRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ListUserSessionsRequest, A::Error> {
-                let mut value = <ListUserSessionsRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccessToken" => value.access_token = map.next_value()?,
-                        "NextToken" => value.next_token = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ListUserSessionsRequest",
-                &["AccessToken", "NextToken"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for ListUserSessionsRequest {

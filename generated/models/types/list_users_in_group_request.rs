@@ -24,61 +24,43 @@ impl ::serde::Serialize for ListUsersInGroupRequest {
             + usize::from(self.next_token.is_some());
         let mut state = serializer.serialize_struct("ListUsersInGroupRequest", len)?;
         state.serialize_field("GroupName", &self.group_name)?;
-        if self.limit.is_some() {
-            state.serialize_field("Limit", &self.limit)?;
-        } else {
-            state.skip_field("Limit")?;
+        if let ::std::option::Option::Some(value) = &self.limit {
+            state.serialize_field("Limit", value)?;
         }
-        if self.next_token.is_some() {
-            state.serialize_field("NextToken", &self.next_token)?;
-        } else {
-            state.skip_field("NextToken")?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            state.serialize_field("NextToken", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ListUsersInGroupRequest {
+    const NAME: &'static str = "ListUsersInGroupRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "GroupName",
+        "Limit",
+        "NextToken",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "GroupName" => ::awsjson_types::structure::read(map, &mut self.group_name),
+            "Limit" => ::awsjson_types::structure::read(map, &mut self.limit),
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUsersInGroupRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ListUsersInGroupRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListUsersInGroupRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ListUsersInGroupRequest, A::Error> {
-                let mut value = <ListUsersInGroupRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "GroupName" => value.group_name = map.next_value()?,
-                        "Limit" => value.limit = map.next_value()?,
-                        "NextToken" => value.next_token = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ListUsersInGroupRequest",
-                &["GroupName", "Limit", "NextToken", "UserPoolId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ListUsersInGroupRequest {

@@ -26,72 +26,55 @@ impl ::serde::Serialize for ListUsersRequest {
             + usize::from(self.filter.is_some()) + usize::from(self.limit.is_some())
             + usize::from(self.pagination_token.is_some());
         let mut state = serializer.serialize_struct("ListUsersRequest", len)?;
-        if self.attributes_to_get.is_some() {
-            state.serialize_field("AttributesToGet", &self.attributes_to_get)?;
-        } else {
-            state.skip_field("AttributesToGet")?;
+        if let ::std::option::Option::Some(value) = &self.attributes_to_get {
+            state.serialize_field("AttributesToGet", value)?;
         }
-        if self.filter.is_some() {
-            state.serialize_field("Filter", &self.filter)?;
-        } else {
-            state.skip_field("Filter")?;
+        if let ::std::option::Option::Some(value) = &self.filter {
+            state.serialize_field("Filter", value)?;
         }
-        if self.limit.is_some() {
-            state.serialize_field("Limit", &self.limit)?;
-        } else {
-            state.skip_field("Limit")?;
+        if let ::std::option::Option::Some(value) = &self.limit {
+            state.serialize_field("Limit", value)?;
         }
-        if self.pagination_token.is_some() {
-            state.serialize_field("PaginationToken", &self.pagination_token)?;
-        } else {
-            state.skip_field("PaginationToken")?;
+        if let ::std::option::Option::Some(value) = &self.pagination_token {
+            state.serialize_field("PaginationToken", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ListUsersRequest {
+    const NAME: &'static str = "ListUsersRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "AttributesToGet",
+        "Filter",
+        "Limit",
+        "PaginationToken",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AttributesToGet" => {
+                ::awsjson_types::structure::read(map, &mut self.attributes_to_get)
+            }
+            "Filter" => ::awsjson_types::structure::read(map, &mut self.filter),
+            "Limit" => ::awsjson_types::structure::read(map, &mut self.limit),
+            "PaginationToken" => {
+                ::awsjson_types::structure::read(map, &mut self.pagination_token)
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUsersRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ListUsersRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListUsersRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ListUsersRequest, A::Error> {
-                let mut value = <ListUsersRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AttributesToGet" => value.attributes_to_get = map.next_value()?,
-                        "Filter" => value.filter = map.next_value()?,
-                        "Limit" => value.limit = map.next_value()?,
-                        "PaginationToken" => value.pagination_token = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ListUsersRequest",
-                &["AttributesToGet", "Filter", "Limit", "PaginationToken", "UserPoolId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ListUsersRequest {

@@ -27,58 +27,37 @@ impl ::serde::Serialize for ListUsersResponse {
         let len = 0usize + usize::from(self.pagination_token.is_some())
             + usize::from(self.users.is_some());
         let mut state = serializer.serialize_struct("ListUsersResponse", len)?;
-        if self.pagination_token.is_some() {
-            state.serialize_field("PaginationToken", &self.pagination_token)?;
-        } else {
-            state.skip_field("PaginationToken")?;
+        if let ::std::option::Option::Some(value) = &self.pagination_token {
+            state.serialize_field("PaginationToken", value)?;
         }
-        if self.users.is_some() {
-            state.serialize_field("Users", &self.users)?;
-        } else {
-            state.skip_field("Users")?;
+        if let ::std::option::Option::Some(value) = &self.users {
+            state.serialize_field("Users", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ListUsersResponse {
+    const NAME: &'static str = "ListUsersResponse";
+    const MEMBERS: &'static [&'static str] = &["PaginationToken", "Users"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "PaginationToken" => {
+                ::awsjson_types::structure::read(map, &mut self.pagination_token)
+            }
+            "Users" => ::awsjson_types::structure::read(map, &mut self.users),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListUsersResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ListUsersResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListUsersResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ListUsersResponse, A::Error> {
-                let mut value = <ListUsersResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "PaginationToken" => value.pagination_token = map.next_value()?,
-                        "Users" => value.users = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ListUsersResponse",
-                &["PaginationToken", "Users"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ListUsersResponse {

@@ -23,59 +23,38 @@ impl ::serde::Serialize for ListWebAuthnCredentialsRequest {
         let mut state = serializer
             .serialize_struct("ListWebAuthnCredentialsRequest", len)?;
         state.serialize_field("AccessToken", &self.access_token)?;
-        if self.max_results.is_some() {
-            state.serialize_field("MaxResults", &self.max_results)?;
-        } else {
-            state.skip_field("MaxResults")?;
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            state.serialize_field("MaxResults", value)?;
         }
-        if self.next_token.is_some() {
-            state.serialize_field("NextToken", &self.next_token)?;
-        } else {
-            state.skip_field("NextToken")?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            state.serialize_field("NextToken", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ListWebAuthnCredentialsRequest {
+    const NAME: &'static str = "ListWebAuthnCredentialsRequest";
+    const MEMBERS: &'static [&'static str] = &["AccessToken", "MaxResults", "NextToken"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
+            }
+            "MaxResults" => ::awsjson_types::structure::read(map, &mut self.max_results),
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListWebAuthnCredentialsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ListWebAuthnCredentialsRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListWebAuthnCredentialsRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ListWebAuthnCredentialsRequest, A::Error> {
-                let mut value = <ListWebAuthnCredentialsRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccessToken" => value.access_token = map.next_value()?,
-                        "MaxResults" => value.max_results = map.next_value()?,
-                        "NextToken" => value.next_token = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ListWebAuthnCredentialsRequest",
-                &["AccessToken", "MaxResults", "NextToken"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for ListWebAuthnCredentialsRequest {

@@ -20,53 +20,32 @@ impl ::serde::Serialize for ListWebAuthnCredentialsResponse {
         let mut state = serializer
             .serialize_struct("ListWebAuthnCredentialsResponse", len)?;
         state.serialize_field("Credentials", &self.credentials)?;
-        if self.next_token.is_some() {
-            state.serialize_field("NextToken", &self.next_token)?;
-        } else {
-            state.skip_field("NextToken")?;
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            state.serialize_field("NextToken", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ListWebAuthnCredentialsResponse {
+    const NAME: &'static str = "ListWebAuthnCredentialsResponse";
+    const MEMBERS: &'static [&'static str] = &["Credentials", "NextToken"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Credentials" => ::awsjson_types::structure::read(map, &mut self.credentials),
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListWebAuthnCredentialsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ListWebAuthnCredentialsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ListWebAuthnCredentialsResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ListWebAuthnCredentialsResponse, A::Error> {
-                let mut value = <ListWebAuthnCredentialsResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Credentials" => value.credentials = map.next_value()?,
-                        "NextToken" => value.next_token = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ListWebAuthnCredentialsResponse",
-                &["Credentials", "NextToken"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ListWebAuthnCredentialsResponse {

@@ -30,83 +30,61 @@ impl ::serde::Serialize for LogConfigurationType {
             + usize::from(self.firehose_configuration.is_some())
             + usize::from(self.s3_configuration.is_some());
         let mut state = serializer.serialize_struct("LogConfigurationType", len)?;
-        if self.cloud_watch_logs_configuration.is_some() {
-            state
-                .serialize_field(
-                    "CloudWatchLogsConfiguration",
-                    &self.cloud_watch_logs_configuration,
-                )?;
-        } else {
-            state.skip_field("CloudWatchLogsConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.cloud_watch_logs_configuration
+        {
+            state.serialize_field("CloudWatchLogsConfiguration", value)?;
         }
         state.serialize_field("EventSource", &self.event_source)?;
-        if self.firehose_configuration.is_some() {
-            state
-                .serialize_field("FirehoseConfiguration", &self.firehose_configuration)?;
-        } else {
-            state.skip_field("FirehoseConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.firehose_configuration {
+            state.serialize_field("FirehoseConfiguration", value)?;
         }
         state.serialize_field("LogLevel", &self.log_level)?;
-        if self.s3_configuration.is_some() {
-            state.serialize_field("S3Configuration", &self.s3_configuration)?;
-        } else {
-            state.skip_field("S3Configuration")?;
+        if let ::std::option::Option::Some(value) = &self.s3_configuration {
+            state.serialize_field("S3Configuration", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for LogConfigurationType {
+    const NAME: &'static str = "LogConfigurationType";
+    const MEMBERS: &'static [&'static str] = &[
+        "CloudWatchLogsConfiguration",
+        "EventSource",
+        "FirehoseConfiguration",
+        "LogLevel",
+        "S3Configuration",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CloudWatchLogsConfiguration" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.cloud_watch_logs_configuration,
+                )
+            }
+            "EventSource" => {
+                ::awsjson_types::structure::read(map, &mut self.event_source)
+            }
+            "FirehoseConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.firehose_configuration)
+            }
+            "LogLevel" => ::awsjson_types::structure::read(map, &mut self.log_level),
+            "S3Configuration" => {
+                ::awsjson_types::structure::read(map, &mut self.s3_configuration)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LogConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = LogConfigurationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct LogConfigurationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LogConfigurationType, A::Error> {
-                let mut value = <LogConfigurationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CloudWatchLogsConfiguration" => {
-                            value.cloud_watch_logs_configuration = map.next_value()?;
-                        }
-                        "EventSource" => value.event_source = map.next_value()?,
-                        "FirehoseConfiguration" => {
-                            value.firehose_configuration = map.next_value()?;
-                        }
-                        "LogLevel" => value.log_level = map.next_value()?,
-                        "S3Configuration" => value.s3_configuration = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "LogConfigurationType",
-                &[
-                    "CloudWatchLogsConfiguration",
-                    "EventSource",
-                    "FirehoseConfiguration",
-                    "LogLevel",
-                    "S3Configuration",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for LogConfigurationType {

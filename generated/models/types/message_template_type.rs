@@ -31,64 +31,47 @@ impl ::serde::Serialize for MessageTemplateType {
             + usize::from(self.email_subject.is_some())
             + usize::from(self.sms_message.is_some());
         let mut state = serializer.serialize_struct("MessageTemplateType", len)?;
-        if self.email_message.is_some() {
-            state.serialize_field("EmailMessage", &self.email_message)?;
-        } else {
-            state.skip_field("EmailMessage")?;
+        if let ::std::option::Option::Some(value) = &self.email_message {
+            state.serialize_field("EmailMessage", value)?;
         }
-        if self.email_subject.is_some() {
-            state.serialize_field("EmailSubject", &self.email_subject)?;
-        } else {
-            state.skip_field("EmailSubject")?;
+        if let ::std::option::Option::Some(value) = &self.email_subject {
+            state.serialize_field("EmailSubject", value)?;
         }
-        if self.sms_message.is_some() {
-            state.serialize_field("SMSMessage", &self.sms_message)?;
-        } else {
-            state.skip_field("SMSMessage")?;
+        if let ::std::option::Option::Some(value) = &self.sms_message {
+            state.serialize_field("SMSMessage", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for MessageTemplateType {
+    const NAME: &'static str = "MessageTemplateType";
+    const MEMBERS: &'static [&'static str] = &[
+        "EmailMessage",
+        "EmailSubject",
+        "SMSMessage",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "EmailMessage" => {
+                ::awsjson_types::structure::read(map, &mut self.email_message)
+            }
+            "EmailSubject" => {
+                ::awsjson_types::structure::read(map, &mut self.email_subject)
+            }
+            "SMSMessage" => ::awsjson_types::structure::read(map, &mut self.sms_message),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MessageTemplateType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = MessageTemplateType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct MessageTemplateType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<MessageTemplateType, A::Error> {
-                let mut value = <MessageTemplateType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "EmailMessage" => value.email_message = map.next_value()?,
-                        "EmailSubject" => value.email_subject = map.next_value()?,
-                        "SMSMessage" => value.sms_message = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "MessageTemplateType",
-                &["EmailMessage", "EmailSubject", "SMSMessage"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for MessageTemplateType {

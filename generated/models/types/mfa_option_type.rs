@@ -27,58 +27,39 @@ impl ::serde::Serialize for MfaOptionType {
         let len = 0usize + usize::from(self.attribute_name.is_some())
             + usize::from(self.delivery_medium.is_some());
         let mut state = serializer.serialize_struct("MFAOptionType", len)?;
-        if self.attribute_name.is_some() {
-            state.serialize_field("AttributeName", &self.attribute_name)?;
-        } else {
-            state.skip_field("AttributeName")?;
+        if let ::std::option::Option::Some(value) = &self.attribute_name {
+            state.serialize_field("AttributeName", value)?;
         }
-        if self.delivery_medium.is_some() {
-            state.serialize_field("DeliveryMedium", &self.delivery_medium)?;
-        } else {
-            state.skip_field("DeliveryMedium")?;
+        if let ::std::option::Option::Some(value) = &self.delivery_medium {
+            state.serialize_field("DeliveryMedium", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for MfaOptionType {
+    const NAME: &'static str = "MFAOptionType";
+    const MEMBERS: &'static [&'static str] = &["AttributeName", "DeliveryMedium"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AttributeName" => {
+                ::awsjson_types::structure::read(map, &mut self.attribute_name)
+            }
+            "DeliveryMedium" => {
+                ::awsjson_types::structure::read(map, &mut self.delivery_medium)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MfaOptionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = MfaOptionType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct MFAOptionType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<MfaOptionType, A::Error> {
-                let mut value = <MfaOptionType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AttributeName" => value.attribute_name = map.next_value()?,
-                        "DeliveryMedium" => value.delivery_medium = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "MFAOptionType",
-                &["AttributeName", "DeliveryMedium"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for MfaOptionType {

@@ -27,58 +27,37 @@ impl ::serde::Serialize for NewDeviceMetadataType {
         let len = 0usize + usize::from(self.device_group_key.is_some())
             + usize::from(self.device_key.is_some());
         let mut state = serializer.serialize_struct("NewDeviceMetadataType", len)?;
-        if self.device_group_key.is_some() {
-            state.serialize_field("DeviceGroupKey", &self.device_group_key)?;
-        } else {
-            state.skip_field("DeviceGroupKey")?;
+        if let ::std::option::Option::Some(value) = &self.device_group_key {
+            state.serialize_field("DeviceGroupKey", value)?;
         }
-        if self.device_key.is_some() {
-            state.serialize_field("DeviceKey", &self.device_key)?;
-        } else {
-            state.skip_field("DeviceKey")?;
+        if let ::std::option::Option::Some(value) = &self.device_key {
+            state.serialize_field("DeviceKey", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for NewDeviceMetadataType {
+    const NAME: &'static str = "NewDeviceMetadataType";
+    const MEMBERS: &'static [&'static str] = &["DeviceGroupKey", "DeviceKey"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "DeviceGroupKey" => {
+                ::awsjson_types::structure::read(map, &mut self.device_group_key)
+            }
+            "DeviceKey" => ::awsjson_types::structure::read(map, &mut self.device_key),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NewDeviceMetadataType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = NewDeviceMetadataType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct NewDeviceMetadataType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<NewDeviceMetadataType, A::Error> {
-                let mut value = <NewDeviceMetadataType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "DeviceGroupKey" => value.device_group_key = map.next_value()?,
-                        "DeviceKey" => value.device_key = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "NewDeviceMetadataType",
-                &["DeviceGroupKey", "DeviceKey"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for NewDeviceMetadataType {

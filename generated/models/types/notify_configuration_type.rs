@@ -29,85 +29,58 @@ impl ::serde::Serialize for NotifyConfigurationType {
             + usize::from(self.no_action_email.is_some())
             + usize::from(self.reply_to.is_some());
         let mut state = serializer.serialize_struct("NotifyConfigurationType", len)?;
-        if self.block_email.is_some() {
-            state.serialize_field("BlockEmail", &self.block_email)?;
-        } else {
-            state.skip_field("BlockEmail")?;
+        if let ::std::option::Option::Some(value) = &self.block_email {
+            state.serialize_field("BlockEmail", value)?;
         }
-        if self.from.is_some() {
-            state.serialize_field("From", &self.from)?;
-        } else {
-            state.skip_field("From")?;
+        if let ::std::option::Option::Some(value) = &self.from {
+            state.serialize_field("From", value)?;
         }
-        if self.mfa_email.is_some() {
-            state.serialize_field("MfaEmail", &self.mfa_email)?;
-        } else {
-            state.skip_field("MfaEmail")?;
+        if let ::std::option::Option::Some(value) = &self.mfa_email {
+            state.serialize_field("MfaEmail", value)?;
         }
-        if self.no_action_email.is_some() {
-            state.serialize_field("NoActionEmail", &self.no_action_email)?;
-        } else {
-            state.skip_field("NoActionEmail")?;
+        if let ::std::option::Option::Some(value) = &self.no_action_email {
+            state.serialize_field("NoActionEmail", value)?;
         }
-        if self.reply_to.is_some() {
-            state.serialize_field("ReplyTo", &self.reply_to)?;
-        } else {
-            state.skip_field("ReplyTo")?;
+        if let ::std::option::Option::Some(value) = &self.reply_to {
+            state.serialize_field("ReplyTo", value)?;
         }
         state.serialize_field("SourceArn", &self.source_arn)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for NotifyConfigurationType {
+    const NAME: &'static str = "NotifyConfigurationType";
+    const MEMBERS: &'static [&'static str] = &[
+        "BlockEmail",
+        "From",
+        "MfaEmail",
+        "NoActionEmail",
+        "ReplyTo",
+        "SourceArn",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "BlockEmail" => ::awsjson_types::structure::read(map, &mut self.block_email),
+            "From" => ::awsjson_types::structure::read(map, &mut self.from),
+            "MfaEmail" => ::awsjson_types::structure::read(map, &mut self.mfa_email),
+            "NoActionEmail" => {
+                ::awsjson_types::structure::read(map, &mut self.no_action_email)
+            }
+            "ReplyTo" => ::awsjson_types::structure::read(map, &mut self.reply_to),
+            "SourceArn" => ::awsjson_types::structure::read(map, &mut self.source_arn),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NotifyConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = NotifyConfigurationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct NotifyConfigurationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<NotifyConfigurationType, A::Error> {
-                let mut value = <NotifyConfigurationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "BlockEmail" => value.block_email = map.next_value()?,
-                        "From" => value.from = map.next_value()?,
-                        "MfaEmail" => value.mfa_email = map.next_value()?,
-                        "NoActionEmail" => value.no_action_email = map.next_value()?,
-                        "ReplyTo" => value.reply_to = map.next_value()?,
-                        "SourceArn" => value.source_arn = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "NotifyConfigurationType",
-                &[
-                    "BlockEmail",
-                    "From",
-                    "MfaEmail",
-                    "NoActionEmail",
-                    "ReplyTo",
-                    "SourceArn",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for NotifyConfigurationType {

@@ -21,60 +21,37 @@ impl ::serde::Serialize for NotifyEmailType {
         let len = 1usize + usize::from(self.html_body.is_some())
             + usize::from(self.text_body.is_some());
         let mut state = serializer.serialize_struct("NotifyEmailType", len)?;
-        if self.html_body.is_some() {
-            state.serialize_field("HtmlBody", &self.html_body)?;
-        } else {
-            state.skip_field("HtmlBody")?;
+        if let ::std::option::Option::Some(value) = &self.html_body {
+            state.serialize_field("HtmlBody", value)?;
         }
         state.serialize_field("Subject", &self.subject)?;
-        if self.text_body.is_some() {
-            state.serialize_field("TextBody", &self.text_body)?;
-        } else {
-            state.skip_field("TextBody")?;
+        if let ::std::option::Option::Some(value) = &self.text_body {
+            state.serialize_field("TextBody", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for NotifyEmailType {
+    const NAME: &'static str = "NotifyEmailType";
+    const MEMBERS: &'static [&'static str] = &["HtmlBody", "Subject", "TextBody"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "HtmlBody" => ::awsjson_types::structure::read(map, &mut self.html_body),
+            "Subject" => ::awsjson_types::structure::read(map, &mut self.subject),
+            "TextBody" => ::awsjson_types::structure::read(map, &mut self.text_body),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NotifyEmailType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = NotifyEmailType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct NotifyEmailType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<NotifyEmailType, A::Error> {
-                let mut value = <NotifyEmailType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "HtmlBody" => value.html_body = map.next_value()?,
-                        "Subject" => value.subject = map.next_value()?,
-                        "TextBody" => value.text_body = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "NotifyEmailType",
-                &["HtmlBody", "Subject", "TextBody"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for NotifyEmailType {

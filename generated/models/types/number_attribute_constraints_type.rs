@@ -28,58 +28,35 @@ impl ::serde::Serialize for NumberAttributeConstraintsType {
             + usize::from(self.min_value.is_some());
         let mut state = serializer
             .serialize_struct("NumberAttributeConstraintsType", len)?;
-        if self.max_value.is_some() {
-            state.serialize_field("MaxValue", &self.max_value)?;
-        } else {
-            state.skip_field("MaxValue")?;
+        if let ::std::option::Option::Some(value) = &self.max_value {
+            state.serialize_field("MaxValue", value)?;
         }
-        if self.min_value.is_some() {
-            state.serialize_field("MinValue", &self.min_value)?;
-        } else {
-            state.skip_field("MinValue")?;
+        if let ::std::option::Option::Some(value) = &self.min_value {
+            state.serialize_field("MinValue", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for NumberAttributeConstraintsType {
+    const NAME: &'static str = "NumberAttributeConstraintsType";
+    const MEMBERS: &'static [&'static str] = &["MaxValue", "MinValue"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "MaxValue" => ::awsjson_types::structure::read(map, &mut self.max_value),
+            "MinValue" => ::awsjson_types::structure::read(map, &mut self.min_value),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NumberAttributeConstraintsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = NumberAttributeConstraintsType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct NumberAttributeConstraintsType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<NumberAttributeConstraintsType, A::Error> {
-                let mut value = <NumberAttributeConstraintsType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "MaxValue" => value.max_value = map.next_value()?,
-                        "MinValue" => value.min_value = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "NumberAttributeConstraintsType",
-                &["MaxValue", "MinValue"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for NumberAttributeConstraintsType {

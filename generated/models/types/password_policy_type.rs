@@ -47,104 +47,82 @@ impl ::serde::Serialize for PasswordPolicyType {
             + usize::from(self.require_uppercase.is_some())
             + usize::from(self.temporary_password_validity_days.is_some());
         let mut state = serializer.serialize_struct("PasswordPolicyType", len)?;
-        if self.minimum_length.is_some() {
-            state.serialize_field("MinimumLength", &self.minimum_length)?;
-        } else {
-            state.skip_field("MinimumLength")?;
+        if let ::std::option::Option::Some(value) = &self.minimum_length {
+            state.serialize_field("MinimumLength", value)?;
         }
-        if self.password_history_size.is_some() {
-            state.serialize_field("PasswordHistorySize", &self.password_history_size)?;
-        } else {
-            state.skip_field("PasswordHistorySize")?;
+        if let ::std::option::Option::Some(value) = &self.password_history_size {
+            state.serialize_field("PasswordHistorySize", value)?;
         }
-        if self.require_lowercase.is_some() {
-            state.serialize_field("RequireLowercase", &self.require_lowercase)?;
-        } else {
-            state.skip_field("RequireLowercase")?;
+        if let ::std::option::Option::Some(value) = &self.require_lowercase {
+            state.serialize_field("RequireLowercase", value)?;
         }
-        if self.require_numbers.is_some() {
-            state.serialize_field("RequireNumbers", &self.require_numbers)?;
-        } else {
-            state.skip_field("RequireNumbers")?;
+        if let ::std::option::Option::Some(value) = &self.require_numbers {
+            state.serialize_field("RequireNumbers", value)?;
         }
-        if self.require_symbols.is_some() {
-            state.serialize_field("RequireSymbols", &self.require_symbols)?;
-        } else {
-            state.skip_field("RequireSymbols")?;
+        if let ::std::option::Option::Some(value) = &self.require_symbols {
+            state.serialize_field("RequireSymbols", value)?;
         }
-        if self.require_uppercase.is_some() {
-            state.serialize_field("RequireUppercase", &self.require_uppercase)?;
-        } else {
-            state.skip_field("RequireUppercase")?;
+        if let ::std::option::Option::Some(value) = &self.require_uppercase {
+            state.serialize_field("RequireUppercase", value)?;
         }
-        if self.temporary_password_validity_days.is_some() {
-            state
-                .serialize_field(
-                    "TemporaryPasswordValidityDays",
-                    &self.temporary_password_validity_days,
-                )?;
-        } else {
-            state.skip_field("TemporaryPasswordValidityDays")?;
+        if let ::std::option::Option::Some(value) = &self
+            .temporary_password_validity_days
+        {
+            state.serialize_field("TemporaryPasswordValidityDays", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for PasswordPolicyType {
+    const NAME: &'static str = "PasswordPolicyType";
+    const MEMBERS: &'static [&'static str] = &[
+        "MinimumLength",
+        "PasswordHistorySize",
+        "RequireLowercase",
+        "RequireNumbers",
+        "RequireSymbols",
+        "RequireUppercase",
+        "TemporaryPasswordValidityDays",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "MinimumLength" => {
+                ::awsjson_types::structure::read(map, &mut self.minimum_length)
+            }
+            "PasswordHistorySize" => {
+                ::awsjson_types::structure::read(map, &mut self.password_history_size)
+            }
+            "RequireLowercase" => {
+                ::awsjson_types::structure::read(map, &mut self.require_lowercase)
+            }
+            "RequireNumbers" => {
+                ::awsjson_types::structure::read(map, &mut self.require_numbers)
+            }
+            "RequireSymbols" => {
+                ::awsjson_types::structure::read(map, &mut self.require_symbols)
+            }
+            "RequireUppercase" => {
+                ::awsjson_types::structure::read(map, &mut self.require_uppercase)
+            }
+            "TemporaryPasswordValidityDays" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.temporary_password_validity_days,
+                )
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PasswordPolicyType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = PasswordPolicyType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PasswordPolicyType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<PasswordPolicyType, A::Error> {
-                let mut value = <PasswordPolicyType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "MinimumLength" => value.minimum_length = map.next_value()?,
-                        "PasswordHistorySize" => {
-                            value.password_history_size = map.next_value()?;
-                        }
-                        "RequireLowercase" => value.require_lowercase = map.next_value()?,
-                        "RequireNumbers" => value.require_numbers = map.next_value()?,
-                        "RequireSymbols" => value.require_symbols = map.next_value()?,
-                        "RequireUppercase" => value.require_uppercase = map.next_value()?,
-                        "TemporaryPasswordValidityDays" => {
-                            value.temporary_password_validity_days = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "PasswordPolicyType",
-                &[
-                    "MinimumLength",
-                    "PasswordHistorySize",
-                    "RequireLowercase",
-                    "RequireNumbers",
-                    "RequireSymbols",
-                    "RequireUppercase",
-                    "TemporaryPasswordValidityDays",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for PasswordPolicyType {

@@ -24,45 +24,28 @@ impl ::serde::Serialize for PreTokenGenerationVersionConfigType {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for PreTokenGenerationVersionConfigType {
+    const NAME: &'static str = "PreTokenGenerationVersionConfigType";
+    const MEMBERS: &'static [&'static str] = &["LambdaArn", "LambdaVersion"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "LambdaArn" => ::awsjson_types::structure::read(map, &mut self.lambda_arn),
+            "LambdaVersion" => {
+                ::awsjson_types::structure::read(map, &mut self.lambda_version)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for PreTokenGenerationVersionConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = PreTokenGenerationVersionConfigType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PreTokenGenerationVersionConfigType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<PreTokenGenerationVersionConfigType, A::Error> {
-                let mut value = <PreTokenGenerationVersionConfigType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "LambdaArn" => value.lambda_arn = map.next_value()?,
-                        "LambdaVersion" => value.lambda_version = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "PreTokenGenerationVersionConfigType",
-                &["LambdaArn", "LambdaVersion"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for PreTokenGenerationVersionConfigType {

@@ -35,72 +35,56 @@ impl ::serde::Serialize for ProviderDescription {
             + usize::from(self.provider_name.is_some())
             + usize::from(self.provider_type.is_some());
         let mut state = serializer.serialize_struct("ProviderDescription", len)?;
-        if self.creation_date.is_some() {
-            state.serialize_field("CreationDate", &self.creation_date)?;
-        } else {
-            state.skip_field("CreationDate")?;
+        if let ::std::option::Option::Some(value) = &self.creation_date {
+            state.serialize_field("CreationDate", value)?;
         }
-        if self.last_modified_date.is_some() {
-            state.serialize_field("LastModifiedDate", &self.last_modified_date)?;
-        } else {
-            state.skip_field("LastModifiedDate")?;
+        if let ::std::option::Option::Some(value) = &self.last_modified_date {
+            state.serialize_field("LastModifiedDate", value)?;
         }
-        if self.provider_name.is_some() {
-            state.serialize_field("ProviderName", &self.provider_name)?;
-        } else {
-            state.skip_field("ProviderName")?;
+        if let ::std::option::Option::Some(value) = &self.provider_name {
+            state.serialize_field("ProviderName", value)?;
         }
-        if self.provider_type.is_some() {
-            state.serialize_field("ProviderType", &self.provider_type)?;
-        } else {
-            state.skip_field("ProviderType")?;
+        if let ::std::option::Option::Some(value) = &self.provider_type {
+            state.serialize_field("ProviderType", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ProviderDescription {
+    const NAME: &'static str = "ProviderDescription";
+    const MEMBERS: &'static [&'static str] = &[
+        "CreationDate",
+        "LastModifiedDate",
+        "ProviderName",
+        "ProviderType",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CreationDate" => {
+                ::awsjson_types::structure::read(map, &mut self.creation_date)
+            }
+            "LastModifiedDate" => {
+                ::awsjson_types::structure::read(map, &mut self.last_modified_date)
+            }
+            "ProviderName" => {
+                ::awsjson_types::structure::read(map, &mut self.provider_name)
+            }
+            "ProviderType" => {
+                ::awsjson_types::structure::read(map, &mut self.provider_type)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ProviderDescription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ProviderDescription;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ProviderDescription")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ProviderDescription, A::Error> {
-                let mut value = <ProviderDescription as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CreationDate" => value.creation_date = map.next_value()?,
-                        "LastModifiedDate" => {
-                            value.last_modified_date = map.next_value()?;
-                        }
-                        "ProviderName" => value.provider_name = map.next_value()?,
-                        "ProviderType" => value.provider_type = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ProviderDescription",
-                &["CreationDate", "LastModifiedDate", "ProviderName", "ProviderType"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ProviderDescription {

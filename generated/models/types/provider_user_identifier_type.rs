@@ -31,76 +31,49 @@ impl ::serde::Serialize for ProviderUserIdentifierType {
             + usize::from(self.provider_attribute_value.is_some())
             + usize::from(self.provider_name.is_some());
         let mut state = serializer.serialize_struct("ProviderUserIdentifierType", len)?;
-        if self.provider_attribute_name.is_some() {
-            state
-                .serialize_field(
-                    "ProviderAttributeName",
-                    &self.provider_attribute_name,
-                )?;
-        } else {
-            state.skip_field("ProviderAttributeName")?;
+        if let ::std::option::Option::Some(value) = &self.provider_attribute_name {
+            state.serialize_field("ProviderAttributeName", value)?;
         }
-        if self.provider_attribute_value.is_some() {
-            state
-                .serialize_field(
-                    "ProviderAttributeValue",
-                    &self.provider_attribute_value,
-                )?;
-        } else {
-            state.skip_field("ProviderAttributeValue")?;
+        if let ::std::option::Option::Some(value) = &self.provider_attribute_value {
+            state.serialize_field("ProviderAttributeValue", value)?;
         }
-        if self.provider_name.is_some() {
-            state.serialize_field("ProviderName", &self.provider_name)?;
-        } else {
-            state.skip_field("ProviderName")?;
+        if let ::std::option::Option::Some(value) = &self.provider_name {
+            state.serialize_field("ProviderName", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ProviderUserIdentifierType {
+    const NAME: &'static str = "ProviderUserIdentifierType";
+    const MEMBERS: &'static [&'static str] = &[
+        "ProviderAttributeName",
+        "ProviderAttributeValue",
+        "ProviderName",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ProviderAttributeName" => {
+                ::awsjson_types::structure::read(map, &mut self.provider_attribute_name)
+            }
+            "ProviderAttributeValue" => {
+                ::awsjson_types::structure::read(map, &mut self.provider_attribute_value)
+            }
+            "ProviderName" => {
+                ::awsjson_types::structure::read(map, &mut self.provider_name)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ProviderUserIdentifierType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ProviderUserIdentifierType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ProviderUserIdentifierType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ProviderUserIdentifierType, A::Error> {
-                let mut value = <ProviderUserIdentifierType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ProviderAttributeName" => {
-                            value.provider_attribute_name = map.next_value()?;
-                        }
-                        "ProviderAttributeValue" => {
-                            value.provider_attribute_value = map.next_value()?;
-                        }
-                        "ProviderName" => value.provider_name = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ProviderUserIdentifierType",
-                &["ProviderAttributeName", "ProviderAttributeValue", "ProviderName"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ProviderUserIdentifierType {

@@ -23,41 +23,26 @@ impl ::serde::Serialize for RecoveryOptionType {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for RecoveryOptionType {
+    const NAME: &'static str = "RecoveryOptionType";
+    const MEMBERS: &'static [&'static str] = &["Name", "Priority"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Name" => ::awsjson_types::structure::read(map, &mut self.name),
+            "Priority" => ::awsjson_types::structure::read(map, &mut self.priority),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RecoveryOptionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = RecoveryOptionType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RecoveryOptionType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RecoveryOptionType, A::Error> {
-                let mut value = <RecoveryOptionType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Name" => value.name = map.next_value()?,
-                        "Priority" => value.priority = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct("RecoveryOptionType", &["Name", "Priority"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for RecoveryOptionType {

@@ -19,59 +19,37 @@ impl ::serde::Serialize for RefreshTokenRotationType {
         let len = 1usize + usize::from(self.retry_grace_period_seconds.is_some());
         let mut state = serializer.serialize_struct("RefreshTokenRotationType", len)?;
         state.serialize_field("Feature", &self.feature)?;
-        if self.retry_grace_period_seconds.is_some() {
-            state
-                .serialize_field(
-                    "RetryGracePeriodSeconds",
-                    &self.retry_grace_period_seconds,
-                )?;
-        } else {
-            state.skip_field("RetryGracePeriodSeconds")?;
+        if let ::std::option::Option::Some(value) = &self.retry_grace_period_seconds {
+            state.serialize_field("RetryGracePeriodSeconds", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for RefreshTokenRotationType {
+    const NAME: &'static str = "RefreshTokenRotationType";
+    const MEMBERS: &'static [&'static str] = &["Feature", "RetryGracePeriodSeconds"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Feature" => ::awsjson_types::structure::read(map, &mut self.feature),
+            "RetryGracePeriodSeconds" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.retry_grace_period_seconds,
+                )
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RefreshTokenRotationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = RefreshTokenRotationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RefreshTokenRotationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RefreshTokenRotationType, A::Error> {
-                let mut value = <RefreshTokenRotationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Feature" => value.feature = map.next_value()?,
-                        "RetryGracePeriodSeconds" => {
-                            value.retry_grace_period_seconds = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "RefreshTokenRotationType",
-                &["Feature", "RetryGracePeriodSeconds"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for RefreshTokenRotationType {

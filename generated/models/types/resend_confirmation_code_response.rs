@@ -26,54 +26,33 @@ impl ::serde::Serialize for ResendConfirmationCodeResponse {
         let len = 0usize + usize::from(self.code_delivery_details.is_some());
         let mut state = serializer
             .serialize_struct("ResendConfirmationCodeResponse", len)?;
-        if self.code_delivery_details.is_some() {
-            state.serialize_field("CodeDeliveryDetails", &self.code_delivery_details)?;
-        } else {
-            state.skip_field("CodeDeliveryDetails")?;
+        if let ::std::option::Option::Some(value) = &self.code_delivery_details {
+            state.serialize_field("CodeDeliveryDetails", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ResendConfirmationCodeResponse {
+    const NAME: &'static str = "ResendConfirmationCodeResponse";
+    const MEMBERS: &'static [&'static str] = &["CodeDeliveryDetails"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CodeDeliveryDetails" => {
+                ::awsjson_types::structure::read(map, &mut self.code_delivery_details)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResendConfirmationCodeResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ResendConfirmationCodeResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ResendConfirmationCodeResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ResendConfirmationCodeResponse, A::Error> {
-                let mut value = <ResendConfirmationCodeResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CodeDeliveryDetails" => {
-                            value.code_delivery_details = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ResendConfirmationCodeResponse",
-                &["CodeDeliveryDetails"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ResendConfirmationCodeResponse {

@@ -23,45 +23,28 @@ impl ::serde::Serialize for ResourceServerScopeType {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for ResourceServerScopeType {
+    const NAME: &'static str = "ResourceServerScopeType";
+    const MEMBERS: &'static [&'static str] = &["ScopeDescription", "ScopeName"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ScopeDescription" => {
+                ::awsjson_types::structure::read(map, &mut self.scope_description)
+            }
+            "ScopeName" => ::awsjson_types::structure::read(map, &mut self.scope_name),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ResourceServerScopeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ResourceServerScopeType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ResourceServerScopeType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ResourceServerScopeType, A::Error> {
-                let mut value = <ResourceServerScopeType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ScopeDescription" => value.scope_description = map.next_value()?,
-                        "ScopeName" => value.scope_name = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ResourceServerScopeType",
-                &["ScopeDescription", "ScopeName"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ResourceServerScopeType {

@@ -40,76 +40,53 @@ impl ::serde::Serialize for ResourceServerType {
             + usize::from(self.scopes.is_some())
             + usize::from(self.user_pool_id.is_some());
         let mut state = serializer.serialize_struct("ResourceServerType", len)?;
-        if self.identifier.is_some() {
-            state.serialize_field("Identifier", &self.identifier)?;
-        } else {
-            state.skip_field("Identifier")?;
+        if let ::std::option::Option::Some(value) = &self.identifier {
+            state.serialize_field("Identifier", value)?;
         }
-        if self.managed_by.is_some() {
-            state.serialize_field("ManagedBy", &self.managed_by)?;
-        } else {
-            state.skip_field("ManagedBy")?;
+        if let ::std::option::Option::Some(value) = &self.managed_by {
+            state.serialize_field("ManagedBy", value)?;
         }
-        if self.name.is_some() {
-            state.serialize_field("Name", &self.name)?;
-        } else {
-            state.skip_field("Name")?;
+        if let ::std::option::Option::Some(value) = &self.name {
+            state.serialize_field("Name", value)?;
         }
-        if self.scopes.is_some() {
-            state.serialize_field("Scopes", &self.scopes)?;
-        } else {
-            state.skip_field("Scopes")?;
+        if let ::std::option::Option::Some(value) = &self.scopes {
+            state.serialize_field("Scopes", value)?;
         }
-        if self.user_pool_id.is_some() {
-            state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        } else {
-            state.skip_field("UserPoolId")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool_id {
+            state.serialize_field("UserPoolId", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for ResourceServerType {
+    const NAME: &'static str = "ResourceServerType";
+    const MEMBERS: &'static [&'static str] = &[
+        "Identifier",
+        "ManagedBy",
+        "Name",
+        "Scopes",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Identifier" => ::awsjson_types::structure::read(map, &mut self.identifier),
+            "ManagedBy" => ::awsjson_types::structure::read(map, &mut self.managed_by),
+            "Name" => ::awsjson_types::structure::read(map, &mut self.name),
+            "Scopes" => ::awsjson_types::structure::read(map, &mut self.scopes),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceServerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = ResourceServerType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ResourceServerType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ResourceServerType, A::Error> {
-                let mut value = <ResourceServerType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Identifier" => value.identifier = map.next_value()?,
-                        "ManagedBy" => value.managed_by = map.next_value()?,
-                        "Name" => value.name = map.next_value()?,
-                        "Scopes" => value.scopes = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ResourceServerType",
-                &["Identifier", "ManagedBy", "Name", "Scopes", "UserPoolId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for ResourceServerType {

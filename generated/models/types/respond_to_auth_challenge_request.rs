@@ -37,92 +37,69 @@ impl ::serde::Serialize for RespondToAuthChallengeRequest {
             + usize::from(self.user_context_data.is_some());
         let mut state = serializer
             .serialize_struct("RespondToAuthChallengeRequest", len)?;
-        if self.analytics_metadata.is_some() {
-            state.serialize_field("AnalyticsMetadata", &self.analytics_metadata)?;
-        } else {
-            state.skip_field("AnalyticsMetadata")?;
+        if let ::std::option::Option::Some(value) = &self.analytics_metadata {
+            state.serialize_field("AnalyticsMetadata", value)?;
         }
         state.serialize_field("ChallengeName", &self.challenge_name)?;
-        if self.challenge_responses.is_some() {
-            state.serialize_field("ChallengeResponses", &self.challenge_responses)?;
-        } else {
-            state.skip_field("ChallengeResponses")?;
+        if let ::std::option::Option::Some(value) = &self.challenge_responses {
+            state.serialize_field("ChallengeResponses", value)?;
         }
         state.serialize_field("ClientId", &self.client_id)?;
-        if self.client_metadata.is_some() {
-            state.serialize_field("ClientMetadata", &self.client_metadata)?;
-        } else {
-            state.skip_field("ClientMetadata")?;
+        if let ::std::option::Option::Some(value) = &self.client_metadata {
+            state.serialize_field("ClientMetadata", value)?;
         }
-        if self.session.is_some() {
-            state.serialize_field("Session", &self.session)?;
-        } else {
-            state.skip_field("Session")?;
+        if let ::std::option::Option::Some(value) = &self.session {
+            state.serialize_field("Session", value)?;
         }
-        if self.user_context_data.is_some() {
-            state.serialize_field("UserContextData", &self.user_context_data)?;
-        } else {
-            state.skip_field("UserContextData")?;
+        if let ::std::option::Option::Some(value) = &self.user_context_data {
+            state.serialize_field("UserContextData", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for RespondToAuthChallengeRequest {
+    const NAME: &'static str = "RespondToAuthChallengeRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "AnalyticsMetadata",
+        "ChallengeName",
+        "ChallengeResponses",
+        "ClientId",
+        "ClientMetadata",
+        "Session",
+        "UserContextData",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AnalyticsMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.analytics_metadata)
+            }
+            "ChallengeName" => {
+                ::awsjson_types::structure::read(map, &mut self.challenge_name)
+            }
+            "ChallengeResponses" => {
+                ::awsjson_types::structure::read(map, &mut self.challenge_responses)
+            }
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "ClientMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            }
+            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
+            "UserContextData" => {
+                ::awsjson_types::structure::read(map, &mut self.user_context_data)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RespondToAuthChallengeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = RespondToAuthChallengeRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RespondToAuthChallengeRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RespondToAuthChallengeRequest, A::Error> {
-                let mut value = <RespondToAuthChallengeRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AnalyticsMetadata" => {
-                            value.analytics_metadata = map.next_value()?;
-                        }
-                        "ChallengeName" => value.challenge_name = map.next_value()?,
-                        "ChallengeResponses" => {
-                            value.challenge_responses = map.next_value()?;
-                        }
-                        "ClientId" => value.client_id = map.next_value()?,
-                        "ClientMetadata" => value.client_metadata = map.next_value()?,
-                        "Session" => value.session = map.next_value()?,
-                        "UserContextData" => value.user_context_data = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "RespondToAuthChallengeRequest",
-                &[
-                    "AnalyticsMetadata",
-                    "ChallengeName",
-                    "ChallengeResponses",
-                    "ClientId",
-                    "ClientMetadata",
-                    "Session",
-                    "UserContextData",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for RespondToAuthChallengeRequest {

@@ -46,88 +46,61 @@ impl ::serde::Serialize for RespondToAuthChallengeResponse {
             + usize::from(self.session.is_some());
         let mut state = serializer
             .serialize_struct("RespondToAuthChallengeResponse", len)?;
-        if self.authentication_result.is_some() {
-            state.serialize_field("AuthenticationResult", &self.authentication_result)?;
-        } else {
-            state.skip_field("AuthenticationResult")?;
+        if let ::std::option::Option::Some(value) = &self.authentication_result {
+            state.serialize_field("AuthenticationResult", value)?;
         }
-        if self.available_challenges.is_some() {
-            state.serialize_field("AvailableChallenges", &self.available_challenges)?;
-        } else {
-            state.skip_field("AvailableChallenges")?;
+        if let ::std::option::Option::Some(value) = &self.available_challenges {
+            state.serialize_field("AvailableChallenges", value)?;
         }
-        if self.challenge_name.is_some() {
-            state.serialize_field("ChallengeName", &self.challenge_name)?;
-        } else {
-            state.skip_field("ChallengeName")?;
+        if let ::std::option::Option::Some(value) = &self.challenge_name {
+            state.serialize_field("ChallengeName", value)?;
         }
-        if self.challenge_parameters.is_some() {
-            state.serialize_field("ChallengeParameters", &self.challenge_parameters)?;
-        } else {
-            state.skip_field("ChallengeParameters")?;
+        if let ::std::option::Option::Some(value) = &self.challenge_parameters {
+            state.serialize_field("ChallengeParameters", value)?;
         }
-        if self.session.is_some() {
-            state.serialize_field("Session", &self.session)?;
-        } else {
-            state.skip_field("Session")?;
+        if let ::std::option::Option::Some(value) = &self.session {
+            state.serialize_field("Session", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for RespondToAuthChallengeResponse {
+    const NAME: &'static str = "RespondToAuthChallengeResponse";
+    const MEMBERS: &'static [&'static str] = &[
+        "AuthenticationResult",
+        "AvailableChallenges",
+        "ChallengeName",
+        "ChallengeParameters",
+        "Session",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AuthenticationResult" => {
+                ::awsjson_types::structure::read(map, &mut self.authentication_result)
+            }
+            "AvailableChallenges" => {
+                ::awsjson_types::structure::read(map, &mut self.available_challenges)
+            }
+            "ChallengeName" => {
+                ::awsjson_types::structure::read(map, &mut self.challenge_name)
+            }
+            "ChallengeParameters" => {
+                ::awsjson_types::structure::read(map, &mut self.challenge_parameters)
+            }
+            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RespondToAuthChallengeResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = RespondToAuthChallengeResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RespondToAuthChallengeResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RespondToAuthChallengeResponse, A::Error> {
-                let mut value = <RespondToAuthChallengeResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AuthenticationResult" => {
-                            value.authentication_result = map.next_value()?;
-                        }
-                        "AvailableChallenges" => {
-                            value.available_challenges = map.next_value()?;
-                        }
-                        "ChallengeName" => value.challenge_name = map.next_value()?,
-                        "ChallengeParameters" => {
-                            value.challenge_parameters = map.next_value()?;
-                        }
-                        "Session" => value.session = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "RespondToAuthChallengeResponse",
-                &[
-                    "AuthenticationResult",
-                    "AvailableChallenges",
-                    "ChallengeName",
-                    "ChallengeParameters",
-                    "Session",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for RespondToAuthChallengeResponse {

@@ -26,67 +26,50 @@ impl ::serde::Serialize for RevokeTokenRequest {
             + usize::from(self.revoke_associated_sessions.is_some());
         let mut state = serializer.serialize_struct("RevokeTokenRequest", len)?;
         state.serialize_field("ClientId", &self.client_id)?;
-        if self.client_secret.is_some() {
-            state.serialize_field("ClientSecret", &self.client_secret)?;
-        } else {
-            state.skip_field("ClientSecret")?;
+        if let ::std::option::Option::Some(value) = &self.client_secret {
+            state.serialize_field("ClientSecret", value)?;
         }
-        if self.revoke_associated_sessions.is_some() {
-            state
-                .serialize_field(
-                    "RevokeAssociatedSessions",
-                    &self.revoke_associated_sessions,
-                )?;
-        } else {
-            state.skip_field("RevokeAssociatedSessions")?;
+        if let ::std::option::Option::Some(value) = &self.revoke_associated_sessions {
+            state.serialize_field("RevokeAssociatedSessions", value)?;
         }
         state.serialize_field("Token", &self.token)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for RevokeTokenRequest {
+    const NAME: &'static str = "RevokeTokenRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "ClientId",
+        "ClientSecret",
+        "RevokeAssociatedSessions",
+        "Token",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "ClientSecret" => {
+                ::awsjson_types::structure::read(map, &mut self.client_secret)
+            }
+            "RevokeAssociatedSessions" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.revoke_associated_sessions,
+                )
+            }
+            "Token" => ::awsjson_types::structure::read(map, &mut self.token),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RevokeTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = RevokeTokenRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RevokeTokenRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RevokeTokenRequest, A::Error> {
-                let mut value = <RevokeTokenRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientId" => value.client_id = map.next_value()?,
-                        "ClientSecret" => value.client_secret = map.next_value()?,
-                        "RevokeAssociatedSessions" => {
-                            value.revoke_associated_sessions = map.next_value()?;
-                        }
-                        "Token" => value.token = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "RevokeTokenRequest",
-                &["ClientId", "ClientSecret", "RevokeAssociatedSessions", "Token"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for RevokeTokenRequest {

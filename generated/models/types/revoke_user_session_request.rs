@@ -23,61 +23,45 @@ impl ::serde::Serialize for RevokeUserSessionRequest {
         let len = 2usize + usize::from(self.revoke_associated_sessions.is_some());
         let mut state = serializer.serialize_struct("RevokeUserSessionRequest", len)?;
         state.serialize_field("AccessToken", &self.access_token)?;
-        if self.revoke_associated_sessions.is_some() {
-            state
-                .serialize_field(
-                    "RevokeAssociatedSessions",
-                    &self.revoke_associated_sessions,
-                )?;
-        } else {
-            state.skip_field("RevokeAssociatedSessions")?;
+        if let ::std::option::Option::Some(value) = &self.revoke_associated_sessions {
+            state.serialize_field("RevokeAssociatedSessions", value)?;
         }
         state.serialize_field("SessionId", &self.session_id)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for RevokeUserSessionRequest {
+    const NAME: &'static str = "RevokeUserSessionRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "AccessToken",
+        "RevokeAssociatedSessions",
+        "SessionId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
+            }
+            "RevokeAssociatedSessions" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.revoke_associated_sessions,
+                )
+            }
+            "SessionId" => ::awsjson_types::structure::read(map, &mut self.session_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RevokeUserSessionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = RevokeUserSessionRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RevokeUserSessionRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RevokeUserSessionRequest, A::Error> {
-                let mut value = <RevokeUserSessionRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccessToken" => value.access_token = map.next_value()?,
-                        "RevokeAssociatedSessions" => {
-                            value.revoke_associated_sessions = map.next_value()?;
-                        }
-                        "SessionId" => value.session_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "RevokeUserSessionRequest",
-                &["AccessToken", "RevokeAssociatedSessions", "SessionId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for RevokeUserSessionRequest {

@@ -32,62 +32,42 @@ impl ::serde::Serialize for RiskExceptionConfigurationType {
             + usize::from(self.skipped_ip_range_list.is_some());
         let mut state = serializer
             .serialize_struct("RiskExceptionConfigurationType", len)?;
-        if self.blocked_ip_range_list.is_some() {
-            state.serialize_field("BlockedIPRangeList", &self.blocked_ip_range_list)?;
-        } else {
-            state.skip_field("BlockedIPRangeList")?;
+        if let ::std::option::Option::Some(value) = &self.blocked_ip_range_list {
+            state.serialize_field("BlockedIPRangeList", value)?;
         }
-        if self.skipped_ip_range_list.is_some() {
-            state.serialize_field("SkippedIPRangeList", &self.skipped_ip_range_list)?;
-        } else {
-            state.skip_field("SkippedIPRangeList")?;
+        if let ::std::option::Option::Some(value) = &self.skipped_ip_range_list {
+            state.serialize_field("SkippedIPRangeList", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for RiskExceptionConfigurationType {
+    const NAME: &'static str = "RiskExceptionConfigurationType";
+    const MEMBERS: &'static [&'static str] = &[
+        "BlockedIPRangeList",
+        "SkippedIPRangeList",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "BlockedIPRangeList" => {
+                ::awsjson_types::structure::read(map, &mut self.blocked_ip_range_list)
+            }
+            "SkippedIPRangeList" => {
+                ::awsjson_types::structure::read(map, &mut self.skipped_ip_range_list)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RiskExceptionConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = RiskExceptionConfigurationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RiskExceptionConfigurationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RiskExceptionConfigurationType, A::Error> {
-                let mut value = <RiskExceptionConfigurationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "BlockedIPRangeList" => {
-                            value.blocked_ip_range_list = map.next_value()?;
-                        }
-                        "SkippedIPRangeList" => {
-                            value.skipped_ip_range_list = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "RiskExceptionConfigurationType",
-                &["BlockedIPRangeList", "SkippedIPRangeList"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for RiskExceptionConfigurationType {

@@ -23,47 +23,31 @@ impl ::serde::Serialize for RoutingType {
         use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.failover.is_some());
         let mut state = serializer.serialize_struct("RoutingType", len)?;
-        if self.failover.is_some() {
-            state.serialize_field("Failover", &self.failover)?;
-        } else {
-            state.skip_field("Failover")?;
+        if let ::std::option::Option::Some(value) = &self.failover {
+            state.serialize_field("Failover", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for RoutingType {
+    const NAME: &'static str = "RoutingType";
+    const MEMBERS: &'static [&'static str] = &["Failover"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Failover" => ::awsjson_types::structure::read(map, &mut self.failover),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RoutingType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = RoutingType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RoutingType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RoutingType, A::Error> {
-                let mut value = <RoutingType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Failover" => value.failover = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer.deserialize_struct("RoutingType", &["Failover"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for RoutingType {

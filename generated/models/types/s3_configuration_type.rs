@@ -23,47 +23,31 @@ impl ::serde::Serialize for S3ConfigurationType {
         use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.bucket_arn.is_some());
         let mut state = serializer.serialize_struct("S3ConfigurationType", len)?;
-        if self.bucket_arn.is_some() {
-            state.serialize_field("BucketArn", &self.bucket_arn)?;
-        } else {
-            state.skip_field("BucketArn")?;
+        if let ::std::option::Option::Some(value) = &self.bucket_arn {
+            state.serialize_field("BucketArn", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for S3ConfigurationType {
+    const NAME: &'static str = "S3ConfigurationType";
+    const MEMBERS: &'static [&'static str] = &["BucketArn"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "BucketArn" => ::awsjson_types::structure::read(map, &mut self.bucket_arn),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for S3ConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = S3ConfigurationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct S3ConfigurationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<S3ConfigurationType, A::Error> {
-                let mut value = <S3ConfigurationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "BucketArn" => value.bucket_arn = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer.deserialize_struct("S3ConfigurationType", &["BucketArn"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for S3ConfigurationType {

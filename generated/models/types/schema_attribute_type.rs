@@ -50,116 +50,77 @@ impl ::serde::Serialize for SchemaAttributeType {
             + usize::from(self.required.is_some())
             + usize::from(self.string_attribute_constraints.is_some());
         let mut state = serializer.serialize_struct("SchemaAttributeType", len)?;
-        if self.attribute_data_type.is_some() {
-            state.serialize_field("AttributeDataType", &self.attribute_data_type)?;
-        } else {
-            state.skip_field("AttributeDataType")?;
+        if let ::std::option::Option::Some(value) = &self.attribute_data_type {
+            state.serialize_field("AttributeDataType", value)?;
         }
-        if self.developer_only_attribute.is_some() {
-            state
-                .serialize_field(
-                    "DeveloperOnlyAttribute",
-                    &self.developer_only_attribute,
-                )?;
-        } else {
-            state.skip_field("DeveloperOnlyAttribute")?;
+        if let ::std::option::Option::Some(value) = &self.developer_only_attribute {
+            state.serialize_field("DeveloperOnlyAttribute", value)?;
         }
-        if self.mutable.is_some() {
-            state.serialize_field("Mutable", &self.mutable)?;
-        } else {
-            state.skip_field("Mutable")?;
+        if let ::std::option::Option::Some(value) = &self.mutable {
+            state.serialize_field("Mutable", value)?;
         }
-        if self.name.is_some() {
-            state.serialize_field("Name", &self.name)?;
-        } else {
-            state.skip_field("Name")?;
+        if let ::std::option::Option::Some(value) = &self.name {
+            state.serialize_field("Name", value)?;
         }
-        if self.number_attribute_constraints.is_some() {
-            state
-                .serialize_field(
-                    "NumberAttributeConstraints",
-                    &self.number_attribute_constraints,
-                )?;
-        } else {
-            state.skip_field("NumberAttributeConstraints")?;
+        if let ::std::option::Option::Some(value) = &self.number_attribute_constraints {
+            state.serialize_field("NumberAttributeConstraints", value)?;
         }
-        if self.required.is_some() {
-            state.serialize_field("Required", &self.required)?;
-        } else {
-            state.skip_field("Required")?;
+        if let ::std::option::Option::Some(value) = &self.required {
+            state.serialize_field("Required", value)?;
         }
-        if self.string_attribute_constraints.is_some() {
-            state
-                .serialize_field(
-                    "StringAttributeConstraints",
-                    &self.string_attribute_constraints,
-                )?;
-        } else {
-            state.skip_field("StringAttributeConstraints")?;
+        if let ::std::option::Option::Some(value) = &self.string_attribute_constraints {
+            state.serialize_field("StringAttributeConstraints", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for SchemaAttributeType {
+    const NAME: &'static str = "SchemaAttributeType";
+    const MEMBERS: &'static [&'static str] = &[
+        "AttributeDataType",
+        "DeveloperOnlyAttribute",
+        "Mutable",
+        "Name",
+        "NumberAttributeConstraints",
+        "Required",
+        "StringAttributeConstraints",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AttributeDataType" => {
+                ::awsjson_types::structure::read(map, &mut self.attribute_data_type)
+            }
+            "DeveloperOnlyAttribute" => {
+                ::awsjson_types::structure::read(map, &mut self.developer_only_attribute)
+            }
+            "Mutable" => ::awsjson_types::structure::read(map, &mut self.mutable),
+            "Name" => ::awsjson_types::structure::read(map, &mut self.name),
+            "NumberAttributeConstraints" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.number_attribute_constraints,
+                )
+            }
+            "Required" => ::awsjson_types::structure::read(map, &mut self.required),
+            "StringAttributeConstraints" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.string_attribute_constraints,
+                )
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SchemaAttributeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = SchemaAttributeType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SchemaAttributeType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SchemaAttributeType, A::Error> {
-                let mut value = <SchemaAttributeType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AttributeDataType" => {
-                            value.attribute_data_type = map.next_value()?;
-                        }
-                        "DeveloperOnlyAttribute" => {
-                            value.developer_only_attribute = map.next_value()?;
-                        }
-                        "Mutable" => value.mutable = map.next_value()?,
-                        "Name" => value.name = map.next_value()?,
-                        "NumberAttributeConstraints" => {
-                            value.number_attribute_constraints = map.next_value()?;
-                        }
-                        "Required" => value.required = map.next_value()?,
-                        "StringAttributeConstraints" => {
-                            value.string_attribute_constraints = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "SchemaAttributeType",
-                &[
-                    "AttributeDataType",
-                    "DeveloperOnlyAttribute",
-                    "Mutable",
-                    "Name",
-                    "NumberAttributeConstraints",
-                    "Required",
-                    "StringAttributeConstraints",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for SchemaAttributeType {

@@ -59,119 +59,90 @@ impl ::serde::Serialize for SessionDescriptionType {
             + usize::from(self.session_id.is_some())
             + usize::from(self.session_type.is_some());
         let mut state = serializer.serialize_struct("SessionDescriptionType", len)?;
-        if self.client_id.is_some() {
-            state.serialize_field("ClientId", &self.client_id)?;
-        } else {
-            state.skip_field("ClientId")?;
+        if let ::std::option::Option::Some(value) = &self.client_id {
+            state.serialize_field("ClientId", value)?;
         }
-        if self.create_date.is_some() {
-            state.serialize_field("CreateDate", &self.create_date)?;
-        } else {
-            state.skip_field("CreateDate")?;
+        if let ::std::option::Option::Some(value) = &self.create_date {
+            state.serialize_field("CreateDate", value)?;
         }
-        if self.device_type.is_some() {
-            state.serialize_field("DeviceType", &self.device_type)?;
-        } else {
-            state.skip_field("DeviceType")?;
+        if let ::std::option::Option::Some(value) = &self.device_type {
+            state.serialize_field("DeviceType", value)?;
         }
-        if self.is_current_session.is_some() {
-            state.serialize_field("IsCurrentSession", &self.is_current_session)?;
-        } else {
-            state.skip_field("IsCurrentSession")?;
+        if let ::std::option::Option::Some(value) = &self.is_current_session {
+            state.serialize_field("IsCurrentSession", value)?;
         }
-        if self.last_active_date.is_some() {
-            state.serialize_field("LastActiveDate", &self.last_active_date)?;
-        } else {
-            state.skip_field("LastActiveDate")?;
+        if let ::std::option::Option::Some(value) = &self.last_active_date {
+            state.serialize_field("LastActiveDate", value)?;
         }
-        if self.last_ip_address.is_some() {
-            state.serialize_field("LastIPAddress", &self.last_ip_address)?;
-        } else {
-            state.skip_field("LastIPAddress")?;
+        if let ::std::option::Option::Some(value) = &self.last_ip_address {
+            state.serialize_field("LastIPAddress", value)?;
         }
-        if self.last_location.is_some() {
-            state.serialize_field("LastLocation", &self.last_location)?;
-        } else {
-            state.skip_field("LastLocation")?;
+        if let ::std::option::Option::Some(value) = &self.last_location {
+            state.serialize_field("LastLocation", value)?;
         }
-        if self.origin_session_id.is_some() {
-            state.serialize_field("OriginSessionId", &self.origin_session_id)?;
-        } else {
-            state.skip_field("OriginSessionId")?;
+        if let ::std::option::Option::Some(value) = &self.origin_session_id {
+            state.serialize_field("OriginSessionId", value)?;
         }
-        if self.session_id.is_some() {
-            state.serialize_field("SessionId", &self.session_id)?;
-        } else {
-            state.skip_field("SessionId")?;
+        if let ::std::option::Option::Some(value) = &self.session_id {
+            state.serialize_field("SessionId", value)?;
         }
-        if self.session_type.is_some() {
-            state.serialize_field("SessionType", &self.session_type)?;
-        } else {
-            state.skip_field("SessionType")?;
+        if let ::std::option::Option::Some(value) = &self.session_type {
+            state.serialize_field("SessionType", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for SessionDescriptionType {
+    const NAME: &'static str = "SessionDescriptionType";
+    const MEMBERS: &'static [&'static str] = &[
+        "ClientId",
+        "CreateDate",
+        "DeviceType",
+        "IsCurrentSession",
+        "LastActiveDate",
+        "LastIPAddress",
+        "LastLocation",
+        "OriginSessionId",
+        "SessionId",
+        "SessionType",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "CreateDate" => ::awsjson_types::structure::read(map, &mut self.create_date),
+            "DeviceType" => ::awsjson_types::structure::read(map, &mut self.device_type),
+            "IsCurrentSession" => {
+                ::awsjson_types::structure::read(map, &mut self.is_current_session)
+            }
+            "LastActiveDate" => {
+                ::awsjson_types::structure::read(map, &mut self.last_active_date)
+            }
+            "LastIPAddress" => {
+                ::awsjson_types::structure::read(map, &mut self.last_ip_address)
+            }
+            "LastLocation" => {
+                ::awsjson_types::structure::read(map, &mut self.last_location)
+            }
+            "OriginSessionId" => {
+                ::awsjson_types::structure::read(map, &mut self.origin_session_id)
+            }
+            "SessionId" => ::awsjson_types::structure::read(map, &mut self.session_id),
+            "SessionType" => {
+                ::awsjson_types::structure::read(map, &mut self.session_type)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SessionDescriptionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = SessionDescriptionType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SessionDescriptionType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SessionDescriptionType, A::Error> {
-                let mut value = <SessionDescriptionType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientId" => value.client_id = map.next_value()?,
-                        "CreateDate" => value.create_date = map.next_value()?,
-                        "DeviceType" => value.device_type = map.next_value()?,
-                        "IsCurrentSession" => {
-                            value.is_current_session = map.next_value()?;
-                        }
-                        "LastActiveDate" => value.last_active_date = map.next_value()?,
-                        "LastIPAddress" => value.last_ip_address = map.next_value()?,
-                        "LastLocation" => value.last_location = map.next_value()?,
-                        "OriginSessionId" => value.origin_session_id = map.next_value()?,
-                        "SessionId" => value.session_id = map.next_value()?,
-                        "SessionType" => value.session_type = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "SessionDescriptionType",
-                &[
-                    "ClientId",
-                    "CreateDate",
-                    "DeviceType",
-                    "IsCurrentSession",
-                    "LastActiveDate",
-                    "LastIPAddress",
-                    "LastLocation",
-                    "OriginSessionId",
-                    "SessionId",
-                    "SessionType",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for SessionDescriptionType {

@@ -27,54 +27,35 @@ impl ::serde::Serialize for SessionLocationType {
         let len = 0usize + usize::from(self.city.is_some())
             + usize::from(self.country.is_some());
         let mut state = serializer.serialize_struct("SessionLocationType", len)?;
-        if self.city.is_some() {
-            state.serialize_field("City", &self.city)?;
-        } else {
-            state.skip_field("City")?;
+        if let ::std::option::Option::Some(value) = &self.city {
+            state.serialize_field("City", value)?;
         }
-        if self.country.is_some() {
-            state.serialize_field("Country", &self.country)?;
-        } else {
-            state.skip_field("Country")?;
+        if let ::std::option::Option::Some(value) = &self.country {
+            state.serialize_field("Country", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for SessionLocationType {
+    const NAME: &'static str = "SessionLocationType";
+    const MEMBERS: &'static [&'static str] = &["City", "Country"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "City" => ::awsjson_types::structure::read(map, &mut self.city),
+            "Country" => ::awsjson_types::structure::read(map, &mut self.country),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SessionLocationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = SessionLocationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SessionLocationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SessionLocationType, A::Error> {
-                let mut value = <SessionLocationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "City" => value.city = map.next_value()?,
-                        "Country" => value.country = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct("SessionLocationType", &["City", "Country"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for SessionLocationType {

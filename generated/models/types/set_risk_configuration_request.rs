@@ -34,97 +34,70 @@ impl ::serde::Serialize for SetRiskConfigurationRequest {
             + usize::from(self.compromised_credentials_risk_configuration.is_some())
             + usize::from(self.risk_exception_configuration.is_some());
         let mut state = serializer.serialize_struct("SetRiskConfigurationRequest", len)?;
-        if self.account_takeover_risk_configuration.is_some() {
-            state
-                .serialize_field(
-                    "AccountTakeoverRiskConfiguration",
-                    &self.account_takeover_risk_configuration,
-                )?;
-        } else {
-            state.skip_field("AccountTakeoverRiskConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self
+            .account_takeover_risk_configuration
+        {
+            state.serialize_field("AccountTakeoverRiskConfiguration", value)?;
         }
-        if self.client_id.is_some() {
-            state.serialize_field("ClientId", &self.client_id)?;
-        } else {
-            state.skip_field("ClientId")?;
+        if let ::std::option::Option::Some(value) = &self.client_id {
+            state.serialize_field("ClientId", value)?;
         }
-        if self.compromised_credentials_risk_configuration.is_some() {
-            state
-                .serialize_field(
-                    "CompromisedCredentialsRiskConfiguration",
-                    &self.compromised_credentials_risk_configuration,
-                )?;
-        } else {
-            state.skip_field("CompromisedCredentialsRiskConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self
+            .compromised_credentials_risk_configuration
+        {
+            state.serialize_field("CompromisedCredentialsRiskConfiguration", value)?;
         }
-        if self.risk_exception_configuration.is_some() {
-            state
-                .serialize_field(
-                    "RiskExceptionConfiguration",
-                    &self.risk_exception_configuration,
-                )?;
-        } else {
-            state.skip_field("RiskExceptionConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.risk_exception_configuration {
+            state.serialize_field("RiskExceptionConfiguration", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for SetRiskConfigurationRequest {
+    const NAME: &'static str = "SetRiskConfigurationRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "AccountTakeoverRiskConfiguration",
+        "ClientId",
+        "CompromisedCredentialsRiskConfiguration",
+        "RiskExceptionConfiguration",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccountTakeoverRiskConfiguration" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.account_takeover_risk_configuration,
+                )
+            }
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "CompromisedCredentialsRiskConfiguration" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.compromised_credentials_risk_configuration,
+                )
+            }
+            "RiskExceptionConfiguration" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.risk_exception_configuration,
+                )
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SetRiskConfigurationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = SetRiskConfigurationRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SetRiskConfigurationRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SetRiskConfigurationRequest, A::Error> {
-                let mut value = <SetRiskConfigurationRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccountTakeoverRiskConfiguration" => {
-                            value.account_takeover_risk_configuration = map.next_value()?;
-                        }
-                        "ClientId" => value.client_id = map.next_value()?,
-                        "CompromisedCredentialsRiskConfiguration" => {
-                            value.compromised_credentials_risk_configuration = map
-                                .next_value()?;
-                        }
-                        "RiskExceptionConfiguration" => {
-                            value.risk_exception_configuration = map.next_value()?;
-                        }
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "SetRiskConfigurationRequest",
-                &[
-                    "AccountTakeoverRiskConfiguration",
-                    "ClientId",
-                    "CompromisedCredentialsRiskConfiguration",
-                    "RiskExceptionConfiguration",
-                    "UserPoolId",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for SetRiskConfigurationRequest {

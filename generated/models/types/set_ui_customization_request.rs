@@ -23,66 +23,46 @@ impl ::serde::Serialize for SetUiCustomizationRequest {
         let len = 1usize + usize::from(self.client_id.is_some())
             + usize::from(self.css.is_some()) + usize::from(self.image_file.is_some());
         let mut state = serializer.serialize_struct("SetUICustomizationRequest", len)?;
-        if self.client_id.is_some() {
-            state.serialize_field("ClientId", &self.client_id)?;
-        } else {
-            state.skip_field("ClientId")?;
+        if let ::std::option::Option::Some(value) = &self.client_id {
+            state.serialize_field("ClientId", value)?;
         }
-        if self.css.is_some() {
-            state.serialize_field("CSS", &self.css)?;
-        } else {
-            state.skip_field("CSS")?;
+        if let ::std::option::Option::Some(value) = &self.css {
+            state.serialize_field("CSS", value)?;
         }
-        if self.image_file.is_some() {
-            state.serialize_field("ImageFile", &self.image_file)?;
-        } else {
-            state.skip_field("ImageFile")?;
+        if let ::std::option::Option::Some(value) = &self.image_file {
+            state.serialize_field("ImageFile", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for SetUiCustomizationRequest {
+    const NAME: &'static str = "SetUICustomizationRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "ClientId",
+        "CSS",
+        "ImageFile",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "CSS" => ::awsjson_types::structure::read(map, &mut self.css),
+            "ImageFile" => ::awsjson_types::structure::read(map, &mut self.image_file),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SetUiCustomizationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = SetUiCustomizationRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SetUICustomizationRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SetUiCustomizationRequest, A::Error> {
-                let mut value = <SetUiCustomizationRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientId" => value.client_id = map.next_value()?,
-                        "CSS" => value.css = map.next_value()?,
-                        "ImageFile" => value.image_file = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "SetUICustomizationRequest",
-                &["ClientId", "CSS", "ImageFile", "UserPoolId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for SetUiCustomizationRequest {

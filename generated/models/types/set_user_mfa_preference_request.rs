@@ -32,87 +32,63 @@ impl ::serde::Serialize for SetUserMfaPreferenceRequest {
             + usize::from(self.web_authn_mfa_settings.is_some());
         let mut state = serializer.serialize_struct("SetUserMFAPreferenceRequest", len)?;
         state.serialize_field("AccessToken", &self.access_token)?;
-        if self.email_mfa_settings.is_some() {
-            state.serialize_field("EmailMfaSettings", &self.email_mfa_settings)?;
-        } else {
-            state.skip_field("EmailMfaSettings")?;
+        if let ::std::option::Option::Some(value) = &self.email_mfa_settings {
+            state.serialize_field("EmailMfaSettings", value)?;
         }
-        if self.sms_mfa_settings.is_some() {
-            state.serialize_field("SMSMfaSettings", &self.sms_mfa_settings)?;
-        } else {
-            state.skip_field("SMSMfaSettings")?;
+        if let ::std::option::Option::Some(value) = &self.sms_mfa_settings {
+            state.serialize_field("SMSMfaSettings", value)?;
         }
-        if self.software_token_mfa_settings.is_some() {
-            state
-                .serialize_field(
-                    "SoftwareTokenMfaSettings",
-                    &self.software_token_mfa_settings,
-                )?;
-        } else {
-            state.skip_field("SoftwareTokenMfaSettings")?;
+        if let ::std::option::Option::Some(value) = &self.software_token_mfa_settings {
+            state.serialize_field("SoftwareTokenMfaSettings", value)?;
         }
-        if self.web_authn_mfa_settings.is_some() {
-            state.serialize_field("WebAuthnMfaSettings", &self.web_authn_mfa_settings)?;
-        } else {
-            state.skip_field("WebAuthnMfaSettings")?;
+        if let ::std::option::Option::Some(value) = &self.web_authn_mfa_settings {
+            state.serialize_field("WebAuthnMfaSettings", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for SetUserMfaPreferenceRequest {
+    const NAME: &'static str = "SetUserMFAPreferenceRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "AccessToken",
+        "EmailMfaSettings",
+        "SMSMfaSettings",
+        "SoftwareTokenMfaSettings",
+        "WebAuthnMfaSettings",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
+            }
+            "EmailMfaSettings" => {
+                ::awsjson_types::structure::read(map, &mut self.email_mfa_settings)
+            }
+            "SMSMfaSettings" => {
+                ::awsjson_types::structure::read(map, &mut self.sms_mfa_settings)
+            }
+            "SoftwareTokenMfaSettings" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.software_token_mfa_settings,
+                )
+            }
+            "WebAuthnMfaSettings" => {
+                ::awsjson_types::structure::read(map, &mut self.web_authn_mfa_settings)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SetUserMfaPreferenceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = SetUserMfaPreferenceRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SetUserMFAPreferenceRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SetUserMfaPreferenceRequest, A::Error> {
-                let mut value = <SetUserMfaPreferenceRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccessToken" => value.access_token = map.next_value()?,
-                        "EmailMfaSettings" => {
-                            value.email_mfa_settings = map.next_value()?;
-                        }
-                        "SMSMfaSettings" => value.sms_mfa_settings = map.next_value()?,
-                        "SoftwareTokenMfaSettings" => {
-                            value.software_token_mfa_settings = map.next_value()?;
-                        }
-                        "WebAuthnMfaSettings" => {
-                            value.web_authn_mfa_settings = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "SetUserMFAPreferenceRequest",
-                &[
-                    "AccessToken",
-                    "EmailMfaSettings",
-                    "SMSMfaSettings",
-                    "SoftwareTokenMfaSettings",
-                    "WebAuthnMfaSettings",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for SetUserMfaPreferenceRequest {

@@ -27,49 +27,28 @@ impl ::serde::Serialize for SetUserPoolClientSessionConfigurationRequest {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers
+for SetUserPoolClientSessionConfigurationRequest {
+    const NAME: &'static str = "SetUserPoolClientSessionConfigurationRequest";
+    const MEMBERS: &'static [&'static str] = &["ClientId", "SSOSession", "UserPoolId"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "SSOSession" => ::awsjson_types::structure::read(map, &mut self.sso_session),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SetUserPoolClientSessionConfigurationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = SetUserPoolClientSessionConfigurationRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SetUserPoolClientSessionConfigurationRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                SetUserPoolClientSessionConfigurationRequest,
-                A::Error,
-            > {
-                let mut value = <SetUserPoolClientSessionConfigurationRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientId" => value.client_id = map.next_value()?,
-                        "SSOSession" => value.sso_session = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "SetUserPoolClientSessionConfigurationRequest",
-                &["ClientId", "SSOSession", "UserPoolId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for SetUserPoolClientSessionConfigurationRequest {

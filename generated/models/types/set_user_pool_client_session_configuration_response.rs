@@ -33,67 +33,40 @@ impl ::serde::Serialize for SetUserPoolClientSessionConfigurationResponse {
             + usize::from(self.user_pool_id.is_some());
         let mut state = serializer
             .serialize_struct("SetUserPoolClientSessionConfigurationResponse", len)?;
-        if self.client_id.is_some() {
-            state.serialize_field("ClientId", &self.client_id)?;
-        } else {
-            state.skip_field("ClientId")?;
+        if let ::std::option::Option::Some(value) = &self.client_id {
+            state.serialize_field("ClientId", value)?;
         }
-        if self.sso_session.is_some() {
-            state.serialize_field("SSOSession", &self.sso_session)?;
-        } else {
-            state.skip_field("SSOSession")?;
+        if let ::std::option::Option::Some(value) = &self.sso_session {
+            state.serialize_field("SSOSession", value)?;
         }
-        if self.user_pool_id.is_some() {
-            state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        } else {
-            state.skip_field("UserPoolId")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool_id {
+            state.serialize_field("UserPoolId", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers
+for SetUserPoolClientSessionConfigurationResponse {
+    const NAME: &'static str = "SetUserPoolClientSessionConfigurationResponse";
+    const MEMBERS: &'static [&'static str] = &["ClientId", "SSOSession", "UserPoolId"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "SSOSession" => ::awsjson_types::structure::read(map, &mut self.sso_session),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SetUserPoolClientSessionConfigurationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = SetUserPoolClientSessionConfigurationResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SetUserPoolClientSessionConfigurationResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                SetUserPoolClientSessionConfigurationResponse,
-                A::Error,
-            > {
-                let mut value = <SetUserPoolClientSessionConfigurationResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientId" => value.client_id = map.next_value()?,
-                        "SSOSession" => value.sso_session = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "SetUserPoolClientSessionConfigurationResponse",
-                &["ClientId", "SSOSession", "UserPoolId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for SetUserPoolClientSessionConfigurationResponse {

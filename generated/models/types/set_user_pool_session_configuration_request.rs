@@ -27,51 +27,35 @@ impl ::serde::Serialize for SetUserPoolSessionConfigurationRequest {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for SetUserPoolSessionConfigurationRequest {
+    const NAME: &'static str = "SetUserPoolSessionConfigurationRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "TokenSession",
+        "UserPoolId",
+        "UserSessionTracking",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "TokenSession" => {
+                ::awsjson_types::structure::read(map, &mut self.token_session)
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "UserSessionTracking" => {
+                ::awsjson_types::structure::read(map, &mut self.user_session_tracking)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SetUserPoolSessionConfigurationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = SetUserPoolSessionConfigurationRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SetUserPoolSessionConfigurationRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                SetUserPoolSessionConfigurationRequest,
-                A::Error,
-            > {
-                let mut value = <SetUserPoolSessionConfigurationRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "TokenSession" => value.token_session = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        "UserSessionTracking" => {
-                            value.user_session_tracking = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "SetUserPoolSessionConfigurationRequest",
-                &["TokenSession", "UserPoolId", "UserSessionTracking"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for SetUserPoolSessionConfigurationRequest {

@@ -36,69 +36,48 @@ impl ::serde::Serialize for SetUserPoolSessionConfigurationResponse {
             + usize::from(self.user_session_tracking.is_some());
         let mut state = serializer
             .serialize_struct("SetUserPoolSessionConfigurationResponse", len)?;
-        if self.token_session.is_some() {
-            state.serialize_field("TokenSession", &self.token_session)?;
-        } else {
-            state.skip_field("TokenSession")?;
+        if let ::std::option::Option::Some(value) = &self.token_session {
+            state.serialize_field("TokenSession", value)?;
         }
-        if self.user_pool_id.is_some() {
-            state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        } else {
-            state.skip_field("UserPoolId")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool_id {
+            state.serialize_field("UserPoolId", value)?;
         }
-        if self.user_session_tracking.is_some() {
-            state.serialize_field("UserSessionTracking", &self.user_session_tracking)?;
-        } else {
-            state.skip_field("UserSessionTracking")?;
+        if let ::std::option::Option::Some(value) = &self.user_session_tracking {
+            state.serialize_field("UserSessionTracking", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers
+for SetUserPoolSessionConfigurationResponse {
+    const NAME: &'static str = "SetUserPoolSessionConfigurationResponse";
+    const MEMBERS: &'static [&'static str] = &[
+        "TokenSession",
+        "UserPoolId",
+        "UserSessionTracking",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "TokenSession" => {
+                ::awsjson_types::structure::read(map, &mut self.token_session)
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "UserSessionTracking" => {
+                ::awsjson_types::structure::read(map, &mut self.user_session_tracking)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SetUserPoolSessionConfigurationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = SetUserPoolSessionConfigurationResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SetUserPoolSessionConfigurationResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                SetUserPoolSessionConfigurationResponse,
-                A::Error,
-            > {
-                let mut value = <SetUserPoolSessionConfigurationResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "TokenSession" => value.token_session = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        "UserSessionTracking" => {
-                            value.user_session_tracking = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "SetUserPoolSessionConfigurationResponse",
-                &["TokenSession", "UserPoolId", "UserSessionTracking"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for SetUserPoolSessionConfigurationResponse {

@@ -25,58 +25,36 @@ impl ::serde::Serialize for SignInPolicyType {
         use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.allowed_first_auth_factors.is_some());
         let mut state = serializer.serialize_struct("SignInPolicyType", len)?;
-        if self.allowed_first_auth_factors.is_some() {
-            state
-                .serialize_field(
-                    "AllowedFirstAuthFactors",
-                    &self.allowed_first_auth_factors,
-                )?;
-        } else {
-            state.skip_field("AllowedFirstAuthFactors")?;
+        if let ::std::option::Option::Some(value) = &self.allowed_first_auth_factors {
+            state.serialize_field("AllowedFirstAuthFactors", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for SignInPolicyType {
+    const NAME: &'static str = "SignInPolicyType";
+    const MEMBERS: &'static [&'static str] = &["AllowedFirstAuthFactors"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AllowedFirstAuthFactors" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.allowed_first_auth_factors,
+                )
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SignInPolicyType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = SignInPolicyType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SignInPolicyType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SignInPolicyType, A::Error> {
-                let mut value = <SignInPolicyType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AllowedFirstAuthFactors" => {
-                            value.allowed_first_auth_factors = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "SignInPolicyType",
-                &["AllowedFirstAuthFactors"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for SignInPolicyType {

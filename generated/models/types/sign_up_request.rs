@@ -44,104 +44,79 @@ impl ::serde::Serialize for SignUpRequest {
             + usize::from(self.user_context_data.is_some())
             + usize::from(self.validation_data.is_some());
         let mut state = serializer.serialize_struct("SignUpRequest", len)?;
-        if self.analytics_metadata.is_some() {
-            state.serialize_field("AnalyticsMetadata", &self.analytics_metadata)?;
-        } else {
-            state.skip_field("AnalyticsMetadata")?;
+        if let ::std::option::Option::Some(value) = &self.analytics_metadata {
+            state.serialize_field("AnalyticsMetadata", value)?;
         }
         state.serialize_field("ClientId", &self.client_id)?;
-        if self.client_metadata.is_some() {
-            state.serialize_field("ClientMetadata", &self.client_metadata)?;
-        } else {
-            state.skip_field("ClientMetadata")?;
+        if let ::std::option::Option::Some(value) = &self.client_metadata {
+            state.serialize_field("ClientMetadata", value)?;
         }
-        if self.password.is_some() {
-            state.serialize_field("Password", &self.password)?;
-        } else {
-            state.skip_field("Password")?;
+        if let ::std::option::Option::Some(value) = &self.password {
+            state.serialize_field("Password", value)?;
         }
-        if self.secret_hash.is_some() {
-            state.serialize_field("SecretHash", &self.secret_hash)?;
-        } else {
-            state.skip_field("SecretHash")?;
+        if let ::std::option::Option::Some(value) = &self.secret_hash {
+            state.serialize_field("SecretHash", value)?;
         }
-        if self.user_attributes.is_some() {
-            state.serialize_field("UserAttributes", &self.user_attributes)?;
-        } else {
-            state.skip_field("UserAttributes")?;
+        if let ::std::option::Option::Some(value) = &self.user_attributes {
+            state.serialize_field("UserAttributes", value)?;
         }
-        if self.user_context_data.is_some() {
-            state.serialize_field("UserContextData", &self.user_context_data)?;
-        } else {
-            state.skip_field("UserContextData")?;
+        if let ::std::option::Option::Some(value) = &self.user_context_data {
+            state.serialize_field("UserContextData", value)?;
         }
         state.serialize_field("Username", &self.username)?;
-        if self.validation_data.is_some() {
-            state.serialize_field("ValidationData", &self.validation_data)?;
-        } else {
-            state.skip_field("ValidationData")?;
+        if let ::std::option::Option::Some(value) = &self.validation_data {
+            state.serialize_field("ValidationData", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for SignUpRequest {
+    const NAME: &'static str = "SignUpRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "AnalyticsMetadata",
+        "ClientId",
+        "ClientMetadata",
+        "Password",
+        "SecretHash",
+        "UserAttributes",
+        "UserContextData",
+        "Username",
+        "ValidationData",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AnalyticsMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.analytics_metadata)
+            }
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "ClientMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            }
+            "Password" => ::awsjson_types::structure::read(map, &mut self.password),
+            "SecretHash" => ::awsjson_types::structure::read(map, &mut self.secret_hash),
+            "UserAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.user_attributes)
+            }
+            "UserContextData" => {
+                ::awsjson_types::structure::read(map, &mut self.user_context_data)
+            }
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "ValidationData" => {
+                ::awsjson_types::structure::read(map, &mut self.validation_data)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SignUpRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = SignUpRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SignUpRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SignUpRequest, A::Error> {
-                let mut value = <SignUpRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AnalyticsMetadata" => {
-                            value.analytics_metadata = map.next_value()?;
-                        }
-                        "ClientId" => value.client_id = map.next_value()?,
-                        "ClientMetadata" => value.client_metadata = map.next_value()?,
-                        "Password" => value.password = map.next_value()?,
-                        "SecretHash" => value.secret_hash = map.next_value()?,
-                        "UserAttributes" => value.user_attributes = map.next_value()?,
-                        "UserContextData" => value.user_context_data = map.next_value()?,
-                        "Username" => value.username = map.next_value()?,
-                        "ValidationData" => value.validation_data = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "SignUpRequest",
-                &[
-                    "AnalyticsMetadata",
-                    "ClientId",
-                    "ClientMetadata",
-                    "Password",
-                    "SecretHash",
-                    "UserAttributes",
-                    "UserContextData",
-                    "Username",
-                    "ValidationData",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for SignUpRequest {

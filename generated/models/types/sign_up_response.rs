@@ -25,64 +25,48 @@ impl ::serde::Serialize for SignUpResponse {
         let len = 2usize + usize::from(self.code_delivery_details.is_some())
             + usize::from(self.session.is_some());
         let mut state = serializer.serialize_struct("SignUpResponse", len)?;
-        if self.code_delivery_details.is_some() {
-            state.serialize_field("CodeDeliveryDetails", &self.code_delivery_details)?;
-        } else {
-            state.skip_field("CodeDeliveryDetails")?;
+        if let ::std::option::Option::Some(value) = &self.code_delivery_details {
+            state.serialize_field("CodeDeliveryDetails", value)?;
         }
-        if self.session.is_some() {
-            state.serialize_field("Session", &self.session)?;
-        } else {
-            state.skip_field("Session")?;
+        if let ::std::option::Option::Some(value) = &self.session {
+            state.serialize_field("Session", value)?;
         }
         state.serialize_field("UserConfirmed", &self.user_confirmed)?;
         state.serialize_field("UserSub", &self.user_sub)?;
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for SignUpResponse {
+    const NAME: &'static str = "SignUpResponse";
+    const MEMBERS: &'static [&'static str] = &[
+        "CodeDeliveryDetails",
+        "Session",
+        "UserConfirmed",
+        "UserSub",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CodeDeliveryDetails" => {
+                ::awsjson_types::structure::read(map, &mut self.code_delivery_details)
+            }
+            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
+            "UserConfirmed" => {
+                ::awsjson_types::structure::read(map, &mut self.user_confirmed)
+            }
+            "UserSub" => ::awsjson_types::structure::read(map, &mut self.user_sub),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SignUpResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = SignUpResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SignUpResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SignUpResponse, A::Error> {
-                let mut value = <SignUpResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CodeDeliveryDetails" => {
-                            value.code_delivery_details = map.next_value()?;
-                        }
-                        "Session" => value.session = map.next_value()?,
-                        "UserConfirmed" => value.user_confirmed = map.next_value()?,
-                        "UserSub" => value.user_sub = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "SignUpResponse",
-                &["CodeDeliveryDetails", "Session", "UserConfirmed", "UserSub"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for SignUpResponse {

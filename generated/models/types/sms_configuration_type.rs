@@ -35,70 +35,50 @@ impl ::serde::Serialize for SmsConfigurationType {
             + usize::from(self.sns_caller_arn.is_some())
             + usize::from(self.sns_region.is_some());
         let mut state = serializer.serialize_struct("SmsConfigurationType", len)?;
-        if self.eums_sms.is_some() {
-            state.serialize_field("EumsSms", &self.eums_sms)?;
-        } else {
-            state.skip_field("EumsSms")?;
+        if let ::std::option::Option::Some(value) = &self.eums_sms {
+            state.serialize_field("EumsSms", value)?;
         }
-        if self.external_id.is_some() {
-            state.serialize_field("ExternalId", &self.external_id)?;
-        } else {
-            state.skip_field("ExternalId")?;
+        if let ::std::option::Option::Some(value) = &self.external_id {
+            state.serialize_field("ExternalId", value)?;
         }
-        if self.sns_caller_arn.is_some() {
-            state.serialize_field("SnsCallerArn", &self.sns_caller_arn)?;
-        } else {
-            state.skip_field("SnsCallerArn")?;
+        if let ::std::option::Option::Some(value) = &self.sns_caller_arn {
+            state.serialize_field("SnsCallerArn", value)?;
         }
-        if self.sns_region.is_some() {
-            state.serialize_field("SnsRegion", &self.sns_region)?;
-        } else {
-            state.skip_field("SnsRegion")?;
+        if let ::std::option::Option::Some(value) = &self.sns_region {
+            state.serialize_field("SnsRegion", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for SmsConfigurationType {
+    const NAME: &'static str = "SmsConfigurationType";
+    const MEMBERS: &'static [&'static str] = &[
+        "EumsSms",
+        "ExternalId",
+        "SnsCallerArn",
+        "SnsRegion",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "EumsSms" => ::awsjson_types::structure::read(map, &mut self.eums_sms),
+            "ExternalId" => ::awsjson_types::structure::read(map, &mut self.external_id),
+            "SnsCallerArn" => {
+                ::awsjson_types::structure::read(map, &mut self.sns_caller_arn)
+            }
+            "SnsRegion" => ::awsjson_types::structure::read(map, &mut self.sns_region),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SmsConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = SmsConfigurationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SmsConfigurationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SmsConfigurationType, A::Error> {
-                let mut value = <SmsConfigurationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "EumsSms" => value.eums_sms = map.next_value()?,
-                        "ExternalId" => value.external_id = map.next_value()?,
-                        "SnsCallerArn" => value.sns_caller_arn = map.next_value()?,
-                        "SnsRegion" => value.sns_region = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "SmsConfigurationType",
-                &["EumsSms", "ExternalId", "SnsCallerArn", "SnsRegion"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for SmsConfigurationType {

@@ -27,64 +27,45 @@ impl ::serde::Serialize for SmsMfaConfigType {
         let len = 0usize + usize::from(self.sms_authentication_message.is_some())
             + usize::from(self.sms_configuration.is_some());
         let mut state = serializer.serialize_struct("SmsMfaConfigType", len)?;
-        if self.sms_authentication_message.is_some() {
-            state
-                .serialize_field(
-                    "SmsAuthenticationMessage",
-                    &self.sms_authentication_message,
-                )?;
-        } else {
-            state.skip_field("SmsAuthenticationMessage")?;
+        if let ::std::option::Option::Some(value) = &self.sms_authentication_message {
+            state.serialize_field("SmsAuthenticationMessage", value)?;
         }
-        if self.sms_configuration.is_some() {
-            state.serialize_field("SmsConfiguration", &self.sms_configuration)?;
-        } else {
-            state.skip_field("SmsConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.sms_configuration {
+            state.serialize_field("SmsConfiguration", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for SmsMfaConfigType {
+    const NAME: &'static str = "SmsMfaConfigType";
+    const MEMBERS: &'static [&'static str] = &[
+        "SmsAuthenticationMessage",
+        "SmsConfiguration",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "SmsAuthenticationMessage" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.sms_authentication_message,
+                )
+            }
+            "SmsConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.sms_configuration)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SmsMfaConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = SmsMfaConfigType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SmsMfaConfigType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SmsMfaConfigType, A::Error> {
-                let mut value = <SmsMfaConfigType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "SmsAuthenticationMessage" => {
-                            value.sms_authentication_message = map.next_value()?;
-                        }
-                        "SmsConfiguration" => value.sms_configuration = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "SmsMfaConfigType",
-                &["SmsAuthenticationMessage", "SmsConfiguration"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for SmsMfaConfigType {

@@ -28,58 +28,37 @@ impl ::serde::Serialize for SoftwareTokenMfaSettingsType {
             + usize::from(self.preferred_mfa.is_some());
         let mut state = serializer
             .serialize_struct("SoftwareTokenMfaSettingsType", len)?;
-        if self.enabled.is_some() {
-            state.serialize_field("Enabled", &self.enabled)?;
-        } else {
-            state.skip_field("Enabled")?;
+        if let ::std::option::Option::Some(value) = &self.enabled {
+            state.serialize_field("Enabled", value)?;
         }
-        if self.preferred_mfa.is_some() {
-            state.serialize_field("PreferredMfa", &self.preferred_mfa)?;
-        } else {
-            state.skip_field("PreferredMfa")?;
+        if let ::std::option::Option::Some(value) = &self.preferred_mfa {
+            state.serialize_field("PreferredMfa", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for SoftwareTokenMfaSettingsType {
+    const NAME: &'static str = "SoftwareTokenMfaSettingsType";
+    const MEMBERS: &'static [&'static str] = &["Enabled", "PreferredMfa"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Enabled" => ::awsjson_types::structure::read(map, &mut self.enabled),
+            "PreferredMfa" => {
+                ::awsjson_types::structure::read(map, &mut self.preferred_mfa)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SoftwareTokenMfaSettingsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = SoftwareTokenMfaSettingsType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SoftwareTokenMfaSettingsType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SoftwareTokenMfaSettingsType, A::Error> {
-                let mut value = <SoftwareTokenMfaSettingsType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Enabled" => value.enabled = map.next_value()?,
-                        "PreferredMfa" => value.preferred_mfa = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "SoftwareTokenMfaSettingsType",
-                &["Enabled", "PreferredMfa"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for SoftwareTokenMfaSettingsType {

@@ -23,52 +23,33 @@ impl ::serde::Serialize for StartUserImportJobResponse {
         use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.user_import_job.is_some());
         let mut state = serializer.serialize_struct("StartUserImportJobResponse", len)?;
-        if self.user_import_job.is_some() {
-            state.serialize_field("UserImportJob", &self.user_import_job)?;
-        } else {
-            state.skip_field("UserImportJob")?;
+        if let ::std::option::Option::Some(value) = &self.user_import_job {
+            state.serialize_field("UserImportJob", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for StartUserImportJobResponse {
+    const NAME: &'static str = "StartUserImportJobResponse";
+    const MEMBERS: &'static [&'static str] = &["UserImportJob"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "UserImportJob" => {
+                ::awsjson_types::structure::read(map, &mut self.user_import_job)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for StartUserImportJobResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = StartUserImportJobResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct StartUserImportJobResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<StartUserImportJobResponse, A::Error> {
-                let mut value = <StartUserImportJobResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "UserImportJob" => value.user_import_job = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "StartUserImportJobResponse",
-                &["UserImportJob"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for StartUserImportJobResponse {

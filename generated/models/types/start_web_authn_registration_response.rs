@@ -25,46 +25,30 @@ impl ::serde::Serialize for StartWebAuthnRegistrationResponse {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for StartWebAuthnRegistrationResponse {
+    const NAME: &'static str = "StartWebAuthnRegistrationResponse";
+    const MEMBERS: &'static [&'static str] = &["CredentialCreationOptions"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CredentialCreationOptions" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.credential_creation_options,
+                )
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for StartWebAuthnRegistrationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = StartWebAuthnRegistrationResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct StartWebAuthnRegistrationResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<StartWebAuthnRegistrationResponse, A::Error> {
-                let mut value = <StartWebAuthnRegistrationResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CredentialCreationOptions" => {
-                            value.credential_creation_options = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "StartWebAuthnRegistrationResponse",
-                &["CredentialCreationOptions"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for StartWebAuthnRegistrationResponse {

@@ -28,58 +28,35 @@ impl ::serde::Serialize for StringAttributeConstraintsType {
             + usize::from(self.min_length.is_some());
         let mut state = serializer
             .serialize_struct("StringAttributeConstraintsType", len)?;
-        if self.max_length.is_some() {
-            state.serialize_field("MaxLength", &self.max_length)?;
-        } else {
-            state.skip_field("MaxLength")?;
+        if let ::std::option::Option::Some(value) = &self.max_length {
+            state.serialize_field("MaxLength", value)?;
         }
-        if self.min_length.is_some() {
-            state.serialize_field("MinLength", &self.min_length)?;
-        } else {
-            state.skip_field("MinLength")?;
+        if let ::std::option::Option::Some(value) = &self.min_length {
+            state.serialize_field("MinLength", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for StringAttributeConstraintsType {
+    const NAME: &'static str = "StringAttributeConstraintsType";
+    const MEMBERS: &'static [&'static str] = &["MaxLength", "MinLength"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "MaxLength" => ::awsjson_types::structure::read(map, &mut self.max_length),
+            "MinLength" => ::awsjson_types::structure::read(map, &mut self.min_length),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for StringAttributeConstraintsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = StringAttributeConstraintsType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct StringAttributeConstraintsType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<StringAttributeConstraintsType, A::Error> {
-                let mut value = <StringAttributeConstraintsType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "MaxLength" => value.max_length = map.next_value()?,
-                        "MinLength" => value.min_length = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "StringAttributeConstraintsType",
-                &["MaxLength", "MinLength"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for StringAttributeConstraintsType {

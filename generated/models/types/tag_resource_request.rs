@@ -23,41 +23,28 @@ impl ::serde::Serialize for TagResourceRequest {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for TagResourceRequest {
+    const NAME: &'static str = "TagResourceRequest";
+    const MEMBERS: &'static [&'static str] = &["ResourceArn", "Tags"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ResourceArn" => {
+                ::awsjson_types::structure::read(map, &mut self.resource_arn)
+            }
+            "Tags" => ::awsjson_types::structure::read(map, &mut self.tags),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TagResourceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = TagResourceRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TagResourceRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<TagResourceRequest, A::Error> {
-                let mut value = <TagResourceRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ResourceArn" => value.resource_arn = map.next_value()?,
-                        "Tags" => value.tags = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct("TagResourceRequest", &["ResourceArn", "Tags"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for TagResourceRequest {

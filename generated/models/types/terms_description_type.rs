@@ -32,56 +32,39 @@ impl ::serde::Serialize for TermsDescriptionType {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for TermsDescriptionType {
+    const NAME: &'static str = "TermsDescriptionType";
+    const MEMBERS: &'static [&'static str] = &[
+        "CreationDate",
+        "Enforcement",
+        "LastModifiedDate",
+        "TermsId",
+        "TermsName",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CreationDate" => {
+                ::awsjson_types::structure::read(map, &mut self.creation_date)
+            }
+            "Enforcement" => ::awsjson_types::structure::read(map, &mut self.enforcement),
+            "LastModifiedDate" => {
+                ::awsjson_types::structure::read(map, &mut self.last_modified_date)
+            }
+            "TermsId" => ::awsjson_types::structure::read(map, &mut self.terms_id),
+            "TermsName" => ::awsjson_types::structure::read(map, &mut self.terms_name),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TermsDescriptionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = TermsDescriptionType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TermsDescriptionType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<TermsDescriptionType, A::Error> {
-                let mut value = <TermsDescriptionType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CreationDate" => value.creation_date = map.next_value()?,
-                        "Enforcement" => value.enforcement = map.next_value()?,
-                        "LastModifiedDate" => {
-                            value.last_modified_date = map.next_value()?;
-                        }
-                        "TermsId" => value.terms_id = map.next_value()?,
-                        "TermsName" => value.terms_name = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "TermsDescriptionType",
-                &[
-                    "CreationDate",
-                    "Enforcement",
-                    "LastModifiedDate",
-                    "TermsId",
-                    "TermsName",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for TermsDescriptionType {

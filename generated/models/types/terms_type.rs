@@ -47,64 +47,49 @@ impl ::serde::Serialize for TermsType {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for TermsType {
+    const NAME: &'static str = "TermsType";
+    const MEMBERS: &'static [&'static str] = &[
+        "ClientId",
+        "CreationDate",
+        "Enforcement",
+        "LastModifiedDate",
+        "Links",
+        "TermsId",
+        "TermsName",
+        "TermsSource",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "CreationDate" => {
+                ::awsjson_types::structure::read(map, &mut self.creation_date)
+            }
+            "Enforcement" => ::awsjson_types::structure::read(map, &mut self.enforcement),
+            "LastModifiedDate" => {
+                ::awsjson_types::structure::read(map, &mut self.last_modified_date)
+            }
+            "Links" => ::awsjson_types::structure::read(map, &mut self.links),
+            "TermsId" => ::awsjson_types::structure::read(map, &mut self.terms_id),
+            "TermsName" => ::awsjson_types::structure::read(map, &mut self.terms_name),
+            "TermsSource" => {
+                ::awsjson_types::structure::read(map, &mut self.terms_source)
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for TermsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = TermsType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TermsType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<TermsType, A::Error> {
-                let mut value = <TermsType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientId" => value.client_id = map.next_value()?,
-                        "CreationDate" => value.creation_date = map.next_value()?,
-                        "Enforcement" => value.enforcement = map.next_value()?,
-                        "LastModifiedDate" => {
-                            value.last_modified_date = map.next_value()?;
-                        }
-                        "Links" => value.links = map.next_value()?,
-                        "TermsId" => value.terms_id = map.next_value()?,
-                        "TermsName" => value.terms_name = map.next_value()?,
-                        "TermsSource" => value.terms_source = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "TermsType",
-                &[
-                    "ClientId",
-                    "CreationDate",
-                    "Enforcement",
-                    "LastModifiedDate",
-                    "Links",
-                    "TermsId",
-                    "TermsName",
-                    "TermsSource",
-                    "UserPoolId",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for TermsType {

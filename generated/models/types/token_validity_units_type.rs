@@ -31,64 +31,43 @@ impl ::serde::Serialize for TokenValidityUnitsType {
             + usize::from(self.id_token.is_some())
             + usize::from(self.refresh_token.is_some());
         let mut state = serializer.serialize_struct("TokenValidityUnitsType", len)?;
-        if self.access_token.is_some() {
-            state.serialize_field("AccessToken", &self.access_token)?;
-        } else {
-            state.skip_field("AccessToken")?;
+        if let ::std::option::Option::Some(value) = &self.access_token {
+            state.serialize_field("AccessToken", value)?;
         }
-        if self.id_token.is_some() {
-            state.serialize_field("IdToken", &self.id_token)?;
-        } else {
-            state.skip_field("IdToken")?;
+        if let ::std::option::Option::Some(value) = &self.id_token {
+            state.serialize_field("IdToken", value)?;
         }
-        if self.refresh_token.is_some() {
-            state.serialize_field("RefreshToken", &self.refresh_token)?;
-        } else {
-            state.skip_field("RefreshToken")?;
+        if let ::std::option::Option::Some(value) = &self.refresh_token {
+            state.serialize_field("RefreshToken", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for TokenValidityUnitsType {
+    const NAME: &'static str = "TokenValidityUnitsType";
+    const MEMBERS: &'static [&'static str] = &["AccessToken", "IdToken", "RefreshToken"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
+            }
+            "IdToken" => ::awsjson_types::structure::read(map, &mut self.id_token),
+            "RefreshToken" => {
+                ::awsjson_types::structure::read(map, &mut self.refresh_token)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TokenValidityUnitsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = TokenValidityUnitsType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TokenValidityUnitsType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<TokenValidityUnitsType, A::Error> {
-                let mut value = <TokenValidityUnitsType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccessToken" => value.access_token = map.next_value()?,
-                        "IdToken" => value.id_token = map.next_value()?,
-                        "RefreshToken" => value.refresh_token = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "TokenValidityUnitsType",
-                &["AccessToken", "IdToken", "RefreshToken"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for TokenValidityUnitsType {

@@ -46,98 +46,67 @@ impl ::serde::Serialize for UiCustomizationType {
             + usize::from(self.last_modified_date.is_some())
             + usize::from(self.user_pool_id.is_some());
         let mut state = serializer.serialize_struct("UICustomizationType", len)?;
-        if self.client_id.is_some() {
-            state.serialize_field("ClientId", &self.client_id)?;
-        } else {
-            state.skip_field("ClientId")?;
+        if let ::std::option::Option::Some(value) = &self.client_id {
+            state.serialize_field("ClientId", value)?;
         }
-        if self.creation_date.is_some() {
-            state.serialize_field("CreationDate", &self.creation_date)?;
-        } else {
-            state.skip_field("CreationDate")?;
+        if let ::std::option::Option::Some(value) = &self.creation_date {
+            state.serialize_field("CreationDate", value)?;
         }
-        if self.css.is_some() {
-            state.serialize_field("CSS", &self.css)?;
-        } else {
-            state.skip_field("CSS")?;
+        if let ::std::option::Option::Some(value) = &self.css {
+            state.serialize_field("CSS", value)?;
         }
-        if self.css_version.is_some() {
-            state.serialize_field("CSSVersion", &self.css_version)?;
-        } else {
-            state.skip_field("CSSVersion")?;
+        if let ::std::option::Option::Some(value) = &self.css_version {
+            state.serialize_field("CSSVersion", value)?;
         }
-        if self.image_url.is_some() {
-            state.serialize_field("ImageUrl", &self.image_url)?;
-        } else {
-            state.skip_field("ImageUrl")?;
+        if let ::std::option::Option::Some(value) = &self.image_url {
+            state.serialize_field("ImageUrl", value)?;
         }
-        if self.last_modified_date.is_some() {
-            state.serialize_field("LastModifiedDate", &self.last_modified_date)?;
-        } else {
-            state.skip_field("LastModifiedDate")?;
+        if let ::std::option::Option::Some(value) = &self.last_modified_date {
+            state.serialize_field("LastModifiedDate", value)?;
         }
-        if self.user_pool_id.is_some() {
-            state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        } else {
-            state.skip_field("UserPoolId")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool_id {
+            state.serialize_field("UserPoolId", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for UiCustomizationType {
+    const NAME: &'static str = "UICustomizationType";
+    const MEMBERS: &'static [&'static str] = &[
+        "ClientId",
+        "CreationDate",
+        "CSS",
+        "CSSVersion",
+        "ImageUrl",
+        "LastModifiedDate",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "CreationDate" => {
+                ::awsjson_types::structure::read(map, &mut self.creation_date)
+            }
+            "CSS" => ::awsjson_types::structure::read(map, &mut self.css),
+            "CSSVersion" => ::awsjson_types::structure::read(map, &mut self.css_version),
+            "ImageUrl" => ::awsjson_types::structure::read(map, &mut self.image_url),
+            "LastModifiedDate" => {
+                ::awsjson_types::structure::read(map, &mut self.last_modified_date)
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UiCustomizationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UiCustomizationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UICustomizationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UiCustomizationType, A::Error> {
-                let mut value = <UiCustomizationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ClientId" => value.client_id = map.next_value()?,
-                        "CreationDate" => value.creation_date = map.next_value()?,
-                        "CSS" => value.css = map.next_value()?,
-                        "CSSVersion" => value.css_version = map.next_value()?,
-                        "ImageUrl" => value.image_url = map.next_value()?,
-                        "LastModifiedDate" => {
-                            value.last_modified_date = map.next_value()?;
-                        }
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UICustomizationType",
-                &[
-                    "ClientId",
-                    "CreationDate",
-                    "CSS",
-                    "CSSVersion",
-                    "ImageUrl",
-                    "LastModifiedDate",
-                    "UserPoolId",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for UiCustomizationType {

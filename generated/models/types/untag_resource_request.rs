@@ -23,45 +23,28 @@ impl ::serde::Serialize for UntagResourceRequest {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for UntagResourceRequest {
+    const NAME: &'static str = "UntagResourceRequest";
+    const MEMBERS: &'static [&'static str] = &["ResourceArn", "TagKeys"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "ResourceArn" => {
+                ::awsjson_types::structure::read(map, &mut self.resource_arn)
+            }
+            "TagKeys" => ::awsjson_types::structure::read(map, &mut self.tag_keys),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for UntagResourceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UntagResourceRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UntagResourceRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UntagResourceRequest, A::Error> {
-                let mut value = <UntagResourceRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "ResourceArn" => value.resource_arn = map.next_value()?,
-                        "TagKeys" => value.tag_keys = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UntagResourceRequest",
-                &["ResourceArn", "TagKeys"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for UntagResourceRequest {

@@ -33,48 +33,39 @@ impl ::serde::Serialize for UpdateAuthEventFeedbackRequest {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for UpdateAuthEventFeedbackRequest {
+    const NAME: &'static str = "UpdateAuthEventFeedbackRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "EventId",
+        "FeedbackToken",
+        "FeedbackValue",
+        "UserPoolId",
+        "Username",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "EventId" => ::awsjson_types::structure::read(map, &mut self.event_id),
+            "FeedbackToken" => {
+                ::awsjson_types::structure::read(map, &mut self.feedback_token)
+            }
+            "FeedbackValue" => {
+                ::awsjson_types::structure::read(map, &mut self.feedback_value)
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for UpdateAuthEventFeedbackRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UpdateAuthEventFeedbackRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UpdateAuthEventFeedbackRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UpdateAuthEventFeedbackRequest, A::Error> {
-                let mut value = <UpdateAuthEventFeedbackRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "EventId" => value.event_id = map.next_value()?,
-                        "FeedbackToken" => value.feedback_token = map.next_value()?,
-                        "FeedbackValue" => value.feedback_value = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        "Username" => value.username = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UpdateAuthEventFeedbackRequest",
-                &["EventId", "FeedbackToken", "FeedbackValue", "UserPoolId", "Username"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for UpdateAuthEventFeedbackRequest {

@@ -24,60 +24,41 @@ impl ::serde::Serialize for UpdateDeviceStatusRequest {
         let mut state = serializer.serialize_struct("UpdateDeviceStatusRequest", len)?;
         state.serialize_field("AccessToken", &self.access_token)?;
         state.serialize_field("DeviceKey", &self.device_key)?;
-        if self.device_remembered_status.is_some() {
-            state
-                .serialize_field(
-                    "DeviceRememberedStatus",
-                    &self.device_remembered_status,
-                )?;
-        } else {
-            state.skip_field("DeviceRememberedStatus")?;
+        if let ::std::option::Option::Some(value) = &self.device_remembered_status {
+            state.serialize_field("DeviceRememberedStatus", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for UpdateDeviceStatusRequest {
+    const NAME: &'static str = "UpdateDeviceStatusRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "AccessToken",
+        "DeviceKey",
+        "DeviceRememberedStatus",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
+            }
+            "DeviceKey" => ::awsjson_types::structure::read(map, &mut self.device_key),
+            "DeviceRememberedStatus" => {
+                ::awsjson_types::structure::read(map, &mut self.device_remembered_status)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateDeviceStatusRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UpdateDeviceStatusRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UpdateDeviceStatusRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UpdateDeviceStatusRequest, A::Error> {
-                let mut value = <UpdateDeviceStatusRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccessToken" => value.access_token = map.next_value()?,
-                        "DeviceKey" => value.device_key = map.next_value()?,
-                        "DeviceRememberedStatus" => {
-                            value.device_remembered_status = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UpdateDeviceStatusRequest",
-                &["AccessToken", "DeviceKey", "DeviceRememberedStatus"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for UpdateDeviceStatusRequest {

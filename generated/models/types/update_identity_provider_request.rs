@@ -36,81 +36,62 @@ impl ::serde::Serialize for UpdateIdentityProviderRequest {
             + usize::from(self.provider_details.is_some());
         let mut state = serializer
             .serialize_struct("UpdateIdentityProviderRequest", len)?;
-        if self.acr_mapping.is_some() {
-            state.serialize_field("AcrMapping", &self.acr_mapping)?;
-        } else {
-            state.skip_field("AcrMapping")?;
+        if let ::std::option::Option::Some(value) = &self.acr_mapping {
+            state.serialize_field("AcrMapping", value)?;
         }
-        if self.attribute_mapping.is_some() {
-            state.serialize_field("AttributeMapping", &self.attribute_mapping)?;
-        } else {
-            state.skip_field("AttributeMapping")?;
+        if let ::std::option::Option::Some(value) = &self.attribute_mapping {
+            state.serialize_field("AttributeMapping", value)?;
         }
-        if self.idp_identifiers.is_some() {
-            state.serialize_field("IdpIdentifiers", &self.idp_identifiers)?;
-        } else {
-            state.skip_field("IdpIdentifiers")?;
+        if let ::std::option::Option::Some(value) = &self.idp_identifiers {
+            state.serialize_field("IdpIdentifiers", value)?;
         }
-        if self.provider_details.is_some() {
-            state.serialize_field("ProviderDetails", &self.provider_details)?;
-        } else {
-            state.skip_field("ProviderDetails")?;
+        if let ::std::option::Option::Some(value) = &self.provider_details {
+            state.serialize_field("ProviderDetails", value)?;
         }
         state.serialize_field("ProviderName", &self.provider_name)?;
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for UpdateIdentityProviderRequest {
+    const NAME: &'static str = "UpdateIdentityProviderRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "AcrMapping",
+        "AttributeMapping",
+        "IdpIdentifiers",
+        "ProviderDetails",
+        "ProviderName",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AcrMapping" => ::awsjson_types::structure::read(map, &mut self.acr_mapping),
+            "AttributeMapping" => {
+                ::awsjson_types::structure::read(map, &mut self.attribute_mapping)
+            }
+            "IdpIdentifiers" => {
+                ::awsjson_types::structure::read(map, &mut self.idp_identifiers)
+            }
+            "ProviderDetails" => {
+                ::awsjson_types::structure::read(map, &mut self.provider_details)
+            }
+            "ProviderName" => {
+                ::awsjson_types::structure::read(map, &mut self.provider_name)
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for UpdateIdentityProviderRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UpdateIdentityProviderRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UpdateIdentityProviderRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UpdateIdentityProviderRequest, A::Error> {
-                let mut value = <UpdateIdentityProviderRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AcrMapping" => value.acr_mapping = map.next_value()?,
-                        "AttributeMapping" => value.attribute_mapping = map.next_value()?,
-                        "IdpIdentifiers" => value.idp_identifiers = map.next_value()?,
-                        "ProviderDetails" => value.provider_details = map.next_value()?,
-                        "ProviderName" => value.provider_name = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UpdateIdentityProviderRequest",
-                &[
-                    "AcrMapping",
-                    "AttributeMapping",
-                    "IdpIdentifiers",
-                    "ProviderDetails",
-                    "ProviderName",
-                    "UserPoolId",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for UpdateIdentityProviderRequest {

@@ -40,94 +40,63 @@ impl ::serde::Serialize for UpdateManagedLoginBrandingRequest {
             + usize::from(self.user_pool_id.is_some());
         let mut state = serializer
             .serialize_struct("UpdateManagedLoginBrandingRequest", len)?;
-        if self.assets.is_some() {
-            state.serialize_field("Assets", &self.assets)?;
-        } else {
-            state.skip_field("Assets")?;
+        if let ::std::option::Option::Some(value) = &self.assets {
+            state.serialize_field("Assets", value)?;
         }
-        if self.managed_login_branding_id.is_some() {
-            state
-                .serialize_field(
-                    "ManagedLoginBrandingId",
-                    &self.managed_login_branding_id,
-                )?;
-        } else {
-            state.skip_field("ManagedLoginBrandingId")?;
+        if let ::std::option::Option::Some(value) = &self.managed_login_branding_id {
+            state.serialize_field("ManagedLoginBrandingId", value)?;
         }
-        if self.settings.is_some() {
-            state.serialize_field("Settings", &self.settings)?;
-        } else {
-            state.skip_field("Settings")?;
+        if let ::std::option::Option::Some(value) = &self.settings {
+            state.serialize_field("Settings", value)?;
         }
-        if self.use_cognito_provided_values.is_some() {
-            state
-                .serialize_field(
-                    "UseCognitoProvidedValues",
-                    &self.use_cognito_provided_values,
-                )?;
-        } else {
-            state.skip_field("UseCognitoProvidedValues")?;
+        if let ::std::option::Option::Some(value) = &self.use_cognito_provided_values {
+            state.serialize_field("UseCognitoProvidedValues", value)?;
         }
-        if self.user_pool_id.is_some() {
-            state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        } else {
-            state.skip_field("UserPoolId")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool_id {
+            state.serialize_field("UserPoolId", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for UpdateManagedLoginBrandingRequest {
+    const NAME: &'static str = "UpdateManagedLoginBrandingRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "Assets",
+        "ManagedLoginBrandingId",
+        "Settings",
+        "UseCognitoProvidedValues",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Assets" => ::awsjson_types::structure::read(map, &mut self.assets),
+            "ManagedLoginBrandingId" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.managed_login_branding_id,
+                )
+            }
+            "Settings" => ::awsjson_types::structure::read(map, &mut self.settings),
+            "UseCognitoProvidedValues" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.use_cognito_provided_values,
+                )
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateManagedLoginBrandingRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UpdateManagedLoginBrandingRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UpdateManagedLoginBrandingRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UpdateManagedLoginBrandingRequest, A::Error> {
-                let mut value = <UpdateManagedLoginBrandingRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Assets" => value.assets = map.next_value()?,
-                        "ManagedLoginBrandingId" => {
-                            value.managed_login_branding_id = map.next_value()?;
-                        }
-                        "Settings" => value.settings = map.next_value()?,
-                        "UseCognitoProvidedValues" => {
-                            value.use_cognito_provided_values = map.next_value()?;
-                        }
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UpdateManagedLoginBrandingRequest",
-                &[
-                    "Assets",
-                    "ManagedLoginBrandingId",
-                    "Settings",
-                    "UseCognitoProvidedValues",
-                    "UserPoolId",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for UpdateManagedLoginBrandingRequest {

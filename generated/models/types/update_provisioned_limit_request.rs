@@ -24,47 +24,30 @@ impl ::serde::Serialize for UpdateProvisionedLimitRequest {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for UpdateProvisionedLimitRequest {
+    const NAME: &'static str = "UpdateProvisionedLimitRequest";
+    const MEMBERS: &'static [&'static str] = &["LimitDefinition", "RequestedLimitValue"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "LimitDefinition" => {
+                ::awsjson_types::structure::read(map, &mut self.limit_definition)
+            }
+            "RequestedLimitValue" => {
+                ::awsjson_types::structure::read(map, &mut self.requested_limit_value)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for UpdateProvisionedLimitRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UpdateProvisionedLimitRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UpdateProvisionedLimitRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UpdateProvisionedLimitRequest, A::Error> {
-                let mut value = <UpdateProvisionedLimitRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "LimitDefinition" => value.limit_definition = map.next_value()?,
-                        "RequestedLimitValue" => {
-                            value.requested_limit_value = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UpdateProvisionedLimitRequest",
-                &["LimitDefinition", "RequestedLimitValue"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for UpdateProvisionedLimitRequest {

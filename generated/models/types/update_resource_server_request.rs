@@ -26,56 +26,40 @@ impl ::serde::Serialize for UpdateResourceServerRequest {
         let mut state = serializer.serialize_struct("UpdateResourceServerRequest", len)?;
         state.serialize_field("Identifier", &self.identifier)?;
         state.serialize_field("Name", &self.name)?;
-        if self.scopes.is_some() {
-            state.serialize_field("Scopes", &self.scopes)?;
-        } else {
-            state.skip_field("Scopes")?;
+        if let ::std::option::Option::Some(value) = &self.scopes {
+            state.serialize_field("Scopes", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for UpdateResourceServerRequest {
+    const NAME: &'static str = "UpdateResourceServerRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "Identifier",
+        "Name",
+        "Scopes",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Identifier" => ::awsjson_types::structure::read(map, &mut self.identifier),
+            "Name" => ::awsjson_types::structure::read(map, &mut self.name),
+            "Scopes" => ::awsjson_types::structure::read(map, &mut self.scopes),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateResourceServerRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UpdateResourceServerRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UpdateResourceServerRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UpdateResourceServerRequest, A::Error> {
-                let mut value = <UpdateResourceServerRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Identifier" => value.identifier = map.next_value()?,
-                        "Name" => value.name = map.next_value()?,
-                        "Scopes" => value.scopes = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UpdateResourceServerRequest",
-                &["Identifier", "Name", "Scopes", "UserPoolId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for UpdateResourceServerRequest {

@@ -30,81 +30,56 @@ impl ::serde::Serialize for UpdateTermsRequest {
             + usize::from(self.links.is_some()) + usize::from(self.terms_name.is_some())
             + usize::from(self.terms_source.is_some());
         let mut state = serializer.serialize_struct("UpdateTermsRequest", len)?;
-        if self.enforcement.is_some() {
-            state.serialize_field("Enforcement", &self.enforcement)?;
-        } else {
-            state.skip_field("Enforcement")?;
+        if let ::std::option::Option::Some(value) = &self.enforcement {
+            state.serialize_field("Enforcement", value)?;
         }
-        if self.links.is_some() {
-            state.serialize_field("Links", &self.links)?;
-        } else {
-            state.skip_field("Links")?;
+        if let ::std::option::Option::Some(value) = &self.links {
+            state.serialize_field("Links", value)?;
         }
         state.serialize_field("TermsId", &self.terms_id)?;
-        if self.terms_name.is_some() {
-            state.serialize_field("TermsName", &self.terms_name)?;
-        } else {
-            state.skip_field("TermsName")?;
+        if let ::std::option::Option::Some(value) = &self.terms_name {
+            state.serialize_field("TermsName", value)?;
         }
-        if self.terms_source.is_some() {
-            state.serialize_field("TermsSource", &self.terms_source)?;
-        } else {
-            state.skip_field("TermsSource")?;
+        if let ::std::option::Option::Some(value) = &self.terms_source {
+            state.serialize_field("TermsSource", value)?;
         }
         state.serialize_field("UserPoolId", &self.user_pool_id)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for UpdateTermsRequest {
+    const NAME: &'static str = "UpdateTermsRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "Enforcement",
+        "Links",
+        "TermsId",
+        "TermsName",
+        "TermsSource",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Enforcement" => ::awsjson_types::structure::read(map, &mut self.enforcement),
+            "Links" => ::awsjson_types::structure::read(map, &mut self.links),
+            "TermsId" => ::awsjson_types::structure::read(map, &mut self.terms_id),
+            "TermsName" => ::awsjson_types::structure::read(map, &mut self.terms_name),
+            "TermsSource" => {
+                ::awsjson_types::structure::read(map, &mut self.terms_source)
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateTermsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UpdateTermsRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UpdateTermsRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UpdateTermsRequest, A::Error> {
-                let mut value = <UpdateTermsRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Enforcement" => value.enforcement = map.next_value()?,
-                        "Links" => value.links = map.next_value()?,
-                        "TermsId" => value.terms_id = map.next_value()?,
-                        "TermsName" => value.terms_name = map.next_value()?,
-                        "TermsSource" => value.terms_source = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UpdateTermsRequest",
-                &[
-                    "Enforcement",
-                    "Links",
-                    "TermsId",
-                    "TermsName",
-                    "TermsSource",
-                    "UserPoolId",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for UpdateTermsRequest {

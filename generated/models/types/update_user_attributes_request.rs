@@ -23,55 +23,44 @@ impl ::serde::Serialize for UpdateUserAttributesRequest {
         let len = 2usize + usize::from(self.client_metadata.is_some());
         let mut state = serializer.serialize_struct("UpdateUserAttributesRequest", len)?;
         state.serialize_field("AccessToken", &self.access_token)?;
-        if self.client_metadata.is_some() {
-            state.serialize_field("ClientMetadata", &self.client_metadata)?;
-        } else {
-            state.skip_field("ClientMetadata")?;
+        if let ::std::option::Option::Some(value) = &self.client_metadata {
+            state.serialize_field("ClientMetadata", value)?;
         }
         state.serialize_field("UserAttributes", &self.user_attributes)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for UpdateUserAttributesRequest {
+    const NAME: &'static str = "UpdateUserAttributesRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "AccessToken",
+        "ClientMetadata",
+        "UserAttributes",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
+            }
+            "ClientMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            }
+            "UserAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.user_attributes)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateUserAttributesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UpdateUserAttributesRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UpdateUserAttributesRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UpdateUserAttributesRequest, A::Error> {
-                let mut value = <UpdateUserAttributesRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccessToken" => value.access_token = map.next_value()?,
-                        "ClientMetadata" => value.client_metadata = map.next_value()?,
-                        "UserAttributes" => value.user_attributes = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UpdateUserAttributesRequest",
-                &["AccessToken", "ClientMetadata", "UserAttributes"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for UpdateUserAttributesRequest {

@@ -26,58 +26,36 @@ impl ::serde::Serialize for UpdateUserAttributesResponse {
         let len = 0usize + usize::from(self.code_delivery_details_list.is_some());
         let mut state = serializer
             .serialize_struct("UpdateUserAttributesResponse", len)?;
-        if self.code_delivery_details_list.is_some() {
-            state
-                .serialize_field(
-                    "CodeDeliveryDetailsList",
-                    &self.code_delivery_details_list,
-                )?;
-        } else {
-            state.skip_field("CodeDeliveryDetailsList")?;
+        if let ::std::option::Option::Some(value) = &self.code_delivery_details_list {
+            state.serialize_field("CodeDeliveryDetailsList", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for UpdateUserAttributesResponse {
+    const NAME: &'static str = "UpdateUserAttributesResponse";
+    const MEMBERS: &'static [&'static str] = &["CodeDeliveryDetailsList"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CodeDeliveryDetailsList" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.code_delivery_details_list,
+                )
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateUserAttributesResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UpdateUserAttributesResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UpdateUserAttributesResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UpdateUserAttributesResponse, A::Error> {
-                let mut value = <UpdateUserAttributesResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CodeDeliveryDetailsList" => {
-                            value.code_delivery_details_list = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UpdateUserAttributesResponse",
-                &["CodeDeliveryDetailsList"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for UpdateUserAttributesResponse {

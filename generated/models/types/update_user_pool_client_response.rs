@@ -24,52 +24,33 @@ impl ::serde::Serialize for UpdateUserPoolClientResponse {
         let len = 0usize + usize::from(self.user_pool_client.is_some());
         let mut state = serializer
             .serialize_struct("UpdateUserPoolClientResponse", len)?;
-        if self.user_pool_client.is_some() {
-            state.serialize_field("UserPoolClient", &self.user_pool_client)?;
-        } else {
-            state.skip_field("UserPoolClient")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool_client {
+            state.serialize_field("UserPoolClient", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for UpdateUserPoolClientResponse {
+    const NAME: &'static str = "UpdateUserPoolClientResponse";
+    const MEMBERS: &'static [&'static str] = &["UserPoolClient"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "UserPoolClient" => {
+                ::awsjson_types::structure::read(map, &mut self.user_pool_client)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolClientResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UpdateUserPoolClientResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UpdateUserPoolClientResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UpdateUserPoolClientResponse, A::Error> {
-                let mut value = <UpdateUserPoolClientResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "UserPoolClient" => value.user_pool_client = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UpdateUserPoolClientResponse",
-                &["UserPoolClient"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for UpdateUserPoolClientResponse {

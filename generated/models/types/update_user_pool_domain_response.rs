@@ -32,68 +32,47 @@ impl ::serde::Serialize for UpdateUserPoolDomainResponse {
             + usize::from(self.routing.is_some());
         let mut state = serializer
             .serialize_struct("UpdateUserPoolDomainResponse", len)?;
-        if self.cloud_front_domain.is_some() {
-            state.serialize_field("CloudFrontDomain", &self.cloud_front_domain)?;
-        } else {
-            state.skip_field("CloudFrontDomain")?;
+        if let ::std::option::Option::Some(value) = &self.cloud_front_domain {
+            state.serialize_field("CloudFrontDomain", value)?;
         }
-        if self.managed_login_version.is_some() {
-            state.serialize_field("ManagedLoginVersion", &self.managed_login_version)?;
-        } else {
-            state.skip_field("ManagedLoginVersion")?;
+        if let ::std::option::Option::Some(value) = &self.managed_login_version {
+            state.serialize_field("ManagedLoginVersion", value)?;
         }
-        if self.routing.is_some() {
-            state.serialize_field("Routing", &self.routing)?;
-        } else {
-            state.skip_field("Routing")?;
+        if let ::std::option::Option::Some(value) = &self.routing {
+            state.serialize_field("Routing", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for UpdateUserPoolDomainResponse {
+    const NAME: &'static str = "UpdateUserPoolDomainResponse";
+    const MEMBERS: &'static [&'static str] = &[
+        "CloudFrontDomain",
+        "ManagedLoginVersion",
+        "Routing",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CloudFrontDomain" => {
+                ::awsjson_types::structure::read(map, &mut self.cloud_front_domain)
+            }
+            "ManagedLoginVersion" => {
+                ::awsjson_types::structure::read(map, &mut self.managed_login_version)
+            }
+            "Routing" => ::awsjson_types::structure::read(map, &mut self.routing),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolDomainResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UpdateUserPoolDomainResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UpdateUserPoolDomainResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UpdateUserPoolDomainResponse, A::Error> {
-                let mut value = <UpdateUserPoolDomainResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CloudFrontDomain" => {
-                            value.cloud_front_domain = map.next_value()?;
-                        }
-                        "ManagedLoginVersion" => {
-                            value.managed_login_version = map.next_value()?;
-                        }
-                        "Routing" => value.routing = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UpdateUserPoolDomainResponse",
-                &["CloudFrontDomain", "ManagedLoginVersion", "Routing"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for UpdateUserPoolDomainResponse {

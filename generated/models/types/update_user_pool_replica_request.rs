@@ -27,46 +27,27 @@ impl ::serde::Serialize for UpdateUserPoolReplicaRequest {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for UpdateUserPoolReplicaRequest {
+    const NAME: &'static str = "UpdateUserPoolReplicaRequest";
+    const MEMBERS: &'static [&'static str] = &["RegionName", "Status", "UserPoolId"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "RegionName" => ::awsjson_types::structure::read(map, &mut self.region_name),
+            "Status" => ::awsjson_types::structure::read(map, &mut self.status),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolReplicaRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UpdateUserPoolReplicaRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UpdateUserPoolReplicaRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UpdateUserPoolReplicaRequest, A::Error> {
-                let mut value = <UpdateUserPoolReplicaRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "RegionName" => value.region_name = map.next_value()?,
-                        "Status" => value.status = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UpdateUserPoolReplicaRequest",
-                &["RegionName", "Status", "UserPoolId"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for UpdateUserPoolReplicaRequest {

@@ -27,59 +27,40 @@ impl ::serde::Serialize for UserAttributeUpdateSettingsType {
             + usize::from(self.attributes_require_verification_before_update.is_some());
         let mut state = serializer
             .serialize_struct("UserAttributeUpdateSettingsType", len)?;
-        if self.attributes_require_verification_before_update.is_some() {
-            state
-                .serialize_field(
-                    "AttributesRequireVerificationBeforeUpdate",
-                    &self.attributes_require_verification_before_update,
-                )?;
-        } else {
-            state.skip_field("AttributesRequireVerificationBeforeUpdate")?;
+        if let ::std::option::Option::Some(value) = &self
+            .attributes_require_verification_before_update
+        {
+            state.serialize_field("AttributesRequireVerificationBeforeUpdate", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for UserAttributeUpdateSettingsType {
+    const NAME: &'static str = "UserAttributeUpdateSettingsType";
+    const MEMBERS: &'static [&'static str] = &[
+        "AttributesRequireVerificationBeforeUpdate",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AttributesRequireVerificationBeforeUpdate" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.attributes_require_verification_before_update,
+                )
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserAttributeUpdateSettingsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UserAttributeUpdateSettingsType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UserAttributeUpdateSettingsType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UserAttributeUpdateSettingsType, A::Error> {
-                let mut value = <UserAttributeUpdateSettingsType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AttributesRequireVerificationBeforeUpdate" => {
-                            value.attributes_require_verification_before_update = map
-                                .next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UserAttributeUpdateSettingsType",
-                &["AttributesRequireVerificationBeforeUpdate"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for UserAttributeUpdateSettingsType {

@@ -29,58 +29,37 @@ impl ::serde::Serialize for UserContextDataType {
         let len = 0usize + usize::from(self.encoded_data.is_some())
             + usize::from(self.ip_address.is_some());
         let mut state = serializer.serialize_struct("UserContextDataType", len)?;
-        if self.encoded_data.is_some() {
-            state.serialize_field("EncodedData", &self.encoded_data)?;
-        } else {
-            state.skip_field("EncodedData")?;
+        if let ::std::option::Option::Some(value) = &self.encoded_data {
+            state.serialize_field("EncodedData", value)?;
         }
-        if self.ip_address.is_some() {
-            state.serialize_field("IpAddress", &self.ip_address)?;
-        } else {
-            state.skip_field("IpAddress")?;
+        if let ::std::option::Option::Some(value) = &self.ip_address {
+            state.serialize_field("IpAddress", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for UserContextDataType {
+    const NAME: &'static str = "UserContextDataType";
+    const MEMBERS: &'static [&'static str] = &["EncodedData", "IpAddress"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "EncodedData" => {
+                ::awsjson_types::structure::read(map, &mut self.encoded_data)
+            }
+            "IpAddress" => ::awsjson_types::structure::read(map, &mut self.ip_address),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserContextDataType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UserContextDataType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UserContextDataType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UserContextDataType, A::Error> {
-                let mut value = <UserContextDataType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "EncodedData" => value.encoded_data = map.next_value()?,
-                        "IpAddress" => value.ip_address = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UserContextDataType",
-                &["EncodedData", "IpAddress"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for UserContextDataType {

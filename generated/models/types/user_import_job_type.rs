@@ -75,159 +75,122 @@ impl ::serde::Serialize for UserImportJobType {
             + usize::from(self.start_date.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.user_pool_id.is_some());
         let mut state = serializer.serialize_struct("UserImportJobType", len)?;
-        if self.cloud_watch_logs_role_arn.is_some() {
-            state
-                .serialize_field(
-                    "CloudWatchLogsRoleArn",
-                    &self.cloud_watch_logs_role_arn,
-                )?;
-        } else {
-            state.skip_field("CloudWatchLogsRoleArn")?;
+        if let ::std::option::Option::Some(value) = &self.cloud_watch_logs_role_arn {
+            state.serialize_field("CloudWatchLogsRoleArn", value)?;
         }
-        if self.completion_date.is_some() {
-            state.serialize_field("CompletionDate", &self.completion_date)?;
-        } else {
-            state.skip_field("CompletionDate")?;
+        if let ::std::option::Option::Some(value) = &self.completion_date {
+            state.serialize_field("CompletionDate", value)?;
         }
-        if self.completion_message.is_some() {
-            state.serialize_field("CompletionMessage", &self.completion_message)?;
-        } else {
-            state.skip_field("CompletionMessage")?;
+        if let ::std::option::Option::Some(value) = &self.completion_message {
+            state.serialize_field("CompletionMessage", value)?;
         }
-        if self.creation_date.is_some() {
-            state.serialize_field("CreationDate", &self.creation_date)?;
-        } else {
-            state.skip_field("CreationDate")?;
+        if let ::std::option::Option::Some(value) = &self.creation_date {
+            state.serialize_field("CreationDate", value)?;
         }
-        if self.failed_users.is_some() {
-            state.serialize_field("FailedUsers", &self.failed_users)?;
-        } else {
-            state.skip_field("FailedUsers")?;
+        if let ::std::option::Option::Some(value) = &self.failed_users {
+            state.serialize_field("FailedUsers", value)?;
         }
-        if self.imported_users.is_some() {
-            state.serialize_field("ImportedUsers", &self.imported_users)?;
-        } else {
-            state.skip_field("ImportedUsers")?;
+        if let ::std::option::Option::Some(value) = &self.imported_users {
+            state.serialize_field("ImportedUsers", value)?;
         }
-        if self.job_id.is_some() {
-            state.serialize_field("JobId", &self.job_id)?;
-        } else {
-            state.skip_field("JobId")?;
+        if let ::std::option::Option::Some(value) = &self.job_id {
+            state.serialize_field("JobId", value)?;
         }
-        if self.job_name.is_some() {
-            state.serialize_field("JobName", &self.job_name)?;
-        } else {
-            state.skip_field("JobName")?;
+        if let ::std::option::Option::Some(value) = &self.job_name {
+            state.serialize_field("JobName", value)?;
         }
-        if self.password_hashing_algorithm.is_some() {
-            state
-                .serialize_field(
-                    "PasswordHashingAlgorithm",
-                    &self.password_hashing_algorithm,
-                )?;
-        } else {
-            state.skip_field("PasswordHashingAlgorithm")?;
+        if let ::std::option::Option::Some(value) = &self.password_hashing_algorithm {
+            state.serialize_field("PasswordHashingAlgorithm", value)?;
         }
-        if self.pre_signed_url.is_some() {
-            state.serialize_field("PreSignedUrl", &self.pre_signed_url)?;
-        } else {
-            state.skip_field("PreSignedUrl")?;
+        if let ::std::option::Option::Some(value) = &self.pre_signed_url {
+            state.serialize_field("PreSignedUrl", value)?;
         }
-        if self.skipped_users.is_some() {
-            state.serialize_field("SkippedUsers", &self.skipped_users)?;
-        } else {
-            state.skip_field("SkippedUsers")?;
+        if let ::std::option::Option::Some(value) = &self.skipped_users {
+            state.serialize_field("SkippedUsers", value)?;
         }
-        if self.start_date.is_some() {
-            state.serialize_field("StartDate", &self.start_date)?;
-        } else {
-            state.skip_field("StartDate")?;
+        if let ::std::option::Option::Some(value) = &self.start_date {
+            state.serialize_field("StartDate", value)?;
         }
-        if self.status.is_some() {
-            state.serialize_field("Status", &self.status)?;
-        } else {
-            state.skip_field("Status")?;
+        if let ::std::option::Option::Some(value) = &self.status {
+            state.serialize_field("Status", value)?;
         }
-        if self.user_pool_id.is_some() {
-            state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        } else {
-            state.skip_field("UserPoolId")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool_id {
+            state.serialize_field("UserPoolId", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for UserImportJobType {
+    const NAME: &'static str = "UserImportJobType";
+    const MEMBERS: &'static [&'static str] = &[
+        "CloudWatchLogsRoleArn",
+        "CompletionDate",
+        "CompletionMessage",
+        "CreationDate",
+        "FailedUsers",
+        "ImportedUsers",
+        "JobId",
+        "JobName",
+        "PasswordHashingAlgorithm",
+        "PreSignedUrl",
+        "SkippedUsers",
+        "StartDate",
+        "Status",
+        "UserPoolId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CloudWatchLogsRoleArn" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.cloud_watch_logs_role_arn,
+                )
+            }
+            "CompletionDate" => {
+                ::awsjson_types::structure::read(map, &mut self.completion_date)
+            }
+            "CompletionMessage" => {
+                ::awsjson_types::structure::read(map, &mut self.completion_message)
+            }
+            "CreationDate" => {
+                ::awsjson_types::structure::read(map, &mut self.creation_date)
+            }
+            "FailedUsers" => {
+                ::awsjson_types::structure::read(map, &mut self.failed_users)
+            }
+            "ImportedUsers" => {
+                ::awsjson_types::structure::read(map, &mut self.imported_users)
+            }
+            "JobId" => ::awsjson_types::structure::read(map, &mut self.job_id),
+            "JobName" => ::awsjson_types::structure::read(map, &mut self.job_name),
+            "PasswordHashingAlgorithm" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.password_hashing_algorithm,
+                )
+            }
+            "PreSignedUrl" => {
+                ::awsjson_types::structure::read(map, &mut self.pre_signed_url)
+            }
+            "SkippedUsers" => {
+                ::awsjson_types::structure::read(map, &mut self.skipped_users)
+            }
+            "StartDate" => ::awsjson_types::structure::read(map, &mut self.start_date),
+            "Status" => ::awsjson_types::structure::read(map, &mut self.status),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserImportJobType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UserImportJobType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UserImportJobType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UserImportJobType, A::Error> {
-                let mut value = <UserImportJobType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CloudWatchLogsRoleArn" => {
-                            value.cloud_watch_logs_role_arn = map.next_value()?;
-                        }
-                        "CompletionDate" => value.completion_date = map.next_value()?,
-                        "CompletionMessage" => {
-                            value.completion_message = map.next_value()?;
-                        }
-                        "CreationDate" => value.creation_date = map.next_value()?,
-                        "FailedUsers" => value.failed_users = map.next_value()?,
-                        "ImportedUsers" => value.imported_users = map.next_value()?,
-                        "JobId" => value.job_id = map.next_value()?,
-                        "JobName" => value.job_name = map.next_value()?,
-                        "PasswordHashingAlgorithm" => {
-                            value.password_hashing_algorithm = map.next_value()?;
-                        }
-                        "PreSignedUrl" => value.pre_signed_url = map.next_value()?,
-                        "SkippedUsers" => value.skipped_users = map.next_value()?,
-                        "StartDate" => value.start_date = map.next_value()?,
-                        "Status" => value.status = map.next_value()?,
-                        "UserPoolId" => value.user_pool_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UserImportJobType",
-                &[
-                    "CloudWatchLogsRoleArn",
-                    "CompletionDate",
-                    "CompletionMessage",
-                    "CreationDate",
-                    "FailedUsers",
-                    "ImportedUsers",
-                    "JobId",
-                    "JobName",
-                    "PasswordHashingAlgorithm",
-                    "PreSignedUrl",
-                    "SkippedUsers",
-                    "StartDate",
-                    "Status",
-                    "UserPoolId",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for UserImportJobType {

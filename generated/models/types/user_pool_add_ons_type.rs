@@ -21,62 +21,45 @@ impl ::serde::Serialize for UserPoolAddOnsType {
         let len = 1usize
             + usize::from(self.advanced_security_additional_flows.is_some());
         let mut state = serializer.serialize_struct("UserPoolAddOnsType", len)?;
-        if self.advanced_security_additional_flows.is_some() {
-            state
-                .serialize_field(
-                    "AdvancedSecurityAdditionalFlows",
-                    &self.advanced_security_additional_flows,
-                )?;
-        } else {
-            state.skip_field("AdvancedSecurityAdditionalFlows")?;
+        if let ::std::option::Option::Some(value) = &self
+            .advanced_security_additional_flows
+        {
+            state.serialize_field("AdvancedSecurityAdditionalFlows", value)?;
         }
         state.serialize_field("AdvancedSecurityMode", &self.advanced_security_mode)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for UserPoolAddOnsType {
+    const NAME: &'static str = "UserPoolAddOnsType";
+    const MEMBERS: &'static [&'static str] = &[
+        "AdvancedSecurityAdditionalFlows",
+        "AdvancedSecurityMode",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AdvancedSecurityAdditionalFlows" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.advanced_security_additional_flows,
+                )
+            }
+            "AdvancedSecurityMode" => {
+                ::awsjson_types::structure::read(map, &mut self.advanced_security_mode)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserPoolAddOnsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UserPoolAddOnsType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UserPoolAddOnsType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UserPoolAddOnsType, A::Error> {
-                let mut value = <UserPoolAddOnsType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AdvancedSecurityAdditionalFlows" => {
-                            value.advanced_security_additional_flows = map.next_value()?;
-                        }
-                        "AdvancedSecurityMode" => {
-                            value.advanced_security_mode = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UserPoolAddOnsType",
-                &["AdvancedSecurityAdditionalFlows", "AdvancedSecurityMode"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for UserPoolAddOnsType {

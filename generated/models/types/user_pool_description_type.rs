@@ -46,98 +46,71 @@ impl ::serde::Serialize for UserPoolDescriptionType {
             + usize::from(self.replica_regions.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer.serialize_struct("UserPoolDescriptionType", len)?;
-        if self.creation_date.is_some() {
-            state.serialize_field("CreationDate", &self.creation_date)?;
-        } else {
-            state.skip_field("CreationDate")?;
+        if let ::std::option::Option::Some(value) = &self.creation_date {
+            state.serialize_field("CreationDate", value)?;
         }
-        if self.id.is_some() {
-            state.serialize_field("Id", &self.id)?;
-        } else {
-            state.skip_field("Id")?;
+        if let ::std::option::Option::Some(value) = &self.id {
+            state.serialize_field("Id", value)?;
         }
-        if self.lambda_config.is_some() {
-            state.serialize_field("LambdaConfig", &self.lambda_config)?;
-        } else {
-            state.skip_field("LambdaConfig")?;
+        if let ::std::option::Option::Some(value) = &self.lambda_config {
+            state.serialize_field("LambdaConfig", value)?;
         }
-        if self.last_modified_date.is_some() {
-            state.serialize_field("LastModifiedDate", &self.last_modified_date)?;
-        } else {
-            state.skip_field("LastModifiedDate")?;
+        if let ::std::option::Option::Some(value) = &self.last_modified_date {
+            state.serialize_field("LastModifiedDate", value)?;
         }
-        if self.name.is_some() {
-            state.serialize_field("Name", &self.name)?;
-        } else {
-            state.skip_field("Name")?;
+        if let ::std::option::Option::Some(value) = &self.name {
+            state.serialize_field("Name", value)?;
         }
-        if self.replica_regions.is_some() {
-            state.serialize_field("ReplicaRegions", &self.replica_regions)?;
-        } else {
-            state.skip_field("ReplicaRegions")?;
+        if let ::std::option::Option::Some(value) = &self.replica_regions {
+            state.serialize_field("ReplicaRegions", value)?;
         }
-        if self.status.is_some() {
-            state.serialize_field("Status", &self.status)?;
-        } else {
-            state.skip_field("Status")?;
+        if let ::std::option::Option::Some(value) = &self.status {
+            state.serialize_field("Status", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for UserPoolDescriptionType {
+    const NAME: &'static str = "UserPoolDescriptionType";
+    const MEMBERS: &'static [&'static str] = &[
+        "CreationDate",
+        "Id",
+        "LambdaConfig",
+        "LastModifiedDate",
+        "Name",
+        "ReplicaRegions",
+        "Status",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "CreationDate" => {
+                ::awsjson_types::structure::read(map, &mut self.creation_date)
+            }
+            "Id" => ::awsjson_types::structure::read(map, &mut self.id),
+            "LambdaConfig" => {
+                ::awsjson_types::structure::read(map, &mut self.lambda_config)
+            }
+            "LastModifiedDate" => {
+                ::awsjson_types::structure::read(map, &mut self.last_modified_date)
+            }
+            "Name" => ::awsjson_types::structure::read(map, &mut self.name),
+            "ReplicaRegions" => {
+                ::awsjson_types::structure::read(map, &mut self.replica_regions)
+            }
+            "Status" => ::awsjson_types::structure::read(map, &mut self.status),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserPoolDescriptionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UserPoolDescriptionType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UserPoolDescriptionType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UserPoolDescriptionType, A::Error> {
-                let mut value = <UserPoolDescriptionType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "CreationDate" => value.creation_date = map.next_value()?,
-                        "Id" => value.id = map.next_value()?,
-                        "LambdaConfig" => value.lambda_config = map.next_value()?,
-                        "LastModifiedDate" => {
-                            value.last_modified_date = map.next_value()?;
-                        }
-                        "Name" => value.name = map.next_value()?,
-                        "ReplicaRegions" => value.replica_regions = map.next_value()?,
-                        "Status" => value.status = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UserPoolDescriptionType",
-                &[
-                    "CreationDate",
-                    "Id",
-                    "LambdaConfig",
-                    "LastModifiedDate",
-                    "Name",
-                    "ReplicaRegions",
-                    "Status",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for UserPoolDescriptionType {

@@ -27,58 +27,39 @@ impl ::serde::Serialize for UserPoolPolicyType {
         let len = 0usize + usize::from(self.password_policy.is_some())
             + usize::from(self.sign_in_policy.is_some());
         let mut state = serializer.serialize_struct("UserPoolPolicyType", len)?;
-        if self.password_policy.is_some() {
-            state.serialize_field("PasswordPolicy", &self.password_policy)?;
-        } else {
-            state.skip_field("PasswordPolicy")?;
+        if let ::std::option::Option::Some(value) = &self.password_policy {
+            state.serialize_field("PasswordPolicy", value)?;
         }
-        if self.sign_in_policy.is_some() {
-            state.serialize_field("SignInPolicy", &self.sign_in_policy)?;
-        } else {
-            state.skip_field("SignInPolicy")?;
+        if let ::std::option::Option::Some(value) = &self.sign_in_policy {
+            state.serialize_field("SignInPolicy", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for UserPoolPolicyType {
+    const NAME: &'static str = "UserPoolPolicyType";
+    const MEMBERS: &'static [&'static str] = &["PasswordPolicy", "SignInPolicy"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "PasswordPolicy" => {
+                ::awsjson_types::structure::read(map, &mut self.password_policy)
+            }
+            "SignInPolicy" => {
+                ::awsjson_types::structure::read(map, &mut self.sign_in_policy)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserPoolPolicyType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UserPoolPolicyType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UserPoolPolicyType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UserPoolPolicyType, A::Error> {
-                let mut value = <UserPoolPolicyType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "PasswordPolicy" => value.password_policy = map.next_value()?,
-                        "SignInPolicy" => value.sign_in_policy = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UserPoolPolicyType",
-                &["PasswordPolicy", "SignInPolicy"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for UserPoolPolicyType {

@@ -34,70 +34,50 @@ impl ::serde::Serialize for UserPoolReplicaType {
             + usize::from(self.role.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.user_pool_arn.is_some());
         let mut state = serializer.serialize_struct("UserPoolReplicaType", len)?;
-        if self.region_name.is_some() {
-            state.serialize_field("RegionName", &self.region_name)?;
-        } else {
-            state.skip_field("RegionName")?;
+        if let ::std::option::Option::Some(value) = &self.region_name {
+            state.serialize_field("RegionName", value)?;
         }
-        if self.role.is_some() {
-            state.serialize_field("Role", &self.role)?;
-        } else {
-            state.skip_field("Role")?;
+        if let ::std::option::Option::Some(value) = &self.role {
+            state.serialize_field("Role", value)?;
         }
-        if self.status.is_some() {
-            state.serialize_field("Status", &self.status)?;
-        } else {
-            state.skip_field("Status")?;
+        if let ::std::option::Option::Some(value) = &self.status {
+            state.serialize_field("Status", value)?;
         }
-        if self.user_pool_arn.is_some() {
-            state.serialize_field("UserPoolArn", &self.user_pool_arn)?;
-        } else {
-            state.skip_field("UserPoolArn")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool_arn {
+            state.serialize_field("UserPoolArn", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for UserPoolReplicaType {
+    const NAME: &'static str = "UserPoolReplicaType";
+    const MEMBERS: &'static [&'static str] = &[
+        "RegionName",
+        "Role",
+        "Status",
+        "UserPoolArn",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "RegionName" => ::awsjson_types::structure::read(map, &mut self.region_name),
+            "Role" => ::awsjson_types::structure::read(map, &mut self.role),
+            "Status" => ::awsjson_types::structure::read(map, &mut self.status),
+            "UserPoolArn" => {
+                ::awsjson_types::structure::read(map, &mut self.user_pool_arn)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserPoolReplicaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UserPoolReplicaType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UserPoolReplicaType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UserPoolReplicaType, A::Error> {
-                let mut value = <UserPoolReplicaType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "RegionName" => value.region_name = map.next_value()?,
-                        "Role" => value.role = map.next_value()?,
-                        "Status" => value.status = map.next_value()?,
-                        "UserPoolArn" => value.user_pool_arn = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UserPoolReplicaType",
-                &["RegionName", "Role", "Status", "UserPoolArn"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for UserPoolReplicaType {

@@ -21,44 +21,25 @@ impl ::serde::Serialize for UserPoolTokenSessionConfigType {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for UserPoolTokenSessionConfigType {
+    const NAME: &'static str = "UserPoolTokenSessionConfigType";
+    const MEMBERS: &'static [&'static str] = &["MaxPerUser"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "MaxPerUser" => ::awsjson_types::structure::read(map, &mut self.max_per_user),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for UserPoolTokenSessionConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UserPoolTokenSessionConfigType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UserPoolTokenSessionConfigType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UserPoolTokenSessionConfigType, A::Error> {
-                let mut value = <UserPoolTokenSessionConfigType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "MaxPerUser" => value.max_per_user = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UserPoolTokenSessionConfigType",
-                &["MaxPerUser"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for UserPoolTokenSessionConfigType {

@@ -199,400 +199,307 @@ impl ::serde::Serialize for UserPoolType {
             + usize::from(self.username_configuration.is_some())
             + usize::from(self.verification_message_template.is_some());
         let mut state = serializer.serialize_struct("UserPoolType", len)?;
-        if self.account_recovery_setting.is_some() {
-            state
-                .serialize_field(
-                    "AccountRecoverySetting",
-                    &self.account_recovery_setting,
-                )?;
-        } else {
-            state.skip_field("AccountRecoverySetting")?;
+        if let ::std::option::Option::Some(value) = &self.account_recovery_setting {
+            state.serialize_field("AccountRecoverySetting", value)?;
         }
-        if self.acr_configuration.is_some() {
-            state.serialize_field("AcrConfiguration", &self.acr_configuration)?;
-        } else {
-            state.skip_field("AcrConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.acr_configuration {
+            state.serialize_field("AcrConfiguration", value)?;
         }
-        if self.admin_create_user_config.is_some() {
-            state
-                .serialize_field(
-                    "AdminCreateUserConfig",
-                    &self.admin_create_user_config,
-                )?;
-        } else {
-            state.skip_field("AdminCreateUserConfig")?;
+        if let ::std::option::Option::Some(value) = &self.admin_create_user_config {
+            state.serialize_field("AdminCreateUserConfig", value)?;
         }
-        if self.alias_attributes.is_some() {
-            state.serialize_field("AliasAttributes", &self.alias_attributes)?;
-        } else {
-            state.skip_field("AliasAttributes")?;
+        if let ::std::option::Option::Some(value) = &self.alias_attributes {
+            state.serialize_field("AliasAttributes", value)?;
         }
-        if self.arn.is_some() {
-            state.serialize_field("Arn", &self.arn)?;
-        } else {
-            state.skip_field("Arn")?;
+        if let ::std::option::Option::Some(value) = &self.arn {
+            state.serialize_field("Arn", value)?;
         }
-        if self.auto_verified_attributes.is_some() {
-            state
-                .serialize_field(
-                    "AutoVerifiedAttributes",
-                    &self.auto_verified_attributes,
-                )?;
-        } else {
-            state.skip_field("AutoVerifiedAttributes")?;
+        if let ::std::option::Option::Some(value) = &self.auto_verified_attributes {
+            state.serialize_field("AutoVerifiedAttributes", value)?;
         }
-        if self.creation_date.is_some() {
-            state.serialize_field("CreationDate", &self.creation_date)?;
-        } else {
-            state.skip_field("CreationDate")?;
+        if let ::std::option::Option::Some(value) = &self.creation_date {
+            state.serialize_field("CreationDate", value)?;
         }
-        if self.custom_domain.is_some() {
-            state.serialize_field("CustomDomain", &self.custom_domain)?;
-        } else {
-            state.skip_field("CustomDomain")?;
+        if let ::std::option::Option::Some(value) = &self.custom_domain {
+            state.serialize_field("CustomDomain", value)?;
         }
-        if self.dcr_configuration.is_some() {
-            state.serialize_field("DcrConfiguration", &self.dcr_configuration)?;
-        } else {
-            state.skip_field("DcrConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.dcr_configuration {
+            state.serialize_field("DcrConfiguration", value)?;
         }
-        if self.deletion_protection.is_some() {
-            state.serialize_field("DeletionProtection", &self.deletion_protection)?;
-        } else {
-            state.skip_field("DeletionProtection")?;
+        if let ::std::option::Option::Some(value) = &self.deletion_protection {
+            state.serialize_field("DeletionProtection", value)?;
         }
-        if self.device_configuration.is_some() {
-            state.serialize_field("DeviceConfiguration", &self.device_configuration)?;
-        } else {
-            state.skip_field("DeviceConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.device_configuration {
+            state.serialize_field("DeviceConfiguration", value)?;
         }
-        if self.domain.is_some() {
-            state.serialize_field("Domain", &self.domain)?;
-        } else {
-            state.skip_field("Domain")?;
+        if let ::std::option::Option::Some(value) = &self.domain {
+            state.serialize_field("Domain", value)?;
         }
-        if self.email_configuration.is_some() {
-            state.serialize_field("EmailConfiguration", &self.email_configuration)?;
-        } else {
-            state.skip_field("EmailConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.email_configuration {
+            state.serialize_field("EmailConfiguration", value)?;
         }
-        if self.email_configuration_failure.is_some() {
-            state
-                .serialize_field(
-                    "EmailConfigurationFailure",
-                    &self.email_configuration_failure,
-                )?;
-        } else {
-            state.skip_field("EmailConfigurationFailure")?;
+        if let ::std::option::Option::Some(value) = &self.email_configuration_failure {
+            state.serialize_field("EmailConfigurationFailure", value)?;
         }
-        if self.email_verification_message.is_some() {
-            state
-                .serialize_field(
-                    "EmailVerificationMessage",
-                    &self.email_verification_message,
-                )?;
-        } else {
-            state.skip_field("EmailVerificationMessage")?;
+        if let ::std::option::Option::Some(value) = &self.email_verification_message {
+            state.serialize_field("EmailVerificationMessage", value)?;
         }
-        if self.email_verification_subject.is_some() {
-            state
-                .serialize_field(
-                    "EmailVerificationSubject",
-                    &self.email_verification_subject,
-                )?;
-        } else {
-            state.skip_field("EmailVerificationSubject")?;
+        if let ::std::option::Option::Some(value) = &self.email_verification_subject {
+            state.serialize_field("EmailVerificationSubject", value)?;
         }
-        if self.estimated_number_of_users.is_some() {
-            state
-                .serialize_field(
-                    "EstimatedNumberOfUsers",
-                    &self.estimated_number_of_users,
-                )?;
-        } else {
-            state.skip_field("EstimatedNumberOfUsers")?;
+        if let ::std::option::Option::Some(value) = &self.estimated_number_of_users {
+            state.serialize_field("EstimatedNumberOfUsers", value)?;
         }
-        if self.id.is_some() {
-            state.serialize_field("Id", &self.id)?;
-        } else {
-            state.skip_field("Id")?;
+        if let ::std::option::Option::Some(value) = &self.id {
+            state.serialize_field("Id", value)?;
         }
-        if self.issuer_configuration.is_some() {
-            state.serialize_field("IssuerConfiguration", &self.issuer_configuration)?;
-        } else {
-            state.skip_field("IssuerConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.issuer_configuration {
+            state.serialize_field("IssuerConfiguration", value)?;
         }
-        if self.key_configuration.is_some() {
-            state.serialize_field("KeyConfiguration", &self.key_configuration)?;
-        } else {
-            state.skip_field("KeyConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.key_configuration {
+            state.serialize_field("KeyConfiguration", value)?;
         }
-        if self.lambda_config.is_some() {
-            state.serialize_field("LambdaConfig", &self.lambda_config)?;
-        } else {
-            state.skip_field("LambdaConfig")?;
+        if let ::std::option::Option::Some(value) = &self.lambda_config {
+            state.serialize_field("LambdaConfig", value)?;
         }
-        if self.last_modified_date.is_some() {
-            state.serialize_field("LastModifiedDate", &self.last_modified_date)?;
-        } else {
-            state.skip_field("LastModifiedDate")?;
+        if let ::std::option::Option::Some(value) = &self.last_modified_date {
+            state.serialize_field("LastModifiedDate", value)?;
         }
-        if self.mfa_configuration.is_some() {
-            state.serialize_field("MfaConfiguration", &self.mfa_configuration)?;
-        } else {
-            state.skip_field("MfaConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.mfa_configuration {
+            state.serialize_field("MfaConfiguration", value)?;
         }
-        if self.name.is_some() {
-            state.serialize_field("Name", &self.name)?;
-        } else {
-            state.skip_field("Name")?;
+        if let ::std::option::Option::Some(value) = &self.name {
+            state.serialize_field("Name", value)?;
         }
-        if self.policies.is_some() {
-            state.serialize_field("Policies", &self.policies)?;
-        } else {
-            state.skip_field("Policies")?;
+        if let ::std::option::Option::Some(value) = &self.policies {
+            state.serialize_field("Policies", value)?;
         }
-        if self.schema_attributes.is_some() {
-            state.serialize_field("SchemaAttributes", &self.schema_attributes)?;
-        } else {
-            state.skip_field("SchemaAttributes")?;
+        if let ::std::option::Option::Some(value) = &self.schema_attributes {
+            state.serialize_field("SchemaAttributes", value)?;
         }
-        if self.sms_authentication_message.is_some() {
-            state
-                .serialize_field(
-                    "SmsAuthenticationMessage",
-                    &self.sms_authentication_message,
-                )?;
-        } else {
-            state.skip_field("SmsAuthenticationMessage")?;
+        if let ::std::option::Option::Some(value) = &self.sms_authentication_message {
+            state.serialize_field("SmsAuthenticationMessage", value)?;
         }
-        if self.sms_configuration.is_some() {
-            state.serialize_field("SmsConfiguration", &self.sms_configuration)?;
-        } else {
-            state.skip_field("SmsConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.sms_configuration {
+            state.serialize_field("SmsConfiguration", value)?;
         }
-        if self.sms_configuration_failure.is_some() {
-            state
-                .serialize_field(
-                    "SmsConfigurationFailure",
-                    &self.sms_configuration_failure,
-                )?;
-        } else {
-            state.skip_field("SmsConfigurationFailure")?;
+        if let ::std::option::Option::Some(value) = &self.sms_configuration_failure {
+            state.serialize_field("SmsConfigurationFailure", value)?;
         }
-        if self.sms_verification_message.is_some() {
-            state
-                .serialize_field(
-                    "SmsVerificationMessage",
-                    &self.sms_verification_message,
-                )?;
-        } else {
-            state.skip_field("SmsVerificationMessage")?;
+        if let ::std::option::Option::Some(value) = &self.sms_verification_message {
+            state.serialize_field("SmsVerificationMessage", value)?;
         }
-        if self.status.is_some() {
-            state.serialize_field("Status", &self.status)?;
-        } else {
-            state.skip_field("Status")?;
+        if let ::std::option::Option::Some(value) = &self.status {
+            state.serialize_field("Status", value)?;
         }
-        if self.user_attribute_update_settings.is_some() {
-            state
-                .serialize_field(
-                    "UserAttributeUpdateSettings",
-                    &self.user_attribute_update_settings,
-                )?;
-        } else {
-            state.skip_field("UserAttributeUpdateSettings")?;
+        if let ::std::option::Option::Some(value) = &self.user_attribute_update_settings
+        {
+            state.serialize_field("UserAttributeUpdateSettings", value)?;
         }
-        if self.user_pool_add_ons.is_some() {
-            state.serialize_field("UserPoolAddOns", &self.user_pool_add_ons)?;
-        } else {
-            state.skip_field("UserPoolAddOns")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool_add_ons {
+            state.serialize_field("UserPoolAddOns", value)?;
         }
-        if self.user_pool_tags.is_some() {
-            state.serialize_field("UserPoolTags", &self.user_pool_tags)?;
-        } else {
-            state.skip_field("UserPoolTags")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool_tags {
+            state.serialize_field("UserPoolTags", value)?;
         }
-        if self.user_pool_tier.is_some() {
-            state.serialize_field("UserPoolTier", &self.user_pool_tier)?;
-        } else {
-            state.skip_field("UserPoolTier")?;
+        if let ::std::option::Option::Some(value) = &self.user_pool_tier {
+            state.serialize_field("UserPoolTier", value)?;
         }
-        if self.username_attributes.is_some() {
-            state.serialize_field("UsernameAttributes", &self.username_attributes)?;
-        } else {
-            state.skip_field("UsernameAttributes")?;
+        if let ::std::option::Option::Some(value) = &self.username_attributes {
+            state.serialize_field("UsernameAttributes", value)?;
         }
-        if self.username_configuration.is_some() {
-            state
-                .serialize_field("UsernameConfiguration", &self.username_configuration)?;
-        } else {
-            state.skip_field("UsernameConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.username_configuration {
+            state.serialize_field("UsernameConfiguration", value)?;
         }
-        if self.verification_message_template.is_some() {
-            state
-                .serialize_field(
-                    "VerificationMessageTemplate",
-                    &self.verification_message_template,
-                )?;
-        } else {
-            state.skip_field("VerificationMessageTemplate")?;
+        if let ::std::option::Option::Some(value) = &self.verification_message_template {
+            state.serialize_field("VerificationMessageTemplate", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for UserPoolType {
+    const NAME: &'static str = "UserPoolType";
+    const MEMBERS: &'static [&'static str] = &[
+        "AccountRecoverySetting",
+        "AcrConfiguration",
+        "AdminCreateUserConfig",
+        "AliasAttributes",
+        "Arn",
+        "AutoVerifiedAttributes",
+        "CreationDate",
+        "CustomDomain",
+        "DcrConfiguration",
+        "DeletionProtection",
+        "DeviceConfiguration",
+        "Domain",
+        "EmailConfiguration",
+        "EmailConfigurationFailure",
+        "EmailVerificationMessage",
+        "EmailVerificationSubject",
+        "EstimatedNumberOfUsers",
+        "Id",
+        "IssuerConfiguration",
+        "KeyConfiguration",
+        "LambdaConfig",
+        "LastModifiedDate",
+        "MfaConfiguration",
+        "Name",
+        "Policies",
+        "SchemaAttributes",
+        "SmsAuthenticationMessage",
+        "SmsConfiguration",
+        "SmsConfigurationFailure",
+        "SmsVerificationMessage",
+        "Status",
+        "UserAttributeUpdateSettings",
+        "UserPoolAddOns",
+        "UserPoolTags",
+        "UserPoolTier",
+        "UsernameAttributes",
+        "UsernameConfiguration",
+        "VerificationMessageTemplate",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccountRecoverySetting" => {
+                ::awsjson_types::structure::read(map, &mut self.account_recovery_setting)
+            }
+            "AcrConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.acr_configuration)
+            }
+            "AdminCreateUserConfig" => {
+                ::awsjson_types::structure::read(map, &mut self.admin_create_user_config)
+            }
+            "AliasAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.alias_attributes)
+            }
+            "Arn" => ::awsjson_types::structure::read(map, &mut self.arn),
+            "AutoVerifiedAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.auto_verified_attributes)
+            }
+            "CreationDate" => {
+                ::awsjson_types::structure::read(map, &mut self.creation_date)
+            }
+            "CustomDomain" => {
+                ::awsjson_types::structure::read(map, &mut self.custom_domain)
+            }
+            "DcrConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.dcr_configuration)
+            }
+            "DeletionProtection" => {
+                ::awsjson_types::structure::read(map, &mut self.deletion_protection)
+            }
+            "DeviceConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.device_configuration)
+            }
+            "Domain" => ::awsjson_types::structure::read(map, &mut self.domain),
+            "EmailConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.email_configuration)
+            }
+            "EmailConfigurationFailure" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.email_configuration_failure,
+                )
+            }
+            "EmailVerificationMessage" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.email_verification_message,
+                )
+            }
+            "EmailVerificationSubject" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.email_verification_subject,
+                )
+            }
+            "EstimatedNumberOfUsers" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.estimated_number_of_users,
+                )
+            }
+            "Id" => ::awsjson_types::structure::read(map, &mut self.id),
+            "IssuerConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.issuer_configuration)
+            }
+            "KeyConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.key_configuration)
+            }
+            "LambdaConfig" => {
+                ::awsjson_types::structure::read(map, &mut self.lambda_config)
+            }
+            "LastModifiedDate" => {
+                ::awsjson_types::structure::read(map, &mut self.last_modified_date)
+            }
+            "MfaConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.mfa_configuration)
+            }
+            "Name" => ::awsjson_types::structure::read(map, &mut self.name),
+            "Policies" => ::awsjson_types::structure::read(map, &mut self.policies),
+            "SchemaAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.schema_attributes)
+            }
+            "SmsAuthenticationMessage" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.sms_authentication_message,
+                )
+            }
+            "SmsConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.sms_configuration)
+            }
+            "SmsConfigurationFailure" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.sms_configuration_failure,
+                )
+            }
+            "SmsVerificationMessage" => {
+                ::awsjson_types::structure::read(map, &mut self.sms_verification_message)
+            }
+            "Status" => ::awsjson_types::structure::read(map, &mut self.status),
+            "UserAttributeUpdateSettings" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.user_attribute_update_settings,
+                )
+            }
+            "UserPoolAddOns" => {
+                ::awsjson_types::structure::read(map, &mut self.user_pool_add_ons)
+            }
+            "UserPoolTags" => {
+                ::awsjson_types::structure::read(map, &mut self.user_pool_tags)
+            }
+            "UserPoolTier" => {
+                ::awsjson_types::structure::read(map, &mut self.user_pool_tier)
+            }
+            "UsernameAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.username_attributes)
+            }
+            "UsernameConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.username_configuration)
+            }
+            "VerificationMessageTemplate" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.verification_message_template,
+                )
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserPoolType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UserPoolType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UserPoolType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UserPoolType, A::Error> {
-                let mut value = <UserPoolType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccountRecoverySetting" => {
-                            value.account_recovery_setting = map.next_value()?;
-                        }
-                        "AcrConfiguration" => value.acr_configuration = map.next_value()?,
-                        "AdminCreateUserConfig" => {
-                            value.admin_create_user_config = map.next_value()?;
-                        }
-                        "AliasAttributes" => value.alias_attributes = map.next_value()?,
-                        "Arn" => value.arn = map.next_value()?,
-                        "AutoVerifiedAttributes" => {
-                            value.auto_verified_attributes = map.next_value()?;
-                        }
-                        "CreationDate" => value.creation_date = map.next_value()?,
-                        "CustomDomain" => value.custom_domain = map.next_value()?,
-                        "DcrConfiguration" => value.dcr_configuration = map.next_value()?,
-                        "DeletionProtection" => {
-                            value.deletion_protection = map.next_value()?;
-                        }
-                        "DeviceConfiguration" => {
-                            value.device_configuration = map.next_value()?;
-                        }
-                        "Domain" => value.domain = map.next_value()?,
-                        "EmailConfiguration" => {
-                            value.email_configuration = map.next_value()?;
-                        }
-                        "EmailConfigurationFailure" => {
-                            value.email_configuration_failure = map.next_value()?;
-                        }
-                        "EmailVerificationMessage" => {
-                            value.email_verification_message = map.next_value()?;
-                        }
-                        "EmailVerificationSubject" => {
-                            value.email_verification_subject = map.next_value()?;
-                        }
-                        "EstimatedNumberOfUsers" => {
-                            value.estimated_number_of_users = map.next_value()?;
-                        }
-                        "Id" => value.id = map.next_value()?,
-                        "IssuerConfiguration" => {
-                            value.issuer_configuration = map.next_value()?;
-                        }
-                        "KeyConfiguration" => value.key_configuration = map.next_value()?,
-                        "LambdaConfig" => value.lambda_config = map.next_value()?,
-                        "LastModifiedDate" => {
-                            value.last_modified_date = map.next_value()?;
-                        }
-                        "MfaConfiguration" => value.mfa_configuration = map.next_value()?,
-                        "Name" => value.name = map.next_value()?,
-                        "Policies" => value.policies = map.next_value()?,
-                        "SchemaAttributes" => value.schema_attributes = map.next_value()?,
-                        "SmsAuthenticationMessage" => {
-                            value.sms_authentication_message = map.next_value()?;
-                        }
-                        "SmsConfiguration" => value.sms_configuration = map.next_value()?,
-                        "SmsConfigurationFailure" => {
-                            value.sms_configuration_failure = map.next_value()?;
-                        }
-                        "SmsVerificationMessage" => {
-                            value.sms_verification_message = map.next_value()?;
-                        }
-                        "Status" => value.status = map.next_value()?,
-                        "UserAttributeUpdateSettings" => {
-                            value.user_attribute_update_settings = map.next_value()?;
-                        }
-                        "UserPoolAddOns" => value.user_pool_add_ons = map.next_value()?,
-                        "UserPoolTags" => value.user_pool_tags = map.next_value()?,
-                        "UserPoolTier" => value.user_pool_tier = map.next_value()?,
-                        "UsernameAttributes" => {
-                            value.username_attributes = map.next_value()?;
-                        }
-                        "UsernameConfiguration" => {
-                            value.username_configuration = map.next_value()?;
-                        }
-                        "VerificationMessageTemplate" => {
-                            value.verification_message_template = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UserPoolType",
-                &[
-                    "AccountRecoverySetting",
-                    "AcrConfiguration",
-                    "AdminCreateUserConfig",
-                    "AliasAttributes",
-                    "Arn",
-                    "AutoVerifiedAttributes",
-                    "CreationDate",
-                    "CustomDomain",
-                    "DcrConfiguration",
-                    "DeletionProtection",
-                    "DeviceConfiguration",
-                    "Domain",
-                    "EmailConfiguration",
-                    "EmailConfigurationFailure",
-                    "EmailVerificationMessage",
-                    "EmailVerificationSubject",
-                    "EstimatedNumberOfUsers",
-                    "Id",
-                    "IssuerConfiguration",
-                    "KeyConfiguration",
-                    "LambdaConfig",
-                    "LastModifiedDate",
-                    "MfaConfiguration",
-                    "Name",
-                    "Policies",
-                    "SchemaAttributes",
-                    "SmsAuthenticationMessage",
-                    "SmsConfiguration",
-                    "SmsConfigurationFailure",
-                    "SmsVerificationMessage",
-                    "Status",
-                    "UserAttributeUpdateSettings",
-                    "UserPoolAddOns",
-                    "UserPoolTags",
-                    "UserPoolTier",
-                    "UsernameAttributes",
-                    "UsernameConfiguration",
-                    "VerificationMessageTemplate",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for UserPoolType {

@@ -47,99 +47,67 @@ impl ::serde::Serialize for UserType {
             + usize::from(self.user_status.is_some())
             + usize::from(self.username.is_some());
         let mut state = serializer.serialize_struct("UserType", len)?;
-        if self.attributes.is_some() {
-            state.serialize_field("Attributes", &self.attributes)?;
-        } else {
-            state.skip_field("Attributes")?;
+        if let ::std::option::Option::Some(value) = &self.attributes {
+            state.serialize_field("Attributes", value)?;
         }
-        if self.enabled.is_some() {
-            state.serialize_field("Enabled", &self.enabled)?;
-        } else {
-            state.skip_field("Enabled")?;
+        if let ::std::option::Option::Some(value) = &self.enabled {
+            state.serialize_field("Enabled", value)?;
         }
-        if self.mfa_options.is_some() {
-            state.serialize_field("MFAOptions", &self.mfa_options)?;
-        } else {
-            state.skip_field("MFAOptions")?;
+        if let ::std::option::Option::Some(value) = &self.mfa_options {
+            state.serialize_field("MFAOptions", value)?;
         }
-        if self.user_create_date.is_some() {
-            state.serialize_field("UserCreateDate", &self.user_create_date)?;
-        } else {
-            state.skip_field("UserCreateDate")?;
+        if let ::std::option::Option::Some(value) = &self.user_create_date {
+            state.serialize_field("UserCreateDate", value)?;
         }
-        if self.user_last_modified_date.is_some() {
-            state
-                .serialize_field("UserLastModifiedDate", &self.user_last_modified_date)?;
-        } else {
-            state.skip_field("UserLastModifiedDate")?;
+        if let ::std::option::Option::Some(value) = &self.user_last_modified_date {
+            state.serialize_field("UserLastModifiedDate", value)?;
         }
-        if self.user_status.is_some() {
-            state.serialize_field("UserStatus", &self.user_status)?;
-        } else {
-            state.skip_field("UserStatus")?;
+        if let ::std::option::Option::Some(value) = &self.user_status {
+            state.serialize_field("UserStatus", value)?;
         }
-        if self.username.is_some() {
-            state.serialize_field("Username", &self.username)?;
-        } else {
-            state.skip_field("Username")?;
+        if let ::std::option::Option::Some(value) = &self.username {
+            state.serialize_field("Username", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for UserType {
+    const NAME: &'static str = "UserType";
+    const MEMBERS: &'static [&'static str] = &[
+        "Attributes",
+        "Enabled",
+        "MFAOptions",
+        "UserCreateDate",
+        "UserLastModifiedDate",
+        "UserStatus",
+        "Username",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Attributes" => ::awsjson_types::structure::read(map, &mut self.attributes),
+            "Enabled" => ::awsjson_types::structure::read(map, &mut self.enabled),
+            "MFAOptions" => ::awsjson_types::structure::read(map, &mut self.mfa_options),
+            "UserCreateDate" => {
+                ::awsjson_types::structure::read(map, &mut self.user_create_date)
+            }
+            "UserLastModifiedDate" => {
+                ::awsjson_types::structure::read(map, &mut self.user_last_modified_date)
+            }
+            "UserStatus" => ::awsjson_types::structure::read(map, &mut self.user_status),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = UserType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UserType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UserType, A::Error> {
-                let mut value = <UserType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Attributes" => value.attributes = map.next_value()?,
-                        "Enabled" => value.enabled = map.next_value()?,
-                        "MFAOptions" => value.mfa_options = map.next_value()?,
-                        "UserCreateDate" => value.user_create_date = map.next_value()?,
-                        "UserLastModifiedDate" => {
-                            value.user_last_modified_date = map.next_value()?;
-                        }
-                        "UserStatus" => value.user_status = map.next_value()?,
-                        "Username" => value.username = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UserType",
-                &[
-                    "Attributes",
-                    "Enabled",
-                    "MFAOptions",
-                    "UserCreateDate",
-                    "UserLastModifiedDate",
-                    "UserStatus",
-                    "Username",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for UserType {

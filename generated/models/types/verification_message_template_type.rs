@@ -46,95 +46,68 @@ impl ::serde::Serialize for VerificationMessageTemplateType {
             + usize::from(self.sms_message.is_some());
         let mut state = serializer
             .serialize_struct("VerificationMessageTemplateType", len)?;
-        if self.default_email_option.is_some() {
-            state.serialize_field("DefaultEmailOption", &self.default_email_option)?;
-        } else {
-            state.skip_field("DefaultEmailOption")?;
+        if let ::std::option::Option::Some(value) = &self.default_email_option {
+            state.serialize_field("DefaultEmailOption", value)?;
         }
-        if self.email_message.is_some() {
-            state.serialize_field("EmailMessage", &self.email_message)?;
-        } else {
-            state.skip_field("EmailMessage")?;
+        if let ::std::option::Option::Some(value) = &self.email_message {
+            state.serialize_field("EmailMessage", value)?;
         }
-        if self.email_message_by_link.is_some() {
-            state.serialize_field("EmailMessageByLink", &self.email_message_by_link)?;
-        } else {
-            state.skip_field("EmailMessageByLink")?;
+        if let ::std::option::Option::Some(value) = &self.email_message_by_link {
+            state.serialize_field("EmailMessageByLink", value)?;
         }
-        if self.email_subject.is_some() {
-            state.serialize_field("EmailSubject", &self.email_subject)?;
-        } else {
-            state.skip_field("EmailSubject")?;
+        if let ::std::option::Option::Some(value) = &self.email_subject {
+            state.serialize_field("EmailSubject", value)?;
         }
-        if self.email_subject_by_link.is_some() {
-            state.serialize_field("EmailSubjectByLink", &self.email_subject_by_link)?;
-        } else {
-            state.skip_field("EmailSubjectByLink")?;
+        if let ::std::option::Option::Some(value) = &self.email_subject_by_link {
+            state.serialize_field("EmailSubjectByLink", value)?;
         }
-        if self.sms_message.is_some() {
-            state.serialize_field("SmsMessage", &self.sms_message)?;
-        } else {
-            state.skip_field("SmsMessage")?;
+        if let ::std::option::Option::Some(value) = &self.sms_message {
+            state.serialize_field("SmsMessage", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for VerificationMessageTemplateType {
+    const NAME: &'static str = "VerificationMessageTemplateType";
+    const MEMBERS: &'static [&'static str] = &[
+        "DefaultEmailOption",
+        "EmailMessage",
+        "EmailMessageByLink",
+        "EmailSubject",
+        "EmailSubjectByLink",
+        "SmsMessage",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "DefaultEmailOption" => {
+                ::awsjson_types::structure::read(map, &mut self.default_email_option)
+            }
+            "EmailMessage" => {
+                ::awsjson_types::structure::read(map, &mut self.email_message)
+            }
+            "EmailMessageByLink" => {
+                ::awsjson_types::structure::read(map, &mut self.email_message_by_link)
+            }
+            "EmailSubject" => {
+                ::awsjson_types::structure::read(map, &mut self.email_subject)
+            }
+            "EmailSubjectByLink" => {
+                ::awsjson_types::structure::read(map, &mut self.email_subject_by_link)
+            }
+            "SmsMessage" => ::awsjson_types::structure::read(map, &mut self.sms_message),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VerificationMessageTemplateType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = VerificationMessageTemplateType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct VerificationMessageTemplateType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<VerificationMessageTemplateType, A::Error> {
-                let mut value = <VerificationMessageTemplateType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "DefaultEmailOption" => {
-                            value.default_email_option = map.next_value()?;
-                        }
-                        "EmailMessage" => value.email_message = map.next_value()?,
-                        "EmailMessageByLink" => {
-                            value.email_message_by_link = map.next_value()?;
-                        }
-                        "EmailSubject" => value.email_subject = map.next_value()?,
-                        "EmailSubjectByLink" => {
-                            value.email_subject_by_link = map.next_value()?;
-                        }
-                        "SmsMessage" => value.sms_message = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "VerificationMessageTemplateType",
-                &[
-                    "DefaultEmailOption",
-                    "EmailMessage",
-                    "EmailMessageByLink",
-                    "EmailSubject",
-                    "EmailSubjectByLink",
-                    "SmsMessage",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for VerificationMessageTemplateType {

@@ -24,68 +24,50 @@ impl ::serde::Serialize for VerifySoftwareTokenRequest {
             + usize::from(self.friendly_device_name.is_some())
             + usize::from(self.session.is_some());
         let mut state = serializer.serialize_struct("VerifySoftwareTokenRequest", len)?;
-        if self.access_token.is_some() {
-            state.serialize_field("AccessToken", &self.access_token)?;
-        } else {
-            state.skip_field("AccessToken")?;
+        if let ::std::option::Option::Some(value) = &self.access_token {
+            state.serialize_field("AccessToken", value)?;
         }
-        if self.friendly_device_name.is_some() {
-            state.serialize_field("FriendlyDeviceName", &self.friendly_device_name)?;
-        } else {
-            state.skip_field("FriendlyDeviceName")?;
+        if let ::std::option::Option::Some(value) = &self.friendly_device_name {
+            state.serialize_field("FriendlyDeviceName", value)?;
         }
-        if self.session.is_some() {
-            state.serialize_field("Session", &self.session)?;
-        } else {
-            state.skip_field("Session")?;
+        if let ::std::option::Option::Some(value) = &self.session {
+            state.serialize_field("Session", value)?;
         }
         state.serialize_field("UserCode", &self.user_code)?;
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for VerifySoftwareTokenRequest {
+    const NAME: &'static str = "VerifySoftwareTokenRequest";
+    const MEMBERS: &'static [&'static str] = &[
+        "AccessToken",
+        "FriendlyDeviceName",
+        "Session",
+        "UserCode",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
+            }
+            "FriendlyDeviceName" => {
+                ::awsjson_types::structure::read(map, &mut self.friendly_device_name)
+            }
+            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
+            "UserCode" => ::awsjson_types::structure::read(map, &mut self.user_code),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VerifySoftwareTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = VerifySoftwareTokenRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct VerifySoftwareTokenRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<VerifySoftwareTokenRequest, A::Error> {
-                let mut value = <VerifySoftwareTokenRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccessToken" => value.access_token = map.next_value()?,
-                        "FriendlyDeviceName" => {
-                            value.friendly_device_name = map.next_value()?;
-                        }
-                        "Session" => value.session = map.next_value()?,
-                        "UserCode" => value.user_code = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "VerifySoftwareTokenRequest",
-                &["AccessToken", "FriendlyDeviceName", "Session", "UserCode"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for VerifySoftwareTokenRequest {

@@ -27,58 +27,35 @@ impl ::serde::Serialize for VerifySoftwareTokenResponse {
         let len = 0usize + usize::from(self.session.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer.serialize_struct("VerifySoftwareTokenResponse", len)?;
-        if self.session.is_some() {
-            state.serialize_field("Session", &self.session)?;
-        } else {
-            state.skip_field("Session")?;
+        if let ::std::option::Option::Some(value) = &self.session {
+            state.serialize_field("Session", value)?;
         }
-        if self.status.is_some() {
-            state.serialize_field("Status", &self.status)?;
-        } else {
-            state.skip_field("Status")?;
+        if let ::std::option::Option::Some(value) = &self.status {
+            state.serialize_field("Status", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for VerifySoftwareTokenResponse {
+    const NAME: &'static str = "VerifySoftwareTokenResponse";
+    const MEMBERS: &'static [&'static str] = &["Session", "Status"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
+            "Status" => ::awsjson_types::structure::read(map, &mut self.status),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VerifySoftwareTokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = VerifySoftwareTokenResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct VerifySoftwareTokenResponse")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<VerifySoftwareTokenResponse, A::Error> {
-                let mut value = <VerifySoftwareTokenResponse as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Session" => value.session = map.next_value()?,
-                        "Status" => value.status = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "VerifySoftwareTokenResponse",
-                &["Session", "Status"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for VerifySoftwareTokenResponse {

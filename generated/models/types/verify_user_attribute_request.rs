@@ -26,46 +26,31 @@ impl ::serde::Serialize for VerifyUserAttributeRequest {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for VerifyUserAttributeRequest {
+    const NAME: &'static str = "VerifyUserAttributeRequest";
+    const MEMBERS: &'static [&'static str] = &["AccessToken", "AttributeName", "Code"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
+            }
+            "AttributeName" => {
+                ::awsjson_types::structure::read(map, &mut self.attribute_name)
+            }
+            "Code" => ::awsjson_types::structure::read(map, &mut self.code),
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for VerifyUserAttributeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = VerifyUserAttributeRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct VerifyUserAttributeRequest")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<VerifyUserAttributeRequest, A::Error> {
-                let mut value = <VerifyUserAttributeRequest as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AccessToken" => value.access_token = map.next_value()?,
-                        "AttributeName" => value.attribute_name = map.next_value()?,
-                        "Code" => value.code = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "VerifyUserAttributeRequest",
-                &["AccessToken", "AttributeName", "Code"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::std::fmt::Debug for VerifyUserAttributeRequest {

@@ -33,66 +33,49 @@ impl ::serde::Serialize for WebAuthnConfigurationType {
             + usize::from(self.relying_party_id.is_some())
             + usize::from(self.user_verification.is_some());
         let mut state = serializer.serialize_struct("WebAuthnConfigurationType", len)?;
-        if self.factor_configuration.is_some() {
-            state.serialize_field("FactorConfiguration", &self.factor_configuration)?;
-        } else {
-            state.skip_field("FactorConfiguration")?;
+        if let ::std::option::Option::Some(value) = &self.factor_configuration {
+            state.serialize_field("FactorConfiguration", value)?;
         }
-        if self.relying_party_id.is_some() {
-            state.serialize_field("RelyingPartyId", &self.relying_party_id)?;
-        } else {
-            state.skip_field("RelyingPartyId")?;
+        if let ::std::option::Option::Some(value) = &self.relying_party_id {
+            state.serialize_field("RelyingPartyId", value)?;
         }
-        if self.user_verification.is_some() {
-            state.serialize_field("UserVerification", &self.user_verification)?;
-        } else {
-            state.skip_field("UserVerification")?;
+        if let ::std::option::Option::Some(value) = &self.user_verification {
+            state.serialize_field("UserVerification", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for WebAuthnConfigurationType {
+    const NAME: &'static str = "WebAuthnConfigurationType";
+    const MEMBERS: &'static [&'static str] = &[
+        "FactorConfiguration",
+        "RelyingPartyId",
+        "UserVerification",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "FactorConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.factor_configuration)
+            }
+            "RelyingPartyId" => {
+                ::awsjson_types::structure::read(map, &mut self.relying_party_id)
+            }
+            "UserVerification" => {
+                ::awsjson_types::structure::read(map, &mut self.user_verification)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WebAuthnConfigurationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = WebAuthnConfigurationType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct WebAuthnConfigurationType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<WebAuthnConfigurationType, A::Error> {
-                let mut value = <WebAuthnConfigurationType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "FactorConfiguration" => {
-                            value.factor_configuration = map.next_value()?;
-                        }
-                        "RelyingPartyId" => value.relying_party_id = map.next_value()?,
-                        "UserVerification" => value.user_verification = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "WebAuthnConfigurationType",
-                &["FactorConfiguration", "RelyingPartyId", "UserVerification"],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for WebAuthnConfigurationType {

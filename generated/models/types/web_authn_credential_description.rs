@@ -27,14 +27,8 @@ impl ::serde::Serialize for WebAuthnCredentialDescription {
         let len = 5usize + usize::from(self.authenticator_attachment.is_some());
         let mut state = serializer
             .serialize_struct("WebAuthnCredentialDescription", len)?;
-        if self.authenticator_attachment.is_some() {
-            state
-                .serialize_field(
-                    "AuthenticatorAttachment",
-                    &self.authenticator_attachment,
-                )?;
-        } else {
-            state.skip_field("AuthenticatorAttachment")?;
+        if let ::std::option::Option::Some(value) = &self.authenticator_attachment {
+            state.serialize_field("AuthenticatorAttachment", value)?;
         }
         state
             .serialize_field("AuthenticatorTransports", &self.authenticator_transports)?;
@@ -45,62 +39,47 @@ impl ::serde::Serialize for WebAuthnCredentialDescription {
         state.end()
     }
 }
+impl ::awsjson_types::structure::ReadMembers for WebAuthnCredentialDescription {
+    const NAME: &'static str = "WebAuthnCredentialDescription";
+    const MEMBERS: &'static [&'static str] = &[
+        "AuthenticatorAttachment",
+        "AuthenticatorTransports",
+        "CreatedAt",
+        "CredentialId",
+        "FriendlyCredentialName",
+        "RelyingPartyId",
+    ];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "AuthenticatorAttachment" => {
+                ::awsjson_types::structure::read(map, &mut self.authenticator_attachment)
+            }
+            "AuthenticatorTransports" => {
+                ::awsjson_types::structure::read(map, &mut self.authenticator_transports)
+            }
+            "CreatedAt" => ::awsjson_types::structure::read(map, &mut self.created_at),
+            "CredentialId" => {
+                ::awsjson_types::structure::read(map, &mut self.credential_id)
+            }
+            "FriendlyCredentialName" => {
+                ::awsjson_types::structure::read(map, &mut self.friendly_credential_name)
+            }
+            "RelyingPartyId" => {
+                ::awsjson_types::structure::read(map, &mut self.relying_party_id)
+            }
+            _ => ::awsjson_types::structure::skip(map),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for WebAuthnCredentialDescription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = WebAuthnCredentialDescription;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct WebAuthnCredentialDescription")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<WebAuthnCredentialDescription, A::Error> {
-                let mut value = <WebAuthnCredentialDescription as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "AuthenticatorAttachment" => {
-                            value.authenticator_attachment = map.next_value()?;
-                        }
-                        "AuthenticatorTransports" => {
-                            value.authenticator_transports = map.next_value()?;
-                        }
-                        "CreatedAt" => value.created_at = map.next_value()?,
-                        "CredentialId" => value.credential_id = map.next_value()?,
-                        "FriendlyCredentialName" => {
-                            value.friendly_credential_name = map.next_value()?;
-                        }
-                        "RelyingPartyId" => value.relying_party_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "WebAuthnCredentialDescription",
-                &[
-                    "AuthenticatorAttachment",
-                    "AuthenticatorTransports",
-                    "CreatedAt",
-                    "CredentialId",
-                    "FriendlyCredentialName",
-                    "RelyingPartyId",
-                ],
-                Members,
-            )
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for WebAuthnCredentialDescription {

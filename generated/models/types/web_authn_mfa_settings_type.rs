@@ -23,47 +23,31 @@ impl ::serde::Serialize for WebAuthnMfaSettingsType {
         use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.enabled.is_some());
         let mut state = serializer.serialize_struct("WebAuthnMfaSettingsType", len)?;
-        if self.enabled.is_some() {
-            state.serialize_field("Enabled", &self.enabled)?;
-        } else {
-            state.skip_field("Enabled")?;
+        if let ::std::option::Option::Some(value) = &self.enabled {
+            state.serialize_field("Enabled", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for WebAuthnMfaSettingsType {
+    const NAME: &'static str = "WebAuthnMfaSettingsType";
+    const MEMBERS: &'static [&'static str] = &["Enabled"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "Enabled" => ::awsjson_types::structure::read(map, &mut self.enabled),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WebAuthnMfaSettingsType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = WebAuthnMfaSettingsType;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct WebAuthnMfaSettingsType")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<WebAuthnMfaSettingsType, A::Error> {
-                let mut value = <WebAuthnMfaSettingsType as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "Enabled" => value.enabled = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer.deserialize_struct("WebAuthnMfaSettingsType", &["Enabled"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl ::awsjson_types::Validate for WebAuthnMfaSettingsType {

@@ -23,48 +23,31 @@ impl ::serde::Serialize for WebAuthnNotEnabledException {
         use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.message.is_some());
         let mut state = serializer.serialize_struct("WebAuthnNotEnabledException", len)?;
-        if self.message.is_some() {
-            state.serialize_field("message", &self.message)?;
-        } else {
-            state.skip_field("message")?;
+        if let ::std::option::Option::Some(value) = &self.message {
+            state.serialize_field("message", value)?;
         }
         state.end()
+    }
+}
+impl ::awsjson_types::structure::ReadMembers for WebAuthnNotEnabledException {
+    const NAME: &'static str = "WebAuthnNotEnabledException";
+    const MEMBERS: &'static [&'static str] = &["message"];
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match name {
+            "message" => ::awsjson_types::structure::read(map, &mut self.message),
+            _ => ::awsjson_types::structure::skip(map),
+        }
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WebAuthnNotEnabledException {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Members;
-        impl<'de> ::serde::de::Visitor<'de> for Members {
-            type Value = WebAuthnNotEnabledException;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct WebAuthnNotEnabledException")
-            }
-            #[allow(unused_mut)]
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<WebAuthnNotEnabledException, A::Error> {
-                let mut value = <WebAuthnNotEnabledException as ::std::default::Default>::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<::awsjson_types::enums::Text<'de>>()?
-                {
-                    match &*key.0 {
-                        "message" => value.message = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer
-            .deserialize_struct("WebAuthnNotEnabledException", &["message"], Members)
+        ::awsjson_types::structure::deserialize(deserializer)
     }
 }
 impl WebAuthnNotEnabledException {
@@ -82,6 +65,20 @@ impl ::std::fmt::Display for WebAuthnNotEnabledException {
     }
 }
 impl ::std::error::Error for WebAuthnNotEnabledException {}
+impl ::awsjson_types::ErrorStructure for WebAuthnNotEnabledException {
+    fn code(&self) -> &'static str {
+        "WebAuthnNotEnabledException"
+    }
+    fn fault(&self) -> ::awsjson_types::Fault {
+        ::awsjson_types::Fault::Client
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        WebAuthnNotEnabledException::message(self)
+    }
+    fn to_body(&self) -> ::awsjson_types::serde_json::Value {
+        ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
+    }
+}
 impl ::awsjson_types::Validate for WebAuthnNotEnabledException {
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::WEB_AUTHN_NOT_ENABLED_EXCEPTION

@@ -10,7 +10,7 @@ use syn::{Attribute, Fields, Item, ItemStruct, Type};
 use super::{FieldInfo, StructInfo};
 use crate::emit::names::{static_name, type_name};
 use crate::emit::{Cx, EmitError, docs};
-use crate::model::{Shape, ShapeKind};
+use crate::model::{Fault, Shape, ShapeKind};
 
 pub fn patch(cx: &Cx, file: syn::File) -> Result<BTreeMap<String, (TokenStream, StructInfo)>, EmitError> {
     let by_type: BTreeMap<String, &Shape> =
@@ -102,7 +102,7 @@ fn patch_type(
     let debug_impl = manual_debug.then(|| debug_impl(cx, &ident, shape.sensitive, &structure, &redacted));
     let serialize_impl = serialize_impl(&ident, &shape.name, &fields);
     let deserialize_impl = deserialize_impl(cx, &ident, &shape.name, &fields);
-    let error_impls = shape.error.is_some().then(|| error_impls(&ident, &fields));
+    let error_impls = shape.error.is_some().then(|| error_impls(cx, shape, &ident, &fields));
     let types_rt = &cx.types_rt;
     let shape_static = format_ident!("{}", static_name(&shape.name));
     let tokens = quote! {
@@ -161,9 +161,16 @@ fn debug_impl(cx: &Cx, ident: &syn::Ident, whole: bool, s: &ItemStruct, redacted
     }
 }
 
-/// Errors print as `Name: message` and are `std::error::Error`s.
-fn error_impls(ident: &syn::Ident, fields: &[FieldInfo]) -> TokenStream {
+/// Errors print as `Name: message`, are `std::error::Error`s, and say their code and fault to
+/// the operations' error enums (`ErrorStructure`).
+fn error_impls(cx: &Cx, shape: &Shape, ident: &syn::Ident, fields: &[FieldInfo]) -> TokenStream {
+    let types_rt = &cx.types_rt;
     let name = ident.to_string();
+    let code = &shape.name;
+    let fault = match shape.error {
+        Some(Fault::Server) => quote!(#types_rt::Fault::Server),
+        _ => quote!(#types_rt::Fault::Client),
+    };
     let message = fields.iter().find(|f| f.wire_name.eq_ignore_ascii_case("message"));
     let accessor = match message {
         Some(f) if !f.required => {
@@ -192,6 +199,20 @@ fn error_impls(ident: &syn::Ident, fields: &[FieldInfo]) -> TokenStream {
             }
         }
         impl ::std::error::Error for #ident {}
+        impl #types_rt::ErrorStructure for #ident {
+            fn code(&self) -> &'static str {
+                #code
+            }
+            fn fault(&self) -> #types_rt::Fault {
+                #fault
+            }
+            fn message(&self) -> ::std::option::Option<&str> {
+                #ident::message(self)
+            }
+            fn to_body(&self) -> #types_rt::serde_json::Value {
+                #types_rt::serde_json::to_value(self).unwrap_or_default()
+            }
+        }
     }
 }
 
@@ -206,10 +227,8 @@ fn serialize_impl(ident: &syn::Ident, name: &str, fields: &[FieldInfo]) -> Token
             quote!(state.serialize_field(#wire, &self.#field)?;)
         } else {
             quote! {
-                if self.#field.is_some() {
-                    state.serialize_field(#wire, &self.#field)?;
-                } else {
-                    state.skip_field(#wire)?;
+                if let ::std::option::Option::Some(value) = &self.#field {
+                    state.serialize_field(#wire, value)?;
                 }
             }
         }
@@ -231,38 +250,31 @@ fn serialize_impl(ident: &syn::Ident, name: &str, fields: &[FieldInfo]) -> Token
 /// `Deserialize`, written here rather than derived: serde's derive expands to about 200 lines per
 /// structure (a field enum and its visitor, `visit_seq` for arrays, missing-field handling), which
 /// made it the largest part of the generated crate's compile time; AWS JSON needs only objects.
-/// Every structure has `Default` (required members default too, so that a response missing one
-/// still parses), so reading starts from it; unknown members are skipped, and a repeated member
-/// keeps its last value, as a JSON value would.
+/// The visitor is the runtime's (`structure::deserialize`: reading starts from `Default`, so a
+/// response missing a required member still parses; unknown members are skipped); a structure
+/// says only where each member's value goes.
 fn deserialize_impl(cx: &Cx, ident: &syn::Ident, name: &str, fields: &[FieldInfo]) -> TokenStream {
     let types_rt = &cx.types_rt;
-    let expecting = format!("struct {name}");
     let wire: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
     let field: Vec<syn::Ident> = fields.iter().map(|f| format_ident!("{}", f.ident)).collect();
     quote! {
+        impl #types_rt::structure::ReadMembers for #ident {
+            const NAME: &'static str = #name;
+            const MEMBERS: &'static [&'static str] = &[#(#wire),*];
+            fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                name: &str,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match name {
+                    #( #wire => #types_rt::structure::read(map, &mut self.#field), )*
+                    _ => #types_rt::structure::skip(map),
+                }
+            }
+        }
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                struct Members;
-                impl<'de> ::serde::de::Visitor<'de> for Members {
-                    type Value = #ident;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    #[allow(unused_mut)]
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#ident, A::Error> {
-                        let mut value = <#ident as ::std::default::Default>::default();
-                        while let ::std::option::Option::Some(key) = map.next_key::<#types_rt::enums::Text<'de>>()? {
-                            match &*key.0 {
-                                #( #wire => value.#field = map.next_value()?, )*
-                                _ => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
-                            }
-                        }
-                        ::std::result::Result::Ok(value)
-                    }
-                }
-                deserializer.deserialize_struct(#name, &[#(#wire),*], Members)
+                #types_rt::structure::deserialize(deserializer)
             }
         }
     }
