@@ -71,7 +71,7 @@ round() {
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-echo "== $ROUNDS rounds x ${DURATION}s per contestant, $CONNECTIONS connections, server threads: $BENCH_SERVER_THREADS, pinned: ${pin_server:+yes}${pin_server:-no}"
+echo "== $ROUNDS rounds x ${DURATION}s per contestant, $CONNECTIONS connections, server threads: $BENCH_SERVER_THREADS, pinned: $([ -n "$pin_server" ] && echo yes || echo no)"
 # A third contestant shows where the overhead goes: the bare handler doing the stub's JSON work
 # (parse, validate, deserialize, encode) inline, without the stub's routing and protocol checks.
 : > "$work/bare.rps"
