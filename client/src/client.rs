@@ -63,6 +63,22 @@ impl Client {
         })
     }
 
+    /// What a generated builder's `send` returns: an error before anything is sent when a
+    /// required member was never set (`unset`, see [`first_unset`]), else [`Client::send`].
+    /// Written once here so that generated builders have no `async` body of their own.
+    pub fn send_built<O: Operation>(
+        self,
+        input: O::Input,
+        unset: Option<&'static str>,
+    ) -> impl Future<Output = Result<O::Output, SdkError<O::Error>>> + Send + 'static {
+        async move {
+            if let Some(member) = unset {
+                return Err(SdkError::Construction(format!("{}: required member `{member}` is not set", O::NAME)));
+            }
+            self.send::<O>(input).await
+        }
+    }
+
     /// Sends operation `O` with `input` and decodes the answer, retrying as configured.
     ///
     /// Only serializing the input and decoding the answer depend on the operation; the
@@ -234,4 +250,14 @@ fn decode<O: Operation>(raw: RawResponse) -> Result<O::Output, SdkError<O::Error
         )),
     };
     Err(SdkError::Service { error, status, request_id: raw.request_id })
+}
+
+/// The first of `required` (member names, in model order) whose flag in `set` is false.
+///
+/// ```
+/// assert_eq!(awsjson_client::first_unset(&[true, false], &["UserPoolId", "Username"]), Some("Username"));
+/// assert_eq!(awsjson_client::first_unset(&[true], &["UserPoolId"]), None);
+/// ```
+pub fn first_unset(set: &[bool], required: &[&'static str]) -> Option<&'static str> {
+    set.iter().zip(required).find(|(set, _)| !**set).map(|(_, name)| *name)
 }

@@ -64,25 +64,19 @@ impl AssociateSoftwareTokenBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        <crate::operation::AssociateSoftwareToken as ::awsjson_types::Operation>::Output,
-        ::awsjson_client::SdkError<
-            <crate::operation::AssociateSoftwareToken as ::awsjson_types::Operation>::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            <crate::operation::AssociateSoftwareToken as ::awsjson_types::Operation>::Output,
+            ::awsjson_client::SdkError<
+                <crate::operation::AssociateSoftwareToken as ::awsjson_types::Operation>::Error,
+            >,
         >,
-    > {
+    > + Send + 'static {
         const REQUIRED: [&str; 0] = [];
-        if let Some(i) = self.required.iter().position(|set| !set) {
-            return Err(
-                ::awsjson_client::SdkError::Construction(
-                    format!(
-                        "{}: required member `{}` is not set", "AssociateSoftwareToken",
-                        REQUIRED[i]
-                    ),
-                ),
-            );
-        }
-        self.client.send::<crate::operation::AssociateSoftwareToken>(self.input).await
+        let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
+        self.client
+            .send_built::<crate::operation::AssociateSoftwareToken>(self.input, unset)
     }
 }

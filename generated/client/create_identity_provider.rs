@@ -141,30 +141,24 @@ impl CreateIdentityProviderBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        <crate::operation::CreateIdentityProvider as ::awsjson_types::Operation>::Output,
-        ::awsjson_client::SdkError<
-            <crate::operation::CreateIdentityProvider as ::awsjson_types::Operation>::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            <crate::operation::CreateIdentityProvider as ::awsjson_types::Operation>::Output,
+            ::awsjson_client::SdkError<
+                <crate::operation::CreateIdentityProvider as ::awsjson_types::Operation>::Error,
+            >,
         >,
-    > {
+    > + Send + 'static {
         const REQUIRED: [&str; 4] = [
             "ProviderDetails",
             "ProviderName",
             "ProviderType",
             "UserPoolId",
         ];
-        if let Some(i) = self.required.iter().position(|set| !set) {
-            return Err(
-                ::awsjson_client::SdkError::Construction(
-                    format!(
-                        "{}: required member `{}` is not set", "CreateIdentityProvider",
-                        REQUIRED[i]
-                    ),
-                ),
-            );
-        }
-        self.client.send::<crate::operation::CreateIdentityProvider>(self.input).await
+        let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
+        self.client
+            .send_built::<crate::operation::CreateIdentityProvider>(self.input, unset)
     }
 }

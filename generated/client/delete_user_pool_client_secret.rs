@@ -62,27 +62,21 @@ impl DeleteUserPoolClientSecretBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        <crate::operation::DeleteUserPoolClientSecret as ::awsjson_types::Operation>::Output,
-        ::awsjson_client::SdkError<
-            <crate::operation::DeleteUserPoolClientSecret as ::awsjson_types::Operation>::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            <crate::operation::DeleteUserPoolClientSecret as ::awsjson_types::Operation>::Output,
+            ::awsjson_client::SdkError<
+                <crate::operation::DeleteUserPoolClientSecret as ::awsjson_types::Operation>::Error,
+            >,
         >,
-    > {
+    > + Send + 'static {
         const REQUIRED: [&str; 3] = ["ClientId", "ClientSecretId", "UserPoolId"];
-        if let Some(i) = self.required.iter().position(|set| !set) {
-            return Err(
-                ::awsjson_client::SdkError::Construction(
-                    format!(
-                        "{}: required member `{}` is not set",
-                        "DeleteUserPoolClientSecret", REQUIRED[i]
-                    ),
-                ),
-            );
-        }
+        let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
-            .send::<crate::operation::DeleteUserPoolClientSecret>(self.input)
-            .await
+            .send_built::<
+                crate::operation::DeleteUserPoolClientSecret,
+            >(self.input, unset)
     }
 }

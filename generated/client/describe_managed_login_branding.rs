@@ -66,27 +66,21 @@ impl DescribeManagedLoginBrandingBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        <crate::operation::DescribeManagedLoginBranding as ::awsjson_types::Operation>::Output,
-        ::awsjson_client::SdkError<
-            <crate::operation::DescribeManagedLoginBranding as ::awsjson_types::Operation>::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            <crate::operation::DescribeManagedLoginBranding as ::awsjson_types::Operation>::Output,
+            ::awsjson_client::SdkError<
+                <crate::operation::DescribeManagedLoginBranding as ::awsjson_types::Operation>::Error,
+            >,
         >,
-    > {
+    > + Send + 'static {
         const REQUIRED: [&str; 2] = ["ManagedLoginBrandingId", "UserPoolId"];
-        if let Some(i) = self.required.iter().position(|set| !set) {
-            return Err(
-                ::awsjson_client::SdkError::Construction(
-                    format!(
-                        "{}: required member `{}` is not set",
-                        "DescribeManagedLoginBranding", REQUIRED[i]
-                    ),
-                ),
-            );
-        }
+        let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
-            .send::<crate::operation::DescribeManagedLoginBranding>(self.input)
-            .await
+            .send_built::<
+                crate::operation::DescribeManagedLoginBranding,
+            >(self.input, unset)
     }
 }

@@ -55,27 +55,21 @@ impl GetUserPoolClientSessionConfigurationBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        <crate::operation::GetUserPoolClientSessionConfiguration as ::awsjson_types::Operation>::Output,
-        ::awsjson_client::SdkError<
-            <crate::operation::GetUserPoolClientSessionConfiguration as ::awsjson_types::Operation>::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            <crate::operation::GetUserPoolClientSessionConfiguration as ::awsjson_types::Operation>::Output,
+            ::awsjson_client::SdkError<
+                <crate::operation::GetUserPoolClientSessionConfiguration as ::awsjson_types::Operation>::Error,
+            >,
         >,
-    > {
+    > + Send + 'static {
         const REQUIRED: [&str; 2] = ["ClientId", "UserPoolId"];
-        if let Some(i) = self.required.iter().position(|set| !set) {
-            return Err(
-                ::awsjson_client::SdkError::Construction(
-                    format!(
-                        "{}: required member `{}` is not set",
-                        "GetUserPoolClientSessionConfiguration", REQUIRED[i]
-                    ),
-                ),
-            );
-        }
+        let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
-            .send::<crate::operation::GetUserPoolClientSessionConfiguration>(self.input)
-            .await
+            .send_built::<
+                crate::operation::GetUserPoolClientSessionConfiguration,
+            >(self.input, unset)
     }
 }

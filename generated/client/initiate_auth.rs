@@ -142,25 +142,18 @@ impl InitiateAuthBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        <crate::operation::InitiateAuth as ::awsjson_types::Operation>::Output,
-        ::awsjson_client::SdkError<
-            <crate::operation::InitiateAuth as ::awsjson_types::Operation>::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            <crate::operation::InitiateAuth as ::awsjson_types::Operation>::Output,
+            ::awsjson_client::SdkError<
+                <crate::operation::InitiateAuth as ::awsjson_types::Operation>::Error,
+            >,
         >,
-    > {
+    > + Send + 'static {
         const REQUIRED: [&str; 2] = ["AuthFlow", "ClientId"];
-        if let Some(i) = self.required.iter().position(|set| !set) {
-            return Err(
-                ::awsjson_client::SdkError::Construction(
-                    format!(
-                        "{}: required member `{}` is not set", "InitiateAuth",
-                        REQUIRED[i]
-                    ),
-                ),
-            );
-        }
-        self.client.send::<crate::operation::InitiateAuth>(self.input).await
+        let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
+        self.client.send_built::<crate::operation::InitiateAuth>(self.input, unset)
     }
 }

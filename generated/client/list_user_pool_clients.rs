@@ -83,26 +83,20 @@ impl ListUserPoolClientsBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        <crate::operation::ListUserPoolClients as ::awsjson_types::Operation>::Output,
-        ::awsjson_client::SdkError<
-            <crate::operation::ListUserPoolClients as ::awsjson_types::Operation>::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            <crate::operation::ListUserPoolClients as ::awsjson_types::Operation>::Output,
+            ::awsjson_client::SdkError<
+                <crate::operation::ListUserPoolClients as ::awsjson_types::Operation>::Error,
+            >,
         >,
-    > {
+    > + Send + 'static {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
-        if let Some(i) = self.required.iter().position(|set| !set) {
-            return Err(
-                ::awsjson_client::SdkError::Construction(
-                    format!(
-                        "{}: required member `{}` is not set", "ListUserPoolClients",
-                        REQUIRED[i]
-                    ),
-                ),
-            );
-        }
-        self.client.send::<crate::operation::ListUserPoolClients>(self.input).await
+        let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
+        self.client
+            .send_built::<crate::operation::ListUserPoolClients>(self.input, unset)
     }
     /// Pages through every result: `.into_paginator().items()` is a stream of every item,
     /// `.pages()` a stream of whole responses. Each page is one request, made as the stream

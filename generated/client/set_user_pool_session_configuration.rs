@@ -62,31 +62,25 @@ impl SetUserPoolSessionConfigurationBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        <crate::operation::SetUserPoolSessionConfiguration as ::awsjson_types::Operation>::Output,
-        ::awsjson_client::SdkError<
-            <crate::operation::SetUserPoolSessionConfiguration as ::awsjson_types::Operation>::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            <crate::operation::SetUserPoolSessionConfiguration as ::awsjson_types::Operation>::Output,
+            ::awsjson_client::SdkError<
+                <crate::operation::SetUserPoolSessionConfiguration as ::awsjson_types::Operation>::Error,
+            >,
         >,
-    > {
+    > + Send + 'static {
         const REQUIRED: [&str; 3] = [
             "TokenSession",
             "UserPoolId",
             "UserSessionTracking",
         ];
-        if let Some(i) = self.required.iter().position(|set| !set) {
-            return Err(
-                ::awsjson_client::SdkError::Construction(
-                    format!(
-                        "{}: required member `{}` is not set",
-                        "SetUserPoolSessionConfiguration", REQUIRED[i]
-                    ),
-                ),
-            );
-        }
+        let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
-            .send::<crate::operation::SetUserPoolSessionConfiguration>(self.input)
-            .await
+            .send_built::<
+                crate::operation::SetUserPoolSessionConfiguration,
+            >(self.input, unset)
     }
 }

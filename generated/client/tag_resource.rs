@@ -60,24 +60,18 @@ impl TagResourceBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        <crate::operation::TagResource as ::awsjson_types::Operation>::Output,
-        ::awsjson_client::SdkError<
-            <crate::operation::TagResource as ::awsjson_types::Operation>::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            <crate::operation::TagResource as ::awsjson_types::Operation>::Output,
+            ::awsjson_client::SdkError<
+                <crate::operation::TagResource as ::awsjson_types::Operation>::Error,
+            >,
         >,
-    > {
+    > + Send + 'static {
         const REQUIRED: [&str; 2] = ["ResourceArn", "Tags"];
-        if let Some(i) = self.required.iter().position(|set| !set) {
-            return Err(
-                ::awsjson_client::SdkError::Construction(
-                    format!(
-                        "{}: required member `{}` is not set", "TagResource", REQUIRED[i]
-                    ),
-                ),
-            );
-        }
-        self.client.send::<crate::operation::TagResource>(self.input).await
+        let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
+        self.client.send_built::<crate::operation::TagResource>(self.input, unset)
     }
 }

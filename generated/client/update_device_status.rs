@@ -66,25 +66,18 @@ impl UpdateDeviceStatusBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        <crate::operation::UpdateDeviceStatus as ::awsjson_types::Operation>::Output,
-        ::awsjson_client::SdkError<
-            <crate::operation::UpdateDeviceStatus as ::awsjson_types::Operation>::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            <crate::operation::UpdateDeviceStatus as ::awsjson_types::Operation>::Output,
+            ::awsjson_client::SdkError<
+                <crate::operation::UpdateDeviceStatus as ::awsjson_types::Operation>::Error,
+            >,
         >,
-    > {
+    > + Send + 'static {
         const REQUIRED: [&str; 2] = ["AccessToken", "DeviceKey"];
-        if let Some(i) = self.required.iter().position(|set| !set) {
-            return Err(
-                ::awsjson_client::SdkError::Construction(
-                    format!(
-                        "{}: required member `{}` is not set", "UpdateDeviceStatus",
-                        REQUIRED[i]
-                    ),
-                ),
-            );
-        }
-        self.client.send::<crate::operation::UpdateDeviceStatus>(self.input).await
+        let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
+        self.client.send_built::<crate::operation::UpdateDeviceStatus>(self.input, unset)
     }
 }

@@ -139,21 +139,17 @@ fn builder_module(cx: &Cx, op: &Operation, structs: &BTreeMap<String, StructInfo
 
             /// Sends the request. A required member that was never set is an error here, before
             /// anything is sent.
-            // `#[inline]` makes this (and the decoding it instantiates) compile in the crate that
-            // calls it, for the operations it calls, instead of all of them here: that was most
-            // of this crate's code generation.
+            // `#[inline]`: compiled in the crate that calls it, for the operations it calls,
+            // instead of all of them here. The future is the runtime's (`send_built`), so
+            // builders have no `async` body of their own to compile.
             #[inline]
-            pub async fn send(self) -> ::std::result::Result<
+            pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<
                 <crate::operation::#marker as #types_rt::Operation>::Output,
                 #client_rt::SdkError<<crate::operation::#marker as #types_rt::Operation>::Error>,
-            > {
+            >> + Send + 'static {
                 const REQUIRED: [&str; #required_count] = [#(#required_names),*];
-                if let Some(i) = self.required.iter().position(|set| !set) {
-                    return Err(#client_rt::SdkError::Construction(format!(
-                        "{}: required member `{}` is not set", #name, REQUIRED[i]
-                    )));
-                }
-                self.client.send::<crate::operation::#marker>(self.input).await
+                let unset = #client_rt::first_unset(&self.required, &REQUIRED);
+                self.client.send_built::<crate::operation::#marker>(self.input, unset)
             }
 
             #paginator

@@ -141,14 +141,14 @@ pub mod types {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeStruct as _;
                 let len = 0usize + usize::from(self.message.is_some());
-                let mut state = serializer
-                    .serialize_struct("InternalErrorException", len)?;
-                if let ::std::option::Option::Some(value) = &self.message {
-                    state.serialize_field("message", value)?;
-                }
-                state.end()
+                let mut w = ::awsjson_types::structure::writer(
+                    serializer,
+                    "InternalErrorException",
+                    len,
+                )?;
+                w.optional("message", &self.message);
+                w.end()
             }
         }
         impl ::awsjson_types::structure::ReadMembers for InternalErrorException {
@@ -229,13 +229,10 @@ pub mod types {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeStruct as _;
                 let len = 0usize + usize::from(self.part.is_some());
-                let mut state = serializer.serialize_struct("Link", len)?;
-                if let ::std::option::Option::Some(value) = &self.part {
-                    state.serialize_field("Part", value)?;
-                }
-                state.end()
+                let mut w = ::awsjson_types::structure::writer(serializer, "Link", len)?;
+                w.optional("Part", &self.part);
+                w.end()
             }
         }
         impl ::awsjson_types::structure::ReadMembers for Link {
@@ -282,14 +279,11 @@ pub mod types {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeStruct as _;
                 let len = 1usize + usize::from(self.next.is_some());
-                let mut state = serializer.serialize_struct("Part", len)?;
-                state.serialize_field("Id", &self.id)?;
-                if let ::std::option::Option::Some(value) = &self.next {
-                    state.serialize_field("Next", value)?;
-                }
-                state.end()
+                let mut w = ::awsjson_types::structure::writer(serializer, "Part", len)?;
+                w.member("Id", &self.id);
+                w.optional("Next", &self.next);
+                w.end()
             }
         }
         impl ::awsjson_types::structure::ReadMembers for Part {
@@ -337,10 +331,13 @@ pub mod types {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeStruct as _;
                 let len = 0usize;
-                let mut state = serializer.serialize_struct("PingRequest", len)?;
-                state.end()
+                let mut w = ::awsjson_types::structure::writer(
+                    serializer,
+                    "PingRequest",
+                    len,
+                )?;
+                w.end()
             }
         }
         impl ::awsjson_types::structure::ReadMembers for PingRequest {
@@ -409,7 +406,6 @@ pub mod types {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeStruct as _;
                 let len = 2usize + usize::from(self.created.is_some())
                     + usize::from(self.extra.is_some())
                     + usize::from(self.image.is_some())
@@ -418,37 +414,23 @@ pub mod types {
                     + usize::from(self.next_token.is_some())
                     + usize::from(self.old.is_some()) + usize::from(self.parts.is_some())
                     + usize::from(self.secret.is_some());
-                let mut state = serializer.serialize_struct("PutWidgetRequest", len)?;
-                state.serialize_field("Color", &self.color)?;
-                if let ::std::option::Option::Some(value) = &self.created {
-                    state.serialize_field("Created", value)?;
-                }
-                if let ::std::option::Option::Some(value) = &self.extra {
-                    state.serialize_field("Extra", value)?;
-                }
-                if let ::std::option::Option::Some(value) = &self.image {
-                    state.serialize_field("Image", value)?;
-                }
-                if let ::std::option::Option::Some(value) = &self.labels {
-                    state.serialize_field("Labels", value)?;
-                }
-                if let ::std::option::Option::Some(value) = &self.limit {
-                    state.serialize_field("Limit", value)?;
-                }
-                state.serialize_field("Name", &self.name)?;
-                if let ::std::option::Option::Some(value) = &self.next_token {
-                    state.serialize_field("NextToken", value)?;
-                }
-                if let ::std::option::Option::Some(value) = &self.old {
-                    state.serialize_field("Old", value)?;
-                }
-                if let ::std::option::Option::Some(value) = &self.parts {
-                    state.serialize_field("Parts", value)?;
-                }
-                if let ::std::option::Option::Some(value) = &self.secret {
-                    state.serialize_field("Secret", value)?;
-                }
-                state.end()
+                let mut w = ::awsjson_types::structure::writer(
+                    serializer,
+                    "PutWidgetRequest",
+                    len,
+                )?;
+                w.member("Color", &self.color);
+                w.optional("Created", &self.created);
+                w.optional("Extra", &self.extra);
+                w.optional("Image", &self.image);
+                w.optional("Labels", &self.labels);
+                w.optional("Limit", &self.limit);
+                w.member("Name", &self.name);
+                w.optional("NextToken", &self.next_token);
+                w.optional("Old", &self.old);
+                w.optional("Parts", &self.parts);
+                w.optional("Secret", &self.secret);
+                w.end()
             }
         }
         impl ::awsjson_types::structure::ReadMembers for PutWidgetRequest {
@@ -544,17 +526,16 @@ pub mod types {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeStruct as _;
                 let len = 0usize + usize::from(self.next_token.is_some())
                     + usize::from(self.parts.is_some());
-                let mut state = serializer.serialize_struct("PutWidgetResponse", len)?;
-                if let ::std::option::Option::Some(value) = &self.next_token {
-                    state.serialize_field("NextToken", value)?;
-                }
-                if let ::std::option::Option::Some(value) = &self.parts {
-                    state.serialize_field("Parts", value)?;
-                }
-                state.end()
+                let mut w = ::awsjson_types::structure::writer(
+                    serializer,
+                    "PutWidgetResponse",
+                    len,
+                )?;
+                w.optional("NextToken", &self.next_token);
+                w.optional("Parts", &self.parts);
+                w.end()
             }
         }
         impl ::awsjson_types::structure::ReadMembers for PutWidgetResponse {
@@ -609,14 +590,14 @@ pub mod types {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeStruct as _;
                 let len = 0usize + usize::from(self.message.is_some());
-                let mut state = serializer
-                    .serialize_struct("WidgetNotFoundException", len)?;
-                if let ::std::option::Option::Some(value) = &self.message {
-                    state.serialize_field("message", value)?;
-                }
-                state.end()
+                let mut w = ::awsjson_types::structure::writer(
+                    serializer,
+                    "WidgetNotFoundException",
+                    len,
+                )?;
+                w.optional("message", &self.message);
+                w.end()
             }
         }
         impl ::awsjson_types::structure::ReadMembers for WidgetNotFoundException {
@@ -1229,25 +1210,19 @@ pub mod client {
             /// Sends the request. A required member that was never set is an error here, before
             /// anything is sent.
             #[inline]
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::std::result::Result<
-                <crate::operation::Ping as ::awsjson_types::Operation>::Output,
-                ::awsjson_client::SdkError<
-                    <crate::operation::Ping as ::awsjson_types::Operation>::Error,
+            ) -> impl ::std::future::Future<
+                Output = ::std::result::Result<
+                    <crate::operation::Ping as ::awsjson_types::Operation>::Output,
+                    ::awsjson_client::SdkError<
+                        <crate::operation::Ping as ::awsjson_types::Operation>::Error,
+                    >,
                 >,
-            > {
+            > + Send + 'static {
                 const REQUIRED: [&str; 0] = [];
-                if let Some(i) = self.required.iter().position(|set| !set) {
-                    return Err(
-                        ::awsjson_client::SdkError::Construction(
-                            format!(
-                                "{}: required member `{}` is not set", "Ping", REQUIRED[i]
-                            ),
-                        ),
-                    );
-                }
-                self.client.send::<crate::operation::Ping>(self.input).await
+                let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
+                self.client.send_built::<crate::operation::Ping>(self.input, unset)
             }
         }
     }
@@ -1441,26 +1416,19 @@ pub mod client {
             /// Sends the request. A required member that was never set is an error here, before
             /// anything is sent.
             #[inline]
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::std::result::Result<
-                <crate::operation::PutWidget as ::awsjson_types::Operation>::Output,
-                ::awsjson_client::SdkError<
-                    <crate::operation::PutWidget as ::awsjson_types::Operation>::Error,
+            ) -> impl ::std::future::Future<
+                Output = ::std::result::Result<
+                    <crate::operation::PutWidget as ::awsjson_types::Operation>::Output,
+                    ::awsjson_client::SdkError<
+                        <crate::operation::PutWidget as ::awsjson_types::Operation>::Error,
+                    >,
                 >,
-            > {
+            > + Send + 'static {
                 const REQUIRED: [&str; 2] = ["Color", "Name"];
-                if let Some(i) = self.required.iter().position(|set| !set) {
-                    return Err(
-                        ::awsjson_client::SdkError::Construction(
-                            format!(
-                                "{}: required member `{}` is not set", "PutWidget",
-                                REQUIRED[i]
-                            ),
-                        ),
-                    );
-                }
-                self.client.send::<crate::operation::PutWidget>(self.input).await
+                let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
+                self.client.send_built::<crate::operation::PutWidget>(self.input, unset)
             }
             /// Pages through every result: `.into_paginator().items()` is a stream of every item,
             /// `.pages()` a stream of whole responses. Each page is one request, made as the stream

@@ -22,13 +22,14 @@ impl ::serde::Serialize for AccountRecoverySettingType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.recovery_mechanisms.is_some());
-        let mut state = serializer.serialize_struct("AccountRecoverySettingType", len)?;
-        if let ::std::option::Option::Some(value) = &self.recovery_mechanisms {
-            state.serialize_field("RecoveryMechanisms", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AccountRecoverySettingType",
+            len,
+        )?;
+        w.optional("RecoveryMechanisms", &self.recovery_mechanisms);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AccountRecoverySettingType {

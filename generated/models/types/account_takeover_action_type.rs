@@ -15,12 +15,15 @@ impl ::serde::Serialize for AccountTakeoverActionType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer.serialize_struct("AccountTakeoverActionType", len)?;
-        state.serialize_field("EventAction", &self.event_action)?;
-        state.serialize_field("Notify", &self.notify)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AccountTakeoverActionType",
+            len,
+        )?;
+        w.member("EventAction", &self.event_action);
+        w.member("Notify", &self.notify);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AccountTakeoverActionType {

@@ -26,21 +26,18 @@ impl ::serde::Serialize for AccountTakeoverActionsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.high_action.is_some())
             + usize::from(self.low_action.is_some())
             + usize::from(self.medium_action.is_some());
-        let mut state = serializer.serialize_struct("AccountTakeoverActionsType", len)?;
-        if let ::std::option::Option::Some(value) = &self.high_action {
-            state.serialize_field("HighAction", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.low_action {
-            state.serialize_field("LowAction", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.medium_action {
-            state.serialize_field("MediumAction", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AccountTakeoverActionsType",
+            len,
+        )?;
+        w.optional("HighAction", &self.high_action);
+        w.optional("LowAction", &self.low_action);
+        w.optional("MediumAction", &self.medium_action);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AccountTakeoverActionsType {

@@ -17,15 +17,15 @@ impl ::serde::Serialize for AccountTakeoverRiskConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.notify_configuration.is_some());
-        let mut state = serializer
-            .serialize_struct("AccountTakeoverRiskConfigurationType", len)?;
-        state.serialize_field("Actions", &self.actions)?;
-        if let ::std::option::Option::Some(value) = &self.notify_configuration {
-            state.serialize_field("NotifyConfiguration", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AccountTakeoverRiskConfigurationType",
+            len,
+        )?;
+        w.member("Actions", &self.actions);
+        w.optional("NotifyConfiguration", &self.notify_configuration);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AccountTakeoverRiskConfigurationType {

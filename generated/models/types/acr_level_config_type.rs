@@ -13,11 +13,14 @@ impl ::serde::Serialize for AcrLevelConfigType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize;
-        let mut state = serializer.serialize_struct("AcrLevelConfigType", len)?;
-        state.serialize_field("AcrValue", &self.acr_value)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AcrLevelConfigType",
+            len,
+        )?;
+        w.member("AcrValue", &self.acr_value);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AcrLevelConfigType {

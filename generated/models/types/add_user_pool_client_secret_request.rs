@@ -17,16 +17,16 @@ impl ::serde::Serialize for AddUserPoolClientSecretRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.client_secret.is_some());
-        let mut state = serializer
-            .serialize_struct("AddUserPoolClientSecretRequest", len)?;
-        state.serialize_field("ClientId", &self.client_id)?;
-        if let ::std::option::Option::Some(value) = &self.client_secret {
-            state.serialize_field("ClientSecret", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AddUserPoolClientSecretRequest",
+            len,
+        )?;
+        w.member("ClientId", &self.client_id);
+        w.optional("ClientSecret", &self.client_secret);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AddUserPoolClientSecretRequest {

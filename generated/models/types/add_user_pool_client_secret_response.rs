@@ -22,14 +22,14 @@ impl ::serde::Serialize for AddUserPoolClientSecretResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.client_secret_descriptor.is_some());
-        let mut state = serializer
-            .serialize_struct("AddUserPoolClientSecretResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.client_secret_descriptor {
-            state.serialize_field("ClientSecretDescriptor", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AddUserPoolClientSecretResponse",
+            len,
+        )?;
+        w.optional("ClientSecretDescriptor", &self.client_secret_descriptor);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AddUserPoolClientSecretResponse {

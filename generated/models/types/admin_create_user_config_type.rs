@@ -28,21 +28,18 @@ impl ::serde::Serialize for AdminCreateUserConfigType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.allow_admin_create_user_only.is_some())
             + usize::from(self.invite_message_template.is_some())
             + usize::from(self.unused_account_validity_days.is_some());
-        let mut state = serializer.serialize_struct("AdminCreateUserConfigType", len)?;
-        if let ::std::option::Option::Some(value) = &self.allow_admin_create_user_only {
-            state.serialize_field("AllowAdminCreateUserOnly", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.invite_message_template {
-            state.serialize_field("InviteMessageTemplate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.unused_account_validity_days {
-            state.serialize_field("UnusedAccountValidityDays", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminCreateUserConfigType",
+            len,
+        )?;
+        w.optional("AllowAdminCreateUserOnly", &self.allow_admin_create_user_only);
+        w.optional("InviteMessageTemplate", &self.invite_message_template);
+        w.optional("UnusedAccountValidityDays", &self.unused_account_validity_days);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminCreateUserConfigType {

@@ -37,7 +37,6 @@ impl ::serde::Serialize for AdminCreateUserRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.client_metadata.is_some())
             + usize::from(self.desired_delivery_mediums.is_some())
             + usize::from(self.force_alias_creation.is_some())
@@ -45,31 +44,21 @@ impl ::serde::Serialize for AdminCreateUserRequest {
             + usize::from(self.temporary_password.is_some())
             + usize::from(self.user_attributes.is_some())
             + usize::from(self.validation_data.is_some());
-        let mut state = serializer.serialize_struct("AdminCreateUserRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.client_metadata {
-            state.serialize_field("ClientMetadata", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.desired_delivery_mediums {
-            state.serialize_field("DesiredDeliveryMediums", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.force_alias_creation {
-            state.serialize_field("ForceAliasCreation", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.message_action {
-            state.serialize_field("MessageAction", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.temporary_password {
-            state.serialize_field("TemporaryPassword", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_attributes {
-            state.serialize_field("UserAttributes", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.serialize_field("Username", &self.username)?;
-        if let ::std::option::Option::Some(value) = &self.validation_data {
-            state.serialize_field("ValidationData", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminCreateUserRequest",
+            len,
+        )?;
+        w.optional("ClientMetadata", &self.client_metadata);
+        w.optional("DesiredDeliveryMediums", &self.desired_delivery_mediums);
+        w.optional("ForceAliasCreation", &self.force_alias_creation);
+        w.optional("MessageAction", &self.message_action);
+        w.optional("TemporaryPassword", &self.temporary_password);
+        w.optional("UserAttributes", &self.user_attributes);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.member("Username", &self.username);
+        w.optional("ValidationData", &self.validation_data);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminCreateUserRequest {

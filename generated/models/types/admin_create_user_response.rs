@@ -18,13 +18,14 @@ impl ::serde::Serialize for AdminCreateUserResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.user.is_some());
-        let mut state = serializer.serialize_struct("AdminCreateUserResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.user {
-            state.serialize_field("User", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminCreateUserResponse",
+            len,
+        )?;
+        w.optional("User", &self.user);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminCreateUserResponse {

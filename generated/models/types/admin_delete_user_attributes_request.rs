@@ -17,14 +17,16 @@ impl ::serde::Serialize for AdminDeleteUserAttributesRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize;
-        let mut state = serializer
-            .serialize_struct("AdminDeleteUserAttributesRequest", len)?;
-        state.serialize_field("UserAttributeNames", &self.user_attribute_names)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.serialize_field("Username", &self.username)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminDeleteUserAttributesRequest",
+            len,
+        )?;
+        w.member("UserAttributeNames", &self.user_attribute_names);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.member("Username", &self.username);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminDeleteUserAttributesRequest {

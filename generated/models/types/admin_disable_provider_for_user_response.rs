@@ -15,11 +15,13 @@ impl ::serde::Serialize for AdminDisableProviderForUserResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize;
-        let mut state = serializer
-            .serialize_struct("AdminDisableProviderForUserResponse", len)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminDisableProviderForUserResponse",
+            len,
+        )?;
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminDisableProviderForUserResponse {

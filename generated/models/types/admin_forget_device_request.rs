@@ -17,13 +17,16 @@ impl ::serde::Serialize for AdminForgetDeviceRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize;
-        let mut state = serializer.serialize_struct("AdminForgetDeviceRequest", len)?;
-        state.serialize_field("DeviceKey", &self.device_key)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.serialize_field("Username", &self.username)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminForgetDeviceRequest",
+            len,
+        )?;
+        w.member("DeviceKey", &self.device_key);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.member("Username", &self.username);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminForgetDeviceRequest {

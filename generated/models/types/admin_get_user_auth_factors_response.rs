@@ -23,23 +23,19 @@ impl ::serde::Serialize for AdminGetUserAuthFactorsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.configured_user_auth_factors.is_some())
             + usize::from(self.preferred_mfa_setting.is_some())
             + usize::from(self.user_mfa_setting_list.is_some());
-        let mut state = serializer
-            .serialize_struct("AdminGetUserAuthFactorsResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.configured_user_auth_factors {
-            state.serialize_field("ConfiguredUserAuthFactors", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.preferred_mfa_setting {
-            state.serialize_field("PreferredMfaSetting", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_mfa_setting_list {
-            state.serialize_field("UserMFASettingList", value)?;
-        }
-        state.serialize_field("Username", &self.username)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminGetUserAuthFactorsResponse",
+            len,
+        )?;
+        w.optional("ConfiguredUserAuthFactors", &self.configured_user_auth_factors);
+        w.optional("PreferredMfaSetting", &self.preferred_mfa_setting);
+        w.optional("UserMFASettingList", &self.user_mfa_setting_list);
+        w.member("Username", &self.username);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminGetUserAuthFactorsResponse {

@@ -33,7 +33,6 @@ impl ::serde::Serialize for AdminGetUserResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.enabled.is_some())
             + usize::from(self.mfa_options.is_some())
             + usize::from(self.preferred_mfa_setting.is_some())
@@ -42,33 +41,21 @@ impl ::serde::Serialize for AdminGetUserResponse {
             + usize::from(self.user_last_modified_date.is_some())
             + usize::from(self.user_mfa_setting_list.is_some())
             + usize::from(self.user_status.is_some());
-        let mut state = serializer.serialize_struct("AdminGetUserResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.enabled {
-            state.serialize_field("Enabled", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.mfa_options {
-            state.serialize_field("MFAOptions", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.preferred_mfa_setting {
-            state.serialize_field("PreferredMfaSetting", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_attributes {
-            state.serialize_field("UserAttributes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_create_date {
-            state.serialize_field("UserCreateDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_last_modified_date {
-            state.serialize_field("UserLastModifiedDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_mfa_setting_list {
-            state.serialize_field("UserMFASettingList", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_status {
-            state.serialize_field("UserStatus", value)?;
-        }
-        state.serialize_field("Username", &self.username)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminGetUserResponse",
+            len,
+        )?;
+        w.optional("Enabled", &self.enabled);
+        w.optional("MFAOptions", &self.mfa_options);
+        w.optional("PreferredMfaSetting", &self.preferred_mfa_setting);
+        w.optional("UserAttributes", &self.user_attributes);
+        w.optional("UserCreateDate", &self.user_create_date);
+        w.optional("UserLastModifiedDate", &self.user_last_modified_date);
+        w.optional("UserMFASettingList", &self.user_mfa_setting_list);
+        w.optional("UserStatus", &self.user_status);
+        w.member("Username", &self.username);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminGetUserResponse {

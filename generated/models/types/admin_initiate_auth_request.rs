@@ -31,32 +31,25 @@ impl ::serde::Serialize for AdminInitiateAuthRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize + usize::from(self.analytics_metadata.is_some())
             + usize::from(self.auth_parameters.is_some())
             + usize::from(self.client_metadata.is_some())
             + usize::from(self.context_data.is_some())
             + usize::from(self.session.is_some());
-        let mut state = serializer.serialize_struct("AdminInitiateAuthRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.analytics_metadata {
-            state.serialize_field("AnalyticsMetadata", value)?;
-        }
-        state.serialize_field("AuthFlow", &self.auth_flow)?;
-        if let ::std::option::Option::Some(value) = &self.auth_parameters {
-            state.serialize_field("AuthParameters", value)?;
-        }
-        state.serialize_field("ClientId", &self.client_id)?;
-        if let ::std::option::Option::Some(value) = &self.client_metadata {
-            state.serialize_field("ClientMetadata", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.context_data {
-            state.serialize_field("ContextData", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.session {
-            state.serialize_field("Session", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminInitiateAuthRequest",
+            len,
+        )?;
+        w.optional("AnalyticsMetadata", &self.analytics_metadata);
+        w.member("AuthFlow", &self.auth_flow);
+        w.optional("AuthParameters", &self.auth_parameters);
+        w.member("ClientId", &self.client_id);
+        w.optional("ClientMetadata", &self.client_metadata);
+        w.optional("ContextData", &self.context_data);
+        w.optional("Session", &self.session);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminInitiateAuthRequest {

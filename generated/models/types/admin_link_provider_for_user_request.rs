@@ -17,14 +17,16 @@ impl ::serde::Serialize for AdminLinkProviderForUserRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize;
-        let mut state = serializer
-            .serialize_struct("AdminLinkProviderForUserRequest", len)?;
-        state.serialize_field("DestinationUser", &self.destination_user)?;
-        state.serialize_field("SourceUser", &self.source_user)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminLinkProviderForUserRequest",
+            len,
+        )?;
+        w.member("DestinationUser", &self.destination_user);
+        w.member("SourceUser", &self.source_user);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminLinkProviderForUserRequest {

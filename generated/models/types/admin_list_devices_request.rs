@@ -19,19 +19,18 @@ impl ::serde::Serialize for AdminListDevicesRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.limit.is_some())
             + usize::from(self.pagination_token.is_some());
-        let mut state = serializer.serialize_struct("AdminListDevicesRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.limit {
-            state.serialize_field("Limit", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.pagination_token {
-            state.serialize_field("PaginationToken", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.serialize_field("Username", &self.username)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminListDevicesRequest",
+            len,
+        )?;
+        w.optional("Limit", &self.limit);
+        w.optional("PaginationToken", &self.pagination_token);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.member("Username", &self.username);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminListDevicesRequest {

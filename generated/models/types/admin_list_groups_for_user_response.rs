@@ -23,18 +23,16 @@ impl ::serde::Serialize for AdminListGroupsForUserResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.groups.is_some())
             + usize::from(self.next_token.is_some());
-        let mut state = serializer
-            .serialize_struct("AdminListGroupsForUserResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.groups {
-            state.serialize_field("Groups", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            state.serialize_field("NextToken", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminListGroupsForUserResponse",
+            len,
+        )?;
+        w.optional("Groups", &self.groups);
+        w.optional("NextToken", &self.next_token);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminListGroupsForUserResponse {

@@ -23,18 +23,16 @@ impl ::serde::Serialize for AdminListUserAuthEventsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.auth_events.is_some())
             + usize::from(self.next_token.is_some());
-        let mut state = serializer
-            .serialize_struct("AdminListUserAuthEventsResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.auth_events {
-            state.serialize_field("AuthEvents", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            state.serialize_field("NextToken", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminListUserAuthEventsResponse",
+            len,
+        )?;
+        w.optional("AuthEvents", &self.auth_events);
+        w.optional("NextToken", &self.next_token);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminListUserAuthEventsResponse {

@@ -31,33 +31,25 @@ impl ::serde::Serialize for AdminRespondToAuthChallengeRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize + usize::from(self.analytics_metadata.is_some())
             + usize::from(self.challenge_responses.is_some())
             + usize::from(self.client_metadata.is_some())
             + usize::from(self.context_data.is_some())
             + usize::from(self.session.is_some());
-        let mut state = serializer
-            .serialize_struct("AdminRespondToAuthChallengeRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.analytics_metadata {
-            state.serialize_field("AnalyticsMetadata", value)?;
-        }
-        state.serialize_field("ChallengeName", &self.challenge_name)?;
-        if let ::std::option::Option::Some(value) = &self.challenge_responses {
-            state.serialize_field("ChallengeResponses", value)?;
-        }
-        state.serialize_field("ClientId", &self.client_id)?;
-        if let ::std::option::Option::Some(value) = &self.client_metadata {
-            state.serialize_field("ClientMetadata", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.context_data {
-            state.serialize_field("ContextData", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.session {
-            state.serialize_field("Session", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminRespondToAuthChallengeRequest",
+            len,
+        )?;
+        w.optional("AnalyticsMetadata", &self.analytics_metadata);
+        w.member("ChallengeName", &self.challenge_name);
+        w.optional("ChallengeResponses", &self.challenge_responses);
+        w.member("ClientId", &self.client_id);
+        w.optional("ClientMetadata", &self.client_metadata);
+        w.optional("ContextData", &self.context_data);
+        w.optional("Session", &self.session);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminRespondToAuthChallengeRequest {

@@ -38,30 +38,22 @@ impl ::serde::Serialize for AdminRespondToAuthChallengeResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.authentication_result.is_some())
             + usize::from(self.available_challenges.is_some())
             + usize::from(self.challenge_name.is_some())
             + usize::from(self.challenge_parameters.is_some())
             + usize::from(self.session.is_some());
-        let mut state = serializer
-            .serialize_struct("AdminRespondToAuthChallengeResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.authentication_result {
-            state.serialize_field("AuthenticationResult", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.available_challenges {
-            state.serialize_field("AvailableChallenges", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.challenge_name {
-            state.serialize_field("ChallengeName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.challenge_parameters {
-            state.serialize_field("ChallengeParameters", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.session {
-            state.serialize_field("Session", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminRespondToAuthChallengeResponse",
+            len,
+        )?;
+        w.optional("AuthenticationResult", &self.authentication_result);
+        w.optional("AvailableChallenges", &self.available_challenges);
+        w.optional("ChallengeName", &self.challenge_name);
+        w.optional("ChallengeParameters", &self.challenge_parameters);
+        w.optional("Session", &self.session);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminRespondToAuthChallengeResponse {

@@ -21,17 +21,17 @@ impl ::serde::Serialize for AdminRevokeUserSessionRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize + usize::from(self.revoke_associated_sessions.is_some());
-        let mut state = serializer
-            .serialize_struct("AdminRevokeUserSessionRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.revoke_associated_sessions {
-            state.serialize_field("RevokeAssociatedSessions", value)?;
-        }
-        state.serialize_field("SessionId", &self.session_id)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.serialize_field("Username", &self.username)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminRevokeUserSessionRequest",
+            len,
+        )?;
+        w.optional("RevokeAssociatedSessions", &self.revoke_associated_sessions);
+        w.member("SessionId", &self.session_id);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.member("Username", &self.username);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminRevokeUserSessionRequest {

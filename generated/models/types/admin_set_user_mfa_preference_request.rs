@@ -27,28 +27,22 @@ impl ::serde::Serialize for AdminSetUserMfaPreferenceRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.email_mfa_settings.is_some())
             + usize::from(self.sms_mfa_settings.is_some())
             + usize::from(self.software_token_mfa_settings.is_some())
             + usize::from(self.web_authn_mfa_settings.is_some());
-        let mut state = serializer
-            .serialize_struct("AdminSetUserMFAPreferenceRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.email_mfa_settings {
-            state.serialize_field("EmailMfaSettings", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sms_mfa_settings {
-            state.serialize_field("SMSMfaSettings", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.software_token_mfa_settings {
-            state.serialize_field("SoftwareTokenMfaSettings", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.serialize_field("Username", &self.username)?;
-        if let ::std::option::Option::Some(value) = &self.web_authn_mfa_settings {
-            state.serialize_field("WebAuthnMfaSettings", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminSetUserMFAPreferenceRequest",
+            len,
+        )?;
+        w.optional("EmailMfaSettings", &self.email_mfa_settings);
+        w.optional("SMSMfaSettings", &self.sms_mfa_settings);
+        w.optional("SoftwareTokenMfaSettings", &self.software_token_mfa_settings);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.member("Username", &self.username);
+        w.optional("WebAuthnMfaSettings", &self.web_authn_mfa_settings);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminSetUserMfaPreferenceRequest {

@@ -19,16 +19,17 @@ impl ::serde::Serialize for AdminSetUserPasswordRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize + usize::from(self.permanent.is_some());
-        let mut state = serializer.serialize_struct("AdminSetUserPasswordRequest", len)?;
-        state.serialize_field("Password", &self.password)?;
-        if let ::std::option::Option::Some(value) = &self.permanent {
-            state.serialize_field("Permanent", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.serialize_field("Username", &self.username)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminSetUserPasswordRequest",
+            len,
+        )?;
+        w.member("Password", &self.password);
+        w.optional("Permanent", &self.permanent);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.member("Username", &self.username);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminSetUserPasswordRequest {

@@ -17,13 +17,16 @@ impl ::serde::Serialize for AdminSetUserSettingsRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize;
-        let mut state = serializer.serialize_struct("AdminSetUserSettingsRequest", len)?;
-        state.serialize_field("MFAOptions", &self.mfa_options)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.serialize_field("Username", &self.username)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminSetUserSettingsRequest",
+            len,
+        )?;
+        w.member("MFAOptions", &self.mfa_options);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.member("Username", &self.username);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminSetUserSettingsRequest {

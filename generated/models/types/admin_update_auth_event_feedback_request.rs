@@ -19,15 +19,17 @@ impl ::serde::Serialize for AdminUpdateAuthEventFeedbackRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 4usize;
-        let mut state = serializer
-            .serialize_struct("AdminUpdateAuthEventFeedbackRequest", len)?;
-        state.serialize_field("EventId", &self.event_id)?;
-        state.serialize_field("FeedbackValue", &self.feedback_value)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.serialize_field("Username", &self.username)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminUpdateAuthEventFeedbackRequest",
+            len,
+        )?;
+        w.member("EventId", &self.event_id);
+        w.member("FeedbackValue", &self.feedback_value);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.member("Username", &self.username);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminUpdateAuthEventFeedbackRequest {

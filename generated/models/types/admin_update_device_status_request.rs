@@ -21,17 +21,17 @@ impl ::serde::Serialize for AdminUpdateDeviceStatusRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize + usize::from(self.device_remembered_status.is_some());
-        let mut state = serializer
-            .serialize_struct("AdminUpdateDeviceStatusRequest", len)?;
-        state.serialize_field("DeviceKey", &self.device_key)?;
-        if let ::std::option::Option::Some(value) = &self.device_remembered_status {
-            state.serialize_field("DeviceRememberedStatus", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.serialize_field("Username", &self.username)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminUpdateDeviceStatusRequest",
+            len,
+        )?;
+        w.member("DeviceKey", &self.device_key);
+        w.optional("DeviceRememberedStatus", &self.device_remembered_status);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.member("Username", &self.username);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminUpdateDeviceStatusRequest {

@@ -21,17 +21,17 @@ impl ::serde::Serialize for AdminUpdateUserAttributesRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize + usize::from(self.client_metadata.is_some());
-        let mut state = serializer
-            .serialize_struct("AdminUpdateUserAttributesRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.client_metadata {
-            state.serialize_field("ClientMetadata", value)?;
-        }
-        state.serialize_field("UserAttributes", &self.user_attributes)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.serialize_field("Username", &self.username)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdminUpdateUserAttributesRequest",
+            len,
+        )?;
+        w.optional("ClientMetadata", &self.client_metadata);
+        w.member("UserAttributes", &self.user_attributes);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.member("Username", &self.username);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminUpdateUserAttributesRequest {

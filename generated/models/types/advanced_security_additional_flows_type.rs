@@ -22,14 +22,14 @@ impl ::serde::Serialize for AdvancedSecurityAdditionalFlowsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.custom_auth_mode.is_some());
-        let mut state = serializer
-            .serialize_struct("AdvancedSecurityAdditionalFlowsType", len)?;
-        if let ::std::option::Option::Some(value) = &self.custom_auth_mode {
-            state.serialize_field("CustomAuthMode", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AdvancedSecurityAdditionalFlowsType",
+            len,
+        )?;
+        w.optional("CustomAuthMode", &self.custom_auth_mode);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdvancedSecurityAdditionalFlowsType {

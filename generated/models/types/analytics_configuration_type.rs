@@ -32,29 +32,22 @@ impl ::serde::Serialize for AnalyticsConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.application_arn.is_some())
             + usize::from(self.application_id.is_some())
             + usize::from(self.external_id.is_some())
             + usize::from(self.role_arn.is_some())
             + usize::from(self.user_data_shared.is_some());
-        let mut state = serializer.serialize_struct("AnalyticsConfigurationType", len)?;
-        if let ::std::option::Option::Some(value) = &self.application_arn {
-            state.serialize_field("ApplicationArn", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.application_id {
-            state.serialize_field("ApplicationId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.external_id {
-            state.serialize_field("ExternalId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.role_arn {
-            state.serialize_field("RoleArn", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_data_shared {
-            state.serialize_field("UserDataShared", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AnalyticsConfigurationType",
+            len,
+        )?;
+        w.optional("ApplicationArn", &self.application_arn);
+        w.optional("ApplicationId", &self.application_id);
+        w.optional("ExternalId", &self.external_id);
+        w.optional("RoleArn", &self.role_arn);
+        w.optional("UserDataShared", &self.user_data_shared);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AnalyticsConfigurationType {

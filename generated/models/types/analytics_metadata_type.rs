@@ -20,13 +20,14 @@ impl ::serde::Serialize for AnalyticsMetadataType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.analytics_endpoint_id.is_some());
-        let mut state = serializer.serialize_struct("AnalyticsMetadataType", len)?;
-        if let ::std::option::Option::Some(value) = &self.analytics_endpoint_id {
-            state.serialize_field("AnalyticsEndpointId", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AnalyticsMetadataType",
+            len,
+        )?;
+        w.optional("AnalyticsEndpointId", &self.analytics_endpoint_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AnalyticsMetadataType {

@@ -21,20 +21,15 @@ impl ::serde::Serialize for AssetType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize + usize::from(self.bytes.is_some())
             + usize::from(self.resource_id.is_some());
-        let mut state = serializer.serialize_struct("AssetType", len)?;
-        if let ::std::option::Option::Some(value) = &self.bytes {
-            state.serialize_field("Bytes", value)?;
-        }
-        state.serialize_field("Category", &self.category)?;
-        state.serialize_field("ColorMode", &self.color_mode)?;
-        state.serialize_field("Extension", &self.extension)?;
-        if let ::std::option::Option::Some(value) = &self.resource_id {
-            state.serialize_field("ResourceId", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(serializer, "AssetType", len)?;
+        w.optional("Bytes", &self.bytes);
+        w.member("Category", &self.category);
+        w.member("ColorMode", &self.color_mode);
+        w.member("Extension", &self.extension);
+        w.optional("ResourceId", &self.resource_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AssetType {

@@ -23,18 +23,16 @@ impl ::serde::Serialize for AssociateSoftwareTokenRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.access_token.is_some())
             + usize::from(self.session.is_some());
-        let mut state = serializer
-            .serialize_struct("AssociateSoftwareTokenRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.access_token {
-            state.serialize_field("AccessToken", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.session {
-            state.serialize_field("Session", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AssociateSoftwareTokenRequest",
+            len,
+        )?;
+        w.optional("AccessToken", &self.access_token);
+        w.optional("Session", &self.session);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AssociateSoftwareTokenRequest {

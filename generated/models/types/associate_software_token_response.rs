@@ -23,18 +23,16 @@ impl ::serde::Serialize for AssociateSoftwareTokenResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.secret_code.is_some())
             + usize::from(self.session.is_some());
-        let mut state = serializer
-            .serialize_struct("AssociateSoftwareTokenResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.secret_code {
-            state.serialize_field("SecretCode", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.session {
-            state.serialize_field("Session", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AssociateSoftwareTokenResponse",
+            len,
+        )?;
+        w.optional("SecretCode", &self.secret_code);
+        w.optional("Session", &self.session);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AssociateSoftwareTokenResponse {

@@ -15,14 +15,15 @@ impl ::serde::Serialize for AttributeType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.value.is_some());
-        let mut state = serializer.serialize_struct("AttributeType", len)?;
-        state.serialize_field("Name", &self.name)?;
-        if let ::std::option::Option::Some(value) = &self.value {
-            state.serialize_field("Value", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AttributeType",
+            len,
+        )?;
+        w.member("Name", &self.name);
+        w.optional("Value", &self.value);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AttributeType {

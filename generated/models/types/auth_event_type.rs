@@ -43,7 +43,6 @@ impl ::serde::Serialize for AuthEventType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.challenge_responses.is_some())
             + usize::from(self.creation_date.is_some())
             + usize::from(self.event_context_data.is_some())
@@ -52,32 +51,20 @@ impl ::serde::Serialize for AuthEventType {
             + usize::from(self.event_response.is_some())
             + usize::from(self.event_risk.is_some())
             + usize::from(self.event_type.is_some());
-        let mut state = serializer.serialize_struct("AuthEventType", len)?;
-        if let ::std::option::Option::Some(value) = &self.challenge_responses {
-            state.serialize_field("ChallengeResponses", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.creation_date {
-            state.serialize_field("CreationDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.event_context_data {
-            state.serialize_field("EventContextData", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.event_feedback {
-            state.serialize_field("EventFeedback", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.event_id {
-            state.serialize_field("EventId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.event_response {
-            state.serialize_field("EventResponse", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.event_risk {
-            state.serialize_field("EventRisk", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.event_type {
-            state.serialize_field("EventType", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AuthEventType",
+            len,
+        )?;
+        w.optional("ChallengeResponses", &self.challenge_responses);
+        w.optional("CreationDate", &self.creation_date);
+        w.optional("EventContextData", &self.event_context_data);
+        w.optional("EventFeedback", &self.event_feedback);
+        w.optional("EventId", &self.event_id);
+        w.optional("EventResponse", &self.event_response);
+        w.optional("EventRisk", &self.event_risk);
+        w.optional("EventType", &self.event_type);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AuthEventType {

@@ -35,33 +35,24 @@ impl ::serde::Serialize for AuthenticationResultType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.access_token.is_some())
             + usize::from(self.expires_in.is_some())
             + usize::from(self.id_token.is_some())
             + usize::from(self.new_device_metadata.is_some())
             + usize::from(self.refresh_token.is_some())
             + usize::from(self.token_type.is_some());
-        let mut state = serializer.serialize_struct("AuthenticationResultType", len)?;
-        if let ::std::option::Option::Some(value) = &self.access_token {
-            state.serialize_field("AccessToken", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.expires_in {
-            state.serialize_field("ExpiresIn", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id_token {
-            state.serialize_field("IdToken", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.new_device_metadata {
-            state.serialize_field("NewDeviceMetadata", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.refresh_token {
-            state.serialize_field("RefreshToken", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.token_type {
-            state.serialize_field("TokenType", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "AuthenticationResultType",
+            len,
+        )?;
+        w.optional("AccessToken", &self.access_token);
+        w.optional("ExpiresIn", &self.expires_in);
+        w.optional("IdToken", &self.id_token);
+        w.optional("NewDeviceMetadata", &self.new_device_metadata);
+        w.optional("RefreshToken", &self.refresh_token);
+        w.optional("TokenType", &self.token_type);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AuthenticationResultType {

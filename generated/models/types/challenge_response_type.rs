@@ -23,17 +23,16 @@ impl ::serde::Serialize for ChallengeResponseType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.challenge_name.is_some())
             + usize::from(self.challenge_response.is_some());
-        let mut state = serializer.serialize_struct("ChallengeResponseType", len)?;
-        if let ::std::option::Option::Some(value) = &self.challenge_name {
-            state.serialize_field("ChallengeName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.challenge_response {
-            state.serialize_field("ChallengeResponse", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ChallengeResponseType",
+            len,
+        )?;
+        w.optional("ChallengeName", &self.challenge_name);
+        w.optional("ChallengeResponse", &self.challenge_response);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ChallengeResponseType {

@@ -17,15 +17,16 @@ impl ::serde::Serialize for ChangePasswordRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.previous_password.is_some());
-        let mut state = serializer.serialize_struct("ChangePasswordRequest", len)?;
-        state.serialize_field("AccessToken", &self.access_token)?;
-        if let ::std::option::Option::Some(value) = &self.previous_password {
-            state.serialize_field("PreviousPassword", value)?;
-        }
-        state.serialize_field("ProposedPassword", &self.proposed_password)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ChangePasswordRequest",
+            len,
+        )?;
+        w.member("AccessToken", &self.access_token);
+        w.optional("PreviousPassword", &self.previous_password);
+        w.member("ProposedPassword", &self.proposed_password);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ChangePasswordRequest {

@@ -26,22 +26,18 @@ impl ::serde::Serialize for ClientAuthenticationResultType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.access_token.is_some())
             + usize::from(self.expires_in.is_some())
             + usize::from(self.token_type.is_some());
-        let mut state = serializer
-            .serialize_struct("ClientAuthenticationResultType", len)?;
-        if let ::std::option::Option::Some(value) = &self.access_token {
-            state.serialize_field("AccessToken", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.expires_in {
-            state.serialize_field("ExpiresIn", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.token_type {
-            state.serialize_field("TokenType", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ClientAuthenticationResultType",
+            len,
+        )?;
+        w.optional("AccessToken", &self.access_token);
+        w.optional("ExpiresIn", &self.expires_in);
+        w.optional("TokenType", &self.token_type);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ClientAuthenticationResultType {

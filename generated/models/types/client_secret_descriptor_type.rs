@@ -26,21 +26,18 @@ impl ::serde::Serialize for ClientSecretDescriptorType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.client_secret_create_date.is_some())
             + usize::from(self.client_secret_id.is_some())
             + usize::from(self.client_secret_value.is_some());
-        let mut state = serializer.serialize_struct("ClientSecretDescriptorType", len)?;
-        if let ::std::option::Option::Some(value) = &self.client_secret_create_date {
-            state.serialize_field("ClientSecretCreateDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.client_secret_id {
-            state.serialize_field("ClientSecretId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.client_secret_value {
-            state.serialize_field("ClientSecretValue", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ClientSecretDescriptorType",
+            len,
+        )?;
+        w.optional("ClientSecretCreateDate", &self.client_secret_create_date);
+        w.optional("ClientSecretId", &self.client_secret_id);
+        w.optional("ClientSecretValue", &self.client_secret_value);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ClientSecretDescriptorType {

@@ -13,11 +13,14 @@ impl ::serde::Serialize for ClientSsoSessionConfigType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize;
-        let mut state = serializer.serialize_struct("ClientSSOSessionConfigType", len)?;
-        state.serialize_field("MaxValidityMinutes", &self.max_validity_minutes)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ClientSSOSessionConfigType",
+            len,
+        )?;
+        w.member("MaxValidityMinutes", &self.max_validity_minutes);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ClientSsoSessionConfigType {

@@ -20,14 +20,14 @@ impl ::serde::Serialize for CloudWatchLogsConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.log_group_arn.is_some());
-        let mut state = serializer
-            .serialize_struct("CloudWatchLogsConfigurationType", len)?;
-        if let ::std::option::Option::Some(value) = &self.log_group_arn {
-            state.serialize_field("LogGroupArn", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CloudWatchLogsConfigurationType",
+            len,
+        )?;
+        w.optional("LogGroupArn", &self.log_group_arn);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CloudWatchLogsConfigurationType {

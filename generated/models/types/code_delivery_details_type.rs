@@ -26,21 +26,18 @@ impl ::serde::Serialize for CodeDeliveryDetailsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.attribute_name.is_some())
             + usize::from(self.delivery_medium.is_some())
             + usize::from(self.destination.is_some());
-        let mut state = serializer.serialize_struct("CodeDeliveryDetailsType", len)?;
-        if let ::std::option::Option::Some(value) = &self.attribute_name {
-            state.serialize_field("AttributeName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.delivery_medium {
-            state.serialize_field("DeliveryMedium", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.destination {
-            state.serialize_field("Destination", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CodeDeliveryDetailsType",
+            len,
+        )?;
+        w.optional("AttributeName", &self.attribute_name);
+        w.optional("DeliveryMedium", &self.delivery_medium);
+        w.optional("Destination", &self.destination);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CodeDeliveryDetailsType {

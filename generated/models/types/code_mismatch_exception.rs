@@ -20,13 +20,14 @@ impl ::serde::Serialize for CodeMismatchException {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.message.is_some());
-        let mut state = serializer.serialize_struct("CodeMismatchException", len)?;
-        if let ::std::option::Option::Some(value) = &self.message {
-            state.serialize_field("message", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CodeMismatchException",
+            len,
+        )?;
+        w.optional("message", &self.message);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CodeMismatchException {

@@ -15,13 +15,15 @@ impl ::serde::Serialize for CompleteWebAuthnRegistrationRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer
-            .serialize_struct("CompleteWebAuthnRegistrationRequest", len)?;
-        state.serialize_field("AccessToken", &self.access_token)?;
-        state.serialize_field("Credential", &self.credential)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CompleteWebAuthnRegistrationRequest",
+            len,
+        )?;
+        w.member("AccessToken", &self.access_token);
+        w.member("Credential", &self.credential);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CompleteWebAuthnRegistrationRequest {

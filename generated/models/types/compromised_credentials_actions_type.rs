@@ -13,12 +13,14 @@ impl ::serde::Serialize for CompromisedCredentialsActionsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize;
-        let mut state = serializer
-            .serialize_struct("CompromisedCredentialsActionsType", len)?;
-        state.serialize_field("EventAction", &self.event_action)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CompromisedCredentialsActionsType",
+            len,
+        )?;
+        w.member("EventAction", &self.event_action);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CompromisedCredentialsActionsType {

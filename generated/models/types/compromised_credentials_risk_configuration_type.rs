@@ -17,15 +17,15 @@ impl ::serde::Serialize for CompromisedCredentialsRiskConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.event_filter.is_some());
-        let mut state = serializer
-            .serialize_struct("CompromisedCredentialsRiskConfigurationType", len)?;
-        state.serialize_field("Actions", &self.actions)?;
-        if let ::std::option::Option::Some(value) = &self.event_filter {
-            state.serialize_field("EventFilter", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CompromisedCredentialsRiskConfigurationType",
+            len,
+        )?;
+        w.member("Actions", &self.actions);
+        w.optional("EventFilter", &self.event_filter);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers

@@ -21,19 +21,18 @@ impl ::serde::Serialize for ConfirmDeviceRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.device_name.is_some())
             + usize::from(self.device_secret_verifier_config.is_some());
-        let mut state = serializer.serialize_struct("ConfirmDeviceRequest", len)?;
-        state.serialize_field("AccessToken", &self.access_token)?;
-        state.serialize_field("DeviceKey", &self.device_key)?;
-        if let ::std::option::Option::Some(value) = &self.device_name {
-            state.serialize_field("DeviceName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.device_secret_verifier_config {
-            state.serialize_field("DeviceSecretVerifierConfig", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ConfirmDeviceRequest",
+            len,
+        )?;
+        w.member("AccessToken", &self.access_token);
+        w.member("DeviceKey", &self.device_key);
+        w.optional("DeviceName", &self.device_name);
+        w.optional("DeviceSecretVerifierConfig", &self.device_secret_verifier_config);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ConfirmDeviceRequest {

@@ -20,13 +20,14 @@ impl ::serde::Serialize for ConfirmDeviceResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.user_confirmation_necessary.is_some());
-        let mut state = serializer.serialize_struct("ConfirmDeviceResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.user_confirmation_necessary {
-            state.serialize_field("UserConfirmationNecessary", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ConfirmDeviceResponse",
+            len,
+        )?;
+        w.optional("UserConfirmationNecessary", &self.user_confirmation_necessary);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ConfirmDeviceResponse {

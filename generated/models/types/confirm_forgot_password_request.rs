@@ -29,30 +29,24 @@ impl ::serde::Serialize for ConfirmForgotPasswordRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 4usize + usize::from(self.analytics_metadata.is_some())
             + usize::from(self.client_metadata.is_some())
             + usize::from(self.secret_hash.is_some())
             + usize::from(self.user_context_data.is_some());
-        let mut state = serializer
-            .serialize_struct("ConfirmForgotPasswordRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.analytics_metadata {
-            state.serialize_field("AnalyticsMetadata", value)?;
-        }
-        state.serialize_field("ClientId", &self.client_id)?;
-        if let ::std::option::Option::Some(value) = &self.client_metadata {
-            state.serialize_field("ClientMetadata", value)?;
-        }
-        state.serialize_field("ConfirmationCode", &self.confirmation_code)?;
-        state.serialize_field("Password", &self.password)?;
-        if let ::std::option::Option::Some(value) = &self.secret_hash {
-            state.serialize_field("SecretHash", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_context_data {
-            state.serialize_field("UserContextData", value)?;
-        }
-        state.serialize_field("Username", &self.username)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ConfirmForgotPasswordRequest",
+            len,
+        )?;
+        w.optional("AnalyticsMetadata", &self.analytics_metadata);
+        w.member("ClientId", &self.client_id);
+        w.optional("ClientMetadata", &self.client_metadata);
+        w.member("ConfirmationCode", &self.confirmation_code);
+        w.member("Password", &self.password);
+        w.optional("SecretHash", &self.secret_hash);
+        w.optional("UserContextData", &self.user_context_data);
+        w.member("Username", &self.username);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ConfirmForgotPasswordRequest {

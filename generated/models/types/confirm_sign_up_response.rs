@@ -20,13 +20,14 @@ impl ::serde::Serialize for ConfirmSignUpResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.session.is_some());
-        let mut state = serializer.serialize_struct("ConfirmSignUpResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.session {
-            state.serialize_field("Session", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ConfirmSignUpResponse",
+            len,
+        )?;
+        w.optional("Session", &self.session);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ConfirmSignUpResponse {

@@ -21,17 +21,18 @@ impl ::serde::Serialize for ContextDataType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 4usize + usize::from(self.encoded_data.is_some());
-        let mut state = serializer.serialize_struct("ContextDataType", len)?;
-        if let ::std::option::Option::Some(value) = &self.encoded_data {
-            state.serialize_field("EncodedData", value)?;
-        }
-        state.serialize_field("HttpHeaders", &self.http_headers)?;
-        state.serialize_field("IpAddress", &self.ip_address)?;
-        state.serialize_field("ServerName", &self.server_name)?;
-        state.serialize_field("ServerPath", &self.server_path)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ContextDataType",
+            len,
+        )?;
+        w.optional("EncodedData", &self.encoded_data);
+        w.member("HttpHeaders", &self.http_headers);
+        w.member("IpAddress", &self.ip_address);
+        w.member("ServerName", &self.server_name);
+        w.member("ServerPath", &self.server_path);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ContextDataType {

@@ -18,13 +18,14 @@ impl ::serde::Serialize for CreateGroupResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.group.is_some());
-        let mut state = serializer.serialize_struct("CreateGroupResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.group {
-            state.serialize_field("Group", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CreateGroupResponse",
+            len,
+        )?;
+        w.optional("Group", &self.group);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateGroupResponse {

@@ -32,26 +32,22 @@ impl ::serde::Serialize for CreateIdentityProviderRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 4usize + usize::from(self.acr_mapping.is_some())
             + usize::from(self.attribute_mapping.is_some())
             + usize::from(self.idp_identifiers.is_some());
-        let mut state = serializer
-            .serialize_struct("CreateIdentityProviderRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.acr_mapping {
-            state.serialize_field("AcrMapping", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.attribute_mapping {
-            state.serialize_field("AttributeMapping", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.idp_identifiers {
-            state.serialize_field("IdpIdentifiers", value)?;
-        }
-        state.serialize_field("ProviderDetails", &self.provider_details)?;
-        state.serialize_field("ProviderName", &self.provider_name)?;
-        state.serialize_field("ProviderType", &self.provider_type)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CreateIdentityProviderRequest",
+            len,
+        )?;
+        w.optional("AcrMapping", &self.acr_mapping);
+        w.optional("AttributeMapping", &self.attribute_mapping);
+        w.optional("IdpIdentifiers", &self.idp_identifiers);
+        w.member("ProviderDetails", &self.provider_details);
+        w.member("ProviderName", &self.provider_name);
+        w.member("ProviderType", &self.provider_type);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateIdentityProviderRequest {

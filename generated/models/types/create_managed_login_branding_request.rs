@@ -21,24 +21,20 @@ impl ::serde::Serialize for CreateManagedLoginBrandingRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.assets.is_some())
             + usize::from(self.settings.is_some())
             + usize::from(self.use_cognito_provided_values.is_some());
-        let mut state = serializer
-            .serialize_struct("CreateManagedLoginBrandingRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.assets {
-            state.serialize_field("Assets", value)?;
-        }
-        state.serialize_field("ClientId", &self.client_id)?;
-        if let ::std::option::Option::Some(value) = &self.settings {
-            state.serialize_field("Settings", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.use_cognito_provided_values {
-            state.serialize_field("UseCognitoProvidedValues", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CreateManagedLoginBrandingRequest",
+            len,
+        )?;
+        w.optional("Assets", &self.assets);
+        w.member("ClientId", &self.client_id);
+        w.optional("Settings", &self.settings);
+        w.optional("UseCognitoProvidedValues", &self.use_cognito_provided_values);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateManagedLoginBrandingRequest {

@@ -13,12 +13,14 @@ impl ::serde::Serialize for CreateResourceServerResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize;
-        let mut state = serializer
-            .serialize_struct("CreateResourceServerResponse", len)?;
-        state.serialize_field("ResourceServer", &self.resource_server)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CreateResourceServerResponse",
+            len,
+        )?;
+        w.member("ResourceServer", &self.resource_server);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateResourceServerResponse {

@@ -25,18 +25,19 @@ impl ::serde::Serialize for CreateTermsRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 5usize + usize::from(self.links.is_some());
-        let mut state = serializer.serialize_struct("CreateTermsRequest", len)?;
-        state.serialize_field("ClientId", &self.client_id)?;
-        state.serialize_field("Enforcement", &self.enforcement)?;
-        if let ::std::option::Option::Some(value) = &self.links {
-            state.serialize_field("Links", value)?;
-        }
-        state.serialize_field("TermsName", &self.terms_name)?;
-        state.serialize_field("TermsSource", &self.terms_source)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CreateTermsRequest",
+            len,
+        )?;
+        w.member("ClientId", &self.client_id);
+        w.member("Enforcement", &self.enforcement);
+        w.optional("Links", &self.links);
+        w.member("TermsName", &self.terms_name);
+        w.member("TermsSource", &self.terms_source);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateTermsRequest {

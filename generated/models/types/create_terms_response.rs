@@ -18,13 +18,14 @@ impl ::serde::Serialize for CreateTermsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.terms.is_some());
-        let mut state = serializer.serialize_struct("CreateTermsResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.terms {
-            state.serialize_field("Terms", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CreateTermsResponse",
+            len,
+        )?;
+        w.optional("Terms", &self.terms);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateTermsResponse {

@@ -21,16 +21,17 @@ impl ::serde::Serialize for CreateUserImportJobRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize + usize::from(self.password_hashing_algorithm.is_some());
-        let mut state = serializer.serialize_struct("CreateUserImportJobRequest", len)?;
-        state.serialize_field("CloudWatchLogsRoleArn", &self.cloud_watch_logs_role_arn)?;
-        state.serialize_field("JobName", &self.job_name)?;
-        if let ::std::option::Option::Some(value) = &self.password_hashing_algorithm {
-            state.serialize_field("PasswordHashingAlgorithm", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CreateUserImportJobRequest",
+            len,
+        )?;
+        w.member("CloudWatchLogsRoleArn", &self.cloud_watch_logs_role_arn);
+        w.member("JobName", &self.job_name);
+        w.optional("PasswordHashingAlgorithm", &self.password_hashing_algorithm);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateUserImportJobRequest {

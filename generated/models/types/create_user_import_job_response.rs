@@ -20,13 +20,14 @@ impl ::serde::Serialize for CreateUserImportJobResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.user_import_job.is_some());
-        let mut state = serializer.serialize_struct("CreateUserImportJobResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.user_import_job {
-            state.serialize_field("UserImportJob", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CreateUserImportJobResponse",
+            len,
+        )?;
+        w.optional("UserImportJob", &self.user_import_job);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateUserImportJobResponse {

@@ -20,14 +20,14 @@ impl ::serde::Serialize for CreateUserPoolClientResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.user_pool_client.is_some());
-        let mut state = serializer
-            .serialize_struct("CreateUserPoolClientResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.user_pool_client {
-            state.serialize_field("UserPoolClient", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CreateUserPoolClientResponse",
+            len,
+        )?;
+        w.optional("UserPoolClient", &self.user_pool_client);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateUserPoolClientResponse {

@@ -23,23 +23,20 @@ impl ::serde::Serialize for CreateUserPoolDomainRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.custom_domain_config.is_some())
             + usize::from(self.managed_login_version.is_some())
             + usize::from(self.routing.is_some());
-        let mut state = serializer.serialize_struct("CreateUserPoolDomainRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.custom_domain_config {
-            state.serialize_field("CustomDomainConfig", value)?;
-        }
-        state.serialize_field("Domain", &self.domain)?;
-        if let ::std::option::Option::Some(value) = &self.managed_login_version {
-            state.serialize_field("ManagedLoginVersion", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.routing {
-            state.serialize_field("Routing", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CreateUserPoolDomainRequest",
+            len,
+        )?;
+        w.optional("CustomDomainConfig", &self.custom_domain_config);
+        w.member("Domain", &self.domain);
+        w.optional("ManagedLoginVersion", &self.managed_login_version);
+        w.optional("Routing", &self.routing);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateUserPoolDomainRequest {

@@ -26,22 +26,18 @@ impl ::serde::Serialize for CreateUserPoolDomainResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.cloud_front_domain.is_some())
             + usize::from(self.managed_login_version.is_some())
             + usize::from(self.routing.is_some());
-        let mut state = serializer
-            .serialize_struct("CreateUserPoolDomainResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.cloud_front_domain {
-            state.serialize_field("CloudFrontDomain", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.managed_login_version {
-            state.serialize_field("ManagedLoginVersion", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.routing {
-            state.serialize_field("Routing", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CreateUserPoolDomainResponse",
+            len,
+        )?;
+        w.optional("CloudFrontDomain", &self.cloud_front_domain);
+        w.optional("ManagedLoginVersion", &self.managed_login_version);
+        w.optional("Routing", &self.routing);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateUserPoolDomainResponse {

@@ -19,16 +19,16 @@ impl ::serde::Serialize for CreateUserPoolReplicaRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.user_pool_tags.is_some());
-        let mut state = serializer
-            .serialize_struct("CreateUserPoolReplicaRequest", len)?;
-        state.serialize_field("RegionName", &self.region_name)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        if let ::std::option::Option::Some(value) = &self.user_pool_tags {
-            state.serialize_field("UserPoolTags", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CreateUserPoolReplicaRequest",
+            len,
+        )?;
+        w.member("RegionName", &self.region_name);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.optional("UserPoolTags", &self.user_pool_tags);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateUserPoolReplicaRequest {

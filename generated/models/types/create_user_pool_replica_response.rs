@@ -20,14 +20,14 @@ impl ::serde::Serialize for CreateUserPoolReplicaResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.user_pool_replica.is_some());
-        let mut state = serializer
-            .serialize_struct("CreateUserPoolReplicaResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.user_pool_replica {
-            state.serialize_field("UserPoolReplica", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CreateUserPoolReplicaResponse",
+            len,
+        )?;
+        w.optional("UserPoolReplica", &self.user_pool_replica);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateUserPoolReplicaResponse {

@@ -20,13 +20,14 @@ impl ::serde::Serialize for CreateUserPoolResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.user_pool.is_some());
-        let mut state = serializer.serialize_struct("CreateUserPoolResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.user_pool {
-            state.serialize_field("UserPool", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CreateUserPoolResponse",
+            len,
+        )?;
+        w.optional("UserPool", &self.user_pool);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateUserPoolResponse {

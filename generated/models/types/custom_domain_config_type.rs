@@ -15,14 +15,15 @@ impl ::serde::Serialize for CustomDomainConfigType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.security_policy.is_some());
-        let mut state = serializer.serialize_struct("CustomDomainConfigType", len)?;
-        state.serialize_field("CertificateArn", &self.certificate_arn)?;
-        if let ::std::option::Option::Some(value) = &self.security_policy {
-            state.serialize_field("SecurityPolicy", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "CustomDomainConfigType",
+            len,
+        )?;
+        w.member("CertificateArn", &self.certificate_arn);
+        w.optional("SecurityPolicy", &self.security_policy);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CustomDomainConfigType {

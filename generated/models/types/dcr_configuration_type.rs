@@ -36,29 +36,22 @@ impl ::serde::Serialize for DcrConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.allowed_scopes.is_some())
             + usize::from(self.authenticated_grant_types.is_some())
             + usize::from(self.enable_status.is_some())
             + usize::from(self.open_dcr_enabled.is_some())
             + usize::from(self.open_dcr_grant_types.is_some());
-        let mut state = serializer.serialize_struct("DcrConfigurationType", len)?;
-        if let ::std::option::Option::Some(value) = &self.allowed_scopes {
-            state.serialize_field("AllowedScopes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.authenticated_grant_types {
-            state.serialize_field("AuthenticatedGrantTypes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.enable_status {
-            state.serialize_field("EnableStatus", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.open_dcr_enabled {
-            state.serialize_field("OpenDcrEnabled", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.open_dcr_grant_types {
-            state.serialize_field("OpenDcrGrantTypes", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "DcrConfigurationType",
+            len,
+        )?;
+        w.optional("AllowedScopes", &self.allowed_scopes);
+        w.optional("AuthenticatedGrantTypes", &self.authenticated_grant_types);
+        w.optional("EnableStatus", &self.enable_status);
+        w.optional("OpenDcrEnabled", &self.open_dcr_enabled);
+        w.optional("OpenDcrGrantTypes", &self.open_dcr_grant_types);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DcrConfigurationType {

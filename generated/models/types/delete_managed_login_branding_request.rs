@@ -15,14 +15,15 @@ impl ::serde::Serialize for DeleteManagedLoginBrandingRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer
-            .serialize_struct("DeleteManagedLoginBrandingRequest", len)?;
-        state
-            .serialize_field("ManagedLoginBrandingId", &self.managed_login_branding_id)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "DeleteManagedLoginBrandingRequest",
+            len,
+        )?;
+        w.member("ManagedLoginBrandingId", &self.managed_login_branding_id);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DeleteManagedLoginBrandingRequest {

@@ -15,12 +15,15 @@ impl ::serde::Serialize for DeleteUserAttributesRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer.serialize_struct("DeleteUserAttributesRequest", len)?;
-        state.serialize_field("AccessToken", &self.access_token)?;
-        state.serialize_field("UserAttributeNames", &self.user_attribute_names)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "DeleteUserAttributesRequest",
+            len,
+        )?;
+        w.member("AccessToken", &self.access_token);
+        w.member("UserAttributeNames", &self.user_attribute_names);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DeleteUserAttributesRequest {

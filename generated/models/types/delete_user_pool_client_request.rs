@@ -15,12 +15,15 @@ impl ::serde::Serialize for DeleteUserPoolClientRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer.serialize_struct("DeleteUserPoolClientRequest", len)?;
-        state.serialize_field("ClientId", &self.client_id)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "DeleteUserPoolClientRequest",
+            len,
+        )?;
+        w.member("ClientId", &self.client_id);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DeleteUserPoolClientRequest {

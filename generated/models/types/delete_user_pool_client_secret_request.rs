@@ -17,14 +17,16 @@ impl ::serde::Serialize for DeleteUserPoolClientSecretRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize;
-        let mut state = serializer
-            .serialize_struct("DeleteUserPoolClientSecretRequest", len)?;
-        state.serialize_field("ClientId", &self.client_id)?;
-        state.serialize_field("ClientSecretId", &self.client_secret_id)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "DeleteUserPoolClientSecretRequest",
+            len,
+        )?;
+        w.member("ClientId", &self.client_id);
+        w.member("ClientSecretId", &self.client_secret_id);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DeleteUserPoolClientSecretRequest {

@@ -15,12 +15,15 @@ impl ::serde::Serialize for DeleteUserPoolDomainRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer.serialize_struct("DeleteUserPoolDomainRequest", len)?;
-        state.serialize_field("Domain", &self.domain)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "DeleteUserPoolDomainRequest",
+            len,
+        )?;
+        w.member("Domain", &self.domain);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DeleteUserPoolDomainRequest {

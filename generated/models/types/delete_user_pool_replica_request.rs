@@ -15,13 +15,15 @@ impl ::serde::Serialize for DeleteUserPoolReplicaRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer
-            .serialize_struct("DeleteUserPoolReplicaRequest", len)?;
-        state.serialize_field("RegionName", &self.region_name)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "DeleteUserPoolReplicaRequest",
+            len,
+        )?;
+        w.member("RegionName", &self.region_name);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DeleteUserPoolReplicaRequest {

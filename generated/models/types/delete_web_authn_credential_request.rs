@@ -15,13 +15,15 @@ impl ::serde::Serialize for DeleteWebAuthnCredentialRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer
-            .serialize_struct("DeleteWebAuthnCredentialRequest", len)?;
-        state.serialize_field("AccessToken", &self.access_token)?;
-        state.serialize_field("CredentialId", &self.credential_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "DeleteWebAuthnCredentialRequest",
+            len,
+        )?;
+        w.member("AccessToken", &self.access_token);
+        w.member("CredentialId", &self.credential_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DeleteWebAuthnCredentialRequest {

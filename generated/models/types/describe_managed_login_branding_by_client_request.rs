@@ -17,16 +17,16 @@ impl ::serde::Serialize for DescribeManagedLoginBrandingByClientRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.return_merged_resources.is_some());
-        let mut state = serializer
-            .serialize_struct("DescribeManagedLoginBrandingByClientRequest", len)?;
-        state.serialize_field("ClientId", &self.client_id)?;
-        if let ::std::option::Option::Some(value) = &self.return_merged_resources {
-            state.serialize_field("ReturnMergedResources", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "DescribeManagedLoginBrandingByClientRequest",
+            len,
+        )?;
+        w.member("ClientId", &self.client_id);
+        w.optional("ReturnMergedResources", &self.return_merged_resources);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers

@@ -15,15 +15,15 @@ impl ::serde::Serialize for DescribeRiskConfigurationRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.client_id.is_some());
-        let mut state = serializer
-            .serialize_struct("DescribeRiskConfigurationRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.client_id {
-            state.serialize_field("ClientId", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "DescribeRiskConfigurationRequest",
+            len,
+        )?;
+        w.optional("ClientId", &self.client_id);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DescribeRiskConfigurationRequest {

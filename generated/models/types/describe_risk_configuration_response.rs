@@ -13,12 +13,14 @@ impl ::serde::Serialize for DescribeRiskConfigurationResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize;
-        let mut state = serializer
-            .serialize_struct("DescribeRiskConfigurationResponse", len)?;
-        state.serialize_field("RiskConfiguration", &self.risk_configuration)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "DescribeRiskConfigurationResponse",
+            len,
+        )?;
+        w.member("RiskConfiguration", &self.risk_configuration);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DescribeRiskConfigurationResponse {

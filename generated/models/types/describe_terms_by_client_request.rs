@@ -17,14 +17,16 @@ impl ::serde::Serialize for DescribeTermsByClientRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize;
-        let mut state = serializer
-            .serialize_struct("DescribeTermsByClientRequest", len)?;
-        state.serialize_field("ClientId", &self.client_id)?;
-        state.serialize_field("TermsName", &self.terms_name)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "DescribeTermsByClientRequest",
+            len,
+        )?;
+        w.member("ClientId", &self.client_id);
+        w.member("TermsName", &self.terms_name);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DescribeTermsByClientRequest {

@@ -18,14 +18,14 @@ impl ::serde::Serialize for DescribeTermsByClientResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.terms.is_some());
-        let mut state = serializer
-            .serialize_struct("DescribeTermsByClientResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.terms {
-            state.serialize_field("Terms", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "DescribeTermsByClientResponse",
+            len,
+        )?;
+        w.optional("Terms", &self.terms);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DescribeTermsByClientResponse {

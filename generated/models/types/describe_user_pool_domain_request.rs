@@ -13,12 +13,14 @@ impl ::serde::Serialize for DescribeUserPoolDomainRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize;
-        let mut state = serializer
-            .serialize_struct("DescribeUserPoolDomainRequest", len)?;
-        state.serialize_field("Domain", &self.domain)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "DescribeUserPoolDomainRequest",
+            len,
+        )?;
+        w.member("Domain", &self.domain);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DescribeUserPoolDomainRequest {

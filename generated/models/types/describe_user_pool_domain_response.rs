@@ -20,14 +20,14 @@ impl ::serde::Serialize for DescribeUserPoolDomainResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.domain_description.is_some());
-        let mut state = serializer
-            .serialize_struct("DescribeUserPoolDomainResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.domain_description {
-            state.serialize_field("DomainDescription", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "DescribeUserPoolDomainResponse",
+            len,
+        )?;
+        w.optional("DomainDescription", &self.domain_description);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DescribeUserPoolDomainResponse {

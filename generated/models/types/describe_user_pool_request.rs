@@ -13,11 +13,14 @@ impl ::serde::Serialize for DescribeUserPoolRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize;
-        let mut state = serializer.serialize_struct("DescribeUserPoolRequest", len)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "DescribeUserPoolRequest",
+            len,
+        )?;
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DescribeUserPoolRequest {

@@ -23,21 +23,22 @@ impl ::serde::Serialize for DeviceConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.challenge_required_on_new_device.is_some())
             + usize::from(self.device_only_remembered_on_user_prompt.is_some());
-        let mut state = serializer.serialize_struct("DeviceConfigurationType", len)?;
-        if let ::std::option::Option::Some(value) = &self
-            .challenge_required_on_new_device
-        {
-            state.serialize_field("ChallengeRequiredOnNewDevice", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .device_only_remembered_on_user_prompt
-        {
-            state.serialize_field("DeviceOnlyRememberedOnUserPrompt", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "DeviceConfigurationType",
+            len,
+        )?;
+        w.optional(
+            "ChallengeRequiredOnNewDevice",
+            &self.challenge_required_on_new_device,
+        );
+        w.optional(
+            "DeviceOnlyRememberedOnUserPrompt",
+            &self.device_only_remembered_on_user_prompt,
+        );
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DeviceConfigurationType {

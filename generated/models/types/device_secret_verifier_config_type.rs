@@ -23,18 +23,16 @@ impl ::serde::Serialize for DeviceSecretVerifierConfigType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.password_verifier.is_some())
             + usize::from(self.salt.is_some());
-        let mut state = serializer
-            .serialize_struct("DeviceSecretVerifierConfigType", len)?;
-        if let ::std::option::Option::Some(value) = &self.password_verifier {
-            state.serialize_field("PasswordVerifier", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.salt {
-            state.serialize_field("Salt", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "DeviceSecretVerifierConfigType",
+            len,
+        )?;
+        w.optional("PasswordVerifier", &self.password_verifier);
+        w.optional("Salt", &self.salt);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DeviceSecretVerifierConfigType {

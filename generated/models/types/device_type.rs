@@ -36,30 +36,18 @@ impl ::serde::Serialize for DeviceType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.device_attributes.is_some())
             + usize::from(self.device_create_date.is_some())
             + usize::from(self.device_key.is_some())
             + usize::from(self.device_last_authenticated_date.is_some())
             + usize::from(self.device_last_modified_date.is_some());
-        let mut state = serializer.serialize_struct("DeviceType", len)?;
-        if let ::std::option::Option::Some(value) = &self.device_attributes {
-            state.serialize_field("DeviceAttributes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.device_create_date {
-            state.serialize_field("DeviceCreateDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.device_key {
-            state.serialize_field("DeviceKey", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.device_last_authenticated_date
-        {
-            state.serialize_field("DeviceLastAuthenticatedDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.device_last_modified_date {
-            state.serialize_field("DeviceLastModifiedDate", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(serializer, "DeviceType", len)?;
+        w.optional("DeviceAttributes", &self.device_attributes);
+        w.optional("DeviceCreateDate", &self.device_create_date);
+        w.optional("DeviceKey", &self.device_key);
+        w.optional("DeviceLastAuthenticatedDate", &self.device_last_authenticated_date);
+        w.optional("DeviceLastModifiedDate", &self.device_last_modified_date);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DeviceType {

@@ -49,7 +49,6 @@ impl ::serde::Serialize for DomainDescriptionType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.aws_account_id.is_some())
             + usize::from(self.cloud_front_distribution.is_some())
             + usize::from(self.custom_domain_config.is_some())
@@ -59,38 +58,22 @@ impl ::serde::Serialize for DomainDescriptionType {
             + usize::from(self.status.is_some())
             + usize::from(self.user_pool_id.is_some())
             + usize::from(self.version.is_some());
-        let mut state = serializer.serialize_struct("DomainDescriptionType", len)?;
-        if let ::std::option::Option::Some(value) = &self.aws_account_id {
-            state.serialize_field("AWSAccountId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.cloud_front_distribution {
-            state.serialize_field("CloudFrontDistribution", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.custom_domain_config {
-            state.serialize_field("CustomDomainConfig", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.domain {
-            state.serialize_field("Domain", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.managed_login_version {
-            state.serialize_field("ManagedLoginVersion", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.routing {
-            state.serialize_field("Routing", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.s3_bucket {
-            state.serialize_field("S3Bucket", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            state.serialize_field("Status", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_id {
-            state.serialize_field("UserPoolId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.version {
-            state.serialize_field("Version", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "DomainDescriptionType",
+            len,
+        )?;
+        w.optional("AWSAccountId", &self.aws_account_id);
+        w.optional("CloudFrontDistribution", &self.cloud_front_distribution);
+        w.optional("CustomDomainConfig", &self.custom_domain_config);
+        w.optional("Domain", &self.domain);
+        w.optional("ManagedLoginVersion", &self.managed_login_version);
+        w.optional("Routing", &self.routing);
+        w.optional("S3Bucket", &self.s3_bucket);
+        w.optional("Status", &self.status);
+        w.optional("UserPoolId", &self.user_pool_id);
+        w.optional("Version", &self.version);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DomainDescriptionType {

@@ -34,29 +34,22 @@ impl ::serde::Serialize for EmailConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.configuration_set.is_some())
             + usize::from(self.email_sending_account.is_some())
             + usize::from(self.from.is_some())
             + usize::from(self.reply_to_email_address.is_some())
             + usize::from(self.source_arn.is_some());
-        let mut state = serializer.serialize_struct("EmailConfigurationType", len)?;
-        if let ::std::option::Option::Some(value) = &self.configuration_set {
-            state.serialize_field("ConfigurationSet", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email_sending_account {
-            state.serialize_field("EmailSendingAccount", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.from {
-            state.serialize_field("From", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.reply_to_email_address {
-            state.serialize_field("ReplyToEmailAddress", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.source_arn {
-            state.serialize_field("SourceArn", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "EmailConfigurationType",
+            len,
+        )?;
+        w.optional("ConfigurationSet", &self.configuration_set);
+        w.optional("EmailSendingAccount", &self.email_sending_account);
+        w.optional("From", &self.from);
+        w.optional("ReplyToEmailAddress", &self.reply_to_email_address);
+        w.optional("SourceArn", &self.source_arn);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for EmailConfigurationType {

@@ -23,17 +23,16 @@ impl ::serde::Serialize for EmailMfaConfigType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.message.is_some())
             + usize::from(self.subject.is_some());
-        let mut state = serializer.serialize_struct("EmailMfaConfigType", len)?;
-        if let ::std::option::Option::Some(value) = &self.message {
-            state.serialize_field("Message", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.subject {
-            state.serialize_field("Subject", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "EmailMfaConfigType",
+            len,
+        )?;
+        w.optional("Message", &self.message);
+        w.optional("Subject", &self.subject);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for EmailMfaConfigType {

@@ -25,34 +25,25 @@ impl ::serde::Serialize for EumsSmsConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.configuration_set_name.is_some())
             + usize::from(self.external_id.is_some())
             + usize::from(self.in_entity_id.is_some())
             + usize::from(self.in_template_id.is_some())
             + usize::from(self.origination_identity.is_some())
             + usize::from(self.region.is_some());
-        let mut state = serializer.serialize_struct("EumsSmsConfigurationType", len)?;
-        state.serialize_field("CallerArn", &self.caller_arn)?;
-        if let ::std::option::Option::Some(value) = &self.configuration_set_name {
-            state.serialize_field("ConfigurationSetName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.external_id {
-            state.serialize_field("ExternalId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.in_entity_id {
-            state.serialize_field("InEntityId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.in_template_id {
-            state.serialize_field("InTemplateId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.origination_identity {
-            state.serialize_field("OriginationIdentity", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.region {
-            state.serialize_field("Region", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "EumsSmsConfigurationType",
+            len,
+        )?;
+        w.member("CallerArn", &self.caller_arn);
+        w.optional("ConfigurationSetName", &self.configuration_set_name);
+        w.optional("ExternalId", &self.external_id);
+        w.optional("InEntityId", &self.in_entity_id);
+        w.optional("InTemplateId", &self.in_template_id);
+        w.optional("OriginationIdentity", &self.origination_identity);
+        w.optional("Region", &self.region);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for EumsSmsConfigurationType {

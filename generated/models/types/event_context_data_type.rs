@@ -32,29 +32,22 @@ impl ::serde::Serialize for EventContextDataType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.city.is_some())
             + usize::from(self.country.is_some())
             + usize::from(self.device_name.is_some())
             + usize::from(self.ip_address.is_some())
             + usize::from(self.timezone.is_some());
-        let mut state = serializer.serialize_struct("EventContextDataType", len)?;
-        if let ::std::option::Option::Some(value) = &self.city {
-            state.serialize_field("City", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.country {
-            state.serialize_field("Country", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.device_name {
-            state.serialize_field("DeviceName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.ip_address {
-            state.serialize_field("IpAddress", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.timezone {
-            state.serialize_field("Timezone", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "EventContextDataType",
+            len,
+        )?;
+        w.optional("City", &self.city);
+        w.optional("Country", &self.country);
+        w.optional("DeviceName", &self.device_name);
+        w.optional("IpAddress", &self.ip_address);
+        w.optional("Timezone", &self.timezone);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for EventContextDataType {

@@ -17,15 +17,16 @@ impl ::serde::Serialize for EventFeedbackType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.feedback_date.is_some());
-        let mut state = serializer.serialize_struct("EventFeedbackType", len)?;
-        if let ::std::option::Option::Some(value) = &self.feedback_date {
-            state.serialize_field("FeedbackDate", value)?;
-        }
-        state.serialize_field("FeedbackValue", &self.feedback_value)?;
-        state.serialize_field("Provider", &self.provider)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "EventFeedbackType",
+            len,
+        )?;
+        w.optional("FeedbackDate", &self.feedback_date);
+        w.member("FeedbackValue", &self.feedback_value);
+        w.member("Provider", &self.provider);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for EventFeedbackType {

@@ -26,23 +26,21 @@ impl ::serde::Serialize for EventRiskType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.compromised_credentials_detected.is_some())
             + usize::from(self.risk_decision.is_some())
             + usize::from(self.risk_level.is_some());
-        let mut state = serializer.serialize_struct("EventRiskType", len)?;
-        if let ::std::option::Option::Some(value) = &self
-            .compromised_credentials_detected
-        {
-            state.serialize_field("CompromisedCredentialsDetected", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.risk_decision {
-            state.serialize_field("RiskDecision", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.risk_level {
-            state.serialize_field("RiskLevel", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "EventRiskType",
+            len,
+        )?;
+        w.optional(
+            "CompromisedCredentialsDetected",
+            &self.compromised_credentials_detected,
+        );
+        w.optional("RiskDecision", &self.risk_decision);
+        w.optional("RiskLevel", &self.risk_level);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for EventRiskType {

@@ -15,16 +15,11 @@ impl ::serde::Serialize for FailoverType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer.serialize_struct("FailoverType", len)?;
-        state
-            .serialize_field(
-                "PrimaryRoute53HealthCheckId",
-                &self.primary_route53_health_check_id,
-            )?;
-        state.serialize_field("SecondaryRegion", &self.secondary_region)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(serializer, "FailoverType", len)?;
+        w.member("PrimaryRoute53HealthCheckId", &self.primary_route53_health_check_id);
+        w.member("SecondaryRegion", &self.secondary_region);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for FailoverType {

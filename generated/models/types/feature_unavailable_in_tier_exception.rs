@@ -20,14 +20,14 @@ impl ::serde::Serialize for FeatureUnavailableInTierException {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.message.is_some());
-        let mut state = serializer
-            .serialize_struct("FeatureUnavailableInTierException", len)?;
-        if let ::std::option::Option::Some(value) = &self.message {
-            state.serialize_field("message", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "FeatureUnavailableInTierException",
+            len,
+        )?;
+        w.optional("message", &self.message);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for FeatureUnavailableInTierException {

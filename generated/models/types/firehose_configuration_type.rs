@@ -20,13 +20,14 @@ impl ::serde::Serialize for FirehoseConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.stream_arn.is_some());
-        let mut state = serializer.serialize_struct("FirehoseConfigurationType", len)?;
-        if let ::std::option::Option::Some(value) = &self.stream_arn {
-            state.serialize_field("StreamArn", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "FirehoseConfigurationType",
+            len,
+        )?;
+        w.optional("StreamArn", &self.stream_arn);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for FirehoseConfigurationType {

@@ -22,13 +22,14 @@ impl ::serde::Serialize for ForgotPasswordResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.code_delivery_details.is_some());
-        let mut state = serializer.serialize_struct("ForgotPasswordResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.code_delivery_details {
-            state.serialize_field("CodeDeliveryDetails", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ForgotPasswordResponse",
+            len,
+        )?;
+        w.optional("CodeDeliveryDetails", &self.code_delivery_details);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ForgotPasswordResponse {

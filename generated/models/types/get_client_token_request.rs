@@ -21,19 +21,18 @@ impl ::serde::Serialize for GetClientTokenRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.client_metadata.is_some())
             + usize::from(self.scopes.is_some());
-        let mut state = serializer.serialize_struct("GetClientTokenRequest", len)?;
-        state.serialize_field("ClientId", &self.client_id)?;
-        if let ::std::option::Option::Some(value) = &self.client_metadata {
-            state.serialize_field("ClientMetadata", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.scopes {
-            state.serialize_field("Scopes", value)?;
-        }
-        state.serialize_field("Secret", &self.secret)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "GetClientTokenRequest",
+            len,
+        )?;
+        w.member("ClientId", &self.client_id);
+        w.optional("ClientMetadata", &self.client_metadata);
+        w.optional("Scopes", &self.scopes);
+        w.member("Secret", &self.secret);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetClientTokenRequest {

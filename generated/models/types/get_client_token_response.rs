@@ -22,13 +22,14 @@ impl ::serde::Serialize for GetClientTokenResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.client_authentication_result.is_some());
-        let mut state = serializer.serialize_struct("GetClientTokenResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.client_authentication_result {
-            state.serialize_field("ClientAuthenticationResult", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "GetClientTokenResponse",
+            len,
+        )?;
+        w.optional("ClientAuthenticationResult", &self.client_authentication_result);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetClientTokenResponse {

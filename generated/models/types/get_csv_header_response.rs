@@ -23,17 +23,16 @@ impl ::serde::Serialize for GetCsvHeaderResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.csv_header.is_some())
             + usize::from(self.user_pool_id.is_some());
-        let mut state = serializer.serialize_struct("GetCSVHeaderResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.csv_header {
-            state.serialize_field("CSVHeader", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_id {
-            state.serialize_field("UserPoolId", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "GetCSVHeaderResponse",
+            len,
+        )?;
+        w.optional("CSVHeader", &self.csv_header);
+        w.optional("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetCsvHeaderResponse {

@@ -37,7 +37,6 @@ impl ::serde::Serialize for GetDerivedTokenRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize + usize::from(self.actor_token.is_some())
             + usize::from(self.actor_token_provider_name.is_some())
             + usize::from(self.actor_token_type.is_some())
@@ -46,38 +45,24 @@ impl ::serde::Serialize for GetDerivedTokenRequest {
             + usize::from(self.requested_token_type.is_some())
             + usize::from(self.resources.is_some()) + usize::from(self.scopes.is_some())
             + usize::from(self.subject_token_provider_name.is_some());
-        let mut state = serializer.serialize_struct("GetDerivedTokenRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.actor_token {
-            state.serialize_field("ActorToken", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.actor_token_provider_name {
-            state.serialize_field("ActorTokenProviderName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.actor_token_type {
-            state.serialize_field("ActorTokenType", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.audiences {
-            state.serialize_field("Audiences", value)?;
-        }
-        state.serialize_field("ClientId", &self.client_id)?;
-        if let ::std::option::Option::Some(value) = &self.client_secret {
-            state.serialize_field("ClientSecret", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.requested_token_type {
-            state.serialize_field("RequestedTokenType", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.resources {
-            state.serialize_field("Resources", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.scopes {
-            state.serialize_field("Scopes", value)?;
-        }
-        state.serialize_field("SubjectToken", &self.subject_token)?;
-        if let ::std::option::Option::Some(value) = &self.subject_token_provider_name {
-            state.serialize_field("SubjectTokenProviderName", value)?;
-        }
-        state.serialize_field("SubjectTokenType", &self.subject_token_type)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "GetDerivedTokenRequest",
+            len,
+        )?;
+        w.optional("ActorToken", &self.actor_token);
+        w.optional("ActorTokenProviderName", &self.actor_token_provider_name);
+        w.optional("ActorTokenType", &self.actor_token_type);
+        w.optional("Audiences", &self.audiences);
+        w.member("ClientId", &self.client_id);
+        w.optional("ClientSecret", &self.client_secret);
+        w.optional("RequestedTokenType", &self.requested_token_type);
+        w.optional("Resources", &self.resources);
+        w.optional("Scopes", &self.scopes);
+        w.member("SubjectToken", &self.subject_token);
+        w.optional("SubjectTokenProviderName", &self.subject_token_provider_name);
+        w.member("SubjectTokenType", &self.subject_token_type);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetDerivedTokenRequest {

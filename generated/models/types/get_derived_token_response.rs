@@ -21,20 +21,19 @@ impl ::serde::Serialize for GetDerivedTokenResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize + usize::from(self.expires_in.is_some())
             + usize::from(self.scopes.is_some());
-        let mut state = serializer.serialize_struct("GetDerivedTokenResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.expires_in {
-            state.serialize_field("ExpiresIn", value)?;
-        }
-        state.serialize_field("IssuedToken", &self.issued_token)?;
-        state.serialize_field("IssuedTokenType", &self.issued_token_type)?;
-        if let ::std::option::Option::Some(value) = &self.scopes {
-            state.serialize_field("Scopes", value)?;
-        }
-        state.serialize_field("TokenType", &self.token_type)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "GetDerivedTokenResponse",
+            len,
+        )?;
+        w.optional("ExpiresIn", &self.expires_in);
+        w.member("IssuedToken", &self.issued_token);
+        w.member("IssuedTokenType", &self.issued_token_type);
+        w.optional("Scopes", &self.scopes);
+        w.member("TokenType", &self.token_type);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetDerivedTokenResponse {

@@ -15,14 +15,15 @@ impl ::serde::Serialize for GetDeviceRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.access_token.is_some());
-        let mut state = serializer.serialize_struct("GetDeviceRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.access_token {
-            state.serialize_field("AccessToken", value)?;
-        }
-        state.serialize_field("DeviceKey", &self.device_key)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "GetDeviceRequest",
+            len,
+        )?;
+        w.optional("AccessToken", &self.access_token);
+        w.member("DeviceKey", &self.device_key);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetDeviceRequest {

@@ -13,11 +13,14 @@ impl ::serde::Serialize for GetDeviceResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize;
-        let mut state = serializer.serialize_struct("GetDeviceResponse", len)?;
-        state.serialize_field("Device", &self.device)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "GetDeviceResponse",
+            len,
+        )?;
+        w.member("Device", &self.device);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetDeviceResponse {

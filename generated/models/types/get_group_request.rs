@@ -15,12 +15,15 @@ impl ::serde::Serialize for GetGroupRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer.serialize_struct("GetGroupRequest", len)?;
-        state.serialize_field("GroupName", &self.group_name)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "GetGroupRequest",
+            len,
+        )?;
+        w.member("GroupName", &self.group_name);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetGroupRequest {

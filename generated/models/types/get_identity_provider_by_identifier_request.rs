@@ -15,13 +15,15 @@ impl ::serde::Serialize for GetIdentityProviderByIdentifierRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer
-            .serialize_struct("GetIdentityProviderByIdentifierRequest", len)?;
-        state.serialize_field("IdpIdentifier", &self.idp_identifier)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "GetIdentityProviderByIdentifierRequest",
+            len,
+        )?;
+        w.member("IdpIdentifier", &self.idp_identifier);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetIdentityProviderByIdentifierRequest {

@@ -13,12 +13,14 @@ impl ::serde::Serialize for GetIdentityProviderByIdentifierResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize;
-        let mut state = serializer
-            .serialize_struct("GetIdentityProviderByIdentifierResponse", len)?;
-        state.serialize_field("IdentityProvider", &self.identity_provider)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "GetIdentityProviderByIdentifierResponse",
+            len,
+        )?;
+        w.member("IdentityProvider", &self.identity_provider);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers

@@ -13,11 +13,14 @@ impl ::serde::Serialize for GetProvisionedLimitRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize;
-        let mut state = serializer.serialize_struct("GetProvisionedLimitRequest", len)?;
-        state.serialize_field("LimitDefinition", &self.limit_definition)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "GetProvisionedLimitRequest",
+            len,
+        )?;
+        w.member("LimitDefinition", &self.limit_definition);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetProvisionedLimitRequest {

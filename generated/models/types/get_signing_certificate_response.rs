@@ -20,14 +20,14 @@ impl ::serde::Serialize for GetSigningCertificateResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.certificate.is_some());
-        let mut state = serializer
-            .serialize_struct("GetSigningCertificateResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.certificate {
-            state.serialize_field("Certificate", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "GetSigningCertificateResponse",
+            len,
+        )?;
+        w.optional("Certificate", &self.certificate);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetSigningCertificateResponse {

@@ -23,24 +23,20 @@ impl ::serde::Serialize for GetTokensFromRefreshTokenRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.client_metadata.is_some())
             + usize::from(self.client_secret.is_some())
             + usize::from(self.device_key.is_some());
-        let mut state = serializer
-            .serialize_struct("GetTokensFromRefreshTokenRequest", len)?;
-        state.serialize_field("ClientId", &self.client_id)?;
-        if let ::std::option::Option::Some(value) = &self.client_metadata {
-            state.serialize_field("ClientMetadata", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.client_secret {
-            state.serialize_field("ClientSecret", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.device_key {
-            state.serialize_field("DeviceKey", value)?;
-        }
-        state.serialize_field("RefreshToken", &self.refresh_token)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "GetTokensFromRefreshTokenRequest",
+            len,
+        )?;
+        w.member("ClientId", &self.client_id);
+        w.optional("ClientMetadata", &self.client_metadata);
+        w.optional("ClientSecret", &self.client_secret);
+        w.optional("DeviceKey", &self.device_key);
+        w.member("RefreshToken", &self.refresh_token);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetTokensFromRefreshTokenRequest {

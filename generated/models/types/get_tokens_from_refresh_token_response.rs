@@ -22,14 +22,14 @@ impl ::serde::Serialize for GetTokensFromRefreshTokenResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.authentication_result.is_some());
-        let mut state = serializer
-            .serialize_struct("GetTokensFromRefreshTokenResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.authentication_result {
-            state.serialize_field("AuthenticationResult", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "GetTokensFromRefreshTokenResponse",
+            len,
+        )?;
+        w.optional("AuthenticationResult", &self.authentication_result);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetTokensFromRefreshTokenResponse {

@@ -13,11 +13,14 @@ impl ::serde::Serialize for GetUiCustomizationResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize;
-        let mut state = serializer.serialize_struct("GetUICustomizationResponse", len)?;
-        state.serialize_field("UICustomization", &self.ui_customization)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "GetUICustomizationResponse",
+            len,
+        )?;
+        w.member("UICustomization", &self.ui_customization);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetUiCustomizationResponse {

@@ -19,16 +19,16 @@ impl ::serde::Serialize for GetUserAttributeVerificationCodeRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.client_metadata.is_some());
-        let mut state = serializer
-            .serialize_struct("GetUserAttributeVerificationCodeRequest", len)?;
-        state.serialize_field("AccessToken", &self.access_token)?;
-        state.serialize_field("AttributeName", &self.attribute_name)?;
-        if let ::std::option::Option::Some(value) = &self.client_metadata {
-            state.serialize_field("ClientMetadata", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "GetUserAttributeVerificationCodeRequest",
+            len,
+        )?;
+        w.member("AccessToken", &self.access_token);
+        w.member("AttributeName", &self.attribute_name);
+        w.optional("ClientMetadata", &self.client_metadata);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers

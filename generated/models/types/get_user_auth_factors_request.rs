@@ -13,11 +13,14 @@ impl ::serde::Serialize for GetUserAuthFactorsRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize;
-        let mut state = serializer.serialize_struct("GetUserAuthFactorsRequest", len)?;
-        state.serialize_field("AccessToken", &self.access_token)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "GetUserAuthFactorsRequest",
+            len,
+        )?;
+        w.member("AccessToken", &self.access_token);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetUserAuthFactorsRequest {

@@ -27,22 +27,18 @@ impl ::serde::Serialize for GetUserPoolClientSessionConfigurationResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.client_id.is_some())
             + usize::from(self.sso_session.is_some())
             + usize::from(self.user_pool_id.is_some());
-        let mut state = serializer
-            .serialize_struct("GetUserPoolClientSessionConfigurationResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.client_id {
-            state.serialize_field("ClientId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sso_session {
-            state.serialize_field("SSOSession", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_id {
-            state.serialize_field("UserPoolId", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "GetUserPoolClientSessionConfigurationResponse",
+            len,
+        )?;
+        w.optional("ClientId", &self.client_id);
+        w.optional("SSOSession", &self.sso_session);
+        w.optional("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers

@@ -23,23 +23,20 @@ impl ::serde::Serialize for GetUserResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.mfa_options.is_some())
             + usize::from(self.preferred_mfa_setting.is_some())
             + usize::from(self.user_mfa_setting_list.is_some());
-        let mut state = serializer.serialize_struct("GetUserResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.mfa_options {
-            state.serialize_field("MFAOptions", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.preferred_mfa_setting {
-            state.serialize_field("PreferredMfaSetting", value)?;
-        }
-        state.serialize_field("UserAttributes", &self.user_attributes)?;
-        if let ::std::option::Option::Some(value) = &self.user_mfa_setting_list {
-            state.serialize_field("UserMFASettingList", value)?;
-        }
-        state.serialize_field("Username", &self.username)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "GetUserResponse",
+            len,
+        )?;
+        w.optional("MFAOptions", &self.mfa_options);
+        w.optional("PreferredMfaSetting", &self.preferred_mfa_setting);
+        w.member("UserAttributes", &self.user_attributes);
+        w.optional("UserMFASettingList", &self.user_mfa_setting_list);
+        w.member("Username", &self.username);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetUserResponse {

@@ -38,7 +38,6 @@ impl ::serde::Serialize for GroupType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.creation_date.is_some())
             + usize::from(self.description.is_some())
             + usize::from(self.group_name.is_some())
@@ -46,29 +45,15 @@ impl ::serde::Serialize for GroupType {
             + usize::from(self.precedence.is_some())
             + usize::from(self.role_arn.is_some())
             + usize::from(self.user_pool_id.is_some());
-        let mut state = serializer.serialize_struct("GroupType", len)?;
-        if let ::std::option::Option::Some(value) = &self.creation_date {
-            state.serialize_field("CreationDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.description {
-            state.serialize_field("Description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.group_name {
-            state.serialize_field("GroupName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.last_modified_date {
-            state.serialize_field("LastModifiedDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.precedence {
-            state.serialize_field("Precedence", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.role_arn {
-            state.serialize_field("RoleArn", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_id {
-            state.serialize_field("UserPoolId", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(serializer, "GroupType", len)?;
+        w.optional("CreationDate", &self.creation_date);
+        w.optional("Description", &self.description);
+        w.optional("GroupName", &self.group_name);
+        w.optional("LastModifiedDate", &self.last_modified_date);
+        w.optional("Precedence", &self.precedence);
+        w.optional("RoleArn", &self.role_arn);
+        w.optional("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GroupType {

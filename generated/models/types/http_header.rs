@@ -23,17 +23,12 @@ impl ::serde::Serialize for HttpHeader {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.header_name.is_some())
             + usize::from(self.header_value.is_some());
-        let mut state = serializer.serialize_struct("HttpHeader", len)?;
-        if let ::std::option::Option::Some(value) = &self.header_name {
-            state.serialize_field("headerName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.header_value {
-            state.serialize_field("headerValue", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(serializer, "HttpHeader", len)?;
+        w.optional("headerName", &self.header_name);
+        w.optional("headerValue", &self.header_value);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for HttpHeader {

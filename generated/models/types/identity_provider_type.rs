@@ -50,7 +50,6 @@ impl ::serde::Serialize for IdentityProviderType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.acr_mapping.is_some())
             + usize::from(self.attribute_mapping.is_some())
             + usize::from(self.creation_date.is_some())
@@ -60,35 +59,21 @@ impl ::serde::Serialize for IdentityProviderType {
             + usize::from(self.provider_name.is_some())
             + usize::from(self.provider_type.is_some())
             + usize::from(self.user_pool_id.is_some());
-        let mut state = serializer.serialize_struct("IdentityProviderType", len)?;
-        if let ::std::option::Option::Some(value) = &self.acr_mapping {
-            state.serialize_field("AcrMapping", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.attribute_mapping {
-            state.serialize_field("AttributeMapping", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.creation_date {
-            state.serialize_field("CreationDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.idp_identifiers {
-            state.serialize_field("IdpIdentifiers", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.last_modified_date {
-            state.serialize_field("LastModifiedDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.provider_details {
-            state.serialize_field("ProviderDetails", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.provider_name {
-            state.serialize_field("ProviderName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.provider_type {
-            state.serialize_field("ProviderType", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_id {
-            state.serialize_field("UserPoolId", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "IdentityProviderType",
+            len,
+        )?;
+        w.optional("AcrMapping", &self.acr_mapping);
+        w.optional("AttributeMapping", &self.attribute_mapping);
+        w.optional("CreationDate", &self.creation_date);
+        w.optional("IdpIdentifiers", &self.idp_identifiers);
+        w.optional("LastModifiedDate", &self.last_modified_date);
+        w.optional("ProviderDetails", &self.provider_details);
+        w.optional("ProviderName", &self.provider_name);
+        w.optional("ProviderType", &self.provider_type);
+        w.optional("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for IdentityProviderType {

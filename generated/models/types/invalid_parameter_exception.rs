@@ -23,17 +23,16 @@ impl ::serde::Serialize for InvalidParameterException {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.message.is_some())
             + usize::from(self.reason_code.is_some());
-        let mut state = serializer.serialize_struct("InvalidParameterException", len)?;
-        if let ::std::option::Option::Some(value) = &self.message {
-            state.serialize_field("message", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.reason_code {
-            state.serialize_field("reasonCode", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "InvalidParameterException",
+            len,
+        )?;
+        w.optional("message", &self.message);
+        w.optional("reasonCode", &self.reason_code);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for InvalidParameterException {

@@ -18,13 +18,14 @@ impl ::serde::Serialize for IssuerConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.type_.is_some());
-        let mut state = serializer.serialize_struct("IssuerConfigurationType", len)?;
-        if let ::std::option::Option::Some(value) = &self.type_ {
-            state.serialize_field("Type", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "IssuerConfigurationType",
+            len,
+        )?;
+        w.optional("Type", &self.type_);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for IssuerConfigurationType {

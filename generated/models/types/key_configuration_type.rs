@@ -23,17 +23,16 @@ impl ::serde::Serialize for KeyConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.key_type.is_some())
             + usize::from(self.kms_key_arn.is_some());
-        let mut state = serializer.serialize_struct("KeyConfigurationType", len)?;
-        if let ::std::option::Option::Some(value) = &self.key_type {
-            state.serialize_field("KeyType", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.kms_key_arn {
-            state.serialize_field("KmsKeyArn", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "KeyConfigurationType",
+            len,
+        )?;
+        w.optional("KeyType", &self.key_type);
+        w.optional("KmsKeyArn", &self.kms_key_arn);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for KeyConfigurationType {

@@ -70,7 +70,6 @@ impl ::serde::Serialize for LambdaConfigType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.create_auth_challenge.is_some())
             + usize::from(self.custom_email_sender.is_some())
             + usize::from(self.custom_message.is_some())
@@ -86,54 +85,27 @@ impl ::serde::Serialize for LambdaConfigType {
             + usize::from(self.pre_token_generation_config.is_some())
             + usize::from(self.user_migration.is_some())
             + usize::from(self.verify_auth_challenge_response.is_some());
-        let mut state = serializer.serialize_struct("LambdaConfigType", len)?;
-        if let ::std::option::Option::Some(value) = &self.create_auth_challenge {
-            state.serialize_field("CreateAuthChallenge", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.custom_email_sender {
-            state.serialize_field("CustomEmailSender", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.custom_message {
-            state.serialize_field("CustomMessage", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.custom_sms_sender {
-            state.serialize_field("CustomSMSSender", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.define_auth_challenge {
-            state.serialize_field("DefineAuthChallenge", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.inbound_federation {
-            state.serialize_field("InboundFederation", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.kms_key_id {
-            state.serialize_field("KMSKeyID", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.post_authentication {
-            state.serialize_field("PostAuthentication", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.post_confirmation {
-            state.serialize_field("PostConfirmation", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.pre_authentication {
-            state.serialize_field("PreAuthentication", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.pre_sign_up {
-            state.serialize_field("PreSignUp", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.pre_token_generation {
-            state.serialize_field("PreTokenGeneration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.pre_token_generation_config {
-            state.serialize_field("PreTokenGenerationConfig", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_migration {
-            state.serialize_field("UserMigration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.verify_auth_challenge_response
-        {
-            state.serialize_field("VerifyAuthChallengeResponse", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "LambdaConfigType",
+            len,
+        )?;
+        w.optional("CreateAuthChallenge", &self.create_auth_challenge);
+        w.optional("CustomEmailSender", &self.custom_email_sender);
+        w.optional("CustomMessage", &self.custom_message);
+        w.optional("CustomSMSSender", &self.custom_sms_sender);
+        w.optional("DefineAuthChallenge", &self.define_auth_challenge);
+        w.optional("InboundFederation", &self.inbound_federation);
+        w.optional("KMSKeyID", &self.kms_key_id);
+        w.optional("PostAuthentication", &self.post_authentication);
+        w.optional("PostConfirmation", &self.post_confirmation);
+        w.optional("PreAuthentication", &self.pre_authentication);
+        w.optional("PreSignUp", &self.pre_sign_up);
+        w.optional("PreTokenGeneration", &self.pre_token_generation);
+        w.optional("PreTokenGenerationConfig", &self.pre_token_generation_config);
+        w.optional("UserMigration", &self.user_migration);
+        w.optional("VerifyAuthChallengeResponse", &self.verify_auth_challenge_response);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for LambdaConfigType {

@@ -18,12 +18,15 @@ impl ::serde::Serialize for LimitDefinitionType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer.serialize_struct("LimitDefinitionType", len)?;
-        state.serialize_field("Attributes", &self.attributes)?;
-        state.serialize_field("LimitClass", &self.limit_class)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "LimitDefinitionType",
+            len,
+        )?;
+        w.member("Attributes", &self.attributes);
+        w.member("LimitClass", &self.limit_class);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for LimitDefinitionType {

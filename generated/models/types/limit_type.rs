@@ -17,13 +17,12 @@ impl ::serde::Serialize for LimitType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize;
-        let mut state = serializer.serialize_struct("LimitType", len)?;
-        state.serialize_field("FreeLimitValue", &self.free_limit_value)?;
-        state.serialize_field("LimitDefinition", &self.limit_definition)?;
-        state.serialize_field("ProvisionedLimitValue", &self.provisioned_limit_value)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(serializer, "LimitType", len)?;
+        w.member("FreeLimitValue", &self.free_limit_value);
+        w.member("LimitDefinition", &self.limit_definition);
+        w.member("ProvisionedLimitValue", &self.provisioned_limit_value);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for LimitType {

@@ -17,18 +17,17 @@ impl ::serde::Serialize for ListDevicesRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.limit.is_some())
             + usize::from(self.pagination_token.is_some());
-        let mut state = serializer.serialize_struct("ListDevicesRequest", len)?;
-        state.serialize_field("AccessToken", &self.access_token)?;
-        if let ::std::option::Option::Some(value) = &self.limit {
-            state.serialize_field("Limit", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.pagination_token {
-            state.serialize_field("PaginationToken", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListDevicesRequest",
+            len,
+        )?;
+        w.member("AccessToken", &self.access_token);
+        w.optional("Limit", &self.limit);
+        w.optional("PaginationToken", &self.pagination_token);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListDevicesRequest {

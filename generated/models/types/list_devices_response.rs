@@ -23,17 +23,16 @@ impl ::serde::Serialize for ListDevicesResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.devices.is_some())
             + usize::from(self.pagination_token.is_some());
-        let mut state = serializer.serialize_struct("ListDevicesResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.devices {
-            state.serialize_field("Devices", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.pagination_token {
-            state.serialize_field("PaginationToken", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListDevicesResponse",
+            len,
+        )?;
+        w.optional("Devices", &self.devices);
+        w.optional("PaginationToken", &self.pagination_token);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListDevicesResponse {

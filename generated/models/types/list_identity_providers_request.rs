@@ -17,19 +17,17 @@ impl ::serde::Serialize for ListIdentityProvidersRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.max_results.is_some())
             + usize::from(self.next_token.is_some());
-        let mut state = serializer
-            .serialize_struct("ListIdentityProvidersRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.max_results {
-            state.serialize_field("MaxResults", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            state.serialize_field("NextToken", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListIdentityProvidersRequest",
+            len,
+        )?;
+        w.optional("MaxResults", &self.max_results);
+        w.optional("NextToken", &self.next_token);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListIdentityProvidersRequest {

@@ -13,11 +13,14 @@ impl ::serde::Serialize for ListTagsForResourceRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize;
-        let mut state = serializer.serialize_struct("ListTagsForResourceRequest", len)?;
-        state.serialize_field("ResourceArn", &self.resource_arn)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListTagsForResourceRequest",
+            len,
+        )?;
+        w.member("ResourceArn", &self.resource_arn);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListTagsForResourceRequest {

@@ -20,13 +20,14 @@ impl ::serde::Serialize for ListTagsForResourceResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.tags.is_some());
-        let mut state = serializer.serialize_struct("ListTagsForResourceResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.tags {
-            state.serialize_field("Tags", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListTagsForResourceResponse",
+            len,
+        )?;
+        w.optional("Tags", &self.tags);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListTagsForResourceResponse {

@@ -15,14 +15,15 @@ impl ::serde::Serialize for ListTermsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.next_token.is_some());
-        let mut state = serializer.serialize_struct("ListTermsResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            state.serialize_field("NextToken", value)?;
-        }
-        state.serialize_field("Terms", &self.terms)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListTermsResponse",
+            len,
+        )?;
+        w.optional("NextToken", &self.next_token);
+        w.member("Terms", &self.terms);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListTermsResponse {

@@ -17,15 +17,16 @@ impl ::serde::Serialize for ListUserImportJobsRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.pagination_token.is_some());
-        let mut state = serializer.serialize_struct("ListUserImportJobsRequest", len)?;
-        state.serialize_field("MaxResults", &self.max_results)?;
-        if let ::std::option::Option::Some(value) = &self.pagination_token {
-            state.serialize_field("PaginationToken", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListUserImportJobsRequest",
+            len,
+        )?;
+        w.member("MaxResults", &self.max_results);
+        w.optional("PaginationToken", &self.pagination_token);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserImportJobsRequest {

@@ -25,17 +25,16 @@ impl ::serde::Serialize for ListUserImportJobsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.pagination_token.is_some())
             + usize::from(self.user_import_jobs.is_some());
-        let mut state = serializer.serialize_struct("ListUserImportJobsResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.pagination_token {
-            state.serialize_field("PaginationToken", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_import_jobs {
-            state.serialize_field("UserImportJobs", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListUserImportJobsResponse",
+            len,
+        )?;
+        w.optional("PaginationToken", &self.pagination_token);
+        w.optional("UserImportJobs", &self.user_import_jobs);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserImportJobsResponse {

@@ -17,16 +17,16 @@ impl ::serde::Serialize for ListUserPoolClientSecretsRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.next_token.is_some());
-        let mut state = serializer
-            .serialize_struct("ListUserPoolClientSecretsRequest", len)?;
-        state.serialize_field("ClientId", &self.client_id)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            state.serialize_field("NextToken", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListUserPoolClientSecretsRequest",
+            len,
+        )?;
+        w.member("ClientId", &self.client_id);
+        w.optional("NextToken", &self.next_token);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolClientSecretsRequest {

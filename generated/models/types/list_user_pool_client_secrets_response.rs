@@ -25,18 +25,16 @@ impl ::serde::Serialize for ListUserPoolClientSecretsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.client_secrets.is_some())
             + usize::from(self.next_token.is_some());
-        let mut state = serializer
-            .serialize_struct("ListUserPoolClientSecretsResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.client_secrets {
-            state.serialize_field("ClientSecrets", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            state.serialize_field("NextToken", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListUserPoolClientSecretsResponse",
+            len,
+        )?;
+        w.optional("ClientSecrets", &self.client_secrets);
+        w.optional("NextToken", &self.next_token);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolClientSecretsResponse {

@@ -25,17 +25,16 @@ impl ::serde::Serialize for ListUserPoolClientsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.next_token.is_some())
             + usize::from(self.user_pool_clients.is_some());
-        let mut state = serializer.serialize_struct("ListUserPoolClientsResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            state.serialize_field("NextToken", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_clients {
-            state.serialize_field("UserPoolClients", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListUserPoolClientsResponse",
+            len,
+        )?;
+        w.optional("NextToken", &self.next_token);
+        w.optional("UserPoolClients", &self.user_pool_clients);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolClientsResponse {

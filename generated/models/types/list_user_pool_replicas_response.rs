@@ -25,18 +25,16 @@ impl ::serde::Serialize for ListUserPoolReplicasResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.next_token.is_some())
             + usize::from(self.user_pool_replicas.is_some());
-        let mut state = serializer
-            .serialize_struct("ListUserPoolReplicasResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            state.serialize_field("NextToken", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_replicas {
-            state.serialize_field("UserPoolReplicas", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListUserPoolReplicasResponse",
+            len,
+        )?;
+        w.optional("NextToken", &self.next_token);
+        w.optional("UserPoolReplicas", &self.user_pool_replicas);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolReplicasResponse {

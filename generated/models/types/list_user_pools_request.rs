@@ -15,14 +15,15 @@ impl ::serde::Serialize for ListUserPoolsRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.next_token.is_some());
-        let mut state = serializer.serialize_struct("ListUserPoolsRequest", len)?;
-        state.serialize_field("MaxResults", &self.max_results)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            state.serialize_field("NextToken", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListUserPoolsRequest",
+            len,
+        )?;
+        w.member("MaxResults", &self.max_results);
+        w.optional("NextToken", &self.next_token);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolsRequest {

@@ -25,17 +25,16 @@ impl ::serde::Serialize for ListUserPoolsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.next_token.is_some())
             + usize::from(self.user_pools.is_some());
-        let mut state = serializer.serialize_struct("ListUserPoolsResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            state.serialize_field("NextToken", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pools {
-            state.serialize_field("UserPools", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListUserPoolsResponse",
+            len,
+        )?;
+        w.optional("NextToken", &self.next_token);
+        w.optional("UserPools", &self.user_pools);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolsResponse {

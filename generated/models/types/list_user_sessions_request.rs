@@ -15,14 +15,15 @@ impl ::serde::Serialize for ListUserSessionsRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.next_token.is_some());
-        let mut state = serializer.serialize_struct("ListUserSessionsRequest", len)?;
-        state.serialize_field("AccessToken", &self.access_token)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            state.serialize_field("NextToken", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListUserSessionsRequest",
+            len,
+        )?;
+        w.member("AccessToken", &self.access_token);
+        w.optional("NextToken", &self.next_token);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserSessionsRequest {

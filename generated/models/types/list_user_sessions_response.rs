@@ -25,17 +25,16 @@ impl ::serde::Serialize for ListUserSessionsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.next_token.is_some())
             + usize::from(self.sessions.is_some());
-        let mut state = serializer.serialize_struct("ListUserSessionsResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            state.serialize_field("NextToken", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sessions {
-            state.serialize_field("Sessions", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListUserSessionsResponse",
+            len,
+        )?;
+        w.optional("NextToken", &self.next_token);
+        w.optional("Sessions", &self.sessions);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserSessionsResponse {

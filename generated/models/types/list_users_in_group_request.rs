@@ -19,19 +19,18 @@ impl ::serde::Serialize for ListUsersInGroupRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.limit.is_some())
             + usize::from(self.next_token.is_some());
-        let mut state = serializer.serialize_struct("ListUsersInGroupRequest", len)?;
-        state.serialize_field("GroupName", &self.group_name)?;
-        if let ::std::option::Option::Some(value) = &self.limit {
-            state.serialize_field("Limit", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            state.serialize_field("NextToken", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListUsersInGroupRequest",
+            len,
+        )?;
+        w.member("GroupName", &self.group_name);
+        w.optional("Limit", &self.limit);
+        w.optional("NextToken", &self.next_token);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUsersInGroupRequest {

@@ -23,17 +23,16 @@ impl ::serde::Serialize for ListUsersInGroupResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.next_token.is_some())
             + usize::from(self.users.is_some());
-        let mut state = serializer.serialize_struct("ListUsersInGroupResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            state.serialize_field("NextToken", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.users {
-            state.serialize_field("Users", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListUsersInGroupResponse",
+            len,
+        )?;
+        w.optional("NextToken", &self.next_token);
+        w.optional("Users", &self.users);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUsersInGroupResponse {

@@ -21,25 +21,20 @@ impl ::serde::Serialize for ListUsersRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.attributes_to_get.is_some())
             + usize::from(self.filter.is_some()) + usize::from(self.limit.is_some())
             + usize::from(self.pagination_token.is_some());
-        let mut state = serializer.serialize_struct("ListUsersRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.attributes_to_get {
-            state.serialize_field("AttributesToGet", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.filter {
-            state.serialize_field("Filter", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.limit {
-            state.serialize_field("Limit", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.pagination_token {
-            state.serialize_field("PaginationToken", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListUsersRequest",
+            len,
+        )?;
+        w.optional("AttributesToGet", &self.attributes_to_get);
+        w.optional("Filter", &self.filter);
+        w.optional("Limit", &self.limit);
+        w.optional("PaginationToken", &self.pagination_token);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUsersRequest {

@@ -23,17 +23,16 @@ impl ::serde::Serialize for ListUsersResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.pagination_token.is_some())
             + usize::from(self.users.is_some());
-        let mut state = serializer.serialize_struct("ListUsersResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.pagination_token {
-            state.serialize_field("PaginationToken", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.users {
-            state.serialize_field("Users", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListUsersResponse",
+            len,
+        )?;
+        w.optional("PaginationToken", &self.pagination_token);
+        w.optional("Users", &self.users);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUsersResponse {

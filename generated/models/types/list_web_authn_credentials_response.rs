@@ -15,15 +15,15 @@ impl ::serde::Serialize for ListWebAuthnCredentialsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.next_token.is_some());
-        let mut state = serializer
-            .serialize_struct("ListWebAuthnCredentialsResponse", len)?;
-        state.serialize_field("Credentials", &self.credentials)?;
-        if let ::std::option::Option::Some(value) = &self.next_token {
-            state.serialize_field("NextToken", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ListWebAuthnCredentialsResponse",
+            len,
+        )?;
+        w.member("Credentials", &self.credentials);
+        w.optional("NextToken", &self.next_token);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListWebAuthnCredentialsResponse {

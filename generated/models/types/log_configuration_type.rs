@@ -25,24 +25,20 @@ impl ::serde::Serialize for LogConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.cloud_watch_logs_configuration.is_some())
             + usize::from(self.firehose_configuration.is_some())
             + usize::from(self.s3_configuration.is_some());
-        let mut state = serializer.serialize_struct("LogConfigurationType", len)?;
-        if let ::std::option::Option::Some(value) = &self.cloud_watch_logs_configuration
-        {
-            state.serialize_field("CloudWatchLogsConfiguration", value)?;
-        }
-        state.serialize_field("EventSource", &self.event_source)?;
-        if let ::std::option::Option::Some(value) = &self.firehose_configuration {
-            state.serialize_field("FirehoseConfiguration", value)?;
-        }
-        state.serialize_field("LogLevel", &self.log_level)?;
-        if let ::std::option::Option::Some(value) = &self.s3_configuration {
-            state.serialize_field("S3Configuration", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "LogConfigurationType",
+            len,
+        )?;
+        w.optional("CloudWatchLogsConfiguration", &self.cloud_watch_logs_configuration);
+        w.member("EventSource", &self.event_source);
+        w.optional("FirehoseConfiguration", &self.firehose_configuration);
+        w.member("LogLevel", &self.log_level);
+        w.optional("S3Configuration", &self.s3_configuration);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for LogConfigurationType {

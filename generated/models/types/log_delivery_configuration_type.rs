@@ -15,13 +15,15 @@ impl ::serde::Serialize for LogDeliveryConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer
-            .serialize_struct("LogDeliveryConfigurationType", len)?;
-        state.serialize_field("LogConfigurations", &self.log_configurations)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "LogDeliveryConfigurationType",
+            len,
+        )?;
+        w.member("LogConfigurations", &self.log_configurations);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for LogDeliveryConfigurationType {

@@ -38,7 +38,6 @@ impl ::serde::Serialize for ManagedLoginBrandingType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.assets.is_some())
             + usize::from(self.creation_date.is_some())
             + usize::from(self.last_modified_date.is_some())
@@ -46,29 +45,19 @@ impl ::serde::Serialize for ManagedLoginBrandingType {
             + usize::from(self.settings.is_some())
             + usize::from(self.use_cognito_provided_values.is_some())
             + usize::from(self.user_pool_id.is_some());
-        let mut state = serializer.serialize_struct("ManagedLoginBrandingType", len)?;
-        if let ::std::option::Option::Some(value) = &self.assets {
-            state.serialize_field("Assets", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.creation_date {
-            state.serialize_field("CreationDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.last_modified_date {
-            state.serialize_field("LastModifiedDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.managed_login_branding_id {
-            state.serialize_field("ManagedLoginBrandingId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.settings {
-            state.serialize_field("Settings", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.use_cognito_provided_values {
-            state.serialize_field("UseCognitoProvidedValues", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_id {
-            state.serialize_field("UserPoolId", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ManagedLoginBrandingType",
+            len,
+        )?;
+        w.optional("Assets", &self.assets);
+        w.optional("CreationDate", &self.creation_date);
+        w.optional("LastModifiedDate", &self.last_modified_date);
+        w.optional("ManagedLoginBrandingId", &self.managed_login_branding_id);
+        w.optional("Settings", &self.settings);
+        w.optional("UseCognitoProvidedValues", &self.use_cognito_provided_values);
+        w.optional("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ManagedLoginBrandingType {

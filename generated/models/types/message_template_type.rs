@@ -26,21 +26,18 @@ impl ::serde::Serialize for MessageTemplateType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.email_message.is_some())
             + usize::from(self.email_subject.is_some())
             + usize::from(self.sms_message.is_some());
-        let mut state = serializer.serialize_struct("MessageTemplateType", len)?;
-        if let ::std::option::Option::Some(value) = &self.email_message {
-            state.serialize_field("EmailMessage", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email_subject {
-            state.serialize_field("EmailSubject", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sms_message {
-            state.serialize_field("SMSMessage", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "MessageTemplateType",
+            len,
+        )?;
+        w.optional("EmailMessage", &self.email_message);
+        w.optional("EmailSubject", &self.email_subject);
+        w.optional("SMSMessage", &self.sms_message);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for MessageTemplateType {

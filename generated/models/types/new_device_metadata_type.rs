@@ -23,17 +23,16 @@ impl ::serde::Serialize for NewDeviceMetadataType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.device_group_key.is_some())
             + usize::from(self.device_key.is_some());
-        let mut state = serializer.serialize_struct("NewDeviceMetadataType", len)?;
-        if let ::std::option::Option::Some(value) = &self.device_group_key {
-            state.serialize_field("DeviceGroupKey", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.device_key {
-            state.serialize_field("DeviceKey", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "NewDeviceMetadataType",
+            len,
+        )?;
+        w.optional("DeviceGroupKey", &self.device_group_key);
+        w.optional("DeviceKey", &self.device_key);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for NewDeviceMetadataType {

@@ -23,29 +23,22 @@ impl ::serde::Serialize for NotifyConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.block_email.is_some())
             + usize::from(self.from.is_some()) + usize::from(self.mfa_email.is_some())
             + usize::from(self.no_action_email.is_some())
             + usize::from(self.reply_to.is_some());
-        let mut state = serializer.serialize_struct("NotifyConfigurationType", len)?;
-        if let ::std::option::Option::Some(value) = &self.block_email {
-            state.serialize_field("BlockEmail", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.from {
-            state.serialize_field("From", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.mfa_email {
-            state.serialize_field("MfaEmail", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.no_action_email {
-            state.serialize_field("NoActionEmail", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.reply_to {
-            state.serialize_field("ReplyTo", value)?;
-        }
-        state.serialize_field("SourceArn", &self.source_arn)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "NotifyConfigurationType",
+            len,
+        )?;
+        w.optional("BlockEmail", &self.block_email);
+        w.optional("From", &self.from);
+        w.optional("MfaEmail", &self.mfa_email);
+        w.optional("NoActionEmail", &self.no_action_email);
+        w.optional("ReplyTo", &self.reply_to);
+        w.member("SourceArn", &self.source_arn);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for NotifyConfigurationType {

@@ -17,18 +17,17 @@ impl ::serde::Serialize for NotifyEmailType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.html_body.is_some())
             + usize::from(self.text_body.is_some());
-        let mut state = serializer.serialize_struct("NotifyEmailType", len)?;
-        if let ::std::option::Option::Some(value) = &self.html_body {
-            state.serialize_field("HtmlBody", value)?;
-        }
-        state.serialize_field("Subject", &self.subject)?;
-        if let ::std::option::Option::Some(value) = &self.text_body {
-            state.serialize_field("TextBody", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "NotifyEmailType",
+            len,
+        )?;
+        w.optional("HtmlBody", &self.html_body);
+        w.member("Subject", &self.subject);
+        w.optional("TextBody", &self.text_body);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for NotifyEmailType {

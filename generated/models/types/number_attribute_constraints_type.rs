@@ -23,18 +23,16 @@ impl ::serde::Serialize for NumberAttributeConstraintsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.max_value.is_some())
             + usize::from(self.min_value.is_some());
-        let mut state = serializer
-            .serialize_struct("NumberAttributeConstraintsType", len)?;
-        if let ::std::option::Option::Some(value) = &self.max_value {
-            state.serialize_field("MaxValue", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.min_value {
-            state.serialize_field("MinValue", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "NumberAttributeConstraintsType",
+            len,
+        )?;
+        w.optional("MaxValue", &self.max_value);
+        w.optional("MinValue", &self.min_value);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for NumberAttributeConstraintsType {

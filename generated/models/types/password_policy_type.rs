@@ -38,7 +38,6 @@ impl ::serde::Serialize for PasswordPolicyType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.minimum_length.is_some())
             + usize::from(self.password_history_size.is_some())
             + usize::from(self.require_lowercase.is_some())
@@ -46,31 +45,22 @@ impl ::serde::Serialize for PasswordPolicyType {
             + usize::from(self.require_symbols.is_some())
             + usize::from(self.require_uppercase.is_some())
             + usize::from(self.temporary_password_validity_days.is_some());
-        let mut state = serializer.serialize_struct("PasswordPolicyType", len)?;
-        if let ::std::option::Option::Some(value) = &self.minimum_length {
-            state.serialize_field("MinimumLength", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.password_history_size {
-            state.serialize_field("PasswordHistorySize", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.require_lowercase {
-            state.serialize_field("RequireLowercase", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.require_numbers {
-            state.serialize_field("RequireNumbers", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.require_symbols {
-            state.serialize_field("RequireSymbols", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.require_uppercase {
-            state.serialize_field("RequireUppercase", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .temporary_password_validity_days
-        {
-            state.serialize_field("TemporaryPasswordValidityDays", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "PasswordPolicyType",
+            len,
+        )?;
+        w.optional("MinimumLength", &self.minimum_length);
+        w.optional("PasswordHistorySize", &self.password_history_size);
+        w.optional("RequireLowercase", &self.require_lowercase);
+        w.optional("RequireNumbers", &self.require_numbers);
+        w.optional("RequireSymbols", &self.require_symbols);
+        w.optional("RequireUppercase", &self.require_uppercase);
+        w.optional(
+            "TemporaryPasswordValidityDays",
+            &self.temporary_password_validity_days,
+        );
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for PasswordPolicyType {

@@ -15,13 +15,15 @@ impl ::serde::Serialize for PreTokenGenerationVersionConfigType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer
-            .serialize_struct("PreTokenGenerationVersionConfigType", len)?;
-        state.serialize_field("LambdaArn", &self.lambda_arn)?;
-        state.serialize_field("LambdaVersion", &self.lambda_version)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "PreTokenGenerationVersionConfigType",
+            len,
+        )?;
+        w.member("LambdaArn", &self.lambda_arn);
+        w.member("LambdaVersion", &self.lambda_version);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for PreTokenGenerationVersionConfigType {

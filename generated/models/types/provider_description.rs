@@ -29,25 +29,20 @@ impl ::serde::Serialize for ProviderDescription {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.creation_date.is_some())
             + usize::from(self.last_modified_date.is_some())
             + usize::from(self.provider_name.is_some())
             + usize::from(self.provider_type.is_some());
-        let mut state = serializer.serialize_struct("ProviderDescription", len)?;
-        if let ::std::option::Option::Some(value) = &self.creation_date {
-            state.serialize_field("CreationDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.last_modified_date {
-            state.serialize_field("LastModifiedDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.provider_name {
-            state.serialize_field("ProviderName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.provider_type {
-            state.serialize_field("ProviderType", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ProviderDescription",
+            len,
+        )?;
+        w.optional("CreationDate", &self.creation_date);
+        w.optional("LastModifiedDate", &self.last_modified_date);
+        w.optional("ProviderName", &self.provider_name);
+        w.optional("ProviderType", &self.provider_type);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ProviderDescription {

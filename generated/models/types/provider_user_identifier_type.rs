@@ -26,21 +26,18 @@ impl ::serde::Serialize for ProviderUserIdentifierType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.provider_attribute_name.is_some())
             + usize::from(self.provider_attribute_value.is_some())
             + usize::from(self.provider_name.is_some());
-        let mut state = serializer.serialize_struct("ProviderUserIdentifierType", len)?;
-        if let ::std::option::Option::Some(value) = &self.provider_attribute_name {
-            state.serialize_field("ProviderAttributeName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.provider_attribute_value {
-            state.serialize_field("ProviderAttributeValue", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.provider_name {
-            state.serialize_field("ProviderName", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ProviderUserIdentifierType",
+            len,
+        )?;
+        w.optional("ProviderAttributeName", &self.provider_attribute_name);
+        w.optional("ProviderAttributeValue", &self.provider_attribute_value);
+        w.optional("ProviderName", &self.provider_name);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ProviderUserIdentifierType {

@@ -15,12 +15,15 @@ impl ::serde::Serialize for RecoveryOptionType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer.serialize_struct("RecoveryOptionType", len)?;
-        state.serialize_field("Name", &self.name)?;
-        state.serialize_field("Priority", &self.priority)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "RecoveryOptionType",
+            len,
+        )?;
+        w.member("Name", &self.name);
+        w.member("Priority", &self.priority);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for RecoveryOptionType {

@@ -15,14 +15,15 @@ impl ::serde::Serialize for RefreshTokenRotationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.retry_grace_period_seconds.is_some());
-        let mut state = serializer.serialize_struct("RefreshTokenRotationType", len)?;
-        state.serialize_field("Feature", &self.feature)?;
-        if let ::std::option::Option::Some(value) = &self.retry_grace_period_seconds {
-            state.serialize_field("RetryGracePeriodSeconds", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "RefreshTokenRotationType",
+            len,
+        )?;
+        w.member("Feature", &self.feature);
+        w.optional("RetryGracePeriodSeconds", &self.retry_grace_period_seconds);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for RefreshTokenRotationType {

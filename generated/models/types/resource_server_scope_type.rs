@@ -15,12 +15,15 @@ impl ::serde::Serialize for ResourceServerScopeType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer.serialize_struct("ResourceServerScopeType", len)?;
-        state.serialize_field("ScopeDescription", &self.scope_description)?;
-        state.serialize_field("ScopeName", &self.scope_name)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ResourceServerScopeType",
+            len,
+        )?;
+        w.member("ScopeDescription", &self.scope_description);
+        w.member("ScopeName", &self.scope_name);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ResourceServerScopeType {

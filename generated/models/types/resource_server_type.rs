@@ -34,28 +34,21 @@ impl ::serde::Serialize for ResourceServerType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.identifier.is_some())
             + usize::from(self.managed_by.is_some()) + usize::from(self.name.is_some())
             + usize::from(self.scopes.is_some())
             + usize::from(self.user_pool_id.is_some());
-        let mut state = serializer.serialize_struct("ResourceServerType", len)?;
-        if let ::std::option::Option::Some(value) = &self.identifier {
-            state.serialize_field("Identifier", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.managed_by {
-            state.serialize_field("ManagedBy", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            state.serialize_field("Name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.scopes {
-            state.serialize_field("Scopes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_id {
-            state.serialize_field("UserPoolId", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "ResourceServerType",
+            len,
+        )?;
+        w.optional("Identifier", &self.identifier);
+        w.optional("ManagedBy", &self.managed_by);
+        w.optional("Name", &self.name);
+        w.optional("Scopes", &self.scopes);
+        w.optional("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ResourceServerType {

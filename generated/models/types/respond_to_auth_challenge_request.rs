@@ -29,32 +29,24 @@ impl ::serde::Serialize for RespondToAuthChallengeRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.analytics_metadata.is_some())
             + usize::from(self.challenge_responses.is_some())
             + usize::from(self.client_metadata.is_some())
             + usize::from(self.session.is_some())
             + usize::from(self.user_context_data.is_some());
-        let mut state = serializer
-            .serialize_struct("RespondToAuthChallengeRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.analytics_metadata {
-            state.serialize_field("AnalyticsMetadata", value)?;
-        }
-        state.serialize_field("ChallengeName", &self.challenge_name)?;
-        if let ::std::option::Option::Some(value) = &self.challenge_responses {
-            state.serialize_field("ChallengeResponses", value)?;
-        }
-        state.serialize_field("ClientId", &self.client_id)?;
-        if let ::std::option::Option::Some(value) = &self.client_metadata {
-            state.serialize_field("ClientMetadata", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.session {
-            state.serialize_field("Session", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_context_data {
-            state.serialize_field("UserContextData", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "RespondToAuthChallengeRequest",
+            len,
+        )?;
+        w.optional("AnalyticsMetadata", &self.analytics_metadata);
+        w.member("ChallengeName", &self.challenge_name);
+        w.optional("ChallengeResponses", &self.challenge_responses);
+        w.member("ClientId", &self.client_id);
+        w.optional("ClientMetadata", &self.client_metadata);
+        w.optional("Session", &self.session);
+        w.optional("UserContextData", &self.user_context_data);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for RespondToAuthChallengeRequest {

@@ -21,19 +21,18 @@ impl ::serde::Serialize for RevokeTokenRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.client_secret.is_some())
             + usize::from(self.revoke_associated_sessions.is_some());
-        let mut state = serializer.serialize_struct("RevokeTokenRequest", len)?;
-        state.serialize_field("ClientId", &self.client_id)?;
-        if let ::std::option::Option::Some(value) = &self.client_secret {
-            state.serialize_field("ClientSecret", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.revoke_associated_sessions {
-            state.serialize_field("RevokeAssociatedSessions", value)?;
-        }
-        state.serialize_field("Token", &self.token)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "RevokeTokenRequest",
+            len,
+        )?;
+        w.member("ClientId", &self.client_id);
+        w.optional("ClientSecret", &self.client_secret);
+        w.optional("RevokeAssociatedSessions", &self.revoke_associated_sessions);
+        w.member("Token", &self.token);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for RevokeTokenRequest {

@@ -19,15 +19,16 @@ impl ::serde::Serialize for RevokeUserSessionRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.revoke_associated_sessions.is_some());
-        let mut state = serializer.serialize_struct("RevokeUserSessionRequest", len)?;
-        state.serialize_field("AccessToken", &self.access_token)?;
-        if let ::std::option::Option::Some(value) = &self.revoke_associated_sessions {
-            state.serialize_field("RevokeAssociatedSessions", value)?;
-        }
-        state.serialize_field("SessionId", &self.session_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "RevokeUserSessionRequest",
+            len,
+        )?;
+        w.member("AccessToken", &self.access_token);
+        w.optional("RevokeAssociatedSessions", &self.revoke_associated_sessions);
+        w.member("SessionId", &self.session_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for RevokeUserSessionRequest {

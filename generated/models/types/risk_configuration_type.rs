@@ -41,7 +41,6 @@ impl ::serde::Serialize for RiskConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize
             + usize::from(self.account_takeover_risk_configuration.is_some())
             + usize::from(self.client_id.is_some())
@@ -49,30 +48,24 @@ impl ::serde::Serialize for RiskConfigurationType {
             + usize::from(self.last_modified_date.is_some())
             + usize::from(self.risk_exception_configuration.is_some())
             + usize::from(self.user_pool_id.is_some());
-        let mut state = serializer.serialize_struct("RiskConfigurationType", len)?;
-        if let ::std::option::Option::Some(value) = &self
-            .account_takeover_risk_configuration
-        {
-            state.serialize_field("AccountTakeoverRiskConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.client_id {
-            state.serialize_field("ClientId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .compromised_credentials_risk_configuration
-        {
-            state.serialize_field("CompromisedCredentialsRiskConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.last_modified_date {
-            state.serialize_field("LastModifiedDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.risk_exception_configuration {
-            state.serialize_field("RiskExceptionConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_id {
-            state.serialize_field("UserPoolId", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "RiskConfigurationType",
+            len,
+        )?;
+        w.optional(
+            "AccountTakeoverRiskConfiguration",
+            &self.account_takeover_risk_configuration,
+        );
+        w.optional("ClientId", &self.client_id);
+        w.optional(
+            "CompromisedCredentialsRiskConfiguration",
+            &self.compromised_credentials_risk_configuration,
+        );
+        w.optional("LastModifiedDate", &self.last_modified_date);
+        w.optional("RiskExceptionConfiguration", &self.risk_exception_configuration);
+        w.optional("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for RiskConfigurationType {

@@ -27,18 +27,16 @@ impl ::serde::Serialize for RiskExceptionConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.blocked_ip_range_list.is_some())
             + usize::from(self.skipped_ip_range_list.is_some());
-        let mut state = serializer
-            .serialize_struct("RiskExceptionConfigurationType", len)?;
-        if let ::std::option::Option::Some(value) = &self.blocked_ip_range_list {
-            state.serialize_field("BlockedIPRangeList", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.skipped_ip_range_list {
-            state.serialize_field("SkippedIPRangeList", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "RiskExceptionConfigurationType",
+            len,
+        )?;
+        w.optional("BlockedIPRangeList", &self.blocked_ip_range_list);
+        w.optional("SkippedIPRangeList", &self.skipped_ip_range_list);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for RiskExceptionConfigurationType {

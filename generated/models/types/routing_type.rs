@@ -20,13 +20,10 @@ impl ::serde::Serialize for RoutingType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.failover.is_some());
-        let mut state = serializer.serialize_struct("RoutingType", len)?;
-        if let ::std::option::Option::Some(value) = &self.failover {
-            state.serialize_field("Failover", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(serializer, "RoutingType", len)?;
+        w.optional("Failover", &self.failover);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for RoutingType {

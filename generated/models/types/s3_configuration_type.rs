@@ -20,13 +20,14 @@ impl ::serde::Serialize for S3ConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.bucket_arn.is_some());
-        let mut state = serializer.serialize_struct("S3ConfigurationType", len)?;
-        if let ::std::option::Option::Some(value) = &self.bucket_arn {
-            state.serialize_field("BucketArn", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "S3ConfigurationType",
+            len,
+        )?;
+        w.optional("BucketArn", &self.bucket_arn);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for S3ConfigurationType {

@@ -42,36 +42,25 @@ impl ::serde::Serialize for SchemaAttributeType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.attribute_data_type.is_some())
             + usize::from(self.developer_only_attribute.is_some())
             + usize::from(self.mutable.is_some()) + usize::from(self.name.is_some())
             + usize::from(self.number_attribute_constraints.is_some())
             + usize::from(self.required.is_some())
             + usize::from(self.string_attribute_constraints.is_some());
-        let mut state = serializer.serialize_struct("SchemaAttributeType", len)?;
-        if let ::std::option::Option::Some(value) = &self.attribute_data_type {
-            state.serialize_field("AttributeDataType", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.developer_only_attribute {
-            state.serialize_field("DeveloperOnlyAttribute", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.mutable {
-            state.serialize_field("Mutable", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            state.serialize_field("Name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.number_attribute_constraints {
-            state.serialize_field("NumberAttributeConstraints", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.required {
-            state.serialize_field("Required", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.string_attribute_constraints {
-            state.serialize_field("StringAttributeConstraints", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SchemaAttributeType",
+            len,
+        )?;
+        w.optional("AttributeDataType", &self.attribute_data_type);
+        w.optional("DeveloperOnlyAttribute", &self.developer_only_attribute);
+        w.optional("Mutable", &self.mutable);
+        w.optional("Name", &self.name);
+        w.optional("NumberAttributeConstraints", &self.number_attribute_constraints);
+        w.optional("Required", &self.required);
+        w.optional("StringAttributeConstraints", &self.string_attribute_constraints);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SchemaAttributeType {

@@ -47,7 +47,6 @@ impl ::serde::Serialize for SessionDescriptionType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.client_id.is_some())
             + usize::from(self.create_date.is_some())
             + usize::from(self.device_type.is_some())
@@ -58,38 +57,22 @@ impl ::serde::Serialize for SessionDescriptionType {
             + usize::from(self.origin_session_id.is_some())
             + usize::from(self.session_id.is_some())
             + usize::from(self.session_type.is_some());
-        let mut state = serializer.serialize_struct("SessionDescriptionType", len)?;
-        if let ::std::option::Option::Some(value) = &self.client_id {
-            state.serialize_field("ClientId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.create_date {
-            state.serialize_field("CreateDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.device_type {
-            state.serialize_field("DeviceType", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_current_session {
-            state.serialize_field("IsCurrentSession", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.last_active_date {
-            state.serialize_field("LastActiveDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.last_ip_address {
-            state.serialize_field("LastIPAddress", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.last_location {
-            state.serialize_field("LastLocation", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.origin_session_id {
-            state.serialize_field("OriginSessionId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.session_id {
-            state.serialize_field("SessionId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.session_type {
-            state.serialize_field("SessionType", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SessionDescriptionType",
+            len,
+        )?;
+        w.optional("ClientId", &self.client_id);
+        w.optional("CreateDate", &self.create_date);
+        w.optional("DeviceType", &self.device_type);
+        w.optional("IsCurrentSession", &self.is_current_session);
+        w.optional("LastActiveDate", &self.last_active_date);
+        w.optional("LastIPAddress", &self.last_ip_address);
+        w.optional("LastLocation", &self.last_location);
+        w.optional("OriginSessionId", &self.origin_session_id);
+        w.optional("SessionId", &self.session_id);
+        w.optional("SessionType", &self.session_type);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SessionDescriptionType {

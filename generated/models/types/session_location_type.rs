@@ -23,17 +23,16 @@ impl ::serde::Serialize for SessionLocationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.city.is_some())
             + usize::from(self.country.is_some());
-        let mut state = serializer.serialize_struct("SessionLocationType", len)?;
-        if let ::std::option::Option::Some(value) = &self.city {
-            state.serialize_field("City", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.country {
-            state.serialize_field("Country", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SessionLocationType",
+            len,
+        )?;
+        w.optional("City", &self.city);
+        w.optional("Country", &self.country);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SessionLocationType {

@@ -15,13 +15,15 @@ impl ::serde::Serialize for SetLogDeliveryConfigurationRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer
-            .serialize_struct("SetLogDeliveryConfigurationRequest", len)?;
-        state.serialize_field("LogConfigurations", &self.log_configurations)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SetLogDeliveryConfigurationRequest",
+            len,
+        )?;
+        w.member("LogConfigurations", &self.log_configurations);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SetLogDeliveryConfigurationRequest {

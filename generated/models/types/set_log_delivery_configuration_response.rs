@@ -22,14 +22,14 @@ impl ::serde::Serialize for SetLogDeliveryConfigurationResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.log_delivery_configuration.is_some());
-        let mut state = serializer
-            .serialize_struct("SetLogDeliveryConfigurationResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.log_delivery_configuration {
-            state.serialize_field("LogDeliveryConfiguration", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SetLogDeliveryConfigurationResponse",
+            len,
+        )?;
+        w.optional("LogDeliveryConfiguration", &self.log_delivery_configuration);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SetLogDeliveryConfigurationResponse {

@@ -27,31 +27,28 @@ impl ::serde::Serialize for SetRiskConfigurationRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize
             + usize::from(self.account_takeover_risk_configuration.is_some())
             + usize::from(self.client_id.is_some())
             + usize::from(self.compromised_credentials_risk_configuration.is_some())
             + usize::from(self.risk_exception_configuration.is_some());
-        let mut state = serializer.serialize_struct("SetRiskConfigurationRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self
-            .account_takeover_risk_configuration
-        {
-            state.serialize_field("AccountTakeoverRiskConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.client_id {
-            state.serialize_field("ClientId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .compromised_credentials_risk_configuration
-        {
-            state.serialize_field("CompromisedCredentialsRiskConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.risk_exception_configuration {
-            state.serialize_field("RiskExceptionConfiguration", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SetRiskConfigurationRequest",
+            len,
+        )?;
+        w.optional(
+            "AccountTakeoverRiskConfiguration",
+            &self.account_takeover_risk_configuration,
+        );
+        w.optional("ClientId", &self.client_id);
+        w.optional(
+            "CompromisedCredentialsRiskConfiguration",
+            &self.compromised_credentials_risk_configuration,
+        );
+        w.optional("RiskExceptionConfiguration", &self.risk_exception_configuration);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SetRiskConfigurationRequest {

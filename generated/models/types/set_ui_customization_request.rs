@@ -19,21 +19,18 @@ impl ::serde::Serialize for SetUiCustomizationRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.client_id.is_some())
             + usize::from(self.css.is_some()) + usize::from(self.image_file.is_some());
-        let mut state = serializer.serialize_struct("SetUICustomizationRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.client_id {
-            state.serialize_field("ClientId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.css {
-            state.serialize_field("CSS", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.image_file {
-            state.serialize_field("ImageFile", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SetUICustomizationRequest",
+            len,
+        )?;
+        w.optional("ClientId", &self.client_id);
+        w.optional("CSS", &self.css);
+        w.optional("ImageFile", &self.image_file);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SetUiCustomizationRequest {

@@ -13,11 +13,14 @@ impl ::serde::Serialize for SetUiCustomizationResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize;
-        let mut state = serializer.serialize_struct("SetUICustomizationResponse", len)?;
-        state.serialize_field("UICustomization", &self.ui_customization)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SetUICustomizationResponse",
+            len,
+        )?;
+        w.member("UICustomization", &self.ui_customization);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SetUiCustomizationResponse {

@@ -17,14 +17,16 @@ impl ::serde::Serialize for SetUserPoolClientSessionConfigurationRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize;
-        let mut state = serializer
-            .serialize_struct("SetUserPoolClientSessionConfigurationRequest", len)?;
-        state.serialize_field("ClientId", &self.client_id)?;
-        state.serialize_field("SSOSession", &self.sso_session)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SetUserPoolClientSessionConfigurationRequest",
+            len,
+        )?;
+        w.member("ClientId", &self.client_id);
+        w.member("SSOSession", &self.sso_session);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers

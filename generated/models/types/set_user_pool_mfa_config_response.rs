@@ -36,32 +36,25 @@ impl ::serde::Serialize for SetUserPoolMfaConfigResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.email_mfa_configuration.is_some())
             + usize::from(self.mfa_configuration.is_some())
             + usize::from(self.sms_mfa_configuration.is_some())
             + usize::from(self.software_token_mfa_configuration.is_some())
             + usize::from(self.web_authn_configuration.is_some());
-        let mut state = serializer
-            .serialize_struct("SetUserPoolMfaConfigResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.email_mfa_configuration {
-            state.serialize_field("EmailMfaConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.mfa_configuration {
-            state.serialize_field("MfaConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sms_mfa_configuration {
-            state.serialize_field("SmsMfaConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .software_token_mfa_configuration
-        {
-            state.serialize_field("SoftwareTokenMfaConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.web_authn_configuration {
-            state.serialize_field("WebAuthnConfiguration", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SetUserPoolMfaConfigResponse",
+            len,
+        )?;
+        w.optional("EmailMfaConfiguration", &self.email_mfa_configuration);
+        w.optional("MfaConfiguration", &self.mfa_configuration);
+        w.optional("SmsMfaConfiguration", &self.sms_mfa_configuration);
+        w.optional(
+            "SoftwareTokenMfaConfiguration",
+            &self.software_token_mfa_configuration,
+        );
+        w.optional("WebAuthnConfiguration", &self.web_authn_configuration);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SetUserPoolMfaConfigResponse {

@@ -17,14 +17,16 @@ impl ::serde::Serialize for SetUserPoolSessionConfigurationRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize;
-        let mut state = serializer
-            .serialize_struct("SetUserPoolSessionConfigurationRequest", len)?;
-        state.serialize_field("TokenSession", &self.token_session)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.serialize_field("UserSessionTracking", &self.user_session_tracking)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SetUserPoolSessionConfigurationRequest",
+            len,
+        )?;
+        w.member("TokenSession", &self.token_session);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.member("UserSessionTracking", &self.user_session_tracking);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SetUserPoolSessionConfigurationRequest {

@@ -30,22 +30,18 @@ impl ::serde::Serialize for SetUserPoolSessionConfigurationResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.token_session.is_some())
             + usize::from(self.user_pool_id.is_some())
             + usize::from(self.user_session_tracking.is_some());
-        let mut state = serializer
-            .serialize_struct("SetUserPoolSessionConfigurationResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.token_session {
-            state.serialize_field("TokenSession", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_id {
-            state.serialize_field("UserPoolId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_session_tracking {
-            state.serialize_field("UserSessionTracking", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SetUserPoolSessionConfigurationResponse",
+            len,
+        )?;
+        w.optional("TokenSession", &self.token_session);
+        w.optional("UserPoolId", &self.user_pool_id);
+        w.optional("UserSessionTracking", &self.user_session_tracking);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers

@@ -15,12 +15,15 @@ impl ::serde::Serialize for SetUserSettingsRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer.serialize_struct("SetUserSettingsRequest", len)?;
-        state.serialize_field("AccessToken", &self.access_token)?;
-        state.serialize_field("MFAOptions", &self.mfa_options)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SetUserSettingsRequest",
+            len,
+        )?;
+        w.member("AccessToken", &self.access_token);
+        w.member("MFAOptions", &self.mfa_options);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SetUserSettingsRequest {

@@ -22,13 +22,14 @@ impl ::serde::Serialize for SignInPolicyType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.allowed_first_auth_factors.is_some());
-        let mut state = serializer.serialize_struct("SignInPolicyType", len)?;
-        if let ::std::option::Option::Some(value) = &self.allowed_first_auth_factors {
-            state.serialize_field("AllowedFirstAuthFactors", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SignInPolicyType",
+            len,
+        )?;
+        w.optional("AllowedFirstAuthFactors", &self.allowed_first_auth_factors);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SignInPolicyType {

@@ -35,7 +35,6 @@ impl ::serde::Serialize for SignUpRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.analytics_metadata.is_some())
             + usize::from(self.client_metadata.is_some())
             + usize::from(self.password.is_some())
@@ -43,31 +42,21 @@ impl ::serde::Serialize for SignUpRequest {
             + usize::from(self.user_attributes.is_some())
             + usize::from(self.user_context_data.is_some())
             + usize::from(self.validation_data.is_some());
-        let mut state = serializer.serialize_struct("SignUpRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.analytics_metadata {
-            state.serialize_field("AnalyticsMetadata", value)?;
-        }
-        state.serialize_field("ClientId", &self.client_id)?;
-        if let ::std::option::Option::Some(value) = &self.client_metadata {
-            state.serialize_field("ClientMetadata", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.password {
-            state.serialize_field("Password", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.secret_hash {
-            state.serialize_field("SecretHash", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_attributes {
-            state.serialize_field("UserAttributes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_context_data {
-            state.serialize_field("UserContextData", value)?;
-        }
-        state.serialize_field("Username", &self.username)?;
-        if let ::std::option::Option::Some(value) = &self.validation_data {
-            state.serialize_field("ValidationData", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SignUpRequest",
+            len,
+        )?;
+        w.optional("AnalyticsMetadata", &self.analytics_metadata);
+        w.member("ClientId", &self.client_id);
+        w.optional("ClientMetadata", &self.client_metadata);
+        w.optional("Password", &self.password);
+        w.optional("SecretHash", &self.secret_hash);
+        w.optional("UserAttributes", &self.user_attributes);
+        w.optional("UserContextData", &self.user_context_data);
+        w.member("Username", &self.username);
+        w.optional("ValidationData", &self.validation_data);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SignUpRequest {

@@ -21,19 +21,18 @@ impl ::serde::Serialize for SignUpResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.code_delivery_details.is_some())
             + usize::from(self.session.is_some());
-        let mut state = serializer.serialize_struct("SignUpResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.code_delivery_details {
-            state.serialize_field("CodeDeliveryDetails", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.session {
-            state.serialize_field("Session", value)?;
-        }
-        state.serialize_field("UserConfirmed", &self.user_confirmed)?;
-        state.serialize_field("UserSub", &self.user_sub)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SignUpResponse",
+            len,
+        )?;
+        w.optional("CodeDeliveryDetails", &self.code_delivery_details);
+        w.optional("Session", &self.session);
+        w.member("UserConfirmed", &self.user_confirmed);
+        w.member("UserSub", &self.user_sub);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SignUpResponse {

@@ -29,25 +29,20 @@ impl ::serde::Serialize for SmsConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.eums_sms.is_some())
             + usize::from(self.external_id.is_some())
             + usize::from(self.sns_caller_arn.is_some())
             + usize::from(self.sns_region.is_some());
-        let mut state = serializer.serialize_struct("SmsConfigurationType", len)?;
-        if let ::std::option::Option::Some(value) = &self.eums_sms {
-            state.serialize_field("EumsSms", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.external_id {
-            state.serialize_field("ExternalId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sns_caller_arn {
-            state.serialize_field("SnsCallerArn", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sns_region {
-            state.serialize_field("SnsRegion", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SmsConfigurationType",
+            len,
+        )?;
+        w.optional("EumsSms", &self.eums_sms);
+        w.optional("ExternalId", &self.external_id);
+        w.optional("SnsCallerArn", &self.sns_caller_arn);
+        w.optional("SnsRegion", &self.sns_region);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SmsConfigurationType {

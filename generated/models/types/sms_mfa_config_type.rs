@@ -23,17 +23,16 @@ impl ::serde::Serialize for SmsMfaConfigType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.sms_authentication_message.is_some())
             + usize::from(self.sms_configuration.is_some());
-        let mut state = serializer.serialize_struct("SmsMfaConfigType", len)?;
-        if let ::std::option::Option::Some(value) = &self.sms_authentication_message {
-            state.serialize_field("SmsAuthenticationMessage", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sms_configuration {
-            state.serialize_field("SmsConfiguration", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SmsMfaConfigType",
+            len,
+        )?;
+        w.optional("SmsAuthenticationMessage", &self.sms_authentication_message);
+        w.optional("SmsConfiguration", &self.sms_configuration);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SmsMfaConfigType {

@@ -23,17 +23,16 @@ impl ::serde::Serialize for SmsMfaSettingsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.enabled.is_some())
             + usize::from(self.preferred_mfa.is_some());
-        let mut state = serializer.serialize_struct("SMSMfaSettingsType", len)?;
-        if let ::std::option::Option::Some(value) = &self.enabled {
-            state.serialize_field("Enabled", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.preferred_mfa {
-            state.serialize_field("PreferredMfa", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SMSMfaSettingsType",
+            len,
+        )?;
+        w.optional("Enabled", &self.enabled);
+        w.optional("PreferredMfa", &self.preferred_mfa);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SmsMfaSettingsType {

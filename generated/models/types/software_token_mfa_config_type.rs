@@ -20,13 +20,14 @@ impl ::serde::Serialize for SoftwareTokenMfaConfigType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.enabled.is_some());
-        let mut state = serializer.serialize_struct("SoftwareTokenMfaConfigType", len)?;
-        if let ::std::option::Option::Some(value) = &self.enabled {
-            state.serialize_field("Enabled", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "SoftwareTokenMfaConfigType",
+            len,
+        )?;
+        w.optional("Enabled", &self.enabled);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SoftwareTokenMfaConfigType {

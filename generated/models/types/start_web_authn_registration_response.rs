@@ -13,16 +13,14 @@ impl ::serde::Serialize for StartWebAuthnRegistrationResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize;
-        let mut state = serializer
-            .serialize_struct("StartWebAuthnRegistrationResponse", len)?;
-        state
-            .serialize_field(
-                "CredentialCreationOptions",
-                &self.credential_creation_options,
-            )?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "StartWebAuthnRegistrationResponse",
+            len,
+        )?;
+        w.member("CredentialCreationOptions", &self.credential_creation_options);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for StartWebAuthnRegistrationResponse {

@@ -23,18 +23,16 @@ impl ::serde::Serialize for StringAttributeConstraintsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.max_length.is_some())
             + usize::from(self.min_length.is_some());
-        let mut state = serializer
-            .serialize_struct("StringAttributeConstraintsType", len)?;
-        if let ::std::option::Option::Some(value) = &self.max_length {
-            state.serialize_field("MaxLength", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.min_length {
-            state.serialize_field("MinLength", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "StringAttributeConstraintsType",
+            len,
+        )?;
+        w.optional("MaxLength", &self.max_length);
+        w.optional("MinLength", &self.min_length);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for StringAttributeConstraintsType {

@@ -15,12 +15,15 @@ impl ::serde::Serialize for TagResourceRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer.serialize_struct("TagResourceRequest", len)?;
-        state.serialize_field("ResourceArn", &self.resource_arn)?;
-        state.serialize_field("Tags", &self.tags)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "TagResourceRequest",
+            len,
+        )?;
+        w.member("ResourceArn", &self.resource_arn);
+        w.member("Tags", &self.tags);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for TagResourceRequest {

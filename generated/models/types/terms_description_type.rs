@@ -21,15 +21,18 @@ impl ::serde::Serialize for TermsDescriptionType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 5usize;
-        let mut state = serializer.serialize_struct("TermsDescriptionType", len)?;
-        state.serialize_field("CreationDate", &self.creation_date)?;
-        state.serialize_field("Enforcement", &self.enforcement)?;
-        state.serialize_field("LastModifiedDate", &self.last_modified_date)?;
-        state.serialize_field("TermsId", &self.terms_id)?;
-        state.serialize_field("TermsName", &self.terms_name)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "TermsDescriptionType",
+            len,
+        )?;
+        w.member("CreationDate", &self.creation_date);
+        w.member("Enforcement", &self.enforcement);
+        w.member("LastModifiedDate", &self.last_modified_date);
+        w.member("TermsId", &self.terms_id);
+        w.member("TermsName", &self.terms_name);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for TermsDescriptionType {

@@ -32,19 +32,18 @@ impl ::serde::Serialize for TermsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 9usize;
-        let mut state = serializer.serialize_struct("TermsType", len)?;
-        state.serialize_field("ClientId", &self.client_id)?;
-        state.serialize_field("CreationDate", &self.creation_date)?;
-        state.serialize_field("Enforcement", &self.enforcement)?;
-        state.serialize_field("LastModifiedDate", &self.last_modified_date)?;
-        state.serialize_field("Links", &self.links)?;
-        state.serialize_field("TermsId", &self.terms_id)?;
-        state.serialize_field("TermsName", &self.terms_name)?;
-        state.serialize_field("TermsSource", &self.terms_source)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(serializer, "TermsType", len)?;
+        w.member("ClientId", &self.client_id);
+        w.member("CreationDate", &self.creation_date);
+        w.member("Enforcement", &self.enforcement);
+        w.member("LastModifiedDate", &self.last_modified_date);
+        w.member("Links", &self.links);
+        w.member("TermsId", &self.terms_id);
+        w.member("TermsName", &self.terms_name);
+        w.member("TermsSource", &self.terms_source);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for TermsType {

@@ -26,21 +26,18 @@ impl ::serde::Serialize for TokenValidityUnitsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.access_token.is_some())
             + usize::from(self.id_token.is_some())
             + usize::from(self.refresh_token.is_some());
-        let mut state = serializer.serialize_struct("TokenValidityUnitsType", len)?;
-        if let ::std::option::Option::Some(value) = &self.access_token {
-            state.serialize_field("AccessToken", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id_token {
-            state.serialize_field("IdToken", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.refresh_token {
-            state.serialize_field("RefreshToken", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "TokenValidityUnitsType",
+            len,
+        )?;
+        w.optional("AccessToken", &self.access_token);
+        w.optional("IdToken", &self.id_token);
+        w.optional("RefreshToken", &self.refresh_token);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for TokenValidityUnitsType {

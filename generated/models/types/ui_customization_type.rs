@@ -38,36 +38,25 @@ impl ::serde::Serialize for UiCustomizationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.client_id.is_some())
             + usize::from(self.creation_date.is_some()) + usize::from(self.css.is_some())
             + usize::from(self.css_version.is_some())
             + usize::from(self.image_url.is_some())
             + usize::from(self.last_modified_date.is_some())
             + usize::from(self.user_pool_id.is_some());
-        let mut state = serializer.serialize_struct("UICustomizationType", len)?;
-        if let ::std::option::Option::Some(value) = &self.client_id {
-            state.serialize_field("ClientId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.creation_date {
-            state.serialize_field("CreationDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.css {
-            state.serialize_field("CSS", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.css_version {
-            state.serialize_field("CSSVersion", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.image_url {
-            state.serialize_field("ImageUrl", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.last_modified_date {
-            state.serialize_field("LastModifiedDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_id {
-            state.serialize_field("UserPoolId", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UICustomizationType",
+            len,
+        )?;
+        w.optional("ClientId", &self.client_id);
+        w.optional("CreationDate", &self.creation_date);
+        w.optional("CSS", &self.css);
+        w.optional("CSSVersion", &self.css_version);
+        w.optional("ImageUrl", &self.image_url);
+        w.optional("LastModifiedDate", &self.last_modified_date);
+        w.optional("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UiCustomizationType {

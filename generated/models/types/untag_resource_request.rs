@@ -15,12 +15,15 @@ impl ::serde::Serialize for UntagResourceRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer.serialize_struct("UntagResourceRequest", len)?;
-        state.serialize_field("ResourceArn", &self.resource_arn)?;
-        state.serialize_field("TagKeys", &self.tag_keys)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UntagResourceRequest",
+            len,
+        )?;
+        w.member("ResourceArn", &self.resource_arn);
+        w.member("TagKeys", &self.tag_keys);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UntagResourceRequest {

@@ -19,15 +19,16 @@ impl ::serde::Serialize for UpdateDeviceStatusRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.device_remembered_status.is_some());
-        let mut state = serializer.serialize_struct("UpdateDeviceStatusRequest", len)?;
-        state.serialize_field("AccessToken", &self.access_token)?;
-        state.serialize_field("DeviceKey", &self.device_key)?;
-        if let ::std::option::Option::Some(value) = &self.device_remembered_status {
-            state.serialize_field("DeviceRememberedStatus", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UpdateDeviceStatusRequest",
+            len,
+        )?;
+        w.member("AccessToken", &self.access_token);
+        w.member("DeviceKey", &self.device_key);
+        w.optional("DeviceRememberedStatus", &self.device_remembered_status);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateDeviceStatusRequest {

@@ -15,10 +15,13 @@ impl ::serde::Serialize for UpdateDeviceStatusResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize;
-        let mut state = serializer.serialize_struct("UpdateDeviceStatusResponse", len)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UpdateDeviceStatusResponse",
+            len,
+        )?;
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateDeviceStatusResponse {

@@ -21,23 +21,20 @@ impl ::serde::Serialize for UpdateGroupRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.description.is_some())
             + usize::from(self.precedence.is_some())
             + usize::from(self.role_arn.is_some());
-        let mut state = serializer.serialize_struct("UpdateGroupRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.description {
-            state.serialize_field("Description", value)?;
-        }
-        state.serialize_field("GroupName", &self.group_name)?;
-        if let ::std::option::Option::Some(value) = &self.precedence {
-            state.serialize_field("Precedence", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.role_arn {
-            state.serialize_field("RoleArn", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UpdateGroupRequest",
+            len,
+        )?;
+        w.optional("Description", &self.description);
+        w.member("GroupName", &self.group_name);
+        w.optional("Precedence", &self.precedence);
+        w.optional("RoleArn", &self.role_arn);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateGroupRequest {

@@ -29,28 +29,22 @@ impl ::serde::Serialize for UpdateIdentityProviderRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.acr_mapping.is_some())
             + usize::from(self.attribute_mapping.is_some())
             + usize::from(self.idp_identifiers.is_some())
             + usize::from(self.provider_details.is_some());
-        let mut state = serializer
-            .serialize_struct("UpdateIdentityProviderRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.acr_mapping {
-            state.serialize_field("AcrMapping", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.attribute_mapping {
-            state.serialize_field("AttributeMapping", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.idp_identifiers {
-            state.serialize_field("IdpIdentifiers", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.provider_details {
-            state.serialize_field("ProviderDetails", value)?;
-        }
-        state.serialize_field("ProviderName", &self.provider_name)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UpdateIdentityProviderRequest",
+            len,
+        )?;
+        w.optional("AcrMapping", &self.acr_mapping);
+        w.optional("AttributeMapping", &self.attribute_mapping);
+        w.optional("IdpIdentifiers", &self.idp_identifiers);
+        w.optional("ProviderDetails", &self.provider_details);
+        w.member("ProviderName", &self.provider_name);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateIdentityProviderRequest {

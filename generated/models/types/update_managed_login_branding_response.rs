@@ -22,14 +22,14 @@ impl ::serde::Serialize for UpdateManagedLoginBrandingResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.managed_login_branding.is_some());
-        let mut state = serializer
-            .serialize_struct("UpdateManagedLoginBrandingResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.managed_login_branding {
-            state.serialize_field("ManagedLoginBranding", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UpdateManagedLoginBrandingResponse",
+            len,
+        )?;
+        w.optional("ManagedLoginBranding", &self.managed_login_branding);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateManagedLoginBrandingResponse {

@@ -15,13 +15,15 @@ impl ::serde::Serialize for UpdateProvisionedLimitRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize;
-        let mut state = serializer
-            .serialize_struct("UpdateProvisionedLimitRequest", len)?;
-        state.serialize_field("LimitDefinition", &self.limit_definition)?;
-        state.serialize_field("RequestedLimitValue", &self.requested_limit_value)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UpdateProvisionedLimitRequest",
+            len,
+        )?;
+        w.member("LimitDefinition", &self.limit_definition);
+        w.member("RequestedLimitValue", &self.requested_limit_value);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateProvisionedLimitRequest {

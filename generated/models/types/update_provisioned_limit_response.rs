@@ -13,12 +13,14 @@ impl ::serde::Serialize for UpdateProvisionedLimitResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize;
-        let mut state = serializer
-            .serialize_struct("UpdateProvisionedLimitResponse", len)?;
-        state.serialize_field("Limit", &self.limit)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UpdateProvisionedLimitResponse",
+            len,
+        )?;
+        w.member("Limit", &self.limit);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateProvisionedLimitResponse {

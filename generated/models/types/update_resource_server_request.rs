@@ -21,16 +21,17 @@ impl ::serde::Serialize for UpdateResourceServerRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize + usize::from(self.scopes.is_some());
-        let mut state = serializer.serialize_struct("UpdateResourceServerRequest", len)?;
-        state.serialize_field("Identifier", &self.identifier)?;
-        state.serialize_field("Name", &self.name)?;
-        if let ::std::option::Option::Some(value) = &self.scopes {
-            state.serialize_field("Scopes", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UpdateResourceServerRequest",
+            len,
+        )?;
+        w.member("Identifier", &self.identifier);
+        w.member("Name", &self.name);
+        w.optional("Scopes", &self.scopes);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateResourceServerRequest {

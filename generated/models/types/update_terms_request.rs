@@ -25,26 +25,21 @@ impl ::serde::Serialize for UpdateTermsRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.enforcement.is_some())
             + usize::from(self.links.is_some()) + usize::from(self.terms_name.is_some())
             + usize::from(self.terms_source.is_some());
-        let mut state = serializer.serialize_struct("UpdateTermsRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.enforcement {
-            state.serialize_field("Enforcement", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.links {
-            state.serialize_field("Links", value)?;
-        }
-        state.serialize_field("TermsId", &self.terms_id)?;
-        if let ::std::option::Option::Some(value) = &self.terms_name {
-            state.serialize_field("TermsName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.terms_source {
-            state.serialize_field("TermsSource", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UpdateTermsRequest",
+            len,
+        )?;
+        w.optional("Enforcement", &self.enforcement);
+        w.optional("Links", &self.links);
+        w.member("TermsId", &self.terms_id);
+        w.optional("TermsName", &self.terms_name);
+        w.optional("TermsSource", &self.terms_source);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateTermsRequest {

@@ -19,15 +19,16 @@ impl ::serde::Serialize for UpdateUserAttributesRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 2usize + usize::from(self.client_metadata.is_some());
-        let mut state = serializer.serialize_struct("UpdateUserAttributesRequest", len)?;
-        state.serialize_field("AccessToken", &self.access_token)?;
-        if let ::std::option::Option::Some(value) = &self.client_metadata {
-            state.serialize_field("ClientMetadata", value)?;
-        }
-        state.serialize_field("UserAttributes", &self.user_attributes)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UpdateUserAttributesRequest",
+            len,
+        )?;
+        w.member("AccessToken", &self.access_token);
+        w.optional("ClientMetadata", &self.client_metadata);
+        w.member("UserAttributes", &self.user_attributes);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateUserAttributesRequest {

@@ -22,14 +22,14 @@ impl ::serde::Serialize for UpdateUserAttributesResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.code_delivery_details_list.is_some());
-        let mut state = serializer
-            .serialize_struct("UpdateUserAttributesResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.code_delivery_details_list {
-            state.serialize_field("CodeDeliveryDetailsList", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UpdateUserAttributesResponse",
+            len,
+        )?;
+        w.optional("CodeDeliveryDetailsList", &self.code_delivery_details_list);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateUserAttributesResponse {

@@ -17,14 +17,16 @@ impl ::serde::Serialize for UpdateUserPoolReplicaRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize;
-        let mut state = serializer
-            .serialize_struct("UpdateUserPoolReplicaRequest", len)?;
-        state.serialize_field("RegionName", &self.region_name)?;
-        state.serialize_field("Status", &self.status)?;
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UpdateUserPoolReplicaRequest",
+            len,
+        )?;
+        w.member("RegionName", &self.region_name);
+        w.member("Status", &self.status);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateUserPoolReplicaRequest {

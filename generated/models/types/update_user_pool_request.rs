@@ -82,7 +82,6 @@ impl ::serde::Serialize for UpdateUserPoolRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.account_recovery_setting.is_some())
             + usize::from(self.acr_configuration.is_some())
             + usize::from(self.admin_create_user_config.is_some())
@@ -107,82 +106,37 @@ impl ::serde::Serialize for UpdateUserPoolRequest {
             + usize::from(self.user_pool_tags.is_some())
             + usize::from(self.user_pool_tier.is_some())
             + usize::from(self.verification_message_template.is_some());
-        let mut state = serializer.serialize_struct("UpdateUserPoolRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.account_recovery_setting {
-            state.serialize_field("AccountRecoverySetting", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.acr_configuration {
-            state.serialize_field("AcrConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.admin_create_user_config {
-            state.serialize_field("AdminCreateUserConfig", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.auto_verified_attributes {
-            state.serialize_field("AutoVerifiedAttributes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.dcr_configuration {
-            state.serialize_field("DcrConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.deletion_protection {
-            state.serialize_field("DeletionProtection", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.device_configuration {
-            state.serialize_field("DeviceConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email_configuration {
-            state.serialize_field("EmailConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email_verification_message {
-            state.serialize_field("EmailVerificationMessage", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email_verification_subject {
-            state.serialize_field("EmailVerificationSubject", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.issuer_configuration {
-            state.serialize_field("IssuerConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.key_configuration {
-            state.serialize_field("KeyConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.lambda_config {
-            state.serialize_field("LambdaConfig", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.mfa_configuration {
-            state.serialize_field("MfaConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.policies {
-            state.serialize_field("Policies", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.pool_name {
-            state.serialize_field("PoolName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sms_authentication_message {
-            state.serialize_field("SmsAuthenticationMessage", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sms_configuration {
-            state.serialize_field("SmsConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sms_verification_message {
-            state.serialize_field("SmsVerificationMessage", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_attribute_update_settings
-        {
-            state.serialize_field("UserAttributeUpdateSettings", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_add_ons {
-            state.serialize_field("UserPoolAddOns", value)?;
-        }
-        state.serialize_field("UserPoolId", &self.user_pool_id)?;
-        if let ::std::option::Option::Some(value) = &self.user_pool_tags {
-            state.serialize_field("UserPoolTags", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_tier {
-            state.serialize_field("UserPoolTier", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.verification_message_template {
-            state.serialize_field("VerificationMessageTemplate", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UpdateUserPoolRequest",
+            len,
+        )?;
+        w.optional("AccountRecoverySetting", &self.account_recovery_setting);
+        w.optional("AcrConfiguration", &self.acr_configuration);
+        w.optional("AdminCreateUserConfig", &self.admin_create_user_config);
+        w.optional("AutoVerifiedAttributes", &self.auto_verified_attributes);
+        w.optional("DcrConfiguration", &self.dcr_configuration);
+        w.optional("DeletionProtection", &self.deletion_protection);
+        w.optional("DeviceConfiguration", &self.device_configuration);
+        w.optional("EmailConfiguration", &self.email_configuration);
+        w.optional("EmailVerificationMessage", &self.email_verification_message);
+        w.optional("EmailVerificationSubject", &self.email_verification_subject);
+        w.optional("IssuerConfiguration", &self.issuer_configuration);
+        w.optional("KeyConfiguration", &self.key_configuration);
+        w.optional("LambdaConfig", &self.lambda_config);
+        w.optional("MfaConfiguration", &self.mfa_configuration);
+        w.optional("Policies", &self.policies);
+        w.optional("PoolName", &self.pool_name);
+        w.optional("SmsAuthenticationMessage", &self.sms_authentication_message);
+        w.optional("SmsConfiguration", &self.sms_configuration);
+        w.optional("SmsVerificationMessage", &self.sms_verification_message);
+        w.optional("UserAttributeUpdateSettings", &self.user_attribute_update_settings);
+        w.optional("UserPoolAddOns", &self.user_pool_add_ons);
+        w.member("UserPoolId", &self.user_pool_id);
+        w.optional("UserPoolTags", &self.user_pool_tags);
+        w.optional("UserPoolTier", &self.user_pool_tier);
+        w.optional("VerificationMessageTemplate", &self.verification_message_template);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateUserPoolRequest {

@@ -22,17 +22,18 @@ impl ::serde::Serialize for UserAttributeUpdateSettingsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize
             + usize::from(self.attributes_require_verification_before_update.is_some());
-        let mut state = serializer
-            .serialize_struct("UserAttributeUpdateSettingsType", len)?;
-        if let ::std::option::Option::Some(value) = &self
-            .attributes_require_verification_before_update
-        {
-            state.serialize_field("AttributesRequireVerificationBeforeUpdate", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UserAttributeUpdateSettingsType",
+            len,
+        )?;
+        w.optional(
+            "AttributesRequireVerificationBeforeUpdate",
+            &self.attributes_require_verification_before_update,
+        );
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserAttributeUpdateSettingsType {

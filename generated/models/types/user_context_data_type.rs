@@ -25,17 +25,16 @@ impl ::serde::Serialize for UserContextDataType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.encoded_data.is_some())
             + usize::from(self.ip_address.is_some());
-        let mut state = serializer.serialize_struct("UserContextDataType", len)?;
-        if let ::std::option::Option::Some(value) = &self.encoded_data {
-            state.serialize_field("EncodedData", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.ip_address {
-            state.serialize_field("IpAddress", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UserContextDataType",
+            len,
+        )?;
+        w.optional("EncodedData", &self.encoded_data);
+        w.optional("IpAddress", &self.ip_address);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserContextDataType {

@@ -61,7 +61,6 @@ impl ::serde::Serialize for UserImportJobType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.cloud_watch_logs_role_arn.is_some())
             + usize::from(self.completion_date.is_some())
             + usize::from(self.completion_message.is_some())
@@ -74,50 +73,26 @@ impl ::serde::Serialize for UserImportJobType {
             + usize::from(self.skipped_users.is_some())
             + usize::from(self.start_date.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.user_pool_id.is_some());
-        let mut state = serializer.serialize_struct("UserImportJobType", len)?;
-        if let ::std::option::Option::Some(value) = &self.cloud_watch_logs_role_arn {
-            state.serialize_field("CloudWatchLogsRoleArn", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.completion_date {
-            state.serialize_field("CompletionDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.completion_message {
-            state.serialize_field("CompletionMessage", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.creation_date {
-            state.serialize_field("CreationDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.failed_users {
-            state.serialize_field("FailedUsers", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.imported_users {
-            state.serialize_field("ImportedUsers", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.job_id {
-            state.serialize_field("JobId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.job_name {
-            state.serialize_field("JobName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.password_hashing_algorithm {
-            state.serialize_field("PasswordHashingAlgorithm", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.pre_signed_url {
-            state.serialize_field("PreSignedUrl", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.skipped_users {
-            state.serialize_field("SkippedUsers", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.start_date {
-            state.serialize_field("StartDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            state.serialize_field("Status", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_id {
-            state.serialize_field("UserPoolId", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UserImportJobType",
+            len,
+        )?;
+        w.optional("CloudWatchLogsRoleArn", &self.cloud_watch_logs_role_arn);
+        w.optional("CompletionDate", &self.completion_date);
+        w.optional("CompletionMessage", &self.completion_message);
+        w.optional("CreationDate", &self.creation_date);
+        w.optional("FailedUsers", &self.failed_users);
+        w.optional("ImportedUsers", &self.imported_users);
+        w.optional("JobId", &self.job_id);
+        w.optional("JobName", &self.job_name);
+        w.optional("PasswordHashingAlgorithm", &self.password_hashing_algorithm);
+        w.optional("PreSignedUrl", &self.pre_signed_url);
+        w.optional("SkippedUsers", &self.skipped_users);
+        w.optional("StartDate", &self.start_date);
+        w.optional("Status", &self.status);
+        w.optional("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserImportJobType {

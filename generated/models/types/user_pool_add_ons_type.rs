@@ -17,17 +17,19 @@ impl ::serde::Serialize for UserPoolAddOnsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize
             + usize::from(self.advanced_security_additional_flows.is_some());
-        let mut state = serializer.serialize_struct("UserPoolAddOnsType", len)?;
-        if let ::std::option::Option::Some(value) = &self
-            .advanced_security_additional_flows
-        {
-            state.serialize_field("AdvancedSecurityAdditionalFlows", value)?;
-        }
-        state.serialize_field("AdvancedSecurityMode", &self.advanced_security_mode)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UserPoolAddOnsType",
+            len,
+        )?;
+        w.optional(
+            "AdvancedSecurityAdditionalFlows",
+            &self.advanced_security_additional_flows,
+        );
+        w.member("AdvancedSecurityMode", &self.advanced_security_mode);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserPoolAddOnsType {

@@ -26,21 +26,18 @@ impl ::serde::Serialize for UserPoolClientDescription {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.client_id.is_some())
             + usize::from(self.client_name.is_some())
             + usize::from(self.user_pool_id.is_some());
-        let mut state = serializer.serialize_struct("UserPoolClientDescription", len)?;
-        if let ::std::option::Option::Some(value) = &self.client_id {
-            state.serialize_field("ClientId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.client_name {
-            state.serialize_field("ClientName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_id {
-            state.serialize_field("UserPoolId", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UserPoolClientDescription",
+            len,
+        )?;
+        w.optional("ClientId", &self.client_id);
+        w.optional("ClientName", &self.client_name);
+        w.optional("UserPoolId", &self.user_pool_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserPoolClientDescription {

@@ -114,7 +114,6 @@ impl ::serde::Serialize for UserPoolClientType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.access_token_validity.is_some())
             + usize::from(self.allowed_o_auth_flows.is_some())
             + usize::from(self.allowed_o_auth_flows_user_pool_client.is_some())
@@ -142,93 +141,45 @@ impl ::serde::Serialize for UserPoolClientType {
             + usize::from(self.token_validity_units.is_some())
             + usize::from(self.user_pool_id.is_some())
             + usize::from(self.write_attributes.is_some());
-        let mut state = serializer.serialize_struct("UserPoolClientType", len)?;
-        if let ::std::option::Option::Some(value) = &self.access_token_validity {
-            state.serialize_field("AccessTokenValidity", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.allowed_o_auth_flows {
-            state.serialize_field("AllowedOAuthFlows", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .allowed_o_auth_flows_user_pool_client
-        {
-            state.serialize_field("AllowedOAuthFlowsUserPoolClient", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.allowed_o_auth_scopes {
-            state.serialize_field("AllowedOAuthScopes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.analytics_configuration {
-            state.serialize_field("AnalyticsConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.auth_session_validity {
-            state.serialize_field("AuthSessionValidity", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.callback_ur_ls {
-            state.serialize_field("CallbackURLs", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.client_id {
-            state.serialize_field("ClientId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.client_name {
-            state.serialize_field("ClientName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.client_secret {
-            state.serialize_field("ClientSecret", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.client_type {
-            state.serialize_field("ClientType", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.creation_date {
-            state.serialize_field("CreationDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.default_redirect_uri {
-            state.serialize_field("DefaultRedirectURI", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self
-            .enable_propagate_additional_user_context_data
-        {
-            state.serialize_field("EnablePropagateAdditionalUserContextData", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.enable_token_revocation {
-            state.serialize_field("EnableTokenRevocation", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.explicit_auth_flows {
-            state.serialize_field("ExplicitAuthFlows", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id_token_validity {
-            state.serialize_field("IdTokenValidity", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.last_modified_date {
-            state.serialize_field("LastModifiedDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.logout_ur_ls {
-            state.serialize_field("LogoutURLs", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.prevent_user_existence_errors {
-            state.serialize_field("PreventUserExistenceErrors", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.read_attributes {
-            state.serialize_field("ReadAttributes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.refresh_token_rotation {
-            state.serialize_field("RefreshTokenRotation", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.refresh_token_validity {
-            state.serialize_field("RefreshTokenValidity", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.supported_identity_providers {
-            state.serialize_field("SupportedIdentityProviders", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.token_validity_units {
-            state.serialize_field("TokenValidityUnits", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_id {
-            state.serialize_field("UserPoolId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.write_attributes {
-            state.serialize_field("WriteAttributes", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UserPoolClientType",
+            len,
+        )?;
+        w.optional("AccessTokenValidity", &self.access_token_validity);
+        w.optional("AllowedOAuthFlows", &self.allowed_o_auth_flows);
+        w.optional(
+            "AllowedOAuthFlowsUserPoolClient",
+            &self.allowed_o_auth_flows_user_pool_client,
+        );
+        w.optional("AllowedOAuthScopes", &self.allowed_o_auth_scopes);
+        w.optional("AnalyticsConfiguration", &self.analytics_configuration);
+        w.optional("AuthSessionValidity", &self.auth_session_validity);
+        w.optional("CallbackURLs", &self.callback_ur_ls);
+        w.optional("ClientId", &self.client_id);
+        w.optional("ClientName", &self.client_name);
+        w.optional("ClientSecret", &self.client_secret);
+        w.optional("ClientType", &self.client_type);
+        w.optional("CreationDate", &self.creation_date);
+        w.optional("DefaultRedirectURI", &self.default_redirect_uri);
+        w.optional(
+            "EnablePropagateAdditionalUserContextData",
+            &self.enable_propagate_additional_user_context_data,
+        );
+        w.optional("EnableTokenRevocation", &self.enable_token_revocation);
+        w.optional("ExplicitAuthFlows", &self.explicit_auth_flows);
+        w.optional("IdTokenValidity", &self.id_token_validity);
+        w.optional("LastModifiedDate", &self.last_modified_date);
+        w.optional("LogoutURLs", &self.logout_ur_ls);
+        w.optional("PreventUserExistenceErrors", &self.prevent_user_existence_errors);
+        w.optional("ReadAttributes", &self.read_attributes);
+        w.optional("RefreshTokenRotation", &self.refresh_token_rotation);
+        w.optional("RefreshTokenValidity", &self.refresh_token_validity);
+        w.optional("SupportedIdentityProviders", &self.supported_identity_providers);
+        w.optional("TokenValidityUnits", &self.token_validity_units);
+        w.optional("UserPoolId", &self.user_pool_id);
+        w.optional("WriteAttributes", &self.write_attributes);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserPoolClientType {

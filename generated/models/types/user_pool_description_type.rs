@@ -38,36 +38,25 @@ impl ::serde::Serialize for UserPoolDescriptionType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.creation_date.is_some())
             + usize::from(self.id.is_some()) + usize::from(self.lambda_config.is_some())
             + usize::from(self.last_modified_date.is_some())
             + usize::from(self.name.is_some())
             + usize::from(self.replica_regions.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("UserPoolDescriptionType", len)?;
-        if let ::std::option::Option::Some(value) = &self.creation_date {
-            state.serialize_field("CreationDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            state.serialize_field("Id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.lambda_config {
-            state.serialize_field("LambdaConfig", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.last_modified_date {
-            state.serialize_field("LastModifiedDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            state.serialize_field("Name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.replica_regions {
-            state.serialize_field("ReplicaRegions", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            state.serialize_field("Status", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UserPoolDescriptionType",
+            len,
+        )?;
+        w.optional("CreationDate", &self.creation_date);
+        w.optional("Id", &self.id);
+        w.optional("LambdaConfig", &self.lambda_config);
+        w.optional("LastModifiedDate", &self.last_modified_date);
+        w.optional("Name", &self.name);
+        w.optional("ReplicaRegions", &self.replica_regions);
+        w.optional("Status", &self.status);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserPoolDescriptionType {

@@ -23,17 +23,16 @@ impl ::serde::Serialize for UserPoolPolicyType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.password_policy.is_some())
             + usize::from(self.sign_in_policy.is_some());
-        let mut state = serializer.serialize_struct("UserPoolPolicyType", len)?;
-        if let ::std::option::Option::Some(value) = &self.password_policy {
-            state.serialize_field("PasswordPolicy", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sign_in_policy {
-            state.serialize_field("SignInPolicy", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UserPoolPolicyType",
+            len,
+        )?;
+        w.optional("PasswordPolicy", &self.password_policy);
+        w.optional("SignInPolicy", &self.sign_in_policy);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserPoolPolicyType {

@@ -29,24 +29,19 @@ impl ::serde::Serialize for UserPoolReplicaType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.region_name.is_some())
             + usize::from(self.role.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.user_pool_arn.is_some());
-        let mut state = serializer.serialize_struct("UserPoolReplicaType", len)?;
-        if let ::std::option::Option::Some(value) = &self.region_name {
-            state.serialize_field("RegionName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.role {
-            state.serialize_field("Role", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            state.serialize_field("Status", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_arn {
-            state.serialize_field("UserPoolArn", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UserPoolReplicaType",
+            len,
+        )?;
+        w.optional("RegionName", &self.region_name);
+        w.optional("Role", &self.role);
+        w.optional("Status", &self.status);
+        w.optional("UserPoolArn", &self.user_pool_arn);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserPoolReplicaType {

@@ -13,12 +13,14 @@ impl ::serde::Serialize for UserPoolTokenSessionConfigType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize;
-        let mut state = serializer
-            .serialize_struct("UserPoolTokenSessionConfigType", len)?;
-        state.serialize_field("MaxPerUser", &self.max_per_user)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UserPoolTokenSessionConfigType",
+            len,
+        )?;
+        w.member("MaxPerUser", &self.max_per_user);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserPoolTokenSessionConfigType {

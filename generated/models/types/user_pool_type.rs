@@ -160,7 +160,6 @@ impl ::serde::Serialize for UserPoolType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.account_recovery_setting.is_some())
             + usize::from(self.acr_configuration.is_some())
             + usize::from(self.admin_create_user_config.is_some())
@@ -198,123 +197,46 @@ impl ::serde::Serialize for UserPoolType {
             + usize::from(self.username_attributes.is_some())
             + usize::from(self.username_configuration.is_some())
             + usize::from(self.verification_message_template.is_some());
-        let mut state = serializer.serialize_struct("UserPoolType", len)?;
-        if let ::std::option::Option::Some(value) = &self.account_recovery_setting {
-            state.serialize_field("AccountRecoverySetting", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.acr_configuration {
-            state.serialize_field("AcrConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.admin_create_user_config {
-            state.serialize_field("AdminCreateUserConfig", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.alias_attributes {
-            state.serialize_field("AliasAttributes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.arn {
-            state.serialize_field("Arn", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.auto_verified_attributes {
-            state.serialize_field("AutoVerifiedAttributes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.creation_date {
-            state.serialize_field("CreationDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.custom_domain {
-            state.serialize_field("CustomDomain", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.dcr_configuration {
-            state.serialize_field("DcrConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.deletion_protection {
-            state.serialize_field("DeletionProtection", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.device_configuration {
-            state.serialize_field("DeviceConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.domain {
-            state.serialize_field("Domain", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email_configuration {
-            state.serialize_field("EmailConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email_configuration_failure {
-            state.serialize_field("EmailConfigurationFailure", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email_verification_message {
-            state.serialize_field("EmailVerificationMessage", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email_verification_subject {
-            state.serialize_field("EmailVerificationSubject", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.estimated_number_of_users {
-            state.serialize_field("EstimatedNumberOfUsers", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.id {
-            state.serialize_field("Id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.issuer_configuration {
-            state.serialize_field("IssuerConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.key_configuration {
-            state.serialize_field("KeyConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.lambda_config {
-            state.serialize_field("LambdaConfig", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.last_modified_date {
-            state.serialize_field("LastModifiedDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.mfa_configuration {
-            state.serialize_field("MfaConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            state.serialize_field("Name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.policies {
-            state.serialize_field("Policies", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.schema_attributes {
-            state.serialize_field("SchemaAttributes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sms_authentication_message {
-            state.serialize_field("SmsAuthenticationMessage", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sms_configuration {
-            state.serialize_field("SmsConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sms_configuration_failure {
-            state.serialize_field("SmsConfigurationFailure", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sms_verification_message {
-            state.serialize_field("SmsVerificationMessage", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            state.serialize_field("Status", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_attribute_update_settings
-        {
-            state.serialize_field("UserAttributeUpdateSettings", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_add_ons {
-            state.serialize_field("UserPoolAddOns", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_tags {
-            state.serialize_field("UserPoolTags", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_pool_tier {
-            state.serialize_field("UserPoolTier", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.username_attributes {
-            state.serialize_field("UsernameAttributes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.username_configuration {
-            state.serialize_field("UsernameConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.verification_message_template {
-            state.serialize_field("VerificationMessageTemplate", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(serializer, "UserPoolType", len)?;
+        w.optional("AccountRecoverySetting", &self.account_recovery_setting);
+        w.optional("AcrConfiguration", &self.acr_configuration);
+        w.optional("AdminCreateUserConfig", &self.admin_create_user_config);
+        w.optional("AliasAttributes", &self.alias_attributes);
+        w.optional("Arn", &self.arn);
+        w.optional("AutoVerifiedAttributes", &self.auto_verified_attributes);
+        w.optional("CreationDate", &self.creation_date);
+        w.optional("CustomDomain", &self.custom_domain);
+        w.optional("DcrConfiguration", &self.dcr_configuration);
+        w.optional("DeletionProtection", &self.deletion_protection);
+        w.optional("DeviceConfiguration", &self.device_configuration);
+        w.optional("Domain", &self.domain);
+        w.optional("EmailConfiguration", &self.email_configuration);
+        w.optional("EmailConfigurationFailure", &self.email_configuration_failure);
+        w.optional("EmailVerificationMessage", &self.email_verification_message);
+        w.optional("EmailVerificationSubject", &self.email_verification_subject);
+        w.optional("EstimatedNumberOfUsers", &self.estimated_number_of_users);
+        w.optional("Id", &self.id);
+        w.optional("IssuerConfiguration", &self.issuer_configuration);
+        w.optional("KeyConfiguration", &self.key_configuration);
+        w.optional("LambdaConfig", &self.lambda_config);
+        w.optional("LastModifiedDate", &self.last_modified_date);
+        w.optional("MfaConfiguration", &self.mfa_configuration);
+        w.optional("Name", &self.name);
+        w.optional("Policies", &self.policies);
+        w.optional("SchemaAttributes", &self.schema_attributes);
+        w.optional("SmsAuthenticationMessage", &self.sms_authentication_message);
+        w.optional("SmsConfiguration", &self.sms_configuration);
+        w.optional("SmsConfigurationFailure", &self.sms_configuration_failure);
+        w.optional("SmsVerificationMessage", &self.sms_verification_message);
+        w.optional("Status", &self.status);
+        w.optional("UserAttributeUpdateSettings", &self.user_attribute_update_settings);
+        w.optional("UserPoolAddOns", &self.user_pool_add_ons);
+        w.optional("UserPoolTags", &self.user_pool_tags);
+        w.optional("UserPoolTier", &self.user_pool_tier);
+        w.optional("UsernameAttributes", &self.username_attributes);
+        w.optional("UsernameConfiguration", &self.username_configuration);
+        w.optional("VerificationMessageTemplate", &self.verification_message_template);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserPoolType {

@@ -38,7 +38,6 @@ impl ::serde::Serialize for UserType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.attributes.is_some())
             + usize::from(self.enabled.is_some())
             + usize::from(self.mfa_options.is_some())
@@ -46,29 +45,15 @@ impl ::serde::Serialize for UserType {
             + usize::from(self.user_last_modified_date.is_some())
             + usize::from(self.user_status.is_some())
             + usize::from(self.username.is_some());
-        let mut state = serializer.serialize_struct("UserType", len)?;
-        if let ::std::option::Option::Some(value) = &self.attributes {
-            state.serialize_field("Attributes", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.enabled {
-            state.serialize_field("Enabled", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.mfa_options {
-            state.serialize_field("MFAOptions", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_create_date {
-            state.serialize_field("UserCreateDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_last_modified_date {
-            state.serialize_field("UserLastModifiedDate", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_status {
-            state.serialize_field("UserStatus", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.username {
-            state.serialize_field("Username", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(serializer, "UserType", len)?;
+        w.optional("Attributes", &self.attributes);
+        w.optional("Enabled", &self.enabled);
+        w.optional("MFAOptions", &self.mfa_options);
+        w.optional("UserCreateDate", &self.user_create_date);
+        w.optional("UserLastModifiedDate", &self.user_last_modified_date);
+        w.optional("UserStatus", &self.user_status);
+        w.optional("Username", &self.username);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserType {

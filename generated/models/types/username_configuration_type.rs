@@ -13,11 +13,14 @@ impl ::serde::Serialize for UsernameConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize;
-        let mut state = serializer.serialize_struct("UsernameConfigurationType", len)?;
-        state.serialize_field("CaseSensitive", &self.case_sensitive)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "UsernameConfigurationType",
+            len,
+        )?;
+        w.member("CaseSensitive", &self.case_sensitive);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UsernameConfigurationType {

@@ -37,34 +37,24 @@ impl ::serde::Serialize for VerificationMessageTemplateType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.default_email_option.is_some())
             + usize::from(self.email_message.is_some())
             + usize::from(self.email_message_by_link.is_some())
             + usize::from(self.email_subject.is_some())
             + usize::from(self.email_subject_by_link.is_some())
             + usize::from(self.sms_message.is_some());
-        let mut state = serializer
-            .serialize_struct("VerificationMessageTemplateType", len)?;
-        if let ::std::option::Option::Some(value) = &self.default_email_option {
-            state.serialize_field("DefaultEmailOption", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email_message {
-            state.serialize_field("EmailMessage", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email_message_by_link {
-            state.serialize_field("EmailMessageByLink", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email_subject {
-            state.serialize_field("EmailSubject", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.email_subject_by_link {
-            state.serialize_field("EmailSubjectByLink", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sms_message {
-            state.serialize_field("SmsMessage", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "VerificationMessageTemplateType",
+            len,
+        )?;
+        w.optional("DefaultEmailOption", &self.default_email_option);
+        w.optional("EmailMessage", &self.email_message);
+        w.optional("EmailMessageByLink", &self.email_message_by_link);
+        w.optional("EmailSubject", &self.email_subject);
+        w.optional("EmailSubjectByLink", &self.email_subject_by_link);
+        w.optional("SmsMessage", &self.sms_message);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for VerificationMessageTemplateType {

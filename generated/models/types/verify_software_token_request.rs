@@ -19,22 +19,19 @@ impl ::serde::Serialize for VerifySoftwareTokenRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 1usize + usize::from(self.access_token.is_some())
             + usize::from(self.friendly_device_name.is_some())
             + usize::from(self.session.is_some());
-        let mut state = serializer.serialize_struct("VerifySoftwareTokenRequest", len)?;
-        if let ::std::option::Option::Some(value) = &self.access_token {
-            state.serialize_field("AccessToken", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.friendly_device_name {
-            state.serialize_field("FriendlyDeviceName", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.session {
-            state.serialize_field("Session", value)?;
-        }
-        state.serialize_field("UserCode", &self.user_code)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "VerifySoftwareTokenRequest",
+            len,
+        )?;
+        w.optional("AccessToken", &self.access_token);
+        w.optional("FriendlyDeviceName", &self.friendly_device_name);
+        w.optional("Session", &self.session);
+        w.member("UserCode", &self.user_code);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for VerifySoftwareTokenRequest {

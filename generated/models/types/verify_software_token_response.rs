@@ -23,17 +23,16 @@ impl ::serde::Serialize for VerifySoftwareTokenResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.session.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("VerifySoftwareTokenResponse", len)?;
-        if let ::std::option::Option::Some(value) = &self.session {
-            state.serialize_field("Session", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.status {
-            state.serialize_field("Status", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "VerifySoftwareTokenResponse",
+            len,
+        )?;
+        w.optional("Session", &self.session);
+        w.optional("Status", &self.status);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for VerifySoftwareTokenResponse {

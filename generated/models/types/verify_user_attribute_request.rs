@@ -17,13 +17,16 @@ impl ::serde::Serialize for VerifyUserAttributeRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 3usize;
-        let mut state = serializer.serialize_struct("VerifyUserAttributeRequest", len)?;
-        state.serialize_field("AccessToken", &self.access_token)?;
-        state.serialize_field("AttributeName", &self.attribute_name)?;
-        state.serialize_field("Code", &self.code)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "VerifyUserAttributeRequest",
+            len,
+        )?;
+        w.member("AccessToken", &self.access_token);
+        w.member("AttributeName", &self.attribute_name);
+        w.member("Code", &self.code);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for VerifyUserAttributeRequest {

@@ -28,21 +28,18 @@ impl ::serde::Serialize for WebAuthnConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 0usize + usize::from(self.factor_configuration.is_some())
             + usize::from(self.relying_party_id.is_some())
             + usize::from(self.user_verification.is_some());
-        let mut state = serializer.serialize_struct("WebAuthnConfigurationType", len)?;
-        if let ::std::option::Option::Some(value) = &self.factor_configuration {
-            state.serialize_field("FactorConfiguration", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.relying_party_id {
-            state.serialize_field("RelyingPartyId", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.user_verification {
-            state.serialize_field("UserVerification", value)?;
-        }
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "WebAuthnConfigurationType",
+            len,
+        )?;
+        w.optional("FactorConfiguration", &self.factor_configuration);
+        w.optional("RelyingPartyId", &self.relying_party_id);
+        w.optional("UserVerification", &self.user_verification);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for WebAuthnConfigurationType {

@@ -23,20 +23,19 @@ impl ::serde::Serialize for WebAuthnCredentialDescription {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
         let len = 5usize + usize::from(self.authenticator_attachment.is_some());
-        let mut state = serializer
-            .serialize_struct("WebAuthnCredentialDescription", len)?;
-        if let ::std::option::Option::Some(value) = &self.authenticator_attachment {
-            state.serialize_field("AuthenticatorAttachment", value)?;
-        }
-        state
-            .serialize_field("AuthenticatorTransports", &self.authenticator_transports)?;
-        state.serialize_field("CreatedAt", &self.created_at)?;
-        state.serialize_field("CredentialId", &self.credential_id)?;
-        state.serialize_field("FriendlyCredentialName", &self.friendly_credential_name)?;
-        state.serialize_field("RelyingPartyId", &self.relying_party_id)?;
-        state.end()
+        let mut w = ::awsjson_types::structure::writer(
+            serializer,
+            "WebAuthnCredentialDescription",
+            len,
+        )?;
+        w.optional("AuthenticatorAttachment", &self.authenticator_attachment);
+        w.member("AuthenticatorTransports", &self.authenticator_transports);
+        w.member("CreatedAt", &self.created_at);
+        w.member("CredentialId", &self.credential_id);
+        w.member("FriendlyCredentialName", &self.friendly_credential_name);
+        w.member("RelyingPartyId", &self.relying_party_id);
+        w.end()
     }
 }
 impl ::awsjson_types::structure::ReadMembers for WebAuthnCredentialDescription {

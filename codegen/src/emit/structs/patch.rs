@@ -100,7 +100,7 @@ fn patch_type(
 
     let ident = format_ident!("{name}");
     let debug_impl = manual_debug.then(|| debug_impl(cx, &ident, shape.sensitive, &structure, &redacted));
-    let serialize_impl = serialize_impl(&ident, &shape.name, &fields);
+    let serialize_impl = serialize_impl(cx, &ident, &shape.name, &fields);
     let deserialize_impl = deserialize_impl(cx, &ident, &shape.name, &fields);
     let error_impls = shape.error.is_some().then(|| error_impls(cx, shape, &ident, &fields));
     let types_rt = &cx.types_rt;
@@ -218,30 +218,26 @@ fn error_impls(cx: &Cx, shape: &Shape, ident: &syn::Ident, fields: &[FieldInfo])
 
 /// `Serialize`, written here rather than derived (see [`deserialize_impl`] for why): members in
 /// model order, absent optional members left out.
-fn serialize_impl(ident: &syn::Ident, name: &str, fields: &[FieldInfo]) -> TokenStream {
+fn serialize_impl(cx: &Cx, ident: &syn::Ident, name: &str, fields: &[FieldInfo]) -> TokenStream {
+    let types_rt = &cx.types_rt;
     let required = fields.iter().filter(|f| f.required).count();
     let optional: Vec<syn::Ident> = fields.iter().filter(|f| !f.required).map(|f| format_ident!("{}", f.ident)).collect();
     let members = fields.iter().map(|f| {
         let (wire, field) = (&f.wire_name, format_ident!("{}", f.ident));
         if f.required {
-            quote!(state.serialize_field(#wire, &self.#field)?;)
+            quote!(w.member(#wire, &self.#field);)
         } else {
-            quote! {
-                if let ::std::option::Option::Some(value) = &self.#field {
-                    state.serialize_field(#wire, value)?;
-                }
-            }
+            quote!(w.optional(#wire, &self.#field);)
         }
     });
     quote! {
         impl ::serde::Serialize for #ident {
             #[allow(unused_mut)]
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeStruct as _;
                 let len = #required #( + usize::from(self.#optional.is_some()) )*;
-                let mut state = serializer.serialize_struct(#name, len)?;
+                let mut w = #types_rt::structure::writer(serializer, #name, len)?;
                 #(#members)*
-                state.end()
+                w.end()
             }
         }
     }
