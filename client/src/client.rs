@@ -66,17 +66,15 @@ impl Client {
     /// What a generated builder's `send` returns: an error before anything is sent when a
     /// required member was never set (`unset`, see [`first_unset`]), else [`Client::send`].
     /// Written once here so that generated builders have no `async` body of their own.
-    pub fn send_built<O: Operation>(
+    pub async fn send_built<O: Operation>(
         self,
         input: O::Input,
         unset: Option<&'static str>,
-    ) -> impl Future<Output = Result<O::Output, SdkError<O::Error>>> + Send + 'static {
-        async move {
-            if let Some(member) = unset {
-                return Err(SdkError::Construction(format!("{}: required member `{member}` is not set", O::NAME)));
-            }
-            self.send::<O>(input).await
+    ) -> Result<O::Output, SdkError<O::Error>> {
+        if let Some(member) = unset {
+            return Err(SdkError::Construction(format!("{}: required member `{member}` is not set", O::NAME)));
         }
+        self.send::<O>(input).await
     }
 
     /// Sends operation `O` with `input` and decodes the answer, retrying as configured.

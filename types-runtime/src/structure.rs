@@ -117,10 +117,10 @@ impl<S: SerializeStruct> Writer<S> {
     /// Writes member `name`.
     #[inline]
     pub fn member<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        if self.error.is_none() {
-            if let Err(e) = self.state.serialize_field(name, value) {
-                self.error = Some(e);
-            }
+        if self.error.is_none()
+            && let Err(e) = self.state.serialize_field(name, value)
+        {
+            self.error = Some(e);
         }
     }
 

@@ -285,7 +285,7 @@ fn edit_derives(s: &mut ItemStruct, drop_debug: bool, add_default: bool) {
         let named = |p: &syn::Path, name: &str| p.segments.last().is_some_and(|s| s.ident == name);
         let mut kept: Vec<syn::Path> = paths
             .into_iter()
-            .filter(|p| !(drop_debug && named(p, "Debug")) && !named(p, "Deserialize") && !named(p, "Serialize"))
+            .filter(|p| !(named(p, "Deserialize") || named(p, "Serialize") || (drop_debug && named(p, "Debug"))))
             .collect();
         if add_default {
             kept.push(syn::parse_quote!(Default));
