@@ -70,16 +70,16 @@ impl fmt::Display for UnhandledError {
 impl std::error::Error for UnhandledError {}
 
 impl UnhandledError {
-    /// The error `code` of an error body the model does not describe: only its `message` (or
-    /// `Message`) is kept.
+    /// The error `code` of an error body the model does not describe: only its `message` is
+    /// kept (the client copies a `Message` there before it decodes errors).
     ///
     /// ```
     /// use awsjson_types::UnhandledError;
-    /// let body = serde_json::json!({"Message": "Rate exceeded", "Other": 1});
+    /// let body = serde_json::json!({"message": "Rate exceeded", "Other": 1});
     /// assert_eq!(UnhandledError::from_body("ThrottlingException", &body).message(), Some("Rate exceeded"));
     /// ```
     pub fn from_body(code: &str, body: &serde_json::Value) -> Self {
-        let message = body.get("message").or_else(|| body.get("Message")).and_then(|m| m.as_str());
+        let message = body.get("message").and_then(|m| m.as_str());
         UnhandledError::new(code, message.map(str::to_owned))
     }
 }

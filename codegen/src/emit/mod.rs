@@ -271,24 +271,16 @@ fn lib_items(cx: &Cx, models: Option<&syn::Ident>) -> TokenStream {
     let trait_ident = format_ident!("{}", server::trait_name(cx));
     let server_gate = feature_gate(&cx.options.server_feature);
     let models_items = match models {
-        Some(models) => quote! {
-            pub use ::#models::{operation, shapes, types, SERVICE};
-            pub use ::#models::{Blob, Timestamp, Validate, ValidationError};
-        },
-        None => {
-            let service = service_static(cx);
-            quote! {
-                #service
-
-                pub use #types_rt::{Blob, Timestamp, Validate, ValidationError};
-            }
-        }
+        Some(models) => quote!(pub use ::#models::{operation, shapes, types, SERVICE};),
+        None => service_static(cx),
     };
     quote! {
         #doc
         #![allow(clippy::all, rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
 
         #models_items
+
+        pub use #types_rt::{Blob, Timestamp, Validate, ValidationError};
         #client_gate
         pub use client::Client;
         #client_gate
