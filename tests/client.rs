@@ -242,7 +242,11 @@ async fn paginators_stream_pages_and_items() {
 async fn missing_required_members_fail_before_sending() {
     let server = Recorder::start().await;
     let client = Client::new(config(&server));
-    let e = client.admin_create_user().username("diego").send().await.unwrap_err();
+    let builder = client.admin_create_user().username("diego");
+    let debug = format!("{builder:?}");
+    assert!(debug.starts_with("AdminCreateUserBuilder { input: AdminCreateUserRequest {"), "{debug}");
+    assert!(debug.contains("required: [false, true]") && !debug.contains("diego"), "redacted: {debug}");
+    let e = builder.send().await.unwrap_err();
     assert_eq!(e.to_string(), "cannot build the request: AdminCreateUser: required member `UserPoolId` is not set");
     let page = client.list_users().into_paginator().pages().next().await.unwrap();
     assert!(matches!(page, Err(SdkError::Construction(_))));

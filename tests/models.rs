@@ -123,6 +123,26 @@ fn sensitive_members_are_redacted_in_debug() {
     assert!(!debug.contains("p4ss-word") && !debug.contains("192.0.2.1"), "{debug}");
 }
 
+/// `Debug` is written by the generator (so that it is `#[inline]`), not derived: it must still
+/// read as a derived one would.
+#[test]
+fn debug_reads_like_derived_debug() {
+    assert_eq!(format!("{:?}", UserStatusType::Confirmed), "Confirmed");
+    assert_eq!(format!("{:?}", UserStatusType::from("NEW_STATUS")), r#"Unknown(UnknownVariantValue("NEW_STATUS"))"#);
+    assert_eq!(format!("{:?}", AdminAddUserToGroup), "AdminAddUserToGroup");
+    let group = GroupType { group_name: Some("admins".into()), precedence: Some(1), ..Default::default() };
+    let debug = format!("{group:?}");
+    assert!(debug.starts_with("GroupType { ") && debug.contains(r#"group_name: Some("admins")"#), "{debug}");
+    assert!(debug.contains("precedence: Some(1)"), "{debug}");
+    let error = AdminGetUserError::from_body("UserNotFoundException", &json!({"message": "User does not exist."}));
+    assert_eq!(
+        format!("{error:?}"),
+        r#"UserNotFoundException(UserNotFoundException { message: Some("User does not exist.") })"#
+    );
+    let other = AdminGetUserError::from_body("SomethingNew", &json!({}));
+    assert!(format!("{other:?}").starts_with("Unhandled(UnhandledError {"), "{other:?}");
+}
+
 #[test]
 fn validation_follows_aws_patterns_lengths_and_messages() {
     let ok = |username: &str| {

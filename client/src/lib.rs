@@ -19,7 +19,7 @@ mod sign;
 pub mod wire;
 
 pub use awsjson_types::Operation;
-pub use client::{Client, RawError, RawResponse, first_unset};
+pub use client::{Client, RawError, RawResponse, SendFuture, first_unset};
 pub use config::{Config, TimeoutConfig};
 pub use credentials::{
     BoxFuture, Credentials, CredentialsError, DefaultCredentialsChain, EnvironmentCredentials, ProfileCredentials,

@@ -4,7 +4,7 @@
 /// Calls `AddCustomAttributes`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddCustomAttributes.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AddCustomAttributesBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AddCustomAttributesRequest,
@@ -12,6 +12,7 @@ pub struct AddCustomAttributesBuilder {
     required: [bool; 2],
 }
 impl AddCustomAttributesBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AddCustomAttributesBuilder {
             client,
@@ -20,12 +21,14 @@ impl AddCustomAttributesBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AddCustomAttributesRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AddCustomAttributesRequest {
         &self.input
     }
@@ -39,12 +42,14 @@ impl AddCustomAttributesBuilder {
         self
     }
     /// `CustomAttributes` (required): List of 1 to 25 items of `SchemaAttributeType`.
+    #[inline]
     pub fn custom_attributes(mut self, item: crate::types::SchemaAttributeType) -> Self {
         self.input.custom_attributes.push(item);
         self.required[0] = true;
         self
     }
     /// Sets the whole member.
+    #[inline]
     pub fn set_custom_attributes(
         mut self,
         value: ::std::vec::Vec<crate::types::SchemaAttributeType>,
@@ -58,17 +63,19 @@ impl AddCustomAttributesBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AddCustomAttributes as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AddCustomAttributes as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AddCustomAttributes> {
         const REQUIRED: [&str; 2] = ["CustomAttributes", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AddCustomAttributes>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AddCustomAttributesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AddCustomAttributesBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `AddUserPoolClientSecret`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddUserPoolClientSecret.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AddUserPoolClientSecretBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AddUserPoolClientSecretRequest,
@@ -12,6 +12,7 @@ pub struct AddUserPoolClientSecretBuilder {
     required: [bool; 2],
 }
 impl AddUserPoolClientSecretBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AddUserPoolClientSecretBuilder {
             client,
@@ -20,12 +21,14 @@ impl AddUserPoolClientSecretBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AddUserPoolClientSecretRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AddUserPoolClientSecretRequest {
         &self.input
     }
@@ -56,6 +59,7 @@ impl AddUserPoolClientSecretBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_secret(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -68,17 +72,19 @@ impl AddUserPoolClientSecretBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AddUserPoolClientSecret as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AddUserPoolClientSecret as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AddUserPoolClientSecret> {
         const REQUIRED: [&str; 2] = ["ClientId", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AddUserPoolClientSecret>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AddUserPoolClientSecretBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AddUserPoolClientSecretBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `AdminAddUserToGroup`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminAddUserToGroup.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminAddUserToGroupBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminAddUserToGroupRequest,
@@ -12,6 +12,7 @@ pub struct AdminAddUserToGroupBuilder {
     required: [bool; 3],
 }
 impl AdminAddUserToGroupBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminAddUserToGroupBuilder {
             client,
@@ -20,12 +21,14 @@ impl AdminAddUserToGroupBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AdminAddUserToGroupRequest) -> Self {
         self.input = input;
         self.required = [true; 3];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminAddUserToGroupRequest {
         &self.input
     }
@@ -61,17 +64,19 @@ impl AdminAddUserToGroupBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminAddUserToGroup as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminAddUserToGroup as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminAddUserToGroup> {
         const REQUIRED: [&str; 3] = ["GroupName", "UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminAddUserToGroup>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminAddUserToGroupBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminAddUserToGroupBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

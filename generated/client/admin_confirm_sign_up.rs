@@ -4,7 +4,7 @@
 /// Calls `AdminConfirmSignUp`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminConfirmSignUp.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminConfirmSignUpBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminConfirmSignUpRequest,
@@ -12,6 +12,7 @@ pub struct AdminConfirmSignUpBuilder {
     required: [bool; 2],
 }
 impl AdminConfirmSignUpBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminConfirmSignUpBuilder {
             client,
@@ -20,12 +21,14 @@ impl AdminConfirmSignUpBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AdminConfirmSignUpRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminConfirmSignUpRequest {
         &self.input
     }
@@ -60,6 +63,7 @@ impl AdminConfirmSignUpBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_metadata(
         mut self,
         value: ::std::option::Option<
@@ -74,16 +78,18 @@ impl AdminConfirmSignUpBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminConfirmSignUp as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminConfirmSignUp as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminConfirmSignUp> {
         const REQUIRED: [&str; 2] = ["UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::AdminConfirmSignUp>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminConfirmSignUpBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminConfirmSignUpBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

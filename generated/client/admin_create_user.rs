@@ -4,7 +4,7 @@
 /// Calls `AdminCreateUser`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminCreateUserBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminCreateUserRequest,
@@ -12,6 +12,7 @@ pub struct AdminCreateUserBuilder {
     required: [bool; 2],
 }
 impl AdminCreateUserBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminCreateUserBuilder {
             client,
@@ -20,12 +21,14 @@ impl AdminCreateUserBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AdminCreateUserRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminCreateUserRequest {
         &self.input
     }
@@ -48,11 +51,13 @@ impl AdminCreateUserBuilder {
         self
     }
     /// `UserAttributes`: List of `AttributeType`.
+    #[inline]
     pub fn user_attributes(mut self, item: crate::types::AttributeType) -> Self {
         self.input.user_attributes.get_or_insert_with(::std::vec::Vec::new).push(item);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_user_attributes(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<crate::types::AttributeType>>,
@@ -61,11 +66,13 @@ impl AdminCreateUserBuilder {
         self
     }
     /// `ValidationData`: List of `AttributeType`.
+    #[inline]
     pub fn validation_data(mut self, item: crate::types::AttributeType) -> Self {
         self.input.validation_data.get_or_insert_with(::std::vec::Vec::new).push(item);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_validation_data(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<crate::types::AttributeType>>,
@@ -82,6 +89,7 @@ impl AdminCreateUserBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_temporary_password(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -90,11 +98,13 @@ impl AdminCreateUserBuilder {
         self
     }
     /// `ForceAliasCreation`: Boolean.
+    #[inline]
     pub fn force_alias_creation(mut self, value: bool) -> Self {
         self.input.force_alias_creation = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_force_alias_creation(
         mut self,
         value: ::std::option::Option<bool>,
@@ -111,6 +121,7 @@ impl AdminCreateUserBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_message_action(
         mut self,
         value: ::std::option::Option<crate::types::MessageActionType>,
@@ -130,6 +141,7 @@ impl AdminCreateUserBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_desired_delivery_mediums(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<crate::types::DeliveryMediumType>>,
@@ -150,6 +162,7 @@ impl AdminCreateUserBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_metadata(
         mut self,
         value: ::std::option::Option<
@@ -164,16 +177,18 @@ impl AdminCreateUserBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminCreateUser as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminCreateUser as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminCreateUser> {
         const REQUIRED: [&str; 2] = ["UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::AdminCreateUser>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminCreateUserBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminCreateUserBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `AdminDeleteSoftwareToken`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteSoftwareToken.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminDeleteSoftwareTokenBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminDeleteSoftwareTokenRequest,
@@ -12,6 +12,7 @@ pub struct AdminDeleteSoftwareTokenBuilder {
     required: [bool; 2],
 }
 impl AdminDeleteSoftwareTokenBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminDeleteSoftwareTokenBuilder {
             client,
@@ -20,6 +21,7 @@ impl AdminDeleteSoftwareTokenBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::AdminDeleteSoftwareTokenRequest,
@@ -29,6 +31,7 @@ impl AdminDeleteSoftwareTokenBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminDeleteSoftwareTokenRequest {
         &self.input
     }
@@ -55,17 +58,19 @@ impl AdminDeleteSoftwareTokenBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminDeleteSoftwareToken as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminDeleteSoftwareToken as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminDeleteSoftwareToken> {
         const REQUIRED: [&str; 2] = ["UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminDeleteSoftwareToken>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminDeleteSoftwareTokenBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminDeleteSoftwareTokenBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `AdminDeleteUser`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteUser.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminDeleteUserBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminDeleteUserRequest,
@@ -12,6 +12,7 @@ pub struct AdminDeleteUserBuilder {
     required: [bool; 2],
 }
 impl AdminDeleteUserBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminDeleteUserBuilder {
             client,
@@ -20,12 +21,14 @@ impl AdminDeleteUserBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AdminDeleteUserRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminDeleteUserRequest {
         &self.input
     }
@@ -52,16 +55,18 @@ impl AdminDeleteUserBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminDeleteUser as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminDeleteUser as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminDeleteUser> {
         const REQUIRED: [&str; 2] = ["UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::AdminDeleteUser>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminDeleteUserBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminDeleteUserBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `AdminDeleteUserAttributes`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteUserAttributes.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminDeleteUserAttributesBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminDeleteUserAttributesRequest,
@@ -12,6 +12,7 @@ pub struct AdminDeleteUserAttributesBuilder {
     required: [bool; 3],
 }
 impl AdminDeleteUserAttributesBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminDeleteUserAttributesBuilder {
             client,
@@ -20,6 +21,7 @@ impl AdminDeleteUserAttributesBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::AdminDeleteUserAttributesRequest,
@@ -29,6 +31,7 @@ impl AdminDeleteUserAttributesBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminDeleteUserAttributesRequest {
         &self.input
     }
@@ -60,6 +63,7 @@ impl AdminDeleteUserAttributesBuilder {
         self
     }
     /// Sets the whole member.
+    #[inline]
     pub fn set_user_attribute_names(
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
@@ -73,17 +77,19 @@ impl AdminDeleteUserAttributesBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminDeleteUserAttributes as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminDeleteUserAttributes as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminDeleteUserAttributes> {
         const REQUIRED: [&str; 3] = ["UserAttributeNames", "UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminDeleteUserAttributes>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminDeleteUserAttributesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminDeleteUserAttributesBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

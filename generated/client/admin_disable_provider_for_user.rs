@@ -4,7 +4,7 @@
 /// Calls `AdminDisableProviderForUser`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDisableProviderForUser.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminDisableProviderForUserBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminDisableProviderForUserRequest,
@@ -12,6 +12,7 @@ pub struct AdminDisableProviderForUserBuilder {
     required: [bool; 2],
 }
 impl AdminDisableProviderForUserBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminDisableProviderForUserBuilder {
             client,
@@ -20,6 +21,7 @@ impl AdminDisableProviderForUserBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::AdminDisableProviderForUserRequest,
@@ -29,6 +31,7 @@ impl AdminDisableProviderForUserBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminDisableProviderForUserRequest {
         &self.input
     }
@@ -42,6 +45,7 @@ impl AdminDisableProviderForUserBuilder {
         self
     }
     /// `User` (required): See [`ProviderUserIdentifierType`](crate::types::ProviderUserIdentifierType).
+    #[inline]
     pub fn user(mut self, value: crate::types::ProviderUserIdentifierType) -> Self {
         self.input.user = value;
         self.required[0] = true;
@@ -52,19 +56,21 @@ impl AdminDisableProviderForUserBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminDisableProviderForUser as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminDisableProviderForUser as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminDisableProviderForUser> {
         const REQUIRED: [&str; 2] = ["User", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<
                 crate::operation::AdminDisableProviderForUser,
             >(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminDisableProviderForUserBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminDisableProviderForUserBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `AdminDisableUser`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDisableUser.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminDisableUserBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminDisableUserRequest,
@@ -12,6 +12,7 @@ pub struct AdminDisableUserBuilder {
     required: [bool; 2],
 }
 impl AdminDisableUserBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminDisableUserBuilder {
             client,
@@ -20,12 +21,14 @@ impl AdminDisableUserBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AdminDisableUserRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminDisableUserRequest {
         &self.input
     }
@@ -52,16 +55,18 @@ impl AdminDisableUserBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminDisableUser as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminDisableUser as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminDisableUser> {
         const REQUIRED: [&str; 2] = ["UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::AdminDisableUser>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminDisableUserBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminDisableUserBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

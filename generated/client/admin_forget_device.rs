@@ -4,7 +4,7 @@
 /// Calls `AdminForgetDevice`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminForgetDevice.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminForgetDeviceBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminForgetDeviceRequest,
@@ -12,6 +12,7 @@ pub struct AdminForgetDeviceBuilder {
     required: [bool; 3],
 }
 impl AdminForgetDeviceBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminForgetDeviceBuilder {
             client,
@@ -20,12 +21,14 @@ impl AdminForgetDeviceBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AdminForgetDeviceRequest) -> Self {
         self.input = input;
         self.required = [true; 3];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminForgetDeviceRequest {
         &self.input
     }
@@ -61,16 +64,18 @@ impl AdminForgetDeviceBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminForgetDevice as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminForgetDevice as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminForgetDevice> {
         const REQUIRED: [&str; 3] = ["DeviceKey", "UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::AdminForgetDevice>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminForgetDeviceBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminForgetDeviceBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

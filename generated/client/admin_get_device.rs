@@ -4,7 +4,7 @@
 /// Calls `AdminGetDevice`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetDevice.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminGetDeviceBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminGetDeviceRequest,
@@ -12,6 +12,7 @@ pub struct AdminGetDeviceBuilder {
     required: [bool; 3],
 }
 impl AdminGetDeviceBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminGetDeviceBuilder {
             client,
@@ -20,12 +21,14 @@ impl AdminGetDeviceBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AdminGetDeviceRequest) -> Self {
         self.input = input;
         self.required = [true; 3];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminGetDeviceRequest {
         &self.input
     }
@@ -59,18 +62,18 @@ impl AdminGetDeviceBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminGetDevice as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminGetDevice as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::AdminGetDevice> {
         const REQUIRED: [&str; 3] = ["DeviceKey", "UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::AdminGetDevice>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminGetDeviceBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminGetDeviceBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `AdminGetUserAuthFactors`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUserAuthFactors.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminGetUserAuthFactorsBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminGetUserAuthFactorsRequest,
@@ -12,6 +12,7 @@ pub struct AdminGetUserAuthFactorsBuilder {
     required: [bool; 2],
 }
 impl AdminGetUserAuthFactorsBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminGetUserAuthFactorsBuilder {
             client,
@@ -20,12 +21,14 @@ impl AdminGetUserAuthFactorsBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AdminGetUserAuthFactorsRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminGetUserAuthFactorsRequest {
         &self.input
     }
@@ -52,17 +55,19 @@ impl AdminGetUserAuthFactorsBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminGetUserAuthFactors as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminGetUserAuthFactors as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminGetUserAuthFactors> {
         const REQUIRED: [&str; 2] = ["UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminGetUserAuthFactors>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminGetUserAuthFactorsBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminGetUserAuthFactorsBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

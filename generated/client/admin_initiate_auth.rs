@@ -4,7 +4,7 @@
 /// Calls `AdminInitiateAuth`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminInitiateAuthBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminInitiateAuthRequest,
@@ -12,6 +12,7 @@ pub struct AdminInitiateAuthBuilder {
     required: [bool; 3],
 }
 impl AdminInitiateAuthBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminInitiateAuthBuilder {
             client,
@@ -20,12 +21,14 @@ impl AdminInitiateAuthBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AdminInitiateAuthRequest) -> Self {
         self.input = input;
         self.required = [true; 3];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminInitiateAuthRequest {
         &self.input
     }
@@ -69,6 +72,7 @@ impl AdminInitiateAuthBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_auth_parameters(
         mut self,
         value: ::std::option::Option<
@@ -91,6 +95,7 @@ impl AdminInitiateAuthBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_metadata(
         mut self,
         value: ::std::option::Option<
@@ -101,6 +106,7 @@ impl AdminInitiateAuthBuilder {
         self
     }
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
+    #[inline]
     pub fn analytics_metadata(
         mut self,
         value: crate::types::AnalyticsMetadataType,
@@ -109,6 +115,7 @@ impl AdminInitiateAuthBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_analytics_metadata(
         mut self,
         value: ::std::option::Option<crate::types::AnalyticsMetadataType>,
@@ -117,11 +124,13 @@ impl AdminInitiateAuthBuilder {
         self
     }
     /// `ContextData`: See [`ContextDataType`](crate::types::ContextDataType).
+    #[inline]
     pub fn context_data(mut self, value: crate::types::ContextDataType) -> Self {
         self.input.context_data = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_context_data(
         mut self,
         value: ::std::option::Option<crate::types::ContextDataType>,
@@ -138,6 +147,7 @@ impl AdminInitiateAuthBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_session(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -150,16 +160,18 @@ impl AdminInitiateAuthBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminInitiateAuth as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminInitiateAuth as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminInitiateAuth> {
         const REQUIRED: [&str; 3] = ["AuthFlow", "ClientId", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::AdminInitiateAuth>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminInitiateAuthBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminInitiateAuthBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `AdminLinkProviderForUser`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminLinkProviderForUser.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminLinkProviderForUserBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminLinkProviderForUserRequest,
@@ -12,6 +12,7 @@ pub struct AdminLinkProviderForUserBuilder {
     required: [bool; 3],
 }
 impl AdminLinkProviderForUserBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminLinkProviderForUserBuilder {
             client,
@@ -20,6 +21,7 @@ impl AdminLinkProviderForUserBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::AdminLinkProviderForUserRequest,
@@ -29,6 +31,7 @@ impl AdminLinkProviderForUserBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminLinkProviderForUserRequest {
         &self.input
     }
@@ -42,6 +45,7 @@ impl AdminLinkProviderForUserBuilder {
         self
     }
     /// `DestinationUser` (required): See [`ProviderUserIdentifierType`](crate::types::ProviderUserIdentifierType).
+    #[inline]
     pub fn destination_user(
         mut self,
         value: crate::types::ProviderUserIdentifierType,
@@ -51,6 +55,7 @@ impl AdminLinkProviderForUserBuilder {
         self
     }
     /// `SourceUser` (required): See [`ProviderUserIdentifierType`](crate::types::ProviderUserIdentifierType).
+    #[inline]
     pub fn source_user(
         mut self,
         value: crate::types::ProviderUserIdentifierType,
@@ -64,17 +69,19 @@ impl AdminLinkProviderForUserBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminLinkProviderForUser as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminLinkProviderForUser as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminLinkProviderForUser> {
         const REQUIRED: [&str; 3] = ["DestinationUser", "SourceUser", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminLinkProviderForUser>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminLinkProviderForUserBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminLinkProviderForUserBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `AdminListDevices`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListDevices.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminListDevicesBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminListDevicesRequest,
@@ -12,6 +12,7 @@ pub struct AdminListDevicesBuilder {
     required: [bool; 2],
 }
 impl AdminListDevicesBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminListDevicesBuilder {
             client,
@@ -20,12 +21,14 @@ impl AdminListDevicesBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AdminListDevicesRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminListDevicesRequest {
         &self.input
     }
@@ -48,11 +51,13 @@ impl AdminListDevicesBuilder {
         self
     }
     /// `Limit`: Integer of 0 to 60.
+    #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.input.limit = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_limit(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.limit = value;
         self
@@ -66,6 +71,7 @@ impl AdminListDevicesBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_pagination_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -78,16 +84,18 @@ impl AdminListDevicesBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminListDevices as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminListDevices as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminListDevices> {
         const REQUIRED: [&str; 2] = ["UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::AdminListDevices>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminListDevicesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminListDevicesBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `AdminListUserAuthEvents`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserAuthEvents.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminListUserAuthEventsBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminListUserAuthEventsRequest,
@@ -12,6 +12,7 @@ pub struct AdminListUserAuthEventsBuilder {
     required: [bool; 2],
 }
 impl AdminListUserAuthEventsBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminListUserAuthEventsBuilder {
             client,
@@ -20,12 +21,14 @@ impl AdminListUserAuthEventsBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AdminListUserAuthEventsRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminListUserAuthEventsRequest {
         &self.input
     }
@@ -48,11 +51,13 @@ impl AdminListUserAuthEventsBuilder {
         self
     }
     /// `MaxResults`: Integer of 0 to 60.
+    #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.input.max_results = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.max_results = value;
         self
@@ -66,6 +71,7 @@ impl AdminListUserAuthEventsBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_next_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -78,14 +84,7 @@ impl AdminListUserAuthEventsBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminListUserAuthEvents as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminListUserAuthEvents as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminListUserAuthEvents> {
         const REQUIRED: [&str; 2] = ["UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
@@ -124,5 +123,14 @@ impl AdminListUserAuthEventsBuilder {
             }
             None => ::awsjson_client::Paginator::new(self.client, self.input, links),
         }
+    }
+}
+impl ::std::fmt::Debug for AdminListUserAuthEventsBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminListUserAuthEventsBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

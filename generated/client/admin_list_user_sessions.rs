@@ -4,7 +4,7 @@
 /// Calls `AdminListUserSessions`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserSessions.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminListUserSessionsBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminListUserSessionsRequest,
@@ -12,6 +12,7 @@ pub struct AdminListUserSessionsBuilder {
     required: [bool; 2],
 }
 impl AdminListUserSessionsBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminListUserSessionsBuilder {
             client,
@@ -20,12 +21,14 @@ impl AdminListUserSessionsBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AdminListUserSessionsRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminListUserSessionsRequest {
         &self.input
     }
@@ -56,6 +59,7 @@ impl AdminListUserSessionsBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_next_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -68,17 +72,19 @@ impl AdminListUserSessionsBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminListUserSessions as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminListUserSessions as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminListUserSessions> {
         const REQUIRED: [&str; 2] = ["UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminListUserSessions>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminListUserSessionsBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminListUserSessionsBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `AdminRemoveUserFromGroup`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRemoveUserFromGroup.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminRemoveUserFromGroupBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminRemoveUserFromGroupRequest,
@@ -12,6 +12,7 @@ pub struct AdminRemoveUserFromGroupBuilder {
     required: [bool; 3],
 }
 impl AdminRemoveUserFromGroupBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminRemoveUserFromGroupBuilder {
             client,
@@ -20,6 +21,7 @@ impl AdminRemoveUserFromGroupBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::AdminRemoveUserFromGroupRequest,
@@ -29,6 +31,7 @@ impl AdminRemoveUserFromGroupBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminRemoveUserFromGroupRequest {
         &self.input
     }
@@ -64,17 +67,19 @@ impl AdminRemoveUserFromGroupBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminRemoveUserFromGroup as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminRemoveUserFromGroup as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminRemoveUserFromGroup> {
         const REQUIRED: [&str; 3] = ["GroupName", "UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminRemoveUserFromGroup>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminRemoveUserFromGroupBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminRemoveUserFromGroupBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

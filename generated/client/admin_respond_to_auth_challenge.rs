@@ -4,7 +4,7 @@
 /// Calls `AdminRespondToAuthChallenge`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRespondToAuthChallenge.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminRespondToAuthChallengeBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminRespondToAuthChallengeRequest,
@@ -12,6 +12,7 @@ pub struct AdminRespondToAuthChallengeBuilder {
     required: [bool; 3],
 }
 impl AdminRespondToAuthChallengeBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminRespondToAuthChallengeBuilder {
             client,
@@ -20,6 +21,7 @@ impl AdminRespondToAuthChallengeBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::AdminRespondToAuthChallengeRequest,
@@ -29,6 +31,7 @@ impl AdminRespondToAuthChallengeBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminRespondToAuthChallengeRequest {
         &self.input
     }
@@ -72,6 +75,7 @@ impl AdminRespondToAuthChallengeBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_challenge_responses(
         mut self,
         value: ::std::option::Option<
@@ -90,6 +94,7 @@ impl AdminRespondToAuthChallengeBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_session(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -98,6 +103,7 @@ impl AdminRespondToAuthChallengeBuilder {
         self
     }
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
+    #[inline]
     pub fn analytics_metadata(
         mut self,
         value: crate::types::AnalyticsMetadataType,
@@ -106,6 +112,7 @@ impl AdminRespondToAuthChallengeBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_analytics_metadata(
         mut self,
         value: ::std::option::Option<crate::types::AnalyticsMetadataType>,
@@ -114,11 +121,13 @@ impl AdminRespondToAuthChallengeBuilder {
         self
     }
     /// `ContextData`: See [`ContextDataType`](crate::types::ContextDataType).
+    #[inline]
     pub fn context_data(mut self, value: crate::types::ContextDataType) -> Self {
         self.input.context_data = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_context_data(
         mut self,
         value: ::std::option::Option<crate::types::ContextDataType>,
@@ -139,6 +148,7 @@ impl AdminRespondToAuthChallengeBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_metadata(
         mut self,
         value: ::std::option::Option<
@@ -153,19 +163,21 @@ impl AdminRespondToAuthChallengeBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminRespondToAuthChallenge as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminRespondToAuthChallenge as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminRespondToAuthChallenge> {
         const REQUIRED: [&str; 3] = ["ChallengeName", "ClientId", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<
                 crate::operation::AdminRespondToAuthChallenge,
             >(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminRespondToAuthChallengeBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminRespondToAuthChallengeBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

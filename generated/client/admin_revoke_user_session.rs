@@ -4,7 +4,7 @@
 /// Calls `AdminRevokeUserSession`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRevokeUserSession.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminRevokeUserSessionBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminRevokeUserSessionRequest,
@@ -12,6 +12,7 @@ pub struct AdminRevokeUserSessionBuilder {
     required: [bool; 3],
 }
 impl AdminRevokeUserSessionBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminRevokeUserSessionBuilder {
             client,
@@ -20,12 +21,14 @@ impl AdminRevokeUserSessionBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AdminRevokeUserSessionRequest) -> Self {
         self.input = input;
         self.required = [true; 3];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminRevokeUserSessionRequest {
         &self.input
     }
@@ -65,6 +68,7 @@ impl AdminRevokeUserSessionBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_revoke_associated_sessions(
         mut self,
         value: ::std::option::Option<crate::types::RevokeAssociatedSessionsType>,
@@ -77,17 +81,19 @@ impl AdminRevokeUserSessionBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminRevokeUserSession as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminRevokeUserSession as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminRevokeUserSession> {
         const REQUIRED: [&str; 3] = ["SessionId", "UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminRevokeUserSession>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminRevokeUserSessionBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminRevokeUserSessionBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

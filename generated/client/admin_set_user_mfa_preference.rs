@@ -4,7 +4,7 @@
 /// Calls `AdminSetUserMFAPreference`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserMFAPreference.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminSetUserMfaPreferenceBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminSetUserMfaPreferenceRequest,
@@ -12,6 +12,7 @@ pub struct AdminSetUserMfaPreferenceBuilder {
     required: [bool; 2],
 }
 impl AdminSetUserMfaPreferenceBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminSetUserMfaPreferenceBuilder {
             client,
@@ -20,6 +21,7 @@ impl AdminSetUserMfaPreferenceBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::AdminSetUserMfaPreferenceRequest,
@@ -29,15 +31,18 @@ impl AdminSetUserMfaPreferenceBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminSetUserMfaPreferenceRequest {
         &self.input
     }
     /// `SMSMfaSettings`: See [`SmsMfaSettingsType`](crate::types::SmsMfaSettingsType).
+    #[inline]
     pub fn sms_mfa_settings(mut self, value: crate::types::SmsMfaSettingsType) -> Self {
         self.input.sms_mfa_settings = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_sms_mfa_settings(
         mut self,
         value: ::std::option::Option<crate::types::SmsMfaSettingsType>,
@@ -46,6 +51,7 @@ impl AdminSetUserMfaPreferenceBuilder {
         self
     }
     /// `SoftwareTokenMfaSettings`: See [`SoftwareTokenMfaSettingsType`](crate::types::SoftwareTokenMfaSettingsType).
+    #[inline]
     pub fn software_token_mfa_settings(
         mut self,
         value: crate::types::SoftwareTokenMfaSettingsType,
@@ -54,6 +60,7 @@ impl AdminSetUserMfaPreferenceBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_software_token_mfa_settings(
         mut self,
         value: ::std::option::Option<crate::types::SoftwareTokenMfaSettingsType>,
@@ -62,6 +69,7 @@ impl AdminSetUserMfaPreferenceBuilder {
         self
     }
     /// `EmailMfaSettings`: See [`EmailMfaSettingsType`](crate::types::EmailMfaSettingsType).
+    #[inline]
     pub fn email_mfa_settings(
         mut self,
         value: crate::types::EmailMfaSettingsType,
@@ -70,6 +78,7 @@ impl AdminSetUserMfaPreferenceBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_email_mfa_settings(
         mut self,
         value: ::std::option::Option<crate::types::EmailMfaSettingsType>,
@@ -78,6 +87,7 @@ impl AdminSetUserMfaPreferenceBuilder {
         self
     }
     /// `WebAuthnMfaSettings`: See [`WebAuthnMfaSettingsType`](crate::types::WebAuthnMfaSettingsType).
+    #[inline]
     pub fn web_authn_mfa_settings(
         mut self,
         value: crate::types::WebAuthnMfaSettingsType,
@@ -86,6 +96,7 @@ impl AdminSetUserMfaPreferenceBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_web_authn_mfa_settings(
         mut self,
         value: ::std::option::Option<crate::types::WebAuthnMfaSettingsType>,
@@ -116,17 +127,19 @@ impl AdminSetUserMfaPreferenceBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminSetUserMfaPreference as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminSetUserMfaPreference as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminSetUserMfaPreference> {
         const REQUIRED: [&str; 2] = ["UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminSetUserMfaPreference>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminSetUserMfaPreferenceBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminSetUserMfaPreferenceBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `AdminSetUserPassword`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserPassword.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminSetUserPasswordBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminSetUserPasswordRequest,
@@ -12,6 +12,7 @@ pub struct AdminSetUserPasswordBuilder {
     required: [bool; 3],
 }
 impl AdminSetUserPasswordBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminSetUserPasswordBuilder {
             client,
@@ -20,12 +21,14 @@ impl AdminSetUserPasswordBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AdminSetUserPasswordRequest) -> Self {
         self.input = input;
         self.required = [true; 3];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminSetUserPasswordRequest {
         &self.input
     }
@@ -57,11 +60,13 @@ impl AdminSetUserPasswordBuilder {
         self
     }
     /// `Permanent`: Boolean.
+    #[inline]
     pub fn permanent(mut self, value: bool) -> Self {
         self.input.permanent = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_permanent(mut self, value: ::std::option::Option<bool>) -> Self {
         self.input.permanent = value;
         self
@@ -71,17 +76,19 @@ impl AdminSetUserPasswordBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminSetUserPassword as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminSetUserPassword as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminSetUserPassword> {
         const REQUIRED: [&str; 3] = ["Password", "UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminSetUserPassword>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminSetUserPasswordBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminSetUserPasswordBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `AdminSetUserSettings`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserSettings.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminSetUserSettingsBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminSetUserSettingsRequest,
@@ -12,6 +12,7 @@ pub struct AdminSetUserSettingsBuilder {
     required: [bool; 3],
 }
 impl AdminSetUserSettingsBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminSetUserSettingsBuilder {
             client,
@@ -20,12 +21,14 @@ impl AdminSetUserSettingsBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AdminSetUserSettingsRequest) -> Self {
         self.input = input;
         self.required = [true; 3];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminSetUserSettingsRequest {
         &self.input
     }
@@ -48,12 +51,14 @@ impl AdminSetUserSettingsBuilder {
         self
     }
     /// `MFAOptions` (required): List of `MFAOptionType`.
+    #[inline]
     pub fn mfa_options(mut self, item: crate::types::MfaOptionType) -> Self {
         self.input.mfa_options.push(item);
         self.required[0] = true;
         self
     }
     /// Sets the whole member.
+    #[inline]
     pub fn set_mfa_options(
         mut self,
         value: ::std::vec::Vec<crate::types::MfaOptionType>,
@@ -67,17 +72,19 @@ impl AdminSetUserSettingsBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminSetUserSettings as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminSetUserSettings as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminSetUserSettings> {
         const REQUIRED: [&str; 3] = ["MFAOptions", "UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminSetUserSettings>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminSetUserSettingsBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminSetUserSettingsBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

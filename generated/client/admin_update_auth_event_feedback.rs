@@ -4,7 +4,7 @@
 /// Calls `AdminUpdateAuthEventFeedback`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateAuthEventFeedback.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminUpdateAuthEventFeedbackBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminUpdateAuthEventFeedbackRequest,
@@ -12,6 +12,7 @@ pub struct AdminUpdateAuthEventFeedbackBuilder {
     required: [bool; 4],
 }
 impl AdminUpdateAuthEventFeedbackBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminUpdateAuthEventFeedbackBuilder {
             client,
@@ -20,6 +21,7 @@ impl AdminUpdateAuthEventFeedbackBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::AdminUpdateAuthEventFeedbackRequest,
@@ -29,6 +31,7 @@ impl AdminUpdateAuthEventFeedbackBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminUpdateAuthEventFeedbackRequest {
         &self.input
     }
@@ -73,14 +76,7 @@ impl AdminUpdateAuthEventFeedbackBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminUpdateAuthEventFeedback as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminUpdateAuthEventFeedback as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminUpdateAuthEventFeedback> {
         const REQUIRED: [&str; 4] = [
             "EventId",
             "FeedbackValue",
@@ -92,5 +88,14 @@ impl AdminUpdateAuthEventFeedbackBuilder {
             .send_built::<
                 crate::operation::AdminUpdateAuthEventFeedback,
             >(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminUpdateAuthEventFeedbackBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminUpdateAuthEventFeedbackBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

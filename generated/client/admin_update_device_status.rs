@@ -4,7 +4,7 @@
 /// Calls `AdminUpdateDeviceStatus`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateDeviceStatus.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminUpdateDeviceStatusBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminUpdateDeviceStatusRequest,
@@ -12,6 +12,7 @@ pub struct AdminUpdateDeviceStatusBuilder {
     required: [bool; 3],
 }
 impl AdminUpdateDeviceStatusBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminUpdateDeviceStatusBuilder {
             client,
@@ -20,12 +21,14 @@ impl AdminUpdateDeviceStatusBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AdminUpdateDeviceStatusRequest) -> Self {
         self.input = input;
         self.required = [true; 3];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminUpdateDeviceStatusRequest {
         &self.input
     }
@@ -65,6 +68,7 @@ impl AdminUpdateDeviceStatusBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_device_remembered_status(
         mut self,
         value: ::std::option::Option<crate::types::DeviceRememberedStatusType>,
@@ -77,17 +81,19 @@ impl AdminUpdateDeviceStatusBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminUpdateDeviceStatus as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminUpdateDeviceStatus as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminUpdateDeviceStatus> {
         const REQUIRED: [&str; 3] = ["DeviceKey", "UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminUpdateDeviceStatus>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminUpdateDeviceStatusBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminUpdateDeviceStatusBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

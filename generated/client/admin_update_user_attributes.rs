@@ -4,7 +4,7 @@
 /// Calls `AdminUpdateUserAttributes`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateUserAttributes.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminUpdateUserAttributesBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminUpdateUserAttributesRequest,
@@ -12,6 +12,7 @@ pub struct AdminUpdateUserAttributesBuilder {
     required: [bool; 3],
 }
 impl AdminUpdateUserAttributesBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminUpdateUserAttributesBuilder {
             client,
@@ -20,6 +21,7 @@ impl AdminUpdateUserAttributesBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::AdminUpdateUserAttributesRequest,
@@ -29,6 +31,7 @@ impl AdminUpdateUserAttributesBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminUpdateUserAttributesRequest {
         &self.input
     }
@@ -51,12 +54,14 @@ impl AdminUpdateUserAttributesBuilder {
         self
     }
     /// `UserAttributes` (required): List of `AttributeType`.
+    #[inline]
     pub fn user_attributes(mut self, item: crate::types::AttributeType) -> Self {
         self.input.user_attributes.push(item);
         self.required[0] = true;
         self
     }
     /// Sets the whole member.
+    #[inline]
     pub fn set_user_attributes(
         mut self,
         value: ::std::vec::Vec<crate::types::AttributeType>,
@@ -78,6 +83,7 @@ impl AdminUpdateUserAttributesBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_metadata(
         mut self,
         value: ::std::option::Option<
@@ -92,17 +98,19 @@ impl AdminUpdateUserAttributesBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminUpdateUserAttributes as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminUpdateUserAttributes as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminUpdateUserAttributes> {
         const REQUIRED: [&str; 3] = ["UserAttributes", "UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminUpdateUserAttributes>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminUpdateUserAttributesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminUpdateUserAttributesBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `AdminUserGlobalSignOut`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUserGlobalSignOut.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AdminUserGlobalSignOutBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AdminUserGlobalSignOutRequest,
@@ -12,6 +12,7 @@ pub struct AdminUserGlobalSignOutBuilder {
     required: [bool; 2],
 }
 impl AdminUserGlobalSignOutBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AdminUserGlobalSignOutBuilder {
             client,
@@ -20,12 +21,14 @@ impl AdminUserGlobalSignOutBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AdminUserGlobalSignOutRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AdminUserGlobalSignOutRequest {
         &self.input
     }
@@ -52,17 +55,19 @@ impl AdminUserGlobalSignOutBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminUserGlobalSignOut as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AdminUserGlobalSignOut as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AdminUserGlobalSignOut> {
         const REQUIRED: [&str; 2] = ["UserPoolId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminUserGlobalSignOut>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AdminUserGlobalSignOutBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminUserGlobalSignOutBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

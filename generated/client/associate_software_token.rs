@@ -4,7 +4,7 @@
 /// Calls `AssociateSoftwareToken`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AssociateSoftwareTokenBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::AssociateSoftwareTokenRequest,
@@ -12,6 +12,7 @@ pub struct AssociateSoftwareTokenBuilder {
     required: [bool; 0],
 }
 impl AssociateSoftwareTokenBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         AssociateSoftwareTokenBuilder {
             client,
@@ -20,12 +21,14 @@ impl AssociateSoftwareTokenBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::AssociateSoftwareTokenRequest) -> Self {
         self.input = input;
         self.required = [true; 0];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::AssociateSoftwareTokenRequest {
         &self.input
     }
@@ -38,6 +41,7 @@ impl AssociateSoftwareTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_access_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -54,6 +58,7 @@ impl AssociateSoftwareTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_session(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -66,17 +71,19 @@ impl AssociateSoftwareTokenBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AssociateSoftwareToken as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::AssociateSoftwareToken as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::AssociateSoftwareToken> {
         const REQUIRED: [&str; 0] = [];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AssociateSoftwareToken>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for AssociateSoftwareTokenBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssociateSoftwareTokenBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `ChangePassword`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ChangePassword.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ChangePasswordBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ChangePasswordRequest,
@@ -12,6 +12,7 @@ pub struct ChangePasswordBuilder {
     required: [bool; 2],
 }
 impl ChangePasswordBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ChangePasswordBuilder {
             client,
@@ -20,12 +21,14 @@ impl ChangePasswordBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ChangePasswordRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ChangePasswordRequest {
         &self.input
     }
@@ -38,6 +41,7 @@ impl ChangePasswordBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_previous_password(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -66,18 +70,18 @@ impl ChangePasswordBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ChangePassword as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ChangePassword as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::ChangePassword> {
         const REQUIRED: [&str; 2] = ["AccessToken", "ProposedPassword"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::ChangePassword>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for ChangePasswordBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ChangePasswordBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

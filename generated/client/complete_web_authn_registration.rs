@@ -4,7 +4,7 @@
 /// Calls `CompleteWebAuthnRegistration`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompleteWebAuthnRegistration.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct CompleteWebAuthnRegistrationBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::CompleteWebAuthnRegistrationRequest,
@@ -12,6 +12,7 @@ pub struct CompleteWebAuthnRegistrationBuilder {
     required: [bool; 2],
 }
 impl CompleteWebAuthnRegistrationBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         CompleteWebAuthnRegistrationBuilder {
             client,
@@ -20,6 +21,7 @@ impl CompleteWebAuthnRegistrationBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::CompleteWebAuthnRegistrationRequest,
@@ -29,6 +31,7 @@ impl CompleteWebAuthnRegistrationBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::CompleteWebAuthnRegistrationRequest {
         &self.input
     }
@@ -55,19 +58,21 @@ impl CompleteWebAuthnRegistrationBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CompleteWebAuthnRegistration as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::CompleteWebAuthnRegistration as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::CompleteWebAuthnRegistration> {
         const REQUIRED: [&str; 2] = ["AccessToken", "Credential"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<
                 crate::operation::CompleteWebAuthnRegistration,
             >(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for CompleteWebAuthnRegistrationBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CompleteWebAuthnRegistrationBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

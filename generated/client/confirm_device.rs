@@ -4,7 +4,7 @@
 /// Calls `ConfirmDevice`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmDevice.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ConfirmDeviceBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ConfirmDeviceRequest,
@@ -12,6 +12,7 @@ pub struct ConfirmDeviceBuilder {
     required: [bool; 2],
 }
 impl ConfirmDeviceBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ConfirmDeviceBuilder {
             client,
@@ -20,12 +21,14 @@ impl ConfirmDeviceBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ConfirmDeviceRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ConfirmDeviceRequest {
         &self.input
     }
@@ -48,6 +51,7 @@ impl ConfirmDeviceBuilder {
         self
     }
     /// `DeviceSecretVerifierConfig`: See [`DeviceSecretVerifierConfigType`](crate::types::DeviceSecretVerifierConfigType).
+    #[inline]
     pub fn device_secret_verifier_config(
         mut self,
         value: crate::types::DeviceSecretVerifierConfigType,
@@ -56,6 +60,7 @@ impl ConfirmDeviceBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_device_secret_verifier_config(
         mut self,
         value: ::std::option::Option<crate::types::DeviceSecretVerifierConfigType>,
@@ -72,6 +77,7 @@ impl ConfirmDeviceBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_device_name(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -82,18 +88,18 @@ impl ConfirmDeviceBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ConfirmDevice as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ConfirmDevice as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::ConfirmDevice> {
         const REQUIRED: [&str; 2] = ["AccessToken", "DeviceKey"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::ConfirmDevice>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for ConfirmDeviceBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ConfirmDeviceBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

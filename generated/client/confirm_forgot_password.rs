@@ -4,7 +4,7 @@
 /// Calls `ConfirmForgotPassword`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmForgotPassword.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ConfirmForgotPasswordBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ConfirmForgotPasswordRequest,
@@ -12,6 +12,7 @@ pub struct ConfirmForgotPasswordBuilder {
     required: [bool; 4],
 }
 impl ConfirmForgotPasswordBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ConfirmForgotPasswordBuilder {
             client,
@@ -20,12 +21,14 @@ impl ConfirmForgotPasswordBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ConfirmForgotPasswordRequest) -> Self {
         self.input = input;
         self.required = [true; 4];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ConfirmForgotPasswordRequest {
         &self.input
     }
@@ -47,6 +50,7 @@ impl ConfirmForgotPasswordBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_secret_hash(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -82,6 +86,7 @@ impl ConfirmForgotPasswordBuilder {
         self
     }
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
+    #[inline]
     pub fn analytics_metadata(
         mut self,
         value: crate::types::AnalyticsMetadataType,
@@ -90,6 +95,7 @@ impl ConfirmForgotPasswordBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_analytics_metadata(
         mut self,
         value: ::std::option::Option<crate::types::AnalyticsMetadataType>,
@@ -98,6 +104,7 @@ impl ConfirmForgotPasswordBuilder {
         self
     }
     /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
+    #[inline]
     pub fn user_context_data(
         mut self,
         value: crate::types::UserContextDataType,
@@ -106,6 +113,7 @@ impl ConfirmForgotPasswordBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_user_context_data(
         mut self,
         value: ::std::option::Option<crate::types::UserContextDataType>,
@@ -126,6 +134,7 @@ impl ConfirmForgotPasswordBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_metadata(
         mut self,
         value: ::std::option::Option<
@@ -140,14 +149,7 @@ impl ConfirmForgotPasswordBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ConfirmForgotPassword as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ConfirmForgotPassword as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::ConfirmForgotPassword> {
         const REQUIRED: [&str; 4] = [
             "ClientId",
             "ConfirmationCode",
@@ -157,5 +159,14 @@ impl ConfirmForgotPasswordBuilder {
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::ConfirmForgotPassword>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for ConfirmForgotPasswordBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ConfirmForgotPasswordBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `ConfirmSignUp`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ConfirmSignUpBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ConfirmSignUpRequest,
@@ -12,6 +12,7 @@ pub struct ConfirmSignUpBuilder {
     required: [bool; 3],
 }
 impl ConfirmSignUpBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ConfirmSignUpBuilder {
             client,
@@ -20,12 +21,14 @@ impl ConfirmSignUpBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ConfirmSignUpRequest) -> Self {
         self.input = input;
         self.required = [true; 3];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ConfirmSignUpRequest {
         &self.input
     }
@@ -47,6 +50,7 @@ impl ConfirmSignUpBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_secret_hash(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -73,11 +77,13 @@ impl ConfirmSignUpBuilder {
         self
     }
     /// `ForceAliasCreation`: Boolean.
+    #[inline]
     pub fn force_alias_creation(mut self, value: bool) -> Self {
         self.input.force_alias_creation = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_force_alias_creation(
         mut self,
         value: ::std::option::Option<bool>,
@@ -86,6 +92,7 @@ impl ConfirmSignUpBuilder {
         self
     }
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
+    #[inline]
     pub fn analytics_metadata(
         mut self,
         value: crate::types::AnalyticsMetadataType,
@@ -94,6 +101,7 @@ impl ConfirmSignUpBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_analytics_metadata(
         mut self,
         value: ::std::option::Option<crate::types::AnalyticsMetadataType>,
@@ -102,6 +110,7 @@ impl ConfirmSignUpBuilder {
         self
     }
     /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
+    #[inline]
     pub fn user_context_data(
         mut self,
         value: crate::types::UserContextDataType,
@@ -110,6 +119,7 @@ impl ConfirmSignUpBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_user_context_data(
         mut self,
         value: ::std::option::Option<crate::types::UserContextDataType>,
@@ -130,6 +140,7 @@ impl ConfirmSignUpBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_metadata(
         mut self,
         value: ::std::option::Option<
@@ -148,6 +159,7 @@ impl ConfirmSignUpBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_session(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -158,18 +170,18 @@ impl ConfirmSignUpBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ConfirmSignUp as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ConfirmSignUp as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::ConfirmSignUp> {
         const REQUIRED: [&str; 3] = ["ClientId", "ConfirmationCode", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::ConfirmSignUp>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for ConfirmSignUpBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ConfirmSignUpBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

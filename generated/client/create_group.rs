@@ -4,7 +4,7 @@
 /// Calls `CreateGroup`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct CreateGroupBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::CreateGroupRequest,
@@ -12,6 +12,7 @@ pub struct CreateGroupBuilder {
     required: [bool; 2],
 }
 impl CreateGroupBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         CreateGroupBuilder {
             client,
@@ -20,12 +21,14 @@ impl CreateGroupBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::CreateGroupRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::CreateGroupRequest {
         &self.input
     }
@@ -56,6 +59,7 @@ impl CreateGroupBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_description(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -72,6 +76,7 @@ impl CreateGroupBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_role_arn(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -80,11 +85,13 @@ impl CreateGroupBuilder {
         self
     }
     /// `Precedence`: Integer of at least 0.
+    #[inline]
     pub fn precedence(mut self, value: i32) -> Self {
         self.input.precedence = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_precedence(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.precedence = value;
         self
@@ -92,18 +99,18 @@ impl CreateGroupBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CreateGroup as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::CreateGroup as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::CreateGroup> {
         const REQUIRED: [&str; 2] = ["GroupName", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::CreateGroup>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for CreateGroupBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateGroupBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

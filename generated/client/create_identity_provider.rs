@@ -4,7 +4,7 @@
 /// Calls `CreateIdentityProvider`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct CreateIdentityProviderBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::CreateIdentityProviderRequest,
@@ -12,6 +12,7 @@ pub struct CreateIdentityProviderBuilder {
     required: [bool; 4],
 }
 impl CreateIdentityProviderBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         CreateIdentityProviderBuilder {
             client,
@@ -20,12 +21,14 @@ impl CreateIdentityProviderBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::CreateIdentityProviderRequest) -> Self {
         self.input = input;
         self.required = [true; 4];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::CreateIdentityProviderRequest {
         &self.input
     }
@@ -67,6 +70,7 @@ impl CreateIdentityProviderBuilder {
         self
     }
     /// Sets the whole member.
+    #[inline]
     pub fn set_provider_details(
         mut self,
         value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -88,6 +92,7 @@ impl CreateIdentityProviderBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_attribute_mapping(
         mut self,
         value: ::std::option::Option<
@@ -109,6 +114,7 @@ impl CreateIdentityProviderBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_idp_identifiers(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -129,6 +135,7 @@ impl CreateIdentityProviderBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_acr_mapping(
         mut self,
         value: ::std::option::Option<
@@ -143,14 +150,7 @@ impl CreateIdentityProviderBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CreateIdentityProvider as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::CreateIdentityProvider as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::CreateIdentityProvider> {
         const REQUIRED: [&str; 4] = [
             "ProviderDetails",
             "ProviderName",
@@ -160,5 +160,14 @@ impl CreateIdentityProviderBuilder {
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::CreateIdentityProvider>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for CreateIdentityProviderBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateIdentityProviderBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `CreateManagedLoginBranding`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateManagedLoginBranding.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct CreateManagedLoginBrandingBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::CreateManagedLoginBrandingRequest,
@@ -12,6 +12,7 @@ pub struct CreateManagedLoginBrandingBuilder {
     required: [bool; 2],
 }
 impl CreateManagedLoginBrandingBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         CreateManagedLoginBrandingBuilder {
             client,
@@ -20,6 +21,7 @@ impl CreateManagedLoginBrandingBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::CreateManagedLoginBrandingRequest,
@@ -29,6 +31,7 @@ impl CreateManagedLoginBrandingBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::CreateManagedLoginBrandingRequest {
         &self.input
     }
@@ -51,11 +54,13 @@ impl CreateManagedLoginBrandingBuilder {
         self
     }
     /// `UseCognitoProvidedValues`: Boolean.
+    #[inline]
     pub fn use_cognito_provided_values(mut self, value: bool) -> Self {
         self.input.use_cognito_provided_values = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_use_cognito_provided_values(
         mut self,
         value: ::std::option::Option<bool>,
@@ -72,6 +77,7 @@ impl CreateManagedLoginBrandingBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_settings(
         mut self,
         value: ::std::option::Option<::serde_json::Value>,
@@ -80,11 +86,13 @@ impl CreateManagedLoginBrandingBuilder {
         self
     }
     /// `Assets`: List of 0 to 40 items of `AssetType`.
+    #[inline]
     pub fn assets(mut self, item: crate::types::AssetType) -> Self {
         self.input.assets.get_or_insert_with(::std::vec::Vec::new).push(item);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_assets(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<crate::types::AssetType>>,
@@ -97,19 +105,21 @@ impl CreateManagedLoginBrandingBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CreateManagedLoginBranding as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::CreateManagedLoginBranding as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::CreateManagedLoginBranding> {
         const REQUIRED: [&str; 2] = ["ClientId", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<
                 crate::operation::CreateManagedLoginBranding,
             >(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for CreateManagedLoginBrandingBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateManagedLoginBrandingBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

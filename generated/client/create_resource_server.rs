@@ -4,7 +4,7 @@
 /// Calls `CreateResourceServer`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateResourceServer.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct CreateResourceServerBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::CreateResourceServerRequest,
@@ -12,6 +12,7 @@ pub struct CreateResourceServerBuilder {
     required: [bool; 3],
 }
 impl CreateResourceServerBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         CreateResourceServerBuilder {
             client,
@@ -20,12 +21,14 @@ impl CreateResourceServerBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::CreateResourceServerRequest) -> Self {
         self.input = input;
         self.required = [true; 3];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::CreateResourceServerRequest {
         &self.input
     }
@@ -57,11 +60,13 @@ impl CreateResourceServerBuilder {
         self
     }
     /// `Scopes`: List of at most 100 items of `ResourceServerScopeType`.
+    #[inline]
     pub fn scopes(mut self, item: crate::types::ResourceServerScopeType) -> Self {
         self.input.scopes.get_or_insert_with(::std::vec::Vec::new).push(item);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_scopes(
         mut self,
         value: ::std::option::Option<
@@ -76,17 +81,19 @@ impl CreateResourceServerBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CreateResourceServer as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::CreateResourceServer as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::CreateResourceServer> {
         const REQUIRED: [&str; 3] = ["Identifier", "Name", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::CreateResourceServer>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for CreateResourceServerBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateResourceServerBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

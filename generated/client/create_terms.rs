@@ -4,7 +4,7 @@
 /// Calls `CreateTerms`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateTerms.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct CreateTermsBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::CreateTermsRequest,
@@ -12,6 +12,7 @@ pub struct CreateTermsBuilder {
     required: [bool; 5],
 }
 impl CreateTermsBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         CreateTermsBuilder {
             client,
@@ -20,12 +21,14 @@ impl CreateTermsBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::CreateTermsRequest) -> Self {
         self.input = input;
         self.required = [true; 5];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::CreateTermsRequest {
         &self.input
     }
@@ -87,6 +90,7 @@ impl CreateTermsBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_links(
         mut self,
         value: ::std::option::Option<
@@ -99,16 +103,7 @@ impl CreateTermsBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CreateTerms as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::CreateTerms as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::CreateTerms> {
         const REQUIRED: [&str; 5] = [
             "ClientId",
             "Enforcement",
@@ -118,5 +113,14 @@ impl CreateTermsBuilder {
         ];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::CreateTerms>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for CreateTermsBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateTermsBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

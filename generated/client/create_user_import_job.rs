@@ -4,7 +4,7 @@
 /// Calls `CreateUserImportJob`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserImportJob.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct CreateUserImportJobBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::CreateUserImportJobRequest,
@@ -12,6 +12,7 @@ pub struct CreateUserImportJobBuilder {
     required: [bool; 3],
 }
 impl CreateUserImportJobBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         CreateUserImportJobBuilder {
             client,
@@ -20,12 +21,14 @@ impl CreateUserImportJobBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::CreateUserImportJobRequest) -> Self {
         self.input = input;
         self.required = [true; 3];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::CreateUserImportJobRequest {
         &self.input
     }
@@ -65,6 +68,7 @@ impl CreateUserImportJobBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_password_hashing_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::PasswordHashingAlgorithmType>,
@@ -77,17 +81,19 @@ impl CreateUserImportJobBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CreateUserImportJob as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::CreateUserImportJob as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::CreateUserImportJob> {
         const REQUIRED: [&str; 3] = ["CloudWatchLogsRoleArn", "JobName", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::CreateUserImportJob>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for CreateUserImportJobBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateUserImportJobBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `CreateUserPool`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct CreateUserPoolBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::CreateUserPoolRequest,
@@ -12,6 +12,7 @@ pub struct CreateUserPoolBuilder {
     required: [bool; 1],
 }
 impl CreateUserPoolBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         CreateUserPoolBuilder {
             client,
@@ -20,12 +21,14 @@ impl CreateUserPoolBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::CreateUserPoolRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::CreateUserPoolRequest {
         &self.input
     }
@@ -39,11 +42,13 @@ impl CreateUserPoolBuilder {
         self
     }
     /// `Policies`: See [`UserPoolPolicyType`](crate::types::UserPoolPolicyType).
+    #[inline]
     pub fn policies(mut self, value: crate::types::UserPoolPolicyType) -> Self {
         self.input.policies = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_policies(
         mut self,
         value: ::std::option::Option<crate::types::UserPoolPolicyType>,
@@ -60,6 +65,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_deletion_protection(
         mut self,
         value: ::std::option::Option<crate::types::DeletionProtectionType>,
@@ -68,11 +74,13 @@ impl CreateUserPoolBuilder {
         self
     }
     /// `LambdaConfig`: See [`LambdaConfigType`](crate::types::LambdaConfigType).
+    #[inline]
     pub fn lambda_config(mut self, value: crate::types::LambdaConfigType) -> Self {
         self.input.lambda_config = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_lambda_config(
         mut self,
         value: ::std::option::Option<crate::types::LambdaConfigType>,
@@ -92,6 +100,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_auto_verified_attributes(
         mut self,
         value: ::std::option::Option<
@@ -113,6 +122,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_alias_attributes(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<crate::types::AliasAttributeType>>,
@@ -132,6 +142,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_username_attributes(
         mut self,
         value: ::std::option::Option<
@@ -150,6 +161,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_sms_verification_message(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -166,6 +178,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_email_verification_message(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -182,6 +195,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_email_verification_subject(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -190,6 +204,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// `VerificationMessageTemplate`: See [`VerificationMessageTemplateType`](crate::types::VerificationMessageTemplateType).
+    #[inline]
     pub fn verification_message_template(
         mut self,
         value: crate::types::VerificationMessageTemplateType,
@@ -198,6 +213,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_verification_message_template(
         mut self,
         value: ::std::option::Option<crate::types::VerificationMessageTemplateType>,
@@ -214,6 +230,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_sms_authentication_message(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -230,6 +247,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_mfa_configuration(
         mut self,
         value: ::std::option::Option<crate::types::UserPoolMfaType>,
@@ -238,6 +256,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// `UserAttributeUpdateSettings`: See [`UserAttributeUpdateSettingsType`](crate::types::UserAttributeUpdateSettingsType).
+    #[inline]
     pub fn user_attribute_update_settings(
         mut self,
         value: crate::types::UserAttributeUpdateSettingsType,
@@ -246,6 +265,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_user_attribute_update_settings(
         mut self,
         value: ::std::option::Option<crate::types::UserAttributeUpdateSettingsType>,
@@ -254,6 +274,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// `DeviceConfiguration`: See [`DeviceConfigurationType`](crate::types::DeviceConfigurationType).
+    #[inline]
     pub fn device_configuration(
         mut self,
         value: crate::types::DeviceConfigurationType,
@@ -262,6 +283,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_device_configuration(
         mut self,
         value: ::std::option::Option<crate::types::DeviceConfigurationType>,
@@ -270,6 +292,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// `EmailConfiguration`: See [`EmailConfigurationType`](crate::types::EmailConfigurationType).
+    #[inline]
     pub fn email_configuration(
         mut self,
         value: crate::types::EmailConfigurationType,
@@ -278,6 +301,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_email_configuration(
         mut self,
         value: ::std::option::Option<crate::types::EmailConfigurationType>,
@@ -286,6 +310,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// `SmsConfiguration`: See [`SmsConfigurationType`](crate::types::SmsConfigurationType).
+    #[inline]
     pub fn sms_configuration(
         mut self,
         value: crate::types::SmsConfigurationType,
@@ -294,6 +319,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_sms_configuration(
         mut self,
         value: ::std::option::Option<crate::types::SmsConfigurationType>,
@@ -314,6 +340,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_user_pool_tags(
         mut self,
         value: ::std::option::Option<
@@ -324,6 +351,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// `AdminCreateUserConfig`: See [`AdminCreateUserConfigType`](crate::types::AdminCreateUserConfigType).
+    #[inline]
     pub fn admin_create_user_config(
         mut self,
         value: crate::types::AdminCreateUserConfigType,
@@ -332,6 +360,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_admin_create_user_config(
         mut self,
         value: ::std::option::Option<crate::types::AdminCreateUserConfigType>,
@@ -340,11 +369,13 @@ impl CreateUserPoolBuilder {
         self
     }
     /// `Schema`: List of 1 to 50 items of `SchemaAttributeType`.
+    #[inline]
     pub fn schema(mut self, item: crate::types::SchemaAttributeType) -> Self {
         self.input.schema.get_or_insert_with(::std::vec::Vec::new).push(item);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_schema(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<crate::types::SchemaAttributeType>>,
@@ -353,11 +384,13 @@ impl CreateUserPoolBuilder {
         self
     }
     /// `UserPoolAddOns`: See [`UserPoolAddOnsType`](crate::types::UserPoolAddOnsType).
+    #[inline]
     pub fn user_pool_add_ons(mut self, value: crate::types::UserPoolAddOnsType) -> Self {
         self.input.user_pool_add_ons = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_user_pool_add_ons(
         mut self,
         value: ::std::option::Option<crate::types::UserPoolAddOnsType>,
@@ -366,6 +399,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// `DcrConfiguration`: See [`DcrConfigurationType`](crate::types::DcrConfigurationType).
+    #[inline]
     pub fn dcr_configuration(
         mut self,
         value: crate::types::DcrConfigurationType,
@@ -374,6 +408,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_dcr_configuration(
         mut self,
         value: ::std::option::Option<crate::types::DcrConfigurationType>,
@@ -382,6 +417,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// `UsernameConfiguration`: See [`UsernameConfigurationType`](crate::types::UsernameConfigurationType).
+    #[inline]
     pub fn username_configuration(
         mut self,
         value: crate::types::UsernameConfigurationType,
@@ -390,6 +426,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_username_configuration(
         mut self,
         value: ::std::option::Option<crate::types::UsernameConfigurationType>,
@@ -398,6 +435,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// `AccountRecoverySetting`: See [`AccountRecoverySettingType`](crate::types::AccountRecoverySettingType).
+    #[inline]
     pub fn account_recovery_setting(
         mut self,
         value: crate::types::AccountRecoverySettingType,
@@ -406,6 +444,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_account_recovery_setting(
         mut self,
         value: ::std::option::Option<crate::types::AccountRecoverySettingType>,
@@ -422,6 +461,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_user_pool_tier(
         mut self,
         value: ::std::option::Option<crate::types::UserPoolTierType>,
@@ -430,6 +470,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// `KeyConfiguration`: See [`KeyConfigurationType`](crate::types::KeyConfigurationType).
+    #[inline]
     pub fn key_configuration(
         mut self,
         value: crate::types::KeyConfigurationType,
@@ -438,6 +479,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_key_configuration(
         mut self,
         value: ::std::option::Option<crate::types::KeyConfigurationType>,
@@ -446,6 +488,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// `IssuerConfiguration`: See [`IssuerConfigurationType`](crate::types::IssuerConfigurationType).
+    #[inline]
     pub fn issuer_configuration(
         mut self,
         value: crate::types::IssuerConfigurationType,
@@ -454,6 +497,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_issuer_configuration(
         mut self,
         value: ::std::option::Option<crate::types::IssuerConfigurationType>,
@@ -474,6 +518,7 @@ impl CreateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_acr_configuration(
         mut self,
         value: ::std::option::Option<
@@ -489,18 +534,18 @@ impl CreateUserPoolBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CreateUserPool as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::CreateUserPool as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::CreateUserPool> {
         const REQUIRED: [&str; 1] = ["PoolName"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::CreateUserPool>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for CreateUserPoolBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateUserPoolBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `CreateUserPoolClient`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct CreateUserPoolClientBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::CreateUserPoolClientRequest,
@@ -12,6 +12,7 @@ pub struct CreateUserPoolClientBuilder {
     required: [bool; 2],
 }
 impl CreateUserPoolClientBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         CreateUserPoolClientBuilder {
             client,
@@ -20,12 +21,14 @@ impl CreateUserPoolClientBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::CreateUserPoolClientRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::CreateUserPoolClientRequest {
         &self.input
     }
@@ -48,11 +51,13 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// `GenerateSecret`: Boolean.
+    #[inline]
     pub fn generate_secret(mut self, value: bool) -> Self {
         self.input.generate_secret = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_generate_secret(mut self, value: ::std::option::Option<bool>) -> Self {
         self.input.generate_secret = value;
         self
@@ -66,6 +71,7 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_secret(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -74,11 +80,13 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// `RefreshTokenValidity`: Integer of 0 to 315360000.
+    #[inline]
     pub fn refresh_token_validity(mut self, value: i32) -> Self {
         self.input.refresh_token_validity = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_refresh_token_validity(
         mut self,
         value: ::std::option::Option<i32>,
@@ -87,11 +95,13 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// `AccessTokenValidity`: Integer of 1 to 86400.
+    #[inline]
     pub fn access_token_validity(mut self, value: i32) -> Self {
         self.input.access_token_validity = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_access_token_validity(
         mut self,
         value: ::std::option::Option<i32>,
@@ -100,16 +110,19 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// `IdTokenValidity`: Integer of 1 to 86400.
+    #[inline]
     pub fn id_token_validity(mut self, value: i32) -> Self {
         self.input.id_token_validity = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_id_token_validity(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.id_token_validity = value;
         self
     }
     /// `TokenValidityUnits`: See [`TokenValidityUnitsType`](crate::types::TokenValidityUnitsType).
+    #[inline]
     pub fn token_validity_units(
         mut self,
         value: crate::types::TokenValidityUnitsType,
@@ -118,6 +131,7 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_token_validity_units(
         mut self,
         value: ::std::option::Option<crate::types::TokenValidityUnitsType>,
@@ -137,6 +151,7 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_read_attributes(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -156,6 +171,7 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_write_attributes(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -175,6 +191,7 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_explicit_auth_flows(
         mut self,
         value: ::std::option::Option<
@@ -196,6 +213,7 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_supported_identity_providers(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -215,6 +233,7 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_callback_ur_ls(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -234,6 +253,7 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_logout_ur_ls(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -250,6 +270,7 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_default_redirect_uri(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -269,6 +290,7 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_allowed_o_auth_flows(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<crate::types::OAuthFlowType>>,
@@ -288,6 +310,7 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_allowed_o_auth_scopes(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -296,11 +319,13 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// `AllowedOAuthFlowsUserPoolClient`: Boolean.
+    #[inline]
     pub fn allowed_o_auth_flows_user_pool_client(mut self, value: bool) -> Self {
         self.input.allowed_o_auth_flows_user_pool_client = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_allowed_o_auth_flows_user_pool_client(
         mut self,
         value: ::std::option::Option<bool>,
@@ -309,6 +334,7 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// `AnalyticsConfiguration`: See [`AnalyticsConfigurationType`](crate::types::AnalyticsConfigurationType).
+    #[inline]
     pub fn analytics_configuration(
         mut self,
         value: crate::types::AnalyticsConfigurationType,
@@ -317,6 +343,7 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_analytics_configuration(
         mut self,
         value: ::std::option::Option<crate::types::AnalyticsConfigurationType>,
@@ -333,6 +360,7 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_prevent_user_existence_errors(
         mut self,
         value: ::std::option::Option<crate::types::PreventUserExistenceErrorTypes>,
@@ -341,11 +369,13 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// `EnableTokenRevocation`: Boolean.
+    #[inline]
     pub fn enable_token_revocation(mut self, value: bool) -> Self {
         self.input.enable_token_revocation = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_enable_token_revocation(
         mut self,
         value: ::std::option::Option<bool>,
@@ -354,11 +384,13 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// `EnablePropagateAdditionalUserContextData`: Boolean.
+    #[inline]
     pub fn enable_propagate_additional_user_context_data(mut self, value: bool) -> Self {
         self.input.enable_propagate_additional_user_context_data = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_enable_propagate_additional_user_context_data(
         mut self,
         value: ::std::option::Option<bool>,
@@ -367,11 +399,13 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// `AuthSessionValidity`: Integer of 3 to 15.
+    #[inline]
     pub fn auth_session_validity(mut self, value: i32) -> Self {
         self.input.auth_session_validity = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_auth_session_validity(
         mut self,
         value: ::std::option::Option<i32>,
@@ -380,6 +414,7 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// `RefreshTokenRotation`: See [`RefreshTokenRotationType`](crate::types::RefreshTokenRotationType).
+    #[inline]
     pub fn refresh_token_rotation(
         mut self,
         value: crate::types::RefreshTokenRotationType,
@@ -388,6 +423,7 @@ impl CreateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_refresh_token_rotation(
         mut self,
         value: ::std::option::Option<crate::types::RefreshTokenRotationType>,
@@ -400,17 +436,19 @@ impl CreateUserPoolClientBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CreateUserPoolClient as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::CreateUserPoolClient as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::CreateUserPoolClient> {
         const REQUIRED: [&str; 2] = ["ClientName", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::CreateUserPoolClient>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for CreateUserPoolClientBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateUserPoolClientBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `CreateUserPoolReplica`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolReplica.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct CreateUserPoolReplicaBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::CreateUserPoolReplicaRequest,
@@ -12,6 +12,7 @@ pub struct CreateUserPoolReplicaBuilder {
     required: [bool; 2],
 }
 impl CreateUserPoolReplicaBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         CreateUserPoolReplicaBuilder {
             client,
@@ -20,12 +21,14 @@ impl CreateUserPoolReplicaBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::CreateUserPoolReplicaRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::CreateUserPoolReplicaRequest {
         &self.input
     }
@@ -60,6 +63,7 @@ impl CreateUserPoolReplicaBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_user_pool_tags(
         mut self,
         value: ::std::option::Option<
@@ -74,17 +78,19 @@ impl CreateUserPoolReplicaBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CreateUserPoolReplica as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::CreateUserPoolReplica as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::CreateUserPoolReplica> {
         const REQUIRED: [&str; 2] = ["RegionName", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::CreateUserPoolReplica>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for CreateUserPoolReplicaBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateUserPoolReplicaBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

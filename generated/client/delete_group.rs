@@ -4,7 +4,7 @@
 /// Calls `DeleteGroup`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteGroup.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DeleteGroupBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DeleteGroupRequest,
@@ -12,6 +12,7 @@ pub struct DeleteGroupBuilder {
     required: [bool; 2],
 }
 impl DeleteGroupBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DeleteGroupBuilder {
             client,
@@ -20,12 +21,14 @@ impl DeleteGroupBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::DeleteGroupRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DeleteGroupRequest {
         &self.input
     }
@@ -50,18 +53,18 @@ impl DeleteGroupBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteGroup as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DeleteGroup as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::DeleteGroup> {
         const REQUIRED: [&str; 2] = ["GroupName", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::DeleteGroup>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DeleteGroupBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteGroupBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

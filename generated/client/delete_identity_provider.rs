@@ -4,7 +4,7 @@
 /// Calls `DeleteIdentityProvider`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteIdentityProvider.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DeleteIdentityProviderBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DeleteIdentityProviderRequest,
@@ -12,6 +12,7 @@ pub struct DeleteIdentityProviderBuilder {
     required: [bool; 2],
 }
 impl DeleteIdentityProviderBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DeleteIdentityProviderBuilder {
             client,
@@ -20,12 +21,14 @@ impl DeleteIdentityProviderBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::DeleteIdentityProviderRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DeleteIdentityProviderRequest {
         &self.input
     }
@@ -52,17 +55,19 @@ impl DeleteIdentityProviderBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteIdentityProvider as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DeleteIdentityProvider as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::DeleteIdentityProvider> {
         const REQUIRED: [&str; 2] = ["ProviderName", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::DeleteIdentityProvider>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DeleteIdentityProviderBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteIdentityProviderBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `DeleteManagedLoginBranding`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteManagedLoginBranding.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DeleteManagedLoginBrandingBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DeleteManagedLoginBrandingRequest,
@@ -12,6 +12,7 @@ pub struct DeleteManagedLoginBrandingBuilder {
     required: [bool; 2],
 }
 impl DeleteManagedLoginBrandingBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DeleteManagedLoginBrandingBuilder {
             client,
@@ -20,6 +21,7 @@ impl DeleteManagedLoginBrandingBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::DeleteManagedLoginBrandingRequest,
@@ -29,6 +31,7 @@ impl DeleteManagedLoginBrandingBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DeleteManagedLoginBrandingRequest {
         &self.input
     }
@@ -55,19 +58,21 @@ impl DeleteManagedLoginBrandingBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteManagedLoginBranding as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DeleteManagedLoginBranding as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::DeleteManagedLoginBranding> {
         const REQUIRED: [&str; 2] = ["ManagedLoginBrandingId", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<
                 crate::operation::DeleteManagedLoginBranding,
             >(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DeleteManagedLoginBrandingBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteManagedLoginBrandingBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `DeleteResourceServer`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteResourceServer.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DeleteResourceServerBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DeleteResourceServerRequest,
@@ -12,6 +12,7 @@ pub struct DeleteResourceServerBuilder {
     required: [bool; 2],
 }
 impl DeleteResourceServerBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DeleteResourceServerBuilder {
             client,
@@ -20,12 +21,14 @@ impl DeleteResourceServerBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::DeleteResourceServerRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DeleteResourceServerRequest {
         &self.input
     }
@@ -52,17 +55,19 @@ impl DeleteResourceServerBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteResourceServer as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DeleteResourceServer as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::DeleteResourceServer> {
         const REQUIRED: [&str; 2] = ["Identifier", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::DeleteResourceServer>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DeleteResourceServerBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteResourceServerBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

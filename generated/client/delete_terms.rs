@@ -4,7 +4,7 @@
 /// Calls `DeleteTerms`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteTerms.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DeleteTermsBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DeleteTermsRequest,
@@ -12,6 +12,7 @@ pub struct DeleteTermsBuilder {
     required: [bool; 2],
 }
 impl DeleteTermsBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DeleteTermsBuilder {
             client,
@@ -20,12 +21,14 @@ impl DeleteTermsBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::DeleteTermsRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DeleteTermsRequest {
         &self.input
     }
@@ -50,18 +53,18 @@ impl DeleteTermsBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteTerms as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DeleteTerms as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::DeleteTerms> {
         const REQUIRED: [&str; 2] = ["TermsId", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::DeleteTerms>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DeleteTermsBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteTermsBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

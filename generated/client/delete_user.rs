@@ -4,7 +4,7 @@
 /// Calls `DeleteUser`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUser.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DeleteUserBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DeleteUserRequest,
@@ -12,6 +12,7 @@ pub struct DeleteUserBuilder {
     required: [bool; 1],
 }
 impl DeleteUserBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DeleteUserBuilder {
             client,
@@ -20,12 +21,14 @@ impl DeleteUserBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::DeleteUserRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DeleteUserRequest {
         &self.input
     }
@@ -41,18 +44,18 @@ impl DeleteUserBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteUser as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DeleteUser as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::DeleteUser> {
         const REQUIRED: [&str; 1] = ["AccessToken"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::DeleteUser>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DeleteUserBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteUserBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

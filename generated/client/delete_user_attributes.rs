@@ -4,7 +4,7 @@
 /// Calls `DeleteUserAttributes`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserAttributes.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DeleteUserAttributesBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DeleteUserAttributesRequest,
@@ -12,6 +12,7 @@ pub struct DeleteUserAttributesBuilder {
     required: [bool; 2],
 }
 impl DeleteUserAttributesBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DeleteUserAttributesBuilder {
             client,
@@ -20,12 +21,14 @@ impl DeleteUserAttributesBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::DeleteUserAttributesRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DeleteUserAttributesRequest {
         &self.input
     }
@@ -39,6 +42,7 @@ impl DeleteUserAttributesBuilder {
         self
     }
     /// Sets the whole member.
+    #[inline]
     pub fn set_user_attribute_names(
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
@@ -61,17 +65,19 @@ impl DeleteUserAttributesBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteUserAttributes as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DeleteUserAttributes as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::DeleteUserAttributes> {
         const REQUIRED: [&str; 2] = ["AccessToken", "UserAttributeNames"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::DeleteUserAttributes>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DeleteUserAttributesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteUserAttributesBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `DeleteUserPool`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPool.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DeleteUserPoolBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DeleteUserPoolRequest,
@@ -12,6 +12,7 @@ pub struct DeleteUserPoolBuilder {
     required: [bool; 1],
 }
 impl DeleteUserPoolBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DeleteUserPoolBuilder {
             client,
@@ -20,12 +21,14 @@ impl DeleteUserPoolBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::DeleteUserPoolRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DeleteUserPoolRequest {
         &self.input
     }
@@ -41,18 +44,18 @@ impl DeleteUserPoolBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteUserPool as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DeleteUserPool as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::DeleteUserPool> {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::DeleteUserPool>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DeleteUserPoolBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteUserPoolBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

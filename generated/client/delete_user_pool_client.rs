@@ -4,7 +4,7 @@
 /// Calls `DeleteUserPoolClient`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolClient.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DeleteUserPoolClientBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DeleteUserPoolClientRequest,
@@ -12,6 +12,7 @@ pub struct DeleteUserPoolClientBuilder {
     required: [bool; 2],
 }
 impl DeleteUserPoolClientBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DeleteUserPoolClientBuilder {
             client,
@@ -20,12 +21,14 @@ impl DeleteUserPoolClientBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::DeleteUserPoolClientRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DeleteUserPoolClientRequest {
         &self.input
     }
@@ -52,17 +55,19 @@ impl DeleteUserPoolClientBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteUserPoolClient as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DeleteUserPoolClient as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::DeleteUserPoolClient> {
         const REQUIRED: [&str; 2] = ["ClientId", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::DeleteUserPoolClient>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DeleteUserPoolClientBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteUserPoolClientBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `DeleteUserPoolClientSecret`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolClientSecret.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DeleteUserPoolClientSecretBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DeleteUserPoolClientSecretRequest,
@@ -12,6 +12,7 @@ pub struct DeleteUserPoolClientSecretBuilder {
     required: [bool; 3],
 }
 impl DeleteUserPoolClientSecretBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DeleteUserPoolClientSecretBuilder {
             client,
@@ -20,6 +21,7 @@ impl DeleteUserPoolClientSecretBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::DeleteUserPoolClientSecretRequest,
@@ -29,6 +31,7 @@ impl DeleteUserPoolClientSecretBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DeleteUserPoolClientSecretRequest {
         &self.input
     }
@@ -64,19 +67,21 @@ impl DeleteUserPoolClientSecretBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteUserPoolClientSecret as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DeleteUserPoolClientSecret as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::DeleteUserPoolClientSecret> {
         const REQUIRED: [&str; 3] = ["ClientId", "ClientSecretId", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<
                 crate::operation::DeleteUserPoolClientSecret,
             >(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DeleteUserPoolClientSecretBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteUserPoolClientSecretBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

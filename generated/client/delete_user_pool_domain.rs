@@ -4,7 +4,7 @@
 /// Calls `DeleteUserPoolDomain`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolDomain.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DeleteUserPoolDomainBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DeleteUserPoolDomainRequest,
@@ -12,6 +12,7 @@ pub struct DeleteUserPoolDomainBuilder {
     required: [bool; 2],
 }
 impl DeleteUserPoolDomainBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DeleteUserPoolDomainBuilder {
             client,
@@ -20,12 +21,14 @@ impl DeleteUserPoolDomainBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::DeleteUserPoolDomainRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DeleteUserPoolDomainRequest {
         &self.input
     }
@@ -52,17 +55,19 @@ impl DeleteUserPoolDomainBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteUserPoolDomain as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DeleteUserPoolDomain as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::DeleteUserPoolDomain> {
         const REQUIRED: [&str; 2] = ["Domain", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::DeleteUserPoolDomain>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DeleteUserPoolDomainBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteUserPoolDomainBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

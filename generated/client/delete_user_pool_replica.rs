@@ -4,7 +4,7 @@
 /// Calls `DeleteUserPoolReplica`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolReplica.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DeleteUserPoolReplicaBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DeleteUserPoolReplicaRequest,
@@ -12,6 +12,7 @@ pub struct DeleteUserPoolReplicaBuilder {
     required: [bool; 2],
 }
 impl DeleteUserPoolReplicaBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DeleteUserPoolReplicaBuilder {
             client,
@@ -20,12 +21,14 @@ impl DeleteUserPoolReplicaBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::DeleteUserPoolReplicaRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DeleteUserPoolReplicaRequest {
         &self.input
     }
@@ -52,17 +55,19 @@ impl DeleteUserPoolReplicaBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteUserPoolReplica as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DeleteUserPoolReplica as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::DeleteUserPoolReplica> {
         const REQUIRED: [&str; 2] = ["RegionName", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::DeleteUserPoolReplica>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DeleteUserPoolReplicaBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteUserPoolReplicaBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

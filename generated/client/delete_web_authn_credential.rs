@@ -4,7 +4,7 @@
 /// Calls `DeleteWebAuthnCredential`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteWebAuthnCredential.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DeleteWebAuthnCredentialBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DeleteWebAuthnCredentialRequest,
@@ -12,6 +12,7 @@ pub struct DeleteWebAuthnCredentialBuilder {
     required: [bool; 2],
 }
 impl DeleteWebAuthnCredentialBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DeleteWebAuthnCredentialBuilder {
             client,
@@ -20,6 +21,7 @@ impl DeleteWebAuthnCredentialBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::DeleteWebAuthnCredentialRequest,
@@ -29,6 +31,7 @@ impl DeleteWebAuthnCredentialBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DeleteWebAuthnCredentialRequest {
         &self.input
     }
@@ -55,17 +58,19 @@ impl DeleteWebAuthnCredentialBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteWebAuthnCredential as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DeleteWebAuthnCredential as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::DeleteWebAuthnCredential> {
         const REQUIRED: [&str; 2] = ["AccessToken", "CredentialId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::DeleteWebAuthnCredential>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DeleteWebAuthnCredentialBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteWebAuthnCredentialBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

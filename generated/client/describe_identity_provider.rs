@@ -4,7 +4,7 @@
 /// Calls `DescribeIdentityProvider`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeIdentityProvider.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DescribeIdentityProviderBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DescribeIdentityProviderRequest,
@@ -12,6 +12,7 @@ pub struct DescribeIdentityProviderBuilder {
     required: [bool; 2],
 }
 impl DescribeIdentityProviderBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DescribeIdentityProviderBuilder {
             client,
@@ -20,6 +21,7 @@ impl DescribeIdentityProviderBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::DescribeIdentityProviderRequest,
@@ -29,6 +31,7 @@ impl DescribeIdentityProviderBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DescribeIdentityProviderRequest {
         &self.input
     }
@@ -55,17 +58,19 @@ impl DescribeIdentityProviderBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeIdentityProvider as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DescribeIdentityProvider as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::DescribeIdentityProvider> {
         const REQUIRED: [&str; 2] = ["ProviderName", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::DescribeIdentityProvider>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DescribeIdentityProviderBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeIdentityProviderBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `DescribeManagedLoginBranding`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeManagedLoginBranding.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DescribeManagedLoginBrandingBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DescribeManagedLoginBrandingRequest,
@@ -12,6 +12,7 @@ pub struct DescribeManagedLoginBrandingBuilder {
     required: [bool; 2],
 }
 impl DescribeManagedLoginBrandingBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DescribeManagedLoginBrandingBuilder {
             client,
@@ -20,6 +21,7 @@ impl DescribeManagedLoginBrandingBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::DescribeManagedLoginBrandingRequest,
@@ -29,6 +31,7 @@ impl DescribeManagedLoginBrandingBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DescribeManagedLoginBrandingRequest {
         &self.input
     }
@@ -51,11 +54,13 @@ impl DescribeManagedLoginBrandingBuilder {
         self
     }
     /// `ReturnMergedResources`: Boolean.
+    #[inline]
     pub fn return_merged_resources(mut self, value: bool) -> Self {
         self.input.return_merged_resources = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_return_merged_resources(
         mut self,
         value: ::std::option::Option<bool>,
@@ -68,19 +73,21 @@ impl DescribeManagedLoginBrandingBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeManagedLoginBranding as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DescribeManagedLoginBranding as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::DescribeManagedLoginBranding> {
         const REQUIRED: [&str; 2] = ["ManagedLoginBrandingId", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<
                 crate::operation::DescribeManagedLoginBranding,
             >(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DescribeManagedLoginBrandingBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeManagedLoginBrandingBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

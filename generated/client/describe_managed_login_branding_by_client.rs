@@ -4,7 +4,7 @@
 /// Calls `DescribeManagedLoginBrandingByClient`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeManagedLoginBrandingByClient.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DescribeManagedLoginBrandingByClientBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DescribeManagedLoginBrandingByClientRequest,
@@ -12,6 +12,7 @@ pub struct DescribeManagedLoginBrandingByClientBuilder {
     required: [bool; 2],
 }
 impl DescribeManagedLoginBrandingByClientBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DescribeManagedLoginBrandingByClientBuilder {
             client,
@@ -20,6 +21,7 @@ impl DescribeManagedLoginBrandingByClientBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::DescribeManagedLoginBrandingByClientRequest,
@@ -29,6 +31,7 @@ impl DescribeManagedLoginBrandingByClientBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::types::DescribeManagedLoginBrandingByClientRequest {
@@ -53,11 +56,13 @@ impl DescribeManagedLoginBrandingByClientBuilder {
         self
     }
     /// `ReturnMergedResources`: Boolean.
+    #[inline]
     pub fn return_merged_resources(mut self, value: bool) -> Self {
         self.input.return_merged_resources = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_return_merged_resources(
         mut self,
         value: ::std::option::Option<bool>,
@@ -70,19 +75,23 @@ impl DescribeManagedLoginBrandingByClientBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeManagedLoginBrandingByClient as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DescribeManagedLoginBrandingByClient as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<
+        crate::operation::DescribeManagedLoginBrandingByClient,
+    > {
         const REQUIRED: [&str; 2] = ["ClientId", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<
                 crate::operation::DescribeManagedLoginBrandingByClient,
             >(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DescribeManagedLoginBrandingByClientBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeManagedLoginBrandingByClientBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

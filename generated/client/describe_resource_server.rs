@@ -4,7 +4,7 @@
 /// Calls `DescribeResourceServer`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeResourceServer.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DescribeResourceServerBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DescribeResourceServerRequest,
@@ -12,6 +12,7 @@ pub struct DescribeResourceServerBuilder {
     required: [bool; 2],
 }
 impl DescribeResourceServerBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DescribeResourceServerBuilder {
             client,
@@ -20,12 +21,14 @@ impl DescribeResourceServerBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::DescribeResourceServerRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DescribeResourceServerRequest {
         &self.input
     }
@@ -52,17 +55,19 @@ impl DescribeResourceServerBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeResourceServer as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DescribeResourceServer as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::DescribeResourceServer> {
         const REQUIRED: [&str; 2] = ["Identifier", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::DescribeResourceServer>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DescribeResourceServerBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeResourceServerBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

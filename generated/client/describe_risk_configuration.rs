@@ -4,7 +4,7 @@
 /// Calls `DescribeRiskConfiguration`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeRiskConfiguration.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DescribeRiskConfigurationBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DescribeRiskConfigurationRequest,
@@ -12,6 +12,7 @@ pub struct DescribeRiskConfigurationBuilder {
     required: [bool; 1],
 }
 impl DescribeRiskConfigurationBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DescribeRiskConfigurationBuilder {
             client,
@@ -20,6 +21,7 @@ impl DescribeRiskConfigurationBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::DescribeRiskConfigurationRequest,
@@ -29,6 +31,7 @@ impl DescribeRiskConfigurationBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DescribeRiskConfigurationRequest {
         &self.input
     }
@@ -50,6 +53,7 @@ impl DescribeRiskConfigurationBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -62,17 +66,19 @@ impl DescribeRiskConfigurationBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeRiskConfiguration as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DescribeRiskConfiguration as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::DescribeRiskConfiguration> {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::DescribeRiskConfiguration>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DescribeRiskConfigurationBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeRiskConfigurationBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `DescribeTermsByClient`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeTermsByClient.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DescribeTermsByClientBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DescribeTermsByClientRequest,
@@ -12,6 +12,7 @@ pub struct DescribeTermsByClientBuilder {
     required: [bool; 3],
 }
 impl DescribeTermsByClientBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DescribeTermsByClientBuilder {
             client,
@@ -20,12 +21,14 @@ impl DescribeTermsByClientBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::DescribeTermsByClientRequest) -> Self {
         self.input = input;
         self.required = [true; 3];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DescribeTermsByClientRequest {
         &self.input
     }
@@ -61,17 +64,19 @@ impl DescribeTermsByClientBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeTermsByClient as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DescribeTermsByClient as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::DescribeTermsByClient> {
         const REQUIRED: [&str; 3] = ["ClientId", "TermsName", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::DescribeTermsByClient>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DescribeTermsByClientBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeTermsByClientBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `DescribeUserImportJob`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserImportJob.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DescribeUserImportJobBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DescribeUserImportJobRequest,
@@ -12,6 +12,7 @@ pub struct DescribeUserImportJobBuilder {
     required: [bool; 2],
 }
 impl DescribeUserImportJobBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DescribeUserImportJobBuilder {
             client,
@@ -20,12 +21,14 @@ impl DescribeUserImportJobBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::DescribeUserImportJobRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DescribeUserImportJobRequest {
         &self.input
     }
@@ -52,17 +55,19 @@ impl DescribeUserImportJobBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeUserImportJob as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DescribeUserImportJob as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::DescribeUserImportJob> {
         const REQUIRED: [&str; 2] = ["JobId", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::DescribeUserImportJob>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DescribeUserImportJobBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeUserImportJobBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

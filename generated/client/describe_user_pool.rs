@@ -4,7 +4,7 @@
 /// Calls `DescribeUserPool`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPool.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DescribeUserPoolBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DescribeUserPoolRequest,
@@ -12,6 +12,7 @@ pub struct DescribeUserPoolBuilder {
     required: [bool; 1],
 }
 impl DescribeUserPoolBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DescribeUserPoolBuilder {
             client,
@@ -20,12 +21,14 @@ impl DescribeUserPoolBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::DescribeUserPoolRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DescribeUserPoolRequest {
         &self.input
     }
@@ -43,16 +46,18 @@ impl DescribeUserPoolBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeUserPool as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DescribeUserPool as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::DescribeUserPool> {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::DescribeUserPool>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DescribeUserPoolBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeUserPoolBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

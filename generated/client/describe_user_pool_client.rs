@@ -4,7 +4,7 @@
 /// Calls `DescribeUserPoolClient`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPoolClient.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DescribeUserPoolClientBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DescribeUserPoolClientRequest,
@@ -12,6 +12,7 @@ pub struct DescribeUserPoolClientBuilder {
     required: [bool; 2],
 }
 impl DescribeUserPoolClientBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DescribeUserPoolClientBuilder {
             client,
@@ -20,12 +21,14 @@ impl DescribeUserPoolClientBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::DescribeUserPoolClientRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DescribeUserPoolClientRequest {
         &self.input
     }
@@ -52,17 +55,19 @@ impl DescribeUserPoolClientBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeUserPoolClient as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DescribeUserPoolClient as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::DescribeUserPoolClient> {
         const REQUIRED: [&str; 2] = ["ClientId", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::DescribeUserPoolClient>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DescribeUserPoolClientBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeUserPoolClientBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

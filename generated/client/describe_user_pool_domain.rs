@@ -4,7 +4,7 @@
 /// Calls `DescribeUserPoolDomain`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPoolDomain.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DescribeUserPoolDomainBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::DescribeUserPoolDomainRequest,
@@ -12,6 +12,7 @@ pub struct DescribeUserPoolDomainBuilder {
     required: [bool; 1],
 }
 impl DescribeUserPoolDomainBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         DescribeUserPoolDomainBuilder {
             client,
@@ -20,12 +21,14 @@ impl DescribeUserPoolDomainBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::DescribeUserPoolDomainRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::DescribeUserPoolDomainRequest {
         &self.input
     }
@@ -43,17 +46,19 @@ impl DescribeUserPoolDomainBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeUserPoolDomain as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::DescribeUserPoolDomain as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::DescribeUserPoolDomain> {
         const REQUIRED: [&str; 1] = ["Domain"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::DescribeUserPoolDomain>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for DescribeUserPoolDomainBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeUserPoolDomainBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

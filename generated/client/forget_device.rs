@@ -4,7 +4,7 @@
 /// Calls `ForgetDevice`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgetDevice.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ForgetDeviceBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ForgetDeviceRequest,
@@ -12,6 +12,7 @@ pub struct ForgetDeviceBuilder {
     required: [bool; 1],
 }
 impl ForgetDeviceBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ForgetDeviceBuilder {
             client,
@@ -20,12 +21,14 @@ impl ForgetDeviceBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ForgetDeviceRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ForgetDeviceRequest {
         &self.input
     }
@@ -38,6 +41,7 @@ impl ForgetDeviceBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_access_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -57,18 +61,18 @@ impl ForgetDeviceBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ForgetDevice as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ForgetDevice as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::ForgetDevice> {
         const REQUIRED: [&str; 1] = ["DeviceKey"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::ForgetDevice>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for ForgetDeviceBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ForgetDeviceBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

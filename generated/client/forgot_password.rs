@@ -4,7 +4,7 @@
 /// Calls `ForgotPassword`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ForgotPasswordBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ForgotPasswordRequest,
@@ -12,6 +12,7 @@ pub struct ForgotPasswordBuilder {
     required: [bool; 2],
 }
 impl ForgotPasswordBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ForgotPasswordBuilder {
             client,
@@ -20,12 +21,14 @@ impl ForgotPasswordBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ForgotPasswordRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ForgotPasswordRequest {
         &self.input
     }
@@ -47,6 +50,7 @@ impl ForgotPasswordBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_secret_hash(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -55,6 +59,7 @@ impl ForgotPasswordBuilder {
         self
     }
     /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
+    #[inline]
     pub fn user_context_data(
         mut self,
         value: crate::types::UserContextDataType,
@@ -63,6 +68,7 @@ impl ForgotPasswordBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_user_context_data(
         mut self,
         value: ::std::option::Option<crate::types::UserContextDataType>,
@@ -80,6 +86,7 @@ impl ForgotPasswordBuilder {
         self
     }
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
+    #[inline]
     pub fn analytics_metadata(
         mut self,
         value: crate::types::AnalyticsMetadataType,
@@ -88,6 +95,7 @@ impl ForgotPasswordBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_analytics_metadata(
         mut self,
         value: ::std::option::Option<crate::types::AnalyticsMetadataType>,
@@ -108,6 +116,7 @@ impl ForgotPasswordBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_metadata(
         mut self,
         value: ::std::option::Option<
@@ -120,18 +129,18 @@ impl ForgotPasswordBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ForgotPassword as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ForgotPassword as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::ForgotPassword> {
         const REQUIRED: [&str; 2] = ["ClientId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::ForgotPassword>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for ForgotPasswordBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ForgotPasswordBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

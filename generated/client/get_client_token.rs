@@ -4,7 +4,7 @@
 /// Calls `GetClientToken`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetClientToken.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct GetClientTokenBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::GetClientTokenRequest,
@@ -12,6 +12,7 @@ pub struct GetClientTokenBuilder {
     required: [bool; 2],
 }
 impl GetClientTokenBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         GetClientTokenBuilder {
             client,
@@ -20,12 +21,14 @@ impl GetClientTokenBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::GetClientTokenRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::GetClientTokenRequest {
         &self.input
     }
@@ -56,6 +59,7 @@ impl GetClientTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_scopes(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -76,6 +80,7 @@ impl GetClientTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_metadata(
         mut self,
         value: ::std::option::Option<
@@ -88,18 +93,18 @@ impl GetClientTokenBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetClientToken as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::GetClientToken as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::GetClientToken> {
         const REQUIRED: [&str; 2] = ["ClientId", "Secret"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::GetClientToken>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for GetClientTokenBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetClientTokenBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

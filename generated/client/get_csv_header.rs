@@ -4,7 +4,7 @@
 /// Calls `GetCSVHeader`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetCSVHeader.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct GetCsvHeaderBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::GetCsvHeaderRequest,
@@ -12,6 +12,7 @@ pub struct GetCsvHeaderBuilder {
     required: [bool; 1],
 }
 impl GetCsvHeaderBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         GetCsvHeaderBuilder {
             client,
@@ -20,12 +21,14 @@ impl GetCsvHeaderBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::GetCsvHeaderRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::GetCsvHeaderRequest {
         &self.input
     }
@@ -41,18 +44,18 @@ impl GetCsvHeaderBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetCsvHeader as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::GetCsvHeader as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::GetCsvHeader> {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::GetCsvHeader>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for GetCsvHeaderBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetCsvHeaderBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

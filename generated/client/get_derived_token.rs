@@ -4,7 +4,7 @@
 /// Calls `GetDerivedToken`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDerivedToken.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct GetDerivedTokenBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::GetDerivedTokenRequest,
@@ -12,6 +12,7 @@ pub struct GetDerivedTokenBuilder {
     required: [bool; 3],
 }
 impl GetDerivedTokenBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         GetDerivedTokenBuilder {
             client,
@@ -20,12 +21,14 @@ impl GetDerivedTokenBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::GetDerivedTokenRequest) -> Self {
         self.input = input;
         self.required = [true; 3];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::GetDerivedTokenRequest {
         &self.input
     }
@@ -47,6 +50,7 @@ impl GetDerivedTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_secret(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -81,6 +85,7 @@ impl GetDerivedTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_subject_token_provider_name(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -97,6 +102,7 @@ impl GetDerivedTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_actor_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -113,6 +119,7 @@ impl GetDerivedTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_actor_token_type(
         mut self,
         value: ::std::option::Option<crate::types::TokenTypeIdentifierType>,
@@ -129,6 +136,7 @@ impl GetDerivedTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_actor_token_provider_name(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -145,6 +153,7 @@ impl GetDerivedTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_scopes(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -161,6 +170,7 @@ impl GetDerivedTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_audiences(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -177,6 +187,7 @@ impl GetDerivedTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_resources(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -193,6 +204,7 @@ impl GetDerivedTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_requested_token_type(
         mut self,
         value: ::std::option::Option<crate::types::IssuedTokenTypeIdentifierType>,
@@ -205,16 +217,18 @@ impl GetDerivedTokenBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetDerivedToken as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::GetDerivedToken as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::GetDerivedToken> {
         const REQUIRED: [&str; 3] = ["ClientId", "SubjectToken", "SubjectTokenType"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::GetDerivedToken>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for GetDerivedTokenBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetDerivedTokenBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

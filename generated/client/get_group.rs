@@ -4,7 +4,7 @@
 /// Calls `GetGroup`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetGroup.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct GetGroupBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::GetGroupRequest,
@@ -12,6 +12,7 @@ pub struct GetGroupBuilder {
     required: [bool; 2],
 }
 impl GetGroupBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         GetGroupBuilder {
             client,
@@ -20,12 +21,14 @@ impl GetGroupBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::GetGroupRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::GetGroupRequest {
         &self.input
     }
@@ -50,18 +53,18 @@ impl GetGroupBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetGroup as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::GetGroup as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::GetGroup> {
         const REQUIRED: [&str; 2] = ["GroupName", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::GetGroup>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for GetGroupBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetGroupBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `GetIdentityProviderByIdentifier`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetIdentityProviderByIdentifier.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct GetIdentityProviderByIdentifierBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::GetIdentityProviderByIdentifierRequest,
@@ -12,6 +12,7 @@ pub struct GetIdentityProviderByIdentifierBuilder {
     required: [bool; 2],
 }
 impl GetIdentityProviderByIdentifierBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         GetIdentityProviderByIdentifierBuilder {
             client,
@@ -20,6 +21,7 @@ impl GetIdentityProviderByIdentifierBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::GetIdentityProviderByIdentifierRequest,
@@ -29,6 +31,7 @@ impl GetIdentityProviderByIdentifierBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::GetIdentityProviderByIdentifierRequest {
         &self.input
     }
@@ -55,19 +58,23 @@ impl GetIdentityProviderByIdentifierBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetIdentityProviderByIdentifier as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::GetIdentityProviderByIdentifier as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<
+        crate::operation::GetIdentityProviderByIdentifier,
+    > {
         const REQUIRED: [&str; 2] = ["IdpIdentifier", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<
                 crate::operation::GetIdentityProviderByIdentifier,
             >(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for GetIdentityProviderByIdentifierBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetIdentityProviderByIdentifierBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

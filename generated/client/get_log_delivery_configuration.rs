@@ -4,7 +4,7 @@
 /// Calls `GetLogDeliveryConfiguration`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetLogDeliveryConfiguration.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct GetLogDeliveryConfigurationBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::GetLogDeliveryConfigurationRequest,
@@ -12,6 +12,7 @@ pub struct GetLogDeliveryConfigurationBuilder {
     required: [bool; 1],
 }
 impl GetLogDeliveryConfigurationBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         GetLogDeliveryConfigurationBuilder {
             client,
@@ -20,6 +21,7 @@ impl GetLogDeliveryConfigurationBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::GetLogDeliveryConfigurationRequest,
@@ -29,6 +31,7 @@ impl GetLogDeliveryConfigurationBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::GetLogDeliveryConfigurationRequest {
         &self.input
     }
@@ -46,19 +49,21 @@ impl GetLogDeliveryConfigurationBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetLogDeliveryConfiguration as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::GetLogDeliveryConfiguration as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::GetLogDeliveryConfiguration> {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<
                 crate::operation::GetLogDeliveryConfiguration,
             >(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for GetLogDeliveryConfigurationBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetLogDeliveryConfigurationBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

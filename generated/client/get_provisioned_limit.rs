@@ -4,7 +4,7 @@
 /// Calls `GetProvisionedLimit`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetProvisionedLimit.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct GetProvisionedLimitBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::GetProvisionedLimitRequest,
@@ -12,6 +12,7 @@ pub struct GetProvisionedLimitBuilder {
     required: [bool; 1],
 }
 impl GetProvisionedLimitBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         GetProvisionedLimitBuilder {
             client,
@@ -20,16 +21,19 @@ impl GetProvisionedLimitBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::GetProvisionedLimitRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::GetProvisionedLimitRequest {
         &self.input
     }
     /// `LimitDefinition` (required): See [`LimitDefinitionType`](crate::types::LimitDefinitionType).
+    #[inline]
     pub fn limit_definition(mut self, value: crate::types::LimitDefinitionType) -> Self {
         self.input.limit_definition = value;
         self.required[0] = true;
@@ -40,17 +44,19 @@ impl GetProvisionedLimitBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetProvisionedLimit as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::GetProvisionedLimit as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::GetProvisionedLimit> {
         const REQUIRED: [&str; 1] = ["LimitDefinition"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::GetProvisionedLimit>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for GetProvisionedLimitBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetProvisionedLimitBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `GetSigningCertificate`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetSigningCertificate.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct GetSigningCertificateBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::GetSigningCertificateRequest,
@@ -12,6 +12,7 @@ pub struct GetSigningCertificateBuilder {
     required: [bool; 1],
 }
 impl GetSigningCertificateBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         GetSigningCertificateBuilder {
             client,
@@ -20,12 +21,14 @@ impl GetSigningCertificateBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::GetSigningCertificateRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::GetSigningCertificateRequest {
         &self.input
     }
@@ -43,17 +46,19 @@ impl GetSigningCertificateBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetSigningCertificate as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::GetSigningCertificate as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::GetSigningCertificate> {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::GetSigningCertificate>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for GetSigningCertificateBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetSigningCertificateBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

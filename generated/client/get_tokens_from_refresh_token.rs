@@ -4,7 +4,7 @@
 /// Calls `GetTokensFromRefreshToken`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct GetTokensFromRefreshTokenBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::GetTokensFromRefreshTokenRequest,
@@ -12,6 +12,7 @@ pub struct GetTokensFromRefreshTokenBuilder {
     required: [bool; 2],
 }
 impl GetTokensFromRefreshTokenBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         GetTokensFromRefreshTokenBuilder {
             client,
@@ -20,6 +21,7 @@ impl GetTokensFromRefreshTokenBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::GetTokensFromRefreshTokenRequest,
@@ -29,6 +31,7 @@ impl GetTokensFromRefreshTokenBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::GetTokensFromRefreshTokenRequest {
         &self.input
     }
@@ -59,6 +62,7 @@ impl GetTokensFromRefreshTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_secret(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -75,6 +79,7 @@ impl GetTokensFromRefreshTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_device_key(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -95,6 +100,7 @@ impl GetTokensFromRefreshTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_metadata(
         mut self,
         value: ::std::option::Option<
@@ -109,17 +115,19 @@ impl GetTokensFromRefreshTokenBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetTokensFromRefreshToken as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::GetTokensFromRefreshToken as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::GetTokensFromRefreshToken> {
         const REQUIRED: [&str; 2] = ["ClientId", "RefreshToken"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::GetTokensFromRefreshToken>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for GetTokensFromRefreshTokenBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetTokensFromRefreshTokenBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

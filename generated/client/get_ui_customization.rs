@@ -4,7 +4,7 @@
 /// Calls `GetUICustomization`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUICustomization.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct GetUiCustomizationBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::GetUiCustomizationRequest,
@@ -12,6 +12,7 @@ pub struct GetUiCustomizationBuilder {
     required: [bool; 1],
 }
 impl GetUiCustomizationBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         GetUiCustomizationBuilder {
             client,
@@ -20,12 +21,14 @@ impl GetUiCustomizationBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::GetUiCustomizationRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::GetUiCustomizationRequest {
         &self.input
     }
@@ -47,6 +50,7 @@ impl GetUiCustomizationBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -59,16 +63,18 @@ impl GetUiCustomizationBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetUiCustomization as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::GetUiCustomization as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::GetUiCustomization> {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::GetUiCustomization>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for GetUiCustomizationBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetUiCustomizationBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

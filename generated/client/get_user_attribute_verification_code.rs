@@ -4,7 +4,7 @@
 /// Calls `GetUserAttributeVerificationCode`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserAttributeVerificationCode.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct GetUserAttributeVerificationCodeBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::GetUserAttributeVerificationCodeRequest,
@@ -12,6 +12,7 @@ pub struct GetUserAttributeVerificationCodeBuilder {
     required: [bool; 2],
 }
 impl GetUserAttributeVerificationCodeBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         GetUserAttributeVerificationCodeBuilder {
             client,
@@ -20,6 +21,7 @@ impl GetUserAttributeVerificationCodeBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::GetUserAttributeVerificationCodeRequest,
@@ -29,6 +31,7 @@ impl GetUserAttributeVerificationCodeBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::GetUserAttributeVerificationCodeRequest {
         &self.input
     }
@@ -63,6 +66,7 @@ impl GetUserAttributeVerificationCodeBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_metadata(
         mut self,
         value: ::std::option::Option<
@@ -77,19 +81,23 @@ impl GetUserAttributeVerificationCodeBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetUserAttributeVerificationCode as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::GetUserAttributeVerificationCode as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<
+        crate::operation::GetUserAttributeVerificationCode,
+    > {
         const REQUIRED: [&str; 2] = ["AccessToken", "AttributeName"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<
                 crate::operation::GetUserAttributeVerificationCode,
             >(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for GetUserAttributeVerificationCodeBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetUserAttributeVerificationCodeBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

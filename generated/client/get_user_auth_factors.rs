@@ -4,7 +4,7 @@
 /// Calls `GetUserAuthFactors`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserAuthFactors.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct GetUserAuthFactorsBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::GetUserAuthFactorsRequest,
@@ -12,6 +12,7 @@ pub struct GetUserAuthFactorsBuilder {
     required: [bool; 1],
 }
 impl GetUserAuthFactorsBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         GetUserAuthFactorsBuilder {
             client,
@@ -20,12 +21,14 @@ impl GetUserAuthFactorsBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::GetUserAuthFactorsRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::GetUserAuthFactorsRequest {
         &self.input
     }
@@ -43,16 +46,18 @@ impl GetUserAuthFactorsBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetUserAuthFactors as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::GetUserAuthFactors as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::GetUserAuthFactors> {
         const REQUIRED: [&str; 1] = ["AccessToken"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::GetUserAuthFactors>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for GetUserAuthFactorsBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetUserAuthFactorsBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

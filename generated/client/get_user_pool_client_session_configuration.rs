@@ -4,7 +4,7 @@
 /// Calls `GetUserPoolClientSessionConfiguration`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserPoolClientSessionConfiguration.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct GetUserPoolClientSessionConfigurationBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::GetUserPoolClientSessionConfigurationRequest,
@@ -12,6 +12,7 @@ pub struct GetUserPoolClientSessionConfigurationBuilder {
     required: [bool; 2],
 }
 impl GetUserPoolClientSessionConfigurationBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         GetUserPoolClientSessionConfigurationBuilder {
             client,
@@ -20,6 +21,7 @@ impl GetUserPoolClientSessionConfigurationBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::GetUserPoolClientSessionConfigurationRequest,
@@ -29,6 +31,7 @@ impl GetUserPoolClientSessionConfigurationBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::types::GetUserPoolClientSessionConfigurationRequest {
@@ -57,19 +60,23 @@ impl GetUserPoolClientSessionConfigurationBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetUserPoolClientSessionConfiguration as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::GetUserPoolClientSessionConfiguration as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<
+        crate::operation::GetUserPoolClientSessionConfiguration,
+    > {
         const REQUIRED: [&str; 2] = ["ClientId", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<
                 crate::operation::GetUserPoolClientSessionConfiguration,
             >(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for GetUserPoolClientSessionConfigurationBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetUserPoolClientSessionConfigurationBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `GetUserPoolMfaConfig`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserPoolMfaConfig.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct GetUserPoolMfaConfigBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::GetUserPoolMfaConfigRequest,
@@ -12,6 +12,7 @@ pub struct GetUserPoolMfaConfigBuilder {
     required: [bool; 1],
 }
 impl GetUserPoolMfaConfigBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         GetUserPoolMfaConfigBuilder {
             client,
@@ -20,12 +21,14 @@ impl GetUserPoolMfaConfigBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::GetUserPoolMfaConfigRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::GetUserPoolMfaConfigRequest {
         &self.input
     }
@@ -43,17 +46,19 @@ impl GetUserPoolMfaConfigBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetUserPoolMfaConfig as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::GetUserPoolMfaConfig as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::GetUserPoolMfaConfig> {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::GetUserPoolMfaConfig>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for GetUserPoolMfaConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetUserPoolMfaConfigBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `GetUserPoolSessionConfiguration`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserPoolSessionConfiguration.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct GetUserPoolSessionConfigurationBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::GetUserPoolSessionConfigurationRequest,
@@ -12,6 +12,7 @@ pub struct GetUserPoolSessionConfigurationBuilder {
     required: [bool; 1],
 }
 impl GetUserPoolSessionConfigurationBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         GetUserPoolSessionConfigurationBuilder {
             client,
@@ -20,6 +21,7 @@ impl GetUserPoolSessionConfigurationBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::GetUserPoolSessionConfigurationRequest,
@@ -29,6 +31,7 @@ impl GetUserPoolSessionConfigurationBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::GetUserPoolSessionConfigurationRequest {
         &self.input
     }
@@ -46,19 +49,23 @@ impl GetUserPoolSessionConfigurationBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetUserPoolSessionConfiguration as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::GetUserPoolSessionConfiguration as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<
+        crate::operation::GetUserPoolSessionConfiguration,
+    > {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<
                 crate::operation::GetUserPoolSessionConfiguration,
             >(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for GetUserPoolSessionConfigurationBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetUserPoolSessionConfigurationBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

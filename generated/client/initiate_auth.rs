@@ -4,7 +4,7 @@
 /// Calls `InitiateAuth`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct InitiateAuthBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::InitiateAuthRequest,
@@ -12,6 +12,7 @@ pub struct InitiateAuthBuilder {
     required: [bool; 2],
 }
 impl InitiateAuthBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         InitiateAuthBuilder {
             client,
@@ -20,12 +21,14 @@ impl InitiateAuthBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::InitiateAuthRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::InitiateAuthRequest {
         &self.input
     }
@@ -51,6 +54,7 @@ impl InitiateAuthBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_auth_parameters(
         mut self,
         value: ::std::option::Option<
@@ -73,6 +77,7 @@ impl InitiateAuthBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_metadata(
         mut self,
         value: ::std::option::Option<
@@ -92,6 +97,7 @@ impl InitiateAuthBuilder {
         self
     }
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
+    #[inline]
     pub fn analytics_metadata(
         mut self,
         value: crate::types::AnalyticsMetadataType,
@@ -100,6 +106,7 @@ impl InitiateAuthBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_analytics_metadata(
         mut self,
         value: ::std::option::Option<crate::types::AnalyticsMetadataType>,
@@ -108,6 +115,7 @@ impl InitiateAuthBuilder {
         self
     }
     /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
+    #[inline]
     pub fn user_context_data(
         mut self,
         value: crate::types::UserContextDataType,
@@ -116,6 +124,7 @@ impl InitiateAuthBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_user_context_data(
         mut self,
         value: ::std::option::Option<crate::types::UserContextDataType>,
@@ -132,6 +141,7 @@ impl InitiateAuthBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_session(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -142,18 +152,18 @@ impl InitiateAuthBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::InitiateAuth as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::InitiateAuth as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::InitiateAuth> {
         const REQUIRED: [&str; 2] = ["AuthFlow", "ClientId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::InitiateAuth>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for InitiateAuthBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("InitiateAuthBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `ListDevices`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListDevices.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ListDevicesBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ListDevicesRequest,
@@ -12,6 +12,7 @@ pub struct ListDevicesBuilder {
     required: [bool; 1],
 }
 impl ListDevicesBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ListDevicesBuilder {
             client,
@@ -20,12 +21,14 @@ impl ListDevicesBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ListDevicesRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ListDevicesRequest {
         &self.input
     }
@@ -39,11 +42,13 @@ impl ListDevicesBuilder {
         self
     }
     /// `Limit`: Integer of 0 to 60.
+    #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.input.limit = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_limit(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.limit = value;
         self
@@ -57,6 +62,7 @@ impl ListDevicesBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_pagination_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -67,18 +73,18 @@ impl ListDevicesBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListDevices as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ListDevices as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::ListDevices> {
         const REQUIRED: [&str; 1] = ["AccessToken"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::ListDevices>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for ListDevicesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListDevicesBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

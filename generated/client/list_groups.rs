@@ -4,7 +4,7 @@
 /// Calls `ListGroups`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListGroups.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ListGroupsBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ListGroupsRequest,
@@ -12,6 +12,7 @@ pub struct ListGroupsBuilder {
     required: [bool; 1],
 }
 impl ListGroupsBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ListGroupsBuilder {
             client,
@@ -20,12 +21,14 @@ impl ListGroupsBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ListGroupsRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ListGroupsRequest {
         &self.input
     }
@@ -39,11 +42,13 @@ impl ListGroupsBuilder {
         self
     }
     /// `Limit`: Integer of 0 to 60.
+    #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.input.limit = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_limit(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.limit = value;
         self
@@ -57,6 +62,7 @@ impl ListGroupsBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_next_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -67,16 +73,7 @@ impl ListGroupsBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListGroups as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ListGroups as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::ListGroups> {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::ListGroups>(self.input, unset)
@@ -112,5 +109,14 @@ impl ListGroupsBuilder {
             }
             None => ::awsjson_client::Paginator::new(self.client, self.input, links),
         }
+    }
+}
+impl ::std::fmt::Debug for ListGroupsBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListGroupsBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `ListResourceServers`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListResourceServers.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ListResourceServersBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ListResourceServersRequest,
@@ -12,6 +12,7 @@ pub struct ListResourceServersBuilder {
     required: [bool; 1],
 }
 impl ListResourceServersBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ListResourceServersBuilder {
             client,
@@ -20,12 +21,14 @@ impl ListResourceServersBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ListResourceServersRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ListResourceServersRequest {
         &self.input
     }
@@ -39,11 +42,13 @@ impl ListResourceServersBuilder {
         self
     }
     /// `MaxResults`: Integer of 1 to 50.
+    #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.input.max_results = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.max_results = value;
         self
@@ -57,6 +62,7 @@ impl ListResourceServersBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_next_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -69,14 +75,7 @@ impl ListResourceServersBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListResourceServers as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ListResourceServers as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::ListResourceServers> {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
@@ -113,5 +112,14 @@ impl ListResourceServersBuilder {
             }
             None => ::awsjson_client::Paginator::new(self.client, self.input, links),
         }
+    }
+}
+impl ::std::fmt::Debug for ListResourceServersBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListResourceServersBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `ListTagsForResource`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListTagsForResource.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ListTagsForResourceBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ListTagsForResourceRequest,
@@ -12,6 +12,7 @@ pub struct ListTagsForResourceBuilder {
     required: [bool; 1],
 }
 impl ListTagsForResourceBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ListTagsForResourceBuilder {
             client,
@@ -20,12 +21,14 @@ impl ListTagsForResourceBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ListTagsForResourceRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ListTagsForResourceRequest {
         &self.input
     }
@@ -43,17 +46,19 @@ impl ListTagsForResourceBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListTagsForResource as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ListTagsForResource as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::ListTagsForResource> {
         const REQUIRED: [&str; 1] = ["ResourceArn"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::ListTagsForResource>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for ListTagsForResourceBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListTagsForResourceBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `ListTerms`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListTerms.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ListTermsBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ListTermsRequest,
@@ -12,6 +12,7 @@ pub struct ListTermsBuilder {
     required: [bool; 1],
 }
 impl ListTermsBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ListTermsBuilder {
             client,
@@ -20,12 +21,14 @@ impl ListTermsBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ListTermsRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ListTermsRequest {
         &self.input
     }
@@ -39,11 +42,13 @@ impl ListTermsBuilder {
         self
     }
     /// `MaxResults`: Integer of 1 to 60.
+    #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.input.max_results = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.max_results = value;
         self
@@ -57,6 +62,7 @@ impl ListTermsBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_next_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -67,18 +73,18 @@ impl ListTermsBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListTerms as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ListTerms as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::ListTerms> {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::ListTerms>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for ListTermsBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListTermsBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `ListUserImportJobs`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserImportJobs.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ListUserImportJobsBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ListUserImportJobsRequest,
@@ -12,6 +12,7 @@ pub struct ListUserImportJobsBuilder {
     required: [bool; 2],
 }
 impl ListUserImportJobsBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ListUserImportJobsBuilder {
             client,
@@ -20,12 +21,14 @@ impl ListUserImportJobsBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ListUserImportJobsRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ListUserImportJobsRequest {
         &self.input
     }
@@ -39,6 +42,7 @@ impl ListUserImportJobsBuilder {
         self
     }
     /// `MaxResults` (required): Integer of 1 to 60.
+    #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.input.max_results = value;
         self.required[0] = true;
@@ -53,6 +57,7 @@ impl ListUserImportJobsBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_pagination_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -65,16 +70,18 @@ impl ListUserImportJobsBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListUserImportJobs as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ListUserImportJobs as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::ListUserImportJobs> {
         const REQUIRED: [&str; 2] = ["MaxResults", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::ListUserImportJobs>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for ListUserImportJobsBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUserImportJobsBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

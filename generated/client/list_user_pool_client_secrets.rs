@@ -4,7 +4,7 @@
 /// Calls `ListUserPoolClientSecrets`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClientSecrets.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ListUserPoolClientSecretsBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ListUserPoolClientSecretsRequest,
@@ -12,6 +12,7 @@ pub struct ListUserPoolClientSecretsBuilder {
     required: [bool; 2],
 }
 impl ListUserPoolClientSecretsBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ListUserPoolClientSecretsBuilder {
             client,
@@ -20,6 +21,7 @@ impl ListUserPoolClientSecretsBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::ListUserPoolClientSecretsRequest,
@@ -29,6 +31,7 @@ impl ListUserPoolClientSecretsBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ListUserPoolClientSecretsRequest {
         &self.input
     }
@@ -59,6 +62,7 @@ impl ListUserPoolClientSecretsBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_next_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -71,17 +75,19 @@ impl ListUserPoolClientSecretsBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListUserPoolClientSecrets as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ListUserPoolClientSecrets as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::ListUserPoolClientSecrets> {
         const REQUIRED: [&str; 2] = ["ClientId", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::ListUserPoolClientSecrets>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for ListUserPoolClientSecretsBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUserPoolClientSecretsBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `ListUserPoolClients`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClients.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ListUserPoolClientsBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ListUserPoolClientsRequest,
@@ -12,6 +12,7 @@ pub struct ListUserPoolClientsBuilder {
     required: [bool; 1],
 }
 impl ListUserPoolClientsBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ListUserPoolClientsBuilder {
             client,
@@ -20,12 +21,14 @@ impl ListUserPoolClientsBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ListUserPoolClientsRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ListUserPoolClientsRequest {
         &self.input
     }
@@ -39,11 +42,13 @@ impl ListUserPoolClientsBuilder {
         self
     }
     /// `MaxResults`: Integer of 1 to 60.
+    #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.input.max_results = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.max_results = value;
         self
@@ -57,6 +62,7 @@ impl ListUserPoolClientsBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_next_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -73,6 +79,7 @@ impl ListUserPoolClientsBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_type(
         mut self,
         value: ::std::option::Option<crate::types::ClientTypeType>,
@@ -85,14 +92,7 @@ impl ListUserPoolClientsBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListUserPoolClients as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ListUserPoolClients as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::ListUserPoolClients> {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
@@ -129,5 +129,14 @@ impl ListUserPoolClientsBuilder {
             }
             None => ::awsjson_client::Paginator::new(self.client, self.input, links),
         }
+    }
+}
+impl ::std::fmt::Debug for ListUserPoolClientsBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUserPoolClientsBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `ListUserPoolReplicas`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolReplicas.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ListUserPoolReplicasBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ListUserPoolReplicasRequest,
@@ -12,6 +12,7 @@ pub struct ListUserPoolReplicasBuilder {
     required: [bool; 1],
 }
 impl ListUserPoolReplicasBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ListUserPoolReplicasBuilder {
             client,
@@ -20,12 +21,14 @@ impl ListUserPoolReplicasBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ListUserPoolReplicasRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ListUserPoolReplicasRequest {
         &self.input
     }
@@ -47,6 +50,7 @@ impl ListUserPoolReplicasBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_next_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -59,17 +63,19 @@ impl ListUserPoolReplicasBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListUserPoolReplicas as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ListUserPoolReplicas as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::ListUserPoolReplicas> {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::ListUserPoolReplicas>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for ListUserPoolReplicasBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUserPoolReplicasBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `ListUserPools`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPools.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ListUserPoolsBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ListUserPoolsRequest,
@@ -12,6 +12,7 @@ pub struct ListUserPoolsBuilder {
     required: [bool; 1],
 }
 impl ListUserPoolsBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ListUserPoolsBuilder {
             client,
@@ -20,12 +21,14 @@ impl ListUserPoolsBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ListUserPoolsRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ListUserPoolsRequest {
         &self.input
     }
@@ -38,6 +41,7 @@ impl ListUserPoolsBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_next_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -46,6 +50,7 @@ impl ListUserPoolsBuilder {
         self
     }
     /// `MaxResults` (required): Integer of 1 to 60.
+    #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.input.max_results = value;
         self.required[0] = true;
@@ -54,16 +59,7 @@ impl ListUserPoolsBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListUserPools as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ListUserPools as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::ListUserPools> {
         const REQUIRED: [&str; 1] = ["MaxResults"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::ListUserPools>(self.input, unset)
@@ -99,5 +95,14 @@ impl ListUserPoolsBuilder {
             }
             None => ::awsjson_client::Paginator::new(self.client, self.input, links),
         }
+    }
+}
+impl ::std::fmt::Debug for ListUserPoolsBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUserPoolsBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

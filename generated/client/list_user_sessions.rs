@@ -4,7 +4,7 @@
 /// Calls `ListUserSessions`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserSessions.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ListUserSessionsBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ListUserSessionsRequest,
@@ -12,6 +12,7 @@ pub struct ListUserSessionsBuilder {
     required: [bool; 1],
 }
 impl ListUserSessionsBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ListUserSessionsBuilder {
             client,
@@ -20,12 +21,14 @@ impl ListUserSessionsBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ListUserSessionsRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ListUserSessionsRequest {
         &self.input
     }
@@ -47,6 +50,7 @@ impl ListUserSessionsBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_next_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -59,16 +63,18 @@ impl ListUserSessionsBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListUserSessions as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ListUserSessions as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::ListUserSessions> {
         const REQUIRED: [&str; 1] = ["AccessToken"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::ListUserSessions>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for ListUserSessionsBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUserSessionsBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

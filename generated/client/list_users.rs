@@ -4,7 +4,7 @@
 /// Calls `ListUsers`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsers.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ListUsersBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ListUsersRequest,
@@ -12,6 +12,7 @@ pub struct ListUsersBuilder {
     required: [bool; 1],
 }
 impl ListUsersBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ListUsersBuilder {
             client,
@@ -20,12 +21,14 @@ impl ListUsersBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ListUsersRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ListUsersRequest {
         &self.input
     }
@@ -50,6 +53,7 @@ impl ListUsersBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_attributes_to_get(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -58,11 +62,13 @@ impl ListUsersBuilder {
         self
     }
     /// `Limit`: Integer of 0 to 60.
+    #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.input.limit = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_limit(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.limit = value;
         self
@@ -76,6 +82,7 @@ impl ListUsersBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_pagination_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -92,6 +99,7 @@ impl ListUsersBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_filter(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -102,16 +110,7 @@ impl ListUsersBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListUsers as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ListUsers as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::ListUsers> {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::ListUsers>(self.input, unset)
@@ -147,5 +146,14 @@ impl ListUsersBuilder {
             }
             None => ::awsjson_client::Paginator::new(self.client, self.input, links),
         }
+    }
+}
+impl ::std::fmt::Debug for ListUsersBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUsersBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

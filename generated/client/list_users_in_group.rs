@@ -4,7 +4,7 @@
 /// Calls `ListUsersInGroup`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsersInGroup.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ListUsersInGroupBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ListUsersInGroupRequest,
@@ -12,6 +12,7 @@ pub struct ListUsersInGroupBuilder {
     required: [bool; 2],
 }
 impl ListUsersInGroupBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ListUsersInGroupBuilder {
             client,
@@ -20,12 +21,14 @@ impl ListUsersInGroupBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ListUsersInGroupRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ListUsersInGroupRequest {
         &self.input
     }
@@ -48,11 +51,13 @@ impl ListUsersInGroupBuilder {
         self
     }
     /// `Limit`: Integer of 0 to 60.
+    #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.input.limit = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_limit(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.limit = value;
         self
@@ -66,6 +71,7 @@ impl ListUsersInGroupBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_next_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -78,14 +84,7 @@ impl ListUsersInGroupBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListUsersInGroup as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ListUsersInGroup as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::ListUsersInGroup> {
         const REQUIRED: [&str; 2] = ["GroupName", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::ListUsersInGroup>(self.input, unset)
@@ -121,5 +120,14 @@ impl ListUsersInGroupBuilder {
             }
             None => ::awsjson_client::Paginator::new(self.client, self.input, links),
         }
+    }
+}
+impl ::std::fmt::Debug for ListUsersInGroupBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUsersInGroupBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

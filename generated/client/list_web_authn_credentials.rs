@@ -4,7 +4,7 @@
 /// Calls `ListWebAuthnCredentials`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListWebAuthnCredentials.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ListWebAuthnCredentialsBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ListWebAuthnCredentialsRequest,
@@ -12,6 +12,7 @@ pub struct ListWebAuthnCredentialsBuilder {
     required: [bool; 1],
 }
 impl ListWebAuthnCredentialsBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ListWebAuthnCredentialsBuilder {
             client,
@@ -20,12 +21,14 @@ impl ListWebAuthnCredentialsBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ListWebAuthnCredentialsRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ListWebAuthnCredentialsRequest {
         &self.input
     }
@@ -47,6 +50,7 @@ impl ListWebAuthnCredentialsBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_next_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -55,11 +59,13 @@ impl ListWebAuthnCredentialsBuilder {
         self
     }
     /// `MaxResults`: Integer of 0 to 20.
+    #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.input.max_results = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.max_results = value;
         self
@@ -69,17 +75,19 @@ impl ListWebAuthnCredentialsBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListWebAuthnCredentials as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ListWebAuthnCredentials as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::ListWebAuthnCredentials> {
         const REQUIRED: [&str; 1] = ["AccessToken"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::ListWebAuthnCredentials>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for ListWebAuthnCredentialsBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListWebAuthnCredentialsBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

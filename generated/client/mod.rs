@@ -150,6 +150,7 @@ pub struct Client {
 }
 impl Client {
     /// A client for this service with the given configuration.
+    #[inline]
     pub fn new(config: ::awsjson_client::Config) -> Self {
         Client {
             runtime: ::awsjson_client::Client::new(&crate::SERVICE, config),
@@ -157,14 +158,17 @@ impl Client {
     }
     /// A client configured from the environment: region from `AWS_REGION`,
     /// `AWS_DEFAULT_REGION` or the profile; credentials from the default chain.
+    #[inline]
     pub fn from_env() -> Self {
         Client::new(::awsjson_client::Config::from_env())
     }
     /// Wraps an existing runtime client (it must be configured for this service).
+    #[inline]
     pub fn from_runtime(runtime: ::awsjson_client::Client) -> Self {
         Client { runtime }
     }
     /// The runtime client that sends the requests.
+    #[inline]
     pub fn runtime(&self) -> &::awsjson_client::Client {
         &self.runtime
     }
@@ -173,6 +177,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddCustomAttributes.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn add_custom_attributes(
         &self,
     ) -> add_custom_attributes::AddCustomAttributesBuilder {
@@ -183,6 +188,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddUserPoolClientSecret.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn add_user_pool_client_secret(
         &self,
     ) -> add_user_pool_client_secret::AddUserPoolClientSecretBuilder {
@@ -195,6 +201,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminAddUserToGroup.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_add_user_to_group(
         &self,
     ) -> admin_add_user_to_group::AdminAddUserToGroupBuilder {
@@ -205,6 +212,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminConfirmSignUp.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_confirm_sign_up(
         &self,
     ) -> admin_confirm_sign_up::AdminConfirmSignUpBuilder {
@@ -215,6 +223,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_create_user(&self) -> admin_create_user::AdminCreateUserBuilder {
         admin_create_user::AdminCreateUserBuilder::new(self.runtime.clone())
     }
@@ -223,6 +232,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteSoftwareToken.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_delete_software_token(
         &self,
     ) -> admin_delete_software_token::AdminDeleteSoftwareTokenBuilder {
@@ -235,6 +245,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteUser.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_delete_user(&self) -> admin_delete_user::AdminDeleteUserBuilder {
         admin_delete_user::AdminDeleteUserBuilder::new(self.runtime.clone())
     }
@@ -243,6 +254,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteUserAttributes.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_delete_user_attributes(
         &self,
     ) -> admin_delete_user_attributes::AdminDeleteUserAttributesBuilder {
@@ -255,6 +267,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDisableProviderForUser.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_disable_provider_for_user(
         &self,
     ) -> admin_disable_provider_for_user::AdminDisableProviderForUserBuilder {
@@ -267,6 +280,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDisableUser.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_disable_user(&self) -> admin_disable_user::AdminDisableUserBuilder {
         admin_disable_user::AdminDisableUserBuilder::new(self.runtime.clone())
     }
@@ -275,6 +289,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminEnableUser.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_enable_user(&self) -> admin_enable_user::AdminEnableUserBuilder {
         admin_enable_user::AdminEnableUserBuilder::new(self.runtime.clone())
     }
@@ -283,6 +298,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminForgetDevice.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_forget_device(&self) -> admin_forget_device::AdminForgetDeviceBuilder {
         admin_forget_device::AdminForgetDeviceBuilder::new(self.runtime.clone())
     }
@@ -291,6 +307,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetDevice.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_get_device(&self) -> admin_get_device::AdminGetDeviceBuilder {
         admin_get_device::AdminGetDeviceBuilder::new(self.runtime.clone())
     }
@@ -299,6 +316,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUser.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_get_user(&self) -> admin_get_user::AdminGetUserBuilder {
         admin_get_user::AdminGetUserBuilder::new(self.runtime.clone())
     }
@@ -307,6 +325,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUserAuthFactors.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_get_user_auth_factors(
         &self,
     ) -> admin_get_user_auth_factors::AdminGetUserAuthFactorsBuilder {
@@ -319,6 +338,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_initiate_auth(&self) -> admin_initiate_auth::AdminInitiateAuthBuilder {
         admin_initiate_auth::AdminInitiateAuthBuilder::new(self.runtime.clone())
     }
@@ -327,6 +347,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminLinkProviderForUser.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_link_provider_for_user(
         &self,
     ) -> admin_link_provider_for_user::AdminLinkProviderForUserBuilder {
@@ -339,6 +360,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListDevices.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_list_devices(&self) -> admin_list_devices::AdminListDevicesBuilder {
         admin_list_devices::AdminListDevicesBuilder::new(self.runtime.clone())
     }
@@ -347,6 +369,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListGroupsForUser.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_list_groups_for_user(
         &self,
     ) -> admin_list_groups_for_user::AdminListGroupsForUserBuilder {
@@ -359,6 +382,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserAuthEvents.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_list_user_auth_events(
         &self,
     ) -> admin_list_user_auth_events::AdminListUserAuthEventsBuilder {
@@ -371,6 +395,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserSessions.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_list_user_sessions(
         &self,
     ) -> admin_list_user_sessions::AdminListUserSessionsBuilder {
@@ -381,6 +406,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRemoveUserFromGroup.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_remove_user_from_group(
         &self,
     ) -> admin_remove_user_from_group::AdminRemoveUserFromGroupBuilder {
@@ -393,6 +419,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminResetUserPassword.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_reset_user_password(
         &self,
     ) -> admin_reset_user_password::AdminResetUserPasswordBuilder {
@@ -405,6 +432,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRespondToAuthChallenge.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_respond_to_auth_challenge(
         &self,
     ) -> admin_respond_to_auth_challenge::AdminRespondToAuthChallengeBuilder {
@@ -417,6 +445,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRevokeUserSession.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_revoke_user_session(
         &self,
     ) -> admin_revoke_user_session::AdminRevokeUserSessionBuilder {
@@ -429,6 +458,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserMFAPreference.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_set_user_mfa_preference(
         &self,
     ) -> admin_set_user_mfa_preference::AdminSetUserMfaPreferenceBuilder {
@@ -441,6 +471,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserPassword.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_set_user_password(
         &self,
     ) -> admin_set_user_password::AdminSetUserPasswordBuilder {
@@ -451,6 +482,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserSettings.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_set_user_settings(
         &self,
     ) -> admin_set_user_settings::AdminSetUserSettingsBuilder {
@@ -461,6 +493,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateAuthEventFeedback.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_update_auth_event_feedback(
         &self,
     ) -> admin_update_auth_event_feedback::AdminUpdateAuthEventFeedbackBuilder {
@@ -473,6 +506,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateDeviceStatus.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_update_device_status(
         &self,
     ) -> admin_update_device_status::AdminUpdateDeviceStatusBuilder {
@@ -485,6 +519,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateUserAttributes.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_update_user_attributes(
         &self,
     ) -> admin_update_user_attributes::AdminUpdateUserAttributesBuilder {
@@ -497,6 +532,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUserGlobalSignOut.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn admin_user_global_sign_out(
         &self,
     ) -> admin_user_global_sign_out::AdminUserGlobalSignOutBuilder {
@@ -509,6 +545,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn associate_software_token(
         &self,
     ) -> associate_software_token::AssociateSoftwareTokenBuilder {
@@ -521,6 +558,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ChangePassword.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn change_password(&self) -> change_password::ChangePasswordBuilder {
         change_password::ChangePasswordBuilder::new(self.runtime.clone())
     }
@@ -529,6 +567,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompleteWebAuthnRegistration.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn complete_web_authn_registration(
         &self,
     ) -> complete_web_authn_registration::CompleteWebAuthnRegistrationBuilder {
@@ -541,6 +580,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmDevice.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn confirm_device(&self) -> confirm_device::ConfirmDeviceBuilder {
         confirm_device::ConfirmDeviceBuilder::new(self.runtime.clone())
     }
@@ -549,6 +589,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmForgotPassword.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn confirm_forgot_password(
         &self,
     ) -> confirm_forgot_password::ConfirmForgotPasswordBuilder {
@@ -559,6 +600,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn confirm_sign_up(&self) -> confirm_sign_up::ConfirmSignUpBuilder {
         confirm_sign_up::ConfirmSignUpBuilder::new(self.runtime.clone())
     }
@@ -567,6 +609,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn create_group(&self) -> create_group::CreateGroupBuilder {
         create_group::CreateGroupBuilder::new(self.runtime.clone())
     }
@@ -575,6 +618,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn create_identity_provider(
         &self,
     ) -> create_identity_provider::CreateIdentityProviderBuilder {
@@ -587,6 +631,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateManagedLoginBranding.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn create_managed_login_branding(
         &self,
     ) -> create_managed_login_branding::CreateManagedLoginBrandingBuilder {
@@ -599,6 +644,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateResourceServer.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn create_resource_server(
         &self,
     ) -> create_resource_server::CreateResourceServerBuilder {
@@ -609,6 +655,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateTerms.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn create_terms(&self) -> create_terms::CreateTermsBuilder {
         create_terms::CreateTermsBuilder::new(self.runtime.clone())
     }
@@ -617,6 +664,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserImportJob.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn create_user_import_job(
         &self,
     ) -> create_user_import_job::CreateUserImportJobBuilder {
@@ -627,6 +675,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn create_user_pool(&self) -> create_user_pool::CreateUserPoolBuilder {
         create_user_pool::CreateUserPoolBuilder::new(self.runtime.clone())
     }
@@ -635,6 +684,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn create_user_pool_client(
         &self,
     ) -> create_user_pool_client::CreateUserPoolClientBuilder {
@@ -645,6 +695,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolDomain.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn create_user_pool_domain(
         &self,
     ) -> create_user_pool_domain::CreateUserPoolDomainBuilder {
@@ -655,6 +706,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolReplica.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn create_user_pool_replica(
         &self,
     ) -> create_user_pool_replica::CreateUserPoolReplicaBuilder {
@@ -665,6 +717,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteGroup.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn delete_group(&self) -> delete_group::DeleteGroupBuilder {
         delete_group::DeleteGroupBuilder::new(self.runtime.clone())
     }
@@ -673,6 +726,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteIdentityProvider.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn delete_identity_provider(
         &self,
     ) -> delete_identity_provider::DeleteIdentityProviderBuilder {
@@ -685,6 +739,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteManagedLoginBranding.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn delete_managed_login_branding(
         &self,
     ) -> delete_managed_login_branding::DeleteManagedLoginBrandingBuilder {
@@ -697,6 +752,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteResourceServer.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn delete_resource_server(
         &self,
     ) -> delete_resource_server::DeleteResourceServerBuilder {
@@ -707,6 +763,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteTerms.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn delete_terms(&self) -> delete_terms::DeleteTermsBuilder {
         delete_terms::DeleteTermsBuilder::new(self.runtime.clone())
     }
@@ -715,6 +772,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUser.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn delete_user(&self) -> delete_user::DeleteUserBuilder {
         delete_user::DeleteUserBuilder::new(self.runtime.clone())
     }
@@ -723,6 +781,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserAttributes.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn delete_user_attributes(
         &self,
     ) -> delete_user_attributes::DeleteUserAttributesBuilder {
@@ -733,6 +792,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPool.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn delete_user_pool(&self) -> delete_user_pool::DeleteUserPoolBuilder {
         delete_user_pool::DeleteUserPoolBuilder::new(self.runtime.clone())
     }
@@ -741,6 +801,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolClient.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn delete_user_pool_client(
         &self,
     ) -> delete_user_pool_client::DeleteUserPoolClientBuilder {
@@ -751,6 +812,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolClientSecret.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn delete_user_pool_client_secret(
         &self,
     ) -> delete_user_pool_client_secret::DeleteUserPoolClientSecretBuilder {
@@ -763,6 +825,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolDomain.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn delete_user_pool_domain(
         &self,
     ) -> delete_user_pool_domain::DeleteUserPoolDomainBuilder {
@@ -773,6 +836,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolReplica.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn delete_user_pool_replica(
         &self,
     ) -> delete_user_pool_replica::DeleteUserPoolReplicaBuilder {
@@ -783,6 +847,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteWebAuthnCredential.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn delete_web_authn_credential(
         &self,
     ) -> delete_web_authn_credential::DeleteWebAuthnCredentialBuilder {
@@ -795,6 +860,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeIdentityProvider.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn describe_identity_provider(
         &self,
     ) -> describe_identity_provider::DescribeIdentityProviderBuilder {
@@ -807,6 +873,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeManagedLoginBranding.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn describe_managed_login_branding(
         &self,
     ) -> describe_managed_login_branding::DescribeManagedLoginBrandingBuilder {
@@ -819,6 +886,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeManagedLoginBrandingByClient.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn describe_managed_login_branding_by_client(
         &self,
     ) -> describe_managed_login_branding_by_client::DescribeManagedLoginBrandingByClientBuilder {
@@ -831,6 +899,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeResourceServer.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn describe_resource_server(
         &self,
     ) -> describe_resource_server::DescribeResourceServerBuilder {
@@ -843,6 +912,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeRiskConfiguration.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn describe_risk_configuration(
         &self,
     ) -> describe_risk_configuration::DescribeRiskConfigurationBuilder {
@@ -855,6 +925,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeTerms.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn describe_terms(&self) -> describe_terms::DescribeTermsBuilder {
         describe_terms::DescribeTermsBuilder::new(self.runtime.clone())
     }
@@ -863,6 +934,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeTermsByClient.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn describe_terms_by_client(
         &self,
     ) -> describe_terms_by_client::DescribeTermsByClientBuilder {
@@ -873,6 +945,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserImportJob.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn describe_user_import_job(
         &self,
     ) -> describe_user_import_job::DescribeUserImportJobBuilder {
@@ -883,6 +956,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPool.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn describe_user_pool(&self) -> describe_user_pool::DescribeUserPoolBuilder {
         describe_user_pool::DescribeUserPoolBuilder::new(self.runtime.clone())
     }
@@ -891,6 +965,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPoolClient.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn describe_user_pool_client(
         &self,
     ) -> describe_user_pool_client::DescribeUserPoolClientBuilder {
@@ -903,6 +978,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPoolDomain.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn describe_user_pool_domain(
         &self,
     ) -> describe_user_pool_domain::DescribeUserPoolDomainBuilder {
@@ -915,6 +991,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgetDevice.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn forget_device(&self) -> forget_device::ForgetDeviceBuilder {
         forget_device::ForgetDeviceBuilder::new(self.runtime.clone())
     }
@@ -923,6 +1000,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn forgot_password(&self) -> forgot_password::ForgotPasswordBuilder {
         forgot_password::ForgotPasswordBuilder::new(self.runtime.clone())
     }
@@ -931,6 +1009,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetCSVHeader.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn get_csv_header(&self) -> get_csv_header::GetCsvHeaderBuilder {
         get_csv_header::GetCsvHeaderBuilder::new(self.runtime.clone())
     }
@@ -939,6 +1018,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetClientToken.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn get_client_token(&self) -> get_client_token::GetClientTokenBuilder {
         get_client_token::GetClientTokenBuilder::new(self.runtime.clone())
     }
@@ -947,6 +1027,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDerivedToken.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn get_derived_token(&self) -> get_derived_token::GetDerivedTokenBuilder {
         get_derived_token::GetDerivedTokenBuilder::new(self.runtime.clone())
     }
@@ -955,6 +1036,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDevice.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn get_device(&self) -> get_device::GetDeviceBuilder {
         get_device::GetDeviceBuilder::new(self.runtime.clone())
     }
@@ -963,6 +1045,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetGroup.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn get_group(&self) -> get_group::GetGroupBuilder {
         get_group::GetGroupBuilder::new(self.runtime.clone())
     }
@@ -971,6 +1054,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetIdentityProviderByIdentifier.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn get_identity_provider_by_identifier(
         &self,
     ) -> get_identity_provider_by_identifier::GetIdentityProviderByIdentifierBuilder {
@@ -983,6 +1067,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetLogDeliveryConfiguration.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn get_log_delivery_configuration(
         &self,
     ) -> get_log_delivery_configuration::GetLogDeliveryConfigurationBuilder {
@@ -995,6 +1080,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetProvisionedLimit.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn get_provisioned_limit(
         &self,
     ) -> get_provisioned_limit::GetProvisionedLimitBuilder {
@@ -1005,6 +1091,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetSigningCertificate.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn get_signing_certificate(
         &self,
     ) -> get_signing_certificate::GetSigningCertificateBuilder {
@@ -1015,6 +1102,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn get_tokens_from_refresh_token(
         &self,
     ) -> get_tokens_from_refresh_token::GetTokensFromRefreshTokenBuilder {
@@ -1027,6 +1115,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUICustomization.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn get_ui_customization(
         &self,
     ) -> get_ui_customization::GetUiCustomizationBuilder {
@@ -1037,6 +1126,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUser.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn get_user(&self) -> get_user::GetUserBuilder {
         get_user::GetUserBuilder::new(self.runtime.clone())
     }
@@ -1045,6 +1135,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserAttributeVerificationCode.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn get_user_attribute_verification_code(
         &self,
     ) -> get_user_attribute_verification_code::GetUserAttributeVerificationCodeBuilder {
@@ -1057,6 +1148,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserAuthFactors.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn get_user_auth_factors(
         &self,
     ) -> get_user_auth_factors::GetUserAuthFactorsBuilder {
@@ -1067,6 +1159,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserPoolClientSessionConfiguration.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn get_user_pool_client_session_configuration(
         &self,
     ) -> get_user_pool_client_session_configuration::GetUserPoolClientSessionConfigurationBuilder {
@@ -1079,6 +1172,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserPoolMfaConfig.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn get_user_pool_mfa_config(
         &self,
     ) -> get_user_pool_mfa_config::GetUserPoolMfaConfigBuilder {
@@ -1089,6 +1183,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserPoolSessionConfiguration.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn get_user_pool_session_configuration(
         &self,
     ) -> get_user_pool_session_configuration::GetUserPoolSessionConfigurationBuilder {
@@ -1101,6 +1196,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GlobalSignOut.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn global_sign_out(&self) -> global_sign_out::GlobalSignOutBuilder {
         global_sign_out::GlobalSignOutBuilder::new(self.runtime.clone())
     }
@@ -1109,6 +1205,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn initiate_auth(&self) -> initiate_auth::InitiateAuthBuilder {
         initiate_auth::InitiateAuthBuilder::new(self.runtime.clone())
     }
@@ -1117,6 +1214,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListDevices.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn list_devices(&self) -> list_devices::ListDevicesBuilder {
         list_devices::ListDevicesBuilder::new(self.runtime.clone())
     }
@@ -1125,6 +1223,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListGroups.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn list_groups(&self) -> list_groups::ListGroupsBuilder {
         list_groups::ListGroupsBuilder::new(self.runtime.clone())
     }
@@ -1133,6 +1232,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListIdentityProviders.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn list_identity_providers(
         &self,
     ) -> list_identity_providers::ListIdentityProvidersBuilder {
@@ -1143,6 +1243,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListResourceServers.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn list_resource_servers(
         &self,
     ) -> list_resource_servers::ListResourceServersBuilder {
@@ -1153,6 +1254,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListTagsForResource.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn list_tags_for_resource(
         &self,
     ) -> list_tags_for_resource::ListTagsForResourceBuilder {
@@ -1163,6 +1265,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListTerms.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn list_terms(&self) -> list_terms::ListTermsBuilder {
         list_terms::ListTermsBuilder::new(self.runtime.clone())
     }
@@ -1171,6 +1274,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserImportJobs.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn list_user_import_jobs(
         &self,
     ) -> list_user_import_jobs::ListUserImportJobsBuilder {
@@ -1181,6 +1285,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClientSecrets.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn list_user_pool_client_secrets(
         &self,
     ) -> list_user_pool_client_secrets::ListUserPoolClientSecretsBuilder {
@@ -1193,6 +1298,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClients.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn list_user_pool_clients(
         &self,
     ) -> list_user_pool_clients::ListUserPoolClientsBuilder {
@@ -1203,6 +1309,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolReplicas.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn list_user_pool_replicas(
         &self,
     ) -> list_user_pool_replicas::ListUserPoolReplicasBuilder {
@@ -1213,6 +1320,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPools.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn list_user_pools(&self) -> list_user_pools::ListUserPoolsBuilder {
         list_user_pools::ListUserPoolsBuilder::new(self.runtime.clone())
     }
@@ -1221,6 +1329,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserSessions.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn list_user_sessions(&self) -> list_user_sessions::ListUserSessionsBuilder {
         list_user_sessions::ListUserSessionsBuilder::new(self.runtime.clone())
     }
@@ -1229,6 +1338,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsers.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn list_users(&self) -> list_users::ListUsersBuilder {
         list_users::ListUsersBuilder::new(self.runtime.clone())
     }
@@ -1237,6 +1347,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsersInGroup.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn list_users_in_group(&self) -> list_users_in_group::ListUsersInGroupBuilder {
         list_users_in_group::ListUsersInGroupBuilder::new(self.runtime.clone())
     }
@@ -1245,6 +1356,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListWebAuthnCredentials.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn list_web_authn_credentials(
         &self,
     ) -> list_web_authn_credentials::ListWebAuthnCredentialsBuilder {
@@ -1257,6 +1369,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResendConfirmationCode.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn resend_confirmation_code(
         &self,
     ) -> resend_confirmation_code::ResendConfirmationCodeBuilder {
@@ -1269,6 +1382,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn respond_to_auth_challenge(
         &self,
     ) -> respond_to_auth_challenge::RespondToAuthChallengeBuilder {
@@ -1281,6 +1395,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn revoke_token(&self) -> revoke_token::RevokeTokenBuilder {
         revoke_token::RevokeTokenBuilder::new(self.runtime.clone())
     }
@@ -1289,6 +1404,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeUserSession.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn revoke_user_session(&self) -> revoke_user_session::RevokeUserSessionBuilder {
         revoke_user_session::RevokeUserSessionBuilder::new(self.runtime.clone())
     }
@@ -1297,6 +1413,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetLogDeliveryConfiguration.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn set_log_delivery_configuration(
         &self,
     ) -> set_log_delivery_configuration::SetLogDeliveryConfigurationBuilder {
@@ -1309,6 +1426,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetRiskConfiguration.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn set_risk_configuration(
         &self,
     ) -> set_risk_configuration::SetRiskConfigurationBuilder {
@@ -1319,6 +1437,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUICustomization.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn set_ui_customization(
         &self,
     ) -> set_ui_customization::SetUiCustomizationBuilder {
@@ -1329,6 +1448,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserMFAPreference.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn set_user_mfa_preference(
         &self,
     ) -> set_user_mfa_preference::SetUserMfaPreferenceBuilder {
@@ -1339,6 +1459,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolClientSessionConfiguration.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn set_user_pool_client_session_configuration(
         &self,
     ) -> set_user_pool_client_session_configuration::SetUserPoolClientSessionConfigurationBuilder {
@@ -1351,6 +1472,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolMfaConfig.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn set_user_pool_mfa_config(
         &self,
     ) -> set_user_pool_mfa_config::SetUserPoolMfaConfigBuilder {
@@ -1361,6 +1483,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolSessionConfiguration.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn set_user_pool_session_configuration(
         &self,
     ) -> set_user_pool_session_configuration::SetUserPoolSessionConfigurationBuilder {
@@ -1373,6 +1496,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserSettings.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn set_user_settings(&self) -> set_user_settings::SetUserSettingsBuilder {
         set_user_settings::SetUserSettingsBuilder::new(self.runtime.clone())
     }
@@ -1381,6 +1505,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn sign_up(&self) -> sign_up::SignUpBuilder {
         sign_up::SignUpBuilder::new(self.runtime.clone())
     }
@@ -1389,6 +1514,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartUserImportJob.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn start_user_import_job(
         &self,
     ) -> start_user_import_job::StartUserImportJobBuilder {
@@ -1399,6 +1525,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartWebAuthnRegistration.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn start_web_authn_registration(
         &self,
     ) -> start_web_authn_registration::StartWebAuthnRegistrationBuilder {
@@ -1411,6 +1538,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StopUserImportJob.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn stop_user_import_job(
         &self,
     ) -> stop_user_import_job::StopUserImportJobBuilder {
@@ -1421,6 +1549,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TagResource.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn tag_resource(&self) -> tag_resource::TagResourceBuilder {
         tag_resource::TagResourceBuilder::new(self.runtime.clone())
     }
@@ -1429,6 +1558,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UntagResource.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn untag_resource(&self) -> untag_resource::UntagResourceBuilder {
         untag_resource::UntagResourceBuilder::new(self.runtime.clone())
     }
@@ -1437,6 +1567,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateAuthEventFeedback.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn update_auth_event_feedback(
         &self,
     ) -> update_auth_event_feedback::UpdateAuthEventFeedbackBuilder {
@@ -1449,6 +1580,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateDeviceStatus.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn update_device_status(
         &self,
     ) -> update_device_status::UpdateDeviceStatusBuilder {
@@ -1459,6 +1591,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateGroup.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn update_group(&self) -> update_group::UpdateGroupBuilder {
         update_group::UpdateGroupBuilder::new(self.runtime.clone())
     }
@@ -1467,6 +1600,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateIdentityProvider.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn update_identity_provider(
         &self,
     ) -> update_identity_provider::UpdateIdentityProviderBuilder {
@@ -1479,6 +1613,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateManagedLoginBranding.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn update_managed_login_branding(
         &self,
     ) -> update_managed_login_branding::UpdateManagedLoginBrandingBuilder {
@@ -1491,6 +1626,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateProvisionedLimit.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn update_provisioned_limit(
         &self,
     ) -> update_provisioned_limit::UpdateProvisionedLimitBuilder {
@@ -1503,6 +1639,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateResourceServer.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn update_resource_server(
         &self,
     ) -> update_resource_server::UpdateResourceServerBuilder {
@@ -1513,6 +1650,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateTerms.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn update_terms(&self) -> update_terms::UpdateTermsBuilder {
         update_terms::UpdateTermsBuilder::new(self.runtime.clone())
     }
@@ -1521,6 +1659,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserAttributes.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn update_user_attributes(
         &self,
     ) -> update_user_attributes::UpdateUserAttributesBuilder {
@@ -1531,6 +1670,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPool.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn update_user_pool(&self) -> update_user_pool::UpdateUserPoolBuilder {
         update_user_pool::UpdateUserPoolBuilder::new(self.runtime.clone())
     }
@@ -1539,6 +1679,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn update_user_pool_client(
         &self,
     ) -> update_user_pool_client::UpdateUserPoolClientBuilder {
@@ -1549,6 +1690,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolDomain.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn update_user_pool_domain(
         &self,
     ) -> update_user_pool_domain::UpdateUserPoolDomainBuilder {
@@ -1559,6 +1701,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolReplica.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn update_user_pool_replica(
         &self,
     ) -> update_user_pool_replica::UpdateUserPoolReplicaBuilder {
@@ -1569,6 +1712,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifySoftwareToken.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn verify_software_token(
         &self,
     ) -> verify_software_token::VerifySoftwareTokenBuilder {
@@ -1579,6 +1723,7 @@ impl Client {
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifyUserAttribute.html>
     ///
     /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
     pub fn verify_user_attribute(
         &self,
     ) -> verify_user_attribute::VerifyUserAttributeBuilder {

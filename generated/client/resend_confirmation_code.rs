@@ -4,7 +4,7 @@
 /// Calls `ResendConfirmationCode`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResendConfirmationCode.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ResendConfirmationCodeBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::ResendConfirmationCodeRequest,
@@ -12,6 +12,7 @@ pub struct ResendConfirmationCodeBuilder {
     required: [bool; 2],
 }
 impl ResendConfirmationCodeBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         ResendConfirmationCodeBuilder {
             client,
@@ -20,12 +21,14 @@ impl ResendConfirmationCodeBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::ResendConfirmationCodeRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::ResendConfirmationCodeRequest {
         &self.input
     }
@@ -47,6 +50,7 @@ impl ResendConfirmationCodeBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_secret_hash(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -55,6 +59,7 @@ impl ResendConfirmationCodeBuilder {
         self
     }
     /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
+    #[inline]
     pub fn user_context_data(
         mut self,
         value: crate::types::UserContextDataType,
@@ -63,6 +68,7 @@ impl ResendConfirmationCodeBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_user_context_data(
         mut self,
         value: ::std::option::Option<crate::types::UserContextDataType>,
@@ -80,6 +86,7 @@ impl ResendConfirmationCodeBuilder {
         self
     }
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
+    #[inline]
     pub fn analytics_metadata(
         mut self,
         value: crate::types::AnalyticsMetadataType,
@@ -88,6 +95,7 @@ impl ResendConfirmationCodeBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_analytics_metadata(
         mut self,
         value: ::std::option::Option<crate::types::AnalyticsMetadataType>,
@@ -108,6 +116,7 @@ impl ResendConfirmationCodeBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_metadata(
         mut self,
         value: ::std::option::Option<
@@ -122,17 +131,19 @@ impl ResendConfirmationCodeBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ResendConfirmationCode as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::ResendConfirmationCode as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::ResendConfirmationCode> {
         const REQUIRED: [&str; 2] = ["ClientId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::ResendConfirmationCode>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for ResendConfirmationCodeBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ResendConfirmationCodeBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

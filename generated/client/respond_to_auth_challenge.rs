@@ -4,7 +4,7 @@
 /// Calls `RespondToAuthChallenge`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct RespondToAuthChallengeBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::RespondToAuthChallengeRequest,
@@ -12,6 +12,7 @@ pub struct RespondToAuthChallengeBuilder {
     required: [bool; 2],
 }
 impl RespondToAuthChallengeBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         RespondToAuthChallengeBuilder {
             client,
@@ -20,12 +21,14 @@ impl RespondToAuthChallengeBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::RespondToAuthChallengeRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::RespondToAuthChallengeRequest {
         &self.input
     }
@@ -56,6 +59,7 @@ impl RespondToAuthChallengeBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_session(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -76,6 +80,7 @@ impl RespondToAuthChallengeBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_challenge_responses(
         mut self,
         value: ::std::option::Option<
@@ -86,6 +91,7 @@ impl RespondToAuthChallengeBuilder {
         self
     }
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
+    #[inline]
     pub fn analytics_metadata(
         mut self,
         value: crate::types::AnalyticsMetadataType,
@@ -94,6 +100,7 @@ impl RespondToAuthChallengeBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_analytics_metadata(
         mut self,
         value: ::std::option::Option<crate::types::AnalyticsMetadataType>,
@@ -102,6 +109,7 @@ impl RespondToAuthChallengeBuilder {
         self
     }
     /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
+    #[inline]
     pub fn user_context_data(
         mut self,
         value: crate::types::UserContextDataType,
@@ -110,6 +118,7 @@ impl RespondToAuthChallengeBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_user_context_data(
         mut self,
         value: ::std::option::Option<crate::types::UserContextDataType>,
@@ -130,6 +139,7 @@ impl RespondToAuthChallengeBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_metadata(
         mut self,
         value: ::std::option::Option<
@@ -144,17 +154,19 @@ impl RespondToAuthChallengeBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::RespondToAuthChallenge as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::RespondToAuthChallenge as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::RespondToAuthChallenge> {
         const REQUIRED: [&str; 2] = ["ChallengeName", "ClientId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::RespondToAuthChallenge>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for RespondToAuthChallengeBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RespondToAuthChallengeBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

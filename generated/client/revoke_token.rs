@@ -4,7 +4,7 @@
 /// Calls `RevokeToken`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct RevokeTokenBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::RevokeTokenRequest,
@@ -12,6 +12,7 @@ pub struct RevokeTokenBuilder {
     required: [bool; 2],
 }
 impl RevokeTokenBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         RevokeTokenBuilder {
             client,
@@ -20,12 +21,14 @@ impl RevokeTokenBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::RevokeTokenRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::RevokeTokenRequest {
         &self.input
     }
@@ -56,6 +59,7 @@ impl RevokeTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_secret(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -72,6 +76,7 @@ impl RevokeTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_revoke_associated_sessions(
         mut self,
         value: ::std::option::Option<crate::types::RevokeAssociatedSessionsType>,
@@ -82,18 +87,18 @@ impl RevokeTokenBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::RevokeToken as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::RevokeToken as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::RevokeToken> {
         const REQUIRED: [&str; 2] = ["ClientId", "Token"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::RevokeToken>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for RevokeTokenBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RevokeTokenBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `RevokeUserSession`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeUserSession.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct RevokeUserSessionBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::RevokeUserSessionRequest,
@@ -12,6 +12,7 @@ pub struct RevokeUserSessionBuilder {
     required: [bool; 2],
 }
 impl RevokeUserSessionBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         RevokeUserSessionBuilder {
             client,
@@ -20,12 +21,14 @@ impl RevokeUserSessionBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::RevokeUserSessionRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::RevokeUserSessionRequest {
         &self.input
     }
@@ -56,6 +59,7 @@ impl RevokeUserSessionBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_revoke_associated_sessions(
         mut self,
         value: ::std::option::Option<crate::types::RevokeAssociatedSessionsType>,
@@ -68,16 +72,18 @@ impl RevokeUserSessionBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::RevokeUserSession as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::RevokeUserSession as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::RevokeUserSession> {
         const REQUIRED: [&str; 2] = ["AccessToken", "SessionId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::RevokeUserSession>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for RevokeUserSessionBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RevokeUserSessionBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

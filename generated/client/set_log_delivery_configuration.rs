@@ -4,7 +4,7 @@
 /// Calls `SetLogDeliveryConfiguration`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetLogDeliveryConfiguration.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SetLogDeliveryConfigurationBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::SetLogDeliveryConfigurationRequest,
@@ -12,6 +12,7 @@ pub struct SetLogDeliveryConfigurationBuilder {
     required: [bool; 2],
 }
 impl SetLogDeliveryConfigurationBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         SetLogDeliveryConfigurationBuilder {
             client,
@@ -20,6 +21,7 @@ impl SetLogDeliveryConfigurationBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::SetLogDeliveryConfigurationRequest,
@@ -29,6 +31,7 @@ impl SetLogDeliveryConfigurationBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::SetLogDeliveryConfigurationRequest {
         &self.input
     }
@@ -42,6 +45,7 @@ impl SetLogDeliveryConfigurationBuilder {
         self
     }
     /// `LogConfigurations` (required): List of 0 to 2 items of `LogConfigurationType`.
+    #[inline]
     pub fn log_configurations(
         mut self,
         item: crate::types::LogConfigurationType,
@@ -51,6 +55,7 @@ impl SetLogDeliveryConfigurationBuilder {
         self
     }
     /// Sets the whole member.
+    #[inline]
     pub fn set_log_configurations(
         mut self,
         value: ::std::vec::Vec<crate::types::LogConfigurationType>,
@@ -64,19 +69,21 @@ impl SetLogDeliveryConfigurationBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::SetLogDeliveryConfiguration as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::SetLogDeliveryConfiguration as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::SetLogDeliveryConfiguration> {
         const REQUIRED: [&str; 2] = ["LogConfigurations", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<
                 crate::operation::SetLogDeliveryConfiguration,
             >(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for SetLogDeliveryConfigurationBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetLogDeliveryConfigurationBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

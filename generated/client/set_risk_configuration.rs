@@ -4,7 +4,7 @@
 /// Calls `SetRiskConfiguration`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetRiskConfiguration.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SetRiskConfigurationBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::SetRiskConfigurationRequest,
@@ -12,6 +12,7 @@ pub struct SetRiskConfigurationBuilder {
     required: [bool; 1],
 }
 impl SetRiskConfigurationBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         SetRiskConfigurationBuilder {
             client,
@@ -20,12 +21,14 @@ impl SetRiskConfigurationBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::SetRiskConfigurationRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::SetRiskConfigurationRequest {
         &self.input
     }
@@ -47,6 +50,7 @@ impl SetRiskConfigurationBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -55,6 +59,7 @@ impl SetRiskConfigurationBuilder {
         self
     }
     /// `CompromisedCredentialsRiskConfiguration`: See [`CompromisedCredentialsRiskConfigurationType`](crate::types::CompromisedCredentialsRiskConfigurationType).
+    #[inline]
     pub fn compromised_credentials_risk_configuration(
         mut self,
         value: crate::types::CompromisedCredentialsRiskConfigurationType,
@@ -63,6 +68,7 @@ impl SetRiskConfigurationBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_compromised_credentials_risk_configuration(
         mut self,
         value: ::std::option::Option<
@@ -73,6 +79,7 @@ impl SetRiskConfigurationBuilder {
         self
     }
     /// `AccountTakeoverRiskConfiguration`: See [`AccountTakeoverRiskConfigurationType`](crate::types::AccountTakeoverRiskConfigurationType).
+    #[inline]
     pub fn account_takeover_risk_configuration(
         mut self,
         value: crate::types::AccountTakeoverRiskConfigurationType,
@@ -81,6 +88,7 @@ impl SetRiskConfigurationBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_account_takeover_risk_configuration(
         mut self,
         value: ::std::option::Option<crate::types::AccountTakeoverRiskConfigurationType>,
@@ -89,6 +97,7 @@ impl SetRiskConfigurationBuilder {
         self
     }
     /// `RiskExceptionConfiguration`: See [`RiskExceptionConfigurationType`](crate::types::RiskExceptionConfigurationType).
+    #[inline]
     pub fn risk_exception_configuration(
         mut self,
         value: crate::types::RiskExceptionConfigurationType,
@@ -97,6 +106,7 @@ impl SetRiskConfigurationBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_risk_exception_configuration(
         mut self,
         value: ::std::option::Option<crate::types::RiskExceptionConfigurationType>,
@@ -109,17 +119,19 @@ impl SetRiskConfigurationBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::SetRiskConfiguration as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::SetRiskConfiguration as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::SetRiskConfiguration> {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::SetRiskConfiguration>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for SetRiskConfigurationBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetRiskConfigurationBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

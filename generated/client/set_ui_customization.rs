@@ -4,7 +4,7 @@
 /// Calls `SetUICustomization`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUICustomization.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SetUiCustomizationBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::SetUiCustomizationRequest,
@@ -12,6 +12,7 @@ pub struct SetUiCustomizationBuilder {
     required: [bool; 1],
 }
 impl SetUiCustomizationBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         SetUiCustomizationBuilder {
             client,
@@ -20,12 +21,14 @@ impl SetUiCustomizationBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::SetUiCustomizationRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::SetUiCustomizationRequest {
         &self.input
     }
@@ -47,6 +50,7 @@ impl SetUiCustomizationBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -63,6 +67,7 @@ impl SetUiCustomizationBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_css(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -79,6 +84,7 @@ impl SetUiCustomizationBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_image_file(
         mut self,
         value: ::std::option::Option<::awsjson_types::Blob>,
@@ -91,16 +97,18 @@ impl SetUiCustomizationBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::SetUiCustomization as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::SetUiCustomization as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::SetUiCustomization> {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::SetUiCustomization>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for SetUiCustomizationBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetUiCustomizationBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

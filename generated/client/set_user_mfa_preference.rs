@@ -4,7 +4,7 @@
 /// Calls `SetUserMFAPreference`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserMFAPreference.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SetUserMfaPreferenceBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::SetUserMfaPreferenceRequest,
@@ -12,6 +12,7 @@ pub struct SetUserMfaPreferenceBuilder {
     required: [bool; 1],
 }
 impl SetUserMfaPreferenceBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         SetUserMfaPreferenceBuilder {
             client,
@@ -20,21 +21,25 @@ impl SetUserMfaPreferenceBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::SetUserMfaPreferenceRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::SetUserMfaPreferenceRequest {
         &self.input
     }
     /// `SMSMfaSettings`: See [`SmsMfaSettingsType`](crate::types::SmsMfaSettingsType).
+    #[inline]
     pub fn sms_mfa_settings(mut self, value: crate::types::SmsMfaSettingsType) -> Self {
         self.input.sms_mfa_settings = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_sms_mfa_settings(
         mut self,
         value: ::std::option::Option<crate::types::SmsMfaSettingsType>,
@@ -43,6 +48,7 @@ impl SetUserMfaPreferenceBuilder {
         self
     }
     /// `SoftwareTokenMfaSettings`: See [`SoftwareTokenMfaSettingsType`](crate::types::SoftwareTokenMfaSettingsType).
+    #[inline]
     pub fn software_token_mfa_settings(
         mut self,
         value: crate::types::SoftwareTokenMfaSettingsType,
@@ -51,6 +57,7 @@ impl SetUserMfaPreferenceBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_software_token_mfa_settings(
         mut self,
         value: ::std::option::Option<crate::types::SoftwareTokenMfaSettingsType>,
@@ -59,6 +66,7 @@ impl SetUserMfaPreferenceBuilder {
         self
     }
     /// `EmailMfaSettings`: See [`EmailMfaSettingsType`](crate::types::EmailMfaSettingsType).
+    #[inline]
     pub fn email_mfa_settings(
         mut self,
         value: crate::types::EmailMfaSettingsType,
@@ -67,6 +75,7 @@ impl SetUserMfaPreferenceBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_email_mfa_settings(
         mut self,
         value: ::std::option::Option<crate::types::EmailMfaSettingsType>,
@@ -75,6 +84,7 @@ impl SetUserMfaPreferenceBuilder {
         self
     }
     /// `WebAuthnMfaSettings`: See [`WebAuthnMfaSettingsType`](crate::types::WebAuthnMfaSettingsType).
+    #[inline]
     pub fn web_authn_mfa_settings(
         mut self,
         value: crate::types::WebAuthnMfaSettingsType,
@@ -83,6 +93,7 @@ impl SetUserMfaPreferenceBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_web_authn_mfa_settings(
         mut self,
         value: ::std::option::Option<crate::types::WebAuthnMfaSettingsType>,
@@ -104,17 +115,19 @@ impl SetUserMfaPreferenceBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::SetUserMfaPreference as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::SetUserMfaPreference as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::SetUserMfaPreference> {
         const REQUIRED: [&str; 1] = ["AccessToken"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::SetUserMfaPreference>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for SetUserMfaPreferenceBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetUserMfaPreferenceBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

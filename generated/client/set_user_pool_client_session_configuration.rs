@@ -4,7 +4,7 @@
 /// Calls `SetUserPoolClientSessionConfiguration`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolClientSessionConfiguration.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SetUserPoolClientSessionConfigurationBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::SetUserPoolClientSessionConfigurationRequest,
@@ -12,6 +12,7 @@ pub struct SetUserPoolClientSessionConfigurationBuilder {
     required: [bool; 3],
 }
 impl SetUserPoolClientSessionConfigurationBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         SetUserPoolClientSessionConfigurationBuilder {
             client,
@@ -20,6 +21,7 @@ impl SetUserPoolClientSessionConfigurationBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::SetUserPoolClientSessionConfigurationRequest,
@@ -29,6 +31,7 @@ impl SetUserPoolClientSessionConfigurationBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(
         &self,
     ) -> &crate::types::SetUserPoolClientSessionConfigurationRequest {
@@ -53,6 +56,7 @@ impl SetUserPoolClientSessionConfigurationBuilder {
         self
     }
     /// `SSOSession` (required): See [`ClientSsoSessionConfigType`](crate::types::ClientSsoSessionConfigType).
+    #[inline]
     pub fn sso_session(
         mut self,
         value: crate::types::ClientSsoSessionConfigType,
@@ -66,19 +70,23 @@ impl SetUserPoolClientSessionConfigurationBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::SetUserPoolClientSessionConfiguration as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::SetUserPoolClientSessionConfiguration as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<
+        crate::operation::SetUserPoolClientSessionConfiguration,
+    > {
         const REQUIRED: [&str; 3] = ["ClientId", "SSOSession", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<
                 crate::operation::SetUserPoolClientSessionConfiguration,
             >(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for SetUserPoolClientSessionConfigurationBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetUserPoolClientSessionConfigurationBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

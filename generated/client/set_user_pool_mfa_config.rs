@@ -4,7 +4,7 @@
 /// Calls `SetUserPoolMfaConfig`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolMfaConfig.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SetUserPoolMfaConfigBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::SetUserPoolMfaConfigRequest,
@@ -12,6 +12,7 @@ pub struct SetUserPoolMfaConfigBuilder {
     required: [bool; 1],
 }
 impl SetUserPoolMfaConfigBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         SetUserPoolMfaConfigBuilder {
             client,
@@ -20,12 +21,14 @@ impl SetUserPoolMfaConfigBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::SetUserPoolMfaConfigRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::SetUserPoolMfaConfigRequest {
         &self.input
     }
@@ -39,6 +42,7 @@ impl SetUserPoolMfaConfigBuilder {
         self
     }
     /// `SmsMfaConfiguration`: See [`SmsMfaConfigType`](crate::types::SmsMfaConfigType).
+    #[inline]
     pub fn sms_mfa_configuration(
         mut self,
         value: crate::types::SmsMfaConfigType,
@@ -47,6 +51,7 @@ impl SetUserPoolMfaConfigBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_sms_mfa_configuration(
         mut self,
         value: ::std::option::Option<crate::types::SmsMfaConfigType>,
@@ -55,6 +60,7 @@ impl SetUserPoolMfaConfigBuilder {
         self
     }
     /// `SoftwareTokenMfaConfiguration`: See [`SoftwareTokenMfaConfigType`](crate::types::SoftwareTokenMfaConfigType).
+    #[inline]
     pub fn software_token_mfa_configuration(
         mut self,
         value: crate::types::SoftwareTokenMfaConfigType,
@@ -63,6 +69,7 @@ impl SetUserPoolMfaConfigBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_software_token_mfa_configuration(
         mut self,
         value: ::std::option::Option<crate::types::SoftwareTokenMfaConfigType>,
@@ -71,6 +78,7 @@ impl SetUserPoolMfaConfigBuilder {
         self
     }
     /// `EmailMfaConfiguration`: See [`EmailMfaConfigType`](crate::types::EmailMfaConfigType).
+    #[inline]
     pub fn email_mfa_configuration(
         mut self,
         value: crate::types::EmailMfaConfigType,
@@ -79,6 +87,7 @@ impl SetUserPoolMfaConfigBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_email_mfa_configuration(
         mut self,
         value: ::std::option::Option<crate::types::EmailMfaConfigType>,
@@ -95,6 +104,7 @@ impl SetUserPoolMfaConfigBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_mfa_configuration(
         mut self,
         value: ::std::option::Option<crate::types::UserPoolMfaType>,
@@ -103,6 +113,7 @@ impl SetUserPoolMfaConfigBuilder {
         self
     }
     /// `WebAuthnConfiguration`: See [`WebAuthnConfigurationType`](crate::types::WebAuthnConfigurationType).
+    #[inline]
     pub fn web_authn_configuration(
         mut self,
         value: crate::types::WebAuthnConfigurationType,
@@ -111,6 +122,7 @@ impl SetUserPoolMfaConfigBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_web_authn_configuration(
         mut self,
         value: ::std::option::Option<crate::types::WebAuthnConfigurationType>,
@@ -123,17 +135,19 @@ impl SetUserPoolMfaConfigBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::SetUserPoolMfaConfig as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::SetUserPoolMfaConfig as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::SetUserPoolMfaConfig> {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::SetUserPoolMfaConfig>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for SetUserPoolMfaConfigBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetUserPoolMfaConfigBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `SetUserPoolSessionConfiguration`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolSessionConfiguration.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SetUserPoolSessionConfigurationBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::SetUserPoolSessionConfigurationRequest,
@@ -12,6 +12,7 @@ pub struct SetUserPoolSessionConfigurationBuilder {
     required: [bool; 3],
 }
 impl SetUserPoolSessionConfigurationBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         SetUserPoolSessionConfigurationBuilder {
             client,
@@ -20,6 +21,7 @@ impl SetUserPoolSessionConfigurationBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::SetUserPoolSessionConfigurationRequest,
@@ -29,6 +31,7 @@ impl SetUserPoolSessionConfigurationBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::SetUserPoolSessionConfigurationRequest {
         &self.input
     }
@@ -51,6 +54,7 @@ impl SetUserPoolSessionConfigurationBuilder {
         self
     }
     /// `TokenSession` (required): See [`UserPoolTokenSessionConfigType`](crate::types::UserPoolTokenSessionConfigType).
+    #[inline]
     pub fn token_session(
         mut self,
         value: crate::types::UserPoolTokenSessionConfigType,
@@ -64,14 +68,9 @@ impl SetUserPoolSessionConfigurationBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::SetUserPoolSessionConfiguration as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::SetUserPoolSessionConfiguration as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<
+        crate::operation::SetUserPoolSessionConfiguration,
+    > {
         const REQUIRED: [&str; 3] = [
             "TokenSession",
             "UserPoolId",
@@ -82,5 +81,14 @@ impl SetUserPoolSessionConfigurationBuilder {
             .send_built::<
                 crate::operation::SetUserPoolSessionConfiguration,
             >(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for SetUserPoolSessionConfigurationBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetUserPoolSessionConfigurationBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `SetUserSettings`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserSettings.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SetUserSettingsBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::SetUserSettingsRequest,
@@ -12,6 +12,7 @@ pub struct SetUserSettingsBuilder {
     required: [bool; 2],
 }
 impl SetUserSettingsBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         SetUserSettingsBuilder {
             client,
@@ -20,12 +21,14 @@ impl SetUserSettingsBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::SetUserSettingsRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::SetUserSettingsRequest {
         &self.input
     }
@@ -39,12 +42,14 @@ impl SetUserSettingsBuilder {
         self
     }
     /// `MFAOptions` (required): List of `MFAOptionType`.
+    #[inline]
     pub fn mfa_options(mut self, item: crate::types::MfaOptionType) -> Self {
         self.input.mfa_options.push(item);
         self.required[1] = true;
         self
     }
     /// Sets the whole member.
+    #[inline]
     pub fn set_mfa_options(
         mut self,
         value: ::std::vec::Vec<crate::types::MfaOptionType>,
@@ -58,16 +63,18 @@ impl SetUserSettingsBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::SetUserSettings as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::SetUserSettings as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::SetUserSettings> {
         const REQUIRED: [&str; 2] = ["AccessToken", "MFAOptions"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::SetUserSettings>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for SetUserSettingsBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetUserSettingsBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

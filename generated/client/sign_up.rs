@@ -4,7 +4,7 @@
 /// Calls `SignUp`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SignUpBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::SignUpRequest,
@@ -12,6 +12,7 @@ pub struct SignUpBuilder {
     required: [bool; 2],
 }
 impl SignUpBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         SignUpBuilder {
             client,
@@ -20,12 +21,14 @@ impl SignUpBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::SignUpRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::SignUpRequest {
         &self.input
     }
@@ -47,6 +50,7 @@ impl SignUpBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_secret_hash(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -72,6 +76,7 @@ impl SignUpBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_password(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -80,11 +85,13 @@ impl SignUpBuilder {
         self
     }
     /// `UserAttributes`: List of `AttributeType`.
+    #[inline]
     pub fn user_attributes(mut self, item: crate::types::AttributeType) -> Self {
         self.input.user_attributes.get_or_insert_with(::std::vec::Vec::new).push(item);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_user_attributes(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<crate::types::AttributeType>>,
@@ -93,11 +100,13 @@ impl SignUpBuilder {
         self
     }
     /// `ValidationData`: List of `AttributeType`.
+    #[inline]
     pub fn validation_data(mut self, item: crate::types::AttributeType) -> Self {
         self.input.validation_data.get_or_insert_with(::std::vec::Vec::new).push(item);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_validation_data(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<crate::types::AttributeType>>,
@@ -106,6 +115,7 @@ impl SignUpBuilder {
         self
     }
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
+    #[inline]
     pub fn analytics_metadata(
         mut self,
         value: crate::types::AnalyticsMetadataType,
@@ -114,6 +124,7 @@ impl SignUpBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_analytics_metadata(
         mut self,
         value: ::std::option::Option<crate::types::AnalyticsMetadataType>,
@@ -122,6 +133,7 @@ impl SignUpBuilder {
         self
     }
     /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
+    #[inline]
     pub fn user_context_data(
         mut self,
         value: crate::types::UserContextDataType,
@@ -130,6 +142,7 @@ impl SignUpBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_user_context_data(
         mut self,
         value: ::std::option::Option<crate::types::UserContextDataType>,
@@ -150,6 +163,7 @@ impl SignUpBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_metadata(
         mut self,
         value: ::std::option::Option<
@@ -162,18 +176,18 @@ impl SignUpBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::SignUp as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::SignUp as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::SignUp> {
         const REQUIRED: [&str; 2] = ["ClientId", "Username"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::SignUp>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for SignUpBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SignUpBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `StartWebAuthnRegistration`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartWebAuthnRegistration.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct StartWebAuthnRegistrationBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::StartWebAuthnRegistrationRequest,
@@ -12,6 +12,7 @@ pub struct StartWebAuthnRegistrationBuilder {
     required: [bool; 1],
 }
 impl StartWebAuthnRegistrationBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         StartWebAuthnRegistrationBuilder {
             client,
@@ -20,6 +21,7 @@ impl StartWebAuthnRegistrationBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::StartWebAuthnRegistrationRequest,
@@ -29,6 +31,7 @@ impl StartWebAuthnRegistrationBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::StartWebAuthnRegistrationRequest {
         &self.input
     }
@@ -46,17 +49,19 @@ impl StartWebAuthnRegistrationBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::StartWebAuthnRegistration as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::StartWebAuthnRegistration as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::StartWebAuthnRegistration> {
         const REQUIRED: [&str; 1] = ["AccessToken"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::StartWebAuthnRegistration>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for StartWebAuthnRegistrationBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("StartWebAuthnRegistrationBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

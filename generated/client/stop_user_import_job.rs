@@ -4,7 +4,7 @@
 /// Calls `StopUserImportJob`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StopUserImportJob.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct StopUserImportJobBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::StopUserImportJobRequest,
@@ -12,6 +12,7 @@ pub struct StopUserImportJobBuilder {
     required: [bool; 2],
 }
 impl StopUserImportJobBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         StopUserImportJobBuilder {
             client,
@@ -20,12 +21,14 @@ impl StopUserImportJobBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::StopUserImportJobRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::StopUserImportJobRequest {
         &self.input
     }
@@ -52,16 +55,18 @@ impl StopUserImportJobBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::StopUserImportJob as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::StopUserImportJob as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::StopUserImportJob> {
         const REQUIRED: [&str; 2] = ["JobId", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::StopUserImportJob>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for StopUserImportJobBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("StopUserImportJobBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

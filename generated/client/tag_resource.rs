@@ -4,7 +4,7 @@
 /// Calls `TagResource`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TagResource.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct TagResourceBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::TagResourceRequest,
@@ -12,6 +12,7 @@ pub struct TagResourceBuilder {
     required: [bool; 2],
 }
 impl TagResourceBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         TagResourceBuilder {
             client,
@@ -20,12 +21,14 @@ impl TagResourceBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::TagResourceRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::TagResourceRequest {
         &self.input
     }
@@ -49,6 +52,7 @@ impl TagResourceBuilder {
         self
     }
     /// Sets the whole member.
+    #[inline]
     pub fn set_tags(
         mut self,
         value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -60,18 +64,18 @@ impl TagResourceBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::TagResource as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::TagResource as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::TagResource> {
         const REQUIRED: [&str; 2] = ["ResourceArn", "Tags"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::TagResource>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for TagResourceBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TagResourceBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

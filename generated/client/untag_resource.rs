@@ -4,7 +4,7 @@
 /// Calls `UntagResource`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UntagResource.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct UntagResourceBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::UntagResourceRequest,
@@ -12,6 +12,7 @@ pub struct UntagResourceBuilder {
     required: [bool; 2],
 }
 impl UntagResourceBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         UntagResourceBuilder {
             client,
@@ -20,12 +21,14 @@ impl UntagResourceBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::UntagResourceRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::UntagResourceRequest {
         &self.input
     }
@@ -48,6 +51,7 @@ impl UntagResourceBuilder {
         self
     }
     /// Sets the whole member.
+    #[inline]
     pub fn set_tag_keys(
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
@@ -59,18 +63,18 @@ impl UntagResourceBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UntagResource as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::UntagResource as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::UntagResource> {
         const REQUIRED: [&str; 2] = ["ResourceArn", "TagKeys"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::UntagResource>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for UntagResourceBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UntagResourceBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

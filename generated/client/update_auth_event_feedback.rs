@@ -4,7 +4,7 @@
 /// Calls `UpdateAuthEventFeedback`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateAuthEventFeedback.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct UpdateAuthEventFeedbackBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::UpdateAuthEventFeedbackRequest,
@@ -12,6 +12,7 @@ pub struct UpdateAuthEventFeedbackBuilder {
     required: [bool; 5],
 }
 impl UpdateAuthEventFeedbackBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         UpdateAuthEventFeedbackBuilder {
             client,
@@ -20,12 +21,14 @@ impl UpdateAuthEventFeedbackBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::UpdateAuthEventFeedbackRequest) -> Self {
         self.input = input;
         self.required = [true; 5];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::UpdateAuthEventFeedbackRequest {
         &self.input
     }
@@ -79,14 +82,7 @@ impl UpdateAuthEventFeedbackBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateAuthEventFeedback as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::UpdateAuthEventFeedback as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::UpdateAuthEventFeedback> {
         const REQUIRED: [&str; 5] = [
             "EventId",
             "FeedbackToken",
@@ -97,5 +93,14 @@ impl UpdateAuthEventFeedbackBuilder {
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::UpdateAuthEventFeedback>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for UpdateAuthEventFeedbackBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateAuthEventFeedbackBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `UpdateDeviceStatus`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateDeviceStatus.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct UpdateDeviceStatusBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::UpdateDeviceStatusRequest,
@@ -12,6 +12,7 @@ pub struct UpdateDeviceStatusBuilder {
     required: [bool; 2],
 }
 impl UpdateDeviceStatusBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         UpdateDeviceStatusBuilder {
             client,
@@ -20,12 +21,14 @@ impl UpdateDeviceStatusBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::UpdateDeviceStatusRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::UpdateDeviceStatusRequest {
         &self.input
     }
@@ -56,6 +59,7 @@ impl UpdateDeviceStatusBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_device_remembered_status(
         mut self,
         value: ::std::option::Option<crate::types::DeviceRememberedStatusType>,
@@ -68,16 +72,18 @@ impl UpdateDeviceStatusBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateDeviceStatus as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::UpdateDeviceStatus as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::UpdateDeviceStatus> {
         const REQUIRED: [&str; 2] = ["AccessToken", "DeviceKey"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::UpdateDeviceStatus>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for UpdateDeviceStatusBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateDeviceStatusBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

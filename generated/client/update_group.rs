@@ -4,7 +4,7 @@
 /// Calls `UpdateGroup`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateGroup.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct UpdateGroupBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::UpdateGroupRequest,
@@ -12,6 +12,7 @@ pub struct UpdateGroupBuilder {
     required: [bool; 2],
 }
 impl UpdateGroupBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         UpdateGroupBuilder {
             client,
@@ -20,12 +21,14 @@ impl UpdateGroupBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::UpdateGroupRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::UpdateGroupRequest {
         &self.input
     }
@@ -56,6 +59,7 @@ impl UpdateGroupBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_description(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -72,6 +76,7 @@ impl UpdateGroupBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_role_arn(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -80,11 +85,13 @@ impl UpdateGroupBuilder {
         self
     }
     /// `Precedence`: Integer of at least 0.
+    #[inline]
     pub fn precedence(mut self, value: i32) -> Self {
         self.input.precedence = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_precedence(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.precedence = value;
         self
@@ -92,18 +99,18 @@ impl UpdateGroupBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateGroup as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::UpdateGroup as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::UpdateGroup> {
         const REQUIRED: [&str; 2] = ["GroupName", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::UpdateGroup>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for UpdateGroupBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateGroupBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `UpdateIdentityProvider`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateIdentityProvider.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct UpdateIdentityProviderBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::UpdateIdentityProviderRequest,
@@ -12,6 +12,7 @@ pub struct UpdateIdentityProviderBuilder {
     required: [bool; 2],
 }
 impl UpdateIdentityProviderBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         UpdateIdentityProviderBuilder {
             client,
@@ -20,12 +21,14 @@ impl UpdateIdentityProviderBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::UpdateIdentityProviderRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::UpdateIdentityProviderRequest {
         &self.input
     }
@@ -60,6 +63,7 @@ impl UpdateIdentityProviderBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_provider_details(
         mut self,
         value: ::std::option::Option<
@@ -82,6 +86,7 @@ impl UpdateIdentityProviderBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_attribute_mapping(
         mut self,
         value: ::std::option::Option<
@@ -103,6 +108,7 @@ impl UpdateIdentityProviderBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_idp_identifiers(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -123,6 +129,7 @@ impl UpdateIdentityProviderBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_acr_mapping(
         mut self,
         value: ::std::option::Option<
@@ -137,17 +144,19 @@ impl UpdateIdentityProviderBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateIdentityProvider as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::UpdateIdentityProvider as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::UpdateIdentityProvider> {
         const REQUIRED: [&str; 2] = ["ProviderName", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::UpdateIdentityProvider>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for UpdateIdentityProviderBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateIdentityProviderBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

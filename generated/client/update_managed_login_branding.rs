@@ -4,7 +4,7 @@
 /// Calls `UpdateManagedLoginBranding`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateManagedLoginBranding.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct UpdateManagedLoginBrandingBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::UpdateManagedLoginBrandingRequest,
@@ -12,6 +12,7 @@ pub struct UpdateManagedLoginBrandingBuilder {
     required: [bool; 0],
 }
 impl UpdateManagedLoginBrandingBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         UpdateManagedLoginBrandingBuilder {
             client,
@@ -20,6 +21,7 @@ impl UpdateManagedLoginBrandingBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(
         mut self,
         input: crate::types::UpdateManagedLoginBrandingRequest,
@@ -29,6 +31,7 @@ impl UpdateManagedLoginBrandingBuilder {
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::UpdateManagedLoginBrandingRequest {
         &self.input
     }
@@ -41,6 +44,7 @@ impl UpdateManagedLoginBrandingBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_user_pool_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -57,6 +61,7 @@ impl UpdateManagedLoginBrandingBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_managed_login_branding_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -65,11 +70,13 @@ impl UpdateManagedLoginBrandingBuilder {
         self
     }
     /// `UseCognitoProvidedValues`: Boolean.
+    #[inline]
     pub fn use_cognito_provided_values(mut self, value: bool) -> Self {
         self.input.use_cognito_provided_values = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_use_cognito_provided_values(
         mut self,
         value: ::std::option::Option<bool>,
@@ -86,6 +93,7 @@ impl UpdateManagedLoginBrandingBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_settings(
         mut self,
         value: ::std::option::Option<::serde_json::Value>,
@@ -94,11 +102,13 @@ impl UpdateManagedLoginBrandingBuilder {
         self
     }
     /// `Assets`: List of 0 to 40 items of `AssetType`.
+    #[inline]
     pub fn assets(mut self, item: crate::types::AssetType) -> Self {
         self.input.assets.get_or_insert_with(::std::vec::Vec::new).push(item);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_assets(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<crate::types::AssetType>>,
@@ -111,19 +121,21 @@ impl UpdateManagedLoginBrandingBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateManagedLoginBranding as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::UpdateManagedLoginBranding as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::UpdateManagedLoginBranding> {
         const REQUIRED: [&str; 0] = [];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<
                 crate::operation::UpdateManagedLoginBranding,
             >(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for UpdateManagedLoginBrandingBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateManagedLoginBrandingBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `UpdateProvisionedLimit`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateProvisionedLimit.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct UpdateProvisionedLimitBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::UpdateProvisionedLimitRequest,
@@ -12,6 +12,7 @@ pub struct UpdateProvisionedLimitBuilder {
     required: [bool; 2],
 }
 impl UpdateProvisionedLimitBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         UpdateProvisionedLimitBuilder {
             client,
@@ -20,22 +21,26 @@ impl UpdateProvisionedLimitBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::UpdateProvisionedLimitRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::UpdateProvisionedLimitRequest {
         &self.input
     }
     /// `LimitDefinition` (required): See [`LimitDefinitionType`](crate::types::LimitDefinitionType).
+    #[inline]
     pub fn limit_definition(mut self, value: crate::types::LimitDefinitionType) -> Self {
         self.input.limit_definition = value;
         self.required[0] = true;
         self
     }
     /// `RequestedLimitValue` (required): Integer.
+    #[inline]
     pub fn requested_limit_value(mut self, value: i32) -> Self {
         self.input.requested_limit_value = value;
         self.required[1] = true;
@@ -46,17 +51,19 @@ impl UpdateProvisionedLimitBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateProvisionedLimit as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::UpdateProvisionedLimit as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::UpdateProvisionedLimit> {
         const REQUIRED: [&str; 2] = ["LimitDefinition", "RequestedLimitValue"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::UpdateProvisionedLimit>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for UpdateProvisionedLimitBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateProvisionedLimitBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

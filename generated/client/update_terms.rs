@@ -4,7 +4,7 @@
 /// Calls `UpdateTerms`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateTerms.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct UpdateTermsBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::UpdateTermsRequest,
@@ -12,6 +12,7 @@ pub struct UpdateTermsBuilder {
     required: [bool; 2],
 }
 impl UpdateTermsBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         UpdateTermsBuilder {
             client,
@@ -20,12 +21,14 @@ impl UpdateTermsBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::UpdateTermsRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::UpdateTermsRequest {
         &self.input
     }
@@ -56,6 +59,7 @@ impl UpdateTermsBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_terms_name(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -72,6 +76,7 @@ impl UpdateTermsBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_terms_source(
         mut self,
         value: ::std::option::Option<crate::types::TermsSourceType>,
@@ -88,6 +93,7 @@ impl UpdateTermsBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_enforcement(
         mut self,
         value: ::std::option::Option<crate::types::TermsEnforcementType>,
@@ -108,6 +114,7 @@ impl UpdateTermsBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_links(
         mut self,
         value: ::std::option::Option<
@@ -120,18 +127,18 @@ impl UpdateTermsBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateTerms as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::UpdateTerms as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::UpdateTerms> {
         const REQUIRED: [&str; 2] = ["TermsId", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::UpdateTerms>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for UpdateTermsBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateTermsBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `UpdateUserAttributes`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserAttributes.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct UpdateUserAttributesBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::UpdateUserAttributesRequest,
@@ -12,6 +12,7 @@ pub struct UpdateUserAttributesBuilder {
     required: [bool; 2],
 }
 impl UpdateUserAttributesBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         UpdateUserAttributesBuilder {
             client,
@@ -20,22 +21,26 @@ impl UpdateUserAttributesBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::UpdateUserAttributesRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::UpdateUserAttributesRequest {
         &self.input
     }
     /// `UserAttributes` (required): List of `AttributeType`.
+    #[inline]
     pub fn user_attributes(mut self, item: crate::types::AttributeType) -> Self {
         self.input.user_attributes.push(item);
         self.required[1] = true;
         self
     }
     /// Sets the whole member.
+    #[inline]
     pub fn set_user_attributes(
         mut self,
         value: ::std::vec::Vec<crate::types::AttributeType>,
@@ -66,6 +71,7 @@ impl UpdateUserAttributesBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_metadata(
         mut self,
         value: ::std::option::Option<
@@ -80,17 +86,19 @@ impl UpdateUserAttributesBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateUserAttributes as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::UpdateUserAttributes as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::UpdateUserAttributes> {
         const REQUIRED: [&str; 2] = ["AccessToken", "UserAttributes"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::UpdateUserAttributes>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for UpdateUserAttributesBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateUserAttributesBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `UpdateUserPool`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPool.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct UpdateUserPoolBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::UpdateUserPoolRequest,
@@ -12,6 +12,7 @@ pub struct UpdateUserPoolBuilder {
     required: [bool; 1],
 }
 impl UpdateUserPoolBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         UpdateUserPoolBuilder {
             client,
@@ -20,12 +21,14 @@ impl UpdateUserPoolBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::UpdateUserPoolRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::UpdateUserPoolRequest {
         &self.input
     }
@@ -39,11 +42,13 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// `Policies`: See [`UserPoolPolicyType`](crate::types::UserPoolPolicyType).
+    #[inline]
     pub fn policies(mut self, value: crate::types::UserPoolPolicyType) -> Self {
         self.input.policies = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_policies(
         mut self,
         value: ::std::option::Option<crate::types::UserPoolPolicyType>,
@@ -60,6 +65,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_deletion_protection(
         mut self,
         value: ::std::option::Option<crate::types::DeletionProtectionType>,
@@ -68,11 +74,13 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// `LambdaConfig`: See [`LambdaConfigType`](crate::types::LambdaConfigType).
+    #[inline]
     pub fn lambda_config(mut self, value: crate::types::LambdaConfigType) -> Self {
         self.input.lambda_config = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_lambda_config(
         mut self,
         value: ::std::option::Option<crate::types::LambdaConfigType>,
@@ -92,6 +100,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_auto_verified_attributes(
         mut self,
         value: ::std::option::Option<
@@ -110,6 +119,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_sms_verification_message(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -126,6 +136,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_email_verification_message(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -142,6 +153,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_email_verification_subject(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -150,6 +162,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// `VerificationMessageTemplate`: See [`VerificationMessageTemplateType`](crate::types::VerificationMessageTemplateType).
+    #[inline]
     pub fn verification_message_template(
         mut self,
         value: crate::types::VerificationMessageTemplateType,
@@ -158,6 +171,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_verification_message_template(
         mut self,
         value: ::std::option::Option<crate::types::VerificationMessageTemplateType>,
@@ -174,6 +188,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_sms_authentication_message(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -182,6 +197,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// `UserAttributeUpdateSettings`: See [`UserAttributeUpdateSettingsType`](crate::types::UserAttributeUpdateSettingsType).
+    #[inline]
     pub fn user_attribute_update_settings(
         mut self,
         value: crate::types::UserAttributeUpdateSettingsType,
@@ -190,6 +206,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_user_attribute_update_settings(
         mut self,
         value: ::std::option::Option<crate::types::UserAttributeUpdateSettingsType>,
@@ -206,6 +223,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_mfa_configuration(
         mut self,
         value: ::std::option::Option<crate::types::UserPoolMfaType>,
@@ -214,6 +232,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// `DeviceConfiguration`: See [`DeviceConfigurationType`](crate::types::DeviceConfigurationType).
+    #[inline]
     pub fn device_configuration(
         mut self,
         value: crate::types::DeviceConfigurationType,
@@ -222,6 +241,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_device_configuration(
         mut self,
         value: ::std::option::Option<crate::types::DeviceConfigurationType>,
@@ -230,6 +250,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// `EmailConfiguration`: See [`EmailConfigurationType`](crate::types::EmailConfigurationType).
+    #[inline]
     pub fn email_configuration(
         mut self,
         value: crate::types::EmailConfigurationType,
@@ -238,6 +259,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_email_configuration(
         mut self,
         value: ::std::option::Option<crate::types::EmailConfigurationType>,
@@ -246,6 +268,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// `SmsConfiguration`: See [`SmsConfigurationType`](crate::types::SmsConfigurationType).
+    #[inline]
     pub fn sms_configuration(
         mut self,
         value: crate::types::SmsConfigurationType,
@@ -254,6 +277,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_sms_configuration(
         mut self,
         value: ::std::option::Option<crate::types::SmsConfigurationType>,
@@ -274,6 +298,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_user_pool_tags(
         mut self,
         value: ::std::option::Option<
@@ -284,6 +309,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// `AdminCreateUserConfig`: See [`AdminCreateUserConfigType`](crate::types::AdminCreateUserConfigType).
+    #[inline]
     pub fn admin_create_user_config(
         mut self,
         value: crate::types::AdminCreateUserConfigType,
@@ -292,6 +318,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_admin_create_user_config(
         mut self,
         value: ::std::option::Option<crate::types::AdminCreateUserConfigType>,
@@ -300,11 +327,13 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// `UserPoolAddOns`: See [`UserPoolAddOnsType`](crate::types::UserPoolAddOnsType).
+    #[inline]
     pub fn user_pool_add_ons(mut self, value: crate::types::UserPoolAddOnsType) -> Self {
         self.input.user_pool_add_ons = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_user_pool_add_ons(
         mut self,
         value: ::std::option::Option<crate::types::UserPoolAddOnsType>,
@@ -313,6 +342,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// `DcrConfiguration`: See [`DcrConfigurationType`](crate::types::DcrConfigurationType).
+    #[inline]
     pub fn dcr_configuration(
         mut self,
         value: crate::types::DcrConfigurationType,
@@ -321,6 +351,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_dcr_configuration(
         mut self,
         value: ::std::option::Option<crate::types::DcrConfigurationType>,
@@ -329,6 +360,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// `AccountRecoverySetting`: See [`AccountRecoverySettingType`](crate::types::AccountRecoverySettingType).
+    #[inline]
     pub fn account_recovery_setting(
         mut self,
         value: crate::types::AccountRecoverySettingType,
@@ -337,6 +369,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_account_recovery_setting(
         mut self,
         value: ::std::option::Option<crate::types::AccountRecoverySettingType>,
@@ -353,6 +386,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_pool_name(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -369,6 +403,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_user_pool_tier(
         mut self,
         value: ::std::option::Option<crate::types::UserPoolTierType>,
@@ -377,6 +412,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// `KeyConfiguration`: See [`KeyConfigurationType`](crate::types::KeyConfigurationType).
+    #[inline]
     pub fn key_configuration(
         mut self,
         value: crate::types::KeyConfigurationType,
@@ -385,6 +421,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_key_configuration(
         mut self,
         value: ::std::option::Option<crate::types::KeyConfigurationType>,
@@ -393,6 +430,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// `IssuerConfiguration`: See [`IssuerConfigurationType`](crate::types::IssuerConfigurationType).
+    #[inline]
     pub fn issuer_configuration(
         mut self,
         value: crate::types::IssuerConfigurationType,
@@ -401,6 +439,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_issuer_configuration(
         mut self,
         value: ::std::option::Option<crate::types::IssuerConfigurationType>,
@@ -421,6 +460,7 @@ impl UpdateUserPoolBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_acr_configuration(
         mut self,
         value: ::std::option::Option<
@@ -436,18 +476,18 @@ impl UpdateUserPoolBuilder {
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateUserPool as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::UpdateUserPool as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::UpdateUserPool> {
         const REQUIRED: [&str; 1] = ["UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::UpdateUserPool>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for UpdateUserPoolBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateUserPoolBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

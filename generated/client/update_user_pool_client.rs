@@ -4,7 +4,7 @@
 /// Calls `UpdateUserPoolClient`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct UpdateUserPoolClientBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::UpdateUserPoolClientRequest,
@@ -12,6 +12,7 @@ pub struct UpdateUserPoolClientBuilder {
     required: [bool; 2],
 }
 impl UpdateUserPoolClientBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         UpdateUserPoolClientBuilder {
             client,
@@ -20,12 +21,14 @@ impl UpdateUserPoolClientBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::UpdateUserPoolClientRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::UpdateUserPoolClientRequest {
         &self.input
     }
@@ -56,6 +59,7 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_client_name(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -64,11 +68,13 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// `RefreshTokenValidity`: Integer of 0 to 315360000.
+    #[inline]
     pub fn refresh_token_validity(mut self, value: i32) -> Self {
         self.input.refresh_token_validity = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_refresh_token_validity(
         mut self,
         value: ::std::option::Option<i32>,
@@ -77,11 +83,13 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// `AccessTokenValidity`: Integer of 1 to 86400.
+    #[inline]
     pub fn access_token_validity(mut self, value: i32) -> Self {
         self.input.access_token_validity = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_access_token_validity(
         mut self,
         value: ::std::option::Option<i32>,
@@ -90,16 +98,19 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// `IdTokenValidity`: Integer of 1 to 86400.
+    #[inline]
     pub fn id_token_validity(mut self, value: i32) -> Self {
         self.input.id_token_validity = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_id_token_validity(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.id_token_validity = value;
         self
     }
     /// `TokenValidityUnits`: See [`TokenValidityUnitsType`](crate::types::TokenValidityUnitsType).
+    #[inline]
     pub fn token_validity_units(
         mut self,
         value: crate::types::TokenValidityUnitsType,
@@ -108,6 +119,7 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_token_validity_units(
         mut self,
         value: ::std::option::Option<crate::types::TokenValidityUnitsType>,
@@ -127,6 +139,7 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_read_attributes(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -146,6 +159,7 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_write_attributes(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -165,6 +179,7 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_explicit_auth_flows(
         mut self,
         value: ::std::option::Option<
@@ -186,6 +201,7 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_supported_identity_providers(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -205,6 +221,7 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_callback_ur_ls(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -224,6 +241,7 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_logout_ur_ls(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -240,6 +258,7 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_default_redirect_uri(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -259,6 +278,7 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_allowed_o_auth_flows(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<crate::types::OAuthFlowType>>,
@@ -278,6 +298,7 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_allowed_o_auth_scopes(
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -286,11 +307,13 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// `AllowedOAuthFlowsUserPoolClient`: Boolean.
+    #[inline]
     pub fn allowed_o_auth_flows_user_pool_client(mut self, value: bool) -> Self {
         self.input.allowed_o_auth_flows_user_pool_client = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_allowed_o_auth_flows_user_pool_client(
         mut self,
         value: ::std::option::Option<bool>,
@@ -299,6 +322,7 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// `AnalyticsConfiguration`: See [`AnalyticsConfigurationType`](crate::types::AnalyticsConfigurationType).
+    #[inline]
     pub fn analytics_configuration(
         mut self,
         value: crate::types::AnalyticsConfigurationType,
@@ -307,6 +331,7 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_analytics_configuration(
         mut self,
         value: ::std::option::Option<crate::types::AnalyticsConfigurationType>,
@@ -323,6 +348,7 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_prevent_user_existence_errors(
         mut self,
         value: ::std::option::Option<crate::types::PreventUserExistenceErrorTypes>,
@@ -331,11 +357,13 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// `EnableTokenRevocation`: Boolean.
+    #[inline]
     pub fn enable_token_revocation(mut self, value: bool) -> Self {
         self.input.enable_token_revocation = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_enable_token_revocation(
         mut self,
         value: ::std::option::Option<bool>,
@@ -344,11 +372,13 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// `EnablePropagateAdditionalUserContextData`: Boolean.
+    #[inline]
     pub fn enable_propagate_additional_user_context_data(mut self, value: bool) -> Self {
         self.input.enable_propagate_additional_user_context_data = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_enable_propagate_additional_user_context_data(
         mut self,
         value: ::std::option::Option<bool>,
@@ -357,11 +387,13 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// `AuthSessionValidity`: Integer of 3 to 15.
+    #[inline]
     pub fn auth_session_validity(mut self, value: i32) -> Self {
         self.input.auth_session_validity = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_auth_session_validity(
         mut self,
         value: ::std::option::Option<i32>,
@@ -370,6 +402,7 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// `RefreshTokenRotation`: See [`RefreshTokenRotationType`](crate::types::RefreshTokenRotationType).
+    #[inline]
     pub fn refresh_token_rotation(
         mut self,
         value: crate::types::RefreshTokenRotationType,
@@ -378,6 +411,7 @@ impl UpdateUserPoolClientBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_refresh_token_rotation(
         mut self,
         value: ::std::option::Option<crate::types::RefreshTokenRotationType>,
@@ -390,17 +424,19 @@ impl UpdateUserPoolClientBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateUserPoolClient as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::UpdateUserPoolClient as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::UpdateUserPoolClient> {
         const REQUIRED: [&str; 2] = ["ClientId", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::UpdateUserPoolClient>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for UpdateUserPoolClientBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateUserPoolClientBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@
 /// Calls `UpdateUserPoolDomain`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolDomain.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct UpdateUserPoolDomainBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::UpdateUserPoolDomainRequest,
@@ -12,6 +12,7 @@ pub struct UpdateUserPoolDomainBuilder {
     required: [bool; 2],
 }
 impl UpdateUserPoolDomainBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         UpdateUserPoolDomainBuilder {
             client,
@@ -20,12 +21,14 @@ impl UpdateUserPoolDomainBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::UpdateUserPoolDomainRequest) -> Self {
         self.input = input;
         self.required = [true; 2];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::UpdateUserPoolDomainRequest {
         &self.input
     }
@@ -48,11 +51,13 @@ impl UpdateUserPoolDomainBuilder {
         self
     }
     /// `ManagedLoginVersion`: Integer.
+    #[inline]
     pub fn managed_login_version(mut self, value: i32) -> Self {
         self.input.managed_login_version = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_managed_login_version(
         mut self,
         value: ::std::option::Option<i32>,
@@ -61,6 +66,7 @@ impl UpdateUserPoolDomainBuilder {
         self
     }
     /// `CustomDomainConfig`: See [`CustomDomainConfigType`](crate::types::CustomDomainConfigType).
+    #[inline]
     pub fn custom_domain_config(
         mut self,
         value: crate::types::CustomDomainConfigType,
@@ -69,6 +75,7 @@ impl UpdateUserPoolDomainBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_custom_domain_config(
         mut self,
         value: ::std::option::Option<crate::types::CustomDomainConfigType>,
@@ -77,11 +84,13 @@ impl UpdateUserPoolDomainBuilder {
         self
     }
     /// `Routing`: See [`RoutingType`](crate::types::RoutingType).
+    #[inline]
     pub fn routing(mut self, value: crate::types::RoutingType) -> Self {
         self.input.routing = Some(value);
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_routing(
         mut self,
         value: ::std::option::Option<crate::types::RoutingType>,
@@ -94,17 +103,19 @@ impl UpdateUserPoolDomainBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateUserPoolDomain as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::UpdateUserPoolDomain as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::UpdateUserPoolDomain> {
         const REQUIRED: [&str; 2] = ["Domain", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::UpdateUserPoolDomain>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for UpdateUserPoolDomainBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateUserPoolDomainBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

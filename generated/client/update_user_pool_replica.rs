@@ -4,7 +4,7 @@
 /// Calls `UpdateUserPoolReplica`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolReplica.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct UpdateUserPoolReplicaBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::UpdateUserPoolReplicaRequest,
@@ -12,6 +12,7 @@ pub struct UpdateUserPoolReplicaBuilder {
     required: [bool; 3],
 }
 impl UpdateUserPoolReplicaBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         UpdateUserPoolReplicaBuilder {
             client,
@@ -20,12 +21,14 @@ impl UpdateUserPoolReplicaBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::UpdateUserPoolReplicaRequest) -> Self {
         self.input = input;
         self.required = [true; 3];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::UpdateUserPoolReplicaRequest {
         &self.input
     }
@@ -61,17 +64,19 @@ impl UpdateUserPoolReplicaBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateUserPoolReplica as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::UpdateUserPoolReplica as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::UpdateUserPoolReplica> {
         const REQUIRED: [&str; 3] = ["RegionName", "Status", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::UpdateUserPoolReplica>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for UpdateUserPoolReplicaBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateUserPoolReplicaBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

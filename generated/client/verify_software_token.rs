@@ -4,7 +4,7 @@
 /// Calls `VerifySoftwareToken`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifySoftwareToken.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct VerifySoftwareTokenBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::VerifySoftwareTokenRequest,
@@ -12,6 +12,7 @@ pub struct VerifySoftwareTokenBuilder {
     required: [bool; 1],
 }
 impl VerifySoftwareTokenBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         VerifySoftwareTokenBuilder {
             client,
@@ -20,12 +21,14 @@ impl VerifySoftwareTokenBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::VerifySoftwareTokenRequest) -> Self {
         self.input = input;
         self.required = [true; 1];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::VerifySoftwareTokenRequest {
         &self.input
     }
@@ -38,6 +41,7 @@ impl VerifySoftwareTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_access_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -54,6 +58,7 @@ impl VerifySoftwareTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_session(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -79,6 +84,7 @@ impl VerifySoftwareTokenBuilder {
         self
     }
     /// Sets or clears the whole member.
+    #[inline]
     pub fn set_friendly_device_name(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -91,17 +97,19 @@ impl VerifySoftwareTokenBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::VerifySoftwareToken as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::VerifySoftwareToken as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::VerifySoftwareToken> {
         const REQUIRED: [&str; 1] = ["UserCode"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::VerifySoftwareToken>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for VerifySoftwareTokenBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("VerifySoftwareTokenBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

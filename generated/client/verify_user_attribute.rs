@@ -4,7 +4,7 @@
 /// Calls `VerifyUserAttribute`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifyUserAttribute.html>
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct VerifyUserAttributeBuilder {
     client: ::awsjson_client::Client,
     input: crate::types::VerifyUserAttributeRequest,
@@ -12,6 +12,7 @@ pub struct VerifyUserAttributeBuilder {
     required: [bool; 3],
 }
 impl VerifyUserAttributeBuilder {
+    #[inline]
     pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
         VerifyUserAttributeBuilder {
             client,
@@ -20,12 +21,14 @@ impl VerifyUserAttributeBuilder {
         }
     }
     /// Replaces the whole input (required members count as set).
+    #[inline]
     pub fn input(mut self, input: crate::types::VerifyUserAttributeRequest) -> Self {
         self.input = input;
         self.required = [true; 3];
         self
     }
     /// The input as built so far.
+    #[inline]
     pub fn as_input(&self) -> &crate::types::VerifyUserAttributeRequest {
         &self.input
     }
@@ -61,17 +64,19 @@ impl VerifyUserAttributeBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::VerifyUserAttribute as ::awsjson_types::Operation>::Output,
-            ::awsjson_client::SdkError<
-                <crate::operation::VerifyUserAttribute as ::awsjson_types::Operation>::Error,
-            >,
-        >,
-    > + Send + 'static {
+    ) -> ::awsjson_client::SendFuture<crate::operation::VerifyUserAttribute> {
         const REQUIRED: [&str; 3] = ["AccessToken", "AttributeName", "Code"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::VerifyUserAttribute>(self.input, unset)
+    }
+}
+impl ::std::fmt::Debug for VerifyUserAttributeBuilder {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("VerifyUserAttributeBuilder")
+            .field("input", &self.input)
+            .field("required", &self.required)
+            .finish_non_exhaustive()
     }
 }

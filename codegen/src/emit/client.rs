@@ -88,8 +88,8 @@ fn builder_ident(op: &Operation) -> syn::Ident {
 
 fn builder_module(cx: &Cx, op: &Operation, structs: &BTreeMap<String, StructInfo>) -> Module {
     let client_rt = &cx.client_rt;
-    let types_rt = &cx.types_rt;
     let builder = builder_ident(op);
+    let builder_name = builder.to_string();
     let marker = format_ident!("{}", type_name(&op.name));
     let input_ty = format_ident!("{}", type_name(&op.input));
     let input_shape = cx.service.shape(&op.input);
@@ -110,7 +110,8 @@ fn builder_module(cx: &Cx, op: &Operation, structs: &BTreeMap<String, StructInfo
     ));
     let items = quote! {
         #doc
-        #[derive(Clone, Debug)]
+        // `Debug` by hand, not derived, so that it is `#[inline]` (see `inline.rs`).
+        #[derive(Clone)]
         pub struct #builder {
             client: #client_rt::Client,
             input: crate::types::#input_ty,
@@ -143,16 +144,19 @@ fn builder_module(cx: &Cx, op: &Operation, structs: &BTreeMap<String, StructInfo
             // instead of all of them here. The future is the runtime's (`send_built`), so
             // builders have no `async` body of their own to compile.
             #[inline]
-            pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<
-                <crate::operation::#marker as #types_rt::Operation>::Output,
-                #client_rt::SdkError<<crate::operation::#marker as #types_rt::Operation>::Error>,
-            >> + Send + 'static {
+            pub fn send(self) -> #client_rt::SendFuture<crate::operation::#marker> {
                 const REQUIRED: [&str; #required_count] = [#(#required_names),*];
                 let unset = #client_rt::first_unset(&self.required, &REQUIRED);
                 self.client.send_built::<crate::operation::#marker>(self.input, unset)
             }
 
             #paginator
+        }
+
+        impl ::std::fmt::Debug for #builder {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#builder_name).field("input", &self.input).field("required", &self.required).finish_non_exhaustive()
+            }
         }
     };
     Module::new(module_name(&op.name), items).private()

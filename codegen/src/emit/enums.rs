@@ -11,14 +11,16 @@ pub fn emit(cx: &Cx, shape: &Shape) -> TokenStream {
     let ShapeKind::String(s) = &shape.kind else { unreachable!("emit_enum is called for enum shapes") };
     let values = s.values.as_deref().unwrap_or_default();
     let ident = format_ident!("{}", type_name(&shape.name));
-    let variants: Vec<_> = variant_names(values).iter().map(|v| format_ident!("{v}")).collect();
+    let variant_names = variant_names(values);
+    let variants: Vec<_> = variant_names.iter().map(|v| format_ident!("{v}")).collect();
     let doc = docs::outer(&docs::shape_doc(cx.service, shape));
     let types_rt = &cx.types_rt;
     let shape_static = format_ident!("{}", static_name(&shape.name));
     let variant_docs = values.iter().map(|v| docs::outer(&format!("`{v}`")));
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        // `Debug` by hand, not derived, so that it is `#[inline]` (see `inline.rs`).
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #ident {
             #( #variant_docs #variants, )*
@@ -35,6 +37,15 @@ pub fn emit(cx: &Cx, shape: &Shape) -> TokenStream {
                 match self {
                     #( Self::#variants => #values, )*
                     Self::Unknown(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl ::std::fmt::Debug for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #( Self::#variants => f.write_str(#variant_names), )*
+                    Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
                 }
             }
         }

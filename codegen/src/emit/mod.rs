@@ -8,6 +8,7 @@ mod client;
 mod rust_types;
 pub(crate) mod docs;
 mod enums;
+mod inline;
 pub mod names;
 mod operations;
 pub mod render;

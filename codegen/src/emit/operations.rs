@@ -40,8 +40,14 @@ pub fn emit(cx: &Cx, op: &Operation) -> TokenStream {
     let error_enum = error_enum(cx, op, &error);
     quote! {
         #marker_doc
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+        #[derive(Clone, Copy, Default, PartialEq, Eq)]
         pub struct #marker;
+
+        impl ::std::fmt::Debug for #marker {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(#name)
+            }
+        }
 
         impl #types_rt::Operation for #marker {
             const NAME: &'static str = #name;
@@ -67,6 +73,7 @@ fn error_enum(cx: &Cx, op: &Operation, error: &syn::Ident) -> TokenStream {
     ));
     let variants: Vec<_> = op.errors.iter().map(|e| format_ident!("{}", type_name(e))).collect();
     let codes: Vec<&String> = op.errors.iter().collect();
+    let variant_names: Vec<String> = variants.iter().map(|v| v.to_string()).collect();
     let predicates = op.errors.iter().zip(&variants).map(|(e, v)| {
         let predicate = format_ident!("{}", error_predicate(e));
         let doc = docs::outer(&format!("Whether the error is `{e}`."));
@@ -83,7 +90,9 @@ fn error_enum(cx: &Cx, op: &Operation, error: &syn::Ident) -> TokenStream {
     // Display come from the runtime through `variant()` (one `match` instead of one per method).
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq)]
+        // `Debug` by hand, not derived: a derived `fmt` is not `#[inline]`, so it would be
+        // compiled here for every operation (see `inline.rs`).
+        #[derive(Clone, PartialEq)]
         #[non_exhaustive]
         pub enum #error {
             #( #variant_docs #variants(crate::types::#variants), )*
@@ -93,6 +102,15 @@ fn error_enum(cx: &Cx, op: &Operation, error: &syn::Ident) -> TokenStream {
 
         impl #error {
             #(#predicates)*
+        }
+
+        impl ::std::fmt::Debug for #error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #( Self::#variants(e) => f.debug_tuple(#variant_names).field(e).finish(), )*
+                    Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
+                }
+            }
         }
 
         impl ::std::fmt::Display for #error {

@@ -31,7 +31,7 @@ pub mod types {
         /// The `Color` enumeration: `RED`, `UNKNOWN`, `light-blue`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum Color {
             /// `RED`
@@ -51,6 +51,7 @@ pub mod types {
                 "light-blue",
             ];
             /// The value as it appears on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     Self::Red => "RED",
@@ -60,7 +61,21 @@ pub mod types {
                 }
             }
         }
+        impl ::std::fmt::Debug for Color {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    Self::Red => f.write_str("Red"),
+                    Self::UnknownValue => f.write_str("UnknownValue"),
+                    Self::LightBlue => f.write_str("LightBlue"),
+                    Self::Unknown(value) => {
+                        f.debug_tuple("Unknown").field(value).finish()
+                    }
+                }
+            }
+        }
         impl ::std::convert::From<&str> for Color {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value {
                     "RED" => Self::Red,
@@ -76,12 +91,14 @@ pub mod types {
         }
         impl ::std::str::FromStr for Color {
             type Err = ::std::convert::Infallible;
+            #[inline]
             fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
                 Ok(Self::from(value))
             }
         }
         /// An empty unknown value: what a missing required member deserializes to.
         impl ::std::default::Default for Color {
+            #[inline]
             fn default() -> Self {
                 Self::Unknown(
                     ::awsjson_types::UnknownVariantValue::new(
@@ -91,6 +108,7 @@ pub mod types {
             }
         }
         impl ::std::fmt::Display for Color {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -114,6 +132,7 @@ pub mod types {
             }
         }
         impl ::awsjson_types::Validate for Color {
+            #[inline]
             fn shape() -> &'static ::awsjson_types::Shape {
                 &crate::shapes::COLOR
             }
@@ -123,12 +142,13 @@ pub mod types {
         /// The `InternalErrorException` error (server fault), modeled for 1 operation(s).
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, PartialEq)]
         pub struct InternalErrorException {
             /// `message`: String.
             pub message: ::std::option::Option<::std::string::String>,
         }
         impl ::std::default::Default for crate::types::InternalErrorException {
+            #[inline]
             fn default() -> Self {
                 Self {
                     message: Default::default(),
@@ -172,13 +192,23 @@ pub mod types {
                 ::awsjson_types::structure::deserialize(deserializer)
             }
         }
+        impl ::std::fmt::Debug for InternalErrorException {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("InternalErrorException")
+                    .field("message", &self.message)
+                    .finish()
+            }
+        }
         impl InternalErrorException {
             /// The error's message, as the service sent it.
+            #[inline]
             pub fn message(&self) -> ::std::option::Option<&str> {
                 self.message.as_deref()
             }
         }
         impl ::std::fmt::Display for InternalErrorException {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match self.message() {
                     Some(message) => {
@@ -190,20 +220,25 @@ pub mod types {
         }
         impl ::std::error::Error for InternalErrorException {}
         impl ::awsjson_types::ErrorStructure for InternalErrorException {
+            #[inline]
             fn code(&self) -> &'static str {
                 "InternalErrorException"
             }
+            #[inline]
             fn fault(&self) -> ::awsjson_types::Fault {
                 ::awsjson_types::Fault::Server
             }
+            #[inline]
             fn message(&self) -> ::std::option::Option<&str> {
                 InternalErrorException::message(self)
             }
+            #[inline]
             fn to_body(&self) -> ::awsjson_types::serde_json::Value {
                 ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
             }
         }
         impl ::awsjson_types::Validate for InternalErrorException {
+            #[inline]
             fn shape() -> &'static ::awsjson_types::Shape {
                 &crate::shapes::INTERNAL_ERROR_EXCEPTION
             }
@@ -213,12 +248,13 @@ pub mod types {
         /// The `Link` structure of the Example Widgets API.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_Link.html>
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, PartialEq)]
         pub struct Link {
             /// `Part`: See [`Part`](crate::types::Part).
             pub part: ::std::option::Option<crate::types::Part>,
         }
         impl ::std::default::Default for crate::types::Link {
+            #[inline]
             fn default() -> Self {
                 Self { part: Default::default() }
             }
@@ -256,7 +292,14 @@ pub mod types {
                 ::awsjson_types::structure::deserialize(deserializer)
             }
         }
+        impl ::std::fmt::Debug for Link {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("Link").field("part", &self.part).finish()
+            }
+        }
         impl ::awsjson_types::Validate for Link {
+            #[inline]
             fn shape() -> &'static ::awsjson_types::Shape {
                 &crate::shapes::LINK
             }
@@ -266,7 +309,7 @@ pub mod types {
         /// The `Part` structure of the Example Widgets API.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_Part.html>
-        #[derive(Clone, Debug, PartialEq, Default)]
+        #[derive(Clone, PartialEq, Default)]
         pub struct Part {
             /// `Id` (required): Integer.
             pub id: i64,
@@ -308,7 +351,17 @@ pub mod types {
                 ::awsjson_types::structure::deserialize(deserializer)
             }
         }
+        impl ::std::fmt::Debug for Part {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("Part")
+                    .field("id", &self.id)
+                    .field("next", &self.next)
+                    .finish()
+            }
+        }
         impl ::awsjson_types::Validate for Part {
+            #[inline]
             fn shape() -> &'static ::awsjson_types::Shape {
                 &crate::shapes::PART
             }
@@ -318,9 +371,10 @@ pub mod types {
         /// Input of the `Ping` operation.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_Ping.html>
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, PartialEq)]
         pub struct PingRequest {}
         impl ::std::default::Default for crate::types::PingRequest {
+            #[inline]
             fn default() -> Self {
                 Self {}
             }
@@ -360,7 +414,14 @@ pub mod types {
                 ::awsjson_types::structure::deserialize(deserializer)
             }
         }
+        impl ::std::fmt::Debug for PingRequest {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("PingRequest").finish()
+            }
+        }
         impl ::awsjson_types::Validate for PingRequest {
+            #[inline]
             fn shape() -> &'static ::awsjson_types::Shape {
                 &crate::shapes::PING_REQUEST
             }
@@ -479,6 +540,7 @@ pub mod types {
             }
         }
         impl ::std::fmt::Debug for PutWidgetRequest {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("PutWidgetRequest")
                     .field("color", &self.color)
@@ -496,6 +558,7 @@ pub mod types {
             }
         }
         impl ::awsjson_types::Validate for PutWidgetRequest {
+            #[inline]
             fn shape() -> &'static ::awsjson_types::Shape {
                 &crate::shapes::PUT_WIDGET_REQUEST
             }
@@ -505,7 +568,7 @@ pub mod types {
         /// Output of the `PutWidget` operation.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, PartialEq)]
         pub struct PutWidgetResponse {
             /// `NextToken`: String.
             pub next_token: ::std::option::Option<::std::string::String>,
@@ -513,6 +576,7 @@ pub mod types {
             pub parts: ::std::option::Option<::std::vec::Vec<crate::types::Part>>,
         }
         impl ::std::default::Default for crate::types::PutWidgetResponse {
+            #[inline]
             fn default() -> Self {
                 Self {
                     next_token: Default::default(),
@@ -562,7 +626,17 @@ pub mod types {
                 ::awsjson_types::structure::deserialize(deserializer)
             }
         }
+        impl ::std::fmt::Debug for PutWidgetResponse {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("PutWidgetResponse")
+                    .field("next_token", &self.next_token)
+                    .field("parts", &self.parts)
+                    .finish()
+            }
+        }
         impl ::awsjson_types::Validate for PutWidgetResponse {
+            #[inline]
             fn shape() -> &'static ::awsjson_types::Shape {
                 &crate::shapes::PUT_WIDGET_RESPONSE
             }
@@ -572,12 +646,13 @@ pub mod types {
         /// The `WidgetNotFoundException` error (client fault), modeled for 1 operation(s).
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, PartialEq)]
         pub struct WidgetNotFoundException {
             /// `message`: String.
             pub message: ::std::option::Option<::std::string::String>,
         }
         impl ::std::default::Default for crate::types::WidgetNotFoundException {
+            #[inline]
             fn default() -> Self {
                 Self {
                     message: Default::default(),
@@ -621,13 +696,23 @@ pub mod types {
                 ::awsjson_types::structure::deserialize(deserializer)
             }
         }
+        impl ::std::fmt::Debug for WidgetNotFoundException {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("WidgetNotFoundException")
+                    .field("message", &self.message)
+                    .finish()
+            }
+        }
         impl WidgetNotFoundException {
             /// The error's message, as the service sent it.
+            #[inline]
             pub fn message(&self) -> ::std::option::Option<&str> {
                 self.message.as_deref()
             }
         }
         impl ::std::fmt::Display for WidgetNotFoundException {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match self.message() {
                     Some(message) => {
@@ -639,20 +724,25 @@ pub mod types {
         }
         impl ::std::error::Error for WidgetNotFoundException {}
         impl ::awsjson_types::ErrorStructure for WidgetNotFoundException {
+            #[inline]
             fn code(&self) -> &'static str {
                 "WidgetNotFoundException"
             }
+            #[inline]
             fn fault(&self) -> ::awsjson_types::Fault {
                 ::awsjson_types::Fault::Client
             }
+            #[inline]
             fn message(&self) -> ::std::option::Option<&str> {
                 WidgetNotFoundException::message(self)
             }
+            #[inline]
             fn to_body(&self) -> ::awsjson_types::serde_json::Value {
                 ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
             }
         }
         impl ::awsjson_types::Validate for WidgetNotFoundException {
+            #[inline]
             fn shape() -> &'static ::awsjson_types::Shape {
                 &crate::shapes::WIDGET_NOT_FOUND_EXCEPTION
             }
@@ -674,8 +764,14 @@ pub mod operation {
         /// Calls `Ping`. Public: sent without an AWS signature.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_Ping.html>
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+        #[derive(Clone, Copy, Default, PartialEq, Eq)]
         pub struct Ping;
+        impl ::std::fmt::Debug for Ping {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("Ping")
+            }
+        }
         impl ::awsjson_types::Operation for Ping {
             const NAME: &'static str = "Ping";
             const AUTH: ::awsjson_types::AuthScheme = ::awsjson_types::AuthScheme::None;
@@ -683,24 +779,35 @@ pub mod operation {
             type Input = crate::types::PingRequest;
             type Output = ::awsjson_types::Empty;
             type Error = PingError;
+            #[inline]
             fn service() -> &'static ::awsjson_types::ServiceInfo {
                 &crate::SERVICE
             }
         }
         /// Errors of the `Ping` operation: one variant per modeled error, and `Unhandled` for any other.
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, PartialEq)]
         #[non_exhaustive]
         pub enum PingError {
             /// An error the model does not list for this operation.
             Unhandled(::awsjson_types::UnhandledError),
         }
         impl PingError {}
+        impl ::std::fmt::Debug for PingError {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
+                }
+            }
+        }
         impl ::std::fmt::Display for PingError {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 ::awsjson_types::error::display(self, f)
             }
         }
         impl ::std::error::Error for PingError {
+            #[inline]
             fn source(
                 &self,
             ) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
@@ -708,6 +815,7 @@ pub mod operation {
             }
         }
         impl ::awsjson_types::ModeledError for PingError {
+            #[inline]
             fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
                 let modeled = match code {
                     _ => None,
@@ -717,9 +825,11 @@ pub mod operation {
                         ::awsjson_types::UnhandledError::from_body(code, body),
                     ))
             }
+            #[inline]
             fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
                 Self::Unhandled(error)
             }
+            #[inline]
             fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
                 match self {
                     Self::Unhandled(e) => ::awsjson_types::ErrorVariant::Unhandled(e),
@@ -733,8 +843,14 @@ pub mod operation {
         /// Calls `PutWidget`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+        #[derive(Clone, Copy, Default, PartialEq, Eq)]
         pub struct PutWidget;
+        impl ::std::fmt::Debug for PutWidget {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("PutWidget")
+            }
+        }
         impl ::awsjson_types::Operation for PutWidget {
             const NAME: &'static str = "PutWidget";
             const AUTH: ::awsjson_types::AuthScheme = ::awsjson_types::AuthScheme::SigV4;
@@ -747,12 +863,13 @@ pub mod operation {
             type Input = crate::types::PutWidgetRequest;
             type Output = crate::types::PutWidgetResponse;
             type Error = PutWidgetError;
+            #[inline]
             fn service() -> &'static ::awsjson_types::ServiceInfo {
                 &crate::SERVICE
             }
         }
         /// Errors of the `PutWidget` operation: one variant per modeled error, and `Unhandled` for any other.
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, PartialEq)]
         #[non_exhaustive]
         pub enum PutWidgetError {
             /// `WidgetNotFoundException`
@@ -764,20 +881,38 @@ pub mod operation {
         }
         impl PutWidgetError {
             /// Whether the error is `WidgetNotFoundException`.
+            #[inline]
             pub fn is_widget_not_found(&self) -> bool {
                 matches!(self, Self::WidgetNotFoundException(_))
             }
             /// Whether the error is `InternalErrorException`.
+            #[inline]
             pub fn is_internal_error(&self) -> bool {
                 matches!(self, Self::InternalErrorException(_))
             }
         }
+        impl ::std::fmt::Debug for PutWidgetError {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    Self::WidgetNotFoundException(e) => {
+                        f.debug_tuple("WidgetNotFoundException").field(e).finish()
+                    }
+                    Self::InternalErrorException(e) => {
+                        f.debug_tuple("InternalErrorException").field(e).finish()
+                    }
+                    Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
+                }
+            }
+        }
         impl ::std::fmt::Display for PutWidgetError {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 ::awsjson_types::error::display(self, f)
             }
         }
         impl ::std::error::Error for PutWidgetError {
+            #[inline]
             fn source(
                 &self,
             ) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
@@ -785,6 +920,7 @@ pub mod operation {
             }
         }
         impl ::awsjson_types::ModeledError for PutWidgetError {
+            #[inline]
             fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
                 let modeled = match code {
                     "WidgetNotFoundException" => {
@@ -802,9 +938,11 @@ pub mod operation {
                         ::awsjson_types::UnhandledError::from_body(code, body),
                     ))
             }
+            #[inline]
             fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
                 Self::Unhandled(error)
             }
+            #[inline]
             fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
                 match self {
                     Self::WidgetNotFoundException(e) => {
@@ -1141,6 +1279,7 @@ pub mod client {
     }
     impl Client {
         /// A client for this service with the given configuration.
+        #[inline]
         pub fn new(config: ::awsjson_client::Config) -> Self {
             Client {
                 runtime: ::awsjson_client::Client::new(&crate::SERVICE, config),
@@ -1148,14 +1287,17 @@ pub mod client {
         }
         /// A client configured from the environment: region from `AWS_REGION`,
         /// `AWS_DEFAULT_REGION` or the profile; credentials from the default chain.
+        #[inline]
         pub fn from_env() -> Self {
             Client::new(::awsjson_client::Config::from_env())
         }
         /// Wraps an existing runtime client (it must be configured for this service).
+        #[inline]
         pub fn from_runtime(runtime: ::awsjson_client::Client) -> Self {
             Client { runtime }
         }
         /// The runtime client that sends the requests.
+        #[inline]
         pub fn runtime(&self) -> &::awsjson_client::Client {
             &self.runtime
         }
@@ -1164,6 +1306,7 @@ pub mod client {
         /// AWS API reference: <https://example.com/widgets/api/API_Ping.html>
         ///
         /// Returns a builder: set the members, then `.send().await`.
+        #[inline]
         pub fn ping(&self) -> ping::PingBuilder {
             ping::PingBuilder::new(self.runtime.clone())
         }
@@ -1172,6 +1315,7 @@ pub mod client {
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
         ///
         /// Returns a builder: set the members, then `.send().await`.
+        #[inline]
         pub fn put_widget(&self) -> put_widget::PutWidgetBuilder {
             put_widget::PutWidgetBuilder::new(self.runtime.clone())
         }
@@ -1182,7 +1326,7 @@ pub mod client {
         /// Calls `Ping`. Public: sent without an AWS signature.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_Ping.html>
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct PingBuilder {
             client: ::awsjson_client::Client,
             input: crate::types::PingRequest,
@@ -1190,6 +1334,7 @@ pub mod client {
             required: [bool; 0],
         }
         impl PingBuilder {
+            #[inline]
             pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
                 PingBuilder {
                     client,
@@ -1198,31 +1343,33 @@ pub mod client {
                 }
             }
             /// Replaces the whole input (required members count as set).
+            #[inline]
             pub fn input(mut self, input: crate::types::PingRequest) -> Self {
                 self.input = input;
                 self.required = [true; 0];
                 self
             }
             /// The input as built so far.
+            #[inline]
             pub fn as_input(&self) -> &crate::types::PingRequest {
                 &self.input
             }
             /// Sends the request. A required member that was never set is an error here, before
             /// anything is sent.
             #[inline]
-            pub fn send(
-                self,
-            ) -> impl ::std::future::Future<
-                Output = ::std::result::Result<
-                    <crate::operation::Ping as ::awsjson_types::Operation>::Output,
-                    ::awsjson_client::SdkError<
-                        <crate::operation::Ping as ::awsjson_types::Operation>::Error,
-                    >,
-                >,
-            > + Send + 'static {
+            pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::Ping> {
                 const REQUIRED: [&str; 0] = [];
                 let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
                 self.client.send_built::<crate::operation::Ping>(self.input, unset)
+            }
+        }
+        impl ::std::fmt::Debug for PingBuilder {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("PingBuilder")
+                    .field("input", &self.input)
+                    .field("required", &self.required)
+                    .finish_non_exhaustive()
             }
         }
     }
@@ -1232,7 +1379,7 @@ pub mod client {
         /// Calls `PutWidget`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
         ///
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct PutWidgetBuilder {
             client: ::awsjson_client::Client,
             input: crate::types::PutWidgetRequest,
@@ -1240,6 +1387,7 @@ pub mod client {
             required: [bool; 2],
         }
         impl PutWidgetBuilder {
+            #[inline]
             pub(crate) fn new(client: ::awsjson_client::Client) -> Self {
                 PutWidgetBuilder {
                     client,
@@ -1248,12 +1396,14 @@ pub mod client {
                 }
             }
             /// Replaces the whole input (required members count as set).
+            #[inline]
             pub fn input(mut self, input: crate::types::PutWidgetRequest) -> Self {
                 self.input = input;
                 self.required = [true; 2];
                 self
             }
             /// The input as built so far.
+            #[inline]
             pub fn as_input(&self) -> &crate::types::PutWidgetRequest {
                 &self.input
             }
@@ -1275,6 +1425,7 @@ pub mod client {
                 self
             }
             /// Sets or clears the whole member.
+            #[inline]
             pub fn set_secret(
                 mut self,
                 value: ::std::option::Option<::std::string::String>,
@@ -1292,11 +1443,13 @@ pub mod client {
                 self
             }
             /// `Parts`: List of at most 3 items of `Part`.
+            #[inline]
             pub fn parts(mut self, item: crate::types::Part) -> Self {
                 self.input.parts.get_or_insert_with(::std::vec::Vec::new).push(item);
                 self
             }
             /// Sets or clears the whole member.
+            #[inline]
             pub fn set_parts(
                 mut self,
                 value: ::std::option::Option<::std::vec::Vec<crate::types::Part>>,
@@ -1317,6 +1470,7 @@ pub mod client {
                 self
             }
             /// Sets or clears the whole member.
+            #[inline]
             pub fn set_labels(
                 mut self,
                 value: ::std::option::Option<
@@ -1330,11 +1484,13 @@ pub mod client {
                 self
             }
             /// `Limit`: Integer of 1 to 60.
+            #[inline]
             pub fn limit(mut self, value: i32) -> Self {
                 self.input.limit = Some(value);
                 self
             }
             /// Sets or clears the whole member.
+            #[inline]
             pub fn set_limit(mut self, value: ::std::option::Option<i32>) -> Self {
                 self.input.limit = value;
                 self
@@ -1348,6 +1504,7 @@ pub mod client {
                 self
             }
             /// Sets or clears the whole member.
+            #[inline]
             pub fn set_next_token(
                 mut self,
                 value: ::std::option::Option<::std::string::String>,
@@ -1364,6 +1521,7 @@ pub mod client {
                 self
             }
             /// Sets or clears the whole member.
+            #[inline]
             pub fn set_created(
                 mut self,
                 value: ::std::option::Option<::awsjson_types::Timestamp>,
@@ -1380,6 +1538,7 @@ pub mod client {
                 self
             }
             /// Sets or clears the whole member.
+            #[inline]
             pub fn set_image(
                 mut self,
                 value: ::std::option::Option<::awsjson_types::Blob>,
@@ -1396,6 +1555,7 @@ pub mod client {
                 self
             }
             /// Sets or clears the whole member.
+            #[inline]
             pub fn set_extra(
                 mut self,
                 value: ::std::option::Option<::serde_json::Value>,
@@ -1404,11 +1564,13 @@ pub mod client {
                 self
             }
             /// `Old`: Boolean. Deprecated by AWS.
+            #[inline]
             pub fn old(mut self, value: bool) -> Self {
                 self.input.old = Some(value);
                 self
             }
             /// Sets or clears the whole member.
+            #[inline]
             pub fn set_old(mut self, value: ::std::option::Option<bool>) -> Self {
                 self.input.old = value;
                 self
@@ -1418,14 +1580,7 @@ pub mod client {
             #[inline]
             pub fn send(
                 self,
-            ) -> impl ::std::future::Future<
-                Output = ::std::result::Result<
-                    <crate::operation::PutWidget as ::awsjson_types::Operation>::Output,
-                    ::awsjson_client::SdkError<
-                        <crate::operation::PutWidget as ::awsjson_types::Operation>::Error,
-                    >,
-                >,
-            > + Send + 'static {
+            ) -> ::awsjson_client::SendFuture<crate::operation::PutWidget> {
                 const REQUIRED: [&str; 2] = ["Color", "Name"];
                 let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
                 self.client.send_built::<crate::operation::PutWidget>(self.input, unset)
@@ -1463,6 +1618,15 @@ pub mod client {
                         ::awsjson_client::Paginator::new(self.client, self.input, links)
                     }
                 }
+            }
+        }
+        impl ::std::fmt::Debug for PutWidgetBuilder {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("PutWidgetBuilder")
+                    .field("input", &self.input)
+                    .field("required", &self.required)
+                    .finish_non_exhaustive()
             }
         }
     }

@@ -4,8 +4,14 @@
 /// Calls `AssociateSoftwareToken`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html>
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct AssociateSoftwareToken;
+impl ::std::fmt::Debug for AssociateSoftwareToken {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("AssociateSoftwareToken")
+    }
+}
 impl ::awsjson_types::Operation for AssociateSoftwareToken {
     const NAME: &'static str = "AssociateSoftwareToken";
     const AUTH: ::awsjson_types::AuthScheme = ::awsjson_types::AuthScheme::None;
@@ -13,12 +19,13 @@ impl ::awsjson_types::Operation for AssociateSoftwareToken {
     type Input = crate::types::AssociateSoftwareTokenRequest;
     type Output = crate::types::AssociateSoftwareTokenResponse;
     type Error = AssociateSoftwareTokenError;
+    #[inline]
     fn service() -> &'static ::awsjson_types::ServiceInfo {
         &crate::SERVICE
     }
 }
 /// Errors of the `AssociateSoftwareToken` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AssociateSoftwareTokenError {
     /// `ConcurrentModificationException`
@@ -42,49 +49,92 @@ pub enum AssociateSoftwareTokenError {
 }
 impl AssociateSoftwareTokenError {
     /// Whether the error is `ConcurrentModificationException`.
+    #[inline]
     pub fn is_concurrent_modification(&self) -> bool {
         matches!(self, Self::ConcurrentModificationException(_))
     }
     /// Whether the error is `InvalidParameterException`.
+    #[inline]
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
     /// Whether the error is `NotAuthorizedException`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorizedException(_))
     }
     /// Whether the error is `ResourceNotFoundException`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
     /// Whether the error is `InternalErrorException`.
+    #[inline]
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }
     /// Whether the error is `SoftwareTokenMFANotFoundException`.
+    #[inline]
     pub fn is_software_token_mfa_not_found(&self) -> bool {
         matches!(self, Self::SoftwareTokenMfaNotFoundException(_))
     }
     /// Whether the error is `ForbiddenException`.
+    #[inline]
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::ForbiddenException(_))
     }
     /// Whether the error is `OperationNotEnabledException`.
+    #[inline]
     pub fn is_operation_not_enabled(&self) -> bool {
         matches!(self, Self::OperationNotEnabledException(_))
     }
 }
+impl ::std::fmt::Debug for AssociateSoftwareTokenError {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::ConcurrentModificationException(e) => {
+                f.debug_tuple("ConcurrentModificationException").field(e).finish()
+            }
+            Self::InvalidParameterException(e) => {
+                f.debug_tuple("InvalidParameterException").field(e).finish()
+            }
+            Self::NotAuthorizedException(e) => {
+                f.debug_tuple("NotAuthorizedException").field(e).finish()
+            }
+            Self::ResourceNotFoundException(e) => {
+                f.debug_tuple("ResourceNotFoundException").field(e).finish()
+            }
+            Self::InternalErrorException(e) => {
+                f.debug_tuple("InternalErrorException").field(e).finish()
+            }
+            Self::SoftwareTokenMfaNotFoundException(e) => {
+                f.debug_tuple("SoftwareTokenMfaNotFoundException").field(e).finish()
+            }
+            Self::ForbiddenException(e) => {
+                f.debug_tuple("ForbiddenException").field(e).finish()
+            }
+            Self::OperationNotEnabledException(e) => {
+                f.debug_tuple("OperationNotEnabledException").field(e).finish()
+            }
+            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
+        }
+    }
+}
 impl ::std::fmt::Display for AssociateSoftwareTokenError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for AssociateSoftwareTokenError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for AssociateSoftwareTokenError {
+    #[inline]
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
         let modeled = match code {
             "ConcurrentModificationException" => {
@@ -121,9 +171,11 @@ impl ::awsjson_types::ModeledError for AssociateSoftwareTokenError {
                 ::awsjson_types::UnhandledError::from_body(code, body),
             ))
     }
+    #[inline]
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
+    #[inline]
     fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
             Self::ConcurrentModificationException(e) => {

@@ -4,8 +4,14 @@
 /// Calls `CompleteWebAuthnRegistration`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompleteWebAuthnRegistration.html>
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct CompleteWebAuthnRegistration;
+impl ::std::fmt::Debug for CompleteWebAuthnRegistration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("CompleteWebAuthnRegistration")
+    }
+}
 impl ::awsjson_types::Operation for CompleteWebAuthnRegistration {
     const NAME: &'static str = "CompleteWebAuthnRegistration";
     const AUTH: ::awsjson_types::AuthScheme = ::awsjson_types::AuthScheme::None;
@@ -13,12 +19,13 @@ impl ::awsjson_types::Operation for CompleteWebAuthnRegistration {
     type Input = crate::types::CompleteWebAuthnRegistrationRequest;
     type Output = crate::types::CompleteWebAuthnRegistrationResponse;
     type Error = CompleteWebAuthnRegistrationError;
+    #[inline]
     fn service() -> &'static ::awsjson_types::ServiceInfo {
         &crate::SERVICE
     }
 }
 /// Errors of the `CompleteWebAuthnRegistration` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CompleteWebAuthnRegistrationError {
     /// `ForbiddenException`
@@ -58,73 +65,142 @@ pub enum CompleteWebAuthnRegistrationError {
 }
 impl CompleteWebAuthnRegistrationError {
     /// Whether the error is `ForbiddenException`.
+    #[inline]
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::ForbiddenException(_))
     }
     /// Whether the error is `InternalErrorException`.
+    #[inline]
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }
     /// Whether the error is `InvalidParameterException`.
+    #[inline]
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
     /// Whether the error is `LimitExceededException`.
+    #[inline]
     pub fn is_limit_exceeded(&self) -> bool {
         matches!(self, Self::LimitExceededException(_))
     }
     /// Whether the error is `NotAuthorizedException`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorizedException(_))
     }
     /// Whether the error is `TooManyRequestsException`.
+    #[inline]
     pub fn is_too_many_requests(&self) -> bool {
         matches!(self, Self::TooManyRequestsException(_))
     }
     /// Whether the error is `WebAuthnNotEnabledException`.
+    #[inline]
     pub fn is_web_authn_not_enabled(&self) -> bool {
         matches!(self, Self::WebAuthnNotEnabledException(_))
     }
     /// Whether the error is `WebAuthnChallengeNotFoundException`.
+    #[inline]
     pub fn is_web_authn_challenge_not_found(&self) -> bool {
         matches!(self, Self::WebAuthnChallengeNotFoundException(_))
     }
     /// Whether the error is `WebAuthnRelyingPartyMismatchException`.
+    #[inline]
     pub fn is_web_authn_relying_party_mismatch(&self) -> bool {
         matches!(self, Self::WebAuthnRelyingPartyMismatchException(_))
     }
     /// Whether the error is `WebAuthnClientMismatchException`.
+    #[inline]
     pub fn is_web_authn_client_mismatch(&self) -> bool {
         matches!(self, Self::WebAuthnClientMismatchException(_))
     }
     /// Whether the error is `WebAuthnOriginNotAllowedException`.
+    #[inline]
     pub fn is_web_authn_origin_not_allowed(&self) -> bool {
         matches!(self, Self::WebAuthnOriginNotAllowedException(_))
     }
     /// Whether the error is `PasswordResetRequiredException`.
+    #[inline]
     pub fn is_password_reset_required(&self) -> bool {
         matches!(self, Self::PasswordResetRequiredException(_))
     }
     /// Whether the error is `WebAuthnCredentialNotSupportedException`.
+    #[inline]
     pub fn is_web_authn_credential_not_supported(&self) -> bool {
         matches!(self, Self::WebAuthnCredentialNotSupportedException(_))
     }
     /// Whether the error is `OperationNotEnabledException`.
+    #[inline]
     pub fn is_operation_not_enabled(&self) -> bool {
         matches!(self, Self::OperationNotEnabledException(_))
     }
 }
+impl ::std::fmt::Debug for CompleteWebAuthnRegistrationError {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::ForbiddenException(e) => {
+                f.debug_tuple("ForbiddenException").field(e).finish()
+            }
+            Self::InternalErrorException(e) => {
+                f.debug_tuple("InternalErrorException").field(e).finish()
+            }
+            Self::InvalidParameterException(e) => {
+                f.debug_tuple("InvalidParameterException").field(e).finish()
+            }
+            Self::LimitExceededException(e) => {
+                f.debug_tuple("LimitExceededException").field(e).finish()
+            }
+            Self::NotAuthorizedException(e) => {
+                f.debug_tuple("NotAuthorizedException").field(e).finish()
+            }
+            Self::TooManyRequestsException(e) => {
+                f.debug_tuple("TooManyRequestsException").field(e).finish()
+            }
+            Self::WebAuthnNotEnabledException(e) => {
+                f.debug_tuple("WebAuthnNotEnabledException").field(e).finish()
+            }
+            Self::WebAuthnChallengeNotFoundException(e) => {
+                f.debug_tuple("WebAuthnChallengeNotFoundException").field(e).finish()
+            }
+            Self::WebAuthnRelyingPartyMismatchException(e) => {
+                f.debug_tuple("WebAuthnRelyingPartyMismatchException").field(e).finish()
+            }
+            Self::WebAuthnClientMismatchException(e) => {
+                f.debug_tuple("WebAuthnClientMismatchException").field(e).finish()
+            }
+            Self::WebAuthnOriginNotAllowedException(e) => {
+                f.debug_tuple("WebAuthnOriginNotAllowedException").field(e).finish()
+            }
+            Self::PasswordResetRequiredException(e) => {
+                f.debug_tuple("PasswordResetRequiredException").field(e).finish()
+            }
+            Self::WebAuthnCredentialNotSupportedException(e) => {
+                f.debug_tuple("WebAuthnCredentialNotSupportedException")
+                    .field(e)
+                    .finish()
+            }
+            Self::OperationNotEnabledException(e) => {
+                f.debug_tuple("OperationNotEnabledException").field(e).finish()
+            }
+            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
+        }
+    }
+}
 impl ::std::fmt::Display for CompleteWebAuthnRegistrationError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for CompleteWebAuthnRegistrationError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for CompleteWebAuthnRegistrationError {
+    #[inline]
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
         let modeled = match code {
             "ForbiddenException" => {
@@ -184,9 +260,11 @@ impl ::awsjson_types::ModeledError for CompleteWebAuthnRegistrationError {
                 ::awsjson_types::UnhandledError::from_body(code, body),
             ))
     }
+    #[inline]
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
+    #[inline]
     fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
             Self::ForbiddenException(e) => ::awsjson_types::ErrorVariant::Modeled(e),

@@ -4,8 +4,14 @@
 /// Calls `CreateUserPoolDomain`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolDomain.html>
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct CreateUserPoolDomain;
+impl ::std::fmt::Debug for CreateUserPoolDomain {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("CreateUserPoolDomain")
+    }
+}
 impl ::awsjson_types::Operation for CreateUserPoolDomain {
     const NAME: &'static str = "CreateUserPoolDomain";
     const AUTH: ::awsjson_types::AuthScheme = ::awsjson_types::AuthScheme::SigV4;
@@ -13,12 +19,13 @@ impl ::awsjson_types::Operation for CreateUserPoolDomain {
     type Input = crate::types::CreateUserPoolDomainRequest;
     type Output = crate::types::CreateUserPoolDomainResponse;
     type Error = CreateUserPoolDomainError;
+    #[inline]
     fn service() -> &'static ::awsjson_types::ServiceInfo {
         &crate::SERVICE
     }
 }
 /// Errors of the `CreateUserPoolDomain` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateUserPoolDomainError {
     /// `InvalidParameterException`
@@ -42,49 +49,92 @@ pub enum CreateUserPoolDomainError {
 }
 impl CreateUserPoolDomainError {
     /// Whether the error is `InvalidParameterException`.
+    #[inline]
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
     /// Whether the error is `NotAuthorizedException`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorizedException(_))
     }
     /// Whether the error is `ConcurrentModificationException`.
+    #[inline]
     pub fn is_concurrent_modification(&self) -> bool {
         matches!(self, Self::ConcurrentModificationException(_))
     }
     /// Whether the error is `ResourceNotFoundException`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
     /// Whether the error is `LimitExceededException`.
+    #[inline]
     pub fn is_limit_exceeded(&self) -> bool {
         matches!(self, Self::LimitExceededException(_))
     }
     /// Whether the error is `InternalErrorException`.
+    #[inline]
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }
     /// Whether the error is `OperationNotEnabledException`.
+    #[inline]
     pub fn is_operation_not_enabled(&self) -> bool {
         matches!(self, Self::OperationNotEnabledException(_))
     }
     /// Whether the error is `FeatureUnavailableInTierException`.
+    #[inline]
     pub fn is_feature_unavailable_in_tier(&self) -> bool {
         matches!(self, Self::FeatureUnavailableInTierException(_))
     }
 }
+impl ::std::fmt::Debug for CreateUserPoolDomainError {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::InvalidParameterException(e) => {
+                f.debug_tuple("InvalidParameterException").field(e).finish()
+            }
+            Self::NotAuthorizedException(e) => {
+                f.debug_tuple("NotAuthorizedException").field(e).finish()
+            }
+            Self::ConcurrentModificationException(e) => {
+                f.debug_tuple("ConcurrentModificationException").field(e).finish()
+            }
+            Self::ResourceNotFoundException(e) => {
+                f.debug_tuple("ResourceNotFoundException").field(e).finish()
+            }
+            Self::LimitExceededException(e) => {
+                f.debug_tuple("LimitExceededException").field(e).finish()
+            }
+            Self::InternalErrorException(e) => {
+                f.debug_tuple("InternalErrorException").field(e).finish()
+            }
+            Self::OperationNotEnabledException(e) => {
+                f.debug_tuple("OperationNotEnabledException").field(e).finish()
+            }
+            Self::FeatureUnavailableInTierException(e) => {
+                f.debug_tuple("FeatureUnavailableInTierException").field(e).finish()
+            }
+            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
+        }
+    }
+}
 impl ::std::fmt::Display for CreateUserPoolDomainError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for CreateUserPoolDomainError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for CreateUserPoolDomainError {
+    #[inline]
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
         let modeled = match code {
             "InvalidParameterException" => {
@@ -121,9 +171,11 @@ impl ::awsjson_types::ModeledError for CreateUserPoolDomainError {
                 ::awsjson_types::UnhandledError::from_body(code, body),
             ))
     }
+    #[inline]
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
+    #[inline]
     fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
             Self::InvalidParameterException(e) => {

@@ -4,8 +4,14 @@
 /// Calls `DeleteUserPoolClientSecret`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolClientSecret.html>
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct DeleteUserPoolClientSecret;
+impl ::std::fmt::Debug for DeleteUserPoolClientSecret {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("DeleteUserPoolClientSecret")
+    }
+}
 impl ::awsjson_types::Operation for DeleteUserPoolClientSecret {
     const NAME: &'static str = "DeleteUserPoolClientSecret";
     const AUTH: ::awsjson_types::AuthScheme = ::awsjson_types::AuthScheme::SigV4;
@@ -13,12 +19,13 @@ impl ::awsjson_types::Operation for DeleteUserPoolClientSecret {
     type Input = crate::types::DeleteUserPoolClientSecretRequest;
     type Output = crate::types::DeleteUserPoolClientSecretResponse;
     type Error = DeleteUserPoolClientSecretError;
+    #[inline]
     fn service() -> &'static ::awsjson_types::ServiceInfo {
         &crate::SERVICE
     }
 }
 /// Errors of the `DeleteUserPoolClientSecret` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteUserPoolClientSecretError {
     /// `InvalidParameterException`
@@ -36,37 +43,68 @@ pub enum DeleteUserPoolClientSecretError {
 }
 impl DeleteUserPoolClientSecretError {
     /// Whether the error is `InvalidParameterException`.
+    #[inline]
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
     /// Whether the error is `InternalServerException`.
+    #[inline]
     pub fn is_internal_server(&self) -> bool {
         matches!(self, Self::InternalServerException(_))
     }
     /// Whether the error is `TooManyRequestsException`.
+    #[inline]
     pub fn is_too_many_requests(&self) -> bool {
         matches!(self, Self::TooManyRequestsException(_))
     }
     /// Whether the error is `LimitExceededException`.
+    #[inline]
     pub fn is_limit_exceeded(&self) -> bool {
         matches!(self, Self::LimitExceededException(_))
     }
     /// Whether the error is `ResourceNotFoundException`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
 }
+impl ::std::fmt::Debug for DeleteUserPoolClientSecretError {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::InvalidParameterException(e) => {
+                f.debug_tuple("InvalidParameterException").field(e).finish()
+            }
+            Self::InternalServerException(e) => {
+                f.debug_tuple("InternalServerException").field(e).finish()
+            }
+            Self::TooManyRequestsException(e) => {
+                f.debug_tuple("TooManyRequestsException").field(e).finish()
+            }
+            Self::LimitExceededException(e) => {
+                f.debug_tuple("LimitExceededException").field(e).finish()
+            }
+            Self::ResourceNotFoundException(e) => {
+                f.debug_tuple("ResourceNotFoundException").field(e).finish()
+            }
+            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
+        }
+    }
+}
 impl ::std::fmt::Display for DeleteUserPoolClientSecretError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for DeleteUserPoolClientSecretError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for DeleteUserPoolClientSecretError {
+    #[inline]
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
         let modeled = match code {
             "InvalidParameterException" => {
@@ -91,9 +129,11 @@ impl ::awsjson_types::ModeledError for DeleteUserPoolClientSecretError {
                 ::awsjson_types::UnhandledError::from_body(code, body),
             ))
     }
+    #[inline]
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
+    #[inline]
     fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
             Self::InvalidParameterException(e) => {

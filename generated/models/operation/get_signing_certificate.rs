@@ -4,8 +4,14 @@
 /// Calls `GetSigningCertificate`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetSigningCertificate.html>
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetSigningCertificate;
+impl ::std::fmt::Debug for GetSigningCertificate {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("GetSigningCertificate")
+    }
+}
 impl ::awsjson_types::Operation for GetSigningCertificate {
     const NAME: &'static str = "GetSigningCertificate";
     const AUTH: ::awsjson_types::AuthScheme = ::awsjson_types::AuthScheme::SigV4;
@@ -13,12 +19,13 @@ impl ::awsjson_types::Operation for GetSigningCertificate {
     type Input = crate::types::GetSigningCertificateRequest;
     type Output = crate::types::GetSigningCertificateResponse;
     type Error = GetSigningCertificateError;
+    #[inline]
     fn service() -> &'static ::awsjson_types::ServiceInfo {
         &crate::SERVICE
     }
 }
 /// Errors of the `GetSigningCertificate` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetSigningCertificateError {
     /// `InternalErrorException`
@@ -34,33 +41,60 @@ pub enum GetSigningCertificateError {
 }
 impl GetSigningCertificateError {
     /// Whether the error is `InternalErrorException`.
+    #[inline]
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }
     /// Whether the error is `InvalidParameterException`.
+    #[inline]
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
     /// Whether the error is `ResourceNotFoundException`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
     /// Whether the error is `OperationNotEnabledException`.
+    #[inline]
     pub fn is_operation_not_enabled(&self) -> bool {
         matches!(self, Self::OperationNotEnabledException(_))
     }
 }
+impl ::std::fmt::Debug for GetSigningCertificateError {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::InternalErrorException(e) => {
+                f.debug_tuple("InternalErrorException").field(e).finish()
+            }
+            Self::InvalidParameterException(e) => {
+                f.debug_tuple("InvalidParameterException").field(e).finish()
+            }
+            Self::ResourceNotFoundException(e) => {
+                f.debug_tuple("ResourceNotFoundException").field(e).finish()
+            }
+            Self::OperationNotEnabledException(e) => {
+                f.debug_tuple("OperationNotEnabledException").field(e).finish()
+            }
+            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
+        }
+    }
+}
 impl ::std::fmt::Display for GetSigningCertificateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for GetSigningCertificateError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for GetSigningCertificateError {
+    #[inline]
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
         let modeled = match code {
             "InternalErrorException" => {
@@ -83,9 +117,11 @@ impl ::awsjson_types::ModeledError for GetSigningCertificateError {
                 ::awsjson_types::UnhandledError::from_body(code, body),
             ))
     }
+    #[inline]
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
+    #[inline]
     fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
             Self::InternalErrorException(e) => ::awsjson_types::ErrorVariant::Modeled(e),

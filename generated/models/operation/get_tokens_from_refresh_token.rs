@@ -4,8 +4,14 @@
 /// Calls `GetTokensFromRefreshToken`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html>
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct GetTokensFromRefreshToken;
+impl ::std::fmt::Debug for GetTokensFromRefreshToken {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("GetTokensFromRefreshToken")
+    }
+}
 impl ::awsjson_types::Operation for GetTokensFromRefreshToken {
     const NAME: &'static str = "GetTokensFromRefreshToken";
     const AUTH: ::awsjson_types::AuthScheme = ::awsjson_types::AuthScheme::None;
@@ -13,12 +19,13 @@ impl ::awsjson_types::Operation for GetTokensFromRefreshToken {
     type Input = crate::types::GetTokensFromRefreshTokenRequest;
     type Output = crate::types::GetTokensFromRefreshTokenResponse;
     type Error = GetTokensFromRefreshTokenError;
+    #[inline]
     fn service() -> &'static ::awsjson_types::ServiceInfo {
         &crate::SERVICE
     }
 }
 /// Errors of the `GetTokensFromRefreshToken` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetTokensFromRefreshTokenError {
     /// `ResourceNotFoundException`
@@ -50,65 +57,124 @@ pub enum GetTokensFromRefreshTokenError {
 }
 impl GetTokensFromRefreshTokenError {
     /// Whether the error is `ResourceNotFoundException`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
     /// Whether the error is `InvalidParameterException`.
+    #[inline]
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
     /// Whether the error is `NotAuthorizedException`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorizedException(_))
     }
     /// Whether the error is `TooManyRequestsException`.
+    #[inline]
     pub fn is_too_many_requests(&self) -> bool {
         matches!(self, Self::TooManyRequestsException(_))
     }
     /// Whether the error is `UserNotFoundException`.
+    #[inline]
     pub fn is_user_not_found(&self) -> bool {
         matches!(self, Self::UserNotFoundException(_))
     }
     /// Whether the error is `UnexpectedLambdaException`.
+    #[inline]
     pub fn is_unexpected_lambda(&self) -> bool {
         matches!(self, Self::UnexpectedLambdaException(_))
     }
     /// Whether the error is `UserLambdaValidationException`.
+    #[inline]
     pub fn is_user_lambda_validation(&self) -> bool {
         matches!(self, Self::UserLambdaValidationException(_))
     }
     /// Whether the error is `InvalidLambdaResponseException`.
+    #[inline]
     pub fn is_invalid_lambda_response(&self) -> bool {
         matches!(self, Self::InvalidLambdaResponseException(_))
     }
     /// Whether the error is `ForbiddenException`.
+    #[inline]
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::ForbiddenException(_))
     }
     /// Whether the error is `RefreshTokenReuseException`.
+    #[inline]
     pub fn is_refresh_token_reuse(&self) -> bool {
         matches!(self, Self::RefreshTokenReuseException(_))
     }
     /// Whether the error is `OperationNotEnabledException`.
+    #[inline]
     pub fn is_operation_not_enabled(&self) -> bool {
         matches!(self, Self::OperationNotEnabledException(_))
     }
     /// Whether the error is `InternalErrorException`.
+    #[inline]
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }
 }
+impl ::std::fmt::Debug for GetTokensFromRefreshTokenError {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::ResourceNotFoundException(e) => {
+                f.debug_tuple("ResourceNotFoundException").field(e).finish()
+            }
+            Self::InvalidParameterException(e) => {
+                f.debug_tuple("InvalidParameterException").field(e).finish()
+            }
+            Self::NotAuthorizedException(e) => {
+                f.debug_tuple("NotAuthorizedException").field(e).finish()
+            }
+            Self::TooManyRequestsException(e) => {
+                f.debug_tuple("TooManyRequestsException").field(e).finish()
+            }
+            Self::UserNotFoundException(e) => {
+                f.debug_tuple("UserNotFoundException").field(e).finish()
+            }
+            Self::UnexpectedLambdaException(e) => {
+                f.debug_tuple("UnexpectedLambdaException").field(e).finish()
+            }
+            Self::UserLambdaValidationException(e) => {
+                f.debug_tuple("UserLambdaValidationException").field(e).finish()
+            }
+            Self::InvalidLambdaResponseException(e) => {
+                f.debug_tuple("InvalidLambdaResponseException").field(e).finish()
+            }
+            Self::ForbiddenException(e) => {
+                f.debug_tuple("ForbiddenException").field(e).finish()
+            }
+            Self::RefreshTokenReuseException(e) => {
+                f.debug_tuple("RefreshTokenReuseException").field(e).finish()
+            }
+            Self::OperationNotEnabledException(e) => {
+                f.debug_tuple("OperationNotEnabledException").field(e).finish()
+            }
+            Self::InternalErrorException(e) => {
+                f.debug_tuple("InternalErrorException").field(e).finish()
+            }
+            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
+        }
+    }
+}
 impl ::std::fmt::Display for GetTokensFromRefreshTokenError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for GetTokensFromRefreshTokenError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for GetTokensFromRefreshTokenError {
+    #[inline]
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
         let modeled = match code {
             "ResourceNotFoundException" => {
@@ -158,9 +224,11 @@ impl ::awsjson_types::ModeledError for GetTokensFromRefreshTokenError {
                 ::awsjson_types::UnhandledError::from_body(code, body),
             ))
     }
+    #[inline]
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
+    #[inline]
     fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
             Self::ResourceNotFoundException(e) => {

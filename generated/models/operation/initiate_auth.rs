@@ -4,8 +4,14 @@
 /// Calls `InitiateAuth`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html>
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct InitiateAuth;
+impl ::std::fmt::Debug for InitiateAuth {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("InitiateAuth")
+    }
+}
 impl ::awsjson_types::Operation for InitiateAuth {
     const NAME: &'static str = "InitiateAuth";
     const AUTH: ::awsjson_types::AuthScheme = ::awsjson_types::AuthScheme::None;
@@ -13,12 +19,13 @@ impl ::awsjson_types::Operation for InitiateAuth {
     type Input = crate::types::InitiateAuthRequest;
     type Output = crate::types::InitiateAuthResponse;
     type Error = InitiateAuthError;
+    #[inline]
     fn service() -> &'static ::awsjson_types::ServiceInfo {
         &crate::SERVICE
     }
 }
 /// Errors of the `InitiateAuth` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InitiateAuthError {
     /// `UnsupportedOperationException`
@@ -72,93 +79,182 @@ pub enum InitiateAuthError {
 }
 impl InitiateAuthError {
     /// Whether the error is `UnsupportedOperationException`.
+    #[inline]
     pub fn is_unsupported_operation(&self) -> bool {
         matches!(self, Self::UnsupportedOperationException(_))
     }
     /// Whether the error is `ResourceNotFoundException`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
     /// Whether the error is `InvalidParameterException`.
+    #[inline]
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
     /// Whether the error is `NotAuthorizedException`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorizedException(_))
     }
     /// Whether the error is `TooManyRequestsException`.
+    #[inline]
     pub fn is_too_many_requests(&self) -> bool {
         matches!(self, Self::TooManyRequestsException(_))
     }
     /// Whether the error is `UnexpectedLambdaException`.
+    #[inline]
     pub fn is_unexpected_lambda(&self) -> bool {
         matches!(self, Self::UnexpectedLambdaException(_))
     }
     /// Whether the error is `InvalidUserPoolConfigurationException`.
+    #[inline]
     pub fn is_invalid_user_pool_configuration(&self) -> bool {
         matches!(self, Self::InvalidUserPoolConfigurationException(_))
     }
     /// Whether the error is `UserLambdaValidationException`.
+    #[inline]
     pub fn is_user_lambda_validation(&self) -> bool {
         matches!(self, Self::UserLambdaValidationException(_))
     }
     /// Whether the error is `InvalidLambdaResponseException`.
+    #[inline]
     pub fn is_invalid_lambda_response(&self) -> bool {
         matches!(self, Self::InvalidLambdaResponseException(_))
     }
     /// Whether the error is `PasswordResetRequiredException`.
+    #[inline]
     pub fn is_password_reset_required(&self) -> bool {
         matches!(self, Self::PasswordResetRequiredException(_))
     }
     /// Whether the error is `UserNotFoundException`.
+    #[inline]
     pub fn is_user_not_found(&self) -> bool {
         matches!(self, Self::UserNotFoundException(_))
     }
     /// Whether the error is `UserNotConfirmedException`.
+    #[inline]
     pub fn is_user_not_confirmed(&self) -> bool {
         matches!(self, Self::UserNotConfirmedException(_))
     }
     /// Whether the error is `InternalErrorException`.
+    #[inline]
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }
     /// Whether the error is `InvalidSmsRoleAccessPolicyException`.
+    #[inline]
     pub fn is_invalid_sms_role_access_policy(&self) -> bool {
         matches!(self, Self::InvalidSmsRoleAccessPolicyException(_))
     }
     /// Whether the error is `InvalidEmailRoleAccessPolicyException`.
+    #[inline]
     pub fn is_invalid_email_role_access_policy(&self) -> bool {
         matches!(self, Self::InvalidEmailRoleAccessPolicyException(_))
     }
     /// Whether the error is `InvalidSmsRoleTrustRelationshipException`.
+    #[inline]
     pub fn is_invalid_sms_role_trust_relationship(&self) -> bool {
         matches!(self, Self::InvalidSmsRoleTrustRelationshipException(_))
     }
     /// Whether the error is `OperationNotEnabledException`.
+    #[inline]
     pub fn is_operation_not_enabled(&self) -> bool {
         matches!(self, Self::OperationNotEnabledException(_))
     }
     /// Whether the error is `FeatureUnavailableInTierException`.
+    #[inline]
     pub fn is_feature_unavailable_in_tier(&self) -> bool {
         matches!(self, Self::FeatureUnavailableInTierException(_))
     }
     /// Whether the error is `ForbiddenException`.
+    #[inline]
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::ForbiddenException(_))
     }
 }
+impl ::std::fmt::Debug for InitiateAuthError {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::UnsupportedOperationException(e) => {
+                f.debug_tuple("UnsupportedOperationException").field(e).finish()
+            }
+            Self::ResourceNotFoundException(e) => {
+                f.debug_tuple("ResourceNotFoundException").field(e).finish()
+            }
+            Self::InvalidParameterException(e) => {
+                f.debug_tuple("InvalidParameterException").field(e).finish()
+            }
+            Self::NotAuthorizedException(e) => {
+                f.debug_tuple("NotAuthorizedException").field(e).finish()
+            }
+            Self::TooManyRequestsException(e) => {
+                f.debug_tuple("TooManyRequestsException").field(e).finish()
+            }
+            Self::UnexpectedLambdaException(e) => {
+                f.debug_tuple("UnexpectedLambdaException").field(e).finish()
+            }
+            Self::InvalidUserPoolConfigurationException(e) => {
+                f.debug_tuple("InvalidUserPoolConfigurationException").field(e).finish()
+            }
+            Self::UserLambdaValidationException(e) => {
+                f.debug_tuple("UserLambdaValidationException").field(e).finish()
+            }
+            Self::InvalidLambdaResponseException(e) => {
+                f.debug_tuple("InvalidLambdaResponseException").field(e).finish()
+            }
+            Self::PasswordResetRequiredException(e) => {
+                f.debug_tuple("PasswordResetRequiredException").field(e).finish()
+            }
+            Self::UserNotFoundException(e) => {
+                f.debug_tuple("UserNotFoundException").field(e).finish()
+            }
+            Self::UserNotConfirmedException(e) => {
+                f.debug_tuple("UserNotConfirmedException").field(e).finish()
+            }
+            Self::InternalErrorException(e) => {
+                f.debug_tuple("InternalErrorException").field(e).finish()
+            }
+            Self::InvalidSmsRoleAccessPolicyException(e) => {
+                f.debug_tuple("InvalidSmsRoleAccessPolicyException").field(e).finish()
+            }
+            Self::InvalidEmailRoleAccessPolicyException(e) => {
+                f.debug_tuple("InvalidEmailRoleAccessPolicyException").field(e).finish()
+            }
+            Self::InvalidSmsRoleTrustRelationshipException(e) => {
+                f.debug_tuple("InvalidSmsRoleTrustRelationshipException")
+                    .field(e)
+                    .finish()
+            }
+            Self::OperationNotEnabledException(e) => {
+                f.debug_tuple("OperationNotEnabledException").field(e).finish()
+            }
+            Self::FeatureUnavailableInTierException(e) => {
+                f.debug_tuple("FeatureUnavailableInTierException").field(e).finish()
+            }
+            Self::ForbiddenException(e) => {
+                f.debug_tuple("ForbiddenException").field(e).finish()
+            }
+            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
+        }
+    }
+}
 impl ::std::fmt::Display for InitiateAuthError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for InitiateAuthError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for InitiateAuthError {
+    #[inline]
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
         let modeled = match code {
             "UnsupportedOperationException" => {
@@ -235,9 +331,11 @@ impl ::awsjson_types::ModeledError for InitiateAuthError {
                 ::awsjson_types::UnhandledError::from_body(code, body),
             ))
     }
+    #[inline]
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
+    #[inline]
     fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
             Self::UnsupportedOperationException(e) => {
@@ -292,6 +390,7 @@ impl ::awsjson_types::ModeledError for InitiateAuthError {
             Self::Unhandled(e) => ::awsjson_types::ErrorVariant::Unhandled(e),
         }
     }
+    #[inline]
     fn not_implemented(operation: &str) -> Self {
         let error = ::awsjson_types::UnhandledError::not_implemented(operation);
         Self::from_body(

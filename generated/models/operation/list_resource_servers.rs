@@ -4,8 +4,14 @@
 /// Calls `ListResourceServers`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListResourceServers.html>
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct ListResourceServers;
+impl ::std::fmt::Debug for ListResourceServers {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("ListResourceServers")
+    }
+}
 impl ::awsjson_types::Operation for ListResourceServers {
     const NAME: &'static str = "ListResourceServers";
     const AUTH: ::awsjson_types::AuthScheme = ::awsjson_types::AuthScheme::SigV4;
@@ -18,12 +24,13 @@ impl ::awsjson_types::Operation for ListResourceServers {
     type Input = crate::types::ListResourceServersRequest;
     type Output = crate::types::ListResourceServersResponse;
     type Error = ListResourceServersError;
+    #[inline]
     fn service() -> &'static ::awsjson_types::ServiceInfo {
         &crate::SERVICE
     }
 }
 /// Errors of the `ListResourceServers` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListResourceServersError {
     /// `InvalidParameterException`
@@ -43,41 +50,76 @@ pub enum ListResourceServersError {
 }
 impl ListResourceServersError {
     /// Whether the error is `InvalidParameterException`.
+    #[inline]
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
     /// Whether the error is `ResourceNotFoundException`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
     /// Whether the error is `NotAuthorizedException`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorizedException(_))
     }
     /// Whether the error is `TooManyRequestsException`.
+    #[inline]
     pub fn is_too_many_requests(&self) -> bool {
         matches!(self, Self::TooManyRequestsException(_))
     }
     /// Whether the error is `OperationNotEnabledException`.
+    #[inline]
     pub fn is_operation_not_enabled(&self) -> bool {
         matches!(self, Self::OperationNotEnabledException(_))
     }
     /// Whether the error is `InternalErrorException`.
+    #[inline]
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }
 }
+impl ::std::fmt::Debug for ListResourceServersError {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::InvalidParameterException(e) => {
+                f.debug_tuple("InvalidParameterException").field(e).finish()
+            }
+            Self::ResourceNotFoundException(e) => {
+                f.debug_tuple("ResourceNotFoundException").field(e).finish()
+            }
+            Self::NotAuthorizedException(e) => {
+                f.debug_tuple("NotAuthorizedException").field(e).finish()
+            }
+            Self::TooManyRequestsException(e) => {
+                f.debug_tuple("TooManyRequestsException").field(e).finish()
+            }
+            Self::OperationNotEnabledException(e) => {
+                f.debug_tuple("OperationNotEnabledException").field(e).finish()
+            }
+            Self::InternalErrorException(e) => {
+                f.debug_tuple("InternalErrorException").field(e).finish()
+            }
+            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
+        }
+    }
+}
 impl ::std::fmt::Display for ListResourceServersError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for ListResourceServersError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for ListResourceServersError {
+    #[inline]
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
         let modeled = match code {
             "InvalidParameterException" => {
@@ -106,9 +148,11 @@ impl ::awsjson_types::ModeledError for ListResourceServersError {
                 ::awsjson_types::UnhandledError::from_body(code, body),
             ))
     }
+    #[inline]
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
+    #[inline]
     fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
             Self::InvalidParameterException(e) => {

@@ -4,8 +4,14 @@
 /// Calls `RevokeToken`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html>
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct RevokeToken;
+impl ::std::fmt::Debug for RevokeToken {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("RevokeToken")
+    }
+}
 impl ::awsjson_types::Operation for RevokeToken {
     const NAME: &'static str = "RevokeToken";
     const AUTH: ::awsjson_types::AuthScheme = ::awsjson_types::AuthScheme::None;
@@ -13,12 +19,13 @@ impl ::awsjson_types::Operation for RevokeToken {
     type Input = crate::types::RevokeTokenRequest;
     type Output = crate::types::RevokeTokenResponse;
     type Error = RevokeTokenError;
+    #[inline]
     fn service() -> &'static ::awsjson_types::ServiceInfo {
         &crate::SERVICE
     }
 }
 /// Errors of the `RevokeToken` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RevokeTokenError {
     /// `TooManyRequestsException`
@@ -42,49 +49,92 @@ pub enum RevokeTokenError {
 }
 impl RevokeTokenError {
     /// Whether the error is `TooManyRequestsException`.
+    #[inline]
     pub fn is_too_many_requests(&self) -> bool {
         matches!(self, Self::TooManyRequestsException(_))
     }
     /// Whether the error is `InternalErrorException`.
+    #[inline]
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }
     /// Whether the error is `UnauthorizedException`.
+    #[inline]
     pub fn is_unauthorized(&self) -> bool {
         matches!(self, Self::UnauthorizedException(_))
     }
     /// Whether the error is `InvalidParameterException`.
+    #[inline]
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
     /// Whether the error is `UnsupportedOperationException`.
+    #[inline]
     pub fn is_unsupported_operation(&self) -> bool {
         matches!(self, Self::UnsupportedOperationException(_))
     }
     /// Whether the error is `UnsupportedTokenTypeException`.
+    #[inline]
     pub fn is_unsupported_token_type(&self) -> bool {
         matches!(self, Self::UnsupportedTokenTypeException(_))
     }
     /// Whether the error is `ForbiddenException`.
+    #[inline]
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::ForbiddenException(_))
     }
     /// Whether the error is `OperationNotEnabledException`.
+    #[inline]
     pub fn is_operation_not_enabled(&self) -> bool {
         matches!(self, Self::OperationNotEnabledException(_))
     }
 }
+impl ::std::fmt::Debug for RevokeTokenError {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::TooManyRequestsException(e) => {
+                f.debug_tuple("TooManyRequestsException").field(e).finish()
+            }
+            Self::InternalErrorException(e) => {
+                f.debug_tuple("InternalErrorException").field(e).finish()
+            }
+            Self::UnauthorizedException(e) => {
+                f.debug_tuple("UnauthorizedException").field(e).finish()
+            }
+            Self::InvalidParameterException(e) => {
+                f.debug_tuple("InvalidParameterException").field(e).finish()
+            }
+            Self::UnsupportedOperationException(e) => {
+                f.debug_tuple("UnsupportedOperationException").field(e).finish()
+            }
+            Self::UnsupportedTokenTypeException(e) => {
+                f.debug_tuple("UnsupportedTokenTypeException").field(e).finish()
+            }
+            Self::ForbiddenException(e) => {
+                f.debug_tuple("ForbiddenException").field(e).finish()
+            }
+            Self::OperationNotEnabledException(e) => {
+                f.debug_tuple("OperationNotEnabledException").field(e).finish()
+            }
+            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
+        }
+    }
+}
 impl ::std::fmt::Display for RevokeTokenError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for RevokeTokenError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for RevokeTokenError {
+    #[inline]
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
         let modeled = match code {
             "TooManyRequestsException" => {
@@ -121,9 +171,11 @@ impl ::awsjson_types::ModeledError for RevokeTokenError {
                 ::awsjson_types::UnhandledError::from_body(code, body),
             ))
     }
+    #[inline]
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
+    #[inline]
     fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
             Self::TooManyRequestsException(e) => {
@@ -147,6 +199,7 @@ impl ::awsjson_types::ModeledError for RevokeTokenError {
             Self::Unhandled(e) => ::awsjson_types::ErrorVariant::Unhandled(e),
         }
     }
+    #[inline]
     fn not_implemented(operation: &str) -> Self {
         let error = ::awsjson_types::UnhandledError::not_implemented(operation);
         Self::from_body(

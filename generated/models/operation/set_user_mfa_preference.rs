@@ -4,8 +4,14 @@
 /// Calls `SetUserMFAPreference`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserMFAPreference.html>
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct SetUserMfaPreference;
+impl ::std::fmt::Debug for SetUserMfaPreference {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("SetUserMFAPreference")
+    }
+}
 impl ::awsjson_types::Operation for SetUserMfaPreference {
     const NAME: &'static str = "SetUserMFAPreference";
     const AUTH: ::awsjson_types::AuthScheme = ::awsjson_types::AuthScheme::None;
@@ -13,12 +19,13 @@ impl ::awsjson_types::Operation for SetUserMfaPreference {
     type Input = crate::types::SetUserMfaPreferenceRequest;
     type Output = crate::types::SetUserMfaPreferenceResponse;
     type Error = SetUserMfaPreferenceError;
+    #[inline]
     fn service() -> &'static ::awsjson_types::ServiceInfo {
         &crate::SERVICE
     }
 }
 /// Errors of the `SetUserMFAPreference` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SetUserMfaPreferenceError {
     /// `ResourceNotFoundException`
@@ -44,53 +51,100 @@ pub enum SetUserMfaPreferenceError {
 }
 impl SetUserMfaPreferenceError {
     /// Whether the error is `ResourceNotFoundException`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
     /// Whether the error is `InvalidParameterException`.
+    #[inline]
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
     /// Whether the error is `NotAuthorizedException`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorizedException(_))
     }
     /// Whether the error is `PasswordResetRequiredException`.
+    #[inline]
     pub fn is_password_reset_required(&self) -> bool {
         matches!(self, Self::PasswordResetRequiredException(_))
     }
     /// Whether the error is `UserNotFoundException`.
+    #[inline]
     pub fn is_user_not_found(&self) -> bool {
         matches!(self, Self::UserNotFoundException(_))
     }
     /// Whether the error is `UserNotConfirmedException`.
+    #[inline]
     pub fn is_user_not_confirmed(&self) -> bool {
         matches!(self, Self::UserNotConfirmedException(_))
     }
     /// Whether the error is `OperationNotEnabledException`.
+    #[inline]
     pub fn is_operation_not_enabled(&self) -> bool {
         matches!(self, Self::OperationNotEnabledException(_))
     }
     /// Whether the error is `InternalErrorException`.
+    #[inline]
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }
     /// Whether the error is `ForbiddenException`.
+    #[inline]
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::ForbiddenException(_))
     }
 }
+impl ::std::fmt::Debug for SetUserMfaPreferenceError {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::ResourceNotFoundException(e) => {
+                f.debug_tuple("ResourceNotFoundException").field(e).finish()
+            }
+            Self::InvalidParameterException(e) => {
+                f.debug_tuple("InvalidParameterException").field(e).finish()
+            }
+            Self::NotAuthorizedException(e) => {
+                f.debug_tuple("NotAuthorizedException").field(e).finish()
+            }
+            Self::PasswordResetRequiredException(e) => {
+                f.debug_tuple("PasswordResetRequiredException").field(e).finish()
+            }
+            Self::UserNotFoundException(e) => {
+                f.debug_tuple("UserNotFoundException").field(e).finish()
+            }
+            Self::UserNotConfirmedException(e) => {
+                f.debug_tuple("UserNotConfirmedException").field(e).finish()
+            }
+            Self::OperationNotEnabledException(e) => {
+                f.debug_tuple("OperationNotEnabledException").field(e).finish()
+            }
+            Self::InternalErrorException(e) => {
+                f.debug_tuple("InternalErrorException").field(e).finish()
+            }
+            Self::ForbiddenException(e) => {
+                f.debug_tuple("ForbiddenException").field(e).finish()
+            }
+            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
+        }
+    }
+}
 impl ::std::fmt::Display for SetUserMfaPreferenceError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for SetUserMfaPreferenceError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for SetUserMfaPreferenceError {
+    #[inline]
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
         let modeled = match code {
             "ResourceNotFoundException" => {
@@ -129,9 +183,11 @@ impl ::awsjson_types::ModeledError for SetUserMfaPreferenceError {
                 ::awsjson_types::UnhandledError::from_body(code, body),
             ))
     }
+    #[inline]
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
+    #[inline]
     fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
             Self::ResourceNotFoundException(e) => {

@@ -4,8 +4,14 @@
 /// Calls `SetUserPoolMfaConfig`. Signed with SigV4 (AWS credentials).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolMfaConfig.html>
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct SetUserPoolMfaConfig;
+impl ::std::fmt::Debug for SetUserPoolMfaConfig {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("SetUserPoolMfaConfig")
+    }
+}
 impl ::awsjson_types::Operation for SetUserPoolMfaConfig {
     const NAME: &'static str = "SetUserPoolMfaConfig";
     const AUTH: ::awsjson_types::AuthScheme = ::awsjson_types::AuthScheme::SigV4;
@@ -13,12 +19,13 @@ impl ::awsjson_types::Operation for SetUserPoolMfaConfig {
     type Input = crate::types::SetUserPoolMfaConfigRequest;
     type Output = crate::types::SetUserPoolMfaConfigResponse;
     type Error = SetUserPoolMfaConfigError;
+    #[inline]
     fn service() -> &'static ::awsjson_types::ServiceInfo {
         &crate::SERVICE
     }
 }
 /// Errors of the `SetUserPoolMfaConfig` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SetUserPoolMfaConfigError {
     /// `InvalidParameterException`
@@ -50,57 +57,110 @@ pub enum SetUserPoolMfaConfigError {
 }
 impl SetUserPoolMfaConfigError {
     /// Whether the error is `InvalidParameterException`.
+    #[inline]
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
     /// Whether the error is `TooManyRequestsException`.
+    #[inline]
     pub fn is_too_many_requests(&self) -> bool {
         matches!(self, Self::TooManyRequestsException(_))
     }
     /// Whether the error is `ConcurrentModificationException`.
+    #[inline]
     pub fn is_concurrent_modification(&self) -> bool {
         matches!(self, Self::ConcurrentModificationException(_))
     }
     /// Whether the error is `ResourceNotFoundException`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
     /// Whether the error is `InvalidSmsRoleAccessPolicyException`.
+    #[inline]
     pub fn is_invalid_sms_role_access_policy(&self) -> bool {
         matches!(self, Self::InvalidSmsRoleAccessPolicyException(_))
     }
     /// Whether the error is `InvalidSmsRoleTrustRelationshipException`.
+    #[inline]
     pub fn is_invalid_sms_role_trust_relationship(&self) -> bool {
         matches!(self, Self::InvalidSmsRoleTrustRelationshipException(_))
     }
     /// Whether the error is `NotAuthorizedException`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorizedException(_))
     }
     /// Whether the error is `OperationNotEnabledException`.
+    #[inline]
     pub fn is_operation_not_enabled(&self) -> bool {
         matches!(self, Self::OperationNotEnabledException(_))
     }
     /// Whether the error is `InternalErrorException`.
+    #[inline]
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }
     /// Whether the error is `FeatureUnavailableInTierException`.
+    #[inline]
     pub fn is_feature_unavailable_in_tier(&self) -> bool {
         matches!(self, Self::FeatureUnavailableInTierException(_))
     }
 }
+impl ::std::fmt::Debug for SetUserPoolMfaConfigError {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::InvalidParameterException(e) => {
+                f.debug_tuple("InvalidParameterException").field(e).finish()
+            }
+            Self::TooManyRequestsException(e) => {
+                f.debug_tuple("TooManyRequestsException").field(e).finish()
+            }
+            Self::ConcurrentModificationException(e) => {
+                f.debug_tuple("ConcurrentModificationException").field(e).finish()
+            }
+            Self::ResourceNotFoundException(e) => {
+                f.debug_tuple("ResourceNotFoundException").field(e).finish()
+            }
+            Self::InvalidSmsRoleAccessPolicyException(e) => {
+                f.debug_tuple("InvalidSmsRoleAccessPolicyException").field(e).finish()
+            }
+            Self::InvalidSmsRoleTrustRelationshipException(e) => {
+                f.debug_tuple("InvalidSmsRoleTrustRelationshipException")
+                    .field(e)
+                    .finish()
+            }
+            Self::NotAuthorizedException(e) => {
+                f.debug_tuple("NotAuthorizedException").field(e).finish()
+            }
+            Self::OperationNotEnabledException(e) => {
+                f.debug_tuple("OperationNotEnabledException").field(e).finish()
+            }
+            Self::InternalErrorException(e) => {
+                f.debug_tuple("InternalErrorException").field(e).finish()
+            }
+            Self::FeatureUnavailableInTierException(e) => {
+                f.debug_tuple("FeatureUnavailableInTierException").field(e).finish()
+            }
+            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
+        }
+    }
+}
 impl ::std::fmt::Display for SetUserPoolMfaConfigError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for SetUserPoolMfaConfigError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for SetUserPoolMfaConfigError {
+    #[inline]
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
         let modeled = match code {
             "InvalidParameterException" => {
@@ -145,9 +205,11 @@ impl ::awsjson_types::ModeledError for SetUserPoolMfaConfigError {
                 ::awsjson_types::UnhandledError::from_body(code, body),
             ))
     }
+    #[inline]
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
+    #[inline]
     fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
             Self::InvalidParameterException(e) => {

@@ -4,8 +4,14 @@
 /// Calls `StartWebAuthnRegistration`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartWebAuthnRegistration.html>
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct StartWebAuthnRegistration;
+impl ::std::fmt::Debug for StartWebAuthnRegistration {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("StartWebAuthnRegistration")
+    }
+}
 impl ::awsjson_types::Operation for StartWebAuthnRegistration {
     const NAME: &'static str = "StartWebAuthnRegistration";
     const AUTH: ::awsjson_types::AuthScheme = ::awsjson_types::AuthScheme::None;
@@ -13,12 +19,13 @@ impl ::awsjson_types::Operation for StartWebAuthnRegistration {
     type Input = crate::types::StartWebAuthnRegistrationRequest;
     type Output = crate::types::StartWebAuthnRegistrationResponse;
     type Error = StartWebAuthnRegistrationError;
+    #[inline]
     fn service() -> &'static ::awsjson_types::ServiceInfo {
         &crate::SERVICE
     }
 }
 /// Errors of the `StartWebAuthnRegistration` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum StartWebAuthnRegistrationError {
     /// `ForbiddenException`
@@ -48,57 +55,108 @@ pub enum StartWebAuthnRegistrationError {
 }
 impl StartWebAuthnRegistrationError {
     /// Whether the error is `ForbiddenException`.
+    #[inline]
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::ForbiddenException(_))
     }
     /// Whether the error is `InternalErrorException`.
+    #[inline]
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }
     /// Whether the error is `InvalidParameterException`.
+    #[inline]
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
     /// Whether the error is `LimitExceededException`.
+    #[inline]
     pub fn is_limit_exceeded(&self) -> bool {
         matches!(self, Self::LimitExceededException(_))
     }
     /// Whether the error is `NotAuthorizedException`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorizedException(_))
     }
     /// Whether the error is `TooManyRequestsException`.
+    #[inline]
     pub fn is_too_many_requests(&self) -> bool {
         matches!(self, Self::TooManyRequestsException(_))
     }
     /// Whether the error is `WebAuthnNotEnabledException`.
+    #[inline]
     pub fn is_web_authn_not_enabled(&self) -> bool {
         matches!(self, Self::WebAuthnNotEnabledException(_))
     }
     /// Whether the error is `PasswordResetRequiredException`.
+    #[inline]
     pub fn is_password_reset_required(&self) -> bool {
         matches!(self, Self::PasswordResetRequiredException(_))
     }
     /// Whether the error is `WebAuthnConfigurationMissingException`.
+    #[inline]
     pub fn is_web_authn_configuration_missing(&self) -> bool {
         matches!(self, Self::WebAuthnConfigurationMissingException(_))
     }
     /// Whether the error is `OperationNotEnabledException`.
+    #[inline]
     pub fn is_operation_not_enabled(&self) -> bool {
         matches!(self, Self::OperationNotEnabledException(_))
     }
 }
+impl ::std::fmt::Debug for StartWebAuthnRegistrationError {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::ForbiddenException(e) => {
+                f.debug_tuple("ForbiddenException").field(e).finish()
+            }
+            Self::InternalErrorException(e) => {
+                f.debug_tuple("InternalErrorException").field(e).finish()
+            }
+            Self::InvalidParameterException(e) => {
+                f.debug_tuple("InvalidParameterException").field(e).finish()
+            }
+            Self::LimitExceededException(e) => {
+                f.debug_tuple("LimitExceededException").field(e).finish()
+            }
+            Self::NotAuthorizedException(e) => {
+                f.debug_tuple("NotAuthorizedException").field(e).finish()
+            }
+            Self::TooManyRequestsException(e) => {
+                f.debug_tuple("TooManyRequestsException").field(e).finish()
+            }
+            Self::WebAuthnNotEnabledException(e) => {
+                f.debug_tuple("WebAuthnNotEnabledException").field(e).finish()
+            }
+            Self::PasswordResetRequiredException(e) => {
+                f.debug_tuple("PasswordResetRequiredException").field(e).finish()
+            }
+            Self::WebAuthnConfigurationMissingException(e) => {
+                f.debug_tuple("WebAuthnConfigurationMissingException").field(e).finish()
+            }
+            Self::OperationNotEnabledException(e) => {
+                f.debug_tuple("OperationNotEnabledException").field(e).finish()
+            }
+            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
+        }
+    }
+}
 impl ::std::fmt::Display for StartWebAuthnRegistrationError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for StartWebAuthnRegistrationError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for StartWebAuthnRegistrationError {
+    #[inline]
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
         let modeled = match code {
             "ForbiddenException" => {
@@ -142,9 +200,11 @@ impl ::awsjson_types::ModeledError for StartWebAuthnRegistrationError {
                 ::awsjson_types::UnhandledError::from_body(code, body),
             ))
     }
+    #[inline]
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
+    #[inline]
     fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
             Self::ForbiddenException(e) => ::awsjson_types::ErrorVariant::Modeled(e),

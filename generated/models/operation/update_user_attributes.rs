@@ -4,8 +4,14 @@
 /// Calls `UpdateUserAttributes`. Public: sent without an AWS signature.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserAttributes.html>
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct UpdateUserAttributes;
+impl ::std::fmt::Debug for UpdateUserAttributes {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("UpdateUserAttributes")
+    }
+}
 impl ::awsjson_types::Operation for UpdateUserAttributes {
     const NAME: &'static str = "UpdateUserAttributes";
     const AUTH: ::awsjson_types::AuthScheme = ::awsjson_types::AuthScheme::None;
@@ -13,12 +19,13 @@ impl ::awsjson_types::Operation for UpdateUserAttributes {
     type Input = crate::types::UpdateUserAttributesRequest;
     type Output = crate::types::UpdateUserAttributesResponse;
     type Error = UpdateUserAttributesError;
+    #[inline]
     fn service() -> &'static ::awsjson_types::ServiceInfo {
         &crate::SERVICE
     }
 }
 /// Errors of the `UpdateUserAttributes` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateUserAttributesError {
     /// `ResourceNotFoundException`
@@ -72,97 +79,190 @@ pub enum UpdateUserAttributesError {
 }
 impl UpdateUserAttributesError {
     /// Whether the error is `ResourceNotFoundException`.
+    #[inline]
     pub fn is_resource_not_found(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
     /// Whether the error is `InvalidParameterException`.
+    #[inline]
     pub fn is_invalid_parameter(&self) -> bool {
         matches!(self, Self::InvalidParameterException(_))
     }
     /// Whether the error is `CodeMismatchException`.
+    #[inline]
     pub fn is_code_mismatch(&self) -> bool {
         matches!(self, Self::CodeMismatchException(_))
     }
     /// Whether the error is `ExpiredCodeException`.
+    #[inline]
     pub fn is_expired_code(&self) -> bool {
         matches!(self, Self::ExpiredCodeException(_))
     }
     /// Whether the error is `NotAuthorizedException`.
+    #[inline]
     pub fn is_not_authorized(&self) -> bool {
         matches!(self, Self::NotAuthorizedException(_))
     }
     /// Whether the error is `UnexpectedLambdaException`.
+    #[inline]
     pub fn is_unexpected_lambda(&self) -> bool {
         matches!(self, Self::UnexpectedLambdaException(_))
     }
     /// Whether the error is `UserLambdaValidationException`.
+    #[inline]
     pub fn is_user_lambda_validation(&self) -> bool {
         matches!(self, Self::UserLambdaValidationException(_))
     }
     /// Whether the error is `InvalidLambdaResponseException`.
+    #[inline]
     pub fn is_invalid_lambda_response(&self) -> bool {
         matches!(self, Self::InvalidLambdaResponseException(_))
     }
     /// Whether the error is `TooManyRequestsException`.
+    #[inline]
     pub fn is_too_many_requests(&self) -> bool {
         matches!(self, Self::TooManyRequestsException(_))
     }
     /// Whether the error is `AliasExistsException`.
+    #[inline]
     pub fn is_alias_exists(&self) -> bool {
         matches!(self, Self::AliasExistsException(_))
     }
     /// Whether the error is `InvalidSmsRoleAccessPolicyException`.
+    #[inline]
     pub fn is_invalid_sms_role_access_policy(&self) -> bool {
         matches!(self, Self::InvalidSmsRoleAccessPolicyException(_))
     }
     /// Whether the error is `InvalidSmsRoleTrustRelationshipException`.
+    #[inline]
     pub fn is_invalid_sms_role_trust_relationship(&self) -> bool {
         matches!(self, Self::InvalidSmsRoleTrustRelationshipException(_))
     }
     /// Whether the error is `InvalidEmailRoleAccessPolicyException`.
+    #[inline]
     pub fn is_invalid_email_role_access_policy(&self) -> bool {
         matches!(self, Self::InvalidEmailRoleAccessPolicyException(_))
     }
     /// Whether the error is `CodeDeliveryFailureException`.
+    #[inline]
     pub fn is_code_delivery_failure(&self) -> bool {
         matches!(self, Self::CodeDeliveryFailureException(_))
     }
     /// Whether the error is `PasswordResetRequiredException`.
+    #[inline]
     pub fn is_password_reset_required(&self) -> bool {
         matches!(self, Self::PasswordResetRequiredException(_))
     }
     /// Whether the error is `UserNotFoundException`.
+    #[inline]
     pub fn is_user_not_found(&self) -> bool {
         matches!(self, Self::UserNotFoundException(_))
     }
     /// Whether the error is `UserNotConfirmedException`.
+    #[inline]
     pub fn is_user_not_confirmed(&self) -> bool {
         matches!(self, Self::UserNotConfirmedException(_))
     }
     /// Whether the error is `OperationNotEnabledException`.
+    #[inline]
     pub fn is_operation_not_enabled(&self) -> bool {
         matches!(self, Self::OperationNotEnabledException(_))
     }
     /// Whether the error is `InternalErrorException`.
+    #[inline]
     pub fn is_internal_error(&self) -> bool {
         matches!(self, Self::InternalErrorException(_))
     }
     /// Whether the error is `ForbiddenException`.
+    #[inline]
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::ForbiddenException(_))
     }
 }
+impl ::std::fmt::Debug for UpdateUserAttributesError {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::ResourceNotFoundException(e) => {
+                f.debug_tuple("ResourceNotFoundException").field(e).finish()
+            }
+            Self::InvalidParameterException(e) => {
+                f.debug_tuple("InvalidParameterException").field(e).finish()
+            }
+            Self::CodeMismatchException(e) => {
+                f.debug_tuple("CodeMismatchException").field(e).finish()
+            }
+            Self::ExpiredCodeException(e) => {
+                f.debug_tuple("ExpiredCodeException").field(e).finish()
+            }
+            Self::NotAuthorizedException(e) => {
+                f.debug_tuple("NotAuthorizedException").field(e).finish()
+            }
+            Self::UnexpectedLambdaException(e) => {
+                f.debug_tuple("UnexpectedLambdaException").field(e).finish()
+            }
+            Self::UserLambdaValidationException(e) => {
+                f.debug_tuple("UserLambdaValidationException").field(e).finish()
+            }
+            Self::InvalidLambdaResponseException(e) => {
+                f.debug_tuple("InvalidLambdaResponseException").field(e).finish()
+            }
+            Self::TooManyRequestsException(e) => {
+                f.debug_tuple("TooManyRequestsException").field(e).finish()
+            }
+            Self::AliasExistsException(e) => {
+                f.debug_tuple("AliasExistsException").field(e).finish()
+            }
+            Self::InvalidSmsRoleAccessPolicyException(e) => {
+                f.debug_tuple("InvalidSmsRoleAccessPolicyException").field(e).finish()
+            }
+            Self::InvalidSmsRoleTrustRelationshipException(e) => {
+                f.debug_tuple("InvalidSmsRoleTrustRelationshipException")
+                    .field(e)
+                    .finish()
+            }
+            Self::InvalidEmailRoleAccessPolicyException(e) => {
+                f.debug_tuple("InvalidEmailRoleAccessPolicyException").field(e).finish()
+            }
+            Self::CodeDeliveryFailureException(e) => {
+                f.debug_tuple("CodeDeliveryFailureException").field(e).finish()
+            }
+            Self::PasswordResetRequiredException(e) => {
+                f.debug_tuple("PasswordResetRequiredException").field(e).finish()
+            }
+            Self::UserNotFoundException(e) => {
+                f.debug_tuple("UserNotFoundException").field(e).finish()
+            }
+            Self::UserNotConfirmedException(e) => {
+                f.debug_tuple("UserNotConfirmedException").field(e).finish()
+            }
+            Self::OperationNotEnabledException(e) => {
+                f.debug_tuple("OperationNotEnabledException").field(e).finish()
+            }
+            Self::InternalErrorException(e) => {
+                f.debug_tuple("InternalErrorException").field(e).finish()
+            }
+            Self::ForbiddenException(e) => {
+                f.debug_tuple("ForbiddenException").field(e).finish()
+            }
+            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
+        }
+    }
+}
 impl ::std::fmt::Display for UpdateUserAttributesError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::awsjson_types::error::display(self, f)
     }
 }
 impl ::std::error::Error for UpdateUserAttributesError {
+    #[inline]
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         Some(::awsjson_types::ModeledError::variant(self).as_error())
     }
 }
 impl ::awsjson_types::ModeledError for UpdateUserAttributesError {
+    #[inline]
     fn from_body(code: &str, body: &::awsjson_types::serde_json::Value) -> Self {
         let modeled = match code {
             "ResourceNotFoundException" => {
@@ -240,9 +340,11 @@ impl ::awsjson_types::ModeledError for UpdateUserAttributesError {
                 ::awsjson_types::UnhandledError::from_body(code, body),
             ))
     }
+    #[inline]
     fn unhandled(error: ::awsjson_types::UnhandledError) -> Self {
         Self::Unhandled(error)
     }
+    #[inline]
     fn variant(&self) -> ::awsjson_types::ErrorVariant<'_> {
         match self {
             Self::ResourceNotFoundException(e) => {

@@ -2,7 +2,7 @@
 /// The `AccountRecoverySettingType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountRecoverySettingType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AccountRecoverySettingType {
     /// `RecoveryMechanisms`: List of 1 to 2 items of `RecoveryOptionType`.
     pub recovery_mechanisms: ::std::option::Option<
@@ -10,6 +10,7 @@ pub struct AccountRecoverySettingType {
     >,
 }
 impl ::std::default::Default for crate::types::AccountRecoverySettingType {
+    #[inline]
     fn default() -> Self {
         Self {
             recovery_mechanisms: Default::default(),
@@ -55,7 +56,16 @@ impl<'de> ::serde::Deserialize<'de> for AccountRecoverySettingType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AccountRecoverySettingType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountRecoverySettingType")
+            .field("recovery_mechanisms", &self.recovery_mechanisms)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for AccountRecoverySettingType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ACCOUNT_RECOVERY_SETTING_TYPE
     }

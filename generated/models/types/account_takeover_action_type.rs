@@ -2,7 +2,7 @@
 /// The `AccountTakeoverActionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountTakeoverActionType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AccountTakeoverActionType {
     /// `EventAction` (required): One of [`AccountTakeoverEventActionType`](crate::types::AccountTakeoverEventActionType).
     pub event_action: crate::types::AccountTakeoverEventActionType,
@@ -50,7 +50,17 @@ impl<'de> ::serde::Deserialize<'de> for AccountTakeoverActionType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AccountTakeoverActionType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountTakeoverActionType")
+            .field("event_action", &self.event_action)
+            .field("notify", &self.notify)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for AccountTakeoverActionType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ACCOUNT_TAKEOVER_ACTION_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `AccountTakeoverActionsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountTakeoverActionsType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AccountTakeoverActionsType {
     /// `HighAction`: See [`AccountTakeoverActionType`](crate::types::AccountTakeoverActionType).
     pub high_action: ::std::option::Option<crate::types::AccountTakeoverActionType>,
@@ -12,6 +12,7 @@ pub struct AccountTakeoverActionsType {
     pub medium_action: ::std::option::Option<crate::types::AccountTakeoverActionType>,
 }
 impl ::std::default::Default for crate::types::AccountTakeoverActionsType {
+    #[inline]
     fn default() -> Self {
         Self {
             high_action: Default::default(),
@@ -69,7 +70,18 @@ impl<'de> ::serde::Deserialize<'de> for AccountTakeoverActionsType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AccountTakeoverActionsType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountTakeoverActionsType")
+            .field("high_action", &self.high_action)
+            .field("low_action", &self.low_action)
+            .field("medium_action", &self.medium_action)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for AccountTakeoverActionsType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ACCOUNT_TAKEOVER_ACTIONS_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `AccountTakeoverEventActionType` enumeration: `BLOCK`, `MFA_IF_CONFIGURED`, `MFA_REQUIRED`, `NO_ACTION`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountTakeoverActionType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AccountTakeoverEventActionType {
     /// `BLOCK`
@@ -25,6 +25,7 @@ impl AccountTakeoverEventActionType {
         "NO_ACTION",
     ];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Block => "BLOCK",
@@ -35,7 +36,20 @@ impl AccountTakeoverEventActionType {
         }
     }
 }
+impl ::std::fmt::Debug for AccountTakeoverEventActionType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Block => f.write_str("Block"),
+            Self::MfaIfConfigured => f.write_str("MfaIfConfigured"),
+            Self::MfaRequired => f.write_str("MfaRequired"),
+            Self::NoAction => f.write_str("NoAction"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for AccountTakeoverEventActionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BLOCK" => Self::Block,
@@ -52,12 +66,14 @@ impl ::std::convert::From<&str> for AccountTakeoverEventActionType {
 }
 impl ::std::str::FromStr for AccountTakeoverEventActionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for AccountTakeoverEventActionType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -65,6 +81,7 @@ impl ::std::default::Default for AccountTakeoverEventActionType {
     }
 }
 impl ::std::fmt::Display for AccountTakeoverEventActionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -85,6 +102,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountTakeoverEventActionType {
     }
 }
 impl ::awsjson_types::Validate for AccountTakeoverEventActionType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ACCOUNT_TAKEOVER_EVENT_ACTION_TYPE
     }

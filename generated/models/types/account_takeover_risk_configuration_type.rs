@@ -2,7 +2,7 @@
 /// The `AccountTakeoverRiskConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountTakeoverRiskConfigurationType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AccountTakeoverRiskConfigurationType {
     /// `Actions` (required): See [`AccountTakeoverActionsType`](crate::types::AccountTakeoverActionsType).
     pub actions: crate::types::AccountTakeoverActionsType,
@@ -52,7 +52,17 @@ impl<'de> ::serde::Deserialize<'de> for AccountTakeoverRiskConfigurationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AccountTakeoverRiskConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountTakeoverRiskConfigurationType")
+            .field("actions", &self.actions)
+            .field("notify_configuration", &self.notify_configuration)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for AccountTakeoverRiskConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ACCOUNT_TAKEOVER_RISK_CONFIGURATION_TYPE
     }

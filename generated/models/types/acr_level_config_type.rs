@@ -2,7 +2,7 @@
 /// The `AcrLevelConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AcrLevelConfigType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AcrLevelConfigType {
     /// `AcrValue` (required): String of 1 to 64 characters matching `[\x21\x23-\x5B\x5D-\x7E]+`.
     pub acr_value: ::std::string::String,
@@ -44,7 +44,14 @@ impl<'de> ::serde::Deserialize<'de> for AcrLevelConfigType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AcrLevelConfigType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AcrLevelConfigType").field("acr_value", &self.acr_value).finish()
+    }
+}
 impl ::awsjson_types::Validate for AcrLevelConfigType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ACR_LEVEL_CONFIG_TYPE
     }

@@ -2,7 +2,7 @@
 /// Input of the `AddCustomAttributes` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddCustomAttributes.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AddCustomAttributesRequest {
     /// `CustomAttributes` (required): List of 1 to 25 items of `SchemaAttributeType`.
     pub custom_attributes: ::std::vec::Vec<crate::types::SchemaAttributeType>,
@@ -50,7 +50,17 @@ impl<'de> ::serde::Deserialize<'de> for AddCustomAttributesRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AddCustomAttributesRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AddCustomAttributesRequest")
+            .field("custom_attributes", &self.custom_attributes)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for AddCustomAttributesRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADD_CUSTOM_ATTRIBUTES_REQUEST
     }

@@ -2,9 +2,10 @@
 /// Output of the `AddCustomAttributes` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddCustomAttributes.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AddCustomAttributesResponse {}
 impl ::std::default::Default for crate::types::AddCustomAttributesResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for AddCustomAttributesResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AddCustomAttributesResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AddCustomAttributesResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for AddCustomAttributesResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADD_CUSTOM_ATTRIBUTES_RESPONSE
     }

@@ -55,6 +55,7 @@ impl<'de> ::serde::Deserialize<'de> for AddUserPoolClientSecretRequest {
     }
 }
 impl ::std::fmt::Debug for AddUserPoolClientSecretRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AddUserPoolClientSecretRequest")
             .field("client_id", &::awsjson_types::Redacted)
@@ -64,6 +65,7 @@ impl ::std::fmt::Debug for AddUserPoolClientSecretRequest {
     }
 }
 impl ::awsjson_types::Validate for AddUserPoolClientSecretRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADD_USER_POOL_CLIENT_SECRET_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `AddUserPoolClientSecret` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddUserPoolClientSecret.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AddUserPoolClientSecretResponse {
     /// `ClientSecretDescriptor`: See [`ClientSecretDescriptorType`](crate::types::ClientSecretDescriptorType).
     pub client_secret_descriptor: ::std::option::Option<
@@ -10,6 +10,7 @@ pub struct AddUserPoolClientSecretResponse {
     >,
 }
 impl ::std::default::Default for crate::types::AddUserPoolClientSecretResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             client_secret_descriptor: Default::default(),
@@ -55,7 +56,16 @@ impl<'de> ::serde::Deserialize<'de> for AddUserPoolClientSecretResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AddUserPoolClientSecretResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AddUserPoolClientSecretResponse")
+            .field("client_secret_descriptor", &self.client_secret_descriptor)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for AddUserPoolClientSecretResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADD_USER_POOL_CLIENT_SECRET_RESPONSE
     }

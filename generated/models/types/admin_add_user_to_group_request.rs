@@ -53,6 +53,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminAddUserToGroupRequest {
     }
 }
 impl ::std::fmt::Debug for AdminAddUserToGroupRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminAddUserToGroupRequest")
             .field("group_name", &self.group_name)
@@ -62,6 +63,7 @@ impl ::std::fmt::Debug for AdminAddUserToGroupRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminAddUserToGroupRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_ADD_USER_TO_GROUP_REQUEST
     }

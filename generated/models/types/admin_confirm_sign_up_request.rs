@@ -61,6 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminConfirmSignUpRequest {
     }
 }
 impl ::std::fmt::Debug for AdminConfirmSignUpRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminConfirmSignUpRequest")
             .field("client_metadata", &self.client_metadata)
@@ -70,6 +71,7 @@ impl ::std::fmt::Debug for AdminConfirmSignUpRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminConfirmSignUpRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_CONFIRM_SIGN_UP_REQUEST
     }

@@ -2,9 +2,10 @@
 /// Output of the `AdminConfirmSignUp` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminConfirmSignUp.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdminConfirmSignUpResponse {}
 impl ::std::default::Default for crate::types::AdminConfirmSignUpResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for AdminConfirmSignUpResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminConfirmSignUpResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminConfirmSignUpResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminConfirmSignUpResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_CONFIRM_SIGN_UP_RESPONSE
     }

@@ -2,7 +2,7 @@
 /// The `AdminCreateUserConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUserConfigType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdminCreateUserConfigType {
     /// `AllowAdminCreateUserOnly`: Boolean.
     pub allow_admin_create_user_only: ::std::option::Option<bool>,
@@ -14,6 +14,7 @@ pub struct AdminCreateUserConfigType {
     pub unused_account_validity_days: ::std::option::Option<i32>,
 }
 impl ::std::default::Default for crate::types::AdminCreateUserConfigType {
+    #[inline]
     fn default() -> Self {
         Self {
             allow_admin_create_user_only: Default::default(),
@@ -81,7 +82,18 @@ impl<'de> ::serde::Deserialize<'de> for AdminCreateUserConfigType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminCreateUserConfigType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminCreateUserConfigType")
+            .field("allow_admin_create_user_only", &self.allow_admin_create_user_only)
+            .field("invite_message_template", &self.invite_message_template)
+            .field("unused_account_validity_days", &self.unused_account_validity_days)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminCreateUserConfigType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_CREATE_USER_CONFIG_TYPE
     }

@@ -115,6 +115,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminCreateUserRequest {
     }
 }
 impl ::std::fmt::Debug for AdminCreateUserRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminCreateUserRequest")
             .field("client_metadata", &self.client_metadata)
@@ -130,6 +131,7 @@ impl ::std::fmt::Debug for AdminCreateUserRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminCreateUserRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_CREATE_USER_REQUEST
     }

@@ -2,12 +2,13 @@
 /// Output of the `AdminCreateUser` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdminCreateUserResponse {
     /// `User`: See [`UserType`](crate::types::UserType).
     pub user: ::std::option::Option<crate::types::UserType>,
 }
 impl ::std::default::Default for crate::types::AdminCreateUserResponse {
+    #[inline]
     fn default() -> Self {
         Self { user: Default::default() }
     }
@@ -49,7 +50,14 @@ impl<'de> ::serde::Deserialize<'de> for AdminCreateUserResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminCreateUserResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminCreateUserResponse").field("user", &self.user).finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminCreateUserResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_CREATE_USER_RESPONSE
     }

@@ -49,6 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminDeleteSoftwareTokenRequest {
     }
 }
 impl ::std::fmt::Debug for AdminDeleteSoftwareTokenRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminDeleteSoftwareTokenRequest")
             .field("user_pool_id", &self.user_pool_id)
@@ -57,6 +58,7 @@ impl ::std::fmt::Debug for AdminDeleteSoftwareTokenRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminDeleteSoftwareTokenRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_DELETE_SOFTWARE_TOKEN_REQUEST
     }

@@ -2,9 +2,10 @@
 /// Output of the `AdminDeleteSoftwareToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteSoftwareToken.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdminDeleteSoftwareTokenResponse {}
 impl ::std::default::Default for crate::types::AdminDeleteSoftwareTokenResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for AdminDeleteSoftwareTokenResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminDeleteSoftwareTokenResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminDeleteSoftwareTokenResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminDeleteSoftwareTokenResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_DELETE_SOFTWARE_TOKEN_RESPONSE
     }

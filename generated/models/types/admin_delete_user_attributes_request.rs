@@ -59,6 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminDeleteUserAttributesRequest {
     }
 }
 impl ::std::fmt::Debug for AdminDeleteUserAttributesRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminDeleteUserAttributesRequest")
             .field("user_attribute_names", &self.user_attribute_names)
@@ -68,6 +69,7 @@ impl ::std::fmt::Debug for AdminDeleteUserAttributesRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminDeleteUserAttributesRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_DELETE_USER_ATTRIBUTES_REQUEST
     }

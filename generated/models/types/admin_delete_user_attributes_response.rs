@@ -2,9 +2,10 @@
 /// Output of the `AdminDeleteUserAttributes` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteUserAttributes.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdminDeleteUserAttributesResponse {}
 impl ::std::default::Default for crate::types::AdminDeleteUserAttributesResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for AdminDeleteUserAttributesResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminDeleteUserAttributesResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminDeleteUserAttributesResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminDeleteUserAttributesResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_DELETE_USER_ATTRIBUTES_RESPONSE
     }

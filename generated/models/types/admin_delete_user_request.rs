@@ -49,6 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminDeleteUserRequest {
     }
 }
 impl ::std::fmt::Debug for AdminDeleteUserRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminDeleteUserRequest")
             .field("user_pool_id", &self.user_pool_id)
@@ -57,6 +58,7 @@ impl ::std::fmt::Debug for AdminDeleteUserRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminDeleteUserRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_DELETE_USER_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Input of the `AdminDisableProviderForUser` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDisableProviderForUser.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AdminDisableProviderForUserRequest {
     /// `User` (required): See [`ProviderUserIdentifierType`](crate::types::ProviderUserIdentifierType).
     pub user: crate::types::ProviderUserIdentifierType,
@@ -48,7 +48,17 @@ impl<'de> ::serde::Deserialize<'de> for AdminDisableProviderForUserRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminDisableProviderForUserRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminDisableProviderForUserRequest")
+            .field("user", &self.user)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminDisableProviderForUserRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_DISABLE_PROVIDER_FOR_USER_REQUEST
     }

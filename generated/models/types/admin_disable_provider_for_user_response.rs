@@ -2,9 +2,10 @@
 /// Output of the `AdminDisableProviderForUser` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDisableProviderForUser.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdminDisableProviderForUserResponse {}
 impl ::std::default::Default for crate::types::AdminDisableProviderForUserResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for AdminDisableProviderForUserResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminDisableProviderForUserResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminDisableProviderForUserResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminDisableProviderForUserResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_DISABLE_PROVIDER_FOR_USER_RESPONSE
     }

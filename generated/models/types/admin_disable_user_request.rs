@@ -49,6 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminDisableUserRequest {
     }
 }
 impl ::std::fmt::Debug for AdminDisableUserRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminDisableUserRequest")
             .field("user_pool_id", &self.user_pool_id)
@@ -57,6 +58,7 @@ impl ::std::fmt::Debug for AdminDisableUserRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminDisableUserRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_DISABLE_USER_REQUEST
     }

@@ -49,6 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminEnableUserRequest {
     }
 }
 impl ::std::fmt::Debug for AdminEnableUserRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminEnableUserRequest")
             .field("user_pool_id", &self.user_pool_id)
@@ -57,6 +58,7 @@ impl ::std::fmt::Debug for AdminEnableUserRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminEnableUserRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_ENABLE_USER_REQUEST
     }

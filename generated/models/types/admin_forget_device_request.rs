@@ -53,6 +53,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminForgetDeviceRequest {
     }
 }
 impl ::std::fmt::Debug for AdminForgetDeviceRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminForgetDeviceRequest")
             .field("device_key", &self.device_key)
@@ -62,6 +63,7 @@ impl ::std::fmt::Debug for AdminForgetDeviceRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminForgetDeviceRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_FORGET_DEVICE_REQUEST
     }

@@ -53,6 +53,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminGetDeviceRequest {
     }
 }
 impl ::std::fmt::Debug for AdminGetDeviceRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminGetDeviceRequest")
             .field("device_key", &self.device_key)
@@ -62,6 +63,7 @@ impl ::std::fmt::Debug for AdminGetDeviceRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminGetDeviceRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_GET_DEVICE_REQUEST
     }

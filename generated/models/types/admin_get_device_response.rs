@@ -2,7 +2,7 @@
 /// Output of the `AdminGetDevice` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetDevice.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AdminGetDeviceResponse {
     /// `Device` (required): See [`DeviceType`](crate::types::DeviceType).
     pub device: crate::types::DeviceType,
@@ -44,7 +44,14 @@ impl<'de> ::serde::Deserialize<'de> for AdminGetDeviceResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminGetDeviceResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminGetDeviceResponse").field("device", &self.device).finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminGetDeviceResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_GET_DEVICE_RESPONSE
     }

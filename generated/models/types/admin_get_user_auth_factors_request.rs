@@ -49,6 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminGetUserAuthFactorsRequest {
     }
 }
 impl ::std::fmt::Debug for AdminGetUserAuthFactorsRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminGetUserAuthFactorsRequest")
             .field("user_pool_id", &self.user_pool_id)
@@ -57,6 +58,7 @@ impl ::std::fmt::Debug for AdminGetUserAuthFactorsRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminGetUserAuthFactorsRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_GET_USER_AUTH_FACTORS_REQUEST
     }

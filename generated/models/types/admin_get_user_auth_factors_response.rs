@@ -77,6 +77,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminGetUserAuthFactorsResponse {
     }
 }
 impl ::std::fmt::Debug for AdminGetUserAuthFactorsResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminGetUserAuthFactorsResponse")
             .field("configured_user_auth_factors", &self.configured_user_auth_factors)
@@ -87,6 +88,7 @@ impl ::std::fmt::Debug for AdminGetUserAuthFactorsResponse {
     }
 }
 impl ::awsjson_types::Validate for AdminGetUserAuthFactorsResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_GET_USER_AUTH_FACTORS_RESPONSE
     }

@@ -49,6 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminGetUserRequest {
     }
 }
 impl ::std::fmt::Debug for AdminGetUserRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminGetUserRequest")
             .field("user_pool_id", &self.user_pool_id)
@@ -57,6 +58,7 @@ impl ::std::fmt::Debug for AdminGetUserRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminGetUserRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_GET_USER_REQUEST
     }

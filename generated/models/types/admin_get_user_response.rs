@@ -108,6 +108,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminGetUserResponse {
     }
 }
 impl ::std::fmt::Debug for AdminGetUserResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminGetUserResponse")
             .field("enabled", &self.enabled)
@@ -123,6 +124,7 @@ impl ::std::fmt::Debug for AdminGetUserResponse {
     }
 }
 impl ::awsjson_types::Validate for AdminGetUserResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_GET_USER_RESPONSE
     }

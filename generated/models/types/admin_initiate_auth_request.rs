@@ -98,6 +98,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminInitiateAuthRequest {
     }
 }
 impl ::std::fmt::Debug for AdminInitiateAuthRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminInitiateAuthRequest")
             .field("analytics_metadata", &self.analytics_metadata)
@@ -112,6 +113,7 @@ impl ::std::fmt::Debug for AdminInitiateAuthRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminInitiateAuthRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_INITIATE_AUTH_REQUEST
     }

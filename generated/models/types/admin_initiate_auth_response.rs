@@ -22,6 +22,7 @@ pub struct AdminInitiateAuthResponse {
     pub session: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::AdminInitiateAuthResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             authentication_result: Default::default(),
@@ -96,6 +97,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminInitiateAuthResponse {
     }
 }
 impl ::std::fmt::Debug for AdminInitiateAuthResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminInitiateAuthResponse")
             .field("authentication_result", &self.authentication_result)
@@ -107,6 +109,7 @@ impl ::std::fmt::Debug for AdminInitiateAuthResponse {
     }
 }
 impl ::awsjson_types::Validate for AdminInitiateAuthResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_INITIATE_AUTH_RESPONSE
     }

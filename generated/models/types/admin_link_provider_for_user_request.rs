@@ -2,7 +2,7 @@
 /// Input of the `AdminLinkProviderForUser` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminLinkProviderForUser.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AdminLinkProviderForUserRequest {
     /// `DestinationUser` (required): See [`ProviderUserIdentifierType`](crate::types::ProviderUserIdentifierType).
     pub destination_user: crate::types::ProviderUserIdentifierType,
@@ -58,7 +58,18 @@ impl<'de> ::serde::Deserialize<'de> for AdminLinkProviderForUserRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminLinkProviderForUserRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminLinkProviderForUserRequest")
+            .field("destination_user", &self.destination_user)
+            .field("source_user", &self.source_user)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminLinkProviderForUserRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_LINK_PROVIDER_FOR_USER_REQUEST
     }

@@ -2,9 +2,10 @@
 /// Output of the `AdminLinkProviderForUser` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminLinkProviderForUser.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdminLinkProviderForUserResponse {}
 impl ::std::default::Default for crate::types::AdminLinkProviderForUserResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for AdminLinkProviderForUserResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminLinkProviderForUserResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminLinkProviderForUserResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminLinkProviderForUserResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_LINK_PROVIDER_FOR_USER_RESPONSE
     }

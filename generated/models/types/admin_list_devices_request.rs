@@ -65,6 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminListDevicesRequest {
     }
 }
 impl ::std::fmt::Debug for AdminListDevicesRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminListDevicesRequest")
             .field("limit", &self.limit)
@@ -75,6 +76,7 @@ impl ::std::fmt::Debug for AdminListDevicesRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminListDevicesRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_LIST_DEVICES_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `AdminListDevices` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListDevices.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdminListDevicesResponse {
     /// `Devices`: List of `DeviceType`.
     pub devices: ::std::option::Option<::std::vec::Vec<crate::types::DeviceType>>,
@@ -10,6 +10,7 @@ pub struct AdminListDevicesResponse {
     pub pagination_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::AdminListDevicesResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             devices: Default::default(),
@@ -59,7 +60,17 @@ impl<'de> ::serde::Deserialize<'de> for AdminListDevicesResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminListDevicesResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminListDevicesResponse")
+            .field("devices", &self.devices)
+            .field("pagination_token", &self.pagination_token)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminListDevicesResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_LIST_DEVICES_RESPONSE
     }

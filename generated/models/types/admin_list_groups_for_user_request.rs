@@ -63,6 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminListGroupsForUserRequest {
     }
 }
 impl ::std::fmt::Debug for AdminListGroupsForUserRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminListGroupsForUserRequest")
             .field("limit", &self.limit)
@@ -73,6 +74,7 @@ impl ::std::fmt::Debug for AdminListGroupsForUserRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminListGroupsForUserRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_LIST_GROUPS_FOR_USER_REQUEST
     }

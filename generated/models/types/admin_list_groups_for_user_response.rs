@@ -2,7 +2,7 @@
 /// Output of the `AdminListGroupsForUser` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListGroupsForUser.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdminListGroupsForUserResponse {
     /// `Groups`: List of `GroupType`.
     pub groups: ::std::option::Option<::std::vec::Vec<crate::types::GroupType>>,
@@ -10,6 +10,7 @@ pub struct AdminListGroupsForUserResponse {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::AdminListGroupsForUserResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             groups: Default::default(),
@@ -57,7 +58,17 @@ impl<'de> ::serde::Deserialize<'de> for AdminListGroupsForUserResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminListGroupsForUserResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminListGroupsForUserResponse")
+            .field("groups", &self.groups)
+            .field("next_token", &self.next_token)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminListGroupsForUserResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_LIST_GROUPS_FOR_USER_RESPONSE
     }

@@ -63,6 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminListUserAuthEventsRequest {
     }
 }
 impl ::std::fmt::Debug for AdminListUserAuthEventsRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminListUserAuthEventsRequest")
             .field("max_results", &self.max_results)
@@ -73,6 +74,7 @@ impl ::std::fmt::Debug for AdminListUserAuthEventsRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminListUserAuthEventsRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_LIST_USER_AUTH_EVENTS_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `AdminListUserAuthEvents` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserAuthEvents.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdminListUserAuthEventsResponse {
     /// `AuthEvents`: List of `AuthEventType`.
     pub auth_events: ::std::option::Option<::std::vec::Vec<crate::types::AuthEventType>>,
@@ -10,6 +10,7 @@ pub struct AdminListUserAuthEventsResponse {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::AdminListUserAuthEventsResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             auth_events: Default::default(),
@@ -57,7 +58,17 @@ impl<'de> ::serde::Deserialize<'de> for AdminListUserAuthEventsResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminListUserAuthEventsResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminListUserAuthEventsResponse")
+            .field("auth_events", &self.auth_events)
+            .field("next_token", &self.next_token)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminListUserAuthEventsResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_LIST_USER_AUTH_EVENTS_RESPONSE
     }

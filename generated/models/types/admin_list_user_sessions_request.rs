@@ -53,6 +53,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminListUserSessionsRequest {
     }
 }
 impl ::std::fmt::Debug for AdminListUserSessionsRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminListUserSessionsRequest")
             .field("next_token", &self.next_token)
@@ -62,6 +63,7 @@ impl ::std::fmt::Debug for AdminListUserSessionsRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminListUserSessionsRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_LIST_USER_SESSIONS_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `AdminListUserSessions` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserSessions.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdminListUserSessionsResponse {
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -12,6 +12,7 @@ pub struct AdminListUserSessionsResponse {
     >,
 }
 impl ::std::default::Default for crate::types::AdminListUserSessionsResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             next_token: Default::default(),
@@ -59,7 +60,17 @@ impl<'de> ::serde::Deserialize<'de> for AdminListUserSessionsResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminListUserSessionsResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminListUserSessionsResponse")
+            .field("next_token", &self.next_token)
+            .field("sessions", &self.sessions)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminListUserSessionsResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_LIST_USER_SESSIONS_RESPONSE
     }

@@ -53,6 +53,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminRemoveUserFromGroupRequest {
     }
 }
 impl ::std::fmt::Debug for AdminRemoveUserFromGroupRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminRemoveUserFromGroupRequest")
             .field("group_name", &self.group_name)
@@ -62,6 +63,7 @@ impl ::std::fmt::Debug for AdminRemoveUserFromGroupRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminRemoveUserFromGroupRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_REMOVE_USER_FROM_GROUP_REQUEST
     }

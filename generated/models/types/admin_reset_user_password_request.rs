@@ -61,6 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminResetUserPasswordRequest {
     }
 }
 impl ::std::fmt::Debug for AdminResetUserPasswordRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminResetUserPasswordRequest")
             .field("client_metadata", &self.client_metadata)
@@ -70,6 +71,7 @@ impl ::std::fmt::Debug for AdminResetUserPasswordRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminResetUserPasswordRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_RESET_USER_PASSWORD_REQUEST
     }

@@ -2,9 +2,10 @@
 /// Output of the `AdminResetUserPassword` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminResetUserPassword.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdminResetUserPasswordResponse {}
 impl ::std::default::Default for crate::types::AdminResetUserPasswordResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for AdminResetUserPasswordResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminResetUserPasswordResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminResetUserPasswordResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminResetUserPasswordResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_RESET_USER_PASSWORD_RESPONSE
     }

@@ -100,6 +100,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminRespondToAuthChallengeRequest {
     }
 }
 impl ::std::fmt::Debug for AdminRespondToAuthChallengeRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminRespondToAuthChallengeRequest")
             .field("analytics_metadata", &self.analytics_metadata)
@@ -114,6 +115,7 @@ impl ::std::fmt::Debug for AdminRespondToAuthChallengeRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminRespondToAuthChallengeRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_RESPOND_TO_AUTH_CHALLENGE_REQUEST
     }

@@ -22,6 +22,7 @@ pub struct AdminRespondToAuthChallengeResponse {
     pub session: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::AdminRespondToAuthChallengeResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             authentication_result: Default::default(),
@@ -96,6 +97,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminRespondToAuthChallengeResponse {
     }
 }
 impl ::std::fmt::Debug for AdminRespondToAuthChallengeResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminRespondToAuthChallengeResponse")
             .field("authentication_result", &self.authentication_result)
@@ -107,6 +109,7 @@ impl ::std::fmt::Debug for AdminRespondToAuthChallengeResponse {
     }
 }
 impl ::awsjson_types::Validate for AdminRespondToAuthChallengeResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_RESPOND_TO_AUTH_CHALLENGE_RESPONSE
     }

@@ -69,6 +69,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminRevokeUserSessionRequest {
     }
 }
 impl ::std::fmt::Debug for AdminRevokeUserSessionRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminRevokeUserSessionRequest")
             .field("revoke_associated_sessions", &self.revoke_associated_sessions)
@@ -79,6 +80,7 @@ impl ::std::fmt::Debug for AdminRevokeUserSessionRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminRevokeUserSessionRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_REVOKE_USER_SESSION_REQUEST
     }

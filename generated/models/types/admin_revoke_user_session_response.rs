@@ -2,9 +2,10 @@
 /// Output of the `AdminRevokeUserSession` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRevokeUserSession.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdminRevokeUserSessionResponse {}
 impl ::std::default::Default for crate::types::AdminRevokeUserSessionResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for AdminRevokeUserSessionResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminRevokeUserSessionResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminRevokeUserSessionResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminRevokeUserSessionResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_REVOKE_USER_SESSION_RESPONSE
     }

@@ -90,6 +90,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminSetUserMfaPreferenceRequest {
     }
 }
 impl ::std::fmt::Debug for AdminSetUserMfaPreferenceRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminSetUserMfaPreferenceRequest")
             .field("email_mfa_settings", &self.email_mfa_settings)
@@ -102,6 +103,7 @@ impl ::std::fmt::Debug for AdminSetUserMfaPreferenceRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminSetUserMfaPreferenceRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_SET_USER_MFA_PREFERENCE_REQUEST
     }

@@ -2,9 +2,10 @@
 /// Output of the `AdminSetUserMFAPreference` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserMFAPreference.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdminSetUserMfaPreferenceResponse {}
 impl ::std::default::Default for crate::types::AdminSetUserMfaPreferenceResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for AdminSetUserMfaPreferenceResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminSetUserMfaPreferenceResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminSetUserMfaPreferenceResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminSetUserMfaPreferenceResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_SET_USER_MFA_PREFERENCE_RESPONSE
     }

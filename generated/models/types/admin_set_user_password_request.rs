@@ -62,6 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminSetUserPasswordRequest {
     }
 }
 impl ::std::fmt::Debug for AdminSetUserPasswordRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminSetUserPasswordRequest")
             .field("password", &::awsjson_types::Redacted)
@@ -72,6 +73,7 @@ impl ::std::fmt::Debug for AdminSetUserPasswordRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminSetUserPasswordRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_SET_USER_PASSWORD_REQUEST
     }

@@ -2,9 +2,10 @@
 /// Output of the `AdminSetUserPassword` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserPassword.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdminSetUserPasswordResponse {}
 impl ::std::default::Default for crate::types::AdminSetUserPasswordResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for AdminSetUserPasswordResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminSetUserPasswordResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminSetUserPasswordResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminSetUserPasswordResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_SET_USER_PASSWORD_RESPONSE
     }

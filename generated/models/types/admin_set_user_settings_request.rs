@@ -53,6 +53,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminSetUserSettingsRequest {
     }
 }
 impl ::std::fmt::Debug for AdminSetUserSettingsRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminSetUserSettingsRequest")
             .field("mfa_options", &self.mfa_options)
@@ -62,6 +63,7 @@ impl ::std::fmt::Debug for AdminSetUserSettingsRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminSetUserSettingsRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_SET_USER_SETTINGS_REQUEST
     }

@@ -64,6 +64,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminUpdateAuthEventFeedbackRequest {
     }
 }
 impl ::std::fmt::Debug for AdminUpdateAuthEventFeedbackRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminUpdateAuthEventFeedbackRequest")
             .field("event_id", &self.event_id)
@@ -74,6 +75,7 @@ impl ::std::fmt::Debug for AdminUpdateAuthEventFeedbackRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminUpdateAuthEventFeedbackRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_UPDATE_AUTH_EVENT_FEEDBACK_REQUEST
     }

@@ -2,9 +2,10 @@
 /// Output of the `AdminUpdateAuthEventFeedback` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateAuthEventFeedback.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdminUpdateAuthEventFeedbackResponse {}
 impl ::std::default::Default for crate::types::AdminUpdateAuthEventFeedbackResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for AdminUpdateAuthEventFeedbackResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminUpdateAuthEventFeedbackResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminUpdateAuthEventFeedbackResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminUpdateAuthEventFeedbackResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_UPDATE_AUTH_EVENT_FEEDBACK_RESPONSE
     }

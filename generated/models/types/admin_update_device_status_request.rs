@@ -66,6 +66,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminUpdateDeviceStatusRequest {
     }
 }
 impl ::std::fmt::Debug for AdminUpdateDeviceStatusRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminUpdateDeviceStatusRequest")
             .field("device_key", &self.device_key)
@@ -76,6 +77,7 @@ impl ::std::fmt::Debug for AdminUpdateDeviceStatusRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminUpdateDeviceStatusRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_UPDATE_DEVICE_STATUS_REQUEST
     }

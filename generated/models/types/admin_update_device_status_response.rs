@@ -2,9 +2,10 @@
 /// Output of the `AdminUpdateDeviceStatus` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateDeviceStatus.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdminUpdateDeviceStatusResponse {}
 impl ::std::default::Default for crate::types::AdminUpdateDeviceStatusResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for AdminUpdateDeviceStatusResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminUpdateDeviceStatusResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminUpdateDeviceStatusResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminUpdateDeviceStatusResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_UPDATE_DEVICE_STATUS_RESPONSE
     }

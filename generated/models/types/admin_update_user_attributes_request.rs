@@ -68,6 +68,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminUpdateUserAttributesRequest {
     }
 }
 impl ::std::fmt::Debug for AdminUpdateUserAttributesRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminUpdateUserAttributesRequest")
             .field("client_metadata", &self.client_metadata)
@@ -78,6 +79,7 @@ impl ::std::fmt::Debug for AdminUpdateUserAttributesRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminUpdateUserAttributesRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_UPDATE_USER_ATTRIBUTES_REQUEST
     }

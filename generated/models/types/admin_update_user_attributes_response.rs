@@ -2,9 +2,10 @@
 /// Output of the `AdminUpdateUserAttributes` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateUserAttributes.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdminUpdateUserAttributesResponse {}
 impl ::std::default::Default for crate::types::AdminUpdateUserAttributesResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for AdminUpdateUserAttributesResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminUpdateUserAttributesResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminUpdateUserAttributesResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminUpdateUserAttributesResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_UPDATE_USER_ATTRIBUTES_RESPONSE
     }

@@ -49,6 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminUserGlobalSignOutRequest {
     }
 }
 impl ::std::fmt::Debug for AdminUserGlobalSignOutRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AdminUserGlobalSignOutRequest")
             .field("user_pool_id", &self.user_pool_id)
@@ -57,6 +58,7 @@ impl ::std::fmt::Debug for AdminUserGlobalSignOutRequest {
     }
 }
 impl ::awsjson_types::Validate for AdminUserGlobalSignOutRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_USER_GLOBAL_SIGN_OUT_REQUEST
     }

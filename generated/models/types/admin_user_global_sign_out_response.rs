@@ -2,9 +2,10 @@
 /// Output of the `AdminUserGlobalSignOut` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUserGlobalSignOut.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdminUserGlobalSignOutResponse {}
 impl ::std::default::Default for crate::types::AdminUserGlobalSignOutResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for AdminUserGlobalSignOutResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdminUserGlobalSignOutResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdminUserGlobalSignOutResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for AdminUserGlobalSignOutResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADMIN_USER_GLOBAL_SIGN_OUT_RESPONSE
     }

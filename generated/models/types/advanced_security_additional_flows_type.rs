@@ -2,7 +2,7 @@
 /// The `AdvancedSecurityAdditionalFlowsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdvancedSecurityAdditionalFlowsType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AdvancedSecurityAdditionalFlowsType {
     /// `CustomAuthMode`: One of [`AdvancedSecurityEnabledModeType`](crate::types::AdvancedSecurityEnabledModeType).
     pub custom_auth_mode: ::std::option::Option<
@@ -10,6 +10,7 @@ pub struct AdvancedSecurityAdditionalFlowsType {
     >,
 }
 impl ::std::default::Default for crate::types::AdvancedSecurityAdditionalFlowsType {
+    #[inline]
     fn default() -> Self {
         Self {
             custom_auth_mode: Default::default(),
@@ -55,7 +56,16 @@ impl<'de> ::serde::Deserialize<'de> for AdvancedSecurityAdditionalFlowsType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AdvancedSecurityAdditionalFlowsType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AdvancedSecurityAdditionalFlowsType")
+            .field("custom_auth_mode", &self.custom_auth_mode)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for AdvancedSecurityAdditionalFlowsType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADVANCED_SECURITY_ADDITIONAL_FLOWS_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `AdvancedSecurityEnabledModeType` enumeration: `AUDIT`, `ENFORCED`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdvancedSecurityAdditionalFlowsType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AdvancedSecurityEnabledModeType {
     /// `AUDIT`
@@ -16,6 +16,7 @@ impl AdvancedSecurityEnabledModeType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["AUDIT", "ENFORCED"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Audit => "AUDIT",
@@ -24,7 +25,18 @@ impl AdvancedSecurityEnabledModeType {
         }
     }
 }
+impl ::std::fmt::Debug for AdvancedSecurityEnabledModeType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Audit => f.write_str("Audit"),
+            Self::Enforced => f.write_str("Enforced"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for AdvancedSecurityEnabledModeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AUDIT" => Self::Audit,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for AdvancedSecurityEnabledModeType {
 }
 impl ::std::str::FromStr for AdvancedSecurityEnabledModeType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for AdvancedSecurityEnabledModeType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for AdvancedSecurityEnabledModeType {
     }
 }
 impl ::std::fmt::Display for AdvancedSecurityEnabledModeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for AdvancedSecurityEnabledModeType {
     }
 }
 impl ::awsjson_types::Validate for AdvancedSecurityEnabledModeType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADVANCED_SECURITY_ENABLED_MODE_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `AdvancedSecurityModeType` enumeration: `OFF`, `AUDIT`, `ENFORCED`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolAddOnsType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AdvancedSecurityModeType {
     /// `OFF`
@@ -18,6 +18,7 @@ impl AdvancedSecurityModeType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["OFF", "AUDIT", "ENFORCED"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Off => "OFF",
@@ -27,7 +28,19 @@ impl AdvancedSecurityModeType {
         }
     }
 }
+impl ::std::fmt::Debug for AdvancedSecurityModeType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Off => f.write_str("Off"),
+            Self::Audit => f.write_str("Audit"),
+            Self::Enforced => f.write_str("Enforced"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for AdvancedSecurityModeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OFF" => Self::Off,
@@ -43,12 +56,14 @@ impl ::std::convert::From<&str> for AdvancedSecurityModeType {
 }
 impl ::std::str::FromStr for AdvancedSecurityModeType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for AdvancedSecurityModeType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -56,6 +71,7 @@ impl ::std::default::Default for AdvancedSecurityModeType {
     }
 }
 impl ::std::fmt::Display for AdvancedSecurityModeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -76,6 +92,7 @@ impl<'de> ::serde::Deserialize<'de> for AdvancedSecurityModeType {
     }
 }
 impl ::awsjson_types::Validate for AdvancedSecurityModeType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ADVANCED_SECURITY_MODE_TYPE
     }

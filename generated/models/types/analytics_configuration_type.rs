@@ -2,7 +2,7 @@
 /// The `AnalyticsConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AnalyticsConfigurationType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AnalyticsConfigurationType {
     /// `ApplicationArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub application_arn: ::std::option::Option<::std::string::String>,
@@ -16,6 +16,7 @@ pub struct AnalyticsConfigurationType {
     pub user_data_shared: ::std::option::Option<bool>,
 }
 impl ::std::default::Default for crate::types::AnalyticsConfigurationType {
+    #[inline]
     fn default() -> Self {
         Self {
             application_arn: Default::default(),
@@ -87,7 +88,20 @@ impl<'de> ::serde::Deserialize<'de> for AnalyticsConfigurationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AnalyticsConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AnalyticsConfigurationType")
+            .field("application_arn", &self.application_arn)
+            .field("application_id", &self.application_id)
+            .field("external_id", &self.external_id)
+            .field("role_arn", &self.role_arn)
+            .field("user_data_shared", &self.user_data_shared)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for AnalyticsConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ANALYTICS_CONFIGURATION_TYPE
     }

@@ -2,12 +2,13 @@
 /// The `AnalyticsMetadataType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AnalyticsMetadataType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AnalyticsMetadataType {
     /// `AnalyticsEndpointId`: String of 0 to 131072 characters.
     pub analytics_endpoint_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::AnalyticsMetadataType {
+    #[inline]
     fn default() -> Self {
         Self {
             analytics_endpoint_id: Default::default(),
@@ -53,7 +54,16 @@ impl<'de> ::serde::Deserialize<'de> for AnalyticsMetadataType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AnalyticsMetadataType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AnalyticsMetadataType")
+            .field("analytics_endpoint_id", &self.analytics_endpoint_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for AnalyticsMetadataType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ANALYTICS_METADATA_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `AssetCategoryType` enumeration: `FAVICON_ICO`, `FAVICON_SVG`, `EMAIL_GRAPHIC`, `SMS_GRAPHIC`, `AUTH_APP_GRAPHIC`, `PASSWORD_GRAPHIC`, `PASSKEY_GRAPHIC`, `PAGE_HEADER_LOGO`, `PAGE_HEADER_BACKGROUND`, `PAGE_FOOTER_LOGO`, `PAGE_FOOTER_BACKGROUND`, `PAGE_BACKGROUND`, `FORM_BACKGROUND`, `FORM_LOGO`, `IDP_BUTTON_ICON`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssetType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AssetCategoryType {
     /// `FAVICON_ICO`
@@ -58,6 +58,7 @@ impl AssetCategoryType {
         "IDP_BUTTON_ICON",
     ];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FaviconIco => "FAVICON_ICO",
@@ -79,7 +80,31 @@ impl AssetCategoryType {
         }
     }
 }
+impl ::std::fmt::Debug for AssetCategoryType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::FaviconIco => f.write_str("FaviconIco"),
+            Self::FaviconSvg => f.write_str("FaviconSvg"),
+            Self::EmailGraphic => f.write_str("EmailGraphic"),
+            Self::SmsGraphic => f.write_str("SmsGraphic"),
+            Self::AuthAppGraphic => f.write_str("AuthAppGraphic"),
+            Self::PasswordGraphic => f.write_str("PasswordGraphic"),
+            Self::PasskeyGraphic => f.write_str("PasskeyGraphic"),
+            Self::PageHeaderLogo => f.write_str("PageHeaderLogo"),
+            Self::PageHeaderBackground => f.write_str("PageHeaderBackground"),
+            Self::PageFooterLogo => f.write_str("PageFooterLogo"),
+            Self::PageFooterBackground => f.write_str("PageFooterBackground"),
+            Self::PageBackground => f.write_str("PageBackground"),
+            Self::FormBackground => f.write_str("FormBackground"),
+            Self::FormLogo => f.write_str("FormLogo"),
+            Self::IdpButtonIcon => f.write_str("IdpButtonIcon"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for AssetCategoryType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FAVICON_ICO" => Self::FaviconIco,
@@ -107,12 +132,14 @@ impl ::std::convert::From<&str> for AssetCategoryType {
 }
 impl ::std::str::FromStr for AssetCategoryType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for AssetCategoryType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -120,6 +147,7 @@ impl ::std::default::Default for AssetCategoryType {
     }
 }
 impl ::std::fmt::Display for AssetCategoryType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -140,6 +168,7 @@ impl<'de> ::serde::Deserialize<'de> for AssetCategoryType {
     }
 }
 impl ::awsjson_types::Validate for AssetCategoryType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ASSET_CATEGORY_TYPE
     }

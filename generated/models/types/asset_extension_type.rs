@@ -2,7 +2,7 @@
 /// The `AssetExtensionType` enumeration: `ICO`, `JPEG`, `PNG`, `SVG`, `WEBP`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssetType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AssetExtensionType {
     /// `ICO`
@@ -22,6 +22,7 @@ impl AssetExtensionType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["ICO", "JPEG", "PNG", "SVG", "WEBP"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ico => "ICO",
@@ -33,7 +34,21 @@ impl AssetExtensionType {
         }
     }
 }
+impl ::std::fmt::Debug for AssetExtensionType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Ico => f.write_str("Ico"),
+            Self::Jpeg => f.write_str("Jpeg"),
+            Self::Png => f.write_str("Png"),
+            Self::Svg => f.write_str("Svg"),
+            Self::Webp => f.write_str("Webp"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for AssetExtensionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ICO" => Self::Ico,
@@ -51,12 +66,14 @@ impl ::std::convert::From<&str> for AssetExtensionType {
 }
 impl ::std::str::FromStr for AssetExtensionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for AssetExtensionType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -64,6 +81,7 @@ impl ::std::default::Default for AssetExtensionType {
     }
 }
 impl ::std::fmt::Display for AssetExtensionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -84,6 +102,7 @@ impl<'de> ::serde::Deserialize<'de> for AssetExtensionType {
     }
 }
 impl ::awsjson_types::Validate for AssetExtensionType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ASSET_EXTENSION_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `AssetType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssetType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct AssetType {
     /// `Bytes`: Binary data of at most 1000000 bytes (base64 on the wire).
     pub bytes: ::std::option::Option<::awsjson_types::Blob>,
@@ -63,7 +63,20 @@ impl<'de> ::serde::Deserialize<'de> for AssetType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AssetType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssetType")
+            .field("bytes", &self.bytes)
+            .field("category", &self.category)
+            .field("color_mode", &self.color_mode)
+            .field("extension", &self.extension)
+            .field("resource_id", &self.resource_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for AssetType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ASSET_TYPE
     }

@@ -10,6 +10,7 @@ pub struct AssociateSoftwareTokenRequest {
     pub session: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::AssociateSoftwareTokenRequest {
+    #[inline]
     fn default() -> Self {
         Self {
             access_token: Default::default(),
@@ -60,6 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for AssociateSoftwareTokenRequest {
     }
 }
 impl ::std::fmt::Debug for AssociateSoftwareTokenRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AssociateSoftwareTokenRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -68,6 +70,7 @@ impl ::std::fmt::Debug for AssociateSoftwareTokenRequest {
     }
 }
 impl ::awsjson_types::Validate for AssociateSoftwareTokenRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ASSOCIATE_SOFTWARE_TOKEN_REQUEST
     }

@@ -10,6 +10,7 @@ pub struct AssociateSoftwareTokenResponse {
     pub session: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::AssociateSoftwareTokenResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             secret_code: Default::default(),
@@ -58,6 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for AssociateSoftwareTokenResponse {
     }
 }
 impl ::std::fmt::Debug for AssociateSoftwareTokenResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AssociateSoftwareTokenResponse")
             .field("secret_code", &::awsjson_types::Redacted)
@@ -66,6 +68,7 @@ impl ::std::fmt::Debug for AssociateSoftwareTokenResponse {
     }
 }
 impl ::awsjson_types::Validate for AssociateSoftwareTokenResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ASSOCIATE_SOFTWARE_TOKEN_RESPONSE
     }

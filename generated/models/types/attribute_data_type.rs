@@ -2,7 +2,7 @@
 /// The `AttributeDataType` enumeration: `String`, `Number`, `DateTime`, `Boolean`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SchemaAttributeType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AttributeDataType {
     /// `String`
@@ -25,6 +25,7 @@ impl AttributeDataType {
         "Boolean",
     ];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::String => "String",
@@ -35,7 +36,20 @@ impl AttributeDataType {
         }
     }
 }
+impl ::std::fmt::Debug for AttributeDataType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String => f.write_str("String"),
+            Self::Number => f.write_str("Number"),
+            Self::DateTime => f.write_str("DateTime"),
+            Self::Boolean => f.write_str("Boolean"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for AttributeDataType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "String" => Self::String,
@@ -52,12 +66,14 @@ impl ::std::convert::From<&str> for AttributeDataType {
 }
 impl ::std::str::FromStr for AttributeDataType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for AttributeDataType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -65,6 +81,7 @@ impl ::std::default::Default for AttributeDataType {
     }
 }
 impl ::std::fmt::Display for AttributeDataType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -85,6 +102,7 @@ impl<'de> ::serde::Deserialize<'de> for AttributeDataType {
     }
 }
 impl ::awsjson_types::Validate for AttributeDataType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ATTRIBUTE_DATA_TYPE
     }

@@ -49,6 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for AttributeType {
     }
 }
 impl ::std::fmt::Debug for AttributeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AttributeType")
             .field("name", &self.name)
@@ -57,6 +58,7 @@ impl ::std::fmt::Debug for AttributeType {
     }
 }
 impl ::awsjson_types::Validate for AttributeType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ATTRIBUTE_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `AuthEventType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AuthEventType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct AuthEventType {
     /// `ChallengeResponses`: List of `ChallengeResponseType`.
     pub challenge_responses: ::std::option::Option<
@@ -24,6 +24,7 @@ pub struct AuthEventType {
     pub event_type: ::std::option::Option<crate::types::EventType>,
 }
 impl ::std::default::Default for crate::types::AuthEventType {
+    #[inline]
     fn default() -> Self {
         Self {
             challenge_responses: Default::default(),
@@ -114,7 +115,23 @@ impl<'de> ::serde::Deserialize<'de> for AuthEventType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for AuthEventType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthEventType")
+            .field("challenge_responses", &self.challenge_responses)
+            .field("creation_date", &self.creation_date)
+            .field("event_context_data", &self.event_context_data)
+            .field("event_feedback", &self.event_feedback)
+            .field("event_id", &self.event_id)
+            .field("event_response", &self.event_response)
+            .field("event_risk", &self.event_risk)
+            .field("event_type", &self.event_type)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for AuthEventType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::AUTH_EVENT_TYPE
     }

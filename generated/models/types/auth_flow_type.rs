@@ -2,7 +2,7 @@
 /// The `AuthFlowType` enumeration: `USER_SRP_AUTH`, `REFRESH_TOKEN_AUTH`, `REFRESH_TOKEN`, `CUSTOM_AUTH`, `ADMIN_NO_SRP_AUTH`, `USER_PASSWORD_AUTH`, `ADMIN_USER_PASSWORD_AUTH`, `USER_AUTH`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AuthFlowType {
     /// `USER_SRP_AUTH`
@@ -37,6 +37,7 @@ impl AuthFlowType {
         "USER_AUTH",
     ];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserSrpAuth => "USER_SRP_AUTH",
@@ -51,7 +52,24 @@ impl AuthFlowType {
         }
     }
 }
+impl ::std::fmt::Debug for AuthFlowType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::UserSrpAuth => f.write_str("UserSrpAuth"),
+            Self::RefreshTokenAuth => f.write_str("RefreshTokenAuth"),
+            Self::RefreshToken => f.write_str("RefreshToken"),
+            Self::CustomAuth => f.write_str("CustomAuth"),
+            Self::AdminNoSrpAuth => f.write_str("AdminNoSrpAuth"),
+            Self::UserPasswordAuth => f.write_str("UserPasswordAuth"),
+            Self::AdminUserPasswordAuth => f.write_str("AdminUserPasswordAuth"),
+            Self::UserAuth => f.write_str("UserAuth"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for AuthFlowType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "USER_SRP_AUTH" => Self::UserSrpAuth,
@@ -72,12 +90,14 @@ impl ::std::convert::From<&str> for AuthFlowType {
 }
 impl ::std::str::FromStr for AuthFlowType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for AuthFlowType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -85,6 +105,7 @@ impl ::std::default::Default for AuthFlowType {
     }
 }
 impl ::std::fmt::Display for AuthFlowType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -105,6 +126,7 @@ impl<'de> ::serde::Deserialize<'de> for AuthFlowType {
     }
 }
 impl ::awsjson_types::Validate for AuthFlowType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::AUTH_FLOW_TYPE
     }

@@ -18,6 +18,7 @@ pub struct AuthenticationResultType {
     pub token_type: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::AuthenticationResultType {
+    #[inline]
     fn default() -> Self {
         Self {
             access_token: Default::default(),
@@ -95,6 +96,7 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationResultType {
     }
 }
 impl ::std::fmt::Debug for AuthenticationResultType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthenticationResultType")
             .field("access_token", &::awsjson_types::Redacted)
@@ -107,6 +109,7 @@ impl ::std::fmt::Debug for AuthenticationResultType {
     }
 }
 impl ::awsjson_types::Validate for AuthenticationResultType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::AUTHENTICATION_RESULT_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `ChallengeName` enumeration: `Password`, `Mfa`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ChallengeResponseType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ChallengeName {
     /// `Password`
@@ -16,6 +16,7 @@ impl ChallengeName {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["Password", "Mfa"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Password => "Password",
@@ -24,7 +25,18 @@ impl ChallengeName {
         }
     }
 }
+impl ::std::fmt::Debug for ChallengeName {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Password => f.write_str("Password"),
+            Self::Mfa => f.write_str("Mfa"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for ChallengeName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Password" => Self::Password,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for ChallengeName {
 }
 impl ::std::str::FromStr for ChallengeName {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for ChallengeName {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for ChallengeName {
     }
 }
 impl ::std::fmt::Display for ChallengeName {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for ChallengeName {
     }
 }
 impl ::awsjson_types::Validate for ChallengeName {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CHALLENGE_NAME
     }

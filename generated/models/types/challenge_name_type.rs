@@ -2,7 +2,7 @@
 /// The `ChallengeNameType` enumeration: `SMS_MFA`, `EMAIL_OTP`, `SOFTWARE_TOKEN_MFA`, `SELECT_MFA_TYPE`, `MFA_SETUP`, `PASSWORD_VERIFIER`, `CUSTOM_CHALLENGE`, `SELECT_CHALLENGE`, `DEVICE_SRP_AUTH`, `DEVICE_PASSWORD_VERIFIER`, `ADMIN_NO_SRP_AUTH`, `NEW_PASSWORD_REQUIRED`, `SMS_OTP`, `PASSWORD`, `WEB_AUTHN`, `PASSWORD_SRP`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ChallengeNameType {
     /// `SMS_MFA`
@@ -61,6 +61,7 @@ impl ChallengeNameType {
         "PASSWORD_SRP",
     ];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SmsMfa => "SMS_MFA",
@@ -83,7 +84,32 @@ impl ChallengeNameType {
         }
     }
 }
+impl ::std::fmt::Debug for ChallengeNameType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::SmsMfa => f.write_str("SmsMfa"),
+            Self::EmailOtp => f.write_str("EmailOtp"),
+            Self::SoftwareTokenMfa => f.write_str("SoftwareTokenMfa"),
+            Self::SelectMfaType => f.write_str("SelectMfaType"),
+            Self::MfaSetup => f.write_str("MfaSetup"),
+            Self::PasswordVerifier => f.write_str("PasswordVerifier"),
+            Self::CustomChallenge => f.write_str("CustomChallenge"),
+            Self::SelectChallenge => f.write_str("SelectChallenge"),
+            Self::DeviceSrpAuth => f.write_str("DeviceSrpAuth"),
+            Self::DevicePasswordVerifier => f.write_str("DevicePasswordVerifier"),
+            Self::AdminNoSrpAuth => f.write_str("AdminNoSrpAuth"),
+            Self::NewPasswordRequired => f.write_str("NewPasswordRequired"),
+            Self::SmsOtp => f.write_str("SmsOtp"),
+            Self::Password => f.write_str("Password"),
+            Self::WebAuthn => f.write_str("WebAuthn"),
+            Self::PasswordSrp => f.write_str("PasswordSrp"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for ChallengeNameType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SMS_MFA" => Self::SmsMfa,
@@ -112,12 +138,14 @@ impl ::std::convert::From<&str> for ChallengeNameType {
 }
 impl ::std::str::FromStr for ChallengeNameType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for ChallengeNameType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -125,6 +153,7 @@ impl ::std::default::Default for ChallengeNameType {
     }
 }
 impl ::std::fmt::Display for ChallengeNameType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -145,6 +174,7 @@ impl<'de> ::serde::Deserialize<'de> for ChallengeNameType {
     }
 }
 impl ::awsjson_types::Validate for ChallengeNameType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CHALLENGE_NAME_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `ChallengeResponse` enumeration: `Success`, `Failure`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ChallengeResponseType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ChallengeResponse {
     /// `Success`
@@ -16,6 +16,7 @@ impl ChallengeResponse {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["Success", "Failure"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Success => "Success",
@@ -24,7 +25,18 @@ impl ChallengeResponse {
         }
     }
 }
+impl ::std::fmt::Debug for ChallengeResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Success => f.write_str("Success"),
+            Self::Failure => f.write_str("Failure"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for ChallengeResponse {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Success" => Self::Success,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for ChallengeResponse {
 }
 impl ::std::str::FromStr for ChallengeResponse {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for ChallengeResponse {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for ChallengeResponse {
     }
 }
 impl ::std::fmt::Display for ChallengeResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for ChallengeResponse {
     }
 }
 impl ::awsjson_types::Validate for ChallengeResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CHALLENGE_RESPONSE
     }

@@ -2,7 +2,7 @@
 /// The `ChallengeResponseType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ChallengeResponseType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ChallengeResponseType {
     /// `ChallengeName`: One of [`ChallengeName`](crate::types::ChallengeName).
     pub challenge_name: ::std::option::Option<crate::types::ChallengeName>,
@@ -10,6 +10,7 @@ pub struct ChallengeResponseType {
     pub challenge_response: ::std::option::Option<crate::types::ChallengeResponse>,
 }
 impl ::std::default::Default for crate::types::ChallengeResponseType {
+    #[inline]
     fn default() -> Self {
         Self {
             challenge_name: Default::default(),
@@ -61,7 +62,17 @@ impl<'de> ::serde::Deserialize<'de> for ChallengeResponseType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ChallengeResponseType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ChallengeResponseType")
+            .field("challenge_name", &self.challenge_name)
+            .field("challenge_response", &self.challenge_response)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ChallengeResponseType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CHALLENGE_RESPONSE_TYPE
     }

@@ -63,6 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for ChangePasswordRequest {
     }
 }
 impl ::std::fmt::Debug for ChangePasswordRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ChangePasswordRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -72,6 +73,7 @@ impl ::std::fmt::Debug for ChangePasswordRequest {
     }
 }
 impl ::awsjson_types::Validate for ChangePasswordRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CHANGE_PASSWORD_REQUEST
     }

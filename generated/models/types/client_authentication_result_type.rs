@@ -12,6 +12,7 @@ pub struct ClientAuthenticationResultType {
     pub token_type: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ClientAuthenticationResultType {
+    #[inline]
     fn default() -> Self {
         Self {
             access_token: Default::default(),
@@ -66,6 +67,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientAuthenticationResultType {
     }
 }
 impl ::std::fmt::Debug for ClientAuthenticationResultType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ClientAuthenticationResultType")
             .field("access_token", &::awsjson_types::Redacted)
@@ -75,6 +77,7 @@ impl ::std::fmt::Debug for ClientAuthenticationResultType {
     }
 }
 impl ::awsjson_types::Validate for ClientAuthenticationResultType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CLIENT_AUTHENTICATION_RESULT_TYPE
     }

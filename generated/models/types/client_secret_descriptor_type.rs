@@ -12,6 +12,7 @@ pub struct ClientSecretDescriptorType {
     pub client_secret_value: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ClientSecretDescriptorType {
+    #[inline]
     fn default() -> Self {
         Self {
             client_secret_create_date: Default::default(),
@@ -77,6 +78,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientSecretDescriptorType {
     }
 }
 impl ::std::fmt::Debug for ClientSecretDescriptorType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ClientSecretDescriptorType")
             .field("client_secret_create_date", &self.client_secret_create_date)
@@ -86,6 +88,7 @@ impl ::std::fmt::Debug for ClientSecretDescriptorType {
     }
 }
 impl ::awsjson_types::Validate for ClientSecretDescriptorType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CLIENT_SECRET_DESCRIPTOR_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `ClientSSOSessionConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ClientSSOSessionConfigType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ClientSsoSessionConfigType {
     /// `MaxValidityMinutes` (required): Integer of 0 to 129600.
     pub max_validity_minutes: i32,
@@ -46,7 +46,16 @@ impl<'de> ::serde::Deserialize<'de> for ClientSsoSessionConfigType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ClientSsoSessionConfigType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ClientSsoSessionConfigType")
+            .field("max_validity_minutes", &self.max_validity_minutes)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ClientSsoSessionConfigType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CLIENT_SSO_SESSION_CONFIG_TYPE
     }

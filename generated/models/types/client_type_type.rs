@@ -2,7 +2,7 @@
 /// The `ClientTypeType` enumeration: `REGULAR`, `DCR`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClients.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ClientTypeType {
     /// `REGULAR`
@@ -16,6 +16,7 @@ impl ClientTypeType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["REGULAR", "DCR"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Regular => "REGULAR",
@@ -24,7 +25,18 @@ impl ClientTypeType {
         }
     }
 }
+impl ::std::fmt::Debug for ClientTypeType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Regular => f.write_str("Regular"),
+            Self::Dcr => f.write_str("Dcr"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for ClientTypeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REGULAR" => Self::Regular,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for ClientTypeType {
 }
 impl ::std::str::FromStr for ClientTypeType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for ClientTypeType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for ClientTypeType {
     }
 }
 impl ::std::fmt::Display for ClientTypeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientTypeType {
     }
 }
 impl ::awsjson_types::Validate for ClientTypeType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CLIENT_TYPE_TYPE
     }

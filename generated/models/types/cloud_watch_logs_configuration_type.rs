@@ -2,12 +2,13 @@
 /// The `CloudWatchLogsConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CloudWatchLogsConfigurationType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CloudWatchLogsConfigurationType {
     /// `LogGroupArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub log_group_arn: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::CloudWatchLogsConfigurationType {
+    #[inline]
     fn default() -> Self {
         Self {
             log_group_arn: Default::default(),
@@ -53,7 +54,16 @@ impl<'de> ::serde::Deserialize<'de> for CloudWatchLogsConfigurationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for CloudWatchLogsConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CloudWatchLogsConfigurationType")
+            .field("log_group_arn", &self.log_group_arn)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for CloudWatchLogsConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CLOUD_WATCH_LOGS_CONFIGURATION_TYPE
     }

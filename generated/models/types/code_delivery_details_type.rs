@@ -2,7 +2,7 @@
 /// The `CodeDeliveryDetailsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CodeDeliveryDetailsType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CodeDeliveryDetailsType {
     /// `AttributeName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+`.
     pub attribute_name: ::std::option::Option<::std::string::String>,
@@ -12,6 +12,7 @@ pub struct CodeDeliveryDetailsType {
     pub destination: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::CodeDeliveryDetailsType {
+    #[inline]
     fn default() -> Self {
         Self {
             attribute_name: Default::default(),
@@ -71,7 +72,18 @@ impl<'de> ::serde::Deserialize<'de> for CodeDeliveryDetailsType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for CodeDeliveryDetailsType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CodeDeliveryDetailsType")
+            .field("attribute_name", &self.attribute_name)
+            .field("delivery_medium", &self.delivery_medium)
+            .field("destination", &self.destination)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for CodeDeliveryDetailsType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CODE_DELIVERY_DETAILS_TYPE
     }

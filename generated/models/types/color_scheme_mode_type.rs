@@ -2,7 +2,7 @@
 /// The `ColorSchemeModeType` enumeration: `LIGHT`, `DARK`, `DYNAMIC`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssetType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ColorSchemeModeType {
     /// `LIGHT`
@@ -18,6 +18,7 @@ impl ColorSchemeModeType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["LIGHT", "DARK", "DYNAMIC"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Light => "LIGHT",
@@ -27,7 +28,19 @@ impl ColorSchemeModeType {
         }
     }
 }
+impl ::std::fmt::Debug for ColorSchemeModeType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Light => f.write_str("Light"),
+            Self::Dark => f.write_str("Dark"),
+            Self::Dynamic => f.write_str("Dynamic"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for ColorSchemeModeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LIGHT" => Self::Light,
@@ -43,12 +56,14 @@ impl ::std::convert::From<&str> for ColorSchemeModeType {
 }
 impl ::std::str::FromStr for ColorSchemeModeType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for ColorSchemeModeType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -56,6 +71,7 @@ impl ::std::default::Default for ColorSchemeModeType {
     }
 }
 impl ::std::fmt::Display for ColorSchemeModeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -76,6 +92,7 @@ impl<'de> ::serde::Deserialize<'de> for ColorSchemeModeType {
     }
 }
 impl ::awsjson_types::Validate for ColorSchemeModeType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::COLOR_SCHEME_MODE_TYPE
     }

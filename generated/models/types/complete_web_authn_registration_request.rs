@@ -51,6 +51,7 @@ impl<'de> ::serde::Deserialize<'de> for CompleteWebAuthnRegistrationRequest {
     }
 }
 impl ::std::fmt::Debug for CompleteWebAuthnRegistrationRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CompleteWebAuthnRegistrationRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -59,6 +60,7 @@ impl ::std::fmt::Debug for CompleteWebAuthnRegistrationRequest {
     }
 }
 impl ::awsjson_types::Validate for CompleteWebAuthnRegistrationRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::COMPLETE_WEB_AUTHN_REGISTRATION_REQUEST
     }

@@ -2,9 +2,10 @@
 /// Output of the `CompleteWebAuthnRegistration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompleteWebAuthnRegistration.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CompleteWebAuthnRegistrationResponse {}
 impl ::std::default::Default for crate::types::CompleteWebAuthnRegistrationResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for CompleteWebAuthnRegistrationResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for CompleteWebAuthnRegistrationResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CompleteWebAuthnRegistrationResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for CompleteWebAuthnRegistrationResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::COMPLETE_WEB_AUTHN_REGISTRATION_RESPONSE
     }

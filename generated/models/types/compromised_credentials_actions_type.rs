@@ -2,7 +2,7 @@
 /// The `CompromisedCredentialsActionsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompromisedCredentialsActionsType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CompromisedCredentialsActionsType {
     /// `EventAction` (required): One of [`CompromisedCredentialsEventActionType`](crate::types::CompromisedCredentialsEventActionType).
     pub event_action: crate::types::CompromisedCredentialsEventActionType,
@@ -46,7 +46,16 @@ impl<'de> ::serde::Deserialize<'de> for CompromisedCredentialsActionsType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for CompromisedCredentialsActionsType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CompromisedCredentialsActionsType")
+            .field("event_action", &self.event_action)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for CompromisedCredentialsActionsType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::COMPROMISED_CREDENTIALS_ACTIONS_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `CompromisedCredentialsEventActionType` enumeration: `BLOCK`, `NO_ACTION`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompromisedCredentialsActionsType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompromisedCredentialsEventActionType {
     /// `BLOCK`
@@ -16,6 +16,7 @@ impl CompromisedCredentialsEventActionType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["BLOCK", "NO_ACTION"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Block => "BLOCK",
@@ -24,7 +25,18 @@ impl CompromisedCredentialsEventActionType {
         }
     }
 }
+impl ::std::fmt::Debug for CompromisedCredentialsEventActionType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Block => f.write_str("Block"),
+            Self::NoAction => f.write_str("NoAction"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for CompromisedCredentialsEventActionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BLOCK" => Self::Block,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for CompromisedCredentialsEventActionType {
 }
 impl ::std::str::FromStr for CompromisedCredentialsEventActionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for CompromisedCredentialsEventActionType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for CompromisedCredentialsEventActionType {
     }
 }
 impl ::std::fmt::Display for CompromisedCredentialsEventActionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for CompromisedCredentialsEventActionType {
     }
 }
 impl ::awsjson_types::Validate for CompromisedCredentialsEventActionType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::COMPROMISED_CREDENTIALS_EVENT_ACTION_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `CompromisedCredentialsRiskConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompromisedCredentialsRiskConfigurationType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CompromisedCredentialsRiskConfigurationType {
     /// `Actions` (required): See [`CompromisedCredentialsActionsType`](crate::types::CompromisedCredentialsActionsType).
     pub actions: crate::types::CompromisedCredentialsActionsType,
@@ -53,7 +53,17 @@ impl<'de> ::serde::Deserialize<'de> for CompromisedCredentialsRiskConfigurationT
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for CompromisedCredentialsRiskConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CompromisedCredentialsRiskConfigurationType")
+            .field("actions", &self.actions)
+            .field("event_filter", &self.event_filter)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for CompromisedCredentialsRiskConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::COMPROMISED_CREDENTIALS_RISK_CONFIGURATION_TYPE
     }

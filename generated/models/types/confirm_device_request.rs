@@ -72,6 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for ConfirmDeviceRequest {
     }
 }
 impl ::std::fmt::Debug for ConfirmDeviceRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ConfirmDeviceRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -82,6 +83,7 @@ impl ::std::fmt::Debug for ConfirmDeviceRequest {
     }
 }
 impl ::awsjson_types::Validate for ConfirmDeviceRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CONFIRM_DEVICE_REQUEST
     }

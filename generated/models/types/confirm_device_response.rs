@@ -2,12 +2,13 @@
 /// Output of the `ConfirmDevice` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmDevice.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ConfirmDeviceResponse {
     /// `UserConfirmationNecessary`: Boolean.
     pub user_confirmation_necessary: ::std::option::Option<bool>,
 }
 impl ::std::default::Default for crate::types::ConfirmDeviceResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             user_confirmation_necessary: Default::default(),
@@ -56,7 +57,16 @@ impl<'de> ::serde::Deserialize<'de> for ConfirmDeviceResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ConfirmDeviceResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ConfirmDeviceResponse")
+            .field("user_confirmation_necessary", &self.user_confirmation_necessary)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ConfirmDeviceResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CONFIRM_DEVICE_RESPONSE
     }

@@ -95,6 +95,7 @@ impl<'de> ::serde::Deserialize<'de> for ConfirmForgotPasswordRequest {
     }
 }
 impl ::std::fmt::Debug for ConfirmForgotPasswordRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ConfirmForgotPasswordRequest")
             .field("analytics_metadata", &self.analytics_metadata)
@@ -109,6 +110,7 @@ impl ::std::fmt::Debug for ConfirmForgotPasswordRequest {
     }
 }
 impl ::awsjson_types::Validate for ConfirmForgotPasswordRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CONFIRM_FORGOT_PASSWORD_REQUEST
     }

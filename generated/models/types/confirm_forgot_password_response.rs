@@ -2,9 +2,10 @@
 /// Output of the `ConfirmForgotPassword` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmForgotPassword.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ConfirmForgotPasswordResponse {}
 impl ::std::default::Default for crate::types::ConfirmForgotPasswordResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for ConfirmForgotPasswordResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ConfirmForgotPasswordResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ConfirmForgotPasswordResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for ConfirmForgotPasswordResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CONFIRM_FORGOT_PASSWORD_RESPONSE
     }

@@ -104,6 +104,7 @@ impl<'de> ::serde::Deserialize<'de> for ConfirmSignUpRequest {
     }
 }
 impl ::std::fmt::Debug for ConfirmSignUpRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ConfirmSignUpRequest")
             .field("analytics_metadata", &self.analytics_metadata)
@@ -119,6 +120,7 @@ impl ::std::fmt::Debug for ConfirmSignUpRequest {
     }
 }
 impl ::awsjson_types::Validate for ConfirmSignUpRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CONFIRM_SIGN_UP_REQUEST
     }

@@ -8,6 +8,7 @@ pub struct ConfirmSignUpResponse {
     pub session: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ConfirmSignUpResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             session: Default::default(),
@@ -52,6 +53,7 @@ impl<'de> ::serde::Deserialize<'de> for ConfirmSignUpResponse {
     }
 }
 impl ::std::fmt::Debug for ConfirmSignUpResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ConfirmSignUpResponse")
             .field("session", &::awsjson_types::Redacted)
@@ -59,6 +61,7 @@ impl ::std::fmt::Debug for ConfirmSignUpResponse {
     }
 }
 impl ::awsjson_types::Validate for ConfirmSignUpResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CONFIRM_SIGN_UP_RESPONSE
     }

@@ -2,7 +2,7 @@
 /// The `ContextDataType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ContextDataType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ContextDataType {
     /// `EncodedData`: String of 0 to 131072 characters.
     pub encoded_data: ::std::option::Option<::std::string::String>,
@@ -70,7 +70,20 @@ impl<'de> ::serde::Deserialize<'de> for ContextDataType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ContextDataType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ContextDataType")
+            .field("encoded_data", &self.encoded_data)
+            .field("http_headers", &self.http_headers)
+            .field("ip_address", &self.ip_address)
+            .field("server_name", &self.server_name)
+            .field("server_path", &self.server_path)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ContextDataType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CONTEXT_DATA_TYPE
     }

@@ -2,12 +2,13 @@
 /// Output of the `CreateGroup` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CreateGroupResponse {
     /// `Group`: See [`GroupType`](crate::types::GroupType).
     pub group: ::std::option::Option<crate::types::GroupType>,
 }
 impl ::std::default::Default for crate::types::CreateGroupResponse {
+    #[inline]
     fn default() -> Self {
         Self { group: Default::default() }
     }
@@ -49,7 +50,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateGroupResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for CreateGroupResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateGroupResponse").field("group", &self.group).finish()
+    }
+}
 impl ::awsjson_types::Validate for CreateGroupResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CREATE_GROUP_RESPONSE
     }

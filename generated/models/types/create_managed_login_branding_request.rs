@@ -74,6 +74,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateManagedLoginBrandingRequest {
     }
 }
 impl ::std::fmt::Debug for CreateManagedLoginBrandingRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateManagedLoginBrandingRequest")
             .field("assets", &self.assets)
@@ -85,6 +86,7 @@ impl ::std::fmt::Debug for CreateManagedLoginBrandingRequest {
     }
 }
 impl ::awsjson_types::Validate for CreateManagedLoginBrandingRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CREATE_MANAGED_LOGIN_BRANDING_REQUEST
     }

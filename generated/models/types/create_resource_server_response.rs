@@ -2,7 +2,7 @@
 /// Output of the `CreateResourceServer` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateResourceServer.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CreateResourceServerResponse {
     /// `ResourceServer` (required): See [`ResourceServerType`](crate::types::ResourceServerType).
     pub resource_server: crate::types::ResourceServerType,
@@ -46,7 +46,16 @@ impl<'de> ::serde::Deserialize<'de> for CreateResourceServerResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for CreateResourceServerResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateResourceServerResponse")
+            .field("resource_server", &self.resource_server)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for CreateResourceServerResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CREATE_RESOURCE_SERVER_RESPONSE
     }

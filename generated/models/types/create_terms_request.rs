@@ -76,6 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateTermsRequest {
     }
 }
 impl ::std::fmt::Debug for CreateTermsRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateTermsRequest")
             .field("client_id", &::awsjson_types::Redacted)
@@ -88,6 +89,7 @@ impl ::std::fmt::Debug for CreateTermsRequest {
     }
 }
 impl ::awsjson_types::Validate for CreateTermsRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CREATE_TERMS_REQUEST
     }

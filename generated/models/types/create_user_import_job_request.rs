@@ -2,7 +2,7 @@
 /// Input of the `CreateUserImportJob` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserImportJob.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CreateUserImportJobRequest {
     /// `CloudWatchLogsRoleArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub cloud_watch_logs_role_arn: ::std::string::String,
@@ -73,7 +73,19 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserImportJobRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for CreateUserImportJobRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateUserImportJobRequest")
+            .field("cloud_watch_logs_role_arn", &self.cloud_watch_logs_role_arn)
+            .field("job_name", &self.job_name)
+            .field("password_hashing_algorithm", &self.password_hashing_algorithm)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for CreateUserImportJobRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CREATE_USER_IMPORT_JOB_REQUEST
     }

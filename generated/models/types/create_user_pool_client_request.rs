@@ -259,6 +259,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserPoolClientRequest {
     }
 }
 impl ::std::fmt::Debug for CreateUserPoolClientRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateUserPoolClientRequest")
             .field("access_token_validity", &self.access_token_validity)
@@ -295,6 +296,7 @@ impl ::std::fmt::Debug for CreateUserPoolClientRequest {
     }
 }
 impl ::awsjson_types::Validate for CreateUserPoolClientRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CREATE_USER_POOL_CLIENT_REQUEST
     }

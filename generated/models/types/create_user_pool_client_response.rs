@@ -2,12 +2,13 @@
 /// Output of the `CreateUserPoolClient` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CreateUserPoolClientResponse {
     /// `UserPoolClient`: See [`UserPoolClientType`](crate::types::UserPoolClientType).
     pub user_pool_client: ::std::option::Option<crate::types::UserPoolClientType>,
 }
 impl ::std::default::Default for crate::types::CreateUserPoolClientResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             user_pool_client: Default::default(),
@@ -53,7 +54,16 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserPoolClientResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for CreateUserPoolClientResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateUserPoolClientResponse")
+            .field("user_pool_client", &self.user_pool_client)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for CreateUserPoolClientResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CREATE_USER_POOL_CLIENT_RESPONSE
     }

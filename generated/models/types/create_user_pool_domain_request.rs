@@ -2,7 +2,7 @@
 /// Input of the `CreateUserPoolDomain` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolDomain.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CreateUserPoolDomainRequest {
     /// `CustomDomainConfig`: See [`CustomDomainConfigType`](crate::types::CustomDomainConfigType).
     pub custom_domain_config: ::std::option::Option<
@@ -74,7 +74,20 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserPoolDomainRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for CreateUserPoolDomainRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateUserPoolDomainRequest")
+            .field("custom_domain_config", &self.custom_domain_config)
+            .field("domain", &self.domain)
+            .field("managed_login_version", &self.managed_login_version)
+            .field("routing", &self.routing)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for CreateUserPoolDomainRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CREATE_USER_POOL_DOMAIN_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Input of the `CreateUserPoolReplica` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolReplica.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CreateUserPoolReplicaRequest {
     /// `RegionName` (required): String of 5 to 32 characters.
     pub region_name: ::std::string::String,
@@ -60,7 +60,18 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserPoolReplicaRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for CreateUserPoolReplicaRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateUserPoolReplicaRequest")
+            .field("region_name", &self.region_name)
+            .field("user_pool_id", &self.user_pool_id)
+            .field("user_pool_tags", &self.user_pool_tags)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for CreateUserPoolReplicaRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CREATE_USER_POOL_REPLICA_REQUEST
     }

@@ -2,12 +2,13 @@
 /// Output of the `CreateUserPoolReplica` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolReplica.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CreateUserPoolReplicaResponse {
     /// `UserPoolReplica`: See [`UserPoolReplicaType`](crate::types::UserPoolReplicaType).
     pub user_pool_replica: ::std::option::Option<crate::types::UserPoolReplicaType>,
 }
 impl ::std::default::Default for crate::types::CreateUserPoolReplicaResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             user_pool_replica: Default::default(),
@@ -53,7 +54,16 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserPoolReplicaResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for CreateUserPoolReplicaResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateUserPoolReplicaResponse")
+            .field("user_pool_replica", &self.user_pool_replica)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for CreateUserPoolReplicaResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CREATE_USER_POOL_REPLICA_RESPONSE
     }

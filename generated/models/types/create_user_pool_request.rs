@@ -2,7 +2,7 @@
 /// Input of the `CreateUserPool` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CreateUserPoolRequest {
     /// `AccountRecoverySetting`: See [`AccountRecoverySettingType`](crate::types::AccountRecoverySettingType).
     pub account_recovery_setting: ::std::option::Option<
@@ -300,7 +300,46 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserPoolRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for CreateUserPoolRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateUserPoolRequest")
+            .field("account_recovery_setting", &self.account_recovery_setting)
+            .field("acr_configuration", &self.acr_configuration)
+            .field("admin_create_user_config", &self.admin_create_user_config)
+            .field("alias_attributes", &self.alias_attributes)
+            .field("auto_verified_attributes", &self.auto_verified_attributes)
+            .field("dcr_configuration", &self.dcr_configuration)
+            .field("deletion_protection", &self.deletion_protection)
+            .field("device_configuration", &self.device_configuration)
+            .field("email_configuration", &self.email_configuration)
+            .field("email_verification_message", &self.email_verification_message)
+            .field("email_verification_subject", &self.email_verification_subject)
+            .field("issuer_configuration", &self.issuer_configuration)
+            .field("key_configuration", &self.key_configuration)
+            .field("lambda_config", &self.lambda_config)
+            .field("mfa_configuration", &self.mfa_configuration)
+            .field("policies", &self.policies)
+            .field("pool_name", &self.pool_name)
+            .field("schema", &self.schema)
+            .field("sms_authentication_message", &self.sms_authentication_message)
+            .field("sms_configuration", &self.sms_configuration)
+            .field("sms_verification_message", &self.sms_verification_message)
+            .field(
+                "user_attribute_update_settings",
+                &self.user_attribute_update_settings,
+            )
+            .field("user_pool_add_ons", &self.user_pool_add_ons)
+            .field("user_pool_tags", &self.user_pool_tags)
+            .field("user_pool_tier", &self.user_pool_tier)
+            .field("username_attributes", &self.username_attributes)
+            .field("username_configuration", &self.username_configuration)
+            .field("verification_message_template", &self.verification_message_template)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for CreateUserPoolRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CREATE_USER_POOL_REQUEST
     }

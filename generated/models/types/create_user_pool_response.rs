@@ -2,12 +2,13 @@
 /// Output of the `CreateUserPool` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CreateUserPoolResponse {
     /// `UserPool`: See [`UserPoolType`](crate::types::UserPoolType).
     pub user_pool: ::std::option::Option<crate::types::UserPoolType>,
 }
 impl ::std::default::Default for crate::types::CreateUserPoolResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             user_pool: Default::default(),
@@ -51,7 +52,16 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserPoolResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for CreateUserPoolResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateUserPoolResponse")
+            .field("user_pool", &self.user_pool)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for CreateUserPoolResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CREATE_USER_POOL_RESPONSE
     }

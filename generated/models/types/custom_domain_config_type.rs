@@ -2,7 +2,7 @@
 /// The `CustomDomainConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CustomDomainConfigType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CustomDomainConfigType {
     /// `CertificateArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub certificate_arn: ::std::string::String,
@@ -52,7 +52,17 @@ impl<'de> ::serde::Deserialize<'de> for CustomDomainConfigType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for CustomDomainConfigType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CustomDomainConfigType")
+            .field("certificate_arn", &self.certificate_arn)
+            .field("security_policy", &self.security_policy)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for CustomDomainConfigType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CUSTOM_DOMAIN_CONFIG_TYPE
     }

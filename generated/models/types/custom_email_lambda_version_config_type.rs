@@ -2,7 +2,7 @@
 /// The `CustomEmailLambdaVersionConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CustomEmailLambdaVersionConfigType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CustomEmailLambdaVersionConfigType {
     /// `LambdaArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub lambda_arn: ::std::string::String,
@@ -50,7 +50,17 @@ impl<'de> ::serde::Deserialize<'de> for CustomEmailLambdaVersionConfigType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for CustomEmailLambdaVersionConfigType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CustomEmailLambdaVersionConfigType")
+            .field("lambda_arn", &self.lambda_arn)
+            .field("lambda_version", &self.lambda_version)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for CustomEmailLambdaVersionConfigType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CUSTOM_EMAIL_LAMBDA_VERSION_CONFIG_TYPE
     }

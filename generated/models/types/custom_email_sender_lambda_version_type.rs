@@ -2,7 +2,7 @@
 /// The `CustomEmailSenderLambdaVersionType` enumeration: `V1_0`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CustomEmailLambdaVersionConfigType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomEmailSenderLambdaVersionType {
     /// `V1_0`
@@ -14,6 +14,7 @@ impl CustomEmailSenderLambdaVersionType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["V1_0"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V10 => "V1_0",
@@ -21,7 +22,17 @@ impl CustomEmailSenderLambdaVersionType {
         }
     }
 }
+impl ::std::fmt::Debug for CustomEmailSenderLambdaVersionType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::V10 => f.write_str("V10"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for CustomEmailSenderLambdaVersionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "V1_0" => Self::V10,
@@ -35,12 +46,14 @@ impl ::std::convert::From<&str> for CustomEmailSenderLambdaVersionType {
 }
 impl ::std::str::FromStr for CustomEmailSenderLambdaVersionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for CustomEmailSenderLambdaVersionType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -48,6 +61,7 @@ impl ::std::default::Default for CustomEmailSenderLambdaVersionType {
     }
 }
 impl ::std::fmt::Display for CustomEmailSenderLambdaVersionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -68,6 +82,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomEmailSenderLambdaVersionType {
     }
 }
 impl ::awsjson_types::Validate for CustomEmailSenderLambdaVersionType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CUSTOM_EMAIL_SENDER_LAMBDA_VERSION_TYPE
     }

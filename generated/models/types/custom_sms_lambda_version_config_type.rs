@@ -2,7 +2,7 @@
 /// The `CustomSMSLambdaVersionConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CustomSMSLambdaVersionConfigType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CustomSmsLambdaVersionConfigType {
     /// `LambdaArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub lambda_arn: ::std::string::String,
@@ -50,7 +50,17 @@ impl<'de> ::serde::Deserialize<'de> for CustomSmsLambdaVersionConfigType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for CustomSmsLambdaVersionConfigType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CustomSmsLambdaVersionConfigType")
+            .field("lambda_arn", &self.lambda_arn)
+            .field("lambda_version", &self.lambda_version)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for CustomSmsLambdaVersionConfigType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::CUSTOM_SMS_LAMBDA_VERSION_CONFIG_TYPE
     }

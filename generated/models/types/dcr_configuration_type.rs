@@ -2,7 +2,7 @@
 /// The `DcrConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DcrConfigurationType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DcrConfigurationType {
     /// `AllowedScopes`: List of at most 50 items of `ScopeType`.
     pub allowed_scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -20,6 +20,7 @@ pub struct DcrConfigurationType {
     >,
 }
 impl ::std::default::Default for crate::types::DcrConfigurationType {
+    #[inline]
     fn default() -> Self {
         Self {
             allowed_scopes: Default::default(),
@@ -98,7 +99,20 @@ impl<'de> ::serde::Deserialize<'de> for DcrConfigurationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DcrConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DcrConfigurationType")
+            .field("allowed_scopes", &self.allowed_scopes)
+            .field("authenticated_grant_types", &self.authenticated_grant_types)
+            .field("enable_status", &self.enable_status)
+            .field("open_dcr_enabled", &self.open_dcr_enabled)
+            .field("open_dcr_grant_types", &self.open_dcr_grant_types)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DcrConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DCR_CONFIGURATION_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `DefaultEmailOptionType` enumeration: `CONFIRM_WITH_LINK`, `CONFIRM_WITH_CODE`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerificationMessageTemplateType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DefaultEmailOptionType {
     /// `CONFIRM_WITH_LINK`
@@ -19,6 +19,7 @@ impl DefaultEmailOptionType {
         "CONFIRM_WITH_CODE",
     ];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConfirmWithLink => "CONFIRM_WITH_LINK",
@@ -27,7 +28,18 @@ impl DefaultEmailOptionType {
         }
     }
 }
+impl ::std::fmt::Debug for DefaultEmailOptionType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::ConfirmWithLink => f.write_str("ConfirmWithLink"),
+            Self::ConfirmWithCode => f.write_str("ConfirmWithCode"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for DefaultEmailOptionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CONFIRM_WITH_LINK" => Self::ConfirmWithLink,
@@ -42,12 +54,14 @@ impl ::std::convert::From<&str> for DefaultEmailOptionType {
 }
 impl ::std::str::FromStr for DefaultEmailOptionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for DefaultEmailOptionType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -55,6 +69,7 @@ impl ::std::default::Default for DefaultEmailOptionType {
     }
 }
 impl ::std::fmt::Display for DefaultEmailOptionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -75,6 +90,7 @@ impl<'de> ::serde::Deserialize<'de> for DefaultEmailOptionType {
     }
 }
 impl ::awsjson_types::Validate for DefaultEmailOptionType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DEFAULT_EMAIL_OPTION_TYPE
     }

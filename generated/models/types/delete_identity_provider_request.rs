@@ -2,7 +2,7 @@
 /// Input of the `DeleteIdentityProvider` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteIdentityProvider.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DeleteIdentityProviderRequest {
     /// `ProviderName` (required): String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
     pub provider_name: ::std::string::String,
@@ -50,7 +50,17 @@ impl<'de> ::serde::Deserialize<'de> for DeleteIdentityProviderRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DeleteIdentityProviderRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteIdentityProviderRequest")
+            .field("provider_name", &self.provider_name)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DeleteIdentityProviderRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DELETE_IDENTITY_PROVIDER_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Input of the `DeleteManagedLoginBranding` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteManagedLoginBranding.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DeleteManagedLoginBrandingRequest {
     /// `ManagedLoginBrandingId` (required): String matching `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
     pub managed_login_branding_id: ::std::string::String,
@@ -53,7 +53,17 @@ impl<'de> ::serde::Deserialize<'de> for DeleteManagedLoginBrandingRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DeleteManagedLoginBrandingRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteManagedLoginBrandingRequest")
+            .field("managed_login_branding_id", &self.managed_login_branding_id)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DeleteManagedLoginBrandingRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DELETE_MANAGED_LOGIN_BRANDING_REQUEST
     }

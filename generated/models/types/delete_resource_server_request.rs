@@ -2,7 +2,7 @@
 /// Input of the `DeleteResourceServer` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteResourceServer.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DeleteResourceServerRequest {
     /// `Identifier` (required): String of 1 to 256 characters matching `[\x21\x23-\x5B\x5D-\x7E]+`.
     pub identifier: ::std::string::String,
@@ -48,7 +48,17 @@ impl<'de> ::serde::Deserialize<'de> for DeleteResourceServerRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DeleteResourceServerRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteResourceServerRequest")
+            .field("identifier", &self.identifier)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DeleteResourceServerRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DELETE_RESOURCE_SERVER_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Input of the `DeleteTerms` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteTerms.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DeleteTermsRequest {
     /// `TermsId` (required): String matching `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
     pub terms_id: ::std::string::String,
@@ -48,7 +48,17 @@ impl<'de> ::serde::Deserialize<'de> for DeleteTermsRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DeleteTermsRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteTermsRequest")
+            .field("terms_id", &self.terms_id)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DeleteTermsRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DELETE_TERMS_REQUEST
     }

@@ -53,6 +53,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserAttributesRequest {
     }
 }
 impl ::std::fmt::Debug for DeleteUserAttributesRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DeleteUserAttributesRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -61,6 +62,7 @@ impl ::std::fmt::Debug for DeleteUserAttributesRequest {
     }
 }
 impl ::awsjson_types::Validate for DeleteUserAttributesRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DELETE_USER_ATTRIBUTES_REQUEST
     }

@@ -49,6 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserPoolClientRequest {
     }
 }
 impl ::std::fmt::Debug for DeleteUserPoolClientRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DeleteUserPoolClientRequest")
             .field("client_id", &::awsjson_types::Redacted)
@@ -57,6 +58,7 @@ impl ::std::fmt::Debug for DeleteUserPoolClientRequest {
     }
 }
 impl ::awsjson_types::Validate for DeleteUserPoolClientRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DELETE_USER_POOL_CLIENT_REQUEST
     }

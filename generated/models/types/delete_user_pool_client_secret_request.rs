@@ -59,6 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserPoolClientSecretRequest {
     }
 }
 impl ::std::fmt::Debug for DeleteUserPoolClientSecretRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DeleteUserPoolClientSecretRequest")
             .field("client_id", &::awsjson_types::Redacted)
@@ -68,6 +69,7 @@ impl ::std::fmt::Debug for DeleteUserPoolClientSecretRequest {
     }
 }
 impl ::awsjson_types::Validate for DeleteUserPoolClientSecretRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DELETE_USER_POOL_CLIENT_SECRET_REQUEST
     }

@@ -2,9 +2,10 @@
 /// Output of the `DeleteUserPoolClientSecret` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolClientSecret.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DeleteUserPoolClientSecretResponse {}
 impl ::std::default::Default for crate::types::DeleteUserPoolClientSecretResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserPoolClientSecretResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DeleteUserPoolClientSecretResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteUserPoolClientSecretResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for DeleteUserPoolClientSecretResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DELETE_USER_POOL_CLIENT_SECRET_RESPONSE
     }

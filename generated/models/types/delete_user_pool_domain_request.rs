@@ -2,7 +2,7 @@
 /// Input of the `DeleteUserPoolDomain` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolDomain.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DeleteUserPoolDomainRequest {
     /// `Domain` (required): String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
     pub domain: ::std::string::String,
@@ -48,7 +48,17 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserPoolDomainRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DeleteUserPoolDomainRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteUserPoolDomainRequest")
+            .field("domain", &self.domain)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DeleteUserPoolDomainRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DELETE_USER_POOL_DOMAIN_REQUEST
     }

@@ -2,9 +2,10 @@
 /// Output of the `DeleteUserPoolDomain` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolDomain.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DeleteUserPoolDomainResponse {}
 impl ::std::default::Default for crate::types::DeleteUserPoolDomainResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserPoolDomainResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DeleteUserPoolDomainResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteUserPoolDomainResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for DeleteUserPoolDomainResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DELETE_USER_POOL_DOMAIN_RESPONSE
     }

@@ -2,12 +2,13 @@
 /// Output of the `DeleteUserPoolReplica` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolReplica.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DeleteUserPoolReplicaResponse {
     /// `UserPoolReplica`: See [`UserPoolReplicaType`](crate::types::UserPoolReplicaType).
     pub user_pool_replica: ::std::option::Option<crate::types::UserPoolReplicaType>,
 }
 impl ::std::default::Default for crate::types::DeleteUserPoolReplicaResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             user_pool_replica: Default::default(),
@@ -53,7 +54,16 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserPoolReplicaResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DeleteUserPoolReplicaResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteUserPoolReplicaResponse")
+            .field("user_pool_replica", &self.user_pool_replica)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DeleteUserPoolReplicaResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DELETE_USER_POOL_REPLICA_RESPONSE
     }

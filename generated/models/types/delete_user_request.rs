@@ -47,6 +47,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserRequest {
     }
 }
 impl ::std::fmt::Debug for DeleteUserRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DeleteUserRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -54,6 +55,7 @@ impl ::std::fmt::Debug for DeleteUserRequest {
     }
 }
 impl ::awsjson_types::Validate for DeleteUserRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DELETE_USER_REQUEST
     }

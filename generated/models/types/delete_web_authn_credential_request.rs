@@ -53,6 +53,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteWebAuthnCredentialRequest {
     }
 }
 impl ::std::fmt::Debug for DeleteWebAuthnCredentialRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DeleteWebAuthnCredentialRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -61,6 +62,7 @@ impl ::std::fmt::Debug for DeleteWebAuthnCredentialRequest {
     }
 }
 impl ::awsjson_types::Validate for DeleteWebAuthnCredentialRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DELETE_WEB_AUTHN_CREDENTIAL_REQUEST
     }

@@ -2,9 +2,10 @@
 /// Output of the `DeleteWebAuthnCredential` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteWebAuthnCredential.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DeleteWebAuthnCredentialResponse {}
 impl ::std::default::Default for crate::types::DeleteWebAuthnCredentialResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for DeleteWebAuthnCredentialResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DeleteWebAuthnCredentialResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteWebAuthnCredentialResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for DeleteWebAuthnCredentialResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DELETE_WEB_AUTHN_CREDENTIAL_RESPONSE
     }

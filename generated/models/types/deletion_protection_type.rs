@@ -2,7 +2,7 @@
 /// The `DeletionProtectionType` enumeration: `ACTIVE`, `INACTIVE`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DeletionProtectionType {
     /// `ACTIVE`
@@ -16,6 +16,7 @@ impl DeletionProtectionType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "ACTIVE",
@@ -24,7 +25,18 @@ impl DeletionProtectionType {
         }
     }
 }
+impl ::std::fmt::Debug for DeletionProtectionType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Active => f.write_str("Active"),
+            Self::Inactive => f.write_str("Inactive"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for DeletionProtectionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ACTIVE" => Self::Active,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for DeletionProtectionType {
 }
 impl ::std::str::FromStr for DeletionProtectionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for DeletionProtectionType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for DeletionProtectionType {
     }
 }
 impl ::std::fmt::Display for DeletionProtectionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for DeletionProtectionType {
     }
 }
 impl ::awsjson_types::Validate for DeletionProtectionType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DELETION_PROTECTION_TYPE
     }

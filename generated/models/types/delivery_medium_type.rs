@@ -2,7 +2,7 @@
 /// The `DeliveryMediumType` enumeration: `SMS`, `EMAIL`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CodeDeliveryDetailsType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DeliveryMediumType {
     /// `SMS`
@@ -16,6 +16,7 @@ impl DeliveryMediumType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["SMS", "EMAIL"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Sms => "SMS",
@@ -24,7 +25,18 @@ impl DeliveryMediumType {
         }
     }
 }
+impl ::std::fmt::Debug for DeliveryMediumType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Sms => f.write_str("Sms"),
+            Self::Email => f.write_str("Email"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for DeliveryMediumType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SMS" => Self::Sms,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for DeliveryMediumType {
 }
 impl ::std::str::FromStr for DeliveryMediumType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for DeliveryMediumType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for DeliveryMediumType {
     }
 }
 impl ::std::fmt::Display for DeliveryMediumType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for DeliveryMediumType {
     }
 }
 impl ::awsjson_types::Validate for DeliveryMediumType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DELIVERY_MEDIUM_TYPE
     }

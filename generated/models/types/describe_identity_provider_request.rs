@@ -2,7 +2,7 @@
 /// Input of the `DescribeIdentityProvider` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeIdentityProvider.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DescribeIdentityProviderRequest {
     /// `ProviderName` (required): String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
     pub provider_name: ::std::string::String,
@@ -50,7 +50,17 @@ impl<'de> ::serde::Deserialize<'de> for DescribeIdentityProviderRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DescribeIdentityProviderRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeIdentityProviderRequest")
+            .field("provider_name", &self.provider_name)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DescribeIdentityProviderRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DESCRIBE_IDENTITY_PROVIDER_REQUEST
     }

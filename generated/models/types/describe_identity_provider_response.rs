@@ -2,7 +2,7 @@
 /// Output of the `DescribeIdentityProvider` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeIdentityProvider.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DescribeIdentityProviderResponse {
     /// `IdentityProvider` (required): See [`IdentityProviderType`](crate::types::IdentityProviderType).
     pub identity_provider: crate::types::IdentityProviderType,
@@ -46,7 +46,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeIdentityProviderResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DescribeIdentityProviderResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeIdentityProviderResponse")
+            .field("identity_provider", &self.identity_provider)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DescribeIdentityProviderResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DESCRIBE_IDENTITY_PROVIDER_RESPONSE
     }

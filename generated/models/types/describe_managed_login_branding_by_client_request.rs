@@ -60,6 +60,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeManagedLoginBrandingByClientRequ
     }
 }
 impl ::std::fmt::Debug for DescribeManagedLoginBrandingByClientRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DescribeManagedLoginBrandingByClientRequest")
             .field("client_id", &::awsjson_types::Redacted)
@@ -69,6 +70,7 @@ impl ::std::fmt::Debug for DescribeManagedLoginBrandingByClientRequest {
     }
 }
 impl ::awsjson_types::Validate for DescribeManagedLoginBrandingByClientRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DESCRIBE_MANAGED_LOGIN_BRANDING_BY_CLIENT_REQUEST
     }

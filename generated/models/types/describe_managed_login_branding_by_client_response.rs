@@ -2,7 +2,7 @@
 /// Output of the `DescribeManagedLoginBrandingByClient` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeManagedLoginBrandingByClient.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DescribeManagedLoginBrandingByClientResponse {
     /// `ManagedLoginBranding`: See [`ManagedLoginBrandingType`](crate::types::ManagedLoginBrandingType).
     pub managed_login_branding: ::std::option::Option<
@@ -11,6 +11,7 @@ pub struct DescribeManagedLoginBrandingByClientResponse {
 }
 impl ::std::default::Default
 for crate::types::DescribeManagedLoginBrandingByClientResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             managed_login_branding: Default::default(),
@@ -57,7 +58,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeManagedLoginBrandingByClientResp
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DescribeManagedLoginBrandingByClientResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeManagedLoginBrandingByClientResponse")
+            .field("managed_login_branding", &self.managed_login_branding)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DescribeManagedLoginBrandingByClientResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DESCRIBE_MANAGED_LOGIN_BRANDING_BY_CLIENT_RESPONSE
     }

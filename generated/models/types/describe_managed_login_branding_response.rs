@@ -2,7 +2,7 @@
 /// Output of the `DescribeManagedLoginBranding` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeManagedLoginBranding.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DescribeManagedLoginBrandingResponse {
     /// `ManagedLoginBranding`: See [`ManagedLoginBrandingType`](crate::types::ManagedLoginBrandingType).
     pub managed_login_branding: ::std::option::Option<
@@ -10,6 +10,7 @@ pub struct DescribeManagedLoginBrandingResponse {
     >,
 }
 impl ::std::default::Default for crate::types::DescribeManagedLoginBrandingResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             managed_login_branding: Default::default(),
@@ -55,7 +56,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeManagedLoginBrandingResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DescribeManagedLoginBrandingResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeManagedLoginBrandingResponse")
+            .field("managed_login_branding", &self.managed_login_branding)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DescribeManagedLoginBrandingResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DESCRIBE_MANAGED_LOGIN_BRANDING_RESPONSE
     }

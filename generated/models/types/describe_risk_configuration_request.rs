@@ -49,6 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeRiskConfigurationRequest {
     }
 }
 impl ::std::fmt::Debug for DescribeRiskConfigurationRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DescribeRiskConfigurationRequest")
             .field("client_id", &::awsjson_types::Redacted)
@@ -57,6 +58,7 @@ impl ::std::fmt::Debug for DescribeRiskConfigurationRequest {
     }
 }
 impl ::awsjson_types::Validate for DescribeRiskConfigurationRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DESCRIBE_RISK_CONFIGURATION_REQUEST
     }

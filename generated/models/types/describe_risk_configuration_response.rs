@@ -2,7 +2,7 @@
 /// Output of the `DescribeRiskConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeRiskConfiguration.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DescribeRiskConfigurationResponse {
     /// `RiskConfiguration` (required): See [`RiskConfigurationType`](crate::types::RiskConfigurationType).
     pub risk_configuration: crate::types::RiskConfigurationType,
@@ -46,7 +46,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeRiskConfigurationResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DescribeRiskConfigurationResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeRiskConfigurationResponse")
+            .field("risk_configuration", &self.risk_configuration)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DescribeRiskConfigurationResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DESCRIBE_RISK_CONFIGURATION_RESPONSE
     }

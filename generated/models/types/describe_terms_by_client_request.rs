@@ -53,6 +53,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTermsByClientRequest {
     }
 }
 impl ::std::fmt::Debug for DescribeTermsByClientRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DescribeTermsByClientRequest")
             .field("client_id", &::awsjson_types::Redacted)
@@ -62,6 +63,7 @@ impl ::std::fmt::Debug for DescribeTermsByClientRequest {
     }
 }
 impl ::awsjson_types::Validate for DescribeTermsByClientRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DESCRIBE_TERMS_BY_CLIENT_REQUEST
     }

@@ -2,12 +2,13 @@
 /// Output of the `DescribeTermsByClient` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeTermsByClient.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DescribeTermsByClientResponse {
     /// `Terms`: See [`TermsType`](crate::types::TermsType).
     pub terms: ::std::option::Option<crate::types::TermsType>,
 }
 impl ::std::default::Default for crate::types::DescribeTermsByClientResponse {
+    #[inline]
     fn default() -> Self {
         Self { terms: Default::default() }
     }
@@ -49,7 +50,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTermsByClientResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DescribeTermsByClientResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeTermsByClientResponse")
+            .field("terms", &self.terms)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DescribeTermsByClientResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DESCRIBE_TERMS_BY_CLIENT_RESPONSE
     }

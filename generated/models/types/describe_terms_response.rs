@@ -2,12 +2,13 @@
 /// Output of the `DescribeTerms` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeTerms.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DescribeTermsResponse {
     /// `Terms`: See [`TermsType`](crate::types::TermsType).
     pub terms: ::std::option::Option<crate::types::TermsType>,
 }
 impl ::std::default::Default for crate::types::DescribeTermsResponse {
+    #[inline]
     fn default() -> Self {
         Self { terms: Default::default() }
     }
@@ -49,7 +50,14 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTermsResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DescribeTermsResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeTermsResponse").field("terms", &self.terms).finish()
+    }
+}
 impl ::awsjson_types::Validate for DescribeTermsResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DESCRIBE_TERMS_RESPONSE
     }

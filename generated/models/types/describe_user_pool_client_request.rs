@@ -49,6 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeUserPoolClientRequest {
     }
 }
 impl ::std::fmt::Debug for DescribeUserPoolClientRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DescribeUserPoolClientRequest")
             .field("client_id", &::awsjson_types::Redacted)
@@ -57,6 +58,7 @@ impl ::std::fmt::Debug for DescribeUserPoolClientRequest {
     }
 }
 impl ::awsjson_types::Validate for DescribeUserPoolClientRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DESCRIBE_USER_POOL_CLIENT_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Input of the `DescribeUserPoolDomain` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPoolDomain.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct DescribeUserPoolDomainRequest {
     /// `Domain` (required): String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
     pub domain: ::std::string::String,
@@ -44,7 +44,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeUserPoolDomainRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DescribeUserPoolDomainRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeUserPoolDomainRequest")
+            .field("domain", &self.domain)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DescribeUserPoolDomainRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DESCRIBE_USER_POOL_DOMAIN_REQUEST
     }

@@ -2,12 +2,13 @@
 /// Output of the `DescribeUserPoolDomain` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPoolDomain.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DescribeUserPoolDomainResponse {
     /// `DomainDescription`: See [`DomainDescriptionType`](crate::types::DomainDescriptionType).
     pub domain_description: ::std::option::Option<crate::types::DomainDescriptionType>,
 }
 impl ::std::default::Default for crate::types::DescribeUserPoolDomainResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             domain_description: Default::default(),
@@ -53,7 +54,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeUserPoolDomainResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DescribeUserPoolDomainResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeUserPoolDomainResponse")
+            .field("domain_description", &self.domain_description)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DescribeUserPoolDomainResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DESCRIBE_USER_POOL_DOMAIN_RESPONSE
     }

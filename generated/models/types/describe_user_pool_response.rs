@@ -2,12 +2,13 @@
 /// Output of the `DescribeUserPool` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPool.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DescribeUserPoolResponse {
     /// `UserPool`: See [`UserPoolType`](crate::types::UserPoolType).
     pub user_pool: ::std::option::Option<crate::types::UserPoolType>,
 }
 impl ::std::default::Default for crate::types::DescribeUserPoolResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             user_pool: Default::default(),
@@ -51,7 +52,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeUserPoolResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DescribeUserPoolResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeUserPoolResponse")
+            .field("user_pool", &self.user_pool)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DescribeUserPoolResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DESCRIBE_USER_POOL_RESPONSE
     }

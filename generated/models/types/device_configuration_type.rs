@@ -2,7 +2,7 @@
 /// The `DeviceConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeviceConfigurationType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DeviceConfigurationType {
     /// `ChallengeRequiredOnNewDevice`: Boolean.
     pub challenge_required_on_new_device: ::std::option::Option<bool>,
@@ -10,6 +10,7 @@ pub struct DeviceConfigurationType {
     pub device_only_remembered_on_user_prompt: ::std::option::Option<bool>,
 }
 impl ::std::default::Default for crate::types::DeviceConfigurationType {
+    #[inline]
     fn default() -> Self {
         Self {
             challenge_required_on_new_device: Default::default(),
@@ -76,7 +77,23 @@ impl<'de> ::serde::Deserialize<'de> for DeviceConfigurationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DeviceConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeviceConfigurationType")
+            .field(
+                "challenge_required_on_new_device",
+                &self.challenge_required_on_new_device,
+            )
+            .field(
+                "device_only_remembered_on_user_prompt",
+                &self.device_only_remembered_on_user_prompt,
+            )
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DeviceConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DEVICE_CONFIGURATION_TYPE
     }

@@ -2,12 +2,13 @@
 /// The `DeviceKeyExistsException` error (client fault), modeled for 1 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmDevice.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DeviceKeyExistsException {
     /// `message`: String.
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::DeviceKeyExistsException {
+    #[inline]
     fn default() -> Self {
         Self {
             message: Default::default(),
@@ -51,13 +52,23 @@ impl<'de> ::serde::Deserialize<'de> for DeviceKeyExistsException {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DeviceKeyExistsException {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeviceKeyExistsException")
+            .field("message", &self.message)
+            .finish()
+    }
+}
 impl DeviceKeyExistsException {
     /// The error's message, as the service sent it.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 }
 impl ::std::fmt::Display for DeviceKeyExistsException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
             Some(message) => write!(f, "{}: {}", "DeviceKeyExistsException", message),
@@ -67,20 +78,25 @@ impl ::std::fmt::Display for DeviceKeyExistsException {
 }
 impl ::std::error::Error for DeviceKeyExistsException {}
 impl ::awsjson_types::ErrorStructure for DeviceKeyExistsException {
+    #[inline]
     fn code(&self) -> &'static str {
         "DeviceKeyExistsException"
     }
+    #[inline]
     fn fault(&self) -> ::awsjson_types::Fault {
         ::awsjson_types::Fault::Client
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         DeviceKeyExistsException::message(self)
     }
+    #[inline]
     fn to_body(&self) -> ::awsjson_types::serde_json::Value {
         ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
     }
 }
 impl ::awsjson_types::Validate for DeviceKeyExistsException {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DEVICE_KEY_EXISTS_EXCEPTION
     }

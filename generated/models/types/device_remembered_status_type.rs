@@ -2,7 +2,7 @@
 /// The `DeviceRememberedStatusType` enumeration: `remembered`, `not_remembered`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateDeviceStatus.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DeviceRememberedStatusType {
     /// `remembered`
@@ -16,6 +16,7 @@ impl DeviceRememberedStatusType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["remembered", "not_remembered"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Remembered => "remembered",
@@ -24,7 +25,18 @@ impl DeviceRememberedStatusType {
         }
     }
 }
+impl ::std::fmt::Debug for DeviceRememberedStatusType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Remembered => f.write_str("Remembered"),
+            Self::NotRemembered => f.write_str("NotRemembered"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for DeviceRememberedStatusType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "remembered" => Self::Remembered,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for DeviceRememberedStatusType {
 }
 impl ::std::str::FromStr for DeviceRememberedStatusType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for DeviceRememberedStatusType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for DeviceRememberedStatusType {
     }
 }
 impl ::std::fmt::Display for DeviceRememberedStatusType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceRememberedStatusType {
     }
 }
 impl ::awsjson_types::Validate for DeviceRememberedStatusType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DEVICE_REMEMBERED_STATUS_TYPE
     }

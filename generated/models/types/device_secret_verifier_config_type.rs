@@ -2,7 +2,7 @@
 /// The `DeviceSecretVerifierConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeviceSecretVerifierConfigType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DeviceSecretVerifierConfigType {
     /// `PasswordVerifier`: String of 0 to 131072 characters.
     pub password_verifier: ::std::option::Option<::std::string::String>,
@@ -10,6 +10,7 @@ pub struct DeviceSecretVerifierConfigType {
     pub salt: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::DeviceSecretVerifierConfigType {
+    #[inline]
     fn default() -> Self {
         Self {
             password_verifier: Default::default(),
@@ -59,7 +60,17 @@ impl<'de> ::serde::Deserialize<'de> for DeviceSecretVerifierConfigType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DeviceSecretVerifierConfigType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeviceSecretVerifierConfigType")
+            .field("password_verifier", &self.password_verifier)
+            .field("salt", &self.salt)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DeviceSecretVerifierConfigType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DEVICE_SECRET_VERIFIER_CONFIG_TYPE
     }

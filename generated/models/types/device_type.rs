@@ -2,7 +2,7 @@
 /// The `DeviceType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeviceType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DeviceType {
     /// `DeviceAttributes`: List of `AttributeType`.
     pub device_attributes: ::std::option::Option<
@@ -20,6 +20,7 @@ pub struct DeviceType {
     pub device_last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
 }
 impl ::std::default::Default for crate::types::DeviceType {
+    #[inline]
     fn default() -> Self {
         Self {
             device_attributes: Default::default(),
@@ -95,7 +96,23 @@ impl<'de> ::serde::Deserialize<'de> for DeviceType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DeviceType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeviceType")
+            .field("device_attributes", &self.device_attributes)
+            .field("device_create_date", &self.device_create_date)
+            .field("device_key", &self.device_key)
+            .field(
+                "device_last_authenticated_date",
+                &self.device_last_authenticated_date,
+            )
+            .field("device_last_modified_date", &self.device_last_modified_date)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DeviceType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DEVICE_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `DomainDescriptionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DomainDescriptionType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct DomainDescriptionType {
     /// `AWSAccountId`: String of at most 12 characters matching `[0-9]+`.
     pub aws_account_id: ::std::option::Option<::std::string::String>,
@@ -28,6 +28,7 @@ pub struct DomainDescriptionType {
     pub version: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::DomainDescriptionType {
+    #[inline]
     fn default() -> Self {
         Self {
             aws_account_id: Default::default(),
@@ -125,7 +126,25 @@ impl<'de> ::serde::Deserialize<'de> for DomainDescriptionType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for DomainDescriptionType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DomainDescriptionType")
+            .field("aws_account_id", &self.aws_account_id)
+            .field("cloud_front_distribution", &self.cloud_front_distribution)
+            .field("custom_domain_config", &self.custom_domain_config)
+            .field("domain", &self.domain)
+            .field("managed_login_version", &self.managed_login_version)
+            .field("routing", &self.routing)
+            .field("s3_bucket", &self.s3_bucket)
+            .field("status", &self.status)
+            .field("user_pool_id", &self.user_pool_id)
+            .field("version", &self.version)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for DomainDescriptionType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DOMAIN_DESCRIPTION_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `DomainStatusType` enumeration: `CREATING`, `DELETING`, `UPDATING`, `ACTIVE`, `FAILED`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DomainDescriptionType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DomainStatusType {
     /// `CREATING`
@@ -28,6 +28,7 @@ impl DomainStatusType {
         "FAILED",
     ];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Creating => "CREATING",
@@ -39,7 +40,21 @@ impl DomainStatusType {
         }
     }
 }
+impl ::std::fmt::Debug for DomainStatusType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Creating => f.write_str("Creating"),
+            Self::Deleting => f.write_str("Deleting"),
+            Self::Updating => f.write_str("Updating"),
+            Self::Active => f.write_str("Active"),
+            Self::Failed => f.write_str("Failed"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for DomainStatusType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CREATING" => Self::Creating,
@@ -57,12 +72,14 @@ impl ::std::convert::From<&str> for DomainStatusType {
 }
 impl ::std::str::FromStr for DomainStatusType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for DomainStatusType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -70,6 +87,7 @@ impl ::std::default::Default for DomainStatusType {
     }
 }
 impl ::std::fmt::Display for DomainStatusType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -90,6 +108,7 @@ impl<'de> ::serde::Deserialize<'de> for DomainStatusType {
     }
 }
 impl ::awsjson_types::Validate for DomainStatusType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::DOMAIN_STATUS_TYPE
     }

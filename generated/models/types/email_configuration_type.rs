@@ -2,7 +2,7 @@
 /// The `EmailConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct EmailConfigurationType {
     /// `ConfigurationSet`: String of 1 to 64 characters matching `^[a-zA-Z0-9_-]+$`.
     pub configuration_set: ::std::option::Option<::std::string::String>,
@@ -18,6 +18,7 @@ pub struct EmailConfigurationType {
     pub source_arn: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::EmailConfigurationType {
+    #[inline]
     fn default() -> Self {
         Self {
             configuration_set: Default::default(),
@@ -89,7 +90,20 @@ impl<'de> ::serde::Deserialize<'de> for EmailConfigurationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for EmailConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EmailConfigurationType")
+            .field("configuration_set", &self.configuration_set)
+            .field("email_sending_account", &self.email_sending_account)
+            .field("from", &self.from)
+            .field("reply_to_email_address", &self.reply_to_email_address)
+            .field("source_arn", &self.source_arn)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for EmailConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::EMAIL_CONFIGURATION_TYPE
     }

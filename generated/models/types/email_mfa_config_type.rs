@@ -2,7 +2,7 @@
 /// The `EmailMfaConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailMfaConfigType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct EmailMfaConfigType {
     /// `Message`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{####\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`.
     pub message: ::std::option::Option<::std::string::String>,
@@ -10,6 +10,7 @@ pub struct EmailMfaConfigType {
     pub subject: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::EmailMfaConfigType {
+    #[inline]
     fn default() -> Self {
         Self {
             message: Default::default(),
@@ -57,7 +58,17 @@ impl<'de> ::serde::Deserialize<'de> for EmailMfaConfigType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for EmailMfaConfigType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EmailMfaConfigType")
+            .field("message", &self.message)
+            .field("subject", &self.subject)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for EmailMfaConfigType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::EMAIL_MFA_CONFIG_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `EmailSendingAccountType` enumeration: `COGNITO_DEFAULT`, `DEVELOPER`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EmailSendingAccountType {
     /// `COGNITO_DEFAULT`
@@ -16,6 +16,7 @@ impl EmailSendingAccountType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["COGNITO_DEFAULT", "DEVELOPER"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CognitoDefault => "COGNITO_DEFAULT",
@@ -24,7 +25,18 @@ impl EmailSendingAccountType {
         }
     }
 }
+impl ::std::fmt::Debug for EmailSendingAccountType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::CognitoDefault => f.write_str("CognitoDefault"),
+            Self::Developer => f.write_str("Developer"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for EmailSendingAccountType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "COGNITO_DEFAULT" => Self::CognitoDefault,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for EmailSendingAccountType {
 }
 impl ::std::str::FromStr for EmailSendingAccountType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for EmailSendingAccountType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for EmailSendingAccountType {
     }
 }
 impl ::std::fmt::Display for EmailSendingAccountType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for EmailSendingAccountType {
     }
 }
 impl ::awsjson_types::Validate for EmailSendingAccountType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::EMAIL_SENDING_ACCOUNT_TYPE
     }

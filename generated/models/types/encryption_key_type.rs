@@ -2,7 +2,7 @@
 /// The `EncryptionKeyType` enumeration: `AWS_OWNED_KEY`, `CUSTOMER_MANAGED_KEY`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_KeyConfigurationType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EncryptionKeyType {
     /// `AWS_OWNED_KEY`
@@ -19,6 +19,7 @@ impl EncryptionKeyType {
         "CUSTOMER_MANAGED_KEY",
     ];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AwsOwnedKey => "AWS_OWNED_KEY",
@@ -27,7 +28,18 @@ impl EncryptionKeyType {
         }
     }
 }
+impl ::std::fmt::Debug for EncryptionKeyType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::AwsOwnedKey => f.write_str("AwsOwnedKey"),
+            Self::CustomerManagedKey => f.write_str("CustomerManagedKey"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for EncryptionKeyType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AWS_OWNED_KEY" => Self::AwsOwnedKey,
@@ -42,12 +54,14 @@ impl ::std::convert::From<&str> for EncryptionKeyType {
 }
 impl ::std::str::FromStr for EncryptionKeyType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for EncryptionKeyType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -55,6 +69,7 @@ impl ::std::default::Default for EncryptionKeyType {
     }
 }
 impl ::std::fmt::Display for EncryptionKeyType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -75,6 +90,7 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionKeyType {
     }
 }
 impl ::awsjson_types::Validate for EncryptionKeyType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ENCRYPTION_KEY_TYPE
     }

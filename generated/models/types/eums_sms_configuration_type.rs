@@ -2,7 +2,7 @@
 /// The `EumsSmsConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EumsSmsConfigurationType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct EumsSmsConfigurationType {
     /// `CallerArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub caller_arn: ::std::string::String,
@@ -87,7 +87,22 @@ impl<'de> ::serde::Deserialize<'de> for EumsSmsConfigurationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for EumsSmsConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EumsSmsConfigurationType")
+            .field("caller_arn", &self.caller_arn)
+            .field("configuration_set_name", &self.configuration_set_name)
+            .field("external_id", &self.external_id)
+            .field("in_entity_id", &self.in_entity_id)
+            .field("in_template_id", &self.in_template_id)
+            .field("origination_identity", &self.origination_identity)
+            .field("region", &self.region)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for EumsSmsConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::EUMS_SMS_CONFIGURATION_TYPE
     }

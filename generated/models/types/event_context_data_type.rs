@@ -2,7 +2,7 @@
 /// The `EventContextDataType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EventContextDataType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct EventContextDataType {
     /// `City`: String of 0 to 131072 characters.
     pub city: ::std::option::Option<::std::string::String>,
@@ -16,6 +16,7 @@ pub struct EventContextDataType {
     pub timezone: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::EventContextDataType {
+    #[inline]
     fn default() -> Self {
         Self {
             city: Default::default(),
@@ -81,7 +82,20 @@ impl<'de> ::serde::Deserialize<'de> for EventContextDataType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for EventContextDataType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EventContextDataType")
+            .field("city", &self.city)
+            .field("country", &self.country)
+            .field("device_name", &self.device_name)
+            .field("ip_address", &self.ip_address)
+            .field("timezone", &self.timezone)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for EventContextDataType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::EVENT_CONTEXT_DATA_TYPE
     }

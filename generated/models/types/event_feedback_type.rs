@@ -2,7 +2,7 @@
 /// The `EventFeedbackType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EventFeedbackType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct EventFeedbackType {
     /// `FeedbackDate`: Timestamp (epoch seconds on the wire).
     pub feedback_date: ::std::option::Option<::awsjson_types::Timestamp>,
@@ -60,7 +60,18 @@ impl<'de> ::serde::Deserialize<'de> for EventFeedbackType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for EventFeedbackType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EventFeedbackType")
+            .field("feedback_date", &self.feedback_date)
+            .field("feedback_value", &self.feedback_value)
+            .field("provider", &self.provider)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for EventFeedbackType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::EVENT_FEEDBACK_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `EventResponseType` enumeration: `Pass`, `Fail`, `InProgress`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AuthEventType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EventResponseType {
     /// `Pass`
@@ -18,6 +18,7 @@ impl EventResponseType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["Pass", "Fail", "InProgress"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pass => "Pass",
@@ -27,7 +28,19 @@ impl EventResponseType {
         }
     }
 }
+impl ::std::fmt::Debug for EventResponseType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Pass => f.write_str("Pass"),
+            Self::Fail => f.write_str("Fail"),
+            Self::InProgress => f.write_str("InProgress"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for EventResponseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Pass" => Self::Pass,
@@ -43,12 +56,14 @@ impl ::std::convert::From<&str> for EventResponseType {
 }
 impl ::std::str::FromStr for EventResponseType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for EventResponseType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -56,6 +71,7 @@ impl ::std::default::Default for EventResponseType {
     }
 }
 impl ::std::fmt::Display for EventResponseType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -76,6 +92,7 @@ impl<'de> ::serde::Deserialize<'de> for EventResponseType {
     }
 }
 impl ::awsjson_types::Validate for EventResponseType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::EVENT_RESPONSE_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `EventRiskType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EventRiskType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct EventRiskType {
     /// `CompromisedCredentialsDetected`: Boolean.
     pub compromised_credentials_detected: ::std::option::Option<bool>,
@@ -12,6 +12,7 @@ pub struct EventRiskType {
     pub risk_level: ::std::option::Option<crate::types::RiskLevelType>,
 }
 impl ::std::default::Default for crate::types::EventRiskType {
+    #[inline]
     fn default() -> Self {
         Self {
             compromised_credentials_detected: Default::default(),
@@ -77,7 +78,21 @@ impl<'de> ::serde::Deserialize<'de> for EventRiskType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for EventRiskType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EventRiskType")
+            .field(
+                "compromised_credentials_detected",
+                &self.compromised_credentials_detected,
+            )
+            .field("risk_decision", &self.risk_decision)
+            .field("risk_level", &self.risk_level)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for EventRiskType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::EVENT_RISK_TYPE
     }

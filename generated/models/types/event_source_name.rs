@@ -2,7 +2,7 @@
 /// The `EventSourceName` enumeration: `userNotification`, `userAuthEvents`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LogConfigurationType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EventSourceName {
     /// `userNotification`
@@ -16,6 +16,7 @@ impl EventSourceName {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["userNotification", "userAuthEvents"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserNotification => "userNotification",
@@ -24,7 +25,18 @@ impl EventSourceName {
         }
     }
 }
+impl ::std::fmt::Debug for EventSourceName {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::UserNotification => f.write_str("UserNotification"),
+            Self::UserAuthEvents => f.write_str("UserAuthEvents"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for EventSourceName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "userNotification" => Self::UserNotification,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for EventSourceName {
 }
 impl ::std::str::FromStr for EventSourceName {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for EventSourceName {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for EventSourceName {
     }
 }
 impl ::std::fmt::Display for EventSourceName {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for EventSourceName {
     }
 }
 impl ::awsjson_types::Validate for EventSourceName {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::EVENT_SOURCE_NAME
     }

@@ -2,7 +2,7 @@
 /// The `EventType` enumeration: `SignIn`, `SignUp`, `ForgotPassword`, `PasswordChange`, `ResendCode`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AuthEventType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EventType {
     /// `SignIn`
@@ -28,6 +28,7 @@ impl EventType {
         "ResendCode",
     ];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SignIn => "SignIn",
@@ -39,7 +40,21 @@ impl EventType {
         }
     }
 }
+impl ::std::fmt::Debug for EventType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::SignIn => f.write_str("SignIn"),
+            Self::SignUp => f.write_str("SignUp"),
+            Self::ForgotPassword => f.write_str("ForgotPassword"),
+            Self::PasswordChange => f.write_str("PasswordChange"),
+            Self::ResendCode => f.write_str("ResendCode"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for EventType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SignIn" => Self::SignIn,
@@ -57,12 +72,14 @@ impl ::std::convert::From<&str> for EventType {
 }
 impl ::std::str::FromStr for EventType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for EventType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -70,6 +87,7 @@ impl ::std::default::Default for EventType {
     }
 }
 impl ::std::fmt::Display for EventType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -90,6 +108,7 @@ impl<'de> ::serde::Deserialize<'de> for EventType {
     }
 }
 impl ::awsjson_types::Validate for EventType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::EVENT_TYPE
     }

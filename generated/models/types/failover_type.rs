@@ -2,7 +2,7 @@
 /// The `FailoverType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_FailoverType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct FailoverType {
     /// `PrimaryRoute53HealthCheckId` (required): String of at most 64 characters.
     pub primary_route53_health_check_id: ::std::string::String,
@@ -54,7 +54,20 @@ impl<'de> ::serde::Deserialize<'de> for FailoverType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for FailoverType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("FailoverType")
+            .field(
+                "primary_route53_health_check_id",
+                &self.primary_route53_health_check_id,
+            )
+            .field("secondary_region", &self.secondary_region)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for FailoverType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::FAILOVER_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `FeatureType` enumeration: `ENABLED`, `DISABLED`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FeatureType {
     /// `ENABLED`
@@ -16,6 +16,7 @@ impl FeatureType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "ENABLED",
@@ -24,7 +25,18 @@ impl FeatureType {
         }
     }
 }
+impl ::std::fmt::Debug for FeatureType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Enabled => f.write_str("Enabled"),
+            Self::Disabled => f.write_str("Disabled"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for FeatureType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ENABLED" => Self::Enabled,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for FeatureType {
 }
 impl ::std::str::FromStr for FeatureType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for FeatureType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for FeatureType {
     }
 }
 impl ::std::fmt::Display for FeatureType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for FeatureType {
     }
 }
 impl ::awsjson_types::Validate for FeatureType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::FEATURE_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `FeedbackValueType` enumeration: `Valid`, `Invalid`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateAuthEventFeedback.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FeedbackValueType {
     /// `Valid`
@@ -16,6 +16,7 @@ impl FeedbackValueType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["Valid", "Invalid"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Valid => "Valid",
@@ -24,7 +25,18 @@ impl FeedbackValueType {
         }
     }
 }
+impl ::std::fmt::Debug for FeedbackValueType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Valid => f.write_str("Valid"),
+            Self::Invalid => f.write_str("Invalid"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for FeedbackValueType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Valid" => Self::Valid,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for FeedbackValueType {
 }
 impl ::std::str::FromStr for FeedbackValueType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for FeedbackValueType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for FeedbackValueType {
     }
 }
 impl ::std::fmt::Display for FeedbackValueType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for FeedbackValueType {
     }
 }
 impl ::awsjson_types::Validate for FeedbackValueType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::FEEDBACK_VALUE_TYPE
     }

@@ -2,12 +2,13 @@
 /// The `FirehoseConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_FirehoseConfigurationType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct FirehoseConfigurationType {
     /// `StreamArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub stream_arn: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::FirehoseConfigurationType {
+    #[inline]
     fn default() -> Self {
         Self {
             stream_arn: Default::default(),
@@ -51,7 +52,16 @@ impl<'de> ::serde::Deserialize<'de> for FirehoseConfigurationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for FirehoseConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("FirehoseConfigurationType")
+            .field("stream_arn", &self.stream_arn)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for FirehoseConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::FIREHOSE_CONFIGURATION_TYPE
     }

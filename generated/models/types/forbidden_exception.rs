@@ -2,12 +2,13 @@
 /// The `ForbiddenException` error (client fault), modeled for 35 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ForbiddenException {
     /// `message`: String.
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ForbiddenException {
+    #[inline]
     fn default() -> Self {
         Self {
             message: Default::default(),
@@ -51,13 +52,21 @@ impl<'de> ::serde::Deserialize<'de> for ForbiddenException {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ForbiddenException {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ForbiddenException").field("message", &self.message).finish()
+    }
+}
 impl ForbiddenException {
     /// The error's message, as the service sent it.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 }
 impl ::std::fmt::Display for ForbiddenException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
             Some(message) => write!(f, "{}: {}", "ForbiddenException", message),
@@ -67,20 +76,25 @@ impl ::std::fmt::Display for ForbiddenException {
 }
 impl ::std::error::Error for ForbiddenException {}
 impl ::awsjson_types::ErrorStructure for ForbiddenException {
+    #[inline]
     fn code(&self) -> &'static str {
         "ForbiddenException"
     }
+    #[inline]
     fn fault(&self) -> ::awsjson_types::Fault {
         ::awsjson_types::Fault::Client
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         ForbiddenException::message(self)
     }
+    #[inline]
     fn to_body(&self) -> ::awsjson_types::serde_json::Value {
         ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
     }
 }
 impl ::awsjson_types::Validate for ForbiddenException {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::FORBIDDEN_EXCEPTION
     }

@@ -51,6 +51,7 @@ impl<'de> ::serde::Deserialize<'de> for ForgetDeviceRequest {
     }
 }
 impl ::std::fmt::Debug for ForgetDeviceRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ForgetDeviceRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -59,6 +60,7 @@ impl ::std::fmt::Debug for ForgetDeviceRequest {
     }
 }
 impl ::awsjson_types::Validate for ForgetDeviceRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::FORGET_DEVICE_REQUEST
     }

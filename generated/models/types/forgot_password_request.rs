@@ -83,6 +83,7 @@ impl<'de> ::serde::Deserialize<'de> for ForgotPasswordRequest {
     }
 }
 impl ::std::fmt::Debug for ForgotPasswordRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ForgotPasswordRequest")
             .field("analytics_metadata", &self.analytics_metadata)
@@ -95,6 +96,7 @@ impl ::std::fmt::Debug for ForgotPasswordRequest {
     }
 }
 impl ::awsjson_types::Validate for ForgotPasswordRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::FORGOT_PASSWORD_REQUEST
     }

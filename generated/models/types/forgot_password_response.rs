@@ -2,7 +2,7 @@
 /// Output of the `ForgotPassword` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ForgotPasswordResponse {
     /// `CodeDeliveryDetails`: See [`CodeDeliveryDetailsType`](crate::types::CodeDeliveryDetailsType).
     pub code_delivery_details: ::std::option::Option<
@@ -10,6 +10,7 @@ pub struct ForgotPasswordResponse {
     >,
 }
 impl ::std::default::Default for crate::types::ForgotPasswordResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             code_delivery_details: Default::default(),
@@ -55,7 +56,16 @@ impl<'de> ::serde::Deserialize<'de> for ForgotPasswordResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ForgotPasswordResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ForgotPasswordResponse")
+            .field("code_delivery_details", &self.code_delivery_details)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ForgotPasswordResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::FORGOT_PASSWORD_RESPONSE
     }

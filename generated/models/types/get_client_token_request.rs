@@ -67,6 +67,7 @@ impl<'de> ::serde::Deserialize<'de> for GetClientTokenRequest {
     }
 }
 impl ::std::fmt::Debug for GetClientTokenRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetClientTokenRequest")
             .field("client_id", &::awsjson_types::Redacted)
@@ -77,6 +78,7 @@ impl ::std::fmt::Debug for GetClientTokenRequest {
     }
 }
 impl ::awsjson_types::Validate for GetClientTokenRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_CLIENT_TOKEN_REQUEST
     }

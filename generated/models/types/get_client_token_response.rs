@@ -2,7 +2,7 @@
 /// Output of the `GetClientToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetClientToken.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct GetClientTokenResponse {
     /// `ClientAuthenticationResult`: See [`ClientAuthenticationResultType`](crate::types::ClientAuthenticationResultType).
     pub client_authentication_result: ::std::option::Option<
@@ -10,6 +10,7 @@ pub struct GetClientTokenResponse {
     >,
 }
 impl ::std::default::Default for crate::types::GetClientTokenResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             client_authentication_result: Default::default(),
@@ -58,7 +59,16 @@ impl<'de> ::serde::Deserialize<'de> for GetClientTokenResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for GetClientTokenResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetClientTokenResponse")
+            .field("client_authentication_result", &self.client_authentication_result)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for GetClientTokenResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_CLIENT_TOKEN_RESPONSE
     }

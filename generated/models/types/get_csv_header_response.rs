@@ -2,7 +2,7 @@
 /// Output of the `GetCSVHeader` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetCSVHeader.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct GetCsvHeaderResponse {
     /// `CSVHeader`: List of `StringType`.
     pub csv_header: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -10,6 +10,7 @@ pub struct GetCsvHeaderResponse {
     pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::GetCsvHeaderResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             csv_header: Default::default(),
@@ -57,7 +58,17 @@ impl<'de> ::serde::Deserialize<'de> for GetCsvHeaderResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for GetCsvHeaderResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetCsvHeaderResponse")
+            .field("csv_header", &self.csv_header)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for GetCsvHeaderResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_CSV_HEADER_RESPONSE
     }

@@ -131,6 +131,7 @@ impl<'de> ::serde::Deserialize<'de> for GetDerivedTokenRequest {
     }
 }
 impl ::std::fmt::Debug for GetDerivedTokenRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetDerivedTokenRequest")
             .field("actor_token", &::awsjson_types::Redacted)
@@ -149,6 +150,7 @@ impl ::std::fmt::Debug for GetDerivedTokenRequest {
     }
 }
 impl ::awsjson_types::Validate for GetDerivedTokenRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_DERIVED_TOKEN_REQUEST
     }

@@ -72,6 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for GetDerivedTokenResponse {
     }
 }
 impl ::std::fmt::Debug for GetDerivedTokenResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetDerivedTokenResponse")
             .field("expires_in", &self.expires_in)
@@ -83,6 +84,7 @@ impl ::std::fmt::Debug for GetDerivedTokenResponse {
     }
 }
 impl ::awsjson_types::Validate for GetDerivedTokenResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_DERIVED_TOKEN_RESPONSE
     }

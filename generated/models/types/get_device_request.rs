@@ -51,6 +51,7 @@ impl<'de> ::serde::Deserialize<'de> for GetDeviceRequest {
     }
 }
 impl ::std::fmt::Debug for GetDeviceRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetDeviceRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -59,6 +60,7 @@ impl ::std::fmt::Debug for GetDeviceRequest {
     }
 }
 impl ::awsjson_types::Validate for GetDeviceRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_DEVICE_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Input of the `GetGroup` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetGroup.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GetGroupRequest {
     /// `GroupName` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
     pub group_name: ::std::string::String,
@@ -48,7 +48,17 @@ impl<'de> ::serde::Deserialize<'de> for GetGroupRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for GetGroupRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetGroupRequest")
+            .field("group_name", &self.group_name)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for GetGroupRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_GROUP_REQUEST
     }

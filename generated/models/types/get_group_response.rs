@@ -2,12 +2,13 @@
 /// Output of the `GetGroup` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetGroup.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct GetGroupResponse {
     /// `Group`: See [`GroupType`](crate::types::GroupType).
     pub group: ::std::option::Option<crate::types::GroupType>,
 }
 impl ::std::default::Default for crate::types::GetGroupResponse {
+    #[inline]
     fn default() -> Self {
         Self { group: Default::default() }
     }
@@ -49,7 +50,14 @@ impl<'de> ::serde::Deserialize<'de> for GetGroupResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for GetGroupResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetGroupResponse").field("group", &self.group).finish()
+    }
+}
 impl ::awsjson_types::Validate for GetGroupResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_GROUP_RESPONSE
     }

@@ -2,7 +2,7 @@
 /// Input of the `GetIdentityProviderByIdentifier` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetIdentityProviderByIdentifier.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GetIdentityProviderByIdentifierRequest {
     /// `IdpIdentifier` (required): String of 1 to 40 characters matching `[\w\s+=.@-]+`.
     pub idp_identifier: ::std::string::String,
@@ -50,7 +50,17 @@ impl<'de> ::serde::Deserialize<'de> for GetIdentityProviderByIdentifierRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for GetIdentityProviderByIdentifierRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetIdentityProviderByIdentifierRequest")
+            .field("idp_identifier", &self.idp_identifier)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for GetIdentityProviderByIdentifierRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_IDENTITY_PROVIDER_BY_IDENTIFIER_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `GetIdentityProviderByIdentifier` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetIdentityProviderByIdentifier.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GetIdentityProviderByIdentifierResponse {
     /// `IdentityProvider` (required): See [`IdentityProviderType`](crate::types::IdentityProviderType).
     pub identity_provider: crate::types::IdentityProviderType,
@@ -47,7 +47,16 @@ impl<'de> ::serde::Deserialize<'de> for GetIdentityProviderByIdentifierResponse 
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for GetIdentityProviderByIdentifierResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetIdentityProviderByIdentifierResponse")
+            .field("identity_provider", &self.identity_provider)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for GetIdentityProviderByIdentifierResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_IDENTITY_PROVIDER_BY_IDENTIFIER_RESPONSE
     }

@@ -2,7 +2,7 @@
 /// Output of the `GetLogDeliveryConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetLogDeliveryConfiguration.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct GetLogDeliveryConfigurationResponse {
     /// `LogDeliveryConfiguration`: See [`LogDeliveryConfigurationType`](crate::types::LogDeliveryConfigurationType).
     pub log_delivery_configuration: ::std::option::Option<
@@ -10,6 +10,7 @@ pub struct GetLogDeliveryConfigurationResponse {
     >,
 }
 impl ::std::default::Default for crate::types::GetLogDeliveryConfigurationResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             log_delivery_configuration: Default::default(),
@@ -58,7 +59,16 @@ impl<'de> ::serde::Deserialize<'de> for GetLogDeliveryConfigurationResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for GetLogDeliveryConfigurationResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetLogDeliveryConfigurationResponse")
+            .field("log_delivery_configuration", &self.log_delivery_configuration)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for GetLogDeliveryConfigurationResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_LOG_DELIVERY_CONFIGURATION_RESPONSE
     }

@@ -2,7 +2,7 @@
 /// Input of the `GetProvisionedLimit` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetProvisionedLimit.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GetProvisionedLimitRequest {
     /// `LimitDefinition` (required): See [`LimitDefinitionType`](crate::types::LimitDefinitionType).
     pub limit_definition: crate::types::LimitDefinitionType,
@@ -46,7 +46,16 @@ impl<'de> ::serde::Deserialize<'de> for GetProvisionedLimitRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for GetProvisionedLimitRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetProvisionedLimitRequest")
+            .field("limit_definition", &self.limit_definition)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for GetProvisionedLimitRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_PROVISIONED_LIMIT_REQUEST
     }

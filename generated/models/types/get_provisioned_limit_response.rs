@@ -2,7 +2,7 @@
 /// Output of the `GetProvisionedLimit` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetProvisionedLimit.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GetProvisionedLimitResponse {
     /// `Limit` (required): See [`LimitType`](crate::types::LimitType).
     pub limit: crate::types::LimitType,
@@ -44,7 +44,16 @@ impl<'de> ::serde::Deserialize<'de> for GetProvisionedLimitResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for GetProvisionedLimitResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetProvisionedLimitResponse")
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for GetProvisionedLimitResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_PROVISIONED_LIMIT_RESPONSE
     }

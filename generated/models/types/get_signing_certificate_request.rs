@@ -2,7 +2,7 @@
 /// Input of the `GetSigningCertificate` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetSigningCertificate.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GetSigningCertificateRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
@@ -44,7 +44,16 @@ impl<'de> ::serde::Deserialize<'de> for GetSigningCertificateRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for GetSigningCertificateRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetSigningCertificateRequest")
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for GetSigningCertificateRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_SIGNING_CERTIFICATE_REQUEST
     }

@@ -2,12 +2,13 @@
 /// Output of the `GetSigningCertificate` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetSigningCertificate.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct GetSigningCertificateResponse {
     /// `Certificate`: String of 0 to 131072 characters.
     pub certificate: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::GetSigningCertificateResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             certificate: Default::default(),
@@ -51,7 +52,16 @@ impl<'de> ::serde::Deserialize<'de> for GetSigningCertificateResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for GetSigningCertificateResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetSigningCertificateResponse")
+            .field("certificate", &self.certificate)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for GetSigningCertificateResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_SIGNING_CERTIFICATE_RESPONSE
     }

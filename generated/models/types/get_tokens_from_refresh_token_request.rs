@@ -77,6 +77,7 @@ impl<'de> ::serde::Deserialize<'de> for GetTokensFromRefreshTokenRequest {
     }
 }
 impl ::std::fmt::Debug for GetTokensFromRefreshTokenRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetTokensFromRefreshTokenRequest")
             .field("client_id", &::awsjson_types::Redacted)
@@ -88,6 +89,7 @@ impl ::std::fmt::Debug for GetTokensFromRefreshTokenRequest {
     }
 }
 impl ::awsjson_types::Validate for GetTokensFromRefreshTokenRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_TOKENS_FROM_REFRESH_TOKEN_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `GetTokensFromRefreshToken` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct GetTokensFromRefreshTokenResponse {
     /// `AuthenticationResult`: See [`AuthenticationResultType`](crate::types::AuthenticationResultType).
     pub authentication_result: ::std::option::Option<
@@ -10,6 +10,7 @@ pub struct GetTokensFromRefreshTokenResponse {
     >,
 }
 impl ::std::default::Default for crate::types::GetTokensFromRefreshTokenResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             authentication_result: Default::default(),
@@ -55,7 +56,16 @@ impl<'de> ::serde::Deserialize<'de> for GetTokensFromRefreshTokenResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for GetTokensFromRefreshTokenResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetTokensFromRefreshTokenResponse")
+            .field("authentication_result", &self.authentication_result)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for GetTokensFromRefreshTokenResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_TOKENS_FROM_REFRESH_TOKEN_RESPONSE
     }

@@ -49,6 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for GetUiCustomizationRequest {
     }
 }
 impl ::std::fmt::Debug for GetUiCustomizationRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetUiCustomizationRequest")
             .field("client_id", &::awsjson_types::Redacted)
@@ -57,6 +58,7 @@ impl ::std::fmt::Debug for GetUiCustomizationRequest {
     }
 }
 impl ::awsjson_types::Validate for GetUiCustomizationRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_UI_CUSTOMIZATION_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `GetUICustomization` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUICustomization.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GetUiCustomizationResponse {
     /// `UICustomization` (required): See [`UiCustomizationType`](crate::types::UiCustomizationType).
     pub ui_customization: crate::types::UiCustomizationType,
@@ -46,7 +46,16 @@ impl<'de> ::serde::Deserialize<'de> for GetUiCustomizationResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for GetUiCustomizationResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetUiCustomizationResponse")
+            .field("ui_customization", &self.ui_customization)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for GetUiCustomizationResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_UI_CUSTOMIZATION_RESPONSE
     }

@@ -66,6 +66,7 @@ impl<'de> ::serde::Deserialize<'de> for GetUserAttributeVerificationCodeRequest 
     }
 }
 impl ::std::fmt::Debug for GetUserAttributeVerificationCodeRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetUserAttributeVerificationCodeRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -75,6 +76,7 @@ impl ::std::fmt::Debug for GetUserAttributeVerificationCodeRequest {
     }
 }
 impl ::awsjson_types::Validate for GetUserAttributeVerificationCodeRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_USER_ATTRIBUTE_VERIFICATION_CODE_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `GetUserAttributeVerificationCode` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserAttributeVerificationCode.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct GetUserAttributeVerificationCodeResponse {
     /// `CodeDeliveryDetails`: See [`CodeDeliveryDetailsType`](crate::types::CodeDeliveryDetailsType).
     pub code_delivery_details: ::std::option::Option<
@@ -10,6 +10,7 @@ pub struct GetUserAttributeVerificationCodeResponse {
     >,
 }
 impl ::std::default::Default for crate::types::GetUserAttributeVerificationCodeResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             code_delivery_details: Default::default(),
@@ -56,7 +57,16 @@ impl<'de> ::serde::Deserialize<'de> for GetUserAttributeVerificationCodeResponse
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for GetUserAttributeVerificationCodeResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetUserAttributeVerificationCodeResponse")
+            .field("code_delivery_details", &self.code_delivery_details)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for GetUserAttributeVerificationCodeResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_USER_ATTRIBUTE_VERIFICATION_CODE_RESPONSE
     }

@@ -47,6 +47,7 @@ impl<'de> ::serde::Deserialize<'de> for GetUserAuthFactorsRequest {
     }
 }
 impl ::std::fmt::Debug for GetUserAuthFactorsRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetUserAuthFactorsRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -54,6 +55,7 @@ impl ::std::fmt::Debug for GetUserAuthFactorsRequest {
     }
 }
 impl ::awsjson_types::Validate for GetUserAuthFactorsRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_USER_AUTH_FACTORS_REQUEST
     }

@@ -50,6 +50,7 @@ impl<'de> ::serde::Deserialize<'de> for GetUserPoolClientSessionConfigurationReq
     }
 }
 impl ::std::fmt::Debug for GetUserPoolClientSessionConfigurationRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetUserPoolClientSessionConfigurationRequest")
             .field("client_id", &::awsjson_types::Redacted)
@@ -58,6 +59,7 @@ impl ::std::fmt::Debug for GetUserPoolClientSessionConfigurationRequest {
     }
 }
 impl ::awsjson_types::Validate for GetUserPoolClientSessionConfigurationRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_USER_POOL_CLIENT_SESSION_CONFIGURATION_REQUEST
     }

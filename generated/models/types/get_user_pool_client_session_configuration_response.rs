@@ -13,6 +13,7 @@ pub struct GetUserPoolClientSessionConfigurationResponse {
 }
 impl ::std::default::Default
 for crate::types::GetUserPoolClientSessionConfigurationResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             client_id: Default::default(),
@@ -66,6 +67,7 @@ impl<'de> ::serde::Deserialize<'de> for GetUserPoolClientSessionConfigurationRes
     }
 }
 impl ::std::fmt::Debug for GetUserPoolClientSessionConfigurationResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetUserPoolClientSessionConfigurationResponse")
             .field("client_id", &::awsjson_types::Redacted)
@@ -75,6 +77,7 @@ impl ::std::fmt::Debug for GetUserPoolClientSessionConfigurationResponse {
     }
 }
 impl ::awsjson_types::Validate for GetUserPoolClientSessionConfigurationResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_USER_POOL_CLIENT_SESSION_CONFIGURATION_RESPONSE
     }

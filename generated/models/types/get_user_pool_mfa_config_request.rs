@@ -2,7 +2,7 @@
 /// Input of the `GetUserPoolMfaConfig` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserPoolMfaConfig.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct GetUserPoolMfaConfigRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
@@ -44,7 +44,16 @@ impl<'de> ::serde::Deserialize<'de> for GetUserPoolMfaConfigRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for GetUserPoolMfaConfigRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetUserPoolMfaConfigRequest")
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for GetUserPoolMfaConfigRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_USER_POOL_MFA_CONFIG_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `GetUserPoolSessionConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserPoolSessionConfiguration.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct GetUserPoolSessionConfigurationResponse {
     /// `TokenSession`: See [`UserPoolTokenSessionConfigType`](crate::types::UserPoolTokenSessionConfigType).
     pub token_session: ::std::option::Option<
@@ -16,6 +16,7 @@ pub struct GetUserPoolSessionConfigurationResponse {
     >,
 }
 impl ::std::default::Default for crate::types::GetUserPoolSessionConfigurationResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             token_session: Default::default(),
@@ -76,7 +77,18 @@ impl<'de> ::serde::Deserialize<'de> for GetUserPoolSessionConfigurationResponse 
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for GetUserPoolSessionConfigurationResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetUserPoolSessionConfigurationResponse")
+            .field("token_session", &self.token_session)
+            .field("user_pool_id", &self.user_pool_id)
+            .field("user_session_tracking", &self.user_session_tracking)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for GetUserPoolSessionConfigurationResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_USER_POOL_SESSION_CONFIGURATION_RESPONSE
     }

@@ -47,6 +47,7 @@ impl<'de> ::serde::Deserialize<'de> for GetUserRequest {
     }
 }
 impl ::std::fmt::Debug for GetUserRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetUserRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -54,6 +55,7 @@ impl ::std::fmt::Debug for GetUserRequest {
     }
 }
 impl ::awsjson_types::Validate for GetUserRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_USER_REQUEST
     }

@@ -77,6 +77,7 @@ impl<'de> ::serde::Deserialize<'de> for GetUserResponse {
     }
 }
 impl ::std::fmt::Debug for GetUserResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetUserResponse")
             .field("mfa_options", &self.mfa_options)
@@ -88,6 +89,7 @@ impl ::std::fmt::Debug for GetUserResponse {
     }
 }
 impl ::awsjson_types::Validate for GetUserResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GET_USER_RESPONSE
     }

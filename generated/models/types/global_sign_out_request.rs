@@ -47,6 +47,7 @@ impl<'de> ::serde::Deserialize<'de> for GlobalSignOutRequest {
     }
 }
 impl ::std::fmt::Debug for GlobalSignOutRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GlobalSignOutRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -54,6 +55,7 @@ impl ::std::fmt::Debug for GlobalSignOutRequest {
     }
 }
 impl ::awsjson_types::Validate for GlobalSignOutRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GLOBAL_SIGN_OUT_REQUEST
     }

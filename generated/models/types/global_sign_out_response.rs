@@ -2,9 +2,10 @@
 /// Output of the `GlobalSignOut` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GlobalSignOut.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct GlobalSignOutResponse {}
 impl ::std::default::Default for crate::types::GlobalSignOutResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for GlobalSignOutResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for GlobalSignOutResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GlobalSignOutResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for GlobalSignOutResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GLOBAL_SIGN_OUT_RESPONSE
     }

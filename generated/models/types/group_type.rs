@@ -2,7 +2,7 @@
 /// The `GroupType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GroupType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct GroupType {
     /// `CreationDate`: Timestamp (epoch seconds on the wire).
     pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
@@ -20,6 +20,7 @@ pub struct GroupType {
     pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::GroupType {
+    #[inline]
     fn default() -> Self {
         Self {
             creation_date: Default::default(),
@@ -95,7 +96,22 @@ impl<'de> ::serde::Deserialize<'de> for GroupType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for GroupType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GroupType")
+            .field("creation_date", &self.creation_date)
+            .field("description", &self.description)
+            .field("group_name", &self.group_name)
+            .field("last_modified_date", &self.last_modified_date)
+            .field("precedence", &self.precedence)
+            .field("role_arn", &self.role_arn)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for GroupType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::GROUP_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `HttpHeader` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_HttpHeader.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct HttpHeader {
     /// `headerName`: String of 0 to 131072 characters.
     pub header_name: ::std::option::Option<::std::string::String>,
@@ -10,6 +10,7 @@ pub struct HttpHeader {
     pub header_value: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::HttpHeader {
+    #[inline]
     fn default() -> Self {
         Self {
             header_name: Default::default(),
@@ -55,7 +56,17 @@ impl<'de> ::serde::Deserialize<'de> for HttpHeader {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for HttpHeader {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("HttpHeader")
+            .field("header_name", &self.header_name)
+            .field("header_value", &self.header_value)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for HttpHeader {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::HTTP_HEADER
     }

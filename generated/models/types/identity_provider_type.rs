@@ -2,7 +2,7 @@
 /// The `IdentityProviderType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_IdentityProviderType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct IdentityProviderType {
     /// `AcrMapping`: Map of 0 to 4 entries.
     pub acr_mapping: ::std::option::Option<
@@ -30,6 +30,7 @@ pub struct IdentityProviderType {
     pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::IdentityProviderType {
+    #[inline]
     fn default() -> Self {
         Self {
             acr_mapping: Default::default(),
@@ -129,7 +130,24 @@ impl<'de> ::serde::Deserialize<'de> for IdentityProviderType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for IdentityProviderType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IdentityProviderType")
+            .field("acr_mapping", &self.acr_mapping)
+            .field("attribute_mapping", &self.attribute_mapping)
+            .field("creation_date", &self.creation_date)
+            .field("idp_identifiers", &self.idp_identifiers)
+            .field("last_modified_date", &self.last_modified_date)
+            .field("provider_details", &self.provider_details)
+            .field("provider_name", &self.provider_name)
+            .field("provider_type", &self.provider_type)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for IdentityProviderType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::IDENTITY_PROVIDER_TYPE
     }

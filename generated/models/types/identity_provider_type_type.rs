@@ -2,7 +2,7 @@
 /// The `IdentityProviderTypeType` enumeration: `SAML`, `Facebook`, `Google`, `LoginWithAmazon`, `SignInWithApple`, `OIDC`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum IdentityProviderTypeType {
     /// `SAML`
@@ -31,6 +31,7 @@ impl IdentityProviderTypeType {
         "OIDC",
     ];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Saml => "SAML",
@@ -43,7 +44,22 @@ impl IdentityProviderTypeType {
         }
     }
 }
+impl ::std::fmt::Debug for IdentityProviderTypeType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Saml => f.write_str("Saml"),
+            Self::Facebook => f.write_str("Facebook"),
+            Self::Google => f.write_str("Google"),
+            Self::LoginWithAmazon => f.write_str("LoginWithAmazon"),
+            Self::SignInWithApple => f.write_str("SignInWithApple"),
+            Self::Oidc => f.write_str("Oidc"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for IdentityProviderTypeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SAML" => Self::Saml,
@@ -62,12 +78,14 @@ impl ::std::convert::From<&str> for IdentityProviderTypeType {
 }
 impl ::std::str::FromStr for IdentityProviderTypeType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for IdentityProviderTypeType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -75,6 +93,7 @@ impl ::std::default::Default for IdentityProviderTypeType {
     }
 }
 impl ::std::fmt::Display for IdentityProviderTypeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -95,6 +114,7 @@ impl<'de> ::serde::Deserialize<'de> for IdentityProviderTypeType {
     }
 }
 impl ::awsjson_types::Validate for IdentityProviderTypeType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::IDENTITY_PROVIDER_TYPE_TYPE
     }

@@ -93,6 +93,7 @@ impl<'de> ::serde::Deserialize<'de> for InitiateAuthRequest {
     }
 }
 impl ::std::fmt::Debug for InitiateAuthRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("InitiateAuthRequest")
             .field("analytics_metadata", &self.analytics_metadata)
@@ -106,6 +107,7 @@ impl ::std::fmt::Debug for InitiateAuthRequest {
     }
 }
 impl ::awsjson_types::Validate for InitiateAuthRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::INITIATE_AUTH_REQUEST
     }

@@ -22,6 +22,7 @@ pub struct InitiateAuthResponse {
     pub session: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::InitiateAuthResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             authentication_result: Default::default(),
@@ -96,6 +97,7 @@ impl<'de> ::serde::Deserialize<'de> for InitiateAuthResponse {
     }
 }
 impl ::std::fmt::Debug for InitiateAuthResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("InitiateAuthResponse")
             .field("authentication_result", &self.authentication_result)
@@ -107,6 +109,7 @@ impl ::std::fmt::Debug for InitiateAuthResponse {
     }
 }
 impl ::awsjson_types::Validate for InitiateAuthResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::INITIATE_AUTH_RESPONSE
     }

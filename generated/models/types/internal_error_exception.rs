@@ -2,12 +2,13 @@
 /// The `InternalErrorException` error (server fault), modeled for 138 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddCustomAttributes.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct InternalErrorException {
     /// `message`: String.
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::InternalErrorException {
+    #[inline]
     fn default() -> Self {
         Self {
             message: Default::default(),
@@ -51,13 +52,21 @@ impl<'de> ::serde::Deserialize<'de> for InternalErrorException {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for InternalErrorException {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("InternalErrorException").field("message", &self.message).finish()
+    }
+}
 impl InternalErrorException {
     /// The error's message, as the service sent it.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 }
 impl ::std::fmt::Display for InternalErrorException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
             Some(message) => write!(f, "{}: {}", "InternalErrorException", message),
@@ -67,20 +76,25 @@ impl ::std::fmt::Display for InternalErrorException {
 }
 impl ::std::error::Error for InternalErrorException {}
 impl ::awsjson_types::ErrorStructure for InternalErrorException {
+    #[inline]
     fn code(&self) -> &'static str {
         "InternalErrorException"
     }
+    #[inline]
     fn fault(&self) -> ::awsjson_types::Fault {
         ::awsjson_types::Fault::Server
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         InternalErrorException::message(self)
     }
+    #[inline]
     fn to_body(&self) -> ::awsjson_types::serde_json::Value {
         ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
     }
 }
 impl ::awsjson_types::Validate for InternalErrorException {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::INTERNAL_ERROR_EXCEPTION
     }

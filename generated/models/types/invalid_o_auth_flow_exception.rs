@@ -2,12 +2,13 @@
 /// The `InvalidOAuthFlowException` error (client fault), modeled for 2 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct InvalidOAuthFlowException {
     /// `message`: String.
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::InvalidOAuthFlowException {
+    #[inline]
     fn default() -> Self {
         Self {
             message: Default::default(),
@@ -51,13 +52,23 @@ impl<'de> ::serde::Deserialize<'de> for InvalidOAuthFlowException {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for InvalidOAuthFlowException {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("InvalidOAuthFlowException")
+            .field("message", &self.message)
+            .finish()
+    }
+}
 impl InvalidOAuthFlowException {
     /// The error's message, as the service sent it.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 }
 impl ::std::fmt::Display for InvalidOAuthFlowException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
             Some(message) => write!(f, "{}: {}", "InvalidOAuthFlowException", message),
@@ -67,20 +78,25 @@ impl ::std::fmt::Display for InvalidOAuthFlowException {
 }
 impl ::std::error::Error for InvalidOAuthFlowException {}
 impl ::awsjson_types::ErrorStructure for InvalidOAuthFlowException {
+    #[inline]
     fn code(&self) -> &'static str {
         "InvalidOAuthFlowException"
     }
+    #[inline]
     fn fault(&self) -> ::awsjson_types::Fault {
         ::awsjson_types::Fault::Client
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         InvalidOAuthFlowException::message(self)
     }
+    #[inline]
     fn to_body(&self) -> ::awsjson_types::serde_json::Value {
         ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
     }
 }
 impl ::awsjson_types::Validate for InvalidOAuthFlowException {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::INVALID_O_AUTH_FLOW_EXCEPTION
     }

@@ -2,7 +2,7 @@
 /// The `InvalidParameterException` error (client fault), modeled for 141 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddCustomAttributes.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct InvalidParameterException {
     /// `message`: String.
     pub message: ::std::option::Option<::std::string::String>,
@@ -10,6 +10,7 @@ pub struct InvalidParameterException {
     pub reason_code: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::InvalidParameterException {
+    #[inline]
     fn default() -> Self {
         Self {
             message: Default::default(),
@@ -57,13 +58,24 @@ impl<'de> ::serde::Deserialize<'de> for InvalidParameterException {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for InvalidParameterException {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("InvalidParameterException")
+            .field("message", &self.message)
+            .field("reason_code", &self.reason_code)
+            .finish()
+    }
+}
 impl InvalidParameterException {
     /// The error's message, as the service sent it.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 }
 impl ::std::fmt::Display for InvalidParameterException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
             Some(message) => write!(f, "{}: {}", "InvalidParameterException", message),
@@ -73,20 +85,25 @@ impl ::std::fmt::Display for InvalidParameterException {
 }
 impl ::std::error::Error for InvalidParameterException {}
 impl ::awsjson_types::ErrorStructure for InvalidParameterException {
+    #[inline]
     fn code(&self) -> &'static str {
         "InvalidParameterException"
     }
+    #[inline]
     fn fault(&self) -> ::awsjson_types::Fault {
         ::awsjson_types::Fault::Client
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         InvalidParameterException::message(self)
     }
+    #[inline]
     fn to_body(&self) -> ::awsjson_types::serde_json::Value {
         ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
     }
 }
 impl ::awsjson_types::Validate for InvalidParameterException {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::INVALID_PARAMETER_EXCEPTION
     }

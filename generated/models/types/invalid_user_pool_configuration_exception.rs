@@ -2,12 +2,13 @@
 /// The `InvalidUserPoolConfigurationException` error (client fault), modeled for 14 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminForgetDevice.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct InvalidUserPoolConfigurationException {
     /// `message`: String.
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::InvalidUserPoolConfigurationException {
+    #[inline]
     fn default() -> Self {
         Self {
             message: Default::default(),
@@ -51,13 +52,23 @@ impl<'de> ::serde::Deserialize<'de> for InvalidUserPoolConfigurationException {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for InvalidUserPoolConfigurationException {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("InvalidUserPoolConfigurationException")
+            .field("message", &self.message)
+            .finish()
+    }
+}
 impl InvalidUserPoolConfigurationException {
     /// The error's message, as the service sent it.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 }
 impl ::std::fmt::Display for InvalidUserPoolConfigurationException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
             Some(message) => {
@@ -69,20 +80,25 @@ impl ::std::fmt::Display for InvalidUserPoolConfigurationException {
 }
 impl ::std::error::Error for InvalidUserPoolConfigurationException {}
 impl ::awsjson_types::ErrorStructure for InvalidUserPoolConfigurationException {
+    #[inline]
     fn code(&self) -> &'static str {
         "InvalidUserPoolConfigurationException"
     }
+    #[inline]
     fn fault(&self) -> ::awsjson_types::Fault {
         ::awsjson_types::Fault::Client
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         InvalidUserPoolConfigurationException::message(self)
     }
+    #[inline]
     fn to_body(&self) -> ::awsjson_types::serde_json::Value {
         ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
     }
 }
 impl ::awsjson_types::Validate for InvalidUserPoolConfigurationException {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::INVALID_USER_POOL_CONFIGURATION_EXCEPTION
     }

@@ -2,7 +2,7 @@
 /// The `IssuedTokenTypeIdentifierType` enumeration: `ACCESS_TOKEN`, `ID_TOKEN`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDerivedToken.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum IssuedTokenTypeIdentifierType {
     /// `ACCESS_TOKEN`
@@ -16,6 +16,7 @@ impl IssuedTokenTypeIdentifierType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["ACCESS_TOKEN", "ID_TOKEN"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AccessToken => "ACCESS_TOKEN",
@@ -24,7 +25,18 @@ impl IssuedTokenTypeIdentifierType {
         }
     }
 }
+impl ::std::fmt::Debug for IssuedTokenTypeIdentifierType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::AccessToken => f.write_str("AccessToken"),
+            Self::IdToken => f.write_str("IdToken"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for IssuedTokenTypeIdentifierType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ACCESS_TOKEN" => Self::AccessToken,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for IssuedTokenTypeIdentifierType {
 }
 impl ::std::str::FromStr for IssuedTokenTypeIdentifierType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for IssuedTokenTypeIdentifierType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for IssuedTokenTypeIdentifierType {
     }
 }
 impl ::std::fmt::Display for IssuedTokenTypeIdentifierType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for IssuedTokenTypeIdentifierType {
     }
 }
 impl ::awsjson_types::Validate for IssuedTokenTypeIdentifierType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ISSUED_TOKEN_TYPE_IDENTIFIER_TYPE
     }

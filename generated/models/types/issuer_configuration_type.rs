@@ -2,12 +2,13 @@
 /// The `IssuerConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_IssuerConfigurationType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct IssuerConfigurationType {
     /// `Type`: One of [`IssuerType`](crate::types::IssuerType).
     pub type_: ::std::option::Option<crate::types::IssuerType>,
 }
 impl ::std::default::Default for crate::types::IssuerConfigurationType {
+    #[inline]
     fn default() -> Self {
         Self { type_: Default::default() }
     }
@@ -49,7 +50,14 @@ impl<'de> ::serde::Deserialize<'de> for IssuerConfigurationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for IssuerConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IssuerConfigurationType").field("type_", &self.type_).finish()
+    }
+}
 impl ::awsjson_types::Validate for IssuerConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ISSUER_CONFIGURATION_TYPE
     }

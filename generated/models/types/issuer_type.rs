@@ -2,7 +2,7 @@
 /// The `IssuerType` enumeration: `ORIGINAL`, `UPDATED`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_IssuerConfigurationType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum IssuerType {
     /// `ORIGINAL`
@@ -16,6 +16,7 @@ impl IssuerType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["ORIGINAL", "UPDATED"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Original => "ORIGINAL",
@@ -24,7 +25,18 @@ impl IssuerType {
         }
     }
 }
+impl ::std::fmt::Debug for IssuerType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Original => f.write_str("Original"),
+            Self::Updated => f.write_str("Updated"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for IssuerType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ORIGINAL" => Self::Original,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for IssuerType {
 }
 impl ::std::str::FromStr for IssuerType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for IssuerType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for IssuerType {
     }
 }
 impl ::std::fmt::Display for IssuerType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for IssuerType {
     }
 }
 impl ::awsjson_types::Validate for IssuerType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ISSUER_TYPE
     }

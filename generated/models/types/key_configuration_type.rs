@@ -2,7 +2,7 @@
 /// The `KeyConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_KeyConfigurationType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct KeyConfigurationType {
     /// `KeyType`: One of [`EncryptionKeyType`](crate::types::EncryptionKeyType).
     pub key_type: ::std::option::Option<crate::types::EncryptionKeyType>,
@@ -10,6 +10,7 @@ pub struct KeyConfigurationType {
     pub kms_key_arn: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::KeyConfigurationType {
+    #[inline]
     fn default() -> Self {
         Self {
             key_type: Default::default(),
@@ -57,7 +58,17 @@ impl<'de> ::serde::Deserialize<'de> for KeyConfigurationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for KeyConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("KeyConfigurationType")
+            .field("key_type", &self.key_type)
+            .field("kms_key_arn", &self.kms_key_arn)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for KeyConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::KEY_CONFIGURATION_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `LambdaConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LambdaConfigType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct LambdaConfigType {
     /// `CreateAuthChallenge`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub create_auth_challenge: ::std::option::Option<::std::string::String>,
@@ -44,6 +44,7 @@ pub struct LambdaConfigType {
     pub verify_auth_challenge_response: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::LambdaConfigType {
+    #[inline]
     fn default() -> Self {
         Self {
             create_auth_challenge: Default::default(),
@@ -191,7 +192,33 @@ impl<'de> ::serde::Deserialize<'de> for LambdaConfigType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for LambdaConfigType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LambdaConfigType")
+            .field("create_auth_challenge", &self.create_auth_challenge)
+            .field("custom_email_sender", &self.custom_email_sender)
+            .field("custom_message", &self.custom_message)
+            .field("custom_sms_sender", &self.custom_sms_sender)
+            .field("define_auth_challenge", &self.define_auth_challenge)
+            .field("inbound_federation", &self.inbound_federation)
+            .field("kms_key_id", &self.kms_key_id)
+            .field("post_authentication", &self.post_authentication)
+            .field("post_confirmation", &self.post_confirmation)
+            .field("pre_authentication", &self.pre_authentication)
+            .field("pre_sign_up", &self.pre_sign_up)
+            .field("pre_token_generation", &self.pre_token_generation)
+            .field("pre_token_generation_config", &self.pre_token_generation_config)
+            .field("user_migration", &self.user_migration)
+            .field(
+                "verify_auth_challenge_response",
+                &self.verify_auth_challenge_response,
+            )
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for LambdaConfigType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LAMBDA_CONFIG_TYPE
     }

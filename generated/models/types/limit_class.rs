@@ -2,7 +2,7 @@
 /// The `LimitClass` enumeration: `API_CATEGORY`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LimitDefinitionType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LimitClass {
     /// `API_CATEGORY`
@@ -14,6 +14,7 @@ impl LimitClass {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["API_CATEGORY"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ApiCategory => "API_CATEGORY",
@@ -21,7 +22,17 @@ impl LimitClass {
         }
     }
 }
+impl ::std::fmt::Debug for LimitClass {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::ApiCategory => f.write_str("ApiCategory"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for LimitClass {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "API_CATEGORY" => Self::ApiCategory,
@@ -35,12 +46,14 @@ impl ::std::convert::From<&str> for LimitClass {
 }
 impl ::std::str::FromStr for LimitClass {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for LimitClass {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -48,6 +61,7 @@ impl ::std::default::Default for LimitClass {
     }
 }
 impl ::std::fmt::Display for LimitClass {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -68,6 +82,7 @@ impl<'de> ::serde::Deserialize<'de> for LimitClass {
     }
 }
 impl ::awsjson_types::Validate for LimitClass {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIMIT_CLASS
     }

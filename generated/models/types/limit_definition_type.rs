@@ -2,7 +2,7 @@
 /// The `LimitDefinitionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LimitDefinitionType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct LimitDefinitionType {
     /// `Attributes` (required): Map.
     pub attributes: ::std::collections::BTreeMap<
@@ -51,7 +51,17 @@ impl<'de> ::serde::Deserialize<'de> for LimitDefinitionType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for LimitDefinitionType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LimitDefinitionType")
+            .field("attributes", &self.attributes)
+            .field("limit_class", &self.limit_class)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for LimitDefinitionType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIMIT_DEFINITION_TYPE
     }

@@ -2,12 +2,13 @@
 /// The `LimitExceededException` error (client fault), modeled for 28 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddUserPoolClientSecret.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct LimitExceededException {
     /// `message`: String.
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::LimitExceededException {
+    #[inline]
     fn default() -> Self {
         Self {
             message: Default::default(),
@@ -51,13 +52,21 @@ impl<'de> ::serde::Deserialize<'de> for LimitExceededException {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for LimitExceededException {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LimitExceededException").field("message", &self.message).finish()
+    }
+}
 impl LimitExceededException {
     /// The error's message, as the service sent it.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 }
 impl ::std::fmt::Display for LimitExceededException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
             Some(message) => write!(f, "{}: {}", "LimitExceededException", message),
@@ -67,20 +76,25 @@ impl ::std::fmt::Display for LimitExceededException {
 }
 impl ::std::error::Error for LimitExceededException {}
 impl ::awsjson_types::ErrorStructure for LimitExceededException {
+    #[inline]
     fn code(&self) -> &'static str {
         "LimitExceededException"
     }
+    #[inline]
     fn fault(&self) -> ::awsjson_types::Fault {
         ::awsjson_types::Fault::Client
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         LimitExceededException::message(self)
     }
+    #[inline]
     fn to_body(&self) -> ::awsjson_types::serde_json::Value {
         ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
     }
 }
 impl ::awsjson_types::Validate for LimitExceededException {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIMIT_EXCEEDED_EXCEPTION
     }

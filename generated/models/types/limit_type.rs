@@ -2,7 +2,7 @@
 /// The `LimitType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LimitType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct LimitType {
     /// `FreeLimitValue` (required): Integer.
     pub free_limit_value: i32,
@@ -58,7 +58,18 @@ impl<'de> ::serde::Deserialize<'de> for LimitType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for LimitType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LimitType")
+            .field("free_limit_value", &self.free_limit_value)
+            .field("limit_definition", &self.limit_definition)
+            .field("provisioned_limit_value", &self.provisioned_limit_value)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for LimitType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIMIT_TYPE
     }

@@ -62,6 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for ListDevicesRequest {
     }
 }
 impl ::std::fmt::Debug for ListDevicesRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ListDevicesRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -71,6 +72,7 @@ impl ::std::fmt::Debug for ListDevicesRequest {
     }
 }
 impl ::awsjson_types::Validate for ListDevicesRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_DEVICES_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `ListDevices` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListDevices.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ListDevicesResponse {
     /// `Devices`: List of `DeviceType`.
     pub devices: ::std::option::Option<::std::vec::Vec<crate::types::DeviceType>>,
@@ -10,6 +10,7 @@ pub struct ListDevicesResponse {
     pub pagination_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ListDevicesResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             devices: Default::default(),
@@ -59,7 +60,17 @@ impl<'de> ::serde::Deserialize<'de> for ListDevicesResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListDevicesResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListDevicesResponse")
+            .field("devices", &self.devices)
+            .field("pagination_token", &self.pagination_token)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListDevicesResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_DEVICES_RESPONSE
     }

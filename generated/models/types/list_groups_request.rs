@@ -2,7 +2,7 @@
 /// Input of the `ListGroups` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListGroups.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListGroupsRequest {
     /// `Limit`: Integer of 0 to 60.
     pub limit: ::std::option::Option<i32>,
@@ -53,7 +53,18 @@ impl<'de> ::serde::Deserialize<'de> for ListGroupsRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListGroupsRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListGroupsRequest")
+            .field("limit", &self.limit)
+            .field("next_token", &self.next_token)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListGroupsRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_GROUPS_REQUEST
     }

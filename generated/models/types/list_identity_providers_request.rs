@@ -2,7 +2,7 @@
 /// Input of the `ListIdentityProviders` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListIdentityProviders.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListIdentityProvidersRequest {
     /// `MaxResults`: Integer of 0 to 60.
     pub max_results: ::std::option::Option<i32>,
@@ -53,7 +53,18 @@ impl<'de> ::serde::Deserialize<'de> for ListIdentityProvidersRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListIdentityProvidersRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListIdentityProvidersRequest")
+            .field("max_results", &self.max_results)
+            .field("next_token", &self.next_token)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListIdentityProvidersRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_IDENTITY_PROVIDERS_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `ListIdentityProviders` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListIdentityProviders.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListIdentityProvidersResponse {
     /// `NextToken`: String of at least 1 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -48,7 +48,17 @@ impl<'de> ::serde::Deserialize<'de> for ListIdentityProvidersResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListIdentityProvidersResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListIdentityProvidersResponse")
+            .field("next_token", &self.next_token)
+            .field("providers", &self.providers)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListIdentityProvidersResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_IDENTITY_PROVIDERS_RESPONSE
     }

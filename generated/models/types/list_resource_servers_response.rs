@@ -2,7 +2,7 @@
 /// Output of the `ListResourceServers` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListResourceServers.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListResourceServersResponse {
     /// `NextToken`: String of at least 1 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -50,7 +50,17 @@ impl<'de> ::serde::Deserialize<'de> for ListResourceServersResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListResourceServersResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListResourceServersResponse")
+            .field("next_token", &self.next_token)
+            .field("resource_servers", &self.resource_servers)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListResourceServersResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_RESOURCE_SERVERS_RESPONSE
     }

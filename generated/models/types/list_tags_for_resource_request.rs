@@ -2,7 +2,7 @@
 /// Input of the `ListTagsForResource` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListTagsForResource.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListTagsForResourceRequest {
     /// `ResourceArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub resource_arn: ::std::string::String,
@@ -46,7 +46,16 @@ impl<'de> ::serde::Deserialize<'de> for ListTagsForResourceRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListTagsForResourceRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListTagsForResourceRequest")
+            .field("resource_arn", &self.resource_arn)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListTagsForResourceRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_TAGS_FOR_RESOURCE_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `ListTagsForResource` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListTagsForResource.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ListTagsForResourceResponse {
     /// `Tags`: Map.
     pub tags: ::std::option::Option<
@@ -10,6 +10,7 @@ pub struct ListTagsForResourceResponse {
     >,
 }
 impl ::std::default::Default for crate::types::ListTagsForResourceResponse {
+    #[inline]
     fn default() -> Self {
         Self { tags: Default::default() }
     }
@@ -51,7 +52,14 @@ impl<'de> ::serde::Deserialize<'de> for ListTagsForResourceResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListTagsForResourceResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListTagsForResourceResponse").field("tags", &self.tags).finish()
+    }
+}
 impl ::awsjson_types::Validate for ListTagsForResourceResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_TAGS_FOR_RESOURCE_RESPONSE
     }

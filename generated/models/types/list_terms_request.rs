@@ -2,7 +2,7 @@
 /// Input of the `ListTerms` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListTerms.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListTermsRequest {
     /// `MaxResults`: Integer of 1 to 60.
     pub max_results: ::std::option::Option<i32>,
@@ -53,7 +53,18 @@ impl<'de> ::serde::Deserialize<'de> for ListTermsRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListTermsRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListTermsRequest")
+            .field("max_results", &self.max_results)
+            .field("next_token", &self.next_token)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListTermsRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_TERMS_REQUEST
     }

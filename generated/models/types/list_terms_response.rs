@@ -2,7 +2,7 @@
 /// Output of the `ListTerms` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListTerms.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListTermsResponse {
     /// `NextToken`: String of 0 to 131072 characters.
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -48,7 +48,17 @@ impl<'de> ::serde::Deserialize<'de> for ListTermsResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListTermsResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListTermsResponse")
+            .field("next_token", &self.next_token)
+            .field("terms", &self.terms)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListTermsResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_TERMS_RESPONSE
     }

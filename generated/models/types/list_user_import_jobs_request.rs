@@ -2,7 +2,7 @@
 /// Input of the `ListUserImportJobs` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserImportJobs.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListUserImportJobsRequest {
     /// `MaxResults` (required): Integer of 1 to 60.
     pub max_results: i32,
@@ -58,7 +58,18 @@ impl<'de> ::serde::Deserialize<'de> for ListUserImportJobsRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListUserImportJobsRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUserImportJobsRequest")
+            .field("max_results", &self.max_results)
+            .field("pagination_token", &self.pagination_token)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListUserImportJobsRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_USER_IMPORT_JOBS_REQUEST
     }

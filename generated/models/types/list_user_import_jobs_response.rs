@@ -2,7 +2,7 @@
 /// Output of the `ListUserImportJobs` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserImportJobs.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ListUserImportJobsResponse {
     /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
     pub pagination_token: ::std::option::Option<::std::string::String>,
@@ -12,6 +12,7 @@ pub struct ListUserImportJobsResponse {
     >,
 }
 impl ::std::default::Default for crate::types::ListUserImportJobsResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             pagination_token: Default::default(),
@@ -63,7 +64,17 @@ impl<'de> ::serde::Deserialize<'de> for ListUserImportJobsResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListUserImportJobsResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUserImportJobsResponse")
+            .field("pagination_token", &self.pagination_token)
+            .field("user_import_jobs", &self.user_import_jobs)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListUserImportJobsResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_USER_IMPORT_JOBS_RESPONSE
     }

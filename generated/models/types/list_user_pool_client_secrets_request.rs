@@ -53,6 +53,7 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolClientSecretsRequest {
     }
 }
 impl ::std::fmt::Debug for ListUserPoolClientSecretsRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ListUserPoolClientSecretsRequest")
             .field("client_id", &::awsjson_types::Redacted)
@@ -62,6 +63,7 @@ impl ::std::fmt::Debug for ListUserPoolClientSecretsRequest {
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolClientSecretsRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_USER_POOL_CLIENT_SECRETS_REQUEST
     }

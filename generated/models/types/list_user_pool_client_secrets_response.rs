@@ -2,7 +2,7 @@
 /// Output of the `ListUserPoolClientSecrets` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClientSecrets.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ListUserPoolClientSecretsResponse {
     /// `ClientSecrets`: List of `ClientSecretDescriptorType`.
     pub client_secrets: ::std::option::Option<
@@ -12,6 +12,7 @@ pub struct ListUserPoolClientSecretsResponse {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ListUserPoolClientSecretsResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             client_secrets: Default::default(),
@@ -61,7 +62,17 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolClientSecretsResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListUserPoolClientSecretsResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUserPoolClientSecretsResponse")
+            .field("client_secrets", &self.client_secrets)
+            .field("next_token", &self.next_token)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListUserPoolClientSecretsResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_USER_POOL_CLIENT_SECRETS_RESPONSE
     }

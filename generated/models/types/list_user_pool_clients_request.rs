@@ -2,7 +2,7 @@
 /// Input of the `ListUserPoolClients` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClients.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListUserPoolClientsRequest {
     /// `ClientType`: One of [`ClientTypeType`](crate::types::ClientTypeType).
     pub client_type: ::std::option::Option<crate::types::ClientTypeType>,
@@ -63,7 +63,19 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolClientsRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListUserPoolClientsRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUserPoolClientsRequest")
+            .field("client_type", &self.client_type)
+            .field("max_results", &self.max_results)
+            .field("next_token", &self.next_token)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListUserPoolClientsRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_USER_POOL_CLIENTS_REQUEST
     }

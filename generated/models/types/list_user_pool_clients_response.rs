@@ -2,7 +2,7 @@
 /// Output of the `ListUserPoolClients` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClients.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ListUserPoolClientsResponse {
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -12,6 +12,7 @@ pub struct ListUserPoolClientsResponse {
     >,
 }
 impl ::std::default::Default for crate::types::ListUserPoolClientsResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             next_token: Default::default(),
@@ -61,7 +62,17 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolClientsResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListUserPoolClientsResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUserPoolClientsResponse")
+            .field("next_token", &self.next_token)
+            .field("user_pool_clients", &self.user_pool_clients)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListUserPoolClientsResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_USER_POOL_CLIENTS_RESPONSE
     }

@@ -2,7 +2,7 @@
 /// Input of the `ListUserPoolReplicas` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolReplicas.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListUserPoolReplicasRequest {
     /// `NextToken`: String of at least 1 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -48,7 +48,17 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolReplicasRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListUserPoolReplicasRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUserPoolReplicasRequest")
+            .field("next_token", &self.next_token)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListUserPoolReplicasRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_USER_POOL_REPLICAS_REQUEST
     }

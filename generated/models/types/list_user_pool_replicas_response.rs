@@ -2,7 +2,7 @@
 /// Output of the `ListUserPoolReplicas` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolReplicas.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ListUserPoolReplicasResponse {
     /// `NextToken`: String of at least 1 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -12,6 +12,7 @@ pub struct ListUserPoolReplicasResponse {
     >,
 }
 impl ::std::default::Default for crate::types::ListUserPoolReplicasResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             next_token: Default::default(),
@@ -61,7 +62,17 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolReplicasResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListUserPoolReplicasResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUserPoolReplicasResponse")
+            .field("next_token", &self.next_token)
+            .field("user_pool_replicas", &self.user_pool_replicas)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListUserPoolReplicasResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_USER_POOL_REPLICAS_RESPONSE
     }

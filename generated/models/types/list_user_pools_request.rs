@@ -2,7 +2,7 @@
 /// Input of the `ListUserPools` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPools.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListUserPoolsRequest {
     /// `MaxResults` (required): Integer of 1 to 60.
     pub max_results: i32,
@@ -48,7 +48,17 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolsRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListUserPoolsRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUserPoolsRequest")
+            .field("max_results", &self.max_results)
+            .field("next_token", &self.next_token)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListUserPoolsRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_USER_POOLS_REQUEST
     }

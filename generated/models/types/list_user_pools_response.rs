@@ -2,7 +2,7 @@
 /// Output of the `ListUserPools` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPools.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ListUserPoolsResponse {
     /// `NextToken`: String of at least 1 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -12,6 +12,7 @@ pub struct ListUserPoolsResponse {
     >,
 }
 impl ::std::default::Default for crate::types::ListUserPoolsResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             next_token: Default::default(),
@@ -59,7 +60,17 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolsResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListUserPoolsResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUserPoolsResponse")
+            .field("next_token", &self.next_token)
+            .field("user_pools", &self.user_pools)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListUserPoolsResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_USER_POOLS_RESPONSE
     }

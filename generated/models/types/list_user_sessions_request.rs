@@ -51,6 +51,7 @@ impl<'de> ::serde::Deserialize<'de> for ListUserSessionsRequest {
     }
 }
 impl ::std::fmt::Debug for ListUserSessionsRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ListUserSessionsRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -59,6 +60,7 @@ impl ::std::fmt::Debug for ListUserSessionsRequest {
     }
 }
 impl ::awsjson_types::Validate for ListUserSessionsRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_USER_SESSIONS_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `ListUserSessions` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserSessions.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ListUserSessionsResponse {
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -12,6 +12,7 @@ pub struct ListUserSessionsResponse {
     >,
 }
 impl ::std::default::Default for crate::types::ListUserSessionsResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             next_token: Default::default(),
@@ -59,7 +60,17 @@ impl<'de> ::serde::Deserialize<'de> for ListUserSessionsResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListUserSessionsResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUserSessionsResponse")
+            .field("next_token", &self.next_token)
+            .field("sessions", &self.sessions)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListUserSessionsResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_USER_SESSIONS_RESPONSE
     }

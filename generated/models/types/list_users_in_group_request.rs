@@ -2,7 +2,7 @@
 /// Input of the `ListUsersInGroup` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsersInGroup.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListUsersInGroupRequest {
     /// `GroupName` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
     pub group_name: ::std::string::String,
@@ -62,7 +62,19 @@ impl<'de> ::serde::Deserialize<'de> for ListUsersInGroupRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListUsersInGroupRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUsersInGroupRequest")
+            .field("group_name", &self.group_name)
+            .field("limit", &self.limit)
+            .field("next_token", &self.next_token)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListUsersInGroupRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_USERS_IN_GROUP_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `ListUsersInGroup` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsersInGroup.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ListUsersInGroupResponse {
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -10,6 +10,7 @@ pub struct ListUsersInGroupResponse {
     pub users: ::std::option::Option<::std::vec::Vec<crate::types::UserType>>,
 }
 impl ::std::default::Default for crate::types::ListUsersInGroupResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             next_token: Default::default(),
@@ -57,7 +58,17 @@ impl<'de> ::serde::Deserialize<'de> for ListUsersInGroupResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListUsersInGroupResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUsersInGroupResponse")
+            .field("next_token", &self.next_token)
+            .field("users", &self.users)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListUsersInGroupResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_USERS_IN_GROUP_RESPONSE
     }

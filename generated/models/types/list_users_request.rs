@@ -2,7 +2,7 @@
 /// Input of the `ListUsers` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsers.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListUsersRequest {
     /// `AttributesToGet`: List of `AttributeNameType`.
     pub attributes_to_get: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -72,7 +72,20 @@ impl<'de> ::serde::Deserialize<'de> for ListUsersRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListUsersRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUsersRequest")
+            .field("attributes_to_get", &self.attributes_to_get)
+            .field("filter", &self.filter)
+            .field("limit", &self.limit)
+            .field("pagination_token", &self.pagination_token)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListUsersRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_USERS_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `ListUsers` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsers.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ListUsersResponse {
     /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
     pub pagination_token: ::std::option::Option<::std::string::String>,
@@ -10,6 +10,7 @@ pub struct ListUsersResponse {
     pub users: ::std::option::Option<::std::vec::Vec<crate::types::UserType>>,
 }
 impl ::std::default::Default for crate::types::ListUsersResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             pagination_token: Default::default(),
@@ -59,7 +60,17 @@ impl<'de> ::serde::Deserialize<'de> for ListUsersResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListUsersResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUsersResponse")
+            .field("pagination_token", &self.pagination_token)
+            .field("users", &self.users)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListUsersResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_USERS_RESPONSE
     }

@@ -56,6 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for ListWebAuthnCredentialsRequest {
     }
 }
 impl ::std::fmt::Debug for ListWebAuthnCredentialsRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ListWebAuthnCredentialsRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -65,6 +66,7 @@ impl ::std::fmt::Debug for ListWebAuthnCredentialsRequest {
     }
 }
 impl ::awsjson_types::Validate for ListWebAuthnCredentialsRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_WEB_AUTHN_CREDENTIALS_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `ListWebAuthnCredentials` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListWebAuthnCredentials.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ListWebAuthnCredentialsResponse {
     /// `Credentials` (required): List of `WebAuthnCredentialDescription`.
     pub credentials: ::std::vec::Vec<crate::types::WebAuthnCredentialDescription>,
@@ -48,7 +48,17 @@ impl<'de> ::serde::Deserialize<'de> for ListWebAuthnCredentialsResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ListWebAuthnCredentialsResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListWebAuthnCredentialsResponse")
+            .field("credentials", &self.credentials)
+            .field("next_token", &self.next_token)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ListWebAuthnCredentialsResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LIST_WEB_AUTHN_CREDENTIALS_RESPONSE
     }

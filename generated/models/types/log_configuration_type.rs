@@ -2,7 +2,7 @@
 /// The `LogConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LogConfigurationType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct LogConfigurationType {
     /// `CloudWatchLogsConfiguration`: See [`CloudWatchLogsConfigurationType`](crate::types::CloudWatchLogsConfigurationType).
     pub cloud_watch_logs_configuration: ::std::option::Option<
@@ -83,7 +83,23 @@ impl<'de> ::serde::Deserialize<'de> for LogConfigurationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for LogConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LogConfigurationType")
+            .field(
+                "cloud_watch_logs_configuration",
+                &self.cloud_watch_logs_configuration,
+            )
+            .field("event_source", &self.event_source)
+            .field("firehose_configuration", &self.firehose_configuration)
+            .field("log_level", &self.log_level)
+            .field("s3_configuration", &self.s3_configuration)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for LogConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LOG_CONFIGURATION_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `LogDeliveryConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LogDeliveryConfigurationType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct LogDeliveryConfigurationType {
     /// `LogConfigurations` (required): List of 0 to 2 items of `LogConfigurationType`.
     pub log_configurations: ::std::vec::Vec<crate::types::LogConfigurationType>,
@@ -50,7 +50,17 @@ impl<'de> ::serde::Deserialize<'de> for LogDeliveryConfigurationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for LogDeliveryConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LogDeliveryConfigurationType")
+            .field("log_configurations", &self.log_configurations)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for LogDeliveryConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LOG_DELIVERY_CONFIGURATION_TYPE
     }

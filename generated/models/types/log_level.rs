@@ -2,7 +2,7 @@
 /// The `LogLevel` enumeration: `ERROR`, `INFO`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LogConfigurationType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LogLevel {
     /// `ERROR`
@@ -16,6 +16,7 @@ impl LogLevel {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["ERROR", "INFO"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Error => "ERROR",
@@ -24,7 +25,18 @@ impl LogLevel {
         }
     }
 }
+impl ::std::fmt::Debug for LogLevel {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Error => f.write_str("Error"),
+            Self::Info => f.write_str("Info"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for LogLevel {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ERROR" => Self::Error,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for LogLevel {
 }
 impl ::std::str::FromStr for LogLevel {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for LogLevel {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for LogLevel {
     }
 }
 impl ::std::fmt::Display for LogLevel {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for LogLevel {
     }
 }
 impl ::awsjson_types::Validate for LogLevel {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::LOG_LEVEL
     }

@@ -2,7 +2,7 @@
 /// The `ManagedLoginBrandingType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ManagedLoginBrandingType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ManagedLoginBrandingType {
     /// `Assets`: List of 0 to 40 items of `AssetType`.
     pub assets: ::std::option::Option<::std::vec::Vec<crate::types::AssetType>>,
@@ -20,6 +20,7 @@ pub struct ManagedLoginBrandingType {
     pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ManagedLoginBrandingType {
+    #[inline]
     fn default() -> Self {
         Self {
             assets: Default::default(),
@@ -109,7 +110,22 @@ impl<'de> ::serde::Deserialize<'de> for ManagedLoginBrandingType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ManagedLoginBrandingType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ManagedLoginBrandingType")
+            .field("assets", &self.assets)
+            .field("creation_date", &self.creation_date)
+            .field("last_modified_date", &self.last_modified_date)
+            .field("managed_login_branding_id", &self.managed_login_branding_id)
+            .field("settings", &self.settings)
+            .field("use_cognito_provided_values", &self.use_cognito_provided_values)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ManagedLoginBrandingType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::MANAGED_LOGIN_BRANDING_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `MessageActionType` enumeration: `RESEND`, `SUPPRESS`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MessageActionType {
     /// `RESEND`
@@ -16,6 +16,7 @@ impl MessageActionType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["RESEND", "SUPPRESS"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Resend => "RESEND",
@@ -24,7 +25,18 @@ impl MessageActionType {
         }
     }
 }
+impl ::std::fmt::Debug for MessageActionType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Resend => f.write_str("Resend"),
+            Self::Suppress => f.write_str("Suppress"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for MessageActionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RESEND" => Self::Resend,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for MessageActionType {
 }
 impl ::std::str::FromStr for MessageActionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for MessageActionType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for MessageActionType {
     }
 }
 impl ::std::fmt::Display for MessageActionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageActionType {
     }
 }
 impl ::awsjson_types::Validate for MessageActionType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::MESSAGE_ACTION_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `MessageTemplateType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_MessageTemplateType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct MessageTemplateType {
     /// `EmailMessage`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`.
     pub email_message: ::std::option::Option<::std::string::String>,
@@ -12,6 +12,7 @@ pub struct MessageTemplateType {
     pub sms_message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::MessageTemplateType {
+    #[inline]
     fn default() -> Self {
         Self {
             email_message: Default::default(),
@@ -71,7 +72,18 @@ impl<'de> ::serde::Deserialize<'de> for MessageTemplateType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for MessageTemplateType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("MessageTemplateType")
+            .field("email_message", &self.email_message)
+            .field("email_subject", &self.email_subject)
+            .field("sms_message", &self.sms_message)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for MessageTemplateType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::MESSAGE_TEMPLATE_TYPE
     }

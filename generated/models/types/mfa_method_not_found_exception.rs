@@ -2,12 +2,13 @@
 /// The `MFAMethodNotFoundException` error (client fault), modeled for 3 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct MfaMethodNotFoundException {
     /// `message`: String.
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::MfaMethodNotFoundException {
+    #[inline]
     fn default() -> Self {
         Self {
             message: Default::default(),
@@ -51,13 +52,23 @@ impl<'de> ::serde::Deserialize<'de> for MfaMethodNotFoundException {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for MfaMethodNotFoundException {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("MfaMethodNotFoundException")
+            .field("message", &self.message)
+            .finish()
+    }
+}
 impl MfaMethodNotFoundException {
     /// The error's message, as the service sent it.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 }
 impl ::std::fmt::Display for MfaMethodNotFoundException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
             Some(message) => write!(f, "{}: {}", "MfaMethodNotFoundException", message),
@@ -67,20 +78,25 @@ impl ::std::fmt::Display for MfaMethodNotFoundException {
 }
 impl ::std::error::Error for MfaMethodNotFoundException {}
 impl ::awsjson_types::ErrorStructure for MfaMethodNotFoundException {
+    #[inline]
     fn code(&self) -> &'static str {
         "MFAMethodNotFoundException"
     }
+    #[inline]
     fn fault(&self) -> ::awsjson_types::Fault {
         ::awsjson_types::Fault::Client
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         MfaMethodNotFoundException::message(self)
     }
+    #[inline]
     fn to_body(&self) -> ::awsjson_types::serde_json::Value {
         ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
     }
 }
 impl ::awsjson_types::Validate for MfaMethodNotFoundException {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::MFA_METHOD_NOT_FOUND_EXCEPTION
     }

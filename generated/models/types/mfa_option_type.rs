@@ -2,7 +2,7 @@
 /// The `MFAOptionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_MFAOptionType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct MfaOptionType {
     /// `AttributeName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+`.
     pub attribute_name: ::std::option::Option<::std::string::String>,
@@ -10,6 +10,7 @@ pub struct MfaOptionType {
     pub delivery_medium: ::std::option::Option<crate::types::DeliveryMediumType>,
 }
 impl ::std::default::Default for crate::types::MfaOptionType {
+    #[inline]
     fn default() -> Self {
         Self {
             attribute_name: Default::default(),
@@ -61,7 +62,17 @@ impl<'de> ::serde::Deserialize<'de> for MfaOptionType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for MfaOptionType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("MfaOptionType")
+            .field("attribute_name", &self.attribute_name)
+            .field("delivery_medium", &self.delivery_medium)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for MfaOptionType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::MFA_OPTION_TYPE
     }

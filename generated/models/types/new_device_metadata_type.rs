@@ -2,7 +2,7 @@
 /// The `NewDeviceMetadataType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_NewDeviceMetadataType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct NewDeviceMetadataType {
     /// `DeviceGroupKey`: String of 0 to 131072 characters.
     pub device_group_key: ::std::option::Option<::std::string::String>,
@@ -10,6 +10,7 @@ pub struct NewDeviceMetadataType {
     pub device_key: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::NewDeviceMetadataType {
+    #[inline]
     fn default() -> Self {
         Self {
             device_group_key: Default::default(),
@@ -59,7 +60,17 @@ impl<'de> ::serde::Deserialize<'de> for NewDeviceMetadataType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for NewDeviceMetadataType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("NewDeviceMetadataType")
+            .field("device_group_key", &self.device_group_key)
+            .field("device_key", &self.device_key)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for NewDeviceMetadataType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::NEW_DEVICE_METADATA_TYPE
     }

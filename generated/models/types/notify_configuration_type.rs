@@ -2,7 +2,7 @@
 /// The `NotifyConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_NotifyConfigurationType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct NotifyConfigurationType {
     /// `BlockEmail`: See [`NotifyEmailType`](crate::types::NotifyEmailType).
     pub block_email: ::std::option::Option<crate::types::NotifyEmailType>,
@@ -76,7 +76,21 @@ impl<'de> ::serde::Deserialize<'de> for NotifyConfigurationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for NotifyConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("NotifyConfigurationType")
+            .field("block_email", &self.block_email)
+            .field("from", &self.from)
+            .field("mfa_email", &self.mfa_email)
+            .field("no_action_email", &self.no_action_email)
+            .field("reply_to", &self.reply_to)
+            .field("source_arn", &self.source_arn)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for NotifyConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::NOTIFY_CONFIGURATION_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `NotifyEmailType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_NotifyEmailType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct NotifyEmailType {
     /// `HtmlBody`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]+`.
     pub html_body: ::std::option::Option<::std::string::String>,
@@ -53,7 +53,18 @@ impl<'de> ::serde::Deserialize<'de> for NotifyEmailType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for NotifyEmailType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("NotifyEmailType")
+            .field("html_body", &self.html_body)
+            .field("subject", &self.subject)
+            .field("text_body", &self.text_body)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for NotifyEmailType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::NOTIFY_EMAIL_TYPE
     }

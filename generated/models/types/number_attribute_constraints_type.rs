@@ -2,7 +2,7 @@
 /// The `NumberAttributeConstraintsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_NumberAttributeConstraintsType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct NumberAttributeConstraintsType {
     /// `MaxValue`: String of 0 to 131072 characters.
     pub max_value: ::std::option::Option<::std::string::String>,
@@ -10,6 +10,7 @@ pub struct NumberAttributeConstraintsType {
     pub min_value: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::NumberAttributeConstraintsType {
+    #[inline]
     fn default() -> Self {
         Self {
             max_value: Default::default(),
@@ -57,7 +58,17 @@ impl<'de> ::serde::Deserialize<'de> for NumberAttributeConstraintsType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for NumberAttributeConstraintsType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("NumberAttributeConstraintsType")
+            .field("max_value", &self.max_value)
+            .field("min_value", &self.min_value)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for NumberAttributeConstraintsType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::NUMBER_ATTRIBUTE_CONSTRAINTS_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `OAuthTokenTypeType` enumeration: `Bearer`, `N_A`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDerivedToken.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OAuthTokenTypeType {
     /// `Bearer`
@@ -16,6 +16,7 @@ impl OAuthTokenTypeType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["Bearer", "N_A"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Bearer => "Bearer",
@@ -24,7 +25,18 @@ impl OAuthTokenTypeType {
         }
     }
 }
+impl ::std::fmt::Debug for OAuthTokenTypeType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Bearer => f.write_str("Bearer"),
+            Self::NA => f.write_str("NA"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for OAuthTokenTypeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Bearer" => Self::Bearer,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for OAuthTokenTypeType {
 }
 impl ::std::str::FromStr for OAuthTokenTypeType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for OAuthTokenTypeType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for OAuthTokenTypeType {
     }
 }
 impl ::std::fmt::Display for OAuthTokenTypeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuthTokenTypeType {
     }
 }
 impl ::awsjson_types::Validate for OAuthTokenTypeType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::O_AUTH_TOKEN_TYPE_TYPE
     }

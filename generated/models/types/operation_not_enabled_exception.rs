@@ -2,12 +2,13 @@
 /// The `OperationNotEnabledException` error (client fault), modeled for 125 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddCustomAttributes.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct OperationNotEnabledException {
     /// `message`: String.
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::OperationNotEnabledException {
+    #[inline]
     fn default() -> Self {
         Self {
             message: Default::default(),
@@ -51,13 +52,23 @@ impl<'de> ::serde::Deserialize<'de> for OperationNotEnabledException {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for OperationNotEnabledException {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("OperationNotEnabledException")
+            .field("message", &self.message)
+            .finish()
+    }
+}
 impl OperationNotEnabledException {
     /// The error's message, as the service sent it.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 }
 impl ::std::fmt::Display for OperationNotEnabledException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
             Some(message) => write!(f, "{}: {}", "OperationNotEnabledException", message),
@@ -67,20 +78,25 @@ impl ::std::fmt::Display for OperationNotEnabledException {
 }
 impl ::std::error::Error for OperationNotEnabledException {}
 impl ::awsjson_types::ErrorStructure for OperationNotEnabledException {
+    #[inline]
     fn code(&self) -> &'static str {
         "OperationNotEnabledException"
     }
+    #[inline]
     fn fault(&self) -> ::awsjson_types::Fault {
         ::awsjson_types::Fault::Client
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         OperationNotEnabledException::message(self)
     }
+    #[inline]
     fn to_body(&self) -> ::awsjson_types::serde_json::Value {
         ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
     }
 }
 impl ::awsjson_types::Validate for OperationNotEnabledException {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::OPERATION_NOT_ENABLED_EXCEPTION
     }

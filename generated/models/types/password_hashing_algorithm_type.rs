@@ -2,7 +2,7 @@
 /// The `PasswordHashingAlgorithmType` enumeration: `BCRYPT`, `SCRYPT`, `ARGON2ID`, `PBKDF2_SHA256`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserImportJob.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PasswordHashingAlgorithmType {
     /// `BCRYPT`
@@ -25,6 +25,7 @@ impl PasswordHashingAlgorithmType {
         "PBKDF2_SHA256",
     ];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Bcrypt => "BCRYPT",
@@ -35,7 +36,20 @@ impl PasswordHashingAlgorithmType {
         }
     }
 }
+impl ::std::fmt::Debug for PasswordHashingAlgorithmType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Bcrypt => f.write_str("Bcrypt"),
+            Self::Scrypt => f.write_str("Scrypt"),
+            Self::Argon2id => f.write_str("Argon2id"),
+            Self::Pbkdf2Sha256 => f.write_str("Pbkdf2Sha256"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for PasswordHashingAlgorithmType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BCRYPT" => Self::Bcrypt,
@@ -52,12 +66,14 @@ impl ::std::convert::From<&str> for PasswordHashingAlgorithmType {
 }
 impl ::std::str::FromStr for PasswordHashingAlgorithmType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for PasswordHashingAlgorithmType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -65,6 +81,7 @@ impl ::std::default::Default for PasswordHashingAlgorithmType {
     }
 }
 impl ::std::fmt::Display for PasswordHashingAlgorithmType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -85,6 +102,7 @@ impl<'de> ::serde::Deserialize<'de> for PasswordHashingAlgorithmType {
     }
 }
 impl ::awsjson_types::Validate for PasswordHashingAlgorithmType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::PASSWORD_HASHING_ALGORITHM_TYPE
     }

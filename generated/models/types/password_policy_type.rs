@@ -2,7 +2,7 @@
 /// The `PasswordPolicyType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_PasswordPolicyType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PasswordPolicyType {
     /// `MinimumLength`: Integer of 6 to 99.
     pub minimum_length: ::std::option::Option<i32>,
@@ -20,6 +20,7 @@ pub struct PasswordPolicyType {
     pub temporary_password_validity_days: ::std::option::Option<i32>,
 }
 impl ::std::default::Default for crate::types::PasswordPolicyType {
+    #[inline]
     fn default() -> Self {
         Self {
             minimum_length: Default::default(),
@@ -115,7 +116,25 @@ impl<'de> ::serde::Deserialize<'de> for PasswordPolicyType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for PasswordPolicyType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PasswordPolicyType")
+            .field("minimum_length", &self.minimum_length)
+            .field("password_history_size", &self.password_history_size)
+            .field("require_lowercase", &self.require_lowercase)
+            .field("require_numbers", &self.require_numbers)
+            .field("require_symbols", &self.require_symbols)
+            .field("require_uppercase", &self.require_uppercase)
+            .field(
+                "temporary_password_validity_days",
+                &self.temporary_password_validity_days,
+            )
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for PasswordPolicyType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::PASSWORD_POLICY_TYPE
     }

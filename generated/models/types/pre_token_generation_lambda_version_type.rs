@@ -2,7 +2,7 @@
 /// The `PreTokenGenerationLambdaVersionType` enumeration: `V1_0`, `V2_0`, `V3_0`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_PreTokenGenerationVersionConfigType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PreTokenGenerationLambdaVersionType {
     /// `V1_0`
@@ -18,6 +18,7 @@ impl PreTokenGenerationLambdaVersionType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["V1_0", "V2_0", "V3_0"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V10 => "V1_0",
@@ -27,7 +28,19 @@ impl PreTokenGenerationLambdaVersionType {
         }
     }
 }
+impl ::std::fmt::Debug for PreTokenGenerationLambdaVersionType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::V10 => f.write_str("V10"),
+            Self::V20 => f.write_str("V20"),
+            Self::V30 => f.write_str("V30"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for PreTokenGenerationLambdaVersionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "V1_0" => Self::V10,
@@ -43,12 +56,14 @@ impl ::std::convert::From<&str> for PreTokenGenerationLambdaVersionType {
 }
 impl ::std::str::FromStr for PreTokenGenerationLambdaVersionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for PreTokenGenerationLambdaVersionType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -56,6 +71,7 @@ impl ::std::default::Default for PreTokenGenerationLambdaVersionType {
     }
 }
 impl ::std::fmt::Display for PreTokenGenerationLambdaVersionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -76,6 +92,7 @@ impl<'de> ::serde::Deserialize<'de> for PreTokenGenerationLambdaVersionType {
     }
 }
 impl ::awsjson_types::Validate for PreTokenGenerationLambdaVersionType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::PRE_TOKEN_GENERATION_LAMBDA_VERSION_TYPE
     }

@@ -2,12 +2,13 @@
 /// The `PreconditionNotMetException` error (client fault), modeled for 4 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PreconditionNotMetException {
     /// `message`: String.
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::PreconditionNotMetException {
+    #[inline]
     fn default() -> Self {
         Self {
             message: Default::default(),
@@ -51,13 +52,23 @@ impl<'de> ::serde::Deserialize<'de> for PreconditionNotMetException {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for PreconditionNotMetException {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PreconditionNotMetException")
+            .field("message", &self.message)
+            .finish()
+    }
+}
 impl PreconditionNotMetException {
     /// The error's message, as the service sent it.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 }
 impl ::std::fmt::Display for PreconditionNotMetException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
             Some(message) => write!(f, "{}: {}", "PreconditionNotMetException", message),
@@ -67,20 +78,25 @@ impl ::std::fmt::Display for PreconditionNotMetException {
 }
 impl ::std::error::Error for PreconditionNotMetException {}
 impl ::awsjson_types::ErrorStructure for PreconditionNotMetException {
+    #[inline]
     fn code(&self) -> &'static str {
         "PreconditionNotMetException"
     }
+    #[inline]
     fn fault(&self) -> ::awsjson_types::Fault {
         ::awsjson_types::Fault::Client
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         PreconditionNotMetException::message(self)
     }
+    #[inline]
     fn to_body(&self) -> ::awsjson_types::serde_json::Value {
         ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
     }
 }
 impl ::awsjson_types::Validate for PreconditionNotMetException {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::PRECONDITION_NOT_MET_EXCEPTION
     }

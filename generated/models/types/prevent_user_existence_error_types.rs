@@ -2,7 +2,7 @@
 /// The `PreventUserExistenceErrorTypes` enumeration: `LEGACY`, `ENABLED`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PreventUserExistenceErrorTypes {
     /// `LEGACY`
@@ -16,6 +16,7 @@ impl PreventUserExistenceErrorTypes {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["LEGACY", "ENABLED"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Legacy => "LEGACY",
@@ -24,7 +25,18 @@ impl PreventUserExistenceErrorTypes {
         }
     }
 }
+impl ::std::fmt::Debug for PreventUserExistenceErrorTypes {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Legacy => f.write_str("Legacy"),
+            Self::Enabled => f.write_str("Enabled"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for PreventUserExistenceErrorTypes {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LEGACY" => Self::Legacy,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for PreventUserExistenceErrorTypes {
 }
 impl ::std::str::FromStr for PreventUserExistenceErrorTypes {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for PreventUserExistenceErrorTypes {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for PreventUserExistenceErrorTypes {
     }
 }
 impl ::std::fmt::Display for PreventUserExistenceErrorTypes {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for PreventUserExistenceErrorTypes {
     }
 }
 impl ::awsjson_types::Validate for PreventUserExistenceErrorTypes {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::PREVENT_USER_EXISTENCE_ERROR_TYPES
     }

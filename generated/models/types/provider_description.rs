@@ -2,7 +2,7 @@
 /// The `ProviderDescription` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ProviderDescription.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ProviderDescription {
     /// `CreationDate`: Timestamp (epoch seconds on the wire).
     pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
@@ -14,6 +14,7 @@ pub struct ProviderDescription {
     pub provider_type: ::std::option::Option<crate::types::IdentityProviderTypeType>,
 }
 impl ::std::default::Default for crate::types::ProviderDescription {
+    #[inline]
     fn default() -> Self {
         Self {
             creation_date: Default::default(),
@@ -82,7 +83,19 @@ impl<'de> ::serde::Deserialize<'de> for ProviderDescription {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ProviderDescription {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProviderDescription")
+            .field("creation_date", &self.creation_date)
+            .field("last_modified_date", &self.last_modified_date)
+            .field("provider_name", &self.provider_name)
+            .field("provider_type", &self.provider_type)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ProviderDescription {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::PROVIDER_DESCRIPTION
     }

@@ -2,7 +2,7 @@
 /// The `ProviderUserIdentifierType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ProviderUserIdentifierType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ProviderUserIdentifierType {
     /// `ProviderAttributeName`: String of 0 to 131072 characters.
     pub provider_attribute_name: ::std::option::Option<::std::string::String>,
@@ -12,6 +12,7 @@ pub struct ProviderUserIdentifierType {
     pub provider_name: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ProviderUserIdentifierType {
+    #[inline]
     fn default() -> Self {
         Self {
             provider_attribute_name: Default::default(),
@@ -73,7 +74,18 @@ impl<'de> ::serde::Deserialize<'de> for ProviderUserIdentifierType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ProviderUserIdentifierType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProviderUserIdentifierType")
+            .field("provider_attribute_name", &self.provider_attribute_name)
+            .field("provider_attribute_value", &self.provider_attribute_value)
+            .field("provider_name", &self.provider_name)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ProviderUserIdentifierType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::PROVIDER_USER_IDENTIFIER_TYPE
     }

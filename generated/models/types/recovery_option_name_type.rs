@@ -2,7 +2,7 @@
 /// The `RecoveryOptionNameType` enumeration: `verified_email`, `verified_phone_number`, `admin_only`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RecoveryOptionType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RecoveryOptionNameType {
     /// `verified_email`
@@ -22,6 +22,7 @@ impl RecoveryOptionNameType {
         "admin_only",
     ];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::VerifiedEmail => "verified_email",
@@ -31,7 +32,19 @@ impl RecoveryOptionNameType {
         }
     }
 }
+impl ::std::fmt::Debug for RecoveryOptionNameType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::VerifiedEmail => f.write_str("VerifiedEmail"),
+            Self::VerifiedPhoneNumber => f.write_str("VerifiedPhoneNumber"),
+            Self::AdminOnly => f.write_str("AdminOnly"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for RecoveryOptionNameType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "verified_email" => Self::VerifiedEmail,
@@ -47,12 +60,14 @@ impl ::std::convert::From<&str> for RecoveryOptionNameType {
 }
 impl ::std::str::FromStr for RecoveryOptionNameType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for RecoveryOptionNameType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -60,6 +75,7 @@ impl ::std::default::Default for RecoveryOptionNameType {
     }
 }
 impl ::std::fmt::Display for RecoveryOptionNameType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -80,6 +96,7 @@ impl<'de> ::serde::Deserialize<'de> for RecoveryOptionNameType {
     }
 }
 impl ::awsjson_types::Validate for RecoveryOptionNameType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::RECOVERY_OPTION_NAME_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `RecoveryOptionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RecoveryOptionType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct RecoveryOptionType {
     /// `Name` (required): One of [`RecoveryOptionNameType`](crate::types::RecoveryOptionNameType).
     pub name: crate::types::RecoveryOptionNameType,
@@ -48,7 +48,17 @@ impl<'de> ::serde::Deserialize<'de> for RecoveryOptionType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for RecoveryOptionType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RecoveryOptionType")
+            .field("name", &self.name)
+            .field("priority", &self.priority)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for RecoveryOptionType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::RECOVERY_OPTION_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `RefreshTokenRotationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct RefreshTokenRotationType {
     /// `Feature` (required): One of [`FeatureType`](crate::types::FeatureType).
     pub feature: crate::types::FeatureType,
@@ -53,7 +53,17 @@ impl<'de> ::serde::Deserialize<'de> for RefreshTokenRotationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for RefreshTokenRotationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RefreshTokenRotationType")
+            .field("feature", &self.feature)
+            .field("retry_grace_period_seconds", &self.retry_grace_period_seconds)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for RefreshTokenRotationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::REFRESH_TOKEN_ROTATION_TYPE
     }

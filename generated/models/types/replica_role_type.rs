@@ -2,7 +2,7 @@
 /// The `ReplicaRoleType` enumeration: `PRIMARY`, `SECONDARY`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolReplicaType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ReplicaRoleType {
     /// `PRIMARY`
@@ -16,6 +16,7 @@ impl ReplicaRoleType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["PRIMARY", "SECONDARY"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Primary => "PRIMARY",
@@ -24,7 +25,18 @@ impl ReplicaRoleType {
         }
     }
 }
+impl ::std::fmt::Debug for ReplicaRoleType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Primary => f.write_str("Primary"),
+            Self::Secondary => f.write_str("Secondary"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for ReplicaRoleType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PRIMARY" => Self::Primary,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for ReplicaRoleType {
 }
 impl ::std::str::FromStr for ReplicaRoleType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for ReplicaRoleType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for ReplicaRoleType {
     }
 }
 impl ::std::fmt::Display for ReplicaRoleType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for ReplicaRoleType {
     }
 }
 impl ::awsjson_types::Validate for ReplicaRoleType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::REPLICA_ROLE_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `ReplicaStatusType` enumeration: `CREATING`, `ACTIVE`, `INACTIVE`, `DELETING`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolReplicaType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ReplicaStatusType {
     /// `CREATING`
@@ -25,6 +25,7 @@ impl ReplicaStatusType {
         "DELETING",
     ];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Creating => "CREATING",
@@ -35,7 +36,20 @@ impl ReplicaStatusType {
         }
     }
 }
+impl ::std::fmt::Debug for ReplicaStatusType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Creating => f.write_str("Creating"),
+            Self::Active => f.write_str("Active"),
+            Self::Inactive => f.write_str("Inactive"),
+            Self::Deleting => f.write_str("Deleting"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for ReplicaStatusType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CREATING" => Self::Creating,
@@ -52,12 +66,14 @@ impl ::std::convert::From<&str> for ReplicaStatusType {
 }
 impl ::std::str::FromStr for ReplicaStatusType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for ReplicaStatusType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -65,6 +81,7 @@ impl ::std::default::Default for ReplicaStatusType {
     }
 }
 impl ::std::fmt::Display for ReplicaStatusType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -85,6 +102,7 @@ impl<'de> ::serde::Deserialize<'de> for ReplicaStatusType {
     }
 }
 impl ::awsjson_types::Validate for ReplicaStatusType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::REPLICA_STATUS_TYPE
     }

@@ -83,6 +83,7 @@ impl<'de> ::serde::Deserialize<'de> for ResendConfirmationCodeRequest {
     }
 }
 impl ::std::fmt::Debug for ResendConfirmationCodeRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ResendConfirmationCodeRequest")
             .field("analytics_metadata", &self.analytics_metadata)
@@ -95,6 +96,7 @@ impl ::std::fmt::Debug for ResendConfirmationCodeRequest {
     }
 }
 impl ::awsjson_types::Validate for ResendConfirmationCodeRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::RESEND_CONFIRMATION_CODE_REQUEST
     }

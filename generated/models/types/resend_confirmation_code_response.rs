@@ -2,7 +2,7 @@
 /// Output of the `ResendConfirmationCode` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResendConfirmationCode.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ResendConfirmationCodeResponse {
     /// `CodeDeliveryDetails`: See [`CodeDeliveryDetailsType`](crate::types::CodeDeliveryDetailsType).
     pub code_delivery_details: ::std::option::Option<
@@ -10,6 +10,7 @@ pub struct ResendConfirmationCodeResponse {
     >,
 }
 impl ::std::default::Default for crate::types::ResendConfirmationCodeResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             code_delivery_details: Default::default(),
@@ -55,7 +56,16 @@ impl<'de> ::serde::Deserialize<'de> for ResendConfirmationCodeResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ResendConfirmationCodeResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ResendConfirmationCodeResponse")
+            .field("code_delivery_details", &self.code_delivery_details)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ResendConfirmationCodeResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::RESEND_CONFIRMATION_CODE_RESPONSE
     }

@@ -2,7 +2,7 @@
 /// The `ResourceServerScopeType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResourceServerScopeType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ResourceServerScopeType {
     /// `ScopeDescription` (required): String of 1 to 256 characters.
     pub scope_description: ::std::string::String,
@@ -50,7 +50,17 @@ impl<'de> ::serde::Deserialize<'de> for ResourceServerScopeType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ResourceServerScopeType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ResourceServerScopeType")
+            .field("scope_description", &self.scope_description)
+            .field("scope_name", &self.scope_name)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ResourceServerScopeType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::RESOURCE_SERVER_SCOPE_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `ResourceServerType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResourceServerType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ResourceServerType {
     /// `Identifier`: String of 1 to 256 characters matching `[\x21\x23-\x5B\x5D-\x7E]+`.
     pub identifier: ::std::option::Option<::std::string::String>,
@@ -18,6 +18,7 @@ pub struct ResourceServerType {
     pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ResourceServerType {
+    #[inline]
     fn default() -> Self {
         Self {
             identifier: Default::default(),
@@ -82,7 +83,20 @@ impl<'de> ::serde::Deserialize<'de> for ResourceServerType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ResourceServerType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ResourceServerType")
+            .field("identifier", &self.identifier)
+            .field("managed_by", &self.managed_by)
+            .field("name", &self.name)
+            .field("scopes", &self.scopes)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for ResourceServerType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::RESOURCE_SERVER_TYPE
     }

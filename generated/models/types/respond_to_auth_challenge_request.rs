@@ -95,6 +95,7 @@ impl<'de> ::serde::Deserialize<'de> for RespondToAuthChallengeRequest {
     }
 }
 impl ::std::fmt::Debug for RespondToAuthChallengeRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RespondToAuthChallengeRequest")
             .field("analytics_metadata", &self.analytics_metadata)
@@ -108,6 +109,7 @@ impl ::std::fmt::Debug for RespondToAuthChallengeRequest {
     }
 }
 impl ::awsjson_types::Validate for RespondToAuthChallengeRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::RESPOND_TO_AUTH_CHALLENGE_REQUEST
     }

@@ -22,6 +22,7 @@ pub struct RespondToAuthChallengeResponse {
     pub session: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::RespondToAuthChallengeResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             authentication_result: Default::default(),
@@ -96,6 +97,7 @@ impl<'de> ::serde::Deserialize<'de> for RespondToAuthChallengeResponse {
     }
 }
 impl ::std::fmt::Debug for RespondToAuthChallengeResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RespondToAuthChallengeResponse")
             .field("authentication_result", &self.authentication_result)
@@ -107,6 +109,7 @@ impl ::std::fmt::Debug for RespondToAuthChallengeResponse {
     }
 }
 impl ::awsjson_types::Validate for RespondToAuthChallengeResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::RESPOND_TO_AUTH_CHALLENGE_RESPONSE
     }

@@ -2,7 +2,7 @@
 /// The `RevokeAssociatedSessionsType` enumeration: `NONE`, `LINKED`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRevokeUserSession.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RevokeAssociatedSessionsType {
     /// `NONE`
@@ -16,6 +16,7 @@ impl RevokeAssociatedSessionsType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["NONE", "LINKED"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "NONE",
@@ -24,7 +25,18 @@ impl RevokeAssociatedSessionsType {
         }
     }
 }
+impl ::std::fmt::Debug for RevokeAssociatedSessionsType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::None => f.write_str("None"),
+            Self::Linked => f.write_str("Linked"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for RevokeAssociatedSessionsType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NONE" => Self::None,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for RevokeAssociatedSessionsType {
 }
 impl ::std::str::FromStr for RevokeAssociatedSessionsType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for RevokeAssociatedSessionsType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for RevokeAssociatedSessionsType {
     }
 }
 impl ::std::fmt::Display for RevokeAssociatedSessionsType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeAssociatedSessionsType {
     }
 }
 impl ::awsjson_types::Validate for RevokeAssociatedSessionsType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::REVOKE_ASSOCIATED_SESSIONS_TYPE
     }

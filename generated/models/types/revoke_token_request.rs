@@ -72,6 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeTokenRequest {
     }
 }
 impl ::std::fmt::Debug for RevokeTokenRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RevokeTokenRequest")
             .field("client_id", &::awsjson_types::Redacted)
@@ -82,6 +83,7 @@ impl ::std::fmt::Debug for RevokeTokenRequest {
     }
 }
 impl ::awsjson_types::Validate for RevokeTokenRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::REVOKE_TOKEN_REQUEST
     }

@@ -66,6 +66,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeUserSessionRequest {
     }
 }
 impl ::std::fmt::Debug for RevokeUserSessionRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RevokeUserSessionRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -75,6 +76,7 @@ impl ::std::fmt::Debug for RevokeUserSessionRequest {
     }
 }
 impl ::awsjson_types::Validate for RevokeUserSessionRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::REVOKE_USER_SESSION_REQUEST
     }

@@ -2,9 +2,10 @@
 /// Output of the `RevokeUserSession` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeUserSession.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct RevokeUserSessionResponse {}
 impl ::std::default::Default for crate::types::RevokeUserSessionResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for RevokeUserSessionResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for RevokeUserSessionResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RevokeUserSessionResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for RevokeUserSessionResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::REVOKE_USER_SESSION_RESPONSE
     }

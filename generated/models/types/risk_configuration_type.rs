@@ -24,6 +24,7 @@ pub struct RiskConfigurationType {
     pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::RiskConfigurationType {
+    #[inline]
     fn default() -> Self {
         Self {
             account_takeover_risk_configuration: Default::default(),
@@ -119,6 +120,7 @@ impl<'de> ::serde::Deserialize<'de> for RiskConfigurationType {
     }
 }
 impl ::std::fmt::Debug for RiskConfigurationType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RiskConfigurationType")
             .field(
@@ -137,6 +139,7 @@ impl ::std::fmt::Debug for RiskConfigurationType {
     }
 }
 impl ::awsjson_types::Validate for RiskConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::RISK_CONFIGURATION_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `RiskDecisionType` enumeration: `NoRisk`, `AccountTakeover`, `Block`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EventRiskType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RiskDecisionType {
     /// `NoRisk`
@@ -18,6 +18,7 @@ impl RiskDecisionType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["NoRisk", "AccountTakeover", "Block"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoRisk => "NoRisk",
@@ -27,7 +28,19 @@ impl RiskDecisionType {
         }
     }
 }
+impl ::std::fmt::Debug for RiskDecisionType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::NoRisk => f.write_str("NoRisk"),
+            Self::AccountTakeover => f.write_str("AccountTakeover"),
+            Self::Block => f.write_str("Block"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for RiskDecisionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NoRisk" => Self::NoRisk,
@@ -43,12 +56,14 @@ impl ::std::convert::From<&str> for RiskDecisionType {
 }
 impl ::std::str::FromStr for RiskDecisionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for RiskDecisionType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -56,6 +71,7 @@ impl ::std::default::Default for RiskDecisionType {
     }
 }
 impl ::std::fmt::Display for RiskDecisionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -76,6 +92,7 @@ impl<'de> ::serde::Deserialize<'de> for RiskDecisionType {
     }
 }
 impl ::awsjson_types::Validate for RiskDecisionType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::RISK_DECISION_TYPE
     }

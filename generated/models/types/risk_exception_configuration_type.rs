@@ -2,7 +2,7 @@
 /// The `RiskExceptionConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RiskExceptionConfigurationType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct RiskExceptionConfigurationType {
     /// `BlockedIPRangeList`: List of at most 200 items of `StringType`.
     pub blocked_ip_range_list: ::std::option::Option<
@@ -14,6 +14,7 @@ pub struct RiskExceptionConfigurationType {
     >,
 }
 impl ::std::default::Default for crate::types::RiskExceptionConfigurationType {
+    #[inline]
     fn default() -> Self {
         Self {
             blocked_ip_range_list: Default::default(),
@@ -68,7 +69,17 @@ impl<'de> ::serde::Deserialize<'de> for RiskExceptionConfigurationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for RiskExceptionConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RiskExceptionConfigurationType")
+            .field("blocked_ip_range_list", &self.blocked_ip_range_list)
+            .field("skipped_ip_range_list", &self.skipped_ip_range_list)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for RiskExceptionConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::RISK_EXCEPTION_CONFIGURATION_TYPE
     }

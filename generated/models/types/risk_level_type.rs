@@ -2,7 +2,7 @@
 /// The `RiskLevelType` enumeration: `Low`, `Medium`, `High`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EventRiskType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RiskLevelType {
     /// `Low`
@@ -18,6 +18,7 @@ impl RiskLevelType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["Low", "Medium", "High"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Low => "Low",
@@ -27,7 +28,19 @@ impl RiskLevelType {
         }
     }
 }
+impl ::std::fmt::Debug for RiskLevelType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Low => f.write_str("Low"),
+            Self::Medium => f.write_str("Medium"),
+            Self::High => f.write_str("High"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for RiskLevelType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Low" => Self::Low,
@@ -43,12 +56,14 @@ impl ::std::convert::From<&str> for RiskLevelType {
 }
 impl ::std::str::FromStr for RiskLevelType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for RiskLevelType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -56,6 +71,7 @@ impl ::std::default::Default for RiskLevelType {
     }
 }
 impl ::std::fmt::Display for RiskLevelType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -76,6 +92,7 @@ impl<'de> ::serde::Deserialize<'de> for RiskLevelType {
     }
 }
 impl ::awsjson_types::Validate for RiskLevelType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::RISK_LEVEL_TYPE
     }

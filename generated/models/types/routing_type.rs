@@ -2,12 +2,13 @@
 /// The `RoutingType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RoutingType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct RoutingType {
     /// `Failover`: See [`FailoverType`](crate::types::FailoverType).
     pub failover: ::std::option::Option<crate::types::FailoverType>,
 }
 impl ::std::default::Default for crate::types::RoutingType {
+    #[inline]
     fn default() -> Self {
         Self {
             failover: Default::default(),
@@ -47,7 +48,14 @@ impl<'de> ::serde::Deserialize<'de> for RoutingType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for RoutingType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RoutingType").field("failover", &self.failover).finish()
+    }
+}
 impl ::awsjson_types::Validate for RoutingType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::ROUTING_TYPE
     }

@@ -2,12 +2,13 @@
 /// The `S3ConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_S3ConfigurationType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct S3ConfigurationType {
     /// `BucketArn`: String of 3 to 1024 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:::[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub bucket_arn: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::S3ConfigurationType {
+    #[inline]
     fn default() -> Self {
         Self {
             bucket_arn: Default::default(),
@@ -51,7 +52,16 @@ impl<'de> ::serde::Deserialize<'de> for S3ConfigurationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for S3ConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("S3ConfigurationType")
+            .field("bucket_arn", &self.bucket_arn)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for S3ConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::S3_CONFIGURATION_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `SchemaAttributeType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SchemaAttributeType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SchemaAttributeType {
     /// `AttributeDataType`: One of [`AttributeDataType`](crate::types::AttributeDataType).
     pub attribute_data_type: ::std::option::Option<crate::types::AttributeDataType>,
@@ -24,6 +24,7 @@ pub struct SchemaAttributeType {
     >,
 }
 impl ::std::default::Default for crate::types::SchemaAttributeType {
+    #[inline]
     fn default() -> Self {
         Self {
             attribute_data_type: Default::default(),
@@ -112,7 +113,22 @@ impl<'de> ::serde::Deserialize<'de> for SchemaAttributeType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for SchemaAttributeType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SchemaAttributeType")
+            .field("attribute_data_type", &self.attribute_data_type)
+            .field("developer_only_attribute", &self.developer_only_attribute)
+            .field("mutable", &self.mutable)
+            .field("name", &self.name)
+            .field("number_attribute_constraints", &self.number_attribute_constraints)
+            .field("required", &self.required)
+            .field("string_attribute_constraints", &self.string_attribute_constraints)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for SchemaAttributeType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SCHEMA_ATTRIBUTE_TYPE
     }

@@ -2,12 +2,13 @@
 /// The `ScopeDoesNotExistException` error (client fault), modeled for 2 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ScopeDoesNotExistException {
     /// `message`: String.
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ScopeDoesNotExistException {
+    #[inline]
     fn default() -> Self {
         Self {
             message: Default::default(),
@@ -51,13 +52,23 @@ impl<'de> ::serde::Deserialize<'de> for ScopeDoesNotExistException {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ScopeDoesNotExistException {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ScopeDoesNotExistException")
+            .field("message", &self.message)
+            .finish()
+    }
+}
 impl ScopeDoesNotExistException {
     /// The error's message, as the service sent it.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 }
 impl ::std::fmt::Display for ScopeDoesNotExistException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
             Some(message) => write!(f, "{}: {}", "ScopeDoesNotExistException", message),
@@ -67,20 +78,25 @@ impl ::std::fmt::Display for ScopeDoesNotExistException {
 }
 impl ::std::error::Error for ScopeDoesNotExistException {}
 impl ::awsjson_types::ErrorStructure for ScopeDoesNotExistException {
+    #[inline]
     fn code(&self) -> &'static str {
         "ScopeDoesNotExistException"
     }
+    #[inline]
     fn fault(&self) -> ::awsjson_types::Fault {
         ::awsjson_types::Fault::Client
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         ScopeDoesNotExistException::message(self)
     }
+    #[inline]
     fn to_body(&self) -> ::awsjson_types::serde_json::Value {
         ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
     }
 }
 impl ::awsjson_types::Validate for ScopeDoesNotExistException {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SCOPE_DOES_NOT_EXIST_EXCEPTION
     }

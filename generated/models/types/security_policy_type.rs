@@ -2,7 +2,7 @@
 /// The `SecurityPolicyType` enumeration: `TLS_V1`, `TLS_V1_2_2021`, `TLS_V1_3_2025`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CustomDomainConfigType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SecurityPolicyType {
     /// `TLS_V1`
@@ -22,6 +22,7 @@ impl SecurityPolicyType {
         "TLS_V1_3_2025",
     ];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TlsV1 => "TLS_V1",
@@ -31,7 +32,19 @@ impl SecurityPolicyType {
         }
     }
 }
+impl ::std::fmt::Debug for SecurityPolicyType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::TlsV1 => f.write_str("TlsV1"),
+            Self::TlsV122021 => f.write_str("TlsV122021"),
+            Self::TlsV132025 => f.write_str("TlsV132025"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for SecurityPolicyType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TLS_V1" => Self::TlsV1,
@@ -47,12 +60,14 @@ impl ::std::convert::From<&str> for SecurityPolicyType {
 }
 impl ::std::str::FromStr for SecurityPolicyType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for SecurityPolicyType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -60,6 +75,7 @@ impl ::std::default::Default for SecurityPolicyType {
     }
 }
 impl ::std::fmt::Display for SecurityPolicyType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -80,6 +96,7 @@ impl<'de> ::serde::Deserialize<'de> for SecurityPolicyType {
     }
 }
 impl ::awsjson_types::Validate for SecurityPolicyType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SECURITY_POLICY_TYPE
     }

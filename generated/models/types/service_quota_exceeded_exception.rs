@@ -2,12 +2,13 @@
 /// The `ServiceQuotaExceededException` error (client fault), modeled for 1 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateProvisionedLimit.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ServiceQuotaExceededException {
     /// `message`: String.
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ServiceQuotaExceededException {
+    #[inline]
     fn default() -> Self {
         Self {
             message: Default::default(),
@@ -51,13 +52,23 @@ impl<'de> ::serde::Deserialize<'de> for ServiceQuotaExceededException {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for ServiceQuotaExceededException {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ServiceQuotaExceededException")
+            .field("message", &self.message)
+            .finish()
+    }
+}
 impl ServiceQuotaExceededException {
     /// The error's message, as the service sent it.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 }
 impl ::std::fmt::Display for ServiceQuotaExceededException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
             Some(message) => {
@@ -69,20 +80,25 @@ impl ::std::fmt::Display for ServiceQuotaExceededException {
 }
 impl ::std::error::Error for ServiceQuotaExceededException {}
 impl ::awsjson_types::ErrorStructure for ServiceQuotaExceededException {
+    #[inline]
     fn code(&self) -> &'static str {
         "ServiceQuotaExceededException"
     }
+    #[inline]
     fn fault(&self) -> ::awsjson_types::Fault {
         ::awsjson_types::Fault::Client
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         ServiceQuotaExceededException::message(self)
     }
+    #[inline]
     fn to_body(&self) -> ::awsjson_types::serde_json::Value {
         ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
     }
 }
 impl ::awsjson_types::Validate for ServiceQuotaExceededException {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SERVICE_QUOTA_EXCEEDED_EXCEPTION
     }

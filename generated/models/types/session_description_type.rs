@@ -26,6 +26,7 @@ pub struct SessionDescriptionType {
     pub session_type: ::std::option::Option<crate::types::SessionTypeType>,
 }
 impl ::std::default::Default for crate::types::SessionDescriptionType {
+    #[inline]
     fn default() -> Self {
         Self {
             client_id: Default::default(),
@@ -129,6 +130,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionDescriptionType {
     }
 }
 impl ::std::fmt::Debug for SessionDescriptionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SessionDescriptionType")
             .field("client_id", &::awsjson_types::Redacted)
@@ -145,6 +147,7 @@ impl ::std::fmt::Debug for SessionDescriptionType {
     }
 }
 impl ::awsjson_types::Validate for SessionDescriptionType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SESSION_DESCRIPTION_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `SessionLocationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SessionLocationType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SessionLocationType {
     /// `City`: String of 0 to 256 characters.
     pub city: ::std::option::Option<::std::string::String>,
@@ -10,6 +10,7 @@ pub struct SessionLocationType {
     pub country: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::SessionLocationType {
+    #[inline]
     fn default() -> Self {
         Self {
             city: Default::default(),
@@ -57,7 +58,17 @@ impl<'de> ::serde::Deserialize<'de> for SessionLocationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for SessionLocationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SessionLocationType")
+            .field("city", &self.city)
+            .field("country", &self.country)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for SessionLocationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SESSION_LOCATION_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `SessionTypeType` enumeration: `TOKEN`, `SSO`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SessionDescriptionType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SessionTypeType {
     /// `TOKEN`
@@ -16,6 +16,7 @@ impl SessionTypeType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["TOKEN", "SSO"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Token => "TOKEN",
@@ -24,7 +25,18 @@ impl SessionTypeType {
         }
     }
 }
+impl ::std::fmt::Debug for SessionTypeType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Token => f.write_str("Token"),
+            Self::Sso => f.write_str("Sso"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for SessionTypeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TOKEN" => Self::Token,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for SessionTypeType {
 }
 impl ::std::str::FromStr for SessionTypeType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for SessionTypeType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for SessionTypeType {
     }
 }
 impl ::std::fmt::Display for SessionTypeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionTypeType {
     }
 }
 impl ::awsjson_types::Validate for SessionTypeType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SESSION_TYPE_TYPE
     }

@@ -2,7 +2,7 @@
 /// Input of the `SetLogDeliveryConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetLogDeliveryConfiguration.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SetLogDeliveryConfigurationRequest {
     /// `LogConfigurations` (required): List of 0 to 2 items of `LogConfigurationType`.
     pub log_configurations: ::std::vec::Vec<crate::types::LogConfigurationType>,
@@ -50,7 +50,17 @@ impl<'de> ::serde::Deserialize<'de> for SetLogDeliveryConfigurationRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for SetLogDeliveryConfigurationRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetLogDeliveryConfigurationRequest")
+            .field("log_configurations", &self.log_configurations)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for SetLogDeliveryConfigurationRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SET_LOG_DELIVERY_CONFIGURATION_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `SetLogDeliveryConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetLogDeliveryConfiguration.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SetLogDeliveryConfigurationResponse {
     /// `LogDeliveryConfiguration`: See [`LogDeliveryConfigurationType`](crate::types::LogDeliveryConfigurationType).
     pub log_delivery_configuration: ::std::option::Option<
@@ -10,6 +10,7 @@ pub struct SetLogDeliveryConfigurationResponse {
     >,
 }
 impl ::std::default::Default for crate::types::SetLogDeliveryConfigurationResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             log_delivery_configuration: Default::default(),
@@ -58,7 +59,16 @@ impl<'de> ::serde::Deserialize<'de> for SetLogDeliveryConfigurationResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for SetLogDeliveryConfigurationResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetLogDeliveryConfigurationResponse")
+            .field("log_delivery_configuration", &self.log_delivery_configuration)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for SetLogDeliveryConfigurationResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SET_LOG_DELIVERY_CONFIGURATION_RESPONSE
     }

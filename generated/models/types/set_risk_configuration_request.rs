@@ -98,6 +98,7 @@ impl<'de> ::serde::Deserialize<'de> for SetRiskConfigurationRequest {
     }
 }
 impl ::std::fmt::Debug for SetRiskConfigurationRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SetRiskConfigurationRequest")
             .field(
@@ -115,6 +116,7 @@ impl ::std::fmt::Debug for SetRiskConfigurationRequest {
     }
 }
 impl ::awsjson_types::Validate for SetRiskConfigurationRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SET_RISK_CONFIGURATION_REQUEST
     }

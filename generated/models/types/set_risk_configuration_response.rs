@@ -2,7 +2,7 @@
 /// Output of the `SetRiskConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetRiskConfiguration.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SetRiskConfigurationResponse {
     /// `RiskConfiguration` (required): See [`RiskConfigurationType`](crate::types::RiskConfigurationType).
     pub risk_configuration: crate::types::RiskConfigurationType,
@@ -46,7 +46,16 @@ impl<'de> ::serde::Deserialize<'de> for SetRiskConfigurationResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for SetRiskConfigurationResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetRiskConfigurationResponse")
+            .field("risk_configuration", &self.risk_configuration)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for SetRiskConfigurationResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SET_RISK_CONFIGURATION_RESPONSE
     }

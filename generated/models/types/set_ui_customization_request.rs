@@ -63,6 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for SetUiCustomizationRequest {
     }
 }
 impl ::std::fmt::Debug for SetUiCustomizationRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SetUiCustomizationRequest")
             .field("client_id", &::awsjson_types::Redacted)
@@ -73,6 +74,7 @@ impl ::std::fmt::Debug for SetUiCustomizationRequest {
     }
 }
 impl ::awsjson_types::Validate for SetUiCustomizationRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SET_UI_CUSTOMIZATION_REQUEST
     }

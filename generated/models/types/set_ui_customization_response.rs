@@ -2,7 +2,7 @@
 /// Output of the `SetUICustomization` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUICustomization.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SetUiCustomizationResponse {
     /// `UICustomization` (required): See [`UiCustomizationType`](crate::types::UiCustomizationType).
     pub ui_customization: crate::types::UiCustomizationType,
@@ -46,7 +46,16 @@ impl<'de> ::serde::Deserialize<'de> for SetUiCustomizationResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for SetUiCustomizationResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetUiCustomizationResponse")
+            .field("ui_customization", &self.ui_customization)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for SetUiCustomizationResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SET_UI_CUSTOMIZATION_RESPONSE
     }

@@ -87,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for SetUserMfaPreferenceRequest {
     }
 }
 impl ::std::fmt::Debug for SetUserMfaPreferenceRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SetUserMfaPreferenceRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -98,6 +99,7 @@ impl ::std::fmt::Debug for SetUserMfaPreferenceRequest {
     }
 }
 impl ::awsjson_types::Validate for SetUserMfaPreferenceRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SET_USER_MFA_PREFERENCE_REQUEST
     }

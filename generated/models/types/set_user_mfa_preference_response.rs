@@ -2,9 +2,10 @@
 /// Output of the `SetUserMFAPreference` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserMFAPreference.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SetUserMfaPreferenceResponse {}
 impl ::std::default::Default for crate::types::SetUserMfaPreferenceResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for SetUserMfaPreferenceResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for SetUserMfaPreferenceResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetUserMfaPreferenceResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for SetUserMfaPreferenceResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SET_USER_MFA_PREFERENCE_RESPONSE
     }

@@ -54,6 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for SetUserPoolClientSessionConfigurationReq
     }
 }
 impl ::std::fmt::Debug for SetUserPoolClientSessionConfigurationRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SetUserPoolClientSessionConfigurationRequest")
             .field("client_id", &::awsjson_types::Redacted)
@@ -63,6 +64,7 @@ impl ::std::fmt::Debug for SetUserPoolClientSessionConfigurationRequest {
     }
 }
 impl ::awsjson_types::Validate for SetUserPoolClientSessionConfigurationRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SET_USER_POOL_CLIENT_SESSION_CONFIGURATION_REQUEST
     }

@@ -13,6 +13,7 @@ pub struct SetUserPoolClientSessionConfigurationResponse {
 }
 impl ::std::default::Default
 for crate::types::SetUserPoolClientSessionConfigurationResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             client_id: Default::default(),
@@ -66,6 +67,7 @@ impl<'de> ::serde::Deserialize<'de> for SetUserPoolClientSessionConfigurationRes
     }
 }
 impl ::std::fmt::Debug for SetUserPoolClientSessionConfigurationResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SetUserPoolClientSessionConfigurationResponse")
             .field("client_id", &::awsjson_types::Redacted)
@@ -75,6 +77,7 @@ impl ::std::fmt::Debug for SetUserPoolClientSessionConfigurationResponse {
     }
 }
 impl ::awsjson_types::Validate for SetUserPoolClientSessionConfigurationResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SET_USER_POOL_CLIENT_SESSION_CONFIGURATION_RESPONSE
     }

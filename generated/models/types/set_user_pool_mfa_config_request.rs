@@ -2,7 +2,7 @@
 /// Input of the `SetUserPoolMfaConfig` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolMfaConfig.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SetUserPoolMfaConfigRequest {
     /// `EmailMfaConfiguration`: See [`EmailMfaConfigType`](crate::types::EmailMfaConfigType).
     pub email_mfa_configuration: ::std::option::Option<crate::types::EmailMfaConfigType>,
@@ -95,7 +95,24 @@ impl<'de> ::serde::Deserialize<'de> for SetUserPoolMfaConfigRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for SetUserPoolMfaConfigRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetUserPoolMfaConfigRequest")
+            .field("email_mfa_configuration", &self.email_mfa_configuration)
+            .field("mfa_configuration", &self.mfa_configuration)
+            .field("sms_mfa_configuration", &self.sms_mfa_configuration)
+            .field(
+                "software_token_mfa_configuration",
+                &self.software_token_mfa_configuration,
+            )
+            .field("user_pool_id", &self.user_pool_id)
+            .field("web_authn_configuration", &self.web_authn_configuration)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for SetUserPoolMfaConfigRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SET_USER_POOL_MFA_CONFIG_REQUEST
     }

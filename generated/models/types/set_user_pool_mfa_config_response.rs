@@ -2,7 +2,7 @@
 /// Output of the `SetUserPoolMfaConfig` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolMfaConfig.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SetUserPoolMfaConfigResponse {
     /// `EmailMfaConfiguration`: See [`EmailMfaConfigType`](crate::types::EmailMfaConfigType).
     pub email_mfa_configuration: ::std::option::Option<crate::types::EmailMfaConfigType>,
@@ -20,6 +20,7 @@ pub struct SetUserPoolMfaConfigResponse {
     >,
 }
 impl ::std::default::Default for crate::types::SetUserPoolMfaConfigResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             email_mfa_configuration: Default::default(),
@@ -101,7 +102,23 @@ impl<'de> ::serde::Deserialize<'de> for SetUserPoolMfaConfigResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for SetUserPoolMfaConfigResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetUserPoolMfaConfigResponse")
+            .field("email_mfa_configuration", &self.email_mfa_configuration)
+            .field("mfa_configuration", &self.mfa_configuration)
+            .field("sms_mfa_configuration", &self.sms_mfa_configuration)
+            .field(
+                "software_token_mfa_configuration",
+                &self.software_token_mfa_configuration,
+            )
+            .field("web_authn_configuration", &self.web_authn_configuration)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for SetUserPoolMfaConfigResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SET_USER_POOL_MFA_CONFIG_RESPONSE
     }

@@ -2,7 +2,7 @@
 /// Input of the `SetUserPoolSessionConfiguration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolSessionConfiguration.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SetUserPoolSessionConfigurationRequest {
     /// `TokenSession` (required): See [`UserPoolTokenSessionConfigType`](crate::types::UserPoolTokenSessionConfigType).
     pub token_session: crate::types::UserPoolTokenSessionConfigType,
@@ -60,7 +60,18 @@ impl<'de> ::serde::Deserialize<'de> for SetUserPoolSessionConfigurationRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for SetUserPoolSessionConfigurationRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetUserPoolSessionConfigurationRequest")
+            .field("token_session", &self.token_session)
+            .field("user_pool_id", &self.user_pool_id)
+            .field("user_session_tracking", &self.user_session_tracking)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for SetUserPoolSessionConfigurationRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SET_USER_POOL_SESSION_CONFIGURATION_REQUEST
     }

@@ -51,6 +51,7 @@ impl<'de> ::serde::Deserialize<'de> for SetUserSettingsRequest {
     }
 }
 impl ::std::fmt::Debug for SetUserSettingsRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SetUserSettingsRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -59,6 +60,7 @@ impl ::std::fmt::Debug for SetUserSettingsRequest {
     }
 }
 impl ::awsjson_types::Validate for SetUserSettingsRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SET_USER_SETTINGS_REQUEST
     }

@@ -2,7 +2,7 @@
 /// The `SignInPolicyType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignInPolicyType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SignInPolicyType {
     /// `AllowedFirstAuthFactors`: List of 1 to 5 items of `AuthFactorType`.
     pub allowed_first_auth_factors: ::std::option::Option<
@@ -10,6 +10,7 @@ pub struct SignInPolicyType {
     >,
 }
 impl ::std::default::Default for crate::types::SignInPolicyType {
+    #[inline]
     fn default() -> Self {
         Self {
             allowed_first_auth_factors: Default::default(),
@@ -58,7 +59,16 @@ impl<'de> ::serde::Deserialize<'de> for SignInPolicyType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for SignInPolicyType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SignInPolicyType")
+            .field("allowed_first_auth_factors", &self.allowed_first_auth_factors)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for SignInPolicyType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SIGN_IN_POLICY_TYPE
     }

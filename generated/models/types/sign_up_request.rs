@@ -109,6 +109,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUpRequest {
     }
 }
 impl ::std::fmt::Debug for SignUpRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SignUpRequest")
             .field("analytics_metadata", &self.analytics_metadata)
@@ -124,6 +125,7 @@ impl ::std::fmt::Debug for SignUpRequest {
     }
 }
 impl ::awsjson_types::Validate for SignUpRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SIGN_UP_REQUEST
     }

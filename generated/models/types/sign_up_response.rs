@@ -69,6 +69,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUpResponse {
     }
 }
 impl ::std::fmt::Debug for SignUpResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SignUpResponse")
             .field("code_delivery_details", &self.code_delivery_details)
@@ -79,6 +80,7 @@ impl ::std::fmt::Debug for SignUpResponse {
     }
 }
 impl ::awsjson_types::Validate for SignUpResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SIGN_UP_RESPONSE
     }

@@ -2,7 +2,7 @@
 /// The `SmsConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SmsConfigurationType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SmsConfigurationType {
     /// `EumsSms`: See [`EumsSmsConfigurationType`](crate::types::EumsSmsConfigurationType).
     pub eums_sms: ::std::option::Option<crate::types::EumsSmsConfigurationType>,
@@ -14,6 +14,7 @@ pub struct SmsConfigurationType {
     pub sns_region: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::SmsConfigurationType {
+    #[inline]
     fn default() -> Self {
         Self {
             eums_sms: Default::default(),
@@ -76,7 +77,19 @@ impl<'de> ::serde::Deserialize<'de> for SmsConfigurationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for SmsConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SmsConfigurationType")
+            .field("eums_sms", &self.eums_sms)
+            .field("external_id", &self.external_id)
+            .field("sns_caller_arn", &self.sns_caller_arn)
+            .field("sns_region", &self.sns_region)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for SmsConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SMS_CONFIGURATION_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `SmsMfaConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SmsMfaConfigType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SmsMfaConfigType {
     /// `SmsAuthenticationMessage`: String of 6 to 140 characters matching `.*\{####\}.*`.
     pub sms_authentication_message: ::std::option::Option<::std::string::String>,
@@ -10,6 +10,7 @@ pub struct SmsMfaConfigType {
     pub sms_configuration: ::std::option::Option<crate::types::SmsConfigurationType>,
 }
 impl ::std::default::Default for crate::types::SmsMfaConfigType {
+    #[inline]
     fn default() -> Self {
         Self {
             sms_authentication_message: Default::default(),
@@ -67,7 +68,17 @@ impl<'de> ::serde::Deserialize<'de> for SmsMfaConfigType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for SmsMfaConfigType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SmsMfaConfigType")
+            .field("sms_authentication_message", &self.sms_authentication_message)
+            .field("sms_configuration", &self.sms_configuration)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for SmsMfaConfigType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SMS_MFA_CONFIG_TYPE
     }

@@ -2,12 +2,13 @@
 /// The `SoftwareTokenMfaConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SoftwareTokenMfaConfigType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SoftwareTokenMfaConfigType {
     /// `Enabled`: Boolean.
     pub enabled: ::std::option::Option<bool>,
 }
 impl ::std::default::Default for crate::types::SoftwareTokenMfaConfigType {
+    #[inline]
     fn default() -> Self {
         Self {
             enabled: Default::default(),
@@ -51,7 +52,16 @@ impl<'de> ::serde::Deserialize<'de> for SoftwareTokenMfaConfigType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for SoftwareTokenMfaConfigType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SoftwareTokenMfaConfigType")
+            .field("enabled", &self.enabled)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for SoftwareTokenMfaConfigType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SOFTWARE_TOKEN_MFA_CONFIG_TYPE
     }

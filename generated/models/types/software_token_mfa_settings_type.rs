@@ -2,7 +2,7 @@
 /// The `SoftwareTokenMfaSettingsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SoftwareTokenMfaSettingsType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SoftwareTokenMfaSettingsType {
     /// `Enabled`: Boolean.
     pub enabled: ::std::option::Option<bool>,
@@ -10,6 +10,7 @@ pub struct SoftwareTokenMfaSettingsType {
     pub preferred_mfa: ::std::option::Option<bool>,
 }
 impl ::std::default::Default for crate::types::SoftwareTokenMfaSettingsType {
+    #[inline]
     fn default() -> Self {
         Self {
             enabled: Default::default(),
@@ -59,7 +60,17 @@ impl<'de> ::serde::Deserialize<'de> for SoftwareTokenMfaSettingsType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for SoftwareTokenMfaSettingsType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SoftwareTokenMfaSettingsType")
+            .field("enabled", &self.enabled)
+            .field("preferred_mfa", &self.preferred_mfa)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for SoftwareTokenMfaSettingsType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::SOFTWARE_TOKEN_MFA_SETTINGS_TYPE
     }

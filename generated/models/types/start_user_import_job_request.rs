@@ -2,7 +2,7 @@
 /// Input of the `StartUserImportJob` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartUserImportJob.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct StartUserImportJobRequest {
     /// `JobId` (required): String of 1 to 55 characters matching `import-[0-9a-zA-Z-]+`.
     pub job_id: ::std::string::String,
@@ -48,7 +48,17 @@ impl<'de> ::serde::Deserialize<'de> for StartUserImportJobRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for StartUserImportJobRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("StartUserImportJobRequest")
+            .field("job_id", &self.job_id)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for StartUserImportJobRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::START_USER_IMPORT_JOB_REQUEST
     }

@@ -2,12 +2,13 @@
 /// Output of the `StartUserImportJob` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartUserImportJob.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct StartUserImportJobResponse {
     /// `UserImportJob`: See [`UserImportJobType`](crate::types::UserImportJobType).
     pub user_import_job: ::std::option::Option<crate::types::UserImportJobType>,
 }
 impl ::std::default::Default for crate::types::StartUserImportJobResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             user_import_job: Default::default(),
@@ -53,7 +54,16 @@ impl<'de> ::serde::Deserialize<'de> for StartUserImportJobResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for StartUserImportJobResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("StartUserImportJobResponse")
+            .field("user_import_job", &self.user_import_job)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for StartUserImportJobResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::START_USER_IMPORT_JOB_RESPONSE
     }

@@ -47,6 +47,7 @@ impl<'de> ::serde::Deserialize<'de> for StartWebAuthnRegistrationRequest {
     }
 }
 impl ::std::fmt::Debug for StartWebAuthnRegistrationRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("StartWebAuthnRegistrationRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -54,6 +55,7 @@ impl ::std::fmt::Debug for StartWebAuthnRegistrationRequest {
     }
 }
 impl ::awsjson_types::Validate for StartWebAuthnRegistrationRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::START_WEB_AUTHN_REGISTRATION_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `StartWebAuthnRegistration` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartWebAuthnRegistration.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct StartWebAuthnRegistrationResponse {
     /// `CredentialCreationOptions` (required): Any JSON value.
     pub credential_creation_options: ::serde_json::Value,
@@ -49,7 +49,16 @@ impl<'de> ::serde::Deserialize<'de> for StartWebAuthnRegistrationResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for StartWebAuthnRegistrationResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("StartWebAuthnRegistrationResponse")
+            .field("credential_creation_options", &self.credential_creation_options)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for StartWebAuthnRegistrationResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::START_WEB_AUTHN_REGISTRATION_RESPONSE
     }

@@ -2,7 +2,7 @@
 /// The `StatusType` enumeration: `Enabled`, `Disabled`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DcrConfigurationType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StatusType {
     /// `Enabled`
@@ -16,6 +16,7 @@ impl StatusType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "Enabled",
@@ -24,7 +25,18 @@ impl StatusType {
         }
     }
 }
+impl ::std::fmt::Debug for StatusType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Enabled => f.write_str("Enabled"),
+            Self::Disabled => f.write_str("Disabled"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for StatusType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Enabled" => Self::Enabled,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for StatusType {
 }
 impl ::std::str::FromStr for StatusType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for StatusType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for StatusType {
     }
 }
 impl ::std::fmt::Display for StatusType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for StatusType {
     }
 }
 impl ::awsjson_types::Validate for StatusType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::STATUS_TYPE
     }

@@ -2,12 +2,13 @@
 /// Output of the `StopUserImportJob` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StopUserImportJob.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct StopUserImportJobResponse {
     /// `UserImportJob`: See [`UserImportJobType`](crate::types::UserImportJobType).
     pub user_import_job: ::std::option::Option<crate::types::UserImportJobType>,
 }
 impl ::std::default::Default for crate::types::StopUserImportJobResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             user_import_job: Default::default(),
@@ -53,7 +54,16 @@ impl<'de> ::serde::Deserialize<'de> for StopUserImportJobResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for StopUserImportJobResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("StopUserImportJobResponse")
+            .field("user_import_job", &self.user_import_job)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for StopUserImportJobResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::STOP_USER_IMPORT_JOB_RESPONSE
     }

@@ -2,7 +2,7 @@
 /// The `StringAttributeConstraintsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StringAttributeConstraintsType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct StringAttributeConstraintsType {
     /// `MaxLength`: String of 0 to 131072 characters.
     pub max_length: ::std::option::Option<::std::string::String>,
@@ -10,6 +10,7 @@ pub struct StringAttributeConstraintsType {
     pub min_length: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::StringAttributeConstraintsType {
+    #[inline]
     fn default() -> Self {
         Self {
             max_length: Default::default(),
@@ -57,7 +58,17 @@ impl<'de> ::serde::Deserialize<'de> for StringAttributeConstraintsType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for StringAttributeConstraintsType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("StringAttributeConstraintsType")
+            .field("max_length", &self.max_length)
+            .field("min_length", &self.min_length)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for StringAttributeConstraintsType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::STRING_ATTRIBUTE_CONSTRAINTS_TYPE
     }

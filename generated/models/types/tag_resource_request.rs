@@ -2,7 +2,7 @@
 /// Input of the `TagResource` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TagResource.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct TagResourceRequest {
     /// `ResourceArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub resource_arn: ::std::string::String,
@@ -50,7 +50,17 @@ impl<'de> ::serde::Deserialize<'de> for TagResourceRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for TagResourceRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TagResourceRequest")
+            .field("resource_arn", &self.resource_arn)
+            .field("tags", &self.tags)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for TagResourceRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::TAG_RESOURCE_REQUEST
     }

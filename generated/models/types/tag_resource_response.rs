@@ -2,9 +2,10 @@
 /// Output of the `TagResource` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TagResource.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct TagResourceResponse {}
 impl ::std::default::Default for crate::types::TagResourceResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for TagResourceResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for TagResourceResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TagResourceResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for TagResourceResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::TAG_RESOURCE_RESPONSE
     }

@@ -2,7 +2,7 @@
 /// The `TermsDescriptionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TermsDescriptionType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct TermsDescriptionType {
     /// `CreationDate` (required): Timestamp (epoch seconds on the wire).
     pub creation_date: ::awsjson_types::Timestamp,
@@ -70,7 +70,20 @@ impl<'de> ::serde::Deserialize<'de> for TermsDescriptionType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for TermsDescriptionType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TermsDescriptionType")
+            .field("creation_date", &self.creation_date)
+            .field("enforcement", &self.enforcement)
+            .field("last_modified_date", &self.last_modified_date)
+            .field("terms_id", &self.terms_id)
+            .field("terms_name", &self.terms_name)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for TermsDescriptionType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::TERMS_DESCRIPTION_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `TermsSourceType` enumeration: `LINK`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateTerms.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TermsSourceType {
     /// `LINK`
@@ -14,6 +14,7 @@ impl TermsSourceType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["LINK"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Link => "LINK",
@@ -21,7 +22,17 @@ impl TermsSourceType {
         }
     }
 }
+impl ::std::fmt::Debug for TermsSourceType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Link => f.write_str("Link"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for TermsSourceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LINK" => Self::Link,
@@ -35,12 +46,14 @@ impl ::std::convert::From<&str> for TermsSourceType {
 }
 impl ::std::str::FromStr for TermsSourceType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for TermsSourceType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -48,6 +61,7 @@ impl ::std::default::Default for TermsSourceType {
     }
 }
 impl ::std::fmt::Display for TermsSourceType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -68,6 +82,7 @@ impl<'de> ::serde::Deserialize<'de> for TermsSourceType {
     }
 }
 impl ::awsjson_types::Validate for TermsSourceType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::TERMS_SOURCE_TYPE
     }

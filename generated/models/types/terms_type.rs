@@ -92,6 +92,7 @@ impl<'de> ::serde::Deserialize<'de> for TermsType {
     }
 }
 impl ::std::fmt::Debug for TermsType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TermsType")
             .field("client_id", &::awsjson_types::Redacted)
@@ -107,6 +108,7 @@ impl ::std::fmt::Debug for TermsType {
     }
 }
 impl ::awsjson_types::Validate for TermsType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::TERMS_TYPE
     }

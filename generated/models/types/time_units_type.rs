@@ -2,7 +2,7 @@
 /// The `TimeUnitsType` enumeration: `seconds`, `minutes`, `hours`, `days`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TokenValidityUnitsType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TimeUnitsType {
     /// `seconds`
@@ -20,6 +20,7 @@ impl TimeUnitsType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["seconds", "minutes", "hours", "days"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Seconds => "seconds",
@@ -30,7 +31,20 @@ impl TimeUnitsType {
         }
     }
 }
+impl ::std::fmt::Debug for TimeUnitsType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Seconds => f.write_str("Seconds"),
+            Self::Minutes => f.write_str("Minutes"),
+            Self::Hours => f.write_str("Hours"),
+            Self::Days => f.write_str("Days"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for TimeUnitsType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "seconds" => Self::Seconds,
@@ -47,12 +61,14 @@ impl ::std::convert::From<&str> for TimeUnitsType {
 }
 impl ::std::str::FromStr for TimeUnitsType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for TimeUnitsType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -60,6 +76,7 @@ impl ::std::default::Default for TimeUnitsType {
     }
 }
 impl ::std::fmt::Display for TimeUnitsType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -80,6 +97,7 @@ impl<'de> ::serde::Deserialize<'de> for TimeUnitsType {
     }
 }
 impl ::awsjson_types::Validate for TimeUnitsType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::TIME_UNITS_TYPE
     }

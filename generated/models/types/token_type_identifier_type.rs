@@ -2,7 +2,7 @@
 /// The `TokenTypeIdentifierType` enumeration: `ACCESS_TOKEN`, `ID_TOKEN`, `SAML2`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDerivedToken.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TokenTypeIdentifierType {
     /// `ACCESS_TOKEN`
@@ -18,6 +18,7 @@ impl TokenTypeIdentifierType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["ACCESS_TOKEN", "ID_TOKEN", "SAML2"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AccessToken => "ACCESS_TOKEN",
@@ -27,7 +28,19 @@ impl TokenTypeIdentifierType {
         }
     }
 }
+impl ::std::fmt::Debug for TokenTypeIdentifierType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::AccessToken => f.write_str("AccessToken"),
+            Self::IdToken => f.write_str("IdToken"),
+            Self::Saml2 => f.write_str("Saml2"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for TokenTypeIdentifierType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ACCESS_TOKEN" => Self::AccessToken,
@@ -43,12 +56,14 @@ impl ::std::convert::From<&str> for TokenTypeIdentifierType {
 }
 impl ::std::str::FromStr for TokenTypeIdentifierType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for TokenTypeIdentifierType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -56,6 +71,7 @@ impl ::std::default::Default for TokenTypeIdentifierType {
     }
 }
 impl ::std::fmt::Display for TokenTypeIdentifierType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -76,6 +92,7 @@ impl<'de> ::serde::Deserialize<'de> for TokenTypeIdentifierType {
     }
 }
 impl ::awsjson_types::Validate for TokenTypeIdentifierType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::TOKEN_TYPE_IDENTIFIER_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `TokenValidityUnitsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TokenValidityUnitsType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct TokenValidityUnitsType {
     /// `AccessToken`: One of [`TimeUnitsType`](crate::types::TimeUnitsType).
     pub access_token: ::std::option::Option<crate::types::TimeUnitsType>,
@@ -12,6 +12,7 @@ pub struct TokenValidityUnitsType {
     pub refresh_token: ::std::option::Option<crate::types::TimeUnitsType>,
 }
 impl ::std::default::Default for crate::types::TokenValidityUnitsType {
+    #[inline]
     fn default() -> Self {
         Self {
             access_token: Default::default(),
@@ -67,7 +68,18 @@ impl<'de> ::serde::Deserialize<'de> for TokenValidityUnitsType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for TokenValidityUnitsType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TokenValidityUnitsType")
+            .field("access_token", &self.access_token)
+            .field("id_token", &self.id_token)
+            .field("refresh_token", &self.refresh_token)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for TokenValidityUnitsType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::TOKEN_VALIDITY_UNITS_TYPE
     }

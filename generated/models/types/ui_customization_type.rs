@@ -20,6 +20,7 @@ pub struct UiCustomizationType {
     pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::UiCustomizationType {
+    #[inline]
     fn default() -> Self {
         Self {
             client_id: Default::default(),
@@ -99,6 +100,7 @@ impl<'de> ::serde::Deserialize<'de> for UiCustomizationType {
     }
 }
 impl ::std::fmt::Debug for UiCustomizationType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UiCustomizationType")
             .field("client_id", &::awsjson_types::Redacted)
@@ -112,6 +114,7 @@ impl ::std::fmt::Debug for UiCustomizationType {
     }
 }
 impl ::awsjson_types::Validate for UiCustomizationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UI_CUSTOMIZATION_TYPE
     }

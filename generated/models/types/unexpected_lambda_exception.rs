@@ -2,12 +2,13 @@
 /// The `UnexpectedLambdaException` error (client fault), modeled for 17 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminConfirmSignUp.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UnexpectedLambdaException {
     /// `message`: String.
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::UnexpectedLambdaException {
+    #[inline]
     fn default() -> Self {
         Self {
             message: Default::default(),
@@ -51,13 +52,23 @@ impl<'de> ::serde::Deserialize<'de> for UnexpectedLambdaException {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UnexpectedLambdaException {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UnexpectedLambdaException")
+            .field("message", &self.message)
+            .finish()
+    }
+}
 impl UnexpectedLambdaException {
     /// The error's message, as the service sent it.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 }
 impl ::std::fmt::Display for UnexpectedLambdaException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
             Some(message) => write!(f, "{}: {}", "UnexpectedLambdaException", message),
@@ -67,20 +78,25 @@ impl ::std::fmt::Display for UnexpectedLambdaException {
 }
 impl ::std::error::Error for UnexpectedLambdaException {}
 impl ::awsjson_types::ErrorStructure for UnexpectedLambdaException {
+    #[inline]
     fn code(&self) -> &'static str {
         "UnexpectedLambdaException"
     }
+    #[inline]
     fn fault(&self) -> ::awsjson_types::Fault {
         ::awsjson_types::Fault::Client
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         UnexpectedLambdaException::message(self)
     }
+    #[inline]
     fn to_body(&self) -> ::awsjson_types::serde_json::Value {
         ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
     }
 }
 impl ::awsjson_types::Validate for UnexpectedLambdaException {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UNEXPECTED_LAMBDA_EXCEPTION
     }

@@ -2,12 +2,13 @@
 /// The `UnsupportedIdentityProviderException` error (client fault), modeled for 2 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteIdentityProvider.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UnsupportedIdentityProviderException {
     /// `message`: String.
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::UnsupportedIdentityProviderException {
+    #[inline]
     fn default() -> Self {
         Self {
             message: Default::default(),
@@ -51,13 +52,23 @@ impl<'de> ::serde::Deserialize<'de> for UnsupportedIdentityProviderException {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UnsupportedIdentityProviderException {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UnsupportedIdentityProviderException")
+            .field("message", &self.message)
+            .finish()
+    }
+}
 impl UnsupportedIdentityProviderException {
     /// The error's message, as the service sent it.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 }
 impl ::std::fmt::Display for UnsupportedIdentityProviderException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
             Some(message) => {
@@ -69,20 +80,25 @@ impl ::std::fmt::Display for UnsupportedIdentityProviderException {
 }
 impl ::std::error::Error for UnsupportedIdentityProviderException {}
 impl ::awsjson_types::ErrorStructure for UnsupportedIdentityProviderException {
+    #[inline]
     fn code(&self) -> &'static str {
         "UnsupportedIdentityProviderException"
     }
+    #[inline]
     fn fault(&self) -> ::awsjson_types::Fault {
         ::awsjson_types::Fault::Client
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         UnsupportedIdentityProviderException::message(self)
     }
+    #[inline]
     fn to_body(&self) -> ::awsjson_types::serde_json::Value {
         ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
     }
 }
 impl ::awsjson_types::Validate for UnsupportedIdentityProviderException {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UNSUPPORTED_IDENTITY_PROVIDER_EXCEPTION
     }

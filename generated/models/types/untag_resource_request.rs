@@ -2,7 +2,7 @@
 /// Input of the `UntagResource` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UntagResource.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UntagResourceRequest {
     /// `ResourceArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub resource_arn: ::std::string::String,
@@ -50,7 +50,17 @@ impl<'de> ::serde::Deserialize<'de> for UntagResourceRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UntagResourceRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UntagResourceRequest")
+            .field("resource_arn", &self.resource_arn)
+            .field("tag_keys", &self.tag_keys)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UntagResourceRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UNTAG_RESOURCE_REQUEST
     }

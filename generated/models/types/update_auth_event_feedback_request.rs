@@ -71,6 +71,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateAuthEventFeedbackRequest {
     }
 }
 impl ::std::fmt::Debug for UpdateAuthEventFeedbackRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdateAuthEventFeedbackRequest")
             .field("event_id", &self.event_id)
@@ -82,6 +83,7 @@ impl ::std::fmt::Debug for UpdateAuthEventFeedbackRequest {
     }
 }
 impl ::awsjson_types::Validate for UpdateAuthEventFeedbackRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_AUTH_EVENT_FEEDBACK_REQUEST
     }

@@ -2,9 +2,10 @@
 /// Output of the `UpdateAuthEventFeedback` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateAuthEventFeedback.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UpdateAuthEventFeedbackResponse {}
 impl ::std::default::Default for crate::types::UpdateAuthEventFeedbackResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for UpdateAuthEventFeedbackResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UpdateAuthEventFeedbackResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateAuthEventFeedbackResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for UpdateAuthEventFeedbackResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_AUTH_EVENT_FEEDBACK_RESPONSE
     }

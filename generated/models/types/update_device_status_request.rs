@@ -63,6 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDeviceStatusRequest {
     }
 }
 impl ::std::fmt::Debug for UpdateDeviceStatusRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdateDeviceStatusRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -72,6 +73,7 @@ impl ::std::fmt::Debug for UpdateDeviceStatusRequest {
     }
 }
 impl ::awsjson_types::Validate for UpdateDeviceStatusRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_DEVICE_STATUS_REQUEST
     }

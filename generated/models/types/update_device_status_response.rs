@@ -2,9 +2,10 @@
 /// Output of the `UpdateDeviceStatus` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateDeviceStatus.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UpdateDeviceStatusResponse {}
 impl ::std::default::Default for crate::types::UpdateDeviceStatusResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDeviceStatusResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UpdateDeviceStatusResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateDeviceStatusResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for UpdateDeviceStatusResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_DEVICE_STATUS_RESPONSE
     }

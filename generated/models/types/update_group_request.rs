@@ -2,7 +2,7 @@
 /// Input of the `UpdateGroup` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateGroup.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UpdateGroupRequest {
     /// `Description`: String of at most 2048 characters.
     pub description: ::std::option::Option<::std::string::String>,
@@ -68,7 +68,20 @@ impl<'de> ::serde::Deserialize<'de> for UpdateGroupRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UpdateGroupRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateGroupRequest")
+            .field("description", &self.description)
+            .field("group_name", &self.group_name)
+            .field("precedence", &self.precedence)
+            .field("role_arn", &self.role_arn)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UpdateGroupRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_GROUP_REQUEST
     }

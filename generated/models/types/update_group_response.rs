@@ -2,12 +2,13 @@
 /// Output of the `UpdateGroup` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateGroup.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UpdateGroupResponse {
     /// `Group`: See [`GroupType`](crate::types::GroupType).
     pub group: ::std::option::Option<crate::types::GroupType>,
 }
 impl ::std::default::Default for crate::types::UpdateGroupResponse {
+    #[inline]
     fn default() -> Self {
         Self { group: Default::default() }
     }
@@ -49,7 +50,14 @@ impl<'de> ::serde::Deserialize<'de> for UpdateGroupResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UpdateGroupResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateGroupResponse").field("group", &self.group).finish()
+    }
+}
 impl ::awsjson_types::Validate for UpdateGroupResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_GROUP_RESPONSE
     }

@@ -2,7 +2,7 @@
 /// Input of the `UpdateIdentityProvider` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateIdentityProvider.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UpdateIdentityProviderRequest {
     /// `AcrMapping`: Map of 0 to 4 entries.
     pub acr_mapping: ::std::option::Option<
@@ -88,7 +88,21 @@ impl<'de> ::serde::Deserialize<'de> for UpdateIdentityProviderRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UpdateIdentityProviderRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateIdentityProviderRequest")
+            .field("acr_mapping", &self.acr_mapping)
+            .field("attribute_mapping", &self.attribute_mapping)
+            .field("idp_identifiers", &self.idp_identifiers)
+            .field("provider_details", &self.provider_details)
+            .field("provider_name", &self.provider_name)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UpdateIdentityProviderRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_IDENTITY_PROVIDER_REQUEST
     }

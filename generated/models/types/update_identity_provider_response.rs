@@ -2,7 +2,7 @@
 /// Output of the `UpdateIdentityProvider` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateIdentityProvider.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UpdateIdentityProviderResponse {
     /// `IdentityProvider` (required): See [`IdentityProviderType`](crate::types::IdentityProviderType).
     pub identity_provider: crate::types::IdentityProviderType,
@@ -46,7 +46,16 @@ impl<'de> ::serde::Deserialize<'de> for UpdateIdentityProviderResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UpdateIdentityProviderResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateIdentityProviderResponse")
+            .field("identity_provider", &self.identity_provider)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UpdateIdentityProviderResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_IDENTITY_PROVIDER_RESPONSE
     }

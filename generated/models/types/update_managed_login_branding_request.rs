@@ -2,7 +2,7 @@
 /// Input of the `UpdateManagedLoginBranding` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateManagedLoginBranding.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UpdateManagedLoginBrandingRequest {
     /// `Assets`: List of 0 to 40 items of `AssetType`.
     pub assets: ::std::option::Option<::std::vec::Vec<crate::types::AssetType>>,
@@ -16,6 +16,7 @@ pub struct UpdateManagedLoginBrandingRequest {
     pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::UpdateManagedLoginBrandingRequest {
+    #[inline]
     fn default() -> Self {
         Self {
             assets: Default::default(),
@@ -91,7 +92,20 @@ impl<'de> ::serde::Deserialize<'de> for UpdateManagedLoginBrandingRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UpdateManagedLoginBrandingRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateManagedLoginBrandingRequest")
+            .field("assets", &self.assets)
+            .field("managed_login_branding_id", &self.managed_login_branding_id)
+            .field("settings", &self.settings)
+            .field("use_cognito_provided_values", &self.use_cognito_provided_values)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UpdateManagedLoginBrandingRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_MANAGED_LOGIN_BRANDING_REQUEST
     }

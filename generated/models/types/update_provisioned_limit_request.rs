@@ -2,7 +2,7 @@
 /// Input of the `UpdateProvisionedLimit` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateProvisionedLimit.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UpdateProvisionedLimitRequest {
     /// `LimitDefinition` (required): See [`LimitDefinitionType`](crate::types::LimitDefinitionType).
     pub limit_definition: crate::types::LimitDefinitionType,
@@ -52,7 +52,17 @@ impl<'de> ::serde::Deserialize<'de> for UpdateProvisionedLimitRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UpdateProvisionedLimitRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateProvisionedLimitRequest")
+            .field("limit_definition", &self.limit_definition)
+            .field("requested_limit_value", &self.requested_limit_value)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UpdateProvisionedLimitRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_PROVISIONED_LIMIT_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `UpdateProvisionedLimit` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateProvisionedLimit.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UpdateProvisionedLimitResponse {
     /// `Limit` (required): See [`LimitType`](crate::types::LimitType).
     pub limit: crate::types::LimitType,
@@ -44,7 +44,16 @@ impl<'de> ::serde::Deserialize<'de> for UpdateProvisionedLimitResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UpdateProvisionedLimitResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateProvisionedLimitResponse")
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UpdateProvisionedLimitResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_PROVISIONED_LIMIT_RESPONSE
     }

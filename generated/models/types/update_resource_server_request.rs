@@ -2,7 +2,7 @@
 /// Input of the `UpdateResourceServer` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateResourceServer.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UpdateResourceServerRequest {
     /// `Identifier` (required): String of 1 to 256 characters matching `[\x21\x23-\x5B\x5D-\x7E]+`.
     pub identifier: ::std::string::String,
@@ -63,7 +63,19 @@ impl<'de> ::serde::Deserialize<'de> for UpdateResourceServerRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UpdateResourceServerRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateResourceServerRequest")
+            .field("identifier", &self.identifier)
+            .field("name", &self.name)
+            .field("scopes", &self.scopes)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UpdateResourceServerRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_RESOURCE_SERVER_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `UpdateResourceServer` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateResourceServer.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UpdateResourceServerResponse {
     /// `ResourceServer` (required): See [`ResourceServerType`](crate::types::ResourceServerType).
     pub resource_server: crate::types::ResourceServerType,
@@ -46,7 +46,16 @@ impl<'de> ::serde::Deserialize<'de> for UpdateResourceServerResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UpdateResourceServerResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateResourceServerResponse")
+            .field("resource_server", &self.resource_server)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UpdateResourceServerResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_RESOURCE_SERVER_RESPONSE
     }

@@ -2,7 +2,7 @@
 /// Input of the `UpdateTerms` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateTerms.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UpdateTermsRequest {
     /// `Enforcement`: One of [`TermsEnforcementType`](crate::types::TermsEnforcementType).
     pub enforcement: ::std::option::Option<crate::types::TermsEnforcementType>,
@@ -77,7 +77,21 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTermsRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UpdateTermsRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateTermsRequest")
+            .field("enforcement", &self.enforcement)
+            .field("links", &self.links)
+            .field("terms_id", &self.terms_id)
+            .field("terms_name", &self.terms_name)
+            .field("terms_source", &self.terms_source)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UpdateTermsRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_TERMS_REQUEST
     }

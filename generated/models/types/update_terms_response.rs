@@ -2,12 +2,13 @@
 /// Output of the `UpdateTerms` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateTerms.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UpdateTermsResponse {
     /// `Terms`: See [`TermsType`](crate::types::TermsType).
     pub terms: ::std::option::Option<crate::types::TermsType>,
 }
 impl ::std::default::Default for crate::types::UpdateTermsResponse {
+    #[inline]
     fn default() -> Self {
         Self { terms: Default::default() }
     }
@@ -49,7 +50,14 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTermsResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UpdateTermsResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateTermsResponse").field("terms", &self.terms).finish()
+    }
+}
 impl ::awsjson_types::Validate for UpdateTermsResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_TERMS_RESPONSE
     }

@@ -65,6 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserAttributesRequest {
     }
 }
 impl ::std::fmt::Debug for UpdateUserAttributesRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdateUserAttributesRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -74,6 +75,7 @@ impl ::std::fmt::Debug for UpdateUserAttributesRequest {
     }
 }
 impl ::awsjson_types::Validate for UpdateUserAttributesRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_USER_ATTRIBUTES_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Output of the `UpdateUserAttributes` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserAttributes.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UpdateUserAttributesResponse {
     /// `CodeDeliveryDetailsList`: List of `CodeDeliveryDetailsType`.
     pub code_delivery_details_list: ::std::option::Option<
@@ -10,6 +10,7 @@ pub struct UpdateUserAttributesResponse {
     >,
 }
 impl ::std::default::Default for crate::types::UpdateUserAttributesResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             code_delivery_details_list: Default::default(),
@@ -58,7 +59,16 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserAttributesResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UpdateUserAttributesResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateUserAttributesResponse")
+            .field("code_delivery_details_list", &self.code_delivery_details_list)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UpdateUserAttributesResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_USER_ATTRIBUTES_RESPONSE
     }

@@ -249,6 +249,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolClientRequest {
     }
 }
 impl ::std::fmt::Debug for UpdateUserPoolClientRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdateUserPoolClientRequest")
             .field("access_token_validity", &self.access_token_validity)
@@ -284,6 +285,7 @@ impl ::std::fmt::Debug for UpdateUserPoolClientRequest {
     }
 }
 impl ::awsjson_types::Validate for UpdateUserPoolClientRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_USER_POOL_CLIENT_REQUEST
     }

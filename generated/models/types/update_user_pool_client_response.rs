@@ -2,12 +2,13 @@
 /// Output of the `UpdateUserPoolClient` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UpdateUserPoolClientResponse {
     /// `UserPoolClient`: See [`UserPoolClientType`](crate::types::UserPoolClientType).
     pub user_pool_client: ::std::option::Option<crate::types::UserPoolClientType>,
 }
 impl ::std::default::Default for crate::types::UpdateUserPoolClientResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             user_pool_client: Default::default(),
@@ -53,7 +54,16 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolClientResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UpdateUserPoolClientResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateUserPoolClientResponse")
+            .field("user_pool_client", &self.user_pool_client)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UpdateUserPoolClientResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_USER_POOL_CLIENT_RESPONSE
     }

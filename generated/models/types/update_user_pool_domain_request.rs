@@ -2,7 +2,7 @@
 /// Input of the `UpdateUserPoolDomain` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolDomain.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UpdateUserPoolDomainRequest {
     /// `CustomDomainConfig`: See [`CustomDomainConfigType`](crate::types::CustomDomainConfigType).
     pub custom_domain_config: ::std::option::Option<
@@ -74,7 +74,20 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolDomainRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UpdateUserPoolDomainRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateUserPoolDomainRequest")
+            .field("custom_domain_config", &self.custom_domain_config)
+            .field("domain", &self.domain)
+            .field("managed_login_version", &self.managed_login_version)
+            .field("routing", &self.routing)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UpdateUserPoolDomainRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_USER_POOL_DOMAIN_REQUEST
     }

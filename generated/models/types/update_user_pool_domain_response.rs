@@ -2,7 +2,7 @@
 /// Output of the `UpdateUserPoolDomain` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolDomain.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UpdateUserPoolDomainResponse {
     /// `CloudFrontDomain`: String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
     pub cloud_front_domain: ::std::option::Option<::std::string::String>,
@@ -12,6 +12,7 @@ pub struct UpdateUserPoolDomainResponse {
     pub routing: ::std::option::Option<crate::types::RoutingType>,
 }
 impl ::std::default::Default for crate::types::UpdateUserPoolDomainResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             cloud_front_domain: Default::default(),
@@ -71,7 +72,18 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolDomainResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UpdateUserPoolDomainResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateUserPoolDomainResponse")
+            .field("cloud_front_domain", &self.cloud_front_domain)
+            .field("managed_login_version", &self.managed_login_version)
+            .field("routing", &self.routing)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UpdateUserPoolDomainResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_USER_POOL_DOMAIN_RESPONSE
     }

@@ -2,7 +2,7 @@
 /// Input of the `UpdateUserPoolReplica` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolReplica.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UpdateUserPoolReplicaRequest {
     /// `RegionName` (required): String of 5 to 32 characters.
     pub region_name: ::std::string::String,
@@ -52,7 +52,18 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolReplicaRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UpdateUserPoolReplicaRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateUserPoolReplicaRequest")
+            .field("region_name", &self.region_name)
+            .field("status", &self.status)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UpdateUserPoolReplicaRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_USER_POOL_REPLICA_REQUEST
     }

@@ -2,7 +2,7 @@
 /// Input of the `UpdateUserPool` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPool.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UpdateUserPoolRequest {
     /// `AccountRecoverySetting`: See [`AccountRecoverySettingType`](crate::types::AccountRecoverySettingType).
     pub account_recovery_setting: ::std::option::Option<
@@ -269,7 +269,43 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolRequest {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UpdateUserPoolRequest {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateUserPoolRequest")
+            .field("account_recovery_setting", &self.account_recovery_setting)
+            .field("acr_configuration", &self.acr_configuration)
+            .field("admin_create_user_config", &self.admin_create_user_config)
+            .field("auto_verified_attributes", &self.auto_verified_attributes)
+            .field("dcr_configuration", &self.dcr_configuration)
+            .field("deletion_protection", &self.deletion_protection)
+            .field("device_configuration", &self.device_configuration)
+            .field("email_configuration", &self.email_configuration)
+            .field("email_verification_message", &self.email_verification_message)
+            .field("email_verification_subject", &self.email_verification_subject)
+            .field("issuer_configuration", &self.issuer_configuration)
+            .field("key_configuration", &self.key_configuration)
+            .field("lambda_config", &self.lambda_config)
+            .field("mfa_configuration", &self.mfa_configuration)
+            .field("policies", &self.policies)
+            .field("pool_name", &self.pool_name)
+            .field("sms_authentication_message", &self.sms_authentication_message)
+            .field("sms_configuration", &self.sms_configuration)
+            .field("sms_verification_message", &self.sms_verification_message)
+            .field(
+                "user_attribute_update_settings",
+                &self.user_attribute_update_settings,
+            )
+            .field("user_pool_add_ons", &self.user_pool_add_ons)
+            .field("user_pool_id", &self.user_pool_id)
+            .field("user_pool_tags", &self.user_pool_tags)
+            .field("user_pool_tier", &self.user_pool_tier)
+            .field("verification_message_template", &self.verification_message_template)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UpdateUserPoolRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::UPDATE_USER_POOL_REQUEST
     }

@@ -2,7 +2,7 @@
 /// The `UserAttributeUpdateSettingsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserAttributeUpdateSettingsType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UserAttributeUpdateSettingsType {
     /// `AttributesRequireVerificationBeforeUpdate`: List of `VerifiedAttributeType`.
     pub attributes_require_verification_before_update: ::std::option::Option<
@@ -10,6 +10,7 @@ pub struct UserAttributeUpdateSettingsType {
     >,
 }
 impl ::std::default::Default for crate::types::UserAttributeUpdateSettingsType {
+    #[inline]
     fn default() -> Self {
         Self {
             attributes_require_verification_before_update: Default::default(),
@@ -64,7 +65,19 @@ impl<'de> ::serde::Deserialize<'de> for UserAttributeUpdateSettingsType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UserAttributeUpdateSettingsType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserAttributeUpdateSettingsType")
+            .field(
+                "attributes_require_verification_before_update",
+                &self.attributes_require_verification_before_update,
+            )
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UserAttributeUpdateSettingsType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::USER_ATTRIBUTE_UPDATE_SETTINGS_TYPE
     }

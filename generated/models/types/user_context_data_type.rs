@@ -12,6 +12,7 @@ pub struct UserContextDataType {
     pub ip_address: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::UserContextDataType {
+    #[inline]
     fn default() -> Self {
         Self {
             encoded_data: Default::default(),
@@ -62,11 +63,13 @@ impl<'de> ::serde::Deserialize<'de> for UserContextDataType {
     }
 }
 impl ::std::fmt::Debug for UserContextDataType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_tuple("UserContextDataType").field(&::awsjson_types::Redacted).finish()
     }
 }
 impl ::awsjson_types::Validate for UserContextDataType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::USER_CONTEXT_DATA_TYPE
     }

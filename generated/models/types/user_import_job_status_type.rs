@@ -2,7 +2,7 @@
 /// The `UserImportJobStatusType` enumeration: `Created`, `Pending`, `InProgress`, `Stopping`, `Expired`, `Stopped`, `Failed`, `Succeeded`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserImportJobType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UserImportJobStatusType {
     /// `Created`
@@ -37,6 +37,7 @@ impl UserImportJobStatusType {
         "Succeeded",
     ];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Created => "Created",
@@ -51,7 +52,24 @@ impl UserImportJobStatusType {
         }
     }
 }
+impl ::std::fmt::Debug for UserImportJobStatusType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Created => f.write_str("Created"),
+            Self::Pending => f.write_str("Pending"),
+            Self::InProgress => f.write_str("InProgress"),
+            Self::Stopping => f.write_str("Stopping"),
+            Self::Expired => f.write_str("Expired"),
+            Self::Stopped => f.write_str("Stopped"),
+            Self::Failed => f.write_str("Failed"),
+            Self::Succeeded => f.write_str("Succeeded"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for UserImportJobStatusType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Created" => Self::Created,
@@ -72,12 +90,14 @@ impl ::std::convert::From<&str> for UserImportJobStatusType {
 }
 impl ::std::str::FromStr for UserImportJobStatusType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for UserImportJobStatusType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -85,6 +105,7 @@ impl ::std::default::Default for UserImportJobStatusType {
     }
 }
 impl ::std::fmt::Display for UserImportJobStatusType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -105,6 +126,7 @@ impl<'de> ::serde::Deserialize<'de> for UserImportJobStatusType {
     }
 }
 impl ::awsjson_types::Validate for UserImportJobStatusType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::USER_IMPORT_JOB_STATUS_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `UserImportJobType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserImportJobType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UserImportJobType {
     /// `CloudWatchLogsRoleArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub cloud_watch_logs_role_arn: ::std::option::Option<::std::string::String>,
@@ -36,6 +36,7 @@ pub struct UserImportJobType {
     pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::UserImportJobType {
+    #[inline]
     fn default() -> Self {
         Self {
             cloud_watch_logs_role_arn: Default::default(),
@@ -168,7 +169,29 @@ impl<'de> ::serde::Deserialize<'de> for UserImportJobType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UserImportJobType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserImportJobType")
+            .field("cloud_watch_logs_role_arn", &self.cloud_watch_logs_role_arn)
+            .field("completion_date", &self.completion_date)
+            .field("completion_message", &self.completion_message)
+            .field("creation_date", &self.creation_date)
+            .field("failed_users", &self.failed_users)
+            .field("imported_users", &self.imported_users)
+            .field("job_id", &self.job_id)
+            .field("job_name", &self.job_name)
+            .field("password_hashing_algorithm", &self.password_hashing_algorithm)
+            .field("pre_signed_url", &self.pre_signed_url)
+            .field("skipped_users", &self.skipped_users)
+            .field("start_date", &self.start_date)
+            .field("status", &self.status)
+            .field("user_pool_id", &self.user_pool_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UserImportJobType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::USER_IMPORT_JOB_TYPE
     }

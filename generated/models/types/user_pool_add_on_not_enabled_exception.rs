@@ -2,12 +2,13 @@
 /// The `UserPoolAddOnNotEnabledException` error (client fault), modeled for 5 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserAuthEvents.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UserPoolAddOnNotEnabledException {
     /// `message`: String.
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::UserPoolAddOnNotEnabledException {
+    #[inline]
     fn default() -> Self {
         Self {
             message: Default::default(),
@@ -51,13 +52,23 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolAddOnNotEnabledException {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UserPoolAddOnNotEnabledException {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserPoolAddOnNotEnabledException")
+            .field("message", &self.message)
+            .finish()
+    }
+}
 impl UserPoolAddOnNotEnabledException {
     /// The error's message, as the service sent it.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 }
 impl ::std::fmt::Display for UserPoolAddOnNotEnabledException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
             Some(message) => {
@@ -69,20 +80,25 @@ impl ::std::fmt::Display for UserPoolAddOnNotEnabledException {
 }
 impl ::std::error::Error for UserPoolAddOnNotEnabledException {}
 impl ::awsjson_types::ErrorStructure for UserPoolAddOnNotEnabledException {
+    #[inline]
     fn code(&self) -> &'static str {
         "UserPoolAddOnNotEnabledException"
     }
+    #[inline]
     fn fault(&self) -> ::awsjson_types::Fault {
         ::awsjson_types::Fault::Client
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         UserPoolAddOnNotEnabledException::message(self)
     }
+    #[inline]
     fn to_body(&self) -> ::awsjson_types::serde_json::Value {
         ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
     }
 }
 impl ::awsjson_types::Validate for UserPoolAddOnNotEnabledException {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::USER_POOL_ADD_ON_NOT_ENABLED_EXCEPTION
     }

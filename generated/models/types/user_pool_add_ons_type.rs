@@ -2,7 +2,7 @@
 /// The `UserPoolAddOnsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolAddOnsType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UserPoolAddOnsType {
     /// `AdvancedSecurityAdditionalFlows`: See [`AdvancedSecurityAdditionalFlowsType`](crate::types::AdvancedSecurityAdditionalFlowsType).
     pub advanced_security_additional_flows: ::std::option::Option<
@@ -64,7 +64,20 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolAddOnsType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UserPoolAddOnsType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserPoolAddOnsType")
+            .field(
+                "advanced_security_additional_flows",
+                &self.advanced_security_additional_flows,
+            )
+            .field("advanced_security_mode", &self.advanced_security_mode)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UserPoolAddOnsType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::USER_POOL_ADD_ONS_TYPE
     }

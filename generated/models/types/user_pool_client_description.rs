@@ -12,6 +12,7 @@ pub struct UserPoolClientDescription {
     pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::UserPoolClientDescription {
+    #[inline]
     fn default() -> Self {
         Self {
             client_id: Default::default(),
@@ -64,6 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolClientDescription {
     }
 }
 impl ::std::fmt::Debug for UserPoolClientDescription {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserPoolClientDescription")
             .field("client_id", &::awsjson_types::Redacted)
@@ -73,6 +75,7 @@ impl ::std::fmt::Debug for UserPoolClientDescription {
     }
 }
 impl ::awsjson_types::Validate for UserPoolClientDescription {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::USER_POOL_CLIENT_DESCRIPTION
     }

@@ -76,6 +76,7 @@ pub struct UserPoolClientType {
     pub write_attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl ::std::default::Default for crate::types::UserPoolClientType {
+    #[inline]
     fn default() -> Self {
         Self {
             access_token_validity: Default::default(),
@@ -314,6 +315,7 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolClientType {
     }
 }
 impl ::std::fmt::Debug for UserPoolClientType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserPoolClientType")
             .field("access_token_validity", &self.access_token_validity)
@@ -353,6 +355,7 @@ impl ::std::fmt::Debug for UserPoolClientType {
     }
 }
 impl ::awsjson_types::Validate for UserPoolClientType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::USER_POOL_CLIENT_TYPE
     }

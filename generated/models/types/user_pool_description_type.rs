@@ -2,7 +2,7 @@
 /// The `UserPoolDescriptionType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolDescriptionType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UserPoolDescriptionType {
     /// `CreationDate`: Timestamp (epoch seconds on the wire).
     pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
@@ -20,6 +20,7 @@ pub struct UserPoolDescriptionType {
     pub status: ::std::option::Option<crate::types::StatusType>,
 }
 impl ::std::default::Default for crate::types::UserPoolDescriptionType {
+    #[inline]
     fn default() -> Self {
         Self {
             creation_date: Default::default(),
@@ -102,7 +103,22 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolDescriptionType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UserPoolDescriptionType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserPoolDescriptionType")
+            .field("creation_date", &self.creation_date)
+            .field("id", &self.id)
+            .field("lambda_config", &self.lambda_config)
+            .field("last_modified_date", &self.last_modified_date)
+            .field("name", &self.name)
+            .field("replica_regions", &self.replica_regions)
+            .field("status", &self.status)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UserPoolDescriptionType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::USER_POOL_DESCRIPTION_TYPE
     }

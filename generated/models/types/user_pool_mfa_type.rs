@@ -2,7 +2,7 @@
 /// The `UserPoolMfaType` enumeration: `OFF`, `ON`, `OPTIONAL`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UserPoolMfaType {
     /// `OFF`
@@ -18,6 +18,7 @@ impl UserPoolMfaType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["OFF", "ON", "OPTIONAL"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Off => "OFF",
@@ -27,7 +28,19 @@ impl UserPoolMfaType {
         }
     }
 }
+impl ::std::fmt::Debug for UserPoolMfaType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Off => f.write_str("Off"),
+            Self::On => f.write_str("On"),
+            Self::Optional => f.write_str("Optional"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for UserPoolMfaType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OFF" => Self::Off,
@@ -43,12 +56,14 @@ impl ::std::convert::From<&str> for UserPoolMfaType {
 }
 impl ::std::str::FromStr for UserPoolMfaType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for UserPoolMfaType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -56,6 +71,7 @@ impl ::std::default::Default for UserPoolMfaType {
     }
 }
 impl ::std::fmt::Display for UserPoolMfaType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -76,6 +92,7 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolMfaType {
     }
 }
 impl ::awsjson_types::Validate for UserPoolMfaType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::USER_POOL_MFA_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `UserPoolPolicyType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolPolicyType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UserPoolPolicyType {
     /// `PasswordPolicy`: See [`PasswordPolicyType`](crate::types::PasswordPolicyType).
     pub password_policy: ::std::option::Option<crate::types::PasswordPolicyType>,
@@ -10,6 +10,7 @@ pub struct UserPoolPolicyType {
     pub sign_in_policy: ::std::option::Option<crate::types::SignInPolicyType>,
 }
 impl ::std::default::Default for crate::types::UserPoolPolicyType {
+    #[inline]
     fn default() -> Self {
         Self {
             password_policy: Default::default(),
@@ -61,7 +62,17 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolPolicyType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UserPoolPolicyType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserPoolPolicyType")
+            .field("password_policy", &self.password_policy)
+            .field("sign_in_policy", &self.sign_in_policy)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UserPoolPolicyType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::USER_POOL_POLICY_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `UserPoolReplicaType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolReplicaType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UserPoolReplicaType {
     /// `RegionName`: String of 5 to 32 characters.
     pub region_name: ::std::option::Option<::std::string::String>,
@@ -14,6 +14,7 @@ pub struct UserPoolReplicaType {
     pub user_pool_arn: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::UserPoolReplicaType {
+    #[inline]
     fn default() -> Self {
         Self {
             region_name: Default::default(),
@@ -75,7 +76,19 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolReplicaType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UserPoolReplicaType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserPoolReplicaType")
+            .field("region_name", &self.region_name)
+            .field("role", &self.role)
+            .field("status", &self.status)
+            .field("user_pool_arn", &self.user_pool_arn)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UserPoolReplicaType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::USER_POOL_REPLICA_TYPE
     }

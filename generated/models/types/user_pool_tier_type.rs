@@ -2,7 +2,7 @@
 /// The `UserPoolTierType` enumeration: `LITE`, `ESSENTIALS`, `PLUS`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UserPoolTierType {
     /// `LITE`
@@ -18,6 +18,7 @@ impl UserPoolTierType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["LITE", "ESSENTIALS", "PLUS"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Lite => "LITE",
@@ -27,7 +28,19 @@ impl UserPoolTierType {
         }
     }
 }
+impl ::std::fmt::Debug for UserPoolTierType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Lite => f.write_str("Lite"),
+            Self::Essentials => f.write_str("Essentials"),
+            Self::Plus => f.write_str("Plus"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for UserPoolTierType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LITE" => Self::Lite,
@@ -43,12 +56,14 @@ impl ::std::convert::From<&str> for UserPoolTierType {
 }
 impl ::std::str::FromStr for UserPoolTierType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for UserPoolTierType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -56,6 +71,7 @@ impl ::std::default::Default for UserPoolTierType {
     }
 }
 impl ::std::fmt::Display for UserPoolTierType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -76,6 +92,7 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolTierType {
     }
 }
 impl ::awsjson_types::Validate for UserPoolTierType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::USER_POOL_TIER_TYPE
     }

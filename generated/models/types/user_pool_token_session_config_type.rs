@@ -2,7 +2,7 @@
 /// The `UserPoolTokenSessionConfigType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolTokenSessionConfigType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UserPoolTokenSessionConfigType {
     /// `MaxPerUser` (required): Integer of 1 to 100.
     pub max_per_user: i32,
@@ -44,7 +44,16 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolTokenSessionConfigType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UserPoolTokenSessionConfigType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserPoolTokenSessionConfigType")
+            .field("max_per_user", &self.max_per_user)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UserPoolTokenSessionConfigType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::USER_POOL_TOKEN_SESSION_CONFIG_TYPE
     }

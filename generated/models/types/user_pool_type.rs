@@ -2,7 +2,7 @@
 /// The `UserPoolType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UserPoolType {
     /// `AccountRecoverySetting`: See [`AccountRecoverySettingType`](crate::types::AccountRecoverySettingType).
     pub account_recovery_setting: ::std::option::Option<
@@ -111,6 +111,7 @@ pub struct UserPoolType {
     >,
 }
 impl ::std::default::Default for crate::types::UserPoolType {
+    #[inline]
     fn default() -> Self {
         Self {
             account_recovery_setting: Default::default(),
@@ -424,7 +425,56 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UserPoolType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserPoolType")
+            .field("account_recovery_setting", &self.account_recovery_setting)
+            .field("acr_configuration", &self.acr_configuration)
+            .field("admin_create_user_config", &self.admin_create_user_config)
+            .field("alias_attributes", &self.alias_attributes)
+            .field("arn", &self.arn)
+            .field("auto_verified_attributes", &self.auto_verified_attributes)
+            .field("creation_date", &self.creation_date)
+            .field("custom_domain", &self.custom_domain)
+            .field("dcr_configuration", &self.dcr_configuration)
+            .field("deletion_protection", &self.deletion_protection)
+            .field("device_configuration", &self.device_configuration)
+            .field("domain", &self.domain)
+            .field("email_configuration", &self.email_configuration)
+            .field("email_configuration_failure", &self.email_configuration_failure)
+            .field("email_verification_message", &self.email_verification_message)
+            .field("email_verification_subject", &self.email_verification_subject)
+            .field("estimated_number_of_users", &self.estimated_number_of_users)
+            .field("id", &self.id)
+            .field("issuer_configuration", &self.issuer_configuration)
+            .field("key_configuration", &self.key_configuration)
+            .field("lambda_config", &self.lambda_config)
+            .field("last_modified_date", &self.last_modified_date)
+            .field("mfa_configuration", &self.mfa_configuration)
+            .field("name", &self.name)
+            .field("policies", &self.policies)
+            .field("schema_attributes", &self.schema_attributes)
+            .field("sms_authentication_message", &self.sms_authentication_message)
+            .field("sms_configuration", &self.sms_configuration)
+            .field("sms_configuration_failure", &self.sms_configuration_failure)
+            .field("sms_verification_message", &self.sms_verification_message)
+            .field("status", &self.status)
+            .field(
+                "user_attribute_update_settings",
+                &self.user_attribute_update_settings,
+            )
+            .field("user_pool_add_ons", &self.user_pool_add_ons)
+            .field("user_pool_tags", &self.user_pool_tags)
+            .field("user_pool_tier", &self.user_pool_tier)
+            .field("username_attributes", &self.username_attributes)
+            .field("username_configuration", &self.username_configuration)
+            .field("verification_message_template", &self.verification_message_template)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UserPoolType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::USER_POOL_TYPE
     }

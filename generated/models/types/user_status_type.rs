@@ -2,7 +2,7 @@
 /// The `UserStatusType` enumeration: `UNCONFIRMED`, `CONFIRMED`, `ARCHIVED`, `COMPROMISED`, `UNKNOWN`, `RESET_REQUIRED`, `FORCE_CHANGE_PASSWORD`, `EXTERNAL_PROVIDER`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUser.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UserStatusType {
     /// `UNCONFIRMED`
@@ -37,6 +37,7 @@ impl UserStatusType {
         "EXTERNAL_PROVIDER",
     ];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unconfirmed => "UNCONFIRMED",
@@ -51,7 +52,24 @@ impl UserStatusType {
         }
     }
 }
+impl ::std::fmt::Debug for UserStatusType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Unconfirmed => f.write_str("Unconfirmed"),
+            Self::Confirmed => f.write_str("Confirmed"),
+            Self::Archived => f.write_str("Archived"),
+            Self::Compromised => f.write_str("Compromised"),
+            Self::UnknownValue => f.write_str("UnknownValue"),
+            Self::ResetRequired => f.write_str("ResetRequired"),
+            Self::ForceChangePassword => f.write_str("ForceChangePassword"),
+            Self::ExternalProvider => f.write_str("ExternalProvider"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for UserStatusType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNCONFIRMED" => Self::Unconfirmed,
@@ -72,12 +90,14 @@ impl ::std::convert::From<&str> for UserStatusType {
 }
 impl ::std::str::FromStr for UserStatusType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for UserStatusType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -85,6 +105,7 @@ impl ::std::default::Default for UserStatusType {
     }
 }
 impl ::std::fmt::Display for UserStatusType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -105,6 +126,7 @@ impl<'de> ::serde::Deserialize<'de> for UserStatusType {
     }
 }
 impl ::awsjson_types::Validate for UserStatusType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::USER_STATUS_TYPE
     }

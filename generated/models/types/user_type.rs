@@ -20,6 +20,7 @@ pub struct UserType {
     pub username: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::UserType {
+    #[inline]
     fn default() -> Self {
         Self {
             attributes: Default::default(),
@@ -96,6 +97,7 @@ impl<'de> ::serde::Deserialize<'de> for UserType {
     }
 }
 impl ::std::fmt::Debug for UserType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserType")
             .field("attributes", &self.attributes)
@@ -109,6 +111,7 @@ impl ::std::fmt::Debug for UserType {
     }
 }
 impl ::awsjson_types::Validate for UserType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::USER_TYPE
     }

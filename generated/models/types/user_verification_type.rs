@@ -2,7 +2,7 @@
 /// The `UserVerificationType` enumeration: `required`, `preferred`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_WebAuthnConfigurationType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UserVerificationType {
     /// `required`
@@ -16,6 +16,7 @@ impl UserVerificationType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["required", "preferred"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Required => "required",
@@ -24,7 +25,18 @@ impl UserVerificationType {
         }
     }
 }
+impl ::std::fmt::Debug for UserVerificationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Required => f.write_str("Required"),
+            Self::Preferred => f.write_str("Preferred"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for UserVerificationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "required" => Self::Required,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for UserVerificationType {
 }
 impl ::std::str::FromStr for UserVerificationType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for UserVerificationType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for UserVerificationType {
     }
 }
 impl ::std::fmt::Display for UserVerificationType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for UserVerificationType {
     }
 }
 impl ::awsjson_types::Validate for UserVerificationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::USER_VERIFICATION_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `UsernameConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UsernameConfigurationType.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct UsernameConfigurationType {
     /// `CaseSensitive` (required): Boolean.
     pub case_sensitive: bool,
@@ -46,7 +46,16 @@ impl<'de> ::serde::Deserialize<'de> for UsernameConfigurationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for UsernameConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UsernameConfigurationType")
+            .field("case_sensitive", &self.case_sensitive)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for UsernameConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::USERNAME_CONFIGURATION_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `VerificationMessageTemplateType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerificationMessageTemplateType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct VerificationMessageTemplateType {
     /// `DefaultEmailOption`: One of [`DefaultEmailOptionType`](crate::types::DefaultEmailOptionType).
     pub default_email_option: ::std::option::Option<
@@ -20,6 +20,7 @@ pub struct VerificationMessageTemplateType {
     pub sms_message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::VerificationMessageTemplateType {
+    #[inline]
     fn default() -> Self {
         Self {
             default_email_option: Default::default(),
@@ -100,7 +101,21 @@ impl<'de> ::serde::Deserialize<'de> for VerificationMessageTemplateType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for VerificationMessageTemplateType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("VerificationMessageTemplateType")
+            .field("default_email_option", &self.default_email_option)
+            .field("email_message", &self.email_message)
+            .field("email_message_by_link", &self.email_message_by_link)
+            .field("email_subject", &self.email_subject)
+            .field("email_subject_by_link", &self.email_subject_by_link)
+            .field("sms_message", &self.sms_message)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for VerificationMessageTemplateType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::VERIFICATION_MESSAGE_TEMPLATE_TYPE
     }

@@ -68,6 +68,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifySoftwareTokenRequest {
     }
 }
 impl ::std::fmt::Debug for VerifySoftwareTokenRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("VerifySoftwareTokenRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -78,6 +79,7 @@ impl ::std::fmt::Debug for VerifySoftwareTokenRequest {
     }
 }
 impl ::awsjson_types::Validate for VerifySoftwareTokenRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::VERIFY_SOFTWARE_TOKEN_REQUEST
     }

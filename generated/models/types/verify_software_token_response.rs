@@ -10,6 +10,7 @@ pub struct VerifySoftwareTokenResponse {
     pub status: ::std::option::Option<crate::types::VerifySoftwareTokenResponseType>,
 }
 impl ::std::default::Default for crate::types::VerifySoftwareTokenResponse {
+    #[inline]
     fn default() -> Self {
         Self {
             session: Default::default(),
@@ -58,6 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifySoftwareTokenResponse {
     }
 }
 impl ::std::fmt::Debug for VerifySoftwareTokenResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("VerifySoftwareTokenResponse")
             .field("session", &::awsjson_types::Redacted)
@@ -66,6 +68,7 @@ impl ::std::fmt::Debug for VerifySoftwareTokenResponse {
     }
 }
 impl ::awsjson_types::Validate for VerifySoftwareTokenResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::VERIFY_SOFTWARE_TOKEN_RESPONSE
     }

@@ -2,7 +2,7 @@
 /// The `VerifySoftwareTokenResponseType` enumeration: `SUCCESS`, `ERROR`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifySoftwareToken.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VerifySoftwareTokenResponseType {
     /// `SUCCESS`
@@ -16,6 +16,7 @@ impl VerifySoftwareTokenResponseType {
     /// Every value the model lists, in model order.
     pub const VALUES: &'static [&'static str] = &["SUCCESS", "ERROR"];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Success => "SUCCESS",
@@ -24,7 +25,18 @@ impl VerifySoftwareTokenResponseType {
         }
     }
 }
+impl ::std::fmt::Debug for VerifySoftwareTokenResponseType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Success => f.write_str("Success"),
+            Self::Error => f.write_str("Error"),
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for VerifySoftwareTokenResponseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SUCCESS" => Self::Success,
@@ -39,12 +51,14 @@ impl ::std::convert::From<&str> for VerifySoftwareTokenResponseType {
 }
 impl ::std::str::FromStr for VerifySoftwareTokenResponseType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for VerifySoftwareTokenResponseType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -52,6 +66,7 @@ impl ::std::default::Default for VerifySoftwareTokenResponseType {
     }
 }
 impl ::std::fmt::Display for VerifySoftwareTokenResponseType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -72,6 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifySoftwareTokenResponseType {
     }
 }
 impl ::awsjson_types::Validate for VerifySoftwareTokenResponseType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::VERIFY_SOFTWARE_TOKEN_RESPONSE_TYPE
     }

@@ -57,6 +57,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyUserAttributeRequest {
     }
 }
 impl ::std::fmt::Debug for VerifyUserAttributeRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("VerifyUserAttributeRequest")
             .field("access_token", &::awsjson_types::Redacted)
@@ -66,6 +67,7 @@ impl ::std::fmt::Debug for VerifyUserAttributeRequest {
     }
 }
 impl ::awsjson_types::Validate for VerifyUserAttributeRequest {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::VERIFY_USER_ATTRIBUTE_REQUEST
     }

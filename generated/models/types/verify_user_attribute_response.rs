@@ -2,9 +2,10 @@
 /// Output of the `VerifyUserAttribute` operation.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifyUserAttribute.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct VerifyUserAttributeResponse {}
 impl ::std::default::Default for crate::types::VerifyUserAttributeResponse {
+    #[inline]
     fn default() -> Self {
         Self {}
     }
@@ -44,7 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for VerifyUserAttributeResponse {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for VerifyUserAttributeResponse {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("VerifyUserAttributeResponse").finish()
+    }
+}
 impl ::awsjson_types::Validate for VerifyUserAttributeResponse {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::VERIFY_USER_ATTRIBUTE_RESPONSE
     }

@@ -2,12 +2,13 @@
 /// The `WebAuthnChallengeNotFoundException` error (client fault), modeled for 1 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompleteWebAuthnRegistration.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct WebAuthnChallengeNotFoundException {
     /// `message`: String.
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::WebAuthnChallengeNotFoundException {
+    #[inline]
     fn default() -> Self {
         Self {
             message: Default::default(),
@@ -51,13 +52,23 @@ impl<'de> ::serde::Deserialize<'de> for WebAuthnChallengeNotFoundException {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for WebAuthnChallengeNotFoundException {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WebAuthnChallengeNotFoundException")
+            .field("message", &self.message)
+            .finish()
+    }
+}
 impl WebAuthnChallengeNotFoundException {
     /// The error's message, as the service sent it.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 }
 impl ::std::fmt::Display for WebAuthnChallengeNotFoundException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
             Some(message) => {
@@ -69,20 +80,25 @@ impl ::std::fmt::Display for WebAuthnChallengeNotFoundException {
 }
 impl ::std::error::Error for WebAuthnChallengeNotFoundException {}
 impl ::awsjson_types::ErrorStructure for WebAuthnChallengeNotFoundException {
+    #[inline]
     fn code(&self) -> &'static str {
         "WebAuthnChallengeNotFoundException"
     }
+    #[inline]
     fn fault(&self) -> ::awsjson_types::Fault {
         ::awsjson_types::Fault::Client
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         WebAuthnChallengeNotFoundException::message(self)
     }
+    #[inline]
     fn to_body(&self) -> ::awsjson_types::serde_json::Value {
         ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
     }
 }
 impl ::awsjson_types::Validate for WebAuthnChallengeNotFoundException {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::WEB_AUTHN_CHALLENGE_NOT_FOUND_EXCEPTION
     }

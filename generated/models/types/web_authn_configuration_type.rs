@@ -2,7 +2,7 @@
 /// The `WebAuthnConfigurationType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_WebAuthnConfigurationType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct WebAuthnConfigurationType {
     /// `FactorConfiguration`: One of [`WebAuthnFactorConfigurationType`](crate::types::WebAuthnFactorConfigurationType).
     pub factor_configuration: ::std::option::Option<
@@ -14,6 +14,7 @@ pub struct WebAuthnConfigurationType {
     pub user_verification: ::std::option::Option<crate::types::UserVerificationType>,
 }
 impl ::std::default::Default for crate::types::WebAuthnConfigurationType {
+    #[inline]
     fn default() -> Self {
         Self {
             factor_configuration: Default::default(),
@@ -75,7 +76,18 @@ impl<'de> ::serde::Deserialize<'de> for WebAuthnConfigurationType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for WebAuthnConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WebAuthnConfigurationType")
+            .field("factor_configuration", &self.factor_configuration)
+            .field("relying_party_id", &self.relying_party_id)
+            .field("user_verification", &self.user_verification)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for WebAuthnConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::WEB_AUTHN_CONFIGURATION_TYPE
     }

@@ -2,7 +2,7 @@
 /// The `WebAuthnCredentialDescription` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_WebAuthnCredentialDescription.html>
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct WebAuthnCredentialDescription {
     /// `AuthenticatorAttachment`: String.
     pub authenticator_attachment: ::std::option::Option<::std::string::String>,
@@ -81,7 +81,21 @@ impl<'de> ::serde::Deserialize<'de> for WebAuthnCredentialDescription {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for WebAuthnCredentialDescription {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WebAuthnCredentialDescription")
+            .field("authenticator_attachment", &self.authenticator_attachment)
+            .field("authenticator_transports", &self.authenticator_transports)
+            .field("created_at", &self.created_at)
+            .field("credential_id", &self.credential_id)
+            .field("friendly_credential_name", &self.friendly_credential_name)
+            .field("relying_party_id", &self.relying_party_id)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for WebAuthnCredentialDescription {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::WEB_AUTHN_CREDENTIAL_DESCRIPTION
     }

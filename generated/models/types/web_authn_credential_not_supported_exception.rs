@@ -2,12 +2,13 @@
 /// The `WebAuthnCredentialNotSupportedException` error (client fault), modeled for 1 operation(s).
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompleteWebAuthnRegistration.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct WebAuthnCredentialNotSupportedException {
     /// `message`: String.
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::WebAuthnCredentialNotSupportedException {
+    #[inline]
     fn default() -> Self {
         Self {
             message: Default::default(),
@@ -52,13 +53,23 @@ impl<'de> ::serde::Deserialize<'de> for WebAuthnCredentialNotSupportedException 
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for WebAuthnCredentialNotSupportedException {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WebAuthnCredentialNotSupportedException")
+            .field("message", &self.message)
+            .finish()
+    }
+}
 impl WebAuthnCredentialNotSupportedException {
     /// The error's message, as the service sent it.
+    #[inline]
     pub fn message(&self) -> ::std::option::Option<&str> {
         self.message.as_deref()
     }
 }
 impl ::std::fmt::Display for WebAuthnCredentialNotSupportedException {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
             Some(message) => {
@@ -70,20 +81,25 @@ impl ::std::fmt::Display for WebAuthnCredentialNotSupportedException {
 }
 impl ::std::error::Error for WebAuthnCredentialNotSupportedException {}
 impl ::awsjson_types::ErrorStructure for WebAuthnCredentialNotSupportedException {
+    #[inline]
     fn code(&self) -> &'static str {
         "WebAuthnCredentialNotSupportedException"
     }
+    #[inline]
     fn fault(&self) -> ::awsjson_types::Fault {
         ::awsjson_types::Fault::Client
     }
+    #[inline]
     fn message(&self) -> ::std::option::Option<&str> {
         WebAuthnCredentialNotSupportedException::message(self)
     }
+    #[inline]
     fn to_body(&self) -> ::awsjson_types::serde_json::Value {
         ::awsjson_types::serde_json::to_value(self).unwrap_or_default()
     }
 }
 impl ::awsjson_types::Validate for WebAuthnCredentialNotSupportedException {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::WEB_AUTHN_CREDENTIAL_NOT_SUPPORTED_EXCEPTION
     }

@@ -2,7 +2,7 @@
 /// The `WebAuthnFactorConfigurationType` enumeration: `SINGLE_FACTOR`, `MULTI_FACTOR_WITH_USER_VERIFICATION`. A value not listed here deserializes into `Unknown` and serializes back unchanged.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_WebAuthnConfigurationType.html>
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebAuthnFactorConfigurationType {
     /// `SINGLE_FACTOR`
@@ -19,6 +19,7 @@ impl WebAuthnFactorConfigurationType {
         "MULTI_FACTOR_WITH_USER_VERIFICATION",
     ];
     /// The value as it appears on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SingleFactor => "SINGLE_FACTOR",
@@ -29,7 +30,20 @@ impl WebAuthnFactorConfigurationType {
         }
     }
 }
+impl ::std::fmt::Debug for WebAuthnFactorConfigurationType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::SingleFactor => f.write_str("SingleFactor"),
+            Self::MultiFactorWithUserVerification => {
+                f.write_str("MultiFactorWithUserVerification")
+            }
+            Self::Unknown(value) => f.debug_tuple("Unknown").field(value).finish(),
+        }
+    }
+}
 impl ::std::convert::From<&str> for WebAuthnFactorConfigurationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SINGLE_FACTOR" => Self::SingleFactor,
@@ -46,12 +60,14 @@ impl ::std::convert::From<&str> for WebAuthnFactorConfigurationType {
 }
 impl ::std::str::FromStr for WebAuthnFactorConfigurationType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 /// An empty unknown value: what a missing required member deserializes to.
 impl ::std::default::Default for WebAuthnFactorConfigurationType {
+    #[inline]
     fn default() -> Self {
         Self::Unknown(
             ::awsjson_types::UnknownVariantValue::new(::std::string::String::new()),
@@ -59,6 +75,7 @@ impl ::std::default::Default for WebAuthnFactorConfigurationType {
     }
 }
 impl ::std::fmt::Display for WebAuthnFactorConfigurationType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -79,6 +96,7 @@ impl<'de> ::serde::Deserialize<'de> for WebAuthnFactorConfigurationType {
     }
 }
 impl ::awsjson_types::Validate for WebAuthnFactorConfigurationType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::WEB_AUTHN_FACTOR_CONFIGURATION_TYPE
     }

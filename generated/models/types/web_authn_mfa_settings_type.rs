@@ -2,12 +2,13 @@
 /// The `WebAuthnMfaSettingsType` structure of the Amazon Cognito Identity Provider API.
 ///
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_WebAuthnMfaSettingsType.html>
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct WebAuthnMfaSettingsType {
     /// `Enabled`: Boolean.
     pub enabled: ::std::option::Option<bool>,
 }
 impl ::std::default::Default for crate::types::WebAuthnMfaSettingsType {
+    #[inline]
     fn default() -> Self {
         Self {
             enabled: Default::default(),
@@ -51,7 +52,16 @@ impl<'de> ::serde::Deserialize<'de> for WebAuthnMfaSettingsType {
         ::awsjson_types::structure::deserialize(deserializer)
     }
 }
+impl ::std::fmt::Debug for WebAuthnMfaSettingsType {
+    #[inline]
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WebAuthnMfaSettingsType")
+            .field("enabled", &self.enabled)
+            .finish()
+    }
+}
 impl ::awsjson_types::Validate for WebAuthnMfaSettingsType {
+    #[inline]
     fn shape() -> &'static ::awsjson_types::Shape {
         &crate::shapes::WEB_AUTHN_MFA_SETTINGS_TYPE
     }

@@ -95,11 +95,11 @@ fn patch_type(
     let doc = docs::outer(&docs::shape_doc(cx.service, shape));
     let doc_attrs: Vec<Attribute> = syn::parse_quote!(#doc);
     structure.attrs.splice(0..0, doc_attrs);
-    let manual_debug = !redacted.is_empty();
-    edit_derives(&mut structure, manual_debug, !has_default_impl);
+    // `Debug` always by hand: for redaction, and so that it is `#[inline]` (see `inline.rs`).
+    edit_derives(&mut structure, !has_default_impl);
 
     let ident = format_ident!("{name}");
-    let debug_impl = manual_debug.then(|| debug_impl(cx, &ident, shape.sensitive, &structure, &redacted));
+    let debug_impl = debug_impl(cx, &ident, shape.sensitive, &structure, &redacted);
     let serialize_impl = serialize_impl(cx, &ident, &shape.name, &fields);
     let deserialize_impl = deserialize_impl(cx, &ident, &shape.name, &fields);
     let error_impls = shape.error.is_some().then(|| error_impls(cx, shape, &ident, &fields));
@@ -276,7 +276,8 @@ fn deserialize_impl(cx: &Cx, ident: &syn::Ident, name: &str, fields: &[FieldInfo
     }
 }
 
-fn edit_derives(s: &mut ItemStruct, drop_debug: bool, add_default: bool) {
+/// Keeps typify's derives but serde's and `Debug` (all written by hand here).
+fn edit_derives(s: &mut ItemStruct, add_default: bool) {
     for attr in s.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
         let Ok(paths) = attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
         else {
@@ -285,7 +286,7 @@ fn edit_derives(s: &mut ItemStruct, drop_debug: bool, add_default: bool) {
         let named = |p: &syn::Path, name: &str| p.segments.last().is_some_and(|s| s.ident == name);
         let mut kept: Vec<syn::Path> = paths
             .into_iter()
-            .filter(|p| !(named(p, "Deserialize") || named(p, "Serialize") || (drop_debug && named(p, "Debug"))))
+            .filter(|p| !(named(p, "Deserialize") || named(p, "Serialize") || named(p, "Debug")))
             .collect();
         if add_default {
             kept.push(syn::parse_quote!(Default));
