@@ -176,6 +176,15 @@ pub fn decode<T: serde::de::DeserializeOwned>(body: &serde_json::Value) -> Optio
     T::deserialize(body).ok()
 }
 
+/// `Debug` of an error enum: `Code(error)` for a modeled error, `Unhandled(error)` for any other,
+/// as `#[derive(Debug)]` prints it when the variants are named for the codes.
+pub fn debug<E: ModeledError>(error: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match error.variant() {
+        ErrorVariant::Modeled(e) => f.debug_tuple(e.code()).field(&e).finish(),
+        ErrorVariant::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
+    }
+}
+
 /// `Display` of an error enum: that of its variant.
 pub fn display<E: ModeledError>(error: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     fmt::Display::fmt(error.variant().as_error(), f)

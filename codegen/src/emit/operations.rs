@@ -73,7 +73,6 @@ fn error_enum(cx: &Cx, op: &Operation, error: &syn::Ident) -> TokenStream {
     ));
     let variants: Vec<_> = op.errors.iter().map(|e| format_ident!("{}", type_name(e))).collect();
     let codes: Vec<&String> = op.errors.iter().collect();
-    let variant_names: Vec<String> = variants.iter().map(|v| v.to_string()).collect();
     let predicates = op.errors.iter().zip(&variants).map(|(e, v)| {
         let predicate = format_ident!("{}", error_predicate(e));
         let doc = docs::outer(&format!("Whether the error is `{e}`."));
@@ -90,8 +89,8 @@ fn error_enum(cx: &Cx, op: &Operation, error: &syn::Ident) -> TokenStream {
     // Display come from the runtime through `variant()` (one `match` instead of one per method).
     quote! {
         #doc
-        // `Debug` by hand, not derived: a derived `fmt` is not `#[inline]`, so it would be
-        // compiled here for every operation (see `inline.rs`).
+        // `Debug` from the runtime, not derived: a derived `fmt` is not `#[inline]`, so it
+        // would be compiled here for every operation (see `inline.rs`).
         #[derive(Clone, PartialEq)]
         #[non_exhaustive]
         pub enum #error {
@@ -106,10 +105,7 @@ fn error_enum(cx: &Cx, op: &Operation, error: &syn::Ident) -> TokenStream {
 
         impl ::std::fmt::Debug for #error {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #( Self::#variants(e) => f.debug_tuple(#variant_names).field(e).finish(), )*
-                    Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
-                }
+                #types_rt::error::debug(self, f)
             }
         }
 

@@ -161,7 +161,7 @@ pub mod types {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let len = 0usize + usize::from(self.message.is_some());
+                let len = 0usize + self.message.is_some() as usize;
                 let mut w = ::awsjson_types::structure::writer(
                     serializer,
                     "InternalErrorException",
@@ -195,9 +195,12 @@ pub mod types {
         impl ::std::fmt::Debug for InternalErrorException {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("InternalErrorException")
-                    .field("message", &self.message)
-                    .finish()
+                ::awsjson_types::structure::debug(
+                    f,
+                    "InternalErrorException",
+                    &["message"],
+                    &[&self.message],
+                )
             }
         }
         impl InternalErrorException {
@@ -265,7 +268,7 @@ pub mod types {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let len = 0usize + usize::from(self.part.is_some());
+                let len = 0usize + self.part.is_some() as usize;
                 let mut w = ::awsjson_types::structure::writer(serializer, "Link", len)?;
                 w.optional("Part", &self.part);
                 w.end()
@@ -295,7 +298,7 @@ pub mod types {
         impl ::std::fmt::Debug for Link {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("Link").field("part", &self.part).finish()
+                ::awsjson_types::structure::debug(f, "Link", &["part"], &[&self.part])
             }
         }
         impl ::awsjson_types::Validate for Link {
@@ -322,7 +325,7 @@ pub mod types {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let len = 1usize + usize::from(self.next.is_some());
+                let len = 1usize + self.next.is_some() as usize;
                 let mut w = ::awsjson_types::structure::writer(serializer, "Part", len)?;
                 w.member("Id", &self.id);
                 w.optional("Next", &self.next);
@@ -354,10 +357,12 @@ pub mod types {
         impl ::std::fmt::Debug for Part {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("Part")
-                    .field("id", &self.id)
-                    .field("next", &self.next)
-                    .finish()
+                ::awsjson_types::structure::debug(
+                    f,
+                    "Part",
+                    &["id", "next"],
+                    &[&self.id, &self.next],
+                )
             }
         }
         impl ::awsjson_types::Validate for Part {
@@ -417,7 +422,7 @@ pub mod types {
         impl ::std::fmt::Debug for PingRequest {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("PingRequest").finish()
+                ::awsjson_types::structure::debug(f, "PingRequest", &[], &[])
             }
         }
         impl ::awsjson_types::Validate for PingRequest {
@@ -467,14 +472,11 @@ pub mod types {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let len = 2usize + usize::from(self.created.is_some())
-                    + usize::from(self.extra.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.labels.is_some())
-                    + usize::from(self.limit.is_some())
-                    + usize::from(self.next_token.is_some())
-                    + usize::from(self.old.is_some()) + usize::from(self.parts.is_some())
-                    + usize::from(self.secret.is_some());
+                let len = 2usize + self.created.is_some() as usize
+                    + self.extra.is_some() as usize + self.image.is_some() as usize
+                    + self.labels.is_some() as usize + self.limit.is_some() as usize
+                    + self.next_token.is_some() as usize + self.old.is_some() as usize
+                    + self.parts.is_some() as usize + self.secret.is_some() as usize;
                 let mut w = ::awsjson_types::structure::writer(
                     serializer,
                     "PutWidgetRequest",
@@ -542,19 +544,36 @@ pub mod types {
         impl ::std::fmt::Debug for PutWidgetRequest {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("PutWidgetRequest")
-                    .field("color", &self.color)
-                    .field("created", &self.created)
-                    .field("extra", &self.extra)
-                    .field("image", &self.image)
-                    .field("labels", &self.labels)
-                    .field("limit", &self.limit)
-                    .field("name", &self.name)
-                    .field("next_token", &self.next_token)
-                    .field("old", &self.old)
-                    .field("parts", &self.parts)
-                    .field("secret", &::awsjson_types::Redacted)
-                    .finish()
+                ::awsjson_types::structure::debug(
+                    f,
+                    "PutWidgetRequest",
+                    &[
+                        "color",
+                        "created",
+                        "extra",
+                        "image",
+                        "labels",
+                        "limit",
+                        "name",
+                        "next_token",
+                        "old",
+                        "parts",
+                        "secret",
+                    ],
+                    &[
+                        &self.color,
+                        &self.created,
+                        &self.extra,
+                        &self.image,
+                        &self.labels,
+                        &self.limit,
+                        &self.name,
+                        &self.next_token,
+                        &self.old,
+                        &self.parts,
+                        &::awsjson_types::Redacted,
+                    ],
+                )
             }
         }
         impl ::awsjson_types::Validate for PutWidgetRequest {
@@ -590,8 +609,8 @@ pub mod types {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let len = 0usize + usize::from(self.next_token.is_some())
-                    + usize::from(self.parts.is_some());
+                let len = 0usize + self.next_token.is_some() as usize
+                    + self.parts.is_some() as usize;
                 let mut w = ::awsjson_types::structure::writer(
                     serializer,
                     "PutWidgetResponse",
@@ -629,10 +648,12 @@ pub mod types {
         impl ::std::fmt::Debug for PutWidgetResponse {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("PutWidgetResponse")
-                    .field("next_token", &self.next_token)
-                    .field("parts", &self.parts)
-                    .finish()
+                ::awsjson_types::structure::debug(
+                    f,
+                    "PutWidgetResponse",
+                    &["next_token", "parts"],
+                    &[&self.next_token, &self.parts],
+                )
             }
         }
         impl ::awsjson_types::Validate for PutWidgetResponse {
@@ -665,7 +686,7 @@ pub mod types {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let len = 0usize + usize::from(self.message.is_some());
+                let len = 0usize + self.message.is_some() as usize;
                 let mut w = ::awsjson_types::structure::writer(
                     serializer,
                     "WidgetNotFoundException",
@@ -699,9 +720,12 @@ pub mod types {
         impl ::std::fmt::Debug for WidgetNotFoundException {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("WidgetNotFoundException")
-                    .field("message", &self.message)
-                    .finish()
+                ::awsjson_types::structure::debug(
+                    f,
+                    "WidgetNotFoundException",
+                    &["message"],
+                    &[&self.message],
+                )
             }
         }
         impl WidgetNotFoundException {
@@ -795,9 +819,7 @@ pub mod operation {
         impl ::std::fmt::Debug for PingError {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
-                }
+                ::awsjson_types::error::debug(self, f)
             }
         }
         impl ::std::fmt::Display for PingError {
@@ -894,15 +916,7 @@ pub mod operation {
         impl ::std::fmt::Debug for PutWidgetError {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    Self::WidgetNotFoundException(e) => {
-                        f.debug_tuple("WidgetNotFoundException").field(e).finish()
-                    }
-                    Self::InternalErrorException(e) => {
-                        f.debug_tuple("InternalErrorException").field(e).finish()
-                    }
-                    Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
-                }
+                ::awsjson_types::error::debug(self, f)
             }
         }
         impl ::std::fmt::Display for PutWidgetError {

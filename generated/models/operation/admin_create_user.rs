@@ -159,62 +159,7 @@ impl AdminCreateUserError {
 impl ::std::fmt::Debug for AdminCreateUserError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ResourceNotFoundException(e) => {
-                f.debug_tuple("ResourceNotFoundException").field(e).finish()
-            }
-            Self::InvalidParameterException(e) => {
-                f.debug_tuple("InvalidParameterException").field(e).finish()
-            }
-            Self::UserNotFoundException(e) => {
-                f.debug_tuple("UserNotFoundException").field(e).finish()
-            }
-            Self::UsernameExistsException(e) => {
-                f.debug_tuple("UsernameExistsException").field(e).finish()
-            }
-            Self::InvalidPasswordException(e) => {
-                f.debug_tuple("InvalidPasswordException").field(e).finish()
-            }
-            Self::CodeDeliveryFailureException(e) => {
-                f.debug_tuple("CodeDeliveryFailureException").field(e).finish()
-            }
-            Self::UnexpectedLambdaException(e) => {
-                f.debug_tuple("UnexpectedLambdaException").field(e).finish()
-            }
-            Self::UserLambdaValidationException(e) => {
-                f.debug_tuple("UserLambdaValidationException").field(e).finish()
-            }
-            Self::InvalidLambdaResponseException(e) => {
-                f.debug_tuple("InvalidLambdaResponseException").field(e).finish()
-            }
-            Self::PreconditionNotMetException(e) => {
-                f.debug_tuple("PreconditionNotMetException").field(e).finish()
-            }
-            Self::InvalidSmsRoleAccessPolicyException(e) => {
-                f.debug_tuple("InvalidSmsRoleAccessPolicyException").field(e).finish()
-            }
-            Self::InvalidSmsRoleTrustRelationshipException(e) => {
-                f.debug_tuple("InvalidSmsRoleTrustRelationshipException")
-                    .field(e)
-                    .finish()
-            }
-            Self::TooManyRequestsException(e) => {
-                f.debug_tuple("TooManyRequestsException").field(e).finish()
-            }
-            Self::NotAuthorizedException(e) => {
-                f.debug_tuple("NotAuthorizedException").field(e).finish()
-            }
-            Self::UnsupportedUserStateException(e) => {
-                f.debug_tuple("UnsupportedUserStateException").field(e).finish()
-            }
-            Self::OperationNotEnabledException(e) => {
-                f.debug_tuple("OperationNotEnabledException").field(e).finish()
-            }
-            Self::InternalErrorException(e) => {
-                f.debug_tuple("InternalErrorException").field(e).finish()
-            }
-            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
-        }
+        ::awsjson_types::error::debug(self, f)
     }
 }
 impl ::std::fmt::Display for AdminCreateUserError {

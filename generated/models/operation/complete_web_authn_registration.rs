@@ -138,53 +138,7 @@ impl CompleteWebAuthnRegistrationError {
 impl ::std::fmt::Debug for CompleteWebAuthnRegistrationError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ForbiddenException(e) => {
-                f.debug_tuple("ForbiddenException").field(e).finish()
-            }
-            Self::InternalErrorException(e) => {
-                f.debug_tuple("InternalErrorException").field(e).finish()
-            }
-            Self::InvalidParameterException(e) => {
-                f.debug_tuple("InvalidParameterException").field(e).finish()
-            }
-            Self::LimitExceededException(e) => {
-                f.debug_tuple("LimitExceededException").field(e).finish()
-            }
-            Self::NotAuthorizedException(e) => {
-                f.debug_tuple("NotAuthorizedException").field(e).finish()
-            }
-            Self::TooManyRequestsException(e) => {
-                f.debug_tuple("TooManyRequestsException").field(e).finish()
-            }
-            Self::WebAuthnNotEnabledException(e) => {
-                f.debug_tuple("WebAuthnNotEnabledException").field(e).finish()
-            }
-            Self::WebAuthnChallengeNotFoundException(e) => {
-                f.debug_tuple("WebAuthnChallengeNotFoundException").field(e).finish()
-            }
-            Self::WebAuthnRelyingPartyMismatchException(e) => {
-                f.debug_tuple("WebAuthnRelyingPartyMismatchException").field(e).finish()
-            }
-            Self::WebAuthnClientMismatchException(e) => {
-                f.debug_tuple("WebAuthnClientMismatchException").field(e).finish()
-            }
-            Self::WebAuthnOriginNotAllowedException(e) => {
-                f.debug_tuple("WebAuthnOriginNotAllowedException").field(e).finish()
-            }
-            Self::PasswordResetRequiredException(e) => {
-                f.debug_tuple("PasswordResetRequiredException").field(e).finish()
-            }
-            Self::WebAuthnCredentialNotSupportedException(e) => {
-                f.debug_tuple("WebAuthnCredentialNotSupportedException")
-                    .field(e)
-                    .finish()
-            }
-            Self::OperationNotEnabledException(e) => {
-                f.debug_tuple("OperationNotEnabledException").field(e).finish()
-            }
-            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
-        }
+        ::awsjson_types::error::debug(self, f)
     }
 }
 impl ::std::fmt::Display for CompleteWebAuthnRegistrationError {

@@ -119,44 +119,7 @@ impl CreateUserPoolError {
 impl ::std::fmt::Debug for CreateUserPoolError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterException(e) => {
-                f.debug_tuple("InvalidParameterException").field(e).finish()
-            }
-            Self::TooManyRequestsException(e) => {
-                f.debug_tuple("TooManyRequestsException").field(e).finish()
-            }
-            Self::LimitExceededException(e) => {
-                f.debug_tuple("LimitExceededException").field(e).finish()
-            }
-            Self::InvalidSmsRoleAccessPolicyException(e) => {
-                f.debug_tuple("InvalidSmsRoleAccessPolicyException").field(e).finish()
-            }
-            Self::InvalidSmsRoleTrustRelationshipException(e) => {
-                f.debug_tuple("InvalidSmsRoleTrustRelationshipException")
-                    .field(e)
-                    .finish()
-            }
-            Self::InvalidEmailRoleAccessPolicyException(e) => {
-                f.debug_tuple("InvalidEmailRoleAccessPolicyException").field(e).finish()
-            }
-            Self::NotAuthorizedException(e) => {
-                f.debug_tuple("NotAuthorizedException").field(e).finish()
-            }
-            Self::UserPoolTaggingException(e) => {
-                f.debug_tuple("UserPoolTaggingException").field(e).finish()
-            }
-            Self::InternalErrorException(e) => {
-                f.debug_tuple("InternalErrorException").field(e).finish()
-            }
-            Self::TierChangeNotAllowedException(e) => {
-                f.debug_tuple("TierChangeNotAllowedException").field(e).finish()
-            }
-            Self::FeatureUnavailableInTierException(e) => {
-                f.debug_tuple("FeatureUnavailableInTierException").field(e).finish()
-            }
-            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
-        }
+        ::awsjson_types::error::debug(self, f)
     }
 }
 impl ::std::fmt::Display for CreateUserPoolError {

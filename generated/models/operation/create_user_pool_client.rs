@@ -106,39 +106,7 @@ impl CreateUserPoolClientError {
 impl ::std::fmt::Debug for CreateUserPoolClientError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterException(e) => {
-                f.debug_tuple("InvalidParameterException").field(e).finish()
-            }
-            Self::ResourceNotFoundException(e) => {
-                f.debug_tuple("ResourceNotFoundException").field(e).finish()
-            }
-            Self::TooManyRequestsException(e) => {
-                f.debug_tuple("TooManyRequestsException").field(e).finish()
-            }
-            Self::LimitExceededException(e) => {
-                f.debug_tuple("LimitExceededException").field(e).finish()
-            }
-            Self::NotAuthorizedException(e) => {
-                f.debug_tuple("NotAuthorizedException").field(e).finish()
-            }
-            Self::ScopeDoesNotExistException(e) => {
-                f.debug_tuple("ScopeDoesNotExistException").field(e).finish()
-            }
-            Self::InvalidOAuthFlowException(e) => {
-                f.debug_tuple("InvalidOAuthFlowException").field(e).finish()
-            }
-            Self::OperationNotEnabledException(e) => {
-                f.debug_tuple("OperationNotEnabledException").field(e).finish()
-            }
-            Self::InternalErrorException(e) => {
-                f.debug_tuple("InternalErrorException").field(e).finish()
-            }
-            Self::FeatureUnavailableInTierException(e) => {
-                f.debug_tuple("FeatureUnavailableInTierException").field(e).finish()
-            }
-            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
-        }
+        ::awsjson_types::error::debug(self, f)
     }
 }
 impl ::std::fmt::Display for CreateUserPoolClientError {

@@ -78,27 +78,7 @@ impl ListTermsError {
 impl ::std::fmt::Debug for ListTermsError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ResourceNotFoundException(e) => {
-                f.debug_tuple("ResourceNotFoundException").field(e).finish()
-            }
-            Self::InvalidParameterException(e) => {
-                f.debug_tuple("InvalidParameterException").field(e).finish()
-            }
-            Self::TooManyRequestsException(e) => {
-                f.debug_tuple("TooManyRequestsException").field(e).finish()
-            }
-            Self::NotAuthorizedException(e) => {
-                f.debug_tuple("NotAuthorizedException").field(e).finish()
-            }
-            Self::OperationNotEnabledException(e) => {
-                f.debug_tuple("OperationNotEnabledException").field(e).finish()
-            }
-            Self::InternalErrorException(e) => {
-                f.debug_tuple("InternalErrorException").field(e).finish()
-            }
-            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
-        }
+        ::awsjson_types::error::debug(self, f)
     }
 }
 impl ::std::fmt::Display for ListTermsError {

@@ -92,33 +92,7 @@ impl RevokeTokenError {
 impl ::std::fmt::Debug for RevokeTokenError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::TooManyRequestsException(e) => {
-                f.debug_tuple("TooManyRequestsException").field(e).finish()
-            }
-            Self::InternalErrorException(e) => {
-                f.debug_tuple("InternalErrorException").field(e).finish()
-            }
-            Self::UnauthorizedException(e) => {
-                f.debug_tuple("UnauthorizedException").field(e).finish()
-            }
-            Self::InvalidParameterException(e) => {
-                f.debug_tuple("InvalidParameterException").field(e).finish()
-            }
-            Self::UnsupportedOperationException(e) => {
-                f.debug_tuple("UnsupportedOperationException").field(e).finish()
-            }
-            Self::UnsupportedTokenTypeException(e) => {
-                f.debug_tuple("UnsupportedTokenTypeException").field(e).finish()
-            }
-            Self::ForbiddenException(e) => {
-                f.debug_tuple("ForbiddenException").field(e).finish()
-            }
-            Self::OperationNotEnabledException(e) => {
-                f.debug_tuple("OperationNotEnabledException").field(e).finish()
-            }
-            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
-        }
+        ::awsjson_types::error::debug(self, f)
     }
 }
 impl ::std::fmt::Display for RevokeTokenError {

@@ -78,27 +78,7 @@ impl SetLogDeliveryConfigurationError {
 impl ::std::fmt::Debug for SetLogDeliveryConfigurationError {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::InvalidParameterException(e) => {
-                f.debug_tuple("InvalidParameterException").field(e).finish()
-            }
-            Self::InternalErrorException(e) => {
-                f.debug_tuple("InternalErrorException").field(e).finish()
-            }
-            Self::TooManyRequestsException(e) => {
-                f.debug_tuple("TooManyRequestsException").field(e).finish()
-            }
-            Self::NotAuthorizedException(e) => {
-                f.debug_tuple("NotAuthorizedException").field(e).finish()
-            }
-            Self::ResourceNotFoundException(e) => {
-                f.debug_tuple("ResourceNotFoundException").field(e).finish()
-            }
-            Self::FeatureUnavailableInTierException(e) => {
-                f.debug_tuple("FeatureUnavailableInTierException").field(e).finish()
-            }
-            Self::Unhandled(e) => f.debug_tuple("Unhandled").field(e).finish(),
-        }
+        ::awsjson_types::error::debug(self, f)
     }
 }
 impl ::std::fmt::Display for SetLogDeliveryConfigurationError {

@@ -23,7 +23,7 @@ impl ::serde::Serialize for AccountRecoverySettingType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.recovery_mechanisms.is_some());
+        let len = 0usize + self.recovery_mechanisms.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AccountRecoverySettingType",
@@ -59,9 +59,12 @@ impl<'de> ::serde::Deserialize<'de> for AccountRecoverySettingType {
 impl ::std::fmt::Debug for AccountRecoverySettingType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccountRecoverySettingType")
-            .field("recovery_mechanisms", &self.recovery_mechanisms)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AccountRecoverySettingType",
+            &["recovery_mechanisms"],
+            &[&self.recovery_mechanisms],
+        )
     }
 }
 impl ::awsjson_types::Validate for AccountRecoverySettingType {

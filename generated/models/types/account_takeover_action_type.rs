@@ -53,10 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for AccountTakeoverActionType {
 impl ::std::fmt::Debug for AccountTakeoverActionType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccountTakeoverActionType")
-            .field("event_action", &self.event_action)
-            .field("notify", &self.notify)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AccountTakeoverActionType",
+            &["event_action", "notify"],
+            &[&self.event_action, &self.notify],
+        )
     }
 }
 impl ::awsjson_types::Validate for AccountTakeoverActionType {

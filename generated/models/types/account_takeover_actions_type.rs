@@ -27,9 +27,8 @@ impl ::serde::Serialize for AccountTakeoverActionsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.high_action.is_some())
-            + usize::from(self.low_action.is_some())
-            + usize::from(self.medium_action.is_some());
+        let len = 0usize + self.high_action.is_some() as usize
+            + self.low_action.is_some() as usize + self.medium_action.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AccountTakeoverActionsType",
@@ -73,11 +72,12 @@ impl<'de> ::serde::Deserialize<'de> for AccountTakeoverActionsType {
 impl ::std::fmt::Debug for AccountTakeoverActionsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccountTakeoverActionsType")
-            .field("high_action", &self.high_action)
-            .field("low_action", &self.low_action)
-            .field("medium_action", &self.medium_action)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AccountTakeoverActionsType",
+            &["high_action", "low_action", "medium_action"],
+            &[&self.high_action, &self.low_action, &self.medium_action],
+        )
     }
 }
 impl ::awsjson_types::Validate for AccountTakeoverActionsType {

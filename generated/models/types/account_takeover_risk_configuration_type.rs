@@ -17,7 +17,7 @@ impl ::serde::Serialize for AccountTakeoverRiskConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.notify_configuration.is_some());
+        let len = 1usize + self.notify_configuration.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AccountTakeoverRiskConfigurationType",
@@ -55,10 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for AccountTakeoverRiskConfigurationType {
 impl ::std::fmt::Debug for AccountTakeoverRiskConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccountTakeoverRiskConfigurationType")
-            .field("actions", &self.actions)
-            .field("notify_configuration", &self.notify_configuration)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AccountTakeoverRiskConfigurationType",
+            &["actions", "notify_configuration"],
+            &[&self.actions, &self.notify_configuration],
+        )
     }
 }
 impl ::awsjson_types::Validate for AccountTakeoverRiskConfigurationType {

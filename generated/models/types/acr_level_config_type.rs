@@ -47,7 +47,12 @@ impl<'de> ::serde::Deserialize<'de> for AcrLevelConfigType {
 impl ::std::fmt::Debug for AcrLevelConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AcrLevelConfigType").field("acr_value", &self.acr_value).finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AcrLevelConfigType",
+            &["acr_value"],
+            &[&self.acr_value],
+        )
     }
 }
 impl ::awsjson_types::Validate for AcrLevelConfigType {

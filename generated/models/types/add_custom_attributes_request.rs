@@ -53,10 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for AddCustomAttributesRequest {
 impl ::std::fmt::Debug for AddCustomAttributesRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AddCustomAttributesRequest")
-            .field("custom_attributes", &self.custom_attributes)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AddCustomAttributesRequest",
+            &["custom_attributes", "user_pool_id"],
+            &[&self.custom_attributes, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for AddCustomAttributesRequest {

@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for AddCustomAttributesResponse {
 impl ::std::fmt::Debug for AddCustomAttributesResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AddCustomAttributesResponse").finish()
+        ::awsjson_types::structure::debug(f, "AddCustomAttributesResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for AddCustomAttributesResponse {

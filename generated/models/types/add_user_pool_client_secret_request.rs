@@ -17,7 +17,7 @@ impl ::serde::Serialize for AddUserPoolClientSecretRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.client_secret.is_some());
+        let len = 2usize + self.client_secret.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AddUserPoolClientSecretRequest",
@@ -57,11 +57,12 @@ impl<'de> ::serde::Deserialize<'de> for AddUserPoolClientSecretRequest {
 impl ::std::fmt::Debug for AddUserPoolClientSecretRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AddUserPoolClientSecretRequest")
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("client_secret", &::awsjson_types::Redacted)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AddUserPoolClientSecretRequest",
+            &["client_id", "client_secret", "user_pool_id"],
+            &[&::awsjson_types::Redacted, &::awsjson_types::Redacted, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for AddUserPoolClientSecretRequest {

@@ -23,7 +23,7 @@ impl ::serde::Serialize for AddUserPoolClientSecretResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.client_secret_descriptor.is_some());
+        let len = 0usize + self.client_secret_descriptor.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AddUserPoolClientSecretResponse",
@@ -59,9 +59,12 @@ impl<'de> ::serde::Deserialize<'de> for AddUserPoolClientSecretResponse {
 impl ::std::fmt::Debug for AddUserPoolClientSecretResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AddUserPoolClientSecretResponse")
-            .field("client_secret_descriptor", &self.client_secret_descriptor)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AddUserPoolClientSecretResponse",
+            &["client_secret_descriptor"],
+            &[&self.client_secret_descriptor],
+        )
     }
 }
 impl ::awsjson_types::Validate for AddUserPoolClientSecretResponse {

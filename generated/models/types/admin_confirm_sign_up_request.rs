@@ -19,7 +19,7 @@ impl ::serde::Serialize for AdminConfirmSignUpRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.client_metadata.is_some());
+        let len = 2usize + self.client_metadata.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AdminConfirmSignUpRequest",
@@ -63,11 +63,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminConfirmSignUpRequest {
 impl ::std::fmt::Debug for AdminConfirmSignUpRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminConfirmSignUpRequest")
-            .field("client_metadata", &self.client_metadata)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminConfirmSignUpRequest",
+            &["client_metadata", "user_pool_id", "username"],
+            &[&self.client_metadata, &self.user_pool_id, &::awsjson_types::Redacted],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminConfirmSignUpRequest {

@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminConfirmSignUpResponse {
 impl ::std::fmt::Debug for AdminConfirmSignUpResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminConfirmSignUpResponse").finish()
+        ::awsjson_types::structure::debug(f, "AdminConfirmSignUpResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for AdminConfirmSignUpResponse {

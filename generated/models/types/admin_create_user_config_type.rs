@@ -29,9 +29,9 @@ impl ::serde::Serialize for AdminCreateUserConfigType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.allow_admin_create_user_only.is_some())
-            + usize::from(self.invite_message_template.is_some())
-            + usize::from(self.unused_account_validity_days.is_some());
+        let len = 0usize + self.allow_admin_create_user_only.is_some() as usize
+            + self.invite_message_template.is_some() as usize
+            + self.unused_account_validity_days.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AdminCreateUserConfigType",
@@ -85,11 +85,20 @@ impl<'de> ::serde::Deserialize<'de> for AdminCreateUserConfigType {
 impl ::std::fmt::Debug for AdminCreateUserConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminCreateUserConfigType")
-            .field("allow_admin_create_user_only", &self.allow_admin_create_user_only)
-            .field("invite_message_template", &self.invite_message_template)
-            .field("unused_account_validity_days", &self.unused_account_validity_days)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminCreateUserConfigType",
+            &[
+                "allow_admin_create_user_only",
+                "invite_message_template",
+                "unused_account_validity_days",
+            ],
+            &[
+                &self.allow_admin_create_user_only,
+                &self.invite_message_template,
+                &self.unused_account_validity_days,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminCreateUserConfigType {

@@ -37,13 +37,13 @@ impl ::serde::Serialize for AdminCreateUserRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.client_metadata.is_some())
-            + usize::from(self.desired_delivery_mediums.is_some())
-            + usize::from(self.force_alias_creation.is_some())
-            + usize::from(self.message_action.is_some())
-            + usize::from(self.temporary_password.is_some())
-            + usize::from(self.user_attributes.is_some())
-            + usize::from(self.validation_data.is_some());
+        let len = 2usize + self.client_metadata.is_some() as usize
+            + self.desired_delivery_mediums.is_some() as usize
+            + self.force_alias_creation.is_some() as usize
+            + self.message_action.is_some() as usize
+            + self.temporary_password.is_some() as usize
+            + self.user_attributes.is_some() as usize
+            + self.validation_data.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AdminCreateUserRequest",
@@ -117,17 +117,32 @@ impl<'de> ::serde::Deserialize<'de> for AdminCreateUserRequest {
 impl ::std::fmt::Debug for AdminCreateUserRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminCreateUserRequest")
-            .field("client_metadata", &self.client_metadata)
-            .field("desired_delivery_mediums", &self.desired_delivery_mediums)
-            .field("force_alias_creation", &self.force_alias_creation)
-            .field("message_action", &self.message_action)
-            .field("temporary_password", &::awsjson_types::Redacted)
-            .field("user_attributes", &self.user_attributes)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &::awsjson_types::Redacted)
-            .field("validation_data", &self.validation_data)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminCreateUserRequest",
+            &[
+                "client_metadata",
+                "desired_delivery_mediums",
+                "force_alias_creation",
+                "message_action",
+                "temporary_password",
+                "user_attributes",
+                "user_pool_id",
+                "username",
+                "validation_data",
+            ],
+            &[
+                &self.client_metadata,
+                &self.desired_delivery_mediums,
+                &self.force_alias_creation,
+                &self.message_action,
+                &::awsjson_types::Redacted,
+                &self.user_attributes,
+                &self.user_pool_id,
+                &::awsjson_types::Redacted,
+                &self.validation_data,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminCreateUserRequest {

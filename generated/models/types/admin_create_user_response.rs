@@ -19,7 +19,7 @@ impl ::serde::Serialize for AdminCreateUserResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.user.is_some());
+        let len = 0usize + self.user.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AdminCreateUserResponse",
@@ -53,7 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminCreateUserResponse {
 impl ::std::fmt::Debug for AdminCreateUserResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminCreateUserResponse").field("user", &self.user).finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminCreateUserResponse",
+            &["user"],
+            &[&self.user],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminCreateUserResponse {

@@ -48,7 +48,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminDeleteSoftwareTokenResponse {
 impl ::std::fmt::Debug for AdminDeleteSoftwareTokenResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminDeleteSoftwareTokenResponse").finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminDeleteSoftwareTokenResponse",
+            &[],
+            &[],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminDeleteSoftwareTokenResponse {

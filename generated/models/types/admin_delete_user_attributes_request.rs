@@ -61,11 +61,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminDeleteUserAttributesRequest {
 impl ::std::fmt::Debug for AdminDeleteUserAttributesRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminDeleteUserAttributesRequest")
-            .field("user_attribute_names", &self.user_attribute_names)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminDeleteUserAttributesRequest",
+            &["user_attribute_names", "user_pool_id", "username"],
+            &[&self.user_attribute_names, &self.user_pool_id, &::awsjson_types::Redacted],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminDeleteUserAttributesRequest {

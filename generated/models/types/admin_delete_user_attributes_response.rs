@@ -48,7 +48,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminDeleteUserAttributesResponse {
 impl ::std::fmt::Debug for AdminDeleteUserAttributesResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminDeleteUserAttributesResponse").finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminDeleteUserAttributesResponse",
+            &[],
+            &[],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminDeleteUserAttributesResponse {

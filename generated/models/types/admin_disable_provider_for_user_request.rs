@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminDisableProviderForUserRequest {
 impl ::std::fmt::Debug for AdminDisableProviderForUserRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminDisableProviderForUserRequest")
-            .field("user", &self.user)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminDisableProviderForUserRequest",
+            &["user", "user_pool_id"],
+            &[&self.user, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminDisableProviderForUserRequest {

@@ -48,7 +48,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminDisableProviderForUserResponse {
 impl ::std::fmt::Debug for AdminDisableProviderForUserResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminDisableProviderForUserResponse").finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminDisableProviderForUserResponse",
+            &[],
+            &[],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminDisableProviderForUserResponse {

@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminDisableUserRequest {
 impl ::std::fmt::Debug for AdminDisableUserRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminDisableUserRequest")
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminDisableUserRequest",
+            &["user_pool_id", "username"],
+            &[&self.user_pool_id, &::awsjson_types::Redacted],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminDisableUserRequest {

@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminDisableUserResponse {
 impl ::std::fmt::Debug for AdminDisableUserResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminDisableUserResponse").finish()
+        ::awsjson_types::structure::debug(f, "AdminDisableUserResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for AdminDisableUserResponse {

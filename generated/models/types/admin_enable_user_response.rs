@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminEnableUserResponse {
 impl ::std::fmt::Debug for AdminEnableUserResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminEnableUserResponse").finish()
+        ::awsjson_types::structure::debug(f, "AdminEnableUserResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for AdminEnableUserResponse {

@@ -55,11 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminForgetDeviceRequest {
 impl ::std::fmt::Debug for AdminForgetDeviceRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminForgetDeviceRequest")
-            .field("device_key", &self.device_key)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminForgetDeviceRequest",
+            &["device_key", "user_pool_id", "username"],
+            &[&self.device_key, &self.user_pool_id, &::awsjson_types::Redacted],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminForgetDeviceRequest {

@@ -47,7 +47,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminGetDeviceResponse {
 impl ::std::fmt::Debug for AdminGetDeviceResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminGetDeviceResponse").field("device", &self.device).finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminGetDeviceResponse",
+            &["device"],
+            &[&self.device],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminGetDeviceResponse {

@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminGetUserAuthFactorsRequest {
 impl ::std::fmt::Debug for AdminGetUserAuthFactorsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminGetUserAuthFactorsRequest")
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminGetUserAuthFactorsRequest",
+            &["user_pool_id", "username"],
+            &[&self.user_pool_id, &::awsjson_types::Redacted],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminGetUserAuthFactorsRequest {

@@ -33,14 +33,14 @@ impl ::serde::Serialize for AdminGetUserResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.enabled.is_some())
-            + usize::from(self.mfa_options.is_some())
-            + usize::from(self.preferred_mfa_setting.is_some())
-            + usize::from(self.user_attributes.is_some())
-            + usize::from(self.user_create_date.is_some())
-            + usize::from(self.user_last_modified_date.is_some())
-            + usize::from(self.user_mfa_setting_list.is_some())
-            + usize::from(self.user_status.is_some());
+        let len = 1usize + self.enabled.is_some() as usize
+            + self.mfa_options.is_some() as usize
+            + self.preferred_mfa_setting.is_some() as usize
+            + self.user_attributes.is_some() as usize
+            + self.user_create_date.is_some() as usize
+            + self.user_last_modified_date.is_some() as usize
+            + self.user_mfa_setting_list.is_some() as usize
+            + self.user_status.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AdminGetUserResponse",
@@ -110,17 +110,32 @@ impl<'de> ::serde::Deserialize<'de> for AdminGetUserResponse {
 impl ::std::fmt::Debug for AdminGetUserResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminGetUserResponse")
-            .field("enabled", &self.enabled)
-            .field("mfa_options", &self.mfa_options)
-            .field("preferred_mfa_setting", &self.preferred_mfa_setting)
-            .field("user_attributes", &self.user_attributes)
-            .field("user_create_date", &self.user_create_date)
-            .field("user_last_modified_date", &self.user_last_modified_date)
-            .field("user_mfa_setting_list", &self.user_mfa_setting_list)
-            .field("user_status", &self.user_status)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminGetUserResponse",
+            &[
+                "enabled",
+                "mfa_options",
+                "preferred_mfa_setting",
+                "user_attributes",
+                "user_create_date",
+                "user_last_modified_date",
+                "user_mfa_setting_list",
+                "user_status",
+                "username",
+            ],
+            &[
+                &self.enabled,
+                &self.mfa_options,
+                &self.preferred_mfa_setting,
+                &self.user_attributes,
+                &self.user_create_date,
+                &self.user_last_modified_date,
+                &self.user_mfa_setting_list,
+                &self.user_status,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminGetUserResponse {

@@ -31,11 +31,10 @@ impl ::serde::Serialize for AdminInitiateAuthRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + usize::from(self.analytics_metadata.is_some())
-            + usize::from(self.auth_parameters.is_some())
-            + usize::from(self.client_metadata.is_some())
-            + usize::from(self.context_data.is_some())
-            + usize::from(self.session.is_some());
+        let len = 3usize + self.analytics_metadata.is_some() as usize
+            + self.auth_parameters.is_some() as usize
+            + self.client_metadata.is_some() as usize
+            + self.context_data.is_some() as usize + self.session.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AdminInitiateAuthRequest",
@@ -100,16 +99,30 @@ impl<'de> ::serde::Deserialize<'de> for AdminInitiateAuthRequest {
 impl ::std::fmt::Debug for AdminInitiateAuthRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminInitiateAuthRequest")
-            .field("analytics_metadata", &self.analytics_metadata)
-            .field("auth_flow", &self.auth_flow)
-            .field("auth_parameters", &::awsjson_types::Redacted)
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("client_metadata", &self.client_metadata)
-            .field("context_data", &self.context_data)
-            .field("session", &::awsjson_types::Redacted)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminInitiateAuthRequest",
+            &[
+                "analytics_metadata",
+                "auth_flow",
+                "auth_parameters",
+                "client_id",
+                "client_metadata",
+                "context_data",
+                "session",
+                "user_pool_id",
+            ],
+            &[
+                &self.analytics_metadata,
+                &self.auth_flow,
+                &::awsjson_types::Redacted,
+                &::awsjson_types::Redacted,
+                &self.client_metadata,
+                &self.context_data,
+                &::awsjson_types::Redacted,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminInitiateAuthRequest {

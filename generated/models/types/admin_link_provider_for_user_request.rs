@@ -61,11 +61,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminLinkProviderForUserRequest {
 impl ::std::fmt::Debug for AdminLinkProviderForUserRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminLinkProviderForUserRequest")
-            .field("destination_user", &self.destination_user)
-            .field("source_user", &self.source_user)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminLinkProviderForUserRequest",
+            &["destination_user", "source_user", "user_pool_id"],
+            &[&self.destination_user, &self.source_user, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminLinkProviderForUserRequest {

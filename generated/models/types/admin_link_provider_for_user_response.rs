@@ -48,7 +48,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminLinkProviderForUserResponse {
 impl ::std::fmt::Debug for AdminLinkProviderForUserResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminLinkProviderForUserResponse").finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminLinkProviderForUserResponse",
+            &[],
+            &[],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminLinkProviderForUserResponse {

@@ -19,8 +19,8 @@ impl ::serde::Serialize for AdminListDevicesRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.limit.is_some())
-            + usize::from(self.pagination_token.is_some());
+        let len = 2usize + self.limit.is_some() as usize
+            + self.pagination_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AdminListDevicesRequest",
@@ -67,12 +67,17 @@ impl<'de> ::serde::Deserialize<'de> for AdminListDevicesRequest {
 impl ::std::fmt::Debug for AdminListDevicesRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminListDevicesRequest")
-            .field("limit", &self.limit)
-            .field("pagination_token", &self.pagination_token)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminListDevicesRequest",
+            &["limit", "pagination_token", "user_pool_id", "username"],
+            &[
+                &self.limit,
+                &self.pagination_token,
+                &self.user_pool_id,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminListDevicesRequest {

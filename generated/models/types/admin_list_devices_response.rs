@@ -24,8 +24,8 @@ impl ::serde::Serialize for AdminListDevicesResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.devices.is_some())
-            + usize::from(self.pagination_token.is_some());
+        let len = 0usize + self.devices.is_some() as usize
+            + self.pagination_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AdminListDevicesResponse",
@@ -63,10 +63,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminListDevicesResponse {
 impl ::std::fmt::Debug for AdminListDevicesResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminListDevicesResponse")
-            .field("devices", &self.devices)
-            .field("pagination_token", &self.pagination_token)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminListDevicesResponse",
+            &["devices", "pagination_token"],
+            &[&self.devices, &self.pagination_token],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminListDevicesResponse {

@@ -24,8 +24,8 @@ impl ::serde::Serialize for AdminListGroupsForUserResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.groups.is_some())
-            + usize::from(self.next_token.is_some());
+        let len = 0usize + self.groups.is_some() as usize
+            + self.next_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AdminListGroupsForUserResponse",
@@ -61,10 +61,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminListGroupsForUserResponse {
 impl ::std::fmt::Debug for AdminListGroupsForUserResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminListGroupsForUserResponse")
-            .field("groups", &self.groups)
-            .field("next_token", &self.next_token)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminListGroupsForUserResponse",
+            &["groups", "next_token"],
+            &[&self.groups, &self.next_token],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminListGroupsForUserResponse {

@@ -19,8 +19,8 @@ impl ::serde::Serialize for AdminListUserAuthEventsRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.max_results.is_some())
-            + usize::from(self.next_token.is_some());
+        let len = 2usize + self.max_results.is_some() as usize
+            + self.next_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AdminListUserAuthEventsRequest",
@@ -65,12 +65,17 @@ impl<'de> ::serde::Deserialize<'de> for AdminListUserAuthEventsRequest {
 impl ::std::fmt::Debug for AdminListUserAuthEventsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminListUserAuthEventsRequest")
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminListUserAuthEventsRequest",
+            &["max_results", "next_token", "user_pool_id", "username"],
+            &[
+                &self.max_results,
+                &self.next_token,
+                &self.user_pool_id,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminListUserAuthEventsRequest {

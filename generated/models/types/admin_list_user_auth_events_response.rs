@@ -24,8 +24,8 @@ impl ::serde::Serialize for AdminListUserAuthEventsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.auth_events.is_some())
-            + usize::from(self.next_token.is_some());
+        let len = 0usize + self.auth_events.is_some() as usize
+            + self.next_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AdminListUserAuthEventsResponse",
@@ -61,10 +61,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminListUserAuthEventsResponse {
 impl ::std::fmt::Debug for AdminListUserAuthEventsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminListUserAuthEventsResponse")
-            .field("auth_events", &self.auth_events)
-            .field("next_token", &self.next_token)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminListUserAuthEventsResponse",
+            &["auth_events", "next_token"],
+            &[&self.auth_events, &self.next_token],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminListUserAuthEventsResponse {

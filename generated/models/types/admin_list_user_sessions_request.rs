@@ -17,7 +17,7 @@ impl ::serde::Serialize for AdminListUserSessionsRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.next_token.is_some());
+        let len = 2usize + self.next_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AdminListUserSessionsRequest",
@@ -55,11 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminListUserSessionsRequest {
 impl ::std::fmt::Debug for AdminListUserSessionsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminListUserSessionsRequest")
-            .field("next_token", &self.next_token)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminListUserSessionsRequest",
+            &["next_token", "user_pool_id", "username"],
+            &[&self.next_token, &self.user_pool_id, &::awsjson_types::Redacted],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminListUserSessionsRequest {

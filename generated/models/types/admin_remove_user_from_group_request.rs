@@ -55,11 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminRemoveUserFromGroupRequest {
 impl ::std::fmt::Debug for AdminRemoveUserFromGroupRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminRemoveUserFromGroupRequest")
-            .field("group_name", &self.group_name)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminRemoveUserFromGroupRequest",
+            &["group_name", "user_pool_id", "username"],
+            &[&self.group_name, &self.user_pool_id, &::awsjson_types::Redacted],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminRemoveUserFromGroupRequest {

@@ -19,7 +19,7 @@ impl ::serde::Serialize for AdminResetUserPasswordRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.client_metadata.is_some());
+        let len = 2usize + self.client_metadata.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AdminResetUserPasswordRequest",
@@ -63,11 +63,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminResetUserPasswordRequest {
 impl ::std::fmt::Debug for AdminResetUserPasswordRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminResetUserPasswordRequest")
-            .field("client_metadata", &self.client_metadata)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminResetUserPasswordRequest",
+            &["client_metadata", "user_pool_id", "username"],
+            &[&self.client_metadata, &self.user_pool_id, &::awsjson_types::Redacted],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminResetUserPasswordRequest {

@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminResetUserPasswordResponse {
 impl ::std::fmt::Debug for AdminResetUserPasswordResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminResetUserPasswordResponse").finish()
+        ::awsjson_types::structure::debug(f, "AdminResetUserPasswordResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for AdminResetUserPasswordResponse {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for AdminRevokeUserSessionRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + usize::from(self.revoke_associated_sessions.is_some());
+        let len = 3usize + self.revoke_associated_sessions.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AdminRevokeUserSessionRequest",
@@ -71,12 +71,17 @@ impl<'de> ::serde::Deserialize<'de> for AdminRevokeUserSessionRequest {
 impl ::std::fmt::Debug for AdminRevokeUserSessionRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminRevokeUserSessionRequest")
-            .field("revoke_associated_sessions", &self.revoke_associated_sessions)
-            .field("session_id", &self.session_id)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminRevokeUserSessionRequest",
+            &["revoke_associated_sessions", "session_id", "user_pool_id", "username"],
+            &[
+                &self.revoke_associated_sessions,
+                &self.session_id,
+                &self.user_pool_id,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminRevokeUserSessionRequest {

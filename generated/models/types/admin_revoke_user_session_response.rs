@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminRevokeUserSessionResponse {
 impl ::std::fmt::Debug for AdminRevokeUserSessionResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminRevokeUserSessionResponse").finish()
+        ::awsjson_types::structure::debug(f, "AdminRevokeUserSessionResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for AdminRevokeUserSessionResponse {

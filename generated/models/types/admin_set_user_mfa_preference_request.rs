@@ -27,10 +27,10 @@ impl ::serde::Serialize for AdminSetUserMfaPreferenceRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.email_mfa_settings.is_some())
-            + usize::from(self.sms_mfa_settings.is_some())
-            + usize::from(self.software_token_mfa_settings.is_some())
-            + usize::from(self.web_authn_mfa_settings.is_some());
+        let len = 2usize + self.email_mfa_settings.is_some() as usize
+            + self.sms_mfa_settings.is_some() as usize
+            + self.software_token_mfa_settings.is_some() as usize
+            + self.web_authn_mfa_settings.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AdminSetUserMFAPreferenceRequest",
@@ -92,14 +92,26 @@ impl<'de> ::serde::Deserialize<'de> for AdminSetUserMfaPreferenceRequest {
 impl ::std::fmt::Debug for AdminSetUserMfaPreferenceRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminSetUserMfaPreferenceRequest")
-            .field("email_mfa_settings", &self.email_mfa_settings)
-            .field("sms_mfa_settings", &self.sms_mfa_settings)
-            .field("software_token_mfa_settings", &self.software_token_mfa_settings)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &::awsjson_types::Redacted)
-            .field("web_authn_mfa_settings", &self.web_authn_mfa_settings)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminSetUserMfaPreferenceRequest",
+            &[
+                "email_mfa_settings",
+                "sms_mfa_settings",
+                "software_token_mfa_settings",
+                "user_pool_id",
+                "username",
+                "web_authn_mfa_settings",
+            ],
+            &[
+                &self.email_mfa_settings,
+                &self.sms_mfa_settings,
+                &self.software_token_mfa_settings,
+                &self.user_pool_id,
+                &::awsjson_types::Redacted,
+                &self.web_authn_mfa_settings,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminSetUserMfaPreferenceRequest {

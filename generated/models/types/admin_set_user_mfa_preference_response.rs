@@ -48,7 +48,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminSetUserMfaPreferenceResponse {
 impl ::std::fmt::Debug for AdminSetUserMfaPreferenceResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminSetUserMfaPreferenceResponse").finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminSetUserMfaPreferenceResponse",
+            &[],
+            &[],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminSetUserMfaPreferenceResponse {

@@ -19,7 +19,7 @@ impl ::serde::Serialize for AdminSetUserPasswordRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + usize::from(self.permanent.is_some());
+        let len = 3usize + self.permanent.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AdminSetUserPasswordRequest",
@@ -64,12 +64,17 @@ impl<'de> ::serde::Deserialize<'de> for AdminSetUserPasswordRequest {
 impl ::std::fmt::Debug for AdminSetUserPasswordRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminSetUserPasswordRequest")
-            .field("password", &::awsjson_types::Redacted)
-            .field("permanent", &self.permanent)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminSetUserPasswordRequest",
+            &["password", "permanent", "user_pool_id", "username"],
+            &[
+                &::awsjson_types::Redacted,
+                &self.permanent,
+                &self.user_pool_id,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminSetUserPasswordRequest {

@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminSetUserPasswordResponse {
 impl ::std::fmt::Debug for AdminSetUserPasswordResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminSetUserPasswordResponse").finish()
+        ::awsjson_types::structure::debug(f, "AdminSetUserPasswordResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for AdminSetUserPasswordResponse {

@@ -55,11 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminSetUserSettingsRequest {
 impl ::std::fmt::Debug for AdminSetUserSettingsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminSetUserSettingsRequest")
-            .field("mfa_options", &self.mfa_options)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminSetUserSettingsRequest",
+            &["mfa_options", "user_pool_id", "username"],
+            &[&self.mfa_options, &self.user_pool_id, &::awsjson_types::Redacted],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminSetUserSettingsRequest {

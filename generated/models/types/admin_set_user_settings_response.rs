@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminSetUserSettingsResponse {
 impl ::std::fmt::Debug for AdminSetUserSettingsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminSetUserSettingsResponse").finish()
+        ::awsjson_types::structure::debug(f, "AdminSetUserSettingsResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for AdminSetUserSettingsResponse {

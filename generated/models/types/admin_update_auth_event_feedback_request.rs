@@ -66,12 +66,17 @@ impl<'de> ::serde::Deserialize<'de> for AdminUpdateAuthEventFeedbackRequest {
 impl ::std::fmt::Debug for AdminUpdateAuthEventFeedbackRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminUpdateAuthEventFeedbackRequest")
-            .field("event_id", &self.event_id)
-            .field("feedback_value", &self.feedback_value)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminUpdateAuthEventFeedbackRequest",
+            &["event_id", "feedback_value", "user_pool_id", "username"],
+            &[
+                &self.event_id,
+                &self.feedback_value,
+                &self.user_pool_id,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminUpdateAuthEventFeedbackRequest {

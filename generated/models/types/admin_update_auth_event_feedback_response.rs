@@ -48,7 +48,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminUpdateAuthEventFeedbackResponse {
 impl ::std::fmt::Debug for AdminUpdateAuthEventFeedbackResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminUpdateAuthEventFeedbackResponse").finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminUpdateAuthEventFeedbackResponse",
+            &[],
+            &[],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminUpdateAuthEventFeedbackResponse {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for AdminUpdateDeviceStatusRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + usize::from(self.device_remembered_status.is_some());
+        let len = 3usize + self.device_remembered_status.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AdminUpdateDeviceStatusRequest",
@@ -68,12 +68,17 @@ impl<'de> ::serde::Deserialize<'de> for AdminUpdateDeviceStatusRequest {
 impl ::std::fmt::Debug for AdminUpdateDeviceStatusRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminUpdateDeviceStatusRequest")
-            .field("device_key", &self.device_key)
-            .field("device_remembered_status", &self.device_remembered_status)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminUpdateDeviceStatusRequest",
+            &["device_key", "device_remembered_status", "user_pool_id", "username"],
+            &[
+                &self.device_key,
+                &self.device_remembered_status,
+                &self.user_pool_id,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminUpdateDeviceStatusRequest {

@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminUpdateDeviceStatusResponse {
 impl ::std::fmt::Debug for AdminUpdateDeviceStatusResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminUpdateDeviceStatusResponse").finish()
+        ::awsjson_types::structure::debug(f, "AdminUpdateDeviceStatusResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for AdminUpdateDeviceStatusResponse {

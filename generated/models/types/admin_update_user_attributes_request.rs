@@ -21,7 +21,7 @@ impl ::serde::Serialize for AdminUpdateUserAttributesRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + usize::from(self.client_metadata.is_some());
+        let len = 3usize + self.client_metadata.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AdminUpdateUserAttributesRequest",
@@ -70,12 +70,17 @@ impl<'de> ::serde::Deserialize<'de> for AdminUpdateUserAttributesRequest {
 impl ::std::fmt::Debug for AdminUpdateUserAttributesRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminUpdateUserAttributesRequest")
-            .field("client_metadata", &self.client_metadata)
-            .field("user_attributes", &self.user_attributes)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminUpdateUserAttributesRequest",
+            &["client_metadata", "user_attributes", "user_pool_id", "username"],
+            &[
+                &self.client_metadata,
+                &self.user_attributes,
+                &self.user_pool_id,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminUpdateUserAttributesRequest {

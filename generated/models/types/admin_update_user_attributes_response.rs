@@ -48,7 +48,12 @@ impl<'de> ::serde::Deserialize<'de> for AdminUpdateUserAttributesResponse {
 impl ::std::fmt::Debug for AdminUpdateUserAttributesResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminUpdateUserAttributesResponse").finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdminUpdateUserAttributesResponse",
+            &[],
+            &[],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdminUpdateUserAttributesResponse {

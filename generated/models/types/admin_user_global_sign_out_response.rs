@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminUserGlobalSignOutResponse {
 impl ::std::fmt::Debug for AdminUserGlobalSignOutResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdminUserGlobalSignOutResponse").finish()
+        ::awsjson_types::structure::debug(f, "AdminUserGlobalSignOutResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for AdminUserGlobalSignOutResponse {

@@ -23,7 +23,7 @@ impl ::serde::Serialize for AdvancedSecurityAdditionalFlowsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.custom_auth_mode.is_some());
+        let len = 0usize + self.custom_auth_mode.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AdvancedSecurityAdditionalFlowsType",
@@ -59,9 +59,12 @@ impl<'de> ::serde::Deserialize<'de> for AdvancedSecurityAdditionalFlowsType {
 impl ::std::fmt::Debug for AdvancedSecurityAdditionalFlowsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AdvancedSecurityAdditionalFlowsType")
-            .field("custom_auth_mode", &self.custom_auth_mode)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AdvancedSecurityAdditionalFlowsType",
+            &["custom_auth_mode"],
+            &[&self.custom_auth_mode],
+        )
     }
 }
 impl ::awsjson_types::Validate for AdvancedSecurityAdditionalFlowsType {

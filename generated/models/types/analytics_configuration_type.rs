@@ -33,11 +33,10 @@ impl ::serde::Serialize for AnalyticsConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.application_arn.is_some())
-            + usize::from(self.application_id.is_some())
-            + usize::from(self.external_id.is_some())
-            + usize::from(self.role_arn.is_some())
-            + usize::from(self.user_data_shared.is_some());
+        let len = 0usize + self.application_arn.is_some() as usize
+            + self.application_id.is_some() as usize
+            + self.external_id.is_some() as usize + self.role_arn.is_some() as usize
+            + self.user_data_shared.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AnalyticsConfigurationType",
@@ -91,13 +90,24 @@ impl<'de> ::serde::Deserialize<'de> for AnalyticsConfigurationType {
 impl ::std::fmt::Debug for AnalyticsConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AnalyticsConfigurationType")
-            .field("application_arn", &self.application_arn)
-            .field("application_id", &self.application_id)
-            .field("external_id", &self.external_id)
-            .field("role_arn", &self.role_arn)
-            .field("user_data_shared", &self.user_data_shared)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AnalyticsConfigurationType",
+            &[
+                "application_arn",
+                "application_id",
+                "external_id",
+                "role_arn",
+                "user_data_shared",
+            ],
+            &[
+                &self.application_arn,
+                &self.application_id,
+                &self.external_id,
+                &self.role_arn,
+                &self.user_data_shared,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for AnalyticsConfigurationType {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for AnalyticsMetadataType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.analytics_endpoint_id.is_some());
+        let len = 0usize + self.analytics_endpoint_id.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AnalyticsMetadataType",
@@ -57,9 +57,12 @@ impl<'de> ::serde::Deserialize<'de> for AnalyticsMetadataType {
 impl ::std::fmt::Debug for AnalyticsMetadataType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AnalyticsMetadataType")
-            .field("analytics_endpoint_id", &self.analytics_endpoint_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AnalyticsMetadataType",
+            &["analytics_endpoint_id"],
+            &[&self.analytics_endpoint_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for AnalyticsMetadataType {

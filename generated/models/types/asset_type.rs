@@ -21,8 +21,8 @@ impl ::serde::Serialize for AssetType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + usize::from(self.bytes.is_some())
-            + usize::from(self.resource_id.is_some());
+        let len = 3usize + self.bytes.is_some() as usize
+            + self.resource_id.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(serializer, "AssetType", len)?;
         w.optional("Bytes", &self.bytes);
         w.member("Category", &self.category);
@@ -66,13 +66,18 @@ impl<'de> ::serde::Deserialize<'de> for AssetType {
 impl ::std::fmt::Debug for AssetType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AssetType")
-            .field("bytes", &self.bytes)
-            .field("category", &self.category)
-            .field("color_mode", &self.color_mode)
-            .field("extension", &self.extension)
-            .field("resource_id", &self.resource_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AssetType",
+            &["bytes", "category", "color_mode", "extension", "resource_id"],
+            &[
+                &self.bytes,
+                &self.category,
+                &self.color_mode,
+                &self.extension,
+                &self.resource_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for AssetType {

@@ -24,8 +24,8 @@ impl ::serde::Serialize for AssociateSoftwareTokenRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.access_token.is_some())
-            + usize::from(self.session.is_some());
+        let len = 0usize + self.access_token.is_some() as usize
+            + self.session.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AssociateSoftwareTokenRequest",
@@ -63,10 +63,12 @@ impl<'de> ::serde::Deserialize<'de> for AssociateSoftwareTokenRequest {
 impl ::std::fmt::Debug for AssociateSoftwareTokenRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AssociateSoftwareTokenRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("session", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AssociateSoftwareTokenRequest",
+            &["access_token", "session"],
+            &[&::awsjson_types::Redacted, &::awsjson_types::Redacted],
+        )
     }
 }
 impl ::awsjson_types::Validate for AssociateSoftwareTokenRequest {

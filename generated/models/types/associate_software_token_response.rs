@@ -24,8 +24,8 @@ impl ::serde::Serialize for AssociateSoftwareTokenResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.secret_code.is_some())
-            + usize::from(self.session.is_some());
+        let len = 0usize + self.secret_code.is_some() as usize
+            + self.session.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AssociateSoftwareTokenResponse",
@@ -61,10 +61,12 @@ impl<'de> ::serde::Deserialize<'de> for AssociateSoftwareTokenResponse {
 impl ::std::fmt::Debug for AssociateSoftwareTokenResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AssociateSoftwareTokenResponse")
-            .field("secret_code", &::awsjson_types::Redacted)
-            .field("session", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AssociateSoftwareTokenResponse",
+            &["secret_code", "session"],
+            &[&::awsjson_types::Redacted, &::awsjson_types::Redacted],
+        )
     }
 }
 impl ::awsjson_types::Validate for AssociateSoftwareTokenResponse {

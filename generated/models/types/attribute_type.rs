@@ -15,7 +15,7 @@ impl ::serde::Serialize for AttributeType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.value.is_some());
+        let len = 1usize + self.value.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AttributeType",
@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for AttributeType {
 impl ::std::fmt::Debug for AttributeType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AttributeType")
-            .field("name", &self.name)
-            .field("value", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AttributeType",
+            &["name", "value"],
+            &[&self.name, &::awsjson_types::Redacted],
+        )
     }
 }
 impl ::awsjson_types::Validate for AttributeType {

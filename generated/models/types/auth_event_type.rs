@@ -44,14 +44,12 @@ impl ::serde::Serialize for AuthEventType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.challenge_responses.is_some())
-            + usize::from(self.creation_date.is_some())
-            + usize::from(self.event_context_data.is_some())
-            + usize::from(self.event_feedback.is_some())
-            + usize::from(self.event_id.is_some())
-            + usize::from(self.event_response.is_some())
-            + usize::from(self.event_risk.is_some())
-            + usize::from(self.event_type.is_some());
+        let len = 0usize + self.challenge_responses.is_some() as usize
+            + self.creation_date.is_some() as usize
+            + self.event_context_data.is_some() as usize
+            + self.event_feedback.is_some() as usize + self.event_id.is_some() as usize
+            + self.event_response.is_some() as usize + self.event_risk.is_some() as usize
+            + self.event_type.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AuthEventType",
@@ -118,16 +116,30 @@ impl<'de> ::serde::Deserialize<'de> for AuthEventType {
 impl ::std::fmt::Debug for AuthEventType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AuthEventType")
-            .field("challenge_responses", &self.challenge_responses)
-            .field("creation_date", &self.creation_date)
-            .field("event_context_data", &self.event_context_data)
-            .field("event_feedback", &self.event_feedback)
-            .field("event_id", &self.event_id)
-            .field("event_response", &self.event_response)
-            .field("event_risk", &self.event_risk)
-            .field("event_type", &self.event_type)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AuthEventType",
+            &[
+                "challenge_responses",
+                "creation_date",
+                "event_context_data",
+                "event_feedback",
+                "event_id",
+                "event_response",
+                "event_risk",
+                "event_type",
+            ],
+            &[
+                &self.challenge_responses,
+                &self.creation_date,
+                &self.event_context_data,
+                &self.event_feedback,
+                &self.event_id,
+                &self.event_response,
+                &self.event_risk,
+                &self.event_type,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for AuthEventType {

@@ -36,12 +36,10 @@ impl ::serde::Serialize for AuthenticationResultType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.access_token.is_some())
-            + usize::from(self.expires_in.is_some())
-            + usize::from(self.id_token.is_some())
-            + usize::from(self.new_device_metadata.is_some())
-            + usize::from(self.refresh_token.is_some())
-            + usize::from(self.token_type.is_some());
+        let len = 0usize + self.access_token.is_some() as usize
+            + self.expires_in.is_some() as usize + self.id_token.is_some() as usize
+            + self.new_device_metadata.is_some() as usize
+            + self.refresh_token.is_some() as usize + self.token_type.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "AuthenticationResultType",
@@ -98,14 +96,26 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationResultType {
 impl ::std::fmt::Debug for AuthenticationResultType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AuthenticationResultType")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("expires_in", &self.expires_in)
-            .field("id_token", &::awsjson_types::Redacted)
-            .field("new_device_metadata", &self.new_device_metadata)
-            .field("refresh_token", &::awsjson_types::Redacted)
-            .field("token_type", &self.token_type)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "AuthenticationResultType",
+            &[
+                "access_token",
+                "expires_in",
+                "id_token",
+                "new_device_metadata",
+                "refresh_token",
+                "token_type",
+            ],
+            &[
+                &::awsjson_types::Redacted,
+                &self.expires_in,
+                &::awsjson_types::Redacted,
+                &self.new_device_metadata,
+                &::awsjson_types::Redacted,
+                &self.token_type,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for AuthenticationResultType {

@@ -24,8 +24,8 @@ impl ::serde::Serialize for ChallengeResponseType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.challenge_name.is_some())
-            + usize::from(self.challenge_response.is_some());
+        let len = 0usize + self.challenge_name.is_some() as usize
+            + self.challenge_response.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ChallengeResponseType",
@@ -65,10 +65,12 @@ impl<'de> ::serde::Deserialize<'de> for ChallengeResponseType {
 impl ::std::fmt::Debug for ChallengeResponseType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ChallengeResponseType")
-            .field("challenge_name", &self.challenge_name)
-            .field("challenge_response", &self.challenge_response)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ChallengeResponseType",
+            &["challenge_name", "challenge_response"],
+            &[&self.challenge_name, &self.challenge_response],
+        )
     }
 }
 impl ::awsjson_types::Validate for ChallengeResponseType {

@@ -17,7 +17,7 @@ impl ::serde::Serialize for ChangePasswordRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.previous_password.is_some());
+        let len = 2usize + self.previous_password.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ChangePasswordRequest",
@@ -65,11 +65,16 @@ impl<'de> ::serde::Deserialize<'de> for ChangePasswordRequest {
 impl ::std::fmt::Debug for ChangePasswordRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ChangePasswordRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("previous_password", &::awsjson_types::Redacted)
-            .field("proposed_password", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ChangePasswordRequest",
+            &["access_token", "previous_password", "proposed_password"],
+            &[
+                &::awsjson_types::Redacted,
+                &::awsjson_types::Redacted,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for ChangePasswordRequest {

@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for ChangePasswordResponse {
 impl ::std::fmt::Debug for ChangePasswordResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ChangePasswordResponse").finish()
+        ::awsjson_types::structure::debug(f, "ChangePasswordResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for ChangePasswordResponse {

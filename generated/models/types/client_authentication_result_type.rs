@@ -27,9 +27,8 @@ impl ::serde::Serialize for ClientAuthenticationResultType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.access_token.is_some())
-            + usize::from(self.expires_in.is_some())
-            + usize::from(self.token_type.is_some());
+        let len = 0usize + self.access_token.is_some() as usize
+            + self.expires_in.is_some() as usize + self.token_type.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ClientAuthenticationResultType",
@@ -69,11 +68,12 @@ impl<'de> ::serde::Deserialize<'de> for ClientAuthenticationResultType {
 impl ::std::fmt::Debug for ClientAuthenticationResultType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ClientAuthenticationResultType")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("expires_in", &self.expires_in)
-            .field("token_type", &self.token_type)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ClientAuthenticationResultType",
+            &["access_token", "expires_in", "token_type"],
+            &[&::awsjson_types::Redacted, &self.expires_in, &self.token_type],
+        )
     }
 }
 impl ::awsjson_types::Validate for ClientAuthenticationResultType {

@@ -27,9 +27,9 @@ impl ::serde::Serialize for ClientSecretDescriptorType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.client_secret_create_date.is_some())
-            + usize::from(self.client_secret_id.is_some())
-            + usize::from(self.client_secret_value.is_some());
+        let len = 0usize + self.client_secret_create_date.is_some() as usize
+            + self.client_secret_id.is_some() as usize
+            + self.client_secret_value.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ClientSecretDescriptorType",
@@ -80,11 +80,16 @@ impl<'de> ::serde::Deserialize<'de> for ClientSecretDescriptorType {
 impl ::std::fmt::Debug for ClientSecretDescriptorType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ClientSecretDescriptorType")
-            .field("client_secret_create_date", &self.client_secret_create_date)
-            .field("client_secret_id", &self.client_secret_id)
-            .field("client_secret_value", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ClientSecretDescriptorType",
+            &["client_secret_create_date", "client_secret_id", "client_secret_value"],
+            &[
+                &self.client_secret_create_date,
+                &self.client_secret_id,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for ClientSecretDescriptorType {

@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for ClientSsoSessionConfigType {
 impl ::std::fmt::Debug for ClientSsoSessionConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ClientSsoSessionConfigType")
-            .field("max_validity_minutes", &self.max_validity_minutes)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ClientSsoSessionConfigType",
+            &["max_validity_minutes"],
+            &[&self.max_validity_minutes],
+        )
     }
 }
 impl ::awsjson_types::Validate for ClientSsoSessionConfigType {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for CloudWatchLogsConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.log_group_arn.is_some());
+        let len = 0usize + self.log_group_arn.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "CloudWatchLogsConfigurationType",
@@ -57,9 +57,12 @@ impl<'de> ::serde::Deserialize<'de> for CloudWatchLogsConfigurationType {
 impl ::std::fmt::Debug for CloudWatchLogsConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CloudWatchLogsConfigurationType")
-            .field("log_group_arn", &self.log_group_arn)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CloudWatchLogsConfigurationType",
+            &["log_group_arn"],
+            &[&self.log_group_arn],
+        )
     }
 }
 impl ::awsjson_types::Validate for CloudWatchLogsConfigurationType {

@@ -27,9 +27,9 @@ impl ::serde::Serialize for CodeDeliveryDetailsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.attribute_name.is_some())
-            + usize::from(self.delivery_medium.is_some())
-            + usize::from(self.destination.is_some());
+        let len = 0usize + self.attribute_name.is_some() as usize
+            + self.delivery_medium.is_some() as usize
+            + self.destination.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "CodeDeliveryDetailsType",
@@ -75,11 +75,12 @@ impl<'de> ::serde::Deserialize<'de> for CodeDeliveryDetailsType {
 impl ::std::fmt::Debug for CodeDeliveryDetailsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CodeDeliveryDetailsType")
-            .field("attribute_name", &self.attribute_name)
-            .field("delivery_medium", &self.delivery_medium)
-            .field("destination", &self.destination)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CodeDeliveryDetailsType",
+            &["attribute_name", "delivery_medium", "destination"],
+            &[&self.attribute_name, &self.delivery_medium, &self.destination],
+        )
     }
 }
 impl ::awsjson_types::Validate for CodeDeliveryDetailsType {

@@ -53,10 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for CompleteWebAuthnRegistrationRequest {
 impl ::std::fmt::Debug for CompleteWebAuthnRegistrationRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CompleteWebAuthnRegistrationRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("credential", &self.credential)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CompleteWebAuthnRegistrationRequest",
+            &["access_token", "credential"],
+            &[&::awsjson_types::Redacted, &self.credential],
+        )
     }
 }
 impl ::awsjson_types::Validate for CompleteWebAuthnRegistrationRequest {

@@ -48,7 +48,12 @@ impl<'de> ::serde::Deserialize<'de> for CompleteWebAuthnRegistrationResponse {
 impl ::std::fmt::Debug for CompleteWebAuthnRegistrationResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CompleteWebAuthnRegistrationResponse").finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CompleteWebAuthnRegistrationResponse",
+            &[],
+            &[],
+        )
     }
 }
 impl ::awsjson_types::Validate for CompleteWebAuthnRegistrationResponse {

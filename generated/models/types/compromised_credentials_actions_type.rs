@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for CompromisedCredentialsActionsType {
 impl ::std::fmt::Debug for CompromisedCredentialsActionsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CompromisedCredentialsActionsType")
-            .field("event_action", &self.event_action)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CompromisedCredentialsActionsType",
+            &["event_action"],
+            &[&self.event_action],
+        )
     }
 }
 impl ::awsjson_types::Validate for CompromisedCredentialsActionsType {

@@ -17,7 +17,7 @@ impl ::serde::Serialize for CompromisedCredentialsRiskConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.event_filter.is_some());
+        let len = 1usize + self.event_filter.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "CompromisedCredentialsRiskConfigurationType",
@@ -56,10 +56,12 @@ impl<'de> ::serde::Deserialize<'de> for CompromisedCredentialsRiskConfigurationT
 impl ::std::fmt::Debug for CompromisedCredentialsRiskConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CompromisedCredentialsRiskConfigurationType")
-            .field("actions", &self.actions)
-            .field("event_filter", &self.event_filter)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CompromisedCredentialsRiskConfigurationType",
+            &["actions", "event_filter"],
+            &[&self.actions, &self.event_filter],
+        )
     }
 }
 impl ::awsjson_types::Validate for CompromisedCredentialsRiskConfigurationType {

@@ -21,8 +21,8 @@ impl ::serde::Serialize for ConfirmDeviceRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.device_name.is_some())
-            + usize::from(self.device_secret_verifier_config.is_some());
+        let len = 2usize + self.device_name.is_some() as usize
+            + self.device_secret_verifier_config.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ConfirmDeviceRequest",
@@ -74,12 +74,22 @@ impl<'de> ::serde::Deserialize<'de> for ConfirmDeviceRequest {
 impl ::std::fmt::Debug for ConfirmDeviceRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ConfirmDeviceRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("device_key", &self.device_key)
-            .field("device_name", &self.device_name)
-            .field("device_secret_verifier_config", &self.device_secret_verifier_config)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ConfirmDeviceRequest",
+            &[
+                "access_token",
+                "device_key",
+                "device_name",
+                "device_secret_verifier_config",
+            ],
+            &[
+                &::awsjson_types::Redacted,
+                &self.device_key,
+                &self.device_name,
+                &self.device_secret_verifier_config,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for ConfirmDeviceRequest {

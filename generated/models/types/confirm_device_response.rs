@@ -21,7 +21,7 @@ impl ::serde::Serialize for ConfirmDeviceResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.user_confirmation_necessary.is_some());
+        let len = 0usize + self.user_confirmation_necessary.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ConfirmDeviceResponse",
@@ -60,9 +60,12 @@ impl<'de> ::serde::Deserialize<'de> for ConfirmDeviceResponse {
 impl ::std::fmt::Debug for ConfirmDeviceResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ConfirmDeviceResponse")
-            .field("user_confirmation_necessary", &self.user_confirmation_necessary)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ConfirmDeviceResponse",
+            &["user_confirmation_necessary"],
+            &[&self.user_confirmation_necessary],
+        )
     }
 }
 impl ::awsjson_types::Validate for ConfirmDeviceResponse {

@@ -29,10 +29,10 @@ impl ::serde::Serialize for ConfirmForgotPasswordRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 4usize + usize::from(self.analytics_metadata.is_some())
-            + usize::from(self.client_metadata.is_some())
-            + usize::from(self.secret_hash.is_some())
-            + usize::from(self.user_context_data.is_some());
+        let len = 4usize + self.analytics_metadata.is_some() as usize
+            + self.client_metadata.is_some() as usize
+            + self.secret_hash.is_some() as usize
+            + self.user_context_data.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ConfirmForgotPasswordRequest",
@@ -97,16 +97,30 @@ impl<'de> ::serde::Deserialize<'de> for ConfirmForgotPasswordRequest {
 impl ::std::fmt::Debug for ConfirmForgotPasswordRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ConfirmForgotPasswordRequest")
-            .field("analytics_metadata", &self.analytics_metadata)
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("client_metadata", &self.client_metadata)
-            .field("confirmation_code", &self.confirmation_code)
-            .field("password", &::awsjson_types::Redacted)
-            .field("secret_hash", &::awsjson_types::Redacted)
-            .field("user_context_data", &::awsjson_types::Redacted)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ConfirmForgotPasswordRequest",
+            &[
+                "analytics_metadata",
+                "client_id",
+                "client_metadata",
+                "confirmation_code",
+                "password",
+                "secret_hash",
+                "user_context_data",
+                "username",
+            ],
+            &[
+                &self.analytics_metadata,
+                &::awsjson_types::Redacted,
+                &self.client_metadata,
+                &self.confirmation_code,
+                &::awsjson_types::Redacted,
+                &::awsjson_types::Redacted,
+                &::awsjson_types::Redacted,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for ConfirmForgotPasswordRequest {

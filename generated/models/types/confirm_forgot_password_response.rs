@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for ConfirmForgotPasswordResponse {
 impl ::std::fmt::Debug for ConfirmForgotPasswordResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ConfirmForgotPasswordResponse").finish()
+        ::awsjson_types::structure::debug(f, "ConfirmForgotPasswordResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for ConfirmForgotPasswordResponse {

@@ -31,12 +31,11 @@ impl ::serde::Serialize for ConfirmSignUpRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + usize::from(self.analytics_metadata.is_some())
-            + usize::from(self.client_metadata.is_some())
-            + usize::from(self.force_alias_creation.is_some())
-            + usize::from(self.secret_hash.is_some())
-            + usize::from(self.session.is_some())
-            + usize::from(self.user_context_data.is_some());
+        let len = 3usize + self.analytics_metadata.is_some() as usize
+            + self.client_metadata.is_some() as usize
+            + self.force_alias_creation.is_some() as usize
+            + self.secret_hash.is_some() as usize + self.session.is_some() as usize
+            + self.user_context_data.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ConfirmSignUpRequest",
@@ -106,17 +105,32 @@ impl<'de> ::serde::Deserialize<'de> for ConfirmSignUpRequest {
 impl ::std::fmt::Debug for ConfirmSignUpRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ConfirmSignUpRequest")
-            .field("analytics_metadata", &self.analytics_metadata)
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("client_metadata", &self.client_metadata)
-            .field("confirmation_code", &self.confirmation_code)
-            .field("force_alias_creation", &self.force_alias_creation)
-            .field("secret_hash", &::awsjson_types::Redacted)
-            .field("session", &::awsjson_types::Redacted)
-            .field("user_context_data", &::awsjson_types::Redacted)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ConfirmSignUpRequest",
+            &[
+                "analytics_metadata",
+                "client_id",
+                "client_metadata",
+                "confirmation_code",
+                "force_alias_creation",
+                "secret_hash",
+                "session",
+                "user_context_data",
+                "username",
+            ],
+            &[
+                &self.analytics_metadata,
+                &::awsjson_types::Redacted,
+                &self.client_metadata,
+                &self.confirmation_code,
+                &self.force_alias_creation,
+                &::awsjson_types::Redacted,
+                &::awsjson_types::Redacted,
+                &::awsjson_types::Redacted,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for ConfirmSignUpRequest {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for ConfirmSignUpResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.session.is_some());
+        let len = 0usize + self.session.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ConfirmSignUpResponse",
@@ -55,9 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for ConfirmSignUpResponse {
 impl ::std::fmt::Debug for ConfirmSignUpResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ConfirmSignUpResponse")
-            .field("session", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ConfirmSignUpResponse",
+            &["session"],
+            &[&::awsjson_types::Redacted],
+        )
     }
 }
 impl ::awsjson_types::Validate for ConfirmSignUpResponse {

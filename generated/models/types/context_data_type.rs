@@ -21,7 +21,7 @@ impl ::serde::Serialize for ContextDataType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 4usize + usize::from(self.encoded_data.is_some());
+        let len = 4usize + self.encoded_data.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ContextDataType",
@@ -73,13 +73,24 @@ impl<'de> ::serde::Deserialize<'de> for ContextDataType {
 impl ::std::fmt::Debug for ContextDataType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ContextDataType")
-            .field("encoded_data", &self.encoded_data)
-            .field("http_headers", &self.http_headers)
-            .field("ip_address", &self.ip_address)
-            .field("server_name", &self.server_name)
-            .field("server_path", &self.server_path)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ContextDataType",
+            &[
+                "encoded_data",
+                "http_headers",
+                "ip_address",
+                "server_name",
+                "server_path",
+            ],
+            &[
+                &self.encoded_data,
+                &self.http_headers,
+                &self.ip_address,
+                &self.server_name,
+                &self.server_path,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for ContextDataType {

@@ -21,9 +21,8 @@ impl ::serde::Serialize for CreateGroupRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.description.is_some())
-            + usize::from(self.precedence.is_some())
-            + usize::from(self.role_arn.is_some());
+        let len = 2usize + self.description.is_some() as usize
+            + self.precedence.is_some() as usize + self.role_arn.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "CreateGroupRequest",
@@ -71,13 +70,18 @@ impl<'de> ::serde::Deserialize<'de> for CreateGroupRequest {
 impl ::std::fmt::Debug for CreateGroupRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateGroupRequest")
-            .field("description", &self.description)
-            .field("group_name", &self.group_name)
-            .field("precedence", &self.precedence)
-            .field("role_arn", &self.role_arn)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CreateGroupRequest",
+            &["description", "group_name", "precedence", "role_arn", "user_pool_id"],
+            &[
+                &self.description,
+                &self.group_name,
+                &self.precedence,
+                &self.role_arn,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for CreateGroupRequest {

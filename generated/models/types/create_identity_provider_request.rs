@@ -32,9 +32,9 @@ impl ::serde::Serialize for CreateIdentityProviderRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 4usize + usize::from(self.acr_mapping.is_some())
-            + usize::from(self.attribute_mapping.is_some())
-            + usize::from(self.idp_identifiers.is_some());
+        let len = 4usize + self.acr_mapping.is_some() as usize
+            + self.attribute_mapping.is_some() as usize
+            + self.idp_identifiers.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "CreateIdentityProviderRequest",
@@ -98,15 +98,28 @@ impl<'de> ::serde::Deserialize<'de> for CreateIdentityProviderRequest {
 impl ::std::fmt::Debug for CreateIdentityProviderRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateIdentityProviderRequest")
-            .field("acr_mapping", &self.acr_mapping)
-            .field("attribute_mapping", &self.attribute_mapping)
-            .field("idp_identifiers", &self.idp_identifiers)
-            .field("provider_details", &self.provider_details)
-            .field("provider_name", &self.provider_name)
-            .field("provider_type", &self.provider_type)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CreateIdentityProviderRequest",
+            &[
+                "acr_mapping",
+                "attribute_mapping",
+                "idp_identifiers",
+                "provider_details",
+                "provider_name",
+                "provider_type",
+                "user_pool_id",
+            ],
+            &[
+                &self.acr_mapping,
+                &self.attribute_mapping,
+                &self.idp_identifiers,
+                &self.provider_details,
+                &self.provider_name,
+                &self.provider_type,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for CreateIdentityProviderRequest {

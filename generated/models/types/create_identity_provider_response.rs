@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateIdentityProviderResponse {
 impl ::std::fmt::Debug for CreateIdentityProviderResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateIdentityProviderResponse")
-            .field("identity_provider", &self.identity_provider)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CreateIdentityProviderResponse",
+            &["identity_provider"],
+            &[&self.identity_provider],
+        )
     }
 }
 impl ::awsjson_types::Validate for CreateIdentityProviderResponse {

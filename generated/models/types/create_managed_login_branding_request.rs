@@ -21,9 +21,9 @@ impl ::serde::Serialize for CreateManagedLoginBrandingRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.assets.is_some())
-            + usize::from(self.settings.is_some())
-            + usize::from(self.use_cognito_provided_values.is_some());
+        let len = 2usize + self.assets.is_some() as usize
+            + self.settings.is_some() as usize
+            + self.use_cognito_provided_values.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "CreateManagedLoginBrandingRequest",
@@ -76,13 +76,24 @@ impl<'de> ::serde::Deserialize<'de> for CreateManagedLoginBrandingRequest {
 impl ::std::fmt::Debug for CreateManagedLoginBrandingRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateManagedLoginBrandingRequest")
-            .field("assets", &self.assets)
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("settings", &self.settings)
-            .field("use_cognito_provided_values", &self.use_cognito_provided_values)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CreateManagedLoginBrandingRequest",
+            &[
+                "assets",
+                "client_id",
+                "settings",
+                "use_cognito_provided_values",
+                "user_pool_id",
+            ],
+            &[
+                &self.assets,
+                &::awsjson_types::Redacted,
+                &self.settings,
+                &self.use_cognito_provided_values,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for CreateManagedLoginBrandingRequest {

@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateResourceServerResponse {
 impl ::std::fmt::Debug for CreateResourceServerResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateResourceServerResponse")
-            .field("resource_server", &self.resource_server)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CreateResourceServerResponse",
+            &["resource_server"],
+            &[&self.resource_server],
+        )
     }
 }
 impl ::awsjson_types::Validate for CreateResourceServerResponse {

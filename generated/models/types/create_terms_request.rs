@@ -25,7 +25,7 @@ impl ::serde::Serialize for CreateTermsRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 5usize + usize::from(self.links.is_some());
+        let len = 5usize + self.links.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "CreateTermsRequest",
@@ -78,14 +78,26 @@ impl<'de> ::serde::Deserialize<'de> for CreateTermsRequest {
 impl ::std::fmt::Debug for CreateTermsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateTermsRequest")
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("enforcement", &self.enforcement)
-            .field("links", &self.links)
-            .field("terms_name", &self.terms_name)
-            .field("terms_source", &self.terms_source)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CreateTermsRequest",
+            &[
+                "client_id",
+                "enforcement",
+                "links",
+                "terms_name",
+                "terms_source",
+                "user_pool_id",
+            ],
+            &[
+                &::awsjson_types::Redacted,
+                &self.enforcement,
+                &self.links,
+                &self.terms_name,
+                &self.terms_source,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for CreateTermsRequest {

@@ -19,7 +19,7 @@ impl ::serde::Serialize for CreateTermsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.terms.is_some());
+        let len = 0usize + self.terms.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "CreateTermsResponse",
@@ -53,7 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateTermsResponse {
 impl ::std::fmt::Debug for CreateTermsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateTermsResponse").field("terms", &self.terms).finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CreateTermsResponse",
+            &["terms"],
+            &[&self.terms],
+        )
     }
 }
 impl ::awsjson_types::Validate for CreateTermsResponse {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for CreateUserImportJobRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + usize::from(self.password_hashing_algorithm.is_some());
+        let len = 3usize + self.password_hashing_algorithm.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "CreateUserImportJobRequest",
@@ -76,12 +76,22 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserImportJobRequest {
 impl ::std::fmt::Debug for CreateUserImportJobRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateUserImportJobRequest")
-            .field("cloud_watch_logs_role_arn", &self.cloud_watch_logs_role_arn)
-            .field("job_name", &self.job_name)
-            .field("password_hashing_algorithm", &self.password_hashing_algorithm)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CreateUserImportJobRequest",
+            &[
+                "cloud_watch_logs_role_arn",
+                "job_name",
+                "password_hashing_algorithm",
+                "user_pool_id",
+            ],
+            &[
+                &self.cloud_watch_logs_role_arn,
+                &self.job_name,
+                &self.password_hashing_algorithm,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for CreateUserImportJobRequest {

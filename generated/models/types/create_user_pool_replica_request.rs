@@ -19,7 +19,7 @@ impl ::serde::Serialize for CreateUserPoolReplicaRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.user_pool_tags.is_some());
+        let len = 2usize + self.user_pool_tags.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "CreateUserPoolReplicaRequest",
@@ -63,11 +63,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserPoolReplicaRequest {
 impl ::std::fmt::Debug for CreateUserPoolReplicaRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateUserPoolReplicaRequest")
-            .field("region_name", &self.region_name)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("user_pool_tags", &self.user_pool_tags)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CreateUserPoolReplicaRequest",
+            &["region_name", "user_pool_id", "user_pool_tags"],
+            &[&self.region_name, &self.user_pool_id, &self.user_pool_tags],
+        )
     }
 }
 impl ::awsjson_types::Validate for CreateUserPoolReplicaRequest {

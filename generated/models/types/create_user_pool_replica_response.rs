@@ -21,7 +21,7 @@ impl ::serde::Serialize for CreateUserPoolReplicaResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.user_pool_replica.is_some());
+        let len = 0usize + self.user_pool_replica.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "CreateUserPoolReplicaResponse",
@@ -57,9 +57,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserPoolReplicaResponse {
 impl ::std::fmt::Debug for CreateUserPoolReplicaResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateUserPoolReplicaResponse")
-            .field("user_pool_replica", &self.user_pool_replica)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CreateUserPoolReplicaResponse",
+            &["user_pool_replica"],
+            &[&self.user_pool_replica],
+        )
     }
 }
 impl ::awsjson_types::Validate for CreateUserPoolReplicaResponse {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for CreateUserPoolResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.user_pool.is_some());
+        let len = 0usize + self.user_pool.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "CreateUserPoolResponse",
@@ -55,9 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserPoolResponse {
 impl ::std::fmt::Debug for CreateUserPoolResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateUserPoolResponse")
-            .field("user_pool", &self.user_pool)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CreateUserPoolResponse",
+            &["user_pool"],
+            &[&self.user_pool],
+        )
     }
 }
 impl ::awsjson_types::Validate for CreateUserPoolResponse {

@@ -15,7 +15,7 @@ impl ::serde::Serialize for CustomDomainConfigType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.security_policy.is_some());
+        let len = 1usize + self.security_policy.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "CustomDomainConfigType",
@@ -55,10 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for CustomDomainConfigType {
 impl ::std::fmt::Debug for CustomDomainConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CustomDomainConfigType")
-            .field("certificate_arn", &self.certificate_arn)
-            .field("security_policy", &self.security_policy)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CustomDomainConfigType",
+            &["certificate_arn", "security_policy"],
+            &[&self.certificate_arn, &self.security_policy],
+        )
     }
 }
 impl ::awsjson_types::Validate for CustomDomainConfigType {

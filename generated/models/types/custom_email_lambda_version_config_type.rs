@@ -53,10 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for CustomEmailLambdaVersionConfigType {
 impl ::std::fmt::Debug for CustomEmailLambdaVersionConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CustomEmailLambdaVersionConfigType")
-            .field("lambda_arn", &self.lambda_arn)
-            .field("lambda_version", &self.lambda_version)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CustomEmailLambdaVersionConfigType",
+            &["lambda_arn", "lambda_version"],
+            &[&self.lambda_arn, &self.lambda_version],
+        )
     }
 }
 impl ::awsjson_types::Validate for CustomEmailLambdaVersionConfigType {

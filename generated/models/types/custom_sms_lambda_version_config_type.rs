@@ -53,10 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for CustomSmsLambdaVersionConfigType {
 impl ::std::fmt::Debug for CustomSmsLambdaVersionConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CustomSmsLambdaVersionConfigType")
-            .field("lambda_arn", &self.lambda_arn)
-            .field("lambda_version", &self.lambda_version)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "CustomSmsLambdaVersionConfigType",
+            &["lambda_arn", "lambda_version"],
+            &[&self.lambda_arn, &self.lambda_version],
+        )
     }
 }
 impl ::awsjson_types::Validate for CustomSmsLambdaVersionConfigType {

@@ -37,11 +37,11 @@ impl ::serde::Serialize for DcrConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.allowed_scopes.is_some())
-            + usize::from(self.authenticated_grant_types.is_some())
-            + usize::from(self.enable_status.is_some())
-            + usize::from(self.open_dcr_enabled.is_some())
-            + usize::from(self.open_dcr_grant_types.is_some());
+        let len = 0usize + self.allowed_scopes.is_some() as usize
+            + self.authenticated_grant_types.is_some() as usize
+            + self.enable_status.is_some() as usize
+            + self.open_dcr_enabled.is_some() as usize
+            + self.open_dcr_grant_types.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "DcrConfigurationType",
@@ -102,13 +102,24 @@ impl<'de> ::serde::Deserialize<'de> for DcrConfigurationType {
 impl ::std::fmt::Debug for DcrConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DcrConfigurationType")
-            .field("allowed_scopes", &self.allowed_scopes)
-            .field("authenticated_grant_types", &self.authenticated_grant_types)
-            .field("enable_status", &self.enable_status)
-            .field("open_dcr_enabled", &self.open_dcr_enabled)
-            .field("open_dcr_grant_types", &self.open_dcr_grant_types)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DcrConfigurationType",
+            &[
+                "allowed_scopes",
+                "authenticated_grant_types",
+                "enable_status",
+                "open_dcr_enabled",
+                "open_dcr_grant_types",
+            ],
+            &[
+                &self.allowed_scopes,
+                &self.authenticated_grant_types,
+                &self.enable_status,
+                &self.open_dcr_enabled,
+                &self.open_dcr_grant_types,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for DcrConfigurationType {

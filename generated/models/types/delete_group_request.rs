@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for DeleteGroupRequest {
 impl ::std::fmt::Debug for DeleteGroupRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteGroupRequest")
-            .field("group_name", &self.group_name)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DeleteGroupRequest",
+            &["group_name", "user_pool_id"],
+            &[&self.group_name, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for DeleteGroupRequest {

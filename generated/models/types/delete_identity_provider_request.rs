@@ -53,10 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for DeleteIdentityProviderRequest {
 impl ::std::fmt::Debug for DeleteIdentityProviderRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteIdentityProviderRequest")
-            .field("provider_name", &self.provider_name)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DeleteIdentityProviderRequest",
+            &["provider_name", "user_pool_id"],
+            &[&self.provider_name, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for DeleteIdentityProviderRequest {

@@ -56,10 +56,12 @@ impl<'de> ::serde::Deserialize<'de> for DeleteManagedLoginBrandingRequest {
 impl ::std::fmt::Debug for DeleteManagedLoginBrandingRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteManagedLoginBrandingRequest")
-            .field("managed_login_branding_id", &self.managed_login_branding_id)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DeleteManagedLoginBrandingRequest",
+            &["managed_login_branding_id", "user_pool_id"],
+            &[&self.managed_login_branding_id, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for DeleteManagedLoginBrandingRequest {

@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for DeleteTermsRequest {
 impl ::std::fmt::Debug for DeleteTermsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteTermsRequest")
-            .field("terms_id", &self.terms_id)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DeleteTermsRequest",
+            &["terms_id", "user_pool_id"],
+            &[&self.terms_id, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for DeleteTermsRequest {

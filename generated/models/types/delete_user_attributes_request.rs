@@ -55,10 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserAttributesRequest {
 impl ::std::fmt::Debug for DeleteUserAttributesRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteUserAttributesRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("user_attribute_names", &self.user_attribute_names)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DeleteUserAttributesRequest",
+            &["access_token", "user_attribute_names"],
+            &[&::awsjson_types::Redacted, &self.user_attribute_names],
+        )
     }
 }
 impl ::awsjson_types::Validate for DeleteUserAttributesRequest {

@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserAttributesResponse {
 impl ::std::fmt::Debug for DeleteUserAttributesResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteUserAttributesResponse").finish()
+        ::awsjson_types::structure::debug(f, "DeleteUserAttributesResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for DeleteUserAttributesResponse {

@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserPoolClientRequest {
 impl ::std::fmt::Debug for DeleteUserPoolClientRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteUserPoolClientRequest")
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DeleteUserPoolClientRequest",
+            &["client_id", "user_pool_id"],
+            &[&::awsjson_types::Redacted, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for DeleteUserPoolClientRequest {

@@ -61,11 +61,12 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserPoolClientSecretRequest {
 impl ::std::fmt::Debug for DeleteUserPoolClientSecretRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteUserPoolClientSecretRequest")
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("client_secret_id", &self.client_secret_id)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DeleteUserPoolClientSecretRequest",
+            &["client_id", "client_secret_id", "user_pool_id"],
+            &[&::awsjson_types::Redacted, &self.client_secret_id, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for DeleteUserPoolClientSecretRequest {

@@ -48,7 +48,12 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserPoolClientSecretResponse {
 impl ::std::fmt::Debug for DeleteUserPoolClientSecretResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteUserPoolClientSecretResponse").finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DeleteUserPoolClientSecretResponse",
+            &[],
+            &[],
+        )
     }
 }
 impl ::awsjson_types::Validate for DeleteUserPoolClientSecretResponse {

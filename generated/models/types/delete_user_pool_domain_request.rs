@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserPoolDomainRequest {
 impl ::std::fmt::Debug for DeleteUserPoolDomainRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteUserPoolDomainRequest")
-            .field("domain", &self.domain)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DeleteUserPoolDomainRequest",
+            &["domain", "user_pool_id"],
+            &[&self.domain, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for DeleteUserPoolDomainRequest {

@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserPoolDomainResponse {
 impl ::std::fmt::Debug for DeleteUserPoolDomainResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteUserPoolDomainResponse").finish()
+        ::awsjson_types::structure::debug(f, "DeleteUserPoolDomainResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for DeleteUserPoolDomainResponse {

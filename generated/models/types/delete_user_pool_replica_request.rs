@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserPoolReplicaRequest {
 impl ::std::fmt::Debug for DeleteUserPoolReplicaRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteUserPoolReplicaRequest")
-            .field("region_name", &self.region_name)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DeleteUserPoolReplicaRequest",
+            &["region_name", "user_pool_id"],
+            &[&self.region_name, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for DeleteUserPoolReplicaRequest {

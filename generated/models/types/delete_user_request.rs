@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserRequest {
 impl ::std::fmt::Debug for DeleteUserRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteUserRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DeleteUserRequest",
+            &["access_token"],
+            &[&::awsjson_types::Redacted],
+        )
     }
 }
 impl ::awsjson_types::Validate for DeleteUserRequest {

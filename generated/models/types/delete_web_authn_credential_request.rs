@@ -55,10 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for DeleteWebAuthnCredentialRequest {
 impl ::std::fmt::Debug for DeleteWebAuthnCredentialRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteWebAuthnCredentialRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("credential_id", &self.credential_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DeleteWebAuthnCredentialRequest",
+            &["access_token", "credential_id"],
+            &[&::awsjson_types::Redacted, &self.credential_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for DeleteWebAuthnCredentialRequest {

@@ -48,7 +48,12 @@ impl<'de> ::serde::Deserialize<'de> for DeleteWebAuthnCredentialResponse {
 impl ::std::fmt::Debug for DeleteWebAuthnCredentialResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeleteWebAuthnCredentialResponse").finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DeleteWebAuthnCredentialResponse",
+            &[],
+            &[],
+        )
     }
 }
 impl ::awsjson_types::Validate for DeleteWebAuthnCredentialResponse {

@@ -53,10 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for DescribeIdentityProviderRequest {
 impl ::std::fmt::Debug for DescribeIdentityProviderRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeIdentityProviderRequest")
-            .field("provider_name", &self.provider_name)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DescribeIdentityProviderRequest",
+            &["provider_name", "user_pool_id"],
+            &[&self.provider_name, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for DescribeIdentityProviderRequest {

@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for DescribeIdentityProviderResponse {
 impl ::std::fmt::Debug for DescribeIdentityProviderResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeIdentityProviderResponse")
-            .field("identity_provider", &self.identity_provider)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DescribeIdentityProviderResponse",
+            &["identity_provider"],
+            &[&self.identity_provider],
+        )
     }
 }
 impl ::awsjson_types::Validate for DescribeIdentityProviderResponse {

@@ -17,7 +17,7 @@ impl ::serde::Serialize for DescribeManagedLoginBrandingByClientRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.return_merged_resources.is_some());
+        let len = 2usize + self.return_merged_resources.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "DescribeManagedLoginBrandingByClientRequest",
@@ -62,11 +62,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeManagedLoginBrandingByClientRequ
 impl ::std::fmt::Debug for DescribeManagedLoginBrandingByClientRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeManagedLoginBrandingByClientRequest")
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("return_merged_resources", &self.return_merged_resources)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DescribeManagedLoginBrandingByClientRequest",
+            &["client_id", "return_merged_resources", "user_pool_id"],
+            &[
+                &::awsjson_types::Redacted,
+                &self.return_merged_resources,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for DescribeManagedLoginBrandingByClientRequest {

@@ -24,7 +24,7 @@ impl ::serde::Serialize for DescribeManagedLoginBrandingByClientResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.managed_login_branding.is_some());
+        let len = 0usize + self.managed_login_branding.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "DescribeManagedLoginBrandingByClientResponse",
@@ -61,9 +61,12 @@ impl<'de> ::serde::Deserialize<'de> for DescribeManagedLoginBrandingByClientResp
 impl ::std::fmt::Debug for DescribeManagedLoginBrandingByClientResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeManagedLoginBrandingByClientResponse")
-            .field("managed_login_branding", &self.managed_login_branding)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DescribeManagedLoginBrandingByClientResponse",
+            &["managed_login_branding"],
+            &[&self.managed_login_branding],
+        )
     }
 }
 impl ::awsjson_types::Validate for DescribeManagedLoginBrandingByClientResponse {

@@ -17,7 +17,7 @@ impl ::serde::Serialize for DescribeManagedLoginBrandingRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.return_merged_resources.is_some());
+        let len = 2usize + self.return_merged_resources.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "DescribeManagedLoginBrandingRequest",
@@ -66,11 +66,16 @@ impl<'de> ::serde::Deserialize<'de> for DescribeManagedLoginBrandingRequest {
 impl ::std::fmt::Debug for DescribeManagedLoginBrandingRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeManagedLoginBrandingRequest")
-            .field("managed_login_branding_id", &self.managed_login_branding_id)
-            .field("return_merged_resources", &self.return_merged_resources)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DescribeManagedLoginBrandingRequest",
+            &["managed_login_branding_id", "return_merged_resources", "user_pool_id"],
+            &[
+                &self.managed_login_branding_id,
+                &self.return_merged_resources,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for DescribeManagedLoginBrandingRequest {

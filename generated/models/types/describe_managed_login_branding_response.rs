@@ -23,7 +23,7 @@ impl ::serde::Serialize for DescribeManagedLoginBrandingResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.managed_login_branding.is_some());
+        let len = 0usize + self.managed_login_branding.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "DescribeManagedLoginBrandingResponse",
@@ -59,9 +59,12 @@ impl<'de> ::serde::Deserialize<'de> for DescribeManagedLoginBrandingResponse {
 impl ::std::fmt::Debug for DescribeManagedLoginBrandingResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeManagedLoginBrandingResponse")
-            .field("managed_login_branding", &self.managed_login_branding)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DescribeManagedLoginBrandingResponse",
+            &["managed_login_branding"],
+            &[&self.managed_login_branding],
+        )
     }
 }
 impl ::awsjson_types::Validate for DescribeManagedLoginBrandingResponse {

@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for DescribeResourceServerRequest {
 impl ::std::fmt::Debug for DescribeResourceServerRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeResourceServerRequest")
-            .field("identifier", &self.identifier)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DescribeResourceServerRequest",
+            &["identifier", "user_pool_id"],
+            &[&self.identifier, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for DescribeResourceServerRequest {

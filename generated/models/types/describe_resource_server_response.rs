@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for DescribeResourceServerResponse {
 impl ::std::fmt::Debug for DescribeResourceServerResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeResourceServerResponse")
-            .field("resource_server", &self.resource_server)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DescribeResourceServerResponse",
+            &["resource_server"],
+            &[&self.resource_server],
+        )
     }
 }
 impl ::awsjson_types::Validate for DescribeResourceServerResponse {

@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for DescribeRiskConfigurationResponse {
 impl ::std::fmt::Debug for DescribeRiskConfigurationResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeRiskConfigurationResponse")
-            .field("risk_configuration", &self.risk_configuration)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DescribeRiskConfigurationResponse",
+            &["risk_configuration"],
+            &[&self.risk_configuration],
+        )
     }
 }
 impl ::awsjson_types::Validate for DescribeRiskConfigurationResponse {

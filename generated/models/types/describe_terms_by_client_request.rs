@@ -55,11 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTermsByClientRequest {
 impl ::std::fmt::Debug for DescribeTermsByClientRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeTermsByClientRequest")
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("terms_name", &self.terms_name)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DescribeTermsByClientRequest",
+            &["client_id", "terms_name", "user_pool_id"],
+            &[&::awsjson_types::Redacted, &self.terms_name, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for DescribeTermsByClientRequest {

@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTermsRequest {
 impl ::std::fmt::Debug for DescribeTermsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeTermsRequest")
-            .field("terms_id", &self.terms_id)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DescribeTermsRequest",
+            &["terms_id", "user_pool_id"],
+            &[&self.terms_id, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for DescribeTermsRequest {

@@ -19,7 +19,7 @@ impl ::serde::Serialize for DescribeTermsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.terms.is_some());
+        let len = 0usize + self.terms.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "DescribeTermsResponse",
@@ -53,7 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTermsResponse {
 impl ::std::fmt::Debug for DescribeTermsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeTermsResponse").field("terms", &self.terms).finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DescribeTermsResponse",
+            &["terms"],
+            &[&self.terms],
+        )
     }
 }
 impl ::awsjson_types::Validate for DescribeTermsResponse {

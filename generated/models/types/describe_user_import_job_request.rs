@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for DescribeUserImportJobRequest {
 impl ::std::fmt::Debug for DescribeUserImportJobRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeUserImportJobRequest")
-            .field("job_id", &self.job_id)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DescribeUserImportJobRequest",
+            &["job_id", "user_pool_id"],
+            &[&self.job_id, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for DescribeUserImportJobRequest {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for DescribeUserImportJobResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.user_import_job.is_some());
+        let len = 0usize + self.user_import_job.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "DescribeUserImportJobResponse",
@@ -57,9 +57,12 @@ impl<'de> ::serde::Deserialize<'de> for DescribeUserImportJobResponse {
 impl ::std::fmt::Debug for DescribeUserImportJobResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeUserImportJobResponse")
-            .field("user_import_job", &self.user_import_job)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DescribeUserImportJobResponse",
+            &["user_import_job"],
+            &[&self.user_import_job],
+        )
     }
 }
 impl ::awsjson_types::Validate for DescribeUserImportJobResponse {

@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for DescribeUserPoolClientRequest {
 impl ::std::fmt::Debug for DescribeUserPoolClientRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeUserPoolClientRequest")
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DescribeUserPoolClientRequest",
+            &["client_id", "user_pool_id"],
+            &[&::awsjson_types::Redacted, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for DescribeUserPoolClientRequest {

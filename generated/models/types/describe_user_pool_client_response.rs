@@ -21,7 +21,7 @@ impl ::serde::Serialize for DescribeUserPoolClientResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.user_pool_client.is_some());
+        let len = 0usize + self.user_pool_client.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "DescribeUserPoolClientResponse",
@@ -57,9 +57,12 @@ impl<'de> ::serde::Deserialize<'de> for DescribeUserPoolClientResponse {
 impl ::std::fmt::Debug for DescribeUserPoolClientResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeUserPoolClientResponse")
-            .field("user_pool_client", &self.user_pool_client)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DescribeUserPoolClientResponse",
+            &["user_pool_client"],
+            &[&self.user_pool_client],
+        )
     }
 }
 impl ::awsjson_types::Validate for DescribeUserPoolClientResponse {

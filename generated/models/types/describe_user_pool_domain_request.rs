@@ -47,9 +47,12 @@ impl<'de> ::serde::Deserialize<'de> for DescribeUserPoolDomainRequest {
 impl ::std::fmt::Debug for DescribeUserPoolDomainRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeUserPoolDomainRequest")
-            .field("domain", &self.domain)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DescribeUserPoolDomainRequest",
+            &["domain"],
+            &[&self.domain],
+        )
     }
 }
 impl ::awsjson_types::Validate for DescribeUserPoolDomainRequest {

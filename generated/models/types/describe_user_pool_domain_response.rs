@@ -21,7 +21,7 @@ impl ::serde::Serialize for DescribeUserPoolDomainResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.domain_description.is_some());
+        let len = 0usize + self.domain_description.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "DescribeUserPoolDomainResponse",
@@ -57,9 +57,12 @@ impl<'de> ::serde::Deserialize<'de> for DescribeUserPoolDomainResponse {
 impl ::std::fmt::Debug for DescribeUserPoolDomainResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeUserPoolDomainResponse")
-            .field("domain_description", &self.domain_description)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DescribeUserPoolDomainResponse",
+            &["domain_description"],
+            &[&self.domain_description],
+        )
     }
 }
 impl ::awsjson_types::Validate for DescribeUserPoolDomainResponse {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for DescribeUserPoolResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.user_pool.is_some());
+        let len = 0usize + self.user_pool.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "DescribeUserPoolResponse",
@@ -55,9 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for DescribeUserPoolResponse {
 impl ::std::fmt::Debug for DescribeUserPoolResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DescribeUserPoolResponse")
-            .field("user_pool", &self.user_pool)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DescribeUserPoolResponse",
+            &["user_pool"],
+            &[&self.user_pool],
+        )
     }
 }
 impl ::awsjson_types::Validate for DescribeUserPoolResponse {

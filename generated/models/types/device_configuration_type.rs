@@ -24,8 +24,8 @@ impl ::serde::Serialize for DeviceConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.challenge_required_on_new_device.is_some())
-            + usize::from(self.device_only_remembered_on_user_prompt.is_some());
+        let len = 0usize + self.challenge_required_on_new_device.is_some() as usize
+            + self.device_only_remembered_on_user_prompt.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "DeviceConfigurationType",
@@ -80,16 +80,18 @@ impl<'de> ::serde::Deserialize<'de> for DeviceConfigurationType {
 impl ::std::fmt::Debug for DeviceConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeviceConfigurationType")
-            .field(
+        ::awsjson_types::structure::debug(
+            f,
+            "DeviceConfigurationType",
+            &[
                 "challenge_required_on_new_device",
-                &self.challenge_required_on_new_device,
-            )
-            .field(
                 "device_only_remembered_on_user_prompt",
+            ],
+            &[
+                &self.challenge_required_on_new_device,
                 &self.device_only_remembered_on_user_prompt,
-            )
-            .finish()
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for DeviceConfigurationType {

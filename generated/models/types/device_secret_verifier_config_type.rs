@@ -24,8 +24,8 @@ impl ::serde::Serialize for DeviceSecretVerifierConfigType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.password_verifier.is_some())
-            + usize::from(self.salt.is_some());
+        let len = 0usize + self.password_verifier.is_some() as usize
+            + self.salt.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "DeviceSecretVerifierConfigType",
@@ -63,10 +63,12 @@ impl<'de> ::serde::Deserialize<'de> for DeviceSecretVerifierConfigType {
 impl ::std::fmt::Debug for DeviceSecretVerifierConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeviceSecretVerifierConfigType")
-            .field("password_verifier", &self.password_verifier)
-            .field("salt", &self.salt)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DeviceSecretVerifierConfigType",
+            &["password_verifier", "salt"],
+            &[&self.password_verifier, &self.salt],
+        )
     }
 }
 impl ::awsjson_types::Validate for DeviceSecretVerifierConfigType {

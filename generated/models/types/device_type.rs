@@ -37,11 +37,11 @@ impl ::serde::Serialize for DeviceType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.device_attributes.is_some())
-            + usize::from(self.device_create_date.is_some())
-            + usize::from(self.device_key.is_some())
-            + usize::from(self.device_last_authenticated_date.is_some())
-            + usize::from(self.device_last_modified_date.is_some());
+        let len = 0usize + self.device_attributes.is_some() as usize
+            + self.device_create_date.is_some() as usize
+            + self.device_key.is_some() as usize
+            + self.device_last_authenticated_date.is_some() as usize
+            + self.device_last_modified_date.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(serializer, "DeviceType", len)?;
         w.optional("DeviceAttributes", &self.device_attributes);
         w.optional("DeviceCreateDate", &self.device_create_date);
@@ -99,16 +99,24 @@ impl<'de> ::serde::Deserialize<'de> for DeviceType {
 impl ::std::fmt::Debug for DeviceType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DeviceType")
-            .field("device_attributes", &self.device_attributes)
-            .field("device_create_date", &self.device_create_date)
-            .field("device_key", &self.device_key)
-            .field(
+        ::awsjson_types::structure::debug(
+            f,
+            "DeviceType",
+            &[
+                "device_attributes",
+                "device_create_date",
+                "device_key",
                 "device_last_authenticated_date",
+                "device_last_modified_date",
+            ],
+            &[
+                &self.device_attributes,
+                &self.device_create_date,
+                &self.device_key,
                 &self.device_last_authenticated_date,
-            )
-            .field("device_last_modified_date", &self.device_last_modified_date)
-            .finish()
+                &self.device_last_modified_date,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for DeviceType {

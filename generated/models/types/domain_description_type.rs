@@ -50,15 +50,14 @@ impl ::serde::Serialize for DomainDescriptionType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.aws_account_id.is_some())
-            + usize::from(self.cloud_front_distribution.is_some())
-            + usize::from(self.custom_domain_config.is_some())
-            + usize::from(self.domain.is_some())
-            + usize::from(self.managed_login_version.is_some())
-            + usize::from(self.routing.is_some()) + usize::from(self.s3_bucket.is_some())
-            + usize::from(self.status.is_some())
-            + usize::from(self.user_pool_id.is_some())
-            + usize::from(self.version.is_some());
+        let len = 0usize + self.aws_account_id.is_some() as usize
+            + self.cloud_front_distribution.is_some() as usize
+            + self.custom_domain_config.is_some() as usize
+            + self.domain.is_some() as usize
+            + self.managed_login_version.is_some() as usize
+            + self.routing.is_some() as usize + self.s3_bucket.is_some() as usize
+            + self.status.is_some() as usize + self.user_pool_id.is_some() as usize
+            + self.version.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "DomainDescriptionType",
@@ -129,18 +128,34 @@ impl<'de> ::serde::Deserialize<'de> for DomainDescriptionType {
 impl ::std::fmt::Debug for DomainDescriptionType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("DomainDescriptionType")
-            .field("aws_account_id", &self.aws_account_id)
-            .field("cloud_front_distribution", &self.cloud_front_distribution)
-            .field("custom_domain_config", &self.custom_domain_config)
-            .field("domain", &self.domain)
-            .field("managed_login_version", &self.managed_login_version)
-            .field("routing", &self.routing)
-            .field("s3_bucket", &self.s3_bucket)
-            .field("status", &self.status)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("version", &self.version)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "DomainDescriptionType",
+            &[
+                "aws_account_id",
+                "cloud_front_distribution",
+                "custom_domain_config",
+                "domain",
+                "managed_login_version",
+                "routing",
+                "s3_bucket",
+                "status",
+                "user_pool_id",
+                "version",
+            ],
+            &[
+                &self.aws_account_id,
+                &self.cloud_front_distribution,
+                &self.custom_domain_config,
+                &self.domain,
+                &self.managed_login_version,
+                &self.routing,
+                &self.s3_bucket,
+                &self.status,
+                &self.user_pool_id,
+                &self.version,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for DomainDescriptionType {

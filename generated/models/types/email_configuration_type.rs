@@ -35,11 +35,11 @@ impl ::serde::Serialize for EmailConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.configuration_set.is_some())
-            + usize::from(self.email_sending_account.is_some())
-            + usize::from(self.from.is_some())
-            + usize::from(self.reply_to_email_address.is_some())
-            + usize::from(self.source_arn.is_some());
+        let len = 0usize + self.configuration_set.is_some() as usize
+            + self.email_sending_account.is_some() as usize
+            + self.from.is_some() as usize
+            + self.reply_to_email_address.is_some() as usize
+            + self.source_arn.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "EmailConfigurationType",
@@ -93,13 +93,24 @@ impl<'de> ::serde::Deserialize<'de> for EmailConfigurationType {
 impl ::std::fmt::Debug for EmailConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EmailConfigurationType")
-            .field("configuration_set", &self.configuration_set)
-            .field("email_sending_account", &self.email_sending_account)
-            .field("from", &self.from)
-            .field("reply_to_email_address", &self.reply_to_email_address)
-            .field("source_arn", &self.source_arn)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "EmailConfigurationType",
+            &[
+                "configuration_set",
+                "email_sending_account",
+                "from",
+                "reply_to_email_address",
+                "source_arn",
+            ],
+            &[
+                &self.configuration_set,
+                &self.email_sending_account,
+                &self.from,
+                &self.reply_to_email_address,
+                &self.source_arn,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for EmailConfigurationType {

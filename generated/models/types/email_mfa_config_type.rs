@@ -24,8 +24,8 @@ impl ::serde::Serialize for EmailMfaConfigType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.message.is_some())
-            + usize::from(self.subject.is_some());
+        let len = 0usize + self.message.is_some() as usize
+            + self.subject.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "EmailMfaConfigType",
@@ -61,10 +61,12 @@ impl<'de> ::serde::Deserialize<'de> for EmailMfaConfigType {
 impl ::std::fmt::Debug for EmailMfaConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EmailMfaConfigType")
-            .field("message", &self.message)
-            .field("subject", &self.subject)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "EmailMfaConfigType",
+            &["message", "subject"],
+            &[&self.message, &self.subject],
+        )
     }
 }
 impl ::awsjson_types::Validate for EmailMfaConfigType {

@@ -25,12 +25,11 @@ impl ::serde::Serialize for EumsSmsConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.configuration_set_name.is_some())
-            + usize::from(self.external_id.is_some())
-            + usize::from(self.in_entity_id.is_some())
-            + usize::from(self.in_template_id.is_some())
-            + usize::from(self.origination_identity.is_some())
-            + usize::from(self.region.is_some());
+        let len = 1usize + self.configuration_set_name.is_some() as usize
+            + self.external_id.is_some() as usize + self.in_entity_id.is_some() as usize
+            + self.in_template_id.is_some() as usize
+            + self.origination_identity.is_some() as usize
+            + self.region.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "EumsSmsConfigurationType",
@@ -90,15 +89,28 @@ impl<'de> ::serde::Deserialize<'de> for EumsSmsConfigurationType {
 impl ::std::fmt::Debug for EumsSmsConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EumsSmsConfigurationType")
-            .field("caller_arn", &self.caller_arn)
-            .field("configuration_set_name", &self.configuration_set_name)
-            .field("external_id", &self.external_id)
-            .field("in_entity_id", &self.in_entity_id)
-            .field("in_template_id", &self.in_template_id)
-            .field("origination_identity", &self.origination_identity)
-            .field("region", &self.region)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "EumsSmsConfigurationType",
+            &[
+                "caller_arn",
+                "configuration_set_name",
+                "external_id",
+                "in_entity_id",
+                "in_template_id",
+                "origination_identity",
+                "region",
+            ],
+            &[
+                &self.caller_arn,
+                &self.configuration_set_name,
+                &self.external_id,
+                &self.in_entity_id,
+                &self.in_template_id,
+                &self.origination_identity,
+                &self.region,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for EumsSmsConfigurationType {

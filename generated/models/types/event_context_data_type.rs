@@ -33,11 +33,9 @@ impl ::serde::Serialize for EventContextDataType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.city.is_some())
-            + usize::from(self.country.is_some())
-            + usize::from(self.device_name.is_some())
-            + usize::from(self.ip_address.is_some())
-            + usize::from(self.timezone.is_some());
+        let len = 0usize + self.city.is_some() as usize + self.country.is_some() as usize
+            + self.device_name.is_some() as usize + self.ip_address.is_some() as usize
+            + self.timezone.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "EventContextDataType",
@@ -85,13 +83,18 @@ impl<'de> ::serde::Deserialize<'de> for EventContextDataType {
 impl ::std::fmt::Debug for EventContextDataType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EventContextDataType")
-            .field("city", &self.city)
-            .field("country", &self.country)
-            .field("device_name", &self.device_name)
-            .field("ip_address", &self.ip_address)
-            .field("timezone", &self.timezone)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "EventContextDataType",
+            &["city", "country", "device_name", "ip_address", "timezone"],
+            &[
+                &self.city,
+                &self.country,
+                &self.device_name,
+                &self.ip_address,
+                &self.timezone,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for EventContextDataType {

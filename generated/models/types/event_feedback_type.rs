@@ -17,7 +17,7 @@ impl ::serde::Serialize for EventFeedbackType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.feedback_date.is_some());
+        let len = 2usize + self.feedback_date.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "EventFeedbackType",
@@ -63,11 +63,12 @@ impl<'de> ::serde::Deserialize<'de> for EventFeedbackType {
 impl ::std::fmt::Debug for EventFeedbackType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EventFeedbackType")
-            .field("feedback_date", &self.feedback_date)
-            .field("feedback_value", &self.feedback_value)
-            .field("provider", &self.provider)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "EventFeedbackType",
+            &["feedback_date", "feedback_value", "provider"],
+            &[&self.feedback_date, &self.feedback_value, &self.provider],
+        )
     }
 }
 impl ::awsjson_types::Validate for EventFeedbackType {

@@ -27,9 +27,8 @@ impl ::serde::Serialize for EventRiskType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.compromised_credentials_detected.is_some())
-            + usize::from(self.risk_decision.is_some())
-            + usize::from(self.risk_level.is_some());
+        let len = 0usize + self.compromised_credentials_detected.is_some() as usize
+            + self.risk_decision.is_some() as usize + self.risk_level.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "EventRiskType",
@@ -81,14 +80,16 @@ impl<'de> ::serde::Deserialize<'de> for EventRiskType {
 impl ::std::fmt::Debug for EventRiskType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EventRiskType")
-            .field(
-                "compromised_credentials_detected",
+        ::awsjson_types::structure::debug(
+            f,
+            "EventRiskType",
+            &["compromised_credentials_detected", "risk_decision", "risk_level"],
+            &[
                 &self.compromised_credentials_detected,
-            )
-            .field("risk_decision", &self.risk_decision)
-            .field("risk_level", &self.risk_level)
-            .finish()
+                &self.risk_decision,
+                &self.risk_level,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for EventRiskType {

@@ -57,13 +57,12 @@ impl<'de> ::serde::Deserialize<'de> for FailoverType {
 impl ::std::fmt::Debug for FailoverType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("FailoverType")
-            .field(
-                "primary_route53_health_check_id",
-                &self.primary_route53_health_check_id,
-            )
-            .field("secondary_region", &self.secondary_region)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "FailoverType",
+            &["primary_route53_health_check_id", "secondary_region"],
+            &[&self.primary_route53_health_check_id, &self.secondary_region],
+        )
     }
 }
 impl ::awsjson_types::Validate for FailoverType {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for FeatureUnavailableInTierException {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.message.is_some());
+        let len = 0usize + self.message.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "FeatureUnavailableInTierException",
@@ -55,9 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for FeatureUnavailableInTierException {
 impl ::std::fmt::Debug for FeatureUnavailableInTierException {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("FeatureUnavailableInTierException")
-            .field("message", &self.message)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "FeatureUnavailableInTierException",
+            &["message"],
+            &[&self.message],
+        )
     }
 }
 impl FeatureUnavailableInTierException {

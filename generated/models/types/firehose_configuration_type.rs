@@ -21,7 +21,7 @@ impl ::serde::Serialize for FirehoseConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.stream_arn.is_some());
+        let len = 0usize + self.stream_arn.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "FirehoseConfigurationType",
@@ -55,9 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for FirehoseConfigurationType {
 impl ::std::fmt::Debug for FirehoseConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("FirehoseConfigurationType")
-            .field("stream_arn", &self.stream_arn)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "FirehoseConfigurationType",
+            &["stream_arn"],
+            &[&self.stream_arn],
+        )
     }
 }
 impl ::awsjson_types::Validate for FirehoseConfigurationType {

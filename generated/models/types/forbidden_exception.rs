@@ -21,7 +21,7 @@ impl ::serde::Serialize for ForbiddenException {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.message.is_some());
+        let len = 0usize + self.message.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ForbiddenException",
@@ -55,7 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for ForbiddenException {
 impl ::std::fmt::Debug for ForbiddenException {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ForbiddenException").field("message", &self.message).finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ForbiddenException",
+            &["message"],
+            &[&self.message],
+        )
     }
 }
 impl ForbiddenException {

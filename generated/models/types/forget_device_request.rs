@@ -15,7 +15,7 @@ impl ::serde::Serialize for ForgetDeviceRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.access_token.is_some());
+        let len = 1usize + self.access_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ForgetDeviceRequest",
@@ -53,10 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for ForgetDeviceRequest {
 impl ::std::fmt::Debug for ForgetDeviceRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ForgetDeviceRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("device_key", &self.device_key)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ForgetDeviceRequest",
+            &["access_token", "device_key"],
+            &[&::awsjson_types::Redacted, &self.device_key],
+        )
     }
 }
 impl ::awsjson_types::Validate for ForgetDeviceRequest {

@@ -21,8 +21,8 @@ impl ::serde::Serialize for GetClientTokenRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.client_metadata.is_some())
-            + usize::from(self.scopes.is_some());
+        let len = 2usize + self.client_metadata.is_some() as usize
+            + self.scopes.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "GetClientTokenRequest",
@@ -69,12 +69,17 @@ impl<'de> ::serde::Deserialize<'de> for GetClientTokenRequest {
 impl ::std::fmt::Debug for GetClientTokenRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetClientTokenRequest")
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("client_metadata", &self.client_metadata)
-            .field("scopes", &self.scopes)
-            .field("secret", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetClientTokenRequest",
+            &["client_id", "client_metadata", "scopes", "secret"],
+            &[
+                &::awsjson_types::Redacted,
+                &self.client_metadata,
+                &self.scopes,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetClientTokenRequest {

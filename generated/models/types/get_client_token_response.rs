@@ -23,7 +23,7 @@ impl ::serde::Serialize for GetClientTokenResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.client_authentication_result.is_some());
+        let len = 0usize + self.client_authentication_result.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "GetClientTokenResponse",
@@ -62,9 +62,12 @@ impl<'de> ::serde::Deserialize<'de> for GetClientTokenResponse {
 impl ::std::fmt::Debug for GetClientTokenResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetClientTokenResponse")
-            .field("client_authentication_result", &self.client_authentication_result)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetClientTokenResponse",
+            &["client_authentication_result"],
+            &[&self.client_authentication_result],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetClientTokenResponse {

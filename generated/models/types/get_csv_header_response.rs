@@ -24,8 +24,8 @@ impl ::serde::Serialize for GetCsvHeaderResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.csv_header.is_some())
-            + usize::from(self.user_pool_id.is_some());
+        let len = 0usize + self.csv_header.is_some() as usize
+            + self.user_pool_id.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "GetCSVHeaderResponse",
@@ -61,10 +61,12 @@ impl<'de> ::serde::Deserialize<'de> for GetCsvHeaderResponse {
 impl ::std::fmt::Debug for GetCsvHeaderResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetCsvHeaderResponse")
-            .field("csv_header", &self.csv_header)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetCsvHeaderResponse",
+            &["csv_header", "user_pool_id"],
+            &[&self.csv_header, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetCsvHeaderResponse {

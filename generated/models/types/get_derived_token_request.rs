@@ -37,14 +37,13 @@ impl ::serde::Serialize for GetDerivedTokenRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + usize::from(self.actor_token.is_some())
-            + usize::from(self.actor_token_provider_name.is_some())
-            + usize::from(self.actor_token_type.is_some())
-            + usize::from(self.audiences.is_some())
-            + usize::from(self.client_secret.is_some())
-            + usize::from(self.requested_token_type.is_some())
-            + usize::from(self.resources.is_some()) + usize::from(self.scopes.is_some())
-            + usize::from(self.subject_token_provider_name.is_some());
+        let len = 3usize + self.actor_token.is_some() as usize
+            + self.actor_token_provider_name.is_some() as usize
+            + self.actor_token_type.is_some() as usize
+            + self.audiences.is_some() as usize + self.client_secret.is_some() as usize
+            + self.requested_token_type.is_some() as usize
+            + self.resources.is_some() as usize + self.scopes.is_some() as usize
+            + self.subject_token_provider_name.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "GetDerivedTokenRequest",
@@ -133,20 +132,38 @@ impl<'de> ::serde::Deserialize<'de> for GetDerivedTokenRequest {
 impl ::std::fmt::Debug for GetDerivedTokenRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetDerivedTokenRequest")
-            .field("actor_token", &::awsjson_types::Redacted)
-            .field("actor_token_provider_name", &self.actor_token_provider_name)
-            .field("actor_token_type", &self.actor_token_type)
-            .field("audiences", &self.audiences)
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("client_secret", &::awsjson_types::Redacted)
-            .field("requested_token_type", &self.requested_token_type)
-            .field("resources", &self.resources)
-            .field("scopes", &self.scopes)
-            .field("subject_token", &::awsjson_types::Redacted)
-            .field("subject_token_provider_name", &self.subject_token_provider_name)
-            .field("subject_token_type", &self.subject_token_type)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetDerivedTokenRequest",
+            &[
+                "actor_token",
+                "actor_token_provider_name",
+                "actor_token_type",
+                "audiences",
+                "client_id",
+                "client_secret",
+                "requested_token_type",
+                "resources",
+                "scopes",
+                "subject_token",
+                "subject_token_provider_name",
+                "subject_token_type",
+            ],
+            &[
+                &::awsjson_types::Redacted,
+                &self.actor_token_provider_name,
+                &self.actor_token_type,
+                &self.audiences,
+                &::awsjson_types::Redacted,
+                &::awsjson_types::Redacted,
+                &self.requested_token_type,
+                &self.resources,
+                &self.scopes,
+                &::awsjson_types::Redacted,
+                &self.subject_token_provider_name,
+                &self.subject_token_type,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetDerivedTokenRequest {

@@ -21,8 +21,8 @@ impl ::serde::Serialize for GetDerivedTokenResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + usize::from(self.expires_in.is_some())
-            + usize::from(self.scopes.is_some());
+        let len = 3usize + self.expires_in.is_some() as usize
+            + self.scopes.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "GetDerivedTokenResponse",
@@ -74,13 +74,18 @@ impl<'de> ::serde::Deserialize<'de> for GetDerivedTokenResponse {
 impl ::std::fmt::Debug for GetDerivedTokenResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetDerivedTokenResponse")
-            .field("expires_in", &self.expires_in)
-            .field("issued_token", &::awsjson_types::Redacted)
-            .field("issued_token_type", &self.issued_token_type)
-            .field("scopes", &self.scopes)
-            .field("token_type", &self.token_type)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetDerivedTokenResponse",
+            &["expires_in", "issued_token", "issued_token_type", "scopes", "token_type"],
+            &[
+                &self.expires_in,
+                &::awsjson_types::Redacted,
+                &self.issued_token_type,
+                &self.scopes,
+                &self.token_type,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetDerivedTokenResponse {

@@ -47,7 +47,12 @@ impl<'de> ::serde::Deserialize<'de> for GetDeviceResponse {
 impl ::std::fmt::Debug for GetDeviceResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetDeviceResponse").field("device", &self.device).finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetDeviceResponse",
+            &["device"],
+            &[&self.device],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetDeviceResponse {

@@ -19,7 +19,7 @@ impl ::serde::Serialize for GetGroupResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.group.is_some());
+        let len = 0usize + self.group.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "GetGroupResponse",
@@ -53,7 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for GetGroupResponse {
 impl ::std::fmt::Debug for GetGroupResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetGroupResponse").field("group", &self.group).finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetGroupResponse",
+            &["group"],
+            &[&self.group],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetGroupResponse {

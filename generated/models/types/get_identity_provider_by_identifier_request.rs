@@ -53,10 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for GetIdentityProviderByIdentifierRequest {
 impl ::std::fmt::Debug for GetIdentityProviderByIdentifierRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetIdentityProviderByIdentifierRequest")
-            .field("idp_identifier", &self.idp_identifier)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetIdentityProviderByIdentifierRequest",
+            &["idp_identifier", "user_pool_id"],
+            &[&self.idp_identifier, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetIdentityProviderByIdentifierRequest {

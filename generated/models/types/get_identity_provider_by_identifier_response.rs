@@ -50,9 +50,12 @@ impl<'de> ::serde::Deserialize<'de> for GetIdentityProviderByIdentifierResponse 
 impl ::std::fmt::Debug for GetIdentityProviderByIdentifierResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetIdentityProviderByIdentifierResponse")
-            .field("identity_provider", &self.identity_provider)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetIdentityProviderByIdentifierResponse",
+            &["identity_provider"],
+            &[&self.identity_provider],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetIdentityProviderByIdentifierResponse {

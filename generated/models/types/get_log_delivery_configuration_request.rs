@@ -47,9 +47,12 @@ impl<'de> ::serde::Deserialize<'de> for GetLogDeliveryConfigurationRequest {
 impl ::std::fmt::Debug for GetLogDeliveryConfigurationRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetLogDeliveryConfigurationRequest")
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetLogDeliveryConfigurationRequest",
+            &["user_pool_id"],
+            &[&self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetLogDeliveryConfigurationRequest {

@@ -23,7 +23,7 @@ impl ::serde::Serialize for GetLogDeliveryConfigurationResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.log_delivery_configuration.is_some());
+        let len = 0usize + self.log_delivery_configuration.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "GetLogDeliveryConfigurationResponse",
@@ -62,9 +62,12 @@ impl<'de> ::serde::Deserialize<'de> for GetLogDeliveryConfigurationResponse {
 impl ::std::fmt::Debug for GetLogDeliveryConfigurationResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetLogDeliveryConfigurationResponse")
-            .field("log_delivery_configuration", &self.log_delivery_configuration)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetLogDeliveryConfigurationResponse",
+            &["log_delivery_configuration"],
+            &[&self.log_delivery_configuration],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetLogDeliveryConfigurationResponse {

@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for GetProvisionedLimitRequest {
 impl ::std::fmt::Debug for GetProvisionedLimitRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetProvisionedLimitRequest")
-            .field("limit_definition", &self.limit_definition)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetProvisionedLimitRequest",
+            &["limit_definition"],
+            &[&self.limit_definition],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetProvisionedLimitRequest {

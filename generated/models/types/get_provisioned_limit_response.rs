@@ -47,9 +47,12 @@ impl<'de> ::serde::Deserialize<'de> for GetProvisionedLimitResponse {
 impl ::std::fmt::Debug for GetProvisionedLimitResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetProvisionedLimitResponse")
-            .field("limit", &self.limit)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetProvisionedLimitResponse",
+            &["limit"],
+            &[&self.limit],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetProvisionedLimitResponse {

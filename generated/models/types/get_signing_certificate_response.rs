@@ -21,7 +21,7 @@ impl ::serde::Serialize for GetSigningCertificateResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.certificate.is_some());
+        let len = 0usize + self.certificate.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "GetSigningCertificateResponse",
@@ -55,9 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for GetSigningCertificateResponse {
 impl ::std::fmt::Debug for GetSigningCertificateResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetSigningCertificateResponse")
-            .field("certificate", &self.certificate)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetSigningCertificateResponse",
+            &["certificate"],
+            &[&self.certificate],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetSigningCertificateResponse {

@@ -23,9 +23,8 @@ impl ::serde::Serialize for GetTokensFromRefreshTokenRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.client_metadata.is_some())
-            + usize::from(self.client_secret.is_some())
-            + usize::from(self.device_key.is_some());
+        let len = 2usize + self.client_metadata.is_some() as usize
+            + self.client_secret.is_some() as usize + self.device_key.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "GetTokensFromRefreshTokenRequest",
@@ -79,13 +78,24 @@ impl<'de> ::serde::Deserialize<'de> for GetTokensFromRefreshTokenRequest {
 impl ::std::fmt::Debug for GetTokensFromRefreshTokenRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetTokensFromRefreshTokenRequest")
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("client_metadata", &self.client_metadata)
-            .field("client_secret", &::awsjson_types::Redacted)
-            .field("device_key", &self.device_key)
-            .field("refresh_token", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetTokensFromRefreshTokenRequest",
+            &[
+                "client_id",
+                "client_metadata",
+                "client_secret",
+                "device_key",
+                "refresh_token",
+            ],
+            &[
+                &::awsjson_types::Redacted,
+                &self.client_metadata,
+                &::awsjson_types::Redacted,
+                &self.device_key,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetTokensFromRefreshTokenRequest {

@@ -23,7 +23,7 @@ impl ::serde::Serialize for GetTokensFromRefreshTokenResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.authentication_result.is_some());
+        let len = 0usize + self.authentication_result.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "GetTokensFromRefreshTokenResponse",
@@ -59,9 +59,12 @@ impl<'de> ::serde::Deserialize<'de> for GetTokensFromRefreshTokenResponse {
 impl ::std::fmt::Debug for GetTokensFromRefreshTokenResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetTokensFromRefreshTokenResponse")
-            .field("authentication_result", &self.authentication_result)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetTokensFromRefreshTokenResponse",
+            &["authentication_result"],
+            &[&self.authentication_result],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetTokensFromRefreshTokenResponse {

@@ -15,7 +15,7 @@ impl ::serde::Serialize for GetUiCustomizationRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.client_id.is_some());
+        let len = 1usize + self.client_id.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "GetUICustomizationRequest",
@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for GetUiCustomizationRequest {
 impl ::std::fmt::Debug for GetUiCustomizationRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetUiCustomizationRequest")
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetUiCustomizationRequest",
+            &["client_id", "user_pool_id"],
+            &[&::awsjson_types::Redacted, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetUiCustomizationRequest {

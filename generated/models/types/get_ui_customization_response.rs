@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for GetUiCustomizationResponse {
 impl ::std::fmt::Debug for GetUiCustomizationResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetUiCustomizationResponse")
-            .field("ui_customization", &self.ui_customization)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetUiCustomizationResponse",
+            &["ui_customization"],
+            &[&self.ui_customization],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetUiCustomizationResponse {

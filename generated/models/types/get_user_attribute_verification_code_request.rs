@@ -19,7 +19,7 @@ impl ::serde::Serialize for GetUserAttributeVerificationCodeRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.client_metadata.is_some());
+        let len = 2usize + self.client_metadata.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "GetUserAttributeVerificationCodeRequest",
@@ -68,11 +68,12 @@ impl<'de> ::serde::Deserialize<'de> for GetUserAttributeVerificationCodeRequest 
 impl ::std::fmt::Debug for GetUserAttributeVerificationCodeRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetUserAttributeVerificationCodeRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("attribute_name", &self.attribute_name)
-            .field("client_metadata", &self.client_metadata)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetUserAttributeVerificationCodeRequest",
+            &["access_token", "attribute_name", "client_metadata"],
+            &[&::awsjson_types::Redacted, &self.attribute_name, &self.client_metadata],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetUserAttributeVerificationCodeRequest {

@@ -23,7 +23,7 @@ impl ::serde::Serialize for GetUserAttributeVerificationCodeResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.code_delivery_details.is_some());
+        let len = 0usize + self.code_delivery_details.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "GetUserAttributeVerificationCodeResponse",
@@ -60,9 +60,12 @@ impl<'de> ::serde::Deserialize<'de> for GetUserAttributeVerificationCodeResponse
 impl ::std::fmt::Debug for GetUserAttributeVerificationCodeResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetUserAttributeVerificationCodeResponse")
-            .field("code_delivery_details", &self.code_delivery_details)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetUserAttributeVerificationCodeResponse",
+            &["code_delivery_details"],
+            &[&self.code_delivery_details],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetUserAttributeVerificationCodeResponse {

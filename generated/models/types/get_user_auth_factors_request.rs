@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for GetUserAuthFactorsRequest {
 impl ::std::fmt::Debug for GetUserAuthFactorsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetUserAuthFactorsRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetUserAuthFactorsRequest",
+            &["access_token"],
+            &[&::awsjson_types::Redacted],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetUserAuthFactorsRequest {

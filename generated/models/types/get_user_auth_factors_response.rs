@@ -23,9 +23,9 @@ impl ::serde::Serialize for GetUserAuthFactorsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.configured_user_auth_factors.is_some())
-            + usize::from(self.preferred_mfa_setting.is_some())
-            + usize::from(self.user_mfa_setting_list.is_some());
+        let len = 1usize + self.configured_user_auth_factors.is_some() as usize
+            + self.preferred_mfa_setting.is_some() as usize
+            + self.user_mfa_setting_list.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "GetUserAuthFactorsResponse",
@@ -79,12 +79,22 @@ impl<'de> ::serde::Deserialize<'de> for GetUserAuthFactorsResponse {
 impl ::std::fmt::Debug for GetUserAuthFactorsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetUserAuthFactorsResponse")
-            .field("configured_user_auth_factors", &self.configured_user_auth_factors)
-            .field("preferred_mfa_setting", &self.preferred_mfa_setting)
-            .field("user_mfa_setting_list", &self.user_mfa_setting_list)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetUserAuthFactorsResponse",
+            &[
+                "configured_user_auth_factors",
+                "preferred_mfa_setting",
+                "user_mfa_setting_list",
+                "username",
+            ],
+            &[
+                &self.configured_user_auth_factors,
+                &self.preferred_mfa_setting,
+                &self.user_mfa_setting_list,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetUserAuthFactorsResponse {

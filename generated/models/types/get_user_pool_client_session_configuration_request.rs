@@ -52,10 +52,12 @@ impl<'de> ::serde::Deserialize<'de> for GetUserPoolClientSessionConfigurationReq
 impl ::std::fmt::Debug for GetUserPoolClientSessionConfigurationRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetUserPoolClientSessionConfigurationRequest")
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetUserPoolClientSessionConfigurationRequest",
+            &["client_id", "user_pool_id"],
+            &[&::awsjson_types::Redacted, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetUserPoolClientSessionConfigurationRequest {

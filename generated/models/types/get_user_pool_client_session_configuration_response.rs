@@ -28,9 +28,8 @@ impl ::serde::Serialize for GetUserPoolClientSessionConfigurationResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.client_id.is_some())
-            + usize::from(self.sso_session.is_some())
-            + usize::from(self.user_pool_id.is_some());
+        let len = 0usize + self.client_id.is_some() as usize
+            + self.sso_session.is_some() as usize + self.user_pool_id.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "GetUserPoolClientSessionConfigurationResponse",
@@ -69,11 +68,12 @@ impl<'de> ::serde::Deserialize<'de> for GetUserPoolClientSessionConfigurationRes
 impl ::std::fmt::Debug for GetUserPoolClientSessionConfigurationResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetUserPoolClientSessionConfigurationResponse")
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("sso_session", &self.sso_session)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetUserPoolClientSessionConfigurationResponse",
+            &["client_id", "sso_session", "user_pool_id"],
+            &[&::awsjson_types::Redacted, &self.sso_session, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetUserPoolClientSessionConfigurationResponse {

@@ -47,9 +47,12 @@ impl<'de> ::serde::Deserialize<'de> for GetUserPoolSessionConfigurationRequest {
 impl ::std::fmt::Debug for GetUserPoolSessionConfigurationRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetUserPoolSessionConfigurationRequest")
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetUserPoolSessionConfigurationRequest",
+            &["user_pool_id"],
+            &[&self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetUserPoolSessionConfigurationRequest {

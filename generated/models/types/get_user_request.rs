@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for GetUserRequest {
 impl ::std::fmt::Debug for GetUserRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetUserRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetUserRequest",
+            &["access_token"],
+            &[&::awsjson_types::Redacted],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetUserRequest {

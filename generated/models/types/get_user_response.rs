@@ -23,9 +23,9 @@ impl ::serde::Serialize for GetUserResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.mfa_options.is_some())
-            + usize::from(self.preferred_mfa_setting.is_some())
-            + usize::from(self.user_mfa_setting_list.is_some());
+        let len = 2usize + self.mfa_options.is_some() as usize
+            + self.preferred_mfa_setting.is_some() as usize
+            + self.user_mfa_setting_list.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "GetUserResponse",
@@ -79,13 +79,24 @@ impl<'de> ::serde::Deserialize<'de> for GetUserResponse {
 impl ::std::fmt::Debug for GetUserResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GetUserResponse")
-            .field("mfa_options", &self.mfa_options)
-            .field("preferred_mfa_setting", &self.preferred_mfa_setting)
-            .field("user_attributes", &self.user_attributes)
-            .field("user_mfa_setting_list", &self.user_mfa_setting_list)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GetUserResponse",
+            &[
+                "mfa_options",
+                "preferred_mfa_setting",
+                "user_attributes",
+                "user_mfa_setting_list",
+                "username",
+            ],
+            &[
+                &self.mfa_options,
+                &self.preferred_mfa_setting,
+                &self.user_attributes,
+                &self.user_mfa_setting_list,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for GetUserResponse {

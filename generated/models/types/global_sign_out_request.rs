@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for GlobalSignOutRequest {
 impl ::std::fmt::Debug for GlobalSignOutRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GlobalSignOutRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GlobalSignOutRequest",
+            &["access_token"],
+            &[&::awsjson_types::Redacted],
+        )
     }
 }
 impl ::awsjson_types::Validate for GlobalSignOutRequest {

@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for GlobalSignOutResponse {
 impl ::std::fmt::Debug for GlobalSignOutResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GlobalSignOutResponse").finish()
+        ::awsjson_types::structure::debug(f, "GlobalSignOutResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for GlobalSignOutResponse {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for GroupExistsException {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.message.is_some());
+        let len = 0usize + self.message.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "GroupExistsException",
@@ -55,7 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for GroupExistsException {
 impl ::std::fmt::Debug for GroupExistsException {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GroupExistsException").field("message", &self.message).finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GroupExistsException",
+            &["message"],
+            &[&self.message],
+        )
     }
 }
 impl GroupExistsException {

@@ -39,13 +39,11 @@ impl ::serde::Serialize for GroupType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.creation_date.is_some())
-            + usize::from(self.description.is_some())
-            + usize::from(self.group_name.is_some())
-            + usize::from(self.last_modified_date.is_some())
-            + usize::from(self.precedence.is_some())
-            + usize::from(self.role_arn.is_some())
-            + usize::from(self.user_pool_id.is_some());
+        let len = 0usize + self.creation_date.is_some() as usize
+            + self.description.is_some() as usize + self.group_name.is_some() as usize
+            + self.last_modified_date.is_some() as usize
+            + self.precedence.is_some() as usize + self.role_arn.is_some() as usize
+            + self.user_pool_id.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(serializer, "GroupType", len)?;
         w.optional("CreationDate", &self.creation_date);
         w.optional("Description", &self.description);
@@ -99,15 +97,28 @@ impl<'de> ::serde::Deserialize<'de> for GroupType {
 impl ::std::fmt::Debug for GroupType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("GroupType")
-            .field("creation_date", &self.creation_date)
-            .field("description", &self.description)
-            .field("group_name", &self.group_name)
-            .field("last_modified_date", &self.last_modified_date)
-            .field("precedence", &self.precedence)
-            .field("role_arn", &self.role_arn)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "GroupType",
+            &[
+                "creation_date",
+                "description",
+                "group_name",
+                "last_modified_date",
+                "precedence",
+                "role_arn",
+                "user_pool_id",
+            ],
+            &[
+                &self.creation_date,
+                &self.description,
+                &self.group_name,
+                &self.last_modified_date,
+                &self.precedence,
+                &self.role_arn,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for GroupType {

@@ -24,8 +24,8 @@ impl ::serde::Serialize for HttpHeader {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.header_name.is_some())
-            + usize::from(self.header_value.is_some());
+        let len = 0usize + self.header_name.is_some() as usize
+            + self.header_value.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(serializer, "HttpHeader", len)?;
         w.optional("headerName", &self.header_name);
         w.optional("headerValue", &self.header_value);
@@ -59,10 +59,12 @@ impl<'de> ::serde::Deserialize<'de> for HttpHeader {
 impl ::std::fmt::Debug for HttpHeader {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("HttpHeader")
-            .field("header_name", &self.header_name)
-            .field("header_value", &self.header_value)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "HttpHeader",
+            &["header_name", "header_value"],
+            &[&self.header_name, &self.header_value],
+        )
     }
 }
 impl ::awsjson_types::Validate for HttpHeader {

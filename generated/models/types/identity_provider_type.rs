@@ -51,15 +51,15 @@ impl ::serde::Serialize for IdentityProviderType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.acr_mapping.is_some())
-            + usize::from(self.attribute_mapping.is_some())
-            + usize::from(self.creation_date.is_some())
-            + usize::from(self.idp_identifiers.is_some())
-            + usize::from(self.last_modified_date.is_some())
-            + usize::from(self.provider_details.is_some())
-            + usize::from(self.provider_name.is_some())
-            + usize::from(self.provider_type.is_some())
-            + usize::from(self.user_pool_id.is_some());
+        let len = 0usize + self.acr_mapping.is_some() as usize
+            + self.attribute_mapping.is_some() as usize
+            + self.creation_date.is_some() as usize
+            + self.idp_identifiers.is_some() as usize
+            + self.last_modified_date.is_some() as usize
+            + self.provider_details.is_some() as usize
+            + self.provider_name.is_some() as usize
+            + self.provider_type.is_some() as usize
+            + self.user_pool_id.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "IdentityProviderType",
@@ -133,17 +133,32 @@ impl<'de> ::serde::Deserialize<'de> for IdentityProviderType {
 impl ::std::fmt::Debug for IdentityProviderType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("IdentityProviderType")
-            .field("acr_mapping", &self.acr_mapping)
-            .field("attribute_mapping", &self.attribute_mapping)
-            .field("creation_date", &self.creation_date)
-            .field("idp_identifiers", &self.idp_identifiers)
-            .field("last_modified_date", &self.last_modified_date)
-            .field("provider_details", &self.provider_details)
-            .field("provider_name", &self.provider_name)
-            .field("provider_type", &self.provider_type)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "IdentityProviderType",
+            &[
+                "acr_mapping",
+                "attribute_mapping",
+                "creation_date",
+                "idp_identifiers",
+                "last_modified_date",
+                "provider_details",
+                "provider_name",
+                "provider_type",
+                "user_pool_id",
+            ],
+            &[
+                &self.acr_mapping,
+                &self.attribute_mapping,
+                &self.creation_date,
+                &self.idp_identifiers,
+                &self.last_modified_date,
+                &self.provider_details,
+                &self.provider_name,
+                &self.provider_type,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for IdentityProviderType {

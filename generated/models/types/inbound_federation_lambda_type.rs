@@ -53,10 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for InboundFederationLambdaType {
 impl ::std::fmt::Debug for InboundFederationLambdaType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("InboundFederationLambdaType")
-            .field("lambda_arn", &self.lambda_arn)
-            .field("lambda_version", &self.lambda_version)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "InboundFederationLambdaType",
+            &["lambda_arn", "lambda_version"],
+            &[&self.lambda_arn, &self.lambda_version],
+        )
     }
 }
 impl ::awsjson_types::Validate for InboundFederationLambdaType {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for InvalidEmailRoleAccessPolicyException {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.message.is_some());
+        let len = 0usize + self.message.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "InvalidEmailRoleAccessPolicyException",
@@ -55,9 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for InvalidEmailRoleAccessPolicyException {
 impl ::std::fmt::Debug for InvalidEmailRoleAccessPolicyException {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("InvalidEmailRoleAccessPolicyException")
-            .field("message", &self.message)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "InvalidEmailRoleAccessPolicyException",
+            &["message"],
+            &[&self.message],
+        )
     }
 }
 impl InvalidEmailRoleAccessPolicyException {

@@ -24,8 +24,8 @@ impl ::serde::Serialize for InvalidParameterException {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.message.is_some())
-            + usize::from(self.reason_code.is_some());
+        let len = 0usize + self.message.is_some() as usize
+            + self.reason_code.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "InvalidParameterException",
@@ -61,10 +61,12 @@ impl<'de> ::serde::Deserialize<'de> for InvalidParameterException {
 impl ::std::fmt::Debug for InvalidParameterException {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("InvalidParameterException")
-            .field("message", &self.message)
-            .field("reason_code", &self.reason_code)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "InvalidParameterException",
+            &["message", "reason_code"],
+            &[&self.message, &self.reason_code],
+        )
     }
 }
 impl InvalidParameterException {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for InvalidSmsRoleTrustRelationshipException {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.message.is_some());
+        let len = 0usize + self.message.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "InvalidSmsRoleTrustRelationshipException",
@@ -56,9 +56,12 @@ impl<'de> ::serde::Deserialize<'de> for InvalidSmsRoleTrustRelationshipException
 impl ::std::fmt::Debug for InvalidSmsRoleTrustRelationshipException {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("InvalidSmsRoleTrustRelationshipException")
-            .field("message", &self.message)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "InvalidSmsRoleTrustRelationshipException",
+            &["message"],
+            &[&self.message],
+        )
     }
 }
 impl InvalidSmsRoleTrustRelationshipException {

@@ -19,7 +19,7 @@ impl ::serde::Serialize for IssuerConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.type_.is_some());
+        let len = 0usize + self.type_.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "IssuerConfigurationType",
@@ -53,7 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for IssuerConfigurationType {
 impl ::std::fmt::Debug for IssuerConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("IssuerConfigurationType").field("type_", &self.type_).finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "IssuerConfigurationType",
+            &["type_"],
+            &[&self.type_],
+        )
     }
 }
 impl ::awsjson_types::Validate for IssuerConfigurationType {

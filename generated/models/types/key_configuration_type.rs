@@ -24,8 +24,8 @@ impl ::serde::Serialize for KeyConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.key_type.is_some())
-            + usize::from(self.kms_key_arn.is_some());
+        let len = 0usize + self.key_type.is_some() as usize
+            + self.kms_key_arn.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "KeyConfigurationType",
@@ -61,10 +61,12 @@ impl<'de> ::serde::Deserialize<'de> for KeyConfigurationType {
 impl ::std::fmt::Debug for KeyConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("KeyConfigurationType")
-            .field("key_type", &self.key_type)
-            .field("kms_key_arn", &self.kms_key_arn)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "KeyConfigurationType",
+            &["key_type", "kms_key_arn"],
+            &[&self.key_type, &self.kms_key_arn],
+        )
     }
 }
 impl ::awsjson_types::Validate for KeyConfigurationType {

@@ -71,21 +71,21 @@ impl ::serde::Serialize for LambdaConfigType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.create_auth_challenge.is_some())
-            + usize::from(self.custom_email_sender.is_some())
-            + usize::from(self.custom_message.is_some())
-            + usize::from(self.custom_sms_sender.is_some())
-            + usize::from(self.define_auth_challenge.is_some())
-            + usize::from(self.inbound_federation.is_some())
-            + usize::from(self.kms_key_id.is_some())
-            + usize::from(self.post_authentication.is_some())
-            + usize::from(self.post_confirmation.is_some())
-            + usize::from(self.pre_authentication.is_some())
-            + usize::from(self.pre_sign_up.is_some())
-            + usize::from(self.pre_token_generation.is_some())
-            + usize::from(self.pre_token_generation_config.is_some())
-            + usize::from(self.user_migration.is_some())
-            + usize::from(self.verify_auth_challenge_response.is_some());
+        let len = 0usize + self.create_auth_challenge.is_some() as usize
+            + self.custom_email_sender.is_some() as usize
+            + self.custom_message.is_some() as usize
+            + self.custom_sms_sender.is_some() as usize
+            + self.define_auth_challenge.is_some() as usize
+            + self.inbound_federation.is_some() as usize
+            + self.kms_key_id.is_some() as usize
+            + self.post_authentication.is_some() as usize
+            + self.post_confirmation.is_some() as usize
+            + self.pre_authentication.is_some() as usize
+            + self.pre_sign_up.is_some() as usize
+            + self.pre_token_generation.is_some() as usize
+            + self.pre_token_generation_config.is_some() as usize
+            + self.user_migration.is_some() as usize
+            + self.verify_auth_challenge_response.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "LambdaConfigType",
@@ -195,26 +195,44 @@ impl<'de> ::serde::Deserialize<'de> for LambdaConfigType {
 impl ::std::fmt::Debug for LambdaConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("LambdaConfigType")
-            .field("create_auth_challenge", &self.create_auth_challenge)
-            .field("custom_email_sender", &self.custom_email_sender)
-            .field("custom_message", &self.custom_message)
-            .field("custom_sms_sender", &self.custom_sms_sender)
-            .field("define_auth_challenge", &self.define_auth_challenge)
-            .field("inbound_federation", &self.inbound_federation)
-            .field("kms_key_id", &self.kms_key_id)
-            .field("post_authentication", &self.post_authentication)
-            .field("post_confirmation", &self.post_confirmation)
-            .field("pre_authentication", &self.pre_authentication)
-            .field("pre_sign_up", &self.pre_sign_up)
-            .field("pre_token_generation", &self.pre_token_generation)
-            .field("pre_token_generation_config", &self.pre_token_generation_config)
-            .field("user_migration", &self.user_migration)
-            .field(
+        ::awsjson_types::structure::debug(
+            f,
+            "LambdaConfigType",
+            &[
+                "create_auth_challenge",
+                "custom_email_sender",
+                "custom_message",
+                "custom_sms_sender",
+                "define_auth_challenge",
+                "inbound_federation",
+                "kms_key_id",
+                "post_authentication",
+                "post_confirmation",
+                "pre_authentication",
+                "pre_sign_up",
+                "pre_token_generation",
+                "pre_token_generation_config",
+                "user_migration",
                 "verify_auth_challenge_response",
+            ],
+            &[
+                &self.create_auth_challenge,
+                &self.custom_email_sender,
+                &self.custom_message,
+                &self.custom_sms_sender,
+                &self.define_auth_challenge,
+                &self.inbound_federation,
+                &self.kms_key_id,
+                &self.post_authentication,
+                &self.post_confirmation,
+                &self.pre_authentication,
+                &self.pre_sign_up,
+                &self.pre_token_generation,
+                &self.pre_token_generation_config,
+                &self.user_migration,
                 &self.verify_auth_challenge_response,
-            )
-            .finish()
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for LambdaConfigType {

@@ -54,10 +54,12 @@ impl<'de> ::serde::Deserialize<'de> for LimitDefinitionType {
 impl ::std::fmt::Debug for LimitDefinitionType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("LimitDefinitionType")
-            .field("attributes", &self.attributes)
-            .field("limit_class", &self.limit_class)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "LimitDefinitionType",
+            &["attributes", "limit_class"],
+            &[&self.attributes, &self.limit_class],
+        )
     }
 }
 impl ::awsjson_types::Validate for LimitDefinitionType {

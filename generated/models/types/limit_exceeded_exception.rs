@@ -21,7 +21,7 @@ impl ::serde::Serialize for LimitExceededException {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.message.is_some());
+        let len = 0usize + self.message.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "LimitExceededException",
@@ -55,7 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for LimitExceededException {
 impl ::std::fmt::Debug for LimitExceededException {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("LimitExceededException").field("message", &self.message).finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "LimitExceededException",
+            &["message"],
+            &[&self.message],
+        )
     }
 }
 impl LimitExceededException {

@@ -61,11 +61,16 @@ impl<'de> ::serde::Deserialize<'de> for LimitType {
 impl ::std::fmt::Debug for LimitType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("LimitType")
-            .field("free_limit_value", &self.free_limit_value)
-            .field("limit_definition", &self.limit_definition)
-            .field("provisioned_limit_value", &self.provisioned_limit_value)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "LimitType",
+            &["free_limit_value", "limit_definition", "provisioned_limit_value"],
+            &[
+                &self.free_limit_value,
+                &self.limit_definition,
+                &self.provisioned_limit_value,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for LimitType {

@@ -17,8 +17,8 @@ impl ::serde::Serialize for ListDevicesRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.limit.is_some())
-            + usize::from(self.pagination_token.is_some());
+        let len = 1usize + self.limit.is_some() as usize
+            + self.pagination_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListDevicesRequest",
@@ -64,11 +64,12 @@ impl<'de> ::serde::Deserialize<'de> for ListDevicesRequest {
 impl ::std::fmt::Debug for ListDevicesRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListDevicesRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("limit", &self.limit)
-            .field("pagination_token", &self.pagination_token)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListDevicesRequest",
+            &["access_token", "limit", "pagination_token"],
+            &[&::awsjson_types::Redacted, &self.limit, &self.pagination_token],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListDevicesRequest {

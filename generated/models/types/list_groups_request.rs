@@ -17,8 +17,8 @@ impl ::serde::Serialize for ListGroupsRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.limit.is_some())
-            + usize::from(self.next_token.is_some());
+        let len = 1usize + self.limit.is_some() as usize
+            + self.next_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListGroupsRequest",
@@ -56,11 +56,12 @@ impl<'de> ::serde::Deserialize<'de> for ListGroupsRequest {
 impl ::std::fmt::Debug for ListGroupsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListGroupsRequest")
-            .field("limit", &self.limit)
-            .field("next_token", &self.next_token)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListGroupsRequest",
+            &["limit", "next_token", "user_pool_id"],
+            &[&self.limit, &self.next_token, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListGroupsRequest {

@@ -17,8 +17,8 @@ impl ::serde::Serialize for ListIdentityProvidersRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.max_results.is_some())
-            + usize::from(self.next_token.is_some());
+        let len = 1usize + self.max_results.is_some() as usize
+            + self.next_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListIdentityProvidersRequest",
@@ -56,11 +56,12 @@ impl<'de> ::serde::Deserialize<'de> for ListIdentityProvidersRequest {
 impl ::std::fmt::Debug for ListIdentityProvidersRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListIdentityProvidersRequest")
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListIdentityProvidersRequest",
+            &["max_results", "next_token", "user_pool_id"],
+            &[&self.max_results, &self.next_token, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListIdentityProvidersRequest {

@@ -15,7 +15,7 @@ impl ::serde::Serialize for ListIdentityProvidersResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.next_token.is_some());
+        let len = 1usize + self.next_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListIdentityProvidersResponse",
@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for ListIdentityProvidersResponse {
 impl ::std::fmt::Debug for ListIdentityProvidersResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListIdentityProvidersResponse")
-            .field("next_token", &self.next_token)
-            .field("providers", &self.providers)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListIdentityProvidersResponse",
+            &["next_token", "providers"],
+            &[&self.next_token, &self.providers],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListIdentityProvidersResponse {

@@ -15,7 +15,7 @@ impl ::serde::Serialize for ListResourceServersResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.next_token.is_some());
+        let len = 1usize + self.next_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListResourceServersResponse",
@@ -53,10 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for ListResourceServersResponse {
 impl ::std::fmt::Debug for ListResourceServersResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListResourceServersResponse")
-            .field("next_token", &self.next_token)
-            .field("resource_servers", &self.resource_servers)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListResourceServersResponse",
+            &["next_token", "resource_servers"],
+            &[&self.next_token, &self.resource_servers],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListResourceServersResponse {

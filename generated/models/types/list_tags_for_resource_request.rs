@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for ListTagsForResourceRequest {
 impl ::std::fmt::Debug for ListTagsForResourceRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTagsForResourceRequest")
-            .field("resource_arn", &self.resource_arn)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListTagsForResourceRequest",
+            &["resource_arn"],
+            &[&self.resource_arn],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListTagsForResourceRequest {

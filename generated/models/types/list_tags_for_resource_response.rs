@@ -21,7 +21,7 @@ impl ::serde::Serialize for ListTagsForResourceResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.tags.is_some());
+        let len = 0usize + self.tags.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListTagsForResourceResponse",
@@ -55,7 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for ListTagsForResourceResponse {
 impl ::std::fmt::Debug for ListTagsForResourceResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTagsForResourceResponse").field("tags", &self.tags).finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListTagsForResourceResponse",
+            &["tags"],
+            &[&self.tags],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListTagsForResourceResponse {

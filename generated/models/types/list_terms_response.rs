@@ -15,7 +15,7 @@ impl ::serde::Serialize for ListTermsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.next_token.is_some());
+        let len = 1usize + self.next_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListTermsResponse",
@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for ListTermsResponse {
 impl ::std::fmt::Debug for ListTermsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListTermsResponse")
-            .field("next_token", &self.next_token)
-            .field("terms", &self.terms)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListTermsResponse",
+            &["next_token", "terms"],
+            &[&self.next_token, &self.terms],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListTermsResponse {

@@ -17,7 +17,7 @@ impl ::serde::Serialize for ListUserImportJobsRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.pagination_token.is_some());
+        let len = 2usize + self.pagination_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListUserImportJobsRequest",
@@ -61,11 +61,12 @@ impl<'de> ::serde::Deserialize<'de> for ListUserImportJobsRequest {
 impl ::std::fmt::Debug for ListUserImportJobsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUserImportJobsRequest")
-            .field("max_results", &self.max_results)
-            .field("pagination_token", &self.pagination_token)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListUserImportJobsRequest",
+            &["max_results", "pagination_token", "user_pool_id"],
+            &[&self.max_results, &self.pagination_token, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListUserImportJobsRequest {

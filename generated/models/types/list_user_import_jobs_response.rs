@@ -26,8 +26,8 @@ impl ::serde::Serialize for ListUserImportJobsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.pagination_token.is_some())
-            + usize::from(self.user_import_jobs.is_some());
+        let len = 0usize + self.pagination_token.is_some() as usize
+            + self.user_import_jobs.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListUserImportJobsResponse",
@@ -67,10 +67,12 @@ impl<'de> ::serde::Deserialize<'de> for ListUserImportJobsResponse {
 impl ::std::fmt::Debug for ListUserImportJobsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUserImportJobsResponse")
-            .field("pagination_token", &self.pagination_token)
-            .field("user_import_jobs", &self.user_import_jobs)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListUserImportJobsResponse",
+            &["pagination_token", "user_import_jobs"],
+            &[&self.pagination_token, &self.user_import_jobs],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListUserImportJobsResponse {

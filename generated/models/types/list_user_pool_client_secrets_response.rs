@@ -26,8 +26,8 @@ impl ::serde::Serialize for ListUserPoolClientSecretsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.client_secrets.is_some())
-            + usize::from(self.next_token.is_some());
+        let len = 0usize + self.client_secrets.is_some() as usize
+            + self.next_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListUserPoolClientSecretsResponse",
@@ -65,10 +65,12 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolClientSecretsResponse {
 impl ::std::fmt::Debug for ListUserPoolClientSecretsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUserPoolClientSecretsResponse")
-            .field("client_secrets", &self.client_secrets)
-            .field("next_token", &self.next_token)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListUserPoolClientSecretsResponse",
+            &["client_secrets", "next_token"],
+            &[&self.client_secrets, &self.next_token],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolClientSecretsResponse {

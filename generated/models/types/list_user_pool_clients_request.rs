@@ -19,9 +19,8 @@ impl ::serde::Serialize for ListUserPoolClientsRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.client_type.is_some())
-            + usize::from(self.max_results.is_some())
-            + usize::from(self.next_token.is_some());
+        let len = 1usize + self.client_type.is_some() as usize
+            + self.max_results.is_some() as usize + self.next_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListUserPoolClientsRequest",
@@ -66,12 +65,12 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolClientsRequest {
 impl ::std::fmt::Debug for ListUserPoolClientsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUserPoolClientsRequest")
-            .field("client_type", &self.client_type)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListUserPoolClientsRequest",
+            &["client_type", "max_results", "next_token", "user_pool_id"],
+            &[&self.client_type, &self.max_results, &self.next_token, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolClientsRequest {

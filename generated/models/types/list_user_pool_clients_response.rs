@@ -26,8 +26,8 @@ impl ::serde::Serialize for ListUserPoolClientsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.next_token.is_some())
-            + usize::from(self.user_pool_clients.is_some());
+        let len = 0usize + self.next_token.is_some() as usize
+            + self.user_pool_clients.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListUserPoolClientsResponse",
@@ -65,10 +65,12 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolClientsResponse {
 impl ::std::fmt::Debug for ListUserPoolClientsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUserPoolClientsResponse")
-            .field("next_token", &self.next_token)
-            .field("user_pool_clients", &self.user_pool_clients)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListUserPoolClientsResponse",
+            &["next_token", "user_pool_clients"],
+            &[&self.next_token, &self.user_pool_clients],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolClientsResponse {

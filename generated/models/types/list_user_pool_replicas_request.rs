@@ -15,7 +15,7 @@ impl ::serde::Serialize for ListUserPoolReplicasRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.next_token.is_some());
+        let len = 1usize + self.next_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListUserPoolReplicasRequest",
@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolReplicasRequest {
 impl ::std::fmt::Debug for ListUserPoolReplicasRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUserPoolReplicasRequest")
-            .field("next_token", &self.next_token)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListUserPoolReplicasRequest",
+            &["next_token", "user_pool_id"],
+            &[&self.next_token, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolReplicasRequest {

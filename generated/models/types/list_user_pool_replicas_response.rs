@@ -26,8 +26,8 @@ impl ::serde::Serialize for ListUserPoolReplicasResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.next_token.is_some())
-            + usize::from(self.user_pool_replicas.is_some());
+        let len = 0usize + self.next_token.is_some() as usize
+            + self.user_pool_replicas.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListUserPoolReplicasResponse",
@@ -65,10 +65,12 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolReplicasResponse {
 impl ::std::fmt::Debug for ListUserPoolReplicasResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUserPoolReplicasResponse")
-            .field("next_token", &self.next_token)
-            .field("user_pool_replicas", &self.user_pool_replicas)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListUserPoolReplicasResponse",
+            &["next_token", "user_pool_replicas"],
+            &[&self.next_token, &self.user_pool_replicas],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolReplicasResponse {

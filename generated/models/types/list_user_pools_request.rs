@@ -15,7 +15,7 @@ impl ::serde::Serialize for ListUserPoolsRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.next_token.is_some());
+        let len = 1usize + self.next_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListUserPoolsRequest",
@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolsRequest {
 impl ::std::fmt::Debug for ListUserPoolsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUserPoolsRequest")
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListUserPoolsRequest",
+            &["max_results", "next_token"],
+            &[&self.max_results, &self.next_token],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolsRequest {

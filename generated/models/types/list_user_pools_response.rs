@@ -26,8 +26,8 @@ impl ::serde::Serialize for ListUserPoolsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.next_token.is_some())
-            + usize::from(self.user_pools.is_some());
+        let len = 0usize + self.next_token.is_some() as usize
+            + self.user_pools.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListUserPoolsResponse",
@@ -63,10 +63,12 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolsResponse {
 impl ::std::fmt::Debug for ListUserPoolsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUserPoolsResponse")
-            .field("next_token", &self.next_token)
-            .field("user_pools", &self.user_pools)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListUserPoolsResponse",
+            &["next_token", "user_pools"],
+            &[&self.next_token, &self.user_pools],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolsResponse {

@@ -15,7 +15,7 @@ impl ::serde::Serialize for ListUserSessionsRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.next_token.is_some());
+        let len = 1usize + self.next_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListUserSessionsRequest",
@@ -53,10 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for ListUserSessionsRequest {
 impl ::std::fmt::Debug for ListUserSessionsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUserSessionsRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("next_token", &self.next_token)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListUserSessionsRequest",
+            &["access_token", "next_token"],
+            &[&::awsjson_types::Redacted, &self.next_token],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListUserSessionsRequest {

@@ -26,8 +26,8 @@ impl ::serde::Serialize for ListUserSessionsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.next_token.is_some())
-            + usize::from(self.sessions.is_some());
+        let len = 0usize + self.next_token.is_some() as usize
+            + self.sessions.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListUserSessionsResponse",
@@ -63,10 +63,12 @@ impl<'de> ::serde::Deserialize<'de> for ListUserSessionsResponse {
 impl ::std::fmt::Debug for ListUserSessionsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUserSessionsResponse")
-            .field("next_token", &self.next_token)
-            .field("sessions", &self.sessions)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListUserSessionsResponse",
+            &["next_token", "sessions"],
+            &[&self.next_token, &self.sessions],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListUserSessionsResponse {

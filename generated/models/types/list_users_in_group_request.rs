@@ -19,8 +19,8 @@ impl ::serde::Serialize for ListUsersInGroupRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.limit.is_some())
-            + usize::from(self.next_token.is_some());
+        let len = 2usize + self.limit.is_some() as usize
+            + self.next_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListUsersInGroupRequest",
@@ -65,12 +65,12 @@ impl<'de> ::serde::Deserialize<'de> for ListUsersInGroupRequest {
 impl ::std::fmt::Debug for ListUsersInGroupRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUsersInGroupRequest")
-            .field("group_name", &self.group_name)
-            .field("limit", &self.limit)
-            .field("next_token", &self.next_token)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListUsersInGroupRequest",
+            &["group_name", "limit", "next_token", "user_pool_id"],
+            &[&self.group_name, &self.limit, &self.next_token, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListUsersInGroupRequest {

@@ -24,8 +24,8 @@ impl ::serde::Serialize for ListUsersInGroupResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.next_token.is_some())
-            + usize::from(self.users.is_some());
+        let len = 0usize + self.next_token.is_some() as usize
+            + self.users.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListUsersInGroupResponse",
@@ -61,10 +61,12 @@ impl<'de> ::serde::Deserialize<'de> for ListUsersInGroupResponse {
 impl ::std::fmt::Debug for ListUsersInGroupResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUsersInGroupResponse")
-            .field("next_token", &self.next_token)
-            .field("users", &self.users)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListUsersInGroupResponse",
+            &["next_token", "users"],
+            &[&self.next_token, &self.users],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListUsersInGroupResponse {

@@ -21,9 +21,9 @@ impl ::serde::Serialize for ListUsersRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.attributes_to_get.is_some())
-            + usize::from(self.filter.is_some()) + usize::from(self.limit.is_some())
-            + usize::from(self.pagination_token.is_some());
+        let len = 1usize + self.attributes_to_get.is_some() as usize
+            + self.filter.is_some() as usize + self.limit.is_some() as usize
+            + self.pagination_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListUsersRequest",
@@ -75,13 +75,24 @@ impl<'de> ::serde::Deserialize<'de> for ListUsersRequest {
 impl ::std::fmt::Debug for ListUsersRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUsersRequest")
-            .field("attributes_to_get", &self.attributes_to_get)
-            .field("filter", &self.filter)
-            .field("limit", &self.limit)
-            .field("pagination_token", &self.pagination_token)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListUsersRequest",
+            &[
+                "attributes_to_get",
+                "filter",
+                "limit",
+                "pagination_token",
+                "user_pool_id",
+            ],
+            &[
+                &self.attributes_to_get,
+                &self.filter,
+                &self.limit,
+                &self.pagination_token,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListUsersRequest {

@@ -24,8 +24,8 @@ impl ::serde::Serialize for ListUsersResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.pagination_token.is_some())
-            + usize::from(self.users.is_some());
+        let len = 0usize + self.pagination_token.is_some() as usize
+            + self.users.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListUsersResponse",
@@ -63,10 +63,12 @@ impl<'de> ::serde::Deserialize<'de> for ListUsersResponse {
 impl ::std::fmt::Debug for ListUsersResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListUsersResponse")
-            .field("pagination_token", &self.pagination_token)
-            .field("users", &self.users)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListUsersResponse",
+            &["pagination_token", "users"],
+            &[&self.pagination_token, &self.users],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListUsersResponse {

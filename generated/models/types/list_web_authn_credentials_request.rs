@@ -17,8 +17,8 @@ impl ::serde::Serialize for ListWebAuthnCredentialsRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.max_results.is_some())
-            + usize::from(self.next_token.is_some());
+        let len = 1usize + self.max_results.is_some() as usize
+            + self.next_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListWebAuthnCredentialsRequest",
@@ -58,11 +58,12 @@ impl<'de> ::serde::Deserialize<'de> for ListWebAuthnCredentialsRequest {
 impl ::std::fmt::Debug for ListWebAuthnCredentialsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListWebAuthnCredentialsRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListWebAuthnCredentialsRequest",
+            &["access_token", "max_results", "next_token"],
+            &[&::awsjson_types::Redacted, &self.max_results, &self.next_token],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListWebAuthnCredentialsRequest {

@@ -15,7 +15,7 @@ impl ::serde::Serialize for ListWebAuthnCredentialsResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.next_token.is_some());
+        let len = 1usize + self.next_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ListWebAuthnCredentialsResponse",
@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for ListWebAuthnCredentialsResponse {
 impl ::std::fmt::Debug for ListWebAuthnCredentialsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ListWebAuthnCredentialsResponse")
-            .field("credentials", &self.credentials)
-            .field("next_token", &self.next_token)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ListWebAuthnCredentialsResponse",
+            &["credentials", "next_token"],
+            &[&self.credentials, &self.next_token],
+        )
     }
 }
 impl ::awsjson_types::Validate for ListWebAuthnCredentialsResponse {

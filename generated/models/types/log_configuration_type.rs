@@ -25,9 +25,9 @@ impl ::serde::Serialize for LogConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.cloud_watch_logs_configuration.is_some())
-            + usize::from(self.firehose_configuration.is_some())
-            + usize::from(self.s3_configuration.is_some());
+        let len = 2usize + self.cloud_watch_logs_configuration.is_some() as usize
+            + self.firehose_configuration.is_some() as usize
+            + self.s3_configuration.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "LogConfigurationType",
@@ -86,16 +86,24 @@ impl<'de> ::serde::Deserialize<'de> for LogConfigurationType {
 impl ::std::fmt::Debug for LogConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("LogConfigurationType")
-            .field(
+        ::awsjson_types::structure::debug(
+            f,
+            "LogConfigurationType",
+            &[
                 "cloud_watch_logs_configuration",
+                "event_source",
+                "firehose_configuration",
+                "log_level",
+                "s3_configuration",
+            ],
+            &[
                 &self.cloud_watch_logs_configuration,
-            )
-            .field("event_source", &self.event_source)
-            .field("firehose_configuration", &self.firehose_configuration)
-            .field("log_level", &self.log_level)
-            .field("s3_configuration", &self.s3_configuration)
-            .finish()
+                &self.event_source,
+                &self.firehose_configuration,
+                &self.log_level,
+                &self.s3_configuration,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for LogConfigurationType {

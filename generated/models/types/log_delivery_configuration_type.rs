@@ -53,10 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for LogDeliveryConfigurationType {
 impl ::std::fmt::Debug for LogDeliveryConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("LogDeliveryConfigurationType")
-            .field("log_configurations", &self.log_configurations)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "LogDeliveryConfigurationType",
+            &["log_configurations", "user_pool_id"],
+            &[&self.log_configurations, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for LogDeliveryConfigurationType {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for ManagedLoginBrandingExistsException {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.message.is_some());
+        let len = 0usize + self.message.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ManagedLoginBrandingExistsException",
@@ -55,9 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for ManagedLoginBrandingExistsException {
 impl ::std::fmt::Debug for ManagedLoginBrandingExistsException {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ManagedLoginBrandingExistsException")
-            .field("message", &self.message)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ManagedLoginBrandingExistsException",
+            &["message"],
+            &[&self.message],
+        )
     }
 }
 impl ManagedLoginBrandingExistsException {

@@ -39,13 +39,13 @@ impl ::serde::Serialize for ManagedLoginBrandingType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.assets.is_some())
-            + usize::from(self.creation_date.is_some())
-            + usize::from(self.last_modified_date.is_some())
-            + usize::from(self.managed_login_branding_id.is_some())
-            + usize::from(self.settings.is_some())
-            + usize::from(self.use_cognito_provided_values.is_some())
-            + usize::from(self.user_pool_id.is_some());
+        let len = 0usize + self.assets.is_some() as usize
+            + self.creation_date.is_some() as usize
+            + self.last_modified_date.is_some() as usize
+            + self.managed_login_branding_id.is_some() as usize
+            + self.settings.is_some() as usize
+            + self.use_cognito_provided_values.is_some() as usize
+            + self.user_pool_id.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ManagedLoginBrandingType",
@@ -113,15 +113,28 @@ impl<'de> ::serde::Deserialize<'de> for ManagedLoginBrandingType {
 impl ::std::fmt::Debug for ManagedLoginBrandingType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ManagedLoginBrandingType")
-            .field("assets", &self.assets)
-            .field("creation_date", &self.creation_date)
-            .field("last_modified_date", &self.last_modified_date)
-            .field("managed_login_branding_id", &self.managed_login_branding_id)
-            .field("settings", &self.settings)
-            .field("use_cognito_provided_values", &self.use_cognito_provided_values)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ManagedLoginBrandingType",
+            &[
+                "assets",
+                "creation_date",
+                "last_modified_date",
+                "managed_login_branding_id",
+                "settings",
+                "use_cognito_provided_values",
+                "user_pool_id",
+            ],
+            &[
+                &self.assets,
+                &self.creation_date,
+                &self.last_modified_date,
+                &self.managed_login_branding_id,
+                &self.settings,
+                &self.use_cognito_provided_values,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for ManagedLoginBrandingType {

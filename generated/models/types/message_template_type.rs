@@ -27,9 +27,9 @@ impl ::serde::Serialize for MessageTemplateType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.email_message.is_some())
-            + usize::from(self.email_subject.is_some())
-            + usize::from(self.sms_message.is_some());
+        let len = 0usize + self.email_message.is_some() as usize
+            + self.email_subject.is_some() as usize
+            + self.sms_message.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "MessageTemplateType",
@@ -75,11 +75,12 @@ impl<'de> ::serde::Deserialize<'de> for MessageTemplateType {
 impl ::std::fmt::Debug for MessageTemplateType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("MessageTemplateType")
-            .field("email_message", &self.email_message)
-            .field("email_subject", &self.email_subject)
-            .field("sms_message", &self.sms_message)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "MessageTemplateType",
+            &["email_message", "email_subject", "sms_message"],
+            &[&self.email_message, &self.email_subject, &self.sms_message],
+        )
     }
 }
 impl ::awsjson_types::Validate for MessageTemplateType {

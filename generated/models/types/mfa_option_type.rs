@@ -24,8 +24,8 @@ impl ::serde::Serialize for MfaOptionType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.attribute_name.is_some())
-            + usize::from(self.delivery_medium.is_some());
+        let len = 0usize + self.attribute_name.is_some() as usize
+            + self.delivery_medium.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "MFAOptionType",
@@ -65,10 +65,12 @@ impl<'de> ::serde::Deserialize<'de> for MfaOptionType {
 impl ::std::fmt::Debug for MfaOptionType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("MfaOptionType")
-            .field("attribute_name", &self.attribute_name)
-            .field("delivery_medium", &self.delivery_medium)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "MfaOptionType",
+            &["attribute_name", "delivery_medium"],
+            &[&self.attribute_name, &self.delivery_medium],
+        )
     }
 }
 impl ::awsjson_types::Validate for MfaOptionType {

@@ -24,8 +24,8 @@ impl ::serde::Serialize for NewDeviceMetadataType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.device_group_key.is_some())
-            + usize::from(self.device_key.is_some());
+        let len = 0usize + self.device_group_key.is_some() as usize
+            + self.device_key.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "NewDeviceMetadataType",
@@ -63,10 +63,12 @@ impl<'de> ::serde::Deserialize<'de> for NewDeviceMetadataType {
 impl ::std::fmt::Debug for NewDeviceMetadataType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("NewDeviceMetadataType")
-            .field("device_group_key", &self.device_group_key)
-            .field("device_key", &self.device_key)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "NewDeviceMetadataType",
+            &["device_group_key", "device_key"],
+            &[&self.device_group_key, &self.device_key],
+        )
     }
 }
 impl ::awsjson_types::Validate for NewDeviceMetadataType {

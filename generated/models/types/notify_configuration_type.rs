@@ -23,10 +23,9 @@ impl ::serde::Serialize for NotifyConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.block_email.is_some())
-            + usize::from(self.from.is_some()) + usize::from(self.mfa_email.is_some())
-            + usize::from(self.no_action_email.is_some())
-            + usize::from(self.reply_to.is_some());
+        let len = 1usize + self.block_email.is_some() as usize
+            + self.from.is_some() as usize + self.mfa_email.is_some() as usize
+            + self.no_action_email.is_some() as usize + self.reply_to.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "NotifyConfigurationType",
@@ -79,14 +78,26 @@ impl<'de> ::serde::Deserialize<'de> for NotifyConfigurationType {
 impl ::std::fmt::Debug for NotifyConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("NotifyConfigurationType")
-            .field("block_email", &self.block_email)
-            .field("from", &self.from)
-            .field("mfa_email", &self.mfa_email)
-            .field("no_action_email", &self.no_action_email)
-            .field("reply_to", &self.reply_to)
-            .field("source_arn", &self.source_arn)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "NotifyConfigurationType",
+            &[
+                "block_email",
+                "from",
+                "mfa_email",
+                "no_action_email",
+                "reply_to",
+                "source_arn",
+            ],
+            &[
+                &self.block_email,
+                &self.from,
+                &self.mfa_email,
+                &self.no_action_email,
+                &self.reply_to,
+                &self.source_arn,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for NotifyConfigurationType {

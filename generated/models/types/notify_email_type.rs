@@ -17,8 +17,8 @@ impl ::serde::Serialize for NotifyEmailType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.html_body.is_some())
-            + usize::from(self.text_body.is_some());
+        let len = 1usize + self.html_body.is_some() as usize
+            + self.text_body.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "NotifyEmailType",
@@ -56,11 +56,12 @@ impl<'de> ::serde::Deserialize<'de> for NotifyEmailType {
 impl ::std::fmt::Debug for NotifyEmailType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("NotifyEmailType")
-            .field("html_body", &self.html_body)
-            .field("subject", &self.subject)
-            .field("text_body", &self.text_body)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "NotifyEmailType",
+            &["html_body", "subject", "text_body"],
+            &[&self.html_body, &self.subject, &self.text_body],
+        )
     }
 }
 impl ::awsjson_types::Validate for NotifyEmailType {

@@ -24,8 +24,8 @@ impl ::serde::Serialize for NumberAttributeConstraintsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.max_value.is_some())
-            + usize::from(self.min_value.is_some());
+        let len = 0usize + self.max_value.is_some() as usize
+            + self.min_value.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "NumberAttributeConstraintsType",
@@ -61,10 +61,12 @@ impl<'de> ::serde::Deserialize<'de> for NumberAttributeConstraintsType {
 impl ::std::fmt::Debug for NumberAttributeConstraintsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("NumberAttributeConstraintsType")
-            .field("max_value", &self.max_value)
-            .field("min_value", &self.min_value)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "NumberAttributeConstraintsType",
+            &["max_value", "min_value"],
+            &[&self.max_value, &self.min_value],
+        )
     }
 }
 impl ::awsjson_types::Validate for NumberAttributeConstraintsType {

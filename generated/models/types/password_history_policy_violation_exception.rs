@@ -21,7 +21,7 @@ impl ::serde::Serialize for PasswordHistoryPolicyViolationException {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.message.is_some());
+        let len = 0usize + self.message.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "PasswordHistoryPolicyViolationException",
@@ -56,9 +56,12 @@ impl<'de> ::serde::Deserialize<'de> for PasswordHistoryPolicyViolationException 
 impl ::std::fmt::Debug for PasswordHistoryPolicyViolationException {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PasswordHistoryPolicyViolationException")
-            .field("message", &self.message)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "PasswordHistoryPolicyViolationException",
+            &["message"],
+            &[&self.message],
+        )
     }
 }
 impl PasswordHistoryPolicyViolationException {

@@ -39,13 +39,13 @@ impl ::serde::Serialize for PasswordPolicyType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.minimum_length.is_some())
-            + usize::from(self.password_history_size.is_some())
-            + usize::from(self.require_lowercase.is_some())
-            + usize::from(self.require_numbers.is_some())
-            + usize::from(self.require_symbols.is_some())
-            + usize::from(self.require_uppercase.is_some())
-            + usize::from(self.temporary_password_validity_days.is_some());
+        let len = 0usize + self.minimum_length.is_some() as usize
+            + self.password_history_size.is_some() as usize
+            + self.require_lowercase.is_some() as usize
+            + self.require_numbers.is_some() as usize
+            + self.require_symbols.is_some() as usize
+            + self.require_uppercase.is_some() as usize
+            + self.temporary_password_validity_days.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "PasswordPolicyType",
@@ -119,18 +119,28 @@ impl<'de> ::serde::Deserialize<'de> for PasswordPolicyType {
 impl ::std::fmt::Debug for PasswordPolicyType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PasswordPolicyType")
-            .field("minimum_length", &self.minimum_length)
-            .field("password_history_size", &self.password_history_size)
-            .field("require_lowercase", &self.require_lowercase)
-            .field("require_numbers", &self.require_numbers)
-            .field("require_symbols", &self.require_symbols)
-            .field("require_uppercase", &self.require_uppercase)
-            .field(
+        ::awsjson_types::structure::debug(
+            f,
+            "PasswordPolicyType",
+            &[
+                "minimum_length",
+                "password_history_size",
+                "require_lowercase",
+                "require_numbers",
+                "require_symbols",
+                "require_uppercase",
                 "temporary_password_validity_days",
+            ],
+            &[
+                &self.minimum_length,
+                &self.password_history_size,
+                &self.require_lowercase,
+                &self.require_numbers,
+                &self.require_symbols,
+                &self.require_uppercase,
                 &self.temporary_password_validity_days,
-            )
-            .finish()
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for PasswordPolicyType {

@@ -30,10 +30,10 @@ impl ::serde::Serialize for ProviderDescription {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.creation_date.is_some())
-            + usize::from(self.last_modified_date.is_some())
-            + usize::from(self.provider_name.is_some())
-            + usize::from(self.provider_type.is_some());
+        let len = 0usize + self.creation_date.is_some() as usize
+            + self.last_modified_date.is_some() as usize
+            + self.provider_name.is_some() as usize
+            + self.provider_type.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ProviderDescription",
@@ -86,12 +86,17 @@ impl<'de> ::serde::Deserialize<'de> for ProviderDescription {
 impl ::std::fmt::Debug for ProviderDescription {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ProviderDescription")
-            .field("creation_date", &self.creation_date)
-            .field("last_modified_date", &self.last_modified_date)
-            .field("provider_name", &self.provider_name)
-            .field("provider_type", &self.provider_type)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ProviderDescription",
+            &["creation_date", "last_modified_date", "provider_name", "provider_type"],
+            &[
+                &self.creation_date,
+                &self.last_modified_date,
+                &self.provider_name,
+                &self.provider_type,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for ProviderDescription {

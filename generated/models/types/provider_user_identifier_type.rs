@@ -27,9 +27,9 @@ impl ::serde::Serialize for ProviderUserIdentifierType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.provider_attribute_name.is_some())
-            + usize::from(self.provider_attribute_value.is_some())
-            + usize::from(self.provider_name.is_some());
+        let len = 0usize + self.provider_attribute_name.is_some() as usize
+            + self.provider_attribute_value.is_some() as usize
+            + self.provider_name.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ProviderUserIdentifierType",
@@ -77,11 +77,16 @@ impl<'de> ::serde::Deserialize<'de> for ProviderUserIdentifierType {
 impl ::std::fmt::Debug for ProviderUserIdentifierType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ProviderUserIdentifierType")
-            .field("provider_attribute_name", &self.provider_attribute_name)
-            .field("provider_attribute_value", &self.provider_attribute_value)
-            .field("provider_name", &self.provider_name)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ProviderUserIdentifierType",
+            &["provider_attribute_name", "provider_attribute_value", "provider_name"],
+            &[
+                &self.provider_attribute_name,
+                &self.provider_attribute_value,
+                &self.provider_name,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for ProviderUserIdentifierType {

@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for RecoveryOptionType {
 impl ::std::fmt::Debug for RecoveryOptionType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RecoveryOptionType")
-            .field("name", &self.name)
-            .field("priority", &self.priority)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "RecoveryOptionType",
+            &["name", "priority"],
+            &[&self.name, &self.priority],
+        )
     }
 }
 impl ::awsjson_types::Validate for RecoveryOptionType {

@@ -15,7 +15,7 @@ impl ::serde::Serialize for RefreshTokenRotationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.retry_grace_period_seconds.is_some());
+        let len = 1usize + self.retry_grace_period_seconds.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "RefreshTokenRotationType",
@@ -56,10 +56,12 @@ impl<'de> ::serde::Deserialize<'de> for RefreshTokenRotationType {
 impl ::std::fmt::Debug for RefreshTokenRotationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RefreshTokenRotationType")
-            .field("feature", &self.feature)
-            .field("retry_grace_period_seconds", &self.retry_grace_period_seconds)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "RefreshTokenRotationType",
+            &["feature", "retry_grace_period_seconds"],
+            &[&self.feature, &self.retry_grace_period_seconds],
+        )
     }
 }
 impl ::awsjson_types::Validate for RefreshTokenRotationType {

@@ -25,10 +25,10 @@ impl ::serde::Serialize for ResendConfirmationCodeRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.analytics_metadata.is_some())
-            + usize::from(self.client_metadata.is_some())
-            + usize::from(self.secret_hash.is_some())
-            + usize::from(self.user_context_data.is_some());
+        let len = 2usize + self.analytics_metadata.is_some() as usize
+            + self.client_metadata.is_some() as usize
+            + self.secret_hash.is_some() as usize
+            + self.user_context_data.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ResendConfirmationCodeRequest",
@@ -85,14 +85,26 @@ impl<'de> ::serde::Deserialize<'de> for ResendConfirmationCodeRequest {
 impl ::std::fmt::Debug for ResendConfirmationCodeRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ResendConfirmationCodeRequest")
-            .field("analytics_metadata", &self.analytics_metadata)
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("client_metadata", &self.client_metadata)
-            .field("secret_hash", &::awsjson_types::Redacted)
-            .field("user_context_data", &::awsjson_types::Redacted)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ResendConfirmationCodeRequest",
+            &[
+                "analytics_metadata",
+                "client_id",
+                "client_metadata",
+                "secret_hash",
+                "user_context_data",
+                "username",
+            ],
+            &[
+                &self.analytics_metadata,
+                &::awsjson_types::Redacted,
+                &self.client_metadata,
+                &::awsjson_types::Redacted,
+                &::awsjson_types::Redacted,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for ResendConfirmationCodeRequest {

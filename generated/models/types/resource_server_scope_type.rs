@@ -53,10 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for ResourceServerScopeType {
 impl ::std::fmt::Debug for ResourceServerScopeType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ResourceServerScopeType")
-            .field("scope_description", &self.scope_description)
-            .field("scope_name", &self.scope_name)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ResourceServerScopeType",
+            &["scope_description", "scope_name"],
+            &[&self.scope_description, &self.scope_name],
+        )
     }
 }
 impl ::awsjson_types::Validate for ResourceServerScopeType {

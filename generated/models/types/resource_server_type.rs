@@ -35,10 +35,9 @@ impl ::serde::Serialize for ResourceServerType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.identifier.is_some())
-            + usize::from(self.managed_by.is_some()) + usize::from(self.name.is_some())
-            + usize::from(self.scopes.is_some())
-            + usize::from(self.user_pool_id.is_some());
+        let len = 0usize + self.identifier.is_some() as usize
+            + self.managed_by.is_some() as usize + self.name.is_some() as usize
+            + self.scopes.is_some() as usize + self.user_pool_id.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ResourceServerType",
@@ -86,13 +85,18 @@ impl<'de> ::serde::Deserialize<'de> for ResourceServerType {
 impl ::std::fmt::Debug for ResourceServerType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ResourceServerType")
-            .field("identifier", &self.identifier)
-            .field("managed_by", &self.managed_by)
-            .field("name", &self.name)
-            .field("scopes", &self.scopes)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ResourceServerType",
+            &["identifier", "managed_by", "name", "scopes", "user_pool_id"],
+            &[
+                &self.identifier,
+                &self.managed_by,
+                &self.name,
+                &self.scopes,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for ResourceServerType {

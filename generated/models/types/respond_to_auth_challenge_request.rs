@@ -29,11 +29,10 @@ impl ::serde::Serialize for RespondToAuthChallengeRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.analytics_metadata.is_some())
-            + usize::from(self.challenge_responses.is_some())
-            + usize::from(self.client_metadata.is_some())
-            + usize::from(self.session.is_some())
-            + usize::from(self.user_context_data.is_some());
+        let len = 2usize + self.analytics_metadata.is_some() as usize
+            + self.challenge_responses.is_some() as usize
+            + self.client_metadata.is_some() as usize + self.session.is_some() as usize
+            + self.user_context_data.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "RespondToAuthChallengeRequest",
@@ -97,15 +96,28 @@ impl<'de> ::serde::Deserialize<'de> for RespondToAuthChallengeRequest {
 impl ::std::fmt::Debug for RespondToAuthChallengeRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RespondToAuthChallengeRequest")
-            .field("analytics_metadata", &self.analytics_metadata)
-            .field("challenge_name", &self.challenge_name)
-            .field("challenge_responses", &::awsjson_types::Redacted)
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("client_metadata", &self.client_metadata)
-            .field("session", &::awsjson_types::Redacted)
-            .field("user_context_data", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "RespondToAuthChallengeRequest",
+            &[
+                "analytics_metadata",
+                "challenge_name",
+                "challenge_responses",
+                "client_id",
+                "client_metadata",
+                "session",
+                "user_context_data",
+            ],
+            &[
+                &self.analytics_metadata,
+                &self.challenge_name,
+                &::awsjson_types::Redacted,
+                &::awsjson_types::Redacted,
+                &self.client_metadata,
+                &::awsjson_types::Redacted,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for RespondToAuthChallengeRequest {

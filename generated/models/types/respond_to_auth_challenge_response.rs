@@ -39,11 +39,11 @@ impl ::serde::Serialize for RespondToAuthChallengeResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.authentication_result.is_some())
-            + usize::from(self.available_challenges.is_some())
-            + usize::from(self.challenge_name.is_some())
-            + usize::from(self.challenge_parameters.is_some())
-            + usize::from(self.session.is_some());
+        let len = 0usize + self.authentication_result.is_some() as usize
+            + self.available_challenges.is_some() as usize
+            + self.challenge_name.is_some() as usize
+            + self.challenge_parameters.is_some() as usize
+            + self.session.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "RespondToAuthChallengeResponse",
@@ -99,13 +99,24 @@ impl<'de> ::serde::Deserialize<'de> for RespondToAuthChallengeResponse {
 impl ::std::fmt::Debug for RespondToAuthChallengeResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RespondToAuthChallengeResponse")
-            .field("authentication_result", &self.authentication_result)
-            .field("available_challenges", &self.available_challenges)
-            .field("challenge_name", &self.challenge_name)
-            .field("challenge_parameters", &self.challenge_parameters)
-            .field("session", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "RespondToAuthChallengeResponse",
+            &[
+                "authentication_result",
+                "available_challenges",
+                "challenge_name",
+                "challenge_parameters",
+                "session",
+            ],
+            &[
+                &self.authentication_result,
+                &self.available_challenges,
+                &self.challenge_name,
+                &self.challenge_parameters,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for RespondToAuthChallengeResponse {

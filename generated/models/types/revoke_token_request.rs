@@ -21,8 +21,8 @@ impl ::serde::Serialize for RevokeTokenRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.client_secret.is_some())
-            + usize::from(self.revoke_associated_sessions.is_some());
+        let len = 2usize + self.client_secret.is_some() as usize
+            + self.revoke_associated_sessions.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "RevokeTokenRequest",
@@ -74,12 +74,17 @@ impl<'de> ::serde::Deserialize<'de> for RevokeTokenRequest {
 impl ::std::fmt::Debug for RevokeTokenRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RevokeTokenRequest")
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("client_secret", &::awsjson_types::Redacted)
-            .field("revoke_associated_sessions", &self.revoke_associated_sessions)
-            .field("token", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "RevokeTokenRequest",
+            &["client_id", "client_secret", "revoke_associated_sessions", "token"],
+            &[
+                &::awsjson_types::Redacted,
+                &::awsjson_types::Redacted,
+                &self.revoke_associated_sessions,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for RevokeTokenRequest {

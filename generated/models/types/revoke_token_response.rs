@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeTokenResponse {
 impl ::std::fmt::Debug for RevokeTokenResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RevokeTokenResponse").finish()
+        ::awsjson_types::structure::debug(f, "RevokeTokenResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for RevokeTokenResponse {

@@ -19,7 +19,7 @@ impl ::serde::Serialize for RevokeUserSessionRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.revoke_associated_sessions.is_some());
+        let len = 2usize + self.revoke_associated_sessions.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "RevokeUserSessionRequest",
@@ -68,11 +68,16 @@ impl<'de> ::serde::Deserialize<'de> for RevokeUserSessionRequest {
 impl ::std::fmt::Debug for RevokeUserSessionRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RevokeUserSessionRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("revoke_associated_sessions", &self.revoke_associated_sessions)
-            .field("session_id", &self.session_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "RevokeUserSessionRequest",
+            &["access_token", "revoke_associated_sessions", "session_id"],
+            &[
+                &::awsjson_types::Redacted,
+                &self.revoke_associated_sessions,
+                &self.session_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for RevokeUserSessionRequest {

@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeUserSessionResponse {
 impl ::std::fmt::Debug for RevokeUserSessionResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RevokeUserSessionResponse").finish()
+        ::awsjson_types::structure::debug(f, "RevokeUserSessionResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for RevokeUserSessionResponse {

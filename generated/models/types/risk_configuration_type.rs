@@ -42,13 +42,12 @@ impl ::serde::Serialize for RiskConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize
-            + usize::from(self.account_takeover_risk_configuration.is_some())
-            + usize::from(self.client_id.is_some())
-            + usize::from(self.compromised_credentials_risk_configuration.is_some())
-            + usize::from(self.last_modified_date.is_some())
-            + usize::from(self.risk_exception_configuration.is_some())
-            + usize::from(self.user_pool_id.is_some());
+        let len = 0usize + self.account_takeover_risk_configuration.is_some() as usize
+            + self.client_id.is_some() as usize
+            + self.compromised_credentials_risk_configuration.is_some() as usize
+            + self.last_modified_date.is_some() as usize
+            + self.risk_exception_configuration.is_some() as usize
+            + self.user_pool_id.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "RiskConfigurationType",
@@ -122,20 +121,26 @@ impl<'de> ::serde::Deserialize<'de> for RiskConfigurationType {
 impl ::std::fmt::Debug for RiskConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RiskConfigurationType")
-            .field(
+        ::awsjson_types::structure::debug(
+            f,
+            "RiskConfigurationType",
+            &[
                 "account_takeover_risk_configuration",
-                &self.account_takeover_risk_configuration,
-            )
-            .field("client_id", &::awsjson_types::Redacted)
-            .field(
+                "client_id",
                 "compromised_credentials_risk_configuration",
+                "last_modified_date",
+                "risk_exception_configuration",
+                "user_pool_id",
+            ],
+            &[
+                &self.account_takeover_risk_configuration,
+                &::awsjson_types::Redacted,
                 &self.compromised_credentials_risk_configuration,
-            )
-            .field("last_modified_date", &self.last_modified_date)
-            .field("risk_exception_configuration", &self.risk_exception_configuration)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+                &self.last_modified_date,
+                &self.risk_exception_configuration,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for RiskConfigurationType {

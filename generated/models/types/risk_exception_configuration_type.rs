@@ -28,8 +28,8 @@ impl ::serde::Serialize for RiskExceptionConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.blocked_ip_range_list.is_some())
-            + usize::from(self.skipped_ip_range_list.is_some());
+        let len = 0usize + self.blocked_ip_range_list.is_some() as usize
+            + self.skipped_ip_range_list.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "RiskExceptionConfigurationType",
@@ -72,10 +72,12 @@ impl<'de> ::serde::Deserialize<'de> for RiskExceptionConfigurationType {
 impl ::std::fmt::Debug for RiskExceptionConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RiskExceptionConfigurationType")
-            .field("blocked_ip_range_list", &self.blocked_ip_range_list)
-            .field("skipped_ip_range_list", &self.skipped_ip_range_list)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "RiskExceptionConfigurationType",
+            &["blocked_ip_range_list", "skipped_ip_range_list"],
+            &[&self.blocked_ip_range_list, &self.skipped_ip_range_list],
+        )
     }
 }
 impl ::awsjson_types::Validate for RiskExceptionConfigurationType {

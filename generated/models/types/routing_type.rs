@@ -21,7 +21,7 @@ impl ::serde::Serialize for RoutingType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.failover.is_some());
+        let len = 0usize + self.failover.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(serializer, "RoutingType", len)?;
         w.optional("Failover", &self.failover);
         w.end()
@@ -51,7 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for RoutingType {
 impl ::std::fmt::Debug for RoutingType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RoutingType").field("failover", &self.failover).finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "RoutingType",
+            &["failover"],
+            &[&self.failover],
+        )
     }
 }
 impl ::awsjson_types::Validate for RoutingType {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for S3ConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.bucket_arn.is_some());
+        let len = 0usize + self.bucket_arn.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "S3ConfigurationType",
@@ -55,9 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for S3ConfigurationType {
 impl ::std::fmt::Debug for S3ConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("S3ConfigurationType")
-            .field("bucket_arn", &self.bucket_arn)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "S3ConfigurationType",
+            &["bucket_arn"],
+            &[&self.bucket_arn],
+        )
     }
 }
 impl ::awsjson_types::Validate for S3ConfigurationType {

@@ -43,12 +43,12 @@ impl ::serde::Serialize for SchemaAttributeType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.attribute_data_type.is_some())
-            + usize::from(self.developer_only_attribute.is_some())
-            + usize::from(self.mutable.is_some()) + usize::from(self.name.is_some())
-            + usize::from(self.number_attribute_constraints.is_some())
-            + usize::from(self.required.is_some())
-            + usize::from(self.string_attribute_constraints.is_some());
+        let len = 0usize + self.attribute_data_type.is_some() as usize
+            + self.developer_only_attribute.is_some() as usize
+            + self.mutable.is_some() as usize + self.name.is_some() as usize
+            + self.number_attribute_constraints.is_some() as usize
+            + self.required.is_some() as usize
+            + self.string_attribute_constraints.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "SchemaAttributeType",
@@ -116,15 +116,28 @@ impl<'de> ::serde::Deserialize<'de> for SchemaAttributeType {
 impl ::std::fmt::Debug for SchemaAttributeType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SchemaAttributeType")
-            .field("attribute_data_type", &self.attribute_data_type)
-            .field("developer_only_attribute", &self.developer_only_attribute)
-            .field("mutable", &self.mutable)
-            .field("name", &self.name)
-            .field("number_attribute_constraints", &self.number_attribute_constraints)
-            .field("required", &self.required)
-            .field("string_attribute_constraints", &self.string_attribute_constraints)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SchemaAttributeType",
+            &[
+                "attribute_data_type",
+                "developer_only_attribute",
+                "mutable",
+                "name",
+                "number_attribute_constraints",
+                "required",
+                "string_attribute_constraints",
+            ],
+            &[
+                &self.attribute_data_type,
+                &self.developer_only_attribute,
+                &self.mutable,
+                &self.name,
+                &self.number_attribute_constraints,
+                &self.required,
+                &self.string_attribute_constraints,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for SchemaAttributeType {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for ScopeDoesNotExistException {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.message.is_some());
+        let len = 0usize + self.message.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "ScopeDoesNotExistException",
@@ -55,9 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for ScopeDoesNotExistException {
 impl ::std::fmt::Debug for ScopeDoesNotExistException {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ScopeDoesNotExistException")
-            .field("message", &self.message)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "ScopeDoesNotExistException",
+            &["message"],
+            &[&self.message],
+        )
     }
 }
 impl ScopeDoesNotExistException {

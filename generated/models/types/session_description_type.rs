@@ -48,16 +48,14 @@ impl ::serde::Serialize for SessionDescriptionType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.client_id.is_some())
-            + usize::from(self.create_date.is_some())
-            + usize::from(self.device_type.is_some())
-            + usize::from(self.is_current_session.is_some())
-            + usize::from(self.last_active_date.is_some())
-            + usize::from(self.last_ip_address.is_some())
-            + usize::from(self.last_location.is_some())
-            + usize::from(self.origin_session_id.is_some())
-            + usize::from(self.session_id.is_some())
-            + usize::from(self.session_type.is_some());
+        let len = 0usize + self.client_id.is_some() as usize
+            + self.create_date.is_some() as usize + self.device_type.is_some() as usize
+            + self.is_current_session.is_some() as usize
+            + self.last_active_date.is_some() as usize
+            + self.last_ip_address.is_some() as usize
+            + self.last_location.is_some() as usize
+            + self.origin_session_id.is_some() as usize
+            + self.session_id.is_some() as usize + self.session_type.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "SessionDescriptionType",
@@ -132,18 +130,34 @@ impl<'de> ::serde::Deserialize<'de> for SessionDescriptionType {
 impl ::std::fmt::Debug for SessionDescriptionType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SessionDescriptionType")
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("create_date", &self.create_date)
-            .field("device_type", &self.device_type)
-            .field("is_current_session", &self.is_current_session)
-            .field("last_active_date", &self.last_active_date)
-            .field("last_ip_address", &::awsjson_types::Redacted)
-            .field("last_location", &self.last_location)
-            .field("origin_session_id", &self.origin_session_id)
-            .field("session_id", &self.session_id)
-            .field("session_type", &self.session_type)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SessionDescriptionType",
+            &[
+                "client_id",
+                "create_date",
+                "device_type",
+                "is_current_session",
+                "last_active_date",
+                "last_ip_address",
+                "last_location",
+                "origin_session_id",
+                "session_id",
+                "session_type",
+            ],
+            &[
+                &::awsjson_types::Redacted,
+                &self.create_date,
+                &self.device_type,
+                &self.is_current_session,
+                &self.last_active_date,
+                &::awsjson_types::Redacted,
+                &self.last_location,
+                &self.origin_session_id,
+                &self.session_id,
+                &self.session_type,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for SessionDescriptionType {

@@ -24,8 +24,8 @@ impl ::serde::Serialize for SessionLocationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.city.is_some())
-            + usize::from(self.country.is_some());
+        let len = 0usize + self.city.is_some() as usize
+            + self.country.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "SessionLocationType",
@@ -61,10 +61,12 @@ impl<'de> ::serde::Deserialize<'de> for SessionLocationType {
 impl ::std::fmt::Debug for SessionLocationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SessionLocationType")
-            .field("city", &self.city)
-            .field("country", &self.country)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SessionLocationType",
+            &["city", "country"],
+            &[&self.city, &self.country],
+        )
     }
 }
 impl ::awsjson_types::Validate for SessionLocationType {

@@ -53,10 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for SetLogDeliveryConfigurationRequest {
 impl ::std::fmt::Debug for SetLogDeliveryConfigurationRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetLogDeliveryConfigurationRequest")
-            .field("log_configurations", &self.log_configurations)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SetLogDeliveryConfigurationRequest",
+            &["log_configurations", "user_pool_id"],
+            &[&self.log_configurations, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for SetLogDeliveryConfigurationRequest {

@@ -27,11 +27,10 @@ impl ::serde::Serialize for SetRiskConfigurationRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize
-            + usize::from(self.account_takeover_risk_configuration.is_some())
-            + usize::from(self.client_id.is_some())
-            + usize::from(self.compromised_credentials_risk_configuration.is_some())
-            + usize::from(self.risk_exception_configuration.is_some());
+        let len = 1usize + self.account_takeover_risk_configuration.is_some() as usize
+            + self.client_id.is_some() as usize
+            + self.compromised_credentials_risk_configuration.is_some() as usize
+            + self.risk_exception_configuration.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "SetRiskConfigurationRequest",
@@ -100,19 +99,24 @@ impl<'de> ::serde::Deserialize<'de> for SetRiskConfigurationRequest {
 impl ::std::fmt::Debug for SetRiskConfigurationRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetRiskConfigurationRequest")
-            .field(
+        ::awsjson_types::structure::debug(
+            f,
+            "SetRiskConfigurationRequest",
+            &[
                 "account_takeover_risk_configuration",
-                &self.account_takeover_risk_configuration,
-            )
-            .field("client_id", &::awsjson_types::Redacted)
-            .field(
+                "client_id",
                 "compromised_credentials_risk_configuration",
+                "risk_exception_configuration",
+                "user_pool_id",
+            ],
+            &[
+                &self.account_takeover_risk_configuration,
+                &::awsjson_types::Redacted,
                 &self.compromised_credentials_risk_configuration,
-            )
-            .field("risk_exception_configuration", &self.risk_exception_configuration)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+                &self.risk_exception_configuration,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for SetRiskConfigurationRequest {

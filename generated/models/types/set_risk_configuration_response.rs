@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for SetRiskConfigurationResponse {
 impl ::std::fmt::Debug for SetRiskConfigurationResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetRiskConfigurationResponse")
-            .field("risk_configuration", &self.risk_configuration)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SetRiskConfigurationResponse",
+            &["risk_configuration"],
+            &[&self.risk_configuration],
+        )
     }
 }
 impl ::awsjson_types::Validate for SetRiskConfigurationResponse {

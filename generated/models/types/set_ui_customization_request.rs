@@ -19,8 +19,8 @@ impl ::serde::Serialize for SetUiCustomizationRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.client_id.is_some())
-            + usize::from(self.css.is_some()) + usize::from(self.image_file.is_some());
+        let len = 1usize + self.client_id.is_some() as usize
+            + self.css.is_some() as usize + self.image_file.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "SetUICustomizationRequest",
@@ -65,12 +65,17 @@ impl<'de> ::serde::Deserialize<'de> for SetUiCustomizationRequest {
 impl ::std::fmt::Debug for SetUiCustomizationRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetUiCustomizationRequest")
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("css", &self.css)
-            .field("image_file", &self.image_file)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SetUiCustomizationRequest",
+            &["client_id", "css", "image_file", "user_pool_id"],
+            &[
+                &::awsjson_types::Redacted,
+                &self.css,
+                &self.image_file,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for SetUiCustomizationRequest {

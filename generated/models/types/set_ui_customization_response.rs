@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for SetUiCustomizationResponse {
 impl ::std::fmt::Debug for SetUiCustomizationResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetUiCustomizationResponse")
-            .field("ui_customization", &self.ui_customization)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SetUiCustomizationResponse",
+            &["ui_customization"],
+            &[&self.ui_customization],
+        )
     }
 }
 impl ::awsjson_types::Validate for SetUiCustomizationResponse {

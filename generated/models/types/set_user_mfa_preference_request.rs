@@ -25,10 +25,10 @@ impl ::serde::Serialize for SetUserMfaPreferenceRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.email_mfa_settings.is_some())
-            + usize::from(self.sms_mfa_settings.is_some())
-            + usize::from(self.software_token_mfa_settings.is_some())
-            + usize::from(self.web_authn_mfa_settings.is_some());
+        let len = 1usize + self.email_mfa_settings.is_some() as usize
+            + self.sms_mfa_settings.is_some() as usize
+            + self.software_token_mfa_settings.is_some() as usize
+            + self.web_authn_mfa_settings.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "SetUserMFAPreferenceRequest",
@@ -89,13 +89,24 @@ impl<'de> ::serde::Deserialize<'de> for SetUserMfaPreferenceRequest {
 impl ::std::fmt::Debug for SetUserMfaPreferenceRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetUserMfaPreferenceRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("email_mfa_settings", &self.email_mfa_settings)
-            .field("sms_mfa_settings", &self.sms_mfa_settings)
-            .field("software_token_mfa_settings", &self.software_token_mfa_settings)
-            .field("web_authn_mfa_settings", &self.web_authn_mfa_settings)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SetUserMfaPreferenceRequest",
+            &[
+                "access_token",
+                "email_mfa_settings",
+                "sms_mfa_settings",
+                "software_token_mfa_settings",
+                "web_authn_mfa_settings",
+            ],
+            &[
+                &::awsjson_types::Redacted,
+                &self.email_mfa_settings,
+                &self.sms_mfa_settings,
+                &self.software_token_mfa_settings,
+                &self.web_authn_mfa_settings,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for SetUserMfaPreferenceRequest {

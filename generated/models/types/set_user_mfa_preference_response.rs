@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for SetUserMfaPreferenceResponse {
 impl ::std::fmt::Debug for SetUserMfaPreferenceResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetUserMfaPreferenceResponse").finish()
+        ::awsjson_types::structure::debug(f, "SetUserMfaPreferenceResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for SetUserMfaPreferenceResponse {

@@ -56,11 +56,12 @@ impl<'de> ::serde::Deserialize<'de> for SetUserPoolClientSessionConfigurationReq
 impl ::std::fmt::Debug for SetUserPoolClientSessionConfigurationRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetUserPoolClientSessionConfigurationRequest")
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("sso_session", &self.sso_session)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SetUserPoolClientSessionConfigurationRequest",
+            &["client_id", "sso_session", "user_pool_id"],
+            &[&::awsjson_types::Redacted, &self.sso_session, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for SetUserPoolClientSessionConfigurationRequest {

@@ -27,11 +27,11 @@ impl ::serde::Serialize for SetUserPoolMfaConfigRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.email_mfa_configuration.is_some())
-            + usize::from(self.mfa_configuration.is_some())
-            + usize::from(self.sms_mfa_configuration.is_some())
-            + usize::from(self.software_token_mfa_configuration.is_some())
-            + usize::from(self.web_authn_configuration.is_some());
+        let len = 1usize + self.email_mfa_configuration.is_some() as usize
+            + self.mfa_configuration.is_some() as usize
+            + self.sms_mfa_configuration.is_some() as usize
+            + self.software_token_mfa_configuration.is_some() as usize
+            + self.web_authn_configuration.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "SetUserPoolMfaConfigRequest",
@@ -98,17 +98,26 @@ impl<'de> ::serde::Deserialize<'de> for SetUserPoolMfaConfigRequest {
 impl ::std::fmt::Debug for SetUserPoolMfaConfigRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetUserPoolMfaConfigRequest")
-            .field("email_mfa_configuration", &self.email_mfa_configuration)
-            .field("mfa_configuration", &self.mfa_configuration)
-            .field("sms_mfa_configuration", &self.sms_mfa_configuration)
-            .field(
+        ::awsjson_types::structure::debug(
+            f,
+            "SetUserPoolMfaConfigRequest",
+            &[
+                "email_mfa_configuration",
+                "mfa_configuration",
+                "sms_mfa_configuration",
                 "software_token_mfa_configuration",
+                "user_pool_id",
+                "web_authn_configuration",
+            ],
+            &[
+                &self.email_mfa_configuration,
+                &self.mfa_configuration,
+                &self.sms_mfa_configuration,
                 &self.software_token_mfa_configuration,
-            )
-            .field("user_pool_id", &self.user_pool_id)
-            .field("web_authn_configuration", &self.web_authn_configuration)
-            .finish()
+                &self.user_pool_id,
+                &self.web_authn_configuration,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for SetUserPoolMfaConfigRequest {

@@ -63,11 +63,12 @@ impl<'de> ::serde::Deserialize<'de> for SetUserPoolSessionConfigurationRequest {
 impl ::std::fmt::Debug for SetUserPoolSessionConfigurationRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetUserPoolSessionConfigurationRequest")
-            .field("token_session", &self.token_session)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("user_session_tracking", &self.user_session_tracking)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SetUserPoolSessionConfigurationRequest",
+            &["token_session", "user_pool_id", "user_session_tracking"],
+            &[&self.token_session, &self.user_pool_id, &self.user_session_tracking],
+        )
     }
 }
 impl ::awsjson_types::Validate for SetUserPoolSessionConfigurationRequest {

@@ -31,9 +31,9 @@ impl ::serde::Serialize for SetUserPoolSessionConfigurationResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.token_session.is_some())
-            + usize::from(self.user_pool_id.is_some())
-            + usize::from(self.user_session_tracking.is_some());
+        let len = 0usize + self.token_session.is_some() as usize
+            + self.user_pool_id.is_some() as usize
+            + self.user_session_tracking.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "SetUserPoolSessionConfigurationResponse",
@@ -80,11 +80,12 @@ impl<'de> ::serde::Deserialize<'de> for SetUserPoolSessionConfigurationResponse 
 impl ::std::fmt::Debug for SetUserPoolSessionConfigurationResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetUserPoolSessionConfigurationResponse")
-            .field("token_session", &self.token_session)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("user_session_tracking", &self.user_session_tracking)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SetUserPoolSessionConfigurationResponse",
+            &["token_session", "user_pool_id", "user_session_tracking"],
+            &[&self.token_session, &self.user_pool_id, &self.user_session_tracking],
+        )
     }
 }
 impl ::awsjson_types::Validate for SetUserPoolSessionConfigurationResponse {

@@ -53,10 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for SetUserSettingsRequest {
 impl ::std::fmt::Debug for SetUserSettingsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetUserSettingsRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("mfa_options", &self.mfa_options)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SetUserSettingsRequest",
+            &["access_token", "mfa_options"],
+            &[&::awsjson_types::Redacted, &self.mfa_options],
+        )
     }
 }
 impl ::awsjson_types::Validate for SetUserSettingsRequest {

@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for SetUserSettingsResponse {
 impl ::std::fmt::Debug for SetUserSettingsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SetUserSettingsResponse").finish()
+        ::awsjson_types::structure::debug(f, "SetUserSettingsResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for SetUserSettingsResponse {

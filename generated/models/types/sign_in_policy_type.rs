@@ -23,7 +23,7 @@ impl ::serde::Serialize for SignInPolicyType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.allowed_first_auth_factors.is_some());
+        let len = 0usize + self.allowed_first_auth_factors.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "SignInPolicyType",
@@ -62,9 +62,12 @@ impl<'de> ::serde::Deserialize<'de> for SignInPolicyType {
 impl ::std::fmt::Debug for SignInPolicyType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SignInPolicyType")
-            .field("allowed_first_auth_factors", &self.allowed_first_auth_factors)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SignInPolicyType",
+            &["allowed_first_auth_factors"],
+            &[&self.allowed_first_auth_factors],
+        )
     }
 }
 impl ::awsjson_types::Validate for SignInPolicyType {

@@ -35,13 +35,12 @@ impl ::serde::Serialize for SignUpRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.analytics_metadata.is_some())
-            + usize::from(self.client_metadata.is_some())
-            + usize::from(self.password.is_some())
-            + usize::from(self.secret_hash.is_some())
-            + usize::from(self.user_attributes.is_some())
-            + usize::from(self.user_context_data.is_some())
-            + usize::from(self.validation_data.is_some());
+        let len = 2usize + self.analytics_metadata.is_some() as usize
+            + self.client_metadata.is_some() as usize + self.password.is_some() as usize
+            + self.secret_hash.is_some() as usize
+            + self.user_attributes.is_some() as usize
+            + self.user_context_data.is_some() as usize
+            + self.validation_data.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "SignUpRequest",
@@ -111,17 +110,32 @@ impl<'de> ::serde::Deserialize<'de> for SignUpRequest {
 impl ::std::fmt::Debug for SignUpRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SignUpRequest")
-            .field("analytics_metadata", &self.analytics_metadata)
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("client_metadata", &self.client_metadata)
-            .field("password", &::awsjson_types::Redacted)
-            .field("secret_hash", &::awsjson_types::Redacted)
-            .field("user_attributes", &self.user_attributes)
-            .field("user_context_data", &::awsjson_types::Redacted)
-            .field("username", &::awsjson_types::Redacted)
-            .field("validation_data", &self.validation_data)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SignUpRequest",
+            &[
+                "analytics_metadata",
+                "client_id",
+                "client_metadata",
+                "password",
+                "secret_hash",
+                "user_attributes",
+                "user_context_data",
+                "username",
+                "validation_data",
+            ],
+            &[
+                &self.analytics_metadata,
+                &::awsjson_types::Redacted,
+                &self.client_metadata,
+                &::awsjson_types::Redacted,
+                &::awsjson_types::Redacted,
+                &self.user_attributes,
+                &::awsjson_types::Redacted,
+                &::awsjson_types::Redacted,
+                &self.validation_data,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for SignUpRequest {

@@ -21,8 +21,8 @@ impl ::serde::Serialize for SignUpResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.code_delivery_details.is_some())
-            + usize::from(self.session.is_some());
+        let len = 2usize + self.code_delivery_details.is_some() as usize
+            + self.session.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "SignUpResponse",
@@ -71,12 +71,17 @@ impl<'de> ::serde::Deserialize<'de> for SignUpResponse {
 impl ::std::fmt::Debug for SignUpResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SignUpResponse")
-            .field("code_delivery_details", &self.code_delivery_details)
-            .field("session", &::awsjson_types::Redacted)
-            .field("user_confirmed", &self.user_confirmed)
-            .field("user_sub", &self.user_sub)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SignUpResponse",
+            &["code_delivery_details", "session", "user_confirmed", "user_sub"],
+            &[
+                &self.code_delivery_details,
+                &::awsjson_types::Redacted,
+                &self.user_confirmed,
+                &self.user_sub,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for SignUpResponse {

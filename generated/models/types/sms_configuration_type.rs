@@ -30,10 +30,10 @@ impl ::serde::Serialize for SmsConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.eums_sms.is_some())
-            + usize::from(self.external_id.is_some())
-            + usize::from(self.sns_caller_arn.is_some())
-            + usize::from(self.sns_region.is_some());
+        let len = 0usize + self.eums_sms.is_some() as usize
+            + self.external_id.is_some() as usize
+            + self.sns_caller_arn.is_some() as usize
+            + self.sns_region.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "SmsConfigurationType",
@@ -80,12 +80,12 @@ impl<'de> ::serde::Deserialize<'de> for SmsConfigurationType {
 impl ::std::fmt::Debug for SmsConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SmsConfigurationType")
-            .field("eums_sms", &self.eums_sms)
-            .field("external_id", &self.external_id)
-            .field("sns_caller_arn", &self.sns_caller_arn)
-            .field("sns_region", &self.sns_region)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SmsConfigurationType",
+            &["eums_sms", "external_id", "sns_caller_arn", "sns_region"],
+            &[&self.eums_sms, &self.external_id, &self.sns_caller_arn, &self.sns_region],
+        )
     }
 }
 impl ::awsjson_types::Validate for SmsConfigurationType {

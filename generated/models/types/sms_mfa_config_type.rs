@@ -24,8 +24,8 @@ impl ::serde::Serialize for SmsMfaConfigType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.sms_authentication_message.is_some())
-            + usize::from(self.sms_configuration.is_some());
+        let len = 0usize + self.sms_authentication_message.is_some() as usize
+            + self.sms_configuration.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "SmsMfaConfigType",
@@ -71,10 +71,12 @@ impl<'de> ::serde::Deserialize<'de> for SmsMfaConfigType {
 impl ::std::fmt::Debug for SmsMfaConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SmsMfaConfigType")
-            .field("sms_authentication_message", &self.sms_authentication_message)
-            .field("sms_configuration", &self.sms_configuration)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SmsMfaConfigType",
+            &["sms_authentication_message", "sms_configuration"],
+            &[&self.sms_authentication_message, &self.sms_configuration],
+        )
     }
 }
 impl ::awsjson_types::Validate for SmsMfaConfigType {

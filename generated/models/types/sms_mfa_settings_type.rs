@@ -24,8 +24,8 @@ impl ::serde::Serialize for SmsMfaSettingsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.enabled.is_some())
-            + usize::from(self.preferred_mfa.is_some());
+        let len = 0usize + self.enabled.is_some() as usize
+            + self.preferred_mfa.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "SMSMfaSettingsType",
@@ -63,10 +63,12 @@ impl<'de> ::serde::Deserialize<'de> for SmsMfaSettingsType {
 impl ::std::fmt::Debug for SmsMfaSettingsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SmsMfaSettingsType")
-            .field("enabled", &self.enabled)
-            .field("preferred_mfa", &self.preferred_mfa)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SmsMfaSettingsType",
+            &["enabled", "preferred_mfa"],
+            &[&self.enabled, &self.preferred_mfa],
+        )
     }
 }
 impl ::awsjson_types::Validate for SmsMfaSettingsType {

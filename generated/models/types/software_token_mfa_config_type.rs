@@ -21,7 +21,7 @@ impl ::serde::Serialize for SoftwareTokenMfaConfigType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.enabled.is_some());
+        let len = 0usize + self.enabled.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "SoftwareTokenMfaConfigType",
@@ -55,9 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for SoftwareTokenMfaConfigType {
 impl ::std::fmt::Debug for SoftwareTokenMfaConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SoftwareTokenMfaConfigType")
-            .field("enabled", &self.enabled)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SoftwareTokenMfaConfigType",
+            &["enabled"],
+            &[&self.enabled],
+        )
     }
 }
 impl ::awsjson_types::Validate for SoftwareTokenMfaConfigType {

@@ -24,8 +24,8 @@ impl ::serde::Serialize for SoftwareTokenMfaSettingsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.enabled.is_some())
-            + usize::from(self.preferred_mfa.is_some());
+        let len = 0usize + self.enabled.is_some() as usize
+            + self.preferred_mfa.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "SoftwareTokenMfaSettingsType",
@@ -63,10 +63,12 @@ impl<'de> ::serde::Deserialize<'de> for SoftwareTokenMfaSettingsType {
 impl ::std::fmt::Debug for SoftwareTokenMfaSettingsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SoftwareTokenMfaSettingsType")
-            .field("enabled", &self.enabled)
-            .field("preferred_mfa", &self.preferred_mfa)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "SoftwareTokenMfaSettingsType",
+            &["enabled", "preferred_mfa"],
+            &[&self.enabled, &self.preferred_mfa],
+        )
     }
 }
 impl ::awsjson_types::Validate for SoftwareTokenMfaSettingsType {

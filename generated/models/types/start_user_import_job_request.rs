@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for StartUserImportJobRequest {
 impl ::std::fmt::Debug for StartUserImportJobRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartUserImportJobRequest")
-            .field("job_id", &self.job_id)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "StartUserImportJobRequest",
+            &["job_id", "user_pool_id"],
+            &[&self.job_id, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for StartUserImportJobRequest {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for StartUserImportJobResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.user_import_job.is_some());
+        let len = 0usize + self.user_import_job.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "StartUserImportJobResponse",
@@ -57,9 +57,12 @@ impl<'de> ::serde::Deserialize<'de> for StartUserImportJobResponse {
 impl ::std::fmt::Debug for StartUserImportJobResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartUserImportJobResponse")
-            .field("user_import_job", &self.user_import_job)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "StartUserImportJobResponse",
+            &["user_import_job"],
+            &[&self.user_import_job],
+        )
     }
 }
 impl ::awsjson_types::Validate for StartUserImportJobResponse {

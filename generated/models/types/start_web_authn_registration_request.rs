@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for StartWebAuthnRegistrationRequest {
 impl ::std::fmt::Debug for StartWebAuthnRegistrationRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartWebAuthnRegistrationRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "StartWebAuthnRegistrationRequest",
+            &["access_token"],
+            &[&::awsjson_types::Redacted],
+        )
     }
 }
 impl ::awsjson_types::Validate for StartWebAuthnRegistrationRequest {

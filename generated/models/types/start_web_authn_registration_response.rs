@@ -52,9 +52,12 @@ impl<'de> ::serde::Deserialize<'de> for StartWebAuthnRegistrationResponse {
 impl ::std::fmt::Debug for StartWebAuthnRegistrationResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StartWebAuthnRegistrationResponse")
-            .field("credential_creation_options", &self.credential_creation_options)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "StartWebAuthnRegistrationResponse",
+            &["credential_creation_options"],
+            &[&self.credential_creation_options],
+        )
     }
 }
 impl ::awsjson_types::Validate for StartWebAuthnRegistrationResponse {

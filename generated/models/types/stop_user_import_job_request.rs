@@ -51,10 +51,12 @@ impl<'de> ::serde::Deserialize<'de> for StopUserImportJobRequest {
 impl ::std::fmt::Debug for StopUserImportJobRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StopUserImportJobRequest")
-            .field("job_id", &self.job_id)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "StopUserImportJobRequest",
+            &["job_id", "user_pool_id"],
+            &[&self.job_id, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for StopUserImportJobRequest {

@@ -24,8 +24,8 @@ impl ::serde::Serialize for StringAttributeConstraintsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.max_length.is_some())
-            + usize::from(self.min_length.is_some());
+        let len = 0usize + self.max_length.is_some() as usize
+            + self.min_length.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "StringAttributeConstraintsType",
@@ -61,10 +61,12 @@ impl<'de> ::serde::Deserialize<'de> for StringAttributeConstraintsType {
 impl ::std::fmt::Debug for StringAttributeConstraintsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("StringAttributeConstraintsType")
-            .field("max_length", &self.max_length)
-            .field("min_length", &self.min_length)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "StringAttributeConstraintsType",
+            &["max_length", "min_length"],
+            &[&self.max_length, &self.min_length],
+        )
     }
 }
 impl ::awsjson_types::Validate for StringAttributeConstraintsType {

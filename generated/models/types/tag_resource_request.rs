@@ -53,10 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for TagResourceRequest {
 impl ::std::fmt::Debug for TagResourceRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagResourceRequest")
-            .field("resource_arn", &self.resource_arn)
-            .field("tags", &self.tags)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "TagResourceRequest",
+            &["resource_arn", "tags"],
+            &[&self.resource_arn, &self.tags],
+        )
     }
 }
 impl ::awsjson_types::Validate for TagResourceRequest {

@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for TagResourceResponse {
 impl ::std::fmt::Debug for TagResourceResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TagResourceResponse").finish()
+        ::awsjson_types::structure::debug(f, "TagResourceResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for TagResourceResponse {

@@ -73,13 +73,24 @@ impl<'de> ::serde::Deserialize<'de> for TermsDescriptionType {
 impl ::std::fmt::Debug for TermsDescriptionType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TermsDescriptionType")
-            .field("creation_date", &self.creation_date)
-            .field("enforcement", &self.enforcement)
-            .field("last_modified_date", &self.last_modified_date)
-            .field("terms_id", &self.terms_id)
-            .field("terms_name", &self.terms_name)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "TermsDescriptionType",
+            &[
+                "creation_date",
+                "enforcement",
+                "last_modified_date",
+                "terms_id",
+                "terms_name",
+            ],
+            &[
+                &self.creation_date,
+                &self.enforcement,
+                &self.last_modified_date,
+                &self.terms_id,
+                &self.terms_name,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for TermsDescriptionType {

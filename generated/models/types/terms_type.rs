@@ -94,17 +94,32 @@ impl<'de> ::serde::Deserialize<'de> for TermsType {
 impl ::std::fmt::Debug for TermsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TermsType")
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("creation_date", &self.creation_date)
-            .field("enforcement", &self.enforcement)
-            .field("last_modified_date", &self.last_modified_date)
-            .field("links", &self.links)
-            .field("terms_id", &self.terms_id)
-            .field("terms_name", &self.terms_name)
-            .field("terms_source", &self.terms_source)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "TermsType",
+            &[
+                "client_id",
+                "creation_date",
+                "enforcement",
+                "last_modified_date",
+                "links",
+                "terms_id",
+                "terms_name",
+                "terms_source",
+                "user_pool_id",
+            ],
+            &[
+                &::awsjson_types::Redacted,
+                &self.creation_date,
+                &self.enforcement,
+                &self.last_modified_date,
+                &self.links,
+                &self.terms_id,
+                &self.terms_name,
+                &self.terms_source,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for TermsType {

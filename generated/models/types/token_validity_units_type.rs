@@ -27,9 +27,8 @@ impl ::serde::Serialize for TokenValidityUnitsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.access_token.is_some())
-            + usize::from(self.id_token.is_some())
-            + usize::from(self.refresh_token.is_some());
+        let len = 0usize + self.access_token.is_some() as usize
+            + self.id_token.is_some() as usize + self.refresh_token.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "TokenValidityUnitsType",
@@ -71,11 +70,12 @@ impl<'de> ::serde::Deserialize<'de> for TokenValidityUnitsType {
 impl ::std::fmt::Debug for TokenValidityUnitsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("TokenValidityUnitsType")
-            .field("access_token", &self.access_token)
-            .field("id_token", &self.id_token)
-            .field("refresh_token", &self.refresh_token)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "TokenValidityUnitsType",
+            &["access_token", "id_token", "refresh_token"],
+            &[&self.access_token, &self.id_token, &self.refresh_token],
+        )
     }
 }
 impl ::awsjson_types::Validate for TokenValidityUnitsType {

@@ -39,12 +39,11 @@ impl ::serde::Serialize for UiCustomizationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.client_id.is_some())
-            + usize::from(self.creation_date.is_some()) + usize::from(self.css.is_some())
-            + usize::from(self.css_version.is_some())
-            + usize::from(self.image_url.is_some())
-            + usize::from(self.last_modified_date.is_some())
-            + usize::from(self.user_pool_id.is_some());
+        let len = 0usize + self.client_id.is_some() as usize
+            + self.creation_date.is_some() as usize + self.css.is_some() as usize
+            + self.css_version.is_some() as usize + self.image_url.is_some() as usize
+            + self.last_modified_date.is_some() as usize
+            + self.user_pool_id.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UICustomizationType",
@@ -102,15 +101,28 @@ impl<'de> ::serde::Deserialize<'de> for UiCustomizationType {
 impl ::std::fmt::Debug for UiCustomizationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UiCustomizationType")
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("creation_date", &self.creation_date)
-            .field("css", &self.css)
-            .field("css_version", &self.css_version)
-            .field("image_url", &self.image_url)
-            .field("last_modified_date", &self.last_modified_date)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UiCustomizationType",
+            &[
+                "client_id",
+                "creation_date",
+                "css",
+                "css_version",
+                "image_url",
+                "last_modified_date",
+                "user_pool_id",
+            ],
+            &[
+                &::awsjson_types::Redacted,
+                &self.creation_date,
+                &self.css,
+                &self.css_version,
+                &self.image_url,
+                &self.last_modified_date,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for UiCustomizationType {

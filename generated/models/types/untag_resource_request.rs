@@ -53,10 +53,12 @@ impl<'de> ::serde::Deserialize<'de> for UntagResourceRequest {
 impl ::std::fmt::Debug for UntagResourceRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagResourceRequest")
-            .field("resource_arn", &self.resource_arn)
-            .field("tag_keys", &self.tag_keys)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UntagResourceRequest",
+            &["resource_arn", "tag_keys"],
+            &[&self.resource_arn, &self.tag_keys],
+        )
     }
 }
 impl ::awsjson_types::Validate for UntagResourceRequest {

@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for UntagResourceResponse {
 impl ::std::fmt::Debug for UntagResourceResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UntagResourceResponse").finish()
+        ::awsjson_types::structure::debug(f, "UntagResourceResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for UntagResourceResponse {

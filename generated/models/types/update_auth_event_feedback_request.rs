@@ -73,13 +73,24 @@ impl<'de> ::serde::Deserialize<'de> for UpdateAuthEventFeedbackRequest {
 impl ::std::fmt::Debug for UpdateAuthEventFeedbackRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateAuthEventFeedbackRequest")
-            .field("event_id", &self.event_id)
-            .field("feedback_token", &::awsjson_types::Redacted)
-            .field("feedback_value", &self.feedback_value)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UpdateAuthEventFeedbackRequest",
+            &[
+                "event_id",
+                "feedback_token",
+                "feedback_value",
+                "user_pool_id",
+                "username",
+            ],
+            &[
+                &self.event_id,
+                &::awsjson_types::Redacted,
+                &self.feedback_value,
+                &self.user_pool_id,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for UpdateAuthEventFeedbackRequest {

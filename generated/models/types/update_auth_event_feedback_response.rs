@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateAuthEventFeedbackResponse {
 impl ::std::fmt::Debug for UpdateAuthEventFeedbackResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateAuthEventFeedbackResponse").finish()
+        ::awsjson_types::structure::debug(f, "UpdateAuthEventFeedbackResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for UpdateAuthEventFeedbackResponse {

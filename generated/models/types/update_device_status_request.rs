@@ -19,7 +19,7 @@ impl ::serde::Serialize for UpdateDeviceStatusRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.device_remembered_status.is_some());
+        let len = 2usize + self.device_remembered_status.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UpdateDeviceStatusRequest",
@@ -65,11 +65,16 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDeviceStatusRequest {
 impl ::std::fmt::Debug for UpdateDeviceStatusRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateDeviceStatusRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("device_key", &self.device_key)
-            .field("device_remembered_status", &self.device_remembered_status)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UpdateDeviceStatusRequest",
+            &["access_token", "device_key", "device_remembered_status"],
+            &[
+                &::awsjson_types::Redacted,
+                &self.device_key,
+                &self.device_remembered_status,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for UpdateDeviceStatusRequest {

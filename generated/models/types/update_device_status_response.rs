@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDeviceStatusResponse {
 impl ::std::fmt::Debug for UpdateDeviceStatusResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateDeviceStatusResponse").finish()
+        ::awsjson_types::structure::debug(f, "UpdateDeviceStatusResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for UpdateDeviceStatusResponse {

@@ -29,10 +29,10 @@ impl ::serde::Serialize for UpdateIdentityProviderRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.acr_mapping.is_some())
-            + usize::from(self.attribute_mapping.is_some())
-            + usize::from(self.idp_identifiers.is_some())
-            + usize::from(self.provider_details.is_some());
+        let len = 2usize + self.acr_mapping.is_some() as usize
+            + self.attribute_mapping.is_some() as usize
+            + self.idp_identifiers.is_some() as usize
+            + self.provider_details.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UpdateIdentityProviderRequest",
@@ -91,14 +91,26 @@ impl<'de> ::serde::Deserialize<'de> for UpdateIdentityProviderRequest {
 impl ::std::fmt::Debug for UpdateIdentityProviderRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateIdentityProviderRequest")
-            .field("acr_mapping", &self.acr_mapping)
-            .field("attribute_mapping", &self.attribute_mapping)
-            .field("idp_identifiers", &self.idp_identifiers)
-            .field("provider_details", &self.provider_details)
-            .field("provider_name", &self.provider_name)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UpdateIdentityProviderRequest",
+            &[
+                "acr_mapping",
+                "attribute_mapping",
+                "idp_identifiers",
+                "provider_details",
+                "provider_name",
+                "user_pool_id",
+            ],
+            &[
+                &self.acr_mapping,
+                &self.attribute_mapping,
+                &self.idp_identifiers,
+                &self.provider_details,
+                &self.provider_name,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for UpdateIdentityProviderRequest {

@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for UpdateIdentityProviderResponse {
 impl ::std::fmt::Debug for UpdateIdentityProviderResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateIdentityProviderResponse")
-            .field("identity_provider", &self.identity_provider)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UpdateIdentityProviderResponse",
+            &["identity_provider"],
+            &[&self.identity_provider],
+        )
     }
 }
 impl ::awsjson_types::Validate for UpdateIdentityProviderResponse {

@@ -33,11 +33,11 @@ impl ::serde::Serialize for UpdateManagedLoginBrandingRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.assets.is_some())
-            + usize::from(self.managed_login_branding_id.is_some())
-            + usize::from(self.settings.is_some())
-            + usize::from(self.use_cognito_provided_values.is_some())
-            + usize::from(self.user_pool_id.is_some());
+        let len = 0usize + self.assets.is_some() as usize
+            + self.managed_login_branding_id.is_some() as usize
+            + self.settings.is_some() as usize
+            + self.use_cognito_provided_values.is_some() as usize
+            + self.user_pool_id.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UpdateManagedLoginBrandingRequest",
@@ -95,13 +95,24 @@ impl<'de> ::serde::Deserialize<'de> for UpdateManagedLoginBrandingRequest {
 impl ::std::fmt::Debug for UpdateManagedLoginBrandingRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateManagedLoginBrandingRequest")
-            .field("assets", &self.assets)
-            .field("managed_login_branding_id", &self.managed_login_branding_id)
-            .field("settings", &self.settings)
-            .field("use_cognito_provided_values", &self.use_cognito_provided_values)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UpdateManagedLoginBrandingRequest",
+            &[
+                "assets",
+                "managed_login_branding_id",
+                "settings",
+                "use_cognito_provided_values",
+                "user_pool_id",
+            ],
+            &[
+                &self.assets,
+                &self.managed_login_branding_id,
+                &self.settings,
+                &self.use_cognito_provided_values,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for UpdateManagedLoginBrandingRequest {

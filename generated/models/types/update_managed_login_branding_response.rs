@@ -23,7 +23,7 @@ impl ::serde::Serialize for UpdateManagedLoginBrandingResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.managed_login_branding.is_some());
+        let len = 0usize + self.managed_login_branding.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UpdateManagedLoginBrandingResponse",
@@ -59,9 +59,12 @@ impl<'de> ::serde::Deserialize<'de> for UpdateManagedLoginBrandingResponse {
 impl ::std::fmt::Debug for UpdateManagedLoginBrandingResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateManagedLoginBrandingResponse")
-            .field("managed_login_branding", &self.managed_login_branding)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UpdateManagedLoginBrandingResponse",
+            &["managed_login_branding"],
+            &[&self.managed_login_branding],
+        )
     }
 }
 impl ::awsjson_types::Validate for UpdateManagedLoginBrandingResponse {

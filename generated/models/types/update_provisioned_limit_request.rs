@@ -55,10 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for UpdateProvisionedLimitRequest {
 impl ::std::fmt::Debug for UpdateProvisionedLimitRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateProvisionedLimitRequest")
-            .field("limit_definition", &self.limit_definition)
-            .field("requested_limit_value", &self.requested_limit_value)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UpdateProvisionedLimitRequest",
+            &["limit_definition", "requested_limit_value"],
+            &[&self.limit_definition, &self.requested_limit_value],
+        )
     }
 }
 impl ::awsjson_types::Validate for UpdateProvisionedLimitRequest {

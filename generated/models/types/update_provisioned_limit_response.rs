@@ -47,9 +47,12 @@ impl<'de> ::serde::Deserialize<'de> for UpdateProvisionedLimitResponse {
 impl ::std::fmt::Debug for UpdateProvisionedLimitResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateProvisionedLimitResponse")
-            .field("limit", &self.limit)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UpdateProvisionedLimitResponse",
+            &["limit"],
+            &[&self.limit],
+        )
     }
 }
 impl ::awsjson_types::Validate for UpdateProvisionedLimitResponse {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for UpdateResourceServerRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + usize::from(self.scopes.is_some());
+        let len = 3usize + self.scopes.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UpdateResourceServerRequest",
@@ -66,12 +66,12 @@ impl<'de> ::serde::Deserialize<'de> for UpdateResourceServerRequest {
 impl ::std::fmt::Debug for UpdateResourceServerRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateResourceServerRequest")
-            .field("identifier", &self.identifier)
-            .field("name", &self.name)
-            .field("scopes", &self.scopes)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UpdateResourceServerRequest",
+            &["identifier", "name", "scopes", "user_pool_id"],
+            &[&self.identifier, &self.name, &self.scopes, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for UpdateResourceServerRequest {

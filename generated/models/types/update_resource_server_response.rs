@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for UpdateResourceServerResponse {
 impl ::std::fmt::Debug for UpdateResourceServerResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateResourceServerResponse")
-            .field("resource_server", &self.resource_server)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UpdateResourceServerResponse",
+            &["resource_server"],
+            &[&self.resource_server],
+        )
     }
 }
 impl ::awsjson_types::Validate for UpdateResourceServerResponse {

@@ -25,9 +25,9 @@ impl ::serde::Serialize for UpdateTermsRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.enforcement.is_some())
-            + usize::from(self.links.is_some()) + usize::from(self.terms_name.is_some())
-            + usize::from(self.terms_source.is_some());
+        let len = 2usize + self.enforcement.is_some() as usize
+            + self.links.is_some() as usize + self.terms_name.is_some() as usize
+            + self.terms_source.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UpdateTermsRequest",
@@ -80,14 +80,26 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTermsRequest {
 impl ::std::fmt::Debug for UpdateTermsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateTermsRequest")
-            .field("enforcement", &self.enforcement)
-            .field("links", &self.links)
-            .field("terms_id", &self.terms_id)
-            .field("terms_name", &self.terms_name)
-            .field("terms_source", &self.terms_source)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UpdateTermsRequest",
+            &[
+                "enforcement",
+                "links",
+                "terms_id",
+                "terms_name",
+                "terms_source",
+                "user_pool_id",
+            ],
+            &[
+                &self.enforcement,
+                &self.links,
+                &self.terms_id,
+                &self.terms_name,
+                &self.terms_source,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for UpdateTermsRequest {

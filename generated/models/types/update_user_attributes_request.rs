@@ -19,7 +19,7 @@ impl ::serde::Serialize for UpdateUserAttributesRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.client_metadata.is_some());
+        let len = 2usize + self.client_metadata.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UpdateUserAttributesRequest",
@@ -67,11 +67,12 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserAttributesRequest {
 impl ::std::fmt::Debug for UpdateUserAttributesRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateUserAttributesRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("client_metadata", &self.client_metadata)
-            .field("user_attributes", &self.user_attributes)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UpdateUserAttributesRequest",
+            &["access_token", "client_metadata", "user_attributes"],
+            &[&::awsjson_types::Redacted, &self.client_metadata, &self.user_attributes],
+        )
     }
 }
 impl ::awsjson_types::Validate for UpdateUserAttributesRequest {

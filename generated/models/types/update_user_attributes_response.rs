@@ -23,7 +23,7 @@ impl ::serde::Serialize for UpdateUserAttributesResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.code_delivery_details_list.is_some());
+        let len = 0usize + self.code_delivery_details_list.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UpdateUserAttributesResponse",
@@ -62,9 +62,12 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserAttributesResponse {
 impl ::std::fmt::Debug for UpdateUserAttributesResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateUserAttributesResponse")
-            .field("code_delivery_details_list", &self.code_delivery_details_list)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UpdateUserAttributesResponse",
+            &["code_delivery_details_list"],
+            &[&self.code_delivery_details_list],
+        )
     }
 }
 impl ::awsjson_types::Validate for UpdateUserAttributesResponse {

@@ -73,27 +73,27 @@ impl ::serde::Serialize for UpdateUserPoolClientRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.access_token_validity.is_some())
-            + usize::from(self.allowed_o_auth_flows.is_some())
-            + usize::from(self.allowed_o_auth_flows_user_pool_client.is_some())
-            + usize::from(self.allowed_o_auth_scopes.is_some())
-            + usize::from(self.analytics_configuration.is_some())
-            + usize::from(self.auth_session_validity.is_some())
-            + usize::from(self.callback_ur_ls.is_some())
-            + usize::from(self.client_name.is_some())
-            + usize::from(self.default_redirect_uri.is_some())
-            + usize::from(self.enable_propagate_additional_user_context_data.is_some())
-            + usize::from(self.enable_token_revocation.is_some())
-            + usize::from(self.explicit_auth_flows.is_some())
-            + usize::from(self.id_token_validity.is_some())
-            + usize::from(self.logout_ur_ls.is_some())
-            + usize::from(self.prevent_user_existence_errors.is_some())
-            + usize::from(self.read_attributes.is_some())
-            + usize::from(self.refresh_token_rotation.is_some())
-            + usize::from(self.refresh_token_validity.is_some())
-            + usize::from(self.supported_identity_providers.is_some())
-            + usize::from(self.token_validity_units.is_some())
-            + usize::from(self.write_attributes.is_some());
+        let len = 2usize + self.access_token_validity.is_some() as usize
+            + self.allowed_o_auth_flows.is_some() as usize
+            + self.allowed_o_auth_flows_user_pool_client.is_some() as usize
+            + self.allowed_o_auth_scopes.is_some() as usize
+            + self.analytics_configuration.is_some() as usize
+            + self.auth_session_validity.is_some() as usize
+            + self.callback_ur_ls.is_some() as usize
+            + self.client_name.is_some() as usize
+            + self.default_redirect_uri.is_some() as usize
+            + self.enable_propagate_additional_user_context_data.is_some() as usize
+            + self.enable_token_revocation.is_some() as usize
+            + self.explicit_auth_flows.is_some() as usize
+            + self.id_token_validity.is_some() as usize
+            + self.logout_ur_ls.is_some() as usize
+            + self.prevent_user_existence_errors.is_some() as usize
+            + self.read_attributes.is_some() as usize
+            + self.refresh_token_rotation.is_some() as usize
+            + self.refresh_token_validity.is_some() as usize
+            + self.supported_identity_providers.is_some() as usize
+            + self.token_validity_units.is_some() as usize
+            + self.write_attributes.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UpdateUserPoolClientRequest",
@@ -251,37 +251,60 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolClientRequest {
 impl ::std::fmt::Debug for UpdateUserPoolClientRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateUserPoolClientRequest")
-            .field("access_token_validity", &self.access_token_validity)
-            .field("allowed_o_auth_flows", &self.allowed_o_auth_flows)
-            .field(
+        ::awsjson_types::structure::debug(
+            f,
+            "UpdateUserPoolClientRequest",
+            &[
+                "access_token_validity",
+                "allowed_o_auth_flows",
                 "allowed_o_auth_flows_user_pool_client",
-                &self.allowed_o_auth_flows_user_pool_client,
-            )
-            .field("allowed_o_auth_scopes", &self.allowed_o_auth_scopes)
-            .field("analytics_configuration", &self.analytics_configuration)
-            .field("auth_session_validity", &self.auth_session_validity)
-            .field("callback_ur_ls", &self.callback_ur_ls)
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("client_name", &self.client_name)
-            .field("default_redirect_uri", &self.default_redirect_uri)
-            .field(
+                "allowed_o_auth_scopes",
+                "analytics_configuration",
+                "auth_session_validity",
+                "callback_ur_ls",
+                "client_id",
+                "client_name",
+                "default_redirect_uri",
                 "enable_propagate_additional_user_context_data",
+                "enable_token_revocation",
+                "explicit_auth_flows",
+                "id_token_validity",
+                "logout_ur_ls",
+                "prevent_user_existence_errors",
+                "read_attributes",
+                "refresh_token_rotation",
+                "refresh_token_validity",
+                "supported_identity_providers",
+                "token_validity_units",
+                "user_pool_id",
+                "write_attributes",
+            ],
+            &[
+                &self.access_token_validity,
+                &self.allowed_o_auth_flows,
+                &self.allowed_o_auth_flows_user_pool_client,
+                &self.allowed_o_auth_scopes,
+                &self.analytics_configuration,
+                &self.auth_session_validity,
+                &self.callback_ur_ls,
+                &::awsjson_types::Redacted,
+                &self.client_name,
+                &self.default_redirect_uri,
                 &self.enable_propagate_additional_user_context_data,
-            )
-            .field("enable_token_revocation", &self.enable_token_revocation)
-            .field("explicit_auth_flows", &self.explicit_auth_flows)
-            .field("id_token_validity", &self.id_token_validity)
-            .field("logout_ur_ls", &self.logout_ur_ls)
-            .field("prevent_user_existence_errors", &self.prevent_user_existence_errors)
-            .field("read_attributes", &self.read_attributes)
-            .field("refresh_token_rotation", &self.refresh_token_rotation)
-            .field("refresh_token_validity", &self.refresh_token_validity)
-            .field("supported_identity_providers", &self.supported_identity_providers)
-            .field("token_validity_units", &self.token_validity_units)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("write_attributes", &self.write_attributes)
-            .finish()
+                &self.enable_token_revocation,
+                &self.explicit_auth_flows,
+                &self.id_token_validity,
+                &self.logout_ur_ls,
+                &self.prevent_user_existence_errors,
+                &self.read_attributes,
+                &self.refresh_token_rotation,
+                &self.refresh_token_validity,
+                &self.supported_identity_providers,
+                &self.token_validity_units,
+                &self.user_pool_id,
+                &self.write_attributes,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for UpdateUserPoolClientRequest {

@@ -23,9 +23,9 @@ impl ::serde::Serialize for UpdateUserPoolDomainRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.custom_domain_config.is_some())
-            + usize::from(self.managed_login_version.is_some())
-            + usize::from(self.routing.is_some());
+        let len = 2usize + self.custom_domain_config.is_some() as usize
+            + self.managed_login_version.is_some() as usize
+            + self.routing.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UpdateUserPoolDomainRequest",
@@ -77,13 +77,24 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolDomainRequest {
 impl ::std::fmt::Debug for UpdateUserPoolDomainRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateUserPoolDomainRequest")
-            .field("custom_domain_config", &self.custom_domain_config)
-            .field("domain", &self.domain)
-            .field("managed_login_version", &self.managed_login_version)
-            .field("routing", &self.routing)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UpdateUserPoolDomainRequest",
+            &[
+                "custom_domain_config",
+                "domain",
+                "managed_login_version",
+                "routing",
+                "user_pool_id",
+            ],
+            &[
+                &self.custom_domain_config,
+                &self.domain,
+                &self.managed_login_version,
+                &self.routing,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for UpdateUserPoolDomainRequest {

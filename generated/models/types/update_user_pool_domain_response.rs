@@ -27,9 +27,9 @@ impl ::serde::Serialize for UpdateUserPoolDomainResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.cloud_front_domain.is_some())
-            + usize::from(self.managed_login_version.is_some())
-            + usize::from(self.routing.is_some());
+        let len = 0usize + self.cloud_front_domain.is_some() as usize
+            + self.managed_login_version.is_some() as usize
+            + self.routing.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UpdateUserPoolDomainResponse",
@@ -75,11 +75,12 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolDomainResponse {
 impl ::std::fmt::Debug for UpdateUserPoolDomainResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateUserPoolDomainResponse")
-            .field("cloud_front_domain", &self.cloud_front_domain)
-            .field("managed_login_version", &self.managed_login_version)
-            .field("routing", &self.routing)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UpdateUserPoolDomainResponse",
+            &["cloud_front_domain", "managed_login_version", "routing"],
+            &[&self.cloud_front_domain, &self.managed_login_version, &self.routing],
+        )
     }
 }
 impl ::awsjson_types::Validate for UpdateUserPoolDomainResponse {

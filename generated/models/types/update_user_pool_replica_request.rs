@@ -55,11 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolReplicaRequest {
 impl ::std::fmt::Debug for UpdateUserPoolReplicaRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateUserPoolReplicaRequest")
-            .field("region_name", &self.region_name)
-            .field("status", &self.status)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UpdateUserPoolReplicaRequest",
+            &["region_name", "status", "user_pool_id"],
+            &[&self.region_name, &self.status, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for UpdateUserPoolReplicaRequest {

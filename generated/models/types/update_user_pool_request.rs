@@ -82,30 +82,29 @@ impl ::serde::Serialize for UpdateUserPoolRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.account_recovery_setting.is_some())
-            + usize::from(self.acr_configuration.is_some())
-            + usize::from(self.admin_create_user_config.is_some())
-            + usize::from(self.auto_verified_attributes.is_some())
-            + usize::from(self.dcr_configuration.is_some())
-            + usize::from(self.deletion_protection.is_some())
-            + usize::from(self.device_configuration.is_some())
-            + usize::from(self.email_configuration.is_some())
-            + usize::from(self.email_verification_message.is_some())
-            + usize::from(self.email_verification_subject.is_some())
-            + usize::from(self.issuer_configuration.is_some())
-            + usize::from(self.key_configuration.is_some())
-            + usize::from(self.lambda_config.is_some())
-            + usize::from(self.mfa_configuration.is_some())
-            + usize::from(self.policies.is_some())
-            + usize::from(self.pool_name.is_some())
-            + usize::from(self.sms_authentication_message.is_some())
-            + usize::from(self.sms_configuration.is_some())
-            + usize::from(self.sms_verification_message.is_some())
-            + usize::from(self.user_attribute_update_settings.is_some())
-            + usize::from(self.user_pool_add_ons.is_some())
-            + usize::from(self.user_pool_tags.is_some())
-            + usize::from(self.user_pool_tier.is_some())
-            + usize::from(self.verification_message_template.is_some());
+        let len = 1usize + self.account_recovery_setting.is_some() as usize
+            + self.acr_configuration.is_some() as usize
+            + self.admin_create_user_config.is_some() as usize
+            + self.auto_verified_attributes.is_some() as usize
+            + self.dcr_configuration.is_some() as usize
+            + self.deletion_protection.is_some() as usize
+            + self.device_configuration.is_some() as usize
+            + self.email_configuration.is_some() as usize
+            + self.email_verification_message.is_some() as usize
+            + self.email_verification_subject.is_some() as usize
+            + self.issuer_configuration.is_some() as usize
+            + self.key_configuration.is_some() as usize
+            + self.lambda_config.is_some() as usize
+            + self.mfa_configuration.is_some() as usize
+            + self.policies.is_some() as usize + self.pool_name.is_some() as usize
+            + self.sms_authentication_message.is_some() as usize
+            + self.sms_configuration.is_some() as usize
+            + self.sms_verification_message.is_some() as usize
+            + self.user_attribute_update_settings.is_some() as usize
+            + self.user_pool_add_ons.is_some() as usize
+            + self.user_pool_tags.is_some() as usize
+            + self.user_pool_tier.is_some() as usize
+            + self.verification_message_template.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UpdateUserPoolRequest",
@@ -272,36 +271,64 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolRequest {
 impl ::std::fmt::Debug for UpdateUserPoolRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateUserPoolRequest")
-            .field("account_recovery_setting", &self.account_recovery_setting)
-            .field("acr_configuration", &self.acr_configuration)
-            .field("admin_create_user_config", &self.admin_create_user_config)
-            .field("auto_verified_attributes", &self.auto_verified_attributes)
-            .field("dcr_configuration", &self.dcr_configuration)
-            .field("deletion_protection", &self.deletion_protection)
-            .field("device_configuration", &self.device_configuration)
-            .field("email_configuration", &self.email_configuration)
-            .field("email_verification_message", &self.email_verification_message)
-            .field("email_verification_subject", &self.email_verification_subject)
-            .field("issuer_configuration", &self.issuer_configuration)
-            .field("key_configuration", &self.key_configuration)
-            .field("lambda_config", &self.lambda_config)
-            .field("mfa_configuration", &self.mfa_configuration)
-            .field("policies", &self.policies)
-            .field("pool_name", &self.pool_name)
-            .field("sms_authentication_message", &self.sms_authentication_message)
-            .field("sms_configuration", &self.sms_configuration)
-            .field("sms_verification_message", &self.sms_verification_message)
-            .field(
+        ::awsjson_types::structure::debug(
+            f,
+            "UpdateUserPoolRequest",
+            &[
+                "account_recovery_setting",
+                "acr_configuration",
+                "admin_create_user_config",
+                "auto_verified_attributes",
+                "dcr_configuration",
+                "deletion_protection",
+                "device_configuration",
+                "email_configuration",
+                "email_verification_message",
+                "email_verification_subject",
+                "issuer_configuration",
+                "key_configuration",
+                "lambda_config",
+                "mfa_configuration",
+                "policies",
+                "pool_name",
+                "sms_authentication_message",
+                "sms_configuration",
+                "sms_verification_message",
                 "user_attribute_update_settings",
+                "user_pool_add_ons",
+                "user_pool_id",
+                "user_pool_tags",
+                "user_pool_tier",
+                "verification_message_template",
+            ],
+            &[
+                &self.account_recovery_setting,
+                &self.acr_configuration,
+                &self.admin_create_user_config,
+                &self.auto_verified_attributes,
+                &self.dcr_configuration,
+                &self.deletion_protection,
+                &self.device_configuration,
+                &self.email_configuration,
+                &self.email_verification_message,
+                &self.email_verification_subject,
+                &self.issuer_configuration,
+                &self.key_configuration,
+                &self.lambda_config,
+                &self.mfa_configuration,
+                &self.policies,
+                &self.pool_name,
+                &self.sms_authentication_message,
+                &self.sms_configuration,
+                &self.sms_verification_message,
                 &self.user_attribute_update_settings,
-            )
-            .field("user_pool_add_ons", &self.user_pool_add_ons)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("user_pool_tags", &self.user_pool_tags)
-            .field("user_pool_tier", &self.user_pool_tier)
-            .field("verification_message_template", &self.verification_message_template)
-            .finish()
+                &self.user_pool_add_ons,
+                &self.user_pool_id,
+                &self.user_pool_tags,
+                &self.user_pool_tier,
+                &self.verification_message_template,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for UpdateUserPoolRequest {

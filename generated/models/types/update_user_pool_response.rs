@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolResponse {
 impl ::std::fmt::Debug for UpdateUserPoolResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateUserPoolResponse").finish()
+        ::awsjson_types::structure::debug(f, "UpdateUserPoolResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for UpdateUserPoolResponse {

@@ -24,7 +24,7 @@ impl ::serde::Serialize for UserAttributeUpdateSettingsType {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let len = 0usize
-            + usize::from(self.attributes_require_verification_before_update.is_some());
+            + self.attributes_require_verification_before_update.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UserAttributeUpdateSettingsType",
@@ -68,12 +68,12 @@ impl<'de> ::serde::Deserialize<'de> for UserAttributeUpdateSettingsType {
 impl ::std::fmt::Debug for UserAttributeUpdateSettingsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UserAttributeUpdateSettingsType")
-            .field(
-                "attributes_require_verification_before_update",
-                &self.attributes_require_verification_before_update,
-            )
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UserAttributeUpdateSettingsType",
+            &["attributes_require_verification_before_update"],
+            &[&self.attributes_require_verification_before_update],
+        )
     }
 }
 impl ::awsjson_types::Validate for UserAttributeUpdateSettingsType {

@@ -26,8 +26,8 @@ impl ::serde::Serialize for UserContextDataType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.encoded_data.is_some())
-            + usize::from(self.ip_address.is_some());
+        let len = 0usize + self.encoded_data.is_some() as usize
+            + self.ip_address.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UserContextDataType",

@@ -62,18 +62,17 @@ impl ::serde::Serialize for UserImportJobType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.cloud_watch_logs_role_arn.is_some())
-            + usize::from(self.completion_date.is_some())
-            + usize::from(self.completion_message.is_some())
-            + usize::from(self.creation_date.is_some())
-            + usize::from(self.failed_users.is_some())
-            + usize::from(self.imported_users.is_some())
-            + usize::from(self.job_id.is_some()) + usize::from(self.job_name.is_some())
-            + usize::from(self.password_hashing_algorithm.is_some())
-            + usize::from(self.pre_signed_url.is_some())
-            + usize::from(self.skipped_users.is_some())
-            + usize::from(self.start_date.is_some()) + usize::from(self.status.is_some())
-            + usize::from(self.user_pool_id.is_some());
+        let len = 0usize + self.cloud_watch_logs_role_arn.is_some() as usize
+            + self.completion_date.is_some() as usize
+            + self.completion_message.is_some() as usize
+            + self.creation_date.is_some() as usize
+            + self.failed_users.is_some() as usize
+            + self.imported_users.is_some() as usize + self.job_id.is_some() as usize
+            + self.job_name.is_some() as usize
+            + self.password_hashing_algorithm.is_some() as usize
+            + self.pre_signed_url.is_some() as usize
+            + self.skipped_users.is_some() as usize + self.start_date.is_some() as usize
+            + self.status.is_some() as usize + self.user_pool_id.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UserImportJobType",
@@ -172,22 +171,42 @@ impl<'de> ::serde::Deserialize<'de> for UserImportJobType {
 impl ::std::fmt::Debug for UserImportJobType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UserImportJobType")
-            .field("cloud_watch_logs_role_arn", &self.cloud_watch_logs_role_arn)
-            .field("completion_date", &self.completion_date)
-            .field("completion_message", &self.completion_message)
-            .field("creation_date", &self.creation_date)
-            .field("failed_users", &self.failed_users)
-            .field("imported_users", &self.imported_users)
-            .field("job_id", &self.job_id)
-            .field("job_name", &self.job_name)
-            .field("password_hashing_algorithm", &self.password_hashing_algorithm)
-            .field("pre_signed_url", &self.pre_signed_url)
-            .field("skipped_users", &self.skipped_users)
-            .field("start_date", &self.start_date)
-            .field("status", &self.status)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UserImportJobType",
+            &[
+                "cloud_watch_logs_role_arn",
+                "completion_date",
+                "completion_message",
+                "creation_date",
+                "failed_users",
+                "imported_users",
+                "job_id",
+                "job_name",
+                "password_hashing_algorithm",
+                "pre_signed_url",
+                "skipped_users",
+                "start_date",
+                "status",
+                "user_pool_id",
+            ],
+            &[
+                &self.cloud_watch_logs_role_arn,
+                &self.completion_date,
+                &self.completion_message,
+                &self.creation_date,
+                &self.failed_users,
+                &self.imported_users,
+                &self.job_id,
+                &self.job_name,
+                &self.password_hashing_algorithm,
+                &self.pre_signed_url,
+                &self.skipped_users,
+                &self.start_date,
+                &self.status,
+                &self.user_pool_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for UserImportJobType {

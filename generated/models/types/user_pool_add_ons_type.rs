@@ -17,8 +17,7 @@ impl ::serde::Serialize for UserPoolAddOnsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize
-            + usize::from(self.advanced_security_additional_flows.is_some());
+        let len = 1usize + self.advanced_security_additional_flows.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UserPoolAddOnsType",
@@ -67,13 +66,12 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolAddOnsType {
 impl ::std::fmt::Debug for UserPoolAddOnsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UserPoolAddOnsType")
-            .field(
-                "advanced_security_additional_flows",
-                &self.advanced_security_additional_flows,
-            )
-            .field("advanced_security_mode", &self.advanced_security_mode)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UserPoolAddOnsType",
+            &["advanced_security_additional_flows", "advanced_security_mode"],
+            &[&self.advanced_security_additional_flows, &self.advanced_security_mode],
+        )
     }
 }
 impl ::awsjson_types::Validate for UserPoolAddOnsType {

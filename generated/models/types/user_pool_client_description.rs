@@ -27,9 +27,8 @@ impl ::serde::Serialize for UserPoolClientDescription {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.client_id.is_some())
-            + usize::from(self.client_name.is_some())
-            + usize::from(self.user_pool_id.is_some());
+        let len = 0usize + self.client_id.is_some() as usize
+            + self.client_name.is_some() as usize + self.user_pool_id.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UserPoolClientDescription",
@@ -67,11 +66,12 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolClientDescription {
 impl ::std::fmt::Debug for UserPoolClientDescription {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UserPoolClientDescription")
-            .field("client_id", &::awsjson_types::Redacted)
-            .field("client_name", &self.client_name)
-            .field("user_pool_id", &self.user_pool_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UserPoolClientDescription",
+            &["client_id", "client_name", "user_pool_id"],
+            &[&::awsjson_types::Redacted, &self.client_name, &self.user_pool_id],
+        )
     }
 }
 impl ::awsjson_types::Validate for UserPoolClientDescription {

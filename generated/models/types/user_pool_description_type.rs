@@ -39,12 +39,10 @@ impl ::serde::Serialize for UserPoolDescriptionType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.creation_date.is_some())
-            + usize::from(self.id.is_some()) + usize::from(self.lambda_config.is_some())
-            + usize::from(self.last_modified_date.is_some())
-            + usize::from(self.name.is_some())
-            + usize::from(self.replica_regions.is_some())
-            + usize::from(self.status.is_some());
+        let len = 0usize + self.creation_date.is_some() as usize
+            + self.id.is_some() as usize + self.lambda_config.is_some() as usize
+            + self.last_modified_date.is_some() as usize + self.name.is_some() as usize
+            + self.replica_regions.is_some() as usize + self.status.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UserPoolDescriptionType",
@@ -106,15 +104,28 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolDescriptionType {
 impl ::std::fmt::Debug for UserPoolDescriptionType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UserPoolDescriptionType")
-            .field("creation_date", &self.creation_date)
-            .field("id", &self.id)
-            .field("lambda_config", &self.lambda_config)
-            .field("last_modified_date", &self.last_modified_date)
-            .field("name", &self.name)
-            .field("replica_regions", &self.replica_regions)
-            .field("status", &self.status)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UserPoolDescriptionType",
+            &[
+                "creation_date",
+                "id",
+                "lambda_config",
+                "last_modified_date",
+                "name",
+                "replica_regions",
+                "status",
+            ],
+            &[
+                &self.creation_date,
+                &self.id,
+                &self.lambda_config,
+                &self.last_modified_date,
+                &self.name,
+                &self.replica_regions,
+                &self.status,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for UserPoolDescriptionType {

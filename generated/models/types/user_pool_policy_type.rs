@@ -24,8 +24,8 @@ impl ::serde::Serialize for UserPoolPolicyType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.password_policy.is_some())
-            + usize::from(self.sign_in_policy.is_some());
+        let len = 0usize + self.password_policy.is_some() as usize
+            + self.sign_in_policy.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UserPoolPolicyType",
@@ -65,10 +65,12 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolPolicyType {
 impl ::std::fmt::Debug for UserPoolPolicyType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UserPoolPolicyType")
-            .field("password_policy", &self.password_policy)
-            .field("sign_in_policy", &self.sign_in_policy)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UserPoolPolicyType",
+            &["password_policy", "sign_in_policy"],
+            &[&self.password_policy, &self.sign_in_policy],
+        )
     }
 }
 impl ::awsjson_types::Validate for UserPoolPolicyType {

@@ -30,9 +30,9 @@ impl ::serde::Serialize for UserPoolReplicaType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.region_name.is_some())
-            + usize::from(self.role.is_some()) + usize::from(self.status.is_some())
-            + usize::from(self.user_pool_arn.is_some());
+        let len = 0usize + self.region_name.is_some() as usize
+            + self.role.is_some() as usize + self.status.is_some() as usize
+            + self.user_pool_arn.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "UserPoolReplicaType",
@@ -79,12 +79,12 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolReplicaType {
 impl ::std::fmt::Debug for UserPoolReplicaType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UserPoolReplicaType")
-            .field("region_name", &self.region_name)
-            .field("role", &self.role)
-            .field("status", &self.status)
-            .field("user_pool_arn", &self.user_pool_arn)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UserPoolReplicaType",
+            &["region_name", "role", "status", "user_pool_arn"],
+            &[&self.region_name, &self.role, &self.status, &self.user_pool_arn],
+        )
     }
 }
 impl ::awsjson_types::Validate for UserPoolReplicaType {

@@ -47,9 +47,12 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolTokenSessionConfigType {
 impl ::std::fmt::Debug for UserPoolTokenSessionConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UserPoolTokenSessionConfigType")
-            .field("max_per_user", &self.max_per_user)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UserPoolTokenSessionConfigType",
+            &["max_per_user"],
+            &[&self.max_per_user],
+        )
     }
 }
 impl ::awsjson_types::Validate for UserPoolTokenSessionConfigType {

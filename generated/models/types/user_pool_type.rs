@@ -161,43 +161,41 @@ impl ::serde::Serialize for UserPoolType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.account_recovery_setting.is_some())
-            + usize::from(self.acr_configuration.is_some())
-            + usize::from(self.admin_create_user_config.is_some())
-            + usize::from(self.alias_attributes.is_some())
-            + usize::from(self.arn.is_some())
-            + usize::from(self.auto_verified_attributes.is_some())
-            + usize::from(self.creation_date.is_some())
-            + usize::from(self.custom_domain.is_some())
-            + usize::from(self.dcr_configuration.is_some())
-            + usize::from(self.deletion_protection.is_some())
-            + usize::from(self.device_configuration.is_some())
-            + usize::from(self.domain.is_some())
-            + usize::from(self.email_configuration.is_some())
-            + usize::from(self.email_configuration_failure.is_some())
-            + usize::from(self.email_verification_message.is_some())
-            + usize::from(self.email_verification_subject.is_some())
-            + usize::from(self.estimated_number_of_users.is_some())
-            + usize::from(self.id.is_some())
-            + usize::from(self.issuer_configuration.is_some())
-            + usize::from(self.key_configuration.is_some())
-            + usize::from(self.lambda_config.is_some())
-            + usize::from(self.last_modified_date.is_some())
-            + usize::from(self.mfa_configuration.is_some())
-            + usize::from(self.name.is_some()) + usize::from(self.policies.is_some())
-            + usize::from(self.schema_attributes.is_some())
-            + usize::from(self.sms_authentication_message.is_some())
-            + usize::from(self.sms_configuration.is_some())
-            + usize::from(self.sms_configuration_failure.is_some())
-            + usize::from(self.sms_verification_message.is_some())
-            + usize::from(self.status.is_some())
-            + usize::from(self.user_attribute_update_settings.is_some())
-            + usize::from(self.user_pool_add_ons.is_some())
-            + usize::from(self.user_pool_tags.is_some())
-            + usize::from(self.user_pool_tier.is_some())
-            + usize::from(self.username_attributes.is_some())
-            + usize::from(self.username_configuration.is_some())
-            + usize::from(self.verification_message_template.is_some());
+        let len = 0usize + self.account_recovery_setting.is_some() as usize
+            + self.acr_configuration.is_some() as usize
+            + self.admin_create_user_config.is_some() as usize
+            + self.alias_attributes.is_some() as usize + self.arn.is_some() as usize
+            + self.auto_verified_attributes.is_some() as usize
+            + self.creation_date.is_some() as usize
+            + self.custom_domain.is_some() as usize
+            + self.dcr_configuration.is_some() as usize
+            + self.deletion_protection.is_some() as usize
+            + self.device_configuration.is_some() as usize
+            + self.domain.is_some() as usize
+            + self.email_configuration.is_some() as usize
+            + self.email_configuration_failure.is_some() as usize
+            + self.email_verification_message.is_some() as usize
+            + self.email_verification_subject.is_some() as usize
+            + self.estimated_number_of_users.is_some() as usize
+            + self.id.is_some() as usize + self.issuer_configuration.is_some() as usize
+            + self.key_configuration.is_some() as usize
+            + self.lambda_config.is_some() as usize
+            + self.last_modified_date.is_some() as usize
+            + self.mfa_configuration.is_some() as usize + self.name.is_some() as usize
+            + self.policies.is_some() as usize
+            + self.schema_attributes.is_some() as usize
+            + self.sms_authentication_message.is_some() as usize
+            + self.sms_configuration.is_some() as usize
+            + self.sms_configuration_failure.is_some() as usize
+            + self.sms_verification_message.is_some() as usize
+            + self.status.is_some() as usize
+            + self.user_attribute_update_settings.is_some() as usize
+            + self.user_pool_add_ons.is_some() as usize
+            + self.user_pool_tags.is_some() as usize
+            + self.user_pool_tier.is_some() as usize
+            + self.username_attributes.is_some() as usize
+            + self.username_configuration.is_some() as usize
+            + self.verification_message_template.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(serializer, "UserPoolType", len)?;
         w.optional("AccountRecoverySetting", &self.account_recovery_setting);
         w.optional("AcrConfiguration", &self.acr_configuration);
@@ -428,49 +426,90 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolType {
 impl ::std::fmt::Debug for UserPoolType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UserPoolType")
-            .field("account_recovery_setting", &self.account_recovery_setting)
-            .field("acr_configuration", &self.acr_configuration)
-            .field("admin_create_user_config", &self.admin_create_user_config)
-            .field("alias_attributes", &self.alias_attributes)
-            .field("arn", &self.arn)
-            .field("auto_verified_attributes", &self.auto_verified_attributes)
-            .field("creation_date", &self.creation_date)
-            .field("custom_domain", &self.custom_domain)
-            .field("dcr_configuration", &self.dcr_configuration)
-            .field("deletion_protection", &self.deletion_protection)
-            .field("device_configuration", &self.device_configuration)
-            .field("domain", &self.domain)
-            .field("email_configuration", &self.email_configuration)
-            .field("email_configuration_failure", &self.email_configuration_failure)
-            .field("email_verification_message", &self.email_verification_message)
-            .field("email_verification_subject", &self.email_verification_subject)
-            .field("estimated_number_of_users", &self.estimated_number_of_users)
-            .field("id", &self.id)
-            .field("issuer_configuration", &self.issuer_configuration)
-            .field("key_configuration", &self.key_configuration)
-            .field("lambda_config", &self.lambda_config)
-            .field("last_modified_date", &self.last_modified_date)
-            .field("mfa_configuration", &self.mfa_configuration)
-            .field("name", &self.name)
-            .field("policies", &self.policies)
-            .field("schema_attributes", &self.schema_attributes)
-            .field("sms_authentication_message", &self.sms_authentication_message)
-            .field("sms_configuration", &self.sms_configuration)
-            .field("sms_configuration_failure", &self.sms_configuration_failure)
-            .field("sms_verification_message", &self.sms_verification_message)
-            .field("status", &self.status)
-            .field(
+        ::awsjson_types::structure::debug(
+            f,
+            "UserPoolType",
+            &[
+                "account_recovery_setting",
+                "acr_configuration",
+                "admin_create_user_config",
+                "alias_attributes",
+                "arn",
+                "auto_verified_attributes",
+                "creation_date",
+                "custom_domain",
+                "dcr_configuration",
+                "deletion_protection",
+                "device_configuration",
+                "domain",
+                "email_configuration",
+                "email_configuration_failure",
+                "email_verification_message",
+                "email_verification_subject",
+                "estimated_number_of_users",
+                "id",
+                "issuer_configuration",
+                "key_configuration",
+                "lambda_config",
+                "last_modified_date",
+                "mfa_configuration",
+                "name",
+                "policies",
+                "schema_attributes",
+                "sms_authentication_message",
+                "sms_configuration",
+                "sms_configuration_failure",
+                "sms_verification_message",
+                "status",
                 "user_attribute_update_settings",
+                "user_pool_add_ons",
+                "user_pool_tags",
+                "user_pool_tier",
+                "username_attributes",
+                "username_configuration",
+                "verification_message_template",
+            ],
+            &[
+                &self.account_recovery_setting,
+                &self.acr_configuration,
+                &self.admin_create_user_config,
+                &self.alias_attributes,
+                &self.arn,
+                &self.auto_verified_attributes,
+                &self.creation_date,
+                &self.custom_domain,
+                &self.dcr_configuration,
+                &self.deletion_protection,
+                &self.device_configuration,
+                &self.domain,
+                &self.email_configuration,
+                &self.email_configuration_failure,
+                &self.email_verification_message,
+                &self.email_verification_subject,
+                &self.estimated_number_of_users,
+                &self.id,
+                &self.issuer_configuration,
+                &self.key_configuration,
+                &self.lambda_config,
+                &self.last_modified_date,
+                &self.mfa_configuration,
+                &self.name,
+                &self.policies,
+                &self.schema_attributes,
+                &self.sms_authentication_message,
+                &self.sms_configuration,
+                &self.sms_configuration_failure,
+                &self.sms_verification_message,
+                &self.status,
                 &self.user_attribute_update_settings,
-            )
-            .field("user_pool_add_ons", &self.user_pool_add_ons)
-            .field("user_pool_tags", &self.user_pool_tags)
-            .field("user_pool_tier", &self.user_pool_tier)
-            .field("username_attributes", &self.username_attributes)
-            .field("username_configuration", &self.username_configuration)
-            .field("verification_message_template", &self.verification_message_template)
-            .finish()
+                &self.user_pool_add_ons,
+                &self.user_pool_tags,
+                &self.user_pool_tier,
+                &self.username_attributes,
+                &self.username_configuration,
+                &self.verification_message_template,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for UserPoolType {

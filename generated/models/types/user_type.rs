@@ -39,13 +39,11 @@ impl ::serde::Serialize for UserType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.attributes.is_some())
-            + usize::from(self.enabled.is_some())
-            + usize::from(self.mfa_options.is_some())
-            + usize::from(self.user_create_date.is_some())
-            + usize::from(self.user_last_modified_date.is_some())
-            + usize::from(self.user_status.is_some())
-            + usize::from(self.username.is_some());
+        let len = 0usize + self.attributes.is_some() as usize
+            + self.enabled.is_some() as usize + self.mfa_options.is_some() as usize
+            + self.user_create_date.is_some() as usize
+            + self.user_last_modified_date.is_some() as usize
+            + self.user_status.is_some() as usize + self.username.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(serializer, "UserType", len)?;
         w.optional("Attributes", &self.attributes);
         w.optional("Enabled", &self.enabled);
@@ -99,15 +97,28 @@ impl<'de> ::serde::Deserialize<'de> for UserType {
 impl ::std::fmt::Debug for UserType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UserType")
-            .field("attributes", &self.attributes)
-            .field("enabled", &self.enabled)
-            .field("mfa_options", &self.mfa_options)
-            .field("user_create_date", &self.user_create_date)
-            .field("user_last_modified_date", &self.user_last_modified_date)
-            .field("user_status", &self.user_status)
-            .field("username", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UserType",
+            &[
+                "attributes",
+                "enabled",
+                "mfa_options",
+                "user_create_date",
+                "user_last_modified_date",
+                "user_status",
+                "username",
+            ],
+            &[
+                &self.attributes,
+                &self.enabled,
+                &self.mfa_options,
+                &self.user_create_date,
+                &self.user_last_modified_date,
+                &self.user_status,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for UserType {

@@ -49,9 +49,12 @@ impl<'de> ::serde::Deserialize<'de> for UsernameConfigurationType {
 impl ::std::fmt::Debug for UsernameConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UsernameConfigurationType")
-            .field("case_sensitive", &self.case_sensitive)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "UsernameConfigurationType",
+            &["case_sensitive"],
+            &[&self.case_sensitive],
+        )
     }
 }
 impl ::awsjson_types::Validate for UsernameConfigurationType {

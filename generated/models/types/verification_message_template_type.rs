@@ -38,12 +38,12 @@ impl ::serde::Serialize for VerificationMessageTemplateType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.default_email_option.is_some())
-            + usize::from(self.email_message.is_some())
-            + usize::from(self.email_message_by_link.is_some())
-            + usize::from(self.email_subject.is_some())
-            + usize::from(self.email_subject_by_link.is_some())
-            + usize::from(self.sms_message.is_some());
+        let len = 0usize + self.default_email_option.is_some() as usize
+            + self.email_message.is_some() as usize
+            + self.email_message_by_link.is_some() as usize
+            + self.email_subject.is_some() as usize
+            + self.email_subject_by_link.is_some() as usize
+            + self.sms_message.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "VerificationMessageTemplateType",
@@ -104,14 +104,26 @@ impl<'de> ::serde::Deserialize<'de> for VerificationMessageTemplateType {
 impl ::std::fmt::Debug for VerificationMessageTemplateType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("VerificationMessageTemplateType")
-            .field("default_email_option", &self.default_email_option)
-            .field("email_message", &self.email_message)
-            .field("email_message_by_link", &self.email_message_by_link)
-            .field("email_subject", &self.email_subject)
-            .field("email_subject_by_link", &self.email_subject_by_link)
-            .field("sms_message", &self.sms_message)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "VerificationMessageTemplateType",
+            &[
+                "default_email_option",
+                "email_message",
+                "email_message_by_link",
+                "email_subject",
+                "email_subject_by_link",
+                "sms_message",
+            ],
+            &[
+                &self.default_email_option,
+                &self.email_message,
+                &self.email_message_by_link,
+                &self.email_subject,
+                &self.email_subject_by_link,
+                &self.sms_message,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for VerificationMessageTemplateType {

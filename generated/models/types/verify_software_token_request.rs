@@ -19,9 +19,9 @@ impl ::serde::Serialize for VerifySoftwareTokenRequest {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.access_token.is_some())
-            + usize::from(self.friendly_device_name.is_some())
-            + usize::from(self.session.is_some());
+        let len = 1usize + self.access_token.is_some() as usize
+            + self.friendly_device_name.is_some() as usize
+            + self.session.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "VerifySoftwareTokenRequest",
@@ -70,12 +70,17 @@ impl<'de> ::serde::Deserialize<'de> for VerifySoftwareTokenRequest {
 impl ::std::fmt::Debug for VerifySoftwareTokenRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("VerifySoftwareTokenRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("friendly_device_name", &self.friendly_device_name)
-            .field("session", &::awsjson_types::Redacted)
-            .field("user_code", &::awsjson_types::Redacted)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "VerifySoftwareTokenRequest",
+            &["access_token", "friendly_device_name", "session", "user_code"],
+            &[
+                &::awsjson_types::Redacted,
+                &self.friendly_device_name,
+                &::awsjson_types::Redacted,
+                &::awsjson_types::Redacted,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for VerifySoftwareTokenRequest {

@@ -24,8 +24,8 @@ impl ::serde::Serialize for VerifySoftwareTokenResponse {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.session.is_some())
-            + usize::from(self.status.is_some());
+        let len = 0usize + self.session.is_some() as usize
+            + self.status.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "VerifySoftwareTokenResponse",
@@ -61,10 +61,12 @@ impl<'de> ::serde::Deserialize<'de> for VerifySoftwareTokenResponse {
 impl ::std::fmt::Debug for VerifySoftwareTokenResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("VerifySoftwareTokenResponse")
-            .field("session", &::awsjson_types::Redacted)
-            .field("status", &self.status)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "VerifySoftwareTokenResponse",
+            &["session", "status"],
+            &[&::awsjson_types::Redacted, &self.status],
+        )
     }
 }
 impl ::awsjson_types::Validate for VerifySoftwareTokenResponse {

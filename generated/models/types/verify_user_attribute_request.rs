@@ -59,11 +59,12 @@ impl<'de> ::serde::Deserialize<'de> for VerifyUserAttributeRequest {
 impl ::std::fmt::Debug for VerifyUserAttributeRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("VerifyUserAttributeRequest")
-            .field("access_token", &::awsjson_types::Redacted)
-            .field("attribute_name", &self.attribute_name)
-            .field("code", &self.code)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "VerifyUserAttributeRequest",
+            &["access_token", "attribute_name", "code"],
+            &[&::awsjson_types::Redacted, &self.attribute_name, &self.code],
+        )
     }
 }
 impl ::awsjson_types::Validate for VerifyUserAttributeRequest {

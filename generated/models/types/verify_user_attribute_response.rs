@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyUserAttributeResponse {
 impl ::std::fmt::Debug for VerifyUserAttributeResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("VerifyUserAttributeResponse").finish()
+        ::awsjson_types::structure::debug(f, "VerifyUserAttributeResponse", &[], &[])
     }
 }
 impl ::awsjson_types::Validate for VerifyUserAttributeResponse {

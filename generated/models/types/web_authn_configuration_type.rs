@@ -29,9 +29,9 @@ impl ::serde::Serialize for WebAuthnConfigurationType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.factor_configuration.is_some())
-            + usize::from(self.relying_party_id.is_some())
-            + usize::from(self.user_verification.is_some());
+        let len = 0usize + self.factor_configuration.is_some() as usize
+            + self.relying_party_id.is_some() as usize
+            + self.user_verification.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "WebAuthnConfigurationType",
@@ -79,11 +79,16 @@ impl<'de> ::serde::Deserialize<'de> for WebAuthnConfigurationType {
 impl ::std::fmt::Debug for WebAuthnConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("WebAuthnConfigurationType")
-            .field("factor_configuration", &self.factor_configuration)
-            .field("relying_party_id", &self.relying_party_id)
-            .field("user_verification", &self.user_verification)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "WebAuthnConfigurationType",
+            &["factor_configuration", "relying_party_id", "user_verification"],
+            &[
+                &self.factor_configuration,
+                &self.relying_party_id,
+                &self.user_verification,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for WebAuthnConfigurationType {

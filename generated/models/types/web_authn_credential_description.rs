@@ -23,7 +23,7 @@ impl ::serde::Serialize for WebAuthnCredentialDescription {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 5usize + usize::from(self.authenticator_attachment.is_some());
+        let len = 5usize + self.authenticator_attachment.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "WebAuthnCredentialDescription",
@@ -84,14 +84,26 @@ impl<'de> ::serde::Deserialize<'de> for WebAuthnCredentialDescription {
 impl ::std::fmt::Debug for WebAuthnCredentialDescription {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("WebAuthnCredentialDescription")
-            .field("authenticator_attachment", &self.authenticator_attachment)
-            .field("authenticator_transports", &self.authenticator_transports)
-            .field("created_at", &self.created_at)
-            .field("credential_id", &self.credential_id)
-            .field("friendly_credential_name", &self.friendly_credential_name)
-            .field("relying_party_id", &self.relying_party_id)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "WebAuthnCredentialDescription",
+            &[
+                "authenticator_attachment",
+                "authenticator_transports",
+                "created_at",
+                "credential_id",
+                "friendly_credential_name",
+                "relying_party_id",
+            ],
+            &[
+                &self.authenticator_attachment,
+                &self.authenticator_transports,
+                &self.created_at,
+                &self.credential_id,
+                &self.friendly_credential_name,
+                &self.relying_party_id,
+            ],
+        )
     }
 }
 impl ::awsjson_types::Validate for WebAuthnCredentialDescription {

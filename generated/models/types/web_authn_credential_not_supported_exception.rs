@@ -21,7 +21,7 @@ impl ::serde::Serialize for WebAuthnCredentialNotSupportedException {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.message.is_some());
+        let len = 0usize + self.message.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "WebAuthnCredentialNotSupportedException",
@@ -56,9 +56,12 @@ impl<'de> ::serde::Deserialize<'de> for WebAuthnCredentialNotSupportedException 
 impl ::std::fmt::Debug for WebAuthnCredentialNotSupportedException {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("WebAuthnCredentialNotSupportedException")
-            .field("message", &self.message)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "WebAuthnCredentialNotSupportedException",
+            &["message"],
+            &[&self.message],
+        )
     }
 }
 impl WebAuthnCredentialNotSupportedException {

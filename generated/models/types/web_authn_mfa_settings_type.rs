@@ -21,7 +21,7 @@ impl ::serde::Serialize for WebAuthnMfaSettingsType {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + usize::from(self.enabled.is_some());
+        let len = 0usize + self.enabled.is_some() as usize;
         let mut w = ::awsjson_types::structure::writer(
             serializer,
             "WebAuthnMfaSettingsType",
@@ -55,9 +55,12 @@ impl<'de> ::serde::Deserialize<'de> for WebAuthnMfaSettingsType {
 impl ::std::fmt::Debug for WebAuthnMfaSettingsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("WebAuthnMfaSettingsType")
-            .field("enabled", &self.enabled)
-            .finish()
+        ::awsjson_types::structure::debug(
+            f,
+            "WebAuthnMfaSettingsType",
+            &["enabled"],
+            &[&self.enabled],
+        )
     }
 }
 impl ::awsjson_types::Validate for WebAuthnMfaSettingsType {

@@ -144,18 +144,19 @@ fn debug_impl(cx: &Cx, ident: &syn::Ident, whole: bool, s: &ItemStruct, redacted
             }
         };
     }
-    let fields = s.fields.iter().filter_map(|f| f.ident.as_ref()).map(|f| {
-        let label = f.to_string();
-        if redacted.contains(&label) {
-            quote! { .field(#label, &#types_rt::Redacted) }
+    let idents: Vec<&syn::Ident> = s.fields.iter().filter_map(|f| f.ident.as_ref()).collect();
+    let labels = idents.iter().map(|f| f.to_string());
+    let values = idents.iter().map(|f| {
+        if redacted.contains(&f.to_string()) {
+            quote! { &#types_rt::Redacted }
         } else {
-            quote! { .field(#label, &self.#f) }
+            quote! { &self.#f }
         }
     });
     quote! {
         impl ::std::fmt::Debug for #ident {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(#name) #(#fields)* .finish()
+                #types_rt::structure::debug(f, #name, &[#(#labels),*], &[#(#values),*])
             }
         }
     }
@@ -234,7 +235,7 @@ fn serialize_impl(cx: &Cx, ident: &syn::Ident, name: &str, fields: &[FieldInfo])
         impl ::serde::Serialize for #ident {
             #[allow(unused_mut)]
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                let len = #required #( + usize::from(self.#optional.is_some()) )*;
+                let len = #required #( + self.#optional.is_some() as usize )*;
                 let mut w = #types_rt::structure::writer(serializer, #name, len)?;
                 #(#members)*
                 w.end()
