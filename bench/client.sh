@@ -8,6 +8,10 @@
 # 3. per-call overhead: 1,000 sequential AdminGetUser calls from each to the same local server
 #    (bench/client/server, 127.0.0.1, stops by itself); ours must not be slower.
 #
+# For reference it also builds and runs bench/client/floor, the same program with no SDK
+# (reqwest and tokio alone, an unsigned hand-written request): the part of any reqwest + rustls
+# client's build that no SDK can remove, and what each SDK adds to it.
+#
 # Crates are downloaded first so that build times measure compiling only.
 set -euo pipefail
 cd "$(dirname "$0")/client"
@@ -18,10 +22,10 @@ trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$scratch"'
 
 now() { date +%s.%N; }
 secs() { python3 -c "print(f'{$2 - $1:.1f}')"; }
-ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+ratio() { python3 -c "print(f'{$1 / $2:.3f}')"; }
 
 echo "machine: $(nproc) cores, $(rustc --version)"
-for p in ours aws-sdk server; do (cd "$p" && cargo fetch -q); done
+for p in ours aws-sdk floor server; do (cd "$p" && cargo fetch -q); done
 
 # Incremental compilation off for both: cargo builds registry dependencies (all of aws-sdk's)
 # without it, and ours are path dependencies only because they are not published; incremental
@@ -34,9 +38,11 @@ build_time() { # crate dir -> seconds of a clean debug build, and the number of 
 }
 read -r ours_build ours_crates < <(build_time ours)
 read -r sdk_build sdk_crates < <(build_time aws-sdk)
+read -r floor_build floor_crates < <(build_time floor)
 echo "clean debug build: ours ${ours_build}s ($ours_crates crates), aws-sdk ${sdk_build}s ($sdk_crates crates), ratio $(ratio "$ours_build" "$sdk_build") (goal <= 0.25)"
+echo "  floor (reqwest + tokio alone): ${floor_build}s ($floor_crates crates); ours adds $(secs "$floor_build" "$ours_build")s, aws-sdk adds $(secs "$floor_build" "$sdk_build")s"
 
-for p in ours aws-sdk server; do (cd "$p" && CARGO_TARGET_DIR="$scratch/release-$p" cargo build -q --release 2>/dev/null); done
+for p in ours aws-sdk floor server; do (cd "$p" && CARGO_TARGET_DIR="$scratch/release-$p" cargo build -q --release 2>/dev/null); done
 ours_bin="$scratch/release-ours/release/bench-ours"
 sdk_bin="$scratch/release-aws-sdk/release/bench-aws-sdk"
 ours_size=$(stat -c %s "$ours_bin"); sdk_size=$(stat -c %s "$sdk_bin")
@@ -49,5 +55,6 @@ endpoint="http://127.0.0.1:$(cat "$scratch/port")/"
 best() { # binary -> best mean microseconds per call over 3 runs
     local b=""; for _ in 1 2 3; do v=$("$1" "$endpoint" "$CALLS"); b=$(python3 -c "print(min(float('$v'), float('${b:-inf}')))"); done; echo "$b"
 }
-ours_call=$(best "$ours_bin"); sdk_call=$(best "$sdk_bin")
+ours_call=$(best "$ours_bin"); sdk_call=$(best "$sdk_bin"); floor_call=$(best "$scratch/release-floor/release/bench-floor")
 echo "per call ($CALLS sequential AdminGetUser, best of 3): ours ${ours_call} us, aws-sdk ${sdk_call} us, ratio $(ratio "$ours_call" "$sdk_call") (goal <= 1.00)"
+echo "  floor (raw unsigned request, body not parsed): ${floor_call} us"
