@@ -12,10 +12,14 @@
 # (reqwest and tokio alone, an unsigned hand-written request): the part of any reqwest + rustls
 # client's build that no SDK can remove, and what each SDK adds to it.
 #
-# Crates are downloaded first so that build times measure compiling only.
+# Crates are downloaded first so that build times measure compiling only. The host's speed drifts
+# by a quarter and more within minutes, so the builds run in ROUNDS rounds (default 3), each
+# building the three programs one after the other; the figure is the median of the rounds'
+# ratios, as only ratios within a round mean anything.
 set -euo pipefail
 cd "$(dirname "$0")/client"
 CALLS=${CALLS:-1000}
+ROUNDS=${ROUNDS:-3}
 scratch=$(mktemp -d)
 server_pid=""
 trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$scratch"' EXIT
@@ -23,6 +27,7 @@ trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$scratch"'
 now() { date +%s.%N; }
 secs() { python3 -c "print(f'{$2 - $1:.1f}')"; }
 ratio() { python3 -c "print(f'{$1 / $2:.3f}')"; }
+median() { python3 -c "import statistics, sys; print(f'{statistics.median(map(float, sys.argv[1:])):.3f}'.rstrip('0').rstrip('.'))" "$@"; }
 
 echo "machine: $(nproc) cores, $(rustc --version)"
 for p in ours aws-sdk floor server; do (cd "$p" && cargo fetch -q); done
@@ -33,14 +38,21 @@ for p in ours aws-sdk floor server; do (cd "$p" && cargo fetch -q); done
 build_time() { # crate dir -> seconds of a clean debug build, and the number of crates compiled
     local dir=$1 target="$scratch/target-$1"
     local t0 t1
+    rm -rf "$target"
     t0=$(now); (cd "$dir" && CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$target" cargo build -q 2>/dev/null); t1=$(now)
     echo "$(secs "$t0" "$t1") $(ls "$target"/debug/deps/*.rlib 2>/dev/null | wc -l)"
 }
-read -r ours_build ours_crates < <(build_time ours)
-read -r sdk_build sdk_crates < <(build_time aws-sdk)
-read -r floor_build floor_crates < <(build_time floor)
-echo "clean debug build: ours ${ours_build}s ($ours_crates crates), aws-sdk ${sdk_build}s ($sdk_crates crates), ratio $(ratio "$ours_build" "$sdk_build") (goal <= 0.25)"
-echo "  floor (reqwest + tokio alone): ${floor_build}s ($floor_crates crates); ours adds $(secs "$floor_build" "$ours_build")s, aws-sdk adds $(secs "$floor_build" "$sdk_build")s"
+ours_all=(); sdk_all=(); floor_all=(); ratios=()
+for round in $(seq "$ROUNDS"); do
+    read -r o ours_crates < <(build_time ours)
+    read -r s sdk_crates < <(build_time aws-sdk)
+    read -r f floor_crates < <(build_time floor)
+    echo "  round $round: ours ${o}s, aws-sdk ${s}s, floor ${f}s; ratio $(ratio "$o" "$s"), floor / aws-sdk $(ratio "$f" "$s")"
+    ours_all+=("$o"); sdk_all+=("$s"); floor_all+=("$f"); ratios+=("$(ratio "$o" "$s")")
+done
+ours_build=$(median "${ours_all[@]}"); sdk_build=$(median "${sdk_all[@]}"); floor_build=$(median "${floor_all[@]}")
+echo "clean debug build (medians of $ROUNDS rounds): ours ${ours_build}s ($ours_crates crates), aws-sdk ${sdk_build}s ($sdk_crates crates), ratio $(median "${ratios[@]}") (median of the rounds' ratios; goal <= 0.25)"
+echo "  floor (reqwest + tokio alone): ${floor_build}s ($floor_crates crates); ours adds $(secs "$floor_build" "$ours_build")s to it, aws-sdk $(secs "$floor_build" "$sdk_build")s"
 
 for p in ours aws-sdk floor server; do (cd "$p" && CARGO_TARGET_DIR="$scratch/release-$p" cargo build -q --release 2>/dev/null); done
 ours_bin="$scratch/release-ours/release/bench-ours"
