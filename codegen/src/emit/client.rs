@@ -140,10 +140,9 @@ fn builder_module(cx: &Cx, op: &Operation, structs: &BTreeMap<String, StructInfo
 
             /// Sends the request. A required member that was never set is an error here, before
             /// anything is sent.
-            // `#[inline]`: compiled in the crate that calls it, for the operations it calls,
-            // instead of all of them here. The future is the runtime's (`send_built`), so
-            // builders have no `async` body of their own to compile.
-            #[inline]
+            // Marked `#[inline]` like every non-generic generated method (see `inline.rs`). The
+            // future is the runtime's (`send_built`), so builders have no `async` body of their
+            // own to compile.
             pub fn send(self) -> #client_rt::SendFuture<crate::operation::#marker> {
                 const REQUIRED: [&str; #required_count] = [#(#required_names),*];
                 let unset = #client_rt::first_unset(&self.required, &REQUIRED);
@@ -282,7 +281,6 @@ fn paginator(cx: &Cx, op: &Operation, structs: &BTreeMap<String, StructInfo>) ->
         /// Pages through every result: `.into_paginator().items()` is a stream of every item,
         /// `.pages()` a stream of whole responses. Each page is one request, made as the stream
         /// is polled.
-        #[inline]
         pub fn into_paginator(self) -> #client_rt::Paginator<crate::operation::#marker, #item_ty> {
             let links = #client_rt::PageLinks {
                 next_token: #next_token,
