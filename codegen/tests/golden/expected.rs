@@ -809,7 +809,7 @@ pub mod operation {
             }
         }
         /// Errors of the `Ping` operation: one variant per modeled error, and `Unhandled` for any other.
-        #[derive(Clone, PartialEq)]
+        #[derive(Clone)]
         #[non_exhaustive]
         pub enum PingError {
             /// An error the model does not list for this operation.
@@ -891,7 +891,7 @@ pub mod operation {
             }
         }
         /// Errors of the `PutWidget` operation: one variant per modeled error, and `Unhandled` for any other.
-        #[derive(Clone, PartialEq)]
+        #[derive(Clone)]
         #[non_exhaustive]
         pub enum PutWidgetError {
             /// `WidgetNotFoundException`

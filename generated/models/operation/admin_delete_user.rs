@@ -25,7 +25,7 @@ impl ::awsjson_types::Operation for AdminDeleteUser {
     }
 }
 /// Errors of the `AdminDeleteUser` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum AdminDeleteUserError {
     /// `ResourceNotFoundException`

@@ -30,7 +30,7 @@ impl ::awsjson_types::Operation for AdminListGroupsForUser {
     }
 }
 /// Errors of the `AdminListGroupsForUser` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum AdminListGroupsForUserError {
     /// `InvalidParameterException`

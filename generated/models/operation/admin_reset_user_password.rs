@@ -25,7 +25,7 @@ impl ::awsjson_types::Operation for AdminResetUserPassword {
     }
 }
 /// Errors of the `AdminResetUserPassword` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum AdminResetUserPasswordError {
     /// `ResourceNotFoundException`

@@ -25,7 +25,7 @@ impl ::awsjson_types::Operation for AdminRespondToAuthChallenge {
     }
 }
 /// Errors of the `AdminRespondToAuthChallenge` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum AdminRespondToAuthChallengeError {
     /// `ResourceNotFoundException`

@@ -25,7 +25,7 @@ impl ::awsjson_types::Operation for CreateTerms {
     }
 }
 /// Errors of the `CreateTerms` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum CreateTermsError {
     /// `ResourceNotFoundException`

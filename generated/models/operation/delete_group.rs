@@ -25,7 +25,7 @@ impl ::awsjson_types::Operation for DeleteGroup {
     }
 }
 /// Errors of the `DeleteGroup` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum DeleteGroupError {
     /// `ResourceNotFoundException`

@@ -25,7 +25,7 @@ impl ::awsjson_types::Operation for GetUserAttributeVerificationCode {
     }
 }
 /// Errors of the `GetUserAttributeVerificationCode` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum GetUserAttributeVerificationCodeError {
     /// `ResourceNotFoundException`

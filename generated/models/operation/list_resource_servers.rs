@@ -30,7 +30,7 @@ impl ::awsjson_types::Operation for ListResourceServers {
     }
 }
 /// Errors of the `ListResourceServers` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum ListResourceServersError {
     /// `InvalidParameterException`

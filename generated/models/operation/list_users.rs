@@ -30,7 +30,7 @@ impl ::awsjson_types::Operation for ListUsers {
     }
 }
 /// Errors of the `ListUsers` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum ListUsersError {
     /// `InvalidParameterException`

@@ -25,7 +25,7 @@ impl ::awsjson_types::Operation for UpdateUserAttributes {
     }
 }
 /// Errors of the `UpdateUserAttributes` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum UpdateUserAttributesError {
     /// `ResourceNotFoundException`

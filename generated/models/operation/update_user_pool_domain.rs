@@ -25,7 +25,7 @@ impl ::awsjson_types::Operation for UpdateUserPoolDomain {
     }
 }
 /// Errors of the `UpdateUserPoolDomain` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum UpdateUserPoolDomainError {
     /// `InvalidParameterException`

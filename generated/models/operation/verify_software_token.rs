@@ -25,7 +25,7 @@ impl ::awsjson_types::Operation for VerifySoftwareToken {
     }
 }
 /// Errors of the `VerifySoftwareToken` operation: one variant per modeled error, and `Unhandled` for any other.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum VerifySoftwareTokenError {
     /// `InvalidParameterException`
