@@ -1,12 +1,15 @@
-//! What generated structures' `Deserialize` and `Serialize` stand on.
+//! What generated structures' `Deserialize`, `Serialize` and `Debug` stand on.
 //!
 //! AWS JSON structures are objects whose members may come in any order, may be missing (reading
 //! starts from `Default`) and may be unknown to this version of the model (they are skipped).
 //! The visitor that does this is written once here; each generated structure only says, in
 //! [`ReadMembers::read_member`], where the value of each member name goes. Writing the visitor
-//! out in every structure made it a large part of a generated crate's compile time. Writing goes
-//! through a [`Writer`], which keeps the first error, so that a structure's `Serialize` is one
-//! plain call per member rather than a `?` each. [`debug`] is their `Debug`, in one call.
+//! out in every structure made it a large part of a generated crate's compile time.
+//!
+//! Writing goes the other way round: a structure lists its members once, in
+//! [`WriteMembers::write_members`], and the same list serves [`serialize`] (which counts the
+//! members present, then writes them) and [`debug`]. One generic body per structure instead of
+//! a `Serialize` body and a `Debug` body is much less for the compiler to check.
 //!
 //! ```
 //! use awsjson_types::structure::{self, ReadMembers};
@@ -80,6 +83,132 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(|_| ())
 }
 
+/// A structure written member by member: to JSON by [`serialize`], as text by [`debug`].
+///
+/// ```
+/// use awsjson_types::structure::{self, MemberWriter, WriteMembers};
+///
+/// struct Login {
+///     user: String,
+///     password: String,
+///     remember: Option<bool>,
+/// }
+///
+/// impl WriteMembers for Login {
+///     const NAME: &'static str = "Login";
+///     fn write_members<W: MemberWriter>(&self, w: &mut W) {
+///         w.member("User", "user", &self.user);
+///         w.sensitive("Password", "password", &self.password);
+///         w.optional("Remember", "remember", &self.remember);
+///     }
+/// }
+///
+/// let login = Login { user: "diego".into(), password: "hunter2".into(), remember: None };
+/// assert_eq!(
+///     serde_json::to_string(&structure::Serialized(&login)).unwrap(),
+///     r#"{"User":"diego","Password":"hunter2"}"#
+/// );
+/// assert_eq!(
+///     format!("{:?}", structure::Debugged(&login)),
+///     r#"Login { user: "diego", password: *** Sensitive Data Redacted ***, remember: None }"#
+/// );
+/// ```
+pub trait WriteMembers {
+    /// The structure's Rust name, as `Debug` prints it and serializers are told it.
+    const NAME: &'static str;
+    /// Hands every member to `w`, in model order: its name on the wire, its field's name (for
+    /// `Debug`) and its value.
+    fn write_members<W: MemberWriter>(&self, w: &mut W);
+}
+
+/// What [`WriteMembers::write_members`] hands its members to.
+pub trait MemberWriter {
+    /// A member that always has a value.
+    fn member<T: Serialize + fmt::Debug + ?Sized>(&mut self, wire: &'static str, field: &'static str, value: &T);
+    /// An optional member: written only when it has a value.
+    fn optional<T: Serialize + fmt::Debug>(&mut self, wire: &'static str, field: &'static str, value: &Option<T>);
+    /// A sensitive member: written like [`member`](Self::member), redacted in `Debug`.
+    fn sensitive<T: Serialize + ?Sized>(&mut self, wire: &'static str, field: &'static str, value: &T);
+    /// A sensitive optional member: written like [`optional`](Self::optional), redacted in
+    /// `Debug` (whether it has a value or not).
+    fn sensitive_optional<T: Serialize>(&mut self, wire: &'static str, field: &'static str, value: &Option<T>);
+}
+
+/// Serializes a structure as an object of the members it has, in model order. Generated
+/// `Serialize` impls are this one call.
+pub fn serialize<T: WriteMembers + ?Sized, S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+    let mut count = Count(0);
+    value.write_members(&mut count);
+    let mut w = writer(serializer, T::NAME, count.0)?;
+    value.write_members(&mut w);
+    w.end()
+}
+
+/// `Debug` of a structure: `Name { field: value, .. }`, as `#[derive(Debug)]` prints it, with
+/// sensitive members shown as [`Redacted`](crate::Redacted). Generated `Debug` impls are this
+/// one call.
+pub fn debug<T: WriteMembers + ?Sized>(value: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let mut w = DebugMembers { out: f.debug_struct(T::NAME) };
+    value.write_members(&mut w);
+    w.out.finish()
+}
+
+/// A structure seen through its `Serialize` of [`serialize`] (for types that implement only
+/// [`WriteMembers`], as in tests and examples).
+pub struct Serialized<'a, T: ?Sized>(pub &'a T);
+
+impl<T: WriteMembers + ?Sized> Serialize for Serialized<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize(self.0, serializer)
+    }
+}
+
+/// A structure seen through its `Debug` of [`debug`].
+pub struct Debugged<'a, T: ?Sized>(pub &'a T);
+
+impl<T: WriteMembers + ?Sized> fmt::Debug for Debugged<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug(self.0, f)
+    }
+}
+
+/// Counts the members [`serialize`] will write (serializers are told the count up front).
+struct Count(usize);
+
+impl MemberWriter for Count {
+    fn member<T: Serialize + fmt::Debug + ?Sized>(&mut self, _: &'static str, _: &'static str, _: &T) {
+        self.0 += 1;
+    }
+    fn optional<T: Serialize + fmt::Debug>(&mut self, _: &'static str, _: &'static str, value: &Option<T>) {
+        self.0 += usize::from(value.is_some());
+    }
+    fn sensitive<T: Serialize + ?Sized>(&mut self, _: &'static str, _: &'static str, _: &T) {
+        self.0 += 1;
+    }
+    fn sensitive_optional<T: Serialize>(&mut self, _: &'static str, _: &'static str, value: &Option<T>) {
+        self.0 += usize::from(value.is_some());
+    }
+}
+
+struct DebugMembers<'a, 'b> {
+    out: fmt::DebugStruct<'a, 'b>,
+}
+
+impl MemberWriter for DebugMembers<'_, '_> {
+    fn member<T: Serialize + fmt::Debug + ?Sized>(&mut self, _: &'static str, field: &'static str, value: &T) {
+        self.out.field(field, &value);
+    }
+    fn optional<T: Serialize + fmt::Debug>(&mut self, _: &'static str, field: &'static str, value: &Option<T>) {
+        self.out.field(field, value);
+    }
+    fn sensitive<T: Serialize + ?Sized>(&mut self, _: &'static str, field: &'static str, _: &T) {
+        self.out.field(field, &crate::Redacted);
+    }
+    fn sensitive_optional<T: Serialize>(&mut self, _: &'static str, field: &'static str, _: &Option<T>) {
+        self.out.field(field, &crate::Redacted);
+    }
+}
+
 /// Starts writing a structure of `len` members called `name`.
 ///
 /// ```
@@ -141,6 +270,25 @@ impl<S: SerializeStruct> Writer<S> {
     }
 }
 
+impl<S: SerializeStruct> MemberWriter for Writer<S> {
+    #[inline]
+    fn member<T: Serialize + fmt::Debug + ?Sized>(&mut self, wire: &'static str, _: &'static str, value: &T) {
+        Writer::member(self, wire, value);
+    }
+    #[inline]
+    fn optional<T: Serialize + fmt::Debug>(&mut self, wire: &'static str, _: &'static str, value: &Option<T>) {
+        Writer::optional(self, wire, value);
+    }
+    #[inline]
+    fn sensitive<T: Serialize + ?Sized>(&mut self, wire: &'static str, _: &'static str, value: &T) {
+        Writer::member(self, wire, value);
+    }
+    #[inline]
+    fn sensitive_optional<T: Serialize>(&mut self, wire: &'static str, _: &'static str, value: &Option<T>) {
+        Writer::optional(self, wire, value);
+    }
+}
+
 struct StructureVisitor<T>(PhantomData<T>);
 
 impl<'de, T: ReadMembers> Visitor<'de> for StructureVisitor<T> {
@@ -157,34 +305,6 @@ impl<'de, T: ReadMembers> Visitor<'de> for StructureVisitor<T> {
         }
         Ok(value)
     }
-}
-
-/// `Debug` of a structure: `Name { member: value, .. }`, as `#[derive(Debug)]` prints it.
-/// Generated structures call it with their member names and values (or
-/// [`Redacted`](crate::Redacted) for sensitive ones): one call with two slices costs the
-/// compiler much less than a `debug_struct().field()` chain per structure.
-///
-/// ```
-/// use std::fmt;
-/// use awsjson_types::{Redacted, structure};
-///
-/// struct Login { user: String, password: String }
-///
-/// impl fmt::Debug for Login {
-///     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-///         structure::debug(f, "Login", &["user", "password"], &[&self.user, &Redacted])
-///     }
-/// }
-///
-/// let login = Login { user: "diego".into(), password: "hunter2".into() };
-/// assert_eq!(format!("{login:?}"), r#"Login { user: "diego", password: *** Sensitive Data Redacted *** }"#);
-/// ```
-pub fn debug(f: &mut fmt::Formatter<'_>, name: &str, names: &[&str], values: &[&dyn fmt::Debug]) -> fmt::Result {
-    let mut s = f.debug_struct(name);
-    for (name, value) in names.iter().zip(values) {
-        s.field(name, value);
-    }
-    s.finish()
 }
 
 #[cfg(test)]
@@ -271,5 +391,49 @@ mod tests {
         // From a JSON value too (how error bodies are read).
         let v = serde_json::json!({"A": 3, "B": ["y"]});
         assert_eq!(Pair::deserialize(&v).unwrap(), Pair { a: 3, b: Some(vec!["y".into()]) });
+    }
+
+    struct Secrets {
+        id: String,
+        token: Option<String>,
+        pin: String,
+        note: Option<u8>,
+    }
+
+    impl WriteMembers for Secrets {
+        const NAME: &'static str = "Secrets";
+        fn write_members<W: MemberWriter>(&self, w: &mut W) {
+            w.member("Id", "id", &self.id);
+            w.sensitive_optional("Token", "token", &self.token);
+            w.sensitive("Pin", "pin", &self.pin);
+            w.optional("Note", "note", &self.note);
+        }
+    }
+
+    #[test]
+    fn one_members_list_serves_serialize_and_debug() {
+        let s = Secrets { id: "a".into(), token: Some("t".into()), pin: "1234".into(), note: None };
+        // Sensitive members are written; absent ones are not, sensitive or not.
+        assert_eq!(serde_json::to_string(&Serialized(&s)).unwrap(), r#"{"Id":"a","Token":"t","Pin":"1234"}"#);
+        let none = Secrets { token: None, note: Some(7), ..s };
+        assert_eq!(serde_json::to_string(&Serialized(&none)).unwrap(), r#"{"Id":"a","Pin":"1234","Note":7}"#);
+        // Debug prints every field by its Rust name, sensitive ones redacted even when absent.
+        let r = crate::REDACTED;
+        assert_eq!(format!("{:?}", Debugged(&none)), format!(r#"Secrets {{ id: "a", token: {r}, pin: {r}, note: Some(7) }}"#));
+        assert!(format!("{:#?}", Debugged(&none)).contains("\n    note: Some(\n        7,\n    ),\n"));
+    }
+
+    #[test]
+    fn serializers_are_told_the_number_of_members_present() {
+        // serde_json writes `{}` at once for a structure said to be empty, so a wrong count shows.
+        let empty = Secrets { id: String::new(), token: None, pin: String::new(), note: None };
+        assert_eq!(serde_json::to_value(Serialized(&empty)).unwrap(), serde_json::json!({"Id": "", "Pin": ""}));
+        struct Nothing;
+        impl WriteMembers for Nothing {
+            const NAME: &'static str = "Nothing";
+            fn write_members<W: MemberWriter>(&self, _: &mut W) {}
+        }
+        assert_eq!(serde_json::to_string(&Serialized(&Nothing)).unwrap(), "{}");
+        assert_eq!(format!("{:?}", Debugged(&Nothing)), "Nothing");
     }
 }

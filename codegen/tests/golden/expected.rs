@@ -155,20 +155,22 @@ pub mod types {
                 }
             }
         }
+        impl ::awsjson_types::structure::WriteMembers for InternalErrorException {
+            const NAME: &'static str = "InternalErrorException";
+            #[allow(unused_variables)]
+            fn write_members<W: ::awsjson_types::structure::MemberWriter>(
+                &self,
+                w: &mut W,
+            ) {
+                w.optional("message", "message", &self.message);
+            }
+        }
         impl ::serde::Serialize for InternalErrorException {
-            #[allow(unused_mut)]
             fn serialize<S: ::serde::Serializer>(
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let len = 0usize + self.message.is_some() as usize;
-                let mut w = ::awsjson_types::structure::writer(
-                    serializer,
-                    "InternalErrorException",
-                    len,
-                )?;
-                w.optional("message", &self.message);
-                w.end()
+                ::awsjson_types::structure::serialize(self, serializer)
             }
         }
         impl ::awsjson_types::structure::ReadMembers for InternalErrorException {
@@ -195,12 +197,7 @@ pub mod types {
         impl ::std::fmt::Debug for InternalErrorException {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::awsjson_types::structure::debug(
-                    f,
-                    "InternalErrorException",
-                    &["message"],
-                    &[&self.message],
-                )
+                ::awsjson_types::structure::debug(self, f)
             }
         }
         impl InternalErrorException {
@@ -262,16 +259,22 @@ pub mod types {
                 Self { part: Default::default() }
             }
         }
+        impl ::awsjson_types::structure::WriteMembers for Link {
+            const NAME: &'static str = "Link";
+            #[allow(unused_variables)]
+            fn write_members<W: ::awsjson_types::structure::MemberWriter>(
+                &self,
+                w: &mut W,
+            ) {
+                w.optional("Part", "part", &self.part);
+            }
+        }
         impl ::serde::Serialize for Link {
-            #[allow(unused_mut)]
             fn serialize<S: ::serde::Serializer>(
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let len = 0usize + self.part.is_some() as usize;
-                let mut w = ::awsjson_types::structure::writer(serializer, "Link", len)?;
-                w.optional("Part", &self.part);
-                w.end()
+                ::awsjson_types::structure::serialize(self, serializer)
             }
         }
         impl ::awsjson_types::structure::ReadMembers for Link {
@@ -298,7 +301,7 @@ pub mod types {
         impl ::std::fmt::Debug for Link {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::awsjson_types::structure::debug(f, "Link", &["part"], &[&self.part])
+                ::awsjson_types::structure::debug(self, f)
             }
         }
         impl ::awsjson_types::Validate for Link {
@@ -319,17 +322,23 @@ pub mod types {
             /// `Next`: See [`Link`](crate::types::Link).
             pub next: ::std::option::Option<::std::boxed::Box<crate::types::Link>>,
         }
+        impl ::awsjson_types::structure::WriteMembers for Part {
+            const NAME: &'static str = "Part";
+            #[allow(unused_variables)]
+            fn write_members<W: ::awsjson_types::structure::MemberWriter>(
+                &self,
+                w: &mut W,
+            ) {
+                w.member("Id", "id", &self.id);
+                w.optional("Next", "next", &self.next);
+            }
+        }
         impl ::serde::Serialize for Part {
-            #[allow(unused_mut)]
             fn serialize<S: ::serde::Serializer>(
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let len = 1usize + self.next.is_some() as usize;
-                let mut w = ::awsjson_types::structure::writer(serializer, "Part", len)?;
-                w.member("Id", &self.id);
-                w.optional("Next", &self.next);
-                w.end()
+                ::awsjson_types::structure::serialize(self, serializer)
             }
         }
         impl ::awsjson_types::structure::ReadMembers for Part {
@@ -357,12 +366,7 @@ pub mod types {
         impl ::std::fmt::Debug for Part {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::awsjson_types::structure::debug(
-                    f,
-                    "Part",
-                    &["id", "next"],
-                    &[&self.id, &self.next],
-                )
+                ::awsjson_types::structure::debug(self, f)
             }
         }
         impl ::awsjson_types::Validate for Part {
@@ -384,19 +388,20 @@ pub mod types {
                 Self {}
             }
         }
+        impl ::awsjson_types::structure::WriteMembers for PingRequest {
+            const NAME: &'static str = "PingRequest";
+            #[allow(unused_variables)]
+            fn write_members<W: ::awsjson_types::structure::MemberWriter>(
+                &self,
+                w: &mut W,
+            ) {}
+        }
         impl ::serde::Serialize for PingRequest {
-            #[allow(unused_mut)]
             fn serialize<S: ::serde::Serializer>(
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let len = 0usize;
-                let mut w = ::awsjson_types::structure::writer(
-                    serializer,
-                    "PingRequest",
-                    len,
-                )?;
-                w.end()
+                ::awsjson_types::structure::serialize(self, serializer)
             }
         }
         impl ::awsjson_types::structure::ReadMembers for PingRequest {
@@ -422,7 +427,7 @@ pub mod types {
         impl ::std::fmt::Debug for PingRequest {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::awsjson_types::structure::debug(f, "PingRequest", &[], &[])
+                ::awsjson_types::structure::debug(self, f)
             }
         }
         impl ::awsjson_types::Validate for PingRequest {
@@ -466,34 +471,32 @@ pub mod types {
             /// `Secret`: String. Sensitive: redacted in `Debug`.
             pub secret: ::std::option::Option<::std::string::String>,
         }
+        impl ::awsjson_types::structure::WriteMembers for PutWidgetRequest {
+            const NAME: &'static str = "PutWidgetRequest";
+            #[allow(unused_variables)]
+            fn write_members<W: ::awsjson_types::structure::MemberWriter>(
+                &self,
+                w: &mut W,
+            ) {
+                w.member("Color", "color", &self.color);
+                w.optional("Created", "created", &self.created);
+                w.optional("Extra", "extra", &self.extra);
+                w.optional("Image", "image", &self.image);
+                w.optional("Labels", "labels", &self.labels);
+                w.optional("Limit", "limit", &self.limit);
+                w.member("Name", "name", &self.name);
+                w.optional("NextToken", "next_token", &self.next_token);
+                w.optional("Old", "old", &self.old);
+                w.optional("Parts", "parts", &self.parts);
+                w.sensitive_optional("Secret", "secret", &self.secret);
+            }
+        }
         impl ::serde::Serialize for PutWidgetRequest {
-            #[allow(unused_mut)]
             fn serialize<S: ::serde::Serializer>(
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let len = 2usize + self.created.is_some() as usize
-                    + self.extra.is_some() as usize + self.image.is_some() as usize
-                    + self.labels.is_some() as usize + self.limit.is_some() as usize
-                    + self.next_token.is_some() as usize + self.old.is_some() as usize
-                    + self.parts.is_some() as usize + self.secret.is_some() as usize;
-                let mut w = ::awsjson_types::structure::writer(
-                    serializer,
-                    "PutWidgetRequest",
-                    len,
-                )?;
-                w.member("Color", &self.color);
-                w.optional("Created", &self.created);
-                w.optional("Extra", &self.extra);
-                w.optional("Image", &self.image);
-                w.optional("Labels", &self.labels);
-                w.optional("Limit", &self.limit);
-                w.member("Name", &self.name);
-                w.optional("NextToken", &self.next_token);
-                w.optional("Old", &self.old);
-                w.optional("Parts", &self.parts);
-                w.optional("Secret", &self.secret);
-                w.end()
+                ::awsjson_types::structure::serialize(self, serializer)
             }
         }
         impl ::awsjson_types::structure::ReadMembers for PutWidgetRequest {
@@ -544,36 +547,7 @@ pub mod types {
         impl ::std::fmt::Debug for PutWidgetRequest {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::awsjson_types::structure::debug(
-                    f,
-                    "PutWidgetRequest",
-                    &[
-                        "color",
-                        "created",
-                        "extra",
-                        "image",
-                        "labels",
-                        "limit",
-                        "name",
-                        "next_token",
-                        "old",
-                        "parts",
-                        "secret",
-                    ],
-                    &[
-                        &self.color,
-                        &self.created,
-                        &self.extra,
-                        &self.image,
-                        &self.labels,
-                        &self.limit,
-                        &self.name,
-                        &self.next_token,
-                        &self.old,
-                        &self.parts,
-                        &::awsjson_types::Redacted,
-                    ],
-                )
+                ::awsjson_types::structure::debug(self, f)
             }
         }
         impl ::awsjson_types::Validate for PutWidgetRequest {
@@ -603,22 +577,23 @@ pub mod types {
                 }
             }
         }
+        impl ::awsjson_types::structure::WriteMembers for PutWidgetResponse {
+            const NAME: &'static str = "PutWidgetResponse";
+            #[allow(unused_variables)]
+            fn write_members<W: ::awsjson_types::structure::MemberWriter>(
+                &self,
+                w: &mut W,
+            ) {
+                w.optional("NextToken", "next_token", &self.next_token);
+                w.optional("Parts", "parts", &self.parts);
+            }
+        }
         impl ::serde::Serialize for PutWidgetResponse {
-            #[allow(unused_mut)]
             fn serialize<S: ::serde::Serializer>(
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let len = 0usize + self.next_token.is_some() as usize
-                    + self.parts.is_some() as usize;
-                let mut w = ::awsjson_types::structure::writer(
-                    serializer,
-                    "PutWidgetResponse",
-                    len,
-                )?;
-                w.optional("NextToken", &self.next_token);
-                w.optional("Parts", &self.parts);
-                w.end()
+                ::awsjson_types::structure::serialize(self, serializer)
             }
         }
         impl ::awsjson_types::structure::ReadMembers for PutWidgetResponse {
@@ -648,12 +623,7 @@ pub mod types {
         impl ::std::fmt::Debug for PutWidgetResponse {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::awsjson_types::structure::debug(
-                    f,
-                    "PutWidgetResponse",
-                    &["next_token", "parts"],
-                    &[&self.next_token, &self.parts],
-                )
+                ::awsjson_types::structure::debug(self, f)
             }
         }
         impl ::awsjson_types::Validate for PutWidgetResponse {
@@ -680,20 +650,22 @@ pub mod types {
                 }
             }
         }
+        impl ::awsjson_types::structure::WriteMembers for WidgetNotFoundException {
+            const NAME: &'static str = "WidgetNotFoundException";
+            #[allow(unused_variables)]
+            fn write_members<W: ::awsjson_types::structure::MemberWriter>(
+                &self,
+                w: &mut W,
+            ) {
+                w.optional("message", "message", &self.message);
+            }
+        }
         impl ::serde::Serialize for WidgetNotFoundException {
-            #[allow(unused_mut)]
             fn serialize<S: ::serde::Serializer>(
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let len = 0usize + self.message.is_some() as usize;
-                let mut w = ::awsjson_types::structure::writer(
-                    serializer,
-                    "WidgetNotFoundException",
-                    len,
-                )?;
-                w.optional("message", &self.message);
-                w.end()
+                ::awsjson_types::structure::serialize(self, serializer)
             }
         }
         impl ::awsjson_types::structure::ReadMembers for WidgetNotFoundException {
@@ -720,12 +692,7 @@ pub mod types {
         impl ::std::fmt::Debug for WidgetNotFoundException {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::awsjson_types::structure::debug(
-                    f,
-                    "WidgetNotFoundException",
-                    &["message"],
-                    &[&self.message],
-                )
+                ::awsjson_types::structure::debug(self, f)
             }
         }
         impl WidgetNotFoundException {

@@ -17,20 +17,23 @@ impl ::std::default::Default for crate::types::AccountRecoverySettingType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for AccountRecoverySettingType {
+    const NAME: &'static str = "AccountRecoverySettingType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "RecoveryMechanisms",
+            "recovery_mechanisms",
+            &self.recovery_mechanisms,
+        );
+    }
+}
 impl ::serde::Serialize for AccountRecoverySettingType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.recovery_mechanisms.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AccountRecoverySettingType",
-            len,
-        )?;
-        w.optional("RecoveryMechanisms", &self.recovery_mechanisms);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AccountRecoverySettingType {
@@ -59,12 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountRecoverySettingType {
 impl ::std::fmt::Debug for AccountRecoverySettingType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AccountRecoverySettingType",
-            &["recovery_mechanisms"],
-            &[&self.recovery_mechanisms],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AccountRecoverySettingType {

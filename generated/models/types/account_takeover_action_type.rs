@@ -9,21 +9,20 @@ pub struct AccountTakeoverActionType {
     /// `Notify` (required): Boolean.
     pub notify: bool,
 }
+impl ::awsjson_types::structure::WriteMembers for AccountTakeoverActionType {
+    const NAME: &'static str = "AccountTakeoverActionType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("EventAction", "event_action", &self.event_action);
+        w.member("Notify", "notify", &self.notify);
+    }
+}
 impl ::serde::Serialize for AccountTakeoverActionType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AccountTakeoverActionType",
-            len,
-        )?;
-        w.member("EventAction", &self.event_action);
-        w.member("Notify", &self.notify);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AccountTakeoverActionType {
@@ -53,12 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountTakeoverActionType {
 impl ::std::fmt::Debug for AccountTakeoverActionType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AccountTakeoverActionType",
-            &["event_action", "notify"],
-            &[&self.event_action, &self.notify],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AccountTakeoverActionType {

@@ -21,23 +21,21 @@ impl ::std::default::Default for crate::types::AccountTakeoverActionsType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for AccountTakeoverActionsType {
+    const NAME: &'static str = "AccountTakeoverActionsType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("HighAction", "high_action", &self.high_action);
+        w.optional("LowAction", "low_action", &self.low_action);
+        w.optional("MediumAction", "medium_action", &self.medium_action);
+    }
+}
 impl ::serde::Serialize for AccountTakeoverActionsType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.high_action.is_some() as usize
-            + self.low_action.is_some() as usize + self.medium_action.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AccountTakeoverActionsType",
-            len,
-        )?;
-        w.optional("HighAction", &self.high_action);
-        w.optional("LowAction", &self.low_action);
-        w.optional("MediumAction", &self.medium_action);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AccountTakeoverActionsType {
@@ -72,12 +70,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountTakeoverActionsType {
 impl ::std::fmt::Debug for AccountTakeoverActionsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AccountTakeoverActionsType",
-            &["high_action", "low_action", "medium_action"],
-            &[&self.high_action, &self.low_action, &self.medium_action],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AccountTakeoverActionsType {

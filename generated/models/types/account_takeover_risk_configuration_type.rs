@@ -11,21 +11,24 @@ pub struct AccountTakeoverRiskConfigurationType {
         crate::types::NotifyConfigurationType,
     >,
 }
+impl ::awsjson_types::structure::WriteMembers for AccountTakeoverRiskConfigurationType {
+    const NAME: &'static str = "AccountTakeoverRiskConfigurationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("Actions", "actions", &self.actions);
+        w.optional(
+            "NotifyConfiguration",
+            "notify_configuration",
+            &self.notify_configuration,
+        );
+    }
+}
 impl ::serde::Serialize for AccountTakeoverRiskConfigurationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.notify_configuration.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AccountTakeoverRiskConfigurationType",
-            len,
-        )?;
-        w.member("Actions", &self.actions);
-        w.optional("NotifyConfiguration", &self.notify_configuration);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AccountTakeoverRiskConfigurationType {
@@ -55,12 +58,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountTakeoverRiskConfigurationType {
 impl ::std::fmt::Debug for AccountTakeoverRiskConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AccountTakeoverRiskConfigurationType",
-            &["actions", "notify_configuration"],
-            &[&self.actions, &self.notify_configuration],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AccountTakeoverRiskConfigurationType {

@@ -7,20 +7,19 @@ pub struct AcrLevelConfigType {
     /// `AcrValue` (required): String of 1 to 64 characters matching `[\x21\x23-\x5B\x5D-\x7E]+`.
     pub acr_value: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for AcrLevelConfigType {
+    const NAME: &'static str = "AcrLevelConfigType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("AcrValue", "acr_value", &self.acr_value);
+    }
+}
 impl ::serde::Serialize for AcrLevelConfigType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AcrLevelConfigType",
-            len,
-        )?;
-        w.member("AcrValue", &self.acr_value);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AcrLevelConfigType {
@@ -47,12 +46,7 @@ impl<'de> ::serde::Deserialize<'de> for AcrLevelConfigType {
 impl ::std::fmt::Debug for AcrLevelConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AcrLevelConfigType",
-            &["acr_value"],
-            &[&self.acr_value],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AcrLevelConfigType {

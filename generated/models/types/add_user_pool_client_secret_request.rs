@@ -11,22 +11,21 @@ pub struct AddUserPoolClientSecretRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for AddUserPoolClientSecretRequest {
+    const NAME: &'static str = "AddUserPoolClientSecretRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.sensitive_optional("ClientSecret", "client_secret", &self.client_secret);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for AddUserPoolClientSecretRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.client_secret.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AddUserPoolClientSecretRequest",
-            len,
-        )?;
-        w.member("ClientId", &self.client_id);
-        w.optional("ClientSecret", &self.client_secret);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AddUserPoolClientSecretRequest {
@@ -57,12 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for AddUserPoolClientSecretRequest {
 impl ::std::fmt::Debug for AddUserPoolClientSecretRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AddUserPoolClientSecretRequest",
-            &["client_id", "client_secret", "user_pool_id"],
-            &[&::awsjson_types::Redacted, &::awsjson_types::Redacted, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AddUserPoolClientSecretRequest {

@@ -17,20 +17,23 @@ impl ::std::default::Default for crate::types::AddUserPoolClientSecretResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for AddUserPoolClientSecretResponse {
+    const NAME: &'static str = "AddUserPoolClientSecretResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "ClientSecretDescriptor",
+            "client_secret_descriptor",
+            &self.client_secret_descriptor,
+        );
+    }
+}
 impl ::serde::Serialize for AddUserPoolClientSecretResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.client_secret_descriptor.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AddUserPoolClientSecretResponse",
-            len,
-        )?;
-        w.optional("ClientSecretDescriptor", &self.client_secret_descriptor);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AddUserPoolClientSecretResponse {
@@ -59,12 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for AddUserPoolClientSecretResponse {
 impl ::std::fmt::Debug for AddUserPoolClientSecretResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AddUserPoolClientSecretResponse",
-            &["client_secret_descriptor"],
-            &[&self.client_secret_descriptor],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AddUserPoolClientSecretResponse {

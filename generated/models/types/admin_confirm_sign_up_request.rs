@@ -13,22 +13,21 @@ pub struct AdminConfirmSignUpRequest {
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for AdminConfirmSignUpRequest {
+    const NAME: &'static str = "AdminConfirmSignUpRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("Username", "username", &self.username);
+    }
+}
 impl ::serde::Serialize for AdminConfirmSignUpRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.client_metadata.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminConfirmSignUpRequest",
-            len,
-        )?;
-        w.optional("ClientMetadata", &self.client_metadata);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.member("Username", &self.username);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminConfirmSignUpRequest {
@@ -63,12 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminConfirmSignUpRequest {
 impl ::std::fmt::Debug for AdminConfirmSignUpRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminConfirmSignUpRequest",
-            &["client_metadata", "user_pool_id", "username"],
-            &[&self.client_metadata, &self.user_pool_id, &::awsjson_types::Redacted],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminConfirmSignUpRequest {

@@ -23,24 +23,33 @@ impl ::std::default::Default for crate::types::AdminCreateUserConfigType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for AdminCreateUserConfigType {
+    const NAME: &'static str = "AdminCreateUserConfigType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "AllowAdminCreateUserOnly",
+            "allow_admin_create_user_only",
+            &self.allow_admin_create_user_only,
+        );
+        w.optional(
+            "InviteMessageTemplate",
+            "invite_message_template",
+            &self.invite_message_template,
+        );
+        w.optional(
+            "UnusedAccountValidityDays",
+            "unused_account_validity_days",
+            &self.unused_account_validity_days,
+        );
+    }
+}
 impl ::serde::Serialize for AdminCreateUserConfigType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.allow_admin_create_user_only.is_some() as usize
-            + self.invite_message_template.is_some() as usize
-            + self.unused_account_validity_days.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminCreateUserConfigType",
-            len,
-        )?;
-        w.optional("AllowAdminCreateUserOnly", &self.allow_admin_create_user_only);
-        w.optional("InviteMessageTemplate", &self.invite_message_template);
-        w.optional("UnusedAccountValidityDays", &self.unused_account_validity_days);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminCreateUserConfigType {
@@ -85,20 +94,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminCreateUserConfigType {
 impl ::std::fmt::Debug for AdminCreateUserConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminCreateUserConfigType",
-            &[
-                "allow_admin_create_user_only",
-                "invite_message_template",
-                "unused_account_validity_days",
-            ],
-            &[
-                &self.allow_admin_create_user_only,
-                &self.invite_message_template,
-                &self.unused_account_validity_days,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminCreateUserConfigType {

@@ -31,34 +31,39 @@ pub struct AdminCreateUserRequest {
         ::std::vec::Vec<crate::types::AttributeType>,
     >,
 }
+impl ::awsjson_types::structure::WriteMembers for AdminCreateUserRequest {
+    const NAME: &'static str = "AdminCreateUserRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
+        w.optional(
+            "DesiredDeliveryMediums",
+            "desired_delivery_mediums",
+            &self.desired_delivery_mediums,
+        );
+        w.optional(
+            "ForceAliasCreation",
+            "force_alias_creation",
+            &self.force_alias_creation,
+        );
+        w.optional("MessageAction", "message_action", &self.message_action);
+        w.sensitive_optional(
+            "TemporaryPassword",
+            "temporary_password",
+            &self.temporary_password,
+        );
+        w.optional("UserAttributes", "user_attributes", &self.user_attributes);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("Username", "username", &self.username);
+        w.optional("ValidationData", "validation_data", &self.validation_data);
+    }
+}
 impl ::serde::Serialize for AdminCreateUserRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.client_metadata.is_some() as usize
-            + self.desired_delivery_mediums.is_some() as usize
-            + self.force_alias_creation.is_some() as usize
-            + self.message_action.is_some() as usize
-            + self.temporary_password.is_some() as usize
-            + self.user_attributes.is_some() as usize
-            + self.validation_data.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminCreateUserRequest",
-            len,
-        )?;
-        w.optional("ClientMetadata", &self.client_metadata);
-        w.optional("DesiredDeliveryMediums", &self.desired_delivery_mediums);
-        w.optional("ForceAliasCreation", &self.force_alias_creation);
-        w.optional("MessageAction", &self.message_action);
-        w.optional("TemporaryPassword", &self.temporary_password);
-        w.optional("UserAttributes", &self.user_attributes);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.member("Username", &self.username);
-        w.optional("ValidationData", &self.validation_data);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminCreateUserRequest {
@@ -117,32 +122,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminCreateUserRequest {
 impl ::std::fmt::Debug for AdminCreateUserRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminCreateUserRequest",
-            &[
-                "client_metadata",
-                "desired_delivery_mediums",
-                "force_alias_creation",
-                "message_action",
-                "temporary_password",
-                "user_attributes",
-                "user_pool_id",
-                "username",
-                "validation_data",
-            ],
-            &[
-                &self.client_metadata,
-                &self.desired_delivery_mediums,
-                &self.force_alias_creation,
-                &self.message_action,
-                &::awsjson_types::Redacted,
-                &self.user_attributes,
-                &self.user_pool_id,
-                &::awsjson_types::Redacted,
-                &self.validation_data,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminCreateUserRequest {

@@ -13,20 +13,19 @@ impl ::std::default::Default for crate::types::AdminCreateUserResponse {
         Self { user: Default::default() }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for AdminCreateUserResponse {
+    const NAME: &'static str = "AdminCreateUserResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("User", "user", &self.user);
+    }
+}
 impl ::serde::Serialize for AdminCreateUserResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.user.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminCreateUserResponse",
-            len,
-        )?;
-        w.optional("User", &self.user);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminCreateUserResponse {
@@ -53,12 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminCreateUserResponse {
 impl ::std::fmt::Debug for AdminCreateUserResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminCreateUserResponse",
-            &["user"],
-            &[&self.user],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminCreateUserResponse {

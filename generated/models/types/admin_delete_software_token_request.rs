@@ -9,21 +9,20 @@ pub struct AdminDeleteSoftwareTokenRequest {
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for AdminDeleteSoftwareTokenRequest {
+    const NAME: &'static str = "AdminDeleteSoftwareTokenRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("Username", "username", &self.username);
+    }
+}
 impl ::serde::Serialize for AdminDeleteSoftwareTokenRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminDeleteSoftwareTokenRequest",
-            len,
-        )?;
-        w.member("UserPoolId", &self.user_pool_id);
-        w.member("Username", &self.username);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminDeleteSoftwareTokenRequest {
@@ -51,12 +50,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminDeleteSoftwareTokenRequest {
 impl ::std::fmt::Debug for AdminDeleteSoftwareTokenRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminDeleteSoftwareTokenRequest",
-            &["user_pool_id", "username"],
-            &[&self.user_pool_id, &::awsjson_types::Redacted],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminDeleteSoftwareTokenRequest {

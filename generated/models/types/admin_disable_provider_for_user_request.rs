@@ -9,21 +9,20 @@ pub struct AdminDisableProviderForUserRequest {
     /// `UserPoolId` (required): String of 0 to 131072 characters.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for AdminDisableProviderForUserRequest {
+    const NAME: &'static str = "AdminDisableProviderForUserRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("User", "user", &self.user);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for AdminDisableProviderForUserRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminDisableProviderForUserRequest",
-            len,
-        )?;
-        w.member("User", &self.user);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminDisableProviderForUserRequest {
@@ -51,12 +50,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminDisableProviderForUserRequest {
 impl ::std::fmt::Debug for AdminDisableProviderForUserRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminDisableProviderForUserRequest",
-            &["user", "user_pool_id"],
-            &[&self.user, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminDisableProviderForUserRequest {

@@ -17,25 +17,34 @@ pub struct AdminGetUserAuthFactorsResponse {
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for AdminGetUserAuthFactorsResponse {
+    const NAME: &'static str = "AdminGetUserAuthFactorsResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "ConfiguredUserAuthFactors",
+            "configured_user_auth_factors",
+            &self.configured_user_auth_factors,
+        );
+        w.optional(
+            "PreferredMfaSetting",
+            "preferred_mfa_setting",
+            &self.preferred_mfa_setting,
+        );
+        w.optional(
+            "UserMFASettingList",
+            "user_mfa_setting_list",
+            &self.user_mfa_setting_list,
+        );
+        w.sensitive("Username", "username", &self.username);
+    }
+}
 impl ::serde::Serialize for AdminGetUserAuthFactorsResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.configured_user_auth_factors.is_some() as usize
-            + self.preferred_mfa_setting.is_some() as usize
-            + self.user_mfa_setting_list.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminGetUserAuthFactorsResponse",
-            len,
-        )?;
-        w.optional("ConfiguredUserAuthFactors", &self.configured_user_auth_factors);
-        w.optional("PreferredMfaSetting", &self.preferred_mfa_setting);
-        w.optional("UserMFASettingList", &self.user_mfa_setting_list);
-        w.member("Username", &self.username);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminGetUserAuthFactorsResponse {
@@ -79,22 +88,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminGetUserAuthFactorsResponse {
 impl ::std::fmt::Debug for AdminGetUserAuthFactorsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminGetUserAuthFactorsResponse",
-            &[
-                "configured_user_auth_factors",
-                "preferred_mfa_setting",
-                "user_mfa_setting_list",
-                "username",
-            ],
-            &[
-                &self.configured_user_auth_factors,
-                &self.preferred_mfa_setting,
-                &self.user_mfa_setting_list,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminGetUserAuthFactorsResponse {

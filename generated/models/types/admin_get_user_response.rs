@@ -27,35 +27,39 @@ pub struct AdminGetUserResponse {
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for AdminGetUserResponse {
+    const NAME: &'static str = "AdminGetUserResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Enabled", "enabled", &self.enabled);
+        w.optional("MFAOptions", "mfa_options", &self.mfa_options);
+        w.optional(
+            "PreferredMfaSetting",
+            "preferred_mfa_setting",
+            &self.preferred_mfa_setting,
+        );
+        w.optional("UserAttributes", "user_attributes", &self.user_attributes);
+        w.optional("UserCreateDate", "user_create_date", &self.user_create_date);
+        w.optional(
+            "UserLastModifiedDate",
+            "user_last_modified_date",
+            &self.user_last_modified_date,
+        );
+        w.optional(
+            "UserMFASettingList",
+            "user_mfa_setting_list",
+            &self.user_mfa_setting_list,
+        );
+        w.optional("UserStatus", "user_status", &self.user_status);
+        w.sensitive("Username", "username", &self.username);
+    }
+}
 impl ::serde::Serialize for AdminGetUserResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.enabled.is_some() as usize
-            + self.mfa_options.is_some() as usize
-            + self.preferred_mfa_setting.is_some() as usize
-            + self.user_attributes.is_some() as usize
-            + self.user_create_date.is_some() as usize
-            + self.user_last_modified_date.is_some() as usize
-            + self.user_mfa_setting_list.is_some() as usize
-            + self.user_status.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminGetUserResponse",
-            len,
-        )?;
-        w.optional("Enabled", &self.enabled);
-        w.optional("MFAOptions", &self.mfa_options);
-        w.optional("PreferredMfaSetting", &self.preferred_mfa_setting);
-        w.optional("UserAttributes", &self.user_attributes);
-        w.optional("UserCreateDate", &self.user_create_date);
-        w.optional("UserLastModifiedDate", &self.user_last_modified_date);
-        w.optional("UserMFASettingList", &self.user_mfa_setting_list);
-        w.optional("UserStatus", &self.user_status);
-        w.member("Username", &self.username);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminGetUserResponse {
@@ -110,32 +114,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminGetUserResponse {
 impl ::std::fmt::Debug for AdminGetUserResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminGetUserResponse",
-            &[
-                "enabled",
-                "mfa_options",
-                "preferred_mfa_setting",
-                "user_attributes",
-                "user_create_date",
-                "user_last_modified_date",
-                "user_mfa_setting_list",
-                "user_status",
-                "username",
-            ],
-            &[
-                &self.enabled,
-                &self.mfa_options,
-                &self.preferred_mfa_setting,
-                &self.user_attributes,
-                &self.user_create_date,
-                &self.user_last_modified_date,
-                &self.user_mfa_setting_list,
-                &self.user_status,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminGetUserResponse {

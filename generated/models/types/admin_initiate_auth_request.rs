@@ -25,30 +25,26 @@ pub struct AdminInitiateAuthRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for AdminInitiateAuthRequest {
+    const NAME: &'static str = "AdminInitiateAuthRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("AnalyticsMetadata", "analytics_metadata", &self.analytics_metadata);
+        w.member("AuthFlow", "auth_flow", &self.auth_flow);
+        w.sensitive_optional("AuthParameters", "auth_parameters", &self.auth_parameters);
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
+        w.optional("ContextData", "context_data", &self.context_data);
+        w.sensitive_optional("Session", "session", &self.session);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for AdminInitiateAuthRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + self.analytics_metadata.is_some() as usize
-            + self.auth_parameters.is_some() as usize
-            + self.client_metadata.is_some() as usize
-            + self.context_data.is_some() as usize + self.session.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminInitiateAuthRequest",
-            len,
-        )?;
-        w.optional("AnalyticsMetadata", &self.analytics_metadata);
-        w.member("AuthFlow", &self.auth_flow);
-        w.optional("AuthParameters", &self.auth_parameters);
-        w.member("ClientId", &self.client_id);
-        w.optional("ClientMetadata", &self.client_metadata);
-        w.optional("ContextData", &self.context_data);
-        w.optional("Session", &self.session);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminInitiateAuthRequest {
@@ -99,30 +95,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminInitiateAuthRequest {
 impl ::std::fmt::Debug for AdminInitiateAuthRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminInitiateAuthRequest",
-            &[
-                "analytics_metadata",
-                "auth_flow",
-                "auth_parameters",
-                "client_id",
-                "client_metadata",
-                "context_data",
-                "session",
-                "user_pool_id",
-            ],
-            &[
-                &self.analytics_metadata,
-                &self.auth_flow,
-                &::awsjson_types::Redacted,
-                &::awsjson_types::Redacted,
-                &self.client_metadata,
-                &self.context_data,
-                &::awsjson_types::Redacted,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminInitiateAuthRequest {

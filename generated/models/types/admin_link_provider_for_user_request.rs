@@ -11,22 +11,21 @@ pub struct AdminLinkProviderForUserRequest {
     /// `UserPoolId` (required): String of 0 to 131072 characters.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for AdminLinkProviderForUserRequest {
+    const NAME: &'static str = "AdminLinkProviderForUserRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("DestinationUser", "destination_user", &self.destination_user);
+        w.member("SourceUser", "source_user", &self.source_user);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for AdminLinkProviderForUserRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminLinkProviderForUserRequest",
-            len,
-        )?;
-        w.member("DestinationUser", &self.destination_user);
-        w.member("SourceUser", &self.source_user);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminLinkProviderForUserRequest {
@@ -61,12 +60,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminLinkProviderForUserRequest {
 impl ::std::fmt::Debug for AdminLinkProviderForUserRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminLinkProviderForUserRequest",
-            &["destination_user", "source_user", "user_pool_id"],
-            &[&self.destination_user, &self.source_user, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminLinkProviderForUserRequest {

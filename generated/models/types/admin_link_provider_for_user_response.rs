@@ -10,19 +10,17 @@ impl ::std::default::Default for crate::types::AdminLinkProviderForUserResponse 
         Self {}
     }
 }
+impl ::awsjson_types::structure::WriteMembers for AdminLinkProviderForUserResponse {
+    const NAME: &'static str = "AdminLinkProviderForUserResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {}
+}
 impl ::serde::Serialize for AdminLinkProviderForUserResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminLinkProviderForUserResponse",
-            len,
-        )?;
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminLinkProviderForUserResponse {
@@ -48,12 +46,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminLinkProviderForUserResponse {
 impl ::std::fmt::Debug for AdminLinkProviderForUserResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminLinkProviderForUserResponse",
-            &[],
-            &[],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminLinkProviderForUserResponse {

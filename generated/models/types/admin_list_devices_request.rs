@@ -13,24 +13,22 @@ pub struct AdminListDevicesRequest {
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for AdminListDevicesRequest {
+    const NAME: &'static str = "AdminListDevicesRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Limit", "limit", &self.limit);
+        w.optional("PaginationToken", "pagination_token", &self.pagination_token);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("Username", "username", &self.username);
+    }
+}
 impl ::serde::Serialize for AdminListDevicesRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.limit.is_some() as usize
-            + self.pagination_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminListDevicesRequest",
-            len,
-        )?;
-        w.optional("Limit", &self.limit);
-        w.optional("PaginationToken", &self.pagination_token);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.member("Username", &self.username);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminListDevicesRequest {
@@ -67,17 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminListDevicesRequest {
 impl ::std::fmt::Debug for AdminListDevicesRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminListDevicesRequest",
-            &["limit", "pagination_token", "user_pool_id", "username"],
-            &[
-                &self.limit,
-                &self.pagination_token,
-                &self.user_pool_id,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminListDevicesRequest {

@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::AdminListGroupsForUserResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for AdminListGroupsForUserResponse {
+    const NAME: &'static str = "AdminListGroupsForUserResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Groups", "groups", &self.groups);
+        w.optional("NextToken", "next_token", &self.next_token);
+    }
+}
 impl ::serde::Serialize for AdminListGroupsForUserResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.groups.is_some() as usize
-            + self.next_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminListGroupsForUserResponse",
-            len,
-        )?;
-        w.optional("Groups", &self.groups);
-        w.optional("NextToken", &self.next_token);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminListGroupsForUserResponse {
@@ -61,12 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminListGroupsForUserResponse {
 impl ::std::fmt::Debug for AdminListGroupsForUserResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminListGroupsForUserResponse",
-            &["groups", "next_token"],
-            &[&self.groups, &self.next_token],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminListGroupsForUserResponse {

@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::AdminListUserAuthEventsResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for AdminListUserAuthEventsResponse {
+    const NAME: &'static str = "AdminListUserAuthEventsResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("AuthEvents", "auth_events", &self.auth_events);
+        w.optional("NextToken", "next_token", &self.next_token);
+    }
+}
 impl ::serde::Serialize for AdminListUserAuthEventsResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.auth_events.is_some() as usize
-            + self.next_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminListUserAuthEventsResponse",
-            len,
-        )?;
-        w.optional("AuthEvents", &self.auth_events);
-        w.optional("NextToken", &self.next_token);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminListUserAuthEventsResponse {
@@ -61,12 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminListUserAuthEventsResponse {
 impl ::std::fmt::Debug for AdminListUserAuthEventsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminListUserAuthEventsResponse",
-            &["auth_events", "next_token"],
-            &[&self.auth_events, &self.next_token],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminListUserAuthEventsResponse {

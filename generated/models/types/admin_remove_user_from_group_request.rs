@@ -11,22 +11,21 @@ pub struct AdminRemoveUserFromGroupRequest {
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for AdminRemoveUserFromGroupRequest {
+    const NAME: &'static str = "AdminRemoveUserFromGroupRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("GroupName", "group_name", &self.group_name);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("Username", "username", &self.username);
+    }
+}
 impl ::serde::Serialize for AdminRemoveUserFromGroupRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminRemoveUserFromGroupRequest",
-            len,
-        )?;
-        w.member("GroupName", &self.group_name);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.member("Username", &self.username);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminRemoveUserFromGroupRequest {
@@ -55,12 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminRemoveUserFromGroupRequest {
 impl ::std::fmt::Debug for AdminRemoveUserFromGroupRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminRemoveUserFromGroupRequest",
-            &["group_name", "user_pool_id", "username"],
-            &[&self.group_name, &self.user_pool_id, &::awsjson_types::Redacted],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminRemoveUserFromGroupRequest {

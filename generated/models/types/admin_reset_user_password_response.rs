@@ -10,19 +10,17 @@ impl ::std::default::Default for crate::types::AdminResetUserPasswordResponse {
         Self {}
     }
 }
+impl ::awsjson_types::structure::WriteMembers for AdminResetUserPasswordResponse {
+    const NAME: &'static str = "AdminResetUserPasswordResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {}
+}
 impl ::serde::Serialize for AdminResetUserPasswordResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminResetUserPasswordResponse",
-            len,
-        )?;
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminResetUserPasswordResponse {
@@ -48,7 +46,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminResetUserPasswordResponse {
 impl ::std::fmt::Debug for AdminResetUserPasswordResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(f, "AdminResetUserPasswordResponse", &[], &[])
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminResetUserPasswordResponse {

@@ -15,23 +15,26 @@ pub struct AdminRevokeUserSessionRequest {
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for AdminRevokeUserSessionRequest {
+    const NAME: &'static str = "AdminRevokeUserSessionRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "RevokeAssociatedSessions",
+            "revoke_associated_sessions",
+            &self.revoke_associated_sessions,
+        );
+        w.member("SessionId", "session_id", &self.session_id);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("Username", "username", &self.username);
+    }
+}
 impl ::serde::Serialize for AdminRevokeUserSessionRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + self.revoke_associated_sessions.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminRevokeUserSessionRequest",
-            len,
-        )?;
-        w.optional("RevokeAssociatedSessions", &self.revoke_associated_sessions);
-        w.member("SessionId", &self.session_id);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.member("Username", &self.username);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminRevokeUserSessionRequest {
@@ -71,17 +74,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminRevokeUserSessionRequest {
 impl ::std::fmt::Debug for AdminRevokeUserSessionRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminRevokeUserSessionRequest",
-            &["revoke_associated_sessions", "session_id", "user_pool_id", "username"],
-            &[
-                &self.revoke_associated_sessions,
-                &self.session_id,
-                &self.user_pool_id,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminRevokeUserSessionRequest {

@@ -21,28 +21,32 @@ pub struct AdminSetUserMfaPreferenceRequest {
         crate::types::WebAuthnMfaSettingsType,
     >,
 }
+impl ::awsjson_types::structure::WriteMembers for AdminSetUserMfaPreferenceRequest {
+    const NAME: &'static str = "AdminSetUserMfaPreferenceRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("EmailMfaSettings", "email_mfa_settings", &self.email_mfa_settings);
+        w.optional("SMSMfaSettings", "sms_mfa_settings", &self.sms_mfa_settings);
+        w.optional(
+            "SoftwareTokenMfaSettings",
+            "software_token_mfa_settings",
+            &self.software_token_mfa_settings,
+        );
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("Username", "username", &self.username);
+        w.optional(
+            "WebAuthnMfaSettings",
+            "web_authn_mfa_settings",
+            &self.web_authn_mfa_settings,
+        );
+    }
+}
 impl ::serde::Serialize for AdminSetUserMfaPreferenceRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.email_mfa_settings.is_some() as usize
-            + self.sms_mfa_settings.is_some() as usize
-            + self.software_token_mfa_settings.is_some() as usize
-            + self.web_authn_mfa_settings.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminSetUserMFAPreferenceRequest",
-            len,
-        )?;
-        w.optional("EmailMfaSettings", &self.email_mfa_settings);
-        w.optional("SMSMfaSettings", &self.sms_mfa_settings);
-        w.optional("SoftwareTokenMfaSettings", &self.software_token_mfa_settings);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.member("Username", &self.username);
-        w.optional("WebAuthnMfaSettings", &self.web_authn_mfa_settings);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminSetUserMfaPreferenceRequest {
@@ -92,26 +96,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminSetUserMfaPreferenceRequest {
 impl ::std::fmt::Debug for AdminSetUserMfaPreferenceRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminSetUserMfaPreferenceRequest",
-            &[
-                "email_mfa_settings",
-                "sms_mfa_settings",
-                "software_token_mfa_settings",
-                "user_pool_id",
-                "username",
-                "web_authn_mfa_settings",
-            ],
-            &[
-                &self.email_mfa_settings,
-                &self.sms_mfa_settings,
-                &self.software_token_mfa_settings,
-                &self.user_pool_id,
-                &::awsjson_types::Redacted,
-                &self.web_authn_mfa_settings,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminSetUserMfaPreferenceRequest {

@@ -13,23 +13,22 @@ pub struct AdminSetUserPasswordRequest {
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for AdminSetUserPasswordRequest {
+    const NAME: &'static str = "AdminSetUserPasswordRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("Password", "password", &self.password);
+        w.optional("Permanent", "permanent", &self.permanent);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("Username", "username", &self.username);
+    }
+}
 impl ::serde::Serialize for AdminSetUserPasswordRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + self.permanent.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminSetUserPasswordRequest",
-            len,
-        )?;
-        w.member("Password", &self.password);
-        w.optional("Permanent", &self.permanent);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.member("Username", &self.username);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminSetUserPasswordRequest {
@@ -64,17 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminSetUserPasswordRequest {
 impl ::std::fmt::Debug for AdminSetUserPasswordRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminSetUserPasswordRequest",
-            &["password", "permanent", "user_pool_id", "username"],
-            &[
-                &::awsjson_types::Redacted,
-                &self.permanent,
-                &self.user_pool_id,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminSetUserPasswordRequest {

@@ -13,23 +13,22 @@ pub struct AdminUpdateAuthEventFeedbackRequest {
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for AdminUpdateAuthEventFeedbackRequest {
+    const NAME: &'static str = "AdminUpdateAuthEventFeedbackRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("EventId", "event_id", &self.event_id);
+        w.member("FeedbackValue", "feedback_value", &self.feedback_value);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("Username", "username", &self.username);
+    }
+}
 impl ::serde::Serialize for AdminUpdateAuthEventFeedbackRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 4usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminUpdateAuthEventFeedbackRequest",
-            len,
-        )?;
-        w.member("EventId", &self.event_id);
-        w.member("FeedbackValue", &self.feedback_value);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.member("Username", &self.username);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminUpdateAuthEventFeedbackRequest {
@@ -66,17 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminUpdateAuthEventFeedbackRequest {
 impl ::std::fmt::Debug for AdminUpdateAuthEventFeedbackRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminUpdateAuthEventFeedbackRequest",
-            &["event_id", "feedback_value", "user_pool_id", "username"],
-            &[
-                &self.event_id,
-                &self.feedback_value,
-                &self.user_pool_id,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminUpdateAuthEventFeedbackRequest {

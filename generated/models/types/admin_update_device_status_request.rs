@@ -15,23 +15,26 @@ pub struct AdminUpdateDeviceStatusRequest {
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for AdminUpdateDeviceStatusRequest {
+    const NAME: &'static str = "AdminUpdateDeviceStatusRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("DeviceKey", "device_key", &self.device_key);
+        w.optional(
+            "DeviceRememberedStatus",
+            "device_remembered_status",
+            &self.device_remembered_status,
+        );
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("Username", "username", &self.username);
+    }
+}
 impl ::serde::Serialize for AdminUpdateDeviceStatusRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + self.device_remembered_status.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdminUpdateDeviceStatusRequest",
-            len,
-        )?;
-        w.member("DeviceKey", &self.device_key);
-        w.optional("DeviceRememberedStatus", &self.device_remembered_status);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.member("Username", &self.username);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdminUpdateDeviceStatusRequest {
@@ -68,17 +71,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminUpdateDeviceStatusRequest {
 impl ::std::fmt::Debug for AdminUpdateDeviceStatusRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdminUpdateDeviceStatusRequest",
-            &["device_key", "device_remembered_status", "user_pool_id", "username"],
-            &[
-                &self.device_key,
-                &self.device_remembered_status,
-                &self.user_pool_id,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdminUpdateDeviceStatusRequest {

@@ -17,20 +17,19 @@ impl ::std::default::Default for crate::types::AdvancedSecurityAdditionalFlowsTy
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for AdvancedSecurityAdditionalFlowsType {
+    const NAME: &'static str = "AdvancedSecurityAdditionalFlowsType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("CustomAuthMode", "custom_auth_mode", &self.custom_auth_mode);
+    }
+}
 impl ::serde::Serialize for AdvancedSecurityAdditionalFlowsType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.custom_auth_mode.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AdvancedSecurityAdditionalFlowsType",
-            len,
-        )?;
-        w.optional("CustomAuthMode", &self.custom_auth_mode);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AdvancedSecurityAdditionalFlowsType {
@@ -59,12 +58,7 @@ impl<'de> ::serde::Deserialize<'de> for AdvancedSecurityAdditionalFlowsType {
 impl ::std::fmt::Debug for AdvancedSecurityAdditionalFlowsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AdvancedSecurityAdditionalFlowsType",
-            &["custom_auth_mode"],
-            &[&self.custom_auth_mode],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AdvancedSecurityAdditionalFlowsType {

@@ -27,27 +27,23 @@ impl ::std::default::Default for crate::types::AnalyticsConfigurationType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for AnalyticsConfigurationType {
+    const NAME: &'static str = "AnalyticsConfigurationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("ApplicationArn", "application_arn", &self.application_arn);
+        w.optional("ApplicationId", "application_id", &self.application_id);
+        w.optional("ExternalId", "external_id", &self.external_id);
+        w.optional("RoleArn", "role_arn", &self.role_arn);
+        w.optional("UserDataShared", "user_data_shared", &self.user_data_shared);
+    }
+}
 impl ::serde::Serialize for AnalyticsConfigurationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.application_arn.is_some() as usize
-            + self.application_id.is_some() as usize
-            + self.external_id.is_some() as usize + self.role_arn.is_some() as usize
-            + self.user_data_shared.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AnalyticsConfigurationType",
-            len,
-        )?;
-        w.optional("ApplicationArn", &self.application_arn);
-        w.optional("ApplicationId", &self.application_id);
-        w.optional("ExternalId", &self.external_id);
-        w.optional("RoleArn", &self.role_arn);
-        w.optional("UserDataShared", &self.user_data_shared);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AnalyticsConfigurationType {
@@ -90,24 +86,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalyticsConfigurationType {
 impl ::std::fmt::Debug for AnalyticsConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AnalyticsConfigurationType",
-            &[
-                "application_arn",
-                "application_id",
-                "external_id",
-                "role_arn",
-                "user_data_shared",
-            ],
-            &[
-                &self.application_arn,
-                &self.application_id,
-                &self.external_id,
-                &self.role_arn,
-                &self.user_data_shared,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AnalyticsConfigurationType {

@@ -15,20 +15,23 @@ impl ::std::default::Default for crate::types::AnalyticsMetadataType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for AnalyticsMetadataType {
+    const NAME: &'static str = "AnalyticsMetadataType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "AnalyticsEndpointId",
+            "analytics_endpoint_id",
+            &self.analytics_endpoint_id,
+        );
+    }
+}
 impl ::serde::Serialize for AnalyticsMetadataType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.analytics_endpoint_id.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AnalyticsMetadataType",
-            len,
-        )?;
-        w.optional("AnalyticsEndpointId", &self.analytics_endpoint_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AnalyticsMetadataType {
@@ -57,12 +60,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalyticsMetadataType {
 impl ::std::fmt::Debug for AnalyticsMetadataType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AnalyticsMetadataType",
-            &["analytics_endpoint_id"],
-            &[&self.analytics_endpoint_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AnalyticsMetadataType {

@@ -15,21 +15,23 @@ pub struct AssetType {
     /// `ResourceId`: String of 1 to 40 characters matching `^[\w\- ]+$`.
     pub resource_id: ::std::option::Option<::std::string::String>,
 }
+impl ::awsjson_types::structure::WriteMembers for AssetType {
+    const NAME: &'static str = "AssetType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Bytes", "bytes", &self.bytes);
+        w.member("Category", "category", &self.category);
+        w.member("ColorMode", "color_mode", &self.color_mode);
+        w.member("Extension", "extension", &self.extension);
+        w.optional("ResourceId", "resource_id", &self.resource_id);
+    }
+}
 impl ::serde::Serialize for AssetType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + self.bytes.is_some() as usize
-            + self.resource_id.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(serializer, "AssetType", len)?;
-        w.optional("Bytes", &self.bytes);
-        w.member("Category", &self.category);
-        w.member("ColorMode", &self.color_mode);
-        w.member("Extension", &self.extension);
-        w.optional("ResourceId", &self.resource_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AssetType {
@@ -66,18 +68,7 @@ impl<'de> ::serde::Deserialize<'de> for AssetType {
 impl ::std::fmt::Debug for AssetType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AssetType",
-            &["bytes", "category", "color_mode", "extension", "resource_id"],
-            &[
-                &self.bytes,
-                &self.category,
-                &self.color_mode,
-                &self.extension,
-                &self.resource_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AssetType {

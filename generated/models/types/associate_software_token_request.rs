@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::AssociateSoftwareTokenRequest {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for AssociateSoftwareTokenRequest {
+    const NAME: &'static str = "AssociateSoftwareTokenRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive_optional("AccessToken", "access_token", &self.access_token);
+        w.sensitive_optional("Session", "session", &self.session);
+    }
+}
 impl ::serde::Serialize for AssociateSoftwareTokenRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.access_token.is_some() as usize
-            + self.session.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AssociateSoftwareTokenRequest",
-            len,
-        )?;
-        w.optional("AccessToken", &self.access_token);
-        w.optional("Session", &self.session);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AssociateSoftwareTokenRequest {
@@ -63,12 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for AssociateSoftwareTokenRequest {
 impl ::std::fmt::Debug for AssociateSoftwareTokenRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AssociateSoftwareTokenRequest",
-            &["access_token", "session"],
-            &[&::awsjson_types::Redacted, &::awsjson_types::Redacted],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AssociateSoftwareTokenRequest {

@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::AssociateSoftwareTokenResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for AssociateSoftwareTokenResponse {
+    const NAME: &'static str = "AssociateSoftwareTokenResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive_optional("SecretCode", "secret_code", &self.secret_code);
+        w.sensitive_optional("Session", "session", &self.session);
+    }
+}
 impl ::serde::Serialize for AssociateSoftwareTokenResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.secret_code.is_some() as usize
-            + self.session.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AssociateSoftwareTokenResponse",
-            len,
-        )?;
-        w.optional("SecretCode", &self.secret_code);
-        w.optional("Session", &self.session);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AssociateSoftwareTokenResponse {
@@ -61,12 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for AssociateSoftwareTokenResponse {
 impl ::std::fmt::Debug for AssociateSoftwareTokenResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AssociateSoftwareTokenResponse",
-            &["secret_code", "session"],
-            &[&::awsjson_types::Redacted, &::awsjson_types::Redacted],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AssociateSoftwareTokenResponse {

@@ -9,21 +9,20 @@ pub struct AttributeType {
     /// `Value`: String of at most 2048 characters. Sensitive: redacted in `Debug`.
     pub value: ::std::option::Option<::std::string::String>,
 }
+impl ::awsjson_types::structure::WriteMembers for AttributeType {
+    const NAME: &'static str = "AttributeType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("Name", "name", &self.name);
+        w.sensitive_optional("Value", "value", &self.value);
+    }
+}
 impl ::serde::Serialize for AttributeType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.value.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AttributeType",
-            len,
-        )?;
-        w.member("Name", &self.name);
-        w.optional("Value", &self.value);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AttributeType {
@@ -51,12 +50,7 @@ impl<'de> ::serde::Deserialize<'de> for AttributeType {
 impl ::std::fmt::Debug for AttributeType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AttributeType",
-            &["name", "value"],
-            &[&self.name, &::awsjson_types::Redacted],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AttributeType {

@@ -38,32 +38,30 @@ impl ::std::default::Default for crate::types::AuthEventType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for AuthEventType {
+    const NAME: &'static str = "AuthEventType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "ChallengeResponses",
+            "challenge_responses",
+            &self.challenge_responses,
+        );
+        w.optional("CreationDate", "creation_date", &self.creation_date);
+        w.optional("EventContextData", "event_context_data", &self.event_context_data);
+        w.optional("EventFeedback", "event_feedback", &self.event_feedback);
+        w.optional("EventId", "event_id", &self.event_id);
+        w.optional("EventResponse", "event_response", &self.event_response);
+        w.optional("EventRisk", "event_risk", &self.event_risk);
+        w.optional("EventType", "event_type", &self.event_type);
+    }
+}
 impl ::serde::Serialize for AuthEventType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.challenge_responses.is_some() as usize
-            + self.creation_date.is_some() as usize
-            + self.event_context_data.is_some() as usize
-            + self.event_feedback.is_some() as usize + self.event_id.is_some() as usize
-            + self.event_response.is_some() as usize + self.event_risk.is_some() as usize
-            + self.event_type.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AuthEventType",
-            len,
-        )?;
-        w.optional("ChallengeResponses", &self.challenge_responses);
-        w.optional("CreationDate", &self.creation_date);
-        w.optional("EventContextData", &self.event_context_data);
-        w.optional("EventFeedback", &self.event_feedback);
-        w.optional("EventId", &self.event_id);
-        w.optional("EventResponse", &self.event_response);
-        w.optional("EventRisk", &self.event_risk);
-        w.optional("EventType", &self.event_type);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AuthEventType {
@@ -116,30 +114,7 @@ impl<'de> ::serde::Deserialize<'de> for AuthEventType {
 impl ::std::fmt::Debug for AuthEventType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AuthEventType",
-            &[
-                "challenge_responses",
-                "creation_date",
-                "event_context_data",
-                "event_feedback",
-                "event_id",
-                "event_response",
-                "event_risk",
-                "event_type",
-            ],
-            &[
-                &self.challenge_responses,
-                &self.creation_date,
-                &self.event_context_data,
-                &self.event_feedback,
-                &self.event_id,
-                &self.event_response,
-                &self.event_risk,
-                &self.event_type,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AuthEventType {

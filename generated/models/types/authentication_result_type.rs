@@ -30,28 +30,28 @@ impl ::std::default::Default for crate::types::AuthenticationResultType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for AuthenticationResultType {
+    const NAME: &'static str = "AuthenticationResultType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive_optional("AccessToken", "access_token", &self.access_token);
+        w.optional("ExpiresIn", "expires_in", &self.expires_in);
+        w.sensitive_optional("IdToken", "id_token", &self.id_token);
+        w.optional(
+            "NewDeviceMetadata",
+            "new_device_metadata",
+            &self.new_device_metadata,
+        );
+        w.sensitive_optional("RefreshToken", "refresh_token", &self.refresh_token);
+        w.optional("TokenType", "token_type", &self.token_type);
+    }
+}
 impl ::serde::Serialize for AuthenticationResultType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.access_token.is_some() as usize
-            + self.expires_in.is_some() as usize + self.id_token.is_some() as usize
-            + self.new_device_metadata.is_some() as usize
-            + self.refresh_token.is_some() as usize + self.token_type.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "AuthenticationResultType",
-            len,
-        )?;
-        w.optional("AccessToken", &self.access_token);
-        w.optional("ExpiresIn", &self.expires_in);
-        w.optional("IdToken", &self.id_token);
-        w.optional("NewDeviceMetadata", &self.new_device_metadata);
-        w.optional("RefreshToken", &self.refresh_token);
-        w.optional("TokenType", &self.token_type);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for AuthenticationResultType {
@@ -96,26 +96,7 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationResultType {
 impl ::std::fmt::Debug for AuthenticationResultType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "AuthenticationResultType",
-            &[
-                "access_token",
-                "expires_in",
-                "id_token",
-                "new_device_metadata",
-                "refresh_token",
-                "token_type",
-            ],
-            &[
-                &::awsjson_types::Redacted,
-                &self.expires_in,
-                &::awsjson_types::Redacted,
-                &self.new_device_metadata,
-                &::awsjson_types::Redacted,
-                &self.token_type,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for AuthenticationResultType {

@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::ChallengeResponseType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ChallengeResponseType {
+    const NAME: &'static str = "ChallengeResponseType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("ChallengeName", "challenge_name", &self.challenge_name);
+        w.optional("ChallengeResponse", "challenge_response", &self.challenge_response);
+    }
+}
 impl ::serde::Serialize for ChallengeResponseType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.challenge_name.is_some() as usize
-            + self.challenge_response.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ChallengeResponseType",
-            len,
-        )?;
-        w.optional("ChallengeName", &self.challenge_name);
-        w.optional("ChallengeResponse", &self.challenge_response);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ChallengeResponseType {
@@ -65,12 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for ChallengeResponseType {
 impl ::std::fmt::Debug for ChallengeResponseType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ChallengeResponseType",
-            &["challenge_name", "challenge_response"],
-            &[&self.challenge_name, &self.challenge_response],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ChallengeResponseType {

@@ -11,22 +11,25 @@ pub struct ChangePasswordRequest {
     /// `ProposedPassword` (required): String of at most 256 characters matching `[\S]+`. Sensitive: redacted in `Debug`.
     pub proposed_password: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for ChangePasswordRequest {
+    const NAME: &'static str = "ChangePasswordRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("AccessToken", "access_token", &self.access_token);
+        w.sensitive_optional(
+            "PreviousPassword",
+            "previous_password",
+            &self.previous_password,
+        );
+        w.sensitive("ProposedPassword", "proposed_password", &self.proposed_password);
+    }
+}
 impl ::serde::Serialize for ChangePasswordRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.previous_password.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ChangePasswordRequest",
-            len,
-        )?;
-        w.member("AccessToken", &self.access_token);
-        w.optional("PreviousPassword", &self.previous_password);
-        w.member("ProposedPassword", &self.proposed_password);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ChangePasswordRequest {
@@ -65,16 +68,7 @@ impl<'de> ::serde::Deserialize<'de> for ChangePasswordRequest {
 impl ::std::fmt::Debug for ChangePasswordRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ChangePasswordRequest",
-            &["access_token", "previous_password", "proposed_password"],
-            &[
-                &::awsjson_types::Redacted,
-                &::awsjson_types::Redacted,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ChangePasswordRequest {

@@ -21,23 +21,21 @@ impl ::std::default::Default for crate::types::ClientAuthenticationResultType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ClientAuthenticationResultType {
+    const NAME: &'static str = "ClientAuthenticationResultType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive_optional("AccessToken", "access_token", &self.access_token);
+        w.optional("ExpiresIn", "expires_in", &self.expires_in);
+        w.optional("TokenType", "token_type", &self.token_type);
+    }
+}
 impl ::serde::Serialize for ClientAuthenticationResultType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.access_token.is_some() as usize
-            + self.expires_in.is_some() as usize + self.token_type.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ClientAuthenticationResultType",
-            len,
-        )?;
-        w.optional("AccessToken", &self.access_token);
-        w.optional("ExpiresIn", &self.expires_in);
-        w.optional("TokenType", &self.token_type);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ClientAuthenticationResultType {
@@ -68,12 +66,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientAuthenticationResultType {
 impl ::std::fmt::Debug for ClientAuthenticationResultType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ClientAuthenticationResultType",
-            &["access_token", "expires_in", "token_type"],
-            &[&::awsjson_types::Redacted, &self.expires_in, &self.token_type],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ClientAuthenticationResultType {

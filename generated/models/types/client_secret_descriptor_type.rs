@@ -21,24 +21,29 @@ impl ::std::default::Default for crate::types::ClientSecretDescriptorType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ClientSecretDescriptorType {
+    const NAME: &'static str = "ClientSecretDescriptorType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "ClientSecretCreateDate",
+            "client_secret_create_date",
+            &self.client_secret_create_date,
+        );
+        w.optional("ClientSecretId", "client_secret_id", &self.client_secret_id);
+        w.sensitive_optional(
+            "ClientSecretValue",
+            "client_secret_value",
+            &self.client_secret_value,
+        );
+    }
+}
 impl ::serde::Serialize for ClientSecretDescriptorType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.client_secret_create_date.is_some() as usize
-            + self.client_secret_id.is_some() as usize
-            + self.client_secret_value.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ClientSecretDescriptorType",
-            len,
-        )?;
-        w.optional("ClientSecretCreateDate", &self.client_secret_create_date);
-        w.optional("ClientSecretId", &self.client_secret_id);
-        w.optional("ClientSecretValue", &self.client_secret_value);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ClientSecretDescriptorType {
@@ -80,16 +85,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientSecretDescriptorType {
 impl ::std::fmt::Debug for ClientSecretDescriptorType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ClientSecretDescriptorType",
-            &["client_secret_create_date", "client_secret_id", "client_secret_value"],
-            &[
-                &self.client_secret_create_date,
-                &self.client_secret_id,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ClientSecretDescriptorType {

@@ -7,20 +7,23 @@ pub struct ClientSsoSessionConfigType {
     /// `MaxValidityMinutes` (required): Integer of 0 to 129600.
     pub max_validity_minutes: i32,
 }
+impl ::awsjson_types::structure::WriteMembers for ClientSsoSessionConfigType {
+    const NAME: &'static str = "ClientSsoSessionConfigType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member(
+            "MaxValidityMinutes",
+            "max_validity_minutes",
+            &self.max_validity_minutes,
+        );
+    }
+}
 impl ::serde::Serialize for ClientSsoSessionConfigType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ClientSSOSessionConfigType",
-            len,
-        )?;
-        w.member("MaxValidityMinutes", &self.max_validity_minutes);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ClientSsoSessionConfigType {
@@ -49,12 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientSsoSessionConfigType {
 impl ::std::fmt::Debug for ClientSsoSessionConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ClientSsoSessionConfigType",
-            &["max_validity_minutes"],
-            &[&self.max_validity_minutes],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ClientSsoSessionConfigType {

@@ -15,20 +15,19 @@ impl ::std::default::Default for crate::types::CloudWatchLogsConfigurationType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for CloudWatchLogsConfigurationType {
+    const NAME: &'static str = "CloudWatchLogsConfigurationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("LogGroupArn", "log_group_arn", &self.log_group_arn);
+    }
+}
 impl ::serde::Serialize for CloudWatchLogsConfigurationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.log_group_arn.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "CloudWatchLogsConfigurationType",
-            len,
-        )?;
-        w.optional("LogGroupArn", &self.log_group_arn);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CloudWatchLogsConfigurationType {
@@ -57,12 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for CloudWatchLogsConfigurationType {
 impl ::std::fmt::Debug for CloudWatchLogsConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "CloudWatchLogsConfigurationType",
-            &["log_group_arn"],
-            &[&self.log_group_arn],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for CloudWatchLogsConfigurationType {

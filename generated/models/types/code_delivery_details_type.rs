@@ -21,24 +21,21 @@ impl ::std::default::Default for crate::types::CodeDeliveryDetailsType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for CodeDeliveryDetailsType {
+    const NAME: &'static str = "CodeDeliveryDetailsType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("AttributeName", "attribute_name", &self.attribute_name);
+        w.optional("DeliveryMedium", "delivery_medium", &self.delivery_medium);
+        w.optional("Destination", "destination", &self.destination);
+    }
+}
 impl ::serde::Serialize for CodeDeliveryDetailsType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.attribute_name.is_some() as usize
-            + self.delivery_medium.is_some() as usize
-            + self.destination.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "CodeDeliveryDetailsType",
-            len,
-        )?;
-        w.optional("AttributeName", &self.attribute_name);
-        w.optional("DeliveryMedium", &self.delivery_medium);
-        w.optional("Destination", &self.destination);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CodeDeliveryDetailsType {
@@ -75,12 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for CodeDeliveryDetailsType {
 impl ::std::fmt::Debug for CodeDeliveryDetailsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "CodeDeliveryDetailsType",
-            &["attribute_name", "delivery_medium", "destination"],
-            &[&self.attribute_name, &self.delivery_medium, &self.destination],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for CodeDeliveryDetailsType {

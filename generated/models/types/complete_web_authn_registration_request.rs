@@ -9,21 +9,20 @@ pub struct CompleteWebAuthnRegistrationRequest {
     /// `Credential` (required): Any JSON value.
     pub credential: ::serde_json::Value,
 }
+impl ::awsjson_types::structure::WriteMembers for CompleteWebAuthnRegistrationRequest {
+    const NAME: &'static str = "CompleteWebAuthnRegistrationRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("AccessToken", "access_token", &self.access_token);
+        w.member("Credential", "credential", &self.credential);
+    }
+}
 impl ::serde::Serialize for CompleteWebAuthnRegistrationRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "CompleteWebAuthnRegistrationRequest",
-            len,
-        )?;
-        w.member("AccessToken", &self.access_token);
-        w.member("Credential", &self.credential);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CompleteWebAuthnRegistrationRequest {
@@ -53,12 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for CompleteWebAuthnRegistrationRequest {
 impl ::std::fmt::Debug for CompleteWebAuthnRegistrationRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "CompleteWebAuthnRegistrationRequest",
-            &["access_token", "credential"],
-            &[&::awsjson_types::Redacted, &self.credential],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for CompleteWebAuthnRegistrationRequest {

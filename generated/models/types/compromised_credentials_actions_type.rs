@@ -7,20 +7,19 @@ pub struct CompromisedCredentialsActionsType {
     /// `EventAction` (required): One of [`CompromisedCredentialsEventActionType`](crate::types::CompromisedCredentialsEventActionType).
     pub event_action: crate::types::CompromisedCredentialsEventActionType,
 }
+impl ::awsjson_types::structure::WriteMembers for CompromisedCredentialsActionsType {
+    const NAME: &'static str = "CompromisedCredentialsActionsType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("EventAction", "event_action", &self.event_action);
+    }
+}
 impl ::serde::Serialize for CompromisedCredentialsActionsType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "CompromisedCredentialsActionsType",
-            len,
-        )?;
-        w.member("EventAction", &self.event_action);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CompromisedCredentialsActionsType {
@@ -49,12 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for CompromisedCredentialsActionsType {
 impl ::std::fmt::Debug for CompromisedCredentialsActionsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "CompromisedCredentialsActionsType",
-            &["event_action"],
-            &[&self.event_action],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for CompromisedCredentialsActionsType {

@@ -11,21 +11,21 @@ pub struct CompromisedCredentialsRiskConfigurationType {
         ::std::vec::Vec<crate::types::EventFilterType>,
     >,
 }
+impl ::awsjson_types::structure::WriteMembers
+for CompromisedCredentialsRiskConfigurationType {
+    const NAME: &'static str = "CompromisedCredentialsRiskConfigurationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("Actions", "actions", &self.actions);
+        w.optional("EventFilter", "event_filter", &self.event_filter);
+    }
+}
 impl ::serde::Serialize for CompromisedCredentialsRiskConfigurationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.event_filter.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "CompromisedCredentialsRiskConfigurationType",
-            len,
-        )?;
-        w.member("Actions", &self.actions);
-        w.optional("EventFilter", &self.event_filter);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers
@@ -56,12 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for CompromisedCredentialsRiskConfigurationT
 impl ::std::fmt::Debug for CompromisedCredentialsRiskConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "CompromisedCredentialsRiskConfigurationType",
-            &["actions", "event_filter"],
-            &[&self.actions, &self.event_filter],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for CompromisedCredentialsRiskConfigurationType {

@@ -15,24 +15,26 @@ pub struct ConfirmDeviceRequest {
         crate::types::DeviceSecretVerifierConfigType,
     >,
 }
+impl ::awsjson_types::structure::WriteMembers for ConfirmDeviceRequest {
+    const NAME: &'static str = "ConfirmDeviceRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("AccessToken", "access_token", &self.access_token);
+        w.member("DeviceKey", "device_key", &self.device_key);
+        w.optional("DeviceName", "device_name", &self.device_name);
+        w.optional(
+            "DeviceSecretVerifierConfig",
+            "device_secret_verifier_config",
+            &self.device_secret_verifier_config,
+        );
+    }
+}
 impl ::serde::Serialize for ConfirmDeviceRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.device_name.is_some() as usize
-            + self.device_secret_verifier_config.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ConfirmDeviceRequest",
-            len,
-        )?;
-        w.member("AccessToken", &self.access_token);
-        w.member("DeviceKey", &self.device_key);
-        w.optional("DeviceName", &self.device_name);
-        w.optional("DeviceSecretVerifierConfig", &self.device_secret_verifier_config);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ConfirmDeviceRequest {
@@ -74,22 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for ConfirmDeviceRequest {
 impl ::std::fmt::Debug for ConfirmDeviceRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ConfirmDeviceRequest",
-            &[
-                "access_token",
-                "device_key",
-                "device_name",
-                "device_secret_verifier_config",
-            ],
-            &[
-                &::awsjson_types::Redacted,
-                &self.device_key,
-                &self.device_name,
-                &self.device_secret_verifier_config,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ConfirmDeviceRequest {

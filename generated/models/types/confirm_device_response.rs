@@ -15,20 +15,23 @@ impl ::std::default::Default for crate::types::ConfirmDeviceResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ConfirmDeviceResponse {
+    const NAME: &'static str = "ConfirmDeviceResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "UserConfirmationNecessary",
+            "user_confirmation_necessary",
+            &self.user_confirmation_necessary,
+        );
+    }
+}
 impl ::serde::Serialize for ConfirmDeviceResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.user_confirmation_necessary.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ConfirmDeviceResponse",
-            len,
-        )?;
-        w.optional("UserConfirmationNecessary", &self.user_confirmation_necessary);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ConfirmDeviceResponse {
@@ -60,12 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for ConfirmDeviceResponse {
 impl ::std::fmt::Debug for ConfirmDeviceResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ConfirmDeviceResponse",
-            &["user_confirmation_necessary"],
-            &[&self.user_confirmation_necessary],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ConfirmDeviceResponse {

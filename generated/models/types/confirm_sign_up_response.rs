@@ -15,20 +15,19 @@ impl ::std::default::Default for crate::types::ConfirmSignUpResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ConfirmSignUpResponse {
+    const NAME: &'static str = "ConfirmSignUpResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive_optional("Session", "session", &self.session);
+    }
+}
 impl ::serde::Serialize for ConfirmSignUpResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.session.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ConfirmSignUpResponse",
-            len,
-        )?;
-        w.optional("Session", &self.session);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ConfirmSignUpResponse {
@@ -55,12 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for ConfirmSignUpResponse {
 impl ::std::fmt::Debug for ConfirmSignUpResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ConfirmSignUpResponse",
-            &["session"],
-            &[&::awsjson_types::Redacted],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ConfirmSignUpResponse {

@@ -15,24 +15,23 @@ pub struct ContextDataType {
     /// `ServerPath` (required): String of 0 to 131072 characters.
     pub server_path: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for ContextDataType {
+    const NAME: &'static str = "ContextDataType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("EncodedData", "encoded_data", &self.encoded_data);
+        w.member("HttpHeaders", "http_headers", &self.http_headers);
+        w.member("IpAddress", "ip_address", &self.ip_address);
+        w.member("ServerName", "server_name", &self.server_name);
+        w.member("ServerPath", "server_path", &self.server_path);
+    }
+}
 impl ::serde::Serialize for ContextDataType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 4usize + self.encoded_data.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ContextDataType",
-            len,
-        )?;
-        w.optional("EncodedData", &self.encoded_data);
-        w.member("HttpHeaders", &self.http_headers);
-        w.member("IpAddress", &self.ip_address);
-        w.member("ServerName", &self.server_name);
-        w.member("ServerPath", &self.server_path);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ContextDataType {
@@ -73,24 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for ContextDataType {
 impl ::std::fmt::Debug for ContextDataType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ContextDataType",
-            &[
-                "encoded_data",
-                "http_headers",
-                "ip_address",
-                "server_name",
-                "server_path",
-            ],
-            &[
-                &self.encoded_data,
-                &self.http_headers,
-                &self.ip_address,
-                &self.server_name,
-                &self.server_path,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ContextDataType {

@@ -26,28 +26,25 @@ pub struct CreateIdentityProviderRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for CreateIdentityProviderRequest {
+    const NAME: &'static str = "CreateIdentityProviderRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("AcrMapping", "acr_mapping", &self.acr_mapping);
+        w.optional("AttributeMapping", "attribute_mapping", &self.attribute_mapping);
+        w.optional("IdpIdentifiers", "idp_identifiers", &self.idp_identifiers);
+        w.member("ProviderDetails", "provider_details", &self.provider_details);
+        w.member("ProviderName", "provider_name", &self.provider_name);
+        w.member("ProviderType", "provider_type", &self.provider_type);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for CreateIdentityProviderRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 4usize + self.acr_mapping.is_some() as usize
-            + self.attribute_mapping.is_some() as usize
-            + self.idp_identifiers.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "CreateIdentityProviderRequest",
-            len,
-        )?;
-        w.optional("AcrMapping", &self.acr_mapping);
-        w.optional("AttributeMapping", &self.attribute_mapping);
-        w.optional("IdpIdentifiers", &self.idp_identifiers);
-        w.member("ProviderDetails", &self.provider_details);
-        w.member("ProviderName", &self.provider_name);
-        w.member("ProviderType", &self.provider_type);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateIdentityProviderRequest {
@@ -98,28 +95,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateIdentityProviderRequest {
 impl ::std::fmt::Debug for CreateIdentityProviderRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "CreateIdentityProviderRequest",
-            &[
-                "acr_mapping",
-                "attribute_mapping",
-                "idp_identifiers",
-                "provider_details",
-                "provider_name",
-                "provider_type",
-                "user_pool_id",
-            ],
-            &[
-                &self.acr_mapping,
-                &self.attribute_mapping,
-                &self.idp_identifiers,
-                &self.provider_details,
-                &self.provider_name,
-                &self.provider_type,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for CreateIdentityProviderRequest {

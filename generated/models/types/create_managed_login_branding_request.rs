@@ -15,26 +15,27 @@ pub struct CreateManagedLoginBrandingRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for CreateManagedLoginBrandingRequest {
+    const NAME: &'static str = "CreateManagedLoginBrandingRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Assets", "assets", &self.assets);
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.optional("Settings", "settings", &self.settings);
+        w.optional(
+            "UseCognitoProvidedValues",
+            "use_cognito_provided_values",
+            &self.use_cognito_provided_values,
+        );
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for CreateManagedLoginBrandingRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.assets.is_some() as usize
-            + self.settings.is_some() as usize
-            + self.use_cognito_provided_values.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "CreateManagedLoginBrandingRequest",
-            len,
-        )?;
-        w.optional("Assets", &self.assets);
-        w.member("ClientId", &self.client_id);
-        w.optional("Settings", &self.settings);
-        w.optional("UseCognitoProvidedValues", &self.use_cognito_provided_values);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateManagedLoginBrandingRequest {
@@ -76,24 +77,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateManagedLoginBrandingRequest {
 impl ::std::fmt::Debug for CreateManagedLoginBrandingRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "CreateManagedLoginBrandingRequest",
-            &[
-                "assets",
-                "client_id",
-                "settings",
-                "use_cognito_provided_values",
-                "user_pool_id",
-            ],
-            &[
-                &self.assets,
-                &::awsjson_types::Redacted,
-                &self.settings,
-                &self.use_cognito_provided_values,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for CreateManagedLoginBrandingRequest {

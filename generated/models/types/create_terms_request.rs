@@ -19,25 +19,24 @@ pub struct CreateTermsRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for CreateTermsRequest {
+    const NAME: &'static str = "CreateTermsRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.member("Enforcement", "enforcement", &self.enforcement);
+        w.optional("Links", "links", &self.links);
+        w.member("TermsName", "terms_name", &self.terms_name);
+        w.member("TermsSource", "terms_source", &self.terms_source);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for CreateTermsRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 5usize + self.links.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "CreateTermsRequest",
-            len,
-        )?;
-        w.member("ClientId", &self.client_id);
-        w.member("Enforcement", &self.enforcement);
-        w.optional("Links", &self.links);
-        w.member("TermsName", &self.terms_name);
-        w.member("TermsSource", &self.terms_source);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateTermsRequest {
@@ -78,26 +77,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateTermsRequest {
 impl ::std::fmt::Debug for CreateTermsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "CreateTermsRequest",
-            &[
-                "client_id",
-                "enforcement",
-                "links",
-                "terms_name",
-                "terms_source",
-                "user_pool_id",
-            ],
-            &[
-                &::awsjson_types::Redacted,
-                &self.enforcement,
-                &self.links,
-                &self.terms_name,
-                &self.terms_source,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for CreateTermsRequest {

@@ -13,20 +13,19 @@ impl ::std::default::Default for crate::types::CreateTermsResponse {
         Self { terms: Default::default() }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for CreateTermsResponse {
+    const NAME: &'static str = "CreateTermsResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Terms", "terms", &self.terms);
+    }
+}
 impl ::serde::Serialize for CreateTermsResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.terms.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "CreateTermsResponse",
-            len,
-        )?;
-        w.optional("Terms", &self.terms);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateTermsResponse {
@@ -53,12 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateTermsResponse {
 impl ::std::fmt::Debug for CreateTermsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "CreateTermsResponse",
-            &["terms"],
-            &[&self.terms],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for CreateTermsResponse {

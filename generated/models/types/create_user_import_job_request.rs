@@ -15,23 +15,30 @@ pub struct CreateUserImportJobRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for CreateUserImportJobRequest {
+    const NAME: &'static str = "CreateUserImportJobRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member(
+            "CloudWatchLogsRoleArn",
+            "cloud_watch_logs_role_arn",
+            &self.cloud_watch_logs_role_arn,
+        );
+        w.member("JobName", "job_name", &self.job_name);
+        w.optional(
+            "PasswordHashingAlgorithm",
+            "password_hashing_algorithm",
+            &self.password_hashing_algorithm,
+        );
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for CreateUserImportJobRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + self.password_hashing_algorithm.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "CreateUserImportJobRequest",
-            len,
-        )?;
-        w.member("CloudWatchLogsRoleArn", &self.cloud_watch_logs_role_arn);
-        w.member("JobName", &self.job_name);
-        w.optional("PasswordHashingAlgorithm", &self.password_hashing_algorithm);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateUserImportJobRequest {
@@ -76,22 +83,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserImportJobRequest {
 impl ::std::fmt::Debug for CreateUserImportJobRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "CreateUserImportJobRequest",
-            &[
-                "cloud_watch_logs_role_arn",
-                "job_name",
-                "password_hashing_algorithm",
-                "user_pool_id",
-            ],
-            &[
-                &self.cloud_watch_logs_role_arn,
-                &self.job_name,
-                &self.password_hashing_algorithm,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for CreateUserImportJobRequest {

@@ -15,20 +15,19 @@ impl ::std::default::Default for crate::types::CreateUserPoolClientResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for CreateUserPoolClientResponse {
+    const NAME: &'static str = "CreateUserPoolClientResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("UserPoolClient", "user_pool_client", &self.user_pool_client);
+    }
+}
 impl ::serde::Serialize for CreateUserPoolClientResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.user_pool_client.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "CreateUserPoolClientResponse",
-            len,
-        )?;
-        w.optional("UserPoolClient", &self.user_pool_client);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateUserPoolClientResponse {
@@ -57,12 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserPoolClientResponse {
 impl ::std::fmt::Debug for CreateUserPoolClientResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "CreateUserPoolClientResponse",
-            &["user_pool_client"],
-            &[&self.user_pool_client],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for CreateUserPoolClientResponse {

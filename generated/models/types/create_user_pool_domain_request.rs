@@ -17,26 +17,31 @@ pub struct CreateUserPoolDomainRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for CreateUserPoolDomainRequest {
+    const NAME: &'static str = "CreateUserPoolDomainRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "CustomDomainConfig",
+            "custom_domain_config",
+            &self.custom_domain_config,
+        );
+        w.member("Domain", "domain", &self.domain);
+        w.optional(
+            "ManagedLoginVersion",
+            "managed_login_version",
+            &self.managed_login_version,
+        );
+        w.optional("Routing", "routing", &self.routing);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for CreateUserPoolDomainRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.custom_domain_config.is_some() as usize
-            + self.managed_login_version.is_some() as usize
-            + self.routing.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "CreateUserPoolDomainRequest",
-            len,
-        )?;
-        w.optional("CustomDomainConfig", &self.custom_domain_config);
-        w.member("Domain", &self.domain);
-        w.optional("ManagedLoginVersion", &self.managed_login_version);
-        w.optional("Routing", &self.routing);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateUserPoolDomainRequest {
@@ -77,24 +82,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserPoolDomainRequest {
 impl ::std::fmt::Debug for CreateUserPoolDomainRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "CreateUserPoolDomainRequest",
-            &[
-                "custom_domain_config",
-                "domain",
-                "managed_login_version",
-                "routing",
-                "user_pool_id",
-            ],
-            &[
-                &self.custom_domain_config,
-                &self.domain,
-                &self.managed_login_version,
-                &self.routing,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for CreateUserPoolDomainRequest {

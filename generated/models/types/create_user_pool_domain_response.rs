@@ -21,24 +21,25 @@ impl ::std::default::Default for crate::types::CreateUserPoolDomainResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for CreateUserPoolDomainResponse {
+    const NAME: &'static str = "CreateUserPoolDomainResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("CloudFrontDomain", "cloud_front_domain", &self.cloud_front_domain);
+        w.optional(
+            "ManagedLoginVersion",
+            "managed_login_version",
+            &self.managed_login_version,
+        );
+        w.optional("Routing", "routing", &self.routing);
+    }
+}
 impl ::serde::Serialize for CreateUserPoolDomainResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.cloud_front_domain.is_some() as usize
-            + self.managed_login_version.is_some() as usize
-            + self.routing.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "CreateUserPoolDomainResponse",
-            len,
-        )?;
-        w.optional("CloudFrontDomain", &self.cloud_front_domain);
-        w.optional("ManagedLoginVersion", &self.managed_login_version);
-        w.optional("Routing", &self.routing);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateUserPoolDomainResponse {
@@ -75,12 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserPoolDomainResponse {
 impl ::std::fmt::Debug for CreateUserPoolDomainResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "CreateUserPoolDomainResponse",
-            &["cloud_front_domain", "managed_login_version", "routing"],
-            &[&self.cloud_front_domain, &self.managed_login_version, &self.routing],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for CreateUserPoolDomainResponse {

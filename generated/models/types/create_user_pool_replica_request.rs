@@ -13,22 +13,21 @@ pub struct CreateUserPoolReplicaRequest {
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
+impl ::awsjson_types::structure::WriteMembers for CreateUserPoolReplicaRequest {
+    const NAME: &'static str = "CreateUserPoolReplicaRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("RegionName", "region_name", &self.region_name);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("UserPoolTags", "user_pool_tags", &self.user_pool_tags);
+    }
+}
 impl ::serde::Serialize for CreateUserPoolReplicaRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.user_pool_tags.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "CreateUserPoolReplicaRequest",
-            len,
-        )?;
-        w.member("RegionName", &self.region_name);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.optional("UserPoolTags", &self.user_pool_tags);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateUserPoolReplicaRequest {
@@ -63,12 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserPoolReplicaRequest {
 impl ::std::fmt::Debug for CreateUserPoolReplicaRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "CreateUserPoolReplicaRequest",
-            &["region_name", "user_pool_id", "user_pool_tags"],
-            &[&self.region_name, &self.user_pool_id, &self.user_pool_tags],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for CreateUserPoolReplicaRequest {

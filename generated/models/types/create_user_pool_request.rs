@@ -90,72 +90,106 @@ pub struct CreateUserPoolRequest {
         crate::types::VerificationMessageTemplateType,
     >,
 }
+impl ::awsjson_types::structure::WriteMembers for CreateUserPoolRequest {
+    const NAME: &'static str = "CreateUserPoolRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "AccountRecoverySetting",
+            "account_recovery_setting",
+            &self.account_recovery_setting,
+        );
+        w.optional("AcrConfiguration", "acr_configuration", &self.acr_configuration);
+        w.optional(
+            "AdminCreateUserConfig",
+            "admin_create_user_config",
+            &self.admin_create_user_config,
+        );
+        w.optional("AliasAttributes", "alias_attributes", &self.alias_attributes);
+        w.optional(
+            "AutoVerifiedAttributes",
+            "auto_verified_attributes",
+            &self.auto_verified_attributes,
+        );
+        w.optional("DcrConfiguration", "dcr_configuration", &self.dcr_configuration);
+        w.optional(
+            "DeletionProtection",
+            "deletion_protection",
+            &self.deletion_protection,
+        );
+        w.optional(
+            "DeviceConfiguration",
+            "device_configuration",
+            &self.device_configuration,
+        );
+        w.optional(
+            "EmailConfiguration",
+            "email_configuration",
+            &self.email_configuration,
+        );
+        w.optional(
+            "EmailVerificationMessage",
+            "email_verification_message",
+            &self.email_verification_message,
+        );
+        w.optional(
+            "EmailVerificationSubject",
+            "email_verification_subject",
+            &self.email_verification_subject,
+        );
+        w.optional(
+            "IssuerConfiguration",
+            "issuer_configuration",
+            &self.issuer_configuration,
+        );
+        w.optional("KeyConfiguration", "key_configuration", &self.key_configuration);
+        w.optional("LambdaConfig", "lambda_config", &self.lambda_config);
+        w.optional("MfaConfiguration", "mfa_configuration", &self.mfa_configuration);
+        w.optional("Policies", "policies", &self.policies);
+        w.member("PoolName", "pool_name", &self.pool_name);
+        w.optional("Schema", "schema", &self.schema);
+        w.optional(
+            "SmsAuthenticationMessage",
+            "sms_authentication_message",
+            &self.sms_authentication_message,
+        );
+        w.optional("SmsConfiguration", "sms_configuration", &self.sms_configuration);
+        w.optional(
+            "SmsVerificationMessage",
+            "sms_verification_message",
+            &self.sms_verification_message,
+        );
+        w.optional(
+            "UserAttributeUpdateSettings",
+            "user_attribute_update_settings",
+            &self.user_attribute_update_settings,
+        );
+        w.optional("UserPoolAddOns", "user_pool_add_ons", &self.user_pool_add_ons);
+        w.optional("UserPoolTags", "user_pool_tags", &self.user_pool_tags);
+        w.optional("UserPoolTier", "user_pool_tier", &self.user_pool_tier);
+        w.optional(
+            "UsernameAttributes",
+            "username_attributes",
+            &self.username_attributes,
+        );
+        w.optional(
+            "UsernameConfiguration",
+            "username_configuration",
+            &self.username_configuration,
+        );
+        w.optional(
+            "VerificationMessageTemplate",
+            "verification_message_template",
+            &self.verification_message_template,
+        );
+    }
+}
 impl ::serde::Serialize for CreateUserPoolRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.account_recovery_setting.is_some() as usize
-            + self.acr_configuration.is_some() as usize
-            + self.admin_create_user_config.is_some() as usize
-            + self.alias_attributes.is_some() as usize
-            + self.auto_verified_attributes.is_some() as usize
-            + self.dcr_configuration.is_some() as usize
-            + self.deletion_protection.is_some() as usize
-            + self.device_configuration.is_some() as usize
-            + self.email_configuration.is_some() as usize
-            + self.email_verification_message.is_some() as usize
-            + self.email_verification_subject.is_some() as usize
-            + self.issuer_configuration.is_some() as usize
-            + self.key_configuration.is_some() as usize
-            + self.lambda_config.is_some() as usize
-            + self.mfa_configuration.is_some() as usize
-            + self.policies.is_some() as usize + self.schema.is_some() as usize
-            + self.sms_authentication_message.is_some() as usize
-            + self.sms_configuration.is_some() as usize
-            + self.sms_verification_message.is_some() as usize
-            + self.user_attribute_update_settings.is_some() as usize
-            + self.user_pool_add_ons.is_some() as usize
-            + self.user_pool_tags.is_some() as usize
-            + self.user_pool_tier.is_some() as usize
-            + self.username_attributes.is_some() as usize
-            + self.username_configuration.is_some() as usize
-            + self.verification_message_template.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "CreateUserPoolRequest",
-            len,
-        )?;
-        w.optional("AccountRecoverySetting", &self.account_recovery_setting);
-        w.optional("AcrConfiguration", &self.acr_configuration);
-        w.optional("AdminCreateUserConfig", &self.admin_create_user_config);
-        w.optional("AliasAttributes", &self.alias_attributes);
-        w.optional("AutoVerifiedAttributes", &self.auto_verified_attributes);
-        w.optional("DcrConfiguration", &self.dcr_configuration);
-        w.optional("DeletionProtection", &self.deletion_protection);
-        w.optional("DeviceConfiguration", &self.device_configuration);
-        w.optional("EmailConfiguration", &self.email_configuration);
-        w.optional("EmailVerificationMessage", &self.email_verification_message);
-        w.optional("EmailVerificationSubject", &self.email_verification_subject);
-        w.optional("IssuerConfiguration", &self.issuer_configuration);
-        w.optional("KeyConfiguration", &self.key_configuration);
-        w.optional("LambdaConfig", &self.lambda_config);
-        w.optional("MfaConfiguration", &self.mfa_configuration);
-        w.optional("Policies", &self.policies);
-        w.member("PoolName", &self.pool_name);
-        w.optional("Schema", &self.schema);
-        w.optional("SmsAuthenticationMessage", &self.sms_authentication_message);
-        w.optional("SmsConfiguration", &self.sms_configuration);
-        w.optional("SmsVerificationMessage", &self.sms_verification_message);
-        w.optional("UserAttributeUpdateSettings", &self.user_attribute_update_settings);
-        w.optional("UserPoolAddOns", &self.user_pool_add_ons);
-        w.optional("UserPoolTags", &self.user_pool_tags);
-        w.optional("UserPoolTier", &self.user_pool_tier);
-        w.optional("UsernameAttributes", &self.username_attributes);
-        w.optional("UsernameConfiguration", &self.username_configuration);
-        w.optional("VerificationMessageTemplate", &self.verification_message_template);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateUserPoolRequest {
@@ -303,70 +337,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserPoolRequest {
 impl ::std::fmt::Debug for CreateUserPoolRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "CreateUserPoolRequest",
-            &[
-                "account_recovery_setting",
-                "acr_configuration",
-                "admin_create_user_config",
-                "alias_attributes",
-                "auto_verified_attributes",
-                "dcr_configuration",
-                "deletion_protection",
-                "device_configuration",
-                "email_configuration",
-                "email_verification_message",
-                "email_verification_subject",
-                "issuer_configuration",
-                "key_configuration",
-                "lambda_config",
-                "mfa_configuration",
-                "policies",
-                "pool_name",
-                "schema",
-                "sms_authentication_message",
-                "sms_configuration",
-                "sms_verification_message",
-                "user_attribute_update_settings",
-                "user_pool_add_ons",
-                "user_pool_tags",
-                "user_pool_tier",
-                "username_attributes",
-                "username_configuration",
-                "verification_message_template",
-            ],
-            &[
-                &self.account_recovery_setting,
-                &self.acr_configuration,
-                &self.admin_create_user_config,
-                &self.alias_attributes,
-                &self.auto_verified_attributes,
-                &self.dcr_configuration,
-                &self.deletion_protection,
-                &self.device_configuration,
-                &self.email_configuration,
-                &self.email_verification_message,
-                &self.email_verification_subject,
-                &self.issuer_configuration,
-                &self.key_configuration,
-                &self.lambda_config,
-                &self.mfa_configuration,
-                &self.policies,
-                &self.pool_name,
-                &self.schema,
-                &self.sms_authentication_message,
-                &self.sms_configuration,
-                &self.sms_verification_message,
-                &self.user_attribute_update_settings,
-                &self.user_pool_add_ons,
-                &self.user_pool_tags,
-                &self.user_pool_tier,
-                &self.username_attributes,
-                &self.username_configuration,
-                &self.verification_message_template,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for CreateUserPoolRequest {

@@ -15,20 +15,19 @@ impl ::std::default::Default for crate::types::CreateUserPoolResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for CreateUserPoolResponse {
+    const NAME: &'static str = "CreateUserPoolResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("UserPool", "user_pool", &self.user_pool);
+    }
+}
 impl ::serde::Serialize for CreateUserPoolResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.user_pool.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "CreateUserPoolResponse",
-            len,
-        )?;
-        w.optional("UserPool", &self.user_pool);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CreateUserPoolResponse {
@@ -55,12 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserPoolResponse {
 impl ::std::fmt::Debug for CreateUserPoolResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "CreateUserPoolResponse",
-            &["user_pool"],
-            &[&self.user_pool],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for CreateUserPoolResponse {

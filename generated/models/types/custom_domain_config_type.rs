@@ -9,21 +9,20 @@ pub struct CustomDomainConfigType {
     /// `SecurityPolicy`: One of [`SecurityPolicyType`](crate::types::SecurityPolicyType).
     pub security_policy: ::std::option::Option<crate::types::SecurityPolicyType>,
 }
+impl ::awsjson_types::structure::WriteMembers for CustomDomainConfigType {
+    const NAME: &'static str = "CustomDomainConfigType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("CertificateArn", "certificate_arn", &self.certificate_arn);
+        w.optional("SecurityPolicy", "security_policy", &self.security_policy);
+    }
+}
 impl ::serde::Serialize for CustomDomainConfigType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.security_policy.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "CustomDomainConfigType",
-            len,
-        )?;
-        w.member("CertificateArn", &self.certificate_arn);
-        w.optional("SecurityPolicy", &self.security_policy);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CustomDomainConfigType {
@@ -55,12 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomDomainConfigType {
 impl ::std::fmt::Debug for CustomDomainConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "CustomDomainConfigType",
-            &["certificate_arn", "security_policy"],
-            &[&self.certificate_arn, &self.security_policy],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for CustomDomainConfigType {

@@ -9,21 +9,20 @@ pub struct CustomSmsLambdaVersionConfigType {
     /// `LambdaVersion` (required): One of [`CustomSmsSenderLambdaVersionType`](crate::types::CustomSmsSenderLambdaVersionType).
     pub lambda_version: crate::types::CustomSmsSenderLambdaVersionType,
 }
+impl ::awsjson_types::structure::WriteMembers for CustomSmsLambdaVersionConfigType {
+    const NAME: &'static str = "CustomSmsLambdaVersionConfigType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("LambdaArn", "lambda_arn", &self.lambda_arn);
+        w.member("LambdaVersion", "lambda_version", &self.lambda_version);
+    }
+}
 impl ::serde::Serialize for CustomSmsLambdaVersionConfigType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "CustomSMSLambdaVersionConfigType",
-            len,
-        )?;
-        w.member("LambdaArn", &self.lambda_arn);
-        w.member("LambdaVersion", &self.lambda_version);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for CustomSmsLambdaVersionConfigType {
@@ -53,12 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomSmsLambdaVersionConfigType {
 impl ::std::fmt::Debug for CustomSmsLambdaVersionConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "CustomSmsLambdaVersionConfigType",
-            &["lambda_arn", "lambda_version"],
-            &[&self.lambda_arn, &self.lambda_version],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for CustomSmsLambdaVersionConfigType {

@@ -31,28 +31,31 @@ impl ::std::default::Default for crate::types::DcrConfigurationType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for DcrConfigurationType {
+    const NAME: &'static str = "DcrConfigurationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("AllowedScopes", "allowed_scopes", &self.allowed_scopes);
+        w.optional(
+            "AuthenticatedGrantTypes",
+            "authenticated_grant_types",
+            &self.authenticated_grant_types,
+        );
+        w.optional("EnableStatus", "enable_status", &self.enable_status);
+        w.optional("OpenDcrEnabled", "open_dcr_enabled", &self.open_dcr_enabled);
+        w.optional(
+            "OpenDcrGrantTypes",
+            "open_dcr_grant_types",
+            &self.open_dcr_grant_types,
+        );
+    }
+}
 impl ::serde::Serialize for DcrConfigurationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.allowed_scopes.is_some() as usize
-            + self.authenticated_grant_types.is_some() as usize
-            + self.enable_status.is_some() as usize
-            + self.open_dcr_enabled.is_some() as usize
-            + self.open_dcr_grant_types.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "DcrConfigurationType",
-            len,
-        )?;
-        w.optional("AllowedScopes", &self.allowed_scopes);
-        w.optional("AuthenticatedGrantTypes", &self.authenticated_grant_types);
-        w.optional("EnableStatus", &self.enable_status);
-        w.optional("OpenDcrEnabled", &self.open_dcr_enabled);
-        w.optional("OpenDcrGrantTypes", &self.open_dcr_grant_types);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DcrConfigurationType {
@@ -102,24 +105,7 @@ impl<'de> ::serde::Deserialize<'de> for DcrConfigurationType {
 impl ::std::fmt::Debug for DcrConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "DcrConfigurationType",
-            &[
-                "allowed_scopes",
-                "authenticated_grant_types",
-                "enable_status",
-                "open_dcr_enabled",
-                "open_dcr_grant_types",
-            ],
-            &[
-                &self.allowed_scopes,
-                &self.authenticated_grant_types,
-                &self.enable_status,
-                &self.open_dcr_enabled,
-                &self.open_dcr_grant_types,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for DcrConfigurationType {

@@ -9,21 +9,24 @@ pub struct DeleteManagedLoginBrandingRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for DeleteManagedLoginBrandingRequest {
+    const NAME: &'static str = "DeleteManagedLoginBrandingRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member(
+            "ManagedLoginBrandingId",
+            "managed_login_branding_id",
+            &self.managed_login_branding_id,
+        );
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for DeleteManagedLoginBrandingRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "DeleteManagedLoginBrandingRequest",
-            len,
-        )?;
-        w.member("ManagedLoginBrandingId", &self.managed_login_branding_id);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DeleteManagedLoginBrandingRequest {
@@ -56,12 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteManagedLoginBrandingRequest {
 impl ::std::fmt::Debug for DeleteManagedLoginBrandingRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "DeleteManagedLoginBrandingRequest",
-            &["managed_login_branding_id", "user_pool_id"],
-            &[&self.managed_login_branding_id, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for DeleteManagedLoginBrandingRequest {

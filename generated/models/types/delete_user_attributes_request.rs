@@ -9,21 +9,24 @@ pub struct DeleteUserAttributesRequest {
     /// `UserAttributeNames` (required): List of `AttributeNameType`.
     pub user_attribute_names: ::std::vec::Vec<::std::string::String>,
 }
+impl ::awsjson_types::structure::WriteMembers for DeleteUserAttributesRequest {
+    const NAME: &'static str = "DeleteUserAttributesRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("AccessToken", "access_token", &self.access_token);
+        w.member(
+            "UserAttributeNames",
+            "user_attribute_names",
+            &self.user_attribute_names,
+        );
+    }
+}
 impl ::serde::Serialize for DeleteUserAttributesRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "DeleteUserAttributesRequest",
-            len,
-        )?;
-        w.member("AccessToken", &self.access_token);
-        w.member("UserAttributeNames", &self.user_attribute_names);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DeleteUserAttributesRequest {
@@ -55,12 +58,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserAttributesRequest {
 impl ::std::fmt::Debug for DeleteUserAttributesRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "DeleteUserAttributesRequest",
-            &["access_token", "user_attribute_names"],
-            &[&::awsjson_types::Redacted, &self.user_attribute_names],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for DeleteUserAttributesRequest {

@@ -11,22 +11,21 @@ pub struct DeleteUserPoolClientSecretRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for DeleteUserPoolClientSecretRequest {
+    const NAME: &'static str = "DeleteUserPoolClientSecretRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.member("ClientSecretId", "client_secret_id", &self.client_secret_id);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for DeleteUserPoolClientSecretRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "DeleteUserPoolClientSecretRequest",
-            len,
-        )?;
-        w.member("ClientId", &self.client_id);
-        w.member("ClientSecretId", &self.client_secret_id);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DeleteUserPoolClientSecretRequest {
@@ -61,12 +60,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserPoolClientSecretRequest {
 impl ::std::fmt::Debug for DeleteUserPoolClientSecretRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "DeleteUserPoolClientSecretRequest",
-            &["client_id", "client_secret_id", "user_pool_id"],
-            &[&::awsjson_types::Redacted, &self.client_secret_id, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for DeleteUserPoolClientSecretRequest {

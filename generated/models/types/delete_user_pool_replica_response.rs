@@ -15,20 +15,19 @@ impl ::std::default::Default for crate::types::DeleteUserPoolReplicaResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for DeleteUserPoolReplicaResponse {
+    const NAME: &'static str = "DeleteUserPoolReplicaResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("UserPoolReplica", "user_pool_replica", &self.user_pool_replica);
+    }
+}
 impl ::serde::Serialize for DeleteUserPoolReplicaResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.user_pool_replica.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "DeleteUserPoolReplicaResponse",
-            len,
-        )?;
-        w.optional("UserPoolReplica", &self.user_pool_replica);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DeleteUserPoolReplicaResponse {
@@ -57,12 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteUserPoolReplicaResponse {
 impl ::std::fmt::Debug for DeleteUserPoolReplicaResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "DeleteUserPoolReplicaResponse",
-            &["user_pool_replica"],
-            &[&self.user_pool_replica],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for DeleteUserPoolReplicaResponse {

@@ -9,21 +9,20 @@ pub struct DeleteWebAuthnCredentialRequest {
     /// `CredentialId` (required): String of 0 to 131072 characters.
     pub credential_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for DeleteWebAuthnCredentialRequest {
+    const NAME: &'static str = "DeleteWebAuthnCredentialRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("AccessToken", "access_token", &self.access_token);
+        w.member("CredentialId", "credential_id", &self.credential_id);
+    }
+}
 impl ::serde::Serialize for DeleteWebAuthnCredentialRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "DeleteWebAuthnCredentialRequest",
-            len,
-        )?;
-        w.member("AccessToken", &self.access_token);
-        w.member("CredentialId", &self.credential_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DeleteWebAuthnCredentialRequest {
@@ -55,12 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteWebAuthnCredentialRequest {
 impl ::std::fmt::Debug for DeleteWebAuthnCredentialRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "DeleteWebAuthnCredentialRequest",
-            &["access_token", "credential_id"],
-            &[&::awsjson_types::Redacted, &self.credential_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for DeleteWebAuthnCredentialRequest {

@@ -7,20 +7,19 @@ pub struct DescribeIdentityProviderResponse {
     /// `IdentityProvider` (required): See [`IdentityProviderType`](crate::types::IdentityProviderType).
     pub identity_provider: crate::types::IdentityProviderType,
 }
+impl ::awsjson_types::structure::WriteMembers for DescribeIdentityProviderResponse {
+    const NAME: &'static str = "DescribeIdentityProviderResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("IdentityProvider", "identity_provider", &self.identity_provider);
+    }
+}
 impl ::serde::Serialize for DescribeIdentityProviderResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "DescribeIdentityProviderResponse",
-            len,
-        )?;
-        w.member("IdentityProvider", &self.identity_provider);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DescribeIdentityProviderResponse {
@@ -49,12 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeIdentityProviderResponse {
 impl ::std::fmt::Debug for DescribeIdentityProviderResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "DescribeIdentityProviderResponse",
-            &["identity_provider"],
-            &[&self.identity_provider],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for DescribeIdentityProviderResponse {

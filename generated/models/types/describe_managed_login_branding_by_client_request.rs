@@ -11,22 +11,26 @@ pub struct DescribeManagedLoginBrandingByClientRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers
+for DescribeManagedLoginBrandingByClientRequest {
+    const NAME: &'static str = "DescribeManagedLoginBrandingByClientRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.optional(
+            "ReturnMergedResources",
+            "return_merged_resources",
+            &self.return_merged_resources,
+        );
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for DescribeManagedLoginBrandingByClientRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.return_merged_resources.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "DescribeManagedLoginBrandingByClientRequest",
-            len,
-        )?;
-        w.member("ClientId", &self.client_id);
-        w.optional("ReturnMergedResources", &self.return_merged_resources);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers
@@ -62,16 +66,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeManagedLoginBrandingByClientRequ
 impl ::std::fmt::Debug for DescribeManagedLoginBrandingByClientRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "DescribeManagedLoginBrandingByClientRequest",
-            &["client_id", "return_merged_resources", "user_pool_id"],
-            &[
-                &::awsjson_types::Redacted,
-                &self.return_merged_resources,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for DescribeManagedLoginBrandingByClientRequest {

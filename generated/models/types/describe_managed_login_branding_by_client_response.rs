@@ -18,20 +18,24 @@ for crate::types::DescribeManagedLoginBrandingByClientResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers
+for DescribeManagedLoginBrandingByClientResponse {
+    const NAME: &'static str = "DescribeManagedLoginBrandingByClientResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "ManagedLoginBranding",
+            "managed_login_branding",
+            &self.managed_login_branding,
+        );
+    }
+}
 impl ::serde::Serialize for DescribeManagedLoginBrandingByClientResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.managed_login_branding.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "DescribeManagedLoginBrandingByClientResponse",
-            len,
-        )?;
-        w.optional("ManagedLoginBranding", &self.managed_login_branding);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers
@@ -61,12 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeManagedLoginBrandingByClientResp
 impl ::std::fmt::Debug for DescribeManagedLoginBrandingByClientResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "DescribeManagedLoginBrandingByClientResponse",
-            &["managed_login_branding"],
-            &[&self.managed_login_branding],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for DescribeManagedLoginBrandingByClientResponse {

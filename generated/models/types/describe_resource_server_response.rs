@@ -7,20 +7,19 @@ pub struct DescribeResourceServerResponse {
     /// `ResourceServer` (required): See [`ResourceServerType`](crate::types::ResourceServerType).
     pub resource_server: crate::types::ResourceServerType,
 }
+impl ::awsjson_types::structure::WriteMembers for DescribeResourceServerResponse {
+    const NAME: &'static str = "DescribeResourceServerResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("ResourceServer", "resource_server", &self.resource_server);
+    }
+}
 impl ::serde::Serialize for DescribeResourceServerResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "DescribeResourceServerResponse",
-            len,
-        )?;
-        w.member("ResourceServer", &self.resource_server);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DescribeResourceServerResponse {
@@ -49,12 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeResourceServerResponse {
 impl ::std::fmt::Debug for DescribeResourceServerResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "DescribeResourceServerResponse",
-            &["resource_server"],
-            &[&self.resource_server],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for DescribeResourceServerResponse {

@@ -9,21 +9,20 @@ pub struct DescribeRiskConfigurationRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for DescribeRiskConfigurationRequest {
+    const NAME: &'static str = "DescribeRiskConfigurationRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive_optional("ClientId", "client_id", &self.client_id);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for DescribeRiskConfigurationRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.client_id.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "DescribeRiskConfigurationRequest",
-            len,
-        )?;
-        w.optional("ClientId", &self.client_id);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DescribeRiskConfigurationRequest {
@@ -51,12 +50,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeRiskConfigurationRequest {
 impl ::std::fmt::Debug for DescribeRiskConfigurationRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "DescribeRiskConfigurationRequest",
-            &["client_id", "user_pool_id"],
-            &[&::awsjson_types::Redacted, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for DescribeRiskConfigurationRequest {

@@ -11,22 +11,21 @@ pub struct DescribeTermsByClientRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for DescribeTermsByClientRequest {
+    const NAME: &'static str = "DescribeTermsByClientRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.member("TermsName", "terms_name", &self.terms_name);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for DescribeTermsByClientRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "DescribeTermsByClientRequest",
-            len,
-        )?;
-        w.member("ClientId", &self.client_id);
-        w.member("TermsName", &self.terms_name);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DescribeTermsByClientRequest {
@@ -55,12 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTermsByClientRequest {
 impl ::std::fmt::Debug for DescribeTermsByClientRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "DescribeTermsByClientRequest",
-            &["client_id", "terms_name", "user_pool_id"],
-            &[&::awsjson_types::Redacted, &self.terms_name, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for DescribeTermsByClientRequest {

@@ -15,20 +15,19 @@ impl ::std::default::Default for crate::types::DescribeUserImportJobResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for DescribeUserImportJobResponse {
+    const NAME: &'static str = "DescribeUserImportJobResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("UserImportJob", "user_import_job", &self.user_import_job);
+    }
+}
 impl ::serde::Serialize for DescribeUserImportJobResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.user_import_job.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "DescribeUserImportJobResponse",
-            len,
-        )?;
-        w.optional("UserImportJob", &self.user_import_job);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DescribeUserImportJobResponse {
@@ -57,12 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeUserImportJobResponse {
 impl ::std::fmt::Debug for DescribeUserImportJobResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "DescribeUserImportJobResponse",
-            &["user_import_job"],
-            &[&self.user_import_job],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for DescribeUserImportJobResponse {

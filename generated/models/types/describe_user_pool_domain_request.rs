@@ -7,20 +7,19 @@ pub struct DescribeUserPoolDomainRequest {
     /// `Domain` (required): String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
     pub domain: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for DescribeUserPoolDomainRequest {
+    const NAME: &'static str = "DescribeUserPoolDomainRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("Domain", "domain", &self.domain);
+    }
+}
 impl ::serde::Serialize for DescribeUserPoolDomainRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "DescribeUserPoolDomainRequest",
-            len,
-        )?;
-        w.member("Domain", &self.domain);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DescribeUserPoolDomainRequest {
@@ -47,12 +46,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeUserPoolDomainRequest {
 impl ::std::fmt::Debug for DescribeUserPoolDomainRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "DescribeUserPoolDomainRequest",
-            &["domain"],
-            &[&self.domain],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for DescribeUserPoolDomainRequest {

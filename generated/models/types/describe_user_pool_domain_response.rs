@@ -15,20 +15,19 @@ impl ::std::default::Default for crate::types::DescribeUserPoolDomainResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for DescribeUserPoolDomainResponse {
+    const NAME: &'static str = "DescribeUserPoolDomainResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("DomainDescription", "domain_description", &self.domain_description);
+    }
+}
 impl ::serde::Serialize for DescribeUserPoolDomainResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.domain_description.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "DescribeUserPoolDomainResponse",
-            len,
-        )?;
-        w.optional("DomainDescription", &self.domain_description);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DescribeUserPoolDomainResponse {
@@ -57,12 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeUserPoolDomainResponse {
 impl ::std::fmt::Debug for DescribeUserPoolDomainResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "DescribeUserPoolDomainResponse",
-            &["domain_description"],
-            &[&self.domain_description],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for DescribeUserPoolDomainResponse {

@@ -18,28 +18,28 @@ impl ::std::default::Default for crate::types::DeviceConfigurationType {
         }
     }
 }
-impl ::serde::Serialize for DeviceConfigurationType {
-    #[allow(unused_mut)]
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.challenge_required_on_new_device.is_some() as usize
-            + self.device_only_remembered_on_user_prompt.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "DeviceConfigurationType",
-            len,
-        )?;
+impl ::awsjson_types::structure::WriteMembers for DeviceConfigurationType {
+    const NAME: &'static str = "DeviceConfigurationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
         w.optional(
             "ChallengeRequiredOnNewDevice",
+            "challenge_required_on_new_device",
             &self.challenge_required_on_new_device,
         );
         w.optional(
             "DeviceOnlyRememberedOnUserPrompt",
+            "device_only_remembered_on_user_prompt",
             &self.device_only_remembered_on_user_prompt,
         );
-        w.end()
+    }
+}
+impl ::serde::Serialize for DeviceConfigurationType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DeviceConfigurationType {
@@ -80,18 +80,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceConfigurationType {
 impl ::std::fmt::Debug for DeviceConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "DeviceConfigurationType",
-            &[
-                "challenge_required_on_new_device",
-                "device_only_remembered_on_user_prompt",
-            ],
-            &[
-                &self.challenge_required_on_new_device,
-                &self.device_only_remembered_on_user_prompt,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for DeviceConfigurationType {

@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::DeviceSecretVerifierConfigType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for DeviceSecretVerifierConfigType {
+    const NAME: &'static str = "DeviceSecretVerifierConfigType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("PasswordVerifier", "password_verifier", &self.password_verifier);
+        w.optional("Salt", "salt", &self.salt);
+    }
+}
 impl ::serde::Serialize for DeviceSecretVerifierConfigType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.password_verifier.is_some() as usize
-            + self.salt.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "DeviceSecretVerifierConfigType",
-            len,
-        )?;
-        w.optional("PasswordVerifier", &self.password_verifier);
-        w.optional("Salt", &self.salt);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DeviceSecretVerifierConfigType {
@@ -63,12 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceSecretVerifierConfigType {
 impl ::std::fmt::Debug for DeviceSecretVerifierConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "DeviceSecretVerifierConfigType",
-            &["password_verifier", "salt"],
-            &[&self.password_verifier, &self.salt],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for DeviceSecretVerifierConfigType {

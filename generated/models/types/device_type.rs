@@ -31,24 +31,31 @@ impl ::std::default::Default for crate::types::DeviceType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for DeviceType {
+    const NAME: &'static str = "DeviceType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("DeviceAttributes", "device_attributes", &self.device_attributes);
+        w.optional("DeviceCreateDate", "device_create_date", &self.device_create_date);
+        w.optional("DeviceKey", "device_key", &self.device_key);
+        w.optional(
+            "DeviceLastAuthenticatedDate",
+            "device_last_authenticated_date",
+            &self.device_last_authenticated_date,
+        );
+        w.optional(
+            "DeviceLastModifiedDate",
+            "device_last_modified_date",
+            &self.device_last_modified_date,
+        );
+    }
+}
 impl ::serde::Serialize for DeviceType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.device_attributes.is_some() as usize
-            + self.device_create_date.is_some() as usize
-            + self.device_key.is_some() as usize
-            + self.device_last_authenticated_date.is_some() as usize
-            + self.device_last_modified_date.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(serializer, "DeviceType", len)?;
-        w.optional("DeviceAttributes", &self.device_attributes);
-        w.optional("DeviceCreateDate", &self.device_create_date);
-        w.optional("DeviceKey", &self.device_key);
-        w.optional("DeviceLastAuthenticatedDate", &self.device_last_authenticated_date);
-        w.optional("DeviceLastModifiedDate", &self.device_last_modified_date);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DeviceType {
@@ -99,24 +106,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceType {
 impl ::std::fmt::Debug for DeviceType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "DeviceType",
-            &[
-                "device_attributes",
-                "device_create_date",
-                "device_key",
-                "device_last_authenticated_date",
-                "device_last_modified_date",
-            ],
-            &[
-                &self.device_attributes,
-                &self.device_create_date,
-                &self.device_key,
-                &self.device_last_authenticated_date,
-                &self.device_last_modified_date,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for DeviceType {

@@ -44,36 +44,40 @@ impl ::std::default::Default for crate::types::DomainDescriptionType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for DomainDescriptionType {
+    const NAME: &'static str = "DomainDescriptionType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("AWSAccountId", "aws_account_id", &self.aws_account_id);
+        w.optional(
+            "CloudFrontDistribution",
+            "cloud_front_distribution",
+            &self.cloud_front_distribution,
+        );
+        w.optional(
+            "CustomDomainConfig",
+            "custom_domain_config",
+            &self.custom_domain_config,
+        );
+        w.optional("Domain", "domain", &self.domain);
+        w.optional(
+            "ManagedLoginVersion",
+            "managed_login_version",
+            &self.managed_login_version,
+        );
+        w.optional("Routing", "routing", &self.routing);
+        w.optional("S3Bucket", "s3_bucket", &self.s3_bucket);
+        w.optional("Status", "status", &self.status);
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("Version", "version", &self.version);
+    }
+}
 impl ::serde::Serialize for DomainDescriptionType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.aws_account_id.is_some() as usize
-            + self.cloud_front_distribution.is_some() as usize
-            + self.custom_domain_config.is_some() as usize
-            + self.domain.is_some() as usize
-            + self.managed_login_version.is_some() as usize
-            + self.routing.is_some() as usize + self.s3_bucket.is_some() as usize
-            + self.status.is_some() as usize + self.user_pool_id.is_some() as usize
-            + self.version.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "DomainDescriptionType",
-            len,
-        )?;
-        w.optional("AWSAccountId", &self.aws_account_id);
-        w.optional("CloudFrontDistribution", &self.cloud_front_distribution);
-        w.optional("CustomDomainConfig", &self.custom_domain_config);
-        w.optional("Domain", &self.domain);
-        w.optional("ManagedLoginVersion", &self.managed_login_version);
-        w.optional("Routing", &self.routing);
-        w.optional("S3Bucket", &self.s3_bucket);
-        w.optional("Status", &self.status);
-        w.optional("UserPoolId", &self.user_pool_id);
-        w.optional("Version", &self.version);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for DomainDescriptionType {
@@ -128,34 +132,7 @@ impl<'de> ::serde::Deserialize<'de> for DomainDescriptionType {
 impl ::std::fmt::Debug for DomainDescriptionType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "DomainDescriptionType",
-            &[
-                "aws_account_id",
-                "cloud_front_distribution",
-                "custom_domain_config",
-                "domain",
-                "managed_login_version",
-                "routing",
-                "s3_bucket",
-                "status",
-                "user_pool_id",
-                "version",
-            ],
-            &[
-                &self.aws_account_id,
-                &self.cloud_front_distribution,
-                &self.custom_domain_config,
-                &self.domain,
-                &self.managed_login_version,
-                &self.routing,
-                &self.s3_bucket,
-                &self.status,
-                &self.user_pool_id,
-                &self.version,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for DomainDescriptionType {

@@ -29,28 +29,31 @@ impl ::std::default::Default for crate::types::EmailConfigurationType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for EmailConfigurationType {
+    const NAME: &'static str = "EmailConfigurationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("ConfigurationSet", "configuration_set", &self.configuration_set);
+        w.optional(
+            "EmailSendingAccount",
+            "email_sending_account",
+            &self.email_sending_account,
+        );
+        w.optional("From", "from", &self.from);
+        w.optional(
+            "ReplyToEmailAddress",
+            "reply_to_email_address",
+            &self.reply_to_email_address,
+        );
+        w.optional("SourceArn", "source_arn", &self.source_arn);
+    }
+}
 impl ::serde::Serialize for EmailConfigurationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.configuration_set.is_some() as usize
-            + self.email_sending_account.is_some() as usize
-            + self.from.is_some() as usize
-            + self.reply_to_email_address.is_some() as usize
-            + self.source_arn.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "EmailConfigurationType",
-            len,
-        )?;
-        w.optional("ConfigurationSet", &self.configuration_set);
-        w.optional("EmailSendingAccount", &self.email_sending_account);
-        w.optional("From", &self.from);
-        w.optional("ReplyToEmailAddress", &self.reply_to_email_address);
-        w.optional("SourceArn", &self.source_arn);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for EmailConfigurationType {
@@ -93,24 +96,7 @@ impl<'de> ::serde::Deserialize<'de> for EmailConfigurationType {
 impl ::std::fmt::Debug for EmailConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "EmailConfigurationType",
-            &[
-                "configuration_set",
-                "email_sending_account",
-                "from",
-                "reply_to_email_address",
-                "source_arn",
-            ],
-            &[
-                &self.configuration_set,
-                &self.email_sending_account,
-                &self.from,
-                &self.reply_to_email_address,
-                &self.source_arn,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for EmailConfigurationType {

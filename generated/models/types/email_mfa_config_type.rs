@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::EmailMfaConfigType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for EmailMfaConfigType {
+    const NAME: &'static str = "EmailMfaConfigType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Message", "message", &self.message);
+        w.optional("Subject", "subject", &self.subject);
+    }
+}
 impl ::serde::Serialize for EmailMfaConfigType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.message.is_some() as usize
-            + self.subject.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "EmailMfaConfigType",
-            len,
-        )?;
-        w.optional("Message", &self.message);
-        w.optional("Subject", &self.subject);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for EmailMfaConfigType {
@@ -61,12 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for EmailMfaConfigType {
 impl ::std::fmt::Debug for EmailMfaConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "EmailMfaConfigType",
-            &["message", "subject"],
-            &[&self.message, &self.subject],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for EmailMfaConfigType {

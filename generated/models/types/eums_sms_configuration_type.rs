@@ -19,30 +19,33 @@ pub struct EumsSmsConfigurationType {
     /// `Region`: String of 5 to 32 characters.
     pub region: ::std::option::Option<::std::string::String>,
 }
+impl ::awsjson_types::structure::WriteMembers for EumsSmsConfigurationType {
+    const NAME: &'static str = "EumsSmsConfigurationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("CallerArn", "caller_arn", &self.caller_arn);
+        w.optional(
+            "ConfigurationSetName",
+            "configuration_set_name",
+            &self.configuration_set_name,
+        );
+        w.optional("ExternalId", "external_id", &self.external_id);
+        w.optional("InEntityId", "in_entity_id", &self.in_entity_id);
+        w.optional("InTemplateId", "in_template_id", &self.in_template_id);
+        w.optional(
+            "OriginationIdentity",
+            "origination_identity",
+            &self.origination_identity,
+        );
+        w.optional("Region", "region", &self.region);
+    }
+}
 impl ::serde::Serialize for EumsSmsConfigurationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.configuration_set_name.is_some() as usize
-            + self.external_id.is_some() as usize + self.in_entity_id.is_some() as usize
-            + self.in_template_id.is_some() as usize
-            + self.origination_identity.is_some() as usize
-            + self.region.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "EumsSmsConfigurationType",
-            len,
-        )?;
-        w.member("CallerArn", &self.caller_arn);
-        w.optional("ConfigurationSetName", &self.configuration_set_name);
-        w.optional("ExternalId", &self.external_id);
-        w.optional("InEntityId", &self.in_entity_id);
-        w.optional("InTemplateId", &self.in_template_id);
-        w.optional("OriginationIdentity", &self.origination_identity);
-        w.optional("Region", &self.region);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for EumsSmsConfigurationType {
@@ -89,28 +92,7 @@ impl<'de> ::serde::Deserialize<'de> for EumsSmsConfigurationType {
 impl ::std::fmt::Debug for EumsSmsConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "EumsSmsConfigurationType",
-            &[
-                "caller_arn",
-                "configuration_set_name",
-                "external_id",
-                "in_entity_id",
-                "in_template_id",
-                "origination_identity",
-                "region",
-            ],
-            &[
-                &self.caller_arn,
-                &self.configuration_set_name,
-                &self.external_id,
-                &self.in_entity_id,
-                &self.in_template_id,
-                &self.origination_identity,
-                &self.region,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for EumsSmsConfigurationType {

@@ -27,26 +27,23 @@ impl ::std::default::Default for crate::types::EventContextDataType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for EventContextDataType {
+    const NAME: &'static str = "EventContextDataType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("City", "city", &self.city);
+        w.optional("Country", "country", &self.country);
+        w.optional("DeviceName", "device_name", &self.device_name);
+        w.optional("IpAddress", "ip_address", &self.ip_address);
+        w.optional("Timezone", "timezone", &self.timezone);
+    }
+}
 impl ::serde::Serialize for EventContextDataType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.city.is_some() as usize + self.country.is_some() as usize
-            + self.device_name.is_some() as usize + self.ip_address.is_some() as usize
-            + self.timezone.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "EventContextDataType",
-            len,
-        )?;
-        w.optional("City", &self.city);
-        w.optional("Country", &self.country);
-        w.optional("DeviceName", &self.device_name);
-        w.optional("IpAddress", &self.ip_address);
-        w.optional("Timezone", &self.timezone);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for EventContextDataType {
@@ -83,18 +80,7 @@ impl<'de> ::serde::Deserialize<'de> for EventContextDataType {
 impl ::std::fmt::Debug for EventContextDataType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "EventContextDataType",
-            &["city", "country", "device_name", "ip_address", "timezone"],
-            &[
-                &self.city,
-                &self.country,
-                &self.device_name,
-                &self.ip_address,
-                &self.timezone,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for EventContextDataType {

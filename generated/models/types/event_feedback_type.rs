@@ -11,22 +11,21 @@ pub struct EventFeedbackType {
     /// `Provider` (required): String of 0 to 131072 characters.
     pub provider: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for EventFeedbackType {
+    const NAME: &'static str = "EventFeedbackType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("FeedbackDate", "feedback_date", &self.feedback_date);
+        w.member("FeedbackValue", "feedback_value", &self.feedback_value);
+        w.member("Provider", "provider", &self.provider);
+    }
+}
 impl ::serde::Serialize for EventFeedbackType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.feedback_date.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "EventFeedbackType",
-            len,
-        )?;
-        w.optional("FeedbackDate", &self.feedback_date);
-        w.member("FeedbackValue", &self.feedback_value);
-        w.member("Provider", &self.provider);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for EventFeedbackType {
@@ -63,12 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for EventFeedbackType {
 impl ::std::fmt::Debug for EventFeedbackType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "EventFeedbackType",
-            &["feedback_date", "feedback_value", "provider"],
-            &[&self.feedback_date, &self.feedback_value, &self.provider],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for EventFeedbackType {

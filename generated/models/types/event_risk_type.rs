@@ -21,26 +21,25 @@ impl ::std::default::Default for crate::types::EventRiskType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for EventRiskType {
+    const NAME: &'static str = "EventRiskType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "CompromisedCredentialsDetected",
+            "compromised_credentials_detected",
+            &self.compromised_credentials_detected,
+        );
+        w.optional("RiskDecision", "risk_decision", &self.risk_decision);
+        w.optional("RiskLevel", "risk_level", &self.risk_level);
+    }
+}
 impl ::serde::Serialize for EventRiskType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.compromised_credentials_detected.is_some() as usize
-            + self.risk_decision.is_some() as usize + self.risk_level.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "EventRiskType",
-            len,
-        )?;
-        w.optional(
-            "CompromisedCredentialsDetected",
-            &self.compromised_credentials_detected,
-        );
-        w.optional("RiskDecision", &self.risk_decision);
-        w.optional("RiskLevel", &self.risk_level);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for EventRiskType {
@@ -80,16 +79,7 @@ impl<'de> ::serde::Deserialize<'de> for EventRiskType {
 impl ::std::fmt::Debug for EventRiskType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "EventRiskType",
-            &["compromised_credentials_detected", "risk_decision", "risk_level"],
-            &[
-                &self.compromised_credentials_detected,
-                &self.risk_decision,
-                &self.risk_level,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for EventRiskType {

@@ -9,17 +9,24 @@ pub struct FailoverType {
     /// `SecondaryRegion` (required): String of 5 to 32 characters.
     pub secondary_region: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for FailoverType {
+    const NAME: &'static str = "FailoverType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member(
+            "PrimaryRoute53HealthCheckId",
+            "primary_route53_health_check_id",
+            &self.primary_route53_health_check_id,
+        );
+        w.member("SecondaryRegion", "secondary_region", &self.secondary_region);
+    }
+}
 impl ::serde::Serialize for FailoverType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize;
-        let mut w = ::awsjson_types::structure::writer(serializer, "FailoverType", len)?;
-        w.member("PrimaryRoute53HealthCheckId", &self.primary_route53_health_check_id);
-        w.member("SecondaryRegion", &self.secondary_region);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for FailoverType {
@@ -57,12 +64,7 @@ impl<'de> ::serde::Deserialize<'de> for FailoverType {
 impl ::std::fmt::Debug for FailoverType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "FailoverType",
-            &["primary_route53_health_check_id", "secondary_region"],
-            &[&self.primary_route53_health_check_id, &self.secondary_region],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for FailoverType {

@@ -15,20 +15,19 @@ impl ::std::default::Default for crate::types::FirehoseConfigurationType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for FirehoseConfigurationType {
+    const NAME: &'static str = "FirehoseConfigurationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("StreamArn", "stream_arn", &self.stream_arn);
+    }
+}
 impl ::serde::Serialize for FirehoseConfigurationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.stream_arn.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "FirehoseConfigurationType",
-            len,
-        )?;
-        w.optional("StreamArn", &self.stream_arn);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for FirehoseConfigurationType {
@@ -55,12 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for FirehoseConfigurationType {
 impl ::std::fmt::Debug for FirehoseConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "FirehoseConfigurationType",
-            &["stream_arn"],
-            &[&self.stream_arn],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for FirehoseConfigurationType {

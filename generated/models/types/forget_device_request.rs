@@ -9,21 +9,20 @@ pub struct ForgetDeviceRequest {
     /// `DeviceKey` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-f-]+`.
     pub device_key: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for ForgetDeviceRequest {
+    const NAME: &'static str = "ForgetDeviceRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive_optional("AccessToken", "access_token", &self.access_token);
+        w.member("DeviceKey", "device_key", &self.device_key);
+    }
+}
 impl ::serde::Serialize for ForgetDeviceRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.access_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ForgetDeviceRequest",
-            len,
-        )?;
-        w.optional("AccessToken", &self.access_token);
-        w.member("DeviceKey", &self.device_key);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ForgetDeviceRequest {
@@ -53,12 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for ForgetDeviceRequest {
 impl ::std::fmt::Debug for ForgetDeviceRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ForgetDeviceRequest",
-            &["access_token", "device_key"],
-            &[&::awsjson_types::Redacted, &self.device_key],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ForgetDeviceRequest {

@@ -15,24 +15,22 @@ pub struct GetClientTokenRequest {
     /// `Secret` (required): String of 24 to 64 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub secret: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for GetClientTokenRequest {
+    const NAME: &'static str = "GetClientTokenRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
+        w.optional("Scopes", "scopes", &self.scopes);
+        w.sensitive("Secret", "secret", &self.secret);
+    }
+}
 impl ::serde::Serialize for GetClientTokenRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.client_metadata.is_some() as usize
-            + self.scopes.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetClientTokenRequest",
-            len,
-        )?;
-        w.member("ClientId", &self.client_id);
-        w.optional("ClientMetadata", &self.client_metadata);
-        w.optional("Scopes", &self.scopes);
-        w.member("Secret", &self.secret);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetClientTokenRequest {
@@ -69,17 +67,7 @@ impl<'de> ::serde::Deserialize<'de> for GetClientTokenRequest {
 impl ::std::fmt::Debug for GetClientTokenRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetClientTokenRequest",
-            &["client_id", "client_metadata", "scopes", "secret"],
-            &[
-                &::awsjson_types::Redacted,
-                &self.client_metadata,
-                &self.scopes,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetClientTokenRequest {

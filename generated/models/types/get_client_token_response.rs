@@ -17,20 +17,23 @@ impl ::std::default::Default for crate::types::GetClientTokenResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for GetClientTokenResponse {
+    const NAME: &'static str = "GetClientTokenResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "ClientAuthenticationResult",
+            "client_authentication_result",
+            &self.client_authentication_result,
+        );
+    }
+}
 impl ::serde::Serialize for GetClientTokenResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.client_authentication_result.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetClientTokenResponse",
-            len,
-        )?;
-        w.optional("ClientAuthenticationResult", &self.client_authentication_result);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetClientTokenResponse {
@@ -62,12 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for GetClientTokenResponse {
 impl ::std::fmt::Debug for GetClientTokenResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetClientTokenResponse",
-            &["client_authentication_result"],
-            &[&self.client_authentication_result],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetClientTokenResponse {

@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::GetCsvHeaderResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for GetCsvHeaderResponse {
+    const NAME: &'static str = "GetCsvHeaderResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("CSVHeader", "csv_header", &self.csv_header);
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for GetCsvHeaderResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.csv_header.is_some() as usize
-            + self.user_pool_id.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetCSVHeaderResponse",
-            len,
-        )?;
-        w.optional("CSVHeader", &self.csv_header);
-        w.optional("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetCsvHeaderResponse {
@@ -61,12 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for GetCsvHeaderResponse {
 impl ::std::fmt::Debug for GetCsvHeaderResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetCsvHeaderResponse",
-            &["csv_header", "user_pool_id"],
-            &[&self.csv_header, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetCsvHeaderResponse {

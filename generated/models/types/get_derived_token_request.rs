@@ -31,37 +31,42 @@ pub struct GetDerivedTokenRequest {
     /// `SubjectTokenType` (required): One of [`TokenTypeIdentifierType`](crate::types::TokenTypeIdentifierType).
     pub subject_token_type: crate::types::TokenTypeIdentifierType,
 }
+impl ::awsjson_types::structure::WriteMembers for GetDerivedTokenRequest {
+    const NAME: &'static str = "GetDerivedTokenRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive_optional("ActorToken", "actor_token", &self.actor_token);
+        w.optional(
+            "ActorTokenProviderName",
+            "actor_token_provider_name",
+            &self.actor_token_provider_name,
+        );
+        w.optional("ActorTokenType", "actor_token_type", &self.actor_token_type);
+        w.optional("Audiences", "audiences", &self.audiences);
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.sensitive_optional("ClientSecret", "client_secret", &self.client_secret);
+        w.optional(
+            "RequestedTokenType",
+            "requested_token_type",
+            &self.requested_token_type,
+        );
+        w.optional("Resources", "resources", &self.resources);
+        w.optional("Scopes", "scopes", &self.scopes);
+        w.sensitive("SubjectToken", "subject_token", &self.subject_token);
+        w.optional(
+            "SubjectTokenProviderName",
+            "subject_token_provider_name",
+            &self.subject_token_provider_name,
+        );
+        w.member("SubjectTokenType", "subject_token_type", &self.subject_token_type);
+    }
+}
 impl ::serde::Serialize for GetDerivedTokenRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + self.actor_token.is_some() as usize
-            + self.actor_token_provider_name.is_some() as usize
-            + self.actor_token_type.is_some() as usize
-            + self.audiences.is_some() as usize + self.client_secret.is_some() as usize
-            + self.requested_token_type.is_some() as usize
-            + self.resources.is_some() as usize + self.scopes.is_some() as usize
-            + self.subject_token_provider_name.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetDerivedTokenRequest",
-            len,
-        )?;
-        w.optional("ActorToken", &self.actor_token);
-        w.optional("ActorTokenProviderName", &self.actor_token_provider_name);
-        w.optional("ActorTokenType", &self.actor_token_type);
-        w.optional("Audiences", &self.audiences);
-        w.member("ClientId", &self.client_id);
-        w.optional("ClientSecret", &self.client_secret);
-        w.optional("RequestedTokenType", &self.requested_token_type);
-        w.optional("Resources", &self.resources);
-        w.optional("Scopes", &self.scopes);
-        w.member("SubjectToken", &self.subject_token);
-        w.optional("SubjectTokenProviderName", &self.subject_token_provider_name);
-        w.member("SubjectTokenType", &self.subject_token_type);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetDerivedTokenRequest {
@@ -132,38 +137,7 @@ impl<'de> ::serde::Deserialize<'de> for GetDerivedTokenRequest {
 impl ::std::fmt::Debug for GetDerivedTokenRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetDerivedTokenRequest",
-            &[
-                "actor_token",
-                "actor_token_provider_name",
-                "actor_token_type",
-                "audiences",
-                "client_id",
-                "client_secret",
-                "requested_token_type",
-                "resources",
-                "scopes",
-                "subject_token",
-                "subject_token_provider_name",
-                "subject_token_type",
-            ],
-            &[
-                &::awsjson_types::Redacted,
-                &self.actor_token_provider_name,
-                &self.actor_token_type,
-                &self.audiences,
-                &::awsjson_types::Redacted,
-                &::awsjson_types::Redacted,
-                &self.requested_token_type,
-                &self.resources,
-                &self.scopes,
-                &::awsjson_types::Redacted,
-                &self.subject_token_provider_name,
-                &self.subject_token_type,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetDerivedTokenRequest {

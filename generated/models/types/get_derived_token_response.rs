@@ -15,25 +15,23 @@ pub struct GetDerivedTokenResponse {
     /// `TokenType` (required): One of [`OAuthTokenTypeType`](crate::types::OAuthTokenTypeType).
     pub token_type: crate::types::OAuthTokenTypeType,
 }
+impl ::awsjson_types::structure::WriteMembers for GetDerivedTokenResponse {
+    const NAME: &'static str = "GetDerivedTokenResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("ExpiresIn", "expires_in", &self.expires_in);
+        w.sensitive("IssuedToken", "issued_token", &self.issued_token);
+        w.member("IssuedTokenType", "issued_token_type", &self.issued_token_type);
+        w.optional("Scopes", "scopes", &self.scopes);
+        w.member("TokenType", "token_type", &self.token_type);
+    }
+}
 impl ::serde::Serialize for GetDerivedTokenResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + self.expires_in.is_some() as usize
-            + self.scopes.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetDerivedTokenResponse",
-            len,
-        )?;
-        w.optional("ExpiresIn", &self.expires_in);
-        w.member("IssuedToken", &self.issued_token);
-        w.member("IssuedTokenType", &self.issued_token_type);
-        w.optional("Scopes", &self.scopes);
-        w.member("TokenType", &self.token_type);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetDerivedTokenResponse {
@@ -74,18 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for GetDerivedTokenResponse {
 impl ::std::fmt::Debug for GetDerivedTokenResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetDerivedTokenResponse",
-            &["expires_in", "issued_token", "issued_token_type", "scopes", "token_type"],
-            &[
-                &self.expires_in,
-                &::awsjson_types::Redacted,
-                &self.issued_token_type,
-                &self.scopes,
-                &self.token_type,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetDerivedTokenResponse {

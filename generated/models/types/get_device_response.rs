@@ -7,20 +7,19 @@ pub struct GetDeviceResponse {
     /// `Device` (required): See [`DeviceType`](crate::types::DeviceType).
     pub device: crate::types::DeviceType,
 }
+impl ::awsjson_types::structure::WriteMembers for GetDeviceResponse {
+    const NAME: &'static str = "GetDeviceResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("Device", "device", &self.device);
+    }
+}
 impl ::serde::Serialize for GetDeviceResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetDeviceResponse",
-            len,
-        )?;
-        w.member("Device", &self.device);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetDeviceResponse {
@@ -47,12 +46,7 @@ impl<'de> ::serde::Deserialize<'de> for GetDeviceResponse {
 impl ::std::fmt::Debug for GetDeviceResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetDeviceResponse",
-            &["device"],
-            &[&self.device],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetDeviceResponse {

@@ -13,20 +13,19 @@ impl ::std::default::Default for crate::types::GetGroupResponse {
         Self { group: Default::default() }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for GetGroupResponse {
+    const NAME: &'static str = "GetGroupResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Group", "group", &self.group);
+    }
+}
 impl ::serde::Serialize for GetGroupResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.group.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetGroupResponse",
-            len,
-        )?;
-        w.optional("Group", &self.group);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetGroupResponse {
@@ -53,12 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for GetGroupResponse {
 impl ::std::fmt::Debug for GetGroupResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetGroupResponse",
-            &["group"],
-            &[&self.group],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetGroupResponse {

@@ -9,21 +9,21 @@ pub struct GetIdentityProviderByIdentifierRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers
+for GetIdentityProviderByIdentifierRequest {
+    const NAME: &'static str = "GetIdentityProviderByIdentifierRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("IdpIdentifier", "idp_identifier", &self.idp_identifier);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for GetIdentityProviderByIdentifierRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetIdentityProviderByIdentifierRequest",
-            len,
-        )?;
-        w.member("IdpIdentifier", &self.idp_identifier);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetIdentityProviderByIdentifierRequest {
@@ -53,12 +53,7 @@ impl<'de> ::serde::Deserialize<'de> for GetIdentityProviderByIdentifierRequest {
 impl ::std::fmt::Debug for GetIdentityProviderByIdentifierRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetIdentityProviderByIdentifierRequest",
-            &["idp_identifier", "user_pool_id"],
-            &[&self.idp_identifier, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetIdentityProviderByIdentifierRequest {

@@ -7,20 +7,20 @@ pub struct GetIdentityProviderByIdentifierResponse {
     /// `IdentityProvider` (required): See [`IdentityProviderType`](crate::types::IdentityProviderType).
     pub identity_provider: crate::types::IdentityProviderType,
 }
+impl ::awsjson_types::structure::WriteMembers
+for GetIdentityProviderByIdentifierResponse {
+    const NAME: &'static str = "GetIdentityProviderByIdentifierResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("IdentityProvider", "identity_provider", &self.identity_provider);
+    }
+}
 impl ::serde::Serialize for GetIdentityProviderByIdentifierResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetIdentityProviderByIdentifierResponse",
-            len,
-        )?;
-        w.member("IdentityProvider", &self.identity_provider);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers
@@ -50,12 +50,7 @@ impl<'de> ::serde::Deserialize<'de> for GetIdentityProviderByIdentifierResponse 
 impl ::std::fmt::Debug for GetIdentityProviderByIdentifierResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetIdentityProviderByIdentifierResponse",
-            &["identity_provider"],
-            &[&self.identity_provider],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetIdentityProviderByIdentifierResponse {

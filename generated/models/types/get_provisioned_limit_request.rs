@@ -7,20 +7,19 @@ pub struct GetProvisionedLimitRequest {
     /// `LimitDefinition` (required): See [`LimitDefinitionType`](crate::types::LimitDefinitionType).
     pub limit_definition: crate::types::LimitDefinitionType,
 }
+impl ::awsjson_types::structure::WriteMembers for GetProvisionedLimitRequest {
+    const NAME: &'static str = "GetProvisionedLimitRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("LimitDefinition", "limit_definition", &self.limit_definition);
+    }
+}
 impl ::serde::Serialize for GetProvisionedLimitRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetProvisionedLimitRequest",
-            len,
-        )?;
-        w.member("LimitDefinition", &self.limit_definition);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetProvisionedLimitRequest {
@@ -49,12 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for GetProvisionedLimitRequest {
 impl ::std::fmt::Debug for GetProvisionedLimitRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetProvisionedLimitRequest",
-            &["limit_definition"],
-            &[&self.limit_definition],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetProvisionedLimitRequest {

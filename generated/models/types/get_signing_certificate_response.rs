@@ -15,20 +15,19 @@ impl ::std::default::Default for crate::types::GetSigningCertificateResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for GetSigningCertificateResponse {
+    const NAME: &'static str = "GetSigningCertificateResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Certificate", "certificate", &self.certificate);
+    }
+}
 impl ::serde::Serialize for GetSigningCertificateResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.certificate.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetSigningCertificateResponse",
-            len,
-        )?;
-        w.optional("Certificate", &self.certificate);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetSigningCertificateResponse {
@@ -55,12 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for GetSigningCertificateResponse {
 impl ::std::fmt::Debug for GetSigningCertificateResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetSigningCertificateResponse",
-            &["certificate"],
-            &[&self.certificate],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetSigningCertificateResponse {

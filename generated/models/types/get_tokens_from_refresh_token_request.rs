@@ -17,25 +17,23 @@ pub struct GetTokensFromRefreshTokenRequest {
     /// `RefreshToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
     pub refresh_token: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for GetTokensFromRefreshTokenRequest {
+    const NAME: &'static str = "GetTokensFromRefreshTokenRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
+        w.sensitive_optional("ClientSecret", "client_secret", &self.client_secret);
+        w.optional("DeviceKey", "device_key", &self.device_key);
+        w.sensitive("RefreshToken", "refresh_token", &self.refresh_token);
+    }
+}
 impl ::serde::Serialize for GetTokensFromRefreshTokenRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.client_metadata.is_some() as usize
-            + self.client_secret.is_some() as usize + self.device_key.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetTokensFromRefreshTokenRequest",
-            len,
-        )?;
-        w.member("ClientId", &self.client_id);
-        w.optional("ClientMetadata", &self.client_metadata);
-        w.optional("ClientSecret", &self.client_secret);
-        w.optional("DeviceKey", &self.device_key);
-        w.member("RefreshToken", &self.refresh_token);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetTokensFromRefreshTokenRequest {
@@ -78,24 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for GetTokensFromRefreshTokenRequest {
 impl ::std::fmt::Debug for GetTokensFromRefreshTokenRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetTokensFromRefreshTokenRequest",
-            &[
-                "client_id",
-                "client_metadata",
-                "client_secret",
-                "device_key",
-                "refresh_token",
-            ],
-            &[
-                &::awsjson_types::Redacted,
-                &self.client_metadata,
-                &::awsjson_types::Redacted,
-                &self.device_key,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetTokensFromRefreshTokenRequest {

@@ -17,20 +17,23 @@ impl ::std::default::Default for crate::types::GetTokensFromRefreshTokenResponse
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for GetTokensFromRefreshTokenResponse {
+    const NAME: &'static str = "GetTokensFromRefreshTokenResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "AuthenticationResult",
+            "authentication_result",
+            &self.authentication_result,
+        );
+    }
+}
 impl ::serde::Serialize for GetTokensFromRefreshTokenResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.authentication_result.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetTokensFromRefreshTokenResponse",
-            len,
-        )?;
-        w.optional("AuthenticationResult", &self.authentication_result);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetTokensFromRefreshTokenResponse {
@@ -59,12 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for GetTokensFromRefreshTokenResponse {
 impl ::std::fmt::Debug for GetTokensFromRefreshTokenResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetTokensFromRefreshTokenResponse",
-            &["authentication_result"],
-            &[&self.authentication_result],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetTokensFromRefreshTokenResponse {

@@ -7,20 +7,19 @@ pub struct GetUiCustomizationResponse {
     /// `UICustomization` (required): See [`UiCustomizationType`](crate::types::UiCustomizationType).
     pub ui_customization: crate::types::UiCustomizationType,
 }
+impl ::awsjson_types::structure::WriteMembers for GetUiCustomizationResponse {
+    const NAME: &'static str = "GetUiCustomizationResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UICustomization", "ui_customization", &self.ui_customization);
+    }
+}
 impl ::serde::Serialize for GetUiCustomizationResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetUICustomizationResponse",
-            len,
-        )?;
-        w.member("UICustomization", &self.ui_customization);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetUiCustomizationResponse {
@@ -49,12 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for GetUiCustomizationResponse {
 impl ::std::fmt::Debug for GetUiCustomizationResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetUiCustomizationResponse",
-            &["ui_customization"],
-            &[&self.ui_customization],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetUiCustomizationResponse {

@@ -13,22 +13,22 @@ pub struct GetUserAttributeVerificationCodeRequest {
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
+impl ::awsjson_types::structure::WriteMembers
+for GetUserAttributeVerificationCodeRequest {
+    const NAME: &'static str = "GetUserAttributeVerificationCodeRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("AccessToken", "access_token", &self.access_token);
+        w.member("AttributeName", "attribute_name", &self.attribute_name);
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
+    }
+}
 impl ::serde::Serialize for GetUserAttributeVerificationCodeRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.client_metadata.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetUserAttributeVerificationCodeRequest",
-            len,
-        )?;
-        w.member("AccessToken", &self.access_token);
-        w.member("AttributeName", &self.attribute_name);
-        w.optional("ClientMetadata", &self.client_metadata);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers
@@ -68,12 +68,7 @@ impl<'de> ::serde::Deserialize<'de> for GetUserAttributeVerificationCodeRequest 
 impl ::std::fmt::Debug for GetUserAttributeVerificationCodeRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetUserAttributeVerificationCodeRequest",
-            &["access_token", "attribute_name", "client_metadata"],
-            &[&::awsjson_types::Redacted, &self.attribute_name, &self.client_metadata],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetUserAttributeVerificationCodeRequest {

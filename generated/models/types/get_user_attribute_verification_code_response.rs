@@ -17,20 +17,24 @@ impl ::std::default::Default for crate::types::GetUserAttributeVerificationCodeR
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers
+for GetUserAttributeVerificationCodeResponse {
+    const NAME: &'static str = "GetUserAttributeVerificationCodeResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "CodeDeliveryDetails",
+            "code_delivery_details",
+            &self.code_delivery_details,
+        );
+    }
+}
 impl ::serde::Serialize for GetUserAttributeVerificationCodeResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.code_delivery_details.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetUserAttributeVerificationCodeResponse",
-            len,
-        )?;
-        w.optional("CodeDeliveryDetails", &self.code_delivery_details);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers
@@ -60,12 +64,7 @@ impl<'de> ::serde::Deserialize<'de> for GetUserAttributeVerificationCodeResponse
 impl ::std::fmt::Debug for GetUserAttributeVerificationCodeResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetUserAttributeVerificationCodeResponse",
-            &["code_delivery_details"],
-            &[&self.code_delivery_details],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetUserAttributeVerificationCodeResponse {

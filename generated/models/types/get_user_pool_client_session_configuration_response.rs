@@ -22,23 +22,22 @@ for crate::types::GetUserPoolClientSessionConfigurationResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers
+for GetUserPoolClientSessionConfigurationResponse {
+    const NAME: &'static str = "GetUserPoolClientSessionConfigurationResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive_optional("ClientId", "client_id", &self.client_id);
+        w.optional("SSOSession", "sso_session", &self.sso_session);
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for GetUserPoolClientSessionConfigurationResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.client_id.is_some() as usize
-            + self.sso_session.is_some() as usize + self.user_pool_id.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetUserPoolClientSessionConfigurationResponse",
-            len,
-        )?;
-        w.optional("ClientId", &self.client_id);
-        w.optional("SSOSession", &self.sso_session);
-        w.optional("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers
@@ -68,12 +67,7 @@ impl<'de> ::serde::Deserialize<'de> for GetUserPoolClientSessionConfigurationRes
 impl ::std::fmt::Debug for GetUserPoolClientSessionConfigurationResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetUserPoolClientSessionConfigurationResponse",
-            &["client_id", "sso_session", "user_pool_id"],
-            &[&::awsjson_types::Redacted, &self.sso_session, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetUserPoolClientSessionConfigurationResponse {

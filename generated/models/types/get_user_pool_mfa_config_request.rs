@@ -7,20 +7,19 @@ pub struct GetUserPoolMfaConfigRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for GetUserPoolMfaConfigRequest {
+    const NAME: &'static str = "GetUserPoolMfaConfigRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for GetUserPoolMfaConfigRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetUserPoolMfaConfigRequest",
-            len,
-        )?;
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetUserPoolMfaConfigRequest {
@@ -47,12 +46,7 @@ impl<'de> ::serde::Deserialize<'de> for GetUserPoolMfaConfigRequest {
 impl ::std::fmt::Debug for GetUserPoolMfaConfigRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetUserPoolMfaConfigRequest",
-            &["user_pool_id"],
-            &[&self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetUserPoolMfaConfigRequest {

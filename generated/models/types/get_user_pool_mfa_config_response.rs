@@ -31,31 +31,39 @@ impl ::std::default::Default for crate::types::GetUserPoolMfaConfigResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for GetUserPoolMfaConfigResponse {
+    const NAME: &'static str = "GetUserPoolMfaConfigResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "EmailMfaConfiguration",
+            "email_mfa_configuration",
+            &self.email_mfa_configuration,
+        );
+        w.optional("MfaConfiguration", "mfa_configuration", &self.mfa_configuration);
+        w.optional(
+            "SmsMfaConfiguration",
+            "sms_mfa_configuration",
+            &self.sms_mfa_configuration,
+        );
+        w.optional(
+            "SoftwareTokenMfaConfiguration",
+            "software_token_mfa_configuration",
+            &self.software_token_mfa_configuration,
+        );
+        w.optional(
+            "WebAuthnConfiguration",
+            "web_authn_configuration",
+            &self.web_authn_configuration,
+        );
+    }
+}
 impl ::serde::Serialize for GetUserPoolMfaConfigResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.email_mfa_configuration.is_some() as usize
-            + self.mfa_configuration.is_some() as usize
-            + self.sms_mfa_configuration.is_some() as usize
-            + self.software_token_mfa_configuration.is_some() as usize
-            + self.web_authn_configuration.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetUserPoolMfaConfigResponse",
-            len,
-        )?;
-        w.optional("EmailMfaConfiguration", &self.email_mfa_configuration);
-        w.optional("MfaConfiguration", &self.mfa_configuration);
-        w.optional("SmsMfaConfiguration", &self.sms_mfa_configuration);
-        w.optional(
-            "SoftwareTokenMfaConfiguration",
-            &self.software_token_mfa_configuration,
-        );
-        w.optional("WebAuthnConfiguration", &self.web_authn_configuration);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetUserPoolMfaConfigResponse {
@@ -105,24 +113,7 @@ impl<'de> ::serde::Deserialize<'de> for GetUserPoolMfaConfigResponse {
 impl ::std::fmt::Debug for GetUserPoolMfaConfigResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetUserPoolMfaConfigResponse",
-            &[
-                "email_mfa_configuration",
-                "mfa_configuration",
-                "sms_mfa_configuration",
-                "software_token_mfa_configuration",
-                "web_authn_configuration",
-            ],
-            &[
-                &self.email_mfa_configuration,
-                &self.mfa_configuration,
-                &self.sms_mfa_configuration,
-                &self.software_token_mfa_configuration,
-                &self.web_authn_configuration,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetUserPoolMfaConfigResponse {

@@ -17,26 +17,31 @@ pub struct GetUserResponse {
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for GetUserResponse {
+    const NAME: &'static str = "GetUserResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("MFAOptions", "mfa_options", &self.mfa_options);
+        w.optional(
+            "PreferredMfaSetting",
+            "preferred_mfa_setting",
+            &self.preferred_mfa_setting,
+        );
+        w.member("UserAttributes", "user_attributes", &self.user_attributes);
+        w.optional(
+            "UserMFASettingList",
+            "user_mfa_setting_list",
+            &self.user_mfa_setting_list,
+        );
+        w.sensitive("Username", "username", &self.username);
+    }
+}
 impl ::serde::Serialize for GetUserResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.mfa_options.is_some() as usize
-            + self.preferred_mfa_setting.is_some() as usize
-            + self.user_mfa_setting_list.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GetUserResponse",
-            len,
-        )?;
-        w.optional("MFAOptions", &self.mfa_options);
-        w.optional("PreferredMfaSetting", &self.preferred_mfa_setting);
-        w.member("UserAttributes", &self.user_attributes);
-        w.optional("UserMFASettingList", &self.user_mfa_setting_list);
-        w.member("Username", &self.username);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GetUserResponse {
@@ -79,24 +84,7 @@ impl<'de> ::serde::Deserialize<'de> for GetUserResponse {
 impl ::std::fmt::Debug for GetUserResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GetUserResponse",
-            &[
-                "mfa_options",
-                "preferred_mfa_setting",
-                "user_attributes",
-                "user_mfa_setting_list",
-                "username",
-            ],
-            &[
-                &self.mfa_options,
-                &self.preferred_mfa_setting,
-                &self.user_attributes,
-                &self.user_mfa_setting_list,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GetUserResponse {

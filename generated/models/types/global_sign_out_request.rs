@@ -7,20 +7,19 @@ pub struct GlobalSignOutRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
     pub access_token: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for GlobalSignOutRequest {
+    const NAME: &'static str = "GlobalSignOutRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("AccessToken", "access_token", &self.access_token);
+    }
+}
 impl ::serde::Serialize for GlobalSignOutRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "GlobalSignOutRequest",
-            len,
-        )?;
-        w.member("AccessToken", &self.access_token);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GlobalSignOutRequest {
@@ -49,12 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for GlobalSignOutRequest {
 impl ::std::fmt::Debug for GlobalSignOutRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GlobalSignOutRequest",
-            &["access_token"],
-            &[&::awsjson_types::Redacted],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GlobalSignOutRequest {

@@ -33,26 +33,25 @@ impl ::std::default::Default for crate::types::GroupType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for GroupType {
+    const NAME: &'static str = "GroupType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("CreationDate", "creation_date", &self.creation_date);
+        w.optional("Description", "description", &self.description);
+        w.optional("GroupName", "group_name", &self.group_name);
+        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
+        w.optional("Precedence", "precedence", &self.precedence);
+        w.optional("RoleArn", "role_arn", &self.role_arn);
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for GroupType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.creation_date.is_some() as usize
-            + self.description.is_some() as usize + self.group_name.is_some() as usize
-            + self.last_modified_date.is_some() as usize
-            + self.precedence.is_some() as usize + self.role_arn.is_some() as usize
-            + self.user_pool_id.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(serializer, "GroupType", len)?;
-        w.optional("CreationDate", &self.creation_date);
-        w.optional("Description", &self.description);
-        w.optional("GroupName", &self.group_name);
-        w.optional("LastModifiedDate", &self.last_modified_date);
-        w.optional("Precedence", &self.precedence);
-        w.optional("RoleArn", &self.role_arn);
-        w.optional("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for GroupType {
@@ -97,28 +96,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupType {
 impl ::std::fmt::Debug for GroupType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "GroupType",
-            &[
-                "creation_date",
-                "description",
-                "group_name",
-                "last_modified_date",
-                "precedence",
-                "role_arn",
-                "user_pool_id",
-            ],
-            &[
-                &self.creation_date,
-                &self.description,
-                &self.group_name,
-                &self.last_modified_date,
-                &self.precedence,
-                &self.role_arn,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for GroupType {

@@ -18,18 +18,20 @@ impl ::std::default::Default for crate::types::HttpHeader {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for HttpHeader {
+    const NAME: &'static str = "HttpHeader";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("headerName", "header_name", &self.header_name);
+        w.optional("headerValue", "header_value", &self.header_value);
+    }
+}
 impl ::serde::Serialize for HttpHeader {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.header_name.is_some() as usize
-            + self.header_value.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(serializer, "HttpHeader", len)?;
-        w.optional("headerName", &self.header_name);
-        w.optional("headerValue", &self.header_value);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for HttpHeader {
@@ -59,12 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for HttpHeader {
 impl ::std::fmt::Debug for HttpHeader {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "HttpHeader",
-            &["header_name", "header_value"],
-            &[&self.header_name, &self.header_value],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for HttpHeader {

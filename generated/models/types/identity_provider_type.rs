@@ -45,36 +45,27 @@ impl ::std::default::Default for crate::types::IdentityProviderType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for IdentityProviderType {
+    const NAME: &'static str = "IdentityProviderType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("AcrMapping", "acr_mapping", &self.acr_mapping);
+        w.optional("AttributeMapping", "attribute_mapping", &self.attribute_mapping);
+        w.optional("CreationDate", "creation_date", &self.creation_date);
+        w.optional("IdpIdentifiers", "idp_identifiers", &self.idp_identifiers);
+        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
+        w.optional("ProviderDetails", "provider_details", &self.provider_details);
+        w.optional("ProviderName", "provider_name", &self.provider_name);
+        w.optional("ProviderType", "provider_type", &self.provider_type);
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for IdentityProviderType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.acr_mapping.is_some() as usize
-            + self.attribute_mapping.is_some() as usize
-            + self.creation_date.is_some() as usize
-            + self.idp_identifiers.is_some() as usize
-            + self.last_modified_date.is_some() as usize
-            + self.provider_details.is_some() as usize
-            + self.provider_name.is_some() as usize
-            + self.provider_type.is_some() as usize
-            + self.user_pool_id.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "IdentityProviderType",
-            len,
-        )?;
-        w.optional("AcrMapping", &self.acr_mapping);
-        w.optional("AttributeMapping", &self.attribute_mapping);
-        w.optional("CreationDate", &self.creation_date);
-        w.optional("IdpIdentifiers", &self.idp_identifiers);
-        w.optional("LastModifiedDate", &self.last_modified_date);
-        w.optional("ProviderDetails", &self.provider_details);
-        w.optional("ProviderName", &self.provider_name);
-        w.optional("ProviderType", &self.provider_type);
-        w.optional("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for IdentityProviderType {
@@ -133,32 +124,7 @@ impl<'de> ::serde::Deserialize<'de> for IdentityProviderType {
 impl ::std::fmt::Debug for IdentityProviderType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "IdentityProviderType",
-            &[
-                "acr_mapping",
-                "attribute_mapping",
-                "creation_date",
-                "idp_identifiers",
-                "last_modified_date",
-                "provider_details",
-                "provider_name",
-                "provider_type",
-                "user_pool_id",
-            ],
-            &[
-                &self.acr_mapping,
-                &self.attribute_mapping,
-                &self.creation_date,
-                &self.idp_identifiers,
-                &self.last_modified_date,
-                &self.provider_details,
-                &self.provider_name,
-                &self.provider_type,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for IdentityProviderType {

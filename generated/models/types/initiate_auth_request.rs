@@ -23,29 +23,29 @@ pub struct InitiateAuthRequest {
     /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
     pub user_context_data: ::std::option::Option<crate::types::UserContextDataType>,
 }
+impl ::awsjson_types::structure::WriteMembers for InitiateAuthRequest {
+    const NAME: &'static str = "InitiateAuthRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("AnalyticsMetadata", "analytics_metadata", &self.analytics_metadata);
+        w.member("AuthFlow", "auth_flow", &self.auth_flow);
+        w.sensitive_optional("AuthParameters", "auth_parameters", &self.auth_parameters);
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
+        w.sensitive_optional("Session", "session", &self.session);
+        w.sensitive_optional(
+            "UserContextData",
+            "user_context_data",
+            &self.user_context_data,
+        );
+    }
+}
 impl ::serde::Serialize for InitiateAuthRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.analytics_metadata.is_some() as usize
-            + self.auth_parameters.is_some() as usize
-            + self.client_metadata.is_some() as usize + self.session.is_some() as usize
-            + self.user_context_data.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "InitiateAuthRequest",
-            len,
-        )?;
-        w.optional("AnalyticsMetadata", &self.analytics_metadata);
-        w.member("AuthFlow", &self.auth_flow);
-        w.optional("AuthParameters", &self.auth_parameters);
-        w.member("ClientId", &self.client_id);
-        w.optional("ClientMetadata", &self.client_metadata);
-        w.optional("Session", &self.session);
-        w.optional("UserContextData", &self.user_context_data);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for InitiateAuthRequest {
@@ -94,28 +94,7 @@ impl<'de> ::serde::Deserialize<'de> for InitiateAuthRequest {
 impl ::std::fmt::Debug for InitiateAuthRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "InitiateAuthRequest",
-            &[
-                "analytics_metadata",
-                "auth_flow",
-                "auth_parameters",
-                "client_id",
-                "client_metadata",
-                "session",
-                "user_context_data",
-            ],
-            &[
-                &self.analytics_metadata,
-                &self.auth_flow,
-                &::awsjson_types::Redacted,
-                &::awsjson_types::Redacted,
-                &self.client_metadata,
-                &::awsjson_types::Redacted,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for InitiateAuthRequest {

@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::InvalidParameterException {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for InvalidParameterException {
+    const NAME: &'static str = "InvalidParameterException";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("message", "message", &self.message);
+        w.optional("reasonCode", "reason_code", &self.reason_code);
+    }
+}
 impl ::serde::Serialize for InvalidParameterException {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.message.is_some() as usize
-            + self.reason_code.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "InvalidParameterException",
-            len,
-        )?;
-        w.optional("message", &self.message);
-        w.optional("reasonCode", &self.reason_code);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for InvalidParameterException {
@@ -61,12 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for InvalidParameterException {
 impl ::std::fmt::Debug for InvalidParameterException {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "InvalidParameterException",
-            &["message", "reason_code"],
-            &[&self.message, &self.reason_code],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl InvalidParameterException {

@@ -13,20 +13,19 @@ impl ::std::default::Default for crate::types::IssuerConfigurationType {
         Self { type_: Default::default() }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for IssuerConfigurationType {
+    const NAME: &'static str = "IssuerConfigurationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Type", "type_", &self.type_);
+    }
+}
 impl ::serde::Serialize for IssuerConfigurationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.type_.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "IssuerConfigurationType",
-            len,
-        )?;
-        w.optional("Type", &self.type_);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for IssuerConfigurationType {
@@ -53,12 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for IssuerConfigurationType {
 impl ::std::fmt::Debug for IssuerConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "IssuerConfigurationType",
-            &["type_"],
-            &[&self.type_],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for IssuerConfigurationType {

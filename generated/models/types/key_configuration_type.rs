@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::KeyConfigurationType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for KeyConfigurationType {
+    const NAME: &'static str = "KeyConfigurationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("KeyType", "key_type", &self.key_type);
+        w.optional("KmsKeyArn", "kms_key_arn", &self.kms_key_arn);
+    }
+}
 impl ::serde::Serialize for KeyConfigurationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.key_type.is_some() as usize
-            + self.kms_key_arn.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "KeyConfigurationType",
-            len,
-        )?;
-        w.optional("KeyType", &self.key_type);
-        w.optional("KmsKeyArn", &self.kms_key_arn);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for KeyConfigurationType {
@@ -61,12 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for KeyConfigurationType {
 impl ::std::fmt::Debug for KeyConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "KeyConfigurationType",
-            &["key_type", "kms_key_arn"],
-            &[&self.key_type, &self.kms_key_arn],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for KeyConfigurationType {

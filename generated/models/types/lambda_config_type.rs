@@ -65,48 +65,61 @@ impl ::std::default::Default for crate::types::LambdaConfigType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for LambdaConfigType {
+    const NAME: &'static str = "LambdaConfigType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "CreateAuthChallenge",
+            "create_auth_challenge",
+            &self.create_auth_challenge,
+        );
+        w.optional(
+            "CustomEmailSender",
+            "custom_email_sender",
+            &self.custom_email_sender,
+        );
+        w.optional("CustomMessage", "custom_message", &self.custom_message);
+        w.optional("CustomSMSSender", "custom_sms_sender", &self.custom_sms_sender);
+        w.optional(
+            "DefineAuthChallenge",
+            "define_auth_challenge",
+            &self.define_auth_challenge,
+        );
+        w.optional("InboundFederation", "inbound_federation", &self.inbound_federation);
+        w.optional("KMSKeyID", "kms_key_id", &self.kms_key_id);
+        w.optional(
+            "PostAuthentication",
+            "post_authentication",
+            &self.post_authentication,
+        );
+        w.optional("PostConfirmation", "post_confirmation", &self.post_confirmation);
+        w.optional("PreAuthentication", "pre_authentication", &self.pre_authentication);
+        w.optional("PreSignUp", "pre_sign_up", &self.pre_sign_up);
+        w.optional(
+            "PreTokenGeneration",
+            "pre_token_generation",
+            &self.pre_token_generation,
+        );
+        w.optional(
+            "PreTokenGenerationConfig",
+            "pre_token_generation_config",
+            &self.pre_token_generation_config,
+        );
+        w.optional("UserMigration", "user_migration", &self.user_migration);
+        w.optional(
+            "VerifyAuthChallengeResponse",
+            "verify_auth_challenge_response",
+            &self.verify_auth_challenge_response,
+        );
+    }
+}
 impl ::serde::Serialize for LambdaConfigType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.create_auth_challenge.is_some() as usize
-            + self.custom_email_sender.is_some() as usize
-            + self.custom_message.is_some() as usize
-            + self.custom_sms_sender.is_some() as usize
-            + self.define_auth_challenge.is_some() as usize
-            + self.inbound_federation.is_some() as usize
-            + self.kms_key_id.is_some() as usize
-            + self.post_authentication.is_some() as usize
-            + self.post_confirmation.is_some() as usize
-            + self.pre_authentication.is_some() as usize
-            + self.pre_sign_up.is_some() as usize
-            + self.pre_token_generation.is_some() as usize
-            + self.pre_token_generation_config.is_some() as usize
-            + self.user_migration.is_some() as usize
-            + self.verify_auth_challenge_response.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "LambdaConfigType",
-            len,
-        )?;
-        w.optional("CreateAuthChallenge", &self.create_auth_challenge);
-        w.optional("CustomEmailSender", &self.custom_email_sender);
-        w.optional("CustomMessage", &self.custom_message);
-        w.optional("CustomSMSSender", &self.custom_sms_sender);
-        w.optional("DefineAuthChallenge", &self.define_auth_challenge);
-        w.optional("InboundFederation", &self.inbound_federation);
-        w.optional("KMSKeyID", &self.kms_key_id);
-        w.optional("PostAuthentication", &self.post_authentication);
-        w.optional("PostConfirmation", &self.post_confirmation);
-        w.optional("PreAuthentication", &self.pre_authentication);
-        w.optional("PreSignUp", &self.pre_sign_up);
-        w.optional("PreTokenGeneration", &self.pre_token_generation);
-        w.optional("PreTokenGenerationConfig", &self.pre_token_generation_config);
-        w.optional("UserMigration", &self.user_migration);
-        w.optional("VerifyAuthChallengeResponse", &self.verify_auth_challenge_response);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for LambdaConfigType {
@@ -195,44 +208,7 @@ impl<'de> ::serde::Deserialize<'de> for LambdaConfigType {
 impl ::std::fmt::Debug for LambdaConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "LambdaConfigType",
-            &[
-                "create_auth_challenge",
-                "custom_email_sender",
-                "custom_message",
-                "custom_sms_sender",
-                "define_auth_challenge",
-                "inbound_federation",
-                "kms_key_id",
-                "post_authentication",
-                "post_confirmation",
-                "pre_authentication",
-                "pre_sign_up",
-                "pre_token_generation",
-                "pre_token_generation_config",
-                "user_migration",
-                "verify_auth_challenge_response",
-            ],
-            &[
-                &self.create_auth_challenge,
-                &self.custom_email_sender,
-                &self.custom_message,
-                &self.custom_sms_sender,
-                &self.define_auth_challenge,
-                &self.inbound_federation,
-                &self.kms_key_id,
-                &self.post_authentication,
-                &self.post_confirmation,
-                &self.pre_authentication,
-                &self.pre_sign_up,
-                &self.pre_token_generation,
-                &self.pre_token_generation_config,
-                &self.user_migration,
-                &self.verify_auth_challenge_response,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for LambdaConfigType {

@@ -12,21 +12,20 @@ pub struct LimitDefinitionType {
     /// `LimitClass` (required): One of [`LimitClass`](crate::types::LimitClass).
     pub limit_class: crate::types::LimitClass,
 }
+impl ::awsjson_types::structure::WriteMembers for LimitDefinitionType {
+    const NAME: &'static str = "LimitDefinitionType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("Attributes", "attributes", &self.attributes);
+        w.member("LimitClass", "limit_class", &self.limit_class);
+    }
+}
 impl ::serde::Serialize for LimitDefinitionType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "LimitDefinitionType",
-            len,
-        )?;
-        w.member("Attributes", &self.attributes);
-        w.member("LimitClass", &self.limit_class);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for LimitDefinitionType {
@@ -54,12 +53,7 @@ impl<'de> ::serde::Deserialize<'de> for LimitDefinitionType {
 impl ::std::fmt::Debug for LimitDefinitionType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "LimitDefinitionType",
-            &["attributes", "limit_class"],
-            &[&self.attributes, &self.limit_class],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for LimitDefinitionType {

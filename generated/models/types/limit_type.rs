@@ -11,18 +11,25 @@ pub struct LimitType {
     /// `ProvisionedLimitValue` (required): Integer.
     pub provisioned_limit_value: i32,
 }
+impl ::awsjson_types::structure::WriteMembers for LimitType {
+    const NAME: &'static str = "LimitType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("FreeLimitValue", "free_limit_value", &self.free_limit_value);
+        w.member("LimitDefinition", "limit_definition", &self.limit_definition);
+        w.member(
+            "ProvisionedLimitValue",
+            "provisioned_limit_value",
+            &self.provisioned_limit_value,
+        );
+    }
+}
 impl ::serde::Serialize for LimitType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize;
-        let mut w = ::awsjson_types::structure::writer(serializer, "LimitType", len)?;
-        w.member("FreeLimitValue", &self.free_limit_value);
-        w.member("LimitDefinition", &self.limit_definition);
-        w.member("ProvisionedLimitValue", &self.provisioned_limit_value);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for LimitType {
@@ -61,16 +68,7 @@ impl<'de> ::serde::Deserialize<'de> for LimitType {
 impl ::std::fmt::Debug for LimitType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "LimitType",
-            &["free_limit_value", "limit_definition", "provisioned_limit_value"],
-            &[
-                &self.free_limit_value,
-                &self.limit_definition,
-                &self.provisioned_limit_value,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for LimitType {

@@ -11,23 +11,21 @@ pub struct ListDevicesRequest {
     /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
     pub pagination_token: ::std::option::Option<::std::string::String>,
 }
+impl ::awsjson_types::structure::WriteMembers for ListDevicesRequest {
+    const NAME: &'static str = "ListDevicesRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("AccessToken", "access_token", &self.access_token);
+        w.optional("Limit", "limit", &self.limit);
+        w.optional("PaginationToken", "pagination_token", &self.pagination_token);
+    }
+}
 impl ::serde::Serialize for ListDevicesRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.limit.is_some() as usize
-            + self.pagination_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListDevicesRequest",
-            len,
-        )?;
-        w.member("AccessToken", &self.access_token);
-        w.optional("Limit", &self.limit);
-        w.optional("PaginationToken", &self.pagination_token);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListDevicesRequest {
@@ -64,12 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for ListDevicesRequest {
 impl ::std::fmt::Debug for ListDevicesRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListDevicesRequest",
-            &["access_token", "limit", "pagination_token"],
-            &[&::awsjson_types::Redacted, &self.limit, &self.pagination_token],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListDevicesRequest {

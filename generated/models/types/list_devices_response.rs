@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::ListDevicesResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ListDevicesResponse {
+    const NAME: &'static str = "ListDevicesResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Devices", "devices", &self.devices);
+        w.optional("PaginationToken", "pagination_token", &self.pagination_token);
+    }
+}
 impl ::serde::Serialize for ListDevicesResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.devices.is_some() as usize
-            + self.pagination_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListDevicesResponse",
-            len,
-        )?;
-        w.optional("Devices", &self.devices);
-        w.optional("PaginationToken", &self.pagination_token);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListDevicesResponse {
@@ -63,12 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for ListDevicesResponse {
 impl ::std::fmt::Debug for ListDevicesResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListDevicesResponse",
-            &["devices", "pagination_token"],
-            &[&self.devices, &self.pagination_token],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListDevicesResponse {

@@ -11,23 +11,21 @@ pub struct ListGroupsRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for ListGroupsRequest {
+    const NAME: &'static str = "ListGroupsRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Limit", "limit", &self.limit);
+        w.optional("NextToken", "next_token", &self.next_token);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for ListGroupsRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.limit.is_some() as usize
-            + self.next_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListGroupsRequest",
-            len,
-        )?;
-        w.optional("Limit", &self.limit);
-        w.optional("NextToken", &self.next_token);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListGroupsRequest {
@@ -56,12 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for ListGroupsRequest {
 impl ::std::fmt::Debug for ListGroupsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListGroupsRequest",
-            &["limit", "next_token", "user_pool_id"],
-            &[&self.limit, &self.next_token, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListGroupsRequest {

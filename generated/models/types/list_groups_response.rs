@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::ListGroupsResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ListGroupsResponse {
+    const NAME: &'static str = "ListGroupsResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Groups", "groups", &self.groups);
+        w.optional("NextToken", "next_token", &self.next_token);
+    }
+}
 impl ::serde::Serialize for ListGroupsResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.groups.is_some() as usize
-            + self.next_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListGroupsResponse",
-            len,
-        )?;
-        w.optional("Groups", &self.groups);
-        w.optional("NextToken", &self.next_token);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListGroupsResponse {
@@ -61,12 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for ListGroupsResponse {
 impl ::std::fmt::Debug for ListGroupsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListGroupsResponse",
-            &["groups", "next_token"],
-            &[&self.groups, &self.next_token],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListGroupsResponse {

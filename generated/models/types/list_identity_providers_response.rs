@@ -9,21 +9,20 @@ pub struct ListIdentityProvidersResponse {
     /// `Providers` (required): List of 0 to 50 items of `ProviderDescription`.
     pub providers: ::std::vec::Vec<crate::types::ProviderDescription>,
 }
+impl ::awsjson_types::structure::WriteMembers for ListIdentityProvidersResponse {
+    const NAME: &'static str = "ListIdentityProvidersResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("NextToken", "next_token", &self.next_token);
+        w.member("Providers", "providers", &self.providers);
+    }
+}
 impl ::serde::Serialize for ListIdentityProvidersResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.next_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListIdentityProvidersResponse",
-            len,
-        )?;
-        w.optional("NextToken", &self.next_token);
-        w.member("Providers", &self.providers);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListIdentityProvidersResponse {
@@ -51,12 +50,7 @@ impl<'de> ::serde::Deserialize<'de> for ListIdentityProvidersResponse {
 impl ::std::fmt::Debug for ListIdentityProvidersResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListIdentityProvidersResponse",
-            &["next_token", "providers"],
-            &[&self.next_token, &self.providers],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListIdentityProvidersResponse {

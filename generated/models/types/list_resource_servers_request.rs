@@ -11,23 +11,21 @@ pub struct ListResourceServersRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for ListResourceServersRequest {
+    const NAME: &'static str = "ListResourceServersRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("MaxResults", "max_results", &self.max_results);
+        w.optional("NextToken", "next_token", &self.next_token);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for ListResourceServersRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.max_results.is_some() as usize
-            + self.next_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListResourceServersRequest",
-            len,
-        )?;
-        w.optional("MaxResults", &self.max_results);
-        w.optional("NextToken", &self.next_token);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListResourceServersRequest {
@@ -56,12 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for ListResourceServersRequest {
 impl ::std::fmt::Debug for ListResourceServersRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListResourceServersRequest",
-            &["max_results", "next_token", "user_pool_id"],
-            &[&self.max_results, &self.next_token, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListResourceServersRequest {

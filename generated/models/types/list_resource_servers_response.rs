@@ -9,21 +9,20 @@ pub struct ListResourceServersResponse {
     /// `ResourceServers` (required): List of `ResourceServerType`.
     pub resource_servers: ::std::vec::Vec<crate::types::ResourceServerType>,
 }
+impl ::awsjson_types::structure::WriteMembers for ListResourceServersResponse {
+    const NAME: &'static str = "ListResourceServersResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("NextToken", "next_token", &self.next_token);
+        w.member("ResourceServers", "resource_servers", &self.resource_servers);
+    }
+}
 impl ::serde::Serialize for ListResourceServersResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.next_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListResourceServersResponse",
-            len,
-        )?;
-        w.optional("NextToken", &self.next_token);
-        w.member("ResourceServers", &self.resource_servers);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListResourceServersResponse {
@@ -53,12 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for ListResourceServersResponse {
 impl ::std::fmt::Debug for ListResourceServersResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListResourceServersResponse",
-            &["next_token", "resource_servers"],
-            &[&self.next_token, &self.resource_servers],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListResourceServersResponse {

@@ -7,20 +7,19 @@ pub struct ListTagsForResourceRequest {
     /// `ResourceArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub resource_arn: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for ListTagsForResourceRequest {
+    const NAME: &'static str = "ListTagsForResourceRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("ResourceArn", "resource_arn", &self.resource_arn);
+    }
+}
 impl ::serde::Serialize for ListTagsForResourceRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListTagsForResourceRequest",
-            len,
-        )?;
-        w.member("ResourceArn", &self.resource_arn);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListTagsForResourceRequest {
@@ -49,12 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for ListTagsForResourceRequest {
 impl ::std::fmt::Debug for ListTagsForResourceRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListTagsForResourceRequest",
-            &["resource_arn"],
-            &[&self.resource_arn],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListTagsForResourceRequest {

@@ -15,20 +15,19 @@ impl ::std::default::Default for crate::types::ListTagsForResourceResponse {
         Self { tags: Default::default() }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ListTagsForResourceResponse {
+    const NAME: &'static str = "ListTagsForResourceResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Tags", "tags", &self.tags);
+    }
+}
 impl ::serde::Serialize for ListTagsForResourceResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.tags.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListTagsForResourceResponse",
-            len,
-        )?;
-        w.optional("Tags", &self.tags);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListTagsForResourceResponse {
@@ -55,12 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for ListTagsForResourceResponse {
 impl ::std::fmt::Debug for ListTagsForResourceResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListTagsForResourceResponse",
-            &["tags"],
-            &[&self.tags],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListTagsForResourceResponse {

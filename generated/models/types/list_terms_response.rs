@@ -9,21 +9,20 @@ pub struct ListTermsResponse {
     /// `Terms` (required): List of `TermsDescriptionType`.
     pub terms: ::std::vec::Vec<crate::types::TermsDescriptionType>,
 }
+impl ::awsjson_types::structure::WriteMembers for ListTermsResponse {
+    const NAME: &'static str = "ListTermsResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("NextToken", "next_token", &self.next_token);
+        w.member("Terms", "terms", &self.terms);
+    }
+}
 impl ::serde::Serialize for ListTermsResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.next_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListTermsResponse",
-            len,
-        )?;
-        w.optional("NextToken", &self.next_token);
-        w.member("Terms", &self.terms);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListTermsResponse {
@@ -51,12 +50,7 @@ impl<'de> ::serde::Deserialize<'de> for ListTermsResponse {
 impl ::std::fmt::Debug for ListTermsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListTermsResponse",
-            &["next_token", "terms"],
-            &[&self.next_token, &self.terms],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListTermsResponse {

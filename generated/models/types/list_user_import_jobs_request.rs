@@ -11,22 +11,21 @@ pub struct ListUserImportJobsRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for ListUserImportJobsRequest {
+    const NAME: &'static str = "ListUserImportJobsRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("MaxResults", "max_results", &self.max_results);
+        w.optional("PaginationToken", "pagination_token", &self.pagination_token);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for ListUserImportJobsRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.pagination_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListUserImportJobsRequest",
-            len,
-        )?;
-        w.member("MaxResults", &self.max_results);
-        w.optional("PaginationToken", &self.pagination_token);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserImportJobsRequest {
@@ -61,12 +60,7 @@ impl<'de> ::serde::Deserialize<'de> for ListUserImportJobsRequest {
 impl ::std::fmt::Debug for ListUserImportJobsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListUserImportJobsRequest",
-            &["max_results", "pagination_token", "user_pool_id"],
-            &[&self.max_results, &self.pagination_token, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListUserImportJobsRequest {

@@ -20,22 +20,20 @@ impl ::std::default::Default for crate::types::ListUserImportJobsResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ListUserImportJobsResponse {
+    const NAME: &'static str = "ListUserImportJobsResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("PaginationToken", "pagination_token", &self.pagination_token);
+        w.optional("UserImportJobs", "user_import_jobs", &self.user_import_jobs);
+    }
+}
 impl ::serde::Serialize for ListUserImportJobsResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.pagination_token.is_some() as usize
-            + self.user_import_jobs.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListUserImportJobsResponse",
-            len,
-        )?;
-        w.optional("PaginationToken", &self.pagination_token);
-        w.optional("UserImportJobs", &self.user_import_jobs);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserImportJobsResponse {
@@ -67,12 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for ListUserImportJobsResponse {
 impl ::std::fmt::Debug for ListUserImportJobsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListUserImportJobsResponse",
-            &["pagination_token", "user_import_jobs"],
-            &[&self.pagination_token, &self.user_import_jobs],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListUserImportJobsResponse {

@@ -11,22 +11,21 @@ pub struct ListUserPoolClientSecretsRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for ListUserPoolClientSecretsRequest {
+    const NAME: &'static str = "ListUserPoolClientSecretsRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.optional("NextToken", "next_token", &self.next_token);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for ListUserPoolClientSecretsRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.next_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListUserPoolClientSecretsRequest",
-            len,
-        )?;
-        w.member("ClientId", &self.client_id);
-        w.optional("NextToken", &self.next_token);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolClientSecretsRequest {
@@ -55,12 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolClientSecretsRequest {
 impl ::std::fmt::Debug for ListUserPoolClientSecretsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListUserPoolClientSecretsRequest",
-            &["client_id", "next_token", "user_pool_id"],
-            &[&::awsjson_types::Redacted, &self.next_token, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolClientSecretsRequest {

@@ -20,22 +20,20 @@ impl ::std::default::Default for crate::types::ListUserPoolClientSecretsResponse
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ListUserPoolClientSecretsResponse {
+    const NAME: &'static str = "ListUserPoolClientSecretsResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("ClientSecrets", "client_secrets", &self.client_secrets);
+        w.optional("NextToken", "next_token", &self.next_token);
+    }
+}
 impl ::serde::Serialize for ListUserPoolClientSecretsResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.client_secrets.is_some() as usize
-            + self.next_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListUserPoolClientSecretsResponse",
-            len,
-        )?;
-        w.optional("ClientSecrets", &self.client_secrets);
-        w.optional("NextToken", &self.next_token);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolClientSecretsResponse {
@@ -65,12 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolClientSecretsResponse {
 impl ::std::fmt::Debug for ListUserPoolClientSecretsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListUserPoolClientSecretsResponse",
-            &["client_secrets", "next_token"],
-            &[&self.client_secrets, &self.next_token],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolClientSecretsResponse {

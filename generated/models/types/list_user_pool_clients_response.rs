@@ -20,22 +20,20 @@ impl ::std::default::Default for crate::types::ListUserPoolClientsResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ListUserPoolClientsResponse {
+    const NAME: &'static str = "ListUserPoolClientsResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("NextToken", "next_token", &self.next_token);
+        w.optional("UserPoolClients", "user_pool_clients", &self.user_pool_clients);
+    }
+}
 impl ::serde::Serialize for ListUserPoolClientsResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.next_token.is_some() as usize
-            + self.user_pool_clients.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListUserPoolClientsResponse",
-            len,
-        )?;
-        w.optional("NextToken", &self.next_token);
-        w.optional("UserPoolClients", &self.user_pool_clients);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolClientsResponse {
@@ -65,12 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolClientsResponse {
 impl ::std::fmt::Debug for ListUserPoolClientsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListUserPoolClientsResponse",
-            &["next_token", "user_pool_clients"],
-            &[&self.next_token, &self.user_pool_clients],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolClientsResponse {

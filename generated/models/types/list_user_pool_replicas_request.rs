@@ -9,21 +9,20 @@ pub struct ListUserPoolReplicasRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for ListUserPoolReplicasRequest {
+    const NAME: &'static str = "ListUserPoolReplicasRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("NextToken", "next_token", &self.next_token);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for ListUserPoolReplicasRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.next_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListUserPoolReplicasRequest",
-            len,
-        )?;
-        w.optional("NextToken", &self.next_token);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolReplicasRequest {
@@ -51,12 +50,7 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolReplicasRequest {
 impl ::std::fmt::Debug for ListUserPoolReplicasRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListUserPoolReplicasRequest",
-            &["next_token", "user_pool_id"],
-            &[&self.next_token, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolReplicasRequest {

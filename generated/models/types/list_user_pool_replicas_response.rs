@@ -20,22 +20,20 @@ impl ::std::default::Default for crate::types::ListUserPoolReplicasResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ListUserPoolReplicasResponse {
+    const NAME: &'static str = "ListUserPoolReplicasResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("NextToken", "next_token", &self.next_token);
+        w.optional("UserPoolReplicas", "user_pool_replicas", &self.user_pool_replicas);
+    }
+}
 impl ::serde::Serialize for ListUserPoolReplicasResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.next_token.is_some() as usize
-            + self.user_pool_replicas.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListUserPoolReplicasResponse",
-            len,
-        )?;
-        w.optional("NextToken", &self.next_token);
-        w.optional("UserPoolReplicas", &self.user_pool_replicas);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolReplicasResponse {
@@ -65,12 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolReplicasResponse {
 impl ::std::fmt::Debug for ListUserPoolReplicasResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListUserPoolReplicasResponse",
-            &["next_token", "user_pool_replicas"],
-            &[&self.next_token, &self.user_pool_replicas],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolReplicasResponse {

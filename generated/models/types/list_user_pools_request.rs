@@ -9,21 +9,20 @@ pub struct ListUserPoolsRequest {
     /// `NextToken`: String of at least 1 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
 }
+impl ::awsjson_types::structure::WriteMembers for ListUserPoolsRequest {
+    const NAME: &'static str = "ListUserPoolsRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("MaxResults", "max_results", &self.max_results);
+        w.optional("NextToken", "next_token", &self.next_token);
+    }
+}
 impl ::serde::Serialize for ListUserPoolsRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.next_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListUserPoolsRequest",
-            len,
-        )?;
-        w.member("MaxResults", &self.max_results);
-        w.optional("NextToken", &self.next_token);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolsRequest {
@@ -51,12 +50,7 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolsRequest {
 impl ::std::fmt::Debug for ListUserPoolsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListUserPoolsRequest",
-            &["max_results", "next_token"],
-            &[&self.max_results, &self.next_token],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolsRequest {

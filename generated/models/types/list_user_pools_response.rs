@@ -20,22 +20,20 @@ impl ::std::default::Default for crate::types::ListUserPoolsResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ListUserPoolsResponse {
+    const NAME: &'static str = "ListUserPoolsResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("NextToken", "next_token", &self.next_token);
+        w.optional("UserPools", "user_pools", &self.user_pools);
+    }
+}
 impl ::serde::Serialize for ListUserPoolsResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.next_token.is_some() as usize
-            + self.user_pools.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListUserPoolsResponse",
-            len,
-        )?;
-        w.optional("NextToken", &self.next_token);
-        w.optional("UserPools", &self.user_pools);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolsResponse {
@@ -63,12 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for ListUserPoolsResponse {
 impl ::std::fmt::Debug for ListUserPoolsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListUserPoolsResponse",
-            &["next_token", "user_pools"],
-            &[&self.next_token, &self.user_pools],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListUserPoolsResponse {

@@ -9,21 +9,20 @@ pub struct ListUserSessionsRequest {
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
 }
+impl ::awsjson_types::structure::WriteMembers for ListUserSessionsRequest {
+    const NAME: &'static str = "ListUserSessionsRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("AccessToken", "access_token", &self.access_token);
+        w.optional("NextToken", "next_token", &self.next_token);
+    }
+}
 impl ::serde::Serialize for ListUserSessionsRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.next_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListUserSessionsRequest",
-            len,
-        )?;
-        w.member("AccessToken", &self.access_token);
-        w.optional("NextToken", &self.next_token);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserSessionsRequest {
@@ -53,12 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for ListUserSessionsRequest {
 impl ::std::fmt::Debug for ListUserSessionsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListUserSessionsRequest",
-            &["access_token", "next_token"],
-            &[&::awsjson_types::Redacted, &self.next_token],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListUserSessionsRequest {

@@ -20,22 +20,20 @@ impl ::std::default::Default for crate::types::ListUserSessionsResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ListUserSessionsResponse {
+    const NAME: &'static str = "ListUserSessionsResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("NextToken", "next_token", &self.next_token);
+        w.optional("Sessions", "sessions", &self.sessions);
+    }
+}
 impl ::serde::Serialize for ListUserSessionsResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.next_token.is_some() as usize
-            + self.sessions.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListUserSessionsResponse",
-            len,
-        )?;
-        w.optional("NextToken", &self.next_token);
-        w.optional("Sessions", &self.sessions);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserSessionsResponse {
@@ -63,12 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for ListUserSessionsResponse {
 impl ::std::fmt::Debug for ListUserSessionsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListUserSessionsResponse",
-            &["next_token", "sessions"],
-            &[&self.next_token, &self.sessions],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListUserSessionsResponse {

@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::ListUsersInGroupResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ListUsersInGroupResponse {
+    const NAME: &'static str = "ListUsersInGroupResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("NextToken", "next_token", &self.next_token);
+        w.optional("Users", "users", &self.users);
+    }
+}
 impl ::serde::Serialize for ListUsersInGroupResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.next_token.is_some() as usize
-            + self.users.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListUsersInGroupResponse",
-            len,
-        )?;
-        w.optional("NextToken", &self.next_token);
-        w.optional("Users", &self.users);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUsersInGroupResponse {
@@ -61,12 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for ListUsersInGroupResponse {
 impl ::std::fmt::Debug for ListUsersInGroupResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListUsersInGroupResponse",
-            &["next_token", "users"],
-            &[&self.next_token, &self.users],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListUsersInGroupResponse {

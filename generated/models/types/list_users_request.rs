@@ -15,26 +15,23 @@ pub struct ListUsersRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for ListUsersRequest {
+    const NAME: &'static str = "ListUsersRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("AttributesToGet", "attributes_to_get", &self.attributes_to_get);
+        w.optional("Filter", "filter", &self.filter);
+        w.optional("Limit", "limit", &self.limit);
+        w.optional("PaginationToken", "pagination_token", &self.pagination_token);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for ListUsersRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.attributes_to_get.is_some() as usize
-            + self.filter.is_some() as usize + self.limit.is_some() as usize
-            + self.pagination_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListUsersRequest",
-            len,
-        )?;
-        w.optional("AttributesToGet", &self.attributes_to_get);
-        w.optional("Filter", &self.filter);
-        w.optional("Limit", &self.limit);
-        w.optional("PaginationToken", &self.pagination_token);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUsersRequest {
@@ -75,24 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for ListUsersRequest {
 impl ::std::fmt::Debug for ListUsersRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListUsersRequest",
-            &[
-                "attributes_to_get",
-                "filter",
-                "limit",
-                "pagination_token",
-                "user_pool_id",
-            ],
-            &[
-                &self.attributes_to_get,
-                &self.filter,
-                &self.limit,
-                &self.pagination_token,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListUsersRequest {

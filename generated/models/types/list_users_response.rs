@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::ListUsersResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ListUsersResponse {
+    const NAME: &'static str = "ListUsersResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("PaginationToken", "pagination_token", &self.pagination_token);
+        w.optional("Users", "users", &self.users);
+    }
+}
 impl ::serde::Serialize for ListUsersResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.pagination_token.is_some() as usize
-            + self.users.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListUsersResponse",
-            len,
-        )?;
-        w.optional("PaginationToken", &self.pagination_token);
-        w.optional("Users", &self.users);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListUsersResponse {
@@ -63,12 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for ListUsersResponse {
 impl ::std::fmt::Debug for ListUsersResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListUsersResponse",
-            &["pagination_token", "users"],
-            &[&self.pagination_token, &self.users],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListUsersResponse {

@@ -11,23 +11,21 @@ pub struct ListWebAuthnCredentialsRequest {
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
 }
+impl ::awsjson_types::structure::WriteMembers for ListWebAuthnCredentialsRequest {
+    const NAME: &'static str = "ListWebAuthnCredentialsRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("AccessToken", "access_token", &self.access_token);
+        w.optional("MaxResults", "max_results", &self.max_results);
+        w.optional("NextToken", "next_token", &self.next_token);
+    }
+}
 impl ::serde::Serialize for ListWebAuthnCredentialsRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.max_results.is_some() as usize
-            + self.next_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListWebAuthnCredentialsRequest",
-            len,
-        )?;
-        w.member("AccessToken", &self.access_token);
-        w.optional("MaxResults", &self.max_results);
-        w.optional("NextToken", &self.next_token);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListWebAuthnCredentialsRequest {
@@ -58,12 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for ListWebAuthnCredentialsRequest {
 impl ::std::fmt::Debug for ListWebAuthnCredentialsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListWebAuthnCredentialsRequest",
-            &["access_token", "max_results", "next_token"],
-            &[&::awsjson_types::Redacted, &self.max_results, &self.next_token],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListWebAuthnCredentialsRequest {

@@ -9,21 +9,20 @@ pub struct ListWebAuthnCredentialsResponse {
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
 }
+impl ::awsjson_types::structure::WriteMembers for ListWebAuthnCredentialsResponse {
+    const NAME: &'static str = "ListWebAuthnCredentialsResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("Credentials", "credentials", &self.credentials);
+        w.optional("NextToken", "next_token", &self.next_token);
+    }
+}
 impl ::serde::Serialize for ListWebAuthnCredentialsResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.next_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ListWebAuthnCredentialsResponse",
-            len,
-        )?;
-        w.member("Credentials", &self.credentials);
-        w.optional("NextToken", &self.next_token);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ListWebAuthnCredentialsResponse {
@@ -51,12 +50,7 @@ impl<'de> ::serde::Deserialize<'de> for ListWebAuthnCredentialsResponse {
 impl ::std::fmt::Debug for ListWebAuthnCredentialsResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ListWebAuthnCredentialsResponse",
-            &["credentials", "next_token"],
-            &[&self.credentials, &self.next_token],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ListWebAuthnCredentialsResponse {

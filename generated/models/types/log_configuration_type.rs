@@ -19,26 +19,31 @@ pub struct LogConfigurationType {
     /// `S3Configuration`: See [`S3ConfigurationType`](crate::types::S3ConfigurationType).
     pub s3_configuration: ::std::option::Option<crate::types::S3ConfigurationType>,
 }
+impl ::awsjson_types::structure::WriteMembers for LogConfigurationType {
+    const NAME: &'static str = "LogConfigurationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "CloudWatchLogsConfiguration",
+            "cloud_watch_logs_configuration",
+            &self.cloud_watch_logs_configuration,
+        );
+        w.member("EventSource", "event_source", &self.event_source);
+        w.optional(
+            "FirehoseConfiguration",
+            "firehose_configuration",
+            &self.firehose_configuration,
+        );
+        w.member("LogLevel", "log_level", &self.log_level);
+        w.optional("S3Configuration", "s3_configuration", &self.s3_configuration);
+    }
+}
 impl ::serde::Serialize for LogConfigurationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.cloud_watch_logs_configuration.is_some() as usize
-            + self.firehose_configuration.is_some() as usize
-            + self.s3_configuration.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "LogConfigurationType",
-            len,
-        )?;
-        w.optional("CloudWatchLogsConfiguration", &self.cloud_watch_logs_configuration);
-        w.member("EventSource", &self.event_source);
-        w.optional("FirehoseConfiguration", &self.firehose_configuration);
-        w.member("LogLevel", &self.log_level);
-        w.optional("S3Configuration", &self.s3_configuration);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for LogConfigurationType {
@@ -86,24 +91,7 @@ impl<'de> ::serde::Deserialize<'de> for LogConfigurationType {
 impl ::std::fmt::Debug for LogConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "LogConfigurationType",
-            &[
-                "cloud_watch_logs_configuration",
-                "event_source",
-                "firehose_configuration",
-                "log_level",
-                "s3_configuration",
-            ],
-            &[
-                &self.cloud_watch_logs_configuration,
-                &self.event_source,
-                &self.firehose_configuration,
-                &self.log_level,
-                &self.s3_configuration,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for LogConfigurationType {

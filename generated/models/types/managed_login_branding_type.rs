@@ -33,32 +33,33 @@ impl ::std::default::Default for crate::types::ManagedLoginBrandingType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ManagedLoginBrandingType {
+    const NAME: &'static str = "ManagedLoginBrandingType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Assets", "assets", &self.assets);
+        w.optional("CreationDate", "creation_date", &self.creation_date);
+        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
+        w.optional(
+            "ManagedLoginBrandingId",
+            "managed_login_branding_id",
+            &self.managed_login_branding_id,
+        );
+        w.optional("Settings", "settings", &self.settings);
+        w.optional(
+            "UseCognitoProvidedValues",
+            "use_cognito_provided_values",
+            &self.use_cognito_provided_values,
+        );
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for ManagedLoginBrandingType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.assets.is_some() as usize
-            + self.creation_date.is_some() as usize
-            + self.last_modified_date.is_some() as usize
-            + self.managed_login_branding_id.is_some() as usize
-            + self.settings.is_some() as usize
-            + self.use_cognito_provided_values.is_some() as usize
-            + self.user_pool_id.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ManagedLoginBrandingType",
-            len,
-        )?;
-        w.optional("Assets", &self.assets);
-        w.optional("CreationDate", &self.creation_date);
-        w.optional("LastModifiedDate", &self.last_modified_date);
-        w.optional("ManagedLoginBrandingId", &self.managed_login_branding_id);
-        w.optional("Settings", &self.settings);
-        w.optional("UseCognitoProvidedValues", &self.use_cognito_provided_values);
-        w.optional("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ManagedLoginBrandingType {
@@ -113,28 +114,7 @@ impl<'de> ::serde::Deserialize<'de> for ManagedLoginBrandingType {
 impl ::std::fmt::Debug for ManagedLoginBrandingType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ManagedLoginBrandingType",
-            &[
-                "assets",
-                "creation_date",
-                "last_modified_date",
-                "managed_login_branding_id",
-                "settings",
-                "use_cognito_provided_values",
-                "user_pool_id",
-            ],
-            &[
-                &self.assets,
-                &self.creation_date,
-                &self.last_modified_date,
-                &self.managed_login_branding_id,
-                &self.settings,
-                &self.use_cognito_provided_values,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ManagedLoginBrandingType {

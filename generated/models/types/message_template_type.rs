@@ -21,24 +21,21 @@ impl ::std::default::Default for crate::types::MessageTemplateType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for MessageTemplateType {
+    const NAME: &'static str = "MessageTemplateType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("EmailMessage", "email_message", &self.email_message);
+        w.optional("EmailSubject", "email_subject", &self.email_subject);
+        w.optional("SMSMessage", "sms_message", &self.sms_message);
+    }
+}
 impl ::serde::Serialize for MessageTemplateType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.email_message.is_some() as usize
-            + self.email_subject.is_some() as usize
-            + self.sms_message.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "MessageTemplateType",
-            len,
-        )?;
-        w.optional("EmailMessage", &self.email_message);
-        w.optional("EmailSubject", &self.email_subject);
-        w.optional("SMSMessage", &self.sms_message);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for MessageTemplateType {
@@ -75,12 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageTemplateType {
 impl ::std::fmt::Debug for MessageTemplateType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "MessageTemplateType",
-            &["email_message", "email_subject", "sms_message"],
-            &[&self.email_message, &self.email_subject, &self.sms_message],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for MessageTemplateType {

@@ -15,20 +15,19 @@ impl ::std::default::Default for crate::types::MfaMethodNotFoundException {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for MfaMethodNotFoundException {
+    const NAME: &'static str = "MfaMethodNotFoundException";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("message", "message", &self.message);
+    }
+}
 impl ::serde::Serialize for MfaMethodNotFoundException {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.message.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "MFAMethodNotFoundException",
-            len,
-        )?;
-        w.optional("message", &self.message);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for MfaMethodNotFoundException {
@@ -55,12 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for MfaMethodNotFoundException {
 impl ::std::fmt::Debug for MfaMethodNotFoundException {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "MfaMethodNotFoundException",
-            &["message"],
-            &[&self.message],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl MfaMethodNotFoundException {

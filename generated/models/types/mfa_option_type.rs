@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::MfaOptionType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for MfaOptionType {
+    const NAME: &'static str = "MfaOptionType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("AttributeName", "attribute_name", &self.attribute_name);
+        w.optional("DeliveryMedium", "delivery_medium", &self.delivery_medium);
+    }
+}
 impl ::serde::Serialize for MfaOptionType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.attribute_name.is_some() as usize
-            + self.delivery_medium.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "MFAOptionType",
-            len,
-        )?;
-        w.optional("AttributeName", &self.attribute_name);
-        w.optional("DeliveryMedium", &self.delivery_medium);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for MfaOptionType {
@@ -65,12 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for MfaOptionType {
 impl ::std::fmt::Debug for MfaOptionType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "MfaOptionType",
-            &["attribute_name", "delivery_medium"],
-            &[&self.attribute_name, &self.delivery_medium],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for MfaOptionType {

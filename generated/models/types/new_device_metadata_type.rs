@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::NewDeviceMetadataType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for NewDeviceMetadataType {
+    const NAME: &'static str = "NewDeviceMetadataType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("DeviceGroupKey", "device_group_key", &self.device_group_key);
+        w.optional("DeviceKey", "device_key", &self.device_key);
+    }
+}
 impl ::serde::Serialize for NewDeviceMetadataType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.device_group_key.is_some() as usize
-            + self.device_key.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "NewDeviceMetadataType",
-            len,
-        )?;
-        w.optional("DeviceGroupKey", &self.device_group_key);
-        w.optional("DeviceKey", &self.device_key);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for NewDeviceMetadataType {
@@ -63,12 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for NewDeviceMetadataType {
 impl ::std::fmt::Debug for NewDeviceMetadataType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "NewDeviceMetadataType",
-            &["device_group_key", "device_key"],
-            &[&self.device_group_key, &self.device_key],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for NewDeviceMetadataType {

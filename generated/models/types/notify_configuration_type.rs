@@ -17,27 +17,24 @@ pub struct NotifyConfigurationType {
     /// `SourceArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub source_arn: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for NotifyConfigurationType {
+    const NAME: &'static str = "NotifyConfigurationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("BlockEmail", "block_email", &self.block_email);
+        w.optional("From", "from", &self.from);
+        w.optional("MfaEmail", "mfa_email", &self.mfa_email);
+        w.optional("NoActionEmail", "no_action_email", &self.no_action_email);
+        w.optional("ReplyTo", "reply_to", &self.reply_to);
+        w.member("SourceArn", "source_arn", &self.source_arn);
+    }
+}
 impl ::serde::Serialize for NotifyConfigurationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.block_email.is_some() as usize
-            + self.from.is_some() as usize + self.mfa_email.is_some() as usize
-            + self.no_action_email.is_some() as usize + self.reply_to.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "NotifyConfigurationType",
-            len,
-        )?;
-        w.optional("BlockEmail", &self.block_email);
-        w.optional("From", &self.from);
-        w.optional("MfaEmail", &self.mfa_email);
-        w.optional("NoActionEmail", &self.no_action_email);
-        w.optional("ReplyTo", &self.reply_to);
-        w.member("SourceArn", &self.source_arn);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for NotifyConfigurationType {
@@ -78,26 +75,7 @@ impl<'de> ::serde::Deserialize<'de> for NotifyConfigurationType {
 impl ::std::fmt::Debug for NotifyConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "NotifyConfigurationType",
-            &[
-                "block_email",
-                "from",
-                "mfa_email",
-                "no_action_email",
-                "reply_to",
-                "source_arn",
-            ],
-            &[
-                &self.block_email,
-                &self.from,
-                &self.mfa_email,
-                &self.no_action_email,
-                &self.reply_to,
-                &self.source_arn,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for NotifyConfigurationType {

@@ -11,23 +11,21 @@ pub struct NotifyEmailType {
     /// `TextBody`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]+`.
     pub text_body: ::std::option::Option<::std::string::String>,
 }
+impl ::awsjson_types::structure::WriteMembers for NotifyEmailType {
+    const NAME: &'static str = "NotifyEmailType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("HtmlBody", "html_body", &self.html_body);
+        w.member("Subject", "subject", &self.subject);
+        w.optional("TextBody", "text_body", &self.text_body);
+    }
+}
 impl ::serde::Serialize for NotifyEmailType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.html_body.is_some() as usize
-            + self.text_body.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "NotifyEmailType",
-            len,
-        )?;
-        w.optional("HtmlBody", &self.html_body);
-        w.member("Subject", &self.subject);
-        w.optional("TextBody", &self.text_body);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for NotifyEmailType {
@@ -56,12 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for NotifyEmailType {
 impl ::std::fmt::Debug for NotifyEmailType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "NotifyEmailType",
-            &["html_body", "subject", "text_body"],
-            &[&self.html_body, &self.subject, &self.text_body],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for NotifyEmailType {

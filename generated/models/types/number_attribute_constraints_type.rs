@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::NumberAttributeConstraintsType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for NumberAttributeConstraintsType {
+    const NAME: &'static str = "NumberAttributeConstraintsType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("MaxValue", "max_value", &self.max_value);
+        w.optional("MinValue", "min_value", &self.min_value);
+    }
+}
 impl ::serde::Serialize for NumberAttributeConstraintsType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.max_value.is_some() as usize
-            + self.min_value.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "NumberAttributeConstraintsType",
-            len,
-        )?;
-        w.optional("MaxValue", &self.max_value);
-        w.optional("MinValue", &self.min_value);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for NumberAttributeConstraintsType {
@@ -61,12 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for NumberAttributeConstraintsType {
 impl ::std::fmt::Debug for NumberAttributeConstraintsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "NumberAttributeConstraintsType",
-            &["max_value", "min_value"],
-            &[&self.max_value, &self.min_value],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for NumberAttributeConstraintsType {

@@ -15,20 +15,20 @@ impl ::std::default::Default for crate::types::PasswordHistoryPolicyViolationExc
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers
+for PasswordHistoryPolicyViolationException {
+    const NAME: &'static str = "PasswordHistoryPolicyViolationException";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("message", "message", &self.message);
+    }
+}
 impl ::serde::Serialize for PasswordHistoryPolicyViolationException {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.message.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "PasswordHistoryPolicyViolationException",
-            len,
-        )?;
-        w.optional("message", &self.message);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers
@@ -56,12 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for PasswordHistoryPolicyViolationException 
 impl ::std::fmt::Debug for PasswordHistoryPolicyViolationException {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "PasswordHistoryPolicyViolationException",
-            &["message"],
-            &[&self.message],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl PasswordHistoryPolicyViolationException {

@@ -33,35 +33,33 @@ impl ::std::default::Default for crate::types::PasswordPolicyType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for PasswordPolicyType {
+    const NAME: &'static str = "PasswordPolicyType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("MinimumLength", "minimum_length", &self.minimum_length);
+        w.optional(
+            "PasswordHistorySize",
+            "password_history_size",
+            &self.password_history_size,
+        );
+        w.optional("RequireLowercase", "require_lowercase", &self.require_lowercase);
+        w.optional("RequireNumbers", "require_numbers", &self.require_numbers);
+        w.optional("RequireSymbols", "require_symbols", &self.require_symbols);
+        w.optional("RequireUppercase", "require_uppercase", &self.require_uppercase);
+        w.optional(
+            "TemporaryPasswordValidityDays",
+            "temporary_password_validity_days",
+            &self.temporary_password_validity_days,
+        );
+    }
+}
 impl ::serde::Serialize for PasswordPolicyType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.minimum_length.is_some() as usize
-            + self.password_history_size.is_some() as usize
-            + self.require_lowercase.is_some() as usize
-            + self.require_numbers.is_some() as usize
-            + self.require_symbols.is_some() as usize
-            + self.require_uppercase.is_some() as usize
-            + self.temporary_password_validity_days.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "PasswordPolicyType",
-            len,
-        )?;
-        w.optional("MinimumLength", &self.minimum_length);
-        w.optional("PasswordHistorySize", &self.password_history_size);
-        w.optional("RequireLowercase", &self.require_lowercase);
-        w.optional("RequireNumbers", &self.require_numbers);
-        w.optional("RequireSymbols", &self.require_symbols);
-        w.optional("RequireUppercase", &self.require_uppercase);
-        w.optional(
-            "TemporaryPasswordValidityDays",
-            &self.temporary_password_validity_days,
-        );
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for PasswordPolicyType {
@@ -119,28 +117,7 @@ impl<'de> ::serde::Deserialize<'de> for PasswordPolicyType {
 impl ::std::fmt::Debug for PasswordPolicyType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "PasswordPolicyType",
-            &[
-                "minimum_length",
-                "password_history_size",
-                "require_lowercase",
-                "require_numbers",
-                "require_symbols",
-                "require_uppercase",
-                "temporary_password_validity_days",
-            ],
-            &[
-                &self.minimum_length,
-                &self.password_history_size,
-                &self.require_lowercase,
-                &self.require_numbers,
-                &self.require_symbols,
-                &self.require_uppercase,
-                &self.temporary_password_validity_days,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for PasswordPolicyType {

@@ -24,26 +24,22 @@ impl ::std::default::Default for crate::types::ProviderDescription {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ProviderDescription {
+    const NAME: &'static str = "ProviderDescription";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("CreationDate", "creation_date", &self.creation_date);
+        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
+        w.optional("ProviderName", "provider_name", &self.provider_name);
+        w.optional("ProviderType", "provider_type", &self.provider_type);
+    }
+}
 impl ::serde::Serialize for ProviderDescription {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.creation_date.is_some() as usize
-            + self.last_modified_date.is_some() as usize
-            + self.provider_name.is_some() as usize
-            + self.provider_type.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ProviderDescription",
-            len,
-        )?;
-        w.optional("CreationDate", &self.creation_date);
-        w.optional("LastModifiedDate", &self.last_modified_date);
-        w.optional("ProviderName", &self.provider_name);
-        w.optional("ProviderType", &self.provider_type);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ProviderDescription {
@@ -86,17 +82,7 @@ impl<'de> ::serde::Deserialize<'de> for ProviderDescription {
 impl ::std::fmt::Debug for ProviderDescription {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ProviderDescription",
-            &["creation_date", "last_modified_date", "provider_name", "provider_type"],
-            &[
-                &self.creation_date,
-                &self.last_modified_date,
-                &self.provider_name,
-                &self.provider_type,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ProviderDescription {

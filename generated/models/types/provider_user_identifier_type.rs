@@ -21,24 +21,29 @@ impl ::std::default::Default for crate::types::ProviderUserIdentifierType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ProviderUserIdentifierType {
+    const NAME: &'static str = "ProviderUserIdentifierType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "ProviderAttributeName",
+            "provider_attribute_name",
+            &self.provider_attribute_name,
+        );
+        w.optional(
+            "ProviderAttributeValue",
+            "provider_attribute_value",
+            &self.provider_attribute_value,
+        );
+        w.optional("ProviderName", "provider_name", &self.provider_name);
+    }
+}
 impl ::serde::Serialize for ProviderUserIdentifierType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.provider_attribute_name.is_some() as usize
-            + self.provider_attribute_value.is_some() as usize
-            + self.provider_name.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ProviderUserIdentifierType",
-            len,
-        )?;
-        w.optional("ProviderAttributeName", &self.provider_attribute_name);
-        w.optional("ProviderAttributeValue", &self.provider_attribute_value);
-        w.optional("ProviderName", &self.provider_name);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ProviderUserIdentifierType {
@@ -77,16 +82,7 @@ impl<'de> ::serde::Deserialize<'de> for ProviderUserIdentifierType {
 impl ::std::fmt::Debug for ProviderUserIdentifierType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ProviderUserIdentifierType",
-            &["provider_attribute_name", "provider_attribute_value", "provider_name"],
-            &[
-                &self.provider_attribute_name,
-                &self.provider_attribute_value,
-                &self.provider_name,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ProviderUserIdentifierType {

@@ -9,21 +9,20 @@ pub struct RecoveryOptionType {
     /// `Priority` (required): Integer of 1 to 2.
     pub priority: i32,
 }
+impl ::awsjson_types::structure::WriteMembers for RecoveryOptionType {
+    const NAME: &'static str = "RecoveryOptionType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("Name", "name", &self.name);
+        w.member("Priority", "priority", &self.priority);
+    }
+}
 impl ::serde::Serialize for RecoveryOptionType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "RecoveryOptionType",
-            len,
-        )?;
-        w.member("Name", &self.name);
-        w.member("Priority", &self.priority);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for RecoveryOptionType {
@@ -51,12 +50,7 @@ impl<'de> ::serde::Deserialize<'de> for RecoveryOptionType {
 impl ::std::fmt::Debug for RecoveryOptionType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "RecoveryOptionType",
-            &["name", "priority"],
-            &[&self.name, &self.priority],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for RecoveryOptionType {

@@ -9,21 +9,24 @@ pub struct RefreshTokenRotationType {
     /// `RetryGracePeriodSeconds`: Integer of 0 to 60.
     pub retry_grace_period_seconds: ::std::option::Option<i32>,
 }
+impl ::awsjson_types::structure::WriteMembers for RefreshTokenRotationType {
+    const NAME: &'static str = "RefreshTokenRotationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("Feature", "feature", &self.feature);
+        w.optional(
+            "RetryGracePeriodSeconds",
+            "retry_grace_period_seconds",
+            &self.retry_grace_period_seconds,
+        );
+    }
+}
 impl ::serde::Serialize for RefreshTokenRotationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.retry_grace_period_seconds.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "RefreshTokenRotationType",
-            len,
-        )?;
-        w.member("Feature", &self.feature);
-        w.optional("RetryGracePeriodSeconds", &self.retry_grace_period_seconds);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for RefreshTokenRotationType {
@@ -56,12 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for RefreshTokenRotationType {
 impl ::std::fmt::Debug for RefreshTokenRotationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "RefreshTokenRotationType",
-            &["feature", "retry_grace_period_seconds"],
-            &[&self.feature, &self.retry_grace_period_seconds],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for RefreshTokenRotationType {

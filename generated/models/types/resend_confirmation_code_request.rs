@@ -19,28 +19,28 @@ pub struct ResendConfirmationCodeRequest {
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for ResendConfirmationCodeRequest {
+    const NAME: &'static str = "ResendConfirmationCodeRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("AnalyticsMetadata", "analytics_metadata", &self.analytics_metadata);
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
+        w.sensitive_optional("SecretHash", "secret_hash", &self.secret_hash);
+        w.sensitive_optional(
+            "UserContextData",
+            "user_context_data",
+            &self.user_context_data,
+        );
+        w.sensitive("Username", "username", &self.username);
+    }
+}
 impl ::serde::Serialize for ResendConfirmationCodeRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.analytics_metadata.is_some() as usize
-            + self.client_metadata.is_some() as usize
-            + self.secret_hash.is_some() as usize
-            + self.user_context_data.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ResendConfirmationCodeRequest",
-            len,
-        )?;
-        w.optional("AnalyticsMetadata", &self.analytics_metadata);
-        w.member("ClientId", &self.client_id);
-        w.optional("ClientMetadata", &self.client_metadata);
-        w.optional("SecretHash", &self.secret_hash);
-        w.optional("UserContextData", &self.user_context_data);
-        w.member("Username", &self.username);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ResendConfirmationCodeRequest {
@@ -85,26 +85,7 @@ impl<'de> ::serde::Deserialize<'de> for ResendConfirmationCodeRequest {
 impl ::std::fmt::Debug for ResendConfirmationCodeRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ResendConfirmationCodeRequest",
-            &[
-                "analytics_metadata",
-                "client_id",
-                "client_metadata",
-                "secret_hash",
-                "user_context_data",
-                "username",
-            ],
-            &[
-                &self.analytics_metadata,
-                &::awsjson_types::Redacted,
-                &self.client_metadata,
-                &::awsjson_types::Redacted,
-                &::awsjson_types::Redacted,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ResendConfirmationCodeRequest {

@@ -9,21 +9,20 @@ pub struct ResourceServerScopeType {
     /// `ScopeName` (required): String of 1 to 256 characters matching `[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+`.
     pub scope_name: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for ResourceServerScopeType {
+    const NAME: &'static str = "ResourceServerScopeType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("ScopeDescription", "scope_description", &self.scope_description);
+        w.member("ScopeName", "scope_name", &self.scope_name);
+    }
+}
 impl ::serde::Serialize for ResourceServerScopeType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ResourceServerScopeType",
-            len,
-        )?;
-        w.member("ScopeDescription", &self.scope_description);
-        w.member("ScopeName", &self.scope_name);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ResourceServerScopeType {
@@ -53,12 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourceServerScopeType {
 impl ::std::fmt::Debug for ResourceServerScopeType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ResourceServerScopeType",
-            &["scope_description", "scope_name"],
-            &[&self.scope_description, &self.scope_name],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ResourceServerScopeType {

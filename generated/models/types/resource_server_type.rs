@@ -29,26 +29,23 @@ impl ::std::default::Default for crate::types::ResourceServerType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for ResourceServerType {
+    const NAME: &'static str = "ResourceServerType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Identifier", "identifier", &self.identifier);
+        w.optional("ManagedBy", "managed_by", &self.managed_by);
+        w.optional("Name", "name", &self.name);
+        w.optional("Scopes", "scopes", &self.scopes);
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for ResourceServerType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.identifier.is_some() as usize
-            + self.managed_by.is_some() as usize + self.name.is_some() as usize
-            + self.scopes.is_some() as usize + self.user_pool_id.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "ResourceServerType",
-            len,
-        )?;
-        w.optional("Identifier", &self.identifier);
-        w.optional("ManagedBy", &self.managed_by);
-        w.optional("Name", &self.name);
-        w.optional("Scopes", &self.scopes);
-        w.optional("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for ResourceServerType {
@@ -85,18 +82,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourceServerType {
 impl ::std::fmt::Debug for ResourceServerType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "ResourceServerType",
-            &["identifier", "managed_by", "name", "scopes", "user_pool_id"],
-            &[
-                &self.identifier,
-                &self.managed_by,
-                &self.name,
-                &self.scopes,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for ResourceServerType {

@@ -23,29 +23,33 @@ pub struct RespondToAuthChallengeRequest {
     /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
     pub user_context_data: ::std::option::Option<crate::types::UserContextDataType>,
 }
+impl ::awsjson_types::structure::WriteMembers for RespondToAuthChallengeRequest {
+    const NAME: &'static str = "RespondToAuthChallengeRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("AnalyticsMetadata", "analytics_metadata", &self.analytics_metadata);
+        w.member("ChallengeName", "challenge_name", &self.challenge_name);
+        w.sensitive_optional(
+            "ChallengeResponses",
+            "challenge_responses",
+            &self.challenge_responses,
+        );
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
+        w.sensitive_optional("Session", "session", &self.session);
+        w.sensitive_optional(
+            "UserContextData",
+            "user_context_data",
+            &self.user_context_data,
+        );
+    }
+}
 impl ::serde::Serialize for RespondToAuthChallengeRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.analytics_metadata.is_some() as usize
-            + self.challenge_responses.is_some() as usize
-            + self.client_metadata.is_some() as usize + self.session.is_some() as usize
-            + self.user_context_data.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "RespondToAuthChallengeRequest",
-            len,
-        )?;
-        w.optional("AnalyticsMetadata", &self.analytics_metadata);
-        w.member("ChallengeName", &self.challenge_name);
-        w.optional("ChallengeResponses", &self.challenge_responses);
-        w.member("ClientId", &self.client_id);
-        w.optional("ClientMetadata", &self.client_metadata);
-        w.optional("Session", &self.session);
-        w.optional("UserContextData", &self.user_context_data);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for RespondToAuthChallengeRequest {
@@ -96,28 +100,7 @@ impl<'de> ::serde::Deserialize<'de> for RespondToAuthChallengeRequest {
 impl ::std::fmt::Debug for RespondToAuthChallengeRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "RespondToAuthChallengeRequest",
-            &[
-                "analytics_metadata",
-                "challenge_name",
-                "challenge_responses",
-                "client_id",
-                "client_metadata",
-                "session",
-                "user_context_data",
-            ],
-            &[
-                &self.analytics_metadata,
-                &self.challenge_name,
-                &::awsjson_types::Redacted,
-                &::awsjson_types::Redacted,
-                &self.client_metadata,
-                &::awsjson_types::Redacted,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for RespondToAuthChallengeRequest {

@@ -33,28 +33,35 @@ impl ::std::default::Default for crate::types::RespondToAuthChallengeResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for RespondToAuthChallengeResponse {
+    const NAME: &'static str = "RespondToAuthChallengeResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "AuthenticationResult",
+            "authentication_result",
+            &self.authentication_result,
+        );
+        w.optional(
+            "AvailableChallenges",
+            "available_challenges",
+            &self.available_challenges,
+        );
+        w.optional("ChallengeName", "challenge_name", &self.challenge_name);
+        w.optional(
+            "ChallengeParameters",
+            "challenge_parameters",
+            &self.challenge_parameters,
+        );
+        w.sensitive_optional("Session", "session", &self.session);
+    }
+}
 impl ::serde::Serialize for RespondToAuthChallengeResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.authentication_result.is_some() as usize
-            + self.available_challenges.is_some() as usize
-            + self.challenge_name.is_some() as usize
-            + self.challenge_parameters.is_some() as usize
-            + self.session.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "RespondToAuthChallengeResponse",
-            len,
-        )?;
-        w.optional("AuthenticationResult", &self.authentication_result);
-        w.optional("AvailableChallenges", &self.available_challenges);
-        w.optional("ChallengeName", &self.challenge_name);
-        w.optional("ChallengeParameters", &self.challenge_parameters);
-        w.optional("Session", &self.session);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for RespondToAuthChallengeResponse {
@@ -99,24 +106,7 @@ impl<'de> ::serde::Deserialize<'de> for RespondToAuthChallengeResponse {
 impl ::std::fmt::Debug for RespondToAuthChallengeResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "RespondToAuthChallengeResponse",
-            &[
-                "authentication_result",
-                "available_challenges",
-                "challenge_name",
-                "challenge_parameters",
-                "session",
-            ],
-            &[
-                &self.authentication_result,
-                &self.available_challenges,
-                &self.challenge_name,
-                &self.challenge_parameters,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for RespondToAuthChallengeResponse {

@@ -15,24 +15,26 @@ pub struct RevokeTokenRequest {
     /// `Token` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
     pub token: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for RevokeTokenRequest {
+    const NAME: &'static str = "RevokeTokenRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.sensitive_optional("ClientSecret", "client_secret", &self.client_secret);
+        w.optional(
+            "RevokeAssociatedSessions",
+            "revoke_associated_sessions",
+            &self.revoke_associated_sessions,
+        );
+        w.sensitive("Token", "token", &self.token);
+    }
+}
 impl ::serde::Serialize for RevokeTokenRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.client_secret.is_some() as usize
-            + self.revoke_associated_sessions.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "RevokeTokenRequest",
-            len,
-        )?;
-        w.member("ClientId", &self.client_id);
-        w.optional("ClientSecret", &self.client_secret);
-        w.optional("RevokeAssociatedSessions", &self.revoke_associated_sessions);
-        w.member("Token", &self.token);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for RevokeTokenRequest {
@@ -74,17 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeTokenRequest {
 impl ::std::fmt::Debug for RevokeTokenRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "RevokeTokenRequest",
-            &["client_id", "client_secret", "revoke_associated_sessions", "token"],
-            &[
-                &::awsjson_types::Redacted,
-                &::awsjson_types::Redacted,
-                &self.revoke_associated_sessions,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for RevokeTokenRequest {

@@ -13,22 +13,25 @@ pub struct RevokeUserSessionRequest {
     /// `SessionId` (required): String of 28 to 28 characters matching `^(tkn|sso)[a-z0-9]{25}$`.
     pub session_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for RevokeUserSessionRequest {
+    const NAME: &'static str = "RevokeUserSessionRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("AccessToken", "access_token", &self.access_token);
+        w.optional(
+            "RevokeAssociatedSessions",
+            "revoke_associated_sessions",
+            &self.revoke_associated_sessions,
+        );
+        w.member("SessionId", "session_id", &self.session_id);
+    }
+}
 impl ::serde::Serialize for RevokeUserSessionRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.revoke_associated_sessions.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "RevokeUserSessionRequest",
-            len,
-        )?;
-        w.member("AccessToken", &self.access_token);
-        w.optional("RevokeAssociatedSessions", &self.revoke_associated_sessions);
-        w.member("SessionId", &self.session_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for RevokeUserSessionRequest {
@@ -68,16 +71,7 @@ impl<'de> ::serde::Deserialize<'de> for RevokeUserSessionRequest {
 impl ::std::fmt::Debug for RevokeUserSessionRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "RevokeUserSessionRequest",
-            &["access_token", "revoke_associated_sessions", "session_id"],
-            &[
-                &::awsjson_types::Redacted,
-                &self.revoke_associated_sessions,
-                &self.session_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for RevokeUserSessionRequest {

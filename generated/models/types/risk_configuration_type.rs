@@ -36,36 +36,36 @@ impl ::std::default::Default for crate::types::RiskConfigurationType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for RiskConfigurationType {
+    const NAME: &'static str = "RiskConfigurationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "AccountTakeoverRiskConfiguration",
+            "account_takeover_risk_configuration",
+            &self.account_takeover_risk_configuration,
+        );
+        w.sensitive_optional("ClientId", "client_id", &self.client_id);
+        w.optional(
+            "CompromisedCredentialsRiskConfiguration",
+            "compromised_credentials_risk_configuration",
+            &self.compromised_credentials_risk_configuration,
+        );
+        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
+        w.optional(
+            "RiskExceptionConfiguration",
+            "risk_exception_configuration",
+            &self.risk_exception_configuration,
+        );
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for RiskConfigurationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.account_takeover_risk_configuration.is_some() as usize
-            + self.client_id.is_some() as usize
-            + self.compromised_credentials_risk_configuration.is_some() as usize
-            + self.last_modified_date.is_some() as usize
-            + self.risk_exception_configuration.is_some() as usize
-            + self.user_pool_id.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "RiskConfigurationType",
-            len,
-        )?;
-        w.optional(
-            "AccountTakeoverRiskConfiguration",
-            &self.account_takeover_risk_configuration,
-        );
-        w.optional("ClientId", &self.client_id);
-        w.optional(
-            "CompromisedCredentialsRiskConfiguration",
-            &self.compromised_credentials_risk_configuration,
-        );
-        w.optional("LastModifiedDate", &self.last_modified_date);
-        w.optional("RiskExceptionConfiguration", &self.risk_exception_configuration);
-        w.optional("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for RiskConfigurationType {
@@ -121,26 +121,7 @@ impl<'de> ::serde::Deserialize<'de> for RiskConfigurationType {
 impl ::std::fmt::Debug for RiskConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "RiskConfigurationType",
-            &[
-                "account_takeover_risk_configuration",
-                "client_id",
-                "compromised_credentials_risk_configuration",
-                "last_modified_date",
-                "risk_exception_configuration",
-                "user_pool_id",
-            ],
-            &[
-                &self.account_takeover_risk_configuration,
-                &::awsjson_types::Redacted,
-                &self.compromised_credentials_risk_configuration,
-                &self.last_modified_date,
-                &self.risk_exception_configuration,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for RiskConfigurationType {

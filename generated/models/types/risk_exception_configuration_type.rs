@@ -22,22 +22,28 @@ impl ::std::default::Default for crate::types::RiskExceptionConfigurationType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for RiskExceptionConfigurationType {
+    const NAME: &'static str = "RiskExceptionConfigurationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "BlockedIPRangeList",
+            "blocked_ip_range_list",
+            &self.blocked_ip_range_list,
+        );
+        w.optional(
+            "SkippedIPRangeList",
+            "skipped_ip_range_list",
+            &self.skipped_ip_range_list,
+        );
+    }
+}
 impl ::serde::Serialize for RiskExceptionConfigurationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.blocked_ip_range_list.is_some() as usize
-            + self.skipped_ip_range_list.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "RiskExceptionConfigurationType",
-            len,
-        )?;
-        w.optional("BlockedIPRangeList", &self.blocked_ip_range_list);
-        w.optional("SkippedIPRangeList", &self.skipped_ip_range_list);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for RiskExceptionConfigurationType {
@@ -72,12 +78,7 @@ impl<'de> ::serde::Deserialize<'de> for RiskExceptionConfigurationType {
 impl ::std::fmt::Debug for RiskExceptionConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "RiskExceptionConfigurationType",
-            &["blocked_ip_range_list", "skipped_ip_range_list"],
-            &[&self.blocked_ip_range_list, &self.skipped_ip_range_list],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for RiskExceptionConfigurationType {

@@ -15,16 +15,19 @@ impl ::std::default::Default for crate::types::RoutingType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for RoutingType {
+    const NAME: &'static str = "RoutingType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Failover", "failover", &self.failover);
+    }
+}
 impl ::serde::Serialize for RoutingType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.failover.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(serializer, "RoutingType", len)?;
-        w.optional("Failover", &self.failover);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for RoutingType {
@@ -51,12 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for RoutingType {
 impl ::std::fmt::Debug for RoutingType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "RoutingType",
-            &["failover"],
-            &[&self.failover],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for RoutingType {

@@ -15,20 +15,19 @@ impl ::std::default::Default for crate::types::S3ConfigurationType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for S3ConfigurationType {
+    const NAME: &'static str = "S3ConfigurationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("BucketArn", "bucket_arn", &self.bucket_arn);
+    }
+}
 impl ::serde::Serialize for S3ConfigurationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.bucket_arn.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "S3ConfigurationType",
-            len,
-        )?;
-        w.optional("BucketArn", &self.bucket_arn);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for S3ConfigurationType {
@@ -55,12 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for S3ConfigurationType {
 impl ::std::fmt::Debug for S3ConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "S3ConfigurationType",
-            &["bucket_arn"],
-            &[&self.bucket_arn],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for S3ConfigurationType {

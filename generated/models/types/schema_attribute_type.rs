@@ -37,31 +37,41 @@ impl ::std::default::Default for crate::types::SchemaAttributeType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for SchemaAttributeType {
+    const NAME: &'static str = "SchemaAttributeType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "AttributeDataType",
+            "attribute_data_type",
+            &self.attribute_data_type,
+        );
+        w.optional(
+            "DeveloperOnlyAttribute",
+            "developer_only_attribute",
+            &self.developer_only_attribute,
+        );
+        w.optional("Mutable", "mutable", &self.mutable);
+        w.optional("Name", "name", &self.name);
+        w.optional(
+            "NumberAttributeConstraints",
+            "number_attribute_constraints",
+            &self.number_attribute_constraints,
+        );
+        w.optional("Required", "required", &self.required);
+        w.optional(
+            "StringAttributeConstraints",
+            "string_attribute_constraints",
+            &self.string_attribute_constraints,
+        );
+    }
+}
 impl ::serde::Serialize for SchemaAttributeType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.attribute_data_type.is_some() as usize
-            + self.developer_only_attribute.is_some() as usize
-            + self.mutable.is_some() as usize + self.name.is_some() as usize
-            + self.number_attribute_constraints.is_some() as usize
-            + self.required.is_some() as usize
-            + self.string_attribute_constraints.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SchemaAttributeType",
-            len,
-        )?;
-        w.optional("AttributeDataType", &self.attribute_data_type);
-        w.optional("DeveloperOnlyAttribute", &self.developer_only_attribute);
-        w.optional("Mutable", &self.mutable);
-        w.optional("Name", &self.name);
-        w.optional("NumberAttributeConstraints", &self.number_attribute_constraints);
-        w.optional("Required", &self.required);
-        w.optional("StringAttributeConstraints", &self.string_attribute_constraints);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SchemaAttributeType {
@@ -116,28 +126,7 @@ impl<'de> ::serde::Deserialize<'de> for SchemaAttributeType {
 impl ::std::fmt::Debug for SchemaAttributeType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SchemaAttributeType",
-            &[
-                "attribute_data_type",
-                "developer_only_attribute",
-                "mutable",
-                "name",
-                "number_attribute_constraints",
-                "required",
-                "string_attribute_constraints",
-            ],
-            &[
-                &self.attribute_data_type,
-                &self.developer_only_attribute,
-                &self.mutable,
-                &self.name,
-                &self.number_attribute_constraints,
-                &self.required,
-                &self.string_attribute_constraints,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SchemaAttributeType {

@@ -42,36 +42,28 @@ impl ::std::default::Default for crate::types::SessionDescriptionType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for SessionDescriptionType {
+    const NAME: &'static str = "SessionDescriptionType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive_optional("ClientId", "client_id", &self.client_id);
+        w.optional("CreateDate", "create_date", &self.create_date);
+        w.optional("DeviceType", "device_type", &self.device_type);
+        w.optional("IsCurrentSession", "is_current_session", &self.is_current_session);
+        w.optional("LastActiveDate", "last_active_date", &self.last_active_date);
+        w.sensitive_optional("LastIPAddress", "last_ip_address", &self.last_ip_address);
+        w.optional("LastLocation", "last_location", &self.last_location);
+        w.optional("OriginSessionId", "origin_session_id", &self.origin_session_id);
+        w.optional("SessionId", "session_id", &self.session_id);
+        w.optional("SessionType", "session_type", &self.session_type);
+    }
+}
 impl ::serde::Serialize for SessionDescriptionType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.client_id.is_some() as usize
-            + self.create_date.is_some() as usize + self.device_type.is_some() as usize
-            + self.is_current_session.is_some() as usize
-            + self.last_active_date.is_some() as usize
-            + self.last_ip_address.is_some() as usize
-            + self.last_location.is_some() as usize
-            + self.origin_session_id.is_some() as usize
-            + self.session_id.is_some() as usize + self.session_type.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SessionDescriptionType",
-            len,
-        )?;
-        w.optional("ClientId", &self.client_id);
-        w.optional("CreateDate", &self.create_date);
-        w.optional("DeviceType", &self.device_type);
-        w.optional("IsCurrentSession", &self.is_current_session);
-        w.optional("LastActiveDate", &self.last_active_date);
-        w.optional("LastIPAddress", &self.last_ip_address);
-        w.optional("LastLocation", &self.last_location);
-        w.optional("OriginSessionId", &self.origin_session_id);
-        w.optional("SessionId", &self.session_id);
-        w.optional("SessionType", &self.session_type);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SessionDescriptionType {
@@ -130,34 +122,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionDescriptionType {
 impl ::std::fmt::Debug for SessionDescriptionType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SessionDescriptionType",
-            &[
-                "client_id",
-                "create_date",
-                "device_type",
-                "is_current_session",
-                "last_active_date",
-                "last_ip_address",
-                "last_location",
-                "origin_session_id",
-                "session_id",
-                "session_type",
-            ],
-            &[
-                &::awsjson_types::Redacted,
-                &self.create_date,
-                &self.device_type,
-                &self.is_current_session,
-                &self.last_active_date,
-                &::awsjson_types::Redacted,
-                &self.last_location,
-                &self.origin_session_id,
-                &self.session_id,
-                &self.session_type,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SessionDescriptionType {

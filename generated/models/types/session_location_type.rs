@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::SessionLocationType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for SessionLocationType {
+    const NAME: &'static str = "SessionLocationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("City", "city", &self.city);
+        w.optional("Country", "country", &self.country);
+    }
+}
 impl ::serde::Serialize for SessionLocationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.city.is_some() as usize
-            + self.country.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SessionLocationType",
-            len,
-        )?;
-        w.optional("City", &self.city);
-        w.optional("Country", &self.country);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SessionLocationType {
@@ -61,12 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionLocationType {
 impl ::std::fmt::Debug for SessionLocationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SessionLocationType",
-            &["city", "country"],
-            &[&self.city, &self.country],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SessionLocationType {

@@ -9,21 +9,20 @@ pub struct SetLogDeliveryConfigurationRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for SetLogDeliveryConfigurationRequest {
+    const NAME: &'static str = "SetLogDeliveryConfigurationRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("LogConfigurations", "log_configurations", &self.log_configurations);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for SetLogDeliveryConfigurationRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SetLogDeliveryConfigurationRequest",
-            len,
-        )?;
-        w.member("LogConfigurations", &self.log_configurations);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SetLogDeliveryConfigurationRequest {
@@ -53,12 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for SetLogDeliveryConfigurationRequest {
 impl ::std::fmt::Debug for SetLogDeliveryConfigurationRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SetLogDeliveryConfigurationRequest",
-            &["log_configurations", "user_pool_id"],
-            &[&self.log_configurations, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SetLogDeliveryConfigurationRequest {

@@ -17,20 +17,23 @@ impl ::std::default::Default for crate::types::SetLogDeliveryConfigurationRespon
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for SetLogDeliveryConfigurationResponse {
+    const NAME: &'static str = "SetLogDeliveryConfigurationResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "LogDeliveryConfiguration",
+            "log_delivery_configuration",
+            &self.log_delivery_configuration,
+        );
+    }
+}
 impl ::serde::Serialize for SetLogDeliveryConfigurationResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.log_delivery_configuration.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SetLogDeliveryConfigurationResponse",
-            len,
-        )?;
-        w.optional("LogDeliveryConfiguration", &self.log_delivery_configuration);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SetLogDeliveryConfigurationResponse {
@@ -62,12 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for SetLogDeliveryConfigurationResponse {
 impl ::std::fmt::Debug for SetLogDeliveryConfigurationResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SetLogDeliveryConfigurationResponse",
-            &["log_delivery_configuration"],
-            &[&self.log_delivery_configuration],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SetLogDeliveryConfigurationResponse {

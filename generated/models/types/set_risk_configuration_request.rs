@@ -21,33 +21,35 @@ pub struct SetRiskConfigurationRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for SetRiskConfigurationRequest {
+    const NAME: &'static str = "SetRiskConfigurationRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "AccountTakeoverRiskConfiguration",
+            "account_takeover_risk_configuration",
+            &self.account_takeover_risk_configuration,
+        );
+        w.sensitive_optional("ClientId", "client_id", &self.client_id);
+        w.optional(
+            "CompromisedCredentialsRiskConfiguration",
+            "compromised_credentials_risk_configuration",
+            &self.compromised_credentials_risk_configuration,
+        );
+        w.optional(
+            "RiskExceptionConfiguration",
+            "risk_exception_configuration",
+            &self.risk_exception_configuration,
+        );
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for SetRiskConfigurationRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.account_takeover_risk_configuration.is_some() as usize
-            + self.client_id.is_some() as usize
-            + self.compromised_credentials_risk_configuration.is_some() as usize
-            + self.risk_exception_configuration.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SetRiskConfigurationRequest",
-            len,
-        )?;
-        w.optional(
-            "AccountTakeoverRiskConfiguration",
-            &self.account_takeover_risk_configuration,
-        );
-        w.optional("ClientId", &self.client_id);
-        w.optional(
-            "CompromisedCredentialsRiskConfiguration",
-            &self.compromised_credentials_risk_configuration,
-        );
-        w.optional("RiskExceptionConfiguration", &self.risk_exception_configuration);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SetRiskConfigurationRequest {
@@ -99,24 +101,7 @@ impl<'de> ::serde::Deserialize<'de> for SetRiskConfigurationRequest {
 impl ::std::fmt::Debug for SetRiskConfigurationRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SetRiskConfigurationRequest",
-            &[
-                "account_takeover_risk_configuration",
-                "client_id",
-                "compromised_credentials_risk_configuration",
-                "risk_exception_configuration",
-                "user_pool_id",
-            ],
-            &[
-                &self.account_takeover_risk_configuration,
-                &::awsjson_types::Redacted,
-                &self.compromised_credentials_risk_configuration,
-                &self.risk_exception_configuration,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SetRiskConfigurationRequest {

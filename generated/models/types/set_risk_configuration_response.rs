@@ -7,20 +7,19 @@ pub struct SetRiskConfigurationResponse {
     /// `RiskConfiguration` (required): See [`RiskConfigurationType`](crate::types::RiskConfigurationType).
     pub risk_configuration: crate::types::RiskConfigurationType,
 }
+impl ::awsjson_types::structure::WriteMembers for SetRiskConfigurationResponse {
+    const NAME: &'static str = "SetRiskConfigurationResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("RiskConfiguration", "risk_configuration", &self.risk_configuration);
+    }
+}
 impl ::serde::Serialize for SetRiskConfigurationResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SetRiskConfigurationResponse",
-            len,
-        )?;
-        w.member("RiskConfiguration", &self.risk_configuration);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SetRiskConfigurationResponse {
@@ -49,12 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for SetRiskConfigurationResponse {
 impl ::std::fmt::Debug for SetRiskConfigurationResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SetRiskConfigurationResponse",
-            &["risk_configuration"],
-            &[&self.risk_configuration],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SetRiskConfigurationResponse {

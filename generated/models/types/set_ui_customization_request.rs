@@ -13,24 +13,22 @@ pub struct SetUiCustomizationRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for SetUiCustomizationRequest {
+    const NAME: &'static str = "SetUiCustomizationRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive_optional("ClientId", "client_id", &self.client_id);
+        w.optional("CSS", "css", &self.css);
+        w.optional("ImageFile", "image_file", &self.image_file);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for SetUiCustomizationRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.client_id.is_some() as usize
-            + self.css.is_some() as usize + self.image_file.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SetUICustomizationRequest",
-            len,
-        )?;
-        w.optional("ClientId", &self.client_id);
-        w.optional("CSS", &self.css);
-        w.optional("ImageFile", &self.image_file);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SetUiCustomizationRequest {
@@ -65,17 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for SetUiCustomizationRequest {
 impl ::std::fmt::Debug for SetUiCustomizationRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SetUiCustomizationRequest",
-            &["client_id", "css", "image_file", "user_pool_id"],
-            &[
-                &::awsjson_types::Redacted,
-                &self.css,
-                &self.image_file,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SetUiCustomizationRequest {

@@ -19,27 +19,31 @@ pub struct SetUserMfaPreferenceRequest {
         crate::types::WebAuthnMfaSettingsType,
     >,
 }
+impl ::awsjson_types::structure::WriteMembers for SetUserMfaPreferenceRequest {
+    const NAME: &'static str = "SetUserMfaPreferenceRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("AccessToken", "access_token", &self.access_token);
+        w.optional("EmailMfaSettings", "email_mfa_settings", &self.email_mfa_settings);
+        w.optional("SMSMfaSettings", "sms_mfa_settings", &self.sms_mfa_settings);
+        w.optional(
+            "SoftwareTokenMfaSettings",
+            "software_token_mfa_settings",
+            &self.software_token_mfa_settings,
+        );
+        w.optional(
+            "WebAuthnMfaSettings",
+            "web_authn_mfa_settings",
+            &self.web_authn_mfa_settings,
+        );
+    }
+}
 impl ::serde::Serialize for SetUserMfaPreferenceRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.email_mfa_settings.is_some() as usize
-            + self.sms_mfa_settings.is_some() as usize
-            + self.software_token_mfa_settings.is_some() as usize
-            + self.web_authn_mfa_settings.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SetUserMFAPreferenceRequest",
-            len,
-        )?;
-        w.member("AccessToken", &self.access_token);
-        w.optional("EmailMfaSettings", &self.email_mfa_settings);
-        w.optional("SMSMfaSettings", &self.sms_mfa_settings);
-        w.optional("SoftwareTokenMfaSettings", &self.software_token_mfa_settings);
-        w.optional("WebAuthnMfaSettings", &self.web_authn_mfa_settings);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SetUserMfaPreferenceRequest {
@@ -89,24 +93,7 @@ impl<'de> ::serde::Deserialize<'de> for SetUserMfaPreferenceRequest {
 impl ::std::fmt::Debug for SetUserMfaPreferenceRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SetUserMfaPreferenceRequest",
-            &[
-                "access_token",
-                "email_mfa_settings",
-                "sms_mfa_settings",
-                "software_token_mfa_settings",
-                "web_authn_mfa_settings",
-            ],
-            &[
-                &::awsjson_types::Redacted,
-                &self.email_mfa_settings,
-                &self.sms_mfa_settings,
-                &self.software_token_mfa_settings,
-                &self.web_authn_mfa_settings,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SetUserMfaPreferenceRequest {

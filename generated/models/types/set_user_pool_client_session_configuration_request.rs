@@ -11,22 +11,22 @@ pub struct SetUserPoolClientSessionConfigurationRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers
+for SetUserPoolClientSessionConfigurationRequest {
+    const NAME: &'static str = "SetUserPoolClientSessionConfigurationRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.member("SSOSession", "sso_session", &self.sso_session);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for SetUserPoolClientSessionConfigurationRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SetUserPoolClientSessionConfigurationRequest",
-            len,
-        )?;
-        w.member("ClientId", &self.client_id);
-        w.member("SSOSession", &self.sso_session);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers
@@ -56,12 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for SetUserPoolClientSessionConfigurationReq
 impl ::std::fmt::Debug for SetUserPoolClientSessionConfigurationRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SetUserPoolClientSessionConfigurationRequest",
-            &["client_id", "sso_session", "user_pool_id"],
-            &[&::awsjson_types::Redacted, &self.sso_session, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SetUserPoolClientSessionConfigurationRequest {

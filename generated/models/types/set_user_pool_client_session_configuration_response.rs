@@ -22,23 +22,22 @@ for crate::types::SetUserPoolClientSessionConfigurationResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers
+for SetUserPoolClientSessionConfigurationResponse {
+    const NAME: &'static str = "SetUserPoolClientSessionConfigurationResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive_optional("ClientId", "client_id", &self.client_id);
+        w.optional("SSOSession", "sso_session", &self.sso_session);
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for SetUserPoolClientSessionConfigurationResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.client_id.is_some() as usize
-            + self.sso_session.is_some() as usize + self.user_pool_id.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SetUserPoolClientSessionConfigurationResponse",
-            len,
-        )?;
-        w.optional("ClientId", &self.client_id);
-        w.optional("SSOSession", &self.sso_session);
-        w.optional("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers
@@ -68,12 +67,7 @@ impl<'de> ::serde::Deserialize<'de> for SetUserPoolClientSessionConfigurationRes
 impl ::std::fmt::Debug for SetUserPoolClientSessionConfigurationResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SetUserPoolClientSessionConfigurationResponse",
-            &["client_id", "sso_session", "user_pool_id"],
-            &[&::awsjson_types::Redacted, &self.sso_session, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SetUserPoolClientSessionConfigurationResponse {

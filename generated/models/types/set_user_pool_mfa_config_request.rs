@@ -21,32 +21,40 @@ pub struct SetUserPoolMfaConfigRequest {
         crate::types::WebAuthnConfigurationType,
     >,
 }
+impl ::awsjson_types::structure::WriteMembers for SetUserPoolMfaConfigRequest {
+    const NAME: &'static str = "SetUserPoolMfaConfigRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "EmailMfaConfiguration",
+            "email_mfa_configuration",
+            &self.email_mfa_configuration,
+        );
+        w.optional("MfaConfiguration", "mfa_configuration", &self.mfa_configuration);
+        w.optional(
+            "SmsMfaConfiguration",
+            "sms_mfa_configuration",
+            &self.sms_mfa_configuration,
+        );
+        w.optional(
+            "SoftwareTokenMfaConfiguration",
+            "software_token_mfa_configuration",
+            &self.software_token_mfa_configuration,
+        );
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional(
+            "WebAuthnConfiguration",
+            "web_authn_configuration",
+            &self.web_authn_configuration,
+        );
+    }
+}
 impl ::serde::Serialize for SetUserPoolMfaConfigRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.email_mfa_configuration.is_some() as usize
-            + self.mfa_configuration.is_some() as usize
-            + self.sms_mfa_configuration.is_some() as usize
-            + self.software_token_mfa_configuration.is_some() as usize
-            + self.web_authn_configuration.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SetUserPoolMfaConfigRequest",
-            len,
-        )?;
-        w.optional("EmailMfaConfiguration", &self.email_mfa_configuration);
-        w.optional("MfaConfiguration", &self.mfa_configuration);
-        w.optional("SmsMfaConfiguration", &self.sms_mfa_configuration);
-        w.optional(
-            "SoftwareTokenMfaConfiguration",
-            &self.software_token_mfa_configuration,
-        );
-        w.member("UserPoolId", &self.user_pool_id);
-        w.optional("WebAuthnConfiguration", &self.web_authn_configuration);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SetUserPoolMfaConfigRequest {
@@ -98,26 +106,7 @@ impl<'de> ::serde::Deserialize<'de> for SetUserPoolMfaConfigRequest {
 impl ::std::fmt::Debug for SetUserPoolMfaConfigRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SetUserPoolMfaConfigRequest",
-            &[
-                "email_mfa_configuration",
-                "mfa_configuration",
-                "sms_mfa_configuration",
-                "software_token_mfa_configuration",
-                "user_pool_id",
-                "web_authn_configuration",
-            ],
-            &[
-                &self.email_mfa_configuration,
-                &self.mfa_configuration,
-                &self.sms_mfa_configuration,
-                &self.software_token_mfa_configuration,
-                &self.user_pool_id,
-                &self.web_authn_configuration,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SetUserPoolMfaConfigRequest {

@@ -11,22 +11,26 @@ pub struct SetUserPoolSessionConfigurationRequest {
     /// `UserSessionTracking` (required): One of [`UserSessionTrackingType`](crate::types::UserSessionTrackingType).
     pub user_session_tracking: crate::types::UserSessionTrackingType,
 }
+impl ::awsjson_types::structure::WriteMembers
+for SetUserPoolSessionConfigurationRequest {
+    const NAME: &'static str = "SetUserPoolSessionConfigurationRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("TokenSession", "token_session", &self.token_session);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.member(
+            "UserSessionTracking",
+            "user_session_tracking",
+            &self.user_session_tracking,
+        );
+    }
+}
 impl ::serde::Serialize for SetUserPoolSessionConfigurationRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SetUserPoolSessionConfigurationRequest",
-            len,
-        )?;
-        w.member("TokenSession", &self.token_session);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.member("UserSessionTracking", &self.user_session_tracking);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SetUserPoolSessionConfigurationRequest {
@@ -63,12 +67,7 @@ impl<'de> ::serde::Deserialize<'de> for SetUserPoolSessionConfigurationRequest {
 impl ::std::fmt::Debug for SetUserPoolSessionConfigurationRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SetUserPoolSessionConfigurationRequest",
-            &["token_session", "user_pool_id", "user_session_tracking"],
-            &[&self.token_session, &self.user_pool_id, &self.user_session_tracking],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SetUserPoolSessionConfigurationRequest {

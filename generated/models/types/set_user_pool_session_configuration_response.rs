@@ -25,24 +25,26 @@ impl ::std::default::Default for crate::types::SetUserPoolSessionConfigurationRe
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers
+for SetUserPoolSessionConfigurationResponse {
+    const NAME: &'static str = "SetUserPoolSessionConfigurationResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("TokenSession", "token_session", &self.token_session);
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional(
+            "UserSessionTracking",
+            "user_session_tracking",
+            &self.user_session_tracking,
+        );
+    }
+}
 impl ::serde::Serialize for SetUserPoolSessionConfigurationResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.token_session.is_some() as usize
-            + self.user_pool_id.is_some() as usize
-            + self.user_session_tracking.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SetUserPoolSessionConfigurationResponse",
-            len,
-        )?;
-        w.optional("TokenSession", &self.token_session);
-        w.optional("UserPoolId", &self.user_pool_id);
-        w.optional("UserSessionTracking", &self.user_session_tracking);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers
@@ -80,12 +82,7 @@ impl<'de> ::serde::Deserialize<'de> for SetUserPoolSessionConfigurationResponse 
 impl ::std::fmt::Debug for SetUserPoolSessionConfigurationResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SetUserPoolSessionConfigurationResponse",
-            &["token_session", "user_pool_id", "user_session_tracking"],
-            &[&self.token_session, &self.user_pool_id, &self.user_session_tracking],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SetUserPoolSessionConfigurationResponse {

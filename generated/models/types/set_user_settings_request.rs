@@ -9,21 +9,20 @@ pub struct SetUserSettingsRequest {
     /// `MFAOptions` (required): List of `MFAOptionType`.
     pub mfa_options: ::std::vec::Vec<crate::types::MfaOptionType>,
 }
+impl ::awsjson_types::structure::WriteMembers for SetUserSettingsRequest {
+    const NAME: &'static str = "SetUserSettingsRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("AccessToken", "access_token", &self.access_token);
+        w.member("MFAOptions", "mfa_options", &self.mfa_options);
+    }
+}
 impl ::serde::Serialize for SetUserSettingsRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SetUserSettingsRequest",
-            len,
-        )?;
-        w.member("AccessToken", &self.access_token);
-        w.member("MFAOptions", &self.mfa_options);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SetUserSettingsRequest {
@@ -53,12 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for SetUserSettingsRequest {
 impl ::std::fmt::Debug for SetUserSettingsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SetUserSettingsRequest",
-            &["access_token", "mfa_options"],
-            &[&::awsjson_types::Redacted, &self.mfa_options],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SetUserSettingsRequest {

@@ -17,20 +17,23 @@ impl ::std::default::Default for crate::types::SignInPolicyType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for SignInPolicyType {
+    const NAME: &'static str = "SignInPolicyType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "AllowedFirstAuthFactors",
+            "allowed_first_auth_factors",
+            &self.allowed_first_auth_factors,
+        );
+    }
+}
 impl ::serde::Serialize for SignInPolicyType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.allowed_first_auth_factors.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SignInPolicyType",
-            len,
-        )?;
-        w.optional("AllowedFirstAuthFactors", &self.allowed_first_auth_factors);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SignInPolicyType {
@@ -62,12 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for SignInPolicyType {
 impl ::std::fmt::Debug for SignInPolicyType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SignInPolicyType",
-            &["allowed_first_auth_factors"],
-            &[&self.allowed_first_auth_factors],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SignInPolicyType {

@@ -29,33 +29,31 @@ pub struct SignUpRequest {
         ::std::vec::Vec<crate::types::AttributeType>,
     >,
 }
+impl ::awsjson_types::structure::WriteMembers for SignUpRequest {
+    const NAME: &'static str = "SignUpRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("AnalyticsMetadata", "analytics_metadata", &self.analytics_metadata);
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
+        w.sensitive_optional("Password", "password", &self.password);
+        w.sensitive_optional("SecretHash", "secret_hash", &self.secret_hash);
+        w.optional("UserAttributes", "user_attributes", &self.user_attributes);
+        w.sensitive_optional(
+            "UserContextData",
+            "user_context_data",
+            &self.user_context_data,
+        );
+        w.sensitive("Username", "username", &self.username);
+        w.optional("ValidationData", "validation_data", &self.validation_data);
+    }
+}
 impl ::serde::Serialize for SignUpRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.analytics_metadata.is_some() as usize
-            + self.client_metadata.is_some() as usize + self.password.is_some() as usize
-            + self.secret_hash.is_some() as usize
-            + self.user_attributes.is_some() as usize
-            + self.user_context_data.is_some() as usize
-            + self.validation_data.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SignUpRequest",
-            len,
-        )?;
-        w.optional("AnalyticsMetadata", &self.analytics_metadata);
-        w.member("ClientId", &self.client_id);
-        w.optional("ClientMetadata", &self.client_metadata);
-        w.optional("Password", &self.password);
-        w.optional("SecretHash", &self.secret_hash);
-        w.optional("UserAttributes", &self.user_attributes);
-        w.optional("UserContextData", &self.user_context_data);
-        w.member("Username", &self.username);
-        w.optional("ValidationData", &self.validation_data);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SignUpRequest {
@@ -110,32 +108,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUpRequest {
 impl ::std::fmt::Debug for SignUpRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SignUpRequest",
-            &[
-                "analytics_metadata",
-                "client_id",
-                "client_metadata",
-                "password",
-                "secret_hash",
-                "user_attributes",
-                "user_context_data",
-                "username",
-                "validation_data",
-            ],
-            &[
-                &self.analytics_metadata,
-                &::awsjson_types::Redacted,
-                &self.client_metadata,
-                &::awsjson_types::Redacted,
-                &::awsjson_types::Redacted,
-                &self.user_attributes,
-                &::awsjson_types::Redacted,
-                &::awsjson_types::Redacted,
-                &self.validation_data,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SignUpRequest {

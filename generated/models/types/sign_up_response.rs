@@ -15,24 +15,26 @@ pub struct SignUpResponse {
     /// `UserSub` (required): String of 0 to 131072 characters.
     pub user_sub: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for SignUpResponse {
+    const NAME: &'static str = "SignUpResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "CodeDeliveryDetails",
+            "code_delivery_details",
+            &self.code_delivery_details,
+        );
+        w.sensitive_optional("Session", "session", &self.session);
+        w.member("UserConfirmed", "user_confirmed", &self.user_confirmed);
+        w.member("UserSub", "user_sub", &self.user_sub);
+    }
+}
 impl ::serde::Serialize for SignUpResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.code_delivery_details.is_some() as usize
-            + self.session.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SignUpResponse",
-            len,
-        )?;
-        w.optional("CodeDeliveryDetails", &self.code_delivery_details);
-        w.optional("Session", &self.session);
-        w.member("UserConfirmed", &self.user_confirmed);
-        w.member("UserSub", &self.user_sub);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SignUpResponse {
@@ -71,17 +73,7 @@ impl<'de> ::serde::Deserialize<'de> for SignUpResponse {
 impl ::std::fmt::Debug for SignUpResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SignUpResponse",
-            &["code_delivery_details", "session", "user_confirmed", "user_sub"],
-            &[
-                &self.code_delivery_details,
-                &::awsjson_types::Redacted,
-                &self.user_confirmed,
-                &self.user_sub,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SignUpResponse {

@@ -24,26 +24,22 @@ impl ::std::default::Default for crate::types::SmsConfigurationType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for SmsConfigurationType {
+    const NAME: &'static str = "SmsConfigurationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("EumsSms", "eums_sms", &self.eums_sms);
+        w.optional("ExternalId", "external_id", &self.external_id);
+        w.optional("SnsCallerArn", "sns_caller_arn", &self.sns_caller_arn);
+        w.optional("SnsRegion", "sns_region", &self.sns_region);
+    }
+}
 impl ::serde::Serialize for SmsConfigurationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.eums_sms.is_some() as usize
-            + self.external_id.is_some() as usize
-            + self.sns_caller_arn.is_some() as usize
-            + self.sns_region.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SmsConfigurationType",
-            len,
-        )?;
-        w.optional("EumsSms", &self.eums_sms);
-        w.optional("ExternalId", &self.external_id);
-        w.optional("SnsCallerArn", &self.sns_caller_arn);
-        w.optional("SnsRegion", &self.sns_region);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SmsConfigurationType {
@@ -80,12 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for SmsConfigurationType {
 impl ::std::fmt::Debug for SmsConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SmsConfigurationType",
-            &["eums_sms", "external_id", "sns_caller_arn", "sns_region"],
-            &[&self.eums_sms, &self.external_id, &self.sns_caller_arn, &self.sns_region],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SmsConfigurationType {

@@ -18,22 +18,24 @@ impl ::std::default::Default for crate::types::SmsMfaConfigType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for SmsMfaConfigType {
+    const NAME: &'static str = "SmsMfaConfigType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "SmsAuthenticationMessage",
+            "sms_authentication_message",
+            &self.sms_authentication_message,
+        );
+        w.optional("SmsConfiguration", "sms_configuration", &self.sms_configuration);
+    }
+}
 impl ::serde::Serialize for SmsMfaConfigType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.sms_authentication_message.is_some() as usize
-            + self.sms_configuration.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SmsMfaConfigType",
-            len,
-        )?;
-        w.optional("SmsAuthenticationMessage", &self.sms_authentication_message);
-        w.optional("SmsConfiguration", &self.sms_configuration);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SmsMfaConfigType {
@@ -71,12 +73,7 @@ impl<'de> ::serde::Deserialize<'de> for SmsMfaConfigType {
 impl ::std::fmt::Debug for SmsMfaConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SmsMfaConfigType",
-            &["sms_authentication_message", "sms_configuration"],
-            &[&self.sms_authentication_message, &self.sms_configuration],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SmsMfaConfigType {

@@ -15,20 +15,19 @@ impl ::std::default::Default for crate::types::SoftwareTokenMfaConfigType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for SoftwareTokenMfaConfigType {
+    const NAME: &'static str = "SoftwareTokenMfaConfigType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Enabled", "enabled", &self.enabled);
+    }
+}
 impl ::serde::Serialize for SoftwareTokenMfaConfigType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.enabled.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SoftwareTokenMfaConfigType",
-            len,
-        )?;
-        w.optional("Enabled", &self.enabled);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SoftwareTokenMfaConfigType {
@@ -55,12 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for SoftwareTokenMfaConfigType {
 impl ::std::fmt::Debug for SoftwareTokenMfaConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SoftwareTokenMfaConfigType",
-            &["enabled"],
-            &[&self.enabled],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SoftwareTokenMfaConfigType {

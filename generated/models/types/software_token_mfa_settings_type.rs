@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::SoftwareTokenMfaSettingsType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for SoftwareTokenMfaSettingsType {
+    const NAME: &'static str = "SoftwareTokenMfaSettingsType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Enabled", "enabled", &self.enabled);
+        w.optional("PreferredMfa", "preferred_mfa", &self.preferred_mfa);
+    }
+}
 impl ::serde::Serialize for SoftwareTokenMfaSettingsType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.enabled.is_some() as usize
-            + self.preferred_mfa.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "SoftwareTokenMfaSettingsType",
-            len,
-        )?;
-        w.optional("Enabled", &self.enabled);
-        w.optional("PreferredMfa", &self.preferred_mfa);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for SoftwareTokenMfaSettingsType {
@@ -63,12 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for SoftwareTokenMfaSettingsType {
 impl ::std::fmt::Debug for SoftwareTokenMfaSettingsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "SoftwareTokenMfaSettingsType",
-            &["enabled", "preferred_mfa"],
-            &[&self.enabled, &self.preferred_mfa],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for SoftwareTokenMfaSettingsType {

@@ -7,20 +7,23 @@ pub struct StartWebAuthnRegistrationResponse {
     /// `CredentialCreationOptions` (required): Any JSON value.
     pub credential_creation_options: ::serde_json::Value,
 }
+impl ::awsjson_types::structure::WriteMembers for StartWebAuthnRegistrationResponse {
+    const NAME: &'static str = "StartWebAuthnRegistrationResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member(
+            "CredentialCreationOptions",
+            "credential_creation_options",
+            &self.credential_creation_options,
+        );
+    }
+}
 impl ::serde::Serialize for StartWebAuthnRegistrationResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "StartWebAuthnRegistrationResponse",
-            len,
-        )?;
-        w.member("CredentialCreationOptions", &self.credential_creation_options);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for StartWebAuthnRegistrationResponse {
@@ -52,12 +55,7 @@ impl<'de> ::serde::Deserialize<'de> for StartWebAuthnRegistrationResponse {
 impl ::std::fmt::Debug for StartWebAuthnRegistrationResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "StartWebAuthnRegistrationResponse",
-            &["credential_creation_options"],
-            &[&self.credential_creation_options],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for StartWebAuthnRegistrationResponse {

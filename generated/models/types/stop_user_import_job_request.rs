@@ -9,21 +9,20 @@ pub struct StopUserImportJobRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for StopUserImportJobRequest {
+    const NAME: &'static str = "StopUserImportJobRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("JobId", "job_id", &self.job_id);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for StopUserImportJobRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "StopUserImportJobRequest",
-            len,
-        )?;
-        w.member("JobId", &self.job_id);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for StopUserImportJobRequest {
@@ -51,12 +50,7 @@ impl<'de> ::serde::Deserialize<'de> for StopUserImportJobRequest {
 impl ::std::fmt::Debug for StopUserImportJobRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "StopUserImportJobRequest",
-            &["job_id", "user_pool_id"],
-            &[&self.job_id, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for StopUserImportJobRequest {

@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::StringAttributeConstraintsType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for StringAttributeConstraintsType {
+    const NAME: &'static str = "StringAttributeConstraintsType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("MaxLength", "max_length", &self.max_length);
+        w.optional("MinLength", "min_length", &self.min_length);
+    }
+}
 impl ::serde::Serialize for StringAttributeConstraintsType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.max_length.is_some() as usize
-            + self.min_length.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "StringAttributeConstraintsType",
-            len,
-        )?;
-        w.optional("MaxLength", &self.max_length);
-        w.optional("MinLength", &self.min_length);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for StringAttributeConstraintsType {
@@ -61,12 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for StringAttributeConstraintsType {
 impl ::std::fmt::Debug for StringAttributeConstraintsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "StringAttributeConstraintsType",
-            &["max_length", "min_length"],
-            &[&self.max_length, &self.min_length],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for StringAttributeConstraintsType {

@@ -9,21 +9,20 @@ pub struct TagResourceRequest {
     /// `Tags` (required): Map.
     pub tags: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
 }
+impl ::awsjson_types::structure::WriteMembers for TagResourceRequest {
+    const NAME: &'static str = "TagResourceRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("ResourceArn", "resource_arn", &self.resource_arn);
+        w.member("Tags", "tags", &self.tags);
+    }
+}
 impl ::serde::Serialize for TagResourceRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "TagResourceRequest",
-            len,
-        )?;
-        w.member("ResourceArn", &self.resource_arn);
-        w.member("Tags", &self.tags);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for TagResourceRequest {
@@ -53,12 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for TagResourceRequest {
 impl ::std::fmt::Debug for TagResourceRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "TagResourceRequest",
-            &["resource_arn", "tags"],
-            &[&self.resource_arn, &self.tags],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for TagResourceRequest {

@@ -15,24 +15,23 @@ pub struct TermsDescriptionType {
     /// `TermsName` (required): String matching `^(terms-of-use|privacy-policy)$`.
     pub terms_name: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for TermsDescriptionType {
+    const NAME: &'static str = "TermsDescriptionType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("CreationDate", "creation_date", &self.creation_date);
+        w.member("Enforcement", "enforcement", &self.enforcement);
+        w.member("LastModifiedDate", "last_modified_date", &self.last_modified_date);
+        w.member("TermsId", "terms_id", &self.terms_id);
+        w.member("TermsName", "terms_name", &self.terms_name);
+    }
+}
 impl ::serde::Serialize for TermsDescriptionType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 5usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "TermsDescriptionType",
-            len,
-        )?;
-        w.member("CreationDate", &self.creation_date);
-        w.member("Enforcement", &self.enforcement);
-        w.member("LastModifiedDate", &self.last_modified_date);
-        w.member("TermsId", &self.terms_id);
-        w.member("TermsName", &self.terms_name);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for TermsDescriptionType {
@@ -73,24 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for TermsDescriptionType {
 impl ::std::fmt::Debug for TermsDescriptionType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "TermsDescriptionType",
-            &[
-                "creation_date",
-                "enforcement",
-                "last_modified_date",
-                "terms_id",
-                "terms_name",
-            ],
-            &[
-                &self.creation_date,
-                &self.enforcement,
-                &self.last_modified_date,
-                &self.terms_id,
-                &self.terms_name,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for TermsDescriptionType {

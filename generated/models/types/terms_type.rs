@@ -26,24 +26,27 @@ pub struct TermsType {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for TermsType {
+    const NAME: &'static str = "TermsType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.member("CreationDate", "creation_date", &self.creation_date);
+        w.member("Enforcement", "enforcement", &self.enforcement);
+        w.member("LastModifiedDate", "last_modified_date", &self.last_modified_date);
+        w.member("Links", "links", &self.links);
+        w.member("TermsId", "terms_id", &self.terms_id);
+        w.member("TermsName", "terms_name", &self.terms_name);
+        w.member("TermsSource", "terms_source", &self.terms_source);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for TermsType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 9usize;
-        let mut w = ::awsjson_types::structure::writer(serializer, "TermsType", len)?;
-        w.member("ClientId", &self.client_id);
-        w.member("CreationDate", &self.creation_date);
-        w.member("Enforcement", &self.enforcement);
-        w.member("LastModifiedDate", &self.last_modified_date);
-        w.member("Links", &self.links);
-        w.member("TermsId", &self.terms_id);
-        w.member("TermsName", &self.terms_name);
-        w.member("TermsSource", &self.terms_source);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for TermsType {
@@ -94,32 +97,7 @@ impl<'de> ::serde::Deserialize<'de> for TermsType {
 impl ::std::fmt::Debug for TermsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "TermsType",
-            &[
-                "client_id",
-                "creation_date",
-                "enforcement",
-                "last_modified_date",
-                "links",
-                "terms_id",
-                "terms_name",
-                "terms_source",
-                "user_pool_id",
-            ],
-            &[
-                &::awsjson_types::Redacted,
-                &self.creation_date,
-                &self.enforcement,
-                &self.last_modified_date,
-                &self.links,
-                &self.terms_id,
-                &self.terms_name,
-                &self.terms_source,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for TermsType {

@@ -21,23 +21,21 @@ impl ::std::default::Default for crate::types::TokenValidityUnitsType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for TokenValidityUnitsType {
+    const NAME: &'static str = "TokenValidityUnitsType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("AccessToken", "access_token", &self.access_token);
+        w.optional("IdToken", "id_token", &self.id_token);
+        w.optional("RefreshToken", "refresh_token", &self.refresh_token);
+    }
+}
 impl ::serde::Serialize for TokenValidityUnitsType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.access_token.is_some() as usize
-            + self.id_token.is_some() as usize + self.refresh_token.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "TokenValidityUnitsType",
-            len,
-        )?;
-        w.optional("AccessToken", &self.access_token);
-        w.optional("IdToken", &self.id_token);
-        w.optional("RefreshToken", &self.refresh_token);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for TokenValidityUnitsType {
@@ -70,12 +68,7 @@ impl<'de> ::serde::Deserialize<'de> for TokenValidityUnitsType {
 impl ::std::fmt::Debug for TokenValidityUnitsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "TokenValidityUnitsType",
-            &["access_token", "id_token", "refresh_token"],
-            &[&self.access_token, &self.id_token, &self.refresh_token],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for TokenValidityUnitsType {

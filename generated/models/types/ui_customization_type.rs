@@ -33,30 +33,25 @@ impl ::std::default::Default for crate::types::UiCustomizationType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for UiCustomizationType {
+    const NAME: &'static str = "UiCustomizationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive_optional("ClientId", "client_id", &self.client_id);
+        w.optional("CreationDate", "creation_date", &self.creation_date);
+        w.optional("CSS", "css", &self.css);
+        w.optional("CSSVersion", "css_version", &self.css_version);
+        w.optional("ImageUrl", "image_url", &self.image_url);
+        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for UiCustomizationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.client_id.is_some() as usize
-            + self.creation_date.is_some() as usize + self.css.is_some() as usize
-            + self.css_version.is_some() as usize + self.image_url.is_some() as usize
-            + self.last_modified_date.is_some() as usize
-            + self.user_pool_id.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UICustomizationType",
-            len,
-        )?;
-        w.optional("ClientId", &self.client_id);
-        w.optional("CreationDate", &self.creation_date);
-        w.optional("CSS", &self.css);
-        w.optional("CSSVersion", &self.css_version);
-        w.optional("ImageUrl", &self.image_url);
-        w.optional("LastModifiedDate", &self.last_modified_date);
-        w.optional("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UiCustomizationType {
@@ -101,28 +96,7 @@ impl<'de> ::serde::Deserialize<'de> for UiCustomizationType {
 impl ::std::fmt::Debug for UiCustomizationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UiCustomizationType",
-            &[
-                "client_id",
-                "creation_date",
-                "css",
-                "css_version",
-                "image_url",
-                "last_modified_date",
-                "user_pool_id",
-            ],
-            &[
-                &::awsjson_types::Redacted,
-                &self.creation_date,
-                &self.css,
-                &self.css_version,
-                &self.image_url,
-                &self.last_modified_date,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UiCustomizationType {

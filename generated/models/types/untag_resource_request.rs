@@ -9,21 +9,20 @@ pub struct UntagResourceRequest {
     /// `TagKeys` (required): List of `TagKeysType`.
     pub tag_keys: ::std::vec::Vec<::std::string::String>,
 }
+impl ::awsjson_types::structure::WriteMembers for UntagResourceRequest {
+    const NAME: &'static str = "UntagResourceRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("ResourceArn", "resource_arn", &self.resource_arn);
+        w.member("TagKeys", "tag_keys", &self.tag_keys);
+    }
+}
 impl ::serde::Serialize for UntagResourceRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UntagResourceRequest",
-            len,
-        )?;
-        w.member("ResourceArn", &self.resource_arn);
-        w.member("TagKeys", &self.tag_keys);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UntagResourceRequest {
@@ -53,12 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for UntagResourceRequest {
 impl ::std::fmt::Debug for UntagResourceRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UntagResourceRequest",
-            &["resource_arn", "tag_keys"],
-            &[&self.resource_arn, &self.tag_keys],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UntagResourceRequest {

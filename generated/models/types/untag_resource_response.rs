@@ -10,19 +10,17 @@ impl ::std::default::Default for crate::types::UntagResourceResponse {
         Self {}
     }
 }
+impl ::awsjson_types::structure::WriteMembers for UntagResourceResponse {
+    const NAME: &'static str = "UntagResourceResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {}
+}
 impl ::serde::Serialize for UntagResourceResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UntagResourceResponse",
-            len,
-        )?;
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UntagResourceResponse {
@@ -48,7 +46,7 @@ impl<'de> ::serde::Deserialize<'de> for UntagResourceResponse {
 impl ::std::fmt::Debug for UntagResourceResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(f, "UntagResourceResponse", &[], &[])
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UntagResourceResponse {

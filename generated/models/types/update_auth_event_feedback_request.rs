@@ -15,24 +15,23 @@ pub struct UpdateAuthEventFeedbackRequest {
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for UpdateAuthEventFeedbackRequest {
+    const NAME: &'static str = "UpdateAuthEventFeedbackRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("EventId", "event_id", &self.event_id);
+        w.sensitive("FeedbackToken", "feedback_token", &self.feedback_token);
+        w.member("FeedbackValue", "feedback_value", &self.feedback_value);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("Username", "username", &self.username);
+    }
+}
 impl ::serde::Serialize for UpdateAuthEventFeedbackRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 5usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UpdateAuthEventFeedbackRequest",
-            len,
-        )?;
-        w.member("EventId", &self.event_id);
-        w.member("FeedbackToken", &self.feedback_token);
-        w.member("FeedbackValue", &self.feedback_value);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.member("Username", &self.username);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateAuthEventFeedbackRequest {
@@ -73,24 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateAuthEventFeedbackRequest {
 impl ::std::fmt::Debug for UpdateAuthEventFeedbackRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UpdateAuthEventFeedbackRequest",
-            &[
-                "event_id",
-                "feedback_token",
-                "feedback_value",
-                "user_pool_id",
-                "username",
-            ],
-            &[
-                &self.event_id,
-                &::awsjson_types::Redacted,
-                &self.feedback_value,
-                &self.user_pool_id,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UpdateAuthEventFeedbackRequest {

@@ -13,22 +13,25 @@ pub struct UpdateDeviceStatusRequest {
         crate::types::DeviceRememberedStatusType,
     >,
 }
+impl ::awsjson_types::structure::WriteMembers for UpdateDeviceStatusRequest {
+    const NAME: &'static str = "UpdateDeviceStatusRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("AccessToken", "access_token", &self.access_token);
+        w.member("DeviceKey", "device_key", &self.device_key);
+        w.optional(
+            "DeviceRememberedStatus",
+            "device_remembered_status",
+            &self.device_remembered_status,
+        );
+    }
+}
 impl ::serde::Serialize for UpdateDeviceStatusRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.device_remembered_status.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UpdateDeviceStatusRequest",
-            len,
-        )?;
-        w.member("AccessToken", &self.access_token);
-        w.member("DeviceKey", &self.device_key);
-        w.optional("DeviceRememberedStatus", &self.device_remembered_status);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateDeviceStatusRequest {
@@ -65,16 +68,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDeviceStatusRequest {
 impl ::std::fmt::Debug for UpdateDeviceStatusRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UpdateDeviceStatusRequest",
-            &["access_token", "device_key", "device_remembered_status"],
-            &[
-                &::awsjson_types::Redacted,
-                &self.device_key,
-                &self.device_remembered_status,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UpdateDeviceStatusRequest {

@@ -10,19 +10,17 @@ impl ::std::default::Default for crate::types::UpdateDeviceStatusResponse {
         Self {}
     }
 }
+impl ::awsjson_types::structure::WriteMembers for UpdateDeviceStatusResponse {
+    const NAME: &'static str = "UpdateDeviceStatusResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {}
+}
 impl ::serde::Serialize for UpdateDeviceStatusResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UpdateDeviceStatusResponse",
-            len,
-        )?;
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateDeviceStatusResponse {
@@ -48,7 +46,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDeviceStatusResponse {
 impl ::std::fmt::Debug for UpdateDeviceStatusResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(f, "UpdateDeviceStatusResponse", &[], &[])
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UpdateDeviceStatusResponse {

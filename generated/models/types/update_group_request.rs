@@ -15,25 +15,23 @@ pub struct UpdateGroupRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for UpdateGroupRequest {
+    const NAME: &'static str = "UpdateGroupRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Description", "description", &self.description);
+        w.member("GroupName", "group_name", &self.group_name);
+        w.optional("Precedence", "precedence", &self.precedence);
+        w.optional("RoleArn", "role_arn", &self.role_arn);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for UpdateGroupRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.description.is_some() as usize
-            + self.precedence.is_some() as usize + self.role_arn.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UpdateGroupRequest",
-            len,
-        )?;
-        w.optional("Description", &self.description);
-        w.member("GroupName", &self.group_name);
-        w.optional("Precedence", &self.precedence);
-        w.optional("RoleArn", &self.role_arn);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateGroupRequest {
@@ -70,18 +68,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateGroupRequest {
 impl ::std::fmt::Debug for UpdateGroupRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UpdateGroupRequest",
-            &["description", "group_name", "precedence", "role_arn", "user_pool_id"],
-            &[
-                &self.description,
-                &self.group_name,
-                &self.precedence,
-                &self.role_arn,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UpdateGroupRequest {

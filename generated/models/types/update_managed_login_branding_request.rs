@@ -27,28 +27,31 @@ impl ::std::default::Default for crate::types::UpdateManagedLoginBrandingRequest
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for UpdateManagedLoginBrandingRequest {
+    const NAME: &'static str = "UpdateManagedLoginBrandingRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Assets", "assets", &self.assets);
+        w.optional(
+            "ManagedLoginBrandingId",
+            "managed_login_branding_id",
+            &self.managed_login_branding_id,
+        );
+        w.optional("Settings", "settings", &self.settings);
+        w.optional(
+            "UseCognitoProvidedValues",
+            "use_cognito_provided_values",
+            &self.use_cognito_provided_values,
+        );
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for UpdateManagedLoginBrandingRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.assets.is_some() as usize
-            + self.managed_login_branding_id.is_some() as usize
-            + self.settings.is_some() as usize
-            + self.use_cognito_provided_values.is_some() as usize
-            + self.user_pool_id.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UpdateManagedLoginBrandingRequest",
-            len,
-        )?;
-        w.optional("Assets", &self.assets);
-        w.optional("ManagedLoginBrandingId", &self.managed_login_branding_id);
-        w.optional("Settings", &self.settings);
-        w.optional("UseCognitoProvidedValues", &self.use_cognito_provided_values);
-        w.optional("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateManagedLoginBrandingRequest {
@@ -95,24 +98,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateManagedLoginBrandingRequest {
 impl ::std::fmt::Debug for UpdateManagedLoginBrandingRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UpdateManagedLoginBrandingRequest",
-            &[
-                "assets",
-                "managed_login_branding_id",
-                "settings",
-                "use_cognito_provided_values",
-                "user_pool_id",
-            ],
-            &[
-                &self.assets,
-                &self.managed_login_branding_id,
-                &self.settings,
-                &self.use_cognito_provided_values,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UpdateManagedLoginBrandingRequest {

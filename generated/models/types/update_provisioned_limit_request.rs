@@ -9,21 +9,24 @@ pub struct UpdateProvisionedLimitRequest {
     /// `RequestedLimitValue` (required): Integer.
     pub requested_limit_value: i32,
 }
+impl ::awsjson_types::structure::WriteMembers for UpdateProvisionedLimitRequest {
+    const NAME: &'static str = "UpdateProvisionedLimitRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("LimitDefinition", "limit_definition", &self.limit_definition);
+        w.member(
+            "RequestedLimitValue",
+            "requested_limit_value",
+            &self.requested_limit_value,
+        );
+    }
+}
 impl ::serde::Serialize for UpdateProvisionedLimitRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UpdateProvisionedLimitRequest",
-            len,
-        )?;
-        w.member("LimitDefinition", &self.limit_definition);
-        w.member("RequestedLimitValue", &self.requested_limit_value);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateProvisionedLimitRequest {
@@ -55,12 +58,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateProvisionedLimitRequest {
 impl ::std::fmt::Debug for UpdateProvisionedLimitRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UpdateProvisionedLimitRequest",
-            &["limit_definition", "requested_limit_value"],
-            &[&self.limit_definition, &self.requested_limit_value],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UpdateProvisionedLimitRequest {

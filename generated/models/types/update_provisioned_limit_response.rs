@@ -7,20 +7,19 @@ pub struct UpdateProvisionedLimitResponse {
     /// `Limit` (required): See [`LimitType`](crate::types::LimitType).
     pub limit: crate::types::LimitType,
 }
+impl ::awsjson_types::structure::WriteMembers for UpdateProvisionedLimitResponse {
+    const NAME: &'static str = "UpdateProvisionedLimitResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("Limit", "limit", &self.limit);
+    }
+}
 impl ::serde::Serialize for UpdateProvisionedLimitResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UpdateProvisionedLimitResponse",
-            len,
-        )?;
-        w.member("Limit", &self.limit);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateProvisionedLimitResponse {
@@ -47,12 +46,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateProvisionedLimitResponse {
 impl ::std::fmt::Debug for UpdateProvisionedLimitResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UpdateProvisionedLimitResponse",
-            &["limit"],
-            &[&self.limit],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UpdateProvisionedLimitResponse {

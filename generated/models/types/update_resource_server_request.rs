@@ -15,23 +15,22 @@ pub struct UpdateResourceServerRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for UpdateResourceServerRequest {
+    const NAME: &'static str = "UpdateResourceServerRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("Identifier", "identifier", &self.identifier);
+        w.member("Name", "name", &self.name);
+        w.optional("Scopes", "scopes", &self.scopes);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for UpdateResourceServerRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + self.scopes.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UpdateResourceServerRequest",
-            len,
-        )?;
-        w.member("Identifier", &self.identifier);
-        w.member("Name", &self.name);
-        w.optional("Scopes", &self.scopes);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateResourceServerRequest {
@@ -66,12 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateResourceServerRequest {
 impl ::std::fmt::Debug for UpdateResourceServerRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UpdateResourceServerRequest",
-            &["identifier", "name", "scopes", "user_pool_id"],
-            &[&self.identifier, &self.name, &self.scopes, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UpdateResourceServerRequest {

@@ -19,27 +19,24 @@ pub struct UpdateTermsRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for UpdateTermsRequest {
+    const NAME: &'static str = "UpdateTermsRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Enforcement", "enforcement", &self.enforcement);
+        w.optional("Links", "links", &self.links);
+        w.member("TermsId", "terms_id", &self.terms_id);
+        w.optional("TermsName", "terms_name", &self.terms_name);
+        w.optional("TermsSource", "terms_source", &self.terms_source);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for UpdateTermsRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.enforcement.is_some() as usize
-            + self.links.is_some() as usize + self.terms_name.is_some() as usize
-            + self.terms_source.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UpdateTermsRequest",
-            len,
-        )?;
-        w.optional("Enforcement", &self.enforcement);
-        w.optional("Links", &self.links);
-        w.member("TermsId", &self.terms_id);
-        w.optional("TermsName", &self.terms_name);
-        w.optional("TermsSource", &self.terms_source);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateTermsRequest {
@@ -80,26 +77,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTermsRequest {
 impl ::std::fmt::Debug for UpdateTermsRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UpdateTermsRequest",
-            &[
-                "enforcement",
-                "links",
-                "terms_id",
-                "terms_name",
-                "terms_source",
-                "user_pool_id",
-            ],
-            &[
-                &self.enforcement,
-                &self.links,
-                &self.terms_id,
-                &self.terms_name,
-                &self.terms_source,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UpdateTermsRequest {

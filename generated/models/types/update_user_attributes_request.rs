@@ -13,22 +13,21 @@ pub struct UpdateUserAttributesRequest {
     /// `UserAttributes` (required): List of `AttributeType`.
     pub user_attributes: ::std::vec::Vec<crate::types::AttributeType>,
 }
+impl ::awsjson_types::structure::WriteMembers for UpdateUserAttributesRequest {
+    const NAME: &'static str = "UpdateUserAttributesRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("AccessToken", "access_token", &self.access_token);
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
+        w.member("UserAttributes", "user_attributes", &self.user_attributes);
+    }
+}
 impl ::serde::Serialize for UpdateUserAttributesRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + self.client_metadata.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UpdateUserAttributesRequest",
-            len,
-        )?;
-        w.member("AccessToken", &self.access_token);
-        w.optional("ClientMetadata", &self.client_metadata);
-        w.member("UserAttributes", &self.user_attributes);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateUserAttributesRequest {
@@ -67,12 +66,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserAttributesRequest {
 impl ::std::fmt::Debug for UpdateUserAttributesRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UpdateUserAttributesRequest",
-            &["access_token", "client_metadata", "user_attributes"],
-            &[&::awsjson_types::Redacted, &self.client_metadata, &self.user_attributes],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UpdateUserAttributesRequest {

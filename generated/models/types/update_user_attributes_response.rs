@@ -17,20 +17,23 @@ impl ::std::default::Default for crate::types::UpdateUserAttributesResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for UpdateUserAttributesResponse {
+    const NAME: &'static str = "UpdateUserAttributesResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "CodeDeliveryDetailsList",
+            "code_delivery_details_list",
+            &self.code_delivery_details_list,
+        );
+    }
+}
 impl ::serde::Serialize for UpdateUserAttributesResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.code_delivery_details_list.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UpdateUserAttributesResponse",
-            len,
-        )?;
-        w.optional("CodeDeliveryDetailsList", &self.code_delivery_details_list);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateUserAttributesResponse {
@@ -62,12 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserAttributesResponse {
 impl ::std::fmt::Debug for UpdateUserAttributesResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UpdateUserAttributesResponse",
-            &["code_delivery_details_list"],
-            &[&self.code_delivery_details_list],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UpdateUserAttributesResponse {

@@ -11,22 +11,21 @@ pub struct UpdateUserPoolReplicaRequest {
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for UpdateUserPoolReplicaRequest {
+    const NAME: &'static str = "UpdateUserPoolReplicaRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("RegionName", "region_name", &self.region_name);
+        w.member("Status", "status", &self.status);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for UpdateUserPoolReplicaRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UpdateUserPoolReplicaRequest",
-            len,
-        )?;
-        w.member("RegionName", &self.region_name);
-        w.member("Status", &self.status);
-        w.member("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateUserPoolReplicaRequest {
@@ -55,12 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateUserPoolReplicaRequest {
 impl ::std::fmt::Debug for UpdateUserPoolReplicaRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UpdateUserPoolReplicaRequest",
-            &["region_name", "status", "user_pool_id"],
-            &[&self.region_name, &self.status, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UpdateUserPoolReplicaRequest {

@@ -17,24 +17,23 @@ impl ::std::default::Default for crate::types::UserAttributeUpdateSettingsType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for UserAttributeUpdateSettingsType {
+    const NAME: &'static str = "UserAttributeUpdateSettingsType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "AttributesRequireVerificationBeforeUpdate",
+            "attributes_require_verification_before_update",
+            &self.attributes_require_verification_before_update,
+        );
+    }
+}
 impl ::serde::Serialize for UserAttributeUpdateSettingsType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize
-            + self.attributes_require_verification_before_update.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UserAttributeUpdateSettingsType",
-            len,
-        )?;
-        w.optional(
-            "AttributesRequireVerificationBeforeUpdate",
-            &self.attributes_require_verification_before_update,
-        );
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserAttributeUpdateSettingsType {
@@ -68,12 +67,7 @@ impl<'de> ::serde::Deserialize<'de> for UserAttributeUpdateSettingsType {
 impl ::std::fmt::Debug for UserAttributeUpdateSettingsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UserAttributeUpdateSettingsType",
-            &["attributes_require_verification_before_update"],
-            &[&self.attributes_require_verification_before_update],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UserAttributeUpdateSettingsType {

@@ -20,22 +20,20 @@ impl ::std::default::Default for crate::types::UserContextDataType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for UserContextDataType {
+    const NAME: &'static str = "UserContextDataType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive_optional("EncodedData", "encoded_data", &self.encoded_data);
+        w.sensitive_optional("IpAddress", "ip_address", &self.ip_address);
+    }
+}
 impl ::serde::Serialize for UserContextDataType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.encoded_data.is_some() as usize
-            + self.ip_address.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UserContextDataType",
-            len,
-        )?;
-        w.optional("EncodedData", &self.encoded_data);
-        w.optional("IpAddress", &self.ip_address);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserContextDataType {

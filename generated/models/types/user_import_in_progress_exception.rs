@@ -15,20 +15,19 @@ impl ::std::default::Default for crate::types::UserImportInProgressException {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for UserImportInProgressException {
+    const NAME: &'static str = "UserImportInProgressException";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("message", "message", &self.message);
+    }
+}
 impl ::serde::Serialize for UserImportInProgressException {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.message.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UserImportInProgressException",
-            len,
-        )?;
-        w.optional("message", &self.message);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserImportInProgressException {
@@ -55,12 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for UserImportInProgressException {
 impl ::std::fmt::Debug for UserImportInProgressException {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UserImportInProgressException",
-            &["message"],
-            &[&self.message],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl UserImportInProgressException {

@@ -56,43 +56,40 @@ impl ::std::default::Default for crate::types::UserImportJobType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for UserImportJobType {
+    const NAME: &'static str = "UserImportJobType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "CloudWatchLogsRoleArn",
+            "cloud_watch_logs_role_arn",
+            &self.cloud_watch_logs_role_arn,
+        );
+        w.optional("CompletionDate", "completion_date", &self.completion_date);
+        w.optional("CompletionMessage", "completion_message", &self.completion_message);
+        w.optional("CreationDate", "creation_date", &self.creation_date);
+        w.optional("FailedUsers", "failed_users", &self.failed_users);
+        w.optional("ImportedUsers", "imported_users", &self.imported_users);
+        w.optional("JobId", "job_id", &self.job_id);
+        w.optional("JobName", "job_name", &self.job_name);
+        w.optional(
+            "PasswordHashingAlgorithm",
+            "password_hashing_algorithm",
+            &self.password_hashing_algorithm,
+        );
+        w.optional("PreSignedUrl", "pre_signed_url", &self.pre_signed_url);
+        w.optional("SkippedUsers", "skipped_users", &self.skipped_users);
+        w.optional("StartDate", "start_date", &self.start_date);
+        w.optional("Status", "status", &self.status);
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for UserImportJobType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.cloud_watch_logs_role_arn.is_some() as usize
-            + self.completion_date.is_some() as usize
-            + self.completion_message.is_some() as usize
-            + self.creation_date.is_some() as usize
-            + self.failed_users.is_some() as usize
-            + self.imported_users.is_some() as usize + self.job_id.is_some() as usize
-            + self.job_name.is_some() as usize
-            + self.password_hashing_algorithm.is_some() as usize
-            + self.pre_signed_url.is_some() as usize
-            + self.skipped_users.is_some() as usize + self.start_date.is_some() as usize
-            + self.status.is_some() as usize + self.user_pool_id.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UserImportJobType",
-            len,
-        )?;
-        w.optional("CloudWatchLogsRoleArn", &self.cloud_watch_logs_role_arn);
-        w.optional("CompletionDate", &self.completion_date);
-        w.optional("CompletionMessage", &self.completion_message);
-        w.optional("CreationDate", &self.creation_date);
-        w.optional("FailedUsers", &self.failed_users);
-        w.optional("ImportedUsers", &self.imported_users);
-        w.optional("JobId", &self.job_id);
-        w.optional("JobName", &self.job_name);
-        w.optional("PasswordHashingAlgorithm", &self.password_hashing_algorithm);
-        w.optional("PreSignedUrl", &self.pre_signed_url);
-        w.optional("SkippedUsers", &self.skipped_users);
-        w.optional("StartDate", &self.start_date);
-        w.optional("Status", &self.status);
-        w.optional("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserImportJobType {
@@ -171,42 +168,7 @@ impl<'de> ::serde::Deserialize<'de> for UserImportJobType {
 impl ::std::fmt::Debug for UserImportJobType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UserImportJobType",
-            &[
-                "cloud_watch_logs_role_arn",
-                "completion_date",
-                "completion_message",
-                "creation_date",
-                "failed_users",
-                "imported_users",
-                "job_id",
-                "job_name",
-                "password_hashing_algorithm",
-                "pre_signed_url",
-                "skipped_users",
-                "start_date",
-                "status",
-                "user_pool_id",
-            ],
-            &[
-                &self.cloud_watch_logs_role_arn,
-                &self.completion_date,
-                &self.completion_message,
-                &self.creation_date,
-                &self.failed_users,
-                &self.imported_users,
-                &self.job_id,
-                &self.job_name,
-                &self.password_hashing_algorithm,
-                &self.pre_signed_url,
-                &self.skipped_users,
-                &self.start_date,
-                &self.status,
-                &self.user_pool_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UserImportJobType {

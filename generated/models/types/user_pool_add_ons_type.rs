@@ -11,24 +11,28 @@ pub struct UserPoolAddOnsType {
     /// `AdvancedSecurityMode` (required): One of [`AdvancedSecurityModeType`](crate::types::AdvancedSecurityModeType).
     pub advanced_security_mode: crate::types::AdvancedSecurityModeType,
 }
+impl ::awsjson_types::structure::WriteMembers for UserPoolAddOnsType {
+    const NAME: &'static str = "UserPoolAddOnsType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "AdvancedSecurityAdditionalFlows",
+            "advanced_security_additional_flows",
+            &self.advanced_security_additional_flows,
+        );
+        w.member(
+            "AdvancedSecurityMode",
+            "advanced_security_mode",
+            &self.advanced_security_mode,
+        );
+    }
+}
 impl ::serde::Serialize for UserPoolAddOnsType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.advanced_security_additional_flows.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UserPoolAddOnsType",
-            len,
-        )?;
-        w.optional(
-            "AdvancedSecurityAdditionalFlows",
-            &self.advanced_security_additional_flows,
-        );
-        w.member("AdvancedSecurityMode", &self.advanced_security_mode);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserPoolAddOnsType {
@@ -66,12 +70,7 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolAddOnsType {
 impl ::std::fmt::Debug for UserPoolAddOnsType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UserPoolAddOnsType",
-            &["advanced_security_additional_flows", "advanced_security_mode"],
-            &[&self.advanced_security_additional_flows, &self.advanced_security_mode],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UserPoolAddOnsType {

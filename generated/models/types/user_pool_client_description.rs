@@ -21,23 +21,21 @@ impl ::std::default::Default for crate::types::UserPoolClientDescription {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for UserPoolClientDescription {
+    const NAME: &'static str = "UserPoolClientDescription";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive_optional("ClientId", "client_id", &self.client_id);
+        w.optional("ClientName", "client_name", &self.client_name);
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+    }
+}
 impl ::serde::Serialize for UserPoolClientDescription {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.client_id.is_some() as usize
-            + self.client_name.is_some() as usize + self.user_pool_id.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UserPoolClientDescription",
-            len,
-        )?;
-        w.optional("ClientId", &self.client_id);
-        w.optional("ClientName", &self.client_name);
-        w.optional("UserPoolId", &self.user_pool_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserPoolClientDescription {
@@ -66,12 +64,7 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolClientDescription {
 impl ::std::fmt::Debug for UserPoolClientDescription {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UserPoolClientDescription",
-            &["client_id", "client_name", "user_pool_id"],
-            &[&::awsjson_types::Redacted, &self.client_name, &self.user_pool_id],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UserPoolClientDescription {

@@ -109,75 +109,105 @@ impl ::std::default::Default for crate::types::UserPoolClientType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for UserPoolClientType {
+    const NAME: &'static str = "UserPoolClientType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "AccessTokenValidity",
+            "access_token_validity",
+            &self.access_token_validity,
+        );
+        w.optional(
+            "AllowedOAuthFlows",
+            "allowed_o_auth_flows",
+            &self.allowed_o_auth_flows,
+        );
+        w.optional(
+            "AllowedOAuthFlowsUserPoolClient",
+            "allowed_o_auth_flows_user_pool_client",
+            &self.allowed_o_auth_flows_user_pool_client,
+        );
+        w.optional(
+            "AllowedOAuthScopes",
+            "allowed_o_auth_scopes",
+            &self.allowed_o_auth_scopes,
+        );
+        w.optional(
+            "AnalyticsConfiguration",
+            "analytics_configuration",
+            &self.analytics_configuration,
+        );
+        w.optional(
+            "AuthSessionValidity",
+            "auth_session_validity",
+            &self.auth_session_validity,
+        );
+        w.optional("CallbackURLs", "callback_ur_ls", &self.callback_ur_ls);
+        w.sensitive_optional("ClientId", "client_id", &self.client_id);
+        w.optional("ClientName", "client_name", &self.client_name);
+        w.sensitive_optional("ClientSecret", "client_secret", &self.client_secret);
+        w.optional("ClientType", "client_type", &self.client_type);
+        w.optional("CreationDate", "creation_date", &self.creation_date);
+        w.optional(
+            "DefaultRedirectURI",
+            "default_redirect_uri",
+            &self.default_redirect_uri,
+        );
+        w.optional(
+            "EnablePropagateAdditionalUserContextData",
+            "enable_propagate_additional_user_context_data",
+            &self.enable_propagate_additional_user_context_data,
+        );
+        w.optional(
+            "EnableTokenRevocation",
+            "enable_token_revocation",
+            &self.enable_token_revocation,
+        );
+        w.optional(
+            "ExplicitAuthFlows",
+            "explicit_auth_flows",
+            &self.explicit_auth_flows,
+        );
+        w.optional("IdTokenValidity", "id_token_validity", &self.id_token_validity);
+        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
+        w.optional("LogoutURLs", "logout_ur_ls", &self.logout_ur_ls);
+        w.optional(
+            "PreventUserExistenceErrors",
+            "prevent_user_existence_errors",
+            &self.prevent_user_existence_errors,
+        );
+        w.optional("ReadAttributes", "read_attributes", &self.read_attributes);
+        w.optional(
+            "RefreshTokenRotation",
+            "refresh_token_rotation",
+            &self.refresh_token_rotation,
+        );
+        w.optional(
+            "RefreshTokenValidity",
+            "refresh_token_validity",
+            &self.refresh_token_validity,
+        );
+        w.optional(
+            "SupportedIdentityProviders",
+            "supported_identity_providers",
+            &self.supported_identity_providers,
+        );
+        w.optional(
+            "TokenValidityUnits",
+            "token_validity_units",
+            &self.token_validity_units,
+        );
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("WriteAttributes", "write_attributes", &self.write_attributes);
+    }
+}
 impl ::serde::Serialize for UserPoolClientType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.access_token_validity.is_some() as usize
-            + self.allowed_o_auth_flows.is_some() as usize
-            + self.allowed_o_auth_flows_user_pool_client.is_some() as usize
-            + self.allowed_o_auth_scopes.is_some() as usize
-            + self.analytics_configuration.is_some() as usize
-            + self.auth_session_validity.is_some() as usize
-            + self.callback_ur_ls.is_some() as usize + self.client_id.is_some() as usize
-            + self.client_name.is_some() as usize + self.client_secret.is_some() as usize
-            + self.client_type.is_some() as usize + self.creation_date.is_some() as usize
-            + self.default_redirect_uri.is_some() as usize
-            + self.enable_propagate_additional_user_context_data.is_some() as usize
-            + self.enable_token_revocation.is_some() as usize
-            + self.explicit_auth_flows.is_some() as usize
-            + self.id_token_validity.is_some() as usize
-            + self.last_modified_date.is_some() as usize
-            + self.logout_ur_ls.is_some() as usize
-            + self.prevent_user_existence_errors.is_some() as usize
-            + self.read_attributes.is_some() as usize
-            + self.refresh_token_rotation.is_some() as usize
-            + self.refresh_token_validity.is_some() as usize
-            + self.supported_identity_providers.is_some() as usize
-            + self.token_validity_units.is_some() as usize
-            + self.user_pool_id.is_some() as usize
-            + self.write_attributes.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UserPoolClientType",
-            len,
-        )?;
-        w.optional("AccessTokenValidity", &self.access_token_validity);
-        w.optional("AllowedOAuthFlows", &self.allowed_o_auth_flows);
-        w.optional(
-            "AllowedOAuthFlowsUserPoolClient",
-            &self.allowed_o_auth_flows_user_pool_client,
-        );
-        w.optional("AllowedOAuthScopes", &self.allowed_o_auth_scopes);
-        w.optional("AnalyticsConfiguration", &self.analytics_configuration);
-        w.optional("AuthSessionValidity", &self.auth_session_validity);
-        w.optional("CallbackURLs", &self.callback_ur_ls);
-        w.optional("ClientId", &self.client_id);
-        w.optional("ClientName", &self.client_name);
-        w.optional("ClientSecret", &self.client_secret);
-        w.optional("ClientType", &self.client_type);
-        w.optional("CreationDate", &self.creation_date);
-        w.optional("DefaultRedirectURI", &self.default_redirect_uri);
-        w.optional(
-            "EnablePropagateAdditionalUserContextData",
-            &self.enable_propagate_additional_user_context_data,
-        );
-        w.optional("EnableTokenRevocation", &self.enable_token_revocation);
-        w.optional("ExplicitAuthFlows", &self.explicit_auth_flows);
-        w.optional("IdTokenValidity", &self.id_token_validity);
-        w.optional("LastModifiedDate", &self.last_modified_date);
-        w.optional("LogoutURLs", &self.logout_ur_ls);
-        w.optional("PreventUserExistenceErrors", &self.prevent_user_existence_errors);
-        w.optional("ReadAttributes", &self.read_attributes);
-        w.optional("RefreshTokenRotation", &self.refresh_token_rotation);
-        w.optional("RefreshTokenValidity", &self.refresh_token_validity);
-        w.optional("SupportedIdentityProviders", &self.supported_identity_providers);
-        w.optional("TokenValidityUnits", &self.token_validity_units);
-        w.optional("UserPoolId", &self.user_pool_id);
-        w.optional("WriteAttributes", &self.write_attributes);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserPoolClientType {
@@ -314,68 +344,7 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolClientType {
 impl ::std::fmt::Debug for UserPoolClientType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UserPoolClientType",
-            &[
-                "access_token_validity",
-                "allowed_o_auth_flows",
-                "allowed_o_auth_flows_user_pool_client",
-                "allowed_o_auth_scopes",
-                "analytics_configuration",
-                "auth_session_validity",
-                "callback_ur_ls",
-                "client_id",
-                "client_name",
-                "client_secret",
-                "client_type",
-                "creation_date",
-                "default_redirect_uri",
-                "enable_propagate_additional_user_context_data",
-                "enable_token_revocation",
-                "explicit_auth_flows",
-                "id_token_validity",
-                "last_modified_date",
-                "logout_ur_ls",
-                "prevent_user_existence_errors",
-                "read_attributes",
-                "refresh_token_rotation",
-                "refresh_token_validity",
-                "supported_identity_providers",
-                "token_validity_units",
-                "user_pool_id",
-                "write_attributes",
-            ],
-            &[
-                &self.access_token_validity,
-                &self.allowed_o_auth_flows,
-                &self.allowed_o_auth_flows_user_pool_client,
-                &self.allowed_o_auth_scopes,
-                &self.analytics_configuration,
-                &self.auth_session_validity,
-                &self.callback_ur_ls,
-                &::awsjson_types::Redacted,
-                &self.client_name,
-                &::awsjson_types::Redacted,
-                &self.client_type,
-                &self.creation_date,
-                &self.default_redirect_uri,
-                &self.enable_propagate_additional_user_context_data,
-                &self.enable_token_revocation,
-                &self.explicit_auth_flows,
-                &self.id_token_validity,
-                &self.last_modified_date,
-                &self.logout_ur_ls,
-                &self.prevent_user_existence_errors,
-                &self.read_attributes,
-                &self.refresh_token_rotation,
-                &self.refresh_token_validity,
-                &self.supported_identity_providers,
-                &self.token_validity_units,
-                &self.user_pool_id,
-                &self.write_attributes,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UserPoolClientType {

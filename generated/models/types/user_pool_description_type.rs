@@ -33,29 +33,25 @@ impl ::std::default::Default for crate::types::UserPoolDescriptionType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for UserPoolDescriptionType {
+    const NAME: &'static str = "UserPoolDescriptionType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("CreationDate", "creation_date", &self.creation_date);
+        w.optional("Id", "id", &self.id);
+        w.optional("LambdaConfig", "lambda_config", &self.lambda_config);
+        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
+        w.optional("Name", "name", &self.name);
+        w.optional("ReplicaRegions", "replica_regions", &self.replica_regions);
+        w.optional("Status", "status", &self.status);
+    }
+}
 impl ::serde::Serialize for UserPoolDescriptionType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.creation_date.is_some() as usize
-            + self.id.is_some() as usize + self.lambda_config.is_some() as usize
-            + self.last_modified_date.is_some() as usize + self.name.is_some() as usize
-            + self.replica_regions.is_some() as usize + self.status.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UserPoolDescriptionType",
-            len,
-        )?;
-        w.optional("CreationDate", &self.creation_date);
-        w.optional("Id", &self.id);
-        w.optional("LambdaConfig", &self.lambda_config);
-        w.optional("LastModifiedDate", &self.last_modified_date);
-        w.optional("Name", &self.name);
-        w.optional("ReplicaRegions", &self.replica_regions);
-        w.optional("Status", &self.status);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserPoolDescriptionType {
@@ -104,28 +100,7 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolDescriptionType {
 impl ::std::fmt::Debug for UserPoolDescriptionType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UserPoolDescriptionType",
-            &[
-                "creation_date",
-                "id",
-                "lambda_config",
-                "last_modified_date",
-                "name",
-                "replica_regions",
-                "status",
-            ],
-            &[
-                &self.creation_date,
-                &self.id,
-                &self.lambda_config,
-                &self.last_modified_date,
-                &self.name,
-                &self.replica_regions,
-                &self.status,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UserPoolDescriptionType {

@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::UserPoolPolicyType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for UserPoolPolicyType {
+    const NAME: &'static str = "UserPoolPolicyType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("PasswordPolicy", "password_policy", &self.password_policy);
+        w.optional("SignInPolicy", "sign_in_policy", &self.sign_in_policy);
+    }
+}
 impl ::serde::Serialize for UserPoolPolicyType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.password_policy.is_some() as usize
-            + self.sign_in_policy.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UserPoolPolicyType",
-            len,
-        )?;
-        w.optional("PasswordPolicy", &self.password_policy);
-        w.optional("SignInPolicy", &self.sign_in_policy);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserPoolPolicyType {
@@ -65,12 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolPolicyType {
 impl ::std::fmt::Debug for UserPoolPolicyType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UserPoolPolicyType",
-            &["password_policy", "sign_in_policy"],
-            &[&self.password_policy, &self.sign_in_policy],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UserPoolPolicyType {

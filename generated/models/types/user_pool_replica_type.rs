@@ -24,25 +24,22 @@ impl ::std::default::Default for crate::types::UserPoolReplicaType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for UserPoolReplicaType {
+    const NAME: &'static str = "UserPoolReplicaType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("RegionName", "region_name", &self.region_name);
+        w.optional("Role", "role", &self.role);
+        w.optional("Status", "status", &self.status);
+        w.optional("UserPoolArn", "user_pool_arn", &self.user_pool_arn);
+    }
+}
 impl ::serde::Serialize for UserPoolReplicaType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.region_name.is_some() as usize
-            + self.role.is_some() as usize + self.status.is_some() as usize
-            + self.user_pool_arn.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UserPoolReplicaType",
-            len,
-        )?;
-        w.optional("RegionName", &self.region_name);
-        w.optional("Role", &self.role);
-        w.optional("Status", &self.status);
-        w.optional("UserPoolArn", &self.user_pool_arn);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserPoolReplicaType {
@@ -79,12 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolReplicaType {
 impl ::std::fmt::Debug for UserPoolReplicaType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UserPoolReplicaType",
-            &["region_name", "role", "status", "user_pool_arn"],
-            &[&self.region_name, &self.role, &self.status, &self.user_pool_arn],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UserPoolReplicaType {

@@ -7,20 +7,19 @@ pub struct UserPoolTokenSessionConfigType {
     /// `MaxPerUser` (required): Integer of 1 to 100.
     pub max_per_user: i32,
 }
+impl ::awsjson_types::structure::WriteMembers for UserPoolTokenSessionConfigType {
+    const NAME: &'static str = "UserPoolTokenSessionConfigType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("MaxPerUser", "max_per_user", &self.max_per_user);
+    }
+}
 impl ::serde::Serialize for UserPoolTokenSessionConfigType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UserPoolTokenSessionConfigType",
-            len,
-        )?;
-        w.member("MaxPerUser", &self.max_per_user);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserPoolTokenSessionConfigType {
@@ -47,12 +46,7 @@ impl<'de> ::serde::Deserialize<'de> for UserPoolTokenSessionConfigType {
 impl ::std::fmt::Debug for UserPoolTokenSessionConfigType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UserPoolTokenSessionConfigType",
-            &["max_per_user"],
-            &[&self.max_per_user],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UserPoolTokenSessionConfigType {

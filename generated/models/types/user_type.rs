@@ -33,26 +33,29 @@ impl ::std::default::Default for crate::types::UserType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for UserType {
+    const NAME: &'static str = "UserType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Attributes", "attributes", &self.attributes);
+        w.optional("Enabled", "enabled", &self.enabled);
+        w.optional("MFAOptions", "mfa_options", &self.mfa_options);
+        w.optional("UserCreateDate", "user_create_date", &self.user_create_date);
+        w.optional(
+            "UserLastModifiedDate",
+            "user_last_modified_date",
+            &self.user_last_modified_date,
+        );
+        w.optional("UserStatus", "user_status", &self.user_status);
+        w.sensitive_optional("Username", "username", &self.username);
+    }
+}
 impl ::serde::Serialize for UserType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.attributes.is_some() as usize
-            + self.enabled.is_some() as usize + self.mfa_options.is_some() as usize
-            + self.user_create_date.is_some() as usize
-            + self.user_last_modified_date.is_some() as usize
-            + self.user_status.is_some() as usize + self.username.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(serializer, "UserType", len)?;
-        w.optional("Attributes", &self.attributes);
-        w.optional("Enabled", &self.enabled);
-        w.optional("MFAOptions", &self.mfa_options);
-        w.optional("UserCreateDate", &self.user_create_date);
-        w.optional("UserLastModifiedDate", &self.user_last_modified_date);
-        w.optional("UserStatus", &self.user_status);
-        w.optional("Username", &self.username);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UserType {
@@ -97,28 +100,7 @@ impl<'de> ::serde::Deserialize<'de> for UserType {
 impl ::std::fmt::Debug for UserType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UserType",
-            &[
-                "attributes",
-                "enabled",
-                "mfa_options",
-                "user_create_date",
-                "user_last_modified_date",
-                "user_status",
-                "username",
-            ],
-            &[
-                &self.attributes,
-                &self.enabled,
-                &self.mfa_options,
-                &self.user_create_date,
-                &self.user_last_modified_date,
-                &self.user_status,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UserType {

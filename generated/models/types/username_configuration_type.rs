@@ -7,20 +7,19 @@ pub struct UsernameConfigurationType {
     /// `CaseSensitive` (required): Boolean.
     pub case_sensitive: bool,
 }
+impl ::awsjson_types::structure::WriteMembers for UsernameConfigurationType {
+    const NAME: &'static str = "UsernameConfigurationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("CaseSensitive", "case_sensitive", &self.case_sensitive);
+    }
+}
 impl ::serde::Serialize for UsernameConfigurationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "UsernameConfigurationType",
-            len,
-        )?;
-        w.member("CaseSensitive", &self.case_sensitive);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for UsernameConfigurationType {
@@ -49,12 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for UsernameConfigurationType {
 impl ::std::fmt::Debug for UsernameConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "UsernameConfigurationType",
-            &["case_sensitive"],
-            &[&self.case_sensitive],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for UsernameConfigurationType {

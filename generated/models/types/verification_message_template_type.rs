@@ -32,30 +32,36 @@ impl ::std::default::Default for crate::types::VerificationMessageTemplateType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for VerificationMessageTemplateType {
+    const NAME: &'static str = "VerificationMessageTemplateType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "DefaultEmailOption",
+            "default_email_option",
+            &self.default_email_option,
+        );
+        w.optional("EmailMessage", "email_message", &self.email_message);
+        w.optional(
+            "EmailMessageByLink",
+            "email_message_by_link",
+            &self.email_message_by_link,
+        );
+        w.optional("EmailSubject", "email_subject", &self.email_subject);
+        w.optional(
+            "EmailSubjectByLink",
+            "email_subject_by_link",
+            &self.email_subject_by_link,
+        );
+        w.optional("SmsMessage", "sms_message", &self.sms_message);
+    }
+}
 impl ::serde::Serialize for VerificationMessageTemplateType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.default_email_option.is_some() as usize
-            + self.email_message.is_some() as usize
-            + self.email_message_by_link.is_some() as usize
-            + self.email_subject.is_some() as usize
-            + self.email_subject_by_link.is_some() as usize
-            + self.sms_message.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "VerificationMessageTemplateType",
-            len,
-        )?;
-        w.optional("DefaultEmailOption", &self.default_email_option);
-        w.optional("EmailMessage", &self.email_message);
-        w.optional("EmailMessageByLink", &self.email_message_by_link);
-        w.optional("EmailSubject", &self.email_subject);
-        w.optional("EmailSubjectByLink", &self.email_subject_by_link);
-        w.optional("SmsMessage", &self.sms_message);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for VerificationMessageTemplateType {
@@ -104,26 +110,7 @@ impl<'de> ::serde::Deserialize<'de> for VerificationMessageTemplateType {
 impl ::std::fmt::Debug for VerificationMessageTemplateType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "VerificationMessageTemplateType",
-            &[
-                "default_email_option",
-                "email_message",
-                "email_message_by_link",
-                "email_subject",
-                "email_subject_by_link",
-                "sms_message",
-            ],
-            &[
-                &self.default_email_option,
-                &self.email_message,
-                &self.email_message_by_link,
-                &self.email_subject,
-                &self.email_subject_by_link,
-                &self.sms_message,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for VerificationMessageTemplateType {

@@ -13,25 +13,26 @@ pub struct VerifySoftwareTokenRequest {
     /// `UserCode` (required): String of 6 to 6 characters matching `[0-9]+`. Sensitive: redacted in `Debug`.
     pub user_code: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for VerifySoftwareTokenRequest {
+    const NAME: &'static str = "VerifySoftwareTokenRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive_optional("AccessToken", "access_token", &self.access_token);
+        w.optional(
+            "FriendlyDeviceName",
+            "friendly_device_name",
+            &self.friendly_device_name,
+        );
+        w.sensitive_optional("Session", "session", &self.session);
+        w.sensitive("UserCode", "user_code", &self.user_code);
+    }
+}
 impl ::serde::Serialize for VerifySoftwareTokenRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + self.access_token.is_some() as usize
-            + self.friendly_device_name.is_some() as usize
-            + self.session.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "VerifySoftwareTokenRequest",
-            len,
-        )?;
-        w.optional("AccessToken", &self.access_token);
-        w.optional("FriendlyDeviceName", &self.friendly_device_name);
-        w.optional("Session", &self.session);
-        w.member("UserCode", &self.user_code);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for VerifySoftwareTokenRequest {
@@ -70,17 +71,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifySoftwareTokenRequest {
 impl ::std::fmt::Debug for VerifySoftwareTokenRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "VerifySoftwareTokenRequest",
-            &["access_token", "friendly_device_name", "session", "user_code"],
-            &[
-                &::awsjson_types::Redacted,
-                &self.friendly_device_name,
-                &::awsjson_types::Redacted,
-                &::awsjson_types::Redacted,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for VerifySoftwareTokenRequest {

@@ -18,22 +18,20 @@ impl ::std::default::Default for crate::types::VerifySoftwareTokenResponse {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for VerifySoftwareTokenResponse {
+    const NAME: &'static str = "VerifySoftwareTokenResponse";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive_optional("Session", "session", &self.session);
+        w.optional("Status", "status", &self.status);
+    }
+}
 impl ::serde::Serialize for VerifySoftwareTokenResponse {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.session.is_some() as usize
-            + self.status.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "VerifySoftwareTokenResponse",
-            len,
-        )?;
-        w.optional("Session", &self.session);
-        w.optional("Status", &self.status);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for VerifySoftwareTokenResponse {
@@ -61,12 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifySoftwareTokenResponse {
 impl ::std::fmt::Debug for VerifySoftwareTokenResponse {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "VerifySoftwareTokenResponse",
-            &["session", "status"],
-            &[&::awsjson_types::Redacted, &self.status],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for VerifySoftwareTokenResponse {

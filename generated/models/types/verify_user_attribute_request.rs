@@ -11,22 +11,21 @@ pub struct VerifyUserAttributeRequest {
     /// `Code` (required): String of 1 to 2048 characters matching `[\S]+`.
     pub code: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for VerifyUserAttributeRequest {
+    const NAME: &'static str = "VerifyUserAttributeRequest";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("AccessToken", "access_token", &self.access_token);
+        w.member("AttributeName", "attribute_name", &self.attribute_name);
+        w.member("Code", "code", &self.code);
+    }
+}
 impl ::serde::Serialize for VerifyUserAttributeRequest {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "VerifyUserAttributeRequest",
-            len,
-        )?;
-        w.member("AccessToken", &self.access_token);
-        w.member("AttributeName", &self.attribute_name);
-        w.member("Code", &self.code);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for VerifyUserAttributeRequest {
@@ -59,12 +58,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyUserAttributeRequest {
 impl ::std::fmt::Debug for VerifyUserAttributeRequest {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "VerifyUserAttributeRequest",
-            &["access_token", "attribute_name", "code"],
-            &[&::awsjson_types::Redacted, &self.attribute_name, &self.code],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for VerifyUserAttributeRequest {

@@ -23,24 +23,25 @@ impl ::std::default::Default for crate::types::WebAuthnConfigurationType {
         }
     }
 }
+impl ::awsjson_types::structure::WriteMembers for WebAuthnConfigurationType {
+    const NAME: &'static str = "WebAuthnConfigurationType";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "FactorConfiguration",
+            "factor_configuration",
+            &self.factor_configuration,
+        );
+        w.optional("RelyingPartyId", "relying_party_id", &self.relying_party_id);
+        w.optional("UserVerification", "user_verification", &self.user_verification);
+    }
+}
 impl ::serde::Serialize for WebAuthnConfigurationType {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 0usize + self.factor_configuration.is_some() as usize
-            + self.relying_party_id.is_some() as usize
-            + self.user_verification.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "WebAuthnConfigurationType",
-            len,
-        )?;
-        w.optional("FactorConfiguration", &self.factor_configuration);
-        w.optional("RelyingPartyId", &self.relying_party_id);
-        w.optional("UserVerification", &self.user_verification);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for WebAuthnConfigurationType {
@@ -79,16 +80,7 @@ impl<'de> ::serde::Deserialize<'de> for WebAuthnConfigurationType {
 impl ::std::fmt::Debug for WebAuthnConfigurationType {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "WebAuthnConfigurationType",
-            &["factor_configuration", "relying_party_id", "user_verification"],
-            &[
-                &self.factor_configuration,
-                &self.relying_party_id,
-                &self.user_verification,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for WebAuthnConfigurationType {

@@ -17,25 +17,36 @@ pub struct WebAuthnCredentialDescription {
     /// `RelyingPartyId` (required): String of 0 to 131072 characters.
     pub relying_party_id: ::std::string::String,
 }
+impl ::awsjson_types::structure::WriteMembers for WebAuthnCredentialDescription {
+    const NAME: &'static str = "WebAuthnCredentialDescription";
+    #[allow(unused_variables)]
+    fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional(
+            "AuthenticatorAttachment",
+            "authenticator_attachment",
+            &self.authenticator_attachment,
+        );
+        w.member(
+            "AuthenticatorTransports",
+            "authenticator_transports",
+            &self.authenticator_transports,
+        );
+        w.member("CreatedAt", "created_at", &self.created_at);
+        w.member("CredentialId", "credential_id", &self.credential_id);
+        w.member(
+            "FriendlyCredentialName",
+            "friendly_credential_name",
+            &self.friendly_credential_name,
+        );
+        w.member("RelyingPartyId", "relying_party_id", &self.relying_party_id);
+    }
+}
 impl ::serde::Serialize for WebAuthnCredentialDescription {
-    #[allow(unused_mut)]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 5usize + self.authenticator_attachment.is_some() as usize;
-        let mut w = ::awsjson_types::structure::writer(
-            serializer,
-            "WebAuthnCredentialDescription",
-            len,
-        )?;
-        w.optional("AuthenticatorAttachment", &self.authenticator_attachment);
-        w.member("AuthenticatorTransports", &self.authenticator_transports);
-        w.member("CreatedAt", &self.created_at);
-        w.member("CredentialId", &self.credential_id);
-        w.member("FriendlyCredentialName", &self.friendly_credential_name);
-        w.member("RelyingPartyId", &self.relying_party_id);
-        w.end()
+        ::awsjson_types::structure::serialize(self, serializer)
     }
 }
 impl ::awsjson_types::structure::ReadMembers for WebAuthnCredentialDescription {
@@ -84,26 +95,7 @@ impl<'de> ::serde::Deserialize<'de> for WebAuthnCredentialDescription {
 impl ::std::fmt::Debug for WebAuthnCredentialDescription {
     #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::awsjson_types::structure::debug(
-            f,
-            "WebAuthnCredentialDescription",
-            &[
-                "authenticator_attachment",
-                "authenticator_transports",
-                "created_at",
-                "credential_id",
-                "friendly_credential_name",
-                "relying_party_id",
-            ],
-            &[
-                &self.authenticator_attachment,
-                &self.authenticator_transports,
-                &self.created_at,
-                &self.credential_id,
-                &self.friendly_credential_name,
-                &self.relying_party_id,
-            ],
-        )
+        ::awsjson_types::structure::debug(self, f)
     }
 }
 impl ::awsjson_types::Validate for WebAuthnCredentialDescription {

@@ -99,8 +99,8 @@ fn patch_type(
     edit_derives(&mut structure, !has_default_impl);
 
     let ident = format_ident!("{name}");
-    let debug_impl = debug_impl(cx, &ident, shape.sensitive, &structure, &redacted);
-    let serialize_impl = serialize_impl(cx, &ident, &shape.name, &fields);
+    let debug_impl = debug_impl(cx, &ident, shape.sensitive);
+    let serialize_impl = serialize_impl(cx, &ident, &fields, &redacted);
     let deserialize_impl = deserialize_impl(cx, &ident, &shape.name, &fields);
     let error_impls = shape.error.is_some().then(|| error_impls(cx, shape, &ident, &fields));
     let types_rt = &cx.types_rt;
@@ -132,31 +132,20 @@ fn is_sensitive(cx: &Cx, target: &str) -> bool {
         }
 }
 
-fn debug_impl(cx: &Cx, ident: &syn::Ident, whole: bool, s: &ItemStruct, redacted: &[String]) -> TokenStream {
+/// `Debug` through the members' list of [`serialize_impl`]; a wholly sensitive structure prints
+/// only its name.
+fn debug_impl(cx: &Cx, ident: &syn::Ident, whole: bool) -> TokenStream {
     let types_rt = &cx.types_rt;
     let name = ident.to_string();
-    if whole {
-        return quote! {
-            impl ::std::fmt::Debug for #ident {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.debug_tuple(#name).field(&#types_rt::Redacted).finish()
-                }
-            }
-        };
-    }
-    let idents: Vec<&syn::Ident> = s.fields.iter().filter_map(|f| f.ident.as_ref()).collect();
-    let labels = idents.iter().map(|f| f.to_string());
-    let values = idents.iter().map(|f| {
-        if redacted.contains(&f.to_string()) {
-            quote! { &#types_rt::Redacted }
-        } else {
-            quote! { &self.#f }
-        }
-    });
+    let body = if whole {
+        quote! { f.debug_tuple(#name).field(&#types_rt::Redacted).finish() }
+    } else {
+        quote! { #types_rt::structure::debug(self, f) }
+    };
     quote! {
         impl ::std::fmt::Debug for #ident {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                #types_rt::structure::debug(f, #name, &[#(#labels),*], &[#(#values),*])
+                #body
             }
         }
     }
@@ -217,28 +206,33 @@ fn error_impls(cx: &Cx, shape: &Shape, ident: &syn::Ident, fields: &[FieldInfo])
     }
 }
 
-/// `Serialize`, written here rather than derived (see [`deserialize_impl`] for why): members in
-/// model order, absent optional members left out.
-fn serialize_impl(cx: &Cx, ident: &syn::Ident, name: &str, fields: &[FieldInfo]) -> TokenStream {
+/// The members' list (`WriteMembers`: wire name, field name and value, in model order), and
+/// `Serialize` through it: absent optional members are left out. `Debug` reads the same list,
+/// so each structure has one generic body to compile for both.
+fn serialize_impl(cx: &Cx, ident: &syn::Ident, fields: &[FieldInfo], redacted: &[String]) -> TokenStream {
     let types_rt = &cx.types_rt;
-    let required = fields.iter().filter(|f| f.required).count();
-    let optional: Vec<syn::Ident> = fields.iter().filter(|f| !f.required).map(|f| format_ident!("{}", f.ident)).collect();
+    let name = ident.to_string();
     let members = fields.iter().map(|f| {
-        let (wire, field) = (&f.wire_name, format_ident!("{}", f.ident));
-        if f.required {
-            quote!(w.member(#wire, &self.#field);)
-        } else {
-            quote!(w.optional(#wire, &self.#field);)
-        }
+        let (wire, label, field) = (&f.wire_name, &f.ident, format_ident!("{}", f.ident));
+        let method = match (f.required, redacted.contains(&f.ident)) {
+            (true, false) => quote!(member),
+            (false, false) => quote!(optional),
+            (true, true) => quote!(sensitive),
+            (false, true) => quote!(sensitive_optional),
+        };
+        quote!(w.#method(#wire, #label, &self.#field);)
     });
     quote! {
-        impl ::serde::Serialize for #ident {
-            #[allow(unused_mut)]
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                let len = #required #( + self.#optional.is_some() as usize )*;
-                let mut w = #types_rt::structure::writer(serializer, #name, len)?;
+        impl #types_rt::structure::WriteMembers for #ident {
+            const NAME: &'static str = #name;
+            #[allow(unused_variables)]
+            fn write_members<W: #types_rt::structure::MemberWriter>(&self, w: &mut W) {
                 #(#members)*
-                w.end()
+            }
+        }
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #types_rt::structure::serialize(self, serializer)
             }
         }
     }
