@@ -132,7 +132,7 @@ impl Client {
             }
             let Some(cost) = self.inner.quota.acquire(kind) else { return result };
             spent = Some(cost);
-            tokio::time::sleep(retry.backoff(attempt, fastrand::f64())).await;
+            tokio::time::sleep(retry.backoff(attempt, crate::retry::jitter())).await;
             attempt += 1;
         }
     }
