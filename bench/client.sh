@@ -13,9 +13,10 @@
 # client's build that no SDK can remove, and what each SDK adds to it.
 #
 # Crates are downloaded first so that build times measure compiling only. The host's speed drifts
-# by a quarter and more within minutes, so the builds run in ROUNDS rounds (default 3), each
-# building the three programs one after the other; the figure is the median of the rounds'
-# ratios, as only ratios within a round mean anything.
+# by a quarter and more within minutes, so the builds run in ROUNDS rounds (default 3); the
+# figure is the median of the rounds' ratios, as only ratios within a round mean anything. In a
+# round ours is built before and after aws-sdk and counts as the mean of the two, so that a drift
+# during the round (steady over a few minutes) weighs on both sides alike; the floor comes last.
 set -euo pipefail
 cd "$(dirname "$0")/client"
 CALLS=${CALLS:-1000}
@@ -44,10 +45,12 @@ build_time() { # crate dir -> seconds of a clean debug build, and the number of 
 }
 ours_all=(); sdk_all=(); floor_all=(); ratios=()
 for round in $(seq "$ROUNDS"); do
-    read -r o ours_crates < <(build_time ours)
+    read -r o1 ours_crates < <(build_time ours)
     read -r s sdk_crates < <(build_time aws-sdk)
+    read -r o2 _ < <(build_time ours)
     read -r f floor_crates < <(build_time floor)
-    echo "  round $round: ours ${o}s, aws-sdk ${s}s, floor ${f}s; ratio $(ratio "$o" "$s"), floor / aws-sdk $(ratio "$f" "$s")"
+    o=$(python3 -c "print(f'{($o1 + $o2) / 2:.1f}')")
+    echo "  round $round: ours ${o}s (${o1}s before aws-sdk, ${o2}s after), aws-sdk ${s}s, floor ${f}s; ratio $(ratio "$o" "$s"), floor / aws-sdk $(ratio "$f" "$s")"
     ours_all+=("$o"); sdk_all+=("$s"); floor_all+=("$f"); ratios+=("$(ratio "$o" "$s")")
 done
 ours_build=$(median "${ours_all[@]}"); sdk_build=$(median "${sdk_all[@]}"); floor_build=$(median "${floor_all[@]}")
