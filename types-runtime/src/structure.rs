@@ -103,13 +103,22 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
 ///     }
 /// }
 ///
+/// // As generated structures do: `Serialize` and `Debug` are one call each.
+/// impl serde::Serialize for Login {
+///     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+///         structure::serialize(self, serializer)
+///     }
+/// }
+/// impl std::fmt::Debug for Login {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+///         structure::debug(self, f)
+///     }
+/// }
+///
 /// let login = Login { user: "diego".into(), password: "hunter2".into(), remember: None };
+/// assert_eq!(serde_json::to_string(&login).unwrap(), r#"{"User":"diego","Password":"hunter2"}"#);
 /// assert_eq!(
-///     serde_json::to_string(&structure::Serialized(&login)).unwrap(),
-///     r#"{"User":"diego","Password":"hunter2"}"#
-/// );
-/// assert_eq!(
-///     format!("{:?}", structure::Debugged(&login)),
+///     format!("{login:?}"),
 ///     r#"Login { user: "diego", password: *** Sensitive Data Redacted ***, remember: None }"#
 /// );
 /// ```
@@ -151,25 +160,6 @@ pub fn debug<T: WriteMembers + ?Sized>(value: &T, f: &mut fmt::Formatter<'_>) ->
     let mut w = DebugMembers { out: f.debug_struct(T::NAME) };
     value.write_members(&mut w);
     w.out.finish()
-}
-
-/// A structure seen through its `Serialize` of [`serialize`] (for types that implement only
-/// [`WriteMembers`], as in tests and examples).
-pub struct Serialized<'a, T: ?Sized>(pub &'a T);
-
-impl<T: WriteMembers + ?Sized> Serialize for Serialized<'_, T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize(self.0, serializer)
-    }
-}
-
-/// A structure seen through its `Debug` of [`debug`].
-pub struct Debugged<'a, T: ?Sized>(pub &'a T);
-
-impl<T: WriteMembers + ?Sized> fmt::Debug for Debugged<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug(self.0, f)
-    }
 }
 
 /// Counts the members [`serialize`] will write (serializers are told the count up front).
@@ -410,30 +400,52 @@ mod tests {
         }
     }
 
+    impl Serialize for Secrets {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            super::serialize(self, serializer)
+        }
+    }
+
+    impl fmt::Debug for Secrets {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            super::debug(self, f)
+        }
+    }
+
     #[test]
     fn one_members_list_serves_serialize_and_debug() {
         let s = Secrets { id: "a".into(), token: Some("t".into()), pin: "1234".into(), note: None };
         // Sensitive members are written; absent ones are not, sensitive or not.
-        assert_eq!(serde_json::to_string(&Serialized(&s)).unwrap(), r#"{"Id":"a","Token":"t","Pin":"1234"}"#);
+        assert_eq!(serde_json::to_string(&s).unwrap(), r#"{"Id":"a","Token":"t","Pin":"1234"}"#);
         let none = Secrets { token: None, note: Some(7), ..s };
-        assert_eq!(serde_json::to_string(&Serialized(&none)).unwrap(), r#"{"Id":"a","Pin":"1234","Note":7}"#);
+        assert_eq!(serde_json::to_string(&none).unwrap(), r#"{"Id":"a","Pin":"1234","Note":7}"#);
         // Debug prints every field by its Rust name, sensitive ones redacted even when absent.
         let r = crate::REDACTED;
-        assert_eq!(format!("{:?}", Debugged(&none)), format!(r#"Secrets {{ id: "a", token: {r}, pin: {r}, note: Some(7) }}"#));
-        assert!(format!("{:#?}", Debugged(&none)).contains("\n    note: Some(\n        7,\n    ),\n"));
+        assert_eq!(format!("{none:?}"), format!(r#"Secrets {{ id: "a", token: {r}, pin: {r}, note: Some(7) }}"#));
+        assert!(format!("{none:#?}").contains("\n    note: Some(\n        7,\n    ),\n"));
     }
 
     #[test]
     fn serializers_are_told_the_number_of_members_present() {
         // serde_json writes `{}` at once for a structure said to be empty, so a wrong count shows.
         let empty = Secrets { id: String::new(), token: None, pin: String::new(), note: None };
-        assert_eq!(serde_json::to_value(Serialized(&empty)).unwrap(), serde_json::json!({"Id": "", "Pin": ""}));
+        assert_eq!(serde_json::to_value(&empty).unwrap(), serde_json::json!({"Id": "", "Pin": ""}));
         struct Nothing;
         impl WriteMembers for Nothing {
             const NAME: &'static str = "Nothing";
             fn write_members<W: MemberWriter>(&self, _: &mut W) {}
         }
-        assert_eq!(serde_json::to_string(&Serialized(&Nothing)).unwrap(), "{}");
-        assert_eq!(format!("{:?}", Debugged(&Nothing)), "Nothing");
+        impl Serialize for Nothing {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                super::serialize(self, serializer)
+            }
+        }
+        impl fmt::Debug for Nothing {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                super::debug(self, f)
+            }
+        }
+        assert_eq!(serde_json::to_string(&Nothing).unwrap(), "{}");
+        assert_eq!(format!("{:?}", Nothing), "Nothing");
     }
 }
