@@ -1,8 +1,7 @@
 //! How a router is set up: body limit, CORS, SigV4 verification.
 
-use std::time::Duration;
-
 use crate::auth::SigV4Config;
+use crate::cors::Cors;
 
 /// Largest request body accepted by default (8 MiB, more than any Cognito input needs).
 pub const DEFAULT_MAX_BODY: usize = 8 * 1024 * 1024;
@@ -56,44 +55,5 @@ impl ServerConfig {
     pub fn max_body_bytes(mut self, max: usize) -> Self {
         self.max_body_bytes = max;
         self
-    }
-}
-
-/// Cross-origin resource sharing, for browser SDKs (amazon-cognito-identity-js, Amplify) that
-/// call the service from web pages.
-///
-/// ```
-/// let cors = awsjson_server::Cors::default().allow_origins(["https://app.example.com"]);
-/// assert!(cors.allows("https://app.example.com"));
-/// assert!(!cors.allows("https://evil.example.com"));
-/// assert!(awsjson_server::Cors::default().allows("https://anything.example"));
-/// ```
-#[derive(Clone, Debug)]
-pub struct Cors {
-    /// Origins allowed to call; `None` allows any (`Access-Control-Allow-Origin: *`).
-    pub allowed_origins: Option<Vec<String>>,
-    /// How long a browser may cache a preflight answer.
-    pub max_age: Duration,
-}
-
-impl Default for Cors {
-    fn default() -> Self {
-        Cors { allowed_origins: None, max_age: Duration::from_secs(600) }
-    }
-}
-
-impl Cors {
-    /// Allows only these origins (exact match, e.g. `https://app.example.com`).
-    pub fn allow_origins<I: IntoIterator<Item = S>, S: Into<String>>(mut self, origins: I) -> Self {
-        self.allowed_origins = Some(origins.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Whether a page from `origin` may call the service.
-    pub fn allows(&self, origin: &str) -> bool {
-        match &self.allowed_origins {
-            None => true,
-            Some(list) => list.iter().any(|o| o == origin),
-        }
     }
 }

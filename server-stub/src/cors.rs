@@ -1,9 +1,50 @@
-//! CORS: answering preflights and marking responses readable by the calling page.
+//! CORS: which pages may call ([`Cors`]), answering preflights, and marking responses readable
+//! by the calling page.
+
+use std::time::Duration;
 
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 
-use crate::config::Cors;
 use crate::response::Response;
+
+/// Cross-origin resource sharing, for browser SDKs (amazon-cognito-identity-js, Amplify) that
+/// call the service from web pages.
+///
+/// ```
+/// let cors = awsjson_server::Cors::default().allow_origins(["https://app.example.com"]);
+/// assert!(cors.allows("https://app.example.com"));
+/// assert!(!cors.allows("https://evil.example.com"));
+/// assert!(awsjson_server::Cors::default().allows("https://anything.example"));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Cors {
+    /// Origins allowed to call; `None` allows any (`Access-Control-Allow-Origin: *`).
+    pub allowed_origins: Option<Vec<String>>,
+    /// How long a browser may cache a preflight answer.
+    pub max_age: Duration,
+}
+
+impl Default for Cors {
+    fn default() -> Self {
+        Cors { allowed_origins: None, max_age: Duration::from_secs(600) }
+    }
+}
+
+impl Cors {
+    /// Allows only these origins (exact match, e.g. `https://app.example.com`).
+    pub fn allow_origins<I: IntoIterator<Item = S>, S: Into<String>>(mut self, origins: I) -> Self {
+        self.allowed_origins = Some(origins.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Whether a page from `origin` may call the service.
+    pub fn allows(&self, origin: &str) -> bool {
+        match &self.allowed_origins {
+            None => true,
+            Some(list) => list.iter().any(|o| o == origin),
+        }
+    }
+}
 
 /// Request headers a browser SDK sends when the preflight does not list its own.
 const DEFAULT_ALLOWED_HEADERS: &str = "content-type, x-amz-target, x-amz-user-agent, x-amz-date, \

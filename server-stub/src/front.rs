@@ -13,21 +13,14 @@ use awsjson_types::ServiceInfo;
 use axum::extract::Request;
 use http::{HeaderValue, header};
 
-use crate::auth::{AuthLookup, AuthService};
-use crate::config::Cors;
+use crate::auth::AuthService;
 use crate::context::RequestId;
+use crate::cors::{self, Cors};
+use crate::endpoint::{Endpoint, EndpointService, Handled};
+use crate::future::BoxFuture;
 use crate::response::{REQUEST_ID_HEADER, Response, internal_error};
-use crate::router::{Endpoint, EndpointService, Handled, operation_of};
-use crate::{BoxFuture, cors};
-
-/// What the front found out, handed to the inner services in the request's extensions.
-#[derive(Debug, Clone)]
-pub(crate) struct Routed {
-    /// The id of this request.
-    pub request_id: RequestId,
-    /// The operation the target names, when it is one of the service's.
-    pub operation: Option<&'static str>,
-}
+use crate::spec::AuthLookup;
+use crate::target::{Routed, operation_of};
 
 /// Settings of the front.
 #[derive(Clone)]

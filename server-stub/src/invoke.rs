@@ -7,7 +7,7 @@ use awsjson_types::{ModeledError, Operation, Validate, ValidationError};
 use bytes::Bytes;
 use http::StatusCode;
 
-use crate::RequestContext;
+use crate::context::RequestContext;
 use crate::response::{Response, body_too_large, client_error, error_response, internal_error, json_response};
 
 /// Why a request body is not a valid input of an operation: the error code AWS answers and the

@@ -6,84 +6,21 @@ mod sigv4;
 mod store;
 
 use std::convert::Infallible;
-use std::fmt;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::{Duration, SystemTime};
 
 use awsjson_types::{AuthScheme, ServiceInfo};
 use axum::body::Body;
 use axum::extract::Request;
 
 pub use error::AuthError;
+pub use sigv4::SigV4Config;
 pub use store::{CredentialStore, InMemoryCredentials, StoredCredential};
 
+use crate::future::BoxFuture;
 use crate::response::{Response, body_too_large, client_error};
-use crate::front::Routed;
-use crate::{BoxFuture, router::operation_of};
-
-/// A service's operations by name: the name as a `'static` string and how the operation
-/// authenticates (`None` for names that are not operations). Generated per service.
-pub type AuthLookup = fn(&str) -> Option<(&'static str, AuthScheme)>;
-
-/// How signatures are checked.
-///
-/// ```
-/// use std::time::Duration;
-/// use awsjson_server::{InMemoryCredentials, SigV4Config};
-///
-/// let config = SigV4Config::new(InMemoryCredentials::new().with_key("AKIDEXAMPLE", "secret"))
-///     .region("us-west-2")
-///     .max_skew(Duration::from_secs(300));
-/// assert_eq!(config.region.as_deref(), Some("us-west-2"));
-/// ```
-#[derive(Clone)]
-pub struct SigV4Config {
-    /// Where secrets come from.
-    pub store: Arc<dyn CredentialStore>,
-    /// The region a credential scope must name; `None` accepts any.
-    pub region: Option<String>,
-    /// How far `X-Amz-Date` may be from the server's clock (AWS allows 5 minutes).
-    pub max_skew: Duration,
-    /// The server's clock (replaceable to replay recorded requests or to test skew).
-    pub clock: Arc<dyn Fn() -> SystemTime + Send + Sync>,
-}
-
-impl SigV4Config {
-    /// Verification against `store`, any region, 5 minutes of skew, the system clock.
-    pub fn new(store: impl CredentialStore) -> Self {
-        SigV4Config {
-            store: Arc::new(store),
-            region: None,
-            max_skew: Duration::from_secs(300),
-            clock: Arc::new(SystemTime::now),
-        }
-    }
-
-    /// Requires credential scopes to name `region`.
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-
-    /// Sets the allowed clock skew.
-    pub fn max_skew(mut self, skew: Duration) -> Self {
-        self.max_skew = skew;
-        self
-    }
-
-    /// Replaces the clock.
-    pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
-        self.clock = Arc::new(clock);
-        self
-    }
-}
-
-impl fmt::Debug for SigV4Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SigV4Config").field("region", &self.region).field("max_skew", &self.max_skew).finish_non_exhaustive()
-    }
-}
+use crate::spec::AuthLookup;
+use crate::target::{Routed, operation_of};
 
 /// The access key id whose signature was verified, put in the request's extensions by
 /// [`AuthLayer`] (the router copies it to [`RequestContext::caller`](crate::RequestContext::caller)).

@@ -1,14 +1,77 @@
-//! SigV4 verification of one request: parse `Authorization`, check scope and clock skew, look up
-//! the secret, recompute the signature (`awsjson-sigv4`), compare in constant time.
+//! SigV4 verification of one request: the settings ([`SigV4Config`]); then parse `Authorization`,
+//! check scope and clock skew, look up the secret, recompute the signature (`awsjson-sigv4`) and
+//! compare in constant time.
 
+use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-pub(crate) use awsjson_sigv4::{constant_time_eq, format_amz_date, parse_amz_date};
 use awsjson_sigv4::{CredentialScope, Payload, SignedRequest, expected_signature as recompute};
+use awsjson_sigv4::{constant_time_eq, format_amz_date, parse_amz_date};
 use http::HeaderMap;
 use http::request::Parts;
 
-use super::{AuthError, SigV4Config};
+use super::error::AuthError;
+use super::store::CredentialStore;
+
+/// How signatures are checked.
+///
+/// ```
+/// use std::time::Duration;
+/// use awsjson_server::{InMemoryCredentials, SigV4Config};
+///
+/// let config = SigV4Config::new(InMemoryCredentials::new().with_key("AKIDEXAMPLE", "secret"))
+///     .region("us-west-2")
+///     .max_skew(Duration::from_secs(300));
+/// assert_eq!(config.region.as_deref(), Some("us-west-2"));
+/// ```
+#[derive(Clone)]
+pub struct SigV4Config {
+    /// Where secrets come from.
+    pub store: Arc<dyn CredentialStore>,
+    /// The region a credential scope must name; `None` accepts any.
+    pub region: Option<String>,
+    /// How far `X-Amz-Date` may be from the server's clock (AWS allows 5 minutes).
+    pub max_skew: Duration,
+    /// The server's clock (replaceable to replay recorded requests or to test skew).
+    pub clock: Arc<dyn Fn() -> SystemTime + Send + Sync>,
+}
+
+impl SigV4Config {
+    /// Verification against `store`, any region, 5 minutes of skew, the system clock.
+    pub fn new(store: impl CredentialStore) -> Self {
+        SigV4Config {
+            store: Arc::new(store),
+            region: None,
+            max_skew: Duration::from_secs(300),
+            clock: Arc::new(SystemTime::now),
+        }
+    }
+
+    /// Requires credential scopes to name `region`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Sets the allowed clock skew.
+    pub fn max_skew(mut self, skew: Duration) -> Self {
+        self.max_skew = skew;
+        self
+    }
+
+    /// Replaces the clock.
+    pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+}
+
+impl fmt::Debug for SigV4Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigV4Config").field("region", &self.region).field("max_skew", &self.max_skew).finish_non_exhaustive()
+    }
+}
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 

@@ -3,7 +3,7 @@ use std::time::{Duration, SystemTime};
 use http::Request;
 
 use super::*;
-use crate::InMemoryCredentials;
+use crate::auth::store::InMemoryCredentials;
 
 const AKID: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use crate::BoxFuture;
+use crate::future::BoxFuture;
 
 /// The secret half of an access key, as a [`CredentialStore`] holds it.
 ///
