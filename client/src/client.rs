@@ -4,20 +4,44 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use awsjson_types::{AuthScheme, ModeledError, Operation, ServiceInfo, UnhandledError, Validate};
-
-use crate::credentials::{BoxFuture, CredentialsError};
 use http::{HeaderMap, HeaderValue};
 
+use crate::config::{Config, TimeoutConfig};
+use crate::credentials::CredentialsError;
 use crate::error::{SdkError, TimeoutKind};
-use crate::retry::{RetryKind, RetryQuota, classify};
+use crate::future::BoxFuture;
+use crate::retry::{RetryKind, RetryQuota, classify, jitter};
 use crate::sign::{SigningScope, sign_request};
-use crate::{Config, wire};
+use crate::wire;
 
 /// The future of one operation's call, as generated builders' `send` returns it.
 pub type SendFuture<O> =
     BoxFuture<'static, Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>>;
 
-/// A client for one service; cheap to clone (connections and the retry quota are shared).
+/// A client for one service: sends its operations (signing, retries, timeouts) and decodes the
+/// answers. Cheap to clone: clones share connections and the retry quota.
+///
+/// Generated SDKs wrap it in a client with one builder per operation; on its own it needs the
+/// service's [`ServiceInfo`]:
+///
+/// ```
+/// use awsjson_client::{Client, Config};
+/// use awsjson_types::ServiceInfo;
+///
+/// static SERVICE: ServiceInfo = ServiceInfo {
+///     name: "cognito-idp",
+///     title: "Amazon Cognito Identity Provider",
+///     api_version: Some("2016-04-18"),
+///     target_prefix: "AWSCognitoIdentityProviderService",
+///     signing_name: "cognito-idp",
+///     endpoint_prefix: "cognito-idp",
+///     content_type: "application/x-amz-json-1.1",
+///     validation_error: "InvalidParameterException",
+/// };
+///
+/// let client = Client::new(&SERVICE, Config::new().region("eu-west-1"));
+/// assert_eq!(client.endpoint().as_deref(), Some("https://cognito-idp.eu-west-1.amazonaws.com/"));
+/// ```
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -27,30 +51,60 @@ pub struct Client {
 struct Inner {
     service: &'static ServiceInfo,
     config: Config,
-    http: reqwest::Client,
+    /// The HTTP client, or why it could not be set up (reported by every call).
+    http: Result<reqwest::Client, String>,
     quota: RetryQuota,
 }
 
 const USER_AGENT: &str = concat!("awsjson-client/", env!("CARGO_PKG_VERSION"));
 
+/// The settings of the HTTP client a [`Client`] builds when the configuration brings none: our
+/// user agent and the configured connect timeout.
+fn http_builder(timeouts: &TimeoutConfig) -> reqwest::ClientBuilder {
+    let builder = reqwest::Client::builder().user_agent(USER_AGENT);
+    match timeouts.connect {
+        Some(limit) => builder.connect_timeout(limit),
+        None => builder,
+    }
+}
+
+/// The message of a failed HTTP client set-up, with its causes (reqwest's own says only
+/// "builder error").
+fn setup_error(error: &reqwest::Error) -> String {
+    let mut message = format!("cannot set up the HTTP client: {error}");
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    message
+}
+
 impl Client {
+    /// A client for `service` with `config`.
+    ///
+    /// Unless the configuration brings its own ([`Config::http_client`]), this builds a reqwest
+    /// client with our user agent and the connect timeout. Building it fails only when TLS cannot
+    /// be set up; that failure does not panic here but is returned by every call, as
+    /// [`SdkError::Construction`].
     pub fn new(service: &'static ServiceInfo, config: Config) -> Self {
-        let http = config.http.clone().unwrap_or_else(|| {
-            let mut builder = reqwest::Client::builder().user_agent(USER_AGENT);
-            if let Some(t) = config.timeouts.connect {
-                builder = builder.connect_timeout(t);
-            }
-            // Building fails only when TLS cannot initialise; the default client shows the
-            // same failure on first use instead of here.
-            builder.build().unwrap_or_default()
-        });
+        let http = match &config.http {
+            Some(client) => Ok(client.clone()),
+            None => http_builder(&config.timeouts).build().map_err(|e| setup_error(&e)),
+        };
+        Client::with_http(service, config, http)
+    }
+
+    fn with_http(service: &'static ServiceInfo, config: Config, http: Result<reqwest::Client, String>) -> Self {
         Client { inner: Arc::new(Inner { service, config, http, quota: RetryQuota::default() }) }
     }
 
+    /// The configuration the client was made with.
     pub fn config(&self) -> &Config {
         &self.inner.config
     }
 
+    /// The service the client calls.
     pub fn service(&self) -> &'static ServiceInfo {
         self.inner.service
     }
@@ -100,22 +154,32 @@ impl Client {
     /// Sends a JSON body to operation `operation` and returns the final response, successful
     /// or not, after the retries the configuration allows.
     pub async fn send_raw(&self, operation: &str, auth: AuthScheme, body: Vec<u8>) -> Result<RawResponse, RawError> {
-        let url = self
-            .endpoint()
-            .ok_or_else(|| RawError::Construction("no region or endpoint URL configured (set one, or AWS_REGION)".into()))?;
-        let attempts = self.with_retries(operation, auth, &url, &body);
+        let http = self.inner.http.as_ref().map_err(|e| RawError::Construction(e.clone()))?;
+        let url = self.endpoint().ok_or_else(|| {
+            RawError::Construction(
+                "no region or endpoint URL configured (set one, or read AWS_REGION with Config::from_env)".into(),
+            )
+        })?;
+        let attempts = self.with_retries(http, operation, auth, &url, &body);
         match self.inner.config.timeouts.operation {
             Some(limit) => tokio::time::timeout(limit, attempts).await.unwrap_or(Err(RawError::Timeout(TimeoutKind::Operation))),
             None => attempts.await,
         }
     }
 
-    async fn with_retries(&self, operation: &str, auth: AuthScheme, url: &str, body: &[u8]) -> Result<RawResponse, RawError> {
+    async fn with_retries(
+        &self,
+        http: &reqwest::Client,
+        operation: &str,
+        auth: AuthScheme,
+        url: &str,
+        body: &[u8],
+    ) -> Result<RawResponse, RawError> {
         let retry = self.inner.config.retry;
         let mut spent: Option<u32> = None;
         let mut attempt = 1;
         loop {
-            let result = self.attempt(operation, auth, url, body).await;
+            let result = self.attempt(http, operation, auth, url, body).await;
             let kind = match &result {
                 Ok(response) if response.is_success() => {
                     // A success returns what its retry cost, or one token for a first try.
@@ -132,20 +196,34 @@ impl Client {
             }
             let Some(cost) = self.inner.quota.acquire(kind) else { return result };
             spent = Some(cost);
-            tokio::time::sleep(retry.backoff(attempt, crate::retry::jitter())).await;
+            tokio::time::sleep(retry.backoff(attempt, jitter())).await;
             attempt += 1;
         }
     }
 
-    async fn attempt(&self, operation: &str, auth: AuthScheme, url: &str, body: &[u8]) -> Result<RawResponse, RawError> {
-        let run = self.attempt_inner(operation, auth, url, body);
+    async fn attempt(
+        &self,
+        http: &reqwest::Client,
+        operation: &str,
+        auth: AuthScheme,
+        url: &str,
+        body: &[u8],
+    ) -> Result<RawResponse, RawError> {
+        let run = self.attempt_inner(http, operation, auth, url, body);
         match self.inner.config.timeouts.attempt {
             Some(limit) => tokio::time::timeout(limit, run).await.unwrap_or(Err(RawError::Timeout(TimeoutKind::Attempt))),
             None => run.await,
         }
     }
 
-    async fn attempt_inner(&self, operation: &str, auth: AuthScheme, url: &str, body: &[u8]) -> Result<RawResponse, RawError> {
+    async fn attempt_inner(
+        &self,
+        http: &reqwest::Client,
+        operation: &str,
+        auth: AuthScheme,
+        url: &str,
+        body: &[u8],
+    ) -> Result<RawResponse, RawError> {
         let service = self.inner.service;
         let mut headers = HeaderMap::new();
         headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static(service.content_type));
@@ -161,7 +239,7 @@ impl Client {
             sign_request("POST", url, &mut headers, body, &credentials, scope)
                 .map_err(|e| RawError::Construction(e.to_string()))?;
         }
-        let response = self.inner.http.post(url).headers(headers).body(body.to_vec()).send().await.map_err(RawError::Transport)?;
+        let response = http.post(url).headers(headers).body(body.to_vec()).send().await.map_err(RawError::Transport)?;
         let status = response.status().as_u16();
         let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let request_id = header("x-amzn-requestid").or_else(|| header("x-amz-request-id"));
@@ -264,4 +342,72 @@ fn decode<O: Operation>(raw: RawResponse) -> Result<O::Output, SdkError<O::Error
 /// ```
 pub fn first_unset(set: &[bool], required: &[&'static str]) -> Option<&'static str> {
     set.iter().zip(required).find(|(set, _)| !**set).map(|(_, name)| *name)
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    use super::*;
+
+    static SERVICE: ServiceInfo = ServiceInfo {
+        name: "svc",
+        title: "Svc",
+        api_version: None,
+        target_prefix: "Svc",
+        signing_name: "svc",
+        endpoint_prefix: "svc",
+        content_type: "application/x-amz-json-1.1",
+        validation_error: "ValidationException",
+    };
+
+    #[test]
+    fn the_built_http_client_has_our_user_agent_and_connect_timeout() {
+        let settings = format!("{:?}", http_builder(&TimeoutConfig::default()));
+        assert!(settings.contains(USER_AGENT), "{settings}");
+        assert!(settings.contains("connect_timeout: 3.1s"), "{settings}");
+        let none = TimeoutConfig { connect: None, ..TimeoutConfig::default() };
+        assert!(!format!("{:?}", http_builder(&none)).contains("connect_timeout"));
+    }
+
+    #[tokio::test]
+    async fn requests_carry_our_user_agent() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = Vec::new();
+            let mut buffer = [0; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = socket.read(&mut buffer).await.unwrap();
+                assert!(n > 0, "the connection closed before the headers ended");
+                request.extend_from_slice(&buffer[..n]);
+            }
+            socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}").await.unwrap();
+            String::from_utf8_lossy(&request).to_ascii_lowercase()
+        });
+        let client = Client::new(&SERVICE, Config::new().endpoint_url(url));
+        let response = client.send_raw("Op", AuthScheme::None, b"{}".to_vec()).await.unwrap();
+        assert!(response.is_success());
+        let request = server.await.unwrap();
+        assert!(request.contains(&format!("user-agent: {USER_AGENT}")), "{request}");
+    }
+
+    #[tokio::test]
+    async fn a_failed_http_setup_is_an_error_on_every_call() {
+        // A header value with a line break makes reqwest's builder fail, as a TLS set-up
+        // failure would.
+        let failed = reqwest::Client::builder().user_agent("bad\nagent").build().map_err(|e| setup_error(&e));
+        let client = Client::with_http(&SERVICE, Config::new().endpoint_url("http://127.0.0.1:9/"), failed);
+        for _ in 0..2 {
+            match client.send_raw("Op", AuthScheme::None, b"{}".to_vec()).await {
+                Err(RawError::Construction(message)) => {
+                    assert!(message.starts_with("cannot set up the HTTP client: builder error"), "{message}")
+                }
+                other => panic!("expected a construction error, got {other:?}"),
+            }
+        }
+        let typed: SdkError<UnhandledError> = client.send_raw("Op", AuthScheme::None, Vec::new()).await.unwrap_err().into_sdk();
+        assert!(typed.to_string().contains("cannot set up the HTTP client"), "{typed}");
+    }
 }

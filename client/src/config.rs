@@ -3,8 +3,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::credentials::{DefaultCredentialsChain, ProvideCredentials};
-use crate::{RetryConfig, profile};
+use crate::chain::DefaultCredentialsChain;
+use crate::credentials::ProvideCredentials;
+use crate::profile;
+use crate::retry::RetryConfig;
 
 /// Timeouts: connecting, one attempt, and the whole operation (all attempts and backoff).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,8 +64,13 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Nothing set explicitly: the region and endpoint come from the environment
-    /// ([`Config::from_env`] reads them eagerly), credentials from the default chain.
+    /// No region and no endpoint (set them, or start from [`Config::from_env`], which reads them
+    /// from the environment), credentials from the default chain ([`DefaultCredentialsChain`]),
+    /// standard retries, a 3.1 s connect timeout, no client-side validation.
+    ///
+    /// Nothing here reads the environment: a client made with this configuration and no
+    /// [`region`](Config::region) or [`endpoint_url`](Config::endpoint_url) fails every call with
+    /// [`SdkError::Construction`](crate::SdkError::Construction), even when `AWS_REGION` is set.
     pub fn new() -> Self {
         Config {
             region: None,

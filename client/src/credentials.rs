@@ -1,16 +1,11 @@
-//! AWS credentials and where they come from: explicit keys, the environment, the shared files,
-//! or (with the `aws-config` feature) aws-config's full default chain.
+//! AWS credentials, the trait of their sources, and two sources: the environment and the
+//! shared files. The default chain over them is in `chain`.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
+use crate::future::BoxFuture;
 use crate::profile;
-
-/// A boxed, sendable future.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// An access key pair, with a session token for temporary credentials.
 ///
@@ -115,7 +110,7 @@ impl ProvideCredentials for Credentials {
 pub struct EnvironmentCredentials;
 
 impl EnvironmentCredentials {
-    fn read() -> Result<Credentials, CredentialsError> {
+    pub(crate) fn read() -> Result<Credentials, CredentialsError> {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
         match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
             (Some(id), Some(secret)) => {
@@ -146,7 +141,7 @@ pub struct ProfileCredentials {
 }
 
 impl ProfileCredentials {
-    fn read(&self) -> Result<Credentials, CredentialsError> {
+    pub(crate) fn read(&self) -> Result<Credentials, CredentialsError> {
         let name = self.profile.clone().unwrap_or_else(profile::profile_name);
         let keys = profile::named_profile(&name);
         match (keys.get("aws_access_key_id"), keys.get("aws_secret_access_key")) {
@@ -166,52 +161,5 @@ impl ProfileCredentials {
 impl ProvideCredentials for ProfileCredentials {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(std::future::ready(self.read()))
-    }
-}
-
-/// The default chain: environment, then the shared files' profile, then (with the `aws-config`
-/// feature) aws-config's chain (SSO, web identity, ECS, IMDS, ...). The first source that has
-/// credentials wins; results are cached until shortly before they expire.
-#[derive(Debug, Clone, Default)]
-pub struct DefaultCredentialsChain {
-    cache: Arc<tokio::sync::Mutex<Option<Credentials>>>,
-}
-
-/// Credentials are refreshed this long before they expire.
-const REFRESH_MARGIN: Duration = Duration::from_secs(300);
-
-impl DefaultCredentialsChain {
-    async fn resolve() -> Result<Credentials, CredentialsError> {
-        let mut tried = Vec::new();
-        for result in [EnvironmentCredentials::read(), ProfileCredentials::default().read()] {
-            match result {
-                Ok(c) => return Ok(c),
-                Err(CredentialsError::NotFound(m)) => tried.push(m),
-                Err(e) => return Err(e),
-            }
-        }
-        #[cfg(feature = "aws-config")]
-        {
-            return crate::aws_config_chain::resolve().await;
-        }
-        #[allow(unreachable_code)]
-        Err(CredentialsError::NotFound(tried.join("; ")))
-    }
-}
-
-impl ProvideCredentials for DefaultCredentialsChain {
-    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
-        Box::pin(async move {
-            let mut cached = self.cache.lock().await;
-            if let Some(c) = cached.as_ref() {
-                let fresh = c.expires_after.is_none_or(|e| SystemTime::now() + REFRESH_MARGIN < e);
-                if fresh {
-                    return Ok(c.clone());
-                }
-            }
-            let creds = Self::resolve().await?;
-            *cached = Some(creds.clone());
-            Ok(creds)
-        })
     }
 }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use awsjson_types::ValidationError;
 
-use crate::CredentialsError;
+use crate::credentials::CredentialsError;
 
 /// Which limit a call ran into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,10 +8,12 @@
 
 #[cfg(feature = "aws-config")]
 mod aws_config_chain;
+mod chain;
 mod client;
 mod config;
 mod credentials;
 mod error;
+mod future;
 mod paginate;
 mod profile;
 mod retry;
@@ -21,11 +23,10 @@ pub mod wire;
 pub use awsjson_types::Operation;
 pub use client::{Client, RawError, RawResponse, SendFuture, first_unset};
 pub use config::{Config, TimeoutConfig};
-pub use credentials::{
-    BoxFuture, Credentials, CredentialsError, DefaultCredentialsChain, EnvironmentCredentials, ProfileCredentials,
-    ProvideCredentials,
-};
+pub use chain::DefaultCredentialsChain;
+pub use credentials::{Credentials, CredentialsError, EnvironmentCredentials, ProfileCredentials, ProvideCredentials};
 pub use error::{SdkError, TimeoutKind};
+pub use future::BoxFuture;
 pub use paginate::{BoxStream, PageLinks, Paginator};
 pub use retry::{RetryConfig, RetryKind, RetryQuota, classify};
 pub use sign::{SigningError, SigningScope, sign_request};

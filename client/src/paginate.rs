@@ -6,7 +6,8 @@ use futures_core::Stream;
 
 use awsjson_types::Operation;
 
-use crate::{Client, SdkError};
+use crate::client::Client;
+use crate::error::SdkError;
 
 /// A boxed stream (so `StreamExt::next` works on it without pinning by hand).
 pub type BoxStream<T> = Pin<Box<dyn Stream<Item = T> + Send>>;

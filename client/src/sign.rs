@@ -5,7 +5,7 @@ use std::time::SystemTime;
 use awsjson_sigv4::{Payload, Scope, sign};
 use http::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::Credentials;
+use crate::credentials::Credentials;
 
 /// Why a request could not be signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
