@@ -52,6 +52,7 @@ use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::enums::Text;
+use crate::redact::Redacted;
 
 /// A structure read member by member from a JSON object.
 pub trait ReadMembers: Default {
@@ -192,10 +193,10 @@ impl MemberWriter for DebugMembers<'_, '_> {
         self.out.field(field, value);
     }
     fn sensitive<T: Serialize + ?Sized>(&mut self, _: &'static str, field: &'static str, _: &T) {
-        self.out.field(field, &crate::Redacted);
+        self.out.field(field, &Redacted);
     }
     fn sensitive_optional<T: Serialize>(&mut self, _: &'static str, field: &'static str, _: &Option<T>) {
-        self.out.field(field, &crate::Redacted);
+        self.out.field(field, &Redacted);
     }
 }
 
@@ -420,7 +421,7 @@ mod tests {
         let none = Secrets { token: None, note: Some(7), ..s };
         assert_eq!(serde_json::to_string(&none).unwrap(), r#"{"Id":"a","Pin":"1234","Note":7}"#);
         // Debug prints every field by its Rust name, sensitive ones redacted even when absent.
-        let r = crate::REDACTED;
+        let r = crate::redact::REDACTED;
         assert_eq!(format!("{none:?}"), format!(r#"Secrets {{ id: "a", token: {r}, pin: {r}, note: Some(7) }}"#));
         assert!(format!("{none:#?}").contains("\n    note: Some(\n        7,\n    ),\n"));
     }

@@ -1,6 +1,6 @@
 //! Why a token was not accepted.
 
-use super::TokenUse;
+use super::token_use::TokenUse;
 
 /// Why a token failed verification, or a verifier could not be built.
 ///

@@ -10,7 +10,7 @@ use jsonwebtoken::DecodingKey;
 use jsonwebtoken::jwk::{AlgorithmParameters, Jwk, KeyAlgorithm, PublicKeyUse};
 use serde_json::Value;
 
-use super::JwtError;
+use super::error::JwtError;
 
 /// A JWKS larger than this is refused: Cognito's holds two keys (about 1 KiB).
 const MAX_JWKS_BYTES: usize = 1 << 20;

@@ -29,6 +29,7 @@
 mod claims;
 mod error;
 mod keys;
+mod token_use;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -41,8 +42,9 @@ use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, Validation};
 use serde_json::{Map, Value};
 
-pub use claims::{CognitoClaims, TokenUse};
+pub use claims::CognitoClaims;
 pub use error::JwtError;
+pub use token_use::TokenUse;
 use keys::KeyCache;
 
 /// Tokens longer than this are refused before any parsing. Cognito's are a few KiB even for

@@ -11,7 +11,7 @@ use num_bigint::BigUint;
 use num_traits::Zero;
 use sha2::{Digest, Sha256};
 
-use super::SrpError;
+use super::error::SrpError;
 
 /// The 3072-bit MODP prime of RFC 5054 (appendix A), which Cognito uses with generator 2.
 const N_HEX: &str = concat!(

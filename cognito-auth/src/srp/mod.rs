@@ -38,7 +38,9 @@
 //! info "Caldera Derived Key") that signs poolName | userId | secretBlock | timestamp.
 //! `poolName` is the part of the pool id after the `_`.
 
+mod error;
 mod group;
+mod params;
 mod server;
 mod timestamp;
 
@@ -51,57 +53,16 @@ use base64::engine::general_purpose::STANDARD;
 use num_bigint::BigUint;
 use num_traits::Zero;
 
+pub use error::SrpError;
 pub use server::{PasswordClaim, PasswordVerifier, SrpServer, verifier};
 pub use timestamp::{format_timestamp, parse_timestamp};
 
-use crate::secret_hash::hmac_sha256;
+use crate::secret_hash::{hmac_sha256, secret_hash};
+use params::{decode_base64, pool_name};
 use group::{
     claim_key, ephemeral_secret, g_pow, group, parse_hex, private_key, random_bytes, scrambler,
     to_hex,
 };
-
-/// Why an SRP step failed. Nothing in this module panics on bad input; it returns one of these.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum SrpError {
-    /// The user pool id has no `_` separating the region from the pool name.
-    #[error("user pool id {0:?} is not REGION_NAME (e.g. us-east-1_AbCdEf123)")]
-    InvalidPoolId(String),
-    /// A challenge parameter or challenge response is absent.
-    #[error("{0} is missing")]
-    MissingParameter(&'static str),
-    /// A value that should be hexadecimal (at most 1024 digits) is not.
-    #[error("{0} is not hexadecimal of at most 1024 digits")]
-    InvalidHex(&'static str),
-    /// A value that should be standard Base64 is not.
-    #[error("{0} is not valid Base64")]
-    InvalidBase64(&'static str),
-    /// The server's public value B is zero modulo N, which would let it learn the session key
-    /// without the password; the exchange must be abandoned.
-    #[error("SRP_B is zero modulo N; refusing to continue")]
-    InvalidServerB,
-    /// The client's public value A is zero modulo N (a server rejects such a client).
-    #[error("SRP_A is zero modulo N; refusing to continue")]
-    InvalidClientA,
-    /// u = H(A | B) is zero, which SRP-6a forbids.
-    #[error("the SRP scrambling parameter u is zero; refusing to continue")]
-    ZeroU,
-    /// A fixed ephemeral secret (a or b) is zero modulo N.
-    #[error("the ephemeral secret is zero modulo N")]
-    InvalidEphemeral,
-    /// A timestamp is not in Cognito's format, or outside the years 1970 to 9999.
-    #[error("timestamp {0:?} is not in Cognito's format (e.g. `Mon Jan 2 03:04:05 UTC 2006`)")]
-    InvalidTimestamp(String),
-    /// Server side: the claim carries another secret block than the one issued.
-    #[error("PASSWORD_CLAIM_SECRET_BLOCK is not the secret block that was issued")]
-    SecretBlockMismatch,
-    /// Server side: the claim's signature does not match, i.e. the password is wrong.
-    #[error("PASSWORD_CLAIM_SIGNATURE does not match: incorrect username or password")]
-    SignatureMismatch,
-    /// The operating system's random number generator failed.
-    #[error("the system random number generator failed: {0}")]
-    Random(String),
-}
 
 /// The client side of `USER_SRP_AUTH` for one sign-in attempt.
 ///
@@ -339,7 +300,7 @@ impl SrpClient {
         if let Some((client_id, client_secret)) = &self.client {
             params.insert(
                 "SECRET_HASH".to_owned(),
-                crate::secret_hash(username, client_id, client_secret),
+                secret_hash(username, client_id, client_secret),
             );
         }
     }
@@ -418,20 +379,6 @@ impl PasswordVerifierChallenge {
             username,
         })
     }
-}
-
-/// The pool name SRP hashes: the part of `REGION_NAME` after the first `_`.
-fn pool_name(user_pool_id: &str) -> Result<&str, SrpError> {
-    match user_pool_id.split_once('_') {
-        Some((region, name)) if !region.is_empty() && !name.is_empty() => Ok(name),
-        _ => Err(SrpError::InvalidPoolId(user_pool_id.to_owned())),
-    }
-}
-
-fn decode_base64(value: &str, name: &'static str) -> Result<Vec<u8>, SrpError> {
-    STANDARD
-        .decode(value)
-        .map_err(|_| SrpError::InvalidBase64(name))
 }
 
 #[cfg(test)]

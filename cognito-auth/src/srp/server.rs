@@ -15,7 +15,9 @@ use super::group::{
     claim_key, ephemeral_secret, g_pow, group, parse_hex, private_key, random_bytes, scrambler,
     to_hex,
 };
-use super::{SrpError, decode_base64, parse_timestamp, pool_name};
+use super::error::SrpError;
+use super::params::{decode_base64, pool_name};
+use super::timestamp::parse_timestamp;
 use crate::secret_hash::new_hmac;
 
 /// What a user pool keeps instead of a password: a salt and the verifier v = g^x mod N.

@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, Weekday};
 
-use super::SrpError;
+use super::error::SrpError;
 
 const WEEKDAYS: [(Weekday, &str); 7] = [
     (Weekday::Monday, "Mon"),
