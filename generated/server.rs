@@ -4,21 +4,22 @@ pub use ::awsjson_server::{
     Cors, CredentialStore, InMemoryCredentials, RequestContext, ServerConfig,
     SigV4Config, StoredCredential,
 };
+use ::std::future::Future;
 /// The Amazon Cognito Identity Provider API as a server: implement the operations your backend supports; the others answer `UnsupportedOperationException` (HTTP 400). Requests reach a method already routed, parsed and validated against the model (and, when configured, with a verified SigV4 signature); the method returns the typed output or one of the operation's errors, and the runtime encodes it.
 pub trait CognitoIdp: Send + Sync + 'static {
-    /// Calls `AddCustomAttributes`. Signed with SigV4 (AWS credentials).
+    /// `AddCustomAttributes`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddCustomAttributes.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddCustomAttributes.html>
+    /// Takes [`AddCustomAttributesRequest`](crate::types::AddCustomAttributesRequest), already parsed and validated against the model, and returns [`AddCustomAttributesResponse`](crate::types::AddCustomAttributesResponse), or the error enum [`AddCustomAttributesError`](crate::operation::AddCustomAttributesError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn add_custom_attributes(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AddCustomAttributesRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AddCustomAttributes as ::awsjson_types::Operation>::Output,
-            <crate::operation::AddCustomAttributes as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AddCustomAttributesResponse,
+            crate::operation::AddCustomAttributesError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -26,19 +27,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("AddCustomAttributes")),
         )
     }
-    /// Calls `AddUserPoolClientSecret`. Signed with SigV4 (AWS credentials).
+    /// `AddUserPoolClientSecret`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddUserPoolClientSecret.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddUserPoolClientSecret.html>
+    /// Takes [`AddUserPoolClientSecretRequest`](crate::types::AddUserPoolClientSecretRequest), already parsed and validated against the model, and returns [`AddUserPoolClientSecretResponse`](crate::types::AddUserPoolClientSecretResponse), or the error enum [`AddUserPoolClientSecretError`](crate::operation::AddUserPoolClientSecretError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn add_user_pool_client_secret(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AddUserPoolClientSecretRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AddUserPoolClientSecret as ::awsjson_types::Operation>::Output,
-            <crate::operation::AddUserPoolClientSecret as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AddUserPoolClientSecretResponse,
+            crate::operation::AddUserPoolClientSecretError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -48,39 +49,36 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `AdminAddUserToGroup`. Signed with SigV4 (AWS credentials).
+    /// `AdminAddUserToGroup`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminAddUserToGroup.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminAddUserToGroup.html>
+    /// Takes [`AdminAddUserToGroupRequest`](crate::types::AdminAddUserToGroupRequest), already parsed and validated against the model, and returns [`Empty`](crate::Empty) (the operation answers `{}`), or the error enum [`AdminAddUserToGroupError`](crate::operation::AdminAddUserToGroupError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_add_user_to_group(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminAddUserToGroupRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminAddUserToGroup as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminAddUserToGroup as ::awsjson_types::Operation>::Error,
-        >,
+    ) -> impl Future<
+        Output = Result<crate::Empty, crate::operation::AdminAddUserToGroupError>,
     > + Send {
         let _ = (ctx, input);
         ::std::future::ready(
             Err(::awsjson_types::ModeledError::not_implemented("AdminAddUserToGroup")),
         )
     }
-    /// Calls `AdminConfirmSignUp`. Signed with SigV4 (AWS credentials).
+    /// `AdminConfirmSignUp`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminConfirmSignUp.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminConfirmSignUp.html>
+    /// Takes [`AdminConfirmSignUpRequest`](crate::types::AdminConfirmSignUpRequest), already parsed and validated against the model, and returns [`AdminConfirmSignUpResponse`](crate::types::AdminConfirmSignUpResponse), or the error enum [`AdminConfirmSignUpError`](crate::operation::AdminConfirmSignUpError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_confirm_sign_up(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminConfirmSignUpRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminConfirmSignUp as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminConfirmSignUp as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminConfirmSignUpResponse,
+            crate::operation::AdminConfirmSignUpError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -88,19 +86,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("AdminConfirmSignUp")),
         )
     }
-    /// Calls `AdminCreateUser`. Signed with SigV4 (AWS credentials).
+    /// `AdminCreateUser`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html>
+    /// Takes [`AdminCreateUserRequest`](crate::types::AdminCreateUserRequest), already parsed and validated against the model, and returns [`AdminCreateUserResponse`](crate::types::AdminCreateUserResponse), or the error enum [`AdminCreateUserError`](crate::operation::AdminCreateUserError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_create_user(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminCreateUserRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminCreateUser as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminCreateUser as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminCreateUserResponse,
+            crate::operation::AdminCreateUserError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -108,19 +106,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("AdminCreateUser")),
         )
     }
-    /// Calls `AdminDeleteSoftwareToken`. Signed with SigV4 (AWS credentials).
+    /// `AdminDeleteSoftwareToken`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteSoftwareToken.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteSoftwareToken.html>
+    /// Takes [`AdminDeleteSoftwareTokenRequest`](crate::types::AdminDeleteSoftwareTokenRequest), already parsed and validated against the model, and returns [`AdminDeleteSoftwareTokenResponse`](crate::types::AdminDeleteSoftwareTokenResponse), or the error enum [`AdminDeleteSoftwareTokenError`](crate::operation::AdminDeleteSoftwareTokenError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_delete_software_token(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminDeleteSoftwareTokenRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminDeleteSoftwareToken as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminDeleteSoftwareToken as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminDeleteSoftwareTokenResponse,
+            crate::operation::AdminDeleteSoftwareTokenError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -132,39 +130,36 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `AdminDeleteUser`. Signed with SigV4 (AWS credentials).
+    /// `AdminDeleteUser`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteUser.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteUser.html>
+    /// Takes [`AdminDeleteUserRequest`](crate::types::AdminDeleteUserRequest), already parsed and validated against the model, and returns [`Empty`](crate::Empty) (the operation answers `{}`), or the error enum [`AdminDeleteUserError`](crate::operation::AdminDeleteUserError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_delete_user(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminDeleteUserRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminDeleteUser as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminDeleteUser as ::awsjson_types::Operation>::Error,
-        >,
+    ) -> impl Future<
+        Output = Result<crate::Empty, crate::operation::AdminDeleteUserError>,
     > + Send {
         let _ = (ctx, input);
         ::std::future::ready(
             Err(::awsjson_types::ModeledError::not_implemented("AdminDeleteUser")),
         )
     }
-    /// Calls `AdminDeleteUserAttributes`. Signed with SigV4 (AWS credentials).
+    /// `AdminDeleteUserAttributes`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteUserAttributes.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteUserAttributes.html>
+    /// Takes [`AdminDeleteUserAttributesRequest`](crate::types::AdminDeleteUserAttributesRequest), already parsed and validated against the model, and returns [`AdminDeleteUserAttributesResponse`](crate::types::AdminDeleteUserAttributesResponse), or the error enum [`AdminDeleteUserAttributesError`](crate::operation::AdminDeleteUserAttributesError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_delete_user_attributes(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminDeleteUserAttributesRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminDeleteUserAttributes as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminDeleteUserAttributes as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminDeleteUserAttributesResponse,
+            crate::operation::AdminDeleteUserAttributesError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -176,19 +171,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `AdminDisableProviderForUser`. Signed with SigV4 (AWS credentials).
+    /// `AdminDisableProviderForUser`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDisableProviderForUser.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDisableProviderForUser.html>
+    /// Takes [`AdminDisableProviderForUserRequest`](crate::types::AdminDisableProviderForUserRequest), already parsed and validated against the model, and returns [`AdminDisableProviderForUserResponse`](crate::types::AdminDisableProviderForUserResponse), or the error enum [`AdminDisableProviderForUserError`](crate::operation::AdminDisableProviderForUserError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_disable_provider_for_user(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminDisableProviderForUserRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminDisableProviderForUser as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminDisableProviderForUser as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminDisableProviderForUserResponse,
+            crate::operation::AdminDisableProviderForUserError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -200,19 +195,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `AdminDisableUser`. Signed with SigV4 (AWS credentials).
+    /// `AdminDisableUser`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDisableUser.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDisableUser.html>
+    /// Takes [`AdminDisableUserRequest`](crate::types::AdminDisableUserRequest), already parsed and validated against the model, and returns [`AdminDisableUserResponse`](crate::types::AdminDisableUserResponse), or the error enum [`AdminDisableUserError`](crate::operation::AdminDisableUserError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_disable_user(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminDisableUserRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminDisableUser as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminDisableUser as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminDisableUserResponse,
+            crate::operation::AdminDisableUserError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -220,19 +215,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("AdminDisableUser")),
         )
     }
-    /// Calls `AdminEnableUser`. Signed with SigV4 (AWS credentials).
+    /// `AdminEnableUser`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminEnableUser.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminEnableUser.html>
+    /// Takes [`AdminEnableUserRequest`](crate::types::AdminEnableUserRequest), already parsed and validated against the model, and returns [`AdminEnableUserResponse`](crate::types::AdminEnableUserResponse), or the error enum [`AdminEnableUserError`](crate::operation::AdminEnableUserError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_enable_user(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminEnableUserRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminEnableUser as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminEnableUser as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminEnableUserResponse,
+            crate::operation::AdminEnableUserError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -240,39 +235,36 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("AdminEnableUser")),
         )
     }
-    /// Calls `AdminForgetDevice`. Signed with SigV4 (AWS credentials).
+    /// `AdminForgetDevice`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminForgetDevice.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminForgetDevice.html>
+    /// Takes [`AdminForgetDeviceRequest`](crate::types::AdminForgetDeviceRequest), already parsed and validated against the model, and returns [`Empty`](crate::Empty) (the operation answers `{}`), or the error enum [`AdminForgetDeviceError`](crate::operation::AdminForgetDeviceError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_forget_device(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminForgetDeviceRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminForgetDevice as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminForgetDevice as ::awsjson_types::Operation>::Error,
-        >,
+    ) -> impl Future<
+        Output = Result<crate::Empty, crate::operation::AdminForgetDeviceError>,
     > + Send {
         let _ = (ctx, input);
         ::std::future::ready(
             Err(::awsjson_types::ModeledError::not_implemented("AdminForgetDevice")),
         )
     }
-    /// Calls `AdminGetDevice`. Signed with SigV4 (AWS credentials).
+    /// `AdminGetDevice`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetDevice.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetDevice.html>
+    /// Takes [`AdminGetDeviceRequest`](crate::types::AdminGetDeviceRequest), already parsed and validated against the model, and returns [`AdminGetDeviceResponse`](crate::types::AdminGetDeviceResponse), or the error enum [`AdminGetDeviceError`](crate::operation::AdminGetDeviceError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_get_device(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminGetDeviceRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminGetDevice as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminGetDevice as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminGetDeviceResponse,
+            crate::operation::AdminGetDeviceError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -280,19 +272,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("AdminGetDevice")),
         )
     }
-    /// Calls `AdminGetUser`. Signed with SigV4 (AWS credentials).
+    /// `AdminGetUser`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUser.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUser.html>
+    /// Takes [`AdminGetUserRequest`](crate::types::AdminGetUserRequest), already parsed and validated against the model, and returns [`AdminGetUserResponse`](crate::types::AdminGetUserResponse), or the error enum [`AdminGetUserError`](crate::operation::AdminGetUserError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_get_user(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminGetUserRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminGetUser as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminGetUser as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminGetUserResponse,
+            crate::operation::AdminGetUserError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -300,19 +292,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("AdminGetUser")),
         )
     }
-    /// Calls `AdminGetUserAuthFactors`. Signed with SigV4 (AWS credentials).
+    /// `AdminGetUserAuthFactors`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUserAuthFactors.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUserAuthFactors.html>
+    /// Takes [`AdminGetUserAuthFactorsRequest`](crate::types::AdminGetUserAuthFactorsRequest), already parsed and validated against the model, and returns [`AdminGetUserAuthFactorsResponse`](crate::types::AdminGetUserAuthFactorsResponse), or the error enum [`AdminGetUserAuthFactorsError`](crate::operation::AdminGetUserAuthFactorsError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_get_user_auth_factors(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminGetUserAuthFactorsRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminGetUserAuthFactors as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminGetUserAuthFactors as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminGetUserAuthFactorsResponse,
+            crate::operation::AdminGetUserAuthFactorsError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -322,19 +314,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `AdminInitiateAuth`. Signed with SigV4 (AWS credentials).
+    /// `AdminInitiateAuth`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html>
+    /// Takes [`AdminInitiateAuthRequest`](crate::types::AdminInitiateAuthRequest), already parsed and validated against the model, and returns [`AdminInitiateAuthResponse`](crate::types::AdminInitiateAuthResponse), or the error enum [`AdminInitiateAuthError`](crate::operation::AdminInitiateAuthError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_initiate_auth(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminInitiateAuthRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminInitiateAuth as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminInitiateAuth as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminInitiateAuthResponse,
+            crate::operation::AdminInitiateAuthError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -342,19 +334,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("AdminInitiateAuth")),
         )
     }
-    /// Calls `AdminLinkProviderForUser`. Signed with SigV4 (AWS credentials).
+    /// `AdminLinkProviderForUser`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminLinkProviderForUser.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminLinkProviderForUser.html>
+    /// Takes [`AdminLinkProviderForUserRequest`](crate::types::AdminLinkProviderForUserRequest), already parsed and validated against the model, and returns [`AdminLinkProviderForUserResponse`](crate::types::AdminLinkProviderForUserResponse), or the error enum [`AdminLinkProviderForUserError`](crate::operation::AdminLinkProviderForUserError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_link_provider_for_user(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminLinkProviderForUserRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminLinkProviderForUser as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminLinkProviderForUser as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminLinkProviderForUserResponse,
+            crate::operation::AdminLinkProviderForUserError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -366,19 +358,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `AdminListDevices`. Signed with SigV4 (AWS credentials).
+    /// `AdminListDevices`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListDevices.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListDevices.html>
+    /// Takes [`AdminListDevicesRequest`](crate::types::AdminListDevicesRequest), already parsed and validated against the model, and returns [`AdminListDevicesResponse`](crate::types::AdminListDevicesResponse), or the error enum [`AdminListDevicesError`](crate::operation::AdminListDevicesError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_list_devices(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminListDevicesRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminListDevices as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminListDevices as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminListDevicesResponse,
+            crate::operation::AdminListDevicesError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -386,19 +378,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("AdminListDevices")),
         )
     }
-    /// Calls `AdminListGroupsForUser`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
+    /// `AdminListGroupsForUser`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListGroupsForUser.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListGroupsForUser.html>
+    /// Takes [`AdminListGroupsForUserRequest`](crate::types::AdminListGroupsForUserRequest), already parsed and validated against the model, and returns [`AdminListGroupsForUserResponse`](crate::types::AdminListGroupsForUserResponse), or the error enum [`AdminListGroupsForUserError`](crate::operation::AdminListGroupsForUserError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_list_groups_for_user(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminListGroupsForUserRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminListGroupsForUser as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminListGroupsForUser as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminListGroupsForUserResponse,
+            crate::operation::AdminListGroupsForUserError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -406,19 +398,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("AdminListGroupsForUser")),
         )
     }
-    /// Calls `AdminListUserAuthEvents`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
+    /// `AdminListUserAuthEvents`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserAuthEvents.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserAuthEvents.html>
+    /// Takes [`AdminListUserAuthEventsRequest`](crate::types::AdminListUserAuthEventsRequest), already parsed and validated against the model, and returns [`AdminListUserAuthEventsResponse`](crate::types::AdminListUserAuthEventsResponse), or the error enum [`AdminListUserAuthEventsError`](crate::operation::AdminListUserAuthEventsError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_list_user_auth_events(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminListUserAuthEventsRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminListUserAuthEvents as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminListUserAuthEvents as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminListUserAuthEventsResponse,
+            crate::operation::AdminListUserAuthEventsError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -428,19 +420,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `AdminListUserSessions`. Signed with SigV4 (AWS credentials).
+    /// `AdminListUserSessions`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserSessions.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserSessions.html>
+    /// Takes [`AdminListUserSessionsRequest`](crate::types::AdminListUserSessionsRequest), already parsed and validated against the model, and returns [`AdminListUserSessionsResponse`](crate::types::AdminListUserSessionsResponse), or the error enum [`AdminListUserSessionsError`](crate::operation::AdminListUserSessionsError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_list_user_sessions(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminListUserSessionsRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminListUserSessions as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminListUserSessions as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminListUserSessionsResponse,
+            crate::operation::AdminListUserSessionsError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -448,20 +440,17 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("AdminListUserSessions")),
         )
     }
-    /// Calls `AdminRemoveUserFromGroup`. Signed with SigV4 (AWS credentials).
+    /// `AdminRemoveUserFromGroup`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRemoveUserFromGroup.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRemoveUserFromGroup.html>
+    /// Takes [`AdminRemoveUserFromGroupRequest`](crate::types::AdminRemoveUserFromGroupRequest), already parsed and validated against the model, and returns [`Empty`](crate::Empty) (the operation answers `{}`), or the error enum [`AdminRemoveUserFromGroupError`](crate::operation::AdminRemoveUserFromGroupError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_remove_user_from_group(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminRemoveUserFromGroupRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminRemoveUserFromGroup as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminRemoveUserFromGroup as ::awsjson_types::Operation>::Error,
-        >,
+    ) -> impl Future<
+        Output = Result<crate::Empty, crate::operation::AdminRemoveUserFromGroupError>,
     > + Send {
         let _ = (ctx, input);
         ::std::future::ready(
@@ -472,19 +461,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `AdminResetUserPassword`. Signed with SigV4 (AWS credentials).
+    /// `AdminResetUserPassword`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminResetUserPassword.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminResetUserPassword.html>
+    /// Takes [`AdminResetUserPasswordRequest`](crate::types::AdminResetUserPasswordRequest), already parsed and validated against the model, and returns [`AdminResetUserPasswordResponse`](crate::types::AdminResetUserPasswordResponse), or the error enum [`AdminResetUserPasswordError`](crate::operation::AdminResetUserPasswordError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_reset_user_password(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminResetUserPasswordRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminResetUserPassword as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminResetUserPassword as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminResetUserPasswordResponse,
+            crate::operation::AdminResetUserPasswordError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -492,19 +481,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("AdminResetUserPassword")),
         )
     }
-    /// Calls `AdminRespondToAuthChallenge`. Signed with SigV4 (AWS credentials).
+    /// `AdminRespondToAuthChallenge`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRespondToAuthChallenge.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRespondToAuthChallenge.html>
+    /// Takes [`AdminRespondToAuthChallengeRequest`](crate::types::AdminRespondToAuthChallengeRequest), already parsed and validated against the model, and returns [`AdminRespondToAuthChallengeResponse`](crate::types::AdminRespondToAuthChallengeResponse), or the error enum [`AdminRespondToAuthChallengeError`](crate::operation::AdminRespondToAuthChallengeError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_respond_to_auth_challenge(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminRespondToAuthChallengeRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminRespondToAuthChallenge as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminRespondToAuthChallenge as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminRespondToAuthChallengeResponse,
+            crate::operation::AdminRespondToAuthChallengeError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -516,19 +505,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `AdminRevokeUserSession`. Signed with SigV4 (AWS credentials).
+    /// `AdminRevokeUserSession`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRevokeUserSession.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRevokeUserSession.html>
+    /// Takes [`AdminRevokeUserSessionRequest`](crate::types::AdminRevokeUserSessionRequest), already parsed and validated against the model, and returns [`AdminRevokeUserSessionResponse`](crate::types::AdminRevokeUserSessionResponse), or the error enum [`AdminRevokeUserSessionError`](crate::operation::AdminRevokeUserSessionError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_revoke_user_session(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminRevokeUserSessionRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminRevokeUserSession as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminRevokeUserSession as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminRevokeUserSessionResponse,
+            crate::operation::AdminRevokeUserSessionError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -536,19 +525,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("AdminRevokeUserSession")),
         )
     }
-    /// Calls `AdminSetUserMFAPreference`. Signed with SigV4 (AWS credentials).
+    /// `AdminSetUserMFAPreference`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserMFAPreference.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserMFAPreference.html>
+    /// Takes [`AdminSetUserMfaPreferenceRequest`](crate::types::AdminSetUserMfaPreferenceRequest), already parsed and validated against the model, and returns [`AdminSetUserMfaPreferenceResponse`](crate::types::AdminSetUserMfaPreferenceResponse), or the error enum [`AdminSetUserMfaPreferenceError`](crate::operation::AdminSetUserMfaPreferenceError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_set_user_mfa_preference(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminSetUserMfaPreferenceRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminSetUserMfaPreference as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminSetUserMfaPreference as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminSetUserMfaPreferenceResponse,
+            crate::operation::AdminSetUserMfaPreferenceError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -560,19 +549,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `AdminSetUserPassword`. Signed with SigV4 (AWS credentials).
+    /// `AdminSetUserPassword`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserPassword.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserPassword.html>
+    /// Takes [`AdminSetUserPasswordRequest`](crate::types::AdminSetUserPasswordRequest), already parsed and validated against the model, and returns [`AdminSetUserPasswordResponse`](crate::types::AdminSetUserPasswordResponse), or the error enum [`AdminSetUserPasswordError`](crate::operation::AdminSetUserPasswordError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_set_user_password(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminSetUserPasswordRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminSetUserPassword as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminSetUserPassword as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminSetUserPasswordResponse,
+            crate::operation::AdminSetUserPasswordError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -580,19 +569,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("AdminSetUserPassword")),
         )
     }
-    /// Calls `AdminSetUserSettings`. Signed with SigV4 (AWS credentials).
+    /// `AdminSetUserSettings`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserSettings.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserSettings.html>
+    /// Takes [`AdminSetUserSettingsRequest`](crate::types::AdminSetUserSettingsRequest), already parsed and validated against the model, and returns [`AdminSetUserSettingsResponse`](crate::types::AdminSetUserSettingsResponse), or the error enum [`AdminSetUserSettingsError`](crate::operation::AdminSetUserSettingsError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_set_user_settings(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminSetUserSettingsRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminSetUserSettings as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminSetUserSettings as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminSetUserSettingsResponse,
+            crate::operation::AdminSetUserSettingsError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -600,19 +589,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("AdminSetUserSettings")),
         )
     }
-    /// Calls `AdminUpdateAuthEventFeedback`. Signed with SigV4 (AWS credentials).
+    /// `AdminUpdateAuthEventFeedback`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateAuthEventFeedback.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateAuthEventFeedback.html>
+    /// Takes [`AdminUpdateAuthEventFeedbackRequest`](crate::types::AdminUpdateAuthEventFeedbackRequest), already parsed and validated against the model, and returns [`AdminUpdateAuthEventFeedbackResponse`](crate::types::AdminUpdateAuthEventFeedbackResponse), or the error enum [`AdminUpdateAuthEventFeedbackError`](crate::operation::AdminUpdateAuthEventFeedbackError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_update_auth_event_feedback(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminUpdateAuthEventFeedbackRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminUpdateAuthEventFeedback as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminUpdateAuthEventFeedback as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminUpdateAuthEventFeedbackResponse,
+            crate::operation::AdminUpdateAuthEventFeedbackError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -624,19 +613,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `AdminUpdateDeviceStatus`. Signed with SigV4 (AWS credentials).
+    /// `AdminUpdateDeviceStatus`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateDeviceStatus.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateDeviceStatus.html>
+    /// Takes [`AdminUpdateDeviceStatusRequest`](crate::types::AdminUpdateDeviceStatusRequest), already parsed and validated against the model, and returns [`AdminUpdateDeviceStatusResponse`](crate::types::AdminUpdateDeviceStatusResponse), or the error enum [`AdminUpdateDeviceStatusError`](crate::operation::AdminUpdateDeviceStatusError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_update_device_status(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminUpdateDeviceStatusRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminUpdateDeviceStatus as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminUpdateDeviceStatus as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminUpdateDeviceStatusResponse,
+            crate::operation::AdminUpdateDeviceStatusError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -646,19 +635,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `AdminUpdateUserAttributes`. Signed with SigV4 (AWS credentials).
+    /// `AdminUpdateUserAttributes`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateUserAttributes.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateUserAttributes.html>
+    /// Takes [`AdminUpdateUserAttributesRequest`](crate::types::AdminUpdateUserAttributesRequest), already parsed and validated against the model, and returns [`AdminUpdateUserAttributesResponse`](crate::types::AdminUpdateUserAttributesResponse), or the error enum [`AdminUpdateUserAttributesError`](crate::operation::AdminUpdateUserAttributesError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_update_user_attributes(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminUpdateUserAttributesRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminUpdateUserAttributes as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminUpdateUserAttributes as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminUpdateUserAttributesResponse,
+            crate::operation::AdminUpdateUserAttributesError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -670,19 +659,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `AdminUserGlobalSignOut`. Signed with SigV4 (AWS credentials).
+    /// `AdminUserGlobalSignOut`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUserGlobalSignOut.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUserGlobalSignOut.html>
+    /// Takes [`AdminUserGlobalSignOutRequest`](crate::types::AdminUserGlobalSignOutRequest), already parsed and validated against the model, and returns [`AdminUserGlobalSignOutResponse`](crate::types::AdminUserGlobalSignOutResponse), or the error enum [`AdminUserGlobalSignOutError`](crate::operation::AdminUserGlobalSignOutError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn admin_user_global_sign_out(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AdminUserGlobalSignOutRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AdminUserGlobalSignOut as ::awsjson_types::Operation>::Output,
-            <crate::operation::AdminUserGlobalSignOut as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AdminUserGlobalSignOutResponse,
+            crate::operation::AdminUserGlobalSignOutError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -690,19 +679,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("AdminUserGlobalSignOut")),
         )
     }
-    /// Calls `AssociateSoftwareToken`. Public: sent without an AWS signature.
+    /// `AssociateSoftwareToken`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html>
+    /// Takes [`AssociateSoftwareTokenRequest`](crate::types::AssociateSoftwareTokenRequest), already parsed and validated against the model, and returns [`AssociateSoftwareTokenResponse`](crate::types::AssociateSoftwareTokenResponse), or the error enum [`AssociateSoftwareTokenError`](crate::operation::AssociateSoftwareTokenError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn associate_software_token(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::AssociateSoftwareTokenRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::AssociateSoftwareToken as ::awsjson_types::Operation>::Output,
-            <crate::operation::AssociateSoftwareToken as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::AssociateSoftwareTokenResponse,
+            crate::operation::AssociateSoftwareTokenError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -710,19 +699,43 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("AssociateSoftwareToken")),
         )
     }
-    /// Calls `ChangePassword`. Public: sent without an AWS signature.
+    /// `CancelPointInTimeRecovery`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CancelPointInTimeRecovery.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ChangePassword.html>
+    /// Takes [`CancelPointInTimeRecoveryRequest`](crate::types::CancelPointInTimeRecoveryRequest), already parsed and validated against the model, and returns [`CancelPointInTimeRecoveryResponse`](crate::types::CancelPointInTimeRecoveryResponse), or the error enum [`CancelPointInTimeRecoveryError`](crate::operation::CancelPointInTimeRecoveryError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
+    ///
+    /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
+    fn cancel_point_in_time_recovery(
+        &self,
+        ctx: RequestContext,
+        input: crate::types::CancelPointInTimeRecoveryRequest,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::CancelPointInTimeRecoveryResponse,
+            crate::operation::CancelPointInTimeRecoveryError,
+        >,
+    > + Send {
+        let _ = (ctx, input);
+        ::std::future::ready(
+            Err(
+                ::awsjson_types::ModeledError::not_implemented(
+                    "CancelPointInTimeRecovery",
+                ),
+            ),
+        )
+    }
+    /// `ChangePassword`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ChangePassword.html) for what it does.
+    ///
+    /// Takes [`ChangePasswordRequest`](crate::types::ChangePasswordRequest), already parsed and validated against the model, and returns [`ChangePasswordResponse`](crate::types::ChangePasswordResponse), or the error enum [`ChangePasswordError`](crate::operation::ChangePasswordError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn change_password(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ChangePasswordRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ChangePassword as ::awsjson_types::Operation>::Output,
-            <crate::operation::ChangePassword as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ChangePasswordResponse,
+            crate::operation::ChangePasswordError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -730,19 +743,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("ChangePassword")),
         )
     }
-    /// Calls `CompleteWebAuthnRegistration`. Public: sent without an AWS signature.
+    /// `CompleteWebAuthnRegistration`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompleteWebAuthnRegistration.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompleteWebAuthnRegistration.html>
+    /// Takes [`CompleteWebAuthnRegistrationRequest`](crate::types::CompleteWebAuthnRegistrationRequest), already parsed and validated against the model, and returns [`CompleteWebAuthnRegistrationResponse`](crate::types::CompleteWebAuthnRegistrationResponse), or the error enum [`CompleteWebAuthnRegistrationError`](crate::operation::CompleteWebAuthnRegistrationError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn complete_web_authn_registration(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::CompleteWebAuthnRegistrationRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CompleteWebAuthnRegistration as ::awsjson_types::Operation>::Output,
-            <crate::operation::CompleteWebAuthnRegistration as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::CompleteWebAuthnRegistrationResponse,
+            crate::operation::CompleteWebAuthnRegistrationError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -754,19 +767,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `ConfirmDevice`. Public: sent without an AWS signature.
+    /// `ConfirmDevice`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmDevice.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmDevice.html>
+    /// Takes [`ConfirmDeviceRequest`](crate::types::ConfirmDeviceRequest), already parsed and validated against the model, and returns [`ConfirmDeviceResponse`](crate::types::ConfirmDeviceResponse), or the error enum [`ConfirmDeviceError`](crate::operation::ConfirmDeviceError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn confirm_device(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ConfirmDeviceRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ConfirmDevice as ::awsjson_types::Operation>::Output,
-            <crate::operation::ConfirmDevice as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ConfirmDeviceResponse,
+            crate::operation::ConfirmDeviceError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -774,19 +787,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("ConfirmDevice")),
         )
     }
-    /// Calls `ConfirmForgotPassword`. Public: sent without an AWS signature.
+    /// `ConfirmForgotPassword`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmForgotPassword.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmForgotPassword.html>
+    /// Takes [`ConfirmForgotPasswordRequest`](crate::types::ConfirmForgotPasswordRequest), already parsed and validated against the model, and returns [`ConfirmForgotPasswordResponse`](crate::types::ConfirmForgotPasswordResponse), or the error enum [`ConfirmForgotPasswordError`](crate::operation::ConfirmForgotPasswordError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn confirm_forgot_password(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ConfirmForgotPasswordRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ConfirmForgotPassword as ::awsjson_types::Operation>::Output,
-            <crate::operation::ConfirmForgotPassword as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ConfirmForgotPasswordResponse,
+            crate::operation::ConfirmForgotPasswordError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -794,19 +807,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("ConfirmForgotPassword")),
         )
     }
-    /// Calls `ConfirmSignUp`. Public: sent without an AWS signature.
+    /// `ConfirmSignUp`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html>
+    /// Takes [`ConfirmSignUpRequest`](crate::types::ConfirmSignUpRequest), already parsed and validated against the model, and returns [`ConfirmSignUpResponse`](crate::types::ConfirmSignUpResponse), or the error enum [`ConfirmSignUpError`](crate::operation::ConfirmSignUpError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn confirm_sign_up(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ConfirmSignUpRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ConfirmSignUp as ::awsjson_types::Operation>::Output,
-            <crate::operation::ConfirmSignUp as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ConfirmSignUpResponse,
+            crate::operation::ConfirmSignUpError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -814,19 +827,39 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("ConfirmSignUp")),
         )
     }
-    /// Calls `CreateGroup`. Signed with SigV4 (AWS credentials).
+    /// `CreateCIMDPolicy`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateCIMDPolicy.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html>
+    /// Takes [`CreateCimdPolicyRequest`](crate::types::CreateCimdPolicyRequest), already parsed and validated against the model, and returns [`CreateCimdPolicyResponse`](crate::types::CreateCimdPolicyResponse), or the error enum [`CreateCimdPolicyError`](crate::operation::CreateCimdPolicyError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
+    ///
+    /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
+    fn create_cimd_policy(
+        &self,
+        ctx: RequestContext,
+        input: crate::types::CreateCimdPolicyRequest,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::CreateCimdPolicyResponse,
+            crate::operation::CreateCimdPolicyError,
+        >,
+    > + Send {
+        let _ = (ctx, input);
+        ::std::future::ready(
+            Err(::awsjson_types::ModeledError::not_implemented("CreateCIMDPolicy")),
+        )
+    }
+    /// `CreateGroup`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html) for what it does.
+    ///
+    /// Takes [`CreateGroupRequest`](crate::types::CreateGroupRequest), already parsed and validated against the model, and returns [`CreateGroupResponse`](crate::types::CreateGroupResponse), or the error enum [`CreateGroupError`](crate::operation::CreateGroupError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn create_group(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::CreateGroupRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CreateGroup as ::awsjson_types::Operation>::Output,
-            <crate::operation::CreateGroup as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::CreateGroupResponse,
+            crate::operation::CreateGroupError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -834,19 +867,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("CreateGroup")),
         )
     }
-    /// Calls `CreateIdentityProvider`. Signed with SigV4 (AWS credentials).
+    /// `CreateIdentityProvider`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html>
+    /// Takes [`CreateIdentityProviderRequest`](crate::types::CreateIdentityProviderRequest), already parsed and validated against the model, and returns [`CreateIdentityProviderResponse`](crate::types::CreateIdentityProviderResponse), or the error enum [`CreateIdentityProviderError`](crate::operation::CreateIdentityProviderError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn create_identity_provider(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::CreateIdentityProviderRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CreateIdentityProvider as ::awsjson_types::Operation>::Output,
-            <crate::operation::CreateIdentityProvider as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::CreateIdentityProviderResponse,
+            crate::operation::CreateIdentityProviderError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -854,19 +887,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("CreateIdentityProvider")),
         )
     }
-    /// Calls `CreateManagedLoginBranding`. Signed with SigV4 (AWS credentials).
+    /// `CreateManagedLoginBranding`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateManagedLoginBranding.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateManagedLoginBranding.html>
+    /// Takes [`CreateManagedLoginBrandingRequest`](crate::types::CreateManagedLoginBrandingRequest), already parsed and validated against the model, and returns [`CreateManagedLoginBrandingResponse`](crate::types::CreateManagedLoginBrandingResponse), or the error enum [`CreateManagedLoginBrandingError`](crate::operation::CreateManagedLoginBrandingError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn create_managed_login_branding(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::CreateManagedLoginBrandingRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CreateManagedLoginBranding as ::awsjson_types::Operation>::Output,
-            <crate::operation::CreateManagedLoginBranding as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::CreateManagedLoginBrandingResponse,
+            crate::operation::CreateManagedLoginBrandingError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -878,19 +911,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `CreateResourceServer`. Signed with SigV4 (AWS credentials).
+    /// `CreateResourceServer`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateResourceServer.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateResourceServer.html>
+    /// Takes [`CreateResourceServerRequest`](crate::types::CreateResourceServerRequest), already parsed and validated against the model, and returns [`CreateResourceServerResponse`](crate::types::CreateResourceServerResponse), or the error enum [`CreateResourceServerError`](crate::operation::CreateResourceServerError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn create_resource_server(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::CreateResourceServerRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CreateResourceServer as ::awsjson_types::Operation>::Output,
-            <crate::operation::CreateResourceServer as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::CreateResourceServerResponse,
+            crate::operation::CreateResourceServerError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -898,19 +931,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("CreateResourceServer")),
         )
     }
-    /// Calls `CreateTerms`. Signed with SigV4 (AWS credentials).
+    /// `CreateTerms`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateTerms.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateTerms.html>
+    /// Takes [`CreateTermsRequest`](crate::types::CreateTermsRequest), already parsed and validated against the model, and returns [`CreateTermsResponse`](crate::types::CreateTermsResponse), or the error enum [`CreateTermsError`](crate::operation::CreateTermsError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn create_terms(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::CreateTermsRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CreateTerms as ::awsjson_types::Operation>::Output,
-            <crate::operation::CreateTerms as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::CreateTermsResponse,
+            crate::operation::CreateTermsError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -918,19 +951,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("CreateTerms")),
         )
     }
-    /// Calls `CreateUserImportJob`. Signed with SigV4 (AWS credentials).
+    /// `CreateUserImportJob`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserImportJob.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserImportJob.html>
+    /// Takes [`CreateUserImportJobRequest`](crate::types::CreateUserImportJobRequest), already parsed and validated against the model, and returns [`CreateUserImportJobResponse`](crate::types::CreateUserImportJobResponse), or the error enum [`CreateUserImportJobError`](crate::operation::CreateUserImportJobError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn create_user_import_job(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::CreateUserImportJobRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CreateUserImportJob as ::awsjson_types::Operation>::Output,
-            <crate::operation::CreateUserImportJob as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::CreateUserImportJobResponse,
+            crate::operation::CreateUserImportJobError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -938,19 +971,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("CreateUserImportJob")),
         )
     }
-    /// Calls `CreateUserPool`. Signed with SigV4 (AWS credentials).
+    /// `CreateUserPool`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html>
+    /// Takes [`CreateUserPoolRequest`](crate::types::CreateUserPoolRequest), already parsed and validated against the model, and returns [`CreateUserPoolResponse`](crate::types::CreateUserPoolResponse), or the error enum [`CreateUserPoolError`](crate::operation::CreateUserPoolError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn create_user_pool(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::CreateUserPoolRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CreateUserPool as ::awsjson_types::Operation>::Output,
-            <crate::operation::CreateUserPool as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::CreateUserPoolResponse,
+            crate::operation::CreateUserPoolError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -958,19 +991,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("CreateUserPool")),
         )
     }
-    /// Calls `CreateUserPoolClient`. Signed with SigV4 (AWS credentials).
+    /// `CreateUserPoolClient`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html>
+    /// Takes [`CreateUserPoolClientRequest`](crate::types::CreateUserPoolClientRequest), already parsed and validated against the model, and returns [`CreateUserPoolClientResponse`](crate::types::CreateUserPoolClientResponse), or the error enum [`CreateUserPoolClientError`](crate::operation::CreateUserPoolClientError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn create_user_pool_client(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::CreateUserPoolClientRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CreateUserPoolClient as ::awsjson_types::Operation>::Output,
-            <crate::operation::CreateUserPoolClient as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::CreateUserPoolClientResponse,
+            crate::operation::CreateUserPoolClientError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -978,19 +1011,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("CreateUserPoolClient")),
         )
     }
-    /// Calls `CreateUserPoolDomain`. Signed with SigV4 (AWS credentials).
+    /// `CreateUserPoolDomain`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolDomain.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolDomain.html>
+    /// Takes [`CreateUserPoolDomainRequest`](crate::types::CreateUserPoolDomainRequest), already parsed and validated against the model, and returns [`CreateUserPoolDomainResponse`](crate::types::CreateUserPoolDomainResponse), or the error enum [`CreateUserPoolDomainError`](crate::operation::CreateUserPoolDomainError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn create_user_pool_domain(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::CreateUserPoolDomainRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CreateUserPoolDomain as ::awsjson_types::Operation>::Output,
-            <crate::operation::CreateUserPoolDomain as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::CreateUserPoolDomainResponse,
+            crate::operation::CreateUserPoolDomainError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -998,19 +1031,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("CreateUserPoolDomain")),
         )
     }
-    /// Calls `CreateUserPoolReplica`. Signed with SigV4 (AWS credentials).
+    /// `CreateUserPoolReplica`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolReplica.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolReplica.html>
+    /// Takes [`CreateUserPoolReplicaRequest`](crate::types::CreateUserPoolReplicaRequest), already parsed and validated against the model, and returns [`CreateUserPoolReplicaResponse`](crate::types::CreateUserPoolReplicaResponse), or the error enum [`CreateUserPoolReplicaError`](crate::operation::CreateUserPoolReplicaError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn create_user_pool_replica(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::CreateUserPoolReplicaRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::CreateUserPoolReplica as ::awsjson_types::Operation>::Output,
-            <crate::operation::CreateUserPoolReplica as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::CreateUserPoolReplicaResponse,
+            crate::operation::CreateUserPoolReplicaError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1018,60 +1051,71 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("CreateUserPoolReplica")),
         )
     }
-    /// Calls `DeleteGroup`. Signed with SigV4 (AWS credentials).
+    /// `DeleteCIMDPolicy`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteCIMDPolicy.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteGroup.html>
+    /// Takes [`DeleteCimdPolicyRequest`](crate::types::DeleteCimdPolicyRequest), already parsed and validated against the model, and returns [`DeleteCimdPolicyResponse`](crate::types::DeleteCimdPolicyResponse), or the error enum [`DeleteCimdPolicyError`](crate::operation::DeleteCimdPolicyError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
+    ///
+    /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
+    fn delete_cimd_policy(
+        &self,
+        ctx: RequestContext,
+        input: crate::types::DeleteCimdPolicyRequest,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::DeleteCimdPolicyResponse,
+            crate::operation::DeleteCimdPolicyError,
+        >,
+    > + Send {
+        let _ = (ctx, input);
+        ::std::future::ready(
+            Err(::awsjson_types::ModeledError::not_implemented("DeleteCIMDPolicy")),
+        )
+    }
+    /// `DeleteGroup`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteGroup.html) for what it does.
+    ///
+    /// Takes [`DeleteGroupRequest`](crate::types::DeleteGroupRequest), already parsed and validated against the model, and returns [`Empty`](crate::Empty) (the operation answers `{}`), or the error enum [`DeleteGroupError`](crate::operation::DeleteGroupError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn delete_group(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DeleteGroupRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteGroup as ::awsjson_types::Operation>::Output,
-            <crate::operation::DeleteGroup as ::awsjson_types::Operation>::Error,
-        >,
+    ) -> impl Future<
+        Output = Result<crate::Empty, crate::operation::DeleteGroupError>,
     > + Send {
         let _ = (ctx, input);
         ::std::future::ready(
             Err(::awsjson_types::ModeledError::not_implemented("DeleteGroup")),
         )
     }
-    /// Calls `DeleteIdentityProvider`. Signed with SigV4 (AWS credentials).
+    /// `DeleteIdentityProvider`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteIdentityProvider.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteIdentityProvider.html>
+    /// Takes [`DeleteIdentityProviderRequest`](crate::types::DeleteIdentityProviderRequest), already parsed and validated against the model, and returns [`Empty`](crate::Empty) (the operation answers `{}`), or the error enum [`DeleteIdentityProviderError`](crate::operation::DeleteIdentityProviderError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn delete_identity_provider(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DeleteIdentityProviderRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteIdentityProvider as ::awsjson_types::Operation>::Output,
-            <crate::operation::DeleteIdentityProvider as ::awsjson_types::Operation>::Error,
-        >,
+    ) -> impl Future<
+        Output = Result<crate::Empty, crate::operation::DeleteIdentityProviderError>,
     > + Send {
         let _ = (ctx, input);
         ::std::future::ready(
             Err(::awsjson_types::ModeledError::not_implemented("DeleteIdentityProvider")),
         )
     }
-    /// Calls `DeleteManagedLoginBranding`. Signed with SigV4 (AWS credentials).
+    /// `DeleteManagedLoginBranding`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteManagedLoginBranding.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteManagedLoginBranding.html>
+    /// Takes [`DeleteManagedLoginBrandingRequest`](crate::types::DeleteManagedLoginBrandingRequest), already parsed and validated against the model, and returns [`Empty`](crate::Empty) (the operation answers `{}`), or the error enum [`DeleteManagedLoginBrandingError`](crate::operation::DeleteManagedLoginBrandingError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn delete_managed_login_branding(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DeleteManagedLoginBrandingRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteManagedLoginBranding as ::awsjson_types::Operation>::Output,
-            <crate::operation::DeleteManagedLoginBranding as ::awsjson_types::Operation>::Error,
-        >,
+    ) -> impl Future<
+        Output = Result<crate::Empty, crate::operation::DeleteManagedLoginBrandingError>,
     > + Send {
         let _ = (ctx, input);
         ::std::future::ready(
@@ -1082,79 +1126,70 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `DeleteResourceServer`. Signed with SigV4 (AWS credentials).
+    /// `DeleteResourceServer`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteResourceServer.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteResourceServer.html>
+    /// Takes [`DeleteResourceServerRequest`](crate::types::DeleteResourceServerRequest), already parsed and validated against the model, and returns [`Empty`](crate::Empty) (the operation answers `{}`), or the error enum [`DeleteResourceServerError`](crate::operation::DeleteResourceServerError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn delete_resource_server(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DeleteResourceServerRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteResourceServer as ::awsjson_types::Operation>::Output,
-            <crate::operation::DeleteResourceServer as ::awsjson_types::Operation>::Error,
-        >,
+    ) -> impl Future<
+        Output = Result<crate::Empty, crate::operation::DeleteResourceServerError>,
     > + Send {
         let _ = (ctx, input);
         ::std::future::ready(
             Err(::awsjson_types::ModeledError::not_implemented("DeleteResourceServer")),
         )
     }
-    /// Calls `DeleteTerms`. Signed with SigV4 (AWS credentials).
+    /// `DeleteTerms`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteTerms.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteTerms.html>
+    /// Takes [`DeleteTermsRequest`](crate::types::DeleteTermsRequest), already parsed and validated against the model, and returns [`Empty`](crate::Empty) (the operation answers `{}`), or the error enum [`DeleteTermsError`](crate::operation::DeleteTermsError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn delete_terms(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DeleteTermsRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteTerms as ::awsjson_types::Operation>::Output,
-            <crate::operation::DeleteTerms as ::awsjson_types::Operation>::Error,
-        >,
+    ) -> impl Future<
+        Output = Result<crate::Empty, crate::operation::DeleteTermsError>,
     > + Send {
         let _ = (ctx, input);
         ::std::future::ready(
             Err(::awsjson_types::ModeledError::not_implemented("DeleteTerms")),
         )
     }
-    /// Calls `DeleteUser`. Public: sent without an AWS signature.
+    /// `DeleteUser`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUser.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUser.html>
+    /// Takes [`DeleteUserRequest`](crate::types::DeleteUserRequest), already parsed and validated against the model, and returns [`Empty`](crate::Empty) (the operation answers `{}`), or the error enum [`DeleteUserError`](crate::operation::DeleteUserError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn delete_user(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DeleteUserRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteUser as ::awsjson_types::Operation>::Output,
-            <crate::operation::DeleteUser as ::awsjson_types::Operation>::Error,
-        >,
+    ) -> impl Future<
+        Output = Result<crate::Empty, crate::operation::DeleteUserError>,
     > + Send {
         let _ = (ctx, input);
         ::std::future::ready(
             Err(::awsjson_types::ModeledError::not_implemented("DeleteUser")),
         )
     }
-    /// Calls `DeleteUserAttributes`. Public: sent without an AWS signature.
+    /// `DeleteUserAttributes`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserAttributes.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserAttributes.html>
+    /// Takes [`DeleteUserAttributesRequest`](crate::types::DeleteUserAttributesRequest), already parsed and validated against the model, and returns [`DeleteUserAttributesResponse`](crate::types::DeleteUserAttributesResponse), or the error enum [`DeleteUserAttributesError`](crate::operation::DeleteUserAttributesError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn delete_user_attributes(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DeleteUserAttributesRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteUserAttributes as ::awsjson_types::Operation>::Output,
-            <crate::operation::DeleteUserAttributes as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::DeleteUserAttributesResponse,
+            crate::operation::DeleteUserAttributesError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1162,59 +1197,53 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("DeleteUserAttributes")),
         )
     }
-    /// Calls `DeleteUserPool`. Signed with SigV4 (AWS credentials).
+    /// `DeleteUserPool`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPool.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPool.html>
+    /// Takes [`DeleteUserPoolRequest`](crate::types::DeleteUserPoolRequest), already parsed and validated against the model, and returns [`Empty`](crate::Empty) (the operation answers `{}`), or the error enum [`DeleteUserPoolError`](crate::operation::DeleteUserPoolError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn delete_user_pool(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DeleteUserPoolRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteUserPool as ::awsjson_types::Operation>::Output,
-            <crate::operation::DeleteUserPool as ::awsjson_types::Operation>::Error,
-        >,
+    ) -> impl Future<
+        Output = Result<crate::Empty, crate::operation::DeleteUserPoolError>,
     > + Send {
         let _ = (ctx, input);
         ::std::future::ready(
             Err(::awsjson_types::ModeledError::not_implemented("DeleteUserPool")),
         )
     }
-    /// Calls `DeleteUserPoolClient`. Signed with SigV4 (AWS credentials).
+    /// `DeleteUserPoolClient`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolClient.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolClient.html>
+    /// Takes [`DeleteUserPoolClientRequest`](crate::types::DeleteUserPoolClientRequest), already parsed and validated against the model, and returns [`Empty`](crate::Empty) (the operation answers `{}`), or the error enum [`DeleteUserPoolClientError`](crate::operation::DeleteUserPoolClientError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn delete_user_pool_client(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DeleteUserPoolClientRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteUserPoolClient as ::awsjson_types::Operation>::Output,
-            <crate::operation::DeleteUserPoolClient as ::awsjson_types::Operation>::Error,
-        >,
+    ) -> impl Future<
+        Output = Result<crate::Empty, crate::operation::DeleteUserPoolClientError>,
     > + Send {
         let _ = (ctx, input);
         ::std::future::ready(
             Err(::awsjson_types::ModeledError::not_implemented("DeleteUserPoolClient")),
         )
     }
-    /// Calls `DeleteUserPoolClientSecret`. Signed with SigV4 (AWS credentials).
+    /// `DeleteUserPoolClientSecret`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolClientSecret.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolClientSecret.html>
+    /// Takes [`DeleteUserPoolClientSecretRequest`](crate::types::DeleteUserPoolClientSecretRequest), already parsed and validated against the model, and returns [`DeleteUserPoolClientSecretResponse`](crate::types::DeleteUserPoolClientSecretResponse), or the error enum [`DeleteUserPoolClientSecretError`](crate::operation::DeleteUserPoolClientSecretError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn delete_user_pool_client_secret(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DeleteUserPoolClientSecretRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteUserPoolClientSecret as ::awsjson_types::Operation>::Output,
-            <crate::operation::DeleteUserPoolClientSecret as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::DeleteUserPoolClientSecretResponse,
+            crate::operation::DeleteUserPoolClientSecretError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1226,19 +1255,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `DeleteUserPoolDomain`. Signed with SigV4 (AWS credentials).
+    /// `DeleteUserPoolDomain`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolDomain.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolDomain.html>
+    /// Takes [`DeleteUserPoolDomainRequest`](crate::types::DeleteUserPoolDomainRequest), already parsed and validated against the model, and returns [`DeleteUserPoolDomainResponse`](crate::types::DeleteUserPoolDomainResponse), or the error enum [`DeleteUserPoolDomainError`](crate::operation::DeleteUserPoolDomainError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn delete_user_pool_domain(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DeleteUserPoolDomainRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteUserPoolDomain as ::awsjson_types::Operation>::Output,
-            <crate::operation::DeleteUserPoolDomain as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::DeleteUserPoolDomainResponse,
+            crate::operation::DeleteUserPoolDomainError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1246,19 +1275,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("DeleteUserPoolDomain")),
         )
     }
-    /// Calls `DeleteUserPoolReplica`. Signed with SigV4 (AWS credentials).
+    /// `DeleteUserPoolReplica`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolReplica.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolReplica.html>
+    /// Takes [`DeleteUserPoolReplicaRequest`](crate::types::DeleteUserPoolReplicaRequest), already parsed and validated against the model, and returns [`DeleteUserPoolReplicaResponse`](crate::types::DeleteUserPoolReplicaResponse), or the error enum [`DeleteUserPoolReplicaError`](crate::operation::DeleteUserPoolReplicaError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn delete_user_pool_replica(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DeleteUserPoolReplicaRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteUserPoolReplica as ::awsjson_types::Operation>::Output,
-            <crate::operation::DeleteUserPoolReplica as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::DeleteUserPoolReplicaResponse,
+            crate::operation::DeleteUserPoolReplicaError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1266,19 +1295,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("DeleteUserPoolReplica")),
         )
     }
-    /// Calls `DeleteWebAuthnCredential`. Public: sent without an AWS signature.
+    /// `DeleteWebAuthnCredential`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteWebAuthnCredential.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteWebAuthnCredential.html>
+    /// Takes [`DeleteWebAuthnCredentialRequest`](crate::types::DeleteWebAuthnCredentialRequest), already parsed and validated against the model, and returns [`DeleteWebAuthnCredentialResponse`](crate::types::DeleteWebAuthnCredentialResponse), or the error enum [`DeleteWebAuthnCredentialError`](crate::operation::DeleteWebAuthnCredentialError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn delete_web_authn_credential(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DeleteWebAuthnCredentialRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DeleteWebAuthnCredential as ::awsjson_types::Operation>::Output,
-            <crate::operation::DeleteWebAuthnCredential as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::DeleteWebAuthnCredentialResponse,
+            crate::operation::DeleteWebAuthnCredentialError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1290,19 +1319,39 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `DescribeIdentityProvider`. Signed with SigV4 (AWS credentials).
+    /// `DescribeCIMDPolicy`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeCIMDPolicy.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeIdentityProvider.html>
+    /// Takes [`DescribeCimdPolicyRequest`](crate::types::DescribeCimdPolicyRequest), already parsed and validated against the model, and returns [`DescribeCimdPolicyResponse`](crate::types::DescribeCimdPolicyResponse), or the error enum [`DescribeCimdPolicyError`](crate::operation::DescribeCimdPolicyError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
+    ///
+    /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
+    fn describe_cimd_policy(
+        &self,
+        ctx: RequestContext,
+        input: crate::types::DescribeCimdPolicyRequest,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::DescribeCimdPolicyResponse,
+            crate::operation::DescribeCimdPolicyError,
+        >,
+    > + Send {
+        let _ = (ctx, input);
+        ::std::future::ready(
+            Err(::awsjson_types::ModeledError::not_implemented("DescribeCIMDPolicy")),
+        )
+    }
+    /// `DescribeIdentityProvider`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeIdentityProvider.html) for what it does.
+    ///
+    /// Takes [`DescribeIdentityProviderRequest`](crate::types::DescribeIdentityProviderRequest), already parsed and validated against the model, and returns [`DescribeIdentityProviderResponse`](crate::types::DescribeIdentityProviderResponse), or the error enum [`DescribeIdentityProviderError`](crate::operation::DescribeIdentityProviderError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn describe_identity_provider(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DescribeIdentityProviderRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeIdentityProvider as ::awsjson_types::Operation>::Output,
-            <crate::operation::DescribeIdentityProvider as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::DescribeIdentityProviderResponse,
+            crate::operation::DescribeIdentityProviderError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1314,19 +1363,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `DescribeManagedLoginBranding`. Signed with SigV4 (AWS credentials).
+    /// `DescribeManagedLoginBranding`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeManagedLoginBranding.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeManagedLoginBranding.html>
+    /// Takes [`DescribeManagedLoginBrandingRequest`](crate::types::DescribeManagedLoginBrandingRequest), already parsed and validated against the model, and returns [`DescribeManagedLoginBrandingResponse`](crate::types::DescribeManagedLoginBrandingResponse), or the error enum [`DescribeManagedLoginBrandingError`](crate::operation::DescribeManagedLoginBrandingError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn describe_managed_login_branding(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DescribeManagedLoginBrandingRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeManagedLoginBranding as ::awsjson_types::Operation>::Output,
-            <crate::operation::DescribeManagedLoginBranding as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::DescribeManagedLoginBrandingResponse,
+            crate::operation::DescribeManagedLoginBrandingError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1338,19 +1387,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `DescribeManagedLoginBrandingByClient`. Signed with SigV4 (AWS credentials).
+    /// `DescribeManagedLoginBrandingByClient`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeManagedLoginBrandingByClient.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeManagedLoginBrandingByClient.html>
+    /// Takes [`DescribeManagedLoginBrandingByClientRequest`](crate::types::DescribeManagedLoginBrandingByClientRequest), already parsed and validated against the model, and returns [`DescribeManagedLoginBrandingByClientResponse`](crate::types::DescribeManagedLoginBrandingByClientResponse), or the error enum [`DescribeManagedLoginBrandingByClientError`](crate::operation::DescribeManagedLoginBrandingByClientError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn describe_managed_login_branding_by_client(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DescribeManagedLoginBrandingByClientRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeManagedLoginBrandingByClient as ::awsjson_types::Operation>::Output,
-            <crate::operation::DescribeManagedLoginBrandingByClient as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::DescribeManagedLoginBrandingByClientResponse,
+            crate::operation::DescribeManagedLoginBrandingByClientError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1362,19 +1411,43 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `DescribeResourceServer`. Signed with SigV4 (AWS credentials).
+    /// `DescribePointInTimeRecovery`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribePointInTimeRecovery.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeResourceServer.html>
+    /// Takes [`DescribePointInTimeRecoveryRequest`](crate::types::DescribePointInTimeRecoveryRequest), already parsed and validated against the model, and returns [`DescribePointInTimeRecoveryResponse`](crate::types::DescribePointInTimeRecoveryResponse), or the error enum [`DescribePointInTimeRecoveryError`](crate::operation::DescribePointInTimeRecoveryError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
+    ///
+    /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
+    fn describe_point_in_time_recovery(
+        &self,
+        ctx: RequestContext,
+        input: crate::types::DescribePointInTimeRecoveryRequest,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::DescribePointInTimeRecoveryResponse,
+            crate::operation::DescribePointInTimeRecoveryError,
+        >,
+    > + Send {
+        let _ = (ctx, input);
+        ::std::future::ready(
+            Err(
+                ::awsjson_types::ModeledError::not_implemented(
+                    "DescribePointInTimeRecovery",
+                ),
+            ),
+        )
+    }
+    /// `DescribeResourceServer`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeResourceServer.html) for what it does.
+    ///
+    /// Takes [`DescribeResourceServerRequest`](crate::types::DescribeResourceServerRequest), already parsed and validated against the model, and returns [`DescribeResourceServerResponse`](crate::types::DescribeResourceServerResponse), or the error enum [`DescribeResourceServerError`](crate::operation::DescribeResourceServerError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn describe_resource_server(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DescribeResourceServerRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeResourceServer as ::awsjson_types::Operation>::Output,
-            <crate::operation::DescribeResourceServer as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::DescribeResourceServerResponse,
+            crate::operation::DescribeResourceServerError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1382,19 +1455,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("DescribeResourceServer")),
         )
     }
-    /// Calls `DescribeRiskConfiguration`. Signed with SigV4 (AWS credentials).
+    /// `DescribeRiskConfiguration`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeRiskConfiguration.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeRiskConfiguration.html>
+    /// Takes [`DescribeRiskConfigurationRequest`](crate::types::DescribeRiskConfigurationRequest), already parsed and validated against the model, and returns [`DescribeRiskConfigurationResponse`](crate::types::DescribeRiskConfigurationResponse), or the error enum [`DescribeRiskConfigurationError`](crate::operation::DescribeRiskConfigurationError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn describe_risk_configuration(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DescribeRiskConfigurationRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeRiskConfiguration as ::awsjson_types::Operation>::Output,
-            <crate::operation::DescribeRiskConfiguration as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::DescribeRiskConfigurationResponse,
+            crate::operation::DescribeRiskConfigurationError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1406,19 +1479,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `DescribeTerms`. Signed with SigV4 (AWS credentials).
+    /// `DescribeTerms`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeTerms.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeTerms.html>
+    /// Takes [`DescribeTermsRequest`](crate::types::DescribeTermsRequest), already parsed and validated against the model, and returns [`DescribeTermsResponse`](crate::types::DescribeTermsResponse), or the error enum [`DescribeTermsError`](crate::operation::DescribeTermsError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn describe_terms(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DescribeTermsRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeTerms as ::awsjson_types::Operation>::Output,
-            <crate::operation::DescribeTerms as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::DescribeTermsResponse,
+            crate::operation::DescribeTermsError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1426,19 +1499,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("DescribeTerms")),
         )
     }
-    /// Calls `DescribeTermsByClient`. Signed with SigV4 (AWS credentials).
+    /// `DescribeTermsByClient`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeTermsByClient.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeTermsByClient.html>
+    /// Takes [`DescribeTermsByClientRequest`](crate::types::DescribeTermsByClientRequest), already parsed and validated against the model, and returns [`DescribeTermsByClientResponse`](crate::types::DescribeTermsByClientResponse), or the error enum [`DescribeTermsByClientError`](crate::operation::DescribeTermsByClientError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn describe_terms_by_client(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DescribeTermsByClientRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeTermsByClient as ::awsjson_types::Operation>::Output,
-            <crate::operation::DescribeTermsByClient as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::DescribeTermsByClientResponse,
+            crate::operation::DescribeTermsByClientError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1446,19 +1519,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("DescribeTermsByClient")),
         )
     }
-    /// Calls `DescribeUserImportJob`. Signed with SigV4 (AWS credentials).
+    /// `DescribeUserImportJob`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserImportJob.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserImportJob.html>
+    /// Takes [`DescribeUserImportJobRequest`](crate::types::DescribeUserImportJobRequest), already parsed and validated against the model, and returns [`DescribeUserImportJobResponse`](crate::types::DescribeUserImportJobResponse), or the error enum [`DescribeUserImportJobError`](crate::operation::DescribeUserImportJobError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn describe_user_import_job(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DescribeUserImportJobRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeUserImportJob as ::awsjson_types::Operation>::Output,
-            <crate::operation::DescribeUserImportJob as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::DescribeUserImportJobResponse,
+            crate::operation::DescribeUserImportJobError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1466,19 +1539,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("DescribeUserImportJob")),
         )
     }
-    /// Calls `DescribeUserPool`. Signed with SigV4 (AWS credentials).
+    /// `DescribeUserPool`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPool.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPool.html>
+    /// Takes [`DescribeUserPoolRequest`](crate::types::DescribeUserPoolRequest), already parsed and validated against the model, and returns [`DescribeUserPoolResponse`](crate::types::DescribeUserPoolResponse), or the error enum [`DescribeUserPoolError`](crate::operation::DescribeUserPoolError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn describe_user_pool(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DescribeUserPoolRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeUserPool as ::awsjson_types::Operation>::Output,
-            <crate::operation::DescribeUserPool as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::DescribeUserPoolResponse,
+            crate::operation::DescribeUserPoolError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1486,19 +1559,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("DescribeUserPool")),
         )
     }
-    /// Calls `DescribeUserPoolClient`. Signed with SigV4 (AWS credentials).
+    /// `DescribeUserPoolClient`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPoolClient.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPoolClient.html>
+    /// Takes [`DescribeUserPoolClientRequest`](crate::types::DescribeUserPoolClientRequest), already parsed and validated against the model, and returns [`DescribeUserPoolClientResponse`](crate::types::DescribeUserPoolClientResponse), or the error enum [`DescribeUserPoolClientError`](crate::operation::DescribeUserPoolClientError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn describe_user_pool_client(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DescribeUserPoolClientRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeUserPoolClient as ::awsjson_types::Operation>::Output,
-            <crate::operation::DescribeUserPoolClient as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::DescribeUserPoolClientResponse,
+            crate::operation::DescribeUserPoolClientError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1506,19 +1579,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("DescribeUserPoolClient")),
         )
     }
-    /// Calls `DescribeUserPoolDomain`. Signed with SigV4 (AWS credentials).
+    /// `DescribeUserPoolDomain`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPoolDomain.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPoolDomain.html>
+    /// Takes [`DescribeUserPoolDomainRequest`](crate::types::DescribeUserPoolDomainRequest), already parsed and validated against the model, and returns [`DescribeUserPoolDomainResponse`](crate::types::DescribeUserPoolDomainResponse), or the error enum [`DescribeUserPoolDomainError`](crate::operation::DescribeUserPoolDomainError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn describe_user_pool_domain(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::DescribeUserPoolDomainRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::DescribeUserPoolDomain as ::awsjson_types::Operation>::Output,
-            <crate::operation::DescribeUserPoolDomain as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::DescribeUserPoolDomainResponse,
+            crate::operation::DescribeUserPoolDomainError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1526,39 +1599,36 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("DescribeUserPoolDomain")),
         )
     }
-    /// Calls `ForgetDevice`. Public: sent without an AWS signature.
+    /// `ForgetDevice`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgetDevice.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgetDevice.html>
+    /// Takes [`ForgetDeviceRequest`](crate::types::ForgetDeviceRequest), already parsed and validated against the model, and returns [`Empty`](crate::Empty) (the operation answers `{}`), or the error enum [`ForgetDeviceError`](crate::operation::ForgetDeviceError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn forget_device(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ForgetDeviceRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ForgetDevice as ::awsjson_types::Operation>::Output,
-            <crate::operation::ForgetDevice as ::awsjson_types::Operation>::Error,
-        >,
+    ) -> impl Future<
+        Output = Result<crate::Empty, crate::operation::ForgetDeviceError>,
     > + Send {
         let _ = (ctx, input);
         ::std::future::ready(
             Err(::awsjson_types::ModeledError::not_implemented("ForgetDevice")),
         )
     }
-    /// Calls `ForgotPassword`. Public: sent without an AWS signature.
+    /// `ForgotPassword`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ForgotPassword.html>
+    /// Takes [`ForgotPasswordRequest`](crate::types::ForgotPasswordRequest), already parsed and validated against the model, and returns [`ForgotPasswordResponse`](crate::types::ForgotPasswordResponse), or the error enum [`ForgotPasswordError`](crate::operation::ForgotPasswordError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn forgot_password(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ForgotPasswordRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ForgotPassword as ::awsjson_types::Operation>::Output,
-            <crate::operation::ForgotPassword as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ForgotPasswordResponse,
+            crate::operation::ForgotPasswordError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1566,19 +1636,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("ForgotPassword")),
         )
     }
-    /// Calls `GetCSVHeader`. Signed with SigV4 (AWS credentials).
+    /// `GetCSVHeader`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetCSVHeader.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetCSVHeader.html>
+    /// Takes [`GetCsvHeaderRequest`](crate::types::GetCsvHeaderRequest), already parsed and validated against the model, and returns [`GetCsvHeaderResponse`](crate::types::GetCsvHeaderResponse), or the error enum [`GetCsvHeaderError`](crate::operation::GetCsvHeaderError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn get_csv_header(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::GetCsvHeaderRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetCsvHeader as ::awsjson_types::Operation>::Output,
-            <crate::operation::GetCsvHeader as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::GetCsvHeaderResponse,
+            crate::operation::GetCsvHeaderError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1586,19 +1656,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("GetCSVHeader")),
         )
     }
-    /// Calls `GetClientToken`. Signed with SigV4 (AWS credentials).
+    /// `GetClientToken`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetClientToken.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetClientToken.html>
+    /// Takes [`GetClientTokenRequest`](crate::types::GetClientTokenRequest), already parsed and validated against the model, and returns [`GetClientTokenResponse`](crate::types::GetClientTokenResponse), or the error enum [`GetClientTokenError`](crate::operation::GetClientTokenError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn get_client_token(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::GetClientTokenRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetClientToken as ::awsjson_types::Operation>::Output,
-            <crate::operation::GetClientToken as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::GetClientTokenResponse,
+            crate::operation::GetClientTokenError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1606,19 +1676,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("GetClientToken")),
         )
     }
-    /// Calls `GetDerivedToken`. Signed with SigV4 (AWS credentials).
+    /// `GetDerivedToken`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDerivedToken.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDerivedToken.html>
+    /// Takes [`GetDerivedTokenRequest`](crate::types::GetDerivedTokenRequest), already parsed and validated against the model, and returns [`GetDerivedTokenResponse`](crate::types::GetDerivedTokenResponse), or the error enum [`GetDerivedTokenError`](crate::operation::GetDerivedTokenError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn get_derived_token(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::GetDerivedTokenRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetDerivedToken as ::awsjson_types::Operation>::Output,
-            <crate::operation::GetDerivedToken as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::GetDerivedTokenResponse,
+            crate::operation::GetDerivedTokenError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1626,19 +1696,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("GetDerivedToken")),
         )
     }
-    /// Calls `GetDevice`. Public: sent without an AWS signature.
+    /// `GetDevice`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDevice.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDevice.html>
+    /// Takes [`GetDeviceRequest`](crate::types::GetDeviceRequest), already parsed and validated against the model, and returns [`GetDeviceResponse`](crate::types::GetDeviceResponse), or the error enum [`GetDeviceError`](crate::operation::GetDeviceError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn get_device(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::GetDeviceRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetDevice as ::awsjson_types::Operation>::Output,
-            <crate::operation::GetDevice as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::GetDeviceResponse,
+            crate::operation::GetDeviceError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1646,39 +1716,36 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("GetDevice")),
         )
     }
-    /// Calls `GetGroup`. Signed with SigV4 (AWS credentials).
+    /// `GetGroup`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetGroup.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetGroup.html>
+    /// Takes [`GetGroupRequest`](crate::types::GetGroupRequest), already parsed and validated against the model, and returns [`GetGroupResponse`](crate::types::GetGroupResponse), or the error enum [`GetGroupError`](crate::operation::GetGroupError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn get_group(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::GetGroupRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetGroup as ::awsjson_types::Operation>::Output,
-            <crate::operation::GetGroup as ::awsjson_types::Operation>::Error,
-        >,
+    ) -> impl Future<
+        Output = Result<crate::types::GetGroupResponse, crate::operation::GetGroupError>,
     > + Send {
         let _ = (ctx, input);
         ::std::future::ready(
             Err(::awsjson_types::ModeledError::not_implemented("GetGroup")),
         )
     }
-    /// Calls `GetIdentityProviderByIdentifier`. Signed with SigV4 (AWS credentials).
+    /// `GetIdentityProviderByIdentifier`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetIdentityProviderByIdentifier.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetIdentityProviderByIdentifier.html>
+    /// Takes [`GetIdentityProviderByIdentifierRequest`](crate::types::GetIdentityProviderByIdentifierRequest), already parsed and validated against the model, and returns [`GetIdentityProviderByIdentifierResponse`](crate::types::GetIdentityProviderByIdentifierResponse), or the error enum [`GetIdentityProviderByIdentifierError`](crate::operation::GetIdentityProviderByIdentifierError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn get_identity_provider_by_identifier(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::GetIdentityProviderByIdentifierRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetIdentityProviderByIdentifier as ::awsjson_types::Operation>::Output,
-            <crate::operation::GetIdentityProviderByIdentifier as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::GetIdentityProviderByIdentifierResponse,
+            crate::operation::GetIdentityProviderByIdentifierError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1690,19 +1757,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `GetLogDeliveryConfiguration`. Signed with SigV4 (AWS credentials).
+    /// `GetLogDeliveryConfiguration`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetLogDeliveryConfiguration.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetLogDeliveryConfiguration.html>
+    /// Takes [`GetLogDeliveryConfigurationRequest`](crate::types::GetLogDeliveryConfigurationRequest), already parsed and validated against the model, and returns [`GetLogDeliveryConfigurationResponse`](crate::types::GetLogDeliveryConfigurationResponse), or the error enum [`GetLogDeliveryConfigurationError`](crate::operation::GetLogDeliveryConfigurationError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn get_log_delivery_configuration(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::GetLogDeliveryConfigurationRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetLogDeliveryConfiguration as ::awsjson_types::Operation>::Output,
-            <crate::operation::GetLogDeliveryConfiguration as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::GetLogDeliveryConfigurationResponse,
+            crate::operation::GetLogDeliveryConfigurationError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1714,19 +1781,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `GetProvisionedLimit`. Signed with SigV4 (AWS credentials).
+    /// `GetProvisionedLimit`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetProvisionedLimit.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetProvisionedLimit.html>
+    /// Takes [`GetProvisionedLimitRequest`](crate::types::GetProvisionedLimitRequest), already parsed and validated against the model, and returns [`GetProvisionedLimitResponse`](crate::types::GetProvisionedLimitResponse), or the error enum [`GetProvisionedLimitError`](crate::operation::GetProvisionedLimitError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn get_provisioned_limit(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::GetProvisionedLimitRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetProvisionedLimit as ::awsjson_types::Operation>::Output,
-            <crate::operation::GetProvisionedLimit as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::GetProvisionedLimitResponse,
+            crate::operation::GetProvisionedLimitError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1734,19 +1801,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("GetProvisionedLimit")),
         )
     }
-    /// Calls `GetSigningCertificate`. Signed with SigV4 (AWS credentials).
+    /// `GetSigningCertificate`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetSigningCertificate.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetSigningCertificate.html>
+    /// Takes [`GetSigningCertificateRequest`](crate::types::GetSigningCertificateRequest), already parsed and validated against the model, and returns [`GetSigningCertificateResponse`](crate::types::GetSigningCertificateResponse), or the error enum [`GetSigningCertificateError`](crate::operation::GetSigningCertificateError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn get_signing_certificate(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::GetSigningCertificateRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetSigningCertificate as ::awsjson_types::Operation>::Output,
-            <crate::operation::GetSigningCertificate as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::GetSigningCertificateResponse,
+            crate::operation::GetSigningCertificateError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1754,19 +1821,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("GetSigningCertificate")),
         )
     }
-    /// Calls `GetTokensFromRefreshToken`. Public: sent without an AWS signature.
+    /// `GetTokensFromRefreshToken`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html>
+    /// Takes [`GetTokensFromRefreshTokenRequest`](crate::types::GetTokensFromRefreshTokenRequest), already parsed and validated against the model, and returns [`GetTokensFromRefreshTokenResponse`](crate::types::GetTokensFromRefreshTokenResponse), or the error enum [`GetTokensFromRefreshTokenError`](crate::operation::GetTokensFromRefreshTokenError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn get_tokens_from_refresh_token(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::GetTokensFromRefreshTokenRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetTokensFromRefreshToken as ::awsjson_types::Operation>::Output,
-            <crate::operation::GetTokensFromRefreshToken as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::GetTokensFromRefreshTokenResponse,
+            crate::operation::GetTokensFromRefreshTokenError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1778,19 +1845,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `GetUICustomization`. Signed with SigV4 (AWS credentials).
+    /// `GetUICustomization`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUICustomization.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUICustomization.html>
+    /// Takes [`GetUiCustomizationRequest`](crate::types::GetUiCustomizationRequest), already parsed and validated against the model, and returns [`GetUiCustomizationResponse`](crate::types::GetUiCustomizationResponse), or the error enum [`GetUiCustomizationError`](crate::operation::GetUiCustomizationError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn get_ui_customization(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::GetUiCustomizationRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetUiCustomization as ::awsjson_types::Operation>::Output,
-            <crate::operation::GetUiCustomization as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::GetUiCustomizationResponse,
+            crate::operation::GetUiCustomizationError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1798,39 +1865,36 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("GetUICustomization")),
         )
     }
-    /// Calls `GetUser`. Public: sent without an AWS signature.
+    /// `GetUser`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUser.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUser.html>
+    /// Takes [`GetUserRequest`](crate::types::GetUserRequest), already parsed and validated against the model, and returns [`GetUserResponse`](crate::types::GetUserResponse), or the error enum [`GetUserError`](crate::operation::GetUserError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn get_user(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::GetUserRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetUser as ::awsjson_types::Operation>::Output,
-            <crate::operation::GetUser as ::awsjson_types::Operation>::Error,
-        >,
+    ) -> impl Future<
+        Output = Result<crate::types::GetUserResponse, crate::operation::GetUserError>,
     > + Send {
         let _ = (ctx, input);
         ::std::future::ready(
             Err(::awsjson_types::ModeledError::not_implemented("GetUser")),
         )
     }
-    /// Calls `GetUserAttributeVerificationCode`. Public: sent without an AWS signature.
+    /// `GetUserAttributeVerificationCode`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserAttributeVerificationCode.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserAttributeVerificationCode.html>
+    /// Takes [`GetUserAttributeVerificationCodeRequest`](crate::types::GetUserAttributeVerificationCodeRequest), already parsed and validated against the model, and returns [`GetUserAttributeVerificationCodeResponse`](crate::types::GetUserAttributeVerificationCodeResponse), or the error enum [`GetUserAttributeVerificationCodeError`](crate::operation::GetUserAttributeVerificationCodeError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn get_user_attribute_verification_code(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::GetUserAttributeVerificationCodeRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetUserAttributeVerificationCode as ::awsjson_types::Operation>::Output,
-            <crate::operation::GetUserAttributeVerificationCode as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::GetUserAttributeVerificationCodeResponse,
+            crate::operation::GetUserAttributeVerificationCodeError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1842,19 +1906,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `GetUserAuthFactors`. Public: sent without an AWS signature.
+    /// `GetUserAuthFactors`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserAuthFactors.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserAuthFactors.html>
+    /// Takes [`GetUserAuthFactorsRequest`](crate::types::GetUserAuthFactorsRequest), already parsed and validated against the model, and returns [`GetUserAuthFactorsResponse`](crate::types::GetUserAuthFactorsResponse), or the error enum [`GetUserAuthFactorsError`](crate::operation::GetUserAuthFactorsError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn get_user_auth_factors(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::GetUserAuthFactorsRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetUserAuthFactors as ::awsjson_types::Operation>::Output,
-            <crate::operation::GetUserAuthFactors as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::GetUserAuthFactorsResponse,
+            crate::operation::GetUserAuthFactorsError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1862,19 +1926,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("GetUserAuthFactors")),
         )
     }
-    /// Calls `GetUserPoolClientSessionConfiguration`. Signed with SigV4 (AWS credentials).
+    /// `GetUserPoolClientSessionConfiguration`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserPoolClientSessionConfiguration.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserPoolClientSessionConfiguration.html>
+    /// Takes [`GetUserPoolClientSessionConfigurationRequest`](crate::types::GetUserPoolClientSessionConfigurationRequest), already parsed and validated against the model, and returns [`GetUserPoolClientSessionConfigurationResponse`](crate::types::GetUserPoolClientSessionConfigurationResponse), or the error enum [`GetUserPoolClientSessionConfigurationError`](crate::operation::GetUserPoolClientSessionConfigurationError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn get_user_pool_client_session_configuration(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::GetUserPoolClientSessionConfigurationRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetUserPoolClientSessionConfiguration as ::awsjson_types::Operation>::Output,
-            <crate::operation::GetUserPoolClientSessionConfiguration as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::GetUserPoolClientSessionConfigurationResponse,
+            crate::operation::GetUserPoolClientSessionConfigurationError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1886,19 +1950,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `GetUserPoolMfaConfig`. Signed with SigV4 (AWS credentials).
+    /// `GetUserPoolMfaConfig`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserPoolMfaConfig.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserPoolMfaConfig.html>
+    /// Takes [`GetUserPoolMfaConfigRequest`](crate::types::GetUserPoolMfaConfigRequest), already parsed and validated against the model, and returns [`GetUserPoolMfaConfigResponse`](crate::types::GetUserPoolMfaConfigResponse), or the error enum [`GetUserPoolMfaConfigError`](crate::operation::GetUserPoolMfaConfigError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn get_user_pool_mfa_config(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::GetUserPoolMfaConfigRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetUserPoolMfaConfig as ::awsjson_types::Operation>::Output,
-            <crate::operation::GetUserPoolMfaConfig as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::GetUserPoolMfaConfigResponse,
+            crate::operation::GetUserPoolMfaConfigError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1906,19 +1970,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("GetUserPoolMfaConfig")),
         )
     }
-    /// Calls `GetUserPoolSessionConfiguration`. Signed with SigV4 (AWS credentials).
+    /// `GetUserPoolSessionConfiguration`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserPoolSessionConfiguration.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserPoolSessionConfiguration.html>
+    /// Takes [`GetUserPoolSessionConfigurationRequest`](crate::types::GetUserPoolSessionConfigurationRequest), already parsed and validated against the model, and returns [`GetUserPoolSessionConfigurationResponse`](crate::types::GetUserPoolSessionConfigurationResponse), or the error enum [`GetUserPoolSessionConfigurationError`](crate::operation::GetUserPoolSessionConfigurationError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn get_user_pool_session_configuration(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::GetUserPoolSessionConfigurationRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GetUserPoolSessionConfiguration as ::awsjson_types::Operation>::Output,
-            <crate::operation::GetUserPoolSessionConfiguration as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::GetUserPoolSessionConfigurationResponse,
+            crate::operation::GetUserPoolSessionConfigurationError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1930,19 +1994,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `GlobalSignOut`. Public: sent without an AWS signature.
+    /// `GlobalSignOut`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GlobalSignOut.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GlobalSignOut.html>
+    /// Takes [`GlobalSignOutRequest`](crate::types::GlobalSignOutRequest), already parsed and validated against the model, and returns [`GlobalSignOutResponse`](crate::types::GlobalSignOutResponse), or the error enum [`GlobalSignOutError`](crate::operation::GlobalSignOutError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn global_sign_out(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::GlobalSignOutRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::GlobalSignOut as ::awsjson_types::Operation>::Output,
-            <crate::operation::GlobalSignOut as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::GlobalSignOutResponse,
+            crate::operation::GlobalSignOutError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1950,19 +2014,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("GlobalSignOut")),
         )
     }
-    /// Calls `InitiateAuth`. Public: sent without an AWS signature.
+    /// `InitiateAuth`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html>
+    /// Takes [`InitiateAuthRequest`](crate::types::InitiateAuthRequest), already parsed and validated against the model, and returns [`InitiateAuthResponse`](crate::types::InitiateAuthResponse), or the error enum [`InitiateAuthError`](crate::operation::InitiateAuthError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn initiate_auth(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::InitiateAuthRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::InitiateAuth as ::awsjson_types::Operation>::Output,
-            <crate::operation::InitiateAuth as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::InitiateAuthResponse,
+            crate::operation::InitiateAuthError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1970,19 +2034,83 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("InitiateAuth")),
         )
     }
-    /// Calls `ListDevices`. Public: sent without an AWS signature.
+    /// `InitiatePointInTimeRecovery`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiatePointInTimeRecovery.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListDevices.html>
+    /// Takes [`InitiatePointInTimeRecoveryRequest`](crate::types::InitiatePointInTimeRecoveryRequest), already parsed and validated against the model, and returns [`InitiatePointInTimeRecoveryResponse`](crate::types::InitiatePointInTimeRecoveryResponse), or the error enum [`InitiatePointInTimeRecoveryError`](crate::operation::InitiatePointInTimeRecoveryError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
+    ///
+    /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
+    fn initiate_point_in_time_recovery(
+        &self,
+        ctx: RequestContext,
+        input: crate::types::InitiatePointInTimeRecoveryRequest,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::InitiatePointInTimeRecoveryResponse,
+            crate::operation::InitiatePointInTimeRecoveryError,
+        >,
+    > + Send {
+        let _ = (ctx, input);
+        ::std::future::ready(
+            Err(
+                ::awsjson_types::ModeledError::not_implemented(
+                    "InitiatePointInTimeRecovery",
+                ),
+            ),
+        )
+    }
+    /// `ListCIMDPolicies`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListCIMDPolicies.html) for what it does.
+    ///
+    /// Takes [`ListCimdPoliciesRequest`](crate::types::ListCimdPoliciesRequest), already parsed and validated against the model, and returns [`ListCimdPoliciesResponse`](crate::types::ListCimdPoliciesResponse), or the error enum [`ListCimdPoliciesError`](crate::operation::ListCimdPoliciesError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
+    ///
+    /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
+    fn list_cimd_policies(
+        &self,
+        ctx: RequestContext,
+        input: crate::types::ListCimdPoliciesRequest,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ListCimdPoliciesResponse,
+            crate::operation::ListCimdPoliciesError,
+        >,
+    > + Send {
+        let _ = (ctx, input);
+        ::std::future::ready(
+            Err(::awsjson_types::ModeledError::not_implemented("ListCIMDPolicies")),
+        )
+    }
+    /// `ListClientMetadataURLs`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListClientMetadataURLs.html) for what it does.
+    ///
+    /// Takes [`ListClientMetadataUrLsRequest`](crate::types::ListClientMetadataUrLsRequest), already parsed and validated against the model, and returns [`ListClientMetadataUrLsResponse`](crate::types::ListClientMetadataUrLsResponse), or the error enum [`ListClientMetadataUrLsError`](crate::operation::ListClientMetadataUrLsError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
+    ///
+    /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
+    fn list_client_metadata_ur_ls(
+        &self,
+        ctx: RequestContext,
+        input: crate::types::ListClientMetadataUrLsRequest,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ListClientMetadataUrLsResponse,
+            crate::operation::ListClientMetadataUrLsError,
+        >,
+    > + Send {
+        let _ = (ctx, input);
+        ::std::future::ready(
+            Err(::awsjson_types::ModeledError::not_implemented("ListClientMetadataURLs")),
+        )
+    }
+    /// `ListDevices`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListDevices.html) for what it does.
+    ///
+    /// Takes [`ListDevicesRequest`](crate::types::ListDevicesRequest), already parsed and validated against the model, and returns [`ListDevicesResponse`](crate::types::ListDevicesResponse), or the error enum [`ListDevicesError`](crate::operation::ListDevicesError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn list_devices(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ListDevicesRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListDevices as ::awsjson_types::Operation>::Output,
-            <crate::operation::ListDevices as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ListDevicesResponse,
+            crate::operation::ListDevicesError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -1990,19 +2118,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("ListDevices")),
         )
     }
-    /// Calls `ListGroups`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
+    /// `ListGroups`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListGroups.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListGroups.html>
+    /// Takes [`ListGroupsRequest`](crate::types::ListGroupsRequest), already parsed and validated against the model, and returns [`ListGroupsResponse`](crate::types::ListGroupsResponse), or the error enum [`ListGroupsError`](crate::operation::ListGroupsError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn list_groups(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ListGroupsRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListGroups as ::awsjson_types::Operation>::Output,
-            <crate::operation::ListGroups as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ListGroupsResponse,
+            crate::operation::ListGroupsError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2010,19 +2138,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("ListGroups")),
         )
     }
-    /// Calls `ListIdentityProviders`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
+    /// `ListIdentityProviders`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListIdentityProviders.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListIdentityProviders.html>
+    /// Takes [`ListIdentityProvidersRequest`](crate::types::ListIdentityProvidersRequest), already parsed and validated against the model, and returns [`ListIdentityProvidersResponse`](crate::types::ListIdentityProvidersResponse), or the error enum [`ListIdentityProvidersError`](crate::operation::ListIdentityProvidersError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn list_identity_providers(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ListIdentityProvidersRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListIdentityProviders as ::awsjson_types::Operation>::Output,
-            <crate::operation::ListIdentityProviders as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ListIdentityProvidersResponse,
+            crate::operation::ListIdentityProvidersError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2030,19 +2158,43 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("ListIdentityProviders")),
         )
     }
-    /// Calls `ListResourceServers`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
+    /// `ListPointInTimeRecoveries`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListPointInTimeRecoveries.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListResourceServers.html>
+    /// Takes [`ListPointInTimeRecoveriesRequest`](crate::types::ListPointInTimeRecoveriesRequest), already parsed and validated against the model, and returns [`ListPointInTimeRecoveriesResponse`](crate::types::ListPointInTimeRecoveriesResponse), or the error enum [`ListPointInTimeRecoveriesError`](crate::operation::ListPointInTimeRecoveriesError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
+    ///
+    /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
+    fn list_point_in_time_recoveries(
+        &self,
+        ctx: RequestContext,
+        input: crate::types::ListPointInTimeRecoveriesRequest,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ListPointInTimeRecoveriesResponse,
+            crate::operation::ListPointInTimeRecoveriesError,
+        >,
+    > + Send {
+        let _ = (ctx, input);
+        ::std::future::ready(
+            Err(
+                ::awsjson_types::ModeledError::not_implemented(
+                    "ListPointInTimeRecoveries",
+                ),
+            ),
+        )
+    }
+    /// `ListResourceServers`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListResourceServers.html) for what it does.
+    ///
+    /// Takes [`ListResourceServersRequest`](crate::types::ListResourceServersRequest), already parsed and validated against the model, and returns [`ListResourceServersResponse`](crate::types::ListResourceServersResponse), or the error enum [`ListResourceServersError`](crate::operation::ListResourceServersError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn list_resource_servers(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ListResourceServersRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListResourceServers as ::awsjson_types::Operation>::Output,
-            <crate::operation::ListResourceServers as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ListResourceServersResponse,
+            crate::operation::ListResourceServersError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2050,19 +2202,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("ListResourceServers")),
         )
     }
-    /// Calls `ListTagsForResource`. Signed with SigV4 (AWS credentials).
+    /// `ListTagsForResource`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListTagsForResource.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListTagsForResource.html>
+    /// Takes [`ListTagsForResourceRequest`](crate::types::ListTagsForResourceRequest), already parsed and validated against the model, and returns [`ListTagsForResourceResponse`](crate::types::ListTagsForResourceResponse), or the error enum [`ListTagsForResourceError`](crate::operation::ListTagsForResourceError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn list_tags_for_resource(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ListTagsForResourceRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListTagsForResource as ::awsjson_types::Operation>::Output,
-            <crate::operation::ListTagsForResource as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ListTagsForResourceResponse,
+            crate::operation::ListTagsForResourceError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2070,19 +2222,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("ListTagsForResource")),
         )
     }
-    /// Calls `ListTerms`. Signed with SigV4 (AWS credentials).
+    /// `ListTerms`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListTerms.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListTerms.html>
+    /// Takes [`ListTermsRequest`](crate::types::ListTermsRequest), already parsed and validated against the model, and returns [`ListTermsResponse`](crate::types::ListTermsResponse), or the error enum [`ListTermsError`](crate::operation::ListTermsError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn list_terms(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ListTermsRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListTerms as ::awsjson_types::Operation>::Output,
-            <crate::operation::ListTerms as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ListTermsResponse,
+            crate::operation::ListTermsError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2090,19 +2242,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("ListTerms")),
         )
     }
-    /// Calls `ListUserImportJobs`. Signed with SigV4 (AWS credentials).
+    /// `ListUserImportJobs`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserImportJobs.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserImportJobs.html>
+    /// Takes [`ListUserImportJobsRequest`](crate::types::ListUserImportJobsRequest), already parsed and validated against the model, and returns [`ListUserImportJobsResponse`](crate::types::ListUserImportJobsResponse), or the error enum [`ListUserImportJobsError`](crate::operation::ListUserImportJobsError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn list_user_import_jobs(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ListUserImportJobsRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListUserImportJobs as ::awsjson_types::Operation>::Output,
-            <crate::operation::ListUserImportJobs as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ListUserImportJobsResponse,
+            crate::operation::ListUserImportJobsError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2110,19 +2262,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("ListUserImportJobs")),
         )
     }
-    /// Calls `ListUserPoolClientSecrets`. Signed with SigV4 (AWS credentials).
+    /// `ListUserPoolClientSecrets`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClientSecrets.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClientSecrets.html>
+    /// Takes [`ListUserPoolClientSecretsRequest`](crate::types::ListUserPoolClientSecretsRequest), already parsed and validated against the model, and returns [`ListUserPoolClientSecretsResponse`](crate::types::ListUserPoolClientSecretsResponse), or the error enum [`ListUserPoolClientSecretsError`](crate::operation::ListUserPoolClientSecretsError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn list_user_pool_client_secrets(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ListUserPoolClientSecretsRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListUserPoolClientSecrets as ::awsjson_types::Operation>::Output,
-            <crate::operation::ListUserPoolClientSecrets as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ListUserPoolClientSecretsResponse,
+            crate::operation::ListUserPoolClientSecretsError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2134,19 +2286,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `ListUserPoolClients`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
+    /// `ListUserPoolClients`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClients.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClients.html>
+    /// Takes [`ListUserPoolClientsRequest`](crate::types::ListUserPoolClientsRequest), already parsed and validated against the model, and returns [`ListUserPoolClientsResponse`](crate::types::ListUserPoolClientsResponse), or the error enum [`ListUserPoolClientsError`](crate::operation::ListUserPoolClientsError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn list_user_pool_clients(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ListUserPoolClientsRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListUserPoolClients as ::awsjson_types::Operation>::Output,
-            <crate::operation::ListUserPoolClients as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ListUserPoolClientsResponse,
+            crate::operation::ListUserPoolClientsError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2154,19 +2306,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("ListUserPoolClients")),
         )
     }
-    /// Calls `ListUserPoolReplicas`. Signed with SigV4 (AWS credentials).
+    /// `ListUserPoolReplicas`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolReplicas.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolReplicas.html>
+    /// Takes [`ListUserPoolReplicasRequest`](crate::types::ListUserPoolReplicasRequest), already parsed and validated against the model, and returns [`ListUserPoolReplicasResponse`](crate::types::ListUserPoolReplicasResponse), or the error enum [`ListUserPoolReplicasError`](crate::operation::ListUserPoolReplicasError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn list_user_pool_replicas(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ListUserPoolReplicasRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListUserPoolReplicas as ::awsjson_types::Operation>::Output,
-            <crate::operation::ListUserPoolReplicas as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ListUserPoolReplicasResponse,
+            crate::operation::ListUserPoolReplicasError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2174,19 +2326,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("ListUserPoolReplicas")),
         )
     }
-    /// Calls `ListUserPools`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
+    /// `ListUserPools`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPools.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPools.html>
+    /// Takes [`ListUserPoolsRequest`](crate::types::ListUserPoolsRequest), already parsed and validated against the model, and returns [`ListUserPoolsResponse`](crate::types::ListUserPoolsResponse), or the error enum [`ListUserPoolsError`](crate::operation::ListUserPoolsError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn list_user_pools(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ListUserPoolsRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListUserPools as ::awsjson_types::Operation>::Output,
-            <crate::operation::ListUserPools as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ListUserPoolsResponse,
+            crate::operation::ListUserPoolsError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2194,19 +2346,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("ListUserPools")),
         )
     }
-    /// Calls `ListUserSessions`. Public: sent without an AWS signature.
+    /// `ListUserSessions`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserSessions.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserSessions.html>
+    /// Takes [`ListUserSessionsRequest`](crate::types::ListUserSessionsRequest), already parsed and validated against the model, and returns [`ListUserSessionsResponse`](crate::types::ListUserSessionsResponse), or the error enum [`ListUserSessionsError`](crate::operation::ListUserSessionsError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn list_user_sessions(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ListUserSessionsRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListUserSessions as ::awsjson_types::Operation>::Output,
-            <crate::operation::ListUserSessions as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ListUserSessionsResponse,
+            crate::operation::ListUserSessionsError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2214,19 +2366,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("ListUserSessions")),
         )
     }
-    /// Calls `ListUsers`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
+    /// `ListUsers`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsers.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsers.html>
+    /// Takes [`ListUsersRequest`](crate::types::ListUsersRequest), already parsed and validated against the model, and returns [`ListUsersResponse`](crate::types::ListUsersResponse), or the error enum [`ListUsersError`](crate::operation::ListUsersError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn list_users(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ListUsersRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListUsers as ::awsjson_types::Operation>::Output,
-            <crate::operation::ListUsers as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ListUsersResponse,
+            crate::operation::ListUsersError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2234,19 +2386,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("ListUsers")),
         )
     }
-    /// Calls `ListUsersInGroup`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
+    /// `ListUsersInGroup`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsersInGroup.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsersInGroup.html>
+    /// Takes [`ListUsersInGroupRequest`](crate::types::ListUsersInGroupRequest), already parsed and validated against the model, and returns [`ListUsersInGroupResponse`](crate::types::ListUsersInGroupResponse), or the error enum [`ListUsersInGroupError`](crate::operation::ListUsersInGroupError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn list_users_in_group(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ListUsersInGroupRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListUsersInGroup as ::awsjson_types::Operation>::Output,
-            <crate::operation::ListUsersInGroup as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ListUsersInGroupResponse,
+            crate::operation::ListUsersInGroupError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2254,19 +2406,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("ListUsersInGroup")),
         )
     }
-    /// Calls `ListWebAuthnCredentials`. Public: sent without an AWS signature.
+    /// `ListWebAuthnCredentials`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListWebAuthnCredentials.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListWebAuthnCredentials.html>
+    /// Takes [`ListWebAuthnCredentialsRequest`](crate::types::ListWebAuthnCredentialsRequest), already parsed and validated against the model, and returns [`ListWebAuthnCredentialsResponse`](crate::types::ListWebAuthnCredentialsResponse), or the error enum [`ListWebAuthnCredentialsError`](crate::operation::ListWebAuthnCredentialsError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn list_web_authn_credentials(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ListWebAuthnCredentialsRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ListWebAuthnCredentials as ::awsjson_types::Operation>::Output,
-            <crate::operation::ListWebAuthnCredentials as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ListWebAuthnCredentialsResponse,
+            crate::operation::ListWebAuthnCredentialsError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2276,19 +2428,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `ResendConfirmationCode`. Public: sent without an AWS signature.
+    /// `ResendConfirmationCode`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResendConfirmationCode.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResendConfirmationCode.html>
+    /// Takes [`ResendConfirmationCodeRequest`](crate::types::ResendConfirmationCodeRequest), already parsed and validated against the model, and returns [`ResendConfirmationCodeResponse`](crate::types::ResendConfirmationCodeResponse), or the error enum [`ResendConfirmationCodeError`](crate::operation::ResendConfirmationCodeError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn resend_confirmation_code(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::ResendConfirmationCodeRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::ResendConfirmationCode as ::awsjson_types::Operation>::Output,
-            <crate::operation::ResendConfirmationCode as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::ResendConfirmationCodeResponse,
+            crate::operation::ResendConfirmationCodeError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2296,19 +2448,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("ResendConfirmationCode")),
         )
     }
-    /// Calls `RespondToAuthChallenge`. Public: sent without an AWS signature.
+    /// `RespondToAuthChallenge`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html>
+    /// Takes [`RespondToAuthChallengeRequest`](crate::types::RespondToAuthChallengeRequest), already parsed and validated against the model, and returns [`RespondToAuthChallengeResponse`](crate::types::RespondToAuthChallengeResponse), or the error enum [`RespondToAuthChallengeError`](crate::operation::RespondToAuthChallengeError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn respond_to_auth_challenge(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::RespondToAuthChallengeRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::RespondToAuthChallenge as ::awsjson_types::Operation>::Output,
-            <crate::operation::RespondToAuthChallenge as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::RespondToAuthChallengeResponse,
+            crate::operation::RespondToAuthChallengeError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2316,19 +2468,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("RespondToAuthChallenge")),
         )
     }
-    /// Calls `RevokeToken`. Public: sent without an AWS signature.
+    /// `RevokeToken`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html>
+    /// Takes [`RevokeTokenRequest`](crate::types::RevokeTokenRequest), already parsed and validated against the model, and returns [`RevokeTokenResponse`](crate::types::RevokeTokenResponse), or the error enum [`RevokeTokenError`](crate::operation::RevokeTokenError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn revoke_token(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::RevokeTokenRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::RevokeToken as ::awsjson_types::Operation>::Output,
-            <crate::operation::RevokeToken as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::RevokeTokenResponse,
+            crate::operation::RevokeTokenError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2336,19 +2488,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("RevokeToken")),
         )
     }
-    /// Calls `RevokeUserSession`. Public: sent without an AWS signature.
+    /// `RevokeUserSession`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeUserSession.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeUserSession.html>
+    /// Takes [`RevokeUserSessionRequest`](crate::types::RevokeUserSessionRequest), already parsed and validated against the model, and returns [`RevokeUserSessionResponse`](crate::types::RevokeUserSessionResponse), or the error enum [`RevokeUserSessionError`](crate::operation::RevokeUserSessionError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn revoke_user_session(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::RevokeUserSessionRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::RevokeUserSession as ::awsjson_types::Operation>::Output,
-            <crate::operation::RevokeUserSession as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::RevokeUserSessionResponse,
+            crate::operation::RevokeUserSessionError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2356,19 +2508,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("RevokeUserSession")),
         )
     }
-    /// Calls `SetLogDeliveryConfiguration`. Signed with SigV4 (AWS credentials).
+    /// `SetLogDeliveryConfiguration`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetLogDeliveryConfiguration.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetLogDeliveryConfiguration.html>
+    /// Takes [`SetLogDeliveryConfigurationRequest`](crate::types::SetLogDeliveryConfigurationRequest), already parsed and validated against the model, and returns [`SetLogDeliveryConfigurationResponse`](crate::types::SetLogDeliveryConfigurationResponse), or the error enum [`SetLogDeliveryConfigurationError`](crate::operation::SetLogDeliveryConfigurationError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn set_log_delivery_configuration(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::SetLogDeliveryConfigurationRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::SetLogDeliveryConfiguration as ::awsjson_types::Operation>::Output,
-            <crate::operation::SetLogDeliveryConfiguration as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::SetLogDeliveryConfigurationResponse,
+            crate::operation::SetLogDeliveryConfigurationError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2380,19 +2532,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `SetRiskConfiguration`. Signed with SigV4 (AWS credentials).
+    /// `SetRiskConfiguration`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetRiskConfiguration.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetRiskConfiguration.html>
+    /// Takes [`SetRiskConfigurationRequest`](crate::types::SetRiskConfigurationRequest), already parsed and validated against the model, and returns [`SetRiskConfigurationResponse`](crate::types::SetRiskConfigurationResponse), or the error enum [`SetRiskConfigurationError`](crate::operation::SetRiskConfigurationError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn set_risk_configuration(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::SetRiskConfigurationRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::SetRiskConfiguration as ::awsjson_types::Operation>::Output,
-            <crate::operation::SetRiskConfiguration as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::SetRiskConfigurationResponse,
+            crate::operation::SetRiskConfigurationError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2400,19 +2552,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("SetRiskConfiguration")),
         )
     }
-    /// Calls `SetUICustomization`. Signed with SigV4 (AWS credentials).
+    /// `SetUICustomization`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUICustomization.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUICustomization.html>
+    /// Takes [`SetUiCustomizationRequest`](crate::types::SetUiCustomizationRequest), already parsed and validated against the model, and returns [`SetUiCustomizationResponse`](crate::types::SetUiCustomizationResponse), or the error enum [`SetUiCustomizationError`](crate::operation::SetUiCustomizationError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn set_ui_customization(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::SetUiCustomizationRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::SetUiCustomization as ::awsjson_types::Operation>::Output,
-            <crate::operation::SetUiCustomization as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::SetUiCustomizationResponse,
+            crate::operation::SetUiCustomizationError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2420,19 +2572,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("SetUICustomization")),
         )
     }
-    /// Calls `SetUserMFAPreference`. Public: sent without an AWS signature.
+    /// `SetUserMFAPreference`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserMFAPreference.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserMFAPreference.html>
+    /// Takes [`SetUserMfaPreferenceRequest`](crate::types::SetUserMfaPreferenceRequest), already parsed and validated against the model, and returns [`SetUserMfaPreferenceResponse`](crate::types::SetUserMfaPreferenceResponse), or the error enum [`SetUserMfaPreferenceError`](crate::operation::SetUserMfaPreferenceError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn set_user_mfa_preference(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::SetUserMfaPreferenceRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::SetUserMfaPreference as ::awsjson_types::Operation>::Output,
-            <crate::operation::SetUserMfaPreference as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::SetUserMfaPreferenceResponse,
+            crate::operation::SetUserMfaPreferenceError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2440,19 +2592,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("SetUserMFAPreference")),
         )
     }
-    /// Calls `SetUserPoolClientSessionConfiguration`. Signed with SigV4 (AWS credentials).
+    /// `SetUserPoolClientSessionConfiguration`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolClientSessionConfiguration.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolClientSessionConfiguration.html>
+    /// Takes [`SetUserPoolClientSessionConfigurationRequest`](crate::types::SetUserPoolClientSessionConfigurationRequest), already parsed and validated against the model, and returns [`SetUserPoolClientSessionConfigurationResponse`](crate::types::SetUserPoolClientSessionConfigurationResponse), or the error enum [`SetUserPoolClientSessionConfigurationError`](crate::operation::SetUserPoolClientSessionConfigurationError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn set_user_pool_client_session_configuration(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::SetUserPoolClientSessionConfigurationRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::SetUserPoolClientSessionConfiguration as ::awsjson_types::Operation>::Output,
-            <crate::operation::SetUserPoolClientSessionConfiguration as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::SetUserPoolClientSessionConfigurationResponse,
+            crate::operation::SetUserPoolClientSessionConfigurationError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2464,19 +2616,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `SetUserPoolMfaConfig`. Signed with SigV4 (AWS credentials).
+    /// `SetUserPoolMfaConfig`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolMfaConfig.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolMfaConfig.html>
+    /// Takes [`SetUserPoolMfaConfigRequest`](crate::types::SetUserPoolMfaConfigRequest), already parsed and validated against the model, and returns [`SetUserPoolMfaConfigResponse`](crate::types::SetUserPoolMfaConfigResponse), or the error enum [`SetUserPoolMfaConfigError`](crate::operation::SetUserPoolMfaConfigError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn set_user_pool_mfa_config(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::SetUserPoolMfaConfigRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::SetUserPoolMfaConfig as ::awsjson_types::Operation>::Output,
-            <crate::operation::SetUserPoolMfaConfig as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::SetUserPoolMfaConfigResponse,
+            crate::operation::SetUserPoolMfaConfigError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2484,19 +2636,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("SetUserPoolMfaConfig")),
         )
     }
-    /// Calls `SetUserPoolSessionConfiguration`. Signed with SigV4 (AWS credentials).
+    /// `SetUserPoolSessionConfiguration`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolSessionConfiguration.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolSessionConfiguration.html>
+    /// Takes [`SetUserPoolSessionConfigurationRequest`](crate::types::SetUserPoolSessionConfigurationRequest), already parsed and validated against the model, and returns [`SetUserPoolSessionConfigurationResponse`](crate::types::SetUserPoolSessionConfigurationResponse), or the error enum [`SetUserPoolSessionConfigurationError`](crate::operation::SetUserPoolSessionConfigurationError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn set_user_pool_session_configuration(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::SetUserPoolSessionConfigurationRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::SetUserPoolSessionConfiguration as ::awsjson_types::Operation>::Output,
-            <crate::operation::SetUserPoolSessionConfiguration as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::SetUserPoolSessionConfigurationResponse,
+            crate::operation::SetUserPoolSessionConfigurationError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2508,19 +2660,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `SetUserSettings`. Public: sent without an AWS signature.
+    /// `SetUserSettings`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserSettings.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserSettings.html>
+    /// Takes [`SetUserSettingsRequest`](crate::types::SetUserSettingsRequest), already parsed and validated against the model, and returns [`SetUserSettingsResponse`](crate::types::SetUserSettingsResponse), or the error enum [`SetUserSettingsError`](crate::operation::SetUserSettingsError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn set_user_settings(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::SetUserSettingsRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::SetUserSettings as ::awsjson_types::Operation>::Output,
-            <crate::operation::SetUserSettings as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::SetUserSettingsResponse,
+            crate::operation::SetUserSettingsError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2528,39 +2680,60 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("SetUserSettings")),
         )
     }
-    /// Calls `SignUp`. Public: sent without an AWS signature.
+    /// `SignUp`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html>
+    /// Takes [`SignUpRequest`](crate::types::SignUpRequest), already parsed and validated against the model, and returns [`SignUpResponse`](crate::types::SignUpResponse), or the error enum [`SignUpError`](crate::operation::SignUpError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn sign_up(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::SignUpRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::SignUp as ::awsjson_types::Operation>::Output,
-            <crate::operation::SignUp as ::awsjson_types::Operation>::Error,
-        >,
+    ) -> impl Future<
+        Output = Result<crate::types::SignUpResponse, crate::operation::SignUpError>,
     > + Send {
         let _ = (ctx, input);
         ::std::future::ready(
             Err(::awsjson_types::ModeledError::not_implemented("SignUp")),
         )
     }
-    /// Calls `StartUserImportJob`. Signed with SigV4 (AWS credentials).
+    /// `StartPointInTimeRecovery`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartPointInTimeRecovery.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartUserImportJob.html>
+    /// Takes [`StartPointInTimeRecoveryRequest`](crate::types::StartPointInTimeRecoveryRequest), already parsed and validated against the model, and returns [`StartPointInTimeRecoveryResponse`](crate::types::StartPointInTimeRecoveryResponse), or the error enum [`StartPointInTimeRecoveryError`](crate::operation::StartPointInTimeRecoveryError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
+    ///
+    /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
+    fn start_point_in_time_recovery(
+        &self,
+        ctx: RequestContext,
+        input: crate::types::StartPointInTimeRecoveryRequest,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::StartPointInTimeRecoveryResponse,
+            crate::operation::StartPointInTimeRecoveryError,
+        >,
+    > + Send {
+        let _ = (ctx, input);
+        ::std::future::ready(
+            Err(
+                ::awsjson_types::ModeledError::not_implemented(
+                    "StartPointInTimeRecovery",
+                ),
+            ),
+        )
+    }
+    /// `StartUserImportJob`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartUserImportJob.html) for what it does.
+    ///
+    /// Takes [`StartUserImportJobRequest`](crate::types::StartUserImportJobRequest), already parsed and validated against the model, and returns [`StartUserImportJobResponse`](crate::types::StartUserImportJobResponse), or the error enum [`StartUserImportJobError`](crate::operation::StartUserImportJobError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn start_user_import_job(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::StartUserImportJobRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::StartUserImportJob as ::awsjson_types::Operation>::Output,
-            <crate::operation::StartUserImportJob as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::StartUserImportJobResponse,
+            crate::operation::StartUserImportJobError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2568,19 +2741,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("StartUserImportJob")),
         )
     }
-    /// Calls `StartWebAuthnRegistration`. Public: sent without an AWS signature.
+    /// `StartWebAuthnRegistration`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartWebAuthnRegistration.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartWebAuthnRegistration.html>
+    /// Takes [`StartWebAuthnRegistrationRequest`](crate::types::StartWebAuthnRegistrationRequest), already parsed and validated against the model, and returns [`StartWebAuthnRegistrationResponse`](crate::types::StartWebAuthnRegistrationResponse), or the error enum [`StartWebAuthnRegistrationError`](crate::operation::StartWebAuthnRegistrationError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn start_web_authn_registration(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::StartWebAuthnRegistrationRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::StartWebAuthnRegistration as ::awsjson_types::Operation>::Output,
-            <crate::operation::StartWebAuthnRegistration as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::StartWebAuthnRegistrationResponse,
+            crate::operation::StartWebAuthnRegistrationError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2592,19 +2765,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `StopUserImportJob`. Signed with SigV4 (AWS credentials).
+    /// `StopUserImportJob`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StopUserImportJob.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StopUserImportJob.html>
+    /// Takes [`StopUserImportJobRequest`](crate::types::StopUserImportJobRequest), already parsed and validated against the model, and returns [`StopUserImportJobResponse`](crate::types::StopUserImportJobResponse), or the error enum [`StopUserImportJobError`](crate::operation::StopUserImportJobError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn stop_user_import_job(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::StopUserImportJobRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::StopUserImportJob as ::awsjson_types::Operation>::Output,
-            <crate::operation::StopUserImportJob as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::StopUserImportJobResponse,
+            crate::operation::StopUserImportJobError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2612,19 +2785,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("StopUserImportJob")),
         )
     }
-    /// Calls `TagResource`. Signed with SigV4 (AWS credentials).
+    /// `TagResource`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TagResource.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TagResource.html>
+    /// Takes [`TagResourceRequest`](crate::types::TagResourceRequest), already parsed and validated against the model, and returns [`TagResourceResponse`](crate::types::TagResourceResponse), or the error enum [`TagResourceError`](crate::operation::TagResourceError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn tag_resource(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::TagResourceRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::TagResource as ::awsjson_types::Operation>::Output,
-            <crate::operation::TagResource as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::TagResourceResponse,
+            crate::operation::TagResourceError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2632,19 +2805,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("TagResource")),
         )
     }
-    /// Calls `UntagResource`. Signed with SigV4 (AWS credentials).
+    /// `UntagResource`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UntagResource.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UntagResource.html>
+    /// Takes [`UntagResourceRequest`](crate::types::UntagResourceRequest), already parsed and validated against the model, and returns [`UntagResourceResponse`](crate::types::UntagResourceResponse), or the error enum [`UntagResourceError`](crate::operation::UntagResourceError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn untag_resource(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::UntagResourceRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UntagResource as ::awsjson_types::Operation>::Output,
-            <crate::operation::UntagResource as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::UntagResourceResponse,
+            crate::operation::UntagResourceError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2652,19 +2825,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("UntagResource")),
         )
     }
-    /// Calls `UpdateAuthEventFeedback`. Public: sent without an AWS signature.
+    /// `UpdateAuthEventFeedback`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateAuthEventFeedback.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateAuthEventFeedback.html>
+    /// Takes [`UpdateAuthEventFeedbackRequest`](crate::types::UpdateAuthEventFeedbackRequest), already parsed and validated against the model, and returns [`UpdateAuthEventFeedbackResponse`](crate::types::UpdateAuthEventFeedbackResponse), or the error enum [`UpdateAuthEventFeedbackError`](crate::operation::UpdateAuthEventFeedbackError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn update_auth_event_feedback(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::UpdateAuthEventFeedbackRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateAuthEventFeedback as ::awsjson_types::Operation>::Output,
-            <crate::operation::UpdateAuthEventFeedback as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::UpdateAuthEventFeedbackResponse,
+            crate::operation::UpdateAuthEventFeedbackError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2674,19 +2847,63 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `UpdateDeviceStatus`. Public: sent without an AWS signature.
+    /// `UpdateCIMDPolicy`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateCIMDPolicy.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateDeviceStatus.html>
+    /// Takes [`UpdateCimdPolicyRequest`](crate::types::UpdateCimdPolicyRequest), already parsed and validated against the model, and returns [`UpdateCimdPolicyResponse`](crate::types::UpdateCimdPolicyResponse), or the error enum [`UpdateCimdPolicyError`](crate::operation::UpdateCimdPolicyError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
+    ///
+    /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
+    fn update_cimd_policy(
+        &self,
+        ctx: RequestContext,
+        input: crate::types::UpdateCimdPolicyRequest,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::UpdateCimdPolicyResponse,
+            crate::operation::UpdateCimdPolicyError,
+        >,
+    > + Send {
+        let _ = (ctx, input);
+        ::std::future::ready(
+            Err(::awsjson_types::ModeledError::not_implemented("UpdateCIMDPolicy")),
+        )
+    }
+    /// `UpdateClientMetadataURLState`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateClientMetadataURLState.html) for what it does.
+    ///
+    /// Takes [`UpdateClientMetadataUrlStateRequest`](crate::types::UpdateClientMetadataUrlStateRequest), already parsed and validated against the model, and returns [`UpdateClientMetadataUrlStateResponse`](crate::types::UpdateClientMetadataUrlStateResponse), or the error enum [`UpdateClientMetadataUrlStateError`](crate::operation::UpdateClientMetadataUrlStateError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
+    ///
+    /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
+    fn update_client_metadata_url_state(
+        &self,
+        ctx: RequestContext,
+        input: crate::types::UpdateClientMetadataUrlStateRequest,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::UpdateClientMetadataUrlStateResponse,
+            crate::operation::UpdateClientMetadataUrlStateError,
+        >,
+    > + Send {
+        let _ = (ctx, input);
+        ::std::future::ready(
+            Err(
+                ::awsjson_types::ModeledError::not_implemented(
+                    "UpdateClientMetadataURLState",
+                ),
+            ),
+        )
+    }
+    /// `UpdateDeviceStatus`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateDeviceStatus.html) for what it does.
+    ///
+    /// Takes [`UpdateDeviceStatusRequest`](crate::types::UpdateDeviceStatusRequest), already parsed and validated against the model, and returns [`UpdateDeviceStatusResponse`](crate::types::UpdateDeviceStatusResponse), or the error enum [`UpdateDeviceStatusError`](crate::operation::UpdateDeviceStatusError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn update_device_status(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::UpdateDeviceStatusRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateDeviceStatus as ::awsjson_types::Operation>::Output,
-            <crate::operation::UpdateDeviceStatus as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::UpdateDeviceStatusResponse,
+            crate::operation::UpdateDeviceStatusError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2694,19 +2911,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("UpdateDeviceStatus")),
         )
     }
-    /// Calls `UpdateGroup`. Signed with SigV4 (AWS credentials).
+    /// `UpdateGroup`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateGroup.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateGroup.html>
+    /// Takes [`UpdateGroupRequest`](crate::types::UpdateGroupRequest), already parsed and validated against the model, and returns [`UpdateGroupResponse`](crate::types::UpdateGroupResponse), or the error enum [`UpdateGroupError`](crate::operation::UpdateGroupError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn update_group(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::UpdateGroupRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateGroup as ::awsjson_types::Operation>::Output,
-            <crate::operation::UpdateGroup as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::UpdateGroupResponse,
+            crate::operation::UpdateGroupError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2714,19 +2931,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("UpdateGroup")),
         )
     }
-    /// Calls `UpdateIdentityProvider`. Signed with SigV4 (AWS credentials).
+    /// `UpdateIdentityProvider`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateIdentityProvider.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateIdentityProvider.html>
+    /// Takes [`UpdateIdentityProviderRequest`](crate::types::UpdateIdentityProviderRequest), already parsed and validated against the model, and returns [`UpdateIdentityProviderResponse`](crate::types::UpdateIdentityProviderResponse), or the error enum [`UpdateIdentityProviderError`](crate::operation::UpdateIdentityProviderError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn update_identity_provider(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::UpdateIdentityProviderRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateIdentityProvider as ::awsjson_types::Operation>::Output,
-            <crate::operation::UpdateIdentityProvider as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::UpdateIdentityProviderResponse,
+            crate::operation::UpdateIdentityProviderError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2734,19 +2951,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("UpdateIdentityProvider")),
         )
     }
-    /// Calls `UpdateManagedLoginBranding`. Signed with SigV4 (AWS credentials).
+    /// `UpdateManagedLoginBranding`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateManagedLoginBranding.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateManagedLoginBranding.html>
+    /// Takes [`UpdateManagedLoginBrandingRequest`](crate::types::UpdateManagedLoginBrandingRequest), already parsed and validated against the model, and returns [`UpdateManagedLoginBrandingResponse`](crate::types::UpdateManagedLoginBrandingResponse), or the error enum [`UpdateManagedLoginBrandingError`](crate::operation::UpdateManagedLoginBrandingError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn update_managed_login_branding(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::UpdateManagedLoginBrandingRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateManagedLoginBranding as ::awsjson_types::Operation>::Output,
-            <crate::operation::UpdateManagedLoginBranding as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::UpdateManagedLoginBrandingResponse,
+            crate::operation::UpdateManagedLoginBrandingError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2758,19 +2975,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             ),
         )
     }
-    /// Calls `UpdateProvisionedLimit`. Signed with SigV4 (AWS credentials).
+    /// `UpdateProvisionedLimit`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateProvisionedLimit.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateProvisionedLimit.html>
+    /// Takes [`UpdateProvisionedLimitRequest`](crate::types::UpdateProvisionedLimitRequest), already parsed and validated against the model, and returns [`UpdateProvisionedLimitResponse`](crate::types::UpdateProvisionedLimitResponse), or the error enum [`UpdateProvisionedLimitError`](crate::operation::UpdateProvisionedLimitError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn update_provisioned_limit(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::UpdateProvisionedLimitRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateProvisionedLimit as ::awsjson_types::Operation>::Output,
-            <crate::operation::UpdateProvisionedLimit as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::UpdateProvisionedLimitResponse,
+            crate::operation::UpdateProvisionedLimitError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2778,19 +2995,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("UpdateProvisionedLimit")),
         )
     }
-    /// Calls `UpdateResourceServer`. Signed with SigV4 (AWS credentials).
+    /// `UpdateResourceServer`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateResourceServer.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateResourceServer.html>
+    /// Takes [`UpdateResourceServerRequest`](crate::types::UpdateResourceServerRequest), already parsed and validated against the model, and returns [`UpdateResourceServerResponse`](crate::types::UpdateResourceServerResponse), or the error enum [`UpdateResourceServerError`](crate::operation::UpdateResourceServerError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn update_resource_server(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::UpdateResourceServerRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateResourceServer as ::awsjson_types::Operation>::Output,
-            <crate::operation::UpdateResourceServer as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::UpdateResourceServerResponse,
+            crate::operation::UpdateResourceServerError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2798,19 +3015,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("UpdateResourceServer")),
         )
     }
-    /// Calls `UpdateTerms`. Signed with SigV4 (AWS credentials).
+    /// `UpdateTerms`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateTerms.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateTerms.html>
+    /// Takes [`UpdateTermsRequest`](crate::types::UpdateTermsRequest), already parsed and validated against the model, and returns [`UpdateTermsResponse`](crate::types::UpdateTermsResponse), or the error enum [`UpdateTermsError`](crate::operation::UpdateTermsError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn update_terms(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::UpdateTermsRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateTerms as ::awsjson_types::Operation>::Output,
-            <crate::operation::UpdateTerms as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::UpdateTermsResponse,
+            crate::operation::UpdateTermsError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2818,19 +3035,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("UpdateTerms")),
         )
     }
-    /// Calls `UpdateUserAttributes`. Public: sent without an AWS signature.
+    /// `UpdateUserAttributes`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserAttributes.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserAttributes.html>
+    /// Takes [`UpdateUserAttributesRequest`](crate::types::UpdateUserAttributesRequest), already parsed and validated against the model, and returns [`UpdateUserAttributesResponse`](crate::types::UpdateUserAttributesResponse), or the error enum [`UpdateUserAttributesError`](crate::operation::UpdateUserAttributesError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn update_user_attributes(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::UpdateUserAttributesRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateUserAttributes as ::awsjson_types::Operation>::Output,
-            <crate::operation::UpdateUserAttributes as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::UpdateUserAttributesResponse,
+            crate::operation::UpdateUserAttributesError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2838,19 +3055,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("UpdateUserAttributes")),
         )
     }
-    /// Calls `UpdateUserPool`. Signed with SigV4 (AWS credentials).
+    /// `UpdateUserPool`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPool.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPool.html>
+    /// Takes [`UpdateUserPoolRequest`](crate::types::UpdateUserPoolRequest), already parsed and validated against the model, and returns [`UpdateUserPoolResponse`](crate::types::UpdateUserPoolResponse), or the error enum [`UpdateUserPoolError`](crate::operation::UpdateUserPoolError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn update_user_pool(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::UpdateUserPoolRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateUserPool as ::awsjson_types::Operation>::Output,
-            <crate::operation::UpdateUserPool as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::UpdateUserPoolResponse,
+            crate::operation::UpdateUserPoolError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2858,19 +3075,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("UpdateUserPool")),
         )
     }
-    /// Calls `UpdateUserPoolClient`. Signed with SigV4 (AWS credentials).
+    /// `UpdateUserPoolClient`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html>
+    /// Takes [`UpdateUserPoolClientRequest`](crate::types::UpdateUserPoolClientRequest), already parsed and validated against the model, and returns [`UpdateUserPoolClientResponse`](crate::types::UpdateUserPoolClientResponse), or the error enum [`UpdateUserPoolClientError`](crate::operation::UpdateUserPoolClientError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn update_user_pool_client(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::UpdateUserPoolClientRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateUserPoolClient as ::awsjson_types::Operation>::Output,
-            <crate::operation::UpdateUserPoolClient as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::UpdateUserPoolClientResponse,
+            crate::operation::UpdateUserPoolClientError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2878,19 +3095,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("UpdateUserPoolClient")),
         )
     }
-    /// Calls `UpdateUserPoolDomain`. Signed with SigV4 (AWS credentials).
+    /// `UpdateUserPoolDomain`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolDomain.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolDomain.html>
+    /// Takes [`UpdateUserPoolDomainRequest`](crate::types::UpdateUserPoolDomainRequest), already parsed and validated against the model, and returns [`UpdateUserPoolDomainResponse`](crate::types::UpdateUserPoolDomainResponse), or the error enum [`UpdateUserPoolDomainError`](crate::operation::UpdateUserPoolDomainError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn update_user_pool_domain(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::UpdateUserPoolDomainRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateUserPoolDomain as ::awsjson_types::Operation>::Output,
-            <crate::operation::UpdateUserPoolDomain as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::UpdateUserPoolDomainResponse,
+            crate::operation::UpdateUserPoolDomainError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2898,19 +3115,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("UpdateUserPoolDomain")),
         )
     }
-    /// Calls `UpdateUserPoolReplica`. Signed with SigV4 (AWS credentials).
+    /// `UpdateUserPoolReplica`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolReplica.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolReplica.html>
+    /// Takes [`UpdateUserPoolReplicaRequest`](crate::types::UpdateUserPoolReplicaRequest), already parsed and validated against the model, and returns [`UpdateUserPoolReplicaResponse`](crate::types::UpdateUserPoolReplicaResponse), or the error enum [`UpdateUserPoolReplicaError`](crate::operation::UpdateUserPoolReplicaError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials).
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn update_user_pool_replica(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::UpdateUserPoolReplicaRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::UpdateUserPoolReplica as ::awsjson_types::Operation>::Output,
-            <crate::operation::UpdateUserPoolReplica as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::UpdateUserPoolReplicaResponse,
+            crate::operation::UpdateUserPoolReplicaError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2918,19 +3135,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("UpdateUserPoolReplica")),
         )
     }
-    /// Calls `VerifySoftwareToken`. Public: sent without an AWS signature.
+    /// `VerifySoftwareToken`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifySoftwareToken.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifySoftwareToken.html>
+    /// Takes [`VerifySoftwareTokenRequest`](crate::types::VerifySoftwareTokenRequest), already parsed and validated against the model, and returns [`VerifySoftwareTokenResponse`](crate::types::VerifySoftwareTokenResponse), or the error enum [`VerifySoftwareTokenError`](crate::operation::VerifySoftwareTokenError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn verify_software_token(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::VerifySoftwareTokenRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::VerifySoftwareToken as ::awsjson_types::Operation>::Output,
-            <crate::operation::VerifySoftwareToken as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::VerifySoftwareTokenResponse,
+            crate::operation::VerifySoftwareTokenError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -2938,19 +3155,19 @@ pub trait CognitoIdp: Send + Sync + 'static {
             Err(::awsjson_types::ModeledError::not_implemented("VerifySoftwareToken")),
         )
     }
-    /// Calls `VerifyUserAttribute`. Public: sent without an AWS signature.
+    /// `VerifyUserAttribute`: see [AWS's API reference](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifyUserAttribute.html) for what it does.
     ///
-    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifyUserAttribute.html>
+    /// Takes [`VerifyUserAttributeRequest`](crate::types::VerifyUserAttributeRequest), already parsed and validated against the model, and returns [`VerifyUserAttributeResponse`](crate::types::VerifyUserAttributeResponse), or the error enum [`VerifyUserAttributeError`](crate::operation::VerifyUserAttributeError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
     ///
     /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
     fn verify_user_attribute(
         &self,
-        ctx: ::awsjson_server::RequestContext,
+        ctx: RequestContext,
         input: crate::types::VerifyUserAttributeRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            <crate::operation::VerifyUserAttribute as ::awsjson_types::Operation>::Output,
-            <crate::operation::VerifyUserAttribute as ::awsjson_types::Operation>::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::types::VerifyUserAttributeResponse,
+            crate::operation::VerifyUserAttributeError,
         >,
     > + Send {
         let _ = (ctx, input);
@@ -3462,6 +3679,21 @@ pub fn dispatch<S: CognitoIdp>(
                 ),
             )
         }
+        "CancelPointInTimeRecovery" => {
+            ::std::boxed::Box::pin(
+                ::awsjson_server::invoke::<
+                    crate::operation::CancelPointInTimeRecovery,
+                    _,
+                    _,
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.cancel_point_in_time_recovery(ctx, input).await
+                    },
+                ),
+            )
+        }
         "ChangePassword" => {
             ::std::boxed::Box::pin(
                 ::awsjson_server::invoke::<
@@ -3533,6 +3765,21 @@ pub fn dispatch<S: CognitoIdp>(
                     body,
                     move |ctx, input| async move {
                         service.confirm_sign_up(ctx, input).await
+                    },
+                ),
+            )
+        }
+        "CreateCIMDPolicy" => {
+            ::std::boxed::Box::pin(
+                ::awsjson_server::invoke::<
+                    crate::operation::CreateCimdPolicy,
+                    _,
+                    _,
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.create_cimd_policy(ctx, input).await
                     },
                 ),
             )
@@ -3683,6 +3930,21 @@ pub fn dispatch<S: CognitoIdp>(
                     body,
                     move |ctx, input| async move {
                         service.create_user_pool_replica(ctx, input).await
+                    },
+                ),
+            )
+        }
+        "DeleteCIMDPolicy" => {
+            ::std::boxed::Box::pin(
+                ::awsjson_server::invoke::<
+                    crate::operation::DeleteCimdPolicy,
+                    _,
+                    _,
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.delete_cimd_policy(ctx, input).await
                     },
                 ),
             )
@@ -3882,6 +4144,21 @@ pub fn dispatch<S: CognitoIdp>(
                 ),
             )
         }
+        "DescribeCIMDPolicy" => {
+            ::std::boxed::Box::pin(
+                ::awsjson_server::invoke::<
+                    crate::operation::DescribeCimdPolicy,
+                    _,
+                    _,
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.describe_cimd_policy(ctx, input).await
+                    },
+                ),
+            )
+        }
         "DescribeIdentityProvider" => {
             ::std::boxed::Box::pin(
                 ::awsjson_server::invoke::<
@@ -3925,6 +4202,21 @@ pub fn dispatch<S: CognitoIdp>(
                         service
                             .describe_managed_login_branding_by_client(ctx, input)
                             .await
+                    },
+                ),
+            )
+        }
+        "DescribePointInTimeRecovery" => {
+            ::std::boxed::Box::pin(
+                ::awsjson_server::invoke::<
+                    crate::operation::DescribePointInTimeRecovery,
+                    _,
+                    _,
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.describe_point_in_time_recovery(ctx, input).await
                     },
                 ),
             )
@@ -4360,6 +4652,51 @@ pub fn dispatch<S: CognitoIdp>(
                 ),
             )
         }
+        "InitiatePointInTimeRecovery" => {
+            ::std::boxed::Box::pin(
+                ::awsjson_server::invoke::<
+                    crate::operation::InitiatePointInTimeRecovery,
+                    _,
+                    _,
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.initiate_point_in_time_recovery(ctx, input).await
+                    },
+                ),
+            )
+        }
+        "ListCIMDPolicies" => {
+            ::std::boxed::Box::pin(
+                ::awsjson_server::invoke::<
+                    crate::operation::ListCimdPolicies,
+                    _,
+                    _,
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.list_cimd_policies(ctx, input).await
+                    },
+                ),
+            )
+        }
+        "ListClientMetadataURLs" => {
+            ::std::boxed::Box::pin(
+                ::awsjson_server::invoke::<
+                    crate::operation::ListClientMetadataUrLs,
+                    _,
+                    _,
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.list_client_metadata_ur_ls(ctx, input).await
+                    },
+                ),
+            )
+        }
         "ListDevices" => {
             ::std::boxed::Box::pin(
                 ::awsjson_server::invoke::<
@@ -4401,6 +4738,21 @@ pub fn dispatch<S: CognitoIdp>(
                     body,
                     move |ctx, input| async move {
                         service.list_identity_providers(ctx, input).await
+                    },
+                ),
+            )
+        }
+        "ListPointInTimeRecoveries" => {
+            ::std::boxed::Box::pin(
+                ::awsjson_server::invoke::<
+                    crate::operation::ListPointInTimeRecoveries,
+                    _,
+                    _,
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.list_point_in_time_recoveries(ctx, input).await
                     },
                 ),
             )
@@ -4776,6 +5128,21 @@ pub fn dispatch<S: CognitoIdp>(
                 ),
             )
         }
+        "StartPointInTimeRecovery" => {
+            ::std::boxed::Box::pin(
+                ::awsjson_server::invoke::<
+                    crate::operation::StartPointInTimeRecovery,
+                    _,
+                    _,
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.start_point_in_time_recovery(ctx, input).await
+                    },
+                ),
+            )
+        }
         "StartUserImportJob" => {
             ::std::boxed::Box::pin(
                 ::awsjson_server::invoke::<
@@ -4862,6 +5229,36 @@ pub fn dispatch<S: CognitoIdp>(
                     body,
                     move |ctx, input| async move {
                         service.update_auth_event_feedback(ctx, input).await
+                    },
+                ),
+            )
+        }
+        "UpdateCIMDPolicy" => {
+            ::std::boxed::Box::pin(
+                ::awsjson_server::invoke::<
+                    crate::operation::UpdateCimdPolicy,
+                    _,
+                    _,
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.update_cimd_policy(ctx, input).await
+                    },
+                ),
+            )
+        }
+        "UpdateClientMetadataURLState" => {
+            ::std::boxed::Box::pin(
+                ::awsjson_server::invoke::<
+                    crate::operation::UpdateClientMetadataUrlState,
+                    _,
+                    _,
+                >(
+                    ctx,
+                    body,
+                    move |ctx, input| async move {
+                        service.update_client_metadata_url_state(ctx, input).await
                     },
                 ),
             )
@@ -5296,6 +5693,12 @@ pub fn lookup_operation(
                 ::awsjson_types::AuthScheme::None,
             ))
         }
+        "CancelPointInTimeRecovery" => {
+            ::std::option::Option::Some((
+                "CancelPointInTimeRecovery",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
         "ChangePassword" => {
             ::std::option::Option::Some((
                 "ChangePassword",
@@ -5324,6 +5727,12 @@ pub fn lookup_operation(
             ::std::option::Option::Some((
                 "ConfirmSignUp",
                 ::awsjson_types::AuthScheme::None,
+            ))
+        }
+        "CreateCIMDPolicy" => {
+            ::std::option::Option::Some((
+                "CreateCIMDPolicy",
+                ::awsjson_types::AuthScheme::SigV4,
             ))
         }
         "CreateGroup" => {
@@ -5383,6 +5792,12 @@ pub fn lookup_operation(
         "CreateUserPoolReplica" => {
             ::std::option::Option::Some((
                 "CreateUserPoolReplica",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
+        "DeleteCIMDPolicy" => {
+            ::std::option::Option::Some((
+                "DeleteCIMDPolicy",
                 ::awsjson_types::AuthScheme::SigV4,
             ))
         }
@@ -5464,6 +5879,12 @@ pub fn lookup_operation(
                 ::awsjson_types::AuthScheme::None,
             ))
         }
+        "DescribeCIMDPolicy" => {
+            ::std::option::Option::Some((
+                "DescribeCIMDPolicy",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
         "DescribeIdentityProvider" => {
             ::std::option::Option::Some((
                 "DescribeIdentityProvider",
@@ -5479,6 +5900,12 @@ pub fn lookup_operation(
         "DescribeManagedLoginBrandingByClient" => {
             ::std::option::Option::Some((
                 "DescribeManagedLoginBrandingByClient",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
+        "DescribePointInTimeRecovery" => {
+            ::std::option::Option::Some((
+                "DescribePointInTimeRecovery",
                 ::awsjson_types::AuthScheme::SigV4,
             ))
         }
@@ -5647,6 +6074,24 @@ pub fn lookup_operation(
                 ::awsjson_types::AuthScheme::None,
             ))
         }
+        "InitiatePointInTimeRecovery" => {
+            ::std::option::Option::Some((
+                "InitiatePointInTimeRecovery",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
+        "ListCIMDPolicies" => {
+            ::std::option::Option::Some((
+                "ListCIMDPolicies",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
+        "ListClientMetadataURLs" => {
+            ::std::option::Option::Some((
+                "ListClientMetadataURLs",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
         "ListDevices" => {
             ::std::option::Option::Some((
                 "ListDevices",
@@ -5662,6 +6107,12 @@ pub fn lookup_operation(
         "ListIdentityProviders" => {
             ::std::option::Option::Some((
                 "ListIdentityProviders",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
+        "ListPointInTimeRecoveries" => {
+            ::std::option::Option::Some((
+                "ListPointInTimeRecoveries",
                 ::awsjson_types::AuthScheme::SigV4,
             ))
         }
@@ -5812,6 +6263,12 @@ pub fn lookup_operation(
         "SignUp" => {
             ::std::option::Option::Some(("SignUp", ::awsjson_types::AuthScheme::None))
         }
+        "StartPointInTimeRecovery" => {
+            ::std::option::Option::Some((
+                "StartPointInTimeRecovery",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
         "StartUserImportJob" => {
             ::std::option::Option::Some((
                 "StartUserImportJob",
@@ -5846,6 +6303,18 @@ pub fn lookup_operation(
             ::std::option::Option::Some((
                 "UpdateAuthEventFeedback",
                 ::awsjson_types::AuthScheme::None,
+            ))
+        }
+        "UpdateCIMDPolicy" => {
+            ::std::option::Option::Some((
+                "UpdateCIMDPolicy",
+                ::awsjson_types::AuthScheme::SigV4,
+            ))
+        }
+        "UpdateClientMetadataURLState" => {
+            ::std::option::Option::Some((
+                "UpdateClientMetadataURLState",
+                ::awsjson_types::AuthScheme::SigV4,
             ))
         }
         "UpdateDeviceStatus" => {

@@ -2,7 +2,8 @@
 //!
 //! Loaders turn a schema directory into a [`Service`]; emitters turn a [`Service`] into Rust.
 //! Every shape is named (inline schemas get synthesized names while loading), so emitters only
-//! ever follow names, and all maps are ordered so output is deterministic.
+//! ever follow names, and all maps are ordered so output is deterministic: shapes and operations
+//! by name, a structure's members in the order its schema lists them.
 
 use std::collections::BTreeMap;
 
@@ -107,6 +108,8 @@ pub enum ShapeKind {
     Document,
     List { member: String, min: Option<u64>, max: Option<u64> },
     Map { key: String, value: String, min: Option<u64>, max: Option<u64> },
+    /// Members in the order of the schema's `properties` (AWS's member order): every emitter
+    /// writes them in this order (fields, `Debug`, serialized JSON, builder setters).
     Structure { members: Vec<Member> },
 }
 

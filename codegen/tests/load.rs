@@ -105,3 +105,22 @@ fn problems_are_reported_with_file_and_place() {
     assert!(err.contains("operation Op input refers to unknown type `Nope`"), "{err}");
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn members_keep_the_order_of_properties() {
+    // Written as text, so the order on disk is exactly this one (not alphabetical).
+    let d = std::env::temp_dir().join(format!("awsjson-load-order-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::write(
+        d.join("Thing.json"),
+        r#"{"title": "Thing", "type": "object",
+            "properties": {"Zeta": {"type": "string"}, "Alpha": {"type": "string"}, "Mid": {"type": "integer"}},
+            "required": ["Mid", "Zeta"]}"#,
+    )
+    .unwrap();
+    let s = load_dir(&d, &LoadOptions::default()).unwrap();
+    let members: Vec<(&str, bool)> = s.shapes["Thing"].members().iter().map(|m| (m.name.as_str(), m.required)).collect();
+    assert_eq!(members, [("Zeta", true), ("Alpha", false), ("Mid", true)]);
+    std::fs::remove_dir_all(&d).unwrap();
+}

@@ -38,14 +38,14 @@ impl AddCustomAttributesBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `CustomAttributes` (required): List of 1 to 25 items of `SchemaAttributeType`.
     #[inline]
     pub fn custom_attributes(mut self, item: crate::types::SchemaAttributeType) -> Self {
         self.input.custom_attributes.push(item);
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// Sets the whole member.
@@ -55,7 +55,7 @@ impl AddCustomAttributesBuilder {
         value: ::std::vec::Vec<crate::types::SchemaAttributeType>,
     ) -> Self {
         self.input.custom_attributes = value;
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -64,7 +64,7 @@ impl AddCustomAttributesBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::AddCustomAttributes> {
-        const REQUIRED: [&str; 2] = ["CustomAttributes", "UserPoolId"];
+        const REQUIRED: [&str; 2] = ["UserPoolId", "CustomAttributes"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AddCustomAttributes>(self.input, unset)

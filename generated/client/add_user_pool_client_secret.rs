@@ -38,7 +38,7 @@ impl AddUserPoolClientSecretBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
@@ -47,7 +47,7 @@ impl AddUserPoolClientSecretBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.client_id = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `ClientSecret`: String of 24 to 64 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
@@ -73,7 +73,7 @@ impl AddUserPoolClientSecretBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::AddUserPoolClientSecret> {
-        const REQUIRED: [&str; 2] = ["ClientId", "UserPoolId"];
+        const REQUIRED: [&str; 2] = ["UserPoolId", "ClientId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AddUserPoolClientSecret>(self.input, unset)

@@ -41,7 +41,7 @@ impl AdminDeleteUserAttributesBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
@@ -50,7 +50,7 @@ impl AdminDeleteUserAttributesBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.username = value.into();
-        self.required[2] = true;
+        self.required[1] = true;
         self
     }
     /// `UserAttributeNames` (required): List of `AttributeNameType`.
@@ -59,7 +59,7 @@ impl AdminDeleteUserAttributesBuilder {
         item: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_attribute_names.push(item.into());
-        self.required[0] = true;
+        self.required[2] = true;
         self
     }
     /// Sets the whole member.
@@ -69,7 +69,7 @@ impl AdminDeleteUserAttributesBuilder {
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         self.input.user_attribute_names = value;
-        self.required[0] = true;
+        self.required[2] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -78,7 +78,7 @@ impl AdminDeleteUserAttributesBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::AdminDeleteUserAttributes> {
-        const REQUIRED: [&str; 3] = ["UserAttributeNames", "UserPoolId", "Username"];
+        const REQUIRED: [&str; 3] = ["UserPoolId", "Username", "UserAttributeNames"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminDeleteUserAttributes>(self.input, unset)

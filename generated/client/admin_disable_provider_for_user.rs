@@ -41,14 +41,14 @@ impl AdminDisableProviderForUserBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `User` (required): See [`ProviderUserIdentifierType`](crate::types::ProviderUserIdentifierType).
     #[inline]
     pub fn user(mut self, value: crate::types::ProviderUserIdentifierType) -> Self {
         self.input.user = value;
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -57,7 +57,7 @@ impl AdminDisableProviderForUserBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::AdminDisableProviderForUser> {
-        const REQUIRED: [&str; 2] = ["User", "UserPoolId"];
+        const REQUIRED: [&str; 2] = ["UserPoolId", "User"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<

@@ -38,7 +38,7 @@ impl AdminInitiateAuthBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[2] = true;
+        self.required[0] = true;
         self
     }
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
@@ -56,7 +56,7 @@ impl AdminInitiateAuthBuilder {
         value: impl ::std::convert::Into<crate::types::AuthFlowType>,
     ) -> Self {
         self.input.auth_flow = value.into();
-        self.required[0] = true;
+        self.required[2] = true;
         self
     }
     /// `AuthParameters`: Map. Sensitive: redacted in `Debug`.
@@ -161,7 +161,7 @@ impl AdminInitiateAuthBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::AdminInitiateAuth> {
-        const REQUIRED: [&str; 3] = ["AuthFlow", "ClientId", "UserPoolId"];
+        const REQUIRED: [&str; 3] = ["UserPoolId", "ClientId", "AuthFlow"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::AdminInitiateAuth>(self.input, unset)
     }

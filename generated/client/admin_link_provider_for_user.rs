@@ -41,7 +41,7 @@ impl AdminLinkProviderForUserBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[2] = true;
+        self.required[0] = true;
         self
     }
     /// `DestinationUser` (required): See [`ProviderUserIdentifierType`](crate::types::ProviderUserIdentifierType).
@@ -51,7 +51,7 @@ impl AdminLinkProviderForUserBuilder {
         value: crate::types::ProviderUserIdentifierType,
     ) -> Self {
         self.input.destination_user = value;
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `SourceUser` (required): See [`ProviderUserIdentifierType`](crate::types::ProviderUserIdentifierType).
@@ -61,7 +61,7 @@ impl AdminLinkProviderForUserBuilder {
         value: crate::types::ProviderUserIdentifierType,
     ) -> Self {
         self.input.source_user = value;
-        self.required[1] = true;
+        self.required[2] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -70,7 +70,7 @@ impl AdminLinkProviderForUserBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::AdminLinkProviderForUser> {
-        const REQUIRED: [&str; 3] = ["DestinationUser", "SourceUser", "UserPoolId"];
+        const REQUIRED: [&str; 3] = ["UserPoolId", "DestinationUser", "SourceUser"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminLinkProviderForUser>(self.input, unset)

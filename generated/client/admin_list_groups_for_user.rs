@@ -38,7 +38,7 @@ impl AdminListGroupsForUserBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.username = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
@@ -47,7 +47,7 @@ impl AdminListGroupsForUserBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `Limit`: Integer of 0 to 60.
@@ -85,7 +85,7 @@ impl AdminListGroupsForUserBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::AdminListGroupsForUser> {
-        const REQUIRED: [&str; 2] = ["UserPoolId", "Username"];
+        const REQUIRED: [&str; 2] = ["Username", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminListGroupsForUser>(self.input, unset)

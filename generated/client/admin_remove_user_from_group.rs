@@ -41,7 +41,7 @@ impl AdminRemoveUserFromGroupBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
@@ -50,7 +50,7 @@ impl AdminRemoveUserFromGroupBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.username = value.into();
-        self.required[2] = true;
+        self.required[1] = true;
         self
     }
     /// `GroupName` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
@@ -59,7 +59,7 @@ impl AdminRemoveUserFromGroupBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.group_name = value.into();
-        self.required[0] = true;
+        self.required[2] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -68,7 +68,7 @@ impl AdminRemoveUserFromGroupBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::AdminRemoveUserFromGroup> {
-        const REQUIRED: [&str; 3] = ["GroupName", "UserPoolId", "Username"];
+        const REQUIRED: [&str; 3] = ["UserPoolId", "Username", "GroupName"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminRemoveUserFromGroup>(self.input, unset)

@@ -41,7 +41,7 @@ impl AdminRespondToAuthChallengeBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[2] = true;
+        self.required[0] = true;
         self
     }
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
@@ -59,7 +59,7 @@ impl AdminRespondToAuthChallengeBuilder {
         value: impl ::std::convert::Into<crate::types::ChallengeNameType>,
     ) -> Self {
         self.input.challenge_name = value.into();
-        self.required[0] = true;
+        self.required[2] = true;
         self
     }
     /// `ChallengeResponses`: Map. Sensitive: redacted in `Debug`.
@@ -164,7 +164,7 @@ impl AdminRespondToAuthChallengeBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::AdminRespondToAuthChallenge> {
-        const REQUIRED: [&str; 3] = ["ChallengeName", "ClientId", "UserPoolId"];
+        const REQUIRED: [&str; 3] = ["UserPoolId", "ClientId", "ChallengeName"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<

@@ -38,7 +38,7 @@ impl AdminRevokeUserSessionBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
@@ -47,7 +47,7 @@ impl AdminRevokeUserSessionBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.username = value.into();
-        self.required[2] = true;
+        self.required[1] = true;
         self
     }
     /// `SessionId` (required): String of 28 to 28 characters matching `^(tkn|sso)[a-z0-9]{25}$`.
@@ -56,7 +56,7 @@ impl AdminRevokeUserSessionBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.session_id = value.into();
-        self.required[0] = true;
+        self.required[2] = true;
         self
     }
     /// `RevokeAssociatedSessions`: One of [`RevokeAssociatedSessionsType`](crate::types::RevokeAssociatedSessionsType).
@@ -82,7 +82,7 @@ impl AdminRevokeUserSessionBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::AdminRevokeUserSession> {
-        const REQUIRED: [&str; 3] = ["SessionId", "UserPoolId", "Username"];
+        const REQUIRED: [&str; 3] = ["UserPoolId", "Username", "SessionId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminRevokeUserSession>(self.input, unset)

@@ -110,7 +110,7 @@ impl AdminSetUserMfaPreferenceBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.username = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
@@ -119,7 +119,7 @@ impl AdminSetUserMfaPreferenceBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -128,7 +128,7 @@ impl AdminSetUserMfaPreferenceBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::AdminSetUserMfaPreference> {
-        const REQUIRED: [&str; 2] = ["UserPoolId", "Username"];
+        const REQUIRED: [&str; 2] = ["Username", "UserPoolId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminSetUserMfaPreference>(self.input, unset)

@@ -38,7 +38,7 @@ impl AdminSetUserPasswordBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
@@ -47,7 +47,7 @@ impl AdminSetUserPasswordBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.username = value.into();
-        self.required[2] = true;
+        self.required[1] = true;
         self
     }
     /// `Password` (required): String of at most 256 characters matching `[\S]+`. Sensitive: redacted in `Debug`.
@@ -56,7 +56,7 @@ impl AdminSetUserPasswordBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.password = value.into();
-        self.required[0] = true;
+        self.required[2] = true;
         self
     }
     /// `Permanent`: Boolean.
@@ -77,7 +77,7 @@ impl AdminSetUserPasswordBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::AdminSetUserPassword> {
-        const REQUIRED: [&str; 3] = ["Password", "UserPoolId", "Username"];
+        const REQUIRED: [&str; 3] = ["UserPoolId", "Username", "Password"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminSetUserPassword>(self.input, unset)

@@ -38,7 +38,7 @@ impl AdminSetUserSettingsBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
@@ -47,14 +47,14 @@ impl AdminSetUserSettingsBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.username = value.into();
-        self.required[2] = true;
+        self.required[1] = true;
         self
     }
     /// `MFAOptions` (required): List of `MFAOptionType`.
     #[inline]
     pub fn mfa_options(mut self, item: crate::types::MfaOptionType) -> Self {
         self.input.mfa_options.push(item);
-        self.required[0] = true;
+        self.required[2] = true;
         self
     }
     /// Sets the whole member.
@@ -64,7 +64,7 @@ impl AdminSetUserSettingsBuilder {
         value: ::std::vec::Vec<crate::types::MfaOptionType>,
     ) -> Self {
         self.input.mfa_options = value;
-        self.required[0] = true;
+        self.required[2] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -73,7 +73,7 @@ impl AdminSetUserSettingsBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::AdminSetUserSettings> {
-        const REQUIRED: [&str; 3] = ["MFAOptions", "UserPoolId", "Username"];
+        const REQUIRED: [&str; 3] = ["UserPoolId", "Username", "MFAOptions"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminSetUserSettings>(self.input, unset)

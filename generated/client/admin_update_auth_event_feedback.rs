@@ -41,7 +41,7 @@ impl AdminUpdateAuthEventFeedbackBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[2] = true;
+        self.required[0] = true;
         self
     }
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
@@ -50,7 +50,7 @@ impl AdminUpdateAuthEventFeedbackBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.username = value.into();
-        self.required[3] = true;
+        self.required[1] = true;
         self
     }
     /// `EventId` (required): String of 1 to 50 characters matching `[\w+-]+`.
@@ -59,7 +59,7 @@ impl AdminUpdateAuthEventFeedbackBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.event_id = value.into();
-        self.required[0] = true;
+        self.required[2] = true;
         self
     }
     /// `FeedbackValue` (required): One of [`FeedbackValueType`](crate::types::FeedbackValueType).
@@ -68,7 +68,7 @@ impl AdminUpdateAuthEventFeedbackBuilder {
         value: impl ::std::convert::Into<crate::types::FeedbackValueType>,
     ) -> Self {
         self.input.feedback_value = value.into();
-        self.required[1] = true;
+        self.required[3] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -78,10 +78,10 @@ impl AdminUpdateAuthEventFeedbackBuilder {
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::AdminUpdateAuthEventFeedback> {
         const REQUIRED: [&str; 4] = [
-            "EventId",
-            "FeedbackValue",
             "UserPoolId",
             "Username",
+            "EventId",
+            "FeedbackValue",
         ];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client

@@ -38,7 +38,7 @@ impl AdminUpdateDeviceStatusBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
@@ -47,7 +47,7 @@ impl AdminUpdateDeviceStatusBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.username = value.into();
-        self.required[2] = true;
+        self.required[1] = true;
         self
     }
     /// `DeviceKey` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-f-]+`.
@@ -56,7 +56,7 @@ impl AdminUpdateDeviceStatusBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.device_key = value.into();
-        self.required[0] = true;
+        self.required[2] = true;
         self
     }
     /// `DeviceRememberedStatus`: One of [`DeviceRememberedStatusType`](crate::types::DeviceRememberedStatusType).
@@ -82,7 +82,7 @@ impl AdminUpdateDeviceStatusBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::AdminUpdateDeviceStatus> {
-        const REQUIRED: [&str; 3] = ["DeviceKey", "UserPoolId", "Username"];
+        const REQUIRED: [&str; 3] = ["UserPoolId", "Username", "DeviceKey"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminUpdateDeviceStatus>(self.input, unset)

@@ -41,7 +41,7 @@ impl AdminUpdateUserAttributesBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
@@ -50,14 +50,14 @@ impl AdminUpdateUserAttributesBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.username = value.into();
-        self.required[2] = true;
+        self.required[1] = true;
         self
     }
     /// `UserAttributes` (required): List of `AttributeType`.
     #[inline]
     pub fn user_attributes(mut self, item: crate::types::AttributeType) -> Self {
         self.input.user_attributes.push(item);
-        self.required[0] = true;
+        self.required[2] = true;
         self
     }
     /// Sets the whole member.
@@ -67,7 +67,7 @@ impl AdminUpdateUserAttributesBuilder {
         value: ::std::vec::Vec<crate::types::AttributeType>,
     ) -> Self {
         self.input.user_attributes = value;
-        self.required[0] = true;
+        self.required[2] = true;
         self
     }
     /// `ClientMetadata`: Map.
@@ -99,7 +99,7 @@ impl AdminUpdateUserAttributesBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::AdminUpdateUserAttributes> {
-        const REQUIRED: [&str; 3] = ["UserAttributes", "UserPoolId", "Username"];
+        const REQUIRED: [&str; 3] = ["UserPoolId", "Username", "UserAttributes"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::AdminUpdateUserAttributes>(self.input, unset)

@@ -55,7 +55,7 @@ impl ChangePasswordBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.proposed_password = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
@@ -64,14 +64,14 @@ impl ChangePasswordBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.access_token = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
     pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::ChangePassword> {
-        const REQUIRED: [&str; 2] = ["AccessToken", "ProposedPassword"];
+        const REQUIRED: [&str; 2] = ["ProposedPassword", "AccessToken"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::ChangePassword>(self.input, unset)
     }

@@ -64,7 +64,7 @@ impl ConfirmForgotPasswordBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.username = value.into();
-        self.required[3] = true;
+        self.required[1] = true;
         self
     }
     /// `ConfirmationCode` (required): String of 1 to 2048 characters matching `[\S]+`.
@@ -73,7 +73,7 @@ impl ConfirmForgotPasswordBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.confirmation_code = value.into();
-        self.required[1] = true;
+        self.required[2] = true;
         self
     }
     /// `Password` (required): String of at most 256 characters matching `[\S]+`. Sensitive: redacted in `Debug`.
@@ -82,7 +82,7 @@ impl ConfirmForgotPasswordBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.password = value.into();
-        self.required[2] = true;
+        self.required[3] = true;
         self
     }
     /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
@@ -152,9 +152,9 @@ impl ConfirmForgotPasswordBuilder {
     ) -> ::awsjson_client::SendFuture<crate::operation::ConfirmForgotPassword> {
         const REQUIRED: [&str; 4] = [
             "ClientId",
+            "Username",
             "ConfirmationCode",
             "Password",
-            "Username",
         ];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client

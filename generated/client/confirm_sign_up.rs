@@ -64,7 +64,7 @@ impl ConfirmSignUpBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.username = value.into();
-        self.required[2] = true;
+        self.required[1] = true;
         self
     }
     /// `ConfirmationCode` (required): String of 1 to 2048 characters matching `[\S]+`.
@@ -73,7 +73,7 @@ impl ConfirmSignUpBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.confirmation_code = value.into();
-        self.required[1] = true;
+        self.required[2] = true;
         self
     }
     /// `ForceAliasCreation`: Boolean.
@@ -171,7 +171,7 @@ impl ConfirmSignUpBuilder {
     /// anything is sent.
     #[inline]
     pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::ConfirmSignUp> {
-        const REQUIRED: [&str; 3] = ["ClientId", "ConfirmationCode", "Username"];
+        const REQUIRED: [&str; 3] = ["ClientId", "Username", "ConfirmationCode"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::ConfirmSignUp>(self.input, unset)
     }

@@ -38,7 +38,7 @@ impl CreateIdentityProviderBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[3] = true;
+        self.required[0] = true;
         self
     }
     /// `ProviderName` (required): String of 1 to 32 characters matching `[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+`.
@@ -66,7 +66,7 @@ impl CreateIdentityProviderBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.provider_details.insert(key.into(), value.into());
-        self.required[0] = true;
+        self.required[3] = true;
         self
     }
     /// Sets the whole member.
@@ -76,7 +76,7 @@ impl CreateIdentityProviderBuilder {
         value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     ) -> Self {
         self.input.provider_details = value;
-        self.required[0] = true;
+        self.required[3] = true;
         self
     }
     /// `AttributeMapping`: Map.
@@ -152,10 +152,10 @@ impl CreateIdentityProviderBuilder {
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::CreateIdentityProvider> {
         const REQUIRED: [&str; 4] = [
-            "ProviderDetails",
+            "UserPoolId",
             "ProviderName",
             "ProviderType",
-            "UserPoolId",
+            "ProviderDetails",
         ];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client

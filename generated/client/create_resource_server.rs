@@ -38,7 +38,7 @@ impl CreateResourceServerBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[2] = true;
+        self.required[0] = true;
         self
     }
     /// `Identifier` (required): String of 1 to 256 characters matching `[\x21\x23-\x5B\x5D-\x7E]+`.
@@ -47,7 +47,7 @@ impl CreateResourceServerBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.identifier = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `Name` (required): String of 1 to 256 characters matching `[\w\s+=,.@-]+`.
@@ -56,7 +56,7 @@ impl CreateResourceServerBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.name = value.into();
-        self.required[1] = true;
+        self.required[2] = true;
         self
     }
     /// `Scopes`: List of at most 100 items of `ResourceServerScopeType`.
@@ -82,7 +82,7 @@ impl CreateResourceServerBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::CreateResourceServer> {
-        const REQUIRED: [&str; 3] = ["Identifier", "Name", "UserPoolId"];
+        const REQUIRED: [&str; 3] = ["UserPoolId", "Identifier", "Name"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::CreateResourceServer>(self.input, unset)

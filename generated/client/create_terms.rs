@@ -38,7 +38,7 @@ impl CreateTermsBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[4] = true;
+        self.required[0] = true;
         self
     }
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
@@ -47,7 +47,7 @@ impl CreateTermsBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.client_id = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `TermsName` (required): String matching `^(terms-of-use|privacy-policy)$`.
@@ -74,7 +74,7 @@ impl CreateTermsBuilder {
         value: impl ::std::convert::Into<crate::types::TermsEnforcementType>,
     ) -> Self {
         self.input.enforcement = value.into();
-        self.required[1] = true;
+        self.required[4] = true;
         self
     }
     /// `Links`: Map of 1 to 13 entries.
@@ -105,11 +105,11 @@ impl CreateTermsBuilder {
     #[inline]
     pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::CreateTerms> {
         const REQUIRED: [&str; 5] = [
+            "UserPoolId",
             "ClientId",
-            "Enforcement",
             "TermsName",
             "TermsSource",
-            "UserPoolId",
+            "Enforcement",
         ];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::CreateTerms>(self.input, unset)

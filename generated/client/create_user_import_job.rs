@@ -38,7 +38,7 @@ impl CreateUserImportJobBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.job_name = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
@@ -47,7 +47,7 @@ impl CreateUserImportJobBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[2] = true;
+        self.required[1] = true;
         self
     }
     /// `CloudWatchLogsRoleArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
@@ -56,7 +56,7 @@ impl CreateUserImportJobBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.cloud_watch_logs_role_arn = value.into();
-        self.required[0] = true;
+        self.required[2] = true;
         self
     }
     /// `PasswordHashingAlgorithm`: One of [`PasswordHashingAlgorithmType`](crate::types::PasswordHashingAlgorithmType).
@@ -82,7 +82,7 @@ impl CreateUserImportJobBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::CreateUserImportJob> {
-        const REQUIRED: [&str; 3] = ["CloudWatchLogsRoleArn", "JobName", "UserPoolId"];
+        const REQUIRED: [&str; 3] = ["JobName", "UserPoolId", "CloudWatchLogsRoleArn"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::CreateUserImportJob>(self.input, unset)

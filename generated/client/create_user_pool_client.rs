@@ -38,7 +38,7 @@ impl CreateUserPoolClientBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `ClientName` (required): String of 1 to 128 characters matching `[\w\s+=,.@-]+`.
@@ -47,7 +47,7 @@ impl CreateUserPoolClientBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.client_name = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `GenerateSecret`: Boolean.
@@ -431,13 +431,28 @@ impl CreateUserPoolClientBuilder {
         self.input.refresh_token_rotation = value;
         self
     }
+    /// `PublishSecretsInAWSSecretsManager`: Boolean.
+    #[inline]
+    pub fn publish_secrets_in_aws_secrets_manager(mut self, value: bool) -> Self {
+        self.input.publish_secrets_in_aws_secrets_manager = Some(value);
+        self
+    }
+    /// Sets or clears the whole member.
+    #[inline]
+    pub fn set_publish_secrets_in_aws_secrets_manager(
+        mut self,
+        value: ::std::option::Option<bool>,
+    ) -> Self {
+        self.input.publish_secrets_in_aws_secrets_manager = value;
+        self
+    }
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::CreateUserPoolClient> {
-        const REQUIRED: [&str; 2] = ["ClientName", "UserPoolId"];
+        const REQUIRED: [&str; 2] = ["UserPoolId", "ClientName"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::CreateUserPoolClient>(self.input, unset)

@@ -38,7 +38,7 @@ impl CreateUserPoolReplicaBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `RegionName` (required): String of 5 to 32 characters.
@@ -47,7 +47,7 @@ impl CreateUserPoolReplicaBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.region_name = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `UserPoolTags`: Map.
@@ -79,7 +79,7 @@ impl CreateUserPoolReplicaBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::CreateUserPoolReplica> {
-        const REQUIRED: [&str; 2] = ["RegionName", "UserPoolId"];
+        const REQUIRED: [&str; 2] = ["UserPoolId", "RegionName"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::CreateUserPoolReplica>(self.input, unset)

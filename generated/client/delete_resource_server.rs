@@ -38,7 +38,7 @@ impl DeleteResourceServerBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `Identifier` (required): String of 1 to 256 characters matching `[\x21\x23-\x5B\x5D-\x7E]+`.
@@ -47,7 +47,7 @@ impl DeleteResourceServerBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.identifier = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -56,7 +56,7 @@ impl DeleteResourceServerBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::DeleteResourceServer> {
-        const REQUIRED: [&str; 2] = ["Identifier", "UserPoolId"];
+        const REQUIRED: [&str; 2] = ["UserPoolId", "Identifier"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::DeleteResourceServer>(self.input, unset)

@@ -38,7 +38,7 @@ impl DeleteUserAttributesBuilder {
         item: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_attribute_names.push(item.into());
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// Sets the whole member.
@@ -48,7 +48,7 @@ impl DeleteUserAttributesBuilder {
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         self.input.user_attribute_names = value;
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
@@ -57,7 +57,7 @@ impl DeleteUserAttributesBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.access_token = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -66,7 +66,7 @@ impl DeleteUserAttributesBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::DeleteUserAttributes> {
-        const REQUIRED: [&str; 2] = ["AccessToken", "UserAttributeNames"];
+        const REQUIRED: [&str; 2] = ["UserAttributeNames", "AccessToken"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::DeleteUserAttributes>(self.input, unset)

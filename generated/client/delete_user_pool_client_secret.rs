@@ -41,7 +41,7 @@ impl DeleteUserPoolClientSecretBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[2] = true;
+        self.required[0] = true;
         self
     }
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
@@ -50,7 +50,7 @@ impl DeleteUserPoolClientSecretBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.client_id = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `ClientSecretId` (required): String of 1 to 128 characters.
@@ -59,7 +59,7 @@ impl DeleteUserPoolClientSecretBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.client_secret_id = value.into();
-        self.required[1] = true;
+        self.required[2] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -68,7 +68,7 @@ impl DeleteUserPoolClientSecretBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::DeleteUserPoolClientSecret> {
-        const REQUIRED: [&str; 3] = ["ClientId", "ClientSecretId", "UserPoolId"];
+        const REQUIRED: [&str; 3] = ["UserPoolId", "ClientId", "ClientSecretId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<

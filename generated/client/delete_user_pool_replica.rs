@@ -38,7 +38,7 @@ impl DeleteUserPoolReplicaBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `RegionName` (required): String of 5 to 32 characters.
@@ -47,7 +47,7 @@ impl DeleteUserPoolReplicaBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.region_name = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -56,7 +56,7 @@ impl DeleteUserPoolReplicaBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::DeleteUserPoolReplica> {
-        const REQUIRED: [&str; 2] = ["RegionName", "UserPoolId"];
+        const REQUIRED: [&str; 2] = ["UserPoolId", "RegionName"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::DeleteUserPoolReplica>(self.input, unset)

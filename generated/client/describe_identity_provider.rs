@@ -41,7 +41,7 @@ impl DescribeIdentityProviderBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `ProviderName` (required): String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
@@ -50,7 +50,7 @@ impl DescribeIdentityProviderBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.provider_name = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -59,7 +59,7 @@ impl DescribeIdentityProviderBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::DescribeIdentityProvider> {
-        const REQUIRED: [&str; 2] = ["ProviderName", "UserPoolId"];
+        const REQUIRED: [&str; 2] = ["UserPoolId", "ProviderName"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::DescribeIdentityProvider>(self.input, unset)

@@ -41,7 +41,7 @@ impl DescribeManagedLoginBrandingBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `ManagedLoginBrandingId` (required): String matching `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
@@ -50,7 +50,7 @@ impl DescribeManagedLoginBrandingBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.managed_login_branding_id = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `ReturnMergedResources`: Boolean.
@@ -74,7 +74,7 @@ impl DescribeManagedLoginBrandingBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::DescribeManagedLoginBranding> {
-        const REQUIRED: [&str; 2] = ["ManagedLoginBrandingId", "UserPoolId"];
+        const REQUIRED: [&str; 2] = ["UserPoolId", "ManagedLoginBrandingId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<

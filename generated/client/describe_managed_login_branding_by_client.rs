@@ -43,7 +43,7 @@ impl DescribeManagedLoginBrandingByClientBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
@@ -52,7 +52,7 @@ impl DescribeManagedLoginBrandingByClientBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.client_id = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `ReturnMergedResources`: Boolean.
@@ -78,7 +78,7 @@ impl DescribeManagedLoginBrandingByClientBuilder {
     ) -> ::awsjson_client::SendFuture<
         crate::operation::DescribeManagedLoginBrandingByClient,
     > {
-        const REQUIRED: [&str; 2] = ["ClientId", "UserPoolId"];
+        const REQUIRED: [&str; 2] = ["UserPoolId", "ClientId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<

@@ -47,7 +47,7 @@ impl DescribeTermsByClientBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[2] = true;
+        self.required[1] = true;
         self
     }
     /// `TermsName` (required): String matching `^(terms-of-use|privacy-policy)$`.
@@ -56,7 +56,7 @@ impl DescribeTermsByClientBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.terms_name = value.into();
-        self.required[1] = true;
+        self.required[2] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -65,7 +65,7 @@ impl DescribeTermsByClientBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::DescribeTermsByClient> {
-        const REQUIRED: [&str; 3] = ["ClientId", "TermsName", "UserPoolId"];
+        const REQUIRED: [&str; 3] = ["ClientId", "UserPoolId", "TermsName"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::DescribeTermsByClient>(self.input, unset)

@@ -41,7 +41,7 @@ impl GetIdentityProviderByIdentifierBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `IdpIdentifier` (required): String of 1 to 40 characters matching `[\w\s+=.@-]+`.
@@ -50,7 +50,7 @@ impl GetIdentityProviderByIdentifierBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.idp_identifier = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -61,7 +61,7 @@ impl GetIdentityProviderByIdentifierBuilder {
     ) -> ::awsjson_client::SendFuture<
         crate::operation::GetIdentityProviderByIdentifier,
     > {
-        const REQUIRED: [&str; 2] = ["IdpIdentifier", "UserPoolId"];
+        const REQUIRED: [&str; 2] = ["UserPoolId", "IdpIdentifier"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<

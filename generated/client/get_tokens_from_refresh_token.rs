@@ -41,7 +41,7 @@ impl GetTokensFromRefreshTokenBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.refresh_token = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
@@ -50,7 +50,7 @@ impl GetTokensFromRefreshTokenBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.client_id = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `ClientSecret`: String of 24 to 64 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
@@ -116,7 +116,7 @@ impl GetTokensFromRefreshTokenBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::GetTokensFromRefreshToken> {
-        const REQUIRED: [&str; 2] = ["ClientId", "RefreshToken"];
+        const REQUIRED: [&str; 2] = ["RefreshToken", "ClientId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::GetTokensFromRefreshToken>(self.input, unset)

@@ -43,7 +43,7 @@ impl GetUserPoolClientSessionConfigurationBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
@@ -52,7 +52,7 @@ impl GetUserPoolClientSessionConfigurationBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.client_id = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -63,7 +63,7 @@ impl GetUserPoolClientSessionConfigurationBuilder {
     ) -> ::awsjson_client::SendFuture<
         crate::operation::GetUserPoolClientSessionConfiguration,
     > {
-        const REQUIRED: [&str; 2] = ["ClientId", "UserPoolId"];
+        const REQUIRED: [&str; 2] = ["UserPoolId", "ClientId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<

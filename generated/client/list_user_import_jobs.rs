@@ -38,14 +38,14 @@ impl ListUserImportJobsBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `MaxResults` (required): Integer of 1 to 60.
     #[inline]
     pub fn max_results(mut self, value: i32) -> Self {
         self.input.max_results = value;
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
@@ -71,7 +71,7 @@ impl ListUserImportJobsBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::ListUserImportJobs> {
-        const REQUIRED: [&str; 2] = ["MaxResults", "UserPoolId"];
+        const REQUIRED: [&str; 2] = ["UserPoolId", "MaxResults"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::ListUserImportJobs>(self.input, unset)
     }

@@ -41,7 +41,7 @@ impl ListUserPoolClientSecretsBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
@@ -50,7 +50,7 @@ impl ListUserPoolClientSecretsBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.client_id = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
@@ -76,7 +76,7 @@ impl ListUserPoolClientSecretsBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::ListUserPoolClientSecrets> {
-        const REQUIRED: [&str; 2] = ["ClientId", "UserPoolId"];
+        const REQUIRED: [&str; 2] = ["UserPoolId", "ClientId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::ListUserPoolClientSecrets>(self.input, unset)

@@ -38,7 +38,7 @@ impl ListUsersInGroupBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `GroupName` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
@@ -47,7 +47,7 @@ impl ListUsersInGroupBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.group_name = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `Limit`: Integer of 0 to 60.
@@ -85,7 +85,7 @@ impl ListUsersInGroupBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::ListUsersInGroup> {
-        const REQUIRED: [&str; 2] = ["GroupName", "UserPoolId"];
+        const REQUIRED: [&str; 2] = ["UserPoolId", "GroupName"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::ListUsersInGroup>(self.input, unset)
     }

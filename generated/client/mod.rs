@@ -33,11 +33,13 @@ pub use admin_update_device_status::AdminUpdateDeviceStatusBuilder;
 pub use admin_update_user_attributes::AdminUpdateUserAttributesBuilder;
 pub use admin_user_global_sign_out::AdminUserGlobalSignOutBuilder;
 pub use associate_software_token::AssociateSoftwareTokenBuilder;
+pub use cancel_point_in_time_recovery::CancelPointInTimeRecoveryBuilder;
 pub use change_password::ChangePasswordBuilder;
 pub use complete_web_authn_registration::CompleteWebAuthnRegistrationBuilder;
 pub use confirm_device::ConfirmDeviceBuilder;
 pub use confirm_forgot_password::ConfirmForgotPasswordBuilder;
 pub use confirm_sign_up::ConfirmSignUpBuilder;
+pub use create_cimd_policy::CreateCimdPolicyBuilder;
 pub use create_group::CreateGroupBuilder;
 pub use create_identity_provider::CreateIdentityProviderBuilder;
 pub use create_managed_login_branding::CreateManagedLoginBrandingBuilder;
@@ -48,6 +50,7 @@ pub use create_user_pool::CreateUserPoolBuilder;
 pub use create_user_pool_client::CreateUserPoolClientBuilder;
 pub use create_user_pool_domain::CreateUserPoolDomainBuilder;
 pub use create_user_pool_replica::CreateUserPoolReplicaBuilder;
+pub use delete_cimd_policy::DeleteCimdPolicyBuilder;
 pub use delete_group::DeleteGroupBuilder;
 pub use delete_identity_provider::DeleteIdentityProviderBuilder;
 pub use delete_managed_login_branding::DeleteManagedLoginBrandingBuilder;
@@ -61,9 +64,11 @@ pub use delete_user_pool_client_secret::DeleteUserPoolClientSecretBuilder;
 pub use delete_user_pool_domain::DeleteUserPoolDomainBuilder;
 pub use delete_user_pool_replica::DeleteUserPoolReplicaBuilder;
 pub use delete_web_authn_credential::DeleteWebAuthnCredentialBuilder;
+pub use describe_cimd_policy::DescribeCimdPolicyBuilder;
 pub use describe_identity_provider::DescribeIdentityProviderBuilder;
 pub use describe_managed_login_branding::DescribeManagedLoginBrandingBuilder;
 pub use describe_managed_login_branding_by_client::DescribeManagedLoginBrandingByClientBuilder;
+pub use describe_point_in_time_recovery::DescribePointInTimeRecoveryBuilder;
 pub use describe_resource_server::DescribeResourceServerBuilder;
 pub use describe_risk_configuration::DescribeRiskConfigurationBuilder;
 pub use describe_terms::DescribeTermsBuilder;
@@ -93,9 +98,13 @@ pub use get_user_pool_mfa_config::GetUserPoolMfaConfigBuilder;
 pub use get_user_pool_session_configuration::GetUserPoolSessionConfigurationBuilder;
 pub use global_sign_out::GlobalSignOutBuilder;
 pub use initiate_auth::InitiateAuthBuilder;
+pub use initiate_point_in_time_recovery::InitiatePointInTimeRecoveryBuilder;
+pub use list_cimd_policies::ListCimdPoliciesBuilder;
+pub use list_client_metadata_ur_ls::ListClientMetadataUrLsBuilder;
 pub use list_devices::ListDevicesBuilder;
 pub use list_groups::ListGroupsBuilder;
 pub use list_identity_providers::ListIdentityProvidersBuilder;
+pub use list_point_in_time_recoveries::ListPointInTimeRecoveriesBuilder;
 pub use list_resource_servers::ListResourceServersBuilder;
 pub use list_tags_for_resource::ListTagsForResourceBuilder;
 pub use list_terms::ListTermsBuilder;
@@ -121,12 +130,15 @@ pub use set_user_pool_mfa_config::SetUserPoolMfaConfigBuilder;
 pub use set_user_pool_session_configuration::SetUserPoolSessionConfigurationBuilder;
 pub use set_user_settings::SetUserSettingsBuilder;
 pub use sign_up::SignUpBuilder;
+pub use start_point_in_time_recovery::StartPointInTimeRecoveryBuilder;
 pub use start_user_import_job::StartUserImportJobBuilder;
 pub use start_web_authn_registration::StartWebAuthnRegistrationBuilder;
 pub use stop_user_import_job::StopUserImportJobBuilder;
 pub use tag_resource::TagResourceBuilder;
 pub use untag_resource::UntagResourceBuilder;
 pub use update_auth_event_feedback::UpdateAuthEventFeedbackBuilder;
+pub use update_cimd_policy::UpdateCimdPolicyBuilder;
+pub use update_client_metadata_url_state::UpdateClientMetadataUrlStateBuilder;
 pub use update_device_status::UpdateDeviceStatusBuilder;
 pub use update_group::UpdateGroupBuilder;
 pub use update_identity_provider::UpdateIdentityProviderBuilder;
@@ -553,6 +565,19 @@ impl Client {
             self.runtime.clone(),
         )
     }
+    /// Calls `CancelPointInTimeRecovery`. Signed with SigV4 (AWS credentials).
+    ///
+    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CancelPointInTimeRecovery.html>
+    ///
+    /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
+    pub fn cancel_point_in_time_recovery(
+        &self,
+    ) -> cancel_point_in_time_recovery::CancelPointInTimeRecoveryBuilder {
+        cancel_point_in_time_recovery::CancelPointInTimeRecoveryBuilder::new(
+            self.runtime.clone(),
+        )
+    }
     /// Calls `ChangePassword`. Public: sent without an AWS signature.
     ///
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ChangePassword.html>
@@ -603,6 +628,15 @@ impl Client {
     #[inline]
     pub fn confirm_sign_up(&self) -> confirm_sign_up::ConfirmSignUpBuilder {
         confirm_sign_up::ConfirmSignUpBuilder::new(self.runtime.clone())
+    }
+    /// Calls `CreateCIMDPolicy`. Signed with SigV4 (AWS credentials).
+    ///
+    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateCIMDPolicy.html>
+    ///
+    /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
+    pub fn create_cimd_policy(&self) -> create_cimd_policy::CreateCimdPolicyBuilder {
+        create_cimd_policy::CreateCimdPolicyBuilder::new(self.runtime.clone())
     }
     /// Calls `CreateGroup`. Signed with SigV4 (AWS credentials).
     ///
@@ -711,6 +745,15 @@ impl Client {
         &self,
     ) -> create_user_pool_replica::CreateUserPoolReplicaBuilder {
         create_user_pool_replica::CreateUserPoolReplicaBuilder::new(self.runtime.clone())
+    }
+    /// Calls `DeleteCIMDPolicy`. Signed with SigV4 (AWS credentials).
+    ///
+    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteCIMDPolicy.html>
+    ///
+    /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
+    pub fn delete_cimd_policy(&self) -> delete_cimd_policy::DeleteCimdPolicyBuilder {
+        delete_cimd_policy::DeleteCimdPolicyBuilder::new(self.runtime.clone())
     }
     /// Calls `DeleteGroup`. Signed with SigV4 (AWS credentials).
     ///
@@ -855,6 +898,17 @@ impl Client {
             self.runtime.clone(),
         )
     }
+    /// Calls `DescribeCIMDPolicy`. Signed with SigV4 (AWS credentials).
+    ///
+    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeCIMDPolicy.html>
+    ///
+    /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
+    pub fn describe_cimd_policy(
+        &self,
+    ) -> describe_cimd_policy::DescribeCimdPolicyBuilder {
+        describe_cimd_policy::DescribeCimdPolicyBuilder::new(self.runtime.clone())
+    }
     /// Calls `DescribeIdentityProvider`. Signed with SigV4 (AWS credentials).
     ///
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeIdentityProvider.html>
@@ -891,6 +945,19 @@ impl Client {
         &self,
     ) -> describe_managed_login_branding_by_client::DescribeManagedLoginBrandingByClientBuilder {
         describe_managed_login_branding_by_client::DescribeManagedLoginBrandingByClientBuilder::new(
+            self.runtime.clone(),
+        )
+    }
+    /// Calls `DescribePointInTimeRecovery`. Signed with SigV4 (AWS credentials).
+    ///
+    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribePointInTimeRecovery.html>
+    ///
+    /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
+    pub fn describe_point_in_time_recovery(
+        &self,
+    ) -> describe_point_in_time_recovery::DescribePointInTimeRecoveryBuilder {
+        describe_point_in_time_recovery::DescribePointInTimeRecoveryBuilder::new(
             self.runtime.clone(),
         )
     }
@@ -1209,6 +1276,41 @@ impl Client {
     pub fn initiate_auth(&self) -> initiate_auth::InitiateAuthBuilder {
         initiate_auth::InitiateAuthBuilder::new(self.runtime.clone())
     }
+    /// Calls `InitiatePointInTimeRecovery`. Signed with SigV4 (AWS credentials).
+    ///
+    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiatePointInTimeRecovery.html>
+    ///
+    /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
+    pub fn initiate_point_in_time_recovery(
+        &self,
+    ) -> initiate_point_in_time_recovery::InitiatePointInTimeRecoveryBuilder {
+        initiate_point_in_time_recovery::InitiatePointInTimeRecoveryBuilder::new(
+            self.runtime.clone(),
+        )
+    }
+    /// Calls `ListCIMDPolicies`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
+    ///
+    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListCIMDPolicies.html>
+    ///
+    /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
+    pub fn list_cimd_policies(&self) -> list_cimd_policies::ListCimdPoliciesBuilder {
+        list_cimd_policies::ListCimdPoliciesBuilder::new(self.runtime.clone())
+    }
+    /// Calls `ListClientMetadataURLs`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
+    ///
+    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListClientMetadataURLs.html>
+    ///
+    /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
+    pub fn list_client_metadata_ur_ls(
+        &self,
+    ) -> list_client_metadata_ur_ls::ListClientMetadataUrLsBuilder {
+        list_client_metadata_ur_ls::ListClientMetadataUrLsBuilder::new(
+            self.runtime.clone(),
+        )
+    }
     /// Calls `ListDevices`. Public: sent without an AWS signature.
     ///
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListDevices.html>
@@ -1237,6 +1339,19 @@ impl Client {
         &self,
     ) -> list_identity_providers::ListIdentityProvidersBuilder {
         list_identity_providers::ListIdentityProvidersBuilder::new(self.runtime.clone())
+    }
+    /// Calls `ListPointInTimeRecoveries`. Signed with SigV4 (AWS credentials).
+    ///
+    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListPointInTimeRecoveries.html>
+    ///
+    /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
+    pub fn list_point_in_time_recoveries(
+        &self,
+    ) -> list_point_in_time_recoveries::ListPointInTimeRecoveriesBuilder {
+        list_point_in_time_recoveries::ListPointInTimeRecoveriesBuilder::new(
+            self.runtime.clone(),
+        )
     }
     /// Calls `ListResourceServers`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
     ///
@@ -1509,6 +1624,19 @@ impl Client {
     pub fn sign_up(&self) -> sign_up::SignUpBuilder {
         sign_up::SignUpBuilder::new(self.runtime.clone())
     }
+    /// Calls `StartPointInTimeRecovery`. Signed with SigV4 (AWS credentials).
+    ///
+    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartPointInTimeRecovery.html>
+    ///
+    /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
+    pub fn start_point_in_time_recovery(
+        &self,
+    ) -> start_point_in_time_recovery::StartPointInTimeRecoveryBuilder {
+        start_point_in_time_recovery::StartPointInTimeRecoveryBuilder::new(
+            self.runtime.clone(),
+        )
+    }
     /// Calls `StartUserImportJob`. Signed with SigV4 (AWS credentials).
     ///
     /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StartUserImportJob.html>
@@ -1572,6 +1700,28 @@ impl Client {
         &self,
     ) -> update_auth_event_feedback::UpdateAuthEventFeedbackBuilder {
         update_auth_event_feedback::UpdateAuthEventFeedbackBuilder::new(
+            self.runtime.clone(),
+        )
+    }
+    /// Calls `UpdateCIMDPolicy`. Signed with SigV4 (AWS credentials).
+    ///
+    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateCIMDPolicy.html>
+    ///
+    /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
+    pub fn update_cimd_policy(&self) -> update_cimd_policy::UpdateCimdPolicyBuilder {
+        update_cimd_policy::UpdateCimdPolicyBuilder::new(self.runtime.clone())
+    }
+    /// Calls `UpdateClientMetadataURLState`. Signed with SigV4 (AWS credentials).
+    ///
+    /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateClientMetadataURLState.html>
+    ///
+    /// Returns a builder: set the members, then `.send().await`.
+    #[inline]
+    pub fn update_client_metadata_url_state(
+        &self,
+    ) -> update_client_metadata_url_state::UpdateClientMetadataUrlStateBuilder {
+        update_client_metadata_url_state::UpdateClientMetadataUrlStateBuilder::new(
             self.runtime.clone(),
         )
     }
@@ -1763,11 +1913,13 @@ mod admin_update_device_status;
 mod admin_update_user_attributes;
 mod admin_user_global_sign_out;
 mod associate_software_token;
+mod cancel_point_in_time_recovery;
 mod change_password;
 mod complete_web_authn_registration;
 mod confirm_device;
 mod confirm_forgot_password;
 mod confirm_sign_up;
+mod create_cimd_policy;
 mod create_group;
 mod create_identity_provider;
 mod create_managed_login_branding;
@@ -1778,6 +1930,7 @@ mod create_user_pool;
 mod create_user_pool_client;
 mod create_user_pool_domain;
 mod create_user_pool_replica;
+mod delete_cimd_policy;
 mod delete_group;
 mod delete_identity_provider;
 mod delete_managed_login_branding;
@@ -1791,9 +1944,11 @@ mod delete_user_pool_client_secret;
 mod delete_user_pool_domain;
 mod delete_user_pool_replica;
 mod delete_web_authn_credential;
+mod describe_cimd_policy;
 mod describe_identity_provider;
 mod describe_managed_login_branding;
 mod describe_managed_login_branding_by_client;
+mod describe_point_in_time_recovery;
 mod describe_resource_server;
 mod describe_risk_configuration;
 mod describe_terms;
@@ -1823,9 +1978,13 @@ mod get_user_pool_mfa_config;
 mod get_user_pool_session_configuration;
 mod global_sign_out;
 mod initiate_auth;
+mod initiate_point_in_time_recovery;
+mod list_cimd_policies;
+mod list_client_metadata_ur_ls;
 mod list_devices;
 mod list_groups;
 mod list_identity_providers;
+mod list_point_in_time_recoveries;
 mod list_resource_servers;
 mod list_tags_for_resource;
 mod list_terms;
@@ -1851,12 +2010,15 @@ mod set_user_pool_mfa_config;
 mod set_user_pool_session_configuration;
 mod set_user_settings;
 mod sign_up;
+mod start_point_in_time_recovery;
 mod start_user_import_job;
 mod start_web_authn_registration;
 mod stop_user_import_job;
 mod tag_resource;
 mod untag_resource;
 mod update_auth_event_feedback;
+mod update_cimd_policy;
+mod update_client_metadata_url_state;
 mod update_device_status;
 mod update_group;
 mod update_identity_provider;

@@ -38,7 +38,7 @@ impl RespondToAuthChallengeBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.client_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `ChallengeName` (required): One of [`ChallengeNameType`](crate::types::ChallengeNameType).
@@ -47,7 +47,7 @@ impl RespondToAuthChallengeBuilder {
         value: impl ::std::convert::Into<crate::types::ChallengeNameType>,
     ) -> Self {
         self.input.challenge_name = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
@@ -155,7 +155,7 @@ impl RespondToAuthChallengeBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::RespondToAuthChallenge> {
-        const REQUIRED: [&str; 2] = ["ChallengeName", "ClientId"];
+        const REQUIRED: [&str; 2] = ["ClientId", "ChallengeName"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::RespondToAuthChallenge>(self.input, unset)

@@ -38,7 +38,7 @@ impl RevokeTokenBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.token = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
@@ -47,7 +47,7 @@ impl RevokeTokenBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.client_id = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `ClientSecret`: String of 24 to 64 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
@@ -88,7 +88,7 @@ impl RevokeTokenBuilder {
     /// anything is sent.
     #[inline]
     pub fn send(self) -> ::awsjson_client::SendFuture<crate::operation::RevokeToken> {
-        const REQUIRED: [&str; 2] = ["ClientId", "Token"];
+        const REQUIRED: [&str; 2] = ["Token", "ClientId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::RevokeToken>(self.input, unset)
     }

@@ -41,7 +41,7 @@ impl SetLogDeliveryConfigurationBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `LogConfigurations` (required): List of 0 to 2 items of `LogConfigurationType`.
@@ -51,7 +51,7 @@ impl SetLogDeliveryConfigurationBuilder {
         item: crate::types::LogConfigurationType,
     ) -> Self {
         self.input.log_configurations.push(item);
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// Sets the whole member.
@@ -61,7 +61,7 @@ impl SetLogDeliveryConfigurationBuilder {
         value: ::std::vec::Vec<crate::types::LogConfigurationType>,
     ) -> Self {
         self.input.log_configurations = value;
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -70,7 +70,7 @@ impl SetLogDeliveryConfigurationBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::SetLogDeliveryConfiguration> {
-        const REQUIRED: [&str; 2] = ["LogConfigurations", "UserPoolId"];
+        const REQUIRED: [&str; 2] = ["UserPoolId", "LogConfigurations"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<

@@ -43,7 +43,7 @@ impl SetUserPoolClientSessionConfigurationBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[2] = true;
+        self.required[0] = true;
         self
     }
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
@@ -52,7 +52,7 @@ impl SetUserPoolClientSessionConfigurationBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.client_id = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `SSOSession` (required): See [`ClientSsoSessionConfigType`](crate::types::ClientSsoSessionConfigType).
@@ -62,7 +62,7 @@ impl SetUserPoolClientSessionConfigurationBuilder {
         value: crate::types::ClientSsoSessionConfigType,
     ) -> Self {
         self.input.sso_session = value;
-        self.required[1] = true;
+        self.required[2] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -73,7 +73,7 @@ impl SetUserPoolClientSessionConfigurationBuilder {
     ) -> ::awsjson_client::SendFuture<
         crate::operation::SetUserPoolClientSessionConfiguration,
     > {
-        const REQUIRED: [&str; 3] = ["ClientId", "SSOSession", "UserPoolId"];
+        const REQUIRED: [&str; 3] = ["UserPoolId", "ClientId", "SSOSession"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<

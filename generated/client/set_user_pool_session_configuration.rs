@@ -41,7 +41,7 @@ impl SetUserPoolSessionConfigurationBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `UserSessionTracking` (required): One of [`UserSessionTrackingType`](crate::types::UserSessionTrackingType).
@@ -50,7 +50,7 @@ impl SetUserPoolSessionConfigurationBuilder {
         value: impl ::std::convert::Into<crate::types::UserSessionTrackingType>,
     ) -> Self {
         self.input.user_session_tracking = value.into();
-        self.required[2] = true;
+        self.required[1] = true;
         self
     }
     /// `TokenSession` (required): See [`UserPoolTokenSessionConfigType`](crate::types::UserPoolTokenSessionConfigType).
@@ -60,7 +60,7 @@ impl SetUserPoolSessionConfigurationBuilder {
         value: crate::types::UserPoolTokenSessionConfigType,
     ) -> Self {
         self.input.token_session = value;
-        self.required[0] = true;
+        self.required[2] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -72,9 +72,9 @@ impl SetUserPoolSessionConfigurationBuilder {
         crate::operation::SetUserPoolSessionConfiguration,
     > {
         const REQUIRED: [&str; 3] = [
-            "TokenSession",
             "UserPoolId",
             "UserSessionTracking",
+            "TokenSession",
         ];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client

@@ -38,7 +38,7 @@ impl StartUserImportJobBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `JobId` (required): String of 1 to 55 characters matching `import-[0-9a-zA-Z-]+`.
@@ -47,7 +47,7 @@ impl StartUserImportJobBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.job_id = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -56,7 +56,7 @@ impl StartUserImportJobBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::StartUserImportJob> {
-        const REQUIRED: [&str; 2] = ["JobId", "UserPoolId"];
+        const REQUIRED: [&str; 2] = ["UserPoolId", "JobId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client.send_built::<crate::operation::StartUserImportJob>(self.input, unset)
     }

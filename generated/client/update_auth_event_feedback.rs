@@ -38,7 +38,7 @@ impl UpdateAuthEventFeedbackBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[3] = true;
+        self.required[0] = true;
         self
     }
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
@@ -47,7 +47,7 @@ impl UpdateAuthEventFeedbackBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.username = value.into();
-        self.required[4] = true;
+        self.required[1] = true;
         self
     }
     /// `EventId` (required): String of 1 to 50 characters matching `[\w+-]+`.
@@ -56,7 +56,7 @@ impl UpdateAuthEventFeedbackBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.event_id = value.into();
-        self.required[0] = true;
+        self.required[2] = true;
         self
     }
     /// `FeedbackToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
@@ -65,7 +65,7 @@ impl UpdateAuthEventFeedbackBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.feedback_token = value.into();
-        self.required[1] = true;
+        self.required[3] = true;
         self
     }
     /// `FeedbackValue` (required): One of [`FeedbackValueType`](crate::types::FeedbackValueType).
@@ -74,7 +74,7 @@ impl UpdateAuthEventFeedbackBuilder {
         value: impl ::std::convert::Into<crate::types::FeedbackValueType>,
     ) -> Self {
         self.input.feedback_value = value.into();
-        self.required[2] = true;
+        self.required[4] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -84,11 +84,11 @@ impl UpdateAuthEventFeedbackBuilder {
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::UpdateAuthEventFeedback> {
         const REQUIRED: [&str; 5] = [
+            "UserPoolId",
+            "Username",
             "EventId",
             "FeedbackToken",
             "FeedbackValue",
-            "UserPoolId",
-            "Username",
         ];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client

@@ -36,7 +36,7 @@ impl UpdateUserAttributesBuilder {
     #[inline]
     pub fn user_attributes(mut self, item: crate::types::AttributeType) -> Self {
         self.input.user_attributes.push(item);
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// Sets the whole member.
@@ -46,7 +46,7 @@ impl UpdateUserAttributesBuilder {
         value: ::std::vec::Vec<crate::types::AttributeType>,
     ) -> Self {
         self.input.user_attributes = value;
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
@@ -55,7 +55,7 @@ impl UpdateUserAttributesBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.access_token = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `ClientMetadata`: Map.
@@ -87,7 +87,7 @@ impl UpdateUserAttributesBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::UpdateUserAttributes> {
-        const REQUIRED: [&str; 2] = ["AccessToken", "UserAttributes"];
+        const REQUIRED: [&str; 2] = ["UserAttributes", "AccessToken"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::UpdateUserAttributes>(self.input, unset)

@@ -38,7 +38,7 @@ impl UpdateUserPoolClientBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[1] = true;
+        self.required[0] = true;
         self
     }
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
@@ -47,7 +47,7 @@ impl UpdateUserPoolClientBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.client_id = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `ClientName`: String of 1 to 128 characters matching `[\w\s+=,.@-]+`.
@@ -419,13 +419,28 @@ impl UpdateUserPoolClientBuilder {
         self.input.refresh_token_rotation = value;
         self
     }
+    /// `PublishSecretsInAWSSecretsManager`: Boolean.
+    #[inline]
+    pub fn publish_secrets_in_aws_secrets_manager(mut self, value: bool) -> Self {
+        self.input.publish_secrets_in_aws_secrets_manager = Some(value);
+        self
+    }
+    /// Sets or clears the whole member.
+    #[inline]
+    pub fn set_publish_secrets_in_aws_secrets_manager(
+        mut self,
+        value: ::std::option::Option<bool>,
+    ) -> Self {
+        self.input.publish_secrets_in_aws_secrets_manager = value;
+        self
+    }
     /// Sends the request. A required member that was never set is an error here, before
     /// anything is sent.
     #[inline]
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::UpdateUserPoolClient> {
-        const REQUIRED: [&str; 2] = ["ClientId", "UserPoolId"];
+        const REQUIRED: [&str; 2] = ["UserPoolId", "ClientId"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::UpdateUserPoolClient>(self.input, unset)

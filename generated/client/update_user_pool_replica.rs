@@ -38,7 +38,7 @@ impl UpdateUserPoolReplicaBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.user_pool_id = value.into();
-        self.required[2] = true;
+        self.required[0] = true;
         self
     }
     /// `RegionName` (required): String of 5 to 32 characters.
@@ -47,7 +47,7 @@ impl UpdateUserPoolReplicaBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.input.region_name = value.into();
-        self.required[0] = true;
+        self.required[1] = true;
         self
     }
     /// `Status` (required): One of [`UpdateReplicaStatusType`](crate::types::UpdateReplicaStatusType).
@@ -56,7 +56,7 @@ impl UpdateUserPoolReplicaBuilder {
         value: impl ::std::convert::Into<crate::types::UpdateReplicaStatusType>,
     ) -> Self {
         self.input.status = value.into();
-        self.required[1] = true;
+        self.required[2] = true;
         self
     }
     /// Sends the request. A required member that was never set is an error here, before
@@ -65,7 +65,7 @@ impl UpdateUserPoolReplicaBuilder {
     pub fn send(
         self,
     ) -> ::awsjson_client::SendFuture<crate::operation::UpdateUserPoolReplica> {
-        const REQUIRED: [&str; 3] = ["RegionName", "Status", "UserPoolId"];
+        const REQUIRED: [&str; 3] = ["UserPoolId", "RegionName", "Status"];
         let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
         self.client
             .send_built::<crate::operation::UpdateUserPoolReplica>(self.input, unset)

@@ -14,7 +14,7 @@ pub static SERVICE: ::awsjson_types::ServiceInfo = ::awsjson_types::ServiceInfo 
     content_type: "application/x-amz-json-1.1",
     validation_error: "InvalidParameterException",
 };
-pub use ::awsjson_types::{Blob, Timestamp, Validate, ValidationError};
+pub use ::awsjson_types::{Blob, Empty, Timestamp, Validate, ValidationError};
 pub mod types;
 pub mod operation;
 pub mod shapes;

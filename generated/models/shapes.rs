@@ -1965,6 +1965,135 @@ pub static BOOLEAN_TYPE: Shape = Shape {
     sensitive: false,
     kind: ShapeKind::Boolean,
 };
+pub static CIMD_CACHE_ACTION_TYPE: Shape = Shape {
+    name: "CIMDCacheActionType",
+    sensitive: false,
+    kind: ShapeKind::String(StringRules {
+        min: None,
+        max: None,
+        pattern: None,
+        values: Some(&["REFRESH", "INVALIDATE"]),
+    }),
+};
+static CIMD_POLICY_ID_TYPE_PATTERN: Pattern = Pattern::new("^[a-z0-9]+$");
+pub static CIMD_POLICY_ID_TYPE: Shape = Shape {
+    name: "CIMDPolicyIdType",
+    sensitive: false,
+    kind: ShapeKind::String(StringRules {
+        min: Some(1u64),
+        max: Some(64u64),
+        pattern: Some(&CIMD_POLICY_ID_TYPE_PATTERN),
+        values: None,
+    }),
+};
+static CIMD_POLICY_NAME_TYPE_PATTERN: Pattern = Pattern::new(
+    "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\p{Z}]+",
+);
+pub static CIMD_POLICY_NAME_TYPE: Shape = Shape {
+    name: "CIMDPolicyNameType",
+    sensitive: false,
+    kind: ShapeKind::String(StringRules {
+        min: Some(1u64),
+        max: Some(32u64),
+        pattern: Some(&CIMD_POLICY_NAME_TYPE_PATTERN),
+        values: None,
+    }),
+};
+pub static CIMD_POLICY_SUMMARY_LIST_TYPE: Shape = Shape {
+    name: "CIMDPolicySummaryListType",
+    sensitive: false,
+    kind: ShapeKind::List {
+        member: &CIMD_POLICY_SUMMARY_TYPE,
+        min: None,
+        max: None,
+    },
+};
+pub static CIMD_POLICY_SUMMARY_TYPE: Shape = Shape {
+    name: "CIMDPolicySummaryType",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "CIMDPolicyId",
+                target: &CIMD_POLICY_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "ClientId",
+                target: &CLIENT_ID_TYPE,
+                required: false,
+            },
+            Member {
+                name: "PolicyName",
+                target: &CIMD_POLICY_NAME_TYPE,
+                required: true,
+            },
+            Member {
+                name: "CacheDuration",
+                target: &CACHE_DURATION_TYPE,
+                required: false,
+            },
+            Member {
+                name: "CreationDate",
+                target: &DATE_TYPE,
+                required: false,
+            },
+            Member {
+                name: "LastModifiedDate",
+                target: &DATE_TYPE,
+                required: false,
+            },
+        ],
+    },
+};
+pub static CIMD_POLICY_TYPE: Shape = Shape {
+    name: "CIMDPolicyType",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "UserPoolId",
+                target: &USER_POOL_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "CIMDPolicyId",
+                target: &CIMD_POLICY_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "ClientId",
+                target: &CLIENT_ID_TYPE,
+                required: false,
+            },
+            Member {
+                name: "PolicyName",
+                target: &CIMD_POLICY_NAME_TYPE,
+                required: true,
+            },
+            Member {
+                name: "CacheDuration",
+                target: &CACHE_DURATION_TYPE,
+                required: false,
+            },
+            Member {
+                name: "URLPatterns",
+                target: &URL_PATTERN_LIST_TYPE,
+                required: false,
+            },
+            Member {
+                name: "CreationDate",
+                target: &DATE_TYPE,
+                required: false,
+            },
+            Member {
+                name: "LastModifiedDate",
+                target: &DATE_TYPE,
+                required: false,
+            },
+        ],
+    },
+};
 pub static CSS_TYPE: Shape = Shape {
     name: "CSSType",
     sensitive: false,
@@ -1985,6 +2114,27 @@ pub static CSS_VERSION_TYPE: Shape = Shape {
         values: None,
     }),
 };
+pub static CACHE_DURATION_TYPE: Shape = Shape {
+    name: "CacheDurationType",
+    sensitive: false,
+    kind: ShapeKind::Integer {
+        min: Some(86400i64),
+        max: Some(31556952i64),
+    },
+};
+pub static CACHED_CIMDURL_DOES_NOT_EXIST_EXCEPTION: Shape = Shape {
+    name: "CachedCIMDURLDoesNotExistException",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "message",
+                target: &MESSAGE_TYPE,
+                required: false,
+            },
+        ],
+    },
+};
 pub static CALLBACK_UR_LS_LIST_TYPE: Shape = Shape {
     name: "CallbackURLsListType",
     sensitive: false,
@@ -1992,6 +2142,37 @@ pub static CALLBACK_UR_LS_LIST_TYPE: Shape = Shape {
         member: &REDIRECT_URL_TYPE,
         min: Some(0u64),
         max: Some(100u64),
+    },
+};
+pub static CANCEL_POINT_IN_TIME_RECOVERY_REQUEST: Shape = Shape {
+    name: "CancelPointInTimeRecoveryRequest",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "UserPoolId",
+                target: &USER_POOL_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "RestoreId",
+                target: &RESTORE_ID_TYPE,
+                required: true,
+            },
+        ],
+    },
+};
+pub static CANCEL_POINT_IN_TIME_RECOVERY_RESPONSE: Shape = Shape {
+    name: "CancelPointInTimeRecoveryResponse",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "Restoration",
+                target: &RESTORATION_TYPE,
+                required: false,
+            },
+        ],
     },
 };
 pub static CHALLENGE_NAME: Shape = Shape {
@@ -2164,6 +2345,38 @@ pub static CLIENT_METADATA_TYPE: Shape = Shape {
         max: None,
     },
 };
+pub static CLIENT_METADATA_URL_LIST_TYPE: Shape = Shape {
+    name: "ClientMetadataURLListType",
+    sensitive: false,
+    kind: ShapeKind::List {
+        member: &CLIENT_METADATA_URL_TYPE,
+        min: Some(0u64),
+        max: Some(60u64),
+    },
+};
+pub static CLIENT_METADATA_URL_TYPE: Shape = Shape {
+    name: "ClientMetadataURLType",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "URL",
+                target: &METADATA_URL_TYPE,
+                required: true,
+            },
+            Member {
+                name: "CachedDate",
+                target: &DATE_TYPE,
+                required: false,
+            },
+            Member {
+                name: "ExpirationDate",
+                target: &DATE_TYPE,
+                required: false,
+            },
+        ],
+    },
+};
 static CLIENT_NAME_TYPE_PATTERN: Pattern = Pattern::new("[\\w\\s+=,.@-]+");
 pub static CLIENT_NAME_TYPE: Shape = Shape {
     name: "ClientNameType",
@@ -2206,6 +2419,19 @@ pub static CLIENT_SSO_SESSION_CONFIG_TYPE: Shape = Shape {
             },
         ],
     },
+};
+static CLIENT_SECRET_ARN_TYPE_PATTERN: Pattern = Pattern::new(
+    "^arn\\:(aws|aws-us-gov|aws-eusc)\\:secretsmanager\\:([\\d\\w\\-]+):(\\d{12})\\:secret\\/[\\w+=\\/,.@\\-]+$",
+);
+pub static CLIENT_SECRET_ARN_TYPE: Shape = Shape {
+    name: "ClientSecretArnType",
+    sensitive: false,
+    kind: ShapeKind::String(StringRules {
+        min: Some(20u64),
+        max: Some(2048u64),
+        pattern: Some(&CLIENT_SECRET_ARN_TYPE_PATTERN),
+        values: None,
+    }),
 };
 pub static CLIENT_SECRET_DESCRIPTOR_LIST_TYPE: Shape = Shape {
     name: "ClientSecretDescriptorListType",
@@ -2656,6 +2882,52 @@ pub static CONTEXT_DATA_TYPE: Shape = Shape {
         ],
     },
 };
+pub static CREATE_CIMD_POLICY_REQUEST: Shape = Shape {
+    name: "CreateCIMDPolicyRequest",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "UserPoolId",
+                target: &USER_POOL_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "ClientId",
+                target: &CLIENT_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "PolicyName",
+                target: &CIMD_POLICY_NAME_TYPE,
+                required: true,
+            },
+            Member {
+                name: "CacheDuration",
+                target: &CACHE_DURATION_TYPE,
+                required: false,
+            },
+            Member {
+                name: "URLPatterns",
+                target: &URL_PATTERN_LIST_TYPE,
+                required: true,
+            },
+        ],
+    },
+};
+pub static CREATE_CIMD_POLICY_RESPONSE: Shape = Shape {
+    name: "CreateCIMDPolicyResponse",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "CIMDPolicy",
+                target: &CIMD_POLICY_TYPE,
+                required: true,
+            },
+        ],
+    },
+};
 pub static CREATE_GROUP_REQUEST: Shape = Shape {
     name: "CreateGroupRequest",
     sensitive: false,
@@ -3060,6 +3332,11 @@ pub static CREATE_USER_POOL_CLIENT_REQUEST: Shape = Shape {
             Member {
                 name: "RefreshTokenRotation",
                 target: &REFRESH_TOKEN_ROTATION_TYPE,
+                required: false,
+            },
+            Member {
+                name: "PublishSecretsInAWSSecretsManager",
+                target: &WRAPPED_BOOLEAN_TYPE,
                 required: false,
             },
         ],
@@ -3475,6 +3752,31 @@ pub static DEFAULT_EMAIL_OPTION_TYPE: Shape = Shape {
         values: Some(&["CONFIRM_WITH_LINK", "CONFIRM_WITH_CODE"]),
     }),
 };
+pub static DELETE_CIMD_POLICY_REQUEST: Shape = Shape {
+    name: "DeleteCIMDPolicyRequest",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "UserPoolId",
+                target: &USER_POOL_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "CIMDPolicyId",
+                target: &CIMD_POLICY_ID_TYPE,
+                required: true,
+            },
+        ],
+    },
+};
+pub static DELETE_CIMD_POLICY_RESPONSE: Shape = Shape {
+    name: "DeleteCIMDPolicyResponse",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[],
+    },
+};
 pub static DELETE_GROUP_REQUEST: Shape = Shape {
     name: "DeleteGroupRequest",
     sensitive: false,
@@ -3774,6 +4076,37 @@ pub static DELIVERY_MEDIUM_TYPE: Shape = Shape {
         values: Some(&["SMS", "EMAIL"]),
     }),
 };
+pub static DESCRIBE_CIMD_POLICY_REQUEST: Shape = Shape {
+    name: "DescribeCIMDPolicyRequest",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "UserPoolId",
+                target: &USER_POOL_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "CIMDPolicyId",
+                target: &CIMD_POLICY_ID_TYPE,
+                required: true,
+            },
+        ],
+    },
+};
+pub static DESCRIBE_CIMD_POLICY_RESPONSE: Shape = Shape {
+    name: "DescribeCIMDPolicyResponse",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "CIMDPolicy",
+                target: &CIMD_POLICY_TYPE,
+                required: true,
+            },
+        ],
+    },
+};
 pub static DESCRIBE_IDENTITY_PROVIDER_REQUEST: Shape = Shape {
     name: "DescribeIdentityProviderRequest",
     sensitive: false,
@@ -3872,6 +4205,37 @@ pub static DESCRIBE_MANAGED_LOGIN_BRANDING_RESPONSE: Shape = Shape {
             Member {
                 name: "ManagedLoginBranding",
                 target: &MANAGED_LOGIN_BRANDING_TYPE,
+                required: false,
+            },
+        ],
+    },
+};
+pub static DESCRIBE_POINT_IN_TIME_RECOVERY_REQUEST: Shape = Shape {
+    name: "DescribePointInTimeRecoveryRequest",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "UserPoolId",
+                target: &USER_POOL_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "RestoreId",
+                target: &RESTORE_ID_TYPE,
+                required: true,
+            },
+        ],
+    },
+};
+pub static DESCRIBE_POINT_IN_TIME_RECOVERY_RESPONSE: Shape = Shape {
+    name: "DescribePointInTimeRecoveryResponse",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "Restoration",
+                target: &RESTORATION_TYPE,
                 required: false,
             },
         ],
@@ -6033,6 +6397,37 @@ pub static INITIATE_AUTH_RESPONSE: Shape = Shape {
         ],
     },
 };
+pub static INITIATE_POINT_IN_TIME_RECOVERY_REQUEST: Shape = Shape {
+    name: "InitiatePointInTimeRecoveryRequest",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "UserPoolId",
+                target: &USER_POOL_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "RestoreTimestamp",
+                target: &DATE_TYPE,
+                required: true,
+            },
+        ],
+    },
+};
+pub static INITIATE_POINT_IN_TIME_RECOVERY_RESPONSE: Shape = Shape {
+    name: "InitiatePointInTimeRecoveryResponse",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "Restoration",
+                target: &RESTORATION_TYPE,
+                required: false,
+            },
+        ],
+    },
+};
 pub static INTEGER_TYPE: Shape = Shape {
     name: "IntegerType",
     sensitive: false,
@@ -6420,6 +6815,93 @@ pub static LINKS_TYPE: Shape = Shape {
         max: Some(13u64),
     },
 };
+pub static LIST_CIMD_POLICIES_REQUEST: Shape = Shape {
+    name: "ListCIMDPoliciesRequest",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "UserPoolId",
+                target: &USER_POOL_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "NextToken",
+                target: &PAGINATION_KEY_TYPE,
+                required: false,
+            },
+            Member {
+                name: "MaxResults",
+                target: &POOL_QUERY_LIMIT_TYPE,
+                required: false,
+            },
+        ],
+    },
+};
+pub static LIST_CIMD_POLICIES_RESPONSE: Shape = Shape {
+    name: "ListCIMDPoliciesResponse",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "NextToken",
+                target: &PAGINATION_KEY_TYPE,
+                required: false,
+            },
+            Member {
+                name: "CIMDPolicies",
+                target: &CIMD_POLICY_SUMMARY_LIST_TYPE,
+                required: true,
+            },
+        ],
+    },
+};
+pub static LIST_CLIENT_METADATA_UR_LS_REQUEST: Shape = Shape {
+    name: "ListClientMetadataURLsRequest",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "UserPoolId",
+                target: &USER_POOL_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "CIMDPolicyId",
+                target: &CIMD_POLICY_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "NextToken",
+                target: &PAGINATION_KEY_TYPE,
+                required: false,
+            },
+            Member {
+                name: "MaxResults",
+                target: &POOL_QUERY_LIMIT_TYPE,
+                required: false,
+            },
+        ],
+    },
+};
+pub static LIST_CLIENT_METADATA_UR_LS_RESPONSE: Shape = Shape {
+    name: "ListClientMetadataURLsResponse",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "NextToken",
+                target: &PAGINATION_KEY_TYPE,
+                required: false,
+            },
+            Member {
+                name: "ClientMetadataURLs",
+                target: &CLIENT_METADATA_URL_LIST_TYPE,
+                required: true,
+            },
+        ],
+    },
+};
 pub static LIST_DEVICES_REQUEST: Shape = Shape {
     name: "ListDevicesRequest",
     sensitive: false,
@@ -6550,6 +7032,47 @@ pub static LIST_OF_STRING_TYPES: Shape = Shape {
         member: &STRING_TYPE,
         min: None,
         max: None,
+    },
+};
+pub static LIST_POINT_IN_TIME_RECOVERIES_REQUEST: Shape = Shape {
+    name: "ListPointInTimeRecoveriesRequest",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "UserPoolId",
+                target: &USER_POOL_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "NextToken",
+                target: &PAGINATION_KEY_TYPE,
+                required: false,
+            },
+            Member {
+                name: "MaxResults",
+                target: &POOL_QUERY_LIMIT_TYPE,
+                required: false,
+            },
+        ],
+    },
+};
+pub static LIST_POINT_IN_TIME_RECOVERIES_RESPONSE: Shape = Shape {
+    name: "ListPointInTimeRecoveriesResponse",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "Restorations",
+                target: &RESTORATION_LIST_TYPE,
+                required: false,
+            },
+            Member {
+                name: "NextToken",
+                target: &PAGINATION_KEY_TYPE,
+                required: false,
+            },
+        ],
     },
 };
 pub static LIST_PROVIDERS_LIMIT_TYPE: Shape = Shape {
@@ -7302,6 +7825,17 @@ pub static MESSAGE_TYPE: Shape = Shape {
         min: None,
         max: None,
         pattern: None,
+        values: None,
+    }),
+};
+static METADATA_URL_TYPE_PATTERN: Pattern = Pattern::new("^https://[^\\s]+$");
+pub static METADATA_URL_TYPE: Shape = Shape {
+    name: "MetadataURLType",
+    sensitive: false,
+    kind: ShapeKind::String(StringRules {
+        min: Some(12u64),
+        max: Some(256u64),
+        pattern: Some(&METADATA_URL_TYPE_PATTERN),
         values: None,
     }),
 };
@@ -8228,6 +8762,143 @@ pub static RESPOND_TO_AUTH_CHALLENGE_RESPONSE: Shape = Shape {
             },
         ],
     },
+};
+pub static RESTORATION_DESCRIPTION_TYPE: Shape = Shape {
+    name: "RestorationDescriptionType",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "RestoreId",
+                target: &RESTORE_ID_TYPE,
+                required: false,
+            },
+            Member {
+                name: "RestoreStatus",
+                target: &RESTORE_STATUS_TYPE,
+                required: false,
+            },
+            Member {
+                name: "RestoreTimestamp",
+                target: &DATE_TYPE,
+                required: false,
+            },
+        ],
+    },
+};
+pub static RESTORATION_LIST_TYPE: Shape = Shape {
+    name: "RestorationListType",
+    sensitive: false,
+    kind: ShapeKind::List {
+        member: &RESTORATION_DESCRIPTION_TYPE,
+        min: None,
+        max: None,
+    },
+};
+pub static RESTORATION_TYPE: Shape = Shape {
+    name: "RestorationType",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "RestoreId",
+                target: &RESTORE_ID_TYPE,
+                required: false,
+            },
+            Member {
+                name: "RestoreStatus",
+                target: &RESTORE_STATUS_TYPE,
+                required: false,
+            },
+            Member {
+                name: "RestoreTimestamp",
+                target: &DATE_TYPE,
+                required: false,
+            },
+            Member {
+                name: "TriggerTimestamp",
+                target: &DATE_TYPE,
+                required: false,
+            },
+            Member {
+                name: "RestorePreview",
+                target: &RESTORE_PREVIEW_LIST_TYPE,
+                required: false,
+            },
+        ],
+    },
+};
+static RESTORE_ID_TYPE_PATTERN: Pattern = Pattern::new(
+    "^[0-9a-f]{8}\\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\\b[0-9a-f]{12}$",
+);
+pub static RESTORE_ID_TYPE: Shape = Shape {
+    name: "RestoreIdType",
+    sensitive: false,
+    kind: ShapeKind::String(StringRules {
+        min: Some(36u64),
+        max: Some(36u64),
+        pattern: Some(&RESTORE_ID_TYPE_PATTERN),
+        values: None,
+    }),
+};
+pub static RESTORE_PREVIEW_LIST_TYPE: Shape = Shape {
+    name: "RestorePreviewListType",
+    sensitive: false,
+    kind: ShapeKind::List {
+        member: &RESTORE_PREVIEW_TYPE,
+        min: None,
+        max: None,
+    },
+};
+pub static RESTORE_PREVIEW_TYPE: Shape = Shape {
+    name: "RestorePreviewType",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "Entity",
+                target: &STRING_TYPE,
+                required: false,
+            },
+            Member {
+                name: "CreateCount",
+                target: &LONG_TYPE,
+                required: false,
+            },
+            Member {
+                name: "UpdateCount",
+                target: &LONG_TYPE,
+                required: false,
+            },
+            Member {
+                name: "DeleteCount",
+                target: &LONG_TYPE,
+                required: false,
+            },
+        ],
+    },
+};
+pub static RESTORE_STATUS_TYPE: Shape = Shape {
+    name: "RestoreStatusType",
+    sensitive: false,
+    kind: ShapeKind::String(StringRules {
+        min: None,
+        max: None,
+        pattern: None,
+        values: Some(
+            &[
+                "PREVIEW_GENERATING",
+                "PREVIEW_GENERATED",
+                "PREVIEW_CANCELLED",
+                "PREVIEW_GENERATION_FAILED",
+                "PREVIEW_EXPIRED",
+                "RESTORING",
+                "RESTORE_COMPLETED",
+                "TEMPORARY_INTERNAL_ERROR_SEE_SUPPORT_CASE",
+                "AWS_ABORTED",
+            ],
+        ),
+    }),
 };
 pub static RETRY_GRACE_PERIOD_SECONDS_TYPE: Shape = Shape {
     name: "RetryGracePeriodSecondsType",
@@ -9353,6 +10024,37 @@ pub static SOFTWARE_TOKEN_MFA_SETTINGS_TYPE: Shape = Shape {
         ],
     },
 };
+pub static START_POINT_IN_TIME_RECOVERY_REQUEST: Shape = Shape {
+    name: "StartPointInTimeRecoveryRequest",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "UserPoolId",
+                target: &USER_POOL_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "RestoreId",
+                target: &RESTORE_ID_TYPE,
+                required: true,
+            },
+        ],
+    },
+};
+pub static START_POINT_IN_TIME_RECOVERY_RESPONSE: Shape = Shape {
+    name: "StartPointInTimeRecoveryResponse",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "Restoration",
+                target: &RESTORATION_TYPE,
+                required: false,
+            },
+        ],
+    },
+};
 pub static START_USER_IMPORT_JOB_REQUEST: Shape = Shape {
     name: "StartUserImportJobRequest",
     sensitive: false,
@@ -9841,6 +10543,28 @@ pub static UI_CUSTOMIZATION_TYPE: Shape = Shape {
         ],
     },
 };
+pub static URL_PATTERN_LIST_TYPE: Shape = Shape {
+    name: "URLPatternListType",
+    sensitive: false,
+    kind: ShapeKind::List {
+        member: &URL_PATTERN_TYPE,
+        min: Some(1u64),
+        max: Some(5u64),
+    },
+};
+static URL_PATTERN_TYPE_PATTERN: Pattern = Pattern::new(
+    "^https://[!$-;=@-\\[\\]_a-z~]+$",
+);
+pub static URL_PATTERN_TYPE: Shape = Shape {
+    name: "URLPatternType",
+    sensitive: false,
+    kind: ShapeKind::String(StringRules {
+        min: Some(12u64),
+        max: Some(256u64),
+        pattern: Some(&URL_PATTERN_TYPE_PATTERN),
+        values: None,
+    }),
+};
 pub static UNAUTHORIZED_EXCEPTION: Shape = Shape {
     name: "UnauthorizedException",
     sensitive: false,
@@ -9979,6 +10703,92 @@ pub static UPDATE_AUTH_EVENT_FEEDBACK_REQUEST: Shape = Shape {
 };
 pub static UPDATE_AUTH_EVENT_FEEDBACK_RESPONSE: Shape = Shape {
     name: "UpdateAuthEventFeedbackResponse",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[],
+    },
+};
+pub static UPDATE_CIMD_POLICY_REQUEST: Shape = Shape {
+    name: "UpdateCIMDPolicyRequest",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "UserPoolId",
+                target: &USER_POOL_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "CIMDPolicyId",
+                target: &CIMD_POLICY_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "ClientId",
+                target: &CLIENT_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "PolicyName",
+                target: &CIMD_POLICY_NAME_TYPE,
+                required: false,
+            },
+            Member {
+                name: "CacheDuration",
+                target: &CACHE_DURATION_TYPE,
+                required: false,
+            },
+            Member {
+                name: "URLPatterns",
+                target: &URL_PATTERN_LIST_TYPE,
+                required: true,
+            },
+        ],
+    },
+};
+pub static UPDATE_CIMD_POLICY_RESPONSE: Shape = Shape {
+    name: "UpdateCIMDPolicyResponse",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "CIMDPolicy",
+                target: &CIMD_POLICY_TYPE,
+                required: true,
+            },
+        ],
+    },
+};
+pub static UPDATE_CLIENT_METADATA_URL_STATE_REQUEST: Shape = Shape {
+    name: "UpdateClientMetadataURLStateRequest",
+    sensitive: false,
+    kind: ShapeKind::Structure {
+        members: &[
+            Member {
+                name: "UserPoolId",
+                target: &USER_POOL_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "CIMDPolicyId",
+                target: &CIMD_POLICY_ID_TYPE,
+                required: true,
+            },
+            Member {
+                name: "URL",
+                target: &METADATA_URL_TYPE,
+                required: true,
+            },
+            Member {
+                name: "Action",
+                target: &CIMD_CACHE_ACTION_TYPE,
+                required: true,
+            },
+        ],
+    },
+};
+pub static UPDATE_CLIENT_METADATA_URL_STATE_RESPONSE: Shape = Shape {
+    name: "UpdateClientMetadataURLStateResponse",
     sensitive: false,
     kind: ShapeKind::Structure {
         members: &[],
@@ -10444,6 +11254,11 @@ pub static UPDATE_USER_POOL_CLIENT_REQUEST: Shape = Shape {
             Member {
                 name: "RefreshTokenRotation",
                 target: &REFRESH_TOKEN_ROTATION_TYPE,
+                required: false,
+            },
+            Member {
+                name: "PublishSecretsInAWSSecretsManager",
+                target: &WRAPPED_BOOLEAN_TYPE,
                 required: false,
             },
         ],
@@ -11012,6 +11827,11 @@ pub static USER_POOL_CLIENT_TYPE: Shape = Shape {
             Member {
                 name: "ClientSecret",
                 target: &CLIENT_SECRET_TYPE,
+                required: false,
+            },
+            Member {
+                name: "ClientSecretArn",
+                target: &CLIENT_SECRET_ARN_TYPE,
                 required: false,
             },
             Member {

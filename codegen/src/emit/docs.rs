@@ -118,15 +118,44 @@ fn constraints(service: &Service, shape: &Shape) -> String {
     }
 }
 
-/// Doc of an operation's client method or server trait method.
+/// Doc of an operation's client method and builder, and of its marker type.
 pub fn operation_doc(service: &Service, operation: &crate::model::Operation) -> String {
+    let link = link_line(operation_page(service, &operation.name));
+    format!("Calls `{}`. {}{link}", operation.name, operation_notes(operation))
+}
+
+/// Doc of an operation's server trait method: what the operation does (the schemas carry no
+/// prose, so that is AWS's page, linked from the first line), then what the method takes and
+/// returns, by type.
+pub fn server_method_doc(service: &Service, operation: &crate::model::Operation) -> String {
+    let name = &operation.name;
+    let first = match operation_page(service, name) {
+        Some(page) => format!("`{name}`: see [AWS's API reference]({page}) for what it does."),
+        None => format!("The `{name}` operation."),
+    };
+    let link = |ty: String, path: &str| format!("[`{ty}`](crate::{path}::{ty})");
+    let input = link(super::names::type_name(&operation.input), "types");
+    let output = match &operation.output {
+        Some(output) => link(super::names::type_name(output), "types"),
+        None => "[`Empty`](crate::Empty) (the operation answers `{}`)".into(),
+    };
+    let error = link(format!("{}Error", super::names::type_name(name)), "operation");
+    format!(
+        "{first}\n\nTakes {input}, already parsed and validated against the model, and returns {output}, or \
+         the error enum {error}: one of the operation's modeled errors, or `Unhandled` for any other code. {}",
+        operation_notes(operation)
+    )
+}
+
+/// How an operation is authenticated, and whether it is paginated.
+fn operation_notes(operation: &crate::model::Operation) -> String {
     let auth = match operation.auth {
         Auth::SigV4 => "Signed with SigV4 (AWS credentials).",
         Auth::None => "Public: sent without an AWS signature.",
     };
     let paginated =
         if operation.pagination.is_some() { " Paginated: results come in pages linked by a token." } else { "" };
-    format!("Calls `{}`. {auth}{paginated}{}", operation.name, link_line(operation_page(service, &operation.name)))
+    format!("{auth}{paginated}")
 }
 
 /// `#[doc]` attributes for `text`, one per line, so rustfmt-style `///` comments come out.

@@ -249,7 +249,7 @@ fn models_lib_items(cx: &Cx) -> TokenStream {
 
         #service
 
-        pub use #types_rt::{Blob, Timestamp, Validate, ValidationError};
+        pub use #types_rt::{Blob, Empty, Timestamp, Validate, ValidationError};
     }
 }
 
@@ -281,7 +281,7 @@ fn lib_items(cx: &Cx, models: Option<&syn::Ident>) -> TokenStream {
 
         #models_items
 
-        pub use #types_rt::{Blob, Timestamp, Validate, ValidationError};
+        pub use #types_rt::{Blob, Empty, Timestamp, Validate, ValidationError};
         #client_gate
         pub use client::Client;
         #client_gate

@@ -20,28 +20,32 @@ pub fn emit(cx: &Cx) -> TokenStream {
     let trait_ident = format_ident!("{}", trait_name(cx));
     let title = &cx.service.title;
 
+    // Each method names its concrete types (the same ones the operation's `Operation` impl
+    // names), so rustdoc and an IDE's hover show what to return.
     let methods = cx.service.operations.values().map(|op| {
         let method = format_ident!("{}", method_name(&op.name));
-        let marker = format_ident!("{}", type_name(&op.name));
         let input = format_ident!("{}", type_name(&op.input));
+        let output = match &op.output {
+            Some(o) => {
+                let o = format_ident!("{}", type_name(o));
+                quote!(crate::types::#o)
+            }
+            None => quote!(crate::Empty),
+        };
+        let error = format_ident!("{}Error", type_name(&op.name));
         let name = &op.name;
         let doc = docs::outer(&format!(
             "{}\n\nThe default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement \
              the operation.",
-            docs::operation_doc(cx.service, op)
+            docs::server_method_doc(cx.service, op)
         ));
         quote! {
             #doc
             fn #method(
                 &self,
-                ctx: #server_rt::RequestContext,
+                ctx: RequestContext,
                 input: crate::types::#input,
-            ) -> impl ::std::future::Future<
-                Output = ::std::result::Result<
-                    <crate::operation::#marker as #types_rt::Operation>::Output,
-                    <crate::operation::#marker as #types_rt::Operation>::Error,
-                >,
-            > + Send {
+            ) -> impl Future<Output = Result<#output, crate::operation::#error>> + Send {
                 let _ = (ctx, input);
                 ::std::future::ready(Err(#types_rt::ModeledError::not_implemented(#name)))
             }
@@ -85,6 +89,7 @@ pub fn emit(cx: &Cx) -> TokenStream {
         pub use #server_rt::{
             Cors, CredentialStore, InMemoryCredentials, RequestContext, ServerConfig, SigV4Config, StoredCredential,
         };
+        use ::std::future::Future;
 
         #trait_doc
         pub trait #trait_ident: Send + Sync + 'static {

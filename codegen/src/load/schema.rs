@@ -284,6 +284,8 @@ impl Converter<'_> {
         }
         let required: BTreeSet<&str> =
             obj.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        // Members keep the order of `properties` in the file: serde_json's `preserve_order`
+        // feature (on in Cargo.toml) makes its `Map` iterate in insertion order, not by key.
         let mut members = Vec::new();
         let props_at = at.child("properties");
         for (member_name, schema) in properties.into_iter().flatten() {

@@ -10,7 +10,7 @@ pub static SERVICE: ::awsjson_types::ServiceInfo = ::awsjson_types::ServiceInfo 
     content_type: "application/x-amz-json-1.1",
     validation_error: "ValidationException",
 };
-pub use ::awsjson_types::{Blob, Timestamp, Validate, ValidationError};
+pub use ::awsjson_types::{Blob, Empty, Timestamp, Validate, ValidationError};
 #[cfg(feature = "client")]
 pub use client::Client;
 #[cfg(feature = "client")]
@@ -443,14 +443,14 @@ pub mod types {
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
         #[derive(Clone, PartialEq, Default)]
         pub struct PutWidgetRequest {
+            /// `Name` (required): String of 1 to 32 characters matching `[\p{L}\p{N}]+`.
+            pub name: ::std::string::String,
+            /// `Secret`: String. Sensitive: redacted in `Debug`.
+            pub secret: ::std::option::Option<::std::string::String>,
             /// `Color` (required): One of [`Color`](crate::types::Color).
             pub color: crate::types::Color,
-            /// `Created`: Timestamp (epoch seconds on the wire).
-            pub created: ::std::option::Option<::awsjson_types::Timestamp>,
-            /// `Extra`: Any JSON value.
-            pub extra: ::std::option::Option<::serde_json::Value>,
-            /// `Image`: Binary data of at most 1024 bytes (base64 on the wire).
-            pub image: ::std::option::Option<::awsjson_types::Blob>,
+            /// `Parts`: List of at most 3 items of `Part`.
+            pub parts: ::std::option::Option<::std::vec::Vec<crate::types::Part>>,
             /// `Labels`: Map.
             pub labels: ::std::option::Option<
                 ::std::collections::BTreeMap<
@@ -460,16 +460,16 @@ pub mod types {
             >,
             /// `Limit`: Integer of 1 to 60.
             pub limit: ::std::option::Option<i32>,
-            /// `Name` (required): String of 1 to 32 characters matching `[\p{L}\p{N}]+`.
-            pub name: ::std::string::String,
             /// `NextToken`: String.
             pub next_token: ::std::option::Option<::std::string::String>,
+            /// `Created`: Timestamp (epoch seconds on the wire).
+            pub created: ::std::option::Option<::awsjson_types::Timestamp>,
+            /// `Image`: Binary data of at most 1024 bytes (base64 on the wire).
+            pub image: ::std::option::Option<::awsjson_types::Blob>,
+            /// `Extra`: Any JSON value.
+            pub extra: ::std::option::Option<::serde_json::Value>,
             /// `Old`: Boolean. Deprecated by AWS.
             pub old: ::std::option::Option<bool>,
-            /// `Parts`: List of at most 3 items of `Part`.
-            pub parts: ::std::option::Option<::std::vec::Vec<crate::types::Part>>,
-            /// `Secret`: String. Sensitive: redacted in `Debug`.
-            pub secret: ::std::option::Option<::std::string::String>,
         }
         impl ::awsjson_types::structure::WriteMembers for PutWidgetRequest {
             const NAME: &'static str = "PutWidgetRequest";
@@ -478,17 +478,17 @@ pub mod types {
                 &self,
                 w: &mut W,
             ) {
+                w.member("Name", "name", &self.name);
+                w.sensitive_optional("Secret", "secret", &self.secret);
                 w.member("Color", "color", &self.color);
-                w.optional("Created", "created", &self.created);
-                w.optional("Extra", "extra", &self.extra);
-                w.optional("Image", "image", &self.image);
+                w.optional("Parts", "parts", &self.parts);
                 w.optional("Labels", "labels", &self.labels);
                 w.optional("Limit", "limit", &self.limit);
-                w.member("Name", "name", &self.name);
                 w.optional("NextToken", "next_token", &self.next_token);
+                w.optional("Created", "created", &self.created);
+                w.optional("Image", "image", &self.image);
+                w.optional("Extra", "extra", &self.extra);
                 w.optional("Old", "old", &self.old);
-                w.optional("Parts", "parts", &self.parts);
-                w.sensitive_optional("Secret", "secret", &self.secret);
             }
         }
         impl ::serde::Serialize for PutWidgetRequest {
@@ -502,17 +502,17 @@ pub mod types {
         impl ::awsjson_types::structure::ReadMembers for PutWidgetRequest {
             const NAME: &'static str = "PutWidgetRequest";
             const MEMBERS: &'static [&'static str] = &[
+                "Name",
+                "Secret",
                 "Color",
-                "Created",
-                "Extra",
-                "Image",
+                "Parts",
                 "Labels",
                 "Limit",
-                "Name",
                 "NextToken",
+                "Created",
+                "Image",
+                "Extra",
                 "Old",
-                "Parts",
-                "Secret",
             ];
             fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -520,19 +520,19 @@ pub mod types {
                 map: &mut A,
             ) -> ::std::result::Result<(), A::Error> {
                 match name {
+                    "Name" => ::awsjson_types::structure::read(map, &mut self.name),
+                    "Secret" => ::awsjson_types::structure::read(map, &mut self.secret),
                     "Color" => ::awsjson_types::structure::read(map, &mut self.color),
-                    "Created" => ::awsjson_types::structure::read(map, &mut self.created),
-                    "Extra" => ::awsjson_types::structure::read(map, &mut self.extra),
-                    "Image" => ::awsjson_types::structure::read(map, &mut self.image),
+                    "Parts" => ::awsjson_types::structure::read(map, &mut self.parts),
                     "Labels" => ::awsjson_types::structure::read(map, &mut self.labels),
                     "Limit" => ::awsjson_types::structure::read(map, &mut self.limit),
-                    "Name" => ::awsjson_types::structure::read(map, &mut self.name),
                     "NextToken" => {
                         ::awsjson_types::structure::read(map, &mut self.next_token)
                     }
+                    "Created" => ::awsjson_types::structure::read(map, &mut self.created),
+                    "Image" => ::awsjson_types::structure::read(map, &mut self.image),
+                    "Extra" => ::awsjson_types::structure::read(map, &mut self.extra),
                     "Old" => ::awsjson_types::structure::read(map, &mut self.old),
-                    "Parts" => ::awsjson_types::structure::read(map, &mut self.parts),
-                    "Secret" => ::awsjson_types::structure::read(map, &mut self.secret),
                     _ => ::awsjson_types::structure::skip(map),
                 }
             }
@@ -563,10 +563,10 @@ pub mod types {
         /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
         #[derive(Clone, PartialEq)]
         pub struct PutWidgetResponse {
-            /// `NextToken`: String.
-            pub next_token: ::std::option::Option<::std::string::String>,
             /// `Parts`: List of `Part`.
             pub parts: ::std::option::Option<::std::vec::Vec<crate::types::Part>>,
+            /// `NextToken`: String.
+            pub next_token: ::std::option::Option<::std::string::String>,
         }
         impl ::std::default::Default for crate::types::PutWidgetResponse {
             #[inline]
@@ -584,8 +584,8 @@ pub mod types {
                 &self,
                 w: &mut W,
             ) {
-                w.optional("NextToken", "next_token", &self.next_token);
                 w.optional("Parts", "parts", &self.parts);
+                w.optional("NextToken", "next_token", &self.next_token);
             }
         }
         impl ::serde::Serialize for PutWidgetResponse {
@@ -598,17 +598,17 @@ pub mod types {
         }
         impl ::awsjson_types::structure::ReadMembers for PutWidgetResponse {
             const NAME: &'static str = "PutWidgetResponse";
-            const MEMBERS: &'static [&'static str] = &["NextToken", "Parts"];
+            const MEMBERS: &'static [&'static str] = &["Parts", "NextToken"];
             fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 name: &str,
                 map: &mut A,
             ) -> ::std::result::Result<(), A::Error> {
                 match name {
+                    "Parts" => ::awsjson_types::structure::read(map, &mut self.parts),
                     "NextToken" => {
                         ::awsjson_types::structure::read(map, &mut self.next_token)
                     }
-                    "Parts" => ::awsjson_types::structure::read(map, &mut self.parts),
                     _ => ::awsjson_types::structure::skip(map),
                 }
             }
@@ -1394,7 +1394,7 @@ pub mod client {
                 value: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
                 self.input.name = value.into();
-                self.required[1] = true;
+                self.required[0] = true;
                 self
             }
             /// `Secret`: String. Sensitive: redacted in `Debug`.
@@ -1420,7 +1420,7 @@ pub mod client {
                 value: impl ::std::convert::Into<crate::types::Color>,
             ) -> Self {
                 self.input.color = value.into();
-                self.required[0] = true;
+                self.required[1] = true;
                 self
             }
             /// `Parts`: List of at most 3 items of `Part`.
@@ -1562,7 +1562,7 @@ pub mod client {
             pub fn send(
                 self,
             ) -> ::awsjson_client::SendFuture<crate::operation::PutWidget> {
-                const REQUIRED: [&str; 2] = ["Color", "Name"];
+                const REQUIRED: [&str; 2] = ["Name", "Color"];
                 let unset = ::awsjson_client::first_unset(&self.required, &REQUIRED);
                 self.client.send_built::<crate::operation::PutWidget>(self.input, unset)
             }
@@ -1619,41 +1619,39 @@ pub mod server {
         Cors, CredentialStore, InMemoryCredentials, RequestContext, ServerConfig,
         SigV4Config, StoredCredential,
     };
+    use ::std::future::Future;
     /// The Example Widgets API as a server: implement the operations your backend supports; the others answer `UnsupportedOperationException` (HTTP 400). Requests reach a method already routed, parsed and validated against the model (and, when configured, with a verified SigV4 signature); the method returns the typed output or one of the operation's errors, and the runtime encodes it.
     pub trait Widgets: Send + Sync + 'static {
-        /// Calls `Ping`. Public: sent without an AWS signature.
+        /// `Ping`: see [AWS's API reference](https://example.com/widgets/api/API_Ping.html) for what it does.
         ///
-        /// AWS API reference: <https://example.com/widgets/api/API_Ping.html>
+        /// Takes [`PingRequest`](crate::types::PingRequest), already parsed and validated against the model, and returns [`Empty`](crate::Empty) (the operation answers `{}`), or the error enum [`PingError`](crate::operation::PingError): one of the operation's modeled errors, or `Unhandled` for any other code. Public: sent without an AWS signature.
         ///
         /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
         fn ping(
             &self,
-            ctx: ::awsjson_server::RequestContext,
+            ctx: RequestContext,
             input: crate::types::PingRequest,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<
-                <crate::operation::Ping as ::awsjson_types::Operation>::Output,
-                <crate::operation::Ping as ::awsjson_types::Operation>::Error,
-            >,
+        ) -> impl Future<
+            Output = Result<crate::Empty, crate::operation::PingError>,
         > + Send {
             let _ = (ctx, input);
             ::std::future::ready(
                 Err(::awsjson_types::ModeledError::not_implemented("Ping")),
             )
         }
-        /// Calls `PutWidget`. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
+        /// `PutWidget`: see [AWS's API reference](https://example.com/widgets/api/API_PutWidget.html) for what it does.
         ///
-        /// AWS API reference: <https://example.com/widgets/api/API_PutWidget.html>
+        /// Takes [`PutWidgetRequest`](crate::types::PutWidgetRequest), already parsed and validated against the model, and returns [`PutWidgetResponse`](crate::types::PutWidgetResponse), or the error enum [`PutWidgetError`](crate::operation::PutWidgetError): one of the operation's modeled errors, or `Unhandled` for any other code. Signed with SigV4 (AWS credentials). Paginated: results come in pages linked by a token.
         ///
         /// The default answers `UnsupportedOperationException` (HTTP 400): this backend does not implement the operation.
         fn put_widget(
             &self,
-            ctx: ::awsjson_server::RequestContext,
+            ctx: RequestContext,
             input: crate::types::PutWidgetRequest,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<
-                <crate::operation::PutWidget as ::awsjson_types::Operation>::Output,
-                <crate::operation::PutWidget as ::awsjson_types::Operation>::Error,
+        ) -> impl Future<
+            Output = Result<
+                crate::types::PutWidgetResponse,
+                crate::operation::PutWidgetError,
             >,
         > + Send {
             let _ = (ctx, input);

@@ -63,6 +63,9 @@ pub use admin_user_global_sign_out::{
     AdminUserGlobalSignOut, AdminUserGlobalSignOutError,
 };
 pub use associate_software_token::{AssociateSoftwareToken, AssociateSoftwareTokenError};
+pub use cancel_point_in_time_recovery::{
+    CancelPointInTimeRecovery, CancelPointInTimeRecoveryError,
+};
 pub use change_password::{ChangePassword, ChangePasswordError};
 pub use complete_web_authn_registration::{
     CompleteWebAuthnRegistration, CompleteWebAuthnRegistrationError,
@@ -70,6 +73,7 @@ pub use complete_web_authn_registration::{
 pub use confirm_device::{ConfirmDevice, ConfirmDeviceError};
 pub use confirm_forgot_password::{ConfirmForgotPassword, ConfirmForgotPasswordError};
 pub use confirm_sign_up::{ConfirmSignUp, ConfirmSignUpError};
+pub use create_cimd_policy::{CreateCimdPolicy, CreateCimdPolicyError};
 pub use create_group::{CreateGroup, CreateGroupError};
 pub use create_identity_provider::{CreateIdentityProvider, CreateIdentityProviderError};
 pub use create_managed_login_branding::{
@@ -82,6 +86,7 @@ pub use create_user_pool::{CreateUserPool, CreateUserPoolError};
 pub use create_user_pool_client::{CreateUserPoolClient, CreateUserPoolClientError};
 pub use create_user_pool_domain::{CreateUserPoolDomain, CreateUserPoolDomainError};
 pub use create_user_pool_replica::{CreateUserPoolReplica, CreateUserPoolReplicaError};
+pub use delete_cimd_policy::{DeleteCimdPolicy, DeleteCimdPolicyError};
 pub use delete_group::{DeleteGroup, DeleteGroupError};
 pub use delete_identity_provider::{DeleteIdentityProvider, DeleteIdentityProviderError};
 pub use delete_managed_login_branding::{
@@ -101,6 +106,7 @@ pub use delete_user_pool_replica::{DeleteUserPoolReplica, DeleteUserPoolReplicaE
 pub use delete_web_authn_credential::{
     DeleteWebAuthnCredential, DeleteWebAuthnCredentialError,
 };
+pub use describe_cimd_policy::{DescribeCimdPolicy, DescribeCimdPolicyError};
 pub use describe_identity_provider::{
     DescribeIdentityProvider, DescribeIdentityProviderError,
 };
@@ -109,6 +115,9 @@ pub use describe_managed_login_branding::{
 };
 pub use describe_managed_login_branding_by_client::{
     DescribeManagedLoginBrandingByClient, DescribeManagedLoginBrandingByClientError,
+};
+pub use describe_point_in_time_recovery::{
+    DescribePointInTimeRecovery, DescribePointInTimeRecoveryError,
 };
 pub use describe_resource_server::{DescribeResourceServer, DescribeResourceServerError};
 pub use describe_risk_configuration::{
@@ -153,9 +162,19 @@ pub use get_user_pool_session_configuration::{
 };
 pub use global_sign_out::{GlobalSignOut, GlobalSignOutError};
 pub use initiate_auth::{InitiateAuth, InitiateAuthError};
+pub use initiate_point_in_time_recovery::{
+    InitiatePointInTimeRecovery, InitiatePointInTimeRecoveryError,
+};
+pub use list_cimd_policies::{ListCimdPolicies, ListCimdPoliciesError};
+pub use list_client_metadata_ur_ls::{
+    ListClientMetadataUrLs, ListClientMetadataUrLsError,
+};
 pub use list_devices::{ListDevices, ListDevicesError};
 pub use list_groups::{ListGroups, ListGroupsError};
 pub use list_identity_providers::{ListIdentityProviders, ListIdentityProvidersError};
+pub use list_point_in_time_recoveries::{
+    ListPointInTimeRecoveries, ListPointInTimeRecoveriesError,
+};
 pub use list_resource_servers::{ListResourceServers, ListResourceServersError};
 pub use list_tags_for_resource::{ListTagsForResource, ListTagsForResourceError};
 pub use list_terms::{ListTerms, ListTermsError};
@@ -191,6 +210,9 @@ pub use set_user_pool_session_configuration::{
 };
 pub use set_user_settings::{SetUserSettings, SetUserSettingsError};
 pub use sign_up::{SignUp, SignUpError};
+pub use start_point_in_time_recovery::{
+    StartPointInTimeRecovery, StartPointInTimeRecoveryError,
+};
 pub use start_user_import_job::{StartUserImportJob, StartUserImportJobError};
 pub use start_web_authn_registration::{
     StartWebAuthnRegistration, StartWebAuthnRegistrationError,
@@ -200,6 +222,10 @@ pub use tag_resource::{TagResource, TagResourceError};
 pub use untag_resource::{UntagResource, UntagResourceError};
 pub use update_auth_event_feedback::{
     UpdateAuthEventFeedback, UpdateAuthEventFeedbackError,
+};
+pub use update_cimd_policy::{UpdateCimdPolicy, UpdateCimdPolicyError};
+pub use update_client_metadata_url_state::{
+    UpdateClientMetadataUrlState, UpdateClientMetadataUrlStateError,
 };
 pub use update_device_status::{UpdateDeviceStatus, UpdateDeviceStatusError};
 pub use update_group::{UpdateGroup, UpdateGroupError};
@@ -252,11 +278,13 @@ pub fn visit_all<V: ::awsjson_types::OperationVisitor>(visitor: &mut V) {
     visitor.visit::<AdminUpdateUserAttributes>();
     visitor.visit::<AdminUserGlobalSignOut>();
     visitor.visit::<AssociateSoftwareToken>();
+    visitor.visit::<CancelPointInTimeRecovery>();
     visitor.visit::<ChangePassword>();
     visitor.visit::<CompleteWebAuthnRegistration>();
     visitor.visit::<ConfirmDevice>();
     visitor.visit::<ConfirmForgotPassword>();
     visitor.visit::<ConfirmSignUp>();
+    visitor.visit::<CreateCimdPolicy>();
     visitor.visit::<CreateGroup>();
     visitor.visit::<CreateIdentityProvider>();
     visitor.visit::<CreateManagedLoginBranding>();
@@ -267,6 +295,7 @@ pub fn visit_all<V: ::awsjson_types::OperationVisitor>(visitor: &mut V) {
     visitor.visit::<CreateUserPoolClient>();
     visitor.visit::<CreateUserPoolDomain>();
     visitor.visit::<CreateUserPoolReplica>();
+    visitor.visit::<DeleteCimdPolicy>();
     visitor.visit::<DeleteGroup>();
     visitor.visit::<DeleteIdentityProvider>();
     visitor.visit::<DeleteManagedLoginBranding>();
@@ -280,9 +309,11 @@ pub fn visit_all<V: ::awsjson_types::OperationVisitor>(visitor: &mut V) {
     visitor.visit::<DeleteUserPoolDomain>();
     visitor.visit::<DeleteUserPoolReplica>();
     visitor.visit::<DeleteWebAuthnCredential>();
+    visitor.visit::<DescribeCimdPolicy>();
     visitor.visit::<DescribeIdentityProvider>();
     visitor.visit::<DescribeManagedLoginBranding>();
     visitor.visit::<DescribeManagedLoginBrandingByClient>();
+    visitor.visit::<DescribePointInTimeRecovery>();
     visitor.visit::<DescribeResourceServer>();
     visitor.visit::<DescribeRiskConfiguration>();
     visitor.visit::<DescribeTerms>();
@@ -312,9 +343,13 @@ pub fn visit_all<V: ::awsjson_types::OperationVisitor>(visitor: &mut V) {
     visitor.visit::<GetUserPoolSessionConfiguration>();
     visitor.visit::<GlobalSignOut>();
     visitor.visit::<InitiateAuth>();
+    visitor.visit::<InitiatePointInTimeRecovery>();
+    visitor.visit::<ListCimdPolicies>();
+    visitor.visit::<ListClientMetadataUrLs>();
     visitor.visit::<ListDevices>();
     visitor.visit::<ListGroups>();
     visitor.visit::<ListIdentityProviders>();
+    visitor.visit::<ListPointInTimeRecoveries>();
     visitor.visit::<ListResourceServers>();
     visitor.visit::<ListTagsForResource>();
     visitor.visit::<ListTerms>();
@@ -340,12 +375,15 @@ pub fn visit_all<V: ::awsjson_types::OperationVisitor>(visitor: &mut V) {
     visitor.visit::<SetUserPoolSessionConfiguration>();
     visitor.visit::<SetUserSettings>();
     visitor.visit::<SignUp>();
+    visitor.visit::<StartPointInTimeRecovery>();
     visitor.visit::<StartUserImportJob>();
     visitor.visit::<StartWebAuthnRegistration>();
     visitor.visit::<StopUserImportJob>();
     visitor.visit::<TagResource>();
     visitor.visit::<UntagResource>();
     visitor.visit::<UpdateAuthEventFeedback>();
+    visitor.visit::<UpdateCimdPolicy>();
+    visitor.visit::<UpdateClientMetadataUrlState>();
     visitor.visit::<UpdateDeviceStatus>();
     visitor.visit::<UpdateGroup>();
     visitor.visit::<UpdateIdentityProvider>();
@@ -394,11 +432,13 @@ mod admin_update_device_status;
 mod admin_update_user_attributes;
 mod admin_user_global_sign_out;
 mod associate_software_token;
+mod cancel_point_in_time_recovery;
 mod change_password;
 mod complete_web_authn_registration;
 mod confirm_device;
 mod confirm_forgot_password;
 mod confirm_sign_up;
+mod create_cimd_policy;
 mod create_group;
 mod create_identity_provider;
 mod create_managed_login_branding;
@@ -409,6 +449,7 @@ mod create_user_pool;
 mod create_user_pool_client;
 mod create_user_pool_domain;
 mod create_user_pool_replica;
+mod delete_cimd_policy;
 mod delete_group;
 mod delete_identity_provider;
 mod delete_managed_login_branding;
@@ -422,9 +463,11 @@ mod delete_user_pool_client_secret;
 mod delete_user_pool_domain;
 mod delete_user_pool_replica;
 mod delete_web_authn_credential;
+mod describe_cimd_policy;
 mod describe_identity_provider;
 mod describe_managed_login_branding;
 mod describe_managed_login_branding_by_client;
+mod describe_point_in_time_recovery;
 mod describe_resource_server;
 mod describe_risk_configuration;
 mod describe_terms;
@@ -454,9 +497,13 @@ mod get_user_pool_mfa_config;
 mod get_user_pool_session_configuration;
 mod global_sign_out;
 mod initiate_auth;
+mod initiate_point_in_time_recovery;
+mod list_cimd_policies;
+mod list_client_metadata_ur_ls;
 mod list_devices;
 mod list_groups;
 mod list_identity_providers;
+mod list_point_in_time_recoveries;
 mod list_resource_servers;
 mod list_tags_for_resource;
 mod list_terms;
@@ -482,12 +529,15 @@ mod set_user_pool_mfa_config;
 mod set_user_pool_session_configuration;
 mod set_user_settings;
 mod sign_up;
+mod start_point_in_time_recovery;
 mod start_user_import_job;
 mod start_web_authn_registration;
 mod stop_user_import_job;
 mod tag_resource;
 mod untag_resource;
 mod update_auth_event_feedback;
+mod update_cimd_policy;
+mod update_client_metadata_url_state;
 mod update_device_status;
 mod update_group;
 mod update_identity_provider;

@@ -4,17 +4,17 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountTakeoverActionType.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AccountTakeoverActionType {
-    /// `EventAction` (required): One of [`AccountTakeoverEventActionType`](crate::types::AccountTakeoverEventActionType).
-    pub event_action: crate::types::AccountTakeoverEventActionType,
     /// `Notify` (required): Boolean.
     pub notify: bool,
+    /// `EventAction` (required): One of [`AccountTakeoverEventActionType`](crate::types::AccountTakeoverEventActionType).
+    pub event_action: crate::types::AccountTakeoverEventActionType,
 }
 impl ::awsjson_types::structure::WriteMembers for AccountTakeoverActionType {
     const NAME: &'static str = "AccountTakeoverActionType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("EventAction", "event_action", &self.event_action);
         w.member("Notify", "notify", &self.notify);
+        w.member("EventAction", "event_action", &self.event_action);
     }
 }
 impl ::serde::Serialize for AccountTakeoverActionType {
@@ -27,17 +27,17 @@ impl ::serde::Serialize for AccountTakeoverActionType {
 }
 impl ::awsjson_types::structure::ReadMembers for AccountTakeoverActionType {
     const NAME: &'static str = "AccountTakeoverActionType";
-    const MEMBERS: &'static [&'static str] = &["EventAction", "Notify"];
+    const MEMBERS: &'static [&'static str] = &["Notify", "EventAction"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "Notify" => ::awsjson_types::structure::read(map, &mut self.notify),
             "EventAction" => {
                 ::awsjson_types::structure::read(map, &mut self.event_action)
             }
-            "Notify" => ::awsjson_types::structure::read(map, &mut self.notify),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

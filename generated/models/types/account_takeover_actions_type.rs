@@ -4,12 +4,12 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountTakeoverActionsType.html>
 #[derive(Clone, PartialEq)]
 pub struct AccountTakeoverActionsType {
-    /// `HighAction`: See [`AccountTakeoverActionType`](crate::types::AccountTakeoverActionType).
-    pub high_action: ::std::option::Option<crate::types::AccountTakeoverActionType>,
     /// `LowAction`: See [`AccountTakeoverActionType`](crate::types::AccountTakeoverActionType).
     pub low_action: ::std::option::Option<crate::types::AccountTakeoverActionType>,
     /// `MediumAction`: See [`AccountTakeoverActionType`](crate::types::AccountTakeoverActionType).
     pub medium_action: ::std::option::Option<crate::types::AccountTakeoverActionType>,
+    /// `HighAction`: See [`AccountTakeoverActionType`](crate::types::AccountTakeoverActionType).
+    pub high_action: ::std::option::Option<crate::types::AccountTakeoverActionType>,
 }
 impl ::std::default::Default for crate::types::AccountTakeoverActionsType {
     #[inline]
@@ -25,9 +25,9 @@ impl ::awsjson_types::structure::WriteMembers for AccountTakeoverActionsType {
     const NAME: &'static str = "AccountTakeoverActionsType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("HighAction", "high_action", &self.high_action);
         w.optional("LowAction", "low_action", &self.low_action);
         w.optional("MediumAction", "medium_action", &self.medium_action);
+        w.optional("HighAction", "high_action", &self.high_action);
     }
 }
 impl ::serde::Serialize for AccountTakeoverActionsType {
@@ -41,9 +41,9 @@ impl ::serde::Serialize for AccountTakeoverActionsType {
 impl ::awsjson_types::structure::ReadMembers for AccountTakeoverActionsType {
     const NAME: &'static str = "AccountTakeoverActionsType";
     const MEMBERS: &'static [&'static str] = &[
-        "HighAction",
         "LowAction",
         "MediumAction",
+        "HighAction",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -51,11 +51,11 @@ impl ::awsjson_types::structure::ReadMembers for AccountTakeoverActionsType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "HighAction" => ::awsjson_types::structure::read(map, &mut self.high_action),
             "LowAction" => ::awsjson_types::structure::read(map, &mut self.low_action),
             "MediumAction" => {
                 ::awsjson_types::structure::read(map, &mut self.medium_action)
             }
+            "HighAction" => ::awsjson_types::structure::read(map, &mut self.high_action),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

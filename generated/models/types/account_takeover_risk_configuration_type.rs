@@ -4,23 +4,23 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountTakeoverRiskConfigurationType.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AccountTakeoverRiskConfigurationType {
-    /// `Actions` (required): See [`AccountTakeoverActionsType`](crate::types::AccountTakeoverActionsType).
-    pub actions: crate::types::AccountTakeoverActionsType,
     /// `NotifyConfiguration`: See [`NotifyConfigurationType`](crate::types::NotifyConfigurationType).
     pub notify_configuration: ::std::option::Option<
         crate::types::NotifyConfigurationType,
     >,
+    /// `Actions` (required): See [`AccountTakeoverActionsType`](crate::types::AccountTakeoverActionsType).
+    pub actions: crate::types::AccountTakeoverActionsType,
 }
 impl ::awsjson_types::structure::WriteMembers for AccountTakeoverRiskConfigurationType {
     const NAME: &'static str = "AccountTakeoverRiskConfigurationType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("Actions", "actions", &self.actions);
         w.optional(
             "NotifyConfiguration",
             "notify_configuration",
             &self.notify_configuration,
         );
+        w.member("Actions", "actions", &self.actions);
     }
 }
 impl ::serde::Serialize for AccountTakeoverRiskConfigurationType {
@@ -33,17 +33,17 @@ impl ::serde::Serialize for AccountTakeoverRiskConfigurationType {
 }
 impl ::awsjson_types::structure::ReadMembers for AccountTakeoverRiskConfigurationType {
     const NAME: &'static str = "AccountTakeoverRiskConfigurationType";
-    const MEMBERS: &'static [&'static str] = &["Actions", "NotifyConfiguration"];
+    const MEMBERS: &'static [&'static str] = &["NotifyConfiguration", "Actions"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "Actions" => ::awsjson_types::structure::read(map, &mut self.actions),
             "NotifyConfiguration" => {
                 ::awsjson_types::structure::read(map, &mut self.notify_configuration)
             }
+            "Actions" => ::awsjson_types::structure::read(map, &mut self.actions),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,17 +4,17 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddCustomAttributes.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AddCustomAttributesRequest {
-    /// `CustomAttributes` (required): List of 1 to 25 items of `SchemaAttributeType`.
-    pub custom_attributes: ::std::vec::Vec<crate::types::SchemaAttributeType>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
+    /// `CustomAttributes` (required): List of 1 to 25 items of `SchemaAttributeType`.
+    pub custom_attributes: ::std::vec::Vec<crate::types::SchemaAttributeType>,
 }
 impl ::awsjson_types::structure::WriteMembers for AddCustomAttributesRequest {
     const NAME: &'static str = "AddCustomAttributesRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("CustomAttributes", "custom_attributes", &self.custom_attributes);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.member("CustomAttributes", "custom_attributes", &self.custom_attributes);
     }
 }
 impl ::serde::Serialize for AddCustomAttributesRequest {
@@ -27,17 +27,17 @@ impl ::serde::Serialize for AddCustomAttributesRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for AddCustomAttributesRequest {
     const NAME: &'static str = "AddCustomAttributesRequest";
-    const MEMBERS: &'static [&'static str] = &["CustomAttributes", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "CustomAttributes"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "CustomAttributes" => {
                 ::awsjson_types::structure::read(map, &mut self.custom_attributes)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

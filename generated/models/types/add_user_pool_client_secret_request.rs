@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AddUserPoolClientSecret.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AddUserPoolClientSecretRequest {
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::string::String,
     /// `ClientSecret`: String of 24 to 64 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_secret: ::std::option::Option<::std::string::String>,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for AddUserPoolClientSecretRequest {
     const NAME: &'static str = "AddUserPoolClientSecretRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive("ClientId", "client_id", &self.client_id);
         w.sensitive_optional("ClientSecret", "client_secret", &self.client_secret);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for AddUserPoolClientSecretRequest {
@@ -30,18 +30,18 @@ impl ::serde::Serialize for AddUserPoolClientSecretRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for AddUserPoolClientSecretRequest {
     const NAME: &'static str = "AddUserPoolClientSecretRequest";
-    const MEMBERS: &'static [&'static str] = &["ClientId", "ClientSecret", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "ClientId", "ClientSecret"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "ClientSecret" => {
                 ::awsjson_types::structure::read(map, &mut self.client_secret)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

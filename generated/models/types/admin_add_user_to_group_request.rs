@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminAddUserToGroup.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminAddUserToGroupRequest {
-    /// `GroupName` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
-    pub group_name: ::std::string::String,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
+    /// `GroupName` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
+    pub group_name: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminAddUserToGroupRequest {
     const NAME: &'static str = "AdminAddUserToGroupRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("GroupName", "group_name", &self.group_name);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive("Username", "username", &self.username);
+        w.member("GroupName", "group_name", &self.group_name);
     }
 }
 impl ::serde::Serialize for AdminAddUserToGroupRequest {
@@ -30,16 +30,16 @@ impl ::serde::Serialize for AdminAddUserToGroupRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for AdminAddUserToGroupRequest {
     const NAME: &'static str = "AdminAddUserToGroupRequest";
-    const MEMBERS: &'static [&'static str] = &["GroupName", "UserPoolId", "Username"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "Username", "GroupName"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "GroupName" => ::awsjson_types::structure::read(map, &mut self.group_name),
             "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "GroupName" => ::awsjson_types::structure::read(map, &mut self.group_name),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,22 +4,22 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminConfirmSignUp.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminConfirmSignUpRequest {
-    /// `ClientMetadata`: Map.
-    pub client_metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
+    /// `ClientMetadata`: Map.
+    pub client_metadata: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminConfirmSignUpRequest {
     const NAME: &'static str = "AdminConfirmSignUpRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive("Username", "username", &self.username);
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
     }
 }
 impl ::serde::Serialize for AdminConfirmSignUpRequest {
@@ -33,9 +33,9 @@ impl ::serde::Serialize for AdminConfirmSignUpRequest {
 impl ::awsjson_types::structure::ReadMembers for AdminConfirmSignUpRequest {
     const NAME: &'static str = "AdminConfirmSignUpRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "ClientMetadata",
         "UserPoolId",
         "Username",
+        "ClientMetadata",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -43,11 +43,11 @@ impl ::awsjson_types::structure::ReadMembers for AdminConfirmSignUpRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             "ClientMetadata" => {
                 ::awsjson_types::structure::read(map, &mut self.client_metadata)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
-            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -6,12 +6,12 @@
 pub struct AdminCreateUserConfigType {
     /// `AllowAdminCreateUserOnly`: Boolean.
     pub allow_admin_create_user_only: ::std::option::Option<bool>,
+    /// `UnusedAccountValidityDays`: Integer of 0 to 365.
+    pub unused_account_validity_days: ::std::option::Option<i32>,
     /// `InviteMessageTemplate`: See [`MessageTemplateType`](crate::types::MessageTemplateType).
     pub invite_message_template: ::std::option::Option<
         crate::types::MessageTemplateType,
     >,
-    /// `UnusedAccountValidityDays`: Integer of 0 to 365.
-    pub unused_account_validity_days: ::std::option::Option<i32>,
 }
 impl ::std::default::Default for crate::types::AdminCreateUserConfigType {
     #[inline]
@@ -33,14 +33,14 @@ impl ::awsjson_types::structure::WriteMembers for AdminCreateUserConfigType {
             &self.allow_admin_create_user_only,
         );
         w.optional(
-            "InviteMessageTemplate",
-            "invite_message_template",
-            &self.invite_message_template,
-        );
-        w.optional(
             "UnusedAccountValidityDays",
             "unused_account_validity_days",
             &self.unused_account_validity_days,
+        );
+        w.optional(
+            "InviteMessageTemplate",
+            "invite_message_template",
+            &self.invite_message_template,
         );
     }
 }
@@ -56,8 +56,8 @@ impl ::awsjson_types::structure::ReadMembers for AdminCreateUserConfigType {
     const NAME: &'static str = "AdminCreateUserConfigType";
     const MEMBERS: &'static [&'static str] = &[
         "AllowAdminCreateUserOnly",
-        "InviteMessageTemplate",
         "UnusedAccountValidityDays",
+        "InviteMessageTemplate",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -71,14 +71,14 @@ impl ::awsjson_types::structure::ReadMembers for AdminCreateUserConfigType {
                     &mut self.allow_admin_create_user_only,
                 )
             }
-            "InviteMessageTemplate" => {
-                ::awsjson_types::structure::read(map, &mut self.invite_message_template)
-            }
             "UnusedAccountValidityDays" => {
                 ::awsjson_types::structure::read(
                     map,
                     &mut self.unused_account_validity_days,
                 )
+            }
+            "InviteMessageTemplate" => {
+                ::awsjson_types::structure::read(map, &mut self.invite_message_template)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

@@ -4,42 +4,45 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminCreateUserRequest {
-    /// `ClientMetadata`: Map.
-    pub client_metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    /// `DesiredDeliveryMediums`: List of `DeliveryMediumType`.
-    pub desired_delivery_mediums: ::std::option::Option<
-        ::std::vec::Vec<crate::types::DeliveryMediumType>,
-    >,
-    /// `ForceAliasCreation`: Boolean.
-    pub force_alias_creation: ::std::option::Option<bool>,
-    /// `MessageAction`: One of [`MessageActionType`](crate::types::MessageActionType).
-    pub message_action: ::std::option::Option<crate::types::MessageActionType>,
-    /// `TemporaryPassword`: String of at most 256 characters matching `[\S]+`. Sensitive: redacted in `Debug`.
-    pub temporary_password: ::std::option::Option<::std::string::String>,
-    /// `UserAttributes`: List of `AttributeType`.
-    pub user_attributes: ::std::option::Option<
-        ::std::vec::Vec<crate::types::AttributeType>,
-    >,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
+    /// `UserAttributes`: List of `AttributeType`.
+    pub user_attributes: ::std::option::Option<
+        ::std::vec::Vec<crate::types::AttributeType>,
+    >,
     /// `ValidationData`: List of `AttributeType`.
     pub validation_data: ::std::option::Option<
         ::std::vec::Vec<crate::types::AttributeType>,
+    >,
+    /// `TemporaryPassword`: String of at most 256 characters matching `[\S]+`. Sensitive: redacted in `Debug`.
+    pub temporary_password: ::std::option::Option<::std::string::String>,
+    /// `ForceAliasCreation`: Boolean.
+    pub force_alias_creation: ::std::option::Option<bool>,
+    /// `MessageAction`: One of [`MessageActionType`](crate::types::MessageActionType).
+    pub message_action: ::std::option::Option<crate::types::MessageActionType>,
+    /// `DesiredDeliveryMediums`: List of `DeliveryMediumType`.
+    pub desired_delivery_mediums: ::std::option::Option<
+        ::std::vec::Vec<crate::types::DeliveryMediumType>,
+    >,
+    /// `ClientMetadata`: Map.
+    pub client_metadata: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminCreateUserRequest {
     const NAME: &'static str = "AdminCreateUserRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
-        w.optional(
-            "DesiredDeliveryMediums",
-            "desired_delivery_mediums",
-            &self.desired_delivery_mediums,
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("Username", "username", &self.username);
+        w.optional("UserAttributes", "user_attributes", &self.user_attributes);
+        w.optional("ValidationData", "validation_data", &self.validation_data);
+        w.sensitive_optional(
+            "TemporaryPassword",
+            "temporary_password",
+            &self.temporary_password,
         );
         w.optional(
             "ForceAliasCreation",
@@ -47,15 +50,12 @@ impl ::awsjson_types::structure::WriteMembers for AdminCreateUserRequest {
             &self.force_alias_creation,
         );
         w.optional("MessageAction", "message_action", &self.message_action);
-        w.sensitive_optional(
-            "TemporaryPassword",
-            "temporary_password",
-            &self.temporary_password,
+        w.optional(
+            "DesiredDeliveryMediums",
+            "desired_delivery_mediums",
+            &self.desired_delivery_mediums,
         );
-        w.optional("UserAttributes", "user_attributes", &self.user_attributes);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
-        w.sensitive("Username", "username", &self.username);
-        w.optional("ValidationData", "validation_data", &self.validation_data);
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
     }
 }
 impl ::serde::Serialize for AdminCreateUserRequest {
@@ -69,15 +69,15 @@ impl ::serde::Serialize for AdminCreateUserRequest {
 impl ::awsjson_types::structure::ReadMembers for AdminCreateUserRequest {
     const NAME: &'static str = "AdminCreateUserRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "ClientMetadata",
-        "DesiredDeliveryMediums",
-        "ForceAliasCreation",
-        "MessageAction",
-        "TemporaryPassword",
-        "UserAttributes",
         "UserPoolId",
         "Username",
+        "UserAttributes",
         "ValidationData",
+        "TemporaryPassword",
+        "ForceAliasCreation",
+        "MessageAction",
+        "DesiredDeliveryMediums",
+        "ClientMetadata",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -85,11 +85,16 @@ impl ::awsjson_types::structure::ReadMembers for AdminCreateUserRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "ClientMetadata" => {
-                ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "UserAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.user_attributes)
             }
-            "DesiredDeliveryMediums" => {
-                ::awsjson_types::structure::read(map, &mut self.desired_delivery_mediums)
+            "ValidationData" => {
+                ::awsjson_types::structure::read(map, &mut self.validation_data)
+            }
+            "TemporaryPassword" => {
+                ::awsjson_types::structure::read(map, &mut self.temporary_password)
             }
             "ForceAliasCreation" => {
                 ::awsjson_types::structure::read(map, &mut self.force_alias_creation)
@@ -97,16 +102,11 @@ impl ::awsjson_types::structure::ReadMembers for AdminCreateUserRequest {
             "MessageAction" => {
                 ::awsjson_types::structure::read(map, &mut self.message_action)
             }
-            "TemporaryPassword" => {
-                ::awsjson_types::structure::read(map, &mut self.temporary_password)
+            "DesiredDeliveryMediums" => {
+                ::awsjson_types::structure::read(map, &mut self.desired_delivery_mediums)
             }
-            "UserAttributes" => {
-                ::awsjson_types::structure::read(map, &mut self.user_attributes)
-            }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
-            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
-            "ValidationData" => {
-                ::awsjson_types::structure::read(map, &mut self.validation_data)
+            "ClientMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.client_metadata)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

@@ -4,24 +4,24 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteUserAttributes.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminDeleteUserAttributesRequest {
-    /// `UserAttributeNames` (required): List of `AttributeNameType`.
-    pub user_attribute_names: ::std::vec::Vec<::std::string::String>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
+    /// `UserAttributeNames` (required): List of `AttributeNameType`.
+    pub user_attribute_names: ::std::vec::Vec<::std::string::String>,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminDeleteUserAttributesRequest {
     const NAME: &'static str = "AdminDeleteUserAttributesRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("Username", "username", &self.username);
         w.member(
             "UserAttributeNames",
             "user_attribute_names",
             &self.user_attribute_names,
         );
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
-        w.sensitive("Username", "username", &self.username);
     }
 }
 impl ::serde::Serialize for AdminDeleteUserAttributesRequest {
@@ -35,9 +35,9 @@ impl ::serde::Serialize for AdminDeleteUserAttributesRequest {
 impl ::awsjson_types::structure::ReadMembers for AdminDeleteUserAttributesRequest {
     const NAME: &'static str = "AdminDeleteUserAttributesRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "UserAttributeNames",
         "UserPoolId",
         "Username",
+        "UserAttributeNames",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -45,11 +45,11 @@ impl ::awsjson_types::structure::ReadMembers for AdminDeleteUserAttributesReques
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             "UserAttributeNames" => {
                 ::awsjson_types::structure::read(map, &mut self.user_attribute_names)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
-            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

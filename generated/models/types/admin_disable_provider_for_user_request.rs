@@ -4,17 +4,17 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDisableProviderForUser.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminDisableProviderForUserRequest {
-    /// `User` (required): See [`ProviderUserIdentifierType`](crate::types::ProviderUserIdentifierType).
-    pub user: crate::types::ProviderUserIdentifierType,
     /// `UserPoolId` (required): String of 0 to 131072 characters.
     pub user_pool_id: ::std::string::String,
+    /// `User` (required): See [`ProviderUserIdentifierType`](crate::types::ProviderUserIdentifierType).
+    pub user: crate::types::ProviderUserIdentifierType,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminDisableProviderForUserRequest {
     const NAME: &'static str = "AdminDisableProviderForUserRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("User", "user", &self.user);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.member("User", "user", &self.user);
     }
 }
 impl ::serde::Serialize for AdminDisableProviderForUserRequest {
@@ -27,15 +27,15 @@ impl ::serde::Serialize for AdminDisableProviderForUserRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for AdminDisableProviderForUserRequest {
     const NAME: &'static str = "AdminDisableProviderForUserRequest";
-    const MEMBERS: &'static [&'static str] = &["User", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "User"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "User" => ::awsjson_types::structure::read(map, &mut self.user),
             "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "User" => ::awsjson_types::structure::read(map, &mut self.user),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminForgetDevice.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminForgetDeviceRequest {
-    /// `DeviceKey` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-f-]+`.
-    pub device_key: ::std::string::String,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
+    /// `DeviceKey` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-f-]+`.
+    pub device_key: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminForgetDeviceRequest {
     const NAME: &'static str = "AdminForgetDeviceRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("DeviceKey", "device_key", &self.device_key);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive("Username", "username", &self.username);
+        w.member("DeviceKey", "device_key", &self.device_key);
     }
 }
 impl ::serde::Serialize for AdminForgetDeviceRequest {
@@ -30,16 +30,16 @@ impl ::serde::Serialize for AdminForgetDeviceRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for AdminForgetDeviceRequest {
     const NAME: &'static str = "AdminForgetDeviceRequest";
-    const MEMBERS: &'static [&'static str] = &["DeviceKey", "UserPoolId", "Username"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "Username", "DeviceKey"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "DeviceKey" => ::awsjson_types::structure::read(map, &mut self.device_key),
             "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "DeviceKey" => ::awsjson_types::structure::read(map, &mut self.device_key),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,28 +4,24 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUserAuthFactors.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminGetUserAuthFactorsResponse {
-    /// `ConfiguredUserAuthFactors`: List of 0 to 8 items of `AuthFactorType`.
-    pub configured_user_auth_factors: ::std::option::Option<
-        ::std::vec::Vec<crate::types::AuthFactorType>,
-    >,
+    /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
+    pub username: ::std::string::String,
     /// `PreferredMfaSetting`: String of 0 to 131072 characters.
     pub preferred_mfa_setting: ::std::option::Option<::std::string::String>,
     /// `UserMFASettingList`: List of `StringType`.
     pub user_mfa_setting_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    pub username: ::std::string::String,
+    /// `ConfiguredUserAuthFactors`: List of 0 to 8 items of `AuthFactorType`.
+    pub configured_user_auth_factors: ::std::option::Option<
+        ::std::vec::Vec<crate::types::AuthFactorType>,
+    >,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminGetUserAuthFactorsResponse {
     const NAME: &'static str = "AdminGetUserAuthFactorsResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional(
-            "ConfiguredUserAuthFactors",
-            "configured_user_auth_factors",
-            &self.configured_user_auth_factors,
-        );
+        w.sensitive("Username", "username", &self.username);
         w.optional(
             "PreferredMfaSetting",
             "preferred_mfa_setting",
@@ -36,7 +32,11 @@ impl ::awsjson_types::structure::WriteMembers for AdminGetUserAuthFactorsRespons
             "user_mfa_setting_list",
             &self.user_mfa_setting_list,
         );
-        w.sensitive("Username", "username", &self.username);
+        w.optional(
+            "ConfiguredUserAuthFactors",
+            "configured_user_auth_factors",
+            &self.configured_user_auth_factors,
+        );
     }
 }
 impl ::serde::Serialize for AdminGetUserAuthFactorsResponse {
@@ -50,10 +50,10 @@ impl ::serde::Serialize for AdminGetUserAuthFactorsResponse {
 impl ::awsjson_types::structure::ReadMembers for AdminGetUserAuthFactorsResponse {
     const NAME: &'static str = "AdminGetUserAuthFactorsResponse";
     const MEMBERS: &'static [&'static str] = &[
-        "ConfiguredUserAuthFactors",
+        "Username",
         "PreferredMfaSetting",
         "UserMFASettingList",
-        "Username",
+        "ConfiguredUserAuthFactors",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -61,19 +61,19 @@ impl ::awsjson_types::structure::ReadMembers for AdminGetUserAuthFactorsResponse
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "ConfiguredUserAuthFactors" => {
-                ::awsjson_types::structure::read(
-                    map,
-                    &mut self.configured_user_auth_factors,
-                )
-            }
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             "PreferredMfaSetting" => {
                 ::awsjson_types::structure::read(map, &mut self.preferred_mfa_setting)
             }
             "UserMFASettingList" => {
                 ::awsjson_types::structure::read(map, &mut self.user_mfa_setting_list)
             }
-            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "ConfiguredUserAuthFactors" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.configured_user_auth_factors,
+                )
+            }
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,12 +4,8 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminGetUser.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminGetUserResponse {
-    /// `Enabled`: Boolean.
-    pub enabled: ::std::option::Option<bool>,
-    /// `MFAOptions`: List of `MFAOptionType`.
-    pub mfa_options: ::std::option::Option<::std::vec::Vec<crate::types::MfaOptionType>>,
-    /// `PreferredMfaSetting`: String of 0 to 131072 characters.
-    pub preferred_mfa_setting: ::std::option::Option<::std::string::String>,
+    /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
+    pub username: ::std::string::String,
     /// `UserAttributes`: List of `AttributeType`.
     pub user_attributes: ::std::option::Option<
         ::std::vec::Vec<crate::types::AttributeType>,
@@ -18,26 +14,24 @@ pub struct AdminGetUserResponse {
     pub user_create_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `UserLastModifiedDate`: Timestamp (epoch seconds on the wire).
     pub user_last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
+    /// `Enabled`: Boolean.
+    pub enabled: ::std::option::Option<bool>,
+    /// `UserStatus`: One of [`UserStatusType`](crate::types::UserStatusType).
+    pub user_status: ::std::option::Option<crate::types::UserStatusType>,
+    /// `MFAOptions`: List of `MFAOptionType`.
+    pub mfa_options: ::std::option::Option<::std::vec::Vec<crate::types::MfaOptionType>>,
+    /// `PreferredMfaSetting`: String of 0 to 131072 characters.
+    pub preferred_mfa_setting: ::std::option::Option<::std::string::String>,
     /// `UserMFASettingList`: List of `StringType`.
     pub user_mfa_setting_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `UserStatus`: One of [`UserStatusType`](crate::types::UserStatusType).
-    pub user_status: ::std::option::Option<crate::types::UserStatusType>,
-    /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    pub username: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminGetUserResponse {
     const NAME: &'static str = "AdminGetUserResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("Enabled", "enabled", &self.enabled);
-        w.optional("MFAOptions", "mfa_options", &self.mfa_options);
-        w.optional(
-            "PreferredMfaSetting",
-            "preferred_mfa_setting",
-            &self.preferred_mfa_setting,
-        );
+        w.sensitive("Username", "username", &self.username);
         w.optional("UserAttributes", "user_attributes", &self.user_attributes);
         w.optional("UserCreateDate", "user_create_date", &self.user_create_date);
         w.optional(
@@ -45,13 +39,19 @@ impl ::awsjson_types::structure::WriteMembers for AdminGetUserResponse {
             "user_last_modified_date",
             &self.user_last_modified_date,
         );
+        w.optional("Enabled", "enabled", &self.enabled);
+        w.optional("UserStatus", "user_status", &self.user_status);
+        w.optional("MFAOptions", "mfa_options", &self.mfa_options);
+        w.optional(
+            "PreferredMfaSetting",
+            "preferred_mfa_setting",
+            &self.preferred_mfa_setting,
+        );
         w.optional(
             "UserMFASettingList",
             "user_mfa_setting_list",
             &self.user_mfa_setting_list,
         );
-        w.optional("UserStatus", "user_status", &self.user_status);
-        w.sensitive("Username", "username", &self.username);
     }
 }
 impl ::serde::Serialize for AdminGetUserResponse {
@@ -65,15 +65,15 @@ impl ::serde::Serialize for AdminGetUserResponse {
 impl ::awsjson_types::structure::ReadMembers for AdminGetUserResponse {
     const NAME: &'static str = "AdminGetUserResponse";
     const MEMBERS: &'static [&'static str] = &[
-        "Enabled",
-        "MFAOptions",
-        "PreferredMfaSetting",
+        "Username",
         "UserAttributes",
         "UserCreateDate",
         "UserLastModifiedDate",
-        "UserMFASettingList",
+        "Enabled",
         "UserStatus",
-        "Username",
+        "MFAOptions",
+        "PreferredMfaSetting",
+        "UserMFASettingList",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -81,11 +81,7 @@ impl ::awsjson_types::structure::ReadMembers for AdminGetUserResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "Enabled" => ::awsjson_types::structure::read(map, &mut self.enabled),
-            "MFAOptions" => ::awsjson_types::structure::read(map, &mut self.mfa_options),
-            "PreferredMfaSetting" => {
-                ::awsjson_types::structure::read(map, &mut self.preferred_mfa_setting)
-            }
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             "UserAttributes" => {
                 ::awsjson_types::structure::read(map, &mut self.user_attributes)
             }
@@ -95,11 +91,15 @@ impl ::awsjson_types::structure::ReadMembers for AdminGetUserResponse {
             "UserLastModifiedDate" => {
                 ::awsjson_types::structure::read(map, &mut self.user_last_modified_date)
             }
+            "Enabled" => ::awsjson_types::structure::read(map, &mut self.enabled),
+            "UserStatus" => ::awsjson_types::structure::read(map, &mut self.user_status),
+            "MFAOptions" => ::awsjson_types::structure::read(map, &mut self.mfa_options),
+            "PreferredMfaSetting" => {
+                ::awsjson_types::structure::read(map, &mut self.preferred_mfa_setting)
+            }
             "UserMFASettingList" => {
                 ::awsjson_types::structure::read(map, &mut self.user_mfa_setting_list)
             }
-            "UserStatus" => ::awsjson_types::structure::read(map, &mut self.user_status),
-            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,39 +4,39 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminInitiateAuth.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminInitiateAuthRequest {
-    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
-    pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
+    /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
+    pub client_id: ::std::string::String,
     /// `AuthFlow` (required): One of [`AuthFlowType`](crate::types::AuthFlowType).
     pub auth_flow: crate::types::AuthFlowType,
     /// `AuthParameters`: Map. Sensitive: redacted in `Debug`.
     pub auth_parameters: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    pub client_id: ::std::string::String,
     /// `ClientMetadata`: Map.
     pub client_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
+    pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
     /// `ContextData`: See [`ContextDataType`](crate::types::ContextDataType).
     pub context_data: ::std::option::Option<crate::types::ContextDataType>,
     /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
     pub session: ::std::option::Option<::std::string::String>,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminInitiateAuthRequest {
     const NAME: &'static str = "AdminInitiateAuthRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("AnalyticsMetadata", "analytics_metadata", &self.analytics_metadata);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("ClientId", "client_id", &self.client_id);
         w.member("AuthFlow", "auth_flow", &self.auth_flow);
         w.sensitive_optional("AuthParameters", "auth_parameters", &self.auth_parameters);
-        w.sensitive("ClientId", "client_id", &self.client_id);
         w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
+        w.optional("AnalyticsMetadata", "analytics_metadata", &self.analytics_metadata);
         w.optional("ContextData", "context_data", &self.context_data);
         w.sensitive_optional("Session", "session", &self.session);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for AdminInitiateAuthRequest {
@@ -50,14 +50,14 @@ impl ::serde::Serialize for AdminInitiateAuthRequest {
 impl ::awsjson_types::structure::ReadMembers for AdminInitiateAuthRequest {
     const NAME: &'static str = "AdminInitiateAuthRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "AnalyticsMetadata",
+        "UserPoolId",
+        "ClientId",
         "AuthFlow",
         "AuthParameters",
-        "ClientId",
         "ClientMetadata",
+        "AnalyticsMetadata",
         "ContextData",
         "Session",
-        "UserPoolId",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -65,22 +65,22 @@ impl ::awsjson_types::structure::ReadMembers for AdminInitiateAuthRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AnalyticsMetadata" => {
-                ::awsjson_types::structure::read(map, &mut self.analytics_metadata)
-            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "AuthFlow" => ::awsjson_types::structure::read(map, &mut self.auth_flow),
             "AuthParameters" => {
                 ::awsjson_types::structure::read(map, &mut self.auth_parameters)
             }
-            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "ClientMetadata" => {
                 ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            }
+            "AnalyticsMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.analytics_metadata)
             }
             "ContextData" => {
                 ::awsjson_types::structure::read(map, &mut self.context_data)
             }
             "Session" => ::awsjson_types::structure::read(map, &mut self.session),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

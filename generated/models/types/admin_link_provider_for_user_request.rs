@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminLinkProviderForUser.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminLinkProviderForUserRequest {
+    /// `UserPoolId` (required): String of 0 to 131072 characters.
+    pub user_pool_id: ::std::string::String,
     /// `DestinationUser` (required): See [`ProviderUserIdentifierType`](crate::types::ProviderUserIdentifierType).
     pub destination_user: crate::types::ProviderUserIdentifierType,
     /// `SourceUser` (required): See [`ProviderUserIdentifierType`](crate::types::ProviderUserIdentifierType).
     pub source_user: crate::types::ProviderUserIdentifierType,
-    /// `UserPoolId` (required): String of 0 to 131072 characters.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminLinkProviderForUserRequest {
     const NAME: &'static str = "AdminLinkProviderForUserRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.member("DestinationUser", "destination_user", &self.destination_user);
         w.member("SourceUser", "source_user", &self.source_user);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for AdminLinkProviderForUserRequest {
@@ -31,9 +31,9 @@ impl ::serde::Serialize for AdminLinkProviderForUserRequest {
 impl ::awsjson_types::structure::ReadMembers for AdminLinkProviderForUserRequest {
     const NAME: &'static str = "AdminLinkProviderForUserRequest";
     const MEMBERS: &'static [&'static str] = &[
+        "UserPoolId",
         "DestinationUser",
         "SourceUser",
-        "UserPoolId",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -41,11 +41,11 @@ impl ::awsjson_types::structure::ReadMembers for AdminLinkProviderForUserRequest
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "DestinationUser" => {
                 ::awsjson_types::structure::read(map, &mut self.destination_user)
             }
             "SourceUser" => ::awsjson_types::structure::read(map, &mut self.source_user),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

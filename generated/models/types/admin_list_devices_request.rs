@@ -4,23 +4,23 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListDevices.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminListDevicesRequest {
-    /// `Limit`: Integer of 0 to 60.
-    pub limit: ::std::option::Option<i32>,
-    /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
-    pub pagination_token: ::std::option::Option<::std::string::String>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
+    /// `Limit`: Integer of 0 to 60.
+    pub limit: ::std::option::Option<i32>,
+    /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
+    pub pagination_token: ::std::option::Option<::std::string::String>,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminListDevicesRequest {
     const NAME: &'static str = "AdminListDevicesRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("Limit", "limit", &self.limit);
-        w.optional("PaginationToken", "pagination_token", &self.pagination_token);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive("Username", "username", &self.username);
+        w.optional("Limit", "limit", &self.limit);
+        w.optional("PaginationToken", "pagination_token", &self.pagination_token);
     }
 }
 impl ::serde::Serialize for AdminListDevicesRequest {
@@ -34,10 +34,10 @@ impl ::serde::Serialize for AdminListDevicesRequest {
 impl ::awsjson_types::structure::ReadMembers for AdminListDevicesRequest {
     const NAME: &'static str = "AdminListDevicesRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "Limit",
-        "PaginationToken",
         "UserPoolId",
         "Username",
+        "Limit",
+        "PaginationToken",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -45,12 +45,12 @@ impl ::awsjson_types::structure::ReadMembers for AdminListDevicesRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             "Limit" => ::awsjson_types::structure::read(map, &mut self.limit),
             "PaginationToken" => {
                 ::awsjson_types::structure::read(map, &mut self.pagination_token)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
-            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,23 +4,23 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListGroupsForUser.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminListGroupsForUserRequest {
+    /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
+    pub username: ::std::string::String,
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `Limit`: Integer of 0 to 60.
     pub limit: ::std::option::Option<i32>,
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
-    /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    pub username: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminListGroupsForUserRequest {
     const NAME: &'static str = "AdminListGroupsForUserRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("Username", "username", &self.username);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.optional("Limit", "limit", &self.limit);
         w.optional("NextToken", "next_token", &self.next_token);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
-        w.sensitive("Username", "username", &self.username);
     }
 }
 impl ::serde::Serialize for AdminListGroupsForUserRequest {
@@ -34,10 +34,10 @@ impl ::serde::Serialize for AdminListGroupsForUserRequest {
 impl ::awsjson_types::structure::ReadMembers for AdminListGroupsForUserRequest {
     const NAME: &'static str = "AdminListGroupsForUserRequest";
     const MEMBERS: &'static [&'static str] = &[
+        "Username",
+        "UserPoolId",
         "Limit",
         "NextToken",
-        "UserPoolId",
-        "Username",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -45,10 +45,10 @@ impl ::awsjson_types::structure::ReadMembers for AdminListGroupsForUserRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "Limit" => ::awsjson_types::structure::read(map, &mut self.limit),
             "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
-            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

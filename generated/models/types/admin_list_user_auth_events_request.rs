@@ -4,23 +4,23 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserAuthEvents.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminListUserAuthEventsRequest {
-    /// `MaxResults`: Integer of 0 to 60.
-    pub max_results: ::std::option::Option<i32>,
-    /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
-    pub next_token: ::std::option::Option<::std::string::String>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
+    /// `MaxResults`: Integer of 0 to 60.
+    pub max_results: ::std::option::Option<i32>,
+    /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
+    pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminListUserAuthEventsRequest {
     const NAME: &'static str = "AdminListUserAuthEventsRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("MaxResults", "max_results", &self.max_results);
-        w.optional("NextToken", "next_token", &self.next_token);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive("Username", "username", &self.username);
+        w.optional("MaxResults", "max_results", &self.max_results);
+        w.optional("NextToken", "next_token", &self.next_token);
     }
 }
 impl ::serde::Serialize for AdminListUserAuthEventsRequest {
@@ -34,10 +34,10 @@ impl ::serde::Serialize for AdminListUserAuthEventsRequest {
 impl ::awsjson_types::structure::ReadMembers for AdminListUserAuthEventsRequest {
     const NAME: &'static str = "AdminListUserAuthEventsRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "MaxResults",
-        "NextToken",
         "UserPoolId",
         "Username",
+        "MaxResults",
+        "NextToken",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -45,10 +45,10 @@ impl ::awsjson_types::structure::ReadMembers for AdminListUserAuthEventsRequest 
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "MaxResults" => ::awsjson_types::structure::read(map, &mut self.max_results),
-            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "MaxResults" => ::awsjson_types::structure::read(map, &mut self.max_results),
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserSessions.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminListUserSessionsRequest {
-    /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
-    pub next_token: ::std::option::Option<::std::string::String>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
+    /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
+    pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminListUserSessionsRequest {
     const NAME: &'static str = "AdminListUserSessionsRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("NextToken", "next_token", &self.next_token);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive("Username", "username", &self.username);
+        w.optional("NextToken", "next_token", &self.next_token);
     }
 }
 impl ::serde::Serialize for AdminListUserSessionsRequest {
@@ -30,16 +30,16 @@ impl ::serde::Serialize for AdminListUserSessionsRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for AdminListUserSessionsRequest {
     const NAME: &'static str = "AdminListUserSessionsRequest";
-    const MEMBERS: &'static [&'static str] = &["NextToken", "UserPoolId", "Username"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "Username", "NextToken"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,43 +4,43 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRespondToAuthChallenge.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminRespondToAuthChallengeRequest {
-    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
-    pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
+    /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
+    pub client_id: ::std::string::String,
     /// `ChallengeName` (required): One of [`ChallengeNameType`](crate::types::ChallengeNameType).
     pub challenge_name: crate::types::ChallengeNameType,
     /// `ChallengeResponses`: Map. Sensitive: redacted in `Debug`.
     pub challenge_responses: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    pub client_id: ::std::string::String,
+    /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
+    pub session: ::std::option::Option<::std::string::String>,
+    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
+    pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
+    /// `ContextData`: See [`ContextDataType`](crate::types::ContextDataType).
+    pub context_data: ::std::option::Option<crate::types::ContextDataType>,
     /// `ClientMetadata`: Map.
     pub client_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `ContextData`: See [`ContextDataType`](crate::types::ContextDataType).
-    pub context_data: ::std::option::Option<crate::types::ContextDataType>,
-    /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
-    pub session: ::std::option::Option<::std::string::String>,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminRespondToAuthChallengeRequest {
     const NAME: &'static str = "AdminRespondToAuthChallengeRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("AnalyticsMetadata", "analytics_metadata", &self.analytics_metadata);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("ClientId", "client_id", &self.client_id);
         w.member("ChallengeName", "challenge_name", &self.challenge_name);
         w.sensitive_optional(
             "ChallengeResponses",
             "challenge_responses",
             &self.challenge_responses,
         );
-        w.sensitive("ClientId", "client_id", &self.client_id);
-        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
-        w.optional("ContextData", "context_data", &self.context_data);
         w.sensitive_optional("Session", "session", &self.session);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("AnalyticsMetadata", "analytics_metadata", &self.analytics_metadata);
+        w.optional("ContextData", "context_data", &self.context_data);
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
     }
 }
 impl ::serde::Serialize for AdminRespondToAuthChallengeRequest {
@@ -54,14 +54,14 @@ impl ::serde::Serialize for AdminRespondToAuthChallengeRequest {
 impl ::awsjson_types::structure::ReadMembers for AdminRespondToAuthChallengeRequest {
     const NAME: &'static str = "AdminRespondToAuthChallengeRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "AnalyticsMetadata",
+        "UserPoolId",
+        "ClientId",
         "ChallengeName",
         "ChallengeResponses",
-        "ClientId",
-        "ClientMetadata",
-        "ContextData",
         "Session",
-        "UserPoolId",
+        "AnalyticsMetadata",
+        "ContextData",
+        "ClientMetadata",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -69,24 +69,24 @@ impl ::awsjson_types::structure::ReadMembers for AdminRespondToAuthChallengeRequ
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AnalyticsMetadata" => {
-                ::awsjson_types::structure::read(map, &mut self.analytics_metadata)
-            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "ChallengeName" => {
                 ::awsjson_types::structure::read(map, &mut self.challenge_name)
             }
             "ChallengeResponses" => {
                 ::awsjson_types::structure::read(map, &mut self.challenge_responses)
             }
-            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
-            "ClientMetadata" => {
-                ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
+            "AnalyticsMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.analytics_metadata)
             }
             "ContextData" => {
                 ::awsjson_types::structure::read(map, &mut self.context_data)
             }
-            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "ClientMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            }
             _ => ::awsjson_types::structure::skip(map),
         }
     }

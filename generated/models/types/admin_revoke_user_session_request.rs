@@ -4,29 +4,29 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminRevokeUserSession.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminRevokeUserSessionRequest {
-    /// `RevokeAssociatedSessions`: One of [`RevokeAssociatedSessionsType`](crate::types::RevokeAssociatedSessionsType).
-    pub revoke_associated_sessions: ::std::option::Option<
-        crate::types::RevokeAssociatedSessionsType,
-    >,
-    /// `SessionId` (required): String of 28 to 28 characters matching `^(tkn|sso)[a-z0-9]{25}$`.
-    pub session_id: ::std::string::String,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
+    /// `SessionId` (required): String of 28 to 28 characters matching `^(tkn|sso)[a-z0-9]{25}$`.
+    pub session_id: ::std::string::String,
+    /// `RevokeAssociatedSessions`: One of [`RevokeAssociatedSessionsType`](crate::types::RevokeAssociatedSessionsType).
+    pub revoke_associated_sessions: ::std::option::Option<
+        crate::types::RevokeAssociatedSessionsType,
+    >,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminRevokeUserSessionRequest {
     const NAME: &'static str = "AdminRevokeUserSessionRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("Username", "username", &self.username);
+        w.member("SessionId", "session_id", &self.session_id);
         w.optional(
             "RevokeAssociatedSessions",
             "revoke_associated_sessions",
             &self.revoke_associated_sessions,
         );
-        w.member("SessionId", "session_id", &self.session_id);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
-        w.sensitive("Username", "username", &self.username);
     }
 }
 impl ::serde::Serialize for AdminRevokeUserSessionRequest {
@@ -40,10 +40,10 @@ impl ::serde::Serialize for AdminRevokeUserSessionRequest {
 impl ::awsjson_types::structure::ReadMembers for AdminRevokeUserSessionRequest {
     const NAME: &'static str = "AdminRevokeUserSessionRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "RevokeAssociatedSessions",
-        "SessionId",
         "UserPoolId",
         "Username",
+        "SessionId",
+        "RevokeAssociatedSessions",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -51,15 +51,15 @@ impl ::awsjson_types::structure::ReadMembers for AdminRevokeUserSessionRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "SessionId" => ::awsjson_types::structure::read(map, &mut self.session_id),
             "RevokeAssociatedSessions" => {
                 ::awsjson_types::structure::read(
                     map,
                     &mut self.revoke_associated_sessions,
                 )
             }
-            "SessionId" => ::awsjson_types::structure::read(map, &mut self.session_id),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
-            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,41 +4,41 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserMFAPreference.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminSetUserMfaPreferenceRequest {
-    /// `EmailMfaSettings`: See [`EmailMfaSettingsType`](crate::types::EmailMfaSettingsType).
-    pub email_mfa_settings: ::std::option::Option<crate::types::EmailMfaSettingsType>,
     /// `SMSMfaSettings`: See [`SmsMfaSettingsType`](crate::types::SmsMfaSettingsType).
     pub sms_mfa_settings: ::std::option::Option<crate::types::SmsMfaSettingsType>,
     /// `SoftwareTokenMfaSettings`: See [`SoftwareTokenMfaSettingsType`](crate::types::SoftwareTokenMfaSettingsType).
     pub software_token_mfa_settings: ::std::option::Option<
         crate::types::SoftwareTokenMfaSettingsType,
     >,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
-    /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    pub username: ::std::string::String,
+    /// `EmailMfaSettings`: See [`EmailMfaSettingsType`](crate::types::EmailMfaSettingsType).
+    pub email_mfa_settings: ::std::option::Option<crate::types::EmailMfaSettingsType>,
     /// `WebAuthnMfaSettings`: See [`WebAuthnMfaSettingsType`](crate::types::WebAuthnMfaSettingsType).
     pub web_authn_mfa_settings: ::std::option::Option<
         crate::types::WebAuthnMfaSettingsType,
     >,
+    /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
+    pub username: ::std::string::String,
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminSetUserMfaPreferenceRequest {
     const NAME: &'static str = "AdminSetUserMfaPreferenceRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("EmailMfaSettings", "email_mfa_settings", &self.email_mfa_settings);
         w.optional("SMSMfaSettings", "sms_mfa_settings", &self.sms_mfa_settings);
         w.optional(
             "SoftwareTokenMfaSettings",
             "software_token_mfa_settings",
             &self.software_token_mfa_settings,
         );
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
-        w.sensitive("Username", "username", &self.username);
+        w.optional("EmailMfaSettings", "email_mfa_settings", &self.email_mfa_settings);
         w.optional(
             "WebAuthnMfaSettings",
             "web_authn_mfa_settings",
             &self.web_authn_mfa_settings,
         );
+        w.sensitive("Username", "username", &self.username);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for AdminSetUserMfaPreferenceRequest {
@@ -52,12 +52,12 @@ impl ::serde::Serialize for AdminSetUserMfaPreferenceRequest {
 impl ::awsjson_types::structure::ReadMembers for AdminSetUserMfaPreferenceRequest {
     const NAME: &'static str = "AdminSetUserMFAPreferenceRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "EmailMfaSettings",
         "SMSMfaSettings",
         "SoftwareTokenMfaSettings",
-        "UserPoolId",
-        "Username",
+        "EmailMfaSettings",
         "WebAuthnMfaSettings",
+        "Username",
+        "UserPoolId",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -65,9 +65,6 @@ impl ::awsjson_types::structure::ReadMembers for AdminSetUserMfaPreferenceReques
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "EmailMfaSettings" => {
-                ::awsjson_types::structure::read(map, &mut self.email_mfa_settings)
-            }
             "SMSMfaSettings" => {
                 ::awsjson_types::structure::read(map, &mut self.sms_mfa_settings)
             }
@@ -77,11 +74,14 @@ impl ::awsjson_types::structure::ReadMembers for AdminSetUserMfaPreferenceReques
                     &mut self.software_token_mfa_settings,
                 )
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
-            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "EmailMfaSettings" => {
+                ::awsjson_types::structure::read(map, &mut self.email_mfa_settings)
+            }
             "WebAuthnMfaSettings" => {
                 ::awsjson_types::structure::read(map, &mut self.web_authn_mfa_settings)
             }
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,23 +4,23 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserPassword.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminSetUserPasswordRequest {
-    /// `Password` (required): String of at most 256 characters matching `[\S]+`. Sensitive: redacted in `Debug`.
-    pub password: ::std::string::String,
-    /// `Permanent`: Boolean.
-    pub permanent: ::std::option::Option<bool>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
+    /// `Password` (required): String of at most 256 characters matching `[\S]+`. Sensitive: redacted in `Debug`.
+    pub password: ::std::string::String,
+    /// `Permanent`: Boolean.
+    pub permanent: ::std::option::Option<bool>,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminSetUserPasswordRequest {
     const NAME: &'static str = "AdminSetUserPasswordRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.sensitive("Password", "password", &self.password);
-        w.optional("Permanent", "permanent", &self.permanent);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive("Username", "username", &self.username);
+        w.sensitive("Password", "password", &self.password);
+        w.optional("Permanent", "permanent", &self.permanent);
     }
 }
 impl ::serde::Serialize for AdminSetUserPasswordRequest {
@@ -34,10 +34,10 @@ impl ::serde::Serialize for AdminSetUserPasswordRequest {
 impl ::awsjson_types::structure::ReadMembers for AdminSetUserPasswordRequest {
     const NAME: &'static str = "AdminSetUserPasswordRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "Password",
-        "Permanent",
         "UserPoolId",
         "Username",
+        "Password",
+        "Permanent",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -45,10 +45,10 @@ impl ::awsjson_types::structure::ReadMembers for AdminSetUserPasswordRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "Password" => ::awsjson_types::structure::read(map, &mut self.password),
-            "Permanent" => ::awsjson_types::structure::read(map, &mut self.permanent),
             "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "Password" => ::awsjson_types::structure::read(map, &mut self.password),
+            "Permanent" => ::awsjson_types::structure::read(map, &mut self.permanent),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserSettings.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminSetUserSettingsRequest {
-    /// `MFAOptions` (required): List of `MFAOptionType`.
-    pub mfa_options: ::std::vec::Vec<crate::types::MfaOptionType>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
+    /// `MFAOptions` (required): List of `MFAOptionType`.
+    pub mfa_options: ::std::vec::Vec<crate::types::MfaOptionType>,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminSetUserSettingsRequest {
     const NAME: &'static str = "AdminSetUserSettingsRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("MFAOptions", "mfa_options", &self.mfa_options);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive("Username", "username", &self.username);
+        w.member("MFAOptions", "mfa_options", &self.mfa_options);
     }
 }
 impl ::serde::Serialize for AdminSetUserSettingsRequest {
@@ -30,16 +30,16 @@ impl ::serde::Serialize for AdminSetUserSettingsRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for AdminSetUserSettingsRequest {
     const NAME: &'static str = "AdminSetUserSettingsRequest";
-    const MEMBERS: &'static [&'static str] = &["MFAOptions", "UserPoolId", "Username"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "Username", "MFAOptions"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "MFAOptions" => ::awsjson_types::structure::read(map, &mut self.mfa_options),
             "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "MFAOptions" => ::awsjson_types::structure::read(map, &mut self.mfa_options),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,23 +4,23 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateAuthEventFeedback.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminUpdateAuthEventFeedbackRequest {
-    /// `EventId` (required): String of 1 to 50 characters matching `[\w+-]+`.
-    pub event_id: ::std::string::String,
-    /// `FeedbackValue` (required): One of [`FeedbackValueType`](crate::types::FeedbackValueType).
-    pub feedback_value: crate::types::FeedbackValueType,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
+    /// `EventId` (required): String of 1 to 50 characters matching `[\w+-]+`.
+    pub event_id: ::std::string::String,
+    /// `FeedbackValue` (required): One of [`FeedbackValueType`](crate::types::FeedbackValueType).
+    pub feedback_value: crate::types::FeedbackValueType,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminUpdateAuthEventFeedbackRequest {
     const NAME: &'static str = "AdminUpdateAuthEventFeedbackRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("EventId", "event_id", &self.event_id);
-        w.member("FeedbackValue", "feedback_value", &self.feedback_value);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive("Username", "username", &self.username);
+        w.member("EventId", "event_id", &self.event_id);
+        w.member("FeedbackValue", "feedback_value", &self.feedback_value);
     }
 }
 impl ::serde::Serialize for AdminUpdateAuthEventFeedbackRequest {
@@ -34,10 +34,10 @@ impl ::serde::Serialize for AdminUpdateAuthEventFeedbackRequest {
 impl ::awsjson_types::structure::ReadMembers for AdminUpdateAuthEventFeedbackRequest {
     const NAME: &'static str = "AdminUpdateAuthEventFeedbackRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "EventId",
-        "FeedbackValue",
         "UserPoolId",
         "Username",
+        "EventId",
+        "FeedbackValue",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -45,12 +45,12 @@ impl ::awsjson_types::structure::ReadMembers for AdminUpdateAuthEventFeedbackReq
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             "EventId" => ::awsjson_types::structure::read(map, &mut self.event_id),
             "FeedbackValue" => {
                 ::awsjson_types::structure::read(map, &mut self.feedback_value)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
-            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,29 +4,29 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateDeviceStatus.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminUpdateDeviceStatusRequest {
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
+    /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
+    pub username: ::std::string::String,
     /// `DeviceKey` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-f-]+`.
     pub device_key: ::std::string::String,
     /// `DeviceRememberedStatus`: One of [`DeviceRememberedStatusType`](crate::types::DeviceRememberedStatusType).
     pub device_remembered_status: ::std::option::Option<
         crate::types::DeviceRememberedStatusType,
     >,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
-    /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    pub username: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminUpdateDeviceStatusRequest {
     const NAME: &'static str = "AdminUpdateDeviceStatusRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("Username", "username", &self.username);
         w.member("DeviceKey", "device_key", &self.device_key);
         w.optional(
             "DeviceRememberedStatus",
             "device_remembered_status",
             &self.device_remembered_status,
         );
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
-        w.sensitive("Username", "username", &self.username);
     }
 }
 impl ::serde::Serialize for AdminUpdateDeviceStatusRequest {
@@ -40,10 +40,10 @@ impl ::serde::Serialize for AdminUpdateDeviceStatusRequest {
 impl ::awsjson_types::structure::ReadMembers for AdminUpdateDeviceStatusRequest {
     const NAME: &'static str = "AdminUpdateDeviceStatusRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "DeviceKey",
-        "DeviceRememberedStatus",
         "UserPoolId",
         "Username",
+        "DeviceKey",
+        "DeviceRememberedStatus",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -51,12 +51,12 @@ impl ::awsjson_types::structure::ReadMembers for AdminUpdateDeviceStatusRequest 
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             "DeviceKey" => ::awsjson_types::structure::read(map, &mut self.device_key),
             "DeviceRememberedStatus" => {
                 ::awsjson_types::structure::read(map, &mut self.device_remembered_status)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
-            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,25 +4,25 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminUpdateUserAttributes.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminUpdateUserAttributesRequest {
-    /// `ClientMetadata`: Map.
-    pub client_metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    /// `UserAttributes` (required): List of `AttributeType`.
-    pub user_attributes: ::std::vec::Vec<crate::types::AttributeType>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
+    /// `UserAttributes` (required): List of `AttributeType`.
+    pub user_attributes: ::std::vec::Vec<crate::types::AttributeType>,
+    /// `ClientMetadata`: Map.
+    pub client_metadata: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
 }
 impl ::awsjson_types::structure::WriteMembers for AdminUpdateUserAttributesRequest {
     const NAME: &'static str = "AdminUpdateUserAttributesRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
-        w.member("UserAttributes", "user_attributes", &self.user_attributes);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive("Username", "username", &self.username);
+        w.member("UserAttributes", "user_attributes", &self.user_attributes);
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
     }
 }
 impl ::serde::Serialize for AdminUpdateUserAttributesRequest {
@@ -36,10 +36,10 @@ impl ::serde::Serialize for AdminUpdateUserAttributesRequest {
 impl ::awsjson_types::structure::ReadMembers for AdminUpdateUserAttributesRequest {
     const NAME: &'static str = "AdminUpdateUserAttributesRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "ClientMetadata",
-        "UserAttributes",
         "UserPoolId",
         "Username",
+        "UserAttributes",
+        "ClientMetadata",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -47,14 +47,14 @@ impl ::awsjson_types::structure::ReadMembers for AdminUpdateUserAttributesReques
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "ClientMetadata" => {
-                ::awsjson_types::structure::read(map, &mut self.client_metadata)
-            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             "UserAttributes" => {
                 ::awsjson_types::structure::read(map, &mut self.user_attributes)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
-            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "ClientMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            }
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,14 +4,14 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AnalyticsConfigurationType.html>
 #[derive(Clone, PartialEq)]
 pub struct AnalyticsConfigurationType {
-    /// `ApplicationArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    pub application_arn: ::std::option::Option<::std::string::String>,
     /// `ApplicationId`: String matching `^[0-9a-fA-F]+$`.
     pub application_id: ::std::option::Option<::std::string::String>,
-    /// `ExternalId`: String of 0 to 131072 characters.
-    pub external_id: ::std::option::Option<::std::string::String>,
+    /// `ApplicationArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
+    pub application_arn: ::std::option::Option<::std::string::String>,
     /// `RoleArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub role_arn: ::std::option::Option<::std::string::String>,
+    /// `ExternalId`: String of 0 to 131072 characters.
+    pub external_id: ::std::option::Option<::std::string::String>,
     /// `UserDataShared`: Boolean.
     pub user_data_shared: ::std::option::Option<bool>,
 }
@@ -31,10 +31,10 @@ impl ::awsjson_types::structure::WriteMembers for AnalyticsConfigurationType {
     const NAME: &'static str = "AnalyticsConfigurationType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("ApplicationArn", "application_arn", &self.application_arn);
         w.optional("ApplicationId", "application_id", &self.application_id);
-        w.optional("ExternalId", "external_id", &self.external_id);
+        w.optional("ApplicationArn", "application_arn", &self.application_arn);
         w.optional("RoleArn", "role_arn", &self.role_arn);
+        w.optional("ExternalId", "external_id", &self.external_id);
         w.optional("UserDataShared", "user_data_shared", &self.user_data_shared);
     }
 }
@@ -49,10 +49,10 @@ impl ::serde::Serialize for AnalyticsConfigurationType {
 impl ::awsjson_types::structure::ReadMembers for AnalyticsConfigurationType {
     const NAME: &'static str = "AnalyticsConfigurationType";
     const MEMBERS: &'static [&'static str] = &[
-        "ApplicationArn",
         "ApplicationId",
-        "ExternalId",
+        "ApplicationArn",
         "RoleArn",
+        "ExternalId",
         "UserDataShared",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
@@ -61,14 +61,14 @@ impl ::awsjson_types::structure::ReadMembers for AnalyticsConfigurationType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "ApplicationArn" => {
-                ::awsjson_types::structure::read(map, &mut self.application_arn)
-            }
             "ApplicationId" => {
                 ::awsjson_types::structure::read(map, &mut self.application_id)
             }
-            "ExternalId" => ::awsjson_types::structure::read(map, &mut self.external_id),
+            "ApplicationArn" => {
+                ::awsjson_types::structure::read(map, &mut self.application_arn)
+            }
             "RoleArn" => ::awsjson_types::structure::read(map, &mut self.role_arn),
+            "ExternalId" => ::awsjson_types::structure::read(map, &mut self.external_id),
             "UserDataShared" => {
                 ::awsjson_types::structure::read(map, &mut self.user_data_shared)
             }

@@ -4,14 +4,14 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssetType.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct AssetType {
-    /// `Bytes`: Binary data of at most 1000000 bytes (base64 on the wire).
-    pub bytes: ::std::option::Option<::awsjson_types::Blob>,
     /// `Category` (required): One of [`AssetCategoryType`](crate::types::AssetCategoryType).
     pub category: crate::types::AssetCategoryType,
     /// `ColorMode` (required): One of [`ColorSchemeModeType`](crate::types::ColorSchemeModeType).
     pub color_mode: crate::types::ColorSchemeModeType,
     /// `Extension` (required): One of [`AssetExtensionType`](crate::types::AssetExtensionType).
     pub extension: crate::types::AssetExtensionType,
+    /// `Bytes`: Binary data of at most 1000000 bytes (base64 on the wire).
+    pub bytes: ::std::option::Option<::awsjson_types::Blob>,
     /// `ResourceId`: String of 1 to 40 characters matching `^[\w\- ]+$`.
     pub resource_id: ::std::option::Option<::std::string::String>,
 }
@@ -19,10 +19,10 @@ impl ::awsjson_types::structure::WriteMembers for AssetType {
     const NAME: &'static str = "AssetType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("Bytes", "bytes", &self.bytes);
         w.member("Category", "category", &self.category);
         w.member("ColorMode", "color_mode", &self.color_mode);
         w.member("Extension", "extension", &self.extension);
+        w.optional("Bytes", "bytes", &self.bytes);
         w.optional("ResourceId", "resource_id", &self.resource_id);
     }
 }
@@ -37,10 +37,10 @@ impl ::serde::Serialize for AssetType {
 impl ::awsjson_types::structure::ReadMembers for AssetType {
     const NAME: &'static str = "AssetType";
     const MEMBERS: &'static [&'static str] = &[
-        "Bytes",
         "Category",
         "ColorMode",
         "Extension",
+        "Bytes",
         "ResourceId",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
@@ -49,10 +49,10 @@ impl ::awsjson_types::structure::ReadMembers for AssetType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "Bytes" => ::awsjson_types::structure::read(map, &mut self.bytes),
             "Category" => ::awsjson_types::structure::read(map, &mut self.category),
             "ColorMode" => ::awsjson_types::structure::read(map, &mut self.color_mode),
             "Extension" => ::awsjson_types::structure::read(map, &mut self.extension),
+            "Bytes" => ::awsjson_types::structure::read(map, &mut self.bytes),
             "ResourceId" => ::awsjson_types::structure::read(map, &mut self.resource_id),
             _ => ::awsjson_types::structure::skip(map),
         }

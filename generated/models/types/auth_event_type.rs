@@ -4,24 +4,24 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AuthEventType.html>
 #[derive(Clone, PartialEq)]
 pub struct AuthEventType {
-    /// `ChallengeResponses`: List of `ChallengeResponseType`.
-    pub challenge_responses: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ChallengeResponseType>,
-    >,
-    /// `CreationDate`: Timestamp (epoch seconds on the wire).
-    pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `EventContextData`: See [`EventContextDataType`](crate::types::EventContextDataType).
-    pub event_context_data: ::std::option::Option<crate::types::EventContextDataType>,
-    /// `EventFeedback`: See [`EventFeedbackType`](crate::types::EventFeedbackType).
-    pub event_feedback: ::std::option::Option<crate::types::EventFeedbackType>,
     /// `EventId`: String of 0 to 131072 characters.
     pub event_id: ::std::option::Option<::std::string::String>,
+    /// `EventType`: One of [`EventType`](crate::types::EventType).
+    pub event_type: ::std::option::Option<crate::types::EventType>,
+    /// `CreationDate`: Timestamp (epoch seconds on the wire).
+    pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `EventResponse`: One of [`EventResponseType`](crate::types::EventResponseType).
     pub event_response: ::std::option::Option<crate::types::EventResponseType>,
     /// `EventRisk`: See [`EventRiskType`](crate::types::EventRiskType).
     pub event_risk: ::std::option::Option<crate::types::EventRiskType>,
-    /// `EventType`: One of [`EventType`](crate::types::EventType).
-    pub event_type: ::std::option::Option<crate::types::EventType>,
+    /// `ChallengeResponses`: List of `ChallengeResponseType`.
+    pub challenge_responses: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ChallengeResponseType>,
+    >,
+    /// `EventContextData`: See [`EventContextDataType`](crate::types::EventContextDataType).
+    pub event_context_data: ::std::option::Option<crate::types::EventContextDataType>,
+    /// `EventFeedback`: See [`EventFeedbackType`](crate::types::EventFeedbackType).
+    pub event_feedback: ::std::option::Option<crate::types::EventFeedbackType>,
 }
 impl ::std::default::Default for crate::types::AuthEventType {
     #[inline]
@@ -42,18 +42,18 @@ impl ::awsjson_types::structure::WriteMembers for AuthEventType {
     const NAME: &'static str = "AuthEventType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("EventId", "event_id", &self.event_id);
+        w.optional("EventType", "event_type", &self.event_type);
+        w.optional("CreationDate", "creation_date", &self.creation_date);
+        w.optional("EventResponse", "event_response", &self.event_response);
+        w.optional("EventRisk", "event_risk", &self.event_risk);
         w.optional(
             "ChallengeResponses",
             "challenge_responses",
             &self.challenge_responses,
         );
-        w.optional("CreationDate", "creation_date", &self.creation_date);
         w.optional("EventContextData", "event_context_data", &self.event_context_data);
         w.optional("EventFeedback", "event_feedback", &self.event_feedback);
-        w.optional("EventId", "event_id", &self.event_id);
-        w.optional("EventResponse", "event_response", &self.event_response);
-        w.optional("EventRisk", "event_risk", &self.event_risk);
-        w.optional("EventType", "event_type", &self.event_type);
     }
 }
 impl ::serde::Serialize for AuthEventType {
@@ -67,14 +67,14 @@ impl ::serde::Serialize for AuthEventType {
 impl ::awsjson_types::structure::ReadMembers for AuthEventType {
     const NAME: &'static str = "AuthEventType";
     const MEMBERS: &'static [&'static str] = &[
-        "ChallengeResponses",
-        "CreationDate",
-        "EventContextData",
-        "EventFeedback",
         "EventId",
+        "EventType",
+        "CreationDate",
         "EventResponse",
         "EventRisk",
-        "EventType",
+        "ChallengeResponses",
+        "EventContextData",
+        "EventFeedback",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -82,11 +82,17 @@ impl ::awsjson_types::structure::ReadMembers for AuthEventType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "ChallengeResponses" => {
-                ::awsjson_types::structure::read(map, &mut self.challenge_responses)
-            }
+            "EventId" => ::awsjson_types::structure::read(map, &mut self.event_id),
+            "EventType" => ::awsjson_types::structure::read(map, &mut self.event_type),
             "CreationDate" => {
                 ::awsjson_types::structure::read(map, &mut self.creation_date)
+            }
+            "EventResponse" => {
+                ::awsjson_types::structure::read(map, &mut self.event_response)
+            }
+            "EventRisk" => ::awsjson_types::structure::read(map, &mut self.event_risk),
+            "ChallengeResponses" => {
+                ::awsjson_types::structure::read(map, &mut self.challenge_responses)
             }
             "EventContextData" => {
                 ::awsjson_types::structure::read(map, &mut self.event_context_data)
@@ -94,12 +100,6 @@ impl ::awsjson_types::structure::ReadMembers for AuthEventType {
             "EventFeedback" => {
                 ::awsjson_types::structure::read(map, &mut self.event_feedback)
             }
-            "EventId" => ::awsjson_types::structure::read(map, &mut self.event_id),
-            "EventResponse" => {
-                ::awsjson_types::structure::read(map, &mut self.event_response)
-            }
-            "EventRisk" => ::awsjson_types::structure::read(map, &mut self.event_risk),
-            "EventType" => ::awsjson_types::structure::read(map, &mut self.event_type),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

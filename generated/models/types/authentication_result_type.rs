@@ -8,14 +8,14 @@ pub struct AuthenticationResultType {
     pub access_token: ::std::option::Option<::std::string::String>,
     /// `ExpiresIn`: Integer.
     pub expires_in: ::std::option::Option<i32>,
+    /// `TokenType`: String of 0 to 131072 characters.
+    pub token_type: ::std::option::Option<::std::string::String>,
+    /// `RefreshToken`: String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
+    pub refresh_token: ::std::option::Option<::std::string::String>,
     /// `IdToken`: String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
     pub id_token: ::std::option::Option<::std::string::String>,
     /// `NewDeviceMetadata`: See [`NewDeviceMetadataType`](crate::types::NewDeviceMetadataType).
     pub new_device_metadata: ::std::option::Option<crate::types::NewDeviceMetadataType>,
-    /// `RefreshToken`: String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    pub refresh_token: ::std::option::Option<::std::string::String>,
-    /// `TokenType`: String of 0 to 131072 characters.
-    pub token_type: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::AuthenticationResultType {
     #[inline]
@@ -36,14 +36,14 @@ impl ::awsjson_types::structure::WriteMembers for AuthenticationResultType {
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
         w.sensitive_optional("AccessToken", "access_token", &self.access_token);
         w.optional("ExpiresIn", "expires_in", &self.expires_in);
+        w.optional("TokenType", "token_type", &self.token_type);
+        w.sensitive_optional("RefreshToken", "refresh_token", &self.refresh_token);
         w.sensitive_optional("IdToken", "id_token", &self.id_token);
         w.optional(
             "NewDeviceMetadata",
             "new_device_metadata",
             &self.new_device_metadata,
         );
-        w.sensitive_optional("RefreshToken", "refresh_token", &self.refresh_token);
-        w.optional("TokenType", "token_type", &self.token_type);
     }
 }
 impl ::serde::Serialize for AuthenticationResultType {
@@ -59,10 +59,10 @@ impl ::awsjson_types::structure::ReadMembers for AuthenticationResultType {
     const MEMBERS: &'static [&'static str] = &[
         "AccessToken",
         "ExpiresIn",
+        "TokenType",
+        "RefreshToken",
         "IdToken",
         "NewDeviceMetadata",
-        "RefreshToken",
-        "TokenType",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -74,14 +74,14 @@ impl ::awsjson_types::structure::ReadMembers for AuthenticationResultType {
                 ::awsjson_types::structure::read(map, &mut self.access_token)
             }
             "ExpiresIn" => ::awsjson_types::structure::read(map, &mut self.expires_in),
+            "TokenType" => ::awsjson_types::structure::read(map, &mut self.token_type),
+            "RefreshToken" => {
+                ::awsjson_types::structure::read(map, &mut self.refresh_token)
+            }
             "IdToken" => ::awsjson_types::structure::read(map, &mut self.id_token),
             "NewDeviceMetadata" => {
                 ::awsjson_types::structure::read(map, &mut self.new_device_metadata)
             }
-            "RefreshToken" => {
-                ::awsjson_types::structure::read(map, &mut self.refresh_token)
-            }
-            "TokenType" => ::awsjson_types::structure::read(map, &mut self.token_type),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,24 +4,24 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ChangePassword.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct ChangePasswordRequest {
-    /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    pub access_token: ::std::string::String,
     /// `PreviousPassword`: String of at most 256 characters matching `[\S]+`. Sensitive: redacted in `Debug`.
     pub previous_password: ::std::option::Option<::std::string::String>,
     /// `ProposedPassword` (required): String of at most 256 characters matching `[\S]+`. Sensitive: redacted in `Debug`.
     pub proposed_password: ::std::string::String,
+    /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
+    pub access_token: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for ChangePasswordRequest {
     const NAME: &'static str = "ChangePasswordRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.sensitive("AccessToken", "access_token", &self.access_token);
         w.sensitive_optional(
             "PreviousPassword",
             "previous_password",
             &self.previous_password,
         );
         w.sensitive("ProposedPassword", "proposed_password", &self.proposed_password);
+        w.sensitive("AccessToken", "access_token", &self.access_token);
     }
 }
 impl ::serde::Serialize for ChangePasswordRequest {
@@ -35,9 +35,9 @@ impl ::serde::Serialize for ChangePasswordRequest {
 impl ::awsjson_types::structure::ReadMembers for ChangePasswordRequest {
     const NAME: &'static str = "ChangePasswordRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "AccessToken",
         "PreviousPassword",
         "ProposedPassword",
+        "AccessToken",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -45,14 +45,14 @@ impl ::awsjson_types::structure::ReadMembers for ChangePasswordRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AccessToken" => {
-                ::awsjson_types::structure::read(map, &mut self.access_token)
-            }
             "PreviousPassword" => {
                 ::awsjson_types::structure::read(map, &mut self.previous_password)
             }
             "ProposedPassword" => {
                 ::awsjson_types::structure::read(map, &mut self.proposed_password)
+            }
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

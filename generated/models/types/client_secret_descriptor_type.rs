@@ -4,12 +4,12 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ClientSecretDescriptorType.html>
 #[derive(Clone, PartialEq)]
 pub struct ClientSecretDescriptorType {
-    /// `ClientSecretCreateDate`: Timestamp (epoch seconds on the wire).
-    pub client_secret_create_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `ClientSecretId`: String of 1 to 128 characters.
     pub client_secret_id: ::std::option::Option<::std::string::String>,
     /// `ClientSecretValue`: String of 24 to 64 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_secret_value: ::std::option::Option<::std::string::String>,
+    /// `ClientSecretCreateDate`: Timestamp (epoch seconds on the wire).
+    pub client_secret_create_date: ::std::option::Option<::awsjson_types::Timestamp>,
 }
 impl ::std::default::Default for crate::types::ClientSecretDescriptorType {
     #[inline]
@@ -25,16 +25,16 @@ impl ::awsjson_types::structure::WriteMembers for ClientSecretDescriptorType {
     const NAME: &'static str = "ClientSecretDescriptorType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional(
-            "ClientSecretCreateDate",
-            "client_secret_create_date",
-            &self.client_secret_create_date,
-        );
         w.optional("ClientSecretId", "client_secret_id", &self.client_secret_id);
         w.sensitive_optional(
             "ClientSecretValue",
             "client_secret_value",
             &self.client_secret_value,
+        );
+        w.optional(
+            "ClientSecretCreateDate",
+            "client_secret_create_date",
+            &self.client_secret_create_date,
         );
     }
 }
@@ -49,9 +49,9 @@ impl ::serde::Serialize for ClientSecretDescriptorType {
 impl ::awsjson_types::structure::ReadMembers for ClientSecretDescriptorType {
     const NAME: &'static str = "ClientSecretDescriptorType";
     const MEMBERS: &'static [&'static str] = &[
-        "ClientSecretCreateDate",
         "ClientSecretId",
         "ClientSecretValue",
+        "ClientSecretCreateDate",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -59,17 +59,17 @@ impl ::awsjson_types::structure::ReadMembers for ClientSecretDescriptorType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "ClientSecretCreateDate" => {
-                ::awsjson_types::structure::read(
-                    map,
-                    &mut self.client_secret_create_date,
-                )
-            }
             "ClientSecretId" => {
                 ::awsjson_types::structure::read(map, &mut self.client_secret_id)
             }
             "ClientSecretValue" => {
                 ::awsjson_types::structure::read(map, &mut self.client_secret_value)
+            }
+            "ClientSecretCreateDate" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.client_secret_create_date,
+                )
             }
             _ => ::awsjson_types::structure::skip(map),
         }

@@ -4,12 +4,12 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CodeDeliveryDetailsType.html>
 #[derive(Clone, PartialEq)]
 pub struct CodeDeliveryDetailsType {
-    /// `AttributeName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+`.
-    pub attribute_name: ::std::option::Option<::std::string::String>,
-    /// `DeliveryMedium`: One of [`DeliveryMediumType`](crate::types::DeliveryMediumType).
-    pub delivery_medium: ::std::option::Option<crate::types::DeliveryMediumType>,
     /// `Destination`: String of 0 to 131072 characters.
     pub destination: ::std::option::Option<::std::string::String>,
+    /// `DeliveryMedium`: One of [`DeliveryMediumType`](crate::types::DeliveryMediumType).
+    pub delivery_medium: ::std::option::Option<crate::types::DeliveryMediumType>,
+    /// `AttributeName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+`.
+    pub attribute_name: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::CodeDeliveryDetailsType {
     #[inline]
@@ -25,9 +25,9 @@ impl ::awsjson_types::structure::WriteMembers for CodeDeliveryDetailsType {
     const NAME: &'static str = "CodeDeliveryDetailsType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("AttributeName", "attribute_name", &self.attribute_name);
-        w.optional("DeliveryMedium", "delivery_medium", &self.delivery_medium);
         w.optional("Destination", "destination", &self.destination);
+        w.optional("DeliveryMedium", "delivery_medium", &self.delivery_medium);
+        w.optional("AttributeName", "attribute_name", &self.attribute_name);
     }
 }
 impl ::serde::Serialize for CodeDeliveryDetailsType {
@@ -41,9 +41,9 @@ impl ::serde::Serialize for CodeDeliveryDetailsType {
 impl ::awsjson_types::structure::ReadMembers for CodeDeliveryDetailsType {
     const NAME: &'static str = "CodeDeliveryDetailsType";
     const MEMBERS: &'static [&'static str] = &[
-        "AttributeName",
-        "DeliveryMedium",
         "Destination",
+        "DeliveryMedium",
+        "AttributeName",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -51,13 +51,13 @@ impl ::awsjson_types::structure::ReadMembers for CodeDeliveryDetailsType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AttributeName" => {
-                ::awsjson_types::structure::read(map, &mut self.attribute_name)
-            }
+            "Destination" => ::awsjson_types::structure::read(map, &mut self.destination),
             "DeliveryMedium" => {
                 ::awsjson_types::structure::read(map, &mut self.delivery_medium)
             }
-            "Destination" => ::awsjson_types::structure::read(map, &mut self.destination),
+            "AttributeName" => {
+                ::awsjson_types::structure::read(map, &mut self.attribute_name)
+            }
             _ => ::awsjson_types::structure::skip(map),
         }
     }

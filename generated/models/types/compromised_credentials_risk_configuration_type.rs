@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompromisedCredentialsRiskConfigurationType.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct CompromisedCredentialsRiskConfigurationType {
-    /// `Actions` (required): See [`CompromisedCredentialsActionsType`](crate::types::CompromisedCredentialsActionsType).
-    pub actions: crate::types::CompromisedCredentialsActionsType,
     /// `EventFilter`: List of `EventFilterType`.
     pub event_filter: ::std::option::Option<
         ::std::vec::Vec<crate::types::EventFilterType>,
     >,
+    /// `Actions` (required): See [`CompromisedCredentialsActionsType`](crate::types::CompromisedCredentialsActionsType).
+    pub actions: crate::types::CompromisedCredentialsActionsType,
 }
 impl ::awsjson_types::structure::WriteMembers
 for CompromisedCredentialsRiskConfigurationType {
     const NAME: &'static str = "CompromisedCredentialsRiskConfigurationType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("Actions", "actions", &self.actions);
         w.optional("EventFilter", "event_filter", &self.event_filter);
+        w.member("Actions", "actions", &self.actions);
     }
 }
 impl ::serde::Serialize for CompromisedCredentialsRiskConfigurationType {
@@ -31,17 +31,17 @@ impl ::serde::Serialize for CompromisedCredentialsRiskConfigurationType {
 impl ::awsjson_types::structure::ReadMembers
 for CompromisedCredentialsRiskConfigurationType {
     const NAME: &'static str = "CompromisedCredentialsRiskConfigurationType";
-    const MEMBERS: &'static [&'static str] = &["Actions", "EventFilter"];
+    const MEMBERS: &'static [&'static str] = &["EventFilter", "Actions"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "Actions" => ::awsjson_types::structure::read(map, &mut self.actions),
             "EventFilter" => {
                 ::awsjson_types::structure::read(map, &mut self.event_filter)
             }
+            "Actions" => ::awsjson_types::structure::read(map, &mut self.actions),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

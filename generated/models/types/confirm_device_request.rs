@@ -8,12 +8,12 @@ pub struct ConfirmDeviceRequest {
     pub access_token: ::std::string::String,
     /// `DeviceKey` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-f-]+`.
     pub device_key: ::std::string::String,
-    /// `DeviceName`: String of 1 to 1024 characters.
-    pub device_name: ::std::option::Option<::std::string::String>,
     /// `DeviceSecretVerifierConfig`: See [`DeviceSecretVerifierConfigType`](crate::types::DeviceSecretVerifierConfigType).
     pub device_secret_verifier_config: ::std::option::Option<
         crate::types::DeviceSecretVerifierConfigType,
     >,
+    /// `DeviceName`: String of 1 to 1024 characters.
+    pub device_name: ::std::option::Option<::std::string::String>,
 }
 impl ::awsjson_types::structure::WriteMembers for ConfirmDeviceRequest {
     const NAME: &'static str = "ConfirmDeviceRequest";
@@ -21,12 +21,12 @@ impl ::awsjson_types::structure::WriteMembers for ConfirmDeviceRequest {
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
         w.sensitive("AccessToken", "access_token", &self.access_token);
         w.member("DeviceKey", "device_key", &self.device_key);
-        w.optional("DeviceName", "device_name", &self.device_name);
         w.optional(
             "DeviceSecretVerifierConfig",
             "device_secret_verifier_config",
             &self.device_secret_verifier_config,
         );
+        w.optional("DeviceName", "device_name", &self.device_name);
     }
 }
 impl ::serde::Serialize for ConfirmDeviceRequest {
@@ -42,8 +42,8 @@ impl ::awsjson_types::structure::ReadMembers for ConfirmDeviceRequest {
     const MEMBERS: &'static [&'static str] = &[
         "AccessToken",
         "DeviceKey",
-        "DeviceName",
         "DeviceSecretVerifierConfig",
+        "DeviceName",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -55,13 +55,13 @@ impl ::awsjson_types::structure::ReadMembers for ConfirmDeviceRequest {
                 ::awsjson_types::structure::read(map, &mut self.access_token)
             }
             "DeviceKey" => ::awsjson_types::structure::read(map, &mut self.device_key),
-            "DeviceName" => ::awsjson_types::structure::read(map, &mut self.device_name),
             "DeviceSecretVerifierConfig" => {
                 ::awsjson_types::structure::read(
                     map,
                     &mut self.device_secret_verifier_config,
                 )
             }
+            "DeviceName" => ::awsjson_types::structure::read(map, &mut self.device_name),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,41 +4,41 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmForgotPassword.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct ConfirmForgotPasswordRequest {
-    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
-    pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::string::String,
-    /// `ClientMetadata`: Map.
-    pub client_metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    /// `SecretHash`: String of 1 to 128 characters matching `[\w+=/]+`. Sensitive: redacted in `Debug`.
+    pub secret_hash: ::std::option::Option<::std::string::String>,
+    /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
+    pub username: ::std::string::String,
     /// `ConfirmationCode` (required): String of 1 to 2048 characters matching `[\S]+`.
     pub confirmation_code: ::std::string::String,
     /// `Password` (required): String of at most 256 characters matching `[\S]+`. Sensitive: redacted in `Debug`.
     pub password: ::std::string::String,
-    /// `SecretHash`: String of 1 to 128 characters matching `[\w+=/]+`. Sensitive: redacted in `Debug`.
-    pub secret_hash: ::std::option::Option<::std::string::String>,
+    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
+    pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
     /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
     pub user_context_data: ::std::option::Option<crate::types::UserContextDataType>,
-    /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    pub username: ::std::string::String,
+    /// `ClientMetadata`: Map.
+    pub client_metadata: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
 }
 impl ::awsjson_types::structure::WriteMembers for ConfirmForgotPasswordRequest {
     const NAME: &'static str = "ConfirmForgotPasswordRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("AnalyticsMetadata", "analytics_metadata", &self.analytics_metadata);
         w.sensitive("ClientId", "client_id", &self.client_id);
-        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
+        w.sensitive_optional("SecretHash", "secret_hash", &self.secret_hash);
+        w.sensitive("Username", "username", &self.username);
         w.member("ConfirmationCode", "confirmation_code", &self.confirmation_code);
         w.sensitive("Password", "password", &self.password);
-        w.sensitive_optional("SecretHash", "secret_hash", &self.secret_hash);
+        w.optional("AnalyticsMetadata", "analytics_metadata", &self.analytics_metadata);
         w.sensitive_optional(
             "UserContextData",
             "user_context_data",
             &self.user_context_data,
         );
-        w.sensitive("Username", "username", &self.username);
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
     }
 }
 impl ::serde::Serialize for ConfirmForgotPasswordRequest {
@@ -52,14 +52,14 @@ impl ::serde::Serialize for ConfirmForgotPasswordRequest {
 impl ::awsjson_types::structure::ReadMembers for ConfirmForgotPasswordRequest {
     const NAME: &'static str = "ConfirmForgotPasswordRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "AnalyticsMetadata",
         "ClientId",
-        "ClientMetadata",
+        "SecretHash",
+        "Username",
         "ConfirmationCode",
         "Password",
-        "SecretHash",
+        "AnalyticsMetadata",
         "UserContextData",
-        "Username",
+        "ClientMetadata",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -67,22 +67,22 @@ impl ::awsjson_types::structure::ReadMembers for ConfirmForgotPasswordRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AnalyticsMetadata" => {
-                ::awsjson_types::structure::read(map, &mut self.analytics_metadata)
-            }
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
-            "ClientMetadata" => {
-                ::awsjson_types::structure::read(map, &mut self.client_metadata)
-            }
+            "SecretHash" => ::awsjson_types::structure::read(map, &mut self.secret_hash),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             "ConfirmationCode" => {
                 ::awsjson_types::structure::read(map, &mut self.confirmation_code)
             }
             "Password" => ::awsjson_types::structure::read(map, &mut self.password),
-            "SecretHash" => ::awsjson_types::structure::read(map, &mut self.secret_hash),
+            "AnalyticsMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.analytics_metadata)
+            }
             "UserContextData" => {
                 ::awsjson_types::structure::read(map, &mut self.user_context_data)
             }
-            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "ClientMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            }
             _ => ::awsjson_types::structure::skip(map),
         }
     }

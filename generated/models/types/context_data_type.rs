@@ -4,26 +4,26 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ContextDataType.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct ContextDataType {
-    /// `EncodedData`: String of 0 to 131072 characters.
-    pub encoded_data: ::std::option::Option<::std::string::String>,
-    /// `HttpHeaders` (required): List of `HttpHeader`.
-    pub http_headers: ::std::vec::Vec<crate::types::HttpHeader>,
     /// `IpAddress` (required): String of 0 to 131072 characters.
     pub ip_address: ::std::string::String,
     /// `ServerName` (required): String of 0 to 131072 characters.
     pub server_name: ::std::string::String,
     /// `ServerPath` (required): String of 0 to 131072 characters.
     pub server_path: ::std::string::String,
+    /// `HttpHeaders` (required): List of `HttpHeader`.
+    pub http_headers: ::std::vec::Vec<crate::types::HttpHeader>,
+    /// `EncodedData`: String of 0 to 131072 characters.
+    pub encoded_data: ::std::option::Option<::std::string::String>,
 }
 impl ::awsjson_types::structure::WriteMembers for ContextDataType {
     const NAME: &'static str = "ContextDataType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("EncodedData", "encoded_data", &self.encoded_data);
-        w.member("HttpHeaders", "http_headers", &self.http_headers);
         w.member("IpAddress", "ip_address", &self.ip_address);
         w.member("ServerName", "server_name", &self.server_name);
         w.member("ServerPath", "server_path", &self.server_path);
+        w.member("HttpHeaders", "http_headers", &self.http_headers);
+        w.optional("EncodedData", "encoded_data", &self.encoded_data);
     }
 }
 impl ::serde::Serialize for ContextDataType {
@@ -37,11 +37,11 @@ impl ::serde::Serialize for ContextDataType {
 impl ::awsjson_types::structure::ReadMembers for ContextDataType {
     const NAME: &'static str = "ContextDataType";
     const MEMBERS: &'static [&'static str] = &[
-        "EncodedData",
-        "HttpHeaders",
         "IpAddress",
         "ServerName",
         "ServerPath",
+        "HttpHeaders",
+        "EncodedData",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -49,15 +49,15 @@ impl ::awsjson_types::structure::ReadMembers for ContextDataType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "EncodedData" => {
-                ::awsjson_types::structure::read(map, &mut self.encoded_data)
-            }
-            "HttpHeaders" => {
-                ::awsjson_types::structure::read(map, &mut self.http_headers)
-            }
             "IpAddress" => ::awsjson_types::structure::read(map, &mut self.ip_address),
             "ServerName" => ::awsjson_types::structure::read(map, &mut self.server_name),
             "ServerPath" => ::awsjson_types::structure::read(map, &mut self.server_path),
+            "HttpHeaders" => {
+                ::awsjson_types::structure::read(map, &mut self.http_headers)
+            }
+            "EncodedData" => {
+                ::awsjson_types::structure::read(map, &mut self.encoded_data)
+            }
             _ => ::awsjson_types::structure::skip(map),
         }
     }

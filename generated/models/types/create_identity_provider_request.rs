@@ -4,9 +4,16 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct CreateIdentityProviderRequest {
-    /// `AcrMapping`: Map of 0 to 4 entries.
-    pub acr_mapping: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
+    /// `ProviderName` (required): String of 1 to 32 characters matching `[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+`.
+    pub provider_name: ::std::string::String,
+    /// `ProviderType` (required): One of [`IdentityProviderTypeType`](crate::types::IdentityProviderTypeType).
+    pub provider_type: crate::types::IdentityProviderTypeType,
+    /// `ProviderDetails` (required): Map.
+    pub provider_details: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
     >,
     /// `AttributeMapping`: Map.
     pub attribute_mapping: ::std::option::Option<
@@ -14,29 +21,22 @@ pub struct CreateIdentityProviderRequest {
     >,
     /// `IdpIdentifiers`: List of 0 to 50 items of `IdpIdentifierType`.
     pub idp_identifiers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `ProviderDetails` (required): Map.
-    pub provider_details: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::string::String,
+    /// `AcrMapping`: Map of 0 to 4 entries.
+    pub acr_mapping: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `ProviderName` (required): String of 1 to 32 characters matching `[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+`.
-    pub provider_name: ::std::string::String,
-    /// `ProviderType` (required): One of [`IdentityProviderTypeType`](crate::types::IdentityProviderTypeType).
-    pub provider_type: crate::types::IdentityProviderTypeType,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for CreateIdentityProviderRequest {
     const NAME: &'static str = "CreateIdentityProviderRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("AcrMapping", "acr_mapping", &self.acr_mapping);
-        w.optional("AttributeMapping", "attribute_mapping", &self.attribute_mapping);
-        w.optional("IdpIdentifiers", "idp_identifiers", &self.idp_identifiers);
-        w.member("ProviderDetails", "provider_details", &self.provider_details);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.member("ProviderName", "provider_name", &self.provider_name);
         w.member("ProviderType", "provider_type", &self.provider_type);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.member("ProviderDetails", "provider_details", &self.provider_details);
+        w.optional("AttributeMapping", "attribute_mapping", &self.attribute_mapping);
+        w.optional("IdpIdentifiers", "idp_identifiers", &self.idp_identifiers);
+        w.optional("AcrMapping", "acr_mapping", &self.acr_mapping);
     }
 }
 impl ::serde::Serialize for CreateIdentityProviderRequest {
@@ -50,13 +50,13 @@ impl ::serde::Serialize for CreateIdentityProviderRequest {
 impl ::awsjson_types::structure::ReadMembers for CreateIdentityProviderRequest {
     const NAME: &'static str = "CreateIdentityProviderRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "AcrMapping",
-        "AttributeMapping",
-        "IdpIdentifiers",
-        "ProviderDetails",
+        "UserPoolId",
         "ProviderName",
         "ProviderType",
-        "UserPoolId",
+        "ProviderDetails",
+        "AttributeMapping",
+        "IdpIdentifiers",
+        "AcrMapping",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -64,23 +64,23 @@ impl ::awsjson_types::structure::ReadMembers for CreateIdentityProviderRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AcrMapping" => ::awsjson_types::structure::read(map, &mut self.acr_mapping),
-            "AttributeMapping" => {
-                ::awsjson_types::structure::read(map, &mut self.attribute_mapping)
-            }
-            "IdpIdentifiers" => {
-                ::awsjson_types::structure::read(map, &mut self.idp_identifiers)
-            }
-            "ProviderDetails" => {
-                ::awsjson_types::structure::read(map, &mut self.provider_details)
-            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ProviderName" => {
                 ::awsjson_types::structure::read(map, &mut self.provider_name)
             }
             "ProviderType" => {
                 ::awsjson_types::structure::read(map, &mut self.provider_type)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "ProviderDetails" => {
+                ::awsjson_types::structure::read(map, &mut self.provider_details)
+            }
+            "AttributeMapping" => {
+                ::awsjson_types::structure::read(map, &mut self.attribute_mapping)
+            }
+            "IdpIdentifiers" => {
+                ::awsjson_types::structure::read(map, &mut self.idp_identifiers)
+            }
+            "AcrMapping" => ::awsjson_types::structure::read(map, &mut self.acr_mapping),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,30 +4,30 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateManagedLoginBranding.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct CreateManagedLoginBrandingRequest {
-    /// `Assets`: List of 0 to 40 items of `AssetType`.
-    pub assets: ::std::option::Option<::std::vec::Vec<crate::types::AssetType>>,
-    /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    pub client_id: ::std::string::String,
-    /// `Settings`: Any JSON value.
-    pub settings: ::std::option::Option<::serde_json::Value>,
-    /// `UseCognitoProvidedValues`: Boolean.
-    pub use_cognito_provided_values: ::std::option::Option<bool>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
+    /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
+    pub client_id: ::std::string::String,
+    /// `UseCognitoProvidedValues`: Boolean.
+    pub use_cognito_provided_values: ::std::option::Option<bool>,
+    /// `Settings`: Any JSON value.
+    pub settings: ::std::option::Option<::serde_json::Value>,
+    /// `Assets`: List of 0 to 40 items of `AssetType`.
+    pub assets: ::std::option::Option<::std::vec::Vec<crate::types::AssetType>>,
 }
 impl ::awsjson_types::structure::WriteMembers for CreateManagedLoginBrandingRequest {
     const NAME: &'static str = "CreateManagedLoginBrandingRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("Assets", "assets", &self.assets);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive("ClientId", "client_id", &self.client_id);
-        w.optional("Settings", "settings", &self.settings);
         w.optional(
             "UseCognitoProvidedValues",
             "use_cognito_provided_values",
             &self.use_cognito_provided_values,
         );
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("Settings", "settings", &self.settings);
+        w.optional("Assets", "assets", &self.assets);
     }
 }
 impl ::serde::Serialize for CreateManagedLoginBrandingRequest {
@@ -41,11 +41,11 @@ impl ::serde::Serialize for CreateManagedLoginBrandingRequest {
 impl ::awsjson_types::structure::ReadMembers for CreateManagedLoginBrandingRequest {
     const NAME: &'static str = "CreateManagedLoginBrandingRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "Assets",
-        "ClientId",
-        "Settings",
-        "UseCognitoProvidedValues",
         "UserPoolId",
+        "ClientId",
+        "UseCognitoProvidedValues",
+        "Settings",
+        "Assets",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -53,16 +53,16 @@ impl ::awsjson_types::structure::ReadMembers for CreateManagedLoginBrandingReque
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "Assets" => ::awsjson_types::structure::read(map, &mut self.assets),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
-            "Settings" => ::awsjson_types::structure::read(map, &mut self.settings),
             "UseCognitoProvidedValues" => {
                 ::awsjson_types::structure::read(
                     map,
                     &mut self.use_cognito_provided_values,
                 )
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Settings" => ::awsjson_types::structure::read(map, &mut self.settings),
+            "Assets" => ::awsjson_types::structure::read(map, &mut self.assets),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

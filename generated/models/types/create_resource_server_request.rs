@@ -4,6 +4,8 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateResourceServer.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct CreateResourceServerRequest {
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `Identifier` (required): String of 1 to 256 characters matching `[\x21\x23-\x5B\x5D-\x7E]+`.
     pub identifier: ::std::string::String,
     /// `Name` (required): String of 1 to 256 characters matching `[\w\s+=,.@-]+`.
@@ -12,17 +14,15 @@ pub struct CreateResourceServerRequest {
     pub scopes: ::std::option::Option<
         ::std::vec::Vec<crate::types::ResourceServerScopeType>,
     >,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for CreateResourceServerRequest {
     const NAME: &'static str = "CreateResourceServerRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.member("Identifier", "identifier", &self.identifier);
         w.member("Name", "name", &self.name);
         w.optional("Scopes", "scopes", &self.scopes);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for CreateResourceServerRequest {
@@ -36,10 +36,10 @@ impl ::serde::Serialize for CreateResourceServerRequest {
 impl ::awsjson_types::structure::ReadMembers for CreateResourceServerRequest {
     const NAME: &'static str = "CreateResourceServerRequest";
     const MEMBERS: &'static [&'static str] = &[
+        "UserPoolId",
         "Identifier",
         "Name",
         "Scopes",
-        "UserPoolId",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -47,10 +47,10 @@ impl ::awsjson_types::structure::ReadMembers for CreateResourceServerRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "Identifier" => ::awsjson_types::structure::read(map, &mut self.identifier),
             "Name" => ::awsjson_types::structure::read(map, &mut self.name),
             "Scopes" => ::awsjson_types::structure::read(map, &mut self.scopes),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,31 +4,31 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateTerms.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct CreateTermsRequest {
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::string::String,
+    /// `TermsName` (required): String matching `^(terms-of-use|privacy-policy)$`.
+    pub terms_name: ::std::string::String,
+    /// `TermsSource` (required): One of [`TermsSourceType`](crate::types::TermsSourceType).
+    pub terms_source: crate::types::TermsSourceType,
     /// `Enforcement` (required): One of [`TermsEnforcementType`](crate::types::TermsEnforcementType).
     pub enforcement: crate::types::TermsEnforcementType,
     /// `Links`: Map of 1 to 13 entries.
     pub links: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `TermsName` (required): String matching `^(terms-of-use|privacy-policy)$`.
-    pub terms_name: ::std::string::String,
-    /// `TermsSource` (required): One of [`TermsSourceType`](crate::types::TermsSourceType).
-    pub terms_source: crate::types::TermsSourceType,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for CreateTermsRequest {
     const NAME: &'static str = "CreateTermsRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive("ClientId", "client_id", &self.client_id);
-        w.member("Enforcement", "enforcement", &self.enforcement);
-        w.optional("Links", "links", &self.links);
         w.member("TermsName", "terms_name", &self.terms_name);
         w.member("TermsSource", "terms_source", &self.terms_source);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.member("Enforcement", "enforcement", &self.enforcement);
+        w.optional("Links", "links", &self.links);
     }
 }
 impl ::serde::Serialize for CreateTermsRequest {
@@ -42,12 +42,12 @@ impl ::serde::Serialize for CreateTermsRequest {
 impl ::awsjson_types::structure::ReadMembers for CreateTermsRequest {
     const NAME: &'static str = "CreateTermsRequest";
     const MEMBERS: &'static [&'static str] = &[
+        "UserPoolId",
         "ClientId",
-        "Enforcement",
-        "Links",
         "TermsName",
         "TermsSource",
-        "UserPoolId",
+        "Enforcement",
+        "Links",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -55,14 +55,14 @@ impl ::awsjson_types::structure::ReadMembers for CreateTermsRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
-            "Enforcement" => ::awsjson_types::structure::read(map, &mut self.enforcement),
-            "Links" => ::awsjson_types::structure::read(map, &mut self.links),
             "TermsName" => ::awsjson_types::structure::read(map, &mut self.terms_name),
             "TermsSource" => {
                 ::awsjson_types::structure::read(map, &mut self.terms_source)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Enforcement" => ::awsjson_types::structure::read(map, &mut self.enforcement),
+            "Links" => ::awsjson_types::structure::read(map, &mut self.links),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,33 +4,33 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserImportJob.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct CreateUserImportJobRequest {
-    /// `CloudWatchLogsRoleArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    pub cloud_watch_logs_role_arn: ::std::string::String,
     /// `JobName` (required): String of 1 to 128 characters matching `[\w\s+=,.@-]+`.
     pub job_name: ::std::string::String,
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
+    /// `CloudWatchLogsRoleArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
+    pub cloud_watch_logs_role_arn: ::std::string::String,
     /// `PasswordHashingAlgorithm`: One of [`PasswordHashingAlgorithmType`](crate::types::PasswordHashingAlgorithmType).
     pub password_hashing_algorithm: ::std::option::Option<
         crate::types::PasswordHashingAlgorithmType,
     >,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for CreateUserImportJobRequest {
     const NAME: &'static str = "CreateUserImportJobRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("JobName", "job_name", &self.job_name);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.member(
             "CloudWatchLogsRoleArn",
             "cloud_watch_logs_role_arn",
             &self.cloud_watch_logs_role_arn,
         );
-        w.member("JobName", "job_name", &self.job_name);
         w.optional(
             "PasswordHashingAlgorithm",
             "password_hashing_algorithm",
             &self.password_hashing_algorithm,
         );
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for CreateUserImportJobRequest {
@@ -44,10 +44,10 @@ impl ::serde::Serialize for CreateUserImportJobRequest {
 impl ::awsjson_types::structure::ReadMembers for CreateUserImportJobRequest {
     const NAME: &'static str = "CreateUserImportJobRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "CloudWatchLogsRoleArn",
         "JobName",
-        "PasswordHashingAlgorithm",
         "UserPoolId",
+        "CloudWatchLogsRoleArn",
+        "PasswordHashingAlgorithm",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -55,20 +55,20 @@ impl ::awsjson_types::structure::ReadMembers for CreateUserImportJobRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "JobName" => ::awsjson_types::structure::read(map, &mut self.job_name),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "CloudWatchLogsRoleArn" => {
                 ::awsjson_types::structure::read(
                     map,
                     &mut self.cloud_watch_logs_role_arn,
                 )
             }
-            "JobName" => ::awsjson_types::structure::read(map, &mut self.job_name),
             "PasswordHashingAlgorithm" => {
                 ::awsjson_types::structure::read(
                     map,
                     &mut self.password_hashing_algorithm,
                 )
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,36 +4,36 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolDomain.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct CreateUserPoolDomainRequest {
+    /// `Domain` (required): String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
+    pub domain: ::std::string::String,
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
+    /// `ManagedLoginVersion`: Integer.
+    pub managed_login_version: ::std::option::Option<i32>,
     /// `CustomDomainConfig`: See [`CustomDomainConfigType`](crate::types::CustomDomainConfigType).
     pub custom_domain_config: ::std::option::Option<
         crate::types::CustomDomainConfigType,
     >,
-    /// `Domain` (required): String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
-    pub domain: ::std::string::String,
-    /// `ManagedLoginVersion`: Integer.
-    pub managed_login_version: ::std::option::Option<i32>,
     /// `Routing`: See [`RoutingType`](crate::types::RoutingType).
     pub routing: ::std::option::Option<crate::types::RoutingType>,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for CreateUserPoolDomainRequest {
     const NAME: &'static str = "CreateUserPoolDomainRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional(
-            "CustomDomainConfig",
-            "custom_domain_config",
-            &self.custom_domain_config,
-        );
         w.member("Domain", "domain", &self.domain);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.optional(
             "ManagedLoginVersion",
             "managed_login_version",
             &self.managed_login_version,
         );
+        w.optional(
+            "CustomDomainConfig",
+            "custom_domain_config",
+            &self.custom_domain_config,
+        );
         w.optional("Routing", "routing", &self.routing);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for CreateUserPoolDomainRequest {
@@ -47,11 +47,11 @@ impl ::serde::Serialize for CreateUserPoolDomainRequest {
 impl ::awsjson_types::structure::ReadMembers for CreateUserPoolDomainRequest {
     const NAME: &'static str = "CreateUserPoolDomainRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "CustomDomainConfig",
         "Domain",
-        "ManagedLoginVersion",
-        "Routing",
         "UserPoolId",
+        "ManagedLoginVersion",
+        "CustomDomainConfig",
+        "Routing",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -59,15 +59,15 @@ impl ::awsjson_types::structure::ReadMembers for CreateUserPoolDomainRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "CustomDomainConfig" => {
-                ::awsjson_types::structure::read(map, &mut self.custom_domain_config)
-            }
             "Domain" => ::awsjson_types::structure::read(map, &mut self.domain),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ManagedLoginVersion" => {
                 ::awsjson_types::structure::read(map, &mut self.managed_login_version)
             }
+            "CustomDomainConfig" => {
+                ::awsjson_types::structure::read(map, &mut self.custom_domain_config)
+            }
             "Routing" => ::awsjson_types::structure::read(map, &mut self.routing),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

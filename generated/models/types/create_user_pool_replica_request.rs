@@ -4,10 +4,10 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolReplica.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct CreateUserPoolReplicaRequest {
-    /// `RegionName` (required): String of 5 to 32 characters.
-    pub region_name: ::std::string::String,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
+    /// `RegionName` (required): String of 5 to 32 characters.
+    pub region_name: ::std::string::String,
     /// `UserPoolTags`: Map.
     pub user_pool_tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -17,8 +17,8 @@ impl ::awsjson_types::structure::WriteMembers for CreateUserPoolReplicaRequest {
     const NAME: &'static str = "CreateUserPoolReplicaRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("RegionName", "region_name", &self.region_name);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.member("RegionName", "region_name", &self.region_name);
         w.optional("UserPoolTags", "user_pool_tags", &self.user_pool_tags);
     }
 }
@@ -33,8 +33,8 @@ impl ::serde::Serialize for CreateUserPoolReplicaRequest {
 impl ::awsjson_types::structure::ReadMembers for CreateUserPoolReplicaRequest {
     const NAME: &'static str = "CreateUserPoolReplicaRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "RegionName",
         "UserPoolId",
+        "RegionName",
         "UserPoolTags",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
@@ -43,8 +43,8 @@ impl ::awsjson_types::structure::ReadMembers for CreateUserPoolReplicaRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "RegionName" => ::awsjson_types::structure::read(map, &mut self.region_name),
             "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "RegionName" => ::awsjson_types::structure::read(map, &mut self.region_name),
             "UserPoolTags" => {
                 ::awsjson_types::structure::read(map, &mut self.user_pool_tags)
             }

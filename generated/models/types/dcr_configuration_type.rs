@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DcrConfigurationType.html>
 #[derive(Clone, PartialEq)]
 pub struct DcrConfigurationType {
-    /// `AllowedScopes`: List of at most 50 items of `ScopeType`.
-    pub allowed_scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `AuthenticatedGrantTypes`: List of 0 to 3 items of `OAuthFlowType`.
-    pub authenticated_grant_types: ::std::option::Option<
-        ::std::vec::Vec<crate::types::OAuthFlowType>,
-    >,
     /// `EnableStatus`: One of [`StatusType`](crate::types::StatusType).
     pub enable_status: ::std::option::Option<crate::types::StatusType>,
     /// `OpenDcrEnabled`: Boolean.
     pub open_dcr_enabled: ::std::option::Option<bool>,
+    /// `AuthenticatedGrantTypes`: List of 0 to 3 items of `OAuthFlowType`.
+    pub authenticated_grant_types: ::std::option::Option<
+        ::std::vec::Vec<crate::types::OAuthFlowType>,
+    >,
     /// `OpenDcrGrantTypes`: List of 0 to 3 items of `OAuthFlowType`.
     pub open_dcr_grant_types: ::std::option::Option<
         ::std::vec::Vec<crate::types::OAuthFlowType>,
     >,
+    /// `AllowedScopes`: List of at most 50 items of `ScopeType`.
+    pub allowed_scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl ::std::default::Default for crate::types::DcrConfigurationType {
     #[inline]
@@ -35,19 +35,19 @@ impl ::awsjson_types::structure::WriteMembers for DcrConfigurationType {
     const NAME: &'static str = "DcrConfigurationType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("AllowedScopes", "allowed_scopes", &self.allowed_scopes);
+        w.optional("EnableStatus", "enable_status", &self.enable_status);
+        w.optional("OpenDcrEnabled", "open_dcr_enabled", &self.open_dcr_enabled);
         w.optional(
             "AuthenticatedGrantTypes",
             "authenticated_grant_types",
             &self.authenticated_grant_types,
         );
-        w.optional("EnableStatus", "enable_status", &self.enable_status);
-        w.optional("OpenDcrEnabled", "open_dcr_enabled", &self.open_dcr_enabled);
         w.optional(
             "OpenDcrGrantTypes",
             "open_dcr_grant_types",
             &self.open_dcr_grant_types,
         );
+        w.optional("AllowedScopes", "allowed_scopes", &self.allowed_scopes);
     }
 }
 impl ::serde::Serialize for DcrConfigurationType {
@@ -61,11 +61,11 @@ impl ::serde::Serialize for DcrConfigurationType {
 impl ::awsjson_types::structure::ReadMembers for DcrConfigurationType {
     const NAME: &'static str = "DcrConfigurationType";
     const MEMBERS: &'static [&'static str] = &[
-        "AllowedScopes",
-        "AuthenticatedGrantTypes",
         "EnableStatus",
         "OpenDcrEnabled",
+        "AuthenticatedGrantTypes",
         "OpenDcrGrantTypes",
+        "AllowedScopes",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -73,8 +73,11 @@ impl ::awsjson_types::structure::ReadMembers for DcrConfigurationType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AllowedScopes" => {
-                ::awsjson_types::structure::read(map, &mut self.allowed_scopes)
+            "EnableStatus" => {
+                ::awsjson_types::structure::read(map, &mut self.enable_status)
+            }
+            "OpenDcrEnabled" => {
+                ::awsjson_types::structure::read(map, &mut self.open_dcr_enabled)
             }
             "AuthenticatedGrantTypes" => {
                 ::awsjson_types::structure::read(
@@ -82,14 +85,11 @@ impl ::awsjson_types::structure::ReadMembers for DcrConfigurationType {
                     &mut self.authenticated_grant_types,
                 )
             }
-            "EnableStatus" => {
-                ::awsjson_types::structure::read(map, &mut self.enable_status)
-            }
-            "OpenDcrEnabled" => {
-                ::awsjson_types::structure::read(map, &mut self.open_dcr_enabled)
-            }
             "OpenDcrGrantTypes" => {
                 ::awsjson_types::structure::read(map, &mut self.open_dcr_grant_types)
+            }
+            "AllowedScopes" => {
+                ::awsjson_types::structure::read(map, &mut self.allowed_scopes)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

@@ -4,17 +4,17 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteIdentityProvider.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct DeleteIdentityProviderRequest {
-    /// `ProviderName` (required): String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
-    pub provider_name: ::std::string::String,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
+    /// `ProviderName` (required): String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
+    pub provider_name: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for DeleteIdentityProviderRequest {
     const NAME: &'static str = "DeleteIdentityProviderRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("ProviderName", "provider_name", &self.provider_name);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.member("ProviderName", "provider_name", &self.provider_name);
     }
 }
 impl ::serde::Serialize for DeleteIdentityProviderRequest {
@@ -27,17 +27,17 @@ impl ::serde::Serialize for DeleteIdentityProviderRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for DeleteIdentityProviderRequest {
     const NAME: &'static str = "DeleteIdentityProviderRequest";
-    const MEMBERS: &'static [&'static str] = &["ProviderName", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "ProviderName"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ProviderName" => {
                 ::awsjson_types::structure::read(map, &mut self.provider_name)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

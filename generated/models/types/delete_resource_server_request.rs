@@ -4,17 +4,17 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteResourceServer.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct DeleteResourceServerRequest {
-    /// `Identifier` (required): String of 1 to 256 characters matching `[\x21\x23-\x5B\x5D-\x7E]+`.
-    pub identifier: ::std::string::String,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
+    /// `Identifier` (required): String of 1 to 256 characters matching `[\x21\x23-\x5B\x5D-\x7E]+`.
+    pub identifier: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for DeleteResourceServerRequest {
     const NAME: &'static str = "DeleteResourceServerRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("Identifier", "identifier", &self.identifier);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.member("Identifier", "identifier", &self.identifier);
     }
 }
 impl ::serde::Serialize for DeleteResourceServerRequest {
@@ -27,15 +27,15 @@ impl ::serde::Serialize for DeleteResourceServerRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for DeleteResourceServerRequest {
     const NAME: &'static str = "DeleteResourceServerRequest";
-    const MEMBERS: &'static [&'static str] = &["Identifier", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "Identifier"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "Identifier" => ::awsjson_types::structure::read(map, &mut self.identifier),
             "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Identifier" => ::awsjson_types::structure::read(map, &mut self.identifier),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,21 +4,21 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserAttributes.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct DeleteUserAttributesRequest {
-    /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    pub access_token: ::std::string::String,
     /// `UserAttributeNames` (required): List of `AttributeNameType`.
     pub user_attribute_names: ::std::vec::Vec<::std::string::String>,
+    /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
+    pub access_token: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for DeleteUserAttributesRequest {
     const NAME: &'static str = "DeleteUserAttributesRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.sensitive("AccessToken", "access_token", &self.access_token);
         w.member(
             "UserAttributeNames",
             "user_attribute_names",
             &self.user_attribute_names,
         );
+        w.sensitive("AccessToken", "access_token", &self.access_token);
     }
 }
 impl ::serde::Serialize for DeleteUserAttributesRequest {
@@ -31,18 +31,18 @@ impl ::serde::Serialize for DeleteUserAttributesRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for DeleteUserAttributesRequest {
     const NAME: &'static str = "DeleteUserAttributesRequest";
-    const MEMBERS: &'static [&'static str] = &["AccessToken", "UserAttributeNames"];
+    const MEMBERS: &'static [&'static str] = &["UserAttributeNames", "AccessToken"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AccessToken" => {
-                ::awsjson_types::structure::read(map, &mut self.access_token)
-            }
             "UserAttributeNames" => {
                 ::awsjson_types::structure::read(map, &mut self.user_attribute_names)
+            }
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

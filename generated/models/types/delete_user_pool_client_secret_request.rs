@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolClientSecret.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct DeleteUserPoolClientSecretRequest {
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::string::String,
     /// `ClientSecretId` (required): String of 1 to 128 characters.
     pub client_secret_id: ::std::string::String,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for DeleteUserPoolClientSecretRequest {
     const NAME: &'static str = "DeleteUserPoolClientSecretRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive("ClientId", "client_id", &self.client_id);
         w.member("ClientSecretId", "client_secret_id", &self.client_secret_id);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for DeleteUserPoolClientSecretRequest {
@@ -31,9 +31,9 @@ impl ::serde::Serialize for DeleteUserPoolClientSecretRequest {
 impl ::awsjson_types::structure::ReadMembers for DeleteUserPoolClientSecretRequest {
     const NAME: &'static str = "DeleteUserPoolClientSecretRequest";
     const MEMBERS: &'static [&'static str] = &[
+        "UserPoolId",
         "ClientId",
         "ClientSecretId",
-        "UserPoolId",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -41,11 +41,11 @@ impl ::awsjson_types::structure::ReadMembers for DeleteUserPoolClientSecretReque
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "ClientSecretId" => {
                 ::awsjson_types::structure::read(map, &mut self.client_secret_id)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,17 +4,17 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUserPoolReplica.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct DeleteUserPoolReplicaRequest {
-    /// `RegionName` (required): String of 5 to 32 characters.
-    pub region_name: ::std::string::String,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
+    /// `RegionName` (required): String of 5 to 32 characters.
+    pub region_name: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for DeleteUserPoolReplicaRequest {
     const NAME: &'static str = "DeleteUserPoolReplicaRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("RegionName", "region_name", &self.region_name);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.member("RegionName", "region_name", &self.region_name);
     }
 }
 impl ::serde::Serialize for DeleteUserPoolReplicaRequest {
@@ -27,15 +27,15 @@ impl ::serde::Serialize for DeleteUserPoolReplicaRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for DeleteUserPoolReplicaRequest {
     const NAME: &'static str = "DeleteUserPoolReplicaRequest";
-    const MEMBERS: &'static [&'static str] = &["RegionName", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "RegionName"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "RegionName" => ::awsjson_types::structure::read(map, &mut self.region_name),
             "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "RegionName" => ::awsjson_types::structure::read(map, &mut self.region_name),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

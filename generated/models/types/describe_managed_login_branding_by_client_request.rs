@@ -4,25 +4,25 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeManagedLoginBrandingByClient.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct DescribeManagedLoginBrandingByClientRequest {
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::string::String,
     /// `ReturnMergedResources`: Boolean.
     pub return_merged_resources: ::std::option::Option<bool>,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers
 for DescribeManagedLoginBrandingByClientRequest {
     const NAME: &'static str = "DescribeManagedLoginBrandingByClientRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive("ClientId", "client_id", &self.client_id);
         w.optional(
             "ReturnMergedResources",
             "return_merged_resources",
             &self.return_merged_resources,
         );
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for DescribeManagedLoginBrandingByClientRequest {
@@ -37,9 +37,9 @@ impl ::awsjson_types::structure::ReadMembers
 for DescribeManagedLoginBrandingByClientRequest {
     const NAME: &'static str = "DescribeManagedLoginBrandingByClientRequest";
     const MEMBERS: &'static [&'static str] = &[
+        "UserPoolId",
         "ClientId",
         "ReturnMergedResources",
-        "UserPoolId",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -47,11 +47,11 @@ for DescribeManagedLoginBrandingByClientRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "ReturnMergedResources" => {
                 ::awsjson_types::structure::read(map, &mut self.return_merged_resources)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,17 +4,18 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeManagedLoginBranding.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct DescribeManagedLoginBrandingRequest {
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `ManagedLoginBrandingId` (required): String matching `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
     pub managed_login_branding_id: ::std::string::String,
     /// `ReturnMergedResources`: Boolean.
     pub return_merged_resources: ::std::option::Option<bool>,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for DescribeManagedLoginBrandingRequest {
     const NAME: &'static str = "DescribeManagedLoginBrandingRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.member(
             "ManagedLoginBrandingId",
             "managed_login_branding_id",
@@ -25,7 +26,6 @@ impl ::awsjson_types::structure::WriteMembers for DescribeManagedLoginBrandingRe
             "return_merged_resources",
             &self.return_merged_resources,
         );
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for DescribeManagedLoginBrandingRequest {
@@ -39,9 +39,9 @@ impl ::serde::Serialize for DescribeManagedLoginBrandingRequest {
 impl ::awsjson_types::structure::ReadMembers for DescribeManagedLoginBrandingRequest {
     const NAME: &'static str = "DescribeManagedLoginBrandingRequest";
     const MEMBERS: &'static [&'static str] = &[
+        "UserPoolId",
         "ManagedLoginBrandingId",
         "ReturnMergedResources",
-        "UserPoolId",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -49,6 +49,7 @@ impl ::awsjson_types::structure::ReadMembers for DescribeManagedLoginBrandingReq
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ManagedLoginBrandingId" => {
                 ::awsjson_types::structure::read(
                     map,
@@ -58,7 +59,6 @@ impl ::awsjson_types::structure::ReadMembers for DescribeManagedLoginBrandingReq
             "ReturnMergedResources" => {
                 ::awsjson_types::structure::read(map, &mut self.return_merged_resources)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

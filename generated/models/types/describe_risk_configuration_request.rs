@@ -4,17 +4,17 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeRiskConfiguration.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct DescribeRiskConfigurationRequest {
-    /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    pub client_id: ::std::option::Option<::std::string::String>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
+    /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
+    pub client_id: ::std::option::Option<::std::string::String>,
 }
 impl ::awsjson_types::structure::WriteMembers for DescribeRiskConfigurationRequest {
     const NAME: &'static str = "DescribeRiskConfigurationRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.sensitive_optional("ClientId", "client_id", &self.client_id);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive_optional("ClientId", "client_id", &self.client_id);
     }
 }
 impl ::serde::Serialize for DescribeRiskConfigurationRequest {
@@ -27,15 +27,15 @@ impl ::serde::Serialize for DescribeRiskConfigurationRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for DescribeRiskConfigurationRequest {
     const NAME: &'static str = "DescribeRiskConfigurationRequest";
-    const MEMBERS: &'static [&'static str] = &["ClientId", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "ClientId"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -6,18 +6,18 @@
 pub struct DescribeTermsByClientRequest {
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::string::String,
-    /// `TermsName` (required): String matching `^(terms-of-use|privacy-policy)$`.
-    pub terms_name: ::std::string::String,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
+    /// `TermsName` (required): String matching `^(terms-of-use|privacy-policy)$`.
+    pub terms_name: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for DescribeTermsByClientRequest {
     const NAME: &'static str = "DescribeTermsByClientRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
         w.sensitive("ClientId", "client_id", &self.client_id);
-        w.member("TermsName", "terms_name", &self.terms_name);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.member("TermsName", "terms_name", &self.terms_name);
     }
 }
 impl ::serde::Serialize for DescribeTermsByClientRequest {
@@ -30,7 +30,7 @@ impl ::serde::Serialize for DescribeTermsByClientRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for DescribeTermsByClientRequest {
     const NAME: &'static str = "DescribeTermsByClientRequest";
-    const MEMBERS: &'static [&'static str] = &["ClientId", "TermsName", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["ClientId", "UserPoolId", "TermsName"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
@@ -38,8 +38,8 @@ impl ::awsjson_types::structure::ReadMembers for DescribeTermsByClientRequest {
     ) -> ::std::result::Result<(), A::Error> {
         match name {
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
-            "TermsName" => ::awsjson_types::structure::read(map, &mut self.terms_name),
             "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "TermsName" => ::awsjson_types::structure::read(map, &mut self.terms_name),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,17 +4,17 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserImportJob.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct DescribeUserImportJobRequest {
-    /// `JobId` (required): String of 1 to 55 characters matching `import-[0-9a-zA-Z-]+`.
-    pub job_id: ::std::string::String,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
+    /// `JobId` (required): String of 1 to 55 characters matching `import-[0-9a-zA-Z-]+`.
+    pub job_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for DescribeUserImportJobRequest {
     const NAME: &'static str = "DescribeUserImportJobRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("JobId", "job_id", &self.job_id);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.member("JobId", "job_id", &self.job_id);
     }
 }
 impl ::serde::Serialize for DescribeUserImportJobRequest {
@@ -27,15 +27,15 @@ impl ::serde::Serialize for DescribeUserImportJobRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for DescribeUserImportJobRequest {
     const NAME: &'static str = "DescribeUserImportJobRequest";
-    const MEMBERS: &'static [&'static str] = &["JobId", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "JobId"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "JobId" => ::awsjson_types::structure::read(map, &mut self.job_id),
             "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "JobId" => ::awsjson_types::structure::read(map, &mut self.job_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeviceType.html>
 #[derive(Clone, PartialEq)]
 pub struct DeviceType {
+    /// `DeviceKey`: String of 1 to 55 characters matching `[\w-]+_[0-9a-f-]+`.
+    pub device_key: ::std::option::Option<::std::string::String>,
     /// `DeviceAttributes`: List of `AttributeType`.
     pub device_attributes: ::std::option::Option<
         ::std::vec::Vec<crate::types::AttributeType>,
     >,
     /// `DeviceCreateDate`: Timestamp (epoch seconds on the wire).
     pub device_create_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `DeviceKey`: String of 1 to 55 characters matching `[\w-]+_[0-9a-f-]+`.
-    pub device_key: ::std::option::Option<::std::string::String>,
+    /// `DeviceLastModifiedDate`: Timestamp (epoch seconds on the wire).
+    pub device_last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `DeviceLastAuthenticatedDate`: Timestamp (epoch seconds on the wire).
     pub device_last_authenticated_date: ::std::option::Option<
         ::awsjson_types::Timestamp,
     >,
-    /// `DeviceLastModifiedDate`: Timestamp (epoch seconds on the wire).
-    pub device_last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
 }
 impl ::std::default::Default for crate::types::DeviceType {
     #[inline]
@@ -35,18 +35,18 @@ impl ::awsjson_types::structure::WriteMembers for DeviceType {
     const NAME: &'static str = "DeviceType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("DeviceKey", "device_key", &self.device_key);
         w.optional("DeviceAttributes", "device_attributes", &self.device_attributes);
         w.optional("DeviceCreateDate", "device_create_date", &self.device_create_date);
-        w.optional("DeviceKey", "device_key", &self.device_key);
-        w.optional(
-            "DeviceLastAuthenticatedDate",
-            "device_last_authenticated_date",
-            &self.device_last_authenticated_date,
-        );
         w.optional(
             "DeviceLastModifiedDate",
             "device_last_modified_date",
             &self.device_last_modified_date,
+        );
+        w.optional(
+            "DeviceLastAuthenticatedDate",
+            "device_last_authenticated_date",
+            &self.device_last_authenticated_date,
         );
     }
 }
@@ -61,11 +61,11 @@ impl ::serde::Serialize for DeviceType {
 impl ::awsjson_types::structure::ReadMembers for DeviceType {
     const NAME: &'static str = "DeviceType";
     const MEMBERS: &'static [&'static str] = &[
+        "DeviceKey",
         "DeviceAttributes",
         "DeviceCreateDate",
-        "DeviceKey",
-        "DeviceLastAuthenticatedDate",
         "DeviceLastModifiedDate",
+        "DeviceLastAuthenticatedDate",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -73,23 +73,23 @@ impl ::awsjson_types::structure::ReadMembers for DeviceType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "DeviceKey" => ::awsjson_types::structure::read(map, &mut self.device_key),
             "DeviceAttributes" => {
                 ::awsjson_types::structure::read(map, &mut self.device_attributes)
             }
             "DeviceCreateDate" => {
                 ::awsjson_types::structure::read(map, &mut self.device_create_date)
             }
-            "DeviceKey" => ::awsjson_types::structure::read(map, &mut self.device_key),
-            "DeviceLastAuthenticatedDate" => {
-                ::awsjson_types::structure::read(
-                    map,
-                    &mut self.device_last_authenticated_date,
-                )
-            }
             "DeviceLastModifiedDate" => {
                 ::awsjson_types::structure::read(
                     map,
                     &mut self.device_last_modified_date,
+                )
+            }
+            "DeviceLastAuthenticatedDate" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.device_last_authenticated_date,
                 )
             }
             _ => ::awsjson_types::structure::skip(map),

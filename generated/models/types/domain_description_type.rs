@@ -4,28 +4,28 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DomainDescriptionType.html>
 #[derive(Clone, PartialEq)]
 pub struct DomainDescriptionType {
+    /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::option::Option<::std::string::String>,
     /// `AWSAccountId`: String of at most 12 characters matching `[0-9]+`.
     pub aws_account_id: ::std::option::Option<::std::string::String>,
+    /// `Domain`: String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
+    pub domain: ::std::option::Option<::std::string::String>,
+    /// `S3Bucket`: String of 3 to 1024 characters matching `^[0-9A-Za-z\.\-_]*(?<!\.)$`.
+    pub s3_bucket: ::std::option::Option<::std::string::String>,
     /// `CloudFrontDistribution`: String of 0 to 131072 characters.
     pub cloud_front_distribution: ::std::option::Option<::std::string::String>,
+    /// `Version`: String of 1 to 20 characters.
+    pub version: ::std::option::Option<::std::string::String>,
+    /// `Status`: One of [`DomainStatusType`](crate::types::DomainStatusType).
+    pub status: ::std::option::Option<crate::types::DomainStatusType>,
     /// `CustomDomainConfig`: See [`CustomDomainConfigType`](crate::types::CustomDomainConfigType).
     pub custom_domain_config: ::std::option::Option<
         crate::types::CustomDomainConfigType,
     >,
-    /// `Domain`: String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
-    pub domain: ::std::option::Option<::std::string::String>,
     /// `ManagedLoginVersion`: Integer.
     pub managed_login_version: ::std::option::Option<i32>,
     /// `Routing`: See [`RoutingType`](crate::types::RoutingType).
     pub routing: ::std::option::Option<crate::types::RoutingType>,
-    /// `S3Bucket`: String of 3 to 1024 characters matching `^[0-9A-Za-z\.\-_]*(?<!\.)$`.
-    pub s3_bucket: ::std::option::Option<::std::string::String>,
-    /// `Status`: One of [`DomainStatusType`](crate::types::DomainStatusType).
-    pub status: ::std::option::Option<crate::types::DomainStatusType>,
-    /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::option::Option<::std::string::String>,
-    /// `Version`: String of 1 to 20 characters.
-    pub version: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::DomainDescriptionType {
     #[inline]
@@ -48,28 +48,28 @@ impl ::awsjson_types::structure::WriteMembers for DomainDescriptionType {
     const NAME: &'static str = "DomainDescriptionType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.optional("AWSAccountId", "aws_account_id", &self.aws_account_id);
+        w.optional("Domain", "domain", &self.domain);
+        w.optional("S3Bucket", "s3_bucket", &self.s3_bucket);
         w.optional(
             "CloudFrontDistribution",
             "cloud_front_distribution",
             &self.cloud_front_distribution,
         );
+        w.optional("Version", "version", &self.version);
+        w.optional("Status", "status", &self.status);
         w.optional(
             "CustomDomainConfig",
             "custom_domain_config",
             &self.custom_domain_config,
         );
-        w.optional("Domain", "domain", &self.domain);
         w.optional(
             "ManagedLoginVersion",
             "managed_login_version",
             &self.managed_login_version,
         );
         w.optional("Routing", "routing", &self.routing);
-        w.optional("S3Bucket", "s3_bucket", &self.s3_bucket);
-        w.optional("Status", "status", &self.status);
-        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
-        w.optional("Version", "version", &self.version);
     }
 }
 impl ::serde::Serialize for DomainDescriptionType {
@@ -83,16 +83,16 @@ impl ::serde::Serialize for DomainDescriptionType {
 impl ::awsjson_types::structure::ReadMembers for DomainDescriptionType {
     const NAME: &'static str = "DomainDescriptionType";
     const MEMBERS: &'static [&'static str] = &[
+        "UserPoolId",
         "AWSAccountId",
-        "CloudFrontDistribution",
-        "CustomDomainConfig",
         "Domain",
+        "S3Bucket",
+        "CloudFrontDistribution",
+        "Version",
+        "Status",
+        "CustomDomainConfig",
         "ManagedLoginVersion",
         "Routing",
-        "S3Bucket",
-        "Status",
-        "UserPoolId",
-        "Version",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -100,24 +100,24 @@ impl ::awsjson_types::structure::ReadMembers for DomainDescriptionType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "AWSAccountId" => {
                 ::awsjson_types::structure::read(map, &mut self.aws_account_id)
             }
+            "Domain" => ::awsjson_types::structure::read(map, &mut self.domain),
+            "S3Bucket" => ::awsjson_types::structure::read(map, &mut self.s3_bucket),
             "CloudFrontDistribution" => {
                 ::awsjson_types::structure::read(map, &mut self.cloud_front_distribution)
             }
+            "Version" => ::awsjson_types::structure::read(map, &mut self.version),
+            "Status" => ::awsjson_types::structure::read(map, &mut self.status),
             "CustomDomainConfig" => {
                 ::awsjson_types::structure::read(map, &mut self.custom_domain_config)
             }
-            "Domain" => ::awsjson_types::structure::read(map, &mut self.domain),
             "ManagedLoginVersion" => {
                 ::awsjson_types::structure::read(map, &mut self.managed_login_version)
             }
             "Routing" => ::awsjson_types::structure::read(map, &mut self.routing),
-            "S3Bucket" => ::awsjson_types::structure::read(map, &mut self.s3_bucket),
-            "Status" => ::awsjson_types::structure::read(map, &mut self.status),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
-            "Version" => ::awsjson_types::structure::read(map, &mut self.version),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,18 +4,18 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html>
 #[derive(Clone, PartialEq)]
 pub struct EmailConfigurationType {
-    /// `ConfigurationSet`: String of 1 to 64 characters matching `^[a-zA-Z0-9_-]+$`.
-    pub configuration_set: ::std::option::Option<::std::string::String>,
+    /// `SourceArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
+    pub source_arn: ::std::option::Option<::std::string::String>,
+    /// `ReplyToEmailAddress`: String matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+@[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
+    pub reply_to_email_address: ::std::option::Option<::std::string::String>,
     /// `EmailSendingAccount`: One of [`EmailSendingAccountType`](crate::types::EmailSendingAccountType).
     pub email_sending_account: ::std::option::Option<
         crate::types::EmailSendingAccountType,
     >,
     /// `From`: String of 0 to 131072 characters.
     pub from: ::std::option::Option<::std::string::String>,
-    /// `ReplyToEmailAddress`: String matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+@[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
-    pub reply_to_email_address: ::std::option::Option<::std::string::String>,
-    /// `SourceArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    pub source_arn: ::std::option::Option<::std::string::String>,
+    /// `ConfigurationSet`: String of 1 to 64 characters matching `^[a-zA-Z0-9_-]+$`.
+    pub configuration_set: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::EmailConfigurationType {
     #[inline]
@@ -33,19 +33,19 @@ impl ::awsjson_types::structure::WriteMembers for EmailConfigurationType {
     const NAME: &'static str = "EmailConfigurationType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("ConfigurationSet", "configuration_set", &self.configuration_set);
+        w.optional("SourceArn", "source_arn", &self.source_arn);
+        w.optional(
+            "ReplyToEmailAddress",
+            "reply_to_email_address",
+            &self.reply_to_email_address,
+        );
         w.optional(
             "EmailSendingAccount",
             "email_sending_account",
             &self.email_sending_account,
         );
         w.optional("From", "from", &self.from);
-        w.optional(
-            "ReplyToEmailAddress",
-            "reply_to_email_address",
-            &self.reply_to_email_address,
-        );
-        w.optional("SourceArn", "source_arn", &self.source_arn);
+        w.optional("ConfigurationSet", "configuration_set", &self.configuration_set);
     }
 }
 impl ::serde::Serialize for EmailConfigurationType {
@@ -59,11 +59,11 @@ impl ::serde::Serialize for EmailConfigurationType {
 impl ::awsjson_types::structure::ReadMembers for EmailConfigurationType {
     const NAME: &'static str = "EmailConfigurationType";
     const MEMBERS: &'static [&'static str] = &[
-        "ConfigurationSet",
+        "SourceArn",
+        "ReplyToEmailAddress",
         "EmailSendingAccount",
         "From",
-        "ReplyToEmailAddress",
-        "SourceArn",
+        "ConfigurationSet",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -71,17 +71,17 @@ impl ::awsjson_types::structure::ReadMembers for EmailConfigurationType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "ConfigurationSet" => {
-                ::awsjson_types::structure::read(map, &mut self.configuration_set)
+            "SourceArn" => ::awsjson_types::structure::read(map, &mut self.source_arn),
+            "ReplyToEmailAddress" => {
+                ::awsjson_types::structure::read(map, &mut self.reply_to_email_address)
             }
             "EmailSendingAccount" => {
                 ::awsjson_types::structure::read(map, &mut self.email_sending_account)
             }
             "From" => ::awsjson_types::structure::read(map, &mut self.from),
-            "ReplyToEmailAddress" => {
-                ::awsjson_types::structure::read(map, &mut self.reply_to_email_address)
+            "ConfigurationSet" => {
+                ::awsjson_types::structure::read(map, &mut self.configuration_set)
             }
-            "SourceArn" => ::awsjson_types::structure::read(map, &mut self.source_arn),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

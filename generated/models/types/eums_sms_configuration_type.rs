@@ -6,16 +6,16 @@
 pub struct EumsSmsConfigurationType {
     /// `CallerArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub caller_arn: ::std::string::String,
-    /// `ConfigurationSetName`: String of 0 to 131072 characters.
-    pub configuration_set_name: ::std::option::Option<::std::string::String>,
     /// `ExternalId`: String of 0 to 131072 characters.
     pub external_id: ::std::option::Option<::std::string::String>,
+    /// `OriginationIdentity`: String of 0 to 131072 characters.
+    pub origination_identity: ::std::option::Option<::std::string::String>,
+    /// `ConfigurationSetName`: String of 0 to 131072 characters.
+    pub configuration_set_name: ::std::option::Option<::std::string::String>,
     /// `InEntityId`: String of 0 to 131072 characters.
     pub in_entity_id: ::std::option::Option<::std::string::String>,
     /// `InTemplateId`: String of 0 to 131072 characters.
     pub in_template_id: ::std::option::Option<::std::string::String>,
-    /// `OriginationIdentity`: String of 0 to 131072 characters.
-    pub origination_identity: ::std::option::Option<::std::string::String>,
     /// `Region`: String of 5 to 32 characters.
     pub region: ::std::option::Option<::std::string::String>,
 }
@@ -24,19 +24,19 @@ impl ::awsjson_types::structure::WriteMembers for EumsSmsConfigurationType {
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
         w.member("CallerArn", "caller_arn", &self.caller_arn);
-        w.optional(
-            "ConfigurationSetName",
-            "configuration_set_name",
-            &self.configuration_set_name,
-        );
         w.optional("ExternalId", "external_id", &self.external_id);
-        w.optional("InEntityId", "in_entity_id", &self.in_entity_id);
-        w.optional("InTemplateId", "in_template_id", &self.in_template_id);
         w.optional(
             "OriginationIdentity",
             "origination_identity",
             &self.origination_identity,
         );
+        w.optional(
+            "ConfigurationSetName",
+            "configuration_set_name",
+            &self.configuration_set_name,
+        );
+        w.optional("InEntityId", "in_entity_id", &self.in_entity_id);
+        w.optional("InTemplateId", "in_template_id", &self.in_template_id);
         w.optional("Region", "region", &self.region);
     }
 }
@@ -52,11 +52,11 @@ impl ::awsjson_types::structure::ReadMembers for EumsSmsConfigurationType {
     const NAME: &'static str = "EumsSmsConfigurationType";
     const MEMBERS: &'static [&'static str] = &[
         "CallerArn",
-        "ConfigurationSetName",
         "ExternalId",
+        "OriginationIdentity",
+        "ConfigurationSetName",
         "InEntityId",
         "InTemplateId",
-        "OriginationIdentity",
         "Region",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
@@ -66,16 +66,16 @@ impl ::awsjson_types::structure::ReadMembers for EumsSmsConfigurationType {
     ) -> ::std::result::Result<(), A::Error> {
         match name {
             "CallerArn" => ::awsjson_types::structure::read(map, &mut self.caller_arn),
+            "ExternalId" => ::awsjson_types::structure::read(map, &mut self.external_id),
+            "OriginationIdentity" => {
+                ::awsjson_types::structure::read(map, &mut self.origination_identity)
+            }
             "ConfigurationSetName" => {
                 ::awsjson_types::structure::read(map, &mut self.configuration_set_name)
             }
-            "ExternalId" => ::awsjson_types::structure::read(map, &mut self.external_id),
             "InEntityId" => ::awsjson_types::structure::read(map, &mut self.in_entity_id),
             "InTemplateId" => {
                 ::awsjson_types::structure::read(map, &mut self.in_template_id)
-            }
-            "OriginationIdentity" => {
-                ::awsjson_types::structure::read(map, &mut self.origination_identity)
             }
             "Region" => ::awsjson_types::structure::read(map, &mut self.region),
             _ => ::awsjson_types::structure::skip(map),

@@ -4,16 +4,16 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EventContextDataType.html>
 #[derive(Clone, PartialEq)]
 pub struct EventContextDataType {
+    /// `IpAddress`: String of 0 to 131072 characters.
+    pub ip_address: ::std::option::Option<::std::string::String>,
+    /// `DeviceName`: String of 0 to 131072 characters.
+    pub device_name: ::std::option::Option<::std::string::String>,
+    /// `Timezone`: String of 0 to 131072 characters.
+    pub timezone: ::std::option::Option<::std::string::String>,
     /// `City`: String of 0 to 131072 characters.
     pub city: ::std::option::Option<::std::string::String>,
     /// `Country`: String of 0 to 131072 characters.
     pub country: ::std::option::Option<::std::string::String>,
-    /// `DeviceName`: String of 0 to 131072 characters.
-    pub device_name: ::std::option::Option<::std::string::String>,
-    /// `IpAddress`: String of 0 to 131072 characters.
-    pub ip_address: ::std::option::Option<::std::string::String>,
-    /// `Timezone`: String of 0 to 131072 characters.
-    pub timezone: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::EventContextDataType {
     #[inline]
@@ -31,11 +31,11 @@ impl ::awsjson_types::structure::WriteMembers for EventContextDataType {
     const NAME: &'static str = "EventContextDataType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("IpAddress", "ip_address", &self.ip_address);
+        w.optional("DeviceName", "device_name", &self.device_name);
+        w.optional("Timezone", "timezone", &self.timezone);
         w.optional("City", "city", &self.city);
         w.optional("Country", "country", &self.country);
-        w.optional("DeviceName", "device_name", &self.device_name);
-        w.optional("IpAddress", "ip_address", &self.ip_address);
-        w.optional("Timezone", "timezone", &self.timezone);
     }
 }
 impl ::serde::Serialize for EventContextDataType {
@@ -49,11 +49,11 @@ impl ::serde::Serialize for EventContextDataType {
 impl ::awsjson_types::structure::ReadMembers for EventContextDataType {
     const NAME: &'static str = "EventContextDataType";
     const MEMBERS: &'static [&'static str] = &[
+        "IpAddress",
+        "DeviceName",
+        "Timezone",
         "City",
         "Country",
-        "DeviceName",
-        "IpAddress",
-        "Timezone",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -61,11 +61,11 @@ impl ::awsjson_types::structure::ReadMembers for EventContextDataType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "IpAddress" => ::awsjson_types::structure::read(map, &mut self.ip_address),
+            "DeviceName" => ::awsjson_types::structure::read(map, &mut self.device_name),
+            "Timezone" => ::awsjson_types::structure::read(map, &mut self.timezone),
             "City" => ::awsjson_types::structure::read(map, &mut self.city),
             "Country" => ::awsjson_types::structure::read(map, &mut self.country),
-            "DeviceName" => ::awsjson_types::structure::read(map, &mut self.device_name),
-            "IpAddress" => ::awsjson_types::structure::read(map, &mut self.ip_address),
-            "Timezone" => ::awsjson_types::structure::read(map, &mut self.timezone),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EventFeedbackType.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct EventFeedbackType {
-    /// `FeedbackDate`: Timestamp (epoch seconds on the wire).
-    pub feedback_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `FeedbackValue` (required): One of [`FeedbackValueType`](crate::types::FeedbackValueType).
     pub feedback_value: crate::types::FeedbackValueType,
     /// `Provider` (required): String of 0 to 131072 characters.
     pub provider: ::std::string::String,
+    /// `FeedbackDate`: Timestamp (epoch seconds on the wire).
+    pub feedback_date: ::std::option::Option<::awsjson_types::Timestamp>,
 }
 impl ::awsjson_types::structure::WriteMembers for EventFeedbackType {
     const NAME: &'static str = "EventFeedbackType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("FeedbackDate", "feedback_date", &self.feedback_date);
         w.member("FeedbackValue", "feedback_value", &self.feedback_value);
         w.member("Provider", "provider", &self.provider);
+        w.optional("FeedbackDate", "feedback_date", &self.feedback_date);
     }
 }
 impl ::serde::Serialize for EventFeedbackType {
@@ -31,9 +31,9 @@ impl ::serde::Serialize for EventFeedbackType {
 impl ::awsjson_types::structure::ReadMembers for EventFeedbackType {
     const NAME: &'static str = "EventFeedbackType";
     const MEMBERS: &'static [&'static str] = &[
-        "FeedbackDate",
         "FeedbackValue",
         "Provider",
+        "FeedbackDate",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -41,13 +41,13 @@ impl ::awsjson_types::structure::ReadMembers for EventFeedbackType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "FeedbackDate" => {
-                ::awsjson_types::structure::read(map, &mut self.feedback_date)
-            }
             "FeedbackValue" => {
                 ::awsjson_types::structure::read(map, &mut self.feedback_value)
             }
             "Provider" => ::awsjson_types::structure::read(map, &mut self.provider),
+            "FeedbackDate" => {
+                ::awsjson_types::structure::read(map, &mut self.feedback_date)
+            }
             _ => ::awsjson_types::structure::skip(map),
         }
     }

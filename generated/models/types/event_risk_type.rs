@@ -4,12 +4,12 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EventRiskType.html>
 #[derive(Clone, PartialEq)]
 pub struct EventRiskType {
-    /// `CompromisedCredentialsDetected`: Boolean.
-    pub compromised_credentials_detected: ::std::option::Option<bool>,
     /// `RiskDecision`: One of [`RiskDecisionType`](crate::types::RiskDecisionType).
     pub risk_decision: ::std::option::Option<crate::types::RiskDecisionType>,
     /// `RiskLevel`: One of [`RiskLevelType`](crate::types::RiskLevelType).
     pub risk_level: ::std::option::Option<crate::types::RiskLevelType>,
+    /// `CompromisedCredentialsDetected`: Boolean.
+    pub compromised_credentials_detected: ::std::option::Option<bool>,
 }
 impl ::std::default::Default for crate::types::EventRiskType {
     #[inline]
@@ -25,13 +25,13 @@ impl ::awsjson_types::structure::WriteMembers for EventRiskType {
     const NAME: &'static str = "EventRiskType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("RiskDecision", "risk_decision", &self.risk_decision);
+        w.optional("RiskLevel", "risk_level", &self.risk_level);
         w.optional(
             "CompromisedCredentialsDetected",
             "compromised_credentials_detected",
             &self.compromised_credentials_detected,
         );
-        w.optional("RiskDecision", "risk_decision", &self.risk_decision);
-        w.optional("RiskLevel", "risk_level", &self.risk_level);
     }
 }
 impl ::serde::Serialize for EventRiskType {
@@ -45,9 +45,9 @@ impl ::serde::Serialize for EventRiskType {
 impl ::awsjson_types::structure::ReadMembers for EventRiskType {
     const NAME: &'static str = "EventRiskType";
     const MEMBERS: &'static [&'static str] = &[
-        "CompromisedCredentialsDetected",
         "RiskDecision",
         "RiskLevel",
+        "CompromisedCredentialsDetected",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -55,16 +55,16 @@ impl ::awsjson_types::structure::ReadMembers for EventRiskType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "RiskDecision" => {
+                ::awsjson_types::structure::read(map, &mut self.risk_decision)
+            }
+            "RiskLevel" => ::awsjson_types::structure::read(map, &mut self.risk_level),
             "CompromisedCredentialsDetected" => {
                 ::awsjson_types::structure::read(
                     map,
                     &mut self.compromised_credentials_detected,
                 )
             }
-            "RiskDecision" => {
-                ::awsjson_types::structure::read(map, &mut self.risk_decision)
-            }
-            "RiskLevel" => ::awsjson_types::structure::read(map, &mut self.risk_level),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

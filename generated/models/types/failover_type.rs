@@ -4,21 +4,21 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_FailoverType.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct FailoverType {
-    /// `PrimaryRoute53HealthCheckId` (required): String of at most 64 characters.
-    pub primary_route53_health_check_id: ::std::string::String,
     /// `SecondaryRegion` (required): String of 5 to 32 characters.
     pub secondary_region: ::std::string::String,
+    /// `PrimaryRoute53HealthCheckId` (required): String of at most 64 characters.
+    pub primary_route53_health_check_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for FailoverType {
     const NAME: &'static str = "FailoverType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("SecondaryRegion", "secondary_region", &self.secondary_region);
         w.member(
             "PrimaryRoute53HealthCheckId",
             "primary_route53_health_check_id",
             &self.primary_route53_health_check_id,
         );
-        w.member("SecondaryRegion", "secondary_region", &self.secondary_region);
     }
 }
 impl ::serde::Serialize for FailoverType {
@@ -32,8 +32,8 @@ impl ::serde::Serialize for FailoverType {
 impl ::awsjson_types::structure::ReadMembers for FailoverType {
     const NAME: &'static str = "FailoverType";
     const MEMBERS: &'static [&'static str] = &[
-        "PrimaryRoute53HealthCheckId",
         "SecondaryRegion",
+        "PrimaryRoute53HealthCheckId",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -41,14 +41,14 @@ impl ::awsjson_types::structure::ReadMembers for FailoverType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "SecondaryRegion" => {
+                ::awsjson_types::structure::read(map, &mut self.secondary_region)
+            }
             "PrimaryRoute53HealthCheckId" => {
                 ::awsjson_types::structure::read(
                     map,
                     &mut self.primary_route53_health_check_id,
                 )
-            }
-            "SecondaryRegion" => {
-                ::awsjson_types::structure::read(map, &mut self.secondary_region)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

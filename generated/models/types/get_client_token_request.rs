@@ -6,23 +6,23 @@
 pub struct GetClientTokenRequest {
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::string::String,
+    /// `Secret` (required): String of 24 to 64 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
+    pub secret: ::std::string::String,
+    /// `Scopes`: List of at most 50 items of `ScopeType`.
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `ClientMetadata`: Map.
     pub client_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `Scopes`: List of at most 50 items of `ScopeType`.
-    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `Secret` (required): String of 24 to 64 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    pub secret: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for GetClientTokenRequest {
     const NAME: &'static str = "GetClientTokenRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
         w.sensitive("ClientId", "client_id", &self.client_id);
-        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
-        w.optional("Scopes", "scopes", &self.scopes);
         w.sensitive("Secret", "secret", &self.secret);
+        w.optional("Scopes", "scopes", &self.scopes);
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
     }
 }
 impl ::serde::Serialize for GetClientTokenRequest {
@@ -37,9 +37,9 @@ impl ::awsjson_types::structure::ReadMembers for GetClientTokenRequest {
     const NAME: &'static str = "GetClientTokenRequest";
     const MEMBERS: &'static [&'static str] = &[
         "ClientId",
-        "ClientMetadata",
-        "Scopes",
         "Secret",
+        "Scopes",
+        "ClientMetadata",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -48,11 +48,11 @@ impl ::awsjson_types::structure::ReadMembers for GetClientTokenRequest {
     ) -> ::std::result::Result<(), A::Error> {
         match name {
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "Secret" => ::awsjson_types::structure::read(map, &mut self.secret),
+            "Scopes" => ::awsjson_types::structure::read(map, &mut self.scopes),
             "ClientMetadata" => {
                 ::awsjson_types::structure::read(map, &mut self.client_metadata)
             }
-            "Scopes" => ::awsjson_types::structure::read(map, &mut self.scopes),
-            "Secret" => ::awsjson_types::structure::read(map, &mut self.secret),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

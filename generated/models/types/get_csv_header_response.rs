@@ -4,10 +4,10 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetCSVHeader.html>
 #[derive(Clone, PartialEq)]
 pub struct GetCsvHeaderResponse {
-    /// `CSVHeader`: List of `StringType`.
-    pub csv_header: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::option::Option<::std::string::String>,
+    /// `CSVHeader`: List of `StringType`.
+    pub csv_header: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl ::std::default::Default for crate::types::GetCsvHeaderResponse {
     #[inline]
@@ -22,8 +22,8 @@ impl ::awsjson_types::structure::WriteMembers for GetCsvHeaderResponse {
     const NAME: &'static str = "GetCsvHeaderResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("CSVHeader", "csv_header", &self.csv_header);
         w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("CSVHeader", "csv_header", &self.csv_header);
     }
 }
 impl ::serde::Serialize for GetCsvHeaderResponse {
@@ -36,15 +36,15 @@ impl ::serde::Serialize for GetCsvHeaderResponse {
 }
 impl ::awsjson_types::structure::ReadMembers for GetCsvHeaderResponse {
     const NAME: &'static str = "GetCSVHeaderResponse";
-    const MEMBERS: &'static [&'static str] = &["CSVHeader", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "CSVHeader"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "CSVHeader" => ::awsjson_types::structure::read(map, &mut self.csv_header),
             "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "CSVHeader" => ::awsjson_types::structure::read(map, &mut self.csv_header),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,61 +4,61 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDerivedToken.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct GetDerivedTokenRequest {
-    /// `ActorToken`: String of 0 to 131072 characters matching `[A-Za-z0-9-_+/=.]+`. Sensitive: redacted in `Debug`.
-    pub actor_token: ::std::option::Option<::std::string::String>,
-    /// `ActorTokenProviderName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
-    pub actor_token_provider_name: ::std::option::Option<::std::string::String>,
-    /// `ActorTokenType`: One of [`TokenTypeIdentifierType`](crate::types::TokenTypeIdentifierType).
-    pub actor_token_type: ::std::option::Option<crate::types::TokenTypeIdentifierType>,
-    /// `Audiences`: List of 0 to 1 items of `AudienceType`.
-    pub audiences: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::string::String,
     /// `ClientSecret`: String of 24 to 64 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_secret: ::std::option::Option<::std::string::String>,
+    /// `SubjectToken` (required): String of 0 to 131072 characters matching `[A-Za-z0-9-_+/=.]+`. Sensitive: redacted in `Debug`.
+    pub subject_token: ::std::string::String,
+    /// `SubjectTokenType` (required): One of [`TokenTypeIdentifierType`](crate::types::TokenTypeIdentifierType).
+    pub subject_token_type: crate::types::TokenTypeIdentifierType,
+    /// `SubjectTokenProviderName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
+    pub subject_token_provider_name: ::std::option::Option<::std::string::String>,
+    /// `ActorToken`: String of 0 to 131072 characters matching `[A-Za-z0-9-_+/=.]+`. Sensitive: redacted in `Debug`.
+    pub actor_token: ::std::option::Option<::std::string::String>,
+    /// `ActorTokenType`: One of [`TokenTypeIdentifierType`](crate::types::TokenTypeIdentifierType).
+    pub actor_token_type: ::std::option::Option<crate::types::TokenTypeIdentifierType>,
+    /// `ActorTokenProviderName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
+    pub actor_token_provider_name: ::std::option::Option<::std::string::String>,
+    /// `Scopes`: List of at most 50 items of `ScopeType`.
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `Audiences`: List of 0 to 1 items of `AudienceType`.
+    pub audiences: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `Resources`: List of 0 to 1 items of `ResourceServerIdentifierType`.
+    pub resources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `RequestedTokenType`: One of [`IssuedTokenTypeIdentifierType`](crate::types::IssuedTokenTypeIdentifierType).
     pub requested_token_type: ::std::option::Option<
         crate::types::IssuedTokenTypeIdentifierType,
     >,
-    /// `Resources`: List of 0 to 1 items of `ResourceServerIdentifierType`.
-    pub resources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `Scopes`: List of at most 50 items of `ScopeType`.
-    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `SubjectToken` (required): String of 0 to 131072 characters matching `[A-Za-z0-9-_+/=.]+`. Sensitive: redacted in `Debug`.
-    pub subject_token: ::std::string::String,
-    /// `SubjectTokenProviderName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
-    pub subject_token_provider_name: ::std::option::Option<::std::string::String>,
-    /// `SubjectTokenType` (required): One of [`TokenTypeIdentifierType`](crate::types::TokenTypeIdentifierType).
-    pub subject_token_type: crate::types::TokenTypeIdentifierType,
 }
 impl ::awsjson_types::structure::WriteMembers for GetDerivedTokenRequest {
     const NAME: &'static str = "GetDerivedTokenRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.sensitive_optional("ActorToken", "actor_token", &self.actor_token);
-        w.optional(
-            "ActorTokenProviderName",
-            "actor_token_provider_name",
-            &self.actor_token_provider_name,
-        );
-        w.optional("ActorTokenType", "actor_token_type", &self.actor_token_type);
-        w.optional("Audiences", "audiences", &self.audiences);
         w.sensitive("ClientId", "client_id", &self.client_id);
         w.sensitive_optional("ClientSecret", "client_secret", &self.client_secret);
-        w.optional(
-            "RequestedTokenType",
-            "requested_token_type",
-            &self.requested_token_type,
-        );
-        w.optional("Resources", "resources", &self.resources);
-        w.optional("Scopes", "scopes", &self.scopes);
         w.sensitive("SubjectToken", "subject_token", &self.subject_token);
+        w.member("SubjectTokenType", "subject_token_type", &self.subject_token_type);
         w.optional(
             "SubjectTokenProviderName",
             "subject_token_provider_name",
             &self.subject_token_provider_name,
         );
-        w.member("SubjectTokenType", "subject_token_type", &self.subject_token_type);
+        w.sensitive_optional("ActorToken", "actor_token", &self.actor_token);
+        w.optional("ActorTokenType", "actor_token_type", &self.actor_token_type);
+        w.optional(
+            "ActorTokenProviderName",
+            "actor_token_provider_name",
+            &self.actor_token_provider_name,
+        );
+        w.optional("Scopes", "scopes", &self.scopes);
+        w.optional("Audiences", "audiences", &self.audiences);
+        w.optional("Resources", "resources", &self.resources);
+        w.optional(
+            "RequestedTokenType",
+            "requested_token_type",
+            &self.requested_token_type,
+        );
     }
 }
 impl ::serde::Serialize for GetDerivedTokenRequest {
@@ -72,18 +72,18 @@ impl ::serde::Serialize for GetDerivedTokenRequest {
 impl ::awsjson_types::structure::ReadMembers for GetDerivedTokenRequest {
     const NAME: &'static str = "GetDerivedTokenRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "ActorToken",
-        "ActorTokenProviderName",
-        "ActorTokenType",
-        "Audiences",
         "ClientId",
         "ClientSecret",
-        "RequestedTokenType",
-        "Resources",
-        "Scopes",
         "SubjectToken",
-        "SubjectTokenProviderName",
         "SubjectTokenType",
+        "SubjectTokenProviderName",
+        "ActorToken",
+        "ActorTokenType",
+        "ActorTokenProviderName",
+        "Scopes",
+        "Audiences",
+        "Resources",
+        "RequestedTokenType",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -91,28 +91,15 @@ impl ::awsjson_types::structure::ReadMembers for GetDerivedTokenRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "ActorToken" => ::awsjson_types::structure::read(map, &mut self.actor_token),
-            "ActorTokenProviderName" => {
-                ::awsjson_types::structure::read(
-                    map,
-                    &mut self.actor_token_provider_name,
-                )
-            }
-            "ActorTokenType" => {
-                ::awsjson_types::structure::read(map, &mut self.actor_token_type)
-            }
-            "Audiences" => ::awsjson_types::structure::read(map, &mut self.audiences),
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "ClientSecret" => {
                 ::awsjson_types::structure::read(map, &mut self.client_secret)
             }
-            "RequestedTokenType" => {
-                ::awsjson_types::structure::read(map, &mut self.requested_token_type)
-            }
-            "Resources" => ::awsjson_types::structure::read(map, &mut self.resources),
-            "Scopes" => ::awsjson_types::structure::read(map, &mut self.scopes),
             "SubjectToken" => {
                 ::awsjson_types::structure::read(map, &mut self.subject_token)
+            }
+            "SubjectTokenType" => {
+                ::awsjson_types::structure::read(map, &mut self.subject_token_type)
             }
             "SubjectTokenProviderName" => {
                 ::awsjson_types::structure::read(
@@ -120,8 +107,21 @@ impl ::awsjson_types::structure::ReadMembers for GetDerivedTokenRequest {
                     &mut self.subject_token_provider_name,
                 )
             }
-            "SubjectTokenType" => {
-                ::awsjson_types::structure::read(map, &mut self.subject_token_type)
+            "ActorToken" => ::awsjson_types::structure::read(map, &mut self.actor_token),
+            "ActorTokenType" => {
+                ::awsjson_types::structure::read(map, &mut self.actor_token_type)
+            }
+            "ActorTokenProviderName" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.actor_token_provider_name,
+                )
+            }
+            "Scopes" => ::awsjson_types::structure::read(map, &mut self.scopes),
+            "Audiences" => ::awsjson_types::structure::read(map, &mut self.audiences),
+            "Resources" => ::awsjson_types::structure::read(map, &mut self.resources),
+            "RequestedTokenType" => {
+                ::awsjson_types::structure::read(map, &mut self.requested_token_type)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

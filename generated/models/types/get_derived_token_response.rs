@@ -4,26 +4,26 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDerivedToken.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct GetDerivedTokenResponse {
-    /// `ExpiresIn`: Integer.
-    pub expires_in: ::std::option::Option<i32>,
     /// `IssuedToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
     pub issued_token: ::std::string::String,
     /// `IssuedTokenType` (required): One of [`IssuedTokenTypeIdentifierType`](crate::types::IssuedTokenTypeIdentifierType).
     pub issued_token_type: crate::types::IssuedTokenTypeIdentifierType,
-    /// `Scopes`: List of at most 50 items of `ScopeType`.
-    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TokenType` (required): One of [`OAuthTokenTypeType`](crate::types::OAuthTokenTypeType).
     pub token_type: crate::types::OAuthTokenTypeType,
+    /// `ExpiresIn`: Integer.
+    pub expires_in: ::std::option::Option<i32>,
+    /// `Scopes`: List of at most 50 items of `ScopeType`.
+    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl ::awsjson_types::structure::WriteMembers for GetDerivedTokenResponse {
     const NAME: &'static str = "GetDerivedTokenResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("ExpiresIn", "expires_in", &self.expires_in);
         w.sensitive("IssuedToken", "issued_token", &self.issued_token);
         w.member("IssuedTokenType", "issued_token_type", &self.issued_token_type);
-        w.optional("Scopes", "scopes", &self.scopes);
         w.member("TokenType", "token_type", &self.token_type);
+        w.optional("ExpiresIn", "expires_in", &self.expires_in);
+        w.optional("Scopes", "scopes", &self.scopes);
     }
 }
 impl ::serde::Serialize for GetDerivedTokenResponse {
@@ -37,11 +37,11 @@ impl ::serde::Serialize for GetDerivedTokenResponse {
 impl ::awsjson_types::structure::ReadMembers for GetDerivedTokenResponse {
     const NAME: &'static str = "GetDerivedTokenResponse";
     const MEMBERS: &'static [&'static str] = &[
-        "ExpiresIn",
         "IssuedToken",
         "IssuedTokenType",
-        "Scopes",
         "TokenType",
+        "ExpiresIn",
+        "Scopes",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -49,15 +49,15 @@ impl ::awsjson_types::structure::ReadMembers for GetDerivedTokenResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "ExpiresIn" => ::awsjson_types::structure::read(map, &mut self.expires_in),
             "IssuedToken" => {
                 ::awsjson_types::structure::read(map, &mut self.issued_token)
             }
             "IssuedTokenType" => {
                 ::awsjson_types::structure::read(map, &mut self.issued_token_type)
             }
-            "Scopes" => ::awsjson_types::structure::read(map, &mut self.scopes),
             "TokenType" => ::awsjson_types::structure::read(map, &mut self.token_type),
+            "ExpiresIn" => ::awsjson_types::structure::read(map, &mut self.expires_in),
+            "Scopes" => ::awsjson_types::structure::read(map, &mut self.scopes),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,17 +4,17 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetDevice.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct GetDeviceRequest {
-    /// `AccessToken`: String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    pub access_token: ::std::option::Option<::std::string::String>,
     /// `DeviceKey` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-f-]+`.
     pub device_key: ::std::string::String,
+    /// `AccessToken`: String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
+    pub access_token: ::std::option::Option<::std::string::String>,
 }
 impl ::awsjson_types::structure::WriteMembers for GetDeviceRequest {
     const NAME: &'static str = "GetDeviceRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.sensitive_optional("AccessToken", "access_token", &self.access_token);
         w.member("DeviceKey", "device_key", &self.device_key);
+        w.sensitive_optional("AccessToken", "access_token", &self.access_token);
     }
 }
 impl ::serde::Serialize for GetDeviceRequest {
@@ -27,17 +27,17 @@ impl ::serde::Serialize for GetDeviceRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for GetDeviceRequest {
     const NAME: &'static str = "GetDeviceRequest";
-    const MEMBERS: &'static [&'static str] = &["AccessToken", "DeviceKey"];
+    const MEMBERS: &'static [&'static str] = &["DeviceKey", "AccessToken"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "DeviceKey" => ::awsjson_types::structure::read(map, &mut self.device_key),
             "AccessToken" => {
                 ::awsjson_types::structure::read(map, &mut self.access_token)
             }
-            "DeviceKey" => ::awsjson_types::structure::read(map, &mut self.device_key),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,18 +4,18 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetIdentityProviderByIdentifier.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct GetIdentityProviderByIdentifierRequest {
-    /// `IdpIdentifier` (required): String of 1 to 40 characters matching `[\w\s+=.@-]+`.
-    pub idp_identifier: ::std::string::String,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
+    /// `IdpIdentifier` (required): String of 1 to 40 characters matching `[\w\s+=.@-]+`.
+    pub idp_identifier: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers
 for GetIdentityProviderByIdentifierRequest {
     const NAME: &'static str = "GetIdentityProviderByIdentifierRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("IdpIdentifier", "idp_identifier", &self.idp_identifier);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.member("IdpIdentifier", "idp_identifier", &self.idp_identifier);
     }
 }
 impl ::serde::Serialize for GetIdentityProviderByIdentifierRequest {
@@ -28,17 +28,17 @@ impl ::serde::Serialize for GetIdentityProviderByIdentifierRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for GetIdentityProviderByIdentifierRequest {
     const NAME: &'static str = "GetIdentityProviderByIdentifierRequest";
-    const MEMBERS: &'static [&'static str] = &["IdpIdentifier", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "IdpIdentifier"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "IdpIdentifier" => {
                 ::awsjson_types::structure::read(map, &mut self.idp_identifier)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,28 +4,28 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct GetTokensFromRefreshTokenRequest {
+    /// `RefreshToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
+    pub refresh_token: ::std::string::String,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::string::String,
-    /// `ClientMetadata`: Map.
-    pub client_metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
     /// `ClientSecret`: String of 24 to 64 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// `DeviceKey`: String of 1 to 55 characters matching `[\w-]+_[0-9a-f-]+`.
     pub device_key: ::std::option::Option<::std::string::String>,
-    /// `RefreshToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    pub refresh_token: ::std::string::String,
+    /// `ClientMetadata`: Map.
+    pub client_metadata: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
 }
 impl ::awsjson_types::structure::WriteMembers for GetTokensFromRefreshTokenRequest {
     const NAME: &'static str = "GetTokensFromRefreshTokenRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("RefreshToken", "refresh_token", &self.refresh_token);
         w.sensitive("ClientId", "client_id", &self.client_id);
-        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
         w.sensitive_optional("ClientSecret", "client_secret", &self.client_secret);
         w.optional("DeviceKey", "device_key", &self.device_key);
-        w.sensitive("RefreshToken", "refresh_token", &self.refresh_token);
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
     }
 }
 impl ::serde::Serialize for GetTokensFromRefreshTokenRequest {
@@ -39,11 +39,11 @@ impl ::serde::Serialize for GetTokensFromRefreshTokenRequest {
 impl ::awsjson_types::structure::ReadMembers for GetTokensFromRefreshTokenRequest {
     const NAME: &'static str = "GetTokensFromRefreshTokenRequest";
     const MEMBERS: &'static [&'static str] = &[
+        "RefreshToken",
         "ClientId",
-        "ClientMetadata",
         "ClientSecret",
         "DeviceKey",
-        "RefreshToken",
+        "ClientMetadata",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -51,16 +51,16 @@ impl ::awsjson_types::structure::ReadMembers for GetTokensFromRefreshTokenReques
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
-            "ClientMetadata" => {
-                ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            "RefreshToken" => {
+                ::awsjson_types::structure::read(map, &mut self.refresh_token)
             }
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "ClientSecret" => {
                 ::awsjson_types::structure::read(map, &mut self.client_secret)
             }
             "DeviceKey" => ::awsjson_types::structure::read(map, &mut self.device_key),
-            "RefreshToken" => {
-                ::awsjson_types::structure::read(map, &mut self.refresh_token)
+            "ClientMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.client_metadata)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

@@ -4,12 +4,12 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserPoolClientSessionConfiguration.html>
 #[derive(Clone, PartialEq)]
 pub struct GetUserPoolClientSessionConfigurationResponse {
+    /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::option::Option<::std::string::String>,
     /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::option::Option<::std::string::String>,
     /// `SSOSession`: See [`ClientSsoSessionConfigType`](crate::types::ClientSsoSessionConfigType).
     pub sso_session: ::std::option::Option<crate::types::ClientSsoSessionConfigType>,
-    /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default
 for crate::types::GetUserPoolClientSessionConfigurationResponse {
@@ -27,9 +27,9 @@ for GetUserPoolClientSessionConfigurationResponse {
     const NAME: &'static str = "GetUserPoolClientSessionConfigurationResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive_optional("ClientId", "client_id", &self.client_id);
         w.optional("SSOSession", "sso_session", &self.sso_session);
-        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for GetUserPoolClientSessionConfigurationResponse {
@@ -43,16 +43,16 @@ impl ::serde::Serialize for GetUserPoolClientSessionConfigurationResponse {
 impl ::awsjson_types::structure::ReadMembers
 for GetUserPoolClientSessionConfigurationResponse {
     const NAME: &'static str = "GetUserPoolClientSessionConfigurationResponse";
-    const MEMBERS: &'static [&'static str] = &["ClientId", "SSOSession", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "ClientId", "SSOSession"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "SSOSession" => ::awsjson_types::structure::read(map, &mut self.sso_session),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,15 +4,15 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUserPoolSessionConfiguration.html>
 #[derive(Clone, PartialEq)]
 pub struct GetUserPoolSessionConfigurationResponse {
-    /// `TokenSession`: See [`UserPoolTokenSessionConfigType`](crate::types::UserPoolTokenSessionConfigType).
-    pub token_session: ::std::option::Option<
-        crate::types::UserPoolTokenSessionConfigType,
-    >,
     /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::option::Option<::std::string::String>,
     /// `UserSessionTracking`: One of [`UserSessionTrackingType`](crate::types::UserSessionTrackingType).
     pub user_session_tracking: ::std::option::Option<
         crate::types::UserSessionTrackingType,
+    >,
+    /// `TokenSession`: See [`UserPoolTokenSessionConfigType`](crate::types::UserPoolTokenSessionConfigType).
+    pub token_session: ::std::option::Option<
+        crate::types::UserPoolTokenSessionConfigType,
     >,
 }
 impl ::std::default::Default for crate::types::GetUserPoolSessionConfigurationResponse {
@@ -30,13 +30,13 @@ for GetUserPoolSessionConfigurationResponse {
     const NAME: &'static str = "GetUserPoolSessionConfigurationResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("TokenSession", "token_session", &self.token_session);
         w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.optional(
             "UserSessionTracking",
             "user_session_tracking",
             &self.user_session_tracking,
         );
+        w.optional("TokenSession", "token_session", &self.token_session);
     }
 }
 impl ::serde::Serialize for GetUserPoolSessionConfigurationResponse {
@@ -51,9 +51,9 @@ impl ::awsjson_types::structure::ReadMembers
 for GetUserPoolSessionConfigurationResponse {
     const NAME: &'static str = "GetUserPoolSessionConfigurationResponse";
     const MEMBERS: &'static [&'static str] = &[
-        "TokenSession",
         "UserPoolId",
         "UserSessionTracking",
+        "TokenSession",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -61,12 +61,12 @@ for GetUserPoolSessionConfigurationResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "TokenSession" => {
-                ::awsjson_types::structure::read(map, &mut self.token_session)
-            }
             "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "UserSessionTracking" => {
                 ::awsjson_types::structure::read(map, &mut self.user_session_tracking)
+            }
+            "TokenSession" => {
+                ::awsjson_types::structure::read(map, &mut self.token_session)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

@@ -4,36 +4,36 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUser.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct GetUserResponse {
+    /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
+    pub username: ::std::string::String,
+    /// `UserAttributes` (required): List of `AttributeType`.
+    pub user_attributes: ::std::vec::Vec<crate::types::AttributeType>,
     /// `MFAOptions`: List of `MFAOptionType`.
     pub mfa_options: ::std::option::Option<::std::vec::Vec<crate::types::MfaOptionType>>,
     /// `PreferredMfaSetting`: String of 0 to 131072 characters.
     pub preferred_mfa_setting: ::std::option::Option<::std::string::String>,
-    /// `UserAttributes` (required): List of `AttributeType`.
-    pub user_attributes: ::std::vec::Vec<crate::types::AttributeType>,
     /// `UserMFASettingList`: List of `StringType`.
     pub user_mfa_setting_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    pub username: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for GetUserResponse {
     const NAME: &'static str = "GetUserResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("Username", "username", &self.username);
+        w.member("UserAttributes", "user_attributes", &self.user_attributes);
         w.optional("MFAOptions", "mfa_options", &self.mfa_options);
         w.optional(
             "PreferredMfaSetting",
             "preferred_mfa_setting",
             &self.preferred_mfa_setting,
         );
-        w.member("UserAttributes", "user_attributes", &self.user_attributes);
         w.optional(
             "UserMFASettingList",
             "user_mfa_setting_list",
             &self.user_mfa_setting_list,
         );
-        w.sensitive("Username", "username", &self.username);
     }
 }
 impl ::serde::Serialize for GetUserResponse {
@@ -47,11 +47,11 @@ impl ::serde::Serialize for GetUserResponse {
 impl ::awsjson_types::structure::ReadMembers for GetUserResponse {
     const NAME: &'static str = "GetUserResponse";
     const MEMBERS: &'static [&'static str] = &[
+        "Username",
+        "UserAttributes",
         "MFAOptions",
         "PreferredMfaSetting",
-        "UserAttributes",
         "UserMFASettingList",
-        "Username",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -59,17 +59,17 @@ impl ::awsjson_types::structure::ReadMembers for GetUserResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "UserAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.user_attributes)
+            }
             "MFAOptions" => ::awsjson_types::structure::read(map, &mut self.mfa_options),
             "PreferredMfaSetting" => {
                 ::awsjson_types::structure::read(map, &mut self.preferred_mfa_setting)
             }
-            "UserAttributes" => {
-                ::awsjson_types::structure::read(map, &mut self.user_attributes)
-            }
             "UserMFASettingList" => {
                 ::awsjson_types::structure::read(map, &mut self.user_mfa_setting_list)
             }
-            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GroupType.html>
 #[derive(Clone, PartialEq)]
 pub struct GroupType {
-    /// `CreationDate`: Timestamp (epoch seconds on the wire).
-    pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `Description`: String of at most 2048 characters.
-    pub description: ::std::option::Option<::std::string::String>,
     /// `GroupName`: String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
     pub group_name: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
-    pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `Precedence`: Integer of at least 0.
-    pub precedence: ::std::option::Option<i32>,
-    /// `RoleArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    pub role_arn: ::std::option::Option<::std::string::String>,
     /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::option::Option<::std::string::String>,
+    /// `Description`: String of at most 2048 characters.
+    pub description: ::std::option::Option<::std::string::String>,
+    /// `RoleArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
+    pub role_arn: ::std::option::Option<::std::string::String>,
+    /// `Precedence`: Integer of at least 0.
+    pub precedence: ::std::option::Option<i32>,
+    /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
+    pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
+    /// `CreationDate`: Timestamp (epoch seconds on the wire).
+    pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
 }
 impl ::std::default::Default for crate::types::GroupType {
     #[inline]
@@ -37,13 +37,13 @@ impl ::awsjson_types::structure::WriteMembers for GroupType {
     const NAME: &'static str = "GroupType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("CreationDate", "creation_date", &self.creation_date);
-        w.optional("Description", "description", &self.description);
         w.optional("GroupName", "group_name", &self.group_name);
-        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
-        w.optional("Precedence", "precedence", &self.precedence);
-        w.optional("RoleArn", "role_arn", &self.role_arn);
         w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("Description", "description", &self.description);
+        w.optional("RoleArn", "role_arn", &self.role_arn);
+        w.optional("Precedence", "precedence", &self.precedence);
+        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
+        w.optional("CreationDate", "creation_date", &self.creation_date);
     }
 }
 impl ::serde::Serialize for GroupType {
@@ -57,13 +57,13 @@ impl ::serde::Serialize for GroupType {
 impl ::awsjson_types::structure::ReadMembers for GroupType {
     const NAME: &'static str = "GroupType";
     const MEMBERS: &'static [&'static str] = &[
-        "CreationDate",
-        "Description",
         "GroupName",
-        "LastModifiedDate",
-        "Precedence",
-        "RoleArn",
         "UserPoolId",
+        "Description",
+        "RoleArn",
+        "Precedence",
+        "LastModifiedDate",
+        "CreationDate",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -71,17 +71,17 @@ impl ::awsjson_types::structure::ReadMembers for GroupType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "CreationDate" => {
-                ::awsjson_types::structure::read(map, &mut self.creation_date)
-            }
-            "Description" => ::awsjson_types::structure::read(map, &mut self.description),
             "GroupName" => ::awsjson_types::structure::read(map, &mut self.group_name),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Description" => ::awsjson_types::structure::read(map, &mut self.description),
+            "RoleArn" => ::awsjson_types::structure::read(map, &mut self.role_arn),
+            "Precedence" => ::awsjson_types::structure::read(map, &mut self.precedence),
             "LastModifiedDate" => {
                 ::awsjson_types::structure::read(map, &mut self.last_modified_date)
             }
-            "Precedence" => ::awsjson_types::structure::read(map, &mut self.precedence),
-            "RoleArn" => ::awsjson_types::structure::read(map, &mut self.role_arn),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "CreationDate" => {
+                ::awsjson_types::structure::read(map, &mut self.creation_date)
+            }
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,30 +4,30 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_IdentityProviderType.html>
 #[derive(Clone, PartialEq)]
 pub struct IdentityProviderType {
-    /// `AcrMapping`: Map of 0 to 4 entries.
-    pub acr_mapping: ::std::option::Option<
+    /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::option::Option<::std::string::String>,
+    /// `ProviderName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
+    pub provider_name: ::std::option::Option<::std::string::String>,
+    /// `ProviderType`: One of [`IdentityProviderTypeType`](crate::types::IdentityProviderTypeType).
+    pub provider_type: ::std::option::Option<crate::types::IdentityProviderTypeType>,
+    /// `ProviderDetails`: Map.
+    pub provider_details: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `AttributeMapping`: Map.
     pub attribute_mapping: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `CreationDate`: Timestamp (epoch seconds on the wire).
-    pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `IdpIdentifiers`: List of 0 to 50 items of `IdpIdentifierType`.
     pub idp_identifiers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
-    pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `ProviderDetails`: Map.
-    pub provider_details: ::std::option::Option<
+    /// `AcrMapping`: Map of 0 to 4 entries.
+    pub acr_mapping: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `ProviderName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
-    pub provider_name: ::std::option::Option<::std::string::String>,
-    /// `ProviderType`: One of [`IdentityProviderTypeType`](crate::types::IdentityProviderTypeType).
-    pub provider_type: ::std::option::Option<crate::types::IdentityProviderTypeType>,
-    /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
+    pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
+    /// `CreationDate`: Timestamp (epoch seconds on the wire).
+    pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
 }
 impl ::std::default::Default for crate::types::IdentityProviderType {
     #[inline]
@@ -49,15 +49,15 @@ impl ::awsjson_types::structure::WriteMembers for IdentityProviderType {
     const NAME: &'static str = "IdentityProviderType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("AcrMapping", "acr_mapping", &self.acr_mapping);
-        w.optional("AttributeMapping", "attribute_mapping", &self.attribute_mapping);
-        w.optional("CreationDate", "creation_date", &self.creation_date);
-        w.optional("IdpIdentifiers", "idp_identifiers", &self.idp_identifiers);
-        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
-        w.optional("ProviderDetails", "provider_details", &self.provider_details);
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.optional("ProviderName", "provider_name", &self.provider_name);
         w.optional("ProviderType", "provider_type", &self.provider_type);
-        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("ProviderDetails", "provider_details", &self.provider_details);
+        w.optional("AttributeMapping", "attribute_mapping", &self.attribute_mapping);
+        w.optional("IdpIdentifiers", "idp_identifiers", &self.idp_identifiers);
+        w.optional("AcrMapping", "acr_mapping", &self.acr_mapping);
+        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
+        w.optional("CreationDate", "creation_date", &self.creation_date);
     }
 }
 impl ::serde::Serialize for IdentityProviderType {
@@ -71,15 +71,15 @@ impl ::serde::Serialize for IdentityProviderType {
 impl ::awsjson_types::structure::ReadMembers for IdentityProviderType {
     const NAME: &'static str = "IdentityProviderType";
     const MEMBERS: &'static [&'static str] = &[
-        "AcrMapping",
-        "AttributeMapping",
-        "CreationDate",
-        "IdpIdentifiers",
-        "LastModifiedDate",
-        "ProviderDetails",
+        "UserPoolId",
         "ProviderName",
         "ProviderType",
-        "UserPoolId",
+        "ProviderDetails",
+        "AttributeMapping",
+        "IdpIdentifiers",
+        "AcrMapping",
+        "LastModifiedDate",
+        "CreationDate",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -87,29 +87,29 @@ impl ::awsjson_types::structure::ReadMembers for IdentityProviderType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AcrMapping" => ::awsjson_types::structure::read(map, &mut self.acr_mapping),
-            "AttributeMapping" => {
-                ::awsjson_types::structure::read(map, &mut self.attribute_mapping)
-            }
-            "CreationDate" => {
-                ::awsjson_types::structure::read(map, &mut self.creation_date)
-            }
-            "IdpIdentifiers" => {
-                ::awsjson_types::structure::read(map, &mut self.idp_identifiers)
-            }
-            "LastModifiedDate" => {
-                ::awsjson_types::structure::read(map, &mut self.last_modified_date)
-            }
-            "ProviderDetails" => {
-                ::awsjson_types::structure::read(map, &mut self.provider_details)
-            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ProviderName" => {
                 ::awsjson_types::structure::read(map, &mut self.provider_name)
             }
             "ProviderType" => {
                 ::awsjson_types::structure::read(map, &mut self.provider_type)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "ProviderDetails" => {
+                ::awsjson_types::structure::read(map, &mut self.provider_details)
+            }
+            "AttributeMapping" => {
+                ::awsjson_types::structure::read(map, &mut self.attribute_mapping)
+            }
+            "IdpIdentifiers" => {
+                ::awsjson_types::structure::read(map, &mut self.idp_identifiers)
+            }
+            "AcrMapping" => ::awsjson_types::structure::read(map, &mut self.acr_mapping),
+            "LastModifiedDate" => {
+                ::awsjson_types::structure::read(map, &mut self.last_modified_date)
+            }
+            "CreationDate" => {
+                ::awsjson_types::structure::read(map, &mut self.creation_date)
+            }
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,40 +4,40 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct InitiateAuthRequest {
-    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
-    pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
     /// `AuthFlow` (required): One of [`AuthFlowType`](crate::types::AuthFlowType).
     pub auth_flow: crate::types::AuthFlowType,
     /// `AuthParameters`: Map. Sensitive: redacted in `Debug`.
     pub auth_parameters: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    pub client_id: ::std::string::String,
     /// `ClientMetadata`: Map.
     pub client_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
-    pub session: ::std::option::Option<::std::string::String>,
+    /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
+    pub client_id: ::std::string::String,
+    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
+    pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
     /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
     pub user_context_data: ::std::option::Option<crate::types::UserContextDataType>,
+    /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
+    pub session: ::std::option::Option<::std::string::String>,
 }
 impl ::awsjson_types::structure::WriteMembers for InitiateAuthRequest {
     const NAME: &'static str = "InitiateAuthRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("AnalyticsMetadata", "analytics_metadata", &self.analytics_metadata);
         w.member("AuthFlow", "auth_flow", &self.auth_flow);
         w.sensitive_optional("AuthParameters", "auth_parameters", &self.auth_parameters);
-        w.sensitive("ClientId", "client_id", &self.client_id);
         w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
-        w.sensitive_optional("Session", "session", &self.session);
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.optional("AnalyticsMetadata", "analytics_metadata", &self.analytics_metadata);
         w.sensitive_optional(
             "UserContextData",
             "user_context_data",
             &self.user_context_data,
         );
+        w.sensitive_optional("Session", "session", &self.session);
     }
 }
 impl ::serde::Serialize for InitiateAuthRequest {
@@ -51,13 +51,13 @@ impl ::serde::Serialize for InitiateAuthRequest {
 impl ::awsjson_types::structure::ReadMembers for InitiateAuthRequest {
     const NAME: &'static str = "InitiateAuthRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "AnalyticsMetadata",
         "AuthFlow",
         "AuthParameters",
-        "ClientId",
         "ClientMetadata",
-        "Session",
+        "ClientId",
+        "AnalyticsMetadata",
         "UserContextData",
+        "Session",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -65,21 +65,21 @@ impl ::awsjson_types::structure::ReadMembers for InitiateAuthRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AnalyticsMetadata" => {
-                ::awsjson_types::structure::read(map, &mut self.analytics_metadata)
-            }
             "AuthFlow" => ::awsjson_types::structure::read(map, &mut self.auth_flow),
             "AuthParameters" => {
                 ::awsjson_types::structure::read(map, &mut self.auth_parameters)
             }
-            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "ClientMetadata" => {
                 ::awsjson_types::structure::read(map, &mut self.client_metadata)
             }
-            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "AnalyticsMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.analytics_metadata)
+            }
             "UserContextData" => {
                 ::awsjson_types::structure::read(map, &mut self.user_context_data)
             }
+            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,6 +4,14 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html>
 #[derive(Clone, PartialEq)]
 pub struct InitiateAuthResponse {
+    /// `ChallengeName`: One of [`ChallengeNameType`](crate::types::ChallengeNameType).
+    pub challenge_name: ::std::option::Option<crate::types::ChallengeNameType>,
+    /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
+    pub session: ::std::option::Option<::std::string::String>,
+    /// `ChallengeParameters`: Map.
+    pub challenge_parameters: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
     /// `AuthenticationResult`: See [`AuthenticationResultType`](crate::types::AuthenticationResultType).
     pub authentication_result: ::std::option::Option<
         crate::types::AuthenticationResultType,
@@ -12,14 +20,6 @@ pub struct InitiateAuthResponse {
     pub available_challenges: ::std::option::Option<
         ::std::vec::Vec<crate::types::ChallengeNameType>,
     >,
-    /// `ChallengeName`: One of [`ChallengeNameType`](crate::types::ChallengeNameType).
-    pub challenge_name: ::std::option::Option<crate::types::ChallengeNameType>,
-    /// `ChallengeParameters`: Map.
-    pub challenge_parameters: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
-    pub session: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::InitiateAuthResponse {
     #[inline]
@@ -37,6 +37,13 @@ impl ::awsjson_types::structure::WriteMembers for InitiateAuthResponse {
     const NAME: &'static str = "InitiateAuthResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("ChallengeName", "challenge_name", &self.challenge_name);
+        w.sensitive_optional("Session", "session", &self.session);
+        w.optional(
+            "ChallengeParameters",
+            "challenge_parameters",
+            &self.challenge_parameters,
+        );
         w.optional(
             "AuthenticationResult",
             "authentication_result",
@@ -47,13 +54,6 @@ impl ::awsjson_types::structure::WriteMembers for InitiateAuthResponse {
             "available_challenges",
             &self.available_challenges,
         );
-        w.optional("ChallengeName", "challenge_name", &self.challenge_name);
-        w.optional(
-            "ChallengeParameters",
-            "challenge_parameters",
-            &self.challenge_parameters,
-        );
-        w.sensitive_optional("Session", "session", &self.session);
     }
 }
 impl ::serde::Serialize for InitiateAuthResponse {
@@ -67,11 +67,11 @@ impl ::serde::Serialize for InitiateAuthResponse {
 impl ::awsjson_types::structure::ReadMembers for InitiateAuthResponse {
     const NAME: &'static str = "InitiateAuthResponse";
     const MEMBERS: &'static [&'static str] = &[
+        "ChallengeName",
+        "Session",
+        "ChallengeParameters",
         "AuthenticationResult",
         "AvailableChallenges",
-        "ChallengeName",
-        "ChallengeParameters",
-        "Session",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -79,19 +79,19 @@ impl ::awsjson_types::structure::ReadMembers for InitiateAuthResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "ChallengeName" => {
+                ::awsjson_types::structure::read(map, &mut self.challenge_name)
+            }
+            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
+            "ChallengeParameters" => {
+                ::awsjson_types::structure::read(map, &mut self.challenge_parameters)
+            }
             "AuthenticationResult" => {
                 ::awsjson_types::structure::read(map, &mut self.authentication_result)
             }
             "AvailableChallenges" => {
                 ::awsjson_types::structure::read(map, &mut self.available_challenges)
             }
-            "ChallengeName" => {
-                ::awsjson_types::structure::read(map, &mut self.challenge_name)
-            }
-            "ChallengeParameters" => {
-                ::awsjson_types::structure::read(map, &mut self.challenge_parameters)
-            }
-            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

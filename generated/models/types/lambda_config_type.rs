@@ -4,44 +4,44 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LambdaConfigType.html>
 #[derive(Clone, PartialEq)]
 pub struct LambdaConfigType {
-    /// `CreateAuthChallenge`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    pub create_auth_challenge: ::std::option::Option<::std::string::String>,
-    /// `CustomEmailSender`: See [`CustomEmailLambdaVersionConfigType`](crate::types::CustomEmailLambdaVersionConfigType).
-    pub custom_email_sender: ::std::option::Option<
-        crate::types::CustomEmailLambdaVersionConfigType,
-    >,
+    /// `PreSignUp`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
+    pub pre_sign_up: ::std::option::Option<::std::string::String>,
     /// `CustomMessage`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub custom_message: ::std::option::Option<::std::string::String>,
-    /// `CustomSMSSender`: See [`CustomSmsLambdaVersionConfigType`](crate::types::CustomSmsLambdaVersionConfigType).
-    pub custom_sms_sender: ::std::option::Option<
-        crate::types::CustomSmsLambdaVersionConfigType,
-    >,
-    /// `DefineAuthChallenge`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    pub define_auth_challenge: ::std::option::Option<::std::string::String>,
-    /// `InboundFederation`: See [`InboundFederationLambdaType`](crate::types::InboundFederationLambdaType).
-    pub inbound_federation: ::std::option::Option<
-        crate::types::InboundFederationLambdaType,
-    >,
-    /// `KMSKeyID`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    pub kms_key_id: ::std::option::Option<::std::string::String>,
-    /// `PostAuthentication`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    pub post_authentication: ::std::option::Option<::std::string::String>,
     /// `PostConfirmation`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub post_confirmation: ::std::option::Option<::std::string::String>,
     /// `PreAuthentication`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub pre_authentication: ::std::option::Option<::std::string::String>,
-    /// `PreSignUp`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    pub pre_sign_up: ::std::option::Option<::std::string::String>,
+    /// `PostAuthentication`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
+    pub post_authentication: ::std::option::Option<::std::string::String>,
+    /// `DefineAuthChallenge`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
+    pub define_auth_challenge: ::std::option::Option<::std::string::String>,
+    /// `CreateAuthChallenge`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
+    pub create_auth_challenge: ::std::option::Option<::std::string::String>,
+    /// `VerifyAuthChallengeResponse`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
+    pub verify_auth_challenge_response: ::std::option::Option<::std::string::String>,
     /// `PreTokenGeneration`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub pre_token_generation: ::std::option::Option<::std::string::String>,
+    /// `UserMigration`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
+    pub user_migration: ::std::option::Option<::std::string::String>,
     /// `PreTokenGenerationConfig`: See [`PreTokenGenerationVersionConfigType`](crate::types::PreTokenGenerationVersionConfigType).
     pub pre_token_generation_config: ::std::option::Option<
         crate::types::PreTokenGenerationVersionConfigType,
     >,
-    /// `UserMigration`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    pub user_migration: ::std::option::Option<::std::string::String>,
-    /// `VerifyAuthChallengeResponse`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    pub verify_auth_challenge_response: ::std::option::Option<::std::string::String>,
+    /// `CustomSMSSender`: See [`CustomSmsLambdaVersionConfigType`](crate::types::CustomSmsLambdaVersionConfigType).
+    pub custom_sms_sender: ::std::option::Option<
+        crate::types::CustomSmsLambdaVersionConfigType,
+    >,
+    /// `CustomEmailSender`: See [`CustomEmailLambdaVersionConfigType`](crate::types::CustomEmailLambdaVersionConfigType).
+    pub custom_email_sender: ::std::option::Option<
+        crate::types::CustomEmailLambdaVersionConfigType,
+    >,
+    /// `KMSKeyID`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
+    pub kms_key_id: ::std::option::Option<::std::string::String>,
+    /// `InboundFederation`: See [`InboundFederationLambdaType`](crate::types::InboundFederationLambdaType).
+    pub inbound_federation: ::std::option::Option<
+        crate::types::InboundFederationLambdaType,
+    >,
 }
 impl ::std::default::Default for crate::types::LambdaConfigType {
     #[inline]
@@ -69,49 +69,49 @@ impl ::awsjson_types::structure::WriteMembers for LambdaConfigType {
     const NAME: &'static str = "LambdaConfigType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("PreSignUp", "pre_sign_up", &self.pre_sign_up);
+        w.optional("CustomMessage", "custom_message", &self.custom_message);
+        w.optional("PostConfirmation", "post_confirmation", &self.post_confirmation);
+        w.optional("PreAuthentication", "pre_authentication", &self.pre_authentication);
+        w.optional(
+            "PostAuthentication",
+            "post_authentication",
+            &self.post_authentication,
+        );
+        w.optional(
+            "DefineAuthChallenge",
+            "define_auth_challenge",
+            &self.define_auth_challenge,
+        );
         w.optional(
             "CreateAuthChallenge",
             "create_auth_challenge",
             &self.create_auth_challenge,
         );
         w.optional(
-            "CustomEmailSender",
-            "custom_email_sender",
-            &self.custom_email_sender,
+            "VerifyAuthChallengeResponse",
+            "verify_auth_challenge_response",
+            &self.verify_auth_challenge_response,
         );
-        w.optional("CustomMessage", "custom_message", &self.custom_message);
-        w.optional("CustomSMSSender", "custom_sms_sender", &self.custom_sms_sender);
-        w.optional(
-            "DefineAuthChallenge",
-            "define_auth_challenge",
-            &self.define_auth_challenge,
-        );
-        w.optional("InboundFederation", "inbound_federation", &self.inbound_federation);
-        w.optional("KMSKeyID", "kms_key_id", &self.kms_key_id);
-        w.optional(
-            "PostAuthentication",
-            "post_authentication",
-            &self.post_authentication,
-        );
-        w.optional("PostConfirmation", "post_confirmation", &self.post_confirmation);
-        w.optional("PreAuthentication", "pre_authentication", &self.pre_authentication);
-        w.optional("PreSignUp", "pre_sign_up", &self.pre_sign_up);
         w.optional(
             "PreTokenGeneration",
             "pre_token_generation",
             &self.pre_token_generation,
         );
+        w.optional("UserMigration", "user_migration", &self.user_migration);
         w.optional(
             "PreTokenGenerationConfig",
             "pre_token_generation_config",
             &self.pre_token_generation_config,
         );
-        w.optional("UserMigration", "user_migration", &self.user_migration);
+        w.optional("CustomSMSSender", "custom_sms_sender", &self.custom_sms_sender);
         w.optional(
-            "VerifyAuthChallengeResponse",
-            "verify_auth_challenge_response",
-            &self.verify_auth_challenge_response,
+            "CustomEmailSender",
+            "custom_email_sender",
+            &self.custom_email_sender,
         );
+        w.optional("KMSKeyID", "kms_key_id", &self.kms_key_id);
+        w.optional("InboundFederation", "inbound_federation", &self.inbound_federation);
     }
 }
 impl ::serde::Serialize for LambdaConfigType {
@@ -125,21 +125,21 @@ impl ::serde::Serialize for LambdaConfigType {
 impl ::awsjson_types::structure::ReadMembers for LambdaConfigType {
     const NAME: &'static str = "LambdaConfigType";
     const MEMBERS: &'static [&'static str] = &[
-        "CreateAuthChallenge",
-        "CustomEmailSender",
+        "PreSignUp",
         "CustomMessage",
-        "CustomSMSSender",
-        "DefineAuthChallenge",
-        "InboundFederation",
-        "KMSKeyID",
-        "PostAuthentication",
         "PostConfirmation",
         "PreAuthentication",
-        "PreSignUp",
-        "PreTokenGeneration",
-        "PreTokenGenerationConfig",
-        "UserMigration",
+        "PostAuthentication",
+        "DefineAuthChallenge",
+        "CreateAuthChallenge",
         "VerifyAuthChallengeResponse",
+        "PreTokenGeneration",
+        "UserMigration",
+        "PreTokenGenerationConfig",
+        "CustomSMSSender",
+        "CustomEmailSender",
+        "KMSKeyID",
+        "InboundFederation",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -147,27 +147,9 @@ impl ::awsjson_types::structure::ReadMembers for LambdaConfigType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "CreateAuthChallenge" => {
-                ::awsjson_types::structure::read(map, &mut self.create_auth_challenge)
-            }
-            "CustomEmailSender" => {
-                ::awsjson_types::structure::read(map, &mut self.custom_email_sender)
-            }
+            "PreSignUp" => ::awsjson_types::structure::read(map, &mut self.pre_sign_up),
             "CustomMessage" => {
                 ::awsjson_types::structure::read(map, &mut self.custom_message)
-            }
-            "CustomSMSSender" => {
-                ::awsjson_types::structure::read(map, &mut self.custom_sms_sender)
-            }
-            "DefineAuthChallenge" => {
-                ::awsjson_types::structure::read(map, &mut self.define_auth_challenge)
-            }
-            "InboundFederation" => {
-                ::awsjson_types::structure::read(map, &mut self.inbound_federation)
-            }
-            "KMSKeyID" => ::awsjson_types::structure::read(map, &mut self.kms_key_id),
-            "PostAuthentication" => {
-                ::awsjson_types::structure::read(map, &mut self.post_authentication)
             }
             "PostConfirmation" => {
                 ::awsjson_types::structure::read(map, &mut self.post_confirmation)
@@ -175,9 +157,26 @@ impl ::awsjson_types::structure::ReadMembers for LambdaConfigType {
             "PreAuthentication" => {
                 ::awsjson_types::structure::read(map, &mut self.pre_authentication)
             }
-            "PreSignUp" => ::awsjson_types::structure::read(map, &mut self.pre_sign_up),
+            "PostAuthentication" => {
+                ::awsjson_types::structure::read(map, &mut self.post_authentication)
+            }
+            "DefineAuthChallenge" => {
+                ::awsjson_types::structure::read(map, &mut self.define_auth_challenge)
+            }
+            "CreateAuthChallenge" => {
+                ::awsjson_types::structure::read(map, &mut self.create_auth_challenge)
+            }
+            "VerifyAuthChallengeResponse" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.verify_auth_challenge_response,
+                )
+            }
             "PreTokenGeneration" => {
                 ::awsjson_types::structure::read(map, &mut self.pre_token_generation)
+            }
+            "UserMigration" => {
+                ::awsjson_types::structure::read(map, &mut self.user_migration)
             }
             "PreTokenGenerationConfig" => {
                 ::awsjson_types::structure::read(
@@ -185,14 +184,15 @@ impl ::awsjson_types::structure::ReadMembers for LambdaConfigType {
                     &mut self.pre_token_generation_config,
                 )
             }
-            "UserMigration" => {
-                ::awsjson_types::structure::read(map, &mut self.user_migration)
+            "CustomSMSSender" => {
+                ::awsjson_types::structure::read(map, &mut self.custom_sms_sender)
             }
-            "VerifyAuthChallengeResponse" => {
-                ::awsjson_types::structure::read(
-                    map,
-                    &mut self.verify_auth_challenge_response,
-                )
+            "CustomEmailSender" => {
+                ::awsjson_types::structure::read(map, &mut self.custom_email_sender)
+            }
+            "KMSKeyID" => ::awsjson_types::structure::read(map, &mut self.kms_key_id),
+            "InboundFederation" => {
+                ::awsjson_types::structure::read(map, &mut self.inbound_federation)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LimitDefinitionType.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct LimitDefinitionType {
+    /// `LimitClass` (required): One of [`LimitClass`](crate::types::LimitClass).
+    pub limit_class: crate::types::LimitClass,
     /// `Attributes` (required): Map.
     pub attributes: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::string::String,
     >,
-    /// `LimitClass` (required): One of [`LimitClass`](crate::types::LimitClass).
-    pub limit_class: crate::types::LimitClass,
 }
 impl ::awsjson_types::structure::WriteMembers for LimitDefinitionType {
     const NAME: &'static str = "LimitDefinitionType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("Attributes", "attributes", &self.attributes);
         w.member("LimitClass", "limit_class", &self.limit_class);
+        w.member("Attributes", "attributes", &self.attributes);
     }
 }
 impl ::serde::Serialize for LimitDefinitionType {
@@ -30,15 +30,15 @@ impl ::serde::Serialize for LimitDefinitionType {
 }
 impl ::awsjson_types::structure::ReadMembers for LimitDefinitionType {
     const NAME: &'static str = "LimitDefinitionType";
-    const MEMBERS: &'static [&'static str] = &["Attributes", "LimitClass"];
+    const MEMBERS: &'static [&'static str] = &["LimitClass", "Attributes"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "Attributes" => ::awsjson_types::structure::read(map, &mut self.attributes),
             "LimitClass" => ::awsjson_types::structure::read(map, &mut self.limit_class),
+            "Attributes" => ::awsjson_types::structure::read(map, &mut self.attributes),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,24 +4,24 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LimitType.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct LimitType {
-    /// `FreeLimitValue` (required): Integer.
-    pub free_limit_value: i32,
     /// `LimitDefinition` (required): See [`LimitDefinitionType`](crate::types::LimitDefinitionType).
     pub limit_definition: crate::types::LimitDefinitionType,
     /// `ProvisionedLimitValue` (required): Integer.
     pub provisioned_limit_value: i32,
+    /// `FreeLimitValue` (required): Integer.
+    pub free_limit_value: i32,
 }
 impl ::awsjson_types::structure::WriteMembers for LimitType {
     const NAME: &'static str = "LimitType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("FreeLimitValue", "free_limit_value", &self.free_limit_value);
         w.member("LimitDefinition", "limit_definition", &self.limit_definition);
         w.member(
             "ProvisionedLimitValue",
             "provisioned_limit_value",
             &self.provisioned_limit_value,
         );
+        w.member("FreeLimitValue", "free_limit_value", &self.free_limit_value);
     }
 }
 impl ::serde::Serialize for LimitType {
@@ -35,9 +35,9 @@ impl ::serde::Serialize for LimitType {
 impl ::awsjson_types::structure::ReadMembers for LimitType {
     const NAME: &'static str = "LimitType";
     const MEMBERS: &'static [&'static str] = &[
-        "FreeLimitValue",
         "LimitDefinition",
         "ProvisionedLimitValue",
+        "FreeLimitValue",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -45,14 +45,14 @@ impl ::awsjson_types::structure::ReadMembers for LimitType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "FreeLimitValue" => {
-                ::awsjson_types::structure::read(map, &mut self.free_limit_value)
-            }
             "LimitDefinition" => {
                 ::awsjson_types::structure::read(map, &mut self.limit_definition)
             }
             "ProvisionedLimitValue" => {
                 ::awsjson_types::structure::read(map, &mut self.provisioned_limit_value)
+            }
+            "FreeLimitValue" => {
+                ::awsjson_types::structure::read(map, &mut self.free_limit_value)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

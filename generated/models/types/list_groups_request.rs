@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListGroups.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct ListGroupsRequest {
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `Limit`: Integer of 0 to 60.
     pub limit: ::std::option::Option<i32>,
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for ListGroupsRequest {
     const NAME: &'static str = "ListGroupsRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.optional("Limit", "limit", &self.limit);
         w.optional("NextToken", "next_token", &self.next_token);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for ListGroupsRequest {
@@ -30,16 +30,16 @@ impl ::serde::Serialize for ListGroupsRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for ListGroupsRequest {
     const NAME: &'static str = "ListGroupsRequest";
-    const MEMBERS: &'static [&'static str] = &["Limit", "NextToken", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "Limit", "NextToken"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "Limit" => ::awsjson_types::structure::read(map, &mut self.limit),
             "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,17 +4,17 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListIdentityProviders.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct ListIdentityProvidersResponse {
-    /// `NextToken`: String of at least 1 characters matching `[\S]+`.
-    pub next_token: ::std::option::Option<::std::string::String>,
     /// `Providers` (required): List of 0 to 50 items of `ProviderDescription`.
     pub providers: ::std::vec::Vec<crate::types::ProviderDescription>,
+    /// `NextToken`: String of at least 1 characters matching `[\S]+`.
+    pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ::awsjson_types::structure::WriteMembers for ListIdentityProvidersResponse {
     const NAME: &'static str = "ListIdentityProvidersResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("NextToken", "next_token", &self.next_token);
         w.member("Providers", "providers", &self.providers);
+        w.optional("NextToken", "next_token", &self.next_token);
     }
 }
 impl ::serde::Serialize for ListIdentityProvidersResponse {
@@ -27,15 +27,15 @@ impl ::serde::Serialize for ListIdentityProvidersResponse {
 }
 impl ::awsjson_types::structure::ReadMembers for ListIdentityProvidersResponse {
     const NAME: &'static str = "ListIdentityProvidersResponse";
-    const MEMBERS: &'static [&'static str] = &["NextToken", "Providers"];
+    const MEMBERS: &'static [&'static str] = &["Providers", "NextToken"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             "Providers" => ::awsjson_types::structure::read(map, &mut self.providers),
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

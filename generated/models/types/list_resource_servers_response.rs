@@ -4,17 +4,17 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListResourceServers.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct ListResourceServersResponse {
-    /// `NextToken`: String of at least 1 characters matching `[\S]+`.
-    pub next_token: ::std::option::Option<::std::string::String>,
     /// `ResourceServers` (required): List of `ResourceServerType`.
     pub resource_servers: ::std::vec::Vec<crate::types::ResourceServerType>,
+    /// `NextToken`: String of at least 1 characters matching `[\S]+`.
+    pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ::awsjson_types::structure::WriteMembers for ListResourceServersResponse {
     const NAME: &'static str = "ListResourceServersResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("NextToken", "next_token", &self.next_token);
         w.member("ResourceServers", "resource_servers", &self.resource_servers);
+        w.optional("NextToken", "next_token", &self.next_token);
     }
 }
 impl ::serde::Serialize for ListResourceServersResponse {
@@ -27,17 +27,17 @@ impl ::serde::Serialize for ListResourceServersResponse {
 }
 impl ::awsjson_types::structure::ReadMembers for ListResourceServersResponse {
     const NAME: &'static str = "ListResourceServersResponse";
-    const MEMBERS: &'static [&'static str] = &["NextToken", "ResourceServers"];
+    const MEMBERS: &'static [&'static str] = &["ResourceServers", "NextToken"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             "ResourceServers" => {
                 ::awsjson_types::structure::read(map, &mut self.resource_servers)
             }
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListTerms.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct ListTermsRequest {
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `MaxResults`: Integer of 1 to 60.
     pub max_results: ::std::option::Option<i32>,
     /// `NextToken`: String of 0 to 131072 characters.
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for ListTermsRequest {
     const NAME: &'static str = "ListTermsRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.optional("MaxResults", "max_results", &self.max_results);
         w.optional("NextToken", "next_token", &self.next_token);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for ListTermsRequest {
@@ -30,16 +30,16 @@ impl ::serde::Serialize for ListTermsRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for ListTermsRequest {
     const NAME: &'static str = "ListTermsRequest";
-    const MEMBERS: &'static [&'static str] = &["MaxResults", "NextToken", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "MaxResults", "NextToken"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "MaxResults" => ::awsjson_types::structure::read(map, &mut self.max_results),
             "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,17 +4,17 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListTerms.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct ListTermsResponse {
-    /// `NextToken`: String of 0 to 131072 characters.
-    pub next_token: ::std::option::Option<::std::string::String>,
     /// `Terms` (required): List of `TermsDescriptionType`.
     pub terms: ::std::vec::Vec<crate::types::TermsDescriptionType>,
+    /// `NextToken`: String of 0 to 131072 characters.
+    pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ::awsjson_types::structure::WriteMembers for ListTermsResponse {
     const NAME: &'static str = "ListTermsResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("NextToken", "next_token", &self.next_token);
         w.member("Terms", "terms", &self.terms);
+        w.optional("NextToken", "next_token", &self.next_token);
     }
 }
 impl ::serde::Serialize for ListTermsResponse {
@@ -27,15 +27,15 @@ impl ::serde::Serialize for ListTermsResponse {
 }
 impl ::awsjson_types::structure::ReadMembers for ListTermsResponse {
     const NAME: &'static str = "ListTermsResponse";
-    const MEMBERS: &'static [&'static str] = &["NextToken", "Terms"];
+    const MEMBERS: &'static [&'static str] = &["Terms", "NextToken"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             "Terms" => ::awsjson_types::structure::read(map, &mut self.terms),
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserImportJobs.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct ListUserImportJobsRequest {
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `MaxResults` (required): Integer of 1 to 60.
     pub max_results: i32,
     /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
     pub pagination_token: ::std::option::Option<::std::string::String>,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for ListUserImportJobsRequest {
     const NAME: &'static str = "ListUserImportJobsRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.member("MaxResults", "max_results", &self.max_results);
         w.optional("PaginationToken", "pagination_token", &self.pagination_token);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for ListUserImportJobsRequest {
@@ -31,9 +31,9 @@ impl ::serde::Serialize for ListUserImportJobsRequest {
 impl ::awsjson_types::structure::ReadMembers for ListUserImportJobsRequest {
     const NAME: &'static str = "ListUserImportJobsRequest";
     const MEMBERS: &'static [&'static str] = &[
+        "UserPoolId",
         "MaxResults",
         "PaginationToken",
-        "UserPoolId",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -41,11 +41,11 @@ impl ::awsjson_types::structure::ReadMembers for ListUserImportJobsRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "MaxResults" => ::awsjson_types::structure::read(map, &mut self.max_results),
             "PaginationToken" => {
                 ::awsjson_types::structure::read(map, &mut self.pagination_token)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

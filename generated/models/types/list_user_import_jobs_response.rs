@@ -4,12 +4,12 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserImportJobs.html>
 #[derive(Clone, PartialEq)]
 pub struct ListUserImportJobsResponse {
-    /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
-    pub pagination_token: ::std::option::Option<::std::string::String>,
     /// `UserImportJobs`: List of 1 to 50 items of `UserImportJobType`.
     pub user_import_jobs: ::std::option::Option<
         ::std::vec::Vec<crate::types::UserImportJobType>,
     >,
+    /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
+    pub pagination_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ListUserImportJobsResponse {
     #[inline]
@@ -24,8 +24,8 @@ impl ::awsjson_types::structure::WriteMembers for ListUserImportJobsResponse {
     const NAME: &'static str = "ListUserImportJobsResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("PaginationToken", "pagination_token", &self.pagination_token);
         w.optional("UserImportJobs", "user_import_jobs", &self.user_import_jobs);
+        w.optional("PaginationToken", "pagination_token", &self.pagination_token);
     }
 }
 impl ::serde::Serialize for ListUserImportJobsResponse {
@@ -38,18 +38,18 @@ impl ::serde::Serialize for ListUserImportJobsResponse {
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserImportJobsResponse {
     const NAME: &'static str = "ListUserImportJobsResponse";
-    const MEMBERS: &'static [&'static str] = &["PaginationToken", "UserImportJobs"];
+    const MEMBERS: &'static [&'static str] = &["UserImportJobs", "PaginationToken"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "PaginationToken" => {
-                ::awsjson_types::structure::read(map, &mut self.pagination_token)
-            }
             "UserImportJobs" => {
                 ::awsjson_types::structure::read(map, &mut self.user_import_jobs)
+            }
+            "PaginationToken" => {
+                ::awsjson_types::structure::read(map, &mut self.pagination_token)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

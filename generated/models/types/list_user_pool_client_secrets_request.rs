@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClientSecrets.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct ListUserPoolClientSecretsRequest {
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::string::String,
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for ListUserPoolClientSecretsRequest {
     const NAME: &'static str = "ListUserPoolClientSecretsRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive("ClientId", "client_id", &self.client_id);
         w.optional("NextToken", "next_token", &self.next_token);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for ListUserPoolClientSecretsRequest {
@@ -30,16 +30,16 @@ impl ::serde::Serialize for ListUserPoolClientSecretsRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolClientSecretsRequest {
     const NAME: &'static str = "ListUserPoolClientSecretsRequest";
-    const MEMBERS: &'static [&'static str] = &["ClientId", "NextToken", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "ClientId", "NextToken"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

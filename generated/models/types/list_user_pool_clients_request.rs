@@ -4,23 +4,23 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClients.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct ListUserPoolClientsRequest {
-    /// `ClientType`: One of [`ClientTypeType`](crate::types::ClientTypeType).
-    pub client_type: ::std::option::Option<crate::types::ClientTypeType>,
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `MaxResults`: Integer of 1 to 60.
     pub max_results: ::std::option::Option<i32>,
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
+    /// `ClientType`: One of [`ClientTypeType`](crate::types::ClientTypeType).
+    pub client_type: ::std::option::Option<crate::types::ClientTypeType>,
 }
 impl ::awsjson_types::structure::WriteMembers for ListUserPoolClientsRequest {
     const NAME: &'static str = "ListUserPoolClientsRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("ClientType", "client_type", &self.client_type);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.optional("MaxResults", "max_results", &self.max_results);
         w.optional("NextToken", "next_token", &self.next_token);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("ClientType", "client_type", &self.client_type);
     }
 }
 impl ::serde::Serialize for ListUserPoolClientsRequest {
@@ -34,10 +34,10 @@ impl ::serde::Serialize for ListUserPoolClientsRequest {
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolClientsRequest {
     const NAME: &'static str = "ListUserPoolClientsRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "ClientType",
+        "UserPoolId",
         "MaxResults",
         "NextToken",
-        "UserPoolId",
+        "ClientType",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -45,10 +45,10 @@ impl ::awsjson_types::structure::ReadMembers for ListUserPoolClientsRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "ClientType" => ::awsjson_types::structure::read(map, &mut self.client_type),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "MaxResults" => ::awsjson_types::structure::read(map, &mut self.max_results),
             "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "ClientType" => ::awsjson_types::structure::read(map, &mut self.client_type),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,12 +4,12 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolClients.html>
 #[derive(Clone, PartialEq)]
 pub struct ListUserPoolClientsResponse {
-    /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
-    pub next_token: ::std::option::Option<::std::string::String>,
     /// `UserPoolClients`: List of `UserPoolClientDescription`.
     pub user_pool_clients: ::std::option::Option<
         ::std::vec::Vec<crate::types::UserPoolClientDescription>,
     >,
+    /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
+    pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ListUserPoolClientsResponse {
     #[inline]
@@ -24,8 +24,8 @@ impl ::awsjson_types::structure::WriteMembers for ListUserPoolClientsResponse {
     const NAME: &'static str = "ListUserPoolClientsResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("NextToken", "next_token", &self.next_token);
         w.optional("UserPoolClients", "user_pool_clients", &self.user_pool_clients);
+        w.optional("NextToken", "next_token", &self.next_token);
     }
 }
 impl ::serde::Serialize for ListUserPoolClientsResponse {
@@ -38,17 +38,17 @@ impl ::serde::Serialize for ListUserPoolClientsResponse {
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolClientsResponse {
     const NAME: &'static str = "ListUserPoolClientsResponse";
-    const MEMBERS: &'static [&'static str] = &["NextToken", "UserPoolClients"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolClients", "NextToken"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             "UserPoolClients" => {
                 ::awsjson_types::structure::read(map, &mut self.user_pool_clients)
             }
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

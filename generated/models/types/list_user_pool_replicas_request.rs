@@ -4,17 +4,17 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolReplicas.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct ListUserPoolReplicasRequest {
-    /// `NextToken`: String of at least 1 characters matching `[\S]+`.
-    pub next_token: ::std::option::Option<::std::string::String>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
+    /// `NextToken`: String of at least 1 characters matching `[\S]+`.
+    pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ::awsjson_types::structure::WriteMembers for ListUserPoolReplicasRequest {
     const NAME: &'static str = "ListUserPoolReplicasRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("NextToken", "next_token", &self.next_token);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("NextToken", "next_token", &self.next_token);
     }
 }
 impl ::serde::Serialize for ListUserPoolReplicasRequest {
@@ -27,15 +27,15 @@ impl ::serde::Serialize for ListUserPoolReplicasRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolReplicasRequest {
     const NAME: &'static str = "ListUserPoolReplicasRequest";
-    const MEMBERS: &'static [&'static str] = &["NextToken", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "NextToken"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

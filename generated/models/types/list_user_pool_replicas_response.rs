@@ -4,12 +4,12 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPoolReplicas.html>
 #[derive(Clone, PartialEq)]
 pub struct ListUserPoolReplicasResponse {
-    /// `NextToken`: String of at least 1 characters matching `[\S]+`.
-    pub next_token: ::std::option::Option<::std::string::String>,
     /// `UserPoolReplicas`: List of `UserPoolReplicaType`.
     pub user_pool_replicas: ::std::option::Option<
         ::std::vec::Vec<crate::types::UserPoolReplicaType>,
     >,
+    /// `NextToken`: String of at least 1 characters matching `[\S]+`.
+    pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ListUserPoolReplicasResponse {
     #[inline]
@@ -24,8 +24,8 @@ impl ::awsjson_types::structure::WriteMembers for ListUserPoolReplicasResponse {
     const NAME: &'static str = "ListUserPoolReplicasResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("NextToken", "next_token", &self.next_token);
         w.optional("UserPoolReplicas", "user_pool_replicas", &self.user_pool_replicas);
+        w.optional("NextToken", "next_token", &self.next_token);
     }
 }
 impl ::serde::Serialize for ListUserPoolReplicasResponse {
@@ -38,17 +38,17 @@ impl ::serde::Serialize for ListUserPoolReplicasResponse {
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolReplicasResponse {
     const NAME: &'static str = "ListUserPoolReplicasResponse";
-    const MEMBERS: &'static [&'static str] = &["NextToken", "UserPoolReplicas"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolReplicas", "NextToken"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             "UserPoolReplicas" => {
                 ::awsjson_types::structure::read(map, &mut self.user_pool_replicas)
             }
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,17 +4,17 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPools.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct ListUserPoolsRequest {
-    /// `MaxResults` (required): Integer of 1 to 60.
-    pub max_results: i32,
     /// `NextToken`: String of at least 1 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `MaxResults` (required): Integer of 1 to 60.
+    pub max_results: i32,
 }
 impl ::awsjson_types::structure::WriteMembers for ListUserPoolsRequest {
     const NAME: &'static str = "ListUserPoolsRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("MaxResults", "max_results", &self.max_results);
         w.optional("NextToken", "next_token", &self.next_token);
+        w.member("MaxResults", "max_results", &self.max_results);
     }
 }
 impl ::serde::Serialize for ListUserPoolsRequest {
@@ -27,15 +27,15 @@ impl ::serde::Serialize for ListUserPoolsRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolsRequest {
     const NAME: &'static str = "ListUserPoolsRequest";
-    const MEMBERS: &'static [&'static str] = &["MaxResults", "NextToken"];
+    const MEMBERS: &'static [&'static str] = &["NextToken", "MaxResults"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "MaxResults" => ::awsjson_types::structure::read(map, &mut self.max_results),
             "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
+            "MaxResults" => ::awsjson_types::structure::read(map, &mut self.max_results),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,12 +4,12 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserPools.html>
 #[derive(Clone, PartialEq)]
 pub struct ListUserPoolsResponse {
-    /// `NextToken`: String of at least 1 characters matching `[\S]+`.
-    pub next_token: ::std::option::Option<::std::string::String>,
     /// `UserPools`: List of `UserPoolDescriptionType`.
     pub user_pools: ::std::option::Option<
         ::std::vec::Vec<crate::types::UserPoolDescriptionType>,
     >,
+    /// `NextToken`: String of at least 1 characters matching `[\S]+`.
+    pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ListUserPoolsResponse {
     #[inline]
@@ -24,8 +24,8 @@ impl ::awsjson_types::structure::WriteMembers for ListUserPoolsResponse {
     const NAME: &'static str = "ListUserPoolsResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("NextToken", "next_token", &self.next_token);
         w.optional("UserPools", "user_pools", &self.user_pools);
+        w.optional("NextToken", "next_token", &self.next_token);
     }
 }
 impl ::serde::Serialize for ListUserPoolsResponse {
@@ -38,15 +38,15 @@ impl ::serde::Serialize for ListUserPoolsResponse {
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserPoolsResponse {
     const NAME: &'static str = "ListUserPoolsResponse";
-    const MEMBERS: &'static [&'static str] = &["NextToken", "UserPools"];
+    const MEMBERS: &'static [&'static str] = &["UserPools", "NextToken"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             "UserPools" => ::awsjson_types::structure::read(map, &mut self.user_pools),
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

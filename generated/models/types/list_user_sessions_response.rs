@@ -4,12 +4,12 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUserSessions.html>
 #[derive(Clone, PartialEq)]
 pub struct ListUserSessionsResponse {
-    /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
-    pub next_token: ::std::option::Option<::std::string::String>,
     /// `Sessions`: List of 0 to 125 items of `SessionDescriptionType`.
     pub sessions: ::std::option::Option<
         ::std::vec::Vec<crate::types::SessionDescriptionType>,
     >,
+    /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
+    pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ListUserSessionsResponse {
     #[inline]
@@ -24,8 +24,8 @@ impl ::awsjson_types::structure::WriteMembers for ListUserSessionsResponse {
     const NAME: &'static str = "ListUserSessionsResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("NextToken", "next_token", &self.next_token);
         w.optional("Sessions", "sessions", &self.sessions);
+        w.optional("NextToken", "next_token", &self.next_token);
     }
 }
 impl ::serde::Serialize for ListUserSessionsResponse {
@@ -38,15 +38,15 @@ impl ::serde::Serialize for ListUserSessionsResponse {
 }
 impl ::awsjson_types::structure::ReadMembers for ListUserSessionsResponse {
     const NAME: &'static str = "ListUserSessionsResponse";
-    const MEMBERS: &'static [&'static str] = &["NextToken", "Sessions"];
+    const MEMBERS: &'static [&'static str] = &["Sessions", "NextToken"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             "Sessions" => ::awsjson_types::structure::read(map, &mut self.sessions),
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

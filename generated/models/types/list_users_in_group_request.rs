@@ -4,23 +4,23 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsersInGroup.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct ListUsersInGroupRequest {
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `GroupName` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
     pub group_name: ::std::string::String,
     /// `Limit`: Integer of 0 to 60.
     pub limit: ::std::option::Option<i32>,
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for ListUsersInGroupRequest {
     const NAME: &'static str = "ListUsersInGroupRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.member("GroupName", "group_name", &self.group_name);
         w.optional("Limit", "limit", &self.limit);
         w.optional("NextToken", "next_token", &self.next_token);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for ListUsersInGroupRequest {
@@ -34,10 +34,10 @@ impl ::serde::Serialize for ListUsersInGroupRequest {
 impl ::awsjson_types::structure::ReadMembers for ListUsersInGroupRequest {
     const NAME: &'static str = "ListUsersInGroupRequest";
     const MEMBERS: &'static [&'static str] = &[
+        "UserPoolId",
         "GroupName",
         "Limit",
         "NextToken",
-        "UserPoolId",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -45,10 +45,10 @@ impl ::awsjson_types::structure::ReadMembers for ListUsersInGroupRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "GroupName" => ::awsjson_types::structure::read(map, &mut self.group_name),
             "Limit" => ::awsjson_types::structure::read(map, &mut self.limit),
             "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,10 +4,10 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsersInGroup.html>
 #[derive(Clone, PartialEq)]
 pub struct ListUsersInGroupResponse {
-    /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
-    pub next_token: ::std::option::Option<::std::string::String>,
     /// `Users`: List of `UserType`.
     pub users: ::std::option::Option<::std::vec::Vec<crate::types::UserType>>,
+    /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
+    pub next_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ListUsersInGroupResponse {
     #[inline]
@@ -22,8 +22,8 @@ impl ::awsjson_types::structure::WriteMembers for ListUsersInGroupResponse {
     const NAME: &'static str = "ListUsersInGroupResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("NextToken", "next_token", &self.next_token);
         w.optional("Users", "users", &self.users);
+        w.optional("NextToken", "next_token", &self.next_token);
     }
 }
 impl ::serde::Serialize for ListUsersInGroupResponse {
@@ -36,15 +36,15 @@ impl ::serde::Serialize for ListUsersInGroupResponse {
 }
 impl ::awsjson_types::structure::ReadMembers for ListUsersInGroupResponse {
     const NAME: &'static str = "ListUsersInGroupResponse";
-    const MEMBERS: &'static [&'static str] = &["NextToken", "Users"];
+    const MEMBERS: &'static [&'static str] = &["Users", "NextToken"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             "Users" => ::awsjson_types::structure::read(map, &mut self.users),
+            "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,26 +4,26 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsers.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct ListUsersRequest {
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `AttributesToGet`: List of `AttributeNameType`.
     pub attributes_to_get: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `Filter`: String of at most 256 characters.
-    pub filter: ::std::option::Option<::std::string::String>,
     /// `Limit`: Integer of 0 to 60.
     pub limit: ::std::option::Option<i32>,
     /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
     pub pagination_token: ::std::option::Option<::std::string::String>,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
+    /// `Filter`: String of at most 256 characters.
+    pub filter: ::std::option::Option<::std::string::String>,
 }
 impl ::awsjson_types::structure::WriteMembers for ListUsersRequest {
     const NAME: &'static str = "ListUsersRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.optional("AttributesToGet", "attributes_to_get", &self.attributes_to_get);
-        w.optional("Filter", "filter", &self.filter);
         w.optional("Limit", "limit", &self.limit);
         w.optional("PaginationToken", "pagination_token", &self.pagination_token);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("Filter", "filter", &self.filter);
     }
 }
 impl ::serde::Serialize for ListUsersRequest {
@@ -37,11 +37,11 @@ impl ::serde::Serialize for ListUsersRequest {
 impl ::awsjson_types::structure::ReadMembers for ListUsersRequest {
     const NAME: &'static str = "ListUsersRequest";
     const MEMBERS: &'static [&'static str] = &[
+        "UserPoolId",
         "AttributesToGet",
-        "Filter",
         "Limit",
         "PaginationToken",
-        "UserPoolId",
+        "Filter",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -49,15 +49,15 @@ impl ::awsjson_types::structure::ReadMembers for ListUsersRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "AttributesToGet" => {
                 ::awsjson_types::structure::read(map, &mut self.attributes_to_get)
             }
-            "Filter" => ::awsjson_types::structure::read(map, &mut self.filter),
             "Limit" => ::awsjson_types::structure::read(map, &mut self.limit),
             "PaginationToken" => {
                 ::awsjson_types::structure::read(map, &mut self.pagination_token)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Filter" => ::awsjson_types::structure::read(map, &mut self.filter),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,10 +4,10 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsers.html>
 #[derive(Clone, PartialEq)]
 pub struct ListUsersResponse {
-    /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
-    pub pagination_token: ::std::option::Option<::std::string::String>,
     /// `Users`: List of `UserType`.
     pub users: ::std::option::Option<::std::vec::Vec<crate::types::UserType>>,
+    /// `PaginationToken`: String of at least 1 characters matching `[\S]+`.
+    pub pagination_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ListUsersResponse {
     #[inline]
@@ -22,8 +22,8 @@ impl ::awsjson_types::structure::WriteMembers for ListUsersResponse {
     const NAME: &'static str = "ListUsersResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("PaginationToken", "pagination_token", &self.pagination_token);
         w.optional("Users", "users", &self.users);
+        w.optional("PaginationToken", "pagination_token", &self.pagination_token);
     }
 }
 impl ::serde::Serialize for ListUsersResponse {
@@ -36,17 +36,17 @@ impl ::serde::Serialize for ListUsersResponse {
 }
 impl ::awsjson_types::structure::ReadMembers for ListUsersResponse {
     const NAME: &'static str = "ListUsersResponse";
-    const MEMBERS: &'static [&'static str] = &["PaginationToken", "Users"];
+    const MEMBERS: &'static [&'static str] = &["Users", "PaginationToken"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "Users" => ::awsjson_types::structure::read(map, &mut self.users),
             "PaginationToken" => {
                 ::awsjson_types::structure::read(map, &mut self.pagination_token)
             }
-            "Users" => ::awsjson_types::structure::read(map, &mut self.users),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

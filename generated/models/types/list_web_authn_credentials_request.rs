@@ -6,18 +6,18 @@
 pub struct ListWebAuthnCredentialsRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
     pub access_token: ::std::string::String,
-    /// `MaxResults`: Integer of 0 to 20.
-    pub max_results: ::std::option::Option<i32>,
     /// `NextToken`: String of 1 to 131072 characters matching `[\S]+`.
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `MaxResults`: Integer of 0 to 20.
+    pub max_results: ::std::option::Option<i32>,
 }
 impl ::awsjson_types::structure::WriteMembers for ListWebAuthnCredentialsRequest {
     const NAME: &'static str = "ListWebAuthnCredentialsRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
         w.sensitive("AccessToken", "access_token", &self.access_token);
-        w.optional("MaxResults", "max_results", &self.max_results);
         w.optional("NextToken", "next_token", &self.next_token);
+        w.optional("MaxResults", "max_results", &self.max_results);
     }
 }
 impl ::serde::Serialize for ListWebAuthnCredentialsRequest {
@@ -30,7 +30,7 @@ impl ::serde::Serialize for ListWebAuthnCredentialsRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for ListWebAuthnCredentialsRequest {
     const NAME: &'static str = "ListWebAuthnCredentialsRequest";
-    const MEMBERS: &'static [&'static str] = &["AccessToken", "MaxResults", "NextToken"];
+    const MEMBERS: &'static [&'static str] = &["AccessToken", "NextToken", "MaxResults"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
@@ -40,8 +40,8 @@ impl ::awsjson_types::structure::ReadMembers for ListWebAuthnCredentialsRequest 
             "AccessToken" => {
                 ::awsjson_types::structure::read(map, &mut self.access_token)
             }
-            "MaxResults" => ::awsjson_types::structure::read(map, &mut self.max_results),
             "NextToken" => ::awsjson_types::structure::read(map, &mut self.next_token),
+            "MaxResults" => ::awsjson_types::structure::read(map, &mut self.max_results),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,38 +4,38 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LogConfigurationType.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct LogConfigurationType {
+    /// `LogLevel` (required): One of [`LogLevel`](crate::types::LogLevel).
+    pub log_level: crate::types::LogLevel,
+    /// `EventSource` (required): One of [`EventSourceName`](crate::types::EventSourceName).
+    pub event_source: crate::types::EventSourceName,
     /// `CloudWatchLogsConfiguration`: See [`CloudWatchLogsConfigurationType`](crate::types::CloudWatchLogsConfigurationType).
     pub cloud_watch_logs_configuration: ::std::option::Option<
         crate::types::CloudWatchLogsConfigurationType,
     >,
-    /// `EventSource` (required): One of [`EventSourceName`](crate::types::EventSourceName).
-    pub event_source: crate::types::EventSourceName,
+    /// `S3Configuration`: See [`S3ConfigurationType`](crate::types::S3ConfigurationType).
+    pub s3_configuration: ::std::option::Option<crate::types::S3ConfigurationType>,
     /// `FirehoseConfiguration`: See [`FirehoseConfigurationType`](crate::types::FirehoseConfigurationType).
     pub firehose_configuration: ::std::option::Option<
         crate::types::FirehoseConfigurationType,
     >,
-    /// `LogLevel` (required): One of [`LogLevel`](crate::types::LogLevel).
-    pub log_level: crate::types::LogLevel,
-    /// `S3Configuration`: See [`S3ConfigurationType`](crate::types::S3ConfigurationType).
-    pub s3_configuration: ::std::option::Option<crate::types::S3ConfigurationType>,
 }
 impl ::awsjson_types::structure::WriteMembers for LogConfigurationType {
     const NAME: &'static str = "LogConfigurationType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("LogLevel", "log_level", &self.log_level);
+        w.member("EventSource", "event_source", &self.event_source);
         w.optional(
             "CloudWatchLogsConfiguration",
             "cloud_watch_logs_configuration",
             &self.cloud_watch_logs_configuration,
         );
-        w.member("EventSource", "event_source", &self.event_source);
+        w.optional("S3Configuration", "s3_configuration", &self.s3_configuration);
         w.optional(
             "FirehoseConfiguration",
             "firehose_configuration",
             &self.firehose_configuration,
         );
-        w.member("LogLevel", "log_level", &self.log_level);
-        w.optional("S3Configuration", "s3_configuration", &self.s3_configuration);
     }
 }
 impl ::serde::Serialize for LogConfigurationType {
@@ -49,11 +49,11 @@ impl ::serde::Serialize for LogConfigurationType {
 impl ::awsjson_types::structure::ReadMembers for LogConfigurationType {
     const NAME: &'static str = "LogConfigurationType";
     const MEMBERS: &'static [&'static str] = &[
-        "CloudWatchLogsConfiguration",
-        "EventSource",
-        "FirehoseConfiguration",
         "LogLevel",
+        "EventSource",
+        "CloudWatchLogsConfiguration",
         "S3Configuration",
+        "FirehoseConfiguration",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -61,21 +61,21 @@ impl ::awsjson_types::structure::ReadMembers for LogConfigurationType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "LogLevel" => ::awsjson_types::structure::read(map, &mut self.log_level),
+            "EventSource" => {
+                ::awsjson_types::structure::read(map, &mut self.event_source)
+            }
             "CloudWatchLogsConfiguration" => {
                 ::awsjson_types::structure::read(
                     map,
                     &mut self.cloud_watch_logs_configuration,
                 )
             }
-            "EventSource" => {
-                ::awsjson_types::structure::read(map, &mut self.event_source)
+            "S3Configuration" => {
+                ::awsjson_types::structure::read(map, &mut self.s3_configuration)
             }
             "FirehoseConfiguration" => {
                 ::awsjson_types::structure::read(map, &mut self.firehose_configuration)
-            }
-            "LogLevel" => ::awsjson_types::structure::read(map, &mut self.log_level),
-            "S3Configuration" => {
-                ::awsjson_types::structure::read(map, &mut self.s3_configuration)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

@@ -4,17 +4,17 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LogDeliveryConfigurationType.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct LogDeliveryConfigurationType {
-    /// `LogConfigurations` (required): List of 0 to 2 items of `LogConfigurationType`.
-    pub log_configurations: ::std::vec::Vec<crate::types::LogConfigurationType>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
+    /// `LogConfigurations` (required): List of 0 to 2 items of `LogConfigurationType`.
+    pub log_configurations: ::std::vec::Vec<crate::types::LogConfigurationType>,
 }
 impl ::awsjson_types::structure::WriteMembers for LogDeliveryConfigurationType {
     const NAME: &'static str = "LogDeliveryConfigurationType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("LogConfigurations", "log_configurations", &self.log_configurations);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.member("LogConfigurations", "log_configurations", &self.log_configurations);
     }
 }
 impl ::serde::Serialize for LogDeliveryConfigurationType {
@@ -27,17 +27,17 @@ impl ::serde::Serialize for LogDeliveryConfigurationType {
 }
 impl ::awsjson_types::structure::ReadMembers for LogDeliveryConfigurationType {
     const NAME: &'static str = "LogDeliveryConfigurationType";
-    const MEMBERS: &'static [&'static str] = &["LogConfigurations", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "LogConfigurations"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "LogConfigurations" => {
                 ::awsjson_types::structure::read(map, &mut self.log_configurations)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

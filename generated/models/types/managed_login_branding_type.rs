@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ManagedLoginBrandingType.html>
 #[derive(Clone, PartialEq)]
 pub struct ManagedLoginBrandingType {
+    /// `ManagedLoginBrandingId`: String matching `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
+    pub managed_login_branding_id: ::std::option::Option<::std::string::String>,
+    /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::option::Option<::std::string::String>,
+    /// `UseCognitoProvidedValues`: Boolean.
+    pub use_cognito_provided_values: ::std::option::Option<bool>,
+    /// `Settings`: Any JSON value.
+    pub settings: ::std::option::Option<::serde_json::Value>,
     /// `Assets`: List of 0 to 40 items of `AssetType`.
     pub assets: ::std::option::Option<::std::vec::Vec<crate::types::AssetType>>,
     /// `CreationDate`: Timestamp (epoch seconds on the wire).
     pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
     pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `ManagedLoginBrandingId`: String matching `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
-    pub managed_login_branding_id: ::std::option::Option<::std::string::String>,
-    /// `Settings`: Any JSON value.
-    pub settings: ::std::option::Option<::serde_json::Value>,
-    /// `UseCognitoProvidedValues`: Boolean.
-    pub use_cognito_provided_values: ::std::option::Option<bool>,
-    /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ManagedLoginBrandingType {
     #[inline]
@@ -37,21 +37,21 @@ impl ::awsjson_types::structure::WriteMembers for ManagedLoginBrandingType {
     const NAME: &'static str = "ManagedLoginBrandingType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("Assets", "assets", &self.assets);
-        w.optional("CreationDate", "creation_date", &self.creation_date);
-        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
         w.optional(
             "ManagedLoginBrandingId",
             "managed_login_branding_id",
             &self.managed_login_branding_id,
         );
-        w.optional("Settings", "settings", &self.settings);
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.optional(
             "UseCognitoProvidedValues",
             "use_cognito_provided_values",
             &self.use_cognito_provided_values,
         );
-        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("Settings", "settings", &self.settings);
+        w.optional("Assets", "assets", &self.assets);
+        w.optional("CreationDate", "creation_date", &self.creation_date);
+        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
     }
 }
 impl ::serde::Serialize for ManagedLoginBrandingType {
@@ -65,13 +65,13 @@ impl ::serde::Serialize for ManagedLoginBrandingType {
 impl ::awsjson_types::structure::ReadMembers for ManagedLoginBrandingType {
     const NAME: &'static str = "ManagedLoginBrandingType";
     const MEMBERS: &'static [&'static str] = &[
+        "ManagedLoginBrandingId",
+        "UserPoolId",
+        "UseCognitoProvidedValues",
+        "Settings",
         "Assets",
         "CreationDate",
         "LastModifiedDate",
-        "ManagedLoginBrandingId",
-        "Settings",
-        "UseCognitoProvidedValues",
-        "UserPoolId",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -79,6 +79,20 @@ impl ::awsjson_types::structure::ReadMembers for ManagedLoginBrandingType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "ManagedLoginBrandingId" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.managed_login_branding_id,
+                )
+            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "UseCognitoProvidedValues" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.use_cognito_provided_values,
+                )
+            }
+            "Settings" => ::awsjson_types::structure::read(map, &mut self.settings),
             "Assets" => ::awsjson_types::structure::read(map, &mut self.assets),
             "CreationDate" => {
                 ::awsjson_types::structure::read(map, &mut self.creation_date)
@@ -86,20 +100,6 @@ impl ::awsjson_types::structure::ReadMembers for ManagedLoginBrandingType {
             "LastModifiedDate" => {
                 ::awsjson_types::structure::read(map, &mut self.last_modified_date)
             }
-            "ManagedLoginBrandingId" => {
-                ::awsjson_types::structure::read(
-                    map,
-                    &mut self.managed_login_branding_id,
-                )
-            }
-            "Settings" => ::awsjson_types::structure::read(map, &mut self.settings),
-            "UseCognitoProvidedValues" => {
-                ::awsjson_types::structure::read(
-                    map,
-                    &mut self.use_cognito_provided_values,
-                )
-            }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

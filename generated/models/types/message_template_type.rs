@@ -4,12 +4,12 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_MessageTemplateType.html>
 #[derive(Clone, PartialEq)]
 pub struct MessageTemplateType {
+    /// `SMSMessage`: String of 6 to 140 characters matching `(?s).*`.
+    pub sms_message: ::std::option::Option<::std::string::String>,
     /// `EmailMessage`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`.
     pub email_message: ::std::option::Option<::std::string::String>,
     /// `EmailSubject`: String of 1 to 140 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`.
     pub email_subject: ::std::option::Option<::std::string::String>,
-    /// `SMSMessage`: String of 6 to 140 characters matching `(?s).*`.
-    pub sms_message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::MessageTemplateType {
     #[inline]
@@ -25,9 +25,9 @@ impl ::awsjson_types::structure::WriteMembers for MessageTemplateType {
     const NAME: &'static str = "MessageTemplateType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("SMSMessage", "sms_message", &self.sms_message);
         w.optional("EmailMessage", "email_message", &self.email_message);
         w.optional("EmailSubject", "email_subject", &self.email_subject);
-        w.optional("SMSMessage", "sms_message", &self.sms_message);
     }
 }
 impl ::serde::Serialize for MessageTemplateType {
@@ -41,9 +41,9 @@ impl ::serde::Serialize for MessageTemplateType {
 impl ::awsjson_types::structure::ReadMembers for MessageTemplateType {
     const NAME: &'static str = "MessageTemplateType";
     const MEMBERS: &'static [&'static str] = &[
+        "SMSMessage",
         "EmailMessage",
         "EmailSubject",
-        "SMSMessage",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -51,13 +51,13 @@ impl ::awsjson_types::structure::ReadMembers for MessageTemplateType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "SMSMessage" => ::awsjson_types::structure::read(map, &mut self.sms_message),
             "EmailMessage" => {
                 ::awsjson_types::structure::read(map, &mut self.email_message)
             }
             "EmailSubject" => {
                 ::awsjson_types::structure::read(map, &mut self.email_subject)
             }
-            "SMSMessage" => ::awsjson_types::structure::read(map, &mut self.sms_message),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,10 +4,10 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_MFAOptionType.html>
 #[derive(Clone, PartialEq)]
 pub struct MfaOptionType {
-    /// `AttributeName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+`.
-    pub attribute_name: ::std::option::Option<::std::string::String>,
     /// `DeliveryMedium`: One of [`DeliveryMediumType`](crate::types::DeliveryMediumType).
     pub delivery_medium: ::std::option::Option<crate::types::DeliveryMediumType>,
+    /// `AttributeName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+`.
+    pub attribute_name: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::MfaOptionType {
     #[inline]
@@ -22,8 +22,8 @@ impl ::awsjson_types::structure::WriteMembers for MfaOptionType {
     const NAME: &'static str = "MfaOptionType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("AttributeName", "attribute_name", &self.attribute_name);
         w.optional("DeliveryMedium", "delivery_medium", &self.delivery_medium);
+        w.optional("AttributeName", "attribute_name", &self.attribute_name);
     }
 }
 impl ::serde::Serialize for MfaOptionType {
@@ -36,18 +36,18 @@ impl ::serde::Serialize for MfaOptionType {
 }
 impl ::awsjson_types::structure::ReadMembers for MfaOptionType {
     const NAME: &'static str = "MFAOptionType";
-    const MEMBERS: &'static [&'static str] = &["AttributeName", "DeliveryMedium"];
+    const MEMBERS: &'static [&'static str] = &["DeliveryMedium", "AttributeName"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AttributeName" => {
-                ::awsjson_types::structure::read(map, &mut self.attribute_name)
-            }
             "DeliveryMedium" => {
                 ::awsjson_types::structure::read(map, &mut self.delivery_medium)
+            }
+            "AttributeName" => {
+                ::awsjson_types::structure::read(map, &mut self.attribute_name)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

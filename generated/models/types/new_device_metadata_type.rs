@@ -4,10 +4,10 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_NewDeviceMetadataType.html>
 #[derive(Clone, PartialEq)]
 pub struct NewDeviceMetadataType {
-    /// `DeviceGroupKey`: String of 0 to 131072 characters.
-    pub device_group_key: ::std::option::Option<::std::string::String>,
     /// `DeviceKey`: String of 1 to 55 characters matching `[\w-]+_[0-9a-f-]+`.
     pub device_key: ::std::option::Option<::std::string::String>,
+    /// `DeviceGroupKey`: String of 0 to 131072 characters.
+    pub device_group_key: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::NewDeviceMetadataType {
     #[inline]
@@ -22,8 +22,8 @@ impl ::awsjson_types::structure::WriteMembers for NewDeviceMetadataType {
     const NAME: &'static str = "NewDeviceMetadataType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("DeviceGroupKey", "device_group_key", &self.device_group_key);
         w.optional("DeviceKey", "device_key", &self.device_key);
+        w.optional("DeviceGroupKey", "device_group_key", &self.device_group_key);
     }
 }
 impl ::serde::Serialize for NewDeviceMetadataType {
@@ -36,17 +36,17 @@ impl ::serde::Serialize for NewDeviceMetadataType {
 }
 impl ::awsjson_types::structure::ReadMembers for NewDeviceMetadataType {
     const NAME: &'static str = "NewDeviceMetadataType";
-    const MEMBERS: &'static [&'static str] = &["DeviceGroupKey", "DeviceKey"];
+    const MEMBERS: &'static [&'static str] = &["DeviceKey", "DeviceGroupKey"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "DeviceKey" => ::awsjson_types::structure::read(map, &mut self.device_key),
             "DeviceGroupKey" => {
                 ::awsjson_types::structure::read(map, &mut self.device_group_key)
             }
-            "DeviceKey" => ::awsjson_types::structure::read(map, &mut self.device_key),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,29 +4,29 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_NotifyConfigurationType.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct NotifyConfigurationType {
-    /// `BlockEmail`: See [`NotifyEmailType`](crate::types::NotifyEmailType).
-    pub block_email: ::std::option::Option<crate::types::NotifyEmailType>,
     /// `From`: String of 0 to 131072 characters.
     pub from: ::std::option::Option<::std::string::String>,
-    /// `MfaEmail`: See [`NotifyEmailType`](crate::types::NotifyEmailType).
-    pub mfa_email: ::std::option::Option<crate::types::NotifyEmailType>,
-    /// `NoActionEmail`: See [`NotifyEmailType`](crate::types::NotifyEmailType).
-    pub no_action_email: ::std::option::Option<crate::types::NotifyEmailType>,
     /// `ReplyTo`: String of 0 to 131072 characters.
     pub reply_to: ::std::option::Option<::std::string::String>,
     /// `SourceArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub source_arn: ::std::string::String,
+    /// `BlockEmail`: See [`NotifyEmailType`](crate::types::NotifyEmailType).
+    pub block_email: ::std::option::Option<crate::types::NotifyEmailType>,
+    /// `NoActionEmail`: See [`NotifyEmailType`](crate::types::NotifyEmailType).
+    pub no_action_email: ::std::option::Option<crate::types::NotifyEmailType>,
+    /// `MfaEmail`: See [`NotifyEmailType`](crate::types::NotifyEmailType).
+    pub mfa_email: ::std::option::Option<crate::types::NotifyEmailType>,
 }
 impl ::awsjson_types::structure::WriteMembers for NotifyConfigurationType {
     const NAME: &'static str = "NotifyConfigurationType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("BlockEmail", "block_email", &self.block_email);
         w.optional("From", "from", &self.from);
-        w.optional("MfaEmail", "mfa_email", &self.mfa_email);
-        w.optional("NoActionEmail", "no_action_email", &self.no_action_email);
         w.optional("ReplyTo", "reply_to", &self.reply_to);
         w.member("SourceArn", "source_arn", &self.source_arn);
+        w.optional("BlockEmail", "block_email", &self.block_email);
+        w.optional("NoActionEmail", "no_action_email", &self.no_action_email);
+        w.optional("MfaEmail", "mfa_email", &self.mfa_email);
     }
 }
 impl ::serde::Serialize for NotifyConfigurationType {
@@ -40,12 +40,12 @@ impl ::serde::Serialize for NotifyConfigurationType {
 impl ::awsjson_types::structure::ReadMembers for NotifyConfigurationType {
     const NAME: &'static str = "NotifyConfigurationType";
     const MEMBERS: &'static [&'static str] = &[
-        "BlockEmail",
         "From",
-        "MfaEmail",
-        "NoActionEmail",
         "ReplyTo",
         "SourceArn",
+        "BlockEmail",
+        "NoActionEmail",
+        "MfaEmail",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -53,14 +53,14 @@ impl ::awsjson_types::structure::ReadMembers for NotifyConfigurationType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "BlockEmail" => ::awsjson_types::structure::read(map, &mut self.block_email),
             "From" => ::awsjson_types::structure::read(map, &mut self.from),
-            "MfaEmail" => ::awsjson_types::structure::read(map, &mut self.mfa_email),
+            "ReplyTo" => ::awsjson_types::structure::read(map, &mut self.reply_to),
+            "SourceArn" => ::awsjson_types::structure::read(map, &mut self.source_arn),
+            "BlockEmail" => ::awsjson_types::structure::read(map, &mut self.block_email),
             "NoActionEmail" => {
                 ::awsjson_types::structure::read(map, &mut self.no_action_email)
             }
-            "ReplyTo" => ::awsjson_types::structure::read(map, &mut self.reply_to),
-            "SourceArn" => ::awsjson_types::structure::read(map, &mut self.source_arn),
+            "MfaEmail" => ::awsjson_types::structure::read(map, &mut self.mfa_email),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

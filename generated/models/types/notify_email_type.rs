@@ -4,10 +4,10 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_NotifyEmailType.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct NotifyEmailType {
-    /// `HtmlBody`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]+`.
-    pub html_body: ::std::option::Option<::std::string::String>,
     /// `Subject` (required): String of 1 to 140 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`.
     pub subject: ::std::string::String,
+    /// `HtmlBody`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]+`.
+    pub html_body: ::std::option::Option<::std::string::String>,
     /// `TextBody`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]+`.
     pub text_body: ::std::option::Option<::std::string::String>,
 }
@@ -15,8 +15,8 @@ impl ::awsjson_types::structure::WriteMembers for NotifyEmailType {
     const NAME: &'static str = "NotifyEmailType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("HtmlBody", "html_body", &self.html_body);
         w.member("Subject", "subject", &self.subject);
+        w.optional("HtmlBody", "html_body", &self.html_body);
         w.optional("TextBody", "text_body", &self.text_body);
     }
 }
@@ -30,15 +30,15 @@ impl ::serde::Serialize for NotifyEmailType {
 }
 impl ::awsjson_types::structure::ReadMembers for NotifyEmailType {
     const NAME: &'static str = "NotifyEmailType";
-    const MEMBERS: &'static [&'static str] = &["HtmlBody", "Subject", "TextBody"];
+    const MEMBERS: &'static [&'static str] = &["Subject", "HtmlBody", "TextBody"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "HtmlBody" => ::awsjson_types::structure::read(map, &mut self.html_body),
             "Subject" => ::awsjson_types::structure::read(map, &mut self.subject),
+            "HtmlBody" => ::awsjson_types::structure::read(map, &mut self.html_body),
             "TextBody" => ::awsjson_types::structure::read(map, &mut self.text_body),
             _ => ::awsjson_types::structure::skip(map),
         }

@@ -4,10 +4,10 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_NumberAttributeConstraintsType.html>
 #[derive(Clone, PartialEq)]
 pub struct NumberAttributeConstraintsType {
-    /// `MaxValue`: String of 0 to 131072 characters.
-    pub max_value: ::std::option::Option<::std::string::String>,
     /// `MinValue`: String of 0 to 131072 characters.
     pub min_value: ::std::option::Option<::std::string::String>,
+    /// `MaxValue`: String of 0 to 131072 characters.
+    pub max_value: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::NumberAttributeConstraintsType {
     #[inline]
@@ -22,8 +22,8 @@ impl ::awsjson_types::structure::WriteMembers for NumberAttributeConstraintsType
     const NAME: &'static str = "NumberAttributeConstraintsType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("MaxValue", "max_value", &self.max_value);
         w.optional("MinValue", "min_value", &self.min_value);
+        w.optional("MaxValue", "max_value", &self.max_value);
     }
 }
 impl ::serde::Serialize for NumberAttributeConstraintsType {
@@ -36,15 +36,15 @@ impl ::serde::Serialize for NumberAttributeConstraintsType {
 }
 impl ::awsjson_types::structure::ReadMembers for NumberAttributeConstraintsType {
     const NAME: &'static str = "NumberAttributeConstraintsType";
-    const MEMBERS: &'static [&'static str] = &["MaxValue", "MinValue"];
+    const MEMBERS: &'static [&'static str] = &["MinValue", "MaxValue"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "MaxValue" => ::awsjson_types::structure::read(map, &mut self.max_value),
             "MinValue" => ::awsjson_types::structure::read(map, &mut self.min_value),
+            "MaxValue" => ::awsjson_types::structure::read(map, &mut self.max_value),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

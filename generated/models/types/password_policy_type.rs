@@ -6,16 +6,16 @@
 pub struct PasswordPolicyType {
     /// `MinimumLength`: Integer of 6 to 99.
     pub minimum_length: ::std::option::Option<i32>,
-    /// `PasswordHistorySize`: Integer of 0 to 24.
-    pub password_history_size: ::std::option::Option<i32>,
+    /// `RequireUppercase`: Boolean.
+    pub require_uppercase: ::std::option::Option<bool>,
     /// `RequireLowercase`: Boolean.
     pub require_lowercase: ::std::option::Option<bool>,
     /// `RequireNumbers`: Boolean.
     pub require_numbers: ::std::option::Option<bool>,
     /// `RequireSymbols`: Boolean.
     pub require_symbols: ::std::option::Option<bool>,
-    /// `RequireUppercase`: Boolean.
-    pub require_uppercase: ::std::option::Option<bool>,
+    /// `PasswordHistorySize`: Integer of 0 to 24.
+    pub password_history_size: ::std::option::Option<i32>,
     /// `TemporaryPasswordValidityDays`: Integer of 0 to 365.
     pub temporary_password_validity_days: ::std::option::Option<i32>,
 }
@@ -38,15 +38,15 @@ impl ::awsjson_types::structure::WriteMembers for PasswordPolicyType {
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
         w.optional("MinimumLength", "minimum_length", &self.minimum_length);
+        w.optional("RequireUppercase", "require_uppercase", &self.require_uppercase);
+        w.optional("RequireLowercase", "require_lowercase", &self.require_lowercase);
+        w.optional("RequireNumbers", "require_numbers", &self.require_numbers);
+        w.optional("RequireSymbols", "require_symbols", &self.require_symbols);
         w.optional(
             "PasswordHistorySize",
             "password_history_size",
             &self.password_history_size,
         );
-        w.optional("RequireLowercase", "require_lowercase", &self.require_lowercase);
-        w.optional("RequireNumbers", "require_numbers", &self.require_numbers);
-        w.optional("RequireSymbols", "require_symbols", &self.require_symbols);
-        w.optional("RequireUppercase", "require_uppercase", &self.require_uppercase);
         w.optional(
             "TemporaryPasswordValidityDays",
             "temporary_password_validity_days",
@@ -66,11 +66,11 @@ impl ::awsjson_types::structure::ReadMembers for PasswordPolicyType {
     const NAME: &'static str = "PasswordPolicyType";
     const MEMBERS: &'static [&'static str] = &[
         "MinimumLength",
-        "PasswordHistorySize",
+        "RequireUppercase",
         "RequireLowercase",
         "RequireNumbers",
         "RequireSymbols",
-        "RequireUppercase",
+        "PasswordHistorySize",
         "TemporaryPasswordValidityDays",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
@@ -82,8 +82,8 @@ impl ::awsjson_types::structure::ReadMembers for PasswordPolicyType {
             "MinimumLength" => {
                 ::awsjson_types::structure::read(map, &mut self.minimum_length)
             }
-            "PasswordHistorySize" => {
-                ::awsjson_types::structure::read(map, &mut self.password_history_size)
+            "RequireUppercase" => {
+                ::awsjson_types::structure::read(map, &mut self.require_uppercase)
             }
             "RequireLowercase" => {
                 ::awsjson_types::structure::read(map, &mut self.require_lowercase)
@@ -94,8 +94,8 @@ impl ::awsjson_types::structure::ReadMembers for PasswordPolicyType {
             "RequireSymbols" => {
                 ::awsjson_types::structure::read(map, &mut self.require_symbols)
             }
-            "RequireUppercase" => {
-                ::awsjson_types::structure::read(map, &mut self.require_uppercase)
+            "PasswordHistorySize" => {
+                ::awsjson_types::structure::read(map, &mut self.password_history_size)
             }
             "TemporaryPasswordValidityDays" => {
                 ::awsjson_types::structure::read(

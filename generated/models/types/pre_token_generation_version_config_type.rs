@@ -4,17 +4,17 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_PreTokenGenerationVersionConfigType.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct PreTokenGenerationVersionConfigType {
-    /// `LambdaArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    pub lambda_arn: ::std::string::String,
     /// `LambdaVersion` (required): One of [`PreTokenGenerationLambdaVersionType`](crate::types::PreTokenGenerationLambdaVersionType).
     pub lambda_version: crate::types::PreTokenGenerationLambdaVersionType,
+    /// `LambdaArn` (required): String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
+    pub lambda_arn: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for PreTokenGenerationVersionConfigType {
     const NAME: &'static str = "PreTokenGenerationVersionConfigType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("LambdaArn", "lambda_arn", &self.lambda_arn);
         w.member("LambdaVersion", "lambda_version", &self.lambda_version);
+        w.member("LambdaArn", "lambda_arn", &self.lambda_arn);
     }
 }
 impl ::serde::Serialize for PreTokenGenerationVersionConfigType {
@@ -27,17 +27,17 @@ impl ::serde::Serialize for PreTokenGenerationVersionConfigType {
 }
 impl ::awsjson_types::structure::ReadMembers for PreTokenGenerationVersionConfigType {
     const NAME: &'static str = "PreTokenGenerationVersionConfigType";
-    const MEMBERS: &'static [&'static str] = &["LambdaArn", "LambdaVersion"];
+    const MEMBERS: &'static [&'static str] = &["LambdaVersion", "LambdaArn"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "LambdaArn" => ::awsjson_types::structure::read(map, &mut self.lambda_arn),
             "LambdaVersion" => {
                 ::awsjson_types::structure::read(map, &mut self.lambda_version)
             }
+            "LambdaArn" => ::awsjson_types::structure::read(map, &mut self.lambda_arn),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,14 +4,14 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ProviderDescription.html>
 #[derive(Clone, PartialEq)]
 pub struct ProviderDescription {
-    /// `CreationDate`: Timestamp (epoch seconds on the wire).
-    pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
-    pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `ProviderName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
     pub provider_name: ::std::option::Option<::std::string::String>,
     /// `ProviderType`: One of [`IdentityProviderTypeType`](crate::types::IdentityProviderTypeType).
     pub provider_type: ::std::option::Option<crate::types::IdentityProviderTypeType>,
+    /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
+    pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
+    /// `CreationDate`: Timestamp (epoch seconds on the wire).
+    pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
 }
 impl ::std::default::Default for crate::types::ProviderDescription {
     #[inline]
@@ -28,10 +28,10 @@ impl ::awsjson_types::structure::WriteMembers for ProviderDescription {
     const NAME: &'static str = "ProviderDescription";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("CreationDate", "creation_date", &self.creation_date);
-        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
         w.optional("ProviderName", "provider_name", &self.provider_name);
         w.optional("ProviderType", "provider_type", &self.provider_type);
+        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
+        w.optional("CreationDate", "creation_date", &self.creation_date);
     }
 }
 impl ::serde::Serialize for ProviderDescription {
@@ -45,10 +45,10 @@ impl ::serde::Serialize for ProviderDescription {
 impl ::awsjson_types::structure::ReadMembers for ProviderDescription {
     const NAME: &'static str = "ProviderDescription";
     const MEMBERS: &'static [&'static str] = &[
-        "CreationDate",
-        "LastModifiedDate",
         "ProviderName",
         "ProviderType",
+        "LastModifiedDate",
+        "CreationDate",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -56,17 +56,17 @@ impl ::awsjson_types::structure::ReadMembers for ProviderDescription {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "CreationDate" => {
-                ::awsjson_types::structure::read(map, &mut self.creation_date)
-            }
-            "LastModifiedDate" => {
-                ::awsjson_types::structure::read(map, &mut self.last_modified_date)
-            }
             "ProviderName" => {
                 ::awsjson_types::structure::read(map, &mut self.provider_name)
             }
             "ProviderType" => {
                 ::awsjson_types::structure::read(map, &mut self.provider_type)
+            }
+            "LastModifiedDate" => {
+                ::awsjson_types::structure::read(map, &mut self.last_modified_date)
+            }
+            "CreationDate" => {
+                ::awsjson_types::structure::read(map, &mut self.creation_date)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

@@ -4,12 +4,12 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ProviderUserIdentifierType.html>
 #[derive(Clone, PartialEq)]
 pub struct ProviderUserIdentifierType {
+    /// `ProviderName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
+    pub provider_name: ::std::option::Option<::std::string::String>,
     /// `ProviderAttributeName`: String of 0 to 131072 characters.
     pub provider_attribute_name: ::std::option::Option<::std::string::String>,
     /// `ProviderAttributeValue`: String of 0 to 131072 characters.
     pub provider_attribute_value: ::std::option::Option<::std::string::String>,
-    /// `ProviderName`: String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
-    pub provider_name: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::ProviderUserIdentifierType {
     #[inline]
@@ -25,6 +25,7 @@ impl ::awsjson_types::structure::WriteMembers for ProviderUserIdentifierType {
     const NAME: &'static str = "ProviderUserIdentifierType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("ProviderName", "provider_name", &self.provider_name);
         w.optional(
             "ProviderAttributeName",
             "provider_attribute_name",
@@ -35,7 +36,6 @@ impl ::awsjson_types::structure::WriteMembers for ProviderUserIdentifierType {
             "provider_attribute_value",
             &self.provider_attribute_value,
         );
-        w.optional("ProviderName", "provider_name", &self.provider_name);
     }
 }
 impl ::serde::Serialize for ProviderUserIdentifierType {
@@ -49,9 +49,9 @@ impl ::serde::Serialize for ProviderUserIdentifierType {
 impl ::awsjson_types::structure::ReadMembers for ProviderUserIdentifierType {
     const NAME: &'static str = "ProviderUserIdentifierType";
     const MEMBERS: &'static [&'static str] = &[
+        "ProviderName",
         "ProviderAttributeName",
         "ProviderAttributeValue",
-        "ProviderName",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -59,14 +59,14 @@ impl ::awsjson_types::structure::ReadMembers for ProviderUserIdentifierType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "ProviderName" => {
+                ::awsjson_types::structure::read(map, &mut self.provider_name)
+            }
             "ProviderAttributeName" => {
                 ::awsjson_types::structure::read(map, &mut self.provider_attribute_name)
             }
             "ProviderAttributeValue" => {
                 ::awsjson_types::structure::read(map, &mut self.provider_attribute_value)
-            }
-            "ProviderName" => {
-                ::awsjson_types::structure::read(map, &mut self.provider_name)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

@@ -4,17 +4,17 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RecoveryOptionType.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct RecoveryOptionType {
-    /// `Name` (required): One of [`RecoveryOptionNameType`](crate::types::RecoveryOptionNameType).
-    pub name: crate::types::RecoveryOptionNameType,
     /// `Priority` (required): Integer of 1 to 2.
     pub priority: i32,
+    /// `Name` (required): One of [`RecoveryOptionNameType`](crate::types::RecoveryOptionNameType).
+    pub name: crate::types::RecoveryOptionNameType,
 }
 impl ::awsjson_types::structure::WriteMembers for RecoveryOptionType {
     const NAME: &'static str = "RecoveryOptionType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("Name", "name", &self.name);
         w.member("Priority", "priority", &self.priority);
+        w.member("Name", "name", &self.name);
     }
 }
 impl ::serde::Serialize for RecoveryOptionType {
@@ -27,15 +27,15 @@ impl ::serde::Serialize for RecoveryOptionType {
 }
 impl ::awsjson_types::structure::ReadMembers for RecoveryOptionType {
     const NAME: &'static str = "RecoveryOptionType";
-    const MEMBERS: &'static [&'static str] = &["Name", "Priority"];
+    const MEMBERS: &'static [&'static str] = &["Priority", "Name"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "Name" => ::awsjson_types::structure::read(map, &mut self.name),
             "Priority" => ::awsjson_types::structure::read(map, &mut self.priority),
+            "Name" => ::awsjson_types::structure::read(map, &mut self.name),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,28 +4,26 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResendConfirmationCode.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct ResendConfirmationCodeRequest {
-    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
-    pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::string::String,
-    /// `ClientMetadata`: Map.
-    pub client_metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
     /// `SecretHash`: String of 1 to 128 characters matching `[\w+=/]+`. Sensitive: redacted in `Debug`.
     pub secret_hash: ::std::option::Option<::std::string::String>,
     /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
     pub user_context_data: ::std::option::Option<crate::types::UserContextDataType>,
     /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
     pub username: ::std::string::String,
+    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
+    pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
+    /// `ClientMetadata`: Map.
+    pub client_metadata: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
 }
 impl ::awsjson_types::structure::WriteMembers for ResendConfirmationCodeRequest {
     const NAME: &'static str = "ResendConfirmationCodeRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("AnalyticsMetadata", "analytics_metadata", &self.analytics_metadata);
         w.sensitive("ClientId", "client_id", &self.client_id);
-        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
         w.sensitive_optional("SecretHash", "secret_hash", &self.secret_hash);
         w.sensitive_optional(
             "UserContextData",
@@ -33,6 +31,8 @@ impl ::awsjson_types::structure::WriteMembers for ResendConfirmationCodeRequest 
             &self.user_context_data,
         );
         w.sensitive("Username", "username", &self.username);
+        w.optional("AnalyticsMetadata", "analytics_metadata", &self.analytics_metadata);
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
     }
 }
 impl ::serde::Serialize for ResendConfirmationCodeRequest {
@@ -46,12 +46,12 @@ impl ::serde::Serialize for ResendConfirmationCodeRequest {
 impl ::awsjson_types::structure::ReadMembers for ResendConfirmationCodeRequest {
     const NAME: &'static str = "ResendConfirmationCodeRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "AnalyticsMetadata",
         "ClientId",
-        "ClientMetadata",
         "SecretHash",
         "UserContextData",
         "Username",
+        "AnalyticsMetadata",
+        "ClientMetadata",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -59,18 +59,18 @@ impl ::awsjson_types::structure::ReadMembers for ResendConfirmationCodeRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AnalyticsMetadata" => {
-                ::awsjson_types::structure::read(map, &mut self.analytics_metadata)
-            }
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
-            "ClientMetadata" => {
-                ::awsjson_types::structure::read(map, &mut self.client_metadata)
-            }
             "SecretHash" => ::awsjson_types::structure::read(map, &mut self.secret_hash),
             "UserContextData" => {
                 ::awsjson_types::structure::read(map, &mut self.user_context_data)
             }
             "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "AnalyticsMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.analytics_metadata)
+            }
+            "ClientMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            }
             _ => ::awsjson_types::structure::skip(map),
         }
     }

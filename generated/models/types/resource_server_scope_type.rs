@@ -4,17 +4,17 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResourceServerScopeType.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct ResourceServerScopeType {
-    /// `ScopeDescription` (required): String of 1 to 256 characters.
-    pub scope_description: ::std::string::String,
     /// `ScopeName` (required): String of 1 to 256 characters matching `[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+`.
     pub scope_name: ::std::string::String,
+    /// `ScopeDescription` (required): String of 1 to 256 characters.
+    pub scope_description: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for ResourceServerScopeType {
     const NAME: &'static str = "ResourceServerScopeType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("ScopeDescription", "scope_description", &self.scope_description);
         w.member("ScopeName", "scope_name", &self.scope_name);
+        w.member("ScopeDescription", "scope_description", &self.scope_description);
     }
 }
 impl ::serde::Serialize for ResourceServerScopeType {
@@ -27,17 +27,17 @@ impl ::serde::Serialize for ResourceServerScopeType {
 }
 impl ::awsjson_types::structure::ReadMembers for ResourceServerScopeType {
     const NAME: &'static str = "ResourceServerScopeType";
-    const MEMBERS: &'static [&'static str] = &["ScopeDescription", "ScopeName"];
+    const MEMBERS: &'static [&'static str] = &["ScopeName", "ScopeDescription"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "ScopeName" => ::awsjson_types::structure::read(map, &mut self.scope_name),
             "ScopeDescription" => {
                 ::awsjson_types::structure::read(map, &mut self.scope_description)
             }
-            "ScopeName" => ::awsjson_types::structure::read(map, &mut self.scope_name),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

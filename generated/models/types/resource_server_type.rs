@@ -4,18 +4,18 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResourceServerType.html>
 #[derive(Clone, PartialEq)]
 pub struct ResourceServerType {
+    /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::option::Option<::std::string::String>,
     /// `Identifier`: String of 1 to 256 characters matching `[\x21\x23-\x5B\x5D-\x7E]+`.
     pub identifier: ::std::option::Option<::std::string::String>,
-    /// `ManagedBy`: One of [`ResourceServerManagedByType`](crate::types::ResourceServerManagedByType).
-    pub managed_by: ::std::option::Option<crate::types::ResourceServerManagedByType>,
     /// `Name`: String of 1 to 256 characters matching `[\w\s+=,.@-]+`.
     pub name: ::std::option::Option<::std::string::String>,
     /// `Scopes`: List of at most 100 items of `ResourceServerScopeType`.
     pub scopes: ::std::option::Option<
         ::std::vec::Vec<crate::types::ResourceServerScopeType>,
     >,
-    /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::option::Option<::std::string::String>,
+    /// `ManagedBy`: One of [`ResourceServerManagedByType`](crate::types::ResourceServerManagedByType).
+    pub managed_by: ::std::option::Option<crate::types::ResourceServerManagedByType>,
 }
 impl ::std::default::Default for crate::types::ResourceServerType {
     #[inline]
@@ -33,11 +33,11 @@ impl ::awsjson_types::structure::WriteMembers for ResourceServerType {
     const NAME: &'static str = "ResourceServerType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.optional("Identifier", "identifier", &self.identifier);
-        w.optional("ManagedBy", "managed_by", &self.managed_by);
         w.optional("Name", "name", &self.name);
         w.optional("Scopes", "scopes", &self.scopes);
-        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("ManagedBy", "managed_by", &self.managed_by);
     }
 }
 impl ::serde::Serialize for ResourceServerType {
@@ -51,11 +51,11 @@ impl ::serde::Serialize for ResourceServerType {
 impl ::awsjson_types::structure::ReadMembers for ResourceServerType {
     const NAME: &'static str = "ResourceServerType";
     const MEMBERS: &'static [&'static str] = &[
+        "UserPoolId",
         "Identifier",
-        "ManagedBy",
         "Name",
         "Scopes",
-        "UserPoolId",
+        "ManagedBy",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -63,11 +63,11 @@ impl ::awsjson_types::structure::ReadMembers for ResourceServerType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "Identifier" => ::awsjson_types::structure::read(map, &mut self.identifier),
-            "ManagedBy" => ::awsjson_types::structure::read(map, &mut self.managed_by),
             "Name" => ::awsjson_types::structure::read(map, &mut self.name),
             "Scopes" => ::awsjson_types::structure::read(map, &mut self.scopes),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "ManagedBy" => ::awsjson_types::structure::read(map, &mut self.managed_by),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,44 +4,44 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct RespondToAuthChallengeRequest {
-    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
-    pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
+    /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
+    pub client_id: ::std::string::String,
     /// `ChallengeName` (required): One of [`ChallengeNameType`](crate::types::ChallengeNameType).
     pub challenge_name: crate::types::ChallengeNameType,
+    /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
+    pub session: ::std::option::Option<::std::string::String>,
     /// `ChallengeResponses`: Map. Sensitive: redacted in `Debug`.
     pub challenge_responses: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    pub client_id: ::std::string::String,
+    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
+    pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
+    /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
+    pub user_context_data: ::std::option::Option<crate::types::UserContextDataType>,
     /// `ClientMetadata`: Map.
     pub client_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
-    pub session: ::std::option::Option<::std::string::String>,
-    /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
-    pub user_context_data: ::std::option::Option<crate::types::UserContextDataType>,
 }
 impl ::awsjson_types::structure::WriteMembers for RespondToAuthChallengeRequest {
     const NAME: &'static str = "RespondToAuthChallengeRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("AnalyticsMetadata", "analytics_metadata", &self.analytics_metadata);
+        w.sensitive("ClientId", "client_id", &self.client_id);
         w.member("ChallengeName", "challenge_name", &self.challenge_name);
+        w.sensitive_optional("Session", "session", &self.session);
         w.sensitive_optional(
             "ChallengeResponses",
             "challenge_responses",
             &self.challenge_responses,
         );
-        w.sensitive("ClientId", "client_id", &self.client_id);
-        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
-        w.sensitive_optional("Session", "session", &self.session);
+        w.optional("AnalyticsMetadata", "analytics_metadata", &self.analytics_metadata);
         w.sensitive_optional(
             "UserContextData",
             "user_context_data",
             &self.user_context_data,
         );
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
     }
 }
 impl ::serde::Serialize for RespondToAuthChallengeRequest {
@@ -55,13 +55,13 @@ impl ::serde::Serialize for RespondToAuthChallengeRequest {
 impl ::awsjson_types::structure::ReadMembers for RespondToAuthChallengeRequest {
     const NAME: &'static str = "RespondToAuthChallengeRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "AnalyticsMetadata",
-        "ChallengeName",
-        "ChallengeResponses",
         "ClientId",
-        "ClientMetadata",
+        "ChallengeName",
         "Session",
+        "ChallengeResponses",
+        "AnalyticsMetadata",
         "UserContextData",
+        "ClientMetadata",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -69,22 +69,22 @@ impl ::awsjson_types::structure::ReadMembers for RespondToAuthChallengeRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AnalyticsMetadata" => {
-                ::awsjson_types::structure::read(map, &mut self.analytics_metadata)
-            }
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "ChallengeName" => {
                 ::awsjson_types::structure::read(map, &mut self.challenge_name)
             }
+            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
             "ChallengeResponses" => {
                 ::awsjson_types::structure::read(map, &mut self.challenge_responses)
             }
-            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
-            "ClientMetadata" => {
-                ::awsjson_types::structure::read(map, &mut self.client_metadata)
+            "AnalyticsMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.analytics_metadata)
             }
-            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
             "UserContextData" => {
                 ::awsjson_types::structure::read(map, &mut self.user_context_data)
+            }
+            "ClientMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.client_metadata)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

@@ -4,6 +4,8 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct RevokeTokenRequest {
+    /// `Token` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
+    pub token: ::std::string::String,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::string::String,
     /// `ClientSecret`: String of 24 to 64 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
@@ -12,13 +14,12 @@ pub struct RevokeTokenRequest {
     pub revoke_associated_sessions: ::std::option::Option<
         crate::types::RevokeAssociatedSessionsType,
     >,
-    /// `Token` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    pub token: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for RevokeTokenRequest {
     const NAME: &'static str = "RevokeTokenRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive("Token", "token", &self.token);
         w.sensitive("ClientId", "client_id", &self.client_id);
         w.sensitive_optional("ClientSecret", "client_secret", &self.client_secret);
         w.optional(
@@ -26,7 +27,6 @@ impl ::awsjson_types::structure::WriteMembers for RevokeTokenRequest {
             "revoke_associated_sessions",
             &self.revoke_associated_sessions,
         );
-        w.sensitive("Token", "token", &self.token);
     }
 }
 impl ::serde::Serialize for RevokeTokenRequest {
@@ -40,10 +40,10 @@ impl ::serde::Serialize for RevokeTokenRequest {
 impl ::awsjson_types::structure::ReadMembers for RevokeTokenRequest {
     const NAME: &'static str = "RevokeTokenRequest";
     const MEMBERS: &'static [&'static str] = &[
+        "Token",
         "ClientId",
         "ClientSecret",
         "RevokeAssociatedSessions",
-        "Token",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -51,6 +51,7 @@ impl ::awsjson_types::structure::ReadMembers for RevokeTokenRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "Token" => ::awsjson_types::structure::read(map, &mut self.token),
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "ClientSecret" => {
                 ::awsjson_types::structure::read(map, &mut self.client_secret)
@@ -61,7 +62,6 @@ impl ::awsjson_types::structure::ReadMembers for RevokeTokenRequest {
                     &mut self.revoke_associated_sessions,
                 )
             }
-            "Token" => ::awsjson_types::structure::read(map, &mut self.token),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

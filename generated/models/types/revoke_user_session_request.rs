@@ -6,24 +6,24 @@
 pub struct RevokeUserSessionRequest {
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
     pub access_token: ::std::string::String,
+    /// `SessionId` (required): String of 28 to 28 characters matching `^(tkn|sso)[a-z0-9]{25}$`.
+    pub session_id: ::std::string::String,
     /// `RevokeAssociatedSessions`: One of [`RevokeAssociatedSessionsType`](crate::types::RevokeAssociatedSessionsType).
     pub revoke_associated_sessions: ::std::option::Option<
         crate::types::RevokeAssociatedSessionsType,
     >,
-    /// `SessionId` (required): String of 28 to 28 characters matching `^(tkn|sso)[a-z0-9]{25}$`.
-    pub session_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for RevokeUserSessionRequest {
     const NAME: &'static str = "RevokeUserSessionRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
         w.sensitive("AccessToken", "access_token", &self.access_token);
+        w.member("SessionId", "session_id", &self.session_id);
         w.optional(
             "RevokeAssociatedSessions",
             "revoke_associated_sessions",
             &self.revoke_associated_sessions,
         );
-        w.member("SessionId", "session_id", &self.session_id);
     }
 }
 impl ::serde::Serialize for RevokeUserSessionRequest {
@@ -38,8 +38,8 @@ impl ::awsjson_types::structure::ReadMembers for RevokeUserSessionRequest {
     const NAME: &'static str = "RevokeUserSessionRequest";
     const MEMBERS: &'static [&'static str] = &[
         "AccessToken",
-        "RevokeAssociatedSessions",
         "SessionId",
+        "RevokeAssociatedSessions",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -50,13 +50,13 @@ impl ::awsjson_types::structure::ReadMembers for RevokeUserSessionRequest {
             "AccessToken" => {
                 ::awsjson_types::structure::read(map, &mut self.access_token)
             }
+            "SessionId" => ::awsjson_types::structure::read(map, &mut self.session_id),
             "RevokeAssociatedSessions" => {
                 ::awsjson_types::structure::read(
                     map,
                     &mut self.revoke_associated_sessions,
                 )
             }
-            "SessionId" => ::awsjson_types::structure::read(map, &mut self.session_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

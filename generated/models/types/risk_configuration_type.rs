@@ -4,24 +4,24 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RiskConfigurationType.html>
 #[derive(Clone, PartialEq)]
 pub struct RiskConfigurationType {
-    /// `AccountTakeoverRiskConfiguration`: See [`AccountTakeoverRiskConfigurationType`](crate::types::AccountTakeoverRiskConfigurationType).
-    pub account_takeover_risk_configuration: ::std::option::Option<
-        crate::types::AccountTakeoverRiskConfigurationType,
-    >,
+    /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::option::Option<::std::string::String>,
     /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::option::Option<::std::string::String>,
     /// `CompromisedCredentialsRiskConfiguration`: See [`CompromisedCredentialsRiskConfigurationType`](crate::types::CompromisedCredentialsRiskConfigurationType).
     pub compromised_credentials_risk_configuration: ::std::option::Option<
         crate::types::CompromisedCredentialsRiskConfigurationType,
     >,
-    /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
-    pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
+    /// `AccountTakeoverRiskConfiguration`: See [`AccountTakeoverRiskConfigurationType`](crate::types::AccountTakeoverRiskConfigurationType).
+    pub account_takeover_risk_configuration: ::std::option::Option<
+        crate::types::AccountTakeoverRiskConfigurationType,
+    >,
     /// `RiskExceptionConfiguration`: See [`RiskExceptionConfigurationType`](crate::types::RiskExceptionConfigurationType).
     pub risk_exception_configuration: ::std::option::Option<
         crate::types::RiskExceptionConfigurationType,
     >,
-    /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
+    pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
 }
 impl ::std::default::Default for crate::types::RiskConfigurationType {
     #[inline]
@@ -40,24 +40,24 @@ impl ::awsjson_types::structure::WriteMembers for RiskConfigurationType {
     const NAME: &'static str = "RiskConfigurationType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional(
-            "AccountTakeoverRiskConfiguration",
-            "account_takeover_risk_configuration",
-            &self.account_takeover_risk_configuration,
-        );
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive_optional("ClientId", "client_id", &self.client_id);
         w.optional(
             "CompromisedCredentialsRiskConfiguration",
             "compromised_credentials_risk_configuration",
             &self.compromised_credentials_risk_configuration,
         );
-        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
+        w.optional(
+            "AccountTakeoverRiskConfiguration",
+            "account_takeover_risk_configuration",
+            &self.account_takeover_risk_configuration,
+        );
         w.optional(
             "RiskExceptionConfiguration",
             "risk_exception_configuration",
             &self.risk_exception_configuration,
         );
-        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
     }
 }
 impl ::serde::Serialize for RiskConfigurationType {
@@ -71,12 +71,12 @@ impl ::serde::Serialize for RiskConfigurationType {
 impl ::awsjson_types::structure::ReadMembers for RiskConfigurationType {
     const NAME: &'static str = "RiskConfigurationType";
     const MEMBERS: &'static [&'static str] = &[
-        "AccountTakeoverRiskConfiguration",
+        "UserPoolId",
         "ClientId",
         "CompromisedCredentialsRiskConfiguration",
-        "LastModifiedDate",
+        "AccountTakeoverRiskConfiguration",
         "RiskExceptionConfiguration",
-        "UserPoolId",
+        "LastModifiedDate",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -84,12 +84,7 @@ impl ::awsjson_types::structure::ReadMembers for RiskConfigurationType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AccountTakeoverRiskConfiguration" => {
-                ::awsjson_types::structure::read(
-                    map,
-                    &mut self.account_takeover_risk_configuration,
-                )
-            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "CompromisedCredentialsRiskConfiguration" => {
                 ::awsjson_types::structure::read(
@@ -97,8 +92,11 @@ impl ::awsjson_types::structure::ReadMembers for RiskConfigurationType {
                     &mut self.compromised_credentials_risk_configuration,
                 )
             }
-            "LastModifiedDate" => {
-                ::awsjson_types::structure::read(map, &mut self.last_modified_date)
+            "AccountTakeoverRiskConfiguration" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.account_takeover_risk_configuration,
+                )
             }
             "RiskExceptionConfiguration" => {
                 ::awsjson_types::structure::read(
@@ -106,7 +104,9 @@ impl ::awsjson_types::structure::ReadMembers for RiskConfigurationType {
                     &mut self.risk_exception_configuration,
                 )
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "LastModifiedDate" => {
+                ::awsjson_types::structure::read(map, &mut self.last_modified_date)
+            }
             _ => ::awsjson_types::structure::skip(map),
         }
     }

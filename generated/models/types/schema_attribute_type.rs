@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SchemaAttributeType.html>
 #[derive(Clone, PartialEq)]
 pub struct SchemaAttributeType {
+    /// `Name`: String of 1 to 20 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
+    pub name: ::std::option::Option<::std::string::String>,
     /// `AttributeDataType`: One of [`AttributeDataType`](crate::types::AttributeDataType).
     pub attribute_data_type: ::std::option::Option<crate::types::AttributeDataType>,
     /// `DeveloperOnlyAttribute`: Boolean.
     pub developer_only_attribute: ::std::option::Option<bool>,
     /// `Mutable`: Boolean.
     pub mutable: ::std::option::Option<bool>,
-    /// `Name`: String of 1 to 20 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
-    pub name: ::std::option::Option<::std::string::String>,
+    /// `Required`: Boolean.
+    pub required: ::std::option::Option<bool>,
     /// `NumberAttributeConstraints`: See [`NumberAttributeConstraintsType`](crate::types::NumberAttributeConstraintsType).
     pub number_attribute_constraints: ::std::option::Option<
         crate::types::NumberAttributeConstraintsType,
     >,
-    /// `Required`: Boolean.
-    pub required: ::std::option::Option<bool>,
     /// `StringAttributeConstraints`: See [`StringAttributeConstraintsType`](crate::types::StringAttributeConstraintsType).
     pub string_attribute_constraints: ::std::option::Option<
         crate::types::StringAttributeConstraintsType,
@@ -41,6 +41,7 @@ impl ::awsjson_types::structure::WriteMembers for SchemaAttributeType {
     const NAME: &'static str = "SchemaAttributeType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("Name", "name", &self.name);
         w.optional(
             "AttributeDataType",
             "attribute_data_type",
@@ -52,13 +53,12 @@ impl ::awsjson_types::structure::WriteMembers for SchemaAttributeType {
             &self.developer_only_attribute,
         );
         w.optional("Mutable", "mutable", &self.mutable);
-        w.optional("Name", "name", &self.name);
+        w.optional("Required", "required", &self.required);
         w.optional(
             "NumberAttributeConstraints",
             "number_attribute_constraints",
             &self.number_attribute_constraints,
         );
-        w.optional("Required", "required", &self.required);
         w.optional(
             "StringAttributeConstraints",
             "string_attribute_constraints",
@@ -77,12 +77,12 @@ impl ::serde::Serialize for SchemaAttributeType {
 impl ::awsjson_types::structure::ReadMembers for SchemaAttributeType {
     const NAME: &'static str = "SchemaAttributeType";
     const MEMBERS: &'static [&'static str] = &[
+        "Name",
         "AttributeDataType",
         "DeveloperOnlyAttribute",
         "Mutable",
-        "Name",
-        "NumberAttributeConstraints",
         "Required",
+        "NumberAttributeConstraints",
         "StringAttributeConstraints",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
@@ -91,6 +91,7 @@ impl ::awsjson_types::structure::ReadMembers for SchemaAttributeType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "Name" => ::awsjson_types::structure::read(map, &mut self.name),
             "AttributeDataType" => {
                 ::awsjson_types::structure::read(map, &mut self.attribute_data_type)
             }
@@ -98,14 +99,13 @@ impl ::awsjson_types::structure::ReadMembers for SchemaAttributeType {
                 ::awsjson_types::structure::read(map, &mut self.developer_only_attribute)
             }
             "Mutable" => ::awsjson_types::structure::read(map, &mut self.mutable),
-            "Name" => ::awsjson_types::structure::read(map, &mut self.name),
+            "Required" => ::awsjson_types::structure::read(map, &mut self.required),
             "NumberAttributeConstraints" => {
                 ::awsjson_types::structure::read(
                     map,
                     &mut self.number_attribute_constraints,
                 )
             }
-            "Required" => ::awsjson_types::structure::read(map, &mut self.required),
             "StringAttributeConstraints" => {
                 ::awsjson_types::structure::read(
                     map,

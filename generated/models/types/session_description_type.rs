@@ -4,26 +4,26 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SessionDescriptionType.html>
 #[derive(Clone, PartialEq)]
 pub struct SessionDescriptionType {
+    /// `SessionId`: String of 28 to 28 characters matching `^(tkn|sso)[a-z0-9]{25}$`.
+    pub session_id: ::std::option::Option<::std::string::String>,
+    /// `SessionType`: One of [`SessionTypeType`](crate::types::SessionTypeType).
+    pub session_type: ::std::option::Option<crate::types::SessionTypeType>,
     /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::option::Option<::std::string::String>,
     /// `CreateDate`: Timestamp (epoch seconds on the wire).
     pub create_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `DeviceType`: String of 0 to 1024 characters.
-    pub device_type: ::std::option::Option<::std::string::String>,
-    /// `IsCurrentSession`: Boolean.
-    pub is_current_session: ::std::option::Option<bool>,
     /// `LastActiveDate`: Timestamp (epoch seconds on the wire).
     pub last_active_date: ::std::option::Option<::awsjson_types::Timestamp>,
+    /// `DeviceType`: String of 0 to 1024 characters.
+    pub device_type: ::std::option::Option<::std::string::String>,
     /// `LastIPAddress`: String of 0 to 128 characters. Sensitive: redacted in `Debug`.
     pub last_ip_address: ::std::option::Option<::std::string::String>,
     /// `LastLocation`: See [`SessionLocationType`](crate::types::SessionLocationType).
     pub last_location: ::std::option::Option<crate::types::SessionLocationType>,
     /// `OriginSessionId`: String of 28 to 28 characters matching `^(tkn|sso)[a-z0-9]{25}$`.
     pub origin_session_id: ::std::option::Option<::std::string::String>,
-    /// `SessionId`: String of 28 to 28 characters matching `^(tkn|sso)[a-z0-9]{25}$`.
-    pub session_id: ::std::option::Option<::std::string::String>,
-    /// `SessionType`: One of [`SessionTypeType`](crate::types::SessionTypeType).
-    pub session_type: ::std::option::Option<crate::types::SessionTypeType>,
+    /// `IsCurrentSession`: Boolean.
+    pub is_current_session: ::std::option::Option<bool>,
 }
 impl ::std::default::Default for crate::types::SessionDescriptionType {
     #[inline]
@@ -46,16 +46,16 @@ impl ::awsjson_types::structure::WriteMembers for SessionDescriptionType {
     const NAME: &'static str = "SessionDescriptionType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("SessionId", "session_id", &self.session_id);
+        w.optional("SessionType", "session_type", &self.session_type);
         w.sensitive_optional("ClientId", "client_id", &self.client_id);
         w.optional("CreateDate", "create_date", &self.create_date);
-        w.optional("DeviceType", "device_type", &self.device_type);
-        w.optional("IsCurrentSession", "is_current_session", &self.is_current_session);
         w.optional("LastActiveDate", "last_active_date", &self.last_active_date);
+        w.optional("DeviceType", "device_type", &self.device_type);
         w.sensitive_optional("LastIPAddress", "last_ip_address", &self.last_ip_address);
         w.optional("LastLocation", "last_location", &self.last_location);
         w.optional("OriginSessionId", "origin_session_id", &self.origin_session_id);
-        w.optional("SessionId", "session_id", &self.session_id);
-        w.optional("SessionType", "session_type", &self.session_type);
+        w.optional("IsCurrentSession", "is_current_session", &self.is_current_session);
     }
 }
 impl ::serde::Serialize for SessionDescriptionType {
@@ -69,16 +69,16 @@ impl ::serde::Serialize for SessionDescriptionType {
 impl ::awsjson_types::structure::ReadMembers for SessionDescriptionType {
     const NAME: &'static str = "SessionDescriptionType";
     const MEMBERS: &'static [&'static str] = &[
+        "SessionId",
+        "SessionType",
         "ClientId",
         "CreateDate",
-        "DeviceType",
-        "IsCurrentSession",
         "LastActiveDate",
+        "DeviceType",
         "LastIPAddress",
         "LastLocation",
         "OriginSessionId",
-        "SessionId",
-        "SessionType",
+        "IsCurrentSession",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -86,15 +86,16 @@ impl ::awsjson_types::structure::ReadMembers for SessionDescriptionType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "SessionId" => ::awsjson_types::structure::read(map, &mut self.session_id),
+            "SessionType" => {
+                ::awsjson_types::structure::read(map, &mut self.session_type)
+            }
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "CreateDate" => ::awsjson_types::structure::read(map, &mut self.create_date),
-            "DeviceType" => ::awsjson_types::structure::read(map, &mut self.device_type),
-            "IsCurrentSession" => {
-                ::awsjson_types::structure::read(map, &mut self.is_current_session)
-            }
             "LastActiveDate" => {
                 ::awsjson_types::structure::read(map, &mut self.last_active_date)
             }
+            "DeviceType" => ::awsjson_types::structure::read(map, &mut self.device_type),
             "LastIPAddress" => {
                 ::awsjson_types::structure::read(map, &mut self.last_ip_address)
             }
@@ -104,9 +105,8 @@ impl ::awsjson_types::structure::ReadMembers for SessionDescriptionType {
             "OriginSessionId" => {
                 ::awsjson_types::structure::read(map, &mut self.origin_session_id)
             }
-            "SessionId" => ::awsjson_types::structure::read(map, &mut self.session_id),
-            "SessionType" => {
-                ::awsjson_types::structure::read(map, &mut self.session_type)
+            "IsCurrentSession" => {
+                ::awsjson_types::structure::read(map, &mut self.is_current_session)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

@@ -4,32 +4,28 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetRiskConfiguration.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct SetRiskConfigurationRequest {
-    /// `AccountTakeoverRiskConfiguration`: See [`AccountTakeoverRiskConfigurationType`](crate::types::AccountTakeoverRiskConfigurationType).
-    pub account_takeover_risk_configuration: ::std::option::Option<
-        crate::types::AccountTakeoverRiskConfigurationType,
-    >,
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::option::Option<::std::string::String>,
     /// `CompromisedCredentialsRiskConfiguration`: See [`CompromisedCredentialsRiskConfigurationType`](crate::types::CompromisedCredentialsRiskConfigurationType).
     pub compromised_credentials_risk_configuration: ::std::option::Option<
         crate::types::CompromisedCredentialsRiskConfigurationType,
     >,
+    /// `AccountTakeoverRiskConfiguration`: See [`AccountTakeoverRiskConfigurationType`](crate::types::AccountTakeoverRiskConfigurationType).
+    pub account_takeover_risk_configuration: ::std::option::Option<
+        crate::types::AccountTakeoverRiskConfigurationType,
+    >,
     /// `RiskExceptionConfiguration`: See [`RiskExceptionConfigurationType`](crate::types::RiskExceptionConfigurationType).
     pub risk_exception_configuration: ::std::option::Option<
         crate::types::RiskExceptionConfigurationType,
     >,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for SetRiskConfigurationRequest {
     const NAME: &'static str = "SetRiskConfigurationRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional(
-            "AccountTakeoverRiskConfiguration",
-            "account_takeover_risk_configuration",
-            &self.account_takeover_risk_configuration,
-        );
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive_optional("ClientId", "client_id", &self.client_id);
         w.optional(
             "CompromisedCredentialsRiskConfiguration",
@@ -37,11 +33,15 @@ impl ::awsjson_types::structure::WriteMembers for SetRiskConfigurationRequest {
             &self.compromised_credentials_risk_configuration,
         );
         w.optional(
+            "AccountTakeoverRiskConfiguration",
+            "account_takeover_risk_configuration",
+            &self.account_takeover_risk_configuration,
+        );
+        w.optional(
             "RiskExceptionConfiguration",
             "risk_exception_configuration",
             &self.risk_exception_configuration,
         );
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for SetRiskConfigurationRequest {
@@ -55,11 +55,11 @@ impl ::serde::Serialize for SetRiskConfigurationRequest {
 impl ::awsjson_types::structure::ReadMembers for SetRiskConfigurationRequest {
     const NAME: &'static str = "SetRiskConfigurationRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "AccountTakeoverRiskConfiguration",
+        "UserPoolId",
         "ClientId",
         "CompromisedCredentialsRiskConfiguration",
+        "AccountTakeoverRiskConfiguration",
         "RiskExceptionConfiguration",
-        "UserPoolId",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -67,17 +67,18 @@ impl ::awsjson_types::structure::ReadMembers for SetRiskConfigurationRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AccountTakeoverRiskConfiguration" => {
-                ::awsjson_types::structure::read(
-                    map,
-                    &mut self.account_takeover_risk_configuration,
-                )
-            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "CompromisedCredentialsRiskConfiguration" => {
                 ::awsjson_types::structure::read(
                     map,
                     &mut self.compromised_credentials_risk_configuration,
+                )
+            }
+            "AccountTakeoverRiskConfiguration" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.account_takeover_risk_configuration,
                 )
             }
             "RiskExceptionConfiguration" => {
@@ -86,7 +87,6 @@ impl ::awsjson_types::structure::ReadMembers for SetRiskConfigurationRequest {
                     &mut self.risk_exception_configuration,
                 )
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

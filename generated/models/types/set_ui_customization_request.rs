@@ -4,23 +4,23 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUICustomization.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct SetUiCustomizationRequest {
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::option::Option<::std::string::String>,
     /// `CSS`: String of 0 to 131072 characters.
     pub css: ::std::option::Option<::std::string::String>,
     /// `ImageFile`: Binary data of 0 to 131072 bytes (base64 on the wire).
     pub image_file: ::std::option::Option<::awsjson_types::Blob>,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for SetUiCustomizationRequest {
     const NAME: &'static str = "SetUiCustomizationRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive_optional("ClientId", "client_id", &self.client_id);
         w.optional("CSS", "css", &self.css);
         w.optional("ImageFile", "image_file", &self.image_file);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for SetUiCustomizationRequest {
@@ -34,10 +34,10 @@ impl ::serde::Serialize for SetUiCustomizationRequest {
 impl ::awsjson_types::structure::ReadMembers for SetUiCustomizationRequest {
     const NAME: &'static str = "SetUICustomizationRequest";
     const MEMBERS: &'static [&'static str] = &[
+        "UserPoolId",
         "ClientId",
         "CSS",
         "ImageFile",
-        "UserPoolId",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -45,10 +45,10 @@ impl ::awsjson_types::structure::ReadMembers for SetUiCustomizationRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "CSS" => ::awsjson_types::structure::read(map, &mut self.css),
             "ImageFile" => ::awsjson_types::structure::read(map, &mut self.image_file),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

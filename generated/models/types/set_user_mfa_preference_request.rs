@@ -4,38 +4,38 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserMFAPreference.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct SetUserMfaPreferenceRequest {
-    /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
-    pub access_token: ::std::string::String,
-    /// `EmailMfaSettings`: See [`EmailMfaSettingsType`](crate::types::EmailMfaSettingsType).
-    pub email_mfa_settings: ::std::option::Option<crate::types::EmailMfaSettingsType>,
     /// `SMSMfaSettings`: See [`SmsMfaSettingsType`](crate::types::SmsMfaSettingsType).
     pub sms_mfa_settings: ::std::option::Option<crate::types::SmsMfaSettingsType>,
     /// `SoftwareTokenMfaSettings`: See [`SoftwareTokenMfaSettingsType`](crate::types::SoftwareTokenMfaSettingsType).
     pub software_token_mfa_settings: ::std::option::Option<
         crate::types::SoftwareTokenMfaSettingsType,
     >,
+    /// `EmailMfaSettings`: See [`EmailMfaSettingsType`](crate::types::EmailMfaSettingsType).
+    pub email_mfa_settings: ::std::option::Option<crate::types::EmailMfaSettingsType>,
     /// `WebAuthnMfaSettings`: See [`WebAuthnMfaSettingsType`](crate::types::WebAuthnMfaSettingsType).
     pub web_authn_mfa_settings: ::std::option::Option<
         crate::types::WebAuthnMfaSettingsType,
     >,
+    /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
+    pub access_token: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for SetUserMfaPreferenceRequest {
     const NAME: &'static str = "SetUserMfaPreferenceRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.sensitive("AccessToken", "access_token", &self.access_token);
-        w.optional("EmailMfaSettings", "email_mfa_settings", &self.email_mfa_settings);
         w.optional("SMSMfaSettings", "sms_mfa_settings", &self.sms_mfa_settings);
         w.optional(
             "SoftwareTokenMfaSettings",
             "software_token_mfa_settings",
             &self.software_token_mfa_settings,
         );
+        w.optional("EmailMfaSettings", "email_mfa_settings", &self.email_mfa_settings);
         w.optional(
             "WebAuthnMfaSettings",
             "web_authn_mfa_settings",
             &self.web_authn_mfa_settings,
         );
+        w.sensitive("AccessToken", "access_token", &self.access_token);
     }
 }
 impl ::serde::Serialize for SetUserMfaPreferenceRequest {
@@ -49,11 +49,11 @@ impl ::serde::Serialize for SetUserMfaPreferenceRequest {
 impl ::awsjson_types::structure::ReadMembers for SetUserMfaPreferenceRequest {
     const NAME: &'static str = "SetUserMFAPreferenceRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "AccessToken",
-        "EmailMfaSettings",
         "SMSMfaSettings",
         "SoftwareTokenMfaSettings",
+        "EmailMfaSettings",
         "WebAuthnMfaSettings",
+        "AccessToken",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -61,12 +61,6 @@ impl ::awsjson_types::structure::ReadMembers for SetUserMfaPreferenceRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AccessToken" => {
-                ::awsjson_types::structure::read(map, &mut self.access_token)
-            }
-            "EmailMfaSettings" => {
-                ::awsjson_types::structure::read(map, &mut self.email_mfa_settings)
-            }
             "SMSMfaSettings" => {
                 ::awsjson_types::structure::read(map, &mut self.sms_mfa_settings)
             }
@@ -76,8 +70,14 @@ impl ::awsjson_types::structure::ReadMembers for SetUserMfaPreferenceRequest {
                     &mut self.software_token_mfa_settings,
                 )
             }
+            "EmailMfaSettings" => {
+                ::awsjson_types::structure::read(map, &mut self.email_mfa_settings)
+            }
             "WebAuthnMfaSettings" => {
                 ::awsjson_types::structure::read(map, &mut self.web_authn_mfa_settings)
+            }
+            "AccessToken" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

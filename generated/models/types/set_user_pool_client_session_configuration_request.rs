@@ -4,21 +4,21 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolClientSessionConfiguration.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct SetUserPoolClientSessionConfigurationRequest {
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::string::String,
     /// `SSOSession` (required): See [`ClientSsoSessionConfigType`](crate::types::ClientSsoSessionConfigType).
     pub sso_session: crate::types::ClientSsoSessionConfigType,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers
 for SetUserPoolClientSessionConfigurationRequest {
     const NAME: &'static str = "SetUserPoolClientSessionConfigurationRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive("ClientId", "client_id", &self.client_id);
         w.member("SSOSession", "sso_session", &self.sso_session);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for SetUserPoolClientSessionConfigurationRequest {
@@ -32,16 +32,16 @@ impl ::serde::Serialize for SetUserPoolClientSessionConfigurationRequest {
 impl ::awsjson_types::structure::ReadMembers
 for SetUserPoolClientSessionConfigurationRequest {
     const NAME: &'static str = "SetUserPoolClientSessionConfigurationRequest";
-    const MEMBERS: &'static [&'static str] = &["ClientId", "SSOSession", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "ClientId", "SSOSession"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "SSOSession" => ::awsjson_types::structure::read(map, &mut self.sso_session),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,18 +4,18 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolMfaConfig.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct SetUserPoolMfaConfigRequest {
-    /// `EmailMfaConfiguration`: See [`EmailMfaConfigType`](crate::types::EmailMfaConfigType).
-    pub email_mfa_configuration: ::std::option::Option<crate::types::EmailMfaConfigType>,
-    /// `MfaConfiguration`: One of [`UserPoolMfaType`](crate::types::UserPoolMfaType).
-    pub mfa_configuration: ::std::option::Option<crate::types::UserPoolMfaType>,
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `SmsMfaConfiguration`: See [`SmsMfaConfigType`](crate::types::SmsMfaConfigType).
     pub sms_mfa_configuration: ::std::option::Option<crate::types::SmsMfaConfigType>,
     /// `SoftwareTokenMfaConfiguration`: See [`SoftwareTokenMfaConfigType`](crate::types::SoftwareTokenMfaConfigType).
     pub software_token_mfa_configuration: ::std::option::Option<
         crate::types::SoftwareTokenMfaConfigType,
     >,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
+    /// `EmailMfaConfiguration`: See [`EmailMfaConfigType`](crate::types::EmailMfaConfigType).
+    pub email_mfa_configuration: ::std::option::Option<crate::types::EmailMfaConfigType>,
+    /// `MfaConfiguration`: One of [`UserPoolMfaType`](crate::types::UserPoolMfaType).
+    pub mfa_configuration: ::std::option::Option<crate::types::UserPoolMfaType>,
     /// `WebAuthnConfiguration`: See [`WebAuthnConfigurationType`](crate::types::WebAuthnConfigurationType).
     pub web_authn_configuration: ::std::option::Option<
         crate::types::WebAuthnConfigurationType,
@@ -25,12 +25,7 @@ impl ::awsjson_types::structure::WriteMembers for SetUserPoolMfaConfigRequest {
     const NAME: &'static str = "SetUserPoolMfaConfigRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional(
-            "EmailMfaConfiguration",
-            "email_mfa_configuration",
-            &self.email_mfa_configuration,
-        );
-        w.optional("MfaConfiguration", "mfa_configuration", &self.mfa_configuration);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.optional(
             "SmsMfaConfiguration",
             "sms_mfa_configuration",
@@ -41,7 +36,12 @@ impl ::awsjson_types::structure::WriteMembers for SetUserPoolMfaConfigRequest {
             "software_token_mfa_configuration",
             &self.software_token_mfa_configuration,
         );
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional(
+            "EmailMfaConfiguration",
+            "email_mfa_configuration",
+            &self.email_mfa_configuration,
+        );
+        w.optional("MfaConfiguration", "mfa_configuration", &self.mfa_configuration);
         w.optional(
             "WebAuthnConfiguration",
             "web_authn_configuration",
@@ -60,11 +60,11 @@ impl ::serde::Serialize for SetUserPoolMfaConfigRequest {
 impl ::awsjson_types::structure::ReadMembers for SetUserPoolMfaConfigRequest {
     const NAME: &'static str = "SetUserPoolMfaConfigRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "EmailMfaConfiguration",
-        "MfaConfiguration",
+        "UserPoolId",
         "SmsMfaConfiguration",
         "SoftwareTokenMfaConfiguration",
-        "UserPoolId",
+        "EmailMfaConfiguration",
+        "MfaConfiguration",
         "WebAuthnConfiguration",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
@@ -73,12 +73,7 @@ impl ::awsjson_types::structure::ReadMembers for SetUserPoolMfaConfigRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "EmailMfaConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.email_mfa_configuration)
-            }
-            "MfaConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.mfa_configuration)
-            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "SmsMfaConfiguration" => {
                 ::awsjson_types::structure::read(map, &mut self.sms_mfa_configuration)
             }
@@ -88,7 +83,12 @@ impl ::awsjson_types::structure::ReadMembers for SetUserPoolMfaConfigRequest {
                     &mut self.software_token_mfa_configuration,
                 )
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "EmailMfaConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.email_mfa_configuration)
+            }
+            "MfaConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.mfa_configuration)
+            }
             "WebAuthnConfiguration" => {
                 ::awsjson_types::structure::read(map, &mut self.web_authn_configuration)
             }

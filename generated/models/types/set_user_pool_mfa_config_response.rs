@@ -4,16 +4,16 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolMfaConfig.html>
 #[derive(Clone, PartialEq)]
 pub struct SetUserPoolMfaConfigResponse {
-    /// `EmailMfaConfiguration`: See [`EmailMfaConfigType`](crate::types::EmailMfaConfigType).
-    pub email_mfa_configuration: ::std::option::Option<crate::types::EmailMfaConfigType>,
-    /// `MfaConfiguration`: One of [`UserPoolMfaType`](crate::types::UserPoolMfaType).
-    pub mfa_configuration: ::std::option::Option<crate::types::UserPoolMfaType>,
     /// `SmsMfaConfiguration`: See [`SmsMfaConfigType`](crate::types::SmsMfaConfigType).
     pub sms_mfa_configuration: ::std::option::Option<crate::types::SmsMfaConfigType>,
     /// `SoftwareTokenMfaConfiguration`: See [`SoftwareTokenMfaConfigType`](crate::types::SoftwareTokenMfaConfigType).
     pub software_token_mfa_configuration: ::std::option::Option<
         crate::types::SoftwareTokenMfaConfigType,
     >,
+    /// `EmailMfaConfiguration`: See [`EmailMfaConfigType`](crate::types::EmailMfaConfigType).
+    pub email_mfa_configuration: ::std::option::Option<crate::types::EmailMfaConfigType>,
+    /// `MfaConfiguration`: One of [`UserPoolMfaType`](crate::types::UserPoolMfaType).
+    pub mfa_configuration: ::std::option::Option<crate::types::UserPoolMfaType>,
     /// `WebAuthnConfiguration`: See [`WebAuthnConfigurationType`](crate::types::WebAuthnConfigurationType).
     pub web_authn_configuration: ::std::option::Option<
         crate::types::WebAuthnConfigurationType,
@@ -36,12 +36,6 @@ impl ::awsjson_types::structure::WriteMembers for SetUserPoolMfaConfigResponse {
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
         w.optional(
-            "EmailMfaConfiguration",
-            "email_mfa_configuration",
-            &self.email_mfa_configuration,
-        );
-        w.optional("MfaConfiguration", "mfa_configuration", &self.mfa_configuration);
-        w.optional(
             "SmsMfaConfiguration",
             "sms_mfa_configuration",
             &self.sms_mfa_configuration,
@@ -51,6 +45,12 @@ impl ::awsjson_types::structure::WriteMembers for SetUserPoolMfaConfigResponse {
             "software_token_mfa_configuration",
             &self.software_token_mfa_configuration,
         );
+        w.optional(
+            "EmailMfaConfiguration",
+            "email_mfa_configuration",
+            &self.email_mfa_configuration,
+        );
+        w.optional("MfaConfiguration", "mfa_configuration", &self.mfa_configuration);
         w.optional(
             "WebAuthnConfiguration",
             "web_authn_configuration",
@@ -69,10 +69,10 @@ impl ::serde::Serialize for SetUserPoolMfaConfigResponse {
 impl ::awsjson_types::structure::ReadMembers for SetUserPoolMfaConfigResponse {
     const NAME: &'static str = "SetUserPoolMfaConfigResponse";
     const MEMBERS: &'static [&'static str] = &[
-        "EmailMfaConfiguration",
-        "MfaConfiguration",
         "SmsMfaConfiguration",
         "SoftwareTokenMfaConfiguration",
+        "EmailMfaConfiguration",
+        "MfaConfiguration",
         "WebAuthnConfiguration",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
@@ -81,12 +81,6 @@ impl ::awsjson_types::structure::ReadMembers for SetUserPoolMfaConfigResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "EmailMfaConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.email_mfa_configuration)
-            }
-            "MfaConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.mfa_configuration)
-            }
             "SmsMfaConfiguration" => {
                 ::awsjson_types::structure::read(map, &mut self.sms_mfa_configuration)
             }
@@ -95,6 +89,12 @@ impl ::awsjson_types::structure::ReadMembers for SetUserPoolMfaConfigResponse {
                     map,
                     &mut self.software_token_mfa_configuration,
                 )
+            }
+            "EmailMfaConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.email_mfa_configuration)
+            }
+            "MfaConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.mfa_configuration)
             }
             "WebAuthnConfiguration" => {
                 ::awsjson_types::structure::read(map, &mut self.web_authn_configuration)

@@ -4,25 +4,25 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolSessionConfiguration.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct SetUserPoolSessionConfigurationRequest {
-    /// `TokenSession` (required): See [`UserPoolTokenSessionConfigType`](crate::types::UserPoolTokenSessionConfigType).
-    pub token_session: crate::types::UserPoolTokenSessionConfigType,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
     /// `UserSessionTracking` (required): One of [`UserSessionTrackingType`](crate::types::UserSessionTrackingType).
     pub user_session_tracking: crate::types::UserSessionTrackingType,
+    /// `TokenSession` (required): See [`UserPoolTokenSessionConfigType`](crate::types::UserPoolTokenSessionConfigType).
+    pub token_session: crate::types::UserPoolTokenSessionConfigType,
 }
 impl ::awsjson_types::structure::WriteMembers
 for SetUserPoolSessionConfigurationRequest {
     const NAME: &'static str = "SetUserPoolSessionConfigurationRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("TokenSession", "token_session", &self.token_session);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.member(
             "UserSessionTracking",
             "user_session_tracking",
             &self.user_session_tracking,
         );
+        w.member("TokenSession", "token_session", &self.token_session);
     }
 }
 impl ::serde::Serialize for SetUserPoolSessionConfigurationRequest {
@@ -36,9 +36,9 @@ impl ::serde::Serialize for SetUserPoolSessionConfigurationRequest {
 impl ::awsjson_types::structure::ReadMembers for SetUserPoolSessionConfigurationRequest {
     const NAME: &'static str = "SetUserPoolSessionConfigurationRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "TokenSession",
         "UserPoolId",
         "UserSessionTracking",
+        "TokenSession",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -46,12 +46,12 @@ impl ::awsjson_types::structure::ReadMembers for SetUserPoolSessionConfiguration
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "TokenSession" => {
-                ::awsjson_types::structure::read(map, &mut self.token_session)
-            }
             "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "UserSessionTracking" => {
                 ::awsjson_types::structure::read(map, &mut self.user_session_tracking)
+            }
+            "TokenSession" => {
+                ::awsjson_types::structure::read(map, &mut self.token_session)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

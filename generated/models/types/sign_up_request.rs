@@ -4,48 +4,48 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct SignUpRequest {
-    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
-    pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::string::String,
-    /// `ClientMetadata`: Map.
-    pub client_metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    /// `Password`: String of at most 256 characters matching `[\S]+`. Sensitive: redacted in `Debug`.
-    pub password: ::std::option::Option<::std::string::String>,
     /// `SecretHash`: String of 1 to 128 characters matching `[\w+=/]+`. Sensitive: redacted in `Debug`.
     pub secret_hash: ::std::option::Option<::std::string::String>,
+    /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
+    pub username: ::std::string::String,
+    /// `Password`: String of at most 256 characters matching `[\S]+`. Sensitive: redacted in `Debug`.
+    pub password: ::std::option::Option<::std::string::String>,
     /// `UserAttributes`: List of `AttributeType`.
     pub user_attributes: ::std::option::Option<
         ::std::vec::Vec<crate::types::AttributeType>,
     >,
-    /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
-    pub user_context_data: ::std::option::Option<crate::types::UserContextDataType>,
-    /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    pub username: ::std::string::String,
     /// `ValidationData`: List of `AttributeType`.
     pub validation_data: ::std::option::Option<
         ::std::vec::Vec<crate::types::AttributeType>,
+    >,
+    /// `AnalyticsMetadata`: See [`AnalyticsMetadataType`](crate::types::AnalyticsMetadataType).
+    pub analytics_metadata: ::std::option::Option<crate::types::AnalyticsMetadataType>,
+    /// `UserContextData`: See [`UserContextDataType`](crate::types::UserContextDataType). Sensitive: redacted in `Debug`.
+    pub user_context_data: ::std::option::Option<crate::types::UserContextDataType>,
+    /// `ClientMetadata`: Map.
+    pub client_metadata: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
 impl ::awsjson_types::structure::WriteMembers for SignUpRequest {
     const NAME: &'static str = "SignUpRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("AnalyticsMetadata", "analytics_metadata", &self.analytics_metadata);
         w.sensitive("ClientId", "client_id", &self.client_id);
-        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
-        w.sensitive_optional("Password", "password", &self.password);
         w.sensitive_optional("SecretHash", "secret_hash", &self.secret_hash);
+        w.sensitive("Username", "username", &self.username);
+        w.sensitive_optional("Password", "password", &self.password);
         w.optional("UserAttributes", "user_attributes", &self.user_attributes);
+        w.optional("ValidationData", "validation_data", &self.validation_data);
+        w.optional("AnalyticsMetadata", "analytics_metadata", &self.analytics_metadata);
         w.sensitive_optional(
             "UserContextData",
             "user_context_data",
             &self.user_context_data,
         );
-        w.sensitive("Username", "username", &self.username);
-        w.optional("ValidationData", "validation_data", &self.validation_data);
+        w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
     }
 }
 impl ::serde::Serialize for SignUpRequest {
@@ -59,15 +59,15 @@ impl ::serde::Serialize for SignUpRequest {
 impl ::awsjson_types::structure::ReadMembers for SignUpRequest {
     const NAME: &'static str = "SignUpRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "AnalyticsMetadata",
         "ClientId",
-        "ClientMetadata",
-        "Password",
         "SecretHash",
-        "UserAttributes",
-        "UserContextData",
         "Username",
+        "Password",
+        "UserAttributes",
         "ValidationData",
+        "AnalyticsMetadata",
+        "UserContextData",
+        "ClientMetadata",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -75,24 +75,24 @@ impl ::awsjson_types::structure::ReadMembers for SignUpRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AnalyticsMetadata" => {
-                ::awsjson_types::structure::read(map, &mut self.analytics_metadata)
-            }
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
-            "ClientMetadata" => {
-                ::awsjson_types::structure::read(map, &mut self.client_metadata)
-            }
-            "Password" => ::awsjson_types::structure::read(map, &mut self.password),
             "SecretHash" => ::awsjson_types::structure::read(map, &mut self.secret_hash),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "Password" => ::awsjson_types::structure::read(map, &mut self.password),
             "UserAttributes" => {
                 ::awsjson_types::structure::read(map, &mut self.user_attributes)
+            }
+            "ValidationData" => {
+                ::awsjson_types::structure::read(map, &mut self.validation_data)
+            }
+            "AnalyticsMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.analytics_metadata)
             }
             "UserContextData" => {
                 ::awsjson_types::structure::read(map, &mut self.user_context_data)
             }
-            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
-            "ValidationData" => {
-                ::awsjson_types::structure::read(map, &mut self.validation_data)
+            "ClientMetadata" => {
+                ::awsjson_types::structure::read(map, &mut self.client_metadata)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

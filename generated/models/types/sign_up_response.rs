@@ -4,29 +4,29 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct SignUpResponse {
+    /// `UserConfirmed` (required): Boolean.
+    pub user_confirmed: bool,
     /// `CodeDeliveryDetails`: See [`CodeDeliveryDetailsType`](crate::types::CodeDeliveryDetailsType).
     pub code_delivery_details: ::std::option::Option<
         crate::types::CodeDeliveryDetailsType,
     >,
-    /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
-    pub session: ::std::option::Option<::std::string::String>,
-    /// `UserConfirmed` (required): Boolean.
-    pub user_confirmed: bool,
     /// `UserSub` (required): String of 0 to 131072 characters.
     pub user_sub: ::std::string::String,
+    /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
+    pub session: ::std::option::Option<::std::string::String>,
 }
 impl ::awsjson_types::structure::WriteMembers for SignUpResponse {
     const NAME: &'static str = "SignUpResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserConfirmed", "user_confirmed", &self.user_confirmed);
         w.optional(
             "CodeDeliveryDetails",
             "code_delivery_details",
             &self.code_delivery_details,
         );
-        w.sensitive_optional("Session", "session", &self.session);
-        w.member("UserConfirmed", "user_confirmed", &self.user_confirmed);
         w.member("UserSub", "user_sub", &self.user_sub);
+        w.sensitive_optional("Session", "session", &self.session);
     }
 }
 impl ::serde::Serialize for SignUpResponse {
@@ -40,10 +40,10 @@ impl ::serde::Serialize for SignUpResponse {
 impl ::awsjson_types::structure::ReadMembers for SignUpResponse {
     const NAME: &'static str = "SignUpResponse";
     const MEMBERS: &'static [&'static str] = &[
-        "CodeDeliveryDetails",
-        "Session",
         "UserConfirmed",
+        "CodeDeliveryDetails",
         "UserSub",
+        "Session",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -51,14 +51,14 @@ impl ::awsjson_types::structure::ReadMembers for SignUpResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "CodeDeliveryDetails" => {
-                ::awsjson_types::structure::read(map, &mut self.code_delivery_details)
-            }
-            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
             "UserConfirmed" => {
                 ::awsjson_types::structure::read(map, &mut self.user_confirmed)
             }
+            "CodeDeliveryDetails" => {
+                ::awsjson_types::structure::read(map, &mut self.code_delivery_details)
+            }
             "UserSub" => ::awsjson_types::structure::read(map, &mut self.user_sub),
+            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

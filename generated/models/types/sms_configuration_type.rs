@@ -4,14 +4,14 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SmsConfigurationType.html>
 #[derive(Clone, PartialEq)]
 pub struct SmsConfigurationType {
-    /// `EumsSms`: See [`EumsSmsConfigurationType`](crate::types::EumsSmsConfigurationType).
-    pub eums_sms: ::std::option::Option<crate::types::EumsSmsConfigurationType>,
-    /// `ExternalId`: String of 0 to 131072 characters.
-    pub external_id: ::std::option::Option<::std::string::String>,
     /// `SnsCallerArn`: String of 0 to 2048 characters matching `(arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?)?`.
     pub sns_caller_arn: ::std::option::Option<::std::string::String>,
+    /// `ExternalId`: String of 0 to 131072 characters.
+    pub external_id: ::std::option::Option<::std::string::String>,
     /// `SnsRegion`: String of 5 to 32 characters.
     pub sns_region: ::std::option::Option<::std::string::String>,
+    /// `EumsSms`: See [`EumsSmsConfigurationType`](crate::types::EumsSmsConfigurationType).
+    pub eums_sms: ::std::option::Option<crate::types::EumsSmsConfigurationType>,
 }
 impl ::std::default::Default for crate::types::SmsConfigurationType {
     #[inline]
@@ -28,10 +28,10 @@ impl ::awsjson_types::structure::WriteMembers for SmsConfigurationType {
     const NAME: &'static str = "SmsConfigurationType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("EumsSms", "eums_sms", &self.eums_sms);
-        w.optional("ExternalId", "external_id", &self.external_id);
         w.optional("SnsCallerArn", "sns_caller_arn", &self.sns_caller_arn);
+        w.optional("ExternalId", "external_id", &self.external_id);
         w.optional("SnsRegion", "sns_region", &self.sns_region);
+        w.optional("EumsSms", "eums_sms", &self.eums_sms);
     }
 }
 impl ::serde::Serialize for SmsConfigurationType {
@@ -45,10 +45,10 @@ impl ::serde::Serialize for SmsConfigurationType {
 impl ::awsjson_types::structure::ReadMembers for SmsConfigurationType {
     const NAME: &'static str = "SmsConfigurationType";
     const MEMBERS: &'static [&'static str] = &[
-        "EumsSms",
-        "ExternalId",
         "SnsCallerArn",
+        "ExternalId",
         "SnsRegion",
+        "EumsSms",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -56,12 +56,12 @@ impl ::awsjson_types::structure::ReadMembers for SmsConfigurationType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "EumsSms" => ::awsjson_types::structure::read(map, &mut self.eums_sms),
-            "ExternalId" => ::awsjson_types::structure::read(map, &mut self.external_id),
             "SnsCallerArn" => {
                 ::awsjson_types::structure::read(map, &mut self.sns_caller_arn)
             }
+            "ExternalId" => ::awsjson_types::structure::read(map, &mut self.external_id),
             "SnsRegion" => ::awsjson_types::structure::read(map, &mut self.sns_region),
+            "EumsSms" => ::awsjson_types::structure::read(map, &mut self.eums_sms),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

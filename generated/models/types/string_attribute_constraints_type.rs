@@ -4,10 +4,10 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_StringAttributeConstraintsType.html>
 #[derive(Clone, PartialEq)]
 pub struct StringAttributeConstraintsType {
-    /// `MaxLength`: String of 0 to 131072 characters.
-    pub max_length: ::std::option::Option<::std::string::String>,
     /// `MinLength`: String of 0 to 131072 characters.
     pub min_length: ::std::option::Option<::std::string::String>,
+    /// `MaxLength`: String of 0 to 131072 characters.
+    pub max_length: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::StringAttributeConstraintsType {
     #[inline]
@@ -22,8 +22,8 @@ impl ::awsjson_types::structure::WriteMembers for StringAttributeConstraintsType
     const NAME: &'static str = "StringAttributeConstraintsType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("MaxLength", "max_length", &self.max_length);
         w.optional("MinLength", "min_length", &self.min_length);
+        w.optional("MaxLength", "max_length", &self.max_length);
     }
 }
 impl ::serde::Serialize for StringAttributeConstraintsType {
@@ -36,15 +36,15 @@ impl ::serde::Serialize for StringAttributeConstraintsType {
 }
 impl ::awsjson_types::structure::ReadMembers for StringAttributeConstraintsType {
     const NAME: &'static str = "StringAttributeConstraintsType";
-    const MEMBERS: &'static [&'static str] = &["MaxLength", "MinLength"];
+    const MEMBERS: &'static [&'static str] = &["MinLength", "MaxLength"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "MaxLength" => ::awsjson_types::structure::read(map, &mut self.max_length),
             "MinLength" => ::awsjson_types::structure::read(map, &mut self.min_length),
+            "MaxLength" => ::awsjson_types::structure::read(map, &mut self.max_length),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,26 +4,26 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TermsDescriptionType.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct TermsDescriptionType {
-    /// `CreationDate` (required): Timestamp (epoch seconds on the wire).
-    pub creation_date: ::awsjson_types::Timestamp,
-    /// `Enforcement` (required): One of [`TermsEnforcementType`](crate::types::TermsEnforcementType).
-    pub enforcement: crate::types::TermsEnforcementType,
-    /// `LastModifiedDate` (required): Timestamp (epoch seconds on the wire).
-    pub last_modified_date: ::awsjson_types::Timestamp,
     /// `TermsId` (required): String matching `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
     pub terms_id: ::std::string::String,
     /// `TermsName` (required): String matching `^(terms-of-use|privacy-policy)$`.
     pub terms_name: ::std::string::String,
+    /// `Enforcement` (required): One of [`TermsEnforcementType`](crate::types::TermsEnforcementType).
+    pub enforcement: crate::types::TermsEnforcementType,
+    /// `CreationDate` (required): Timestamp (epoch seconds on the wire).
+    pub creation_date: ::awsjson_types::Timestamp,
+    /// `LastModifiedDate` (required): Timestamp (epoch seconds on the wire).
+    pub last_modified_date: ::awsjson_types::Timestamp,
 }
 impl ::awsjson_types::structure::WriteMembers for TermsDescriptionType {
     const NAME: &'static str = "TermsDescriptionType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.member("CreationDate", "creation_date", &self.creation_date);
-        w.member("Enforcement", "enforcement", &self.enforcement);
-        w.member("LastModifiedDate", "last_modified_date", &self.last_modified_date);
         w.member("TermsId", "terms_id", &self.terms_id);
         w.member("TermsName", "terms_name", &self.terms_name);
+        w.member("Enforcement", "enforcement", &self.enforcement);
+        w.member("CreationDate", "creation_date", &self.creation_date);
+        w.member("LastModifiedDate", "last_modified_date", &self.last_modified_date);
     }
 }
 impl ::serde::Serialize for TermsDescriptionType {
@@ -37,11 +37,11 @@ impl ::serde::Serialize for TermsDescriptionType {
 impl ::awsjson_types::structure::ReadMembers for TermsDescriptionType {
     const NAME: &'static str = "TermsDescriptionType";
     const MEMBERS: &'static [&'static str] = &[
-        "CreationDate",
-        "Enforcement",
-        "LastModifiedDate",
         "TermsId",
         "TermsName",
+        "Enforcement",
+        "CreationDate",
+        "LastModifiedDate",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -49,15 +49,15 @@ impl ::awsjson_types::structure::ReadMembers for TermsDescriptionType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "TermsId" => ::awsjson_types::structure::read(map, &mut self.terms_id),
+            "TermsName" => ::awsjson_types::structure::read(map, &mut self.terms_name),
+            "Enforcement" => ::awsjson_types::structure::read(map, &mut self.enforcement),
             "CreationDate" => {
                 ::awsjson_types::structure::read(map, &mut self.creation_date)
             }
-            "Enforcement" => ::awsjson_types::structure::read(map, &mut self.enforcement),
             "LastModifiedDate" => {
                 ::awsjson_types::structure::read(map, &mut self.last_modified_date)
             }
-            "TermsId" => ::awsjson_types::structure::read(map, &mut self.terms_id),
-            "TermsName" => ::awsjson_types::structure::read(map, &mut self.terms_name),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

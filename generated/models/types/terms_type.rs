@@ -4,41 +4,41 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TermsType.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct TermsType {
+    /// `TermsId` (required): String matching `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
+    pub terms_id: ::std::string::String,
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::string::String,
-    /// `CreationDate` (required): Timestamp (epoch seconds on the wire).
-    pub creation_date: ::awsjson_types::Timestamp,
+    /// `TermsName` (required): String matching `^(terms-of-use|privacy-policy)$`.
+    pub terms_name: ::std::string::String,
+    /// `TermsSource` (required): One of [`TermsSourceType`](crate::types::TermsSourceType).
+    pub terms_source: crate::types::TermsSourceType,
     /// `Enforcement` (required): One of [`TermsEnforcementType`](crate::types::TermsEnforcementType).
     pub enforcement: crate::types::TermsEnforcementType,
-    /// `LastModifiedDate` (required): Timestamp (epoch seconds on the wire).
-    pub last_modified_date: ::awsjson_types::Timestamp,
     /// `Links` (required): Map of 1 to 13 entries.
     pub links: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::string::String,
     >,
-    /// `TermsId` (required): String matching `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
-    pub terms_id: ::std::string::String,
-    /// `TermsName` (required): String matching `^(terms-of-use|privacy-policy)$`.
-    pub terms_name: ::std::string::String,
-    /// `TermsSource` (required): One of [`TermsSourceType`](crate::types::TermsSourceType).
-    pub terms_source: crate::types::TermsSourceType,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
+    /// `CreationDate` (required): Timestamp (epoch seconds on the wire).
+    pub creation_date: ::awsjson_types::Timestamp,
+    /// `LastModifiedDate` (required): Timestamp (epoch seconds on the wire).
+    pub last_modified_date: ::awsjson_types::Timestamp,
 }
 impl ::awsjson_types::structure::WriteMembers for TermsType {
     const NAME: &'static str = "TermsType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.sensitive("ClientId", "client_id", &self.client_id);
-        w.member("CreationDate", "creation_date", &self.creation_date);
-        w.member("Enforcement", "enforcement", &self.enforcement);
-        w.member("LastModifiedDate", "last_modified_date", &self.last_modified_date);
-        w.member("Links", "links", &self.links);
         w.member("TermsId", "terms_id", &self.terms_id);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("ClientId", "client_id", &self.client_id);
         w.member("TermsName", "terms_name", &self.terms_name);
         w.member("TermsSource", "terms_source", &self.terms_source);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.member("Enforcement", "enforcement", &self.enforcement);
+        w.member("Links", "links", &self.links);
+        w.member("CreationDate", "creation_date", &self.creation_date);
+        w.member("LastModifiedDate", "last_modified_date", &self.last_modified_date);
     }
 }
 impl ::serde::Serialize for TermsType {
@@ -52,15 +52,15 @@ impl ::serde::Serialize for TermsType {
 impl ::awsjson_types::structure::ReadMembers for TermsType {
     const NAME: &'static str = "TermsType";
     const MEMBERS: &'static [&'static str] = &[
-        "ClientId",
-        "CreationDate",
-        "Enforcement",
-        "LastModifiedDate",
-        "Links",
         "TermsId",
+        "UserPoolId",
+        "ClientId",
         "TermsName",
         "TermsSource",
-        "UserPoolId",
+        "Enforcement",
+        "Links",
+        "CreationDate",
+        "LastModifiedDate",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -68,21 +68,21 @@ impl ::awsjson_types::structure::ReadMembers for TermsType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
-            "CreationDate" => {
-                ::awsjson_types::structure::read(map, &mut self.creation_date)
-            }
-            "Enforcement" => ::awsjson_types::structure::read(map, &mut self.enforcement),
-            "LastModifiedDate" => {
-                ::awsjson_types::structure::read(map, &mut self.last_modified_date)
-            }
-            "Links" => ::awsjson_types::structure::read(map, &mut self.links),
             "TermsId" => ::awsjson_types::structure::read(map, &mut self.terms_id),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "TermsName" => ::awsjson_types::structure::read(map, &mut self.terms_name),
             "TermsSource" => {
                 ::awsjson_types::structure::read(map, &mut self.terms_source)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Enforcement" => ::awsjson_types::structure::read(map, &mut self.enforcement),
+            "Links" => ::awsjson_types::structure::read(map, &mut self.links),
+            "CreationDate" => {
+                ::awsjson_types::structure::read(map, &mut self.creation_date)
+            }
+            "LastModifiedDate" => {
+                ::awsjson_types::structure::read(map, &mut self.last_modified_date)
+            }
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UICustomizationType.html>
 #[derive(Clone, PartialEq)]
 pub struct UiCustomizationType {
+    /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::option::Option<::std::string::String>,
     /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::option::Option<::std::string::String>,
-    /// `CreationDate`: Timestamp (epoch seconds on the wire).
-    pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
+    /// `ImageUrl`: String.
+    pub image_url: ::std::option::Option<::std::string::String>,
     /// `CSS`: String of 0 to 131072 characters.
     pub css: ::std::option::Option<::std::string::String>,
     /// `CSSVersion`: String.
     pub css_version: ::std::option::Option<::std::string::String>,
-    /// `ImageUrl`: String.
-    pub image_url: ::std::option::Option<::std::string::String>,
     /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
     pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::option::Option<::std::string::String>,
+    /// `CreationDate`: Timestamp (epoch seconds on the wire).
+    pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
 }
 impl ::std::default::Default for crate::types::UiCustomizationType {
     #[inline]
@@ -37,13 +37,13 @@ impl ::awsjson_types::structure::WriteMembers for UiCustomizationType {
     const NAME: &'static str = "UiCustomizationType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.sensitive_optional("ClientId", "client_id", &self.client_id);
-        w.optional("CreationDate", "creation_date", &self.creation_date);
+        w.optional("ImageUrl", "image_url", &self.image_url);
         w.optional("CSS", "css", &self.css);
         w.optional("CSSVersion", "css_version", &self.css_version);
-        w.optional("ImageUrl", "image_url", &self.image_url);
         w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
-        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("CreationDate", "creation_date", &self.creation_date);
     }
 }
 impl ::serde::Serialize for UiCustomizationType {
@@ -57,13 +57,13 @@ impl ::serde::Serialize for UiCustomizationType {
 impl ::awsjson_types::structure::ReadMembers for UiCustomizationType {
     const NAME: &'static str = "UICustomizationType";
     const MEMBERS: &'static [&'static str] = &[
+        "UserPoolId",
         "ClientId",
-        "CreationDate",
+        "ImageUrl",
         "CSS",
         "CSSVersion",
-        "ImageUrl",
         "LastModifiedDate",
-        "UserPoolId",
+        "CreationDate",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -71,17 +71,17 @@ impl ::awsjson_types::structure::ReadMembers for UiCustomizationType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
-            "CreationDate" => {
-                ::awsjson_types::structure::read(map, &mut self.creation_date)
-            }
+            "ImageUrl" => ::awsjson_types::structure::read(map, &mut self.image_url),
             "CSS" => ::awsjson_types::structure::read(map, &mut self.css),
             "CSSVersion" => ::awsjson_types::structure::read(map, &mut self.css_version),
-            "ImageUrl" => ::awsjson_types::structure::read(map, &mut self.image_url),
             "LastModifiedDate" => {
                 ::awsjson_types::structure::read(map, &mut self.last_modified_date)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "CreationDate" => {
+                ::awsjson_types::structure::read(map, &mut self.creation_date)
+            }
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,26 +4,26 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateAuthEventFeedback.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct UpdateAuthEventFeedbackRequest {
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
+    /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
+    pub username: ::std::string::String,
     /// `EventId` (required): String of 1 to 50 characters matching `[\w+-]+`.
     pub event_id: ::std::string::String,
     /// `FeedbackToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
     pub feedback_token: ::std::string::String,
     /// `FeedbackValue` (required): One of [`FeedbackValueType`](crate::types::FeedbackValueType).
     pub feedback_value: crate::types::FeedbackValueType,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
-    /// `Username` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    pub username: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for UpdateAuthEventFeedbackRequest {
     const NAME: &'static str = "UpdateAuthEventFeedbackRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("Username", "username", &self.username);
         w.member("EventId", "event_id", &self.event_id);
         w.sensitive("FeedbackToken", "feedback_token", &self.feedback_token);
         w.member("FeedbackValue", "feedback_value", &self.feedback_value);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
-        w.sensitive("Username", "username", &self.username);
     }
 }
 impl ::serde::Serialize for UpdateAuthEventFeedbackRequest {
@@ -37,11 +37,11 @@ impl ::serde::Serialize for UpdateAuthEventFeedbackRequest {
 impl ::awsjson_types::structure::ReadMembers for UpdateAuthEventFeedbackRequest {
     const NAME: &'static str = "UpdateAuthEventFeedbackRequest";
     const MEMBERS: &'static [&'static str] = &[
+        "UserPoolId",
+        "Username",
         "EventId",
         "FeedbackToken",
         "FeedbackValue",
-        "UserPoolId",
-        "Username",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -49,6 +49,8 @@ impl ::awsjson_types::structure::ReadMembers for UpdateAuthEventFeedbackRequest 
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             "EventId" => ::awsjson_types::structure::read(map, &mut self.event_id),
             "FeedbackToken" => {
                 ::awsjson_types::structure::read(map, &mut self.feedback_token)
@@ -56,8 +58,6 @@ impl ::awsjson_types::structure::ReadMembers for UpdateAuthEventFeedbackRequest 
             "FeedbackValue" => {
                 ::awsjson_types::structure::read(map, &mut self.feedback_value)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
-            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

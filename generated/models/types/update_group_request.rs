@@ -4,26 +4,26 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateGroup.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct UpdateGroupRequest {
-    /// `Description`: String of at most 2048 characters.
-    pub description: ::std::option::Option<::std::string::String>,
     /// `GroupName` (required): String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
     pub group_name: ::std::string::String,
-    /// `Precedence`: Integer of at least 0.
-    pub precedence: ::std::option::Option<i32>,
-    /// `RoleArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    pub role_arn: ::std::option::Option<::std::string::String>,
     /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::string::String,
+    /// `Description`: String of at most 2048 characters.
+    pub description: ::std::option::Option<::std::string::String>,
+    /// `RoleArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
+    pub role_arn: ::std::option::Option<::std::string::String>,
+    /// `Precedence`: Integer of at least 0.
+    pub precedence: ::std::option::Option<i32>,
 }
 impl ::awsjson_types::structure::WriteMembers for UpdateGroupRequest {
     const NAME: &'static str = "UpdateGroupRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("Description", "description", &self.description);
         w.member("GroupName", "group_name", &self.group_name);
-        w.optional("Precedence", "precedence", &self.precedence);
-        w.optional("RoleArn", "role_arn", &self.role_arn);
         w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("Description", "description", &self.description);
+        w.optional("RoleArn", "role_arn", &self.role_arn);
+        w.optional("Precedence", "precedence", &self.precedence);
     }
 }
 impl ::serde::Serialize for UpdateGroupRequest {
@@ -37,11 +37,11 @@ impl ::serde::Serialize for UpdateGroupRequest {
 impl ::awsjson_types::structure::ReadMembers for UpdateGroupRequest {
     const NAME: &'static str = "UpdateGroupRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "Description",
         "GroupName",
-        "Precedence",
-        "RoleArn",
         "UserPoolId",
+        "Description",
+        "RoleArn",
+        "Precedence",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -49,11 +49,11 @@ impl ::awsjson_types::structure::ReadMembers for UpdateGroupRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "Description" => ::awsjson_types::structure::read(map, &mut self.description),
             "GroupName" => ::awsjson_types::structure::read(map, &mut self.group_name),
-            "Precedence" => ::awsjson_types::structure::read(map, &mut self.precedence),
-            "RoleArn" => ::awsjson_types::structure::read(map, &mut self.role_arn),
             "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Description" => ::awsjson_types::structure::read(map, &mut self.description),
+            "RoleArn" => ::awsjson_types::structure::read(map, &mut self.role_arn),
+            "Precedence" => ::awsjson_types::structure::read(map, &mut self.precedence),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,8 +4,12 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateIdentityProvider.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct UpdateIdentityProviderRequest {
-    /// `AcrMapping`: Map of 0 to 4 entries.
-    pub acr_mapping: ::std::option::Option<
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
+    /// `ProviderName` (required): String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
+    pub provider_name: ::std::string::String,
+    /// `ProviderDetails`: Map.
+    pub provider_details: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// `AttributeMapping`: Map.
@@ -14,25 +18,21 @@ pub struct UpdateIdentityProviderRequest {
     >,
     /// `IdpIdentifiers`: List of 0 to 50 items of `IdpIdentifierType`.
     pub idp_identifiers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `ProviderDetails`: Map.
-    pub provider_details: ::std::option::Option<
+    /// `AcrMapping`: Map of 0 to 4 entries.
+    pub acr_mapping: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `ProviderName` (required): String of 1 to 32 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`.
-    pub provider_name: ::std::string::String,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for UpdateIdentityProviderRequest {
     const NAME: &'static str = "UpdateIdentityProviderRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("AcrMapping", "acr_mapping", &self.acr_mapping);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.member("ProviderName", "provider_name", &self.provider_name);
+        w.optional("ProviderDetails", "provider_details", &self.provider_details);
         w.optional("AttributeMapping", "attribute_mapping", &self.attribute_mapping);
         w.optional("IdpIdentifiers", "idp_identifiers", &self.idp_identifiers);
-        w.optional("ProviderDetails", "provider_details", &self.provider_details);
-        w.member("ProviderName", "provider_name", &self.provider_name);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("AcrMapping", "acr_mapping", &self.acr_mapping);
     }
 }
 impl ::serde::Serialize for UpdateIdentityProviderRequest {
@@ -46,12 +46,12 @@ impl ::serde::Serialize for UpdateIdentityProviderRequest {
 impl ::awsjson_types::structure::ReadMembers for UpdateIdentityProviderRequest {
     const NAME: &'static str = "UpdateIdentityProviderRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "AcrMapping",
+        "UserPoolId",
+        "ProviderName",
+        "ProviderDetails",
         "AttributeMapping",
         "IdpIdentifiers",
-        "ProviderDetails",
-        "ProviderName",
-        "UserPoolId",
+        "AcrMapping",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -59,20 +59,20 @@ impl ::awsjson_types::structure::ReadMembers for UpdateIdentityProviderRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AcrMapping" => ::awsjson_types::structure::read(map, &mut self.acr_mapping),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "ProviderName" => {
+                ::awsjson_types::structure::read(map, &mut self.provider_name)
+            }
+            "ProviderDetails" => {
+                ::awsjson_types::structure::read(map, &mut self.provider_details)
+            }
             "AttributeMapping" => {
                 ::awsjson_types::structure::read(map, &mut self.attribute_mapping)
             }
             "IdpIdentifiers" => {
                 ::awsjson_types::structure::read(map, &mut self.idp_identifiers)
             }
-            "ProviderDetails" => {
-                ::awsjson_types::structure::read(map, &mut self.provider_details)
-            }
-            "ProviderName" => {
-                ::awsjson_types::structure::read(map, &mut self.provider_name)
-            }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "AcrMapping" => ::awsjson_types::structure::read(map, &mut self.acr_mapping),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

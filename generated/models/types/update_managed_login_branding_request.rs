@@ -4,16 +4,16 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateManagedLoginBranding.html>
 #[derive(Clone, PartialEq)]
 pub struct UpdateManagedLoginBrandingRequest {
-    /// `Assets`: List of 0 to 40 items of `AssetType`.
-    pub assets: ::std::option::Option<::std::vec::Vec<crate::types::AssetType>>,
-    /// `ManagedLoginBrandingId`: String matching `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
-    pub managed_login_branding_id: ::std::option::Option<::std::string::String>,
-    /// `Settings`: Any JSON value.
-    pub settings: ::std::option::Option<::serde_json::Value>,
-    /// `UseCognitoProvidedValues`: Boolean.
-    pub use_cognito_provided_values: ::std::option::Option<bool>,
     /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::option::Option<::std::string::String>,
+    /// `ManagedLoginBrandingId`: String matching `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
+    pub managed_login_branding_id: ::std::option::Option<::std::string::String>,
+    /// `UseCognitoProvidedValues`: Boolean.
+    pub use_cognito_provided_values: ::std::option::Option<bool>,
+    /// `Settings`: Any JSON value.
+    pub settings: ::std::option::Option<::serde_json::Value>,
+    /// `Assets`: List of 0 to 40 items of `AssetType`.
+    pub assets: ::std::option::Option<::std::vec::Vec<crate::types::AssetType>>,
 }
 impl ::std::default::Default for crate::types::UpdateManagedLoginBrandingRequest {
     #[inline]
@@ -31,19 +31,19 @@ impl ::awsjson_types::structure::WriteMembers for UpdateManagedLoginBrandingRequ
     const NAME: &'static str = "UpdateManagedLoginBrandingRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("Assets", "assets", &self.assets);
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.optional(
             "ManagedLoginBrandingId",
             "managed_login_branding_id",
             &self.managed_login_branding_id,
         );
-        w.optional("Settings", "settings", &self.settings);
         w.optional(
             "UseCognitoProvidedValues",
             "use_cognito_provided_values",
             &self.use_cognito_provided_values,
         );
-        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("Settings", "settings", &self.settings);
+        w.optional("Assets", "assets", &self.assets);
     }
 }
 impl ::serde::Serialize for UpdateManagedLoginBrandingRequest {
@@ -57,11 +57,11 @@ impl ::serde::Serialize for UpdateManagedLoginBrandingRequest {
 impl ::awsjson_types::structure::ReadMembers for UpdateManagedLoginBrandingRequest {
     const NAME: &'static str = "UpdateManagedLoginBrandingRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "Assets",
-        "ManagedLoginBrandingId",
-        "Settings",
-        "UseCognitoProvidedValues",
         "UserPoolId",
+        "ManagedLoginBrandingId",
+        "UseCognitoProvidedValues",
+        "Settings",
+        "Assets",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -69,21 +69,21 @@ impl ::awsjson_types::structure::ReadMembers for UpdateManagedLoginBrandingReque
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "Assets" => ::awsjson_types::structure::read(map, &mut self.assets),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ManagedLoginBrandingId" => {
                 ::awsjson_types::structure::read(
                     map,
                     &mut self.managed_login_branding_id,
                 )
             }
-            "Settings" => ::awsjson_types::structure::read(map, &mut self.settings),
             "UseCognitoProvidedValues" => {
                 ::awsjson_types::structure::read(
                     map,
                     &mut self.use_cognito_provided_values,
                 )
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Settings" => ::awsjson_types::structure::read(map, &mut self.settings),
+            "Assets" => ::awsjson_types::structure::read(map, &mut self.assets),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

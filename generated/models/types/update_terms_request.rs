@@ -4,31 +4,31 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateTerms.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct UpdateTermsRequest {
+    /// `TermsId` (required): String matching `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
+    pub terms_id: ::std::string::String,
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
+    /// `TermsName`: String matching `^(terms-of-use|privacy-policy)$`.
+    pub terms_name: ::std::option::Option<::std::string::String>,
+    /// `TermsSource`: One of [`TermsSourceType`](crate::types::TermsSourceType).
+    pub terms_source: ::std::option::Option<crate::types::TermsSourceType>,
     /// `Enforcement`: One of [`TermsEnforcementType`](crate::types::TermsEnforcementType).
     pub enforcement: ::std::option::Option<crate::types::TermsEnforcementType>,
     /// `Links`: Map of 1 to 13 entries.
     pub links: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `TermsId` (required): String matching `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
-    pub terms_id: ::std::string::String,
-    /// `TermsName`: String matching `^(terms-of-use|privacy-policy)$`.
-    pub terms_name: ::std::option::Option<::std::string::String>,
-    /// `TermsSource`: One of [`TermsSourceType`](crate::types::TermsSourceType).
-    pub terms_source: ::std::option::Option<crate::types::TermsSourceType>,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for UpdateTermsRequest {
     const NAME: &'static str = "UpdateTermsRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("Enforcement", "enforcement", &self.enforcement);
-        w.optional("Links", "links", &self.links);
         w.member("TermsId", "terms_id", &self.terms_id);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.optional("TermsName", "terms_name", &self.terms_name);
         w.optional("TermsSource", "terms_source", &self.terms_source);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("Enforcement", "enforcement", &self.enforcement);
+        w.optional("Links", "links", &self.links);
     }
 }
 impl ::serde::Serialize for UpdateTermsRequest {
@@ -42,12 +42,12 @@ impl ::serde::Serialize for UpdateTermsRequest {
 impl ::awsjson_types::structure::ReadMembers for UpdateTermsRequest {
     const NAME: &'static str = "UpdateTermsRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "Enforcement",
-        "Links",
         "TermsId",
+        "UserPoolId",
         "TermsName",
         "TermsSource",
-        "UserPoolId",
+        "Enforcement",
+        "Links",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -55,14 +55,14 @@ impl ::awsjson_types::structure::ReadMembers for UpdateTermsRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "Enforcement" => ::awsjson_types::structure::read(map, &mut self.enforcement),
-            "Links" => ::awsjson_types::structure::read(map, &mut self.links),
             "TermsId" => ::awsjson_types::structure::read(map, &mut self.terms_id),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "TermsName" => ::awsjson_types::structure::read(map, &mut self.terms_name),
             "TermsSource" => {
                 ::awsjson_types::structure::read(map, &mut self.terms_source)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Enforcement" => ::awsjson_types::structure::read(map, &mut self.enforcement),
+            "Links" => ::awsjson_types::structure::read(map, &mut self.links),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

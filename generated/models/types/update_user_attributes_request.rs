@@ -4,22 +4,22 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserAttributes.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct UpdateUserAttributesRequest {
+    /// `UserAttributes` (required): List of `AttributeType`.
+    pub user_attributes: ::std::vec::Vec<crate::types::AttributeType>,
     /// `AccessToken` (required): String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
     pub access_token: ::std::string::String,
     /// `ClientMetadata`: Map.
     pub client_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `UserAttributes` (required): List of `AttributeType`.
-    pub user_attributes: ::std::vec::Vec<crate::types::AttributeType>,
 }
 impl ::awsjson_types::structure::WriteMembers for UpdateUserAttributesRequest {
     const NAME: &'static str = "UpdateUserAttributesRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserAttributes", "user_attributes", &self.user_attributes);
         w.sensitive("AccessToken", "access_token", &self.access_token);
         w.optional("ClientMetadata", "client_metadata", &self.client_metadata);
-        w.member("UserAttributes", "user_attributes", &self.user_attributes);
     }
 }
 impl ::serde::Serialize for UpdateUserAttributesRequest {
@@ -33,9 +33,9 @@ impl ::serde::Serialize for UpdateUserAttributesRequest {
 impl ::awsjson_types::structure::ReadMembers for UpdateUserAttributesRequest {
     const NAME: &'static str = "UpdateUserAttributesRequest";
     const MEMBERS: &'static [&'static str] = &[
+        "UserAttributes",
         "AccessToken",
         "ClientMetadata",
-        "UserAttributes",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -43,14 +43,14 @@ impl ::awsjson_types::structure::ReadMembers for UpdateUserAttributesRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.user_attributes)
+            }
             "AccessToken" => {
                 ::awsjson_types::structure::read(map, &mut self.access_token)
             }
             "ClientMetadata" => {
                 ::awsjson_types::structure::read(map, &mut self.client_metadata)
-            }
-            "UserAttributes" => {
-                ::awsjson_types::structure::read(map, &mut self.user_attributes)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

@@ -4,77 +4,112 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct UpdateUserPoolClientRequest {
-    /// `AccessTokenValidity`: Integer of 1 to 86400.
-    pub access_token_validity: ::std::option::Option<i32>,
-    /// `AllowedOAuthFlows`: List of 0 to 3 items of `OAuthFlowType`.
-    pub allowed_o_auth_flows: ::std::option::Option<
-        ::std::vec::Vec<crate::types::OAuthFlowType>,
-    >,
-    /// `AllowedOAuthFlowsUserPoolClient`: Boolean.
-    pub allowed_o_auth_flows_user_pool_client: ::std::option::Option<bool>,
-    /// `AllowedOAuthScopes`: List of at most 50 items of `ScopeType`.
-    pub allowed_o_auth_scopes: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    /// `AnalyticsConfiguration`: See [`AnalyticsConfigurationType`](crate::types::AnalyticsConfigurationType).
-    pub analytics_configuration: ::std::option::Option<
-        crate::types::AnalyticsConfigurationType,
-    >,
-    /// `AuthSessionValidity`: Integer of 3 to 15.
-    pub auth_session_validity: ::std::option::Option<i32>,
-    /// `CallbackURLs`: List of 0 to 100 items of `RedirectUrlType`.
-    pub callback_ur_ls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `ClientId` (required): String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::string::String,
     /// `ClientName`: String of 1 to 128 characters matching `[\w\s+=,.@-]+`.
     pub client_name: ::std::option::Option<::std::string::String>,
-    /// `DefaultRedirectURI`: String of 1 to 1024 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
-    pub default_redirect_uri: ::std::option::Option<::std::string::String>,
-    /// `EnablePropagateAdditionalUserContextData`: Boolean.
-    pub enable_propagate_additional_user_context_data: ::std::option::Option<bool>,
-    /// `EnableTokenRevocation`: Boolean.
-    pub enable_token_revocation: ::std::option::Option<bool>,
-    /// `ExplicitAuthFlows`: List of `ExplicitAuthFlowsType`.
-    pub explicit_auth_flows: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ExplicitAuthFlowsType>,
-    >,
-    /// `IdTokenValidity`: Integer of 1 to 86400.
-    pub id_token_validity: ::std::option::Option<i32>,
-    /// `LogoutURLs`: List of 0 to 100 items of `RedirectUrlType`.
-    pub logout_ur_ls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `PreventUserExistenceErrors`: One of [`PreventUserExistenceErrorTypes`](crate::types::PreventUserExistenceErrorTypes).
-    pub prevent_user_existence_errors: ::std::option::Option<
-        crate::types::PreventUserExistenceErrorTypes,
-    >,
-    /// `ReadAttributes`: List of `ClientPermissionType`.
-    pub read_attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `RefreshTokenRotation`: See [`RefreshTokenRotationType`](crate::types::RefreshTokenRotationType).
-    pub refresh_token_rotation: ::std::option::Option<
-        crate::types::RefreshTokenRotationType,
-    >,
     /// `RefreshTokenValidity`: Integer of 0 to 315360000.
     pub refresh_token_validity: ::std::option::Option<i32>,
-    /// `SupportedIdentityProviders`: List of `ProviderNameType`.
-    pub supported_identity_providers: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    /// `AccessTokenValidity`: Integer of 1 to 86400.
+    pub access_token_validity: ::std::option::Option<i32>,
+    /// `IdTokenValidity`: Integer of 1 to 86400.
+    pub id_token_validity: ::std::option::Option<i32>,
     /// `TokenValidityUnits`: See [`TokenValidityUnitsType`](crate::types::TokenValidityUnitsType).
     pub token_validity_units: ::std::option::Option<
         crate::types::TokenValidityUnitsType,
     >,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
+    /// `ReadAttributes`: List of `ClientPermissionType`.
+    pub read_attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `WriteAttributes`: List of `ClientPermissionType`.
     pub write_attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ExplicitAuthFlows`: List of `ExplicitAuthFlowsType`.
+    pub explicit_auth_flows: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ExplicitAuthFlowsType>,
+    >,
+    /// `SupportedIdentityProviders`: List of `ProviderNameType`.
+    pub supported_identity_providers: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// `CallbackURLs`: List of 0 to 100 items of `RedirectUrlType`.
+    pub callback_ur_ls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `LogoutURLs`: List of 0 to 100 items of `RedirectUrlType`.
+    pub logout_ur_ls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `DefaultRedirectURI`: String of 1 to 1024 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
+    pub default_redirect_uri: ::std::option::Option<::std::string::String>,
+    /// `AllowedOAuthFlows`: List of 0 to 3 items of `OAuthFlowType`.
+    pub allowed_o_auth_flows: ::std::option::Option<
+        ::std::vec::Vec<crate::types::OAuthFlowType>,
+    >,
+    /// `AllowedOAuthScopes`: List of at most 50 items of `ScopeType`.
+    pub allowed_o_auth_scopes: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// `AllowedOAuthFlowsUserPoolClient`: Boolean.
+    pub allowed_o_auth_flows_user_pool_client: ::std::option::Option<bool>,
+    /// `AnalyticsConfiguration`: See [`AnalyticsConfigurationType`](crate::types::AnalyticsConfigurationType).
+    pub analytics_configuration: ::std::option::Option<
+        crate::types::AnalyticsConfigurationType,
+    >,
+    /// `PreventUserExistenceErrors`: One of [`PreventUserExistenceErrorTypes`](crate::types::PreventUserExistenceErrorTypes).
+    pub prevent_user_existence_errors: ::std::option::Option<
+        crate::types::PreventUserExistenceErrorTypes,
+    >,
+    /// `EnableTokenRevocation`: Boolean.
+    pub enable_token_revocation: ::std::option::Option<bool>,
+    /// `EnablePropagateAdditionalUserContextData`: Boolean.
+    pub enable_propagate_additional_user_context_data: ::std::option::Option<bool>,
+    /// `AuthSessionValidity`: Integer of 3 to 15.
+    pub auth_session_validity: ::std::option::Option<i32>,
+    /// `RefreshTokenRotation`: See [`RefreshTokenRotationType`](crate::types::RefreshTokenRotationType).
+    pub refresh_token_rotation: ::std::option::Option<
+        crate::types::RefreshTokenRotationType,
+    >,
+    /// `PublishSecretsInAWSSecretsManager`: Boolean.
+    pub publish_secrets_in_aws_secrets_manager: ::std::option::Option<bool>,
 }
 impl ::awsjson_types::structure::WriteMembers for UpdateUserPoolClientRequest {
     const NAME: &'static str = "UpdateUserPoolClientRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.sensitive("ClientId", "client_id", &self.client_id);
+        w.optional("ClientName", "client_name", &self.client_name);
+        w.optional(
+            "RefreshTokenValidity",
+            "refresh_token_validity",
+            &self.refresh_token_validity,
+        );
         w.optional(
             "AccessTokenValidity",
             "access_token_validity",
             &self.access_token_validity,
+        );
+        w.optional("IdTokenValidity", "id_token_validity", &self.id_token_validity);
+        w.optional(
+            "TokenValidityUnits",
+            "token_validity_units",
+            &self.token_validity_units,
+        );
+        w.optional("ReadAttributes", "read_attributes", &self.read_attributes);
+        w.optional("WriteAttributes", "write_attributes", &self.write_attributes);
+        w.optional(
+            "ExplicitAuthFlows",
+            "explicit_auth_flows",
+            &self.explicit_auth_flows,
+        );
+        w.optional(
+            "SupportedIdentityProviders",
+            "supported_identity_providers",
+            &self.supported_identity_providers,
+        );
+        w.optional("CallbackURLs", "callback_ur_ls", &self.callback_ur_ls);
+        w.optional("LogoutURLs", "logout_ur_ls", &self.logout_ur_ls);
+        w.optional(
+            "DefaultRedirectURI",
+            "default_redirect_uri",
+            &self.default_redirect_uri,
         );
         w.optional(
             "AllowedOAuthFlows",
@@ -82,14 +117,14 @@ impl ::awsjson_types::structure::WriteMembers for UpdateUserPoolClientRequest {
             &self.allowed_o_auth_flows,
         );
         w.optional(
-            "AllowedOAuthFlowsUserPoolClient",
-            "allowed_o_auth_flows_user_pool_client",
-            &self.allowed_o_auth_flows_user_pool_client,
-        );
-        w.optional(
             "AllowedOAuthScopes",
             "allowed_o_auth_scopes",
             &self.allowed_o_auth_scopes,
+        );
+        w.optional(
+            "AllowedOAuthFlowsUserPoolClient",
+            "allowed_o_auth_flows_user_pool_client",
+            &self.allowed_o_auth_flows_user_pool_client,
         );
         w.optional(
             "AnalyticsConfiguration",
@@ -97,22 +132,9 @@ impl ::awsjson_types::structure::WriteMembers for UpdateUserPoolClientRequest {
             &self.analytics_configuration,
         );
         w.optional(
-            "AuthSessionValidity",
-            "auth_session_validity",
-            &self.auth_session_validity,
-        );
-        w.optional("CallbackURLs", "callback_ur_ls", &self.callback_ur_ls);
-        w.sensitive("ClientId", "client_id", &self.client_id);
-        w.optional("ClientName", "client_name", &self.client_name);
-        w.optional(
-            "DefaultRedirectURI",
-            "default_redirect_uri",
-            &self.default_redirect_uri,
-        );
-        w.optional(
-            "EnablePropagateAdditionalUserContextData",
-            "enable_propagate_additional_user_context_data",
-            &self.enable_propagate_additional_user_context_data,
+            "PreventUserExistenceErrors",
+            "prevent_user_existence_errors",
+            &self.prevent_user_existence_errors,
         );
         w.optional(
             "EnableTokenRevocation",
@@ -120,40 +142,25 @@ impl ::awsjson_types::structure::WriteMembers for UpdateUserPoolClientRequest {
             &self.enable_token_revocation,
         );
         w.optional(
-            "ExplicitAuthFlows",
-            "explicit_auth_flows",
-            &self.explicit_auth_flows,
+            "EnablePropagateAdditionalUserContextData",
+            "enable_propagate_additional_user_context_data",
+            &self.enable_propagate_additional_user_context_data,
         );
-        w.optional("IdTokenValidity", "id_token_validity", &self.id_token_validity);
-        w.optional("LogoutURLs", "logout_ur_ls", &self.logout_ur_ls);
         w.optional(
-            "PreventUserExistenceErrors",
-            "prevent_user_existence_errors",
-            &self.prevent_user_existence_errors,
+            "AuthSessionValidity",
+            "auth_session_validity",
+            &self.auth_session_validity,
         );
-        w.optional("ReadAttributes", "read_attributes", &self.read_attributes);
         w.optional(
             "RefreshTokenRotation",
             "refresh_token_rotation",
             &self.refresh_token_rotation,
         );
         w.optional(
-            "RefreshTokenValidity",
-            "refresh_token_validity",
-            &self.refresh_token_validity,
+            "PublishSecretsInAWSSecretsManager",
+            "publish_secrets_in_aws_secrets_manager",
+            &self.publish_secrets_in_aws_secrets_manager,
         );
-        w.optional(
-            "SupportedIdentityProviders",
-            "supported_identity_providers",
-            &self.supported_identity_providers,
-        );
-        w.optional(
-            "TokenValidityUnits",
-            "token_validity_units",
-            &self.token_validity_units,
-        );
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
-        w.optional("WriteAttributes", "write_attributes", &self.write_attributes);
     }
 }
 impl ::serde::Serialize for UpdateUserPoolClientRequest {
@@ -167,29 +174,30 @@ impl ::serde::Serialize for UpdateUserPoolClientRequest {
 impl ::awsjson_types::structure::ReadMembers for UpdateUserPoolClientRequest {
     const NAME: &'static str = "UpdateUserPoolClientRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "AccessTokenValidity",
-        "AllowedOAuthFlows",
-        "AllowedOAuthFlowsUserPoolClient",
-        "AllowedOAuthScopes",
-        "AnalyticsConfiguration",
-        "AuthSessionValidity",
-        "CallbackURLs",
+        "UserPoolId",
         "ClientId",
         "ClientName",
-        "DefaultRedirectURI",
-        "EnablePropagateAdditionalUserContextData",
-        "EnableTokenRevocation",
-        "ExplicitAuthFlows",
-        "IdTokenValidity",
-        "LogoutURLs",
-        "PreventUserExistenceErrors",
-        "ReadAttributes",
-        "RefreshTokenRotation",
         "RefreshTokenValidity",
-        "SupportedIdentityProviders",
+        "AccessTokenValidity",
+        "IdTokenValidity",
         "TokenValidityUnits",
-        "UserPoolId",
+        "ReadAttributes",
         "WriteAttributes",
+        "ExplicitAuthFlows",
+        "SupportedIdentityProviders",
+        "CallbackURLs",
+        "LogoutURLs",
+        "DefaultRedirectURI",
+        "AllowedOAuthFlows",
+        "AllowedOAuthScopes",
+        "AllowedOAuthFlowsUserPoolClient",
+        "AnalyticsConfiguration",
+        "PreventUserExistenceErrors",
+        "EnableTokenRevocation",
+        "EnablePropagateAdditionalUserContextData",
+        "AuthSessionValidity",
+        "RefreshTokenRotation",
+        "PublishSecretsInAWSSecretsManager",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -197,65 +205,29 @@ impl ::awsjson_types::structure::ReadMembers for UpdateUserPoolClientRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AccessTokenValidity" => {
-                ::awsjson_types::structure::read(map, &mut self.access_token_validity)
-            }
-            "AllowedOAuthFlows" => {
-                ::awsjson_types::structure::read(map, &mut self.allowed_o_auth_flows)
-            }
-            "AllowedOAuthFlowsUserPoolClient" => {
-                ::awsjson_types::structure::read(
-                    map,
-                    &mut self.allowed_o_auth_flows_user_pool_client,
-                )
-            }
-            "AllowedOAuthScopes" => {
-                ::awsjson_types::structure::read(map, &mut self.allowed_o_auth_scopes)
-            }
-            "AnalyticsConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.analytics_configuration)
-            }
-            "AuthSessionValidity" => {
-                ::awsjson_types::structure::read(map, &mut self.auth_session_validity)
-            }
-            "CallbackURLs" => {
-                ::awsjson_types::structure::read(map, &mut self.callback_ur_ls)
-            }
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "ClientName" => ::awsjson_types::structure::read(map, &mut self.client_name),
-            "DefaultRedirectURI" => {
-                ::awsjson_types::structure::read(map, &mut self.default_redirect_uri)
+            "RefreshTokenValidity" => {
+                ::awsjson_types::structure::read(map, &mut self.refresh_token_validity)
             }
-            "EnablePropagateAdditionalUserContextData" => {
-                ::awsjson_types::structure::read(
-                    map,
-                    &mut self.enable_propagate_additional_user_context_data,
-                )
-            }
-            "EnableTokenRevocation" => {
-                ::awsjson_types::structure::read(map, &mut self.enable_token_revocation)
-            }
-            "ExplicitAuthFlows" => {
-                ::awsjson_types::structure::read(map, &mut self.explicit_auth_flows)
+            "AccessTokenValidity" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token_validity)
             }
             "IdTokenValidity" => {
                 ::awsjson_types::structure::read(map, &mut self.id_token_validity)
             }
-            "LogoutURLs" => ::awsjson_types::structure::read(map, &mut self.logout_ur_ls),
-            "PreventUserExistenceErrors" => {
-                ::awsjson_types::structure::read(
-                    map,
-                    &mut self.prevent_user_existence_errors,
-                )
+            "TokenValidityUnits" => {
+                ::awsjson_types::structure::read(map, &mut self.token_validity_units)
             }
             "ReadAttributes" => {
                 ::awsjson_types::structure::read(map, &mut self.read_attributes)
             }
-            "RefreshTokenRotation" => {
-                ::awsjson_types::structure::read(map, &mut self.refresh_token_rotation)
+            "WriteAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.write_attributes)
             }
-            "RefreshTokenValidity" => {
-                ::awsjson_types::structure::read(map, &mut self.refresh_token_validity)
+            "ExplicitAuthFlows" => {
+                ::awsjson_types::structure::read(map, &mut self.explicit_auth_flows)
             }
             "SupportedIdentityProviders" => {
                 ::awsjson_types::structure::read(
@@ -263,12 +235,54 @@ impl ::awsjson_types::structure::ReadMembers for UpdateUserPoolClientRequest {
                     &mut self.supported_identity_providers,
                 )
             }
-            "TokenValidityUnits" => {
-                ::awsjson_types::structure::read(map, &mut self.token_validity_units)
+            "CallbackURLs" => {
+                ::awsjson_types::structure::read(map, &mut self.callback_ur_ls)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
-            "WriteAttributes" => {
-                ::awsjson_types::structure::read(map, &mut self.write_attributes)
+            "LogoutURLs" => ::awsjson_types::structure::read(map, &mut self.logout_ur_ls),
+            "DefaultRedirectURI" => {
+                ::awsjson_types::structure::read(map, &mut self.default_redirect_uri)
+            }
+            "AllowedOAuthFlows" => {
+                ::awsjson_types::structure::read(map, &mut self.allowed_o_auth_flows)
+            }
+            "AllowedOAuthScopes" => {
+                ::awsjson_types::structure::read(map, &mut self.allowed_o_auth_scopes)
+            }
+            "AllowedOAuthFlowsUserPoolClient" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.allowed_o_auth_flows_user_pool_client,
+                )
+            }
+            "AnalyticsConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.analytics_configuration)
+            }
+            "PreventUserExistenceErrors" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.prevent_user_existence_errors,
+                )
+            }
+            "EnableTokenRevocation" => {
+                ::awsjson_types::structure::read(map, &mut self.enable_token_revocation)
+            }
+            "EnablePropagateAdditionalUserContextData" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.enable_propagate_additional_user_context_data,
+                )
+            }
+            "AuthSessionValidity" => {
+                ::awsjson_types::structure::read(map, &mut self.auth_session_validity)
+            }
+            "RefreshTokenRotation" => {
+                ::awsjson_types::structure::read(map, &mut self.refresh_token_rotation)
+            }
+            "PublishSecretsInAWSSecretsManager" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.publish_secrets_in_aws_secrets_manager,
+                )
             }
             _ => ::awsjson_types::structure::skip(map),
         }

@@ -4,10 +4,10 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolDomain.html>
 #[derive(Clone, PartialEq)]
 pub struct UpdateUserPoolDomainResponse {
-    /// `CloudFrontDomain`: String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
-    pub cloud_front_domain: ::std::option::Option<::std::string::String>,
     /// `ManagedLoginVersion`: Integer.
     pub managed_login_version: ::std::option::Option<i32>,
+    /// `CloudFrontDomain`: String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
+    pub cloud_front_domain: ::std::option::Option<::std::string::String>,
     /// `Routing`: See [`RoutingType`](crate::types::RoutingType).
     pub routing: ::std::option::Option<crate::types::RoutingType>,
 }
@@ -25,12 +25,12 @@ impl ::awsjson_types::structure::WriteMembers for UpdateUserPoolDomainResponse {
     const NAME: &'static str = "UpdateUserPoolDomainResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("CloudFrontDomain", "cloud_front_domain", &self.cloud_front_domain);
         w.optional(
             "ManagedLoginVersion",
             "managed_login_version",
             &self.managed_login_version,
         );
+        w.optional("CloudFrontDomain", "cloud_front_domain", &self.cloud_front_domain);
         w.optional("Routing", "routing", &self.routing);
     }
 }
@@ -45,8 +45,8 @@ impl ::serde::Serialize for UpdateUserPoolDomainResponse {
 impl ::awsjson_types::structure::ReadMembers for UpdateUserPoolDomainResponse {
     const NAME: &'static str = "UpdateUserPoolDomainResponse";
     const MEMBERS: &'static [&'static str] = &[
-        "CloudFrontDomain",
         "ManagedLoginVersion",
+        "CloudFrontDomain",
         "Routing",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
@@ -55,11 +55,11 @@ impl ::awsjson_types::structure::ReadMembers for UpdateUserPoolDomainResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "CloudFrontDomain" => {
-                ::awsjson_types::structure::read(map, &mut self.cloud_front_domain)
-            }
             "ManagedLoginVersion" => {
                 ::awsjson_types::structure::read(map, &mut self.managed_login_version)
+            }
+            "CloudFrontDomain" => {
+                ::awsjson_types::structure::read(map, &mut self.cloud_front_domain)
             }
             "Routing" => ::awsjson_types::structure::read(map, &mut self.routing),
             _ => ::awsjson_types::structure::skip(map),

@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolReplica.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct UpdateUserPoolReplicaRequest {
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
     /// `RegionName` (required): String of 5 to 32 characters.
     pub region_name: ::std::string::String,
     /// `Status` (required): One of [`UpdateReplicaStatusType`](crate::types::UpdateReplicaStatusType).
     pub status: crate::types::UpdateReplicaStatusType,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for UpdateUserPoolReplicaRequest {
     const NAME: &'static str = "UpdateUserPoolReplicaRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
         w.member("RegionName", "region_name", &self.region_name);
         w.member("Status", "status", &self.status);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for UpdateUserPoolReplicaRequest {
@@ -30,16 +30,16 @@ impl ::serde::Serialize for UpdateUserPoolReplicaRequest {
 }
 impl ::awsjson_types::structure::ReadMembers for UpdateUserPoolReplicaRequest {
     const NAME: &'static str = "UpdateUserPoolReplicaRequest";
-    const MEMBERS: &'static [&'static str] = &["RegionName", "Status", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["UserPoolId", "RegionName", "Status"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "RegionName" => ::awsjson_types::structure::read(map, &mut self.region_name),
             "Status" => ::awsjson_types::structure::read(map, &mut self.status),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

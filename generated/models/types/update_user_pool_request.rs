@@ -4,9 +4,69 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPool.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct UpdateUserPoolRequest {
+    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::string::String,
+    /// `Policies`: See [`UserPoolPolicyType`](crate::types::UserPoolPolicyType).
+    pub policies: ::std::option::Option<crate::types::UserPoolPolicyType>,
+    /// `DeletionProtection`: One of [`DeletionProtectionType`](crate::types::DeletionProtectionType).
+    pub deletion_protection: ::std::option::Option<crate::types::DeletionProtectionType>,
+    /// `LambdaConfig`: See [`LambdaConfigType`](crate::types::LambdaConfigType).
+    pub lambda_config: ::std::option::Option<crate::types::LambdaConfigType>,
+    /// `AutoVerifiedAttributes`: List of `VerifiedAttributeType`.
+    pub auto_verified_attributes: ::std::option::Option<
+        ::std::vec::Vec<crate::types::VerifiedAttributeType>,
+    >,
+    /// `SmsVerificationMessage`: String of 6 to 140 characters matching `.*\{####\}.*`.
+    pub sms_verification_message: ::std::option::Option<::std::string::String>,
+    /// `EmailVerificationMessage`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{####\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`.
+    pub email_verification_message: ::std::option::Option<::std::string::String>,
+    /// `EmailVerificationSubject`: String of 1 to 140 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`.
+    pub email_verification_subject: ::std::option::Option<::std::string::String>,
+    /// `VerificationMessageTemplate`: See [`VerificationMessageTemplateType`](crate::types::VerificationMessageTemplateType).
+    pub verification_message_template: ::std::option::Option<
+        crate::types::VerificationMessageTemplateType,
+    >,
+    /// `SmsAuthenticationMessage`: String of 6 to 140 characters matching `.*\{####\}.*`.
+    pub sms_authentication_message: ::std::option::Option<::std::string::String>,
+    /// `UserAttributeUpdateSettings`: See [`UserAttributeUpdateSettingsType`](crate::types::UserAttributeUpdateSettingsType).
+    pub user_attribute_update_settings: ::std::option::Option<
+        crate::types::UserAttributeUpdateSettingsType,
+    >,
+    /// `MfaConfiguration`: One of [`UserPoolMfaType`](crate::types::UserPoolMfaType).
+    pub mfa_configuration: ::std::option::Option<crate::types::UserPoolMfaType>,
+    /// `DeviceConfiguration`: See [`DeviceConfigurationType`](crate::types::DeviceConfigurationType).
+    pub device_configuration: ::std::option::Option<
+        crate::types::DeviceConfigurationType,
+    >,
+    /// `EmailConfiguration`: See [`EmailConfigurationType`](crate::types::EmailConfigurationType).
+    pub email_configuration: ::std::option::Option<crate::types::EmailConfigurationType>,
+    /// `SmsConfiguration`: See [`SmsConfigurationType`](crate::types::SmsConfigurationType).
+    pub sms_configuration: ::std::option::Option<crate::types::SmsConfigurationType>,
+    /// `UserPoolTags`: Map.
+    pub user_pool_tags: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+    /// `AdminCreateUserConfig`: See [`AdminCreateUserConfigType`](crate::types::AdminCreateUserConfigType).
+    pub admin_create_user_config: ::std::option::Option<
+        crate::types::AdminCreateUserConfigType,
+    >,
+    /// `UserPoolAddOns`: See [`UserPoolAddOnsType`](crate::types::UserPoolAddOnsType).
+    pub user_pool_add_ons: ::std::option::Option<crate::types::UserPoolAddOnsType>,
+    /// `DcrConfiguration`: See [`DcrConfigurationType`](crate::types::DcrConfigurationType).
+    pub dcr_configuration: ::std::option::Option<crate::types::DcrConfigurationType>,
     /// `AccountRecoverySetting`: See [`AccountRecoverySettingType`](crate::types::AccountRecoverySettingType).
     pub account_recovery_setting: ::std::option::Option<
         crate::types::AccountRecoverySettingType,
+    >,
+    /// `PoolName`: String of 1 to 128 characters matching `[\w\s+=,.@-]+`.
+    pub pool_name: ::std::option::Option<::std::string::String>,
+    /// `UserPoolTier`: One of [`UserPoolTierType`](crate::types::UserPoolTierType).
+    pub user_pool_tier: ::std::option::Option<crate::types::UserPoolTierType>,
+    /// `KeyConfiguration`: See [`KeyConfigurationType`](crate::types::KeyConfigurationType).
+    pub key_configuration: ::std::option::Option<crate::types::KeyConfigurationType>,
+    /// `IssuerConfiguration`: See [`IssuerConfigurationType`](crate::types::IssuerConfigurationType).
+    pub issuer_configuration: ::std::option::Option<
+        crate::types::IssuerConfigurationType,
     >,
     /// `AcrConfiguration`: Map of 0 to 4 entries.
     pub acr_configuration: ::std::option::Option<
@@ -15,102 +75,28 @@ pub struct UpdateUserPoolRequest {
             crate::types::AcrLevelConfigType,
         >,
     >,
-    /// `AdminCreateUserConfig`: See [`AdminCreateUserConfigType`](crate::types::AdminCreateUserConfigType).
-    pub admin_create_user_config: ::std::option::Option<
-        crate::types::AdminCreateUserConfigType,
-    >,
-    /// `AutoVerifiedAttributes`: List of `VerifiedAttributeType`.
-    pub auto_verified_attributes: ::std::option::Option<
-        ::std::vec::Vec<crate::types::VerifiedAttributeType>,
-    >,
-    /// `DcrConfiguration`: See [`DcrConfigurationType`](crate::types::DcrConfigurationType).
-    pub dcr_configuration: ::std::option::Option<crate::types::DcrConfigurationType>,
-    /// `DeletionProtection`: One of [`DeletionProtectionType`](crate::types::DeletionProtectionType).
-    pub deletion_protection: ::std::option::Option<crate::types::DeletionProtectionType>,
-    /// `DeviceConfiguration`: See [`DeviceConfigurationType`](crate::types::DeviceConfigurationType).
-    pub device_configuration: ::std::option::Option<
-        crate::types::DeviceConfigurationType,
-    >,
-    /// `EmailConfiguration`: See [`EmailConfigurationType`](crate::types::EmailConfigurationType).
-    pub email_configuration: ::std::option::Option<crate::types::EmailConfigurationType>,
-    /// `EmailVerificationMessage`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{####\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`.
-    pub email_verification_message: ::std::option::Option<::std::string::String>,
-    /// `EmailVerificationSubject`: String of 1 to 140 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`.
-    pub email_verification_subject: ::std::option::Option<::std::string::String>,
-    /// `IssuerConfiguration`: See [`IssuerConfigurationType`](crate::types::IssuerConfigurationType).
-    pub issuer_configuration: ::std::option::Option<
-        crate::types::IssuerConfigurationType,
-    >,
-    /// `KeyConfiguration`: See [`KeyConfigurationType`](crate::types::KeyConfigurationType).
-    pub key_configuration: ::std::option::Option<crate::types::KeyConfigurationType>,
-    /// `LambdaConfig`: See [`LambdaConfigType`](crate::types::LambdaConfigType).
-    pub lambda_config: ::std::option::Option<crate::types::LambdaConfigType>,
-    /// `MfaConfiguration`: One of [`UserPoolMfaType`](crate::types::UserPoolMfaType).
-    pub mfa_configuration: ::std::option::Option<crate::types::UserPoolMfaType>,
-    /// `Policies`: See [`UserPoolPolicyType`](crate::types::UserPoolPolicyType).
-    pub policies: ::std::option::Option<crate::types::UserPoolPolicyType>,
-    /// `PoolName`: String of 1 to 128 characters matching `[\w\s+=,.@-]+`.
-    pub pool_name: ::std::option::Option<::std::string::String>,
-    /// `SmsAuthenticationMessage`: String of 6 to 140 characters matching `.*\{####\}.*`.
-    pub sms_authentication_message: ::std::option::Option<::std::string::String>,
-    /// `SmsConfiguration`: See [`SmsConfigurationType`](crate::types::SmsConfigurationType).
-    pub sms_configuration: ::std::option::Option<crate::types::SmsConfigurationType>,
-    /// `SmsVerificationMessage`: String of 6 to 140 characters matching `.*\{####\}.*`.
-    pub sms_verification_message: ::std::option::Option<::std::string::String>,
-    /// `UserAttributeUpdateSettings`: See [`UserAttributeUpdateSettingsType`](crate::types::UserAttributeUpdateSettingsType).
-    pub user_attribute_update_settings: ::std::option::Option<
-        crate::types::UserAttributeUpdateSettingsType,
-    >,
-    /// `UserPoolAddOns`: See [`UserPoolAddOnsType`](crate::types::UserPoolAddOnsType).
-    pub user_pool_add_ons: ::std::option::Option<crate::types::UserPoolAddOnsType>,
-    /// `UserPoolId` (required): String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::string::String,
-    /// `UserPoolTags`: Map.
-    pub user_pool_tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    /// `UserPoolTier`: One of [`UserPoolTierType`](crate::types::UserPoolTierType).
-    pub user_pool_tier: ::std::option::Option<crate::types::UserPoolTierType>,
-    /// `VerificationMessageTemplate`: See [`VerificationMessageTemplateType`](crate::types::VerificationMessageTemplateType).
-    pub verification_message_template: ::std::option::Option<
-        crate::types::VerificationMessageTemplateType,
-    >,
 }
 impl ::awsjson_types::structure::WriteMembers for UpdateUserPoolRequest {
     const NAME: &'static str = "UpdateUserPoolRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional(
-            "AccountRecoverySetting",
-            "account_recovery_setting",
-            &self.account_recovery_setting,
-        );
-        w.optional("AcrConfiguration", "acr_configuration", &self.acr_configuration);
-        w.optional(
-            "AdminCreateUserConfig",
-            "admin_create_user_config",
-            &self.admin_create_user_config,
-        );
-        w.optional(
-            "AutoVerifiedAttributes",
-            "auto_verified_attributes",
-            &self.auto_verified_attributes,
-        );
-        w.optional("DcrConfiguration", "dcr_configuration", &self.dcr_configuration);
+        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("Policies", "policies", &self.policies);
         w.optional(
             "DeletionProtection",
             "deletion_protection",
             &self.deletion_protection,
         );
+        w.optional("LambdaConfig", "lambda_config", &self.lambda_config);
         w.optional(
-            "DeviceConfiguration",
-            "device_configuration",
-            &self.device_configuration,
+            "AutoVerifiedAttributes",
+            "auto_verified_attributes",
+            &self.auto_verified_attributes,
         );
         w.optional(
-            "EmailConfiguration",
-            "email_configuration",
-            &self.email_configuration,
+            "SmsVerificationMessage",
+            "sms_verification_message",
+            &self.sms_verification_message,
         );
         w.optional(
             "EmailVerificationMessage",
@@ -123,40 +109,54 @@ impl ::awsjson_types::structure::WriteMembers for UpdateUserPoolRequest {
             &self.email_verification_subject,
         );
         w.optional(
-            "IssuerConfiguration",
-            "issuer_configuration",
-            &self.issuer_configuration,
+            "VerificationMessageTemplate",
+            "verification_message_template",
+            &self.verification_message_template,
         );
-        w.optional("KeyConfiguration", "key_configuration", &self.key_configuration);
-        w.optional("LambdaConfig", "lambda_config", &self.lambda_config);
-        w.optional("MfaConfiguration", "mfa_configuration", &self.mfa_configuration);
-        w.optional("Policies", "policies", &self.policies);
-        w.optional("PoolName", "pool_name", &self.pool_name);
         w.optional(
             "SmsAuthenticationMessage",
             "sms_authentication_message",
             &self.sms_authentication_message,
-        );
-        w.optional("SmsConfiguration", "sms_configuration", &self.sms_configuration);
-        w.optional(
-            "SmsVerificationMessage",
-            "sms_verification_message",
-            &self.sms_verification_message,
         );
         w.optional(
             "UserAttributeUpdateSettings",
             "user_attribute_update_settings",
             &self.user_attribute_update_settings,
         );
-        w.optional("UserPoolAddOns", "user_pool_add_ons", &self.user_pool_add_ons);
-        w.member("UserPoolId", "user_pool_id", &self.user_pool_id);
-        w.optional("UserPoolTags", "user_pool_tags", &self.user_pool_tags);
-        w.optional("UserPoolTier", "user_pool_tier", &self.user_pool_tier);
+        w.optional("MfaConfiguration", "mfa_configuration", &self.mfa_configuration);
         w.optional(
-            "VerificationMessageTemplate",
-            "verification_message_template",
-            &self.verification_message_template,
+            "DeviceConfiguration",
+            "device_configuration",
+            &self.device_configuration,
         );
+        w.optional(
+            "EmailConfiguration",
+            "email_configuration",
+            &self.email_configuration,
+        );
+        w.optional("SmsConfiguration", "sms_configuration", &self.sms_configuration);
+        w.optional("UserPoolTags", "user_pool_tags", &self.user_pool_tags);
+        w.optional(
+            "AdminCreateUserConfig",
+            "admin_create_user_config",
+            &self.admin_create_user_config,
+        );
+        w.optional("UserPoolAddOns", "user_pool_add_ons", &self.user_pool_add_ons);
+        w.optional("DcrConfiguration", "dcr_configuration", &self.dcr_configuration);
+        w.optional(
+            "AccountRecoverySetting",
+            "account_recovery_setting",
+            &self.account_recovery_setting,
+        );
+        w.optional("PoolName", "pool_name", &self.pool_name);
+        w.optional("UserPoolTier", "user_pool_tier", &self.user_pool_tier);
+        w.optional("KeyConfiguration", "key_configuration", &self.key_configuration);
+        w.optional(
+            "IssuerConfiguration",
+            "issuer_configuration",
+            &self.issuer_configuration,
+        );
+        w.optional("AcrConfiguration", "acr_configuration", &self.acr_configuration);
     }
 }
 impl ::serde::Serialize for UpdateUserPoolRequest {
@@ -170,31 +170,31 @@ impl ::serde::Serialize for UpdateUserPoolRequest {
 impl ::awsjson_types::structure::ReadMembers for UpdateUserPoolRequest {
     const NAME: &'static str = "UpdateUserPoolRequest";
     const MEMBERS: &'static [&'static str] = &[
-        "AccountRecoverySetting",
-        "AcrConfiguration",
-        "AdminCreateUserConfig",
-        "AutoVerifiedAttributes",
-        "DcrConfiguration",
+        "UserPoolId",
+        "Policies",
         "DeletionProtection",
-        "DeviceConfiguration",
-        "EmailConfiguration",
+        "LambdaConfig",
+        "AutoVerifiedAttributes",
+        "SmsVerificationMessage",
         "EmailVerificationMessage",
         "EmailVerificationSubject",
-        "IssuerConfiguration",
-        "KeyConfiguration",
-        "LambdaConfig",
-        "MfaConfiguration",
-        "Policies",
-        "PoolName",
-        "SmsAuthenticationMessage",
-        "SmsConfiguration",
-        "SmsVerificationMessage",
-        "UserAttributeUpdateSettings",
-        "UserPoolAddOns",
-        "UserPoolId",
-        "UserPoolTags",
-        "UserPoolTier",
         "VerificationMessageTemplate",
+        "SmsAuthenticationMessage",
+        "UserAttributeUpdateSettings",
+        "MfaConfiguration",
+        "DeviceConfiguration",
+        "EmailConfiguration",
+        "SmsConfiguration",
+        "UserPoolTags",
+        "AdminCreateUserConfig",
+        "UserPoolAddOns",
+        "DcrConfiguration",
+        "AccountRecoverySetting",
+        "PoolName",
+        "UserPoolTier",
+        "KeyConfiguration",
+        "IssuerConfiguration",
+        "AcrConfiguration",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -202,29 +202,19 @@ impl ::awsjson_types::structure::ReadMembers for UpdateUserPoolRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AccountRecoverySetting" => {
-                ::awsjson_types::structure::read(map, &mut self.account_recovery_setting)
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "Policies" => ::awsjson_types::structure::read(map, &mut self.policies),
+            "DeletionProtection" => {
+                ::awsjson_types::structure::read(map, &mut self.deletion_protection)
             }
-            "AcrConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.acr_configuration)
-            }
-            "AdminCreateUserConfig" => {
-                ::awsjson_types::structure::read(map, &mut self.admin_create_user_config)
+            "LambdaConfig" => {
+                ::awsjson_types::structure::read(map, &mut self.lambda_config)
             }
             "AutoVerifiedAttributes" => {
                 ::awsjson_types::structure::read(map, &mut self.auto_verified_attributes)
             }
-            "DcrConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.dcr_configuration)
-            }
-            "DeletionProtection" => {
-                ::awsjson_types::structure::read(map, &mut self.deletion_protection)
-            }
-            "DeviceConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.device_configuration)
-            }
-            "EmailConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.email_configuration)
+            "SmsVerificationMessage" => {
+                ::awsjson_types::structure::read(map, &mut self.sms_verification_message)
             }
             "EmailVerificationMessage" => {
                 ::awsjson_types::structure::read(
@@ -238,31 +228,17 @@ impl ::awsjson_types::structure::ReadMembers for UpdateUserPoolRequest {
                     &mut self.email_verification_subject,
                 )
             }
-            "IssuerConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.issuer_configuration)
+            "VerificationMessageTemplate" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.verification_message_template,
+                )
             }
-            "KeyConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.key_configuration)
-            }
-            "LambdaConfig" => {
-                ::awsjson_types::structure::read(map, &mut self.lambda_config)
-            }
-            "MfaConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.mfa_configuration)
-            }
-            "Policies" => ::awsjson_types::structure::read(map, &mut self.policies),
-            "PoolName" => ::awsjson_types::structure::read(map, &mut self.pool_name),
             "SmsAuthenticationMessage" => {
                 ::awsjson_types::structure::read(
                     map,
                     &mut self.sms_authentication_message,
                 )
-            }
-            "SmsConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.sms_configuration)
-            }
-            "SmsVerificationMessage" => {
-                ::awsjson_types::structure::read(map, &mut self.sms_verification_message)
             }
             "UserAttributeUpdateSettings" => {
                 ::awsjson_types::structure::read(
@@ -270,21 +246,45 @@ impl ::awsjson_types::structure::ReadMembers for UpdateUserPoolRequest {
                     &mut self.user_attribute_update_settings,
                 )
             }
-            "UserPoolAddOns" => {
-                ::awsjson_types::structure::read(map, &mut self.user_pool_add_ons)
+            "MfaConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.mfa_configuration)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "DeviceConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.device_configuration)
+            }
+            "EmailConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.email_configuration)
+            }
+            "SmsConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.sms_configuration)
+            }
             "UserPoolTags" => {
                 ::awsjson_types::structure::read(map, &mut self.user_pool_tags)
             }
+            "AdminCreateUserConfig" => {
+                ::awsjson_types::structure::read(map, &mut self.admin_create_user_config)
+            }
+            "UserPoolAddOns" => {
+                ::awsjson_types::structure::read(map, &mut self.user_pool_add_ons)
+            }
+            "DcrConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.dcr_configuration)
+            }
+            "AccountRecoverySetting" => {
+                ::awsjson_types::structure::read(map, &mut self.account_recovery_setting)
+            }
+            "PoolName" => ::awsjson_types::structure::read(map, &mut self.pool_name),
             "UserPoolTier" => {
                 ::awsjson_types::structure::read(map, &mut self.user_pool_tier)
             }
-            "VerificationMessageTemplate" => {
-                ::awsjson_types::structure::read(
-                    map,
-                    &mut self.verification_message_template,
-                )
+            "KeyConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.key_configuration)
+            }
+            "IssuerConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.issuer_configuration)
+            }
+            "AcrConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.acr_configuration)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

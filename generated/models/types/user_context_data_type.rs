@@ -6,10 +6,10 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserContextDataType.html>
 #[derive(Clone, PartialEq)]
 pub struct UserContextDataType {
-    /// `EncodedData`: String of 0 to 131072 characters.
-    pub encoded_data: ::std::option::Option<::std::string::String>,
     /// `IpAddress`: String of 0 to 131072 characters.
     pub ip_address: ::std::option::Option<::std::string::String>,
+    /// `EncodedData`: String of 0 to 131072 characters.
+    pub encoded_data: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::UserContextDataType {
     #[inline]
@@ -24,8 +24,8 @@ impl ::awsjson_types::structure::WriteMembers for UserContextDataType {
     const NAME: &'static str = "UserContextDataType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.sensitive_optional("EncodedData", "encoded_data", &self.encoded_data);
         w.sensitive_optional("IpAddress", "ip_address", &self.ip_address);
+        w.sensitive_optional("EncodedData", "encoded_data", &self.encoded_data);
     }
 }
 impl ::serde::Serialize for UserContextDataType {
@@ -38,17 +38,17 @@ impl ::serde::Serialize for UserContextDataType {
 }
 impl ::awsjson_types::structure::ReadMembers for UserContextDataType {
     const NAME: &'static str = "UserContextDataType";
-    const MEMBERS: &'static [&'static str] = &["EncodedData", "IpAddress"];
+    const MEMBERS: &'static [&'static str] = &["IpAddress", "EncodedData"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "IpAddress" => ::awsjson_types::structure::read(map, &mut self.ip_address),
             "EncodedData" => {
                 ::awsjson_types::structure::read(map, &mut self.encoded_data)
             }
-            "IpAddress" => ::awsjson_types::structure::read(map, &mut self.ip_address),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,36 +4,36 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserImportJobType.html>
 #[derive(Clone, PartialEq)]
 pub struct UserImportJobType {
-    /// `CloudWatchLogsRoleArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    pub cloud_watch_logs_role_arn: ::std::option::Option<::std::string::String>,
-    /// `CompletionDate`: Timestamp (epoch seconds on the wire).
-    pub completion_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `CompletionMessage`: String of 1 to 128 characters matching `[\w]+`.
-    pub completion_message: ::std::option::Option<::std::string::String>,
-    /// `CreationDate`: Timestamp (epoch seconds on the wire).
-    pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `FailedUsers`: Integer.
-    pub failed_users: ::std::option::Option<i64>,
-    /// `ImportedUsers`: Integer.
-    pub imported_users: ::std::option::Option<i64>,
-    /// `JobId`: String of 1 to 55 characters matching `import-[0-9a-zA-Z-]+`.
-    pub job_id: ::std::option::Option<::std::string::String>,
     /// `JobName`: String of 1 to 128 characters matching `[\w\s+=,.@-]+`.
     pub job_name: ::std::option::Option<::std::string::String>,
+    /// `JobId`: String of 1 to 55 characters matching `import-[0-9a-zA-Z-]+`.
+    pub job_id: ::std::option::Option<::std::string::String>,
+    /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::option::Option<::std::string::String>,
+    /// `PreSignedUrl`: String of 0 to 2048 characters.
+    pub pre_signed_url: ::std::option::Option<::std::string::String>,
+    /// `CreationDate`: Timestamp (epoch seconds on the wire).
+    pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
+    /// `StartDate`: Timestamp (epoch seconds on the wire).
+    pub start_date: ::std::option::Option<::awsjson_types::Timestamp>,
+    /// `CompletionDate`: Timestamp (epoch seconds on the wire).
+    pub completion_date: ::std::option::Option<::awsjson_types::Timestamp>,
+    /// `Status`: One of [`UserImportJobStatusType`](crate::types::UserImportJobStatusType).
+    pub status: ::std::option::Option<crate::types::UserImportJobStatusType>,
+    /// `CloudWatchLogsRoleArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
+    pub cloud_watch_logs_role_arn: ::std::option::Option<::std::string::String>,
+    /// `ImportedUsers`: Integer.
+    pub imported_users: ::std::option::Option<i64>,
+    /// `SkippedUsers`: Integer.
+    pub skipped_users: ::std::option::Option<i64>,
+    /// `FailedUsers`: Integer.
+    pub failed_users: ::std::option::Option<i64>,
+    /// `CompletionMessage`: String of 1 to 128 characters matching `[\w]+`.
+    pub completion_message: ::std::option::Option<::std::string::String>,
     /// `PasswordHashingAlgorithm`: One of [`PasswordHashingAlgorithmType`](crate::types::PasswordHashingAlgorithmType).
     pub password_hashing_algorithm: ::std::option::Option<
         crate::types::PasswordHashingAlgorithmType,
     >,
-    /// `PreSignedUrl`: String of 0 to 2048 characters.
-    pub pre_signed_url: ::std::option::Option<::std::string::String>,
-    /// `SkippedUsers`: Integer.
-    pub skipped_users: ::std::option::Option<i64>,
-    /// `StartDate`: Timestamp (epoch seconds on the wire).
-    pub start_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `Status`: One of [`UserImportJobStatusType`](crate::types::UserImportJobStatusType).
-    pub status: ::std::option::Option<crate::types::UserImportJobStatusType>,
-    /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::UserImportJobType {
     #[inline]
@@ -60,28 +60,28 @@ impl ::awsjson_types::structure::WriteMembers for UserImportJobType {
     const NAME: &'static str = "UserImportJobType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("JobName", "job_name", &self.job_name);
+        w.optional("JobId", "job_id", &self.job_id);
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("PreSignedUrl", "pre_signed_url", &self.pre_signed_url);
+        w.optional("CreationDate", "creation_date", &self.creation_date);
+        w.optional("StartDate", "start_date", &self.start_date);
+        w.optional("CompletionDate", "completion_date", &self.completion_date);
+        w.optional("Status", "status", &self.status);
         w.optional(
             "CloudWatchLogsRoleArn",
             "cloud_watch_logs_role_arn",
             &self.cloud_watch_logs_role_arn,
         );
-        w.optional("CompletionDate", "completion_date", &self.completion_date);
-        w.optional("CompletionMessage", "completion_message", &self.completion_message);
-        w.optional("CreationDate", "creation_date", &self.creation_date);
-        w.optional("FailedUsers", "failed_users", &self.failed_users);
         w.optional("ImportedUsers", "imported_users", &self.imported_users);
-        w.optional("JobId", "job_id", &self.job_id);
-        w.optional("JobName", "job_name", &self.job_name);
+        w.optional("SkippedUsers", "skipped_users", &self.skipped_users);
+        w.optional("FailedUsers", "failed_users", &self.failed_users);
+        w.optional("CompletionMessage", "completion_message", &self.completion_message);
         w.optional(
             "PasswordHashingAlgorithm",
             "password_hashing_algorithm",
             &self.password_hashing_algorithm,
         );
-        w.optional("PreSignedUrl", "pre_signed_url", &self.pre_signed_url);
-        w.optional("SkippedUsers", "skipped_users", &self.skipped_users);
-        w.optional("StartDate", "start_date", &self.start_date);
-        w.optional("Status", "status", &self.status);
-        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
     }
 }
 impl ::serde::Serialize for UserImportJobType {
@@ -95,20 +95,20 @@ impl ::serde::Serialize for UserImportJobType {
 impl ::awsjson_types::structure::ReadMembers for UserImportJobType {
     const NAME: &'static str = "UserImportJobType";
     const MEMBERS: &'static [&'static str] = &[
-        "CloudWatchLogsRoleArn",
-        "CompletionDate",
-        "CompletionMessage",
-        "CreationDate",
-        "FailedUsers",
-        "ImportedUsers",
-        "JobId",
         "JobName",
-        "PasswordHashingAlgorithm",
-        "PreSignedUrl",
-        "SkippedUsers",
-        "StartDate",
-        "Status",
+        "JobId",
         "UserPoolId",
+        "PreSignedUrl",
+        "CreationDate",
+        "StartDate",
+        "CompletionDate",
+        "Status",
+        "CloudWatchLogsRoleArn",
+        "ImportedUsers",
+        "SkippedUsers",
+        "FailedUsers",
+        "CompletionMessage",
+        "PasswordHashingAlgorithm",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -116,44 +116,44 @@ impl ::awsjson_types::structure::ReadMembers for UserImportJobType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "JobName" => ::awsjson_types::structure::read(map, &mut self.job_name),
+            "JobId" => ::awsjson_types::structure::read(map, &mut self.job_id),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "PreSignedUrl" => {
+                ::awsjson_types::structure::read(map, &mut self.pre_signed_url)
+            }
+            "CreationDate" => {
+                ::awsjson_types::structure::read(map, &mut self.creation_date)
+            }
+            "StartDate" => ::awsjson_types::structure::read(map, &mut self.start_date),
+            "CompletionDate" => {
+                ::awsjson_types::structure::read(map, &mut self.completion_date)
+            }
+            "Status" => ::awsjson_types::structure::read(map, &mut self.status),
             "CloudWatchLogsRoleArn" => {
                 ::awsjson_types::structure::read(
                     map,
                     &mut self.cloud_watch_logs_role_arn,
                 )
             }
-            "CompletionDate" => {
-                ::awsjson_types::structure::read(map, &mut self.completion_date)
+            "ImportedUsers" => {
+                ::awsjson_types::structure::read(map, &mut self.imported_users)
             }
-            "CompletionMessage" => {
-                ::awsjson_types::structure::read(map, &mut self.completion_message)
-            }
-            "CreationDate" => {
-                ::awsjson_types::structure::read(map, &mut self.creation_date)
+            "SkippedUsers" => {
+                ::awsjson_types::structure::read(map, &mut self.skipped_users)
             }
             "FailedUsers" => {
                 ::awsjson_types::structure::read(map, &mut self.failed_users)
             }
-            "ImportedUsers" => {
-                ::awsjson_types::structure::read(map, &mut self.imported_users)
+            "CompletionMessage" => {
+                ::awsjson_types::structure::read(map, &mut self.completion_message)
             }
-            "JobId" => ::awsjson_types::structure::read(map, &mut self.job_id),
-            "JobName" => ::awsjson_types::structure::read(map, &mut self.job_name),
             "PasswordHashingAlgorithm" => {
                 ::awsjson_types::structure::read(
                     map,
                     &mut self.password_hashing_algorithm,
                 )
             }
-            "PreSignedUrl" => {
-                ::awsjson_types::structure::read(map, &mut self.pre_signed_url)
-            }
-            "SkippedUsers" => {
-                ::awsjson_types::structure::read(map, &mut self.skipped_users)
-            }
-            "StartDate" => ::awsjson_types::structure::read(map, &mut self.start_date),
-            "Status" => ::awsjson_types::structure::read(map, &mut self.status),
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,26 +4,26 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolAddOnsType.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct UserPoolAddOnsType {
+    /// `AdvancedSecurityMode` (required): One of [`AdvancedSecurityModeType`](crate::types::AdvancedSecurityModeType).
+    pub advanced_security_mode: crate::types::AdvancedSecurityModeType,
     /// `AdvancedSecurityAdditionalFlows`: See [`AdvancedSecurityAdditionalFlowsType`](crate::types::AdvancedSecurityAdditionalFlowsType).
     pub advanced_security_additional_flows: ::std::option::Option<
         crate::types::AdvancedSecurityAdditionalFlowsType,
     >,
-    /// `AdvancedSecurityMode` (required): One of [`AdvancedSecurityModeType`](crate::types::AdvancedSecurityModeType).
-    pub advanced_security_mode: crate::types::AdvancedSecurityModeType,
 }
 impl ::awsjson_types::structure::WriteMembers for UserPoolAddOnsType {
     const NAME: &'static str = "UserPoolAddOnsType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional(
-            "AdvancedSecurityAdditionalFlows",
-            "advanced_security_additional_flows",
-            &self.advanced_security_additional_flows,
-        );
         w.member(
             "AdvancedSecurityMode",
             "advanced_security_mode",
             &self.advanced_security_mode,
+        );
+        w.optional(
+            "AdvancedSecurityAdditionalFlows",
+            "advanced_security_additional_flows",
+            &self.advanced_security_additional_flows,
         );
     }
 }
@@ -38,8 +38,8 @@ impl ::serde::Serialize for UserPoolAddOnsType {
 impl ::awsjson_types::structure::ReadMembers for UserPoolAddOnsType {
     const NAME: &'static str = "UserPoolAddOnsType";
     const MEMBERS: &'static [&'static str] = &[
-        "AdvancedSecurityAdditionalFlows",
         "AdvancedSecurityMode",
+        "AdvancedSecurityAdditionalFlows",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -47,14 +47,14 @@ impl ::awsjson_types::structure::ReadMembers for UserPoolAddOnsType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "AdvancedSecurityMode" => {
+                ::awsjson_types::structure::read(map, &mut self.advanced_security_mode)
+            }
             "AdvancedSecurityAdditionalFlows" => {
                 ::awsjson_types::structure::read(
                     map,
                     &mut self.advanced_security_additional_flows,
                 )
-            }
-            "AdvancedSecurityMode" => {
-                ::awsjson_types::structure::read(map, &mut self.advanced_security_mode)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

@@ -6,10 +6,10 @@
 pub struct UserPoolClientDescription {
     /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_id: ::std::option::Option<::std::string::String>,
-    /// `ClientName`: String of 1 to 128 characters matching `[\w\s+=,.@-]+`.
-    pub client_name: ::std::option::Option<::std::string::String>,
     /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub user_pool_id: ::std::option::Option<::std::string::String>,
+    /// `ClientName`: String of 1 to 128 characters matching `[\w\s+=,.@-]+`.
+    pub client_name: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::UserPoolClientDescription {
     #[inline]
@@ -26,8 +26,8 @@ impl ::awsjson_types::structure::WriteMembers for UserPoolClientDescription {
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
         w.sensitive_optional("ClientId", "client_id", &self.client_id);
-        w.optional("ClientName", "client_name", &self.client_name);
         w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("ClientName", "client_name", &self.client_name);
     }
 }
 impl ::serde::Serialize for UserPoolClientDescription {
@@ -40,7 +40,7 @@ impl ::serde::Serialize for UserPoolClientDescription {
 }
 impl ::awsjson_types::structure::ReadMembers for UserPoolClientDescription {
     const NAME: &'static str = "UserPoolClientDescription";
-    const MEMBERS: &'static [&'static str] = &["ClientId", "ClientName", "UserPoolId"];
+    const MEMBERS: &'static [&'static str] = &["ClientId", "UserPoolId", "ClientName"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
@@ -48,8 +48,8 @@ impl ::awsjson_types::structure::ReadMembers for UserPoolClientDescription {
     ) -> ::std::result::Result<(), A::Error> {
         match name {
             "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
-            "ClientName" => ::awsjson_types::structure::read(map, &mut self.client_name),
             "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
+            "ClientName" => ::awsjson_types::structure::read(map, &mut self.client_name),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

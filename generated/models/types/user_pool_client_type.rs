@@ -4,76 +4,78 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html>
 #[derive(Clone, PartialEq)]
 pub struct UserPoolClientType {
-    /// `AccessTokenValidity`: Integer of 1 to 86400.
-    pub access_token_validity: ::std::option::Option<i32>,
-    /// `AllowedOAuthFlows`: List of 0 to 3 items of `OAuthFlowType`.
-    pub allowed_o_auth_flows: ::std::option::Option<
-        ::std::vec::Vec<crate::types::OAuthFlowType>,
-    >,
-    /// `AllowedOAuthFlowsUserPoolClient`: Boolean.
-    pub allowed_o_auth_flows_user_pool_client: ::std::option::Option<bool>,
-    /// `AllowedOAuthScopes`: List of at most 50 items of `ScopeType`.
-    pub allowed_o_auth_scopes: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    /// `AnalyticsConfiguration`: See [`AnalyticsConfigurationType`](crate::types::AnalyticsConfigurationType).
-    pub analytics_configuration: ::std::option::Option<
-        crate::types::AnalyticsConfigurationType,
-    >,
-    /// `AuthSessionValidity`: Integer of 3 to 15.
-    pub auth_session_validity: ::std::option::Option<i32>,
-    /// `CallbackURLs`: List of 0 to 100 items of `RedirectUrlType`.
-    pub callback_ur_ls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
-    pub client_id: ::std::option::Option<::std::string::String>,
+    /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub user_pool_id: ::std::option::Option<::std::string::String>,
     /// `ClientName`: String of 1 to 128 characters matching `[\w\s+=,.@-]+`.
     pub client_name: ::std::option::Option<::std::string::String>,
+    /// `ClientId`: String of 1 to 128 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
+    pub client_id: ::std::option::Option<::std::string::String>,
     /// `ClientSecret`: String of 24 to 64 characters matching `[\w+]+`. Sensitive: redacted in `Debug`.
     pub client_secret: ::std::option::Option<::std::string::String>,
-    /// `ClientType`: One of [`ClientTypeType`](crate::types::ClientTypeType).
-    pub client_type: ::std::option::Option<crate::types::ClientTypeType>,
-    /// `CreationDate`: Timestamp (epoch seconds on the wire).
-    pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `DefaultRedirectURI`: String of 1 to 1024 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
-    pub default_redirect_uri: ::std::option::Option<::std::string::String>,
-    /// `EnablePropagateAdditionalUserContextData`: Boolean.
-    pub enable_propagate_additional_user_context_data: ::std::option::Option<bool>,
-    /// `EnableTokenRevocation`: Boolean.
-    pub enable_token_revocation: ::std::option::Option<bool>,
-    /// `ExplicitAuthFlows`: List of `ExplicitAuthFlowsType`.
-    pub explicit_auth_flows: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ExplicitAuthFlowsType>,
-    >,
-    /// `IdTokenValidity`: Integer of 1 to 86400.
-    pub id_token_validity: ::std::option::Option<i32>,
+    /// `ClientSecretArn`: String of 20 to 2048 characters matching `^arn\:(aws|aws-us-gov|aws-eusc)\:secretsmanager\:([\d\w\-]+):(\d{12})\:secret\/[\w+=\/,.@\-]+$`.
+    pub client_secret_arn: ::std::option::Option<::std::string::String>,
     /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
     pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `LogoutURLs`: List of 0 to 100 items of `RedirectUrlType`.
-    pub logout_ur_ls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `PreventUserExistenceErrors`: One of [`PreventUserExistenceErrorTypes`](crate::types::PreventUserExistenceErrorTypes).
-    pub prevent_user_existence_errors: ::std::option::Option<
-        crate::types::PreventUserExistenceErrorTypes,
-    >,
-    /// `ReadAttributes`: List of `ClientPermissionType`.
-    pub read_attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `RefreshTokenRotation`: See [`RefreshTokenRotationType`](crate::types::RefreshTokenRotationType).
-    pub refresh_token_rotation: ::std::option::Option<
-        crate::types::RefreshTokenRotationType,
-    >,
+    /// `CreationDate`: Timestamp (epoch seconds on the wire).
+    pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `RefreshTokenValidity`: Integer of 0 to 315360000.
     pub refresh_token_validity: ::std::option::Option<i32>,
-    /// `SupportedIdentityProviders`: List of `ProviderNameType`.
-    pub supported_identity_providers: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    /// `AccessTokenValidity`: Integer of 1 to 86400.
+    pub access_token_validity: ::std::option::Option<i32>,
+    /// `IdTokenValidity`: Integer of 1 to 86400.
+    pub id_token_validity: ::std::option::Option<i32>,
     /// `TokenValidityUnits`: See [`TokenValidityUnitsType`](crate::types::TokenValidityUnitsType).
     pub token_validity_units: ::std::option::Option<
         crate::types::TokenValidityUnitsType,
     >,
-    /// `UserPoolId`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub user_pool_id: ::std::option::Option<::std::string::String>,
+    /// `ReadAttributes`: List of `ClientPermissionType`.
+    pub read_attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `WriteAttributes`: List of `ClientPermissionType`.
     pub write_attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ExplicitAuthFlows`: List of `ExplicitAuthFlowsType`.
+    pub explicit_auth_flows: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ExplicitAuthFlowsType>,
+    >,
+    /// `SupportedIdentityProviders`: List of `ProviderNameType`.
+    pub supported_identity_providers: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// `CallbackURLs`: List of 0 to 100 items of `RedirectUrlType`.
+    pub callback_ur_ls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `LogoutURLs`: List of 0 to 100 items of `RedirectUrlType`.
+    pub logout_ur_ls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `DefaultRedirectURI`: String of 1 to 1024 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`.
+    pub default_redirect_uri: ::std::option::Option<::std::string::String>,
+    /// `AllowedOAuthFlows`: List of 0 to 3 items of `OAuthFlowType`.
+    pub allowed_o_auth_flows: ::std::option::Option<
+        ::std::vec::Vec<crate::types::OAuthFlowType>,
+    >,
+    /// `AllowedOAuthScopes`: List of at most 50 items of `ScopeType`.
+    pub allowed_o_auth_scopes: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// `AllowedOAuthFlowsUserPoolClient`: Boolean.
+    pub allowed_o_auth_flows_user_pool_client: ::std::option::Option<bool>,
+    /// `AnalyticsConfiguration`: See [`AnalyticsConfigurationType`](crate::types::AnalyticsConfigurationType).
+    pub analytics_configuration: ::std::option::Option<
+        crate::types::AnalyticsConfigurationType,
+    >,
+    /// `PreventUserExistenceErrors`: One of [`PreventUserExistenceErrorTypes`](crate::types::PreventUserExistenceErrorTypes).
+    pub prevent_user_existence_errors: ::std::option::Option<
+        crate::types::PreventUserExistenceErrorTypes,
+    >,
+    /// `EnableTokenRevocation`: Boolean.
+    pub enable_token_revocation: ::std::option::Option<bool>,
+    /// `EnablePropagateAdditionalUserContextData`: Boolean.
+    pub enable_propagate_additional_user_context_data: ::std::option::Option<bool>,
+    /// `AuthSessionValidity`: Integer of 3 to 15.
+    pub auth_session_validity: ::std::option::Option<i32>,
+    /// `RefreshTokenRotation`: See [`RefreshTokenRotationType`](crate::types::RefreshTokenRotationType).
+    pub refresh_token_rotation: ::std::option::Option<
+        crate::types::RefreshTokenRotationType,
+    >,
+    /// `ClientType`: One of [`ClientTypeType`](crate::types::ClientTypeType).
+    pub client_type: ::std::option::Option<crate::types::ClientTypeType>,
 }
 impl ::std::default::Default for crate::types::UserPoolClientType {
     #[inline]
@@ -89,6 +91,7 @@ impl ::std::default::Default for crate::types::UserPoolClientType {
             client_id: Default::default(),
             client_name: Default::default(),
             client_secret: Default::default(),
+            client_secret_arn: Default::default(),
             client_type: Default::default(),
             creation_date: Default::default(),
             default_redirect_uri: Default::default(),
@@ -113,10 +116,47 @@ impl ::awsjson_types::structure::WriteMembers for UserPoolClientType {
     const NAME: &'static str = "UserPoolClientType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
+        w.optional("ClientName", "client_name", &self.client_name);
+        w.sensitive_optional("ClientId", "client_id", &self.client_id);
+        w.sensitive_optional("ClientSecret", "client_secret", &self.client_secret);
+        w.optional("ClientSecretArn", "client_secret_arn", &self.client_secret_arn);
+        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
+        w.optional("CreationDate", "creation_date", &self.creation_date);
+        w.optional(
+            "RefreshTokenValidity",
+            "refresh_token_validity",
+            &self.refresh_token_validity,
+        );
         w.optional(
             "AccessTokenValidity",
             "access_token_validity",
             &self.access_token_validity,
+        );
+        w.optional("IdTokenValidity", "id_token_validity", &self.id_token_validity);
+        w.optional(
+            "TokenValidityUnits",
+            "token_validity_units",
+            &self.token_validity_units,
+        );
+        w.optional("ReadAttributes", "read_attributes", &self.read_attributes);
+        w.optional("WriteAttributes", "write_attributes", &self.write_attributes);
+        w.optional(
+            "ExplicitAuthFlows",
+            "explicit_auth_flows",
+            &self.explicit_auth_flows,
+        );
+        w.optional(
+            "SupportedIdentityProviders",
+            "supported_identity_providers",
+            &self.supported_identity_providers,
+        );
+        w.optional("CallbackURLs", "callback_ur_ls", &self.callback_ur_ls);
+        w.optional("LogoutURLs", "logout_ur_ls", &self.logout_ur_ls);
+        w.optional(
+            "DefaultRedirectURI",
+            "default_redirect_uri",
+            &self.default_redirect_uri,
         );
         w.optional(
             "AllowedOAuthFlows",
@@ -124,14 +164,14 @@ impl ::awsjson_types::structure::WriteMembers for UserPoolClientType {
             &self.allowed_o_auth_flows,
         );
         w.optional(
-            "AllowedOAuthFlowsUserPoolClient",
-            "allowed_o_auth_flows_user_pool_client",
-            &self.allowed_o_auth_flows_user_pool_client,
-        );
-        w.optional(
             "AllowedOAuthScopes",
             "allowed_o_auth_scopes",
             &self.allowed_o_auth_scopes,
+        );
+        w.optional(
+            "AllowedOAuthFlowsUserPoolClient",
+            "allowed_o_auth_flows_user_pool_client",
+            &self.allowed_o_auth_flows_user_pool_client,
         );
         w.optional(
             "AnalyticsConfiguration",
@@ -139,25 +179,9 @@ impl ::awsjson_types::structure::WriteMembers for UserPoolClientType {
             &self.analytics_configuration,
         );
         w.optional(
-            "AuthSessionValidity",
-            "auth_session_validity",
-            &self.auth_session_validity,
-        );
-        w.optional("CallbackURLs", "callback_ur_ls", &self.callback_ur_ls);
-        w.sensitive_optional("ClientId", "client_id", &self.client_id);
-        w.optional("ClientName", "client_name", &self.client_name);
-        w.sensitive_optional("ClientSecret", "client_secret", &self.client_secret);
-        w.optional("ClientType", "client_type", &self.client_type);
-        w.optional("CreationDate", "creation_date", &self.creation_date);
-        w.optional(
-            "DefaultRedirectURI",
-            "default_redirect_uri",
-            &self.default_redirect_uri,
-        );
-        w.optional(
-            "EnablePropagateAdditionalUserContextData",
-            "enable_propagate_additional_user_context_data",
-            &self.enable_propagate_additional_user_context_data,
+            "PreventUserExistenceErrors",
+            "prevent_user_existence_errors",
+            &self.prevent_user_existence_errors,
         );
         w.optional(
             "EnableTokenRevocation",
@@ -165,41 +189,21 @@ impl ::awsjson_types::structure::WriteMembers for UserPoolClientType {
             &self.enable_token_revocation,
         );
         w.optional(
-            "ExplicitAuthFlows",
-            "explicit_auth_flows",
-            &self.explicit_auth_flows,
+            "EnablePropagateAdditionalUserContextData",
+            "enable_propagate_additional_user_context_data",
+            &self.enable_propagate_additional_user_context_data,
         );
-        w.optional("IdTokenValidity", "id_token_validity", &self.id_token_validity);
-        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
-        w.optional("LogoutURLs", "logout_ur_ls", &self.logout_ur_ls);
         w.optional(
-            "PreventUserExistenceErrors",
-            "prevent_user_existence_errors",
-            &self.prevent_user_existence_errors,
+            "AuthSessionValidity",
+            "auth_session_validity",
+            &self.auth_session_validity,
         );
-        w.optional("ReadAttributes", "read_attributes", &self.read_attributes);
         w.optional(
             "RefreshTokenRotation",
             "refresh_token_rotation",
             &self.refresh_token_rotation,
         );
-        w.optional(
-            "RefreshTokenValidity",
-            "refresh_token_validity",
-            &self.refresh_token_validity,
-        );
-        w.optional(
-            "SupportedIdentityProviders",
-            "supported_identity_providers",
-            &self.supported_identity_providers,
-        );
-        w.optional(
-            "TokenValidityUnits",
-            "token_validity_units",
-            &self.token_validity_units,
-        );
-        w.optional("UserPoolId", "user_pool_id", &self.user_pool_id);
-        w.optional("WriteAttributes", "write_attributes", &self.write_attributes);
+        w.optional("ClientType", "client_type", &self.client_type);
     }
 }
 impl ::serde::Serialize for UserPoolClientType {
@@ -213,33 +217,34 @@ impl ::serde::Serialize for UserPoolClientType {
 impl ::awsjson_types::structure::ReadMembers for UserPoolClientType {
     const NAME: &'static str = "UserPoolClientType";
     const MEMBERS: &'static [&'static str] = &[
-        "AccessTokenValidity",
-        "AllowedOAuthFlows",
-        "AllowedOAuthFlowsUserPoolClient",
-        "AllowedOAuthScopes",
-        "AnalyticsConfiguration",
-        "AuthSessionValidity",
-        "CallbackURLs",
-        "ClientId",
-        "ClientName",
-        "ClientSecret",
-        "ClientType",
-        "CreationDate",
-        "DefaultRedirectURI",
-        "EnablePropagateAdditionalUserContextData",
-        "EnableTokenRevocation",
-        "ExplicitAuthFlows",
-        "IdTokenValidity",
-        "LastModifiedDate",
-        "LogoutURLs",
-        "PreventUserExistenceErrors",
-        "ReadAttributes",
-        "RefreshTokenRotation",
-        "RefreshTokenValidity",
-        "SupportedIdentityProviders",
-        "TokenValidityUnits",
         "UserPoolId",
+        "ClientName",
+        "ClientId",
+        "ClientSecret",
+        "ClientSecretArn",
+        "LastModifiedDate",
+        "CreationDate",
+        "RefreshTokenValidity",
+        "AccessTokenValidity",
+        "IdTokenValidity",
+        "TokenValidityUnits",
+        "ReadAttributes",
         "WriteAttributes",
+        "ExplicitAuthFlows",
+        "SupportedIdentityProviders",
+        "CallbackURLs",
+        "LogoutURLs",
+        "DefaultRedirectURI",
+        "AllowedOAuthFlows",
+        "AllowedOAuthScopes",
+        "AllowedOAuthFlowsUserPoolClient",
+        "AnalyticsConfiguration",
+        "PreventUserExistenceErrors",
+        "EnableTokenRevocation",
+        "EnablePropagateAdditionalUserContextData",
+        "AuthSessionValidity",
+        "RefreshTokenRotation",
+        "ClientType",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -247,75 +252,41 @@ impl ::awsjson_types::structure::ReadMembers for UserPoolClientType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AccessTokenValidity" => {
-                ::awsjson_types::structure::read(map, &mut self.access_token_validity)
-            }
-            "AllowedOAuthFlows" => {
-                ::awsjson_types::structure::read(map, &mut self.allowed_o_auth_flows)
-            }
-            "AllowedOAuthFlowsUserPoolClient" => {
-                ::awsjson_types::structure::read(
-                    map,
-                    &mut self.allowed_o_auth_flows_user_pool_client,
-                )
-            }
-            "AllowedOAuthScopes" => {
-                ::awsjson_types::structure::read(map, &mut self.allowed_o_auth_scopes)
-            }
-            "AnalyticsConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.analytics_configuration)
-            }
-            "AuthSessionValidity" => {
-                ::awsjson_types::structure::read(map, &mut self.auth_session_validity)
-            }
-            "CallbackURLs" => {
-                ::awsjson_types::structure::read(map, &mut self.callback_ur_ls)
-            }
-            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
+            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
             "ClientName" => ::awsjson_types::structure::read(map, &mut self.client_name),
+            "ClientId" => ::awsjson_types::structure::read(map, &mut self.client_id),
             "ClientSecret" => {
                 ::awsjson_types::structure::read(map, &mut self.client_secret)
             }
-            "ClientType" => ::awsjson_types::structure::read(map, &mut self.client_type),
-            "CreationDate" => {
-                ::awsjson_types::structure::read(map, &mut self.creation_date)
-            }
-            "DefaultRedirectURI" => {
-                ::awsjson_types::structure::read(map, &mut self.default_redirect_uri)
-            }
-            "EnablePropagateAdditionalUserContextData" => {
-                ::awsjson_types::structure::read(
-                    map,
-                    &mut self.enable_propagate_additional_user_context_data,
-                )
-            }
-            "EnableTokenRevocation" => {
-                ::awsjson_types::structure::read(map, &mut self.enable_token_revocation)
-            }
-            "ExplicitAuthFlows" => {
-                ::awsjson_types::structure::read(map, &mut self.explicit_auth_flows)
-            }
-            "IdTokenValidity" => {
-                ::awsjson_types::structure::read(map, &mut self.id_token_validity)
+            "ClientSecretArn" => {
+                ::awsjson_types::structure::read(map, &mut self.client_secret_arn)
             }
             "LastModifiedDate" => {
                 ::awsjson_types::structure::read(map, &mut self.last_modified_date)
             }
-            "LogoutURLs" => ::awsjson_types::structure::read(map, &mut self.logout_ur_ls),
-            "PreventUserExistenceErrors" => {
-                ::awsjson_types::structure::read(
-                    map,
-                    &mut self.prevent_user_existence_errors,
-                )
+            "CreationDate" => {
+                ::awsjson_types::structure::read(map, &mut self.creation_date)
+            }
+            "RefreshTokenValidity" => {
+                ::awsjson_types::structure::read(map, &mut self.refresh_token_validity)
+            }
+            "AccessTokenValidity" => {
+                ::awsjson_types::structure::read(map, &mut self.access_token_validity)
+            }
+            "IdTokenValidity" => {
+                ::awsjson_types::structure::read(map, &mut self.id_token_validity)
+            }
+            "TokenValidityUnits" => {
+                ::awsjson_types::structure::read(map, &mut self.token_validity_units)
             }
             "ReadAttributes" => {
                 ::awsjson_types::structure::read(map, &mut self.read_attributes)
             }
-            "RefreshTokenRotation" => {
-                ::awsjson_types::structure::read(map, &mut self.refresh_token_rotation)
+            "WriteAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.write_attributes)
             }
-            "RefreshTokenValidity" => {
-                ::awsjson_types::structure::read(map, &mut self.refresh_token_validity)
+            "ExplicitAuthFlows" => {
+                ::awsjson_types::structure::read(map, &mut self.explicit_auth_flows)
             }
             "SupportedIdentityProviders" => {
                 ::awsjson_types::structure::read(
@@ -323,13 +294,50 @@ impl ::awsjson_types::structure::ReadMembers for UserPoolClientType {
                     &mut self.supported_identity_providers,
                 )
             }
-            "TokenValidityUnits" => {
-                ::awsjson_types::structure::read(map, &mut self.token_validity_units)
+            "CallbackURLs" => {
+                ::awsjson_types::structure::read(map, &mut self.callback_ur_ls)
             }
-            "UserPoolId" => ::awsjson_types::structure::read(map, &mut self.user_pool_id),
-            "WriteAttributes" => {
-                ::awsjson_types::structure::read(map, &mut self.write_attributes)
+            "LogoutURLs" => ::awsjson_types::structure::read(map, &mut self.logout_ur_ls),
+            "DefaultRedirectURI" => {
+                ::awsjson_types::structure::read(map, &mut self.default_redirect_uri)
             }
+            "AllowedOAuthFlows" => {
+                ::awsjson_types::structure::read(map, &mut self.allowed_o_auth_flows)
+            }
+            "AllowedOAuthScopes" => {
+                ::awsjson_types::structure::read(map, &mut self.allowed_o_auth_scopes)
+            }
+            "AllowedOAuthFlowsUserPoolClient" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.allowed_o_auth_flows_user_pool_client,
+                )
+            }
+            "AnalyticsConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.analytics_configuration)
+            }
+            "PreventUserExistenceErrors" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.prevent_user_existence_errors,
+                )
+            }
+            "EnableTokenRevocation" => {
+                ::awsjson_types::structure::read(map, &mut self.enable_token_revocation)
+            }
+            "EnablePropagateAdditionalUserContextData" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.enable_propagate_additional_user_context_data,
+                )
+            }
+            "AuthSessionValidity" => {
+                ::awsjson_types::structure::read(map, &mut self.auth_session_validity)
+            }
+            "RefreshTokenRotation" => {
+                ::awsjson_types::structure::read(map, &mut self.refresh_token_rotation)
+            }
+            "ClientType" => ::awsjson_types::structure::read(map, &mut self.client_type),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolDescriptionType.html>
 #[derive(Clone, PartialEq)]
 pub struct UserPoolDescriptionType {
-    /// `CreationDate`: Timestamp (epoch seconds on the wire).
-    pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `Id`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
     pub id: ::std::option::Option<::std::string::String>,
-    /// `LambdaConfig`: See [`LambdaConfigType`](crate::types::LambdaConfigType).
-    pub lambda_config: ::std::option::Option<crate::types::LambdaConfigType>,
-    /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
-    pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `Name`: String of 1 to 128 characters matching `[\w\s+=,.@-]+`.
     pub name: ::std::option::Option<::std::string::String>,
-    /// `ReplicaRegions`: List of `StringType`.
-    pub replica_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `LambdaConfig`: See [`LambdaConfigType`](crate::types::LambdaConfigType).
+    pub lambda_config: ::std::option::Option<crate::types::LambdaConfigType>,
     /// `Status`: One of [`StatusType`](crate::types::StatusType). Deprecated by AWS.
     pub status: ::std::option::Option<crate::types::StatusType>,
+    /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
+    pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
+    /// `CreationDate`: Timestamp (epoch seconds on the wire).
+    pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
+    /// `ReplicaRegions`: List of `StringType`.
+    pub replica_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl ::std::default::Default for crate::types::UserPoolDescriptionType {
     #[inline]
@@ -37,13 +37,13 @@ impl ::awsjson_types::structure::WriteMembers for UserPoolDescriptionType {
     const NAME: &'static str = "UserPoolDescriptionType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional("CreationDate", "creation_date", &self.creation_date);
         w.optional("Id", "id", &self.id);
-        w.optional("LambdaConfig", "lambda_config", &self.lambda_config);
-        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
         w.optional("Name", "name", &self.name);
-        w.optional("ReplicaRegions", "replica_regions", &self.replica_regions);
+        w.optional("LambdaConfig", "lambda_config", &self.lambda_config);
         w.optional("Status", "status", &self.status);
+        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
+        w.optional("CreationDate", "creation_date", &self.creation_date);
+        w.optional("ReplicaRegions", "replica_regions", &self.replica_regions);
     }
 }
 impl ::serde::Serialize for UserPoolDescriptionType {
@@ -57,13 +57,13 @@ impl ::serde::Serialize for UserPoolDescriptionType {
 impl ::awsjson_types::structure::ReadMembers for UserPoolDescriptionType {
     const NAME: &'static str = "UserPoolDescriptionType";
     const MEMBERS: &'static [&'static str] = &[
-        "CreationDate",
         "Id",
-        "LambdaConfig",
-        "LastModifiedDate",
         "Name",
-        "ReplicaRegions",
+        "LambdaConfig",
         "Status",
+        "LastModifiedDate",
+        "CreationDate",
+        "ReplicaRegions",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -71,21 +71,21 @@ impl ::awsjson_types::structure::ReadMembers for UserPoolDescriptionType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "CreationDate" => {
-                ::awsjson_types::structure::read(map, &mut self.creation_date)
-            }
             "Id" => ::awsjson_types::structure::read(map, &mut self.id),
+            "Name" => ::awsjson_types::structure::read(map, &mut self.name),
             "LambdaConfig" => {
                 ::awsjson_types::structure::read(map, &mut self.lambda_config)
             }
+            "Status" => ::awsjson_types::structure::read(map, &mut self.status),
             "LastModifiedDate" => {
                 ::awsjson_types::structure::read(map, &mut self.last_modified_date)
             }
-            "Name" => ::awsjson_types::structure::read(map, &mut self.name),
+            "CreationDate" => {
+                ::awsjson_types::structure::read(map, &mut self.creation_date)
+            }
             "ReplicaRegions" => {
                 ::awsjson_types::structure::read(map, &mut self.replica_regions)
             }
-            "Status" => ::awsjson_types::structure::read(map, &mut self.status),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

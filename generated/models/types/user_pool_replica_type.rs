@@ -6,10 +6,10 @@
 pub struct UserPoolReplicaType {
     /// `RegionName`: String of 5 to 32 characters.
     pub region_name: ::std::option::Option<::std::string::String>,
-    /// `Role`: One of [`ReplicaRoleType`](crate::types::ReplicaRoleType).
-    pub role: ::std::option::Option<crate::types::ReplicaRoleType>,
     /// `Status`: One of [`ReplicaStatusType`](crate::types::ReplicaStatusType).
     pub status: ::std::option::Option<crate::types::ReplicaStatusType>,
+    /// `Role`: One of [`ReplicaRoleType`](crate::types::ReplicaRoleType).
+    pub role: ::std::option::Option<crate::types::ReplicaRoleType>,
     /// `UserPoolArn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
     pub user_pool_arn: ::std::option::Option<::std::string::String>,
 }
@@ -29,8 +29,8 @@ impl ::awsjson_types::structure::WriteMembers for UserPoolReplicaType {
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
         w.optional("RegionName", "region_name", &self.region_name);
-        w.optional("Role", "role", &self.role);
         w.optional("Status", "status", &self.status);
+        w.optional("Role", "role", &self.role);
         w.optional("UserPoolArn", "user_pool_arn", &self.user_pool_arn);
     }
 }
@@ -46,8 +46,8 @@ impl ::awsjson_types::structure::ReadMembers for UserPoolReplicaType {
     const NAME: &'static str = "UserPoolReplicaType";
     const MEMBERS: &'static [&'static str] = &[
         "RegionName",
-        "Role",
         "Status",
+        "Role",
         "UserPoolArn",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
@@ -57,8 +57,8 @@ impl ::awsjson_types::structure::ReadMembers for UserPoolReplicaType {
     ) -> ::std::result::Result<(), A::Error> {
         match name {
             "RegionName" => ::awsjson_types::structure::read(map, &mut self.region_name),
-            "Role" => ::awsjson_types::structure::read(map, &mut self.role),
             "Status" => ::awsjson_types::structure::read(map, &mut self.status),
+            "Role" => ::awsjson_types::structure::read(map, &mut self.role),
             "UserPoolArn" => {
                 ::awsjson_types::structure::read(map, &mut self.user_pool_arn)
             }

@@ -4,9 +4,103 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolType.html>
 #[derive(Clone, PartialEq)]
 pub struct UserPoolType {
+    /// `Id`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// `Name`: String of 1 to 128 characters matching `[\w\s+=,.@-]+`.
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `Policies`: See [`UserPoolPolicyType`](crate::types::UserPoolPolicyType).
+    pub policies: ::std::option::Option<crate::types::UserPoolPolicyType>,
+    /// `DeletionProtection`: One of [`DeletionProtectionType`](crate::types::DeletionProtectionType).
+    pub deletion_protection: ::std::option::Option<crate::types::DeletionProtectionType>,
+    /// `LambdaConfig`: See [`LambdaConfigType`](crate::types::LambdaConfigType).
+    pub lambda_config: ::std::option::Option<crate::types::LambdaConfigType>,
+    /// `Status`: One of [`StatusType`](crate::types::StatusType). Deprecated by AWS.
+    pub status: ::std::option::Option<crate::types::StatusType>,
+    /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
+    pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
+    /// `CreationDate`: Timestamp (epoch seconds on the wire).
+    pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
+    /// `SchemaAttributes`: List of 1 to 50 items of `SchemaAttributeType`.
+    pub schema_attributes: ::std::option::Option<
+        ::std::vec::Vec<crate::types::SchemaAttributeType>,
+    >,
+    /// `AutoVerifiedAttributes`: List of `VerifiedAttributeType`.
+    pub auto_verified_attributes: ::std::option::Option<
+        ::std::vec::Vec<crate::types::VerifiedAttributeType>,
+    >,
+    /// `AliasAttributes`: List of `AliasAttributeType`.
+    pub alias_attributes: ::std::option::Option<
+        ::std::vec::Vec<crate::types::AliasAttributeType>,
+    >,
+    /// `UsernameAttributes`: List of `UsernameAttributeType`.
+    pub username_attributes: ::std::option::Option<
+        ::std::vec::Vec<crate::types::UsernameAttributeType>,
+    >,
+    /// `SmsVerificationMessage`: String of 6 to 140 characters matching `.*\{####\}.*`.
+    pub sms_verification_message: ::std::option::Option<::std::string::String>,
+    /// `EmailVerificationMessage`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{####\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`.
+    pub email_verification_message: ::std::option::Option<::std::string::String>,
+    /// `EmailVerificationSubject`: String of 1 to 140 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`.
+    pub email_verification_subject: ::std::option::Option<::std::string::String>,
+    /// `VerificationMessageTemplate`: See [`VerificationMessageTemplateType`](crate::types::VerificationMessageTemplateType).
+    pub verification_message_template: ::std::option::Option<
+        crate::types::VerificationMessageTemplateType,
+    >,
+    /// `SmsAuthenticationMessage`: String of 6 to 140 characters matching `.*\{####\}.*`.
+    pub sms_authentication_message: ::std::option::Option<::std::string::String>,
+    /// `UserAttributeUpdateSettings`: See [`UserAttributeUpdateSettingsType`](crate::types::UserAttributeUpdateSettingsType).
+    pub user_attribute_update_settings: ::std::option::Option<
+        crate::types::UserAttributeUpdateSettingsType,
+    >,
+    /// `MfaConfiguration`: One of [`UserPoolMfaType`](crate::types::UserPoolMfaType).
+    pub mfa_configuration: ::std::option::Option<crate::types::UserPoolMfaType>,
+    /// `DeviceConfiguration`: See [`DeviceConfigurationType`](crate::types::DeviceConfigurationType).
+    pub device_configuration: ::std::option::Option<
+        crate::types::DeviceConfigurationType,
+    >,
+    /// `EstimatedNumberOfUsers`: Integer.
+    pub estimated_number_of_users: ::std::option::Option<i32>,
+    /// `EmailConfiguration`: See [`EmailConfigurationType`](crate::types::EmailConfigurationType).
+    pub email_configuration: ::std::option::Option<crate::types::EmailConfigurationType>,
+    /// `SmsConfiguration`: See [`SmsConfigurationType`](crate::types::SmsConfigurationType).
+    pub sms_configuration: ::std::option::Option<crate::types::SmsConfigurationType>,
+    /// `UserPoolTags`: Map.
+    pub user_pool_tags: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+    /// `SmsConfigurationFailure`: String of 0 to 131072 characters.
+    pub sms_configuration_failure: ::std::option::Option<::std::string::String>,
+    /// `EmailConfigurationFailure`: String of 0 to 131072 characters.
+    pub email_configuration_failure: ::std::option::Option<::std::string::String>,
+    /// `Domain`: String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
+    pub domain: ::std::option::Option<::std::string::String>,
+    /// `CustomDomain`: String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
+    pub custom_domain: ::std::option::Option<::std::string::String>,
+    /// `AdminCreateUserConfig`: See [`AdminCreateUserConfigType`](crate::types::AdminCreateUserConfigType).
+    pub admin_create_user_config: ::std::option::Option<
+        crate::types::AdminCreateUserConfigType,
+    >,
+    /// `UserPoolAddOns`: See [`UserPoolAddOnsType`](crate::types::UserPoolAddOnsType).
+    pub user_pool_add_ons: ::std::option::Option<crate::types::UserPoolAddOnsType>,
+    /// `DcrConfiguration`: See [`DcrConfigurationType`](crate::types::DcrConfigurationType).
+    pub dcr_configuration: ::std::option::Option<crate::types::DcrConfigurationType>,
+    /// `UsernameConfiguration`: See [`UsernameConfigurationType`](crate::types::UsernameConfigurationType).
+    pub username_configuration: ::std::option::Option<
+        crate::types::UsernameConfigurationType,
+    >,
+    /// `Arn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
+    pub arn: ::std::option::Option<::std::string::String>,
     /// `AccountRecoverySetting`: See [`AccountRecoverySettingType`](crate::types::AccountRecoverySettingType).
     pub account_recovery_setting: ::std::option::Option<
         crate::types::AccountRecoverySettingType,
+    >,
+    /// `UserPoolTier`: One of [`UserPoolTierType`](crate::types::UserPoolTierType).
+    pub user_pool_tier: ::std::option::Option<crate::types::UserPoolTierType>,
+    /// `KeyConfiguration`: See [`KeyConfigurationType`](crate::types::KeyConfigurationType).
+    pub key_configuration: ::std::option::Option<crate::types::KeyConfigurationType>,
+    /// `IssuerConfiguration`: See [`IssuerConfigurationType`](crate::types::IssuerConfigurationType).
+    pub issuer_configuration: ::std::option::Option<
+        crate::types::IssuerConfigurationType,
     >,
     /// `AcrConfiguration`: Map of 0 to 4 entries.
     pub acr_configuration: ::std::option::Option<
@@ -14,100 +108,6 @@ pub struct UserPoolType {
             ::std::string::String,
             crate::types::AcrLevelConfigType,
         >,
-    >,
-    /// `AdminCreateUserConfig`: See [`AdminCreateUserConfigType`](crate::types::AdminCreateUserConfigType).
-    pub admin_create_user_config: ::std::option::Option<
-        crate::types::AdminCreateUserConfigType,
-    >,
-    /// `AliasAttributes`: List of `AliasAttributeType`.
-    pub alias_attributes: ::std::option::Option<
-        ::std::vec::Vec<crate::types::AliasAttributeType>,
-    >,
-    /// `Arn`: String of 20 to 2048 characters matching `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`.
-    pub arn: ::std::option::Option<::std::string::String>,
-    /// `AutoVerifiedAttributes`: List of `VerifiedAttributeType`.
-    pub auto_verified_attributes: ::std::option::Option<
-        ::std::vec::Vec<crate::types::VerifiedAttributeType>,
-    >,
-    /// `CreationDate`: Timestamp (epoch seconds on the wire).
-    pub creation_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `CustomDomain`: String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
-    pub custom_domain: ::std::option::Option<::std::string::String>,
-    /// `DcrConfiguration`: See [`DcrConfigurationType`](crate::types::DcrConfigurationType).
-    pub dcr_configuration: ::std::option::Option<crate::types::DcrConfigurationType>,
-    /// `DeletionProtection`: One of [`DeletionProtectionType`](crate::types::DeletionProtectionType).
-    pub deletion_protection: ::std::option::Option<crate::types::DeletionProtectionType>,
-    /// `DeviceConfiguration`: See [`DeviceConfigurationType`](crate::types::DeviceConfigurationType).
-    pub device_configuration: ::std::option::Option<
-        crate::types::DeviceConfigurationType,
-    >,
-    /// `Domain`: String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
-    pub domain: ::std::option::Option<::std::string::String>,
-    /// `EmailConfiguration`: See [`EmailConfigurationType`](crate::types::EmailConfigurationType).
-    pub email_configuration: ::std::option::Option<crate::types::EmailConfigurationType>,
-    /// `EmailConfigurationFailure`: String of 0 to 131072 characters.
-    pub email_configuration_failure: ::std::option::Option<::std::string::String>,
-    /// `EmailVerificationMessage`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{####\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`.
-    pub email_verification_message: ::std::option::Option<::std::string::String>,
-    /// `EmailVerificationSubject`: String of 1 to 140 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`.
-    pub email_verification_subject: ::std::option::Option<::std::string::String>,
-    /// `EstimatedNumberOfUsers`: Integer.
-    pub estimated_number_of_users: ::std::option::Option<i32>,
-    /// `Id`: String of 1 to 55 characters matching `[\w-]+_[0-9a-zA-Z]+`.
-    pub id: ::std::option::Option<::std::string::String>,
-    /// `IssuerConfiguration`: See [`IssuerConfigurationType`](crate::types::IssuerConfigurationType).
-    pub issuer_configuration: ::std::option::Option<
-        crate::types::IssuerConfigurationType,
-    >,
-    /// `KeyConfiguration`: See [`KeyConfigurationType`](crate::types::KeyConfigurationType).
-    pub key_configuration: ::std::option::Option<crate::types::KeyConfigurationType>,
-    /// `LambdaConfig`: See [`LambdaConfigType`](crate::types::LambdaConfigType).
-    pub lambda_config: ::std::option::Option<crate::types::LambdaConfigType>,
-    /// `LastModifiedDate`: Timestamp (epoch seconds on the wire).
-    pub last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
-    /// `MfaConfiguration`: One of [`UserPoolMfaType`](crate::types::UserPoolMfaType).
-    pub mfa_configuration: ::std::option::Option<crate::types::UserPoolMfaType>,
-    /// `Name`: String of 1 to 128 characters matching `[\w\s+=,.@-]+`.
-    pub name: ::std::option::Option<::std::string::String>,
-    /// `Policies`: See [`UserPoolPolicyType`](crate::types::UserPoolPolicyType).
-    pub policies: ::std::option::Option<crate::types::UserPoolPolicyType>,
-    /// `SchemaAttributes`: List of 1 to 50 items of `SchemaAttributeType`.
-    pub schema_attributes: ::std::option::Option<
-        ::std::vec::Vec<crate::types::SchemaAttributeType>,
-    >,
-    /// `SmsAuthenticationMessage`: String of 6 to 140 characters matching `.*\{####\}.*`.
-    pub sms_authentication_message: ::std::option::Option<::std::string::String>,
-    /// `SmsConfiguration`: See [`SmsConfigurationType`](crate::types::SmsConfigurationType).
-    pub sms_configuration: ::std::option::Option<crate::types::SmsConfigurationType>,
-    /// `SmsConfigurationFailure`: String of 0 to 131072 characters.
-    pub sms_configuration_failure: ::std::option::Option<::std::string::String>,
-    /// `SmsVerificationMessage`: String of 6 to 140 characters matching `.*\{####\}.*`.
-    pub sms_verification_message: ::std::option::Option<::std::string::String>,
-    /// `Status`: One of [`StatusType`](crate::types::StatusType). Deprecated by AWS.
-    pub status: ::std::option::Option<crate::types::StatusType>,
-    /// `UserAttributeUpdateSettings`: See [`UserAttributeUpdateSettingsType`](crate::types::UserAttributeUpdateSettingsType).
-    pub user_attribute_update_settings: ::std::option::Option<
-        crate::types::UserAttributeUpdateSettingsType,
-    >,
-    /// `UserPoolAddOns`: See [`UserPoolAddOnsType`](crate::types::UserPoolAddOnsType).
-    pub user_pool_add_ons: ::std::option::Option<crate::types::UserPoolAddOnsType>,
-    /// `UserPoolTags`: Map.
-    pub user_pool_tags: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    /// `UserPoolTier`: One of [`UserPoolTierType`](crate::types::UserPoolTierType).
-    pub user_pool_tier: ::std::option::Option<crate::types::UserPoolTierType>,
-    /// `UsernameAttributes`: List of `UsernameAttributeType`.
-    pub username_attributes: ::std::option::Option<
-        ::std::vec::Vec<crate::types::UsernameAttributeType>,
-    >,
-    /// `UsernameConfiguration`: See [`UsernameConfigurationType`](crate::types::UsernameConfigurationType).
-    pub username_configuration: ::std::option::Option<
-        crate::types::UsernameConfigurationType,
-    >,
-    /// `VerificationMessageTemplate`: See [`VerificationMessageTemplateType`](crate::types::VerificationMessageTemplateType).
-    pub verification_message_template: ::std::option::Option<
-        crate::types::VerificationMessageTemplateType,
     >,
 }
 impl ::std::default::Default for crate::types::UserPoolType {
@@ -159,47 +159,34 @@ impl ::awsjson_types::structure::WriteMembers for UserPoolType {
     const NAME: &'static str = "UserPoolType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional(
-            "AccountRecoverySetting",
-            "account_recovery_setting",
-            &self.account_recovery_setting,
-        );
-        w.optional("AcrConfiguration", "acr_configuration", &self.acr_configuration);
-        w.optional(
-            "AdminCreateUserConfig",
-            "admin_create_user_config",
-            &self.admin_create_user_config,
-        );
-        w.optional("AliasAttributes", "alias_attributes", &self.alias_attributes);
-        w.optional("Arn", "arn", &self.arn);
-        w.optional(
-            "AutoVerifiedAttributes",
-            "auto_verified_attributes",
-            &self.auto_verified_attributes,
-        );
-        w.optional("CreationDate", "creation_date", &self.creation_date);
-        w.optional("CustomDomain", "custom_domain", &self.custom_domain);
-        w.optional("DcrConfiguration", "dcr_configuration", &self.dcr_configuration);
+        w.optional("Id", "id", &self.id);
+        w.optional("Name", "name", &self.name);
+        w.optional("Policies", "policies", &self.policies);
         w.optional(
             "DeletionProtection",
             "deletion_protection",
             &self.deletion_protection,
         );
+        w.optional("LambdaConfig", "lambda_config", &self.lambda_config);
+        w.optional("Status", "status", &self.status);
+        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
+        w.optional("CreationDate", "creation_date", &self.creation_date);
+        w.optional("SchemaAttributes", "schema_attributes", &self.schema_attributes);
         w.optional(
-            "DeviceConfiguration",
-            "device_configuration",
-            &self.device_configuration,
+            "AutoVerifiedAttributes",
+            "auto_verified_attributes",
+            &self.auto_verified_attributes,
         );
-        w.optional("Domain", "domain", &self.domain);
+        w.optional("AliasAttributes", "alias_attributes", &self.alias_attributes);
         w.optional(
-            "EmailConfiguration",
-            "email_configuration",
-            &self.email_configuration,
+            "UsernameAttributes",
+            "username_attributes",
+            &self.username_attributes,
         );
         w.optional(
-            "EmailConfigurationFailure",
-            "email_configuration_failure",
-            &self.email_configuration_failure,
+            "SmsVerificationMessage",
+            "sms_verification_message",
+            &self.sms_verification_message,
         );
         w.optional(
             "EmailVerificationMessage",
@@ -212,63 +199,76 @@ impl ::awsjson_types::structure::WriteMembers for UserPoolType {
             &self.email_verification_subject,
         );
         w.optional(
-            "EstimatedNumberOfUsers",
-            "estimated_number_of_users",
-            &self.estimated_number_of_users,
+            "VerificationMessageTemplate",
+            "verification_message_template",
+            &self.verification_message_template,
         );
-        w.optional("Id", "id", &self.id);
-        w.optional(
-            "IssuerConfiguration",
-            "issuer_configuration",
-            &self.issuer_configuration,
-        );
-        w.optional("KeyConfiguration", "key_configuration", &self.key_configuration);
-        w.optional("LambdaConfig", "lambda_config", &self.lambda_config);
-        w.optional("LastModifiedDate", "last_modified_date", &self.last_modified_date);
-        w.optional("MfaConfiguration", "mfa_configuration", &self.mfa_configuration);
-        w.optional("Name", "name", &self.name);
-        w.optional("Policies", "policies", &self.policies);
-        w.optional("SchemaAttributes", "schema_attributes", &self.schema_attributes);
         w.optional(
             "SmsAuthenticationMessage",
             "sms_authentication_message",
             &self.sms_authentication_message,
         );
+        w.optional(
+            "UserAttributeUpdateSettings",
+            "user_attribute_update_settings",
+            &self.user_attribute_update_settings,
+        );
+        w.optional("MfaConfiguration", "mfa_configuration", &self.mfa_configuration);
+        w.optional(
+            "DeviceConfiguration",
+            "device_configuration",
+            &self.device_configuration,
+        );
+        w.optional(
+            "EstimatedNumberOfUsers",
+            "estimated_number_of_users",
+            &self.estimated_number_of_users,
+        );
+        w.optional(
+            "EmailConfiguration",
+            "email_configuration",
+            &self.email_configuration,
+        );
         w.optional("SmsConfiguration", "sms_configuration", &self.sms_configuration);
+        w.optional("UserPoolTags", "user_pool_tags", &self.user_pool_tags);
         w.optional(
             "SmsConfigurationFailure",
             "sms_configuration_failure",
             &self.sms_configuration_failure,
         );
         w.optional(
-            "SmsVerificationMessage",
-            "sms_verification_message",
-            &self.sms_verification_message,
+            "EmailConfigurationFailure",
+            "email_configuration_failure",
+            &self.email_configuration_failure,
         );
-        w.optional("Status", "status", &self.status);
+        w.optional("Domain", "domain", &self.domain);
+        w.optional("CustomDomain", "custom_domain", &self.custom_domain);
         w.optional(
-            "UserAttributeUpdateSettings",
-            "user_attribute_update_settings",
-            &self.user_attribute_update_settings,
+            "AdminCreateUserConfig",
+            "admin_create_user_config",
+            &self.admin_create_user_config,
         );
         w.optional("UserPoolAddOns", "user_pool_add_ons", &self.user_pool_add_ons);
-        w.optional("UserPoolTags", "user_pool_tags", &self.user_pool_tags);
-        w.optional("UserPoolTier", "user_pool_tier", &self.user_pool_tier);
-        w.optional(
-            "UsernameAttributes",
-            "username_attributes",
-            &self.username_attributes,
-        );
+        w.optional("DcrConfiguration", "dcr_configuration", &self.dcr_configuration);
         w.optional(
             "UsernameConfiguration",
             "username_configuration",
             &self.username_configuration,
         );
+        w.optional("Arn", "arn", &self.arn);
         w.optional(
-            "VerificationMessageTemplate",
-            "verification_message_template",
-            &self.verification_message_template,
+            "AccountRecoverySetting",
+            "account_recovery_setting",
+            &self.account_recovery_setting,
         );
+        w.optional("UserPoolTier", "user_pool_tier", &self.user_pool_tier);
+        w.optional("KeyConfiguration", "key_configuration", &self.key_configuration);
+        w.optional(
+            "IssuerConfiguration",
+            "issuer_configuration",
+            &self.issuer_configuration,
+        );
+        w.optional("AcrConfiguration", "acr_configuration", &self.acr_configuration);
     }
 }
 impl ::serde::Serialize for UserPoolType {
@@ -282,44 +282,44 @@ impl ::serde::Serialize for UserPoolType {
 impl ::awsjson_types::structure::ReadMembers for UserPoolType {
     const NAME: &'static str = "UserPoolType";
     const MEMBERS: &'static [&'static str] = &[
-        "AccountRecoverySetting",
-        "AcrConfiguration",
-        "AdminCreateUserConfig",
-        "AliasAttributes",
-        "Arn",
-        "AutoVerifiedAttributes",
-        "CreationDate",
-        "CustomDomain",
-        "DcrConfiguration",
-        "DeletionProtection",
-        "DeviceConfiguration",
-        "Domain",
-        "EmailConfiguration",
-        "EmailConfigurationFailure",
-        "EmailVerificationMessage",
-        "EmailVerificationSubject",
-        "EstimatedNumberOfUsers",
         "Id",
-        "IssuerConfiguration",
-        "KeyConfiguration",
-        "LambdaConfig",
-        "LastModifiedDate",
-        "MfaConfiguration",
         "Name",
         "Policies",
-        "SchemaAttributes",
-        "SmsAuthenticationMessage",
-        "SmsConfiguration",
-        "SmsConfigurationFailure",
-        "SmsVerificationMessage",
+        "DeletionProtection",
+        "LambdaConfig",
         "Status",
-        "UserAttributeUpdateSettings",
-        "UserPoolAddOns",
-        "UserPoolTags",
-        "UserPoolTier",
+        "LastModifiedDate",
+        "CreationDate",
+        "SchemaAttributes",
+        "AutoVerifiedAttributes",
+        "AliasAttributes",
         "UsernameAttributes",
-        "UsernameConfiguration",
+        "SmsVerificationMessage",
+        "EmailVerificationMessage",
+        "EmailVerificationSubject",
         "VerificationMessageTemplate",
+        "SmsAuthenticationMessage",
+        "UserAttributeUpdateSettings",
+        "MfaConfiguration",
+        "DeviceConfiguration",
+        "EstimatedNumberOfUsers",
+        "EmailConfiguration",
+        "SmsConfiguration",
+        "UserPoolTags",
+        "SmsConfigurationFailure",
+        "EmailConfigurationFailure",
+        "Domain",
+        "CustomDomain",
+        "AdminCreateUserConfig",
+        "UserPoolAddOns",
+        "DcrConfiguration",
+        "UsernameConfiguration",
+        "Arn",
+        "AccountRecoverySetting",
+        "UserPoolTier",
+        "KeyConfiguration",
+        "IssuerConfiguration",
+        "AcrConfiguration",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -327,46 +327,36 @@ impl ::awsjson_types::structure::ReadMembers for UserPoolType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AccountRecoverySetting" => {
-                ::awsjson_types::structure::read(map, &mut self.account_recovery_setting)
+            "Id" => ::awsjson_types::structure::read(map, &mut self.id),
+            "Name" => ::awsjson_types::structure::read(map, &mut self.name),
+            "Policies" => ::awsjson_types::structure::read(map, &mut self.policies),
+            "DeletionProtection" => {
+                ::awsjson_types::structure::read(map, &mut self.deletion_protection)
             }
-            "AcrConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.acr_configuration)
+            "LambdaConfig" => {
+                ::awsjson_types::structure::read(map, &mut self.lambda_config)
             }
-            "AdminCreateUserConfig" => {
-                ::awsjson_types::structure::read(map, &mut self.admin_create_user_config)
-            }
-            "AliasAttributes" => {
-                ::awsjson_types::structure::read(map, &mut self.alias_attributes)
-            }
-            "Arn" => ::awsjson_types::structure::read(map, &mut self.arn),
-            "AutoVerifiedAttributes" => {
-                ::awsjson_types::structure::read(map, &mut self.auto_verified_attributes)
+            "Status" => ::awsjson_types::structure::read(map, &mut self.status),
+            "LastModifiedDate" => {
+                ::awsjson_types::structure::read(map, &mut self.last_modified_date)
             }
             "CreationDate" => {
                 ::awsjson_types::structure::read(map, &mut self.creation_date)
             }
-            "CustomDomain" => {
-                ::awsjson_types::structure::read(map, &mut self.custom_domain)
+            "SchemaAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.schema_attributes)
             }
-            "DcrConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.dcr_configuration)
+            "AutoVerifiedAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.auto_verified_attributes)
             }
-            "DeletionProtection" => {
-                ::awsjson_types::structure::read(map, &mut self.deletion_protection)
+            "AliasAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.alias_attributes)
             }
-            "DeviceConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.device_configuration)
+            "UsernameAttributes" => {
+                ::awsjson_types::structure::read(map, &mut self.username_attributes)
             }
-            "Domain" => ::awsjson_types::structure::read(map, &mut self.domain),
-            "EmailConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.email_configuration)
-            }
-            "EmailConfigurationFailure" => {
-                ::awsjson_types::structure::read(
-                    map,
-                    &mut self.email_configuration_failure,
-                )
+            "SmsVerificationMessage" => {
+                ::awsjson_types::structure::read(map, &mut self.sms_verification_message)
             }
             "EmailVerificationMessage" => {
                 ::awsjson_types::structure::read(
@@ -380,32 +370,11 @@ impl ::awsjson_types::structure::ReadMembers for UserPoolType {
                     &mut self.email_verification_subject,
                 )
             }
-            "EstimatedNumberOfUsers" => {
+            "VerificationMessageTemplate" => {
                 ::awsjson_types::structure::read(
                     map,
-                    &mut self.estimated_number_of_users,
+                    &mut self.verification_message_template,
                 )
-            }
-            "Id" => ::awsjson_types::structure::read(map, &mut self.id),
-            "IssuerConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.issuer_configuration)
-            }
-            "KeyConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.key_configuration)
-            }
-            "LambdaConfig" => {
-                ::awsjson_types::structure::read(map, &mut self.lambda_config)
-            }
-            "LastModifiedDate" => {
-                ::awsjson_types::structure::read(map, &mut self.last_modified_date)
-            }
-            "MfaConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.mfa_configuration)
-            }
-            "Name" => ::awsjson_types::structure::read(map, &mut self.name),
-            "Policies" => ::awsjson_types::structure::read(map, &mut self.policies),
-            "SchemaAttributes" => {
-                ::awsjson_types::structure::read(map, &mut self.schema_attributes)
             }
             "SmsAuthenticationMessage" => {
                 ::awsjson_types::structure::read(
@@ -413,8 +382,32 @@ impl ::awsjson_types::structure::ReadMembers for UserPoolType {
                     &mut self.sms_authentication_message,
                 )
             }
+            "UserAttributeUpdateSettings" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.user_attribute_update_settings,
+                )
+            }
+            "MfaConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.mfa_configuration)
+            }
+            "DeviceConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.device_configuration)
+            }
+            "EstimatedNumberOfUsers" => {
+                ::awsjson_types::structure::read(
+                    map,
+                    &mut self.estimated_number_of_users,
+                )
+            }
+            "EmailConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.email_configuration)
+            }
             "SmsConfiguration" => {
                 ::awsjson_types::structure::read(map, &mut self.sms_configuration)
+            }
+            "UserPoolTags" => {
+                ::awsjson_types::structure::read(map, &mut self.user_pool_tags)
             }
             "SmsConfigurationFailure" => {
                 ::awsjson_types::structure::read(
@@ -422,36 +415,43 @@ impl ::awsjson_types::structure::ReadMembers for UserPoolType {
                     &mut self.sms_configuration_failure,
                 )
             }
-            "SmsVerificationMessage" => {
-                ::awsjson_types::structure::read(map, &mut self.sms_verification_message)
-            }
-            "Status" => ::awsjson_types::structure::read(map, &mut self.status),
-            "UserAttributeUpdateSettings" => {
+            "EmailConfigurationFailure" => {
                 ::awsjson_types::structure::read(
                     map,
-                    &mut self.user_attribute_update_settings,
+                    &mut self.email_configuration_failure,
                 )
+            }
+            "Domain" => ::awsjson_types::structure::read(map, &mut self.domain),
+            "CustomDomain" => {
+                ::awsjson_types::structure::read(map, &mut self.custom_domain)
+            }
+            "AdminCreateUserConfig" => {
+                ::awsjson_types::structure::read(map, &mut self.admin_create_user_config)
             }
             "UserPoolAddOns" => {
                 ::awsjson_types::structure::read(map, &mut self.user_pool_add_ons)
             }
-            "UserPoolTags" => {
-                ::awsjson_types::structure::read(map, &mut self.user_pool_tags)
-            }
-            "UserPoolTier" => {
-                ::awsjson_types::structure::read(map, &mut self.user_pool_tier)
-            }
-            "UsernameAttributes" => {
-                ::awsjson_types::structure::read(map, &mut self.username_attributes)
+            "DcrConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.dcr_configuration)
             }
             "UsernameConfiguration" => {
                 ::awsjson_types::structure::read(map, &mut self.username_configuration)
             }
-            "VerificationMessageTemplate" => {
-                ::awsjson_types::structure::read(
-                    map,
-                    &mut self.verification_message_template,
-                )
+            "Arn" => ::awsjson_types::structure::read(map, &mut self.arn),
+            "AccountRecoverySetting" => {
+                ::awsjson_types::structure::read(map, &mut self.account_recovery_setting)
+            }
+            "UserPoolTier" => {
+                ::awsjson_types::structure::read(map, &mut self.user_pool_tier)
+            }
+            "KeyConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.key_configuration)
+            }
+            "IssuerConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.issuer_configuration)
+            }
+            "AcrConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.acr_configuration)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserType.html>
 #[derive(Clone, PartialEq)]
 pub struct UserType {
+    /// `Username`: String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
+    pub username: ::std::option::Option<::std::string::String>,
     /// `Attributes`: List of `AttributeType`.
     pub attributes: ::std::option::Option<::std::vec::Vec<crate::types::AttributeType>>,
-    /// `Enabled`: Boolean.
-    pub enabled: ::std::option::Option<bool>,
-    /// `MFAOptions`: List of `MFAOptionType`.
-    pub mfa_options: ::std::option::Option<::std::vec::Vec<crate::types::MfaOptionType>>,
     /// `UserCreateDate`: Timestamp (epoch seconds on the wire).
     pub user_create_date: ::std::option::Option<::awsjson_types::Timestamp>,
     /// `UserLastModifiedDate`: Timestamp (epoch seconds on the wire).
     pub user_last_modified_date: ::std::option::Option<::awsjson_types::Timestamp>,
+    /// `Enabled`: Boolean.
+    pub enabled: ::std::option::Option<bool>,
     /// `UserStatus`: One of [`UserStatusType`](crate::types::UserStatusType).
     pub user_status: ::std::option::Option<crate::types::UserStatusType>,
-    /// `Username`: String of 1 to 128 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`. Sensitive: redacted in `Debug`.
-    pub username: ::std::option::Option<::std::string::String>,
+    /// `MFAOptions`: List of `MFAOptionType`.
+    pub mfa_options: ::std::option::Option<::std::vec::Vec<crate::types::MfaOptionType>>,
 }
 impl ::std::default::Default for crate::types::UserType {
     #[inline]
@@ -37,17 +37,17 @@ impl ::awsjson_types::structure::WriteMembers for UserType {
     const NAME: &'static str = "UserType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.sensitive_optional("Username", "username", &self.username);
         w.optional("Attributes", "attributes", &self.attributes);
-        w.optional("Enabled", "enabled", &self.enabled);
-        w.optional("MFAOptions", "mfa_options", &self.mfa_options);
         w.optional("UserCreateDate", "user_create_date", &self.user_create_date);
         w.optional(
             "UserLastModifiedDate",
             "user_last_modified_date",
             &self.user_last_modified_date,
         );
+        w.optional("Enabled", "enabled", &self.enabled);
         w.optional("UserStatus", "user_status", &self.user_status);
-        w.sensitive_optional("Username", "username", &self.username);
+        w.optional("MFAOptions", "mfa_options", &self.mfa_options);
     }
 }
 impl ::serde::Serialize for UserType {
@@ -61,13 +61,13 @@ impl ::serde::Serialize for UserType {
 impl ::awsjson_types::structure::ReadMembers for UserType {
     const NAME: &'static str = "UserType";
     const MEMBERS: &'static [&'static str] = &[
+        "Username",
         "Attributes",
-        "Enabled",
-        "MFAOptions",
         "UserCreateDate",
         "UserLastModifiedDate",
+        "Enabled",
         "UserStatus",
-        "Username",
+        "MFAOptions",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -75,17 +75,17 @@ impl ::awsjson_types::structure::ReadMembers for UserType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
+            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
             "Attributes" => ::awsjson_types::structure::read(map, &mut self.attributes),
-            "Enabled" => ::awsjson_types::structure::read(map, &mut self.enabled),
-            "MFAOptions" => ::awsjson_types::structure::read(map, &mut self.mfa_options),
             "UserCreateDate" => {
                 ::awsjson_types::structure::read(map, &mut self.user_create_date)
             }
             "UserLastModifiedDate" => {
                 ::awsjson_types::structure::read(map, &mut self.user_last_modified_date)
             }
+            "Enabled" => ::awsjson_types::structure::read(map, &mut self.enabled),
             "UserStatus" => ::awsjson_types::structure::read(map, &mut self.user_status),
-            "Username" => ::awsjson_types::structure::read(map, &mut self.username),
+            "MFAOptions" => ::awsjson_types::structure::read(map, &mut self.mfa_options),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

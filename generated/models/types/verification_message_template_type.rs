@@ -4,20 +4,20 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerificationMessageTemplateType.html>
 #[derive(Clone, PartialEq)]
 pub struct VerificationMessageTemplateType {
+    /// `SmsMessage`: String of 6 to 140 characters matching `.*\{####\}.*`.
+    pub sms_message: ::std::option::Option<::std::string::String>,
+    /// `EmailMessage`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{####\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`.
+    pub email_message: ::std::option::Option<::std::string::String>,
+    /// `EmailSubject`: String of 1 to 140 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`.
+    pub email_subject: ::std::option::Option<::std::string::String>,
+    /// `EmailMessageByLink`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{##[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*##\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`.
+    pub email_message_by_link: ::std::option::Option<::std::string::String>,
+    /// `EmailSubjectByLink`: String of 1 to 140 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`.
+    pub email_subject_by_link: ::std::option::Option<::std::string::String>,
     /// `DefaultEmailOption`: One of [`DefaultEmailOptionType`](crate::types::DefaultEmailOptionType).
     pub default_email_option: ::std::option::Option<
         crate::types::DefaultEmailOptionType,
     >,
-    /// `EmailMessage`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{####\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`.
-    pub email_message: ::std::option::Option<::std::string::String>,
-    /// `EmailMessageByLink`: String of 6 to 20000 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{##[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*##\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*`.
-    pub email_message_by_link: ::std::option::Option<::std::string::String>,
-    /// `EmailSubject`: String of 1 to 140 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`.
-    pub email_subject: ::std::option::Option<::std::string::String>,
-    /// `EmailSubjectByLink`: String of 1 to 140 characters matching `[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+`.
-    pub email_subject_by_link: ::std::option::Option<::std::string::String>,
-    /// `SmsMessage`: String of 6 to 140 characters matching `.*\{####\}.*`.
-    pub sms_message: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::VerificationMessageTemplateType {
     #[inline]
@@ -36,24 +36,24 @@ impl ::awsjson_types::structure::WriteMembers for VerificationMessageTemplateTyp
     const NAME: &'static str = "VerificationMessageTemplateType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.optional(
-            "DefaultEmailOption",
-            "default_email_option",
-            &self.default_email_option,
-        );
+        w.optional("SmsMessage", "sms_message", &self.sms_message);
         w.optional("EmailMessage", "email_message", &self.email_message);
+        w.optional("EmailSubject", "email_subject", &self.email_subject);
         w.optional(
             "EmailMessageByLink",
             "email_message_by_link",
             &self.email_message_by_link,
         );
-        w.optional("EmailSubject", "email_subject", &self.email_subject);
         w.optional(
             "EmailSubjectByLink",
             "email_subject_by_link",
             &self.email_subject_by_link,
         );
-        w.optional("SmsMessage", "sms_message", &self.sms_message);
+        w.optional(
+            "DefaultEmailOption",
+            "default_email_option",
+            &self.default_email_option,
+        );
     }
 }
 impl ::serde::Serialize for VerificationMessageTemplateType {
@@ -67,12 +67,12 @@ impl ::serde::Serialize for VerificationMessageTemplateType {
 impl ::awsjson_types::structure::ReadMembers for VerificationMessageTemplateType {
     const NAME: &'static str = "VerificationMessageTemplateType";
     const MEMBERS: &'static [&'static str] = &[
-        "DefaultEmailOption",
-        "EmailMessage",
-        "EmailMessageByLink",
-        "EmailSubject",
-        "EmailSubjectByLink",
         "SmsMessage",
+        "EmailMessage",
+        "EmailSubject",
+        "EmailMessageByLink",
+        "EmailSubjectByLink",
+        "DefaultEmailOption",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -80,22 +80,22 @@ impl ::awsjson_types::structure::ReadMembers for VerificationMessageTemplateType
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "DefaultEmailOption" => {
-                ::awsjson_types::structure::read(map, &mut self.default_email_option)
-            }
+            "SmsMessage" => ::awsjson_types::structure::read(map, &mut self.sms_message),
             "EmailMessage" => {
                 ::awsjson_types::structure::read(map, &mut self.email_message)
-            }
-            "EmailMessageByLink" => {
-                ::awsjson_types::structure::read(map, &mut self.email_message_by_link)
             }
             "EmailSubject" => {
                 ::awsjson_types::structure::read(map, &mut self.email_subject)
             }
+            "EmailMessageByLink" => {
+                ::awsjson_types::structure::read(map, &mut self.email_message_by_link)
+            }
             "EmailSubjectByLink" => {
                 ::awsjson_types::structure::read(map, &mut self.email_subject_by_link)
             }
-            "SmsMessage" => ::awsjson_types::structure::read(map, &mut self.sms_message),
+            "DefaultEmailOption" => {
+                ::awsjson_types::structure::read(map, &mut self.default_email_option)
+            }
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -6,25 +6,25 @@
 pub struct VerifySoftwareTokenRequest {
     /// `AccessToken`: String matching `[A-Za-z0-9-_=.]+`. Sensitive: redacted in `Debug`.
     pub access_token: ::std::option::Option<::std::string::String>,
-    /// `FriendlyDeviceName`: String of 0 to 131072 characters.
-    pub friendly_device_name: ::std::option::Option<::std::string::String>,
     /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
     pub session: ::std::option::Option<::std::string::String>,
     /// `UserCode` (required): String of 6 to 6 characters matching `[0-9]+`. Sensitive: redacted in `Debug`.
     pub user_code: ::std::string::String,
+    /// `FriendlyDeviceName`: String of 0 to 131072 characters.
+    pub friendly_device_name: ::std::option::Option<::std::string::String>,
 }
 impl ::awsjson_types::structure::WriteMembers for VerifySoftwareTokenRequest {
     const NAME: &'static str = "VerifySoftwareTokenRequest";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
         w.sensitive_optional("AccessToken", "access_token", &self.access_token);
+        w.sensitive_optional("Session", "session", &self.session);
+        w.sensitive("UserCode", "user_code", &self.user_code);
         w.optional(
             "FriendlyDeviceName",
             "friendly_device_name",
             &self.friendly_device_name,
         );
-        w.sensitive_optional("Session", "session", &self.session);
-        w.sensitive("UserCode", "user_code", &self.user_code);
     }
 }
 impl ::serde::Serialize for VerifySoftwareTokenRequest {
@@ -39,9 +39,9 @@ impl ::awsjson_types::structure::ReadMembers for VerifySoftwareTokenRequest {
     const NAME: &'static str = "VerifySoftwareTokenRequest";
     const MEMBERS: &'static [&'static str] = &[
         "AccessToken",
-        "FriendlyDeviceName",
         "Session",
         "UserCode",
+        "FriendlyDeviceName",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -52,11 +52,11 @@ impl ::awsjson_types::structure::ReadMembers for VerifySoftwareTokenRequest {
             "AccessToken" => {
                 ::awsjson_types::structure::read(map, &mut self.access_token)
             }
+            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
+            "UserCode" => ::awsjson_types::structure::read(map, &mut self.user_code),
             "FriendlyDeviceName" => {
                 ::awsjson_types::structure::read(map, &mut self.friendly_device_name)
             }
-            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
-            "UserCode" => ::awsjson_types::structure::read(map, &mut self.user_code),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,10 +4,10 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifySoftwareToken.html>
 #[derive(Clone, PartialEq)]
 pub struct VerifySoftwareTokenResponse {
-    /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
-    pub session: ::std::option::Option<::std::string::String>,
     /// `Status`: One of [`VerifySoftwareTokenResponseType`](crate::types::VerifySoftwareTokenResponseType).
     pub status: ::std::option::Option<crate::types::VerifySoftwareTokenResponseType>,
+    /// `Session`: String of 20 to 4096 characters. Sensitive: redacted in `Debug`.
+    pub session: ::std::option::Option<::std::string::String>,
 }
 impl ::std::default::Default for crate::types::VerifySoftwareTokenResponse {
     #[inline]
@@ -22,8 +22,8 @@ impl ::awsjson_types::structure::WriteMembers for VerifySoftwareTokenResponse {
     const NAME: &'static str = "VerifySoftwareTokenResponse";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
-        w.sensitive_optional("Session", "session", &self.session);
         w.optional("Status", "status", &self.status);
+        w.sensitive_optional("Session", "session", &self.session);
     }
 }
 impl ::serde::Serialize for VerifySoftwareTokenResponse {
@@ -36,15 +36,15 @@ impl ::serde::Serialize for VerifySoftwareTokenResponse {
 }
 impl ::awsjson_types::structure::ReadMembers for VerifySoftwareTokenResponse {
     const NAME: &'static str = "VerifySoftwareTokenResponse";
-    const MEMBERS: &'static [&'static str] = &["Session", "Status"];
+    const MEMBERS: &'static [&'static str] = &["Status", "Session"];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
             "Status" => ::awsjson_types::structure::read(map, &mut self.status),
+            "Session" => ::awsjson_types::structure::read(map, &mut self.session),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -4,14 +4,14 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_WebAuthnConfigurationType.html>
 #[derive(Clone, PartialEq)]
 pub struct WebAuthnConfigurationType {
-    /// `FactorConfiguration`: One of [`WebAuthnFactorConfigurationType`](crate::types::WebAuthnFactorConfigurationType).
-    pub factor_configuration: ::std::option::Option<
-        crate::types::WebAuthnFactorConfigurationType,
-    >,
     /// `RelyingPartyId`: String of 1 to 127 characters.
     pub relying_party_id: ::std::option::Option<::std::string::String>,
     /// `UserVerification`: One of [`UserVerificationType`](crate::types::UserVerificationType).
     pub user_verification: ::std::option::Option<crate::types::UserVerificationType>,
+    /// `FactorConfiguration`: One of [`WebAuthnFactorConfigurationType`](crate::types::WebAuthnFactorConfigurationType).
+    pub factor_configuration: ::std::option::Option<
+        crate::types::WebAuthnFactorConfigurationType,
+    >,
 }
 impl ::std::default::Default for crate::types::WebAuthnConfigurationType {
     #[inline]
@@ -27,13 +27,13 @@ impl ::awsjson_types::structure::WriteMembers for WebAuthnConfigurationType {
     const NAME: &'static str = "WebAuthnConfigurationType";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.optional("RelyingPartyId", "relying_party_id", &self.relying_party_id);
+        w.optional("UserVerification", "user_verification", &self.user_verification);
         w.optional(
             "FactorConfiguration",
             "factor_configuration",
             &self.factor_configuration,
         );
-        w.optional("RelyingPartyId", "relying_party_id", &self.relying_party_id);
-        w.optional("UserVerification", "user_verification", &self.user_verification);
     }
 }
 impl ::serde::Serialize for WebAuthnConfigurationType {
@@ -47,9 +47,9 @@ impl ::serde::Serialize for WebAuthnConfigurationType {
 impl ::awsjson_types::structure::ReadMembers for WebAuthnConfigurationType {
     const NAME: &'static str = "WebAuthnConfigurationType";
     const MEMBERS: &'static [&'static str] = &[
-        "FactorConfiguration",
         "RelyingPartyId",
         "UserVerification",
+        "FactorConfiguration",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -57,14 +57,14 @@ impl ::awsjson_types::structure::ReadMembers for WebAuthnConfigurationType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "FactorConfiguration" => {
-                ::awsjson_types::structure::read(map, &mut self.factor_configuration)
-            }
             "RelyingPartyId" => {
                 ::awsjson_types::structure::read(map, &mut self.relying_party_id)
             }
             "UserVerification" => {
                 ::awsjson_types::structure::read(map, &mut self.user_verification)
+            }
+            "FactorConfiguration" => {
+                ::awsjson_types::structure::read(map, &mut self.factor_configuration)
             }
             _ => ::awsjson_types::structure::skip(map),
         }

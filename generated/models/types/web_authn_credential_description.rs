@@ -4,23 +4,30 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_WebAuthnCredentialDescription.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct WebAuthnCredentialDescription {
-    /// `AuthenticatorAttachment`: String.
-    pub authenticator_attachment: ::std::option::Option<::std::string::String>,
-    /// `AuthenticatorTransports` (required): List of `WebAuthnAuthenticatorTransportType`.
-    pub authenticator_transports: ::std::vec::Vec<::std::string::String>,
-    /// `CreatedAt` (required): Timestamp (epoch seconds on the wire).
-    pub created_at: ::awsjson_types::Timestamp,
     /// `CredentialId` (required): String of 0 to 131072 characters.
     pub credential_id: ::std::string::String,
     /// `FriendlyCredentialName` (required): String of 0 to 131072 characters.
     pub friendly_credential_name: ::std::string::String,
     /// `RelyingPartyId` (required): String of 0 to 131072 characters.
     pub relying_party_id: ::std::string::String,
+    /// `AuthenticatorAttachment`: String.
+    pub authenticator_attachment: ::std::option::Option<::std::string::String>,
+    /// `AuthenticatorTransports` (required): List of `WebAuthnAuthenticatorTransportType`.
+    pub authenticator_transports: ::std::vec::Vec<::std::string::String>,
+    /// `CreatedAt` (required): Timestamp (epoch seconds on the wire).
+    pub created_at: ::awsjson_types::Timestamp,
 }
 impl ::awsjson_types::structure::WriteMembers for WebAuthnCredentialDescription {
     const NAME: &'static str = "WebAuthnCredentialDescription";
     #[allow(unused_variables)]
     fn write_members<W: ::awsjson_types::structure::MemberWriter>(&self, w: &mut W) {
+        w.member("CredentialId", "credential_id", &self.credential_id);
+        w.member(
+            "FriendlyCredentialName",
+            "friendly_credential_name",
+            &self.friendly_credential_name,
+        );
+        w.member("RelyingPartyId", "relying_party_id", &self.relying_party_id);
         w.optional(
             "AuthenticatorAttachment",
             "authenticator_attachment",
@@ -32,13 +39,6 @@ impl ::awsjson_types::structure::WriteMembers for WebAuthnCredentialDescription 
             &self.authenticator_transports,
         );
         w.member("CreatedAt", "created_at", &self.created_at);
-        w.member("CredentialId", "credential_id", &self.credential_id);
-        w.member(
-            "FriendlyCredentialName",
-            "friendly_credential_name",
-            &self.friendly_credential_name,
-        );
-        w.member("RelyingPartyId", "relying_party_id", &self.relying_party_id);
     }
 }
 impl ::serde::Serialize for WebAuthnCredentialDescription {
@@ -52,12 +52,12 @@ impl ::serde::Serialize for WebAuthnCredentialDescription {
 impl ::awsjson_types::structure::ReadMembers for WebAuthnCredentialDescription {
     const NAME: &'static str = "WebAuthnCredentialDescription";
     const MEMBERS: &'static [&'static str] = &[
-        "AuthenticatorAttachment",
-        "AuthenticatorTransports",
-        "CreatedAt",
         "CredentialId",
         "FriendlyCredentialName",
         "RelyingPartyId",
+        "AuthenticatorAttachment",
+        "AuthenticatorTransports",
+        "CreatedAt",
     ];
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -65,13 +65,6 @@ impl ::awsjson_types::structure::ReadMembers for WebAuthnCredentialDescription {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match name {
-            "AuthenticatorAttachment" => {
-                ::awsjson_types::structure::read(map, &mut self.authenticator_attachment)
-            }
-            "AuthenticatorTransports" => {
-                ::awsjson_types::structure::read(map, &mut self.authenticator_transports)
-            }
-            "CreatedAt" => ::awsjson_types::structure::read(map, &mut self.created_at),
             "CredentialId" => {
                 ::awsjson_types::structure::read(map, &mut self.credential_id)
             }
@@ -81,6 +74,13 @@ impl ::awsjson_types::structure::ReadMembers for WebAuthnCredentialDescription {
             "RelyingPartyId" => {
                 ::awsjson_types::structure::read(map, &mut self.relying_party_id)
             }
+            "AuthenticatorAttachment" => {
+                ::awsjson_types::structure::read(map, &mut self.authenticator_attachment)
+            }
+            "AuthenticatorTransports" => {
+                ::awsjson_types::structure::read(map, &mut self.authenticator_transports)
+            }
+            "CreatedAt" => ::awsjson_types::structure::read(map, &mut self.created_at),
             _ => ::awsjson_types::structure::skip(map),
         }
     }

@@ -14,7 +14,10 @@
 //!   (it would otherwise drop the difference between an absent and an empty list).
 //! * Enums, timestamps and blobs are typify *replacements*: our own forward-compatible enums
 //!   and the runtime's `Timestamp` / `Blob`.
-//! * After typify: our docs replace its schema dumps, `Debug` of structures with sensitive
+//! * typify sorts every structure's fields by name, with no setting to turn that off; after it,
+//!   `patch::in_model_order` puts them back in the model's order, the order of the schema's
+//!   `properties` (AWS's member order). Everything emitted from there on reads that order.
+//! * Also after typify: our docs replace its schema dumps, `Debug` of structures with sensitive
 //!   members is written by hand to redact them, and `Serialize`/`Deserialize` are written out
 //!   instead of derived: serde's derives expanded to about 100,000 lines for 428 structures, most
 //!   of the crate's compile time. Reading starts from `Default`, so a missing member (required

@@ -10,7 +10,7 @@ use syn::{Attribute, Fields, Item, ItemStruct, Type};
 use super::{FieldInfo, StructInfo};
 use crate::emit::names::{static_name, type_name};
 use crate::emit::{Cx, EmitError, docs};
-use crate::model::{Fault, Shape, ShapeKind};
+use crate::model::{Fault, Member, Shape, ShapeKind};
 
 pub fn patch(cx: &Cx, file: syn::File) -> Result<BTreeMap<String, (TokenStream, StructInfo)>, EmitError> {
     let by_type: BTreeMap<String, &Shape> =
@@ -72,6 +72,7 @@ fn patch_type(
     let mut fields = Vec::new();
     let mut redacted = Vec::new();
     if let Fields::Named(named) = &mut structure.fields {
+        in_model_order(name, members, named)?;
         for field in named.named.iter_mut() {
             let ident = field.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
             let wire_name = serde_rename(&field.attrs).unwrap_or_else(|| ident.clone());
@@ -119,6 +120,37 @@ fn patch_type(
         }
     };
     Ok((tokens, StructInfo { type_name: name.to_string(), fields }))
+}
+
+/// Puts typify's fields back in the model's member order, which is the order of `properties` in
+/// the schema file (the loader keeps it). typify sorts a structure's fields by Rust name
+/// (`struct_members` in typify-impl 0.6 sorts them "to ensure a deterministic result", with no
+/// setting to turn that off), so `AdminGetUserResponse` would start with `enabled` where the
+/// schema, AWS's documentation and AWS's SDKs start with `Username`. Everything written after
+/// this point (the struct's fields, `WriteMembers` and so `Serialize` and `Debug`, `ReadMembers`,
+/// the [`StructInfo`] the client's builders read) follows the reordered fields.
+fn in_model_order(name: &str, members: &[Member], named: &mut syn::FieldsNamed) -> Result<(), EmitError> {
+    let mut keyed = Vec::with_capacity(named.named.len());
+    for field in std::mem::take(&mut named.named) {
+        let ident = field.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
+        let wire_name = serde_rename(&field.attrs).unwrap_or_else(|| ident.clone());
+        let position = members
+            .iter()
+            .position(|m| m.name == wire_name)
+            .ok_or_else(|| EmitError::Typify(format!("{name}.{ident}: no member `{wire_name}` in the model")))?;
+        keyed.push((position, field));
+    }
+    if keyed.len() != members.len() {
+        return Err(EmitError::Typify(format!(
+            "{name}: typify emitted {} fields for {} members",
+            keyed.len(),
+            members.len()
+        )));
+    }
+    // Positions are distinct (one member per wire name), so the order is total.
+    keyed.sort_by_key(|(position, _)| *position);
+    named.named = keyed.into_iter().map(|(_, field)| field).collect();
+    Ok(())
 }
 
 /// A member is printed redacted when its target, or what its list or map holds, is sensitive.
