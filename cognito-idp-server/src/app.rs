@@ -1,0 +1,154 @@
+//! Start-up: open the store, seed it, build the router (the API at `POST /`, `GET /health`,
+//! `/_local/`), listen, and shut down gracefully.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::{Router, routing::get};
+use awsjson_server::{InMemoryCredentials, ServerConfig, SigV4Config};
+use tokio::sync::oneshot;
+
+use crate::clock::Clock;
+use crate::domain::password::{Cost, Hasher};
+use crate::options::Options;
+use crate::service::{Cognito, Settings};
+use crate::store::Store;
+use crate::store::sqlite::{Location, SqliteStore, Synchronous};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database could not be opened or migrated.
+    #[error("database: {0}")]
+    Store(#[from] crate::store::StoreError),
+    /// The address could not be bound.
+    #[error("listening on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    /// A file named by an option could not be read or parsed.
+    #[error("{0}")]
+    Config(String),
+}
+
+/// A running server.
+pub struct Running {
+    /// Where it listens.
+    pub address: SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops accepting connections, lets in-flight requests finish, and waits for that.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+
+    /// Waits until the server stops on its own (it does not, unless the listener fails).
+    pub async fn wait(self) {
+        let _ = self.task.await;
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then shuts down gracefully.
+    pub async fn until_signal(self) {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        self.shutdown().await;
+    }
+}
+
+/// Starts the server described by `options`.
+pub async fn serve(options: Options) -> Result<Running, StartError> {
+    let synchronous = if options.sqlite_sync == "normal" { Synchronous::Normal } else { Synchronous::Full };
+    let location = if options.in_memory { Location::Memory } else { Location::File(options.db.clone()) };
+    let store = SqliteStore::open(location, synchronous)?;
+    let cost = if options.dev { Cost::DEV } else { Cost::DEFAULT };
+    let cost = Cost {
+        memory_kib: options.hash_memory_kib.unwrap_or(cost.memory_kib),
+        iterations: options.hash_iterations.unwrap_or(cost.iterations),
+        ..cost
+    };
+    if options.dev {
+        tracing::warn!(?cost, "--dev: password hashing is cheap and insecure; never use this for real users");
+    }
+    let hasher = Hasher::new(cost).map_err(|e| StartError::Config(format!("hash cost: {e}")))?;
+    let settings =
+        Settings { region: options.region.clone(), outbox: !options.no_local_endpoints, ..Settings::default() };
+    let clock = Clock::default();
+    if let Some(offset) = store.get_setting(crate::local::CLOCK_OFFSET).await?.and_then(|v| v.parse().ok()) {
+        clock.set_offset_ms(offset);
+    }
+    let svc = Cognito { store, settings: Arc::new(settings), clock, hasher };
+    if let Some(seed) = &options.seed {
+        crate::local::seed::apply(&svc, seed).await.map_err(StartError::Config)?;
+    }
+    let mut config = ServerConfig::default();
+    if let Some(path) = &options.credentials {
+        config = config.sigv4(SigV4Config::new(read_credentials(path)?).region(options.region.clone()));
+    }
+    let mut app = Router::new().route("/health", get(|| async { "ok" }));
+    if !options.no_local_endpoints {
+        app = app.nest("/_local", crate::local::routes(svc.clone()));
+    }
+    let app = app.merge(cognito_idp::server::router_with(svc, config));
+
+    let address = SocketAddr::new(options.host, options.port);
+    let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| StartError::Bind(address, e))?;
+    let address = listener.local_addr().map_err(|e| StartError::Bind(address, e))?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let service = app.into_make_service_with_connect_info::<SocketAddr>();
+        let graceful = axum::serve(listener, service).with_graceful_shutdown(async {
+            let _ = stopped.await;
+        });
+        if let Err(e) = graceful.await {
+            tracing::error!(error = %e, "the server stopped");
+        }
+    });
+    tracing::info!(%address, db = %options.db.display(), in_memory = options.in_memory, "listening");
+    Ok(Running { address, stop, task })
+}
+
+fn read_credentials(path: &std::path::Path) -> Result<InMemoryCredentials, StartError> {
+    let text = std::fs::read_to_string(path).map_err(|e| StartError::Config(format!("{}: {e}", path.display())))?;
+    let mut credentials = InMemoryCredentials::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        match (words.next(), words.next(), words.next()) {
+            (Some(key), Some(secret), None) => credentials = credentials.with_key(key, secret),
+            _ => {
+                return Err(StartError::Config(format!(
+                    "{}:{}: expected `ACCESS_KEY_ID SECRET_ACCESS_KEY`",
+                    path.display(),
+                    number + 1
+                )));
+            }
+        }
+    }
+    Ok(credentials)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

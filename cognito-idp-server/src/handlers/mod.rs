@@ -1,0 +1,134 @@
+//! The operations, one module per resource. A handler validates what the model cannot, calls
+//! the store, and maps the store's answers to AWS's errors.
+
+pub mod clients;
+pub mod groups;
+pub mod pools;
+pub mod signup;
+pub mod tags;
+pub mod users;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use cognito_idp::types::{AttributeType, UserPoolType, UserStatusType, UserType};
+
+use crate::clock::timestamp;
+use crate::errors::{ApiError, ApiResult};
+use crate::service::Cognito;
+use crate::store::{Alias, PoolRecord, Store, StoreError, UserRecord};
+
+/// A pool record with its document decoded.
+pub struct Pool {
+    /// As stored.
+    pub record: PoolRecord,
+    /// The `UserPoolType` it holds.
+    pub doc: UserPoolType,
+}
+
+impl Pool {
+    /// The pool's id.
+    pub fn id(&self) -> &str {
+        &self.record.id
+    }
+
+    /// Whether usernames (and aliases) ignore case (`UsernameConfiguration.CaseSensitive` false).
+    pub fn case_insensitive(&self) -> bool {
+        self.doc.username_configuration.as_ref().is_some_and(|c| !c.case_sensitive)
+    }
+
+    /// What makes `username` unique in this pool.
+    pub fn username_key(&self, username: &str) -> String {
+        if self.case_insensitive() { username.to_lowercase() } else { username.to_owned() }
+    }
+}
+
+/// Reads pool `id`, or AWS's `ResourceNotFoundException` for it.
+pub async fn load_pool<S: Store>(svc: &Cognito<S>, id: &str) -> ApiResult<Pool> {
+    let record = match svc.store.get_pool(id).await {
+        Ok(record) => record,
+        Err(StoreError::NotFound) => return Err(ApiError::pool_not_found(id)),
+        Err(e) => return Err(e.into()),
+    };
+    let doc = serde_json::from_value(record.doc.clone())
+        .map_err(|e| ApiError::internal(format!("stored pool {id} does not decode: {e}")))?;
+    Ok(Pool { record, doc })
+}
+
+/// Finds a user by username, or by an alias or username attribute the pool signs in with
+/// (as Cognito's admin operations accept either); `UserNotFoundException` otherwise.
+pub async fn find_user<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str) -> ApiResult<UserRecord> {
+    match svc.store.get_user(pool.id(), &pool.username_key(username)).await {
+        Ok(user) => return Ok(user),
+        Err(StoreError::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    for kind in sign_in_aliases(&pool.doc) {
+        let alias = Alias { kind: kind.to_owned(), key: alias_key(pool, kind, username) };
+        match svc.store.get_user_by_alias(pool.id(), &alias).await {
+            Ok(user) => return Ok(user),
+            Err(StoreError::NotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::user_not_found())
+}
+
+/// The attributes users of this pool can sign in with besides their username.
+pub fn sign_in_aliases(pool: &UserPoolType) -> Vec<&'static str> {
+    let mut kinds = Vec::new();
+    let aliases = pool.alias_attributes.iter().flatten().map(|a| a.as_str());
+    let named = aliases.chain(pool.username_attributes.iter().flatten().map(|a| a.as_str()));
+    for kind in named {
+        let kind = match kind {
+            "email" => "email",
+            "phone_number" => "phone_number",
+            "preferred_username" => "preferred_username",
+            _ => continue,
+        };
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    kinds
+}
+
+/// The unique form of an alias value: emails and preferred usernames ignore case where the
+/// pool's usernames do; phone numbers are compared as given.
+pub fn alias_key(pool: &Pool, kind: &str, value: &str) -> String {
+    if kind == "phone_number" { value.to_owned() } else { pool.username_key(value) }
+}
+
+/// An opaque paging token for cursor `seq`; any instance can continue from it.
+pub fn encode_token(seq: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("v1:{seq}"))
+}
+
+/// The cursor in a paging token from [`encode_token`].
+pub fn decode_token(token: Option<&str>) -> ApiResult<i64> {
+    let Some(token) = token else { return Ok(0) };
+    URL_SAFE_NO_PAD
+        .decode(token)
+        .ok()
+        .and_then(|raw| String::from_utf8(raw).ok())
+        .and_then(|text| text.strip_prefix("v1:").and_then(|seq| seq.parse().ok()))
+        .ok_or_else(|| ApiError::invalid_parameter("Invalid pagination token."))
+}
+
+/// A stored user as the API's `UserType`, with the attributes `keep` lets through.
+pub fn user_type(user: &UserRecord, keep: impl Fn(&str) -> bool) -> UserType {
+    UserType {
+        username: Some(user.username.clone()),
+        attributes: Some(
+            user.attributes
+                .iter()
+                .filter(|(name, _)| keep(name))
+                .map(|(name, value)| AttributeType { name: name.clone(), value: Some(value.clone()) })
+                .collect(),
+        ),
+        user_create_date: Some(timestamp(user.created_ms)),
+        user_last_modified_date: Some(timestamp(user.modified_ms)),
+        enabled: Some(user.enabled),
+        user_status: Some(UserStatusType::from(user.status.as_str())),
+        mfa_options: None,
+    }
+}

@@ -1,0 +1,27 @@
+//! A local Amazon Cognito user-pools server (`cognito-idp`): the reference implementation of
+//! the generated `CognitoIdp` trait, on a durable SQLite store.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use cognito_idp_server::{Options, serve};
+//! let options = Options { port: 0, in_memory: true, ..Options::default() };
+//! let server = serve(options).await?;
+//! println!("listening on {}", server.address);
+//! server.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod app;
+pub mod clock;
+pub mod domain;
+pub mod errors;
+pub mod handlers;
+pub mod local;
+pub mod options;
+pub mod service;
+pub mod store;
+
+pub use app::{Running, serve};
+pub use options::Options;

@@ -1,0 +1,93 @@
+//! `/_local/`: what tests need that AWS has no API for. The outbox (codes and temporary
+//! passwords the server "sent"), a reset of all data, and the clock's offset. Off with
+//! `--no-local-endpoints`.
+
+pub mod seed;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::service::Cognito;
+use crate::store::Store;
+
+/// The setting that keeps the clock's offset, so it survives restarts.
+pub const CLOCK_OFFSET: &str = "clock_offset_ms";
+
+/// The `/_local/` routes.
+pub fn routes<S: Store + Clone>(svc: Cognito<S>) -> Router {
+    Router::new()
+        .route("/outbox", get(outbox::<S>))
+        .route("/reset", post(reset::<S>))
+        .route("/clock", get(clock::<S>).post(set_clock::<S>))
+        .with_state(svc)
+}
+
+fn failure(e: impl std::fmt::Display) -> Response {
+    (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({"__type": "InternalErrorException", "message": e.to_string()})))
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct OutboxQuery {
+    #[serde(rename = "userPoolId")]
+    pool_id: Option<String>,
+    username: Option<String>,
+}
+
+/// `GET /_local/outbox?userPoolId=..&username=..`: the messages sent, oldest first.
+async fn outbox<S: Store + Clone>(State(svc): State<Cognito<S>>, Query(query): Query<OutboxQuery>) -> Response {
+    match svc.store.list_outbox(query.pool_id.as_deref(), query.username.as_deref()).await {
+        Ok(messages) => Json(json!({ "messages": messages })).into_response(),
+        Err(e) => failure(e),
+    }
+}
+
+/// `POST /_local/reset`: deletes every pool, user and message, and resets the clock.
+async fn reset<S: Store + Clone>(State(svc): State<Cognito<S>>) -> Response {
+    match svc.store.reset().await {
+        Ok(()) => {
+            svc.clock.set_offset_ms(0);
+            Json(json!({})).into_response()
+        }
+        Err(e) => failure(e),
+    }
+}
+
+/// `GET /_local/clock`: the server's time and offset.
+async fn clock<S: Store + Clone>(State(svc): State<Cognito<S>>) -> Response {
+    Json(json!({ "nowMs": svc.clock.now_ms(), "offsetMs": svc.clock.offset_ms() })).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SetClock {
+    /// Moves the clock forward by this much (from where it is).
+    advance_seconds: Option<i64>,
+    /// Sets the offset from the system's clock outright (0 to go back to real time).
+    offset_seconds: Option<i64>,
+}
+
+/// `POST /_local/clock` `{"advanceSeconds": N}` or `{"offsetSeconds": N}`.
+async fn set_clock<S: Store + Clone>(State(svc): State<Cognito<S>>, Json(body): Json<SetClock>) -> Response {
+    let offset = match (body.advance_seconds, body.offset_seconds) {
+        (Some(advance), None) => svc.clock.offset_ms() + advance * 1000,
+        (None, Some(offset)) => offset * 1000,
+        _ => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"__type": "InvalidParameterException", "message": "give one of advanceSeconds or offsetSeconds"})),
+            )
+                .into_response();
+        }
+    };
+    if let Err(e) = svc.store.set_setting(CLOCK_OFFSET, &offset.to_string()).await {
+        return failure(e);
+    }
+    svc.clock.set_offset_ms(offset);
+    clock(State(svc)).await
+}

@@ -1,0 +1,120 @@
+//! The reference implementation of the generated `CognitoIdp` trait: each method is one line
+//! that hands the input to its handler and turns the handler's [`ApiError`] into the
+//! operation's error enum.
+
+use std::sync::Arc;
+
+use cognito_idp::CognitoIdp;
+use cognito_idp::operation::*;
+use cognito_idp::server::RequestContext;
+use cognito_idp::types::*;
+use cognito_idp::Empty;
+
+use crate::clock::Clock;
+use crate::domain::password::Hasher;
+use crate::errors::ApiError;
+use crate::handlers::{clients, groups, pools, signup, tags, users};
+use crate::store::Store;
+
+/// What the handlers share: settings, clock and password hasher.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The region pool ids and ARNs name (`us-east-1`).
+    pub region: String,
+    /// The account id in ARNs.
+    pub account_id: String,
+    /// Whether codes and temporary passwords are kept in the outbox for `/_local/outbox`.
+    pub outbox: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { region: "us-east-1".into(), account_id: "000000000000".into(), outbox: true }
+    }
+}
+
+/// The local Cognito: a store plus what the handlers share. Cheap to clone.
+pub struct Cognito<S> {
+    /// Where everything is kept.
+    pub store: S,
+    /// Server-wide settings.
+    pub settings: Arc<Settings>,
+    /// The (offsettable) clock.
+    pub clock: Clock,
+    /// Hashes and checks passwords.
+    pub hasher: Hasher,
+}
+
+impl<S: Store + Clone> Clone for Cognito<S> {
+    fn clone(&self) -> Self {
+        Cognito {
+            store: self.store.clone(),
+            settings: self.settings.clone(),
+            clock: self.clock.clone(),
+            hasher: self.hasher.clone(),
+        }
+    }
+}
+
+/// Implements the trait's methods from a table: method, input, output, error, handler.
+macro_rules! operations {
+    ($($method:ident($input:ty) -> $output:ty, $error:ty => $handler:path;)*) => {
+        impl<S: Store> CognitoIdp for Cognito<S> {
+            $(
+                fn $method(
+                    &self,
+                    _ctx: RequestContext,
+                    input: $input,
+                ) -> impl ::std::future::Future<Output = Result<$output, $error>> + Send {
+                    async move { $handler(self, input).await.map_err(ApiError::into_op) }
+                }
+            )*
+        }
+    };
+}
+
+operations! {
+    // user pools
+    create_user_pool(CreateUserPoolRequest) -> CreateUserPoolResponse, CreateUserPoolError => pools::create_user_pool;
+    describe_user_pool(DescribeUserPoolRequest) -> DescribeUserPoolResponse, DescribeUserPoolError => pools::describe_user_pool;
+    update_user_pool(UpdateUserPoolRequest) -> UpdateUserPoolResponse, UpdateUserPoolError => pools::update_user_pool;
+    delete_user_pool(DeleteUserPoolRequest) -> Empty, DeleteUserPoolError => pools::delete_user_pool;
+    list_user_pools(ListUserPoolsRequest) -> ListUserPoolsResponse, ListUserPoolsError => pools::list_user_pools;
+    add_custom_attributes(AddCustomAttributesRequest) -> AddCustomAttributesResponse, AddCustomAttributesError => pools::add_custom_attributes;
+    // tags
+    tag_resource(TagResourceRequest) -> TagResourceResponse, TagResourceError => tags::tag_resource;
+    untag_resource(UntagResourceRequest) -> UntagResourceResponse, UntagResourceError => tags::untag_resource;
+    list_tags_for_resource(ListTagsForResourceRequest) -> ListTagsForResourceResponse, ListTagsForResourceError => tags::list_tags_for_resource;
+    // app clients
+    create_user_pool_client(CreateUserPoolClientRequest) -> CreateUserPoolClientResponse, CreateUserPoolClientError => clients::create_user_pool_client;
+    describe_user_pool_client(DescribeUserPoolClientRequest) -> DescribeUserPoolClientResponse, DescribeUserPoolClientError => clients::describe_user_pool_client;
+    update_user_pool_client(UpdateUserPoolClientRequest) -> UpdateUserPoolClientResponse, UpdateUserPoolClientError => clients::update_user_pool_client;
+    delete_user_pool_client(DeleteUserPoolClientRequest) -> Empty, DeleteUserPoolClientError => clients::delete_user_pool_client;
+    list_user_pool_clients(ListUserPoolClientsRequest) -> ListUserPoolClientsResponse, ListUserPoolClientsError => clients::list_user_pool_clients;
+    // users
+    admin_create_user(AdminCreateUserRequest) -> AdminCreateUserResponse, AdminCreateUserError => users::admin_create_user;
+    admin_get_user(AdminGetUserRequest) -> AdminGetUserResponse, AdminGetUserError => users::admin_get_user;
+    admin_update_user_attributes(AdminUpdateUserAttributesRequest) -> AdminUpdateUserAttributesResponse, AdminUpdateUserAttributesError => users::admin_update_user_attributes;
+    admin_delete_user_attributes(AdminDeleteUserAttributesRequest) -> AdminDeleteUserAttributesResponse, AdminDeleteUserAttributesError => users::admin_delete_user_attributes;
+    admin_disable_user(AdminDisableUserRequest) -> AdminDisableUserResponse, AdminDisableUserError => users::admin_disable_user;
+    admin_enable_user(AdminEnableUserRequest) -> AdminEnableUserResponse, AdminEnableUserError => users::admin_enable_user;
+    admin_delete_user(AdminDeleteUserRequest) -> Empty, AdminDeleteUserError => users::admin_delete_user;
+    admin_set_user_password(AdminSetUserPasswordRequest) -> AdminSetUserPasswordResponse, AdminSetUserPasswordError => users::admin_set_user_password;
+    admin_reset_user_password(AdminResetUserPasswordRequest) -> AdminResetUserPasswordResponse, AdminResetUserPasswordError => users::admin_reset_user_password;
+    admin_confirm_sign_up(AdminConfirmSignUpRequest) -> AdminConfirmSignUpResponse, AdminConfirmSignUpError => users::admin_confirm_sign_up;
+    list_users(ListUsersRequest) -> ListUsersResponse, ListUsersError => users::list_users;
+    // groups
+    create_group(CreateGroupRequest) -> CreateGroupResponse, CreateGroupError => groups::create_group;
+    get_group(GetGroupRequest) -> GetGroupResponse, GetGroupError => groups::get_group;
+    update_group(UpdateGroupRequest) -> UpdateGroupResponse, UpdateGroupError => groups::update_group;
+    delete_group(DeleteGroupRequest) -> Empty, DeleteGroupError => groups::delete_group;
+    list_groups(ListGroupsRequest) -> ListGroupsResponse, ListGroupsError => groups::list_groups;
+    admin_add_user_to_group(AdminAddUserToGroupRequest) -> Empty, AdminAddUserToGroupError => groups::admin_add_user_to_group;
+    admin_remove_user_from_group(AdminRemoveUserFromGroupRequest) -> Empty, AdminRemoveUserFromGroupError => groups::admin_remove_user_from_group;
+    admin_list_groups_for_user(AdminListGroupsForUserRequest) -> AdminListGroupsForUserResponse, AdminListGroupsForUserError => groups::admin_list_groups_for_user;
+    list_users_in_group(ListUsersInGroupRequest) -> ListUsersInGroupResponse, ListUsersInGroupError => groups::list_users_in_group;
+    // sign-up
+    sign_up(SignUpRequest) -> SignUpResponse, SignUpError => signup::sign_up;
+    confirm_sign_up(ConfirmSignUpRequest) -> ConfirmSignUpResponse, ConfirmSignUpError => signup::confirm_sign_up;
+    resend_confirmation_code(ResendConfirmationCodeRequest) -> ResendConfirmationCodeResponse, ResendConfirmationCodeError => signup::resend_confirmation_code;
+}

@@ -1,0 +1,130 @@
+//! The SQLite schema, as numbered migrations (`PRAGMA user_version` records the last applied).
+//!
+//! A newer server opens an older file by applying the migrations it lacks, in one transaction;
+//! an older server refuses a newer file rather than misreading it.
+
+use rusqlite::Connection;
+
+use crate::store::{StoreError, StoreResult};
+
+/// Migration `i` brings a database from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: pools, clients, users with their aliases, groups, codes, outbox, tags, settings.
+    r#"
+    CREATE TABLE pools (
+        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+        id      TEXT NOT NULL UNIQUE,
+        version INTEGER NOT NULL,
+        doc     TEXT NOT NULL
+    );
+    CREATE TABLE clients (
+        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+        pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+        id      TEXT NOT NULL UNIQUE,
+        version INTEGER NOT NULL,
+        doc     TEXT NOT NULL
+    );
+    CREATE INDEX clients_by_pool ON clients(pool_id, seq);
+    CREATE TABLE users (
+        seq                INTEGER PRIMARY KEY AUTOINCREMENT,
+        pool_id            TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+        username           TEXT NOT NULL,
+        username_key       TEXT NOT NULL,
+        sub                TEXT NOT NULL,
+        version            INTEGER NOT NULL,
+        status             TEXT NOT NULL,
+        enabled            INTEGER NOT NULL,
+        created_ms         INTEGER NOT NULL,
+        modified_ms        INTEGER NOT NULL,
+        email              TEXT,
+        phone_number       TEXT,
+        name               TEXT,
+        given_name         TEXT,
+        family_name        TEXT,
+        preferred_username TEXT,
+        doc                TEXT NOT NULL,
+        UNIQUE (pool_id, username_key),
+        UNIQUE (pool_id, sub)
+    );
+    CREATE INDEX users_by_username ON users(pool_id, username);
+    CREATE INDEX users_by_status ON users(pool_id, status);
+    CREATE INDEX users_by_email ON users(pool_id, email);
+    CREATE INDEX users_by_phone_number ON users(pool_id, phone_number);
+    CREATE INDEX users_by_name ON users(pool_id, name);
+    CREATE INDEX users_by_given_name ON users(pool_id, given_name);
+    CREATE INDEX users_by_family_name ON users(pool_id, family_name);
+    CREATE INDEX users_by_preferred_username ON users(pool_id, preferred_username);
+    CREATE TABLE aliases (
+        pool_id  TEXT NOT NULL,
+        kind     TEXT NOT NULL,
+        key      TEXT NOT NULL,
+        user_seq INTEGER NOT NULL REFERENCES users(seq) ON DELETE CASCADE,
+        PRIMARY KEY (pool_id, kind, key)
+    );
+    CREATE INDEX aliases_by_user ON aliases(user_seq);
+    CREATE TABLE groups (
+        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+        pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+        name    TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        doc     TEXT NOT NULL,
+        UNIQUE (pool_id, name)
+    );
+    CREATE TABLE memberships (
+        group_seq INTEGER NOT NULL REFERENCES groups(seq) ON DELETE CASCADE,
+        user_seq  INTEGER NOT NULL REFERENCES users(seq) ON DELETE CASCADE,
+        PRIMARY KEY (group_seq, user_seq)
+    );
+    CREATE INDEX memberships_by_user ON memberships(user_seq, group_seq);
+    CREATE TABLE codes (
+        user_seq   INTEGER NOT NULL REFERENCES users(seq) ON DELETE CASCADE,
+        purpose    TEXT NOT NULL,
+        hash       TEXT NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        attempts   INTEGER NOT NULL,
+        PRIMARY KEY (user_seq, purpose)
+    );
+    CREATE TABLE outbox (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        pool_id     TEXT NOT NULL,
+        username    TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        medium      TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        code        TEXT NOT NULL,
+        time_ms     INTEGER NOT NULL
+    );
+    CREATE INDEX outbox_by_user ON outbox(pool_id, username);
+    CREATE TABLE tags (
+        resource TEXT NOT NULL,
+        key      TEXT NOT NULL,
+        value    TEXT NOT NULL,
+        PRIMARY KEY (resource, key)
+    );
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    "#,
+];
+
+/// The schema version this server writes.
+pub const CURRENT: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database to [`CURRENT`], applying what it lacks in one transaction.
+pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(super::db_error)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(super::db_error)?;
+    if version > CURRENT {
+        return Err(StoreError::Database(format!(
+            "the database is at schema version {version}, newer than this server's {CURRENT}: upgrade the server"
+        )));
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.execute_batch(sql).map_err(super::db_error)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1).map_err(super::db_error)?;
+    }
+    tx.commit().map_err(super::db_error)
+}
