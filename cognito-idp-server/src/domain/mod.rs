@@ -1,5 +1,8 @@
 //! Rules of the API that do not depend on storage: ids, passwords, codes, masking.
 
+pub mod attributes;
 pub mod codes;
+pub mod filter;
 pub mod ids;
+pub mod mask;
 pub mod password;
