@@ -132,3 +132,33 @@ pub fn user_type(user: &UserRecord, keep: impl Fn(&str) -> bool) -> UserType {
         mfa_options: None,
     }
 }
+
+/// "Sends" `code` (a confirmation code or a temporary password) to `username` of `pool_id`:
+/// logs it, and returns the outbox message to store in the same store call as the change that
+/// caused it, or nothing when the outbox is off (`--no-local-endpoints`). Every handler that
+/// sends something goes through here, so the flag is honoured in one place.
+pub fn outbox<S: Store>(
+    svc: &Cognito<S>,
+    pool_id: &str,
+    username: &str,
+    kind: &str,
+    to: &crate::domain::mask::Delivery,
+    code: &str,
+) -> Vec<crate::store::OutboxMessage> {
+    let medium = to.medium.as_str();
+    // The log is the only delivery a self-hosted server has, so the code is logged either way.
+    tracing::info!(pool_id, username, kind, medium, destination = %to.destination, code, "message sent");
+    if !svc.settings.outbox {
+        return Vec::new();
+    }
+    vec![crate::store::OutboxMessage {
+        seq: 0,
+        pool_id: pool_id.to_owned(),
+        username: username.to_owned(),
+        kind: kind.to_owned(),
+        medium: medium.to_owned(),
+        destination: to.destination.clone(),
+        code: code.to_owned(),
+        time_ms: svc.clock.now_ms(),
+    }]
+}
