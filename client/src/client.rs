@@ -252,15 +252,18 @@ impl Client {
 /// A response as it came back: status, request id, error type header and body.
 #[derive(Debug, Clone)]
 pub struct RawResponse {
+    /// The HTTP status.
     pub status: u16,
-    /// `x-amzn-RequestId`.
+    /// `x-amzn-RequestId` (or `x-amz-request-id`).
     pub request_id: Option<String>,
     /// `x-amzn-ErrorType`.
     pub error_type: Option<String>,
+    /// The body, as received.
     pub body: bytes::Bytes,
 }
 
 impl RawResponse {
+    /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
@@ -281,12 +284,18 @@ impl RawResponse {
     }
 }
 
-/// A failure before any response came back (the non-generic half of [`SdkError`]).
+/// Why [`Client::send_raw`] got no response (the part of [`SdkError`] that does not depend on
+/// the operation).
 #[derive(Debug)]
 pub enum RawError {
+    /// The request could not be built or sent: no region or endpoint, an unsigned signed
+    /// operation, an HTTP client that could not be set up. As [`SdkError::Construction`].
     Construction(String),
+    /// No usable credentials for a signed operation. As [`SdkError::Credentials`].
     Credentials(CredentialsError),
+    /// The request got no response. As [`SdkError::Transport`].
     Transport(reqwest::Error),
+    /// A timeout expired. As [`SdkError::Timeout`].
     Timeout(TimeoutKind),
 }
 

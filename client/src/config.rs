@@ -9,10 +9,31 @@ use crate::profile;
 use crate::retry::RetryConfig;
 
 /// Timeouts: connecting, one attempt, and the whole operation (all attempts and backoff).
+/// `None` means no limit.
+///
+/// ```
+/// use std::time::Duration;
+/// use awsjson_client::{Config, TimeoutConfig};
+///
+/// let timeouts = TimeoutConfig {
+///     attempt: Some(Duration::from_secs(2)),
+///     operation: Some(Duration::from_secs(10)),
+///     ..TimeoutConfig::default()
+/// };
+/// let config = Config::new().timeouts(timeouts);
+/// assert_eq!(config.timeout_config().connect, Some(Duration::from_millis(3100)));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimeoutConfig {
+    /// Setting up a connection (TCP and TLS). Applies to the HTTP client the [`Client`] builds,
+    /// not to one given with [`Config::http_client`].
+    ///
+    /// [`Client`]: crate::Client
     pub connect: Option<Duration>,
+    /// One attempt: sending the request and reading the whole response. An attempt that runs
+    /// out is retried like a connection failure.
     pub attempt: Option<Duration>,
+    /// The whole call: every attempt and the waits between them.
     pub operation: Option<Duration>,
 }
 
@@ -111,11 +132,13 @@ impl Config {
         self
     }
 
+    /// How failed attempts are retried ([`RetryConfig::standard`] by default).
     pub fn retry(mut self, retry: RetryConfig) -> Self {
         self.retry = retry;
         self
     }
 
+    /// The connect, attempt and operation timeouts.
     pub fn timeouts(mut self, timeouts: TimeoutConfig) -> Self {
         self.timeouts = timeouts;
         self
@@ -128,24 +151,29 @@ impl Config {
         self
     }
 
-    /// Use this reqwest client (its proxy, TLS and pool settings) instead of building one.
+    /// Use this reqwest client (its proxy, TLS and pool settings) instead of building one. Its
+    /// own user agent and connect timeout then apply, not ours and not [`TimeoutConfig::connect`].
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
     }
 
+    /// The region set, if any.
     pub fn region_name(&self) -> Option<&str> {
         self.region.as_deref()
     }
 
+    /// The endpoint URL set, if any.
     pub fn endpoint(&self) -> Option<&str> {
         self.endpoint.as_deref()
     }
 
+    /// How failed attempts are retried.
     pub fn retry_config(&self) -> &RetryConfig {
         &self.retry
     }
 
+    /// The timeouts.
     pub fn timeout_config(&self) -> &TimeoutConfig {
         &self.timeouts
     }

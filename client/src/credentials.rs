@@ -22,6 +22,7 @@ pub struct Credentials {
 }
 
 impl Credentials {
+    /// A long-term key pair (no session token, no expiry).
     pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>) -> Self {
         Credentials {
             access_key_id: access_key_id.into(),
@@ -43,18 +44,22 @@ impl Credentials {
         self
     }
 
+    /// The access key id (`AKIA...`, or `ASIA...` for temporary keys).
     pub fn access_key_id(&self) -> &str {
         &self.access_key_id
     }
 
+    /// The secret access key.
     pub fn secret_access_key(&self) -> &str {
         &self.secret_access_key
     }
 
+    /// The session token of temporary credentials.
     pub fn session_token(&self) -> Option<&str> {
         self.session_token.as_deref()
     }
 
+    /// When the credentials stop working, if they expire.
     pub fn expires_after(&self) -> Option<SystemTime> {
         self.expires_after
     }
@@ -94,8 +99,32 @@ impl fmt::Display for CredentialsError {
 
 impl std::error::Error for CredentialsError {}
 
-/// A source of credentials. Implement it to plug in your own.
+/// A source of credentials, asked before each signed request. Implement it to plug in your own
+/// (a secrets manager, a vault); [`Config::credentials`](crate::Config::credentials) takes it.
+///
+/// ```
+/// use awsjson_client::{BoxFuture, Config, Credentials, CredentialsError, ProvideCredentials};
+///
+/// /// Keys from a file mounted by the platform, read at each call.
+/// #[derive(Debug)]
+/// struct MountedKeys(std::path::PathBuf);
+///
+/// impl ProvideCredentials for MountedKeys {
+///     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+///         Box::pin(async move {
+///             let text = std::fs::read_to_string(&self.0).map_err(|e| CredentialsError::Provider(e.to_string()))?;
+///             match text.split_once(':') {
+///                 Some((id, secret)) => Ok(Credentials::new(id.trim(), secret.trim())),
+///                 None => Err(CredentialsError::Invalid("expected KEY_ID:SECRET".into())),
+///             }
+///         })
+///     }
+/// }
+///
+/// let config = Config::new().credentials(MountedKeys("/run/secrets/aws".into()));
+/// ```
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
+    /// The credentials to sign the next request with.
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>>;
 }
 

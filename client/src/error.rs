@@ -16,6 +16,23 @@ pub enum TimeoutKind {
 }
 
 /// Why a call failed: before sending, on the way, or with an error from the service.
+///
+/// ```
+/// use awsjson_client::SdkError;
+/// use awsjson_types::UnhandledError;
+///
+/// let error: SdkError<UnhandledError> = SdkError::Service {
+///     error: UnhandledError::new("TooManyRequestsException", Some("Rate exceeded".into())),
+///     status: 400,
+///     request_id: Some("6f1e2a84-0d8a-4c6e-9a51-2b3c4d5e6f70".into()),
+/// };
+/// match error.service_error() {
+///     Some(e) if e.code() == "TooManyRequestsException" => { /* slow down */ }
+///     Some(e) => println!("the service refused: {e}"),
+///     None => println!("no answer: {error}"),
+/// }
+/// assert_eq!(error.status(), Some(400));
+/// ```
 #[derive(Debug)]
 pub enum SdkError<E> {
     /// The request could not be built: no region or endpoint, a missing required member, ...
@@ -30,6 +47,7 @@ pub enum SdkError<E> {
     Timeout(TimeoutKind),
     /// The service answered with an error.
     Service {
+        /// The operation's error: one it models (`is_user_not_found()`...) or an unhandled one.
         error: E,
         /// HTTP status of the response.
         status: u16,
@@ -37,7 +55,12 @@ pub enum SdkError<E> {
         request_id: Option<String>,
     },
     /// The service answered something that is not a valid response.
-    Response { status: u16, message: String },
+    Response {
+        /// HTTP status of the response.
+        status: u16,
+        /// What was wrong with it.
+        message: String,
+    },
 }
 
 impl<E> SdkError<E> {
@@ -57,6 +80,7 @@ impl<E> SdkError<E> {
         }
     }
 
+    /// The request id the service answered with, when it answered with an error.
     pub fn request_id(&self) -> Option<&str> {
         match self {
             SdkError::Service { request_id, .. } => request_id.as_deref(),

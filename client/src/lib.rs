@@ -6,6 +6,8 @@
 //! the typed output or the operation's error enum. Paginated operations also get a
 //! [`Paginator`] of pages and items.
 
+#![warn(missing_docs)]
+
 #[cfg(feature = "aws-config")]
 mod aws_config_chain;
 mod chain;

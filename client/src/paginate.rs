@@ -36,6 +36,7 @@ impl<O: Operation, T: Send + 'static> Paginator<O, T>
 where
     O::Input: Clone,
 {
+    /// The pages of `O` called with `input` (which holds the first page's token, if any).
     pub fn new(client: Client, input: O::Input, links: PageLinks<O, T>) -> Self {
         Paginator { client, input: Ok(input), links }
     }

@@ -53,6 +53,7 @@ impl RetryConfig {
         self
     }
 
+    /// Total attempts, including the first.
     pub fn attempts(&self) -> u32 {
         self.max_attempts
     }
@@ -158,6 +159,7 @@ impl RetryQuota {
         *tokens = (*tokens + cost).min(QUOTA);
     }
 
+    /// The tokens left.
     pub fn available(&self) -> u32 {
         *self.tokens.lock().unwrap_or_else(|p| p.into_inner())
     }

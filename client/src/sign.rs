@@ -22,9 +22,11 @@ impl std::error::Error for SigningError {}
 /// What to sign a request for.
 #[derive(Debug, Clone, Copy)]
 pub struct SigningScope<'a> {
+    /// The region, e.g. `us-west-2`.
     pub region: &'a str,
     /// The service's signing name, e.g. `cognito-idp`.
     pub service: &'a str,
+    /// The signing time (it becomes `X-Amz-Date`).
     pub time: SystemTime,
 }
 

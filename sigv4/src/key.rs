@@ -32,6 +32,7 @@ impl SigningKey {
         SigningKey(current)
     }
 
+    /// The key's 32 bytes.
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }

@@ -11,6 +11,8 @@
 //! - [`SigningKey`], [`format_amz_date`], [`parse_amz_date`], [`canonical_uri`], [`canonical_query`]:
 //!   the building blocks.
 
+#![warn(missing_docs)]
+
 mod canonical;
 mod date;
 mod key;

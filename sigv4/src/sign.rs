@@ -20,7 +20,9 @@ pub const UNSIGNED_HEADERS: [&str; 4] = ["authorization", "user-agent", "x-amzn-
 /// The keys to sign with.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Credentials<'a> {
+    /// The access key id, sent in the clear in the credential scope (`AKIA...`, `ASIA...`).
     pub access_key_id: &'a str,
+    /// The secret the signing key is derived from; never sent.
     pub secret_access_key: &'a str,
     /// For temporary credentials: sent and signed as `X-Amz-Security-Token`.
     pub session_token: Option<&'a str>,
@@ -39,6 +41,7 @@ impl fmt::Debug for Credentials<'_> {
 /// Where and when the signature is valid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scope<'a> {
+    /// The region the request is for, e.g. `us-east-1`.
     pub region: &'a str,
     /// The service's signing name, e.g. `cognito-idp`.
     pub service: &'a str,

@@ -11,12 +11,15 @@ use crate::sign::string_to_sign;
 /// A request as the server received it, with what its `Authorization` header lists.
 #[derive(Debug, Clone, Copy)]
 pub struct SignedRequest<'a> {
+    /// The HTTP method, e.g. `POST`.
     pub method: &'a str,
     /// The request target as received (`/path?query`, still percent-encoded).
     pub path_and_query: &'a str,
+    /// The headers as received.
     pub headers: &'a HeaderMap,
     /// The names in `SignedHeaders=`: exactly these headers are signed.
     pub signed_headers: &'a [&'a str],
+    /// The body as received (or the hash the client says it signed).
     pub payload: Payload<'a>,
     /// The `X-Amz-Date` header's value (`YYYYMMDDTHHMMSSZ`), as sent.
     pub amz_date: &'a str,
@@ -27,7 +30,9 @@ pub struct SignedRequest<'a> {
 pub struct CredentialScope<'a> {
     /// `YYYYMMDD`
     pub date: &'a str,
+    /// The region the client signed for.
     pub region: &'a str,
+    /// The service's signing name the client signed for.
     pub service: &'a str,
 }
 

@@ -26,11 +26,12 @@ pub struct UnhandledError {
 }
 
 impl UnhandledError {
+    /// An error with `code` and an optional message, counted as the caller's fault (HTTP 400).
     pub fn new(code: impl Into<String>, message: Option<String>) -> Self {
         UnhandledError { code: code.into(), message, fault: Fault::Client }
     }
 
-    /// The same error, classified as the service's fault.
+    /// The same error with `fault` as its fault ([`Fault::Server`] makes a server answer 500).
     pub fn with_fault(mut self, fault: Fault) -> Self {
         self.fault = fault;
         self
@@ -45,14 +46,17 @@ impl UnhandledError {
         )
     }
 
+    /// The error's code, as sent in `__type`.
     pub fn code(&self) -> &str {
         &self.code
     }
 
+    /// The error's message, if it had one.
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 
+    /// Whose fault the error is.
     pub fn fault(&self) -> Fault {
         self.fault
     }
@@ -90,8 +94,10 @@ pub trait ErrorStructure: std::error::Error + Send + Sync + 'static {
     /// The error's code, as sent in `__type`.
     fn code(&self) -> &'static str;
 
+    /// Whose fault the error is, as the model says.
     fn fault(&self) -> Fault;
 
+    /// The error's `message` member, if it has one.
     fn message(&self) -> Option<&str>;
 
     /// The error's members as a JSON object (without `__type`), as a server sends them.
@@ -139,6 +145,7 @@ pub trait ModeledError: std::error::Error + Send + Sync + Sized + 'static {
         }
     }
 
+    /// The error's message, if it has one.
     fn message(&self) -> Option<&str> {
         match self.variant() {
             ErrorVariant::Modeled(e) => e.message(),
@@ -146,6 +153,8 @@ pub trait ModeledError: std::error::Error + Send + Sync + Sized + 'static {
         }
     }
 
+    /// Whose fault the error is: a server answers 400 for [`Fault::Client`], 500 for
+    /// [`Fault::Server`].
     fn fault(&self) -> Fault {
         match self.variant() {
             ErrorVariant::Modeled(e) => e.fault(),

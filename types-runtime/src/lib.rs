@@ -6,6 +6,8 @@
 //! Generated code refers to this crate as `::awsjson_types`; everything it needs is re-exported
 //! at the crate root.
 
+#![warn(missing_docs)]
+
 pub mod blob;
 pub mod checked;
 pub mod enums;

@@ -14,6 +14,7 @@ pub struct ServiceInfo {
     pub name: &'static str,
     /// Human title, e.g. `Amazon Cognito Identity Provider`.
     pub title: &'static str,
+    /// The API version the model describes, e.g. `2016-04-18`, when the model names one.
     pub api_version: Option<&'static str>,
     /// `X-Amz-Target` prefix: the header is `<prefix>.<Operation>`.
     pub target_prefix: &'static str,
@@ -50,14 +51,106 @@ pub struct Pagination {
     pub items: Option<&'static str>,
 }
 
-/// One operation of a service, implemented by a generated marker type.
+/// One operation of a service, implemented by a generated marker type. The client and server
+/// runtimes are generic over it: it names the operation's input, output and error types and says
+/// how the operation is called.
+///
+/// What generated code writes for an operation `Ping` with one member and no modeled errors:
+///
+/// ```
+/// use awsjson_types::{
+///     AuthScheme, Empty, ErrorVariant, Member, ModeledError, Operation, ServiceInfo, Shape, ShapeKind,
+///     StringRules, UnhandledError, Validate,
+/// };
+///
+/// static SERVICE: ServiceInfo = ServiceInfo {
+///     name: "ping",
+///     title: "Ping",
+///     api_version: None,
+///     target_prefix: "PingService",
+///     signing_name: "ping",
+///     endpoint_prefix: "ping",
+///     content_type: "application/x-amz-json-1.1",
+///     validation_error: "ValidationException",
+/// };
+/// static TEXT: Shape = Shape {
+///     name: "Text",
+///     sensitive: false,
+///     kind: ShapeKind::String(StringRules { min: Some(1), max: None, pattern: None, values: None }),
+/// };
+/// static PING_REQUEST: Shape = Shape {
+///     name: "PingRequest",
+///     sensitive: false,
+///     kind: ShapeKind::Structure { members: &[Member { name: "Text", target: &TEXT, required: true }] },
+/// };
+///
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct PingRequest {
+///     #[serde(rename = "Text")]
+///     text: String,
+/// }
+///
+/// impl Validate for PingRequest {
+///     fn shape() -> &'static Shape {
+///         &PING_REQUEST
+///     }
+/// }
+///
+/// /// Ping models no errors: every error is unhandled.
+/// #[derive(Debug)]
+/// struct PingError(UnhandledError);
+///
+/// impl std::fmt::Display for PingError {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+///         self.0.fmt(f)
+///     }
+/// }
+///
+/// impl std::error::Error for PingError {}
+///
+/// impl ModeledError for PingError {
+///     fn from_body(code: &str, body: &serde_json::Value) -> Self {
+///         PingError(UnhandledError::from_body(code, body))
+///     }
+///     fn unhandled(error: UnhandledError) -> Self {
+///         PingError(error)
+///     }
+///     fn variant(&self) -> ErrorVariant<'_> {
+///         ErrorVariant::Unhandled(&self.0)
+///     }
+/// }
+///
+/// struct Ping;
+///
+/// impl Operation for Ping {
+///     const NAME: &'static str = "Ping";
+///     const AUTH: AuthScheme = AuthScheme::None;
+///     const PAGINATION: Option<awsjson_types::Pagination> = None;
+///     type Input = PingRequest;
+///     type Output = Empty;
+///     type Error = PingError;
+///     fn service() -> &'static ServiceInfo {
+///         &SERVICE
+///     }
+/// }
+///
+/// // What the runtimes do with it, for example:
+/// assert!(PingRequest { text: String::new() }.validate().is_err());
+/// let error = <Ping as Operation>::Error::not_implemented(Ping::NAME);
+/// assert_eq!(error.code(), "UnsupportedOperationException");
+/// ```
 pub trait Operation: Send + Sync + 'static {
     /// The operation's name, e.g. `AdminCreateUser`.
     const NAME: &'static str;
+    /// Whether callers sign the operation with SigV4 or call it without AWS credentials.
     const AUTH: AuthScheme;
+    /// How the operation's pages link, when it is paginated.
     const PAGINATION: Option<Pagination>;
+    /// The request's members (`AdminCreateUserRequest`).
     type Input: Serialize + DeserializeOwned + Validate + Send + Sync + 'static;
+    /// The response's members (`AdminCreateUserResponse`, or [`Empty`]).
     type Output: Serialize + DeserializeOwned + Send + Sync + 'static;
+    /// The operation's error enum: the errors it models, and any other.
     type Error: ModeledError;
     /// The service the operation belongs to.
     fn service() -> &'static ServiceInfo;
@@ -111,5 +204,6 @@ impl<'de> Deserialize<'de> for Empty {
 /// }
 /// ```
 pub trait OperationVisitor {
+    /// Called once with each operation's marker type.
     fn visit<O: Operation>(&mut self);
 }
