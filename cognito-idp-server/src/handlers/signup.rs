@@ -10,6 +10,7 @@
 use cognito_idp::types::*;
 use subtle::ConstantTimeEq;
 
+use crate::domain::attributes::{self, Schema, VERIFIED_FLAGS, Write};
 use crate::domain::codes::{self, CONFIRMATION_CODE_TTL_MS, MAX_ATTEMPTS};
 use crate::domain::mask::{Delivery, Medium};
 use crate::domain::{ids, password};
@@ -91,88 +92,46 @@ pub fn confirmation_delivery(pool: &UserPoolType, user: &UserRecord) -> Option<D
     })
 }
 
-/// The aliases `user` holds in `pool`: every attribute the pool uses as a username, a
-/// `preferred_username` alias, and email or phone aliases once verified (an unverified email
-/// signs nobody in, so it does not block another user).
-pub fn user_aliases(pool: &Pool, user: &UserRecord) -> Vec<Alias> {
-    let mut aliases: Vec<Alias> = Vec::new();
-    let mut claim = |kind: &str, value: &str| {
-        let alias = Alias { kind: kind.to_owned(), key: alias_key(pool, kind, value) };
-        if !aliases.contains(&alias) {
-            aliases.push(alias);
-        }
-    };
-    for kind in pool.doc.username_attributes.iter().flatten().map(|a| a.as_str()) {
-        if let Some(value) = user.attribute(kind) {
-            claim(kind, value);
-        }
-    }
-    for kind in pool.doc.alias_attributes.iter().flatten().map(|a| a.as_str()) {
-        let Some(value) = user.attribute(kind) else { continue };
-        let verified = user.attribute(&format!("{kind}_verified")) == Some("true");
-        if kind == "preferred_username" || verified {
-            claim(kind, value);
-        }
-    }
-    aliases
-}
-
-fn is_username_attribute(pool: &Pool, kind: &str) -> bool {
-    pool.doc.username_attributes.iter().flatten().any(|a| a.as_str() == kind)
-}
-
-fn alias_exists(pool: &Pool, kind: &str) -> ApiError {
-    // AWS words both the same way; in pools whose usernames are emails or phone numbers the
-    // duplicate is a username (Amplify apps quote `UsernameExistsException: An account with the
-    // given email already exists.`).
-    let message = format!("An account with the given {kind} already exists.");
-    if is_username_attribute(pool, kind) {
-        ApiError::new("UsernameExistsException", message)
-    } else {
-        ApiError::new("AliasExistsException", message)
-    }
-}
-
-fn looks_like_email(value: &str) -> bool {
-    value.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty())
-}
-
-fn looks_like_phone(value: &str) -> bool {
-    value.strip_prefix('+').is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+/// The aliases the store must keep unique for `user` (the rules are `domain::attributes`').
+fn user_aliases(pool: &Pool, user: &UserRecord) -> Vec<Alias> {
+    attributes::aliases(&pool.doc, &user.attributes)
+        .into_iter()
+        .map(|(kind, value)| Alias { kind: kind.to_owned(), key: alias_key(pool, kind, value) })
+        .collect()
 }
 
 /// Resolves the username of a sign-up: in pools whose usernames are email addresses or phone
 /// numbers, the stored username is the `sub` and the given name becomes that attribute;
 /// otherwise the name is kept, and may not look like an alias the pool signs in with. The
-/// messages are AWS's (quoted by apps and emulators: `Username should be an email.`,
+/// messages are AWS's, as `AdminCreateUser` answers them (`Username should be an email.`,
 /// `Username cannot be of email format, since user pool is configured for email alias.`).
-fn resolve_username(pool: &Pool, given: &str, sub: &str, attributes: &mut Vec<(String, String)>) -> ApiResult<String> {
-    let allowed: Vec<&str> = pool.doc.username_attributes.iter().flatten().map(|a| a.as_str()).collect();
-    if !allowed.is_empty() {
-        let kind = if allowed.contains(&"email") && looks_like_email(given) {
+fn resolve_username(pool: &Pool, given: &str, sub: &str, attrs: &mut Vec<(String, String)>) -> ApiResult<String> {
+    let email_allowed = attributes::is_username_attribute(&pool.doc, "email");
+    let phone_allowed = attributes::is_username_attribute(&pool.doc, "phone_number");
+    if email_allowed || phone_allowed {
+        let kind = if email_allowed && attributes::is_email(given) {
             "email"
-        } else if allowed.contains(&"phone_number") && looks_like_phone(given) {
+        } else if phone_allowed && attributes::is_phone(given) {
             "phone_number"
-        } else if allowed.contains(&"email") && allowed.contains(&"phone_number") {
-            return Err(ApiError::invalid_parameter("Username should be either an email or a phone number."));
-        } else if allowed.contains(&"email") {
-            return Err(ApiError::invalid_parameter("Username should be an email."));
         } else {
-            return Err(ApiError::invalid_parameter("Username should be a phone number."));
+            return Err(ApiError::invalid_parameter(match (email_allowed, phone_allowed) {
+                (true, true) => "Username should be either an email or a phone number.",
+                (true, false) => "Username should be an email.",
+                _ => "Username should be a phone number.",
+            }));
         };
-        match attributes.iter_mut().find(|(name, _)| name == kind) {
+        match attrs.iter_mut().find(|(name, _)| name == kind) {
             Some(slot) => slot.1 = given.to_owned(),
-            None => attributes.push((kind.to_owned(), given.to_owned())),
+            None => attrs.push((kind.to_owned(), given.to_owned())),
         }
         return Ok(sub.to_owned());
     }
-    let aliases: Vec<&str> = pool.doc.alias_attributes.iter().flatten().map(|a| a.as_str()).collect();
-    if aliases.contains(&"email") && looks_like_email(given) {
+    if attributes::is_alias_attribute(&pool.doc, "email") && attributes::is_email(given) {
         return Err(ApiError::invalid_parameter(
             "Username cannot be of email format, since user pool is configured for email alias.",
         ));
     }
-    if aliases.contains(&"phone_number") && looks_like_phone(given) {
+    if attributes::is_alias_attribute(&pool.doc, "phone_number") && attributes::is_phone(given) {
         return Err(ApiError::invalid_parameter(
             "Username cannot be of phone number format, since user pool is configured for phone_number alias.",
         ));
@@ -180,30 +139,36 @@ fn resolve_username(pool: &Pool, given: &str, sub: &str, attributes: &mut Vec<(S
     Ok(given.to_owned())
 }
 
-/// The attributes a sign-up may set.
-///
-/// NOTE: minimal until `domain::attributes` (schema, types, lengths, required attributes) lands;
-/// then this calls it. Today: `sub` and the `_verified` flags are the server's to set, an
-/// attribute given twice keeps its last value, and email / phone values must look like one.
-fn sign_up_attributes(given: Vec<AttributeType>) -> ApiResult<Vec<(String, String)>> {
-    let mut attributes: Vec<(String, String)> = Vec::new();
-    for AttributeType { name, value } in given {
-        let value = value.unwrap_or_default();
-        if name == "sub" || name == "email_verified" || name == "phone_number_verified" {
+/// The attributes a sign-up sets, checked against the pool's schema as every creation is
+/// (`domain::attributes::check`). The verification flags are the server's to set: a user who
+/// signs up cannot declare an address verified, so they are left out.
+fn sign_up_attributes(schema: &Schema, given: &[AttributeType]) -> ApiResult<Vec<(String, String)>> {
+    attributes::check(schema, given, Write::Create)?;
+    let mut attrs: Vec<(String, String)> = Vec::new();
+    for attribute in given {
+        let value = attribute.value.as_deref().unwrap_or("");
+        if value.is_empty() || VERIFIED_FLAGS.iter().any(|(_, flag)| *flag == attribute.name) {
             continue;
         }
-        if name == "email" && !looks_like_email(&value) {
-            return Err(ApiError::invalid_parameter("Invalid email address format."));
-        }
-        if name == "phone_number" && !looks_like_phone(&value) {
-            return Err(ApiError::invalid_parameter("Invalid phone number format."));
-        }
-        match attributes.iter_mut().find(|(n, _)| *n == name) {
+        let value = attributes::normalize(schema, &attribute.name, value);
+        match attrs.iter_mut().find(|(name, _)| *name == attribute.name) {
             Some(slot) => slot.1 = value,
-            None => attributes.push((name, value)),
+            None => attrs.push((attribute.name.clone(), value)),
         }
     }
-    Ok(attributes)
+    Ok(attrs)
+}
+
+/// The pool's required attributes the user lacks: `Attributes did not conform to the schema:
+/// email: The attribute is required\n` (AWS's wording, see `domain::attributes`).
+fn check_required(schema: &Schema, user: &UserRecord) -> ApiResult<()> {
+    let missing: Vec<(String, String)> = schema
+        .attributes()
+        .iter()
+        .filter(|a| a.required && a.name != "sub" && user.attribute(&a.name).is_none_or(str::is_empty))
+        .map(|a| (a.name.clone(), attributes::REQUIRED.to_owned()))
+        .collect();
+    if missing.is_empty() { Ok(()) } else { Err(attributes::schema_error(Write::Create, &missing)) }
 }
 
 fn password_policy(pool: &Pool) -> PasswordPolicyType {
@@ -245,11 +210,10 @@ pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiRes
             "1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null",
         ));
     };
-    password::check(&password, &password_policy(pool))?;
-
+    let schema = Schema::of(&pool.doc);
+    let mut attrs = sign_up_attributes(&schema, input.user_attributes.as_deref().unwrap_or_default())?;
     let sub = ids::sub();
-    let mut attributes = sign_up_attributes(input.user_attributes.unwrap_or_default())?;
-    let username = resolve_username(pool, &input.username, &sub, &mut attributes)?;
+    let username = resolve_username(pool, &input.username, &sub, &mut attrs)?;
     let now = svc.clock.now_ms();
     let mut user = UserRecord {
         pool_id: pool.id().to_owned(),
@@ -260,15 +224,23 @@ pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiRes
         enabled: true,
         created_ms: now,
         modified_ms: now,
-        password_hash: Some(svc.hasher.hash(password).await?),
+        // AWS lists `sub` first.
+        attributes: std::iter::once(("sub".to_owned(), sub.clone())).chain(attrs).collect(),
         ..UserRecord::default()
     };
-    user.attributes.push(("sub".into(), sub.clone()));
-    user.attributes.extend(attributes);
+    check_required(&schema, &user)?;
+    password::check(&password, &password_policy(pool))?;
+    user.password_hash = Some(svc.hasher.hash(password).await?);
     let aliases = user_aliases(pool, &user);
     let user = match svc.store.insert_user(user, aliases, AliasConflict::Fail, Vec::new()).await {
         Ok(user) => user,
-        Err(StoreError::AliasExists(kind)) => return Err(alias_exists(pool, &kind)),
+        // SignUp's model has no AliasExistsException: a taken email or phone number of a pool
+        // that signs in with it is a taken username (aws/aws-sdk-js issue 4308 quotes
+        // `An account with the given email already exists.`).
+        Err(StoreError::AliasExists(kind)) => {
+            return Err(ApiError::new("UsernameExistsException", attributes::alias_taken_message(&kind)));
+        }
+        Err(StoreError::NotFound) => return Err(ApiError::pool_not_found(pool.id())),
         Err(e) => return Err(e.into()),
     };
     let details = match confirmation_delivery(&pool.doc, &user) {
@@ -307,6 +279,49 @@ fn user_not_found() -> ApiError {
 
 fn code_mismatch() -> ApiError {
     ApiError::new("CodeMismatchException", "Invalid verification code provided, please try again.")
+}
+
+/// The other user holding the `kind` alias among `aliases`, if any.
+async fn holder<S: Store>(
+    svc: &Cognito<S>,
+    pool: &Pool,
+    user: &UserRecord,
+    aliases: &[Alias],
+    kind: &str,
+) -> ApiResult<Option<UserRecord>> {
+    let Some(alias) = aliases.iter().find(|a| a.kind == kind) else { return Ok(None) };
+    match svc.store.get_user_by_alias(pool.id(), alias).await {
+        Ok(other) if other.seq != user.seq => Ok(Some(other)),
+        Ok(_) | Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// After `ForceAliasCreation` moved the `kind` alias away from `previous`, that user's attribute
+/// is no longer verified, as AWS marks it (boto/boto3 issue 3213). Best effort: the move itself
+/// is committed.
+async fn unverify<S: Store>(svc: &Cognito<S>, pool: &Pool, previous: UserRecord, kind: &str) {
+    let flag = format!("{kind}_verified");
+    let mut user = previous;
+    for _ in 0..RETRIES {
+        if user.attribute(&flag) != Some("true") {
+            return;
+        }
+        user.set_attribute(&flag, "false".into());
+        user.modified_ms = svc.clock.now_ms();
+        let aliases = user_aliases(pool, &user);
+        match svc.store.update_user(user.clone(), aliases, AliasConflict::Fail, Vec::new()).await {
+            Err(StoreError::Conflict) => match svc.store.get_user(pool.id(), &user.username_key).await {
+                Ok(fresh) if fresh.seq == user.seq => user = fresh,
+                _ => return,
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "unverifying the previous owner of an alias failed");
+                return;
+            }
+            Ok(_) => return,
+        }
+    }
 }
 
 /// `ConfirmSignUp`.
@@ -357,9 +372,22 @@ pub async fn confirm_sign_up<S: Store>(
             user.set_attribute(&format!("{attribute}_verified"), "true".into());
         }
         let aliases = user_aliases(pool, &user);
+        let previous = match (force, verified) {
+            (true, Some(kind)) => holder(svc, pool, &user, &aliases, kind).await?,
+            _ => None,
+        };
         match svc.store.update_user(user.clone(), aliases, on_conflict, Vec::new()).await {
-            Ok(_) => break,
-            Err(StoreError::AliasExists(kind)) => return Err(alias_exists(pool, &kind)),
+            Ok(_) => {
+                if let (Some(previous), Some(kind)) = (previous, verified) {
+                    unverify(svc, pool, previous, kind).await;
+                }
+                break;
+            }
+            // Without ForceAliasCreation, another user's verified email or phone number stays
+            // theirs.
+            Err(StoreError::AliasExists(kind)) => {
+                return Err(ApiError::new("AliasExistsException", attributes::alias_taken_message(&kind)));
+            }
             Err(StoreError::Conflict) if attempt < RETRIES => {
                 user = match svc.store.get_user(pool.id(), &user.username_key).await {
                     Ok(fresh) => fresh,
@@ -373,6 +401,7 @@ pub async fn confirm_sign_up<S: Store>(
                     )));
                 }
             }
+            Err(StoreError::Conflict) => return Err(ApiError::new("TooManyRequestsException", "Too many requests")),
             Err(e) => return Err(e.into()),
         }
     }
