@@ -101,8 +101,14 @@ fn inline(m: &Module) -> TokenStream {
     quote! { #items #(#children)* }
 }
 
+/// Keeps `cargo fmt` off a generated file: its layout is prettyplease's, and the generator, not
+/// rustfmt, decides it (so `cargo fmt --check` can run on a workspace that contains generated
+/// crates). The compiler never sets `cfg(rustfmt)`, so it sees nothing; rustfmt skips the file.
+/// Each file needs its own: rustfmt's skip does not reach a module's child files.
+pub const RUSTFMT_SKIP: &str = "#![cfg_attr(rustfmt, rustfmt::skip)]\n";
+
 fn format(tokens: &TokenStream, path: &str) -> Result<String, EmitError> {
-    Ok(format!("{HEADER}{}", prettyplease::unparse(&parse(tokens, path)?)))
+    Ok(format!("{HEADER}{RUSTFMT_SKIP}{}", prettyplease::unparse(&parse(tokens, path)?)))
 }
 
 fn parse(tokens: &TokenStream, path: &str) -> Result<syn::File, EmitError> {
