@@ -38,7 +38,11 @@ impl Credentials {
         self
     }
 
-    /// The same keys, valid until `expiry` (they are fetched again shortly before).
+    /// The same keys, valid until `expiry` ([`DefaultCredentialsChain`] fetches new ones shortly
+    /// before; fixed credentials given to [`Config::credentials`] are used as they are).
+    ///
+    /// [`DefaultCredentialsChain`]: crate::DefaultCredentialsChain
+    /// [`Config::credentials`]: crate::Config::credentials
     pub fn with_expiry(mut self, expiry: SystemTime) -> Self {
         self.expires_after = Some(expiry);
         self

@@ -35,7 +35,8 @@ pub enum TimeoutKind {
 /// ```
 #[derive(Debug)]
 pub enum SdkError<E> {
-    /// The request could not be built: no region or endpoint, a missing required member, ...
+    /// The request could not be built or sent: no region or endpoint, a missing required member,
+    /// an HTTP client that could not be set up (TLS), ...
     Construction(String),
     /// Client-side validation (opt-in) rejected the input; nothing was sent.
     InvalidInput(ValidationError),

@@ -1,10 +1,16 @@
 //! Client runtime for generated AWS JSON 1.0/1.1 SDKs.
 //!
-//! A generated client method calls [`Client::send`] with the operation's marker type: the typed
-//! input becomes a `POST /` with the service's `X-Amz-Target`, signed with SigV4 when the
-//! operation is not public, retried as AWS SDKs do in standard mode, and the response becomes
+//! A generated builder's `send` calls [`Client::send_built`] with the operation's marker type:
+//! the typed input becomes a `POST /` with the service's `X-Amz-Target`, signed with SigV4 when
+//! the operation is not public, retried as AWS SDKs do in standard mode, and the response becomes
 //! the typed output or the operation's error enum. Paginated operations also get a
 //! [`Paginator`] of pages and items.
+//!
+//! The modules, each importing only from the ones listed after it: `paginate` ([`Paginator`]),
+//! `client` ([`Client`]), `config` ([`Config`]), `chain` ([`DefaultCredentialsChain`]),
+//! `aws_config_chain` (feature `aws-config`), `error` ([`SdkError`]), `sign` ([`sign_request`]),
+//! `credentials` ([`Credentials`], [`ProvideCredentials`] and two providers), and the leaves
+//! `retry`, `wire`, `profile` and `future`.
 
 #![warn(missing_docs)]
 

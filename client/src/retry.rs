@@ -70,7 +70,8 @@ impl RetryConfig {
 /// A random number in [0, 1), for backoff jitter.
 ///
 /// Jitter only has to keep clients that failed together from retrying together, so std's
-/// randomly keyed hasher is random enough: every `RandomState` gets fresh keys. An RNG crate
+/// randomly keyed hasher is random enough: each `RandomState` has keys of its own (random per
+/// thread, then stepped for every new one), and it hashes the current instant. An RNG crate
 /// was the last dependency compiled before the models crate in a clean build of a client
 /// program, on the build's critical path (0.2-0.3 s).
 pub(crate) fn jitter() -> f64 {

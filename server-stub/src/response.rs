@@ -1,7 +1,7 @@
 //! AWS JSON responses: results and `{"__type", "message"}` errors.
 //!
-//! The request id header is not set here: the router stamps `x-amzn-RequestId` on every response
-//! it sends, whichever part of the pipeline produced it.
+//! The request id header is not set here: the router's front service stamps `x-amzn-RequestId`
+//! on every response, whichever part of the pipeline produced it.
 
 use awsjson_types::{Fault, ServiceInfo};
 use http::{HeaderValue, StatusCode, header};

@@ -17,7 +17,8 @@ const RFC3339_MAX_SECS: i64 = 253_402_300_799;
 /// An instant in time: whole seconds since the Unix epoch plus a nanosecond fraction.
 ///
 /// On the AWS JSON wire a timestamp is a number of epoch seconds (`1548099495.428`). Its
-/// [`Display`](fmt::Display) form is RFC 3339 in UTC. The default value is the Unix epoch.
+/// [`Display`](fmt::Display) form is RFC 3339 in UTC (epoch seconds for instants outside the
+/// years 0000 to 9999, which RFC 3339 cannot write). The default value is the Unix epoch.
 ///
 /// ```
 /// use awsjson_types::Timestamp;

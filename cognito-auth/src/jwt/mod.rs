@@ -1,8 +1,8 @@
 //! Verification of Cognito ID and access tokens against the user pool's JWKS.
 //!
 //! A [`JwtVerifier`] checks, in this order: the token's shape and size, that `alg` is RS256, the
-//! signature with the pool key named by `kid`, `iss` (the pool), `exp` (with a small leeway),
-//! `token_use` (`id` or `access`, as asked), and the app client (`aud` of an ID token,
+//! signature with the pool key named by `kid`, `iss` (the pool), `exp` and `nbf` (with a small
+//! leeway), `token_use` (`id` or `access`, as asked), and the app client (`aud` of an ID token,
 //! `client_id` of an access token) against the allowed ones. The pool's keys are fetched once
 //! and cached; see [`JwtVerifierBuilder::min_refetch_interval`] for when they are refetched.
 //!
@@ -259,8 +259,8 @@ impl JwtVerifierBuilder {
         self
     }
 
-    /// How far past `exp` a token is still accepted, for clock skew (default 5 seconds, at most
-    /// 10 minutes; whole seconds).
+    /// How far past `exp` (or before `nbf`) a token is still accepted, for clock skew (default 5
+    /// seconds, at most 10 minutes; whole seconds).
     ///
     /// ```
     /// # use cognito_auth::jwt::JwtVerifier;

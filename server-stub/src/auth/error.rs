@@ -9,13 +9,17 @@ use std::fmt;
 pub enum AuthError {
     /// A signed operation came without an `Authorization` header.
     MissingToken,
-    /// The `Authorization` header lacks parts (the message lists what is missing).
+    /// The `Authorization` header names another algorithm or lacks parts, or `X-Amz-Date` is
+    /// missing or malformed (the message says which).
     Incomplete(String),
-    /// The access key id is unknown, or its session token is missing or wrong.
+    /// The access key id is unknown, or the session token is missing, wrong, or sent with a
+    /// long-term key.
     UnrecognizedClient,
-    /// The recomputed signature differs from the one sent.
+    /// The recomputed signature differs from the one sent, or cannot be recomputed (a signed
+    /// header is missing, a header is not text).
     SignatureMismatch,
-    /// The credential scope names another service or region, or another date (the message says which).
+    /// The credential scope names another service, region or date, or ends in another
+    /// terminator than `aws4_request` (the message says which).
     Scope(String),
     /// The request's `X-Amz-Date` is more than the allowed skew before the server's clock.
     Expired {
