@@ -70,8 +70,9 @@ pub struct SchemaAttribute {
 
 /// The standard attributes every pool has, with Cognito's defaults: strings of 0 to 2048
 /// characters, `sub` immutable and required, `birthdate` exactly 10 characters, `updated_at` a
-/// number from 0, the two verification flags booleans (as DescribeUserPool lists them).
-const STANDARD: [(&str, DataType); 20] = [
+/// number from 0, the two verification flags booleans (as DescribeUserPool lists them), and
+/// `identities`, which Cognito itself keeps for federated users.
+const STANDARD: [(&str, DataType); 21] = [
     ("sub", DataType::String),
     ("name", DataType::String),
     ("given_name", DataType::String),
@@ -92,7 +93,13 @@ const STANDARD: [(&str, DataType); 20] = [
     ("phone_number_verified", DataType::Boolean),
     ("address", DataType::String),
     ("updated_at", DataType::Number),
+    ("identities", DataType::String),
 ];
+
+/// The attributes Cognito keeps itself: never written by callers, not even at creation.
+pub fn is_cognitos(name: &str) -> bool {
+    name == "sub" || name == "identities"
+}
 
 /// Whether `name` is one of Cognito's standard attributes.
 pub fn is_standard(name: &str) -> bool {
@@ -271,8 +278,7 @@ pub fn check(schema: &Schema, attributes: &[AttributeType], write: Write) -> Res
             problems.push((name.to_owned(), NOT_IN_SCHEMA.to_owned()));
             continue;
         };
-        // `sub` is Cognito's own: never written by callers, not even at creation.
-        if name == "sub" || (write == Write::Update && !declared.mutable) {
+        if is_cognitos(name) || (write == Write::Update && !declared.mutable) {
             problems.push((name.to_owned(), IMMUTABLE.to_owned()));
             continue;
         }

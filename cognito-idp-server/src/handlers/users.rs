@@ -574,7 +574,7 @@ pub async fn admin_delete_user_attributes<S: Store>(
     for name in &input.user_attribute_names {
         let problem = match schema.get(name) {
             None => Some(attributes::NOT_IN_SCHEMA),
-            Some(a) if name == "sub" || !a.mutable => Some(attributes::IMMUTABLE),
+            Some(a) if attributes::is_cognitos(name) || !a.mutable => Some(attributes::IMMUTABLE),
             Some(a) if a.required => Some(attributes::REQUIRED),
             Some(_) => None,
         };

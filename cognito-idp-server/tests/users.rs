@@ -1,0 +1,797 @@
+//! Users as administrators manage them, through the generated client over HTTP: every
+//! operation with its bad inputs and AWS's error codes and messages, uniqueness of usernames
+//! and aliases, and 64 parallel creations of one username.
+
+mod common;
+
+use awsjson_types::ModeledError;
+use cognito_idp::types::{
+    AttributeType, PasswordPolicyType, SchemaAttributeType, StringAttributeConstraintsType,
+    UserAttributeUpdateSettingsType, UserPoolPolicyType, UsernameConfigurationType,
+};
+use cognito_idp::{Client, SdkError};
+use common::{InProcessServer, create_app_client, create_pool, error_code, error_message};
+
+fn attr(name: &str, value: &str) -> AttributeType {
+    AttributeType { name: name.into(), value: Some(value.into()) }
+}
+
+/// The code and message of a call that must fail.
+fn failure<T: std::fmt::Debug, E: ModeledError + std::fmt::Debug>(result: Result<T, SdkError<E>>) -> (String, String) {
+    let error = result.expect_err("the call should fail");
+    (error_code(&error).unwrap_or_default(), error_message(&error).unwrap_or_default())
+}
+
+fn pair(code: &str, message: &str) -> (String, String) {
+    (code.to_owned(), message.to_owned())
+}
+
+fn value_of(attributes: &[AttributeType], name: &str) -> Option<String> {
+    attributes.iter().find(|a| a.name == name).and_then(|a| a.value.clone())
+}
+
+async fn attributes_of(client: &Client, pool: &str, username: &str) -> Vec<AttributeType> {
+    let user = client.admin_get_user().user_pool_id(pool).username(username).send().await.expect("AdminGetUser");
+    user.user_attributes.unwrap_or_default()
+}
+
+async fn status_of(client: &Client, pool: &str, username: &str) -> String {
+    let user = client.admin_get_user().user_pool_id(pool).username(username).send().await.expect("AdminGetUser");
+    user.user_status.map(|s| s.as_str().to_owned()).unwrap_or_default()
+}
+
+/// Creates `username` with `attributes` and a known temporary password, sending nothing.
+async fn create(client: &Client, pool: &str, username: &str, attributes: &[AttributeType]) -> String {
+    let mut call = client
+        .admin_create_user()
+        .user_pool_id(pool)
+        .username(username)
+        .temporary_password("Temp0rary!")
+        .message_action("SUPPRESS");
+    for a in attributes {
+        call = call.user_attributes(a.clone());
+    }
+    let out = call.send().await.unwrap_or_else(|e| panic!("AdminCreateUser {username}: {e}"));
+    out.user.and_then(|u| u.username).expect("a username")
+}
+
+#[tokio::test]
+async fn admin_create_user_and_admin_get_user() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let pool = create_pool(&client, "users").await;
+    let out = client
+        .admin_create_user()
+        .user_pool_id(&pool)
+        .username("diego")
+        .user_attributes(attr("email", "diego@example.com"))
+        .user_attributes(attr("given_name", "Diego"))
+        .message_action("SUPPRESS")
+        .send()
+        .await
+        .unwrap();
+    let user = out.user.unwrap();
+    assert_eq!(user.username.as_deref(), Some("diego"));
+    assert_eq!(user.user_status.as_ref().map(|s| s.as_str()), Some("FORCE_CHANGE_PASSWORD"));
+    assert_eq!(user.enabled, Some(true));
+    let attributes = user.attributes.unwrap();
+    assert_eq!(attributes[0].name, "sub", "sub comes first, as AWS lists it");
+    let sub = attributes[0].value.clone().unwrap();
+    assert_eq!(sub.len(), 36);
+    assert_eq!(value_of(&attributes, "email").as_deref(), Some("diego@example.com"));
+
+    let got = client.admin_get_user().user_pool_id(&pool).username("diego").send().await.unwrap();
+    assert_eq!(got.username, "diego");
+    assert_eq!(got.user_attributes.unwrap(), attributes);
+    assert_eq!(got.enabled, Some(true));
+    assert!(got.user_create_date.is_some() && got.user_last_modified_date.is_some());
+    assert!(got.user_mfa_setting_list.is_none() && got.preferred_mfa_setting.is_none());
+    // The sub finds the user too.
+    let by_sub = client.admin_get_user().user_pool_id(&pool).username(&sub).send().await.unwrap();
+    assert_eq!(by_sub.username, "diego");
+    assert!(server.outbox(Some(&pool), Some("diego")).await.is_empty(), "SUPPRESS sends nothing");
+
+    assert_eq!(
+        failure(client.admin_get_user().user_pool_id(&pool).username("nobody").send().await),
+        pair("UserNotFoundException", "User does not exist.")
+    );
+    assert_eq!(
+        failure(client.admin_get_user().user_pool_id("us-east-1_nothere1").username("diego").send().await),
+        pair("ResourceNotFoundException", "User pool us-east-1_nothere1 does not exist.")
+    );
+}
+
+#[tokio::test]
+async fn admin_create_user_sends_a_temporary_password_that_meets_the_policy() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let policy = PasswordPolicyType {
+        minimum_length: Some(16),
+        require_uppercase: Some(true),
+        require_lowercase: Some(true),
+        require_numbers: Some(true),
+        require_symbols: Some(true),
+        temporary_password_validity_days: Some(3),
+        ..Default::default()
+    };
+    let pool = client
+        .create_user_pool()
+        .pool_name("policy")
+        .policies(UserPoolPolicyType { password_policy: Some(policy), ..Default::default() })
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .and_then(|p| p.id)
+        .unwrap();
+    client
+        .admin_create_user()
+        .user_pool_id(&pool)
+        .username("maria")
+        .user_attributes(attr("email", "maria@example.com"))
+        .user_attributes(attr("phone_number", "+14155550123"))
+        .desired_delivery_mediums("EMAIL")
+        .desired_delivery_mediums("SMS")
+        .send()
+        .await
+        .unwrap();
+    let messages = server.outbox(Some(&pool), Some("maria")).await;
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert_eq!(messages[0]["kind"], "ADMIN_CREATE_USER");
+    assert_eq!(messages[0]["medium"], "EMAIL");
+    assert_eq!(messages[0]["destination"], "maria@example.com");
+    assert_eq!(messages[1]["medium"], "SMS");
+    assert_eq!(messages[1]["destination"], "+14155550123");
+    let password = messages[0]["code"].as_str().unwrap();
+    assert_eq!(messages[1]["code"], password, "one temporary password, sent twice");
+    assert!(password.chars().count() >= 16, "{password}");
+    assert!(password.chars().any(|c| c.is_ascii_uppercase()) && password.chars().any(|c| c.is_ascii_lowercase()));
+    assert!(password.chars().any(|c| c.is_ascii_digit()) && password.chars().any(|c| !c.is_ascii_alphanumeric()));
+
+    // Without DesiredDeliveryMediums: SMS when there is a phone number, else email.
+    client
+        .admin_create_user()
+        .user_pool_id(&pool)
+        .username("only-email")
+        .user_attributes(attr("email", "only@example.com"))
+        .send()
+        .await
+        .unwrap();
+    let messages = server.outbox(Some(&pool), Some("only-email")).await;
+    assert_eq!((messages.len(), messages[0]["medium"].as_str()), (1, Some("EMAIL")));
+    client.admin_create_user().user_pool_id(&pool).username("nothing-to-send-to").send().await.unwrap();
+    assert!(server.outbox(Some(&pool), Some("nothing-to-send-to")).await.is_empty());
+
+    // A given temporary password must meet the policy.
+    assert_eq!(
+        failure(
+            client.admin_create_user().user_pool_id(&pool).username("weak").temporary_password("Short1!").send().await
+        ),
+        pair("InvalidPasswordException", "Password did not conform with policy: Password not long enough")
+    );
+    assert_eq!(
+        failure(
+            client
+                .admin_create_user()
+                .user_pool_id(&pool)
+                .username("weak")
+                .temporary_password("nouppercase-at-all-1!")
+                .send()
+                .await
+        ),
+        pair("InvalidPasswordException", "Password did not conform with policy: Password must have uppercase characters")
+    );
+}
+
+#[tokio::test]
+async fn admin_create_user_rejects_bad_input_with_awss_messages() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let pool = create_pool(&client, "bad-input").await;
+    let create = |username: &str, attributes: Vec<AttributeType>| {
+        let mut call = client.admin_create_user().user_pool_id(&pool).username(username).message_action("SUPPRESS");
+        for a in attributes {
+            call = call.user_attributes(a);
+        }
+        call.send()
+    };
+    assert_eq!(
+        failure(create("a", vec![attr("thing", "1"), attr("custom:nope", "2")]).await),
+        pair(
+            "InvalidParameterException",
+            "Attributes did not conform to the schema: thing: Attribute does not exist in the schema.\n\
+             custom:nope: Attribute does not exist in the schema.\n"
+        )
+    );
+    assert_eq!(
+        failure(create("a", vec![attr("email", "not an email")]).await),
+        pair("InvalidParameterException", "Invalid email address format.")
+    );
+    assert_eq!(
+        failure(create("a", vec![attr("phone_number", "555-0100")]).await),
+        pair("InvalidParameterException", "Invalid phone number format.")
+    );
+    assert_eq!(
+        failure(create("a", vec![attr("email_verified", "true")]).await),
+        pair("InvalidParameterException", "Email is required to verify/un-verify an email")
+    );
+    assert_eq!(failure(create("a", vec![attr("sub", "mine")]).await).0, "InvalidParameterException");
+    assert_eq!(
+        failure(create("a", vec![attr("birthdate", "1/2/2000")]).await).1,
+        "Attributes did not conform to the schema: birthdate: String must be at least 10 characters long.\n"
+    );
+    assert_eq!(
+        failure(
+            client.admin_create_user().user_pool_id(&pool).username("a").desired_delivery_mediums("EMAIL").send().await
+        ),
+        pair("InvalidParameterException", "No email provided but desired delivery medium was Email")
+    );
+    assert_eq!(
+        failure(client.admin_create_user().user_pool_id("us-east-1_nothere1").username("a").send().await),
+        pair("ResourceNotFoundException", "User pool us-east-1_nothere1 does not exist.")
+    );
+    // Nothing was stored by the failures.
+    let listed = client.list_users().user_pool_id(&pool).send().await.unwrap();
+    assert!(listed.users.unwrap_or_default().is_empty());
+
+    create("a", vec![attr("email", "a@example.com")]).await.unwrap();
+    assert_eq!(
+        failure(create("a", vec![]).await),
+        pair("UsernameExistsException", "User account already exists")
+    );
+}
+
+#[tokio::test]
+async fn usernames_follow_the_pools_case_rule() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let insensitive = client
+        .create_user_pool()
+        .pool_name("insensitive")
+        .username_configuration(UsernameConfigurationType { case_sensitive: false })
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .and_then(|p| p.id)
+        .unwrap();
+    create(&client, &insensitive, "Diego", &[]).await;
+    assert_eq!(
+        failure(client.admin_create_user().user_pool_id(&insensitive).username("diego").send().await),
+        pair("UsernameExistsException", "User account already exists")
+    );
+    let got = client.admin_get_user().user_pool_id(&insensitive).username("DIEGO").send().await.unwrap();
+    assert_eq!(got.username, "Diego", "the username keeps the case it was created with");
+
+    let sensitive = client
+        .create_user_pool()
+        .pool_name("sensitive")
+        .username_configuration(UsernameConfigurationType { case_sensitive: true })
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .and_then(|p| p.id)
+        .unwrap();
+    create(&client, &sensitive, "Diego", &[]).await;
+    create(&client, &sensitive, "diego", &[]).await;
+    assert_eq!(
+        failure(client.admin_get_user().user_pool_id(&sensitive).username("DIEGO").send().await).0,
+        "UserNotFoundException"
+    );
+}
+
+#[tokio::test]
+async fn resend_gives_a_new_temporary_password_to_users_that_never_signed_in() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let pool = create_pool(&client, "resend").await;
+    let resend = |username: &str| {
+        client.admin_create_user().user_pool_id(&pool).username(username).message_action("RESEND").send()
+    };
+    assert_eq!(failure(resend("ghost").await), pair("UserNotFoundException", "User does not exist."));
+
+    create(&client, &pool, "ana", &[attr("email", "ana@example.com")]).await;
+    let out = resend("ana").await.unwrap();
+    assert_eq!(out.user.unwrap().username.as_deref(), Some("ana"));
+    resend("ana").await.unwrap();
+    let messages = server.outbox(Some(&pool), Some("ana")).await;
+    assert_eq!(messages.len(), 2);
+    assert_eq!((messages[0]["kind"].as_str(), messages[0]["medium"].as_str()), (Some("ADMIN_CREATE_USER"), Some("EMAIL")));
+    assert_ne!(messages[0]["code"], messages[1]["code"], "each resend is a new password");
+
+    client.admin_set_user_password().user_pool_id(&pool).username("ana").password("Perm4nent!").permanent(true).send().await.unwrap();
+    assert_eq!(
+        failure(resend("ana").await),
+        pair("UnsupportedUserStateException", "Resend not possible. ana status is not FORCE_CHANGE_PASSWORD")
+    );
+}
+
+#[tokio::test]
+async fn pools_with_email_usernames_use_the_sub_and_keep_emails_unique() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let pool = client
+        .create_user_pool()
+        .pool_name("email-usernames")
+        .username_attributes("email")
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .and_then(|p| p.id)
+        .unwrap();
+    let username = create(&client, &pool, "jane@example.com", &[]).await;
+    let attributes = attributes_of(&client, &pool, "jane@example.com").await;
+    assert_eq!(value_of(&attributes, "sub").as_deref(), Some(username.as_str()), "the username is the sub");
+    assert_eq!(value_of(&attributes, "email").as_deref(), Some("jane@example.com"));
+    client.admin_get_user().user_pool_id(&pool).username(&username).send().await.unwrap();
+
+    assert_eq!(
+        failure(client.admin_create_user().user_pool_id(&pool).username("jane@example.com").send().await),
+        pair("UsernameExistsException", "An account with the given email already exists.")
+    );
+    assert_eq!(
+        failure(client.admin_create_user().user_pool_id(&pool).username("jane").send().await),
+        pair("InvalidParameterException", "Username should be an email.")
+    );
+    let other = create(&client, &pool, "john@example.com", &[]).await;
+    assert_eq!(
+        failure(
+            client
+                .admin_update_user_attributes()
+                .user_pool_id(&pool)
+                .username(&other)
+                .user_attributes(attr("email", "jane@example.com"))
+                .send()
+                .await
+        ),
+        pair("AliasExistsException", "An account with the given email already exists.")
+    );
+    assert_eq!(
+        value_of(&attributes_of(&client, &pool, &other).await, "email").as_deref(),
+        Some("john@example.com"),
+        "the refused update changed nothing"
+    );
+    // Deleting a user frees its email.
+    client.admin_delete_user().user_pool_id(&pool).username("jane@example.com").send().await.unwrap();
+    create(&client, &pool, "jane@example.com", &[]).await;
+}
+
+#[tokio::test]
+async fn email_aliases_are_unique_once_verified_and_can_be_moved() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let pool = client
+        .create_user_pool()
+        .pool_name("aliases")
+        .alias_attributes("email")
+        .alias_attributes("preferred_username")
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .and_then(|p| p.id)
+        .unwrap();
+    assert_eq!(
+        failure(client.admin_create_user().user_pool_id(&pool).username("x@example.com").send().await),
+        pair(
+            "InvalidParameterException",
+            "Username cannot be of email format, since user pool is configured for email alias."
+        )
+    );
+    let verified = [attr("email", "shared@example.com"), attr("email_verified", "true")];
+    create(&client, &pool, "first", &verified).await;
+    // Unverified copies are not aliases, so they never conflict.
+    create(&client, &pool, "unverified", &[attr("email", "shared@example.com")]).await;
+    assert_eq!(
+        failure(
+            client
+                .admin_create_user()
+                .user_pool_id(&pool)
+                .username("second")
+                .user_attributes(verified[0].clone())
+                .user_attributes(verified[1].clone())
+                .send()
+                .await
+        ),
+        pair("UsernameExistsException", "An account with the given email already exists.")
+    );
+    assert_eq!(client.admin_get_user().user_pool_id(&pool).username("shared@example.com").send().await.unwrap().username, "first");
+
+    // ForceAliasCreation moves the alias; the previous owner keeps the address, unverified.
+    client
+        .admin_create_user()
+        .user_pool_id(&pool)
+        .username("second")
+        .user_attributes(verified[0].clone())
+        .user_attributes(verified[1].clone())
+        .force_alias_creation(true)
+        .message_action("SUPPRESS")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(client.admin_get_user().user_pool_id(&pool).username("shared@example.com").send().await.unwrap().username, "second");
+    let first = attributes_of(&client, &pool, "first").await;
+    assert_eq!(value_of(&first, "email").as_deref(), Some("shared@example.com"));
+    assert_eq!(value_of(&first, "email_verified").as_deref(), Some("false"));
+
+    // Verifying the address on another user moves it again.
+    client
+        .admin_update_user_attributes()
+        .user_pool_id(&pool)
+        .username("unverified")
+        .user_attributes(attr("email_verified", "true"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        client.admin_get_user().user_pool_id(&pool).username("shared@example.com").send().await.unwrap().username,
+        "unverified"
+    );
+    assert_eq!(value_of(&attributes_of(&client, &pool, "second").await, "email_verified").as_deref(), Some("false"));
+
+    // preferred_username never moves.
+    create(&client, &pool, "neo", &[attr("preferred_username", "the-one")]).await;
+    assert_eq!(
+        failure(
+            client
+                .admin_create_user()
+                .user_pool_id(&pool)
+                .username("smith")
+                .user_attributes(attr("preferred_username", "the-one"))
+                .force_alias_creation(true)
+                .send()
+                .await
+        ),
+        pair("UsernameExistsException", "An account with the given preferred_username already exists.")
+    );
+    assert_eq!(
+        failure(
+            client
+                .admin_update_user_attributes()
+                .user_pool_id(&pool)
+                .username("first")
+                .user_attributes(attr("preferred_username", "the-one"))
+                .send()
+                .await
+        ),
+        pair("AliasExistsException", "An account with the given preferred_username already exists.")
+    );
+    assert_eq!(client.admin_get_user().user_pool_id(&pool).username("the-one").send().await.unwrap().username, "neo");
+}
+
+#[tokio::test]
+async fn admin_update_user_attributes_verification_and_schema() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let pool = client
+        .create_user_pool()
+        .pool_name("update")
+        .auto_verified_attributes("email")
+        .schema(SchemaAttributeType {
+            name: Some("code".into()),
+            attribute_data_type: Some("String".into()),
+            mutable: Some(false),
+            ..Default::default()
+        })
+        .schema(SchemaAttributeType {
+            name: Some("team".into()),
+            attribute_data_type: Some("String".into()),
+            string_attribute_constraints: Some(StringAttributeConstraintsType {
+                min_length: Some("1".into()),
+                max_length: Some("5".into()),
+            }),
+            ..Default::default()
+        })
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .and_then(|p| p.id)
+        .unwrap();
+    create(
+        &client,
+        &pool,
+        "lee",
+        &[attr("email", "lee@example.com"), attr("email_verified", "true"), attr("custom:code", "A1")],
+    )
+    .await;
+    let update = |attributes: Vec<AttributeType>| {
+        let mut call = client.admin_update_user_attributes().user_pool_id(&pool).username("lee");
+        for a in attributes {
+            call = call.user_attributes(a);
+        }
+        call.send()
+    };
+    // A new email is not verified, and the pool auto-verifies email: a code goes to it.
+    update(vec![attr("email", "lee@new.example.com"), attr("custom:team", "blue")]).await.unwrap();
+    let attributes = attributes_of(&client, &pool, "lee").await;
+    assert_eq!(value_of(&attributes, "email").as_deref(), Some("lee@new.example.com"));
+    assert_eq!(value_of(&attributes, "email_verified").as_deref(), Some("false"));
+    assert_eq!(value_of(&attributes, "custom:team").as_deref(), Some("blue"));
+    let messages = server.outbox(Some(&pool), Some("lee")).await;
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0]["kind"], "VERIFY_ATTRIBUTE");
+    assert_eq!(messages[0]["destination"], "lee@new.example.com");
+    assert_eq!(messages[0]["code"].as_str().unwrap().len(), 6);
+
+    // Marked verified in the same request: verified, and no code.
+    update(vec![attr("email", "lee@third.example.com"), attr("email_verified", "True")]).await.unwrap();
+    assert_eq!(value_of(&attributes_of(&client, &pool, "lee").await, "email_verified").as_deref(), Some("true"));
+    assert_eq!(server.outbox(Some(&pool), Some("lee")).await.len(), 1);
+
+    // A blank value deletes the attribute.
+    update(vec![attr("custom:team", "")]).await.unwrap();
+    assert_eq!(value_of(&attributes_of(&client, &pool, "lee").await, "custom:team"), None);
+
+    assert_eq!(
+        failure(update(vec![attr("custom:code", "B2")]).await),
+        pair("InvalidParameterException", "user.custom:code: Attribute cannot be updated.\n")
+    );
+    assert_eq!(
+        failure(update(vec![attr("foo", "1"), attr("custom:bar", "2")]).await),
+        pair(
+            "InvalidParameterException",
+            "user.foo: Attribute does not exist in the schema.\nuser.custom:bar: Attribute does not exist in the schema.\n"
+        )
+    );
+    assert_eq!(
+        failure(update(vec![attr("custom:team", "far-too-long")]).await),
+        pair("InvalidParameterException", "user.custom:team: String must be no longer than 5 characters.\n")
+    );
+    assert_eq!(
+        failure(update(vec![attr("sub", "x")]).await),
+        pair("InvalidParameterException", "user.sub: Attribute cannot be updated.\n")
+    );
+    assert_eq!(
+        failure(update(vec![attr("phone_number_verified", "true")]).await),
+        pair("InvalidParameterException", "Phone Number is required to verify/un-verify a phone number")
+    );
+    assert_eq!(
+        failure(update(vec![attr("phone_number", "12345")]).await),
+        pair("InvalidParameterException", "Invalid phone number format.")
+    );
+    assert_eq!(
+        failure(
+            client
+                .admin_update_user_attributes()
+                .user_pool_id(&pool)
+                .username("nobody")
+                .user_attributes(attr("name", "x"))
+                .send()
+                .await
+        ),
+        pair("UserNotFoundException", "User does not exist.")
+    );
+    let attributes = attributes_of(&client, &pool, "lee").await;
+    assert_eq!(value_of(&attributes, "custom:code").as_deref(), Some("A1"), "failed updates change nothing");
+}
+
+#[tokio::test]
+async fn verification_before_update_keeps_the_old_value() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let pool = client
+        .create_user_pool()
+        .pool_name("verify-first")
+        .auto_verified_attributes("email")
+        .user_attribute_update_settings(UserAttributeUpdateSettingsType {
+            attributes_require_verification_before_update: Some(vec!["email".into()]),
+        })
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .and_then(|p| p.id)
+        .unwrap();
+    create(&client, &pool, "kim", &[attr("email", "kim@example.com"), attr("email_verified", "true")]).await;
+    client
+        .admin_update_user_attributes()
+        .user_pool_id(&pool)
+        .username("kim")
+        .user_attributes(attr("email", "kim@new.example.com"))
+        .send()
+        .await
+        .unwrap();
+    let attributes = attributes_of(&client, &pool, "kim").await;
+    assert_eq!(value_of(&attributes, "email").as_deref(), Some("kim@example.com"), "unchanged until verified");
+    assert_eq!(value_of(&attributes, "email_verified").as_deref(), Some("true"));
+    let messages = server.outbox(Some(&pool), Some("kim")).await;
+    assert_eq!((messages.len(), messages[0]["destination"].as_str()), (1, Some("kim@new.example.com")));
+}
+
+#[tokio::test]
+async fn admin_delete_user_attributes() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let pool = create_pool(&client, "delete-attributes").await;
+    create(&client, &pool, "bo", &[attr("email", "bo@example.com"), attr("email_verified", "true"), attr("name", "Bo")]).await;
+    client
+        .admin_delete_user_attributes()
+        .user_pool_id(&pool)
+        .username("bo")
+        .user_attribute_names("email")
+        .user_attribute_names("name")
+        .send()
+        .await
+        .unwrap();
+    let attributes = attributes_of(&client, &pool, "bo").await;
+    assert_eq!(attributes.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["sub"], "email_verified goes with email");
+    let delete = |name: &str| {
+        client.admin_delete_user_attributes().user_pool_id(&pool).username("bo").user_attribute_names(name).send()
+    };
+    assert_eq!(
+        failure(delete("nickname_typo").await),
+        pair("InvalidParameterException", "user.nickname_typo: Attribute does not exist in the schema.\n")
+    );
+    assert_eq!(failure(delete("sub").await), pair("InvalidParameterException", "user.sub: Attribute cannot be updated.\n"));
+    assert_eq!(
+        failure(
+            client.admin_delete_user_attributes().user_pool_id(&pool).username("nobody").user_attribute_names("name").send().await
+        ),
+        pair("UserNotFoundException", "User does not exist.")
+    );
+}
+
+#[tokio::test]
+async fn disable_enable_and_delete() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let pool = create_pool(&client, "lifecycle").await;
+    create(&client, &pool, "sam", &[]).await;
+    client.admin_disable_user().user_pool_id(&pool).username("sam").send().await.unwrap();
+    let got = client.admin_get_user().user_pool_id(&pool).username("sam").send().await.unwrap();
+    assert_eq!(got.enabled, Some(false));
+    client.admin_enable_user().user_pool_id(&pool).username("sam").send().await.unwrap();
+    let got = client.admin_get_user().user_pool_id(&pool).username("sam").send().await.unwrap();
+    assert_eq!(got.enabled, Some(true));
+    for (code, message) in [
+        failure(client.admin_disable_user().user_pool_id(&pool).username("nobody").send().await),
+        failure(client.admin_enable_user().user_pool_id(&pool).username("nobody").send().await),
+        failure(client.admin_delete_user().user_pool_id(&pool).username("nobody").send().await),
+    ] {
+        assert_eq!((code.as_str(), message.as_str()), ("UserNotFoundException", "User does not exist."));
+    }
+    client.admin_delete_user().user_pool_id(&pool).username("sam").send().await.unwrap();
+    assert_eq!(failure(client.admin_get_user().user_pool_id(&pool).username("sam").send().await).0, "UserNotFoundException");
+    assert_eq!(failure(client.admin_delete_user().user_pool_id(&pool).username("sam").send().await).0, "UserNotFoundException");
+    assert_eq!(
+        failure(client.admin_disable_user().user_pool_id("us-east-1_nothere1").username("sam").send().await),
+        pair("ResourceNotFoundException", "User pool us-east-1_nothere1 does not exist.")
+    );
+}
+
+#[tokio::test]
+async fn admin_set_user_password() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let pool = create_pool(&client, "passwords").await;
+    create(&client, &pool, "ivy", &[]).await;
+    let set = |password: &str, permanent: bool| {
+        client.admin_set_user_password().user_pool_id(&pool).username("ivy").password(password).permanent(permanent).send()
+    };
+    set("Perm4nent!", true).await.unwrap();
+    assert_eq!(status_of(&client, &pool, "ivy").await, "CONFIRMED");
+    set("Tempor4ry!", false).await.unwrap();
+    assert_eq!(status_of(&client, &pool, "ivy").await, "FORCE_CHANGE_PASSWORD");
+    for (password, rule) in [
+        ("Sh0rt!", "Password not long enough"),
+        ("NOLOWER123!", "Password must have lowercase characters"),
+        ("noupper123!", "Password must have uppercase characters"),
+        ("NoNumbers!!", "Password must have numeric characters"),
+        ("NoSymbols123", "Password must have symbol characters"),
+    ] {
+        assert_eq!(
+            failure(set(password, true).await),
+            pair("InvalidPasswordException", &format!("Password did not conform with policy: {rule}"))
+        );
+    }
+    assert_eq!(status_of(&client, &pool, "ivy").await, "FORCE_CHANGE_PASSWORD", "refused passwords change nothing");
+    assert_eq!(
+        failure(
+            client.admin_set_user_password().user_pool_id(&pool).username("nobody").password("Perm4nent!").send().await
+        ),
+        pair("UserNotFoundException", "User does not exist.")
+    );
+}
+
+#[tokio::test]
+async fn admin_reset_user_password() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let pool = create_pool(&client, "reset").await;
+    let reset = |username: &str| client.admin_reset_user_password().user_pool_id(&pool).username(username).send();
+    create(&client, &pool, "new", &[attr("email", "new@example.com"), attr("email_verified", "true")]).await;
+    assert_eq!(
+        failure(reset("new").await),
+        pair("NotAuthorizedException", "User password cannot be reset in the current state.")
+    );
+    create(&client, &pool, "unverified", &[attr("email", "u@example.com")]).await;
+    client.admin_set_user_password().user_pool_id(&pool).username("unverified").password("Perm4nent!").permanent(true).send().await.unwrap();
+    assert_eq!(
+        failure(reset("unverified").await),
+        pair(
+            "InvalidParameterException",
+            "Cannot reset password for the user as there is no registered/verified email or phone_number"
+        )
+    );
+    client.admin_set_user_password().user_pool_id(&pool).username("new").password("Perm4nent!").permanent(true).send().await.unwrap();
+    reset("new").await.unwrap();
+    assert_eq!(status_of(&client, &pool, "new").await, "RESET_REQUIRED");
+    let messages = server.outbox(Some(&pool), Some("new")).await;
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0]["kind"], "ADMIN_RESET_USER_PASSWORD");
+    assert_eq!((messages[0]["medium"].as_str(), messages[0]["destination"].as_str()), (Some("EMAIL"), Some("new@example.com")));
+    let code = messages[0]["code"].as_str().unwrap();
+    assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()), "{code}");
+
+    client.admin_disable_user().user_pool_id(&pool).username("new").send().await.unwrap();
+    assert_eq!(failure(reset("new").await), pair("NotAuthorizedException", "User is disabled."));
+    assert_eq!(failure(reset("nobody").await), pair("UserNotFoundException", "User does not exist."));
+}
+
+#[tokio::test]
+async fn admin_confirm_sign_up() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let pool = create_pool(&client, "confirm").await;
+    let app = create_app_client(&client, &pool, "app").await;
+    client
+        .sign_up()
+        .client_id(&app)
+        .username("pat")
+        .password("Passw0rd!")
+        .user_attributes(attr("email", "pat@example.com"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status_of(&client, &pool, "pat").await, "UNCONFIRMED");
+    client.admin_confirm_sign_up().user_pool_id(&pool).username("pat").send().await.unwrap();
+    assert_eq!(status_of(&client, &pool, "pat").await, "CONFIRMED");
+    assert_eq!(
+        failure(client.admin_confirm_sign_up().user_pool_id(&pool).username("pat").send().await),
+        pair("NotAuthorizedException", "User cannot be confirmed. Current status is CONFIRMED")
+    );
+    create(&client, &pool, "admin-made", &[]).await;
+    assert_eq!(
+        failure(client.admin_confirm_sign_up().user_pool_id(&pool).username("admin-made").send().await),
+        pair("NotAuthorizedException", "User cannot be confirmed. Current status is FORCE_CHANGE_PASSWORD")
+    );
+    assert_eq!(
+        failure(client.admin_confirm_sign_up().user_pool_id(&pool).username("nobody").send().await),
+        pair("UserNotFoundException", "User does not exist.")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_four_parallel_creations_of_one_username_make_one_user() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let pool = create_pool(&client, "race").await;
+    let attempts = (0..64).map(|i| {
+        let client = client.clone();
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            client
+                .admin_create_user()
+                .user_pool_id(&pool)
+                .username("same")
+                .user_attributes(attr("email", &format!("same{i}@example.com")))
+                .temporary_password("Temp0rary!")
+                .message_action("SUPPRESS")
+                .send()
+                .await
+        })
+    });
+    let results: Vec<_> = futures_util::future::join_all(attempts).await.into_iter().map(|r| r.unwrap()).collect();
+    let created = results.iter().filter(|r| r.is_ok()).count();
+    let exists = results
+        .iter()
+        .filter_map(|r| r.as_ref().err())
+        .filter(|e| error_code(e).as_deref() == Some("UsernameExistsException"))
+        .count();
+    assert_eq!((created, exists), (1, 63));
+    let listed = client.list_users().user_pool_id(&pool).send().await.unwrap().users.unwrap();
+    assert_eq!(listed.len(), 1);
+}
