@@ -1,9 +1,7 @@
 //! Rules of the API that do not depend on storage: ids, passwords, codes, masking.
 
 pub mod attributes;
-pub mod attributes;
 pub mod codes;
-pub mod filter;
 pub mod filter;
 pub mod ids;
 pub mod mask;
