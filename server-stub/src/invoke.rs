@@ -173,6 +173,74 @@ impl From<Bytes> for RequestBody {
 /// `SerializationException`, broken constraints answer the service's validation error listing
 /// every violation. The handler's output is sent as JSON with 200; its error as
 /// `{"__type", "message", ...}` with 400, or 500 for server faults.
+///
+/// Generated dispatch functions call it once per operation, with the trait method as `handler`.
+/// For an operation `Ping` (a marker type implementing [`Operation`], whose input has a required
+/// `Text` member):
+///
+/// ```
+/// # use awsjson_types::{AuthScheme, Empty, ErrorVariant, Member, ModeledError, Operation, ServiceInfo, Shape, ShapeKind, StringRules, UnhandledError, Validate};
+/// # static SERVICE: ServiceInfo = ServiceInfo { name: "ping", title: "Ping", api_version: None, target_prefix: "PingService", signing_name: "ping", endpoint_prefix: "ping", content_type: "application/x-amz-json-1.1", validation_error: "ValidationException" };
+/// # static TEXT: Shape = Shape { name: "Text", sensitive: false, kind: ShapeKind::String(StringRules { min: Some(1), max: None, pattern: None, values: None }) };
+/// # static PING_REQUEST: Shape = Shape { name: "PingRequest", sensitive: false, kind: ShapeKind::Structure { members: &[Member { name: "Text", target: &TEXT, required: true }] } };
+/// # use awsjson_types::structure::{self, MemberWriter, ReadMembers, WriteMembers};
+/// # #[derive(Default)]
+/// # struct PingRequest { text: String }
+/// # impl ReadMembers for PingRequest {
+/// #     const NAME: &'static str = "PingRequest";
+/// #     const MEMBERS: &'static [&'static str] = &["Text"];
+/// #     fn read_member<'de, A: serde::de::MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<(), A::Error> {
+/// #         match name { "Text" => structure::read(map, &mut self.text), _ => structure::skip(map) }
+/// #     }
+/// # }
+/// # impl WriteMembers for PingRequest {
+/// #     const NAME: &'static str = "PingRequest";
+/// #     fn write_members<W: MemberWriter>(&self, w: &mut W) { w.member("Text", "text", &self.text); }
+/// # }
+/// # impl<'de> serde::Deserialize<'de> for PingRequest {
+/// #     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { structure::deserialize(d) }
+/// # }
+/// # impl serde::Serialize for PingRequest {
+/// #     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { structure::serialize(self, s) }
+/// # }
+/// # impl Validate for PingRequest { fn shape() -> &'static Shape { &PING_REQUEST } }
+/// # #[derive(Debug)]
+/// # struct PingError(UnhandledError);
+/// # impl std::fmt::Display for PingError { fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { self.0.fmt(f) } }
+/// # impl std::error::Error for PingError {}
+/// # impl ModeledError for PingError {
+/// #     fn from_body(code: &str, body: &serde_json::Value) -> Self { PingError(UnhandledError::from_body(code, body)) }
+/// #     fn unhandled(error: UnhandledError) -> Self { PingError(error) }
+/// #     fn variant(&self) -> ErrorVariant<'_> { ErrorVariant::Unhandled(&self.0) }
+/// # }
+/// # struct Ping;
+/// # impl Operation for Ping {
+/// #     const NAME: &'static str = "Ping";
+/// #     const AUTH: AuthScheme = AuthScheme::None;
+/// #     const PAGINATION: Option<awsjson_types::Pagination> = None;
+/// #     type Input = PingRequest;
+/// #     type Output = Empty;
+/// #     type Error = PingError;
+/// #     fn service() -> &'static ServiceInfo { &SERVICE }
+/// # }
+/// use awsjson_server::{Bytes, RequestContext, invoke};
+///
+/// async fn ping(_ctx: RequestContext, input: PingRequest) -> Result<Empty, PingError> {
+///     println!("ping: {}", input.text);
+///     Ok(Empty {})
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let ok = invoke::<Ping, _, _>(RequestContext::new("Ping"), Bytes::from(r#"{"Text":"hi"}"#), ping).await;
+/// assert_eq!(ok.status(), 200);
+/// // The handler never sees an input that breaks the model.
+/// let refused = invoke::<Ping, _, _>(RequestContext::new("Ping"), Bytes::from(r#"{"Text":""}"#), ping).await;
+/// assert_eq!(refused.status(), 400);
+/// assert_eq!(refused.headers()["x-amzn-ErrorType"], "ValidationException");
+/// # });
+/// ```
+///
+/// [`Operation`]: awsjson_types::Operation
 pub async fn invoke<O, F, Fut>(ctx: RequestContext, body: impl Into<RequestBody>, handler: F) -> Response
 where
     O: Operation,

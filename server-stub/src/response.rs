@@ -28,6 +28,15 @@ pub fn json_response(status: StatusCode, content_type: &'static str, body: impl 
 
 /// An AWS-shaped error: `{"__type": code, ...members}` with 400 for client faults and 500 for
 /// server faults, and the code in `x-amzn-ErrorType`.
+///
+/// ```
+/// use awsjson_server::error_response;
+/// use awsjson_types::Fault;
+///
+/// let members = serde_json::json!({"message": "Try again later", "reasonCode": "THROTTLED"});
+/// let response = error_response("application/x-amz-json-1.1", Fault::Server, "InternalErrorException", members);
+/// assert_eq!(response.status(), 500);
+/// ```
 pub fn error_response(content_type: &'static str, fault: Fault, code: &str, members: serde_json::Value) -> Response {
     let mut body = match members {
         serde_json::Value::Object(map) => map,
@@ -48,6 +57,14 @@ pub fn error_response(content_type: &'static str, fault: Fault, code: &str, memb
 }
 
 /// A client error (HTTP 400) with just a message.
+///
+/// ```
+/// use awsjson_server::{ERROR_TYPE, client_error};
+///
+/// let response = client_error("application/x-amz-json-1.1", "NotAuthorizedException", "Incorrect username or password.");
+/// assert_eq!(response.status(), 400);
+/// assert_eq!(response.headers()[ERROR_TYPE], "NotAuthorizedException");
+/// ```
 pub fn client_error(content_type: &'static str, code: &str, message: impl Into<String>) -> Response {
     error_response(content_type, Fault::Client, code, serde_json::json!({ "message": message.into() }))
 }

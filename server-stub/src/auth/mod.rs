@@ -31,6 +31,43 @@ pub struct VerifiedCaller(pub String);
 ///
 /// A refused request is answered here with AWS's error (see [`AuthError`]); an accepted one goes
 /// on with a [`VerifiedCaller`] extension and its body already read (up to `max_body` bytes).
+///
+/// [`router`](crate::router) adds it by itself when [`ServerConfig::sigv4`] is set; on its own it
+/// fits any axum router or tower stack:
+///
+/// ```
+/// use awsjson_server::{AuthLayer, AuthScheme, InMemoryCredentials, SigV4Config, VerifiedCaller};
+/// use awsjson_types::ServiceInfo;
+///
+/// static INFO: ServiceInfo = ServiceInfo {
+///     name: "ping",
+///     title: "Ping",
+///     api_version: None,
+///     target_prefix: "PingService",
+///     signing_name: "ping",
+///     endpoint_prefix: "ping",
+///     content_type: "application/x-amz-json-1.1",
+///     validation_error: "ValidationException",
+/// };
+///
+/// /// `Ping` must be signed; every other name is no operation of the service.
+/// fn lookup(name: &str) -> Option<(&'static str, AuthScheme)> {
+///     (name == "Ping").then_some(("Ping", AuthScheme::SigV4))
+/// }
+///
+/// async fn ping(request: axum::extract::Request) -> String {
+///     match request.extensions().get::<VerifiedCaller>() {
+///         Some(caller) => format!("pong, {}", caller.0),
+///         None => "pong".to_string(),
+///     }
+/// }
+///
+/// let store = InMemoryCredentials::new().with_key("AKIDEXAMPLE", "secret");
+/// let layer = AuthLayer::new(&INFO, lookup, SigV4Config::new(store), 1 << 20);
+/// let app: axum::Router = axum::Router::new().route("/", axum::routing::post(ping)).layer(layer);
+/// ```
+///
+/// [`ServerConfig::sigv4`]: crate::ServerConfig::sigv4
 #[derive(Clone)]
 pub struct AuthLayer {
     settings: Arc<Settings>,

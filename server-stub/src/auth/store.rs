@@ -28,6 +28,29 @@ impl fmt::Debug for StoredCredential {
 
 /// Looks up the credential of an access key id. Implement it over a database, a secrets manager
 /// or a file; [`InMemoryCredentials`] serves fixed key pairs.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use std::sync::RwLock;
+/// use awsjson_server::{BoxFuture, CredentialStore, SigV4Config, StoredCredential};
+///
+/// /// Keys that can be added and revoked while the server runs.
+/// #[derive(Default)]
+/// struct Revocable(RwLock<HashMap<String, String>>);
+///
+/// impl CredentialStore for Revocable {
+///     fn lookup<'a>(&'a self, access_key_id: &'a str) -> BoxFuture<'a, Option<StoredCredential>> {
+///         let keys = self.0.read().unwrap_or_else(|e| e.into_inner());
+///         let found = keys.get(access_key_id).map(|secret| StoredCredential {
+///             secret_access_key: secret.clone(),
+///             session_token: None,
+///         });
+///         Box::pin(std::future::ready(found))
+///     }
+/// }
+///
+/// let config = SigV4Config::new(Revocable::default());
+/// ```
 pub trait CredentialStore: Send + Sync + 'static {
     /// The credential of `access_key_id`, or `None` when the key is unknown.
     fn lookup<'a>(&'a self, access_key_id: &'a str) -> BoxFuture<'a, Option<StoredCredential>>;
