@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::{Router, routing::get};
+use axum::{Router, routing::any, routing::get};
 use awsjson_server::{InMemoryCredentials, ServerConfig, SigV4Config};
 use tokio::sync::oneshot;
 
@@ -89,6 +89,10 @@ pub async fn serve(options: Options) -> Result<Running, StartError> {
     let mut app = Router::new().route("/health", get(|| async { "ok" }));
     if !options.no_local_endpoints {
         app = app.nest("/_local", crate::local::routes(svc.clone()));
+    } else {
+        // The API answers every path (as AWS does), so /_local/ is refused explicitly: a 404
+        // tells a test suite pointed at a self-hosted server that it has no local endpoints.
+        app = app.route("/_local", any(local_off)).route("/_local/{*rest}", any(local_off));
     }
     let app = app.merge(cognito_idp::server::router_with(svc, config));
 
@@ -107,6 +111,10 @@ pub async fn serve(options: Options) -> Result<Running, StartError> {
     });
     tracing::info!(%address, db = %options.db.display(), in_memory = options.in_memory, "listening");
     Ok(Running { address, stop, task })
+}
+
+async fn local_off() -> axum::http::StatusCode {
+    axum::http::StatusCode::NOT_FOUND
 }
 
 fn read_credentials(path: &std::path::Path) -> Result<InMemoryCredentials, StartError> {
