@@ -6,7 +6,9 @@ use std::time::{Duration, SystemTime};
 
 #[cfg(feature = "aws-config")]
 use crate::aws_config_chain;
-use crate::credentials::{Credentials, CredentialsError, EnvironmentCredentials, ProfileCredentials, ProvideCredentials};
+use crate::credentials::{
+    Credentials, CredentialsError, EnvironmentCredentials, ProfileCredentials, ProvideCredentials,
+};
 use crate::future::BoxFuture;
 
 /// The default chain: environment, then the shared files' profile, then (with the `aws-config`

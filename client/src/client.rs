@@ -15,8 +15,7 @@ use crate::sign::{SigningScope, sign_request};
 use crate::wire;
 
 /// The future of one operation's call, as generated builders' `send` returns it.
-pub type SendFuture<O> =
-    BoxFuture<'static, Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>>;
+pub type SendFuture<O> = BoxFuture<'static, Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>>;
 
 /// A client for one service: sends its operations (signing, retries, timeouts) and decodes the
 /// answers. Cheap to clone: clones share connections and the retry quota.
@@ -162,7 +161,9 @@ impl Client {
         })?;
         let attempts = self.with_retries(http, operation, auth, &url, &body);
         match self.inner.config.timeouts.operation {
-            Some(limit) => tokio::time::timeout(limit, attempts).await.unwrap_or(Err(RawError::Timeout(TimeoutKind::Operation))),
+            Some(limit) => {
+                tokio::time::timeout(limit, attempts).await.unwrap_or(Err(RawError::Timeout(TimeoutKind::Operation)))
+            }
             None => attempts.await,
         }
     }
@@ -211,7 +212,9 @@ impl Client {
     ) -> Result<RawResponse, RawError> {
         let run = self.attempt_inner(http, operation, auth, url, body);
         match self.inner.config.timeouts.attempt {
-            Some(limit) => tokio::time::timeout(limit, run).await.unwrap_or(Err(RawError::Timeout(TimeoutKind::Attempt))),
+            Some(limit) => {
+                tokio::time::timeout(limit, run).await.unwrap_or(Err(RawError::Timeout(TimeoutKind::Attempt)))
+            }
             None => run.await,
         }
     }
@@ -228,7 +231,8 @@ impl Client {
         let mut headers = HeaderMap::new();
         headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static(service.content_type));
         let target = format!("{}.{operation}", service.target_prefix);
-        headers.insert("x-amz-target", HeaderValue::from_str(&target).map_err(|e| RawError::Construction(e.to_string()))?);
+        headers
+            .insert("x-amz-target", HeaderValue::from_str(&target).map_err(|e| RawError::Construction(e.to_string()))?);
         if auth == AuthScheme::SigV4 {
             let config = &self.inner.config;
             let region = config.region_name().ok_or_else(|| {
@@ -416,7 +420,8 @@ mod tests {
                 other => panic!("expected a construction error, got {other:?}"),
             }
         }
-        let typed: SdkError<UnhandledError> = client.send_raw("Op", AuthScheme::None, Vec::new()).await.unwrap_err().into_sdk();
+        let typed: SdkError<UnhandledError> =
+            client.send_raw("Op", AuthScheme::None, Vec::new()).await.unwrap_err().into_sdk();
         assert!(typed.to_string().contains("cannot set up the HTTP client"), "{typed}");
     }
 }

@@ -153,7 +153,9 @@ impl EnvironmentCredentials {
                     None => creds,
                 })
             }
-            (Some(_), None) => Err(CredentialsError::Invalid("AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY".into())),
+            (Some(_), None) => {
+                Err(CredentialsError::Invalid("AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY".into()))
+            }
             _ => Err(CredentialsError::NotFound("environment: AWS_ACCESS_KEY_ID is not set".into())),
         }
     }

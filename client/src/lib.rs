@@ -29,9 +29,9 @@ mod sign;
 pub mod wire;
 
 pub use awsjson_types::Operation;
+pub use chain::DefaultCredentialsChain;
 pub use client::{Client, RawError, RawResponse, SendFuture, first_unset};
 pub use config::{Config, TimeoutConfig};
-pub use chain::DefaultCredentialsChain;
 pub use credentials::{Credentials, CredentialsError, EnvironmentCredentials, ProfileCredentials, ProvideCredentials};
 pub use error::{SdkError, TimeoutKind};
 pub use future::BoxFuture;

@@ -112,7 +112,8 @@ const THROTTLING_CODES: &[&str] = &[
 ];
 
 /// Error codes AWS SDKs treat as transient.
-const TRANSIENT_CODES: &[&str] = &["RequestTimeout", "RequestTimeoutException", "InternalErrorException", "InternalServerException"];
+const TRANSIENT_CODES: &[&str] =
+    &["RequestTimeout", "RequestTimeoutException", "InternalErrorException", "InternalServerException"];
 
 /// Classifies a service error by its code and HTTP status.
 pub fn classify(code: Option<&str>, status: u16) -> RetryKind {

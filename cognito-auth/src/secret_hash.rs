@@ -18,10 +18,7 @@ use sha2::Sha256;
 /// assert_ne!(hash, cognito_auth::secret_hash("Diego", "3n4b5urk1ft4fl3mg5e62d9ado", "client-secret"));
 /// ```
 pub fn secret_hash(username: &str, client_id: &str, client_secret: &str) -> String {
-    STANDARD.encode(hmac_sha256(
-        client_secret.as_bytes(),
-        &[username.as_bytes(), client_id.as_bytes()],
-    ))
+    STANDARD.encode(hmac_sha256(client_secret.as_bytes(), &[username.as_bytes(), client_id.as_bytes()]))
 }
 
 /// HMAC-SHA256 over the concatenation of `parts`, so callers need not build the message first.

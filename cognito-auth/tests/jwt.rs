@@ -44,23 +44,16 @@ impl Pool {
             status: AtomicU16::new(200),
             hits: AtomicUsize::new(0),
         });
-        let app = Router::new()
-            .route(&format!("/{POOL}/.well-known/jwks.json"), get(serve_jwks))
-            .with_state(jwks.clone());
+        let app =
+            Router::new().route(&format!("/{POOL}/.well-known/jwks.json"), get(serve_jwks)).with_state(jwks.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(axum::serve(listener, app).into_future());
-        Pool {
-            issuer: format!("http://{addr}/{POOL}"),
-            jwks,
-        }
+        Pool { issuer: format!("http://{addr}/{POOL}"), jwks }
     }
 
     fn verifier(&self) -> JwtVerifierBuilder {
-        JwtVerifier::builder("us-east-1", POOL)
-            .issuer(&self.issuer)
-            .client_id(CLIENT)
-            .client_id("another-client")
+        JwtVerifier::builder("us-east-1", POOL).issuer(&self.issuer).client_id(CLIENT).client_id("another-client")
     }
 
     fn publish(&self, pem: &str, kid: &str) {
@@ -104,9 +97,7 @@ impl Pool {
     }
 }
 
-async fn serve_jwks(
-    State(jwks): State<Arc<Jwks>>,
-) -> (StatusCode, [(header::HeaderName, &'static str); 1], String) {
+async fn serve_jwks(State(jwks): State<Arc<Jwks>>) -> (StatusCode, [(header::HeaderName, &'static str); 1], String) {
     jwks.hits.fetch_add(1, Ordering::SeqCst);
     let status = StatusCode::from_u16(jwks.status.load(Ordering::SeqCst)).unwrap();
     let body = json!({ "keys": *jwks.keys.lock().unwrap() }).to_string();
@@ -115,10 +106,7 @@ async fn serve_jwks(
 
 /// The signing key in a PKCS#1 PEM file: the Base64 between the armour lines is the DER.
 fn private_key(pem: &str) -> EncodingKey {
-    let body: String = pem
-        .lines()
-        .filter(|line| !line.starts_with("-----"))
-        .collect();
+    let body: String = pem.lines().filter(|line| !line.starts_with("-----")).collect();
     EncodingKey::from_rsa_der(&STANDARD.decode(body).unwrap())
 }
 
@@ -130,10 +118,7 @@ fn public_jwk(pem: &str, kid: &str) -> Value {
 }
 
 fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
 }
 
 fn sign(pem: &str, kid: Option<&str>, claims: &Value) -> String {
@@ -162,10 +147,7 @@ async fn valid_id_and_access_tokens_pass_with_typed_claims() {
     let pool = Pool::start().await;
     let verifier = pool.verifier().build().unwrap();
 
-    let id = verifier
-        .verify_id_token(&sign(KEY_A, Some("a"), &pool.id_claims()))
-        .await
-        .unwrap();
+    let id = verifier.verify_id_token(&sign(KEY_A, Some("a"), &pool.id_claims())).await.unwrap();
     assert_eq!(id.sub, "7f1c2a9e-5d3b-4c8a-9e0f-1a2b3c4d5e6f");
     assert_eq!(id.username.as_deref(), Some("diego"));
     assert_eq!(id.token_use, TokenUse::Id);
@@ -176,10 +158,7 @@ async fn valid_id_and_access_tokens_pass_with_typed_claims() {
     assert!(id.exp > now());
     assert_eq!(id.raw["email"], "diego@example.com");
 
-    let access = verifier
-        .verify_access_token(&sign(KEY_A, Some("a"), &pool.access_claims()))
-        .await
-        .unwrap();
+    let access = verifier.verify_access_token(&sign(KEY_A, Some("a"), &pool.access_claims())).await.unwrap();
     assert_eq!(access.token_use, TokenUse::Access);
     assert_eq!(access.client_id, CLIENT);
     assert_eq!(access.username.as_deref(), Some("diego"));
@@ -187,27 +166,13 @@ async fn valid_id_and_access_tokens_pass_with_typed_claims() {
     assert_eq!(access.scopes, ["aws.cognito.signin.user.admin", "openid"]);
 
     // Any of the allowed clients will do; an `aud` list needs one allowed member.
-    let other = with(
-        pool.access_claims(),
-        json!({ "client_id": "another-client" }),
-    );
+    let other = with(pool.access_claims(), json!({ "client_id": "another-client" }));
     assert_eq!(
-        verifier
-            .verify_access_token(&sign(KEY_A, Some("a"), &other))
-            .await
-            .unwrap()
-            .client_id,
+        verifier.verify_access_token(&sign(KEY_A, Some("a"), &other)).await.unwrap().client_id,
         "another-client"
     );
     let listed = with(pool.id_claims(), json!({ "aud": ["someone-else", CLIENT] }));
-    assert_eq!(
-        verifier
-            .verify_id_token(&sign(KEY_A, Some("a"), &listed))
-            .await
-            .unwrap()
-            .client_id,
-        CLIENT
-    );
+    assert_eq!(verifier.verify_id_token(&sign(KEY_A, Some("a"), &listed)).await.unwrap().client_id, CLIENT);
 }
 
 #[tokio::test]
@@ -218,97 +183,42 @@ async fn tokens_failing_a_claim_check_are_rejected() {
     let access = |changes: Value| sign(KEY_A, Some("a"), &with(pool.access_claims(), changes));
 
     let other_pool = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_OtherPool";
-    assert_eq!(
-        verifier
-            .verify_id_token(&id(json!({ "iss": other_pool })))
-            .await,
-        Err(JwtError::WrongIssuer)
-    );
-    assert!(matches!(
-        verifier.verify_id_token(&id(json!({ "iss": null }))).await,
-        Err(JwtError::InvalidClaims(_))
-    ));
+    assert_eq!(verifier.verify_id_token(&id(json!({ "iss": other_pool }))).await, Err(JwtError::WrongIssuer));
+    assert!(matches!(verifier.verify_id_token(&id(json!({ "iss": null }))).await, Err(JwtError::InvalidClaims(_))));
 
     let expired = json!({ "exp": now() - 3600, "iat": now() - 7200 });
-    assert_eq!(
-        verifier.verify_id_token(&id(expired.clone())).await,
-        Err(JwtError::Expired)
-    );
-    assert_eq!(
-        verifier.verify_access_token(&access(expired)).await,
-        Err(JwtError::Expired)
-    );
-    assert_eq!(
-        verifier
-            .verify_id_token(&id(json!({ "nbf": now() + 3600 })))
-            .await,
-        Err(JwtError::NotYetValid)
-    );
+    assert_eq!(verifier.verify_id_token(&id(expired.clone())).await, Err(JwtError::Expired));
+    assert_eq!(verifier.verify_access_token(&access(expired)).await, Err(JwtError::Expired));
+    assert_eq!(verifier.verify_id_token(&id(json!({ "nbf": now() + 3600 }))).await, Err(JwtError::NotYetValid));
 
     assert_eq!(
         verifier.verify_access_token(&id(json!({}))).await,
-        Err(JwtError::WrongTokenUse {
-            expected: TokenUse::Access,
-            found: Some("id".into())
-        })
+        Err(JwtError::WrongTokenUse { expected: TokenUse::Access, found: Some("id".into()) })
     );
     assert_eq!(
         verifier.verify_id_token(&access(json!({}))).await,
-        Err(JwtError::WrongTokenUse {
-            expected: TokenUse::Id,
-            found: Some("access".into())
-        })
+        Err(JwtError::WrongTokenUse { expected: TokenUse::Id, found: Some("access".into()) })
     );
     assert!(matches!(
-        verifier
-            .verify_id_token(&id(json!({ "token_use": null })))
-            .await,
+        verifier.verify_id_token(&id(json!({ "token_use": null }))).await,
         Err(JwtError::WrongTokenUse { found: None, .. })
     ));
 
+    assert_eq!(verifier.verify_id_token(&id(json!({ "aud": "someone-else" }))).await, Err(JwtError::WrongAudience));
+    assert_eq!(verifier.verify_id_token(&id(json!({ "aud": ["someone-else"] }))).await, Err(JwtError::WrongAudience));
+    assert_eq!(verifier.verify_id_token(&id(json!({ "aud": null }))).await, Err(JwtError::WrongAudience));
     assert_eq!(
-        verifier
-            .verify_id_token(&id(json!({ "aud": "someone-else" })))
-            .await,
-        Err(JwtError::WrongAudience)
-    );
-    assert_eq!(
-        verifier
-            .verify_id_token(&id(json!({ "aud": ["someone-else"] })))
-            .await,
-        Err(JwtError::WrongAudience)
-    );
-    assert_eq!(
-        verifier.verify_id_token(&id(json!({ "aud": null }))).await,
-        Err(JwtError::WrongAudience)
-    );
-    assert_eq!(
-        verifier
-            .verify_access_token(&access(json!({ "client_id": "someone-else" })))
-            .await,
+        verifier.verify_access_token(&access(json!({ "client_id": "someone-else" }))).await,
         Err(JwtError::WrongAudience)
     );
     // An access token's `aud` must not stand in for its `client_id`.
     let confused = access(json!({ "client_id": "someone-else", "aud": CLIENT }));
-    assert_eq!(
-        verifier.verify_access_token(&confused).await,
-        Err(JwtError::WrongAudience)
-    );
+    assert_eq!(verifier.verify_access_token(&confused).await, Err(JwtError::WrongAudience));
 
+    assert!(matches!(verifier.verify_id_token(&id(json!({ "sub": null }))).await, Err(JwtError::InvalidClaims(_))));
+    assert!(matches!(verifier.verify_id_token(&id(json!({ "exp": "soon" }))).await, Err(JwtError::InvalidClaims(_))));
     assert!(matches!(
-        verifier.verify_id_token(&id(json!({ "sub": null }))).await,
-        Err(JwtError::InvalidClaims(_))
-    ));
-    assert!(matches!(
-        verifier
-            .verify_id_token(&id(json!({ "exp": "soon" })))
-            .await,
-        Err(JwtError::InvalidClaims(_))
-    ));
-    assert!(matches!(
-        verifier
-            .verify_id_token(&id(json!({ "cognito:groups": "admin" })))
-            .await,
+        verifier.verify_id_token(&id(json!({ "cognito:groups": "admin" }))).await,
         Err(JwtError::InvalidClaims(_))
     ));
 }
@@ -316,18 +226,10 @@ async fn tokens_failing_a_claim_check_are_rejected() {
 #[tokio::test]
 async fn leeway_is_small_by_default_and_configurable() {
     let pool = Pool::start().await;
-    let token = sign(
-        KEY_A,
-        Some("a"),
-        &with(pool.id_claims(), json!({ "exp": now() - 30 })),
-    );
+    let token = sign(KEY_A, Some("a"), &with(pool.id_claims(), json!({ "exp": now() - 30 })));
     let strict = pool.verifier().build().unwrap();
     assert_eq!(strict.verify_id_token(&token).await, Err(JwtError::Expired));
-    let lenient = pool
-        .verifier()
-        .leeway(Duration::from_secs(120))
-        .build()
-        .unwrap();
+    let lenient = pool.verifier().leeway(Duration::from_secs(120)).build().unwrap();
     assert!(lenient.verify_id_token(&token).await.is_ok());
 }
 
@@ -338,43 +240,21 @@ async fn forged_and_foreign_signatures_are_rejected() {
     let claims = pool.id_claims();
 
     // Signed by a key that is not the pool's, claiming to be key "a".
-    assert_eq!(
-        verifier
-            .verify_id_token(&sign(KEY_B, Some("a"), &claims))
-            .await,
-        Err(JwtError::InvalidSignature)
-    );
+    assert_eq!(verifier.verify_id_token(&sign(KEY_B, Some("a"), &claims)).await, Err(JwtError::InvalidSignature));
 
     // A real token with its payload changed.
     let token = sign(KEY_A, Some("a"), &claims);
     let parts: Vec<&str> = token.split('.').collect();
-    let promoted = b64(&with(
-        claims.clone(),
-        json!({ "cognito:groups": ["admin", "root"] }),
-    ));
+    let promoted = b64(&with(claims.clone(), json!({ "cognito:groups": ["admin", "root"] })));
     let tampered = format!("{}.{promoted}.{}", parts[0], parts[2]);
-    assert_eq!(
-        verifier.verify_id_token(&tampered).await,
-        Err(JwtError::InvalidSignature)
-    );
-    let truncated = format!(
-        "{}.{}.{}",
-        parts[0],
-        parts[1],
-        &parts[2][..parts[2].len() / 2]
-    );
+    assert_eq!(verifier.verify_id_token(&tampered).await, Err(JwtError::InvalidSignature));
+    let truncated = format!("{}.{}.{}", parts[0], parts[1], &parts[2][..parts[2].len() / 2]);
     assert!(verifier.verify_id_token(&truncated).await.is_err());
 
     // A key id the pool never published.
     let unknown = sign(KEY_A, Some("not-a-pool-key"), &claims);
-    assert_eq!(
-        verifier.verify_id_token(&unknown).await,
-        Err(JwtError::UnknownKeyId("not-a-pool-key".into()))
-    );
-    assert_eq!(
-        verifier.verify_id_token(&sign(KEY_A, None, &claims)).await,
-        Err(JwtError::MissingKeyId)
-    );
+    assert_eq!(verifier.verify_id_token(&unknown).await, Err(JwtError::UnknownKeyId("not-a-pool-key".into())));
+    assert_eq!(verifier.verify_id_token(&sign(KEY_A, None, &claims)).await, Err(JwtError::MissingKeyId));
 }
 
 #[tokio::test]
@@ -383,43 +263,18 @@ async fn alg_none_and_hmac_tokens_are_rejected() {
     let verifier = pool.verifier().build().unwrap();
     let claims = pool.id_claims();
 
-    let none = format!(
-        "{}.{}.",
-        b64(&json!({ "alg": "none", "kid": "a" })),
-        b64(&claims)
-    );
-    assert_eq!(
-        verifier.verify_id_token(&none).await,
-        Err(JwtError::UnsupportedAlgorithm("none".into()))
-    );
+    let none = format!("{}.{}.", b64(&json!({ "alg": "none", "kid": "a" })), b64(&claims));
+    assert_eq!(verifier.verify_id_token(&none).await, Err(JwtError::UnsupportedAlgorithm("none".into())));
 
     // The classic confusion: HMAC keyed with the pool's public key material.
     let mut header = Header::new(Algorithm::HS256);
     header.kid = Some("a".into());
-    let public_n = pool.jwks.keys.lock().unwrap()[0]["n"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let hs256 = jsonwebtoken::encode(
-        &header,
-        &claims,
-        &EncodingKey::from_secret(public_n.as_bytes()),
-    )
-    .unwrap();
-    assert_eq!(
-        verifier.verify_id_token(&hs256).await,
-        Err(JwtError::UnsupportedAlgorithm("HS256".into()))
-    );
+    let public_n = pool.jwks.keys.lock().unwrap()[0]["n"].as_str().unwrap().to_owned();
+    let hs256 = jsonwebtoken::encode(&header, &claims, &EncodingKey::from_secret(public_n.as_bytes())).unwrap();
+    assert_eq!(verifier.verify_id_token(&hs256).await, Err(JwtError::UnsupportedAlgorithm("HS256".into())));
 
-    let rs512 = format!(
-        "{}.{}.AAAA",
-        b64(&json!({ "alg": "RS512", "kid": "a" })),
-        b64(&claims)
-    );
-    assert_eq!(
-        verifier.verify_id_token(&rs512).await,
-        Err(JwtError::UnsupportedAlgorithm("RS512".into()))
-    );
+    let rs512 = format!("{}.{}.AAAA", b64(&json!({ "alg": "RS512", "kid": "a" })), b64(&claims));
+    assert_eq!(verifier.verify_id_token(&rs512).await, Err(JwtError::UnsupportedAlgorithm("RS512".into())));
     assert_eq!(pool.hits(), 0, "rejected before any key lookup");
 }
 
@@ -459,20 +314,10 @@ async fn keys_are_fetched_once_and_refetched_once_for_a_new_kid() {
     let token_b = sign(KEY_B, Some("b"), &claims);
     // Made-up key ids need no valid signature: they are rejected at the key lookup.
     let bogus: Vec<String> = (0..50)
-        .map(|i| {
-            format!(
-                "{}.{}.AAAA",
-                b64(&json!({ "alg": "RS256", "kid": format!("bogus-{i}") })),
-                b64(&claims)
-            )
-        })
+        .map(|i| format!("{}.{}.AAAA", b64(&json!({ "alg": "RS256", "kid": format!("bogus-{i}") })), b64(&claims)))
         .collect();
     let interval = Duration::from_secs(2);
-    let verifier = pool
-        .verifier()
-        .min_refetch_interval(interval)
-        .build()
-        .unwrap();
+    let verifier = pool.verifier().min_refetch_interval(interval).build().unwrap();
 
     // The steps that must happen within the interval after a fetch come right after it, so a
     // slow machine cannot stretch them past it.
@@ -480,10 +325,7 @@ async fn keys_are_fetched_once_and_refetched_once_for_a_new_kid() {
     assert_eq!(pool.hits(), 1);
     // The pool rotates in key "b". Right after a fetch, the rate limit holds the refetch back.
     pool.publish(KEY_B, "b");
-    assert_eq!(
-        verifier.verify_access_token(&token_b).await,
-        Err(JwtError::UnknownKeyId("b".into()))
-    );
+    assert_eq!(verifier.verify_access_token(&token_b).await, Err(JwtError::UnknownKeyId("b".into())));
     assert_eq!(pool.hits(), 1);
     for _ in 0..20 {
         verifier.verify_access_token(&token_a).await.unwrap();
@@ -495,10 +337,7 @@ async fn keys_are_fetched_once_and_refetched_once_for_a_new_kid() {
     assert_eq!(pool.hits(), 2);
     // An attacker sending made-up key ids gets nothing fetched for them.
     for (i, token) in bogus.iter().enumerate() {
-        assert_eq!(
-            verifier.verify_access_token(token).await,
-            Err(JwtError::UnknownKeyId(format!("bogus-{i}")))
-        );
+        assert_eq!(verifier.verify_access_token(token).await, Err(JwtError::UnknownKeyId(format!("bogus-{i}"))));
     }
     assert_eq!(pool.hits(), 2);
 
@@ -507,11 +346,7 @@ async fn keys_are_fetched_once_and_refetched_once_for_a_new_kid() {
     }
     verifier.verify_access_token(&token_a).await.unwrap();
     // Clones share the cache.
-    verifier
-        .clone()
-        .verify_access_token(&token_b)
-        .await
-        .unwrap();
+    verifier.clone().verify_access_token(&token_b).await.unwrap();
     assert_eq!(pool.hits(), 2);
 }
 
@@ -538,18 +373,11 @@ async fn an_unavailable_jwks_is_reported_and_not_hammered() {
     pool.jwks.status.store(503, Ordering::SeqCst);
     let token = sign(KEY_A, Some("a"), &pool.id_claims());
     let interval = Duration::from_secs(2);
-    let verifier = pool
-        .verifier()
-        .min_refetch_interval(interval)
-        .build()
-        .unwrap();
+    let verifier = pool.verifier().min_refetch_interval(interval).build().unwrap();
 
     for _ in 0..5 {
         let verdict = verifier.verify_id_token(&token).await;
-        assert!(
-            matches!(&verdict, Err(JwtError::KeysUnavailable(msg)) if msg.contains("503")),
-            "{verdict:?}"
-        );
+        assert!(matches!(&verdict, Err(JwtError::KeysUnavailable(msg)) if msg.contains("503")), "{verdict:?}");
     }
     assert_eq!(pool.hits(), 1);
 
@@ -565,10 +393,7 @@ async fn prefetching_loads_the_keys_up_front() {
     let verifier = pool.verifier().build().unwrap();
     verifier.prefetch_keys().await.unwrap();
     assert_eq!(pool.hits(), 1);
-    verifier
-        .verify_id_token(&sign(KEY_A, Some("a"), &pool.id_claims()))
-        .await
-        .unwrap();
+    verifier.verify_id_token(&sign(KEY_A, Some("a"), &pool.id_claims())).await.unwrap();
     assert_eq!(pool.hits(), 1);
 
     let nowhere = JwtVerifier::builder("us-east-1", POOL)
@@ -576,28 +401,13 @@ async fn prefetching_loads_the_keys_up_front() {
         .jwks_url(format!("{}/no-such-path", pool.issuer))
         .build()
         .unwrap();
-    assert!(matches!(
-        nowhere.prefetch_keys().await,
-        Err(JwtError::KeysUnavailable(_))
-    ));
+    assert!(matches!(nowhere.prefetch_keys().await, Err(JwtError::KeysUnavailable(_))));
 }
 
 #[test]
 fn a_verifier_needs_an_explicit_audience_policy() {
-    assert!(matches!(
-        JwtVerifier::builder("us-east-1", POOL).build(),
-        Err(JwtError::Config(_))
-    ));
-    let any = JwtVerifier::builder("us-east-1", POOL)
-        .any_client_id()
-        .build()
-        .unwrap();
-    assert_eq!(
-        any.issuer(),
-        format!("https://cognito-idp.us-east-1.amazonaws.com/{POOL}")
-    );
-    assert_eq!(
-        any.jwks_url(),
-        format!("https://cognito-idp.us-east-1.amazonaws.com/{POOL}/.well-known/jwks.json")
-    );
+    assert!(matches!(JwtVerifier::builder("us-east-1", POOL).build(), Err(JwtError::Config(_))));
+    let any = JwtVerifier::builder("us-east-1", POOL).any_client_id().build().unwrap();
+    assert_eq!(any.issuer(), format!("https://cognito-idp.us-east-1.amazonaws.com/{POOL}"));
+    assert_eq!(any.jwks_url(), format!("https://cognito-idp.us-east-1.amazonaws.com/{POOL}/.well-known/jwks.json"));
 }

@@ -6,8 +6,7 @@
 use std::collections::BTreeMap;
 
 use cognito_auth::srp::{
-    PasswordClaim, PasswordVerifier, PasswordVerifierChallenge, SrpClient, SrpError, SrpServer,
-    parse_timestamp,
+    PasswordClaim, PasswordVerifier, PasswordVerifierChallenge, SrpClient, SrpError, SrpServer, parse_timestamp,
 };
 
 const POOL: &str = "us-east-1_AbCdEf123";
@@ -21,10 +20,8 @@ fn sign_in(
 ) -> (Result<(), SrpError>, BTreeMap<String, String>, SrpServer) {
     let stored = PasswordVerifier::new(POOL, "diego", registered_password).unwrap();
     let client = SrpClient::new(POOL, username, password).unwrap();
-    let server =
-        SrpServer::new(POOL, "diego", &stored, &client.auth_parameters()["SRP_A"]).unwrap();
-    let challenge =
-        PasswordVerifierChallenge::from_parameters(server.challenge_parameters()).unwrap();
+    let server = SrpServer::new(POOL, "diego", &stored, &client.auth_parameters()["SRP_A"]).unwrap();
+    let challenge = PasswordVerifierChallenge::from_parameters(server.challenge_parameters()).unwrap();
     let responses = client.respond(&challenge).unwrap();
     let verdict = PasswordClaim::from_responses(&responses).and_then(|claim| server.verify(&claim));
     (verdict, responses, server)
@@ -53,8 +50,7 @@ fn the_password_is_bound_to_the_pool() {
     let stored = PasswordVerifier::new("us-east-1_OtherPool", "diego", "pw").unwrap();
     let client = SrpClient::new(POOL, "diego", "pw").unwrap();
     let server = SrpServer::new(POOL, "diego", &stored, &client.srp_a()).unwrap();
-    let challenge =
-        PasswordVerifierChallenge::from_parameters(server.challenge_parameters()).unwrap();
+    let challenge = PasswordVerifierChallenge::from_parameters(server.challenge_parameters()).unwrap();
     let claim = PasswordClaim::from_responses(client.respond(&challenge).unwrap()).unwrap();
     assert_eq!(server.verify(&claim), Err(SrpError::SignatureMismatch));
 }
@@ -62,27 +58,18 @@ fn the_password_is_bound_to_the_pool() {
 #[test]
 fn an_app_client_secret_adds_secret_hash_for_the_challenge_username() {
     let stored = PasswordVerifier::new(POOL, "internal-id-42", "pw").unwrap();
-    let client = SrpClient::new(POOL, "diego@example.com", "pw")
-        .unwrap()
-        .with_client_secret("client", "secret");
+    let client = SrpClient::new(POOL, "diego@example.com", "pw").unwrap().with_client_secret("client", "secret");
     assert_eq!(
         client.auth_parameters()["SECRET_HASH"],
         cognito_auth::secret_hash("diego@example.com", "client", "secret")
     );
     let server = SrpServer::new(POOL, "internal-id-42", &stored, &client.srp_a()).unwrap();
-    let challenge =
-        PasswordVerifierChallenge::from_parameters(server.challenge_parameters()).unwrap();
+    let challenge = PasswordVerifierChallenge::from_parameters(server.challenge_parameters()).unwrap();
     let responses = client.respond(&challenge).unwrap();
     // After the challenge, Cognito knows the user by its internal name; SECRET_HASH must follow.
     assert_eq!(responses["USERNAME"], "internal-id-42");
-    assert_eq!(
-        responses["SECRET_HASH"],
-        cognito_auth::secret_hash("internal-id-42", "client", "secret")
-    );
-    assert_eq!(
-        server.verify(&PasswordClaim::from_responses(&responses).unwrap()),
-        Ok(())
-    );
+    assert_eq!(responses["SECRET_HASH"], cognito_auth::secret_hash("internal-id-42", "client", "secret"));
+    assert_eq!(server.verify(&PasswordClaim::from_responses(&responses).unwrap()), Ok(()));
 }
 
 #[test]
@@ -93,10 +80,7 @@ fn tampered_claims_are_rejected() {
 
     let mut other_block = claim.clone();
     other_block.secret_block = "c29tZXRoaW5nIGVsc2U=".into();
-    assert_eq!(
-        server.verify(&other_block),
-        Err(SrpError::SecretBlockMismatch)
-    );
+    assert_eq!(server.verify(&other_block), Err(SrpError::SecretBlockMismatch));
 
     let mut other_time = claim.clone();
     other_time.timestamp = "Mon Jan 2 03:04:05 UTC 2006".into();
@@ -104,24 +88,15 @@ fn tampered_claims_are_rejected() {
 
     let mut bad_time = claim.clone();
     bad_time.timestamp = "yesterday".into();
-    assert!(matches!(
-        server.verify(&bad_time),
-        Err(SrpError::InvalidTimestamp(_))
-    ));
+    assert!(matches!(server.verify(&bad_time), Err(SrpError::InvalidTimestamp(_))));
 
     let mut bad_signature = claim.clone();
     bad_signature.signature = "%%%".into();
-    assert_eq!(
-        server.verify(&bad_signature),
-        Err(SrpError::InvalidBase64("PASSWORD_CLAIM_SIGNATURE"))
-    );
+    assert_eq!(server.verify(&bad_signature), Err(SrpError::InvalidBase64("PASSWORD_CLAIM_SIGNATURE")));
 
     let mut short_signature = claim;
     short_signature.signature = "AAAA".into();
-    assert_eq!(
-        server.verify(&short_signature),
-        Err(SrpError::SignatureMismatch)
-    );
+    assert_eq!(server.verify(&short_signature), Err(SrpError::SignatureMismatch));
 }
 
 #[test]
@@ -130,8 +105,7 @@ fn a_server_rebuilt_from_its_state_still_verifies() {
     let stored = PasswordVerifier::from_parts(stored.salt().to_vec(), &stored.verifier_bytes());
     let client = SrpClient::new(POOL, "diego", "pw").unwrap();
     let first = SrpServer::new(POOL, "diego", &stored, &client.srp_a()).unwrap();
-    let challenge =
-        PasswordVerifierChallenge::from_parameters(first.challenge_parameters()).unwrap();
+    let challenge = PasswordVerifierChallenge::from_parameters(first.challenge_parameters()).unwrap();
     let claim = PasswordClaim::from_responses(client.respond(&challenge).unwrap()).unwrap();
 
     let rebuilt = SrpServer::with_ephemeral(
@@ -166,22 +140,13 @@ fn degenerate_public_values_are_refused_on_both_sides() {
     );
     // A client sending A ≡ 0 could sign in without the password: the server refuses it.
     for bad_a in ["0", "00", n_hex] {
-        assert_eq!(
-            SrpServer::new(POOL, "diego", &stored, bad_a).unwrap_err(),
-            SrpError::InvalidClientA,
-            "{bad_a}"
-        );
+        assert_eq!(SrpServer::new(POOL, "diego", &stored, bad_a).unwrap_err(), SrpError::InvalidClientA, "{bad_a}");
     }
-    assert_eq!(
-        SrpServer::new(POOL, "diego", &stored, "not hex").unwrap_err(),
-        SrpError::InvalidHex("SRP_A")
-    );
+    assert_eq!(SrpServer::new(POOL, "diego", &stored, "not hex").unwrap_err(), SrpError::InvalidHex("SRP_A"));
 
     // A server sending B ≡ 0 would learn the key without the password: the client refuses it.
     let client = SrpClient::new(POOL, "diego", "pw").unwrap();
-    let mut params = SrpServer::new(POOL, "diego", &stored, &client.srp_a())
-        .unwrap()
-        .challenge_parameters();
+    let mut params = SrpServer::new(POOL, "diego", &stored, &client.srp_a()).unwrap().challenge_parameters();
     params.insert("SRP_B".into(), n_hex.into());
     let challenge = PasswordVerifierChallenge::from_parameters(&params).unwrap();
     assert_eq!(client.respond(&challenge), Err(SrpError::InvalidServerB));
@@ -189,17 +154,9 @@ fn degenerate_public_values_are_refused_on_both_sides() {
 
 #[test]
 fn missing_parameters_are_named() {
-    let err = PasswordVerifierChallenge::from_parameters([
-        ("SALT", "ab"),
-        ("SRP_B", "cd"),
-        ("SECRET_BLOCK", "AA=="),
-    ]);
+    let err = PasswordVerifierChallenge::from_parameters([("SALT", "ab"), ("SRP_B", "cd"), ("SECRET_BLOCK", "AA==")]);
     assert_eq!(err, Err(SrpError::MissingParameter("USER_ID_FOR_SRP")));
     assert_eq!(err.unwrap_err().to_string(), "USER_ID_FOR_SRP is missing");
-    let err =
-        PasswordClaim::from_responses([("TIMESTAMP", "x"), ("PASSWORD_CLAIM_SIGNATURE", "AA==")]);
-    assert_eq!(
-        err,
-        Err(SrpError::MissingParameter("PASSWORD_CLAIM_SECRET_BLOCK"))
-    );
+    let err = PasswordClaim::from_responses([("TIMESTAMP", "x"), ("PASSWORD_CLAIM_SIGNATURE", "AA==")]);
+    assert_eq!(err, Err(SrpError::MissingParameter("PASSWORD_CLAIM_SECRET_BLOCK")));
 }

@@ -88,9 +88,13 @@ impl<S: Send + Sync + 'static> Endpoint<S> {
     pub(crate) fn handle(&self, mut request: Request, routed: Option<Routed>) -> Handled {
         let info = self.spec.info;
         let content_type = info.content_type;
-        let unknown = |message: String| Handled::Answered(client_error(content_type, "UnknownOperationException", message));
+        let unknown =
+            |message: String| Handled::Answered(client_error(content_type, "UnknownOperationException", message));
         if request.method() != Method::POST || request.uri().path() != "/" {
-            return unknown(format!("Operations are called with POST / and an X-Amz-Target header, not {}", request.method()));
+            return unknown(format!(
+                "Operations are called with POST / and an X-Amz-Target header, not {}",
+                request.method()
+            ));
         }
         // The front has routed the request already; without it (a custom stack), route here.
         let routed = routed.or_else(|| request.extensions_mut().remove::<Routed>()).unwrap_or_else(|| Routed {

@@ -94,7 +94,8 @@ impl<S: Send + Sync + 'static> tower_service::Service<Request> for FrontService<
             (_, Inner::Plain(endpoint)) => {
                 // Only the runtime's own code runs here (the handler runs when polled), but a
                 // panic must not escape to the connection either way.
-                let handled = span.in_scope(|| catch_unwind(AssertUnwindSafe(|| endpoint.handle(request, Some(routed)))));
+                let handled =
+                    span.in_scope(|| catch_unwind(AssertUnwindSafe(|| endpoint.handle(request, Some(routed)))));
                 match handled {
                     Ok(Handled::Answered(response)) => Running::Answered(Some(response)),
                     Ok(Handled::Running(future)) => Running::Plain(future),

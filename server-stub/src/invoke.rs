@@ -261,15 +261,13 @@ where
         }
     };
     match handler(ctx, input).await {
-        Ok(output) => {
-            match encode(&output) {
-                Ok(bytes) => json_response(StatusCode::OK, content_type, bytes),
-                Err(e) => {
-                    tracing::error!(error = %e, "cannot encode the output");
-                    internal_error(content_type, "The service could not encode its answer")
-                }
+        Ok(output) => match encode(&output) {
+            Ok(bytes) => json_response(StatusCode::OK, content_type, bytes),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot encode the output");
+                internal_error(content_type, "The service could not encode its answer")
             }
-        }
+        },
         Err(error) => error_response(content_type, error.fault(), error.code(), error.to_body()),
     }
 }
@@ -293,7 +291,9 @@ mod tests {
             mut self: Pin<&mut Self>,
             _: &mut Context<'_>,
         ) -> Poll<Option<Result<http_body::Frame<Bytes>, std::io::Error>>> {
-            Poll::Ready(self.0.pop_front().map(|piece| Ok(http_body::Frame::data(Bytes::from_static(piece.as_bytes())))))
+            Poll::Ready(
+                self.0.pop_front().map(|piece| Ok(http_body::Frame::data(Bytes::from_static(piece.as_bytes())))),
+            )
         }
     }
 

@@ -41,7 +41,8 @@ mod spec;
 mod target;
 
 pub use auth::{
-    AuthError, AuthLayer, AuthService, CredentialStore, InMemoryCredentials, SigV4Config, StoredCredential, VerifiedCaller,
+    AuthError, AuthLayer, AuthService, CredentialStore, InMemoryCredentials, SigV4Config, StoredCredential,
+    VerifiedCaller,
 };
 pub use awsjson_types::AuthScheme;
 pub use axum;

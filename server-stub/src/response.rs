@@ -76,7 +76,11 @@ pub fn unknown_operation(service: &ServiceInfo, operation: &str) -> Response {
 
 /// The answer for a body larger than the router accepts (or one that could not be read).
 pub fn body_too_large(content_type: &'static str, max: usize) -> Response {
-    client_error(content_type, "SerializationException", format!("The request body is unreadable or larger than {max} bytes"))
+    client_error(
+        content_type,
+        "SerializationException",
+        format!("The request body is unreadable or larger than {max} bytes"),
+    )
 }
 
 /// The answer for a fault of the server itself (a handler panicked, an output could not be

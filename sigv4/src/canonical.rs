@@ -211,8 +211,7 @@ pub fn trim_header_value(value: &str) -> Cow<'_, str> {
 
 /// Whether `name` is an HTTP header name (an RFC 9110 token).
 pub(crate) fn is_header_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// Whether `value` can be a header value: no control characters but tab.

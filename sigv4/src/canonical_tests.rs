@@ -94,8 +94,5 @@ fn header_names_and_values_are_checked() {
 #[test]
 fn payload_hashes() {
     assert_eq!(Payload::Hash("UNSIGNED-PAYLOAD").hash(), "UNSIGNED-PAYLOAD");
-    assert_eq!(
-        Payload::Bytes(b"abc").hash(),
-        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-    );
+    assert_eq!(Payload::Bytes(b"abc").hash(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }

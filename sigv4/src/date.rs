@@ -21,12 +21,7 @@ pub fn format_amz_date(time: SystemTime) -> String {
     let secs = unix_seconds(time);
     let (days, of_day) = (secs.div_euclid(SECS_PER_DAY), secs.rem_euclid(SECS_PER_DAY));
     let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
-        of_day / 3600,
-        of_day / 60 % 60,
-        of_day % 60
-    )
+    format!("{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z", of_day / 3600, of_day / 60 % 60, of_day % 60)
 }
 
 /// Parses `YYYYMMDDTHHMMSSZ`; `None` unless it is exactly that form and a real date and time

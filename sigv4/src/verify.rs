@@ -96,7 +96,8 @@ pub fn expected_signature(
             return Err(VerifyError::MissingSignedHeader(name));
         }
         for value in values {
-            let value = std::str::from_utf8(value.as_bytes()).map_err(|_| VerifyError::InvalidHeaderValue(name.clone()))?;
+            let value =
+                std::str::from_utf8(value.as_bytes()).map_err(|_| VerifyError::InvalidHeaderValue(name.clone()))?;
             canonical.append(&name, value);
         }
     }

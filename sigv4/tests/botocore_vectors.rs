@@ -1,7 +1,9 @@
 //! The botocore-signed vectors of the repository (`tests/sigv4/vectors.json`, made by
 //! `tests/sigv4/make_vectors.py`): our signer produces the same headers, and our verifier accepts them.
 
-use awsjson_sigv4::{Credentials, CredentialScope, Payload, Scope, SignedRequest, expected_signature, parse_amz_date, sign};
+use awsjson_sigv4::{
+    CredentialScope, Credentials, Payload, Scope, SignedRequest, expected_signature, parse_amz_date, sign,
+};
 use http::{HeaderMap, HeaderValue};
 use serde_json::Value;
 
@@ -23,12 +25,16 @@ fn amz_date(rfc3339: &str) -> String {
 fn signatures_equal_botocore() {
     for case in vectors() {
         let s = |k: &str| case[k].as_str().unwrap();
-        let credentials =
-            Credentials { access_key_id: s("access_key"), secret_access_key: s("secret_key"), session_token: case["token"].as_str() };
+        let credentials = Credentials {
+            access_key_id: s("access_key"),
+            secret_access_key: s("secret_key"),
+            session_token: case["token"].as_str(),
+        };
         let time = parse_amz_date(&amz_date(s("time"))).unwrap();
         let scope = Scope { region: s("region"), service: "cognito-idp", time };
         let headers = [("content-type", "application/x-amz-json-1.1"), ("x-amz-target", s("target"))];
-        let signed = sign("POST", s("url"), headers, Payload::Bytes(s("body").as_bytes()), &credentials, &scope).unwrap();
+        let signed =
+            sign("POST", s("url"), headers, Payload::Bytes(s("body").as_bytes()), &credentials, &scope).unwrap();
         assert_eq!(signed.x_amz_date, s("x_amz_date"), "case {}", s("name"));
         assert_eq!(signed.authorization, s("authorization"), "case {}", s("name"));
         assert_eq!(signed.security_token.as_deref(), case["token"].as_str());

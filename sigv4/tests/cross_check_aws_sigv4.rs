@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings};
 use aws_smithy_runtime_api::client::identity::Identity;
-use awsjson_sigv4::{Credentials, CredentialScope, Payload, Scope, SignedRequest, expected_signature, sign};
+use awsjson_sigv4::{CredentialScope, Credentials, Payload, Scope, SignedRequest, expected_signature, sign};
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 const URLS: &[&str] = &[
@@ -36,7 +36,12 @@ const HEADER_SETS: &[&[(&str, &str)]] = &[
     &[],
     &[("content-type", "application/x-amz-json-1.1"), ("x-amz-target", "AWSCognitoIdentityProviderService.ListUsers")],
     &[("X-Custom", "  a   b  "), ("x-custom", "c"), ("X-CUSTOM", " d"), ("x-tab", "a\tb"), ("x-empty", "")],
-    &[("user-agent", "ua/1"), ("x-amzn-trace-id", "Root=1-abc"), ("transfer-encoding", "chunked"), ("authorization", "old")],
+    &[
+        ("user-agent", "ua/1"),
+        ("x-amzn-trace-id", "Root=1-abc"),
+        ("transfer-encoding", "chunked"),
+        ("authorization", "old"),
+    ],
     &[("expect", "100-continue"), ("content-length", "12"), ("accept-encoding", "gzip, deflate")],
     &[("host", "other.example:1234"), ("x-b", "2"), ("x-a", "1")],
     &[("x-amz-date", "20000101T000000Z"), ("x-amz-security-token", "stale"), ("x-amz-content-sha256", "abc")],
@@ -105,7 +110,8 @@ fn reference(case: &Case) -> Vec<(String, String)> {
         .unwrap()
         .into();
     let request =
-        SignableRequest::new(case.method, case.url, case.headers.iter().copied(), SignableBody::Bytes(case.body)).unwrap();
+        SignableRequest::new(case.method, case.url, case.headers.iter().copied(), SignableBody::Bytes(case.body))
+            .unwrap();
     let (instructions, _) = aws_sigv4::http_request::sign(request, &params).unwrap().into_parts();
     let mut out: Vec<(String, String)> =
         instructions.headers().map(|(k, v)| (k.to_ascii_lowercase(), v.to_string())).collect();
@@ -175,7 +181,13 @@ fn our_verifier_accepts_every_signed_request_and_only_it() {
             amz_date: &signed.x_amz_date,
         };
         let scope = CredentialScope { date: &signed.x_amz_date[..8], region: case.region, service: case.service };
-        assert_eq!(expected_signature(&request, &scope, SECRET).unwrap(), signed.signature, "{} {}", case.method, case.url);
+        assert_eq!(
+            expected_signature(&request, &scope, SECRET).unwrap(),
+            signed.signature,
+            "{} {}",
+            case.method,
+            case.url
+        );
         let other_method = SignedRequest { method: "HEAD", ..request };
         assert_ne!(expected_signature(&other_method, &scope, SECRET).unwrap(), signed.signature);
         let other_region = CredentialScope { region: "xx-nowhere-1", ..scope };

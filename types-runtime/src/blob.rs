@@ -105,14 +105,8 @@ impl Blob {
     /// ```
     pub fn from_base64(text: &str) -> Result<Self, BlobDecodeError> {
         // Padded text comes in whole groups of four; anything else must carry no padding.
-        let engine = if text.len().is_multiple_of(4) {
-            &STANDARD
-        } else {
-            &STANDARD_NO_PAD
-        };
-        engine.decode(text).map(Blob).map_err(|e| BlobDecodeError {
-            reason: e.to_string(),
-        })
+        let engine = if text.len().is_multiple_of(4) { &STANDARD } else { &STANDARD_NO_PAD };
+        engine.decode(text).map(Blob).map_err(|e| BlobDecodeError { reason: e.to_string() })
     }
 }
 
@@ -203,46 +197,22 @@ mod tests {
             let json = serde_json::to_string(&blob).unwrap();
             assert_eq!(serde_json::from_str::<Blob>(&json).unwrap(), blob);
         }
-        assert_eq!(
-            serde_json::to_string(&Blob::from(&b"ab"[..])).unwrap(),
-            "\"YWI=\""
-        );
+        assert_eq!(serde_json::to_string(&Blob::from(&b"ab"[..])).unwrap(), "\"YWI=\"");
     }
 
     #[test]
     fn accepts_unpadded() {
-        assert_eq!(
-            serde_json::from_str::<Blob>("\"YWI\"").unwrap().as_bytes(),
-            b"ab"
-        );
-        assert_eq!(
-            serde_json::from_str::<Blob>("\"YQ\"").unwrap().as_bytes(),
-            b"a"
-        );
+        assert_eq!(serde_json::from_str::<Blob>("\"YWI\"").unwrap().as_bytes(), b"ab");
+        assert_eq!(serde_json::from_str::<Blob>("\"YQ\"").unwrap().as_bytes(), b"a");
     }
 
     #[test]
     fn rejects_invalid() {
-        for json in [
-            "\"@@@@\"",
-            "\"YQ=\"",
-            "\"Y\"",
-            "\"YW I=\"",
-            "42",
-            "null",
-            "[1,2]",
-        ] {
+        for json in ["\"@@@@\"", "\"YQ=\"", "\"Y\"", "\"YW I=\"", "42", "null", "[1,2]"] {
             assert!(serde_json::from_str::<Blob>(json).is_err(), "{json}");
         }
-        let err = serde_json::from_str::<Blob>("\"@@@@\"")
-            .unwrap_err()
-            .to_string();
+        let err = serde_json::from_str::<Blob>("\"@@@@\"").unwrap_err().to_string();
         assert!(err.contains("invalid base64"), "{err}");
-        assert!(
-            Blob::from_base64("!")
-                .unwrap_err()
-                .to_string()
-                .starts_with("invalid base64")
-        );
+        assert!(Blob::from_base64("!").unwrap_err().to_string().starts_with("invalid base64"));
     }
 }

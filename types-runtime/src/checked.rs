@@ -12,8 +12,8 @@
 use std::cell::Cell;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
 
 use crate::shape::{Member, Shape, ShapeKind, StringRules};
 use crate::validate::MAX_DEPTH;
@@ -291,7 +291,8 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for CheckedVisitor<'_, V> {
                 if members.len() > 64 {
                     return Err(unsure());
                 }
-                let required = members.iter().enumerate().filter(|(_, m)| m.required).fold(0u64, |acc, (i, _)| acc | (1 << i));
+                let required =
+                    members.iter().enumerate().filter(|(_, m)| m.required).fold(0u64, |acc, (i, _)| acc | (1 << i));
                 let structure = CheckedStructure { map, members, depth, required, seen: 0, current: None };
                 self.inner.visit_map(structure)
             }

@@ -17,16 +17,21 @@ static COLOR: Shape = Shape {
     sensitive: false,
     kind: ShapeKind::String(StringRules { min: None, max: None, pattern: None, values: Some(&["RED", "BLUE"]) }),
 };
-static LIMIT: Shape = Shape { name: "Limit", sensitive: false, kind: ShapeKind::Integer { min: Some(1), max: Some(60) } };
-static RATIO: Shape = Shape { name: "Ratio", sensitive: false, kind: ShapeKind::Float { min: Some(0.0), max: Some(1.0) } };
+static LIMIT: Shape =
+    Shape { name: "Limit", sensitive: false, kind: ShapeKind::Integer { min: Some(1), max: Some(60) } };
+static RATIO: Shape =
+    Shape { name: "Ratio", sensitive: false, kind: ShapeKind::Float { min: Some(0.0), max: Some(1.0) } };
 static WHEN: Shape = Shape { name: "When", sensitive: false, kind: ShapeKind::Timestamp };
 static FLAG: Shape = Shape { name: "Flag", sensitive: false, kind: ShapeKind::Boolean };
 static DOC: Shape = Shape { name: "Doc", sensitive: false, kind: ShapeKind::Document };
 static IMAGE: Shape = Shape { name: "Image", sensitive: false, kind: ShapeKind::Blob { min: None, max: Some(4) } };
 static NAMES: Shape =
     Shape { name: "Names", sensitive: false, kind: ShapeKind::List { member: &NAME, min: Some(1), max: Some(2) } };
-static TAGS: Shape =
-    Shape { name: "Tags", sensitive: false, kind: ShapeKind::Map { key: &NAME, value: &COLOR, min: None, max: Some(2) } };
+static TAGS: Shape = Shape {
+    name: "Tags",
+    sensitive: false,
+    kind: ShapeKind::Map { key: &NAME, value: &COLOR, min: None, max: Some(2) },
+};
 static REQUEST: Shape = Shape {
     name: "Request",
     sensitive: false,

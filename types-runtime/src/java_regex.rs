@@ -152,19 +152,14 @@ fn braced_name(chars: &[char], start: usize) -> Option<(String, usize)> {
 /// Reads exactly four hex digits at `chars[start..]`.
 fn hex4(chars: &[char], start: usize) -> Option<u32> {
     let digits = chars.get(start..start + 4)?;
-    digits
-        .iter()
-        .try_fold(0u32, |acc, c| Some(acc * 16 + c.to_digit(16)?))
+    digits.iter().try_fold(0u32, |acc, c| Some(acc * 16 + c.to_digit(16)?))
 }
 
 /// Whether an inline flag group such as `(?s)` or `(?is:` turns on "dot matches all".
 fn has_dotall_flag(source: &str) -> bool {
-    source.match_indices("(?").any(|(at, _)| {
-        source[at + 2..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphabetic())
-            .any(|c| c == 's')
-    })
+    source
+        .match_indices("(?")
+        .any(|(at, _)| source[at + 2..].chars().take_while(|c| c.is_ascii_alphabetic()).any(|c| c == 's'))
 }
 
 #[cfg(test)]
@@ -173,10 +168,7 @@ mod tests {
 
     #[test]
     fn shorthand_classes_become_ascii() {
-        assert_eq!(
-            to_fancy_regex(r"[\w-]+_[0-9a-zA-Z]+"),
-            r"[[:word:]-]+_[0-9a-zA-Z]+"
-        );
+        assert_eq!(to_fancy_regex(r"[\w-]+_[0-9a-zA-Z]+"), r"[[:word:]-]+_[0-9a-zA-Z]+");
         assert_eq!(to_fancy_regex(r"\w\D"), r"[[:word:]][[:^digit:]]");
         assert_eq!(to_fancy_regex(r"[\S]+"), r"[[:^space:]]+");
     }
@@ -201,10 +193,7 @@ mod tests {
     #[test]
     fn unicode_escapes() {
         assert_eq!(to_fancy_regex(r"\u0020-\uD7FF"), r"\x{20}-\x{D7FF}");
-        assert_eq!(
-            to_fancy_regex(r"\uD800\uDC00-\uDBFF\uDFFF"),
-            r"\x{10000}-\x{10FFFF}"
-        );
+        assert_eq!(to_fancy_regex(r"\uD800\uDC00-\uDBFF\uDFFF"), r"\x{10000}-\x{10FFFF}");
         assert_eq!(to_fancy_regex(r"\uD800"), r"\uD800");
         assert_eq!(to_fancy_regex(r"\u12"), r"\u12");
     }

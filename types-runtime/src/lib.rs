@@ -28,6 +28,7 @@ pub mod validate;
 pub mod violation;
 
 pub use blob::{Blob, BlobDecodeError};
+pub use checked::parse_checked;
 pub use enums::UnknownVariantValue;
 pub use error::{ErrorStructure, ErrorVariant, Fault, ModeledError, UnhandledError};
 pub use operation::{AuthScheme, Empty, Operation, OperationVisitor, Pagination, ServiceInfo};
@@ -36,6 +37,5 @@ pub use redact::{REDACTED, Redacted};
 pub use serde_json;
 pub use shape::{Member, Shape, ShapeKind, StringRules};
 pub use timestamp::{Timestamp, TimestampError};
-pub use checked::parse_checked;
 pub use validate::{MAX_DEPTH, Validate, validate};
 pub use violation::{ConstraintViolations, SerializationError, ValidationError, Violation};

@@ -55,10 +55,7 @@ impl Pattern {
     /// assert!(DIGITS.is_match("123"));
     /// ```
     pub const fn new(source: &'static str) -> Self {
-        Pattern {
-            source,
-            compiled: OnceLock::new(),
-        }
+        Pattern { source, compiled: OnceLock::new() }
     }
 
     /// The source text, verbatim (AWS quotes it in validation messages).
@@ -169,12 +166,8 @@ fn compile(_source: &str) -> Result<Regex, String> {
 #[cfg(feature = "regex")]
 fn compile(source: &str) -> Result<Regex, String> {
     let body = to_fancy_regex(source);
-    let build = |text: String| {
-        RegexBuilder::new(&text)
-            .backtrack_limit(BACKTRACK_LIMIT)
-            .build()
-            .map_err(|e| e.to_string())
-    };
+    let build =
+        |text: String| RegexBuilder::new(&text).backtrack_limit(BACKTRACK_LIMIT).build().map_err(|e| e.to_string());
     // First on its own, so that text like `a)|(b` cannot escape the anchoring group below.
     build(body.clone())?;
     build(format!("^(?:{body})$"))
@@ -261,10 +254,7 @@ mod tests {
     fn statics_are_sync_and_debug() {
         fn assert_sync<T: Sync + Send>() {}
         assert_sync::<Pattern>();
-        assert_eq!(
-            format!("{USERNAME:?}"),
-            r#"Pattern("[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+")"#
-        );
+        assert_eq!(format!("{USERNAME:?}"), r#"Pattern("[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+")"#);
         assert_eq!(USERNAME.source(), r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+");
     }
 }

@@ -75,8 +75,11 @@ impl AsciiMatcher {
         let (literal, rest) = literal(rest)?;
         let (second, rest) = repeated_class(rest, &class_set)?;
         let unambiguous = !first.admits(literal) || !second.admits(literal);
-        (rest.is_empty() && first.non_empty && second.non_empty && unambiguous)
-            .then_some(AsciiMatcher::Joined { first, literal, second })
+        (rest.is_empty() && first.non_empty && second.non_empty && unambiguous).then_some(AsciiMatcher::Joined {
+            first,
+            literal,
+            second,
+        })
     }
 }
 
@@ -151,9 +154,30 @@ mod tests {
             r"[0-9]+:[\w:]+",
         ];
         let values = [
-            "", "diego", "a b", "a\tb", "x_y-z", "a+b=c,d.e@f", "!#$%&'()*", "\"", "[]\\", "\u{7f}", "Zoë",
-            "us-east-1_AbC123", "us_east_1_abc", "_abc", "abc_", "a__b", "us-east-1_", "a.b.c", "a..", ".a", "1:a:b",
-            "1::", ":a", "12:",
+            "",
+            "diego",
+            "a b",
+            "a\tb",
+            "x_y-z",
+            "a+b=c,d.e@f",
+            "!#$%&'()*",
+            "\"",
+            "[]\\",
+            "\u{7f}",
+            "Zoë",
+            "us-east-1_AbC123",
+            "us_east_1_abc",
+            "_abc",
+            "abc_",
+            "a__b",
+            "us-east-1_",
+            "a.b.c",
+            "a..",
+            ".a",
+            "1:a:b",
+            "1::",
+            ":a",
+            "12:",
         ];
         for source in sources {
             let pattern = Pattern::new(source);
@@ -220,8 +244,17 @@ mod model_patterns {
         let alphabet: Vec<char> = " !\"#$%&'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~\t\n\u{7f}".chars().collect();
         let mut values: Vec<String> = (0u8..128).map(|c| char::from(c).to_string()).collect();
         values.extend(
-            ["", "us-east-1_AbC123", "us-east-1_", "_abc", "a__b", "arn:aws:iam::123456789012:role/x", "{####}", "diego@example.com"]
-                .map(String::from),
+            [
+                "",
+                "us-east-1_AbC123",
+                "us-east-1_",
+                "_abc",
+                "a__b",
+                "arn:aws:iam::123456789012:role/x",
+                "{####}",
+                "diego@example.com",
+            ]
+            .map(String::from),
         );
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
         for _ in 0..3000 {
@@ -229,9 +262,8 @@ mod model_patterns {
             state ^= state >> 7;
             state ^= state << 17;
             let len = (state % 14) as usize;
-            let value = (0..len)
-                .map(|i| alphabet[((state >> (i * 4 % 60)) as usize + i * 7) % alphabet.len()])
-                .collect();
+            let value =
+                (0..len).map(|i| alphabet[((state >> (i * 4 % 60)) as usize + i * 7) % alphabet.len()]).collect();
             values.push(value);
         }
         values

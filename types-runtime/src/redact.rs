@@ -65,15 +65,10 @@ mod tests {
         struct Secretive;
         impl fmt::Debug for Secretive {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct("Secretive")
-                    .field("password", &Redacted)
-                    .finish()
+                f.debug_struct("Secretive").field("password", &Redacted).finish()
             }
         }
         let text = format!("{:?}", Secretive);
-        assert_eq!(
-            text,
-            "Secretive { password: *** Sensitive Data Redacted *** }"
-        );
+        assert_eq!(text, "Secretive { password: *** Sensitive Data Redacted *** }");
     }
 }

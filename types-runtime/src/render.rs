@@ -67,11 +67,7 @@ fn render_into(out: &mut String, value: &Value, shape: Option<&Shape>, depth: us
                         }
                     }
                 }
-                Some(ShapeKind::Map {
-                    key,
-                    value: value_shape,
-                    ..
-                }) => {
+                Some(ShapeKind::Map { key, value: value_shape, .. }) => {
                     for (k, v) in map {
                         entry(out, k, Some(key));
                         render_into(out, v, Some(value_shape), depth + 1);
@@ -100,19 +96,11 @@ pub(crate) fn java_double(x: f64) -> String {
     let magnitude = x.abs();
     if magnitude == 0.0 || (1e-3..1e7).contains(&magnitude) {
         let text = x.to_string();
-        return if text.contains('.') {
-            text
-        } else {
-            format!("{text}.0")
-        };
+        return if text.contains('.') { text } else { format!("{text}.0") };
     }
     let text = format!("{x:e}");
     let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
-    let mantissa = if mantissa.contains('.') {
-        mantissa.to_owned()
-    } else {
-        format!("{mantissa}.0")
-    };
+    let mantissa = if mantissa.contains('.') { mantissa.to_owned() } else { format!("{mantissa}.0") };
     format!("{mantissa}E{exponent}")
 }
 
@@ -125,59 +113,32 @@ mod tests {
     static PLAIN: Shape = Shape {
         name: "Plain",
         sensitive: false,
-        kind: ShapeKind::String(StringRules {
-            min: None,
-            max: None,
-            pattern: None,
-            values: None,
-        }),
+        kind: ShapeKind::String(StringRules { min: None, max: None, pattern: None, values: None }),
     };
     static SECRET: Shape = Shape {
         name: "Secret",
         sensitive: true,
-        kind: ShapeKind::String(StringRules {
-            min: None,
-            max: None,
-            pattern: None,
-            values: None,
-        }),
+        kind: ShapeKind::String(StringRules { min: None, max: None, pattern: None, values: None }),
     };
     static ATTRIBUTE: Shape = Shape {
         name: "Attribute",
         sensitive: false,
         kind: ShapeKind::Structure {
             members: &[
-                Member {
-                    name: "Name",
-                    target: &PLAIN,
-                    required: true,
-                },
-                Member {
-                    name: "Value",
-                    target: &SECRET,
-                    required: false,
-                },
+                Member { name: "Name", target: &PLAIN, required: true },
+                Member { name: "Value", target: &SECRET, required: false },
             ],
         },
     };
     static ATTRIBUTES: Shape = Shape {
         name: "Attributes",
         sensitive: false,
-        kind: ShapeKind::List {
-            member: &ATTRIBUTE,
-            min: None,
-            max: None,
-        },
+        kind: ShapeKind::List { member: &ATTRIBUTE, min: None, max: None },
     };
     static SECRET_VALUES: Shape = Shape {
         name: "SecretValues",
         sensitive: false,
-        kind: ShapeKind::Map {
-            key: &PLAIN,
-            value: &SECRET,
-            min: None,
-            max: None,
-        },
+        kind: ShapeKind::Map { key: &PLAIN, value: &SECRET, min: None, max: None },
     };
 
     #[test]

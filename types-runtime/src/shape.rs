@@ -177,46 +177,23 @@ impl fmt::Debug for ShapeKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ShapeKind::String(rules) => f.debug_tuple("String").field(rules).finish(),
-            ShapeKind::Integer { min, max } => f
-                .debug_struct("Integer")
-                .field("min", min)
-                .field("max", max)
-                .finish(),
-            ShapeKind::Float { min, max } => f
-                .debug_struct("Float")
-                .field("min", min)
-                .field("max", max)
-                .finish(),
+            ShapeKind::Integer { min, max } => f.debug_struct("Integer").field("min", min).field("max", max).finish(),
+            ShapeKind::Float { min, max } => f.debug_struct("Float").field("min", min).field("max", max).finish(),
             ShapeKind::Boolean => f.write_str("Boolean"),
             ShapeKind::Timestamp => f.write_str("Timestamp"),
-            ShapeKind::Blob { min, max } => f
-                .debug_struct("Blob")
-                .field("min", min)
-                .field("max", max)
-                .finish(),
+            ShapeKind::Blob { min, max } => f.debug_struct("Blob").field("min", min).field("max", max).finish(),
             ShapeKind::Document => f.write_str("Document"),
-            ShapeKind::List { member, min, max } => f
-                .debug_struct("List")
-                .field("member", &ByName(member))
-                .field("min", min)
-                .field("max", max)
-                .finish(),
-            ShapeKind::Map {
-                key,
-                value,
-                min,
-                max,
-            } => f
+            ShapeKind::List { member, min, max } => {
+                f.debug_struct("List").field("member", &ByName(member)).field("min", min).field("max", max).finish()
+            }
+            ShapeKind::Map { key, value, min, max } => f
                 .debug_struct("Map")
                 .field("key", &ByName(key))
                 .field("value", &ByName(value))
                 .field("min", min)
                 .field("max", max)
                 .finish(),
-            ShapeKind::Structure { members } => f
-                .debug_struct("Structure")
-                .field("members", members)
-                .finish(),
+            ShapeKind::Structure { members } => f.debug_struct("Structure").field("members", members).finish(),
         }
     }
 }
@@ -252,28 +229,13 @@ mod tests {
         sensitive: false,
         kind: ShapeKind::Structure {
             members: &[
-                Member {
-                    name: "Label",
-                    target: &LABEL,
-                    required: true,
-                },
-                Member {
-                    name: "Children",
-                    target: &NODES,
-                    required: false,
-                },
+                Member { name: "Label", target: &LABEL, required: true },
+                Member { name: "Children", target: &NODES, required: false },
             ],
         },
     };
-    static NODES: Shape = Shape {
-        name: "NodeList",
-        sensitive: false,
-        kind: ShapeKind::List {
-            member: &NODE,
-            min: None,
-            max: Some(3),
-        },
-    };
+    static NODES: Shape =
+        Shape { name: "NodeList", sensitive: false, kind: ShapeKind::List { member: &NODE, min: None, max: Some(3) } };
     static LABEL_PATTERN: Pattern = Pattern::new("[a-z]+");
     static LABEL: Shape = Shape {
         name: "Label",
@@ -288,9 +250,7 @@ mod tests {
 
     #[test]
     fn statics_can_be_cyclic() {
-        let ShapeKind::List { member, .. } = &NODES.kind else {
-            panic!("not a list")
-        };
+        let ShapeKind::List { member, .. } = &NODES.kind else { panic!("not a list") };
         assert!(std::ptr::eq(*member, &NODE));
         fn assert_sync<T: Sync>() {}
         assert_sync::<Shape>();
@@ -312,27 +272,13 @@ mod tests {
     #[test]
     fn debug_covers_every_kind() {
         let kinds = [
-            ShapeKind::Integer {
-                min: Some(1),
-                max: None,
-            },
-            ShapeKind::Float {
-                min: None,
-                max: Some(1.5),
-            },
+            ShapeKind::Integer { min: Some(1), max: None },
+            ShapeKind::Float { min: None, max: Some(1.5) },
             ShapeKind::Boolean,
             ShapeKind::Timestamp,
-            ShapeKind::Blob {
-                min: None,
-                max: None,
-            },
+            ShapeKind::Blob { min: None, max: None },
             ShapeKind::Document,
-            ShapeKind::Map {
-                key: &LABEL,
-                value: &NODE,
-                min: None,
-                max: None,
-            },
+            ShapeKind::Map { key: &LABEL, value: &NODE, min: None, max: None },
         ];
         let texts: Vec<String> = kinds.iter().map(|k| format!("{k:?}")).collect();
         assert_eq!(texts[0], "Integer { min: Some(1), max: None }");

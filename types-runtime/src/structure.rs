@@ -222,7 +222,11 @@ impl MemberWriter for DebugMembers<'_, '_> {
 /// let a = Attribute { name: "email".into(), value: None };
 /// assert_eq!(serde_json::to_string(&a).unwrap(), r#"{"Name":"email"}"#);
 /// ```
-pub fn writer<S: Serializer>(serializer: S, name: &'static str, len: usize) -> Result<Writer<S::SerializeStruct>, S::Error> {
+pub fn writer<S: Serializer>(
+    serializer: S,
+    name: &'static str,
+    len: usize,
+) -> Result<Writer<S::SerializeStruct>, S::Error> {
     Ok(Writer { state: serializer.serialize_struct(name, len)?, error: None })
 }
 

@@ -92,14 +92,8 @@ impl Timestamp {
     pub const fn from_parts(secs: i64, nanos: u32) -> Self {
         let carry = (nanos / NANOS_PER_SEC) as i64;
         match secs.checked_add(carry) {
-            Some(secs) => Timestamp {
-                secs,
-                nanos: nanos % NANOS_PER_SEC,
-            },
-            None => Timestamp {
-                secs: i64::MAX,
-                nanos: NANOS_PER_SEC - 1,
-            },
+            Some(secs) => Timestamp { secs, nanos: nanos % NANOS_PER_SEC },
+            None => Timestamp { secs: i64::MAX, nanos: NANOS_PER_SEC - 1 },
         }
     }
 
@@ -115,10 +109,7 @@ impl Timestamp {
     /// assert!(awsjson_types::Timestamp::from_secs_f64(f64::NAN).is_none());
     /// ```
     pub fn from_secs_f64(value: f64) -> Option<Self> {
-        if !value.is_finite()
-            || value < RFC3339_MIN_SECS as f64
-            || value >= (RFC3339_MAX_SECS + 1) as f64
-        {
+        if !value.is_finite() || value < RFC3339_MIN_SECS as f64 || value >= (RFC3339_MAX_SECS + 1) as f64 {
             return None;
         }
         let whole = value.floor();
@@ -205,9 +196,7 @@ impl Timestamp {
             UNIX_EPOCH.checked_add(Duration::new(self.secs.unsigned_abs(), self.nanos))
         } else {
             let back = Duration::from_secs(self.secs.unsigned_abs());
-            UNIX_EPOCH
-                .checked_sub(back)?
-                .checked_add(Duration::from_nanos(u64::from(self.nanos)))
+            UNIX_EPOCH.checked_sub(back)?.checked_add(Duration::from_nanos(u64::from(self.nanos)))
         }
     }
 
@@ -278,10 +267,7 @@ fn parse_decimal(text: &str) -> Option<Timestamp> {
     }
     // -w.f == -(w + 1) + (1 - f)
     let secs = whole.checked_add(1)?.checked_neg()?;
-    Some(Timestamp {
-        secs,
-        nanos: NANOS_PER_SEC - nanos,
-    })
+    Some(Timestamp { secs, nanos: NANOS_PER_SEC - nanos })
 }
 
 impl fmt::Display for Timestamp {
@@ -302,10 +288,7 @@ impl From<SystemTime> for Timestamp {
     fn from(value: SystemTime) -> Self {
         match value.duration_since(UNIX_EPOCH) {
             Ok(after) => match i64::try_from(after.as_secs()) {
-                Ok(secs) => Timestamp {
-                    secs,
-                    nanos: after.subsec_nanos(),
-                },
+                Ok(secs) => Timestamp { secs, nanos: after.subsec_nanos() },
                 Err(_) => Timestamp::from_parts(i64::MAX, NANOS_PER_SEC - 1),
             },
             Err(err) => {
@@ -314,14 +297,8 @@ impl From<SystemTime> for Timestamp {
                 match before.subsec_nanos() {
                     0 => Timestamp { secs, nanos: 0 },
                     n => match secs.checked_sub(1) {
-                        Some(secs) => Timestamp {
-                            secs,
-                            nanos: NANOS_PER_SEC - n,
-                        },
-                        None => Timestamp {
-                            secs: i64::MIN,
-                            nanos: 0,
-                        },
+                        Some(secs) => Timestamp { secs, nanos: NANOS_PER_SEC - n },
+                        None => Timestamp { secs: i64::MIN, nanos: 0 },
                     },
                 }
             }
@@ -340,10 +317,7 @@ impl TryFrom<Timestamp> for SystemTime {
 #[cfg(feature = "time")]
 impl From<OffsetDateTime> for Timestamp {
     fn from(value: OffsetDateTime) -> Self {
-        Timestamp {
-            secs: value.unix_timestamp(),
-            nanos: value.nanosecond(),
-        }
+        Timestamp { secs: value.unix_timestamp(), nanos: value.nanosecond() }
     }
 }
 
@@ -388,23 +362,11 @@ mod tests {
         assert_eq!(t.to_string(), "2019-01-21T19:38:15.428Z");
         assert_eq!(format!("{t:?}"), "Timestamp(2019-01-21T19:38:15.428Z)");
         assert_eq!(Timestamp::from_secs(0).to_string(), "1970-01-01T00:00:00Z");
-        assert_eq!(
-            Timestamp::from_parts(0, 1).to_string(),
-            "1970-01-01T00:00:00.000000001Z"
-        );
+        assert_eq!(Timestamp::from_parts(0, 1).to_string(), "1970-01-01T00:00:00.000000001Z");
         // Outside what RFC 3339 can write: epoch seconds, never a panic.
-        assert_eq!(
-            Timestamp::from_secs(i64::MAX).to_string(),
-            i64::MAX.to_string()
-        );
-        assert_eq!(
-            Timestamp::from_parts(i64::MIN, 500_000_000).to_string(),
-            "-9223372036854775807.5"
-        );
-        assert_eq!(
-            Timestamp::from_parts(-300_000_000_000, 0).to_string(),
-            "-300000000000"
-        );
+        assert_eq!(Timestamp::from_secs(i64::MAX).to_string(), i64::MAX.to_string());
+        assert_eq!(Timestamp::from_parts(i64::MIN, 500_000_000).to_string(), "-9223372036854775807.5");
+        assert_eq!(Timestamp::from_parts(-300_000_000_000, 0).to_string(), "-300000000000");
     }
 
     #[test]
@@ -418,13 +380,7 @@ mod tests {
         ] {
             assert_eq!(Timestamp::parse_rfc3339(text), Ok(expected), "{text}");
         }
-        for bad in [
-            "",
-            "2019-01-21",
-            "2019-13-21T19:38:15Z",
-            "2019-01-21T19:38:15",
-            "now",
-        ] {
+        for bad in ["", "2019-01-21", "2019-13-21T19:38:15Z", "2019-01-21T19:38:15", "now"] {
             assert!(Timestamp::parse_rfc3339(bad).is_err(), "{bad}");
         }
         let err = Timestamp::parse_rfc3339("x").unwrap_err();
@@ -439,10 +395,7 @@ mod tests {
         assert_eq!((t.secs(), t.subsec_nanos()), (-2, 750_000_000));
         let t = Timestamp::parse_str("1.548099495428E9").unwrap();
         assert_eq!((t.secs(), t.subsec_nanos()), (1_548_099_495, 428_000_000));
-        assert_eq!(
-            Timestamp::parse_str("42").unwrap(),
-            Timestamp::from_secs(42)
-        );
+        assert_eq!(Timestamp::parse_str("42").unwrap(), Timestamp::from_secs(42));
         for bad in ["", "NaN", "inf", "1e400", "abc", "1.2.3", "-", "."] {
             assert!(Timestamp::parse_str(bad).is_err(), "{bad}");
         }
@@ -467,14 +420,8 @@ mod tests {
         let t = Timestamp::from_parts(1_548_099_495, 428_000_000);
         let dt = OffsetDateTime::try_from(t).unwrap();
         assert_eq!(Timestamp::from(dt), t);
-        assert_eq!(
-            OffsetDateTime::try_from(Timestamp::from_secs(i64::MAX)),
-            Err(TimestampError::OutOfRange)
-        );
-        assert_eq!(
-            TimestampError::OutOfRange.to_string(),
-            "timestamp out of range"
-        );
+        assert_eq!(OffsetDateTime::try_from(Timestamp::from_secs(i64::MAX)), Err(TimestampError::OutOfRange));
+        assert_eq!(TimestampError::OutOfRange.to_string(), "timestamp out of range");
     }
 
     #[test]

@@ -44,9 +44,7 @@ impl<'de> Visitor<'de> for TimestampVisitor {
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Timestamp, E> {
-        i64::try_from(v)
-            .map(Timestamp::from_secs)
-            .map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &self))
+        i64::try_from(v).map(Timestamp::from_secs).map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &self))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Timestamp, E> {
@@ -56,14 +54,8 @@ impl<'de> Visitor<'de> for TimestampVisitor {
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Timestamp, E> {
         Timestamp::parse_str(v).map_err(|err| {
             let quoted: String = v.chars().take(QUOTE_LIMIT).collect();
-            let more = if v.chars().count() > QUOTE_LIMIT {
-                "..."
-            } else {
-                ""
-            };
-            E::custom(format_args!(
-                "{err} in \"{quoted}{more}\": expected an RFC 3339 date-time or epoch seconds"
-            ))
+            let more = if v.chars().count() > QUOTE_LIMIT { "..." } else { "" };
+            E::custom(format_args!("{err} in \"{quoted}{more}\": expected an RFC 3339 date-time or epoch seconds"))
         })
     }
 }
@@ -80,25 +72,13 @@ mod tests {
     fn serializes_epoch_seconds() {
         let t = Timestamp::from_parts(1_548_099_495, 428_000_000);
         assert_eq!(serde_json::to_string(&t).unwrap(), "1548099495.428");
-        assert_eq!(
-            serde_json::to_string(&Timestamp::from_secs(1_548_099_495)).unwrap(),
-            "1548099495"
-        );
-        assert_eq!(
-            serde_json::to_string(&Timestamp::from_secs(-5)).unwrap(),
-            "-5"
-        );
+        assert_eq!(serde_json::to_string(&Timestamp::from_secs(1_548_099_495)).unwrap(), "1548099495");
+        assert_eq!(serde_json::to_string(&Timestamp::from_secs(-5)).unwrap(), "-5");
     }
 
     #[test]
     fn round_trips() {
-        for json in [
-            "1548099495.428",
-            "1548099495",
-            "0",
-            "-1.5",
-            "1548099495.000001",
-        ] {
+        for json in ["1548099495.428", "1548099495", "0", "-1.5", "1548099495.000001"] {
             let t = parse(json).unwrap();
             assert_eq!(serde_json::to_string(&t).unwrap(), json);
         }
@@ -116,15 +96,9 @@ mod tests {
     fn accepts_strings() {
         let expected = Timestamp::from_parts(1_548_099_495, 428_000_000);
         assert_eq!(parse("\"2019-01-21T19:38:15.428Z\"").unwrap(), expected);
-        assert_eq!(
-            parse("\"2019-01-21T14:38:15.428-05:00\"").unwrap(),
-            expected
-        );
+        assert_eq!(parse("\"2019-01-21T14:38:15.428-05:00\"").unwrap(), expected);
         assert_eq!(parse("\"1548099495.428\"").unwrap(), expected);
-        assert_eq!(
-            parse("\"1548099495\"").unwrap(),
-            Timestamp::from_secs(1_548_099_495)
-        );
+        assert_eq!(parse("\"1548099495\"").unwrap(), Timestamp::from_secs(1_548_099_495));
         // An RFC 3339 string comes back as the same instant, written as epoch seconds.
         let t = parse("\"2019-01-21T19:38:15Z\"").unwrap();
         assert_eq!(serde_json::to_string(&t).unwrap(), "1548099495");
@@ -132,16 +106,7 @@ mod tests {
 
     #[test]
     fn rejects_other_values_clearly() {
-        for json in [
-            "true",
-            "null",
-            "[]",
-            "{}",
-            "\"soon\"",
-            "1e300",
-            "18446744073709551615",
-            "\"\"",
-        ] {
+        for json in ["true", "null", "[]", "{}", "\"soon\"", "1e300", "18446744073709551615", "\"\""] {
             let err = parse(json).unwrap_err().to_string();
             assert!(err.contains("timestamp"), "{json}: {err}");
         }
@@ -157,9 +122,6 @@ mod tests {
             at: Timestamp,
         }
         let h: Holder = serde_json::from_str(r#"{"at":"2019-01-21T19:38:15.428Z"}"#).unwrap();
-        assert_eq!(
-            serde_json::to_string(&h).unwrap(),
-            r#"{"at":1548099495.428}"#
-        );
+        assert_eq!(serde_json::to_string(&h).unwrap(), r#"{"at":1548099495.428}"#);
     }
 }

@@ -53,9 +53,7 @@ pub fn validate(shape: &'static Shape, value: &Value) -> Result<(), ValidationEr
     if walker.violations.is_empty() {
         Ok(())
     } else {
-        Err(ValidationError::Constraints(ConstraintViolations {
-            violations: walker.violations,
-        }))
+        Err(ValidationError::Constraints(ConstraintViolations { violations: walker.violations }))
     }
 }
 
@@ -137,10 +135,7 @@ fn join(path: &str, segment: &str) -> String {
 fn too_deep(path: &str) -> SerializationError {
     SerializationError {
         path: path.to_owned(),
-        message: format!(
-            "Value nesting too deep {} (more than {MAX_DEPTH} levels)",
-            at(path)
-        ),
+        message: format!("Value nesting too deep {} (more than {MAX_DEPTH} levels)", at(path)),
     }
 }
 
@@ -165,9 +160,7 @@ impl Walker {
         let shown = || (!sensitive).then(|| render(value, Some(shape)));
         match &shape.kind {
             ShapeKind::String(rules) => {
-                let text = value
-                    .as_str()
-                    .ok_or_else(|| SerializationError::new(path, "a string"))?;
+                let text = value.as_str().ok_or_else(|| SerializationError::new(path, "a string"))?;
                 for constraint in string_violations(rules, text) {
                     self.push(path, shown(), constraint);
                 }
@@ -190,9 +183,7 @@ impl Walker {
                 }
             }
             ShapeKind::Timestamp => {
-                if !(value.is_number() || value.is_string())
-                    || Timestamp::deserialize(value).is_err()
-                {
+                if !(value.is_number() || value.is_string()) || Timestamp::deserialize(value).is_err() {
                     let expected = "a timestamp (epoch seconds or an RFC 3339 date-time string)";
                     return Err(SerializationError::new(path, expected));
                 }
@@ -202,8 +193,7 @@ impl Walker {
                     Value::String(text) => Blob::from_base64(text).ok(),
                     _ => None,
                 };
-                let blob =
-                    blob.ok_or_else(|| SerializationError::new(path, "a base64-encoded string"))?;
+                let blob = blob.ok_or_else(|| SerializationError::new(path, "a base64-encoded string"))?;
                 self.check_size(path, blob.len(), *min, *max, shown);
             }
             ShapeKind::Document => {}
@@ -211,27 +201,18 @@ impl Walker {
                 if depth >= MAX_DEPTH {
                     return Err(too_deep(path));
                 }
-                let items = value
-                    .as_array()
-                    .ok_or_else(|| SerializationError::new(path, "a list"))?;
+                let items = value.as_array().ok_or_else(|| SerializationError::new(path, "a list"))?;
                 self.check_size(path, items.len(), *min, *max, shown);
                 for (i, item) in items.iter().enumerate().filter(|(_, item)| !item.is_null()) {
                     let item_path = join(path, &format!("{}.member", i + 1));
                     self.check(member, item, &item_path, sensitive, depth + 1)?;
                 }
             }
-            ShapeKind::Map {
-                key,
-                value: value_shape,
-                min,
-                max,
-            } => {
+            ShapeKind::Map { key, value: value_shape, min, max } => {
                 if depth >= MAX_DEPTH {
                     return Err(too_deep(path));
                 }
-                let map = value
-                    .as_object()
-                    .ok_or_else(|| SerializationError::new(path, "a map"))?;
+                let map = value.as_object().ok_or_else(|| SerializationError::new(path, "a map"))?;
                 self.check_size(path, map.len(), *min, *max, shown);
                 let mut key_texts = Vec::new();
                 let mut value_texts = Vec::new();
@@ -250,37 +231,25 @@ impl Walker {
                 }
                 if !key_texts.is_empty() {
                     let texts = key_texts.join(", ");
-                    self.push(
-                        path,
-                        shown(),
-                        format!("Map keys must satisfy constraint: [{texts}]"),
-                    );
+                    self.push(path, shown(), format!("Map keys must satisfy constraint: [{texts}]"));
                 }
                 if !value_texts.is_empty() {
                     let texts = value_texts.join(", ");
-                    self.push(
-                        path,
-                        shown(),
-                        format!("Map value must satisfy constraint: [{texts}]"),
-                    );
+                    self.push(path, shown(), format!("Map value must satisfy constraint: [{texts}]"));
                 }
             }
             ShapeKind::Structure { members } => {
                 if depth >= MAX_DEPTH {
                     return Err(too_deep(path));
                 }
-                let object = value
-                    .as_object()
-                    .ok_or_else(|| SerializationError::new(path, "an object"))?;
+                let object = value.as_object().ok_or_else(|| SerializationError::new(path, "an object"))?;
                 let mut missing = Vec::new();
                 // Paths are built only for members that are present or missing: most of a
                 // model's members are usually absent, and a request's time matters (servers
                 // validate every request).
                 for member in members.iter() {
                     match object.get(member.name) {
-                        None | Some(Value::Null) if member.required => {
-                            missing.push(member_path(path, member.name))
-                        }
+                        None | Some(Value::Null) if member.required => missing.push(member_path(path, member.name)),
                         None | Some(Value::Null) => {}
                         Some(v) => {
                             let member_path = member_path(path, member.name);
@@ -311,11 +280,7 @@ impl Walker {
     }
 
     fn push(&mut self, path: &str, value: Option<String>, constraint: String) {
-        self.violations.push(Violation {
-            path: path.to_owned(),
-            value,
-            constraint,
-        });
+        self.violations.push(Violation { path: path.to_owned(), value, constraint });
     }
 }
 
@@ -324,16 +289,10 @@ fn string_violations(rules: &StringRules, text: &str) -> Vec<String> {
     let len = text.chars().count() as u64;
     let mut out = range_texts(len, rules.min, rules.max, "length", |v| v.to_string());
     if let Some(pattern) = rules.pattern.filter(|p| !p.is_match(text)) {
-        out.push(format!(
-            "Member must satisfy regular expression pattern: {}",
-            pattern.source()
-        ));
+        out.push(format!("Member must satisfy regular expression pattern: {}", pattern.source()));
     }
     if let Some(values) = rules.values.filter(|values| !values.contains(&text)) {
-        out.push(format!(
-            "Member must satisfy enum value set: [{}]",
-            values.join(", ")
-        ));
+        out.push(format!("Member must satisfy enum value set: [{}]", values.join(", ")));
     }
     out
 }
@@ -349,16 +308,10 @@ fn range_texts<T: PartialOrd + Copy>(
 ) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(min) = min.filter(|&min| n < min) {
-        out.push(format!(
-            "Member must have {what} greater than or equal to {}",
-            show(min)
-        ));
+        out.push(format!("Member must have {what} greater than or equal to {}", show(min)));
     }
     if let Some(max) = max.filter(|&max| n > max) {
-        out.push(format!(
-            "Member must have {what} less than or equal to {}",
-            show(max)
-        ));
+        out.push(format!("Member must have {what} less than or equal to {}", show(max)));
     }
     out
 }
@@ -368,10 +321,7 @@ fn integer(value: &Value, path: &str) -> Result<i64, SerializationError> {
     match value {
         Value::Number(n) => match (n.as_i64(), n.as_u64()) {
             (Some(n), _) => Ok(n),
-            (None, Some(_)) => Err(SerializationError::new(
-                path,
-                "an integer within the 64-bit range",
-            )),
+            (None, Some(_)) => Err(SerializationError::new(path, "an integer within the 64-bit range")),
             (None, None) => Err(SerializationError::new(path, "an integer")),
         },
         _ => Err(SerializationError::new(path, "an integer")),

@@ -5,115 +5,46 @@ use crate::pattern::Pattern;
 use crate::shape::Member;
 use serde_json::json;
 
-const fn string(
-    min: Option<u64>,
-    max: Option<u64>,
-    pattern: Option<&'static Pattern>,
-) -> ShapeKind {
-    ShapeKind::String(StringRules {
-        min,
-        max,
-        pattern,
-        values: None,
-    })
+const fn string(min: Option<u64>, max: Option<u64>, pattern: Option<&'static Pattern>) -> ShapeKind {
+    ShapeKind::String(StringRules { min, max, pattern, values: None })
 }
 
 const fn shape(name: &'static str, kind: ShapeKind) -> Shape {
-    Shape {
-        name,
-        sensitive: false,
-        kind,
-    }
+    Shape { name, sensitive: false, kind }
 }
 
 const fn secret(name: &'static str, kind: ShapeKind) -> Shape {
-    Shape {
-        name,
-        sensitive: true,
-        kind,
-    }
+    Shape { name, sensitive: true, kind }
 }
 
 const fn member(name: &'static str, target: &'static Shape, required: bool) -> Member {
-    Member {
-        name,
-        target,
-        required,
-    }
+    Member { name, target, required }
 }
 
 static POOL_ID_PATTERN: Pattern = Pattern::new(r"[\w-]+_[0-9a-zA-Z]+");
 static USERNAME_PATTERN: Pattern = Pattern::new(r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+");
-static POOL_ID: Shape = shape(
-    "UserPoolIdType",
-    string(Some(1), Some(55), Some(&POOL_ID_PATTERN)),
-);
-static USERNAME: Shape = shape(
-    "UsernameType",
-    string(Some(1), Some(128), Some(&USERNAME_PATTERN)),
-);
-static SECRET_USERNAME: Shape = secret(
-    "UsernameType",
-    string(Some(1), Some(128), Some(&USERNAME_PATTERN)),
-);
+static POOL_ID: Shape = shape("UserPoolIdType", string(Some(1), Some(55), Some(&POOL_ID_PATTERN)));
+static USERNAME: Shape = shape("UsernameType", string(Some(1), Some(128), Some(&USERNAME_PATTERN)));
+static SECRET_USERNAME: Shape = secret("UsernameType", string(Some(1), Some(128), Some(&USERNAME_PATTERN)));
 static NAME: Shape = shape("AttributeNameType", string(Some(1), Some(32), None));
 static VALUE: Shape = secret("AttributeValueType", string(None, Some(5), None));
 static ATTRIBUTE: Shape = shape(
     "AttributeType",
-    ShapeKind::Structure {
-        members: &[member("Name", &NAME, true), member("Value", &VALUE, false)],
-    },
+    ShapeKind::Structure { members: &[member("Name", &NAME, true), member("Value", &VALUE, false)] },
 );
-static ATTRIBUTES: Shape = shape(
-    "AttributeListType",
-    ShapeKind::List {
-        member: &ATTRIBUTE,
-        min: None,
-        max: Some(2),
-    },
-);
+static ATTRIBUTES: Shape = shape("AttributeListType", ShapeKind::List { member: &ATTRIBUTE, min: None, max: Some(2) });
 static ACTION: Shape = shape(
     "MessageActionType",
-    ShapeKind::String(StringRules {
-        min: None,
-        max: None,
-        pattern: None,
-        values: Some(&["RESEND", "SUPPRESS"]),
-    }),
+    ShapeKind::String(StringRules { min: None, max: None, pattern: None, values: Some(&["RESEND", "SUPPRESS"]) }),
 );
-static DAYS: Shape = shape(
-    "DaysType",
-    ShapeKind::Integer {
-        min: Some(0),
-        max: Some(365),
-    },
-);
-static RATIO: Shape = shape(
-    "Ratio",
-    ShapeKind::Float {
-        min: Some(0.0),
-        max: Some(1.0),
-    },
-);
+static DAYS: Shape = shape("DaysType", ShapeKind::Integer { min: Some(0), max: Some(365) });
+static RATIO: Shape = shape("Ratio", ShapeKind::Float { min: Some(0.0), max: Some(1.0) });
 static FLAG: Shape = shape("BooleanType", ShapeKind::Boolean);
 static WHEN: Shape = shape("DateType", ShapeKind::Timestamp);
-static DATA: Shape = shape(
-    "BlobType",
-    ShapeKind::Blob {
-        min: Some(1),
-        max: Some(3),
-    },
-);
+static DATA: Shape = shape("BlobType", ShapeKind::Blob { min: Some(1), max: Some(3) });
 static ANY: Shape = shape("Document", ShapeKind::Document);
-static METADATA: Shape = shape(
-    "ClientMetadataType",
-    ShapeKind::Map {
-        key: &NAME,
-        value: &VALUE,
-        min: None,
-        max: Some(3),
-    },
-);
+static METADATA: Shape =
+    shape("ClientMetadataType", ShapeKind::Map { key: &NAME, value: &VALUE, min: None, max: Some(3) });
 static REQUEST: Shape = shape(
     "AdminCreateUserRequest",
     ShapeKind::Structure {
@@ -133,18 +64,9 @@ static REQUEST: Shape = shape(
         ],
     },
 );
-static SECRET_REQUEST: Shape = shape(
-    "SecretRequest",
-    ShapeKind::Structure {
-        members: &[member("Username", &SECRET_USERNAME, true)],
-    },
-);
-static NODE: Shape = shape(
-    "Node",
-    ShapeKind::Structure {
-        members: &[member("Next", &NODE, false)],
-    },
-);
+static SECRET_REQUEST: Shape =
+    shape("SecretRequest", ShapeKind::Structure { members: &[member("Username", &SECRET_USERNAME, true)] });
+static NODE: Shape = shape("Node", ShapeKind::Structure { members: &[member("Next", &NODE, false)] });
 
 fn message(value: Value) -> String {
     validate(&REQUEST, &value).unwrap_err().to_string()
@@ -196,14 +118,10 @@ fn valid_input_passes() {
 
 #[test]
 fn null_counts_as_absent() {
-    let v =
-        json!({"UserPoolId": null, "Username": "diego", "Days": null, "UserAttributes": [null]});
+    let v = json!({"UserPoolId": null, "Username": "diego", "Days": null, "UserAttributes": [null]});
     let list = violations(v);
     assert_eq!(list.len(), 1);
-    assert_eq!(
-        list[0].to_string(),
-        "Value at 'userPoolId' failed to satisfy constraint: Member must not be null"
-    );
+    assert_eq!(list[0].to_string(), "Value at 'userPoolId' failed to satisfy constraint: Member must not be null");
     assert_eq!(violations(Value::Null).len(), 2);
 }
 
@@ -221,15 +139,9 @@ fn string_constraints_in_order() {
     assert_eq!(list[0].value.as_deref(), Some(""));
     let long = "a".repeat(129);
     let list = violations(with("Username", json!(long)));
-    assert_eq!(
-        list[0].constraint,
-        "Member must have length less than or equal to 128"
-    );
+    assert_eq!(list[0].constraint, "Member must have length less than or equal to 128");
     // Length counts code points, not bytes.
-    assert_eq!(
-        validate(&REQUEST, &with("Username", json!("ë".repeat(128)))),
-        Ok(())
-    );
+    assert_eq!(validate(&REQUEST, &with("Username", json!("ë".repeat(128)))), Ok(()));
 }
 
 #[test]
@@ -249,30 +161,21 @@ fn number_ranges() {
         "Value '-1' at 'days' failed to satisfy constraint: Member must have value greater than or equal to 0"
     );
     let list = violations(with("Days", json!(366)));
-    assert_eq!(
-        list[0].constraint,
-        "Member must have value less than or equal to 365"
-    );
+    assert_eq!(list[0].constraint, "Member must have value less than or equal to 365");
     let list = violations(with("Ratio", json!(1.5)));
     assert_eq!(
         list[0].to_string(),
         "Value '1.5' at 'ratio' failed to satisfy constraint: Member must have value less than or equal to 1.0"
     );
     let list = violations(with("Ratio", json!("-Infinity")));
-    assert_eq!(
-        list[0].constraint,
-        "Member must have value greater than or equal to 0.0"
-    );
+    assert_eq!(list[0].constraint, "Member must have value greater than or equal to 0.0");
     assert_eq!(validate(&REQUEST, &with("Ratio", json!("NaN"))), Ok(()));
     assert_eq!(validate(&REQUEST, &with("Ratio", json!(1))), Ok(()));
 }
 
 #[test]
 fn list_paths_and_sizes() {
-    let v = with(
-        "UserAttributes",
-        json!([{"Name": "email"}, {"Name": ""}, {"Value": "x"}]),
-    );
+    let v = with("UserAttributes", json!([{"Name": "email"}, {"Name": ""}, {"Value": "x"}]));
     let text = validate(&REQUEST, &v).unwrap_err().to_string();
     assert_eq!(
         text,
@@ -287,10 +190,7 @@ fn list_paths_and_sizes() {
 
 #[test]
 fn map_constraints() {
-    let v = with(
-        "ClientMetadata",
-        json!({"": "123456", "a": "x", "b": "y", "ok": "1234567"}),
-    );
+    let v = with("ClientMetadata", json!({"": "123456", "a": "x", "b": "y", "ok": "1234567"}));
     assert_eq!(
         message(v),
         "3 validation errors detected: \
@@ -310,81 +210,37 @@ fn map_constraints() {
 fn sensitive_values_never_appear() {
     let secret = "hunter2 hunter2";
     let err = validate(&SECRET_REQUEST, &json!({"Username": secret})).unwrap_err();
-    let ValidationError::Constraints(c) = &err else {
-        panic!("{err:?}")
-    };
+    let ValidationError::Constraints(c) = &err else { panic!("{err:?}") };
     assert_eq!(c.violations[0].value, None);
     let text = err.to_string();
-    assert!(
-        text.starts_with("1 validation error detected: Value at 'username' failed"),
-        "{text}"
-    );
+    assert!(text.starts_with("1 validation error detected: Value at 'username' failed"), "{text}");
     assert!(!text.contains("hunter2") && !format!("{err:?}").contains("hunter2"));
-    let v = with(
-        "UserAttributes",
-        json!([{"Name": "email", "Value": "too-long-secret"}]),
-    );
+    let v = with("UserAttributes", json!([{"Name": "email", "Value": "too-long-secret"}]));
     let err = validate(&REQUEST, &v).unwrap_err();
-    assert!(
-        !err.to_string().contains("too-long-secret")
-            && !format!("{err:?}").contains("too-long-secret")
-    );
+    assert!(!err.to_string().contains("too-long-secret") && !format!("{err:?}").contains("too-long-secret"));
     assert_eq!(
         err.to_string(),
         "1 validation error detected: Value at 'userAttributes.1.member.value' failed to satisfy constraint: Member must have length less than or equal to 5"
     );
-    let v = with(
-        "ClientMetadata",
-        json!({"a": "secret-value", "b": "1", "c": "2", "d": "3"}),
-    );
+    let v = with("ClientMetadata", json!({"a": "secret-value", "b": "1", "c": "2", "d": "3"}));
     let err = validate(&REQUEST, &v).unwrap_err();
-    assert!(
-        !err.to_string().contains("secret-value") && !format!("{err:?}").contains("secret-value")
-    );
+    assert!(!err.to_string().contains("secret-value") && !format!("{err:?}").contains("secret-value"));
 }
 
 #[test]
 fn wrong_types_are_serialization_errors() {
     let cases = [
         ("Username", json!(5), "Expected a string at 'username'"),
-        (
-            "UserAttributes",
-            json!({}),
-            "Expected a list at 'userAttributes'",
-        ),
-        (
-            "UserAttributes",
-            json!(["x"]),
-            "Expected an object at 'userAttributes.1.member'",
-        ),
+        ("UserAttributes", json!({}), "Expected a list at 'userAttributes'"),
+        ("UserAttributes", json!(["x"]), "Expected an object at 'userAttributes.1.member'"),
         ("Days", json!(1.5), "Expected an integer at 'days'"),
         ("Days", json!("1"), "Expected an integer at 'days'"),
-        (
-            "Days",
-            json!(u64::MAX),
-            "Expected an integer within the 64-bit range at 'days'",
-        ),
+        ("Days", json!(u64::MAX), "Expected an integer within the 64-bit range at 'days'"),
         ("Ratio", json!("1.5"), "Expected a number at 'ratio'"),
-        (
-            "ForceAliasCreation",
-            json!("true"),
-            "Expected a boolean at 'forceAliasCreation'",
-        ),
-        (
-            "Data",
-            json!("@@@"),
-            "Expected a base64-encoded string at 'data'",
-        ),
-        (
-            "Data",
-            json!([1]),
-            "Expected a base64-encoded string at 'data'",
-        ),
-        (
-            "ClientMetadata",
-            json!([]),
-            "Expected a map at 'clientMetadata'",
-        ),
+        ("ForceAliasCreation", json!("true"), "Expected a boolean at 'forceAliasCreation'"),
+        ("Data", json!("@@@"), "Expected a base64-encoded string at 'data'"),
+        ("Data", json!([1]), "Expected a base64-encoded string at 'data'"),
+        ("ClientMetadata", json!([]), "Expected a map at 'clientMetadata'"),
     ];
     for (key, value, expected) in cases {
         let err = validate(&REQUEST, &with(key, value)).unwrap_err();
@@ -403,21 +259,12 @@ fn serialization_error_wins_over_violations() {
 
 #[test]
 fn timestamps() {
-    for ok in [
-        json!(1548099495),
-        json!(1548099495.428),
-        json!("2019-01-21T19:38:15Z"),
-        json!("1548099495"),
-    ] {
+    for ok in [json!(1548099495), json!(1548099495.428), json!("2019-01-21T19:38:15Z"), json!("1548099495")] {
         assert_eq!(validate(&REQUEST, &with("When", ok)), Ok(()));
     }
     for bad in [json!(true), json!("tomorrow"), json!([]), json!(1e300)] {
         let err = serialization(with("When", bad));
-        assert!(
-            err.message.starts_with("Expected a timestamp"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.starts_with("Expected a timestamp"), "{}", err.message);
     }
 }
 
@@ -425,16 +272,11 @@ fn timestamps() {
 fn blob_sizes_use_decoded_bytes() {
     assert_eq!(validate(&REQUEST, &with("Data", json!("YWJj"))), Ok(()));
     assert_eq!(
-        validate(&REQUEST, &with("Data", json!("YWJjZA")))
-            .unwrap_err()
-            .to_string(),
+        validate(&REQUEST, &with("Data", json!("YWJjZA"))).unwrap_err().to_string(),
         "1 validation error detected: Value 'YWJjZA' at 'data' failed to satisfy constraint: Member must have length less than or equal to 3"
     );
     let list = violations(with("Data", json!("")));
-    assert_eq!(
-        list[0].constraint,
-        "Member must have length greater than or equal to 1"
-    );
+    assert_eq!(list[0].constraint, "Member must have length greater than or equal to 1");
 }
 
 #[test]
@@ -476,15 +318,9 @@ fn validate_trait_serializes_first() {
             &REQUEST
         }
     }
-    let ok = Request {
-        pool: Some("eu-west-1_x".into()),
-        name: "diego".into(),
-    };
+    let ok = Request { pool: Some("eu-west-1_x".into()), name: "diego".into() };
     assert_eq!(ok.validate(), Ok(()));
-    let bad = Request {
-        pool: None,
-        name: "diego".into(),
-    };
+    let bad = Request { pool: None, name: "diego".into() };
     assert_eq!(
         bad.validate().unwrap_err().to_string(),
         "1 validation error detected: Value at 'userPoolId' failed to satisfy constraint: Member must not be null"

@@ -90,20 +90,13 @@ impl SerializationError {
     /// assert_eq!(err.message, "Expected an object at the top level");
     /// ```
     pub fn new(path: &str, expected: &str) -> Self {
-        SerializationError {
-            path: path.to_owned(),
-            message: format!("Expected {expected} {}", at(path)),
-        }
+        SerializationError { path: path.to_owned(), message: format!("Expected {expected} {}", at(path)) }
     }
 }
 
 /// `at 'path'`, or `at the top level` for the empty path.
 pub(crate) fn at(path: &str) -> String {
-    if path.is_empty() {
-        "at the top level".to_owned()
-    } else {
-        format!("at '{path}'")
-    }
+    if path.is_empty() { "at the top level".to_owned() } else { format!("at '{path}'") }
 }
 
 impl ConstraintViolations {
@@ -196,39 +189,22 @@ mod tests {
     use super::*;
 
     fn violation(path: &str, value: Option<&str>, constraint: &str) -> Violation {
-        Violation {
-            path: path.into(),
-            value: value.map(Into::into),
-            constraint: constraint.into(),
-        }
+        Violation { path: path.into(), value: value.map(Into::into), constraint: constraint.into() }
     }
 
     #[test]
     fn renders_violations() {
         let v = violation("a", Some("x"), "Member must not be null");
-        assert_eq!(
-            v.to_string(),
-            "Value 'x' at 'a' failed to satisfy constraint: Member must not be null"
-        );
+        assert_eq!(v.to_string(), "Value 'x' at 'a' failed to satisfy constraint: Member must not be null");
         let v = violation("a.b", None, "C");
-        assert_eq!(
-            v.to_string(),
-            "Value at 'a.b' failed to satisfy constraint: C"
-        );
+        assert_eq!(v.to_string(), "Value at 'a.b' failed to satisfy constraint: C");
     }
 
     #[test]
     fn renders_counts() {
-        let one = ConstraintViolations {
-            violations: vec![violation("a", None, "C")],
-        };
-        assert_eq!(
-            one.to_string(),
-            "1 validation error detected: Value at 'a' failed to satisfy constraint: C"
-        );
-        let two = ConstraintViolations {
-            violations: vec![violation("a", None, "C"), violation("b", Some("1"), "D")],
-        };
+        let one = ConstraintViolations { violations: vec![violation("a", None, "C")] };
+        assert_eq!(one.to_string(), "1 validation error detected: Value at 'a' failed to satisfy constraint: C");
+        let two = ConstraintViolations { violations: vec![violation("a", None, "C"), violation("b", Some("1"), "D")] };
         assert_eq!(
             two.to_string(),
             "2 validation errors detected: Value at 'a' failed to satisfy constraint: C; \

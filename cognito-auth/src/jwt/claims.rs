@@ -44,19 +44,13 @@ impl CognitoClaims {
     ) -> Result<Self, JwtError> {
         let found = raw.get("token_use").and_then(Value::as_str);
         if found != Some(expected.as_str()) {
-            return Err(JwtError::WrongTokenUse {
-                expected,
-                found: found.map(str::to_owned),
-            });
+            return Err(JwtError::WrongTokenUse { expected, found: found.map(str::to_owned) });
         }
         let client_id = match expected {
             // `aud` may be a string or, in general JWTs, a list; Cognito writes a string.
             TokenUse::Id => match raw.get("aud") {
                 Some(Value::String(aud)) => Some(aud.as_str()),
-                Some(Value::Array(auds)) => auds
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .find(|aud| client_allowed(aud)),
+                Some(Value::Array(auds)) => auds.iter().filter_map(Value::as_str).find(|aud| client_allowed(aud)),
                 _ => None,
             },
             TokenUse::Access => raw.get("client_id").and_then(Value::as_str),
@@ -79,12 +73,7 @@ impl CognitoClaims {
             auth_time: seconds(&raw, "auth_time")?,
             groups: strings(&raw, "cognito:groups")?,
             scopes: string(&raw, "scope")?
-                .map(|s| {
-                    s.split(' ')
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned)
-                        .collect()
-                })
+                .map(|s| s.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect())
                 .unwrap_or_default(),
             raw,
         })
@@ -110,10 +99,7 @@ fn string(raw: &Map<String, Value>, name: &str) -> Result<Option<String>, JwtErr
 fn seconds(raw: &Map<String, Value>, name: &str) -> Result<Option<u64>, JwtError> {
     match raw.get(name) {
         None | Some(Value::Null) => Ok(None),
-        Some(value) => value
-            .as_u64()
-            .map(Some)
-            .ok_or_else(|| wrong_type(name, "a whole number of seconds")),
+        Some(value) => value.as_u64().map(Some).ok_or_else(|| wrong_type(name, "a whole number of seconds")),
     }
 }
 
@@ -122,11 +108,7 @@ fn strings(raw: &Map<String, Value>, name: &str) -> Result<Vec<String>, JwtError
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(items)) => items
             .iter()
-            .map(|item| {
-                item.as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| wrong_type(name, "a list of strings"))
-            })
+            .map(|item| item.as_str().map(str::to_owned).ok_or_else(|| wrong_type(name, "a list of strings")))
             .collect(),
         Some(_) => Err(wrong_type(name, "a list of strings")),
     }

@@ -34,13 +34,7 @@ struct State {
 
 impl KeyCache {
     pub(crate) fn new(url: String, http: reqwest::Client, min_refetch_interval: Duration) -> Self {
-        Self {
-            url,
-            http,
-            min_refetch_interval,
-            state: RwLock::default(),
-            fetching: tokio::sync::Mutex::new(()),
-        }
+        Self { url, http, min_refetch_interval, state: RwLock::default(), fetching: tokio::sync::Mutex::new(()) }
     }
 
     pub(crate) fn url(&self) -> &str {
@@ -58,11 +52,7 @@ impl KeyCache {
             return Ok(key.clone());
         }
         self.refresh().await?;
-        self.read()
-            .keys
-            .get(kid)
-            .cloned()
-            .ok_or_else(|| JwtError::UnknownKeyId(kid.to_owned()))
+        self.read().keys.get(kid).cloned().ok_or_else(|| JwtError::UnknownKeyId(kid.to_owned()))
     }
 
     /// Fetches the JWKS now unless one was fetched less than the interval ago.
@@ -76,10 +66,7 @@ impl KeyCache {
     async fn refresh(&self) -> Result<(), JwtError> {
         {
             let mut state = self.write();
-            if state
-                .last_fetch
-                .is_some_and(|at| at.elapsed() < self.min_refetch_interval)
-            {
+            if state.last_fetch.is_some_and(|at| at.elapsed() < self.min_refetch_interval) {
                 return match (&state.last_error, state.loaded) {
                     (Some(error), false) => Err(JwtError::KeysUnavailable(error.clone())),
                     _ => Ok(()),
@@ -100,36 +87,20 @@ impl KeyCache {
             Err(error) => {
                 state.last_error = Some(error.clone());
                 // Keys already cached stay usable while the endpoint is failing.
-                if state.loaded {
-                    Ok(())
-                } else {
-                    Err(JwtError::KeysUnavailable(error))
-                }
+                if state.loaded { Ok(()) } else { Err(JwtError::KeysUnavailable(error)) }
             }
         }
     }
 
     async fn fetch(&self) -> Result<HashMap<String, Arc<DecodingKey>>, String> {
-        let mut response = self
-            .http
-            .get(&self.url)
-            .send()
-            .await
-            .map_err(|e| format!("GET {}: {e}", self.url))?;
+        let mut response = self.http.get(&self.url).send().await.map_err(|e| format!("GET {}: {e}", self.url))?;
         if !response.status().is_success() {
             return Err(format!("GET {}: HTTP {}", self.url, response.status()));
         }
         let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| format!("GET {}: {e}", self.url))?
-        {
+        while let Some(chunk) = response.chunk().await.map_err(|e| format!("GET {}: {e}", self.url))? {
             if body.len() + chunk.len() > MAX_JWKS_BYTES {
-                return Err(format!(
-                    "GET {}: JWKS larger than {MAX_JWKS_BYTES} bytes",
-                    self.url
-                ));
+                return Err(format!("GET {}: JWKS larger than {MAX_JWKS_BYTES} bytes", self.url));
             }
             body.extend_from_slice(&chunk);
         }
@@ -138,23 +109,18 @@ impl KeyCache {
 
     fn read(&self) -> RwLockReadGuard<'_, State> {
         // No code panics while holding the lock; if some did, the state is still consistent.
-        self.state
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state.read().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn write(&self) -> RwLockWriteGuard<'_, State> {
-        self.state
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state.write().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 /// The RS256 signing keys of a JWKS document, by `kid`. Keys of other types or uses, and keys
 /// that do not parse, are skipped rather than failing the whole set.
 pub(crate) fn parse_jwks(body: &[u8]) -> Result<HashMap<String, Arc<DecodingKey>>, String> {
-    let document: Value =
-        serde_json::from_slice(body).map_err(|e| format!("JWKS is not JSON: {e}"))?;
+    let document: Value = serde_json::from_slice(body).map_err(|e| format!("JWKS is not JSON: {e}"))?;
     let Some(entries) = document.get("keys").and_then(Value::as_array) else {
         return Err("JWKS has no `keys` list".to_owned());
     };
@@ -166,10 +132,7 @@ pub(crate) fn parse_jwks(body: &[u8]) -> Result<HashMap<String, Arc<DecodingKey>
         let (Some(kid), AlgorithmParameters::RSA(_)) = (&jwk.common.key_id, &jwk.algorithm) else {
             continue;
         };
-        let for_signatures = matches!(
-            jwk.common.public_key_use,
-            None | Some(PublicKeyUse::Signature)
-        );
+        let for_signatures = matches!(jwk.common.public_key_use, None | Some(PublicKeyUse::Signature));
         let for_rs256 = matches!(jwk.common.key_algorithm, None | Some(KeyAlgorithm::RS256));
         if !(for_signatures && for_rs256) {
             continue;

@@ -44,8 +44,8 @@ use serde_json::{Map, Value};
 
 pub use claims::CognitoClaims;
 pub use error::JwtError;
-pub use token_use::TokenUse;
 use keys::KeyCache;
+pub use token_use::TokenUse;
 
 /// Tokens longer than this are refused before any parsing. Cognito's are a few KiB even for
 /// users in many groups.
@@ -155,11 +155,7 @@ impl JwtVerifier {
     /// }
     /// # }
     /// ```
-    pub async fn verify(
-        &self,
-        token: &str,
-        token_use: TokenUse,
-    ) -> Result<CognitoClaims, JwtError> {
+    pub async fn verify(&self, token: &str, token_use: TokenUse) -> Result<CognitoClaims, JwtError> {
         let kid = key_id(token)?;
         let key = self.inner.keys.key(&kid).await?;
 
@@ -170,13 +166,10 @@ impl JwtVerifier {
         validation.validate_nbf = true;
         // Cognito access tokens have no `aud`; the app client is checked per token kind below.
         validation.validate_aud = false;
-        let data = jsonwebtoken::decode::<Map<String, Value>>(token, &key, &validation)
-            .map_err(map_error)?;
+        let data = jsonwebtoken::decode::<Map<String, Value>>(token, &key, &validation).map_err(map_error)?;
 
         let client_ids = &self.inner.client_ids;
-        CognitoClaims::check(data.claims, token_use, |id| {
-            client_ids.as_ref().is_none_or(|ids| ids.contains(id))
-        })
+        CognitoClaims::check(data.claims, token_use, |id| client_ids.as_ref().is_none_or(|ids| ids.contains(id)))
     }
 
     /// Fetches the pool's keys now rather than on the first verification (e.g. at start-up, to
@@ -241,8 +234,7 @@ impl JwtVerifierBuilder {
     /// # Ok::<(), cognito_auth::jwt::JwtError>(())
     /// ```
     pub fn client_ids<I: IntoIterator<Item = S>, S: Into<String>>(mut self, client_ids: I) -> Self {
-        self.client_ids
-            .extend(client_ids.into_iter().map(Into::into));
+        self.client_ids.extend(client_ids.into_iter().map(Into::into));
         self
     }
 
@@ -359,22 +351,16 @@ impl JwtVerifierBuilder {
     /// ```
     pub fn build(self) -> Result<JwtVerifier, JwtError> {
         if self.client_ids.is_empty() && !self.any_client {
-            return Err(JwtError::Config(
-                "no app client id allowed: call client_id() or any_client_id()".into(),
-            ));
+            return Err(JwtError::Config("no app client id allowed: call client_id() or any_client_id()".into()));
         }
         if self.leeway > MAX_LEEWAY {
             return Err(JwtError::Config(format!("leeway over {MAX_LEEWAY:?}")));
         }
-        let url = self
-            .jwks_url
-            .unwrap_or_else(|| format!("{}/.well-known/jwks.json", self.issuer));
+        let url = self.jwks_url.unwrap_or_else(|| format!("{}/.well-known/jwks.json", self.issuer));
         match reqwest::Url::parse(&url) {
             Ok(parsed) if matches!(parsed.scheme(), "https" | "http") => {}
             _ => {
-                return Err(JwtError::Config(format!(
-                    "JWKS URL {url:?} is not an http(s) URL"
-                )));
+                return Err(JwtError::Config(format!("JWKS URL {url:?} is not an http(s) URL")));
             }
         }
         let http = match self.http {
@@ -387,11 +373,7 @@ impl JwtVerifierBuilder {
         Ok(JwtVerifier {
             inner: Arc::new(Inner {
                 issuer: self.issuer,
-                client_ids: if self.any_client {
-                    None
-                } else {
-                    Some(self.client_ids)
-                },
+                client_ids: if self.any_client { None } else { Some(self.client_ids) },
                 leeway: self.leeway,
                 keys: KeyCache::new(url, http, self.min_refetch_interval),
             }),
@@ -404,21 +386,15 @@ impl JwtVerifierBuilder {
 /// a key lookup.
 fn key_id(token: &str) -> Result<String, JwtError> {
     if token.len() > MAX_TOKEN_BYTES {
-        return Err(JwtError::Malformed(format!(
-            "longer than {MAX_TOKEN_BYTES} bytes"
-        )));
+        return Err(JwtError::Malformed(format!("longer than {MAX_TOKEN_BYTES} bytes")));
     }
     let mut parts = token.split('.');
-    let (Some(header), Some(_), Some(_), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(header), Some(_), Some(_), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(JwtError::Malformed("not three dot-separated parts".into()));
     };
-    let header = URL_SAFE_NO_PAD
-        .decode(header)
-        .map_err(|_| JwtError::Malformed("header is not Base64url".into()))?;
-    let header: Map<String, Value> = serde_json::from_slice(&header)
-        .map_err(|_| JwtError::Malformed("header is not a JSON object".into()))?;
+    let header = URL_SAFE_NO_PAD.decode(header).map_err(|_| JwtError::Malformed("header is not Base64url".into()))?;
+    let header: Map<String, Value> =
+        serde_json::from_slice(&header).map_err(|_| JwtError::Malformed("header is not a JSON object".into()))?;
     match header.get("alg") {
         Some(Value::String(alg)) if alg == "RS256" => {}
         Some(Value::String(alg)) => return Err(JwtError::UnsupportedAlgorithm(alg.clone())),
@@ -439,12 +415,8 @@ fn map_error(error: jsonwebtoken::errors::Error) -> JwtError {
         ErrorKind::InvalidAlgorithm | ErrorKind::UnsupportedAlgorithm => {
             JwtError::UnsupportedAlgorithm("key and token algorithms differ".into())
         }
-        ErrorKind::MissingRequiredClaim(claim) => {
-            JwtError::InvalidClaims(format!("`{claim}` is missing"))
-        }
-        ErrorKind::InvalidClaimFormat(claim) => {
-            JwtError::InvalidClaims(format!("`{claim}` has the wrong type"))
-        }
+        ErrorKind::MissingRequiredClaim(claim) => JwtError::InvalidClaims(format!("`{claim}` is missing")),
+        ErrorKind::InvalidClaimFormat(claim) => JwtError::InvalidClaims(format!("`{claim}` has the wrong type")),
         _ => JwtError::Malformed(error.to_string()),
     }
 }

@@ -46,8 +46,7 @@ pub(crate) struct Group {
 pub(crate) fn group() -> &'static Group {
     static GROUP: OnceLock<Group> = OnceLock::new();
     GROUP.get_or_init(|| {
-        let n =
-            BigUint::parse_bytes(N_HEX.as_bytes(), 16).expect("the RFC 5054 prime is valid hex");
+        let n = BigUint::parse_bytes(N_HEX.as_bytes(), 16).expect("the RFC 5054 prime is valid hex");
         let g = BigUint::from(2u32);
         let k = hash_to_int(&[&int_bytes(&n), &int_bytes(&g)]);
         Group { n, g, k }
@@ -84,10 +83,7 @@ fn hash_to_int(parts: &[&[u8]]) -> BigUint {
 /// Parses a hexadecimal challenge value (`SRP_A`, `SRP_B`, `SALT`) as an unsigned integer.
 pub(crate) fn parse_hex(value: &str, name: &'static str) -> Result<BigUint, SrpError> {
     // Checked here because the bignum parser also takes a `+` sign and `_` separators.
-    if value.is_empty()
-        || value.len() > MAX_HEX_DIGITS
-        || !value.bytes().all(|b| b.is_ascii_hexdigit())
-    {
+    if value.is_empty() || value.len() > MAX_HEX_DIGITS || !value.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(SrpError::InvalidHex(name));
     }
     BigUint::parse_bytes(value.as_bytes(), 16).ok_or(SrpError::InvalidHex(name))
@@ -107,36 +103,18 @@ pub(crate) fn g_pow(e: &BigUint) -> BigUint {
 /// Reduces an ephemeral secret (a or b) modulo N, refusing zero, whose public value would be 1.
 pub(crate) fn ephemeral_secret(bytes: &[u8]) -> Result<BigUint, SrpError> {
     let secret = BigUint::from_bytes_be(bytes) % &group().n;
-    if secret.is_zero() {
-        Err(SrpError::InvalidEphemeral)
-    } else {
-        Ok(secret)
-    }
+    if secret.is_zero() { Err(SrpError::InvalidEphemeral) } else { Ok(secret) }
 }
 
 /// u = H(A | B), the scrambling parameter both sides derive from the public values.
 pub(crate) fn scrambler(big_a: &BigUint, big_b: &BigUint) -> Result<BigUint, SrpError> {
     let u = hash_to_int(&[&int_bytes(big_a), &int_bytes(big_b)]);
-    if u.is_zero() {
-        Err(SrpError::ZeroU)
-    } else {
-        Ok(u)
-    }
+    if u.is_zero() { Err(SrpError::ZeroU) } else { Ok(u) }
 }
 
 /// x = H(salt | H(poolName | userId | ":" | password)): the private key the verifier is built on.
-pub(crate) fn private_key(
-    salt: &BigUint,
-    pool_name: &str,
-    user_id: &str,
-    password: &str,
-) -> BigUint {
-    let identity = sha256(&[
-        pool_name.as_bytes(),
-        user_id.as_bytes(),
-        b":",
-        password.as_bytes(),
-    ]);
+pub(crate) fn private_key(salt: &BigUint, pool_name: &str, user_id: &str, password: &str) -> BigUint {
+    let identity = sha256(&[pool_name.as_bytes(), user_id.as_bytes(), b":", password.as_bytes()]);
     hash_to_int(&[&int_bytes(salt), &identity])
 }
 
@@ -145,8 +123,7 @@ pub(crate) fn private_key(
 pub(crate) fn claim_key(shared_secret: &BigUint, u: &BigUint) -> [u8; 16] {
     let hkdf = Hkdf::<Sha256>::new(Some(&int_bytes(u)), &int_bytes(shared_secret));
     let mut key = [0u8; 16];
-    hkdf.expand(KEY_INFO, &mut key)
-        .expect("16 bytes is far below HKDF-SHA256's 8160-byte limit");
+    hkdf.expand(KEY_INFO, &mut key).expect("16 bytes is far below HKDF-SHA256's 8160-byte limit");
     key
 }
 

@@ -58,11 +58,8 @@ pub use server::{PasswordClaim, PasswordVerifier, SrpServer, verifier};
 pub use timestamp::{format_timestamp, parse_timestamp};
 
 use crate::secret_hash::{hmac_sha256, secret_hash};
+use group::{claim_key, ephemeral_secret, g_pow, group, parse_hex, private_key, random_bytes, scrambler, to_hex};
 use params::{decode_base64, pool_name};
-use group::{
-    claim_key, ephemeral_secret, g_pow, group, parse_hex, private_key, random_bytes, scrambler,
-    to_hex,
-};
 
 /// The client side of `USER_SRP_AUTH` for one sign-in attempt.
 ///
@@ -114,12 +111,7 @@ impl SrpClient {
     /// assert!(SrpClient::with_ephemeral("us-east-1_AbCdEf123", "diego", "hunter2", &[0]).is_err());
     /// # Ok::<(), cognito_auth::srp::SrpError>(())
     /// ```
-    pub fn with_ephemeral(
-        user_pool_id: &str,
-        username: &str,
-        password: &str,
-        a: &[u8],
-    ) -> Result<Self, SrpError> {
+    pub fn with_ephemeral(user_pool_id: &str, username: &str, password: &str, a: &[u8]) -> Result<Self, SrpError> {
         let pool_name = pool_name(user_pool_id)?.to_owned();
         let a = ephemeral_secret(a)?;
         let big_a = g_pow(&a);
@@ -127,14 +119,7 @@ impl SrpClient {
         if big_a.is_zero() {
             return Err(SrpError::InvalidClientA);
         }
-        Ok(Self {
-            pool_name,
-            username: username.to_owned(),
-            password: password.to_owned(),
-            client: None,
-            a,
-            big_a,
-        })
+        Ok(Self { pool_name, username: username.to_owned(), password: password.to_owned(), client: None, a, big_a })
     }
 
     /// Adds `SECRET_HASH` to the parameters and responses, for an app client that has a secret.
@@ -209,10 +194,7 @@ impl SrpClient {
     /// assert_eq!(responses.len(), 4);
     /// # Ok::<(), SrpError>(())
     /// ```
-    pub fn respond(
-        &self,
-        challenge: &PasswordVerifierChallenge,
-    ) -> Result<BTreeMap<String, String>, SrpError> {
+    pub fn respond(&self, challenge: &PasswordVerifierChallenge) -> Result<BTreeMap<String, String>, SrpError> {
         self.respond_at(challenge, SystemTime::now())
     }
 
@@ -240,25 +222,14 @@ impl SrpClient {
         let timestamp = format_timestamp(at)?;
         let signature = hmac_sha256(
             &key,
-            &[
-                self.pool_name.as_bytes(),
-                challenge.user_id_for_srp.as_bytes(),
-                &secret_block,
-                timestamp.as_bytes(),
-            ],
+            &[self.pool_name.as_bytes(), challenge.user_id_for_srp.as_bytes(), &secret_block, timestamp.as_bytes()],
         );
         let username = challenge.username.as_deref().unwrap_or(&self.username);
         let mut responses = BTreeMap::new();
         responses.insert("USERNAME".to_owned(), username.to_owned());
-        responses.insert(
-            "PASSWORD_CLAIM_SECRET_BLOCK".to_owned(),
-            challenge.secret_block.clone(),
-        );
+        responses.insert("PASSWORD_CLAIM_SECRET_BLOCK".to_owned(), challenge.secret_block.clone());
         responses.insert("TIMESTAMP".to_owned(), timestamp);
-        responses.insert(
-            "PASSWORD_CLAIM_SIGNATURE".to_owned(),
-            STANDARD.encode(signature),
-        );
+        responses.insert("PASSWORD_CLAIM_SIGNATURE".to_owned(), STANDARD.encode(signature));
         self.add_secret_hash(&mut responses, username);
         Ok(responses)
     }
@@ -283,12 +254,7 @@ impl SrpClient {
         }
         let salt = parse_hex(&challenge.salt, "SALT")?;
         let u = scrambler(&self.big_a, &big_b)?;
-        let x = private_key(
-            &salt,
-            &self.pool_name,
-            &challenge.user_id_for_srp,
-            &self.password,
-        );
+        let x = private_key(&salt, &self.pool_name, &challenge.user_id_for_srp, &self.password);
         // S = (B - k * g^x) ^ (a + u * x) mod N, with the subtraction kept non-negative mod N.
         let k_g_x = (&grp.k * g_pow(&x)) % &grp.n;
         let base = ((&big_b % &grp.n) + &grp.n - k_g_x) % &grp.n;
@@ -298,10 +264,7 @@ impl SrpClient {
 
     fn add_secret_hash(&self, params: &mut BTreeMap<String, String>, username: &str) {
         if let Some((client_id, client_secret)) = &self.client {
-            params.insert(
-                "SECRET_HASH".to_owned(),
-                secret_hash(username, client_id, client_secret),
-            );
+            params.insert("SECRET_HASH".to_owned(), secret_hash(username, client_id, client_secret));
         }
     }
 }
@@ -357,13 +320,7 @@ impl PasswordVerifierChallenge {
         V: AsRef<str>,
     {
         let mut found: [Option<String>; 5] = Default::default();
-        const KEYS: [&str; 5] = [
-            "SALT",
-            "SRP_B",
-            "SECRET_BLOCK",
-            "USER_ID_FOR_SRP",
-            "USERNAME",
-        ];
+        const KEYS: [&str; 5] = ["SALT", "SRP_B", "SECRET_BLOCK", "USER_ID_FOR_SRP", "USERNAME"];
         for (key, value) in params {
             if let Some(i) = KEYS.iter().position(|k| *k == key.as_ref()) {
                 found[i] = Some(value.as_ref().to_owned());
@@ -374,8 +331,7 @@ impl PasswordVerifierChallenge {
             salt: salt.ok_or(SrpError::MissingParameter("SALT"))?,
             srp_b: srp_b.ok_or(SrpError::MissingParameter("SRP_B"))?,
             secret_block: secret_block.ok_or(SrpError::MissingParameter("SECRET_BLOCK"))?,
-            user_id_for_srp: user_id_for_srp
-                .ok_or(SrpError::MissingParameter("USER_ID_FOR_SRP"))?,
+            user_id_for_srp: user_id_for_srp.ok_or(SrpError::MissingParameter("USER_ID_FOR_SRP"))?,
             username,
         })
     }
@@ -399,36 +355,21 @@ mod tests {
     fn a_server_b_of_zero_mod_n_is_refused() {
         let client = SrpClient::with_ephemeral("us-east-1_pool", "diego", "pw", &[5]).unwrap();
         let n_hex = to_hex(&group().n);
-        assert_eq!(
-            client.respond(&challenge("0")),
-            Err(SrpError::InvalidServerB)
-        );
-        assert_eq!(
-            client.respond(&challenge(&n_hex)),
-            Err(SrpError::InvalidServerB)
-        );
-        assert_eq!(
-            client.respond(&challenge(&to_hex(&(&group().n * 2u32)))),
-            Err(SrpError::InvalidServerB)
-        );
+        assert_eq!(client.respond(&challenge("0")), Err(SrpError::InvalidServerB));
+        assert_eq!(client.respond(&challenge(&n_hex)), Err(SrpError::InvalidServerB));
+        assert_eq!(client.respond(&challenge(&to_hex(&(&group().n * 2u32)))), Err(SrpError::InvalidServerB));
     }
 
     #[test]
     fn malformed_challenges_are_errors() {
         let client = SrpClient::with_ephemeral("us-east-1_pool", "diego", "pw", &[5]).unwrap();
-        assert_eq!(
-            client.respond(&challenge("zz")),
-            Err(SrpError::InvalidHex("SRP_B"))
-        );
+        assert_eq!(client.respond(&challenge("zz")), Err(SrpError::InvalidHex("SRP_B")));
         let mut bad_salt = challenge("1234");
         bad_salt.salt = String::new();
         assert_eq!(client.respond(&bad_salt), Err(SrpError::InvalidHex("SALT")));
         let mut bad_block = challenge("1234");
         bad_block.secret_block = "not base64!".into();
-        assert_eq!(
-            client.respond(&bad_block),
-            Err(SrpError::InvalidBase64("SECRET_BLOCK"))
-        );
+        assert_eq!(client.respond(&bad_block), Err(SrpError::InvalidBase64("SECRET_BLOCK")));
     }
 
     #[test]
@@ -442,13 +383,7 @@ mod tests {
     #[test]
     fn ephemeral_secrets_equal_to_zero_mod_n_are_refused() {
         let n = group().n.to_bytes_be();
-        assert_eq!(
-            SrpClient::with_ephemeral("r_p", "u", "p", &n).unwrap_err(),
-            SrpError::InvalidEphemeral
-        );
-        assert_eq!(
-            SrpClient::with_ephemeral("r_p", "u", "p", &[]).unwrap_err(),
-            SrpError::InvalidEphemeral
-        );
+        assert_eq!(SrpClient::with_ephemeral("r_p", "u", "p", &n).unwrap_err(), SrpError::InvalidEphemeral);
+        assert_eq!(SrpClient::with_ephemeral("r_p", "u", "p", &[]).unwrap_err(), SrpError::InvalidEphemeral);
     }
 }

@@ -15,7 +15,5 @@ pub(super) fn pool_name(user_pool_id: &str) -> Result<&str, SrpError> {
 
 /// A standard Base64 value; `name` says which parameter it is when it is not Base64.
 pub(super) fn decode_base64(value: &str, name: &'static str) -> Result<Vec<u8>, SrpError> {
-    STANDARD
-        .decode(value)
-        .map_err(|_| SrpError::InvalidBase64(name))
+    STANDARD.decode(value).map_err(|_| SrpError::InvalidBase64(name))
 }

@@ -11,11 +11,10 @@ use hmac::Mac;
 use num_bigint::BigUint;
 use num_traits::Zero;
 
-use super::group::{
-    claim_key, ephemeral_secret, g_pow, group, parse_hex, private_key, random_bytes, scrambler,
-    to_hex,
-};
 use super::error::SrpError;
+use super::group::{
+    claim_key, ephemeral_secret, g_pow, group, parse_hex, private_key, random_bytes, scrambler, to_hex,
+};
 use super::params::{decode_base64, pool_name};
 use super::timestamp::parse_timestamp;
 use crate::secret_hash::new_hmac;
@@ -48,18 +47,10 @@ pub struct PasswordVerifier {
 /// assert_ne!(one.verifier_bytes(), two.verifier_bytes());
 /// # Ok::<(), cognito_auth::srp::SrpError>(())
 /// ```
-pub fn verifier(
-    user_pool_id: &str,
-    username: &str,
-    password: &str,
-    salt: &[u8],
-) -> Result<PasswordVerifier, SrpError> {
+pub fn verifier(user_pool_id: &str, username: &str, password: &str, salt: &[u8]) -> Result<PasswordVerifier, SrpError> {
     let pool_name = pool_name(user_pool_id)?;
     let x = private_key(&BigUint::from_bytes_be(salt), pool_name, username, password);
-    Ok(PasswordVerifier {
-        salt: salt.to_vec(),
-        verifier: g_pow(&x),
-    })
+    Ok(PasswordVerifier { salt: salt.to_vec(), verifier: g_pow(&x) })
 }
 
 impl PasswordVerifier {
@@ -85,10 +76,7 @@ impl PasswordVerifier {
     /// assert_eq!(v.verifier_bytes(), [0x01, 0x02]);
     /// ```
     pub fn from_parts(salt: Vec<u8>, verifier: &[u8]) -> Self {
-        Self {
-            salt,
-            verifier: BigUint::from_bytes_be(verifier),
-        }
+        Self { salt, verifier: BigUint::from_bytes_be(verifier) }
     }
 
     /// The salt, as given or generated.
@@ -130,9 +118,7 @@ impl PasswordVerifier {
 impl fmt::Debug for PasswordVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The verifier allows an offline guessing attack on the password: keep it out of logs.
-        f.debug_struct("PasswordVerifier")
-            .field("salt", &self.salt_hex())
-            .finish_non_exhaustive()
+        f.debug_struct("PasswordVerifier").field("salt", &self.salt_hex()).finish_non_exhaustive()
     }
 }
 
@@ -192,14 +178,7 @@ impl SrpServer {
     ) -> Result<Self, SrpError> {
         loop {
             let b = random_bytes::<128>()?;
-            match Self::with_ephemeral(
-                user_pool_id,
-                user_id_for_srp,
-                verifier,
-                srp_a,
-                &b,
-                &random_bytes::<64>()?,
-            ) {
+            match Self::with_ephemeral(user_pool_id, user_id_for_srp, verifier, srp_a, &b, &random_bytes::<64>()?) {
                 // A random b giving B ≡ 0 or u = 0 is astronomically unlikely; draw again rather
                 // than fail a sign-in.
                 Err(SrpError::InvalidServerB | SrpError::ZeroU | SrpError::InvalidEphemeral) => {
@@ -308,10 +287,7 @@ impl SrpServer {
         BTreeMap::from([
             ("SALT".to_owned(), self.salt_hex.clone()),
             ("SRP_B".to_owned(), self.srp_b()),
-            (
-                "SECRET_BLOCK".to_owned(),
-                STANDARD.encode(&self.secret_block),
-            ),
+            ("SECRET_BLOCK".to_owned(), STANDARD.encode(&self.secret_block)),
             ("USER_ID_FOR_SRP".to_owned(), self.user_id_for_srp.clone()),
             ("USERNAME".to_owned(), self.user_id_for_srp.clone()),
         ])
@@ -347,16 +323,12 @@ impl SrpServer {
         let base = (&self.big_a * self.verifier.modpow(&u, &grp.n)) % &grp.n;
         let key = claim_key(&base.modpow(&self.b, &grp.n), &u);
         let mut mac = new_hmac(&key);
-        for part in [
-            self.pool_name.as_bytes(),
-            self.user_id_for_srp.as_bytes(),
-            &secret_block,
-            claim.timestamp.as_bytes(),
-        ] {
+        for part in
+            [self.pool_name.as_bytes(), self.user_id_for_srp.as_bytes(), &secret_block, claim.timestamp.as_bytes()]
+        {
             mac.update(part);
         }
-        mac.verify_slice(&signature)
-            .map_err(|_| SrpError::SignatureMismatch)
+        mac.verify_slice(&signature).map_err(|_| SrpError::SignatureMismatch)
     }
 }
 
@@ -413,8 +385,7 @@ impl PasswordClaim {
             *slot = Some(value.as_ref().to_owned());
         }
         Ok(Self {
-            secret_block: secret_block
-                .ok_or(SrpError::MissingParameter("PASSWORD_CLAIM_SECRET_BLOCK"))?,
+            secret_block: secret_block.ok_or(SrpError::MissingParameter("PASSWORD_CLAIM_SECRET_BLOCK"))?,
             timestamp: timestamp.ok_or(SrpError::MissingParameter("TIMESTAMP"))?,
             signature: signature.ok_or(SrpError::MissingParameter("PASSWORD_CLAIM_SIGNATURE"))?,
         })

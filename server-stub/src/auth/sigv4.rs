@@ -69,7 +69,10 @@ impl SigV4Config {
 
 impl fmt::Debug for SigV4Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SigV4Config").field("region", &self.region).field("max_skew", &self.max_skew).finish_non_exhaustive()
+        f.debug_struct("SigV4Config")
+            .field("region", &self.region)
+            .field("max_skew", &self.max_skew)
+            .finish_non_exhaustive()
     }
 }
 

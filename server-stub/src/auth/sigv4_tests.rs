@@ -71,7 +71,10 @@ fn refuses_wrong_service_region_and_unknown_keys() {
 fn refuses_missing_and_incomplete_headers() {
     let cfg = config("20150830T123600Z");
     assert_eq!(run(verify(&cfg, "service", &parts(&[]), b"")), Err(AuthError::MissingToken));
-    let no_date = parts(&[("authorization", "AWS4-HMAC-SHA256 Credential=A/20150830/r/service/aws4_request, SignedHeaders=host, Signature=00")]);
+    let no_date = parts(&[(
+        "authorization",
+        "AWS4-HMAC-SHA256 Credential=A/20150830/r/service/aws4_request, SignedHeaders=host, Signature=00",
+    )]);
     assert_eq!(run(verify(&cfg, "service", &no_date, b"")).unwrap_err().code(), "IncompleteSignatureException");
 }
 
@@ -121,13 +124,17 @@ fn parses_authorization_headers() {
     );
     assert_eq!(parse_authorization("Basic abc").unwrap_err().code(), "IncompleteSignatureException");
     assert!(parse_authorization("AWS4-HMAC-SHA256 Credential=AK/x, SignedHeaders=host, Signature=a").is_err());
-    assert!(parse_authorization("AWS4-HMAC-SHA256 Credential=AK/1/r/s/other, SignedHeaders=host, Signature=a").is_err());
+    assert!(
+        parse_authorization("AWS4-HMAC-SHA256 Credential=AK/1/r/s/other, SignedHeaders=host, Signature=a").is_err()
+    );
 }
 
 #[test]
 fn amz_dates_round_trip_and_reject_garbage() {
     assert_eq!(format_amz_date(at("20240229T235959Z")), "20240229T235959Z");
-    for bad in ["", "20240230T000000Z", "2024-01-01T00:00:00Z", "20240101T000000", "2024010aT000000Z", "20240101T250000Z"] {
+    for bad in
+        ["", "20240230T000000Z", "2024-01-01T00:00:00Z", "20240101T000000", "2024010aT000000Z", "20240101T250000Z"]
+    {
         assert!(parse_amz_date(bad).is_none(), "{bad}");
     }
 }
