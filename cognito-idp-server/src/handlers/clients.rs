@@ -47,6 +47,16 @@ pub async fn create_user_pool_client<S: Store>(
     svc: &Cognito<S>,
     input: CreateUserPoolClientRequest,
 ) -> ApiResult<CreateUserPoolClientResponse> {
+    create_user_pool_client_with_id(svc, input, None).await
+}
+
+/// `CreateUserPoolClient` with a chosen client id instead of a random one (the seed file's fixed
+/// ids), with the same checks and defaults.
+pub async fn create_user_pool_client_with_id<S: Store>(
+    svc: &Cognito<S>,
+    input: CreateUserPoolClientRequest,
+    fixed_id: Option<String>,
+) -> ApiResult<CreateUserPoolClientResponse> {
     let pool = load_pool(svc, &input.user_pool_id).await?;
     let secret = match (input.generate_secret, input.client_secret.clone()) {
         (_, Some(secret)) => Some(secret),
@@ -87,12 +97,13 @@ pub async fn create_user_pool_client<S: Store>(
     let mut doc = settings.apply(base, &pool.doc, "creating")?;
     // Ids are random: a clash (a constraint of the store) picks another.
     for _ in 0..RETRIES {
-        let id = ids::client_id();
+        let id = fixed_id.clone().unwrap_or_else(ids::client_id);
         doc.client_id = Some(id.clone());
         let record = ClientRecord { seq: 0, pool_id: pool.id().to_owned(), id, version: 0, doc: encode(&doc)? };
         match svc.store.insert_client(record).await {
             Ok(_) => return Ok(CreateUserPoolClientResponse { user_pool_client: Some(doc) }),
-            Err(StoreError::Conflict) => continue,
+            Err(StoreError::Conflict) if fixed_id.is_none() => continue,
+            Err(StoreError::Conflict) => return Err(ApiError::internal("the fixed app client id is taken")),
             Err(StoreError::NotFound) => return Err(ApiError::pool_not_found(pool.id())),
             Err(e) => return Err(e.into()),
         }

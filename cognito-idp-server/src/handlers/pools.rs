@@ -26,6 +26,16 @@ pub async fn create_user_pool<S: Store>(
     svc: &Cognito<S>,
     input: CreateUserPoolRequest,
 ) -> ApiResult<CreateUserPoolResponse> {
+    create_user_pool_with_id(svc, input, None).await
+}
+
+/// `CreateUserPool` with a chosen id instead of a random one (the seed file's fixed ids), with
+/// the same checks and defaults. A taken id is an error naming it (the seed looks first).
+pub async fn create_user_pool_with_id<S: Store>(
+    svc: &Cognito<S>,
+    input: CreateUserPoolRequest,
+    fixed_id: Option<String>,
+) -> ApiResult<CreateUserPoolResponse> {
     if input.alias_attributes.as_ref().is_some_and(|a| !a.is_empty())
         && input.username_attributes.as_ref().is_some_and(|a| !a.is_empty())
     {
@@ -75,7 +85,7 @@ pub async fn create_user_pool<S: Store>(
     // Ids are random: a clash with an existing pool (a constraint of the store) picks another.
     let mut stored = None;
     for _ in 0..RETRIES {
-        let id = ids::pool_id(&svc.settings.region);
+        let id = fixed_id.clone().unwrap_or_else(|| ids::pool_id(&svc.settings.region));
         doc.id = Some(id.clone());
         doc.arn = Some(ids::pool_arn(&svc.settings.region, &svc.settings.account_id, &id));
         match svc.store.insert_pool(PoolRecord { seq: 0, id, version: 0, doc: to_json(&doc)? }).await {
@@ -83,7 +93,8 @@ pub async fn create_user_pool<S: Store>(
                 stored = Some(record);
                 break;
             }
-            Err(StoreError::Conflict) => continue,
+            Err(StoreError::Conflict) if fixed_id.is_none() => continue,
+            Err(StoreError::Conflict) => return Err(ApiError::internal("the fixed user pool id is taken")),
             Err(e) => return Err(e.into()),
         }
     }
