@@ -5,7 +5,7 @@
 //! costs nearly as much as the typed parse itself. So the typed parse runs through a
 //! [`Deserializer`] adapter that checks every value against the model as the typed
 //! `Deserialize` impl pulls it. Only a body it cannot vouch for goes through
-//! [`validate`](crate::validate), which finds and words every problem. The check is
+//! [`validate`](crate::validate()), which finds and words every problem. The check is
 //! conservative: whatever it accepts `validate` accepts too (a test holds it to that); what it
 //! is unsure of (blobs, timestamps given as text, unusual numbers) it leaves to `validate`.
 
@@ -19,7 +19,7 @@ use crate::shape::{Member, Shape, ShapeKind, StringRules};
 use crate::validate::MAX_DEPTH;
 
 /// Parses `body` (JSON) as a `T` whose model is `shape`, if the body is certainly valid: well
-/// typed and within every constraint. `None` means "let [`validate`](crate::validate) decide",
+/// typed and within every constraint. `None` means "let [`validate`](crate::validate()) decide",
 /// not necessarily "invalid".
 ///
 /// ```

@@ -155,7 +155,7 @@ pub fn serialize<T: WriteMembers + ?Sized, S: Serializer>(value: &T, serializer:
 }
 
 /// `Debug` of a structure: `Name { field: value, .. }`, as `#[derive(Debug)]` prints it, with
-/// sensitive members shown as [`Redacted`](crate::Redacted). Generated `Debug` impls are this
+/// sensitive members shown as [`Redacted`]. Generated `Debug` impls are this
 /// one call.
 pub fn debug<T: WriteMembers + ?Sized>(value: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let mut w = DebugMembers { out: f.debug_struct(T::NAME) };
