@@ -36,11 +36,7 @@ pub enum Error {
 }
 
 /// Loads the schema directory `dir` and emits the crate's files (nothing is written).
-pub fn generate_dir(
-    dir: &Path,
-    load: &load::LoadOptions,
-    emit: &emit::EmitOptions,
-) -> Result<emit::Files, Error> {
+pub fn generate_dir(dir: &Path, load: &load::LoadOptions, emit: &emit::EmitOptions) -> Result<emit::Files, Error> {
     let service = load::load_dir(dir, load)?;
     Ok(emit::emit(&service, emit)?)
 }

@@ -97,20 +97,42 @@ pub enum Fault {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ShapeKind {
     String(StringShape),
-    Integer { bits: IntBits, min: Option<i64>, max: Option<i64> },
-    Float { bits: FloatBits, min: Option<f64>, max: Option<f64> },
+    Integer {
+        bits: IntBits,
+        min: Option<i64>,
+        max: Option<i64>,
+    },
+    Float {
+        bits: FloatBits,
+        min: Option<f64>,
+        max: Option<f64>,
+    },
     Boolean,
     /// Epoch seconds on the wire.
     Timestamp,
     /// Base64 on the wire; sizes count decoded bytes.
-    Blob { min: Option<u64>, max: Option<u64> },
+    Blob {
+        min: Option<u64>,
+        max: Option<u64>,
+    },
     /// Any JSON value.
     Document,
-    List { member: String, min: Option<u64>, max: Option<u64> },
-    Map { key: String, value: String, min: Option<u64>, max: Option<u64> },
+    List {
+        member: String,
+        min: Option<u64>,
+        max: Option<u64>,
+    },
+    Map {
+        key: String,
+        value: String,
+        min: Option<u64>,
+        max: Option<u64>,
+    },
     /// Members in the order of the schema's `properties` (AWS's member order): every emitter
     /// writes them in this order (fields, `Debug`, serialized JSON, builder setters).
-    Structure { members: Vec<Member> },
+    Structure {
+        members: Vec<Member>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,11 +210,7 @@ impl Service {
     /// Checks the model's internal references: every name an operation or member uses exists.
     pub fn check(&self) -> Result<(), String> {
         let exists = |n: &str, what: &str| {
-            if self.shapes.contains_key(n) {
-                Ok(())
-            } else {
-                Err(format!("{what} refers to unknown type `{n}`"))
-            }
+            if self.shapes.contains_key(n) { Ok(()) } else { Err(format!("{what} refers to unknown type `{n}`")) }
         };
         for op in self.operations.values() {
             exists(&op.input, &format!("operation {} input", op.name))?;
@@ -202,7 +220,10 @@ impl Service {
             for e in &op.errors {
                 exists(e, &format!("operation {} errors", op.name))?;
                 if self.shape(e).error.is_none() {
-                    return Err(format!("operation {} lists `{e}` as an error, but it is not an error structure", op.name));
+                    return Err(format!(
+                        "operation {} lists `{e}` as an error, but it is not an error structure",
+                        op.name
+                    ));
                 }
             }
             if !self.shape(&op.input).is_structure() {

@@ -131,7 +131,10 @@ mod tests {
         files.insert("lib.rs".into(), "a".into());
         assert_eq!(check_dir(&dir, &files).unwrap().removed, ["types/x.rs"]);
         let second = write_dir(&dir, &files).unwrap();
-        assert_eq!((second.written.len(), second.removed.as_slice(), second.unchanged), (0, &["types/x.rs".to_string()][..], 1));
+        assert_eq!(
+            (second.written.len(), second.removed.as_slice(), second.unchanged),
+            (0, &["types/x.rs".to_string()][..], 1)
+        );
         assert_eq!(std::fs::metadata(dir.join("lib.rs")).unwrap().modified().unwrap(), mtime);
         assert!(!dir.join("types").exists(), "emptied directories go too");
         assert!(check_dir(&dir, &files).unwrap().is_clean());

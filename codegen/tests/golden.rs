@@ -42,7 +42,8 @@ fn single_file_output_matches_golden() {
 
 #[test]
 fn file_layout_matches_golden() {
-    let files = generate_dir(&Path::new(DIR).join("schemas"), &LoadOptions::default(), &EmitOptions::default()).unwrap();
+    let files =
+        generate_dir(&Path::new(DIR).join("schemas"), &LoadOptions::default(), &EmitOptions::default()).unwrap();
     let listing: String = files.keys().map(|k| format!("{k}\n")).collect();
     check("files.txt", &listing);
 }
@@ -58,10 +59,15 @@ fn models_crate_layout_matches_golden() {
     check("models-crate-lib.rs", &files["lib.rs"]);
     check("models-crate-models-lib.rs", &files["models/lib.rs"]);
     // Apart from the roots, every file is the same as in the one-crate layout.
-    let one_crate = generate_dir(&Path::new(DIR).join("schemas"), &LoadOptions::default(), &EmitOptions::default()).unwrap();
+    let one_crate =
+        generate_dir(&Path::new(DIR).join("schemas"), &LoadOptions::default(), &EmitOptions::default()).unwrap();
     for (path, content) in &one_crate {
         if path != "lib.rs" {
-            let split_path = if path.starts_with("client") || path.starts_with("server") { path.clone() } else { format!("models/{path}") };
+            let split_path = if path.starts_with("client") || path.starts_with("server") {
+                path.clone()
+            } else {
+                format!("models/{path}")
+            };
             assert_eq!(files.get(&split_path), Some(content), "{split_path}");
         }
     }

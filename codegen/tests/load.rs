@@ -20,20 +20,32 @@ fn dir(tag: &str, files: &[(&str, serde_json::Value)]) -> PathBuf {
 
 #[test]
 fn catalogue_layout_is_inferred() {
-    let d = dir("catalogue", &[
-        ("svc-get-thing-request-schema.json", json!({
+    let d = dir(
+        "catalogue",
+        &[
+            (
+                "svc-get-thing-request-schema.json",
+                json!({
             "title": "GetThingRequest", "type": "object",
             "properties": {"Id": {"allOf": [{"$ref": "#/components/schemas/IdType"}, {"description": "doc"}]}},
-            "required": ["Id"]})),
-        ("svc-get-thing-response-schema.json", json!({
+            "required": ["Id"]}),
+            ),
+            (
+                "svc-get-thing-response-schema.json",
+                json!({
             "title": "GetThingResponse", "type": "object",
             "properties": {"When": {"allOf": [{"$ref": "#/components/schemas/DateType"}, {"description": "d"}]},
-                           "Tags": {"type": "array", "items": {"type": "object", "properties": {"K": {"type": "string"}}}}}})),
-        ("svc-id-type-schema.json", json!({"title": "IdType", "type": "string", "format": "password", "maxLength": 5})),
-        ("svc-date-type-schema.json", json!({"title": "DateType", "type": "string", "format": "date-time"})),
-        ("svc-thing-not-found-exception-schema.json", json!({"title": "ThingNotFoundException"})),
-        ("svc-internal-error-exception-schema.json", json!({"title": "InternalErrorException"})),
-    ]);
+                           "Tags": {"type": "array", "items": {"type": "object", "properties": {"K": {"type": "string"}}}}}}),
+            ),
+            (
+                "svc-id-type-schema.json",
+                json!({"title": "IdType", "type": "string", "format": "password", "maxLength": 5}),
+            ),
+            ("svc-date-type-schema.json", json!({"title": "DateType", "type": "string", "format": "date-time"})),
+            ("svc-thing-not-found-exception-schema.json", json!({"title": "ThingNotFoundException"})),
+            ("svc-internal-error-exception-schema.json", json!({"title": "InternalErrorException"})),
+        ],
+    );
     let options = LoadOptions { name: Some("svc".into()), ..Default::default() };
     let s = load_dir(&d, &options).unwrap();
     assert_eq!(s.operations.keys().collect::<Vec<_>>(), ["GetThing"]);
@@ -60,17 +72,29 @@ fn catalogue_layout_is_inferred() {
 
 #[test]
 fn relative_refs_defs_and_recursion_resolve() {
-    let d = dir("refs", &[
-        ("service.json", json!({"name": "t", "protocol": "awsJson1_0", "targetPrefix": "T",
-            "operations": {"Op": {"input": "Node", "auth": "none"}}})),
-        ("Node.json", json!({"title": "Node", "type": "object", "properties": {
+    let d = dir(
+        "refs",
+        &[
+            (
+                "service.json",
+                json!({"name": "t", "protocol": "awsJson1_0", "targetPrefix": "T",
+            "operations": {"Op": {"input": "Node", "auth": "none"}}}),
+            ),
+            (
+                "Node.json",
+                json!({"title": "Node", "type": "object", "properties": {
             "Child": {"$ref": "./Node.json"},
             "Self": {"$ref": "#"},
             "Leaf": {"$ref": "#/$defs/Leaf"},
             "Other": {"$ref": "Other.json#/$defs/Thing"}},
-            "$defs": {"Leaf": {"type": "integer", "format": "int32", "minimum": 0}}})),
-        ("Other.json", json!({"title": "Other", "type": "boolean", "$defs": {"Thing": {"type": "string", "enum": ["A"]}}})),
-    ]);
+            "$defs": {"Leaf": {"type": "integer", "format": "int32", "minimum": 0}}}),
+            ),
+            (
+                "Other.json",
+                json!({"title": "Other", "type": "boolean", "$defs": {"Thing": {"type": "string", "enum": ["A"]}}}),
+            ),
+        ],
+    );
     let s = load_dir(&d, &LoadOptions::default()).unwrap();
     let targets: Vec<&str> = s.shapes["Node"].members().iter().map(|m| m.target.as_str()).collect();
     assert_eq!(targets, ["Node", "Node", "Leaf", "Thing"]);
@@ -84,8 +108,14 @@ fn relative_refs_defs_and_recursion_resolve() {
 fn problems_are_reported_with_file_and_place() {
     let cases = [
         (json!({"title": "A", "type": "object", "properties": {"B": {"$ref": "Missing.json"}}}), "Missing.json"),
-        (json!({"title": "A", "type": "object", "properties": {"B": {"$ref": "#/properties/X"}}}), "unsupported reference"),
-        (json!({"title": "A", "type": "object", "properties": {"B": {"allOf": [{"type": "string"}, {"minLength": 1}]}}}), "allOf"),
+        (
+            json!({"title": "A", "type": "object", "properties": {"B": {"$ref": "#/properties/X"}}}),
+            "unsupported reference",
+        ),
+        (
+            json!({"title": "A", "type": "object", "properties": {"B": {"allOf": [{"type": "string"}, {"minLength": 1}]}}}),
+            "allOf",
+        ),
         (json!({"title": "A", "type": "object", "required": ["Nope"], "properties": {}}), "required member `Nope`"),
         (json!({"title": "A", "type": "string", "enum": [1, 2]}), "enums of strings"),
     ];
@@ -96,11 +126,17 @@ fn problems_are_reported_with_file_and_place() {
         assert!(err.to_string().contains("A.json") && err.to_string().contains(needle), "{err}");
         std::fs::remove_dir_all(&d).unwrap();
     }
-    let d = dir("badsvc", &[
-        ("A.json", json!({"title": "A", "type": "object"})),
-        ("service.json", json!({"name": "t", "protocol": "awsJson1_1", "targetPrefix": "T",
-            "operations": {"Op": {"input": "Nope", "auth": "sigv4"}}})),
-    ]);
+    let d = dir(
+        "badsvc",
+        &[
+            ("A.json", json!({"title": "A", "type": "object"})),
+            (
+                "service.json",
+                json!({"name": "t", "protocol": "awsJson1_1", "targetPrefix": "T",
+            "operations": {"Op": {"input": "Nope", "auth": "sigv4"}}}),
+            ),
+        ],
+    );
     let err = load_dir(&d, &LoadOptions::default()).unwrap_err().to_string();
     assert!(err.contains("operation Op input refers to unknown type `Nope`"), "{err}");
     std::fs::remove_dir_all(&d).unwrap();
@@ -120,7 +156,8 @@ fn members_keep_the_order_of_properties() {
     )
     .unwrap();
     let s = load_dir(&d, &LoadOptions::default()).unwrap();
-    let members: Vec<(&str, bool)> = s.shapes["Thing"].members().iter().map(|m| (m.name.as_str(), m.required)).collect();
+    let members: Vec<(&str, bool)> =
+        s.shapes["Thing"].members().iter().map(|m| (m.name.as_str(), m.required)).collect();
     assert_eq!(members, [("Zeta", true), ("Alpha", false), ("Mid", true)]);
     std::fs::remove_dir_all(&d).unwrap();
 }

@@ -163,7 +163,12 @@ fn builder_module(cx: &Cx, op: &Operation, structs: &BTreeMap<String, StructInfo
 
 /// `x(value)` (plus `set_x(Option<_>)` for optional members); lists append one item and maps
 /// insert one entry, as in AWS's SDKs.
-fn setters(cx: &Cx, member: &crate::model::Member, field: &FieldInfo, slot: Option<proc_macro2::Literal>) -> TokenStream {
+fn setters(
+    cx: &Cx,
+    member: &crate::model::Member,
+    field: &FieldInfo,
+    slot: Option<proc_macro2::Literal>,
+) -> TokenStream {
     let mut method = field.ident.trim_start_matches("r#").to_string();
     if RESERVED.contains(&method.as_str()) {
         method.push_str("_member");
@@ -205,7 +210,10 @@ fn setters(cx: &Cx, member: &crate::model::Member, field: &FieldInfo, slot: Opti
             let (param, into) = param_type(cx, &member.target);
             let convert = if into { quote!(value.into()) } else { quote!(value) };
             let assign = if member.required { quote!(#convert) } else { quote!(Some(#convert)) };
-            (quote! { pub fn #method(mut self, value: #param) -> Self { self.input.#ident = #assign; #mark self } }, false)
+            (
+                quote! { pub fn #method(mut self, value: #param) -> Self { self.input.#ident = #assign; #mark self } },
+                false,
+            )
         }
     };
     // Optional members, and required collections (built one item at a time), also get a
@@ -241,7 +249,8 @@ fn paginator(cx: &Cx, op: &Operation, structs: &BTreeMap<String, StructInfo>) ->
     let output_name = op.output.as_deref().expect("a paginated operation has an output");
     let output_info = &structs[output_name];
     let field = |info: &StructInfo, wire: &str| info.fields.iter().find(|f| f.wire_name == wire).cloned();
-    let (Some(in_token), Some(out_token)) = (field(input_info, &p.input_token), field(output_info, &p.output_token)) else {
+    let (Some(in_token), Some(out_token)) = (field(input_info, &p.input_token), field(output_info, &p.output_token))
+    else {
         return quote!();
     };
     let in_ident = format_ident!("{}", in_token.ident);
@@ -261,7 +270,8 @@ fn paginator(cx: &Cx, op: &Operation, structs: &BTreeMap<String, StructInfo>) ->
     let items_member = p.items.as_deref().and_then(|i| field(output_info, i).map(|f| (i, f)));
     let (item_ty, items) = match items_member {
         Some((wire, f)) => {
-            let member = cx.service.shape(output_name).members().iter().find(|m| m.name == wire).expect("member exists");
+            let member =
+                cx.service.shape(output_name).members().iter().find(|m| m.name == wire).expect("member exists");
             let ShapeKind::List { member: item, .. } = &cx.service.shape(&member.target).kind else {
                 return quote!();
             };

@@ -104,7 +104,9 @@ fn constraints(service: &Service, shape: &Shape) -> String {
             format!("Number{}.", range(min.map(|v| v.to_string()), max.map(|v| v.to_string()), ""))
         }
         ShapeKind::Timestamp => "Timestamp (epoch seconds on the wire).".into(),
-        ShapeKind::Blob { min, max } => format!("Binary data{} (base64 on the wire).", range(s(*min), s(*max), " bytes")),
+        ShapeKind::Blob { min, max } => {
+            format!("Binary data{} (base64 on the wire).", range(s(*min), s(*max), " bytes"))
+        }
         ShapeKind::List { member, min, max } => {
             format!("List{} of `{}`.", range(s(*min), s(*max), " items"), service.shape(member).name)
         }

@@ -5,13 +5,13 @@
 //! (validation tables), `client` and `server` (optional, behind cargo features).
 
 mod client;
-mod rust_types;
 pub(crate) mod docs;
 mod enums;
 mod inline;
 pub mod names;
 mod operations;
 pub mod render;
+mod rust_types;
 mod server;
 mod shapes;
 mod structs;
@@ -89,9 +89,8 @@ pub type Files = BTreeMap<String, String>;
 
 /// Emits the whole crate for `service`.
 pub fn emit(service: &Service, options: &EmitOptions) -> Result<Files, EmitError> {
-    let path = |p: &str| {
-        syn::parse_str::<syn::Path>(p).map(|p| quote!(#p)).map_err(|_| EmitError::CratePath(p.to_string()))
-    };
+    let path =
+        |p: &str| syn::parse_str::<syn::Path>(p).map(|p| quote!(#p)).map_err(|_| EmitError::CratePath(p.to_string()));
     let cx = Cx {
         service,
         options,
@@ -106,7 +105,8 @@ pub fn emit(service: &Service, options: &EmitOptions) -> Result<Files, EmitError
     let models = vec![parts.types, parts.operation, parts.shapes];
     match (&options.models_crate, options.layout) {
         (Some(models_crate), Layout::Files) => {
-            let ident = syn::parse_str::<syn::Ident>(models_crate).map_err(|_| EmitError::CratePath(models_crate.clone()))?;
+            let ident =
+                syn::parse_str::<syn::Ident>(models_crate).map_err(|_| EmitError::CratePath(models_crate.clone()))?;
             let models_root = Module::new("lib", models_lib_items(&cx)).with_children(models);
             let main_root = Module::new("lib", lib_items(&cx, Some(&ident))).with_children(vec![client, server]);
             let mut files = render::render(&main_root, Layout::Files)?;
@@ -164,10 +164,13 @@ fn crate_parts(cx: &Cx) -> Result<CrateParts, EmitError> {
         type_modules.push(Module::new(module.to_string(), items).private());
     }
     let types_doc = docs::inner("The service's data types: requests, responses, errors, structures and enums.");
-    let types = Module::new("types", quote! {
-        #types_doc
-        #(#reexports)*
-    })
+    let types = Module::new(
+        "types",
+        quote! {
+            #types_doc
+            #(#reexports)*
+        },
+    )
     .with_children(type_modules);
 
     let mut op_modules = Vec::new();
@@ -181,17 +184,21 @@ fn crate_parts(cx: &Cx) -> Result<CrateParts, EmitError> {
     }
     let markers = service.operations.keys().map(|op| format_ident!("{}", names::type_name(op)));
     let types_rt = &cx.types_rt;
-    let operation_doc =
-        docs::inner("One marker type per operation (its name, auth, pagination, input and output types) and its error enum.");
-    let operation = Module::new("operation", quote! {
-        #operation_doc
-        #(#op_reexports)*
+    let operation_doc = docs::inner(
+        "One marker type per operation (its name, auth, pagination, input and output types) and its error enum.",
+    );
+    let operation = Module::new(
+        "operation",
+        quote! {
+            #operation_doc
+            #(#op_reexports)*
 
-        /// Calls `visitor.visit::<Op>()` for every operation, in name order.
-        pub fn visit_all<V: #types_rt::OperationVisitor>(visitor: &mut V) {
-            #( visitor.visit::<#markers>(); )*
-        }
-    })
+            /// Calls `visitor.visit::<Op>()` for every operation, in name order.
+            pub fn visit_all<V: #types_rt::OperationVisitor>(visitor: &mut V) {
+                #( visitor.visit::<#markers>(); )*
+            }
+        },
+    )
     .with_children(op_modules);
 
     let shapes = Module::new("shapes", shapes::emit(cx));

@@ -96,8 +96,10 @@ mod tests {
 
     #[test]
     fn variants_keep_unknown_free() {
-        let values: Vec<String> =
-            ["UNCONFIRMED", "UNKNOWN", "FORCE_CHANGE_PASSWORD", "1x", "a-b", "A_B"].iter().map(|s| s.to_string()).collect();
+        let values: Vec<String> = ["UNCONFIRMED", "UNKNOWN", "FORCE_CHANGE_PASSWORD", "1x", "a-b", "A_B"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(variant_names(&values), ["Unconfirmed", "UnknownValue", "ForceChangePassword", "V1x", "AB", "AB2"]);
     }
 }

@@ -112,8 +112,8 @@ fn format(tokens: &TokenStream, path: &str) -> Result<String, EmitError> {
 }
 
 fn parse(tokens: &TokenStream, path: &str) -> Result<syn::File, EmitError> {
-    let mut file: syn::File =
-        syn::parse2(tokens.clone()).map_err(|e| EmitError::Syntax { file: path.to_string(), message: e.to_string() })?;
+    let mut file: syn::File = syn::parse2(tokens.clone())
+        .map_err(|e| EmitError::Syntax { file: path.to_string(), message: e.to_string() })?;
     inline::mark(&mut file);
     Ok(file)
 }

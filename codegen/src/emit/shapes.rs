@@ -6,8 +6,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{Cx, docs};
 use super::names::static_name;
+use super::{Cx, docs};
 use crate::model::{Shape, ShapeKind};
 
 pub fn emit(cx: &Cx) -> TokenStream {

@@ -81,21 +81,14 @@ pub(super) fn model_err(message: impl Into<String>) -> ImportError {
 }
 
 pub(super) fn io_err(path: &Path) -> impl FnOnce(io::Error) -> ImportError + '_ {
-    move |source| ImportError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
+    move |source| ImportError::Io { path: path.to_path_buf(), source }
 }
 
 /// Reads the model at `model` (gzipped or not) and the optional paginators, converts them and
 /// synchronises `out_dir` with the result: files are written only when their content changes, and
 /// `*.json` files that are no longer produced are removed. Other files (e.g. `README.md`) are
 /// never touched.
-pub fn import_botocore(
-    model: &Path,
-    out_dir: &Path,
-    options: &ImportOptions,
-) -> Result<ImportReport, ImportError> {
+pub fn import_botocore(model: &Path, out_dir: &Path, options: &ImportOptions) -> Result<ImportReport, ImportError> {
     let model_json = read_json(model)?;
     let paginators_json = match &options.paginators {
         Some(path) => Some(read_json(path)?),
@@ -106,11 +99,7 @@ pub fn import_botocore(
         None => existing_api_reference(out_dir)?,
     };
 
-    let converted = convert_model(
-        &model_json,
-        paginators_json.as_ref(),
-        api_reference.as_deref(),
-    )?;
+    let converted = convert_model(&model_json, paginators_json.as_ref(), api_reference.as_deref())?;
 
     fs::create_dir_all(out_dir).map_err(io_err(out_dir))?;
 
@@ -138,8 +127,7 @@ pub fn import_botocore(
             continue;
         };
         // Same files as the shell glob `*.json`: hidden files are not ours.
-        if !name.ends_with(".json") || name.starts_with('.') || converted.files.contains_key(&name)
-        {
+        if !name.ends_with(".json") || name.starts_with('.') || converted.files.contains_key(&name) {
             continue;
         }
         let path = entry.path();
@@ -181,17 +169,12 @@ pub(super) fn read_json(path: &Path) -> Result<Value, ImportError> {
     let is_gzip = path.extension().is_some_and(|ext| ext == "gz") || raw.starts_with(&[0x1f, 0x8b]);
     let bytes = if is_gzip {
         let mut plain = Vec::new();
-        flate2::read::MultiGzDecoder::new(raw.as_slice())
-            .read_to_end(&mut plain)
-            .map_err(io_err(path))?;
+        flate2::read::MultiGzDecoder::new(raw.as_slice()).read_to_end(&mut plain).map_err(io_err(path))?;
         plain
     } else {
         raw
     };
-    serde_json::from_slice(&bytes).map_err(|source| ImportError::Json {
-        path: path.to_path_buf(),
-        source,
-    })
+    serde_json::from_slice(&bytes).map_err(|source| ImportError::Json { path: path.to_path_buf(), source })
 }
 
 /// The `apiReference` of an existing `out_dir/service.json`, if there is one.
@@ -202,14 +185,9 @@ pub(super) fn existing_api_reference(out_dir: &Path) -> Result<Option<String>, I
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(io_err(&path)(e)),
     };
-    let service: Value = serde_json::from_slice(&bytes).map_err(|source| ImportError::Json {
-        path: path.clone(),
-        source,
-    })?;
-    Ok(service
-        .get("apiReference")
-        .and_then(Value::as_str)
-        .map(str::to_owned))
+    let service: Value =
+        serde_json::from_slice(&bytes).map_err(|source| ImportError::Json { path: path.clone(), source })?;
+    Ok(service.get("apiReference").and_then(Value::as_str).map(str::to_owned))
 }
 
 mod service;

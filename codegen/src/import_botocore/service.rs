@@ -8,9 +8,7 @@ use super::*;
 pub(super) fn metadata_str<'a>(metadata: &'a Map<String, Value>, key: &str) -> Result<&'a str, ImportError> {
     match metadata.get(key) {
         Some(Value::String(s)) if !s.is_empty() => Ok(s),
-        Some(_) => Err(model_err(format!(
-            "metadata.{key} is not a non-empty string"
-        ))),
+        Some(_) => Err(model_err(format!("metadata.{key} is not a non-empty string"))),
         None => Err(model_err(format!("metadata.{key} is missing"))),
     }
 }
@@ -26,7 +24,15 @@ pub(super) fn service_document(
     let endpoint_prefix = metadata_str(metadata, "endpointPrefix")?;
     let title = metadata_str(metadata, "serviceFullName")?;
     let api_version = metadata_str(metadata, "apiVersion")?;
-    let protocol = match metadata_str(metadata, "protocol")? {
+    // `protocols` (newer models) lists every protocol the service speaks, in the service's order
+    // of preference; AWS JSON is used whenever it is among them.
+    let protocols: Vec<&str> = match metadata.get("protocols") {
+        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
+        Some(_) => return Err(model_err("metadata.protocols is not a list of strings")),
+        None => Vec::new(),
+    };
+    let declared = if protocols.contains(&"json") { "json" } else { metadata_str(metadata, "protocol")? };
+    let protocol = match declared {
         "json" => match metadata.get("jsonVersion").and_then(Value::as_str) {
             Some("1.0") => "awsJson1_0",
             Some("1.1") => "awsJson1_1",
@@ -50,9 +56,7 @@ pub(super) fn service_document(
     };
     match metadata.get("signatureVersion") {
         Some(version) if version.as_str() != Some("v4") => {
-            return Err(model_err(format!(
-                "metadata.signatureVersion {version} is not supported (only \"v4\")"
-            )));
+            return Err(model_err(format!("metadata.signatureVersion {version} is not supported (only \"v4\")")));
         }
         _ => {}
     }
@@ -62,8 +66,7 @@ pub(super) fn service_document(
     let mut sorted: BTreeMap<&str, Value> = BTreeMap::new();
     let mut public_operations = 0;
     for (op_name, op) in operations {
-        let (entry, public) =
-            operation_entry(op_name, op, shapes, pagination.get(op_name.as_str()))?;
+        let (entry, public) = operation_entry(op_name, op, shapes, pagination.get(op_name.as_str()))?;
         if public {
             public_operations += 1;
         }
@@ -81,10 +84,7 @@ pub(super) fn service_document(
     if let Some(url) = api_reference {
         service.insert("apiReference".into(), url.into());
     }
-    let operations_out: Map<String, Value> = sorted
-        .into_iter()
-        .map(|(name, entry)| (name.to_owned(), entry))
-        .collect();
+    let operations_out: Map<String, Value> = sorted.into_iter().map(|(name, entry)| (name.to_owned(), entry)).collect();
     service.insert("operations".into(), Value::Object(operations_out));
     Ok((service, public_operations))
 }
@@ -98,18 +98,12 @@ pub(super) fn operation_shape<'a>(
 ) -> Result<&'a str, ImportError> {
     let target = shape_ref(reference, shapes, context)?;
     let def = &shapes[target];
-    if def.get("type").and_then(Value::as_str) != Some("structure")
-        || def.get("document") == Some(&Value::Bool(true))
-    {
-        return Err(model_err(format!(
-            "{context}: shape `{target}` is not a structure"
-        )));
+    if def.get("type").and_then(Value::as_str) != Some("structure") || def.get("document") == Some(&Value::Bool(true)) {
+        return Err(model_err(format!("{context}: shape `{target}` is not a structure")));
     }
     let is_error = def.get("exception") == Some(&Value::Bool(true));
     if must_be_error && !is_error {
-        return Err(model_err(format!(
-            "{context}: shape `{target}` is not marked as an exception"
-        )));
+        return Err(model_err(format!("{context}: shape `{target}` is not marked as an exception")));
     }
     Ok(target)
 }
@@ -121,9 +115,7 @@ pub(super) fn operation_is_public(op: &Map<String, Value>, context: &str) -> Res
         Some(Value::String(t)) if t == "none" => Some(true),
         Some(Value::String(t)) if t == "v4" => Some(false),
         Some(other) => {
-            return Err(model_err(format!(
-                "{context}: authtype {other} is not supported (only \"none\" or \"v4\")"
-            )));
+            return Err(model_err(format!("{context}: authtype {other} is not supported (only \"none\" or \"v4\")")));
         }
     };
     let from_auth = match op.get("auth") {
@@ -141,9 +133,7 @@ pub(super) fn operation_is_public(op: &Map<String, Value>, context: &str) -> Res
         Some(other) => return Err(model_err(format!("{context}: auth {other} is not a list"))),
     };
     match (from_authtype, from_auth) {
-        (Some(a), Some(b)) if a != b => Err(model_err(format!(
-            "{context}: `authtype` and `auth` disagree"
-        ))),
+        (Some(a), Some(b)) if a != b => Err(model_err(format!("{context}: `authtype` and `auth` disagree"))),
         (a, b) => Ok(a.or(b).unwrap_or(false)),
     }
 }
@@ -156,29 +146,17 @@ pub(super) fn operation_entry(
 ) -> Result<(Map<String, Value>, bool), ImportError> {
     let context = format!("operation `{op_name}`");
     if !is_plain_identifier(op_name) {
-        return Err(model_err(format!(
-            "{context}: the name is not a plain identifier (letters, digits, `_`)"
-        )));
+        return Err(model_err(format!("{context}: the name is not a plain identifier (letters, digits, `_`)")));
     }
-    let def = op
-        .as_object()
-        .ok_or_else(|| model_err(format!("{context}: not a JSON object")))?;
+    let def = op.as_object().ok_or_else(|| model_err(format!("{context}: not a JSON object")))?;
     match def.get("name") {
         Some(name) if name.as_str() != Some(op_name) => {
-            return Err(model_err(format!(
-                "{context}: its `name` field says {name}"
-            )));
+            return Err(model_err(format!("{context}: its `name` field says {name}")));
         }
         _ => {}
     }
-    if def
-        .get("endpoint")
-        .and_then(|e| e.get("hostPrefix"))
-        .is_some()
-    {
-        return Err(model_err(format!(
-            "{context}: endpoint host prefixes are not supported"
-        )));
+    if def.get("endpoint").and_then(|e| e.get("hostPrefix")).is_some() {
+        return Err(model_err(format!("{context}: endpoint host prefixes are not supported")));
     }
 
     let mut entry = Map::new();
@@ -230,16 +208,12 @@ pub(super) fn pagination_table<'a>(
 
     for (op_name, paginator) in entries {
         let context = format!("paginator `{op_name}`");
-        let def = paginator
-            .as_object()
-            .ok_or_else(|| model_err(format!("{context}: not a JSON object")))?;
-        let op = operations.get(op_name).ok_or_else(|| {
-            model_err(format!("{context}: the model has no operation `{op_name}`"))
-        })?;
+        let def = paginator.as_object().ok_or_else(|| model_err(format!("{context}: not a JSON object")))?;
+        let op = operations
+            .get(op_name)
+            .ok_or_else(|| model_err(format!("{context}: the model has no operation `{op_name}`")))?;
         if def.contains_key("more_results") {
-            return Err(model_err(format!(
-                "{context}: `more_results` is not supported"
-            )));
+            return Err(model_err(format!("{context}: `more_results` is not supported")));
         }
         let member_of = |direction: &str| -> Option<&Map<String, Value>> {
             let target = op.get(direction)?.get("shape")?.as_str()?;
@@ -249,31 +223,27 @@ pub(super) fn pagination_table<'a>(
         let output_members = member_of("output");
 
         // One key: a single member name, present in the given members.
-        let single = |key: &str,
-                      members: Option<&Map<String, Value>>,
-                      side: &str|
-         -> Result<Option<&str>, ImportError> {
-            let value = match def.get(key) {
-                None => return Ok(None),
-                Some(Value::String(s)) => s.as_str(),
-                Some(Value::Array(_)) => {
+        let single =
+            |key: &str, members: Option<&Map<String, Value>>, side: &str| -> Result<Option<&str>, ImportError> {
+                let value = match def.get(key) {
+                    None => return Ok(None),
+                    Some(Value::String(s)) => s.as_str(),
+                    Some(Value::Array(_)) => {
+                        return Err(model_err(format!(
+                            "{context}: `{key}` is a list; only a single member name is supported"
+                        )));
+                    }
+                    Some(other) => {
+                        return Err(model_err(format!("{context}: `{key}` is not a string: {other}")));
+                    }
+                };
+                if !members.is_some_and(|m| m.contains_key(value)) {
                     return Err(model_err(format!(
-                        "{context}: `{key}` is a list; only a single member name is supported"
+                        "{context}: `{key}` {value:?} is not a member of the operation's {side}"
                     )));
                 }
-                Some(other) => {
-                    return Err(model_err(format!(
-                        "{context}: `{key}` is not a string: {other}"
-                    )));
-                }
+                Ok(Some(value))
             };
-            if !members.is_some_and(|m| m.contains_key(value)) {
-                return Err(model_err(format!(
-                    "{context}: `{key}` {value:?} is not a member of the operation's {side}"
-                )));
-            }
-            Ok(Some(value))
-        };
         let input_token = single("input_token", input_members, "input")?
             .ok_or_else(|| model_err(format!("{context}: `input_token` is missing")))?;
         let output_token = single("output_token", output_members, "output")?
@@ -288,9 +258,7 @@ pub(super) fn pagination_table<'a>(
             .and_then(|target| shape_type(shapes, target))
             == Some("list");
         if !items_is_list {
-            return Err(model_err(format!(
-                "{context}: `result_key` {items:?} is not a list member"
-            )));
+            return Err(model_err(format!("{context}: `result_key` {items:?} is not a list member")));
         }
 
         let mut entry = Map::new();

@@ -17,9 +17,7 @@ pub(super) fn convert_model(
     paginators: Option<&Value>,
     api_reference: Option<&str>,
 ) -> Result<Converted, ImportError> {
-    let root = model
-        .as_object()
-        .ok_or_else(|| model_err("the model is not a JSON object"))?;
+    let root = model.as_object().ok_or_else(|| model_err("the model is not a JSON object"))?;
     let metadata = top_level_object(root, "metadata")?;
     let operations = top_level_object(root, "operations")?;
     let shapes = top_level_object(root, "shapes")?;
@@ -32,16 +30,10 @@ pub(super) fn convert_model(
         files.insert(format!("{name}.json"), render(&Value::Object(schema)));
     }
 
-    let (service, public_operations) =
-        service_document(metadata, operations, shapes, paginators, api_reference)?;
+    let (service, public_operations) = service_document(metadata, operations, shapes, paginators, api_reference)?;
     files.insert(SERVICE_FILE.to_owned(), render(&Value::Object(service)));
 
-    Ok(Converted {
-        files,
-        operations: operations.len(),
-        types: shapes.len(),
-        public_operations,
-    })
+    Ok(Converted { files, operations: operations.len(), types: shapes.len(), public_operations })
 }
 
 pub(super) fn render(value: &Value) -> String {
@@ -75,15 +67,11 @@ pub(super) fn check_shape_names(shapes: &Map<String, Value>) -> Result<(), Impor
     let mut seen: HashMap<String, &str> = HashMap::new();
     for name in shapes.keys() {
         if !is_plain_identifier(name) {
-            return Err(model_err(format!(
-                "shape name {name:?} is not a plain identifier (letters, digits, `_`)"
-            )));
+            return Err(model_err(format!("shape name {name:?} is not a plain identifier (letters, digits, `_`)")));
         }
         let folded = name.to_ascii_lowercase();
         if folded == service_stem {
-            return Err(model_err(format!(
-                "shape `{name}` would overwrite `{SERVICE_FILE}`"
-            )));
+            return Err(model_err(format!("shape `{name}` would overwrite `{SERVICE_FILE}`")));
         }
         if let Some(other) = seen.insert(folded, name) {
             return Err(model_err(format!(
@@ -112,15 +100,9 @@ pub(super) fn shape_ref<'a>(
     let target = reference
         .get("shape")
         .and_then(Value::as_str)
-        .ok_or_else(|| {
-            model_err(format!(
-                "{context}: expected a {{\"shape\": ...}} reference"
-            ))
-        })?;
+        .ok_or_else(|| model_err(format!("{context}: expected a {{\"shape\": ...}} reference")))?;
     if !shapes.contains_key(target) {
-        return Err(model_err(format!(
-            "{context}: refers to shape `{target}`, which does not exist"
-        )));
+        return Err(model_err(format!("{context}: refers to shape `{target}`, which does not exist")));
     }
     Ok(target)
 }
@@ -136,64 +118,37 @@ pub(super) fn shape_type<'a>(shapes: &'a Map<String, Value>, name: &str) -> Opti
 }
 
 /// A non-negative size bound (`min`/`max` of strings, blobs, lists and maps).
-pub(super) fn size_bound(
-    def: &Map<String, Value>,
-    key: &str,
-    context: &str,
-) -> Result<Option<u64>, ImportError> {
+pub(super) fn size_bound(def: &Map<String, Value>, key: &str, context: &str) -> Result<Option<u64>, ImportError> {
     let Some(value) = def.get(key) else {
         return Ok(None);
     };
     let number = value.as_u64().or_else(|| {
-        value
-            .as_f64()
-            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u32::MAX as f64)
-            .map(|f| f as u64)
+        value.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u32::MAX as f64).map(|f| f as u64)
     });
-    number.map(Some).ok_or_else(|| {
-        model_err(format!(
-            "{context}: `{key}` is not a non-negative integer: {value}"
-        ))
-    })
+    number.map(Some).ok_or_else(|| model_err(format!("{context}: `{key}` is not a non-negative integer: {value}")))
 }
 
 /// An integer value bound (`min`/`max` of integer and long shapes).
-pub(super) fn integer_bound(
-    def: &Map<String, Value>,
-    key: &str,
-    context: &str,
-) -> Result<Option<Number>, ImportError> {
+pub(super) fn integer_bound(def: &Map<String, Value>, key: &str, context: &str) -> Result<Option<Number>, ImportError> {
     let Some(value) = def.get(key) else {
         return Ok(None);
     };
     match value {
         Value::Number(n) if n.is_i64() || n.is_u64() => Ok(Some(n.clone())),
         Value::Number(n) => match n.as_f64() {
-            Some(f) if f.fract() == 0.0 && f.abs() <= (1u64 << 53) as f64 => {
-                Ok(Some(Number::from(f as i64)))
-            }
-            _ => Err(model_err(format!(
-                "{context}: `{key}` is not an integer: {value}"
-            ))),
+            Some(f) if f.fract() == 0.0 && f.abs() <= (1u64 << 53) as f64 => Ok(Some(Number::from(f as i64))),
+            _ => Err(model_err(format!("{context}: `{key}` is not an integer: {value}"))),
         },
-        _ => Err(model_err(format!(
-            "{context}: `{key}` is not a number: {value}"
-        ))),
+        _ => Err(model_err(format!("{context}: `{key}` is not a number: {value}"))),
     }
 }
 
 /// A numeric value bound (`min`/`max` of float and double shapes).
-pub(super) fn number_bound(
-    def: &Map<String, Value>,
-    key: &str,
-    context: &str,
-) -> Result<Option<Number>, ImportError> {
+pub(super) fn number_bound(def: &Map<String, Value>, key: &str, context: &str) -> Result<Option<Number>, ImportError> {
     match def.get(key) {
         None => Ok(None),
         Some(Value::Number(n)) => Ok(Some(n.clone())),
-        Some(value) => Err(model_err(format!(
-            "{context}: `{key}` is not a number: {value}"
-        ))),
+        Some(value) => Err(model_err(format!("{context}: `{key}` is not a number: {value}"))),
     }
 }
 
@@ -204,31 +159,23 @@ pub(super) fn insert_opt<T: Into<Value>>(schema: &mut Map<String, Value>, key: &
 }
 
 /// Shape-level keys that describe the shape's content; each type accepts only some of them.
-pub(super) const CONTENT_KEYS: &[&str] = &[
-    "members", "required", "member", "key", "value", "min", "max", "pattern", "enum",
-];
+pub(super) const CONTENT_KEYS: &[&str] =
+    &["members", "required", "member", "key", "value", "min", "max", "pattern", "enum"];
 
 /// Shape-level markers of features that JSON Schema / this generator cannot represent.
-pub(super) const UNSUPPORTED_SHAPE_KEYS: &[&str] =
-    &["union", "eventstream", "event", "streaming", "jsonvalue"];
+pub(super) const UNSUPPORTED_SHAPE_KEYS: &[&str] = &["union", "eventstream", "event", "streaming", "jsonvalue"];
 
 /// Member-level keys that change the wire form in ways a `$ref` cannot carry.
-pub(super) const UNSUPPORTED_MEMBER_KEYS: &[&str] = &[
-    "locationName",
-    "location",
-    "jsonvalue",
-    "streaming",
-    "eventpayload",
-    "hostLabel",
-];
+pub(super) const UNSUPPORTED_MEMBER_KEYS: &[&str] =
+    &["locationName", "location", "jsonvalue", "streaming", "eventpayload", "hostLabel"];
 
 pub(super) fn check_timestamp_format(def: &Map<String, Value>, context: &str) -> Result<(), ImportError> {
     match def.get("timestampFormat") {
         None => Ok(()),
         Some(Value::String(format)) if format == "unixTimestamp" => Ok(()),
-        Some(other) => Err(model_err(format!(
-            "{context}: timestampFormat {other} is not supported (only unixTimestamp)"
-        ))),
+        Some(other) => {
+            Err(model_err(format!("{context}: timestampFormat {other} is not supported (only unixTimestamp)")))
+        }
     }
 }
 
@@ -240,19 +187,12 @@ pub(super) fn shape_schema(
     shapes: &Map<String, Value>,
 ) -> Result<Map<String, Value>, ImportError> {
     let context = format!("shape `{name}`");
-    let def = shape
-        .as_object()
-        .ok_or_else(|| model_err(format!("{context}: not a JSON object")))?;
-    let ty = def
-        .get("type")
-        .and_then(Value::as_str)
-        .ok_or_else(|| model_err(format!("{context}: has no `type`")))?;
+    let def = shape.as_object().ok_or_else(|| model_err(format!("{context}: not a JSON object")))?;
+    let ty = def.get("type").and_then(Value::as_str).ok_or_else(|| model_err(format!("{context}: has no `type`")))?;
 
     for key in UNSUPPORTED_SHAPE_KEYS {
         if def.get(*key).is_some_and(|v| v != &Value::Bool(false)) {
-            return Err(model_err(format!(
-                "{context}: `{key}` shapes are not supported"
-            )));
+            return Err(model_err(format!("{context}: `{key}` shapes are not supported")));
         }
     }
     check_timestamp_format(def, &context)?;
@@ -262,9 +202,7 @@ pub(super) fn shape_schema(
     let fault = flag(def, "fault", &context)?;
     let document = flag(def, "document", &context)?;
     if (exception || document) && ty != "structure" {
-        return Err(model_err(format!(
-            "{context}: `exception`/`document` on a `{ty}` shape (only structures)"
-        )));
+        return Err(model_err(format!("{context}: `exception`/`document` on a `{ty}` shape (only structures)")));
     }
     if fault && !exception {
         return Err(model_err(format!("{context}: `fault` without `exception`")));
@@ -279,17 +217,13 @@ pub(super) fn shape_schema(
         "list" => &["member", "min", "max"],
         "map" => &["key", "value", "min", "max"],
         _ => {
-            return Err(model_err(format!(
-                "{context}: unsupported shape type `{ty}`"
-            )));
+            return Err(model_err(format!("{context}: unsupported shape type `{ty}`")));
         }
     };
     for key in CONTENT_KEYS {
         if def.contains_key(*key) && !allowed.contains(key) {
             let kind = if document { "document" } else { ty };
-            return Err(model_err(format!(
-                "{context}: `{key}` is not supported on a `{kind}` shape"
-            )));
+            return Err(model_err(format!("{context}: `{key}` is not supported on a `{kind}` shape")));
         }
     }
 
@@ -302,13 +236,8 @@ pub(super) fn shape_schema(
     match ty {
         "structure" if document => {
             // botocore writes `"members": {}` on document shapes; anything in it is a mistake.
-            if def
-                .get("members")
-                .is_some_and(|m| m.as_object().is_none_or(|m| !m.is_empty()))
-            {
-                return Err(model_err(format!(
-                    "{context}: a document shape cannot have members"
-                )));
+            if def.get("members").is_some_and(|m| m.as_object().is_none_or(|m| !m.is_empty())) {
+                return Err(model_err(format!("{context}: a document shape cannot have members")));
             }
             extensions.insert("x-aws-document".into(), true.into());
         }
@@ -322,14 +251,11 @@ pub(super) fn shape_schema(
             let mut properties = Map::new();
             for (member_name, member) in members.into_iter().flatten() {
                 let member_context = format!("member `{name}.{member_name}`");
-                let member_def = member
-                    .as_object()
-                    .ok_or_else(|| model_err(format!("{member_context}: not a JSON object")))?;
+                let member_def =
+                    member.as_object().ok_or_else(|| model_err(format!("{member_context}: not a JSON object")))?;
                 for key in UNSUPPORTED_MEMBER_KEYS {
                     if member_def.contains_key(*key) {
-                        return Err(model_err(format!(
-                            "{member_context}: `{key}` is not supported"
-                        )));
+                        return Err(model_err(format!("{member_context}: `{key}` is not supported")));
                     }
                 }
                 check_timestamp_format(member_def, &member_context)?;
@@ -346,18 +272,16 @@ pub(super) fn shape_schema(
                 Some(Value::Array(items)) => {
                     let mut names: Vec<Value> = Vec::with_capacity(items.len());
                     for item in items {
-                        let member_name = item.as_str().ok_or_else(|| {
-                            model_err(format!("{context}: `required` holds a non-string: {item}"))
-                        })?;
+                        let member_name = item
+                            .as_str()
+                            .ok_or_else(|| model_err(format!("{context}: `required` holds a non-string: {item}")))?;
                         if !properties.contains_key(member_name) {
                             return Err(model_err(format!(
                                 "{context}: required member `{member_name}` is not a member"
                             )));
                         }
                         if names.iter().any(|n| n.as_str() == Some(member_name)) {
-                            return Err(model_err(format!(
-                                "{context}: `{member_name}` is listed twice in `required`"
-                            )));
+                            return Err(model_err(format!("{context}: `{member_name}` is listed twice in `required`")));
                         }
                         names.push(member_name.into());
                     }
@@ -386,15 +310,11 @@ pub(super) fn shape_schema(
             }
             match def.get("enum") {
                 None => {}
-                Some(Value::Array(values))
-                    if !values.is_empty() && values.iter().all(Value::is_string) =>
-                {
+                Some(Value::Array(values)) if !values.is_empty() && values.iter().all(Value::is_string) => {
                     schema.insert("enum".into(), Value::Array(values.clone()));
                 }
                 Some(_) => {
-                    return Err(model_err(format!(
-                        "{context}: `enum` is not a non-empty array of strings"
-                    )));
+                    return Err(model_err(format!("{context}: `enum` is not a non-empty array of strings")));
                 }
             }
         }
@@ -421,51 +341,27 @@ pub(super) fn shape_schema(
         "blob" => {
             schema.insert("type".into(), "string".into());
             schema.insert("contentEncoding".into(), "base64".into());
-            insert_opt(
-                &mut extensions,
-                "x-aws-min-bytes",
-                size_bound(def, "min", &context)?,
-            );
-            insert_opt(
-                &mut extensions,
-                "x-aws-max-bytes",
-                size_bound(def, "max", &context)?,
-            );
+            insert_opt(&mut extensions, "x-aws-min-bytes", size_bound(def, "min", &context)?);
+            insert_opt(&mut extensions, "x-aws-max-bytes", size_bound(def, "max", &context)?);
         }
         "list" => {
             schema.insert("type".into(), "array".into());
             insert_opt(&mut schema, "minItems", size_bound(def, "min", &context)?);
             insert_opt(&mut schema, "maxItems", size_bound(def, "max", &context)?);
-            let member = def
-                .get("member")
-                .ok_or_else(|| model_err(format!("{context}: list without `member`")))?;
+            let member = def.get("member").ok_or_else(|| model_err(format!("{context}: list without `member`")))?;
             let target = shape_ref(member, shapes, &format!("{context} (list member)"))?;
             schema.insert("items".into(), ref_schema(target));
         }
         "map" => {
             schema.insert("type".into(), "object".into());
-            insert_opt(
-                &mut schema,
-                "minProperties",
-                size_bound(def, "min", &context)?,
-            );
-            insert_opt(
-                &mut schema,
-                "maxProperties",
-                size_bound(def, "max", &context)?,
-            );
-            let key = def
-                .get("key")
-                .ok_or_else(|| model_err(format!("{context}: map without `key`")))?;
-            let value = def
-                .get("value")
-                .ok_or_else(|| model_err(format!("{context}: map without `value`")))?;
+            insert_opt(&mut schema, "minProperties", size_bound(def, "min", &context)?);
+            insert_opt(&mut schema, "maxProperties", size_bound(def, "max", &context)?);
+            let key = def.get("key").ok_or_else(|| model_err(format!("{context}: map without `key`")))?;
+            let value = def.get("value").ok_or_else(|| model_err(format!("{context}: map without `value`")))?;
             let key_target = shape_ref(key, shapes, &format!("{context} (map key)"))?;
             let value_target = shape_ref(value, shapes, &format!("{context} (map value)"))?;
             if shape_type(shapes, key_target) != Some("string") {
-                return Err(model_err(format!(
-                    "{context}: map key shape `{key_target}` is not a string shape"
-                )));
+                return Err(model_err(format!("{context}: map key shape `{key_target}` is not a string shape")));
             }
             schema.insert("additionalProperties".into(), ref_schema(value_target));
             schema.insert("propertyNames".into(), ref_schema(key_target));

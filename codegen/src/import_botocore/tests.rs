@@ -32,12 +32,7 @@ fn parse(files: &BTreeMap<String, String>, file: &str) -> Value {
 }
 
 fn keys(value: &Value) -> Vec<&str> {
-    value
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect()
+    value.as_object().unwrap().keys().map(String::as_str).collect()
 }
 
 fn model_error(model: &Value, paginators: Option<&Value>) -> String {
@@ -123,19 +118,13 @@ fn structure_maps_members_in_model_order_with_required_and_deprecated() {
             "required": ["Zeta"]
         })
     );
-    assert_eq!(
-        keys(&schema),
-        ["$schema", "title", "type", "properties", "required"]
-    );
+    assert_eq!(keys(&schema), ["$schema", "title", "type", "properties", "required"]);
     assert_eq!(keys(&schema["properties"]), ["Zeta", "Alpha"]);
 }
 
 #[test]
 fn empty_structure_has_empty_properties_and_no_required() {
-    let schema = schema_of(
-        json!({"Empty": {"type": "structure", "members": {}}}),
-        "Empty",
-    );
+    let schema = schema_of(json!({"Empty": {"type": "structure", "members": {}}}), "Empty");
     assert_eq!(schema["properties"], json!({}));
     assert!(schema.get("required").is_none());
 }
@@ -148,31 +137,15 @@ fn strings_map_lengths_pattern_and_enum() {
         "Color": {"type": "string", "enum": ["RED", "GREEN"], "max": 5}
     });
     let files = convert(&model(shapes, json!({})), None, None).unwrap();
-    assert_eq!(
-        parse(&files, "Plain.json"),
-        json!({"$schema": SCHEMA_DIALECT, "title": "Plain", "type": "string"})
-    );
+    assert_eq!(parse(&files, "Plain.json"), json!({"$schema": SCHEMA_DIALECT, "title": "Plain", "type": "string"}));
     let bounded = parse(&files, "Bounded.json");
     assert_eq!(bounded["minLength"], 1);
     assert_eq!(bounded["maxLength"], 128);
     assert_eq!(bounded["pattern"], "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+");
-    assert_eq!(
-        keys(&bounded),
-        [
-            "$schema",
-            "title",
-            "type",
-            "minLength",
-            "maxLength",
-            "pattern"
-        ]
-    );
+    assert_eq!(keys(&bounded), ["$schema", "title", "type", "minLength", "maxLength", "pattern"]);
     let color = parse(&files, "Color.json");
     assert_eq!(color["enum"], json!(["RED", "GREEN"]));
-    assert_eq!(
-        keys(&color),
-        ["$schema", "title", "type", "maxLength", "enum"]
-    );
+    assert_eq!(keys(&color), ["$schema", "title", "type", "maxLength", "enum"]);
 }
 
 #[test]
@@ -192,32 +165,17 @@ fn numbers_booleans_and_timestamps() {
         json!({"$schema": SCHEMA_DIALECT, "title": "Int", "type": "integer", "format": "int32",
                "minimum": 0, "maximum": 100})
     );
-    assert_eq!(
-        keys(&int),
-        ["$schema", "title", "type", "format", "minimum", "maximum"]
-    );
+    assert_eq!(keys(&int), ["$schema", "title", "type", "format", "minimum", "maximum"]);
     let long = parse(&files, "Long.json");
-    assert_eq!(
-        (long["format"].as_str(), long["minimum"].as_i64()),
-        (Some("int64"), Some(-5))
-    );
+    assert_eq!((long["format"].as_str(), long["minimum"].as_i64()), (Some("int64"), Some(-5)));
     assert!(long.get("maximum").is_none());
     let float = parse(&files, "Float.json");
-    assert_eq!(
-        (float["type"].as_str(), float["format"].as_str()),
-        (Some("number"), Some("float"))
-    );
+    assert_eq!((float["type"].as_str(), float["format"].as_str()), (Some("number"), Some("float")));
     assert_eq!(float["maximum"], 1.5);
     let double = parse(&files, "Double.json");
     assert_eq!(double["format"], "double");
-    assert_eq!(
-        (double["minimum"].as_i64(), double["maximum"].as_f64()),
-        (Some(0), Some(2.25))
-    );
-    assert_eq!(
-        parse(&files, "Bool.json"),
-        json!({"$schema": SCHEMA_DIALECT, "title": "Bool", "type": "boolean"})
-    );
+    assert_eq!((double["minimum"].as_i64(), double["maximum"].as_f64()), (Some(0), Some(2.25)));
+    assert_eq!(parse(&files, "Bool.json"), json!({"$schema": SCHEMA_DIALECT, "title": "Bool", "type": "boolean"}));
     assert_eq!(
         parse(&files, "When.json"),
         json!({"$schema": SCHEMA_DIALECT, "title": "When", "type": "number", "format": "epoch-seconds"})
@@ -226,26 +184,13 @@ fn numbers_booleans_and_timestamps() {
 
 #[test]
 fn blobs_are_base64_strings_with_byte_sizes() {
-    let schema = schema_of(
-        json!({"Bytes": {"type": "blob", "min": 0, "max": 131072}}),
-        "Bytes",
-    );
+    let schema = schema_of(json!({"Bytes": {"type": "blob", "min": 0, "max": 131072}}), "Bytes");
     assert_eq!(
         schema,
         json!({"$schema": SCHEMA_DIALECT, "title": "Bytes", "type": "string",
                "contentEncoding": "base64", "x-aws-min-bytes": 0, "x-aws-max-bytes": 131072})
     );
-    assert_eq!(
-        keys(&schema),
-        [
-            "$schema",
-            "title",
-            "type",
-            "contentEncoding",
-            "x-aws-min-bytes",
-            "x-aws-max-bytes"
-        ]
-    );
+    assert_eq!(keys(&schema), ["$schema", "title", "type", "contentEncoding", "x-aws-min-bytes", "x-aws-max-bytes"]);
 }
 
 #[test]
@@ -263,27 +208,14 @@ fn lists_and_maps() {
         json!({"$schema": SCHEMA_DIALECT, "title": "Vals", "type": "array",
                "minItems": 1, "maxItems": 10, "items": {"$ref": "Val.json"}})
     );
-    assert_eq!(
-        keys(&list),
-        ["$schema", "title", "type", "minItems", "maxItems", "items"]
-    );
+    assert_eq!(keys(&list), ["$schema", "title", "type", "minItems", "maxItems", "items"]);
     let map = parse(&files, "Dict.json");
     assert_eq!(
         map,
         json!({"$schema": SCHEMA_DIALECT, "title": "Dict", "type": "object", "maxProperties": 50,
                "additionalProperties": {"$ref": "Val.json"}, "propertyNames": {"$ref": "Key.json"}})
     );
-    assert_eq!(
-        keys(&map),
-        [
-            "$schema",
-            "title",
-            "type",
-            "maxProperties",
-            "additionalProperties",
-            "propertyNames"
-        ]
-    );
+    assert_eq!(keys(&map), ["$schema", "title", "type", "maxProperties", "additionalProperties", "propertyNames"]);
 }
 
 #[test]
@@ -302,24 +234,11 @@ fn sensitive_shapes() {
         json!({"$schema": SCHEMA_DIALECT, "title": "Secret", "type": "string", "format": "password",
                "minLength": 8, "x-aws-sensitive": true})
     );
-    assert_eq!(
-        keys(&secret),
-        [
-            "$schema",
-            "title",
-            "type",
-            "format",
-            "minLength",
-            "x-aws-sensitive"
-        ]
-    );
+    assert_eq!(keys(&secret), ["$schema", "title", "type", "format", "minLength", "x-aws-sensitive"]);
     for name in ["SecretMap", "SecretStruct", "SecretBytes"] {
         let schema = parse(&files, &format!("{name}.json"));
         assert_eq!(schema["x-aws-sensitive"], true, "{name}");
-        assert!(
-            schema.get("format").is_none(),
-            "{name}: only AWS strings get format password"
-        );
+        assert!(schema.get("format").is_none(), "{name}: only AWS strings get format password");
         assert_eq!(keys(&schema).last(), Some(&"x-aws-sensitive"), "{name}");
     }
     assert!(parse(&files, "Str.json").get("x-aws-sensitive").is_none());
@@ -338,56 +257,29 @@ fn exceptions_carry_their_fault() {
     let files = convert(&model(shapes, json!({})), None, None).unwrap();
     let client = parse(&files, "BadInputException.json");
     assert_eq!(client["x-aws-error"], json!({"fault": "client"}));
-    assert_eq!(
-        keys(&client),
-        ["$schema", "title", "type", "properties", "x-aws-error"]
-    );
-    assert_eq!(
-        parse(&files, "BrokenException.json")["x-aws-error"],
-        json!({"fault": "server"})
-    );
+    assert_eq!(keys(&client), ["$schema", "title", "type", "properties", "x-aws-error"]);
+    assert_eq!(parse(&files, "BrokenException.json")["x-aws-error"], json!({"fault": "server"}));
     assert!(parse(&files, "Msg.json").get("x-aws-error").is_none());
 }
 
 #[test]
 fn document_shapes_have_no_type() {
-    let schema = schema_of(
-        json!({"Document": {"type": "structure", "document": true}}),
-        "Document",
-    );
-    assert_eq!(
-        schema,
-        json!({"$schema": SCHEMA_DIALECT, "title": "Document", "x-aws-document": true})
-    );
-    let sensitive = schema_of(
-        json!({"Doc": {"type": "structure", "document": true, "sensitive": true}}),
-        "Doc",
-    );
-    assert_eq!(
-        keys(&sensitive),
-        ["$schema", "title", "x-aws-document", "x-aws-sensitive"]
-    );
+    let schema = schema_of(json!({"Document": {"type": "structure", "document": true}}), "Document");
+    assert_eq!(schema, json!({"$schema": SCHEMA_DIALECT, "title": "Document", "x-aws-document": true}));
+    let sensitive = schema_of(json!({"Doc": {"type": "structure", "document": true, "sensitive": true}}), "Doc");
+    assert_eq!(keys(&sensitive), ["$schema", "title", "x-aws-document", "x-aws-sensitive"]);
 }
 
 #[test]
 fn files_are_pretty_printed_with_a_trailing_newline() {
-    let files = convert(
-        &model(
-            json!({"Flag": {"type": "boolean", "documentation": "<p>prose</p>"}}),
-            json!({}),
-        ),
-        None,
-        None,
-    )
-    .unwrap();
+    let files =
+        convert(&model(json!({"Flag": {"type": "boolean", "documentation": "<p>prose</p>"}}), json!({})), None, None)
+            .unwrap();
     assert_eq!(
         files["Flag.json"],
         "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"title\": \"Flag\",\n  \"type\": \"boolean\"\n}\n"
     );
-    assert_eq!(
-        files.keys().collect::<Vec<_>>(),
-        ["Flag.json", "service.json"]
-    );
+    assert_eq!(files.keys().collect::<Vec<_>>(), ["Flag.json", "service.json"]);
 }
 
 #[test]
@@ -402,12 +294,7 @@ fn no_prose_or_description_is_emitted() {
 
 #[test]
 fn service_json_describes_protocol_operations_auth_and_pagination() {
-    let files = convert(
-        &service_model(),
-        Some(&service_paginators()),
-        Some("https://example.invalid/api/"),
-    )
-    .unwrap();
+    let files = convert(&service_model(), Some(&service_paginators()), Some("https://example.invalid/api/")).unwrap();
     let service = parse(&files, "service.json");
     assert_eq!(
         service,
@@ -458,27 +345,14 @@ fn service_json_describes_protocol_operations_auth_and_pagination() {
             "operations"
         ]
     );
-    assert_eq!(
-        keys(&service["operations"]),
-        ["DeleteThing", "ListThings", "Ping", "SignUp"]
-    );
-    assert_eq!(
-        keys(&service["operations"]["ListThings"]),
-        ["input", "output", "errors", "auth", "pagination"]
-    );
+    assert_eq!(keys(&service["operations"]), ["DeleteThing", "ListThings", "Ping", "SignUp"]);
+    assert_eq!(keys(&service["operations"]["ListThings"]), ["input", "output", "errors", "auth", "pagination"]);
     assert_eq!(
         keys(&service["operations"]["ListThings"]["pagination"]),
         ["inputToken", "outputToken", "limitKey", "items"]
     );
     let converted = convert_model(&service_model(), None, None).unwrap();
-    assert_eq!(
-        (
-            converted.operations,
-            converted.types,
-            converted.public_operations
-        ),
-        (4, 12, 2)
-    );
+    assert_eq!((converted.operations, converted.types, converted.public_operations), (4, 12, 2));
 }
 
 #[test]
@@ -487,31 +361,20 @@ fn service_json_variants() {
     m["metadata"]["jsonVersion"] = json!("1.0");
     m["metadata"]["signingName"] = json!("signer");
     let mut paginators = service_paginators();
-    paginators["pagination"]["ListThings"]
-        .as_object_mut()
-        .unwrap()
-        .remove("limit_key");
+    paginators["pagination"]["ListThings"].as_object_mut().unwrap().remove("limit_key");
     let files = convert(&m, Some(&paginators), None).unwrap();
     let service = parse(&files, "service.json");
     assert_eq!(service["protocol"], "awsJson1_0");
     assert_eq!(service["signingName"], "signer");
     assert!(service.get("apiReference").is_none());
-    assert!(
-        service["operations"]["ListThings"]
-            .get("pagination")
-            .is_some()
-    );
+    assert!(service["operations"]["ListThings"].get("pagination").is_some());
     assert_eq!(
         service["operations"]["ListThings"]["pagination"],
         json!({"inputToken": "NextToken", "outputToken": "NextToken", "items": "Things"})
     );
     // Without paginators: no pagination at all.
     let files = convert(&service_model(), None, None).unwrap();
-    assert!(
-        parse(&files, "service.json")["operations"]["ListThings"]
-            .get("pagination")
-            .is_none()
-    );
+    assert!(parse(&files, "service.json")["operations"]["ListThings"].get("pagination").is_none());
 }
 
 #[test]
@@ -523,10 +386,7 @@ fn conversion_is_deterministic() {
     assert_eq!(first, second);
     // Round trip through text (as the file on disk would be) changes nothing either.
     let reparsed: Value = serde_json::from_str(&m.to_string()).unwrap();
-    assert_eq!(
-        convert(&reparsed, Some(&p), Some("https://example.invalid/")).unwrap(),
-        first
-    );
+    assert_eq!(convert(&reparsed, Some(&p), Some("https://example.invalid/")).unwrap(), first);
 }
 
 #[test]
@@ -539,10 +399,7 @@ fn missing_top_level_sections_are_reported() {
     }
     assert!(model_error(&json!([1, 2]), None).contains("not a JSON object"));
     let mut m = service_model();
-    m["metadata"]
-        .as_object_mut()
-        .unwrap()
-        .remove("targetPrefix");
+    m["metadata"].as_object_mut().unwrap().remove("targetPrefix");
     assert!(model_error(&m, None).contains("metadata.targetPrefix"));
 }
 
@@ -551,69 +408,42 @@ fn dangling_references_are_reported() {
     let mut m = service_model();
     m["operations"]["SignUp"]["input"] = json!({"shape": "NoSuchRequest"});
     let message = model_error(&m, None);
-    assert!(
-        message.contains("SignUp") && message.contains("NoSuchRequest"),
-        "{message}"
-    );
+    assert!(message.contains("SignUp") && message.contains("NoSuchRequest"), "{message}");
 
     let mut m = service_model();
     m["operations"]["ListThings"]["output"] = json!({"shape": "Gone"});
     let message = model_error(&m, None);
-    assert!(
-        message.contains("ListThings") && message.contains("Gone"),
-        "{message}"
-    );
+    assert!(message.contains("ListThings") && message.contains("Gone"), "{message}");
 
     let mut m = service_model();
     m["operations"]["ListThings"]["errors"] = json!([{"shape": "MissingException"}]);
     let message = model_error(&m, None);
-    assert!(
-        message.contains("ListThings") && message.contains("MissingException"),
-        "{message}"
-    );
+    assert!(message.contains("ListThings") && message.contains("MissingException"), "{message}");
 
     let mut m = service_model();
     m["shapes"]["Thing"]["members"]["Owner"] = json!({"shape": "Person"});
     let message = model_error(&m, None);
-    assert!(
-        message.contains("Thing.Owner") && message.contains("Person"),
-        "{message}"
-    );
+    assert!(message.contains("Thing.Owner") && message.contains("Person"), "{message}");
 
     let mut m = service_model();
     m["shapes"]["Things"]["member"] = json!({"shape": "Nope"});
     let message = model_error(&m, None);
-    assert!(
-        message.contains("Things") && message.contains("Nope"),
-        "{message}"
-    );
+    assert!(message.contains("Things") && message.contains("Nope"), "{message}");
 }
 
 #[test]
 fn unsupported_shapes_are_rejected_by_name() {
     let cases = [
-        (
-            json!({"Choice": {"type": "structure", "union": true, "members": {}}}),
-            "Choice",
-        ),
+        (json!({"Choice": {"type": "structure", "union": true, "members": {}}}), "Choice"),
         (json!({"Weird": {"type": "bigdecimal"}}), "Weird"),
         (json!({"NoType": {"min": 1}}), "NoType"),
         (json!({"service": {"type": "string"}}), "service"),
         (json!({"Bad.Name": {"type": "string"}}), "Bad.Name"),
-        (
-            json!({"Name": {"type": "string"}, "NAME": {"type": "string"}}),
-            "NAME",
-        ),
-        (
-            json!({"Iso": {"type": "timestamp", "timestampFormat": "iso8601"}}),
-            "Iso",
-        ),
+        (json!({"Name": {"type": "string"}, "NAME": {"type": "string"}}), "NAME"),
+        (json!({"Iso": {"type": "timestamp", "timestampFormat": "iso8601"}}), "Iso"),
         (json!({"Neg": {"type": "string", "min": -1}}), "Neg"),
         (json!({"Odd": {"type": "boolean", "max": 3}}), "Odd"),
-        (
-            json!({"EmptyEnum": {"type": "string", "enum": []}}),
-            "EmptyEnum",
-        ),
+        (json!({"EmptyEnum": {"type": "string", "enum": []}}), "EmptyEnum"),
         (
             json!({"IntKey": {"type": "integer"},
                 "M": {"type": "map", "key": {"shape": "IntKey"}, "value": {"shape": "IntKey"}}}),
@@ -629,10 +459,7 @@ fn unsupported_shapes_are_rejected_by_name() {
                 "Renamed": {"type": "structure", "members": {"A": {"shape": "S", "locationName": "a"}}}}),
             "Renamed.A",
         ),
-        (
-            json!({"NotErr": {"type": "string", "exception": true}}),
-            "NotErr",
-        ),
+        (json!({"NotErr": {"type": "string", "exception": true}}), "NotErr"),
     ];
     for (shapes, name) in cases {
         let message = model_error(&model(shapes, json!({})), None);
@@ -653,10 +480,7 @@ fn invalid_operations_and_auth_are_rejected() {
     let mut m = service_model();
     m["operations"]["ListThings"]["errors"] = json!([{"shape": "Thing"}]);
     let message = model_error(&m, None);
-    assert!(
-        message.contains("ListThings") && message.contains("exception"),
-        "{message}"
-    );
+    assert!(message.contains("ListThings") && message.contains("exception"), "{message}");
 
     let mut m = service_model();
     m["operations"]["SignUp"]["input"] = json!({"shape": "Name"});
@@ -709,10 +533,7 @@ fn invalid_paginators_are_rejected() {
     ];
     for (paginators, needle) in cases {
         let message = model_error(&m, Some(&paginators));
-        assert!(
-            message.contains(needle),
-            "expected {needle:?} in {message:?}"
-        );
+        assert!(message.contains(needle), "expected {needle:?} in {message:?}");
         assert!(message.contains("paginator"), "{message}");
     }
 }
@@ -720,22 +541,13 @@ fn invalid_paginators_are_rejected() {
 #[test]
 fn errors_display_their_context() {
     let error = convert(&json!({}), None, None).unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "botocore model: the model has no `metadata` object"
-    );
+    assert_eq!(error.to_string(), "botocore model: the model has no `metadata` object");
     let dir = scratch_dir("missing-model");
-    let error =
-        import_botocore(&dir.join("nope.json"), &dir, &ImportOptions::default()).unwrap_err();
+    let error = import_botocore(&dir.join("nope.json"), &dir, &ImportOptions::default()).unwrap_err();
     assert!(matches!(error, ImportError::Io { .. }));
     assert!(error.to_string().contains("nope.json"), "{error}");
     fs::write(dir.join("broken.json"), "{not json").unwrap();
-    let error = import_botocore(
-        &dir.join("broken.json"),
-        &dir.join("out"),
-        &ImportOptions::default(),
-    )
-    .unwrap_err();
+    let error = import_botocore(&dir.join("broken.json"), &dir.join("out"), &ImportOptions::default()).unwrap_err();
     assert!(matches!(error, ImportError::Json { .. }));
     assert!(error.to_string().contains("broken.json"), "{error}");
     fs::remove_dir_all(&dir).unwrap();
@@ -781,41 +593,21 @@ fn import_writes_only_changes_removes_stale_json_and_keeps_other_files() {
         api_reference: Some("https://example.invalid/ref/".into()),
     };
     let report = import_botocore(&model_path, &out, &options).unwrap();
-    assert_eq!(
-        (report.operations, report.types, report.public_operations),
-        (4, 12, 2)
-    );
+    assert_eq!((report.operations, report.types, report.public_operations), (4, 12, 2));
     assert_eq!(report.written.len(), 13);
     assert_eq!(report.removed, ["Stale.json"]);
     assert_eq!(report.unchanged, 0);
     assert!(!out.join("Stale.json").exists());
-    assert_eq!(
-        fs::read_to_string(out.join("README.md")).unwrap(),
-        "keep me"
-    );
-    assert_eq!(
-        fs::read_to_string(out.join("notes.txt")).unwrap(),
-        "keep me too"
-    );
-    let expected = convert(
-        &service_model(),
-        Some(&service_paginators()),
-        Some("https://example.invalid/ref/"),
-    )
-    .unwrap();
+    assert_eq!(fs::read_to_string(out.join("README.md")).unwrap(), "keep me");
+    assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "keep me too");
+    let expected =
+        convert(&service_model(), Some(&service_paginators()), Some("https://example.invalid/ref/")).unwrap();
     for (name, content) in &expected {
-        assert_eq!(
-            &fs::read_to_string(out.join(name)).unwrap(),
-            content,
-            "{name}"
-        );
+        assert_eq!(&fs::read_to_string(out.join(name)).unwrap(), content, "{name}");
     }
 
     // Second run, no api_reference given: the existing one is kept and nothing changes.
-    let options = ImportOptions {
-        paginators: Some(paginators_path),
-        api_reference: None,
-    };
+    let options = ImportOptions { paginators: Some(paginators_path), api_reference: None };
     let report = import_botocore(&model_path, &out, &options).unwrap();
     assert!(report.written.is_empty(), "{:?}", report.written);
     assert!(report.removed.is_empty());
@@ -832,8 +624,7 @@ fn import_writes_only_changes_removes_stale_json_and_keeps_other_files() {
     assert!(!out.join("Thing.json").exists());
     // Without paginators, service.json loses its pagination but keeps apiReference.
     assert_eq!(report.written, ["Things.json", "service.json"]);
-    let service: Value =
-        serde_json::from_str(&fs::read_to_string(out.join("service.json")).unwrap()).unwrap();
+    let service: Value = serde_json::from_str(&fs::read_to_string(out.join("service.json")).unwrap()).unwrap();
     assert_eq!(service["apiReference"], "https://example.invalid/ref/");
     assert_eq!(report.unchanged, 10);
     fs::remove_dir_all(&dir).unwrap();
@@ -874,16 +665,12 @@ fn collect_refs<'v>(value: &'v Value, refs: &mut Vec<&'v str>) {
 fn real_cognito_model_when_available() {
     let Some(path) = std::env::var_os("BOTOCORE_COGNITO_MODEL").map(PathBuf::from).or_else(installed_cognito_model)
     else {
-        eprintln!(
-            "SKIPPED: no botocore installed; set BOTOCORE_COGNITO_MODEL to a cognito-idp service-2.json.gz"
-        );
+        eprintln!("SKIPPED: no botocore installed; set BOTOCORE_COGNITO_MODEL to a cognito-idp service-2.json.gz");
         return;
     };
     let model = read_json(&path).expect("read the model");
     let paginators_path = path.with_file_name("paginators-1.json");
-    let paginators = paginators_path
-        .is_file()
-        .then(|| read_json(&paginators_path).expect("read paginators"));
+    let paginators = paginators_path.is_file().then(|| read_json(&paginators_path).expect("read paginators"));
     let converted = convert_model(&model, paginators.as_ref(), None).expect("convert");
     // Counts come from the model itself, so that a newer model needs no edit here.
     let model_operations = model["operations"].as_object().unwrap();
@@ -906,13 +693,7 @@ fn real_cognito_model_when_available() {
             assert!(names.contains(target), "{name}: dangling $ref {target}");
         }
         if name != SERVICE_FILE {
-            assert_eq!(
-                value["title"]
-                    .as_str()
-                    .map(|t| format!("{t}.json"))
-                    .as_deref(),
-                Some(name.as_str())
-            );
+            assert_eq!(value["title"].as_str().map(|t| format!("{t}.json")).as_deref(), Some(name.as_str()));
         }
     }
     let service: Value = serde_json::from_str(&converted.files[SERVICE_FILE]).unwrap();
@@ -920,17 +701,11 @@ fn real_cognito_model_when_available() {
     for (op, entry) in operations {
         for key in ["input", "output"] {
             if let Some(shape) = entry.get(key).and_then(Value::as_str) {
-                assert!(
-                    names.contains(format!("{shape}.json").as_str()),
-                    "{op} {key}"
-                );
+                assert!(names.contains(format!("{shape}.json").as_str()), "{op} {key}");
             }
         }
         for error in entry["errors"].as_array().unwrap() {
-            assert!(
-                names.contains(format!("{}.json", error.as_str().unwrap()).as_str()),
-                "{op}"
-            );
+            assert!(names.contains(format!("{}.json", error.as_str().unwrap()).as_str()), "{op}");
         }
     }
     if paginators.is_some() {
@@ -956,4 +731,51 @@ fn installed_cognito_model() -> Option<PathBuf> {
     let mut versions: Vec<PathBuf> = std::fs::read_dir(root).ok()?.filter_map(|e| Some(e.ok()?.path())).collect();
     versions.sort();
     versions.into_iter().rev().map(|v| v.join("service-2.json.gz")).find(|p| p.is_file())
+}
+
+// -----------------------------------------------------------------------------------------
+// Constructs of real models, each imported, loaded and generated end to end
+
+/// Imports `model` (and `paginators`) into a scratch directory, then loads and generates it;
+/// returns the schema files and the generated files (name -> content).
+fn round_trip(tag: &str, model: &Value, paginators: Option<&Value>) -> (BTreeMap<String, String>, crate::emit::Files) {
+    let files = convert(model, paginators, None).expect("convert");
+    let dir = scratch_dir(tag);
+    for (name, content) in &files {
+        fs::write(dir.join(name), content).unwrap();
+    }
+    let generated =
+        crate::generate_dir(&dir, &crate::load::LoadOptions::default(), &crate::emit::EmitOptions::default())
+            .unwrap_or_else(|e| panic!("generate: {e}"));
+    fs::remove_dir_all(&dir).unwrap();
+    (files, generated)
+}
+
+fn generated_text(files: &crate::emit::Files) -> String {
+    files.values().map(String::as_str).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn json_among_several_protocols_is_used() {
+    let mut m = service_model();
+    m["metadata"]["protocol"] = json!("smithy-rpc-v2-cbor");
+    m["metadata"]["protocols"] = json!(["smithy-rpc-v2-cbor", "json"]);
+    let files = convert(&m, None, None).unwrap();
+    assert_eq!(parse(&files, "service.json")["protocol"], "awsJson1_1");
+
+    m["metadata"]["protocols"] = json!(["smithy-rpc-v2-cbor"]);
+    assert!(model_error(&m, None).contains("smithy-rpc-v2-cbor"));
+}
+
+#[test]
+fn operations_without_input_or_output_generate() {
+    let mut m = service_model();
+    m["operations"]["DescribeLimits"] = json!({"name": "DescribeLimits"});
+    m["operations"]["Status"] = json!({"name": "Status", "output": {"shape": "SignUpResponse"}});
+    let (files, generated) = round_trip("no-input", &m, None);
+    let service = parse(&files, "service.json");
+    assert_eq!(keys(&service["operations"]["DescribeLimits"]), ["errors", "auth"]);
+    let text = generated_text(&generated);
+    assert!(text.contains("DescribeLimitsRequest"), "an empty input type is generated");
+    assert!(text.contains("StatusRequest"));
 }

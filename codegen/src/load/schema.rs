@@ -67,7 +67,8 @@ impl<'a> Index<'a> {
         for (i, f) in files.iter().enumerate() {
             for key in defs_of(&f.json).into_iter().flat_map(|d| d.keys()) {
                 let wanted = key.to_pascal_case();
-                let name = if taken.contains(&wanted) { unique(&taken, &format!("{}{wanted}", f.type_name)) } else { wanted };
+                let name =
+                    if taken.contains(&wanted) { unique(&taken, &format!("{}{wanted}", f.type_name)) } else { wanted };
                 taken.insert(name.clone());
                 defs.insert((i, key.clone()), name);
             }
@@ -93,18 +94,15 @@ impl<'a> Index<'a> {
             file
         } else {
             let name = path.strip_prefix("./").unwrap_or(path);
-            *self
-                .by_file_name
-                .get(name)
-                .ok_or_else(|| format!("`{path}` is not a schema file in this directory"))?
+            *self.by_file_name.get(name).ok_or_else(|| format!("`{path}` is not a schema file in this directory"))?
         };
         match fragment {
             "" | "/" => Ok(self.files[target].type_name.clone()),
             _ => {
-                let key = fragment
-                    .strip_prefix("/$defs/")
-                    .or_else(|| fragment.strip_prefix("/definitions/"))
-                    .ok_or_else(|| format!("unsupported reference `{reference}` (only whole files and $defs entries)"))?;
+                let key =
+                    fragment.strip_prefix("/$defs/").or_else(|| fragment.strip_prefix("/definitions/")).ok_or_else(
+                        || format!("unsupported reference `{reference}` (only whole files and $defs entries)"),
+                    )?;
                 self.defs
                     .get(&(target, key.to_string()))
                     .cloned()
@@ -221,9 +219,10 @@ impl Converter<'_> {
         let format = obj.get("format").and_then(Value::as_str);
         Ok(match ty.as_deref() {
             Some("string") if format == Some("date-time") => ShapeKind::Timestamp,
-            Some("string") if obj.get("contentEncoding").and_then(Value::as_str) == Some("base64") => {
-                ShapeKind::Blob { min: self.uint(at, obj, "x-aws-min-bytes")?, max: self.uint(at, obj, "x-aws-max-bytes")? }
-            }
+            Some("string") if obj.get("contentEncoding").and_then(Value::as_str) == Some("base64") => ShapeKind::Blob {
+                min: self.uint(at, obj, "x-aws-min-bytes")?,
+                max: self.uint(at, obj, "x-aws-max-bytes")?,
+            },
             Some("string") => ShapeKind::String(self.string_rules(at, obj)?),
             Some("number") if format == Some("epoch-seconds") => ShapeKind::Timestamp,
             Some("number") => ShapeKind::Float {

@@ -28,7 +28,8 @@ struct Description {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct OperationDescription {
-    input: String,
+    /// Absent for operations that take no input: they get an empty structure of their own.
+    input: Option<String>,
     output: Option<String>,
     #[serde(default)]
     errors: Vec<String>,
@@ -70,10 +71,12 @@ pub fn from_description(
             limit_key: p.limit_key,
             items: p.items,
         });
-        operations.insert(
-            name.clone(),
-            Operation { name, input: op.input, output: op.output, errors: op.errors, auth, pagination },
-        );
+        let input = match op.input {
+            Some(input) => input,
+            None => empty_input(&name, shapes),
+        };
+        operations
+            .insert(name.clone(), Operation { name, input, output: op.output, errors: op.errors, auth, pagination });
     }
     // A listed error is an error shape whether or not its schema says so (catalogue files don't).
     let listed: BTreeSet<String> = operations.values().flat_map(|o| o.errors.iter().cloned()).collect();
@@ -103,7 +106,8 @@ pub fn from_description(
 /// each operation may return any of them.
 pub fn infer(name: &str, shapes: &mut BTreeMap<String, Shape>, options: &LoadOptions) -> Service {
     for shape in shapes.values_mut() {
-        if shape.name.ends_with("Exception") && matches!(shape.kind, ShapeKind::Structure { .. } | ShapeKind::Document) {
+        if shape.name.ends_with("Exception") && matches!(shape.kind, ShapeKind::Structure { .. } | ShapeKind::Document)
+        {
             let server = shape.name.starts_with("Internal") || shape.name.starts_with("ServiceUnavailable");
             make_error(shape, if server { Fault::Server } else { Fault::Client });
         }
@@ -144,6 +148,19 @@ pub fn infer(name: &str, shapes: &mut BTreeMap<String, Shape>, options: &LoadOpt
     }
 }
 
+/// The input of an operation the description gives none: a new empty structure named
+/// `<Op>Request` (or the first free variant of it), so every operation has an input type and
+/// sends `{}`, as AWS's SDKs do.
+fn empty_input(operation: &str, shapes: &mut BTreeMap<String, Shape>) -> String {
+    let taken: BTreeSet<String> = shapes.keys().cloned().collect();
+    let name = unique(&taken, &format!("{operation}Request"));
+    shapes.insert(
+        name.clone(),
+        Shape { name: name.clone(), sensitive: false, error: None, kind: ShapeKind::Structure { members: Vec::new() } },
+    );
+    name
+}
+
 /// Marks `shape` as an error. The catalogue's exception schemas have no `type` and no
 /// properties (they load as documents): an error is always a structure.
 fn make_error(shape: &mut Shape, default_fault: Fault) {
@@ -177,7 +194,12 @@ fn add_error_messages(shapes: &mut BTreeMap<String, Shape>) {
     );
     for name in needing {
         if let Some(Shape { kind: ShapeKind::Structure { members }, .. }) = shapes.get_mut(&name) {
-            members.push(Member { name: "message".into(), target: message_shape.clone(), required: false, deprecated: false });
+            members.push(Member {
+                name: "message".into(),
+                target: message_shape.clone(),
+                required: false,
+                deprecated: false,
+            });
         }
     }
 }

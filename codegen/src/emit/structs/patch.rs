@@ -306,7 +306,8 @@ fn deserialize_impl(cx: &Cx, ident: &syn::Ident, name: &str, fields: &[FieldInfo
 /// Keeps typify's derives but serde's and `Debug` (all written by hand here).
 fn edit_derives(s: &mut ItemStruct, add_default: bool) {
     for attr in s.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-        let Ok(paths) = attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        let Ok(paths) =
+            attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
         else {
             continue;
         };

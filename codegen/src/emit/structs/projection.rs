@@ -78,7 +78,9 @@ fn member_schema(cx: &Cx, target: &str, nullable: bool) -> Value {
         ShapeKind::Timestamp => reference(TIMESTAMP_DEF),
         ShapeKind::Blob { .. } => reference(BLOB_DEF),
         ShapeKind::Document => json!({}),
-        ShapeKind::List { member, .. } => json!({"type": with_null("array"), "items": member_schema(cx, member, false)}),
+        ShapeKind::List { member, .. } => {
+            json!({"type": with_null("array"), "items": member_schema(cx, member, false)})
+        }
         ShapeKind::Map { value, .. } => {
             json!({"type": with_null("object"), "additionalProperties": member_schema(cx, value, false)})
         }
