@@ -113,8 +113,8 @@ impl std::error::Error for SignError {}
 /// `url` is absolute (`https://host/path?query`), or a path and query when `headers` has `host`.
 /// It is taken as it will be sent, already percent-encoded. Signed are the method, path, query,
 /// the body's SHA-256, `host`, `x-amz-date`, `x-amz-security-token` (session credentials) and every
-/// header given except [`UNSIGNED_HEADERS`]. A given `x-amz-date` or `x-amz-security-token` is
-/// replaced by the scope's time and the credentials' token.
+/// header given except [`UNSIGNED_HEADERS`]. A given `x-amz-date` is replaced by the scope's
+/// time, and a given `x-amz-security-token` by the credentials' token when they have one.
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
