@@ -37,7 +37,8 @@ async fn create(client: &Client, pool: &str, username: &str, attributes: &[Attri
 
 /// The usernames a filter selects, in the order listed.
 async fn names(client: &Client, pool: &str, filter: &str) -> Vec<String> {
-    let out = client.list_users().user_pool_id(pool).filter(filter).send().await.unwrap_or_else(|e| panic!("{filter}: {e}"));
+    let out =
+        client.list_users().user_pool_id(pool).filter(filter).send().await.unwrap_or_else(|e| panic!("{filter}: {e}"));
     out.users.unwrap().into_iter().filter_map(|u| u.username).collect()
 }
 
@@ -68,7 +69,15 @@ async fn filters_on_every_searchable_attribute() {
     )
     .await;
     create(&client, &pool, "bea", &[attr("email", "bea@example.com"), attr("given_name", "Bea")]).await;
-    client.admin_set_user_password().user_pool_id(&pool).username("bea").password("Perm4nent!").permanent(true).send().await.unwrap();
+    client
+        .admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("bea")
+        .password("Perm4nent!")
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
     client.admin_disable_user().user_pool_id(&pool).username("andres").send().await.unwrap();
 
     let cases: &[(&str, &[&str])] = &[
@@ -108,7 +117,9 @@ async fn bad_filters_get_awss_messages() {
     let server = InProcessServer::start().await;
     let client = server.client();
     let pool = create_pool(&client, "bad-filters").await;
-    for filter in ["username = foo", "username=", "username", r#"email == "x""#, r#"email = "x" or 1"#, r#"email = "open"#] {
+    for filter in
+        ["username = foo", "username=", "username", r#"email == "x""#, r#"email = "x" or 1"#, r#"email = "open"#]
+    {
         assert_eq!(
             failure(client.list_users().user_pool_id(&pool).filter(filter).send().await),
             ("InvalidParameterException".to_owned(), "Error while parsing filter.".to_owned()),
@@ -193,7 +204,8 @@ async fn limit_and_pagination_token() {
     assert_eq!(seen, odd);
 
     // The generated paginator follows the tokens.
-    let all: Vec<UserType> = client.list_users().user_pool_id(&pool).limit(25).into_paginator().items().map(|u| u.unwrap()).collect().await;
+    let all: Vec<UserType> =
+        client.list_users().user_pool_id(&pool).limit(25).into_paginator().items().map(|u| u.unwrap()).collect().await;
     assert_eq!(all.len(), 70);
 }
 
@@ -242,6 +254,7 @@ async fn paging_while_users_are_added_lists_each_user_exactly_once() {
     sorted.sort();
     assert_eq!(during, sorted);
     // And a listing after the writes sees everyone once.
-    let all: Vec<UserType> = client.list_users().user_pool_id(&pool).into_paginator().items().map(|u| u.unwrap()).collect().await;
+    let all: Vec<UserType> =
+        client.list_users().user_pool_id(&pool).into_paginator().items().map(|u| u.unwrap()).collect().await;
     assert_eq!(all.len(), 110);
 }

@@ -1,13 +1,13 @@
 //! Users as administrators manage them, through the generated client over HTTP: every
-//! operation with its bad inputs and AWS's error codes and messages, uniqueness of usernames
-//! and aliases, and 64 parallel creations of one username.
+//! operation with its bad inputs and AWS's error codes and messages. Uniqueness (usernames,
+//! aliases, parallel creations) is in `user_uniqueness.rs`.
 
 mod common;
 
 use awsjson_types::ModeledError;
 use cognito_idp::types::{
     AttributeType, PasswordPolicyType, SchemaAttributeType, StringAttributeConstraintsType,
-    UserAttributeUpdateSettingsType, UserPoolPolicyType, UsernameConfigurationType,
+    UserAttributeUpdateSettingsType, UserPoolPolicyType,
 };
 use cognito_idp::{Client, SdkError};
 use common::{InProcessServer, create_app_client, create_pool, error_code, error_message};
@@ -179,7 +179,10 @@ async fn admin_create_user_sends_a_temporary_password_that_meets_the_policy() {
                 .send()
                 .await
         ),
-        pair("InvalidPasswordException", "Password did not conform with policy: Password must have uppercase characters")
+        pair(
+            "InvalidPasswordException",
+            "Password did not conform with policy: Password must have uppercase characters"
+        )
     );
 }
 
@@ -235,50 +238,7 @@ async fn admin_create_user_rejects_bad_input_with_awss_messages() {
     assert!(listed.users.unwrap_or_default().is_empty());
 
     create("a", vec![attr("email", "a@example.com")]).await.unwrap();
-    assert_eq!(
-        failure(create("a", vec![]).await),
-        pair("UsernameExistsException", "User account already exists")
-    );
-}
-
-#[tokio::test]
-async fn usernames_follow_the_pools_case_rule() {
-    let server = InProcessServer::start().await;
-    let client = server.client();
-    let insensitive = client
-        .create_user_pool()
-        .pool_name("insensitive")
-        .username_configuration(UsernameConfigurationType { case_sensitive: false })
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .and_then(|p| p.id)
-        .unwrap();
-    create(&client, &insensitive, "Diego", &[]).await;
-    assert_eq!(
-        failure(client.admin_create_user().user_pool_id(&insensitive).username("diego").send().await),
-        pair("UsernameExistsException", "User account already exists")
-    );
-    let got = client.admin_get_user().user_pool_id(&insensitive).username("DIEGO").send().await.unwrap();
-    assert_eq!(got.username, "Diego", "the username keeps the case it was created with");
-
-    let sensitive = client
-        .create_user_pool()
-        .pool_name("sensitive")
-        .username_configuration(UsernameConfigurationType { case_sensitive: true })
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .and_then(|p| p.id)
-        .unwrap();
-    create(&client, &sensitive, "Diego", &[]).await;
-    create(&client, &sensitive, "diego", &[]).await;
-    assert_eq!(
-        failure(client.admin_get_user().user_pool_id(&sensitive).username("DIEGO").send().await).0,
-        "UserNotFoundException"
-    );
+    assert_eq!(failure(create("a", vec![]).await), pair("UsernameExistsException", "User account already exists"));
 }
 
 #[tokio::test]
@@ -297,168 +257,25 @@ async fn resend_gives_a_new_temporary_password_to_users_that_never_signed_in() {
     resend("ana").await.unwrap();
     let messages = server.outbox(Some(&pool), Some("ana")).await;
     assert_eq!(messages.len(), 2);
-    assert_eq!((messages[0]["kind"].as_str(), messages[0]["medium"].as_str()), (Some("ADMIN_CREATE_USER"), Some("EMAIL")));
+    assert_eq!(
+        (messages[0]["kind"].as_str(), messages[0]["medium"].as_str()),
+        (Some("ADMIN_CREATE_USER"), Some("EMAIL"))
+    );
     assert_ne!(messages[0]["code"], messages[1]["code"], "each resend is a new password");
 
-    client.admin_set_user_password().user_pool_id(&pool).username("ana").password("Perm4nent!").permanent(true).send().await.unwrap();
+    client
+        .admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("ana")
+        .password("Perm4nent!")
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         failure(resend("ana").await),
         pair("UnsupportedUserStateException", "Resend not possible. ana status is not FORCE_CHANGE_PASSWORD")
     );
-}
-
-#[tokio::test]
-async fn pools_with_email_usernames_use_the_sub_and_keep_emails_unique() {
-    let server = InProcessServer::start().await;
-    let client = server.client();
-    let pool = client
-        .create_user_pool()
-        .pool_name("email-usernames")
-        .username_attributes("email")
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .and_then(|p| p.id)
-        .unwrap();
-    let username = create(&client, &pool, "jane@example.com", &[]).await;
-    let attributes = attributes_of(&client, &pool, "jane@example.com").await;
-    assert_eq!(value_of(&attributes, "sub").as_deref(), Some(username.as_str()), "the username is the sub");
-    assert_eq!(value_of(&attributes, "email").as_deref(), Some("jane@example.com"));
-    client.admin_get_user().user_pool_id(&pool).username(&username).send().await.unwrap();
-
-    assert_eq!(
-        failure(client.admin_create_user().user_pool_id(&pool).username("jane@example.com").send().await),
-        pair("UsernameExistsException", "An account with the given email already exists.")
-    );
-    assert_eq!(
-        failure(client.admin_create_user().user_pool_id(&pool).username("jane").send().await),
-        pair("InvalidParameterException", "Username should be an email.")
-    );
-    let other = create(&client, &pool, "john@example.com", &[]).await;
-    assert_eq!(
-        failure(
-            client
-                .admin_update_user_attributes()
-                .user_pool_id(&pool)
-                .username(&other)
-                .user_attributes(attr("email", "jane@example.com"))
-                .send()
-                .await
-        ),
-        pair("AliasExistsException", "An account with the given email already exists.")
-    );
-    assert_eq!(
-        value_of(&attributes_of(&client, &pool, &other).await, "email").as_deref(),
-        Some("john@example.com"),
-        "the refused update changed nothing"
-    );
-    // Deleting a user frees its email.
-    client.admin_delete_user().user_pool_id(&pool).username("jane@example.com").send().await.unwrap();
-    create(&client, &pool, "jane@example.com", &[]).await;
-}
-
-#[tokio::test]
-async fn email_aliases_are_unique_once_verified_and_can_be_moved() {
-    let server = InProcessServer::start().await;
-    let client = server.client();
-    let pool = client
-        .create_user_pool()
-        .pool_name("aliases")
-        .alias_attributes("email")
-        .alias_attributes("preferred_username")
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .and_then(|p| p.id)
-        .unwrap();
-    assert_eq!(
-        failure(client.admin_create_user().user_pool_id(&pool).username("x@example.com").send().await),
-        pair(
-            "InvalidParameterException",
-            "Username cannot be of email format, since user pool is configured for email alias."
-        )
-    );
-    let verified = [attr("email", "shared@example.com"), attr("email_verified", "true")];
-    create(&client, &pool, "first", &verified).await;
-    // Unverified copies are not aliases, so they never conflict.
-    create(&client, &pool, "unverified", &[attr("email", "shared@example.com")]).await;
-    assert_eq!(
-        failure(
-            client
-                .admin_create_user()
-                .user_pool_id(&pool)
-                .username("second")
-                .user_attributes(verified[0].clone())
-                .user_attributes(verified[1].clone())
-                .send()
-                .await
-        ),
-        pair("UsernameExistsException", "An account with the given email already exists.")
-    );
-    assert_eq!(client.admin_get_user().user_pool_id(&pool).username("shared@example.com").send().await.unwrap().username, "first");
-
-    // ForceAliasCreation moves the alias; the previous owner keeps the address, unverified.
-    client
-        .admin_create_user()
-        .user_pool_id(&pool)
-        .username("second")
-        .user_attributes(verified[0].clone())
-        .user_attributes(verified[1].clone())
-        .force_alias_creation(true)
-        .message_action("SUPPRESS")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(client.admin_get_user().user_pool_id(&pool).username("shared@example.com").send().await.unwrap().username, "second");
-    let first = attributes_of(&client, &pool, "first").await;
-    assert_eq!(value_of(&first, "email").as_deref(), Some("shared@example.com"));
-    assert_eq!(value_of(&first, "email_verified").as_deref(), Some("false"));
-
-    // Verifying the address on another user moves it again.
-    client
-        .admin_update_user_attributes()
-        .user_pool_id(&pool)
-        .username("unverified")
-        .user_attributes(attr("email_verified", "true"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        client.admin_get_user().user_pool_id(&pool).username("shared@example.com").send().await.unwrap().username,
-        "unverified"
-    );
-    assert_eq!(value_of(&attributes_of(&client, &pool, "second").await, "email_verified").as_deref(), Some("false"));
-
-    // preferred_username never moves.
-    create(&client, &pool, "neo", &[attr("preferred_username", "the-one")]).await;
-    assert_eq!(
-        failure(
-            client
-                .admin_create_user()
-                .user_pool_id(&pool)
-                .username("smith")
-                .user_attributes(attr("preferred_username", "the-one"))
-                .force_alias_creation(true)
-                .send()
-                .await
-        ),
-        pair("UsernameExistsException", "An account with the given preferred_username already exists.")
-    );
-    assert_eq!(
-        failure(
-            client
-                .admin_update_user_attributes()
-                .user_pool_id(&pool)
-                .username("first")
-                .user_attributes(attr("preferred_username", "the-one"))
-                .send()
-                .await
-        ),
-        pair("AliasExistsException", "An account with the given preferred_username already exists.")
-    );
-    assert_eq!(client.admin_get_user().user_pool_id(&pool).username("the-one").send().await.unwrap().username, "neo");
 }
 
 #[tokio::test]
@@ -606,7 +423,13 @@ async fn admin_delete_user_attributes() {
     let server = InProcessServer::start().await;
     let client = server.client();
     let pool = create_pool(&client, "delete-attributes").await;
-    create(&client, &pool, "bo", &[attr("email", "bo@example.com"), attr("email_verified", "true"), attr("name", "Bo")]).await;
+    create(
+        &client,
+        &pool,
+        "bo",
+        &[attr("email", "bo@example.com"), attr("email_verified", "true"), attr("name", "Bo")],
+    )
+    .await;
     client
         .admin_delete_user_attributes()
         .user_pool_id(&pool)
@@ -617,7 +440,11 @@ async fn admin_delete_user_attributes() {
         .await
         .unwrap();
     let attributes = attributes_of(&client, &pool, "bo").await;
-    assert_eq!(attributes.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["sub"], "email_verified goes with email");
+    assert_eq!(
+        attributes.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
+        ["sub"],
+        "email_verified goes with email"
+    );
     let delete = |name: &str| {
         client.admin_delete_user_attributes().user_pool_id(&pool).username("bo").user_attribute_names(name).send()
     };
@@ -625,10 +452,19 @@ async fn admin_delete_user_attributes() {
         failure(delete("nickname_typo").await),
         pair("InvalidParameterException", "user.nickname_typo: Attribute does not exist in the schema.\n")
     );
-    assert_eq!(failure(delete("sub").await), pair("InvalidParameterException", "user.sub: Attribute cannot be updated.\n"));
+    assert_eq!(
+        failure(delete("sub").await),
+        pair("InvalidParameterException", "user.sub: Attribute cannot be updated.\n")
+    );
     assert_eq!(
         failure(
-            client.admin_delete_user_attributes().user_pool_id(&pool).username("nobody").user_attribute_names("name").send().await
+            client
+                .admin_delete_user_attributes()
+                .user_pool_id(&pool)
+                .username("nobody")
+                .user_attribute_names("name")
+                .send()
+                .await
         ),
         pair("UserNotFoundException", "User does not exist.")
     );
@@ -654,8 +490,14 @@ async fn disable_enable_and_delete() {
         assert_eq!((code.as_str(), message.as_str()), ("UserNotFoundException", "User does not exist."));
     }
     client.admin_delete_user().user_pool_id(&pool).username("sam").send().await.unwrap();
-    assert_eq!(failure(client.admin_get_user().user_pool_id(&pool).username("sam").send().await).0, "UserNotFoundException");
-    assert_eq!(failure(client.admin_delete_user().user_pool_id(&pool).username("sam").send().await).0, "UserNotFoundException");
+    assert_eq!(
+        failure(client.admin_get_user().user_pool_id(&pool).username("sam").send().await).0,
+        "UserNotFoundException"
+    );
+    assert_eq!(
+        failure(client.admin_delete_user().user_pool_id(&pool).username("sam").send().await).0,
+        "UserNotFoundException"
+    );
     assert_eq!(
         failure(client.admin_disable_user().user_pool_id("us-east-1_nothere1").username("sam").send().await),
         pair("ResourceNotFoundException", "User pool us-east-1_nothere1 does not exist.")
@@ -669,7 +511,13 @@ async fn admin_set_user_password() {
     let pool = create_pool(&client, "passwords").await;
     create(&client, &pool, "ivy", &[]).await;
     let set = |password: &str, permanent: bool| {
-        client.admin_set_user_password().user_pool_id(&pool).username("ivy").password(password).permanent(permanent).send()
+        client
+            .admin_set_user_password()
+            .user_pool_id(&pool)
+            .username("ivy")
+            .password(password)
+            .permanent(permanent)
+            .send()
     };
     set("Perm4nent!", true).await.unwrap();
     assert_eq!(status_of(&client, &pool, "ivy").await, "CONFIRMED");
@@ -708,7 +556,15 @@ async fn admin_reset_user_password() {
         pair("NotAuthorizedException", "User password cannot be reset in the current state.")
     );
     create(&client, &pool, "unverified", &[attr("email", "u@example.com")]).await;
-    client.admin_set_user_password().user_pool_id(&pool).username("unverified").password("Perm4nent!").permanent(true).send().await.unwrap();
+    client
+        .admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("unverified")
+        .password("Perm4nent!")
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         failure(reset("unverified").await),
         pair(
@@ -716,13 +572,24 @@ async fn admin_reset_user_password() {
             "Cannot reset password for the user as there is no registered/verified email or phone_number"
         )
     );
-    client.admin_set_user_password().user_pool_id(&pool).username("new").password("Perm4nent!").permanent(true).send().await.unwrap();
+    client
+        .admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("new")
+        .password("Perm4nent!")
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
     reset("new").await.unwrap();
     assert_eq!(status_of(&client, &pool, "new").await, "RESET_REQUIRED");
     let messages = server.outbox(Some(&pool), Some("new")).await;
     assert_eq!(messages.len(), 1);
     assert_eq!(messages[0]["kind"], "ADMIN_RESET_USER_PASSWORD");
-    assert_eq!((messages[0]["medium"].as_str(), messages[0]["destination"].as_str()), (Some("EMAIL"), Some("new@example.com")));
+    assert_eq!(
+        (messages[0]["medium"].as_str(), messages[0]["destination"].as_str()),
+        (Some("EMAIL"), Some("new@example.com"))
+    );
     let code = messages[0]["code"].as_str().unwrap();
     assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()), "{code}");
 
@@ -762,36 +629,4 @@ async fn admin_confirm_sign_up() {
         failure(client.admin_confirm_sign_up().user_pool_id(&pool).username("nobody").send().await),
         pair("UserNotFoundException", "User does not exist.")
     );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sixty_four_parallel_creations_of_one_username_make_one_user() {
-    let server = InProcessServer::start().await;
-    let client = server.client();
-    let pool = create_pool(&client, "race").await;
-    let attempts = (0..64).map(|i| {
-        let client = client.clone();
-        let pool = pool.clone();
-        tokio::spawn(async move {
-            client
-                .admin_create_user()
-                .user_pool_id(&pool)
-                .username("same")
-                .user_attributes(attr("email", &format!("same{i}@example.com")))
-                .temporary_password("Temp0rary!")
-                .message_action("SUPPRESS")
-                .send()
-                .await
-        })
-    });
-    let results: Vec<_> = futures_util::future::join_all(attempts).await.into_iter().map(|r| r.unwrap()).collect();
-    let created = results.iter().filter(|r| r.is_ok()).count();
-    let exists = results
-        .iter()
-        .filter_map(|r| r.as_ref().err())
-        .filter(|e| error_code(e).as_deref() == Some("UsernameExistsException"))
-        .count();
-    assert_eq!((created, exists), (1, 63));
-    let listed = client.list_users().user_pool_id(&pool).send().await.unwrap().users.unwrap();
-    assert_eq!(listed.len(), 1);
 }

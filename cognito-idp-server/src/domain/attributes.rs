@@ -323,9 +323,9 @@ pub fn is_email(value: &str) -> bool {
 
 /// Whether `value` is a phone number as Cognito takes one: E.164, `+` and 1 to 15 digits.
 pub fn is_phone(value: &str) -> bool {
-    value.strip_prefix('+').is_some_and(|digits| {
-        (1..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
-    })
+    value
+        .strip_prefix('+')
+        .is_some_and(|digits| (1..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The stored form of a value: booleans as `true`/`false` (AWS takes `True` as well), the rest

@@ -114,7 +114,10 @@ mod tests {
             parse(Some(r#"  phone_number ^= "+48"  "#)).unwrap(),
             filter(FilterField::Column("phone_number"), true, "+48")
         );
-        assert_eq!(parse(Some(r#"family_name = "Re\"dd\\y""#)).unwrap(), filter(FilterField::Column("family_name"), false, r#"Re"dd\y"#));
+        assert_eq!(
+            parse(Some(r#"family_name = "Re\"dd\\y""#)).unwrap(),
+            filter(FilterField::Column("family_name"), false, r#"Re"dd\y"#)
+        );
         assert_eq!(parse(Some(r#"username^="di""#)).unwrap(), filter(FilterField::Username, true, "di"));
         assert_eq!(parse(Some(r#"sub = "x""#)).unwrap(), filter(FilterField::Sub, false, "x"));
         assert_eq!(parse(Some(r#"family_name = """#)).unwrap(), filter(FilterField::Column("family_name"), false, ""));
@@ -136,9 +139,22 @@ mod tests {
 
     #[test]
     fn errors_as_aws_words_them() {
-        for bad in ["username = foo", "username=", "username", r#"= "x""#, r#"email == "x""#, r#"email = "x" and"#, r#"email = "x"#, r#"email ~ "x""#] {
+        for bad in [
+            "username = foo",
+            "username=",
+            "username",
+            r#"= "x""#,
+            r#"email == "x""#,
+            r#"email = "x" and"#,
+            r#"email = "x"#,
+            r#"email ~ "x""#,
+        ] {
             let error = parse(Some(bad)).unwrap_err();
-            assert_eq!((error.code, error.message.as_str()), ("InvalidParameterException", "Error while parsing filter."), "{bad}");
+            assert_eq!(
+                (error.code, error.message.as_str()),
+                ("InvalidParameterException", "Error while parsing filter."),
+                "{bad}"
+            );
         }
         let error = parse(Some(r#"custom:foo = "bar""#)).unwrap_err();
         assert_eq!(error.message, "Invalid search attribute: custom:foo");

@@ -159,11 +159,7 @@ async fn unverify<S: Store>(svc: &Cognito<S>, pool: &Pool, holder: &UserRecord, 
 
 /// The pool's password policy (AWS's defaults when it has none).
 fn policy(pool: &Pool) -> PasswordPolicyType {
-    pool.doc
-        .policies
-        .as_ref()
-        .and_then(|p| p.password_policy.clone())
-        .unwrap_or_else(password::default_policy)
+    pool.doc.policies.as_ref().and_then(|p| p.password_policy.clone()).unwrap_or_else(password::default_policy)
 }
 
 /// When a temporary password set now stops working: `TemporaryPasswordValidityDays` (7 by
@@ -194,7 +190,9 @@ fn invitation(user: &UserRecord, mediums: Option<&[DeliveryMediumType]>) -> ApiR
         let delivery = match medium.as_str() {
             "EMAIL" => Delivery::new(
                 Medium::Email,
-                email.ok_or_else(|| ApiError::invalid_parameter("No email provided but desired delivery medium was Email"))?,
+                email.ok_or_else(|| {
+                    ApiError::invalid_parameter("No email provided but desired delivery medium was Email")
+                })?,
             ),
             _ => Delivery::new(
                 Medium::Sms,
@@ -273,7 +271,10 @@ fn resolve_username(pool: &Pool, given: &str, sub: &str, attrs: &mut Vec<(String
 }
 
 /// `AdminCreateUser`.
-pub async fn admin_create_user<S: Store>(svc: &Cognito<S>, input: AdminCreateUserRequest) -> ApiResult<AdminCreateUserResponse> {
+pub async fn admin_create_user<S: Store>(
+    svc: &Cognito<S>,
+    input: AdminCreateUserRequest,
+) -> ApiResult<AdminCreateUserResponse> {
     let pool = load_pool(svc, &input.user_pool_id).await?;
     let action = input.message_action.as_ref().map(|a| a.as_str().to_owned());
     if action.as_deref() == Some("RESEND") {
@@ -432,23 +433,18 @@ pub async fn admin_get_user<S: Store>(svc: &Cognito<S>, input: AdminGetUserReque
     })
 }
 
-/// A code to send once the user's change is stored: to verify `attribute` at `to`.
-struct Verification {
-    to: Delivery,
-}
-
 /// Applies an `AdminUpdateUserAttributes` request to `user`. Per AWS's API reference: a blank
 /// value deletes the attribute; a changed `email` or `phone_number` is no longer verified unless
 /// the request sets its `*_verified` to true; a changed attribute the pool auto-verifies gets a
 /// verification code (none when the request marks it verified); and when the pool requires
 /// verification before update (`AttributesRequireVerificationBeforeUpdate`), the old value stays
-/// until the new one is verified.
+/// until the new one is verified. Returns where verification codes go once the change is stored.
 fn apply_update(
     pool: &Pool,
     schema: &Schema,
     user: &mut UserRecord,
     requested: &[AttributeType],
-) -> ApiResult<Vec<Verification>> {
+) -> ApiResult<Vec<Delivery>> {
     let before = user.attributes.clone();
     let old = |name: &str| before.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
     for attribute in requested {
@@ -463,8 +459,11 @@ fn apply_update(
         names.into_iter().flatten().any(|a| a.as_str() == name)
     };
     let auto_verified = pool.doc.auto_verified_attributes.as_ref();
-    let before_update =
-        pool.doc.user_attribute_update_settings.as_ref().and_then(|s| s.attributes_require_verification_before_update.as_ref());
+    let before_update = pool
+        .doc
+        .user_attribute_update_settings
+        .as_ref()
+        .and_then(|s| s.attributes_require_verification_before_update.as_ref());
     let mut codes = Vec::new();
     for (name, flag) in VERIFIED_FLAGS {
         let asked = requested.iter().rev().find(|a| a.name == flag).and_then(|a| a.value.clone());
@@ -488,14 +487,14 @@ fn apply_update(
                 if let Some(map) = pending.as_object_mut() {
                     map.insert(name.to_owned(), new.clone().into());
                 }
-                codes.push(Verification { to: Delivery::new(medium, new) });
+                codes.push(Delivery::new(medium, new));
             }
             _ => {
                 if asked.is_none() {
                     user.set_attribute(flag, "false".into());
                 }
                 if listed(auto_verified, name) {
-                    codes.push(Verification { to: Delivery::new(medium, new) });
+                    codes.push(Delivery::new(medium, new));
                 }
             }
         }
@@ -529,9 +528,9 @@ pub async fn admin_update_user_attributes<S: Store>(
         for (alias, holder) in &taken {
             unverify(svc, &pool, holder, &alias.kind).await;
         }
-        for verification in verifications {
-            send_code(svc, &user, &verify_purpose(verification.to.medium.attribute()), KIND_VERIFY_ATTRIBUTE, &verification.to, codes::CONFIRMATION_CODE_TTL_MS)
-                .await?;
+        for to in verifications {
+            let purpose = verify_purpose(to.medium.attribute());
+            send_code(svc, &user, &purpose, KIND_VERIFY_ATTRIBUTE, &to, codes::CONFIRMATION_CODE_TTL_MS).await?;
         }
         return Ok(AdminUpdateUserAttributesResponse::default());
     }
@@ -599,7 +598,10 @@ pub async fn admin_delete_user_attributes<S: Store>(
 }
 
 /// `AdminDisableUser`.
-pub async fn admin_disable_user<S: Store>(svc: &Cognito<S>, input: AdminDisableUserRequest) -> ApiResult<AdminDisableUserResponse> {
+pub async fn admin_disable_user<S: Store>(
+    svc: &Cognito<S>,
+    input: AdminDisableUserRequest,
+) -> ApiResult<AdminDisableUserResponse> {
     let pool = load_pool(svc, &input.user_pool_id).await?;
     modify(svc, &pool, &input.username, |user| {
         user.enabled = false;
@@ -610,7 +612,10 @@ pub async fn admin_disable_user<S: Store>(svc: &Cognito<S>, input: AdminDisableU
 }
 
 /// `AdminEnableUser`.
-pub async fn admin_enable_user<S: Store>(svc: &Cognito<S>, input: AdminEnableUserRequest) -> ApiResult<AdminEnableUserResponse> {
+pub async fn admin_enable_user<S: Store>(
+    svc: &Cognito<S>,
+    input: AdminEnableUserRequest,
+) -> ApiResult<AdminEnableUserResponse> {
     let pool = load_pool(svc, &input.user_pool_id).await?;
     modify(svc, &pool, &input.username, |user| {
         user.enabled = true;
