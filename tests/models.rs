@@ -166,7 +166,7 @@ fn validation_follows_aws_patterns_lengths_and_messages() {
     assert_eq!(
         raw.to_string(),
         "2 validation errors detected: Value at 'username' failed to satisfy constraint: Member must satisfy \
-         regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+; Value at 'userPoolId' failed to satisfy \
+         regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+; Value null at 'userPoolId' failed to satisfy \
          constraint: Member must not be null"
     );
     let range = awsjson_types::validate(ListUsersRequest::shape(), &json!({"UserPoolId": "us-west-2_aaaaaaaaa", "Limit": 61}));

@@ -103,7 +103,7 @@ async fn validation_lists_every_violation_in_aws_words_without_sensitive_values(
          Value '' at 'userAttributes.1.member.name' failed to satisfy constraint: Member must have length greater than or equal to 1; \
          Value '' at 'userAttributes.1.member.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r ]+; \
          Value 'SHOUT' at 'messageAction' failed to satisfy constraint: Member must satisfy enum value set: [RESEND, SUPPRESS]; \
-         Value at 'userPoolId' failed to satisfy constraint: Member must not be null"
+         Value null at 'userPoolId' failed to satisfy constraint: Member must not be null"
     );
     assert!(!answer.message().contains("a b"), "the username is sensitive");
     assert!(backend.calls().is_empty(), "the handler never runs on invalid input");

@@ -258,7 +258,7 @@ impl Walker {
                     }
                 }
                 for member_path in missing {
-                    self.push(&member_path, None, "Member must not be null".to_owned());
+                    self.push(&member_path, None, crate::violation::NOT_NULL.to_owned());
                 }
             }
         }

@@ -100,7 +100,7 @@ fn with(key: &str, value: Value) -> Value {
 fn admin_create_user_example() {
     assert_eq!(
         message(json!({"Username": "a b"})),
-        r"2 validation errors detected: Value 'a b' at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\p{L}\p{M}\p{S}\p{N}\p{P}]+; Value at 'userPoolId' failed to satisfy constraint: Member must not be null"
+        r"2 validation errors detected: Value 'a b' at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\p{L}\p{M}\p{S}\p{N}\p{P}]+; Value null at 'userPoolId' failed to satisfy constraint: Member must not be null"
     );
 }
 
@@ -121,7 +121,7 @@ fn null_counts_as_absent() {
     let v = json!({"UserPoolId": null, "Username": "diego", "Days": null, "UserAttributes": [null]});
     let list = violations(v);
     assert_eq!(list.len(), 1);
-    assert_eq!(list[0].to_string(), "Value at 'userPoolId' failed to satisfy constraint: Member must not be null");
+    assert_eq!(list[0].to_string(), "Value null at 'userPoolId' failed to satisfy constraint: Member must not be null");
     assert_eq!(violations(Value::Null).len(), 2);
 }
 
@@ -182,7 +182,7 @@ fn list_paths_and_sizes() {
         "3 validation errors detected: Value '[{Name=email}, {Name=}, {Value=*** Sensitive Data Redacted ***}]' at 'userAttributes' \
          failed to satisfy constraint: Member must have length less than or equal to 2; \
          Value '' at 'userAttributes.2.member.name' failed to satisfy constraint: Member must have length greater than or equal to 1; \
-         Value at 'userAttributes.3.member.name' failed to satisfy constraint: Member must not be null"
+         Value null at 'userAttributes.3.member.name' failed to satisfy constraint: Member must not be null"
     );
     let list = violations(with("MFAOptions", json!([{"Name": ""}])));
     assert_eq!(list[0].path, "mFAOptions.1.member.name");
@@ -323,6 +323,6 @@ fn validate_trait_serializes_first() {
     let bad = Request { pool: None, name: "diego".into() };
     assert_eq!(
         bad.validate().unwrap_err().to_string(),
-        "1 validation error detected: Value at 'userPoolId' failed to satisfy constraint: Member must not be null"
+        "1 validation error detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null"
     );
 }

@@ -16,7 +16,7 @@ use std::fmt;
 /// });
 /// assert_eq!(
 ///     err.to_string(),
-///     "1 validation error detected: Value at 'userPoolId' failed to satisfy constraint: Member must not be null"
+///     "1 validation error detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null"
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -119,10 +119,17 @@ impl ConstraintViolations {
     }
 }
 
+/// The constraint of a required member that is absent. AWS renders the absent value as `null`
+/// (`Value null at 'userPoolId' failed to satisfy constraint: Member must not be null`, quoted
+/// from real responses in aws/aws-sdk-java issue 1577), while other violations without a value
+/// (sensitive members) leave the value out.
+pub const NOT_NULL: &str = "Member must not be null";
+
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.value {
             Some(value) => write!(f, "Value '{value}' at '{}'", self.path)?,
+            None if self.constraint == NOT_NULL => write!(f, "Value null at '{}'", self.path)?,
             None => write!(f, "Value at '{}'", self.path)?,
         }
         write!(f, " failed to satisfy constraint: {}", self.constraint)
