@@ -18,6 +18,7 @@ pub mod emit;
 pub mod import_botocore;
 pub mod load;
 pub mod model;
+pub mod naming;
 pub mod write;
 
 use std::path::Path;

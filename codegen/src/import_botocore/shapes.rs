@@ -23,6 +23,9 @@ pub(super) fn convert_model(
     let shapes = top_level_object(root, "shapes")?;
 
     check_shape_names(shapes)?;
+    if let Some(renamed) = apply_naming_rule(model, shapes) {
+        return convert_model(&renamed, paginators, api_reference);
+    }
 
     let mut files = BTreeMap::new();
     for (name, shape) in shapes {
@@ -62,24 +65,48 @@ pub(super) fn is_plain_identifier(name: &str) -> bool {
 }
 
 pub(super) fn check_shape_names(shapes: &Map<String, Value>) -> Result<(), ImportError> {
-    let service_stem = SERVICE_FILE.trim_end_matches(".json");
-    // Lower-cased name -> original, to catch files that would collide on case-insensitive disks.
-    let mut seen: HashMap<String, &str> = HashMap::new();
     for name in shapes.keys() {
         if !is_plain_identifier(name) {
             return Err(model_err(format!("shape name {name:?} is not a plain identifier (letters, digits, `_`)")));
         }
-        let folded = name.to_ascii_lowercase();
-        if folded == service_stem {
-            return Err(model_err(format!("shape `{name}` would overwrite `{SERVICE_FILE}`")));
-        }
-        if let Some(other) = seen.insert(folded, name) {
-            return Err(model_err(format!(
-                "shapes `{other}` and `{name}` differ only in case, so their files would collide"
-            )));
-        }
     }
     Ok(())
+}
+
+/// Applies [`crate::naming::renames`] to the model: shapes whose names would collide as files
+/// or Rust types (or with `service.json`) are renamed, with every `{"shape": ...}` reference.
+pub(super) fn apply_naming_rule(model: &Value, shapes: &Map<String, Value>) -> Option<Value> {
+    let is_error = |name: &str| shapes.get(name).and_then(|s| s.get("exception")) == Some(&Value::Bool(true));
+    let renames = crate::naming::renames(shapes.keys().map(String::as_str), is_error);
+    if renames.is_empty() {
+        return None;
+    }
+    fn rewrite(value: &mut Value, renames: &BTreeMap<String, String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get_mut("shape")
+                    && let Some(new) = renames.get(target.as_str())
+                {
+                    *target = new.clone();
+                }
+                for child in map.values_mut() {
+                    rewrite(child, renames);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| rewrite(item, renames)),
+            _ => {}
+        }
+    }
+    let mut model = model.clone();
+    if let Some(Value::Object(old)) = model.get_mut("shapes") {
+        let renamed: Map<String, Value> = std::mem::take(old)
+            .into_iter()
+            .map(|(name, shape)| (renames.get(&name).cloned().unwrap_or(name), shape))
+            .collect();
+        *old = renamed;
+    }
+    rewrite(&mut model, &renames);
+    Some(model)
 }
 
 /// A boolean flag of a shape or member: absent means false; anything but a boolean is an error.

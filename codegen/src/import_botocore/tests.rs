@@ -437,9 +437,7 @@ fn unsupported_shapes_are_rejected_by_name() {
         (json!({"Choice": {"type": "structure", "union": true, "members": {}}}), "Choice"),
         (json!({"Weird": {"type": "bigdecimal"}}), "Weird"),
         (json!({"NoType": {"min": 1}}), "NoType"),
-        (json!({"service": {"type": "string"}}), "service"),
         (json!({"Bad.Name": {"type": "string"}}), "Bad.Name"),
-        (json!({"Name": {"type": "string"}, "NAME": {"type": "string"}}), "NAME"),
         (json!({"Iso": {"type": "timestamp", "timestampFormat": "iso8601"}}), "Iso"),
         (json!({"Neg": {"type": "string", "min": -1}}), "Neg"),
         (json!({"Odd": {"type": "boolean", "max": 3}}), "Odd"),
@@ -778,4 +776,33 @@ fn operations_without_input_or_output_generate() {
     let text = generated_text(&generated);
     assert!(text.contains("DescribeLimitsRequest"), "an empty input type is generated");
     assert!(text.contains("StatusRequest"));
+}
+
+#[test]
+fn names_differing_in_case_or_equal_to_the_service_file_are_renamed() {
+    let mut m = service_model();
+    let shapes = m["shapes"].as_object_mut().unwrap();
+    shapes.insert("Double".into(), json!({"type": "double"}));
+    shapes.insert("double".into(), json!({"type": "double"}));
+    shapes.insert("IPAddress".into(), json!({"type": "string"}));
+    shapes.insert("IpAddress".into(), json!({"type": "string"}));
+    shapes.insert(
+        "Service".into(),
+        json!({"type": "structure", "members": {
+        "A": {"shape": "Double"}, "B": {"shape": "double"}, "C": {"shape": "IPAddress"}, "D": {"shape": "IpAddress"}}}),
+    );
+    m["shapes"]["ListThingsResponse"]["members"]["Service"] = json!({"shape": "Service"});
+    let (files, generated) = round_trip("naming", &m, None);
+    let folded: BTreeSet<String> = files.keys().map(|f| f.to_ascii_lowercase()).collect();
+    assert_eq!(folded.len(), files.len(), "file names are unique case-insensitively");
+    assert!(files.contains_key("service.json") && files.contains_key("Service2.json"));
+    assert_eq!(parse(&files, "Service2.json")["title"], "Service2");
+    assert_eq!(parse(&files, "ListThingsResponse.json")["properties"]["Service"]["$ref"], "Service2.json");
+    let service2 = parse(&files, "Service2.json");
+    assert_eq!(service2["properties"]["B"]["$ref"], "double2.json");
+    assert_eq!(service2["properties"]["D"]["$ref"], "IpAddress2.json");
+    let text = generated_text(&generated);
+    for name in ["Service2"] {
+        assert!(text.contains(name), "{name} in the generated code");
+    }
 }

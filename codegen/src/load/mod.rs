@@ -11,7 +11,7 @@ mod service;
 
 use std::path::{Path, PathBuf};
 
-use crate::model::Service;
+use crate::model::{Service, ShapeKind};
 
 pub use files::SchemaFile;
 
@@ -60,6 +60,45 @@ pub fn load_dir(dir: &Path, options: &LoadOptions) -> Result<Service, LoadError>
             service::infer(&name, &mut shapes, options)
         }
     };
+    let mut service = service;
+    apply_naming_rule(&mut service);
     service.check().map_err(LoadError::Model)?;
     Ok(service)
+}
+
+/// Renames the shapes [`crate::naming::renames`] says would collide as files or Rust types (a
+/// directory the importer wrote never has any; hand-written titles might).
+fn apply_naming_rule(service: &mut Service) {
+    let shapes = &service.shapes;
+    let renames =
+        crate::naming::renames(shapes.keys().map(String::as_str), |n| shapes.get(n).is_some_and(|s| s.error.is_some()));
+    if renames.is_empty() {
+        return;
+    }
+    let rename = |name: &mut String| {
+        if let Some(new) = renames.get(name.as_str()) {
+            *name = new.clone();
+        }
+    };
+    for op in service.operations.values_mut() {
+        rename(&mut op.input);
+        op.output.as_mut().map(rename);
+        op.errors.iter_mut().for_each(rename);
+    }
+    service.shapes = std::mem::take(&mut service.shapes)
+        .into_values()
+        .map(|mut shape| {
+            rename(&mut shape.name);
+            match &mut shape.kind {
+                ShapeKind::List { member, .. } => rename(member),
+                ShapeKind::Map { key, value, .. } => {
+                    rename(key);
+                    rename(value);
+                }
+                ShapeKind::Structure { members } => members.iter_mut().for_each(|m| rename(&mut m.target)),
+                _ => {}
+            }
+            (shape.name.clone(), shape)
+        })
+        .collect();
 }
