@@ -10,7 +10,7 @@ use awsjson_types::ModeledError;
 use cognito_idp::types::{
     AttributeDataType, LambdaConfigType, NumberAttributeConstraintsType, PasswordPolicyType, SchemaAttributeType,
     StringAttributeConstraintsType, UserAttributeUpdateSettingsType, UserPoolPolicyType, UserPoolType,
-    UsernameConfigurationType,
+    UsernameConfigurationType, VerificationMessageTemplateType,
 };
 use cognito_idp::{Client, SdkError};
 use common::{InProcessServer, create_pool, create_user, error_code, error_message};
@@ -74,6 +74,9 @@ async fn a_new_pool_has_awss_defaults_and_describes_as_created() {
     assert_eq!(created.user_pool_tags, Some(BTreeMap::new()));
     assert_eq!(created.lambda_config, Some(LambdaConfigType::default()));
     assert!(created.username_configuration.is_none(), "case sensitivity is not reported unless given");
+    assert!(created.status.is_none(), "the deprecated Status is not reported");
+    let template = created.verification_message_template.clone().unwrap();
+    assert_eq!(template.default_email_option.as_ref().map(|o| o.as_str()), Some("CONFIRM_WITH_CODE"));
     let policy = created.policies.as_ref().unwrap().password_policy.clone().unwrap();
     assert_eq!(policy.minimum_length, Some(8));
     assert_eq!(
@@ -81,6 +84,7 @@ async fn a_new_pool_has_awss_defaults_and_describes_as_created() {
         (Some(true), Some(true), Some(true), Some(true))
     );
     assert_eq!(policy.temporary_password_validity_days, Some(7));
+    assert!(policy.password_history_size.is_none());
     let admin = created.admin_create_user_config.clone().unwrap();
     assert_eq!((admin.allow_admin_create_user_only, admin.unused_account_validity_days), (Some(false), Some(7)));
     assert_eq!(
@@ -148,6 +152,24 @@ async fn sign_in_attributes_case_sensitivity_and_policy_are_kept() {
     let policy = described.policies.unwrap().password_policy.unwrap();
     assert_eq!((policy.minimum_length, policy.require_symbols), (Some(12), Some(false)));
     assert_eq!((policy.require_uppercase, policy.temporary_password_validity_days), (Some(true), Some(7)));
+
+    // Verification messages given either way are reported both ways.
+    let messages = client
+        .create_user_pool()
+        .pool_name("messages")
+        .email_verification_message("Your code: {####}")
+        .verification_message_template(VerificationMessageTemplateType {
+            sms_message: Some("SMS code {####}".into()),
+            ..Default::default()
+        })
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap();
+    let template = messages.verification_message_template.unwrap();
+    assert_eq!(template.email_message.as_deref(), Some("Your code: {####}"));
+    assert_eq!(messages.sms_verification_message.as_deref(), Some("SMS code {####}"));
 
     let pending = client
         .create_user_pool()

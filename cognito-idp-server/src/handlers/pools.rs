@@ -2,7 +2,8 @@
 //!
 //! A pool is stored as its `UserPoolType` document, without the two members computed when it is
 //! read: `EstimatedNumberOfUsers` (counted) and `UserPoolTags` (the tags of its ARN, which
-//! `TagResource` changes too).
+//! `TagResource` changes too). The deprecated `Status` is left out, as real `DescribeUserPool`
+//! answers leave it out (the AWS CLI's `describe-user-pool` example, moto issue 5965).
 
 pub mod schema;
 
@@ -54,7 +55,6 @@ pub async fn create_user_pool_with_id<S: Store>(
         policies: Some(policies(input.policies)),
         deletion_protection: Some(input.deletion_protection.unwrap_or(DeletionProtectionType::Inactive)),
         lambda_config: Some(input.lambda_config.unwrap_or_default()),
-        status: Some(StatusType::from("Enabled")),
         last_modified_date: Some(now),
         creation_date: Some(now),
         schema_attributes: Some(schema),
@@ -82,6 +82,7 @@ pub async fn create_user_pool_with_id<S: Store>(
         acr_configuration: input.acr_configuration,
         ..Default::default()
     };
+    mirror_messages(&mut doc);
     // Ids are random: a clash with an existing pool (a constraint of the store) picks another.
     let mut stored = None;
     for _ in 0..RETRIES {
@@ -140,7 +141,7 @@ pub async fn update_user_pool<S: Store>(
             .unwrap_or_else(default_update_settings);
         check_update_settings(&settings, input.auto_verified_attributes.as_deref())?;
         let input = input.clone();
-        let doc = UserPoolType {
+        let mut doc = UserPoolType {
             name: input.pool_name.or(old.name),
             policies: Some(policies(input.policies)),
             deletion_protection: Some(input.deletion_protection.unwrap_or(DeletionProtectionType::Inactive)),
@@ -168,6 +169,7 @@ pub async fn update_user_pool<S: Store>(
             acr_configuration: input.acr_configuration,
             ..old
         };
+        mirror_messages(&mut doc);
         let record = PoolRecord { doc: to_json(&doc)?, ..pool.record };
         match svc.store.update_pool(record).await {
             Ok(_) => {}
@@ -283,7 +285,8 @@ fn policies(given: Option<UserPoolPolicyType>) -> UserPoolPolicyType {
             require_lowercase: p.require_lowercase.or(defaults.require_lowercase),
             require_numbers: p.require_numbers.or(defaults.require_numbers),
             require_symbols: p.require_symbols.or(defaults.require_symbols),
-            password_history_size: p.password_history_size.or(defaults.password_history_size),
+            // Reported only when set, as DescribeUserPool does.
+            password_history_size: p.password_history_size,
             temporary_password_validity_days: p
                 .temporary_password_validity_days
                 .or(defaults.temporary_password_validity_days),
@@ -302,6 +305,25 @@ fn admin_create_user_config(given: Option<AdminCreateUserConfigType>) -> AdminCr
         allow_admin_create_user_only: Some(given.allow_admin_create_user_only.unwrap_or(false)),
         unused_account_validity_days: Some(given.unused_account_validity_days.unwrap_or(7)),
         invite_message_template: given.invite_message_template,
+    }
+}
+
+/// The verification messages are given either at the top level (the older members) or in
+/// `VerificationMessageTemplate`; a pool reports each in both places, as AWS does (the
+/// `describe-user-pool` outputs quoted in terraform-provider-aws issue 3405 show both).
+fn mirror_messages(doc: &mut UserPoolType) {
+    let template = doc.verification_message_template.get_or_insert_with(default_template);
+    let pairs = [
+        (&mut doc.email_verification_message, &mut template.email_message),
+        (&mut doc.email_verification_subject, &mut template.email_subject),
+        (&mut doc.sms_verification_message, &mut template.sms_message),
+    ];
+    for (top, inner) in pairs {
+        match (top.is_some(), inner.is_some()) {
+            (true, false) => *inner = top.clone(),
+            (false, true) => *top = inner.clone(),
+            _ => {}
+        }
     }
 }
 
