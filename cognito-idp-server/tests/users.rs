@@ -630,3 +630,66 @@ async fn admin_confirm_sign_up() {
         pair("UserNotFoundException", "User does not exist.")
     );
 }
+
+/// The stored document of `username` (the columns beside it are not needed here).
+fn stored(server: &InProcessServer, username: &str) -> serde_json::Value {
+    let conn = rusqlite::Connection::open(&server.db).expect("open the database");
+    let doc: String =
+        conn.query_row("SELECT doc FROM users WHERE username = ?1", [username], |r| r.get(0)).expect("the user's row");
+    serde_json::from_str(&doc).expect("the document is JSON")
+}
+
+#[tokio::test]
+async fn temporary_passwords_are_hashed_and_expire_after_the_policys_days() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let policy = PasswordPolicyType { temporary_password_validity_days: Some(3), ..Default::default() };
+    let pool = client
+        .create_user_pool()
+        .pool_name("expiry")
+        .policies(UserPoolPolicyType { password_policy: Some(policy), ..Default::default() })
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .and_then(|p| p.id)
+        .unwrap();
+    // The server's clock, moved forward a day: expiry follows the server's clock.
+    let clock = reqwest::Client::new()
+        .post(format!("{}/_local/clock", server.url()))
+        .json(&serde_json::json!({ "advanceSeconds": 86_400 }))
+        .send()
+        .await
+        .unwrap();
+    let now = clock.json::<serde_json::Value>().await.unwrap()["nowMs"].as_i64().unwrap();
+    create(&client, &pool, "given", &[]).await;
+    let doc = stored(&server, "given");
+    let hash = doc["password_hash"].as_str().expect("a given temporary password is stored hashed");
+    assert!(hash.starts_with("$argon2id$") && !hash.contains("Temp0rary!"), "{hash}");
+    let expires = doc["temporary_password_expires_ms"].as_i64().unwrap();
+    let three_days = 3 * 24 * 60 * 60 * 1000;
+    assert!((expires - (now + three_days)).abs() < 60_000, "expires {expires}, now {now}");
+
+    // A generated password that is suppressed is never disclosed, so none is stored.
+    client
+        .admin_create_user()
+        .user_pool_id(&pool)
+        .username("suppressed")
+        .message_action("SUPPRESS")
+        .send()
+        .await
+        .unwrap();
+    assert!(stored(&server, "suppressed").get("password_hash").is_none());
+    // One that is sent is stored hashed, never as sent.
+    client
+        .admin_create_user()
+        .user_pool_id(&pool)
+        .username("sent")
+        .user_attributes(attr("email", "sent@example.com"))
+        .send()
+        .await
+        .unwrap();
+    let sent = server.outbox(Some(&pool), Some("sent")).await[0]["code"].as_str().unwrap().to_owned();
+    let hash = stored(&server, "sent")["password_hash"].as_str().unwrap().to_owned();
+    assert!(hash.starts_with("$argon2id$") && !hash.contains(&sent));
+}
