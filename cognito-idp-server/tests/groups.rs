@@ -257,7 +257,7 @@ async fn members_are_found_by_username_attributes_and_case_rules() {
         .send()
         .await
         .unwrap();
-    assert_eq!(members_of(&client, &pool, "g").await, [username.clone()]);
+    assert_eq!(members_of(&client, &pool, "g").await, std::slice::from_ref(&username));
     assert_eq!(groups_of(&client, &pool, "ana@example.com").await, ["g"]);
     assert_eq!(groups_of(&client, &pool, &username).await, ["g"]);
 
