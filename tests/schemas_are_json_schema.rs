@@ -14,5 +14,9 @@ fn every_schema_is_valid_and_every_ref_resolves() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     eprintln!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "the JSON Schema check failed");
-    assert!(stdout.contains("686 files"), "all 685 types and the service description were checked");
+    let files = std::fs::read_dir("schemas")
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "json"))
+        .count();
+    assert!(stdout.contains(&format!("{files} files")), "every type and the service description were checked");
 }
