@@ -66,6 +66,9 @@ pub(super) fn service_document(
     let mut sorted: BTreeMap<&str, Value> = BTreeMap::new();
     let mut public_operations = 0;
     for (op_name, op) in operations {
+        if uses_event_stream(op, shapes) {
+            continue;
+        }
         let (entry, public) = operation_entry(op_name, op, shapes, pagination.get(op_name.as_str()))?;
         if public {
             public_operations += 1;
@@ -155,10 +158,6 @@ pub(super) fn operation_entry(
         }
         _ => {}
     }
-    if def.get("endpoint").and_then(|e| e.get("hostPrefix")).is_some() {
-        return Err(model_err(format!("{context}: endpoint host prefixes are not supported")));
-    }
-
     let mut entry = Map::new();
     if let Some(input) = def.get("input") {
         let target = operation_shape(input, shapes, &format!("{context} input"), false)?;
@@ -187,6 +186,13 @@ pub(super) fn operation_entry(
     if let Some(pagination) = pagination {
         entry.insert("pagination".into(), Value::Object(pagination.clone()));
     }
+    match def.get("endpoint").and_then(|e| e.get("hostPrefix")) {
+        None => {}
+        Some(Value::String(prefix)) => {
+            entry.insert("hostPrefix".into(), prefix.as_str().into());
+        }
+        Some(other) => return Err(model_err(format!("{context}: endpoint.hostPrefix {other} is not a string"))),
+    }
     Ok((entry, public))
 }
 
@@ -212,9 +218,24 @@ pub(super) fn pagination_table<'a>(
         let op = operations
             .get(op_name)
             .ok_or_else(|| model_err(format!("{context}: the model has no operation `{op_name}`")))?;
-        if def.contains_key("more_results") {
-            return Err(model_err(format!("{context}: `more_results` is not supported")));
+        // Forms the generated paginator cannot follow (a token or limit at a nested path such as
+        // `ResultSet.NextToken`, a token made of several members) leave the operation
+        // non-paginated; `more_results` only repeats what a missing output token says.
+        let nested = ["input_token", "output_token", "limit_key"].iter().any(|key| match def.get(*key) {
+            Some(Value::String(s)) => s.contains('.'),
+            Some(Value::Array(_)) => true,
+            _ => false,
+        });
+        if nested {
+            continue;
         }
+        // Several result keys: the first list member among them holds the items; a nested one
+        // (`ResultSet.Rows`) gives none (the pages are still followed).
+        let result_keys: Vec<&str> = match def.get("result_key") {
+            Some(Value::String(s)) => vec![s.as_str()],
+            Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
         let member_of = |direction: &str| -> Option<&Map<String, Value>> {
             let target = op.get(direction)?.get("shape")?.as_str()?;
             shapes.get(target)?.get("members")?.as_object()
@@ -249,24 +270,41 @@ pub(super) fn pagination_table<'a>(
         let output_token = single("output_token", output_members, "output")?
             .ok_or_else(|| model_err(format!("{context}: `output_token` is missing")))?;
         let limit_key = single("limit_key", input_members, "input")?;
-        let items = single("result_key", output_members, "output")?
-            .ok_or_else(|| model_err(format!("{context}: `result_key` is missing")))?;
-        let items_is_list = output_members
-            .and_then(|m| m.get(items))
-            .and_then(|member| member.get("shape"))
-            .and_then(Value::as_str)
-            .and_then(|target| shape_type(shapes, target))
-            == Some("list");
-        if !items_is_list {
-            return Err(model_err(format!("{context}: `result_key` {items:?} is not a list member")));
+        if result_keys.is_empty() {
+            return Err(model_err(format!("{context}: `result_key` is missing")));
+        }
+        let is_list = |key: &str| {
+            output_members
+                .and_then(|m| m.get(key))
+                .and_then(|member| member.get("shape"))
+                .and_then(Value::as_str)
+                .and_then(|target| shape_type(shapes, target))
+                == Some("list")
+        };
+        let items = result_keys.iter().copied().find(|key| is_list(key));
+        if items.is_none() && result_keys.iter().all(|key| !key.contains('.')) {
+            return Err(model_err(format!("{context}: `result_key` {:?} is not a list member", result_keys[0])));
         }
 
         let mut entry = Map::new();
         entry.insert("inputToken".into(), input_token.into());
         entry.insert("outputToken".into(), output_token.into());
         insert_opt(&mut entry, "limitKey", limit_key);
-        entry.insert("items".into(), items.into());
+        insert_opt(&mut entry, "items", items);
         table.insert(op_name.as_str(), entry);
     }
     Ok(table)
+}
+
+/// Whether the operation's input or output has an event-stream member: such operations are left
+/// out (the generated client and server speak plain request/response JSON only).
+pub(super) fn uses_event_stream(op: &Value, shapes: &Map<String, Value>) -> bool {
+    ["input", "output"].iter().any(|side| {
+        let Some(target) = op.get(*side).and_then(|r| r.get("shape")).and_then(Value::as_str) else { return false };
+        let members = shapes.get(target).and_then(|s| s.get("members")).and_then(Value::as_object);
+        members.into_iter().flatten().any(|(_, member)| {
+            let target = member.get("shape").and_then(Value::as_str);
+            target.and_then(|t| shapes.get(t)).and_then(|s| s.get("eventstream")) == Some(&Value::Bool(true))
+        })
+    })
 }

@@ -190,19 +190,18 @@ pub(super) const CONTENT_KEYS: &[&str] =
     &["members", "required", "member", "key", "value", "min", "max", "pattern", "enum"];
 
 /// Shape-level markers of features that JSON Schema / this generator cannot represent.
-pub(super) const UNSUPPORTED_SHAPE_KEYS: &[&str] = &["union", "eventstream", "event", "streaming", "jsonvalue"];
+pub(super) const UNSUPPORTED_SHAPE_KEYS: &[&str] = &["streaming"];
 
 /// Member-level keys that change the wire form in ways a `$ref` cannot carry.
-pub(super) const UNSUPPORTED_MEMBER_KEYS: &[&str] =
-    &["locationName", "location", "jsonvalue", "streaming", "eventpayload", "hostLabel"];
+pub(super) const UNSUPPORTED_MEMBER_KEYS: &[&str] = &["locationName", "location", "streaming", "hostLabel"];
 
 pub(super) fn check_timestamp_format(def: &Map<String, Value>, context: &str) -> Result<(), ImportError> {
     match def.get("timestampFormat") {
         None => Ok(()),
-        Some(Value::String(format)) if format == "unixTimestamp" => Ok(()),
-        Some(other) => {
-            Err(model_err(format!("{context}: timestampFormat {other} is not supported (only unixTimestamp)")))
-        }
+        Some(Value::String(format)) if ["unixTimestamp", "iso8601", "rfc822"].contains(&format.as_str()) => Ok(()),
+        Some(other) => Err(model_err(format!(
+            "{context}: timestampFormat {other} is not supported (unixTimestamp, iso8601, rfc822)"
+        ))),
     }
 }
 
@@ -237,6 +236,7 @@ pub(super) fn shape_schema(
 
     let allowed: &[&str] = match ty {
         "structure" if document => &["members"],
+        "structure" if def.get("eventstream") == Some(&Value::Bool(true)) => &["members"],
         "structure" => &["members", "required"],
         "string" => &["min", "max", "pattern", "enum"],
         "integer" | "long" | "float" | "double" | "blob" => &["min", "max"],
@@ -316,9 +316,17 @@ pub(super) fn shape_schema(
                 }
                 Some(_) => return Err(model_err(format!("{context}: `required` is not an array"))),
             };
+            let union = flag(def, "union", &context)?;
+            // A union: exactly one member is set, i.e. the object is one of the one-member objects.
+            let one_of: Vec<Value> =
+                properties.keys().map(|member| serde_json::json!({"required": [member]})).collect();
             schema.insert("properties".into(), Value::Object(properties));
             if !required.is_empty() {
                 schema.insert("required".into(), Value::Array(required));
+            }
+            if union {
+                schema.insert("oneOf".into(), Value::Array(one_of));
+                extensions.insert("x-aws-union".into(), true.into());
             }
         }
         "string" => {
@@ -361,10 +369,21 @@ pub(super) fn shape_schema(
         "boolean" => {
             schema.insert("type".into(), "boolean".into());
         }
-        "timestamp" => {
-            schema.insert("type".into(), "number".into());
-            schema.insert("format".into(), "epoch-seconds".into());
-        }
+        "timestamp" => match def.get("timestampFormat").and_then(Value::as_str) {
+            // A date-time string on the wire (RFC 3339), as JSON Schema's own `date-time`.
+            Some("iso8601") => {
+                schema.insert("type".into(), "string".into());
+                schema.insert("format".into(), "date-time".into());
+            }
+            Some("rfc822") => {
+                schema.insert("type".into(), "string".into());
+                schema.insert("format".into(), "http-date".into());
+            }
+            _ => {
+                schema.insert("type".into(), "number".into());
+                schema.insert("format".into(), "epoch-seconds".into());
+            }
+        },
         "blob" => {
             schema.insert("type".into(), "string".into());
             schema.insert("contentEncoding".into(), "base64".into());

@@ -35,6 +35,9 @@ struct OperationDescription {
     errors: Vec<String>,
     auth: String,
     pagination: Option<PaginationDescription>,
+    /// Endpoint host prefix (e.g. `sync-`): read, not yet applied by the generated client.
+    #[serde(default, rename = "hostPrefix")]
+    _host_prefix: Option<String>,
 }
 
 #[derive(Deserialize)]
