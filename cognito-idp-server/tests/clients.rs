@@ -166,7 +166,7 @@ async fn token_validity_must_be_in_awss_ranges() {
         .access_token_validity(15)
         .id_token_validity(1)
         .refresh_token_validity(90)
-        .token_validity_units(units("minutes", "days", "minutes"))
+        .token_validity_units(units("minutes", "days", "hours"))
         .auth_session_validity(15)
         .send()
         .await
@@ -177,7 +177,7 @@ async fn token_validity_must_be_in_awss_ranges() {
         (ok.access_token_validity, ok.id_token_validity, ok.refresh_token_validity),
         (Some(15), Some(1), Some(90))
     );
-    assert_eq!(ok.token_validity_units, Some(units("minutes", "days", "minutes")));
+    assert_eq!(ok.token_validity_units, Some(units("minutes", "days", "hours")));
     assert_eq!(ok.auth_session_validity, Some(15));
     // Without units, access and ID tokens count in hours and refresh tokens in days.
     let hours = create().access_token_validity(24).id_token_validity(24).refresh_token_validity(3650).send().await;
@@ -196,6 +196,12 @@ async fn token_validity_must_be_in_awss_ranges() {
     assert_eq!(failure(create().refresh_token_validity(3651).send().await), invalid(RANGE));
     let refresh = TokenValidityUnitsType { refresh_token: Some(TimeUnitsType::from("minutes")), ..Default::default() };
     assert_eq!(failure(create().refresh_token_validity(59).token_validity_units(refresh).send().await), invalid(RANGE));
+    // Access and ID tokens cannot outlive the refresh token.
+    let short = TokenValidityUnitsType { refresh_token: Some(TimeUnitsType::from("hours")), ..Default::default() };
+    let longer = create().refresh_token_validity(2).access_token_validity(3).token_validity_units(short.clone());
+    assert_eq!(failure(longer.send().await), invalid(RANGE));
+    let longer = create().refresh_token_validity(2).id_token_validity(3).token_validity_units(short);
+    assert_eq!(failure(longer.send().await), invalid(RANGE));
     // AuthSessionValidity is checked against the model's 3 to 15 minutes.
     assert_eq!(failure(create().auth_session_validity(16).send().await).0, "InvalidParameterException");
     let listed = client.list_user_pool_clients().user_pool_id(&pool).send().await.unwrap();

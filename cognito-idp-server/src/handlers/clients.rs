@@ -257,12 +257,14 @@ impl Settings {
         let units = self.token_validity_units.clone().unwrap_or_default();
         // 0 is what some SDKs send for "not set": the default applies.
         let refresh = self.refresh_token_validity.filter(|v| *v != 0).unwrap_or(30);
-        check_validity(refresh, units.refresh_token.as_ref(), "days", 3600, 10 * 365 * 86_400)?;
+        let refresh_seconds = check_validity(refresh, units.refresh_token.as_ref(), "days", 3600, 10 * 365 * 86_400)?;
+        // Access and ID tokens cannot outlive the refresh token (AWS's console and the
+        // CloudFormation documentation of the validities say so).
         if let Some(access) = self.access_token_validity {
-            check_validity(access, units.access_token.as_ref(), "hours", 300, 86_400)?;
+            check_validity(access, units.access_token.as_ref(), "hours", 300, 86_400.min(refresh_seconds))?;
         }
         if let Some(id) = self.id_token_validity {
-            check_validity(id, units.id_token.as_ref(), "hours", 300, 86_400)?;
+            check_validity(id, units.id_token.as_ref(), "hours", 300, 86_400.min(refresh_seconds))?;
         }
         check_attributes(pool, self.read_attributes.as_deref(), self.write_attributes.as_deref(), verb)?;
         doc.refresh_token_validity = Some(refresh);
@@ -304,11 +306,11 @@ fn check_flows(flows: Option<&[ExplicitAuthFlowsType]>) -> ApiResult<()> {
     Ok(())
 }
 
-/// A token validity in `unit` (or `default_unit`) must fall within `min..=max` seconds: access
+/// A token validity in `unit` (or `default_unit`), in seconds, which must fall within `min..=max`: access
 /// and ID tokens 5 minutes to 1 day, refresh tokens 60 minutes to 10 years. AWS's refusal is
 /// "Invalid range for token validity." (quoted in aws-samples/cloudfront-authorization-at-edge
 /// issue 144 and awsdocs/aws-cloudformation-user-guide pull request 828).
-fn check_validity(value: i32, unit: Option<&TimeUnitsType>, default_unit: &str, min: i64, max: i64) -> ApiResult<()> {
+fn check_validity(value: i32, unit: Option<&TimeUnitsType>, default_unit: &str, min: i64, max: i64) -> ApiResult<i64> {
     let seconds = match unit.map(|u| u.as_str()).unwrap_or(default_unit) {
         "seconds" => 1,
         "minutes" => 60,
@@ -318,7 +320,7 @@ fn check_validity(value: i32, unit: Option<&TimeUnitsType>, default_unit: &str, 
     if seconds < min || seconds > max {
         return Err(ApiError::invalid_parameter("Invalid range for token validity."));
     }
-    Ok(())
+    Ok(seconds)
 }
 
 /// Read and write attributes must be attributes of the pool; clients cannot write `sub`, the
