@@ -42,8 +42,13 @@ async fn data_survives_a_restart_and_a_kill() {
         let client = server.client();
         let pool_out = client.describe_user_pool().user_pool_id(&pool).send().await.expect("DescribeUserPool");
         assert_eq!(pool_out.user_pool.unwrap().name.as_deref(), Some("survivor"), "round {round}");
-        let app_out =
-            client.describe_user_pool_client().user_pool_id(&pool).client_id(&app).send().await.expect("DescribeUserPoolClient");
+        let app_out = client
+            .describe_user_pool_client()
+            .user_pool_id(&pool)
+            .client_id(&app)
+            .send()
+            .await
+            .expect("DescribeUserPoolClient");
         assert_eq!(app_out.user_pool_client.unwrap().client_name.as_deref(), Some("app"));
         let after = client.admin_get_user().user_pool_id(&pool).username("diego").send().await.expect("AdminGetUser");
         assert_eq!(after.user_attributes, before.user_attributes, "round {round}");
@@ -57,8 +62,13 @@ async fn data_survives_a_restart_and_a_kill() {
     }
 }
 
-/// Writers at work for at most this long before the kill.
-const LOAD_BEFORE_KILL: Duration = Duration::from_millis(1500);
+/// Writers at work at least this long, and until [`ACKS_BEFORE_KILL`] users are acknowledged
+/// (for at most [`MAX_LOAD_BEFORE_KILL`], on a busy machine), before the kill.
+const LOAD_BEFORE_KILL: Duration = Duration::from_millis(500);
+/// Acknowledged creations wanted before the kill.
+const ACKS_BEFORE_KILL: usize = 200;
+/// The longest the load runs before the kill.
+const MAX_LOAD_BEFORE_KILL: Duration = Duration::from_secs(20);
 /// Concurrent writers.
 const WRITERS: usize = 8;
 /// Each writer's most requests (bounds the test when the server is fast).
@@ -86,7 +96,10 @@ async fn kill_9_under_write_load_loses_no_acknowledged_user() {
                     .admin_create_user()
                     .user_pool_id(&pool)
                     .username(&username)
-                    .user_attributes(AttributeType { name: "email".into(), value: Some(format!("{username}@example.com")) })
+                    .user_attributes(AttributeType {
+                        name: "email".into(),
+                        value: Some(format!("{username}@example.com")),
+                    })
                     .message_action("SUPPRESS")
                     .send()
                     .await;
@@ -106,7 +119,11 @@ async fn kill_9_under_write_load_loses_no_acknowledged_user() {
     }
     // Let the load run, then kill the server in the middle of it.
     let started = Instant::now();
-    while started.elapsed() < LOAD_BEFORE_KILL && !writers.iter().all(|w| w.is_finished()) {
+    loop {
+        let enough = started.elapsed() >= LOAD_BEFORE_KILL && acknowledged.lock().unwrap().len() >= ACKS_BEFORE_KILL;
+        if enough || started.elapsed() >= MAX_LOAD_BEFORE_KILL || writers.iter().all(|w| w.is_finished()) {
+            break;
+        }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let at_kill = acknowledged.lock().unwrap().len();

@@ -32,7 +32,14 @@ fn aws_command(program: &str, dir: &Path) -> Command {
     std::fs::write(&config, "[default]\ncli_timestamp_format = iso8601\n").unwrap();
     std::fs::write(&credentials, "").unwrap();
     let mut command = Command::new(program);
-    for var in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION"] {
+    for var in [
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_REGION",
+    ] {
         command.env_remove(var);
     }
     command
@@ -53,7 +60,8 @@ fn script(name: &str) -> PathBuf {
 
 fn stdout_json(output: &Output) -> Value {
     assert!(output.status.success(), "failed: {}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
 }
 
 fn attribute<'a>(user: &'a Value, list: &str, name: &str) -> Option<&'a str> {
@@ -61,12 +69,18 @@ fn attribute<'a>(user: &'a Value, list: &str, name: &str) -> Option<&'a str> {
 }
 
 fn is_uuid(text: &str) -> bool {
-    text.len() == 36 && text.chars().enumerate().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() })
+    text.len() == 36
+        && text
+            .chars()
+            .enumerate()
+            .all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() })
 }
 
 /// An ISO 8601 date as the CLI prints a parsed timestamp (`2025-01-21T19:38:15.428000+00:00`).
 fn is_iso_date(value: &Value) -> bool {
-    value.as_str().is_some_and(|s| s.len() >= 25 && s.as_bytes()[4] == b'-' && s.as_bytes()[10] == b'T' && s.ends_with("+00:00"))
+    value
+        .as_str()
+        .is_some_and(|s| s.len() >= 25 && s.as_bytes()[4] == b'-' && s.as_bytes()[10] == b'T' && s.ends_with("+00:00"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -132,7 +146,9 @@ async fn aws_cli_runs_the_admin_create_user_reference_example() {
     let missing = aws(&["admin-get-user", "--user-pool-id", &pool_id, "--username", "nobody"]).await.unwrap();
     let stderr = String::from_utf8_lossy(&missing.stderr);
     assert!(
-        stderr.contains("An error occurred (UserNotFoundException) when calling the AdminGetUser operation: User does not exist."),
+        stderr.contains(
+            "An error occurred (UserNotFoundException) when calling the AdminGetUser operation: User does not exist."
+        ),
         "{stderr}"
     );
 }

@@ -9,7 +9,9 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use cognito_idp::{Client, Credentials};
-use common::{ACCESS_KEY, ChildServer, SECRET_KEY, config_for, error_code, error_message, integrity_check, server_binary};
+use common::{
+    ACCESS_KEY, ChildServer, SECRET_KEY, config_for, error_code, error_message, integrity_check, server_binary,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// The flags the issue asks for; each must have an environment variable too.
@@ -172,12 +174,8 @@ fn a_malformed_credentials_file_stops_the_start_with_its_line() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("credentials");
     std::fs::write(&file, "AKIDONLYONEWORD\n").unwrap();
-    let output = run_to_exit(&[
-        "--credentials",
-        file.to_str().unwrap(),
-        "--db",
-        dir.path().join("db").to_str().unwrap(),
-    ]);
+    let output =
+        run_to_exit(&["--credentials", file.to_str().unwrap(), "--db", dir.path().join("db").to_str().unwrap()]);
     assert!(!output.0.success());
     assert!(output.1.contains(":1: expected `ACCESS_KEY_ID SECRET_ACCESS_KEY`"), "{}", output.1);
 }
@@ -226,7 +224,8 @@ fn a_newer_schema_file_is_refused_with_a_clear_message() {
     let (status, output) = run_to_exit(&["--db", db.to_str().unwrap()]);
     assert!(!status.success());
     assert!(
-        output.contains("the database is at schema version 999, newer than this server's") && output.contains("upgrade the server"),
+        output.contains("the database is at schema version 999, newer than this server's")
+            && output.contains("upgrade the server"),
         "{output}"
     );
     // The file is left as it was.
@@ -247,6 +246,66 @@ async fn an_empty_older_file_is_migrated_to_the_current_schema() {
     assert!(user_version(&db) >= 1);
     let response = reqwest::get(format!("{}/health", server.url())).await.unwrap();
     assert_eq!(response.status(), 200);
+    drop(server);
+    assert_eq!(integrity_check(&db), "ok");
+}
+
+#[tokio::test]
+async fn a_version_1_file_with_data_opens_and_reads_as_written() {
+    const POOL: &str = "us-east-1_1GxYq6jyf";
+    const CLIENT: &str = "frfr3axnb0x8wzf35odtc5vugs";
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cognito.db");
+    {
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema_v1.sql");
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        // The dump lists tables alphabetically, so a row may come before the table it refers to.
+        conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        conn.execute_batch(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+    }
+    assert_eq!(user_version(&db), 1);
+    let server = ChildServer::start_on(&db, &[]).await;
+    assert!(user_version(&db) >= 1);
+    let client = server.client();
+
+    let pool =
+        client.describe_user_pool().user_pool_id(POOL).send().await.expect("DescribeUserPool").user_pool.unwrap();
+    assert_eq!(pool.name.as_deref(), Some("v1-pool"));
+    let app = client.describe_user_pool_client().user_pool_id(POOL).client_id(CLIENT).send().await.unwrap();
+    let app = app.user_pool_client.unwrap();
+    assert_eq!(app.client_name.as_deref(), Some("v1-app"));
+    assert!(app.client_secret.is_some());
+
+    let user = client.admin_get_user().user_pool_id(POOL).username("diego").send().await.expect("AdminGetUser");
+    assert_eq!(user.user_status.as_ref().map(|s| s.as_str()), Some("CONFIRMED"));
+    let by_alias = client.admin_get_user().user_pool_id(POOL).username("diego@example.com").send().await.unwrap();
+    assert_eq!(by_alias.username, "diego", "the email alias still finds the user");
+    let listed = client.list_users().user_pool_id(POOL).filter("email = \"diego@example.com\"").send().await.unwrap();
+    assert_eq!(listed.users.unwrap_or_default().len(), 1);
+    let groups = client.admin_list_groups_for_user().user_pool_id(POOL).username("diego").send().await.unwrap();
+    assert_eq!(groups.groups.unwrap_or_default()[0].group_name.as_deref(), Some("admins"));
+    let arn = pool.arn.unwrap();
+    let tags = client.list_tags_for_resource().resource_arn(arn).send().await.unwrap();
+    assert_eq!(tags.tags.unwrap_or_default().get("team").map(String::as_str), Some("v1"));
+
+    // New writes go on from where the file was: the email alias is still taken.
+    common::create_user(&client, POOL, "ana", "ana@example.com").await;
+    let taken = client
+        .admin_create_user()
+        .user_pool_id(POOL)
+        .username("other")
+        .user_attributes(cognito_idp::types::AttributeType {
+            name: "email".into(),
+            value: Some("diego@example.com".into()),
+        })
+        .user_attributes(cognito_idp::types::AttributeType {
+            name: "email_verified".into(),
+            value: Some("true".into()),
+        })
+        .message_action("SUPPRESS")
+        .send()
+        .await;
+    assert!(taken.is_err(), "a verified email alias held by diego cannot be claimed again");
     drop(server);
     assert_eq!(integrity_check(&db), "ok");
 }

@@ -82,8 +82,13 @@ pub async fn create_pool(client: &Client, name: &str) -> String {
 
 /// Creates an app client (no secret) in `pool`; returns its id.
 pub async fn create_app_client(client: &Client, pool: &str, name: &str) -> String {
-    let out =
-        client.create_user_pool_client().user_pool_id(pool).client_name(name).send().await.expect("CreateUserPoolClient");
+    let out = client
+        .create_user_pool_client()
+        .user_pool_id(pool)
+        .client_name(name)
+        .send()
+        .await
+        .expect("CreateUserPoolClient");
     out.user_pool_client.and_then(|c| c.client_id).expect("CreateUserPoolClient returns the client's id")
 }
 
@@ -106,8 +111,12 @@ pub async fn outbox(url: &str, pool: Option<&str>, username: Option<&str>) -> Ve
     let mut query = Vec::new();
     query.extend(pool.map(|p| ("userPoolId", p)));
     query.extend(username.map(|u| ("username", u)));
-    let response =
-        reqwest::Client::new().get(format!("{url}/_local/outbox")).query(&query).send().await.expect("GET /_local/outbox");
+    let response = reqwest::Client::new()
+        .get(format!("{url}/_local/outbox"))
+        .query(&query)
+        .send()
+        .await
+        .expect("GET /_local/outbox");
     assert_eq!(response.status(), 200, "GET /_local/outbox");
     let body: Value = response.json().await.expect("the outbox is JSON");
     body["messages"].as_array().cloned().unwrap_or_default()
@@ -341,12 +350,14 @@ impl InProcessServer {
     pub async fn start_with(adjust: impl FnOnce(&mut Options)) -> InProcessServer {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let db = dir.path().join("cognito.db");
-        let mut options = Options::default();
-        options.host = [127, 0, 0, 1].into();
-        options.port = 0;
-        options.db = db.clone();
-        options.in_memory = false;
-        options.dev = true;
+        let mut options = Options {
+            host: [127, 0, 0, 1].into(),
+            port: 0,
+            db: db.clone(),
+            in_memory: false,
+            dev: true,
+            ..Options::default()
+        };
         adjust(&mut options);
         let running = serve(options).await.expect("the server starts");
         InProcessServer { addr: running.address, db, running: Some(running), _dir: dir }
