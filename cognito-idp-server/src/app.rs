@@ -4,8 +4,8 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::{Router, routing::any, routing::get};
 use awsjson_server::{InMemoryCredentials, ServerConfig, SigV4Config};
+use axum::{Router, routing::any, routing::get};
 use tokio::sync::oneshot;
 
 use crate::clock::Clock;
@@ -13,6 +13,7 @@ use crate::domain::password::{Cost, Hasher};
 use crate::options::Options;
 use crate::service::{Cognito, Settings};
 use crate::store::Store;
+use crate::store::postgres::{PgOptions, PgStore};
 use crate::store::sqlite::{Location, SqliteStore, Synchronous};
 
 /// Why the server could not start.
@@ -57,11 +58,50 @@ impl Running {
     }
 }
 
-/// Starts the server described by `options`.
+/// Starts the server described by `options`: on PostgreSQL when `--db` is a `postgres://` URL,
+/// otherwise on an SQLite file (or in memory).
 pub async fn serve(options: Options) -> Result<Running, StartError> {
+    let db = options.db.to_string_lossy().into_owned();
+    if !options.in_memory && crate::store::postgres::is_url(&db) {
+        let pg = PgOptions {
+            url: db,
+            pool_size: options.db_pool_size,
+            statement_timeout_ms: options.db_statement_timeout_ms,
+        };
+        let store = PgStore::open(&pg).await?;
+        return serve_on(store, options).await;
+    }
     let synchronous = if options.sqlite_sync == "normal" { Synchronous::Normal } else { Synchronous::Full };
-    let location = if options.in_memory { Location::Memory } else { Location::File(options.db.clone()) };
+    let location = if options.in_memory { Location::Memory } else { Location::File(sqlite_path(&options.db)) };
     let store = SqliteStore::open(location, synchronous)?;
+    serve_on(store, options).await
+}
+
+/// The file an SQLite `--db` names: a path, or `sqlite:PATH` (`sqlite://PATH` too).
+fn sqlite_path(db: &std::path::Path) -> std::path::PathBuf {
+    match db.to_str().and_then(|s| s.strip_prefix("sqlite:")) {
+        Some(rest) => rest.strip_prefix("//").unwrap_or(rest).into(),
+        None => db.to_owned(),
+    }
+}
+
+/// `--db` as the log shows it: a URL's password replaced by `***`.
+fn redacted(db: &std::path::Path) -> String {
+    let text = db.to_string_lossy();
+    let Some(scheme_end) = text.find("://") else { return text.into_owned() };
+    let rest = &text[scheme_end + 3..];
+    let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+    match (authority.rfind('@'), authority.find(':')) {
+        (Some(at), Some(colon)) if colon < at => {
+            format!("{}{}:***{}", &text[..scheme_end + 3], &rest[..colon], &rest[at..])
+        }
+        _ => text.into_owned(),
+    }
+}
+
+/// Starts the server on an opened store (the handlers are generic over it, so the router is
+/// built once per kind of store).
+async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Running, StartError> {
     let cost = if options.dev { Cost::DEV } else { Cost::DEFAULT };
     let cost = Cost {
         memory_kib: options.hash_memory_kib.unwrap_or(cost.memory_kib),
@@ -109,7 +149,7 @@ pub async fn serve(options: Options) -> Result<Running, StartError> {
             tracing::error!(error = %e, "the server stopped");
         }
     });
-    tracing::info!(%address, db = %options.db.display(), in_memory = options.in_memory, "listening");
+    tracing::info!(%address, db = %redacted(&options.db), in_memory = options.in_memory, "listening");
     Ok(Running { address, stop, task })
 }
 

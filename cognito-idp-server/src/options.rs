@@ -15,9 +15,17 @@ pub struct Options {
     /// Port to listen on (0 picks a free one).
     #[arg(long, env = "COGNITO_PORT", default_value_t = 9229)]
     pub port: u16,
-    /// The SQLite database file (created if missing).
+    /// Where the data lives: an SQLite file (a path, or `sqlite:PATH`; created if missing), or
+    /// a PostgreSQL database shared by several instances (`postgres://user@host:port/dbname`).
     #[arg(long, env = "COGNITO_DB", default_value = ".cognito/cognito.db")]
     pub db: PathBuf,
+    /// PostgreSQL only: most database connections this instance keeps open.
+    #[arg(long, env = "COGNITO_DB_POOL_SIZE", default_value_t = 16)]
+    pub db_pool_size: usize,
+    /// PostgreSQL only: longest a statement may run, and a request may wait for a connection,
+    /// in milliseconds (0: no limit).
+    #[arg(long, env = "COGNITO_DB_STATEMENT_TIMEOUT_MS", default_value_t = 5000)]
+    pub db_statement_timeout_ms: u64,
     /// Keep everything in memory (gone at exit) instead of the database file.
     #[arg(long, env = "COGNITO_IN_MEMORY")]
     pub in_memory: bool,

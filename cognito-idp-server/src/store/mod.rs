@@ -10,6 +10,7 @@
 //! at, and a write of a stale version fails with [`StoreError::Conflict`]), and paging cursors
 //! are plain sequence numbers any instance can continue from.
 
+pub mod postgres;
 pub mod sqlite;
 
 use std::future::Future;
