@@ -272,25 +272,31 @@ pub async fn view<S: Store>(svc: &Cognito<S>, pool: Pool) -> ApiResult<UserPoolT
     Ok(doc)
 }
 
-/// The password policy AWS applies (8 characters, every class, temporary passwords valid 7
-/// days) with what was given laid over it, and password sign-in as the first factor.
+/// The password policy: AWS's (8 characters, every class, temporary passwords valid 7 days)
+/// when none is given; a given one as it is, its absent rules off. AWS takes a given policy
+/// whole rather than laying it over the defaults: CloudFormation even requires its
+/// `MinimumLength` once any rule is set (aws-cdk pull request 6971), and the CDK writes every
+/// `Require*` flag out because an absent one means false.
 fn policies(given: Option<UserPoolPolicyType>) -> UserPoolPolicyType {
     let given = given.unwrap_or_default();
     let defaults = password::default_policy();
-    let p = given.password_policy.unwrap_or_default();
-    UserPoolPolicyType {
-        password_policy: Some(PasswordPolicyType {
+    let policy = match given.password_policy {
+        // The history size is reported only when set, as DescribeUserPool does.
+        None => PasswordPolicyType { password_history_size: None, ..defaults },
+        Some(p) => PasswordPolicyType {
             minimum_length: p.minimum_length.or(defaults.minimum_length),
-            require_uppercase: p.require_uppercase.or(defaults.require_uppercase),
-            require_lowercase: p.require_lowercase.or(defaults.require_lowercase),
-            require_numbers: p.require_numbers.or(defaults.require_numbers),
-            require_symbols: p.require_symbols.or(defaults.require_symbols),
-            // Reported only when set, as DescribeUserPool does.
+            require_uppercase: Some(p.require_uppercase.unwrap_or(false)),
+            require_lowercase: Some(p.require_lowercase.unwrap_or(false)),
+            require_numbers: Some(p.require_numbers.unwrap_or(false)),
+            require_symbols: Some(p.require_symbols.unwrap_or(false)),
             password_history_size: p.password_history_size,
             temporary_password_validity_days: p
                 .temporary_password_validity_days
                 .or(defaults.temporary_password_validity_days),
-        }),
+        },
+    };
+    UserPoolPolicyType {
+        password_policy: Some(policy),
         sign_in_policy: Some(given.sign_in_policy.unwrap_or_else(|| SignInPolicyType {
             allowed_first_auth_factors: Some(vec![AuthFactorType::from("PASSWORD")]),
         })),
