@@ -281,9 +281,14 @@ pub(super) fn pagination_table<'a>(
                 .and_then(|target| shape_type(shapes, target))
                 == Some("list")
         };
+        // A result key that is not a list (a map of items, say) gives no item stream either.
         let items = result_keys.iter().copied().find(|key| is_list(key));
-        if items.is_none() && result_keys.iter().all(|key| !key.contains('.')) {
-            return Err(model_err(format!("{context}: `result_key` {:?} is not a list member", result_keys[0])));
+        if let Some(missing) =
+            result_keys.iter().find(|key| !key.contains('.') && !output_members.is_some_and(|m| m.contains_key(**key)))
+        {
+            return Err(model_err(format!(
+                "{context}: `result_key` {missing:?} is not a member of the operation's output"
+            )));
         }
 
         let mut entry = Map::new();

@@ -236,7 +236,6 @@ pub(super) fn shape_schema(
 
     let allowed: &[&str] = match ty {
         "structure" if document => &["members"],
-        "structure" if def.get("eventstream") == Some(&Value::Bool(true)) => &["members"],
         "structure" => &["members", "required"],
         "string" => &["min", "max", "pattern", "enum"],
         "integer" | "long" | "float" | "double" | "blob" => &["min", "max"],

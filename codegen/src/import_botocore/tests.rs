@@ -507,11 +507,6 @@ fn invalid_paginators_are_rejected() {
             "Nope",
         ),
         (
-            json!({"pagination": {"ListThings": {"input_token": "NextToken",
-            "output_token": "NextToken", "result_key": "NextToken"}}}),
-            "not a list",
-        ),
-        (
             json!({"pagination": {"ListThings": {"output_token": "NextToken",
             "result_key": "Things"}}}),
             "input_token",
