@@ -14,7 +14,7 @@
 # on disk) and default options. Peers are installed into PEERS_DIR (default: a temporary
 # directory, removed at exit) with npm and a Python venv. Loopback only, bounded in time.
 #
-# Environment: DURATION (10), CONCURRENCY (16), USERS (100000), GET_USERS (1000),
+# Environment: DURATION (10), CONCURRENCY (16), USERS (100000), GET_USERS (1000), STARTS (3),
 # PEERS ("cognito-local moto"; "" for ours alone), PEERS_DIR, PIN (1: server on core 0, load
 # generator on core 1; 0 lets the scheduler place them), BUILD (1; 0 uses the binaries built
 # before).
@@ -27,6 +27,7 @@ USERS="${USERS:-100000}"
 GET_USERS="${GET_USERS:-1000}"
 PEERS="${PEERS-cognito-local moto}"
 PIN="${PIN:-1}"
+STARTS="${STARTS:-3}"
 COGNITO_LOCAL_VERSION=5.3.0
 MOTO_VERSION=5.2.5
 
@@ -82,6 +83,7 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 # field JSON KEY: one member of a JSON object.
 field() { python3 -c 'import json, sys; v = json.loads(sys.argv[1])[sys.argv[2]]; print(v if not isinstance(v, float) else f"{v:.2f}")' "$1" "$2"; }
 rss_mib() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { python3 -c 'import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(f"{a / b:.1f}" if b > 0 else "n/a")' "$1" "$2"; }
 
 # start NAME DB_DIR: starts a contestant on a free port; sets url, pid, startup_ms.
@@ -123,8 +125,17 @@ declare -A R
 echo "== $DURATION s per load, $CONCURRENCY workers, pinned: $([ -n "$pin_server" ] && echo yes || echo no), $(nproc) cores"
 for name in ours $PEERS; do
     echo "== $name"
+    # Start-up: the median of STARTS starts, each on a new state directory (the host's own load
+    # can stall any single start).
+    times=()
+    for i in $(seq "$STARTS"); do
+        start "$name" "$work/$name-start$i"
+        times+=("$startup_ms")
+        stop "$pid"
+    done
+    R[$name.startup]="$(printf '%s\n' "${times[@]}" | median)"
+    echo "   start-up ms: ${times[*]}"
     start "$name" "$work/$name"
-    R[$name.startup]="$startup_ms"
     pool="$("$load" pool --url "$url")"
     "$load" seed --url "$url" --pool "$pool" --users "$GET_USERS" --concurrency "$CONCURRENCY" >/dev/null
     for op in get create list; do
@@ -154,10 +165,15 @@ echo "   get: $out"
 full_get_rps="$(field "$out" rps)"
 full_rss="$(rss_mib "$pid")"
 stop "$pid"
-start ours "$work/ours-full"
-full_startup="$startup_ms"
-full_idle_rss="$(rss_mib "$pid")"
-stop "$pid"
+times=()
+for i in $(seq "$STARTS"); do
+    start ours "$work/ours-full"
+    times+=("$startup_ms")
+    full_idle_rss="$(rss_mib "$pid")"
+    stop "$pid"
+done
+full_startup="$(printf '%s\n' "${times[@]}" | median)"
+echo "   start-up on the full file, ms: ${times[*]}"
 
 echo
 echo "== results (one run; $(nproc) cores shared with whatever else runs here)"
