@@ -101,14 +101,17 @@ async fn sigterm_lets_a_request_in_flight_finish_and_leaves_the_file_consistent(
 }
 
 #[tokio::test]
-async fn sigterm_on_an_idle_server_exits_at_once() {
-    let mut server = ChildServer::start().await;
-    // An idle keep-alive connection does not hold the shutdown up.
-    let _idle = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-    server.terminate();
-    let status = server.wait_exit(Duration::from_secs(10)).await.expect("the server exits");
-    assert!(status.success(), "{status}: {}", server.log());
-    assert_eq!(integrity_check(&server.db), "ok");
+async fn sigterm_or_ctrl_c_on_an_idle_server_exits_at_once() {
+    for signal in ["TERM", "INT"] {
+        let mut server = ChildServer::start().await;
+        // An idle keep-alive connection does not hold the shutdown up.
+        let _idle = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+        server.signal(signal);
+        let status = server.wait_exit(Duration::from_secs(10)).await.expect("the server exits");
+        assert!(status.success(), "SIG{signal}: {status}: {}", server.log());
+        assert!(server.log().contains("shutting down"), "{}", server.log());
+        assert_eq!(integrity_check(&server.db), "ok");
+    }
 }
 
 fn credentials_file(dir: &Path) -> std::path::PathBuf {

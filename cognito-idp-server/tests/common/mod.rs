@@ -39,6 +39,27 @@ use cognito_idp::{Client, Config, Credentials, RetryConfig, SdkError};
 use cognito_idp_server::{Options, Running, serve};
 use serde_json::Value;
 
+/// Throwaway PostgreSQL servers (see `pg/mod.rs`).
+#[path = "../pg/mod.rs"]
+pub mod pg;
+
+/// With `COGNITO_TEST_BACKEND=postgres`, every server the harness starts keeps its data in a
+/// schema of its own in a throwaway PostgreSQL (or the server `COGNITO_TEST_POSTGRES_URL`
+/// names) instead of a temporary SQLite file: the same tests, on the other store.
+pub const BACKEND_VARIABLE: &str = "COGNITO_TEST_BACKEND";
+
+/// The `--db` of a new test server when the suite runs on PostgreSQL ([`BACKEND_VARIABLE`]).
+pub async fn backend_db() -> Option<PathBuf> {
+    match std::env::var(BACKEND_VARIABLE).as_deref() {
+        Ok("postgres") => {
+            let postgres = pg::Postgres::shared().expect("COGNITO_TEST_BACKEND=postgres, but PostgreSQL is missing");
+            Some(postgres.create_schema().await.into())
+        }
+        Ok("sqlite") | Ok("") | Err(_) => None,
+        Ok(other) => panic!("{BACKEND_VARIABLE}={other}: expected postgres or sqlite"),
+    }
+}
+
 /// The region every test server runs in (the server's default).
 pub const REGION: &str = "us-east-1";
 /// The access key id the test clients sign with (any key passes without `--credentials`).
@@ -161,7 +182,7 @@ impl ChildServer {
     /// Starts the server on a new temporary file with extra arguments.
     pub async fn start_with(args: &[&str]) -> ChildServer {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let db = dir.path().join("cognito.db");
+        let db = backend_db().await.unwrap_or_else(|| dir.path().join("cognito.db"));
         let mut server = Self::spawn(db, args, Some(dir));
         server.wait_until_up().await;
         server
@@ -281,9 +302,14 @@ impl ChildServer {
 
     /// Sends SIGTERM (a graceful shutdown) without waiting.
     pub fn terminate(&self) {
+        self.signal("TERM");
+    }
+
+    /// Sends the signal `name` (`TERM`, `INT`, ...) without waiting.
+    pub fn signal(&self, name: &str) {
         let pid = self.pid().expect("a running child");
-        let status = Command::new("kill").args(["-TERM", &pid.to_string()]).status().expect("run kill");
-        assert!(status.success(), "kill -TERM {pid}");
+        let status = Command::new("kill").args([&format!("-{name}"), &pid.to_string()]).status().expect("run kill");
+        assert!(status.success(), "kill -{name} {pid}");
     }
 
     /// Waits up to `timeout` for the process to exit; its status, or `None` if it still runs.
@@ -349,7 +375,7 @@ impl InProcessServer {
     /// Starts a server with the test options changed by `adjust` (e.g. `|o| o.region = ..`).
     pub async fn start_with(adjust: impl FnOnce(&mut Options)) -> InProcessServer {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let db = dir.path().join("cognito.db");
+        let db = backend_db().await.unwrap_or_else(|| dir.path().join("cognito.db"));
         let mut options = Options {
             host: [127, 0, 0, 1].into(),
             port: 0,
