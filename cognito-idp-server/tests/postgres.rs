@@ -8,10 +8,10 @@
 //! PostgreSQL on the machine they print SKIPPED and pass.
 
 mod common;
-mod pg;
 
 use cognito_idp::types::UsernameConfigurationType;
 use cognito_idp_server::store::postgres::{PgOptions, SCHEMA_VERSION, migrate};
+use common::pg;
 use common::{InProcessServer, create_app_client, create_pool};
 use pg::api::*;
 
@@ -436,5 +436,4 @@ async fn cognito_db_in_the_environment_selects_postgresql_and_sqlite_urls_keep_s
     let server = InProcessServer::start_with(move |o| o.db = sqlite.into()).await;
     create_pool(&server.client(), "file").await;
     assert!(file.exists());
-    pg::drop_created_databases().await;
 }

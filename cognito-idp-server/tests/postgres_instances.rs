@@ -9,12 +9,12 @@
 //! PostgreSQL on the machine they print SKIPPED and pass.
 
 mod common;
-mod pg;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use common::pg;
 use common::{create_pool, error_code};
 use pg::Postgres;
 use pg::api::*;

@@ -1,7 +1,8 @@
 //! Throwaway PostgreSQL servers for the tests: Debian's `postgresql` binaries, `initdb` into a
 //! temporary directory, a free port on 127.0.0.1, trust authentication, stopped and removed
 //! when done. Or, when `COGNITO_TEST_POSTGRES_URL` names a server, databases created in it
-//! (and dropped after). Tests never touch a database they did not create.
+//! (named `cognito_test_PID_N`, and left there: a test cannot know when the others are done
+//! with them). Tests never touch a database they did not create.
 //!
 //! When PostgreSQL cannot be found or started, [`Postgres::shared`] and [`Postgres::start`]
 //! print `SKIPPED: ...` and return `None`, and the test passes without running: machines
@@ -31,6 +32,8 @@ pub struct Postgres {
     admin_url: String,
     /// The cluster this process started (None for a server named by [`URL_VARIABLE`]).
     cluster: Option<Cluster>,
+    /// The database [`Postgres::create_schema`] makes schemas in, created on first use.
+    home: tokio::sync::OnceCell<String>,
 }
 
 struct Cluster {
@@ -59,7 +62,9 @@ impl Postgres {
         static SHARED: OnceLock<Option<Postgres>> = OnceLock::new();
         SHARED
             .get_or_init(|| match std::env::var(URL_VARIABLE) {
-                Ok(url) if !url.is_empty() => Some(Postgres { admin_url: url, cluster: None }),
+                Ok(url) if !url.is_empty() => {
+                    Some(Postgres { admin_url: url, cluster: None, home: Default::default() })
+                }
                 _ => Postgres::start(),
             })
             .as_ref()
@@ -81,7 +86,7 @@ impl Postgres {
             match Cluster::create(&bin, run_as.clone()) {
                 Ok(cluster) => {
                     let admin_url = format!("postgres://postgres@127.0.0.1:{}/postgres", cluster.port);
-                    return Some(Postgres { admin_url, cluster: Some(cluster) });
+                    return Some(Postgres { admin_url, cluster: Some(cluster), home: Default::default() });
                 }
                 Err(e) => last_error = e,
             }
@@ -95,11 +100,20 @@ impl Postgres {
         let name = format!("cognito_test_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
         let client = connect(&self.admin_url).await;
         client.batch_execute(&format!("CREATE DATABASE \"{name}\"")).await.expect("CREATE DATABASE");
-        if self.cluster.is_none() {
-            // Someone else's server: drop what we created when the process ends.
-            CREATED.lock().unwrap().push((self.admin_url.clone(), name.clone()));
-        }
         database_url(&self.admin_url, &name)
+    }
+
+    /// Creates an empty schema of its own (in a database this process created for them); the
+    /// URL that puts the server's tables in it (`options=-csearch_path=...`). Cheaper than a
+    /// database (no copy of a template), for the many servers a whole test suite starts.
+    pub async fn create_schema(&self) -> String {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let home = self.home.get_or_init(|| self.create_database()).await;
+        let name = format!("cognito_test_{}", NEXT.fetch_add(1, Ordering::Relaxed));
+        let client = connect(home).await;
+        client.batch_execute(&format!("CREATE SCHEMA \"{name}\"")).await.expect("CREATE SCHEMA");
+        let separator = if home.contains('?') { '&' } else { '?' };
+        format!("{home}{separator}options=-csearch_path%3D{name}")
     }
 
     /// Whether this process started the server (so it may stop and start it).
@@ -124,21 +138,6 @@ impl Drop for Postgres {
     fn drop(&mut self) {
         if let Some(cluster) = &self.cluster {
             let _ = cluster.pg_ctl(&["stop", "-m", "immediate", "-w"]);
-        }
-    }
-}
-
-/// Databases created in a server named by [`URL_VARIABLE`], to drop at the end.
-static CREATED: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
-
-/// Drops the databases this process created in a server it did not start (call it at the end
-/// of a test; databases still in use are left for the next call).
-pub async fn drop_created_databases() {
-    let created: Vec<_> = std::mem::take(&mut *CREATED.lock().unwrap());
-    for (admin, name) in created {
-        let client = connect(&admin).await;
-        if client.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.is_err() {
-            CREATED.lock().unwrap().push((admin, name));
         }
     }
 }
