@@ -786,9 +786,7 @@ fn names_differing_in_case_or_equal_to_the_service_file_are_renamed() {
     assert_eq!(service2["properties"]["B"]["$ref"], "double2.json");
     assert_eq!(service2["properties"]["D"]["$ref"], "IpAddress2.json");
     let text = generated_text(&generated);
-    for name in ["Service2"] {
-        assert!(text.contains(name), "{name} in the generated code");
-    }
+    assert!(text.contains("pub struct Service2"), "Service2 in the generated code");
 }
 
 #[test]
