@@ -11,7 +11,22 @@ use crate::model::Auth;
 
 /// Name of the generated trait: the service's name in PascalCase (`cognito-idp` -> `CognitoIdp`).
 pub fn trait_name(cx: &Cx) -> String {
-    type_name(&cx.service.name.to_pascal_case())
+    let name = type_name(&cx.service.name.to_pascal_case());
+    // The crate root re-exports these runtime names beside the trait (AWS Config is `config`).
+    const ROOT_NAMES: &[&str] = &[
+        "Client",
+        "Config",
+        "Credentials",
+        "RetryConfig",
+        "SdkError",
+        "TimeoutConfig",
+        "Blob",
+        "Empty",
+        "Timestamp",
+        "Validate",
+        "ValidationError",
+    ];
+    if ROOT_NAMES.contains(&name.as_str()) { format!("{name}Service") } else { name }
 }
 
 pub fn emit(cx: &Cx) -> TokenStream {

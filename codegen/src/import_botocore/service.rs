@@ -226,7 +226,15 @@ pub(super) fn pagination_table<'a>(
             Some(Value::Array(_)) => true,
             _ => false,
         });
-        if nested {
+        // Tokens that are not strings (DynamoDB's `LastEvaluatedKey` maps) are not followed either.
+        let string_member = |key: &str, side: &str| {
+            let Some(Value::String(member)) = def.get(key) else { return true };
+            let target = op.get(side).and_then(|r| r.get("shape")).and_then(Value::as_str);
+            let members = target.and_then(|t| shapes.get(t)).and_then(|s| s.get("members"));
+            let member_target = members.and_then(|m| m.get(member.as_str())).and_then(|m| m.get("shape"));
+            member_target.and_then(Value::as_str).is_none_or(|t| shape_type(shapes, t) == Some("string"))
+        };
+        if nested || !string_member("input_token", "input") || !string_member("output_token", "output") {
             continue;
         }
         // Several result keys: the first list member among them holds the items; a nested one

@@ -841,4 +841,21 @@ fn paginators_in_every_form_import() {
         "output_token": "Result.NextToken", "result_key": "Result.Things"}}});
     let (files, _) = round_trip("nested", &m, Some(&paginators));
     assert!(parse(&files, "service.json")["operations"]["ListThings"].get("pagination").is_none());
+
+    // Nor can a token that is not a string (DynamoDB's `LastEvaluatedKey`).
+    m["shapes"]["Key"] = json!({"type": "map", "key": {"shape": "Token"}, "value": {"shape": "Token"}});
+    m["shapes"]["ListThingsRequest"]["members"]["Start"] = json!({"shape": "Key"});
+    m["shapes"]["ListThingsResponse"]["members"]["Last"] = json!({"shape": "Key"});
+    let paginators = json!({"pagination": {"ListThings": {"input_token": "Start",
+        "output_token": "Last", "result_key": "Things"}}});
+    let (files, _) = round_trip("map-token", &m, Some(&paginators));
+    assert!(parse(&files, "service.json")["operations"]["ListThings"].get("pagination").is_none());
+}
+
+#[test]
+fn a_service_named_like_a_root_export_gets_a_distinct_trait_name() {
+    let mut m = service_model();
+    m["metadata"]["endpointPrefix"] = json!("config");
+    let (_, generated) = round_trip("config", &m, None);
+    assert!(generated_text(&generated).contains("pub trait ConfigService"));
 }
