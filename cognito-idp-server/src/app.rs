@@ -200,3 +200,27 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::{redacted, sqlite_path};
+
+    #[test]
+    fn sqlite_urls_name_files() {
+        assert_eq!(sqlite_path(Path::new("sqlite:data/c.db")), PathBuf::from("data/c.db"));
+        assert_eq!(sqlite_path(Path::new("sqlite:///var/c.db")), PathBuf::from("/var/c.db"));
+        assert_eq!(sqlite_path(Path::new(".cognito/cognito.db")), PathBuf::from(".cognito/cognito.db"));
+    }
+
+    #[test]
+    fn logged_urls_hide_the_password() {
+        let url = |s: &str| redacted(Path::new(s));
+        assert_eq!(url("postgres://app:s3cr3t@db:5432/cognito"), "postgres://app:***@db:5432/cognito");
+        assert_eq!(url("postgres://app:p@ss@db/cognito?x=1"), "postgres://app:***@db/cognito?x=1");
+        assert_eq!(url("postgres://app@db:5432/cognito"), "postgres://app@db:5432/cognito");
+        assert_eq!(url("postgres://db/cognito"), "postgres://db/cognito");
+        assert_eq!(url(".cognito/cognito.db"), ".cognito/cognito.db");
+    }
+}
