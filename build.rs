@@ -18,7 +18,8 @@ fn main() {
 fn regenerate() {
     use awsjson_codegen::{emit::EmitOptions, generate_dir, load::LoadOptions, write::write_dir};
 
-    let manifest = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest =
+        std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let root = manifest.parent().expect("models/ is inside the repository");
     // The same options as tests/generated.rs, which checks that generated/ is fresh.
     let options = EmitOptions { models_crate: Some("cognito_idp_models".into()), ..EmitOptions::default() };

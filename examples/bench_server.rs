@@ -36,7 +36,11 @@ fn fixed_user(username: String) -> AdminGetUserResponse {
 }
 
 impl cognito_idp::CognitoIdp for Fixed {
-    async fn admin_get_user(&self, _ctx: RequestContext, input: AdminGetUserRequest) -> Result<AdminGetUserResponse, AdminGetUserError> {
+    async fn admin_get_user(
+        &self,
+        _ctx: RequestContext,
+        input: AdminGetUserRequest,
+    ) -> Result<AdminGetUserResponse, AdminGetUserError> {
         Ok(fixed_user(input.username))
     }
 }
@@ -54,7 +58,10 @@ fn bare_router() -> axum::Router {
                 (
                     [
                         (axum::http::header::CONTENT_TYPE, "application/x-amz-json-1.1"),
-                        (axum::http::HeaderName::from_static("x-amzn-requestid"), "00000000-0000-4000-8000-000000000000"),
+                        (
+                            axum::http::HeaderName::from_static("x-amzn-requestid"),
+                            "00000000-0000-4000-8000-000000000000",
+                        ),
                     ],
                     bytes,
                 )
@@ -100,14 +107,20 @@ fn inproc_steps() {
         println!("  {name}: {:.3} us", start.elapsed().as_secs_f64() * 1e6 / n as f64);
     };
     time("parse_input", &mut || {
-        std::hint::black_box(awsjson_server::parse_input::<cognito_idp::operation::AdminGetUser>(REQUEST.as_bytes()).unwrap());
+        std::hint::black_box(
+            awsjson_server::parse_input::<cognito_idp::operation::AdminGetUser>(REQUEST.as_bytes()).unwrap(),
+        );
     });
     time("parse Value", &mut || {
         std::hint::black_box(serde_json::from_slice::<serde_json::Value>(REQUEST.as_bytes()).unwrap());
     });
     let value: serde_json::Value = serde_json::from_slice(REQUEST.as_bytes()).unwrap();
     time("validate", &mut || {
-        awsjson_types::validate(<AdminGetUserRequest as awsjson_types::Validate>::shape(), std::hint::black_box(&value)).unwrap();
+        awsjson_types::validate(
+            <AdminGetUserRequest as awsjson_types::Validate>::shape(),
+            std::hint::black_box(&value),
+        )
+        .unwrap();
     });
     static POOL_ID: awsjson_types::Pattern = awsjson_types::Pattern::new(r"[\w-]+_[0-9a-zA-Z]+");
     static USERNAME: awsjson_types::Pattern = awsjson_types::Pattern::new(r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+");
@@ -121,7 +134,10 @@ fn inproc_steps() {
         std::hint::black_box(serde_json::from_slice::<AdminGetUserRequest>(REQUEST.as_bytes()).unwrap());
     });
     time("parse_checked", &mut || {
-        std::hint::black_box(awsjson_types::parse_checked::<AdminGetUserRequest>(<AdminGetUserRequest as awsjson_types::Validate>::shape(), std::hint::black_box(REQUEST.as_bytes())));
+        std::hint::black_box(awsjson_types::parse_checked::<AdminGetUserRequest>(
+            <AdminGetUserRequest as awsjson_types::Validate>::shape(),
+            std::hint::black_box(REQUEST.as_bytes()),
+        ));
     });
     time("build output", &mut || {
         std::hint::black_box(fixed_user("diego".into()));
@@ -161,7 +177,9 @@ fn inproc_routers() {
             .unwrap()
     };
     let only = std::env::var("INPROC_ONLY").ok();
-    for (name, router) in [("bare", bare_router()), ("work", work_router()), ("stub", cognito_idp::server::router(Fixed))] {
+    for (name, router) in
+        [("bare", bare_router()), ("work", work_router()), ("stub", cognito_idp::server::router(Fixed))]
+    {
         if only.as_deref().is_some_and(|o| o != name && o != "routers") {
             continue;
         }

@@ -24,7 +24,9 @@ fn config(server: &Recorder) -> Config {
 #[tokio::test]
 async fn requests_carry_the_protocol_headers_and_a_sigv4_signature() {
     let server = Recorder::start().await;
-    server.reply([Reply::ok(json!({"User": {"Username": "diego", "UserCreateDate": 1548099495.428, "UserStatus": "FORCE_CHANGE_PASSWORD"}}))]);
+    server.reply([Reply::ok(
+        json!({"User": {"Username": "diego", "UserCreateDate": 1548099495.428, "UserStatus": "FORCE_CHANGE_PASSWORD"}}),
+    )]);
     let client = Client::new(config(&server));
     let out = client
         .admin_create_user()
@@ -55,8 +57,16 @@ async fn requests_carry_the_protocol_headers_and_a_sigv4_signature() {
 #[tokio::test]
 async fn public_operations_are_not_signed_and_session_tokens_are_sent() {
     let server = Recorder::start().await;
-    let client = Client::new(config(&server).credentials(Credentials::new("AKID", "secret").with_session_token("TOKEN")));
-    client.initiate_auth().auth_flow("USER_PASSWORD_AUTH").client_id("client").auth_parameters("USERNAME", "diego").send().await.unwrap();
+    let client =
+        Client::new(config(&server).credentials(Credentials::new("AKID", "secret").with_session_token("TOKEN")));
+    client
+        .initiate_auth()
+        .auth_flow("USER_PASSWORD_AUTH")
+        .client_id("client")
+        .auth_parameters("USERNAME", "diego")
+        .send()
+        .await
+        .unwrap();
     client.admin_delete_user().user_pool_id("p_1").username("diego").send().await.unwrap();
     let requests = server.requests();
     assert!(requests[0].header("authorization").is_none(), "InitiateAuth is public");
@@ -83,8 +93,12 @@ async fn errors_are_parsed_in_every_shape_aws_sends() {
     let server = Recorder::start().await;
     server.reply([
         Reply::error(400, "com.amazonaws.cognito.identity.idp.model#UserNotFoundException", "User does not exist."),
-        Reply::raw(400, r#"{"__type":"UserNotFoundException:http://internal.amazon.com/coral/","Message":"capital M"}"#),
-        Reply::raw(400, r#"{"message":"no code in the body"}"#).header("x-amzn-ErrorType", "NotAuthorizedException:http://x/"),
+        Reply::raw(
+            400,
+            r#"{"__type":"UserNotFoundException:http://internal.amazon.com/coral/","Message":"capital M"}"#,
+        ),
+        Reply::raw(400, r#"{"message":"no code in the body"}"#)
+            .header("x-amzn-ErrorType", "NotAuthorizedException:http://x/"),
         Reply::error(400, "BrandNewException", "from the future"),
         Reply::raw(403, "<html>proxy says no</html>"),
     ]);
@@ -144,7 +158,9 @@ async fn client_errors_are_not_retried_and_attempts_are_configurable() {
     assert_eq!(server.requests().len(), 1);
 
     server.reply((0..9).map(|_| Reply::error(400, "TooManyRequestsException", "")));
-    let five = Client::new(config(&server).retry(RetryConfig::standard().max_attempts(5).initial_backoff(Duration::from_millis(1))));
+    let five = Client::new(
+        config(&server).retry(RetryConfig::standard().max_attempts(5).initial_backoff(Duration::from_millis(1))),
+    );
     assert!(five.admin_get_user().user_pool_id("p_1").username("x").send().await.is_err());
     assert_eq!(server.requests().len(), 1 + 5);
 
@@ -229,7 +245,10 @@ async fn paginators_stream_pages_and_items() {
     assert!(server.requests().iter().all(|r| r.json()["Limit"] == 2));
 
     // A service that repeats its token does not make the paginator loop forever.
-    server.reply([Reply::ok(json!({"Users": [], "PaginationToken": "same"})), Reply::ok(json!({"Users": [], "PaginationToken": "same"}))]);
+    server.reply([
+        Reply::ok(json!({"Users": [], "PaginationToken": "same"})),
+        Reply::ok(json!({"Users": [], "PaginationToken": "same"})),
+    ]);
     let pages = client.list_users().user_pool_id("p_1").into_paginator().pages().collect::<Vec<_>>().await;
     assert_eq!(pages.len(), 2);
     // Errors come through the stream.

@@ -1,11 +1,20 @@
 //! Where the client finds credentials and its region: explicit, environment, shared files.
 //! One test function, because it changes the process environment.
 
-use awsjson_client::{Config, CredentialsError, DefaultCredentialsChain, EnvironmentCredentials, ProfileCredentials, ProvideCredentials};
+use awsjson_client::{
+    Config, CredentialsError, DefaultCredentialsChain, EnvironmentCredentials, ProfileCredentials, ProvideCredentials,
+};
 
 const VARS: &[&str] = &[
-    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION",
-    "AWS_DEFAULT_REGION", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_ENDPOINT_URL",
 ];
 
 #[tokio::test]
@@ -20,8 +29,12 @@ async fn environment_then_shared_files() {
     let config = dir.join("config");
     let credentials = dir.join("credentials");
     std::fs::write(&config, "[default]\nregion = eu-west-1\n[profile dev]\nregion = ap-south-1\n").unwrap();
-    std::fs::write(&credentials, "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = filesecret\n\
-        [dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = devsecret\naws_session_token = devtoken\n").unwrap();
+    std::fs::write(
+        &credentials,
+        "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = filesecret\n\
+        [dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = devsecret\naws_session_token = devtoken\n",
+    )
+    .unwrap();
     set("AWS_CONFIG_FILE", config.to_str().unwrap());
     set("AWS_SHARED_CREDENTIALS_FILE", credentials.to_str().unwrap());
 

@@ -27,10 +27,17 @@ fn not_authorized<E>(wrap: fn(NotAuthorizedException) -> E) -> E {
 }
 
 impl CognitoIdp for SrpBackend {
-    async fn initiate_auth(&self, _ctx: RequestContext, input: InitiateAuthRequest) -> Result<InitiateAuthResponse, InitiateAuthError> {
+    async fn initiate_auth(
+        &self,
+        _ctx: RequestContext,
+        input: InitiateAuthRequest,
+    ) -> Result<InitiateAuthResponse, InitiateAuthError> {
         let params = input.auth_parameters.unwrap_or_default();
         assert_eq!(input.auth_flow, AuthFlowType::UserSrpAuth);
-        assert_eq!(params.get("SECRET_HASH").map(String::as_str), Some(cognito_auth::secret_hash("diego", CLIENT_ID, CLIENT_SECRET).as_str()));
+        assert_eq!(
+            params.get("SECRET_HASH").map(String::as_str),
+            Some(cognito_auth::secret_hash("diego", CLIENT_ID, CLIENT_SECRET).as_str())
+        );
         let server = SrpServer::new(POOL, "diego", &self.verifier, &params["SRP_A"])
             .map_err(|_| not_authorized(InitiateAuthError::NotAuthorizedException))?;
         let challenge_parameters = server.challenge_parameters();
@@ -50,7 +57,9 @@ impl CognitoIdp for SrpBackend {
     ) -> Result<RespondToAuthChallengeResponse, RespondToAuthChallengeError> {
         let server = self.sessions.lock().unwrap().remove(input.session.as_deref().unwrap_or_default());
         let responses = input.challenge_responses.unwrap_or_default();
-        let verified = server.zip(PasswordClaim::from_responses(&responses).ok()).is_some_and(|(s, claim)| s.verify(&claim).is_ok());
+        let verified = server
+            .zip(PasswordClaim::from_responses(&responses).ok())
+            .is_some_and(|(s, claim)| s.verify(&claim).is_ok());
         if !verified {
             return Err(not_authorized(RespondToAuthChallengeError::NotAuthorizedException));
         }

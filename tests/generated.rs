@@ -5,9 +5,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use awsjson_codegen::emit::{EmitOptions, Files};
+use awsjson_codegen::generate_dir;
 use awsjson_codegen::load::LoadOptions;
 use awsjson_codegen::write::check_dir;
-use awsjson_codegen::generate_dir;
 
 /// The options build.rs generates generated/ with.
 fn options() -> EmitOptions {
@@ -101,5 +101,8 @@ fn a_new_member_touches_only_its_structure_and_table() {
 fn readme_client_example_is_examples_client_rs() {
     let readme = std::fs::read_to_string("README.md").unwrap();
     let example = std::fs::read_to_string("examples/client.rs").unwrap();
-    assert!(readme.contains(&format!("```rust\n{example}```")), "README's client example differs from examples/client.rs");
+    assert!(
+        readme.contains(&format!("```rust\n{example}```")),
+        "README's client example differs from examples/client.rs"
+    );
 }

@@ -89,7 +89,10 @@ fn responses_parse_even_where_they_break_constraints() {
     assert_eq!(user.attributes.unwrap()[0].name, "", "a missing required member takes its default");
     // ...while the validation function reports all three.
     let err = user_validation_error(&json!({"Username": "a b", "Attributes": [{"Value": "x"}]}));
-    assert!(err.contains("at 'attributes.1.member.name' failed to satisfy constraint: Member must not be null"), "{err}");
+    assert!(
+        err.contains("at 'attributes.1.member.name' failed to satisfy constraint: Member must not be null"),
+        "{err}"
+    );
 }
 
 fn user_validation_error(value: &serde_json::Value) -> String {
@@ -146,8 +149,12 @@ fn debug_reads_like_derived_debug() {
 #[test]
 fn validation_follows_aws_patterns_lengths_and_messages() {
     let ok = |username: &str| {
-        AdminCreateUserRequest { user_pool_id: "us-west-2_aaaaaaaaa".into(), username: username.into(), ..Default::default() }
-            .validate()
+        AdminCreateUserRequest {
+            user_pool_id: "us-west-2_aaaaaaaaa".into(),
+            username: username.into(),
+            ..Default::default()
+        }
+        .validate()
     };
     assert!(ok("diego").is_ok());
     assert!(ok("Zoë").is_ok(), "Unicode letters are accepted");
@@ -169,8 +176,11 @@ fn validation_follows_aws_patterns_lengths_and_messages() {
          regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+; Value null at 'userPoolId' failed to satisfy \
          constraint: Member must not be null"
     );
-    let range = awsjson_types::validate(ListUsersRequest::shape(), &json!({"UserPoolId": "us-west-2_aaaaaaaaa", "Limit": 61}));
-    assert!(range.unwrap_err().to_string().contains("Value '61' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60"));
+    let range =
+        awsjson_types::validate(ListUsersRequest::shape(), &json!({"UserPoolId": "us-west-2_aaaaaaaaa", "Limit": 61}));
+    assert!(range.unwrap_err().to_string().contains(
+        "Value '61' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60"
+    ));
     let wrong_type = awsjson_types::validate(ListUsersRequest::shape(), &json!({"UserPoolId": 7}));
     assert!(matches!(wrong_type, Err(ValidationError::Serialization(_))));
 }
@@ -185,8 +195,10 @@ fn operation_errors_parse_modeled_and_unmodeled_codes() {
     assert!(matches!(&other, AdminGetUserError::Unhandled(u) if u.code() == "SomethingNewException"));
     let server = AdminGetUserError::from_body("InternalErrorException", &json!({}));
     assert_eq!(server.fault(), awsjson_types::Fault::Server);
-    let invalid =
-        AdminGetUserError::from_body("InvalidParameterException", &json!({"message": "m", "reasonCode": "INVALID_PARAMETER"}));
+    let invalid = AdminGetUserError::from_body(
+        "InvalidParameterException",
+        &json!({"message": "m", "reasonCode": "INVALID_PARAMETER"}),
+    );
     assert!(matches!(invalid, AdminGetUserError::InvalidParameterException(ref e) if e.reason_code.is_some()));
 }
 
@@ -210,7 +222,11 @@ fn operations_carry_their_facts() {
     let mut count = Count(0, 0);
     cognito_idp::operation::visit_all(&mut count);
     let (operations, public) = schema_operation_counts();
-    assert_eq!((count.0, count.1), (operations, public), "every operation of schemas/service.json, and its public ones");
+    assert_eq!(
+        (count.0, count.1),
+        (operations, public),
+        "every operation of schemas/service.json, and its public ones"
+    );
     assert!(operations > 0 && public > 0);
 }
 

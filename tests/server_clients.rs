@@ -24,7 +24,8 @@ const TARGET: &str = "AWSCognitoIdentityProviderService";
 
 fn sigv4(clock_offset: Duration) -> ServerConfig {
     let store = InMemoryCredentials::new().with_key(AKID, SECRET).with_session(TEMP_AKID, SECRET, TOKEN);
-    ServerConfig::default().sigv4(SigV4Config::new(store).region("us-west-2").clock(move || SystemTime::now() + clock_offset))
+    ServerConfig::default()
+        .sigv4(SigV4Config::new(store).region("us-west-2").clock(move || SystemTime::now() + clock_offset))
 }
 
 /// An empty file for AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE, so the machine's own AWS
@@ -38,7 +39,14 @@ fn empty_file(name: &str) -> PathBuf {
 /// A command with only the test's AWS settings in its environment.
 fn aws_command(program: &str) -> Command {
     let mut command = Command::new(program);
-    for var in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL", "AWS_CA_BUNDLE"] {
+    for var in [
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_CA_BUNDLE",
+    ] {
         command.env_remove(var);
     }
     command
@@ -80,8 +88,19 @@ async fn aws_cli_admin_create_user_as_in_the_reference_example() {
         let mut command = aws_command("aws");
         command.env("AWS_CONFIG_FILE", &config);
         command.args(["--endpoint-url", &endpoint, "--region", "us-west-2", "--output", "json"]);
-        command.args(["cognito-idp", "admin-create-user", "--user-pool-id", "us-west-2_aaaaaaaaa", "--username", username]);
-        command.args(["--user-attributes", "Name=email,Value=diego@example.com", "Name=phone_number,Value=+15555551212"]);
+        command.args([
+            "cognito-idp",
+            "admin-create-user",
+            "--user-pool-id",
+            "us-west-2_aaaaaaaaa",
+            "--username",
+            username,
+        ]);
+        command.args([
+            "--user-attributes",
+            "Name=email,Value=diego@example.com",
+            "Name=phone_number,Value=+15555551212",
+        ]);
         command.args(["--message-action", "SUPPRESS"]);
         command.output()
     };
@@ -160,7 +179,13 @@ async fn boto3_parses_users_and_errors() {
 }
 
 /// Headers botocore's SigV4 signer puts on a request.
-async fn botocore_signed(url: &str, operation: &str, key: &str, token: Option<&str>, body: &str) -> Vec<(String, String)> {
+async fn botocore_signed(
+    url: &str,
+    operation: &str,
+    key: &str,
+    token: Option<&str>,
+    body: &str,
+) -> Vec<(String, String)> {
     use tokio::io::AsyncWriteExt as _;
     let mut command = aws_command("python3");
     command.arg(script("botocore_sign.py")).args([url, &format!("{TARGET}.{operation}"), key, SECRET]);
@@ -283,15 +308,30 @@ async fn our_signed_client_verifies() {
         .expect("a correctly signed request is served");
     assert_eq!(ok.user.unwrap().username.as_deref(), Some("diego"));
     let temp = client(Credentials::new(TEMP_AKID, SECRET).with_session_token(TOKEN));
-    temp.admin_create_user().user_pool_id("us-west-2_aaaaaaaaa").username("zoë").send().await.expect("session credentials");
+    temp.admin_create_user()
+        .user_pool_id("us-west-2_aaaaaaaaa")
+        .username("zoë")
+        .send()
+        .await
+        .expect("session credentials");
 
     let refused = |e: cognito_idp::SdkError<cognito_idp::operation::AdminCreateUserError>| {
         awsjson_types::ModeledError::code(e.service_error().expect("the service refused")).to_string()
     };
     let wrong = client(Credentials::new(AKID, "not-the-secret"))
-        .admin_create_user().user_pool_id("us-west-2_aaaaaaaaa").username("diego").send().await.unwrap_err();
+        .admin_create_user()
+        .user_pool_id("us-west-2_aaaaaaaaa")
+        .username("diego")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(refused(wrong), "InvalidSignatureException");
     let no_token = client(Credentials::new(TEMP_AKID, SECRET))
-        .admin_create_user().user_pool_id("us-west-2_aaaaaaaaa").username("diego").send().await.unwrap_err();
+        .admin_create_user()
+        .user_pool_id("us-west-2_aaaaaaaaa")
+        .username("diego")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(refused(no_token), "UnrecognizedClientException");
 }

@@ -32,7 +32,8 @@ impl Rng {
 /// A value for `shape`: usually of the right JSON type with a plausible value, sometimes not.
 fn value(rng: &mut Rng, shape: &'static Shape, depth: usize) -> Value {
     if rng.chance(4) {
-        return [json!(null), json!(7), json!("x"), json!([]), json!({}), json!(true), json!(1.5)][rng.below(7) as usize]
+        return [json!(null), json!(7), json!("x"), json!([]), json!({}), json!(true), json!(1.5)]
+            [rng.below(7) as usize]
             .clone();
     }
     match &shape.kind {
@@ -41,8 +42,19 @@ fn value(rng: &mut Rng, shape: &'static Shape, depth: usize) -> Value {
                 return json!(values[rng.below(values.len() as u64) as usize]);
             }
             let samples = [
-                "a", "diego", "us-east-1_AbC123", "Zoë", "a b", "", "123456", "abc_DEF-9", "x@example.com",
-                "arn:aws:iam::123456789012:role/r", "{####}", "https://example.com/cb", "tkn0123456789abcdefghijklmno",
+                "a",
+                "diego",
+                "us-east-1_AbC123",
+                "Zoë",
+                "a b",
+                "",
+                "123456",
+                "abc_DEF-9",
+                "x@example.com",
+                "arn:aws:iam::123456789012:role/r",
+                "{####}",
+                "https://example.com/cb",
+                "tkn0123456789abcdefghijklmno",
             ];
             if rng.chance(3) {
                 return json!("y".repeat(rng.below(3000) as usize));
@@ -55,9 +67,9 @@ fn value(rng: &mut Rng, shape: &'static Shape, depth: usize) -> Value {
         }
         ShapeKind::Float { .. } => json!([0.0, 0.5, 1.0, -3.5, 1e9][rng.below(5) as usize]),
         ShapeKind::Boolean => json!(rng.chance(50)),
-        ShapeKind::Timestamp => {
-            [json!(1_548_099_495), json!(1_548_099_495.428), json!("2019-01-21T19:38:15Z")][rng.below(3) as usize].clone()
-        }
+        ShapeKind::Timestamp => [json!(1_548_099_495), json!(1_548_099_495.428), json!("2019-01-21T19:38:15Z")]
+            [rng.below(3) as usize]
+            .clone(),
         ShapeKind::Blob { .. } => json!(["AAAA", "aGVsbG8=", "not base64!"][rng.below(3) as usize]),
         ShapeKind::Document => json!({"any": [1, "thing", null]}),
         ShapeKind::List { member, .. } => {
@@ -127,7 +139,13 @@ impl OperationVisitor for Conservative {
 
 #[test]
 fn the_fast_path_accepts_only_what_the_validator_accepts() {
-    let mut check = Conservative { rng: Rng(0x2545_F491_4F6C_DD1D), bodies: 0, accepted: 0, operations_with_an_accepted_body: 0, operations: 0 };
+    let mut check = Conservative {
+        rng: Rng(0x2545_F491_4F6C_DD1D),
+        bodies: 0,
+        accepted: 0,
+        operations_with_an_accepted_body: 0,
+        operations: 0,
+    };
     cognito_idp::operation::visit_all(&mut check);
     assert!(check.operations > 0);
     assert_eq!(check.bodies, check.operations * 200, "200 bodies for every operation");
@@ -140,7 +158,12 @@ fn the_fast_path_accepts_only_what_the_validator_accepts() {
     // so what matters is that thousands of valid ones, spread over most operations, took the
     // fast path: a generator that stopped emitting it would fail here. (The share moves with
     // the model: 9.4 % with 153 operations.)
-    assert!(check.accepted > check.bodies / 20, "only {} of {} bodies took the fast path", check.accepted, check.bodies);
+    assert!(
+        check.accepted > check.bodies / 20,
+        "only {} of {} bodies took the fast path",
+        check.accepted,
+        check.bodies
+    );
     assert!(
         check.operations_with_an_accepted_body * 4 > check.operations * 3,
         "only {} of {} operations had a body take the fast path",
@@ -156,5 +179,11 @@ fn a_valid_request_takes_the_fast_path() {
     let body = br#"{"UserPoolId":"us-east-1_AbC123","Username":"diego"}"#;
     let input = awsjson_types::parse_checked::<<AdminGetUser as Operation>::Input>(shape, body).expect("fast path");
     assert_eq!(input.username, "diego");
-    assert!(awsjson_types::parse_checked::<<AdminGetUser as Operation>::Input>(shape, br#"{"UserPoolId":"x","Username":"a b"}"#).is_none());
+    assert!(
+        awsjson_types::parse_checked::<<AdminGetUser as Operation>::Input>(
+            shape,
+            br#"{"UserPoolId":"x","Username":"a b"}"#
+        )
+        .is_none()
+    );
 }

@@ -139,18 +139,37 @@ async fn malformed_requests_get_aws_shaped_400s_and_never_a_panic() {
             "UnknownOperationException",
         ),
         ("GET /", http.get(&url).header("x-amz-target", format!("{TARGET}.AdminGetUser")), "UnknownOperationException"),
-        ("another path", http.post(format!("{url}users")).header("x-amz-target", format!("{TARGET}.AdminGetUser")), "UnknownOperationException"),
+        (
+            "another path",
+            http.post(format!("{url}users")).header("x-amz-target", format!("{TARGET}.AdminGetUser")),
+            "UnknownOperationException",
+        ),
         (
             "text/plain",
-            http.post(&url).header("x-amz-target", format!("{TARGET}.AdminCreateUser")).header("content-type", "text/plain").body(create_body("d")),
+            http.post(&url)
+                .header("x-amz-target", format!("{TARGET}.AdminCreateUser"))
+                .header("content-type", "text/plain")
+                .body(create_body("d")),
             "UnknownOperationException",
         ),
         ("truncated JSON", post(addr, "AdminCreateUser", r#"{"UserPoolId": "#), "SerializationException"),
         ("not JSON", post(addr, "AdminCreateUser", "UserPoolId=x"), "SerializationException"),
         ("an array", post(addr, "AdminCreateUser", "[1, 2]"), "SerializationException"),
-        ("a string member as a number", post(addr, "AdminCreateUser", r#"{"UserPoolId": 5, "Username": "d"}"#), "SerializationException"),
-        ("a list as an object", post(addr, "AdminCreateUser", r#"{"UserPoolId": "a_b", "Username": "d", "UserAttributes": {}}"#), "SerializationException"),
-        ("invalid UTF-8", post(addr, "AdminCreateUser", vec![b'{', b'"', 0xff, 0xfe, b'"', b':', b'1', b'}']), "SerializationException"),
+        (
+            "a string member as a number",
+            post(addr, "AdminCreateUser", r#"{"UserPoolId": 5, "Username": "d"}"#),
+            "SerializationException",
+        ),
+        (
+            "a list as an object",
+            post(addr, "AdminCreateUser", r#"{"UserPoolId": "a_b", "Username": "d", "UserAttributes": {}}"#),
+            "SerializationException",
+        ),
+        (
+            "invalid UTF-8",
+            post(addr, "AdminCreateUser", vec![b'{', b'"', 0xff, 0xfe, b'"', b':', b'1', b'}']),
+            "SerializationException",
+        ),
         ("deep nesting", post(addr, "AdminCreateUser", deep), "SerializationException"),
         ("oversized body", post(addr, "AdminCreateUser", vec![b' '; 5000]), "SerializationException"),
         ("empty body", post(addr, "AdminCreateUser", ""), "InvalidParameterException"),
@@ -211,12 +230,14 @@ async fn cors_preflights_and_readable_responses() {
     assert_eq!(answer.header("access-control-allow-headers"), "content-type,x-amz-target,x-amz-user-agent");
     assert!(answer.header("access-control-allow-methods").contains("POST"));
     assert!(is_request_id(answer.header("x-amzn-requestid")));
-    let answer = send(post(addr, "AdminCreateUser", create_body("diego")).header("origin", "https://app.example.com")).await;
+    let answer =
+        send(post(addr, "AdminCreateUser", create_body("diego")).header("origin", "https://app.example.com")).await;
     assert_eq!(answer.header("access-control-allow-origin"), "*");
     assert!(answer.header("access-control-expose-headers").contains("x-amzn-RequestId"));
 
     let closed = serve(TestBackend::default(), ServerConfig::default().cors(None)).await;
-    let answer = send(post(closed, "AdminCreateUser", create_body("diego")).header("origin", "https://app.example.com")).await;
+    let answer =
+        send(post(closed, "AdminCreateUser", create_body("diego")).header("origin", "https://app.example.com")).await;
     assert_eq!(answer.status, 200);
     assert!(answer.headers.get("access-control-allow-origin").is_none());
 }
@@ -224,7 +245,9 @@ async fn cors_preflights_and_readable_responses() {
 #[tokio::test]
 async fn our_generated_client_calls_the_server() {
     use awsjson_types::ModeledError as _;
-    use cognito_idp::types::{AdminCreateUserRequest, AdminDeleteUserAttributesRequest, AttributeType, InitiateAuthRequest};
+    use cognito_idp::types::{
+        AdminCreateUserRequest, AdminDeleteUserAttributesRequest, AttributeType, InitiateAuthRequest,
+    };
 
     let addr = serve(TestBackend::default(), ServerConfig::default()).await;
     let config = cognito_idp::Config::new()
@@ -237,7 +260,10 @@ async fn our_generated_client_calls_the_server() {
         .input(AdminCreateUserRequest {
             user_pool_id: POOL.into(),
             username: "diego".into(),
-            user_attributes: Some(vec![AttributeType { name: "email".into(), value: Some("diego@example.com".into()) }]),
+            user_attributes: Some(vec![AttributeType {
+                name: "email".into(),
+                value: Some("diego@example.com".into()),
+            }]),
             ..Default::default()
         })
         .send()

@@ -62,8 +62,14 @@ impl Capture {
     /// The closed `aws_request` spans, waiting a little for the last ones to close.
     async fn requests(&self, at_least: usize) -> Vec<Fields> {
         for _ in 0..100 {
-            let spans: Vec<Fields> =
-                self.closed.lock().unwrap().iter().filter(|(n, _)| n == "aws_request").map(|(_, f)| f.clone()).collect();
+            let spans: Vec<Fields> = self
+                .closed
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|(n, _)| n == "aws_request")
+                .map(|(_, f)| f.clone())
+                .collect();
             if spans.len() >= at_least {
                 return spans;
             }

@@ -83,7 +83,12 @@ fn aws_cli_examples_round_trip() {
     cognito_idp::operation::visit_all(&mut round_trip);
     eprintln!("checked {} AWS CLI example outputs of {} operations", round_trip.checked, samples.len());
     assert!(round_trip.checked >= 40, "expected dozens of examples, found {}", round_trip.checked);
-    assert!(round_trip.failures.is_empty(), "{} failures:\n{}", round_trip.failures.len(), round_trip.failures.join("\n"));
+    assert!(
+        round_trip.failures.is_empty(),
+        "{} failures:\n{}",
+        round_trip.failures.len(),
+        round_trip.failures.join("\n")
+    );
 }
 
 /// JSON objects that follow an `Output::` line, indented as a literal block.
@@ -95,7 +100,9 @@ fn output_blocks(rst: &str) -> Vec<Value> {
         if lines[i].trim_end().ends_with("Output::") {
             let mut j = i + 1;
             let mut text = String::new();
-            while j < lines.len() && (lines[j].trim().is_empty() || lines[j].starts_with(' ') || lines[j].starts_with('\t')) {
+            while j < lines.len()
+                && (lines[j].trim().is_empty() || lines[j].starts_with(' ') || lines[j].starts_with('\t'))
+            {
                 text.push_str(lines[j]);
                 text.push('\n');
                 j += 1;
@@ -113,7 +120,10 @@ fn output_blocks(rst: &str) -> Vec<Value> {
 
 fn awscli_examples_dir() -> Option<PathBuf> {
     let out = Command::new("python3")
-        .args(["-c", "import awscli, os; print(os.path.join(os.path.dirname(awscli.__file__), 'examples', 'cognito-idp'))"])
+        .args([
+            "-c",
+            "import awscli, os; print(os.path.join(os.path.dirname(awscli.__file__), 'examples', 'cognito-idp'))",
+        ])
         .output()
         .ok()?;
     let dir = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());

@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use cognito_idp::CognitoIdp;
+use cognito_idp::Empty;
 use cognito_idp::operation::*;
 use cognito_idp::server::RequestContext;
 use cognito_idp::types::*;
-use cognito_idp::Empty;
 
 use crate::clock::Clock;
 use crate::domain::password::Hasher;

@@ -87,7 +87,8 @@ impl Recorder {
                 let state = Arc::clone(&handler_state);
                 async move {
                     state.requests.lock().unwrap().push(Recorded { headers, body });
-                    let reply = state.replies.lock().unwrap().pop_front().unwrap_or_else(|| Reply::ok(serde_json::json!({})));
+                    let reply =
+                        state.replies.lock().unwrap().pop_front().unwrap_or_else(|| Reply::ok(serde_json::json!({})));
                     tokio::time::sleep(reply.delay).await;
                     let mut response = axum::response::Response::new(axum::body::Body::from(reply.body));
                     *response.status_mut() = StatusCode::from_u16(reply.status).unwrap();

@@ -8,8 +8,10 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
+use cognito_idp::operation::{
+    AdminCreateUserError, AdminDeleteUserError, AdminDisableUserError, AdminEnableUserError, AdminGetUserError,
+};
 use cognito_idp::server::{RequestContext, ServerConfig};
-use cognito_idp::operation::{AdminCreateUserError, AdminDeleteUserError, AdminDisableUserError, AdminEnableUserError, AdminGetUserError};
 use cognito_idp::types::*;
 use cognito_idp::{CognitoIdp, Timestamp};
 
@@ -77,7 +79,11 @@ impl CognitoIdp for TestBackend {
         })
     }
 
-    async fn admin_get_user(&self, _ctx: RequestContext, input: AdminGetUserRequest) -> Result<AdminGetUserResponse, AdminGetUserError> {
+    async fn admin_get_user(
+        &self,
+        _ctx: RequestContext,
+        input: AdminGetUserRequest,
+    ) -> Result<AdminGetUserResponse, AdminGetUserError> {
         Ok(fixed_user(input.username))
     }
 
@@ -87,12 +93,20 @@ impl CognitoIdp for TestBackend {
         _input: AdminDisableUserRequest,
     ) -> Result<AdminDisableUserResponse, AdminDisableUserError> {
         self.record(&ctx);
-        Err(AdminDisableUserError::UserNotFoundException(UserNotFoundException { message: Some("User does not exist.".into()) }))
+        Err(AdminDisableUserError::UserNotFoundException(UserNotFoundException {
+            message: Some("User does not exist.".into()),
+        }))
     }
 
-    async fn admin_delete_user(&self, ctx: RequestContext, _input: AdminDeleteUserRequest) -> Result<awsjson_types::Empty, AdminDeleteUserError> {
+    async fn admin_delete_user(
+        &self,
+        ctx: RequestContext,
+        _input: AdminDeleteUserRequest,
+    ) -> Result<awsjson_types::Empty, AdminDeleteUserError> {
         self.record(&ctx);
-        Err(AdminDeleteUserError::InternalErrorException(InternalErrorException { message: Some("backend down".into()) }))
+        Err(AdminDeleteUserError::InternalErrorException(InternalErrorException {
+            message: Some("backend down".into()),
+        }))
     }
 
     async fn admin_enable_user(

@@ -136,8 +136,14 @@ mod tests {
         let policy = default_policy();
         let message = |p: &str| check(p, &policy).unwrap_err().message;
         assert_eq!(message("Ab1!"), "Password did not conform with policy: Password not long enough");
-        assert_eq!(message("ABCDEFG1!"), "Password did not conform with policy: Password must have lowercase characters");
-        assert_eq!(message("abcdefg1!"), "Password did not conform with policy: Password must have uppercase characters");
+        assert_eq!(
+            message("ABCDEFG1!"),
+            "Password did not conform with policy: Password must have lowercase characters"
+        );
+        assert_eq!(
+            message("abcdefg1!"),
+            "Password did not conform with policy: Password must have uppercase characters"
+        );
         assert_eq!(message("Abcdefgh!"), "Password did not conform with policy: Password must have numeric characters");
         assert_eq!(message("Abcdefgh1"), "Password did not conform with policy: Password must have symbol characters");
         assert!(check("Abcdefg1!", &policy).is_ok());

@@ -113,9 +113,7 @@ pub const CURRENT: i64 = MIGRATIONS.len() as i64;
 
 /// Brings the database to [`CURRENT`], applying what it lacks in one transaction.
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
-    let tx = conn
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .map_err(super::db_error)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(super::db_error)?;
     let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(super::db_error)?;
     if version > CURRENT {
         return Err(StoreError::Database(format!(

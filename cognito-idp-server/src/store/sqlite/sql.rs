@@ -48,7 +48,12 @@ fn pool_exists(conn: &Connection, id: &str) -> StoreResult<()> {
 // --- pools
 
 fn pool_row(row: &Row) -> rusqlite::Result<PoolRecord> {
-    Ok(PoolRecord { seq: row.get(0)?, id: row.get(1)?, version: row.get(2)?, doc: json_value(&row.get::<_, String>(3)?)? })
+    Ok(PoolRecord {
+        seq: row.get(0)?,
+        id: row.get(1)?,
+        version: row.get(2)?,
+        doc: json_value(&row.get::<_, String>(3)?)?,
+    })
 }
 
 pub fn insert_pool(conn: &Connection, mut pool: PoolRecord) -> StoreResult<PoolRecord> {
@@ -142,7 +147,9 @@ pub fn find_client(conn: &Connection, id: &str) -> StoreResult<ClientRecord> {
 
 pub fn update_client(conn: &Connection, mut client: ClientRecord) -> StoreResult<ClientRecord> {
     let changed = conn
-        .prepare_cached("UPDATE clients SET doc = ?1, version = version + 1 WHERE id = ?2 AND pool_id = ?3 AND version = ?4")
+        .prepare_cached(
+            "UPDATE clients SET doc = ?1, version = version + 1 WHERE id = ?2 AND pool_id = ?3 AND version = ?4",
+        )
         .and_then(|mut s| s.execute(params![json_text(&client.doc)?, client.id, client.pool_id, client.version]))
         .map_err(db_error)?;
     if changed == 0 {
@@ -175,8 +182,7 @@ pub fn list_clients(conn: &Connection, pool_id: &str, after: i64, limit: usize) 
 
 // --- users
 
-const USER_COLUMNS: &str =
-    "u.seq, u.pool_id, u.username, u.username_key, u.sub, u.version, u.status, u.enabled, u.created_ms, u.modified_ms, u.doc";
+const USER_COLUMNS: &str = "u.seq, u.pool_id, u.username, u.username_key, u.sub, u.version, u.status, u.enabled, u.created_ms, u.modified_ms, u.doc";
 
 fn user_row(row: &Row) -> rusqlite::Result<UserRecord> {
     let mut user: UserRecord = json_value(&row.get::<_, String>(10)?)?;
@@ -264,7 +270,12 @@ pub fn insert_user(
 }
 
 /// Makes `aliases` exactly the user's aliases.
-fn claim_aliases(conn: &Connection, user: &UserRecord, aliases: &[Alias], on_conflict: AliasConflict) -> StoreResult<()> {
+fn claim_aliases(
+    conn: &Connection,
+    user: &UserRecord,
+    aliases: &[Alias],
+    on_conflict: AliasConflict,
+) -> StoreResult<()> {
     conn.prepare_cached("DELETE FROM aliases WHERE user_seq = ?1")
         .and_then(|mut s| s.execute([user.seq]))
         .map_err(db_error)?;
@@ -387,8 +398,7 @@ pub fn list_users(
         let end = prefix_end(&filter.value);
         conn.prepare_cached(&sql)
             .and_then(|mut s| {
-                s.query_map(params![pool_id, filter.value, end, after, fetch], user_row)?
-                    .collect::<Result<Vec<_>, _>>()
+                s.query_map(params![pool_id, filter.value, end, after, fetch], user_row)?.collect::<Result<Vec<_>, _>>()
             })
             .map_err(db_error)?
     } else {
@@ -509,7 +519,9 @@ pub fn list_user_groups(
             "SELECT {GROUP_COLUMNS} FROM memberships m JOIN groups g ON g.seq = m.group_seq
              WHERE m.user_seq = ?1 AND m.group_seq > ?2 ORDER BY m.group_seq LIMIT ?3"
         ))
-        .and_then(|mut s| s.query_map(params![user, after, limit as i64 + 1], group_row)?.collect::<Result<Vec<_>, _>>())
+        .and_then(|mut s| {
+            s.query_map(params![user, after, limit as i64 + 1], group_row)?.collect::<Result<Vec<_>, _>>()
+        })
         .map_err(db_error)?;
     Ok(page(items, limit, |g| g.seq))
 }
@@ -527,7 +539,9 @@ pub fn list_group_members(
             "SELECT {USER_COLUMNS} FROM memberships m JOIN users u ON u.seq = m.user_seq
              WHERE m.group_seq = ?1 AND m.user_seq > ?2 ORDER BY m.user_seq LIMIT ?3"
         ))
-        .and_then(|mut s| s.query_map(params![group, after, limit as i64 + 1], user_row)?.collect::<Result<Vec<_>, _>>())
+        .and_then(|mut s| {
+            s.query_map(params![group, after, limit as i64 + 1], user_row)?.collect::<Result<Vec<_>, _>>()
+        })
         .map_err(db_error)?;
     Ok(page(items, limit, |u| u.seq))
 }
@@ -597,7 +611,11 @@ pub fn insert_outbox(conn: &Connection, messages: &[OutboxMessage]) -> StoreResu
     Ok(())
 }
 
-pub fn list_outbox(conn: &Connection, pool_id: Option<&str>, username: Option<&str>) -> StoreResult<Vec<OutboxMessage>> {
+pub fn list_outbox(
+    conn: &Connection,
+    pool_id: Option<&str>,
+    username: Option<&str>,
+) -> StoreResult<Vec<OutboxMessage>> {
     conn.prepare_cached(
         "SELECT seq, pool_id, username, kind, medium, destination, code, time_ms FROM outbox
          WHERE (?1 IS NULL OR pool_id = ?1) AND (?2 IS NULL OR username = ?2) ORDER BY seq",
