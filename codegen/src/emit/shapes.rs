@@ -11,7 +11,7 @@ use super::{Cx, docs};
 use crate::model::{Shape, ShapeKind};
 
 pub fn emit(cx: &Cx) -> TokenStream {
-    let statics = cx.service.shapes.values().map(shape_static);
+    let statics = cx.service.shapes.values().map(|shape| shape_static(cx, shape));
     let types_rt = &cx.types_rt;
     let doc = docs::inner("Static descriptions of every shape's constraints, read by `Validate::validate`.");
     quote! {
@@ -22,7 +22,7 @@ pub fn emit(cx: &Cx) -> TokenStream {
     }
 }
 
-fn shape_static(shape: &Shape) -> TokenStream {
+fn shape_static(cx: &Cx, shape: &Shape) -> TokenStream {
     let ident = format_ident!("{}", static_name(&shape.name));
     let name = &shape.name;
     let sensitive = shape.sensitive;
@@ -48,7 +48,22 @@ fn shape_static(shape: &Shape) -> TokenStream {
             let (min, max) = (opt_u(&s.min), opt_u(&s.max));
             let pattern = match &s.pattern {
                 Some(p) => {
-                    let pattern_ident = format_ident!("{}_PATTERN", static_name(&shape.name));
+                    // `<SHAPE>_PATTERN`, unless a shape has that static name itself (CloudWatch
+                    // Logs has `LogGroupName` and `LogGroupNamePattern`): then `<SHAPE>_PATTERN_2`, ...
+                    let taken = |candidate: &str| {
+                        cx.service
+                            .shapes
+                            .keys()
+                            .filter(|n| n.to_ascii_lowercase().contains("pattern"))
+                            .any(|n| static_name(n) == candidate)
+                    };
+                    let mut pattern_name = format!("{}_PATTERN", static_name(&shape.name));
+                    let mut n = 2;
+                    while taken(&pattern_name) {
+                        pattern_name = format!("{}_PATTERN_{n}", static_name(&shape.name));
+                        n += 1;
+                    }
+                    let pattern_ident = format_ident!("{pattern_name}");
                     pattern_static = Some(quote! { static #pattern_ident: Pattern = Pattern::new(#p); });
                     quote!(Some(&#pattern_ident))
                 }

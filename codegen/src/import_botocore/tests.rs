@@ -859,3 +859,15 @@ fn a_service_named_like_a_root_export_gets_a_distinct_trait_name() {
     let (_, generated) = round_trip("config", &m, None);
     assert!(generated_text(&generated).contains("pub trait ConfigService"));
 }
+
+#[test]
+fn a_pattern_static_never_takes_the_name_of_a_shape_static() {
+    let mut m = service_model();
+    m["shapes"]["LogGroupName"] = json!({"type": "string", "pattern": "[a-z]+"});
+    m["shapes"]["LogGroupNamePattern"] = json!({"type": "string"});
+    m["shapes"]["Thing"]["members"]["G"] = json!({"shape": "LogGroupName"});
+    m["shapes"]["Thing"]["members"]["P"] = json!({"shape": "LogGroupNamePattern"});
+    let (_, generated) = round_trip("patterns", &m, None);
+    let text = generated_text(&generated);
+    assert!(text.contains("static LOG_GROUP_NAME_PATTERN_2: Pattern"), "{text}");
+}
