@@ -100,45 +100,6 @@ fn user_aliases(pool: &Pool, user: &UserRecord) -> Vec<Alias> {
         .collect()
 }
 
-/// Resolves the username of a sign-up: in pools whose usernames are email addresses or phone
-/// numbers, the stored username is the `sub` and the given name becomes that attribute;
-/// otherwise the name is kept, and may not look like an alias the pool signs in with. The
-/// messages are AWS's, as `AdminCreateUser` answers them (`Username should be an email.`,
-/// `Username cannot be of email format, since user pool is configured for email alias.`).
-fn resolve_username(pool: &Pool, given: &str, sub: &str, attrs: &mut Vec<(String, String)>) -> ApiResult<String> {
-    let email_allowed = attributes::is_username_attribute(&pool.doc, "email");
-    let phone_allowed = attributes::is_username_attribute(&pool.doc, "phone_number");
-    if email_allowed || phone_allowed {
-        let kind = if email_allowed && attributes::is_email(given) {
-            "email"
-        } else if phone_allowed && attributes::is_phone(given) {
-            "phone_number"
-        } else {
-            return Err(ApiError::invalid_parameter(match (email_allowed, phone_allowed) {
-                (true, true) => "Username should be either an email or a phone number.",
-                (true, false) => "Username should be an email.",
-                _ => "Username should be a phone number.",
-            }));
-        };
-        match attrs.iter_mut().find(|(name, _)| name == kind) {
-            Some(slot) => slot.1 = given.to_owned(),
-            None => attrs.push((kind.to_owned(), given.to_owned())),
-        }
-        return Ok(sub.to_owned());
-    }
-    if attributes::is_alias_attribute(&pool.doc, "email") && attributes::is_email(given) {
-        return Err(ApiError::invalid_parameter(
-            "Username cannot be of email format, since user pool is configured for email alias.",
-        ));
-    }
-    if attributes::is_alias_attribute(&pool.doc, "phone_number") && attributes::is_phone(given) {
-        return Err(ApiError::invalid_parameter(
-            "Username cannot be of phone number format, since user pool is configured for phone_number alias.",
-        ));
-    }
-    Ok(given.to_owned())
-}
-
 /// The attributes a sign-up sets, checked against the pool's schema as every creation is
 /// (`domain::attributes::check`). The verification flags are the server's to set: a user who
 /// signs up cannot declare an address verified, so they are left out.
@@ -213,7 +174,7 @@ pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiRes
     let schema = Schema::of(&pool.doc);
     let mut attrs = sign_up_attributes(&schema, input.user_attributes.as_deref().unwrap_or_default())?;
     let sub = ids::sub();
-    let username = resolve_username(pool, &input.username, &sub, &mut attrs)?;
+    let username = super::resolve_username(pool, &input.username, &sub, &mut attrs)?;
     let now = svc.clock.now_ms();
     let mut user = UserRecord {
         pool_id: pool.id().to_owned(),

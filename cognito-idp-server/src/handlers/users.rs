@@ -228,48 +228,6 @@ fn flag_without_attribute(flag: &str) -> ApiError {
     }
 }
 
-/// Resolves the username `AdminCreateUser` was given. In pools whose usernames are email
-/// addresses or phone numbers, the given name must be one, becomes that attribute, and the
-/// username becomes the `sub` (AWS's developer guide on username attributes: Cognito
-/// "generates a persistent GUID for the user"); messages as getmoto/moto's tests assert them.
-/// In pools with email or phone aliases, a username may not look like one (`Username cannot be
-/// of email format, since user pool is configured for email alias.`, a real answer quoted by
-/// many projects).
-fn resolve_username(pool: &Pool, given: &str, sub: &str, attrs: &mut Vec<(String, String)>) -> ApiResult<String> {
-    let email_allowed = attributes::is_username_attribute(&pool.doc, "email");
-    let phone_allowed = attributes::is_username_attribute(&pool.doc, "phone_number");
-    if email_allowed || phone_allowed {
-        let kind = if email_allowed && attributes::is_email(given) {
-            "email"
-        } else if phone_allowed && attributes::is_phone(given) {
-            "phone_number"
-        } else {
-            let message = match (email_allowed, phone_allowed) {
-                (true, true) => "Username should be either an email or a phone number.",
-                (true, false) => "Username should be an email.",
-                _ => "Username should be a phone number.",
-            };
-            return Err(ApiError::invalid_parameter(message));
-        };
-        match attrs.iter_mut().find(|(name, _)| name == kind) {
-            Some(slot) => slot.1 = given.to_owned(),
-            None => attrs.push((kind.to_owned(), given.to_owned())),
-        }
-        return Ok(sub.to_owned());
-    }
-    if attributes::is_alias_attribute(&pool.doc, "email") && attributes::is_email(given) {
-        return Err(ApiError::invalid_parameter(
-            "Username cannot be of email format, since user pool is configured for email alias.",
-        ));
-    }
-    if attributes::is_alias_attribute(&pool.doc, "phone_number") && attributes::is_phone(given) {
-        return Err(ApiError::invalid_parameter(
-            "Username cannot be of phone number format, since user pool is configured for phone_number alias.",
-        ));
-    }
-    Ok(given.to_owned())
-}
-
 /// `AdminCreateUser`.
 pub async fn admin_create_user<S: Store>(
     svc: &Cognito<S>,
@@ -296,7 +254,7 @@ pub async fn admin_create_user<S: Store>(
         }
     }
     let sub = ids::sub();
-    let username = resolve_username(&pool, &input.username, &sub, &mut attrs)?;
+    let username = super::resolve_username(&pool, &input.username, &sub, &mut attrs)?;
     let now = svc.clock.now_ms();
     let mut user = UserRecord {
         pool_id: pool.id().to_owned(),
