@@ -136,6 +136,9 @@ pub const CURRENT: i64 = MIGRATIONS.len() as i64;
 pub(super) async fn migrate(conn: &mut Object, target: i64) -> R<i64> {
     let target = target.clamp(0, CURRENT);
     let tx = conn.transaction().await?;
+    // Neither waiting for another instance's migration nor a migration's own work (an index
+    // on a large table) is bound by the request statement timeout.
+    tx.batch_execute("SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0").await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
     tx.batch_execute(
         "CREATE TABLE IF NOT EXISTS cognito_migrations (
