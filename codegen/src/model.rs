@@ -110,6 +110,8 @@ pub enum ShapeKind {
     Boolean,
     /// Epoch seconds on the wire.
     Timestamp,
+    /// An RFC 3339 date-time string on the wire (AWS's `timestampFormat: iso8601`).
+    DateTime,
     /// Base64 on the wire; sizes count decoded bytes.
     Blob {
         min: Option<u64>,

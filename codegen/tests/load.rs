@@ -59,6 +59,7 @@ fn catalogue_layout_is_inferred() {
     // Exceptions with no properties get the message every AWS JSON error carries.
     assert_eq!(s.shapes["ThingNotFoundException"].members()[0].name, "message");
     assert!(s.shapes["IdType"].sensitive, "format: password marks a sensitive string");
+    // The catalogue's `date-time` stands for Cognito's epoch seconds.
     assert_eq!(s.shapes["DateType"].kind, ShapeKind::Timestamp);
     let request = &s.shapes["GetThingRequest"];
     assert_eq!((request.members()[0].target.as_str(), request.members()[0].required), ("IdType", true));
@@ -159,5 +160,35 @@ fn members_keep_the_order_of_properties() {
     let members: Vec<(&str, bool)> =
         s.shapes["Thing"].members().iter().map(|m| (m.name.as_str(), m.required)).collect();
     assert_eq!(members, [("Zeta", true), ("Alpha", false), ("Mid", true)]);
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn timestamps_are_epoch_seconds_unless_marked_iso8601() {
+    let d = dir(
+        "timestamps",
+        &[
+            (
+                "service.json",
+                json!({"name": "t", "protocol": "awsJson1_1", "targetPrefix": "T",
+            "operations": {"Op": {"input": "Times", "auth": "none"}}}),
+            ),
+            (
+                "Times.json",
+                json!({"title": "Times", "type": "object", "properties": {
+            "Epoch": {"$ref": "Epoch.json"}, "Iso": {"$ref": "Iso.json"}, "Plain": {"$ref": "Plain.json"}}}),
+            ),
+            ("Epoch.json", json!({"title": "Epoch", "type": "number", "format": "epoch-seconds"})),
+            (
+                "Iso.json",
+                json!({"title": "Iso", "type": "string", "format": "date-time", "x-aws-timestamp-format": "iso8601"}),
+            ),
+            ("Plain.json", json!({"title": "Plain", "type": "string", "format": "date-time"})),
+        ],
+    );
+    let s = load_dir(&d, &LoadOptions::default()).unwrap();
+    assert_eq!(s.shapes["Epoch"].kind, ShapeKind::Timestamp);
+    assert_eq!(s.shapes["Iso"].kind, ShapeKind::DateTime);
+    assert_eq!(s.shapes["Plain"].kind, ShapeKind::Timestamp);
     std::fs::remove_dir_all(&d).unwrap();
 }

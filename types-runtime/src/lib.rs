@@ -10,6 +10,7 @@
 
 pub mod blob;
 pub mod checked;
+pub mod date_time;
 pub mod enums;
 pub mod error;
 #[cfg(feature = "regex")]
@@ -29,6 +30,7 @@ pub mod violation;
 
 pub use blob::{Blob, BlobDecodeError};
 pub use checked::parse_checked;
+pub use date_time::DateTime;
 pub use enums::UnknownVariantValue;
 pub use error::{ErrorStructure, ErrorVariant, Fault, ModeledError, UnhandledError};
 pub use operation::{AuthScheme, Empty, Operation, OperationVisitor, Pagination, ServiceInfo};

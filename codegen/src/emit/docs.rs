@@ -104,6 +104,7 @@ fn constraints(service: &Service, shape: &Shape) -> String {
             format!("Number{}.", range(min.map(|v| v.to_string()), max.map(|v| v.to_string()), ""))
         }
         ShapeKind::Timestamp => "Timestamp (epoch seconds on the wire).".into(),
+        ShapeKind::DateTime => "Timestamp (an RFC 3339 date-time string on the wire).".into(),
         ShapeKind::Blob { min, max } => {
             format!("Binary data{} (base64 on the wire).", range(s(*min), s(*max), " bytes"))
         }

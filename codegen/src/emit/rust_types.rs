@@ -21,6 +21,7 @@ pub fn value_type(cx: &Cx, target: &str) -> TokenStream {
         ShapeKind::Float { bits: FloatBits::F64, .. } => quote!(f64),
         ShapeKind::Boolean => quote!(bool),
         ShapeKind::Timestamp => quote!(#types_rt::Timestamp),
+        ShapeKind::DateTime => quote!(#types_rt::DateTime),
         ShapeKind::Blob { .. } => quote!(#types_rt::Blob),
         ShapeKind::Document => quote!(::serde_json::Value),
         ShapeKind::List { member, .. } => {
@@ -41,9 +42,11 @@ pub fn param_type(cx: &Cx, target: &str) -> (TokenStream, bool) {
     let shape = cx.service.shape(target);
     let ty = value_type(cx, target);
     match &shape.kind {
-        ShapeKind::String(_) | ShapeKind::Timestamp | ShapeKind::Blob { .. } | ShapeKind::Document => {
-            (quote!(impl ::std::convert::Into<#ty>), true)
-        }
+        ShapeKind::String(_)
+        | ShapeKind::Timestamp
+        | ShapeKind::DateTime
+        | ShapeKind::Blob { .. }
+        | ShapeKind::Document => (quote!(impl ::std::convert::Into<#ty>), true),
         _ => (ty, false),
     }
 }

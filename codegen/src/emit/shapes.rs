@@ -84,7 +84,8 @@ fn shape_static(cx: &Cx, shape: &Shape) -> TokenStream {
             quote!(ShapeKind::Float { min: #min, max: #max })
         }
         ShapeKind::Boolean => quote!(ShapeKind::Boolean),
-        ShapeKind::Timestamp => quote!(ShapeKind::Timestamp),
+        // Validation reads both wire forms of a timestamp.
+        ShapeKind::Timestamp | ShapeKind::DateTime => quote!(ShapeKind::Timestamp),
         ShapeKind::Document => quote!(ShapeKind::Document),
         ShapeKind::Blob { min, max } => {
             let (min, max) = (opt_u(min), opt_u(max));

@@ -369,10 +369,12 @@ pub(super) fn shape_schema(
             schema.insert("type".into(), "boolean".into());
         }
         "timestamp" => match def.get("timestampFormat").and_then(Value::as_str) {
-            // A date-time string on the wire (RFC 3339), as JSON Schema's own `date-time`.
+            // A date-time string on the wire (RFC 3339), as JSON Schema's own `date-time`; the
+            // extension tells it from the catalogue's `date-time`, which stands for epoch seconds.
             Some("iso8601") => {
                 schema.insert("type".into(), "string".into());
                 schema.insert("format".into(), "date-time".into());
+                extensions.insert("x-aws-timestamp-format".into(), "iso8601".into());
             }
             Some("rfc822") => {
                 schema.insert("type".into(), "string".into());

@@ -820,10 +820,13 @@ fn unions_timestamps_json_values_event_streams_and_host_prefixes_import_and_gene
     assert_eq!(choice["oneOf"], json!([{"required": ["Text"]}, {"required": ["Count"]}]));
     assert_eq!(choice["x-aws-union"], true);
     assert_eq!(parse(&files, "When.json")["format"], "date-time");
+    assert_eq!(parse(&files, "When.json")["x-aws-timestamp-format"], "iso8601");
+    let text = generated_text(&generated);
+    assert!(text.contains("DateTime"), "an iso8601 member is a DateTime (sent as RFC 3339)");
     let service = parse(&files, "service.json");
     assert_eq!(service["operations"]["PutThing"]["hostPrefix"], "data-");
     assert!(service["operations"].get("Subscribe").is_none(), "event-stream operations are left out");
-    assert!(generated_text(&generated).contains("put_thing"));
+    assert!(text.contains("put_thing"));
 }
 
 #[test]

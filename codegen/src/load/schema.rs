@@ -218,7 +218,14 @@ impl Converter<'_> {
         }
         let format = obj.get("format").and_then(Value::as_str);
         Ok(match ty.as_deref() {
-            Some("string") if format == Some("date-time") => ShapeKind::Timestamp,
+            // `date-time` alone is the public catalogue's way of writing a timestamp that is epoch
+            // seconds on the wire; imported models mark real RFC 3339 members.
+            Some("string") if format == Some("date-time") => {
+                match obj.get("x-aws-timestamp-format").and_then(Value::as_str) {
+                    Some("iso8601") => ShapeKind::DateTime,
+                    _ => ShapeKind::Timestamp,
+                }
+            }
             Some("string") if obj.get("contentEncoding").and_then(Value::as_str) == Some("base64") => ShapeKind::Blob {
                 min: self.uint(at, obj, "x-aws-min-bytes")?,
                 max: self.uint(at, obj, "x-aws-max-bytes")?,

@@ -11,6 +11,7 @@ use crate::model::{FloatBits, IntBits, ShapeKind};
 /// `$defs` names standing for runtime types (replaced, never generated).
 pub const TIMESTAMP_DEF: &str = "AwsjsonRuntimeTimestamp";
 pub const BLOB_DEF: &str = "AwsjsonRuntimeBlob";
+pub const DATE_TIME_DEF: &str = "AwsjsonRuntimeDateTime";
 
 pub fn settings(cx: &Cx) -> TypeSpaceSettings {
     let mut settings = TypeSpaceSettings::default();
@@ -18,6 +19,7 @@ pub fn settings(cx: &Cx) -> TypeSpaceSettings {
     settings.with_derive("PartialEq".to_string());
     let types_rt = &cx.options.types_crate;
     settings.with_replacement(TIMESTAMP_DEF, format!("{types_rt}::Timestamp"), [TypeSpaceImpl::Default].into_iter());
+    settings.with_replacement(DATE_TIME_DEF, format!("{types_rt}::DateTime"), [TypeSpaceImpl::Default].into_iter());
     settings.with_replacement(BLOB_DEF, format!("{types_rt}::Blob"), [TypeSpaceImpl::Default].into_iter());
     for shape in cx.service.shapes.values().filter(|s| s.is_enum()) {
         let name = type_name(&shape.name);
@@ -56,6 +58,7 @@ pub fn root_schema(cx: &Cx) -> Value {
         }
     }
     defs.insert(TIMESTAMP_DEF.into(), json!({"type": "number"}));
+    defs.insert(DATE_TIME_DEF.into(), json!({"type": "string"}));
     defs.insert(BLOB_DEF.into(), json!({"type": "string"}));
     json!({"$defs": defs})
 }
@@ -76,6 +79,7 @@ fn member_schema(cx: &Cx, target: &str, nullable: bool) -> Value {
         }
         ShapeKind::Boolean => json!({"type": "boolean"}),
         ShapeKind::Timestamp => reference(TIMESTAMP_DEF),
+        ShapeKind::DateTime => reference(DATE_TIME_DEF),
         ShapeKind::Blob { .. } => reference(BLOB_DEF),
         ShapeKind::Document => json!({}),
         ShapeKind::List { member, .. } => {
