@@ -118,7 +118,7 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
     if let Some(offset) = store.get_setting(crate::local::CLOCK_OFFSET).await?.and_then(|v| v.parse().ok()) {
         clock.set_offset_ms(offset);
     }
-    let svc = Cognito { store, settings: Arc::new(settings), clock, hasher };
+    let svc = Cognito { store, settings: Arc::new(settings), clock, hasher, pools: Default::default() };
     if let Some(seed) = &options.seed {
         crate::local::seed::apply(&svc, seed).await.map_err(StartError::Config)?;
     }

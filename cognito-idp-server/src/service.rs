@@ -13,7 +13,7 @@ use cognito_idp::types::*;
 use crate::clock::Clock;
 use crate::domain::password::Hasher;
 use crate::errors::ApiError;
-use crate::handlers::{clients, groups, pools, signup, tags, users};
+use crate::handlers::{PoolCache, clients, groups, pools, signup, tags, users};
 use crate::store::Store;
 
 /// What the handlers share: settings, clock and password hasher.
@@ -43,6 +43,8 @@ pub struct Cognito<S> {
     pub clock: Clock,
     /// Hashes and checks passwords.
     pub hasher: Hasher,
+    /// Pools decoded earlier, checked against the store's version on every use.
+    pub pools: PoolCache,
 }
 
 impl<S: Store + Clone> Clone for Cognito<S> {
@@ -52,6 +54,7 @@ impl<S: Store + Clone> Clone for Cognito<S> {
             settings: self.settings.clone(),
             clock: self.clock.clone(),
             hasher: self.hasher.clone(),
+            pools: self.pools.clone(),
         }
     }
 }

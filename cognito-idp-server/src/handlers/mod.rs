@@ -8,6 +8,9 @@ pub mod signup;
 pub mod tags;
 pub mod users;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cognito_idp::types::{AttributeType, UserPoolType, UserStatusType, UserType};
@@ -19,6 +22,7 @@ use crate::service::Cognito;
 use crate::store::{Alias, PoolRecord, Store, StoreError, UserRecord};
 
 /// A pool record with its document decoded.
+#[derive(Clone)]
 pub struct Pool {
     /// As stored.
     pub record: PoolRecord,
@@ -43,8 +47,41 @@ impl Pool {
     }
 }
 
+/// Decoded pools by id, each with the `(seq, version)` it was read at. Decoding a pool's
+/// document (its schema attributes, policies, ...) was half the time of a read request
+/// (bench/README.md); the store still answers whether the pool exists and which version is
+/// current on every request, so nothing stale is served and every instance sees every change.
+#[derive(Clone, Default)]
+pub struct PoolCache(Arc<Mutex<HashMap<String, ((i64, i64), Arc<Pool>)>>>);
+
+/// Pools kept at most; past that the cache starts over (pools are few, this only bounds it).
+const POOL_CACHE_SIZE: usize = 4096;
+
+impl PoolCache {
+    fn get(&self, id: &str, stamp: (i64, i64)) -> Option<Arc<Pool>> {
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(id).filter(|(kept, _)| *kept == stamp).map(|(_, pool)| pool.clone())
+    }
+
+    fn put(&self, pool: Arc<Pool>) {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= POOL_CACHE_SIZE {
+            map.clear();
+        }
+        map.insert(pool.record.id.clone(), ((pool.record.seq, pool.record.version), pool));
+    }
+}
+
 /// Reads pool `id`, or AWS's `ResourceNotFoundException` for it.
-pub async fn load_pool<S: Store>(svc: &Cognito<S>, id: &str) -> ApiResult<Pool> {
+pub async fn load_pool<S: Store>(svc: &Cognito<S>, id: &str) -> ApiResult<Arc<Pool>> {
+    let stamp = match svc.store.pool_version(id).await {
+        Ok(stamp) => stamp,
+        Err(StoreError::NotFound) => return Err(ApiError::pool_not_found(id)),
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(pool) = svc.pools.get(id, stamp) {
+        return Ok(pool);
+    }
     let record = match svc.store.get_pool(id).await {
         Ok(record) => record,
         Err(StoreError::NotFound) => return Err(ApiError::pool_not_found(id)),
@@ -52,7 +89,9 @@ pub async fn load_pool<S: Store>(svc: &Cognito<S>, id: &str) -> ApiResult<Pool> 
     };
     let doc = serde_json::from_value(record.doc.clone())
         .map_err(|e| ApiError::internal(format!("stored pool {id} does not decode: {e}")))?;
-    Ok(Pool { record, doc })
+    let pool = Arc::new(Pool { record, doc });
+    svc.pools.put(pool.clone());
+    Ok(pool)
 }
 
 /// Finds a user by username, or by an alias or username attribute the pool signs in with

@@ -117,7 +117,7 @@ pub async fn describe_user_pool<S: Store>(
     svc: &Cognito<S>,
     input: DescribeUserPoolRequest,
 ) -> ApiResult<DescribeUserPoolResponse> {
-    let pool = load_pool(svc, &input.user_pool_id).await?;
+    let pool = Pool::clone(&*load_pool(svc, &input.user_pool_id).await?);
     Ok(DescribeUserPoolResponse { user_pool: Some(view(svc, pool).await?) })
 }
 
@@ -132,7 +132,7 @@ pub async fn update_user_pool<S: Store>(
     input: UpdateUserPoolRequest,
 ) -> ApiResult<UpdateUserPoolResponse> {
     for _ in 0..RETRIES {
-        let pool = load_pool(svc, &input.user_pool_id).await?;
+        let pool = Pool::clone(&*load_pool(svc, &input.user_pool_id).await?);
         let old = pool.doc;
         let settings = input
             .user_attribute_update_settings
@@ -197,7 +197,7 @@ pub async fn update_user_pool<S: Store>(
 
 /// `DeleteUserPool`: refused while deletion protection is active.
 pub async fn delete_user_pool<S: Store>(svc: &Cognito<S>, input: DeleteUserPoolRequest) -> ApiResult<Empty> {
-    let pool = load_pool(svc, &input.user_pool_id).await?;
+    let pool = Pool::clone(&*load_pool(svc, &input.user_pool_id).await?);
     if pool.doc.deletion_protection == Some(DeletionProtectionType::Active) {
         // AWS's message, quoted in localstack issue 11947.
         return Err(ApiError::invalid_parameter(
@@ -246,7 +246,7 @@ pub async fn add_custom_attributes<S: Store>(
     input: AddCustomAttributesRequest,
 ) -> ApiResult<AddCustomAttributesResponse> {
     for _ in 0..RETRIES {
-        let pool = load_pool(svc, &input.user_pool_id).await?;
+        let pool = Pool::clone(&*load_pool(svc, &input.user_pool_id).await?);
         let mut doc = pool.doc;
         let mut attributes = doc.schema_attributes.take().unwrap_or_default();
         schema::add_custom(&mut attributes, &input.custom_attributes)?;

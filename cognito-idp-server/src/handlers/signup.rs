@@ -33,7 +33,7 @@ const RETRIES: usize = 5;
 
 /// An app client with its pool, as the public operations find them.
 struct App {
-    pool: Pool,
+    pool: std::sync::Arc<Pool>,
     client_id: String,
     client: UserPoolClientType,
 }

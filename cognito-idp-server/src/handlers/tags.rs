@@ -48,8 +48,8 @@ async fn pool_arn<S: Store>(svc: &Cognito<S>, arn: &str) -> ApiResult<String> {
         return Err(ApiError::resource_not_found(format!("Resource {arn} does not exist.")));
     };
     let pool = load_pool(svc, id).await?;
-    match pool.doc.arn {
-        Some(stored) if stored == arn => Ok(stored),
+    match &pool.doc.arn {
+        Some(stored) if stored == arn => Ok(stored.clone()),
         // Same pool id under another region, account or partition: not this pool.
         _ => Err(ApiError::pool_not_found(id)),
     }

@@ -260,6 +260,10 @@ pub trait Store: Send + Sync + 'static {
     fn insert_pool(&self, pool: PoolRecord) -> impl Future<Output = StoreResult<PoolRecord>> + Send;
     /// The pool with `id`.
     fn get_pool(&self, id: &str) -> impl Future<Output = StoreResult<PoolRecord>> + Send;
+    /// The `(seq, version)` of pool `id`: a cheap read that tells whether a pool decoded earlier
+    /// is still current (handlers keep decoded pools and re-read one only when this moved, so a
+    /// change made through any instance is seen at once; `seq` tells a re-created pool apart).
+    fn pool_version(&self, id: &str) -> impl Future<Output = StoreResult<(i64, i64)>> + Send;
     /// Replaces a pool's document (optimistic on `version`).
     fn update_pool(&self, pool: PoolRecord) -> impl Future<Output = StoreResult<PoolRecord>> + Send;
     /// Deletes a pool and everything in it.
@@ -373,11 +377,19 @@ pub trait Store: Send + Sync + 'static {
         outbox: Vec<OutboxMessage>,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// The user's code for `purpose`.
-    fn get_code(&self, pool_id: &str, user_key: &str, purpose: &str)
-    -> impl Future<Output = StoreResult<CodeRecord>> + Send;
+    fn get_code(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        purpose: &str,
+    ) -> impl Future<Output = StoreResult<CodeRecord>> + Send;
     /// Counts a wrong guess; returns the attempts after it.
-    fn code_failed(&self, pool_id: &str, user_key: &str, purpose: &str)
-    -> impl Future<Output = StoreResult<i64>> + Send;
+    fn code_failed(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        purpose: &str,
+    ) -> impl Future<Output = StoreResult<i64>> + Send;
     /// Removes the code (used, or expired).
     fn delete_code(&self, pool_id: &str, user_key: &str, purpose: &str)
     -> impl Future<Output = StoreResult<()>> + Send;

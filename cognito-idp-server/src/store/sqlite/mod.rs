@@ -210,6 +210,10 @@ impl Store for SqliteStore {
         let id = id.to_owned();
         self.read(move |c| sql::get_pool(c, &id)).await
     }
+    async fn pool_version(&self, id: &str) -> StoreResult<(i64, i64)> {
+        let id = id.to_owned();
+        self.read(move |c| sql::pool_version(c, &id)).await
+    }
     async fn update_pool(&self, pool: PoolRecord) -> StoreResult<PoolRecord> {
         self.write(move |c| sql::update_pool(c, pool)).await
     }

@@ -72,6 +72,13 @@ pub fn get_pool(conn: &Connection, id: &str) -> StoreResult<PoolRecord> {
         .ok_or(StoreError::NotFound)
 }
 
+pub fn pool_version(conn: &Connection, id: &str) -> StoreResult<(i64, i64)> {
+    conn.prepare_cached("SELECT seq, version FROM pools WHERE id = ?1")
+        .and_then(|mut s| s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+        .map_err(db_error)?
+        .ok_or(StoreError::NotFound)
+}
+
 pub fn update_pool(conn: &Connection, mut pool: PoolRecord) -> StoreResult<PoolRecord> {
     let changed = conn
         .prepare_cached("UPDATE pools SET doc = ?1, version = version + 1 WHERE id = ?2 AND version = ?3")
