@@ -165,12 +165,18 @@ async fn kill_9_of_one_instance_under_write_load_loses_no_acknowledged_write() {
             failures_after_kill
         }));
     }
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    let before_kill = acknowledged.lock().unwrap().len();
+    // Waits (bounded) until more than `n` writes were acknowledged; how many were.
+    let acknowledged_past = |n: usize| {
+        let acknowledged = acknowledged.clone();
+        async move {
+            pg::eventually(Duration::from_secs(30), || async { acknowledged.lock().unwrap().len() > n }).await;
+            acknowledged.lock().unwrap().len()
+        }
+    };
+    let before_kill = acknowledged_past(40).await;
     one.kill();
     // The other instance keeps serving: its writers go on being acknowledged.
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    let after_kill = acknowledged.lock().unwrap().len();
+    let after_kill = acknowledged_past(before_kill + 40).await;
     stop.store(true, Ordering::Relaxed);
     let failures: Vec<i32> = futures_util::future::join_all(writers).await.into_iter().map(|r| r.unwrap()).collect();
     assert!(before_kill > 0, "writes were acknowledged before the kill");
@@ -229,7 +235,15 @@ async fn postgres_stopped_under_load_answers_500_and_service_resumes_by_itself()
             }
         }));
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Waits (bounded) until more than `n` writes were acknowledged; how many were.
+    let acknowledged_past = |n: usize| {
+        let acknowledged = acknowledged.clone();
+        async move {
+            pg::eventually(Duration::from_secs(30), || async { acknowledged.lock().unwrap().len() > n }).await;
+            acknowledged.lock().unwrap().len()
+        }
+    };
+    acknowledged_past(20).await;
     postgres.stop();
     let stopped_at = acknowledged.lock().unwrap().len();
     // While the database is down: AWS-shaped internal errors, fast, and reads fail the same way.
@@ -245,7 +259,7 @@ async fn postgres_stopped_under_load_answers_500_and_service_resumes_by_itself()
     })
     .await;
     assert!(resumed, "service did not resume:\n{}", server.log());
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    acknowledged_past(stopped_at + 20).await;
     stop.store(true, Ordering::Relaxed);
     futures_util::future::join_all(writers).await;
 
