@@ -248,6 +248,9 @@ impl Store for PgStore {
     async fn get_pool(&self, id: &str) -> StoreResult<PoolRecord> {
         on_conn!(self, c => sql::get_pool(&c, id))
     }
+    async fn pool_version(&self, id: &str) -> StoreResult<(i64, i64)> {
+        on_conn!(self, c => sql::pool_version(&c, id))
+    }
     async fn update_pool(&self, pool: PoolRecord) -> StoreResult<PoolRecord> {
         in_tx!(self, tx => sql::update_pool(&tx, &pool))
     }

@@ -114,6 +114,13 @@ pub async fn insert_pool<C: GenericClient>(c: &C, pool: &PoolRecord) -> R<PoolRe
     Ok(PoolRecord { seq: row.try_get(0)?, version: 1, ..pool.clone() })
 }
 
+pub async fn pool_version<C: GenericClient>(c: &C, id: &str) -> R<(i64, i64)> {
+    match query_opt(c, "SELECT seq, version FROM pools WHERE id = $1", &[&id]).await? {
+        Some(row) => Ok((row.try_get(0)?, row.try_get(1)?)),
+        None => Err(Fail::Store(StoreError::NotFound)),
+    }
+}
+
 pub async fn get_pool<C: GenericClient>(c: &C, id: &str) -> R<PoolRecord> {
     match query_opt(c, "SELECT seq, id, version, doc FROM pools WHERE id = $1", &[&id]).await? {
         Some(row) => pool_row(&row),
