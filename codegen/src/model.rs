@@ -26,6 +26,10 @@ pub struct Service {
     pub api_reference: Option<String>,
     /// Error code for input that breaks constraints, when the description names one.
     pub validation_error: Option<String>,
+    /// Operations of the service the generated code leaves out, with why (e.g. event streams).
+    pub left_out: BTreeMap<String, String>,
+    /// Operations AWS pages whose paginator the generated code cannot follow, with why.
+    pub not_paginated: BTreeMap<String, String>,
     pub operations: BTreeMap<String, Operation>,
     pub shapes: BTreeMap<String, Shape>,
 }

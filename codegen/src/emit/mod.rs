@@ -270,10 +270,11 @@ fn lib_items(cx: &Cx, models: Option<&syn::Ident>) -> TokenStream {
     let doc = docs::inner(&format!(
         "Typed models, client and server trait for the {title} API (`{name}`{}), generated from its JSON Schemas.\n\n\
          {} operations, {} types. Requests are `POST /` with `X-Amz-Target: {prefix}.<Operation>` and \
-         `Content-Type: {content_type}`.{reference}",
+         `Content-Type: {content_type}`.{reference}{}",
         s.api_version.as_deref().map(|v| format!(", {v}")).unwrap_or_default(),
         s.operations.len(),
         s.shapes.values().filter(|x| x.is_structure() || x.is_enum()).count(),
+        limitations(s),
     ));
     let client_gate = feature_gate(&cx.options.client_feature);
     let trait_ident = format_ident!("{}", server::trait_name(cx));
@@ -296,6 +297,22 @@ fn lib_items(cx: &Cx, models: Option<&syn::Ident>) -> TokenStream {
         #server_gate
         pub use server::#trait_ident;
     }
+}
+
+/// The doc paragraphs naming operations left out and paginators not followed (empty when none).
+fn limitations(s: &Service) -> String {
+    let list =
+        |ops: &BTreeMap<String, String>| ops.iter().map(|(op, why)| format!("\n* `{op}`: {why}")).collect::<String>();
+    let mut text = String::new();
+    if !s.left_out.is_empty() {
+        text.push_str("\n\nOperations left out (the generated code speaks request/response JSON only):");
+        text.push_str(&list(&s.left_out));
+    }
+    if !s.not_paginated.is_empty() {
+        text.push_str("\n\nOperations AWS pages that have no paginator here (call them page by page):");
+        text.push_str(&list(&s.not_paginated));
+    }
+    text
 }
 
 /// `#[cfg(feature = "...")]` for an optional module, or nothing when it is always compiled.

@@ -64,12 +64,23 @@ pub(super) fn service_document(
     let pagination = pagination_table(paginators, operations, shapes)?;
 
     let mut sorted: BTreeMap<&str, Value> = BTreeMap::new();
+    let mut left_out = Map::new();
+    let mut not_paginated = Map::new();
     let mut public_operations = 0;
     for (op_name, op) in operations {
         if uses_event_stream(op, shapes) {
+            left_out.insert(op_name.clone(), "it streams events".into());
             continue;
         }
-        let (entry, public) = operation_entry(op_name, op, shapes, pagination.get(op_name.as_str()))?;
+        let paginator = match pagination.get(op_name.as_str()) {
+            Some(Ok(paginator)) => Some(paginator),
+            Some(Err(reason)) => {
+                not_paginated.insert(op_name.clone(), (*reason).into());
+                None
+            }
+            None => None,
+        };
+        let (entry, public) = operation_entry(op_name, op, shapes, paginator)?;
         if public {
             public_operations += 1;
         }
@@ -89,6 +100,13 @@ pub(super) fn service_document(
     }
     let operations_out: Map<String, Value> = sorted.into_iter().map(|(name, entry)| (name.to_owned(), entry)).collect();
     service.insert("operations".into(), Value::Object(operations_out));
+    // What the generated code cannot do, for its documentation (absent when there is nothing).
+    if !left_out.is_empty() {
+        service.insert("leftOut".into(), Value::Object(left_out));
+    }
+    if !not_paginated.is_empty() {
+        service.insert("notPaginated".into(), Value::Object(not_paginated));
+    }
     Ok((service, public_operations))
 }
 
@@ -198,11 +216,14 @@ pub(super) fn operation_entry(
 
 /// Operation name -> `{"inputToken", "outputToken", "limitKey", "items"}`, checked against the
 /// operation's input and output members.
+/// An operation's `pagination` entry, or why its paginator cannot be followed.
+pub(super) type Paginator = Result<Map<String, Value>, &'static str>;
+
 pub(super) fn pagination_table<'a>(
     paginators: Option<&'a Value>,
     operations: &Map<String, Value>,
     shapes: &Map<String, Value>,
-) -> Result<HashMap<&'a str, Map<String, Value>>, ImportError> {
+) -> Result<HashMap<&'a str, Paginator>, ImportError> {
     let mut table = HashMap::new();
     let Some(paginators) = paginators else {
         return Ok(table);
@@ -234,7 +255,12 @@ pub(super) fn pagination_table<'a>(
             let member_target = members.and_then(|m| m.get(member.as_str())).and_then(|m| m.get("shape"));
             member_target.and_then(Value::as_str).is_none_or(|t| shape_type(shapes, t) == Some("string"))
         };
-        if nested || !string_member("input_token", "input") || !string_member("output_token", "output") {
+        if nested {
+            table.insert(op_name.as_str(), Err("its page token is at a nested path or made of several members"));
+            continue;
+        }
+        if !string_member("input_token", "input") || !string_member("output_token", "output") {
+            table.insert(op_name.as_str(), Err("its page token is not a string"));
             continue;
         }
         // Several result keys: the first list member among them holds the items; a nested one
@@ -304,7 +330,7 @@ pub(super) fn pagination_table<'a>(
         entry.insert("outputToken".into(), output_token.into());
         insert_opt(&mut entry, "limitKey", limit_key);
         insert_opt(&mut entry, "items", items);
-        table.insert(op_name.as_str(), entry);
+        table.insert(op_name.as_str(), Ok(entry));
     }
     Ok(table)
 }

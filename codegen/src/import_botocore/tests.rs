@@ -826,6 +826,9 @@ fn unions_timestamps_json_values_event_streams_and_host_prefixes_import_and_gene
     let service = parse(&files, "service.json");
     assert_eq!(service["operations"]["PutThing"]["hostPrefix"], "data-");
     assert!(service["operations"].get("Subscribe").is_none(), "event-stream operations are left out");
+    assert_eq!(service["leftOut"], json!({"Subscribe": "it streams events"}));
+    assert!(text.contains("Operations left out"), "the crate's doc says so");
+    assert!(text.contains("* `Subscribe`: it streams events"));
     assert!(text.contains("put_thing"));
 }
 
@@ -842,8 +845,11 @@ fn paginators_in_every_form_import() {
     // A token at a nested path cannot be followed: the operation is not paginated.
     let paginators = json!({"pagination": {"ListThings": {"input_token": "NextToken",
         "output_token": "Result.NextToken", "result_key": "Result.Things"}}});
-    let (files, _) = round_trip("nested", &m, Some(&paginators));
-    assert!(parse(&files, "service.json")["operations"]["ListThings"].get("pagination").is_none());
+    let (files, generated) = round_trip("nested", &m, Some(&paginators));
+    let service = parse(&files, "service.json");
+    assert!(service["operations"]["ListThings"].get("pagination").is_none());
+    assert_eq!(service["notPaginated"]["ListThings"], "its page token is at a nested path or made of several members");
+    assert!(generated_text(&generated).contains("* `ListThings`: its page token is at a nested path"));
 
     // Nor can a token that is not a string (DynamoDB's `LastEvaluatedKey`).
     m["shapes"]["Key"] = json!({"type": "map", "key": {"shape": "Token"}, "value": {"shape": "Token"}});
@@ -852,7 +858,9 @@ fn paginators_in_every_form_import() {
     let paginators = json!({"pagination": {"ListThings": {"input_token": "Start",
         "output_token": "Last", "result_key": "Things"}}});
     let (files, _) = round_trip("map-token", &m, Some(&paginators));
-    assert!(parse(&files, "service.json")["operations"]["ListThings"].get("pagination").is_none());
+    let service = parse(&files, "service.json");
+    assert!(service["operations"]["ListThings"].get("pagination").is_none());
+    assert_eq!(service["notPaginated"]["ListThings"], "its page token is not a string");
 }
 
 #[test]

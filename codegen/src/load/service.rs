@@ -23,6 +23,12 @@ struct Description {
     api_reference: Option<String>,
     validation_error: Option<String>,
     operations: BTreeMap<String, OperationDescription>,
+    /// Operations the generated code leaves out, with why.
+    #[serde(default)]
+    left_out: BTreeMap<String, String>,
+    /// Operations AWS pages that the generated code does not, with why.
+    #[serde(default)]
+    not_paginated: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -100,6 +106,8 @@ pub fn from_description(
         signing_name,
         api_reference: d.api_reference.or_else(|| options.api_reference.clone()),
         validation_error: d.validation_error,
+        left_out: d.left_out,
+        not_paginated: d.not_paginated,
         operations,
         shapes: std::mem::take(shapes),
     })
@@ -146,6 +154,8 @@ pub fn infer(name: &str, shapes: &mut BTreeMap<String, Shape>, options: &LoadOpt
         endpoint_prefix: name.to_string(),
         api_reference: options.api_reference.clone(),
         validation_error: None,
+        left_out: BTreeMap::new(),
+        not_paginated: BTreeMap::new(),
         operations,
         shapes: std::mem::take(shapes),
     }
