@@ -214,11 +214,11 @@ pub(super) fn operation_entry(
     Ok((entry, public))
 }
 
-/// Operation name -> `{"inputToken", "outputToken", "limitKey", "items"}`, checked against the
-/// operation's input and output members.
 /// An operation's `pagination` entry, or why its paginator cannot be followed.
 pub(super) type Paginator = Result<Map<String, Value>, &'static str>;
 
+/// Operation name -> `{"inputToken", "outputToken", "limitKey", "items"}`, checked against the
+/// operation's input and output members.
 pub(super) fn pagination_table<'a>(
     paginators: Option<&'a Value>,
     operations: &Map<String, Value>,
