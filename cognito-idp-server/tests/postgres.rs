@@ -437,3 +437,94 @@ async fn cognito_db_in_the_environment_selects_postgresql_and_sqlite_urls_keep_s
     create_pool(&server.client(), "file").await;
     assert!(file.exists());
 }
+
+// --- the store's contract, called directly
+
+#[tokio::test]
+async fn the_store_answers_the_traits_errors() {
+    use cognito_idp_server::store::postgres::PgStore;
+    use cognito_idp_server::store::*;
+    let Some(url) = database().await else { return };
+    let store = PgStore::open(&PgOptions { url, ..PgOptions::default() }).await.unwrap();
+    let doc = serde_json::json!({"Name": "p"});
+    let pool = store.insert_pool(PoolRecord { seq: 0, id: "us-east-1_Store".into(), version: 0, doc }).await.unwrap();
+    assert_eq!(pool.version, 1);
+    let again = PoolRecord { seq: 0, id: pool.id.clone(), version: 0, doc: serde_json::json!({}) };
+    assert_eq!(store.insert_pool(again).await.unwrap_err(), StoreError::Conflict);
+
+    // Rows of a pool that does not exist (or no longer does) are NotFound.
+    let user = |pool: &str, name: &str, sub: &str| UserRecord {
+        pool_id: pool.into(),
+        username: name.into(),
+        username_key: name.into(),
+        sub: sub.into(),
+        status: "CONFIRMED".into(),
+        enabled: true,
+        attributes: vec![("sub".into(), sub.into()), ("email".into(), format!("{name}@example.com"))],
+        ..UserRecord::default()
+    };
+    let nowhere = store.insert_user(user("us-east-1_None", "a", "s0"), vec![], AliasConflict::Fail, vec![]).await;
+    assert_eq!(nowhere.unwrap_err(), StoreError::NotFound);
+    let group = |pool: &str, name: &str| GroupRecord {
+        seq: 0,
+        pool_id: pool.into(),
+        name: name.into(),
+        version: 0,
+        doc: serde_json::json!({}),
+    };
+    assert_eq!(store.insert_group(group("us-east-1_None", "g")).await.unwrap_err(), StoreError::NotFound);
+    let client = ClientRecord {
+        seq: 0,
+        pool_id: "us-east-1_None".into(),
+        id: "c".into(),
+        version: 0,
+        doc: serde_json::json!({}),
+    };
+    assert_eq!(store.insert_client(client).await.unwrap_err(), StoreError::NotFound);
+
+    // Uniqueness: usernames (and subs), aliases by kind, group names.
+    let alias = |key: &str| vec![Alias { kind: "email".into(), key: key.into() }];
+    let ana =
+        store.insert_user(user(&pool.id, "ana", "s1"), alias("ana@x"), AliasConflict::Fail, vec![]).await.unwrap();
+    let twin = store.insert_user(user(&pool.id, "ana", "s2"), vec![], AliasConflict::Fail, vec![]).await;
+    assert_eq!(twin.unwrap_err(), StoreError::UsernameExists);
+    let same_sub = store.insert_user(user(&pool.id, "other", "s1"), vec![], AliasConflict::Fail, vec![]).await;
+    assert_eq!(same_sub.unwrap_err(), StoreError::UsernameExists);
+    let taken = store.insert_user(user(&pool.id, "bea", "s3"), alias("ana@x"), AliasConflict::Fail, vec![]).await;
+    assert_eq!(taken.unwrap_err(), StoreError::AliasExists("email".into()));
+    assert!(store.get_user(&pool.id, "bea").await.is_err(), "nothing of a failed insert remains");
+    store.insert_user(user(&pool.id, "bea", "s3"), alias("ana@x"), AliasConflict::Take, vec![]).await.unwrap();
+    let holder = store.get_user_by_alias(&pool.id, &alias("ana@x")[0]).await.unwrap();
+    assert_eq!(holder.username, "bea");
+    store.insert_group(group(&pool.id, "g")).await.unwrap();
+    assert_eq!(store.insert_group(group(&pool.id, "g")).await.unwrap_err(), StoreError::GroupExists);
+
+    // Optimistic versions: a stale write is a Conflict, a missing record NotFound.
+    let updated = store.update_user(ana.clone(), vec![], AliasConflict::Fail, vec![]).await.unwrap();
+    assert_eq!(updated.version, ana.version + 1);
+    let stale = store.update_user(ana.clone(), vec![], AliasConflict::Fail, vec![]).await;
+    assert_eq!(stale.unwrap_err(), StoreError::Conflict);
+    store.delete_user(&pool.id, "ana").await.unwrap();
+    let gone = store.update_user(updated, vec![], AliasConflict::Fail, vec![]).await;
+    assert_eq!(gone.unwrap_err(), StoreError::NotFound);
+    assert_eq!(store.delete_user(&pool.id, "ana").await.unwrap_err(), StoreError::NotFound);
+
+    // Codes: attempts count in the database; a new code resets them.
+    let code = CodeRecord { hash: "h".into(), expires_ms: 1, attempts: 0 };
+    store.put_code(&pool.id, "bea", "signup", code.clone(), vec![]).await.unwrap();
+    assert_eq!(store.code_failed(&pool.id, "bea", "signup").await.unwrap(), 1);
+    assert_eq!(store.code_failed(&pool.id, "bea", "signup").await.unwrap(), 2);
+    assert_eq!(store.get_code(&pool.id, "bea", "signup").await.unwrap().attempts, 2);
+    store.put_code(&pool.id, "bea", "signup", code, vec![]).await.unwrap();
+    assert_eq!(store.get_code(&pool.id, "bea", "signup").await.unwrap().attempts, 0);
+    assert_eq!(store.code_failed(&pool.id, "bea", "other").await.unwrap_err(), StoreError::NotFound);
+    assert_eq!(store.get_code(&pool.id, "nobody", "signup").await.unwrap_err(), StoreError::NotFound);
+    assert_eq!(store.count_users(&pool.id).await.unwrap(), 1);
+
+    // Text PostgreSQL cannot hold (NUL) in searchable attributes and tags does not fail.
+    let mut odd = user(&pool.id, "odd", "s4");
+    odd.attributes.push(("name".into(), "a\0b".into()));
+    store.insert_user(odd, vec![], AliasConflict::Fail, vec![]).await.unwrap();
+    assert_eq!(store.get_user(&pool.id, "odd").await.unwrap().attribute("name"), Some("a\0b"));
+    store.tag("arn:x", vec![("k".into(), "v\0".into())]).await.unwrap();
+}

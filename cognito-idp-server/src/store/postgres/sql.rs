@@ -85,13 +85,6 @@ fn fetch(limit: usize) -> i64 {
     i64::try_from(limit).unwrap_or(i64::MAX - 1).saturating_add(1)
 }
 
-async fn pool_exists<C: GenericClient>(c: &C, id: &str) -> R<()> {
-    match query_opt(c, "SELECT 1 FROM pools WHERE id = $1", &[&id]).await? {
-        Some(_) => Ok(()),
-        None => Err(Fail::Store(StoreError::NotFound)),
-    }
-}
-
 // --- pools
 
 fn pool_row(row: &Row) -> R<PoolRecord> {
@@ -178,7 +171,7 @@ fn client_row(row: &Row) -> R<ClientRecord> {
 }
 
 pub async fn insert_client<C: GenericClient>(c: &C, client: &ClientRecord) -> R<ClientRecord> {
-    pool_exists(c, &client.pool_id).await?;
+    // No check that the pool exists: the foreign key does it (a missing pool is NotFound).
     let row = query(
         c,
         "INSERT INTO clients (pool_id, id, version, doc) VALUES ($1, $2, 1, $3) RETURNING seq",
@@ -290,7 +283,7 @@ pub async fn insert_user<C: GenericClient>(
     on_conflict: AliasConflict,
     outbox: &[OutboxMessage],
 ) -> R<UserRecord> {
-    pool_exists(c, &user.pool_id).await?;
+    // No check that the pool exists: the foreign key does it (a missing pool is NotFound).
     let [email, phone, name, given, family, preferred] = filter_values(user);
     let (email, phone, name) = (email.as_deref(), phone.as_deref(), name.as_deref());
     let (given, family, preferred) = (given.as_deref(), family.as_deref(), preferred.as_deref());
@@ -320,19 +313,22 @@ pub async fn insert_user<C: GenericClient>(
     )
     .await?;
     let stored = UserRecord { seq: rows[0].try_get(0)?, version: 1, ..user.clone() };
-    claim_aliases(c, &stored, aliases, on_conflict).await?;
+    claim_aliases(c, &stored, aliases, on_conflict, true).await?;
     insert_outbox(c, outbox).await?;
     Ok(stored)
 }
 
-/// Makes `aliases` exactly the user's aliases.
+/// Makes `aliases` exactly the user's aliases (a `new` user has none yet).
 async fn claim_aliases<C: GenericClient>(
     c: &C,
     user: &UserRecord,
     aliases: &[Alias],
     on_conflict: AliasConflict,
+    new: bool,
 ) -> R<()> {
-    execute(c, "DELETE FROM aliases WHERE user_seq = $1", &[&user.seq]).await?;
+    if !new {
+        execute(c, "DELETE FROM aliases WHERE user_seq = $1", &[&user.seq]).await?;
+    }
     for alias in aliases {
         let key = text(&alias.key);
         let params: &Params = &[&user.pool_id, &alias.kind, &key, &user.seq];
@@ -400,7 +396,7 @@ pub async fn update_user<C: GenericClient>(
         return Err(Fail::Store(StoreError::Conflict));
     }
     let stored = UserRecord { version: user.version + 1, ..user.clone() };
-    claim_aliases(c, &stored, aliases, on_conflict).await?;
+    claim_aliases(c, &stored, aliases, on_conflict, false).await?;
     insert_outbox(c, outbox).await?;
     Ok(stored)
 }
@@ -505,7 +501,7 @@ fn group_row_at(row: &Row, at: usize) -> R<GroupRecord> {
 }
 
 pub async fn insert_group<C: GenericClient>(c: &C, group: &GroupRecord) -> R<GroupRecord> {
-    pool_exists(c, &group.pool_id).await?;
+    // No check that the pool exists: the foreign key does it (a missing pool is NotFound).
     let rows = query(
         c,
         "INSERT INTO groups (pool_id, name, version, doc) VALUES ($1, $2, 1, $3) RETURNING seq",
