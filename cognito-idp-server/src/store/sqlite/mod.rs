@@ -121,20 +121,40 @@ impl SqliteStore {
             return self.write(f).await;
         };
         let readers = readers.clone();
-        tokio::task::spawn_blocking(move || {
-            let conn = match readers.idle.lock().unwrap_or_else(|p| p.into_inner()).pop() {
-                Some(conn) => conn,
-                None => open_reader(&readers.path)?,
-            };
-            let result = f(&conn);
-            let mut idle = readers.idle.lock().unwrap_or_else(|p| p.into_inner());
-            if idle.len() < 16 {
-                idle.push(conn);
-            }
-            result
-        })
-        .await
-        .unwrap_or_else(|e| Err(StoreError::Database(format!("reader failed: {e}"))))
+        tokio::task::spawn_blocking(move || readers.run(f))
+            .await
+            .unwrap_or_else(|e| Err(StoreError::Database(format!("reader failed: {e}"))))
+    }
+
+    /// A point read (one row by key, a few microseconds in SQLite) run on the calling thread:
+    /// handing it to a blocking thread and back cost more than the read itself. WAL readers
+    /// never wait for the writer, so this does not stall the async worker. Listings, whose cost
+    /// grows with the data, go through [`read`](Self::read).
+    async fn point_read<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        match &self.readers {
+            Some(readers) => readers.run(f),
+            None => self.write(f).await,
+        }
+    }
+}
+
+impl Readers {
+    /// Runs `f` on an idle reader connection (opening one if none is idle).
+    fn run<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+        let conn = match self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop() {
+            Some(conn) => conn,
+            None => open_reader(&self.path)?,
+        };
+        let result = f(&conn);
+        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < 16 {
+            idle.push(conn);
+        }
+        result
     }
 }
 
@@ -208,11 +228,11 @@ impl Store for SqliteStore {
     }
     async fn get_pool(&self, id: &str) -> StoreResult<PoolRecord> {
         let id = id.to_owned();
-        self.read(move |c| sql::get_pool(c, &id)).await
+        self.point_read(move |c| sql::get_pool(c, &id)).await
     }
     async fn pool_version(&self, id: &str) -> StoreResult<(i64, i64)> {
         let id = id.to_owned();
-        self.read(move |c| sql::pool_version(c, &id)).await
+        self.point_read(move |c| sql::pool_version(c, &id)).await
     }
     async fn update_pool(&self, pool: PoolRecord) -> StoreResult<PoolRecord> {
         self.write(move |c| sql::update_pool(c, pool)).await
@@ -234,11 +254,11 @@ impl Store for SqliteStore {
     }
     async fn get_client(&self, pool_id: &str, id: &str) -> StoreResult<ClientRecord> {
         let (pool_id, id) = (pool_id.to_owned(), id.to_owned());
-        self.read(move |c| sql::get_client(c, &pool_id, &id)).await
+        self.point_read(move |c| sql::get_client(c, &pool_id, &id)).await
     }
     async fn find_client(&self, id: &str) -> StoreResult<ClientRecord> {
         let id = id.to_owned();
-        self.read(move |c| sql::find_client(c, &id)).await
+        self.point_read(move |c| sql::find_client(c, &id)).await
     }
     async fn update_client(&self, client: ClientRecord) -> StoreResult<ClientRecord> {
         self.write(move |c| sql::update_client(c, client)).await
@@ -263,15 +283,15 @@ impl Store for SqliteStore {
     }
     async fn get_user(&self, pool_id: &str, key: &str) -> StoreResult<UserRecord> {
         let (pool_id, key) = (pool_id.to_owned(), key.to_owned());
-        self.read(move |c| sql::get_user(c, &pool_id, &key)).await
+        self.point_read(move |c| sql::get_user(c, &pool_id, &key)).await
     }
     async fn get_user_by_alias(&self, pool_id: &str, alias: &Alias) -> StoreResult<UserRecord> {
         let (pool_id, alias) = (pool_id.to_owned(), alias.clone());
-        self.read(move |c| sql::get_user_by_alias(c, &pool_id, &alias)).await
+        self.point_read(move |c| sql::get_user_by_alias(c, &pool_id, &alias)).await
     }
     async fn get_user_by_sub(&self, pool_id: &str, sub: &str) -> StoreResult<UserRecord> {
         let (pool_id, sub) = (pool_id.to_owned(), sub.to_owned());
-        self.read(move |c| sql::get_user_by_sub(c, &pool_id, &sub)).await
+        self.point_read(move |c| sql::get_user_by_sub(c, &pool_id, &sub)).await
     }
     async fn update_user(
         &self,
@@ -302,7 +322,7 @@ impl Store for SqliteStore {
     }
     async fn get_group(&self, pool_id: &str, name: &str) -> StoreResult<GroupRecord> {
         let (pool_id, name) = (pool_id.to_owned(), name.to_owned());
-        self.read(move |c| sql::get_group(c, &pool_id, &name)).await
+        self.point_read(move |c| sql::get_group(c, &pool_id, &name)).await
     }
     async fn update_group(&self, group: GroupRecord) -> StoreResult<GroupRecord> {
         self.write(move |c| sql::update_group(c, group)).await
@@ -357,7 +377,7 @@ impl Store for SqliteStore {
     }
     async fn get_code(&self, pool_id: &str, user_key: &str, purpose: &str) -> StoreResult<CodeRecord> {
         let (pool_id, user_key, purpose) = (pool_id.to_owned(), user_key.to_owned(), purpose.to_owned());
-        self.read(move |c| sql::get_code(c, &pool_id, &user_key, &purpose)).await
+        self.point_read(move |c| sql::get_code(c, &pool_id, &user_key, &purpose)).await
     }
     async fn code_failed(&self, pool_id: &str, user_key: &str, purpose: &str) -> StoreResult<i64> {
         let (pool_id, user_key, purpose) = (pool_id.to_owned(), user_key.to_owned(), purpose.to_owned());
@@ -389,7 +409,7 @@ impl Store for SqliteStore {
     }
     async fn get_setting(&self, key: &str) -> StoreResult<Option<String>> {
         let key = key.to_owned();
-        self.read(move |c| sql::get_setting(c, &key)).await
+        self.point_read(move |c| sql::get_setting(c, &key)).await
     }
     async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
         let (key, value) = (key.to_owned(), value.to_owned());
