@@ -6,20 +6,10 @@ mod common;
 
 use std::collections::HashSet;
 
-use awsjson_types::ModeledError;
+use cognito_idp::Client;
 use cognito_idp::types::{AttributeType, UserType};
-use cognito_idp::{Client, SdkError};
-use common::{InProcessServer, create_pool, error_code, error_message};
+use common::{InProcessServer, attr, create_pool, failure};
 use futures_util::StreamExt;
-
-fn attr(name: &str, value: &str) -> AttributeType {
-    AttributeType { name: name.into(), value: Some(value.into()) }
-}
-
-fn failure<T: std::fmt::Debug, E: ModeledError + std::fmt::Debug>(result: Result<T, SdkError<E>>) -> (String, String) {
-    let error = result.expect_err("the call should fail");
-    (error_code(&error).unwrap_or_default(), error_message(&error).unwrap_or_default())
-}
 
 async fn create(client: &Client, pool: &str, username: &str, attributes: &[AttributeType]) -> String {
     let mut call = client

@@ -6,29 +6,13 @@ mod common;
 
 use std::collections::{BTreeMap, HashSet};
 
-use awsjson_types::ModeledError;
+use cognito_idp::Client;
 use cognito_idp::types::{
     AttributeDataType, LambdaConfigType, NumberAttributeConstraintsType, PasswordPolicyType, SchemaAttributeType,
     StringAttributeConstraintsType, UserAttributeUpdateSettingsType, UserPoolPolicyType, UserPoolType,
     UsernameConfigurationType, VerificationMessageTemplateType,
 };
-use cognito_idp::{Client, SdkError};
-use common::{InProcessServer, create_pool, create_user, error_code, error_message};
-
-/// The code and message of a call that must fail.
-fn failure<T: std::fmt::Debug, E: ModeledError + std::fmt::Debug>(result: Result<T, SdkError<E>>) -> (String, String) {
-    let error = result.expect_err("the call should fail");
-    assert_eq!(error.status(), Some(400), "{error:?}");
-    (error_code(&error).unwrap_or_default(), error_message(&error).unwrap_or_default())
-}
-
-fn pair(code: &str, message: &str) -> (String, String) {
-    (code.to_owned(), message.to_owned())
-}
-
-fn invalid(message: &str) -> (String, String) {
-    pair("InvalidParameterException", message)
-}
+use common::{InProcessServer, create_pool, create_user, failure, invalid, pair};
 
 fn no_pool(id: &str) -> (String, String) {
     pair("ResourceNotFoundException", &format!("User pool {id} does not exist."))

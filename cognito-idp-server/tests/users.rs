@@ -4,36 +4,12 @@
 
 mod common;
 
-use awsjson_types::ModeledError;
+use cognito_idp::Client;
 use cognito_idp::types::{
     AttributeType, PasswordPolicyType, SchemaAttributeType, StringAttributeConstraintsType,
     UserAttributeUpdateSettingsType, UserPoolPolicyType,
 };
-use cognito_idp::{Client, SdkError};
-use common::{InProcessServer, create_app_client, create_pool, error_code, error_message};
-
-fn attr(name: &str, value: &str) -> AttributeType {
-    AttributeType { name: name.into(), value: Some(value.into()) }
-}
-
-/// The code and message of a call that must fail.
-fn failure<T: std::fmt::Debug, E: ModeledError + std::fmt::Debug>(result: Result<T, SdkError<E>>) -> (String, String) {
-    let error = result.expect_err("the call should fail");
-    (error_code(&error).unwrap_or_default(), error_message(&error).unwrap_or_default())
-}
-
-fn pair(code: &str, message: &str) -> (String, String) {
-    (code.to_owned(), message.to_owned())
-}
-
-fn value_of(attributes: &[AttributeType], name: &str) -> Option<String> {
-    attributes.iter().find(|a| a.name == name).and_then(|a| a.value.clone())
-}
-
-async fn attributes_of(client: &Client, pool: &str, username: &str) -> Vec<AttributeType> {
-    let user = client.admin_get_user().user_pool_id(pool).username(username).send().await.expect("AdminGetUser");
-    user.user_attributes.unwrap_or_default()
-}
+use common::{InProcessServer, attr, attributes_of, create_app_client, create_pool, failure, pair, value_of};
 
 async fn status_of(client: &Client, pool: &str, username: &str) -> String {
     let user = client.admin_get_user().user_pool_id(pool).username(username).send().await.expect("AdminGetUser");

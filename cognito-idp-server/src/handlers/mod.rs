@@ -52,7 +52,10 @@ impl Pool {
 /// (bench/README.md); the store still answers whether the pool exists and which version is
 /// current on every request, so nothing stale is served and every instance sees every change.
 #[derive(Clone, Default)]
-pub struct PoolCache(Arc<Mutex<HashMap<String, ((i64, i64), Arc<Pool>)>>>);
+pub struct PoolCache(Arc<Mutex<HashMap<String, Cached>>>);
+
+/// A decoded pool and the `(seq, version)` of the record it came from.
+type Cached = ((i64, i64), Arc<Pool>);
 
 /// Pools kept at most; past that the cache starts over (pools are few, this only bounds it).
 const POOL_CACHE_SIZE: usize = 4096;

@@ -412,3 +412,38 @@ impl InProcessServer {
         }
     }
 }
+
+/// An attribute with a value.
+pub fn attr(name: &str, value: &str) -> AttributeType {
+    AttributeType { name: name.into(), value: Some(value.into()) }
+}
+
+/// The code and message of a call that must fail with a client error (HTTP 400).
+pub fn failure<T: std::fmt::Debug, E: ModeledError + std::fmt::Debug>(
+    result: Result<T, SdkError<E>>,
+) -> (String, String) {
+    let error = result.expect_err("the call should fail");
+    assert_eq!(error.status(), Some(400), "{error:?}");
+    (error_code(&error).unwrap_or_default(), error_message(&error).unwrap_or_default())
+}
+
+/// An expected (code, message).
+pub fn pair(code: &str, message: &str) -> (String, String) {
+    (code.to_owned(), message.to_owned())
+}
+
+/// An expected `InvalidParameterException` with `message`.
+pub fn invalid(message: &str) -> (String, String) {
+    pair("InvalidParameterException", message)
+}
+
+/// The value of attribute `name` in `attributes`.
+pub fn value_of(attributes: &[AttributeType], name: &str) -> Option<String> {
+    attributes.iter().find(|a| a.name == name).and_then(|a| a.value.clone())
+}
+
+/// The attributes `AdminGetUser` reports for `username`.
+pub async fn attributes_of(client: &Client, pool: &str, username: &str) -> Vec<AttributeType> {
+    let user = client.admin_get_user().user_pool_id(pool).username(username).send().await.expect("AdminGetUser");
+    user.user_attributes.unwrap_or_default()
+}
