@@ -11,7 +11,7 @@ use tokio::sync::oneshot;
 use crate::clock::Clock;
 use crate::domain::password::{Cost, Hasher};
 use crate::options::Options;
-use crate::service::{Cognito, Settings};
+use crate::state::{Cognito, Settings};
 use crate::store::Store;
 use crate::store::postgres::{PgOptions, PgStore};
 use crate::store::sqlite::{Location, SqliteStore, Synchronous};

@@ -21,6 +21,7 @@ pub mod handlers;
 pub mod local;
 pub mod options;
 pub mod service;
+pub mod state;
 pub mod store;
 
 pub use app::{Running, serve};

@@ -2,62 +2,16 @@
 //! that hands the input to its handler and turns the handler's [`ApiError`] into the
 //! operation's error enum.
 
-use std::sync::Arc;
-
 use cognito_idp::CognitoIdp;
 use cognito_idp::Empty;
 use cognito_idp::operation::*;
 use cognito_idp::server::RequestContext;
 use cognito_idp::types::*;
 
-use crate::clock::Clock;
-use crate::domain::password::Hasher;
 use crate::errors::ApiError;
-use crate::handlers::{PoolCache, clients, groups, pools, signup, tags, users};
+use crate::handlers::{clients, groups, pools, signup, tags, users};
+pub use crate::state::{Cognito, Settings};
 use crate::store::Store;
-
-/// What the handlers share: settings, clock and password hasher.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// The region pool ids and ARNs name (`us-east-1`).
-    pub region: String,
-    /// The account id in ARNs.
-    pub account_id: String,
-    /// Whether codes and temporary passwords are kept in the outbox for `/_local/outbox`.
-    pub outbox: bool,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings { region: "us-east-1".into(), account_id: "000000000000".into(), outbox: true }
-    }
-}
-
-/// The local Cognito: a store plus what the handlers share. Cheap to clone.
-pub struct Cognito<S> {
-    /// Where everything is kept.
-    pub store: S,
-    /// Server-wide settings.
-    pub settings: Arc<Settings>,
-    /// The (offsettable) clock.
-    pub clock: Clock,
-    /// Hashes and checks passwords.
-    pub hasher: Hasher,
-    /// Pools decoded earlier, checked against the store's version on every use.
-    pub pools: PoolCache,
-}
-
-impl<S: Store + Clone> Clone for Cognito<S> {
-    fn clone(&self) -> Self {
-        Cognito {
-            store: self.store.clone(),
-            settings: self.settings.clone(),
-            clock: self.clock.clone(),
-            hasher: self.hasher.clone(),
-            pools: self.pools.clone(),
-        }
-    }
-}
 
 /// Implements the trait's methods from a table: method, input, output, error, handler.
 macro_rules! operations {

@@ -14,8 +14,8 @@ use crate::clock::timestamp;
 use crate::domain::ids;
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::pools::RETRIES;
-use crate::handlers::{decode_token, encode_token, load_pool};
-use crate::service::Cognito;
+use crate::handlers::shared::{decode_token, encode_token, load_pool};
+use crate::state::Cognito;
 use crate::store::{ClientRecord, Store, StoreError};
 
 /// The flows a client allows when it names none (AWS's `ExplicitAuthFlows` documentation).

@@ -9,8 +9,8 @@ use cognito_idp::types::*;
 use crate::clock::timestamp;
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::pools::RETRIES;
-use crate::handlers::{Pool, decode_token, encode_token, find_user, load_pool, user_type};
-use crate::service::Cognito;
+use crate::handlers::shared::{Pool, decode_token, encode_token, find_user, load_pool, user_type};
+use crate::state::Cognito;
 use crate::store::{GroupRecord, Store, StoreError};
 
 /// `GroupExistsException` as AWS words it: the title of aws-amplify/amplify-backend issue 1781

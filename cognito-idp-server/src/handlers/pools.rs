@@ -15,8 +15,8 @@ use cognito_idp::types::*;
 use crate::clock::timestamp;
 use crate::domain::{ids, password};
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::{Pool, decode_token, encode_token, load_pool};
-use crate::service::Cognito;
+use crate::handlers::shared::{Pool, decode_token, encode_token, load_pool};
+use crate::state::Cognito;
 use crate::store::{PoolRecord, Store, StoreError};
 
 /// How many times a write that lost an optimistic-concurrency race is tried again.

@@ -15,8 +15,8 @@ use crate::domain::codes::{self, CONFIRMATION_CODE_TTL_MS, MAX_ATTEMPTS};
 use crate::domain::mask::{Delivery, Medium};
 use crate::domain::{ids, password};
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::{Pool, alias_key, load_pool, outbox};
-use crate::service::Cognito;
+use crate::handlers::shared::{Pool, alias_key, load_pool, outbox};
+use crate::state::Cognito;
 use crate::store::{Alias, AliasConflict, CodeRecord, Store, StoreError, UserRecord};
 
 /// The purpose sign-up confirmation codes are stored under.
@@ -174,7 +174,7 @@ pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiRes
     let schema = Schema::of(&pool.doc);
     let mut attrs = sign_up_attributes(&schema, input.user_attributes.as_deref().unwrap_or_default())?;
     let sub = ids::sub();
-    let username = super::resolve_username(pool, &input.username, &sub, &mut attrs)?;
+    let username = super::shared::resolve_username(pool, &input.username, &sub, &mut attrs)?;
     let now = svc.clock.now_ms();
     let mut user = UserRecord {
         pool_id: pool.id().to_owned(),

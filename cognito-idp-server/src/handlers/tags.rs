@@ -6,8 +6,8 @@
 use cognito_idp::types::*;
 
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::load_pool;
-use crate::service::Cognito;
+use crate::handlers::shared::load_pool;
+use crate::state::Cognito;
 use crate::store::Store;
 
 /// `TagResource`: adds the tags, replacing the values of keys already there.

@@ -14,8 +14,8 @@ use crate::domain::filter::{self, Search};
 use crate::domain::mask::{Delivery, Medium};
 use crate::domain::{codes, ids, password};
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::{Pool, alias_key, decode_token, encode_token, find_user, load_pool, outbox, user_type};
-use crate::service::Cognito;
+use crate::handlers::shared::{Pool, alias_key, decode_token, encode_token, find_user, load_pool, outbox, user_type};
+use crate::state::Cognito;
 use crate::store::{Alias, AliasConflict, CodeRecord, OutboxMessage, Store, StoreError, UserRecord};
 
 /// The outbox kind of the temporary password `AdminCreateUser` sends (and resends).
@@ -254,7 +254,7 @@ pub async fn admin_create_user<S: Store>(
         }
     }
     let sub = ids::sub();
-    let username = super::resolve_username(&pool, &input.username, &sub, &mut attrs)?;
+    let username = super::shared::resolve_username(&pool, &input.username, &sub, &mut attrs)?;
     let now = svc.clock.now_ms();
     let mut user = UserRecord {
         pool_id: pool.id().to_owned(),
@@ -701,7 +701,7 @@ pub async fn admin_confirm_sign_up<S: Store>(
     })
     .await?;
     // The sign-up code is spent; a failure here leaves only a code nobody can use.
-    if let Err(e) = svc.store.delete_code(pool.id(), &user.username_key, crate::handlers::signup::PURPOSE).await {
+    if let Err(e) = svc.store.delete_code(pool.id(), &user.username_key, super::signup::PURPOSE).await {
         tracing::warn!(error = %e, "deleting a confirmed user's sign-up code failed");
     }
     Ok(AdminConfirmSignUpResponse::default())

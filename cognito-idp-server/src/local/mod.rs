@@ -12,7 +12,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::service::Cognito;
+use crate::state::Cognito;
 use crate::store::Store;
 
 /// The setting that keeps the clock's offset, so it survives restarts.

@@ -56,7 +56,7 @@ use serde_json::{Map, Value};
 
 use crate::errors::ApiError;
 use crate::handlers::{self, clients, groups, pools, users};
-use crate::service::Cognito;
+use crate::state::Cognito;
 use crate::store::{AliasConflict, Store, StoreError};
 
 type Entry = Map<String, Value>;

@@ -25,8 +25,8 @@ use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, R
 use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 
-use self::sql::Fail;
-use super::*;
+use self::sql::{Fail, violated};
+use super::api::*;
 
 pub use schema::CURRENT as SCHEMA_VERSION;
 
@@ -130,12 +130,6 @@ pub async fn migrate(options: &PgOptions, target: i64) -> StoreResult<i64> {
     let store = PgStore::connect(options)?;
     let mut conn = store.conn().await?;
     schema::migrate(&mut conn, target).await.map_err(fail_to_store)
-}
-
-/// The constraint a unique violation broke, if `e` is one.
-fn violated(e: &tokio_postgres::Error) -> Option<&str> {
-    let db = e.as_db_error()?;
-    if *db.code() == SqlState::UNIQUE_VIOLATION { db.constraint() } else { None }
 }
 
 /// What a failure means for the store's caller.

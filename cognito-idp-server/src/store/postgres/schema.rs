@@ -14,7 +14,7 @@
 use deadpool_postgres::Object;
 
 use super::sql::{Fail, R};
-use crate::store::StoreError;
+use crate::store::api::StoreError;
 
 /// The advisory lock key that serializes migrations ("cognito" in ASCII).
 const MIGRATION_LOCK: i64 = 0x0063_6f67_6e69_746f;

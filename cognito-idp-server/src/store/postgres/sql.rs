@@ -8,7 +8,7 @@ use deadpool_postgres::GenericClient;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-use crate::store::*;
+use crate::store::api::*;
 
 /// Why a statement failed: an answer the store gives (not found, taken...), or PostgreSQL's
 /// error, which the caller maps (constraint names, retries, connection failures).
@@ -349,7 +349,7 @@ async fn claim_aliases<C: GenericClient>(
             }
         };
         match result {
-            Err(Fail::Pg(e)) if super::violated(&e) == Some("aliases_pkey") => {
+            Err(Fail::Pg(e)) if violated(&e) == Some("aliases_pkey") => {
                 return Err(Fail::Store(StoreError::AliasExists(alias.kind.clone())));
             }
             other => {
@@ -789,4 +789,10 @@ pub async fn reset<C: GenericClient>(c: &C) -> R<()> {
     )
     .await?;
     Ok(())
+}
+
+/// The constraint a unique violation broke, if `e` is one.
+pub(super) fn violated(e: &tokio_postgres::Error) -> Option<&str> {
+    let db = e.as_db_error()?;
+    if *db.code() == tokio_postgres::error::SqlState::UNIQUE_VIOLATION { db.constraint() } else { None }
 }

@@ -17,7 +17,8 @@ use std::sync::{Arc, Mutex, mpsc};
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::oneshot;
 
-use super::*;
+use self::sql::db_error;
+use super::api::*;
 
 /// How SQLite syncs commits to disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -58,10 +59,6 @@ pub struct SqliteStore {
 struct Readers {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
-}
-
-pub(crate) fn db_error(e: rusqlite::Error) -> StoreError {
-    StoreError::Database(e.to_string())
 }
 
 impl SqliteStore {

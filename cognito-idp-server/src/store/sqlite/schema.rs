@@ -5,7 +5,7 @@
 
 use rusqlite::Connection;
 
-use crate::store::{StoreError, StoreResult};
+use crate::store::api::{StoreError, StoreResult};
 
 /// Migration `i` brings a database from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -113,16 +113,16 @@ pub const CURRENT: i64 = MIGRATIONS.len() as i64;
 
 /// Brings the database to [`CURRENT`], applying what it lacks in one transaction.
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(super::db_error)?;
-    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(super::db_error)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(super::sql::db_error)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(super::sql::db_error)?;
     if version > CURRENT {
         return Err(StoreError::Database(format!(
             "the database is at schema version {version}, newer than this server's {CURRENT}: upgrade the server"
         )));
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        tx.execute_batch(sql).map_err(super::db_error)?;
-        tx.pragma_update(None, "user_version", index as i64 + 1).map_err(super::db_error)?;
+        tx.execute_batch(sql).map_err(super::sql::db_error)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1).map_err(super::sql::db_error)?;
     }
-    tx.commit().map_err(super::db_error)
+    tx.commit().map_err(super::sql::db_error)
 }

@@ -3,8 +3,12 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::db_error;
-use crate::store::*;
+use crate::store::api::*;
+
+/// A database failure, for the caller an internal error.
+pub(super) fn db_error(e: rusqlite::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
 
 fn json_text(value: &impl serde::Serialize) -> rusqlite::Result<String> {
     serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))

@@ -1,0 +1,108 @@
+//! What every handler is handed: the store, settings, clock, password hasher, and the pools
+//! decoded so far.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use cognito_idp::types::UserPoolType;
+
+use crate::clock::Clock;
+use crate::domain::password::Hasher;
+use crate::store::{PoolRecord, Store};
+
+/// Server-wide settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The region pool ids and ARNs name (`us-east-1`).
+    pub region: String,
+    /// The account id in ARNs.
+    pub account_id: String,
+    /// Whether codes and temporary passwords are kept in the outbox for `/_local/outbox`.
+    pub outbox: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { region: "us-east-1".into(), account_id: "000000000000".into(), outbox: true }
+    }
+}
+
+/// The local Cognito: a store plus what the handlers share. Cheap to clone.
+pub struct Cognito<S> {
+    /// Where everything is kept.
+    pub store: S,
+    /// Server-wide settings.
+    pub settings: Arc<Settings>,
+    /// The (offsettable) clock.
+    pub clock: Clock,
+    /// Hashes and checks passwords.
+    pub hasher: Hasher,
+    /// Pools decoded earlier, checked against the store's version on every use.
+    pub pools: PoolCache,
+}
+
+impl<S: Store + Clone> Clone for Cognito<S> {
+    fn clone(&self) -> Self {
+        Cognito {
+            store: self.store.clone(),
+            settings: self.settings.clone(),
+            clock: self.clock.clone(),
+            hasher: self.hasher.clone(),
+            pools: self.pools.clone(),
+        }
+    }
+}
+
+/// A pool record with its document decoded.
+#[derive(Clone)]
+pub struct Pool {
+    /// As stored.
+    pub record: PoolRecord,
+    /// The `UserPoolType` it holds.
+    pub doc: UserPoolType,
+}
+
+impl Pool {
+    /// The pool's id.
+    pub fn id(&self) -> &str {
+        &self.record.id
+    }
+
+    /// Whether usernames (and aliases) ignore case (`UsernameConfiguration.CaseSensitive` false).
+    pub fn case_insensitive(&self) -> bool {
+        self.doc.username_configuration.as_ref().is_some_and(|c| !c.case_sensitive)
+    }
+
+    /// What makes `username` unique in this pool.
+    pub fn username_key(&self, username: &str) -> String {
+        if self.case_insensitive() { username.to_lowercase() } else { username.to_owned() }
+    }
+}
+
+/// Decoded pools by id, each with the `(seq, version)` it was read at. Decoding a pool's
+/// document (its schema attributes, policies, ...) was half the time of a read request
+/// (bench/README.md); the store still answers whether the pool exists and which version is
+/// current on every request, so nothing stale is served and every instance sees every change.
+#[derive(Clone, Default)]
+pub struct PoolCache(Arc<Mutex<HashMap<String, Cached>>>);
+
+/// A decoded pool and the `(seq, version)` of the record it came from.
+type Cached = ((i64, i64), Arc<Pool>);
+
+/// Pools kept at most; past that the cache starts over (pools are few, this only bounds it).
+const POOL_CACHE_SIZE: usize = 4096;
+
+impl PoolCache {
+    pub(crate) fn get(&self, id: &str, stamp: (i64, i64)) -> Option<Arc<Pool>> {
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(id).filter(|(kept, _)| *kept == stamp).map(|(_, pool)| pool.clone())
+    }
+
+    pub(crate) fn put(&self, pool: Arc<Pool>) {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= POOL_CACHE_SIZE {
+            map.clear();
+        }
+        map.insert(pool.record.id.clone(), ((pool.record.seq, pool.record.version), pool));
+    }
+}

@@ -1,0 +1,405 @@
+//! The storage contract: the [`Store`] trait, its records and its errors.
+
+use std::future::Future;
+
+use serde::{Deserialize, Serialize};
+
+/// Why a store call failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The record (or the pool it belongs to) does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A user with the same username key already exists in the pool.
+    #[error("username exists")]
+    UsernameExists,
+    /// Another user of the pool holds the alias (kind, e.g. `email`).
+    #[error("alias {0} exists")]
+    AliasExists(String),
+    /// A group with the same name already exists in the pool.
+    #[error("group exists")]
+    GroupExists,
+    /// The record changed since it was read (optimistic concurrency); read again and retry.
+    #[error("conflict")]
+    Conflict,
+    /// The database failed (I/O, corruption, unavailable): an internal error for the caller.
+    #[error("database: {0}")]
+    Database(String),
+}
+
+/// A store result.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A user pool: its id, name and the full `UserPoolType` document as JSON.
+#[derive(Debug, Clone)]
+pub struct PoolRecord {
+    /// Creation order, the paging cursor of `ListUserPools`.
+    pub seq: i64,
+    /// `us-east-1_AbC123xyz`.
+    pub id: String,
+    /// Optimistic-concurrency version; 0 for a record not yet stored.
+    pub version: i64,
+    /// The `UserPoolType` document, as the API encodes it.
+    pub doc: serde_json::Value,
+}
+
+/// An app client: its id, pool and the full `UserPoolClientType` document.
+#[derive(Debug, Clone)]
+pub struct ClientRecord {
+    /// Creation order, the paging cursor of `ListUserPoolClients`.
+    pub seq: i64,
+    /// The user pool it belongs to.
+    pub pool_id: String,
+    /// 26 lowercase letters and digits.
+    pub id: String,
+    /// Optimistic-concurrency version.
+    pub version: i64,
+    /// The `UserPoolClientType` document (its secret included).
+    pub doc: serde_json::Value,
+}
+
+/// The columns a `ListUsers` filter can search, kept beside the user's document.
+pub const FILTER_COLUMNS: [&str; 6] =
+    ["email", "phone_number", "name", "given_name", "family_name", "preferred_username"];
+
+/// A user, as stored.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+pub struct UserRecord {
+    /// Creation order within the store, the paging cursor of user listings (0 before insert).
+    #[serde(skip)]
+    pub seq: i64,
+    /// The pool.
+    #[serde(skip)]
+    pub pool_id: String,
+    /// The username as given at creation (or the `sub`, in pools whose usernames are
+    /// attributes).
+    #[serde(skip)]
+    pub username: String,
+    /// What makes the username unique: the username, lowercased in case-insensitive pools.
+    #[serde(skip)]
+    pub username_key: String,
+    /// The user's `sub` (a UUID).
+    #[serde(skip)]
+    pub sub: String,
+    /// Optimistic-concurrency version.
+    #[serde(skip)]
+    pub version: i64,
+    /// `UserStatusType` on the wire (`CONFIRMED`, `FORCE_CHANGE_PASSWORD`, ...).
+    #[serde(skip)]
+    pub status: String,
+    /// Whether the user may sign in.
+    #[serde(skip)]
+    pub enabled: bool,
+    /// Milliseconds since the epoch.
+    #[serde(skip)]
+    pub created_ms: i64,
+    /// Milliseconds since the epoch.
+    #[serde(skip)]
+    pub modified_ms: i64,
+    /// Attributes in the order they were first set (`sub` included), as name/value pairs.
+    pub attributes: Vec<(String, String)>,
+    /// The password's Argon2id PHC string; `None` when no usable password exists (a generated
+    /// temporary password that was never sent anywhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_hash: Option<String>,
+    /// When a temporary password stops working (milliseconds since the epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temporary_password_expires_ms: Option<i64>,
+    /// Whatever later features keep per user (MFA settings, devices...), by key.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UserRecord {
+    /// The value of attribute `name`.
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Sets attribute `name`, keeping its place if present.
+    pub fn set_attribute(&mut self, name: &str, value: String) {
+        match self.attributes.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.attributes.push((name.to_owned(), value)),
+        }
+    }
+
+    /// Removes attribute `name`; whether it was there.
+    pub fn remove_attribute(&mut self, name: &str) -> bool {
+        let before = self.attributes.len();
+        self.attributes.retain(|(n, _)| n != name);
+        before != self.attributes.len()
+    }
+}
+
+/// An alias a user holds, unique per pool and kind: (`email`|`phone_number`|
+/// `preferred_username`, normalized value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    /// The attribute it comes from.
+    pub kind: String,
+    /// The normalized value that must be unique (lowercased where the pool ignores case).
+    pub key: String,
+}
+
+/// How a write treats aliases that another user of the pool holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AliasConflict {
+    /// Fail with [`StoreError::AliasExists`].
+    Fail,
+    /// Take the alias over: the other user no longer signs in with it (`ForceAliasCreation`).
+    /// Its attribute stays as it is; only the alias moves.
+    Take,
+}
+
+/// A group, as stored.
+#[derive(Debug, Clone)]
+pub struct GroupRecord {
+    /// Creation order, the paging cursor of `ListGroups`.
+    pub seq: i64,
+    /// The pool.
+    pub pool_id: String,
+    /// The group's name (case-sensitive, unique per pool).
+    pub name: String,
+    /// Optimistic-concurrency version.
+    pub version: i64,
+    /// The `GroupType` document.
+    pub doc: serde_json::Value,
+}
+
+/// A `ListUsers` filter reduced to what the store runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserFilter {
+    /// What is compared.
+    pub field: FilterField,
+    /// Exact match or prefix.
+    pub prefix: bool,
+    /// The value compared against.
+    pub value: String,
+}
+
+/// A searchable field of a user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilterField {
+    /// The username.
+    Username,
+    /// The `sub`.
+    Sub,
+    /// `cognito:user_status`: the status column.
+    Status,
+    /// `status`: `Enabled` or `Disabled`.
+    Enabled,
+    /// One of [`FILTER_COLUMNS`].
+    Column(&'static str),
+}
+
+/// A page of results and the cursor that continues after it (`None` at the end).
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    /// The records, in cursor order.
+    pub items: Vec<T>,
+    /// Where the next page starts, if any records follow.
+    pub next: Option<i64>,
+}
+
+/// A message the server "sent": a code or temporary password, kept for tests to read.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OutboxMessage {
+    /// Store order.
+    #[serde(skip_deserializing)]
+    pub seq: i64,
+    /// The pool.
+    #[serde(rename = "userPoolId")]
+    pub pool_id: String,
+    /// The username the message is about.
+    pub username: String,
+    /// What it is: `SIGN_UP`, `ADMIN_CREATE_USER`, `RESEND_CODE`, `FORGOT_PASSWORD`, ...
+    pub kind: String,
+    /// `EMAIL` or `SMS`.
+    pub medium: String,
+    /// The address or number it went to.
+    pub destination: String,
+    /// The code or temporary password.
+    pub code: String,
+    /// Milliseconds since the epoch.
+    #[serde(rename = "timeMs")]
+    pub time_ms: i64,
+}
+
+/// A one-time code (confirmation, password reset, attribute verification), hashed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeRecord {
+    /// The hash of the code (see `domain::codes`).
+    pub hash: String,
+    /// When it stops working (milliseconds since the epoch).
+    pub expires_ms: i64,
+    /// Wrong guesses so far.
+    pub attempts: i64,
+}
+
+/// The storage every backend implements.
+///
+/// Methods that take a record with a `version` write it only if the stored version is still
+/// that one, and store `version + 1`. All methods are atomic.
+pub trait Store: Send + Sync + 'static {
+    // --- user pools
+    /// Inserts a new pool; its id must be unused.
+    fn insert_pool(&self, pool: PoolRecord) -> impl Future<Output = StoreResult<PoolRecord>> + Send;
+    /// The pool with `id`.
+    fn get_pool(&self, id: &str) -> impl Future<Output = StoreResult<PoolRecord>> + Send;
+    /// The `(seq, version)` of pool `id`: a cheap read that tells whether a pool decoded earlier
+    /// is still current (handlers keep decoded pools and re-read one only when this moved, so a
+    /// change made through any instance is seen at once; `seq` tells a re-created pool apart).
+    fn pool_version(&self, id: &str) -> impl Future<Output = StoreResult<(i64, i64)>> + Send;
+    /// Replaces a pool's document (optimistic on `version`).
+    fn update_pool(&self, pool: PoolRecord) -> impl Future<Output = StoreResult<PoolRecord>> + Send;
+    /// Deletes a pool and everything in it.
+    fn delete_pool(&self, id: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Pools in creation order, from cursor `after` (exclusive).
+    fn list_pools(&self, after: i64, limit: usize) -> impl Future<Output = StoreResult<Page<PoolRecord>>> + Send;
+    /// How many users the pool holds.
+    fn count_users(&self, pool_id: &str) -> impl Future<Output = StoreResult<i64>> + Send;
+
+    // --- app clients
+    /// Inserts an app client (its pool must exist).
+    fn insert_client(&self, client: ClientRecord) -> impl Future<Output = StoreResult<ClientRecord>> + Send;
+    /// The client `id` of pool `pool_id`.
+    fn get_client(&self, pool_id: &str, id: &str) -> impl Future<Output = StoreResult<ClientRecord>> + Send;
+    /// The client `id`, whatever its pool (public operations name only the client).
+    fn find_client(&self, id: &str) -> impl Future<Output = StoreResult<ClientRecord>> + Send;
+    /// Replaces a client's document (optimistic on `version`).
+    fn update_client(&self, client: ClientRecord) -> impl Future<Output = StoreResult<ClientRecord>> + Send;
+    /// Deletes a client.
+    fn delete_client(&self, pool_id: &str, id: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    /// A pool's clients in creation order.
+    fn list_clients(
+        &self,
+        pool_id: &str,
+        after: i64,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Page<ClientRecord>>> + Send;
+
+    // --- users
+    /// Inserts a user (pool must exist) with its aliases; outbox messages are stored in the same
+    /// transaction. Returns the user as stored.
+    fn insert_user(
+        &self,
+        user: UserRecord,
+        aliases: Vec<Alias>,
+        on_conflict: AliasConflict,
+        outbox: Vec<OutboxMessage>,
+    ) -> impl Future<Output = StoreResult<UserRecord>> + Send;
+    /// The user whose username key is `key`.
+    fn get_user(&self, pool_id: &str, key: &str) -> impl Future<Output = StoreResult<UserRecord>> + Send;
+    /// The user holding alias `alias`.
+    fn get_user_by_alias(&self, pool_id: &str, alias: &Alias) -> impl Future<Output = StoreResult<UserRecord>> + Send;
+    /// The user with `sub`.
+    fn get_user_by_sub(&self, pool_id: &str, sub: &str) -> impl Future<Output = StoreResult<UserRecord>> + Send;
+    /// Replaces a user (optimistic on `version`), its aliases with `aliases`, and stores the
+    /// outbox messages, all in one transaction.
+    fn update_user(
+        &self,
+        user: UserRecord,
+        aliases: Vec<Alias>,
+        on_conflict: AliasConflict,
+        outbox: Vec<OutboxMessage>,
+    ) -> impl Future<Output = StoreResult<UserRecord>> + Send;
+    /// Deletes a user (its aliases, memberships and codes go with it).
+    fn delete_user(&self, pool_id: &str, key: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    /// A pool's users in creation order, filtered, from cursor `after`.
+    fn list_users(
+        &self,
+        pool_id: &str,
+        filter: Option<UserFilter>,
+        after: i64,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Page<UserRecord>>> + Send;
+
+    // --- groups
+    /// Inserts a group (pool must exist); [`StoreError::GroupExists`] for a taken name.
+    fn insert_group(&self, group: GroupRecord) -> impl Future<Output = StoreResult<GroupRecord>> + Send;
+    /// The group `name`.
+    fn get_group(&self, pool_id: &str, name: &str) -> impl Future<Output = StoreResult<GroupRecord>> + Send;
+    /// Replaces a group's document (optimistic on `version`).
+    fn update_group(&self, group: GroupRecord) -> impl Future<Output = StoreResult<GroupRecord>> + Send;
+    /// Deletes a group and its memberships.
+    fn delete_group(&self, pool_id: &str, name: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    /// A pool's groups in creation order.
+    fn list_groups(
+        &self,
+        pool_id: &str,
+        after: i64,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Page<GroupRecord>>> + Send;
+    /// Adds the user (by username key) to the group; adding twice is not an error.
+    fn add_member(&self, pool_id: &str, group: &str, user_key: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Removes the user from the group; removing a non-member is not an error.
+    fn remove_member(&self, pool_id: &str, group: &str, user_key: &str)
+    -> impl Future<Output = StoreResult<()>> + Send;
+    /// The groups a user belongs to, in group creation order.
+    fn list_user_groups(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        after: i64,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Page<GroupRecord>>> + Send;
+    /// A group's members, in user creation order.
+    fn list_group_members(
+        &self,
+        pool_id: &str,
+        group: &str,
+        after: i64,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Page<UserRecord>>> + Send;
+
+    // --- one-time codes
+    /// Stores (or replaces) the user's code for `purpose`, with any outbox messages.
+    fn put_code(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        purpose: &str,
+        code: CodeRecord,
+        outbox: Vec<OutboxMessage>,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The user's code for `purpose`.
+    fn get_code(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        purpose: &str,
+    ) -> impl Future<Output = StoreResult<CodeRecord>> + Send;
+    /// Counts a wrong guess; returns the attempts after it.
+    fn code_failed(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        purpose: &str,
+    ) -> impl Future<Output = StoreResult<i64>> + Send;
+    /// Removes the code (used, or expired).
+    fn delete_code(&self, pool_id: &str, user_key: &str, purpose: &str)
+    -> impl Future<Output = StoreResult<()>> + Send;
+
+    // --- outbox, tags, local state
+    /// Messages sent to `username` of `pool_id` (all of the pool's when `username` is `None`).
+    fn list_outbox(
+        &self,
+        pool_id: Option<&str>,
+        username: Option<&str>,
+    ) -> impl Future<Output = StoreResult<Vec<OutboxMessage>>> + Send;
+    /// Stores messages on their own.
+    fn add_outbox(&self, messages: Vec<OutboxMessage>) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Adds or replaces tags of a resource (by ARN).
+    fn tag(&self, resource: &str, tags: Vec<(String, String)>) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Removes tags of a resource.
+    fn untag(&self, resource: &str, keys: Vec<String>) -> impl Future<Output = StoreResult<()>> + Send;
+    /// A resource's tags, by key.
+    fn tags(&self, resource: &str) -> impl Future<Output = StoreResult<Vec<(String, String)>>> + Send;
+    /// A setting of the local server (for example the clock offset).
+    fn get_setting(&self, key: &str) -> impl Future<Output = StoreResult<Option<String>>> + Send;
+    /// Sets a setting of the local server.
+    fn set_setting(&self, key: &str, value: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Deletes every pool, user, message and setting.
+    fn reset(&self) -> impl Future<Output = StoreResult<()>> + Send;
+}
