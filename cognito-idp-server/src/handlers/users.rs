@@ -8,7 +8,6 @@
 use cognito_idp::Empty;
 use cognito_idp::types::*;
 
-use crate::clock::timestamp;
 use crate::domain::attributes::{self, Schema, VERIFIED_FLAGS, Write};
 use crate::domain::filter::{self, Search};
 use crate::domain::mask::{Delivery, Medium};
@@ -378,11 +377,11 @@ pub async fn admin_get_user<S: Store>(svc: &Cognito<S>, input: AdminGetUserReque
     let user = lookup(svc, &pool, &input.username).await?;
     let listed = user_type(&user, |_| true);
     Ok(AdminGetUserResponse {
-        username: user.username.clone(),
+        username: listed.username.unwrap_or_default(),
         user_attributes: listed.attributes,
-        user_create_date: Some(timestamp(user.created_ms)),
-        user_last_modified_date: Some(timestamp(user.modified_ms)),
-        enabled: Some(user.enabled),
+        user_create_date: listed.user_create_date,
+        user_last_modified_date: listed.user_last_modified_date,
+        enabled: listed.enabled,
         user_status: listed.user_status,
         // MFA settings come with sign-in (part 2); until then a user has none.
         mfa_options: None,
