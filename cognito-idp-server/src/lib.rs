@@ -23,6 +23,7 @@ pub mod options;
 pub mod service;
 pub mod state;
 pub mod store;
+pub mod tokens;
 
 pub use app::{Running, serve};
 pub use options::Options;

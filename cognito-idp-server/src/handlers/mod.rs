@@ -3,6 +3,7 @@
 
 pub mod clients;
 pub mod groups;
+pub mod mfa;
 pub mod pools;
 mod shared;
 pub mod signup;

@@ -237,6 +237,55 @@ pub struct CodeRecord {
     pub attempts: i64,
 }
 
+/// A challenge session of a sign-in in progress (the API's `Session`), kept by the hash of the
+/// opaque value the client holds. Single use: [`Store::take_session`] removes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRecord {
+    /// The hash of the `Session` string handed to the client (never the string itself).
+    pub id_hash: String,
+    /// The pool.
+    pub pool_id: String,
+    /// The app client the sign-in started with.
+    pub client_id: String,
+    /// The user's username key.
+    pub user_key: String,
+    /// When it stops working (milliseconds since the epoch).
+    pub expires_ms: i64,
+    /// What the flow keeps between steps (challenge name, SRP state, attempts...), owned by
+    /// the auth handlers.
+    pub doc: serde_json::Value,
+}
+
+/// A refresh token, kept by its hash. Tokens issued from one sign-in form a family named by
+/// `origin_jti` (the `origin_jti` claim of every access and id token of that sign-in): revoking
+/// the family ends the refresh token and every access token issued from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefreshRecord {
+    /// The hash of the opaque refresh token (never the token itself).
+    pub hash: String,
+    /// The pool.
+    pub pool_id: String,
+    /// The app client it was issued to.
+    pub client_id: String,
+    /// The user's username key.
+    pub user_key: String,
+    /// The family: the `origin_jti` of the sign-in it came from.
+    pub origin_jti: String,
+    /// When it stops working (milliseconds since the epoch).
+    pub expires_ms: i64,
+    /// What the token handlers keep with it (`auth_time`, device key...).
+    pub doc: serde_json::Value,
+}
+
+/// Failed sign-ins of a user since the last success, counted for the temporary lockout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SignInFailures {
+    /// Failures in a row.
+    pub count: i64,
+    /// When the last one happened (milliseconds since the epoch; 0 when `count` is 0).
+    pub last_ms: i64,
+}
+
 /// The storage every backend implements.
 ///
 /// Methods that take a record with a `version` write it only if the stored version is still
@@ -380,6 +429,109 @@ pub trait Store: Send + Sync + 'static {
     /// Removes the code (used, or expired).
     fn delete_code(&self, pool_id: &str, user_key: &str, purpose: &str)
     -> impl Future<Output = StoreResult<()>> + Send;
+
+    // --- sign-in (part 2). Every record below belongs to its pool and user: deleting the
+    // user or pool, and `reset`, delete them too.
+    /// A pool's secret named `name` (its token-signing keys, as a document the token module
+    /// owns), or `None` if none was stored yet.
+    fn pool_secret(&self, pool_id: &str, name: &str) -> impl Future<Output = StoreResult<Option<String>>> + Send {
+        let _ = (pool_id, name);
+        async { Err(StoreError::Database("pool_secret: not implemented yet".into())) }
+    }
+    /// Stores `value` as the pool's secret `name` unless one is stored already, and returns the
+    /// stored one: concurrent callers (several instances) all get the same value.
+    fn put_pool_secret_if_absent(
+        &self,
+        pool_id: &str,
+        name: &str,
+        value: String,
+    ) -> impl Future<Output = StoreResult<String>> + Send {
+        let _ = (pool_id, name, value);
+        async { Err(StoreError::Database("put_pool_secret_if_absent: not implemented yet".into())) }
+    }
+    /// Stores a challenge session (replacing one with the same hash), with any outbox messages
+    /// (the codes of `SMS_MFA`, `EMAIL_OTP`...) in the same transaction. May remove sessions
+    /// that expired long ago.
+    fn put_session(
+        &self,
+        session: SessionRecord,
+        outbox: Vec<OutboxMessage>,
+    ) -> impl Future<Output = StoreResult<()>> + Send {
+        let _ = (session, outbox);
+        async { Err(StoreError::Database("put_session: not implemented yet".into())) }
+    }
+    /// Removes and returns the session with `id_hash` (expired or not; the caller checks):
+    /// [`StoreError::NotFound`] if there is none, so two concurrent answers cannot both use it.
+    fn take_session(&self, id_hash: &str) -> impl Future<Output = StoreResult<SessionRecord>> + Send {
+        let _ = id_hash;
+        async { Err(StoreError::Database("take_session: not implemented yet".into())) }
+    }
+    /// Stores a new refresh token (its family is created with it if new).
+    fn insert_refresh(&self, token: RefreshRecord) -> impl Future<Output = StoreResult<()>> + Send {
+        let _ = token;
+        async { Err(StoreError::Database("insert_refresh: not implemented yet".into())) }
+    }
+    /// The refresh token with `hash`; [`StoreError::NotFound`] if there is none or its family
+    /// was revoked (expiry is the caller's to check).
+    fn get_refresh(&self, hash: &str) -> impl Future<Output = StoreResult<RefreshRecord>> + Send {
+        let _ = hash;
+        async { Err(StoreError::Database("get_refresh: not implemented yet".into())) }
+    }
+    /// Rotation: the token `old_hash` stops working at `old_expires_ms` (now, or the end of the
+    /// client's grace period) and `new` (same family) is stored, atomically.
+    /// [`StoreError::NotFound`] if `old_hash` is gone or revoked.
+    fn rotate_refresh(
+        &self,
+        old_hash: &str,
+        old_expires_ms: i64,
+        new: RefreshRecord,
+    ) -> impl Future<Output = StoreResult<()>> + Send {
+        let _ = (old_hash, old_expires_ms, new);
+        async { Err(StoreError::Database("rotate_refresh: not implemented yet".into())) }
+    }
+    /// Revokes a family: its refresh tokens and the access tokens that name it stop working.
+    /// Revoking an unknown or revoked family is not an error.
+    fn revoke_family(&self, pool_id: &str, origin_jti: &str) -> impl Future<Output = StoreResult<()>> + Send {
+        let _ = (pool_id, origin_jti);
+        async { Err(StoreError::Database("revoke_family: not implemented yet".into())) }
+    }
+    /// Whether a token naming `origin_jti` may still be used: true only for a family that
+    /// exists and is not revoked (a family deleted with its user or pool is not valid).
+    fn family_valid(&self, pool_id: &str, origin_jti: &str) -> impl Future<Output = StoreResult<bool>> + Send {
+        let _ = (pool_id, origin_jti);
+        async { Err(StoreError::Database("family_valid: not implemented yet".into())) }
+    }
+    /// Revokes every family of a user (`GlobalSignOut`, `AdminUserGlobalSignOut`, and a
+    /// password reset by an administrator).
+    fn revoke_user_families(&self, pool_id: &str, user_key: &str) -> impl Future<Output = StoreResult<()>> + Send {
+        let _ = (pool_id, user_key);
+        async { Err(StoreError::Database("revoke_user_families: not implemented yet".into())) }
+    }
+    /// Counts a failed sign-in at `now_ms` and returns the failures after it (atomic, so
+    /// failures through several instances all count).
+    fn sign_in_failed(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        now_ms: i64,
+    ) -> impl Future<Output = StoreResult<SignInFailures>> + Send {
+        let _ = (pool_id, user_key, now_ms);
+        async { Err(StoreError::Database("sign_in_failed: not implemented yet".into())) }
+    }
+    /// The user's failed sign-ins so far (count 0 when none).
+    fn sign_in_failures(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+    ) -> impl Future<Output = StoreResult<SignInFailures>> + Send {
+        let _ = (pool_id, user_key);
+        async { Err(StoreError::Database("sign_in_failures: not implemented yet".into())) }
+    }
+    /// Forgets the user's failed sign-ins (after a success).
+    fn clear_sign_in_failures(&self, pool_id: &str, user_key: &str) -> impl Future<Output = StoreResult<()>> + Send {
+        let _ = (pool_id, user_key);
+        async { Err(StoreError::Database("clear_sign_in_failures: not implemented yet".into())) }
+    }
 
     // --- outbox, tags, local state
     /// Messages sent to `username` of `pool_id` (all of the pool's when `username` is `None`).
