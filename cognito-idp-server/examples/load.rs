@@ -7,8 +7,15 @@
 //! load pool    --url URL                             CreateUserPool; prints the pool id
 //! load seed    --url URL --pool ID --users N [--concurrency C]
 //!                                                    AdminCreateUser u0..u{N-1} (email uI@example.com)
-//! load run     --url URL --pool ID --op get|create|list [--users N] [--concurrency 16]
-//!              [--duration 10] [--prefix P]          fixed-duration load; rate and latencies
+//! load signin-setup --url URL --pool ID --users N [--concurrency C]
+//!                                                    an app client allowing USER_PASSWORD_AUTH, and
+//!                                                    a permanent password for u0..u{N-1}; prints the
+//!                                                    client id
+//! load run     --url URL --pool ID --op get|create|list|signin [--users N] [--concurrency 16]
+//!              [--duration 10] [--prefix P] [--client ID]
+//!                                                    fixed-duration load; rate and latencies
+//! load hashcost [--rounds 20] [--dev true]           the median time of one password check by the
+//!                                                    server's own hasher, on one thread
 //! ```
 //!
 //! Requests are unsigned but carry a fixed SigV4-shaped `Authorization` header: our server and
@@ -22,6 +29,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+/// The password `signin-setup` gives every user (meets the default policy).
+const PASSWORD: &str = "Bench-Passw0rd!";
 
 const TARGET: &str = "AWSCognitoIdentityProviderService";
 const AUTHORIZATION: &str = "AWS4-HMAC-SHA256 Credential=AKIDBENCHMARK0000001/20250101/us-east-1/cognito-idp/aws4_request, \
@@ -169,6 +179,67 @@ async fn seed(args: &Args) -> Result<(), Error> {
     Ok(())
 }
 
+/// Creates an app client that allows `USER_PASSWORD_AUTH` and sets the permanent password
+/// [`PASSWORD`] for users u0..u{N-1} (made by `seed`), `concurrency` at a time.
+async fn signin_setup(args: &Args) -> Result<(), Error> {
+    let (url, pool) = (args.get("url")?.to_owned(), args.get("pool")?.to_owned());
+    let users = args.number("users", 100)?;
+    let concurrency = args.number("concurrency", 16)?;
+    let http = http_client(concurrency as usize)?;
+    let flows = json!(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]);
+    let request = json!({"UserPoolId": pool, "ClientName": "bench", "ExplicitAuthFlows": flows});
+    let (status, body) = call(&http, &url, "CreateUserPoolClient", &request).await?;
+    let client = body["UserPoolClient"]["ClientId"]
+        .as_str()
+        .ok_or_else(|| format!("CreateUserPoolClient answered {status}: {body}"))?
+        .to_owned();
+    let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut workers = Vec::new();
+    for _ in 0..concurrency {
+        let (http, url, pool, next) = (http.clone(), url.clone(), pool.clone(), next.clone());
+        workers.push(tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= users {
+                    return Ok::<(), Error>(());
+                }
+                let body = json!({"UserPoolId": pool, "Username": format!("u{i}"), "Password": PASSWORD, "Permanent": true});
+                let (status, answer) = call(&http, &url, "AdminSetUserPassword", &body).await?;
+                if status != 200 {
+                    return Err(format!("AdminSetUserPassword u{i} answered {status}: {answer}").into());
+                }
+            }
+        }));
+    }
+    for worker in workers {
+        worker.await??;
+    }
+    println!("{client}");
+    Ok(())
+}
+
+/// The median wall time of one password check by the server's own hasher (Argon2id at the
+/// default cost, or `--dev`'s), run back to back on one blocking thread: the figure that bounds
+/// sign-ins per second per core.
+async fn hashcost(args: &Args) -> Result<(), Error> {
+    use cognito_idp_server::domain::password::{Cost, Hasher};
+    let rounds = args.number("rounds", 20)?.max(1);
+    let dev = args.named.get("dev").is_some_and(|v| v == "true");
+    let hasher = Hasher::new(if dev { Cost::DEV } else { Cost::DEFAULT })?;
+    let stored = hasher.hash(PASSWORD.to_owned()).await.map_err(|e| e.to_string())?;
+    let mut times = Vec::new();
+    for _ in 0..rounds {
+        let started = Instant::now();
+        if !hasher.verify(PASSWORD.to_owned(), stored.clone()).await {
+            return Err("the hasher rejected its own hash".into());
+        }
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    println!("{}", json!({"rounds": rounds, "median_ms": times[times.len() / 2], "min_ms": times[0]}));
+    Ok(())
+}
+
 /// A small deterministic generator (xorshift), so every run asks for the same users.
 fn xorshift(state: &mut u64) -> u64 {
     *state ^= *state << 13;
@@ -185,10 +256,12 @@ async fn run(args: &Args) -> Result<(), Error> {
     let concurrency = args.number("concurrency", 16)?;
     let duration = Duration::from_secs(args.number("duration", 10)?);
     let prefix = args.named.get("prefix").cloned().unwrap_or_else(|| "load".into());
+    let client = args.named.get("client").cloned().unwrap_or_default();
     let (operation, check_list) = match op.as_str() {
         "get" => ("AdminGetUser", false),
         "create" => ("AdminCreateUser", false),
         "list" => ("ListUsers", true),
+        "signin" => ("InitiateAuth", false),
         other => return Err(format!("unknown --op {other}").into()),
     };
     let http = http_client(concurrency as usize)?;
@@ -196,7 +269,8 @@ async fn run(args: &Args) -> Result<(), Error> {
     let deadline = started + duration;
     let mut workers = Vec::new();
     for worker in 0..concurrency {
-        let (http, url, pool, prefix) = (http.clone(), url.clone(), pool.clone(), prefix.clone());
+        let (http, url, pool, prefix, client) =
+            (http.clone(), url.clone(), pool.clone(), prefix.clone(), client.clone());
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::with_capacity(1 << 16);
             let (mut errors, mut first_error, mut wrong) = (0u64, None::<String>, 0u64);
@@ -208,6 +282,14 @@ async fn run(args: &Args) -> Result<(), Error> {
                         json!({"UserPoolId": pool, "Username": format!("u{}", xorshift(&mut state) % users)})
                     }
                     "AdminCreateUser" => user_body(&pool, &format!("{prefix}-{worker}-{n}")),
+                    "InitiateAuth" => json!({
+                        "AuthFlow": "USER_PASSWORD_AUTH",
+                        "ClientId": client,
+                        "AuthParameters": {
+                            "USERNAME": format!("u{}", xorshift(&mut state) % users),
+                            "PASSWORD": PASSWORD,
+                        },
+                    }),
                     _ => json!({
                         "UserPoolId": pool,
                         "Filter": format!("email = \"u{}@example.com\"", xorshift(&mut state) % users),
@@ -222,6 +304,10 @@ async fn run(args: &Args) -> Result<(), Error> {
                         latencies.push(micros);
                         // A filtered listing must find exactly its one user.
                         if check_list && answer["Users"].as_array().map_or(0, Vec::len) != 1 {
+                            wrong += 1;
+                        }
+                        // A sign-in must end with tokens (no challenge).
+                        if operation == "InitiateAuth" && !answer["AuthenticationResult"]["AccessToken"].is_string() {
                             wrong += 1;
                         }
                     }
@@ -282,6 +368,8 @@ async fn main() -> Result<(), Error> {
         "pool" => create_pool(&args).await,
         "seed" => seed(&args).await,
         "run" => run(&args).await,
+        "signin-setup" => signin_setup(&args).await,
+        "hashcost" => hashcost(&args).await,
         other => Err(format!("unknown mode {other}").into()),
     }
 }
