@@ -1,6 +1,7 @@
 //! The operations, one module per resource. A handler validates what the model cannot, calls
 //! the store, and maps the store's answers to AWS's errors.
 
+pub mod auth;
 pub mod clients;
 pub mod groups;
 pub mod mfa;

@@ -191,7 +191,7 @@ pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiRes
     };
     check_required(&schema, &user)?;
     password::check(&password, &password_policy(pool))?;
-    user.password_hash = Some(svc.hasher.hash(password).await?);
+    super::auth::set_password(svc, pool, &mut user, &password).await?;
     let aliases = user_aliases(pool, &user);
     let user = match svc.store.insert_user(user, aliases, AliasConflict::Fail, Vec::new()).await {
         Ok(user) => user,

@@ -279,11 +279,9 @@ pub async fn admin_create_user<S: Store>(
     // A generated password that is suppressed is never disclosed to anyone, so it could never
     // be used: store no hash at all rather than spend an Argon2 hash on it. The user signs in
     // once an administrator sets a password (AdminSetUserPassword) or resends the invitation.
-    user.password_hash = if suppress && input.temporary_password.is_none() {
-        None
-    } else {
-        Some(svc.hasher.hash(temporary.clone()).await?)
-    };
+    if !(suppress && input.temporary_password.is_none()) {
+        super::auth::set_password(svc, &pool, &mut user, &temporary).await?;
+    }
     user.temporary_password_expires_ms = Some(temporary_expiry(svc, &policy));
     let messages: Vec<OutboxMessage> = deliveries
         .iter()
@@ -319,7 +317,8 @@ async fn resend_invitation<S: Store>(
         password::check(given, &policy)?;
     }
     let temporary = input.temporary_password.clone().unwrap_or_else(|| password::temporary(&policy));
-    let hash = svc.hasher.hash(temporary.clone()).await?;
+    // Computed once, for the username the password is bound to (SRP), not again on a retry.
+    let mut stored: Option<(String, super::auth::StoredPassword)> = None;
     for _ in 0..RETRIES {
         let mut user = lookup(svc, pool, &input.username).await?;
         if user.status != "FORCE_CHANGE_PASSWORD" {
@@ -333,7 +332,13 @@ async fn resend_invitation<S: Store>(
             .iter()
             .flat_map(|to| outbox(svc, pool.id(), &user.username, KIND_ADMIN_CREATE_USER, to, &temporary))
             .collect();
-        user.password_hash = Some(hash.clone());
+        if stored.as_ref().is_none_or(|(name, _)| *name != user.username) {
+            let secrets = super::auth::stored_password(svc, pool, &user.username, &temporary).await?;
+            stored = Some((user.username.clone(), secrets));
+        }
+        if let Some((_, secrets)) = &stored {
+            secrets.apply(&mut user);
+        }
         user.temporary_password_expires_ms = Some(temporary_expiry(svc, &policy));
         user.modified_ms = svc.clock.now_ms();
         let aliases = user_aliases(pool, &user);
@@ -602,14 +607,14 @@ pub async fn admin_set_user_password<S: Store>(
 ) -> ApiResult<AdminSetUserPasswordResponse> {
     let pool = load_pool(svc, &input.user_pool_id).await?;
     // The user first: AWS answers `User does not exist.` whatever the password.
-    lookup(svc, &pool, &input.username).await?;
+    let found = lookup(svc, &pool, &input.username).await?;
     let policy = policy(&pool);
     password::check(&input.password, &policy)?;
-    let hash = svc.hasher.hash(input.password.clone()).await?;
+    let stored = super::auth::stored_password(svc, &pool, &found.username, &input.password).await?;
     let permanent = input.permanent.unwrap_or(false);
     let expires = temporary_expiry(svc, &policy);
     modify(svc, &pool, &input.username, |user| {
-        user.password_hash = Some(hash.clone());
+        stored.apply(user);
         if permanent {
             user.status = "CONFIRMED".into();
             user.temporary_password_expires_ms = None;
@@ -671,7 +676,7 @@ pub async fn admin_reset_user_password<S: Store>(
     };
     let user = modify(svc, &pool, &input.username, |user| {
         user.status = "RESET_REQUIRED".into();
-        user.password_hash = None;
+        super::auth::clear_password(user);
         user.temporary_password_expires_ms = None;
         Ok(Vec::new())
     })
