@@ -433,105 +433,79 @@ pub trait Store: Send + Sync + 'static {
     // --- sign-in (part 2). Every record below belongs to its pool and user: deleting the
     // user or pool, and `reset`, delete them too.
     /// A pool's secret named `name` (its token-signing keys, as a document the token module
-    /// owns), or `None` if none was stored yet.
-    fn pool_secret(&self, pool_id: &str, name: &str) -> impl Future<Output = StoreResult<Option<String>>> + Send {
-        let _ = (pool_id, name);
-        async { Err(StoreError::Database("pool_secret: not implemented yet".into())) }
-    }
+    /// owns), or `None` if none was stored yet (or the pool does not exist).
+    fn pool_secret(&self, pool_id: &str, name: &str) -> impl Future<Output = StoreResult<Option<String>>> + Send;
     /// Stores `value` as the pool's secret `name` unless one is stored already, and returns the
     /// stored one: concurrent callers (several instances) all get the same value.
+    /// [`StoreError::NotFound`] if the pool does not exist.
     fn put_pool_secret_if_absent(
         &self,
         pool_id: &str,
         name: &str,
         value: String,
-    ) -> impl Future<Output = StoreResult<String>> + Send {
-        let _ = (pool_id, name, value);
-        async { Err(StoreError::Database("put_pool_secret_if_absent: not implemented yet".into())) }
-    }
+    ) -> impl Future<Output = StoreResult<String>> + Send;
     /// Stores a challenge session (replacing one with the same hash), with any outbox messages
-    /// (the codes of `SMS_MFA`, `EMAIL_OTP`...) in the same transaction. May remove sessions
-    /// that expired long ago.
+    /// (the codes of `SMS_MFA`, `EMAIL_OTP`...) in the same transaction. The user need not
+    /// exist (a challenge may be answered for an unknown user when user existence is hidden);
+    /// the pool must ([`StoreError::NotFound`]). Also removes a bounded batch of sessions that
+    /// expired more than an hour before this one was made, and of refresh tokens and token
+    /// families that expired more than a week ago (the session's expiry, at most 15 minutes
+    /// ahead, stands for the current time, which the store does not know).
     fn put_session(
         &self,
         session: SessionRecord,
         outbox: Vec<OutboxMessage>,
-    ) -> impl Future<Output = StoreResult<()>> + Send {
-        let _ = (session, outbox);
-        async { Err(StoreError::Database("put_session: not implemented yet".into())) }
-    }
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Removes and returns the session with `id_hash` (expired or not; the caller checks):
-    /// [`StoreError::NotFound`] if there is none, so two concurrent answers cannot both use it.
-    fn take_session(&self, id_hash: &str) -> impl Future<Output = StoreResult<SessionRecord>> + Send {
-        let _ = id_hash;
-        async { Err(StoreError::Database("take_session: not implemented yet".into())) }
-    }
+    /// [`StoreError::NotFound`] if there is none, so two concurrent answers (through any
+    /// instances) cannot both use it: exactly one gets the record.
+    fn take_session(&self, id_hash: &str) -> impl Future<Output = StoreResult<SessionRecord>> + Send;
     /// Stores a new refresh token (its family is created with it if new).
-    fn insert_refresh(&self, token: RefreshRecord) -> impl Future<Output = StoreResult<()>> + Send {
-        let _ = token;
-        async { Err(StoreError::Database("insert_refresh: not implemented yet".into())) }
-    }
+    /// [`StoreError::NotFound`] if the user (`pool_id`, `user_key`) does not exist;
+    /// [`StoreError::Conflict`] if a token with the same hash is stored already.
+    fn insert_refresh(&self, token: RefreshRecord) -> impl Future<Output = StoreResult<()>> + Send;
     /// The refresh token with `hash`; [`StoreError::NotFound`] if there is none or its family
-    /// was revoked (expiry is the caller's to check).
-    fn get_refresh(&self, hash: &str) -> impl Future<Output = StoreResult<RefreshRecord>> + Send {
-        let _ = hash;
-        async { Err(StoreError::Database("get_refresh: not implemented yet".into())) }
-    }
+    /// was revoked (expiry is the caller's to check). Tokens are kept a week past their expiry,
+    /// so an expired one is usually still found (and can be told apart from a bad one).
+    fn get_refresh(&self, hash: &str) -> impl Future<Output = StoreResult<RefreshRecord>> + Send;
     /// Rotation: the token `old_hash` stops working at `old_expires_ms` (now, or the end of the
-    /// client's grace period) and `new` (same family) is stored, atomically.
-    /// [`StoreError::NotFound`] if `old_hash` is gone or revoked.
+    /// client's grace period; never later than it already did) and `new` (same pool and family,
+    /// else a database error) is stored, atomically. [`StoreError::NotFound`] if `old_hash` is
+    /// gone or its family revoked. The store does not check the old token's expiry (it does
+    /// not know the time): the caller has, through [`get_refresh`](Store::get_refresh).
     fn rotate_refresh(
         &self,
         old_hash: &str,
         old_expires_ms: i64,
         new: RefreshRecord,
-    ) -> impl Future<Output = StoreResult<()>> + Send {
-        let _ = (old_hash, old_expires_ms, new);
-        async { Err(StoreError::Database("rotate_refresh: not implemented yet".into())) }
-    }
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Revokes a family: its refresh tokens and the access tokens that name it stop working.
     /// Revoking an unknown or revoked family is not an error.
-    fn revoke_family(&self, pool_id: &str, origin_jti: &str) -> impl Future<Output = StoreResult<()>> + Send {
-        let _ = (pool_id, origin_jti);
-        async { Err(StoreError::Database("revoke_family: not implemented yet".into())) }
-    }
+    fn revoke_family(&self, pool_id: &str, origin_jti: &str) -> impl Future<Output = StoreResult<()>> + Send;
     /// Whether a token naming `origin_jti` may still be used: true only for a family that
-    /// exists and is not revoked (a family deleted with its user or pool is not valid).
-    fn family_valid(&self, pool_id: &str, origin_jti: &str) -> impl Future<Output = StoreResult<bool>> + Send {
-        let _ = (pool_id, origin_jti);
-        async { Err(StoreError::Database("family_valid: not implemented yet".into())) }
-    }
+    /// exists and is not revoked (a family deleted with its user or pool is not valid, nor is
+    /// one purged a week after its last refresh token expired).
+    fn family_valid(&self, pool_id: &str, origin_jti: &str) -> impl Future<Output = StoreResult<bool>> + Send;
     /// Revokes every family of a user (`GlobalSignOut`, `AdminUserGlobalSignOut`, and a
-    /// password reset by an administrator).
-    fn revoke_user_families(&self, pool_id: &str, user_key: &str) -> impl Future<Output = StoreResult<()>> + Send {
-        let _ = (pool_id, user_key);
-        async { Err(StoreError::Database("revoke_user_families: not implemented yet".into())) }
-    }
+    /// password reset by an administrator). An unknown user is not an error.
+    fn revoke_user_families(&self, pool_id: &str, user_key: &str) -> impl Future<Output = StoreResult<()>> + Send;
     /// Counts a failed sign-in at `now_ms` and returns the failures after it (atomic, so
-    /// failures through several instances all count).
+    /// failures through several instances all count). [`StoreError::NotFound`] if the user
+    /// does not exist (failures are counted for users only).
     fn sign_in_failed(
         &self,
         pool_id: &str,
         user_key: &str,
         now_ms: i64,
-    ) -> impl Future<Output = StoreResult<SignInFailures>> + Send {
-        let _ = (pool_id, user_key, now_ms);
-        async { Err(StoreError::Database("sign_in_failed: not implemented yet".into())) }
-    }
-    /// The user's failed sign-ins so far (count 0 when none).
+    ) -> impl Future<Output = StoreResult<SignInFailures>> + Send;
+    /// The user's failed sign-ins so far (count 0 when none, or when the user does not exist).
     fn sign_in_failures(
         &self,
         pool_id: &str,
         user_key: &str,
-    ) -> impl Future<Output = StoreResult<SignInFailures>> + Send {
-        let _ = (pool_id, user_key);
-        async { Err(StoreError::Database("sign_in_failures: not implemented yet".into())) }
-    }
-    /// Forgets the user's failed sign-ins (after a success).
-    fn clear_sign_in_failures(&self, pool_id: &str, user_key: &str) -> impl Future<Output = StoreResult<()>> + Send {
-        let _ = (pool_id, user_key);
-        async { Err(StoreError::Database("clear_sign_in_failures: not implemented yet".into())) }
-    }
+    ) -> impl Future<Output = StoreResult<SignInFailures>> + Send;
+    /// Forgets the user's failed sign-ins (after a success). An unknown user is not an error.
+    fn clear_sign_in_failures(&self, pool_id: &str, user_key: &str) -> impl Future<Output = StoreResult<()>> + Send;
 
     // --- outbox, tags, local state
     /// Messages sent to `username` of `pool_id` (all of the pool's when `username` is `None`).

@@ -12,6 +12,7 @@
 
 mod api;
 pub mod postgres;
+mod retention;
 pub mod sqlite;
 
 pub use api::*;

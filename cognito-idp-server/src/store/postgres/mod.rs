@@ -143,6 +143,8 @@ fn fail_to_store(fail: Fail) -> StoreError {
         Some("groups_pool_name_key") => return StoreError::GroupExists,
         // As in SQLite: a pool or client id that is taken is a conflict (ids are random).
         Some("pools_id_key" | "clients_id_key") => return StoreError::Conflict,
+        // A refresh token's hash taken: as in SQLite, a conflict.
+        Some("refresh_tokens_pkey") => return StoreError::Conflict,
         _ => {}
     }
     // The pool, user or group a row refers to went away in the meantime (another instance
@@ -375,6 +377,46 @@ impl Store for PgStore {
     }
     async fn delete_code(&self, pool_id: &str, user_key: &str, purpose: &str) -> StoreResult<()> {
         in_tx!(self, tx => sql::delete_code(&tx, pool_id, user_key, purpose))
+    }
+
+    async fn pool_secret(&self, pool_id: &str, name: &str) -> StoreResult<Option<String>> {
+        on_conn!(self, c => sql::pool_secret(&c, pool_id, name))
+    }
+    async fn put_pool_secret_if_absent(&self, pool_id: &str, name: &str, value: String) -> StoreResult<String> {
+        in_tx!(self, tx => sql::put_pool_secret_if_absent(&tx, pool_id, name, &value))
+    }
+    async fn put_session(&self, session: SessionRecord, outbox: Vec<OutboxMessage>) -> StoreResult<()> {
+        in_tx!(self, tx => sql::put_session(&tx, &session, &outbox))
+    }
+    async fn take_session(&self, id_hash: &str) -> StoreResult<SessionRecord> {
+        in_tx!(self, tx => sql::take_session(&tx, id_hash))
+    }
+    async fn insert_refresh(&self, token: RefreshRecord) -> StoreResult<()> {
+        in_tx!(self, tx => sql::insert_refresh(&tx, &token))
+    }
+    async fn get_refresh(&self, hash: &str) -> StoreResult<RefreshRecord> {
+        on_conn!(self, c => sql::get_refresh(&c, hash))
+    }
+    async fn rotate_refresh(&self, old_hash: &str, old_expires_ms: i64, new: RefreshRecord) -> StoreResult<()> {
+        in_tx!(self, tx => sql::rotate_refresh(&tx, old_hash, old_expires_ms, &new))
+    }
+    async fn revoke_family(&self, pool_id: &str, origin_jti: &str) -> StoreResult<()> {
+        in_tx!(self, tx => sql::revoke_family(&tx, pool_id, origin_jti))
+    }
+    async fn family_valid(&self, pool_id: &str, origin_jti: &str) -> StoreResult<bool> {
+        on_conn!(self, c => sql::family_valid(&c, pool_id, origin_jti))
+    }
+    async fn revoke_user_families(&self, pool_id: &str, user_key: &str) -> StoreResult<()> {
+        in_tx!(self, tx => sql::revoke_user_families(&tx, pool_id, user_key))
+    }
+    async fn sign_in_failed(&self, pool_id: &str, user_key: &str, now_ms: i64) -> StoreResult<SignInFailures> {
+        in_tx!(self, tx => sql::sign_in_failed(&tx, pool_id, user_key, now_ms))
+    }
+    async fn sign_in_failures(&self, pool_id: &str, user_key: &str) -> StoreResult<SignInFailures> {
+        on_conn!(self, c => sql::sign_in_failures(&c, pool_id, user_key))
+    }
+    async fn clear_sign_in_failures(&self, pool_id: &str, user_key: &str) -> StoreResult<()> {
+        in_tx!(self, tx => sql::clear_sign_in_failures(&tx, pool_id, user_key))
     }
 
     async fn list_outbox(&self, pool_id: Option<&str>, username: Option<&str>) -> StoreResult<Vec<OutboxMessage>> {

@@ -126,6 +126,59 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX groups_by_pool_seq ON groups(pool_id, seq);
     CREATE INDEX outbox_by_pool_seq ON outbox(pool_id, seq);
     "#,
+    // 3: the state of sign-ins (part 2), as the SQLite store's version 2: pools' secrets
+    // (signing keys), challenge sessions, refresh tokens in families (one per sign-in, named by
+    // its `origin_jti`), and failed sign-ins. Everything goes with its pool; families (with
+    // their tokens) and failure counters also with their user. Sessions name their user by key
+    // without referring to it (a challenge may be for an unknown user), so deleting a user
+    // deletes them explicitly. `IF NOT EXISTS` everywhere: applying it to a database that has
+    // these tables already (one taken back to an older version by hand) changes nothing.
+    r#"
+    CREATE TABLE IF NOT EXISTS pool_secrets (
+        pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+        name    TEXT COLLATE "C" NOT NULL,
+        value   TEXT NOT NULL,
+        PRIMARY KEY (pool_id, name)
+    );
+    CREATE TABLE IF NOT EXISTS sessions (
+        id_hash    TEXT COLLATE "C" PRIMARY KEY,
+        pool_id    TEXT COLLATE "C" NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+        client_id  TEXT COLLATE "C" NOT NULL,
+        user_key   TEXT COLLATE "C" NOT NULL,
+        expires_ms BIGINT NOT NULL,
+        doc        TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(pool_id, user_key);
+    CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions(expires_ms);
+    CREATE TABLE IF NOT EXISTS token_families (
+        pool_id    TEXT COLLATE "C" NOT NULL,
+        origin_jti TEXT COLLATE "C" NOT NULL,
+        user_seq   BIGINT NOT NULL REFERENCES users(seq) ON DELETE CASCADE,
+        client_id  TEXT COLLATE "C" NOT NULL,
+        revoked    BOOLEAN NOT NULL DEFAULT false,
+        expires_ms BIGINT NOT NULL,
+        PRIMARY KEY (pool_id, origin_jti)
+    );
+    CREATE INDEX IF NOT EXISTS token_families_by_user ON token_families(user_seq);
+    CREATE INDEX IF NOT EXISTS token_families_by_expiry ON token_families(expires_ms);
+    CREATE TABLE IF NOT EXISTS refresh_tokens (
+        hash       TEXT COLLATE "C" CONSTRAINT refresh_tokens_pkey PRIMARY KEY,
+        pool_id    TEXT COLLATE "C" NOT NULL,
+        client_id  TEXT COLLATE "C" NOT NULL,
+        user_key   TEXT COLLATE "C" NOT NULL,
+        origin_jti TEXT COLLATE "C" NOT NULL,
+        expires_ms BIGINT NOT NULL,
+        doc        TEXT NOT NULL,
+        FOREIGN KEY (pool_id, origin_jti) REFERENCES token_families(pool_id, origin_jti) ON DELETE CASCADE
+    );
+    CREATE INDEX IF NOT EXISTS refresh_tokens_by_family ON refresh_tokens(pool_id, origin_jti);
+    CREATE INDEX IF NOT EXISTS refresh_tokens_by_expiry ON refresh_tokens(expires_ms);
+    CREATE TABLE IF NOT EXISTS sign_in_failures (
+        user_seq BIGINT PRIMARY KEY REFERENCES users(seq) ON DELETE CASCADE,
+        failures BIGINT NOT NULL,
+        last_ms  BIGINT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this server writes.

@@ -10,6 +10,9 @@ use tokio_postgres::types::ToSql;
 
 use crate::store::api::*;
 
+mod signin;
+pub use signin::*;
+
 /// Why a statement failed: an answer the store gives (not found, taken...), or PostgreSQL's
 /// error, which the caller maps (constraint names, retries, connection failures).
 #[derive(Debug)]
@@ -136,7 +139,8 @@ pub async fn update_pool<C: GenericClient>(c: &C, pool: &PoolRecord) -> R<PoolRe
 }
 
 pub async fn delete_pool<C: GenericClient>(c: &C, id: &str) -> R<()> {
-    // Clients, users, groups go by cascade; memberships, aliases and codes through theirs.
+    // Clients, users, groups, sessions and secrets go by cascade; memberships, aliases, codes,
+    // token families (with their tokens) and failure counters through the users' and groups'.
     execute(c, "DELETE FROM outbox WHERE pool_id = $1", &[&id]).await?;
     exactly_one(execute(c, "DELETE FROM pools WHERE id = $1", &[&id]).await?)
 }
@@ -402,6 +406,8 @@ pub async fn update_user<C: GenericClient>(
 }
 
 pub async fn delete_user<C: GenericClient>(c: &C, pool_id: &str, key: &str) -> R<()> {
+    // Its token families (with their tokens) and failure counters go by cascade.
+    delete_user_sessions(c, pool_id, key).await?;
     exactly_one(execute(c, "DELETE FROM users WHERE pool_id = $1 AND username_key = $2", &[&pool_id, &key]).await?)
 }
 
@@ -783,6 +789,7 @@ pub async fn set_setting<C: GenericClient>(c: &C, key: &str, value: &str) -> R<(
 }
 
 pub async fn reset<C: GenericClient>(c: &C) -> R<()> {
+    c.batch_execute(RESET).await?;
     c.batch_execute(
         "DELETE FROM memberships; DELETE FROM codes; DELETE FROM aliases; DELETE FROM users; DELETE FROM groups;
          DELETE FROM clients; DELETE FROM pools; DELETE FROM outbox; DELETE FROM tags; DELETE FROM settings;",

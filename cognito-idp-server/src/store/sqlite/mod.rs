@@ -385,6 +385,57 @@ impl Store for SqliteStore {
         self.write(move |c| sql::delete_code(c, &pool_id, &user_key, &purpose)).await
     }
 
+    async fn pool_secret(&self, pool_id: &str, name: &str) -> StoreResult<Option<String>> {
+        let (pool_id, name) = (pool_id.to_owned(), name.to_owned());
+        self.point_read(move |c| sql::pool_secret(c, &pool_id, &name)).await
+    }
+    async fn put_pool_secret_if_absent(&self, pool_id: &str, name: &str, value: String) -> StoreResult<String> {
+        let (pool_id, name) = (pool_id.to_owned(), name.to_owned());
+        self.write(move |c| sql::put_pool_secret_if_absent(c, &pool_id, &name, &value)).await
+    }
+    async fn put_session(&self, session: SessionRecord, outbox: Vec<OutboxMessage>) -> StoreResult<()> {
+        self.write(move |c| sql::put_session(c, &session, &outbox)).await
+    }
+    async fn take_session(&self, id_hash: &str) -> StoreResult<SessionRecord> {
+        let id_hash = id_hash.to_owned();
+        self.write(move |c| sql::take_session(c, &id_hash)).await
+    }
+    async fn insert_refresh(&self, token: RefreshRecord) -> StoreResult<()> {
+        self.write(move |c| sql::insert_refresh(c, &token)).await
+    }
+    async fn get_refresh(&self, hash: &str) -> StoreResult<RefreshRecord> {
+        let hash = hash.to_owned();
+        self.point_read(move |c| sql::get_refresh(c, &hash)).await
+    }
+    async fn rotate_refresh(&self, old_hash: &str, old_expires_ms: i64, new: RefreshRecord) -> StoreResult<()> {
+        let old_hash = old_hash.to_owned();
+        self.write(move |c| sql::rotate_refresh(c, &old_hash, old_expires_ms, &new)).await
+    }
+    async fn revoke_family(&self, pool_id: &str, origin_jti: &str) -> StoreResult<()> {
+        let (pool_id, origin_jti) = (pool_id.to_owned(), origin_jti.to_owned());
+        self.write(move |c| sql::revoke_family(c, &pool_id, &origin_jti)).await
+    }
+    async fn family_valid(&self, pool_id: &str, origin_jti: &str) -> StoreResult<bool> {
+        let (pool_id, origin_jti) = (pool_id.to_owned(), origin_jti.to_owned());
+        self.point_read(move |c| sql::family_valid(c, &pool_id, &origin_jti)).await
+    }
+    async fn revoke_user_families(&self, pool_id: &str, user_key: &str) -> StoreResult<()> {
+        let (pool_id, user_key) = (pool_id.to_owned(), user_key.to_owned());
+        self.write(move |c| sql::revoke_user_families(c, &pool_id, &user_key)).await
+    }
+    async fn sign_in_failed(&self, pool_id: &str, user_key: &str, now_ms: i64) -> StoreResult<SignInFailures> {
+        let (pool_id, user_key) = (pool_id.to_owned(), user_key.to_owned());
+        self.write(move |c| sql::sign_in_failed(c, &pool_id, &user_key, now_ms)).await
+    }
+    async fn sign_in_failures(&self, pool_id: &str, user_key: &str) -> StoreResult<SignInFailures> {
+        let (pool_id, user_key) = (pool_id.to_owned(), user_key.to_owned());
+        self.point_read(move |c| sql::sign_in_failures(c, &pool_id, &user_key)).await
+    }
+    async fn clear_sign_in_failures(&self, pool_id: &str, user_key: &str) -> StoreResult<()> {
+        let (pool_id, user_key) = (pool_id.to_owned(), user_key.to_owned());
+        self.write(move |c| sql::clear_sign_in_failures(c, &pool_id, &user_key)).await
+    }
+
     async fn list_outbox(&self, pool_id: Option<&str>, username: Option<&str>) -> StoreResult<Vec<OutboxMessage>> {
         let (pool_id, username) = (pool_id.map(str::to_owned), username.map(str::to_owned));
         self.read(move |c| sql::list_outbox(c, pool_id.as_deref(), username.as_deref())).await

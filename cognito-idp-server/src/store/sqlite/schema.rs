@@ -106,6 +106,57 @@ const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     );
     "#,
+    // 2: the state of sign-ins (part 2): pools' secrets (signing keys), challenge sessions,
+    // refresh tokens in families (one per sign-in, named by its `origin_jti`), and failed
+    // sign-ins. Everything goes with its pool; families (with their tokens) and failure
+    // counters also with their user. Sessions name their user by key without referring to it
+    // (a challenge may be for an unknown user), so deleting a user deletes them explicitly.
+    r#"
+    CREATE TABLE pool_secrets (
+        pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+        name    TEXT NOT NULL,
+        value   TEXT NOT NULL,
+        PRIMARY KEY (pool_id, name)
+    );
+    CREATE TABLE sessions (
+        id_hash    TEXT PRIMARY KEY,
+        pool_id    TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+        client_id  TEXT NOT NULL,
+        user_key   TEXT NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        doc        TEXT NOT NULL
+    );
+    CREATE INDEX sessions_by_user ON sessions(pool_id, user_key);
+    CREATE INDEX sessions_by_expiry ON sessions(expires_ms);
+    CREATE TABLE token_families (
+        pool_id    TEXT NOT NULL,
+        origin_jti TEXT NOT NULL,
+        user_seq   INTEGER NOT NULL REFERENCES users(seq) ON DELETE CASCADE,
+        client_id  TEXT NOT NULL,
+        revoked    INTEGER NOT NULL DEFAULT 0,
+        expires_ms INTEGER NOT NULL,
+        PRIMARY KEY (pool_id, origin_jti)
+    );
+    CREATE INDEX token_families_by_user ON token_families(user_seq);
+    CREATE INDEX token_families_by_expiry ON token_families(expires_ms);
+    CREATE TABLE refresh_tokens (
+        hash       TEXT PRIMARY KEY,
+        pool_id    TEXT NOT NULL,
+        client_id  TEXT NOT NULL,
+        user_key   TEXT NOT NULL,
+        origin_jti TEXT NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        doc        TEXT NOT NULL,
+        FOREIGN KEY (pool_id, origin_jti) REFERENCES token_families(pool_id, origin_jti) ON DELETE CASCADE
+    );
+    CREATE INDEX refresh_tokens_by_family ON refresh_tokens(pool_id, origin_jti);
+    CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens(expires_ms);
+    CREATE TABLE sign_in_failures (
+        user_seq INTEGER PRIMARY KEY REFERENCES users(seq) ON DELETE CASCADE,
+        failures INTEGER NOT NULL,
+        last_ms  INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this server writes.

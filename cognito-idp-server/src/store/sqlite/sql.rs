@@ -5,6 +5,9 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::store::api::*;
 
+mod signin;
+pub use signin::*;
+
 /// A database failure, for the caller an internal error.
 pub(super) fn db_error(e: rusqlite::Error) -> StoreError {
     StoreError::Database(e.to_string())
@@ -97,7 +100,8 @@ pub fn update_pool(conn: &Connection, mut pool: PoolRecord) -> StoreResult<PoolR
 }
 
 pub fn delete_pool(conn: &Connection, id: &str) -> StoreResult<()> {
-    // Memberships, aliases and codes go through the users' and groups' cascades.
+    // Memberships, aliases and codes go through the users' and groups' cascades; sessions and
+    // secrets through the pool's; token families, refresh tokens and failures through users'.
     conn.prepare_cached("DELETE FROM outbox WHERE pool_id = ?1").and_then(|mut s| s.execute([id])).map_err(db_error)?;
     let changed =
         conn.prepare_cached("DELETE FROM pools WHERE id = ?1").and_then(|mut s| s.execute([id])).map_err(db_error)?;
@@ -345,6 +349,8 @@ pub fn update_user(
 }
 
 pub fn delete_user(conn: &Connection, pool_id: &str, key: &str) -> StoreResult<()> {
+    // Its token families (with their tokens) and failure counters go by cascade.
+    delete_user_sessions(conn, pool_id, key)?;
     let changed = conn
         .prepare_cached("DELETE FROM users WHERE pool_id = ?1 AND username_key = ?2")
         .and_then(|mut s| s.execute([pool_id, key]))
@@ -690,6 +696,7 @@ pub fn set_setting(conn: &Connection, key: &str, value: &str) -> StoreResult<()>
 }
 
 pub fn reset(conn: &Connection) -> StoreResult<()> {
+    conn.execute_batch(RESET).map_err(db_error)?;
     conn.execute_batch(
         "DELETE FROM memberships; DELETE FROM codes; DELETE FROM aliases; DELETE FROM users; DELETE FROM groups;
          DELETE FROM clients; DELETE FROM pools; DELETE FROM outbox; DELETE FROM tags; DELETE FROM settings;",
