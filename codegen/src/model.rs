@@ -139,6 +139,11 @@ pub enum ShapeKind {
     Structure {
         members: Vec<Member>,
     },
+    /// AWS's `union`: a JSON object with exactly one of `members` set (all of them optional).
+    /// Emitted as a Rust enum with one variant per member, in this order, plus `Unknown`.
+    Union {
+        members: Vec<Member>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,9 +190,15 @@ impl Shape {
         matches!(self.kind, ShapeKind::Structure { .. })
     }
 
+    /// Whether the shape is a union (emitted as an enum, not a structure).
+    pub fn is_union(&self) -> bool {
+        matches!(self.kind, ShapeKind::Union { .. })
+    }
+
+    /// The members of a structure or union (empty for other kinds).
     pub fn members(&self) -> &[Member] {
         match &self.kind {
-            ShapeKind::Structure { members } => members,
+            ShapeKind::Structure { members } | ShapeKind::Union { members } => members,
             _ => &[],
         }
     }
@@ -243,7 +254,7 @@ impl Service {
                     exists(key, &format!("map {} keys", shape.name))?;
                     exists(value, &format!("map {} values", shape.name))?;
                 }
-                ShapeKind::Structure { members } => {
+                ShapeKind::Structure { members } | ShapeKind::Union { members } => {
                     for m in members {
                         exists(&m.target, &format!("member {}.{}", shape.name, m.name))?;
                     }

@@ -293,8 +293,13 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for CheckedVisitor<'_, V> {
                 }
                 let required =
                     members.iter().enumerate().filter(|(_, m)| m.required).fold(0u64, |acc, (i, _)| acc | (1 << i));
-                let structure = CheckedStructure { map, members, depth, required, seen: 0, current: None };
+                let structure =
+                    CheckedStructure { map, members, depth, required, seen: 0, current: None, union: false };
                 self.inner.visit_map(structure)
+            }
+            ShapeKind::Union { members } if members.len() <= 64 => {
+                let union = CheckedStructure { map, members, depth, required: 0, seen: 0, current: None, union: true };
+                self.inner.visit_map(union)
             }
             ShapeKind::Map { key, value, min, max } => {
                 let map = CheckedMap { map, key, value, depth, count: 0, min: *min, max: *max };
@@ -355,6 +360,9 @@ struct CheckedStructure<A> {
     seen: u64,
     /// The member whose value comes next (`None`: a key the model does not know).
     current: Option<usize>,
+    /// A union: exactly one member set, and no member the model does not know (the typed
+    /// parse would read it as `Unknown`, which the validator refuses).
+    union: bool,
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for CheckedStructure<A> {
@@ -370,6 +378,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for CheckedStructure<A> {
             }
             None => {
                 ok_if(self.seen & self.required == self.required)?;
+                ok_if(!self.union || self.seen.count_ones() == 1)?;
                 Ok(None)
             }
         }
@@ -377,6 +386,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for CheckedStructure<A> {
 
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
         let Some(index) = self.current.take() else {
+            ok_if(!self.union)?;
             // Members the model does not know are read (and ignored) unchecked.
             return self.map.next_value_seed(seed);
         };

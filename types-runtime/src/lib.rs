@@ -25,6 +25,7 @@ pub mod shape;
 pub mod structure;
 pub mod timestamp;
 mod timestamp_serde;
+pub mod union;
 pub mod validate;
 pub mod violation;
 

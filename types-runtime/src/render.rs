@@ -59,7 +59,7 @@ fn render_into(out: &mut String, value: &Value, shape: Option<&Shape>, depth: us
                 out.push('=');
             };
             match kind {
-                Some(ShapeKind::Structure { members }) => {
+                Some(ShapeKind::Structure { members } | ShapeKind::Union { members }) => {
                     for member in members.iter() {
                         if let Some(v) = map.get(member.name).filter(|v| !v.is_null()) {
                             entry(out, member.name, None);

@@ -110,6 +110,11 @@ pub enum ShapeKind {
         /// The members, in model order.
         members: &'static [Member],
     },
+    /// A union: JSON object with exactly one of its members set (none is `required`).
+    Union {
+        /// The members, in model order.
+        members: &'static [Member],
+    },
 }
 
 /// Constraints on a string shape. Lengths count Unicode code points.
@@ -194,6 +199,7 @@ impl fmt::Debug for ShapeKind {
                 .field("max", max)
                 .finish(),
             ShapeKind::Structure { members } => f.debug_struct("Structure").field("members", members).finish(),
+            ShapeKind::Union { members } => f.debug_struct("Union").field("members", members).finish(),
         }
     }
 }

@@ -261,6 +261,26 @@ impl Walker {
                     self.push(&member_path, None, crate::violation::NOT_NULL.to_owned());
                 }
             }
+            ShapeKind::Union { members } => {
+                if depth >= MAX_DEPTH {
+                    return Err(too_deep(path));
+                }
+                let object = value.as_object().ok_or_else(|| SerializationError::new(path, "an object"))?;
+                // Members the model does not list are not counted: a server cannot act on them.
+                let mut set = 0;
+                for member in members.iter() {
+                    if let Some(v) = object.get(member.name).filter(|v| !v.is_null()) {
+                        set += 1;
+                        let member_path = member_path(path, member.name);
+                        self.check(member.target, v, &member_path, sensitive, depth + 1)?;
+                    }
+                }
+                if set != 1 {
+                    let names: Vec<&str> = members.iter().map(|m| m.name).collect();
+                    let constraint = format!("Member must have exactly one of [{}] set", names.join(", "));
+                    self.push(path, if set == 0 { None } else { shown() }, constraint);
+                }
+            }
         }
         Ok(())
     }

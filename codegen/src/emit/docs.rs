@@ -13,7 +13,7 @@ pub fn shape_page(service: &Service, shape: &Shape) -> Option<String> {
     if shape.error.is_some() {
         return service.operations.values().find(|op| op.errors.contains(&shape.name)).map(|op| page_of(&op.name));
     }
-    if shape.is_structure() {
+    if shape.is_structure() || shape.is_union() {
         return Some(page_of(&shape.name));
     }
     // Enums and other simple types have no page: use the first structure that holds one.
@@ -54,6 +54,12 @@ pub fn shape_doc(service: &Service, shape: &Shape) -> String {
         format!(
             "The `{name}` enumeration: {}. A value not listed here deserializes into `Unknown` and serializes back unchanged.",
             values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+        )
+    } else if shape.is_union() {
+        format!(
+            "The `{name}` union of the {} API: exactly one member is set, one variant per member. A member \
+             this version of the model does not know deserializes into `Unknown`, which cannot be sent.",
+            service.title
         )
     } else {
         format!("The `{name}` structure of the {} API.", service.title)
@@ -112,7 +118,7 @@ fn constraints(service: &Service, shape: &Shape) -> String {
             format!("List{} of `{}`.", range(s(*min), s(*max), " items"), service.shape(member).name)
         }
         ShapeKind::Map { min, max, .. } => format!("Map{}.", range(s(*min), s(*max), " entries")),
-        ShapeKind::Structure { .. } => {
+        ShapeKind::Structure { .. } | ShapeKind::Union { .. } => {
             let ty = super::names::type_name(&shape.name);
             format!("See [`{ty}`](crate::types::{ty}).")
         }

@@ -15,6 +15,7 @@ mod rust_types;
 mod server;
 mod shapes;
 mod structs;
+mod unions;
 
 use std::collections::BTreeMap;
 
@@ -136,7 +137,7 @@ struct CrateParts {
 
 fn check_names(service: &Service) -> Result<(), EmitError> {
     let mut seen = BTreeMap::new();
-    for shape in service.shapes.values().filter(|s| s.is_structure() || s.is_enum()) {
+    for shape in service.shapes.values().filter(|s| s.is_structure() || s.is_enum() || s.is_union()) {
         if seen.insert(names::module_name(&shape.name), &shape.name).is_some() {
             return Err(EmitError::NameClash(names::type_name(&shape.name)));
         }
@@ -153,6 +154,8 @@ fn crate_parts(cx: &Cx) -> Result<CrateParts, EmitError> {
     for shape in service.shapes.values() {
         let items = if shape.is_enum() {
             enums::emit(cx, shape)
+        } else if shape.is_union() {
+            unions::emit(cx, shape)
         } else if let Some((tokens, _)) = structs.remove(&shape.name) {
             tokens
         } else {
@@ -273,7 +276,7 @@ fn lib_items(cx: &Cx, models: Option<&syn::Ident>) -> TokenStream {
          `Content-Type: {content_type}`.{reference}{}",
         s.api_version.as_deref().map(|v| format!(", {v}")).unwrap_or_default(),
         s.operations.len(),
-        s.shapes.values().filter(|x| x.is_structure() || x.is_enum()).count(),
+        s.shapes.values().filter(|x| x.is_structure() || x.is_enum() || x.is_union()).count(),
         limitations(s),
     ));
     let client_gate = feature_gate(&cx.options.client_feature);

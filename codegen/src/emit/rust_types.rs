@@ -32,7 +32,7 @@ pub fn value_type(cx: &Cx, target: &str) -> TokenStream {
             let value = value_type(cx, value);
             quote!(::std::collections::BTreeMap<::std::string::String, #value>)
         }
-        ShapeKind::Structure { .. } => named(target),
+        ShapeKind::Structure { .. } | ShapeKind::Union { .. } => named(target),
     }
 }
 

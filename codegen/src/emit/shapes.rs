@@ -14,10 +14,14 @@ pub fn emit(cx: &Cx) -> TokenStream {
     let statics = cx.service.shapes.values().map(|shape| shape_static(cx, shape));
     let types_rt = &cx.types_rt;
     let doc = docs::inner("Static descriptions of every shape's constraints, read by `Validate::validate`.");
+    // `Pattern` only when a shape has one: an unused import would warn in the generated crate.
+    let any_pattern =
+        cx.service.shapes.values().any(|s| matches!(&s.kind, ShapeKind::String(st) if st.pattern.is_some()));
+    let pattern = any_pattern.then(|| quote!(Pattern,));
     quote! {
         #doc
         #![allow(clippy::all)]
-        use #types_rt::{Member, Pattern, Shape, ShapeKind, StringRules};
+        use #types_rt::{Member, #pattern Shape, ShapeKind, StringRules};
         #(#statics)*
     }
 }
@@ -105,6 +109,13 @@ fn shape_static(cx: &Cx, shape: &Shape) -> TokenStream {
                 quote!(Member { name: #member_name, target: #t, required: #required })
             });
             quote!(ShapeKind::Structure { members: &[#(#members),*] })
+        }
+        ShapeKind::Union { members } => {
+            let members = members.iter().map(|m| {
+                let (member_name, t) = (&m.name, target(&m.target));
+                quote!(Member { name: #member_name, target: #t, required: false })
+            });
+            quote!(ShapeKind::Union { members: &[#(#members),*] })
         }
     };
     quote! {

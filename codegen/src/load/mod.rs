@@ -95,7 +95,9 @@ fn apply_naming_rule(service: &mut Service) {
                     rename(key);
                     rename(value);
                 }
-                ShapeKind::Structure { members } => members.iter_mut().for_each(|m| rename(&mut m.target)),
+                ShapeKind::Structure { members } | ShapeKind::Union { members } => {
+                    members.iter_mut().for_each(|m| rename(&mut m.target))
+                }
                 _ => {}
             }
             (shape.name.clone(), shape)

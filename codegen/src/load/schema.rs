@@ -307,6 +307,20 @@ impl Converter<'_> {
         if let Some(missing) = required.iter().find(|r| !members.iter().any(|m| m.name == **r)) {
             return Err(self.err(&at.child("required"), format!("required member `{missing}` has no property")));
         }
+        // The `oneOf` beside `x-aws-union` says the same to standard validators; the flag is
+        // what the generator reads.
+        if obj.get("x-aws-union").and_then(Value::as_bool) == Some(true) {
+            if let Some(required) = required.iter().next() {
+                return Err(self.err(
+                    &at.child("required"),
+                    format!("union member `{required}` is required (a union sets exactly one member)"),
+                ));
+            }
+            if members.is_empty() {
+                return Err(self.err(at, "a union needs at least one member"));
+            }
+            return Ok(ShapeKind::Union { members });
+        }
         Ok(ShapeKind::Structure { members })
     }
 

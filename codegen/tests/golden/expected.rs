@@ -20,6 +20,7 @@ pub use server::Widgets;
 pub mod types {
     //! The service's data types: requests, responses, errors, structures and enums.
     pub use color::Color;
+    pub use filter::Filter;
     pub use internal_error_exception::InternalErrorException;
     pub use link::Link;
     pub use part::Part;
@@ -135,6 +136,251 @@ pub mod types {
             #[inline]
             fn shape() -> &'static ::awsjson_types::Shape {
                 &crate::shapes::COLOR
+            }
+        }
+    }
+    mod filter {
+        /// The `Filter` union of the Example Widgets API: exactly one member is set, one variant per member. A member this version of the model does not know deserializes into `Unknown`, which cannot be sent.
+        ///
+        /// AWS API reference: <https://example.com/widgets/api/API_Filter.html>
+        #[derive(Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum Filter {
+            /// `Name`: String of 1 to 32 characters matching `[\p{L}\p{N}]+`.
+            Name(::std::string::String),
+            /// `Secret`: String. Sensitive: redacted in `Debug`.
+            Secret(::std::string::String),
+            /// `Part`: See [`Part`](crate::types::Part).
+            Part(crate::types::Part),
+            /// `Not`: See [`Filter`](crate::types::Filter).
+            Not(::std::boxed::Box<crate::types::Filter>),
+            /// `AnyOf`: List of `Filter`.
+            AnyOf(::std::vec::Vec<crate::types::Filter>),
+            /// A member this version of the model does not know (its name as received). It
+            /// cannot be sent: its value was not kept.
+            Unknown(::awsjson_types::UnknownVariantValue),
+        }
+        impl Filter {
+            /// The wire name of the member set.
+            #[inline]
+            pub fn member_name(&self) -> &str {
+                match self {
+                    Self::Name(_) => "Name",
+                    Self::Secret(_) => "Secret",
+                    Self::Part(_) => "Part",
+                    Self::Not(_) => "Not",
+                    Self::AnyOf(_) => "AnyOf",
+                    Self::Unknown(name) => name.as_str(),
+                }
+            }
+            /// Whether the member set is `Name`.
+            #[inline]
+            pub fn is_name(&self) -> bool {
+                matches!(self, Self::Name(_))
+            }
+            /// Whether the member set is `Secret`.
+            #[inline]
+            pub fn is_secret(&self) -> bool {
+                matches!(self, Self::Secret(_))
+            }
+            /// Whether the member set is `Part`.
+            #[inline]
+            pub fn is_part(&self) -> bool {
+                matches!(self, Self::Part(_))
+            }
+            /// Whether the member set is `Not`.
+            #[inline]
+            pub fn is_not(&self) -> bool {
+                matches!(self, Self::Not(_))
+            }
+            /// Whether the member set is `AnyOf`.
+            #[inline]
+            pub fn is_any_of(&self) -> bool {
+                matches!(self, Self::AnyOf(_))
+            }
+            /// The value of `Name`, if that is the member set.
+            #[inline]
+            pub fn as_name(&self) -> ::std::option::Option<&::std::string::String> {
+                match self {
+                    Self::Name(value) => Some(value),
+                    _ => None,
+                }
+            }
+            /// The value of `Secret`, if that is the member set.
+            #[inline]
+            pub fn as_secret(&self) -> ::std::option::Option<&::std::string::String> {
+                match self {
+                    Self::Secret(value) => Some(value),
+                    _ => None,
+                }
+            }
+            /// The value of `Part`, if that is the member set.
+            #[inline]
+            pub fn as_part(&self) -> ::std::option::Option<&crate::types::Part> {
+                match self {
+                    Self::Part(value) => Some(value),
+                    _ => None,
+                }
+            }
+            /// The value of `Not`, if that is the member set.
+            #[inline]
+            pub fn as_not(&self) -> ::std::option::Option<&crate::types::Filter> {
+                match self {
+                    Self::Not(value) => Some(&**value),
+                    _ => None,
+                }
+            }
+            /// The value of `AnyOf`, if that is the member set.
+            #[inline]
+            pub fn as_any_of(
+                &self,
+            ) -> ::std::option::Option<&::std::vec::Vec<crate::types::Filter>> {
+                match self {
+                    Self::AnyOf(value) => Some(value),
+                    _ => None,
+                }
+            }
+            /// Whether the member set is one this version of the model does not know.
+            #[inline]
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+        /// `Unknown` with an empty name: what a missing required member deserializes to.
+        impl ::std::default::Default for Filter {
+            #[inline]
+            fn default() -> Self {
+                Self::Unknown(
+                    ::awsjson_types::UnknownVariantValue::new(
+                        ::std::string::String::new(),
+                    ),
+                )
+            }
+        }
+        impl ::std::fmt::Debug for Filter {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    Self::Name(value) => f.debug_tuple("Name").field(value).finish(),
+                    Self::Secret(_) => {
+                        f.debug_tuple("Secret")
+                            .field(&::awsjson_types::Redacted)
+                            .finish()
+                    }
+                    Self::Part(value) => f.debug_tuple("Part").field(value).finish(),
+                    Self::Not(value) => f.debug_tuple("Not").field(value).finish(),
+                    Self::AnyOf(value) => f.debug_tuple("AnyOf").field(value).finish(),
+                    Self::Unknown(name) => f.debug_tuple("Unknown").field(name).finish(),
+                }
+            }
+        }
+        impl ::serde::Serialize for Filter {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    Self::Name(value) => {
+                        ::awsjson_types::union::serialize(
+                            serializer,
+                            "Filter",
+                            "Name",
+                            value,
+                        )
+                    }
+                    Self::Secret(value) => {
+                        ::awsjson_types::union::serialize(
+                            serializer,
+                            "Filter",
+                            "Secret",
+                            value,
+                        )
+                    }
+                    Self::Part(value) => {
+                        ::awsjson_types::union::serialize(
+                            serializer,
+                            "Filter",
+                            "Part",
+                            value,
+                        )
+                    }
+                    Self::Not(value) => {
+                        ::awsjson_types::union::serialize(
+                            serializer,
+                            "Filter",
+                            "Not",
+                            value,
+                        )
+                    }
+                    Self::AnyOf(value) => {
+                        ::awsjson_types::union::serialize(
+                            serializer,
+                            "Filter",
+                            "AnyOf",
+                            value,
+                        )
+                    }
+                    Self::Unknown(name) => {
+                        Err(
+                            ::awsjson_types::union::unknown_error::<
+                                S::Error,
+                            >("Filter", name.as_str()),
+                        )
+                    }
+                }
+            }
+        }
+        impl ::awsjson_types::union::ReadUnion for Filter {
+            const NAME: &'static str = "Filter";
+            const MEMBERS: &'static [&'static str] = &[
+                "Name",
+                "Secret",
+                "Part",
+                "Not",
+                "AnyOf",
+            ];
+            fn read_variant<'de, A: ::serde::de::MapAccess<'de>>(
+                name: &str,
+                map: &mut A,
+            ) -> ::std::result::Result<::std::option::Option<Self>, A::Error> {
+                Ok(
+                    match name {
+                        "Name" => {
+                            map.next_value::<::std::option::Option<_>>()?.map(Self::Name)
+                        }
+                        "Secret" => {
+                            map.next_value::<::std::option::Option<_>>()?
+                                .map(Self::Secret)
+                        }
+                        "Part" => {
+                            map.next_value::<::std::option::Option<_>>()?.map(Self::Part)
+                        }
+                        "Not" => {
+                            map.next_value::<::std::option::Option<_>>()?.map(Self::Not)
+                        }
+                        "AnyOf" => {
+                            map.next_value::<::std::option::Option<_>>()?
+                                .map(Self::AnyOf)
+                        }
+                        _ => {
+                            ::awsjson_types::union::read_unknown(name, map)?
+                                .map(Self::Unknown)
+                        }
+                    },
+                )
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for Filter {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                ::awsjson_types::union::deserialize(deserializer)
+            }
+        }
+        impl ::awsjson_types::Validate for Filter {
+            #[inline]
+            fn shape() -> &'static ::awsjson_types::Shape {
+                &crate::shapes::FILTER
             }
         }
     }
@@ -470,6 +716,8 @@ pub mod types {
             pub extra: ::std::option::Option<::serde_json::Value>,
             /// `Old`: Boolean. Deprecated by AWS.
             pub old: ::std::option::Option<bool>,
+            /// `Filter`: See [`Filter`](crate::types::Filter).
+            pub filter: ::std::option::Option<crate::types::Filter>,
         }
         impl ::awsjson_types::structure::WriteMembers for PutWidgetRequest {
             const NAME: &'static str = "PutWidgetRequest";
@@ -489,6 +737,7 @@ pub mod types {
                 w.optional("Image", "image", &self.image);
                 w.optional("Extra", "extra", &self.extra);
                 w.optional("Old", "old", &self.old);
+                w.optional("Filter", "filter", &self.filter);
             }
         }
         impl ::serde::Serialize for PutWidgetRequest {
@@ -513,6 +762,7 @@ pub mod types {
                 "Image",
                 "Extra",
                 "Old",
+                "Filter",
             ];
             fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -533,6 +783,7 @@ pub mod types {
                     "Image" => ::awsjson_types::structure::read(map, &mut self.image),
                     "Extra" => ::awsjson_types::structure::read(map, &mut self.extra),
                     "Old" => ::awsjson_types::structure::read(map, &mut self.old),
+                    "Filter" => ::awsjson_types::structure::read(map, &mut self.filter),
                     _ => ::awsjson_types::structure::skip(map),
                 }
             }
@@ -962,6 +1213,48 @@ pub mod shapes {
             values: None,
         }),
     };
+    pub static FILTER: Shape = Shape {
+        name: "Filter",
+        sensitive: false,
+        kind: ShapeKind::Union {
+            members: &[
+                Member {
+                    name: "Name",
+                    target: &WIDGET_NAME,
+                    required: false,
+                },
+                Member {
+                    name: "Secret",
+                    target: &SECRET,
+                    required: false,
+                },
+                Member {
+                    name: "Part",
+                    target: &PART,
+                    required: false,
+                },
+                Member {
+                    name: "Not",
+                    target: &FILTER,
+                    required: false,
+                },
+                Member {
+                    name: "AnyOf",
+                    target: &FILTER_ANY_OF,
+                    required: false,
+                },
+            ],
+        },
+    };
+    pub static FILTER_ANY_OF: Shape = Shape {
+        name: "FilterAnyOf",
+        sensitive: false,
+        kind: ShapeKind::List {
+            member: &FILTER,
+            min: None,
+            max: None,
+        },
+    };
     pub static INTERNAL_ERROR_EXCEPTION: Shape = Shape {
         name: "InternalErrorException",
         sensitive: false,
@@ -1089,6 +1382,11 @@ pub mod shapes {
                 Member {
                     name: "Old",
                     target: &PUT_WIDGET_REQUEST_OLD,
+                    required: false,
+                },
+                Member {
+                    name: "Filter",
+                    target: &FILTER,
                     required: false,
                 },
             ],
@@ -1554,6 +1852,21 @@ pub mod client {
             #[inline]
             pub fn set_old(mut self, value: ::std::option::Option<bool>) -> Self {
                 self.input.old = value;
+                self
+            }
+            /// `Filter`: See [`Filter`](crate::types::Filter).
+            #[inline]
+            pub fn filter(mut self, value: crate::types::Filter) -> Self {
+                self.input.filter = Some(value);
+                self
+            }
+            /// Sets or clears the whole member.
+            #[inline]
+            pub fn set_filter(
+                mut self,
+                value: ::std::option::Option<crate::types::Filter>,
+            ) -> Self {
+                self.input.filter = value;
                 self
             }
             /// Sends the request. A required member that was never set is an error here, before

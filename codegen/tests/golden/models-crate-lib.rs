@@ -2,7 +2,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Typed models, client and server trait for the Example Widgets API (`widgets`, 2024-01-01), generated from its JSON Schemas.
 //!
-//! 2 operations, 8 types. Requests are `POST /` with `X-Amz-Target: WidgetService.<Operation>` and `Content-Type: application/x-amz-json-1.1`.
+//! 2 operations, 9 types. Requests are `POST /` with `X-Amz-Target: WidgetService.<Operation>` and `Content-Type: application/x-amz-json-1.1`.
 //!
 //! AWS API reference: <https://example.com/widgets/api/>
 #![allow(clippy::all, rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]

@@ -27,6 +27,8 @@
 mod patch;
 mod projection;
 
+pub(crate) use patch::is_sensitive;
+
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;

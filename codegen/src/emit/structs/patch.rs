@@ -15,8 +15,13 @@ use crate::model::{Fault, Member, Shape, ShapeKind};
 pub fn patch(cx: &Cx, file: syn::File) -> Result<BTreeMap<String, (TokenStream, StructInfo)>, EmitError> {
     let by_type: BTreeMap<String, &Shape> =
         cx.service.shapes.values().filter(|s| s.is_structure()).map(|s| (type_name(&s.name), s)).collect();
-    let generated: BTreeSet<String> =
-        cx.service.shapes.values().filter(|s| s.is_structure() || s.is_enum()).map(|s| type_name(&s.name)).collect();
+    let generated: BTreeSet<String> = cx
+        .service
+        .shapes
+        .values()
+        .filter(|s| s.is_structure() || s.is_enum() || s.is_union())
+        .map(|s| type_name(&s.name))
+        .collect();
 
     // Group typify's items by the type they define or implement.
     let mut owned: BTreeMap<String, Vec<Item>> = BTreeMap::new();
@@ -154,7 +159,7 @@ fn in_model_order(name: &str, members: &[Member], named: &mut syn::FieldsNamed) 
 }
 
 /// A member is printed redacted when its target, or what its list or map holds, is sensitive.
-fn is_sensitive(cx: &Cx, target: &str) -> bool {
+pub(crate) fn is_sensitive(cx: &Cx, target: &str) -> bool {
     let shape = cx.service.shape(target);
     shape.sensitive
         || match &shape.kind {

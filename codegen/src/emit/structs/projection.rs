@@ -26,6 +26,11 @@ pub fn settings(cx: &Cx) -> TypeSpaceSettings {
         let impls = [TypeSpaceImpl::Default, TypeSpaceImpl::Display, TypeSpaceImpl::FromStr];
         settings.with_replacement(&name, format!("crate::types::{name}"), impls.into_iter());
     }
+    // Unions are our own enums (`emit/unions.rs`): typify only needs to know they have a default.
+    for shape in cx.service.shapes.values().filter(|s| s.is_union()) {
+        let name = type_name(&shape.name);
+        settings.with_replacement(&name, format!("crate::types::{name}"), [TypeSpaceImpl::Default].into_iter());
+    }
     settings
 }
 
@@ -53,6 +58,9 @@ pub fn root_schema(cx: &Cx) -> Value {
             }
             ShapeKind::String(s) if s.values.is_some() => {
                 defs.insert(name, json!({"type": "string"}));
+            }
+            ShapeKind::Union { .. } => {
+                defs.insert(name, json!({"type": "object"}));
             }
             _ => {}
         }
@@ -88,6 +96,6 @@ fn member_schema(cx: &Cx, target: &str, nullable: bool) -> Value {
         ShapeKind::Map { value, .. } => {
             json!({"type": with_null("object"), "additionalProperties": member_schema(cx, value, false)})
         }
-        ShapeKind::Structure { .. } => reference(&type_name(&shape.name)),
+        ShapeKind::Structure { .. } | ShapeKind::Union { .. } => reference(&type_name(&shape.name)),
     }
 }
