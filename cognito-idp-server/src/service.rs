@@ -9,7 +9,7 @@ use cognito_idp::server::RequestContext;
 use cognito_idp::types::*;
 
 use crate::errors::ApiError;
-use crate::handlers::{clients, groups, pools, signup, tags, users};
+use crate::handlers::{clients, groups, pools, recovery, self_service, signup, tags, users};
 pub use crate::state::{Cognito, Settings};
 use crate::store::Store;
 
@@ -74,4 +74,16 @@ operations! {
     sign_up(SignUpRequest) -> SignUpResponse, SignUpError => signup::sign_up;
     confirm_sign_up(ConfirmSignUpRequest) -> ConfirmSignUpResponse, ConfirmSignUpError => signup::confirm_sign_up;
     resend_confirmation_code(ResendConfirmationCodeRequest) -> ResendConfirmationCodeResponse, ResendConfirmationCodeError => signup::resend_confirmation_code;
+    // self-service
+    get_user(GetUserRequest) -> GetUserResponse, GetUserError => self_service::get_user;
+    update_user_attributes(UpdateUserAttributesRequest) -> UpdateUserAttributesResponse, UpdateUserAttributesError => self_service::update_user_attributes;
+    delete_user_attributes(DeleteUserAttributesRequest) -> DeleteUserAttributesResponse, DeleteUserAttributesError => self_service::delete_user_attributes;
+    change_password(ChangePasswordRequest) -> ChangePasswordResponse, ChangePasswordError => self_service::change_password;
+    delete_user(DeleteUserRequest) -> Empty, DeleteUserError => self_service::delete_user;
+    get_user_attribute_verification_code(GetUserAttributeVerificationCodeRequest) -> GetUserAttributeVerificationCodeResponse, GetUserAttributeVerificationCodeError => self_service::get_user_attribute_verification_code;
+    verify_user_attribute(VerifyUserAttributeRequest) -> VerifyUserAttributeResponse, VerifyUserAttributeError => self_service::verify_user_attribute;
+    // password recovery
+    forgot_password(ForgotPasswordRequest) -> ForgotPasswordResponse, ForgotPasswordError => recovery::forgot_password;
+    confirm_forgot_password(ConfirmForgotPasswordRequest) -> ConfirmForgotPasswordResponse, ConfirmForgotPasswordError => recovery::confirm_forgot_password;
+    // tokens
 }

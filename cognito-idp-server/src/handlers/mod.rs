@@ -6,6 +6,8 @@ pub mod clients;
 pub mod groups;
 pub mod mfa;
 pub mod pools;
+pub mod recovery;
+pub mod self_service;
 mod shared;
 pub mod signup;
 pub mod tags;

@@ -32,20 +32,20 @@ pub const KIND_RESEND: &str = "RESEND_CODE";
 const RETRIES: usize = 5;
 
 /// An app client with its pool, as the public operations find them.
-struct App {
-    pool: std::sync::Arc<Pool>,
-    client_id: String,
-    client: UserPoolClientType,
+pub(crate) struct App {
+    pub(crate) pool: std::sync::Arc<Pool>,
+    pub(crate) client_id: String,
+    pub(crate) client: UserPoolClientType,
 }
 
 impl App {
     /// `PreventUserExistenceErrors: ENABLED`: unknown users are not disclosed.
-    fn hides_unknown_users(&self) -> bool {
+    pub(crate) fn hides_unknown_users(&self) -> bool {
         self.client.prevent_user_existence_errors.as_ref().is_some_and(|p| p.as_str() == "ENABLED")
     }
 }
 
-async fn load_app<S: Store>(svc: &Cognito<S>, client_id: &str) -> ApiResult<App> {
+pub(crate) async fn load_app<S: Store>(svc: &Cognito<S>, client_id: &str) -> ApiResult<App> {
     let record = match svc.store.find_client(client_id).await {
         Ok(record) => record,
         Err(StoreError::NotFound) => return Err(ApiError::client_not_found(client_id)),
@@ -62,7 +62,7 @@ async fn load_app<S: Store>(svc: &Cognito<S>, client_id: &str) -> ApiResult<App>
 /// furaiev/amazon-cognito-identity-dart-2 issue 249) and `Unable to verify secret hash for
 /// client <id>` (scientifichackers/flutter_cognito_plugin issue 24), both
 /// `NotAuthorizedException`. A hash sent for a client without a secret is ignored.
-fn check_secret_hash(app: &App, username: &str, given: Option<&str>) -> ApiResult<()> {
+pub(crate) fn check_secret_hash(app: &App, username: &str, given: Option<&str>) -> ApiResult<()> {
     let Some(secret) = app.client.client_secret.as_deref().filter(|s| !s.is_empty()) else {
         return Ok(());
     };
@@ -385,12 +385,8 @@ pub async fn resend_confirmation_code<S: Store>(
         if app.hides_unknown_users() {
             // Cognito answers as if a code went to a simulated destination (developer guide,
             // "Managing user existence error responses").
-            let medium = if pool.doc.auto_verified_attributes.iter().flatten().any(|a| a.as_str() == "phone_number") {
-                Delivery::new(Medium::Sms, "+10000000000")
-            } else {
-                Delivery::new(Medium::Email, format!("{}@example.com", input.username.chars().next().unwrap_or('x')))
-            };
-            return Ok(ResendConfirmationCodeResponse { code_delivery_details: Some(medium.details()) });
+            let simulated = super::recovery::simulated_delivery(pool, &input.username);
+            return Ok(ResendConfirmationCodeResponse { code_delivery_details: Some(simulated) });
         }
         return Err(user_not_found());
     };

@@ -35,7 +35,7 @@ pub fn verify_purpose(attribute: &str) -> String {
 }
 
 /// Password-reset codes work for an hour, as Cognito's forgot-password codes do.
-const RESET_CODE_TTL_MS: i64 = 60 * 60 * 1000;
+pub(crate) const RESET_CODE_TTL_MS: i64 = 60 * 60 * 1000;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 /// How often a write that lost an optimistic-concurrency race is retried.
 const RETRIES: usize = 8;
@@ -61,7 +61,7 @@ async fn lookup<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str) -> ApiR
 }
 
 /// The aliases the store must keep unique for `user`.
-fn user_aliases(pool: &Pool, user: &UserRecord) -> Vec<Alias> {
+pub(crate) fn user_aliases(pool: &Pool, user: &UserRecord) -> Vec<Alias> {
     attributes::aliases(&pool.doc, &user.attributes)
         .into_iter()
         .map(|(kind, value)| Alias { kind: kind.to_owned(), key: alias_key(pool, kind, value) })
@@ -79,12 +79,12 @@ fn movable(pool: &Pool, kind: &str) -> bool {
 /// model and answers `UsernameExistsException` with the alias's message (boto/boto3 issue 3213
 /// reports exactly that), later writes answer `AliasExistsException`.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Op {
+pub(crate) enum Op {
     Create,
     Update,
 }
 
-fn alias_taken(op: Op, kind: &str) -> ApiError {
+pub(crate) fn alias_taken(op: Op, kind: &str) -> ApiError {
     let message = attributes::alias_taken_message(kind);
     match op {
         Op::Create => ApiError::new("UsernameExistsException", message),
@@ -114,7 +114,7 @@ async fn holders<S: Store>(
 /// moving is asked for. The store enforces the outcome with its constraints; between this read
 /// and the write another user could claim one of the aliases, in which case a failing write
 /// fails and a moving write moves it too (the same as if it had been claimed a moment earlier).
-async fn alias_policy<S: Store>(
+pub(crate) async fn alias_policy<S: Store>(
     svc: &Cognito<S>,
     pool: &Pool,
     user: &UserRecord,
@@ -134,7 +134,7 @@ async fn alias_policy<S: Store>(
 /// email_verified attribute to True on one user has set the email_verified attribute to False
 /// on another user", softwarepragmatism.com on Cognito aliases). Best effort: the move itself is
 /// already committed.
-async fn unverify<S: Store>(svc: &Cognito<S>, pool: &Pool, holder: &UserRecord, kind: &str) {
+pub(crate) async fn unverify<S: Store>(svc: &Cognito<S>, pool: &Pool, holder: &UserRecord, kind: &str) {
     let flag = format!("{kind}_verified");
     for _ in 0..RETRIES {
         let mut user = match svc.store.get_user(pool.id(), &holder.username_key).await {
@@ -157,7 +157,7 @@ async fn unverify<S: Store>(svc: &Cognito<S>, pool: &Pool, holder: &UserRecord, 
 }
 
 /// The pool's password policy (AWS's defaults when it has none).
-fn policy(pool: &Pool) -> PasswordPolicyType {
+pub(crate) fn policy(pool: &Pool) -> PasswordPolicyType {
     pool.doc.policies.as_ref().and_then(|p| p.password_policy.clone()).unwrap_or_else(password::default_policy)
 }
 
@@ -401,7 +401,7 @@ pub async fn admin_get_user<S: Store>(svc: &Cognito<S>, input: AdminGetUserReque
 /// verification code (none when the request marks it verified); and when the pool requires
 /// verification before update (`AttributesRequireVerificationBeforeUpdate`), the old value stays
 /// until the new one is verified. Returns where verification codes go once the change is stored.
-fn apply_update(
+pub(crate) fn apply_update(
     pool: &Pool,
     schema: &Schema,
     user: &mut UserRecord,
@@ -500,7 +500,7 @@ pub async fn admin_update_user_attributes<S: Store>(
 }
 
 /// Stores a fresh code for `purpose` and "sends" it to `to`, in one store call.
-async fn send_code<S: Store>(
+pub(crate) async fn send_code<S: Store>(
     svc: &Cognito<S>,
     user: &UserRecord,
     purpose: &str,
@@ -522,17 +522,11 @@ async fn send_code<S: Store>(
     }
 }
 
-/// `AdminDeleteUserAttributes`: names as `AdminUpdateUserAttributes` takes them; unknown,
-/// immutable and required attributes cannot be deleted. Deleting `email` or `phone_number`
-/// deletes its verification flag too.
-pub async fn admin_delete_user_attributes<S: Store>(
-    svc: &Cognito<S>,
-    input: AdminDeleteUserAttributesRequest,
-) -> ApiResult<AdminDeleteUserAttributesResponse> {
-    let pool = load_pool(svc, &input.user_pool_id).await?;
-    let schema = Schema::of(&pool.doc);
+/// Whether the attributes `names` may be deleted (`AdminDeleteUserAttributes`,
+/// `DeleteUserAttributes`): unknown, immutable and required attributes cannot be.
+pub(crate) fn check_deletable(schema: &Schema, names: &[String]) -> ApiResult<()> {
     let mut problems = Vec::new();
-    for name in &input.user_attribute_names {
+    for name in names {
         let problem = match schema.get(name) {
             None => Some(attributes::NOT_IN_SCHEMA),
             Some(a) if attributes::is_cognitos(name) || !a.mutable => Some(attributes::IMMUTABLE),
@@ -543,9 +537,18 @@ pub async fn admin_delete_user_attributes<S: Store>(
             problems.push((name.clone(), problem.to_owned()));
         }
     }
-    if !problems.is_empty() {
-        return Err(attributes::schema_error(Write::Update, &problems));
-    }
+    if problems.is_empty() { Ok(()) } else { Err(attributes::schema_error(Write::Update, &problems)) }
+}
+
+/// `AdminDeleteUserAttributes`: names as `AdminUpdateUserAttributes` takes them; unknown,
+/// immutable and required attributes cannot be deleted. Deleting `email` or `phone_number`
+/// deletes its verification flag too.
+pub async fn admin_delete_user_attributes<S: Store>(
+    svc: &Cognito<S>,
+    input: AdminDeleteUserAttributesRequest,
+) -> ApiResult<AdminDeleteUserAttributesResponse> {
+    let pool = load_pool(svc, &input.user_pool_id).await?;
+    check_deletable(&Schema::of(&pool.doc), &input.user_attribute_names)?;
     modify(svc, &pool, &input.username, |user| {
         for name in &input.user_attribute_names {
             user.remove_attribute(name);
@@ -630,7 +633,7 @@ pub async fn admin_set_user_password<S: Store>(
 
 /// Where a password-reset code goes: the pool's `AccountRecoverySetting` in priority order, or
 /// (without one) a verified phone number, then a verified email address.
-fn recovery_destination(pool: &Pool, user: &UserRecord) -> Option<Delivery> {
+pub(crate) fn recovery_destination(pool: &Pool, user: &UserRecord) -> Option<Delivery> {
     let verified = |attribute: &str, medium: Medium| {
         (user.attribute(&format!("{attribute}_verified")) == Some("true"))
             .then(|| user.attribute(attribute))

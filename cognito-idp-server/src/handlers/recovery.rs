@@ -1,0 +1,223 @@
+//! Password recovery: `ForgotPassword` and `ConfirmForgotPassword`.
+//!
+//! Public operations (no SigV4, no token): the caller names an app client and a user, with
+//! `SECRET_HASH` for clients with a secret (checked as sign-up checks it). `ForgotPassword`
+//! sends a code to the user's verified email or phone number (the pool's
+//! `AccountRecoverySetting` decides which) and changes nothing else: the old password keeps
+//! working until `ConfirmForgotPassword` sets the new one with the code. Codes are stored
+//! hashed (purpose [`users::PURPOSE_RESET_PASSWORD`], the one `AdminResetUserPassword` uses), work
+//! for an hour, survive five wrong guesses, and are used once.
+//!
+//! With the client's `PreventUserExistenceErrors` `ENABLED`, nothing tells whether a user
+//! exists: AWS's developer guide ("Managing user existence error responses") says
+//! `ForgotPassword` answers "CodeDeliveryDetails with a simulated delivery medium" when the user
+//! "isn't found, is deactivated, or doesn't have a verified delivery mechanism", and
+//! `ConfirmForgotPassword` answers `CodeMismatchException` "for users that don't exist or are
+//! disabled".
+
+use cognito_idp::types::*;
+
+use crate::domain::attributes;
+use crate::domain::mask::{Delivery, Medium};
+use crate::domain::password;
+use crate::errors::{ApiError, ApiResult};
+use crate::handlers::self_service::{attempt_limit, check_code, code_mismatch, spend_code, use_code};
+use crate::handlers::shared::{Pool, find_user};
+use crate::handlers::signup::{App, check_secret_hash, load_app};
+use crate::handlers::users::{self, PURPOSE_RESET_PASSWORD, RESET_CODE_TTL_MS};
+use crate::state::Cognito;
+use crate::store::{AliasConflict, Store, StoreError, UserRecord};
+
+/// The outbox kind of the code `ForgotPassword` sends.
+pub const KIND_FORGOT_PASSWORD: &str = "FORGOT_PASSWORD";
+
+/// Where `ForgotPassword` keeps the times of a user's recent requests, in the user's `extra`.
+const REQUESTS_KEY: &str = "forgotPasswordRequests";
+/// Requests a user may make in [`REQUEST_WINDOW_MS`]; the next one is refused. AWS's guide
+/// ("Forgot password behavior"): "In a given hour, we allow between 5 and 20 attempts for a user
+/// to request or enter a password reset code"; amazon-cognito-identity-js issue 548 saw
+/// `LimitExceededException` after five requests.
+const MAX_REQUESTS: usize = 5;
+/// The window requests are counted in: an hour.
+const REQUEST_WINDOW_MS: i64 = 60 * 60 * 1000;
+/// How often a write that lost an optimistic-concurrency race is retried.
+const RETRIES: usize = 8;
+
+/// `UserNotFoundException: Username/client id combination not found.`, AWS's answer on the
+/// public operations (aws-amplify/aws-sdk-ios issue 4837 shows it for ForgotPassword).
+fn user_not_found() -> ApiError {
+    ApiError::new("UserNotFoundException", "Username/client id combination not found.")
+}
+
+/// Finds the user a public recovery request names: by username, or by an alias or username
+/// attribute the pool signs in with (AWS's reference: "you can use the username or an email,
+/// phone, or preferred username alias").
+async fn find<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str) -> ApiResult<Option<UserRecord>> {
+    match find_user(svc, pool, username).await {
+        Ok(user) => Ok(Some(user)),
+        Err(e) if e.code == "UserNotFoundException" => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The `CodeDeliveryDetails` of a code that was not sent, for a user who is not disclosed:
+/// "determined by the input username format and verification settings of the user pool" (AWS's
+/// guide on user existence errors). An email address or phone number given as the username is
+/// masked as a real delivery to it would be; otherwise the medium the pool verifies (email
+/// unless it verifies only phone numbers) with a destination derived from the username, the
+/// same every time for the same name.
+pub fn simulated_delivery(pool: &Pool, username: &str) -> CodeDeliveryDetailsType {
+    if attributes::is_email(username) {
+        return Delivery::new(Medium::Email, username).details();
+    }
+    if attributes::is_phone(username) {
+        return Delivery::new(Medium::Sms, username).details();
+    }
+    let verified: Vec<&str> = pool.doc.auto_verified_attributes.iter().flatten().map(|a| a.as_str()).collect();
+    let first = username.chars().next().unwrap_or('x');
+    if verified.contains(&"phone_number") && !verified.contains(&"email") {
+        // Four digits that depend only on the name, so that repeated requests agree.
+        let digits = username.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) % 10_000;
+        Delivery::new(Medium::Sms, format!("+1555555{digits:04}")).details()
+    } else {
+        Delivery::new(Medium::Email, format!("{first}@{first}.com")).details()
+    }
+}
+
+/// Counts a request in the user's recent requests, or `LimitExceededException` when the hour's
+/// allowance is spent. Returns the user as stored after it.
+async fn count_request<S: Store>(svc: &Cognito<S>, pool: &Pool, mut user: UserRecord) -> ApiResult<UserRecord> {
+    for _ in 0..RETRIES {
+        let now = svc.clock.now_ms();
+        let mut recent: Vec<i64> = user
+            .extra
+            .get(REQUESTS_KEY)
+            .and_then(|v| v.as_array())
+            .map(|times| times.iter().filter_map(|t| t.as_i64()).filter(|t| now - t < REQUEST_WINDOW_MS).collect())
+            .unwrap_or_default();
+        if recent.len() >= MAX_REQUESTS {
+            return Err(attempt_limit());
+        }
+        recent.push(now);
+        user.extra.insert(REQUESTS_KEY.into(), serde_json::json!(recent));
+        let aliases = users::user_aliases(pool, &user);
+        match svc.store.update_user(user.clone(), aliases, AliasConflict::Fail, Vec::new()).await {
+            Ok(stored) => return Ok(stored),
+            Err(StoreError::Conflict) => {
+                user = match svc.store.get_user(pool.id(), &user.username_key).await {
+                    Ok(fresh) => fresh,
+                    Err(StoreError::NotFound) => return Err(user_not_found()),
+                    Err(e) => return Err(e.into()),
+                };
+            }
+            Err(StoreError::NotFound) => return Err(user_not_found()),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::new("TooManyRequestsException", "Too many requests"))
+}
+
+/// `ForgotPassword`.
+pub async fn forgot_password<S: Store>(
+    svc: &Cognito<S>,
+    input: ForgotPasswordRequest,
+) -> ApiResult<ForgotPasswordResponse> {
+    let app = load_app(svc, &input.client_id).await?;
+    check_secret_hash(&app, &input.username, input.secret_hash.as_deref())?;
+    let pool = &app.pool;
+    // With PreventUserExistenceErrors, every answer that would disclose the user is a
+    // simulated delivery instead; nothing is stored for it.
+    let hidden = |app: &App| {
+        Ok(ForgotPasswordResponse { code_delivery_details: Some(simulated_delivery(&app.pool, &input.username)) })
+    };
+    let Some(user) = find(svc, pool, &input.username).await? else {
+        return if app.hides_unknown_users() { hidden(&app) } else { Err(user_not_found()) };
+    };
+    if !user.enabled {
+        // `NotAuthorizedException: User is disabled.` (amazon-cognito-identity-js issue 373).
+        return if app.hides_unknown_users() {
+            hidden(&app)
+        } else {
+            Err(ApiError::not_authorized("User is disabled."))
+        };
+    }
+    if user.status == "FORCE_CHANGE_PASSWORD" {
+        // A user who never set a password has none to recover: AWS answers this, as several
+        // projects handle it word for word (and aws-amplify/amplify-js issue 6543 reports that
+        // no code is sent to such users).
+        return Err(ApiError::not_authorized("User password cannot be reset in the current state."));
+    }
+    let Some(to) = users::recovery_destination(pool, &user) else {
+        if app.hides_unknown_users() {
+            return hidden(&app);
+        }
+        // AWS's reference: "If neither a verified phone number nor a verified email exists,
+        // Amazon Cognito responds with an InvalidParameterException error"; the message as
+        // AdminResetUserPassword's.
+        return Err(ApiError::invalid_parameter(
+            "Cannot reset password for the user as there is no registered/verified email or phone_number",
+        ));
+    };
+    let user = count_request(svc, pool, user).await?;
+    users::send_code(svc, &user, PURPOSE_RESET_PASSWORD, KIND_FORGOT_PASSWORD, &to, RESET_CODE_TTL_MS).await?;
+    Ok(ForgotPasswordResponse { code_delivery_details: Some(to.details()) })
+}
+
+/// `ConfirmForgotPassword`: the code checked (expired or never requested:
+/// `ExpiredCodeException`; wrong: `CodeMismatchException`; after five wrong ones,
+/// `LimitExceededException` until a new code), the new password checked against the pool's
+/// policy, then set: the user is `CONFIRMED` (from `RESET_REQUIRED` too), the code is spent and
+/// failed sign-ins are forgotten.
+pub async fn confirm_forgot_password<S: Store>(
+    svc: &Cognito<S>,
+    input: ConfirmForgotPasswordRequest,
+) -> ApiResult<ConfirmForgotPasswordResponse> {
+    let app = load_app(svc, &input.client_id).await?;
+    check_secret_hash(&app, &input.username, input.secret_hash.as_deref())?;
+    let pool = &app.pool;
+    let Some(user) = find(svc, pool, &input.username).await? else {
+        return Err(if app.hides_unknown_users() { code_mismatch() } else { user_not_found() });
+    };
+    if !user.enabled {
+        return Err(if app.hides_unknown_users() {
+            code_mismatch()
+        } else {
+            ApiError::not_authorized("User is disabled.")
+        });
+    }
+    // The policy first, so that a password the pool refuses does not spend an attempt.
+    password::check(&input.password, &users::policy(pool))?;
+    let hash = check_code(svc, pool.id(), &user.username_key, PURPOSE_RESET_PASSWORD, &input.confirmation_code).await?;
+    let stored = super::auth::stored_password(svc, pool, &user.username, &input.password).await?;
+    let mut current = user;
+    for attempt in 0..RETRIES {
+        if attempt > 0 {
+            current = match svc.store.get_user(pool.id(), &current.username_key).await {
+                Ok(fresh) => fresh,
+                Err(StoreError::NotFound) => return Err(user_not_found()),
+                Err(e) => return Err(e.into()),
+            };
+        }
+        let mut user = current.clone();
+        use_code(&mut user, PURPOSE_RESET_PASSWORD, &hash)?;
+        stored.apply(&mut user);
+        user.status = "CONFIRMED".into();
+        user.temporary_password_expires_ms = None;
+        user.modified_ms = svc.clock.now_ms();
+        let aliases = users::user_aliases(pool, &user);
+        match svc.store.update_user(user, aliases, AliasConflict::Fail, Vec::new()).await {
+            Ok(user) => {
+                spend_code(svc, pool.id(), &user.username_key, PURPOSE_RESET_PASSWORD).await;
+                // Best effort: the password is set either way.
+                if let Err(e) = svc.store.clear_sign_in_failures(pool.id(), &user.username_key).await {
+                    tracing::warn!(error = %e, "clearing failed sign-ins after a password reset failed");
+                }
+                return Ok(ConfirmForgotPasswordResponse::default());
+            }
+            Err(StoreError::Conflict) => continue,
+            Err(StoreError::NotFound) => return Err(user_not_found()),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::new("TooManyRequestsException", "Too many requests"))
+}
