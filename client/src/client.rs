@@ -146,19 +146,38 @@ impl Client {
         if self.inner.config.validate_requests {
             validate_body(<O::Input as Validate>::shape(), &body).map_err(SdkError::InvalidInput)?;
         }
-        let raw = self.send_raw(O::NAME, O::AUTH, body).await.map_err(RawError::into_sdk)?;
+        let prefix = match O::HOST_PREFIX.filter(|_| !self.inner.config.disable_host_prefix) {
+            Some(prefix) => Some(crate::host::expand_prefix(prefix, &body).map_err(SdkError::Construction)?),
+            None => None,
+        };
+        let raw = self.send_raw_to(O::NAME, O::AUTH, body, prefix.as_deref()).await.map_err(RawError::into_sdk)?;
         decode::<O>(raw)
     }
 
     /// Sends a JSON body to operation `operation` and returns the final response, successful
     /// or not, after the retries the configuration allows.
     pub async fn send_raw(&self, operation: &str, auth: AuthScheme, body: Vec<u8>) -> Result<RawResponse, RawError> {
+        self.send_raw_to(operation, auth, body, None).await
+    }
+
+    /// [`Client::send_raw`] to the endpoint's host name with `host_prefix` before it (labels
+    /// already filled, see [`crate::host::expand_prefix`]); `None` for the endpoint as it is.
+    pub async fn send_raw_to(
+        &self,
+        operation: &str,
+        auth: AuthScheme,
+        body: Vec<u8>,
+        host_prefix: Option<&str>,
+    ) -> Result<RawResponse, RawError> {
         let http = self.inner.http.as_ref().map_err(|e| RawError::Construction(e.clone()))?;
-        let url = self.endpoint().ok_or_else(|| {
+        let mut url = self.endpoint().ok_or_else(|| {
             RawError::Construction(
                 "no region or endpoint URL configured (set one, or read AWS_REGION with Config::from_env)".into(),
             )
         })?;
+        if let Some(prefix) = host_prefix {
+            url = crate::host::prefixed_url(&url, prefix).map_err(RawError::Construction)?;
+        }
         let attempts = self.with_retries(http, operation, auth, &url, &body);
         match self.inner.config.timeouts.operation {
             Some(limit) => {

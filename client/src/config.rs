@@ -62,6 +62,7 @@ pub struct Config {
     pub(crate) retry: RetryConfig,
     pub(crate) timeouts: TimeoutConfig,
     pub(crate) validate_requests: bool,
+    pub(crate) disable_host_prefix: bool,
     pub(crate) http: Option<reqwest::Client>,
 }
 
@@ -74,6 +75,7 @@ impl std::fmt::Debug for Config {
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
             .field("validate_requests", &self.validate_requests)
+            .field("disable_host_prefix", &self.disable_host_prefix)
             .finish_non_exhaustive()
     }
 }
@@ -100,6 +102,7 @@ impl Config {
             retry: RetryConfig::standard(),
             timeouts: TimeoutConfig::default(),
             validate_requests: false,
+            disable_host_prefix: false,
             http: None,
         }
     }
@@ -149,6 +152,24 @@ impl Config {
     pub fn validate_requests(mut self, on: bool) -> Self {
         self.validate_requests = on;
         self
+    }
+
+    /// Send every operation to the endpoint's own host, leaving out the host prefixes some
+    /// operations have (`data-`, `{Bucket}.data.`). Prefixes are on by default, as in AWS's SDKs;
+    /// turn them off for an endpoint that is an IP address or one local server for everything.
+    ///
+    /// ```
+    /// let config = awsjson_client::Config::new().endpoint_url("http://127.0.0.1:4566").disable_host_prefix(true);
+    /// assert!(config.host_prefix_disabled());
+    /// ```
+    pub fn disable_host_prefix(mut self, disable: bool) -> Self {
+        self.disable_host_prefix = disable;
+        self
+    }
+
+    /// Whether host prefixes are left out ([`Config::disable_host_prefix`]).
+    pub fn host_prefix_disabled(&self) -> bool {
+        self.disable_host_prefix
     }
 
     /// Use this reqwest client (its proxy, TLS and pool settings) instead of building one. Its

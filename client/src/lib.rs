@@ -10,7 +10,7 @@
 //! `client` ([`Client`]), `config` ([`Config`]), `chain` ([`DefaultCredentialsChain`]),
 //! `aws_config_chain` (feature `aws-config`), `error` ([`SdkError`]), `sign` ([`sign_request`]),
 //! `credentials` ([`Credentials`], [`ProvideCredentials`] and two providers), and the leaves
-//! `retry`, `wire`, `profile` and `future`.
+//! `retry`, `wire`, `host`, `profile` and `future`.
 
 #![warn(missing_docs)]
 
@@ -22,6 +22,7 @@ mod config;
 mod credentials;
 mod error;
 mod future;
+pub mod host;
 mod paginate;
 mod profile;
 mod retry;

@@ -61,6 +61,9 @@ pub struct Operation {
     pub errors: Vec<String>,
     pub auth: Auth,
     pub pagination: Option<Pagination>,
+    /// AWS's endpoint host prefix (`endpoint.hostPrefix`), e.g. `data.` or `{Bucket}.data.`:
+    /// clients put it before the endpoint's host, each `{Member}` label filled from the input.
+    pub host_prefix: Option<String>,
 }
 
 /// How callers authenticate an operation.
@@ -246,6 +249,9 @@ impl Service {
             if !self.shape(&op.input).is_structure() {
                 return Err(format!("operation {} input `{}` is not a structure", op.name, op.input));
             }
+            if let Some(prefix) = &op.host_prefix {
+                self.check_host_prefix(op, prefix)?;
+            }
         }
         for shape in self.shapes.values() {
             match &shape.kind {
@@ -266,9 +272,63 @@ impl Service {
     }
 }
 
+impl Service {
+    /// A host prefix's labels must name required string members of the input (AWS's `hostLabel`
+    /// members are): a client has no other value to put in the host name.
+    fn check_host_prefix(&self, op: &Operation, prefix: &str) -> Result<(), String> {
+        let labels = host_labels(prefix).ok_or_else(|| {
+            format!("operation {}: host prefix `{prefix}` has an unclosed or empty `{{` label", op.name)
+        })?;
+        for label in labels {
+            let member = self.shape(&op.input).members().iter().find(|m| m.name == label);
+            match member {
+                Some(m) if m.required && matches!(self.shape(&m.target).kind, ShapeKind::String(_)) => {}
+                _ => {
+                    return Err(format!(
+                        "operation {}: host prefix label `{{{label}}}` is not a required string member of `{}`",
+                        op.name, op.input
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `{Member}` labels of a host prefix, in order; `None` when a brace is not closed or a label
+/// is empty.
+pub fn host_labels(prefix: &str) -> Option<Vec<&str>> {
+    let mut labels = Vec::new();
+    let mut rest = prefix;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}')? + open;
+        let label = &rest[open + 1..close];
+        if label.is_empty() || label.contains('{') {
+            return None;
+        }
+        labels.push(label);
+        rest = &rest[close + 1..];
+    }
+    (!rest.contains('}')).then_some(labels)
+}
+
 /// The role a structure plays for an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IoRole {
     Input,
     Output,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_labels;
+
+    #[test]
+    fn host_prefix_labels() {
+        assert_eq!(host_labels("data-"), Some(vec![]));
+        assert_eq!(host_labels("{Bucket}.{Region}.data."), Some(vec!["Bucket", "Region"]));
+        for bad in ["{Bucket.data.", "{}.data.", "Bucket}.data.", "{a{b}}."] {
+            assert_eq!(host_labels(bad), None, "{bad}");
+        }
+    }
 }

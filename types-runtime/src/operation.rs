@@ -146,6 +146,9 @@ pub trait Operation: Send + Sync + 'static {
     const AUTH: AuthScheme;
     /// How the operation's pages link, when it is paginated.
     const PAGINATION: Option<Pagination>;
+    /// AWS's endpoint host prefix, e.g. `data-` or `{Bucket}.data.`: clients put it before the
+    /// endpoint's host name, each `{Member}` replaced by that input member's value.
+    const HOST_PREFIX: Option<&'static str> = None;
     /// The request's members (`AdminCreateUserRequest`).
     type Input: Serialize + DeserializeOwned + Validate + Send + Sync + 'static;
     /// The response's members (`AdminCreateUserResponse`, or [`Empty`]).

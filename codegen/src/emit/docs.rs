@@ -164,7 +164,14 @@ fn operation_notes(operation: &crate::model::Operation) -> String {
     };
     let paginated =
         if operation.pagination.is_some() { " Paginated: results come in pages linked by a token." } else { "" };
-    format!("{auth}{paginated}")
+    let host = match &operation.host_prefix {
+        Some(prefix) => format!(
+            " Sent to the endpoint's host name prefixed with `{prefix}` (unless the client's configuration \
+             disables host prefixes)."
+        ),
+        None => String::new(),
+    };
+    format!("{auth}{paginated}{host}")
 }
 
 /// `#[doc]` attributes for `text`, one per line, so rustfmt-style `///` comments come out.

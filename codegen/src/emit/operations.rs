@@ -36,6 +36,9 @@ pub fn emit(cx: &Cx, op: &Operation) -> TokenStream {
         }
         None => quote!(None),
     };
+    // Only operations with a prefix say so: the trait's default is `None`.
+    let host_prefix =
+        op.host_prefix.as_ref().map(|p| quote!(const HOST_PREFIX: ::std::option::Option<&'static str> = Some(#p);));
     let marker_doc = docs::outer(&format!("The `{name}` operation.\n\n{}", docs::operation_doc(cx.service, op)));
     let error_enum = error_enum(cx, op, &error);
     quote! {
@@ -53,6 +56,7 @@ pub fn emit(cx: &Cx, op: &Operation) -> TokenStream {
             const NAME: &'static str = #name;
             const AUTH: #types_rt::AuthScheme = #auth;
             const PAGINATION: ::std::option::Option<#types_rt::Pagination> = #pagination;
+            #host_prefix
             type Input = crate::types::#input;
             type Output = #output;
             type Error = #error;

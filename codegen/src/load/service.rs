@@ -41,9 +41,9 @@ struct OperationDescription {
     errors: Vec<String>,
     auth: String,
     pagination: Option<PaginationDescription>,
-    /// Endpoint host prefix (e.g. `sync-`): read, not yet applied by the generated client.
-    #[serde(default, rename = "hostPrefix")]
-    _host_prefix: Option<String>,
+    /// Endpoint host prefix (e.g. `data.` or `{Bucket}.data.`).
+    #[serde(default)]
+    host_prefix: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -84,8 +84,18 @@ pub fn from_description(
             Some(input) => input,
             None => empty_input(&name, shapes),
         };
-        operations
-            .insert(name.clone(), Operation { name, input, output: op.output, errors: op.errors, auth, pagination });
+        operations.insert(
+            name.clone(),
+            Operation {
+                name,
+                input,
+                output: op.output,
+                errors: op.errors,
+                auth,
+                pagination,
+                host_prefix: op.host_prefix,
+            },
+        );
     }
     // A listed error is an error shape whether or not its schema says so (catalogue files don't).
     let listed: BTreeSet<String> = operations.values().flat_map(|o| o.errors.iter().cloned()).collect();
@@ -141,6 +151,7 @@ pub fn infer(name: &str, shapes: &mut BTreeMap<String, Shape>, options: &LoadOpt
                 errors: errors.clone(),
                 auth: Auth::SigV4,
                 pagination: None,
+                host_prefix: None,
             },
         );
     }
