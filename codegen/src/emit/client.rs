@@ -208,7 +208,12 @@ fn setters(
         }
         _ => {
             let (param, into) = param_type(cx, &member.target);
-            let convert = if into { quote!(value.into()) } else { quote!(value) };
+            let convert = match (into, field.boxed) {
+                (true, false) => quote!(value.into()),
+                (true, true) => quote!(::std::boxed::Box::new(value.into())),
+                (false, false) => quote!(value),
+                (false, true) => quote!(::std::boxed::Box::new(value)),
+            };
             let assign = if member.required { quote!(#convert) } else { quote!(Some(#convert)) };
             (
                 quote! { pub fn #method(mut self, value: #param) -> Self { self.input.#ident = #assign; #mark self } },
@@ -218,11 +223,12 @@ fn setters(
     };
     // Optional members, and required collections (built one item at a time), also get a
     // `set_` form taking the whole value.
+    let rebox = field.boxed.then(|| quote!(.map(::std::boxed::Box::new)));
     let set = if !member.required {
         Some(quote! {
             #[doc = " Sets or clears the whole member."]
             pub fn #set_method(mut self, value: ::std::option::Option<#value_ty>) -> Self {
-                self.input.#ident = value;
+                self.input.#ident = value #rebox;
                 self
             }
         })

@@ -50,6 +50,9 @@ pub struct FieldInfo {
     pub ident: String,
     /// Required members are plain `T`; the others `Option<T>`.
     pub required: bool,
+    /// typify put the value in a `Box` (`Box<T>`, `Option<Box<T>>`): the member's type
+    /// recurses into this structure. Builders box what their setters take.
+    pub boxed: bool,
 }
 
 /// Every structure of the model: shape name -> (items of its module, info).

@@ -93,7 +93,8 @@ fn patch_type(
             if shape.sensitive || is_sensitive(cx, &member.target) {
                 redacted.push(ident.clone());
             }
-            fields.push(FieldInfo { wire_name, ident, required: member.required });
+            let boxed = is_boxed(&field.ty);
+            fields.push(FieldInfo { wire_name, ident, required: member.required, boxed });
         }
     }
 
@@ -156,6 +157,24 @@ fn in_model_order(name: &str, members: &[Member], named: &mut syn::FieldsNamed) 
     keyed.sort_by_key(|(position, _)| *position);
     named.named = keyed.into_iter().map(|(_, field)| field).collect();
     Ok(())
+}
+
+/// Whether a field's type is `Box<_>` or `Option<Box<_>>`.
+fn is_boxed(ty: &Type) -> bool {
+    let last = |ty: &Type| match ty {
+        Type::Path(p) => p.path.segments.last().cloned(),
+        _ => None,
+    };
+    let Some(segment) = last(ty) else { return false };
+    if segment.ident == "Box" {
+        return true;
+    }
+    match (&segment.ident, &segment.arguments) {
+        (option, syn::PathArguments::AngleBracketed(args)) if option == "Option" => {
+            matches!(args.args.first(), Some(syn::GenericArgument::Type(inner)) if last(inner).is_some_and(|s| s.ident == "Box"))
+        }
+        _ => false,
+    }
 }
 
 /// A member is printed redacted when its target, or what its list or map holds, is sensitive.
