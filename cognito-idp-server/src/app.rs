@@ -1,5 +1,6 @@
 //! Start-up: open the store, seed it, build the router (the API at `POST /`, `GET /health`,
-//! `/_local/`), listen, and shut down gracefully.
+//! `/_local/`, each pool's `/.well-known/` JWKS and discovery document), listen, and shut down
+//! gracefully.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -112,13 +113,32 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
         tracing::warn!(?cost, "--dev: password hashing is cheap and insecure; never use this for real users");
     }
     let hasher = Hasher::new(cost).map_err(|e| StartError::Config(format!("hash cost: {e}")))?;
-    let settings =
-        Settings { region: options.region.clone(), outbox: !options.no_local_endpoints, ..Settings::default() };
+    // Bound first: the tokens' default issuer is the address it listens on (port 0 picks one).
+    let address = SocketAddr::new(options.host, options.port);
+    let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| StartError::Bind(address, e))?;
+    let address = listener.local_addr().map_err(|e| StartError::Bind(address, e))?;
+    let issuer_base = match &options.issuer_base {
+        Some(base) => base.trim_end_matches('/').to_owned(),
+        None => format!("http://{address}"),
+    };
+    let settings = Settings {
+        region: options.region.clone(),
+        outbox: !options.no_local_endpoints,
+        issuer_base,
+        ..Settings::default()
+    };
     let clock = Clock::default();
     if let Some(offset) = store.get_setting(crate::local::CLOCK_OFFSET).await?.and_then(|v| v.parse().ok()) {
         clock.set_offset_ms(offset);
     }
-    let svc = Cognito { store, settings: Arc::new(settings), clock, hasher, pools: Default::default() };
+    let svc = Cognito {
+        store,
+        settings: Arc::new(settings),
+        clock,
+        hasher,
+        pools: Default::default(),
+        keys: Default::default(),
+    };
     if let Some(seed) = &options.seed {
         crate::local::seed::apply(&svc, seed).await.map_err(StartError::Config)?;
     }
@@ -134,11 +154,8 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
         // tells a test suite pointed at a self-hosted server that it has no local endpoints.
         app = app.route("/_local", any(local_off)).route("/_local/{*rest}", any(local_off));
     }
+    let app = app.merge(crate::tokens::discovery::routes(svc.clone()));
     let app = app.merge(cognito_idp::server::router_with(svc, config));
-
-    let address = SocketAddr::new(options.host, options.port);
-    let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| StartError::Bind(address, e))?;
-    let address = listener.local_addr().map_err(|e| StartError::Bind(address, e))?;
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let service = app.into_make_service_with_connect_info::<SocketAddr>();

@@ -52,6 +52,13 @@ pub struct Options {
     /// Argon2id memory cost in KiB (default: OWASP's minimum, 19 MiB).
     #[arg(long, env = "COGNITO_HASH_MEMORY_KIB")]
     pub hash_memory_kib: Option<u32>,
+    /// What the tokens' issuer (`iss`) starts with: tokens carry `{issuer-base}/{poolId}`, and the
+    /// discovery document and JWKS are served under it. Default: `http://{host}:{port}` of this
+    /// server. Set it when clients reach the server through another address (a proxy presenting
+    /// `https://cognito-idp.us-east-1.amazonaws.com`), and to the same value on every instance
+    /// that shares a database, so each accepts the others' tokens.
+    #[arg(long, env = "COGNITO_ISSUER_BASE")]
+    pub issuer_base: Option<String>,
     /// Argon2id passes (default 2).
     #[arg(long, env = "COGNITO_HASH_ITERATIONS")]
     pub hash_iterations: Option<u32>,

@@ -86,4 +86,8 @@ operations! {
     forgot_password(ForgotPasswordRequest) -> ForgotPasswordResponse, ForgotPasswordError => recovery::forgot_password;
     confirm_forgot_password(ConfirmForgotPasswordRequest) -> ConfirmForgotPasswordResponse, ConfirmForgotPasswordError => recovery::confirm_forgot_password;
     // tokens
+    get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest) -> GetTokensFromRefreshTokenResponse, GetTokensFromRefreshTokenError => crate::handlers::tokens::get_tokens_from_refresh_token;
+    revoke_token(RevokeTokenRequest) -> RevokeTokenResponse, RevokeTokenError => crate::handlers::tokens::revoke_token;
+    global_sign_out(GlobalSignOutRequest) -> GlobalSignOutResponse, GlobalSignOutError => crate::handlers::tokens::global_sign_out;
+    admin_user_global_sign_out(AdminUserGlobalSignOutRequest) -> AdminUserGlobalSignOutResponse, AdminUserGlobalSignOutError => crate::handlers::tokens::admin_user_global_sign_out;
 }

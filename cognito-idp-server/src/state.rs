@@ -9,6 +9,7 @@ use cognito_idp::types::UserPoolType;
 use crate::clock::Clock;
 use crate::domain::password::Hasher;
 use crate::store::{PoolRecord, Store};
+use crate::tokens::keys::KeyCache;
 
 /// Server-wide settings.
 #[derive(Debug, Clone)]
@@ -19,11 +20,20 @@ pub struct Settings {
     pub account_id: String,
     /// Whether codes and temporary passwords are kept in the outbox for `/_local/outbox`.
     pub outbox: bool,
+    /// What the tokens' issuer starts with (no trailing slash): `iss` is `{issuer_base}/{pool id}`.
+    /// The address the server listens on by default (`--issuer-base` to present another, e.g.
+    /// AWS's `https://cognito-idp.us-east-1.amazonaws.com` behind a proxy).
+    pub issuer_base: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { region: "us-east-1".into(), account_id: "000000000000".into(), outbox: true }
+        Settings {
+            region: "us-east-1".into(),
+            account_id: "000000000000".into(),
+            outbox: true,
+            issuer_base: "http://127.0.0.1:9229".into(),
+        }
     }
 }
 
@@ -39,6 +49,8 @@ pub struct Cognito<S> {
     pub hasher: Hasher,
     /// Pools decoded earlier, checked against the store's version on every use.
     pub pools: PoolCache,
+    /// Pools' token-signing keys decoded earlier, by pool (and its `seq`).
+    pub keys: KeyCache,
 }
 
 impl<S: Store + Clone> Clone for Cognito<S> {
@@ -49,6 +61,7 @@ impl<S: Store + Clone> Clone for Cognito<S> {
             clock: self.clock.clone(),
             hasher: self.hasher.clone(),
             pools: self.pools.clone(),
+            keys: self.keys.clone(),
         }
     }
 }

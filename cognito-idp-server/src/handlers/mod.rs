@@ -11,6 +11,7 @@ pub mod self_service;
 mod shared;
 pub mod signup;
 pub mod tags;
+pub mod tokens;
 pub mod users;
 
 pub use shared::*;

@@ -1,14 +1,24 @@
 //! Tokens: each pool's signing keys, the access, id and refresh tokens a sign-in ends with, and
 //! the check of an access token that authorises the self-service operations.
 //!
-//! INTERFACE SKELETON (part 2 in progress): the signatures below are the contract the auth
-//! handlers call; the token work replaces the bodies.
+//! - [`keys`]: two RSA-2048 key pairs per pool (access, id), stored once, cached decoded.
+//! - [`jwt`]: RS256 compact JWS, signed and checked with those keys only.
+//! - [`claims`]: Cognito's claims and the client's lifetimes.
+//! - [`refresh`]: opaque refresh tokens, their families, rotation.
+//! - [`access`]: the check of an access token ([`authenticate`]).
+
+pub mod access;
+pub mod claims;
+pub mod discovery;
+pub mod jwt;
+pub mod keys;
+pub mod refresh;
 
 use std::sync::Arc;
 
 use cognito_idp::types::{AuthenticationResultType, UserPoolClientType};
 
-use crate::errors::{ApiError, ApiResult};
+use crate::errors::ApiResult;
 use crate::state::{Cognito, Pool};
 use crate::store::{Store, UserRecord};
 
@@ -21,28 +31,36 @@ pub async fn issue<S: Store>(
     user: &UserRecord,
     auth_time_s: i64,
 ) -> ApiResult<AuthenticationResultType> {
-    let _ = (svc, pool, client, user, auth_time_s);
-    Err(ApiError::internal("tokens::issue: not implemented yet"))
+    let family = Family {
+        origin_jti: uuid::Uuid::new_v4().to_string(),
+        event_id: uuid::Uuid::new_v4().to_string(),
+        auth_time: auth_time_s,
+    };
+    let client_id = client.client_id.as_deref().unwrap_or_default();
+    // The family exists (with its refresh token) before any access token names it.
+    let raw = refresh::store(svc, pool, client_id, user, &family, claims::lifetimes(client).refresh).await?;
+    let mut result = mint(svc, pool, client, user, &family).await?;
+    result.refresh_token = Some(raw);
+    Ok(result)
 }
 
-/// `REFRESH_TOKEN_AUTH` / `REFRESH_TOKEN` and `GetTokensFromRefreshToken`: new access and id
-/// tokens from a refresh token of `client` (and a new refresh token when the client rotates
-/// them). The user must still exist and be enabled.
+/// `REFRESH_TOKEN_AUTH` / `REFRESH_TOKEN` (through `InitiateAuth` / `AdminInitiateAuth`): new
+/// access and id tokens from a refresh token of `client`. The user must still exist and be
+/// enabled. A client that rotates refresh tokens must refresh through
+/// `GetTokensFromRefreshToken` instead ([`refresh::refresh`] with [`refresh::Via::GetTokens`]).
 pub async fn refresh<S: Store>(
     svc: &Cognito<S>,
     pool: &Pool,
     client: &UserPoolClientType,
     refresh_token: &str,
 ) -> ApiResult<AuthenticationResultType> {
-    let _ = (svc, pool, client, refresh_token);
-    Err(ApiError::internal("tokens::refresh: not implemented yet"))
+    refresh::refresh(svc, pool, client, refresh_token, refresh::Via::InitiateAuth).await
 }
 
 /// The user an access token speaks for: signature, expiry, `token_use`, issuing pool and
 /// revocation checked; `NotAuthorizedException` otherwise.
 pub async fn authenticate<S: Store>(svc: &Cognito<S>, access_token: &str) -> ApiResult<Authenticated> {
-    let _ = (svc, access_token);
-    Err(ApiError::internal("tokens::authenticate: not implemented yet"))
+    access::authenticate(svc, access_token).await
 }
 
 /// A verified access token and whom it names.
@@ -56,4 +74,55 @@ pub struct Authenticated {
     pub client_id: String,
     /// Its family (`origin_jti` claim).
     pub origin_jti: String,
+}
+
+/// The tokens' `iss` for pool `pool_id`: `{issuer base}/{pool id}`.
+pub fn issuer<S>(svc: &Cognito<S>, pool_id: &str) -> String {
+    format!("{}/{pool_id}", svc.settings.issuer_base)
+}
+
+/// What every token of one sign-in shares.
+#[derive(Debug, Clone)]
+pub struct Family {
+    /// `origin_jti`: names the family (revocation).
+    pub origin_jti: String,
+    /// `event_id`: the sign-in event.
+    pub event_id: String,
+    /// `auth_time` (seconds).
+    pub auth_time: i64,
+}
+
+/// Signs a new access and id token of `family` for `user` (the user's groups and attributes as
+/// they are now).
+async fn mint<S: Store>(
+    svc: &Cognito<S>,
+    pool: &Pool,
+    client: &UserPoolClientType,
+    user: &UserRecord,
+    family: &Family,
+) -> ApiResult<AuthenticationResultType> {
+    let keys = keys::for_signing(svc, pool).await?;
+    let groups = claims::groups(svc, pool, user).await?;
+    let lifetimes = claims::lifetimes(client);
+    let now = svc.clock.now_ms() / 1000;
+    let issuer = issuer(svc, pool.id());
+    let issue = claims::Issue {
+        issuer: &issuer,
+        client_id: client.client_id.as_deref().unwrap_or_default(),
+        origin_jti: &family.origin_jti,
+        event_id: &family.event_id,
+        auth_time: family.auth_time,
+        now,
+        groups: &groups,
+    };
+    let access = claims::access(&issue, user, now + lifetimes.access, &uuid::Uuid::new_v4().to_string());
+    let id = claims::id(&issue, client, user, now + lifetimes.id, &uuid::Uuid::new_v4().to_string());
+    Ok(AuthenticationResultType {
+        access_token: Some(jwt::sign(&keys.access, &access)?),
+        expires_in: Some(i32::try_from(lifetimes.access).unwrap_or(i32::MAX)),
+        token_type: Some("Bearer".into()),
+        refresh_token: None,
+        id_token: Some(jwt::sign(&keys.id, &id)?),
+        new_device_metadata: None,
+    })
 }

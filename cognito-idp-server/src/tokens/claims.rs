@@ -1,0 +1,227 @@
+//! The claims of access and id tokens, and their lifetimes, as Cognito writes them.
+//!
+//! Evidence for the claim set: AWS's developer guide ("Understanding the access token",
+//! "Understanding the identity (ID) token") and real tokens quoted in issues (e.g.
+//! awslabs/aws-amplify-identity-broker issue 376 shows a decoded access token: sub, iss,
+//! client_id, origin_jti, event_id, token_use, scope `aws.cognito.signin.user.admin`,
+//! auth_time, exp, iat, jti, username; ghdna/cognito-express issue 4 shows `email_verified` as a
+//! JSON boolean in an id token). `version: 2` is in the guide's sample access token.
+
+use cognito_idp::types::{TimeUnitsType, UserPoolClientType};
+use serde_json::Value;
+
+use super::jwt::Claims;
+use crate::errors::ApiResult;
+use crate::state::{Cognito, Pool};
+use crate::store::{GroupRecord, Store, UserRecord};
+
+/// The scope of every access token from the user-pools API (not the hosted UI).
+pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
+
+/// Token lifetimes in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lifetimes {
+    /// Access tokens.
+    pub access: i64,
+    /// Id tokens.
+    pub id: i64,
+    /// Refresh tokens.
+    pub refresh: i64,
+}
+
+/// The lifetimes `client` sets: `AccessTokenValidity` and `IdTokenValidity` in hours and
+/// `RefreshTokenValidity` in days unless `TokenValidityUnits` says otherwise; 60 minutes,
+/// 60 minutes and 30 days when unset (AWS's `UserPoolClientType` documentation).
+pub fn lifetimes(client: &UserPoolClientType) -> Lifetimes {
+    let units = client.token_validity_units.clone().unwrap_or_default();
+    let seconds = |value: Option<i32>, unit: Option<&TimeUnitsType>, default_unit: &str, default: i64| {
+        let Some(value) = value.filter(|v| *v > 0) else { return default };
+        let unit = match unit.map(|u| u.as_str()).unwrap_or(default_unit) {
+            "seconds" => 1,
+            "minutes" => 60,
+            "hours" => 3600,
+            _ => 86_400,
+        };
+        i64::from(value) * unit
+    };
+    Lifetimes {
+        access: seconds(client.access_token_validity, units.access_token.as_ref(), "hours", 3600),
+        id: seconds(client.id_token_validity, units.id_token.as_ref(), "hours", 3600),
+        refresh: seconds(client.refresh_token_validity, units.refresh_token.as_ref(), "days", 30 * 86_400),
+    }
+}
+
+/// What both tokens of one issuance share.
+pub struct Issue<'a> {
+    /// `iss`.
+    pub issuer: &'a str,
+    /// The app client.
+    pub client_id: &'a str,
+    /// The family.
+    pub origin_jti: &'a str,
+    /// The sign-in event.
+    pub event_id: &'a str,
+    /// When the user authenticated (seconds).
+    pub auth_time: i64,
+    /// Now (seconds).
+    pub now: i64,
+    /// The user's groups, in token order.
+    pub groups: &'a [Group],
+}
+
+/// A group as the tokens name it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The name.
+    pub name: String,
+    /// `Precedence`.
+    pub precedence: Option<i64>,
+    /// `RoleArn`.
+    pub role_arn: Option<String>,
+}
+
+/// The groups of `user`, lowest precedence first (groups without one last), ties in creation
+/// order: the order `cognito:groups` lists them in (AWS's guide on groups: the role of the group
+/// with the lowest precedence is `cognito:preferred_role`).
+pub async fn groups<S: Store>(svc: &Cognito<S>, pool: &Pool, user: &UserRecord) -> ApiResult<Vec<Group>> {
+    let mut records: Vec<GroupRecord> = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = svc.store.list_user_groups(pool.id(), &user.username_key, after, 500).await?;
+        records.extend(page.items);
+        match page.next {
+            Some(next) => after = next,
+            None => break,
+        }
+    }
+    let mut groups: Vec<Group> = records
+        .into_iter()
+        .map(|record| Group {
+            precedence: record.doc.get("Precedence").and_then(Value::as_i64),
+            role_arn: record.doc.get("RoleArn").and_then(Value::as_str).map(str::to_owned),
+            name: record.name,
+        })
+        .collect();
+    groups.sort_by_key(|g| (g.precedence.is_none(), g.precedence.unwrap_or(0)));
+    Ok(groups)
+}
+
+/// The access token's claims.
+pub fn access(issue: &Issue, user: &UserRecord, exp: i64, jti: &str) -> Claims {
+    let mut claims = Claims::default();
+    claims.put("sub", user.sub.as_str());
+    put_groups(&mut claims, issue.groups, false);
+    claims.put("iss", issue.issuer);
+    claims.put("version", 2);
+    claims.put("client_id", issue.client_id);
+    claims.put("origin_jti", issue.origin_jti);
+    claims.put("event_id", issue.event_id);
+    claims.put("token_use", "access");
+    claims.put("scope", ADMIN_SCOPE);
+    claims.put("auth_time", issue.auth_time);
+    claims.put("exp", exp);
+    claims.put("iat", issue.now);
+    claims.put("jti", jti);
+    claims.put("username", user.username.as_str());
+    claims
+}
+
+/// The id token's claims: the user's attributes that `client` may read.
+pub fn id(issue: &Issue, client: &UserPoolClientType, user: &UserRecord, exp: i64, jti: &str) -> Claims {
+    let mut claims = Claims::default();
+    claims.put("sub", user.sub.as_str());
+    put_groups(&mut claims, issue.groups, true);
+    claims.put("iss", issue.issuer);
+    claims.put("cognito:username", user.username.as_str());
+    claims.put("origin_jti", issue.origin_jti);
+    claims.put("aud", issue.client_id);
+    claims.put("event_id", issue.event_id);
+    claims.put("token_use", "id");
+    claims.put("auth_time", issue.auth_time);
+    // A client without ReadAttributes reads every attribute (AWS's ReadAttributes doc).
+    let readable = client.read_attributes.as_deref().filter(|r| !r.is_empty());
+    for (name, value) in &user.attributes {
+        if name == "sub" || readable.is_some_and(|r| !r.iter().any(|n| n == name)) {
+            continue;
+        }
+        claims.put(name, attribute_value(name, value));
+    }
+    claims.put("exp", exp);
+    claims.put("iat", issue.now);
+    claims.put("jti", jti);
+    claims
+}
+
+/// An attribute as a claim: the verified flags are booleans and `updated_at` a number (as in
+/// Cognito's id tokens); everything else, custom attributes included, is a string.
+fn attribute_value(name: &str, value: &str) -> Value {
+    match name {
+        "email_verified" | "phone_number_verified" => Value::Bool(value.eq_ignore_ascii_case("true")),
+        "updated_at" => value.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(value)),
+        _ => Value::from(value),
+    }
+}
+
+/// `cognito:groups` when the user is in any group; the id token also names the groups' roles
+/// (`cognito:roles`, `cognito:preferred_role`) when they have any.
+fn put_groups(claims: &mut Claims, groups: &[Group], roles: bool) {
+    if groups.is_empty() {
+        return;
+    }
+    claims.put("cognito:groups", groups.iter().map(|g| Value::from(g.name.as_str())).collect::<Vec<_>>());
+    if !roles {
+        return;
+    }
+    let mut arns: Vec<&str> = Vec::new();
+    for arn in groups.iter().filter_map(|g| g.role_arn.as_deref()) {
+        if !arns.contains(&arn) {
+            arns.push(arn);
+        }
+    }
+    if let Some(preferred) = groups.iter().find(|g| g.role_arn.is_some() && g.precedence.is_some()) {
+        claims.put("cognito:preferred_role", preferred.role_arn.as_deref().unwrap_or_default());
+    }
+    if !arns.is_empty() {
+        claims.put("cognito:roles", arns.into_iter().map(Value::from).collect::<Vec<_>>());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cognito_idp::types::TokenValidityUnitsType;
+
+    use super::*;
+
+    #[test]
+    fn lifetimes_follow_the_client_and_its_units() {
+        let client = UserPoolClientType::default();
+        assert_eq!(lifetimes(&client), Lifetimes { access: 3600, id: 3600, refresh: 30 * 86_400 });
+        let client = UserPoolClientType {
+            access_token_validity: Some(2),
+            id_token_validity: Some(10),
+            refresh_token_validity: Some(1),
+            ..Default::default()
+        };
+        assert_eq!(lifetimes(&client), Lifetimes { access: 7200, id: 36_000, refresh: 86_400 });
+        let client = UserPoolClientType {
+            access_token_validity: Some(5),
+            id_token_validity: Some(300),
+            refresh_token_validity: Some(60),
+            token_validity_units: Some(TokenValidityUnitsType {
+                access_token: Some(TimeUnitsType::from("minutes")),
+                id_token: Some(TimeUnitsType::from("seconds")),
+                refresh_token: Some(TimeUnitsType::from("minutes")),
+            }),
+            ..Default::default()
+        };
+        assert_eq!(lifetimes(&client), Lifetimes { access: 300, id: 300, refresh: 3600 });
+    }
+
+    #[test]
+    fn attributes_keep_cognitos_types() {
+        assert_eq!(attribute_value("email_verified", "true"), Value::Bool(true));
+        assert_eq!(attribute_value("phone_number_verified", "false"), Value::Bool(false));
+        assert_eq!(attribute_value("updated_at", "17"), Value::from(17));
+        assert_eq!(attribute_value("custom:n", "17"), Value::from("17"));
+    }
+}
