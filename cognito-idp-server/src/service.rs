@@ -74,6 +74,11 @@ operations! {
     sign_up(SignUpRequest) -> SignUpResponse, SignUpError => signup::sign_up;
     confirm_sign_up(ConfirmSignUpRequest) -> ConfirmSignUpResponse, ConfirmSignUpError => signup::confirm_sign_up;
     resend_confirmation_code(ResendConfirmationCodeRequest) -> ResendConfirmationCodeResponse, ResendConfirmationCodeError => signup::resend_confirmation_code;
+    // sign-in
+    initiate_auth(InitiateAuthRequest) -> InitiateAuthResponse, InitiateAuthError => crate::handlers::auth::initiate_auth;
+    admin_initiate_auth(AdminInitiateAuthRequest) -> AdminInitiateAuthResponse, AdminInitiateAuthError => crate::handlers::auth::admin_initiate_auth;
+    respond_to_auth_challenge(RespondToAuthChallengeRequest) -> RespondToAuthChallengeResponse, RespondToAuthChallengeError => crate::handlers::auth::respond_to_auth_challenge;
+    admin_respond_to_auth_challenge(AdminRespondToAuthChallengeRequest) -> AdminRespondToAuthChallengeResponse, AdminRespondToAuthChallengeError => crate::handlers::auth::admin_respond_to_auth_challenge;
     // self-service
     get_user(GetUserRequest) -> GetUserResponse, GetUserError => self_service::get_user;
     update_user_attributes(UpdateUserAttributesRequest) -> UpdateUserAttributesResponse, UpdateUserAttributesError => self_service::update_user_attributes;

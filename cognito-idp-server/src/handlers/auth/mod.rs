@@ -6,7 +6,17 @@
 //! the password). Both are written together by [`set_password`], so every operation that sets a
 //! password leaves a user who can sign in either way.
 
+pub mod app;
+pub mod choice;
+pub mod flow;
+pub mod initiate;
+pub mod lockout;
+pub mod respond;
 pub mod session;
+pub mod srp;
+
+pub use initiate::{admin_initiate_auth, initiate_auth};
+pub use respond::{admin_respond_to_auth_challenge, respond_to_auth_challenge};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;

@@ -1,0 +1,145 @@
+//! The app client a sign-in goes through: how the operations find it, what it allows, and its
+//! `SECRET_HASH`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use cognito_idp::types::UserPoolClientType;
+use subtle::ConstantTimeEq;
+
+use crate::errors::{ApiError, ApiResult};
+use crate::handlers::clients;
+use crate::handlers::shared::load_pool;
+use crate::state::{Cognito, Pool};
+use crate::store::{Store, StoreError};
+
+/// Which API a sign-in came through: the public one (`InitiateAuth`, `RespondToAuthChallenge`)
+/// or the administrators' (`AdminInitiateAuth`, `AdminRespondToAuthChallenge`, signed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// `InitiateAuth`, `RespondToAuthChallenge`.
+    Public,
+    /// `AdminInitiateAuth`, `AdminRespondToAuthChallenge`.
+    Admin,
+}
+
+/// An app client with its pool.
+pub struct App {
+    /// The pool the client belongs to.
+    pub pool: Arc<Pool>,
+    /// The client's id.
+    pub client_id: String,
+    /// The client's settings.
+    pub client: UserPoolClientType,
+    /// The API the call came through.
+    pub api: Api,
+}
+
+impl App {
+    /// Finds the client: by id alone on the public API, in the named pool on the admin API
+    /// (`User pool X does not exist.` first, then `User pool client X does not exist.`).
+    pub async fn load<S: Store>(svc: &Cognito<S>, pool_id: Option<&str>, client_id: &str) -> ApiResult<App> {
+        let (record, pool, api) = match pool_id {
+            Some(pool_id) => {
+                let pool = load_pool(svc, pool_id).await?;
+                match svc.store.get_client(pool_id, client_id).await {
+                    Ok(record) => (record, pool, Api::Admin),
+                    Err(StoreError::NotFound) => return Err(ApiError::client_not_found(client_id)),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            None => {
+                let record = match svc.store.find_client(client_id).await {
+                    Ok(record) => record,
+                    Err(StoreError::NotFound) => return Err(ApiError::client_not_found(client_id)),
+                    Err(e) => return Err(e.into()),
+                };
+                let pool = load_pool(svc, &record.pool_id).await?;
+                (record, pool, Api::Public)
+            }
+        };
+        let client = clients::decode(&record)?;
+        Ok(App { pool, client_id: record.id, client, api })
+    }
+
+    /// `PreventUserExistenceErrors: ENABLED`.
+    pub fn hides_unknown_users(&self) -> bool {
+        self.client.prevent_user_existence_errors.as_ref().is_some_and(|p| p.as_str() == "ENABLED")
+    }
+
+    /// The answer for a user that does not exist: `UserNotFoundException` (`User does not
+    /// exist.`), or the wrong-password answer when the client hides unknown users (AWS's
+    /// developer guide, "Managing user existence error responses").
+    pub fn unknown_user(&self) -> ApiError {
+        if self.hides_unknown_users() { incorrect() } else { ApiError::user_not_found() }
+    }
+
+    /// Whether the client allows the flow named by its `ALLOW_` value (`ALLOW_USER_SRP_AUTH`),
+    /// or by one of the legacy values given. A client configured with legacy values only could
+    /// always use SRP and refresh tokens, which predate the setting.
+    pub fn allows(&self, allow: &str, legacy: &[&str], legacy_default: bool) -> bool {
+        let flows = clients::auth_flows(&self.client);
+        if flows.iter().any(|f| f == allow || legacy.contains(&f.as_str())) {
+            return true;
+        }
+        legacy_default && !flows.iter().any(|f| f.starts_with("ALLOW_"))
+    }
+
+    /// Checks `SECRET_HASH` for a client with a secret: it must be the hash of one of `names`
+    /// (the username the call gives, or the user's stored username), compared in constant time.
+    /// AWS words the missing hash differently per API: `Client X is configured for secret but
+    /// secret was not received` on `InitiateAuth` (AWS knowledge-center article on
+    /// `NotAuthorizedException` for app clients with secrets, quoted with the `InitiateAuth`
+    /// operation) and `Client X is configured with secret but SECRET_HASH was not received` on
+    /// `AdminInitiateAuth` (quoted with `admin-initiate-auth` output in public troubleshooting
+    /// notes); a wrong one is `Unable to verify secret hash for client X` on both.
+    pub fn check_secret(&self, names: &[&str], given: Option<&str>) -> ApiResult<()> {
+        let Some(secret) = self.client.client_secret.as_deref().filter(|s| !s.is_empty()) else {
+            return Ok(());
+        };
+        let Some(given) = given.filter(|g| !g.is_empty()) else {
+            let message = match self.api {
+                Api::Public => {
+                    format!("Client {} is configured for secret but secret was not received", self.client_id)
+                }
+                Api::Admin => {
+                    format!("Client {} is configured with secret but SECRET_HASH was not received", self.client_id)
+                }
+            };
+            return Err(ApiError::not_authorized(message));
+        };
+        let mut matched = false;
+        for name in names {
+            let expected = cognito_auth::secret_hash(name, &self.client_id, secret);
+            matched |= bool::from(expected.as_bytes().ct_eq(given.as_bytes()));
+        }
+        if matched {
+            Ok(())
+        } else {
+            Err(ApiError::not_authorized(format!("Unable to verify secret hash for client {}", self.client_id)))
+        }
+    }
+}
+
+/// `Incorrect username or password.`: a wrong password, or an unknown user when the client
+/// hides them.
+pub fn incorrect() -> ApiError {
+    ApiError::not_authorized("Incorrect username or password.")
+}
+
+/// `Invalid code or auth state for the user.`: AWS's `CodeMismatchException` for a wrong
+/// sign-in or MFA code (aws-amplify/amplify-js issues 3066 and 11069 quote it).
+pub fn code_mismatch() -> ApiError {
+    ApiError::new("CodeMismatchException", "Invalid code or auth state for the user.")
+}
+
+/// `Missing required parameter X` (InvalidParameterException), AWS's answer for an absent
+/// `AuthParameters` or `ChallengeResponses` entry.
+pub fn missing(name: &str) -> ApiError {
+    ApiError::invalid_parameter(format!("Missing required parameter {name}"))
+}
+
+/// The value `name` of a parameter map, or [`missing`].
+pub fn required<'a>(params: &'a BTreeMap<String, String>, name: &str) -> ApiResult<&'a str> {
+    params.get(name).map(String::as_str).filter(|v| !v.is_empty()).ok_or_else(|| missing(name))
+}

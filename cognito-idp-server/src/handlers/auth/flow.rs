@@ -1,0 +1,227 @@
+//! What every sign-in flow shares: finding the user, the checks of its state, the password
+//! check, and what follows a correct first factor (a new password, MFA, or tokens).
+
+use std::collections::{BTreeMap, HashMap};
+
+use cognito_idp::types::{AuthenticationResultType, ChallengeNameType};
+
+use super::app::{App, incorrect};
+use super::{lockout, session};
+use crate::errors::{ApiError, ApiResult};
+use crate::handlers::{mfa, shared};
+use crate::state::{Cognito, Pool};
+use crate::store::{OutboxMessage, Store, StoreError, UserRecord};
+use crate::tokens;
+
+/// Where a sign-in step leaves the user: a challenge to answer (with its session), or tokens.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// The next challenge, if any.
+    pub challenge_name: Option<String>,
+    /// The session to answer it with.
+    pub session: Option<String>,
+    /// Its parameters (an empty map with tokens, as AWS sends it).
+    pub parameters: BTreeMap<String, String>,
+    /// The tokens, when sign-in is complete.
+    pub result: Option<AuthenticationResultType>,
+    /// `AvailableChallenges` of `SELECT_CHALLENGE`.
+    pub available: Option<Vec<String>>,
+}
+
+impl Outcome {
+    /// The fields every sign-in response has, in the generated types.
+    #[allow(clippy::type_complexity)]
+    pub fn into_parts(
+        self,
+    ) -> (
+        Option<ChallengeNameType>,
+        Option<String>,
+        Option<BTreeMap<String, String>>,
+        Option<AuthenticationResultType>,
+        Option<Vec<ChallengeNameType>>,
+    ) {
+        let available = self.available.map(|names| names.iter().map(|n| ChallengeNameType::from(n.as_str())).collect());
+        (
+            self.challenge_name.as_deref().map(ChallengeNameType::from),
+            self.session,
+            Some(self.parameters),
+            self.result,
+            available,
+        )
+    }
+}
+
+/// Starts a challenge `name` for `user_key`: the session (with `state` and the `outbox` codes)
+/// and the outcome that names it.
+pub async fn challenge<S: Store>(
+    svc: &Cognito<S>,
+    app: &App,
+    user_key: &str,
+    name: &str,
+    parameters: BTreeMap<String, String>,
+    state: serde_json::Value,
+    outbox: Vec<OutboxMessage>,
+) -> ApiResult<Outcome> {
+    let ttl = session::ttl_ms(&app.client);
+    let raw = session::start(svc, app.pool.id(), &app.client_id, user_key, name, state, ttl, outbox).await?;
+    Ok(Outcome { challenge_name: Some(name.to_owned()), session: Some(raw), parameters, ..Outcome::default() })
+}
+
+/// The user `username` names (its username or a sign-in alias), if any.
+pub async fn find<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str) -> ApiResult<Option<UserRecord>> {
+    match shared::find_user(svc, pool, username).await {
+        Ok(user) => Ok(Some(user)),
+        Err(e) if e.code == "UserNotFoundException" => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The user a session was issued for, as stored now.
+pub async fn reread<S: Store>(svc: &Cognito<S>, pool: &Pool, user_key: &str) -> ApiResult<Option<UserRecord>> {
+    match svc.store.get_user(pool.id(), user_key).await {
+        Ok(user) => Ok(Some(user)),
+        Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// States that end a sign-in before any password is looked at: a disabled user
+/// (`User is disabled.`, NotAuthorizedException, quoted in localstack issue 8454 and moto issue
+/// 6552) and one whose password an administrator reset (`Password reset required for the
+/// user`, PasswordResetRequiredException: the old password no longer exists).
+pub fn check_usable(user: &UserRecord) -> ApiResult<()> {
+    if !user.enabled {
+        return Err(ApiError::not_authorized("User is disabled."));
+    }
+    if user.status == "RESET_REQUIRED" {
+        return Err(ApiError::new("PasswordResetRequiredException", "Password reset required for the user"));
+    }
+    Ok(())
+}
+
+/// States that end a sign-in once the password proved right: an expired temporary password
+/// (`Temporary password has expired and must be reset by an administrator.`, the message AWS's
+/// developer guide gives for it) and an unconfirmed user (`User is not confirmed.`,
+/// UserNotConfirmedException).
+pub fn check_confirmed<S: Store>(svc: &Cognito<S>, user: &UserRecord) -> ApiResult<()> {
+    if user.status == "FORCE_CHANGE_PASSWORD"
+        && user.temporary_password_expires_ms.is_some_and(|expires| expires <= svc.clock.now_ms())
+    {
+        return Err(ApiError::not_authorized("Temporary password has expired and must be reset by an administrator."));
+    }
+    if user.status == "UNCONFIRMED" {
+        return Err(ApiError::new("UserNotConfirmedException", "User is not confirmed."));
+    }
+    Ok(())
+}
+
+/// Checks `password` against `user`'s Argon2id hash, with the lockout: `Password attempts
+/// exceeded` while locked out, a failure counted on a wrong password, the count cleared on a
+/// right one.
+pub async fn verify_password<S: Store>(
+    svc: &Cognito<S>,
+    app: &App,
+    user: &UserRecord,
+    password: &str,
+) -> ApiResult<()> {
+    check_usable(user)?;
+    lockout::check(svc, app.pool.id(), &user.username_key).await?;
+    let right = match &user.password_hash {
+        Some(hash) => svc.hasher.verify(password.to_owned(), hash.clone()).await,
+        None => false,
+    };
+    if !right {
+        lockout::failed(svc, app.pool.id(), &user.username_key).await?;
+        return Err(incorrect());
+    }
+    lockout::succeeded(svc, app.pool.id(), &user.username_key).await?;
+    check_confirmed(svc, user)
+}
+
+/// Spends about the time a password check takes for a user that does not exist, so the answer's
+/// timing does not tell an unknown username from a wrong password.
+pub async fn spend_a_check<S: Store>(svc: &Cognito<S>, password: &str) {
+    // A hash of the cost in use, made once per process.
+    static DUMMY: tokio::sync::OnceCell<Option<String>> = tokio::sync::OnceCell::const_new();
+    let dummy = DUMMY.get_or_init(|| async { svc.hasher.hash("not a password".into()).await.ok() }).await;
+    if let Some(hash) = dummy {
+        let _ = svc.hasher.verify(password.to_owned(), hash.clone()).await;
+    }
+}
+
+/// The JSON form of a list of names, as Cognito's list-valued challenge parameters are.
+pub fn json_list(names: &[String]) -> String {
+    serde_json::to_string(names).unwrap_or_else(|_| "[]".into())
+}
+
+/// After a correct first factor (password or SRP proof): `NEW_PASSWORD_REQUIRED` for a user on
+/// a temporary password, then MFA, then tokens.
+pub async fn after_first_factor<S: Store>(svc: &Cognito<S>, app: &App, user: &UserRecord) -> ApiResult<Outcome> {
+    if user.status == "FORCE_CHANGE_PASSWORD" {
+        return new_password_required(svc, app, user).await;
+    }
+    mfa_or_tokens(svc, app, user).await
+}
+
+/// The `NEW_PASSWORD_REQUIRED` challenge. Its parameters as AWS sends them: `userAttributes`,
+/// the user's attributes as a JSON object (without `sub`), `requiredAttributes`, a JSON list
+/// of the pool's required attributes the user lacks as `userAttributes.<name>`, and
+/// `USER_ID_FOR_SRP` (AdminInitiateAuth's API reference; amazon-cognito-identity-js reads
+/// both JSON strings).
+async fn new_password_required<S: Store>(svc: &Cognito<S>, app: &App, user: &UserRecord) -> ApiResult<Outcome> {
+    let attributes: serde_json::Map<String, serde_json::Value> = user
+        .attributes
+        .iter()
+        .filter(|(name, _)| name != "sub")
+        .map(|(name, value)| (name.clone(), serde_json::Value::String(value.clone())))
+        .collect();
+    let required = missing_required(&app.pool, user, &HashMap::new());
+    let parameters = BTreeMap::from([
+        ("USER_ID_FOR_SRP".to_owned(), user.username.clone()),
+        ("userAttributes".to_owned(), serde_json::Value::Object(attributes).to_string()),
+        ("requiredAttributes".to_owned(), json_list(&required)),
+    ]);
+    let state = serde_json::json!({ "newPassword": true });
+    challenge(svc, app, &user.username_key, "NEW_PASSWORD_REQUIRED", parameters, state, Vec::new()).await
+}
+
+/// The pool's required attributes (as `userAttributes.<name>`) that `user` lacks and `given`
+/// does not supply.
+pub fn missing_required(pool: &Pool, user: &UserRecord, given: &HashMap<String, String>) -> Vec<String> {
+    crate::domain::attributes::Schema::of(&pool.doc)
+        .attributes()
+        .iter()
+        .filter(|a| a.required && a.name != "sub")
+        .filter(|a| user.attribute(&a.name).is_none_or(str::is_empty))
+        .filter(|a| given.get(&a.name).is_none_or(|v| v.is_empty()))
+        .map(|a| format!("userAttributes.{}", a.name))
+        .collect()
+}
+
+/// MFA if the pool and user call for it, otherwise tokens.
+pub async fn mfa_or_tokens<S: Store>(svc: &Cognito<S>, app: &App, user: &UserRecord) -> ApiResult<Outcome> {
+    match mfa::next_step(svc, &app.pool, &app.client, user).await? {
+        Some(step) => mfa_challenge(svc, app, user, step).await,
+        None => issue(svc, app, user).await,
+    }
+}
+
+/// An MFA challenge the MFA module chose, with its session (its state kept as the MFA module
+/// gave it) and `USER_ID_FOR_SRP`.
+pub async fn mfa_challenge<S: Store>(
+    svc: &Cognito<S>,
+    app: &App,
+    user: &UserRecord,
+    step: mfa::Challenge,
+) -> ApiResult<Outcome> {
+    let mut parameters: BTreeMap<String, String> = step.parameters.into_iter().collect();
+    parameters.insert("USER_ID_FOR_SRP".to_owned(), user.username.clone());
+    challenge(svc, app, &user.username_key, &step.name, parameters, step.state, step.outbox).await
+}
+
+/// Tokens for a completed sign-in.
+pub async fn issue<S: Store>(svc: &Cognito<S>, app: &App, user: &UserRecord) -> ApiResult<Outcome> {
+    let now_s = svc.clock.now_ms() / 1000;
+    let result = tokens::issue(svc, &app.pool, &app.client, user, now_s).await?;
+    Ok(Outcome { result: Some(result), ..Outcome::default() })
+}
