@@ -2,8 +2,8 @@
 //! botocore (the one `python3` imports; `tests/requirements.txt` installs it with awscli) is
 //! imported and generated in-process, and every one must succeed. Emitting is nearly all of the
 //! time (about 3 CPU-minutes for 1.44.8's 154 services in a debug build), spread over all cores.
-//! Compiling the output is left to the script (`bench/sweep.sh DATA --compile ...`): it needs cargo
-//! and a minute or more per service.
+//! Compiling every service is left to the script (`bench/sweep.sh DATA --compile ...`); CI compiles
+//! a sample chosen to cover each construct (`compile_sample.rs`).
 //!
 //! `BOTOCORE_DATA_DIR` points the test at another `botocore/data` directory; without either it
 //! prints SKIPPED and passes.
@@ -16,52 +16,10 @@ use std::time::{Duration, Instant};
 use awsjson_codegen::emit::{EmitOptions, emit};
 use awsjson_codegen::import_botocore::convert;
 use awsjson_codegen::load::{LoadOptions, load_dir};
+use common::{botocore_data, is_json, newest_model, read_json};
 use serde_json::Value;
 
-/// `botocore/data` of `BOTOCORE_DATA_DIR` or of the botocore `python3` imports.
-fn botocore_data() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("BOTOCORE_DATA_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    let output = std::process::Command::new("python3")
-        .args(["-c", "import botocore, os; print(os.path.dirname(botocore.__file__))"])
-        .output()
-        .ok()?;
-    if !output.status.success() {
-        return None;
-    }
-    let dir = PathBuf::from(String::from_utf8(output.stdout).ok()?.trim()).join("data");
-    dir.is_dir().then_some(dir)
-}
-
-fn read_json(path: &Path) -> Value {
-    let raw = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let bytes = if path.extension().is_some_and(|ext| ext == "gz") {
-        let mut plain = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(raw.as_slice()), &mut plain)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        plain
-    } else {
-        raw
-    };
-    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// A service's newest model (`service-2.json[.gz]`), as the script picks it.
-fn newest_model(service_dir: &Path) -> Option<PathBuf> {
-    let mut versions: Vec<PathBuf> =
-        std::fs::read_dir(service_dir).ok()?.filter_map(|e| Some(e.ok()?.path())).filter(|p| p.is_dir()).collect();
-    versions.sort();
-    let newest = versions.pop()?;
-    ["service-2.json.gz", "service-2.json"].iter().map(|f| newest.join(f)).find(|p| p.is_file())
-}
-
-/// Whether the model speaks AWS JSON: `metadata.protocols` lists `json`, or `metadata.protocol` is it.
-fn is_json(model: &Value) -> bool {
-    let metadata = &model["metadata"];
-    metadata["protocol"] == "json"
-        || metadata["protocols"].as_array().is_some_and(|list| list.iter().any(|p| p == "json"))
-}
+mod common;
 
 /// What one service gave: its type count and the time spent loading and emitting it.
 struct Swept {
