@@ -203,7 +203,8 @@ async fn signin_setup(args: &Args) -> Result<(), Error> {
                 if i >= users {
                     return Ok::<(), Error>(());
                 }
-                let body = json!({"UserPoolId": pool, "Username": format!("u{i}"), "Password": PASSWORD, "Permanent": true});
+                let body =
+                    json!({"UserPoolId": pool, "Username": format!("u{i}"), "Password": PASSWORD, "Permanent": true});
                 let (status, answer) = call(&http, &url, "AdminSetUserPassword", &body).await?;
                 if status != 200 {
                     return Err(format!("AdminSetUserPassword u{i} answered {status}: {answer}").into());
