@@ -278,7 +278,7 @@ impl Walker {
                 if set != 1 {
                     let names: Vec<&str> = members.iter().map(|m| m.name).collect();
                     let constraint = format!("Member must have exactly one of [{}] set", names.join(", "));
-                    self.push(path, if set == 0 { None } else { shown() }, constraint);
+                    self.push(path, shown(), constraint);
                 }
             }
         }

@@ -326,3 +326,27 @@ fn validate_trait_serializes_first() {
         "1 validation error detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null"
     );
 }
+
+static CHOICE: Shape =
+    shape("Choice", ShapeKind::Union { members: &[member("Days", &DAYS, false), member("Value", &VALUE, false)] });
+static HOLDER: Shape = shape("Holder", ShapeKind::Structure { members: &[member("Choice", &CHOICE, true)] });
+
+#[test]
+fn a_union_has_exactly_one_known_member_set() {
+    for ok in [json!({"Choice": {"Days": 3}}), json!({"Choice": {"Value": "x", "Days": null}})] {
+        assert_eq!(validate(&HOLDER, &ok), Ok(()), "{ok}");
+    }
+    let one = "Member must have exactly one of [Days, Value] set";
+    for body in [json!({"Choice": {}}), json!({"Choice": {"Other": 1}}), json!({"Choice": {"Days": 3, "Value": "x"}})] {
+        let err = validate(&HOLDER, &body).unwrap_err().to_string();
+        assert!(err.contains(&format!("at 'choice' failed to satisfy constraint: {one}")), "{body}: {err}");
+        // The sensitive member's value is never quoted.
+        assert!(!err.contains("=x") && !err.contains("'x'"), "{err}");
+    }
+    let err = validate(&HOLDER, &json!({"Choice": {"Other": 1}})).unwrap_err().to_string();
+    assert!(err.contains("Value '{}' at 'choice'"), "{err}");
+    // The member set is checked like any other value, under its own path.
+    let err = validate(&HOLDER, &json!({"Choice": {"Days": 400}})).unwrap_err().to_string();
+    assert!(err.contains("Value '400' at 'choice.days'"), "{err}");
+    assert!(matches!(validate(&HOLDER, &json!({"Choice": []})), Err(ValidationError::Serialization(_))));
+}
