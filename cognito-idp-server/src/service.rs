@@ -74,6 +74,13 @@ operations! {
     sign_up(SignUpRequest) -> SignUpResponse, SignUpError => signup::sign_up;
     confirm_sign_up(ConfirmSignUpRequest) -> ConfirmSignUpResponse, ConfirmSignUpError => signup::confirm_sign_up;
     resend_confirmation_code(ResendConfirmationCodeRequest) -> ResendConfirmationCodeResponse, ResendConfirmationCodeError => signup::resend_confirmation_code;
+    // MFA
+    set_user_pool_mfa_config(SetUserPoolMfaConfigRequest) -> SetUserPoolMfaConfigResponse, SetUserPoolMfaConfigError => crate::handlers::mfa::config::set_user_pool_mfa_config;
+    get_user_pool_mfa_config(GetUserPoolMfaConfigRequest) -> GetUserPoolMfaConfigResponse, GetUserPoolMfaConfigError => crate::handlers::mfa::config::get_user_pool_mfa_config;
+    associate_software_token(AssociateSoftwareTokenRequest) -> AssociateSoftwareTokenResponse, AssociateSoftwareTokenError => crate::handlers::mfa::software_token::associate_software_token;
+    verify_software_token(VerifySoftwareTokenRequest) -> VerifySoftwareTokenResponse, VerifySoftwareTokenError => crate::handlers::mfa::software_token::verify_software_token;
+    set_user_mfa_preference(SetUserMfaPreferenceRequest) -> SetUserMfaPreferenceResponse, SetUserMfaPreferenceError => crate::handlers::mfa::preferences::set_user_mfa_preference;
+    admin_set_user_mfa_preference(AdminSetUserMfaPreferenceRequest) -> AdminSetUserMfaPreferenceResponse, AdminSetUserMfaPreferenceError => crate::handlers::mfa::preferences::admin_set_user_mfa_preference;
     // sign-in
     initiate_auth(InitiateAuthRequest) -> InitiateAuthResponse, InitiateAuthError => crate::handlers::auth::initiate_auth;
     admin_initiate_auth(AdminInitiateAuthRequest) -> AdminInitiateAuthResponse, AdminInitiateAuthError => crate::handlers::auth::admin_initiate_auth;

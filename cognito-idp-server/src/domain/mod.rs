@@ -6,3 +6,4 @@ pub mod filter;
 pub mod ids;
 pub mod mask;
 pub mod password;
+pub mod totp;

@@ -170,7 +170,9 @@ pub async fn update_user_pool<S: Store>(
             ..old
         };
         mirror_messages(&mut doc);
-        let record = PoolRecord { doc: to_json(&doc)?, ..pool.record };
+        let mut json = to_json(&doc)?;
+        super::mfa::config::carry_over(&pool.record.doc, &mut json);
+        let record = PoolRecord { doc: json, ..pool.record };
         match svc.store.update_pool(record).await {
             Ok(_) => {}
             Err(StoreError::Conflict) => continue,
@@ -252,7 +254,9 @@ pub async fn add_custom_attributes<S: Store>(
         schema::add_custom(&mut attributes, &input.custom_attributes)?;
         doc.schema_attributes = Some(attributes);
         doc.last_modified_date = Some(timestamp(svc.clock.now_ms()));
-        match svc.store.update_pool(PoolRecord { doc: to_json(&doc)?, ..pool.record }).await {
+        let mut json = to_json(&doc)?;
+        super::mfa::config::carry_over(&pool.record.doc, &mut json);
+        match svc.store.update_pool(PoolRecord { doc: json, ..pool.record }).await {
             Ok(_) => return Ok(AddCustomAttributesResponse::default()),
             Err(StoreError::Conflict) => continue,
             Err(StoreError::NotFound) => return Err(ApiError::pool_not_found(&input.user_pool_id)),

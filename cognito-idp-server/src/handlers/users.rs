@@ -381,6 +381,7 @@ pub async fn admin_get_user<S: Store>(svc: &Cognito<S>, input: AdminGetUserReque
     let pool = load_pool(svc, &input.user_pool_id).await?;
     let user = lookup(svc, &pool, &input.username).await?;
     let listed = user_type(&user, |_| true);
+    let (user_mfa_setting_list, preferred_mfa_setting) = super::mfa::mfa_fields(&user);
     Ok(AdminGetUserResponse {
         username: listed.username.unwrap_or_default(),
         user_attributes: listed.attributes,
@@ -388,10 +389,10 @@ pub async fn admin_get_user<S: Store>(svc: &Cognito<S>, input: AdminGetUserReque
         user_last_modified_date: listed.user_last_modified_date,
         enabled: listed.enabled,
         user_status: listed.user_status,
-        // MFA settings come with sign-in (part 2); until then a user has none.
+        // The deprecated SMS-only list; AWS answers with UserMFASettingList instead.
         mfa_options: None,
-        preferred_mfa_setting: None,
-        user_mfa_setting_list: None,
+        preferred_mfa_setting,
+        user_mfa_setting_list,
     })
 }
 
