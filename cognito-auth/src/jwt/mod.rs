@@ -350,6 +350,11 @@ impl JwtVerifierBuilder {
     /// # Ok::<(), cognito_auth::jwt::JwtError>(())
     /// ```
     pub fn build(self) -> Result<JwtVerifier, JwtError> {
+        // jsonwebtoken picks its crypto backend from its crate features; a build that also
+        // enables the `aws_lc_rs` one (another crate of the same program or workspace build)
+        // leaves it unable to pick and panicking on first use. RustCrypto's, unless the program
+        // installed one already (then that one is used; the error only says so).
+        let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
         if self.client_ids.is_empty() && !self.any_client {
             return Err(JwtError::Config("no app client id allowed: call client_id() or any_client_id()".into()));
         }

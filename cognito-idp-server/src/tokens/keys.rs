@@ -129,7 +129,10 @@ struct Stored {
 
 /// Decoded keys by pool id, with the pool's `seq` (a re-created pool has other keys).
 #[derive(Clone, Default)]
-pub struct KeyCache(Arc<Mutex<HashMap<String, (i64, Arc<PoolKeys>)>>>);
+pub struct KeyCache(Arc<Mutex<HashMap<String, CachedKeys>>>);
+
+/// A pool's decoded keys and the pool `seq` they belong to.
+type CachedKeys = (i64, Arc<PoolKeys>);
 
 /// Pools whose keys are kept at most; past that the cache starts over.
 const KEY_CACHE_SIZE: usize = 4096;
