@@ -192,12 +192,17 @@ fn setters(
             (quote! { pub fn #method(mut self, item: #param) -> Self { #push #mark self } }, true)
         }
         ShapeKind::Map { value, .. } => {
+            // A `BTreeMap`, or the JSON object typify makes of a map of documents.
+            let new_map = match cx.service.shape(value).kind {
+                ShapeKind::Document => quote!(::serde_json::Map::new),
+                _ => quote!(::std::collections::BTreeMap::new),
+            };
             let (param, into) = param_type(cx, value);
             let convert = if into { quote!(value.into()) } else { quote!(value) };
             let insert = if member.required {
                 quote!(self.input.#ident.insert(key.into(), #convert);)
             } else {
-                quote!(self.input.#ident.get_or_insert_with(::std::collections::BTreeMap::new).insert(key.into(), #convert);)
+                quote!(self.input.#ident.get_or_insert_with(#new_map).insert(key.into(), #convert);)
             };
             let adder = quote! {
                 pub fn #method(mut self, key: impl ::std::convert::Into<::std::string::String>, value: #param) -> Self {

@@ -28,6 +28,10 @@ pub fn value_type(cx: &Cx, target: &str) -> TokenStream {
             let item = value_type(cx, member);
             quote!(::std::vec::Vec<#item>)
         }
+        // typify makes a map of any JSON values a JSON object (identitystore's `Extensions`).
+        ShapeKind::Map { value, .. } if matches!(cx.service.shape(value).kind, ShapeKind::Document) => {
+            quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)
+        }
         ShapeKind::Map { value, .. } => {
             let value = value_type(cx, value);
             quote!(::std::collections::BTreeMap<::std::string::String, #value>)
