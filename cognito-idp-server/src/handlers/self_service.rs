@@ -126,20 +126,13 @@ where
     Err(too_busy())
 }
 
-/// The user's MFA settings as `GetUser` shows them: (`MFAOptions`, `PreferredMfaSetting`,
-/// `UserMFASettingList`). Until the MFA work provides them, a user has none.
-fn mfa_fields(user: &UserRecord) -> (Option<Vec<MfaOptionType>>, Option<String>, Option<Vec<String>>) {
-    let _ = user;
-    (None, None, None)
-}
-
 /// `GetUser`: the user the token names, with the attributes its app client may read and the
 /// user's MFA settings.
 pub async fn get_user<S: Store>(svc: &Cognito<S>, input: GetUserRequest) -> ApiResult<GetUserResponse> {
     let auth = tokens::authenticate(svc, &input.access_token).await?;
     let client = token_client(svc, &auth).await?;
     let user = &auth.user;
-    let (mfa_options, preferred_mfa_setting, user_mfa_setting_list) = mfa_fields(user);
+    let (user_mfa_setting_list, preferred_mfa_setting) = super::mfa::mfa_fields(user);
     Ok(GetUserResponse {
         username: user.username.clone(),
         user_attributes: user
@@ -148,7 +141,8 @@ pub async fn get_user<S: Store>(svc: &Cognito<S>, input: GetUserRequest) -> ApiR
             .filter(|(name, _)| readable(client.as_ref(), name))
             .map(|(name, value)| AttributeType { name: name.clone(), value: Some(value.clone()) })
             .collect(),
-        mfa_options,
+        // The deprecated SMS-only list; AWS answers with UserMFASettingList instead.
+        mfa_options: None,
         preferred_mfa_setting,
         user_mfa_setting_list,
     })
