@@ -75,7 +75,10 @@ async fn run<S: Store>(
     responses: &BTreeMap<String, String>,
 ) -> ApiResult<Outcome> {
     let username = required(responses, "USERNAME")?;
-    let raw = raw_session.filter(|s| !s.is_empty()).ok_or_else(|| missing("Session"))?;
+    // SRP clients answer PASSWORD_VERIFIER without the Session (pycognito does): the secret
+    // block they echo names the sign-in (see `session::start_as`).
+    let echoed = (challenge == "PASSWORD_VERIFIER").then(|| responses.get("PASSWORD_CLAIM_SECRET_BLOCK")).flatten();
+    let raw = raw_session.filter(|s| !s.is_empty()).or(echoed.map(String::as_str)).ok_or_else(|| missing("Session"))?;
     let record = session::take(svc, raw).await?;
     if record.client_id != app.client_id || record.pool_id != app.pool.id() || session::challenge(&record) != challenge
     {

@@ -69,8 +69,28 @@ pub async fn start<S: Store>(
     outbox: Vec<OutboxMessage>,
 ) -> ApiResult<String> {
     let raw = new_raw();
+    start_as(svc, &raw, pool_id, client_id, user_key, challenge_name, state, ttl_ms, outbox).await?;
+    Ok(raw)
+}
+
+/// [`start`] with a session string the caller chose (it must be as random and long as
+/// [`start`]'s): `PASSWORD_VERIFIER` uses its `SECRET_BLOCK` as the session, since SRP clients
+/// such as pycognito answer that challenge without the `Session` and Cognito finds the sign-in
+/// from the secret block they echo.
+#[allow(clippy::too_many_arguments)]
+pub async fn start_as<S: Store>(
+    svc: &Cognito<S>,
+    raw: &str,
+    pool_id: &str,
+    client_id: &str,
+    user_key: &str,
+    challenge_name: &str,
+    state: serde_json::Value,
+    ttl_ms: i64,
+    outbox: Vec<OutboxMessage>,
+) -> ApiResult<()> {
     let record = SessionRecord {
-        id_hash: hash(&raw),
+        id_hash: hash(raw),
         pool_id: pool_id.to_owned(),
         client_id: client_id.to_owned(),
         user_key: user_key.to_owned(),
@@ -78,7 +98,7 @@ pub async fn start<S: Store>(
         doc: serde_json::json!({ CHALLENGE: challenge_name, STATE: state, ATTEMPTS: 0 }),
     };
     svc.store.put_session(record, outbox).await?;
-    Ok(raw)
+    Ok(())
 }
 
 /// `Invalid session for the user, session can only be used once.`: a session that was used

@@ -13,7 +13,7 @@ use rand::RngCore;
 
 use super::app::{App, incorrect, required};
 use super::flow::{self, Outcome};
-use super::{lockout, srp_verifier};
+use super::{lockout, session, srp_verifier};
 use crate::errors::{ApiError, ApiResult};
 use crate::state::Cognito;
 use crate::store::{SessionRecord, Store, UserRecord};
@@ -47,12 +47,18 @@ pub async fn start<S: Store>(
         Some((user, None)) => (user.username.clone(), user.username_key.clone(), random_verifier(), false),
         None => (username.to_owned(), app.pool.username_key(username), random_verifier(), false),
     };
+    // The secret block doubles as the session (see `session::start_as`): 48 random bytes.
+    let mut secret_block = [0u8; 48];
+    rand::thread_rng().fill_bytes(&mut secret_block);
+    let mut b = [0u8; 128];
+    rand::thread_rng().fill_bytes(&mut b);
     let (a, id) = (srp_a.to_owned(), user_id.clone());
     // A 3072-bit exponentiation: off the async threads.
-    let server = tokio::task::spawn_blocking(move || SrpServer::new(&pool_id, &id, &verifier, &a))
-        .await
-        .map_err(|e| ApiError::internal(format!("SRP failed: {e}")))?
-        .map_err(|_| bad_srp_a())?;
+    let server =
+        tokio::task::spawn_blocking(move || SrpServer::with_ephemeral(&pool_id, &id, &verifier, &a, &b, &secret_block))
+            .await
+            .map_err(|e| ApiError::internal(format!("SRP failed: {e}")))?
+            .map_err(|_| bad_srp_a())?;
     let state = serde_json::json!({
         "real": real,
         "userId": user_id,
@@ -61,7 +67,16 @@ pub async fn start<S: Store>(
         "secretBlock": STANDARD.encode(server.secret_block()),
     });
     let parameters: BTreeMap<String, String> = server.challenge_parameters().into_iter().collect();
-    flow::challenge(svc, app, &user_key, PASSWORD_VERIFIER, parameters, state, Vec::new()).await
+    let raw = STANDARD.encode(server.secret_block());
+    let ttl = session::ttl_ms(&app.client);
+    session::start_as(svc, &raw, app.pool.id(), &app.client_id, &user_key, PASSWORD_VERIFIER, state, ttl, Vec::new())
+        .await?;
+    Ok(Outcome {
+        challenge_name: Some(PASSWORD_VERIFIER.to_owned()),
+        session: Some(raw),
+        parameters,
+        ..Outcome::default()
+    })
 }
 
 /// A verifier for a random password: what an unknown user's challenge is made from.
@@ -86,7 +101,7 @@ pub async fn answer<S: Store>(
     for name in ["PASSWORD_CLAIM_SIGNATURE", "PASSWORD_CLAIM_SECRET_BLOCK", "TIMESTAMP"] {
         required(responses, name)?;
     }
-    let state = super::session::state(record);
+    let state = session::state(record);
     let text = |key: &str| state.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
     let real = state.get("real").and_then(|v| v.as_bool()).unwrap_or(false);
     let user = match user {
