@@ -398,10 +398,7 @@ async fn secret_hash_is_required_and_checked() {
     };
     assert_eq!(
         failure(admin(None).await),
-        pair(
-            "NotAuthorizedException",
-            &format!("Client {app} is configured with secret but SECRET_HASH was not received")
-        )
+        pair("NotAuthorizedException", &format!("Client {app} is configured for secret but secret was not received"))
     );
     let wrong = cognito_auth::secret_hash("maria", &app, &secret);
     assert_eq!(

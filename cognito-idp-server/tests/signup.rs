@@ -143,10 +143,7 @@ async fn clients_with_a_secret_require_the_right_secret_hash() {
     };
     let e = sign_up(None).await.unwrap_err();
     assert_eq!(error_code(&e).as_deref(), Some("NotAuthorizedException"));
-    assert_eq!(
-        error_message(&e),
-        Some(format!("Client {app} is configured with secret but SECRET_HASH was not received"))
-    );
+    assert_eq!(error_message(&e), Some(format!("Client {app} is configured for secret but secret was not received")));
     let e = sign_up(Some(cognito_auth::secret_hash("maria", &app, "not-the-secret"))).await.unwrap_err();
     assert_eq!(error_code(&e).as_deref(), Some("NotAuthorizedException"));
     assert_eq!(error_message(&e), Some(format!("Unable to verify secret hash for client {app}")));
@@ -160,10 +157,7 @@ async fn clients_with_a_secret_require_the_right_secret_hash() {
 
     // ConfirmSignUp and ResendConfirmationCode check it too.
     let e = client.resend_confirmation_code().client_id(&app).username("maria").send().await.unwrap_err();
-    assert_eq!(
-        error_message(&e),
-        Some(format!("Client {app} is configured with secret but SECRET_HASH was not received"))
-    );
+    assert_eq!(error_message(&e), Some(format!("Client {app} is configured for secret but secret was not received")));
     client.resend_confirmation_code().client_id(&app).username("maria").secret_hash(&hash).send().await.unwrap();
     let code = last_code(&server, &pool, "maria").await;
     let e = client

@@ -234,7 +234,10 @@ async fn srp_with_a_client_secret_and_an_alias() {
     let no_secret = SrpClient::new(&pool, "diego", PASSWORD).unwrap();
     assert_eq!(
         failure(initiate(&client, &app, &no_secret).await),
-        pair("NotAuthorizedException", &format!("Client {app} is configured for secret but secret was not received"))
+        pair(
+            "NotAuthorizedException",
+            &format!("Client {app} is configured with secret but SECRET_HASH was not received")
+        )
     );
 }
 

@@ -7,6 +7,7 @@ pub mod groups;
 pub mod mfa;
 pub mod pools;
 pub mod recovery;
+pub mod secret_hash;
 pub mod self_service;
 mod shared;
 pub mod signup;

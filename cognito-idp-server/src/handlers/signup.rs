@@ -8,13 +8,13 @@
 //! the server's clock, which `/_local/clock` moves forward in tests.
 
 use cognito_idp::types::*;
-use subtle::ConstantTimeEq;
 
 use crate::domain::attributes::{self, Schema, VERIFIED_FLAGS, Write};
 use crate::domain::codes::{self, CONFIRMATION_CODE_TTL_MS, MAX_ATTEMPTS};
 use crate::domain::mask::{Delivery, Medium};
 use crate::domain::{ids, password};
 use crate::errors::{ApiError, ApiResult};
+use crate::handlers::secret_hash::{self, Missing};
 use crate::handlers::shared::{Pool, alias_key, load_pool, outbox};
 use crate::state::Cognito;
 use crate::store::{Alias, AliasConflict, CodeRecord, Store, StoreError, UserRecord};
@@ -57,27 +57,11 @@ pub(crate) async fn load_app<S: Store>(svc: &Cognito<S>, client_id: &str) -> Api
     Ok(App { pool, client_id: record.id, client })
 }
 
-/// Checks `SecretHash` for clients with a secret, with AWS's messages: `Client <id> is
-/// configured with secret but SECRET_HASH was not received` (seen in
-/// furaiev/amazon-cognito-identity-dart-2 issue 249) and `Unable to verify secret hash for
-/// client <id>` (scientifichackers/flutter_cognito_plugin issue 24), both
-/// `NotAuthorizedException`. A hash sent for a client without a secret is ignored.
+/// Checks `SecretHash` for clients with a secret (`SignUp`, `ConfirmSignUp`,
+/// `ResendConfirmationCode`, `ForgotPassword`, `ConfirmForgotPassword`); AWS's messages and
+/// their evidence are in [`secret_hash`]. A hash sent for a client without a secret is ignored.
 pub(crate) fn check_secret_hash(app: &App, username: &str, given: Option<&str>) -> ApiResult<()> {
-    let Some(secret) = app.client.client_secret.as_deref().filter(|s| !s.is_empty()) else {
-        return Ok(());
-    };
-    let Some(given) = given else {
-        return Err(ApiError::not_authorized(format!(
-            "Client {} is configured with secret but SECRET_HASH was not received",
-            app.client_id
-        )));
-    };
-    let expected = cognito_auth::secret_hash(username, &app.client_id, secret);
-    if bool::from(expected.as_bytes().ct_eq(given.as_bytes())) {
-        Ok(())
-    } else {
-        Err(ApiError::not_authorized(format!("Unable to verify secret hash for client {}", app.client_id)))
-    }
+    secret_hash::check(secret_hash::secret_of(&app.client), &app.client_id, &[username], given, Missing::Secret)
 }
 
 /// Where `user`'s confirmation code goes: the phone number when the pool auto-verifies phone

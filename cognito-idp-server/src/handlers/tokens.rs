@@ -4,11 +4,10 @@
 use std::sync::Arc;
 
 use cognito_idp::types::*;
-use subtle::ConstantTimeEq;
 
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::clients;
 use crate::handlers::shared::{find_user, load_pool};
+use crate::handlers::{clients, secret_hash};
 use crate::state::{Cognito, Pool};
 use crate::store::{Store, StoreError};
 use crate::tokens::{self, jwt, refresh};
@@ -25,18 +24,13 @@ async fn client_of<S: Store>(svc: &Cognito<S>, client_id: &str) -> ApiResult<(Ar
 }
 
 /// A client with a secret must be given it (`ClientSecret` of `GetTokensFromRefreshToken` and
-/// `RevokeToken`), compared in constant time. The wording is the one AWS uses for a missing or
-/// wrong `SECRET_HASH` of the same client.
+/// `RevokeToken`), compared in constant time; AWS's messages are in [`secret_hash`].
 fn check_secret(client: &UserPoolClientType, given: Option<&str>) -> ApiResult<()> {
-    let Some(secret) = client.client_secret.as_deref() else { return Ok(()) };
-    let id = client.client_id.as_deref().unwrap_or_default();
-    match given {
-        None => {
-            Err(ApiError::not_authorized(format!("Client {id} is configured for secret but secret was not received")))
-        }
-        Some(given) if bool::from(given.as_bytes().ct_eq(secret.as_bytes())) => Ok(()),
-        Some(_) => Err(ApiError::not_authorized(format!("Unable to verify secret hash for client {id}"))),
-    }
+    secret_hash::check_client_secret(
+        secret_hash::secret_of(client),
+        client.client_id.as_deref().unwrap_or_default(),
+        given,
+    )
 }
 
 /// `GetTokensFromRefreshToken`: new access and id tokens (and a new refresh token when the
@@ -47,7 +41,8 @@ pub async fn get_tokens_from_refresh_token<S: Store>(
 ) -> ApiResult<GetTokensFromRefreshTokenResponse> {
     let (pool, client) = client_of(svc, &input.client_id).await?;
     check_secret(&client, input.client_secret.as_deref())?;
-    let result = refresh::refresh(svc, &pool, &client, &input.refresh_token, refresh::Via::GetTokens).await?;
+    let result =
+        refresh::refresh(svc, &pool, &client, &input.refresh_token, refresh::Via::GetTokens, |_| Ok(())).await?;
     Ok(GetTokensFromRefreshTokenResponse { authentication_result: Some(result) })
 }
 

@@ -48,13 +48,16 @@ pub async fn issue<S: Store>(
 /// access and id tokens from a refresh token of `client`. The user must still exist and be
 /// enabled. A client that rotates refresh tokens must refresh through
 /// `GetTokensFromRefreshToken` instead ([`refresh::refresh`] with [`refresh::Via::GetTokens`]).
+/// `check_user` is called with the token's user (found, still the same user) before anything
+/// is issued: the caller's checks that need the user, such as the `SECRET_HASH` over its name.
 pub async fn refresh<S: Store>(
     svc: &Cognito<S>,
     pool: &Pool,
     client: &UserPoolClientType,
     refresh_token: &str,
+    check_user: impl FnOnce(&UserRecord) -> ApiResult<()>,
 ) -> ApiResult<AuthenticationResultType> {
-    refresh::refresh(svc, pool, client, refresh_token, refresh::Via::InitiateAuth).await
+    refresh::refresh(svc, pool, client, refresh_token, refresh::Via::InitiateAuth, check_user).await
 }
 
 /// The user an access token speaks for: signature, expiry, `token_use`, issuing pool and

@@ -137,13 +137,15 @@ pub enum Via {
 }
 
 /// New tokens from a refresh token of `client`: the user must still exist and be enabled; the
-/// new tokens keep the sign-in's `auth_time`, `origin_jti` and `event_id`.
+/// new tokens keep the sign-in's `auth_time`, `origin_jti` and `event_id`. `check_user` is
+/// called with the token's user once it is found, before anything is issued or rotated.
 pub async fn refresh<S: Store>(
     svc: &Cognito<S>,
     pool: &Pool,
     client: &UserPoolClientType,
     token: &str,
     via: Via,
+    check_user: impl FnOnce(&UserRecord) -> ApiResult<()>,
 ) -> ApiResult<AuthenticationResultType> {
     let client_id = client.client_id.as_deref().unwrap_or_default();
     let now_ms = svc.clock.now_ms();
@@ -191,6 +193,7 @@ pub async fn refresh<S: Store>(
     if record.doc.get("sub").and_then(|v| v.as_str()) != Some(user.sub.as_str()) {
         return Err(revoked());
     }
+    check_user(&user)?;
     if !user.enabled {
         return Err(ApiError::not_authorized("User is disabled."));
     }

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use cognito_idp::types::UserPoolClientType;
-use subtle::ConstantTimeEq;
 
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::clients;
+use crate::handlers::secret_hash::{self, Missing};
 use crate::handlers::shared::load_pool;
 use crate::state::{Cognito, Pool};
 use crate::store::{Store, StoreError};
@@ -87,37 +87,15 @@ impl App {
 
     /// Checks `SECRET_HASH` for a client with a secret: it must be the hash of one of `names`
     /// (the username the call gives, or the user's stored username), compared in constant time.
-    /// AWS words the missing hash differently per API: `Client X is configured for secret but
-    /// secret was not received` on `InitiateAuth` (AWS knowledge-center article on
-    /// `NotAuthorizedException` for app clients with secrets, quoted with the `InitiateAuth`
-    /// operation) and `Client X is configured with secret but SECRET_HASH was not received` on
-    /// `AdminInitiateAuth` (quoted with `admin-initiate-auth` output in public troubleshooting
-    /// notes); a wrong one is `Unable to verify secret hash for client X` on both.
-    pub fn check_secret(&self, names: &[&str], given: Option<&str>) -> ApiResult<()> {
-        let Some(secret) = self.client.client_secret.as_deref().filter(|s| !s.is_empty()) else {
-            return Ok(());
-        };
-        let Some(given) = given.filter(|g| !g.is_empty()) else {
-            let message = match self.api {
-                Api::Public => {
-                    format!("Client {} is configured for secret but secret was not received", self.client_id)
-                }
-                Api::Admin => {
-                    format!("Client {} is configured with secret but SECRET_HASH was not received", self.client_id)
-                }
-            };
-            return Err(ApiError::not_authorized(message));
-        };
-        let mut matched = false;
-        for name in names {
-            let expected = cognito_auth::secret_hash(name, &self.client_id, secret);
-            matched |= bool::from(expected.as_bytes().ct_eq(given.as_bytes()));
-        }
-        if matched {
-            Ok(())
-        } else {
-            Err(ApiError::not_authorized(format!("Unable to verify secret hash for client {}", self.client_id)))
-        }
+    /// `wording` is the operation's message for a missing hash (see
+    /// [`crate::handlers::secret_hash`], where AWS's messages and their evidence are).
+    pub fn check_secret(&self, names: &[&str], given: Option<&str>, wording: Missing) -> ApiResult<()> {
+        secret_hash::check(self.secret(), &self.client_id, names, given, wording)
+    }
+
+    /// The client's secret, if it has one.
+    pub fn secret(&self) -> Option<&str> {
+        secret_hash::secret_of(&self.client)
     }
 }
 

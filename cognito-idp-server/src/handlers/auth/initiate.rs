@@ -11,6 +11,7 @@ use super::app::{Api, App, required};
 use super::flow::{self, Outcome};
 use super::{choice, srp};
 use crate::errors::{ApiError, ApiResult};
+use crate::handlers::secret_hash::{self, Missing};
 use crate::state::Cognito;
 use crate::store::Store;
 use crate::tokens;
@@ -108,7 +109,7 @@ async fn run<S: Store>(
             let user = flow::find(svc, &app.pool, username).await?;
             let names: Vec<&str> =
                 std::iter::once(username).chain(user.as_ref().map(|u| u.username.as_str())).collect();
-            app.check_secret(&names, secret_hash)?;
+            app.check_secret(&names, secret_hash, Missing::Secret)?;
             let Some(user) = user else {
                 flow::spend_a_check(svc, password).await;
                 return Err(app.unknown_user());
@@ -122,7 +123,7 @@ async fn run<S: Store>(
             let user = flow::find(svc, &app.pool, username).await?;
             let names: Vec<&str> =
                 std::iter::once(username).chain(user.as_ref().map(|u| u.username.as_str())).collect();
-            app.check_secret(&names, secret_hash)?;
+            app.check_secret(&names, secret_hash, Missing::SecretHash)?;
             match &user {
                 None if !app.hides_unknown_users() => return Err(app.unknown_user()),
                 None => {}
@@ -139,15 +140,24 @@ async fn run<S: Store>(
         }
         "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
             let token = required(params, "REFRESH_TOKEN")?;
-            // The hash is over the user's name, which only the token knows: a given USERNAME
-            // is checked, and a hash is required of clients with a secret either way.
-            let username = params.get("USERNAME").map(String::as_str);
-            match username {
-                Some(name) => app.check_secret(&[name], secret_hash)?,
-                None if secret_hash.is_none() => app.check_secret(&[], None)?,
-                None => {}
+            // The hash is over the name the token's user is stored under (in pools whose
+            // usernames are emails or phone numbers, the `sub`: aws/aws-sdk-net-extensions-cognito
+            // issue 122, aws-amplify/amplify-android issue 3111), which only the token knows: a
+            // missing hash is refused first, a wrong one once the token has named its user. A
+            // USERNAME parameter plays no part (the token names the user).
+            let secret = app.secret();
+            if secret.is_some() && secret_hash.is_none_or(str::is_empty) {
+                return Err(secret_hash::missing(&app.client_id, Missing::Secret));
             }
-            let result = tokens::refresh(svc, &app.pool, &app.client, token).await?;
+            let check = |user: &crate::store::UserRecord| match (secret, secret_hash) {
+                (Some(secret), Some(given))
+                    if !secret_hash::matches_any(secret, &app.client_id, &[user.username.as_str()], given) =>
+                {
+                    Err(secret_hash::refresh_mismatch(&app.client_id))
+                }
+                _ => Ok(()),
+            };
+            let result = tokens::refresh(svc, &app.pool, &app.client, token, check).await?;
             Ok(Outcome { result: Some(result), ..Outcome::default() })
         }
         // Custom challenges are run by the pool's Lambda triggers, which this server does not

@@ -15,6 +15,7 @@ use super::{choice, lockout, session, srp};
 use crate::domain::attributes::{self, Schema, Write};
 use crate::domain::password;
 use crate::errors::{ApiError, ApiResult};
+use crate::handlers::secret_hash::Missing;
 use crate::handlers::{mfa, shared};
 use crate::state::Cognito;
 use crate::store::{Alias, AliasConflict, SessionRecord, Store, StoreError, UserRecord};
@@ -98,7 +99,7 @@ async fn run<S: Store>(
         return Err(invalid_session());
     }
     let names: Vec<&str> = std::iter::once(username).chain(user.as_ref().map(|u| u.username.as_str())).collect();
-    app.check_secret(&names, responses.get("SECRET_HASH").map(String::as_str))?;
+    app.check_secret(&names, responses.get("SECRET_HASH").map(String::as_str), Missing::SecretHash)?;
     match challenge {
         "PASSWORD_VERIFIER" => srp::answer(svc, app, &record, user, responses).await,
         "NEW_PASSWORD_REQUIRED" => {
