@@ -11,7 +11,8 @@
 # generated into WORK/gen/<svc>; with --compile each named service is also generated as one
 # file into a small crate (WORK/crates/<svc>) depending on this repository's runtimes and checked
 # with `cargo check` (one shared target directory, WORK/target). Exit status is non-zero when any
-# service fails.
+# service fails. CI runs the fast parts as tests: codegen/tests/sweep.rs imports and generates
+# every JSON service of the installed botocore, codegen/tests/compile_sample.rs checks a sample.
 set -u -o pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,7 +25,7 @@ while [ $# -gt 0 ]; do
         --compile) compile="$2"; shift 2 ;;
         --only) only="$2"; shift 2 ;;
         --work) work="$2"; shift 2 ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) data="$1"; shift ;;
     esac
 done
