@@ -37,6 +37,7 @@ pub struct Running {
     pub address: SocketAddr,
     stop: oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
+    purger: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
@@ -44,11 +45,14 @@ impl Running {
     pub async fn shutdown(self) {
         let _ = self.stop.send(());
         let _ = self.task.await;
+        self.purger.abort();
+        let _ = self.purger.await;
     }
 
     /// Waits until the server stops on its own (it does not, unless the listener fails).
     pub async fn wait(self) {
         let _ = self.task.await;
+        self.purger.abort();
     }
 
     /// Serves until SIGTERM or Ctrl-C, then shuts down gracefully.
@@ -154,6 +158,7 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
         // tells a test suite pointed at a self-hosted server that it has no local endpoints.
         app = app.route("/_local", any(local_off)).route("/_local/{*rest}", any(local_off));
     }
+    let purger = tokio::spawn(purge_periodically(svc.store.clone(), svc.clock.clone()));
     let app = app.merge(crate::tokens::discovery::routes(svc.clone()));
     let app = app.merge(cognito_idp::server::router_with(svc, config));
     let (stop, stopped) = oneshot::channel::<()>();
@@ -167,7 +172,42 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
         }
     });
     tracing::info!(%address, db = %redacted(&options.db), in_memory = options.in_memory, "listening");
-    Ok(Running { address, stop, task })
+    Ok(Running { address, stop, task, purger })
+}
+
+/// How often expired sign-in state is purged.
+const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
+/// Most batches of [`PERIODIC_BATCH`](crate::store::PERIODIC_BATCH) rows one round removes: a
+/// backlog goes over several rounds rather than in one long write.
+const PURGE_BATCHES_PER_ROUND: usize = 4;
+
+/// Purges long-expired sessions, refresh tokens and token families every [`PURGE_EVERY`] with
+/// the server's clock: the writes that purge on the way (new challenge sessions, rotations) may
+/// never come on a server whose clients only sign in with passwords and refresh.
+async fn purge_periodically<S: Store>(store: S, clock: Clock) {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + PURGE_EVERY, PURGE_EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        for _ in 0..PURGE_BATCHES_PER_ROUND {
+            match store.purge_expired(clock.now_ms()).await {
+                Ok(removed) => {
+                    if removed > 0 {
+                        tracing::debug!(removed, "purged expired sign-in state");
+                    }
+                    // Fewer rows than one table's bound: nothing is left.
+                    if removed < crate::store::PERIODIC_BATCH as u64 {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "purging expired sign-in state failed; trying again later");
+                    break;
+                }
+            }
+        }
+    }
 }
 
 async fn local_off() -> axum::http::StatusCode {

@@ -456,6 +456,52 @@ async fn new_sessions_and_rotations_purge_long_expired_rows() {
     on_both!(check_purges);
 }
 
+/// The periodic purge (`purge_expired`, which the server calls every few minutes with its own
+/// time): what the writes purge, without any write, in bounded batches.
+async fn check_periodic_purge<S: Store>(a: &S, _b: &S) {
+    pool(a, POOL).await;
+    user(a, POOL, "ana").await;
+    let now = now_ms();
+    let extra = 5;
+    let ancient = PERIODIC_BATCH + extra;
+    // Stored first: a newer session's write would purge the ancient ones, and equally old
+    // sessions do not purge one another.
+    a.put_session(session("recent", POOL, "ana", now - 30 * MINUTE), vec![]).await.unwrap();
+    for n in 0..ancient {
+        a.put_session(session(&format!("s{n}"), POOL, "ana", now - 2 * DAY), vec![]).await.unwrap();
+    }
+    a.insert_refresh(refresh("old-t", POOL, "ana", "old-f", now - 30 * DAY)).await.unwrap();
+    a.insert_refresh(refresh("week-t", POOL, "ana", "week-f", now - 2 * DAY)).await.unwrap();
+    a.insert_refresh(refresh("live-t", POOL, "ana", "live-f", now + DAY)).await.unwrap();
+
+    // One call removes at most a batch of each table; the rest goes on the next calls.
+    let first = a.purge_expired(now).await.unwrap();
+    assert!(first >= PERIODIC_BATCH as u64 && first <= 3 * PERIODIC_BATCH as u64, "{first}");
+    assert_eq!(a.purge_expired(now).await.unwrap(), extra as u64);
+    assert_eq!(a.purge_expired(now).await.unwrap(), 0);
+    assert_eq!(a.take_session("s0").await.unwrap_err(), StoreError::NotFound);
+    assert_eq!(a.take_session(&format!("s{}", ancient - 1)).await.unwrap_err(), StoreError::NotFound);
+    assert!(a.take_session("recent").await.is_ok(), "expired half an hour ago: kept");
+    assert_eq!(a.get_refresh("old-t").await.unwrap_err(), StoreError::NotFound);
+    assert!(!a.family_valid(POOL, "old-f").await.unwrap());
+    assert!(a.get_refresh("week-t").await.is_ok(), "expired two days ago: kept");
+    assert!(a.family_valid(POOL, "week-f").await.unwrap());
+    assert!(a.get_refresh("live-t").await.is_ok());
+
+    // The horizon is the time given (the server's clock, which tests move): a week past a
+    // token's expiry it goes, not a moment before.
+    a.purge_expired(now + 8 * DAY).await.unwrap();
+    assert_eq!(a.get_refresh("week-t").await.unwrap_err(), StoreError::NotFound);
+    assert!(!a.family_valid(POOL, "week-f").await.unwrap());
+    assert!(a.get_refresh("live-t").await.is_ok(), "expired exactly a week before: kept");
+    assert!(a.family_valid(POOL, "live-f").await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_periodic_purge_removes_long_expired_rows_in_bounded_batches() {
+    on_both!(check_periodic_purge);
+}
+
 // --- upgrades
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

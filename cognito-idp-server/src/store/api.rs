@@ -506,6 +506,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> impl Future<Output = StoreResult<SignInFailures>> + Send;
     /// Forgets the user's failed sign-ins (after a success). An unknown user is not an error.
     fn clear_sign_in_failures(&self, pool_id: &str, user_key: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Removes a bounded batch (at most `retention::PERIODIC_BATCH` rows of each table) of
+    /// sessions that expired more than an hour before `now_ms`, and of refresh tokens and token
+    /// families that expired more than a week before it; returns how many rows went. Called
+    /// every few minutes by the server (the writes of [`put_session`](Store::put_session) and
+    /// [`rotate_refresh`](Store::rotate_refresh) purge too, but a server without them would
+    /// not). Several instances may purge at once.
+    fn purge_expired(&self, now_ms: i64) -> impl Future<Output = StoreResult<u64>> + Send;
 
     // --- outbox, tags, local state
     /// Messages sent to `username` of `pool_id` (all of the pool's when `username` is `None`).

@@ -16,3 +16,4 @@ mod retention;
 pub mod sqlite;
 
 pub use api::*;
+pub use retention::PERIODIC_BATCH;

@@ -5,7 +5,9 @@
 //! slowed by a backlog, and no table grows for ever). The store does not know the time (the
 //! server's clock can be moved through `/_local/clock`), so the horizon comes from the write
 //! itself: a new session expires at most [`SESSION_TTL_MAX_MS`] after now, and a rotated
-//! refresh token stops working now or at most a minute later.
+//! refresh token stops working now or at most a minute later. The server also purges every few
+//! minutes with its own time (`Store::purge_expired`, started by `app.rs`), so the tables stay
+//! bounded when no such writes come.
 
 /// A session is removed once it expired this long ago.
 const SESSION_KEPT_MS: i64 = 60 * 60_000;
@@ -20,6 +22,12 @@ const REFRESH_KEPT_MS: i64 = 7 * 24 * 60 * 60_000;
 
 /// Most rows of each table one purge removes.
 pub(super) const PURGE_BATCH: i64 = 64;
+
+/// Most rows of each table one periodic purge ([`Store::purge_expired`]) removes: a server
+/// nobody signs in to through challenges or rotation still cleans up, in bounded steps.
+///
+/// [`Store::purge_expired`]: crate::store::Store::purge_expired
+pub const PERIODIC_BATCH: i64 = 500;
 
 /// Rows that expired before these times may go.
 #[derive(Debug, Clone, Copy)]
@@ -41,6 +49,11 @@ impl Horizon {
     /// plus a grace period of at most a minute, which the margins dwarf).
     pub(super) fn at_rotation(old_expires_ms: i64) -> Horizon {
         Horizon::at(old_expires_ms)
+    }
+
+    /// What may go at `now_ms` (a periodic purge, which is given the server's time).
+    pub(super) fn at_now(now_ms: i64) -> Horizon {
+        Horizon::at(now_ms)
     }
 
     fn at(now_ms: i64) -> Horizon {

@@ -418,6 +418,9 @@ impl Store for PgStore {
     async fn clear_sign_in_failures(&self, pool_id: &str, user_key: &str) -> StoreResult<()> {
         in_tx!(self, tx => sql::clear_sign_in_failures(&tx, pool_id, user_key))
     }
+    async fn purge_expired(&self, now_ms: i64) -> StoreResult<u64> {
+        in_tx!(self, tx => sql::purge_expired(&tx, now_ms))
+    }
 
     async fn list_outbox(&self, pool_id: Option<&str>, username: Option<&str>) -> StoreResult<Vec<OutboxMessage>> {
         on_conn!(self, c => sql::list_outbox(&c, pool_id, username))

@@ -435,6 +435,9 @@ impl Store for SqliteStore {
         let (pool_id, user_key) = (pool_id.to_owned(), user_key.to_owned());
         self.write(move |c| sql::clear_sign_in_failures(c, &pool_id, &user_key)).await
     }
+    async fn purge_expired(&self, now_ms: i64) -> StoreResult<u64> {
+        self.write(move |c| sql::purge_expired(c, now_ms)).await
+    }
 
     async fn list_outbox(&self, pool_id: Option<&str>, username: Option<&str>) -> StoreResult<Vec<OutboxMessage>> {
         let (pool_id, username) = (pool_id.map(str::to_owned), username.map(str::to_owned));

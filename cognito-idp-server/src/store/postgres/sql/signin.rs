@@ -9,7 +9,7 @@ use tokio_postgres::Row;
 
 use super::{Fail, R, execute, insert_outbox, json_text, json_value, query_opt, user_seq};
 use crate::store::api::*;
-use crate::store::retention::{Horizon, PURGE_BATCH};
+use crate::store::retention::{Horizon, PERIODIC_BATCH, PURGE_BATCH};
 
 // --- pool secrets
 
@@ -63,7 +63,7 @@ pub async fn put_session<C: GenericClient>(c: &C, session: &SessionRecord, outbo
     )
     .await?;
     insert_outbox(c, outbox).await?;
-    purge(c, Horizon::at_session(session.expires_ms)).await
+    purge(c, Horizon::at_session(session.expires_ms), PURGE_BATCH).await.map(drop)
 }
 
 pub async fn take_session<C: GenericClient>(c: &C, id_hash: &str) -> R<SessionRecord> {
@@ -177,7 +177,7 @@ pub async fn rotate_refresh<C: GenericClient>(
         return Err(Fail::Store(StoreError::NotFound));
     }
     store_refresh(c, new).await?;
-    purge(c, Horizon::at_rotation(old_expires_ms)).await
+    purge(c, Horizon::at_rotation(old_expires_ms), PURGE_BATCH).await.map(drop)
 }
 
 pub async fn revoke_family<C: GenericClient>(c: &C, pool_id: &str, origin_jti: &str) -> R<()> {
@@ -273,10 +273,16 @@ pub async fn delete_user_sessions<C: GenericClient>(c: &C, pool_id: &str, user_k
     Ok(())
 }
 
-/// Removes a bounded batch of long-expired sessions, token families (with their tokens) and
-/// refresh tokens (see `store::retention`). Rows another transaction holds are skipped, so
-/// instances purging at once neither wait for nor deadlock with each other.
-async fn purge<C: GenericClient>(c: &C, horizon: Horizon) -> R<()> {
+/// The periodic purge at `now_ms` (`Store::purge_expired`): returns the rows removed.
+pub async fn purge_expired<C: GenericClient>(c: &C, now_ms: i64) -> R<u64> {
+    purge(c, Horizon::at_now(now_ms), PERIODIC_BATCH).await
+}
+
+/// Removes at most `limit` long-expired sessions, token families (with their tokens) and
+/// refresh tokens each (see `store::retention`); returns how many rows went. Rows another
+/// transaction holds are skipped, so instances purging at once neither wait for nor deadlock
+/// with each other.
+async fn purge<C: GenericClient>(c: &C, horizon: Horizon, limit: i64) -> R<u64> {
     let statements = [
         (
             "DELETE FROM sessions WHERE id_hash IN
@@ -295,10 +301,11 @@ async fn purge<C: GenericClient>(c: &C, horizon: Horizon) -> R<()> {
             horizon.refresh,
         ),
     ];
+    let mut removed = 0;
     for (sql, before) in statements {
-        execute(c, sql, &[&before, &PURGE_BATCH]).await?;
+        removed += execute(c, sql, &[&before, &limit]).await?;
     }
-    Ok(())
+    Ok(removed)
 }
 
 /// Every row of sign-in state (`reset`), children first.

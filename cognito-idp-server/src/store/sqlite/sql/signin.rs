@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{constraint, db_error, insert_outbox, json_text, json_value, pool_exists, user_seq};
 use crate::store::api::*;
-use crate::store::retention::{Horizon, PURGE_BATCH};
+use crate::store::retention::{Horizon, PERIODIC_BATCH, PURGE_BATCH};
 
 // --- pool secrets
 
@@ -58,7 +58,7 @@ pub fn put_session(conn: &Connection, session: &SessionRecord, outbox: &[OutboxM
     })
     .map_err(db_error)?;
     insert_outbox(conn, outbox)?;
-    purge(conn, Horizon::at_session(session.expires_ms))
+    purge(conn, Horizon::at_session(session.expires_ms), PURGE_BATCH).map(drop)
 }
 
 pub fn take_session(conn: &Connection, id_hash: &str) -> StoreResult<SessionRecord> {
@@ -145,7 +145,7 @@ pub fn rotate_refresh(conn: &Connection, old_hash: &str, old_expires_ms: i64, ne
     .and_then(|mut s| s.execute(params![new.pool_id, new.origin_jti, new.expires_ms]))
     .map_err(db_error)?;
     store_refresh(conn, new)?;
-    purge(conn, Horizon::at_rotation(old_expires_ms))
+    purge(conn, Horizon::at_rotation(old_expires_ms), PURGE_BATCH).map(drop)
 }
 
 pub fn revoke_family(conn: &Connection, pool_id: &str, origin_jti: &str) -> StoreResult<()> {
@@ -223,9 +223,14 @@ pub fn delete_user_sessions(conn: &Connection, pool_id: &str, user_key: &str) ->
     Ok(())
 }
 
-/// Removes a bounded batch of long-expired sessions, token families (with their tokens) and
-/// refresh tokens (see `store::retention`).
-fn purge(conn: &Connection, horizon: Horizon) -> StoreResult<()> {
+/// The periodic purge at `now_ms` (`Store::purge_expired`): returns the rows removed.
+pub fn purge_expired(conn: &Connection, now_ms: i64) -> StoreResult<u64> {
+    purge(conn, Horizon::at_now(now_ms), PERIODIC_BATCH)
+}
+
+/// Removes at most `limit` long-expired sessions, token families (with their tokens) and
+/// refresh tokens each (see `store::retention`); returns how many rows went.
+fn purge(conn: &Connection, horizon: Horizon, limit: i64) -> StoreResult<u64> {
     let statements = [
         (
             "DELETE FROM sessions WHERE id_hash IN (SELECT id_hash FROM sessions WHERE expires_ms < ?1 LIMIT ?2)",
@@ -241,10 +246,11 @@ fn purge(conn: &Connection, horizon: Horizon) -> StoreResult<()> {
             horizon.refresh,
         ),
     ];
+    let mut removed = 0;
     for (sql, before) in statements {
-        conn.prepare_cached(sql).and_then(|mut s| s.execute(params![before, PURGE_BATCH])).map_err(db_error)?;
+        removed += conn.prepare_cached(sql).and_then(|mut s| s.execute(params![before, limit])).map_err(db_error)?;
     }
-    Ok(())
+    Ok(removed as u64)
 }
 
 /// Every row of sign-in state (`reset`), children first.
