@@ -323,6 +323,19 @@ async fn migrations_applied(url: &str) -> Vec<i64> {
     rows.iter().map(|r| r.get(0)).collect()
 }
 
+/// The tables of the sign-in state (migration 3) the database has.
+async fn sign_in_tables(db: &tokio_postgres::Client) -> Vec<String> {
+    let rows = db
+        .query(
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() AND tablename = ANY($1)
+             ORDER BY 1",
+            &[&vec!["pool_secrets", "sessions", "token_families", "refresh_tokens", "sign_in_failures"]],
+        )
+        .await
+        .unwrap();
+    rows.iter().map(|r| r.get(0)).collect()
+}
+
 #[tokio::test]
 async fn an_older_schema_with_data_is_migrated_by_one_of_several_instances_starting_at_once() {
     let Some(url) = database().await else { return };
@@ -331,8 +344,9 @@ async fn an_older_schema_with_data_is_migrated_by_one_of_several_instances_start
     assert_eq!(migrations_applied(&url).await, [1]);
 
     // Data in it: written by a server (which brings the schema to the current version), after
-    // which the schema is taken back to version 1 by undoing what later migrations added, so
-    // that the database is what a version-1 server left.
+    // which the schema is taken back to version 1 by undoing what later migrations added (the
+    // indexes of 2, the sign-in tables of 3), so that the database is what a version-1 server
+    // left.
     let (pool, server_at_current) = {
         let mut server = server_on(&url).await;
         let client = server.client();
@@ -346,11 +360,14 @@ async fn an_older_schema_with_data_is_migrated_by_one_of_several_instances_start
     let db = pg::connect(&url).await;
     db.batch_execute(
         "DROP INDEX users_by_pool_seq; DROP INDEX groups_by_pool_seq; DROP INDEX outbox_by_pool_seq;
+         DROP TABLE refresh_tokens; DROP TABLE token_families; DROP TABLE sign_in_failures;
+         DROP TABLE sessions; DROP TABLE pool_secrets;
          DELETE FROM cognito_migrations WHERE version > 1;",
     )
     .await
     .unwrap();
     assert_eq!(migrations_applied(&url).await, [1]);
+    assert_eq!(sign_in_tables(&db).await, Vec::<String>::new(), "a version-1 database has no sign-in state");
 
     // Three instances start at once: one migrates, the others wait, all serve.
     let (a, b, c) = tokio::join!(child_on(&url, &[]), child_on(&url, &[]), child_on(&url, &[]));
@@ -362,6 +379,10 @@ async fn an_older_schema_with_data_is_migrated_by_one_of_several_instances_start
         .unwrap();
     let indexes: Vec<String> = indexes.iter().map(|r| r.get(0)).collect();
     assert_eq!(indexes, ["groups_by_pool_seq", "outbox_by_pool_seq", "users_by_pool_seq"]);
+    assert_eq!(
+        sign_in_tables(&db).await,
+        ["pool_secrets", "refresh_tokens", "sessions", "sign_in_failures", "token_families"]
+    );
     for server in [&a, &b, &c] {
         let client = server.client();
         assert_eq!(attribute(&client, &pool, "veteran", "email").await.as_deref(), Some("veteran@example.com"));
@@ -371,6 +392,57 @@ async fn an_older_schema_with_data_is_migrated_by_one_of_several_instances_start
     // New writes go on from where the old rows' sequence numbers end.
     create(&a.client(), &pool, "newcomer", &[]).await;
     assert_eq!(usernames(&b.client(), &pool, "").await, ["veteran", "newcomer"]);
+    // The old user signs in through the new tables: a challenge session, signing keys, a
+    // refresh token in its family, used through another instance.
+    let app = a
+        .client()
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("signs-in")
+        .explicit_auth_flows("ALLOW_ADMIN_USER_PASSWORD_AUTH")
+        .explicit_auth_flows("ALLOW_REFRESH_TOKEN_AUTH")
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    let challenge = a
+        .client()
+        .admin_initiate_auth()
+        .user_pool_id(&pool)
+        .client_id(&app)
+        .auth_flow("ADMIN_USER_PASSWORD_AUTH")
+        .auth_parameters("USERNAME", "veteran")
+        .auth_parameters("PASSWORD", "Temp0rary!")
+        .send()
+        .await
+        .expect("the old user's temporary password");
+    assert_eq!(challenge.challenge_name.as_ref().map(|c| c.as_str()), Some("NEW_PASSWORD_REQUIRED"));
+    let done = b
+        .client()
+        .admin_respond_to_auth_challenge()
+        .user_pool_id(&pool)
+        .client_id(&app)
+        .challenge_name("NEW_PASSWORD_REQUIRED")
+        .set_session(challenge.session)
+        .challenge_responses("USERNAME", "veteran")
+        .challenge_responses("NEW_PASSWORD", "Perm4nent!Pass")
+        .send()
+        .await
+        .expect("the new password");
+    let refresh = done.authentication_result.unwrap().refresh_token.unwrap();
+    let refreshed = c
+        .client()
+        .initiate_auth()
+        .client_id(&app)
+        .auth_flow("REFRESH_TOKEN_AUTH")
+        .auth_parameters("REFRESH_TOKEN", refresh)
+        .send()
+        .await
+        .expect("a refresh through a third instance");
+    assert!(refreshed.authentication_result.unwrap().access_token.is_some());
     assert_eq!(migrate(&options, SCHEMA_VERSION).await.unwrap(), SCHEMA_VERSION, "nothing left to apply");
 }
 
