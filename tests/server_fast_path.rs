@@ -102,6 +102,16 @@ fn value(rng: &mut Rng, shape: &'static Shape, depth: usize) -> Value {
             }
             Value::Object(map)
         }
+        // Cognito has no unions; other services' are mostly one member, sometimes none or two.
+        ShapeKind::Union { members } => {
+            let mut map = Map::new();
+            let count = if depth > 4 { 0 } else { [1, 1, 1, 0, 2][rng.below(5) as usize] };
+            for _ in 0..count {
+                let member = &members[rng.below(members.len() as u64) as usize];
+                map.insert(member.name.to_string(), value(rng, member.target, depth + 1));
+            }
+            Value::Object(map)
+        }
     }
 }
 
