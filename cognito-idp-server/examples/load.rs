@@ -14,7 +14,8 @@
 //! load run     --url URL --pool ID --op get|create|list|signin [--users N] [--concurrency 16]
 //!              [--duration 10] [--prefix P] [--client ID]
 //!                                                    fixed-duration load; rate and latencies
-//! load hashcost [--rounds 20] [--dev true]           the median time of one password check by the
+//! load hashcost [--rounds 20] [--dev true] [--memory-kib M --iterations T]
+//!                                                    the median time of one password check by the
 //!                                                    server's own hasher, on one thread
 //! ```
 //!
@@ -226,7 +227,10 @@ async fn hashcost(args: &Args) -> Result<(), Error> {
     use cognito_idp_server::domain::password::{Cost, Hasher};
     let rounds = args.number("rounds", 20)?.max(1);
     let dev = args.named.get("dev").is_some_and(|v| v == "true");
-    let hasher = Hasher::new(if dev { Cost::DEV } else { Cost::DEFAULT })?;
+    let mut cost = if dev { Cost::DEV } else { Cost::DEFAULT };
+    cost.memory_kib = args.number("memory-kib", u64::from(cost.memory_kib))? as u32;
+    cost.iterations = args.number("iterations", u64::from(cost.iterations))? as u32;
+    let hasher = Hasher::new(cost)?;
     let stored = hasher.hash(PASSWORD.to_owned()).await.map_err(|e| e.to_string())?;
     let mut times = Vec::new();
     for _ in 0..rounds {

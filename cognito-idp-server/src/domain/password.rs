@@ -84,10 +84,17 @@ impl Cost {
     pub const DEV: Cost = Cost { memory_kib: 64, iterations: 1, parallelism: 1 };
 }
 
-/// Hashes and verifies passwords off the async threads (a hash takes tens of milliseconds).
+/// Hashes and verifies passwords off the async threads (a hash takes tens of milliseconds), at
+/// most one per core at a time.
+///
+/// Argon2id is memory-hard: each hash fills 19 MiB at the default cost, and this machine's cores
+/// share one 32 MiB cache. Sixteen sign-ins at once would otherwise run sixteen hashes on
+/// sixteen blocking threads, time-sliced over the cores, each evicting the others' memory; with
+/// one per core the rest queue in order and each hash keeps its core and cache to itself.
 #[derive(Clone)]
 pub struct Hasher {
     argon: Arc<Argon2<'static>>,
+    permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for Hasher {
@@ -101,12 +108,17 @@ impl Hasher {
     pub fn new(cost: Cost) -> Result<Hasher, String> {
         let params =
             Params::new(cost.memory_kib, cost.iterations, cost.parallelism, None).map_err(|e| e.to_string())?;
-        Ok(Hasher { argon: Arc::new(Argon2::new(Algorithm::Argon2id, Version::V0x13, params)) })
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Ok(Hasher {
+            argon: Arc::new(Argon2::new(Algorithm::Argon2id, Version::V0x13, params)),
+            permits: Arc::new(tokio::sync::Semaphore::new(cores)),
+        })
     }
 
     /// The PHC string of `password`.
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
         let argon = self.argon.clone();
+        let _permit = self.permits.acquire().await.map_err(|e| ApiError::internal(format!("hashing failed: {e}")))?;
         tokio::task::spawn_blocking(move || {
             let salt = SaltString::generate(&mut OsRng);
             argon.hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
@@ -119,6 +131,7 @@ impl Hasher {
     /// Whether `password` matches the PHC string `stored` (with the cost recorded in it).
     pub async fn verify(&self, password: String, stored: String) -> bool {
         let argon = self.argon.clone();
+        let Ok(_permit) = self.permits.acquire().await else { return false };
         tokio::task::spawn_blocking(move || {
             PasswordHash::new(&stored).is_ok_and(|hash| argon.verify_password(password.as_bytes(), &hash).is_ok())
         })
