@@ -1,7 +1,8 @@
 //! Two server instances on one PostgreSQL database behave as one: a user written through one
 //! is read, changed and deleted through the other; 64 parallel creations of one username over
 //! both make one user; a paging token and a confirmation code (with its attempt count) carry
-//! over; kill -9 of one under write load loses no acknowledged write while the other goes on.
+//! over; a sign-in started on one finishes on the other, whose tokens, revocation and lockout
+//! both see; kill -9 of one under write load loses no acknowledged write while the other goes on.
 //! Faults: PostgreSQL stopped under load (AWS-shaped 500s, nothing half-written, service back
 //! by itself) and a statement past its timeout.
 //!
@@ -136,6 +137,86 @@ async fn a_code_sent_by_one_instance_works_on_the_other_and_its_attempts_count_a
     clients[0].resend_confirmation_code().client_id(&app).username("bea").send().await.unwrap();
     let code = last_code(&two.url(), &pool, "bea").await;
     clients[1].confirm_sign_up().client_id(&app).username("bea").confirmation_code(&code).send().await.unwrap();
+}
+
+#[tokio::test]
+async fn sign_in_sessions_tokens_revocation_and_lockout_are_shared_by_both_instances() {
+    let Some(url) = database().await else { return };
+    // Behind one load balancer both instances present one issuer.
+    let base = ["--issuer-base", "http://cognito.test"];
+    let (one, two) = tokio::join!(child_on(&url, &base), child_on(&url, &base));
+    let clients = [one.client(), two.client()];
+    let pool = create_pool(&clients[0], "signin").await;
+    let app = clients[0]
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("app")
+        .explicit_auth_flows("ALLOW_USER_PASSWORD_AUTH")
+        .explicit_auth_flows("ALLOW_REFRESH_TOKEN_AUTH")
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    create(&clients[0], &pool, "ana", &[]).await;
+    let sign_in = |client: &cognito_idp::Client, password: &str| {
+        client
+            .initiate_auth()
+            .client_id(&app)
+            .auth_flow("USER_PASSWORD_AUTH")
+            .auth_parameters("USERNAME", "ana")
+            .auth_parameters("PASSWORD", password)
+    };
+
+    // The temporary password's challenge, started on one, is answered on the other.
+    let started = sign_in(&clients[0], "Temp0rary!").send().await.unwrap();
+    assert_eq!(started.challenge_name.unwrap().as_str(), "NEW_PASSWORD_REQUIRED");
+    let answered = clients[1]
+        .respond_to_auth_challenge()
+        .client_id(&app)
+        .challenge_name("NEW_PASSWORD_REQUIRED")
+        .session(started.session.unwrap())
+        .challenge_responses("USERNAME", "ana")
+        .challenge_responses("NEW_PASSWORD", "Perm4nent!Pass")
+        .send()
+        .await
+        .unwrap();
+    let tokens = answered.authentication_result.unwrap();
+    let access = tokens.access_token.unwrap();
+
+    // Each instance accepts the other's tokens (the keys are the pool's, in the database).
+    assert_eq!(clients[0].get_user().access_token(&access).send().await.unwrap().username, "ana");
+    let refreshed = clients[0]
+        .initiate_auth()
+        .client_id(&app)
+        .auth_flow("REFRESH_TOKEN_AUTH")
+        .auth_parameters("REFRESH_TOKEN", tokens.refresh_token.unwrap())
+        .send()
+        .await
+        .unwrap();
+    let second = refreshed.authentication_result.unwrap().access_token.unwrap();
+    clients[1].get_user().access_token(&second).send().await.unwrap();
+
+    // A sign-out through one ends the tokens on both.
+    clients[1].global_sign_out().access_token(&second).send().await.unwrap();
+    for (client, token) in [(&clients[0], &access), (&clients[1], &second)] {
+        let after = client.get_user().access_token(token).send().await;
+        assert_eq!(failure(after), pair("NotAuthorizedException", "Access Token has been revoked"));
+    }
+
+    // Five wrong passwords spread over both instances lock the user out on both.
+    for i in 0..5 {
+        let wrong = sign_in(&clients[i % 2], "Wr0ng!Password").send().await;
+        assert_eq!(failure(wrong), pair("NotAuthorizedException", "Incorrect username or password."), "try {i}");
+    }
+    // Both asked at once: the first lockout lasts one second.
+    let (a, b) =
+        tokio::join!(sign_in(&clients[0], "Perm4nent!Pass").send(), sign_in(&clients[1], "Perm4nent!Pass").send());
+    for right in [a, b] {
+        assert_eq!(failure(right), pair("NotAuthorizedException", "Password attempts exceeded"));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
