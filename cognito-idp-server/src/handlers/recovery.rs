@@ -21,9 +21,10 @@ use crate::domain::attributes;
 use crate::domain::mask::{Delivery, Medium};
 use crate::domain::password;
 use crate::errors::{ApiError, ApiResult};
+use crate::handlers::auth::app::App;
+use crate::handlers::secret_hash::Missing;
 use crate::handlers::self_service::{attempt_limit, check_code, code_mismatch, spend_code, use_code};
 use crate::handlers::shared::{Pool, find_user};
-use crate::handlers::signup::{App, check_secret_hash, load_app};
 use crate::handlers::users::{self, PURPOSE_RESET_PASSWORD, RESET_CODE_TTL_MS};
 use crate::state::Cognito;
 use crate::store::{AliasConflict, Store, StoreError, UserRecord};
@@ -122,8 +123,8 @@ pub async fn forgot_password<S: Store>(
     svc: &Cognito<S>,
     input: ForgotPasswordRequest,
 ) -> ApiResult<ForgotPasswordResponse> {
-    let app = load_app(svc, &input.client_id).await?;
-    check_secret_hash(&app, &input.username, input.secret_hash.as_deref())?;
+    let app = App::load(svc, None, &input.client_id).await?;
+    app.check_secret(&[&input.username], input.secret_hash.as_deref(), Missing::Secret)?;
     let pool = &app.pool;
     // With PreventUserExistenceErrors, every answer that would disclose the user is a
     // simulated delivery instead; nothing is stored for it.
@@ -172,8 +173,8 @@ pub async fn confirm_forgot_password<S: Store>(
     svc: &Cognito<S>,
     input: ConfirmForgotPasswordRequest,
 ) -> ApiResult<ConfirmForgotPasswordResponse> {
-    let app = load_app(svc, &input.client_id).await?;
-    check_secret_hash(&app, &input.username, input.secret_hash.as_deref())?;
+    let app = App::load(svc, None, &input.client_id).await?;
+    app.check_secret(&[&input.username], input.secret_hash.as_deref(), Missing::Secret)?;
     let pool = &app.pool;
     let Some(user) = find(svc, pool, &input.username).await? else {
         return Err(if app.hides_unknown_users() { code_mismatch() } else { user_not_found() });

@@ -14,8 +14,9 @@ use crate::domain::codes::{self, CONFIRMATION_CODE_TTL_MS, MAX_ATTEMPTS};
 use crate::domain::mask::{Delivery, Medium};
 use crate::domain::{ids, password};
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::secret_hash::{self, Missing};
-use crate::handlers::shared::{Pool, alias_key, load_pool, outbox};
+use crate::handlers::auth::app::App;
+use crate::handlers::secret_hash::Missing;
+use crate::handlers::shared::{Pool, alias_key, outbox};
 use crate::state::Cognito;
 use crate::store::{Alias, AliasConflict, CodeRecord, Store, StoreError, UserRecord};
 
@@ -30,39 +31,6 @@ pub const KIND_RESEND: &str = "RESEND_CODE";
 
 /// How often a write that lost an optimistic-concurrency race is retried.
 const RETRIES: usize = 5;
-
-/// An app client with its pool, as the public operations find them.
-pub(crate) struct App {
-    pub(crate) pool: std::sync::Arc<Pool>,
-    pub(crate) client_id: String,
-    pub(crate) client: UserPoolClientType,
-}
-
-impl App {
-    /// `PreventUserExistenceErrors: ENABLED`: unknown users are not disclosed.
-    pub(crate) fn hides_unknown_users(&self) -> bool {
-        self.client.prevent_user_existence_errors.as_ref().is_some_and(|p| p.as_str() == "ENABLED")
-    }
-}
-
-pub(crate) async fn load_app<S: Store>(svc: &Cognito<S>, client_id: &str) -> ApiResult<App> {
-    let record = match svc.store.find_client(client_id).await {
-        Ok(record) => record,
-        Err(StoreError::NotFound) => return Err(ApiError::client_not_found(client_id)),
-        Err(e) => return Err(e.into()),
-    };
-    let client: UserPoolClientType = serde_json::from_value(record.doc.clone())
-        .map_err(|e| ApiError::internal(format!("stored client {client_id} does not decode: {e}")))?;
-    let pool = load_pool(svc, &record.pool_id).await?;
-    Ok(App { pool, client_id: record.id, client })
-}
-
-/// Checks `SecretHash` for clients with a secret (`SignUp`, `ConfirmSignUp`,
-/// `ResendConfirmationCode`, `ForgotPassword`, `ConfirmForgotPassword`); AWS's messages and
-/// their evidence are in [`secret_hash`]. A hash sent for a client without a secret is ignored.
-pub(crate) fn check_secret_hash(app: &App, username: &str, given: Option<&str>) -> ApiResult<()> {
-    secret_hash::check(secret_hash::secret_of(&app.client), &app.client_id, &[username], given, Missing::Secret)
-}
 
 /// Where `user`'s confirmation code goes: the phone number when the pool auto-verifies phone
 /// numbers and the user has one, otherwise the email when the pool auto-verifies emails. When a
@@ -140,8 +108,8 @@ async fn send_code<S: Store>(
 
 /// `SignUp`.
 pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiResult<SignUpResponse> {
-    let app = load_app(svc, &input.client_id).await?;
-    check_secret_hash(&app, &input.username, input.secret_hash.as_deref())?;
+    let app = App::load(svc, None, &input.client_id).await?;
+    app.check_secret(&[&input.username], input.secret_hash.as_deref(), Missing::Secret)?;
     let pool = &app.pool;
     if pool.doc.admin_create_user_config.as_ref().and_then(|c| c.allow_admin_create_user_only) == Some(true) {
         // `NotAuthorizedException: SignUp is not permitted for this user pool`, quoted by many
@@ -274,8 +242,8 @@ pub async fn confirm_sign_up<S: Store>(
     svc: &Cognito<S>,
     input: ConfirmSignUpRequest,
 ) -> ApiResult<ConfirmSignUpResponse> {
-    let app = load_app(svc, &input.client_id).await?;
-    check_secret_hash(&app, &input.username, input.secret_hash.as_deref())?;
+    let app = App::load(svc, None, &input.client_id).await?;
+    app.check_secret(&[&input.username], input.secret_hash.as_deref(), Missing::Secret)?;
     let pool = &app.pool;
     let Some(mut user) = find_signed_up(svc, pool, &input.username).await? else {
         // With PreventUserExistenceErrors, an unknown user looks like a wrong code.
@@ -362,8 +330,8 @@ pub async fn resend_confirmation_code<S: Store>(
     svc: &Cognito<S>,
     input: ResendConfirmationCodeRequest,
 ) -> ApiResult<ResendConfirmationCodeResponse> {
-    let app = load_app(svc, &input.client_id).await?;
-    check_secret_hash(&app, &input.username, input.secret_hash.as_deref())?;
+    let app = App::load(svc, None, &input.client_id).await?;
+    app.check_secret(&[&input.username], input.secret_hash.as_deref(), Missing::Secret)?;
     let pool = &app.pool;
     let Some(user) = find_signed_up(svc, pool, &input.username).await? else {
         if app.hides_unknown_users() {
