@@ -217,15 +217,15 @@ pub async fn answer_code<S: Store>(
         return Err(code_mismatch());
     };
     flow::check_usable(&user)?;
-    lockout::check(svc, app.pool.id(), &user.username_key).await?;
+    let failures = lockout::check(svc, app.pool.id(), &user.username_key).await?;
     if hash.is_empty() || !codes::matches(code, &user.username_key, &purpose(&factor), &hash) {
-        lockout::failed(svc, app.pool.id(), &user.username_key).await?;
+        lockout::failed(svc, app.pool.id(), &user.username_key, failures).await?;
         if session::attempts(&record) + 1 < MAX_CODE_ATTEMPTS {
             session::put_back(svc, record).await?;
         }
         return Err(code_mismatch());
     }
-    lockout::succeeded(svc, app.pool.id(), &user.username_key).await?;
+    lockout::succeeded(svc, app.pool.id(), &user.username_key, failures).await?;
     flow::check_confirmed(svc, &user)?;
     flow::issue(svc, app, &user).await
 }

@@ -125,16 +125,16 @@ pub async fn verify_password<S: Store>(
     password: &str,
 ) -> ApiResult<()> {
     check_usable(user)?;
-    lockout::check(svc, app.pool.id(), &user.username_key).await?;
+    let failures = lockout::check(svc, app.pool.id(), &user.username_key).await?;
     let right = match &user.password_hash {
         Some(hash) => svc.hasher.verify(password.to_owned(), hash.clone()).await,
         None => false,
     };
     if !right {
-        lockout::failed(svc, app.pool.id(), &user.username_key).await?;
+        lockout::failed(svc, app.pool.id(), &user.username_key, failures).await?;
         return Err(incorrect());
     }
-    lockout::succeeded(svc, app.pool.id(), &user.username_key).await?;
+    lockout::succeeded(svc, app.pool.id(), &user.username_key, failures).await?;
     check_confirmed(svc, user)
 }
 

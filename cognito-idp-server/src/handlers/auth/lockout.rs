@@ -36,20 +36,27 @@ fn stale(failures: SignInFailures, now: i64) -> bool {
     failures.count > 0 && now - failures.last_ms >= RESET_AFTER_MS
 }
 
-/// Fails with [`exceeded`] while the user is locked out.
-pub async fn check<S: Store>(svc: &Cognito<S>, pool_id: &str, user_key: &str) -> ApiResult<()> {
+/// Fails with [`exceeded`] while the user is locked out; otherwise the failures it read, which
+/// [`failed`] and [`succeeded`] take, so an attempt reads the count once (a success counts as
+/// happening at this check).
+pub async fn check<S: Store>(svc: &Cognito<S>, pool_id: &str, user_key: &str) -> ApiResult<SignInFailures> {
     let failures = svc.store.sign_in_failures(pool_id, user_key).await?;
     let now = svc.clock.now_ms();
     if !stale(failures, now) && now < locked_until(failures) {
         return Err(exceeded());
     }
-    Ok(())
+    Ok(failures)
 }
 
-/// Counts a failed attempt (a wrong password, SRP proof or code).
-pub async fn failed<S: Store>(svc: &Cognito<S>, pool_id: &str, user_key: &str) -> ApiResult<()> {
+/// Counts a failed attempt (a wrong password, SRP proof or code); `failures` is what [`check`]
+/// read.
+pub async fn failed<S: Store>(
+    svc: &Cognito<S>,
+    pool_id: &str,
+    user_key: &str,
+    failures: SignInFailures,
+) -> ApiResult<()> {
     let now = svc.clock.now_ms();
-    let failures = svc.store.sign_in_failures(pool_id, user_key).await?;
     if stale(failures, now) {
         svc.store.clear_sign_in_failures(pool_id, user_key).await?;
     }
@@ -57,9 +64,13 @@ pub async fn failed<S: Store>(svc: &Cognito<S>, pool_id: &str, user_key: &str) -
     Ok(())
 }
 
-/// Forgets the failures after a successful attempt.
-pub async fn succeeded<S: Store>(svc: &Cognito<S>, pool_id: &str, user_key: &str) -> ApiResult<()> {
-    let failures = svc.store.sign_in_failures(pool_id, user_key).await?;
+/// Forgets the failures after a successful attempt; `failures` is what [`check`] read.
+pub async fn succeeded<S: Store>(
+    svc: &Cognito<S>,
+    pool_id: &str,
+    user_key: &str,
+    failures: SignInFailures,
+) -> ApiResult<()> {
     if failures.count > 0 {
         svc.store.clear_sign_in_failures(pool_id, user_key).await?;
     }

@@ -129,17 +129,17 @@ async fn answer_mfa<S: Store>(
     responses: &BTreeMap<String, String>,
 ) -> ApiResult<Outcome> {
     flow::check_usable(&user)?;
-    lockout::check(svc, app.pool.id(), &user.username_key).await?;
+    let failures = lockout::check(svc, app.pool.id(), &user.username_key).await?;
     let answers: HashMap<String, String> = responses.clone().into_iter().collect();
     let name = session::challenge(&record).to_owned();
     match mfa::check_answer(svc, &app.pool, &user, &name, session::state(&record), &answers).await {
         Ok(mfa::Next::Tokens(user)) => {
-            lockout::succeeded(svc, app.pool.id(), &user.username_key).await?;
+            lockout::succeeded(svc, app.pool.id(), &user.username_key, failures).await?;
             flow::issue(svc, app, &user).await
         }
         Ok(mfa::Next::Challenge(step)) => flow::mfa_challenge(svc, app, &user, step).await,
         Err(e) if e.code == "CodeMismatchException" => {
-            lockout::failed(svc, app.pool.id(), &user.username_key).await?;
+            lockout::failed(svc, app.pool.id(), &user.username_key, failures).await?;
             if session::attempts(&record) + 1 < MAX_CODE_ATTEMPTS {
                 session::put_back(svc, record).await?;
             }

@@ -108,14 +108,14 @@ pub async fn answer<S: Store>(
         Some(user) if real => user,
         // A user without a verifier: a failed attempt, as a wrong proof would be.
         Some(user) => {
-            lockout::check(svc, app.pool.id(), &user.username_key).await?;
-            lockout::failed(svc, app.pool.id(), &user.username_key).await?;
+            let failures = lockout::check(svc, app.pool.id(), &user.username_key).await?;
+            lockout::failed(svc, app.pool.id(), &user.username_key, failures).await?;
             return Err(incorrect());
         }
         None => return Err(incorrect()),
     };
     flow::check_usable(&user)?;
-    lockout::check(svc, app.pool.id(), &user.username_key).await?;
+    let failures = lockout::check(svc, app.pool.id(), &user.username_key).await?;
     // The verifier as stored now: a password changed since the challenge makes the claim fail.
     let verifier = srp_verifier(&user).ok_or_else(incorrect)?;
     let b = STANDARD.decode(text("b")).map_err(|_| incorrect())?;
@@ -134,10 +134,10 @@ pub async fn answer<S: Store>(
     .await
     .map_err(|e| ApiError::internal(format!("SRP failed: {e}")))?;
     if !verified {
-        lockout::failed(svc, app.pool.id(), &user.username_key).await?;
+        lockout::failed(svc, app.pool.id(), &user.username_key, failures).await?;
         return Err(incorrect());
     }
-    lockout::succeeded(svc, app.pool.id(), &user.username_key).await?;
+    lockout::succeeded(svc, app.pool.id(), &user.username_key, failures).await?;
     flow::check_confirmed(svc, &user)?;
     flow::after_first_factor(svc, app, &user).await
 }
