@@ -64,6 +64,12 @@ impl ApiError {
         Self::new("InvalidPasswordException", message)
     }
 
+    /// `TooManyRequestsException: Too many requests`: a write that kept losing optimistic
+    /// concurrency races (the record changed under it every time it retried).
+    pub fn too_busy() -> Self {
+        Self::new("TooManyRequestsException", "Too many requests")
+    }
+
     /// `InternalErrorException` (HTTP 500): a fault of this server, never of the request.
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new("InternalErrorException", message)

@@ -9,7 +9,7 @@ use cognito_idp::types::UserPoolType;
 use crate::clock::Clock;
 use crate::domain::password::Hasher;
 use crate::store::{PoolRecord, Store};
-use crate::tokens::keys::KeyCache;
+use crate::tokens::key_pairs::KeyCache;
 
 /// Server-wide settings.
 #[derive(Debug, Clone)]

@@ -323,13 +323,13 @@ async fn migrations_applied(url: &str) -> Vec<i64> {
     rows.iter().map(|r| r.get(0)).collect()
 }
 
-/// The tables of the sign-in state (migration 3) the database has.
+/// The tables of the sign-in state (migration 3) and of pool-owned resources (4) the database has.
 async fn sign_in_tables(db: &tokio_postgres::Client) -> Vec<String> {
     let rows = db
         .query(
             "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() AND tablename = ANY($1)
              ORDER BY 1",
-            &[&vec!["pool_secrets", "sessions", "token_families", "refresh_tokens", "sign_in_failures"]],
+            &[&vec!["resources", "resource_names", "sessions", "token_families", "refresh_tokens", "sign_in_failures"]],
         )
         .await
         .unwrap();
@@ -345,7 +345,7 @@ async fn an_older_schema_with_data_is_migrated_by_one_of_several_instances_start
 
     // Data in it: written by a server (which brings the schema to the current version), after
     // which the schema is taken back to version 1 by undoing what later migrations added (the
-    // indexes of 2, the sign-in tables of 3), so that the database is what a version-1 server
+    // indexes of 2, the sign-in tables of 3, the resources of 4), so that the database is what a version-1 server
     // left.
     let (pool, server_at_current) = {
         let mut server = server_on(&url).await;
@@ -361,7 +361,7 @@ async fn an_older_schema_with_data_is_migrated_by_one_of_several_instances_start
     db.batch_execute(
         "DROP INDEX users_by_pool_seq; DROP INDEX groups_by_pool_seq; DROP INDEX outbox_by_pool_seq;
          DROP TABLE refresh_tokens; DROP TABLE token_families; DROP TABLE sign_in_failures;
-         DROP TABLE sessions; DROP TABLE pool_secrets;
+         DROP TABLE sessions; DROP TABLE resource_names; DROP TABLE resources;
          DELETE FROM cognito_migrations WHERE version > 1;",
     )
     .await
@@ -381,7 +381,7 @@ async fn an_older_schema_with_data_is_migrated_by_one_of_several_instances_start
     assert_eq!(indexes, ["groups_by_pool_seq", "outbox_by_pool_seq", "users_by_pool_seq"]);
     assert_eq!(
         sign_in_tables(&db).await,
-        ["pool_secrets", "refresh_tokens", "sessions", "sign_in_failures", "token_families"]
+        ["refresh_tokens", "resource_names", "resources", "sessions", "sign_in_failures", "token_families"]
     );
     for server in [&a, &b, &c] {
         let client = server.client();

@@ -1,5 +1,5 @@
-//! The store's sign-in state (part 2), called directly on both backends: pool secrets,
-//! challenge sessions, refresh tokens and their families, failed sign-ins; the races that must
+//! The store's sign-in state (part 2), called directly on both backends: pool secrets (as
+//! pool-owned resources), challenge sessions, refresh tokens and their families, failed sign-ins; the races that must
 //! have one outcome (two answers with one session, several instances making a pool's keys,
 //! concurrent failures), the cascades of deleting a user or a pool and of `reset`, the purge of
 //! long-expired rows, and databases of the previous schema opening and migrating.
@@ -15,9 +15,11 @@ use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use cognito_idp_server::store::postgres::{PgOptions, PgStore, migrate};
+use cognito_idp_server::store::resources::{self, Resource};
 use cognito_idp_server::store::sqlite::{Location, SqliteStore, Synchronous};
 use cognito_idp_server::store::*;
 use common::pg::{self, Postgres};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 const POOL: &str = "us-east-1_Signin1";
@@ -122,15 +124,46 @@ fn message(pool: &str, username: &str, code: &str) -> OutboxMessage {
 
 // --- pool secrets
 
+/// A pool secret as the server keeps its signing keys: a resource of kind `secret` whose
+/// document is a JSON string (`tokens::keys`).
+#[derive(Serialize, Deserialize)]
+struct Secret {
+    #[serde(skip)]
+    name: String,
+    value: String,
+}
+
+impl Resource for Secret {
+    const KIND: &'static str = "test_secret";
+    fn key(&self) -> String {
+        self.name.clone()
+    }
+}
+
+/// Stores the secret unless the pool has one of that name, and returns the stored value.
+async fn put_secret<S: Store>(store: &S, pool_id: &str, name: &str, value: String) -> StoreResult<String> {
+    let secret = Secret { name: name.to_owned(), value };
+    resources::create_or_get(store, pool_id, secret).await.map(|s| s.value.value)
+}
+
+/// The pool's secret `name`, if stored.
+async fn secret<S: Store>(store: &S, pool_id: &str, name: &str) -> StoreResult<Option<String>> {
+    match resources::get::<S, Secret>(store, pool_id, name).await {
+        Ok(stored) => Ok(Some(stored.value.value)),
+        Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 async fn check_pool_secrets<S: Store + Clone>(a: &S, b: &S) {
     pool(a, POOL).await;
-    assert_eq!(a.pool_secret(POOL, "keys").await.unwrap(), None);
-    assert_eq!(a.put_pool_secret_if_absent(POOL, "keys", "first".into()).await.unwrap(), "first");
-    assert_eq!(b.put_pool_secret_if_absent(POOL, "keys", "second".into()).await.unwrap(), "first", "the first stays");
-    assert_eq!(b.pool_secret(POOL, "keys").await.unwrap().as_deref(), Some("first"));
-    assert_eq!(a.pool_secret(POOL, "other").await.unwrap(), None, "secrets are by name");
-    assert_eq!(a.pool_secret("us-east-1_Nowhere", "keys").await.unwrap(), None);
-    let nowhere = a.put_pool_secret_if_absent("us-east-1_Nowhere", "keys", "x".into()).await;
+    assert_eq!(secret(a, POOL, "keys").await.unwrap(), None);
+    assert_eq!(put_secret(a, POOL, "keys", "first".into()).await.unwrap(), "first");
+    assert_eq!(put_secret(b, POOL, "keys", "second".into()).await.unwrap(), "first", "the first stays");
+    assert_eq!(secret(b, POOL, "keys").await.unwrap().as_deref(), Some("first"));
+    assert_eq!(secret(a, POOL, "other").await.unwrap(), None, "secrets are by name");
+    assert_eq!(secret(a, "us-east-1_Nowhere", "keys").await.unwrap(), None);
+    let nowhere = put_secret(a, "us-east-1_Nowhere", "keys", "x".into()).await;
     assert_eq!(nowhere.unwrap_err(), StoreError::NotFound);
 
     // Instances making a pool's keys at once all end with one value.
@@ -140,15 +173,14 @@ async fn check_pool_secrets<S: Store + Clone>(a: &S, b: &S) {
         for i in 0..8 {
             let store = if i % 2 == 0 { a.clone() } else { b.clone() };
             let name = name.clone();
-            tasks.push(tokio::spawn(async move {
-                store.put_pool_secret_if_absent(POOL, &name, format!("value{i}")).await.unwrap()
-            }));
+            tasks
+                .push(tokio::spawn(async move { put_secret(&store, POOL, &name, format!("value{i}")).await.unwrap() }));
         }
         let mut values = Vec::new();
         for task in tasks {
             values.push(task.await.unwrap());
         }
-        let stored = a.pool_secret(POOL, &name).await.unwrap().unwrap();
+        let stored = secret(a, POOL, &name).await.unwrap().unwrap();
         assert!(values.iter().all(|v| *v == stored), "round {round}: {values:?}, stored {stored}");
     }
 }
@@ -374,8 +406,8 @@ async fn check_cascades<S: Store>(a: &S, _b: &S) {
     }
     // A session of a user that does not exist (a challenge for an unknown user) is possible.
     a.put_session(session("ghost-s", POOL, "ghost", now_ms() + MINUTE), vec![]).await.unwrap();
-    a.put_pool_secret_if_absent(POOL, "keys", "k1".into()).await.unwrap();
-    a.put_pool_secret_if_absent(OTHER_POOL, "keys", "k2".into()).await.unwrap();
+    put_secret(a, POOL, "keys", "k1".into()).await.unwrap();
+    put_secret(a, OTHER_POOL, "keys", "k2".into()).await.unwrap();
 
     // Deleting a user deletes its sessions, tokens, families and failures, and only its own.
     a.delete_user(POOL, "ana").await.unwrap();
@@ -390,18 +422,18 @@ async fn check_cascades<S: Store>(a: &S, _b: &S) {
     a.delete_pool(POOL).await.unwrap();
     assert_eq!(a.take_session("ghost-s").await.unwrap_err(), StoreError::NotFound);
     pool(a, POOL).await;
-    assert_eq!(a.pool_secret(POOL, "keys").await.unwrap(), None);
+    assert_eq!(secret(a, POOL, "keys").await.unwrap(), None);
     user(a, POOL, "bob").await;
     assert!(!has_everything(a, POOL, "bob").await);
     assert!(has_everything(a, OTHER_POOL, "ana").await);
-    assert_eq!(a.pool_secret(OTHER_POOL, "keys").await.unwrap().as_deref(), Some("k2"));
+    assert_eq!(secret(a, OTHER_POOL, "keys").await.unwrap().as_deref(), Some("k2"));
 
     // Reset deletes all.
     a.reset().await.unwrap();
     pool(a, OTHER_POOL).await;
     user(a, OTHER_POOL, "ana").await;
     assert!(!has_everything(a, OTHER_POOL, "ana").await);
-    assert_eq!(a.pool_secret(OTHER_POOL, "keys").await.unwrap(), None);
+    assert_eq!(secret(a, OTHER_POOL, "keys").await.unwrap(), None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -521,11 +553,11 @@ async fn an_sqlite_file_of_schema_1_migrates_and_its_users_sign_in() {
     };
     assert_eq!(version(&path), 1);
     let store = SqliteStore::open(Location::File(path.clone()), Synchronous::Full).unwrap();
-    assert_eq!(version(&path), 2);
+    assert_eq!(version(&path), 3);
 
     // The old user is there, and the new state works for it, cascades included.
     assert_eq!(store.get_user(V1_POOL, "diego").await.unwrap().username, "diego");
-    assert_eq!(store.put_pool_secret_if_absent(V1_POOL, "keys", "k".into()).await.unwrap(), "k");
+    assert_eq!(put_secret(&store, V1_POOL, "keys", "k".into()).await.unwrap(), "k");
     everything_of(&store, V1_POOL, "diego").await;
     assert!(has_everything(&store, V1_POOL, "diego").await);
     store.delete_user(V1_POOL, "diego").await.unwrap();
@@ -534,8 +566,8 @@ async fn an_sqlite_file_of_schema_1_migrates_and_its_users_sign_in() {
 
     // Opened again: nothing left to apply.
     let again = SqliteStore::open(Location::File(path.clone()), Synchronous::Full).unwrap();
-    assert_eq!(again.pool_secret(V1_POOL, "keys").await.unwrap().as_deref(), Some("k"));
-    assert_eq!(version(&path), 2);
+    assert_eq!(secret(&again, V1_POOL, "keys").await.unwrap().as_deref(), Some("k"));
+    assert_eq!(version(&path), 3);
 }
 
 async fn applied(db: &tokio_postgres::Client) -> Vec<i64> {
@@ -561,15 +593,15 @@ async fn a_postgresql_database_of_schema_2_migrates_and_its_users_sign_in() {
     assert_eq!(applied(&db).await, [1, 2]);
 
     let store = PgStore::open(&options).await.unwrap();
-    assert_eq!(applied(&db).await, [1, 2, 3]);
+    assert_eq!(applied(&db).await, [1, 2, 3, 4]);
     assert_eq!(store.get_user("us-east-1_Old", "vera").await.unwrap().sub, "sub-vera");
     everything_of(&store, "us-east-1_Old", "vera").await;
     assert!(has_everything(&store, "us-east-1_Old", "vera").await);
 
     // A database whose record of migrations was taken back by hand while the tables stayed
     // (as tests/postgres.rs does to imitate an older one) applies version 3 again harmlessly.
-    db.batch_execute("DELETE FROM cognito_migrations WHERE version = 3").await.unwrap();
+    db.batch_execute("DELETE FROM cognito_migrations WHERE version >= 3").await.unwrap();
     let store = PgStore::open(&options).await.unwrap();
-    assert_eq!(applied(&db).await, [1, 2, 3]);
+    assert_eq!(applied(&db).await, [1, 2, 3, 4]);
     assert!(has_everything(&store, "us-east-1_Old", "vera").await, "and keeps what they hold");
 }

@@ -13,7 +13,7 @@ use cognito_idp::types::*;
 use crate::clock::timestamp;
 use crate::domain::ids;
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::pools::RETRIES;
+use crate::handlers::shared::RETRIES;
 use crate::handlers::shared::{decode_token, encode_token, load_pool};
 use crate::state::Cognito;
 use crate::store::{ClientRecord, Store, StoreError};

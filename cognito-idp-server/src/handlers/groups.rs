@@ -8,7 +8,7 @@ use cognito_idp::types::*;
 
 use crate::clock::timestamp;
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::pools::RETRIES;
+use crate::handlers::shared::RETRIES;
 use crate::handlers::shared::{Pool, decode_token, encode_token, find_user, load_pool, user_type};
 use crate::state::Cognito;
 use crate::store::{GroupRecord, Store, StoreError};

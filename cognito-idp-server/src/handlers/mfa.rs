@@ -25,11 +25,11 @@ use cognito_idp::types::{UserPoolClientType, UserPoolType};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::mask::{Delivery, Medium};
-use crate::domain::{attributes, codes, totp};
+use crate::domain::{codes, totp};
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::shared::{alias_key, outbox};
+use crate::handlers::shared::{outbox, user_aliases};
 use crate::state::{Cognito, Pool};
-use crate::store::{Alias, AliasConflict, OutboxMessage, Store, StoreError, UserRecord};
+use crate::store::{AliasConflict, OutboxMessage, Store, StoreError, UserRecord};
 
 /// The SMS factor's name on the wire.
 pub const SMS_MFA: &str = "SMS_MFA";
@@ -475,15 +475,6 @@ pub(crate) async fn accept_totp_with<S: Store>(
     .await
 }
 
-/// The aliases the store keeps for `user` (an update replaces them, so they are passed back
-/// as they are).
-fn user_aliases(pool: &Pool, user: &UserRecord) -> Vec<Alias> {
-    attributes::aliases(&pool.doc, &user.attributes)
-        .into_iter()
-        .map(|(kind, value)| Alias { kind: kind.to_owned(), key: alias_key(pool, kind, value) })
-        .collect()
-}
-
 /// Reads the user `user_key`, lets `change` edit its MFA state (or refuse with an error), and
 /// writes it back with the version it read; a write that lost a race reads and runs `change`
 /// again. Nothing is written when `change` leaves the state as it was. Returns the user as
@@ -512,5 +503,5 @@ pub(crate) async fn update_mfa<S: Store>(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::new("TooManyRequestsException", "Too many requests"))
+    Err(ApiError::too_busy())
 }

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod clients;
 pub mod groups;
 pub mod mfa;
+pub mod one_time_codes;
 pub mod pools;
 pub mod recovery;
 pub mod secret_hash;

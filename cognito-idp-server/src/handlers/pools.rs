@@ -15,12 +15,9 @@ use cognito_idp::types::*;
 use crate::clock::timestamp;
 use crate::domain::{ids, password};
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::shared::{Pool, decode_token, encode_token, load_pool};
+use crate::handlers::shared::{Pool, RETRIES, decode_token, encode_token, load_pool};
 use crate::state::Cognito;
 use crate::store::{PoolRecord, Store, StoreError};
-
-/// How many times a write that lost an optimistic-concurrency race is tried again.
-pub(crate) const RETRIES: usize = 8;
 
 /// `CreateUserPool`.
 pub async fn create_user_pool<S: Store>(

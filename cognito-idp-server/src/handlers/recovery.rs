@@ -5,7 +5,7 @@
 //! sends a code to the user's verified email or phone number (the pool's
 //! `AccountRecoverySetting` decides which) and changes nothing else: the old password keeps
 //! working until `ConfirmForgotPassword` sets the new one with the code. Codes are stored
-//! hashed (purpose [`users::PURPOSE_RESET_PASSWORD`], the one `AdminResetUserPassword` uses), work
+//! hashed (purpose [`one_time_codes::RESET_PASSWORD`], the one `AdminResetUserPassword` uses), work
 //! for an hour, survive five wrong guesses, and are used once.
 //!
 //! With the client's `PreventUserExistenceErrors` `ENABLED`, nothing tells whether a user
@@ -17,15 +17,13 @@
 
 use cognito_idp::types::*;
 
-use crate::domain::attributes;
-use crate::domain::mask::{Delivery, Medium};
 use crate::domain::password;
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::auth::app::App;
+use crate::handlers::one_time_codes::{self, WhenAbsent, attempt_limit, code_mismatch, simulated_delivery};
 use crate::handlers::secret_hash::Missing;
-use crate::handlers::self_service::{attempt_limit, check_code, code_mismatch, spend_code, use_code};
-use crate::handlers::shared::{Pool, find_user};
-use crate::handlers::users::{self, PURPOSE_RESET_PASSWORD, RESET_CODE_TTL_MS};
+use crate::handlers::shared::{Pool, find_user, user_aliases};
+use crate::handlers::users;
 use crate::state::Cognito;
 use crate::store::{AliasConflict, Store, StoreError, UserRecord};
 
@@ -61,30 +59,6 @@ async fn find<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str) -> ApiRes
     }
 }
 
-/// The `CodeDeliveryDetails` of a code that was not sent, for a user who is not disclosed:
-/// "determined by the input username format and verification settings of the user pool" (AWS's
-/// guide on user existence errors). An email address or phone number given as the username is
-/// masked as a real delivery to it would be; otherwise the medium the pool verifies (email
-/// unless it verifies only phone numbers) with a destination derived from the username, the
-/// same every time for the same name.
-pub fn simulated_delivery(pool: &Pool, username: &str) -> CodeDeliveryDetailsType {
-    if attributes::is_email(username) {
-        return Delivery::new(Medium::Email, username).details();
-    }
-    if attributes::is_phone(username) {
-        return Delivery::new(Medium::Sms, username).details();
-    }
-    let verified: Vec<&str> = pool.doc.auto_verified_attributes.iter().flatten().map(|a| a.as_str()).collect();
-    let first = username.chars().next().unwrap_or('x');
-    if verified.contains(&"phone_number") && !verified.contains(&"email") {
-        // Four digits that depend only on the name, so that repeated requests agree.
-        let digits = username.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) % 10_000;
-        Delivery::new(Medium::Sms, format!("+1555555{digits:04}")).details()
-    } else {
-        Delivery::new(Medium::Email, format!("{first}@{first}.com")).details()
-    }
-}
-
 /// Counts a request in the user's recent requests, or `LimitExceededException` when the hour's
 /// allowance is spent. Returns the user as stored after it.
 async fn count_request<S: Store>(svc: &Cognito<S>, pool: &Pool, mut user: UserRecord) -> ApiResult<UserRecord> {
@@ -101,7 +75,7 @@ async fn count_request<S: Store>(svc: &Cognito<S>, pool: &Pool, mut user: UserRe
         }
         recent.push(now);
         user.extra.insert(REQUESTS_KEY.into(), serde_json::json!(recent));
-        let aliases = users::user_aliases(pool, &user);
+        let aliases = user_aliases(pool, &user);
         match svc.store.update_user(user.clone(), aliases, AliasConflict::Fail, Vec::new()).await {
             Ok(stored) => return Ok(stored),
             Err(StoreError::Conflict) => {
@@ -115,7 +89,7 @@ async fn count_request<S: Store>(svc: &Cognito<S>, pool: &Pool, mut user: UserRe
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::new("TooManyRequestsException", "Too many requests"))
+    Err(ApiError::too_busy())
 }
 
 /// `ForgotPassword`.
@@ -129,7 +103,7 @@ pub async fn forgot_password<S: Store>(
     // With PreventUserExistenceErrors, every answer that would disclose the user is a
     // simulated delivery instead; nothing is stored for it.
     let hidden = |app: &App| {
-        Ok(ForgotPasswordResponse { code_delivery_details: Some(simulated_delivery(&app.pool, &input.username)) })
+        Ok(ForgotPasswordResponse { code_delivery_details: Some(simulated_delivery(&app.pool.doc, &input.username)) })
     };
     let Some(user) = find(svc, pool, &input.username).await? else {
         return if app.hides_unknown_users() { hidden(&app) } else { Err(user_not_found()) };
@@ -160,8 +134,10 @@ pub async fn forgot_password<S: Store>(
         ));
     };
     let user = count_request(svc, pool, user).await?;
-    users::send_code(svc, &user, PURPOSE_RESET_PASSWORD, KIND_FORGOT_PASSWORD, &to, RESET_CODE_TTL_MS).await?;
-    Ok(ForgotPasswordResponse { code_delivery_details: Some(to.details()) })
+    let purpose = one_time_codes::RESET_PASSWORD;
+    let details =
+        one_time_codes::send(svc, &user, purpose, KIND_FORGOT_PASSWORD, &to, one_time_codes::RESET_TTL_MS).await?;
+    Ok(ForgotPasswordResponse { code_delivery_details: Some(details) })
 }
 
 /// `ConfirmForgotPassword`: the code checked (expired or never requested:
@@ -188,7 +164,9 @@ pub async fn confirm_forgot_password<S: Store>(
     }
     // The policy first, so that a password the pool refuses does not spend an attempt.
     password::check(&input.password, &users::policy(pool))?;
-    let hash = check_code(svc, pool.id(), &user.username_key, PURPOSE_RESET_PASSWORD, &input.confirmation_code).await?;
+    let purpose = one_time_codes::RESET_PASSWORD;
+    let code = &input.confirmation_code;
+    let hash = one_time_codes::check(svc, pool.id(), &user.username_key, purpose, code, WhenAbsent::Expired).await?;
     let stored = super::auth::stored_password(svc, pool, &user.username, &input.password).await?;
     let mut current = user;
     for attempt in 0..RETRIES {
@@ -200,15 +178,15 @@ pub async fn confirm_forgot_password<S: Store>(
             };
         }
         let mut user = current.clone();
-        use_code(&mut user, PURPOSE_RESET_PASSWORD, &hash)?;
+        one_time_codes::mark_used(&mut user, purpose, &hash)?;
         stored.apply(&mut user);
         user.status = "CONFIRMED".into();
         user.temporary_password_expires_ms = None;
         user.modified_ms = svc.clock.now_ms();
-        let aliases = users::user_aliases(pool, &user);
+        let aliases = user_aliases(pool, &user);
         match svc.store.update_user(user, aliases, AliasConflict::Fail, Vec::new()).await {
             Ok(user) => {
-                spend_code(svc, pool.id(), &user.username_key, PURPOSE_RESET_PASSWORD).await;
+                one_time_codes::spend(svc, pool.id(), &user.username_key, purpose).await;
                 // Best effort: the password is set either way.
                 if let Err(e) = svc.store.clear_sign_in_failures(pool.id(), &user.username_key).await {
                     tracing::warn!(error = %e, "clearing failed sign-ins after a password reset failed");
@@ -220,5 +198,5 @@ pub async fn confirm_forgot_password<S: Store>(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::new("TooManyRequestsException", "Too many requests"))
+    Err(ApiError::too_busy())
 }

@@ -12,11 +12,13 @@ use cognito_idp::Empty;
 use cognito_idp::types::*;
 
 use crate::domain::attributes::{self, Schema, VERIFIED_FLAGS, Write};
-use crate::domain::codes::{self, CONFIRMATION_CODE_TTL_MS, MAX_ATTEMPTS};
+use crate::domain::codes::CONFIRMATION_CODE_TTL_MS;
 use crate::domain::mask::{Delivery, Medium};
 use crate::domain::password;
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::users::{self, KIND_VERIFY_ATTRIBUTE, Op, PENDING_KEY, verify_purpose};
+use crate::handlers::one_time_codes::{self, KIND_VERIFY_ATTRIBUTE, WhenAbsent, attempt_limit, verify_purpose};
+use crate::handlers::shared::user_aliases;
+use crate::handlers::users::{self, Op, PENDING_KEY};
 use crate::state::{Cognito, Pool};
 use crate::store::{AliasConflict, Store, StoreError, UserRecord};
 use crate::tokens::{self, Authenticated};
@@ -29,29 +31,6 @@ const CHANGE_FAILURES_KEY: &str = "changePasswordFailures";
 const CHANGE_MAX_FAILURES: i64 = 5;
 /// How long that lasts after the last wrong one.
 const CHANGE_LOCK_MS: i64 = 15 * 60 * 1000;
-
-fn too_busy() -> ApiError {
-    ApiError::new("TooManyRequestsException", "Too many requests")
-}
-
-/// `LimitExceededException: Attempt limit exceeded, please try after some time.`, AWS's answer
-/// to too many wrong codes or passwords (aws-amplify/amplify-js issue 8013; for ChangePassword,
-/// aws-amplify/aws-sdk-android issue 627 quotes it).
-pub(crate) fn attempt_limit() -> ApiError {
-    ApiError::new("LimitExceededException", "Attempt limit exceeded, please try after some time.")
-}
-
-/// `CodeMismatchException`, as AWS words it (floci-io/floci pull 2018, checked against a real
-/// pool).
-pub(crate) fn code_mismatch() -> ApiError {
-    ApiError::new("CodeMismatchException", "Invalid verification code provided, please try again.")
-}
-
-/// `ExpiredCodeException`: an expired, used, or never requested code (same source; AWS's
-/// guide on user existence errors: "If a code isn't requested ... ExpiredCodeException").
-pub(crate) fn code_expired() -> ApiError {
-    ApiError::new("ExpiredCodeException", "Invalid code provided, please request a code again.")
-}
 
 /// The app client a token was issued to, if it still exists.
 async fn token_client<S: Store>(svc: &Cognito<S>, auth: &Authenticated) -> ApiResult<Option<UserPoolClientType>> {
@@ -114,7 +93,7 @@ where
         let mut changed = current.clone();
         change(&mut changed)?;
         changed.modified_ms = svc.clock.now_ms();
-        let aliases = users::user_aliases(pool, &changed);
+        let aliases = user_aliases(pool, &changed);
         match svc.store.update_user(changed, aliases, AliasConflict::Fail, Vec::new()).await {
             Ok(stored) => return Ok(stored),
             Err(StoreError::Conflict) => continue,
@@ -123,7 +102,7 @@ where
             Err(e) => return Err(e.into()),
         }
     }
-    Err(too_busy())
+    Err(ApiError::too_busy())
 }
 
 /// `GetUser`: the user the token names, with the attributes its app client may read and the
@@ -170,7 +149,7 @@ pub async fn update_user_attributes<S: Store>(
         let mut user = current.clone();
         let deliveries = users::apply_update(&pool, &schema, &mut user, &input.user_attributes)?;
         user.modified_ms = svc.clock.now_ms();
-        let aliases = users::user_aliases(&pool, &user);
+        let aliases = user_aliases(&pool, &user);
         // A user's own change never takes an alias from another user (an administrator's
         // may): the address is not verified yet.
         users::alias_policy(svc, &pool, &user, &aliases, Op::Update, false).await?;
@@ -184,14 +163,14 @@ pub async fn update_user_attributes<S: Store>(
         let mut details = Vec::new();
         for to in deliveries {
             let purpose = verify_purpose(to.medium.attribute());
-            users::send_code(svc, &user, &purpose, KIND_VERIFY_ATTRIBUTE, &to, CONFIRMATION_CODE_TTL_MS).await?;
+            one_time_codes::send(svc, &user, &purpose, KIND_VERIFY_ATTRIBUTE, &to, CONFIRMATION_CODE_TTL_MS).await?;
             details.push(to.details());
         }
         return Ok(UpdateUserAttributesResponse {
             code_delivery_details_list: if details.is_empty() { None } else { Some(details) },
         });
     }
-    Err(too_busy())
+    Err(ApiError::too_busy())
 }
 
 /// `DeleteUserAttributes`: as `AdminDeleteUserAttributes` (unknown, immutable and required
@@ -329,8 +308,9 @@ pub async fn get_user_attribute_verification_code<S: Store>(
     };
     let to = Delivery::new(medium, value);
     let purpose = verify_purpose(&input.attribute_name);
-    users::send_code(svc, user, &purpose, KIND_VERIFY_ATTRIBUTE, &to, CONFIRMATION_CODE_TTL_MS).await?;
-    Ok(GetUserAttributeVerificationCodeResponse { code_delivery_details: Some(to.details()) })
+    let details =
+        one_time_codes::send(svc, user, &purpose, KIND_VERIFY_ATTRIBUTE, &to, CONFIRMATION_CODE_TTL_MS).await?;
+    Ok(GetUserAttributeVerificationCodeResponse { code_delivery_details: Some(details) })
 }
 
 /// `VerifyUserAttribute`: a right code marks the attribute verified (a new value that waited
@@ -349,11 +329,12 @@ pub async fn verify_user_attribute<S: Store>(
         return Err(ApiError::invalid_parameter(format!("Unable to verify attribute: {name} no value set to verify")));
     }
     let purpose = verify_purpose(name);
-    let hash = check_code(svc, pool.id(), &user.username_key, &purpose, &input.code).await?;
+    let hash =
+        one_time_codes::check(svc, pool.id(), &user.username_key, &purpose, &input.code, WhenAbsent::Expired).await?;
     let flag = format!("{name}_verified");
     // A newly verified alias that another user holds stays theirs: AliasExistsException.
     modify(svc, pool, user, |u| {
-        use_code(u, &purpose, &hash)?;
+        one_time_codes::mark_used(u, &purpose, &hash)?;
         if let Some(new) = pending(u, name) {
             u.set_attribute(name, new);
             remove_pending(u, name);
@@ -362,66 +343,6 @@ pub async fn verify_user_attribute<S: Store>(
         Ok(())
     })
     .await?;
-    spend_code(svc, pool.id(), &user.username_key, &purpose).await;
+    one_time_codes::spend(svc, pool.id(), &user.username_key, &purpose).await;
     Ok(VerifyUserAttributeResponse::default())
-}
-
-/// Where the hash of the last code used for each purpose is kept, in the user's `extra`: the
-/// write that uses a code records it, so two requests racing with the same code cannot both
-/// succeed (the second write conflicts, re-reads, and finds the code used).
-const USED_CODES_KEY: &str = "usedCodes";
-
-/// Marks the code with `hash` used for `purpose` on `user`, or `ExpiredCodeException` if it
-/// was used already.
-pub(crate) fn use_code(user: &mut UserRecord, purpose: &str, hash: &str) -> ApiResult<()> {
-    let used = user.extra.entry(USED_CODES_KEY).or_insert_with(|| serde_json::json!({}));
-    if !used.is_object() {
-        *used = serde_json::json!({});
-    }
-    let map = used.as_object_mut().expect("an object");
-    if map.get(purpose).and_then(|h| h.as_str()) == Some(hash) {
-        return Err(code_expired());
-    }
-    map.insert(purpose.to_owned(), hash.into());
-    Ok(())
-}
-
-/// Checks `code` against the stored code for `purpose` and returns its hash: none (never
-/// requested, or already used) or expired → `ExpiredCodeException`; too many wrong ones →
-/// `LimitExceededException`; wrong → `CodeMismatchException` (counted).
-pub(crate) async fn check_code<S: Store>(
-    svc: &Cognito<S>,
-    pool_id: &str,
-    user_key: &str,
-    purpose: &str,
-    code: &str,
-) -> ApiResult<String> {
-    let stored = match svc.store.get_code(pool_id, user_key, purpose).await {
-        Ok(stored) => stored,
-        Err(StoreError::NotFound) => return Err(code_expired()),
-        Err(e) => return Err(e.into()),
-    };
-    if stored.attempts >= MAX_ATTEMPTS {
-        return Err(attempt_limit());
-    }
-    if svc.clock.now_ms() >= stored.expires_ms {
-        return Err(code_expired());
-    }
-    if !codes::matches(code, user_key, purpose, &stored.hash) {
-        match svc.store.code_failed(pool_id, user_key, purpose).await {
-            Ok(_) | Err(StoreError::NotFound) => {}
-            Err(e) => return Err(e.into()),
-        }
-        return Err(code_mismatch());
-    }
-    Ok(stored.hash)
-}
-
-/// Deletes a code that was just used. Best effort: the write that used it recorded it as used
-/// ([`use_code`]), so a failure here leaves nothing that works.
-pub(crate) async fn spend_code<S: Store>(svc: &Cognito<S>, pool_id: &str, user_key: &str, purpose: &str) {
-    match svc.store.delete_code(pool_id, user_key, purpose).await {
-        Ok(()) | Err(StoreError::NotFound) => {}
-        Err(e) => tracing::warn!(error = %e, purpose, "deleting a used code failed"),
-    }
 }

@@ -14,6 +14,17 @@ use crate::state::Cognito;
 pub use crate::state::Pool;
 use crate::store::{Alias, Store, StoreError, UserRecord};
 
+/// How often a write that lost an optimistic-concurrency race re-reads and tries again.
+pub const RETRIES: usize = 8;
+
+/// The aliases the store must keep unique for `user` (the rules are `domain::attributes`').
+pub fn user_aliases(pool: &Pool, user: &UserRecord) -> Vec<Alias> {
+    attributes::aliases(&pool.doc, &user.attributes)
+        .into_iter()
+        .map(|(kind, value)| Alias { kind: kind.to_owned(), key: alias_key(pool, kind, value) })
+        .collect()
+}
+
 /// Reads pool `id`, or AWS's `ResourceNotFoundException` for it.
 pub async fn load_pool<S: Store>(svc: &Cognito<S>, id: &str) -> ApiResult<Arc<Pool>> {
     let stamp = match svc.store.pool_version(id).await {

@@ -4,24 +4,22 @@
 //! the pool. A client with a secret requires `SecretHash` (HMAC-SHA256 of username + client id,
 //! keyed by the secret), compared in constant time. A new user is `UNCONFIRMED`; when the pool
 //! auto-verifies email or phone numbers, a six-digit code is stored hashed (purpose
-//! [`PURPOSE`]) and "sent" to the outbox in the same store call. Expiry and attempt limits use
+//! [`one_time_codes::SIGN_UP`]) and "sent" to the outbox in the same store call. Expiry and attempt limits use
 //! the server's clock, which `/_local/clock` moves forward in tests.
 
 use cognito_idp::types::*;
 
 use crate::domain::attributes::{self, Schema, VERIFIED_FLAGS, Write};
-use crate::domain::codes::{self, CONFIRMATION_CODE_TTL_MS, MAX_ATTEMPTS};
+use crate::domain::codes::CONFIRMATION_CODE_TTL_MS;
 use crate::domain::mask::{Delivery, Medium};
 use crate::domain::{ids, password};
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::auth::app::App;
+use crate::handlers::one_time_codes::{self, WhenAbsent, code_mismatch};
 use crate::handlers::secret_hash::Missing;
-use crate::handlers::shared::{Pool, alias_key, outbox};
+use crate::handlers::shared::{Pool, alias_key, user_aliases};
 use crate::state::Cognito;
-use crate::store::{Alias, AliasConflict, CodeRecord, Store, StoreError, UserRecord};
-
-/// The purpose sign-up confirmation codes are stored under.
-pub const PURPOSE: &str = "SIGN_UP";
+use crate::store::{Alias, AliasConflict, Store, StoreError, UserRecord};
 
 /// The outbox kind of the code `SignUp` sends.
 pub const KIND_SIGN_UP: &str = "SIGN_UP";
@@ -42,14 +40,6 @@ pub fn confirmation_delivery(pool: &UserPoolType, user: &UserRecord) -> Option<D
         let value = user.attribute(medium.attribute()).filter(|v| !v.is_empty())?;
         auto.contains(&medium.attribute()).then(|| Delivery::new(medium, value))
     })
-}
-
-/// The aliases the store must keep unique for `user` (the rules are `domain::attributes`').
-fn user_aliases(pool: &Pool, user: &UserRecord) -> Vec<Alias> {
-    attributes::aliases(&pool.doc, &user.attributes)
-        .into_iter()
-        .map(|(kind, value)| Alias { kind: kind.to_owned(), key: alias_key(pool, kind, value) })
-        .collect()
 }
 
 /// The attributes a sign-up sets, checked against the pool's schema as every creation is
@@ -86,24 +76,6 @@ fn check_required(schema: &Schema, user: &UserRecord) -> ApiResult<()> {
 
 fn password_policy(pool: &Pool) -> PasswordPolicyType {
     pool.doc.policies.as_ref().and_then(|p| p.password_policy.clone()).unwrap_or_else(password::default_policy)
-}
-
-/// A fresh code for `user`, stored hashed with `svc`'s clock, and its outbox message.
-async fn send_code<S: Store>(
-    svc: &Cognito<S>,
-    user: &UserRecord,
-    to: &Delivery,
-    kind: &str,
-) -> ApiResult<CodeDeliveryDetailsType> {
-    let code = codes::new_code();
-    let record = CodeRecord {
-        hash: codes::hash(&code, &user.username_key, PURPOSE),
-        expires_ms: svc.clock.now_ms() + CONFIRMATION_CODE_TTL_MS,
-        attempts: 0,
-    };
-    let messages = outbox(svc, &user.pool_id, &user.username, kind, to, &code);
-    svc.store.put_code(&user.pool_id, &user.username_key, PURPOSE, record, messages).await?;
-    Ok(to.details())
 }
 
 /// `SignUp`.
@@ -157,7 +129,10 @@ pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiRes
         Err(e) => return Err(e.into()),
     };
     let details = match confirmation_delivery(&pool.doc, &user) {
-        Some(to) => Some(send_code(svc, &user, &to, KIND_SIGN_UP).await?),
+        Some(to) => Some(
+            one_time_codes::send(svc, &user, one_time_codes::SIGN_UP, KIND_SIGN_UP, &to, CONFIRMATION_CODE_TTL_MS)
+                .await?,
+        ),
         // Nothing to verify: the user waits for AdminConfirmSignUp and the answer carries no
         // CodeDeliveryDetails (moto issue 7708 and aws-sdk-ios-samples issue 222 show the
         // member absent when no code is sent).
@@ -188,10 +163,6 @@ async fn find_signed_up<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str)
 
 fn user_not_found() -> ApiError {
     ApiError::new("UserNotFoundException", "Username/client id combination not found.")
-}
-
-fn code_mismatch() -> ApiError {
-    ApiError::new("CodeMismatchException", "Invalid verification code provided, please try again.")
 }
 
 /// The other user holding the `kind` alias among `aliases`, if any.
@@ -253,27 +224,10 @@ pub async fn confirm_sign_up<S: Store>(
         // furaiev/amazon-cognito-identity-dart-2 issue 80 quotes this answer.
         return Err(ApiError::not_authorized(format!("User cannot be confirmed. Current status is {}", user.status)));
     }
-    let stored = match svc.store.get_code(pool.id(), &user.username_key, PURPOSE).await {
-        Ok(code) => code,
-        // No code was ever sent (the pool verifies nothing): no code can match.
-        Err(StoreError::NotFound) => return Err(code_mismatch()),
-        Err(e) => return Err(e.into()),
-    };
-    if stored.attempts >= MAX_ATTEMPTS {
-        // After five wrong codes AWS answers LimitExceededException (aws-amplify/amplify-ui-android
-        // issue 180) with this message (aws-amplify/amplify-js issue 8013); a new code resets it.
-        return Err(ApiError::new("LimitExceededException", "Attempt limit exceeded, please try after some time."));
-    }
-    if svc.clock.now_ms() >= stored.expires_ms {
-        return Err(ApiError::new("ExpiredCodeException", "Invalid code provided, please request a code again."));
-    }
-    if !codes::matches(&input.confirmation_code, &user.username_key, PURPOSE, &stored.hash) {
-        match svc.store.code_failed(pool.id(), &user.username_key, PURPOSE).await {
-            Ok(_) | Err(StoreError::NotFound) => {}
-            Err(e) => return Err(e.into()),
-        }
-        return Err(code_mismatch());
-    }
+    // No code stored means none was sent (the pool verifies nothing): no code can match.
+    let code = &input.confirmation_code;
+    one_time_codes::check(svc, pool.id(), &user.username_key, one_time_codes::SIGN_UP, code, WhenAbsent::Mismatch)
+        .await?;
 
     let force = input.force_alias_creation == Some(true);
     let on_conflict = if force { AliasConflict::Take } else { AliasConflict::Fail };
@@ -314,14 +268,11 @@ pub async fn confirm_sign_up<S: Store>(
                     )));
                 }
             }
-            Err(StoreError::Conflict) => return Err(ApiError::new("TooManyRequestsException", "Too many requests")),
+            Err(StoreError::Conflict) => return Err(ApiError::too_busy()),
             Err(e) => return Err(e.into()),
         }
     }
-    match svc.store.delete_code(pool.id(), &user.username_key, PURPOSE).await {
-        Ok(()) | Err(StoreError::NotFound) => {}
-        Err(e) => return Err(e.into()),
-    }
+    one_time_codes::spend(svc, pool.id(), &user.username_key, one_time_codes::SIGN_UP).await;
     Ok(ConfirmSignUpResponse { session: None })
 }
 
@@ -337,7 +288,7 @@ pub async fn resend_confirmation_code<S: Store>(
         if app.hides_unknown_users() {
             // Cognito answers as if a code went to a simulated destination (developer guide,
             // "Managing user existence error responses").
-            let simulated = super::recovery::simulated_delivery(pool, &input.username);
+            let simulated = one_time_codes::simulated_delivery(&pool.doc, &input.username);
             return Ok(ResendConfirmationCodeResponse { code_delivery_details: Some(simulated) });
         }
         return Err(user_not_found());
@@ -351,6 +302,7 @@ pub async fn resend_confirmation_code<S: Store>(
         // Quoted by projects whose pools auto-verify nothing.
         return Err(ApiError::invalid_parameter("Cannot resend codes. Auto verification not turned on."));
     };
-    let details = send_code(svc, &user, &to, KIND_RESEND).await?;
+    let details =
+        one_time_codes::send(svc, &user, one_time_codes::SIGN_UP, KIND_RESEND, &to, CONFIRMATION_CODE_TTL_MS).await?;
     Ok(ResendConfirmationCodeResponse { code_delivery_details: Some(details) })
 }

@@ -13,38 +13,26 @@ use crate::domain::filter::{self, Search};
 use crate::domain::mask::{Delivery, Medium};
 use crate::domain::{codes, ids, password};
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::shared::{Pool, alias_key, decode_token, encode_token, find_user, load_pool, outbox, user_type};
+use crate::handlers::one_time_codes::{self, KIND_VERIFY_ATTRIBUTE};
+use crate::handlers::shared::{
+    Pool, decode_token, encode_token, find_user, load_pool, outbox, user_aliases, user_type,
+};
 use crate::state::Cognito;
-use crate::store::{Alias, AliasConflict, CodeRecord, OutboxMessage, Store, StoreError, UserRecord};
+use crate::store::{Alias, AliasConflict, OutboxMessage, Store, StoreError, UserRecord};
 
 /// The outbox kind of the temporary password `AdminCreateUser` sends (and resends).
 pub const KIND_ADMIN_CREATE_USER: &str = "ADMIN_CREATE_USER";
 /// The outbox kind of the code `AdminResetUserPassword` sends.
 pub const KIND_RESET_PASSWORD: &str = "ADMIN_RESET_USER_PASSWORD";
-/// The outbox kind of the code sent to verify a changed email address or phone number.
-pub const KIND_VERIFY_ATTRIBUTE: &str = "VERIFY_ATTRIBUTE";
-/// The purpose password-reset codes are stored under (read by `ConfirmForgotPassword`).
-pub const PURPOSE_RESET_PASSWORD: &str = "FORGOT_PASSWORD";
 /// Where `AdminUpdateUserAttributes` keeps a new email or phone number that waits for
 /// verification (`AttributesRequireVerificationBeforeUpdate`), in the user's `extra`.
 pub const PENDING_KEY: &str = "pendingAttributes";
 
-/// The purpose a verification code for `attribute` (`email`, `phone_number`) is stored under.
-pub fn verify_purpose(attribute: &str) -> String {
-    format!("VERIFY_{}", attribute.to_ascii_uppercase())
-}
-
-/// Password-reset codes work for an hour, as Cognito's forgot-password codes do.
-pub(crate) const RESET_CODE_TTL_MS: i64 = 60 * 60 * 1000;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 /// How often a write that lost an optimistic-concurrency race is retried.
 const RETRIES: usize = 8;
 /// `ListUsers` returns at most 60 users a page, and 60 when no `Limit` is given.
 const MAX_LIMIT: usize = 60;
-
-fn too_busy() -> ApiError {
-    ApiError::new("TooManyRequestsException", "Too many requests")
-}
 
 /// Finds a user by username, sign-in alias, or `sub` (the admin operations take any of them:
 /// "If username isn't an alias attribute in your user pool, this value must be the sub of a
@@ -58,14 +46,6 @@ async fn lookup<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str) -> ApiR
         },
         other => other,
     }
-}
-
-/// The aliases the store must keep unique for `user`.
-pub(crate) fn user_aliases(pool: &Pool, user: &UserRecord) -> Vec<Alias> {
-    attributes::aliases(&pool.doc, &user.attributes)
-        .into_iter()
-        .map(|(kind, value)| Alias { kind: kind.to_owned(), key: alias_key(pool, kind, value) })
-        .collect()
 }
 
 /// Whether an alias of `kind` may move to another user: verified email addresses and phone
@@ -350,7 +330,7 @@ async fn resend_invitation<S: Store>(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(too_busy())
+    Err(ApiError::too_busy())
 }
 
 /// Reads the user, applies `change`, and writes it back (aliases recomputed, outbox messages
@@ -373,7 +353,7 @@ where
             Err(e) => return Err(e.into()),
         }
     }
-    Err(too_busy())
+    Err(ApiError::too_busy())
 }
 
 /// `AdminGetUser`.
@@ -492,35 +472,13 @@ pub async fn admin_update_user_attributes<S: Store>(
             unverify(svc, &pool, holder, &alias.kind).await;
         }
         for to in verifications {
-            let purpose = verify_purpose(to.medium.attribute());
-            send_code(svc, &user, &purpose, KIND_VERIFY_ATTRIBUTE, &to, codes::CONFIRMATION_CODE_TTL_MS).await?;
+            let purpose = one_time_codes::verify_purpose(to.medium.attribute());
+            one_time_codes::send(svc, &user, &purpose, KIND_VERIFY_ATTRIBUTE, &to, codes::CONFIRMATION_CODE_TTL_MS)
+                .await?;
         }
         return Ok(AdminUpdateUserAttributesResponse::default());
     }
-    Err(too_busy())
-}
-
-/// Stores a fresh code for `purpose` and "sends" it to `to`, in one store call.
-pub(crate) async fn send_code<S: Store>(
-    svc: &Cognito<S>,
-    user: &UserRecord,
-    purpose: &str,
-    kind: &str,
-    to: &Delivery,
-    ttl_ms: i64,
-) -> ApiResult<()> {
-    let code = codes::new_code();
-    let record = CodeRecord {
-        hash: codes::hash(&code, &user.username_key, purpose),
-        expires_ms: svc.clock.now_ms() + ttl_ms,
-        attempts: 0,
-    };
-    let messages = outbox(svc, &user.pool_id, &user.username, kind, to, &code);
-    match svc.store.put_code(&user.pool_id, &user.username_key, purpose, record, messages).await {
-        Ok(()) => Ok(()),
-        Err(StoreError::NotFound) => Err(ApiError::user_not_found()),
-        Err(e) => Err(e.into()),
-    }
+    Err(ApiError::too_busy())
 }
 
 /// Whether the attributes `names` may be deleted (`AdminDeleteUserAttributes`,
@@ -685,7 +643,15 @@ pub async fn admin_reset_user_password<S: Store>(
         Ok(Vec::new())
     })
     .await?;
-    send_code(svc, &user, PURPOSE_RESET_PASSWORD, KIND_RESET_PASSWORD, &to, RESET_CODE_TTL_MS).await?;
+    one_time_codes::send(
+        svc,
+        &user,
+        one_time_codes::RESET_PASSWORD,
+        KIND_RESET_PASSWORD,
+        &to,
+        one_time_codes::RESET_TTL_MS,
+    )
+    .await?;
     Ok(AdminResetUserPasswordResponse::default())
 }
 
@@ -709,9 +675,7 @@ pub async fn admin_confirm_sign_up<S: Store>(
     })
     .await?;
     // The sign-up code is spent; a failure here leaves only a code nobody can use.
-    if let Err(e) = svc.store.delete_code(pool.id(), &user.username_key, super::signup::PURPOSE).await {
-        tracing::warn!(error = %e, "deleting a confirmed user's sign-up code failed");
-    }
+    one_time_codes::spend(svc, pool.id(), &user.username_key, one_time_codes::SIGN_UP).await;
     Ok(AdminConfirmSignUpResponse::default())
 }
 

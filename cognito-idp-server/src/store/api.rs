@@ -19,6 +19,13 @@ pub enum StoreError {
     /// A group with the same name already exists in the pool.
     #[error("group exists")]
     GroupExists,
+    /// A resource of the same kind and key already exists in the pool.
+    #[error("resource exists")]
+    ResourceExists,
+    /// Another resource holds one of the unique names of a resource being written: the name's
+    /// scope (e.g. `domain`).
+    #[error("{0} taken")]
+    NameTaken(String),
     /// The record changed since it was read (optimistic concurrency); read again and retry.
     #[error("conflict")]
     Conflict,
@@ -165,6 +172,40 @@ pub struct GroupRecord {
     pub version: i64,
     /// The `GroupType` document.
     pub doc: serde_json::Value,
+}
+
+/// A pool-owned configuration resource (a domain, a resource server, an identity provider,
+/// branding, terms, ...): a versioned document of its kind, with the uniqueness AWS enforces.
+/// Every such kind shares this one storage shape (see `store::resources` for the typed view and
+/// ARCHITECTURE.md for how a kind is added); deleting the pool deletes its resources.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceRecord {
+    /// Creation order across the store, the paging cursor of listings (0 before insert).
+    pub seq: i64,
+    /// The pool it belongs to.
+    pub pool_id: String,
+    /// What it is (`domain`, `resource_server`, ...): keys and listings are per kind.
+    pub kind: String,
+    /// Unique per pool and kind (a resource server's identifier, a provider's name).
+    pub key: String,
+    /// Optimistic-concurrency version; 0 for a record not yet stored.
+    pub version: i64,
+    /// The document, owned by the handlers of its kind.
+    pub doc: serde_json::Value,
+    /// Names that must be unique beyond the key (a domain across the whole server, a
+    /// provider's identifiers within the pool). An update replaces them all.
+    pub names: Vec<UniqueName>,
+}
+
+/// A name a resource holds that no other resource may hold in the same scope.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct UniqueName {
+    /// What kind of name it is (`domain`, `idp_identifier`): scopes never collide.
+    pub scope: String,
+    /// Unique within the resource's pool (`true`) or across the whole store (`false`).
+    pub per_pool: bool,
+    /// The name, as compared (normalize case before, where AWS ignores it).
+    pub value: String,
 }
 
 /// A `ListUsers` filter reduced to what the store runs.
@@ -430,20 +471,43 @@ pub trait Store: Send + Sync + 'static {
     fn delete_code(&self, pool_id: &str, user_key: &str, purpose: &str)
     -> impl Future<Output = StoreResult<()>> + Send;
 
-    // --- sign-in (part 2). Every record below belongs to its pool and user: deleting the
-    // user or pool, and `reset`, delete them too.
-    /// A pool's secret named `name` (its token-signing keys, as a document the token module
-    /// owns), or `None` if none was stored yet (or the pool does not exist).
-    fn pool_secret(&self, pool_id: &str, name: &str) -> impl Future<Output = StoreResult<Option<String>>> + Send;
-    /// Stores `value` as the pool's secret `name` unless one is stored already, and returns the
-    /// stored one: concurrent callers (several instances) all get the same value.
-    /// [`StoreError::NotFound`] if the pool does not exist.
-    fn put_pool_secret_if_absent(
+    // --- pool-owned resources of every other kind (one shape for all; `store::resources`)
+    /// Inserts a resource (its `seq` and `version` are assigned) with its unique names.
+    /// [`StoreError::NotFound`] if the pool does not exist, [`StoreError::ResourceExists`] if
+    /// its kind and key are taken in the pool, [`StoreError::NameTaken`] if another resource
+    /// holds one of its names.
+    fn insert_resource(&self, resource: ResourceRecord) -> impl Future<Output = StoreResult<ResourceRecord>> + Send;
+    /// The resource of `kind` with `key` in the pool.
+    fn get_resource(
         &self,
         pool_id: &str,
-        name: &str,
-        value: String,
-    ) -> impl Future<Output = StoreResult<String>> + Send;
+        kind: &str,
+        key: &str,
+    ) -> impl Future<Output = StoreResult<ResourceRecord>> + Send;
+    /// The resource holding the unique name `name`, whatever its kind (for a per-pool name,
+    /// within `pool_id`; server-wide names ignore it).
+    fn find_resource(
+        &self,
+        name: &UniqueName,
+        pool_id: &str,
+    ) -> impl Future<Output = StoreResult<ResourceRecord>> + Send;
+    /// Replaces a resource's document and names (optimistic on `version`):
+    /// [`StoreError::Conflict`] if it changed since it was read, [`StoreError::NameTaken`] as
+    /// for inserts.
+    fn update_resource(&self, resource: ResourceRecord) -> impl Future<Output = StoreResult<ResourceRecord>> + Send;
+    /// Deletes a resource and its names.
+    fn delete_resource(&self, pool_id: &str, kind: &str, key: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    /// A pool's resources of `kind` in creation order, from cursor `after` (exclusive).
+    fn list_resources(
+        &self,
+        pool_id: &str,
+        kind: &str,
+        after: i64,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Page<ResourceRecord>>> + Send;
+
+    // --- sign-in (part 2). Every record below belongs to its pool and user: deleting the
+    // user or pool, and `reset`, delete them too.
     /// Stores a challenge session (replacing one with the same hash), with any outbox messages
     /// (the codes of `SMS_MFA`, `EMAIL_OTP`...) in the same transaction. The user need not
     /// exist (a challenge may be answered for an unknown user when user existence is hidden);

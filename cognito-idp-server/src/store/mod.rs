@@ -12,6 +12,7 @@
 
 mod api;
 pub mod postgres;
+pub mod resources;
 mod retention;
 pub mod sqlite;
 

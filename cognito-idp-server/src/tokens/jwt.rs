@@ -7,7 +7,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-use super::keys::SigningKey;
+use super::key_pairs::SigningKey;
 use crate::errors::ApiResult;
 
 /// Claims in the order they are written (Cognito's tokens list them in a fixed order).
@@ -93,7 +93,7 @@ pub fn parse(token: &str) -> Option<Unverified<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tokens::keys::PoolKeys;
+    use crate::tokens::key_pairs::PoolKeys;
 
     fn b64(s: &str) -> String {
         URL_SAFE_NO_PAD.encode(s)

@@ -1,7 +1,8 @@
 //! Tokens: each pool's signing keys, the access, id and refresh tokens a sign-in ends with, and
 //! the check of an access token that authorises the self-service operations.
 //!
-//! - [`keys`]: two RSA-2048 key pairs per pool (access, id), stored once, cached decoded.
+//! - [`key_pairs`]: RSA-2048 key pairs, a pool's two (access, id), and the cache of them.
+//! - [`keys`]: a pool's keys, stored once, cached decoded.
 //! - [`jwt`]: RS256 compact JWS, signed and checked with those keys only.
 //! - [`claims`]: Cognito's claims and the client's lifetimes.
 //! - [`refresh`]: opaque refresh tokens, their families, rotation.
@@ -11,6 +12,7 @@ pub mod access;
 pub mod claims;
 pub mod discovery;
 pub mod jwt;
+pub mod key_pairs;
 pub mod keys;
 pub mod refresh;
 

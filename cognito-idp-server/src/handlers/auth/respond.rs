@@ -219,5 +219,5 @@ async fn new_password<S: Store>(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::new("TooManyRequestsException", "Too many requests"))
+    Err(ApiError::too_busy())
 }

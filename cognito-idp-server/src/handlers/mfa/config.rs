@@ -18,8 +18,7 @@ use cognito_idp::types::*;
 use crate::clock::timestamp;
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::mfa::{POOL_KEY, mode};
-use crate::handlers::pools::RETRIES;
-use crate::handlers::shared::{Pool, load_pool};
+use crate::handlers::shared::{Pool, RETRIES, load_pool};
 use crate::state::Cognito;
 use crate::store::{PoolRecord, Store, StoreError};
 

@@ -141,6 +141,7 @@ fn fail_to_store(fail: Fail) -> StoreError {
     match violated(&e) {
         Some("users_pool_username_key" | "users_pool_sub_key") => return StoreError::UsernameExists,
         Some("groups_pool_name_key") => return StoreError::GroupExists,
+        Some("resources_pool_kind_key") => return StoreError::ResourceExists,
         // As in SQLite: a pool or client id that is taken is a conflict (ids are random).
         Some("pools_id_key" | "clients_id_key") => return StoreError::Conflict,
         // A refresh token's hash taken: as in SQLite, a conflict.
@@ -379,11 +380,29 @@ impl Store for PgStore {
         in_tx!(self, tx => sql::delete_code(&tx, pool_id, user_key, purpose))
     }
 
-    async fn pool_secret(&self, pool_id: &str, name: &str) -> StoreResult<Option<String>> {
-        on_conn!(self, c => sql::pool_secret(&c, pool_id, name))
+    async fn insert_resource(&self, resource: ResourceRecord) -> StoreResult<ResourceRecord> {
+        in_tx!(self, tx => sql::insert_resource(&tx, &resource))
     }
-    async fn put_pool_secret_if_absent(&self, pool_id: &str, name: &str, value: String) -> StoreResult<String> {
-        in_tx!(self, tx => sql::put_pool_secret_if_absent(&tx, pool_id, name, &value))
+    async fn get_resource(&self, pool_id: &str, kind: &str, key: &str) -> StoreResult<ResourceRecord> {
+        on_conn!(self, c => sql::get_resource(&c, pool_id, kind, key))
+    }
+    async fn find_resource(&self, name: &UniqueName, pool_id: &str) -> StoreResult<ResourceRecord> {
+        on_conn!(self, c => sql::find_resource(&c, name, pool_id))
+    }
+    async fn update_resource(&self, resource: ResourceRecord) -> StoreResult<ResourceRecord> {
+        in_tx!(self, tx => sql::update_resource(&tx, &resource))
+    }
+    async fn delete_resource(&self, pool_id: &str, kind: &str, key: &str) -> StoreResult<()> {
+        in_tx!(self, tx => sql::delete_resource(&tx, pool_id, kind, key))
+    }
+    async fn list_resources(
+        &self,
+        pool_id: &str,
+        kind: &str,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Page<ResourceRecord>> {
+        on_conn!(self, c => sql::list_resources(&c, pool_id, kind, after, limit))
     }
     async fn put_session(&self, session: SessionRecord, outbox: Vec<OutboxMessage>) -> StoreResult<()> {
         in_tx!(self, tx => sql::put_session(&tx, &session, &outbox))

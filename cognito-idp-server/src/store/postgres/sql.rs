@@ -10,7 +10,9 @@ use tokio_postgres::types::ToSql;
 
 use crate::store::api::*;
 
+mod resources;
 mod signin;
+pub use resources::{delete_resource, find_resource, get_resource, insert_resource, list_resources, update_resource};
 pub use signin::*;
 
 /// Why a statement failed: an answer the store gives (not found, taken...), or PostgreSQL's
@@ -790,6 +792,7 @@ pub async fn set_setting<C: GenericClient>(c: &C, key: &str, value: &str) -> R<(
 
 pub async fn reset<C: GenericClient>(c: &C) -> R<()> {
     c.batch_execute(RESET).await?;
+    c.batch_execute(resources::RESET).await?;
     c.batch_execute(
         "DELETE FROM memberships; DELETE FROM codes; DELETE FROM aliases; DELETE FROM users; DELETE FROM groups;
          DELETE FROM clients; DELETE FROM pools; DELETE FROM outbox; DELETE FROM tags; DELETE FROM settings;",

@@ -385,13 +385,33 @@ impl Store for SqliteStore {
         self.write(move |c| sql::delete_code(c, &pool_id, &user_key, &purpose)).await
     }
 
-    async fn pool_secret(&self, pool_id: &str, name: &str) -> StoreResult<Option<String>> {
-        let (pool_id, name) = (pool_id.to_owned(), name.to_owned());
-        self.point_read(move |c| sql::pool_secret(c, &pool_id, &name)).await
+    async fn insert_resource(&self, resource: ResourceRecord) -> StoreResult<ResourceRecord> {
+        self.write(move |c| sql::insert_resource(c, resource)).await
     }
-    async fn put_pool_secret_if_absent(&self, pool_id: &str, name: &str, value: String) -> StoreResult<String> {
-        let (pool_id, name) = (pool_id.to_owned(), name.to_owned());
-        self.write(move |c| sql::put_pool_secret_if_absent(c, &pool_id, &name, &value)).await
+    async fn get_resource(&self, pool_id: &str, kind: &str, key: &str) -> StoreResult<ResourceRecord> {
+        let (pool_id, kind, key) = (pool_id.to_owned(), kind.to_owned(), key.to_owned());
+        self.point_read(move |c| sql::get_resource(c, &pool_id, &kind, &key)).await
+    }
+    async fn find_resource(&self, name: &UniqueName, pool_id: &str) -> StoreResult<ResourceRecord> {
+        let (name, pool_id) = (name.clone(), pool_id.to_owned());
+        self.point_read(move |c| sql::find_resource(c, &name, &pool_id)).await
+    }
+    async fn update_resource(&self, resource: ResourceRecord) -> StoreResult<ResourceRecord> {
+        self.write(move |c| sql::update_resource(c, resource)).await
+    }
+    async fn delete_resource(&self, pool_id: &str, kind: &str, key: &str) -> StoreResult<()> {
+        let (pool_id, kind, key) = (pool_id.to_owned(), kind.to_owned(), key.to_owned());
+        self.write(move |c| sql::delete_resource(c, &pool_id, &kind, &key)).await
+    }
+    async fn list_resources(
+        &self,
+        pool_id: &str,
+        kind: &str,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Page<ResourceRecord>> {
+        let (pool_id, kind) = (pool_id.to_owned(), kind.to_owned());
+        self.read(move |c| sql::list_resources(c, &pool_id, &kind, after, limit)).await
     }
     async fn put_session(&self, session: SessionRecord, outbox: Vec<OutboxMessage>) -> StoreResult<()> {
         self.write(move |c| sql::put_session(c, &session, &outbox)).await

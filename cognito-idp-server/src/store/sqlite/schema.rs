@@ -157,6 +157,34 @@ const MIGRATIONS: &[&str] = &[
         last_ms  INTEGER NOT NULL
     );
     "#,
+    // 3: pool-owned resources of every other kind (domains, resource servers, identity
+    // providers, ...) as versioned documents, one table for all kinds, with the names they
+    // must hold uniquely (`owner` is the pool for per-pool names, empty for server-wide ones).
+    // The pools' secrets (signing keys) become resources of kind `secret`, their value a JSON
+    // string, so the keys that signed existing tokens stay.
+    r#"
+    CREATE TABLE resources (
+        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+        pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+        kind    TEXT NOT NULL,
+        key     TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        doc     TEXT NOT NULL,
+        UNIQUE (pool_id, kind, key)
+    );
+    CREATE INDEX resources_by_kind ON resources(pool_id, kind, seq);
+    CREATE TABLE resource_names (
+        scope        TEXT NOT NULL,
+        owner        TEXT NOT NULL,
+        name         TEXT NOT NULL,
+        resource_seq INTEGER NOT NULL REFERENCES resources(seq) ON DELETE CASCADE,
+        PRIMARY KEY (scope, owner, name)
+    );
+    CREATE INDEX resource_names_by_resource ON resource_names(resource_seq);
+    INSERT INTO resources (pool_id, kind, key, version, doc)
+        SELECT pool_id, 'secret', name, 1, json_quote(value) FROM pool_secrets ORDER BY pool_id, name;
+    DROP TABLE pool_secrets;
+    "#,
 ];
 
 /// The schema version this server writes.

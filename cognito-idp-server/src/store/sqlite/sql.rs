@@ -5,7 +5,9 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::store::api::*;
 
+mod resources;
 mod signin;
+pub use resources::{delete_resource, find_resource, get_resource, insert_resource, list_resources, update_resource};
 pub use signin::*;
 
 /// A database failure, for the caller an internal error.
@@ -697,6 +699,7 @@ pub fn set_setting(conn: &Connection, key: &str, value: &str) -> StoreResult<()>
 
 pub fn reset(conn: &Connection) -> StoreResult<()> {
     conn.execute_batch(RESET).map_err(db_error)?;
+    conn.execute_batch(resources::RESET).map_err(db_error)?;
     conn.execute_batch(
         "DELETE FROM memberships; DELETE FROM codes; DELETE FROM aliases; DELETE FROM users; DELETE FROM groups;
          DELETE FROM clients; DELETE FROM pools; DELETE FROM outbox; DELETE FROM tags; DELETE FROM settings;",

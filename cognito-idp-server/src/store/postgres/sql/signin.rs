@@ -11,28 +11,6 @@ use super::{Fail, R, execute, insert_outbox, json_text, json_value, query_opt, u
 use crate::store::api::*;
 use crate::store::retention::{Horizon, PERIODIC_BATCH, PURGE_BATCH};
 
-// --- pool secrets
-
-pub async fn pool_secret<C: GenericClient>(c: &C, pool_id: &str, name: &str) -> R<Option<String>> {
-    match query_opt(c, "SELECT value FROM pool_secrets WHERE pool_id = $1 AND name = $2", &[&pool_id, &name]).await? {
-        Some(row) => Ok(Some(row.try_get(0)?)),
-        None => Ok(None),
-    }
-}
-
-pub async fn put_pool_secret_if_absent<C: GenericClient>(c: &C, pool_id: &str, name: &str, value: &str) -> R<String> {
-    // An INSERT that meets another transaction's uncommitted row waits for it; the SELECT (a
-    // new snapshot, at READ COMMITTED) then reads whichever value won. A missing pool is a
-    // foreign-key violation: NotFound.
-    execute(
-        c,
-        "INSERT INTO pool_secrets (pool_id, name, value) VALUES ($1, $2, $3) ON CONFLICT (pool_id, name) DO NOTHING",
-        &[&pool_id, &name, &value],
-    )
-    .await?;
-    pool_secret(c, pool_id, name).await?.ok_or(Fail::Store(StoreError::NotFound))
-}
-
 // --- sessions
 
 fn session_row(row: &Row) -> R<SessionRecord> {
@@ -310,4 +288,4 @@ async fn purge<C: GenericClient>(c: &C, horizon: Horizon, limit: i64) -> R<u64> 
 
 /// Every row of sign-in state (`reset`), children first.
 pub const RESET: &str = "DELETE FROM refresh_tokens; DELETE FROM token_families; DELETE FROM sign_in_failures;
-     DELETE FROM sessions; DELETE FROM pool_secrets;";
+     DELETE FROM sessions;";

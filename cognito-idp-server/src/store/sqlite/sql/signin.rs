@@ -1,4 +1,4 @@
-//! The SQL of sign-in state: pool secrets, challenge sessions, refresh tokens and their
+//! The SQL of sign-in state: challenge sessions, refresh tokens and their
 //! families, failed sign-ins. Writes run in the writer's transaction, so each function is
 //! atomic, and across processes too (the writer holds SQLite's write lock).
 
@@ -7,24 +7,6 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::{constraint, db_error, insert_outbox, json_text, json_value, pool_exists, user_seq};
 use crate::store::api::*;
 use crate::store::retention::{Horizon, PERIODIC_BATCH, PURGE_BATCH};
-
-// --- pool secrets
-
-pub fn pool_secret(conn: &Connection, pool_id: &str, name: &str) -> StoreResult<Option<String>> {
-    conn.prepare_cached("SELECT value FROM pool_secrets WHERE pool_id = ?1 AND name = ?2")
-        .and_then(|mut s| s.query_row([pool_id, name], |r| r.get(0)).optional())
-        .map_err(db_error)
-}
-
-pub fn put_pool_secret_if_absent(conn: &Connection, pool_id: &str, name: &str, value: &str) -> StoreResult<String> {
-    pool_exists(conn, pool_id)?;
-    conn.prepare_cached(
-        "INSERT INTO pool_secrets (pool_id, name, value) VALUES (?1, ?2, ?3) ON CONFLICT (pool_id, name) DO NOTHING",
-    )
-    .and_then(|mut s| s.execute([pool_id, name, value]))
-    .map_err(db_error)?;
-    pool_secret(conn, pool_id, name)?.ok_or(StoreError::NotFound)
-}
 
 // --- sessions
 
@@ -255,4 +237,4 @@ fn purge(conn: &Connection, horizon: Horizon, limit: i64) -> StoreResult<u64> {
 
 /// Every row of sign-in state (`reset`), children first.
 pub const RESET: &str = "DELETE FROM refresh_tokens; DELETE FROM token_families; DELETE FROM sign_in_failures;
-     DELETE FROM sessions; DELETE FROM pool_secrets;";
+     DELETE FROM sessions;";
