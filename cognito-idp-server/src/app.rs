@@ -11,7 +11,7 @@ use tokio::sync::oneshot;
 
 use crate::clock::Clock;
 use crate::domain::password::{Cost, Hasher};
-use crate::options::Options;
+use crate::options::{Options, Resolved};
 use crate::state::{Cognito, Settings};
 use crate::store::Store;
 use crate::store::postgres::{PgOptions, PgStore};
@@ -107,15 +107,14 @@ fn redacted(db: &std::path::Path) -> String {
 /// Starts the server on an opened store (the handlers are generic over it, so the router is
 /// built once per kind of store).
 async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Running, StartError> {
-    let cost = if options.dev { Cost::DEV } else { Cost::DEFAULT };
+    let profile = options.resolve().map_err(StartError::Config)?;
+    let cost = if profile.fast_hashing { Cost::DEV } else { Cost::DEFAULT };
     let cost = Cost {
         memory_kib: options.hash_memory_kib.unwrap_or(cost.memory_kib),
         iterations: options.hash_iterations.unwrap_or(cost.iterations),
         ..cost
     };
-    if options.dev {
-        tracing::warn!(?cost, "--dev: password hashing is cheap and insecure; never use this for real users");
-    }
+    announce(&options, &profile, &cost);
     let hasher = Hasher::new(cost).map_err(|e| StartError::Config(format!("hash cost: {e}")))?;
     // Bound first: the tokens' default issuer is the address it listens on (port 0 picks one).
     let address = SocketAddr::new(options.host, options.port);
@@ -127,7 +126,7 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
     };
     let settings = Settings {
         region: options.region.clone(),
-        outbox: !options.no_local_endpoints,
+        outbox: profile.local_endpoints,
         issuer_base,
         ..Settings::default()
     };
@@ -151,7 +150,7 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
         config = config.sigv4(SigV4Config::new(read_credentials(path)?).region(options.region.clone()));
     }
     let mut app = Router::new().route("/health", get(|| async { "ok" }));
-    if !options.no_local_endpoints {
+    if profile.local_endpoints {
         app = app.nest("/_local", crate::local::routes(svc.clone()));
     } else {
         // The API answers every path (as AWS does), so /_local/ is refused explicitly: a 404
@@ -173,6 +172,51 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
     });
     tracing::info!(%address, db = %redacted(&options.db), in_memory = options.in_memory, "listening");
     Ok(Running { address, stop, task, purger })
+}
+
+/// Says in one line at start-up which profile the server runs and what that means, so that
+/// nobody serves real users with a test suite's settings without being told.
+fn announce(options: &Options, profile: &Resolved, cost: &Cost) {
+    let hashing = if profile.fast_hashing {
+        "fast password hashing (not for real passwords)"
+    } else {
+        "full-cost password hashing"
+    };
+    let local = if profile.local_endpoints {
+        "/_local/ endpoints on (the outbox shows every code and temporary password)"
+    } else {
+        "no /_local/ endpoints"
+    };
+    let signing = if profile.require_sigv4 || options.credentials.is_some() {
+        "SigV4 checked on signed operations"
+    } else {
+        "any credentials accepted"
+    };
+    let local_profile = profile.fast_hashing || profile.local_endpoints || !profile.require_sigv4;
+    if options.self_hosted && local_profile {
+        tracing::warn!(
+            memory_kib = cost.memory_kib,
+            iterations = cost.iterations,
+            "self-hosted profile with local settings: {hashing}, {local}, {signing}"
+        );
+    } else if options.self_hosted {
+        tracing::info!(
+            memory_kib = cost.memory_kib,
+            iterations = cost.iterations,
+            "self-hosted profile: {hashing}, {local}, {signing}"
+        );
+    } else {
+        tracing::info!(
+            memory_kib = cost.memory_kib,
+            iterations = cost.iterations,
+            "local emulator profile: {hashing}, {local}, {signing}; --self-hosted for real users"
+        );
+    }
+    if options.self_hosted && options.issuer_base.is_none() {
+        tracing::warn!(
+            "--self-hosted without --issuer-base: tokens name this server's own address as their issuer; set the URL clients reach it by"
+        );
+    }
 }
 
 /// How often expired sign-in state is purged.

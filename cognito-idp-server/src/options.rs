@@ -35,16 +35,37 @@ pub struct Options {
     /// A JSON file of pools, app clients and users to create at start-up (idempotent).
     #[arg(long, env = "COGNITO_SEED")]
     pub seed: Option<PathBuf>,
-    /// Development mode: cheap password hashing (never for real users).
+    /// The self-hosting profile, for real users: full-cost password hashing, no `/_local/`
+    /// endpoints (no outbox of codes and temporary passwords, no clock, no reset), and SigV4
+    /// required for the operations AWS signs (so `--credentials` is needed). Without it the
+    /// server is a local emulator for test suites: fast hashing, `/_local/` on, any credentials.
+    /// Each part can still be set on its own with the flags below.
+    #[arg(long, env = "COGNITO_SELF_HOSTED")]
+    pub self_hosted: bool,
+    /// Password hashing cost: `fast` (cheap Argon2id, for test suites; the local default) or
+    /// `full` (Argon2id at OWASP's minimum, or `--hash-memory-kib` / `--hash-iterations`; the
+    /// default with `--self-hosted`).
+    #[arg(long, env = "COGNITO_HASH_COST", value_parser = ["fast", "full"])]
+    pub hash_cost: Option<String>,
+    /// The same as `--hash-cost fast` (kept for scripts written for earlier versions).
     #[arg(long, env = "COGNITO_DEV")]
     pub dev: bool,
     /// Check SigV4 signatures of signed operations against the key pairs in this file (one
     /// `ACCESS_KEY_ID SECRET_ACCESS_KEY` per line); without it any credentials are accepted.
     #[arg(long, env = "COGNITO_CREDENTIALS")]
     pub credentials: Option<PathBuf>,
-    /// Turn off `/_local/` (outbox, reset, clock): for self-hosting.
+    /// Serve `/_local/` (the outbox of codes and temporary passwords, reset, clock): `true` by
+    /// default, `false` with `--self-hosted`.
+    #[arg(long, env = "COGNITO_LOCAL_ENDPOINTS")]
+    pub local_endpoints: Option<bool>,
+    /// The same as `--local-endpoints false`.
     #[arg(long, env = "COGNITO_NO_LOCAL_ENDPOINTS")]
     pub no_local_endpoints: bool,
+    /// Refuse the operations AWS signs unless they carry a SigV4 signature of a key pair in
+    /// `--credentials` (which this then requires): `false` by default, `true` with
+    /// `--self-hosted`. With `--credentials` given, signatures are checked either way.
+    #[arg(long, env = "COGNITO_REQUIRE_SIGV4")]
+    pub require_sigv4: Option<bool>,
     /// SQLite's `synchronous` mode: `full` (every acknowledged write survives a power loss)
     /// or `normal` (survives a crash of the process; a power loss may lose the last writes).
     #[arg(long, env = "COGNITO_SQLITE_SYNC", default_value = "full", value_parser = ["full", "normal"])]
@@ -64,8 +85,90 @@ pub struct Options {
     pub hash_iterations: Option<u32>,
 }
 
+/// What the options decide once the profile's defaults and the flags that override them are
+/// put together ([`Options::resolve`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resolved {
+    /// Cheap Argon2id (`--hash-cost fast`) rather than OWASP's minimum.
+    pub fast_hashing: bool,
+    /// `/_local/` and the outbox.
+    pub local_endpoints: bool,
+    /// Signed operations need a valid SigV4 signature.
+    pub require_sigv4: bool,
+}
+
+impl Options {
+    /// The profile's defaults with the flags that override them, or why they do not fit
+    /// together.
+    pub fn resolve(&self) -> Result<Resolved, String> {
+        let fast_hashing = match (self.hash_cost.as_deref(), self.dev) {
+            (Some("full"), true) => return Err("--dev and --hash-cost full contradict each other".into()),
+            (Some(cost), _) => cost == "fast",
+            (None, true) => true,
+            (None, false) => !self.self_hosted,
+        };
+        let local_endpoints = match (self.local_endpoints, self.no_local_endpoints) {
+            (Some(true), true) => {
+                return Err("--local-endpoints true and --no-local-endpoints contradict each other".into());
+            }
+            (Some(on), _) => on,
+            (None, true) => false,
+            (None, false) => !self.self_hosted,
+        };
+        let require_sigv4 = self.require_sigv4.unwrap_or(self.self_hosted);
+        if require_sigv4 && self.credentials.is_none() {
+            return Err(format!(
+                "{} requires SigV4 on the operations AWS signs: give --credentials FILE (lines of \
+                 `ACCESS_KEY_ID SECRET_ACCESS_KEY`), or --require-sigv4 false to accept any caller",
+                if self.require_sigv4 == Some(true) { "--require-sigv4" } else { "--self-hosted" }
+            ));
+        }
+        Ok(Resolved { fast_hashing, local_endpoints, require_sigv4 })
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         Options::parse_from(["cognito-idp-server"])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(args: &[&str]) -> Result<Resolved, String> {
+        Options::try_parse_from(std::iter::once("cognito-idp-server").chain(args.iter().copied())).unwrap().resolve()
+    }
+
+    #[test]
+    fn the_default_is_the_local_emulator() {
+        let local = Resolved { fast_hashing: true, local_endpoints: true, require_sigv4: false };
+        assert_eq!(resolve(&[]), Ok(local));
+        assert_eq!(resolve(&["--dev"]), Ok(local));
+        assert_eq!(resolve(&["--hash-cost", "full"]), Ok(Resolved { fast_hashing: false, ..local }));
+        assert_eq!(resolve(&["--no-local-endpoints"]), Ok(Resolved { local_endpoints: false, ..local }));
+        assert_eq!(resolve(&["--local-endpoints", "false"]), Ok(Resolved { local_endpoints: false, ..local }));
+    }
+
+    #[test]
+    fn self_hosting_turns_every_part_and_needs_credentials() {
+        let err = resolve(&["--self-hosted"]).unwrap_err();
+        assert!(err.starts_with("--self-hosted requires SigV4") && err.contains("--credentials FILE"), "{err}");
+        let hosted = resolve(&["--self-hosted", "--credentials", "keys"]).unwrap();
+        assert_eq!(hosted, Resolved { fast_hashing: false, local_endpoints: false, require_sigv4: true });
+        // Each part can be set on its own.
+        let relaxed = resolve(&["--self-hosted", "--require-sigv4", "false", "--hash-cost", "fast"]).unwrap();
+        assert_eq!(relaxed, Resolved { fast_hashing: true, local_endpoints: false, require_sigv4: false });
+        let outbox = resolve(&["--self-hosted", "--credentials", "k", "--local-endpoints", "true"]).unwrap();
+        assert!(outbox.local_endpoints);
+        let err = resolve(&["--require-sigv4", "true"]).unwrap_err();
+        assert!(err.starts_with("--require-sigv4 requires SigV4"), "{err}");
+    }
+
+    #[test]
+    fn contradictions_are_refused() {
+        assert!(resolve(&["--dev", "--hash-cost", "full"]).unwrap_err().contains("contradict"));
+        assert!(resolve(&["--no-local-endpoints", "--local-endpoints", "true"]).unwrap_err().contains("contradict"));
     }
 }

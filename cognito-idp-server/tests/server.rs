@@ -15,8 +15,21 @@ use common::{
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// The flags the issue asks for; each must have an environment variable too.
-const FLAGS: [&str; 9] =
-    ["--host", "--port", "--db", "--in-memory", "--region", "--seed", "--dev", "--credentials", "--no-local-endpoints"];
+const FLAGS: [&str; 13] = [
+    "--host",
+    "--port",
+    "--db",
+    "--in-memory",
+    "--region",
+    "--seed",
+    "--dev",
+    "--credentials",
+    "--no-local-endpoints",
+    "--self-hosted",
+    "--hash-cost",
+    "--local-endpoints",
+    "--require-sigv4",
+];
 
 #[test]
 fn help_lists_every_flag_with_its_environment_variable() {
@@ -46,11 +59,12 @@ fn help_lists_every_flag_with_its_environment_variable() {
 }
 
 #[tokio::test]
-async fn health_answers_200_and_the_start_up_line_says_dev() {
+async fn health_answers_200_and_the_start_up_line_says_fast_hashing() {
     let server = ChildServer::start().await;
     let response = reqwest::get(format!("{}/health", server.url())).await.unwrap();
     assert_eq!(response.status(), 200);
-    assert!(server.log().contains("--dev"), "--dev says so at start-up:\n{}", server.log());
+    let log = server.log();
+    assert!(log.contains("local emulator profile: fast password hashing"), "said at start-up:\n{log}");
 }
 
 /// A `CreateUserPool` request as raw HTTP, so the test controls when each byte goes out.
