@@ -10,81 +10,17 @@ use std::collections::BTreeMap;
 
 use cognito_idp::Client;
 use cognito_idp::types::*;
-use common::{InProcessServer, attr, failure, invalid, pair};
+use common::{
+    ClientBuilder, InProcessServer, PASSWORD_FLOWS, PoolBuilder, UserBuilder, app_client, failure, incorrect, invalid,
+    pair, password_auth, secret_hash_unverified, secret_not_received,
+};
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "Correct-Horse-9";
 
-/// Moves the server's clock forward.
-async fn advance(url: &str, seconds: i64) {
-    let response = reqwest::Client::new()
-        .post(format!("{url}/_local/clock"))
-        .json(&json!({ "advanceSeconds": seconds }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-}
-
-/// An app client of `pool` with `flows` (none: AWS's defaults), a secret if asked, and
-/// `PreventUserExistenceErrors` as given. Returns (id, secret).
-async fn app_client(client: &Client, pool: &str, flows: &[&str], secret: bool, hide: bool) -> (String, Option<String>) {
-    let mut request = client.create_user_pool_client().user_pool_id(pool).client_name("app").generate_secret(secret);
-    for flow in flows {
-        request = request.explicit_auth_flows(*flow);
-    }
-    if hide {
-        request = request.prevent_user_existence_errors("ENABLED");
-    }
-    let created = request.send().await.expect("CreateUserPoolClient").user_pool_client.expect("a client");
-    (created.client_id.expect("an id"), created.client_secret)
-}
-
-const ALL_PASSWORD_FLOWS: [&str; 4] =
-    ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"];
-
-/// A confirmed user with `PASSWORD`.
+/// A confirmed user with `PASSWORD` and a verified email.
 async fn confirmed_user(client: &Client, pool: &str, username: &str) {
-    client
-        .admin_create_user()
-        .user_pool_id(pool)
-        .username(username)
-        .user_attributes(attr("email", &format!("{username}@example.com")))
-        .user_attributes(attr("email_verified", "true"))
-        .message_action("SUPPRESS")
-        .send()
-        .await
-        .expect("AdminCreateUser");
-    client
-        .admin_set_user_password()
-        .user_pool_id(pool)
-        .username(username)
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .expect("AdminSetUserPassword");
-}
-
-/// `InitiateAuth` with `USER_PASSWORD_AUTH`.
-async fn password_auth(
-    client: &Client,
-    app: &str,
-    username: &str,
-    password: &str,
-) -> Result<InitiateAuthResponse, cognito_idp::SdkError<cognito_idp::operation::InitiateAuthError>> {
-    client
-        .initiate_auth()
-        .client_id(app)
-        .auth_flow("USER_PASSWORD_AUTH")
-        .auth_parameters("USERNAME", username)
-        .auth_parameters("PASSWORD", password)
-        .send()
-        .await
-}
-
-fn incorrect() -> (String, String) {
-    pair("NotAuthorizedException", "Incorrect username or password.")
+    common::confirmed_user(client, pool, username, PASSWORD).await;
 }
 
 fn tokens_of(result: Option<AuthenticationResultType>) -> AuthenticationResultType {
@@ -101,7 +37,7 @@ async fn password_flows_sign_in_and_refresh() {
     let server = InProcessServer::start().await;
     let client = server.client();
     let pool = common::create_pool(&client, "signin").await;
-    let (app, _) = app_client(&client, &pool, &ALL_PASSWORD_FLOWS, false, false).await;
+    let app = app_client(&client, &pool, &PASSWORD_FLOWS).await;
     confirmed_user(&client, &pool, "diego").await;
 
     let out = password_auth(&client, &app, "diego", PASSWORD).await.expect("USER_PASSWORD_AUTH");
@@ -172,15 +108,7 @@ async fn password_flows_sign_in_and_refresh() {
         pair("ResourceNotFoundException", "User pool client nosuchclient1234567890abcd does not exist.")
     );
     let other_pool = common::create_pool(&client, "other").await;
-    let wrong_pool = client
-        .admin_initiate_auth()
-        .user_pool_id(&other_pool)
-        .client_id(&app)
-        .auth_flow("ADMIN_USER_PASSWORD_AUTH")
-        .auth_parameters("USERNAME", "diego")
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await;
+    let wrong_pool = common::admin_password_auth(&client, &other_pool, &app, "diego", PASSWORD).await;
     assert_eq!(
         failure(wrong_pool),
         pair("ResourceNotFoundException", &format!("User pool client {app} does not exist."))
@@ -193,9 +121,9 @@ async fn flows_must_be_allowed_by_the_client_and_taken_by_the_operation() {
     let client = server.client();
     let pool = common::create_pool(&client, "flows").await;
     confirmed_user(&client, &pool, "diego").await;
-    let (srp_only, _) = app_client(&client, &pool, &["ALLOW_USER_SRP_AUTH"], false, false).await;
-    let (password_only, _) = app_client(&client, &pool, &["ALLOW_USER_PASSWORD_AUTH"], false, false).await;
-    let (defaults, _) = app_client(&client, &pool, &[], false, false).await;
+    let srp_only = app_client(&client, &pool, &["ALLOW_USER_SRP_AUTH"]).await;
+    let password_only = app_client(&client, &pool, &["ALLOW_USER_PASSWORD_AUTH"]).await;
+    let defaults = app_client(&client, &pool, &[]).await;
 
     assert_eq!(
         failure(password_auth(&client, &srp_only, "diego", PASSWORD).await),
@@ -253,7 +181,7 @@ async fn flows_must_be_allowed_by_the_client_and_taken_by_the_operation() {
         invalid("Custom auth lambda trigger is not configured for the user pool.")
     );
     // The legacy value USER_PASSWORD_AUTH allows the flow too.
-    let (legacy, _) = app_client(&client, &pool, &["USER_PASSWORD_AUTH"], false, false).await;
+    let legacy = app_client(&client, &pool, &["USER_PASSWORD_AUTH"]).await;
     tokens_of(password_auth(&client, &legacy, "diego", PASSWORD).await.expect("legacy flow").authentication_result);
 }
 
@@ -262,8 +190,8 @@ async fn account_states_get_aws_answers() {
     let server = InProcessServer::start().await;
     let client = server.client();
     let pool = common::create_pool(&client, "states").await;
-    let (app, _) = app_client(&client, &pool, &ALL_PASSWORD_FLOWS, false, false).await;
-    let (hiding, _) = app_client(&client, &pool, &ALL_PASSWORD_FLOWS, false, true).await;
+    let app = app_client(&client, &pool, &PASSWORD_FLOWS).await;
+    let hiding = ClientBuilder::new("app").flows(&PASSWORD_FLOWS).hide_users().create(&client, &pool).await.id;
     confirmed_user(&client, &pool, "diego").await;
 
     assert_eq!(failure(password_auth(&client, &app, "diego", "Wrong-Horse-9").await), incorrect());
@@ -273,15 +201,7 @@ async fn account_states_get_aws_answers() {
     );
     // PreventUserExistenceErrors: an unknown user answers like a wrong password.
     assert_eq!(failure(password_auth(&client, &hiding, "nobody", PASSWORD).await), incorrect());
-    let admin_unknown = client
-        .admin_initiate_auth()
-        .user_pool_id(&pool)
-        .client_id(&hiding)
-        .auth_flow("ADMIN_USER_PASSWORD_AUTH")
-        .auth_parameters("USERNAME", "nobody")
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await;
+    let admin_unknown = common::admin_password_auth(&client, &pool, &hiding, "nobody", PASSWORD).await;
     assert_eq!(failure(admin_unknown), incorrect());
 
     // Disabled.
@@ -325,42 +245,14 @@ async fn account_states_get_aws_answers() {
 async fn aliases_and_username_attributes_sign_in() {
     let server = InProcessServer::start().await;
     let client = server.client();
-    let by_alias = client
-        .create_user_pool()
-        .pool_name("aliases")
-        .alias_attributes(AliasAttributeType::from("email"))
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
-    let (app, _) = app_client(&client, &by_alias, &ALL_PASSWORD_FLOWS, false, false).await;
+    let by_alias = PoolBuilder::new("aliases").alias_attributes("email").create(&client).await;
+    let app = app_client(&client, &by_alias, &PASSWORD_FLOWS).await;
     confirmed_user(&client, &by_alias, "diego").await;
     tokens_of(password_auth(&client, &app, "diego@example.com", PASSWORD).await.expect("alias").authentication_result);
 
-    let by_email = client
-        .create_user_pool()
-        .pool_name("emails")
-        .username_attributes(UsernameAttributeType::from("email"))
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
-    let (app, _) = app_client(&client, &by_email, &ALL_PASSWORD_FLOWS, false, false).await;
-    client
-        .admin_create_user()
-        .user_pool_id(&by_email)
-        .username("ana@example.com")
-        .temporary_password("Temp-Pass-123")
-        .message_action("SUPPRESS")
-        .send()
-        .await
-        .unwrap();
+    let by_email = PoolBuilder::new("emails").username_attributes("email").create(&client).await;
+    let app = app_client(&client, &by_email, &PASSWORD_FLOWS).await;
+    UserBuilder::new("ana@example.com").temporary_password("Temp-Pass-123").create(&client, &by_email).await;
     let out = password_auth(&client, &app, "ana@example.com", "Temp-Pass-123").await.expect("email as username");
     assert_eq!(out.challenge_name.as_ref().map(|c| c.as_str()), Some("NEW_PASSWORD_REQUIRED"));
     let params = out.challenge_parameters.unwrap();
@@ -374,14 +266,11 @@ async fn secret_hash_is_required_and_checked() {
     let server = InProcessServer::start().await;
     let client = server.client();
     let pool = common::create_pool(&client, "secrets").await;
-    let (app, secret) = app_client(&client, &pool, &ALL_PASSWORD_FLOWS, true, false).await;
-    let secret = secret.expect("a secret");
+    let created = ClientBuilder::new("app").flows(&PASSWORD_FLOWS).secret().create(&client, &pool).await;
+    let (app, secret) = (created.id, created.secret.expect("a secret"));
     confirmed_user(&client, &pool, "diego").await;
 
-    assert_eq!(
-        failure(password_auth(&client, &app, "diego", PASSWORD).await),
-        pair("NotAuthorizedException", &format!("Client {app} is configured for secret but secret was not received"))
-    );
+    assert_eq!(failure(password_auth(&client, &app, "diego", PASSWORD).await), secret_not_received(&app));
     let admin = |hash: Option<String>| {
         client
             .admin_initiate_auth()
@@ -396,15 +285,9 @@ async fn secret_hash_is_required_and_checked() {
             .auth_parameters("SECRET_HASH", hash.unwrap_or_default())
             .send()
     };
-    assert_eq!(
-        failure(admin(None).await),
-        pair("NotAuthorizedException", &format!("Client {app} is configured for secret but secret was not received"))
-    );
+    assert_eq!(failure(admin(None).await), secret_not_received(&app));
     let wrong = cognito_auth::secret_hash("maria", &app, &secret);
-    assert_eq!(
-        failure(admin(Some(wrong)).await),
-        pair("NotAuthorizedException", &format!("Unable to verify secret hash for client {app}"))
-    );
+    assert_eq!(failure(admin(Some(wrong)).await), secret_hash_unverified(&app));
     let right = cognito_auth::secret_hash("diego", &app, &secret);
     tokens_of(admin(Some(right.clone())).await.expect("right hash").authentication_result);
     let out = client
@@ -436,43 +319,22 @@ async fn secret_hash_is_required_and_checked() {
         .auth_parameters("REFRESH_TOKEN", &refresh)
         .send()
         .await;
-    assert_eq!(
-        failure(no_hash),
-        pair("NotAuthorizedException", &format!("Client {app} is configured for secret but secret was not received"))
-    );
+    assert_eq!(failure(no_hash), secret_not_received(&app));
 }
 
 /// A pool whose users must have a `name`, and a user of it on a temporary password.
 async fn new_password_setup(client: &Client) -> (String, String, String) {
-    let pool = client
-        .create_user_pool()
-        .pool_name("newpass")
-        .schema(SchemaAttributeType {
-            name: Some("name".into()),
-            attribute_data_type: Some("String".into()),
-            mutable: Some(true),
-            required: Some(true),
-            ..Default::default()
-        })
-        .send()
-        .await
-        .expect("CreateUserPool")
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
-    let (app, _) = app_client(client, &pool, &ALL_PASSWORD_FLOWS, false, false).await;
-    let (other, _) = app_client(client, &pool, &ALL_PASSWORD_FLOWS, false, false).await;
-    client
-        .admin_create_user()
-        .user_pool_id(&pool)
-        .username("diego")
-        .temporary_password("Temp-Pass-123")
-        .user_attributes(attr("email", "diego@example.com"))
-        .message_action("SUPPRESS")
-        .send()
-        .await
-        .expect("AdminCreateUser");
+    let name = SchemaAttributeType {
+        name: Some("name".into()),
+        attribute_data_type: Some("String".into()),
+        mutable: Some(true),
+        required: Some(true),
+        ..Default::default()
+    };
+    let pool = PoolBuilder::new("newpass").with(|p| p.schema(name)).create(client).await;
+    let app = app_client(client, &pool, &PASSWORD_FLOWS).await;
+    let other = app_client(client, &pool, &PASSWORD_FLOWS).await;
+    UserBuilder::new("diego").temporary_password("Temp-Pass-123").email().create(client, &pool).await;
     (pool, app, other)
 }
 
@@ -568,7 +430,7 @@ async fn sessions_expire_and_temporary_passwords_too() {
     let (pool, app, _) = new_password_setup(&client).await;
     let session = password_auth(&client, &app, "diego", "Temp-Pass-123").await.unwrap().session.unwrap();
     // AuthSessionValidity: 3 minutes by default.
-    advance(&server.url(), 181).await;
+    server.advance_clock(181).await;
     let late = client
         .respond_to_auth_challenge()
         .client_id(&app)
@@ -582,16 +444,7 @@ async fn sessions_expire_and_temporary_passwords_too() {
     assert_eq!(failure(late), pair("NotAuthorizedException", "Invalid session for the user, session is expired."));
 
     // The admin operation answers the same challenge.
-    let out = client
-        .admin_initiate_auth()
-        .user_pool_id(&pool)
-        .client_id(&app)
-        .auth_flow("ADMIN_USER_PASSWORD_AUTH")
-        .auth_parameters("USERNAME", "diego")
-        .auth_parameters("PASSWORD", "Temp-Pass-123")
-        .send()
-        .await
-        .unwrap();
+    let out = common::admin_password_auth(&client, &pool, &app, "diego", "Temp-Pass-123").await.unwrap();
     let done = client
         .admin_respond_to_auth_challenge()
         .user_pool_id(&pool)
@@ -607,17 +460,8 @@ async fn sessions_expire_and_temporary_passwords_too() {
     tokens_of(done.authentication_result);
 
     // A temporary password stops working after TemporaryPasswordValidityDays (7).
-    client
-        .admin_create_user()
-        .user_pool_id(&pool)
-        .username("late")
-        .temporary_password("Temp-Pass-123")
-        .user_attributes(attr("name", "Late"))
-        .message_action("SUPPRESS")
-        .send()
-        .await
-        .unwrap();
-    advance(&server.url(), 8 * 24 * 3600).await;
+    UserBuilder::new("late").temporary_password("Temp-Pass-123").attr("name", "Late").create(&client, &pool).await;
+    server.advance_clock(8 * 24 * 3600).await;
     assert_eq!(
         failure(password_auth(&client, &app, "late", "Temp-Pass-123").await),
         pair("NotAuthorizedException", "Temporary password has expired and must be reset by an administrator.")
@@ -628,9 +472,8 @@ async fn sessions_expire_and_temporary_passwords_too() {
 async fn repeated_failures_lock_the_user_out_for_growing_times() {
     let server = InProcessServer::start().await;
     let client = server.client();
-    let url = server.url();
     let pool = common::create_pool(&client, "lockout").await;
-    let (app, _) = app_client(&client, &pool, &ALL_PASSWORD_FLOWS, false, false).await;
+    let app = app_client(&client, &pool, &PASSWORD_FLOWS).await;
     confirmed_user(&client, &pool, "diego").await;
     let exceeded = pair("NotAuthorizedException", "Password attempts exceeded");
 
@@ -640,12 +483,12 @@ async fn repeated_failures_lock_the_user_out_for_growing_times() {
     // Locked for 1 s: even the right password is refused, and such attempts do not count.
     assert_eq!(failure(password_auth(&client, &app, "diego", PASSWORD).await), exceeded);
     assert_eq!(failure(password_auth(&client, &app, "diego", "Wrong-Horse-9").await), exceeded);
-    advance(&url, 1).await;
+    server.advance_clock(1).await;
     // The sixth failure locks for 2 s.
     assert_eq!(failure(password_auth(&client, &app, "diego", "Wrong-Horse-9").await), incorrect());
-    advance(&url, 1).await;
+    server.advance_clock(1).await;
     assert_eq!(failure(password_auth(&client, &app, "diego", PASSWORD).await), exceeded);
-    advance(&url, 1).await;
+    server.advance_clock(1).await;
     // A success after the lockout starts over.
     tokens_of(password_auth(&client, &app, "diego", PASSWORD).await.unwrap().authentication_result);
     for _ in 0..5 {
@@ -653,7 +496,7 @@ async fn repeated_failures_lock_the_user_out_for_growing_times() {
     }
     assert_eq!(failure(password_auth(&client, &app, "diego", PASSWORD).await), exceeded);
     // 15 quiet minutes forget the failures too.
-    advance(&url, 15 * 60).await;
+    server.advance_clock(15 * 60).await;
     assert_eq!(failure(password_auth(&client, &app, "diego", "Wrong-Horse-9").await), incorrect());
     tokens_of(password_auth(&client, &app, "diego", PASSWORD).await.unwrap().authentication_result);
 }
@@ -661,27 +504,8 @@ async fn repeated_failures_lock_the_user_out_for_growing_times() {
 /// A pool allowing password and email-code first factors, with an app client allowing
 /// `USER_AUTH`.
 async fn choice_setup(client: &Client) -> (String, String) {
-    let pool = client
-        .create_user_pool()
-        .pool_name("choice")
-        .user_pool_tier("ESSENTIALS")
-        .policies(UserPoolPolicyType {
-            sign_in_policy: Some(SignInPolicyType {
-                allowed_first_auth_factors: Some(vec![
-                    AuthFactorType::from("PASSWORD"),
-                    AuthFactorType::from("EMAIL_OTP"),
-                ]),
-            }),
-            ..Default::default()
-        })
-        .send()
-        .await
-        .expect("CreateUserPool")
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
-    let (app, _) = app_client(client, &pool, &["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], false, false).await;
+    let pool = PoolBuilder::new("choice").sign_in_factors(&["PASSWORD", "EMAIL_OTP"]).create(client).await;
+    let app = app_client(client, &pool, &["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]).await;
     confirmed_user(client, &pool, "diego").await;
     (pool, app)
 }
@@ -729,8 +553,7 @@ async fn user_auth_offers_the_factors_and_signs_in_with_each() {
     let params = challenge.challenge_parameters.unwrap();
     assert_eq!(params["CODE_DELIVERY_DELIVERY_MEDIUM"], "EMAIL");
     assert_eq!(params["CODE_DELIVERY_DESTINATION"], "d***@e***.com");
-    let sent = server.outbox(Some(&pool), Some("diego")).await;
-    let code = sent.last().expect("a code was sent")["code"].as_str().unwrap().to_owned();
+    let code = server.outbox_code(&pool, "diego", None).await;
     assert_eq!(code.len(), 8);
     let session = challenge.session.unwrap();
     let answer = |code: &str| {

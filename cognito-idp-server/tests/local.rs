@@ -4,23 +4,12 @@
 mod common;
 
 use cognito_idp::Client;
-use cognito_idp::types::AttributeType;
-use common::{InProcessServer, error_code};
+use common::{InProcessServer, PoolBuilder, attr, error_code};
 use serde_json::{Value, json};
 
 /// A pool that auto-verifies emails and an app client of it: (pool id, client id).
 async fn pool_and_client(client: &Client, name: &str) -> (String, String) {
-    let pool = client
-        .create_user_pool()
-        .pool_name(name)
-        .auto_verified_attributes("email")
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let pool = PoolBuilder::new(name).auto_verify(&["email"]).create(client).await;
     let app = common::create_app_client(client, &pool, "web").await;
     (pool, app)
 }
@@ -31,7 +20,7 @@ async fn sign_up(client: &Client, app: &str, username: &str) {
         .client_id(app)
         .username(username)
         .password("Passw0rd!")
-        .user_attributes(AttributeType { name: "email".into(), value: Some(format!("{username}@example.com")) })
+        .user_attributes(attr("email", &format!("{username}@example.com")))
         .send()
         .await
         .unwrap_or_else(|e| panic!("SignUp {username}: {e}"));

@@ -8,10 +8,12 @@ mod common;
 
 use std::collections::HashMap;
 
+use cognito_idp::Client;
 use cognito_idp::types::*;
-use cognito_idp::{Client, SdkError};
-use common::{InProcessServer, attr, failure, invalid, pair};
-use serde_json::{Value, json};
+use common::{
+    ClientBuilder, InProcessServer, PoolBuilder, UserBuilder, failure, invalid, pair, password_auth,
+    respond_to_challenge as respond, sns_configuration as sns, wrong_code,
+};
 
 const PASSWORD: &str = "Correct-Horse-9";
 
@@ -35,177 +37,47 @@ mod rfc6238 {
     }
 }
 
-/// The server's clock, in seconds.
-async fn server_now_s(url: &str) -> i64 {
-    let body: Value = reqwest::get(format!("{url}/_local/clock")).await.unwrap().json().await.unwrap();
-    body["nowMs"].as_i64().expect("nowMs") / 1000
-}
-
-/// Moves the server's clock forward.
-async fn advance(url: &str, seconds: i64) {
-    let response = reqwest::Client::new()
-        .post(format!("{url}/_local/clock"))
-        .json(&json!({ "advanceSeconds": seconds }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-}
-
 /// The TOTP code of `secret` for the server's current step plus `drift` steps.
 async fn code_now(url: &str, secret: &str, drift: i64) -> String {
-    rfc6238::code(secret, server_now_s(url).await.div_euclid(30) + drift, 6)
-}
-
-/// The newest code the outbox holds for `username`.
-async fn last_code(server: &InProcessServer, pool: &str, username: &str, kind: &str) -> Value {
-    let messages = server.outbox(Some(pool), Some(username)).await;
-    messages.into_iter().rev().find(|m| m["kind"] == kind).unwrap_or_else(|| panic!("no {kind} message"))
-}
-
-/// A pool with `OPTIONAL` TOTP MFA.
-async fn totp_pool(client: &Client) -> String {
-    let pool = common::create_pool(client, "mfa").await;
-    client
-        .set_user_pool_mfa_config()
-        .user_pool_id(&pool)
-        .mfa_configuration("OPTIONAL")
-        .software_token_mfa_configuration(SoftwareTokenMfaConfigType { enabled: Some(true) })
-        .send()
-        .await
-        .unwrap();
-    pool
+    rfc6238::code(secret, (common::server_now_ms(url).await / 1000).div_euclid(30) + drift, 6)
 }
 
 /// A pool that sends email with SES (as email MFA requires), with `mode` MFA and the factors
 /// `sms`, `totp`, `email`.
 async fn pool_with(client: &Client, mode: &str, sms: bool, totp: bool, email: bool) -> String {
-    let pool = client
-        .create_user_pool()
-        .pool_name("mfa-factors")
-        .email_configuration(ses_email())
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
-    let mut request = client.set_user_pool_mfa_config().user_pool_id(&pool).mfa_configuration(mode);
+    let mut pool = PoolBuilder::new("mfa-factors").ses_email().mfa(mode);
     if sms {
-        request = request.sms_mfa_configuration(SmsMfaConfigType {
-            sms_authentication_message: Some("Your code is {####}".into()),
-            sms_configuration: Some(sns()),
-        });
+        pool = pool.sms_mfa();
     }
     if totp {
-        request = request.software_token_mfa_configuration(SoftwareTokenMfaConfigType { enabled: Some(true) });
+        pool = pool.totp_mfa();
     }
     if email {
-        request = request.email_mfa_configuration(EmailMfaConfigType {
-            message: Some("Your sign-in code is {####}".into()),
-            subject: Some("Sign-in code".into()),
-        });
+        pool = pool.email_mfa();
     }
-    request.send().await.unwrap();
-    pool
-}
-
-fn ses_email() -> EmailConfigurationType {
-    EmailConfigurationType {
-        email_sending_account: Some("DEVELOPER".into()),
-        source_arn: Some("arn:aws:ses:us-east-1:000000000000:identity/example.com".into()),
-        from: Some("no-reply@example.com".into()),
-        ..Default::default()
-    }
-}
-
-fn sns() -> SmsConfigurationType {
-    SmsConfigurationType {
-        sns_caller_arn: Some("arn:aws:iam::000000000000:role/sms".into()),
-        external_id: Some("mfa-test".into()),
-        sns_region: Some("us-east-1".into()),
-        ..Default::default()
-    }
+    pool.create(client).await
 }
 
 /// An app client allowed to sign in with a password, whose sessions last 15 minutes.
 async fn app_client(client: &Client, pool: &str) -> String {
-    client
-        .create_user_pool_client()
-        .user_pool_id(pool)
-        .client_name("app")
-        .explicit_auth_flows("ALLOW_USER_PASSWORD_AUTH")
-        .explicit_auth_flows("ALLOW_REFRESH_TOKEN_AUTH")
-        .auth_session_validity(15)
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap()
+    let flows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
+    ClientBuilder::new("app").flows(&flows).with(|c| c.auth_session_validity(15)).create(client, pool).await.id
 }
 
 /// A confirmed user with a permanent password, an email address and a phone number.
 async fn user(client: &Client, pool: &str, username: &str) {
-    client
-        .admin_create_user()
-        .user_pool_id(pool)
-        .username(username)
-        .user_attributes(attr("email", &format!("{username}@example.com")))
-        .user_attributes(attr("phone_number", "+14155550123"))
-        .message_action("SUPPRESS")
-        .send()
-        .await
-        .unwrap();
-    client
-        .admin_set_user_password()
-        .user_pool_id(pool)
-        .username(username)
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    let user = UserBuilder::new(username).email().attr("phone_number", "+14155550123").password(PASSWORD);
+    user.create(client, pool).await;
 }
 
 async fn sign_in(client: &Client, app: &str, username: &str) -> InitiateAuthResponse {
-    client
-        .initiate_auth()
-        .client_id(app)
-        .auth_flow("USER_PASSWORD_AUTH")
-        .auth_parameters("USERNAME", username)
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await
-        .unwrap()
+    password_auth(client, app, username, PASSWORD).await.unwrap()
 }
 
 async fn access_token(client: &Client, app: &str, username: &str) -> String {
     let out = sign_in(client, app, username).await;
     assert_eq!(out.challenge_name, None, "no MFA challenge expected yet");
     out.authentication_result.unwrap().access_token.unwrap()
-}
-
-/// `RespondToAuthChallenge`; the future owns what it needs, so it can be awaited later.
-fn respond(
-    client: &Client,
-    app: &str,
-    challenge: &str,
-    session: Option<String>,
-    responses: &[(&str, &str)],
-) -> impl Future<
-    Output = Result<RespondToAuthChallengeResponse, SdkError<cognito_idp::operation::RespondToAuthChallengeError>>,
-> + use<> {
-    let mut request = client.respond_to_auth_challenge().client_id(app).challenge_name(challenge);
-    if let Some(session) = session {
-        request = request.session(session);
-    }
-    for (key, value) in responses {
-        request = request.challenge_responses(*key, *value);
-    }
-    async move { request.send().await }
 }
 
 async fn mfa_of(client: &Client, pool: &str, username: &str) -> (Option<Vec<String>>, Option<String>) {
@@ -385,7 +257,7 @@ async fn software_tokens_register_and_codes_work_once_within_one_step_of_drift()
     let server = InProcessServer::start().await;
     let url = server.url();
     let client = server.client();
-    let pool = totp_pool(&client).await;
+    let pool = PoolBuilder::new("mfa").mfa("OPTIONAL").totp_mfa().create(&client).await;
     let app = app_client(&client, &pool).await;
     user(&client, &pool, "diego").await;
     let token = access_token(&client, &app, "diego").await;
@@ -404,7 +276,7 @@ async fn software_tokens_register_and_codes_work_once_within_one_step_of_drift()
         invalid("User does not have delivery config set to turn on SOFTWARE_TOKEN_MFA")
     );
     let code = code_now(&url, &secret, 0).await;
-    let wrong = if code == "000000" { "000001" } else { "000000" };
+    let wrong = &wrong_code(&code);
     let mismatch = client.verify_software_token().access_token(&token).user_code(wrong);
     assert_eq!(
         failure(mismatch.send().await),
@@ -444,7 +316,7 @@ async fn software_tokens_register_and_codes_work_once_within_one_step_of_drift()
     assert_eq!(failure(reused.await), pair("ExpiredCodeException", "Your software token has already been used once."));
 
     // Three steps later: a code two steps old is refused, one step old accepted, and only once.
-    advance(&url, 90).await;
+    server.advance_clock(90).await;
     let two_old = code_now(&url, &secret, -2).await;
     let challenge = sign_in(&client, &app, "diego").await;
     let refused = respond(
@@ -509,7 +381,7 @@ async fn software_tokens_register_and_codes_work_once_within_one_step_of_drift()
 /// Signs `diego` in with a fresh TOTP code (two steps past the last one used) and returns the
 /// access token.
 async fn accepted_token(client: &Client, app: &str, url: &str, secret: &str) -> String {
-    advance(url, 60).await;
+    common::advance_clock(url, 60).await;
     let code = code_now(url, secret, 0).await;
     let challenge = sign_in(client, app, "diego").await;
     let out = respond(
@@ -527,7 +399,6 @@ async fn accepted_token(client: &Client, app: &str, url: &str, secret: &str) -> 
 #[tokio::test]
 async fn sms_and_email_codes_are_sent_masked_and_checked() {
     let server = InProcessServer::start().await;
-    let url = server.url();
     let client = server.client();
     let pool = pool_with(&client, "OPTIONAL", true, false, true).await;
     let app = app_client(&client, &pool).await;
@@ -547,16 +418,16 @@ async fn sms_and_email_codes_are_sent_masked_and_checked() {
         challenge.challenge_parameters.clone().unwrap_or_default().into_iter().collect();
     assert_eq!(parameters.get("CODE_DELIVERY_DELIVERY_MEDIUM").map(String::as_str), Some("SMS"));
     assert_eq!(parameters.get("CODE_DELIVERY_DESTINATION").map(String::as_str), Some("+*******0123"));
-    let sent = last_code(&server, &pool, "lucia", "SMS_MFA").await;
+    let sent = server.last_message(&pool, "lucia", Some("SMS_MFA")).await;
     assert_eq!(sent["medium"], "SMS");
     assert_eq!(sent["destination"], "+14155550123");
     let code = sent["code"].as_str().unwrap().to_owned();
-    let wrong = if code == "000000" { "000001" } else { "000000" };
+    let wrong = &wrong_code(&code);
     let mismatch =
         respond(&client, &app, "SMS_MFA", challenge.session.clone(), &[("USERNAME", "lucia"), ("SMS_MFA_CODE", wrong)]);
     assert_eq!(failure(mismatch.await), pair("CodeMismatchException", "Invalid code or auth state for the user."));
     let challenge = sign_in(&client, &app, "lucia").await;
-    let code = last_code(&server, &pool, "lucia", "SMS_MFA").await["code"].as_str().unwrap().to_owned();
+    let code = server.outbox_code(&pool, "lucia", Some("SMS_MFA")).await;
     let done = respond(&client, &app, "SMS_MFA", challenge.session, &[("USERNAME", "lucia"), ("SMS_MFA_CODE", &code)])
         .await
         .unwrap();
@@ -577,14 +448,14 @@ async fn sms_and_email_codes_are_sent_masked_and_checked() {
         challenge.challenge_parameters.clone().unwrap_or_default().into_iter().collect();
     assert_eq!(parameters.get("CODE_DELIVERY_DELIVERY_MEDIUM").map(String::as_str), Some("EMAIL"));
     assert_eq!(parameters.get("CODE_DELIVERY_DESTINATION").map(String::as_str), Some("l***@e***.com"));
-    let code = last_code(&server, &pool, "lucia", "EMAIL_OTP").await["code"].as_str().unwrap().to_owned();
+    let code = server.outbox_code(&pool, "lucia", Some("EMAIL_OTP")).await;
     // Codes work for 3 minutes (the session, 15 here, outlives it).
-    advance(&url, 4 * 60).await;
+    server.advance_clock(4 * 60).await;
     let late =
         respond(&client, &app, "EMAIL_OTP", challenge.session, &[("USERNAME", "lucia"), ("EMAIL_OTP_CODE", &code)]);
     assert_eq!(failure(late.await).0, "ExpiredCodeException");
     let challenge = sign_in(&client, &app, "lucia").await;
-    let code = last_code(&server, &pool, "lucia", "EMAIL_OTP").await["code"].as_str().unwrap().to_owned();
+    let code = server.outbox_code(&pool, "lucia", Some("EMAIL_OTP")).await;
     let done =
         respond(&client, &app, "EMAIL_OTP", challenge.session, &[("USERNAME", "lucia"), ("EMAIL_OTP_CODE", &code)])
             .await
@@ -618,7 +489,7 @@ async fn several_factors_without_a_preference_ask_which_one() {
             .await
             .unwrap();
     assert_eq!(picked.challenge_name.as_ref().map(|c| c.as_str()), Some("EMAIL_OTP"));
-    let code = last_code(&server, &pool, "tomas", "EMAIL_OTP").await["code"].as_str().unwrap().to_owned();
+    let code = server.outbox_code(&pool, "tomas", Some("EMAIL_OTP")).await;
     let done = respond(&client, &app, "EMAIL_OTP", picked.session, &[("USERNAME", "tomas"), ("EMAIL_OTP_CODE", &code)])
         .await
         .unwrap();
@@ -643,7 +514,7 @@ async fn required_mfa_sets_a_software_token_up_during_sign_in() {
     let secret = associated.secret_code.unwrap();
     let session = associated.session.expect("a session for VerifySoftwareToken");
     let code = code_now(&url, &secret, 0).await;
-    let wrong = if code == "000000" { "000001" } else { "000000" };
+    let wrong = &wrong_code(&code);
     let mismatch = client.verify_software_token().session(&session).user_code(wrong);
     assert_eq!(failure(mismatch.send().await).0, "EnableSoftwareTokenMFAException");
     // The same session may try again after a wrong code.

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use cognito_idp::Client;
 use cognito_idp::types::AuthenticationResultType;
-use common::{ACCESS_KEY, ChildServer, REGION, SECRET_KEY, attr};
+use common::{ACCESS_KEY, ChildServer, ClientBuilder, REGION, SECRET_KEY};
 use serde_json::{Value, json};
 use tokio::process::Command;
 
@@ -111,13 +111,6 @@ fn claims(token: &str) -> Value {
     serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
 }
 
-/// The code of the last message the outbox holds for `username`.
-async fn outbox_code(server: &ChildServer, pool: &str, username: &str) -> String {
-    let messages = server.outbox(Some(pool), Some(username)).await;
-    let last = messages.last().unwrap_or_else(|| panic!("no message for {username}"));
-    last["code"].as_str().expect("a code").to_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aws_cli_signs_up_signs_in_refreshes_and_signs_out() {
     if !present(tool_available("aws", &["--version"]), "the AWS CLI (`aws`)") {
@@ -188,7 +181,7 @@ async fn aws_cli_signs_up_signs_in_refreshes_and_signs_out() {
     ];
     aws_error(&aws(&sign_in).await, "UserNotConfirmedException", "InitiateAuth", "User is not confirmed.");
 
-    let code = outbox_code(&server, &pool_id, "diego").await;
+    let code = server.outbox_code(&pool_id, "diego", None).await;
     let confirmed =
         aws(&["confirm-sign-up", "--client-id", &client_id, "--username", "diego", "--confirmation-code", &code]).await;
     assert!(confirmed.status.success(), "{}", String::from_utf8_lossy(&confirmed.stderr));
@@ -365,48 +358,13 @@ fn node(modules: &Path, name: &str, args: &[&str]) -> Command {
 /// A pool, an app client allowing `flows` (and refresh), and `diego` with a permanent password.
 async fn pool_with_user(client: &Client, flows: &[&str]) -> (String, String) {
     let pool = common::create_pool(client, "real-clients-auth").await;
-    let mut call = client
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("web")
-        .explicit_auth_flows("ALLOW_REFRESH_TOKEN_AUTH");
-    for flow in flows {
-        call = call.explicit_auth_flows(*flow);
-    }
-    let app = call.send().await.expect("CreateUserPoolClient").user_pool_client.unwrap().client_id.unwrap();
-    client
-        .admin_create_user()
-        .user_pool_id(&pool)
-        .username("diego")
-        .user_attributes(attr("email", "diego@example.com"))
-        .user_attributes(attr("email_verified", "true"))
-        .message_action("SUPPRESS")
-        .send()
-        .await
-        .expect("AdminCreateUser");
-    client
-        .admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("diego")
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .expect("AdminSetUserPassword");
-    (pool, app)
+    let app = ClientBuilder::new("web").flows(&["ALLOW_REFRESH_TOKEN_AUTH"]).flows(flows).create(client, &pool).await;
+    common::confirmed_user(client, &pool, "diego", PASSWORD).await;
+    (pool, app.id)
 }
 
 async fn password_sign_in(client: &Client, app: &str) -> AuthenticationResultType {
-    let out = client
-        .initiate_auth()
-        .client_id(app)
-        .auth_flow("USER_PASSWORD_AUTH")
-        .auth_parameters("USERNAME", "diego")
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await
-        .expect("InitiateAuth");
-    out.authentication_result.expect("tokens")
+    common::sign_in(client, app, "diego", PASSWORD).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

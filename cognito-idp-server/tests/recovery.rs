@@ -9,8 +9,8 @@ mod common;
 mod support;
 
 use cognito_idp::types::{AccountRecoverySettingType, RecoveryOptionType};
-use common::{failure, pair};
-use support::{Env, NEW_PASSWORD, PASSWORD, Setup, wrong};
+use common::{UserBuilder, failure, outcome, pair, secret_hash_unverified, secret_not_received};
+use support::{Env, NEW_PASSWORD, PASSWORD, Setup, start, wrong};
 
 const KIND: &str = "FORGOT_PASSWORD";
 
@@ -19,9 +19,7 @@ async fn forgot(env: &Env, username: &str) -> Result<cognito_idp::types::ForgotP
     if let Some(hash) = env.secret_hash(username) {
         call = call.secret_hash(hash);
     }
-    call.send()
-        .await
-        .map_err(|e| (common::error_code(&e).unwrap_or_default(), common::error_message(&e).unwrap_or_default()))
+    outcome(call.send().await)
 }
 
 async fn confirm(env: &Env, username: &str, code: &str, password: &str) -> Result<(), (String, String)> {
@@ -35,10 +33,7 @@ async fn confirm(env: &Env, username: &str, code: &str, password: &str) -> Resul
     if let Some(hash) = env.secret_hash(username) {
         call = call.secret_hash(hash);
     }
-    call.send()
-        .await
-        .map(|_| ())
-        .map_err(|e| (common::error_code(&e).unwrap_or_default(), common::error_message(&e).unwrap_or_default()))
+    outcome(call.send().await).map(|_| ())
 }
 
 fn mismatch() -> (String, String) {
@@ -51,7 +46,7 @@ fn expired() -> (String, String) {
 
 #[tokio::test]
 async fn a_reset_code_sets_a_new_password_and_the_old_one_works_until_then() {
-    let env = Env::start(Setup::default()).await;
+    let env = start(Setup::default()).await;
     env.user("diego").await;
 
     let out = forgot(&env, "diego").await.expect("ForgotPassword");
@@ -79,7 +74,7 @@ async fn a_reset_code_sets_a_new_password_and_the_old_one_works_until_then() {
 
 #[tokio::test]
 async fn codes_are_checked_expire_and_survive_five_wrong_guesses() {
-    let env = Env::start(Setup::default()).await;
+    let env = start(Setup::default()).await;
     env.user("maria").await;
 
     // Never requested.
@@ -120,7 +115,7 @@ async fn codes_are_checked_expire_and_survive_five_wrong_guesses() {
 
 #[tokio::test]
 async fn forgot_password_is_limited_to_five_requests_an_hour() {
-    let env = Env::start(Setup::default()).await;
+    let env = start(Setup::default()).await;
     env.user("ana").await;
     for _ in 0..5 {
         forgot(&env, "ana").await.expect("ForgotPassword");
@@ -136,7 +131,7 @@ async fn forgot_password_is_limited_to_five_requests_an_hour() {
 
 #[tokio::test]
 async fn aws_refusals_without_prevent_user_existence_errors() {
-    let env = Env::start(Setup::default()).await;
+    let env = start(Setup::default()).await;
     let not_found = pair("UserNotFoundException", "Username/client id combination not found.");
     assert_eq!(forgot(&env, "nobody").await.unwrap_err(), not_found);
     assert_eq!(confirm(&env, "nobody", "123456", NEW_PASSWORD).await.unwrap_err(), not_found);
@@ -162,17 +157,7 @@ async fn aws_refusals_without_prevent_user_existence_errors() {
     );
 
     // Still on a temporary password.
-    env.client
-        .admin_create_user()
-        .user_pool_id(&env.pool)
-        .username("invited")
-        .user_attributes(common::attr("email", "invited@example.com"))
-        .user_attributes(common::attr("email_verified", "true"))
-        .temporary_password("Temp0rary!")
-        .message_action("SUPPRESS")
-        .send()
-        .await
-        .unwrap();
+    UserBuilder::new("invited").verified_email().temporary_password("Temp0rary!").create(&env.client, &env.pool).await;
     assert_eq!(
         forgot(&env, "invited").await.unwrap_err(),
         pair("NotAuthorizedException", "User password cannot be reset in the current state.")
@@ -185,7 +170,7 @@ async fn aws_refusals_without_prevent_user_existence_errors() {
 
 #[tokio::test]
 async fn prevent_user_existence_errors_hides_unknown_and_disabled_users() {
-    let env = Env::start(Setup { hide_users: true, ..Setup::default() }).await;
+    let env = start(Setup { hide_users: true, ..Setup::default() }).await;
 
     // ForgotPassword answers as if it sent a code, and stores nothing.
     let out = forgot(&env, "nobody").await.expect("a simulated delivery");
@@ -223,7 +208,7 @@ async fn prevent_user_existence_errors_hides_unknown_and_disabled_users() {
 #[tokio::test]
 async fn prevent_user_existence_errors_on_sign_up_confirmation() {
     for hide in [false, true] {
-        let env = Env::start(Setup { hide_users: hide, ..Setup::default() }).await;
+        let env = start(Setup { hide_users: hide, ..Setup::default() }).await;
         let resend = env.client.resend_confirmation_code().client_id(&env.app).username("nobody").send().await;
         let confirm = env
             .client
@@ -248,7 +233,7 @@ async fn prevent_user_existence_errors_on_sign_up_confirmation() {
 
 #[tokio::test]
 async fn a_reset_required_user_sets_a_password_with_the_code() {
-    let env = Env::start(Setup::default()).await;
+    let env = start(Setup::default()).await;
     env.user("reset").await;
     env.client.admin_reset_user_password().user_pool_id(&env.pool).username("reset").send().await.unwrap();
     assert_eq!(env.status("reset").await, "RESET_REQUIRED");
@@ -264,7 +249,7 @@ async fn a_reset_required_user_sets_a_password_with_the_code() {
 
 #[tokio::test]
 async fn clients_with_a_secret_need_the_secret_hash_and_codes_can_go_by_sms() {
-    let env = Env::start(Setup { secret: true, ..Setup::default() }).await;
+    let env = start(Setup { secret: true, ..Setup::default() }).await;
     env.user_with(
         "sms",
         &[
@@ -276,18 +261,9 @@ async fn clients_with_a_secret_need_the_secret_hash_and_codes_can_go_by_sms() {
     )
     .await;
     let missing = env.client.forgot_password().client_id(&env.app).username("sms").send().await;
-    assert_eq!(
-        failure(missing),
-        pair(
-            "NotAuthorizedException",
-            &format!("Client {} is configured for secret but secret was not received", env.app)
-        )
-    );
+    assert_eq!(failure(missing), secret_not_received(&env.app));
     let bad = env.client.forgot_password().client_id(&env.app).username("sms").secret_hash("AAAA").send().await;
-    assert_eq!(
-        failure(bad),
-        pair("NotAuthorizedException", &format!("Unable to verify secret hash for client {}", env.app))
-    );
+    assert_eq!(failure(bad), secret_hash_unverified(&env.app));
 
     // Without an AccountRecoverySetting a verified phone number comes first.
     let out = forgot(&env, "sms").await.unwrap().code_delivery_details.unwrap();
@@ -316,7 +292,7 @@ async fn clients_with_a_secret_need_the_secret_hash_and_codes_can_go_by_sms() {
 
 #[tokio::test]
 async fn a_confirmed_reset_ends_a_sign_in_lockout() {
-    let env = Env::start(Setup::default()).await;
+    let env = start(Setup::default()).await;
     env.user("lucia").await;
     let bad = "Wr0ng-Passw0rd!";
     for _ in 0..5 {

@@ -5,79 +5,40 @@
 mod common;
 
 use cognito_idp::Client;
-use cognito_idp::types::*;
-use common::{InProcessServer, attr, failure, pair};
+use common::{
+    ClientBuilder, InProcessServer, PoolBuilder, UserBuilder, failure, pair,
+    secret_hash_not_received as missing_secret_hash, secret_hash_unverified, secret_not_received as missing_secret,
+};
 
 const PASSWORD: &str = "Correct-Horse-9";
 
 /// A client of `pool` with a secret and every flow these tests use. Returns (id, secret).
 async fn secret_client(client: &Client, pool: &str) -> (String, String) {
-    let created = client
-        .create_user_pool_client()
-        .user_pool_id(pool)
-        .client_name("private")
-        .generate_secret(true)
-        .explicit_auth_flows("ALLOW_USER_PASSWORD_AUTH")
-        .explicit_auth_flows("ALLOW_ADMIN_USER_PASSWORD_AUTH")
-        .explicit_auth_flows("ALLOW_USER_SRP_AUTH")
-        .explicit_auth_flows("ALLOW_REFRESH_TOKEN_AUTH")
-        .explicit_auth_flows("ALLOW_USER_AUTH")
-        .send()
-        .await
-        .expect("CreateUserPoolClient")
-        .user_pool_client
-        .unwrap();
-    (created.client_id.unwrap(), created.client_secret.unwrap())
+    let flows = [
+        "ALLOW_USER_PASSWORD_AUTH",
+        "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+        "ALLOW_USER_SRP_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH",
+        "ALLOW_USER_AUTH",
+    ];
+    let created = ClientBuilder::new("private").secret().flows(&flows).create(client, pool).await;
+    (created.id, created.secret.unwrap())
 }
 
 /// A user `username` of `pool` with `PASSWORD` (permanent unless `temporary`).
 async fn user(client: &Client, pool: &str, username: &str, temporary: bool) {
-    client
-        .admin_create_user()
-        .user_pool_id(pool)
-        .username(username)
-        .temporary_password(if temporary { PASSWORD } else { "Temp-Pass-123" })
-        .user_attributes(attr("email", if username.contains('@') { username } else { "someone@example.com" }))
-        .message_action("SUPPRESS")
-        .send()
-        .await
-        .expect("AdminCreateUser");
-    if !temporary {
-        client
-            .admin_set_user_password()
-            .user_pool_id(pool)
-            .username(username)
-            .password(PASSWORD)
-            .permanent(true)
-            .send()
-            .await
-            .expect("AdminSetUserPassword");
-    }
-}
-
-fn missing_secret(app: &str) -> (String, String) {
-    pair("NotAuthorizedException", &format!("Client {app} is configured for secret but secret was not received"))
-}
-
-fn missing_secret_hash(app: &str) -> (String, String) {
-    pair("NotAuthorizedException", &format!("Client {app} is configured with secret but SECRET_HASH was not received"))
+    let email = if username.contains('@') { username } else { "someone@example.com" };
+    let user = UserBuilder::new(username).temporary_password(if temporary { PASSWORD } else { "Temp-Pass-123" });
+    let user = user.attr("email", email);
+    let user = if temporary { user } else { user.password(PASSWORD) };
+    user.create(client, pool).await;
 }
 
 #[tokio::test]
 async fn refresh_hash_is_over_the_tokens_user_which_is_the_sub_in_email_pools() {
     let server = InProcessServer::start().await;
     let client = server.client();
-    let pool = client
-        .create_user_pool()
-        .pool_name("emails")
-        .username_attributes(UsernameAttributeType::from("email"))
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let pool = PoolBuilder::new("emails").username_attributes("email").create(&client).await;
     let (app, secret) = secret_client(&client, &pool).await;
     user(&client, &pool, "ana@example.com", false).await;
     // The stored username of such a user is its sub.
@@ -174,15 +135,7 @@ async fn each_operation_words_a_missing_hash_as_aws_does() {
         .send()
         .await;
     assert_eq!(failure(password), missing_secret(&app));
-    let admin = client
-        .admin_initiate_auth()
-        .user_pool_id(&pool)
-        .client_id(&app)
-        .auth_flow("ADMIN_USER_PASSWORD_AUTH")
-        .auth_parameters("USERNAME", "diego")
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await;
+    let admin = common::admin_password_auth(&client, &pool, &app, "diego", PASSWORD).await;
     assert_eq!(failure(admin), missing_secret(&app));
     let refresh = client
         .initiate_auth()
@@ -257,8 +210,5 @@ async fn each_operation_words_a_missing_hash_as_aws_does() {
         .auth_parameters("SECRET_HASH", cognito_auth::secret_hash("maria", &app, &secret))
         .send()
         .await;
-    assert_eq!(
-        failure(wrong),
-        pair("NotAuthorizedException", &format!("Unable to verify secret hash for client {app}"))
-    );
+    assert_eq!(failure(wrong), secret_hash_unverified(&app));
 }

@@ -5,46 +5,22 @@
 mod common;
 
 use cognito_idp::Client;
-use cognito_idp::types::{AttributeType, UserStatusType};
-use common::{InProcessServer, error_code, error_message};
+use cognito_idp::types::{AdminCreateUserConfigType, AttributeType, SchemaAttributeType, UserStatusType};
+use common::{ClientBuilder, InProcessServer, PoolBuilder, attr, error_code, error_message};
 use serde_json::Value;
 
 const PASSWORD: &str = "Passw0rd!";
 
 fn email(value: &str) -> AttributeType {
-    AttributeType { name: "email".into(), value: Some(value.into()) }
-}
-
-fn phone(value: &str) -> AttributeType {
-    AttributeType { name: "phone_number".into(), value: Some(value.into()) }
+    attr("email", value)
 }
 
 /// A pool that auto-verifies `verified` (`email`, `phone_number`), and an app client of it
 /// (with a secret when `secret`): (pool id, client id, client secret).
 async fn pool_and_client(client: &Client, verified: &[&str], secret: bool) -> (String, String, Option<String>) {
-    let mut create = client.create_user_pool().pool_name("signup");
-    for attribute in verified {
-        create = create.auto_verified_attributes(*attribute);
-    }
-    let pool = create.send().await.expect("CreateUserPool").user_pool.unwrap().id.unwrap();
-    let app = client
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("web")
-        .generate_secret(secret)
-        .send()
-        .await
-        .expect("CreateUserPoolClient")
-        .user_pool_client
-        .unwrap();
-    (pool, app.client_id.unwrap(), app.client_secret)
-}
-
-/// The last code the outbox holds for `username` of `pool`.
-async fn last_code(server: &InProcessServer, pool: &str, username: &str) -> String {
-    let messages = server.outbox(Some(pool), Some(username)).await;
-    let last = messages.last().unwrap_or_else(|| panic!("no message for {username}"));
-    last["code"].as_str().unwrap().to_owned()
+    let pool = PoolBuilder::new("signup").auto_verify(verified).create(client).await;
+    let app = ClientBuilder::new("web").secret_if(secret).create(client, &pool).await;
+    (pool, app.id, app.secret)
 }
 
 async fn status(client: &Client, pool: &str, username: &str) -> (UserStatusType, Vec<(String, String)>) {
@@ -159,7 +135,7 @@ async fn clients_with_a_secret_require_the_right_secret_hash() {
     let e = client.resend_confirmation_code().client_id(&app).username("maria").send().await.unwrap_err();
     assert_eq!(error_message(&e), Some(format!("Client {app} is configured for secret but secret was not received")));
     client.resend_confirmation_code().client_id(&app).username("maria").secret_hash(&hash).send().await.unwrap();
-    let code = last_code(&server, &pool, "maria").await;
+    let code = server.outbox_code(&pool, "maria", None).await;
     let e = client
         .confirm_sign_up()
         .client_id(&app)
@@ -196,10 +172,10 @@ async fn codes_expire_and_a_resent_code_replaces_the_old_one() {
         .send()
         .await
         .unwrap();
-    let first = last_code(&server, &pool, "ana").await;
+    let first = server.outbox_code(&pool, "ana", None).await;
 
     // 25 hours later the code (valid 24 hours) has expired.
-    advance_clock(&server, 90_000).await;
+    server.advance_clock(90_000).await;
     let e =
         client.confirm_sign_up().client_id(&app).username("ana").confirmation_code(&first).send().await.unwrap_err();
     assert_eq!(error_code(&e).as_deref(), Some("ExpiredCodeException"));
@@ -228,16 +204,6 @@ async fn codes_expire_and_a_resent_code_replaces_the_old_one() {
     assert_eq!(status(&client, &pool, "ana").await.0, UserStatusType::Confirmed);
 }
 
-async fn advance_clock(server: &InProcessServer, seconds: i64) {
-    let response = reqwest::Client::new()
-        .post(format!("{}/_local/clock", server.url()))
-        .json(&serde_json::json!({"advanceSeconds": seconds}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-}
-
 #[tokio::test]
 async fn too_many_wrong_codes_lock_the_code_until_a_new_one_is_sent() {
     let server = InProcessServer::start().await;
@@ -252,7 +218,7 @@ async fn too_many_wrong_codes_lock_the_code_until_a_new_one_is_sent() {
         .send()
         .await
         .unwrap();
-    let code = last_code(&server, &pool, "bruno").await;
+    let code = server.outbox_code(&pool, "bruno", None).await;
     let wrong = if code == "123456" { "654321" } else { "123456" };
     let confirm =
         |code: String| client.confirm_sign_up().client_id(&app).username("bruno").confirmation_code(code).send();
@@ -267,7 +233,7 @@ async fn too_many_wrong_codes_lock_the_code_until_a_new_one_is_sent() {
     assert_eq!(status(&client, &pool, "bruno").await.0, UserStatusType::Unconfirmed);
 
     client.resend_confirmation_code().client_id(&app).username("bruno").send().await.unwrap();
-    let fresh = last_code(&server, &pool, "bruno").await;
+    let fresh = server.outbox_code(&pool, "bruno", None).await;
     confirm(fresh).await.expect("a new code works again");
     assert_eq!(status(&client, &pool, "bruno").await.0, UserStatusType::Confirmed);
 }
@@ -283,7 +249,7 @@ async fn phone_numbers_are_verified_by_sms_before_emails() {
         .username("carla")
         .password(PASSWORD)
         .user_attributes(email("carla@example.com"))
-        .user_attributes(phone("+14155550123"))
+        .user_attributes(attr("phone_number", "+14155550123"))
         .send()
         .await
         .unwrap();
@@ -309,7 +275,7 @@ async fn phone_numbers_are_verified_by_sms_before_emails() {
         .unwrap();
     assert_eq!(out.code_delivery_details.unwrap().destination.as_deref(), Some("d***@e***.org"));
 
-    let code = last_code(&server, &pool, "carla").await;
+    let code = server.outbox_code(&pool, "carla", None).await;
     client.confirm_sign_up().client_id(&app).username("carla").confirmation_code(code).send().await.unwrap();
     let (_, attributes) = status(&client, &pool, "carla").await;
     assert_eq!(attribute(&attributes, "phone_number_verified"), Some("true"));
@@ -377,7 +343,7 @@ async fn bad_sign_ups_get_aws_errors_and_store_nothing() {
         .client_id(&app)
         .username("x")
         .password(PASSWORD)
-        .user_attributes(AttributeType { name: "custom:nope".into(), value: Some("1".into()) })
+        .user_attributes(attr("custom:nope", "1"))
         .send()
         .await
         .unwrap_err();
@@ -424,21 +390,8 @@ async fn bad_sign_ups_get_aws_errors_and_store_nothing() {
 async fn required_attributes_and_admin_only_pools() {
     let server = InProcessServer::start().await;
     let client = server.client();
-    let pool = client
-        .create_user_pool()
-        .pool_name("strict")
-        .schema(cognito_idp::types::SchemaAttributeType {
-            name: Some("email".into()),
-            required: Some(true),
-            ..Default::default()
-        })
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let email = SchemaAttributeType { name: Some("email".into()), required: Some(true), ..Default::default() };
+    let pool = PoolBuilder::new("strict").with(|p| p.schema(email)).create(&client).await;
     let app = common::create_app_client(&client, &pool, "web").await;
     let e = client.sign_up().client_id(&app).username("x").password(PASSWORD).send().await.unwrap_err();
     assert_eq!(error_code(&e).as_deref(), Some("InvalidParameterException"));
@@ -447,20 +400,8 @@ async fn required_attributes_and_admin_only_pools() {
         Some("Attributes did not conform to the schema: email: The attribute is required\n")
     );
 
-    let closed = client
-        .create_user_pool()
-        .pool_name("closed")
-        .admin_create_user_config(cognito_idp::types::AdminCreateUserConfigType {
-            allow_admin_create_user_only: Some(true),
-            ..Default::default()
-        })
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let admin_only = AdminCreateUserConfigType { allow_admin_create_user_only: Some(true), ..Default::default() };
+    let closed = PoolBuilder::new("closed").with(|p| p.admin_create_user_config(admin_only)).create(&client).await;
     let app = common::create_app_client(&client, &closed, "web").await;
     let e = client.sign_up().client_id(&app).username("x").password(PASSWORD).send().await.unwrap_err();
     assert_eq!(error_code(&e).as_deref(), Some("NotAuthorizedException"));
@@ -471,18 +412,7 @@ async fn required_attributes_and_admin_only_pools() {
 async fn email_usernames_are_unique_and_confirm_by_email() {
     let server = InProcessServer::start().await;
     let client = server.client();
-    let pool = client
-        .create_user_pool()
-        .pool_name("by-email")
-        .username_attributes("email")
-        .auto_verified_attributes("email")
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+    let pool = PoolBuilder::new("by-email").username_attributes("email").auto_verify(&["email"]).create(&client).await;
     let app = common::create_app_client(&client, &pool, "web").await;
 
     let e = client.sign_up().client_id(&app).username("frida").password(PASSWORD).send().await.unwrap_err();
@@ -516,18 +446,7 @@ async fn hidden_user_existence_answers_like_a_wrong_code() {
     let server = InProcessServer::start().await;
     let client = server.client();
     let (pool, _, _) = pool_and_client(&client, &["email"], false).await;
-    let app = client
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("private")
-        .prevent_user_existence_errors("ENABLED")
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
+    let app = ClientBuilder::new("private").hide_users().create(&client, &pool).await.id;
     let e = client
         .confirm_sign_up()
         .client_id(&app)

@@ -11,47 +11,17 @@ use std::time::{Duration, SystemTime};
 use cognito_auth::srp::{PasswordVerifierChallenge, SrpClient};
 use cognito_idp::Client;
 use cognito_idp::types::*;
-use common::{InProcessServer, attr, failure, invalid, pair};
+use common::{
+    ClientBuilder, InProcessServer, PoolBuilder, UserBuilder, app_client, failure, incorrect, invalid, pair,
+    secret_hash_not_received,
+};
 
 const PASSWORD: &str = "Correct-Horse-9";
 const FLOWS: [&str; 3] = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_PASSWORD_AUTH"];
 
-async fn app_client(client: &Client, pool: &str, secret: bool, hide: bool) -> (String, Option<String>) {
-    let mut request = client.create_user_pool_client().user_pool_id(pool).client_name("app").generate_secret(secret);
-    for flow in FLOWS {
-        request = request.explicit_auth_flows(flow);
-    }
-    if hide {
-        request = request.prevent_user_existence_errors("ENABLED");
-    }
-    let created = request.send().await.expect("CreateUserPoolClient").user_pool_client.expect("a client");
-    (created.client_id.expect("an id"), created.client_secret)
-}
-
-async fn confirmed_user(client: &Client, pool: &str, username: &str, email: &str) {
-    client
-        .admin_create_user()
-        .user_pool_id(pool)
-        .username(username)
-        .user_attributes(attr("email", email))
-        .user_attributes(attr("email_verified", "true"))
-        .message_action("SUPPRESS")
-        .send()
-        .await
-        .expect("AdminCreateUser");
-    client
-        .admin_set_user_password()
-        .user_pool_id(pool)
-        .username(username)
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .expect("AdminSetUserPassword");
-}
-
-fn incorrect() -> (String, String) {
-    pair("NotAuthorizedException", "Incorrect username or password.")
+/// A confirmed user with `PASSWORD` and a verified email.
+async fn confirmed_user(client: &Client, pool: &str, username: &str) {
+    common::confirmed_user(client, pool, username, PASSWORD).await;
 }
 
 /// `InitiateAuth` with `USER_SRP_AUTH` and `srp`'s parameters.
@@ -122,8 +92,8 @@ async fn srp_signs_in_and_rejects_a_wrong_password() {
     let server = InProcessServer::start().await;
     let client = server.client();
     let pool = common::create_pool(&client, "srp").await;
-    let (app, _) = app_client(&client, &pool, false, false).await;
-    confirmed_user(&client, &pool, "diego", "diego@example.com").await;
+    let app = app_client(&client, &pool, &FLOWS).await;
+    confirmed_user(&client, &pool, "diego").await;
 
     assert_tokens(sign_in(&client, &pool, &app, None, "diego", PASSWORD).await.expect("SRP").authentication_result);
     assert_eq!(failure(sign_in(&client, &pool, &app, None, "diego", "Wrong-Horse-9").await), incorrect());
@@ -189,15 +159,7 @@ async fn srp_signs_in_and_rejects_a_wrong_password() {
     assert_tokens(done.authentication_result);
 
     // After a password change, the new password signs in with SRP and the old one does not.
-    client
-        .admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("diego")
-        .password("New-Horse-10")
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    common::set_password(&client, &pool, "diego", "New-Horse-10").await;
     assert_eq!(failure(sign_in(&client, &pool, &app, None, "diego", PASSWORD).await), incorrect());
     assert_tokens(sign_in(&client, &pool, &app, None, "diego", "New-Horse-10").await.unwrap().authentication_result);
 }
@@ -206,20 +168,10 @@ async fn srp_signs_in_and_rejects_a_wrong_password() {
 async fn srp_with_a_client_secret_and_an_alias() {
     let server = InProcessServer::start().await;
     let client = server.client();
-    let pool = client
-        .create_user_pool()
-        .pool_name("alias")
-        .alias_attributes(AliasAttributeType::from("email"))
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
-    let (app, secret) = app_client(&client, &pool, true, false).await;
-    let secret = secret.unwrap();
-    confirmed_user(&client, &pool, "diego", "diego@example.com").await;
+    let pool = PoolBuilder::new("alias").alias_attributes("email").create(&client).await;
+    let created = ClientBuilder::new("app").flows(&FLOWS).secret().create(&client, &pool).await;
+    let (app, secret) = (created.id, created.secret.unwrap());
+    confirmed_user(&client, &pool, "diego").await;
     // Signed in by the alias: the challenge names the user ("diego"), which the proof and the
     // answer's SECRET_HASH use.
     let srp = SrpClient::new(&pool, "diego@example.com", PASSWORD).unwrap().with_client_secret(&app, &secret);
@@ -232,31 +184,15 @@ async fn srp_with_a_client_secret_and_an_alias() {
     assert_tokens(done.authentication_result);
 
     let no_secret = SrpClient::new(&pool, "diego", PASSWORD).unwrap();
-    assert_eq!(
-        failure(initiate(&client, &app, &no_secret).await),
-        pair(
-            "NotAuthorizedException",
-            &format!("Client {app} is configured with secret but SECRET_HASH was not received")
-        )
-    );
+    assert_eq!(failure(initiate(&client, &app, &no_secret).await), secret_hash_not_received(&app));
 }
 
 #[tokio::test]
 async fn srp_in_a_pool_whose_usernames_are_emails_uses_the_sub() {
     let server = InProcessServer::start().await;
     let client = server.client();
-    let pool = client
-        .create_user_pool()
-        .pool_name("emails")
-        .username_attributes(UsernameAttributeType::from("email"))
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
-    let (app, _) = app_client(&client, &pool, false, false).await;
+    let pool = PoolBuilder::new("emails").username_attributes("email").create(&client).await;
+    let app = app_client(&client, &pool, &FLOWS).await;
     client.sign_up().client_id(&app).username("ana@example.com").password(PASSWORD).send().await.expect("SignUp");
     // Not confirmed yet: SRP says so before any proof (amplify-js issue 1464).
     let srp = SrpClient::new(&pool, "ana@example.com", PASSWORD).unwrap();
@@ -280,8 +216,8 @@ async fn unknown_users_and_users_without_a_verifier() {
     let server = InProcessServer::start().await;
     let client = server.client();
     let pool = common::create_pool(&client, "unknown").await;
-    let (app, _) = app_client(&client, &pool, false, false).await;
-    let (hiding, _) = app_client(&client, &pool, false, true).await;
+    let app = app_client(&client, &pool, &FLOWS).await;
+    let hiding = ClientBuilder::new("app").flows(&FLOWS).hide_users().create(&client, &pool).await.id;
     common::create_user(&client, &pool, "nopass", "nopass@example.com").await;
 
     let srp = SrpClient::new(&pool, "nobody", PASSWORD).unwrap();
@@ -302,16 +238,8 @@ async fn srp_leads_to_new_password_required_for_a_temporary_password() {
     let server = InProcessServer::start().await;
     let client = server.client();
     let pool = common::create_pool(&client, "temporary").await;
-    let (app, _) = app_client(&client, &pool, false, false).await;
-    client
-        .admin_create_user()
-        .user_pool_id(&pool)
-        .username("diego")
-        .temporary_password("Temp-Pass-123")
-        .message_action("SUPPRESS")
-        .send()
-        .await
-        .unwrap();
+    let app = app_client(&client, &pool, &FLOWS).await;
+    UserBuilder::new("diego").temporary_password("Temp-Pass-123").create(&client, &pool).await;
     let out = sign_in(&client, &pool, &app, None, "diego", "Temp-Pass-123").await.expect("the temporary password");
     assert_eq!(out.challenge_name.as_ref().map(|c| c.as_str()), Some("NEW_PASSWORD_REQUIRED"));
     let done = client
@@ -358,8 +286,8 @@ async fn pycognito_signs_in_with_srp() {
     let server = InProcessServer::start().await;
     let client = server.client();
     let pool = common::create_pool(&client, "pycognito").await;
-    let (app, _) = app_client(&client, &pool, false, false).await;
-    confirmed_user(&client, &pool, "diego", "diego@example.com").await;
+    let app = app_client(&client, &pool, &FLOWS).await;
+    confirmed_user(&client, &pool, "diego").await;
     let run = |password: &str| {
         tokio::process::Command::new("python3")
             .args(["-c", PYCOGNITO, &server.url(), &pool, &app, "diego", password])

@@ -11,186 +11,37 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cognito_auth::jwt::{JwtVerifier, TokenUse};
 use cognito_idp::Client;
+use cognito_idp::client::CreateUserPoolClientBuilder;
 use cognito_idp::types::*;
-use common::{InProcessServer, attr, failure, pair};
+use common::{ClientBuilder, Env, InProcessServer, PASSWORD, PoolBuilder, UserBuilder, failure, not_authorized};
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "Passw0rd!tokens";
 /// A secret of a valid length that is not the client's.
 const WRONG_SECRET: &str = "0000000000000000000000000000000000000000000000000000";
 const AWS_ISSUER_BASE: &str = "https://cognito-idp.us-east-1.amazonaws.com";
 
-/// A server with one pool and a client that signs in with passwords.
-struct Env {
-    server: InProcessServer,
-    client: Client,
-    pool: String,
-    app: String,
+/// The app client the tests sign in with: the password flows (public and admin) and refresh.
+fn web() -> ClientBuilder {
+    ClientBuilder::new("web").flows(&[
+        "ALLOW_USER_PASSWORD_AUTH",
+        "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH",
+    ])
 }
 
-/// What the app client is created with.
-#[derive(Default)]
-struct App {
-    read: Vec<&'static str>,
-    validity: Option<(i32, i32, i32, TokenValidityUnitsType)>,
-    rotation: Option<i32>,
-    secret: bool,
+/// A server with the pool `tokens` and the client `app` of it.
+async fn start(app: ClientBuilder) -> Env {
+    Env::start(PoolBuilder::new("tokens"), app).await
 }
 
-impl Env {
-    async fn start() -> Env {
-        Self::start_with(App::default(), |_| {}).await
-    }
+/// Refresh token rotation with a grace period of `grace` seconds.
+fn rotation(grace: i32) -> RefreshTokenRotationType {
+    RefreshTokenRotationType { feature: FeatureType::from("ENABLED"), retry_grace_period_seconds: Some(grace) }
+}
 
-    async fn start_with(app: App, adjust: impl FnOnce(&mut cognito_idp_server::Options)) -> Env {
-        let server = InProcessServer::start_with(adjust).await;
-        let client = server.client();
-        let pool = common::create_pool(&client, "tokens").await;
-        let app = Self::app(&client, &pool, app).await;
-        Env { server, client, pool, app }
-    }
-
-    async fn app(client: &Client, pool: &str, app: App) -> String {
-        let mut call = client
-            .create_user_pool_client()
-            .user_pool_id(pool)
-            .client_name("web")
-            .generate_secret(app.secret)
-            .explicit_auth_flows("ALLOW_USER_PASSWORD_AUTH")
-            .explicit_auth_flows("ALLOW_ADMIN_USER_PASSWORD_AUTH")
-            .explicit_auth_flows("ALLOW_REFRESH_TOKEN_AUTH");
-        for name in app.read {
-            call = call.read_attributes(name);
-        }
-        if let Some((access, id, refresh, units)) = app.validity {
-            call = call
-                .access_token_validity(access)
-                .id_token_validity(id)
-                .refresh_token_validity(refresh)
-                .token_validity_units(units);
-        }
-        if let Some(grace) = app.rotation {
-            call = call.refresh_token_rotation(RefreshTokenRotationType {
-                feature: FeatureType::from("ENABLED"),
-                retry_grace_period_seconds: Some(grace),
-            });
-        }
-        call.send().await.expect("CreateUserPoolClient").user_pool_client.unwrap().client_id.unwrap()
-    }
-
-    async fn user(&self, username: &str, attributes: &[(&str, &str)]) {
-        let mut create = self.client.admin_create_user().user_pool_id(&self.pool).username(username);
-        for (name, value) in attributes {
-            create = create.user_attributes(attr(name, value));
-        }
-        create.message_action("SUPPRESS").send().await.expect("AdminCreateUser");
-        self.client
-            .admin_set_user_password()
-            .user_pool_id(&self.pool)
-            .username(username)
-            .password(PASSWORD)
-            .permanent(true)
-            .send()
-            .await
-            .expect("AdminSetUserPassword");
-    }
-
-    /// `USER_PASSWORD_AUTH` through `InitiateAuth` with the env's client.
-    async fn sign_in(&self, username: &str) -> AuthenticationResultType {
-        self.sign_in_with(&self.app, username).await
-    }
-
-    async fn sign_in_with(&self, app: &str, username: &str) -> AuthenticationResultType {
-        let out = self
-            .client
-            .initiate_auth()
-            .client_id(app)
-            .auth_flow("USER_PASSWORD_AUTH")
-            .auth_parameters("USERNAME", username)
-            .auth_parameters("PASSWORD", PASSWORD)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("InitiateAuth of {username}: {e:?}"));
-        out.authentication_result.expect("tokens")
-    }
-
-    /// `ADMIN_USER_PASSWORD_AUTH` through `AdminInitiateAuth`.
-    async fn admin_sign_in(&self, username: &str) -> AuthenticationResultType {
-        let out = self
-            .client
-            .admin_initiate_auth()
-            .user_pool_id(&self.pool)
-            .client_id(&self.app)
-            .auth_flow("ADMIN_USER_PASSWORD_AUTH")
-            .auth_parameters("USERNAME", username)
-            .auth_parameters("PASSWORD", PASSWORD)
-            .send()
-            .await
-            .expect("AdminInitiateAuth");
-        out.authentication_result.expect("tokens")
-    }
-
-    fn issuer(&self) -> String {
-        format!("{}/{}", self.server.url(), self.pool)
-    }
-
-    async fn advance_clock(&self, seconds: i64) {
-        let response = reqwest::Client::new()
-            .post(format!("{}/_local/clock", self.server.url()))
-            .json(&json!({ "advanceSeconds": seconds }))
-            .send()
-            .await
-            .expect("POST /_local/clock");
-        assert_eq!(response.status(), 200);
-    }
-
-    /// `GetTokensFromRefreshToken` with the env's client.
-    async fn get_tokens(&self, refresh: &str) -> Result<AuthenticationResultType, (String, String)> {
-        let out = self.client.get_tokens_from_refresh_token().client_id(&self.app).refresh_token(refresh).send().await;
-        match out {
-            Ok(out) => Ok(out.authentication_result.expect("tokens")),
-            Err(e) => Err((common::error_code(&e).unwrap_or_default(), common::error_message(&e).unwrap_or_default())),
-        }
-    }
-
-    /// `REFRESH_TOKEN_AUTH` through `InitiateAuth`.
-    async fn refresh_auth(&self, app: &str, refresh: &str) -> Result<AuthenticationResultType, (String, String)> {
-        let out = self
-            .client
-            .initiate_auth()
-            .client_id(app)
-            .auth_flow("REFRESH_TOKEN_AUTH")
-            .auth_parameters("REFRESH_TOKEN", refresh)
-            .send()
-            .await;
-        match out {
-            Ok(out) => Ok(out.authentication_result.expect("tokens")),
-            Err(e) => Err((common::error_code(&e).unwrap_or_default(), common::error_message(&e).unwrap_or_default())),
-        }
-    }
-
-    /// What `GlobalSignOut` answers for `token` (it checks the token as every self-service
-    /// operation does): `Ok` when accepted.
-    async fn sign_out(&self, token: &str) -> Result<(), (String, String)> {
-        match self.client.global_sign_out().access_token(token).send().await {
-            Ok(_) => Ok(()),
-            Err(e) => Err((common::error_code(&e).unwrap_or_default(), common::error_message(&e).unwrap_or_default())),
-        }
-    }
-
-    /// What `GetUser` answers for `token`: `Ok` when accepted.
-    async fn get_user(&self, token: &str) -> Result<(), (String, String)> {
-        match self.client.get_user().access_token(token).send().await {
-            Ok(_) => Ok(()),
-            Err(e) => Err((common::error_code(&e).unwrap_or_default(), common::error_message(&e).unwrap_or_default())),
-        }
-    }
-
-    async fn get_json(&self, path: &str) -> (u16, Value) {
-        let response = reqwest::get(format!("{}{path}", self.server.url())).await.expect("GET");
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
+/// Creates another [`web`] client in `pool`; returns its id.
+async fn another_client(client: &Client, pool: &str) -> String {
+    web().create(client, pool).await.id
 }
 
 /// A token's (header, claims).
@@ -198,10 +49,6 @@ fn decode(token: &str) -> (Value, Value) {
     let mut parts = token.split('.');
     let mut part = || serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts.next().unwrap()).unwrap()).unwrap();
     (part(), part())
-}
-
-fn not_authorized(message: &str) -> (String, String) {
-    pair("NotAuthorizedException", message)
 }
 
 fn tokens_of(result: &AuthenticationResultType) -> (String, String, String) {
@@ -214,7 +61,7 @@ fn tokens_of(result: &AuthenticationResultType) -> (String, String, String) {
 
 #[tokio::test]
 async fn tokens_carry_cognitos_claims() {
-    let env = Env::start().await;
+    let env = start(web()).await;
     env.client
         .add_custom_attributes()
         .user_pool_id(&env.pool)
@@ -227,13 +74,8 @@ async fn tokens_carry_cognitos_claims() {
         .await
         .expect("AddCustomAttributes");
     // The client was created before the custom attribute existed: let it read it now.
-    let app = Env::app(
-        &env.client,
-        &env.pool,
-        App { read: vec!["email", "email_verified", "custom:tier"], ..App::default() },
-    )
-    .await;
-    env.user(
+    let app = web().read(&["email", "email_verified", "custom:tier"]).create(&env.client, &env.pool).await.id;
+    env.user_with(
         "diego",
         &[("email", "diego@example.com"), ("email_verified", "true"), ("given_name", "Diego"), ("custom:tier", "gold")],
     )
@@ -258,7 +100,7 @@ async fn tokens_carry_cognitos_claims() {
     }
 
     let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    let result = env.sign_in_with(&app, "diego").await;
+    let result = common::sign_in(&env.client, &app, "diego", PASSWORD).await;
     assert_eq!(result.token_type.as_deref(), Some("Bearer"));
     assert_eq!(result.expires_in, Some(3600));
     let (access, id, refresh) = tokens_of(&result);
@@ -313,7 +155,7 @@ async fn tokens_carry_cognitos_claims() {
     assert_eq!(a["event_id"], i["event_id"]);
 
     // A second sign-in is a new family.
-    let again = env.admin_sign_in("diego").await;
+    let again = env.admin_sign_in("diego", PASSWORD).await;
     let (_, a2) = decode(again.access_token.as_deref().unwrap());
     assert_ne!(a2["origin_jti"], a["origin_jti"]);
     assert_eq!(a2["client_id"], env.app);
@@ -321,9 +163,9 @@ async fn tokens_carry_cognitos_claims() {
 
 #[tokio::test]
 async fn jwks_and_discovery_let_standard_verifiers_accept_the_tokens() {
-    let env = Env::start().await;
-    env.user("ana", &[("email", "ana@example.com")]).await;
-    let (access, id, _) = tokens_of(&env.sign_in("ana").await);
+    let env = start(web()).await;
+    env.user_with("ana", &[("email", "ana@example.com")]).await;
+    let (access, id, _) = tokens_of(&env.sign_in("ana", PASSWORD).await);
 
     let (status, jwks) = env.get_json(&format!("/{}/.well-known/jwks.json", env.pool)).await;
     assert_eq!(status, 200);
@@ -397,9 +239,11 @@ print(json.dumps(out))
 
 #[tokio::test]
 async fn keys_are_per_pool_and_survive_a_restart_with_the_configured_issuer() {
-    let mut env = Env::start_with(App::default(), |o| o.issuer_base = Some(format!("{AWS_ISSUER_BASE}/"))).await;
-    env.user("li", &[]).await;
-    let (access, _, _) = tokens_of(&env.sign_in("li").await);
+    let mut env =
+        Env::start_with(PoolBuilder::new("tokens"), web(), |o| o.issuer_base = Some(format!("{AWS_ISSUER_BASE}/")))
+            .await;
+    env.user_with("li", &[]).await;
+    let (access, _, _) = tokens_of(&env.sign_in("li", PASSWORD).await);
     let issuer = format!("{AWS_ISSUER_BASE}/{}", env.pool);
     assert_eq!(decode(&access).1["iss"], issuer.as_str());
     let (_, discovery) = env.get_json(&format!("/{}/.well-known/openid-configuration", env.pool)).await;
@@ -435,9 +279,12 @@ async fn lifetimes_and_units_come_from_the_client() {
         id_token: Some(TimeUnitsType::from("hours")),
         refresh_token: Some(TimeUnitsType::from("days")),
     };
-    let env = Env::start_with(App { validity: Some((5, 2, 1, units)), ..App::default() }, |_| {}).await;
-    env.user("sam", &[]).await;
-    let result = env.sign_in("sam").await;
+    let validity = move |c: CreateUserPoolClientBuilder| {
+        c.access_token_validity(5).id_token_validity(2).refresh_token_validity(1).token_validity_units(units)
+    };
+    let env = start(web().with(validity)).await;
+    env.user_with("sam", &[]).await;
+    let result = env.sign_in("sam", PASSWORD).await;
     assert_eq!(result.expires_in, Some(300));
     let (access, id, refresh) = tokens_of(&result);
     let (_, a) = decode(&access);
@@ -456,9 +303,9 @@ async fn lifetimes_and_units_come_from_the_client() {
     assert_eq!(env.get_tokens(&refresh).await.err(), Some(not_authorized("Refresh Token has expired")));
 
     // Defaults: an hour, an hour, 30 days.
-    let env = Env::start().await;
-    env.user("sam", &[]).await;
-    let result = env.sign_in("sam").await;
+    let env = start(web()).await;
+    env.user_with("sam", &[]).await;
+    let result = env.sign_in("sam", PASSWORD).await;
     assert_eq!(result.expires_in, Some(3600));
     let (_, _, refresh) = tokens_of(&result);
     env.advance_clock(29 * 86_400).await;
@@ -469,9 +316,9 @@ async fn lifetimes_and_units_come_from_the_client() {
 
 #[tokio::test]
 async fn refresh_keeps_the_sign_in_and_checks_client_and_user() {
-    let env = Env::start().await;
-    env.user("eva", &[("email", "eva@example.com")]).await;
-    let first = env.sign_in("eva").await;
+    let env = start(web()).await;
+    env.user_with("eva", &[("email", "eva@example.com")]).await;
+    let first = env.sign_in("eva", PASSWORD).await;
     let (access, _, refresh) = tokens_of(&first);
     let (_, a) = decode(&access);
     env.advance_clock(60).await;
@@ -493,14 +340,14 @@ async fn refresh_keeps_the_sign_in_and_checks_client_and_user() {
     }
 
     // Another client of the pool, a token that is not one, another pool's client.
-    let other = Env::app(&env.client, &env.pool, App::default()).await;
+    let other = another_client(&env.client, &env.pool).await;
     assert_eq!(
         env.refresh_auth(&other, &refresh).await.err(),
         Some(not_authorized("Refresh Token has different Client"))
     );
     assert_eq!(env.get_tokens("not-a-refresh-token").await.err(), Some(not_authorized("Invalid Refresh Token")));
     let pool2 = common::create_pool(&env.client, "second").await;
-    let app2 = Env::app(&env.client, &pool2, App::default()).await;
+    let app2 = another_client(&env.client, &pool2).await;
     assert_eq!(env.refresh_auth(&app2, &refresh).await.err(), Some(not_authorized("Invalid Refresh Token")));
     let (code, _) = failure(
         env.client
@@ -525,7 +372,7 @@ async fn refresh_keeps_the_sign_in_and_checks_client_and_user() {
 
 #[tokio::test]
 async fn a_client_with_a_secret_needs_it_to_refresh_and_revoke() {
-    let env = Env::start_with(App { secret: true, ..App::default() }, |_| {}).await;
+    let env = start(web().secret()).await;
     let secret = env
         .client
         .describe_user_pool_client()
@@ -538,7 +385,7 @@ async fn a_client_with_a_secret_needs_it_to_refresh_and_revoke() {
         .unwrap()
         .client_secret
         .unwrap();
-    env.user("kim", &[]).await;
+    env.user_with("kim", &[]).await;
     let out = env
         .client
         .admin_initiate_auth()
@@ -568,10 +415,10 @@ async fn a_client_with_a_secret_needs_it_to_refresh_and_revoke() {
 
 #[tokio::test]
 async fn rotation_issues_new_refresh_tokens_and_the_old_one_lasts_the_grace_period() {
-    let env = Env::start_with(App { rotation: Some(10), ..App::default() }, |_| {}).await;
-    env.user("rui", &[]).await;
-    let (_, _, first) = tokens_of(&env.sign_in("rui").await);
-    let (access, _, _) = tokens_of(&env.sign_in("rui").await);
+    let env = start(web().with(|c| c.refresh_token_rotation(rotation(10)))).await;
+    env.user_with("rui", &[]).await;
+    let (_, _, first) = tokens_of(&env.sign_in("rui", PASSWORD).await);
+    let (access, _, _) = tokens_of(&env.sign_in("rui", PASSWORD).await);
 
     // Rotation goes through GetTokensFromRefreshToken only.
     let (code, _) = env.refresh_auth(&env.app, &first).await.unwrap_err();
@@ -603,9 +450,9 @@ async fn rotation_issues_new_refresh_tokens_and_the_old_one_lasts_the_grace_peri
     env.get_user(&access).await.expect("the other sign-in is untouched");
 
     // Without a grace period the old token stops at once.
-    let env = Env::start_with(App { rotation: Some(0), ..App::default() }, |_| {}).await;
-    env.user("rui", &[]).await;
-    let (_, _, first) = tokens_of(&env.sign_in("rui").await);
+    let env = start(web().with(|c| c.refresh_token_rotation(rotation(0)))).await;
+    env.user_with("rui", &[]).await;
+    let (_, _, first) = tokens_of(&env.sign_in("rui", PASSWORD).await);
     env.get_tokens(&first).await.expect("rotates");
     let (code, _) = env.get_tokens(&first).await.unwrap_err();
     assert_eq!(code, "RefreshTokenReuseException");
@@ -613,10 +460,10 @@ async fn rotation_issues_new_refresh_tokens_and_the_old_one_lasts_the_grace_peri
 
 #[tokio::test]
 async fn revoke_token_ends_the_refresh_token_and_its_access_tokens() {
-    let env = Env::start().await;
-    env.user("ivo", &[]).await;
-    let (access1, id1, refresh1) = tokens_of(&env.sign_in("ivo").await);
-    let (access2, _, refresh2) = tokens_of(&env.sign_in("ivo").await);
+    let env = start(web()).await;
+    env.user_with("ivo", &[]).await;
+    let (access1, id1, refresh1) = tokens_of(&env.sign_in("ivo", PASSWORD).await);
+    let (access2, _, refresh2) = tokens_of(&env.sign_in("ivo", PASSWORD).await);
     let renewed = env.get_tokens(&refresh1).await.unwrap().access_token.unwrap();
 
     // Access and id tokens are not revoked this way.
@@ -625,7 +472,7 @@ async fn revoke_token_ends_the_refresh_token_and_its_access_tokens() {
         assert_eq!(code, "UnsupportedTokenTypeException");
     }
     // Another client's token is not this client's to revoke.
-    let other = Env::app(&env.client, &env.pool, App::default()).await;
+    let other = another_client(&env.client, &env.pool).await;
     assert_eq!(
         failure(env.client.revoke_token().client_id(&other).token(&refresh1).send().await),
         not_authorized("Refresh Token has different Client")
@@ -652,12 +499,12 @@ async fn revoke_token_ends_the_refresh_token_and_its_access_tokens() {
 
 #[tokio::test]
 async fn global_sign_out_ends_every_token_of_the_user() {
-    let env = Env::start().await;
-    env.user("zoe", &[]).await;
-    env.user("max", &[]).await;
-    let (access1, _, refresh1) = tokens_of(&env.sign_in("zoe").await);
-    let (access2, _, refresh2) = tokens_of(&env.admin_sign_in("zoe").await);
-    let (max_access, _, max_refresh) = tokens_of(&env.sign_in("max").await);
+    let env = start(web()).await;
+    env.user_with("zoe", &[]).await;
+    env.user_with("max", &[]).await;
+    let (access1, _, refresh1) = tokens_of(&env.sign_in("zoe", PASSWORD).await);
+    let (access2, _, refresh2) = tokens_of(&env.admin_sign_in("zoe", PASSWORD).await);
+    let (max_access, _, max_refresh) = tokens_of(&env.sign_in("max", PASSWORD).await);
 
     env.sign_out(&access1).await.expect("GlobalSignOut");
     for token in [&access1, &access2] {
@@ -670,7 +517,7 @@ async fn global_sign_out_ends_every_token_of_the_user() {
     // Another user is untouched; a new sign-in works.
     env.get_user(&max_access).await.expect("max");
     env.get_tokens(&max_refresh).await.expect("max");
-    let (access3, _, refresh3) = tokens_of(&env.sign_in("zoe").await);
+    let (access3, _, refresh3) = tokens_of(&env.sign_in("zoe", PASSWORD).await);
     env.get_user(&access3).await.expect("signed in again");
 
     // AdminUserGlobalSignOut.
@@ -695,9 +542,9 @@ async fn global_sign_out_ends_every_token_of_the_user() {
 
 #[tokio::test]
 async fn forged_foreign_and_expired_tokens_are_refused() {
-    let env = Env::start().await;
-    env.user("una", &[]).await;
-    let (access, id, _) = tokens_of(&env.sign_in("una").await);
+    let env = start(web()).await;
+    env.user_with("una", &[]).await;
+    let (access, id, _) = tokens_of(&env.sign_in("una", PASSWORD).await);
     let parts: Vec<&str> = access.split('.').collect();
     let (header, claims) = decode(&access);
     let b64 = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
@@ -719,20 +566,9 @@ async fn forged_foreign_and_expired_tokens_are_refused() {
 
     // Another pool's token on this server, and a token of another server.
     let pool2 = common::create_pool(&env.client, "second").await;
-    let app2 = Env::app(&env.client, &pool2, App::default()).await;
-    let mut create = env.client.admin_create_user().user_pool_id(&pool2).username("una");
-    create = create.message_action("SUPPRESS");
-    create.send().await.unwrap();
-    env.client
-        .admin_set_user_password()
-        .user_pool_id(&pool2)
-        .username("una")
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
-    let (access_pool2, _, _) = tokens_of(&env.sign_in_with(&app2, "una").await);
+    let app2 = another_client(&env.client, &pool2).await;
+    UserBuilder::new("una").password(PASSWORD).create(&env.client, &pool2).await;
+    let (access_pool2, _, _) = tokens_of(&common::sign_in(&env.client, &app2, "una", PASSWORD).await);
     // Claiming to be the first pool's with the second pool's signature.
     let (_, c2) = decode(&access_pool2);
     let mut claimed = c2.clone();
@@ -742,9 +578,9 @@ async fn forged_foreign_and_expired_tokens_are_refused() {
     assert_eq!(env.sign_out(&cross).await, Err(invalid.clone()));
     env.get_user(&access_pool2).await.expect("valid in its own pool");
 
-    let elsewhere = Env::start().await;
-    elsewhere.user("una", &[]).await;
-    let (foreign, _, _) = tokens_of(&elsewhere.sign_in("una").await);
+    let elsewhere = start(web()).await;
+    elsewhere.user_with("una", &[]).await;
+    let (foreign, _, _) = tokens_of(&elsewhere.sign_in("una", PASSWORD).await);
     assert_eq!(env.sign_out(&foreign).await, Err(invalid.clone()));
 
     // The genuine token still works; expired, it is refused with its own message.

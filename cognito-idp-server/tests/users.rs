@@ -9,7 +9,9 @@ use cognito_idp::types::{
     AttributeType, PasswordPolicyType, SchemaAttributeType, StringAttributeConstraintsType,
     UserAttributeUpdateSettingsType, UserPoolPolicyType,
 };
-use common::{InProcessServer, attr, attributes_of, create_app_client, create_pool, failure, pair, value_of};
+use common::{
+    InProcessServer, attr, attributes_of, create_app_client, create_pool, failure, pair, set_password, value_of,
+};
 
 async fn status_of(client: &Client, pool: &str, username: &str) -> String {
     let user = client.admin_get_user().user_pool_id(pool).username(username).send().await.expect("AdminGetUser");
@@ -239,15 +241,7 @@ async fn resend_gives_a_new_temporary_password_to_users_that_never_signed_in() {
     );
     assert_ne!(messages[0]["code"], messages[1]["code"], "each resend is a new password");
 
-    client
-        .admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("ana")
-        .password("Perm4nent!")
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    set_password(&client, &pool, "ana", "Perm4nent!").await;
     assert_eq!(
         failure(resend("ana").await),
         pair("UnsupportedUserStateException", "Resend not possible. ana status is not FORCE_CHANGE_PASSWORD")
@@ -532,15 +526,7 @@ async fn admin_reset_user_password() {
         pair("NotAuthorizedException", "User password cannot be reset in the current state.")
     );
     create(&client, &pool, "unverified", &[attr("email", "u@example.com")]).await;
-    client
-        .admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("unverified")
-        .password("Perm4nent!")
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    set_password(&client, &pool, "unverified", "Perm4nent!").await;
     assert_eq!(
         failure(reset("unverified").await),
         pair(
@@ -548,15 +534,7 @@ async fn admin_reset_user_password() {
             "Cannot reset password for the user as there is no registered/verified email or phone_number"
         )
     );
-    client
-        .admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("new")
-        .password("Perm4nent!")
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    set_password(&client, &pool, "new", "Perm4nent!").await;
     reset("new").await.unwrap();
     assert_eq!(status_of(&client, &pool, "new").await, "RESET_REQUIRED");
     let messages = server.outbox(Some(&pool), Some("new")).await;
@@ -631,13 +609,7 @@ async fn temporary_passwords_are_hashed_and_expire_after_the_policys_days() {
         .and_then(|p| p.id)
         .unwrap();
     // The server's clock, moved forward a day: expiry follows the server's clock.
-    let clock = reqwest::Client::new()
-        .post(format!("{}/_local/clock", server.url()))
-        .json(&serde_json::json!({ "advanceSeconds": 86_400 }))
-        .send()
-        .await
-        .unwrap();
-    let now = clock.json::<serde_json::Value>().await.unwrap()["nowMs"].as_i64().unwrap();
+    let now = server.advance_clock(86_400).await;
     create(&client, &pool, "given", &[]).await;
     let doc = stored(&server, "given");
     let hash = doc["password_hash"].as_str().expect("a given temporary password is stored hashed");

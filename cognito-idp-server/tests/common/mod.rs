@@ -19,6 +19,31 @@
 //! }
 //! ```
 //!
+//! Tests of what comes after sign-in start from a pool, a client and a user ([`setup`],
+//! [`signin`]), or from an [`Env`] that holds them with the server:
+//!
+//! ```ignore
+//! use common::{ClientBuilder, Env, PASSWORD, PASSWORD_FLOWS, PoolBuilder, not_authorized};
+//!
+//! #[tokio::test]
+//! async fn codes_expire() {
+//!     let pool = PoolBuilder::new("pool").auto_verify(&["email"]).mfa("OPTIONAL").totp_mfa();
+//!     let env = Env::start(pool, ClientBuilder::new("web").flows(&PASSWORD_FLOWS).secret()).await;
+//!     env.user("diego").await;                             // CONFIRMED, PASSWORD, verified email
+//!     let token = env.access_token("diego", PASSWORD).await; // with the SECRET_HASH
+//!     env.client.get_user_attribute_verification_code().access_token(&token)
+//!         .attribute_name("email").send().await.unwrap();
+//!     let code = env.last_code("diego", "VERIFY_ATTRIBUTE").await;   // from /_local/outbox
+//!     env.advance_clock(24 * 3600 + 1).await;              // /_local/clock
+//!     // ...
+//! }
+//! ```
+//!
+//! Without an `Env`: `PoolBuilder::new(..).create(&client)`, `ClientBuilder::new(..).create(&client,
+//! &pool)` (an [`AppClient`]: id, secret, `secret_hash`), [`confirmed_user`] or [`UserBuilder`],
+//! [`sign_in`] / [`password_auth`] / [`signed_in_user`], and `server.outbox_code(..)`,
+//! `server.advance_clock(..)`.
+//!
 //! Use [`InProcessServer`] when a test does not need a process of its own (it starts in
 //! milliseconds); use [`ChildServer`] for signals, crashes, flags and logs.
 //!
@@ -38,6 +63,27 @@ use cognito_idp::types::AttributeType;
 use cognito_idp::{Client, Config, Credentials, RetryConfig, SdkError};
 use cognito_idp_server::{Options, Running, serve};
 use serde_json::Value;
+
+pub mod env;
+pub mod local;
+pub mod setup;
+pub mod signin;
+
+#[allow(unused_imports)]
+pub use env::Env;
+#[allow(unused_imports)]
+pub use local::{advance_clock, last_message, outbox_code, server_now_ms, wrong_code};
+#[allow(unused_imports)]
+pub use setup::{
+    AppClient, ClientBuilder, PASSWORD, PASSWORD_FLOWS, PoolBuilder, UserBuilder, app_client, confirmed_user,
+    ses_email_configuration, set_password, sns_configuration,
+};
+#[allow(unused_imports)]
+pub use signin::{
+    Tokens, admin_password_auth, admin_sign_in, incorrect, not_authorized, outcome, password_auth,
+    password_auth_with_hash, pool_with_signed_in_user, refresh_auth, respond_to_challenge, secret_hash_not_received,
+    secret_hash_unverified, secret_not_received, sign_in, signed_in_user,
+};
 
 /// Throwaway PostgreSQL servers (see `pg/mod.rs`).
 #[path = "../pg/mod.rs"]
@@ -158,6 +204,35 @@ pub fn server_binary() -> &'static str {
     env!("CARGO_BIN_EXE_cognito-idp-server")
 }
 
+/// The methods both servers have for the `/_local/` API (each has a `url()`): the outbox, its
+/// codes and the clock.
+macro_rules! local_api {
+    () => {
+        /// The outbox's messages, as [`outbox`].
+        pub async fn outbox(&self, pool: Option<&str>, username: Option<&str>) -> Vec<Value> {
+            outbox(&self.url(), pool, username).await
+        }
+
+        /// The newest outbox message for `username` of `pool` (of `kind`, when given), as
+        /// [`last_message`].
+        pub async fn last_message(&self, pool: &str, username: &str, kind: Option<&str>) -> Value {
+            local::last_message(&self.url(), pool, username, kind).await
+        }
+
+        /// The code of the newest outbox message for `username` of `pool` (of `kind`, when given),
+        /// as [`outbox_code`].
+        pub async fn outbox_code(&self, pool: &str, username: &str, kind: Option<&str>) -> String {
+            local::outbox_code(&self.url(), pool, username, kind).await
+        }
+
+        /// Moves the server's clock forward `seconds`; its new time in milliseconds, as
+        /// [`advance_clock`].
+        pub async fn advance_clock(&self, seconds: i64) -> i64 {
+            local::advance_clock(&self.url(), seconds).await
+        }
+    };
+}
+
 /// The server as a child process: `cognito-idp-server --dev --host 127.0.0.1 --port 0 --db FILE`
 /// plus the caller's arguments. Its stdout and stderr are kept ([`ChildServer::log`]); it is
 /// killed when dropped.
@@ -272,10 +347,7 @@ impl ChildServer {
         client_for(&self.url())
     }
 
-    /// The outbox's messages, as [`outbox`].
-    pub async fn outbox(&self, pool: Option<&str>, username: Option<&str>) -> Vec<Value> {
-        outbox(&self.url(), pool, username).await
-    }
+    local_api!();
 
     /// The process id (while it runs).
     pub fn pid(&self) -> Option<u32> {
@@ -399,10 +471,7 @@ impl InProcessServer {
         client_for(&self.url())
     }
 
-    /// The outbox's messages, as [`outbox`].
-    pub async fn outbox(&self, pool: Option<&str>, username: Option<&str>) -> Vec<Value> {
-        outbox(&self.url(), pool, username).await
-    }
+    local_api!();
 
     /// Stops accepting, lets requests in flight finish, and waits for that. The file stays
     /// until `self` is dropped, so a test can open it again.
