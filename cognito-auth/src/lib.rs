@@ -14,7 +14,8 @@
 //! let hash = cognito_auth::secret_hash("diego", "3n4b5urk1ft4fl3mg5e62d9ado", "client-secret");
 //! assert_eq!(hash.len(), 44); // Base64 of a 32-byte HMAC-SHA256
 //! ```
-#![forbid(unsafe_code)]
+// The only unsafe code is the AWS-LC bignum wrapper, `srp::bn`, which allows it for itself.
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 mod secret_hash;

@@ -39,6 +39,15 @@ pub enum SrpError {
     /// Server side: the claim's signature does not match, i.e. the password is wrong.
     #[error("PASSWORD_CLAIM_SIGNATURE does not match: incorrect username or password")]
     SignatureMismatch,
+    /// AWS-LC's bignum arithmetic failed: in practice only when memory runs out. `code` is
+    /// AWS-LC's packed error code (`ERR_get_error`), 0 if it recorded none.
+    #[error("AWS-LC's {function} failed (error code {code:#x})")]
+    Arithmetic {
+        /// The AWS-LC function that failed.
+        function: &'static str,
+        /// AWS-LC's packed error code.
+        code: u32,
+    },
     /// The operating system's random number generator failed.
     #[error("the system random number generator failed: {0}")]
     Random(String),

@@ -2,15 +2,16 @@
 //!
 //! Cognito hashes integers in one particular encoding (see [`int_bytes`]) and derives the session
 //! key with HKDF; every value here must match the service bit for bit, so each helper names the
-//! exact bytes it hashes.
+//! exact bytes it hashes. Integers are kept as big-endian bytes between steps and become AWS-LC
+//! numbers ([`BigNum`]) only for the arithmetic.
 
 use std::sync::OnceLock;
 
 use hkdf::Hkdf;
-use num_bigint::BigUint;
-use num_traits::Zero;
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
+use super::bn::{BigNum, Ctx, Modulus};
 use super::error::SrpError;
 
 /// The 3072-bit MODP prime of RFC 5054 (appendix A), which Cognito uses with generator 2.
@@ -37,35 +38,54 @@ const KEY_INFO: &[u8] = b"Caldera Derived Key";
 pub(crate) const MAX_HEX_DIGITS: usize = 1024;
 
 pub(crate) struct Group {
-    pub n: BigUint,
-    pub g: BigUint,
+    /// N, with its Montgomery context: every exponentiation reuses it.
+    pub n: Modulus,
+    pub g: BigNum,
     /// The SRP-6a multiplier k = H(N | g), both in Cognito's integer encoding.
-    pub k: BigUint,
+    pub k: BigNum,
 }
 
-pub(crate) fn group() -> &'static Group {
+/// The group, built on first use and then shared by every thread (`Group` is `Send + Sync`: see
+/// `bn`). A failure to build it (only an allocation failure) is returned, not cached: the next
+/// call tries again.
+pub(crate) fn group() -> Result<&'static Group, SrpError> {
     static GROUP: OnceLock<Group> = OnceLock::new();
-    GROUP.get_or_init(|| {
-        let n = BigUint::parse_bytes(N_HEX.as_bytes(), 16).expect("the RFC 5054 prime is valid hex");
-        let g = BigUint::from(2u32);
-        let k = hash_to_int(&[&int_bytes(&n), &int_bytes(&g)]);
-        Group { n, g, k }
-    })
+    if let Some(grp) = GROUP.get() {
+        return Ok(grp);
+    }
+    let n_bytes = hex_to_bytes(N_HEX).ok_or(SrpError::InvalidHex("N"))?;
+    let g_bytes = [2u8];
+    let k = hash_to_int(&[&int_bytes(&n_bytes), &int_bytes(&g_bytes)])?;
+    let grp = Group { n: Modulus::new(BigNum::from_be_bytes(&n_bytes)?)?, g: BigNum::from_be_bytes(&g_bytes)?, k };
+    // Two threads may race to build it; one wins and the other's copy is dropped.
+    Ok(GROUP.get_or_init(|| grp))
 }
 
-/// The bytes Cognito hashes for an integer: big-endian, minimal, with a leading zero byte when
-/// the top bit is set (the two's-complement form of a positive number, as Java's `BigInteger`
-/// writes it). Zero is a single zero byte. This is not RFC 5054's PAD-to-length-of-N.
-pub(crate) fn int_bytes(n: &BigUint) -> Vec<u8> {
-    let bytes = n.to_bytes_be();
-    if bytes.first().is_some_and(|b| b & 0x80 != 0) {
-        let mut padded = Vec::with_capacity(bytes.len() + 1);
-        padded.push(0);
-        padded.extend_from_slice(&bytes);
-        padded
-    } else {
-        bytes
+/// `bytes` without its leading zero bytes.
+pub(crate) fn minimal(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
+/// The big-endian bytes of an integer as this crate keeps and hands them out: without leading
+/// zeros, and a single zero byte for zero.
+pub(crate) fn canonical(bytes: &[u8]) -> Vec<u8> {
+    let bytes = minimal(bytes);
+    if bytes.is_empty() { vec![0] } else { bytes.to_vec() }
+}
+
+/// The bytes Cognito hashes for an integer given as big-endian bytes: minimal, with a leading
+/// zero byte when the top bit is set (the two's-complement form of a positive number, as Java's
+/// `BigInteger` writes it). Zero is a single zero byte. This is not RFC 5054's
+/// PAD-to-length-of-N.
+pub(crate) fn int_bytes(n: &[u8]) -> Vec<u8> {
+    let bytes = minimal(n);
+    let mut out = Vec::with_capacity(bytes.len() + 1);
+    if bytes.first().is_none_or(|b| b & 0x80 != 0) {
+        out.push(0);
     }
+    out.extend_from_slice(bytes);
+    out
 }
 
 pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; 32] {
@@ -76,52 +96,82 @@ pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     hasher.finalize().into()
 }
 
-fn hash_to_int(parts: &[&[u8]]) -> BigUint {
-    BigUint::from_bytes_be(&sha256(parts))
+fn hash_to_int(parts: &[&[u8]]) -> Result<BigNum, SrpError> {
+    BigNum::from_be_bytes(&Zeroizing::new(sha256(parts))[..])
 }
 
-/// Parses a hexadecimal challenge value (`SRP_A`, `SRP_B`, `SALT`) as an unsigned integer.
-pub(crate) fn parse_hex(value: &str, name: &'static str) -> Result<BigUint, SrpError> {
-    // Checked here because the bignum parser also takes a `+` sign and `_` separators.
-    if value.is_empty() || value.len() > MAX_HEX_DIGITS || !value.bytes().all(|b| b.is_ascii_hexdigit()) {
+/// Hexadecimal digits (any case, no sign, no separators) as big-endian bytes; an odd count is
+/// read as if it had a leading `0`. `None` if a character is not a hexadecimal digit.
+fn hex_to_bytes(hex: &str) -> Option<Vec<u8>> {
+    let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let digits = hex.as_bytes();
+    let (head, rest) = digits.split_at(digits.len() % 2);
+    let mut out = Vec::with_capacity(digits.len() / 2 + 1);
+    if let [c] = head {
+        out.push(digit(*c)?);
+    }
+    for pair in rest.chunks_exact(2) {
+        out.push(digit(pair[0])? << 4 | digit(pair[1])?);
+    }
+    Some(out)
+}
+
+/// Parses a hexadecimal challenge value (`SRP_A`, `SRP_B`, `SALT`) as an unsigned integer:
+/// canonical big-endian bytes.
+pub(crate) fn parse_hex(value: &str, name: &'static str) -> Result<Vec<u8>, SrpError> {
+    if value.is_empty() || value.len() > MAX_HEX_DIGITS {
         return Err(SrpError::InvalidHex(name));
     }
-    BigUint::parse_bytes(value.as_bytes(), 16).ok_or(SrpError::InvalidHex(name))
+    hex_to_bytes(value).map(|bytes| canonical(&bytes)).ok_or(SrpError::InvalidHex(name))
 }
 
-/// Lower-case hexadecimal without leading zeros: how Cognito writes `SRP_A`, `SRP_B` and `SALT`.
-pub(crate) fn to_hex(n: &BigUint) -> String {
-    n.to_str_radix(16)
+/// Lower-case hexadecimal without leading zeros ("0" for zero), of big-endian bytes: how Cognito
+/// writes `SRP_A`, `SRP_B` and `SALT`.
+pub(crate) fn to_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(bytes.len() * 2);
+    for b in minimal(bytes) {
+        hex.push(DIGITS[usize::from(b >> 4)] as char);
+        hex.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    match hex.strip_prefix('0') {
+        Some(rest) => rest.to_owned(),
+        None if hex.is_empty() => "0".to_owned(),
+        None => hex,
+    }
 }
 
-/// g^e mod N.
-pub(crate) fn g_pow(e: &BigUint) -> BigUint {
-    let grp = group();
-    grp.g.modpow(e, &grp.n)
+/// g^e mod N (constant time in e).
+pub(crate) fn g_pow(e: &BigNum, ctx: &mut Ctx) -> Result<BigNum, SrpError> {
+    let grp = group()?;
+    grp.n.pow(&grp.g, e, ctx)
 }
 
 /// Reduces an ephemeral secret (a or b) modulo N, refusing zero, whose public value would be 1.
-pub(crate) fn ephemeral_secret(bytes: &[u8]) -> Result<BigUint, SrpError> {
-    let secret = BigUint::from_bytes_be(bytes) % &group().n;
+pub(crate) fn ephemeral_secret(bytes: &[u8], ctx: &mut Ctx) -> Result<BigNum, SrpError> {
+    let secret = group()?.n.reduce(&BigNum::from_be_bytes(bytes)?, ctx)?;
     if secret.is_zero() { Err(SrpError::InvalidEphemeral) } else { Ok(secret) }
 }
 
-/// u = H(A | B), the scrambling parameter both sides derive from the public values.
-pub(crate) fn scrambler(big_a: &BigUint, big_b: &BigUint) -> Result<BigUint, SrpError> {
-    let u = hash_to_int(&[&int_bytes(big_a), &int_bytes(big_b)]);
+/// u = H(A | B), the scrambling parameter both sides derive from the public values (big-endian
+/// bytes).
+pub(crate) fn scrambler(big_a: &[u8], big_b: &[u8]) -> Result<BigNum, SrpError> {
+    let u = hash_to_int(&[&int_bytes(big_a), &int_bytes(big_b)])?;
     if u.is_zero() { Err(SrpError::ZeroU) } else { Ok(u) }
 }
 
 /// x = H(salt | H(poolName | userId | ":" | password)): the private key the verifier is built on.
-pub(crate) fn private_key(salt: &BigUint, pool_name: &str, user_id: &str, password: &str) -> BigUint {
-    let identity = sha256(&[pool_name.as_bytes(), user_id.as_bytes(), b":", password.as_bytes()]);
-    hash_to_int(&[&int_bytes(salt), &identity])
+/// `salt` is big-endian bytes.
+pub(crate) fn private_key(salt: &[u8], pool_name: &str, user_id: &str, password: &str) -> Result<BigNum, SrpError> {
+    let identity = Zeroizing::new(sha256(&[pool_name.as_bytes(), user_id.as_bytes(), b":", password.as_bytes()]));
+    hash_to_int(&[&int_bytes(salt), &identity[..]])
 }
 
 /// The 16-byte claim key: HKDF-SHA256 with salt = u, input key material = S, info "Caldera
 /// Derived Key".
-pub(crate) fn claim_key(shared_secret: &BigUint, u: &BigUint) -> [u8; 16] {
-    let hkdf = Hkdf::<Sha256>::new(Some(&int_bytes(u)), &int_bytes(shared_secret));
+pub(crate) fn claim_key(shared_secret: &BigNum, u: &BigNum) -> [u8; 16] {
+    let secret = Zeroizing::new(int_bytes(&Zeroizing::new(shared_secret.to_be_bytes())));
+    let hkdf = Hkdf::<Sha256>::new(Some(&int_bytes(&u.to_be_bytes())), &secret);
     let mut key = [0u8; 16];
     hkdf.expand(KEY_INFO, &mut key).expect("16 bytes is far below HKDF-SHA256's 8160-byte limit");
     key
@@ -140,17 +190,21 @@ mod tests {
 
     #[test]
     fn int_bytes_adds_a_sign_byte_only_when_the_top_bit_is_set() {
-        assert_eq!(int_bytes(&BigUint::from(0u32)), vec![0]);
-        assert_eq!(int_bytes(&BigUint::from(0x7fu32)), vec![0x7f]);
-        assert_eq!(int_bytes(&BigUint::from(0x80u32)), vec![0, 0x80]);
-        assert_eq!(int_bytes(&BigUint::from(0x0102u32)), vec![1, 2]);
+        assert_eq!(int_bytes(&[]), vec![0]);
+        assert_eq!(int_bytes(&[0]), vec![0]);
+        assert_eq!(int_bytes(&[0x7f]), vec![0x7f]);
+        assert_eq!(int_bytes(&[0x80]), vec![0, 0x80]);
+        assert_eq!(int_bytes(&[0, 0, 0x80]), vec![0, 0x80]);
+        assert_eq!(int_bytes(&[0x01, 0x02]), vec![1, 2]);
+        assert_eq!(int_bytes(&[0, 0x01, 0x02]), vec![1, 2]);
     }
 
     #[test]
     fn the_group_is_the_3072_bit_prime_with_a_sign_byte() {
-        let grp = group();
-        assert_eq!(grp.n.bits(), 3072);
-        assert_eq!(int_bytes(&grp.n).len(), 385);
+        let grp = group().unwrap();
+        assert_eq!(grp.n.value().num_bits(), 3072);
+        assert_eq!(int_bytes(&grp.n.value().to_be_bytes()).len(), 385);
+        assert!(std::ptr::eq(grp, group().unwrap()), "built once");
     }
 
     /// k and u are internal, so they are checked here against the values pycognito recorded.
@@ -158,12 +212,14 @@ mod tests {
     fn k_and_u_match_pycognito() {
         let vectors: serde_json::Value =
             serde_json::from_str(include_str!("../../tests/vectors/srp_vectors.json")).unwrap();
+        let mut ctx = Ctx::new().unwrap();
         for case in vectors["cases"].as_array().unwrap() {
             let hex = |v: &serde_json::Value| parse_hex(v.as_str().unwrap(), "vector").unwrap();
-            assert_eq!(group().k, hex(&case["k"]));
-            let a = ephemeral_secret(&hex(&case["inputs"]["a"]).to_bytes_be()).unwrap();
-            let u = scrambler(&g_pow(&a), &hex(&case["challenge_parameters"]["SRP_B"])).unwrap();
-            assert_eq!(u, hex(&case["u"]));
+            assert_eq!(group().unwrap().k.to_be_bytes(), hex(&case["k"]));
+            let a = ephemeral_secret(&hex(&case["inputs"]["a"]), &mut ctx).unwrap();
+            let big_a = g_pow(&a, &mut ctx).unwrap().to_be_bytes();
+            let u = scrambler(&big_a, &hex(&case["challenge_parameters"]["SRP_B"])).unwrap();
+            assert_eq!(u.to_be_bytes(), hex(&case["u"]));
         }
     }
 
@@ -173,7 +229,24 @@ mod tests {
         assert!(parse_hex("xyz", "SRP_B").is_err());
         assert!(parse_hex("+ab", "SRP_B").is_err());
         assert!(parse_hex("a_b", "SRP_B").is_err());
+        assert!(parse_hex("ab ", "SRP_B").is_err());
+        assert!(parse_hex("é1", "SRP_B").is_err());
         assert!(parse_hex(&"f".repeat(MAX_HEX_DIGITS + 1), "SRP_B").is_err());
-        assert_eq!(parse_hex("0aBc", "SALT").unwrap(), BigUint::from(0xabcu32));
+        assert_eq!(parse_hex("0aBc", "SALT").unwrap(), vec![0x0a, 0xbc]);
+        assert_eq!(parse_hex("abc", "SALT").unwrap(), vec![0x0a, 0xbc]);
+        assert_eq!(parse_hex("0000ff", "SALT").unwrap(), vec![0xff]);
+        assert_eq!(parse_hex("000", "SALT").unwrap(), vec![0]);
+    }
+
+    #[test]
+    fn hex_output_is_minimal_lower_case() {
+        assert_eq!(to_hex(&[]), "0");
+        assert_eq!(to_hex(&[0, 0]), "0");
+        assert_eq!(to_hex(&[0x0a, 0xbc]), "abc");
+        assert_eq!(to_hex(&[0, 0xab, 0x01]), "ab01");
+        assert_eq!(to_hex(&[0x10]), "10");
+        for value in ["1", "abc", "ff00ff", "1000000000000000000000000001"] {
+            assert_eq!(to_hex(&parse_hex(value, "x").unwrap()), value);
+        }
     }
 }

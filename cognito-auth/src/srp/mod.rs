@@ -38,6 +38,11 @@
 //! info "Caldera Derived Key") that signs poolName | userId | secretBlock | timestamp.
 //! `poolName` is the part of the pool id after the `_`.
 
+// The crate's only FFI: AWS-LC's BIGNUM behind a safe interface. Each unsafe block says why it
+// is sound.
+#[allow(unsafe_code)]
+#[deny(clippy::undocumented_unsafe_blocks, clippy::multiple_unsafe_ops_per_block)]
+mod bn;
 mod error;
 mod group;
 mod params;
@@ -50,15 +55,17 @@ use std::time::SystemTime;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use num_bigint::BigUint;
-use num_traits::Zero;
+use zeroize::Zeroizing;
 
 pub use error::SrpError;
 pub use server::{PasswordClaim, PasswordVerifier, SrpServer, verifier};
 pub use timestamp::{format_timestamp, parse_timestamp};
 
 use crate::secret_hash::{hmac_sha256, secret_hash};
-use group::{claim_key, ephemeral_secret, g_pow, group, parse_hex, private_key, random_bytes, scrambler, to_hex};
+use bn::{BigNum, Ctx};
+use group::{
+    canonical, claim_key, ephemeral_secret, g_pow, group, parse_hex, private_key, random_bytes, scrambler, to_hex,
+};
 use params::{decode_base64, pool_name};
 
 /// The client side of `USER_SRP_AUTH` for one sign-in attempt.
@@ -79,8 +86,10 @@ pub struct SrpClient {
     username: String,
     password: String,
     client: Option<(String, String)>,
-    a: BigUint,
-    big_a: BigUint,
+    /// The ephemeral secret a (reduced modulo N), big-endian; erased on drop.
+    a: Zeroizing<Vec<u8>>,
+    /// A = g^a mod N, big-endian without leading zeros.
+    big_a: Vec<u8>,
 }
 
 impl SrpClient {
@@ -113,13 +122,21 @@ impl SrpClient {
     /// ```
     pub fn with_ephemeral(user_pool_id: &str, username: &str, password: &str, a: &[u8]) -> Result<Self, SrpError> {
         let pool_name = pool_name(user_pool_id)?.to_owned();
-        let a = ephemeral_secret(a)?;
-        let big_a = g_pow(&a);
+        let mut ctx = Ctx::new()?;
+        let a = ephemeral_secret(a, &mut ctx)?;
+        let big_a = g_pow(&a, &mut ctx)?;
         // Unreachable for 0 < a < N as g generates the group, but cheap to state.
         if big_a.is_zero() {
             return Err(SrpError::InvalidClientA);
         }
-        Ok(Self { pool_name, username: username.to_owned(), password: password.to_owned(), client: None, a, big_a })
+        Ok(Self {
+            pool_name,
+            username: username.to_owned(),
+            password: password.to_owned(),
+            client: None,
+            a: Zeroizing::new(a.to_be_bytes()),
+            big_a: canonical(&big_a.to_be_bytes()),
+        })
     }
 
     /// Adds `SECRET_HASH` to the parameters and responses, for an app client that has a secret.
@@ -247,18 +264,21 @@ impl SrpClient {
     /// # Ok::<(), SrpError>(())
     /// ```
     pub fn session_key(&self, challenge: &PasswordVerifierChallenge) -> Result<[u8; 16], SrpError> {
-        let grp = group();
-        let big_b = parse_hex(&challenge.srp_b, "SRP_B")?;
-        if (&big_b % &grp.n).is_zero() {
+        let grp = group()?;
+        let mut ctx = Ctx::new()?;
+        let big_b_bytes = parse_hex(&challenge.srp_b, "SRP_B")?;
+        let big_b = grp.n.reduce(&BigNum::from_be_bytes(&big_b_bytes)?, &mut ctx)?;
+        if big_b.is_zero() {
             return Err(SrpError::InvalidServerB);
         }
         let salt = parse_hex(&challenge.salt, "SALT")?;
-        let u = scrambler(&self.big_a, &big_b)?;
-        let x = private_key(&salt, &self.pool_name, &challenge.user_id_for_srp, &self.password);
-        // S = (B - k * g^x) ^ (a + u * x) mod N, with the subtraction kept non-negative mod N.
-        let k_g_x = (&grp.k * g_pow(&x)) % &grp.n;
-        let base = ((&big_b % &grp.n) + &grp.n - k_g_x) % &grp.n;
-        let shared_secret = base.modpow(&(&self.a + &u * &x), &grp.n);
+        let u = scrambler(&self.big_a, &big_b_bytes)?;
+        let x = private_key(&salt, &self.pool_name, &challenge.user_id_for_srp, &self.password)?;
+        // S = (B - k * g^x) ^ (a + u * x) mod N; the subtraction is taken modulo N (non-negative).
+        let k_g_x = grp.n.mul(&grp.k, &g_pow(&x, &mut ctx)?, &mut ctx)?;
+        let base = grp.n.sub(&big_b, &k_g_x, &mut ctx)?;
+        let exponent = u.mul(&x, &mut ctx)?.add(&BigNum::from_be_bytes(&self.a)?)?;
+        let shared_secret = grp.n.pow(&base, &exponent, &mut ctx)?;
         Ok(claim_key(&shared_secret, &u))
     }
 
@@ -354,10 +374,12 @@ mod tests {
     #[test]
     fn a_server_b_of_zero_mod_n_is_refused() {
         let client = SrpClient::with_ephemeral("us-east-1_pool", "diego", "pw", &[5]).unwrap();
-        let n_hex = to_hex(&group().n);
+        let n = group().unwrap().n.value();
+        let n_hex = to_hex(&n.to_be_bytes());
+        let two_n_hex = to_hex(&n.add(n).unwrap().to_be_bytes());
         assert_eq!(client.respond(&challenge("0")), Err(SrpError::InvalidServerB));
         assert_eq!(client.respond(&challenge(&n_hex)), Err(SrpError::InvalidServerB));
-        assert_eq!(client.respond(&challenge(&to_hex(&(&group().n * 2u32)))), Err(SrpError::InvalidServerB));
+        assert_eq!(client.respond(&challenge(&two_n_hex)), Err(SrpError::InvalidServerB));
     }
 
     #[test]
@@ -382,7 +404,7 @@ mod tests {
 
     #[test]
     fn ephemeral_secrets_equal_to_zero_mod_n_are_refused() {
-        let n = group().n.to_bytes_be();
+        let n = group().unwrap().n.value().to_be_bytes();
         assert_eq!(SrpClient::with_ephemeral("r_p", "u", "p", &n).unwrap_err(), SrpError::InvalidEphemeral);
         assert_eq!(SrpClient::with_ephemeral("r_p", "u", "p", &[]).unwrap_err(), SrpError::InvalidEphemeral);
     }

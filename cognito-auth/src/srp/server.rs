@@ -8,12 +8,12 @@ use std::fmt;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hmac::Mac;
-use num_bigint::BigUint;
-use num_traits::Zero;
+use zeroize::Zeroizing;
 
+use super::bn::{BigNum, Ctx};
 use super::error::SrpError;
 use super::group::{
-    claim_key, ephemeral_secret, g_pow, group, parse_hex, private_key, random_bytes, scrambler, to_hex,
+    canonical, claim_key, ephemeral_secret, g_pow, group, parse_hex, private_key, random_bytes, scrambler, to_hex,
 };
 use super::params::{decode_base64, pool_name};
 use super::timestamp::parse_timestamp;
@@ -31,7 +31,8 @@ use crate::secret_hash::new_hmac;
 #[derive(Clone, PartialEq, Eq)]
 pub struct PasswordVerifier {
     salt: Vec<u8>,
-    verifier: BigUint,
+    /// v, big-endian without leading zeros (one zero byte for zero).
+    verifier: Vec<u8>,
 }
 
 /// Computes the password verifier of `username` in the pool `user_pool_id` for a given salt
@@ -49,8 +50,9 @@ pub struct PasswordVerifier {
 /// ```
 pub fn verifier(user_pool_id: &str, username: &str, password: &str, salt: &[u8]) -> Result<PasswordVerifier, SrpError> {
     let pool_name = pool_name(user_pool_id)?;
-    let x = private_key(&BigUint::from_bytes_be(salt), pool_name, username, password);
-    Ok(PasswordVerifier { salt: salt.to_vec(), verifier: g_pow(&x) })
+    let x = private_key(salt, pool_name, username, password)?;
+    let v = g_pow(&x, &mut Ctx::new()?)?;
+    Ok(PasswordVerifier { salt: salt.to_vec(), verifier: canonical(&v.to_be_bytes()) })
 }
 
 impl PasswordVerifier {
@@ -76,7 +78,7 @@ impl PasswordVerifier {
     /// assert_eq!(v.verifier_bytes(), [0x01, 0x02]);
     /// ```
     pub fn from_parts(salt: Vec<u8>, verifier: &[u8]) -> Self {
-        Self { salt, verifier: BigUint::from_bytes_be(verifier) }
+        Self { salt, verifier: canonical(verifier) }
     }
 
     /// The salt, as given or generated.
@@ -100,7 +102,7 @@ impl PasswordVerifier {
     /// # Ok::<(), cognito_auth::srp::SrpError>(())
     /// ```
     pub fn salt_hex(&self) -> String {
-        to_hex(&BigUint::from_bytes_be(&self.salt))
+        to_hex(&self.salt)
     }
 
     /// The verifier v = g^x mod N, big-endian without leading zeros.
@@ -111,7 +113,7 @@ impl PasswordVerifier {
     /// # Ok::<(), cognito_auth::srp::SrpError>(())
     /// ```
     pub fn verifier_bytes(&self) -> Vec<u8> {
-        self.verifier.to_bytes_be()
+        self.verifier.clone()
     }
 }
 
@@ -151,10 +153,14 @@ pub struct SrpServer {
     pool_name: String,
     user_id_for_srp: String,
     salt_hex: String,
-    verifier: BigUint,
-    big_a: BigUint,
-    b: BigUint,
-    big_b: BigUint,
+    /// v, big-endian (as in [`PasswordVerifier`]).
+    verifier: Vec<u8>,
+    /// The client's A, big-endian without leading zeros.
+    big_a: Vec<u8>,
+    /// The ephemeral secret b (reduced modulo N), big-endian; erased on drop.
+    b: Zeroizing<Vec<u8>>,
+    /// B = k * v + g^b mod N, big-endian without leading zeros.
+    big_b: Vec<u8>,
     secret_block: Vec<u8>,
 }
 
@@ -209,18 +215,22 @@ impl SrpServer {
         b: &[u8],
         secret_block: &[u8],
     ) -> Result<Self, SrpError> {
-        let grp = group();
+        let grp = group()?;
+        let mut ctx = Ctx::new()?;
         let pool_name = pool_name(user_pool_id)?.to_owned();
         let big_a = parse_hex(srp_a, "SRP_A")?;
-        if (&big_a % &grp.n).is_zero() {
+        if grp.n.reduce(&BigNum::from_be_bytes(&big_a)?, &mut ctx)?.is_zero() {
             return Err(SrpError::InvalidClientA);
         }
-        let b = ephemeral_secret(b)?;
+        let b = ephemeral_secret(b, &mut ctx)?;
         // B = k * v + g^b mod N.
-        let big_b = (&grp.k * &verifier.verifier + g_pow(&b)) % &grp.n;
+        let v = BigNum::from_be_bytes(&verifier.verifier)?;
+        let k_v = grp.n.mul(&grp.k, &v, &mut ctx)?;
+        let big_b = grp.n.add(&k_v, &g_pow(&b, &mut ctx)?, &mut ctx)?;
         if big_b.is_zero() {
             return Err(SrpError::InvalidServerB);
         }
+        let big_b = canonical(&big_b.to_be_bytes());
         scrambler(&big_a, &big_b)?;
         Ok(Self {
             pool_name,
@@ -228,7 +238,7 @@ impl SrpServer {
             salt_hex: verifier.salt_hex(),
             verifier: verifier.verifier.clone(),
             big_a,
-            b,
+            b: Zeroizing::new(b.to_be_bytes()),
             big_b,
             secret_block: secret_block.to_vec(),
         })
@@ -257,7 +267,7 @@ impl SrpServer {
     /// # Ok::<(), cognito_auth::srp::SrpError>(())
     /// ```
     pub fn ephemeral_secret(&self) -> Vec<u8> {
-        self.b.to_bytes_be()
+        self.b.to_vec()
     }
 
     /// The secret block the client must sign and echo back.
@@ -311,7 +321,7 @@ impl SrpServer {
     /// # Ok::<(), SrpError>(())
     /// ```
     pub fn verify(&self, claim: &PasswordClaim) -> Result<(), SrpError> {
-        let grp = group();
+        let grp = group()?;
         let secret_block = decode_base64(&claim.secret_block, "PASSWORD_CLAIM_SECRET_BLOCK")?;
         if secret_block != self.secret_block {
             return Err(SrpError::SecretBlockMismatch);
@@ -319,9 +329,14 @@ impl SrpServer {
         parse_timestamp(&claim.timestamp)?;
         let signature = decode_base64(&claim.signature, "PASSWORD_CLAIM_SIGNATURE")?;
         let u = scrambler(&self.big_a, &self.big_b)?;
-        // S = (A * v^u) ^ b mod N: the same secret the client reaches from B, a and x.
-        let base = (&self.big_a * self.verifier.modpow(&u, &grp.n)) % &grp.n;
-        let key = claim_key(&base.modpow(&self.b, &grp.n), &u);
+        // S = (A * v^u) ^ b mod N: the same secret the client reaches from B, a and x. The
+        // exponentiations need their bases reduced: v is whatever was stored, A whatever was sent.
+        let mut ctx = Ctx::new()?;
+        let v = grp.n.reduce(&BigNum::from_be_bytes(&self.verifier)?, &mut ctx)?;
+        let v_u = grp.n.pow(&v, &u, &mut ctx)?;
+        let base = grp.n.mul(&BigNum::from_be_bytes(&self.big_a)?, &v_u, &mut ctx)?;
+        let shared_secret = grp.n.pow(&base, &BigNum::from_be_bytes(&self.b)?, &mut ctx)?;
+        let key = claim_key(&shared_secret, &u);
         let mut mac = new_hmac(&key);
         for part in
             [self.pool_name.as_bytes(), self.user_id_for_srp.as_bytes(), &secret_block, claim.timestamp.as_bytes()]
