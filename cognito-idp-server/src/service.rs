@@ -9,7 +9,7 @@ use cognito_idp::server::RequestContext;
 use cognito_idp::types::*;
 
 use crate::errors::ApiError;
-use crate::handlers::{clients, groups, pools, recovery, self_service, signup, tags, users};
+use crate::handlers::{clients, groups, pools, recovery, resource_servers, self_service, signup, tags, users};
 pub use crate::state::{Cognito, Settings};
 use crate::store::Store;
 
@@ -97,6 +97,12 @@ operations! {
     // password recovery
     forgot_password(ForgotPasswordRequest) -> ForgotPasswordResponse, ForgotPasswordError => recovery::forgot_password;
     confirm_forgot_password(ConfirmForgotPasswordRequest) -> ConfirmForgotPasswordResponse, ConfirmForgotPasswordError => recovery::confirm_forgot_password;
+    // resource servers
+    create_resource_server(CreateResourceServerRequest) -> CreateResourceServerResponse, CreateResourceServerError => resource_servers::create_resource_server;
+    describe_resource_server(DescribeResourceServerRequest) -> DescribeResourceServerResponse, DescribeResourceServerError => resource_servers::describe_resource_server;
+    update_resource_server(UpdateResourceServerRequest) -> UpdateResourceServerResponse, UpdateResourceServerError => resource_servers::update_resource_server;
+    delete_resource_server(DeleteResourceServerRequest) -> Empty, DeleteResourceServerError => resource_servers::delete_resource_server;
+    list_resource_servers(ListResourceServersRequest) -> ListResourceServersResponse, ListResourceServersError => resource_servers::list_resource_servers;
     // tokens
     get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest) -> GetTokensFromRefreshTokenResponse, GetTokensFromRefreshTokenError => crate::handlers::tokens::get_tokens_from_refresh_token;
     revoke_token(RevokeTokenRequest) -> RevokeTokenResponse, RevokeTokenError => crate::handlers::tokens::revoke_token;

@@ -8,6 +8,7 @@ pub mod mfa;
 pub mod one_time_codes;
 pub mod pools;
 pub mod recovery;
+pub mod resource_servers;
 pub mod secret_hash;
 pub mod self_service;
 mod shared;
