@@ -9,7 +9,7 @@ use cognito_idp::server::RequestContext;
 use cognito_idp::types::*;
 
 use crate::errors::ApiError;
-use crate::handlers::{clients, groups, pools, recovery, resource_servers, self_service, signup, tags, users};
+use crate::handlers::{clients, domains, groups, pools, recovery, resource_servers, self_service, signup, tags, users};
 pub use crate::state::{Cognito, Settings};
 use crate::store::Store;
 
@@ -97,6 +97,11 @@ operations! {
     // password recovery
     forgot_password(ForgotPasswordRequest) -> ForgotPasswordResponse, ForgotPasswordError => recovery::forgot_password;
     confirm_forgot_password(ConfirmForgotPasswordRequest) -> ConfirmForgotPasswordResponse, ConfirmForgotPasswordError => recovery::confirm_forgot_password;
+    // domains
+    create_user_pool_domain(CreateUserPoolDomainRequest) -> CreateUserPoolDomainResponse, CreateUserPoolDomainError => domains::create_user_pool_domain;
+    describe_user_pool_domain(DescribeUserPoolDomainRequest) -> DescribeUserPoolDomainResponse, DescribeUserPoolDomainError => domains::describe_user_pool_domain;
+    update_user_pool_domain(UpdateUserPoolDomainRequest) -> UpdateUserPoolDomainResponse, UpdateUserPoolDomainError => domains::update_user_pool_domain;
+    delete_user_pool_domain(DeleteUserPoolDomainRequest) -> DeleteUserPoolDomainResponse, DeleteUserPoolDomainError => domains::delete_user_pool_domain;
     // resource servers
     create_resource_server(CreateResourceServerRequest) -> CreateResourceServerResponse, CreateResourceServerError => resource_servers::create_resource_server;
     describe_resource_server(DescribeResourceServerRequest) -> DescribeResourceServerResponse, DescribeResourceServerError => resource_servers::describe_resource_server;

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod clients;
+pub mod domains;
 pub mod groups;
 pub mod mfa;
 pub mod one_time_codes;

@@ -270,6 +270,7 @@ pub async fn view<S: Store>(svc: &Cognito<S>, pool: Pool) -> ApiResult<UserPoolT
     doc.estimated_number_of_users = Some(users.min(i32::MAX as i64) as i32);
     let tags = svc.store.tags(doc.arn.as_deref().unwrap_or_default()).await?;
     doc.user_pool_tags = Some(tags.into_iter().collect::<BTreeMap<_, _>>());
+    (doc.domain, doc.custom_domain) = super::domains::of_pool(svc, &pool.record.id).await?;
     Ok(doc)
 }
 
