@@ -15,6 +15,7 @@
 //! `ConfirmForgotPassword` answers `CodeMismatchException` "for users that don't exist or are
 //! disabled".
 
+use cognito_idp::ErrorCode;
 use cognito_idp::types::*;
 
 use crate::domain::attributes;
@@ -47,7 +48,7 @@ const RETRIES: usize = 8;
 /// `UserNotFoundException: Username/client id combination not found.`, AWS's answer on the
 /// public operations (aws-amplify/aws-sdk-ios issue 4837 shows it for ForgotPassword).
 fn user_not_found() -> ApiError {
-    ApiError::new("UserNotFoundException", "Username/client id combination not found.")
+    ApiError::new(ErrorCode::UserNotFoundException, "Username/client id combination not found.")
 }
 
 /// Finds the user a public recovery request names: by username, or by an alias or username
@@ -56,7 +57,7 @@ fn user_not_found() -> ApiError {
 async fn find<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str) -> ApiResult<Option<UserRecord>> {
     match find_user(svc, pool, username).await {
         Ok(user) => Ok(Some(user)),
-        Err(e) if e.code == "UserNotFoundException" => Ok(None),
+        Err(e) if e.code == ErrorCode::UserNotFoundException => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -115,7 +116,7 @@ async fn count_request<S: Store>(svc: &Cognito<S>, pool: &Pool, mut user: UserRe
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::new("TooManyRequestsException", "Too many requests"))
+    Err(ApiError::new(ErrorCode::TooManyRequestsException, "Too many requests"))
 }
 
 /// `ForgotPassword`.
@@ -220,5 +221,5 @@ pub async fn confirm_forgot_password<S: Store>(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::new("TooManyRequestsException", "Too many requests"))
+    Err(ApiError::new(ErrorCode::TooManyRequestsException, "Too many requests"))
 }

@@ -9,6 +9,7 @@
 //! lost a race re-reads the user and tries again.
 
 use cognito_idp::Empty;
+use cognito_idp::ErrorCode;
 use cognito_idp::types::*;
 
 use crate::domain::attributes::{self, Schema, VERIFIED_FLAGS, Write};
@@ -31,26 +32,26 @@ const CHANGE_MAX_FAILURES: i64 = 5;
 const CHANGE_LOCK_MS: i64 = 15 * 60 * 1000;
 
 fn too_busy() -> ApiError {
-    ApiError::new("TooManyRequestsException", "Too many requests")
+    ApiError::new(ErrorCode::TooManyRequestsException, "Too many requests")
 }
 
 /// `LimitExceededException: Attempt limit exceeded, please try after some time.`, AWS's answer
 /// to too many wrong codes or passwords (aws-amplify/amplify-js issue 8013; for ChangePassword,
 /// aws-amplify/aws-sdk-android issue 627 quotes it).
 pub(crate) fn attempt_limit() -> ApiError {
-    ApiError::new("LimitExceededException", "Attempt limit exceeded, please try after some time.")
+    ApiError::new(ErrorCode::LimitExceededException, "Attempt limit exceeded, please try after some time.")
 }
 
 /// `CodeMismatchException`, as AWS words it (floci-io/floci pull 2018, checked against a real
 /// pool).
 pub(crate) fn code_mismatch() -> ApiError {
-    ApiError::new("CodeMismatchException", "Invalid verification code provided, please try again.")
+    ApiError::new(ErrorCode::CodeMismatchException, "Invalid verification code provided, please try again.")
 }
 
 /// `ExpiredCodeException`: an expired, used, or never requested code (same source; AWS's
 /// guide on user existence errors: "If a code isn't requested ... ExpiredCodeException").
 pub(crate) fn code_expired() -> ApiError {
-    ApiError::new("ExpiredCodeException", "Invalid code provided, please request a code again.")
+    ApiError::new(ErrorCode::ExpiredCodeException, "Invalid code provided, please request a code again.")
 }
 
 /// The app client a token was issued to, if it still exists.

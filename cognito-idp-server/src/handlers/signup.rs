@@ -7,6 +7,7 @@
 //! [`PURPOSE`]) and "sent" to the outbox in the same store call. Expiry and attempt limits use
 //! the server's clock, which `/_local/clock` moves forward in tests.
 
+use cognito_idp::ErrorCode;
 use cognito_idp::types::*;
 
 use crate::domain::attributes::{self, Schema, VERIFIED_FLAGS, Write};
@@ -151,7 +152,7 @@ pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiRes
         // that signs in with it is a taken username (aws/aws-sdk-js issue 4308 quotes
         // `An account with the given email already exists.`).
         Err(StoreError::AliasExists(kind)) => {
-            return Err(ApiError::new("UsernameExistsException", attributes::alias_taken_message(&kind)));
+            return Err(ApiError::new(ErrorCode::UsernameExistsException, attributes::alias_taken_message(&kind)));
         }
         Err(StoreError::NotFound) => return Err(ApiError::pool_not_found(pool.id())),
         Err(e) => return Err(e.into()),
@@ -187,11 +188,11 @@ async fn find_signed_up<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str)
 }
 
 fn user_not_found() -> ApiError {
-    ApiError::new("UserNotFoundException", "Username/client id combination not found.")
+    ApiError::new(ErrorCode::UserNotFoundException, "Username/client id combination not found.")
 }
 
 fn code_mismatch() -> ApiError {
-    ApiError::new("CodeMismatchException", "Invalid verification code provided, please try again.")
+    ApiError::new(ErrorCode::CodeMismatchException, "Invalid verification code provided, please try again.")
 }
 
 /// The other user holding the `kind` alias among `aliases`, if any.
@@ -262,10 +263,16 @@ pub async fn confirm_sign_up<S: Store>(
     if stored.attempts >= MAX_ATTEMPTS {
         // After five wrong codes AWS answers LimitExceededException (aws-amplify/amplify-ui-android
         // issue 180) with this message (aws-amplify/amplify-js issue 8013); a new code resets it.
-        return Err(ApiError::new("LimitExceededException", "Attempt limit exceeded, please try after some time."));
+        return Err(ApiError::new(
+            ErrorCode::LimitExceededException,
+            "Attempt limit exceeded, please try after some time.",
+        ));
     }
     if svc.clock.now_ms() >= stored.expires_ms {
-        return Err(ApiError::new("ExpiredCodeException", "Invalid code provided, please request a code again."));
+        return Err(ApiError::new(
+            ErrorCode::ExpiredCodeException,
+            "Invalid code provided, please request a code again.",
+        ));
     }
     if !codes::matches(&input.confirmation_code, &user.username_key, PURPOSE, &stored.hash) {
         match svc.store.code_failed(pool.id(), &user.username_key, PURPOSE).await {
@@ -299,7 +306,7 @@ pub async fn confirm_sign_up<S: Store>(
             // Without ForceAliasCreation, another user's verified email or phone number stays
             // theirs.
             Err(StoreError::AliasExists(kind)) => {
-                return Err(ApiError::new("AliasExistsException", attributes::alias_taken_message(&kind)));
+                return Err(ApiError::new(ErrorCode::AliasExistsException, attributes::alias_taken_message(&kind)));
             }
             Err(StoreError::Conflict) if attempt < RETRIES => {
                 user = match svc.store.get_user(pool.id(), &user.username_key).await {
@@ -314,7 +321,9 @@ pub async fn confirm_sign_up<S: Store>(
                     )));
                 }
             }
-            Err(StoreError::Conflict) => return Err(ApiError::new("TooManyRequestsException", "Too many requests")),
+            Err(StoreError::Conflict) => {
+                return Err(ApiError::new(ErrorCode::TooManyRequestsException, "Too many requests"));
+            }
             Err(e) => return Err(e.into()),
         }
     }
