@@ -1,12 +1,14 @@
 //! From the intermediate model to Rust source.
 //!
 //! The crate it produces has these modules: `types` (one module per structure or enum, typify
-//! for structures), `operation` (a marker type and error enum per operation), `shapes`
+//! for structures), `operation` (a marker type and error enum per operation), `error_code` (the
+//! `ErrorCode` enum of every error the model defines, re-exported at the root), `shapes`
 //! (validation tables), `client` and `server` (optional, behind cargo features).
 
 mod client;
 pub(crate) mod docs;
 mod enums;
+mod error_codes;
 mod inline;
 pub mod names;
 mod operations;
@@ -103,7 +105,7 @@ pub fn emit(service: &Service, options: &EmitOptions) -> Result<Files, EmitError
     let parts = crate_parts(&cx)?;
     let client = client::module(&cx, &parts.infos).with_attrs(feature_gate(&options.client_feature));
     let server = Module::new("server", server::emit(&cx)).with_attrs(feature_gate(&options.server_feature));
-    let models = vec![parts.types, parts.operation, parts.shapes];
+    let models = vec![parts.types, parts.operation, parts.shapes, parts.error_code];
     match (&options.models_crate, options.layout) {
         (Some(models_crate), Layout::Files) => {
             let ident =
@@ -132,6 +134,7 @@ struct CrateParts {
     types: Module,
     operation: Module,
     shapes: Module,
+    error_code: Module,
     infos: BTreeMap<String, StructInfo>,
 }
 
@@ -205,7 +208,8 @@ fn crate_parts(cx: &Cx) -> Result<CrateParts, EmitError> {
     .with_children(op_modules);
 
     let shapes = Module::new("shapes", shapes::emit(cx));
-    Ok(CrateParts { types, operation, shapes, infos })
+    let error_code = Module::new(error_codes::MODULE, error_codes::emit(cx));
+    Ok(CrateParts { types, operation, shapes, error_code, infos })
 }
 
 /// The service's protocol facts as a static.
@@ -247,7 +251,7 @@ fn models_lib_items(cx: &Cx) -> TokenStream {
     let types_rt = &cx.types_rt;
     let doc = docs::inner(&format!(
         "The models of the {} API (`{}`): its data types, one marker type and error enum per operation, \
-         and the validation tables, generated from its JSON Schemas.\n\n\
+         the error codes its model defines, and the validation tables, generated from its JSON Schemas.\n\n\
          Use them through the main crate, which re-exports these modules next to its client and server. \
          They are a crate of their own because they need no HTTP stack: cargo compiles them alongside it.",
         s.title, s.name
@@ -259,6 +263,7 @@ fn models_lib_items(cx: &Cx) -> TokenStream {
 
         #service
 
+        pub use error_code::ErrorCode;
         pub use #types_rt::{Blob, Empty, Timestamp, Validate, ValidationError};
     }
 }
@@ -283,8 +288,14 @@ fn lib_items(cx: &Cx, models: Option<&syn::Ident>) -> TokenStream {
     let trait_ident = format_ident!("{}", server::trait_name(cx));
     let server_gate = feature_gate(&cx.options.server_feature);
     let models_items = match models {
-        Some(models) => quote!(pub use ::#models::{operation, shapes, types, SERVICE};),
-        None => service_static(cx),
+        Some(models) => quote!(pub use ::#models::{error_code, operation, shapes, types, ErrorCode, SERVICE};),
+        None => {
+            let service = service_static(cx);
+            quote! {
+                #service
+                pub use error_code::ErrorCode;
+            }
+        }
     };
     quote! {
         #doc

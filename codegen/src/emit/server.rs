@@ -12,7 +12,8 @@ use crate::model::Auth;
 /// Name of the generated trait: the service's name in PascalCase (`cognito-idp` -> `CognitoIdp`).
 pub fn trait_name(cx: &Cx) -> String {
     let name = type_name(&cx.service.name.to_pascal_case());
-    // The crate root re-exports these runtime names beside the trait (AWS Config is `config`).
+    // The crate root re-exports these names beside the trait (AWS Config is `config`): the
+    // runtimes' and the generated `ErrorCode`.
     const ROOT_NAMES: &[&str] = &[
         "Client",
         "Config",
@@ -25,6 +26,7 @@ pub fn trait_name(cx: &Cx) -> String {
         "Timestamp",
         "Validate",
         "ValidationError",
+        "ErrorCode",
     ];
     if ROOT_NAMES.contains(&name.as_str()) { format!("{name}Service") } else { name }
 }

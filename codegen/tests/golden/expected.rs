@@ -10,6 +10,7 @@ pub static SERVICE: ::awsjson_types::ServiceInfo = ::awsjson_types::ServiceInfo 
     content_type: "application/x-amz-json-1.1",
     validation_error: "ValidationException",
 };
+pub use error_code::ErrorCode;
 pub use ::awsjson_types::{Blob, Empty, Timestamp, Validate, ValidationError};
 #[cfg(feature = "client")]
 pub use client::Client;
@@ -1543,6 +1544,94 @@ pub mod shapes {
             ],
         },
     };
+}
+pub mod error_code {
+    //! The error codes of the Example Widgets API: [`ErrorCode`], one variant per error shape of its model.
+    /// An error code the Example Widgets API's model defines (2 in all): one variant per error shape, named as the shape's type in `crate::types`.
+    ///
+    /// [`as_str`](Self::as_str) (and `Display`) give the code as it is on the wire (`__type`); [`parse`](Self::parse) and `FromStr` read it back, exactly and without a namespace. The operations' error enums keep their `code()` as a string, since a peer may answer a code the model does not define (`ErrorCode::parse(error.code())` is `None` then); a server names the codes it answers with this enum, so a misspelt code does not compile. Variants are in code order; `ALL` lists them.
+    #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
+    pub enum ErrorCode {
+        /// `InternalErrorException`, modeled for 1 operation(s).
+        InternalErrorException,
+        /// `WidgetNotFoundException`, modeled for 1 operation(s).
+        WidgetNotFoundException,
+    }
+    impl ErrorCode {
+        /// Every code, in order.
+        pub const ALL: &'static [ErrorCode] = &[
+            Self::InternalErrorException,
+            Self::WidgetNotFoundException,
+        ];
+        /// The code as it is on the wire, e.g. in `__type`.
+        #[inline]
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::InternalErrorException => "InternalErrorException",
+                Self::WidgetNotFoundException => "WidgetNotFoundException",
+            }
+        }
+        /// The variant for a wire code, or `None` when the model defines no such error.
+        #[inline]
+        pub fn parse(code: &str) -> ::std::option::Option<Self> {
+            match code {
+                "InternalErrorException" => {
+                    ::std::option::Option::Some(Self::InternalErrorException)
+                }
+                "WidgetNotFoundException" => {
+                    ::std::option::Option::Some(Self::WidgetNotFoundException)
+                }
+                _ => ::std::option::Option::None,
+            }
+        }
+    }
+    impl ::std::fmt::Debug for ErrorCode {
+        #[inline]
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::InternalErrorException => f.write_str("InternalErrorException"),
+                Self::WidgetNotFoundException => f.write_str("WidgetNotFoundException"),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ErrorCode {
+        #[inline]
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for ErrorCode {
+        type Err = UnknownErrorCode;
+        #[inline]
+        fn from_str(code: &str) -> ::std::result::Result<Self, Self::Err> {
+            Self::parse(code)
+                .ok_or_else(|| UnknownErrorCode(::std::string::String::from(code)))
+        }
+    }
+    /// Parsing a string that is not an error code of the Example Widgets API (`FromStr` for [`ErrorCode`]).
+    #[derive(Clone, PartialEq, Eq)]
+    pub struct UnknownErrorCode(::std::string::String);
+    impl UnknownErrorCode {
+        /// The string that was not a code.
+        #[inline]
+        pub fn code(&self) -> &str {
+            &self.0
+        }
+    }
+    impl ::std::fmt::Debug for UnknownErrorCode {
+        #[inline]
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("UnknownErrorCode").field(&self.0).finish()
+        }
+    }
+    impl ::std::fmt::Display for UnknownErrorCode {
+        #[inline]
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "`{}` is not an error code of the Example Widgets API", self.0)
+        }
+    }
+    impl ::std::error::Error for UnknownErrorCode {}
 }
 #[cfg(feature = "client")]
 pub mod client {

@@ -6,7 +6,7 @@
 //!
 //! AWS API reference: <https://example.com/widgets/api/>
 #![allow(clippy::all, rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
-pub use ::golden_models::{operation, shapes, types, SERVICE};
+pub use ::golden_models::{error_code, operation, shapes, types, ErrorCode, SERVICE};
 pub use ::awsjson_types::{Blob, Empty, Timestamp, Validate, ValidationError};
 #[cfg(feature = "client")]
 pub use client::Client;

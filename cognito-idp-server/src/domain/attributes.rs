@@ -384,6 +384,7 @@ pub fn alias_taken_message(kind: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cognito_idp::ErrorCode;
     use cognito_idp::types::{SchemaAttributeType, StringAttributeConstraintsType};
 
     fn attr(name: &str, value: &str) -> AttributeType {
@@ -440,7 +441,7 @@ mod tests {
     fn unknown_names_are_listed_one_per_line() {
         let schema = Schema::of(&UserPoolType::default());
         let error = check(&schema, &[attr("thing", "1"), attr("custom:x", "2")], Write::Create).unwrap_err();
-        assert_eq!(error.code, "InvalidParameterException");
+        assert_eq!(error.code, ErrorCode::InvalidParameterException);
         assert_eq!(
             error.message,
             "Attributes did not conform to the schema: thing: Attribute does not exist in the schema.\n\

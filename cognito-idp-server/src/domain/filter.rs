@@ -101,6 +101,7 @@ fn enabled(prefix: bool, value: &str) -> Search {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cognito_idp::ErrorCode;
 
     fn filter(field: FilterField, prefix: bool, value: &str) -> Search {
         Search::Filter(UserFilter { field, prefix, value: value.to_owned() })
@@ -152,7 +153,7 @@ mod tests {
             let error = parse(Some(bad)).unwrap_err();
             assert_eq!(
                 (error.code, error.message.as_str()),
-                ("InvalidParameterException", "Error while parsing filter."),
+                (ErrorCode::InvalidParameterException, "Error while parsing filter."),
                 "{bad}"
             );
         }

@@ -4,6 +4,7 @@
 //! the user's username key, so they follow the user and the group and go with either.
 
 use cognito_idp::Empty;
+use cognito_idp::ErrorCode;
 use cognito_idp::types::*;
 
 use crate::clock::timestamp;
@@ -16,7 +17,7 @@ use crate::store::{GroupRecord, Store, StoreError};
 /// `GroupExistsException` as AWS words it: the title of aws-amplify/amplify-backend issue 1781
 /// quotes it (moto sends the same).
 fn group_exists() -> ApiError {
-    ApiError::new("GroupExistsException", "A group with the name already exists")
+    ApiError::new(ErrorCode::GroupExistsException, "A group with the name already exists")
 }
 
 /// `ResourceNotFoundException` for a missing group, as AWS words it (quoted in

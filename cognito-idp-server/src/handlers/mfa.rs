@@ -21,6 +21,7 @@ pub mod software_token;
 
 use std::collections::HashMap;
 
+use cognito_idp::ErrorCode;
 use cognito_idp::types::{UserPoolClientType, UserPoolType};
 use serde::{Deserialize, Serialize};
 
@@ -320,17 +321,17 @@ fn factor_challenge<S: Store>(svc: &Cognito<S>, pool: &Pool, user: &UserRecord, 
 /// `Invalid code or auth state for the user.`: AWS's `CodeMismatchException` for a wrong MFA
 /// code (aws-amplify/amplify-js issues 3066 and 11069 quote it).
 pub fn code_mismatch() -> ApiError {
-    ApiError::new("CodeMismatchException", "Invalid code or auth state for the user.")
+    ApiError::new(ErrorCode::CodeMismatchException, "Invalid code or auth state for the user.")
 }
 
 /// `Your software token has already been used once.`: a TOTP code accepted before (AWS's
 /// `ExpiredCodeException`, quoted by amplify-swift's integration tests and several apps).
 pub fn code_reused() -> ApiError {
-    ApiError::new("ExpiredCodeException", "Your software token has already been used once.")
+    ApiError::new(ErrorCode::ExpiredCodeException, "Your software token has already been used once.")
 }
 
 fn code_expired() -> ApiError {
-    ApiError::new("ExpiredCodeException", "Invalid code provided, please request a code again.")
+    ApiError::new(ErrorCode::ExpiredCodeException, "Invalid code provided, please request a code again.")
 }
 
 fn missing(parameter: &str) -> ApiError {
@@ -450,11 +451,11 @@ pub(crate) async fn accept_totp_with<S: Store>(
                 // AWS's SoftwareTokenMFANotFoundException wording (amazon-cognito-identity-js
                 // issue 630).
                 Secret::Verified => ApiError::new(
-                    "SoftwareTokenMFANotFoundException",
+                    ErrorCode::SoftwareTokenMfaNotFoundException,
                     "Software Token MFA does not exist for the user.",
                 ),
                 Secret::Pending => ApiError::new(
-                    "InvalidParameterException",
+                    ErrorCode::InvalidParameterException,
                     "User has not associated a software token; call AssociateSoftwareToken first.",
                 ),
             });

@@ -7,6 +7,7 @@
 //! is deleted afterwards ([`spend`]). Every operation that sends or takes such a code goes
 //! through here; sign-in and MFA codes live in challenge sessions instead (`handlers::auth`).
 
+use cognito_idp::ErrorCode;
 use cognito_idp::types::{CodeDeliveryDetailsType, UserPoolType};
 
 use crate::domain::attributes;
@@ -51,18 +52,18 @@ pub enum WhenAbsent {
 /// codes, aws-amplify/amplify-ui-android issue 180; for ChangePassword, aws-amplify/aws-sdk-android
 /// issue 627 quotes it).
 pub fn attempt_limit() -> ApiError {
-    ApiError::new("LimitExceededException", "Attempt limit exceeded, please try after some time.")
+    ApiError::new(ErrorCode::LimitExceededException, "Attempt limit exceeded, please try after some time.")
 }
 
 /// `CodeMismatchException`, as AWS words it for these codes (floci-io/floci pull 2018, checked
 /// against a real pool). Sign-in and MFA codes have their own wording (`handlers::auth`).
 pub fn code_mismatch() -> ApiError {
-    ApiError::new("CodeMismatchException", "Invalid verification code provided, please try again.")
+    ApiError::new(ErrorCode::CodeMismatchException, "Invalid verification code provided, please try again.")
 }
 
 /// `ExpiredCodeException`: an expired, used, or never requested code (same source).
 pub fn code_expired() -> ApiError {
-    ApiError::new("ExpiredCodeException", "Invalid code provided, please request a code again.")
+    ApiError::new(ErrorCode::ExpiredCodeException, "Invalid code provided, please request a code again.")
 }
 
 /// Stores a fresh code for `purpose`, valid for `ttl_ms`, and "sends" it to `to` (an outbox

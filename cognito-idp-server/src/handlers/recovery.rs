@@ -15,6 +15,7 @@
 //! `ConfirmForgotPassword` answers `CodeMismatchException` "for users that don't exist or are
 //! disabled".
 
+use cognito_idp::ErrorCode;
 use cognito_idp::types::*;
 
 use crate::domain::password;
@@ -45,7 +46,7 @@ const RETRIES: usize = 8;
 /// `UserNotFoundException: Username/client id combination not found.`, AWS's answer on the
 /// public operations (aws-amplify/aws-sdk-ios issue 4837 shows it for ForgotPassword).
 fn user_not_found() -> ApiError {
-    ApiError::new("UserNotFoundException", "Username/client id combination not found.")
+    ApiError::new(ErrorCode::UserNotFoundException, "Username/client id combination not found.")
 }
 
 /// Finds the user a public recovery request names: by username, or by an alias or username
@@ -54,7 +55,7 @@ fn user_not_found() -> ApiError {
 async fn find<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str) -> ApiResult<Option<UserRecord>> {
     match find_user(svc, pool, username).await {
         Ok(user) => Ok(Some(user)),
-        Err(e) if e.code == "UserNotFoundException" => Ok(None),
+        Err(e) if e.code == ErrorCode::UserNotFoundException => Ok(None),
         Err(e) => Err(e),
     }
 }

@@ -7,6 +7,7 @@
 //! [`one_time_codes::SIGN_UP`]) and "sent" to the outbox in the same store call. Expiry and attempt limits use
 //! the server's clock, which `/_local/clock` moves forward in tests.
 
+use cognito_idp::ErrorCode;
 use cognito_idp::types::*;
 
 use crate::domain::attributes::{self, Schema, VERIFIED_FLAGS, Write};
@@ -123,7 +124,7 @@ pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiRes
         // that signs in with it is a taken username (aws/aws-sdk-js issue 4308 quotes
         // `An account with the given email already exists.`).
         Err(StoreError::AliasExists(kind)) => {
-            return Err(ApiError::new("UsernameExistsException", attributes::alias_taken_message(&kind)));
+            return Err(ApiError::new(ErrorCode::UsernameExistsException, attributes::alias_taken_message(&kind)));
         }
         Err(StoreError::NotFound) => return Err(ApiError::pool_not_found(pool.id())),
         Err(e) => return Err(e.into()),
@@ -162,7 +163,7 @@ async fn find_signed_up<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str)
 }
 
 fn user_not_found() -> ApiError {
-    ApiError::new("UserNotFoundException", "Username/client id combination not found.")
+    ApiError::new(ErrorCode::UserNotFoundException, "Username/client id combination not found.")
 }
 
 /// The other user holding the `kind` alias among `aliases`, if any.
@@ -253,7 +254,7 @@ pub async fn confirm_sign_up<S: Store>(
             // Without ForceAliasCreation, another user's verified email or phone number stays
             // theirs.
             Err(StoreError::AliasExists(kind)) => {
-                return Err(ApiError::new("AliasExistsException", attributes::alias_taken_message(&kind)));
+                return Err(ApiError::new(ErrorCode::AliasExistsException, attributes::alias_taken_message(&kind)));
             }
             Err(StoreError::Conflict) if attempt < RETRIES => {
                 user = match svc.store.get_user(pool.id(), &user.username_key).await {

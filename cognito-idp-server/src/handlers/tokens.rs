@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use cognito_idp::ErrorCode;
 use cognito_idp::types::*;
 
 use crate::errors::{ApiError, ApiResult};
@@ -56,13 +57,13 @@ pub async fn revoke_token<S: Store>(svc: &Cognito<S>, input: RevokeTokenRequest)
     check_secret(&client, input.client_secret.as_deref())?;
     if client.enable_token_revocation == Some(false) {
         return Err(ApiError::new(
-            "UnsupportedOperationException",
+            ErrorCode::UnsupportedOperationException,
             "Token revocation is not enabled for this app client.",
         ));
     }
     // Only refresh tokens are revoked this way; an access or id token is a JWT.
     if jwt::parse(&input.token).is_some() {
-        return Err(ApiError::new("UnsupportedTokenTypeException", "Unsupported token type"));
+        return Err(ApiError::new(ErrorCode::UnsupportedTokenTypeException, "Unsupported token type"));
     }
     let record = match svc.store.get_refresh(&refresh::hash(&input.token)).await {
         Ok(record) => record,

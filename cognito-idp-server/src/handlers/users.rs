@@ -6,6 +6,7 @@
 //! checks here only decide which error AWS would answer and whether an alias may move.
 
 use cognito_idp::Empty;
+use cognito_idp::ErrorCode;
 use cognito_idp::types::*;
 
 use crate::domain::attributes::{self, Schema, VERIFIED_FLAGS, Write};
@@ -39,11 +40,13 @@ const MAX_LIMIT: usize = 60;
 /// local user", AWS's API reference for the `Username` of the admin operations).
 async fn lookup<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str) -> ApiResult<UserRecord> {
     match find_user(svc, pool, username).await {
-        Err(e) if e.code == "UserNotFoundException" => match svc.store.get_user_by_sub(pool.id(), username).await {
-            Ok(user) => Ok(user),
-            Err(StoreError::NotFound) => Err(e),
-            Err(other) => Err(other.into()),
-        },
+        Err(e) if e.code == ErrorCode::UserNotFoundException => {
+            match svc.store.get_user_by_sub(pool.id(), username).await {
+                Ok(user) => Ok(user),
+                Err(StoreError::NotFound) => Err(e),
+                Err(other) => Err(other.into()),
+            }
+        }
         other => other,
     }
 }
@@ -67,8 +70,8 @@ pub(crate) enum Op {
 pub(crate) fn alias_taken(op: Op, kind: &str) -> ApiError {
     let message = attributes::alias_taken_message(kind);
     match op {
-        Op::Create => ApiError::new("UsernameExistsException", message),
-        Op::Update => ApiError::new("AliasExistsException", message),
+        Op::Create => ApiError::new(ErrorCode::UsernameExistsException, message),
+        Op::Update => ApiError::new(ErrorCode::AliasExistsException, message),
     }
 }
 
@@ -303,7 +306,7 @@ async fn resend_invitation<S: Store>(
         let mut user = lookup(svc, pool, &input.username).await?;
         if user.status != "FORCE_CHANGE_PASSWORD" {
             return Err(ApiError::new(
-                "UnsupportedUserStateException",
+                ErrorCode::UnsupportedUserStateException,
                 format!("Resend not possible. {} status is not FORCE_CHANGE_PASSWORD", user.username),
             ));
         }

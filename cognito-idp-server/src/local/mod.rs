@@ -12,6 +12,8 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
+use cognito_idp::ErrorCode;
+
 use crate::state::Cognito;
 use crate::store::Store;
 
@@ -28,7 +30,10 @@ pub fn routes<S: Store + Clone>(svc: Cognito<S>) -> Router {
 }
 
 fn failure(e: impl std::fmt::Display) -> Response {
-    (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({"__type": "InternalErrorException", "message": e.to_string()})))
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Json(json!({"__type": ErrorCode::InternalErrorException.as_str(), "message": e.to_string()})),
+    )
         .into_response()
 }
 
@@ -80,7 +85,7 @@ async fn set_clock<S: Store + Clone>(State(svc): State<Cognito<S>>, Json(body): 
         _ => {
             return (
                 StatusCode::BAD_REQUEST,
-                Json(json!({"__type": "InvalidParameterException", "message": "give one of advanceSeconds or offsetSeconds"})),
+                Json(json!({"__type": ErrorCode::InvalidParameterException.as_str(), "message": "give one of advanceSeconds or offsetSeconds"})),
             )
                 .into_response();
         }

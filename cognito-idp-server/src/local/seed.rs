@@ -50,6 +50,7 @@ use std::path::Path;
 
 use awsjson_types::Validate;
 use awsjson_types::structure::ReadMembers;
+use cognito_idp::ErrorCode;
 use cognito_idp::types::*;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -288,7 +289,7 @@ impl UserPlan {
                 tracing::info!(%username, "seed: the user exists, left as it is");
                 return Ok(());
             }
-            Err(e) if e.code == "UserNotFoundException" => {}
+            Err(e) if e.code == ErrorCode::UserNotFoundException => {}
             Err(e) => return Err(api(e)),
         }
         users::admin_create_user(svc, self.create).await.map_err(api)?;

@@ -6,6 +6,8 @@
 
 use serde_json::Value;
 
+use cognito_idp::ErrorCode;
+
 use super::{Authenticated, jwt, keys};
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::load_pool;
@@ -38,7 +40,7 @@ pub async fn authenticate<S: Store>(svc: &Cognito<S>, token: &str) -> ApiResult<
         .ok_or_else(invalid)?;
     let pool = match load_pool(svc, pool_id).await {
         Ok(pool) => pool,
-        Err(e) if e.code == "ResourceNotFoundException" => return Err(invalid()),
+        Err(e) if e.code == ErrorCode::ResourceNotFoundException => return Err(invalid()),
         Err(e) => return Err(e),
     };
     let keys = keys::for_checking(svc, &pool).await?.ok_or_else(invalid)?;

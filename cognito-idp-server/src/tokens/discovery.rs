@@ -9,6 +9,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 
+use cognito_idp::ErrorCode;
+
 use super::{issuer, keys};
 use crate::errors::ApiError;
 use crate::handlers::load_pool;
@@ -25,11 +27,11 @@ pub fn routes<S: Store + Clone>(svc: Cognito<S>) -> Router {
 
 fn failure(e: ApiError) -> Response {
     let status = match e.code {
-        "ResourceNotFoundException" => StatusCode::NOT_FOUND,
-        "InternalErrorException" => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::ResourceNotFoundException => StatusCode::NOT_FOUND,
+        ErrorCode::InternalErrorException => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     };
-    (status, Json(json!({ "__type": e.code, "message": e.message }))).into_response()
+    (status, Json(json!({ "__type": e.code.as_str(), "message": e.message }))).into_response()
 }
 
 /// The pool's public keys (access and id), created on first need as for a sign-in.

@@ -9,6 +9,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use cognito_idp::ErrorCode;
 use cognito_idp::types::{AuthenticationResultType, UserPoolClientType};
 use rand::RngCore;
 use serde_json::json;
@@ -173,7 +174,7 @@ pub async fn refresh<S: Store>(
             // Rotated out and past its grace period. AWS's model has an error for exactly this
             // (RefreshTokenReuseException on GetTokensFromRefreshToken); its message is not on
             // record.
-            return Err(ApiError::new("RefreshTokenReuseException", "Refresh Token has been used already"));
+            return Err(ApiError::new(ErrorCode::RefreshTokenReuseException, "Refresh Token has been used already"));
         }
         return Err(expired());
     }

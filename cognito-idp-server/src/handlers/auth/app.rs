@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use cognito_idp::ErrorCode;
 use cognito_idp::types::UserPoolClientType;
 
 use crate::errors::{ApiError, ApiResult};
@@ -108,7 +109,7 @@ pub fn incorrect() -> ApiError {
 /// `Invalid code or auth state for the user.`: AWS's `CodeMismatchException` for a wrong
 /// sign-in or MFA code (aws-amplify/amplify-js issues 3066 and 11069 quote it).
 pub fn code_mismatch() -> ApiError {
-    ApiError::new("CodeMismatchException", "Invalid code or auth state for the user.")
+    ApiError::new(ErrorCode::CodeMismatchException, "Invalid code or auth state for the user.")
 }
 
 /// `Missing required parameter X` (InvalidParameterException), AWS's answer for an absent

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use cognito_idp::ErrorCode;
 use cognito_idp::types::{AuthenticationResultType, ChallengeNameType};
 
 use super::app::{App, incorrect};
@@ -71,7 +72,7 @@ pub async fn challenge<S: Store>(
 pub async fn find<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str) -> ApiResult<Option<UserRecord>> {
     match shared::find_user(svc, pool, username).await {
         Ok(user) => Ok(Some(user)),
-        Err(e) if e.code == "UserNotFoundException" => Ok(None),
+        Err(e) if e.code == ErrorCode::UserNotFoundException => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -94,7 +95,7 @@ pub fn check_usable(user: &UserRecord) -> ApiResult<()> {
         return Err(ApiError::not_authorized("User is disabled."));
     }
     if user.status == "RESET_REQUIRED" {
-        return Err(ApiError::new("PasswordResetRequiredException", "Password reset required for the user"));
+        return Err(ApiError::new(ErrorCode::PasswordResetRequiredException, "Password reset required for the user"));
     }
     Ok(())
 }
@@ -110,7 +111,7 @@ pub fn check_confirmed<S: Store>(svc: &Cognito<S>, user: &UserRecord) -> ApiResu
         return Err(ApiError::not_authorized("Temporary password has expired and must be reset by an administrator."));
     }
     if user.status == "UNCONFIRMED" {
-        return Err(ApiError::new("UserNotConfirmedException", "User is not confirmed."));
+        return Err(ApiError::new(ErrorCode::UserNotConfirmedException, "User is not confirmed."));
     }
     Ok(())
 }

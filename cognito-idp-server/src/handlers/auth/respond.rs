@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use cognito_idp::ErrorCode;
 use cognito_idp::types::{
     AdminRespondToAuthChallengeRequest, AdminRespondToAuthChallengeResponse, AttributeType,
     RespondToAuthChallengeRequest, RespondToAuthChallengeResponse,
@@ -138,7 +139,7 @@ async fn answer_mfa<S: Store>(
             flow::issue(svc, app, &user).await
         }
         Ok(mfa::Next::Challenge(step)) => flow::mfa_challenge(svc, app, &user, step).await,
-        Err(e) if e.code == "CodeMismatchException" => {
+        Err(e) if e.code == ErrorCode::CodeMismatchException => {
             lockout::failed(svc, app.pool.id(), &user.username_key, failures).await?;
             if session::attempts(&record) + 1 < MAX_CODE_ATTEMPTS {
                 session::put_back(svc, record).await?;
@@ -214,7 +215,7 @@ async fn new_password<S: Store>(
             },
             Err(StoreError::NotFound) => return Err(invalid_session()),
             Err(StoreError::AliasExists(kind)) => {
-                return Err(ApiError::new("AliasExistsException", attributes::alias_taken_message(&kind)));
+                return Err(ApiError::new(ErrorCode::AliasExistsException, attributes::alias_taken_message(&kind)));
             }
             Err(e) => return Err(e.into()),
         }

@@ -13,6 +13,7 @@
 //!   a factor given counts even when `SoftwareTokenMfaConfiguration.Enabled` is false (floci);
 //! - `GetUserPoolMfaConfig` shows only the factors configured (floci's measurement).
 
+use cognito_idp::ErrorCode;
 use cognito_idp::types::*;
 
 use crate::clock::timestamp;
@@ -87,7 +88,7 @@ fn check(pool: &Pool, input: &SetUserPoolMfaConfigRequest, mode: &str) -> ApiRes
         // sender (go-to-k/cdkd's integration stack records the refusal; the wording here is ours).
         if pool.doc.user_pool_tier.as_ref().is_some_and(|t| t.as_str() == "LITE") {
             return Err(ApiError::new(
-                "FeatureUnavailableInTierException",
+                ErrorCode::FeatureUnavailableInTierException,
                 "Email MFA is not available in the LITE feature plan; use ESSENTIALS or PLUS.",
             ));
         }

@@ -8,6 +8,7 @@
 //! the same words with `SMS_MFA` for a user without a phone number (floci-io/floci's
 //! message-MFA test); email needs an email address likewise.
 
+use cognito_idp::ErrorCode;
 use cognito_idp::types::*;
 
 use super::{EMAIL_OTP, SMS_MFA, SOFTWARE_TOKEN_MFA, UserMfa, update_mfa};
@@ -111,11 +112,13 @@ pub async fn admin_set_user_mfa_preference<S: Store>(
 /// A user by username, sign-in alias or `sub`.
 async fn lookup<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str) -> ApiResult<UserRecord> {
     match find_user(svc, pool, username).await {
-        Err(e) if e.code == "UserNotFoundException" => match svc.store.get_user_by_sub(pool.id(), username).await {
-            Ok(user) => Ok(user),
-            Err(StoreError::NotFound) => Err(e),
-            Err(other) => Err(other.into()),
-        },
+        Err(e) if e.code == ErrorCode::UserNotFoundException => {
+            match svc.store.get_user_by_sub(pool.id(), username).await {
+                Ok(user) => Ok(user),
+                Err(StoreError::NotFound) => Err(e),
+                Err(other) => Err(other.into()),
+            }
+        }
         other => other,
     }
 }

@@ -5,6 +5,7 @@
 //! `AssociateSoftwareToken` → `VerifySoftwareToken` → `RespondToAuthChallenge` (`MFA_SETUP`),
 //! as AWS's reference for `MFA_SETUP` describes.
 
+use cognito_idp::ErrorCode;
 use cognito_idp::types::*;
 
 use super::{MFA_SETUP, SOFTWARE_TOKEN_MFA, Secret, UserMfa, accept_totp_with, pool_factors, update_mfa};
@@ -58,7 +59,10 @@ async fn next_session<S: Store>(svc: &Cognito<S>, old: &SessionRecord, state: se
 /// `SoftwareTokenMFANotFoundException` when the pool does not offer TOTP (AWS's developer guide
 /// on TOTP MFA quotes it).
 fn not_enabled_in_pool() -> ApiError {
-    ApiError::new("SoftwareTokenMFANotFoundException", "Software Token MFA has not been enabled by the userPool.")
+    ApiError::new(
+        ErrorCode::SoftwareTokenMfaNotFoundException,
+        "Software Token MFA has not been enabled by the userPool.",
+    )
 }
 
 /// `AssociateSoftwareToken`: a new random secret (base32) for the user's authenticator app. It
@@ -92,7 +96,7 @@ pub async fn associate_software_token<S: Store>(
 /// `Code mismatch and fail enable Software Token MFA`: AWS's `EnableSoftwareTokenMFAException`
 /// for a wrong code (aws-samples/aws-amplify-auth-starters issue 15 quotes the response).
 fn verify_mismatch() -> ApiError {
-    ApiError::new("EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA")
+    ApiError::new(ErrorCode::EnableSoftwareTokenMfaException, "Code mismatch and fail enable Software Token MFA")
 }
 
 /// `VerifySoftwareToken`: checks a code of the associated secret (one step of drift either
@@ -128,7 +132,7 @@ pub async fn verify_software_token<S: Store>(
     if let Err(e) = accepted {
         // A wrong code may be tried again with the same session, as AWS allows for codes.
         if let Some(old) = caller.session
-            && e.code == "EnableSoftwareTokenMFAException"
+            && e.code == ErrorCode::EnableSoftwareTokenMfaException
         {
             session::put_back(svc, old).await?;
         }
