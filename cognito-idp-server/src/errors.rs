@@ -8,7 +8,7 @@
 //! `SerializationException`, the SigV4 refusals) are the server runtime's, answered before a
 //! handler runs.
 
-use awsjson_types::{Fault, ModeledError, UnhandledError};
+use awsjson_types::{ErrorVariant, Fault, ModeledError, UnhandledError};
 use cognito_idp::ErrorCode;
 
 use crate::store::StoreError;
@@ -90,7 +90,10 @@ impl ApiError {
         let code = self.code.as_str();
         let body = serde_json::json!({ "message": self.message });
         let error = E::from_body(code, &body);
-        if error.code() == code {
+        // Only the modeled variant is final: `from_body` answers a code the operation does not
+        // list as an unhandled error with the client's fault, and an internal error is the
+        // server's (HTTP 500) whether or not the operation models it.
+        if matches!(error.variant(), ErrorVariant::Modeled(_)) {
             return error;
         }
         let fault = if self.code == ErrorCode::InternalErrorException { Fault::Server } else { Fault::Client };
@@ -132,10 +135,12 @@ mod tests {
 
     use super::*;
 
-    /// What `into_op` did when codes were strings: the reference the typed version must match.
+    /// The mapping keyed by the wire string: the reference the typed version must match (as
+    /// `into_op` did when codes were strings, but with an internal error the server's fault on
+    /// every operation).
     fn into_op_by_string<E: ModeledError>(code: &str, message: &str) -> E {
         let error = E::from_body(code, &serde_json::json!({ "message": message }));
-        if error.code() == code {
+        if matches!(error.variant(), ErrorVariant::Modeled(_)) {
             return error;
         }
         let fault = if code == "InternalErrorException" { Fault::Server } else { Fault::Client };
@@ -177,15 +182,14 @@ mod tests {
         assert_eq!(facts(&e), ("CodeMismatchException".into(), Some("Invalid code.".into()), Fault::Client, false));
 
         // InternalErrorException where the operation does not list it: unhandled with the same
-        // code. Its fault is the client's, as it was with string codes: `from_body` already
-        // answers the unhandled variant with the same code, so the `Fault::Server` branch of
-        // `into_op` is not reached. Pinned here so that changing it (a 500 instead of a 400 on
-        // the three operations that do not model InternalErrorException) is a deliberate change.
+        // code, and still the server's fault (HTTP 500), as on the operations that model it.
+        // (With string codes this answered 400: `from_body` had already made the unhandled
+        // variant with the client's fault.)
         let e: AddUserPoolClientSecretError = ApiError::internal("An internal error occurred.").into_op();
         assert!(matches!(e, AddUserPoolClientSecretError::Unhandled(_)));
         assert_eq!(
             facts(&e),
-            ("InternalErrorException".into(), Some("An internal error occurred.".into()), Fault::Client, false)
+            ("InternalErrorException".into(), Some("An internal error occurred.".into()), Fault::Server, false)
         );
         let e: AdminGetUserError = ApiError::internal("boom").into_op();
         assert_eq!(facts(&e), ("InternalErrorException".into(), Some("boom".into()), Fault::Server, true));
