@@ -9,7 +9,9 @@ use cognito_idp::server::RequestContext;
 use cognito_idp::types::*;
 
 use crate::errors::ApiError;
-use crate::handlers::{clients, domains, groups, pools, recovery, resource_servers, self_service, signup, tags, users};
+use crate::handlers::{
+    client_secrets, clients, domains, groups, pools, recovery, resource_servers, self_service, signup, tags, users,
+};
 pub use crate::state::{Cognito, Settings};
 use crate::store::Store;
 
@@ -48,6 +50,10 @@ operations! {
     update_user_pool_client(UpdateUserPoolClientRequest) -> UpdateUserPoolClientResponse, UpdateUserPoolClientError => clients::update_user_pool_client;
     delete_user_pool_client(DeleteUserPoolClientRequest) -> Empty, DeleteUserPoolClientError => clients::delete_user_pool_client;
     list_user_pool_clients(ListUserPoolClientsRequest) -> ListUserPoolClientsResponse, ListUserPoolClientsError => clients::list_user_pool_clients;
+    // app client secrets
+    add_user_pool_client_secret(AddUserPoolClientSecretRequest) -> AddUserPoolClientSecretResponse, AddUserPoolClientSecretError => client_secrets::add_user_pool_client_secret;
+    list_user_pool_client_secrets(ListUserPoolClientSecretsRequest) -> ListUserPoolClientSecretsResponse, ListUserPoolClientSecretsError => client_secrets::list_user_pool_client_secrets;
+    delete_user_pool_client_secret(DeleteUserPoolClientSecretRequest) -> DeleteUserPoolClientSecretResponse, DeleteUserPoolClientSecretError => client_secrets::delete_user_pool_client_secret;
     // users
     admin_create_user(AdminCreateUserRequest) -> AdminCreateUserResponse, AdminCreateUserError => users::admin_create_user;
     admin_get_user(AdminGetUserRequest) -> AdminGetUserResponse, AdminGetUserError => users::admin_get_user;

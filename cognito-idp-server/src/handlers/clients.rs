@@ -181,7 +181,10 @@ pub async fn delete_user_pool_client<S: Store>(
     input: DeleteUserPoolClientRequest,
 ) -> ApiResult<Empty> {
     match svc.store.delete_client(&input.user_pool_id, &input.client_id).await {
-        Ok(()) => Ok(Empty::default()),
+        Ok(()) => {
+            super::client_secrets::forget(svc, &input.user_pool_id, &input.client_id).await;
+            Ok(Empty::default())
+        }
         Err(StoreError::NotFound) => Err(not_found(svc, &input.user_pool_id, &input.client_id).await),
         Err(e) => Err(e.into()),
     }

@@ -60,39 +60,47 @@ pub fn secret_of(client: &cognito_idp::types::UserPoolClientType) -> Option<&str
     client.client_secret.as_deref().filter(|s| !s.is_empty())
 }
 
-/// Checks a hash for a client with `secret` (nothing to check without one: a hash sent to a
-/// client without a secret is ignored): it must be the hash of one of `names`, compared in
-/// constant time, else [`unverified`]; absent or empty, [`missing`] with `wording`.
+/// Checks a hash for a client with `secrets` (its active secrets, two while they rotate;
+/// nothing to check without one: a hash sent to a client without a secret is ignored): it must
+/// be the hash of one of `names` with one of the secrets, compared in constant time, else
+/// [`unverified`]; absent or empty, [`missing`] with `wording`.
 pub fn check(
-    secret: Option<&str>,
+    secrets: &[String],
     client_id: &str,
     names: &[&str],
     given: Option<&str>,
     wording: Missing,
 ) -> ApiResult<()> {
-    let Some(secret) = secret.filter(|s| !s.is_empty()) else { return Ok(()) };
+    if secrets.is_empty() {
+        return Ok(());
+    }
     let Some(given) = given.filter(|g| !g.is_empty()) else { return Err(missing(client_id, wording)) };
-    if matches_any(secret, client_id, names, given) { Ok(()) } else { Err(unverified(client_id)) }
+    if matches_any(secrets, client_id, names, given) { Ok(()) } else { Err(unverified(client_id)) }
 }
 
-/// Whether `given` is the hash of one of `names` (every name is tried: constant time in which
-/// one matched).
-pub fn matches_any(secret: &str, client_id: &str, names: &[&str], given: &str) -> bool {
+/// Whether `given` is the hash of one of `names` with one of `secrets` (every pair is tried:
+/// constant time in which one matched).
+pub fn matches_any(secrets: &[String], client_id: &str, names: &[&str], given: &str) -> bool {
     let mut matched = false;
-    for name in names {
-        let expected = cognito_auth::secret_hash(name, client_id, secret);
-        matched |= bool::from(expected.as_bytes().ct_eq(given.as_bytes()));
+    for secret in secrets {
+        for name in names {
+            let expected = cognito_auth::secret_hash(name, client_id, secret);
+            matched |= bool::from(expected.as_bytes().ct_eq(given.as_bytes()));
+        }
     }
     matched
 }
 
-/// Checks a `ClientSecret` given as is (`GetTokensFromRefreshToken`, `RevokeToken`), in constant
-/// time.
-pub fn check_client_secret(secret: Option<&str>, client_id: &str, given: Option<&str>) -> ApiResult<()> {
-    let Some(secret) = secret.filter(|s| !s.is_empty()) else { return Ok(()) };
-    match given.filter(|g| !g.is_empty()) {
-        None => Err(missing(client_id, Missing::Secret)),
-        Some(given) if bool::from(given.as_bytes().ct_eq(secret.as_bytes())) => Ok(()),
-        Some(_) => Err(unverified(client_id)),
+/// Checks a `ClientSecret` given as is (`GetTokensFromRefreshToken`, `RevokeToken`) against
+/// the client's active secrets, in constant time.
+pub fn check_client_secret(secrets: &[String], client_id: &str, given: Option<&str>) -> ApiResult<()> {
+    if secrets.is_empty() {
+        return Ok(());
     }
+    let Some(given) = given.filter(|g| !g.is_empty()) else { return Err(missing(client_id, Missing::Secret)) };
+    let mut matched = false;
+    for secret in secrets {
+        matched |= bool::from(given.as_bytes().ct_eq(secret.as_bytes()));
+    }
+    if matched { Ok(()) } else { Err(unverified(client_id)) }
 }

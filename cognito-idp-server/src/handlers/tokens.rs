@@ -7,6 +7,7 @@ use cognito_idp::ErrorCode;
 use cognito_idp::types::*;
 
 use crate::errors::{ApiError, ApiResult};
+use crate::handlers::client_secrets;
 use crate::handlers::shared::{find_user, load_pool};
 use crate::handlers::{clients, secret_hash};
 use crate::state::{Cognito, Pool};
@@ -26,12 +27,15 @@ async fn client_of<S: Store>(svc: &Cognito<S>, client_id: &str) -> ApiResult<(Ar
 
 /// A client with a secret must be given it (`ClientSecret` of `GetTokensFromRefreshToken` and
 /// `RevokeToken`), compared in constant time; AWS's messages are in [`secret_hash`].
-fn check_secret(client: &UserPoolClientType, given: Option<&str>) -> ApiResult<()> {
-    secret_hash::check_client_secret(
-        secret_hash::secret_of(client),
-        client.client_id.as_deref().unwrap_or_default(),
-        given,
-    )
+async fn check_secret<S: Store>(
+    svc: &Cognito<S>,
+    pool: &Pool,
+    client: &UserPoolClientType,
+    given: Option<&str>,
+) -> ApiResult<()> {
+    let secrets: Vec<String> =
+        client_secrets::active(svc, pool.id(), client).await?.into_iter().map(|s| s.value).collect();
+    secret_hash::check_client_secret(&secrets, client.client_id.as_deref().unwrap_or_default(), given)
 }
 
 /// `GetTokensFromRefreshToken`: new access and id tokens (and a new refresh token when the
@@ -41,7 +45,7 @@ pub async fn get_tokens_from_refresh_token<S: Store>(
     input: GetTokensFromRefreshTokenRequest,
 ) -> ApiResult<GetTokensFromRefreshTokenResponse> {
     let (pool, client) = client_of(svc, &input.client_id).await?;
-    check_secret(&client, input.client_secret.as_deref())?;
+    check_secret(svc, &pool, &client, input.client_secret.as_deref()).await?;
     let result =
         refresh::refresh(svc, &pool, &client, &input.refresh_token, refresh::Via::GetTokens, |_| Ok(())).await?;
     Ok(GetTokensFromRefreshTokenResponse { authentication_result: Some(result) })
@@ -54,7 +58,7 @@ pub async fn get_tokens_from_refresh_token<S: Store>(
 /// revoked with success.
 pub async fn revoke_token<S: Store>(svc: &Cognito<S>, input: RevokeTokenRequest) -> ApiResult<RevokeTokenResponse> {
     let (pool, client) = client_of(svc, &input.client_id).await?;
-    check_secret(&client, input.client_secret.as_deref())?;
+    check_secret(svc, &pool, &client, input.client_secret.as_deref()).await?;
     if client.enable_token_revocation == Some(false) {
         return Err(ApiError::new(
             ErrorCode::UnsupportedOperationException,

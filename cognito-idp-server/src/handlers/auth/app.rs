@@ -8,9 +8,9 @@ use cognito_idp::ErrorCode;
 use cognito_idp::types::UserPoolClientType;
 
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::clients;
 use crate::handlers::secret_hash::{self, Missing};
 use crate::handlers::shared::load_pool;
+use crate::handlers::{client_secrets, clients};
 use crate::state::{Cognito, Pool};
 use crate::store::{Store, StoreError};
 
@@ -34,6 +34,8 @@ pub struct App {
     pub client: UserPoolClientType,
     /// The API the call came through.
     pub api: Api,
+    /// The client's active secrets (none for a public client; two while they rotate).
+    pub secrets: Vec<String>,
 }
 
 impl App {
@@ -60,7 +62,9 @@ impl App {
             }
         };
         let client = clients::decode(&record)?;
-        Ok(App { pool, client_id: record.id, client, api })
+        let secrets = client_secrets::active(svc, &record.pool_id, &client).await?;
+        let secrets = secrets.into_iter().map(|s| s.value).collect();
+        Ok(App { pool, client_id: record.id, client, api, secrets })
     }
 
     /// `PreventUserExistenceErrors: ENABLED`.
@@ -91,7 +95,7 @@ impl App {
     /// `wording` is the operation's message for a missing hash (see
     /// [`crate::handlers::secret_hash`], where AWS's messages and their evidence are).
     pub fn check_secret(&self, names: &[&str], given: Option<&str>, wording: Missing) -> ApiResult<()> {
-        secret_hash::check(self.secret(), &self.client_id, names, given, wording)
+        secret_hash::check(&self.secrets, &self.client_id, names, given, wording)
     }
 
     /// The client's secret, if it has one.

@@ -150,8 +150,8 @@ async fn run<S: Store>(
                 return Err(secret_hash::missing(&app.client_id, Missing::Secret));
             }
             let check = |user: &crate::store::UserRecord| match (secret, secret_hash) {
-                (Some(secret), Some(given))
-                    if !secret_hash::matches_any(secret, &app.client_id, &[user.username.as_str()], given) =>
+                (Some(_), Some(given))
+                    if !secret_hash::matches_any(&app.secrets, &app.client_id, &[user.username.as_str()], given) =>
                 {
                     Err(secret_hash::refresh_mismatch(&app.client_id))
                 }
