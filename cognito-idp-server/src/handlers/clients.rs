@@ -94,7 +94,8 @@ pub async fn create_user_pool_client_with_id<S: Store>(
         last_modified_date: Some(now),
         ..Default::default()
     };
-    let mut doc = settings.apply(base, &pool.doc, "creating")?;
+    let scopes = custom_scopes_named(svc, pool.id(), settings.allowed_o_auth_scopes.as_deref()).await?;
+    let mut doc = settings.apply(base, &pool.doc, "creating", &scopes)?;
     // Ids are random: a clash (a constraint of the store) picks another.
     for _ in 0..RETRIES {
         let id = fixed_id.clone().unwrap_or_else(ids::client_id);
@@ -164,7 +165,8 @@ pub async fn update_user_pool_client<S: Store>(
             client_type: old.client_type,
             ..Default::default()
         };
-        let doc = settings.apply(base, &pool.doc, "updating")?;
+        let scopes = custom_scopes_named(svc, pool.id(), settings.allowed_o_auth_scopes.as_deref()).await?;
+        let doc = settings.apply(base, &pool.doc, "updating", &scopes)?;
         match svc.store.update_client(ClientRecord { doc: encode(&doc)?, ..record }).await {
             Ok(_) => return Ok(UpdateUserPoolClientResponse { user_pool_client: Some(doc) }),
             Err(StoreError::Conflict) => continue,
@@ -255,8 +257,18 @@ struct Settings {
 impl Settings {
     /// Checks the settings against AWS's rules and `pool`'s attributes, and writes them (or
     /// their defaults) into `doc`. `verb` (`creating`, `updating`) words the errors as AWS does.
-    fn apply(self, mut doc: UserPoolClientType, pool: &UserPoolType, verb: &str) -> ApiResult<UserPoolClientType> {
+    /// `custom_scopes` are the pool's custom scopes (`identifier/scope`), read only when the
+    /// request names one.
+    fn apply(
+        self,
+        mut doc: UserPoolClientType,
+        pool: &UserPoolType,
+        verb: &str,
+        custom_scopes: &[String],
+    ) -> ApiResult<UserPoolClientType> {
         check_flows(self.explicit_auth_flows.as_deref())?;
+        let has_secret = doc.client_secret.as_deref().is_some_and(|s| !s.is_empty());
+        oauth::check(&self, has_secret, custom_scopes)?;
         let units = self.token_validity_units.clone().unwrap_or_default();
         // 0 is what some SDKs send for "not set": the default applies.
         let refresh = self.refresh_token_validity.filter(|v| *v != 0).unwrap_or(30);
@@ -292,6 +304,101 @@ impl Settings {
         doc.auth_session_validity = Some(self.auth_session_validity.unwrap_or(3));
         doc.refresh_token_rotation = self.refresh_token_rotation;
         Ok(doc)
+    }
+}
+
+/// The pool's custom scopes, read only when `requested` names one (a scope with a `/`).
+async fn custom_scopes_named<S: Store>(
+    svc: &Cognito<S>,
+    pool_id: &str,
+    requested: Option<&[String]>,
+) -> ApiResult<Vec<String>> {
+    if requested.unwrap_or_default().iter().any(|s| s.contains('/')) {
+        super::resource_servers::custom_scopes(svc, pool_id).await
+    } else {
+        Ok(Vec::new())
+    }
+}
+
+/// The OAuth 2.0 settings of a client, as AWS checks them.
+mod oauth {
+    use cognito_idp::ErrorCode;
+
+    use super::Settings;
+    use crate::errors::{ApiError, ApiResult};
+
+    /// The scopes every pool has (AWS's `AllowedOAuthScopes` documentation).
+    pub const STANDARD_SCOPES: [&str; 5] = ["phone", "email", "openid", "profile", "aws.cognito.signin.user.admin"];
+
+    fn invalid_flow(message: String) -> ApiError {
+        ApiError::new(ErrorCode::InvalidOAuthFlowException, message)
+    }
+
+    pub fn check(settings: &Settings, has_secret: bool, custom_scopes: &[String]) -> ApiResult<()> {
+        let flows: Vec<&str> = settings.allowed_o_auth_flows.iter().flatten().map(|f| f.as_str()).collect();
+        let scopes = settings.allowed_o_auth_scopes.as_deref().unwrap_or_default();
+        if flows.contains(&"client_credentials") {
+            // AWS's answers, quoted word for word in public Terraform and CLI notes (for
+            // example `aws cognito-idp update-user-pool-client --allowed-o-auth-flows
+            // client_credentials code implicit`).
+            if flows.iter().any(|f| *f == "code" || *f == "implicit") {
+                return Err(invalid_flow(
+                    "client_credentials flow can not be selected along with code flow or implicit flow.".into(),
+                ));
+            }
+            if !has_secret {
+                return Err(invalid_flow(
+                    "client_credentials flow can not be selected if client does not have a client secret.".into(),
+                ));
+            }
+            // "openid is not supported with client_credentials flow", the same source; the
+            // other user scopes are refused alike (machine tokens have no user).
+            if let Some(scope) = scopes.iter().find(|s| STANDARD_SCOPES.contains(&s.as_str())) {
+                return Err(invalid_flow(format!("{scope} is not supported with client_credentials flow")));
+            }
+        }
+        for scope in scopes {
+            if !STANDARD_SCOPES.contains(&scope.as_str()) && !custom_scopes.iter().any(|c| c == scope) {
+                // The code is AWS's (the model lists it for this case); the wording is ours.
+                return Err(ApiError::new(
+                    ErrorCode::ScopeDoesNotExistException,
+                    format!("Invalid scope requested: {scope}"),
+                ));
+            }
+        }
+        let callbacks = settings.callback_ur_ls.as_deref().unwrap_or_default();
+        for url in callbacks.iter().chain(settings.logout_ur_ls.iter().flatten()) {
+            check_url(url)?;
+        }
+        if let Some(default) = settings.default_redirect_uri.as_deref() {
+            check_url(default)?;
+            if !callbacks.iter().any(|c| c == default) {
+                // AWS's documentation: the default "must be in the CallbackURLs list"; wording ours.
+                return Err(ApiError::invalid_parameter("DefaultRedirectURI must be one of the CallbackURLs."));
+            }
+        }
+        Ok(())
+    }
+
+    /// A redirect URL as AWS's documentation of `CallbackURLs` states it: an absolute URI, no
+    /// fragment, HTTPS except `http://localhost` (any other scheme is an app's own, e.g.
+    /// `myapp://`). The wording of the refusal is ours.
+    fn check_url(url: &str) -> ApiResult<()> {
+        let invalid = || ApiError::invalid_parameter(format!("Invalid redirect URL: {url}"));
+        let Some((scheme, rest)) = url.split_once("://") else { return Err(invalid()) };
+        if url.contains('#') || rest.is_empty() || scheme.is_empty() {
+            return Err(invalid());
+        }
+        if scheme.eq_ignore_ascii_case("http") {
+            let host = rest.split(['/', '?']).next().unwrap_or_default();
+            let host = host
+                .rsplit_once(':')
+                .map_or(host, |(h, port)| if port.bytes().all(|b| b.is_ascii_digit()) { h } else { host });
+            if !host.eq_ignore_ascii_case("localhost") {
+                return Err(invalid());
+            }
+        }
+        Ok(())
     }
 }
 
