@@ -23,6 +23,8 @@ use std::ptr::{self, NonNull};
 
 use aws_lc_sys as ffi;
 
+use zeroize::Zeroizing;
+
 use super::error::SrpError;
 
 /// The error for a failed AWS-LC call: the function's name and the first code on the thread's
@@ -85,7 +87,7 @@ impl BigNum {
     }
 
     /// The number of significant bytes: 0 for zero.
-    fn num_bytes(&self) -> usize {
+    pub(crate) fn num_bytes(&self) -> usize {
         // SAFETY: a valid BIGNUM, read only.
         unsafe { ffi::BN_num_bytes(self.as_ptr()) as usize }
     }
@@ -305,6 +307,161 @@ impl Modulus {
     }
 }
 
+/// Digits of this many bits: each window of the exponent picks one of `2^WINDOW_BITS` powers.
+const WINDOW_BITS: usize = 4;
+const DIGITS: usize = 1 << WINDOW_BITS;
+
+/// Powers of one fixed, public base for fixed-base exponentiation: for every window `j` of an
+/// exponent and every digit `d`, `base^(d * 16^j)` in Montgomery form, as little-endian limbs of
+/// the modulus's width. `base^e` is then one Montgomery product per 4-bit window of `e` (64 for
+/// a 256-bit exponent) instead of a square per bit plus products, about four times less work
+/// than [`Modulus::pow`]. Built once per base (SRP's g), read by every thread.
+pub(crate) struct FixedBase {
+    /// Limbs per entry: the modulus's width in 64-bit words.
+    limbs: usize,
+    /// The windows covered: exponents of up to `windows * 4` bits.
+    windows: usize,
+    /// `windows * 16` entries of `limbs` limbs each, window by window.
+    table: Vec<u64>,
+}
+
+impl FixedBase {
+    /// The widest exponent (in bytes) the table covers.
+    pub(crate) fn max_exponent_bytes(&self) -> usize {
+        self.windows * WINDOW_BITS / 8
+    }
+}
+
+impl Modulus {
+    /// The modulus's width in 64-bit limbs.
+    fn limbs(&self) -> usize {
+        self.n.num_bytes().div_ceil(8)
+    }
+
+    /// `a` in Montgomery form.
+    fn to_montgomery(&self, a: &BigNum, ctx: &mut Ctx) -> Result<BigNum, SrpError> {
+        let mut r = BigNum::new()?;
+        // SAFETY: valid BIGNUMs (`r` distinct and writable), the BN_MONT_CTX of `self.n` (read
+        // only), a BN_CTX of this thread.
+        let status =
+            unsafe { ffi::BN_to_montgomery(r.as_mut_ptr(), a.as_ptr(), self.mont.0.as_ptr(), ctx.as_mut_ptr()) };
+        check(status, "BN_to_montgomery")?;
+        Ok(r)
+    }
+
+    /// The Montgomery product `a * b / R mod n` of two numbers in Montgomery form, into `r`.
+    fn mont_mul_into(&self, r: &mut BigNum, a: &BigNum, b: &BigNum, ctx: &mut Ctx) -> Result<(), SrpError> {
+        // SAFETY: valid BIGNUMs, `r` distinct from both and writable; the BN_MONT_CTX of `self.n`
+        // (read only); a BN_CTX of this thread.
+        let status = unsafe {
+            ffi::BN_mod_mul_montgomery(r.as_mut_ptr(), a.as_ptr(), b.as_ptr(), self.mont.0.as_ptr(), ctx.as_mut_ptr())
+        };
+        check(status, "BN_mod_mul_montgomery")
+    }
+
+    /// The limbs of `a` (< n), little-endian, padded to the modulus's width.
+    fn limbs_of(&self, a: &BigNum, out: &mut [u64]) -> Result<(), SrpError> {
+        let mut bytes = Zeroizing::new(vec![0u8; out.len() * 8]);
+        // SAFETY: `bytes` is valid for writes of its length; BN_bn2le_padded writes exactly that
+        // many bytes or fails when the number does not fit.
+        check(unsafe { ffi::BN_bn2le_padded(bytes.as_mut_ptr(), bytes.len(), a.as_ptr()) }, "BN_bn2le_padded")?;
+        for (limb, chunk) in out.iter_mut().zip(bytes.chunks_exact(8)) {
+            *limb = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        }
+        Ok(())
+    }
+
+    /// The table of `base` (reduced, public) for exponents of up to `max_exponent_bytes` bytes.
+    pub(crate) fn fixed_base(&self, base: &BigNum, max_exponent_bytes: usize) -> Result<FixedBase, SrpError> {
+        let mut ctx = Ctx::new()?;
+        let limbs = self.limbs();
+        let windows = max_exponent_bytes * 8 / WINDOW_BITS;
+        let mut table = vec![0u64; windows * DIGITS * limbs];
+        let mut one = BigNum::new()?;
+        // SAFETY: a valid, writable BIGNUM.
+        check(unsafe { ffi::BN_one(one.as_mut_ptr()) }, "BN_one")?;
+        let mont_one = self.to_montgomery(&one, &mut ctx)?;
+        // `step` is base^(16^j) in Montgomery form, for the window `j` being filled.
+        let mut step = self.to_montgomery(base, &mut ctx)?;
+        let mut scratch = BigNum::new()?;
+        for window in 0..windows {
+            let entries = &mut table[window * DIGITS * limbs..(window + 1) * DIGITS * limbs];
+            self.limbs_of(&mont_one, &mut entries[..limbs])?;
+            let mut power = self.to_montgomery(&one, &mut ctx)?;
+            for digit in 1..DIGITS {
+                self.mont_mul_into(&mut scratch, &power, &step, &mut ctx)?;
+                std::mem::swap(&mut power, &mut scratch);
+                self.limbs_of(&power, &mut entries[digit * limbs..(digit + 1) * limbs])?;
+            }
+            // The next window's step: step^16, four squarings.
+            for _ in 0..WINDOW_BITS {
+                self.mont_mul_into(&mut scratch, &step, &step, &mut ctx)?;
+                std::mem::swap(&mut step, &mut scratch);
+            }
+        }
+        Ok(FixedBase { limbs, windows, table })
+    }
+
+    /// `base ^ exponent mod n` with the table of `base`, the exponent read as `width` bytes (at
+    /// most `table.max_exponent_bytes()`; a wider exponent is an error, and the caller uses
+    /// [`Modulus::pow`]). Constant time in `exponent` for a given `width`: every window reads
+    /// all sixteen entries of its row (the one wanted is kept by a mask, never by a branch or an
+    /// index), and every window costs one Montgomery product, whatever its digit.
+    pub(crate) fn pow_fixed(
+        &self,
+        table: &FixedBase,
+        exponent: &BigNum,
+        width: usize,
+        ctx: &mut Ctx,
+    ) -> Result<BigNum, SrpError> {
+        if width > table.max_exponent_bytes() {
+            return Err(SrpError::Arithmetic { function: "pow_fixed", code: 0 });
+        }
+        let mut digits_le = Zeroizing::new(vec![0u8; width]);
+        // SAFETY: `digits_le` is valid for writes of `width` bytes; BN_bn2le_padded fails if the
+        // exponent does not fit.
+        check(unsafe { ffi::BN_bn2le_padded(digits_le.as_mut_ptr(), width, exponent.as_ptr()) }, "BN_bn2le_padded")?;
+        let limbs = table.limbs;
+        let mut chosen = Zeroizing::new(vec![0u64; limbs]);
+        let mut chosen_bytes = Zeroizing::new(vec![0u8; limbs * 8]);
+        let mut entry = BigNum::new()?;
+        let mut one = BigNum::new()?;
+        // SAFETY: a valid, writable BIGNUM.
+        check(unsafe { ffi::BN_one(one.as_mut_ptr()) }, "BN_one")?;
+        let mut acc = self.to_montgomery(&one, ctx)?;
+        let mut scratch = BigNum::new()?;
+        for window in 0..width * 8 / WINDOW_BITS {
+            let byte = digits_le[window / 2];
+            let digit = u64::from(if window % 2 == 0 { byte & 0x0f } else { byte >> 4 });
+            chosen.fill(0);
+            let row = &table.table[window * DIGITS * limbs..(window + 1) * DIGITS * limbs];
+            for (d, candidate) in row.chunks_exact(limbs).enumerate() {
+                // All ones when d == digit, else zero, without a branch on the secret digit.
+                let mask = std::hint::black_box(((d as u64 ^ digit).wrapping_sub(1) >> 63).wrapping_neg());
+                for (out, limb) in chosen.iter_mut().zip(candidate) {
+                    *out |= limb & mask;
+                }
+            }
+            for (chunk, limb) in chosen_bytes.chunks_exact_mut(8).zip(chosen.iter()) {
+                chunk.copy_from_slice(&limb.to_le_bytes());
+            }
+            // SAFETY: `chosen_bytes` is valid for reads of its length; `entry` is a valid BIGNUM
+            // we own, which BN_le2bn overwrites (returning it) or leaves alone (returning null).
+            let loaded = unsafe { ffi::BN_le2bn(chosen_bytes.as_ptr(), chosen_bytes.len(), entry.as_mut_ptr()) };
+            non_null(loaded, "BN_le2bn")?;
+            self.mont_mul_into(&mut scratch, &acc, &entry, ctx)?;
+            std::mem::swap(&mut acc, &mut scratch);
+        }
+        let mut r = BigNum::new()?;
+        // SAFETY: valid BIGNUMs (`r` distinct and writable), the BN_MONT_CTX of `self.n` (read
+        // only), a BN_CTX of this thread.
+        let status =
+            unsafe { ffi::BN_from_montgomery(r.as_mut_ptr(), acc.as_ptr(), self.mont.0.as_ptr(), ctx.as_mut_ptr()) };
+        check(status, "BN_from_montgomery")?;
+        Ok(r)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::group::{group, parse_hex, to_hex};
@@ -507,5 +664,59 @@ mod tests {
     #[test]
     fn debug_shows_no_value() {
         assert_eq!(format!("{:?}", num("abcdef")), "BigNum(3 bytes)");
+    }
+
+    #[test]
+    fn fixed_base_exponentiation_matches_the_general_one() {
+        use super::super::group::random_bytes;
+        let grp = group().unwrap();
+        let mut ctx = Ctx::new().unwrap();
+        // A small table (exponents up to 16 bytes) of g, and of a full-size base.
+        for base in [BigNum::from_be_bytes(&[2]).unwrap(), num(BASE)] {
+            let table = grp.n.fixed_base(&base, 16).unwrap();
+            assert_eq!(table.max_exponent_bytes(), 16);
+            let mut exponents = vec![
+                BigNum::from_be_bytes(&[]).unwrap(),
+                BigNum::from_be_bytes(&[1]).unwrap(),
+                BigNum::from_be_bytes(&[0x0f]).unwrap(),
+                BigNum::from_be_bytes(&[0xff; 16]).unwrap(),
+                BigNum::from_be_bytes(&[0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]).unwrap(),
+            ];
+            for _ in 0..20 {
+                exponents.push(BigNum::from_be_bytes(&random_bytes::<16>().unwrap()).unwrap());
+            }
+            for e in &exponents {
+                let expected = grp.n.pow(&base, e, &mut ctx).unwrap();
+                assert_eq!(grp.n.pow_fixed(&table, e, 16, &mut ctx).unwrap(), expected, "{}", hex(e));
+                if e.num_bytes() <= 8 {
+                    assert_eq!(grp.n.pow_fixed(&table, e, 8, &mut ctx).unwrap(), expected, "{}", hex(e));
+                }
+            }
+            // Wider than the table, or than the width asked for: an error, not a wrong answer.
+            let wide = BigNum::from_be_bytes(&[1; 17]).unwrap();
+            assert!(grp.n.pow_fixed(&table, &wide, 16, &mut ctx).is_err());
+            assert!(grp.n.pow_fixed(&table, &exponents[3], 8, &mut ctx).is_err());
+            assert!(grp.n.pow_fixed(&table, &exponents[3], 17, &mut ctx).is_err());
+        }
+    }
+
+    #[test]
+    fn g_pow_agrees_with_the_general_exponentiation_for_every_width() {
+        use super::super::group::{g_pow, random_bytes};
+        let grp = group().unwrap();
+        let mut ctx = Ctx::new().unwrap();
+        let x = num(X);
+        assert_eq!(hex(&g_pow(&x, &mut ctx).unwrap()), G_POW_X);
+        let exponents = [
+            random_bytes::<32>().unwrap().to_vec(),
+            random_bytes::<128>().unwrap().to_vec(),
+            random_bytes::<33>().unwrap().to_vec(),
+            random_bytes::<200>().unwrap().to_vec(),
+            vec![7],
+        ];
+        for bytes in exponents {
+            let e = BigNum::from_be_bytes(&bytes).unwrap();
+            assert_eq!(g_pow(&e, &mut ctx).unwrap(), grp.n.pow(&grp.g, &e, &mut ctx).unwrap(), "{} bytes", bytes.len());
+        }
     }
 }

@@ -11,7 +11,7 @@ use hkdf::Hkdf;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use super::bn::{BigNum, Ctx, Modulus};
+use super::bn::{BigNum, Ctx, FixedBase, Modulus};
 use super::error::SrpError;
 
 /// The 3072-bit MODP prime of RFC 5054 (appendix A), which Cognito uses with generator 2.
@@ -141,10 +141,33 @@ pub(crate) fn to_hex(bytes: &[u8]) -> String {
     }
 }
 
-/// g^e mod N (constant time in e).
+/// The widest exponent g's table covers: the ephemerals a and b are 128 random bytes; x is 32.
+const G_TABLE_BYTES: usize = 128;
+
+/// g's powers for fixed-base exponentiation (about 1.5 MiB), built on first use and shared; a
+/// failure to build it is returned, not cached.
+fn g_table() -> Result<&'static FixedBase, SrpError> {
+    static TABLE: OnceLock<FixedBase> = OnceLock::new();
+    if let Some(table) = TABLE.get() {
+        return Ok(table);
+    }
+    let grp = group()?;
+    let table = grp.n.fixed_base(&grp.g, G_TABLE_BYTES)?;
+    Ok(TABLE.get_or_init(|| table))
+}
+
+/// g^e mod N (constant time in e, as far as its width): by g's table for the exponents SRP
+/// makes (x of 32 bytes, a and b of 128), read as 32 or 128 bytes; anything wider (an ephemeral
+/// given by a caller) by the general exponentiation. Which path runs depends only on the
+/// exponent's length in bytes.
 pub(crate) fn g_pow(e: &BigNum, ctx: &mut Ctx) -> Result<BigNum, SrpError> {
     let grp = group()?;
-    grp.n.pow(&grp.g, e, ctx)
+    let width = match e.num_bytes() {
+        0..=32 => 32,
+        33..=G_TABLE_BYTES => G_TABLE_BYTES,
+        _ => return grp.n.pow(&grp.g, e, ctx),
+    };
+    grp.n.pow_fixed(g_table()?, e, width, ctx)
 }
 
 /// Reduces an ephemeral secret (a or b) modulo N, refusing zero, whose public value would be 1.
