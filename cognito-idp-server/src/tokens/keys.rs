@@ -45,6 +45,18 @@ pub async fn for_signing<S: Store>(svc: &Cognito<S>, pool: &Pool) -> ApiResult<A
     if let Some(keys) = svc.keys.get(pool.id(), pool.record.seq) {
         return Ok(keys);
     }
+    if let Some(text) = stored(svc, pool).await? {
+        return remember(svc, pool, &text);
+    }
+    // One generation at a time in this process: the first sign-ins of a new pool arrive
+    // together, and each generating its own pair of RSA keys (tens of milliseconds of CPU,
+    // only one of which is kept) made every one of them wait seconds under load. After the
+    // wait the store is asked again; other instances are covered by the insert-if-absent.
+    static GENERATING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _turn = GENERATING.lock().await;
+    if let Some(keys) = svc.keys.get(pool.id(), pool.record.seq) {
+        return Ok(keys);
+    }
     let text = match stored(svc, pool).await? {
         Some(text) => text,
         None => {
