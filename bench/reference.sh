@@ -37,7 +37,8 @@
 # USERS (100000), GET_USERS (1000), STARTS (3), PEERS ("cognito-local moto ministack fakecloud
 # fakecloud-persistent"; "" for ours alone), PEERS_DIR, MINISTACK_BIN, FAKECLOUD_BIN,
 # FAKECLOUD_INSTALL (0), PIN (1: server on core 0, load generator on core 1; 0 lets the scheduler
-# place them), BUILD (1; 0 uses the binaries built before).
+# place them), BUILD (1; 0 uses the binaries built before), PREVIOUS_BIN (a server binary of an
+# earlier commit, run in the sign-in section as `ours-previous` with `--dev`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -168,6 +169,7 @@ declare -A KEEPS=(
     [ours]="SQLite file, fsync per commit"
     [ours-memory]="nothing (in memory)"
     [ours-selfhosted]="SQLite file, fsync per commit"
+    [ours-previous]="SQLite file, fsync per commit"
     [cognito-local]="JSON file per pool, no fsync"
     [moto]="nothing (in memory)"
     [ministack]="nothing (in memory)"
@@ -186,6 +188,8 @@ start() {
         ours-selfhosted)
             cmd=("$server_bin" --host 127.0.0.1 --port "$port" --db "$dir/cognito.db" --self-hosted --require-sigv4 false)
             ;;
+        # An earlier build (PREVIOUS_BIN) with its fast hashing (--dev, which every version has).
+        ours-previous) cmd=("$PREVIOUS_BIN" --host 127.0.0.1 --port "$port" --db "$dir/cognito.db" --dev) ;;
         cognito-local)
             # Its default pools take emails as usernames (UsernameAttributes ["email"]); ours and
             # moto's take AWS's default (none), so set that.
@@ -244,6 +248,11 @@ fig() {
 declare -A R
 api_contestants="ours ours-memory $PEERS"
 signin_contestants="ours ours-memory ours-selfhosted $PEERS"
+# PREVIOUS_BIN: a server binary of an earlier commit, run in the sign-in section as
+# `ours-previous` (e.g. to compare USER_SRP_AUTH before and after a change).
+if [ -n "${PREVIOUS_BIN:-}" ]; then
+    signin_contestants="ours ours-previous ours-memory ours-selfhosted $PEERS"
+fi
 # Every figure is n/a until measured (a contestant that fails its set-up keeps them).
 for name in $signin_contestants; do
     for op in get create create-temp list signin srp; do
@@ -395,6 +404,10 @@ if has signin; then
     echo "the limit hashing sets: $cores cores / ${R[hash.full]} ms = ${R[hash.limit]} sign-ins/s (fast cost, as shipped: one check ${R[hash.fast]} ms)"
     echo "ours --self-hosted (full cost): $(pct "${R[ours-selfhosted.signin.rps]:-n/a}" "${R[hash.limit]}") of that limit," \
         "$(pct "${R[ours-selfhosted.signin.rps]:-n/a}" "${R[hash.parallel]}") of the ${R[hash.parallel]} checks/s every core gives at once"
+    if [ -n "${PREVIOUS_BIN:-}" ]; then
+        echo "ours/ours-previous: USER_PASSWORD_AUTH $(ratio "${R[ours.signin.rps]:-n/a}" "${R[ours-previous.signin.rps]:-n/a}")," \
+            "USER_SRP_AUTH $(ratio "${R[ours.srp.rps]:-n/a}" "${R[ours-previous.srp.rps]:-n/a}")"
+    fi
     for peer in $PEERS; do
         echo "ours/$peer: USER_PASSWORD_AUTH $(ratio "${R[ours.signin.rps]:-n/a}" "${R[$peer.signin.rps]:-n/a}")," \
             "USER_SRP_AUTH $(ratio "${R[ours.srp.rps]:-n/a}" "$([ "$(fig "$peer" srp)" = n/a ] && echo n/a || echo "${R[$peer.srp.rps]}")")"
