@@ -4,8 +4,8 @@
 //! the pool. A client with a secret requires `SecretHash` (HMAC-SHA256 of username + client id,
 //! keyed by the secret), compared in constant time. A new user is `UNCONFIRMED`; when the pool
 //! auto-verifies email or phone numbers, a six-digit code is stored hashed (purpose
-//! [`one_time_codes::SIGN_UP`]) and "sent" to the outbox in the same store call. Expiry and attempt limits use
-//! the server's clock, which `/_local/clock` moves forward in tests.
+//! [`one_time_codes::SIGN_UP`]) and "sent" to the outbox in the same store call. Expiry and
+//! attempt limits use the server's clock, which `/_local/clock` moves forward in tests.
 
 use cognito_idp::ErrorCode;
 use cognito_idp::types::*;
