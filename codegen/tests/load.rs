@@ -192,3 +192,44 @@ fn timestamps_are_epoch_seconds_unless_marked_iso8601() {
     assert_eq!(s.shapes["Plain"].kind, ShapeKind::Timestamp);
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn constraints_the_service_does_not_enforce_are_left_out() {
+    let service = |not_enforced: serde_json::Value| {
+        json!({
+            "name": "svc", "protocol": "awsJson1_1", "targetPrefix": "Svc",
+            "operations": {"GetThing": {"input": "GetThingRequest", "auth": "sigv4"}},
+            "notEnforced": not_enforced,
+        })
+    };
+    let request = json!({"title": "GetThingRequest", "type": "object",
+        "properties": {"Domain": {"$ref": "DomainType.json"}, "Other": {"$ref": "OtherType.json"}}});
+    let domain = json!({"title": "DomainType", "type": "string", "maxLength": 63, "pattern": "^[a-z]+$"});
+    let other = json!({"title": "OtherType", "type": "string", "pattern": "^[0-9]+$"});
+    let files = |not_enforced| {
+        [
+            ("service.json", service(not_enforced)),
+            ("GetThingRequest.json", request.clone()),
+            ("DomainType.json", domain.clone()),
+            ("OtherType.json", other.clone()),
+        ]
+    };
+    let d = dir("not-enforced", &files(json!({"DomainType": ["pattern"]})));
+    let s = load_dir(&d, &LoadOptions::default()).unwrap();
+    let ShapeKind::String(relaxed) = &s.shapes["DomainType"].kind else { panic!("a string") };
+    assert_eq!((relaxed.pattern.as_deref(), relaxed.max), (None, Some(63)), "only the pattern goes");
+    let ShapeKind::String(kept) = &s.shapes["OtherType"].kind else { panic!("a string") };
+    assert_eq!(kept.pattern.as_deref(), Some("^[0-9]+$"));
+    std::fs::remove_dir_all(&d).unwrap();
+
+    for (bad, expected) in [
+        (json!({"NoSuchType": ["pattern"]}), "no type `NoSuchType`"),
+        (json!({"GetThingRequest": ["pattern"]}), "`GetThingRequest` is not a string type"),
+        (json!({"DomainType": ["length"]}), "unknown constraint `length`"),
+    ] {
+        let d = dir("not-enforced-bad", &files(bad));
+        let error = load_dir(&d, &LoadOptions::default()).unwrap_err();
+        assert!(matches!(&error, LoadError::Service(m) if m.contains(expected)), "{error}");
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+}

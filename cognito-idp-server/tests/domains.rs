@@ -49,7 +49,9 @@ async fn prefix_domains_are_created_described_updated_and_deleted() {
     let version = client.create_user_pool_domain().user_pool_id(&other).domain("v3").managed_login_version(3);
     assert_eq!(failure(version.send().await).0, "InvalidParameterException");
     let pattern = client.create_user_pool_domain().user_pool_id(&other).domain("Upper_Case").send().await;
-    assert_eq!(failure(pattern).0, "InvalidParameterException");
+    let (code, message) = failure(pattern);
+    assert_eq!(code, "InvalidParameterException");
+    assert!(message.starts_with("The domain name contains an invalid character."), "{message}");
     let no_pool = client.create_user_pool_domain().user_pool_id("us-east-1_Nowhere1").domain("free").send().await;
     assert_eq!(failure(no_pool).0, "ResourceNotFoundException");
 
@@ -81,6 +83,52 @@ async fn prefix_domains_are_created_described_updated_and_deleted() {
     let empty = client.describe_user_pool_domain().domain("my-app-1").send().await.unwrap();
     assert_eq!(empty.domain_description, Some(Default::default()));
     client.create_user_pool_domain().user_pool_id(&pool).domain("my-app-1").send().await.unwrap();
+}
+
+#[tokio::test]
+async fn custom_domains_need_a_certificate_and_sit_beside_a_prefix() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let pool = create_pool(&client, "custom").await;
+    let config = cognito_idp::types::CustomDomainConfigType {
+        certificate_arn: "arn:aws:acm:us-east-1:000000000000:certificate/00000000-0000-0000-0000-000000000000".into(),
+        security_policy: None,
+    };
+    let without = client.create_user_pool_domain().user_pool_id(&pool).domain("auth.example.com").send().await;
+    assert_eq!(failure(without).0, "InvalidParameterException");
+    let created = client
+        .create_user_pool_domain()
+        .user_pool_id(&pool)
+        .domain("auth.example.com")
+        .custom_domain_config(config.clone())
+        .send()
+        .await
+        .unwrap();
+    let cloudfront = created.cloud_front_domain.expect("a custom domain's answer names its CloudFront domain");
+    assert!(cloudfront.ends_with(".cloudfront.net"), "{cloudfront}");
+    // A prefix beside it; a second custom domain is refused.
+    client.create_user_pool_domain().user_pool_id(&pool).domain("custom-prefix").send().await.unwrap();
+    let second = client
+        .create_user_pool_domain()
+        .user_pool_id(&pool)
+        .domain("login.example.com")
+        .custom_domain_config(config.clone())
+        .send()
+        .await;
+    assert_eq!(failure(second).0, "InvalidParameterException");
+    let bad =
+        client.create_user_pool_domain().user_pool_id(&pool).domain("Auth.Example.com").custom_domain_config(config);
+    assert_eq!(failure(bad.send().await).0, "InvalidParameterException");
+
+    let view = client.describe_user_pool().user_pool_id(&pool).send().await.unwrap().user_pool.unwrap();
+    assert_eq!(
+        (view.domain.as_deref(), view.custom_domain.as_deref()),
+        (Some("custom-prefix"), Some("auth.example.com"))
+    );
+    let described = client.describe_user_pool_domain().domain("auth.example.com").send().await.unwrap();
+    let description = described.domain_description.unwrap();
+    assert_eq!(description.cloud_front_distribution.as_deref(), Some(cloudfront.as_str()));
+    assert!(description.custom_domain_config.unwrap().certificate_arn.starts_with("arn:aws:acm:"));
 }
 
 #[tokio::test]

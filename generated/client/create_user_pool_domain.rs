@@ -33,7 +33,7 @@ impl CreateUserPoolDomainBuilder {
     pub fn as_input(&self) -> &crate::types::CreateUserPoolDomainRequest {
         &self.input
     }
-    /// `Domain` (required): String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
+    /// `Domain` (required): String of 1 to 63 characters.
     pub fn domain(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -4690,16 +4690,13 @@ pub static DOMAIN_STATUS_TYPE: Shape = Shape {
         values: Some(&["CREATING", "DELETING", "UPDATING", "ACTIVE", "FAILED"]),
     }),
 };
-static DOMAIN_TYPE_PATTERN: Pattern = Pattern::new(
-    "^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$",
-);
 pub static DOMAIN_TYPE: Shape = Shape {
     name: "DomainType",
     sensitive: false,
     kind: ShapeKind::String(StringRules {
         min: Some(1u64),
         max: Some(63u64),
-        pattern: Some(&DOMAIN_TYPE_PATTERN),
+        pattern: None,
         values: None,
     }),
 };

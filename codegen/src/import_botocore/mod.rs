@@ -99,7 +99,8 @@ pub fn import_botocore(model: &Path, out_dir: &Path, options: &ImportOptions) ->
         None => existing_api_reference(out_dir)?,
     };
 
-    let converted = convert_model(&model_json, paginators_json.as_ref(), api_reference.as_deref())?;
+    let mut converted = convert_model(&model_json, paginators_json.as_ref(), api_reference.as_deref())?;
+    keep_not_enforced(out_dir, &mut converted.files)?;
 
     fs::create_dir_all(out_dir).map_err(io_err(out_dir))?;
 
@@ -175,6 +176,28 @@ pub(super) fn read_json(path: &Path) -> Result<Value, ImportError> {
         raw
     };
     serde_json::from_slice(&bytes).map_err(|source| ImportError::Json { path: path.to_path_buf(), source })
+}
+
+/// Keeps the hand-written `notEnforced` of an existing `out_dir/service.json` (constraints of
+/// the model the service does not enforce, which no model says) in the new one.
+fn keep_not_enforced(out_dir: &Path, files: &mut BTreeMap<String, String>) -> Result<(), ImportError> {
+    let path = out_dir.join(SERVICE_FILE);
+    let bytes = match fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_err(&path)(e)),
+    };
+    let existing: Value =
+        serde_json::from_slice(&bytes).map_err(|source| ImportError::Json { path: path.clone(), source })?;
+    let Some(kept) = existing.get("notEnforced") else { return Ok(()) };
+    let Some(text) = files.get_mut(SERVICE_FILE) else { return Ok(()) };
+    let mut service: Value =
+        serde_json::from_str(text).map_err(|source| ImportError::Json { path: path.clone(), source })?;
+    if let Some(object) = service.as_object_mut() {
+        object.insert("notEnforced".into(), kept.clone());
+    }
+    *text = render(&service);
+    Ok(())
 }
 
 /// The `apiReference` of an existing `out_dir/service.json`, if there is one.

@@ -29,6 +29,12 @@ struct Description {
     /// Operations AWS pages that the generated code does not, with why.
     #[serde(default)]
     not_paginated: BTreeMap<String, String>,
+    /// Constraints of the model that the service itself does not enforce, by type: `pattern`
+    /// (the service accepts values the pattern refuses). Generated validation leaves them out,
+    /// so that clients and servers accept what the service accepts. Written by hand; the
+    /// importer keeps it.
+    #[serde(default)]
+    not_enforced: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -105,6 +111,7 @@ pub fn from_description(
         }
     }
     add_error_messages(shapes);
+    relax(shapes, &d.not_enforced)?;
     let signing_name = d.signing_name.unwrap_or_else(|| d.name.clone());
     Ok(Service {
         title: d.title.unwrap_or_else(|| d.name.clone()),
@@ -226,4 +233,27 @@ fn add_error_messages(shapes: &mut BTreeMap<String, Shape>) {
             });
         }
     }
+}
+
+/// Drops the constraints `service.json` says the service does not enforce (`notEnforced`).
+fn relax(shapes: &mut BTreeMap<String, Shape>, not_enforced: &BTreeMap<String, Vec<String>>) -> Result<(), LoadError> {
+    for (name, constraints) in not_enforced {
+        let Some(shape) = shapes.get_mut(name) else {
+            return Err(LoadError::Service(format!("notEnforced: no type `{name}`")));
+        };
+        let ShapeKind::String(string) = &mut shape.kind else {
+            return Err(LoadError::Service(format!("notEnforced: `{name}` is not a string type")));
+        };
+        for constraint in constraints {
+            match constraint.as_str() {
+                "pattern" => string.pattern = None,
+                other => {
+                    return Err(LoadError::Service(format!(
+                        "notEnforced: `{name}`: unknown constraint `{other}` (pattern)"
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
 }

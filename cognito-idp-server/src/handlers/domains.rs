@@ -7,10 +7,11 @@
 //! `domain_kind` of `prefix` or `custom`), so racing creations through several instances have
 //! one winner.
 //!
-//! Custom domains (`auth.example.com` with a `CustomDomainConfig`) are what AWS also takes in
-//! `Domain`, but the model's `DomainType` pattern (`^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`)
-//! has no dots, so the generated validation refuses them before a handler runs; this module
-//! handles them once that check lets them through.
+//! Custom domains (`auth.example.com` with a `CustomDomainConfig`) come through the same
+//! `Domain` member. The model's `DomainType` pattern (`^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`)
+//! has no dots, and AWS does not enforce it (its CLI reference creates custom domains this way),
+//! so `schemas/service.json` lists it under `notEnforced` and this module checks prefixes
+//! itself, with AWS's words.
 
 use cognito_idp::types::*;
 use serde::{Deserialize, Serialize};
@@ -125,6 +126,12 @@ pub async fn create_user_pool_domain<S: Store>(
     check_version(input.managed_login_version)?;
     let custom = input.domain.contains('.');
     if custom {
+        let label_ok =
+            |l: &str| !l.is_empty() && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !input.domain.split('.').all(label_ok) {
+            // The wording is ours: a custom domain is a lowercase host name.
+            return Err(ApiError::invalid_parameter(format!("{} is not a valid custom domain.", input.domain)));
+        }
         if input.custom_domain_config.is_none() {
             // The wording is ours; AWS requires the certificate for a custom domain.
             return Err(ApiError::invalid_parameter("CustomDomainConfig is required for a custom domain."));

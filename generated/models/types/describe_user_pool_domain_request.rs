@@ -5,7 +5,7 @@
 /// AWS API reference: <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPoolDomain.html>
 #[derive(Clone, PartialEq, Default)]
 pub struct DescribeUserPoolDomainRequest {
-    /// `Domain` (required): String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
+    /// `Domain` (required): String of 1 to 63 characters.
     pub domain: ::std::string::String,
 }
 impl ::awsjson_types::structure::WriteMembers for DescribeUserPoolDomainRequest {

@@ -9,7 +9,7 @@ pub struct DomainDescriptionType {
     pub user_pool_id: ::std::option::Option<::std::string::String>,
     /// `AWSAccountId`: String of at most 12 characters matching `[0-9]+`.
     pub aws_account_id: ::std::option::Option<::std::string::String>,
-    /// `Domain`: String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
+    /// `Domain`: String of 1 to 63 characters.
     pub domain: ::std::option::Option<::std::string::String>,
     /// `S3Bucket`: String of 3 to 1024 characters matching `^[0-9A-Za-z\.\-_]*(?<!\.)$`.
     pub s3_bucket: ::std::option::Option<::std::string::String>,

@@ -7,7 +7,7 @@
 pub struct UpdateUserPoolDomainResponse {
     /// `ManagedLoginVersion`: Integer.
     pub managed_login_version: ::std::option::Option<i32>,
-    /// `CloudFrontDomain`: String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
+    /// `CloudFrontDomain`: String of 1 to 63 characters.
     pub cloud_front_domain: ::std::option::Option<::std::string::String>,
     /// `Routing`: See [`RoutingType`](crate::types::RoutingType).
     pub routing: ::std::option::Option<crate::types::RoutingType>,

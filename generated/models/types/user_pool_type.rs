@@ -73,9 +73,9 @@ pub struct UserPoolType {
     pub sms_configuration_failure: ::std::option::Option<::std::string::String>,
     /// `EmailConfigurationFailure`: String of 0 to 131072 characters.
     pub email_configuration_failure: ::std::option::Option<::std::string::String>,
-    /// `Domain`: String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
+    /// `Domain`: String of 1 to 63 characters.
     pub domain: ::std::option::Option<::std::string::String>,
-    /// `CustomDomain`: String of 1 to 63 characters matching `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`.
+    /// `CustomDomain`: String of 1 to 63 characters.
     pub custom_domain: ::std::option::Option<::std::string::String>,
     /// `AdminCreateUserConfig`: See [`AdminCreateUserConfigType`](crate::types::AdminCreateUserConfigType).
     pub admin_create_user_config: ::std::option::Option<
