@@ -233,3 +233,24 @@ fn constraints_the_service_does_not_enforce_are_left_out() {
         std::fs::remove_dir_all(&d).unwrap();
     }
 }
+
+#[test]
+fn values_the_service_takes_beyond_the_models_enum_are_added() {
+    let service = json!({
+        "name": "svc", "protocol": "awsJson1_1", "targetPrefix": "Svc",
+        "operations": {"GetThing": {"input": "GetThingRequest", "auth": "sigv4"}},
+        "extraEnumValues": {"FlowType": ["NEW_FLOW", "OLD"]},
+    });
+    let request =
+        json!({"title": "GetThingRequest", "type": "object", "properties": {"Flow": {"$ref": "FlowType.json"}}});
+    let flow = json!({"title": "FlowType", "type": "string", "enum": ["OLD"]});
+    let d = dir("extra-enum", &[("service.json", service), ("GetThingRequest.json", request), ("FlowType.json", flow)]);
+    let s = load_dir(&d, &LoadOptions::default()).unwrap();
+    let ShapeKind::String(flow) = &s.shapes["FlowType"].kind else { panic!("a string") };
+    assert_eq!(
+        flow.values.as_deref(),
+        Some(&["OLD".to_string(), "NEW_FLOW".to_string()][..]),
+        "added once, after the model's"
+    );
+    std::fs::remove_dir_all(&d).unwrap();
+}

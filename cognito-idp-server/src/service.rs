@@ -10,7 +10,8 @@ use cognito_idp::types::*;
 
 use crate::errors::ApiError;
 use crate::handlers::{
-    client_secrets, clients, domains, groups, pools, recovery, resource_servers, self_service, signup, tags, users,
+    client_secrets, client_tokens, clients, domains, groups, pools, recovery, resource_servers, self_service, signup,
+    tags, users,
 };
 pub use crate::state::{Cognito, Settings};
 use crate::store::Store;
@@ -54,6 +55,8 @@ operations! {
     add_user_pool_client_secret(AddUserPoolClientSecretRequest) -> AddUserPoolClientSecretResponse, AddUserPoolClientSecretError => client_secrets::add_user_pool_client_secret;
     list_user_pool_client_secrets(ListUserPoolClientSecretsRequest) -> ListUserPoolClientSecretsResponse, ListUserPoolClientSecretsError => client_secrets::list_user_pool_client_secrets;
     delete_user_pool_client_secret(DeleteUserPoolClientSecretRequest) -> DeleteUserPoolClientSecretResponse, DeleteUserPoolClientSecretError => client_secrets::delete_user_pool_client_secret;
+    // machine-to-machine tokens
+    get_client_token(GetClientTokenRequest) -> GetClientTokenResponse, GetClientTokenError => client_tokens::get_client_token;
     // users
     admin_create_user(AdminCreateUserRequest) -> AdminCreateUserResponse, AdminCreateUserError => users::admin_create_user;
     admin_get_user(AdminGetUserRequest) -> AdminGetUserResponse, AdminGetUserError => users::admin_get_user;

@@ -5194,6 +5194,7 @@ pub static EXPLICIT_AUTH_FLOWS_TYPE: Shape = Shape {
                 "ALLOW_USER_AUTH",
                 "ALLOW_TOKEN_EXCHANGE_DELEGATION",
                 "ALLOW_TOKEN_EXCHANGE_IMPERSONATION",
+                "ALLOW_CLIENT_TOKEN_AUTH",
             ],
         ),
     }),

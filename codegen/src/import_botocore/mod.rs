@@ -178,8 +178,12 @@ pub(super) fn read_json(path: &Path) -> Result<Value, ImportError> {
     serde_json::from_slice(&bytes).map_err(|source| ImportError::Json { path: path.to_path_buf(), source })
 }
 
-/// Keeps the hand-written `notEnforced` of an existing `out_dir/service.json` (constraints of
-/// the model the service does not enforce, which no model says) in the new one.
+/// The keys of `service.json` written by hand, which no model holds: what the service does
+/// beyond its model.
+const HAND_WRITTEN: [&str; 2] = ["notEnforced", "extraEnumValues"];
+
+/// Keeps the hand-written keys ([`HAND_WRITTEN`]) of an existing `out_dir/service.json` in the
+/// new one.
 fn keep_not_enforced(out_dir: &Path, files: &mut BTreeMap<String, String>) -> Result<(), ImportError> {
     let path = out_dir.join(SERVICE_FILE);
     let bytes = match fs::read(&path) {
@@ -189,12 +193,18 @@ fn keep_not_enforced(out_dir: &Path, files: &mut BTreeMap<String, String>) -> Re
     };
     let existing: Value =
         serde_json::from_slice(&bytes).map_err(|source| ImportError::Json { path: path.clone(), source })?;
-    let Some(kept) = existing.get("notEnforced") else { return Ok(()) };
+    let kept: Vec<(&str, &Value)> =
+        HAND_WRITTEN.iter().filter_map(|key| existing.get(*key).map(|value| (*key, value))).collect();
+    if kept.is_empty() {
+        return Ok(());
+    }
     let Some(text) = files.get_mut(SERVICE_FILE) else { return Ok(()) };
     let mut service: Value =
         serde_json::from_str(text).map_err(|source| ImportError::Json { path: path.clone(), source })?;
     if let Some(object) = service.as_object_mut() {
-        object.insert("notEnforced".into(), kept.clone());
+        for (key, value) in kept {
+            object.insert(key.into(), value.clone());
+        }
     }
     *text = render(&service);
     Ok(())

@@ -613,11 +613,13 @@ fn import_writes_only_changes_removes_stale_json_and_keeps_other_files() {
     // A hand-written `notEnforced` survives a new import, and nothing else changes for it.
     let mut edited = service.clone();
     edited["notEnforced"] = json!({"Name": ["pattern"]});
+    edited["extraEnumValues"] = json!({"Kind": ["NEW"]});
     fs::write(out.join("service.json"), render(&edited)).unwrap();
     let report = import_botocore(&plain_path, &out, &ImportOptions::default()).unwrap();
     assert!(report.written.is_empty(), "{:?}", report.written);
     let service: Value = serde_json::from_str(&fs::read_to_string(out.join("service.json")).unwrap()).unwrap();
     assert_eq!(service["notEnforced"], json!({"Name": ["pattern"]}));
+    assert_eq!(service["extraEnumValues"], json!({"Kind": ["NEW"]}));
     fs::remove_dir_all(&dir).unwrap();
 }
 

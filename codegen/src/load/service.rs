@@ -35,6 +35,10 @@ struct Description {
     /// importer keeps it.
     #[serde(default)]
     not_enforced: BTreeMap<String, Vec<String>>,
+    /// Values the service takes and documents that the model's enum lacks, by type: added to
+    /// the enum (a variant, and accepted by validation). Written by hand; the importer keeps it.
+    #[serde(default)]
+    extra_enum_values: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -112,6 +116,7 @@ pub fn from_description(
     }
     add_error_messages(shapes);
     relax(shapes, &d.not_enforced)?;
+    extend_enums(shapes, &d.extra_enum_values)?;
     let signing_name = d.signing_name.unwrap_or_else(|| d.name.clone());
     Ok(Service {
         title: d.title.unwrap_or_else(|| d.name.clone()),
@@ -252,6 +257,25 @@ fn relax(shapes: &mut BTreeMap<String, Shape>, not_enforced: &BTreeMap<String, V
                         "notEnforced: `{name}`: unknown constraint `{other}` (pattern)"
                     )));
                 }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds the values `service.json` says the service takes beyond the model's enum
+/// (`extraEnumValues`).
+fn extend_enums(shapes: &mut BTreeMap<String, Shape>, extra: &BTreeMap<String, Vec<String>>) -> Result<(), LoadError> {
+    for (name, values) in extra {
+        let Some(shape) = shapes.get_mut(name) else {
+            return Err(LoadError::Service(format!("extraEnumValues: no type `{name}`")));
+        };
+        let ShapeKind::String(StringShape { values: Some(known), .. }) = &mut shape.kind else {
+            return Err(LoadError::Service(format!("extraEnumValues: `{name}` is not an enum")));
+        };
+        for value in values {
+            if !known.contains(value) {
+                known.push(value.clone());
             }
         }
     }

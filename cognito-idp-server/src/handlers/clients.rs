@@ -21,6 +21,9 @@ use crate::store::{ClientRecord, Store, StoreError};
 /// The flows a client allows when it names none (AWS's `ExplicitAuthFlows` documentation).
 pub const DEFAULT_AUTH_FLOWS: [&str; 3] = ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"];
 
+/// The flow of `GetClientToken` (machine-to-machine tokens), which must be a client's only one.
+pub const CLIENT_TOKEN_FLOW: &str = "ALLOW_CLIENT_TOKEN_AUTH";
+
 /// The `ExplicitAuthFlows` values that predate the `ALLOW_` ones; the two kinds cannot be mixed.
 const LEGACY_AUTH_FLOWS: [&str; 3] = ["ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH"];
 
@@ -411,6 +414,14 @@ fn check_flows(flows: Option<&[ExplicitAuthFlowsType]>) -> ApiResult<()> {
     if legacy && allow {
         return Err(ApiError::invalid_parameter(
             "You can't assign legacy ExplicitAuthFlows values to user pool clients at the same time as values that begin with ALLOW_.",
+        ));
+    }
+    // AWS's reference of GetClientToken: "The ALLOW_CLIENT_TOKEN_AUTH flow is mutually exclusive
+    // with user authentication flows. It must be the only authentication flow that you configure
+    // for the app client." (The wording of the refusal is ours.)
+    if flows.len() > 1 && flows.iter().any(|f| f.as_str() == CLIENT_TOKEN_FLOW) {
+        return Err(ApiError::invalid_parameter(
+            "ALLOW_CLIENT_TOKEN_AUTH must be the only authentication flow of an app client.",
         ));
     }
     Ok(())

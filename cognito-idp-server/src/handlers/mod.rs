@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod client_secrets;
+pub mod client_tokens;
 pub mod clients;
 pub mod domains;
 pub mod groups;

@@ -126,6 +126,28 @@ pub fn access(issue: &Issue, user: &UserRecord, exp: i64, jti: &str) -> Claims {
     claims
 }
 
+/// A machine-to-machine access token's claims (`client_credentials`, `GetClientToken`): no
+/// user, so `sub` is the app client, and `scope` the custom scopes granted. The set and order
+/// are those of the decoded client-credentials token in AWS's developer guide ("Scopes, M2M,
+/// and resource servers"): sub, token_use, scope, auth_time, iss, exp, iat, version, jti,
+/// client_id.
+pub fn client_access(issuer: &str, client_id: &str, scopes: &[String], now: i64, exp: i64, jti: &str) -> Claims {
+    let mut claims = Claims::default();
+    claims.put("sub", client_id);
+    claims.put("token_use", "access");
+    if !scopes.is_empty() {
+        claims.put("scope", scopes.join(" "));
+    }
+    claims.put("auth_time", now);
+    claims.put("iss", issuer);
+    claims.put("exp", exp);
+    claims.put("iat", now);
+    claims.put("version", 2);
+    claims.put("jti", jti);
+    claims.put("client_id", client_id);
+    claims
+}
+
 /// The id token's claims: the user's attributes that `client` may read.
 pub fn id(issue: &Issue, client: &UserPoolClientType, user: &UserRecord, exp: i64, jti: &str) -> Claims {
     let mut claims = Claims::default();
