@@ -102,19 +102,9 @@ fn cloudfront_host(domain: &str) -> String {
 /// `Version` as AWS shows it: the creation time, `yyyyMMddHHmmss` (the AWS CLI's
 /// `describe-user-pool-domain` example shows `20190128175402`).
 fn version_stamp(now_ms: i64) -> String {
-    let seconds = now_ms.div_euclid(1000);
-    let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}{month:02}{day:02}{:02}{:02}{:02}", rest / 3600, rest % 3600 / 60, rest % 60)
+    // The RFC 3339 form the runtime writes (`2019-01-28T17:54:02Z`), digits only.
+    let rfc3339 = awsjson_types::Timestamp::from_secs(now_ms.div_euclid(1000)).to_string();
+    rfc3339.chars().take(19).filter(char::is_ascii_digit).collect()
 }
 
 /// `CreateUserPoolDomain`.
