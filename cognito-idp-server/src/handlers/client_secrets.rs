@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::clock::timestamp;
 use crate::domain::ids;
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::shared::{RETRIES, load_pool};
+use crate::handlers::shared::{RETRIES, decode_client, load_pool};
 use crate::state::Cognito;
 use crate::store::resources::{self, Resource};
 use crate::store::{ClientRecord, Store, StoreError};
@@ -90,8 +90,7 @@ async fn load<S: Store>(
         Err(StoreError::NotFound) => return Err(ApiError::client_not_found(client_id)),
         Err(e) => return Err(e.into()),
     };
-    let client = serde_json::from_value(record.doc.clone())
-        .map_err(|e| ApiError::internal(format!("stored client {} does not decode: {e}", record.id)))?;
+    let client = decode_client(&record)?;
     Ok((record, client))
 }
 

@@ -36,10 +36,7 @@ pub fn auth_flows(client: &UserPoolClientType) -> Vec<String> {
 }
 
 /// A stored client's document.
-pub fn decode(record: &ClientRecord) -> ApiResult<UserPoolClientType> {
-    serde_json::from_value(record.doc.clone())
-        .map_err(|e| ApiError::internal(format!("stored client {} does not decode: {e}", record.id)))
-}
+pub use super::shared::decode_client as decode;
 
 fn encode(doc: &UserPoolClientType) -> ApiResult<serde_json::Value> {
     serde_json::to_value(doc).map_err(|e| ApiError::internal(format!("encoding an app client: {e}")))

@@ -5,14 +5,14 @@ use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use cognito_idp::types::{AttributeType, UserPoolType, UserStatusType, UserType};
+use cognito_idp::types::{AttributeType, UserPoolClientType, UserPoolType, UserStatusType, UserType};
 
 use crate::clock::timestamp;
 use crate::domain::attributes;
 use crate::errors::{ApiError, ApiResult};
 use crate::state::Cognito;
 pub use crate::state::Pool;
-use crate::store::{Alias, Store, StoreError, UserRecord};
+use crate::store::{Alias, ClientRecord, Store, StoreError, UserRecord};
 
 /// How often a write that lost an optimistic-concurrency race re-reads and tries again.
 pub const RETRIES: usize = 8;
@@ -23,6 +23,12 @@ pub fn user_aliases(pool: &Pool, user: &UserRecord) -> Vec<Alias> {
         .into_iter()
         .map(|(kind, value)| Alias { kind: kind.to_owned(), key: alias_key(pool, kind, value) })
         .collect()
+}
+
+/// A stored app client's document.
+pub fn decode_client(record: &ClientRecord) -> ApiResult<UserPoolClientType> {
+    serde_json::from_value(record.doc.clone())
+        .map_err(|e| ApiError::internal(format!("stored client {} does not decode: {e}", record.id)))
 }
 
 /// Reads pool `id`, or AWS's `ResourceNotFoundException` for it.
