@@ -15,6 +15,7 @@ use cognito_idp_server::store::resources::{self, Resource, Stored};
 use cognito_idp_server::store::sqlite::{Location, SqliteStore, Synchronous};
 use cognito_idp_server::store::*;
 use common::pg::{self, Postgres};
+use common::stores::on_both;
 use serde::{Deserialize, Serialize};
 
 const POOL: &str = "us-east-1_Resrc1";
@@ -82,30 +83,6 @@ async fn pool<S: Store>(store: &S, id: &str) {
 }
 
 // --- the two backends
-
-fn sqlite_pair() -> (tempfile::TempDir, SqliteStore, SqliteStore) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("cognito.db");
-    let a = SqliteStore::open(Location::File(path.clone()), Synchronous::Normal).unwrap();
-    let b = SqliteStore::open(Location::File(path), Synchronous::Normal).unwrap();
-    (dir, a, b)
-}
-
-async fn pg_pair() -> Option<(PgStore, PgStore)> {
-    let url = Postgres::shared()?.create_schema().await;
-    let options = PgOptions { url, ..PgOptions::default() };
-    Some((PgStore::open(&options).await.unwrap(), PgStore::open(&options).await.unwrap()))
-}
-
-macro_rules! on_both {
-    ($check:ident) => {{
-        let (_dir, a, b) = sqlite_pair();
-        $check(&a, &b).await;
-        if let Some((a, b)) = pg_pair().await {
-            $check(&a, &b).await;
-        }
-    }};
-}
 
 // --- keys and names
 

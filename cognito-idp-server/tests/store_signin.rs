@@ -19,6 +19,7 @@ use cognito_idp_server::store::resources::{self, Resource};
 use cognito_idp_server::store::sqlite::{Location, SqliteStore, Synchronous};
 use cognito_idp_server::store::*;
 use common::pg::{self, Postgres};
+use common::stores::on_both;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -34,35 +35,6 @@ const HOUR: i64 = 60 * MINUTE;
 const DAY: i64 = 24 * HOUR;
 
 // --- the two backends
-
-/// Two SQLite stores on one new file (kept while the directory lives).
-fn sqlite_pair() -> (tempfile::TempDir, SqliteStore, SqliteStore) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("cognito.db");
-    let a = SqliteStore::open(Location::File(path.clone()), Synchronous::Normal).unwrap();
-    let b = SqliteStore::open(Location::File(path), Synchronous::Normal).unwrap();
-    (dir, a, b)
-}
-
-/// Two PostgreSQL stores on one new schema; `None` (SKIPPED printed) without PostgreSQL.
-async fn pg_pair() -> Option<(PgStore, PgStore)> {
-    let url = Postgres::shared()?.create_schema().await;
-    let options = PgOptions { url, ..PgOptions::default() };
-    let a = PgStore::open(&options).await.unwrap();
-    let b = PgStore::open(&options).await.unwrap();
-    Some((a, b))
-}
-
-/// Runs `$check(&a, &b)` on SQLite, then on PostgreSQL when there is one.
-macro_rules! on_both {
-    ($check:ident) => {{
-        let (_dir, a, b) = sqlite_pair();
-        $check(&a, &b).await;
-        if let Some((a, b)) = pg_pair().await {
-            $check(&a, &b).await;
-        }
-    }};
-}
 
 // --- records
 

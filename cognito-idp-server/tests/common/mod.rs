@@ -69,6 +69,7 @@ pub mod env;
 pub mod local;
 pub mod setup;
 pub mod signin;
+pub mod stores;
 
 #[allow(unused_imports)]
 pub use env::Env;
