@@ -524,6 +524,10 @@ pub trait Store: Send + Sync + 'static {
     /// [`StoreError::NotFound`] if there is none, so two concurrent answers (through any
     /// instances) cannot both use it: exactly one gets the record.
     fn take_session(&self, id_hash: &str) -> impl Future<Output = StoreResult<SessionRecord>> + Send;
+    /// The session with `id_hash`, left in place (expired or not; the caller checks):
+    /// [`StoreError::NotFound`] if there is none. For records read many times, such as a
+    /// managed-login browser session.
+    fn get_session(&self, id_hash: &str) -> impl Future<Output = StoreResult<SessionRecord>> + Send;
     /// Stores a new refresh token (its family is created with it if new).
     /// [`StoreError::NotFound`] if the user (`pool_id`, `user_key`) does not exist;
     /// [`StoreError::Conflict`] if a token with the same hash is stored already.

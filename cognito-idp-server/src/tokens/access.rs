@@ -29,8 +29,25 @@ pub fn revoked() -> ApiError {
     ApiError::not_authorized("Access Token has been revoked")
 }
 
-/// See [`super::authenticate`].
+/// "Access Token does not have required scopes": a token from the OAuth 2.0 endpoints that was
+/// not granted `aws.cognito.signin.user.admin`, used with an operation of the API (AWS's
+/// wording, quoted in aws-amplify/amplify-js issues on hosted-UI tokens and `GetUser`).
+pub fn missing_scope() -> ApiError {
+    ApiError::not_authorized("Access Token does not have required scopes")
+}
+
+/// See [`super::authenticate`]: [`verify`], and the token must carry the scope of the API.
 pub async fn authenticate<S: Store>(svc: &Cognito<S>, token: &str) -> ApiResult<Authenticated> {
+    let authenticated = verify(svc, token).await?;
+    if !authenticated.scopes.iter().any(|s| s == super::claims::ADMIN_SCOPE) {
+        return Err(missing_scope());
+    }
+    Ok(authenticated)
+}
+
+/// An access token of a user, checked (signature, expiry, `token_use`, issuing pool, user,
+/// revocation) whatever its scopes: the userInfo endpoint reads them itself.
+pub async fn verify<S: Store>(svc: &Cognito<S>, token: &str) -> ApiResult<Authenticated> {
     let parsed = jwt::parse(token).ok_or_else(invalid)?;
     let claim = |name: &str| parsed.claims.get(name).and_then(Value::as_str);
     let pool_id = claim("iss")
@@ -67,5 +84,6 @@ pub async fn authenticate<S: Store>(svc: &Cognito<S>, token: &str) -> ApiResult<
     if !user.enabled {
         return Err(ApiError::not_authorized("User is disabled."));
     }
-    Ok(Authenticated { pool, user, client_id: client_id.to_owned(), origin_jti: origin_jti.to_owned() })
+    let scopes = claim("scope").unwrap_or_default().split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+    Ok(Authenticated { pool, user, client_id: client_id.to_owned(), origin_jti: origin_jti.to_owned(), scopes })
 }

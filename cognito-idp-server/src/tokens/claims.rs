@@ -67,6 +67,21 @@ pub struct Issue<'a> {
     pub now: i64,
     /// The user's groups, in token order.
     pub groups: &'a [Group],
+    /// The access token's `scope`.
+    pub scope: &'a str,
+    /// The id token's `nonce` (the authorization request's).
+    pub nonce: Option<&'a str>,
+    /// The id token's `at_hash` (tokens of the OAuth 2.0 endpoints).
+    pub at_hash: Option<&'a str>,
+}
+
+/// `at_hash` (OpenID Connect Core 3.1.3.6): the left half of the SHA-256 of the access token,
+/// base64url without padding.
+pub fn at_hash(access_token: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(access_token.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16])
 }
 
 /// A group as the tokens name it.
@@ -117,7 +132,7 @@ pub fn access(issue: &Issue, user: &UserRecord, exp: i64, jti: &str) -> Claims {
     claims.put("origin_jti", issue.origin_jti);
     claims.put("event_id", issue.event_id);
     claims.put("token_use", "access");
-    claims.put("scope", ADMIN_SCOPE);
+    claims.put("scope", issue.scope);
     claims.put("auth_time", issue.auth_time);
     claims.put("exp", exp);
     claims.put("iat", issue.now);
@@ -151,10 +166,17 @@ pub fn client_access(issuer: &str, client_id: &str, scopes: &[String], now: i64,
 /// The id token's claims: the user's attributes that `client` may read.
 pub fn id(issue: &Issue, client: &UserPoolClientType, user: &UserRecord, exp: i64, jti: &str) -> Claims {
     let mut claims = Claims::default();
+    // Hosted-UI id tokens begin with `at_hash` (decoded ones quoted in aws-amplify issues).
+    if let Some(at_hash) = issue.at_hash {
+        claims.put("at_hash", at_hash);
+    }
     claims.put("sub", user.sub.as_str());
     put_groups(&mut claims, issue.groups, true);
     claims.put("iss", issue.issuer);
     claims.put("cognito:username", user.username.as_str());
+    if let Some(nonce) = issue.nonce {
+        claims.put("nonce", nonce);
+    }
     claims.put("origin_jti", issue.origin_jti);
     claims.put("aud", issue.client_id);
     claims.put("event_id", issue.event_id);

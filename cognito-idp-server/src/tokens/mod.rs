@@ -33,17 +33,51 @@ pub async fn issue<S: Store>(
     user: &UserRecord,
     auth_time_s: i64,
 ) -> ApiResult<AuthenticationResultType> {
-    let family = Family {
-        origin_jti: uuid::Uuid::new_v4().to_string(),
-        event_id: uuid::Uuid::new_v4().to_string(),
-        auth_time: auth_time_s,
-    };
+    let family = Family::new(auth_time_s, None);
     let client_id = client.client_id.as_deref().unwrap_or_default();
     // The family exists (with its refresh token) before any access token names it.
     let raw = refresh::store(svc, pool, client_id, user, &family, claims::lifetimes(client).refresh).await?;
-    let mut result = mint(svc, pool, client, user, &family).await?;
+    let mut result = mint(svc, pool, client, user, &family, None).await?;
     result.refresh_token = Some(raw);
     Ok(result)
+}
+
+/// What the OAuth 2.0 endpoints issue for a user: tokens carrying the granted `scopes`, an id
+/// token only when `openid` is among them (with the authorization request's `nonce`, and
+/// `at_hash`), and a refresh token when `with_refresh` (the code grant; not the implicit one).
+pub async fn issue_oauth<S: Store>(
+    svc: &Cognito<S>,
+    pool: &Pool,
+    client: &UserPoolClientType,
+    user: &UserRecord,
+    grant: &OAuthGrant<'_>,
+) -> ApiResult<AuthenticationResultType> {
+    let family = Family::new(grant.auth_time_s, Some(grant.scopes.to_vec()));
+    let client_id = client.client_id.as_deref().unwrap_or_default();
+    let raw = match grant.with_refresh {
+        true => Some(refresh::store(svc, pool, client_id, user, &family, claims::lifetimes(client).refresh).await?),
+        // The family must exist for the access token to be valid (revocation is by family).
+        false => {
+            refresh::store(svc, pool, client_id, user, &family, claims::lifetimes(client).access).await?;
+            None
+        }
+    };
+    let mut result = mint(svc, pool, client, user, &family, grant.nonce).await?;
+    result.refresh_token = raw;
+    Ok(result)
+}
+
+/// What an authorization grant decided: see [`issue_oauth`].
+#[derive(Debug, Clone)]
+pub struct OAuthGrant<'a> {
+    /// The scopes granted.
+    pub scopes: &'a [String],
+    /// The authorization request's `nonce`.
+    pub nonce: Option<&'a str>,
+    /// When the user authenticated (seconds).
+    pub auth_time_s: i64,
+    /// Whether a refresh token comes with the tokens.
+    pub with_refresh: bool,
 }
 
 /// `REFRESH_TOKEN_AUTH` / `REFRESH_TOKEN` (through `InitiateAuth` / `AdminInitiateAuth`): new
@@ -79,6 +113,8 @@ pub struct Authenticated {
     pub client_id: String,
     /// Its family (`origin_jti` claim).
     pub origin_jti: String,
+    /// Its `scope` claim, split.
+    pub scopes: Vec<String>,
 }
 
 /// The tokens' `iss` for pool `pool_id`: `{issuer base}/{pool id}`.
@@ -95,23 +131,41 @@ pub struct Family {
     pub event_id: String,
     /// `auth_time` (seconds).
     pub auth_time: i64,
+    /// The scopes the OAuth 2.0 endpoints granted; `None` for a sign-in through the API, whose
+    /// access tokens carry `aws.cognito.signin.user.admin` alone.
+    pub scopes: Option<Vec<String>>,
+}
+
+impl Family {
+    /// A new family (fresh `origin_jti` and `event_id`).
+    pub fn new(auth_time: i64, scopes: Option<Vec<String>>) -> Family {
+        Family {
+            origin_jti: uuid::Uuid::new_v4().to_string(),
+            event_id: uuid::Uuid::new_v4().to_string(),
+            auth_time,
+            scopes,
+        }
+    }
 }
 
 /// Signs a new access and id token of `family` for `user` (the user's groups and attributes as
-/// they are now).
+/// they are now). A family of the OAuth 2.0 endpoints has its scopes in the access token, an id
+/// token only with `openid`, and the id token's `at_hash` (and `nonce`, when given).
 async fn mint<S: Store>(
     svc: &Cognito<S>,
     pool: &Pool,
     client: &UserPoolClientType,
     user: &UserRecord,
     family: &Family,
+    nonce: Option<&str>,
 ) -> ApiResult<AuthenticationResultType> {
     let keys = keys::for_signing(svc, pool).await?;
     let groups = claims::groups(svc, pool, user).await?;
     let lifetimes = claims::lifetimes(client);
     let now = svc.clock.now_ms() / 1000;
     let issuer = issuer(svc, pool.id());
-    let issue = claims::Issue {
+    let scope = family.scopes.as_ref().map_or_else(|| claims::ADMIN_SCOPE.to_owned(), |s| s.join(" "));
+    let mut issue = claims::Issue {
         issuer: &issuer,
         client_id: client.client_id.as_deref().unwrap_or_default(),
         origin_jti: &family.origin_jti,
@@ -119,15 +173,28 @@ async fn mint<S: Store>(
         auth_time: family.auth_time,
         now,
         groups: &groups,
+        scope: &scope,
+        nonce,
+        at_hash: None,
     };
     let access = claims::access(&issue, user, now + lifetimes.access, &uuid::Uuid::new_v4().to_string());
-    let id = claims::id(&issue, client, user, now + lifetimes.id, &uuid::Uuid::new_v4().to_string());
+    let access = jwt::sign(&keys.access, &access)?;
+    let with_id = family.scopes.as_ref().is_none_or(|s| s.iter().any(|s| s == "openid"));
+    let at_hash = family.scopes.as_ref().map(|_| claims::at_hash(&access));
+    issue.at_hash = at_hash.as_deref();
+    let id = match with_id {
+        true => Some(jwt::sign(
+            &keys.id,
+            &claims::id(&issue, client, user, now + lifetimes.id, &uuid::Uuid::new_v4().to_string()),
+        )?),
+        false => None,
+    };
     Ok(AuthenticationResultType {
-        access_token: Some(jwt::sign(&keys.access, &access)?),
+        access_token: Some(access),
         expires_in: Some(i32::try_from(lifetimes.access).unwrap_or(i32::MAX)),
         token_type: Some("Bearer".into()),
         refresh_token: None,
-        id_token: Some(jwt::sign(&keys.id, &id)?),
+        id_token: id,
         new_device_metadata: None,
     })
 }

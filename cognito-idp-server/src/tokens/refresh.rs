@@ -124,6 +124,9 @@ fn new_record(
             "sub": user.sub,
             // The expiry it was issued with: a stored expiry before it means it was rotated.
             "exp_ms": exp_s * 1000,
+            // The scopes the OAuth 2.0 endpoints granted (null for the API's sign-ins): a
+            // refreshed access token keeps them.
+            "scopes": family.scopes,
         }),
     }
 }
@@ -202,6 +205,7 @@ pub async fn refresh<S: Store>(
         origin_jti: record.origin_jti.clone(),
         event_id: record.doc.get("event_id").and_then(|v| v.as_str()).unwrap_or_default().to_owned(),
         auth_time: record.doc.get("auth_time").and_then(|v| v.as_i64()).unwrap_or(now_ms / 1000),
+        scopes: record.doc.get("scopes").and_then(|v| serde_json::from_value(v.clone()).ok()),
     };
     if rotate {
         let lifetime = claims::lifetimes(client).refresh;
@@ -222,11 +226,11 @@ pub async fn refresh<S: Store>(
             Err(StoreError::NotFound) => return Err(revoked()),
             Err(e) => return Err(e.into()),
         }
-        let mut result = mint(svc, pool, client, &user, &family).await?;
+        let mut result = mint(svc, pool, client, &user, &family, None).await?;
         result.refresh_token = Some(raw);
         return Ok(result);
     }
-    mint(svc, pool, client, &user, &family).await
+    mint(svc, pool, client, &user, &family, None).await
 }
 
 #[cfg(test)]

@@ -22,6 +22,10 @@ pub enum Api {
     Public,
     /// `AdminInitiateAuth`, `AdminRespondToAuthChallenge`.
     Admin,
+    /// The managed login pages: no `SECRET_HASH` (the pages are Cognito's own), whatever
+    /// `ExplicitAuthFlows` says (they govern the API), and a completed sign-in ends in the
+    /// signed-in user, for the pages to turn into an authorization code, not in tokens.
+    Browser,
 }
 
 /// An app client with its pool.
@@ -65,6 +69,13 @@ impl App {
         let secrets = client_secrets::active(svc, &record.pool_id, &client).await?;
         let secrets = secrets.into_iter().map(|s| s.value).collect();
         Ok(App { pool, client_id: record.id, client, api, secrets })
+    }
+
+    /// The client for the managed login pages of pool `pool_id`.
+    pub async fn browser<S: Store>(svc: &Cognito<S>, pool_id: &str, client_id: &str) -> ApiResult<App> {
+        let mut app = App::load(svc, Some(pool_id), client_id).await?;
+        app.api = Api::Browser;
+        Ok(app)
     }
 
     /// `PreventUserExistenceErrors: ENABLED`.

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use cognito_idp::ErrorCode;
 use cognito_idp::types::{AuthenticationResultType, ChallengeNameType};
 
-use super::app::{App, incorrect};
+use super::app::{Api, App, incorrect};
 use super::{lockout, session};
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::{mfa, shared};
@@ -27,6 +27,9 @@ pub struct Outcome {
     pub result: Option<AuthenticationResultType>,
     /// `AvailableChallenges` of `SELECT_CHALLENGE`.
     pub available: Option<Vec<String>>,
+    /// The user, when a sign-in through the managed login pages is complete (they issue an
+    /// authorization code or tokens of their own instead of the API's).
+    pub signed_in: Option<Box<UserRecord>>,
 }
 
 impl Outcome {
@@ -64,7 +67,8 @@ pub async fn challenge<S: Store>(
     outbox: Vec<OutboxMessage>,
 ) -> ApiResult<Outcome> {
     let ttl = session::ttl_ms(&app.client);
-    let raw = session::start(svc, app.pool.id(), &app.client_id, user_key, name, state, ttl, outbox).await?;
+    let browser = app.api == Api::Browser;
+    let raw = session::start(svc, app.pool.id(), &app.client_id, user_key, name, state, ttl, outbox, browser).await?;
     Ok(Outcome { challenge_name: Some(name.to_owned()), session: Some(raw), parameters, ..Outcome::default() })
 }
 
@@ -220,8 +224,11 @@ pub async fn mfa_challenge<S: Store>(
     challenge(svc, app, &user.username_key, &step.name, parameters, step.state, step.outbox).await
 }
 
-/// Tokens for a completed sign-in.
+/// Tokens for a completed sign-in (the user, for the managed login pages).
 pub async fn issue<S: Store>(svc: &Cognito<S>, app: &App, user: &UserRecord) -> ApiResult<Outcome> {
+    if app.api == Api::Browser {
+        return Ok(Outcome { signed_in: Some(Box::new(user.clone())), ..Outcome::default() });
+    }
     let now_s = svc.clock.now_ms() / 1000;
     let result = tokens::issue(svc, &app.pool, &app.client, user, now_s).await?;
     Ok(Outcome { result: Some(result), ..Outcome::default() })

@@ -51,6 +51,33 @@ pub async fn admin_initiate_auth<S: Store>(
     })
 }
 
+/// A sign-in with username and password from the managed login pages (`app` of
+/// [`App::browser`]): `USER_PASSWORD_AUTH`'s steps whatever the client's `ExplicitAuthFlows`,
+/// without `SECRET_HASH`.
+pub async fn browser_password<S: Store>(
+    svc: &Cognito<S>,
+    app: &App,
+    username: &str,
+    password: &str,
+) -> ApiResult<Outcome> {
+    let Some(user) = flow::find(svc, &app.pool, username).await? else {
+        flow::spend_a_check(svc, password).await;
+        return Err(app.unknown_user());
+    };
+    flow::verify_password(svc, app, &user, password).await?;
+    flow::after_first_factor(svc, app, &user).await
+}
+
+/// The first step of a choice-based sign-in from the managed login pages (`USER_AUTH`, with or
+/// without a preferred challenge), whatever the client's `ExplicitAuthFlows`.
+pub async fn browser_choice<S: Store>(
+    svc: &Cognito<S>,
+    app: &App,
+    params: &BTreeMap<String, String>,
+) -> ApiResult<Outcome> {
+    choice::initiate(svc, app, params).await
+}
+
 /// `Initiate Auth method not supported.`: a flow of the other operation. AWS confirmed to the
 /// moto project that `USER_PASSWORD_AUTH` is `InitiateAuth`'s only and `ADMIN_USER_PASSWORD_AUTH`
 /// `AdminInitiateAuth`'s only (getmoto/moto pull request 4836); the message is quoted in

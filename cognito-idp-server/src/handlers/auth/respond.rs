@@ -10,7 +10,7 @@ use cognito_idp::types::{
     RespondToAuthChallengeRequest, RespondToAuthChallengeResponse,
 };
 
-use super::app::{App, incorrect, missing, required};
+use super::app::{Api, App, incorrect, missing, required};
 use super::flow::{self, Outcome};
 use super::{choice, lockout, session, srp};
 use crate::domain::attributes::{self, Schema, Write};
@@ -69,6 +69,18 @@ pub async fn admin_respond_to_auth_challenge<S: Store>(
     })
 }
 
+/// An answer from the managed login pages (`app` of [`App::browser`]) to a challenge they were
+/// given: the same checks and steps as `RespondToAuthChallenge`, but no `SECRET_HASH`.
+pub async fn browser_answer<S: Store>(
+    svc: &Cognito<S>,
+    app: &App,
+    challenge: &str,
+    raw_session: &str,
+    responses: &BTreeMap<String, String>,
+) -> ApiResult<Outcome> {
+    run(svc, app, challenge, Some(raw_session), responses).await
+}
+
 async fn run<S: Store>(
     svc: &Cognito<S>,
     app: &App,
@@ -82,7 +94,10 @@ async fn run<S: Store>(
     let echoed = (challenge == "PASSWORD_VERIFIER").then(|| responses.get("PASSWORD_CLAIM_SECRET_BLOCK")).flatten();
     let raw = raw_session.filter(|s| !s.is_empty()).or(echoed.map(String::as_str)).ok_or_else(|| missing("Session"))?;
     let record = session::take(svc, raw).await?;
-    if record.client_id != app.client_id || record.pool_id != app.pool.id() || session::challenge(&record) != challenge
+    if record.client_id != app.client_id
+        || record.pool_id != app.pool.id()
+        || session::challenge(&record) != challenge
+        || session::is_browser(&record) != (app.api == Api::Browser)
     {
         return Err(invalid_session());
     }
@@ -100,7 +115,9 @@ async fn run<S: Store>(
         return Err(invalid_session());
     }
     let names: Vec<&str> = std::iter::once(username).chain(user.as_ref().map(|u| u.username.as_str())).collect();
-    app.check_secret(&names, responses.get("SECRET_HASH").map(String::as_str), Missing::SecretHash)?;
+    if app.api != Api::Browser {
+        app.check_secret(&names, responses.get("SECRET_HASH").map(String::as_str), Missing::SecretHash)?;
+    }
     match challenge {
         "PASSWORD_VERIFIER" => srp::answer(svc, app, &record, user, responses).await,
         "NEW_PASSWORD_REQUIRED" => {

@@ -53,6 +53,14 @@ pub const CHALLENGE: &str = "challenge";
 pub const STATE: &str = "state";
 /// The key of the count of wrong answers in a session's document.
 pub const ATTEMPTS: &str = "attempts";
+/// The key that marks a session of the managed login pages (absent for the API's).
+pub const BROWSER: &str = "browser";
+
+/// Whether a session was issued to the managed login pages: such a session is answered there
+/// only, and one of the API only through the API.
+pub fn is_browser(record: &SessionRecord) -> bool {
+    record.doc.get(BROWSER).and_then(|v| v.as_bool()).unwrap_or(false)
+}
 
 /// Starts a session for `challenge_name` of the sign-in of `user_key` through `client_id`,
 /// keeping `state` for the answer; `outbox` (the codes the challenge sends) is stored with it.
@@ -67,9 +75,10 @@ pub async fn start<S: Store>(
     state: serde_json::Value,
     ttl_ms: i64,
     outbox: Vec<OutboxMessage>,
+    browser: bool,
 ) -> ApiResult<String> {
     let raw = new_raw();
-    start_as(svc, &raw, pool_id, client_id, user_key, challenge_name, state, ttl_ms, outbox).await?;
+    start_as(svc, &raw, pool_id, client_id, user_key, challenge_name, state, ttl_ms, outbox, browser).await?;
     Ok(raw)
 }
 
@@ -88,14 +97,19 @@ pub async fn start_as<S: Store>(
     state: serde_json::Value,
     ttl_ms: i64,
     outbox: Vec<OutboxMessage>,
+    browser: bool,
 ) -> ApiResult<()> {
+    let mut doc = serde_json::json!({ CHALLENGE: challenge_name, STATE: state, ATTEMPTS: 0 });
+    if browser {
+        doc[BROWSER] = true.into();
+    }
     let record = SessionRecord {
         id_hash: hash(raw),
         pool_id: pool_id.to_owned(),
         client_id: client_id.to_owned(),
         user_key: user_key.to_owned(),
         expires_ms: svc.clock.now_ms() + ttl_ms,
-        doc: serde_json::json!({ CHALLENGE: challenge_name, STATE: state, ATTEMPTS: 0 }),
+        doc,
     };
     svc.store.put_session(record, outbox).await?;
     Ok(())

@@ -410,6 +410,9 @@ impl Store for PgStore {
     async fn take_session(&self, id_hash: &str) -> StoreResult<SessionRecord> {
         in_tx!(self, tx => sql::take_session(&tx, id_hash))
     }
+    async fn get_session(&self, id_hash: &str) -> StoreResult<SessionRecord> {
+        on_conn!(self, c => sql::get_session(&c, id_hash))
+    }
     async fn insert_refresh(&self, token: RefreshRecord) -> StoreResult<()> {
         in_tx!(self, tx => sql::insert_refresh(&tx, &token))
     }

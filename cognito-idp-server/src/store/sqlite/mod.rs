@@ -420,6 +420,10 @@ impl Store for SqliteStore {
         let id_hash = id_hash.to_owned();
         self.write(move |c| sql::take_session(c, &id_hash)).await
     }
+    async fn get_session(&self, id_hash: &str) -> StoreResult<SessionRecord> {
+        let id_hash = id_hash.to_owned();
+        self.point_read(move |c| sql::get_session(c, &id_hash)).await
+    }
     async fn insert_refresh(&self, token: RefreshRecord) -> StoreResult<()> {
         self.write(move |c| sql::insert_refresh(c, &token)).await
     }

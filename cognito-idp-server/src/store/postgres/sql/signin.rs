@@ -57,6 +57,19 @@ pub async fn take_session<C: GenericClient>(c: &C, id_hash: &str) -> R<SessionRe
     }
 }
 
+pub async fn get_session<C: GenericClient>(c: &C, id_hash: &str) -> R<SessionRecord> {
+    let row = query_opt(
+        c,
+        "SELECT id_hash, pool_id, client_id, user_key, expires_ms, doc FROM sessions WHERE id_hash = $1",
+        &[&id_hash],
+    )
+    .await?;
+    match row {
+        Some(row) => session_row(&row),
+        None => Err(Fail::Store(StoreError::NotFound)),
+    }
+}
+
 // --- refresh tokens and their families
 
 const REFRESH_COLUMNS: &str = "r.hash, r.pool_id, r.client_id, r.user_key, r.origin_jti, r.expires_ms, r.doc";
