@@ -159,10 +159,14 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
     }
     let purger = tokio::spawn(purge_periodically(svc.store.clone(), svc.clock.clone()));
     let app = app.merge(crate::tokens::discovery::routes(svc.clone()));
+    let app = app.merge(crate::oauth::routes(svc.clone())).merge(crate::pages::routes(svc.clone()));
     let app = app.merge(cognito_idp::server::router_with(svc, config));
+    // Requests on a domain's own host name reach its endpoints: rewritten before routing.
+    let app = tower::Layer::layer(&axum::middleware::from_fn(crate::oauth::host::route), app);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let service = app.into_make_service_with_connect_info::<SocketAddr>();
+        let service =
+            axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<SocketAddr>(app);
         let graceful = axum::serve(listener, service).with_graceful_shutdown(async {
             let _ = stopped.await;
         });

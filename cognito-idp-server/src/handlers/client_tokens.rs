@@ -15,7 +15,7 @@ use crate::handlers::auth::app::App;
 use crate::handlers::{clients, resource_servers, secret_hash};
 use crate::state::Cognito;
 use crate::store::Store;
-use crate::tokens::{self, claims, jwt, keys};
+use crate::tokens;
 
 use clients::CLIENT_TOKEN_FLOW as FLOW;
 
@@ -45,15 +45,10 @@ pub async fn get_client_token<S: Store>(
         }
         None => app.client.allowed_o_auth_scopes.clone().unwrap_or_default(),
     };
-    let keys = keys::for_signing(svc, pool).await?;
-    let lifetime = claims::lifetimes(&app.client).access;
-    let now = svc.clock.now_ms() / 1000;
-    let issuer = tokens::issuer(svc, pool.id());
-    let jti = uuid::Uuid::new_v4().to_string();
-    let token = claims::client_access(&issuer, &app.client_id, &scopes, now, now + lifetime, &jti);
+    let (token, lifetime) = tokens::client_token(svc, pool, &app.client, &scopes).await?;
     Ok(GetClientTokenResponse {
         client_authentication_result: Some(ClientAuthenticationResultType {
-            access_token: Some(jwt::sign(&keys.access, &token)?),
+            access_token: Some(token),
             expires_in: Some(i32::try_from(lifetime).unwrap_or(i32::MAX)),
             token_type: Some("Bearer".into()),
         }),

@@ -67,6 +67,24 @@ pub async fn issue_oauth<S: Store>(
     Ok(result)
 }
 
+/// A machine-to-machine access token for `client` (`client_credentials`, `GetClientToken`)
+/// with `scopes`: the token and its lifetime in seconds.
+pub async fn client_token<S: Store>(
+    svc: &Cognito<S>,
+    pool: &Pool,
+    client: &UserPoolClientType,
+    scopes: &[String],
+) -> ApiResult<(String, i64)> {
+    let keys = keys::for_signing(svc, pool).await?;
+    let lifetime = claims::lifetimes(client).access;
+    let now = svc.clock.now_ms() / 1000;
+    let issuer = issuer(svc, pool.id());
+    let jti = uuid::Uuid::new_v4().to_string();
+    let client_id = client.client_id.as_deref().unwrap_or_default();
+    let token = claims::client_access(&issuer, client_id, scopes, now, now + lifetime, &jti);
+    Ok((jwt::sign(&keys.access, &token)?, lifetime))
+}
+
 /// What an authorization grant decided: see [`issue_oauth`].
 #[derive(Debug, Clone)]
 pub struct OAuthGrant<'a> {

@@ -74,7 +74,9 @@ pub async fn initiate<S: Store>(svc: &Cognito<S>, app: &App, params: &BTreeMap<S
     let username = required(params, "USERNAME")?;
     let user = flow::find(svc, &app.pool, username).await?;
     let names: Vec<&str> = std::iter::once(username).chain(user.as_ref().map(|u| u.username.as_str())).collect();
-    app.check_secret(&names, params.get("SECRET_HASH").map(String::as_str), Missing::SecretHash)?;
+    if app.api != super::app::Api::Browser {
+        app.check_secret(&names, params.get("SECRET_HASH").map(String::as_str), Missing::SecretHash)?;
+    }
     let Some(user) = user else {
         let available: Vec<String> = pool_factors(app).into_iter().map(str::to_owned).collect();
         let key = app.pool.username_key(username);

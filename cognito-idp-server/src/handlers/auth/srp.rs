@@ -69,8 +69,19 @@ pub async fn start<S: Store>(
     let parameters: BTreeMap<String, String> = server.challenge_parameters().into_iter().collect();
     let raw = STANDARD.encode(server.secret_block());
     let ttl = session::ttl_ms(&app.client);
-    session::start_as(svc, &raw, app.pool.id(), &app.client_id, &user_key, PASSWORD_VERIFIER, state, ttl, Vec::new(), false)
-        .await?;
+    session::start_as(
+        svc,
+        &raw,
+        app.pool.id(),
+        &app.client_id,
+        &user_key,
+        PASSWORD_VERIFIER,
+        state,
+        ttl,
+        Vec::new(),
+        false,
+    )
+    .await?;
     Ok(Outcome {
         challenge_name: Some(PASSWORD_VERIFIER.to_owned()),
         session: Some(raw),

@@ -52,8 +52,18 @@ async fn next_session<S: Store>(svc: &Cognito<S>, old: &SessionRecord, state: se
         Err(StoreError::NotFound) => return Err(ApiError::client_not_found(&old.client_id)),
         Err(e) => return Err(e.into()),
     };
-    session::start(svc, &old.pool_id, &old.client_id, &old.user_key, MFA_SETUP, state, ttl, Vec::new(), session::is_browser(&old))
-        .await
+    session::start(
+        svc,
+        &old.pool_id,
+        &old.client_id,
+        &old.user_key,
+        MFA_SETUP,
+        state,
+        ttl,
+        Vec::new(),
+        session::is_browser(&old),
+    )
+    .await
 }
 
 /// `Software Token MFA has not been enabled by the userPool.`: AWS's

@@ -53,10 +53,12 @@ pub fn take_session(conn: &Connection, id_hash: &str) -> StoreResult<SessionReco
 }
 
 pub fn get_session(conn: &Connection, id_hash: &str) -> StoreResult<SessionRecord> {
-    conn.prepare_cached("SELECT id_hash, pool_id, client_id, user_key, expires_ms, doc FROM sessions WHERE id_hash = ?1")
-        .and_then(|mut s| s.query_row([id_hash], session_row).optional())
-        .map_err(db_error)?
-        .ok_or(StoreError::NotFound)
+    conn.prepare_cached(
+        "SELECT id_hash, pool_id, client_id, user_key, expires_ms, doc FROM sessions WHERE id_hash = ?1",
+    )
+    .and_then(|mut s| s.query_row([id_hash], session_row).optional())
+    .map_err(db_error)?
+    .ok_or(StoreError::NotFound)
 }
 
 // --- refresh tokens and their families

@@ -1,0 +1,170 @@
+//! The browser's state on a domain: the session cookie that lets a second authorization
+//! request through without the form, and the CSRF token the forms carry. Both are random
+//! strings whose SHA-256 is kept in the store's sessions, so any instance behind a balancer
+//! knows them; deleting the user (or the pool) deletes its browser sessions.
+//!
+//! Cookie names are AWS's: `cognito` for the session and `XSRF-TOKEN` for the token that the
+//! forms repeat in their `_csrf` field. The session lasts an hour ("the session cookie ... is
+//! valid for one hour", AWS's developer guide on the managed login session).
+
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use serde_json::json;
+use subtle::ConstantTimeEq;
+
+use super::site::Site;
+use crate::errors::ApiResult;
+use crate::handlers::auth::session;
+use crate::state::Cognito;
+use crate::store::{SessionRecord, Store, StoreError, UserRecord};
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "cognito";
+/// The CSRF cookie; forms repeat its value in [`CSRF_FIELD`].
+pub const CSRF_COOKIE: &str = "XSRF-TOKEN";
+/// The form field of the CSRF token.
+pub const CSRF_FIELD: &str = "_csrf";
+/// How long a browser session lasts.
+pub const SESSION_MS: i64 = 60 * 60 * 1000;
+/// How long a CSRF token lasts (a form left open longer is refused and shown again).
+pub const CSRF_MS: i64 = 60 * 60 * 1000;
+
+fn random() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn session_hash(raw: &str) -> String {
+    session::hash(&format!("browser:{raw}"))
+}
+
+fn csrf_hash(raw: &str) -> String {
+    session::hash(&format!("csrf:{raw}"))
+}
+
+fn cookie(site: &Site, name: &'static str, value: String, http_only: bool) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path(site.cookie_path())
+        .http_only(http_only)
+        .secure(site.secure)
+        // Lax: the app's top-level redirect to /oauth2/authorize carries the session.
+        .same_site(SameSite::Lax)
+        .build()
+}
+
+/// A signed-in browser.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// The user, as stored now.
+    pub user: UserRecord,
+    /// When the user signed in (seconds).
+    pub auth_time: i64,
+}
+
+/// The user this browser is signed in as on `site`, if its session is valid: it exists, has
+/// not expired, belongs to the site's pool, and its user still exists, is the same user (same
+/// `sub`) and is enabled.
+pub async fn current<S: Store>(svc: &Cognito<S>, site: &Site, jar: &CookieJar) -> ApiResult<Option<SignedIn>> {
+    let Some(raw) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else { return Ok(None) };
+    let record = match svc.store.get_session(&session_hash(&raw)).await {
+        Ok(record) => record,
+        Err(StoreError::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    if record.expires_ms <= svc.clock.now_ms()
+        || record.pool_id != site.pool.id()
+        || record.doc.get("kind").and_then(|v| v.as_str()) != Some("browser")
+    {
+        return Ok(None);
+    }
+    let user = match svc.store.get_user(&record.pool_id, &record.user_key).await {
+        Ok(user) => user,
+        Err(StoreError::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    if !user.enabled || record.doc.get("sub").and_then(|v| v.as_str()) != Some(user.sub.as_str()) {
+        return Ok(None);
+    }
+    let auth_time = record.doc.get("auth_time").and_then(|v| v.as_i64()).unwrap_or_default();
+    Ok(Some(SignedIn { user, auth_time }))
+}
+
+/// Starts a session for `user`, who just signed in through `client_id`: the cookie to set.
+pub async fn start<S: Store>(
+    svc: &Cognito<S>,
+    site: &Site,
+    client_id: &str,
+    user: &UserRecord,
+    auth_time: i64,
+) -> ApiResult<Cookie<'static>> {
+    let raw = random();
+    let record = SessionRecord {
+        id_hash: session_hash(&raw),
+        pool_id: site.pool.id().to_owned(),
+        client_id: client_id.to_owned(),
+        user_key: user.username_key.clone(),
+        expires_ms: svc.clock.now_ms() + SESSION_MS,
+        doc: json!({ "kind": "browser", "sub": user.sub, "auth_time": auth_time }),
+    };
+    svc.store.put_session(record, Vec::new()).await?;
+    Ok(cookie(site, SESSION_COOKIE, raw, true))
+}
+
+/// Ends the browser's session (logout): the store forgets it, and the cookie is removed.
+pub async fn end<S: Store>(svc: &Cognito<S>, site: &Site, jar: CookieJar) -> ApiResult<CookieJar> {
+    if let Some(raw) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) {
+        match svc.store.take_session(&session_hash(&raw)).await {
+            Ok(_) | Err(StoreError::NotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(jar.remove(cookie(site, SESSION_COOKIE, String::new(), true)))
+}
+
+/// The CSRF token for the forms of a page: the browser's own while it is valid, or a new one
+/// (stored, and set as the cookie).
+pub async fn csrf_token<S: Store>(svc: &Cognito<S>, site: &Site, jar: CookieJar) -> ApiResult<(String, CookieJar)> {
+    if let Some(raw) = jar.get(CSRF_COOKIE).map(|c| c.value().to_owned())
+        && csrf_valid(svc, site, &raw).await?
+    {
+        return Ok((raw, jar));
+    }
+    let raw = random();
+    let record = SessionRecord {
+        id_hash: csrf_hash(&raw),
+        pool_id: site.pool.id().to_owned(),
+        client_id: String::new(),
+        user_key: String::new(),
+        expires_ms: svc.clock.now_ms() + CSRF_MS,
+        doc: json!({ "kind": "csrf" }),
+    };
+    svc.store.put_session(record, Vec::new()).await?;
+    let jar = jar.add(cookie(site, CSRF_COOKIE, raw.clone(), true));
+    Ok((raw, jar))
+}
+
+/// Whether a form's `_csrf` value is the browser's valid token (the double-submitted cookie,
+/// known to the store, unexpired, of this pool).
+pub async fn check_csrf<S: Store>(
+    svc: &Cognito<S>,
+    site: &Site,
+    jar: &CookieJar,
+    field: Option<&str>,
+) -> ApiResult<bool> {
+    let (Some(cookie), Some(field)) = (jar.get(CSRF_COOKIE), field) else { return Ok(false) };
+    if !bool::from(cookie.value().as_bytes().ct_eq(field.as_bytes())) {
+        return Ok(false);
+    }
+    csrf_valid(svc, site, field).await
+}
+
+async fn csrf_valid<S: Store>(svc: &Cognito<S>, site: &Site, raw: &str) -> ApiResult<bool> {
+    match svc.store.get_session(&csrf_hash(raw)).await {
+        Ok(record) => Ok(record.pool_id == site.pool.id() && record.expires_ms > svc.clock.now_ms()),
+        Err(StoreError::NotFound) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}

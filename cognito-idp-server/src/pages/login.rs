@@ -1,0 +1,125 @@
+//! The sign-in page, `GET|POST /login`: username and password (AWS's classic input names
+//! `username`, `password` and the button `signInSubmitButton`), then whatever the sign-in
+//! asks next ([`super::challenge`]). A browser already signed in on the domain is sent straight
+//! back to the app with a code, unless the request says `prompt=login`.
+
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Response};
+use axum_extra::extract::CookieJar;
+use maud::{Markup, html};
+
+use super::challenge::{self, Step};
+use super::context::{self, Page};
+use super::layout::{Frame, csrf, field};
+use crate::errors::ApiResult;
+use crate::handlers::auth::initiate;
+use crate::oauth::authorize::{self, AuthorizeParams};
+use crate::oauth::browser;
+use crate::oauth::host::HostMode;
+use crate::state::Cognito;
+use crate::store::Store;
+
+/// `GET /login`.
+pub async fn show<S: Store>(
+    State(svc): State<Cognito<S>>,
+    Path(domain): Path<String>,
+    host_mode: Option<axum::Extension<HostMode>>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Query(params): Query<AuthorizeParams>,
+) -> Response {
+    let result: ApiResult<Response> = async {
+        let page = match context::open(&svc, &domain, host_mode.is_some(), &headers, jar, params).await? {
+            Ok(page) => page,
+            Err(response) => return Ok(response),
+        };
+        if page.auth.params.prompt.as_deref() != Some("login")
+            && let Some(signed_in) = browser::current(&svc, &page.site, &page.jar).await?
+        {
+            let redirect = authorize::complete(&svc, &page.auth, &signed_in.user, signed_in.auth_time).await?;
+            return Ok((page.jar, redirect).into_response());
+        }
+        Ok(render(&svc, page, None, None).await)
+    }
+    .await;
+    result.unwrap_or_else(authorize::server_error)
+}
+
+/// `POST /login`.
+pub async fn submit<S: Store>(
+    State(svc): State<Cognito<S>>,
+    Path(domain): Path<String>,
+    host_mode: Option<axum::Extension<HostMode>>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Query(params): Query<AuthorizeParams>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let result: ApiResult<Response> = async {
+        let page = match context::open(&svc, &domain, host_mode.is_some(), &headers, jar, params).await? {
+            Ok(page) => page,
+            Err(response) => return Ok(response),
+        };
+        let username = form.get("username").map(|u| u.trim()).unwrap_or_default().to_owned();
+        if !context::csrf_ok(&svc, &page, form.get(browser::CSRF_FIELD).map(String::as_str)).await? {
+            return Ok(render(&svc, page, Some(&username), Some(challenge::EXPIRED_FORM)).await);
+        }
+        let password = form.get("password").map(String::as_str).unwrap_or_default();
+        if username.is_empty() || password.is_empty() {
+            return Ok(render(&svc, page, Some(&username), Some("Username and password are required.")).await);
+        }
+        let outcome = initiate::browser_password(&svc, &page.auth.app, &username, password).await;
+        Ok(match challenge::proceed(&svc, page, &username, outcome).await? {
+            Step::Done(response) => response,
+            Step::Failed(page, message) => render(&svc, page, Some(&username), Some(&message)).await,
+        })
+    }
+    .await;
+    result.unwrap_or_else(authorize::server_error)
+}
+
+/// The sign-in form.
+pub async fn render<S: Store>(svc: &Cognito<S>, page: Page, username: Option<&str>, error: Option<&str>) -> Response {
+    let look = super::layout::look(svc, &page).await;
+    let frame = Frame {
+        site: &page.site,
+        title: "Sign in with your username and password",
+        error,
+        info: None,
+        css: look.css.as_deref(),
+        logo: look.logo.as_deref(),
+    };
+    let body = form(&page, username);
+    (page.jar, Html(super::layout::page(&frame, body).into_string())).into_response()
+}
+
+fn form(page: &Page, username: Option<&str>) -> Markup {
+    let query = page.auth.params.query();
+    let self_sign_up = !page
+        .site
+        .pool
+        .doc
+        .admin_create_user_config
+        .as_ref()
+        .is_some_and(|c| c.allow_admin_create_user_only == Some(true));
+    html! {
+        form method="post" action=(page.action("/login")) name="cognitoSignInForm" {
+            (csrf(&page.csrf))
+            (field("signInFormUsername", "username", "Username", "text", "username", username))
+            (field("signInFormPassword", "password", "Password", "password", "current-password", None))
+            a class="redirect-customizable" href=(format!("{}?{query}", page.site.link("/forgotPassword"))) { "Forgot your password?" }
+            input name="signInSubmitButton" type="submit" class="btn btn-primary submitButton-customizable" value="Sign in";
+        }
+        a class="redirect-customizable" href=(format!("{}?{query}", page.site.link("/passwordless"))) { "Sign in with a one-time code" }
+        @if self_sign_up {
+            p class="textDescription-customizable" {
+                "Need an account? "
+                a class="redirect-customizable" href=(format!("{}?{query}", page.site.link("/signup"))) { "Sign up" }
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! The managed login pages (the classic hosted UI, `ManagedLoginVersion` 1, and managed login,
+//! version 2), rendered on the server with maud. Each page is a form that posts back to its
+//! own path with the authorization request's parameters in the query string, as AWS's pages
+//! do, so a sign-in needs no state beyond the store's (challenge sessions, CSRF tokens and the
+//! browser session), and any instance can serve any step.
+//!
+//! Every step goes through the same code as the API ([`crate::handlers`]): password checks,
+//! lockout, `PreventUserExistenceErrors`, MFA, codes through the outbox. Form fields carry
+//! AWS's classic input names (`username`, `password`, `signInSubmitButton`, ...), which test
+//! suites written for the real hosted UI select by, and a visible label each.
+//!
+//! - [`layout`]: the page frame (the pool's or client's UI customization applied).
+//! - [`context`]: what every page starts from: its site, the checked authorization request,
+//!   the CSRF token.
+//! - [`login`]: sign-in. [`challenge`]: what follows a password (new password, MFA, TOTP
+//!   set-up, factor selection). [`error`]: the error page.
+
+pub mod challenge;
+pub mod context;
+pub mod error;
+pub mod layout;
+pub mod login;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::state::Cognito;
+use crate::store::Store;
+
+/// The pages' routes, under the domain's path.
+pub fn routes<S: Store + Clone>(svc: Cognito<S>) -> Router {
+    Router::new()
+        .route("/domain/{domain}/login", get(login::show::<S>).post(login::submit::<S>))
+        .route("/domain/{domain}/challenge", axum::routing::post(challenge::submit::<S>))
+        .route("/domain/{domain}/error", get(error::show::<S>))
+        .with_state(svc)
+}
