@@ -67,6 +67,7 @@ use serde_json::Value;
 pub mod aws_cli;
 pub mod env;
 pub mod local;
+pub mod oauth;
 pub mod setup;
 pub mod signin;
 pub mod stores;
