@@ -17,7 +17,7 @@ use cognito_idp::types::{AssociateSoftwareTokenRequest, VerifySoftwareTokenReque
 use maud::{Markup, PreEscaped, html};
 
 use super::context::{self, Page};
-use super::layout::{Frame, csrf, field, look, page as frame_page};
+use super::layout::{Frame, csrf, field, look, optional_field, page as frame_page};
 use crate::domain::password;
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::auth::flow::Outcome;
@@ -179,7 +179,7 @@ pub async fn render<S: Store>(
                 figure id="totpQrCode" aria-label="QR code of the authenticator secret" { (PreEscaped(qr)) }
                 p class="textDescription-customizable" { "Or enter this secret: " code id="totpSecret" { (secret) } }
                 (field("totpCode", "code", "Code from your authenticator app", "text", "one-time-code", None))
-                (field("deviceName", "deviceName", "Device name (optional)", "text", "off", None))
+                (optional_field("deviceName", "deviceName", "Device name (optional)", "text", "off"))
             }
         }
         other => {

@@ -100,6 +100,14 @@ pub fn field(id: &str, name: &str, label: &str, kind: &str, autocomplete: &str, 
     }
 }
 
+/// A labelled input the form can be sent without.
+pub fn optional_field(id: &str, name: &str, label: &str, kind: &str, autocomplete: &str) -> Markup {
+    html! {
+        label class="label-customizable" for=(id) { (label) }
+        input id=(id) name=(name) type=(kind) class="form-control inputField-customizable" autocomplete=(autocomplete);
+    }
+}
+
 /// The hidden CSRF field.
 pub fn csrf(token: &str) -> Markup {
     html! { input type="hidden" name=(crate::oauth::browser::CSRF_FIELD) value=(token); }

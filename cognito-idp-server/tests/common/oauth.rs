@@ -34,14 +34,19 @@ pub struct OAuthApp {
     pub base: String,
     /// The server's URL.
     pub url: String,
+    /// The app's callback.
+    pub callback: String,
 }
 
 impl OAuthApp {
     /// An authorization URL with `extra` parameters (after `response_type=code`, the client
     /// and the callback).
     pub fn authorize_url(&self, extra: &[(&str, &str)]) -> String {
-        let mut pairs =
-            vec![("response_type", "code"), ("client_id", self.client_id.as_str()), ("redirect_uri", CALLBACK)];
+        let mut pairs = vec![
+            ("response_type", "code"),
+            ("client_id", self.client_id.as_str()),
+            ("redirect_uri", self.callback.as_str()),
+        ];
         pairs.extend_from_slice(extra);
         let mut url = format!("{}/oauth2/authorize?", self.base);
         let mut serializer = form_urlencoded::Serializer::new(String::new());
@@ -66,6 +71,9 @@ pub struct OAuthSetup {
     flows: Vec<String>,
     scopes: Vec<String>,
     providers: Vec<String>,
+    pool: Option<super::PoolBuilder>,
+    callback: String,
+    signed_out: String,
 }
 
 impl OAuthSetup {
@@ -79,7 +87,23 @@ impl OAuthSetup {
                 .map(str::to_owned)
                 .to_vec(),
             providers: vec!["COGNITO".into()],
+            pool: None,
+            callback: CALLBACK.to_owned(),
+            signed_out: SIGNED_OUT.to_owned(),
         }
+    }
+
+    /// The pool made with `pool` (its name is the setup's).
+    pub fn pool(mut self, pool: super::PoolBuilder) -> Self {
+        self.pool = Some(pool);
+        self
+    }
+
+    /// The app's callback and sign-out URLs (a test's own web app).
+    pub fn app_urls(mut self, callback: &str, signed_out: &str) -> Self {
+        self.callback = callback.to_owned();
+        self.signed_out = signed_out.to_owned();
+        self
     }
 
     /// With a client secret.
@@ -102,7 +126,10 @@ impl OAuthSetup {
 
     /// Creates it all through `client` on the server at `url`.
     pub async fn create(self, client: &Client, url: &str) -> OAuthApp {
-        let pool = super::create_pool(client, &self.name).await;
+        let pool = match self.pool {
+            Some(builder) => builder.create(client).await,
+            None => super::create_pool(client, &self.name).await,
+        };
         let domain = format!("{}-domain", self.name.to_lowercase());
         client
             .create_user_pool_domain()
@@ -128,8 +155,8 @@ impl OAuthSetup {
             .client_name(format!("{}-app", self.name))
             .generate_secret(self.secret)
             .allowed_o_auth_flows_user_pool_client(true)
-            .callback_ur_ls(CALLBACK)
-            .logout_ur_ls(SIGNED_OUT);
+            .callback_ur_ls(&self.callback)
+            .logout_ur_ls(&self.signed_out);
         for flow in &self.flows {
             request = request.allowed_o_auth_flows(OAuthFlowType::from(flow.as_str()));
         }
@@ -147,6 +174,7 @@ impl OAuthSetup {
             client_id: created.client_id.unwrap(),
             secret: created.client_secret,
             url: url.to_owned(),
+            callback: self.callback,
         }
     }
 }
