@@ -14,9 +14,8 @@
 //!   developer guide's earlier wording: "it will no longer fall back to the ALL configuration").
 //! * Both operations need a domain. `SetUICustomization` without one answers "A domain must be
 //!   associated with this user pool." (quoted in amazon-connect/voicemail-for-amazon-connect
-//!   issue 5 and CloudFormation lint rules); `GetUICustomization` answers "There has to be an
-//!   existing domain associated with this user pool" (terraform-provider-aws's destroy check
-//!   matches that text).
+//!   issue 5); `GetUICustomization` answers "There has to be an existing domain associated with
+//!   this user pool" (terraform-provider-aws's destroy check matches that text).
 //! * `GetUICustomization` with nothing customized answers an empty object (`{}`), as the API
 //!   reference says ("Returns an empty object if you haven't applied hosted UI branding").
 //! * The CSS may use only the classes of AWS's template (the developer guide's list, below),
