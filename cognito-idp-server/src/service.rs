@@ -117,6 +117,22 @@ operations! {
     update_resource_server(UpdateResourceServerRequest) -> UpdateResourceServerResponse, UpdateResourceServerError => resource_servers::update_resource_server;
     delete_resource_server(DeleteResourceServerRequest) -> Empty, DeleteResourceServerError => resource_servers::delete_resource_server;
     list_resource_servers(ListResourceServersRequest) -> ListResourceServersResponse, ListResourceServersError => resource_servers::list_resource_servers;
+    // classic hosted UI branding
+    set_ui_customization(SetUiCustomizationRequest) -> SetUiCustomizationResponse, SetUiCustomizationError => crate::handlers::ui_customization::set_ui_customization;
+    get_ui_customization(GetUiCustomizationRequest) -> GetUiCustomizationResponse, GetUiCustomizationError => crate::handlers::ui_customization::get_ui_customization;
+    // managed login branding
+    create_managed_login_branding(CreateManagedLoginBrandingRequest) -> CreateManagedLoginBrandingResponse, CreateManagedLoginBrandingError => crate::handlers::managed_login_branding::create_managed_login_branding;
+    describe_managed_login_branding(DescribeManagedLoginBrandingRequest) -> DescribeManagedLoginBrandingResponse, DescribeManagedLoginBrandingError => crate::handlers::managed_login_branding::describe_managed_login_branding;
+    describe_managed_login_branding_by_client(DescribeManagedLoginBrandingByClientRequest) -> DescribeManagedLoginBrandingByClientResponse, DescribeManagedLoginBrandingByClientError => crate::handlers::managed_login_branding::describe_managed_login_branding_by_client;
+    update_managed_login_branding(UpdateManagedLoginBrandingRequest) -> UpdateManagedLoginBrandingResponse, UpdateManagedLoginBrandingError => crate::handlers::managed_login_branding::update_managed_login_branding;
+    delete_managed_login_branding(DeleteManagedLoginBrandingRequest) -> Empty, DeleteManagedLoginBrandingError => crate::handlers::managed_login_branding::delete_managed_login_branding;
+    // terms documents
+    create_terms(CreateTermsRequest) -> CreateTermsResponse, CreateTermsError => crate::handlers::terms::create_terms;
+    describe_terms(DescribeTermsRequest) -> DescribeTermsResponse, DescribeTermsError => crate::handlers::terms::describe_terms;
+    describe_terms_by_client(DescribeTermsByClientRequest) -> DescribeTermsByClientResponse, DescribeTermsByClientError => crate::handlers::terms::describe_terms_by_client;
+    list_terms(ListTermsRequest) -> ListTermsResponse, ListTermsError => crate::handlers::terms::list_terms;
+    update_terms(UpdateTermsRequest) -> UpdateTermsResponse, UpdateTermsError => crate::handlers::terms::update_terms;
+    delete_terms(DeleteTermsRequest) -> Empty, DeleteTermsError => crate::handlers::terms::delete_terms;
     // tokens
     get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest) -> GetTokensFromRefreshTokenResponse, GetTokensFromRefreshTokenError => crate::handlers::tokens::get_tokens_from_refresh_token;
     revoke_token(RevokeTokenRequest) -> RevokeTokenResponse, RevokeTokenError => crate::handlers::tokens::revoke_token;

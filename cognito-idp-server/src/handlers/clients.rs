@@ -185,6 +185,10 @@ pub async fn delete_user_pool_client<S: Store>(
     match svc.store.delete_client(&input.user_pool_id, &input.client_id).await {
         Ok(()) => {
             super::client_secrets::forget(svc, &input.user_pool_id, &input.client_id).await;
+            // The client's branding and terms go with it.
+            super::ui_customization::forget(svc, &input.user_pool_id, &input.client_id).await;
+            super::managed_login_branding::forget(svc, &input.user_pool_id, &input.client_id).await;
+            super::terms::forget(svc, &input.user_pool_id, &input.client_id).await;
             Ok(Empty::default())
         }
         Err(StoreError::NotFound) => Err(not_found(svc, &input.user_pool_id, &input.client_id).await),

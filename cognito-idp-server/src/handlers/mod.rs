@@ -7,6 +7,7 @@ pub mod client_tokens;
 pub mod clients;
 pub mod domains;
 pub mod groups;
+pub mod managed_login_branding;
 pub mod mfa;
 pub mod one_time_codes;
 pub mod pools;
@@ -17,7 +18,9 @@ pub mod self_service;
 mod shared;
 pub mod signup;
 pub mod tags;
+pub mod terms;
 pub mod tokens;
+pub mod ui_customization;
 pub mod users;
 
 pub use shared::*;

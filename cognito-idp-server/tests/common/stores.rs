@@ -2,6 +2,10 @@
 //! "two instances" are two stores opened on the same SQLite file (each with its own writer
 //! thread, locking the file as two processes would) or the same PostgreSQL schema.
 
+use cognito_idp_server::clock::Clock;
+use cognito_idp_server::domain::password::{Cost, Hasher};
+use cognito_idp_server::state::{Cognito, Settings};
+use cognito_idp_server::store::Store;
 use cognito_idp_server::store::postgres::{PgOptions, PgStore};
 use cognito_idp_server::store::sqlite::{Location, SqliteStore, Synchronous};
 
@@ -23,6 +27,19 @@ pub async fn pg_pair() -> Option<(PgStore, PgStore)> {
     let a = PgStore::open(&options).await.unwrap();
     let b = PgStore::open(&options).await.unwrap();
     Some((a, b))
+}
+
+/// The handlers' state on `store` (an "instance" without HTTP), for calling handlers and the
+/// helpers other modules use directly.
+pub fn service<S: Store>(store: S) -> Cognito<S> {
+    Cognito {
+        store,
+        settings: std::sync::Arc::new(Settings::default()),
+        clock: Clock::default(),
+        hasher: Hasher::new(Cost::DEV).unwrap(),
+        pools: Default::default(),
+        keys: Default::default(),
+    }
 }
 
 /// Runs `$check(&a, &b)` on two SQLite stores, then on two PostgreSQL stores when there is a
