@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use axum::Router;
 use axum::extract::{OriginalUri, State};
 use axum::routing::get;
+use base64::Engine;
 use common::oauth::{Browser, OAuthApp, OAuthSetup, claims, pkce};
 use common::{InProcessServer, PASSWORD, PoolBuilder, UserBuilder, advance_clock};
 use serde_json::{Value, json};
@@ -315,4 +316,37 @@ async fn an_oidc_library_signs_in_from_the_discovery_document_alone() {
     assert_eq!(out["userinfo"]["email"], "olga@example.com");
     assert_eq!(out["userinfo"]["username"], "olga");
     assert_eq!(out["state_matched"], true);
+}
+
+#[tokio::test]
+async fn the_pages_wear_the_clients_ui_customization_in_chromium() {
+    if !browser_available() {
+        return;
+    }
+    let server = InProcessServer::start().await;
+    let web = WebApp::start().await;
+    let app = setup(&server, &web, OAuthSetup::new("Styled")).await;
+    // A 1x1 PNG.
+    let png = base64::engine::general_purpose::STANDARD
+        .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+        .unwrap();
+    server
+        .client()
+        .set_ui_customization()
+        .user_pool_id(&app.pool)
+        .client_id(&app.client_id)
+        .css(".submitButton-customizable { background-color: rgb(200, 30, 40); }")
+        .image_file(png)
+        .send()
+        .await
+        .expect("SetUICustomization");
+    let steps = json!([
+        { "goto": app.authorize_url(&[]) },
+        { "expect_text": "Sign in with your username and password" },
+        { "style": "input[name=signInSubmitButton]", "property": "background-color" },
+        { "image_loaded": "img.logo-customizable" },
+    ]);
+    let results = drive(steps).await;
+    assert_eq!(results[0], "rgb(200, 30, 40)");
+    assert_eq!(results[1], true, "the logo is shown");
 }

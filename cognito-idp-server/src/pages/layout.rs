@@ -4,7 +4,11 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
 use super::context::Page;
+use crate::handlers::{managed_login_branding, ui_customization};
 use crate::oauth::site::Site;
 use crate::state::Cognito;
 use crate::store::Store;
@@ -18,9 +22,37 @@ pub struct Look {
     pub logo: Option<String>,
 }
 
-/// The look of `page`'s client.
-pub async fn look<S: Store>(_svc: &Cognito<S>, _page: &Page) -> Look {
-    Look::default()
+/// The look of `page`'s client: on a classic hosted UI domain (`ManagedLoginVersion` 1) its
+/// UI customization (`SetUICustomization`: the client's own, else the pool's); on a managed
+/// login domain (version 2) the logo of its branding style. The logo is inlined as a data URI:
+/// the `ImageUrl` AWS answers names a CloudFront host this server is not. A failure to read
+/// them only costs the page its customization.
+pub async fn look<S: Store>(svc: &Cognito<S>, page: &Page) -> Look {
+    let (pool_id, client_id) = (page.site.pool.id(), page.auth.app.client_id.as_str());
+    if page.site.version >= 2 {
+        let branding = managed_login_branding::branding_for_client(svc, pool_id, client_id).await.ok().flatten();
+        let logo = branding.and_then(|b| b.assets).unwrap_or_default().into_iter().find_map(|asset| {
+            let bytes = asset.bytes?;
+            let media = match asset.extension.as_str() {
+                "SVG" => "image/svg+xml",
+                "JPEG" | "JPG" => "image/jpeg",
+                "ICO" => "image/x-icon",
+                "WEBP" => "image/webp",
+                _ => "image/png",
+            };
+            matches!(asset.category.as_str(), "FORM_LOGO" | "PAGE_HEADER_LOGO")
+                .then(|| format!("data:{media};base64,{}", STANDARD.encode(bytes.as_ref())))
+        });
+        return Look { css: None, logo };
+    }
+    let css =
+        ui_customization::effective_ui_customization(svc, pool_id, client_id).await.ok().flatten().and_then(|c| c.css);
+    let logo = ui_customization::logo(svc, pool_id, client_id)
+        .await
+        .ok()
+        .flatten()
+        .map(|logo| format!("data:{};base64,{}", logo.media_type, STANDARD.encode(logo.bytes.as_ref())));
+    Look { css, logo }
 }
 
 /// The built-in stylesheet.

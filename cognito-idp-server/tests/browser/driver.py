@@ -10,6 +10,8 @@ Reads a scenario from standard input: {"steps": [...]}; each step is one of
   {"url": true}                          record the current URL
   {"text": selector}                     record the text of `selector`
   {"count": selector}                    record how many elements match `selector`
+  {"style": selector, "property": name}  record the computed CSS `property` of `selector`
+  {"image_loaded": selector}             record whether the image `selector` decoded (naturalWidth > 0)
   {"totp": label, "secret_from": selector, "server": url}
                                          fill `label` with the TOTP code of the secret shown in
                                          `selector`, at the server's clock (/_local/clock)
@@ -83,6 +85,11 @@ def run(page, steps):
             results.append(page.locator(step["text"]).first.inner_text(timeout=TIMEOUT_MS))
         elif "count" in step:
             results.append(page.locator(step["count"]).count())
+        elif "style" in step:
+            locator = page.locator(step["style"]).first
+            results.append(locator.evaluate("(e, p) => getComputedStyle(e).getPropertyValue(p)", step["property"]))
+        elif "image_loaded" in step:
+            results.append(page.locator(step["image_loaded"]).first.evaluate("e => e.complete && e.naturalWidth > 0"))
         elif "totp" in step:
             secret = page.locator(step["secret_from"]).first.inner_text(timeout=TIMEOUT_MS).strip()
             page.get_by_label(step["totp"], exact=True).fill(totp(secret, server_now_ms(step["server"])))
