@@ -156,7 +156,9 @@ pub async fn render<S: Store>(
                     let associated = match associated {
                         Ok(associated) => associated,
                         Err(e) if e.code == ErrorCode::InternalErrorException => return Err(e),
-                        Err(e) => return Ok(super::login::render(svc, page, Some(username), Some(&e.message)).await),
+                        Err(e) => {
+                            return Ok(super::sign_in_form::render(svc, page, Some(username), Some(&e.message)).await);
+                        }
                     };
                     pending.session = associated.session.unwrap_or_default();
                     let secret = associated.secret_code.unwrap_or_default();
@@ -183,7 +185,7 @@ pub async fn render<S: Store>(
             }
         }
         other => {
-            return Ok(super::login::render(
+            return Ok(super::sign_in_form::render(
                 svc,
                 page,
                 Some(username),
@@ -327,7 +329,7 @@ pub async fn submit<S: Store>(
                     Err(e) => return render(&svc, page, &username, pending, Some(&e.message)).await,
                 }
             }
-            _ => return Ok(super::login::render(&svc, page, Some(&username), None).await),
+            _ => return Ok(super::sign_in_form::render(&svc, page, Some(&username), None).await),
         }
         let outcome =
             respond::browser_answer(&svc, &page.auth.app, &pending.challenge, &pending.session, &responses).await;
@@ -349,7 +351,7 @@ async fn finish<S: Store>(
     match proceed(svc, page, username, outcome).await? {
         Step::Done(response) => Ok(response),
         Step::Failed(page, message) if message.contains("session") => {
-            Ok(super::login::render(svc, page, Some(username), Some(&message)).await)
+            Ok(super::sign_in_form::render(svc, page, Some(username), Some(&message)).await)
         }
         Step::Failed(page, message) => render(svc, page, username, pending, Some(&message)).await,
     }

@@ -8,13 +8,12 @@ use std::collections::HashMap;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
-use maud::{Markup, html};
 
 use super::challenge::{self, Step};
-use super::context::{self, Page};
-use super::layout::{Frame, csrf, field};
+use super::context;
+use super::sign_in_form::render;
 use crate::errors::ApiResult;
 use crate::handlers::auth::initiate;
 use crate::oauth::authorize::{self, AuthorizeParams};
@@ -80,46 +79,4 @@ pub async fn submit<S: Store>(
     }
     .await;
     result.unwrap_or_else(authorize::server_error)
-}
-
-/// The sign-in form.
-pub async fn render<S: Store>(svc: &Cognito<S>, page: Page, username: Option<&str>, error: Option<&str>) -> Response {
-    let look = super::layout::look(svc, &page).await;
-    let frame = Frame {
-        site: &page.site,
-        title: "Sign in with your username and password",
-        error,
-        info: None,
-        css: look.css.as_deref(),
-        logo: look.logo.as_deref(),
-    };
-    let body = form(&page, username);
-    (page.jar, Html(super::layout::page(&frame, body).into_string())).into_response()
-}
-
-fn form(page: &Page, username: Option<&str>) -> Markup {
-    let query = page.auth.params.query();
-    let self_sign_up = !page
-        .site
-        .pool
-        .doc
-        .admin_create_user_config
-        .as_ref()
-        .is_some_and(|c| c.allow_admin_create_user_only == Some(true));
-    html! {
-        form method="post" action=(page.action("/login")) name="cognitoSignInForm" {
-            (csrf(&page.csrf))
-            (field("signInFormUsername", "username", "Username", "text", "username", username))
-            (field("signInFormPassword", "password", "Password", "password", "current-password", None))
-            a class="redirect-customizable" href=(format!("{}?{query}", page.site.link("/forgotPassword"))) { "Forgot your password?" }
-            input name="signInSubmitButton" type="submit" class="btn btn-primary submitButton-customizable" value="Sign in";
-        }
-        a class="redirect-customizable" href=(format!("{}?{query}", page.site.link("/passwordless"))) { "Sign in with a one-time code" }
-        @if self_sign_up {
-            p class="textDescription-customizable" {
-                "Need an account? "
-                a class="redirect-customizable" href=(format!("{}?{query}", page.site.link("/signup"))) { "Sign up" }
-            }
-        }
-    }
 }

@@ -12,7 +12,7 @@
 //! - [`layout`]: the page frame (the pool's or client's UI customization applied).
 //! - [`context`]: what every page starts from: its site, the checked authorization request,
 //!   the CSRF token.
-//! - [`login`]: sign-in. [`challenge`]: what follows a password (new password, MFA, TOTP
+//! - [`login`]: sign-in; [`sign_in_form`] its form. [`challenge`]: what follows a password (new password, MFA, TOTP
 //!   set-up, factor selection). [`error`]: the error page.
 
 pub mod challenge;
@@ -20,6 +20,7 @@ pub mod context;
 pub mod error;
 pub mod layout;
 pub mod login;
+pub mod sign_in_form;
 
 use axum::Router;
 use axum::routing::get;
