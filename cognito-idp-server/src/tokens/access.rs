@@ -2,13 +2,16 @@
 //! `GlobalSignOut`, ...). AWS's answers, all `NotAuthorizedException`: "Invalid Access Token"
 //! (forged, malformed, another pool's, not an access token), "Access Token has expired",
 //! "Access Token has been revoked" (quoted from real responses in aws-amplify/amplify-js issues
-//! 2205 and 3540 and aws-amplify/amplify-flutter issue 1141).
+//! 2205 and 3540 and aws-amplify/amplify-flutter issue 1141), and "Access Token does not have
+//! required scopes" for a token without `aws.cognito.signin.user.admin` (aws-amplify/amplify-js
+//! issues 1906 and 5921, aws-amplify/aws-sdk-android issue 1813; here: a token whose scopes
+//! `GetDerivedToken` narrowed).
 
 use serde_json::Value;
 
 use cognito_idp::ErrorCode;
 
-use super::{Authenticated, jwt, keys};
+use super::{Authenticated, claims, jwt, keys};
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::load_pool;
 use crate::state::Cognito;
@@ -50,6 +53,9 @@ pub async fn authenticate<S: Store>(svc: &Cognito<S>, token: &str) -> ApiResult<
     let exp = parsed.claims.get("exp").and_then(Value::as_i64).ok_or_else(invalid)?;
     if svc.clock.now_ms() / 1000 >= exp {
         return Err(expired());
+    }
+    if !claim("scope").is_some_and(|s| s.split(' ').any(|s| s == claims::ADMIN_SCOPE)) {
+        return Err(ApiError::not_authorized("Access Token does not have required scopes"));
     }
     let (Some(username), Some(sub), Some(client_id), Some(origin_jti)) =
         (claim("username"), claim("sub"), claim("client_id"), claim("origin_jti"))
