@@ -10,8 +10,8 @@ use cognito_idp::types::*;
 
 use crate::errors::ApiError;
 use crate::handlers::{
-    client_secrets, client_tokens, clients, domains, groups, pools, recovery, resource_servers, self_service, signup,
-    tags, users,
+    client_secrets, client_tokens, clients, derived_tokens, domains, groups, pools, recovery, resource_servers,
+    self_service, signup, tags, users,
 };
 pub use crate::state::{Cognito, Settings};
 use crate::store::Store;
@@ -57,6 +57,8 @@ operations! {
     delete_user_pool_client_secret(DeleteUserPoolClientSecretRequest) -> DeleteUserPoolClientSecretResponse, DeleteUserPoolClientSecretError => client_secrets::delete_user_pool_client_secret;
     // machine-to-machine tokens
     get_client_token(GetClientTokenRequest) -> GetClientTokenResponse, GetClientTokenError => client_tokens::get_client_token;
+    // token exchange
+    get_derived_token(GetDerivedTokenRequest) -> GetDerivedTokenResponse, GetDerivedTokenError => derived_tokens::get_derived_token;
     // users
     admin_create_user(AdminCreateUserRequest) -> AdminCreateUserResponse, AdminCreateUserError => users::admin_create_user;
     admin_get_user(AdminGetUserRequest) -> AdminGetUserResponse, AdminGetUserError => users::admin_get_user;

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod client_secrets;
 pub mod client_tokens;
 pub mod clients;
+pub mod derived_tokens;
 pub mod domains;
 pub mod groups;
 pub mod managed_login_branding;

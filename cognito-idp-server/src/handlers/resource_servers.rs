@@ -35,7 +35,7 @@ const MAX_RESULTS: usize = 50;
 
 /// `ResourceNotFoundException` for an identifier the pool has no resource server for. The
 /// wording is ours: no AWS answer was found quoted.
-fn not_found(identifier: &str) -> ApiError {
+pub fn not_found(identifier: &str) -> ApiError {
     ApiError::resource_not_found(format!("Resource server {identifier} does not exist."))
 }
 

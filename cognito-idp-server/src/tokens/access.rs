@@ -2,7 +2,10 @@
 //! `GlobalSignOut`, ...). AWS's answers, all `NotAuthorizedException`: "Invalid Access Token"
 //! (forged, malformed, another pool's, not an access token), "Access Token has expired",
 //! "Access Token has been revoked" (quoted from real responses in aws-amplify/amplify-js issues
-//! 2205 and 3540 and aws-amplify/amplify-flutter issue 1141).
+//! 2205 and 3540 and aws-amplify/amplify-flutter issue 1141), and "Access Token does not have
+//! required scopes" for a token without `aws.cognito.signin.user.admin` (aws-amplify/amplify-js
+//! issues 1906 and 5921, aws-amplify/aws-sdk-android issue 1813; here: a token whose scopes
+//! `GetDerivedToken` narrowed).
 
 use serde_json::Value;
 

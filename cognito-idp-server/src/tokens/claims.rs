@@ -163,6 +163,51 @@ pub fn client_access(issuer: &str, client_id: &str, scopes: &[String], now: i64,
     claims
 }
 
+/// A token exchange's token (`GetDerivedToken`): `base`, the subject user's access or id token
+/// as [`access`] or [`id`] write it, with what the exchange changes. `scopes` replaces an access
+/// token's `scope` (removed when nothing is granted); `audience` is `aud` (after `client_id` in
+/// an access token, in place of the client in an id token); `act` (RFC 8693 section 4.1, see
+/// [`actor`]) goes before `exp`.
+pub fn derived(mut base: Claims, scopes: Option<&[String]>, audience: Option<&str>, act: Option<Value>) -> Claims {
+    let position = |claims: &Claims, name: &str| claims.0.iter().position(|(n, _)| n == name);
+    if let Some(scopes) = scopes {
+        match position(&base, "scope") {
+            Some(i) if scopes.is_empty() => {
+                base.0.remove(i);
+            }
+            Some(i) => base.0[i].1 = Value::from(scopes.join(" ")),
+            None if !scopes.is_empty() => base.put("scope", scopes.join(" ")),
+            None => {}
+        }
+    }
+    if let Some(audience) = audience {
+        match position(&base, "aud") {
+            Some(i) => base.0[i].1 = Value::from(audience),
+            None => {
+                let at = position(&base, "client_id").map_or(base.0.len(), |i| i + 1);
+                base.0.insert(at, ("aud".to_owned(), Value::from(audience)));
+            }
+        }
+    }
+    if let Some(act) = act {
+        let at = position(&base, "exp").unwrap_or(base.0.len());
+        base.0.insert(at, ("act".to_owned(), act));
+    }
+    base
+}
+
+/// The `act` claim naming the actor `sub` (RFC 8693 section 4.1: "a JSON object ... the claims
+/// within it identify the actor"), with the subject token's own `act`, if it had one, nested in
+/// it: the outermost is the current actor, the nested ones prior actors of a delegation chain.
+pub fn actor(sub: &str, prior: Option<&Value>) -> Value {
+    let mut act = serde_json::Map::new();
+    act.insert("sub".to_owned(), Value::from(sub));
+    if let Some(prior) = prior.filter(|p| p.is_object()) {
+        act.insert("act".to_owned(), prior.clone());
+    }
+    Value::Object(act)
+}
+
 /// The id token's claims: the user's attributes that `client` may read.
 pub fn id(issue: &Issue, client: &UserPoolClientType, user: &UserRecord, exp: i64, jti: &str) -> Claims {
     let mut claims = Claims::default();
@@ -259,6 +304,33 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(lifetimes(&client), Lifetimes { access: 300, id: 300, refresh: 3600 });
+    }
+
+    #[test]
+    fn derived_tokens_replace_scope_and_add_audience_and_actor() {
+        let mut base = Claims::default();
+        for name in ["sub", "iss", "client_id", "scope", "exp", "jti"] {
+            base.put(name, name);
+        }
+        let names = |c: &Claims| c.0.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>().join(",");
+        let scopes = ["a/read".to_owned(), "b".to_owned()];
+        let act = actor("svc", Some(&serde_json::json!({ "sub": "earlier" })));
+        let claims = derived(base.clone(), Some(&scopes), Some("orders"), Some(act));
+        assert_eq!(names(&claims), "sub,iss,client_id,aud,scope,act,exp,jti");
+        let value = |c: &Claims, n: &str| c.0.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()).unwrap();
+        assert_eq!(value(&claims, "scope"), "a/read b");
+        assert_eq!(value(&claims, "aud"), "orders");
+        assert_eq!(value(&claims, "act"), serde_json::json!({ "sub": "svc", "act": { "sub": "earlier" } }));
+        let claims = derived(base.clone(), Some(&[]), None, None);
+        assert_eq!(names(&claims), "sub,iss,client_id,exp,jti");
+        assert_eq!(names(&derived(base, None, None, None)), "sub,iss,client_id,scope,exp,jti");
+        let mut id = Claims::default();
+        id.put("aud", "client");
+        id.put("exp", 1);
+        let id = derived(id, None, Some("orders"), None);
+        assert_eq!(names(&id), "aud,exp");
+        assert_eq!(value(&id, "aud"), "orders");
+        assert_eq!(actor("svc", Some(&Value::from("not an object"))), serde_json::json!({ "sub": "svc" }));
     }
 
     #[test]

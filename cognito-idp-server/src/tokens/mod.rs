@@ -7,6 +7,7 @@
 //! - [`claims`]: Cognito's claims and the client's lifetimes.
 //! - [`refresh`]: opaque refresh tokens, their families, rotation.
 //! - [`access`]: the check of an access token ([`authenticate`]).
+//! - [`presented`]: the check of a pool's access or id token presented to act on (token exchange).
 
 pub mod access;
 pub mod claims;
@@ -14,6 +15,7 @@ pub mod discovery;
 pub mod jwt;
 pub mod key_pairs;
 pub mod keys;
+pub mod presented;
 pub mod refresh;
 
 use std::sync::Arc;
