@@ -26,6 +26,7 @@ pub mod service;
 pub mod state;
 pub mod store;
 pub mod tokens;
+pub mod triggers;
 
 pub use app::{Running, serve};
 pub use options::Options;

@@ -83,6 +83,10 @@ pub struct Options {
     /// Argon2id passes (default 2).
     #[arg(long, env = "COGNITO_HASH_ITERATIONS")]
     pub hash_iterations: Option<u32>,
+    /// The Lambda Invoke API the pools' triggers are called through (default: the AWS SDKs'
+    /// `AWS_ENDPOINT_URL_LAMBDA`, then `AWS_ENDPOINT_URL`, then AWS's own endpoint).
+    #[arg(long, env = "COGNITO_LAMBDA_ENDPOINT")]
+    pub lambda_endpoint: Option<String>,
 }
 
 /// What the options decide once the profile's defaults and the flags that override them are

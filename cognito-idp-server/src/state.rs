@@ -51,6 +51,8 @@ pub struct Cognito<S> {
     pub pools: PoolCache,
     /// Pools' token-signing keys decoded earlier, by pool (and its `seq`).
     pub keys: KeyCache,
+    /// Lambda triggers: the Invoke client and the journal of invocations.
+    pub triggers: crate::triggers::Triggers,
 }
 
 impl<S: Store + Clone> Clone for Cognito<S> {
@@ -62,6 +64,7 @@ impl<S: Store + Clone> Clone for Cognito<S> {
             hasher: self.hasher.clone(),
             pools: self.pools.clone(),
             keys: self.keys.clone(),
+            triggers: self.triggers.clone(),
         }
     }
 }

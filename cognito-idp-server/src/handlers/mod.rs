@@ -21,6 +21,7 @@ pub mod signup;
 pub mod tags;
 pub mod terms;
 pub mod tokens;
+pub mod triggered;
 pub mod ui_customization;
 pub mod users;
 

@@ -19,6 +19,7 @@ use crate::handlers::auth::app::App;
 use crate::handlers::one_time_codes::{self, WhenAbsent, code_mismatch};
 use crate::handlers::secret_hash::Missing;
 use crate::handlers::shared::{Pool, alias_key, user_aliases};
+use crate::handlers::triggered::pre_sign_up;
 use crate::state::Cognito;
 use crate::store::{Alias, AliasConflict, Store, StoreError, UserRecord};
 
@@ -116,6 +117,21 @@ pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiRes
     };
     check_required(&schema, &user)?;
     password::check(&password, &password_policy(pool))?;
+    let decision = pre_sign_up::run(
+        svc,
+        pool,
+        pre_sign_up::Source::SignUp,
+        &user.username,
+        Some(&app.client_id),
+        &user.attributes,
+        input.validation_data.as_deref(),
+        input.client_metadata.as_ref(),
+    )
+    .await?;
+    decision.apply_verification(&mut user.attributes);
+    if decision.confirm {
+        user.status = "CONFIRMED".into();
+    }
     super::auth::set_password(svc, pool, &mut user, &password).await?;
     let aliases = user_aliases(pool, &user);
     let user = match svc.store.insert_user(user, aliases, AliasConflict::Fail, Vec::new()).await {
@@ -130,6 +146,8 @@ pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiRes
         Err(e) => return Err(e.into()),
     };
     let details = match confirmation_delivery(&pool.doc, &user) {
+        // A user the PreSignUp trigger confirmed gets no code (AWS's guide on autoConfirmUser).
+        _ if decision.confirm => None,
         Some(to) => Some(
             one_time_codes::send(svc, &user, one_time_codes::SIGN_UP, KIND_SIGN_UP, &to, CONFIRMATION_CODE_TTL_MS)
                 .await?,
@@ -139,7 +157,12 @@ pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiRes
         // member absent when no code is sent).
         None => None,
     };
-    Ok(SignUpResponse { user_confirmed: false, code_delivery_details: details, user_sub: sub, session: None })
+    Ok(SignUpResponse {
+        user_confirmed: decision.confirm,
+        code_delivery_details: details,
+        user_sub: sub,
+        session: None,
+    })
 }
 
 /// The user a public operation names: by username, or by an attribute the pool uses as a

@@ -18,6 +18,7 @@ use crate::handlers::one_time_codes::{self, KIND_VERIFY_ATTRIBUTE};
 use crate::handlers::shared::{
     Pool, decode_token, encode_token, find_user, load_pool, outbox, user_aliases, user_type,
 };
+use crate::handlers::triggered::pre_sign_up;
 use crate::state::Cognito;
 use crate::store::{Alias, AliasConflict, OutboxMessage, Store, StoreError, UserRecord};
 
@@ -256,6 +257,18 @@ pub async fn admin_create_user<S: Store>(
     if let Some(given) = &input.temporary_password {
         password::check(given, &policy)?;
     }
+    let decision = pre_sign_up::run(
+        svc,
+        &pool,
+        pre_sign_up::Source::AdminCreateUser,
+        &user.username,
+        None,
+        &user.attributes,
+        input.validation_data.as_deref(),
+        input.client_metadata.as_ref(),
+    )
+    .await?;
+    decision.apply_verification(&mut user.attributes);
     let suppress = action.as_deref() == Some("SUPPRESS");
     let deliveries = if suppress { Vec::new() } else { invitation(&user, input.desired_delivery_mediums.as_deref())? };
     let temporary = input.temporary_password.clone().unwrap_or_else(|| password::temporary(&policy));

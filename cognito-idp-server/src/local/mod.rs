@@ -1,5 +1,6 @@
 //! `/_local/`: what tests need that AWS has no API for. The outbox (codes and temporary
-//! passwords the server "sent"), a reset of all data, and the clock's offset. Off with
+//! passwords the server "sent"), the Lambda trigger invocations, a reset of all data, and the
+//! clock's offset. Off with
 //! `--no-local-endpoints`.
 
 pub mod seed;
@@ -26,6 +27,7 @@ pub fn routes<S: Store + Clone>(svc: Cognito<S>) -> Router {
         .route("/outbox", get(outbox::<S>))
         .route("/reset", post(reset::<S>))
         .route("/clock", get(clock::<S>).post(set_clock::<S>))
+        .route("/triggers", get(triggers::<S>))
         .with_state(svc)
 }
 
@@ -57,10 +59,17 @@ async fn reset<S: Store + Clone>(State(svc): State<Cognito<S>>) -> Response {
     match svc.store.reset().await {
         Ok(()) => {
             svc.clock.set_offset_ms(0);
+            svc.triggers.journal().clear();
             Json(json!({})).into_response()
         }
         Err(e) => failure(e),
     }
+}
+
+/// `GET /_local/triggers?userPoolId=..`: the Lambda trigger invocations this instance made,
+/// oldest first (function, trigger source, event, answer, outcome, milliseconds).
+async fn triggers<S: Store + Clone>(State(svc): State<Cognito<S>>, Query(query): Query<OutboxQuery>) -> Response {
+    Json(json!({ "invocations": svc.triggers.journal().list(query.pool_id.as_deref()) })).into_response()
 }
 
 /// `GET /_local/clock`: the server's time and offset.

@@ -66,6 +66,7 @@ use serde_json::Value;
 
 pub mod aws_cli;
 pub mod env;
+pub mod lambda;
 pub mod local;
 pub mod oauth;
 pub mod setup;

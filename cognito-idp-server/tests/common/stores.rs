@@ -39,6 +39,7 @@ pub fn service<S: Store>(store: S) -> Cognito<S> {
         hasher: Hasher::new(Cost::DEV).unwrap(),
         pools: Default::default(),
         keys: Default::default(),
+        triggers: Default::default(),
     }
 }
 

@@ -1,0 +1,295 @@
+//! The Lambda Invoke API as Cognito calls it: `POST /2015-03-31/functions/{FunctionName}/
+//! invocations` with `X-Amz-Invocation-Type: RequestResponse`, the function's ARN as the name,
+//! SigV4-signed for service `lambda` in the ARN's region.
+//!
+//! - **Endpoint**: `--lambda-endpoint`, else the AWS SDKs' `AWS_ENDPOINT_URL_LAMBDA`, else
+//!   `AWS_ENDPOINT_URL`, else AWS's own `https://lambda.{region}.amazonaws.com`. Local runtimes
+//!   serve the same API (`sam local start-lambda`, serverless-offline, LocalStack, moto).
+//! - **Credentials**: `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, else
+//!   the shared credentials file's profile (`AWS_PROFILE`, `default`), else dummy keys (local
+//!   runtimes accept any).
+//! - **Time**: Cognito waits five seconds for a synchronous trigger and tries three times in all
+//!   when the call times out or the service fails ("Amazon Cognito invokes the function ... and
+//!   if it doesn't respond within 5 seconds ... retries the call. After 3 unsuccessful attempts,
+//!   the function times out", AWS's developer guide on Lambda triggers). A function error is
+//!   the function's answer and is not retried.
+//!
+//! Failures, as AWS words them:
+//! - a function error (`X-Amz-Function-Error`): `UserLambdaValidationException`,
+//!   `{Trigger} failed with error {errorMessage}.`;
+//! - an answer that is not a JSON object: `InvalidLambdaResponseException`, `Unrecognizable
+//!   lambda output`;
+//! - anything else (no such function, refused, unreachable, timed out):
+//!   `UnexpectedLambdaException`, `{Trigger} invocation failed due to error {reason}.`
+//!   (quoted from real answers in furaiev/amazon-cognito-identity-dart-2 issue 204: "Socket
+//!   timeout while invoking Lambda function", and amazon-archives/amazon-cognito-auth-js issue
+//!   223: "AccessDeniedException").
+
+use std::time::{Duration, SystemTime};
+
+use awsjson_sigv4::{Credentials, Payload, Scope, sign};
+use cognito_idp::ErrorCode;
+use serde_json::Value;
+
+use super::Trigger;
+use crate::errors::ApiError;
+
+/// How long one attempt may take.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Attempts in all when an attempt times out or the service fails.
+pub const ATTEMPTS: usize = 3;
+
+/// The reason AWS gives for a trigger that did not answer in time.
+pub const TIMEOUT_REASON: &str = "Socket timeout while invoking Lambda function";
+
+/// Why an invocation failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InvokeError {
+    /// The function ran and failed: its `errorMessage`.
+    Function(String),
+    /// The function answered something that is not a JSON object.
+    Unrecognizable,
+    /// The call did not reach a function that answered: the reason, in AWS's words where known.
+    Unexpected(String),
+}
+
+impl InvokeError {
+    /// The error AWS answers the operation with.
+    pub fn into_api_error(self, trigger: Trigger) -> ApiError {
+        match self {
+            InvokeError::Function(message) => ApiError::new(
+                ErrorCode::UserLambdaValidationException,
+                format!("{} failed with error {message}.", trigger.name()),
+            ),
+            InvokeError::Unrecognizable => {
+                ApiError::new(ErrorCode::InvalidLambdaResponseException, "Unrecognizable lambda output")
+            }
+            InvokeError::Unexpected(reason) => ApiError::new(
+                ErrorCode::UnexpectedLambdaException,
+                format!("{} invocation failed due to error {reason}.", trigger.name()),
+            ),
+        }
+    }
+
+    /// A short word for the journal.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            InvokeError::Function(_) => "function_error",
+            InvokeError::Unrecognizable => "unrecognizable_output",
+            InvokeError::Unexpected(_) => "unexpected",
+        }
+    }
+}
+
+/// Keys to sign with.
+#[derive(Clone)]
+struct Keys {
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: Option<String>,
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keys").field("access_key_id", &self.access_key_id).finish_non_exhaustive()
+    }
+}
+
+/// The Invoke API client.
+#[derive(Debug, Clone)]
+pub struct Lambda {
+    http: reqwest::Client,
+    endpoint: Option<String>,
+    keys: Keys,
+    timeout: Duration,
+}
+
+impl Default for Lambda {
+    fn default() -> Self {
+        Lambda::new(None)
+    }
+}
+
+impl Lambda {
+    /// A client for `endpoint` (`--lambda-endpoint`), or the environment's.
+    pub fn new(endpoint: Option<String>) -> Lambda {
+        let endpoint = endpoint
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL_LAMBDA").ok())
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+            .filter(|e| !e.is_empty())
+            .map(|e| e.trim_end_matches('/').to_owned());
+        let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap_or_default();
+        Lambda { http, endpoint, keys: keys_from_environment(), timeout: ATTEMPT_TIMEOUT }
+    }
+
+    /// The same client with another time limit per attempt (tests of slow functions).
+    pub fn with_timeout(mut self, timeout: Duration) -> Lambda {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Invokes function `arn` with `event`; its answer.
+    pub async fn invoke(&self, arn: &str, event: &Value) -> Result<Value, InvokeError> {
+        let region = arn.split(':').nth(3).filter(|r| !r.is_empty()).unwrap_or("us-east-1");
+        let endpoint = match &self.endpoint {
+            Some(endpoint) => endpoint.clone(),
+            None => format!("https://lambda.{region}.amazonaws.com"),
+        };
+        let name: String = form_urlencoded::byte_serialize(arn.as_bytes()).collect();
+        let url = format!("{endpoint}/2015-03-31/functions/{name}/invocations");
+        let body = serde_json::to_vec(event).unwrap_or_default();
+        let mut last = InvokeError::Unexpected(TIMEOUT_REASON.into());
+        for _ in 0..ATTEMPTS {
+            match self.attempt(&url, region, &body).await {
+                Attempt::Answer(result) => return result,
+                Attempt::Retry(error) => last = error,
+            }
+        }
+        Err(last)
+    }
+
+    async fn attempt(&self, url: &str, region: &str, body: &[u8]) -> Attempt {
+        let credentials = Credentials {
+            access_key_id: &self.keys.access_key_id,
+            secret_access_key: &self.keys.secret_access_key,
+            session_token: self.keys.session_token.as_deref(),
+        };
+        let scope = Scope { region, service: "lambda", time: SystemTime::now() };
+        let headers = [("content-type", "application/json"), ("x-amz-invocation-type", "RequestResponse")];
+        let signed = match sign("POST", url, headers, Payload::Bytes(body), &credentials, &scope) {
+            Ok(signed) => signed,
+            Err(e) => return Attempt::Answer(Err(InvokeError::Unexpected(format!("InvalidRequest: {e}")))),
+        };
+        let mut request = self.http.post(url).timeout(self.timeout).body(body.to_vec());
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        for (name, value) in signed.headers() {
+            request = request.header(name, value);
+        }
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(e) if e.is_timeout() => return Attempt::Retry(InvokeError::Unexpected(TIMEOUT_REASON.into())),
+            Err(e) if e.is_connect() => {
+                return Attempt::Retry(InvokeError::Unexpected("Unable to connect to the Lambda endpoint".into()));
+            }
+            Err(e) => return Attempt::Retry(InvokeError::Unexpected(format!("{e}"))),
+        };
+        let status = response.status().as_u16();
+        let function_error = response.headers().get("x-amz-function-error").is_some();
+        let error_type = response
+            .headers()
+            .get("x-amzn-errortype")
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(':').next().unwrap_or(v).to_owned());
+        let bytes = match response.bytes().await {
+            Ok(bytes) => bytes,
+            Err(e) if e.is_timeout() => return Attempt::Retry(InvokeError::Unexpected(TIMEOUT_REASON.into())),
+            Err(e) => return Attempt::Retry(InvokeError::Unexpected(format!("{e}"))),
+        };
+        let parsed: Option<Value> = serde_json::from_slice(&bytes).ok();
+        if !(200..300).contains(&status) {
+            let kind = error_type
+                .or_else(|| {
+                    parsed.as_ref().and_then(|v| v.get("Type").or(v.get("__type"))?.as_str().map(str::to_owned))
+                })
+                .unwrap_or_else(|| format!("HTTP {status}"));
+            let error = InvokeError::Unexpected(kind);
+            // The service failed: try again; the caller's request was refused: do not.
+            return if status >= 500 || status == 429 { Attempt::Retry(error) } else { Attempt::Answer(Err(error)) };
+        }
+        if function_error {
+            let message = parsed
+                .as_ref()
+                .and_then(|v| v.get("errorMessage"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .unwrap_or_else(|| String::from_utf8_lossy(&bytes).into_owned());
+            return Attempt::Answer(Err(InvokeError::Function(message)));
+        }
+        match parsed {
+            Some(value @ Value::Object(_)) => Attempt::Answer(Ok(value)),
+            _ => Attempt::Answer(Err(InvokeError::Unrecognizable)),
+        }
+    }
+}
+
+enum Attempt {
+    Answer(Result<Value, InvokeError>),
+    Retry(InvokeError),
+}
+
+/// The keys of the environment, the shared credentials file, or dummy ones.
+fn keys_from_environment() -> Keys {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if let (Some(access_key_id), Some(secret_access_key)) = (env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")) {
+        return Keys { access_key_id, secret_access_key, session_token: env("AWS_SESSION_TOKEN") };
+    }
+    let file = env("AWS_SHARED_CREDENTIALS_FILE")
+        .map(std::path::PathBuf::from)
+        .or_else(|| env("HOME").map(|home| std::path::Path::new(&home).join(".aws/credentials")));
+    let profile = env("AWS_PROFILE").unwrap_or_else(|| "default".into());
+    if let Some(keys) =
+        file.and_then(|f| std::fs::read_to_string(f).ok()).and_then(|text| profile_keys(&text, &profile))
+    {
+        return keys;
+    }
+    Keys { access_key_id: "test".into(), secret_access_key: "test".into(), session_token: None }
+}
+
+/// The keys of `[profile]` in a shared credentials file.
+fn profile_keys(text: &str, profile: &str) -> Option<Keys> {
+    let mut in_profile = false;
+    let (mut id, mut secret, mut token) = (None, None, None);
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_profile = line.trim_matches(['[', ']']).trim() == profile;
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else { continue };
+        if !in_profile {
+            continue;
+        }
+        let value = Some(value.trim().to_owned());
+        match key.trim() {
+            "aws_access_key_id" => id = value,
+            "aws_secret_access_key" => secret = value,
+            "aws_session_token" => token = value,
+            _ => {}
+        }
+    }
+    Some(Keys { access_key_id: id?, secret_access_key: secret?, session_token: token })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles_are_read_from_the_shared_file() {
+        let text = "[other]\naws_access_key_id = A\naws_secret_access_key = B\n\n[dev]\naws_access_key_id=C\naws_secret_access_key = D\naws_session_token = E\n";
+        let keys = profile_keys(text, "dev").unwrap();
+        assert_eq!((keys.access_key_id.as_str(), keys.secret_access_key.as_str()), ("C", "D"));
+        assert_eq!(keys.session_token.as_deref(), Some("E"));
+        assert!(profile_keys(text, "missing").is_none());
+    }
+
+    #[test]
+    fn failures_read_as_aws_words_them() {
+        let e = InvokeError::Function("No thanks".into()).into_api_error(Trigger::PreSignUp);
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (ErrorCode::UserLambdaValidationException, "PreSignUp failed with error No thanks.")
+        );
+        let e = InvokeError::Unexpected(TIMEOUT_REASON.into()).into_api_error(Trigger::PostAuthentication);
+        assert_eq!(
+            e.message,
+            "PostAuthentication invocation failed due to error Socket timeout while invoking Lambda function."
+        );
+        let e = InvokeError::Unrecognizable.into_api_error(Trigger::CustomMessage);
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (ErrorCode::InvalidLambdaResponseException, "Unrecognizable lambda output")
+        );
+    }
+}
