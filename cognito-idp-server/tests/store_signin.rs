@@ -90,6 +90,8 @@ fn message(pool: &str, username: &str, code: &str) -> OutboxMessage {
         medium: "SMS".into(),
         destination: "+15555550100".into(),
         code: code.into(),
+        message: Some(format!("Your authentication code is {code}. ")),
+        subject: None,
         time_ms: now_ms(),
     }
 }
@@ -172,6 +174,7 @@ async fn check_sessions<S: Store + Clone>(a: &S, b: &S) {
     let outbox = a.list_outbox(Some(POOL), Some("ana")).await.unwrap();
     assert_eq!(outbox.len(), 1, "the code is stored with the session");
     assert_eq!(outbox[0].code, "123456");
+    assert_eq!(outbox[0].message.as_deref(), Some("Your authentication code is 123456. "), "the text delivered");
     assert_eq!(b.take_session("h1").await.unwrap(), first, "taken as stored, through the other instance");
     assert_eq!(a.take_session("h1").await.unwrap_err(), StoreError::NotFound, "single use");
     assert_eq!(a.take_session("never").await.unwrap_err(), StoreError::NotFound);
@@ -525,7 +528,7 @@ async fn an_sqlite_file_of_schema_1_migrates_and_its_users_sign_in() {
     };
     assert_eq!(version(&path), 1);
     let store = SqliteStore::open(Location::File(path.clone()), Synchronous::Full).unwrap();
-    assert_eq!(version(&path), 3);
+    assert_eq!(version(&path), 4);
 
     // The old user is there, and the new state works for it, cascades included.
     assert_eq!(store.get_user(V1_POOL, "diego").await.unwrap().username, "diego");
@@ -539,7 +542,7 @@ async fn an_sqlite_file_of_schema_1_migrates_and_its_users_sign_in() {
     // Opened again: nothing left to apply.
     let again = SqliteStore::open(Location::File(path.clone()), Synchronous::Full).unwrap();
     assert_eq!(secret(&again, V1_POOL, "keys").await.unwrap().as_deref(), Some("k"));
-    assert_eq!(version(&path), 3);
+    assert_eq!(version(&path), 4);
 }
 
 async fn applied(db: &tokio_postgres::Client) -> Vec<i64> {
@@ -565,7 +568,7 @@ async fn a_postgresql_database_of_schema_2_migrates_and_its_users_sign_in() {
     assert_eq!(applied(&db).await, [1, 2]);
 
     let store = PgStore::open(&options).await.unwrap();
-    assert_eq!(applied(&db).await, [1, 2, 3, 4]);
+    assert_eq!(applied(&db).await, [1, 2, 3, 4, 5]);
     assert_eq!(store.get_user("us-east-1_Old", "vera").await.unwrap().sub, "sub-vera");
     everything_of(&store, "us-east-1_Old", "vera").await;
     assert!(has_everything(&store, "us-east-1_Old", "vera").await);
@@ -574,6 +577,6 @@ async fn a_postgresql_database_of_schema_2_migrates_and_its_users_sign_in() {
     // (as tests/postgres.rs does to imitate an older one) applies version 3 again harmlessly.
     db.batch_execute("DELETE FROM cognito_migrations WHERE version >= 3").await.unwrap();
     let store = PgStore::open(&options).await.unwrap();
-    assert_eq!(applied(&db).await, [1, 2, 3, 4]);
+    assert_eq!(applied(&db).await, [1, 2, 3, 4, 5]);
     assert!(has_everything(&store, "us-east-1_Old", "vera").await, "and keeps what they hold");
 }

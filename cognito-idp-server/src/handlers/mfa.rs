@@ -28,7 +28,9 @@ use serde::{Deserialize, Serialize};
 use crate::domain::mask::{Delivery, Medium};
 use crate::domain::{codes, totp};
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::shared::{outbox, user_aliases};
+use crate::handlers::messages::{self, Occasion};
+use crate::handlers::shared::user_aliases;
+use crate::handlers::triggered::custom_message::{Source, Template};
 use crate::state::{Cognito, Pool};
 use crate::store::{AliasConflict, OutboxMessage, Store, StoreError, UserRecord};
 
@@ -230,7 +232,6 @@ pub async fn next_step<S: Store>(
     client: &UserPoolClientType,
     user: &UserRecord,
 ) -> ApiResult<Option<Challenge>> {
-    let _ = client;
     let mode = mode(&pool.doc);
     if mode == "OFF" {
         return Ok(None);
@@ -238,10 +239,10 @@ pub async fn next_step<S: Store>(
     let mfa = UserMfa::of(user);
     let usable = usable_factors(pool, user, &mfa);
     if let Some(preferred) = mfa.preferred.as_deref().and_then(|p| usable.iter().find(|f| **f == p)) {
-        return factor_challenge(svc, pool, user, preferred).map(Some);
+        return factor_challenge(svc, pool, client, user, preferred).await.map(Some);
     }
     match usable.as_slice() {
-        [one] => return factor_challenge(svc, pool, user, one).map(Some),
+        [one] => return factor_challenge(svc, pool, client, user, one).await.map(Some),
         [_, _, ..] => return Ok(Some(select_challenge(&usable))),
         [] => {}
     }
@@ -250,10 +251,10 @@ pub async fn next_step<S: Store>(
     }
     let offered = pool_factors(pool);
     if offered.sms && has(user, "phone_number") {
-        return factor_challenge(svc, pool, user, SMS_MFA).map(Some);
+        return factor_challenge(svc, pool, client, user, SMS_MFA).await.map(Some);
     }
     if offered.email && has(user, "email") {
-        return factor_challenge(svc, pool, user, EMAIL_OTP).map(Some);
+        return factor_challenge(svc, pool, client, user, EMAIL_OTP).await.map(Some);
     }
     let can_setup: Vec<&str> = ORDER.into_iter().filter(|f| offered.offers(f)).collect();
     Ok(Some(Challenge {
@@ -287,7 +288,13 @@ fn purpose(factor: &str) -> String {
 /// The challenge for one factor: TOTP asks for the app's code (nothing is sent); SMS and email
 /// send a fresh code, kept hashed in the session, and name where it went, masked
 /// (`CODE_DELIVERY_DESTINATION`, `CODE_DELIVERY_DELIVERY_MEDIUM`).
-fn factor_challenge<S: Store>(svc: &Cognito<S>, pool: &Pool, user: &UserRecord, factor: &str) -> ApiResult<Challenge> {
+async fn factor_challenge<S: Store>(
+    svc: &Cognito<S>,
+    pool: &Pool,
+    client: &UserPoolClientType,
+    user: &UserRecord,
+    factor: &str,
+) -> ApiResult<Challenge> {
     if factor == SOFTWARE_TOKEN_MFA {
         return Ok(Challenge {
             name: SOFTWARE_TOKEN_MFA.into(),
@@ -302,7 +309,12 @@ fn factor_challenge<S: Store>(svc: &Cognito<S>, pool: &Pool, user: &UserRecord, 
     })?;
     let delivery = Delivery::new(medium, destination);
     let code = codes::new_code();
-    let messages = outbox(svc, pool.id(), &user.username, factor, &delivery, &code);
+    let mut occasion = Occasion::new(Source::Authentication, factor);
+    if let Some(client_id) = client.client_id.as_deref() {
+        occasion = occasion.client(client_id);
+    }
+    let to = std::slice::from_ref(&delivery);
+    let messages = messages::compose_with(svc, pool, user, occasion, to, &code, authentication_template(pool)).await?;
     Ok(Challenge {
         name: factor.into(),
         parameters: HashMap::from([
@@ -316,6 +328,23 @@ fn factor_challenge<S: Store>(svc: &Cognito<S>, pool: &Pool, user: &UserRecord, 
         }),
         outbox: messages,
     })
+}
+
+/// The texts of sign-in codes: the pool's `SmsAuthenticationMessage`, and the email MFA
+/// configuration's message and subject ("The template for the email messages that your user
+/// pool sends to users with codes for MFA and sign-in with email OTPs", AWS's reference for
+/// `EmailMfaConfigType`), over `handlers::messages`' defaults.
+pub fn authentication_template(pool: &Pool) -> Template {
+    let mut template = messages::template(pool, Source::Authentication);
+    if let Some(email) = config::stored(pool).email_mfa_configuration {
+        if let Some(message) = email.message.filter(|m| !m.is_empty()) {
+            template.email = message;
+        }
+        if let Some(subject) = email.subject.filter(|s| !s.is_empty()) {
+            template.subject = subject;
+        }
+    }
+    template
 }
 
 /// `Invalid code or auth state for the user.`: AWS's `CodeMismatchException` for a wrong MFA
@@ -344,6 +373,7 @@ fn missing(parameter: &str) -> ApiError {
 pub async fn check_answer<S: Store>(
     svc: &Cognito<S>,
     pool: &Pool,
+    client: &UserPoolClientType,
     user: &UserRecord,
     name: &str,
     state: &serde_json::Value,
@@ -383,7 +413,7 @@ pub async fn check_answer<S: Store>(
                 })));
             }
             let factor = ORDER.into_iter().find(|f| *f == answer).unwrap_or(SOFTWARE_TOKEN_MFA);
-            Ok(Next::Challenge(factor_challenge(svc, pool, user, factor)?))
+            Ok(Next::Challenge(factor_challenge(svc, pool, client, user, factor).await?))
         }
         MFA_SETUP => {
             // The session of a successful VerifySoftwareToken says the setup is done.

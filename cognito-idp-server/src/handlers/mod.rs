@@ -9,6 +9,7 @@ pub mod derived_tokens;
 pub mod domains;
 pub mod groups;
 pub mod managed_login_branding;
+pub mod messages;
 pub mod mfa;
 pub mod one_time_codes;
 pub mod pools;

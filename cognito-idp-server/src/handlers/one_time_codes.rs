@@ -14,8 +14,8 @@ use crate::domain::attributes;
 use crate::domain::codes::{self, MAX_ATTEMPTS};
 use crate::domain::mask::{Delivery, Medium};
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::shared::outbox;
-use crate::state::Cognito;
+use crate::handlers::messages::{self, Occasion};
+use crate::state::{Cognito, Pool};
 use crate::store::{CodeRecord, Store, StoreError, UserRecord};
 
 /// The purpose sign-up confirmation codes are stored under (`SignUp`,
@@ -66,13 +66,17 @@ pub fn code_expired() -> ApiError {
     ApiError::new(ErrorCode::ExpiredCodeException, "Invalid code provided, please request a code again.")
 }
 
-/// Stores a fresh code for `purpose`, valid for `ttl_ms`, and "sends" it to `to` (an outbox
-/// message of `kind`), in one store call. Returns the delivery details the API reports.
+/// Stores a fresh code for `purpose`, valid for `ttl_ms`, and "sends" it to `to` (the message
+/// `handlers::messages` composes for `occasion`, CustomMessage trigger included), in one store
+/// call. Returns the delivery details the API reports. A failed trigger fails the call before
+/// anything is stored.
+#[allow(clippy::too_many_arguments)]
 pub async fn send<S: Store>(
     svc: &Cognito<S>,
+    pool: &Pool,
     user: &UserRecord,
     purpose: &str,
-    kind: &str,
+    occasion: Occasion<'_>,
     to: &Delivery,
     ttl_ms: i64,
 ) -> ApiResult<CodeDeliveryDetailsType> {
@@ -82,7 +86,7 @@ pub async fn send<S: Store>(
         expires_ms: svc.clock.now_ms() + ttl_ms,
         attempts: 0,
     };
-    let messages = outbox(svc, &user.pool_id, &user.username, kind, to, &code);
+    let messages = messages::compose(svc, pool, user, occasion, std::slice::from_ref(to), &code).await?;
     match svc.store.put_code(&user.pool_id, &user.username_key, purpose, record, messages).await {
         Ok(()) => Ok(to.details()),
         Err(StoreError::NotFound) => Err(ApiError::user_not_found()),

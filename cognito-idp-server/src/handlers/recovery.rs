@@ -21,9 +21,11 @@ use cognito_idp::types::*;
 use crate::domain::password;
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::auth::app::App;
+use crate::handlers::messages::Occasion;
 use crate::handlers::one_time_codes::{self, WhenAbsent, attempt_limit, code_mismatch, simulated_delivery};
 use crate::handlers::secret_hash::Missing;
 use crate::handlers::shared::{Pool, find_user, user_aliases};
+use crate::handlers::triggered::custom_message::Source;
 use crate::handlers::users;
 use crate::state::Cognito;
 use crate::store::{AliasConflict, Store, StoreError, UserRecord};
@@ -136,8 +138,10 @@ pub async fn forgot_password<S: Store>(
     };
     let user = count_request(svc, pool, user).await?;
     let purpose = one_time_codes::RESET_PASSWORD;
-    let details =
-        one_time_codes::send(svc, &user, purpose, KIND_FORGOT_PASSWORD, &to, one_time_codes::RESET_TTL_MS).await?;
+    let occasion = Occasion::new(Source::ForgotPassword, KIND_FORGOT_PASSWORD)
+        .client(&app.client_id)
+        .metadata(input.client_metadata.as_ref());
+    let details = one_time_codes::send(svc, pool, &user, purpose, occasion, &to, one_time_codes::RESET_TTL_MS).await?;
     Ok(ForgotPasswordResponse { code_delivery_details: Some(details) })
 }
 

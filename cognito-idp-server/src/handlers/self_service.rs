@@ -16,8 +16,10 @@ use crate::domain::codes::CONFIRMATION_CODE_TTL_MS;
 use crate::domain::mask::{Delivery, Medium};
 use crate::domain::password;
 use crate::errors::{ApiError, ApiResult};
+use crate::handlers::messages::Occasion;
 use crate::handlers::one_time_codes::{self, KIND_VERIFY_ATTRIBUTE, WhenAbsent, attempt_limit, verify_purpose};
 use crate::handlers::shared::user_aliases;
+use crate::handlers::triggered::custom_message::Source;
 use crate::handlers::users::{self, Op, PENDING_KEY};
 use crate::state::{Cognito, Pool};
 use crate::store::{AliasConflict, Store, StoreError, UserRecord};
@@ -163,7 +165,10 @@ pub async fn update_user_attributes<S: Store>(
         let mut details = Vec::new();
         for to in deliveries {
             let purpose = verify_purpose(to.medium.attribute());
-            one_time_codes::send(svc, &user, &purpose, KIND_VERIFY_ATTRIBUTE, &to, CONFIRMATION_CODE_TTL_MS).await?;
+            let occasion = Occasion::new(Source::UpdateUserAttribute, KIND_VERIFY_ATTRIBUTE)
+                .client(&auth.client_id)
+                .metadata(input.client_metadata.as_ref());
+            one_time_codes::send(svc, &pool, &user, &purpose, occasion, &to, CONFIRMATION_CODE_TTL_MS).await?;
             details.push(to.details());
         }
         return Ok(UpdateUserAttributesResponse {
@@ -308,8 +313,11 @@ pub async fn get_user_attribute_verification_code<S: Store>(
     };
     let to = Delivery::new(medium, value);
     let purpose = verify_purpose(&input.attribute_name);
+    let occasion = Occasion::new(Source::VerifyUserAttribute, KIND_VERIFY_ATTRIBUTE)
+        .client(&auth.client_id)
+        .metadata(input.client_metadata.as_ref());
     let details =
-        one_time_codes::send(svc, user, &purpose, KIND_VERIFY_ATTRIBUTE, &to, CONFIRMATION_CODE_TTL_MS).await?;
+        one_time_codes::send(svc, &auth.pool, user, &purpose, occasion, &to, CONFIRMATION_CODE_TTL_MS).await?;
     Ok(GetUserAttributeVerificationCodeResponse { code_delivery_details: Some(details) })
 }
 

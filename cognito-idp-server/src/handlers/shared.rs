@@ -132,10 +132,21 @@ pub fn user_type(user: &UserRecord, keep: impl Fn(&str) -> bool) -> UserType {
     }
 }
 
-/// "Sends" `code` (a confirmation code or a temporary password) to `username` of `pool_id`:
-/// logs it, and returns the outbox message to store in the same store call as the change that
-/// caused it, or nothing when the outbox is off (`--no-local-endpoints`). Every handler that
-/// sends something goes through here, so the flag is honoured in one place.
+/// What a message says: its text (code in it) and, for an email, its subject.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text {
+    /// The body.
+    pub message: Option<String>,
+    /// An email's subject.
+    pub subject: Option<String>,
+}
+
+/// "Sends" `code` (a confirmation code or a temporary password) to `username` of `pool_id`,
+/// saying `text`: logs it, and returns the outbox message to store in the same store call as the
+/// change that caused it, or nothing when the outbox is off (`--no-local-endpoints`). Every
+/// message goes through here (composed by `handlers::messages`), so the flag is honoured in one
+/// place.
+#[allow(clippy::too_many_arguments)]
 pub fn outbox<S: Store>(
     svc: &Cognito<S>,
     pool_id: &str,
@@ -143,6 +154,7 @@ pub fn outbox<S: Store>(
     kind: &str,
     to: &crate::domain::mask::Delivery,
     code: &str,
+    text: Text,
 ) -> Vec<crate::store::OutboxMessage> {
     let medium = to.medium.as_str();
     // The log is the only delivery a self-hosted server has, so the code is logged either way.
@@ -158,6 +170,8 @@ pub fn outbox<S: Store>(
         medium: medium.to_owned(),
         destination: to.destination.clone(),
         code: code.to_owned(),
+        message: text.message,
+        subject: text.subject,
         time_ms: svc.clock.now_ms(),
     }]
 }

@@ -16,9 +16,11 @@ use crate::domain::mask::{Delivery, Medium};
 use crate::domain::{ids, password};
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::auth::app::App;
+use crate::handlers::messages::Occasion;
 use crate::handlers::one_time_codes::{self, WhenAbsent, code_mismatch};
 use crate::handlers::secret_hash::Missing;
 use crate::handlers::shared::{Pool, alias_key, user_aliases};
+use crate::handlers::triggered::custom_message::Source;
 use crate::handlers::triggered::pre_sign_up;
 use crate::state::Cognito;
 use crate::store::{Alias, AliasConflict, Store, StoreError, UserRecord};
@@ -149,8 +151,18 @@ pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiRes
         // A user the PreSignUp trigger confirmed gets no code (AWS's guide on autoConfirmUser).
         _ if decision.confirm => None,
         Some(to) => Some(
-            one_time_codes::send(svc, &user, one_time_codes::SIGN_UP, KIND_SIGN_UP, &to, CONFIRMATION_CODE_TTL_MS)
-                .await?,
+            one_time_codes::send(
+                svc,
+                pool,
+                &user,
+                one_time_codes::SIGN_UP,
+                Occasion::new(Source::SignUp, KIND_SIGN_UP)
+                    .client(&app.client_id)
+                    .metadata(input.client_metadata.as_ref()),
+                &to,
+                CONFIRMATION_CODE_TTL_MS,
+            )
+            .await?,
         ),
         // Nothing to verify: the user waits for AdminConfirmSignUp and the answer carries no
         // CodeDeliveryDetails (moto issue 7708 and aws-sdk-ios-samples issue 222 show the
@@ -326,7 +338,10 @@ pub async fn resend_confirmation_code<S: Store>(
         // Quoted by projects whose pools auto-verify nothing.
         return Err(ApiError::invalid_parameter("Cannot resend codes. Auto verification not turned on."));
     };
+    let occasion =
+        Occasion::new(Source::ResendCode, KIND_RESEND).client(&app.client_id).metadata(input.client_metadata.as_ref());
     let details =
-        one_time_codes::send(svc, &user, one_time_codes::SIGN_UP, KIND_RESEND, &to, CONFIRMATION_CODE_TTL_MS).await?;
+        one_time_codes::send(svc, pool, &user, one_time_codes::SIGN_UP, occasion, &to, CONFIRMATION_CODE_TTL_MS)
+            .await?;
     Ok(ResendConfirmationCodeResponse { code_delivery_details: Some(details) })
 }

@@ -14,10 +14,10 @@ use crate::domain::filter::{self, Search};
 use crate::domain::mask::{Delivery, Medium};
 use crate::domain::{codes, ids, password};
 use crate::errors::{ApiError, ApiResult};
+use crate::handlers::messages::{self, Occasion};
 use crate::handlers::one_time_codes::{self, KIND_VERIFY_ATTRIBUTE};
-use crate::handlers::shared::{
-    Pool, decode_token, encode_token, find_user, load_pool, outbox, user_aliases, user_type,
-};
+use crate::handlers::shared::{Pool, decode_token, encode_token, find_user, load_pool, user_aliases, user_type};
+use crate::handlers::triggered::custom_message::Source;
 use crate::handlers::triggered::pre_sign_up;
 use crate::state::Cognito;
 use crate::store::{Alias, AliasConflict, OutboxMessage, Store, StoreError, UserRecord};
@@ -158,7 +158,7 @@ fn temporary_expiry<S: Store>(svc: &Cognito<S>, policy: &PasswordPolicyType) -> 
 /// sagemaker-dashboards-for-ml issue 2; the SMS wording is ours, in the same shape). Without
 /// it, the documented default is SMS; a user with no phone number gets the email instead, and a
 /// user with neither gets nothing (AWS creates such users).
-fn invitation(user: &UserRecord, mediums: Option<&[DeliveryMediumType]>) -> ApiResult<Vec<Delivery>> {
+pub(crate) fn invitation(user: &UserRecord, mediums: Option<&[DeliveryMediumType]>) -> ApiResult<Vec<Delivery>> {
     let email = user.attribute("email").filter(|v| !v.is_empty());
     let phone = user.attribute("phone_number").filter(|v| !v.is_empty());
     let Some(mediums) = mediums.filter(|m| !m.is_empty()) else {
@@ -279,14 +279,13 @@ pub async fn admin_create_user<S: Store>(
         super::auth::set_password(svc, &pool, &mut user, &temporary).await?;
     }
     user.temporary_password_expires_ms = Some(temporary_expiry(svc, &policy));
-    let messages: Vec<OutboxMessage> = deliveries
-        .iter()
-        .flat_map(|to| outbox(svc, pool.id(), &user.username, KIND_ADMIN_CREATE_USER, to, &temporary))
-        .collect();
+    let occasion =
+        Occasion::new(Source::AdminCreateUser, KIND_ADMIN_CREATE_USER).metadata(input.client_metadata.as_ref());
+    let sent = messages::compose(svc, &pool, &user, occasion, &deliveries, &temporary).await?;
     let aliases = user_aliases(&pool, &user);
     let force = input.force_alias_creation.unwrap_or(false);
     let (on_conflict, taken) = alias_policy(svc, &pool, &user, &aliases, Op::Create, force).await?;
-    let user = match svc.store.insert_user(user, aliases, on_conflict, messages).await {
+    let user = match svc.store.insert_user(user, aliases, on_conflict, sent).await {
         Ok(user) => user,
         Err(StoreError::UsernameExists) => return Err(ApiError::username_exists()),
         Err(StoreError::AliasExists(kind)) => return Err(alias_taken(Op::Create, &kind)),
@@ -324,10 +323,9 @@ async fn resend_invitation<S: Store>(
             ));
         }
         let deliveries = invitation(&user, input.desired_delivery_mediums.as_deref())?;
-        let messages: Vec<OutboxMessage> = deliveries
-            .iter()
-            .flat_map(|to| outbox(svc, pool.id(), &user.username, KIND_ADMIN_CREATE_USER, to, &temporary))
-            .collect();
+        let occasion =
+            Occasion::new(Source::AdminCreateUser, KIND_ADMIN_CREATE_USER).metadata(input.client_metadata.as_ref());
+        let sent = messages::compose(svc, pool, &user, occasion, &deliveries, &temporary).await?;
         if stored.as_ref().is_none_or(|(name, _)| *name != user.username) {
             let secrets = super::auth::stored_password(svc, pool, &user.username, &temporary).await?;
             stored = Some((user.username.clone(), secrets));
@@ -338,7 +336,7 @@ async fn resend_invitation<S: Store>(
         user.temporary_password_expires_ms = Some(temporary_expiry(svc, &policy));
         user.modified_ms = svc.clock.now_ms();
         let aliases = user_aliases(pool, &user);
-        match svc.store.update_user(user, aliases, AliasConflict::Fail, messages).await {
+        match svc.store.update_user(user, aliases, AliasConflict::Fail, sent).await {
             Ok(user) => return Ok(AdminCreateUserResponse { user: Some(user_type(&user, |_| true)) }),
             Err(StoreError::Conflict) => continue,
             Err(StoreError::NotFound) => return Err(ApiError::user_not_found()),
@@ -489,8 +487,9 @@ pub async fn admin_update_user_attributes<S: Store>(
         }
         for to in verifications {
             let purpose = one_time_codes::verify_purpose(to.medium.attribute());
-            one_time_codes::send(svc, &user, &purpose, KIND_VERIFY_ATTRIBUTE, &to, codes::CONFIRMATION_CODE_TTL_MS)
-                .await?;
+            let occasion = Occasion::new(Source::UpdateUserAttribute, KIND_VERIFY_ATTRIBUTE)
+                .metadata(input.client_metadata.as_ref());
+            one_time_codes::send(svc, &pool, &user, &purpose, occasion, &to, codes::CONFIRMATION_CODE_TTL_MS).await?;
         }
         return Ok(AdminUpdateUserAttributesResponse::default());
     }
@@ -659,11 +658,13 @@ pub async fn admin_reset_user_password<S: Store>(
         Ok(Vec::new())
     })
     .await?;
+    let occasion = Occasion::new(Source::ForgotPassword, KIND_RESET_PASSWORD).metadata(input.client_metadata.as_ref());
     one_time_codes::send(
         svc,
+        &pool,
         &user,
         one_time_codes::RESET_PASSWORD,
-        KIND_RESET_PASSWORD,
+        occasion,
         &to,
         one_time_codes::RESET_TTL_MS,
     )

@@ -36,6 +36,7 @@ const SECRET_CODE: &str = "SECRET_CODE";
 pub const EXPIRED_FORM: &str = "This form has expired. Please try again.";
 
 /// Where a step leaves the browser.
+#[allow(clippy::large_enum_variant)]
 pub enum Step {
     /// A response to send (a redirect to the app, or the next challenge's page).
     Done(Response),

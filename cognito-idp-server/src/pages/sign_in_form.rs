@@ -26,13 +26,13 @@ pub async fn render<S: Store>(svc: &Cognito<S>, page: Page, username: Option<&st
 
 fn form(page: &Page, username: Option<&str>) -> Markup {
     let query = page.auth.params.query();
-    let self_sign_up = !page
+    let self_sign_up = page
         .site
         .pool
         .doc
         .admin_create_user_config
         .as_ref()
-        .is_some_and(|c| c.allow_admin_create_user_only == Some(true));
+        .is_none_or(|c| c.allow_admin_create_user_only != Some(true));
     html! {
         form method="post" action=(page.action("/login")) name="cognitoSignInForm" {
             (csrf(&page.csrf))

@@ -262,6 +262,14 @@ pub struct OutboxMessage {
     pub destination: String,
     /// The code or temporary password.
     pub code: String,
+    /// The text delivered, code (and username) in it: the pool's template or what the
+    /// CustomMessage trigger answered (`handlers::messages`). `None` for a message that
+    /// carries no text of its own.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// The subject of an email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
     /// Milliseconds since the epoch.
     #[serde(rename = "timeMs")]
     pub time_ms: i64,

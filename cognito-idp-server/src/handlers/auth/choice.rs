@@ -14,8 +14,10 @@ use super::{lockout, session, srp};
 use crate::domain::codes;
 use crate::domain::mask::{Delivery, Medium};
 use crate::errors::{ApiError, ApiResult};
+use crate::handlers::messages::{self, Occasion};
+use crate::handlers::mfa;
 use crate::handlers::secret_hash::Missing;
-use crate::handlers::shared;
+use crate::handlers::triggered::custom_message::Source;
 use crate::state::Cognito;
 use crate::store::{SessionRecord, Store, UserRecord};
 
@@ -134,7 +136,12 @@ async fn send_code<S: Store>(svc: &Cognito<S>, app: &App, user: &UserRecord, fac
     let destination = user.attribute(medium.attribute()).unwrap_or_default();
     let delivery = Delivery::new(medium, destination);
     let code: String = codes::new_code().chars().chain(codes::new_code().chars()).take(OTP_DIGITS).collect();
-    let outbox = shared::outbox(svc, app.pool.id(), &user.username, factor, &delivery, &code);
+    // A sign-in code is CustomMessage_Authentication's, as MFA codes are (AWS's guide on custom
+    // SMS senders: "Amazon Cognito sends an SMS OTP or MFA code" for `_Authentication`).
+    let occasion = Occasion::new(Source::Authentication, factor).client(&app.client_id);
+    let template = mfa::authentication_template(&app.pool);
+    let to = std::slice::from_ref(&delivery);
+    let outbox = messages::compose_with(svc, &app.pool, user, occasion, to, &code, template).await?;
     let parameters = BTreeMap::from([
         ("CODE_DELIVERY_DELIVERY_MEDIUM".to_owned(), medium.as_str().to_owned()),
         ("CODE_DELIVERY_DESTINATION".to_owned(), delivery.masked()),

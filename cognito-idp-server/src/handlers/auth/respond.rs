@@ -150,7 +150,7 @@ async fn answer_mfa<S: Store>(
     let failures = lockout::check(svc, app.pool.id(), &user.username_key).await?;
     let answers: HashMap<String, String> = responses.clone().into_iter().collect();
     let name = session::challenge(&record).to_owned();
-    match mfa::check_answer(svc, &app.pool, &user, &name, session::state(&record), &answers).await {
+    match mfa::check_answer(svc, &app.pool, &app.client, &user, &name, session::state(&record), &answers).await {
         Ok(mfa::Next::Tokens(user)) => {
             lockout::succeeded(svc, app.pool.id(), &user.username_key, failures).await?;
             flow::issue(svc, app, &user).await

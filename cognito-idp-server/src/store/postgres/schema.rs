@@ -212,6 +212,12 @@ const MIGRATIONS: &[&str] = &[
         END IF;
     END $$;
     "#,
+    // 5: as the SQLite store's version 4: the outbox keeps the text delivered and an email's
+    // subject. Safe to apply again.
+    r#"
+    ALTER TABLE outbox ADD COLUMN IF NOT EXISTS message TEXT;
+    ALTER TABLE outbox ADD COLUMN IF NOT EXISTS subject TEXT;
+    "#,
 ];
 
 /// The schema version this server writes.

@@ -711,9 +711,19 @@ pub async fn insert_outbox<C: GenericClient>(c: &C, messages: &[OutboxMessage]) 
     for m in messages {
         execute(
             c,
-            "INSERT INTO outbox (pool_id, username, kind, medium, destination, code, time_ms)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[&m.pool_id, &m.username, &m.kind, &m.medium, &text(&m.destination), &m.code, &m.time_ms],
+            "INSERT INTO outbox (pool_id, username, kind, medium, destination, code, time_ms, message, subject)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[
+                &m.pool_id,
+                &m.username,
+                &m.kind,
+                &m.medium,
+                &text(&m.destination),
+                &m.code,
+                &m.time_ms,
+                &m.message.as_deref().map(text),
+                &m.subject.as_deref().map(text),
+            ],
         )
         .await?;
     }
@@ -727,7 +737,7 @@ pub async fn list_outbox<C: GenericClient>(
 ) -> R<Vec<OutboxMessage>> {
     let rows = query(
         c,
-        "SELECT seq, pool_id, username, kind, medium, destination, code, time_ms FROM outbox
+        "SELECT seq, pool_id, username, kind, medium, destination, code, time_ms, message, subject FROM outbox
          WHERE ($1::text IS NULL OR pool_id = $1) AND ($2::text IS NULL OR username = $2) ORDER BY seq",
         &[&pool_id, &username],
     )
@@ -743,6 +753,8 @@ pub async fn list_outbox<C: GenericClient>(
                 destination: r.try_get(5)?,
                 code: r.try_get(6)?,
                 time_ms: r.try_get(7)?,
+                message: r.try_get(8)?,
+                subject: r.try_get(9)?,
             })
         })
         .collect()

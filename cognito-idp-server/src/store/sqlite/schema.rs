@@ -185,6 +185,12 @@ const MIGRATIONS: &[&str] = &[
         SELECT pool_id, 'secret', name, 1, json_quote(value) FROM pool_secrets ORDER BY pool_id, name;
     DROP TABLE pool_secrets;
     "#,
+    // 4: the outbox keeps the text delivered (the pool's template or the CustomMessage
+    // trigger's answer, code in it) and an email's subject; older messages have neither.
+    r#"
+    ALTER TABLE outbox ADD COLUMN message TEXT;
+    ALTER TABLE outbox ADD COLUMN subject TEXT;
+    "#,
 ];
 
 /// The schema version this server writes.

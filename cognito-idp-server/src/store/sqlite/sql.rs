@@ -621,10 +621,22 @@ pub fn delete_code(conn: &Connection, pool_id: &str, user_key: &str, purpose: &s
 pub fn insert_outbox(conn: &Connection, messages: &[OutboxMessage]) -> StoreResult<()> {
     for m in messages {
         conn.prepare_cached(
-            "INSERT INTO outbox (pool_id, username, kind, medium, destination, code, time_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO outbox (pool_id, username, kind, medium, destination, code, time_ms, message, subject)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )
-        .and_then(|mut s| s.execute(params![m.pool_id, m.username, m.kind, m.medium, m.destination, m.code, m.time_ms]))
+        .and_then(|mut s| {
+            s.execute(params![
+                m.pool_id,
+                m.username,
+                m.kind,
+                m.medium,
+                m.destination,
+                m.code,
+                m.time_ms,
+                m.message,
+                m.subject
+            ])
+        })
         .map_err(db_error)?;
     }
     Ok(())
@@ -636,7 +648,7 @@ pub fn list_outbox(
     username: Option<&str>,
 ) -> StoreResult<Vec<OutboxMessage>> {
     conn.prepare_cached(
-        "SELECT seq, pool_id, username, kind, medium, destination, code, time_ms FROM outbox
+        "SELECT seq, pool_id, username, kind, medium, destination, code, time_ms, message, subject FROM outbox
          WHERE (?1 IS NULL OR pool_id = ?1) AND (?2 IS NULL OR username = ?2) ORDER BY seq",
     )
     .and_then(|mut s| {
@@ -650,6 +662,8 @@ pub fn list_outbox(
                 destination: r.get(5)?,
                 code: r.get(6)?,
                 time_ms: r.get(7)?,
+                message: r.get(8)?,
+                subject: r.get(9)?,
             })
         })?
         .collect()

@@ -1,0 +1,1 @@
+//! DefineAuthChallenge, CreateAuthChallenge, VerifyAuthChallengeResponse.
