@@ -342,7 +342,8 @@ async fn an_sqlite_file_of_schema_2_keeps_its_pools_signing_keys() {
     let path = dir.path().join("v2.db");
     {
         // A file as a server of schema 2 left it: made by this server, then its resource tables
-        // replaced by version 2's table of secrets holding a pool's keys.
+        // replaced by version 2's table of secrets holding a pool's keys, and its outbox without
+        // version 4's columns.
         let store = SqliteStore::open(Location::File(path.clone()), Synchronous::Full).unwrap();
         pool(&store, POOL).await;
         drop(store);
@@ -356,6 +357,8 @@ async fn an_sqlite_file_of_schema_2_keeps_its_pools_signing_keys() {
                  PRIMARY KEY (pool_id, name)
              );
              INSERT INTO pool_secrets VALUES ('us-east-1_Resrc1', 'token_signing_keys', '{\"version\":1,\"access\":\"QQ==\"}');
+             ALTER TABLE outbox DROP COLUMN message;
+             ALTER TABLE outbox DROP COLUMN subject;
              PRAGMA user_version = 2;",
         )
         .unwrap();
