@@ -13,72 +13,19 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
-use std::sync::Mutex;
-use std::time::Duration;
+use std::path::Path;
+use std::process::Output;
 
 use cognito_idp::Client;
 use cognito_idp::types::AuthenticationResultType;
+use common::tools::{node, node_modules, present, run, script, stdout_json, tool_available};
 use common::{ACCESS_KEY, ChildServer, ClientBuilder, REGION, SECRET_KEY};
 use serde_json::{Value, json};
 use tokio::process::Command;
 
-/// How long one run of a client tool may take (the CLI starts in about a second; the first
-/// Python import of boto3 may take a few).
-const TOOL_TIMEOUT: Duration = Duration::from_secs(120);
-/// How long installing the npm packages may take.
-const NPM_INSTALL_TIMEOUT: Duration = Duration::from_secs(300);
-/// The pinned npm packages (their exact versions), also what `.ci/run` installs.
-const NPM_PACKAGES: &str = include_str!("real_clients_auth/package.json");
 const AWS_ISSUER_BASE: &str = "https://cognito-idp.us-east-1.amazonaws.com";
 const PASSWORD: &str = "Passw0rd!real";
 const WRONG_PASSWORD: &str = "Wrong-Passw0rd!";
-
-/// Whether a tool a test needs is there. Missing: fails in CI (where `.ci/run` installs every
-/// tool, so it is a broken install step), prints SKIPPED and lets the test pass elsewhere.
-fn present(available: bool, what: &str) -> bool {
-    if !available {
-        assert!(std::env::var_os("CI").is_none(), "{what} is missing in CI (.ci/run installs it)");
-        eprintln!("SKIPPED: {what} is missing (pip install -r tests/requirements.txt; node and npm)");
-    }
-    available
-}
-
-fn tool_available(program: &str, args: &[&str]) -> bool {
-    std::process::Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// Runs `command` to its end, killed after [`TOOL_TIMEOUT`].
-async fn run(mut command: Command) -> Output {
-    command.stdin(Stdio::null()).kill_on_drop(true);
-    tokio::time::timeout(TOOL_TIMEOUT, command.output())
-        .await
-        .unwrap_or_else(|_| panic!("{command:?} did not finish in {TOOL_TIMEOUT:?}"))
-        .unwrap_or_else(|e| panic!("{command:?} could not start: {e}"))
-}
-
-fn stdout_json(output: &Output) -> Value {
-    assert!(
-        output.status.success(),
-        "failed ({}): {}{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr),
-        String::from_utf8_lossy(&output.stdout)
-    );
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
-}
-
-fn script(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/real_clients_auth").join(name)
-}
 
 /// A command with only the test's AWS settings in its environment (as in tests/real_clients.rs):
 /// the machine's own AWS configuration never leaks into the test.
@@ -287,72 +234,6 @@ async fn boto3_signs_up_signs_in_refreshes_and_signs_out() {
         expect_error(&after[key], "NotAuthorizedException", "Access Token has been revoked");
     }
     expect_error(&after["refresh"], "NotAuthorizedException", "Refresh Token has been revoked");
-}
-
-/// The npm packages' folder (`{target}/tmp/real-clients-npm`, where `.ci/run` installs them too).
-fn npm_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("real-clients-npm")
-}
-
-/// Whether `dir` holds every package of [`NPM_PACKAGES`] at its pinned version.
-fn npm_installed(dir: &Path) -> bool {
-    let wanted: Value = serde_json::from_str(NPM_PACKAGES).expect("package.json is JSON");
-    wanted["dependencies"].as_object().expect("dependencies").iter().all(|(name, version)| {
-        let manifest = dir.join("node_modules").join(name).join("package.json");
-        std::fs::read(manifest)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
-            .is_some_and(|m| m["version"] == *version)
-    })
-}
-
-/// The `node_modules` holding the pinned packages, installing them (`npm install`) if needed;
-/// `None` (after SKIPPED) when node or npm cannot provide them outside CI.
-fn node_modules() -> Option<PathBuf> {
-    // One install at a time: the tests of this file run in parallel.
-    static INSTALL: Mutex<()> = Mutex::new(());
-    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
-    if !present(tool_available("node", &["--version"]), "node") {
-        return None;
-    }
-    let dir = npm_dir();
-    if !npm_installed(&dir) {
-        if !present(tool_available("npm", &["--version"]), "npm") {
-            return None;
-        }
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("package.json"), NPM_PACKAGES).unwrap();
-        let mut child = std::process::Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--no-package-lock", "--prefix"])
-            .arg(&dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("npm starts");
-        let started = std::time::Instant::now();
-        let status = loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                break Some(status);
-            }
-            if started.elapsed() > NPM_INSTALL_TIMEOUT {
-                child.kill().ok();
-                child.wait().ok();
-                break None;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        };
-        let installed = status.is_some_and(|s| s.success()) && npm_installed(&dir);
-        if !present(installed, "the npm packages of tests/real_clients_auth/package.json (npm install failed)") {
-            return None;
-        }
-    }
-    Some(dir.join("node_modules"))
-}
-
-fn node(modules: &Path, name: &str, args: &[&str]) -> Command {
-    let mut command = Command::new("node");
-    command.arg(script(name)).args(args).env("NODE_PATH", modules);
-    command
 }
 
 /// A pool, an app client allowing `flows` (and refresh), and `diego` with a permanent password.

@@ -26,6 +26,7 @@ use crate::handlers::one_time_codes::{self, WhenAbsent, attempt_limit, code_mism
 use crate::handlers::secret_hash::Missing;
 use crate::handlers::shared::{Pool, find_user, user_aliases};
 use crate::handlers::triggered::custom_message::Source;
+use crate::handlers::triggered::user_migration::{self, Migrated};
 use crate::handlers::users;
 use crate::state::Cognito;
 use crate::store::{AliasConflict, Store, StoreError, UserRecord};
@@ -108,8 +109,26 @@ pub async fn forgot_password<S: Store>(
     let hidden = |app: &App| {
         Ok(ForgotPasswordResponse { code_delivery_details: Some(simulated_delivery(&app.pool.doc, &input.username)) })
     };
-    let Some(user) = find(svc, pool, &input.username).await? else {
-        return if app.hides_unknown_users() { hidden(&app) } else { Err(user_not_found()) };
+    let user = match find(svc, pool, &input.username).await? {
+        Some(user) => user,
+        // An unknown user: the pool's UserMigration trigger may create it
+        // (`handlers::triggered::user_migration`), and the reset goes on with it.
+        None => {
+            let request = user_migration::Request {
+                source: user_migration::Source::ForgotPassword,
+                username: &input.username,
+                password: None,
+                client_id: &app.client_id,
+                validation_data: None,
+                client_metadata: input.client_metadata.as_ref(),
+            };
+            match user_migration::run(svc, pool, request).await? {
+                Migrated::User(user) => *user,
+                _ if app.hides_unknown_users() => return hidden(&app),
+                Migrated::NoTrigger => return Err(user_not_found()),
+                Migrated::NotFound => return Err(user_migration::not_migrated(&app.client_id)),
+            }
+        }
     };
     if !user.enabled {
         // `NotAuthorizedException: User is disabled.` (amazon-cognito-identity-js issue 373).

@@ -72,6 +72,7 @@ pub mod oauth;
 pub mod setup;
 pub mod signin;
 pub mod stores;
+pub mod tools;
 
 #[allow(unused_imports)]
 pub use env::Env;

@@ -7,11 +7,12 @@ use cognito_idp::types::{
     AdminInitiateAuthRequest, AdminInitiateAuthResponse, InitiateAuthRequest, InitiateAuthResponse,
 };
 
-use super::app::{Api, App, required};
+use super::app::{Api, App, incorrect, required};
 use super::flow::{self, Outcome};
-use super::{choice, srp};
+use super::{choice, custom, srp};
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::secret_hash::{self, Missing};
+use crate::handlers::triggered::user_migration::{self, Migrated};
 use crate::state::Cognito;
 use crate::store::Store;
 use crate::tokens;
@@ -20,7 +21,7 @@ use crate::tokens;
 pub async fn initiate_auth<S: Store>(svc: &Cognito<S>, input: InitiateAuthRequest) -> ApiResult<InitiateAuthResponse> {
     let app = App::load(svc, None, &input.client_id).await?;
     let params = input.auth_parameters.unwrap_or_default();
-    let outcome = run(svc, &app, input.auth_flow.as_str(), &params).await?;
+    let outcome = run(svc, &app, input.auth_flow.as_str(), &params, input.client_metadata.as_ref()).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
     Ok(InitiateAuthResponse {
@@ -39,7 +40,7 @@ pub async fn admin_initiate_auth<S: Store>(
 ) -> ApiResult<AdminInitiateAuthResponse> {
     let app = App::load(svc, Some(&input.user_pool_id), &input.client_id).await?;
     let params = input.auth_parameters.unwrap_or_default();
-    let outcome = run(svc, &app, input.auth_flow.as_str(), &params).await?;
+    let outcome = run(svc, &app, input.auth_flow.as_str(), &params, input.client_metadata.as_ref()).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
     Ok(AdminInitiateAuthResponse {
@@ -61,11 +62,45 @@ pub async fn browser_password<S: Store>(
     password: &str,
 ) -> ApiResult<Outcome> {
     let Some(user) = flow::find(svc, &app.pool, username).await? else {
-        flow::spend_a_check(svc, password).await;
-        return Err(app.unknown_user());
+        return migrate(svc, app, username, password, None).await;
     };
     flow::verify_password(svc, app, &user, password).await?;
     flow::after_first_factor(svc, app, &user).await
+}
+
+/// A sign-in with a password by a user the pool does not have: the pool's UserMigration
+/// trigger, when it has one, may create the user with this password
+/// (`handlers::triggered::user_migration`), and the sign-in goes on with it (a user it leaves
+/// `RESET_REQUIRED` gets `PasswordResetRequiredException`, as AWS's guide says). `metadata` is
+/// the sign-in's `ClientMetadata`, the event's `validationData`.
+async fn migrate<S: Store>(
+    svc: &Cognito<S>,
+    app: &App,
+    username: &str,
+    password: &str,
+    metadata: Option<&BTreeMap<String, String>>,
+) -> ApiResult<Outcome> {
+    let request = user_migration::Request {
+        source: user_migration::Source::Authentication,
+        username,
+        password: Some(password),
+        client_id: &app.client_id,
+        validation_data: metadata,
+        client_metadata: None,
+    };
+    match user_migration::run(svc, &app.pool, request).await? {
+        Migrated::User(user) => {
+            flow::check_usable(&user)?;
+            flow::check_confirmed(svc, &user)?;
+            flow::after_first_factor(svc, app, &user).await
+        }
+        Migrated::NoTrigger => {
+            flow::spend_a_check(svc, password).await;
+            Err(app.unknown_user())
+        }
+        Migrated::NotFound if app.hides_unknown_users() => Err(incorrect()),
+        Migrated::NotFound => Err(user_migration::not_migrated(&app.client_id)),
+    }
 }
 
 /// The first step of a choice-based sign-in from the managed login pages (`USER_AUTH`, with or
@@ -126,6 +161,7 @@ async fn run<S: Store>(
     app: &App,
     flow: &str,
     params: &BTreeMap<String, String>,
+    metadata: Option<&BTreeMap<String, String>>,
 ) -> ApiResult<Outcome> {
     check_flow(app, flow)?;
     let secret_hash = params.get("SECRET_HASH").map(String::as_str);
@@ -138,8 +174,7 @@ async fn run<S: Store>(
                 std::iter::once(username).chain(user.as_ref().map(|u| u.username.as_str())).collect();
             app.check_secret(&names, secret_hash, Missing::Secret)?;
             let Some(user) = user else {
-                flow::spend_a_check(svc, password).await;
-                return Err(app.unknown_user());
+                return migrate(svc, app, username, password, metadata).await;
             };
             flow::verify_password(svc, app, &user, password).await?;
             flow::after_first_factor(svc, app, &user).await
@@ -187,11 +222,9 @@ async fn run<S: Store>(
             let result = tokens::refresh(svc, &app.pool, &app.client, token, check).await?;
             Ok(Outcome { result: Some(result), ..Outcome::default() })
         }
-        // Custom challenges are run by the pool's Lambda triggers, which this server does not
-        // run: AWS's answer for a pool without them.
-        "CUSTOM_AUTH" => {
-            Err(ApiError::invalid_parameter("Custom auth lambda trigger is not configured for the user pool."))
-        }
+        // Custom challenges, run by the pool's Lambda triggers (AWS's answer for a pool without
+        // them is `custom`'s).
+        "CUSTOM_AUTH" => custom::initiate(svc, app, params).await,
         _ => choice::initiate(svc, app, params).await,
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod choice;
+pub mod custom;
 pub mod flow;
 pub mod initiate;
 pub mod lockout;

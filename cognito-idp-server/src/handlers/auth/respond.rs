@@ -12,7 +12,7 @@ use cognito_idp::types::{
 
 use super::app::{Api, App, incorrect, missing, required};
 use super::flow::{self, Outcome};
-use super::{choice, lockout, session, srp};
+use super::{choice, custom, lockout, session, srp};
 use crate::domain::attributes::{self, Schema, Write};
 use crate::domain::password;
 use crate::errors::{ApiError, ApiResult};
@@ -38,7 +38,8 @@ pub async fn respond_to_auth_challenge<S: Store>(
 ) -> ApiResult<RespondToAuthChallengeResponse> {
     let app = App::load(svc, None, &input.client_id).await?;
     let responses = input.challenge_responses.unwrap_or_default();
-    let outcome = run(svc, &app, input.challenge_name.as_str(), input.session.as_deref(), &responses).await?;
+    let metadata = input.client_metadata.as_ref();
+    let outcome = run(svc, &app, input.challenge_name.as_str(), input.session.as_deref(), &responses, metadata).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
     Ok(RespondToAuthChallengeResponse {
@@ -57,7 +58,8 @@ pub async fn admin_respond_to_auth_challenge<S: Store>(
 ) -> ApiResult<AdminRespondToAuthChallengeResponse> {
     let app = App::load(svc, Some(&input.user_pool_id), &input.client_id).await?;
     let responses = input.challenge_responses.unwrap_or_default();
-    let outcome = run(svc, &app, input.challenge_name.as_str(), input.session.as_deref(), &responses).await?;
+    let metadata = input.client_metadata.as_ref();
+    let outcome = run(svc, &app, input.challenge_name.as_str(), input.session.as_deref(), &responses, metadata).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
     Ok(AdminRespondToAuthChallengeResponse {
@@ -78,7 +80,7 @@ pub async fn browser_answer<S: Store>(
     raw_session: &str,
     responses: &BTreeMap<String, String>,
 ) -> ApiResult<Outcome> {
-    run(svc, app, challenge, Some(raw_session), responses).await
+    run(svc, app, challenge, Some(raw_session), responses, None).await
 }
 
 async fn run<S: Store>(
@@ -87,6 +89,7 @@ async fn run<S: Store>(
     challenge: &str,
     raw_session: Option<&str>,
     responses: &BTreeMap<String, String>,
+    metadata: Option<&BTreeMap<String, String>>,
 ) -> ApiResult<Outcome> {
     let username = required(responses, "USERNAME")?;
     // SRP clients answer PASSWORD_VERIFIER without the Session (pycognito does): the secret
@@ -119,7 +122,11 @@ async fn run<S: Store>(
         app.check_secret(&names, responses.get("SECRET_HASH").map(String::as_str), Missing::SecretHash)?;
     }
     match challenge {
+        "PASSWORD_VERIFIER" if srp::custom_state(&record).is_some() => {
+            custom::after_password(svc, app, &record, user, responses, metadata).await
+        }
         "PASSWORD_VERIFIER" => srp::answer(svc, app, &record, user, responses).await,
+        "CUSTOM_CHALLENGE" => custom::answer(svc, app, &record, user, responses, metadata).await,
         "NEW_PASSWORD_REQUIRED" => {
             let user = user.ok_or_else(invalid_session)?;
             new_password(svc, app, user, responses).await

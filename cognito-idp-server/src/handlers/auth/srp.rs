@@ -21,6 +21,10 @@ use crate::store::{SessionRecord, Store, UserRecord};
 /// The challenge name.
 pub const PASSWORD_VERIFIER: &str = "PASSWORD_VERIFIER";
 
+/// Where the SRP state of a `CUSTOM_AUTH` sign-in keeps the custom flow's own state
+/// (`handlers::auth::custom`), which goes on once the password is proved.
+pub const CUSTOM: &str = "custom";
+
 /// How far a claim's `TIMESTAMP` may be from the server's clock.
 const CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);
 
@@ -41,6 +45,35 @@ pub async fn start<S: Store>(
     user: Option<&UserRecord>,
     srp_a: &str,
 ) -> ApiResult<Outcome> {
+    start_with(svc, app, username, user, srp_a, None).await
+}
+
+/// [`start`] for a `CUSTOM_AUTH` sign-in whose DefineAuthChallenge asked for the password:
+/// `custom` is kept with the SRP state ([`CUSTOM`], [`custom_state`]).
+pub async fn start_custom<S: Store>(
+    svc: &Cognito<S>,
+    app: &App,
+    username: &str,
+    user: Option<&UserRecord>,
+    srp_a: &str,
+    custom: serde_json::Value,
+) -> ApiResult<Outcome> {
+    start_with(svc, app, username, user, srp_a, Some(custom)).await
+}
+
+/// The custom flow's state kept in an SRP session, if it is one of a `CUSTOM_AUTH` sign-in.
+pub fn custom_state(record: &SessionRecord) -> Option<&serde_json::Value> {
+    session::state(record).get(CUSTOM).filter(|v| !v.is_null())
+}
+
+async fn start_with<S: Store>(
+    svc: &Cognito<S>,
+    app: &App,
+    username: &str,
+    user: Option<&UserRecord>,
+    srp_a: &str,
+    custom: Option<serde_json::Value>,
+) -> ApiResult<Outcome> {
     let pool_id = app.pool.id().to_owned();
     let (user_id, user_key, verifier, real) = match user.map(|u| (u, srp_verifier(u))) {
         Some((user, Some(verifier))) => (user.username.clone(), user.username_key.clone(), verifier, true),
@@ -59,13 +92,16 @@ pub async fn start<S: Store>(
             .await
             .map_err(|e| ApiError::internal(format!("SRP failed: {e}")))?
             .map_err(|_| bad_srp_a())?;
-    let state = serde_json::json!({
+    let mut state = serde_json::json!({
         "real": real,
         "userId": user_id,
         "srpA": srp_a,
         "b": STANDARD.encode(server.ephemeral_secret()),
         "secretBlock": STANDARD.encode(server.secret_block()),
     });
+    if let Some(custom) = custom {
+        state[CUSTOM] = custom;
+    }
     let parameters: BTreeMap<String, String> = server.challenge_parameters().into_iter().collect();
     let raw = STANDARD.encode(server.secret_block());
     let ttl = session::ttl_ms(&app.client);
@@ -109,6 +145,18 @@ pub async fn answer<S: Store>(
     user: Option<UserRecord>,
     responses: &BTreeMap<String, String>,
 ) -> ApiResult<Outcome> {
+    let user = verify(svc, app, record, user, responses).await?;
+    flow::after_first_factor(svc, app, &user).await
+}
+
+/// The check of [`answer`] alone: the user whose password the claim proves.
+pub async fn verify<S: Store>(
+    svc: &Cognito<S>,
+    app: &App,
+    record: &SessionRecord,
+    user: Option<UserRecord>,
+    responses: &BTreeMap<String, String>,
+) -> ApiResult<UserRecord> {
     for name in ["PASSWORD_CLAIM_SIGNATURE", "PASSWORD_CLAIM_SECRET_BLOCK", "TIMESTAMP"] {
         required(responses, name)?;
     }
@@ -150,7 +198,7 @@ pub async fn answer<S: Store>(
     }
     lockout::succeeded(svc, app.pool.id(), &user.username_key, failures).await?;
     flow::check_confirmed(svc, &user)?;
-    flow::after_first_factor(svc, app, &user).await
+    Ok(user)
 }
 
 /// Whether a claim's `TIMESTAMP` (Cognito's format, checked strictly) is within
