@@ -384,6 +384,12 @@ async fn answers_break_aws_rules_as_aws_answers_them() {
     let sent = last(&server, &pool, "u4").await;
     assert_eq!(sent["message"].as_str().unwrap().chars().count(), 20_000);
 
+    // {username} is an invitation's placeholder only: elsewhere it stays as written.
+    lambda.returns("msg", |e| e["response"]["emailMessage"] = json!("Hi {username}, code {####}"));
+    sign_up(&client, "u9").await.unwrap();
+    let sent = last(&server, &pool, "u9").await;
+    assert_eq!(sent["message"], format!("Hi {{username}}, code {}", sent["code"].as_str().unwrap()));
+
     // No code placeholder: AWS's validation error, and the code is not sent (the user exists).
     lambda.returns("msg", |e| e["response"]["emailMessage"] = json!("Welcome aboard"));
     assert_eq!(

@@ -37,7 +37,10 @@
 //! - a subject that is not one AWS's `EmailSubject` takes (at most 140 characters of the same
 //!   classes) is replaced by the pool's (ours, by analogy with the bodies).
 //!
-//! The placeholders are then replaced by the code and the username.
+//! The placeholders are then replaced: `{####}` by the code, and in invitations `{username}`
+//! by the username. Other messages keep a `{username}` as it is: "interpolation of
+//! `{username}` is not supported in verification emails", and such a message reached users
+//! with the placeholder in it (aws/aws-cdk issue 7597).
 
 use std::collections::BTreeMap;
 
@@ -122,10 +125,22 @@ pub struct Template {
 }
 
 impl Template {
-    /// The texts with `{####}` replaced by `code` and `{username}` by `username`.
-    pub fn fill(&self, code: &str, username: &str) -> Template {
-        let fill = |text: &str| text.replace(CODE_PARAMETER, code).replace(USERNAME_PARAMETER, username);
-        Template { sms: fill(&self.sms), email: fill(&self.email), subject: self.subject.clone() }
+    /// The texts with `{####}` replaced by `code` and, when given (invitations), `{username}`
+    /// by `username`.
+    pub fn fill(&self, code: &str, username: Option<&str>) -> Template {
+        Template {
+            sms: fill(&self.sms, code, username),
+            email: fill(&self.email, code, username),
+            subject: self.subject.clone(),
+        }
+    }
+}
+
+fn fill(text: &str, code: &str, username: Option<&str>) -> String {
+    let text = text.replace(CODE_PARAMETER, code);
+    match username {
+        Some(username) => text.replace(USERNAME_PARAMETER, username),
+        None => text,
     }
 }
 
@@ -150,7 +165,9 @@ pub async fn run<S: Store>(
     template: Template,
     code: &str,
 ) -> ApiResult<Template> {
-    let filled = |t: &Template| t.fill(code, &user.username);
+    let admin = request.source == Source::AdminCreateUser;
+    let username = admin.then_some(user.username.as_str());
+    let filled = |t: &Template| t.fill(code, username);
     if crate::triggers::function_of(&pool.doc, Trigger::CustomMessage).is_none() {
         return Ok(filled(&template));
     }
@@ -193,9 +210,7 @@ pub async fn run<S: Store>(
     };
     let defaults = filled(&template);
     let mut out = defaults.clone();
-    let admin = source == Source::AdminCreateUser;
     let has_placeholders = |text: &str| text.contains(CODE_PARAMETER) && (!admin || text.contains(USERNAME_PARAMETER));
-    let fill = |text: &str| text.replace(CODE_PARAMETER, code).replace(USERNAME_PARAMETER, &user.username);
     if let Some(email) = member("emailMessage")? {
         if admin && !has_placeholders(&email) {
             // The pool's own message, silently (see above).
@@ -203,7 +218,7 @@ pub async fn run<S: Store>(
             if !admin && !EMAIL_BODY.is_match(&email) {
                 return Err(pattern_error("emailBody", &email, EMAIL_BODY.source()));
             }
-            let text = fill(&email);
+            let text = fill(&email, code, username);
             if text.chars().count() <= MAX_EMAIL {
                 out.email = text;
             }
@@ -216,7 +231,7 @@ pub async fn run<S: Store>(
             if !sms.contains(CODE_PARAMETER) {
                 return Err(pattern_error("smsMessage", &sms, r".*\{####\}.*"));
             }
-            let text = fill(&sms);
+            let text = fill(&sms, code, username);
             if text.chars().count() <= MAX_SMS {
                 out.sms = text;
             }
@@ -250,10 +265,11 @@ mod tests {
             email: "Hi {username}, {####} and {####}".into(),
             subject: "{####} stays".into(),
         };
-        let filled = template.fill("123456", "ana");
+        let filled = template.fill("123456", Some("ana"));
         assert_eq!(filled.sms, "ana: 123456");
         assert_eq!(filled.email, "Hi ana, 123456 and 123456");
         assert_eq!(filled.subject, "{####} stays", "the code never goes in a subject");
+        assert_eq!(template.fill("123456", None).sms, "{username}: 123456", "only invitations name the user");
         assert!(EMAIL_BODY.is_match("<p>Your code: <b>{####}</b></p>\n"));
         assert!(!EMAIL_BODY.is_match("No code here"));
         // Java's \s is ASCII: a no-break space fails the pattern (amplify-js issue 6917).
