@@ -29,6 +29,9 @@ pub const KIND_SIGN_UP: &str = "SIGN_UP";
 /// The outbox kind of the code `ResendConfirmationCode` sends.
 pub const KIND_RESEND: &str = "RESEND_CODE";
 
+/// `SignUp`'s answer in a pool where only administrators create users.
+pub const NOT_PERMITTED: &str = "SignUp is not permitted for this user pool";
+
 /// How often a write that lost an optimistic-concurrency race is retried.
 const RETRIES: usize = 5;
 
@@ -88,7 +91,7 @@ pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiRes
     if pool.doc.admin_create_user_config.as_ref().and_then(|c| c.allow_admin_create_user_only) == Some(true) {
         // `NotAuthorizedException: SignUp is not permitted for this user pool`, quoted by many
         // projects whose pools allow only administrators to create users.
-        return Err(ApiError::not_authorized("SignUp is not permitted for this user pool"));
+        return Err(ApiError::not_authorized(NOT_PERMITTED));
     }
     // The model made Password optional for passwordless pools; without those sign-in factors,
     // AWS requires it, with the validation message it used while the member was required.

@@ -61,7 +61,7 @@ async fn next_session<S: Store>(svc: &Cognito<S>, old: &SessionRecord, state: se
         state,
         ttl,
         Vec::new(),
-        session::is_browser(&old),
+        session::is_browser(old),
     )
     .await
 }
