@@ -1,19 +1,18 @@
-//! The managed login pages beyond sign-in, driven over HTTP as a browser would (redirects not
-//! followed, cookies kept by hand): sign-up and its confirmation code, password recovery and
+//! The managed login pages beyond sign-in, driven over HTTP as a browser would (common::oauth's
+//! browser: redirects not followed, cookies kept and sent back): sign-up and its confirmation code, password recovery and
 //! sign-in with a one-time code, each ending in an authorization code sent to the app's
 //! callback; refusals shown with the API's own messages; forms without their CSRF token refused
 //! without effect.
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use cognito_idp::Client;
 use cognito_idp::types::SchemaAttributeType;
+use common::oauth::{CALLBACK, Page};
+use common::pages::{Pages, Read, pairs};
 use common::{ClientBuilder, InProcessServer, PASSWORD, PoolBuilder, UserBuilder, attr, error_message, outbox_code};
 use serde_json::Value;
 
-const CALLBACK: &str = "http://localhost:3000/callback";
 /// What the pages say when a form comes without its CSRF token.
 const EXPIRED_FORM: &str = "This form has expired. Please try again.";
 
@@ -73,156 +72,32 @@ async fn oauth(client: &Client, pool: &str, client_id: &str) {
         .unwrap();
 }
 
-/// What a request answered.
-struct Answer {
-    status: u16,
-    location: Option<String>,
-    body: String,
+/// Pages of `site` for its client, with an authorization request (code, `openid email`, state
+/// `xyz`).
+fn pages(site: &Site) -> Pages {
+    pages_for(site, &site.client_id)
 }
 
-impl Answer {
-    /// The page's error message (`#errorMessage`), unescaped.
-    fn error(&self) -> Option<String> {
-        element_text(&self.body, "id=\"errorMessage\"")
-    }
-
-    /// The page's informative message (`#infoMessage`).
-    fn info(&self) -> Option<String> {
-        element_text(&self.body, "id=\"infoMessage\"")
-    }
-
-    /// The hidden inputs of the form posting to `path`, with the form's action.
-    fn form(&self, path: &str) -> (String, Vec<(String, String)>) {
-        let marker = format!("{path}?");
-        let mut rest = self.body.as_str();
-        while let Some(at) = rest.find("<form ") {
-            let form = &rest[at..];
-            let end = form.find("</form>").expect("a closed form");
-            let tag = &form[..form.find('>').unwrap()];
-            let action = unescape(&attribute(tag, "action").unwrap_or_default());
-            if action.contains(&marker) {
-                let hidden = form[..end]
-                    .split("<input ")
-                    .skip(1)
-                    .filter(|input| attribute(input, "type").as_deref() == Some("hidden"))
-                    .map(|input| (attribute(input, "name").unwrap(), unescape(&attribute(input, "value").unwrap())))
-                    .collect();
-                return (action, hidden);
-            }
-            rest = &form[end..];
-        }
-        panic!("no form posting to {path} in {}", self.body)
-    }
-
-    /// Where a redirect goes, checked to be the app's callback with a code and the state.
-    fn code(&self) -> String {
-        assert_eq!(self.status, 302, "a redirect to the app, not: {:?} {}", self.error(), self.body);
-        let location = self.location.clone().unwrap();
-        let query = location.strip_prefix(&format!("{CALLBACK}?")).unwrap_or_else(|| panic!("{location}"));
-        let pairs: BTreeMap<String, String> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-        assert_eq!(pairs.get("state").map(String::as_str), Some("xyz"), "{location}");
-        pairs.get("code").cloned().unwrap_or_else(|| panic!("no code in {location}"))
-    }
+/// The same for client `client_id` of `site`'s pool.
+fn pages_for(site: &Site, client_id: &str) -> Pages {
+    let request = [
+        ("response_type", "code"),
+        ("client_id", client_id),
+        ("redirect_uri", CALLBACK),
+        ("scope", "openid email"),
+        ("state", "xyz"),
+    ];
+    Pages::new(&site.url, &site.domain, &request)
 }
 
-fn attribute(tag: &str, name: &str) -> Option<String> {
-    let tag = format!(" {}", &tag[..tag.find('>').unwrap_or(tag.len())]);
-    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-    Some(tag[start..start + tag[start..].find('"')?].to_owned())
-}
-
-fn element_text(body: &str, marker: &str) -> Option<String> {
-    let at = body.find(marker)?;
-    let text = &body[at + body[at..].find('>')? + 1..];
-    Some(unescape(&text[..text.find('<')?]))
-}
-
-fn unescape(text: &str) -> String {
-    text.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&#39;", "'").replace("&amp;", "&")
-}
-
-/// A browser: no redirects followed, cookies kept from `Set-Cookie` and sent back.
-struct Browser {
-    http: reqwest::Client,
-    base: String,
-    query: String,
-    cookies: BTreeMap<String, String>,
-}
-
-impl Browser {
-    /// A browser with an authorization request for `site`'s client.
-    fn new(site: &Site) -> Browser {
-        Browser::for_client(site, &site.client_id)
-    }
-
-    fn for_client(site: &Site, client_id: &str) -> Browser {
-        let query = form_urlencoded::Serializer::new(String::new())
-            .append_pair("response_type", "code")
-            .append_pair("client_id", client_id)
-            .append_pair("redirect_uri", CALLBACK)
-            .append_pair("scope", "openid email")
-            .append_pair("state", "xyz")
-            .finish();
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Browser { http, base: format!("{}/domain/{}", site.url, site.domain), query, cookies: BTreeMap::new() }
-    }
-
-    /// The same browser asking for pages in `lang` (the authorization request's `lang`).
-    fn in_language(mut self, lang: &str) -> Browser {
-        self.query.push_str(&format!("&lang={lang}"));
-        self
-    }
-
-    /// `GET {path}?{authorization request}`.
-    async fn get(&mut self, path: &str) -> Answer {
-        let request = self.http.get(format!("{}{path}?{}", self.base, self.query));
-        self.send(request).await
-    }
-
-    /// Posts `fields` to `path` (with the authorization request), adding the page's CSRF token
-    /// (the `XSRF-TOKEN` cookie's value) unless `fields` has a `_csrf` of its own.
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
-        // An empty `_csrf` in `fields` stands for a form without the field.
-        let mut form: Vec<(String, String)> = fields
-            .iter()
-            .filter(|(k, v)| *k != "_csrf" || !v.is_empty())
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        if !fields.iter().any(|(k, _)| *k == "_csrf") {
-            form.push(("_csrf".into(), self.cookies.get("XSRF-TOKEN").cloned().expect("a CSRF cookie")));
-        }
-        let request = self.http.post(format!("{}{path}?{}", self.base, self.query)).form(&form);
-        self.send(request).await
-    }
-
-    /// Posts the hidden inputs of the page's form to `path`, and `fields`.
-    async fn submit(&mut self, page: &Answer, path: &str, fields: &[(&str, &str)]) -> Answer {
-        let (action, hidden) = page.form(path);
-        assert!(action.ends_with(&self.query) || action.contains("client_id="), "{action}");
-        let mut all: Vec<(&str, &str)> = hidden.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        all.extend_from_slice(fields);
-        self.post(path, &all).await
-    }
-
-    async fn send(&mut self, request: reqwest::RequestBuilder) -> Answer {
-        let cookie = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
-        let request = if cookie.is_empty() { request } else { request.header("cookie", cookie) };
-        let response = request.send().await.expect("the page answers");
-        for set in response.headers().get_all("set-cookie") {
-            let set = set.to_str().unwrap();
-            let (pair, attributes) = set.split_once(';').unwrap_or((set, ""));
-            let (name, value) = pair.split_once('=').unwrap();
-            if attributes.to_ascii_lowercase().contains("max-age=0") || value.is_empty() {
-                self.cookies.remove(name.trim());
-            } else {
-                self.cookies.insert(name.trim().to_owned(), value.trim().to_owned());
-            }
-        }
-        let status = response.status().as_u16();
-        let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
-        let body = response.text().await.unwrap();
-        Answer { status, location, body }
-    }
+/// The authorization code a redirect brings the app, checked to go to the callback with the
+/// request's state.
+fn app_code(answer: &Page) -> String {
+    let location = answer.redirect();
+    let query = location.strip_prefix(&format!("{CALLBACK}?")).unwrap_or_else(|| panic!("{location}"));
+    let pairs = pairs(query);
+    assert_eq!(pairs.get("state").map(String::as_str), Some("xyz"), "{location}");
+    pairs.get("code").cloned().unwrap_or_else(|| panic!("no code in {location}"))
 }
 
 /// The status a user has, or `None` when there is none.
@@ -236,7 +111,7 @@ async fn sign_up_confirm_and_sign_in_end_with_a_code_for_the_app() {
     let server = InProcessServer::start().await;
     let client = server.client();
     let site = setup(&server, PoolBuilder::new("pages"), 1, &[], false).await;
-    let mut browser = Browser::new(&site);
+    let mut browser = pages(&site);
 
     // The sign-in page links the sign-up page, which asks for the required email.
     let login = browser.get("/login").await;
@@ -281,7 +156,7 @@ async fn sign_up_confirm_and_sign_in_end_with_a_code_for_the_app() {
 
     // Signing in sends the app a code, which the token endpoint exchanges for the user's tokens.
     let signed_in = browser.post("/login", &[("username", "diego"), ("password", PASSWORD)]).await;
-    let code = signed_in.code();
+    let code = app_code(&signed_in);
     let tokens: Value = reqwest::Client::new()
         .post(format!("{}/domain/myapp/oauth2/token", site.url))
         .form(&[
@@ -304,7 +179,7 @@ async fn a_client_with_a_secret_signs_up_through_the_pages() {
     let server = InProcessServer::start().await;
     let client = server.client();
     let site = setup(&server, PoolBuilder::new("secret"), 1, &[], true).await;
-    let mut browser = Browser::new(&site);
+    let mut browser = pages(&site);
     browser.get("/signup").await;
     let fields = [("username", "ana"), ("password", PASSWORD), ("requiredAttributes[email]", "ana@example.com")];
     let confirm = browser.post("/signup", &fields).await;
@@ -320,7 +195,7 @@ async fn sign_up_refusals_are_the_apis_and_keep_what_was_typed() {
     let server = InProcessServer::start().await;
     let client = server.client();
     let site = setup(&server, PoolBuilder::new("refusals"), 1, &[], false).await;
-    let mut browser = Browser::new(&site);
+    let mut browser = pages(&site);
     browser.get("/signup").await;
 
     // A password the policy refuses: SignUp's message for the same request.
@@ -372,7 +247,7 @@ async fn sign_up_refusals_are_the_apis_and_keep_what_was_typed() {
     });
     let server2 = InProcessServer::start().await;
     let site2 = setup(&server2, admin_only, 1, &[], false).await;
-    let mut browser = Browser::new(&site2);
+    let mut browser = pages(&site2);
     let login = browser.get("/login").await;
     assert!(!login.body.contains("/signup?"), "no sign-up link");
     let page = browser.get("/signup").await;
@@ -388,7 +263,7 @@ async fn forms_without_their_csrf_token_do_nothing() {
     let client = server.client();
     let site = setup(&server, PoolBuilder::new("csrf"), 1, &[], false).await;
     UserBuilder::new("maria").verified_email().password(PASSWORD).create(&client, &site.pool).await;
-    let mut browser = Browser::new(&site);
+    let mut browser = pages(&site);
     browser.get("/signup").await;
     let fields = |csrf: &'static str| {
         [
@@ -406,8 +281,8 @@ async fn forms_without_their_csrf_token_do_nothing() {
     assert_eq!(missing.error().as_deref(), Some(EXPIRED_FORM));
     let forged = browser.post("/signup", &fields("forged-token")).await;
     assert_eq!(forged.error().as_deref(), Some(EXPIRED_FORM));
-    let token = browser.cookies["XSRF-TOKEN"].clone();
-    let mut stranger = Browser::new(&site);
+    let token = browser.csrf();
+    let mut stranger = pages(&site);
     let leaked: Vec<(&str, &str)> = vec![
         ("username", "diego"),
         ("password", PASSWORD),
@@ -449,7 +324,7 @@ async fn a_forgotten_password_is_reset_with_the_emailed_code() {
     let client = server.client();
     let site = setup(&server, PoolBuilder::new("recovery"), 1, &[], false).await;
     UserBuilder::new("maria").verified_email().password(PASSWORD).create(&client, &site.pool).await;
-    let mut browser = Browser::new(&site);
+    let mut browser = pages(&site);
 
     let login = browser.get("/login").await;
     assert!(login.body.contains("/forgotPassword?"), "the sign-in page links recovery");
@@ -507,7 +382,7 @@ async fn a_forgotten_password_is_reset_with_the_emailed_code() {
     let old = browser.post("/login", &[("username", "maria"), ("password", PASSWORD)]).await;
     assert_eq!(old.status, 200);
     assert_eq!(old.error().as_deref(), Some("Incorrect username or password."));
-    browser.post("/login", &[("username", "maria"), ("password", new_password)]).await.code();
+    app_code(&browser.post("/login", &[("username", "maria"), ("password", new_password)]).await);
 }
 
 #[tokio::test]
@@ -517,7 +392,7 @@ async fn a_one_time_code_by_email_signs_in_and_a_wrong_one_may_be_retried() {
     let pool = PoolBuilder::new("codes").sign_in_factors(&["PASSWORD", "EMAIL_OTP"]);
     let site = setup(&server, pool, 2, &["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], false).await;
     UserBuilder::new("diego").verified_email().password(PASSWORD).create(&client, &site.pool).await;
-    let mut browser = Browser::new(&site);
+    let mut browser = pages(&site);
 
     let login = browser.get("/login").await;
     assert!(login.body.contains("/passwordless?"), "the sign-in page offers a code: {}", login.body);
@@ -531,7 +406,7 @@ async fn a_one_time_code_by_email_signs_in_and_a_wrong_one_may_be_retried() {
     let wrong = browser.submit(&challenge, "/challenge", &[("code", "00000000")]).await;
     assert_eq!(wrong.status, 200);
     assert_eq!(wrong.error().as_deref(), Some("Invalid code or auth state for the user."));
-    browser.submit(&wrong, "/challenge", &[("code", &code)]).await.code();
+    app_code(&browser.submit(&wrong, "/challenge", &[("code", &code)]).await);
 
     // The choice of factor when the pool allows both codes: the password is one of them.
     let server = InProcessServer::start().await;
@@ -539,7 +414,7 @@ async fn a_one_time_code_by_email_signs_in_and_a_wrong_one_may_be_retried() {
     let pool = PoolBuilder::new("choice").sign_in_factors(&["PASSWORD", "EMAIL_OTP", "SMS_OTP"]);
     let site = setup(&server, pool, 2, &["ALLOW_USER_AUTH"], false).await;
     UserBuilder::new("diego").verified_email().password(PASSWORD).create(&client, &site.pool).await;
-    let mut browser = Browser::new(&site);
+    let mut browser = pages(&site);
     browser.get("/passwordless").await;
     let select = browser.post("/passwordless", &[("username", "diego")]).await;
     assert!(select.body.contains("value=\"EMAIL_OTP\"") && select.body.contains("value=\"PASSWORD\""));
@@ -549,7 +424,7 @@ async fn a_one_time_code_by_email_signs_in_and_a_wrong_one_may_be_retried() {
         .await;
     assert_eq!(wrong.error().as_deref(), Some("Incorrect username or password."));
     let select = browser.post("/passwordless", &[("username", "diego")]).await;
-    browser.submit(&select, "/challenge", &[("challengeChoice", "PASSWORD"), ("password", PASSWORD)]).await.code();
+    app_code(&browser.submit(&select, "/challenge", &[("challengeChoice", "PASSWORD"), ("password", PASSWORD)]).await);
 }
 
 #[tokio::test]
@@ -558,13 +433,13 @@ async fn one_time_codes_need_managed_login_a_user_auth_client_and_a_code_factor(
     let client = server.client();
     let pool = PoolBuilder::new("codes").sign_in_factors(&["PASSWORD", "EMAIL_OTP"]);
     let site = setup(&server, pool, 2, &["ALLOW_USER_AUTH"], false).await;
-    let offered = |page: &Answer| page.body.contains("/passwordless?");
-    assert!(offered(&Browser::new(&site).get("/login").await));
+    let offered = |page: &Page| page.body.contains("/passwordless?");
+    assert!(offered(&pages(&site).get("/login").await));
 
     // A client without ALLOW_USER_AUTH.
     let other = ClientBuilder::new("password-only").flows(&["ALLOW_USER_SRP_AUTH"]).create(&client, &site.pool).await;
     oauth(&client, &site.pool, &other.id).await;
-    let mut browser = Browser::for_client(&site, &other.id);
+    let mut browser = pages_for(&site, &other.id);
     assert!(!offered(&browser.get("/login").await));
     let away = browser.get("/passwordless").await;
     assert_eq!(away.status, 302);
@@ -579,7 +454,7 @@ async fn one_time_codes_need_managed_login_a_user_auth_client_and_a_code_factor(
         .send()
         .await
         .unwrap();
-    let mut browser = Browser::new(&site);
+    let mut browser = pages(&site);
     assert!(!offered(&browser.get("/login").await));
     browser.get("/login").await;
     let refused = browser.post("/passwordless", &[("username", "diego")]).await;
@@ -588,7 +463,7 @@ async fn one_time_codes_need_managed_login_a_user_auth_client_and_a_code_factor(
     // A pool allowing passwords only.
     let server = InProcessServer::start().await;
     let site = setup(&server, PoolBuilder::new("passwords"), 2, &["ALLOW_USER_AUTH"], false).await;
-    assert!(!offered(&Browser::new(&site).get("/login").await));
+    assert!(!offered(&pages(&site).get("/login").await));
 }
 
 #[tokio::test]
@@ -605,8 +480,8 @@ async fn the_sign_up_page_links_the_clients_terms_once_both_exist() {
             .terms_source("LINK")
             .enforcement("NONE")
     };
-    let shown = |page: &Answer| page.body.contains("id=\"termsLinks\"");
-    assert!(!shown(&Browser::new(&site).get("/signup").await));
+    let shown = |page: &Page| page.body.contains("id=\"termsLinks\"");
+    assert!(!shown(&pages(&site).get("/signup").await));
 
     // Terms of use alone are not shown: AWS waits for both documents.
     terms("terms-of-use")
@@ -615,15 +490,15 @@ async fn the_sign_up_page_links_the_clients_terms_once_both_exist() {
         .send()
         .await
         .unwrap();
-    assert!(!shown(&Browser::new(&site).get("/signup").await));
+    assert!(!shown(&pages(&site).get("/signup").await));
     terms("privacy-policy").links("cognito:default", "https://example.com/privacy").send().await.unwrap();
-    let page = Browser::new(&site).get("/signup").await;
+    let page = pages(&site).get("/signup").await;
     assert!(shown(&page), "{}", page.body);
     assert!(page.body.contains("href=\"https://example.com/terms\""));
     assert!(page.body.contains("href=\"https://example.com/privacy\""));
 
     // In Spanish: the Spanish terms, and the default privacy policy.
-    let page = Browser::new(&site).in_language("es").get("/signup").await;
+    let page = pages(&site).in_language("es").get("/signup").await;
     assert!(page.body.contains("href=\"https://example.com/es/terms\""), "{}", page.body);
     assert!(page.body.contains("href=\"https://example.com/privacy\""));
 }

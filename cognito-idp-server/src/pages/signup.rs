@@ -94,7 +94,7 @@ pub async fn submit<S: Store>(
             Err(e) => return Ok(render(&svc, page, &form, Some(&forms::message(e)?)).await),
         };
         if answer.user_confirmed {
-            // Not reached while no pre sign-up trigger confirms users; kept for when one does.
+            // A pre sign-up trigger confirmed the user (`autoConfirmUser`): no code to ask for.
             return Ok(super::sign_in_form::render_with(
                 &svc,
                 page,
