@@ -144,6 +144,16 @@ async fn sign_up_confirm_and_sign_in_end_with_a_code_for_the_app() {
     assert_eq!(again.error(), error_message(&expected.send().await.unwrap_err()));
     assert_eq!(status_of(&client, &site.pool, "diego").await.as_deref(), Some("UNCONFIRMED"));
 
+    // Signing in before confirming (with the right password) leads to the confirmation form.
+    let early = browser.post("/login", &[("username", "diego"), ("password", PASSWORD)]).await;
+    assert!(early.body.contains("name=\"confirm\""), "{}", early.body);
+    assert_eq!(
+        early.info().as_deref(),
+        Some("Your account is not confirmed yet. Enter the code we sent you, or ask for a new one.")
+    );
+    let wrong_password = browser.post("/login", &[("username", "diego"), ("password", "Wr0ng-password!")]).await;
+    assert_eq!(wrong_password.error().as_deref(), Some("Incorrect username or password."));
+
     // A new code, then the right one: the sign-in page says so.
     let resent = browser.submit(&again, "/resendcode", &[]).await;
     assert!(resent.info().unwrap().starts_with("We have sent a code by email to d***@e***"), "{:?}", resent.info());
