@@ -510,8 +510,12 @@ async fn token_request(http: &reqwest::Client, setup: &Setup, op: Op, code: Opti
         Op::ClientCredentials => {
             let id = setup.credentials_client_id.as_deref().unwrap_or_default();
             let secret = setup.credentials_client_secret.as_deref().unwrap_or_default();
-            // RFC 6749 section 2.3.1: each form-url-encoded, then base64.
-            let encode = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+            // RFC 6749 section 2.3.1: each form-url-encoded, then base64. fakecloud does not
+            // decode them, and its secrets are standard base64 (with `+` and `/`): raw for it.
+            let encode = |s: &str| match setup.flavor {
+                Flavor::Fakecloud => s.to_owned(),
+                _ => form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>(),
+            };
             let basic = STANDARD.encode(format!("{}:{}", encode(id), encode(secret)));
             let scope = setup.credentials_scope.as_deref().unwrap_or_default();
             http.post(&setup.token_url)
