@@ -19,7 +19,7 @@ use crate::handlers::auth::app::App;
 use crate::handlers::one_time_codes::{self, WhenAbsent, code_mismatch};
 use crate::handlers::secret_hash::Missing;
 use crate::handlers::shared::{Pool, alias_key, user_aliases};
-use crate::handlers::triggered::pre_sign_up;
+use crate::handlers::triggered::{post_confirmation, pre_sign_up};
 use crate::state::Cognito;
 use crate::store::{Alias, AliasConflict, Store, StoreError, UserRecord};
 
@@ -271,7 +271,8 @@ pub async fn confirm_sign_up<S: Store>(
             _ => None,
         };
         match svc.store.update_user(user.clone(), aliases, on_conflict, Vec::new()).await {
-            Ok(_) => {
+            Ok(saved) => {
+                user = saved;
                 if let (Some(previous), Some(kind)) = (previous, verified) {
                     unverify(svc, pool, previous, kind).await;
                 }
@@ -300,6 +301,11 @@ pub async fn confirm_sign_up<S: Store>(
         }
     }
     one_time_codes::spend(svc, pool.id(), &user.username_key, one_time_codes::SIGN_UP).await;
+    // After the confirmation is written: a failing function fails the call, the user stays
+    // confirmed (see `post_confirmation`).
+    let metadata = input.client_metadata.as_ref();
+    let source = post_confirmation::Source::ConfirmSignUp;
+    post_confirmation::run(svc, pool, source, Some(&app.client_id), &user, metadata).await?;
     Ok(ConfirmSignUpResponse { session: None })
 }
 

@@ -18,7 +18,7 @@ use crate::tokens;
 
 /// `InitiateAuth`.
 pub async fn initiate_auth<S: Store>(svc: &Cognito<S>, input: InitiateAuthRequest) -> ApiResult<InitiateAuthResponse> {
-    let app = App::load(svc, None, &input.client_id).await?;
+    let app = App::load(svc, None, &input.client_id).await?.with_validation_data(input.client_metadata);
     let params = input.auth_parameters.unwrap_or_default();
     let outcome = run(svc, &app, input.auth_flow.as_str(), &params).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
@@ -37,7 +37,8 @@ pub async fn admin_initiate_auth<S: Store>(
     svc: &Cognito<S>,
     input: AdminInitiateAuthRequest,
 ) -> ApiResult<AdminInitiateAuthResponse> {
-    let app = App::load(svc, Some(&input.user_pool_id), &input.client_id).await?;
+    let app =
+        App::load(svc, Some(&input.user_pool_id), &input.client_id).await?.with_validation_data(input.client_metadata);
     let params = input.auth_parameters.unwrap_or_default();
     let outcome = run(svc, &app, input.auth_flow.as_str(), &params).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
@@ -60,7 +61,9 @@ pub async fn browser_password<S: Store>(
     username: &str,
     password: &str,
 ) -> ApiResult<Outcome> {
-    let Some(user) = flow::find(svc, &app.pool, username).await? else {
+    let user = flow::find(svc, &app.pool, username).await?;
+    flow::pre_authentication(svc, app, username, user.as_ref()).await?;
+    let Some(user) = user else {
         flow::spend_a_check(svc, password).await;
         return Err(app.unknown_user());
     };
@@ -137,6 +140,7 @@ async fn run<S: Store>(
             let names: Vec<&str> =
                 std::iter::once(username).chain(user.as_ref().map(|u| u.username.as_str())).collect();
             app.check_secret(&names, secret_hash, Missing::Secret)?;
+            flow::pre_authentication(svc, app, username, user.as_ref()).await?;
             let Some(user) = user else {
                 flow::spend_a_check(svc, password).await;
                 return Err(app.unknown_user());
@@ -151,6 +155,7 @@ async fn run<S: Store>(
             let names: Vec<&str> =
                 std::iter::once(username).chain(user.as_ref().map(|u| u.username.as_str())).collect();
             app.check_secret(&names, secret_hash, Missing::SecretHash)?;
+            flow::pre_authentication(svc, app, username, user.as_ref()).await?;
             match &user {
                 None if !app.hides_unknown_users() => return Err(app.unknown_user()),
                 None => {}

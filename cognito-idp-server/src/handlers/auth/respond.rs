@@ -36,7 +36,7 @@ pub async fn respond_to_auth_challenge<S: Store>(
     svc: &Cognito<S>,
     input: RespondToAuthChallengeRequest,
 ) -> ApiResult<RespondToAuthChallengeResponse> {
-    let app = App::load(svc, None, &input.client_id).await?;
+    let app = App::load(svc, None, &input.client_id).await?.with_client_metadata(input.client_metadata);
     let responses = input.challenge_responses.unwrap_or_default();
     let outcome = run(svc, &app, input.challenge_name.as_str(), input.session.as_deref(), &responses).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
@@ -55,7 +55,8 @@ pub async fn admin_respond_to_auth_challenge<S: Store>(
     svc: &Cognito<S>,
     input: AdminRespondToAuthChallengeRequest,
 ) -> ApiResult<AdminRespondToAuthChallengeResponse> {
-    let app = App::load(svc, Some(&input.user_pool_id), &input.client_id).await?;
+    let app =
+        App::load(svc, Some(&input.user_pool_id), &input.client_id).await?.with_client_metadata(input.client_metadata);
     let responses = input.challenge_responses.unwrap_or_default();
     let outcome = run(svc, &app, input.challenge_name.as_str(), input.session.as_deref(), &responses).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
@@ -225,7 +226,10 @@ async fn new_password<S: Store>(
             .map(|(kind, value)| Alias { kind: kind.to_owned(), key: shared::alias_key(&app.pool, kind, value) })
             .collect();
         match svc.store.update_user(next, aliases, AliasConflict::Fail, Vec::new()).await {
-            Ok(saved) => return flow::mfa_or_tokens(svc, app, &saved).await,
+            Ok(saved) => {
+                let source = crate::handlers::triggered::pre_token_generation::Source::NewPasswordChallenge;
+                return flow::mfa_or_tokens_as(svc, app, &saved, source).await;
+            }
             Err(StoreError::Conflict) => match flow::reread(svc, &app.pool, &current.username_key).await? {
                 Some(fresh) if fresh.status == "FORCE_CHANGE_PASSWORD" => current = fresh,
                 _ => return Err(invalid_session()),
