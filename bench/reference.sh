@@ -25,6 +25,22 @@
 # once give what the cores really sustain (memory-hard hashes share the cache and memory
 # bandwidth).
 #
+# OAuth 2.0 (SECTIONS contains "oauth"): the token endpoint. The OAuth load generator
+# (cognito-idp-server/examples/oauth_load.rs) gives each contestant a pool (ours: with a domain), a
+# resource server, a confidential client allowed client_credentials, a public code-flow client and
+# a user with a permanent password, then CONCURRENCY workers for DURATION seconds: client_credentials
+# tokens (HTTP Basic), then exchanges of authorization codes (with a PKCE verifier) minted before
+# the clock starts. Against ours as shipped, ours --in-memory and each peer with these endpoints:
+# ministack, fakecloud (both modes); cognito-local exchanges codes but has no client_credentials
+# grant; moto has neither (left out). ministack as installed (no extras) has no `cryptography`
+# module and then signs nothing (its tokens end in 32 random bytes), so the section also runs
+# `ministack-rsa`: the same ministack with `cryptography` on its PYTHONPATH (pip-installed into
+# PEERS_DIR/ministack-rsa), which signs RS256 as AWS does. Codes are minted in rounds of 1,000
+# with the clock stopped; the server's CPU time over each load is read from /proc (tokens per
+# server CPU-second hold where other work shares the server's core). Before the loads, the time
+# of one RS256 signature by our signer gives the floor signing sets: a client_credentials token
+# is one signature, a code exchange two. Pinned as the API section is.
+#
 # Our server runs as shipped: the default file (SQLite WAL, synchronous=FULL, so every 200 is on
 # disk) and default options (the local-emulator profile: fast hashing). Peers are used when they
 # are installed: cognito-local and moto are installed into PEERS_DIR (default: a temporary
@@ -33,7 +49,7 @@
 # with `cargo install --locked` only when FAKECLOUD_INSTALL=1 (a long build). A peer that is not
 # there and cannot be installed is SKIPPED. Loopback only, bounded in time.
 #
-# Environment: SECTIONS ("api signin"), SIGNIN_USERS (100), DURATION (10), CONCURRENCY (16),
+# Environment: SECTIONS ("api signin oauth"), SIGNIN_USERS (100), DURATION (10), CONCURRENCY (16),
 # USERS (100000), GET_USERS (1000), STARTS (3), PEERS ("cognito-local moto ministack fakecloud
 # fakecloud-persistent"; "" for ours alone), PEERS_DIR, MINISTACK_BIN, FAKECLOUD_BIN,
 # FAKECLOUD_INSTALL (0), PIN (1: server on core 0, load generator on core 1; 0 lets the scheduler
@@ -49,7 +65,7 @@ GET_USERS="${GET_USERS:-1000}"
 PEERS="${PEERS-cognito-local moto ministack fakecloud fakecloud-persistent}"
 PIN="${PIN:-1}"
 STARTS="${STARTS:-3}"
-SECTIONS="${SECTIONS:-api signin}"
+SECTIONS="${SECTIONS:-api signin oauth}"
 SIGNIN_USERS="${SIGNIN_USERS:-100}"
 has() { [[ " $SECTIONS " == *" $1 "* ]]; }
 listed() { [[ " $PEERS " == *" $1 "* ]]; }
@@ -68,13 +84,15 @@ fi
 
 if [ "${BUILD:-1}" = 1 ]; then
     echo "== building the server and the load generator (release)"
-    cargo build --release --quiet -p cognito-idp-server --bin cognito-idp-server --example load
+    cargo build --release --quiet -p cognito-idp-server --bin cognito-idp-server --example load --example oauth_load
 fi
 target="${CARGO_TARGET_DIR:-target}"
 server_bin="$(pwd)/$target/release/cognito-idp-server"
 load="$(pwd)/$target/release/examples/load"
 [ -x "$server_bin" ] || server_bin="$target/release/cognito-idp-server"
 [ -x "$load" ] || load="$target/release/examples/load"
+oauth_load="$(pwd)/$target/release/examples/oauth_load"
+[ -x "$oauth_load" ] || oauth_load="$target/release/examples/oauth_load"
 
 # On disk, not tmpfs: the durable-write figures mean fsyncs.
 work="$(mktemp -d "${TMPDIR:-/tmp}/cognito-bench.XXXXXX")"
@@ -173,6 +191,7 @@ declare -A KEEPS=(
     [cognito-local]="JSON file per pool, no fsync"
     [moto]="nothing (in memory)"
     [ministack]="nothing (in memory)"
+    [ministack-rsa]="nothing (in memory)"
     [fakecloud]="nothing (in memory)"
     [fakecloud-persistent]="JSON snapshot per write, fsync"
 )
@@ -200,6 +219,10 @@ start() {
         moto) cmd=("$moto_bin" -H 127.0.0.1 -p "$port") ;;
         # Its port and bind address come from the environment; it writes a pid file to TMPDIR.
         ministack) cmd=(env "GATEWAY_PORT=$port" BIND_HOST=127.0.0.1 "TMPDIR=$dir" "$ministack_bin") ;;
+        # The same with `cryptography` importable: it then signs its tokens (RS256, RSA-2048).
+        ministack-rsa)
+            cmd=(env "GATEWAY_PORT=$port" BIND_HOST=127.0.0.1 "TMPDIR=$dir" "PYTHONPATH=$ministack_rsa_dir" "$ministack_bin")
+            ;;
         fakecloud) cmd=("$fakecloud_bin" --addr "127.0.0.1:$port") ;;
         fakecloud-persistent)
             cmd=("$fakecloud_bin" --addr "127.0.0.1:$port" --storage-mode persistent --data-path "$dir/data")
@@ -225,6 +248,17 @@ run() {
     if ! out="$(${pin_run-$pin_load} "$load" run --url "$url" --pool "$2" --op "$1" --users "$3" \
         --concurrency "$CONCURRENCY" --duration "$DURATION" --prefix "load$RANDOM" --client "${4:-}")"; then
         out='{"ok": 0, "errors": 1, "first_error": "the load generator failed"}'
+    fi
+    echo "$out"
+}
+
+# oauth_run OP SETUP: a DURATION-second load of the token endpoint of the server started last (its
+# CPU time measured too); prints its JSON.
+oauth_run() {
+    local out
+    if ! out="$(${pin_load} "$oauth_load" run --setup "$2" --op "$1" --concurrency "$CONCURRENCY" \
+        --duration "$DURATION" --server-pid "$pid")"; then
+        out='{"ok": 0, "errors": 1, "first_error": "the OAuth load generator failed"}'
     fi
     echo "$out"
 }
@@ -261,6 +295,41 @@ for name in $signin_contestants; do
     done
     for figure in startup rss users srp.client; do R[$name.$figure]=n/a; done
 done
+# OAuth: ours, ours --in-memory, and the peers with OAuth 2.0 endpoints (moto has none), each with
+# the flavor of oauth_load that knows its paths.
+declare -A FLAVOR=([ours]=ours [ours-memory]=ours [cognito-local]=cognito-local [ministack]=ministack
+    [ministack-rsa]=ministack [fakecloud]=fakecloud [fakecloud-persistent]=fakecloud)
+# ministack signs its tokens only when `cryptography` is importable, which its default install
+# lacks: ministack-rsa is the same ministack with it, installed into its own directory.
+ministack_rsa_dir="${MINISTACK_RSA_DIR:-$PEERS_DIR/ministack-rsa}"
+oauth_peers=""
+for peer in $PEERS; do
+    [ "$peer" = moto ] && continue
+    oauth_peers="$oauth_peers $peer"
+    if [ "$peer" = ministack ] && has oauth; then
+        if [ ! -d "$ministack_rsa_dir/cryptography" ]; then
+            echo "== installing cryptography for ministack-rsa (pip --target $ministack_rsa_dir)"
+            "$(dirname "$ministack_bin")/python" -m pip install --quiet --disable-pip-version-check \
+                --target "$ministack_rsa_dir" "cryptography>=41" || true
+        fi
+        if [ -d "$ministack_rsa_dir/cryptography" ]; then
+            oauth_peers="$oauth_peers ministack-rsa"
+        else
+            echo "SKIPPED: ministack-rsa (cryptography could not be installed into $ministack_rsa_dir)"
+        fi
+    fi
+done
+oauth_peers="${oauth_peers# }"
+oauth_contestants="ours ours-memory $oauth_peers"
+for name in $oauth_contestants; do
+    for op in client-credentials code-exchange; do
+        for figure in rps p99 p50 errors wrong bad mint short cpu percpu unsigned sigbytes; do R[$name.$op.$figure]=n/a; done
+        R[$name.$op.ok]=0
+    done
+    R[$name.oauth.rss]=n/a
+done
+# oauth_supports NAME OP: whether the contestant has that grant.
+oauth_supports() { ! { [ "$1" = cognito-local ] && [ "$2" = client-credentials ]; }; }
 if has api; then
     echo "== $DURATION s per load, $CONCURRENCY workers, pinned: $([ -n "$pin_server" ] && echo yes || echo no), $cores cores"
     # The fastest of 50: what one verifier costs when nothing else holds the core (this host's
@@ -357,6 +426,46 @@ if has signin; then
     done
 fi
 
+if has oauth; then
+    echo "== OAuth 2.0 token endpoint: $CONCURRENCY workers, $DURATION s per load, pinned: $([ -n "$pin_server" ] && echo yes || echo no)"
+    if [[ " $PEERS " == *" moto "* ]]; then
+        echo "   moto: no OAuth 2.0 endpoints (the JSON API and the JWKS only); left out"
+    fi
+    out="$("$oauth_load" sign-cost --rounds 500)"
+    R[sign.ms]="$(field "$out" min_ms)"
+    # Pinned, the server has one core.
+    sign_cores="$([ -n "$pin_server" ] && echo 1 || echo "$cores")"
+    R[sign.floor.cc]="$(py "print(f'{$sign_cores * 1000 / v[0]:.0f}')" "${R[sign.ms]}")"
+    R[sign.floor.code]="$(py "print(f'{$sign_cores * 1000 / v[0] / 2:.0f}')" "${R[sign.ms]}")"
+    echo "   one RS256 signature (RSA-2048) by our signer, one thread: ${R[sign.ms]} ms at best (median $(field "$out" median_ms) ms)"
+    for name in $oauth_contestants; do
+        start "$name" "$work/$name-oauth"
+        if ! setup="$("$oauth_load" setup --url "$url" --flavor "${FLAVOR[$name]}")"; then
+            echo "   $name: could not set up its pool, clients and user; its figures are n/a"
+            stop "$pid"
+            continue
+        fi
+        for op in client-credentials code-exchange; do
+            if ! oauth_supports "$name" "$op"; then
+                echo "   $name $op: n/a (no such grant)"
+                continue
+            fi
+            out="$(oauth_run "$op" "$setup")"
+            echo "   $name $op: $out"
+            record "$name" "$op" "$out"
+            R[$name.$op.p50]="$(field "$out" p50_ms)"
+            R[$name.$op.mint]="$(field "$out" mint_per_second)"
+            R[$name.$op.short]="$(field "$out" short)"
+            R[$name.$op.cpu]="$(field "$out" server_cpu_s)"
+            R[$name.$op.percpu]="$(py 'print(f"{v[0]:.0f}" if v[0] else "n/a")' "$(field "$out" per_server_cpu_s)")"
+            R[$name.$op.unsigned]="$(field "$out" short_signatures)"
+            R[$name.$op.sigbytes]="$(field "$out" short_signature_bytes)"
+        done
+        R[$name.oauth.rss]="$(rss_mib "$pid")"
+        stop "$pid"
+    done
+fi
+
 if has api; then
     echo
     echo "== results (one run; $cores cores shared with whatever else runs here; req/s (p99 ms))"
@@ -411,6 +520,43 @@ if has signin; then
     for peer in $PEERS; do
         echo "ours/$peer: USER_PASSWORD_AUTH $(ratio "${R[ours.signin.rps]:-n/a}" "${R[$peer.signin.rps]:-n/a}")," \
             "USER_SRP_AUTH $(ratio "${R[ours.srp.rps]:-n/a}" "$([ "$(fig "$peer" srp)" = n/a ] && echo n/a || echo "${R[$peer.srp.rps]}")")"
+    done
+fi
+if has oauth; then
+    echo
+    echo "== OAuth 2.0 token endpoint ($CONCURRENCY workers; tokens/s (p99 ms); per CPU-s: tokens per second of the"
+    echo "   server's own CPU time; codes minted with the clock stopped)"
+    printf '%-21s %20s %10s %7s %20s %10s %7s %9s %8s  %s\n' "" "client_credentials" "per CPU-s" "failed" \
+        "code exchanges" "per CPU-s" "failed" "minted/s" "RSS MiB" "keeps"
+    for name in $oauth_contestants; do
+        printf '%-21s %20s %10s %7s %20s %10s %7s %9s %8s  %s\n' "$name" "$(fig "$name" client-credentials)" \
+            "${R[$name.client-credentials.percpu]}" "${R[$name.client-credentials.bad]}" "$(fig "$name" code-exchange)" \
+            "${R[$name.code-exchange.percpu]}" "${R[$name.code-exchange.bad]}" "${R[$name.code-exchange.mint]}" \
+            "${R[$name.oauth.rss]}" "${KEEPS[$name]}"
+    done
+    for peer in $oauth_peers; do
+        echo "ours/$peer: client_credentials $(ratio "${R[ours.client-credentials.rps]}" "${R[$peer.client-credentials.rps]}")," \
+            "code exchanges $(ratio "${R[ours.code-exchange.rps]}" "${R[$peer.code-exchange.rps]}")" \
+            "(in memory: $(ratio "${R[ours-memory.client-credentials.rps]}" "${R[$peer.client-credentials.rps]}")," \
+            "$(ratio "${R[ours-memory.code-exchange.rps]}" "${R[$peer.code-exchange.rps]}"));" \
+            "per server CPU-s: $(ratio "${R[ours.client-credentials.percpu]}" "${R[$peer.client-credentials.percpu]}")," \
+            "$(ratio "${R[ours.code-exchange.percpu]}" "${R[$peer.code-exchange.percpu]}")"
+    done
+    echo "signing floor on the server's $sign_cores core(s) (one RS256 signature ${R[sign.ms]} ms): ${R[sign.floor.cc]} client_credentials tokens/s," \
+        "${R[sign.floor.code]} code exchanges/s (two signatures); ours (file) ran at" \
+        "$(pct "${R[ours.client-credentials.percpu]}" "$(py "print(v[0] / $sign_cores)" "${R[sign.floor.cc]}")") and" \
+        "$(pct "${R[ours.code-exchange.percpu]}" "$(py "print(v[0] / $sign_cores)" "${R[sign.floor.code]}")") of that per CPU-second"
+    for name in $oauth_contestants; do
+        for op in client-credentials code-exchange; do
+            if [ "${R[$name.$op.unsigned]}" != n/a ] && [ "${R[$name.$op.unsigned]}" != 0 ]; then
+                echo "   note: $name $op: ${R[$name.$op.unsigned]} answers with tokens whose signature is ${R[$name.$op.sigbytes]} bytes, not an RSA-2048 signature's 256: not really signed"
+            fi
+            [ "${R[$name.$op.bad]}" = 0 ] || [ "${R[$name.$op.bad]}" = n/a ] ||
+                echo "   note: $name $op had ${R[$name.$op.errors]} failed requests and ${R[$name.$op.wrong]} answers without tokens"
+        done
+        if [ "${R[$name.code-exchange.short]}" = True ]; then
+            echo "   note: $name's exchanges ran less than $DURATION s (minting stopped after 120 s): its rate is over a shorter load"
+        fi
     done
 fi
 
@@ -469,4 +615,23 @@ if has signin; then
     done
     goal "self-hosted sign-ins (full cost) >= 90% of the hashing limit (${R[ours-selfhosted.signin.rps]:-n/a}/s of ${R[hash.limit]}/s)" \
         "$(clean ours-selfhosted signin && ge "${R[ours-selfhosted.signin.rps]:-n/a}" "$(times_ 0.9 "${R[hash.limit]}")" || echo 0)"
+fi
+if has oauth; then
+    for peer in $oauth_peers; do
+        for op in client-credentials code-exchange; do
+            what="$([ "$op" = client-credentials ] && echo "client_credentials tokens" || echo "code exchanges")"
+            if ! oauth_supports "$peer" "$op"; then
+                echo "n/a   $what against $peer: it has no such grant"
+            elif [ "$(fig "$peer" "$op")" = n/a ]; then
+                echo "n/a   $what against $peer: it completed none (${R[$peer.$op.errors]} failed, ${R[$peer.$op.wrong]} without tokens)"
+            else
+                unsigned=""
+                if [ "${R[$peer.$op.unsigned]}" != n/a ] && [ "${R[$peer.$op.unsigned]}" != 0 ]; then
+                    unsigned=", its tokens not signed"
+                fi
+                goal "$what as shipped ahead of $peer ($(ratio "${R[ours.$op.rps]}" "${R[$peer.$op.rps]}"); in memory $(ratio "${R[ours-memory.$op.rps]}" "${R[$peer.$op.rps]}"); per server CPU-s $(ratio "${R[ours.$op.percpu]}" "${R[$peer.$op.percpu]}")$unsigned)" \
+                    "$(clean ours "$op" && gt "${R[ours.$op.rps]}" "${R[$peer.$op.rps]}" || echo 0)"
+            fi
+        done
+    done
 fi

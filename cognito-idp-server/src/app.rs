@@ -141,7 +141,10 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
         hasher,
         pools: Default::default(),
         keys: Default::default(),
-        triggers: crate::triggers::Triggers::new(crate::triggers::Lambda::new(options.lambda_endpoint.clone())),
+        triggers: crate::triggers::Triggers::new(
+            crate::triggers::Lambda::new(options.lambda_endpoint.clone())
+                .function_name_only(options.lambda_function_name_only),
+        ),
     };
     if let Some(seed) = &options.seed {
         crate::local::seed::apply(&svc, seed).await.map_err(StartError::Config)?;

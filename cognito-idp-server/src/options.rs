@@ -87,6 +87,10 @@ pub struct Options {
     /// `AWS_ENDPOINT_URL_LAMBDA`, then `AWS_ENDPOINT_URL`, then AWS's own endpoint).
     #[arg(long, env = "COGNITO_LAMBDA_ENDPOINT")]
     pub lambda_endpoint: Option<String>,
+    /// Name trigger functions by the function name of their ARN instead of the whole ARN, for
+    /// local Lambda runtimes that know functions by name only (serverless-offline).
+    #[arg(long, env = "COGNITO_LAMBDA_FUNCTION_NAME_ONLY")]
+    pub lambda_function_name_only: bool,
 }
 
 /// What the options decide once the profile's defaults and the flags that override them are

@@ -350,3 +350,92 @@ async fn the_pages_wear_the_clients_ui_customization_in_chromium() {
     assert_eq!(results[0], "rgb(200, 30, 40)");
     assert_eq!(results[1], true, "the logo is shown");
 }
+
+#[tokio::test]
+async fn sign_up_password_reset_and_one_time_codes_in_chromium() {
+    if !browser_available() {
+        return;
+    }
+    let server = InProcessServer::start().await;
+    let web = WebApp::start().await;
+    let pool = PoolBuilder::new("Pages")
+        .with(|p| {
+            p.auto_verified_attributes("email").schema(cognito_idp::types::SchemaAttributeType {
+                name: Some("email".into()),
+                attribute_data_type: Some("String".into()),
+                required: Some(true),
+                mutable: Some(true),
+                ..Default::default()
+            })
+        })
+        .ses_email()
+        .sign_in_factors(&["PASSWORD", "EMAIL_OTP"]);
+    let setup_ = OAuthSetup::new("Pages").pool(pool).managed_login_version(2).explicit_flows(&[
+        "ALLOW_USER_AUTH",
+        "ALLOW_USER_SRP_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH",
+    ]);
+    let app = setup(&server, &web, setup_).await;
+    let url = app.authorize_url(&[]);
+    let code = |user: &str| json!({ "outbox_code": "", "server": server.url(), "pool": app.pool, "username": user });
+    let with_label = |mut step: Value, label: &str| {
+        step["outbox_code"] = json!(label);
+        step
+    };
+    // Sign up from the sign-in page, confirm with the emailed code, then sign in.
+    let steps = json!([
+        { "goto": url },
+        { "click": "Sign up" },
+        { "expect_text": "Sign up with a new account" },
+        { "fill": "Username", "value": "nova" },
+        { "fill": "Password", "value": PASSWORD },
+        { "fill": "Email", "value": "nova@example.com" },
+        { "click": "Sign up" },
+        { "expect_text": "Confirm your account" },
+        with_label(code("nova"), "Verification code"),
+        { "click": "Confirm account" },
+        { "expect_text": "Your account is confirmed. Please sign in." },
+        { "fill": "Username", "value": "nova" },
+        { "fill": "Password", "value": PASSWORD },
+        { "click": "Sign in" },
+        { "wait_url": web.callback() },
+        { "url": true },
+    ]);
+    let results = drive(steps).await;
+    assert!(query_of(results[0].as_str().unwrap()).contains_key("code"));
+
+    // A new browser: forgotten password, a reset code, the new password.
+    let steps = json!([
+        { "goto": url },
+        { "click": "Forgot your password?" },
+        { "fill": "Username", "value": "nova" },
+        { "click": "Reset my password" },
+        with_label(code("nova"), "Code"),
+        { "fill": "New Password", "value": "An0ther-Passw0rd!" },
+        { "fill": "Enter New Password Again", "value": "An0ther-Passw0rd!" },
+        { "click": "Change Password" },
+        { "expect_text": "Your password has been reset. Please sign in with your new password." },
+        { "fill": "Username", "value": "nova" },
+        { "fill": "Password", "value": "An0ther-Passw0rd!" },
+        { "click": "Sign in" },
+        { "wait_url": web.callback() },
+        { "url": true },
+    ]);
+    let results = drive(steps).await;
+    assert!(query_of(results[0].as_str().unwrap()).contains_key("code"));
+
+    // And a sign-in with an emailed one-time code, no password.
+    let steps = json!([
+        { "goto": url },
+        { "click": "Sign in with a one-time code" },
+        { "fill": "Username", "value": "nova" },
+        { "click": "Send me a code" },
+        { "expect_text": "Enter your code" },
+        with_label(code("nova"), "Code"),
+        { "click": "Continue" },
+        { "wait_url": web.callback() },
+        { "url": true },
+    ]);
+    let results = drive(steps).await;
+    assert!(query_of(results[0].as_str().unwrap()).contains_key("code"));
+}

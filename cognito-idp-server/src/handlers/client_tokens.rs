@@ -45,7 +45,8 @@ pub async fn get_client_token<S: Store>(
         }
         None => app.client.allowed_o_auth_scopes.clone().unwrap_or_default(),
     };
-    let (token, lifetime) = tokens::client_token(svc, pool, &app.client, &scopes).await?;
+    let metadata = input.client_metadata.as_ref();
+    let (token, lifetime) = tokens::client_token(svc, pool, &app.client, &scopes, metadata).await?;
     Ok(GetClientTokenResponse {
         client_authentication_result: Some(ClientAuthenticationResultType {
             access_token: Some(token),

@@ -230,7 +230,7 @@ pub async fn get_derived_token<S: Store>(
     };
 
     let keys = keys::for_signing(svc, &pool).await?;
-    let groups = claims::groups(svc, &pool, &user).await?;
+    let groups = claims::group_configuration(&claims::groups(svc, &pool, &user).await?);
     let lifetimes = claims::lifetimes(&app.client);
     let now = svc.clock.now_ms() / 1000;
     let lifetime = match asked.issue {

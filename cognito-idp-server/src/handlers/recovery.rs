@@ -26,6 +26,7 @@ use crate::handlers::one_time_codes::{self, WhenAbsent, attempt_limit, code_mism
 use crate::handlers::secret_hash::Missing;
 use crate::handlers::shared::{Pool, find_user, user_aliases};
 use crate::handlers::triggered::custom_message::Source;
+use crate::handlers::triggered::post_confirmation;
 use crate::handlers::triggered::user_migration::{self, Migrated};
 use crate::handlers::users;
 use crate::state::Cognito;
@@ -215,6 +216,11 @@ pub async fn confirm_forgot_password<S: Store>(
                 if let Err(e) = svc.store.clear_sign_in_failures(pool.id(), &user.username_key).await {
                     tracing::warn!(error = %e, "clearing failed sign-ins after a password reset failed");
                 }
+                // After the new password is written: a failing function fails the call, the
+                // password stays set (see `post_confirmation`).
+                let source = post_confirmation::Source::ConfirmForgotPassword;
+                let metadata = input.client_metadata.as_ref();
+                post_confirmation::run(svc, pool, source, Some(&app.client_id), &user, metadata).await?;
                 return Ok(ConfirmForgotPasswordResponse::default());
             }
             Err(StoreError::Conflict) => continue,

@@ -91,6 +91,13 @@ pub fn matches_any(secrets: &[String], client_id: &str, names: &[&str], given: &
     matched
 }
 
+/// The hash a caller that knows the client's secrets sends for `username` (the managed login
+/// pages call the public operations on the user's behalf): with the first active secret, which
+/// [`check`] accepts as it accepts any of them; `None` for a client without a secret.
+pub fn compute(secrets: &[String], client_id: &str, username: &str) -> Option<String> {
+    secrets.first().map(|secret| cognito_auth::secret_hash(username, client_id, secret))
+}
+
 /// Checks a `ClientSecret` given as is (`GetTokensFromRefreshToken`, `RevokeToken`) against
 /// the client's active secrets, in constant time.
 pub fn check_client_secret(secrets: &[String], client_id: &str, given: Option<&str>) -> ApiResult<()> {

@@ -21,7 +21,7 @@ use crate::handlers::one_time_codes::{self, WhenAbsent, code_mismatch};
 use crate::handlers::secret_hash::Missing;
 use crate::handlers::shared::{Pool, alias_key, user_aliases};
 use crate::handlers::triggered::custom_message::Source;
-use crate::handlers::triggered::pre_sign_up;
+use crate::handlers::triggered::{post_confirmation, pre_sign_up};
 use crate::state::Cognito;
 use crate::store::{Alias, AliasConflict, Store, StoreError, UserRecord};
 
@@ -30,6 +30,9 @@ pub const KIND_SIGN_UP: &str = "SIGN_UP";
 
 /// The outbox kind of the code `ResendConfirmationCode` sends.
 pub const KIND_RESEND: &str = "RESEND_CODE";
+
+/// `SignUp`'s answer in a pool where only administrators create users.
+pub const NOT_PERMITTED: &str = "SignUp is not permitted for this user pool";
 
 /// How often a write that lost an optimistic-concurrency race is retried.
 const RETRIES: usize = 5;
@@ -90,7 +93,7 @@ pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiRes
     if pool.doc.admin_create_user_config.as_ref().and_then(|c| c.allow_admin_create_user_only) == Some(true) {
         // `NotAuthorizedException: SignUp is not permitted for this user pool`, quoted by many
         // projects whose pools allow only administrators to create users.
-        return Err(ApiError::not_authorized("SignUp is not permitted for this user pool"));
+        return Err(ApiError::not_authorized(NOT_PERMITTED));
     }
     // The model made Password optional for passwordless pools; without those sign-in factors,
     // AWS requires it, with the validation message it used while the member was required.
@@ -280,7 +283,8 @@ pub async fn confirm_sign_up<S: Store>(
             _ => None,
         };
         match svc.store.update_user(user.clone(), aliases, on_conflict, Vec::new()).await {
-            Ok(_) => {
+            Ok(saved) => {
+                user = saved;
                 if let (Some(previous), Some(kind)) = (previous, verified) {
                     unverify(svc, pool, previous, kind).await;
                 }
@@ -309,6 +313,11 @@ pub async fn confirm_sign_up<S: Store>(
         }
     }
     one_time_codes::spend(svc, pool.id(), &user.username_key, one_time_codes::SIGN_UP).await;
+    // After the confirmation is written: a failing function fails the call, the user stays
+    // confirmed (see `post_confirmation`).
+    let metadata = input.client_metadata.as_ref();
+    let source = post_confirmation::Source::ConfirmSignUp;
+    post_confirmation::run(svc, pool, source, Some(&app.client_id), &user, metadata).await?;
     Ok(ConfirmSignUpResponse { session: None })
 }
 

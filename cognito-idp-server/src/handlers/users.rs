@@ -18,7 +18,7 @@ use crate::handlers::messages::{self, Occasion};
 use crate::handlers::one_time_codes::{self, KIND_VERIFY_ATTRIBUTE};
 use crate::handlers::shared::{Pool, decode_token, encode_token, find_user, load_pool, user_aliases, user_type};
 use crate::handlers::triggered::custom_message::Source;
-use crate::handlers::triggered::pre_sign_up;
+use crate::handlers::triggered::{post_confirmation, pre_sign_up};
 use crate::state::Cognito;
 use crate::store::{Alias, AliasConflict, OutboxMessage, Store, StoreError, UserRecord};
 
@@ -693,6 +693,10 @@ pub async fn admin_confirm_sign_up<S: Store>(
     .await?;
     // The sign-up code is spent; a failure here leaves only a code nobody can use.
     one_time_codes::spend(svc, pool.id(), &user.username_key, one_time_codes::SIGN_UP).await;
+    // After the confirmation is written: a failing function fails the call, the user stays
+    // confirmed (see `post_confirmation`).
+    let metadata = input.client_metadata.as_ref();
+    post_confirmation::run(svc, &pool, post_confirmation::Source::ConfirmSignUp, None, &user, metadata).await?;
     Ok(AdminConfirmSignUpResponse::default())
 }
 

@@ -21,6 +21,7 @@ use super::site::Site;
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::auth::app::App;
 use crate::handlers::resource_servers;
+use crate::handlers::triggered::pre_token_generation::Source;
 use crate::state::Cognito;
 use crate::store::{Store, UserRecord};
 use crate::tokens;
@@ -288,6 +289,7 @@ pub async fn complete<S: Store>(
             nonce: auth.params.nonce.as_deref(),
             auth_time_s: auth_time,
             with_refresh: false,
+            source: Source::HostedAuth,
         };
         let result = tokens::issue_oauth(svc, &auth.app.pool, &auth.app.client, user, &grant).await?;
         let expires_in = result.expires_in.unwrap_or_default().to_string();

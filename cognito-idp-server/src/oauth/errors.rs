@@ -55,9 +55,28 @@ impl OAuthError {
 
 impl From<ApiError> for OAuthError {
     fn from(e: ApiError) -> OAuthError {
+        if is_trigger_failure(&e) {
+            // A Lambda trigger refused or failed (PreTokenGeneration): the request cannot be
+            // served, which is not a fault of the server. AWS's answer for this is not
+            // documented; `invalid_request` is our choice among the endpoint's codes.
+            tracing::info!(code = e.code.as_str(), message = %e.message, "a Lambda trigger failed the token request");
+            return OAuthError::InvalidRequest;
+        }
         tracing::error!(code = e.code.as_str(), message = %e.message, "OAuth endpoint failed");
         OAuthError::ServerError
     }
+}
+
+/// Whether `e` is a Lambda trigger's failure (`UserLambdaValidationException`,
+/// `InvalidLambdaResponseException`, `UnexpectedLambdaException`).
+pub fn is_trigger_failure(e: &ApiError) -> bool {
+    use cognito_idp::ErrorCode;
+    matches!(
+        e.code,
+        ErrorCode::UserLambdaValidationException
+            | ErrorCode::InvalidLambdaResponseException
+            | ErrorCode::UnexpectedLambdaException
+    )
 }
 
 impl IntoResponse for OAuthError {

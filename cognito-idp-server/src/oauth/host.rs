@@ -13,12 +13,13 @@ use axum::response::Response;
 pub struct HostMode;
 
 /// The first path segments of the domain's endpoints and pages.
-const DOMAIN_PATHS: [&str; 10] = [
+const DOMAIN_PATHS: [&str; 11] = [
     "oauth2",
     "login",
     "logout",
     "signup",
     "confirm",
+    "resendcode",
     "forgotPassword",
     "confirmForgotPassword",
     "challenge",

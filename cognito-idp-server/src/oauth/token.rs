@@ -22,6 +22,7 @@ use super::errors::{OAuthError, no_store};
 use super::host::HostMode;
 use super::site::Site;
 use crate::handlers::auth::app::App;
+use crate::handlers::triggered::pre_token_generation::Source;
 use crate::state::Cognito;
 use crate::store::{Store, StoreError};
 use crate::tokens::{self, refresh};
@@ -100,7 +101,7 @@ async fn exchange<S: Store>(
             authorization_code(svc, &app, param("code"), param("redirect_uri"), param("code_verifier")).await
         }
         "refresh_token" => refresh_token(svc, &app, param("refresh_token")).await,
-        "client_credentials" => client_credentials(svc, &app, param("scope")).await,
+        "client_credentials" => client_credentials(svc, &app, param("scope"), param("aws_client_metadata")).await,
         _ => Err(OAuthError::UnsupportedGrantType),
     }
 }
@@ -144,6 +145,8 @@ async fn authorization_code<S: Store>(
         nonce: grant.nonce.as_deref(),
         auth_time_s: grant.auth_time,
         with_refresh: true,
+        // Codes are issued by the managed login pages only.
+        source: Source::HostedAuth,
     };
     let result = tokens::issue_oauth(svc, &app.pool, &app.client, &user, &oauth).await?;
     Ok(TokenResponse {
@@ -163,10 +166,12 @@ async fn refresh_token<S: Store>(
     token: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
     let token = token.ok_or(OAuthError::InvalidRequest)?;
-    let result = refresh::refresh(svc, &app.pool, &app.client, token, refresh::Via::GetTokens, |_| Ok(())).await;
+    let result = refresh::refresh(svc, &app.pool, &app.client, token, refresh::Via::GetTokens, None, |_| Ok(())).await;
     let result = match result {
         Ok(result) => result,
-        Err(e) if e.code == cognito_idp::ErrorCode::InternalErrorException => return Err(e.into()),
+        Err(e) if e.code == cognito_idp::ErrorCode::InternalErrorException || super::errors::is_trigger_failure(&e) => {
+            return Err(e.into());
+        }
         Err(_) => return Err(OAuthError::InvalidGrant),
     };
     Ok(TokenResponse {
@@ -179,11 +184,15 @@ async fn refresh_token<S: Store>(
 }
 
 /// `grant_type=client_credentials`: a confidential client allowed the flow, with custom scopes
-/// it is allowed (all of them when `scope` is absent).
+/// it is allowed (all of them when `scope` is absent). `aws_client_metadata` is the client
+/// metadata of a `V3_0` PreTokenGeneration trigger: a JSON object of strings, URL-encoded into
+/// the form (AWS's developer guide, "Client metadata for machine-to-machine (M2M) client
+/// credentials"); one that is not such an object is `invalid_request` (our reading).
 async fn client_credentials<S: Store>(
     svc: &Cognito<S>,
     app: &App,
     scope: Option<&str>,
+    client_metadata: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
     if app.secrets.is_empty() || !allows_flow(app, "client_credentials") {
         return Err(OAuthError::UnauthorizedClient);
@@ -204,6 +213,11 @@ async fn client_credentials<S: Store>(
         }
         None => allowed,
     };
-    let (access_token, expires_in) = tokens::client_token(svc, &app.pool, &app.client, &scopes).await?;
+    let metadata: Option<std::collections::BTreeMap<String, String>> = match client_metadata {
+        Some(text) => Some(serde_json::from_str(text).map_err(|_| OAuthError::InvalidRequest)?),
+        None => None,
+    };
+    let (access_token, expires_in) =
+        tokens::client_token(svc, &app.pool, &app.client, &scopes, metadata.as_ref()).await?;
     Ok(TokenResponse { id_token: None, access_token, refresh_token: None, expires_in, token_type: "Bearer" })
 }

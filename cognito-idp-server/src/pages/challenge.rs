@@ -36,6 +36,8 @@ const SECRET_CODE: &str = "SECRET_CODE";
 pub const EXPIRED_FORM: &str = "This form has expired. Please try again.";
 
 /// Where a step leaves the browser.
+// A step is made once per request and moved straight to its caller: boxing the page would
+// only add an allocation.
 #[allow(clippy::large_enum_variant)]
 pub enum Step {
     /// A response to send (a redirect to the app, or the next challenge's page).
@@ -140,7 +142,17 @@ pub async fn render<S: Store>(
             title = "Choose how to sign in";
             let choices: Vec<String> =
                 pending.available.iter().filter(|c| c.as_str() != "PASSWORD_SRP").cloned().collect();
-            choice_list("challengeChoice", &choices)
+            // Choosing PASSWORD answers with the password in the same call (ChallengeResponses
+            // ANSWER and PASSWORD), so the form has the field; optional, for the other choices.
+            let password = choices.iter().any(|c| c == "PASSWORD");
+            html! {
+                (choice_list("challengeChoice", &choices))
+                @if password {
+                    label class="label-customizable" for="challengePassword" { "Password (to sign in with your password)" }
+                    input id="challengePassword" name="password" type="password" autocomplete="current-password"
+                        class="form-control inputField-customizable";
+                }
+            }
         }
         "MFA_SETUP" => {
             title = "Set up your authenticator app";
@@ -306,7 +318,13 @@ pub async fn submit<S: Store>(
             "EMAIL_OTP" => drop(responses.insert("EMAIL_OTP_CODE".into(), code)),
             "SOFTWARE_TOKEN_MFA" => drop(responses.insert("SOFTWARE_TOKEN_MFA_CODE".into(), code)),
             "SELECT_MFA_TYPE" => drop(responses.insert("ANSWER".into(), get("mfaType").to_owned())),
-            "SELECT_CHALLENGE" => drop(responses.insert("ANSWER".into(), get("challengeChoice").to_owned())),
+            "SELECT_CHALLENGE" => {
+                let answer = get("challengeChoice");
+                if answer == "PASSWORD" {
+                    responses.insert("PASSWORD".into(), get("password").to_owned());
+                }
+                responses.insert("ANSWER".into(), answer.to_owned());
+            }
             "MFA_SETUP" => {
                 let verified = software_token::verify_software_token(
                     &svc,
@@ -351,7 +369,9 @@ async fn finish<S: Store>(
 ) -> ApiResult<Response> {
     match proceed(svc, page, username, outcome).await? {
         Step::Done(response) => Ok(response),
-        Step::Failed(page, message) if message.contains("session") => {
+        // An answer to SELECT_CHALLENGE spends its session whatever the outcome (a wrong
+        // password included): the form cannot be answered again.
+        Step::Failed(page, message) if message.contains("session") || pending.challenge == "SELECT_CHALLENGE" => {
             Ok(super::sign_in_form::render(svc, page, Some(username), Some(&message)).await)
         }
         Step::Failed(page, message) => render(svc, page, username, pending, Some(&message)).await,

@@ -22,6 +22,9 @@ use crate::oauth::host::HostMode;
 use crate::state::Cognito;
 use crate::store::Store;
 
+/// What the confirmation page says to a user who signed in before confirming.
+const NOT_CONFIRMED: &str = "Your account is not confirmed yet. Enter the code we sent you, or ask for a new one.";
+
 /// `GET /login`.
 pub async fn show<S: Store>(
     State(svc): State<Cognito<S>>,
@@ -72,6 +75,12 @@ pub async fn submit<S: Store>(
             return Ok(render(&svc, page, Some(&username), Some("Username and password are required.")).await);
         }
         let outcome = initiate::browser_password(&svc, &page.auth.app, &username, password).await;
+        // A user who signed up and never confirmed (and gave the right password: the API says
+        // so only then) is asked for the confirmation code, as the hosted UI does, rather than
+        // shown the error.
+        if outcome.as_ref().is_err_and(|e| e.code == cognito_idp::ErrorCode::UserNotConfirmedException) {
+            return Ok(super::confirm::render(&svc, page, &username, None, Some(NOT_CONFIRMED)).await);
+        }
         Ok(match challenge::proceed(&svc, page, &username, outcome).await? {
             Step::Done(response) => response,
             Step::Failed(page, message) => render(&svc, page, Some(&username), Some(&message)).await,

@@ -14,16 +14,24 @@
 //!   the CSRF token.
 //! - [`login`]: sign-in; [`sign_in_form`] its form. [`challenge`]: what follows a password (new password, MFA, TOTP
 //!   set-up, factor selection). [`error`]: the error page.
+//! - [`signup`] and [`confirm`]: self-service sign-up and its confirmation code.
+//!   [`forgot_password`]: password recovery. [`passwordless`]: sign-in with a one-time code.
+//!   [`forms`]: what these share (the form, the `SecretHash`, the API's messages).
 
 pub mod challenge;
+pub mod confirm;
 pub mod context;
 pub mod error;
+pub mod forgot_password;
+pub mod forms;
 pub mod layout;
 pub mod login;
+pub mod passwordless;
 pub mod sign_in_form;
+pub mod signup;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::state::Cognito;
 use crate::store::Store;
@@ -34,5 +42,11 @@ pub fn routes<S: Store + Clone>(svc: Cognito<S>) -> Router {
         .route("/domain/{domain}/login", get(login::show::<S>).post(login::submit::<S>))
         .route("/domain/{domain}/challenge", axum::routing::post(challenge::submit::<S>))
         .route("/domain/{domain}/error", get(error::show::<S>))
+        .route("/domain/{domain}/signup", get(signup::show::<S>).post(signup::submit::<S>))
+        .route("/domain/{domain}/confirm", post(confirm::submit::<S>))
+        .route("/domain/{domain}/resendcode", post(confirm::resend::<S>))
+        .route("/domain/{domain}/forgotPassword", get(forgot_password::show::<S>).post(forgot_password::submit::<S>))
+        .route("/domain/{domain}/confirmForgotPassword", post(forgot_password::confirm::<S>))
+        .route("/domain/{domain}/passwordless", get(passwordless::show::<S>).post(passwordless::submit::<S>))
         .with_state(svc)
 }

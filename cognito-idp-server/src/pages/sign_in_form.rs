@@ -11,12 +11,24 @@ use crate::store::Store;
 
 /// The sign-in form.
 pub async fn render<S: Store>(svc: &Cognito<S>, page: Page, username: Option<&str>, error: Option<&str>) -> Response {
+    render_with(svc, page, username, error, None).await
+}
+
+/// The sign-in form with a message above it (where the self-service pages end: "Your account
+/// is confirmed. Please sign in.").
+pub async fn render_with<S: Store>(
+    svc: &Cognito<S>,
+    page: Page,
+    username: Option<&str>,
+    error: Option<&str>,
+    info: Option<&str>,
+) -> Response {
     let look = super::layout::look(svc, &page).await;
     let frame = Frame {
         site: &page.site,
         title: "Sign in with your username and password",
         error,
-        info: None,
+        info,
         css: look.css.as_deref(),
         logo: look.logo.as_deref(),
     };
@@ -41,7 +53,10 @@ fn form(page: &Page, username: Option<&str>) -> Markup {
             a class="redirect-customizable" href=(format!("{}?{query}", page.site.link("/forgotPassword"))) { "Forgot your password?" }
             input name="signInSubmitButton" type="submit" class="btn btn-primary submitButton-customizable" value="Sign in";
         }
-        a class="redirect-customizable" href=(format!("{}?{query}", page.site.link("/passwordless"))) { "Sign in with a one-time code" }
+        // Only where a one-time code can be had (see `forms::codes_offered`).
+        @if super::forms::codes_offered(page) {
+            a class="redirect-customizable" href=(format!("{}?{query}", page.site.link("/passwordless"))) { "Sign in with a one-time code" }
+        }
         @if self_sign_up {
             p class="textDescription-customizable" {
                 "Need an account? "

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::jwt::Claims;
 use crate::errors::ApiResult;
+use crate::handlers::triggered::pre_token_generation::GroupConfiguration;
 use crate::state::{Cognito, Pool};
 use crate::store::{GroupRecord, Store, UserRecord};
 
@@ -65,8 +66,8 @@ pub struct Issue<'a> {
     pub auth_time: i64,
     /// Now (seconds).
     pub now: i64,
-    /// The user's groups, in token order.
-    pub groups: &'a [Group],
+    /// The group claims (the user's groups, or what a PreTokenGeneration function put instead).
+    pub groups: &'a GroupConfiguration,
     /// The access token's `scope`.
     pub scope: &'a str,
     /// The id token's `nonce` (the authorization request's).
@@ -243,7 +244,7 @@ pub fn id(issue: &Issue, client: &UserPoolClientType, user: &UserRecord, exp: i6
 
 /// An attribute as a claim: the verified flags are booleans and `updated_at` a number (as in
 /// Cognito's id tokens); everything else, custom attributes included, is a string.
-fn attribute_value(name: &str, value: &str) -> Value {
+pub fn attribute_value(name: &str, value: &str) -> Value {
     match name {
         "email_verified" | "phone_number_verified" => Value::Bool(value.eq_ignore_ascii_case("true")),
         "updated_at" => value.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(value)),
@@ -251,27 +252,41 @@ fn attribute_value(name: &str, value: &str) -> Value {
     }
 }
 
-/// `cognito:groups` when the user is in any group; the id token also names the groups' roles
-/// (`cognito:roles`, `cognito:preferred_role`) when they have any.
-fn put_groups(claims: &mut Claims, groups: &[Group], roles: bool) {
-    if groups.is_empty() {
+/// The group claims of `groups` (lowest precedence first): the names, the distinct roles,
+/// and the role of the first group with both a role and a precedence (AWS's guide on groups:
+/// the role of the group with the lowest precedence is `cognito:preferred_role`).
+pub fn group_configuration(groups: &[Group]) -> GroupConfiguration {
+    let mut roles: Vec<String> = Vec::new();
+    for arn in groups.iter().filter_map(|g| g.role_arn.as_deref()) {
+        if !roles.iter().any(|r| r == arn) {
+            roles.push(arn.to_owned());
+        }
+    }
+    GroupConfiguration {
+        groups: groups.iter().map(|g| g.name.clone()).collect(),
+        roles,
+        preferred_role: groups
+            .iter()
+            .find(|g| g.role_arn.is_some() && g.precedence.is_some())
+            .and_then(|g| g.role_arn.clone()),
+    }
+}
+
+/// `cognito:groups` when there are groups; the id token also names the roles
+/// (`cognito:preferred_role`, `cognito:roles`) when there are any.
+fn put_groups(claims: &mut Claims, groups: &GroupConfiguration, roles: bool) {
+    if groups.groups.is_empty() {
         return;
     }
-    claims.put("cognito:groups", groups.iter().map(|g| Value::from(g.name.as_str())).collect::<Vec<_>>());
+    claims.put("cognito:groups", groups.groups.iter().map(|g| Value::from(g.as_str())).collect::<Vec<_>>());
     if !roles {
         return;
     }
-    let mut arns: Vec<&str> = Vec::new();
-    for arn in groups.iter().filter_map(|g| g.role_arn.as_deref()) {
-        if !arns.contains(&arn) {
-            arns.push(arn);
-        }
+    if let Some(preferred) = &groups.preferred_role {
+        claims.put("cognito:preferred_role", preferred.as_str());
     }
-    if let Some(preferred) = groups.iter().find(|g| g.role_arn.is_some() && g.precedence.is_some()) {
-        claims.put("cognito:preferred_role", preferred.role_arn.as_deref().unwrap_or_default());
-    }
-    if !arns.is_empty() {
-        claims.put("cognito:roles", arns.into_iter().map(Value::from).collect::<Vec<_>>());
+    if !groups.roles.is_empty() {
+        claims.put("cognito:roles", groups.roles.iter().map(|r| Value::from(r.as_str())).collect::<Vec<_>>());
     }
 }
 

@@ -5,12 +5,15 @@
 //! - [`keys`]: a pool's keys, stored once, cached decoded.
 //! - [`jwt`]: RS256 compact JWS, signed and checked with those keys only.
 //! - [`claims`]: Cognito's claims and the client's lifetimes.
+//! - [`custom`]: a PreTokenGeneration function's answer applied to the claims, the one place
+//!   every issuance goes through (the trigger is invoked by [`prepare`] and [`client_token`]).
 //! - [`refresh`]: opaque refresh tokens, their families, rotation.
 //! - [`access`]: the check of an access token ([`authenticate`]).
 //! - [`presented`]: the check of a pool's access or id token presented to act on (token exchange).
 
 pub mod access;
 pub mod claims;
+pub mod custom;
 pub mod discovery;
 pub mod jwt;
 pub mod key_pairs;
@@ -23,23 +26,28 @@ use std::sync::Arc;
 use cognito_idp::types::{AuthenticationResultType, UserPoolClientType};
 
 use crate::errors::ApiResult;
+use crate::handlers::triggered::pre_token_generation::{self, Customization, Generation, GroupConfiguration, Source};
 use crate::state::{Cognito, Pool};
 use crate::store::{Store, UserRecord};
 
 /// Issues access, id and refresh tokens for a sign-in that just completed (a new token family),
-/// with the lifetimes the client sets. `auth_time_s` is when the user authenticated.
+/// with the lifetimes the client sets. `auth_time_s` is when the user authenticated;
+/// `generation` says why, for the PreTokenGeneration trigger.
 pub async fn issue<S: Store>(
     svc: &Cognito<S>,
     pool: &Pool,
     client: &UserPoolClientType,
     user: &UserRecord,
     auth_time_s: i64,
+    generation: &Generation<'_>,
 ) -> ApiResult<AuthenticationResultType> {
     let family = Family::new(auth_time_s, None);
     let client_id = client.client_id.as_deref().unwrap_or_default();
+    // The trigger first: a function that fails leaves nothing stored.
+    let prepared = prepare(svc, pool, client, user, &family, generation).await?;
     // The family exists (with its refresh token) before any access token names it.
     let raw = refresh::store(svc, pool, client_id, user, &family, claims::lifetimes(client).refresh).await?;
-    let mut result = mint(svc, pool, client, user, &family, None).await?;
+    let mut result = mint(svc, pool, client, user, &family, None, &prepared).await?;
     result.refresh_token = Some(raw);
     Ok(result)
 }
@@ -56,6 +64,7 @@ pub async fn issue_oauth<S: Store>(
 ) -> ApiResult<AuthenticationResultType> {
     let family = Family::new(grant.auth_time_s, Some(grant.scopes.to_vec()));
     let client_id = client.client_id.as_deref().unwrap_or_default();
+    let prepared = prepare(svc, pool, client, user, &family, &Generation::new(grant.source)).await?;
     let raw = match grant.with_refresh {
         true => Some(refresh::store(svc, pool, client_id, user, &family, claims::lifetimes(client).refresh).await?),
         // The family must exist for the access token to be valid (revocation is by family).
@@ -64,26 +73,31 @@ pub async fn issue_oauth<S: Store>(
             None
         }
     };
-    let mut result = mint(svc, pool, client, user, &family, grant.nonce).await?;
+    let mut result = mint(svc, pool, client, user, &family, grant.nonce, &prepared).await?;
     result.refresh_token = raw;
     Ok(result)
 }
 
 /// A machine-to-machine access token for `client` (`client_credentials`, `GetClientToken`)
-/// with `scopes`: the token and its lifetime in seconds.
+/// with `scopes`: the token and its lifetime in seconds. A `V3_0` PreTokenGeneration function
+/// is called first (`TokenGeneration_ClientCredentials`, with `client_metadata`).
 pub async fn client_token<S: Store>(
     svc: &Cognito<S>,
     pool: &Pool,
     client: &UserPoolClientType,
     scopes: &[String],
+    client_metadata: Option<&std::collections::BTreeMap<String, String>>,
 ) -> ApiResult<(String, i64)> {
+    let client_id = client.client_id.as_deref().unwrap_or_default();
+    let custom = pre_token_generation::for_client(svc, pool, client_id, scopes, client_metadata).await?;
     let keys = keys::for_signing(svc, pool).await?;
     let lifetime = claims::lifetimes(client).access;
     let now = svc.clock.now_ms() / 1000;
     let issuer = issuer(svc, pool.id());
     let jti = uuid::Uuid::new_v4().to_string();
-    let client_id = client.client_id.as_deref().unwrap_or_default();
-    let token = claims::client_access(&issuer, client_id, scopes, now, now + lifetime, &jti);
+    let scopes = custom::scopes(&custom, scopes);
+    let mut token = claims::client_access(&issuer, client_id, &scopes, now, now + lifetime, &jti);
+    custom::apply(&custom, custom::Token::Access { client_id }, &mut token);
     Ok((jwt::sign(&keys.access, &token)?, lifetime))
 }
 
@@ -98,6 +112,8 @@ pub struct OAuthGrant<'a> {
     pub auth_time_s: i64,
     /// Whether a refresh token comes with the tokens.
     pub with_refresh: bool,
+    /// The PreTokenGeneration source (`TokenGeneration_HostedAuth` for the managed login).
+    pub source: Source,
 }
 
 /// `REFRESH_TOKEN_AUTH` / `REFRESH_TOKEN` (through `InitiateAuth` / `AdminInitiateAuth`): new
@@ -113,7 +129,7 @@ pub async fn refresh<S: Store>(
     refresh_token: &str,
     check_user: impl FnOnce(&UserRecord) -> ApiResult<()>,
 ) -> ApiResult<AuthenticationResultType> {
-    refresh::refresh(svc, pool, client, refresh_token, refresh::Via::InitiateAuth, check_user).await
+    refresh::refresh(svc, pool, client, refresh_token, refresh::Via::InitiateAuth, None, check_user).await
 }
 
 /// The user an access token speaks for: signature, expiry, `token_use`, issuing pool and
@@ -168,9 +184,44 @@ impl Family {
     }
 }
 
-/// Signs a new access and id token of `family` for `user` (the user's groups and attributes as
-/// they are now). A family of the OAuth 2.0 endpoints has its scopes in the access token, an id
-/// token only with `openid`, and the id token's `at_hash` (and `nonce`, when given).
+/// What the tokens of one issuance are made from besides the user: the user's group claims
+/// and what the pool's PreTokenGeneration function (if any) asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    /// The group claims before the function's answer.
+    pub groups: GroupConfiguration,
+    /// The function's answer.
+    pub custom: Customization,
+}
+
+/// The scopes of a family's access tokens: those the OAuth 2.0 endpoints granted, or
+/// `aws.cognito.signin.user.admin` for a sign-in through the API.
+fn granted_scopes(family: &Family) -> Vec<String> {
+    family.scopes.clone().unwrap_or_else(|| vec![claims::ADMIN_SCOPE.to_owned()])
+}
+
+/// Reads `user`'s groups and calls the pool's PreTokenGeneration function, if any, before
+/// tokens of `family` are issued: every issuance to a user calls this once, before it stores
+/// anything, so a failing function leaves nothing behind.
+pub async fn prepare<S: Store>(
+    svc: &Cognito<S>,
+    pool: &Pool,
+    client: &UserPoolClientType,
+    user: &UserRecord,
+    family: &Family,
+    generation: &Generation<'_>,
+) -> ApiResult<Prepared> {
+    let groups = claims::group_configuration(&claims::groups(svc, pool, user).await?);
+    let client_id = client.client_id.as_deref().unwrap_or_default();
+    let scopes = granted_scopes(family);
+    let custom = pre_token_generation::for_user(svc, pool, client_id, user, &groups, &scopes, generation).await?;
+    Ok(Prepared { groups, custom })
+}
+
+/// Signs a new access and id token of `family` for `user` (the user's attributes as they are
+/// now, the groups and the function's changes of `prepared`). A family of the OAuth 2.0
+/// endpoints has its scopes in the access token, an id token only with `openid`, and the id
+/// token's `at_hash` (and `nonce`, when given).
 async fn mint<S: Store>(
     svc: &Cognito<S>,
     pool: &Pool,
@@ -178,35 +229,44 @@ async fn mint<S: Store>(
     user: &UserRecord,
     family: &Family,
     nonce: Option<&str>,
+    prepared: &Prepared,
 ) -> ApiResult<AuthenticationResultType> {
     let keys = keys::for_signing(svc, pool).await?;
-    let groups = claims::groups(svc, pool, user).await?;
+    let custom = &prepared.custom;
+    let groups = custom.groups.as_ref().unwrap_or(&prepared.groups);
     let lifetimes = claims::lifetimes(client);
     let now = svc.clock.now_ms() / 1000;
     let issuer = issuer(svc, pool.id());
-    let scope = family.scopes.as_ref().map_or_else(|| claims::ADMIN_SCOPE.to_owned(), |s| s.join(" "));
+    let client_id = client.client_id.as_deref().unwrap_or_default();
+    let scope = custom::scopes(custom, &granted_scopes(family)).join(" ");
     let mut issue = claims::Issue {
         issuer: &issuer,
-        client_id: client.client_id.as_deref().unwrap_or_default(),
+        client_id,
         origin_jti: &family.origin_jti,
         event_id: &family.event_id,
         auth_time: family.auth_time,
         now,
-        groups: &groups,
+        groups,
         scope: &scope,
         nonce,
         at_hash: None,
     };
-    let access = claims::access(&issue, user, now + lifetimes.access, &uuid::Uuid::new_v4().to_string());
+    let mut access = claims::access(&issue, user, now + lifetimes.access, &uuid::Uuid::new_v4().to_string());
+    if scope.is_empty() {
+        // Every scope suppressed: no `scope` claim rather than an empty one.
+        access.0.retain(|(name, _)| name != "scope");
+    }
+    custom::apply(custom, custom::Token::Access { client_id }, &mut access);
     let access = jwt::sign(&keys.access, &access)?;
     let with_id = family.scopes.as_ref().is_none_or(|s| s.iter().any(|s| s == "openid"));
     let at_hash = family.scopes.as_ref().map(|_| claims::at_hash(&access));
     issue.at_hash = at_hash.as_deref();
     let id = match with_id {
-        true => Some(jwt::sign(
-            &keys.id,
-            &claims::id(&issue, client, user, now + lifetimes.id, &uuid::Uuid::new_v4().to_string()),
-        )?),
+        true => {
+            let mut id = claims::id(&issue, client, user, now + lifetimes.id, &uuid::Uuid::new_v4().to_string());
+            custom::apply(custom, custom::Token::Id, &mut id);
+            Some(jwt::sign(&keys.id, &id)?)
+        }
         false => None,
     };
     Ok(AuthenticationResultType {

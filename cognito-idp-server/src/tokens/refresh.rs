@@ -15,8 +15,9 @@ use rand::RngCore;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::{Family, claims, mint};
+use super::{Family, claims, mint, prepare};
 use crate::errors::{ApiError, ApiResult};
+use crate::handlers::triggered::pre_token_generation::{Generation, Source};
 use crate::state::{Cognito, Pool};
 use crate::store::{RefreshRecord, Store, StoreError, UserRecord};
 
@@ -142,13 +143,17 @@ pub enum Via {
 
 /// New tokens from a refresh token of `client`: the user must still exist and be enabled; the
 /// new tokens keep the sign-in's `auth_time`, `origin_jti` and `event_id`. `check_user` is
-/// called with the token's user once it is found, before anything is issued or rotated.
+/// called with the token's user once it is found, before anything is issued or rotated. The
+/// PreTokenGeneration trigger (`TokenGeneration_RefreshTokens`, with `client_metadata`) runs
+/// before the token is rotated, so a failing function leaves the token as it was.
+#[allow(clippy::too_many_arguments)]
 pub async fn refresh<S: Store>(
     svc: &Cognito<S>,
     pool: &Pool,
     client: &UserPoolClientType,
     token: &str,
     via: Via,
+    client_metadata: Option<&std::collections::BTreeMap<String, String>>,
     check_user: impl FnOnce(&UserRecord) -> ApiResult<()>,
 ) -> ApiResult<AuthenticationResultType> {
     let client_id = client.client_id.as_deref().unwrap_or_default();
@@ -207,6 +212,8 @@ pub async fn refresh<S: Store>(
         auth_time: record.doc.get("auth_time").and_then(|v| v.as_i64()).unwrap_or(now_ms / 1000),
         scopes: record.doc.get("scopes").and_then(|v| serde_json::from_value(v.clone()).ok()),
     };
+    let generation = Generation::with_metadata(Source::RefreshTokens, client_metadata);
+    let prepared = prepare(svc, pool, client, &user, &family, &generation).await?;
     if rotate {
         let lifetime = claims::lifetimes(client).refresh;
         let exp_s = now_ms / 1000 + lifetime;
@@ -226,11 +233,11 @@ pub async fn refresh<S: Store>(
             Err(StoreError::NotFound) => return Err(revoked()),
             Err(e) => return Err(e.into()),
         }
-        let mut result = mint(svc, pool, client, &user, &family, None).await?;
+        let mut result = mint(svc, pool, client, &user, &family, None, &prepared).await?;
         result.refresh_token = Some(raw);
         return Ok(result);
     }
-    mint(svc, pool, client, &user, &family, None).await
+    mint(svc, pool, client, &user, &family, None, &prepared).await
 }
 
 #[cfg(test)]

@@ -5,6 +5,9 @@
 //! - **Endpoint**: `--lambda-endpoint`, else the AWS SDKs' `AWS_ENDPOINT_URL_LAMBDA`, else
 //!   `AWS_ENDPOINT_URL`, else AWS's own `https://lambda.{region}.amazonaws.com`. Local runtimes
 //!   serve the same API (`sam local start-lambda`, serverless-offline, LocalStack, moto).
+//! - **Function name**: the ARN from the pool's configuration, as AWS sends it; with
+//!   `--lambda-function-name-only`, the ARN's function name alone (`...:function:NAME` →
+//!   `NAME`), for local runtimes that know functions by name only (serverless-offline).
 //! - **Credentials**: `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, else
 //!   the shared credentials file's profile (`AWS_PROFILE`, `default`), else dummy keys (local
 //!   runtimes accept any).
@@ -102,11 +105,21 @@ pub struct Lambda {
     endpoint: Option<String>,
     keys: Keys,
     timeout: Duration,
+    name_only: bool,
 }
 
 impl Default for Lambda {
     fn default() -> Self {
         Lambda::new(None)
+    }
+}
+
+/// The function name of an ARN (`arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]` →
+/// `NAME`); anything else as it is.
+pub fn name_of(arn: &str) -> &str {
+    match arn.split_once(":function:") {
+        Some((_, rest)) => rest.split(':').next().unwrap_or(rest),
+        None => arn,
     }
 }
 
@@ -119,7 +132,13 @@ impl Lambda {
             .filter(|e| !e.is_empty())
             .map(|e| e.trim_end_matches('/').to_owned());
         let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap_or_default();
-        Lambda { http, endpoint, keys: keys_from_environment(), timeout: ATTEMPT_TIMEOUT }
+        Lambda { http, endpoint, keys: keys_from_environment(), timeout: ATTEMPT_TIMEOUT, name_only: false }
+    }
+
+    /// Sends the ARN's function name alone (`--lambda-function-name-only`).
+    pub fn function_name_only(mut self, on: bool) -> Lambda {
+        self.name_only = on;
+        self
     }
 
     /// The same client with another time limit per attempt (tests of slow functions).
@@ -135,7 +154,8 @@ impl Lambda {
             Some(endpoint) => endpoint.clone(),
             None => format!("https://lambda.{region}.amazonaws.com"),
         };
-        let name: String = form_urlencoded::byte_serialize(arn.as_bytes()).collect();
+        let function = if self.name_only { name_of(arn) } else { arn };
+        let name: String = form_urlencoded::byte_serialize(function.as_bytes()).collect();
         let url = format!("{endpoint}/2015-03-31/functions/{name}/invocations");
         let body = serde_json::to_vec(event).unwrap_or_default();
         let mut last = InvokeError::Unexpected(TIMEOUT_REASON.into());
@@ -264,6 +284,13 @@ fn profile_keys(text: &str, profile: &str) -> Option<Keys> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn function_names_come_from_arns() {
+        assert_eq!(name_of("arn:aws:lambda:us-east-1:123456789012:function:svc-dev-pre"), "svc-dev-pre");
+        assert_eq!(name_of("arn:aws:lambda:us-east-1:123456789012:function:pre:live"), "pre");
+        assert_eq!(name_of("pre"), "pre");
+    }
 
     #[test]
     fn profiles_are_read_from_the_shared_file() {

@@ -69,6 +69,7 @@ pub mod env;
 pub mod lambda;
 pub mod local;
 pub mod oauth;
+pub mod pages;
 pub mod setup;
 pub mod signin;
 pub mod stores;

@@ -74,6 +74,8 @@ pub struct OAuthSetup {
     pool: Option<super::PoolBuilder>,
     callback: String,
     signed_out: String,
+    version: Option<i32>,
+    explicit_flows: Vec<String>,
 }
 
 impl OAuthSetup {
@@ -90,7 +92,21 @@ impl OAuthSetup {
             pool: None,
             callback: CALLBACK.to_owned(),
             signed_out: SIGNED_OUT.to_owned(),
+            version: None,
+            explicit_flows: Vec::new(),
         }
+    }
+
+    /// The domain's `ManagedLoginVersion` (2: managed login).
+    pub fn managed_login_version(mut self, version: i32) -> Self {
+        self.version = Some(version);
+        self
+    }
+
+    /// The client's `ExplicitAuthFlows`.
+    pub fn explicit_flows(mut self, flows: &[&str]) -> Self {
+        self.explicit_flows = flows.iter().map(|f| (*f).to_owned()).collect();
+        self
     }
 
     /// The pool made with `pool` (its name is the setup's).
@@ -131,13 +147,11 @@ impl OAuthSetup {
             None => super::create_pool(client, &self.name).await,
         };
         let domain = format!("{}-domain", self.name.to_lowercase());
-        client
-            .create_user_pool_domain()
-            .user_pool_id(&pool)
-            .domain(&domain)
-            .send()
-            .await
-            .expect("CreateUserPoolDomain");
+        let mut create_domain = client.create_user_pool_domain().user_pool_id(&pool).domain(&domain);
+        if let Some(version) = self.version {
+            create_domain = create_domain.managed_login_version(version);
+        }
+        create_domain.send().await.expect("CreateUserPoolDomain");
         let scope = |name: &str| ResourceServerScopeType { scope_name: name.into(), scope_description: name.into() };
         client
             .create_resource_server()
@@ -162,6 +176,9 @@ impl OAuthSetup {
         }
         for scope in &self.scopes {
             request = request.allowed_o_auth_scopes(scope.as_str());
+        }
+        for flow in &self.explicit_flows {
+            request = request.explicit_auth_flows(cognito_idp::types::ExplicitAuthFlowsType::from(flow.as_str()));
         }
         for provider in &self.providers {
             request = request.supported_identity_providers(provider.as_str());

@@ -40,6 +40,13 @@ pub struct App {
     pub api: Api,
     /// The client's active secrets (none for a public client; two while they rotate).
     pub secrets: Vec<String>,
+    /// The `ClientMetadata` of `InitiateAuth` / `AdminInitiateAuth`: the PreAuthentication
+    /// trigger's `validationData` (see `handlers::triggered::pre_authentication`).
+    pub validation_data: Option<BTreeMap<String, String>>,
+    /// The `ClientMetadata` of `RespondToAuthChallenge` / `AdminRespondToAuthChallenge`: the
+    /// `clientMetadata` of the PostAuthentication and PreTokenGeneration triggers when the
+    /// sign-in ends in that call (`InitiateAuth`'s is not passed to them).
+    pub client_metadata: Option<BTreeMap<String, String>>,
 }
 
 impl App {
@@ -68,7 +75,20 @@ impl App {
         let client = clients::decode(&record)?;
         let secrets = client_secrets::active(svc, &record.pool_id, &client).await?;
         let secrets = secrets.into_iter().map(|s| s.value).collect();
-        Ok(App { pool, client_id: record.id, client, api, secrets })
+        Ok(App { pool, client_id: record.id, client, api, secrets, validation_data: None, client_metadata: None })
+    }
+
+    /// The same client for a call of `InitiateAuth` / `AdminInitiateAuth` with `ClientMetadata`.
+    pub fn with_validation_data(mut self, metadata: Option<BTreeMap<String, String>>) -> App {
+        self.validation_data = metadata;
+        self
+    }
+
+    /// The same client for a call of `RespondToAuthChallenge` / `AdminRespondToAuthChallenge`
+    /// with `ClientMetadata`.
+    pub fn with_client_metadata(mut self, metadata: Option<BTreeMap<String, String>>) -> App {
+        self.client_metadata = metadata;
+        self
     }
 
     /// The client for the managed login pages of pool `pool_id`.

@@ -79,6 +79,9 @@ pub async fn initiate<S: Store>(svc: &Cognito<S>, app: &App, params: &BTreeMap<S
     if app.api != super::app::Api::Browser {
         app.check_secret(&names, params.get("SECRET_HASH").map(String::as_str), Missing::SecretHash)?;
     }
+    // PreAuthentication once per choice-based sign-in, as it starts (InitiateAuth carries the
+    // validation data), whichever factor follows.
+    flow::pre_authentication(svc, app, username, user.as_ref()).await?;
     let Some(user) = user else {
         let available: Vec<String> = pool_factors(app).into_iter().map(str::to_owned).collect();
         let key = app.pool.username_key(username);

@@ -75,6 +75,8 @@ pub async fn initiate<S: Store>(svc: &Cognito<S>, app: &App, params: &BTreeMap<S
     let user = flow::find(svc, &app.pool, username).await?;
     let names: Vec<&str> = std::iter::once(username).chain(user.as_ref().map(|u| u.username.as_str())).collect();
     app.check_secret(&names, params.get("SECRET_HASH").map(String::as_str), Missing::SecretHash)?;
+    // PreAuthentication runs at the start of every sign-in, custom ones included.
+    flow::pre_authentication(svc, app, username, user.as_ref()).await?;
     match &user {
         None if !app.hides_unknown_users() => return Err(app.unknown_user()),
         None => {}
@@ -91,15 +93,16 @@ pub async fn initiate<S: Store>(svc: &Cognito<S>, app: &App, params: &BTreeMap<S
     next(svc, app, user.as_ref(), state, srp_a, None).await
 }
 
-/// The answer to `CUSTOM_CHALLENGE` (`ANSWER`), with the answer's `ClientMetadata`.
+/// The answer to `CUSTOM_CHALLENGE` (`ANSWER`); the answer's `ClientMetadata` (the app's
+/// `client_metadata`) goes to the functions.
 pub async fn answer<S: Store>(
     svc: &Cognito<S>,
     app: &App,
     record: &SessionRecord,
     user: Option<UserRecord>,
     responses: &BTreeMap<String, String>,
-    metadata: Option<&BTreeMap<String, String>>,
 ) -> ApiResult<Outcome> {
+    let metadata = app.client_metadata.as_ref();
     let answer = required(responses, "ANSWER")?;
     let mut state: State = serde_json::from_value(session::state(record).clone())
         .map_err(|_| ApiError::not_authorized("Invalid session for the user."))?;
@@ -127,8 +130,8 @@ pub async fn after_password<S: Store>(
     record: &SessionRecord,
     user: Option<UserRecord>,
     responses: &BTreeMap<String, String>,
-    metadata: Option<&BTreeMap<String, String>>,
 ) -> ApiResult<Outcome> {
+    let metadata = app.client_metadata.as_ref();
     let custom = srp::custom_state(record).cloned().unwrap_or_default();
     let mut state: State =
         serde_json::from_value(custom).map_err(|_| ApiError::not_authorized("Invalid session for the user."))?;

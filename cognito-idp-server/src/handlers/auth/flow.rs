@@ -9,6 +9,8 @@ use cognito_idp::types::{AuthenticationResultType, ChallengeNameType};
 use super::app::{Api, App, incorrect};
 use super::{lockout, session};
 use crate::errors::{ApiError, ApiResult};
+use crate::handlers::triggered::pre_token_generation::{Generation, Source};
+use crate::handlers::triggered::{post_authentication, pre_authentication};
 use crate::handlers::{mfa, shared};
 use crate::state::{Cognito, Pool};
 use crate::store::{OutboxMessage, Store, StoreError, UserRecord};
@@ -205,9 +207,20 @@ pub fn missing_required(pool: &Pool, user: &UserRecord, given: &HashMap<String, 
 
 /// MFA if the pool and user call for it, otherwise tokens.
 pub async fn mfa_or_tokens<S: Store>(svc: &Cognito<S>, app: &App, user: &UserRecord) -> ApiResult<Outcome> {
+    mfa_or_tokens_as(svc, app, user, Source::Authentication).await
+}
+
+/// [`mfa_or_tokens`], tokens issued for the PreTokenGeneration source `source`
+/// (`TokenGeneration_NewPasswordChallenge` after a new password).
+pub async fn mfa_or_tokens_as<S: Store>(
+    svc: &Cognito<S>,
+    app: &App,
+    user: &UserRecord,
+    source: Source,
+) -> ApiResult<Outcome> {
     match mfa::next_step(svc, &app.pool, &app.client, user).await? {
         Some(step) => mfa_challenge(svc, app, user, step).await,
-        None => issue(svc, app, user).await,
+        None => issue_as(svc, app, user, source).await,
     }
 }
 
@@ -224,12 +237,36 @@ pub async fn mfa_challenge<S: Store>(
     challenge(svc, app, &user.username_key, &step.name, parameters, step.state, step.outbox).await
 }
 
-/// Tokens for a completed sign-in (the user, for the managed login pages).
+/// The PreAuthentication trigger before `username`'s first factor is checked (`user`: whom the
+/// name found). Called by every flow that checks a first factor (password, SRP, choice), once
+/// per sign-in, before anything is counted against the user.
+pub async fn pre_authentication<S: Store>(
+    svc: &Cognito<S>,
+    app: &App,
+    username: &str,
+    user: Option<&UserRecord>,
+) -> ApiResult<()> {
+    let hides = app.hides_unknown_users();
+    pre_authentication::run(svc, &app.pool, &app.client_id, username, user, hides, app.validation_data.as_ref()).await
+}
+
+/// Tokens for a completed sign-in (the user, for the managed login pages):
+/// `TokenGeneration_Authentication`.
 pub async fn issue<S: Store>(svc: &Cognito<S>, app: &App, user: &UserRecord) -> ApiResult<Outcome> {
+    issue_as(svc, app, user, Source::Authentication).await
+}
+
+/// [`issue`] for the PreTokenGeneration source `source`. The PostAuthentication trigger runs
+/// first, for every sign-in (the managed login pages' too): its failure fails the sign-in and
+/// no tokens are issued.
+pub async fn issue_as<S: Store>(svc: &Cognito<S>, app: &App, user: &UserRecord, source: Source) -> ApiResult<Outcome> {
+    let metadata = app.client_metadata.as_ref();
+    post_authentication::run(svc, &app.pool, &app.client_id, user, metadata).await?;
     if app.api == Api::Browser {
         return Ok(Outcome { signed_in: Some(Box::new(user.clone())), ..Outcome::default() });
     }
     let now_s = svc.clock.now_ms() / 1000;
-    let result = tokens::issue(svc, &app.pool, &app.client, user, now_s).await?;
+    let generation = Generation::with_metadata(source, metadata);
+    let result = tokens::issue(svc, &app.pool, &app.client, user, now_s, &generation).await?;
     Ok(Outcome { result: Some(result), ..Outcome::default() })
 }

@@ -19,9 +19,9 @@ use crate::tokens;
 
 /// `InitiateAuth`.
 pub async fn initiate_auth<S: Store>(svc: &Cognito<S>, input: InitiateAuthRequest) -> ApiResult<InitiateAuthResponse> {
-    let app = App::load(svc, None, &input.client_id).await?;
+    let app = App::load(svc, None, &input.client_id).await?.with_validation_data(input.client_metadata);
     let params = input.auth_parameters.unwrap_or_default();
-    let outcome = run(svc, &app, input.auth_flow.as_str(), &params, input.client_metadata.as_ref()).await?;
+    let outcome = run(svc, &app, input.auth_flow.as_str(), &params).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
     Ok(InitiateAuthResponse {
@@ -38,9 +38,10 @@ pub async fn admin_initiate_auth<S: Store>(
     svc: &Cognito<S>,
     input: AdminInitiateAuthRequest,
 ) -> ApiResult<AdminInitiateAuthResponse> {
-    let app = App::load(svc, Some(&input.user_pool_id), &input.client_id).await?;
+    let app =
+        App::load(svc, Some(&input.user_pool_id), &input.client_id).await?.with_validation_data(input.client_metadata);
     let params = input.auth_parameters.unwrap_or_default();
-    let outcome = run(svc, &app, input.auth_flow.as_str(), &params, input.client_metadata.as_ref()).await?;
+    let outcome = run(svc, &app, input.auth_flow.as_str(), &params).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
     Ok(AdminInitiateAuthResponse {
@@ -61,8 +62,10 @@ pub async fn browser_password<S: Store>(
     username: &str,
     password: &str,
 ) -> ApiResult<Outcome> {
-    let Some(user) = flow::find(svc, &app.pool, username).await? else {
-        return migrate(svc, app, username, password, None).await;
+    let user = flow::find(svc, &app.pool, username).await?;
+    flow::pre_authentication(svc, app, username, user.as_ref()).await?;
+    let Some(user) = user else {
+        return migrate(svc, app, username, password).await;
     };
     flow::verify_password(svc, app, &user, password).await?;
     flow::after_first_factor(svc, app, &user).await
@@ -71,21 +74,15 @@ pub async fn browser_password<S: Store>(
 /// A sign-in with a password by a user the pool does not have: the pool's UserMigration
 /// trigger, when it has one, may create the user with this password
 /// (`handlers::triggered::user_migration`), and the sign-in goes on with it (a user it leaves
-/// `RESET_REQUIRED` gets `PasswordResetRequiredException`, as AWS's guide says). `metadata` is
-/// the sign-in's `ClientMetadata`, the event's `validationData`.
-async fn migrate<S: Store>(
-    svc: &Cognito<S>,
-    app: &App,
-    username: &str,
-    password: &str,
-    metadata: Option<&BTreeMap<String, String>>,
-) -> ApiResult<Outcome> {
+/// `RESET_REQUIRED` gets `PasswordResetRequiredException`, as AWS's guide says). The sign-in's
+/// `ClientMetadata` is the event's `validationData`.
+async fn migrate<S: Store>(svc: &Cognito<S>, app: &App, username: &str, password: &str) -> ApiResult<Outcome> {
     let request = user_migration::Request {
         source: user_migration::Source::Authentication,
         username,
         password: Some(password),
         client_id: &app.client_id,
-        validation_data: metadata,
+        validation_data: app.validation_data.as_ref(),
         client_metadata: None,
     };
     match user_migration::run(svc, &app.pool, request).await? {
@@ -161,7 +158,6 @@ async fn run<S: Store>(
     app: &App,
     flow: &str,
     params: &BTreeMap<String, String>,
-    metadata: Option<&BTreeMap<String, String>>,
 ) -> ApiResult<Outcome> {
     check_flow(app, flow)?;
     let secret_hash = params.get("SECRET_HASH").map(String::as_str);
@@ -173,8 +169,9 @@ async fn run<S: Store>(
             let names: Vec<&str> =
                 std::iter::once(username).chain(user.as_ref().map(|u| u.username.as_str())).collect();
             app.check_secret(&names, secret_hash, Missing::Secret)?;
+            flow::pre_authentication(svc, app, username, user.as_ref()).await?;
             let Some(user) = user else {
-                return migrate(svc, app, username, password, metadata).await;
+                return migrate(svc, app, username, password).await;
             };
             flow::verify_password(svc, app, &user, password).await?;
             flow::after_first_factor(svc, app, &user).await
@@ -186,6 +183,7 @@ async fn run<S: Store>(
             let names: Vec<&str> =
                 std::iter::once(username).chain(user.as_ref().map(|u| u.username.as_str())).collect();
             app.check_secret(&names, secret_hash, Missing::SecretHash)?;
+            flow::pre_authentication(svc, app, username, user.as_ref()).await?;
             match &user {
                 None if !app.hides_unknown_users() => return Err(app.unknown_user()),
                 None => {}

@@ -36,10 +36,9 @@ pub async fn respond_to_auth_challenge<S: Store>(
     svc: &Cognito<S>,
     input: RespondToAuthChallengeRequest,
 ) -> ApiResult<RespondToAuthChallengeResponse> {
-    let app = App::load(svc, None, &input.client_id).await?;
+    let app = App::load(svc, None, &input.client_id).await?.with_client_metadata(input.client_metadata);
     let responses = input.challenge_responses.unwrap_or_default();
-    let metadata = input.client_metadata.as_ref();
-    let outcome = run(svc, &app, input.challenge_name.as_str(), input.session.as_deref(), &responses, metadata).await?;
+    let outcome = run(svc, &app, input.challenge_name.as_str(), input.session.as_deref(), &responses).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
     Ok(RespondToAuthChallengeResponse {
@@ -56,10 +55,10 @@ pub async fn admin_respond_to_auth_challenge<S: Store>(
     svc: &Cognito<S>,
     input: AdminRespondToAuthChallengeRequest,
 ) -> ApiResult<AdminRespondToAuthChallengeResponse> {
-    let app = App::load(svc, Some(&input.user_pool_id), &input.client_id).await?;
+    let app =
+        App::load(svc, Some(&input.user_pool_id), &input.client_id).await?.with_client_metadata(input.client_metadata);
     let responses = input.challenge_responses.unwrap_or_default();
-    let metadata = input.client_metadata.as_ref();
-    let outcome = run(svc, &app, input.challenge_name.as_str(), input.session.as_deref(), &responses, metadata).await?;
+    let outcome = run(svc, &app, input.challenge_name.as_str(), input.session.as_deref(), &responses).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
     Ok(AdminRespondToAuthChallengeResponse {
@@ -80,7 +79,7 @@ pub async fn browser_answer<S: Store>(
     raw_session: &str,
     responses: &BTreeMap<String, String>,
 ) -> ApiResult<Outcome> {
-    run(svc, app, challenge, Some(raw_session), responses, None).await
+    run(svc, app, challenge, Some(raw_session), responses).await
 }
 
 async fn run<S: Store>(
@@ -89,7 +88,6 @@ async fn run<S: Store>(
     challenge: &str,
     raw_session: Option<&str>,
     responses: &BTreeMap<String, String>,
-    metadata: Option<&BTreeMap<String, String>>,
 ) -> ApiResult<Outcome> {
     let username = required(responses, "USERNAME")?;
     // SRP clients answer PASSWORD_VERIFIER without the Session (pycognito does): the secret
@@ -123,10 +121,10 @@ async fn run<S: Store>(
     }
     match challenge {
         "PASSWORD_VERIFIER" if srp::custom_state(&record).is_some() => {
-            custom::after_password(svc, app, &record, user, responses, metadata).await
+            custom::after_password(svc, app, &record, user, responses).await
         }
         "PASSWORD_VERIFIER" => srp::answer(svc, app, &record, user, responses).await,
-        "CUSTOM_CHALLENGE" => custom::answer(svc, app, &record, user, responses, metadata).await,
+        "CUSTOM_CHALLENGE" => custom::answer(svc, app, &record, user, responses).await,
         "NEW_PASSWORD_REQUIRED" => {
             let user = user.ok_or_else(invalid_session)?;
             new_password(svc, app, user, responses).await
@@ -232,7 +230,10 @@ async fn new_password<S: Store>(
             .map(|(kind, value)| Alias { kind: kind.to_owned(), key: shared::alias_key(&app.pool, kind, value) })
             .collect();
         match svc.store.update_user(next, aliases, AliasConflict::Fail, Vec::new()).await {
-            Ok(saved) => return flow::mfa_or_tokens(svc, app, &saved).await,
+            Ok(saved) => {
+                let source = crate::handlers::triggered::pre_token_generation::Source::NewPasswordChallenge;
+                return flow::mfa_or_tokens_as(svc, app, &saved, source).await;
+            }
             Err(StoreError::Conflict) => match flow::reread(svc, &app.pool, &current.username_key).await? {
                 Some(fresh) if fresh.status == "FORCE_CHANGE_PASSWORD" => current = fresh,
                 _ => return Err(invalid_session()),

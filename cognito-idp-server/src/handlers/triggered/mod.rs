@@ -4,7 +4,11 @@
 
 pub mod auth_challenge;
 pub mod custom_message;
+pub mod post_authentication;
+pub mod post_confirmation;
+pub mod pre_authentication;
 pub mod pre_sign_up;
+pub mod pre_token_generation;
 pub mod user_migration;
 
 use serde_json::{Map, Value};
@@ -17,23 +21,30 @@ use crate::store::UserRecord;
 /// operations): the value AWS's sample events for `AdminCreateUser` carry.
 pub const NO_CLIENT: &str = "CLIENT_ID_NOT_APPLICABLE";
 
-/// `request.userAttributes` of a stored user's events: its attributes (`sub` among them) as
-/// strings, `cognito:user_status`, and `cognito:email_alias` / `cognito:phone_number_alias` for
-/// an email address or phone number the user signs in with. Real events show this shape
-/// (aws-amplify/amplify-js issue 5834 quotes a DefineAuthChallenge event with
-/// `cognito:user_status` and `cognito:phone_number_alias`; a CustomMessage_ForgotPassword event
-/// with `cognito:email_alias` is quoted in projects' comments; aws-lambda-rust-runtime's
-/// challenge fixtures have the same members).
+/// `request.userAttributes` of an event about a user who exists, as Cognito sends them: `sub`,
+/// then `cognito:email_alias` / `cognito:phone_number_alias` when the address is one the user
+/// signs in with (an alias or username attribute of the pool), then `cognito:user_status`,
+/// then the user's attributes, all strings.
+///
+/// Evidence: the developer guide's sample pre token generation events (`sub` and
+/// `cognito:user_status` beside the attributes), and events recorded from real pools in many
+/// projects' tests (PostConfirmation, PostAuthentication and VerifyAuthChallengeResponse events
+/// with `cognito:email_alias` and `cognito:user_status: CONFIRMED`, e.g. in
+/// aws-samples/serverless-registration-app-genai pull request 12, whose function read
+/// `cognito:email_alias`).
 pub fn user_attributes(pool: &Pool, user: &UserRecord) -> Value {
-    let mut map = Map::new();
-    for (name, value) in &user.attributes {
-        map.insert(name.clone(), Value::from(value.as_str()));
-    }
-    map.insert("cognito:user_status".into(), Value::from(user.status.as_str()));
+    let mut out = Map::new();
+    out.insert("sub".into(), Value::from(user.sub.as_str()));
     for (kind, value) in attributes::aliases(&pool.doc, &user.attributes) {
         if kind == "email" || kind == "phone_number" {
-            map.insert(format!("cognito:{kind}_alias"), Value::from(value));
+            out.insert(format!("cognito:{kind}_alias"), Value::from(value));
         }
     }
-    Value::Object(map)
+    out.insert("cognito:user_status".into(), Value::from(user.status.as_str()));
+    for (name, value) in &user.attributes {
+        if name != "sub" {
+            out.insert(name.clone(), Value::from(value.as_str()));
+        }
+    }
+    Value::Object(out)
 }
