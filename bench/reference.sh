@@ -41,6 +41,18 @@
 # of one RS256 signature by our signer gives the floor signing sets: a client_credentials token
 # is one signature, a code exchange two. Pinned as the API section is.
 #
+# Lambda trigger (SECTIONS contains "trigger"): the cost of a PreTokenGeneration V2_0 trigger on
+# USER_PASSWORD_AUTH sign-ins, ours as shipped alone. A local test function
+# (cognito-idp-server/examples/trigger_load.rs, `lambda-echo`) answers the Lambda Invoke API on
+# 127.0.0.1 with the event plus an ID-token claim "tenant": "t1"; one server started with
+# --lambda-endpoint at it holds two pools of SIGNIN_USERS users, one with no trigger and one whose
+# trigger is that function (a sign-in of the second is checked for the claim before the loads).
+# Both are loaded in turn with CONCURRENCY workers (sign-ins/s), then with one worker (latency
+# p50). Then the load generator sends the function the same request the server sends (the last
+# event it got, signed as the server signs it, one at a time over a kept-alive connection): its
+# p50 is one local round trip. Goal: the one-worker p50 with the trigger minus without is at most
+# that round trip's p50 plus TRIGGER_NOISE_MS (0.2). Unpinned.
+#
 # Our server runs as shipped: the default file (SQLite WAL, synchronous=FULL, so every 200 is on
 # disk) and default options (the local-emulator profile: fast hashing). Peers are used when they
 # are installed: cognito-local and moto are installed into PEERS_DIR (default: a temporary
@@ -49,12 +61,13 @@
 # with `cargo install --locked` only when FAKECLOUD_INSTALL=1 (a long build). A peer that is not
 # there and cannot be installed is SKIPPED. Loopback only, bounded in time.
 #
-# Environment: SECTIONS ("api signin oauth"), SIGNIN_USERS (100), DURATION (10), CONCURRENCY (16),
+# Environment: SECTIONS ("api signin oauth"; "trigger" is run only when named), SIGNIN_USERS (100), DURATION (10), CONCURRENCY (16),
 # USERS (100000), GET_USERS (1000), STARTS (3), PEERS ("cognito-local moto ministack fakecloud
 # fakecloud-persistent"; "" for ours alone), PEERS_DIR, MINISTACK_BIN, FAKECLOUD_BIN,
 # FAKECLOUD_INSTALL (0), PIN (1: server on core 0, load generator on core 1; 0 lets the scheduler
 # place them), BUILD (1; 0 uses the binaries built before), PREVIOUS_BIN (a server binary of an
-# earlier commit, run in the sign-in section as `ours-previous` with `--dev`).
+# earlier commit, run in the sign-in section as `ours-previous` with `--dev`), TRIGGER_NOISE_MS (0.2),
+# TRIGGER_ROUNDS (2000: round trips timed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,6 +80,8 @@ PIN="${PIN:-1}"
 STARTS="${STARTS:-3}"
 SECTIONS="${SECTIONS:-api signin oauth}"
 SIGNIN_USERS="${SIGNIN_USERS:-100}"
+TRIGGER_NOISE_MS="${TRIGGER_NOISE_MS:-0.2}"
+TRIGGER_ROUNDS="${TRIGGER_ROUNDS:-2000}"
 has() { [[ " $SECTIONS " == *" $1 "* ]]; }
 listed() { [[ " $PEERS " == *" $1 "* ]]; }
 COGNITO_LOCAL_VERSION=5.3.0
@@ -84,7 +99,8 @@ fi
 
 if [ "${BUILD:-1}" = 1 ]; then
     echo "== building the server and the load generator (release)"
-    cargo build --release --quiet -p cognito-idp-server --bin cognito-idp-server --example load --example oauth_load
+    cargo build --release --quiet -p cognito-idp-server --bin cognito-idp-server --example load --example oauth_load \
+        --example trigger_load
 fi
 target="${CARGO_TARGET_DIR:-target}"
 server_bin="$(pwd)/$target/release/cognito-idp-server"
@@ -93,6 +109,8 @@ load="$(pwd)/$target/release/examples/load"
 [ -x "$load" ] || load="$target/release/examples/load"
 oauth_load="$(pwd)/$target/release/examples/oauth_load"
 [ -x "$oauth_load" ] || oauth_load="$target/release/examples/oauth_load"
+trigger_load="$(pwd)/$target/release/examples/trigger_load"
+[ -x "$trigger_load" ] || trigger_load="$target/release/examples/trigger_load"
 
 # On disk, not tmpfs: the durable-write figures mean fsyncs.
 work="$(mktemp -d "${TMPDIR:-/tmp}/cognito-bench.XXXXXX")"
@@ -204,6 +222,8 @@ start() {
     case "$name" in
         ours) cmd=("$server_bin" --host 127.0.0.1 --port "$port" --db "$dir/cognito.db") ;;
         ours-memory) cmd=("$server_bin" --host 127.0.0.1 --port "$port" --in-memory) ;;
+        # As shipped, with Lambda triggers sent to the test function at lambda_url.
+        ours-lambda) cmd=("$server_bin" --host 127.0.0.1 --port "$port" --db "$dir/cognito.db" --lambda-endpoint "$lambda_url") ;;
         ours-selfhosted)
             cmd=("$server_bin" --host 127.0.0.1 --port "$port" --db "$dir/cognito.db" --self-hosted --require-sigv4 false)
             ;;
@@ -426,6 +446,61 @@ if has signin; then
     done
 fi
 
+if has trigger; then
+    echo "== PreTokenGeneration V2_0 trigger: $SIGNIN_USERS users, $CONCURRENCY workers then 1, $DURATION s per load, unpinned"
+    for variant in none on; do
+        for op in signin signin1; do
+            for figure in rps p99 p50 errors wrong bad; do R[trigger-$variant.$op.$figure]=n/a; done
+            R[trigger-$variant.$op.ok]=0
+        done
+    done
+    for figure in p50 min p99; do R[trigger.rt.$figure]=n/a; done
+    R[trigger.invocations]=n/a
+    lambda_port="$(free_port)"
+    lambda_url="http://127.0.0.1:$lambda_port"
+    arn="arn:aws:lambda:us-east-1:123456789012:function:bench-pre-token"
+    # Bounded: it stops by itself after the longest this section can take.
+    "$trigger_load" lambda-echo --port "$lambda_port" --seconds $((DURATION * 4 + 600)) >"$work/lambda-echo.out" 2>&1 &
+    lambda_pid=$!
+    pids+=("$lambda_pid")
+    for _ in $(seq 100); do grep -q listening "$work/lambda-echo.out" 2>/dev/null && break; sleep 0.1; done
+    pin_start=" " start ours-lambda "$work/ours-trigger"
+    # trigger_setup POOL_COMMAND...: a pool (made by the command), its users and app client; sets
+    # pool and client.
+    trigger_setup() {
+        pool="$("$@")" &&
+            "$load" seed --url "$url" --pool "$pool" --users "$SIGNIN_USERS" --concurrency "$CONCURRENCY" >/dev/null &&
+            client="$("$load" signin-setup --url "$url" --pool "$pool" --users "$SIGNIN_USERS" --concurrency "$CONCURRENCY")"
+    }
+    if trigger_setup "$load" pool --url "$url" && pool_none="$pool" && client_none="$client" &&
+        trigger_setup "$trigger_load" pool --url "$url" --arn "$arn" && pool_on="$pool" && client_on="$client" &&
+        check="$("$trigger_load" check --url "$url" --client "$client_on")"; then
+        echo "   the trigger's pool: a sign-in's ID token carries $check"
+        # Interleaved, so that a drift of the host weighs on both.
+        for workers in "$CONCURRENCY" 1; do
+            op="$([ "$workers" = 1 ] && echo signin1 || echo signin)"
+            for variant in none on; do
+                pool_var="pool_$variant" client_var="client_$variant"
+                out="$(pin_run="" CONCURRENCY="$workers" run signin "${!pool_var}" "$SIGNIN_USERS" "${!client_var}")"
+                echo "   trigger $variant, $workers worker(s): $out"
+                record "trigger-$variant" "$op" "$out"
+                R[trigger-$variant.$op.p50]="$(field "$out" p50_ms)"
+            done
+        done
+        out="$("$trigger_load" roundtrip --url "$lambda_url" --arn "$arn" --rounds "$TRIGGER_ROUNDS")" || out='{}'
+        echo "   one round trip to the function: $out"
+        for figure in p50 min p99; do R[trigger.rt.$figure]="$(field "$out" "${figure}_ms")"; done
+        R[trigger.invocations]="$(field "$out" invocations_before)"
+    else
+        echo "   could not set up the two pools (or the trigger's claim is missing); the trigger figures are n/a"
+    fi
+    stop "$pid"
+    stop "$lambda_pid"
+    # At saturation: the server's (and the function's) time per sign-in, 1/rate, with and without.
+    R[trigger.busy]="$(py 'print(f"{1000 / v[0] - 1000 / v[1]:+.3f}" if None not in v and v[0] > 0 and v[1] > 0 else "n/a")' "${R[trigger-on.signin.rps]}" "${R[trigger-none.signin.rps]}")"
+    R[trigger.delta]="$(py 'print(f"{v[0] - v[1]:+.3f}" if None not in v else "n/a")' "${R[trigger-on.signin1.p50]}" "${R[trigger-none.signin1.p50]}")"
+fi
+
 if has oauth; then
     echo "== OAuth 2.0 token endpoint: $CONCURRENCY workers, $DURATION s per load, pinned: $([ -n "$pin_server" ] && echo yes || echo no)"
     if [[ " $PEERS " == *" moto "* ]]; then
@@ -522,6 +597,19 @@ if has signin; then
             "USER_SRP_AUTH $(ratio "${R[ours.srp.rps]:-n/a}" "$([ "$(fig "$peer" srp)" = n/a ] && echo n/a || echo "${R[$peer.srp.rps]}")")"
     done
 fi
+if has trigger; then
+    echo
+    echo "== PreTokenGeneration V2_0 trigger (ours as shipped; USER_PASSWORD_AUTH sign-ins/s (p99 ms); p50 ms with one worker)"
+    printf '%-21s %22s %8s %14s %8s\n' "" "$CONCURRENCY workers" "failed" "1 worker p50" "failed"
+    for variant in none on; do
+        printf '%-21s %22s %8s %14s %8s\n' "trigger $variant" "$(fig "trigger-$variant" signin)" "${R[trigger-$variant.signin.bad]}" \
+            "${R[trigger-$variant.signin1.p50]}" "${R[trigger-$variant.signin1.bad]}"
+    done
+    echo "with the trigger: $(pct "${R[trigger-on.signin.rps]}" "${R[trigger-none.signin.rps]}") of the sign-ins/s without;" \
+        "${R[trigger.busy]} ms of the host per sign-in at $CONCURRENCY workers (1/rate);" \
+        "one worker: ${R[trigger.delta]} ms per sign-in (p50); one local round trip to the function: p50 ${R[trigger.rt.p50]} ms" \
+        "(min ${R[trigger.rt.min]}, p99 ${R[trigger.rt.p99]}; ${R[trigger.invocations]} invocations by the server before it)"
+fi
 if has oauth; then
     echo
     echo "== OAuth 2.0 token endpoint ($CONCURRENCY workers; tokens/s (p99 ms); per CPU-s: tokens per second of the"
@@ -615,6 +703,10 @@ if has signin; then
     done
     goal "self-hosted sign-ins (full cost) >= 90% of the hashing limit (${R[ours-selfhosted.signin.rps]:-n/a}/s of ${R[hash.limit]}/s)" \
         "$(clean ours-selfhosted signin && ge "${R[ours-selfhosted.signin.rps]:-n/a}" "$(times_ 0.9 "${R[hash.limit]}")" || echo 0)"
+fi
+if has trigger; then
+    goal "a PreTokenGeneration trigger costs no more than one local round trip (${R[trigger.delta]} ms per sign-in <= ${R[trigger.rt.p50]} + $TRIGGER_NOISE_MS ms)" \
+        "$(clean trigger-on signin1 && clean trigger-none signin1 && py 'print(1 if None not in v and v[0] <= v[1] + v[2] else 0)' "${R[trigger.delta]}" "${R[trigger.rt.p50]}" "$TRIGGER_NOISE_MS" || echo 0)"
 fi
 if has oauth; then
     for peer in $oauth_peers; do
