@@ -10,61 +10,15 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use cognito_idp::types::{AttributeType, LambdaConfigType};
 use common::{InProcessServer, PASSWORD, failure, pair};
-use serde_json::Value;
 
 const PACKAGES: &str = include_str!("triggers_runtime/package.json");
 const HANDLERS: &str = include_str!("triggers_runtime/handler.js");
-
-fn present(available: bool, what: &str) -> bool {
-    if !available {
-        assert!(std::env::var_os("CI").is_none(), "{what} is missing in CI (.ci/run installs it)");
-        eprintln!("SKIPPED: {what} is missing (node and npm)");
-    }
-    available
-}
-
-fn installed(dir: &Path) -> bool {
-    let wanted: Value = serde_json::from_str(PACKAGES).unwrap();
-    wanted["dependencies"].as_object().unwrap().iter().all(|(name, version)| {
-        std::fs::read(dir.join("node_modules").join(name).join("package.json"))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
-            .is_some_and(|m| m["version"] == *version)
-    })
-}
-
-/// The directory holding the pinned packages, installed if needed.
-fn packages() -> Option<PathBuf> {
-    static INSTALL: Mutex<()> = Mutex::new(());
-    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
-    let tool = |name: &str| {
-        std::process::Command::new(name).arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success())
-    };
-    if !present(tool("node") && tool("npm"), "node or npm") {
-        return None;
-    }
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("triggers-runtime-npm");
-    if !installed(&dir) {
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("package.json"), PACKAGES).unwrap();
-        let status = std::process::Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--no-package-lock", "--prefix"])
-            .arg(&dir)
-            .stdout(Stdio::null())
-            .status();
-        if !present(status.is_ok_and(|s| s.success()) && installed(&dir), "serverless-offline (npm install failed)") {
-            return None;
-        }
-    }
-    Some(dir)
-}
 
 /// serverless-offline serving the handlers on a free port, stopped when dropped.
 struct Runtime {
@@ -74,7 +28,8 @@ struct Runtime {
 }
 
 impl Runtime {
-    async fn start(packages: &Path) -> Runtime {
+    /// `modules`: the `node_modules` holding serverless and serverless-offline.
+    async fn start(modules: &Path) -> Runtime {
         let dir = tempfile::tempdir().unwrap();
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let http = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -84,8 +39,8 @@ impl Runtime {
         std::fs::write(dir.path().join("serverless.yml"), service).unwrap();
         std::fs::write(dir.path().join("handler.js"), HANDLERS).unwrap();
         #[cfg(unix)]
-        std::os::unix::fs::symlink(packages.join("node_modules"), dir.path().join("node_modules")).unwrap();
-        let child = tokio::process::Command::new(packages.join("node_modules/.bin/sls"))
+        std::os::unix::fs::symlink(modules, dir.path().join("node_modules")).unwrap();
+        let child = tokio::process::Command::new(modules.join(".bin/sls"))
             .args(["offline", "start"])
             .current_dir(dir.path())
             .env("SLS_TELEMETRY_DISABLED", "1")
@@ -112,8 +67,12 @@ impl Drop for Runtime {
 
 #[tokio::test]
 async fn pre_sign_up_runs_in_serverless_offline() {
-    let Some(packages) = packages() else { return };
-    let runtime = Runtime::start(&packages).await;
+    let Some(modules) =
+        common::tools::npm_packages(PACKAGES, "triggers-runtime-npm", "tests/triggers_runtime/package.json")
+    else {
+        return;
+    };
+    let runtime = Runtime::start(&modules).await;
     let endpoint = format!("http://127.0.0.1:{}", runtime.port);
     let server = InProcessServer::start_with(move |o| {
         o.lambda_endpoint = Some(endpoint);

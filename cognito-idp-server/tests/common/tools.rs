@@ -65,14 +65,9 @@ pub fn script(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/real_clients_auth").join(name)
 }
 
-/// The npm packages' folder (`{target}/tmp/real-clients-npm`, where `.ci/run` installs them too).
-pub fn npm_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("real-clients-npm")
-}
-
-/// Whether `dir` holds every package of [`NPM_PACKAGES`] at its pinned version.
-pub fn npm_installed(dir: &Path) -> bool {
-    let wanted: Value = serde_json::from_str(NPM_PACKAGES).expect("package.json is JSON");
+/// Whether `dir` holds every package of `package_json` at its pinned version.
+pub fn npm_installed(dir: &Path, package_json: &str) -> bool {
+    let wanted: Value = serde_json::from_str(package_json).expect("package.json is JSON");
     wanted["dependencies"].as_object().expect("dependencies").iter().all(|(name, version)| {
         let manifest = dir.join("node_modules").join(name).join("package.json");
         std::fs::read(manifest)
@@ -82,22 +77,29 @@ pub fn npm_installed(dir: &Path) -> bool {
     })
 }
 
-/// The `node_modules` holding the pinned packages, installing them (`npm install`) if needed;
-/// `None` (after SKIPPED) when node or npm cannot provide them outside CI.
+/// The `node_modules` holding the pinned packages of [`NPM_PACKAGES`] (in
+/// `{target}/tmp/real-clients-npm`, where `.ci/run` installs them too).
 pub fn node_modules() -> Option<PathBuf> {
-    // One install at a time: the tests of this file run in parallel.
+    npm_packages(NPM_PACKAGES, "real-clients-npm", "tests/real_clients_auth/package.json")
+}
+
+/// The `node_modules` holding the packages `package_json` pins, in `{target}/tmp/{folder}`,
+/// installing them (`npm install`) if needed; `None` (after SKIPPED) when node or npm cannot
+/// provide them outside CI. `what` names the package.json in messages.
+pub fn npm_packages(package_json: &str, folder: &str, what: &str) -> Option<PathBuf> {
+    // One install at a time: the tests of a file run in parallel.
     static INSTALL: Mutex<()> = Mutex::new(());
     let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
     if !present(tool_available("node", &["--version"]), "node") {
         return None;
     }
-    let dir = npm_dir();
-    if !npm_installed(&dir) {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(folder);
+    if !npm_installed(&dir, package_json) {
         if !present(tool_available("npm", &["--version"]), "npm") {
             return None;
         }
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("package.json"), NPM_PACKAGES).unwrap();
+        std::fs::write(dir.join("package.json"), package_json).unwrap();
         let mut child = std::process::Command::new("npm")
             .args(["install", "--no-audit", "--no-fund", "--no-package-lock", "--prefix"])
             .arg(&dir)
@@ -117,8 +119,8 @@ pub fn node_modules() -> Option<PathBuf> {
             }
             std::thread::sleep(Duration::from_millis(100));
         };
-        let installed = status.is_some_and(|s| s.success()) && npm_installed(&dir);
-        if !present(installed, "the npm packages of tests/real_clients_auth/package.json (npm install failed)") {
+        let installed = status.is_some_and(|s| s.success()) && npm_installed(&dir, package_json);
+        if !present(installed, &format!("the npm packages of {what} (npm install failed)")) {
             return None;
         }
     }
