@@ -8,24 +8,21 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
-use axum_extra::extract::CookieJar;
 use cognito_idp::ErrorCode;
 use cognito_idp::types::{AssociateSoftwareTokenRequest, VerifySoftwareTokenRequest};
 use maud::{Markup, PreEscaped, html};
 
-use super::context::{self, Page};
+use super::context::{self, Page, PageRequest};
 use super::layout::{Frame, csrf, field, look, optional_field, page as frame_page};
 use crate::domain::password;
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::auth::flow::Outcome;
 use crate::handlers::auth::respond;
 use crate::handlers::mfa::software_token;
-use crate::oauth::authorize::{self, AuthorizeParams};
+use crate::oauth::authorize::{self};
 use crate::oauth::browser;
-use crate::oauth::host::HostMode;
 use crate::state::Cognito;
 use crate::store::Store;
 
@@ -262,15 +259,11 @@ fn label_of(choice: &str) -> &str {
 /// `POST /challenge`.
 pub async fn submit<S: Store>(
     State(svc): State<Cognito<S>>,
-    Path(domain): Path<String>,
-    host_mode: Option<axum::Extension<HostMode>>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    Query(params): Query<AuthorizeParams>,
+    request: PageRequest,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, &domain, host_mode.is_some(), &headers, jar, params).await? {
+        let page = match context::open(&svc, request).await? {
             Ok(page) => page,
             Err(response) => return Ok(response),
         };

@@ -10,21 +10,18 @@
 //! `PreventUserExistenceErrors`, the code's expiry and attempt limits, and the outbox.
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::Response;
-use axum_extra::extract::CookieJar;
 use cognito_idp::types::{CodeDeliveryDetailsType, ConfirmSignUpRequest, ResendConfirmationCodeRequest};
 use maud::html;
 
 use super::challenge::EXPIRED_FORM;
-use super::context::{self, Page};
+use super::context::{self, Page, PageRequest};
 use super::forms::{self, Fields, value};
 use super::layout::{csrf, field};
 use crate::errors::ApiResult;
 use crate::handlers::signup;
-use crate::oauth::authorize::{self, AuthorizeParams};
-use crate::oauth::host::HostMode;
+use crate::oauth::authorize::{self};
 use crate::state::Cognito;
 use crate::store::Store;
 
@@ -42,15 +39,11 @@ pub fn code_sent(details: Option<&CodeDeliveryDetailsType>) -> String {
 /// `POST /confirm`.
 pub async fn submit<S: Store>(
     State(svc): State<Cognito<S>>,
-    Path(domain): Path<String>,
-    host_mode: Option<axum::Extension<HostMode>>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    Query(params): Query<AuthorizeParams>,
+    request: PageRequest,
     Form(form): Form<Fields>,
 ) -> Response {
     let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, &domain, host_mode.is_some(), &headers, jar, params).await? {
+        let page = match context::open(&svc, request).await? {
             Ok(page) => page,
             Err(response) => return Ok(response),
         };
@@ -82,15 +75,11 @@ pub async fn submit<S: Store>(
 /// `POST /resendcode`.
 pub async fn resend<S: Store>(
     State(svc): State<Cognito<S>>,
-    Path(domain): Path<String>,
-    host_mode: Option<axum::Extension<HostMode>>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    Query(params): Query<AuthorizeParams>,
+    request: PageRequest,
     Form(form): Form<Fields>,
 ) -> Response {
     let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, &domain, host_mode.is_some(), &headers, jar, params).await? {
+        let page = match context::open(&svc, request).await? {
             Ok(page) => page,
             Err(response) => return Ok(response),
         };

@@ -1,6 +1,8 @@
 //! What every page starts from: the site the request reached, the authorization request it
 //! carries (checked as the authorization endpoint checks it), and the browser's CSRF token.
 
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
@@ -8,6 +10,7 @@ use axum_extra::extract::CookieJar;
 use crate::errors::ApiResult;
 use crate::oauth::authorize::{self, Authorization, AuthorizeParams};
 use crate::oauth::browser;
+use crate::oauth::host::HostMode;
 use crate::oauth::site::Site;
 use crate::state::Cognito;
 use crate::store::Store;
@@ -31,17 +34,35 @@ impl Page {
     }
 }
 
-/// Resolves a page's site and authorization request: `Err(response)` for an unknown domain
-/// (404) or a request the authorization endpoint would refuse (the same redirect).
-pub async fn open<S: Store>(
-    svc: &Cognito<S>,
-    domain: &str,
+/// What every page's request carries before its form: the domain (path), whether it came in on
+/// the domain's own host name, the headers, the cookies and the authorization request (query).
+pub struct PageRequest {
+    domain: String,
     host_mode: bool,
-    headers: &HeaderMap,
+    headers: HeaderMap,
     jar: CookieJar,
     params: AuthorizeParams,
-) -> ApiResult<Result<Page, Response>> {
-    let Some(site) = Site::resolve(svc, domain, host_mode, headers).await? else {
+}
+
+impl<T: Send + Sync> FromRequestParts<T> for PageRequest {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &T) -> Result<Self, Self::Rejection> {
+        let Path(domain) =
+            Path::<String>::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let Query(params) =
+            Query::<AuthorizeParams>::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let host_mode = parts.extensions.get::<HostMode>().is_some();
+        let jar = CookieJar::from_headers(&parts.headers);
+        Ok(PageRequest { domain, host_mode, headers: parts.headers.clone(), jar, params })
+    }
+}
+
+/// Resolves a page's site and authorization request: `Err(response)` for an unknown domain
+/// (404) or a request the authorization endpoint would refuse (the same redirect).
+pub async fn open<S: Store>(svc: &Cognito<S>, request: PageRequest) -> ApiResult<Result<Page, Response>> {
+    let PageRequest { domain, host_mode, headers, jar, params } = request;
+    let Some(site) = Site::resolve(svc, &domain, host_mode, &headers).await? else {
         return Ok(Err(StatusCode::NOT_FOUND.into_response()));
     };
     let auth = match authorize::validate(svc, &site, params).await? {

@@ -12,21 +12,18 @@
 //! that the code is wrong, as an app calling the API would be.
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::Response;
-use axum_extra::extract::CookieJar;
 use cognito_idp::types::{ConfirmForgotPasswordRequest, ForgotPasswordRequest};
 use maud::html;
 
 use super::challenge::EXPIRED_FORM;
-use super::context::{self, Page};
+use super::context::{self, Page, PageRequest};
 use super::forms::{self, Fields, value};
 use super::layout::{csrf, field};
 use crate::errors::ApiResult;
 use crate::handlers::recovery;
-use crate::oauth::authorize::{self, AuthorizeParams};
-use crate::oauth::host::HostMode;
+use crate::oauth::authorize::{self};
 use crate::state::Cognito;
 use crate::store::Store;
 
@@ -37,16 +34,9 @@ pub const RESET: &str = "Your password has been reset. Please sign in with your 
 const MISMATCH: &str = "Password confirmation must match.";
 
 /// `GET /forgotPassword`.
-pub async fn show<S: Store>(
-    State(svc): State<Cognito<S>>,
-    Path(domain): Path<String>,
-    host_mode: Option<axum::Extension<HostMode>>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    Query(params): Query<AuthorizeParams>,
-) -> Response {
+pub async fn show<S: Store>(State(svc): State<Cognito<S>>, request: PageRequest) -> Response {
     let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, &domain, host_mode.is_some(), &headers, jar, params).await? {
+        let page = match context::open(&svc, request).await? {
             Ok(page) => page,
             Err(response) => return Ok(response),
         };
@@ -59,15 +49,11 @@ pub async fn show<S: Store>(
 /// `POST /forgotPassword`.
 pub async fn submit<S: Store>(
     State(svc): State<Cognito<S>>,
-    Path(domain): Path<String>,
-    host_mode: Option<axum::Extension<HostMode>>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    Query(params): Query<AuthorizeParams>,
+    request: PageRequest,
     Form(form): Form<Fields>,
 ) -> Response {
     let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, &domain, host_mode.is_some(), &headers, jar, params).await? {
+        let page = match context::open(&svc, request).await? {
             Ok(page) => page,
             Err(response) => return Ok(response),
         };
@@ -100,15 +86,11 @@ pub async fn submit<S: Store>(
 /// `POST /confirmForgotPassword`.
 pub async fn confirm<S: Store>(
     State(svc): State<Cognito<S>>,
-    Path(domain): Path<String>,
-    host_mode: Option<axum::Extension<HostMode>>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    Query(params): Query<AuthorizeParams>,
+    request: PageRequest,
     Form(form): Form<Fields>,
 ) -> Response {
     let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, &domain, host_mode.is_some(), &headers, jar, params).await? {
+        let page = match context::open(&svc, request).await? {
             Ok(page) => page,
             Err(response) => return Ok(response),
         };

@@ -6,19 +6,16 @@
 use std::collections::HashMap;
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::CookieJar;
 
 use super::challenge::{self, Step};
-use super::context;
+use super::context::{self, PageRequest};
 use super::sign_in_form::render;
 use crate::errors::ApiResult;
 use crate::handlers::auth::initiate;
-use crate::oauth::authorize::{self, AuthorizeParams};
+use crate::oauth::authorize::{self};
 use crate::oauth::browser;
-use crate::oauth::host::HostMode;
 use crate::state::Cognito;
 use crate::store::Store;
 
@@ -26,16 +23,9 @@ use crate::store::Store;
 const NOT_CONFIRMED: &str = "Your account is not confirmed yet. Enter the code we sent you, or ask for a new one.";
 
 /// `GET /login`.
-pub async fn show<S: Store>(
-    State(svc): State<Cognito<S>>,
-    Path(domain): Path<String>,
-    host_mode: Option<axum::Extension<HostMode>>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    Query(params): Query<AuthorizeParams>,
-) -> Response {
+pub async fn show<S: Store>(State(svc): State<Cognito<S>>, request: PageRequest) -> Response {
     let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, &domain, host_mode.is_some(), &headers, jar, params).await? {
+        let page = match context::open(&svc, request).await? {
             Ok(page) => page,
             Err(response) => return Ok(response),
         };
@@ -54,15 +44,11 @@ pub async fn show<S: Store>(
 /// `POST /login`.
 pub async fn submit<S: Store>(
     State(svc): State<Cognito<S>>,
-    Path(domain): Path<String>,
-    host_mode: Option<axum::Extension<HostMode>>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    Query(params): Query<AuthorizeParams>,
+    request: PageRequest,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, &domain, host_mode.is_some(), &headers, jar, params).await? {
+        let page = match context::open(&svc, request).await? {
             Ok(page) => page,
             Err(response) => return Ok(response),
         };

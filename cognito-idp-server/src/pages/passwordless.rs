@@ -17,21 +17,18 @@
 use std::collections::BTreeMap;
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::CookieJar;
 use maud::html;
 
 use super::challenge::{self, EXPIRED_FORM, Step};
-use super::context::{self, Page};
+use super::context::{self, Page, PageRequest};
 use super::forms::{self, Fields, value};
 use super::layout::{csrf, field};
 use crate::errors::ApiResult;
 use crate::handlers::auth::initiate;
-use crate::oauth::authorize::{self, AuthorizeParams};
+use crate::oauth::authorize::{self};
 use crate::oauth::errors::found;
-use crate::oauth::host::HostMode;
 use crate::state::Cognito;
 use crate::store::Store;
 
@@ -39,16 +36,9 @@ use crate::store::Store;
 const TITLE: &str = "Sign in with a one-time code";
 
 /// `GET /passwordless`.
-pub async fn show<S: Store>(
-    State(svc): State<Cognito<S>>,
-    Path(domain): Path<String>,
-    host_mode: Option<axum::Extension<HostMode>>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    Query(params): Query<AuthorizeParams>,
-) -> Response {
+pub async fn show<S: Store>(State(svc): State<Cognito<S>>, request: PageRequest) -> Response {
     let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, &domain, host_mode.is_some(), &headers, jar, params).await? {
+        let page = match context::open(&svc, request).await? {
             Ok(page) => page,
             Err(response) => return Ok(response),
         };
@@ -64,15 +54,11 @@ pub async fn show<S: Store>(
 /// `POST /passwordless`.
 pub async fn submit<S: Store>(
     State(svc): State<Cognito<S>>,
-    Path(domain): Path<String>,
-    host_mode: Option<axum::Extension<HostMode>>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    Query(params): Query<AuthorizeParams>,
+    request: PageRequest,
     Form(form): Form<Fields>,
 ) -> Response {
     let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, &domain, host_mode.is_some(), &headers, jar, params).await? {
+        let page = match context::open(&svc, request).await? {
             Ok(page) => page,
             Err(response) => return Ok(response),
         };

@@ -12,22 +12,19 @@
 //! button once both exist ([`terms_links`]).
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::Response;
-use axum_extra::extract::CookieJar;
 use cognito_idp::types::{AttributeType, SignUpRequest};
 use maud::{Markup, html};
 
 use super::challenge::EXPIRED_FORM;
-use super::context::{self, Page};
+use super::context::{self, Page, PageRequest};
 use super::forms::{self, Fields, value};
 use super::layout::{csrf, field};
 use crate::domain::attributes::Schema;
 use crate::errors::ApiResult;
 use crate::handlers::{signup, terms};
-use crate::oauth::authorize::{self, AuthorizeParams};
-use crate::oauth::host::HostMode;
+use crate::oauth::authorize::{self};
 use crate::state::Cognito;
 use crate::store::Store;
 
@@ -35,16 +32,9 @@ use crate::store::Store;
 const TITLE: &str = "Sign up with a new account";
 
 /// `GET /signup`.
-pub async fn show<S: Store>(
-    State(svc): State<Cognito<S>>,
-    Path(domain): Path<String>,
-    host_mode: Option<axum::Extension<HostMode>>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    Query(params): Query<AuthorizeParams>,
-) -> Response {
+pub async fn show<S: Store>(State(svc): State<Cognito<S>>, request: PageRequest) -> Response {
     let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, &domain, host_mode.is_some(), &headers, jar, params).await? {
+        let page = match context::open(&svc, request).await? {
             Ok(page) => page,
             Err(response) => return Ok(response),
         };
@@ -57,15 +47,11 @@ pub async fn show<S: Store>(
 /// `POST /signup`.
 pub async fn submit<S: Store>(
     State(svc): State<Cognito<S>>,
-    Path(domain): Path<String>,
-    host_mode: Option<axum::Extension<HostMode>>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    Query(params): Query<AuthorizeParams>,
+    request: PageRequest,
     Form(form): Form<Fields>,
 ) -> Response {
     let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, &domain, host_mode.is_some(), &headers, jar, params).await? {
+        let page = match context::open(&svc, request).await? {
             Ok(page) => page,
             Err(response) => return Ok(response),
         };
