@@ -35,73 +35,22 @@
 //! region from that header's credential scope. Every mode is bounded (counts, durations,
 //! timeouts) and stops by itself.
 
-use std::collections::HashMap;
+#[path = "support/mod.rs"]
+mod support;
+
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use support::{Args, Error, call};
+
 /// The password `signin-setup` gives every user (meets the default policy).
 const PASSWORD: &str = "Bench-Passw0rd!";
 
 /// The `TemporaryPassword` of `--op create-temp` (meets the default policy).
 const TEMPORARY_PASSWORD: &str = "Temp-Passw0rd!";
-
-const TARGET: &str = "AWSCognitoIdentityProviderService";
-const AUTHORIZATION: &str = "AWS4-HMAC-SHA256 Credential=AKIDBENCHMARK0000001/20250101/us-east-1/cognito-idp/aws4_request, \
-                             SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000000000000000";
-
-type Error = Box<dyn std::error::Error + Send + Sync>;
-
-/// `--key value` pairs, and whatever follows `--`.
-struct Args {
-    mode: String,
-    named: HashMap<String, String>,
-    rest: Vec<String>,
-}
-
-impl Args {
-    fn parse() -> Result<Args, Error> {
-        let mut args = std::env::args().skip(1);
-        let mode = args.next().ok_or("usage: load startup|pool|seed|run --url URL ...")?;
-        let (mut named, mut rest) = (HashMap::new(), Vec::new());
-        while let Some(arg) = args.next() {
-            if arg == "--" {
-                rest.extend(args.by_ref());
-                break;
-            }
-            let key = arg.strip_prefix("--").ok_or_else(|| format!("unexpected argument {arg}"))?;
-            let value = args.next().ok_or_else(|| format!("--{key} needs a value"))?;
-            named.insert(key.to_owned(), value);
-        }
-        Ok(Args { mode, named, rest })
-    }
-
-    fn get(&self, key: &str) -> Result<&str, Error> {
-        self.named.get(key).map(String::as_str).ok_or_else(|| format!("--{key} is required").into())
-    }
-
-    fn number(&self, key: &str, default: u64) -> Result<u64, Error> {
-        self.named.get(key).map_or(Ok(default), |v| v.parse().map_err(|e| format!("--{key}: {e}").into()))
-    }
-}
-
-/// One API call: status and body.
-async fn call(http: &reqwest::Client, url: &str, operation: &str, body: &Value) -> Result<(u16, Value), Error> {
-    let response = http
-        .post(url)
-        .header("content-type", "application/x-amz-json-1.1")
-        .header("x-amz-target", format!("{TARGET}.{operation}"))
-        .header("authorization", AUTHORIZATION)
-        .header("x-amz-date", "20250101T000000Z")
-        .body(body.to_string())
-        .send()
-        .await?;
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await?;
-    Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
-}
 
 fn http_client(connections: usize) -> Result<reqwest::Client, Error> {
     Ok(reqwest::Client::builder()
@@ -587,7 +536,7 @@ fn truncate(text: &str, max: usize) -> String {
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    let args = Args::parse()?;
+    let args = Args::parse("usage: load startup|pool|seed|run --url URL ...")?;
     match args.mode.as_str() {
         "startup" => startup(&args).await,
         "pool" => create_pool(&args).await,

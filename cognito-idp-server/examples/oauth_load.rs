@@ -44,7 +44,9 @@
 //! API calls carry a fixed SigV4-shaped `Authorization` header, as `load.rs`'s do. Every mode
 //! is bounded (counts, durations, timeouts) and stops by itself.
 
-use std::collections::HashMap;
+#[path = "support/mod.rs"]
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -55,9 +57,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-const TARGET: &str = "AWSCognitoIdentityProviderService";
-const AUTHORIZATION: &str = "AWS4-HMAC-SHA256 Credential=AKIDBENCHMARK0000001/20250101/us-east-1/cognito-idp/aws4_request, \
-                             SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000000000000000";
+use support::{Args, Error, call};
 
 /// The user's permanent password (meets the default policy).
 const PASSWORD: &str = "Bench-Passw0rd!";
@@ -74,36 +74,6 @@ const CREDENTIALS_SCOPE: &str = "bench/read bench/write";
 const VERIFIER: &str = "bench-pkce-verifier-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH";
 /// How long minting may take in all.
 const MINT_SECONDS: u64 = 120;
-
-type Error = Box<dyn std::error::Error + Send + Sync>;
-
-/// `--key value` pairs.
-struct Args {
-    mode: String,
-    named: HashMap<String, String>,
-}
-
-impl Args {
-    fn parse() -> Result<Args, Error> {
-        let mut args = std::env::args().skip(1);
-        let mode = args.next().ok_or("usage: oauth_load setup|run --key value ...")?;
-        let mut named = HashMap::new();
-        while let Some(arg) = args.next() {
-            let key = arg.strip_prefix("--").ok_or_else(|| format!("unexpected argument {arg}"))?;
-            let value = args.next().ok_or_else(|| format!("--{key} needs a value"))?;
-            named.insert(key.to_owned(), value);
-        }
-        Ok(Args { mode, named })
-    }
-
-    fn get(&self, key: &str) -> Result<&str, Error> {
-        self.named.get(key).map(String::as_str).ok_or_else(|| format!("--{key} is required").into())
-    }
-
-    fn number(&self, key: &str, default: u64) -> Result<u64, Error> {
-        self.named.get(key).map_or(Ok(default), |v| v.parse().map_err(|e| format!("--{key}: {e}").into()))
-    }
-}
 
 /// Which server: where its endpoints are and how it issues codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,22 +134,6 @@ struct Setup {
     code_scope: String,
     username: String,
     password: String,
-}
-
-/// One API call: status and body.
-async fn call(http: &reqwest::Client, url: &str, operation: &str, body: &Value) -> Result<(u16, Value), Error> {
-    let response = http
-        .post(url)
-        .header("content-type", "application/x-amz-json-1.1")
-        .header("x-amz-target", format!("{TARGET}.{operation}"))
-        .header("authorization", AUTHORIZATION)
-        .header("x-amz-date", "20250101T000000Z")
-        .body(body.to_string())
-        .send()
-        .await?;
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await?;
-    Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
 }
 
 /// An API call that must answer 200.
@@ -865,7 +819,7 @@ fn truncate(text: &str, max: usize) -> String {
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    let args = Args::parse()?;
+    let args = Args::parse("usage: oauth_load setup|run --key value ...")?;
     match args.mode.as_str() {
         "setup" => setup(&args).await,
         "run" => run(&args).await,

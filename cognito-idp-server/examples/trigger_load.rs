@@ -24,7 +24,9 @@
 //! Users and the app client come from `load seed` and `load signin-setup`, as in the sign-in
 //! section. Every mode is bounded and stops by itself.
 
-use std::collections::HashMap;
+#[path = "support/mod.rs"]
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
@@ -37,42 +39,10 @@ use axum::routing::{get, post};
 use base64::Engine;
 use serde_json::{Value, json};
 
+use support::{Args, Error, call};
+
 /// The password `load signin-setup` gives every user.
 const PASSWORD: &str = "Bench-Passw0rd!";
-
-const TARGET: &str = "AWSCognitoIdentityProviderService";
-const AUTHORIZATION: &str = "AWS4-HMAC-SHA256 Credential=AKIDBENCHMARK0000001/20250101/us-east-1/cognito-idp/aws4_request, \
-                             SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000000000000000";
-
-type Error = Box<dyn std::error::Error + Send + Sync>;
-
-/// `--key value` pairs after the mode.
-struct Args {
-    mode: String,
-    named: HashMap<String, String>,
-}
-
-impl Args {
-    fn parse() -> Result<Args, Error> {
-        let mut args = std::env::args().skip(1);
-        let mode = args.next().ok_or("usage: trigger_load lambda-echo|pool|check|roundtrip ...")?;
-        let mut named = HashMap::new();
-        while let Some(arg) = args.next() {
-            let key = arg.strip_prefix("--").ok_or_else(|| format!("unexpected argument {arg}"))?;
-            let value = args.next().ok_or_else(|| format!("--{key} needs a value"))?;
-            named.insert(key.to_owned(), value);
-        }
-        Ok(Args { mode, named })
-    }
-
-    fn get(&self, key: &str) -> Result<&str, Error> {
-        self.named.get(key).map(String::as_str).ok_or_else(|| format!("--{key} is required").into())
-    }
-
-    fn number(&self, key: &str, default: u64) -> Result<u64, Error> {
-        self.named.get(key).map_or(Ok(default), |v| v.parse().map_err(|e| format!("--{key}: {e}").into()))
-    }
-}
 
 fn http_client() -> Result<reqwest::Client, Error> {
     Ok(reqwest::Client::builder()
@@ -80,22 +50,6 @@ fn http_client() -> Result<reqwest::Client, Error> {
         .timeout(Duration::from_secs(30))
         .connect_timeout(Duration::from_secs(5))
         .build()?)
-}
-
-/// One call of the user-pools JSON API: status and body.
-async fn call(http: &reqwest::Client, url: &str, operation: &str, body: &Value) -> Result<(u16, Value), Error> {
-    let response = http
-        .post(url)
-        .header("content-type", "application/x-amz-json-1.1")
-        .header("x-amz-target", format!("{TARGET}.{operation}"))
-        .header("authorization", AUTHORIZATION)
-        .header("x-amz-date", "20250101T000000Z")
-        .body(body.to_string())
-        .send()
-        .await?;
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await?;
-    Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
 }
 
 /// The test function's state: its invocation count and the last event it got.
@@ -260,7 +214,7 @@ async fn roundtrip(args: &Args) -> Result<(), Error> {
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    let args = Args::parse()?;
+    let args = Args::parse("usage: trigger_load lambda-echo|pool|check|roundtrip ...")?;
     match args.mode.as_str() {
         "lambda-echo" => lambda_echo(&args).await,
         "pool" => create_pool(&args).await,

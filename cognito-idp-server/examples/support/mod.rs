@@ -1,0 +1,72 @@
+//! What the load generators (`load`, `oauth_load`, `trigger_load`) share: their `--key value`
+//! arguments and one call of the user-pools JSON API with a fixed SigV4-shaped header (our
+//! server and cognito-local accept any credentials; moto, ministack and fakecloud read the
+//! service and region from that header's credential scope).
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+/// Any failure of a load generator.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+const TARGET: &str = "AWSCognitoIdentityProviderService";
+const AUTHORIZATION: &str = "AWS4-HMAC-SHA256 Credential=AKIDBENCHMARK0000001/20250101/us-east-1/cognito-idp/aws4_request, \
+                             SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000000000000000";
+
+/// The mode, `--key value` pairs, and whatever follows `--`.
+pub struct Args {
+    /// The first argument.
+    pub mode: String,
+    /// The `--key value` pairs.
+    pub named: HashMap<String, String>,
+    /// After `--`.
+    pub rest: Vec<String>,
+}
+
+impl Args {
+    /// The process's arguments; `usage` when there is no mode.
+    pub fn parse(usage: &'static str) -> Result<Args, Error> {
+        let mut args = std::env::args().skip(1);
+        let mode = args.next().ok_or(usage)?;
+        let (mut named, mut rest) = (HashMap::new(), Vec::new());
+        while let Some(arg) = args.next() {
+            if arg == "--" {
+                rest.extend(args.by_ref());
+                break;
+            }
+            let key = arg.strip_prefix("--").ok_or_else(|| format!("unexpected argument {arg}"))?;
+            let value = args.next().ok_or_else(|| format!("--{key} needs a value"))?;
+            named.insert(key.to_owned(), value);
+        }
+        Ok(Args { mode, named, rest })
+    }
+
+    /// `--key`, required.
+    pub fn get(&self, key: &str) -> Result<&str, Error> {
+        self.named.get(key).map(String::as_str).ok_or_else(|| format!("--{key} is required").into())
+    }
+
+    /// `--key` as a number, or `default`.
+    pub fn number(&self, key: &str, default: u64) -> Result<u64, Error> {
+        self.named.get(key).map_or(Ok(default), |v| v.parse().map_err(|e| format!("--{key}: {e}").into()))
+    }
+}
+
+/// One API call: status and body.
+pub async fn call(http: &reqwest::Client, url: &str, operation: &str, body: &Value) -> Result<(u16, Value), Error> {
+    let response = http
+        .post(url)
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amz-target", format!("{TARGET}.{operation}"))
+        .header("authorization", AUTHORIZATION)
+        .header("x-amz-date", "20250101T000000Z")
+        .body(body.to_string())
+        .send()
+        .await?;
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await?;
+    Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+}
