@@ -124,8 +124,12 @@ impl App {
     /// Checks `SECRET_HASH` for a client with a secret: it must be the hash of one of `names`
     /// (the username the call gives, or the user's stored username), compared in constant time.
     /// `wording` is the operation's message for a missing hash (see
-    /// [`crate::handlers::secret_hash`], where AWS's messages and their evidence are).
+    /// [`crate::handlers::secret_hash`], where AWS's messages and their evidence are). The
+    /// managed login pages send none: they are Cognito's own.
     pub fn check_secret(&self, names: &[&str], given: Option<&str>, wording: Missing) -> ApiResult<()> {
+        if self.api == Api::Browser {
+            return Ok(());
+        }
         secret_hash::check(&self.secrets, &self.client_id, names, given, wording)
     }
 

@@ -76,9 +76,7 @@ pub async fn initiate<S: Store>(svc: &Cognito<S>, app: &App, params: &BTreeMap<S
     let username = required(params, "USERNAME")?;
     let user = flow::find(svc, &app.pool, username).await?;
     let names: Vec<&str> = std::iter::once(username).chain(user.as_ref().map(|u| u.username.as_str())).collect();
-    if app.api != super::app::Api::Browser {
-        app.check_secret(&names, params.get("SECRET_HASH").map(String::as_str), Missing::SecretHash)?;
-    }
+    app.check_secret(&names, params.get("SECRET_HASH").map(String::as_str), Missing::SecretHash)?;
     // PreAuthentication once per choice-based sign-in, as it starts (InitiateAuth carries the
     // validation data), whichever factor follows.
     flow::pre_authentication(svc, app, username, user.as_ref()).await?;

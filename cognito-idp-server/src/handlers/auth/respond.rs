@@ -116,9 +116,7 @@ async fn run<S: Store>(
         return Err(invalid_session());
     }
     let names: Vec<&str> = std::iter::once(username).chain(user.as_ref().map(|u| u.username.as_str())).collect();
-    if app.api != Api::Browser {
-        app.check_secret(&names, responses.get("SECRET_HASH").map(String::as_str), Missing::SecretHash)?;
-    }
+    app.check_secret(&names, responses.get("SECRET_HASH").map(String::as_str), Missing::SecretHash)?;
     match challenge {
         "PASSWORD_VERIFIER" if srp::custom_state(&record).is_some() => {
             custom::after_password(svc, app, &record, user, responses).await
