@@ -144,6 +144,7 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
         triggers: crate::triggers::Triggers::new(
             crate::triggers::Lambda::new(options.lambda_endpoint.clone())
                 .function_name_only(options.lambda_function_name_only),
+            crate::triggers::Kms::new(options.kms_endpoint.clone()),
         ),
     };
     if let Some(seed) = &options.seed {

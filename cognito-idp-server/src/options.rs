@@ -91,6 +91,10 @@ pub struct Options {
     /// local Lambda runtimes that know functions by name only (serverless-offline).
     #[arg(long, env = "COGNITO_LAMBDA_FUNCTION_NAME_ONLY")]
     pub lambda_function_name_only: bool,
+    /// The KMS API custom sender triggers' codes are encrypted through (default: the AWS SDKs'
+    /// `AWS_ENDPOINT_URL_KMS`, then `AWS_ENDPOINT_URL`, then AWS's own endpoint).
+    #[arg(long, env = "COGNITO_KMS_ENDPOINT")]
+    pub kms_endpoint: Option<String>,
 }
 
 /// What the options decide once the profile's defaults and the flags that override them are

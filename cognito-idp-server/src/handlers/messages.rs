@@ -1,7 +1,9 @@
 //! Every email and SMS a user is sent is composed here: the pool's template for the occasion
 //! (or AWS's default text), what the pool's CustomMessage trigger makes of it
 //! ([`custom_message`]), the code and username put in, and the outbox messages that record the
-//! text delivered ([`outbox`]), to be stored with the change that sends them.
+//! text delivered ([`outbox`]), to be stored with the change that sends them. A medium the
+//! pool's custom sender trigger delivers ([`custom_sender`]) gets no text: its code is handed
+//! to the function once the change is stored ([`Sent::hand_off`]).
 //!
 //! The pool's templates, by occasion:
 //! - verification codes (`SignUp`, `ResendConfirmationCode`, attribute updates and
@@ -27,6 +29,7 @@ use crate::domain::mask::{Delivery, Medium};
 use crate::errors::ApiResult;
 use crate::handlers::shared::{Text, outbox};
 use crate::handlers::triggered::custom_message::{self, Request, Source, Template};
+use crate::handlers::triggered::custom_sender::{self, Handoff};
 use crate::state::{Cognito, Pool};
 use crate::store::{OutboxMessage, Store, UserRecord};
 
@@ -123,10 +126,35 @@ pub fn template(pool: &Pool, source: Source) -> Template {
     }
 }
 
+/// What composing a message made: the outbox messages to store with the change that sends it,
+/// and the custom sender hand-offs to make once that change is stored.
+#[derive(Debug, Default)]
+pub struct Sent {
+    /// The outbox messages (a message a custom sender delivers is recorded without text).
+    pub outbox: Vec<OutboxMessage>,
+    handoffs: Vec<Handoff>,
+}
+
+impl Sent {
+    /// Splits off the outbox messages, to store; the rest is handed off after.
+    pub fn take_outbox(&mut self) -> Vec<OutboxMessage> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// Hands the codes to the pool's custom senders: call once the change that sends them is
+    /// stored (a change that failed sends nothing).
+    pub async fn hand_off<S: Store>(self, svc: &Cognito<S>) {
+        for handoff in self.handoffs {
+            handoff.send(svc).await;
+        }
+    }
+}
+
 /// Composes what `user` is sent for `occasion` with `code` (a code or a temporary password)
-/// to each of `to`, from `template`: the CustomMessage trigger is asked once for all of them.
-/// Returns the outbox messages to store with the change that sends them (none when `to` is
-/// empty: nothing is sent, and nothing is asked).
+/// to each of `to`, from `template`: the CustomMessage trigger is asked once for all of them,
+/// except those a custom sender delivers. Returns what to store with the change that sends
+/// them and what to hand off after (nothing when `to` is empty: nothing is sent, and nothing
+/// is asked).
 pub async fn compose_with<S: Store>(
     svc: &Cognito<S>,
     pool: &Pool,
@@ -135,22 +163,33 @@ pub async fn compose_with<S: Store>(
     to: &[Delivery],
     code: &str,
     template: Template,
-) -> ApiResult<Vec<OutboxMessage>> {
+) -> ApiResult<Sent> {
+    let mut sent = Sent::default();
     if to.is_empty() {
-        return Ok(Vec::new());
+        return Ok(sent);
     }
     let request = Request { source: occasion.source, client_id: occasion.client_id, metadata: occasion.metadata };
-    let texts = custom_message::run(svc, pool, user, request, template, code).await?;
-    Ok(to
-        .iter()
-        .flat_map(|delivery| {
-            let text = match delivery.medium {
-                Medium::Sms => Text { message: Some(texts.sms.clone()), subject: None },
-                Medium::Email => Text { message: Some(texts.email.clone()), subject: Some(texts.subject.clone()) },
-            };
-            outbox(svc, pool.id(), &user.username, occasion.kind, delivery, code, text)
-        })
-        .collect())
+    let mut texts = None;
+    for delivery in to {
+        let text = match custom_sender::sender_of(pool, delivery.medium) {
+            Some(trigger) => {
+                sent.handoffs.extend(custom_sender::prepare(svc, pool, user, request, trigger, code));
+                Text { message: None, subject: None }
+            }
+            None => {
+                let texts = match &texts {
+                    Some(texts) => texts,
+                    None => texts.insert(custom_message::run(svc, pool, user, request, template.clone(), code).await?),
+                };
+                match delivery.medium {
+                    Medium::Sms => Text { message: Some(texts.sms.clone()), subject: None },
+                    Medium::Email => Text { message: Some(texts.email.clone()), subject: Some(texts.subject.clone()) },
+                }
+            }
+        };
+        sent.outbox.extend(outbox(svc, pool.id(), &user.username, occasion.kind, delivery, code, text));
+    }
+    Ok(sent)
 }
 
 /// [`compose_with`] the pool's template for the occasion.
@@ -161,7 +200,7 @@ pub async fn compose<S: Store>(
     occasion: Occasion<'_>,
     to: &[Delivery],
     code: &str,
-) -> ApiResult<Vec<OutboxMessage>> {
+) -> ApiResult<Sent> {
     let template = template(pool, occasion.source);
     compose_with(svc, pool, user, occasion, to, code, template).await
 }

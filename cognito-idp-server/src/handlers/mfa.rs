@@ -28,11 +28,11 @@ use serde::{Deserialize, Serialize};
 use crate::domain::mask::{Delivery, Medium};
 use crate::domain::{codes, totp};
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::messages::{self, Occasion};
+use crate::handlers::messages::{self, Occasion, Sent};
 use crate::handlers::shared::user_aliases;
 use crate::handlers::triggered::custom_message::{Source, Template};
 use crate::state::{Cognito, Pool};
-use crate::store::{AliasConflict, OutboxMessage, Store, StoreError, UserRecord};
+use crate::store::{AliasConflict, Store, StoreError, UserRecord};
 
 /// The SMS factor's name on the wire.
 pub const SMS_MFA: &str = "SMS_MFA";
@@ -174,7 +174,7 @@ pub fn pool_factors(pool: &Pool) -> PoolFactors {
 }
 
 /// A challenge sign-in must put to the user before tokens are issued.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Challenge {
     /// `SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`, `SELECT_MFA_TYPE` or `MFA_SETUP`.
     pub name: String,
@@ -182,12 +182,12 @@ pub struct Challenge {
     pub parameters: HashMap<String, String>,
     /// What to keep in the session to check the answer (a code's hash, the factor...).
     pub state: serde_json::Value,
-    /// Messages (codes) to store with the session.
-    pub outbox: Vec<OutboxMessage>,
+    /// Messages (codes) to store with the session, and to hand to custom senders after.
+    pub sent: Sent,
 }
 
 /// What follows a correct MFA answer.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Next {
     /// Sign-in is complete: issue tokens to this user (as it is stored after the answer).
     Tokens(UserRecord),
@@ -261,7 +261,7 @@ pub async fn next_step<S: Store>(
         name: MFA_SETUP.into(),
         parameters: HashMap::from([("MFAS_CAN_SETUP".to_owned(), json_list(&can_setup))]),
         state: serde_json::json!({ "factor": MFA_SETUP }),
-        outbox: Vec::new(),
+        sent: Sent::default(),
     }))
 }
 
@@ -276,7 +276,7 @@ fn select_challenge(factors: &[&str]) -> Challenge {
         name: SELECT_MFA_TYPE.into(),
         parameters: HashMap::from([("MFAS_CAN_CHOOSE".to_owned(), json_list(factors))]),
         state: serde_json::json!({ "factor": SELECT_MFA_TYPE, "choices": factors }),
-        outbox: Vec::new(),
+        sent: Sent::default(),
     }
 }
 
@@ -300,7 +300,7 @@ async fn factor_challenge<S: Store>(
             name: SOFTWARE_TOKEN_MFA.into(),
             parameters: HashMap::new(),
             state: serde_json::json!({ "factor": SOFTWARE_TOKEN_MFA }),
-            outbox: Vec::new(),
+            sent: Sent::default(),
         });
     }
     let medium = if factor == SMS_MFA { Medium::Sms } else { Medium::Email };
@@ -314,7 +314,7 @@ async fn factor_challenge<S: Store>(
         occasion = occasion.client(client_id);
     }
     let to = std::slice::from_ref(&delivery);
-    let messages = messages::compose_with(svc, pool, user, occasion, to, &code, authentication_template(pool)).await?;
+    let sent = messages::compose_with(svc, pool, user, occasion, to, &code, authentication_template(pool)).await?;
     Ok(Challenge {
         name: factor.into(),
         parameters: HashMap::from([
@@ -326,7 +326,7 @@ async fn factor_challenge<S: Store>(
             "codeHash": codes::hash(&code, &user.username_key, &purpose(factor)),
             "expiresMs": svc.clock.now_ms() + CODE_TTL_MS,
         }),
-        outbox: messages,
+        sent,
     })
 }
 

@@ -86,9 +86,12 @@ pub async fn send<S: Store>(
         expires_ms: svc.clock.now_ms() + ttl_ms,
         attempts: 0,
     };
-    let messages = messages::compose(svc, pool, user, occasion, std::slice::from_ref(to), &code).await?;
-    match svc.store.put_code(&user.pool_id, &user.username_key, purpose, record, messages).await {
-        Ok(()) => Ok(to.details()),
+    let mut sent = messages::compose(svc, pool, user, occasion, std::slice::from_ref(to), &code).await?;
+    match svc.store.put_code(&user.pool_id, &user.username_key, purpose, record, sent.take_outbox()).await {
+        Ok(()) => {
+            sent.hand_off(svc).await;
+            Ok(to.details())
+        }
         Err(StoreError::NotFound) => Err(ApiError::user_not_found()),
         Err(e) => Err(e.into()),
     }

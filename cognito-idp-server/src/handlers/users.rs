@@ -281,12 +281,15 @@ pub async fn admin_create_user<S: Store>(
     user.temporary_password_expires_ms = Some(temporary_expiry(svc, &policy));
     let occasion =
         Occasion::new(Source::AdminCreateUser, KIND_ADMIN_CREATE_USER).metadata(input.client_metadata.as_ref());
-    let sent = messages::compose(svc, &pool, &user, occasion, &deliveries, &temporary).await?;
+    let mut sent = messages::compose(svc, &pool, &user, occasion, &deliveries, &temporary).await?;
     let aliases = user_aliases(&pool, &user);
     let force = input.force_alias_creation.unwrap_or(false);
     let (on_conflict, taken) = alias_policy(svc, &pool, &user, &aliases, Op::Create, force).await?;
-    let user = match svc.store.insert_user(user, aliases, on_conflict, sent).await {
-        Ok(user) => user,
+    let user = match svc.store.insert_user(user, aliases, on_conflict, sent.take_outbox()).await {
+        Ok(user) => {
+            sent.hand_off(svc).await;
+            user
+        }
         Err(StoreError::UsernameExists) => return Err(ApiError::username_exists()),
         Err(StoreError::AliasExists(kind)) => return Err(alias_taken(Op::Create, &kind)),
         Err(StoreError::NotFound) => return Err(ApiError::pool_not_found(pool.id())),
@@ -325,7 +328,7 @@ async fn resend_invitation<S: Store>(
         let deliveries = invitation(&user, input.desired_delivery_mediums.as_deref())?;
         let occasion =
             Occasion::new(Source::AdminCreateUser, KIND_ADMIN_CREATE_USER).metadata(input.client_metadata.as_ref());
-        let sent = messages::compose(svc, pool, &user, occasion, &deliveries, &temporary).await?;
+        let mut sent = messages::compose(svc, pool, &user, occasion, &deliveries, &temporary).await?;
         if stored.as_ref().is_none_or(|(name, _)| *name != user.username) {
             let secrets = super::auth::stored_password(svc, pool, &user.username, &temporary).await?;
             stored = Some((user.username.clone(), secrets));
@@ -336,8 +339,11 @@ async fn resend_invitation<S: Store>(
         user.temporary_password_expires_ms = Some(temporary_expiry(svc, &policy));
         user.modified_ms = svc.clock.now_ms();
         let aliases = user_aliases(pool, &user);
-        match svc.store.update_user(user, aliases, AliasConflict::Fail, sent).await {
-            Ok(user) => return Ok(AdminCreateUserResponse { user: Some(user_type(&user, |_| true)) }),
+        match svc.store.update_user(user, aliases, AliasConflict::Fail, sent.take_outbox()).await {
+            Ok(user) => {
+                sent.hand_off(svc).await;
+                return Ok(AdminCreateUserResponse { user: Some(user_type(&user, |_| true)) });
+            }
             Err(StoreError::Conflict) => continue,
             Err(StoreError::NotFound) => return Err(ApiError::user_not_found()),
             Err(StoreError::AliasExists(kind)) => return Err(alias_taken(Op::Update, &kind)),

@@ -1,6 +1,7 @@
 //! The Lambda Invoke API as Cognito calls it: `POST /2015-03-31/functions/{FunctionName}/
-//! invocations` with `X-Amz-Invocation-Type: RequestResponse`, the function's ARN as the name,
-//! SigV4-signed for service `lambda` in the ARN's region.
+//! invocations` with `X-Amz-Invocation-Type: RequestResponse` (the custom sender triggers, which
+//! Cognito invokes asynchronously: `Event`), the function's ARN as the name, SigV4-signed for
+//! service `lambda` in the ARN's region.
 //!
 //! - **Endpoint**: `--lambda-endpoint`, else the AWS SDKs' `AWS_ENDPOINT_URL_LAMBDA`, else
 //!   `AWS_ENDPOINT_URL`, else AWS's own `https://lambda.{region}.amazonaws.com`. Local runtimes
@@ -8,9 +9,7 @@
 //! - **Function name**: the ARN from the pool's configuration, as AWS sends it; with
 //!   `--lambda-function-name-only`, the ARN's function name alone (`...:function:NAME` →
 //!   `NAME`), for local runtimes that know functions by name only (serverless-offline).
-//! - **Credentials**: `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, else
-//!   the shared credentials file's profile (`AWS_PROFILE`, `default`), else dummy keys (local
-//!   runtimes accept any).
+//! - **Credentials**: the usual chain ([`super::credentials`]).
 //! - **Time**: Cognito waits five seconds for a synchronous trigger and tries three times in all
 //!   when the call times out or the service fails ("Amazon Cognito invokes the function ... and
 //!   if it doesn't respond within 5 seconds ... retries the call. After 3 unsuccessful attempts,
@@ -30,11 +29,12 @@
 
 use std::time::{Duration, SystemTime};
 
-use awsjson_sigv4::{Credentials, Payload, Scope, sign};
+use awsjson_sigv4::{Payload, Scope, sign};
 use cognito_idp::ErrorCode;
 use serde_json::Value;
 
 use super::Trigger;
+use super::credentials::Keys;
 use crate::errors::ApiError;
 
 /// How long one attempt may take.
@@ -84,20 +84,6 @@ impl InvokeError {
     }
 }
 
-/// Keys to sign with.
-#[derive(Clone)]
-struct Keys {
-    access_key_id: String,
-    secret_access_key: String,
-    session_token: Option<String>,
-}
-
-impl std::fmt::Debug for Keys {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Keys").field("access_key_id", &self.access_key_id).finish_non_exhaustive()
-    }
-}
-
 /// The Invoke API client.
 #[derive(Debug, Clone)]
 pub struct Lambda {
@@ -132,7 +118,7 @@ impl Lambda {
             .filter(|e| !e.is_empty())
             .map(|e| e.trim_end_matches('/').to_owned());
         let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap_or_default();
-        Lambda { http, endpoint, keys: keys_from_environment(), timeout: ATTEMPT_TIMEOUT, name_only: false }
+        Lambda { http, endpoint, keys: Keys::from_environment(), timeout: ATTEMPT_TIMEOUT, name_only: false }
     }
 
     /// Sends the ARN's function name alone (`--lambda-function-name-only`).
@@ -147,8 +133,18 @@ impl Lambda {
         self
     }
 
-    /// Invokes function `arn` with `event`; its answer.
+    /// Invokes function `arn` with `event` and waits for its answer (`RequestResponse`).
     pub async fn invoke(&self, arn: &str, event: &Value) -> Result<Value, InvokeError> {
+        self.invoke_as(arn, event, Invocation::RequestResponse).await
+    }
+
+    /// Hands `event` to function `arn` to run on its own (`Event`): `Ok` once Lambda has queued
+    /// it (HTTP 202), whatever the function then does.
+    pub async fn hand_off(&self, arn: &str, event: &Value) -> Result<(), InvokeError> {
+        self.invoke_as(arn, event, Invocation::Event).await.map(|_| ())
+    }
+
+    async fn invoke_as(&self, arn: &str, event: &Value, invocation: Invocation) -> Result<Value, InvokeError> {
         let region = arn.split(':').nth(3).filter(|r| !r.is_empty()).unwrap_or("us-east-1");
         let endpoint = match &self.endpoint {
             Some(endpoint) => endpoint.clone(),
@@ -160,7 +156,7 @@ impl Lambda {
         let body = serde_json::to_vec(event).unwrap_or_default();
         let mut last = InvokeError::Unexpected(TIMEOUT_REASON.into());
         for _ in 0..ATTEMPTS {
-            match self.attempt(&url, region, &body).await {
+            match self.attempt(&url, region, &body, invocation).await {
                 Attempt::Answer(result) => return result,
                 Attempt::Retry(error) => last = error,
             }
@@ -168,14 +164,10 @@ impl Lambda {
         Err(last)
     }
 
-    async fn attempt(&self, url: &str, region: &str, body: &[u8]) -> Attempt {
-        let credentials = Credentials {
-            access_key_id: &self.keys.access_key_id,
-            secret_access_key: &self.keys.secret_access_key,
-            session_token: self.keys.session_token.as_deref(),
-        };
+    async fn attempt(&self, url: &str, region: &str, body: &[u8], invocation: Invocation) -> Attempt {
+        let credentials = self.keys.credentials();
         let scope = Scope { region, service: "lambda", time: SystemTime::now() };
-        let headers = [("content-type", "application/json"), ("x-amz-invocation-type", "RequestResponse")];
+        let headers = [("content-type", "application/json"), ("x-amz-invocation-type", invocation.header())];
         let signed = match sign("POST", url, headers, Payload::Bytes(body), &credentials, &scope) {
             Ok(signed) => signed,
             Err(e) => return Attempt::Answer(Err(InvokeError::Unexpected(format!("InvalidRequest: {e}")))),
@@ -218,6 +210,10 @@ impl Lambda {
             // The service failed: try again; the caller's request was refused: do not.
             return if status >= 500 || status == 429 { Attempt::Retry(error) } else { Attempt::Answer(Err(error)) };
         }
+        if invocation == Invocation::Event {
+            // Queued: the function's outcome is Lambda's business from here on.
+            return Attempt::Answer(Ok(Value::Null));
+        }
         if function_error {
             let message = parsed
                 .as_ref()
@@ -234,51 +230,27 @@ impl Lambda {
     }
 }
 
+/// `X-Amz-Invocation-Type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Invocation {
+    /// Synchronous: the answer comes back.
+    RequestResponse,
+    /// Asynchronous: Lambda queues the event and answers 202.
+    Event,
+}
+
+impl Invocation {
+    fn header(self) -> &'static str {
+        match self {
+            Invocation::RequestResponse => "RequestResponse",
+            Invocation::Event => "Event",
+        }
+    }
+}
+
 enum Attempt {
     Answer(Result<Value, InvokeError>),
     Retry(InvokeError),
-}
-
-/// The keys of the environment, the shared credentials file, or dummy ones.
-fn keys_from_environment() -> Keys {
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    if let (Some(access_key_id), Some(secret_access_key)) = (env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")) {
-        return Keys { access_key_id, secret_access_key, session_token: env("AWS_SESSION_TOKEN") };
-    }
-    let file = env("AWS_SHARED_CREDENTIALS_FILE")
-        .map(std::path::PathBuf::from)
-        .or_else(|| env("HOME").map(|home| std::path::Path::new(&home).join(".aws/credentials")));
-    let profile = env("AWS_PROFILE").unwrap_or_else(|| "default".into());
-    if let Some(keys) =
-        file.and_then(|f| std::fs::read_to_string(f).ok()).and_then(|text| profile_keys(&text, &profile))
-    {
-        return keys;
-    }
-    Keys { access_key_id: "test".into(), secret_access_key: "test".into(), session_token: None }
-}
-
-/// The keys of `[profile]` in a shared credentials file.
-fn profile_keys(text: &str, profile: &str) -> Option<Keys> {
-    let mut in_profile = false;
-    let (mut id, mut secret, mut token) = (None, None, None);
-    for line in text.lines().map(str::trim) {
-        if line.starts_with('[') {
-            in_profile = line.trim_matches(['[', ']']).trim() == profile;
-            continue;
-        }
-        let Some((key, value)) = line.split_once('=') else { continue };
-        if !in_profile {
-            continue;
-        }
-        let value = Some(value.trim().to_owned());
-        match key.trim() {
-            "aws_access_key_id" => id = value,
-            "aws_secret_access_key" => secret = value,
-            "aws_session_token" => token = value,
-            _ => {}
-        }
-    }
-    Some(Keys { access_key_id: id?, secret_access_key: secret?, session_token: token })
 }
 
 #[cfg(test)]
@@ -290,15 +262,6 @@ mod tests {
         assert_eq!(name_of("arn:aws:lambda:us-east-1:123456789012:function:svc-dev-pre"), "svc-dev-pre");
         assert_eq!(name_of("arn:aws:lambda:us-east-1:123456789012:function:pre:live"), "pre");
         assert_eq!(name_of("pre"), "pre");
-    }
-
-    #[test]
-    fn profiles_are_read_from_the_shared_file() {
-        let text = "[other]\naws_access_key_id = A\naws_secret_access_key = B\n\n[dev]\naws_access_key_id=C\naws_secret_access_key = D\naws_session_token = E\n";
-        let keys = profile_keys(text, "dev").unwrap();
-        assert_eq!((keys.access_key_id.as_str(), keys.secret_access_key.as_str()), ("C", "D"));
-        assert_eq!(keys.session_token.as_deref(), Some("E"));
-        assert!(profile_keys(text, "missing").is_none());
     }
 
     #[test]

@@ -7,11 +7,16 @@
 //!   `InvalidLambdaResponseException`, `UnexpectedLambdaException`).
 //! - [`event`]: the envelope every trigger's event shares.
 //! - [`journal`]: the record of invocations `/_local/triggers` lists.
+//! - [`kms`] and [`encryption`]: the data key and the AWS Encryption SDK message custom sender
+//!   triggers get their codes in; [`credentials`]: the keys Lambda and KMS calls are signed with.
 //!
 //! A pool without the trigger invokes nothing and costs nothing.
 
+pub mod credentials;
+pub mod encryption;
 pub mod event;
 pub mod journal;
+pub mod kms;
 pub mod lambda;
 
 use std::sync::Arc;
@@ -23,6 +28,7 @@ use cognito_idp::types::UserPoolType;
 use crate::errors::ApiResult;
 
 pub use event::Envelope;
+pub use kms::Kms;
 pub use lambda::Lambda;
 
 /// What the handlers call triggers through. Cheap to clone.
@@ -34,13 +40,19 @@ pub struct Triggers {
 #[derive(Default)]
 struct Inner {
     lambda: Lambda,
+    kms: Kms,
     journal: journal::Journal,
 }
 
 impl Triggers {
-    /// Triggers invoked through `lambda`.
-    pub fn new(lambda: Lambda) -> Triggers {
-        Triggers { inner: Arc::new(Inner { lambda, journal: journal::Journal::default() }) }
+    /// Triggers invoked through `lambda`, custom senders' codes encrypted through `kms`.
+    pub fn new(lambda: Lambda, kms: Kms) -> Triggers {
+        Triggers { inner: Arc::new(Inner { lambda, kms, journal: journal::Journal::default() }) }
+    }
+
+    /// The KMS client custom senders' codes are encrypted through.
+    pub fn kms(&self) -> &Kms {
+        &self.inner.kms
     }
 
     /// The invocations so far, oldest first.
@@ -63,6 +75,31 @@ impl Triggers {
             Ok(answer) => Ok(Some(answer)),
             Err(e) => Err(e.into_api_error(trigger)),
         }
+    }
+}
+
+impl Triggers {
+    /// Hands `event` to the pool's function for `trigger` to run on its own (the Lambda Invoke
+    /// API's `Event` type), as Cognito invokes custom sender triggers ("Except for custom sender
+    /// Lambda triggers, Amazon Cognito invokes Lambda functions synchronously", AWS's developer
+    /// guide). Nothing the function does reaches the operation: a failure to hand it over is
+    /// journaled and logged, and the operation has succeeded all the same.
+    pub async fn hand_off(&self, arn: &str, trigger: Trigger, event: Value) {
+        let started = std::time::Instant::now();
+        let outcome = self.inner.lambda.hand_off(arn, &event).await.map(|()| Value::Null);
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        if let Err(e) = &outcome {
+            tracing::warn!(function = %arn, trigger = trigger.name(), error = ?e, "custom sender not invoked");
+        }
+        self.inner.journal.record(journal::Entry::new(arn, trigger, &event, ms, &outcome));
+    }
+
+    /// Journals a hand-off that failed before the function was called (the code could not be
+    /// encrypted).
+    pub fn hand_off_failed(&self, arn: &str, trigger: Trigger, event: &Value, reason: String) {
+        tracing::warn!(function = %arn, trigger = trigger.name(), %reason, "custom sender not invoked");
+        let outcome = Err(lambda::InvokeError::Unexpected(reason));
+        self.inner.journal.record(journal::Entry::new(arn, trigger, event, 0.0, &outcome));
     }
 }
 

@@ -114,12 +114,18 @@ async fn invoke(
     let event: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let headers: HashMap<String, String> =
         headers.iter().map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned())).collect();
+    let queued = headers.get("x-amz-invocation-type").is_some_and(|t| t == "Event");
     inner.calls.lock().unwrap().push(Call { function: name.clone(), headers, event: event.clone() });
     let function = inner.functions.lock().unwrap().get(&name).cloned();
     let Some(function) = function else {
         return (StatusCode::NOT_FOUND, [("x-amzn-errortype", "ResourceNotFoundException")], "{}").into_response();
     };
     let mut reply = function(&event);
+    // An `Event` invocation is queued: Lambda answers 202 with no body, whatever the function
+    // then does (an API error, such as an unknown function, is still the caller's).
+    if queued && !matches!(reply, Reply::ApiError(..)) {
+        return StatusCode::ACCEPTED.into_response();
+    }
     loop {
         match reply {
             Reply::Slow(delay, next) => {

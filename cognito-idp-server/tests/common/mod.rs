@@ -68,6 +68,7 @@ pub mod aws_cli;
 pub mod env;
 pub mod lambda;
 pub mod local;
+pub mod moto;
 pub mod oauth;
 pub mod pages;
 pub mod setup;

@@ -14,7 +14,7 @@ use super::{lockout, session, srp};
 use crate::domain::codes;
 use crate::domain::mask::{Delivery, Medium};
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::messages::{self, Occasion};
+use crate::handlers::messages::{self, Occasion, Sent};
 use crate::handlers::mfa;
 use crate::handlers::secret_hash::Missing;
 use crate::handlers::triggered::custom_message::Source;
@@ -103,7 +103,7 @@ async fn select<S: Store>(
 ) -> ApiResult<Outcome> {
     let state = serde_json::json!({ "available": available, "real": real });
     let mut outcome =
-        flow::challenge(svc, app, user_key, "SELECT_CHALLENGE", BTreeMap::new(), state, Vec::new()).await?;
+        flow::challenge(svc, app, user_key, "SELECT_CHALLENGE", BTreeMap::new(), state, Sent::default()).await?;
     outcome.available = Some(available);
     Ok(outcome)
 }
@@ -142,7 +142,7 @@ async fn send_code<S: Store>(svc: &Cognito<S>, app: &App, user: &UserRecord, fac
     let occasion = Occasion::new(Source::Authentication, factor).client(&app.client_id);
     let template = mfa::authentication_template(&app.pool);
     let to = std::slice::from_ref(&delivery);
-    let outbox = messages::compose_with(svc, &app.pool, user, occasion, to, &code, template).await?;
+    let sent = messages::compose_with(svc, &app.pool, user, occasion, to, &code, template).await?;
     let parameters = BTreeMap::from([
         ("CODE_DELIVERY_DELIVERY_MEDIUM".to_owned(), medium.as_str().to_owned()),
         ("CODE_DELIVERY_DESTINATION".to_owned(), delivery.masked()),
@@ -152,7 +152,7 @@ async fn send_code<S: Store>(svc: &Cognito<S>, app: &App, user: &UserRecord, fac
         "otp": factor,
         "codeHash": codes::hash(&code, &user.username_key, &purpose(factor)),
     });
-    flow::challenge(svc, app, &user.username_key, factor, parameters, state, outbox).await
+    flow::challenge(svc, app, &user.username_key, factor, parameters, state, sent).await
 }
 
 fn purpose(factor: &str) -> String {
@@ -198,7 +198,7 @@ pub async fn answer_select<S: Store>(
                 let medium = if otp == "EMAIL_OTP" { "EMAIL" } else { "SMS" };
                 let parameters = BTreeMap::from([("CODE_DELIVERY_DELIVERY_MEDIUM".to_owned(), medium.to_owned())]);
                 let state = serde_json::json!({ "otp": otp, "codeHash": "" });
-                flow::challenge(svc, app, &record.user_key, otp, parameters, state, Vec::new()).await
+                flow::challenge(svc, app, &record.user_key, otp, parameters, state, Sent::default()).await
             }
         },
     }

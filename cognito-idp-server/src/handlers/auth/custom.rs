@@ -38,6 +38,7 @@ use super::app::{App, incorrect, required};
 use super::flow::{self, Outcome};
 use super::{session, srp};
 use crate::errors::{ApiError, ApiResult};
+use crate::handlers::messages::Sent;
 use crate::handlers::secret_hash::Missing;
 use crate::handlers::triggered::auth_challenge::{self, Caller, ChallengeResult, Next, not_configured};
 use crate::state::Cognito;
@@ -188,7 +189,7 @@ async fn next<S: Store>(
             state.private = created.private;
             state.metadata = created.metadata;
             let state = serde_json::to_value(&state).map_err(|e| ApiError::internal(format!("custom state: {e}")))?;
-            flow::challenge(svc, app, &user_key, CUSTOM_CHALLENGE, parameters, state, Vec::new()).await
+            flow::challenge(svc, app, &user_key, CUSTOM_CHALLENGE, parameters, state, Sent::default()).await
         }
         // The password first: the SRP challenge for the A the sign-in started with.
         Next::Challenge(name) if name == srp::PASSWORD_VERIFIER => {

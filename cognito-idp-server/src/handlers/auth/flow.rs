@@ -9,11 +9,12 @@ use cognito_idp::types::{AuthenticationResultType, ChallengeNameType};
 use super::app::{Api, App, incorrect};
 use super::{lockout, session};
 use crate::errors::{ApiError, ApiResult};
+use crate::handlers::messages::Sent;
 use crate::handlers::triggered::pre_token_generation::{Generation, Source};
 use crate::handlers::triggered::{post_authentication, pre_authentication};
 use crate::handlers::{mfa, shared};
 use crate::state::{Cognito, Pool};
-use crate::store::{OutboxMessage, Store, StoreError, UserRecord};
+use crate::store::{Store, StoreError, UserRecord};
 use crate::tokens;
 
 /// Where a sign-in step leaves the user: a challenge to answer (with its session), or tokens.
@@ -57,8 +58,8 @@ impl Outcome {
     }
 }
 
-/// Starts a challenge `name` for `user_key`: the session (with `state` and the `outbox` codes)
-/// and the outcome that names it.
+/// Starts a challenge `name` for `user_key`: the session (with `state` and the codes `sent`
+/// stores, handed to custom senders once it is stored) and the outcome that names it.
 pub async fn challenge<S: Store>(
     svc: &Cognito<S>,
     app: &App,
@@ -66,11 +67,13 @@ pub async fn challenge<S: Store>(
     name: &str,
     parameters: BTreeMap<String, String>,
     state: serde_json::Value,
-    outbox: Vec<OutboxMessage>,
+    mut sent: Sent,
 ) -> ApiResult<Outcome> {
     let ttl = session::ttl_ms(&app.client);
     let browser = app.api == Api::Browser;
+    let outbox = sent.take_outbox();
     let raw = session::start(svc, app.pool.id(), &app.client_id, user_key, name, state, ttl, outbox, browser).await?;
+    sent.hand_off(svc).await;
     Ok(Outcome { challenge_name: Some(name.to_owned()), session: Some(raw), parameters, ..Outcome::default() })
 }
 
@@ -189,7 +192,7 @@ async fn new_password_required<S: Store>(svc: &Cognito<S>, app: &App, user: &Use
         ("requiredAttributes".to_owned(), json_list(&required)),
     ]);
     let state = serde_json::json!({ "newPassword": true });
-    challenge(svc, app, &user.username_key, "NEW_PASSWORD_REQUIRED", parameters, state, Vec::new()).await
+    challenge(svc, app, &user.username_key, "NEW_PASSWORD_REQUIRED", parameters, state, Sent::default()).await
 }
 
 /// The pool's required attributes (as `userAttributes.<name>`) that `user` lacks and `given`
@@ -234,7 +237,7 @@ pub async fn mfa_challenge<S: Store>(
 ) -> ApiResult<Outcome> {
     let mut parameters: BTreeMap<String, String> = step.parameters.into_iter().collect();
     parameters.insert("USER_ID_FOR_SRP".to_owned(), user.username.clone());
-    challenge(svc, app, &user.username_key, &step.name, parameters, step.state, step.outbox).await
+    challenge(svc, app, &user.username_key, &step.name, parameters, step.state, step.sent).await
 }
 
 /// The PreAuthentication trigger before `username`'s first factor is checked (`user`: whom the

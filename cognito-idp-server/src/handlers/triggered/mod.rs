@@ -4,6 +4,7 @@
 
 pub mod auth_challenge;
 pub mod custom_message;
+pub mod custom_sender;
 pub mod post_authentication;
 pub mod post_confirmation;
 pub mod pre_authentication;
