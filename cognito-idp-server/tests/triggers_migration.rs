@@ -1,6 +1,7 @@
 //! The UserMigration trigger over HTTP, against a test-owned Invoke endpoint
 //! (`common::lambda`): `UserMigration_Authentication` on a password sign-in of an unknown user
-//! (`USER_PASSWORD_AUTH`, `ADMIN_USER_PASSWORD_AUTH`; never SRP), `UserMigration_ForgotPassword`
+//! (`USER_PASSWORD_AUTH`, `ADMIN_USER_PASSWORD_AUTH`, `USER_AUTH` with `PASSWORD`; never SRP or a
+//! passwordless factor), `UserMigration_ForgotPassword`
 //! on `ForgotPassword`, the user created from the answer (`userAttributes`, `finalUserStatus`,
 //! `messageAction`, `desiredDeliveryMediums`, `forceAliasCreation`, a `username` for an alias)
 //! and the operation going on; an answer that knows nobody, a failing function.
@@ -311,4 +312,69 @@ async fn aliases_are_kept_unique_unless_the_answer_forces_them() {
     common::sign_in(&client, &app, "mia@example.com", LEGACY_PASSWORD).await;
     let user = client.admin_get_user().user_pool_id(&pool).username("mia").send().await.unwrap();
     assert_eq!(common::value_of(&user.user_attributes.unwrap(), "email").as_deref(), Some("mia@example.com"));
+}
+
+#[tokio::test]
+async fn choice_based_password_sign_ins_migrate_too_and_passwordless_ones_never_do() {
+    let lambda = FakeLambda::start().await;
+    lambda.returns("migrate", legacy);
+    let server = server_with(&lambda).await;
+    let client = server.client();
+    let pool =
+        with_trigger(PoolBuilder::new("choice").ses_email().sign_in_factors(&["PASSWORD", "EMAIL_OTP"]), "migrate")
+            .create(&client)
+            .await;
+    let app = ClientBuilder::new("web").flows(&["ALLOW_USER_AUTH"]).create(&client, &pool).await.id;
+    let user_auth = |username: &'static str, preferred: Option<&'static str>, password: Option<&'static str>| {
+        let mut call =
+            client.initiate_auth().client_id(&app).auth_flow("USER_AUTH").auth_parameters("USERNAME", username);
+        if let Some(preferred) = preferred {
+            call = call.auth_parameters("PREFERRED_CHALLENGE", preferred);
+        }
+        if let Some(password) = password {
+            call = call.auth_parameters("PASSWORD", password);
+        }
+        call.send()
+    };
+
+    // PASSWORD as the preferred challenge, with the password: migrated and signed in.
+    let out = user_auth("ana", Some("PASSWORD"), Some(LEGACY_PASSWORD)).await.expect("migrated and signed in");
+    assert!(out.authentication_result.is_some());
+    let event = lambda.events("migrate").pop().unwrap();
+    assert_eq!(event["triggerSource"], "UserMigration_Authentication");
+    assert_eq!(event["request"]["password"], LEGACY_PASSWORD);
+    assert_eq!(status(&client, &pool, "ana").await, "CONFIRMED");
+
+    // PASSWORD picked at SELECT_CHALLENGE: the same.
+    let out = user_auth("bo", None, None).await.unwrap();
+    assert_eq!(out.challenge_name.unwrap().as_str(), "SELECT_CHALLENGE");
+    assert_eq!(lambda.events("migrate").len(), 1, "nothing asked before a password is given");
+    let answer = client
+        .respond_to_auth_challenge()
+        .client_id(&app)
+        .challenge_name("SELECT_CHALLENGE")
+        .session(out.session.unwrap())
+        .challenge_responses("USERNAME", "bo")
+        .challenge_responses("ANSWER", "PASSWORD")
+        .challenge_responses("PASSWORD", LEGACY_PASSWORD)
+        .send()
+        .await;
+    // bo's directory entry leaves him RESET_REQUIRED, which stops the sign-in as AWS does.
+    assert_eq!(failure(answer).0, "PasswordResetRequiredException");
+    assert_eq!(lambda.events("migrate").len(), 2);
+    assert_eq!(status(&client, &pool, "bo").await, "RESET_REQUIRED");
+
+    // Somebody the directory does not know: never disclosed in a choice-based sign-in.
+    let out = user_auth("zed", Some("PASSWORD"), Some(LEGACY_PASSWORD)).await;
+    assert_eq!(failure(out), incorrect());
+
+    // A passwordless factor never asks the function.
+    let before = lambda.events("migrate").len();
+    let out = user_auth("mia@example.com", Some("EMAIL_OTP"), None).await.unwrap();
+    assert_eq!(
+        out.challenge_name.unwrap().as_str(),
+        "SELECT_CHALLENGE",
+        "an unknown user is offered the pool's factors"
+    );
+    assert_eq!(lambda.events("migrate").len(), before);
 }

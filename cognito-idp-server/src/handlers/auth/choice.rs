@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::app::{App, code_mismatch, incorrect, required};
-use super::flow::{self, Outcome};
+use super::flow::{self, Disclosure, Outcome};
 use super::{lockout, session, srp};
 use crate::domain::codes;
 use crate::domain::mask::{Delivery, Medium};
@@ -81,6 +81,17 @@ pub async fn initiate<S: Store>(svc: &Cognito<S>, app: &App, params: &BTreeMap<S
     // validation data), whichever factor follows.
     flow::pre_authentication(svc, app, username, user.as_ref()).await?;
     let Some(user) = user else {
+        // A password sign-in of a user the pool does not have yet: the UserMigration trigger
+        // may bring it in, as for USER_PASSWORD_AUTH (never for passwordless factors: "Amazon
+        // Cognito doesn't invoke this trigger when users authenticate with passwordless
+        // sign-in", AWS's guide on the trigger).
+        if params.get("PREFERRED_CHALLENGE").is_some_and(|p| p == "PASSWORD")
+            && pool_factors(app).contains(&"PASSWORD")
+            && migrates(app)
+            && let Some(password) = params.get("PASSWORD")
+        {
+            return flow::migrate(svc, app, username, password, Disclosure::Never).await;
+        }
         let available: Vec<String> = pool_factors(app).into_iter().map(str::to_owned).collect();
         let key = app.pool.username_key(username);
         return select(svc, app, &key, available, false).await;
@@ -91,6 +102,11 @@ pub async fn initiate<S: Store>(svc: &Cognito<S>, app: &App, params: &BTreeMap<S
         Some(preferred) => start_factor(svc, app, &user, preferred, params).await,
         None => select(svc, app, &user.username_key, available, true).await,
     }
+}
+
+/// Whether the pool has a UserMigration function.
+fn migrates(app: &App) -> bool {
+    crate::triggers::function_of(&app.pool.doc, crate::triggers::Trigger::UserMigration).is_some()
 }
 
 /// `SELECT_CHALLENGE` with the factors offered.
@@ -186,6 +202,10 @@ pub async fn answer_select<S: Store>(
         // An unknown user: a password check that always fails, an SRP challenge no claim
         // satisfies, or a code that was never sent.
         None => match answer {
+            "PASSWORD" if migrates(app) => {
+                let (username, password) = (required(responses, "USERNAME")?, required(responses, "PASSWORD")?);
+                flow::migrate(svc, app, username, password, Disclosure::Never).await
+            }
             "PASSWORD" => {
                 flow::spend_a_check(svc, required(responses, "PASSWORD")?).await;
                 Err(incorrect())

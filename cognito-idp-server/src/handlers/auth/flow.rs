@@ -11,6 +11,7 @@ use super::{lockout, session};
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::messages::Sent;
 use crate::handlers::triggered::pre_token_generation::{Generation, Source};
+use crate::handlers::triggered::user_migration::{self, Migrated};
 use crate::handlers::triggered::{post_authentication, pre_authentication};
 use crate::handlers::{mfa, shared};
 use crate::state::{Cognito, Pool};
@@ -75,6 +76,52 @@ pub async fn challenge<S: Store>(
     let raw = session::start(svc, app.pool.id(), &app.client_id, user_key, name, state, ttl, outbox, browser).await?;
     sent.hand_off(svc).await;
     Ok(Outcome { challenge_name: Some(name.to_owned()), session: Some(raw), parameters, ..Outcome::default() })
+}
+
+/// A sign-in with a password by a user the pool does not have: the pool's UserMigration
+/// trigger, when it has one, may create the user with this password
+/// (`handlers::triggered::user_migration`), and the sign-in goes on with it (a user it leaves
+/// `RESET_REQUIRED` gets `PasswordResetRequiredException`, as AWS's guide says). The sign-in's
+/// `ClientMetadata` is the event's `validationData`. A user the function does not know is
+/// disclosed as `disclosure` says.
+pub async fn migrate<S: Store>(
+    svc: &Cognito<S>,
+    app: &App,
+    username: &str,
+    password: &str,
+    disclosure: Disclosure,
+) -> ApiResult<Outcome> {
+    let request = user_migration::Request {
+        source: user_migration::Source::Authentication,
+        username,
+        password: Some(password),
+        client_id: &app.client_id,
+        validation_data: app.validation_data.as_ref(),
+        client_metadata: None,
+    };
+    let hidden = disclosure == Disclosure::Never || app.hides_unknown_users();
+    match user_migration::run(svc, &app.pool, request).await? {
+        Migrated::User(user) => {
+            check_usable(&user)?;
+            check_confirmed(svc, &user)?;
+            after_first_factor(svc, app, &user).await
+        }
+        Migrated::NoTrigger => {
+            spend_a_check(svc, password).await;
+            Err(if hidden { incorrect() } else { app.unknown_user() })
+        }
+        Migrated::NotFound if hidden => Err(incorrect()),
+        Migrated::NotFound => Err(user_migration::not_migrated(&app.client_id)),
+    }
+}
+
+/// Whether a sign-in may say that a user does not exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disclosure {
+    /// As the client's `PreventUserExistenceErrors` says.
+    AsTheClientSays,
+    /// Never (choice-based sign-in, which the setting does not affect).
+    Never,
 }
 
 /// The user `username` names (its username or a sign-in alias), if any.

@@ -7,12 +7,11 @@ use cognito_idp::types::{
     AdminInitiateAuthRequest, AdminInitiateAuthResponse, InitiateAuthRequest, InitiateAuthResponse,
 };
 
-use super::app::{Api, App, incorrect, required};
+use super::app::{Api, App, required};
 use super::flow::{self, Outcome};
 use super::{choice, custom, srp};
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::secret_hash::{self, Missing};
-use crate::handlers::triggered::user_migration::{self, Migrated};
 use crate::state::Cognito;
 use crate::store::Store;
 use crate::tokens;
@@ -65,39 +64,10 @@ pub async fn browser_password<S: Store>(
     let user = flow::find(svc, &app.pool, username).await?;
     flow::pre_authentication(svc, app, username, user.as_ref()).await?;
     let Some(user) = user else {
-        return migrate(svc, app, username, password).await;
+        return flow::migrate(svc, app, username, password, flow::Disclosure::AsTheClientSays).await;
     };
     flow::verify_password(svc, app, &user, password).await?;
     flow::after_first_factor(svc, app, &user).await
-}
-
-/// A sign-in with a password by a user the pool does not have: the pool's UserMigration
-/// trigger, when it has one, may create the user with this password
-/// (`handlers::triggered::user_migration`), and the sign-in goes on with it (a user it leaves
-/// `RESET_REQUIRED` gets `PasswordResetRequiredException`, as AWS's guide says). The sign-in's
-/// `ClientMetadata` is the event's `validationData`.
-async fn migrate<S: Store>(svc: &Cognito<S>, app: &App, username: &str, password: &str) -> ApiResult<Outcome> {
-    let request = user_migration::Request {
-        source: user_migration::Source::Authentication,
-        username,
-        password: Some(password),
-        client_id: &app.client_id,
-        validation_data: app.validation_data.as_ref(),
-        client_metadata: None,
-    };
-    match user_migration::run(svc, &app.pool, request).await? {
-        Migrated::User(user) => {
-            flow::check_usable(&user)?;
-            flow::check_confirmed(svc, &user)?;
-            flow::after_first_factor(svc, app, &user).await
-        }
-        Migrated::NoTrigger => {
-            flow::spend_a_check(svc, password).await;
-            Err(app.unknown_user())
-        }
-        Migrated::NotFound if app.hides_unknown_users() => Err(incorrect()),
-        Migrated::NotFound => Err(user_migration::not_migrated(&app.client_id)),
-    }
 }
 
 /// The first step of a choice-based sign-in from the managed login pages (`USER_AUTH`, with or
@@ -171,7 +141,7 @@ async fn run<S: Store>(
             app.check_secret(&names, secret_hash, Missing::Secret)?;
             flow::pre_authentication(svc, app, username, user.as_ref()).await?;
             let Some(user) = user else {
-                return migrate(svc, app, username, password).await;
+                return flow::migrate(svc, app, username, password, flow::Disclosure::AsTheClientSays).await;
             };
             flow::verify_password(svc, app, &user, password).await?;
             flow::after_first_factor(svc, app, &user).await
