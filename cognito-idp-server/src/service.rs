@@ -92,6 +92,12 @@ operations! {
     verify_software_token(VerifySoftwareTokenRequest) -> VerifySoftwareTokenResponse, VerifySoftwareTokenError => crate::handlers::mfa::software_token::verify_software_token;
     set_user_mfa_preference(SetUserMfaPreferenceRequest) -> SetUserMfaPreferenceResponse, SetUserMfaPreferenceError => crate::handlers::mfa::preferences::set_user_mfa_preference;
     admin_set_user_mfa_preference(AdminSetUserMfaPreferenceRequest) -> AdminSetUserMfaPreferenceResponse, AdminSetUserMfaPreferenceError => crate::handlers::mfa::preferences::admin_set_user_mfa_preference;
+    admin_delete_software_token(AdminDeleteSoftwareTokenRequest) -> AdminDeleteSoftwareTokenResponse, AdminDeleteSoftwareTokenError => crate::handlers::mfa::settings::admin_delete_software_token;
+    set_user_settings(SetUserSettingsRequest) -> SetUserSettingsResponse, SetUserSettingsError => crate::handlers::mfa::settings::set_user_settings;
+    admin_set_user_settings(AdminSetUserSettingsRequest) -> AdminSetUserSettingsResponse, AdminSetUserSettingsError => crate::handlers::mfa::settings::admin_set_user_settings;
+    // authentication factors
+    get_user_auth_factors(GetUserAuthFactorsRequest) -> GetUserAuthFactorsResponse, GetUserAuthFactorsError => crate::handlers::auth::factors::get_user_auth_factors;
+    admin_get_user_auth_factors(AdminGetUserAuthFactorsRequest) -> AdminGetUserAuthFactorsResponse, AdminGetUserAuthFactorsError => crate::handlers::auth::factors::admin_get_user_auth_factors;
     // sign-in
     initiate_auth(InitiateAuthRequest) -> InitiateAuthResponse, InitiateAuthError => crate::handlers::auth::initiate_auth;
     admin_initiate_auth(AdminInitiateAuthRequest) -> AdminInitiateAuthResponse, AdminInitiateAuthError => crate::handlers::auth::admin_initiate_auth;

@@ -8,6 +8,8 @@
 //! - [`software_token`]: `AssociateSoftwareToken` / `VerifySoftwareToken` (access token, or the
 //!   session of an `MFA_SETUP` challenge).
 //! - [`preferences`]: `SetUserMFAPreference` / `AdminSetUserMFAPreference`.
+//! - [`settings`]: `AdminDeleteSoftwareToken`, and the legacy `SetUserSettings` /
+//!   `AdminSetUserSettings`.
 //! - here: [`next_step`] and [`check_answer`], which the sign-in handlers call after a correct
 //!   first factor and for each MFA answer, and [`mfa_fields`] for `GetUser` / `AdminGetUser`.
 //!
@@ -17,6 +19,7 @@
 
 pub mod config;
 pub mod preferences;
+pub mod settings;
 pub mod software_token;
 
 use std::collections::HashMap;

@@ -18,7 +18,7 @@ use crate::handlers::messages::{self, Occasion, Sent};
 use crate::handlers::mfa;
 use crate::handlers::secret_hash::Missing;
 use crate::handlers::triggered::custom_message::Source;
-use crate::state::Cognito;
+use crate::state::{Cognito, Pool};
 use crate::store::{SessionRecord, Store, UserRecord};
 
 /// Wrong codes one OTP challenge accepts before its session ends.
@@ -29,9 +29,8 @@ const OTP_DIGITS: usize = 8;
 
 /// The first factors the pool allows, as challenge names (`PASSWORD` allows both password
 /// challenges).
-fn pool_factors(app: &App) -> Vec<&'static str> {
-    let allowed: Vec<String> = app
-        .pool
+pub fn pool_factors(pool: &Pool) -> Vec<&'static str> {
+    let allowed: Vec<String> = pool
         .doc
         .policies
         .as_ref()
@@ -55,9 +54,10 @@ fn has(user: &UserRecord, attribute: &str) -> bool {
     user.attribute(attribute).is_some_and(|v| !v.is_empty())
 }
 
-/// The factors `user` can use among the pool's: a password, an email address, a phone number.
-fn user_factors(app: &App, user: &UserRecord) -> Vec<String> {
-    pool_factors(app)
+/// The first factors `user` can use among the pool's: a password, an email address, a phone
+/// number.
+pub fn user_factors(pool: &Pool, user: &UserRecord) -> Vec<String> {
+    pool_factors(pool)
         .into_iter()
         .filter(|factor| match *factor {
             "PASSWORD" | "PASSWORD_SRP" => user.password_hash.is_some(),
@@ -86,18 +86,18 @@ pub async fn initiate<S: Store>(svc: &Cognito<S>, app: &App, params: &BTreeMap<S
         // Cognito doesn't invoke this trigger when users authenticate with passwordless
         // sign-in", AWS's guide on the trigger).
         if params.get("PREFERRED_CHALLENGE").is_some_and(|p| p == "PASSWORD")
-            && pool_factors(app).contains(&"PASSWORD")
+            && pool_factors(&app.pool).contains(&"PASSWORD")
             && migrates(app)
             && let Some(password) = params.get("PASSWORD")
         {
             return flow::migrate(svc, app, username, password, Disclosure::Never).await;
         }
-        let available: Vec<String> = pool_factors(app).into_iter().map(str::to_owned).collect();
+        let available: Vec<String> = pool_factors(&app.pool).into_iter().map(str::to_owned).collect();
         let key = app.pool.username_key(username);
         return select(svc, app, &key, available, false).await;
     };
     flow::check_usable(&user)?;
-    let available = user_factors(app, &user);
+    let available = user_factors(&app.pool, &user);
     match params.get("PREFERRED_CHALLENGE").filter(|p| available.contains(p)) {
         Some(preferred) => start_factor(svc, app, &user, preferred, params).await,
         None => select(svc, app, &user.username_key, available, true).await,

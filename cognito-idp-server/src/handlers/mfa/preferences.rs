@@ -110,7 +110,7 @@ pub async fn admin_set_user_mfa_preference<S: Store>(
 }
 
 /// A user by username, sign-in alias or `sub`.
-async fn lookup<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str) -> ApiResult<UserRecord> {
+pub(crate) async fn lookup<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str) -> ApiResult<UserRecord> {
     match find_user(svc, pool, username).await {
         Err(e) if e.code == ErrorCode::UserNotFoundException => {
             match svc.store.get_user_by_sub(pool.id(), username).await {
