@@ -55,7 +55,7 @@ fn sms_wanted(options: &[MfaOptionType]) -> ApiResult<bool> {
 }
 
 fn apply(user: &UserRecord, mfa: &mut UserMfa, on: bool) -> ApiResult<()> {
-    if on && !user.attribute("phone_number").is_some_and(|v| !v.is_empty()) {
+    if on && user.attribute("phone_number").is_none_or(|v| v.is_empty()) {
         return Err(ApiError::invalid_parameter(format!(
             "User does not have delivery config set to turn on {SMS_MFA}"
         )));
