@@ -156,11 +156,14 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
     }
     let mut app = Router::new().route("/health", get(|| async { "ok" }));
     if profile.local_endpoints {
-        app = app.nest("/_local", crate::local::routes(svc.clone()));
+        app = app.nest("/_local", crate::local::routes(svc.clone())).merge(crate::local::console::front(svc.clone()));
     } else {
         // The API answers every path (as AWS does), so /_local/ is refused explicitly: a 404
         // tells a test suite pointed at a self-hosted server that it has no local endpoints.
-        app = app.route("/_local", any(local_off)).route("/_local/{*rest}", any(local_off));
+        app = app
+            .route("/_local", any(local_off))
+            .route("/_local/", any(local_off))
+            .route("/_local/{*rest}", any(local_off));
     }
     let purger = tokio::spawn(purge_periodically(svc.store.clone(), svc.clock.clone()));
     let app = app.merge(crate::tokens::discovery::routes(svc.clone()));

@@ -17,7 +17,7 @@ pub mod recovery;
 pub mod resource_servers;
 pub mod secret_hash;
 pub mod self_service;
-mod shared;
+pub(crate) mod shared;
 pub mod signup;
 pub mod tags;
 pub mod terms;

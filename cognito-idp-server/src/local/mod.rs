@@ -1,8 +1,9 @@
 //! `/_local/`: what tests need that AWS has no API for. The outbox (codes and temporary
 //! passwords the server "sent"), the Lambda trigger invocations, a reset of all data, and the
-//! clock's offset. Off with
-//! `--no-local-endpoints`.
+//! clock's offset, as JSON; and the same for a person, as the pages of the [`console`]. Off
+//! with `--no-local-endpoints`.
 
+pub mod console;
 pub mod seed;
 
 use axum::extract::{Query, State};
@@ -28,6 +29,7 @@ pub fn routes<S: Store + Clone>(svc: Cognito<S>) -> Router {
         .route("/reset", post(reset::<S>))
         .route("/clock", get(clock::<S>).post(set_clock::<S>))
         .route("/triggers", get(triggers::<S>))
+        .merge(console::routes::<S>())
         .with_state(svc)
 }
 

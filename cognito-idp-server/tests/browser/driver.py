@@ -19,6 +19,8 @@ Reads a scenario from standard input: {"steps": [...]}; each step is one of
                                          the same for a secret the test knows
   {"outbox_code": label, "server": url, "pool": id, "username": name}
                                          fill `label` with the newest code the server "sent"
+  {"accept_dialogs": true}               accept every confirm() the page asks from now on
+  {"screenshot": path}                   save a full-page PNG screenshot at `path`
 and prints {"results": [...]} (one entry per recording step) as JSON. A failing step prints
 {"error": ..., "url": ..., "html": ...} and exits 1.
 """
@@ -99,6 +101,10 @@ def run(page, steps):
         elif "outbox_code" in step:
             code = outbox_code(step["server"], step["pool"], step["username"])
             page.get_by_label(step["outbox_code"], exact=True).fill(code)
+        elif "accept_dialogs" in step:
+            page.on("dialog", lambda dialog: dialog.accept())
+        elif "screenshot" in step:
+            page.screenshot(path=step["screenshot"], full_page=True)
         else:
             raise ValueError("unknown step: %r" % (step,))
     return results

@@ -65,6 +65,7 @@ use cognito_idp_server::{Options, Running, serve};
 use serde_json::Value;
 
 pub mod aws_cli;
+pub mod chromium;
 pub mod env;
 pub mod lambda;
 pub mod local;
