@@ -166,7 +166,8 @@ async fn refresh_token<S: Store>(
     token: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
     let token = token.ok_or(OAuthError::InvalidRequest)?;
-    let result = refresh::refresh(svc, &app.pool, &app.client, token, refresh::Via::GetTokens, None, |_| Ok(())).await;
+    let result =
+        refresh::refresh(svc, &app.pool, &app.client, token, refresh::Via::GetTokens, None, None, |_| Ok(())).await;
     let result = match result {
         Ok(result) => result,
         Err(e) if e.code == cognito_idp::ErrorCode::InternalErrorException || super::errors::is_trigger_failure(&e) => {
