@@ -2,7 +2,7 @@
 //! against sign-ins on a remembered device, in the same run, against one server.
 //!
 //! ```text
-//! device_load --url URL [--users 50] [--concurrency 16] [--duration 10]
+//! device_load run --url URL [--users 50] [--concurrency 16] [--duration 10] [--server-pid PID]
 //! ```
 //!
 //! It makes a pool that remembers devices (`ChallengeRequiredOnNewDevice`), an app client
@@ -12,7 +12,9 @@
 //! seconds each: password sign-ins (`InitiateAuth` with `USER_PASSWORD_AUTH`), then device
 //! sign-ins (the same with `DEVICE_KEY`, then `DEVICE_SRP_AUTH` and `DEVICE_PASSWORD_VERIFIER`
 //! answered with the device's SRP). A sign-in counts when it ends with an access token. Prints
-//! one JSON line per kind.
+//! one JSON line per kind. With `--server-pid`, the server's CPU time over each load (from
+//! `/proc`) gives sign-ins per server CPU-second, a figure that holds on a host where other work
+//! shares the cores.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -25,7 +27,7 @@ use base64::engine::general_purpose::STANDARD;
 use cognito_auth::srp::{PasswordVerifierChallenge, SrpClient, verifier};
 use serde_json::{Value, json};
 
-use support::{Args, Error, call};
+use support::{Args, Error, call, cpu_seconds};
 
 const PASSWORD: &str = "Bench-Passw0rd!";
 
@@ -37,6 +39,24 @@ struct Device {
     /// The pool id cognito-auth's SRP takes: it hashes the part after `_`, the group key.
     srp_pool: String,
     password: String,
+    /// The SRP ephemeral secret of its sign-ins: see [`ephemeral`].
+    secret: Vec<u8>,
+}
+
+/// A 256-bit SRP ephemeral secret for device `index`, made once before the clock starts and
+/// reused, as `load`'s `srp` does for users: a real client draws a new 1024-bit one per sign-in,
+/// but here the client shares the host's cores with the server, and a short exponent keeps its
+/// own arithmetic small next to the server's, which is the same either way.
+fn ephemeral(index: u64) -> Vec<u8> {
+    let mut state = 0x2545_F491_4F6C_DD1D ^ (index + 1);
+    (0..4)
+        .flat_map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state.to_be_bytes()
+        })
+        .collect()
 }
 
 async fn api(http: &reqwest::Client, url: &str, operation: &str, body: &Value) -> Result<Value, Error> {
@@ -75,8 +95,13 @@ async fn setup(http: &reqwest::Client, url: &str, users: u64) -> Result<(String,
         let result = &signed_in["AuthenticationResult"];
         let key = result["NewDeviceMetadata"]["DeviceKey"].as_str().ok_or("no NewDeviceMetadata")?.to_owned();
         let group = result["NewDeviceMetadata"]["DeviceGroupKey"].as_str().ok_or("no group key")?;
-        let device =
-            Device { username, key, srp_pool: format!("device_{group}"), password: format!("device-password-{i}") };
+        let device = Device {
+            username,
+            key,
+            srp_pool: format!("device_{group}"),
+            password: format!("device-password-{i}"),
+            secret: ephemeral(i),
+        };
         let made = verifier(&device.srp_pool, &device.key, &device.password, &i.to_be_bytes())?;
         let confirm = json!({
             "AccessToken": result["AccessToken"],
@@ -98,7 +123,7 @@ async fn device_sign_in(http: &reqwest::Client, url: &str, client: &str, device:
     if started["ChallengeName"] != "DEVICE_SRP_AUTH" {
         return Ok(false);
     }
-    let srp = SrpClient::new(&device.srp_pool, &device.key, &device.password)?;
+    let srp = SrpClient::with_ephemeral(&device.srp_pool, &device.key, &device.password, &device.secret)?;
     let respond = |name: &str, session: &Value, responses: Value| json!({"ChallengeName": name, "ClientId": client, "Session": session, "ChallengeResponses": responses});
     let responses = json!({"USERNAME": device.username, "DEVICE_KEY": device.key, "SRP_A": srp.srp_a()});
     let challenge =
@@ -122,6 +147,7 @@ async fn device_sign_in(http: &reqwest::Client, url: &str, client: &str, device:
 }
 
 /// `concurrency` workers signing in (`device` or by password alone) until `duration` is over.
+#[allow(clippy::too_many_arguments)]
 async fn load(
     http: &reqwest::Client,
     url: &str,
@@ -130,7 +156,9 @@ async fn load(
     device: bool,
     concurrency: u64,
     duration: Duration,
+    server: Option<u32>,
 ) -> Result<Value, Error> {
+    let cpu_before = server.and_then(cpu_seconds);
     let started = Instant::now();
     let deadline = started + duration;
     let mut workers = Vec::new();
@@ -170,6 +198,7 @@ async fn load(
         first_error = first_error.or(e);
     }
     let seconds = started.elapsed().as_secs_f64();
+    let server_cpu = cpu_before.and_then(|before| Some(cpu_seconds(server?)? - before));
     latencies.sort_unstable();
     let p50 = latencies.get(latencies.len() / 2).map_or(0.0, |m| *m as f64 / 1000.0);
     Ok(json!({
@@ -179,21 +208,27 @@ async fn load(
         "first_error": first_error,
         "per_second": latencies.len() as f64 / seconds,
         "p50_ms": p50,
+        "per_server_cpu_second": server_cpu.map(|cpu| latencies.len() as f64 / cpu),
     }))
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    let args = Args::parse("device_load --url URL [--users 50] [--concurrency 16] [--duration 10]")?;
+    let usage = "device_load run --url URL [--users 50] [--concurrency 16] [--duration 10] [--server-pid PID]";
+    let args = Args::parse(usage)?;
+    if args.mode != "run" {
+        return Err(usage.into());
+    }
     let url = args.get("url")?.to_owned();
     let users = args.number("users", 50)?.max(1);
     let concurrency = args.number("concurrency", 16)?.max(1);
     let duration = Duration::from_secs(args.number("duration", 10)?);
+    let server = args.named.get("server-pid").map(|p| p.parse::<u32>()).transpose()?;
     let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency as usize).build()?;
     let (client, devices) = setup(&http, &url, users).await?;
     let devices = Arc::new(devices);
     for device in [false, true] {
-        println!("{}", load(&http, &url, &client, &devices, device, concurrency, duration).await?);
+        println!("{}", load(&http, &url, &client, &devices, device, concurrency, duration, server).await?);
     }
     Ok(())
 }

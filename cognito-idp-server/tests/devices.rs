@@ -399,7 +399,7 @@ async fn an_unknown_device_fails_the_password_verifier_but_keeps_its_session() {
     let refused =
         common::respond_to_challenge(&env.client, &env.app, "PASSWORD_VERIFIER", started.session.clone(), &with_device);
     assert_eq!(outcome(refused.await).unwrap_err(), device_not_found());
-    // amazon-cognito-identity-js answers again without the device, with the same session.
+    // amazon-cognito-identity-js answers again with the same session, without the device.
     let without: Vec<(&str, &str)> = claim.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let done = common::respond_to_challenge(&env.client, &env.app, "PASSWORD_VERIFIER", started.session, &without);
     let result = done.await.expect("the same session, without the device").authentication_result.unwrap();
@@ -446,4 +446,33 @@ async fn devices_work_across_two_instances_and_racing_confirmations_have_one_win
 
     let signed_in = device_sign_in_across(&first, &second, &winner, None).await.unwrap();
     assert!(signed_in.authentication_result.is_some(), "no MFA, across instances: {signed_in:?}");
+}
+
+#[tokio::test]
+async fn the_token_endpoint_refreshes_a_device_bound_token_with_its_device_key() {
+    let env = env(Some(devices(true, false)), false).await;
+    let domain = env.client.create_user_pool_domain().user_pool_id(&env.pool).domain("devices-refresh");
+    domain.send().await.expect("CreateUserPoolDomain");
+    let result = initiate(&env, None).await.unwrap().authentication_result.unwrap();
+    let refresh_token = result.refresh_token.clone().unwrap();
+    let (device, _) =
+        confirm(&env.client, result.access_token.as_deref().unwrap(), &result.new_device_metadata.unwrap()).await;
+    let url = format!("{}/domain/devices-refresh/oauth2/token", env.server.url());
+    let post = |fields: Vec<(&str, &str)>| {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        let request = reqwest::Client::new().post(&url).header("content-type", "application/x-www-form-urlencoded");
+        async move {
+            let response = request.body(body).send().await.unwrap();
+            (response.status().as_u16(), response.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    let base =
+        vec![("grant_type", "refresh_token"), ("client_id", env.app.as_str()), ("refresh_token", &refresh_token)];
+    let (status, body) = post(base.clone()).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "without its device: {body}");
+    let mut with_device = base;
+    with_device.push(("device_key", &device.key));
+    let (status, body) = post(with_device).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(claims(body["access_token"].as_str().unwrap())["device_key"], device.key.as_str());
 }
