@@ -120,8 +120,8 @@ impl App {
         self
     }
 
-    /// The same client for a call that presents `DEVICE_KEY` (an empty value is none:
-    /// amazon-cognito-identity-js sends `null` to retry without its device), from `source_ip`.
+    /// The same client for a call that presents `DEVICE_KEY` (an empty one is none), from
+    /// `source_ip`.
     pub fn with_device_key(mut self, device_key: Option<&String>, source_ip: Option<String>) -> App {
         self.device_key = device_key.filter(|k| !k.is_empty()).cloned();
         self.source_ip = source_ip;
