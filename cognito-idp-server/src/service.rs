@@ -10,15 +10,20 @@ use cognito_idp::types::*;
 
 use crate::errors::ApiError;
 use crate::handlers::{
-    client_secrets, client_tokens, clients, derived_tokens, domains, groups, pools, recovery, resource_servers,
-    self_service, signup, tags, users,
+    client_secrets, client_tokens, clients, derived_tokens, devices, domains, groups, pools, recovery,
+    resource_servers, self_service, signup, tags, users,
 };
 pub use crate::state::{Cognito, Settings};
 use crate::store::Store;
 
-/// Implements the trait's methods from a table: method, input, output, error, handler.
+/// Implements the trait's methods from a table: method, input, output, error, handler. The
+/// handlers after `@with_context` also take the request's context (for its source address).
 macro_rules! operations {
-    ($($method:ident($input:ty) -> $output:ty, $error:ty => $handler:path;)*) => {
+    (
+        $($method:ident($input:ty) -> $output:ty, $error:ty => $handler:path;)*
+        @with_context
+        $($c_method:ident($c_input:ty) -> $c_output:ty, $c_error:ty => $c_handler:path;)*
+    ) => {
         impl<S: Store> CognitoIdp for Cognito<S> {
             $(
                 fn $method(
@@ -27,6 +32,15 @@ macro_rules! operations {
                     input: $input,
                 ) -> impl ::std::future::Future<Output = Result<$output, $error>> + Send {
                     async move { $handler(self, input).await.map_err(ApiError::into_op) }
+                }
+            )*
+            $(
+                fn $c_method(
+                    &self,
+                    ctx: RequestContext,
+                    input: $c_input,
+                ) -> impl ::std::future::Future<Output = Result<$c_output, $c_error>> + Send {
+                    async move { $c_handler(self, ctx, input).await.map_err(ApiError::into_op) }
                 }
             )*
         }
@@ -98,11 +112,6 @@ operations! {
     // authentication factors
     get_user_auth_factors(GetUserAuthFactorsRequest) -> GetUserAuthFactorsResponse, GetUserAuthFactorsError => crate::handlers::auth::factors::get_user_auth_factors;
     admin_get_user_auth_factors(AdminGetUserAuthFactorsRequest) -> AdminGetUserAuthFactorsResponse, AdminGetUserAuthFactorsError => crate::handlers::auth::factors::admin_get_user_auth_factors;
-    // sign-in
-    initiate_auth(InitiateAuthRequest) -> InitiateAuthResponse, InitiateAuthError => crate::handlers::auth::initiate_auth;
-    admin_initiate_auth(AdminInitiateAuthRequest) -> AdminInitiateAuthResponse, AdminInitiateAuthError => crate::handlers::auth::admin_initiate_auth;
-    respond_to_auth_challenge(RespondToAuthChallengeRequest) -> RespondToAuthChallengeResponse, RespondToAuthChallengeError => crate::handlers::auth::respond_to_auth_challenge;
-    admin_respond_to_auth_challenge(AdminRespondToAuthChallengeRequest) -> AdminRespondToAuthChallengeResponse, AdminRespondToAuthChallengeError => crate::handlers::auth::admin_respond_to_auth_challenge;
     // self-service
     get_user(GetUserRequest) -> GetUserResponse, GetUserError => self_service::get_user;
     update_user_attributes(UpdateUserAttributesRequest) -> UpdateUserAttributesResponse, UpdateUserAttributesError => self_service::update_user_attributes;
@@ -146,4 +155,22 @@ operations! {
     revoke_token(RevokeTokenRequest) -> RevokeTokenResponse, RevokeTokenError => crate::handlers::tokens::revoke_token;
     global_sign_out(GlobalSignOutRequest) -> GlobalSignOutResponse, GlobalSignOutError => crate::handlers::tokens::global_sign_out;
     admin_user_global_sign_out(AdminUserGlobalSignOutRequest) -> AdminUserGlobalSignOutResponse, AdminUserGlobalSignOutError => crate::handlers::tokens::admin_user_global_sign_out;
+    // devices
+    get_device(GetDeviceRequest) -> GetDeviceResponse, GetDeviceError => devices::get_device;
+    list_devices(ListDevicesRequest) -> ListDevicesResponse, ListDevicesError => devices::list_devices;
+    update_device_status(UpdateDeviceStatusRequest) -> UpdateDeviceStatusResponse, UpdateDeviceStatusError => devices::update_device_status;
+    forget_device(ForgetDeviceRequest) -> Empty, ForgetDeviceError => devices::forget_device;
+    admin_get_device(AdminGetDeviceRequest) -> AdminGetDeviceResponse, AdminGetDeviceError => devices::admin_get_device;
+    admin_list_devices(AdminListDevicesRequest) -> AdminListDevicesResponse, AdminListDevicesError => devices::admin_list_devices;
+    admin_update_device_status(AdminUpdateDeviceStatusRequest) -> AdminUpdateDeviceStatusResponse, AdminUpdateDeviceStatusError => devices::admin_update_device_status;
+    admin_forget_device(AdminForgetDeviceRequest) -> Empty, AdminForgetDeviceError => devices::admin_forget_device;
+
+    @with_context
+    // sign-in (a device's last address)
+    initiate_auth(InitiateAuthRequest) -> InitiateAuthResponse, InitiateAuthError => crate::handlers::auth::initiate_auth;
+    admin_initiate_auth(AdminInitiateAuthRequest) -> AdminInitiateAuthResponse, AdminInitiateAuthError => crate::handlers::auth::admin_initiate_auth;
+    respond_to_auth_challenge(RespondToAuthChallengeRequest) -> RespondToAuthChallengeResponse, RespondToAuthChallengeError => crate::handlers::auth::respond_to_auth_challenge;
+    admin_respond_to_auth_challenge(AdminRespondToAuthChallengeRequest) -> AdminRespondToAuthChallengeResponse, AdminRespondToAuthChallengeError => crate::handlers::auth::admin_respond_to_auth_challenge;
+    // devices
+    confirm_device(ConfirmDeviceRequest) -> ConfirmDeviceResponse, ConfirmDeviceError => devices::confirm_device;
 }

@@ -347,3 +347,74 @@ async fn aws_jwt_verify_accepts_our_tokens_and_refuses_tampered_ones() {
     refused(&rsa["tampered"], "JwtInvalidSignatureError", "signature");
     assert_eq!(rsa["fetches"], 1, "one JWKS holds both keys: {out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn amazon_cognito_identity_js_remembers_a_device_and_skips_mfa_on_it() {
+    let Some(modules) = tokio::task::spawn_blocking(node_modules).await.unwrap() else { return };
+    let server = ChildServer::start().await;
+    let client = server.client();
+    let remember_on_prompt = cognito_idp::types::DeviceConfigurationType {
+        challenge_required_on_new_device: Some(true),
+        device_only_remembered_on_user_prompt: Some(true),
+    };
+    let pool = common::PoolBuilder::new("devices")
+        .mfa("ON")
+        .sms_mfa()
+        .with(move |p| p.device_configuration(remember_on_prompt))
+        .create(&client)
+        .await;
+    let flows = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
+    let app = ClientBuilder::new("web").flows(&flows).create(&client, &pool).await.id;
+    common::UserBuilder::new("diego")
+        .email()
+        .attr("phone_number", "+14155550123")
+        .password(PASSWORD)
+        .create(&client, &pool)
+        .await;
+
+    let args = [server.url(), pool.clone(), app, "diego".into(), PASSWORD.into()];
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = stdout_json(&run(node(&modules, "cognito_identity_js_devices.js", &args)).await);
+
+    // A new device: MFA asked, then the library confirms the device, which the pool remembers
+    // only once the user says so.
+    let first = &out["first"];
+    assert_eq!(first["mfa"], true, "{out}");
+    assert_eq!(first["userConfirmationNecessary"], true, "{out}");
+    let device_key = first["deviceKey"].as_str().expect("the access token names the device");
+    assert!(device_key.starts_with("us-east-1_"), "{out}");
+    assert_eq!(out["remember"]["result"], "SUCCESS", "{out}");
+    let devices = out["devices"].as_array().expect("ListDevices");
+    assert_eq!(devices.len(), 1, "{out}");
+    assert_eq!(devices[0]["DeviceKey"], device_key);
+    let attribute = |name: &str| {
+        devices[0]["DeviceAttributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["Name"] == name)
+            .map(|a| a["Value"].clone())
+    };
+    assert_eq!(attribute("dev:device_remembered_status"), Some(json!("remembered")), "{out}");
+    assert_eq!(attribute("last_ip_used"), Some(json!("127.0.0.1")), "{out}");
+    assert!(attribute("device_name").is_some(), "the library names the device with its user agent: {out}");
+
+    // The remembered device signs in by device SRP instead of MFA; its refresh token works with
+    // the device key the library sends.
+    assert_eq!(out["second"]["mfa"], false, "{out}");
+    assert_eq!(out["second"]["valid"], true, "{out}");
+    assert_eq!(out["second"]["deviceKey"], device_key, "{out}");
+    assert_eq!(out["refresh"]["valid"], true, "{out}");
+
+    // Forgotten, it no longer stands in for MFA.
+    assert_eq!(out["forget"]["result"], "SUCCESS", "{out}");
+    assert_eq!(out["devicesAfterForget"], json!([]), "{out}");
+    assert_eq!(out["third"]["mfa"], true, "{out}");
+    assert_eq!(out["third"]["valid"], true, "{out}");
+    assert_ne!(out["third"]["deviceKey"], device_key, "a new device: {out}");
+
+    // The administrators see the device the third sign-in confirmed.
+    let listed =
+        client.admin_list_devices().user_pool_id(&pool).username("diego").send().await.expect("AdminListDevices");
+    assert_eq!(listed.devices.unwrap_or_default().len(), 1);
+}

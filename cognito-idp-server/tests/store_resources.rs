@@ -342,14 +342,14 @@ async fn an_sqlite_file_of_schema_2_keeps_its_pools_signing_keys() {
     let path = dir.path().join("v2.db");
     {
         // A file as a server of schema 2 left it: made by this server, then its resource tables
-        // replaced by version 2's table of secrets holding a pool's keys, and its outbox without
-        // version 4's columns.
+        // replaced by version 2's table of secrets holding a pool's keys, its outbox without
+        // version 4's columns, and without version 5's devices.
         let store = SqliteStore::open(Location::File(path.clone()), Synchronous::Full).unwrap();
         pool(&store, POOL).await;
         drop(store);
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
-            "DROP TABLE resource_names; DROP TABLE resources;
+            "DROP TABLE resource_names; DROP TABLE resources; DROP TABLE devices;
              CREATE TABLE pool_secrets (
                  pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
                  name    TEXT NOT NULL,
@@ -368,7 +368,7 @@ async fn an_sqlite_file_of_schema_2_keeps_its_pools_signing_keys() {
     assert_eq!(keys.value.0, "{\"version\":1,\"access\":\"QQ==\"}");
     let conn = rusqlite::Connection::open(&path).unwrap();
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 4);
+    assert_eq!(version, 5);
     let left: i64 =
         conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'pool_secrets'", [], |r| r.get(0)).unwrap();
     assert_eq!(left, 0, "the old table is gone");

@@ -1,7 +1,8 @@
 //! The store's sign-in state (part 2), called directly on both backends: pool secrets (as
-//! pool-owned resources), challenge sessions, refresh tokens and their families, failed sign-ins; the races that must
-//! have one outcome (two answers with one session, several instances making a pool's keys,
-//! concurrent failures), the cascades of deleting a user or a pool and of `reset`, the purge of
+//! pool-owned resources), challenge sessions, refresh tokens and their families, failed
+//! sign-ins, users' devices; the races that must have one outcome (two answers with one
+//! session, several instances making a pool's keys, concurrent failures), the cascades of
+//! deleting a user or a pool and of `reset`, the purge of
 //! long-expired rows, and databases of the previous schema opening and migrating.
 //!
 //! Every check runs on a real SQLite file (tempfile) and on a real PostgreSQL (a throwaway
@@ -354,6 +355,15 @@ async fn everything_of<S: Store>(store: &S, pool: &str, key: &str) {
     let family = format!("{key}-f");
     store.insert_refresh(refresh(&format!("{pool}-{key}-r"), pool, key, &family, expires)).await.unwrap();
     store.sign_in_failed(pool, key, 1).await.unwrap();
+    let device = DeviceRecord {
+        seq: 0,
+        pool_id: pool.to_owned(),
+        user_key: key.to_owned(),
+        device_key: format!("{key}-d"),
+        version: 0,
+        doc: serde_json::json!({}),
+    };
+    store.insert_device(device).await.unwrap();
 }
 
 /// Whether `key` has (all of) everything [`everything_of`] gave, or none of it.
@@ -363,7 +373,8 @@ async fn has_everything<S: Store>(store: &S, pool: &str, key: &str) -> bool {
     let token = store.get_refresh(&format!("{pool}-{key}-r")).await;
     let valid = store.family_valid(pool, &family).await.unwrap();
     let failures = store.sign_in_failures(pool, key).await.unwrap().count;
-    let found = [session.is_ok(), token.is_ok(), valid, failures > 0];
+    let device = store.get_device(pool, key, &format!("{key}-d")).await;
+    let found = [session.is_ok(), token.is_ok(), valid, failures > 0, device.is_ok()];
     assert!(found.iter().all(|f| *f) || found.iter().all(|f| !*f), "{pool}/{key}: partly there: {found:?}");
     if let Ok(session) = session {
         store.put_session(session, vec![]).await.unwrap();
@@ -528,7 +539,7 @@ async fn an_sqlite_file_of_schema_1_migrates_and_its_users_sign_in() {
     };
     assert_eq!(version(&path), 1);
     let store = SqliteStore::open(Location::File(path.clone()), Synchronous::Full).unwrap();
-    assert_eq!(version(&path), 4);
+    assert_eq!(version(&path), 5);
 
     // The old user is there, and the new state works for it, cascades included.
     assert_eq!(store.get_user(V1_POOL, "diego").await.unwrap().username, "diego");
@@ -542,7 +553,7 @@ async fn an_sqlite_file_of_schema_1_migrates_and_its_users_sign_in() {
     // Opened again: nothing left to apply.
     let again = SqliteStore::open(Location::File(path.clone()), Synchronous::Full).unwrap();
     assert_eq!(secret(&again, V1_POOL, "keys").await.unwrap().as_deref(), Some("k"));
-    assert_eq!(version(&path), 4);
+    assert_eq!(version(&path), 5);
 }
 
 async fn applied(db: &tokio_postgres::Client) -> Vec<i64> {
@@ -568,7 +579,7 @@ async fn a_postgresql_database_of_schema_2_migrates_and_its_users_sign_in() {
     assert_eq!(applied(&db).await, [1, 2]);
 
     let store = PgStore::open(&options).await.unwrap();
-    assert_eq!(applied(&db).await, [1, 2, 3, 4, 5]);
+    assert_eq!(applied(&db).await, [1, 2, 3, 4, 5, 6]);
     assert_eq!(store.get_user("us-east-1_Old", "vera").await.unwrap().sub, "sub-vera");
     everything_of(&store, "us-east-1_Old", "vera").await;
     assert!(has_everything(&store, "us-east-1_Old", "vera").await);
@@ -577,6 +588,6 @@ async fn a_postgresql_database_of_schema_2_migrates_and_its_users_sign_in() {
     // (as tests/postgres.rs does to imitate an older one) applies version 3 again harmlessly.
     db.batch_execute("DELETE FROM cognito_migrations WHERE version >= 3").await.unwrap();
     let store = PgStore::open(&options).await.unwrap();
-    assert_eq!(applied(&db).await, [1, 2, 3, 4, 5]);
+    assert_eq!(applied(&db).await, [1, 2, 3, 4, 5, 6]);
     assert!(has_everything(&store, "us-east-1_Old", "vera").await, "and keeps what they hold");
 }

@@ -1,7 +1,8 @@
-//! What the load generators (`load`, `oauth_load`, `trigger_load`) share: their `--key value`
-//! arguments and one call of the user-pools JSON API with a fixed SigV4-shaped header (our
-//! server and cognito-local accept any credentials; moto, ministack and fakecloud read the
-//! service and region from that header's credential scope).
+//! What the load generators (`load`, `oauth_load`, `trigger_load`, `device_load`) share: their
+//! `--key value` arguments, one call of the user-pools JSON API with a fixed SigV4-shaped header
+//! (our server and cognito-local accept any credentials; moto, ministack and fakecloud read the
+//! service and region from that header's credential scope), and a server's CPU time from
+//! `/proc`.
 
 #![allow(dead_code)]
 
@@ -69,4 +70,42 @@ pub async fn call(http: &reqwest::Client, url: &str, operation: &str, body: &Val
     let status = response.status().as_u16();
     let bytes = response.bytes().await?;
     Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+}
+
+/// The CPU time the process `pid` and its descendants have used (user and system, threads that
+/// have ended included), from `/proc`; `None` where there is no `/proc`.
+pub fn cpu_seconds(pid: u32) -> Option<f64> {
+    // (pid, parent, ticks) of every process: the fields after the command's closing parenthesis
+    // are state, ppid, ... utime (14th field of the line) and stime (15th).
+    let mut table = Vec::new();
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(id) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        let Some((_, rest)) = stat.rsplit_once(')') else { continue };
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let number = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+        table.push((id, number(1) as u32, number(11) + number(12)));
+    }
+    let mut tree = vec![pid];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(table.iter().filter(|(_, ppid, _)| *ppid == parent).map(|(id, _, _)| *id));
+        i += 1;
+    }
+    let ticks: u64 = table.iter().filter(|(id, _, _)| tree.contains(id)).map(|(_, _, t)| t).sum();
+    Some(ticks as f64 / clock_ticks())
+}
+
+/// Clock ticks per second (`getconf CLK_TCK`; 100 on Linux).
+fn clock_ticks() -> f64 {
+    static TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        std::process::Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok()?.trim().parse().ok())
+            .unwrap_or(100.0)
+    })
 }

@@ -6,6 +6,7 @@ pub mod client_secrets;
 pub mod client_tokens;
 pub mod clients;
 pub mod derived_tokens;
+pub mod devices;
 pub mod domains;
 pub mod groups;
 pub mod managed_login_branding;

@@ -46,10 +46,9 @@ pub async fn get_tokens_from_refresh_token<S: Store>(
 ) -> ApiResult<GetTokensFromRefreshTokenResponse> {
     let (pool, client) = client_of(svc, &input.client_id).await?;
     check_secret(svc, &pool, &client, input.client_secret.as_deref()).await?;
-    let metadata = input.client_metadata.as_ref();
-    let result =
-        refresh::refresh(svc, &pool, &client, &input.refresh_token, refresh::Via::GetTokens, metadata, |_| Ok(()))
-            .await?;
+    let (metadata, device) = (input.client_metadata.as_ref(), input.device_key.as_deref());
+    let via = refresh::Via::GetTokens;
+    let result = refresh::refresh(svc, &pool, &client, &input.refresh_token, via, metadata, device, |_| Ok(())).await?;
     Ok(GetTokensFromRefreshTokenResponse { authentication_result: Some(result) })
 }
 

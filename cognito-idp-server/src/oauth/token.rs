@@ -100,7 +100,7 @@ async fn exchange<S: Store>(
         "authorization_code" => {
             authorization_code(svc, &app, param("code"), param("redirect_uri"), param("code_verifier")).await
         }
-        "refresh_token" => refresh_token(svc, &app, param("refresh_token")).await,
+        "refresh_token" => refresh_token(svc, &app, param("refresh_token"), param("device_key")).await,
         "client_credentials" => client_credentials(svc, &app, param("scope"), param("aws_client_metadata")).await,
         _ => Err(OAuthError::UnsupportedGrantType),
     }
@@ -159,14 +159,18 @@ async fn authorization_code<S: Store>(
 }
 
 /// `grant_type=refresh_token`: new access (and id) tokens with the scopes first granted; a
-/// new refresh token only when the client rotates them.
+/// new refresh token only when the client rotates them. A refresh token of an API sign-in on a
+/// device needs that `device_key` (the form field AWS's token endpoint takes for it, seen in
+/// the CloudTrail record quoted in aws/aws-sdk-java-v2 issue 3418).
 async fn refresh_token<S: Store>(
     svc: &Cognito<S>,
     app: &App,
     token: Option<&str>,
+    device_key: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
     let token = token.ok_or(OAuthError::InvalidRequest)?;
-    let result = refresh::refresh(svc, &app.pool, &app.client, token, refresh::Via::GetTokens, None, |_| Ok(())).await;
+    let via = refresh::Via::GetTokens;
+    let result = refresh::refresh(svc, &app.pool, &app.client, token, via, None, device_key, |_| Ok(())).await;
     let result = match result {
         Ok(result) => result,
         Err(e) if e.code == cognito_idp::ErrorCode::InternalErrorException || super::errors::is_trigger_failure(&e) => {

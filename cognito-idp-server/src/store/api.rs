@@ -326,6 +326,25 @@ pub struct RefreshRecord {
     pub doc: serde_json::Value,
 }
 
+/// A device a user confirmed (`ConfirmDevice`): its key, unique in the pool, and the document
+/// the device handlers own (name, remembered status, SRP verifier, dates, last IP). It belongs
+/// to its user: deleting the user or the pool deletes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceRecord {
+    /// Creation order across the store, the paging cursor of device listings (0 before insert).
+    pub seq: i64,
+    /// The pool.
+    pub pool_id: String,
+    /// The user's username key.
+    pub user_key: String,
+    /// `{region}_{uuid}`, unique per pool.
+    pub device_key: String,
+    /// Optimistic-concurrency version; 0 for a record not yet stored.
+    pub version: i64,
+    /// The document, owned by `handlers::devices`.
+    pub doc: serde_json::Value,
+}
+
 /// Failed sign-ins of a user since the last success, counted for the temporary lockout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SignInFailures {
@@ -589,6 +608,37 @@ pub trait Store: Send + Sync + 'static {
     /// [`rotate_refresh`](Store::rotate_refresh) purge too, but a server without them would
     /// not). Several instances may purge at once.
     fn purge_expired(&self, now_ms: i64) -> impl Future<Output = StoreResult<u64>> + Send;
+
+    // --- devices (`ConfirmDevice` and after), each of one user
+    /// Inserts a device of the user `user_key`: [`StoreError::NotFound`] if the user does not
+    /// exist, [`StoreError::ResourceExists`] if the pool has a device with its key already.
+    fn insert_device(&self, device: DeviceRecord) -> impl Future<Output = StoreResult<DeviceRecord>> + Send;
+    /// The device `device_key` of the user `user_key` ([`StoreError::NotFound`] for another
+    /// user's device).
+    fn get_device(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        device_key: &str,
+    ) -> impl Future<Output = StoreResult<DeviceRecord>> + Send;
+    /// Replaces a device's document (optimistic on `version`).
+    fn update_device(&self, device: DeviceRecord) -> impl Future<Output = StoreResult<DeviceRecord>> + Send;
+    /// Deletes the device `device_key` of the user `user_key`.
+    fn delete_device(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        device_key: &str,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The user's devices in creation order, from cursor `after` (exclusive); an unknown user
+    /// has none.
+    fn list_devices(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        after: i64,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Page<DeviceRecord>>> + Send;
 
     // --- outbox, tags, local state
     /// Messages sent to `username` of `pool_id` (all of the pool's when `username` is `None`).

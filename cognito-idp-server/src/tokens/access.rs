@@ -88,5 +88,13 @@ pub async fn verify<S: Store>(svc: &Cognito<S>, token: &str) -> ApiResult<Authen
         return Err(ApiError::not_authorized("User is disabled."));
     }
     let scopes = claim("scope").unwrap_or_default().split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
-    Ok(Authenticated { pool, user, client_id: client_id.to_owned(), origin_jti: origin_jti.to_owned(), scopes })
+    let device_key = claim("device_key").map(str::to_owned);
+    Ok(Authenticated {
+        pool,
+        user,
+        client_id: client_id.to_owned(),
+        origin_jti: origin_jti.to_owned(),
+        scopes,
+        device_key,
+    })
 }

@@ -41,7 +41,23 @@ pub async fn issue<S: Store>(
     auth_time_s: i64,
     generation: &Generation<'_>,
 ) -> ApiResult<AuthenticationResultType> {
-    let family = Family::new(auth_time_s, None);
+    issue_on_device(svc, pool, client, user, auth_time_s, generation, None).await
+}
+
+/// [`issue`] for a sign-in on the device `device_key` (`{region}_{uuid}`): the access token
+/// names it (`device_key` claim, as Cognito's do) and the refresh token is bound to it
+/// (`REFRESH_TOKEN_AUTH` must present it, and it must still be a confirmed device of the user).
+pub async fn issue_on_device<S: Store>(
+    svc: &Cognito<S>,
+    pool: &Pool,
+    client: &UserPoolClientType,
+    user: &UserRecord,
+    auth_time_s: i64,
+    generation: &Generation<'_>,
+    device_key: Option<String>,
+) -> ApiResult<AuthenticationResultType> {
+    let mut family = Family::new(auth_time_s, None);
+    family.device_key = device_key;
     let client_id = client.client_id.as_deref().unwrap_or_default();
     // The trigger first: a function that fails leaves nothing stored.
     let prepared = prepare(svc, pool, client, user, &family, generation).await?;
@@ -127,9 +143,11 @@ pub async fn refresh<S: Store>(
     pool: &Pool,
     client: &UserPoolClientType,
     refresh_token: &str,
+    device_key: Option<&str>,
     check_user: impl FnOnce(&UserRecord) -> ApiResult<()>,
 ) -> ApiResult<AuthenticationResultType> {
-    refresh::refresh(svc, pool, client, refresh_token, refresh::Via::InitiateAuth, None, check_user).await
+    let via = refresh::Via::InitiateAuth;
+    refresh::refresh(svc, pool, client, refresh_token, via, None, device_key, check_user).await
 }
 
 /// The user an access token speaks for: signature, expiry, `token_use`, issuing pool and
@@ -151,6 +169,8 @@ pub struct Authenticated {
     pub origin_jti: String,
     /// Its `scope` claim, split.
     pub scopes: Vec<String>,
+    /// Its `device_key` claim: the device its sign-in was on, or was given.
+    pub device_key: Option<String>,
 }
 
 /// The tokens' `iss` for pool `pool_id`: `{issuer base}/{pool id}`.
@@ -170,6 +190,9 @@ pub struct Family {
     /// The scopes the OAuth 2.0 endpoints granted; `None` for a sign-in through the API, whose
     /// access tokens carry `aws.cognito.signin.user.admin` alone.
     pub scopes: Option<Vec<String>>,
+    /// The device the sign-in was on (or was given in `NewDeviceMetadata`): its tokens name it
+    /// and its refresh tokens are bound to it.
+    pub device_key: Option<String>,
 }
 
 impl Family {
@@ -180,6 +203,7 @@ impl Family {
             event_id: uuid::Uuid::new_v4().to_string(),
             auth_time,
             scopes,
+            device_key: None,
         }
     }
 }
@@ -252,6 +276,10 @@ async fn mint<S: Store>(
         at_hash: None,
     };
     let mut access = claims::access(&issue, user, now + lifetimes.access, &uuid::Uuid::new_v4().to_string());
+    if let Some(device_key) = &family.device_key {
+        // Where Cognito's access tokens have it: right after `sub`.
+        access.0.insert(1, ("device_key".to_owned(), device_key.as_str().into()));
+    }
     if scope.is_empty() {
         // Every scope suppressed: no `scope` claim rather than an empty one.
         access.0.retain(|(name, _)| name != "scope");

@@ -128,6 +128,8 @@ fn new_record(
             // The scopes the OAuth 2.0 endpoints granted (null for the API's sign-ins): a
             // refreshed access token keeps them.
             "scopes": family.scopes,
+            // The device the token is bound to (null when the pool tracks no devices).
+            "device_key": family.device_key,
         }),
     }
 }
@@ -146,6 +148,12 @@ pub enum Via {
 /// called with the token's user once it is found, before anything is issued or rotated. The
 /// PreTokenGeneration trigger (`TokenGeneration_RefreshTokens`, with `client_metadata`) runs
 /// before the token is rotated, so a failing function leaves the token as it was.
+///
+/// A token bound to a device (see `handlers::devices`) refreshes only with that `device_key`
+/// presented and while the device is still a confirmed device of the user: otherwise `Invalid
+/// Refresh Token`, as AWS answers (aws/aws-sdk-java issue 2841, aws-amplify/amplify-android
+/// issue 2506: unconfirmed devices' tokens do not refresh; AWS's blog on device tracking: a
+/// forgotten device's refresh tokens fail).
 #[allow(clippy::too_many_arguments)]
 pub async fn refresh<S: Store>(
     svc: &Cognito<S>,
@@ -154,6 +162,7 @@ pub async fn refresh<S: Store>(
     token: &str,
     via: Via,
     client_metadata: Option<&std::collections::BTreeMap<String, String>>,
+    device_key: Option<&str>,
     check_user: impl FnOnce(&UserRecord) -> ApiResult<()>,
 ) -> ApiResult<AuthenticationResultType> {
     let client_id = client.client_id.as_deref().unwrap_or_default();
@@ -206,11 +215,23 @@ pub async fn refresh<S: Store>(
     if !user.enabled {
         return Err(ApiError::not_authorized("User is disabled."));
     }
+    let bound = record.doc.get("device_key").and_then(|v| v.as_str()).map(str::to_owned);
+    if let Some(bound) = &bound {
+        if device_key != Some(bound.as_str()) {
+            return Err(invalid());
+        }
+        match svc.store.get_device(pool.id(), &user.username_key, bound).await {
+            Ok(_) => {}
+            Err(StoreError::NotFound) => return Err(invalid()),
+            Err(e) => return Err(e.into()),
+        }
+    }
     let family = Family {
         origin_jti: record.origin_jti.clone(),
         event_id: record.doc.get("event_id").and_then(|v| v.as_str()).unwrap_or_default().to_owned(),
         auth_time: record.doc.get("auth_time").and_then(|v| v.as_i64()).unwrap_or(now_ms / 1000),
         scopes: record.doc.get("scopes").and_then(|v| serde_json::from_value(v.clone()).ok()),
+        device_key: bound,
     };
     let generation = Generation::with_metadata(Source::RefreshTokens, client_metadata);
     let prepared = prepare(svc, pool, client, &user, &family, &generation).await?;

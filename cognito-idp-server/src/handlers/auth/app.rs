@@ -28,7 +28,8 @@ pub enum Api {
     Browser,
 }
 
-/// An app client with its pool.
+/// An app client with its pool, and what the call says besides its flow.
+#[derive(Clone)]
 pub struct App {
     /// The pool the client belongs to.
     pub pool: Arc<Pool>,
@@ -47,6 +48,23 @@ pub struct App {
     /// `clientMetadata` of the PostAuthentication and PreTokenGeneration triggers when the
     /// sign-in ends in that call (`InitiateAuth`'s is not passed to them).
     pub client_metadata: Option<BTreeMap<String, String>>,
+    /// The `DEVICE_KEY` the call presents (`AuthParameters` of a password flow, or the
+    /// `PASSWORD_VERIFIER` answer): a device to authenticate once the password is proved.
+    pub device_key: Option<String>,
+    /// The device this sign-in proved (`DEVICE_PASSWORD_VERIFIER`), kept in the sessions of the
+    /// challenges after it: its tokens are bound to it and it may stand in for MFA.
+    pub device: Option<ProvedDevice>,
+    /// The caller's address (a device's `last_ip_used`).
+    pub source_ip: Option<String>,
+}
+
+/// A device a sign-in proved by device SRP.
+#[derive(Debug, Clone)]
+pub struct ProvedDevice {
+    /// Its key.
+    pub key: String,
+    /// Whether it was remembered when proved.
+    pub remembered: bool,
 }
 
 impl App {
@@ -75,7 +93,18 @@ impl App {
         let client = clients::decode(&record)?;
         let secrets = client_secrets::active(svc, &record.pool_id, &client).await?;
         let secrets = secrets.into_iter().map(|s| s.value).collect();
-        Ok(App { pool, client_id: record.id, client, api, secrets, validation_data: None, client_metadata: None })
+        Ok(App {
+            pool,
+            client_id: record.id,
+            client,
+            api,
+            secrets,
+            validation_data: None,
+            client_metadata: None,
+            device_key: None,
+            device: None,
+            source_ip: None,
+        })
     }
 
     /// The same client for a call of `InitiateAuth` / `AdminInitiateAuth` with `ClientMetadata`.
@@ -88,6 +117,14 @@ impl App {
     /// with `ClientMetadata`.
     pub fn with_client_metadata(mut self, metadata: Option<BTreeMap<String, String>>) -> App {
         self.client_metadata = metadata;
+        self
+    }
+
+    /// The same client for a call that presents `DEVICE_KEY` (an empty one is none), from
+    /// `source_ip`.
+    pub fn with_device_key(mut self, device_key: Option<&String>, source_ip: Option<String>) -> App {
+        self.device_key = device_key.filter(|k| !k.is_empty()).cloned();
+        self.source_ip = source_ip;
         self
     }
 

@@ -7,13 +7,13 @@ use cognito_idp::ErrorCode;
 use cognito_idp::types::{AuthenticationResultType, ChallengeNameType};
 
 use super::app::{Api, App, incorrect};
-use super::{lockout, session};
+use super::{device, lockout, session};
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::messages::Sent;
 use crate::handlers::triggered::pre_token_generation::{Generation, Source};
 use crate::handlers::triggered::user_migration::{self, Migrated};
 use crate::handlers::triggered::{post_authentication, pre_authentication};
-use crate::handlers::{mfa, shared};
+use crate::handlers::{devices, mfa, shared};
 use crate::state::{Cognito, Pool};
 use crate::store::{Store, StoreError, UserRecord};
 use crate::tokens;
@@ -73,7 +73,10 @@ pub async fn challenge<S: Store>(
     let ttl = session::ttl_ms(&app.client);
     let browser = app.api == Api::Browser;
     let outbox = sent.take_outbox();
-    let raw = session::start(svc, app.pool.id(), &app.client_id, user_key, name, state, ttl, outbox, browser).await?;
+    let device = app.device.as_ref().map(|d| d.key.as_str());
+    let (pool_id, client_id) = (app.pool.id(), app.client_id.as_str());
+    let raw =
+        session::start_on_device(svc, pool_id, client_id, user_key, name, state, ttl, outbox, browser, device).await?;
     sent.hand_off(svc).await;
     Ok(Outcome { challenge_name: Some(name.to_owned()), session: Some(raw), parameters, ..Outcome::default() })
 }
@@ -217,6 +220,9 @@ pub async fn after_first_factor<S: Store>(svc: &Cognito<S>, app: &App, user: &Us
     if user.status == "FORCE_CHANGE_PASSWORD" {
         return new_password_required(svc, app, user).await;
     }
+    if let Some(outcome) = device::start(svc, app, user).await? {
+        return Ok(outcome);
+    }
     mfa_or_tokens(svc, app, user).await
 }
 
@@ -268,6 +274,9 @@ pub async fn mfa_or_tokens_as<S: Store>(
     user: &UserRecord,
     source: Source,
 ) -> ApiResult<Outcome> {
+    if app.device.as_ref().is_some_and(|d| d.remembered) && devices::remembered_skips_mfa(&app.pool) {
+        return issue_as(svc, app, user, source).await;
+    }
     match mfa::next_step(svc, &app.pool, &app.client, user).await? {
         Some(step) => mfa_challenge(svc, app, user, step).await,
         None => issue_as(svc, app, user, source).await,
@@ -317,6 +326,14 @@ pub async fn issue_as<S: Store>(svc: &Cognito<S>, app: &App, user: &UserRecord, 
     }
     let now_s = svc.clock.now_ms() / 1000;
     let generation = Generation::with_metadata(source, metadata);
-    let result = tokens::issue(svc, &app.pool, &app.client, user, now_s, &generation).await?;
+    // A sign-in on a proved device keeps it; any other, in a pool that tracks devices, is
+    // given a new one (`NewDeviceMetadata`), which its tokens are bound to.
+    let new_device = match &app.device {
+        Some(_) => None,
+        None => devices::new_metadata(svc, &app.pool),
+    };
+    let device_key = app.device.as_ref().map(|d| d.key.clone()).or_else(|| new_device.as_ref()?.device_key.clone());
+    let mut result = tokens::issue_on_device(svc, &app.pool, &app.client, user, now_s, &generation, device_key).await?;
+    result.new_device_metadata = new_device;
     Ok(Outcome { result: Some(result), ..Outcome::default() })
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use cognito_idp::server::RequestContext;
 use cognito_idp::types::{
     AdminInitiateAuthRequest, AdminInitiateAuthResponse, InitiateAuthRequest, InitiateAuthResponse,
 };
@@ -11,15 +12,23 @@ use super::app::{Api, App, required};
 use super::flow::{self, Outcome};
 use super::{choice, custom, srp};
 use crate::errors::{ApiError, ApiResult};
+use crate::handlers::devices;
 use crate::handlers::secret_hash::{self, Missing};
 use crate::state::Cognito;
 use crate::store::Store;
 use crate::tokens;
 
 /// `InitiateAuth`.
-pub async fn initiate_auth<S: Store>(svc: &Cognito<S>, input: InitiateAuthRequest) -> ApiResult<InitiateAuthResponse> {
-    let app = App::load(svc, None, &input.client_id).await?.with_validation_data(input.client_metadata);
+pub async fn initiate_auth<S: Store>(
+    svc: &Cognito<S>,
+    ctx: RequestContext,
+    input: InitiateAuthRequest,
+) -> ApiResult<InitiateAuthResponse> {
     let params = input.auth_parameters.unwrap_or_default();
+    let app = App::load(svc, None, &input.client_id)
+        .await?
+        .with_validation_data(input.client_metadata)
+        .with_device_key(params.get("DEVICE_KEY"), devices::source_ip(&ctx));
     let outcome = run(svc, &app, input.auth_flow.as_str(), &params).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
@@ -35,11 +44,14 @@ pub async fn initiate_auth<S: Store>(svc: &Cognito<S>, input: InitiateAuthReques
 /// `AdminInitiateAuth`.
 pub async fn admin_initiate_auth<S: Store>(
     svc: &Cognito<S>,
+    ctx: RequestContext,
     input: AdminInitiateAuthRequest,
 ) -> ApiResult<AdminInitiateAuthResponse> {
-    let app =
-        App::load(svc, Some(&input.user_pool_id), &input.client_id).await?.with_validation_data(input.client_metadata);
     let params = input.auth_parameters.unwrap_or_default();
+    let app = App::load(svc, Some(&input.user_pool_id), &input.client_id)
+        .await?
+        .with_validation_data(input.client_metadata)
+        .with_device_key(params.get("DEVICE_KEY"), devices::source_ip(&ctx));
     let outcome = run(svc, &app, input.auth_flow.as_str(), &params).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
@@ -187,7 +199,8 @@ async fn run<S: Store>(
                 }
                 _ => Ok(()),
             };
-            let result = tokens::refresh(svc, &app.pool, &app.client, token, check).await?;
+            let device_key = params.get("DEVICE_KEY").map(String::as_str);
+            let result = tokens::refresh(svc, &app.pool, &app.client, token, device_key, check).await?;
             Ok(Outcome { result: Some(result), ..Outcome::default() })
         }
         // Custom challenges, run by the pool's Lambda triggers (AWS's answer for a pool without

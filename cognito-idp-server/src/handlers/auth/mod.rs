@@ -9,6 +9,7 @@
 pub mod app;
 pub mod choice;
 pub mod custom;
+pub mod device;
 pub mod factors;
 pub mod flow;
 pub mod initiate;

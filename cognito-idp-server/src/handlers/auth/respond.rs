@@ -5,19 +5,20 @@
 use std::collections::{BTreeMap, HashMap};
 
 use cognito_idp::ErrorCode;
+use cognito_idp::server::RequestContext;
 use cognito_idp::types::{
     AdminRespondToAuthChallengeRequest, AdminRespondToAuthChallengeResponse, AttributeType,
     RespondToAuthChallengeRequest, RespondToAuthChallengeResponse,
 };
 
-use super::app::{Api, App, incorrect, missing, required};
+use super::app::{Api, App, ProvedDevice, incorrect, missing, required};
 use super::flow::{self, Outcome};
-use super::{choice, custom, lockout, session, srp};
+use super::{choice, custom, device, lockout, session, srp};
 use crate::domain::attributes::{self, Schema, Write};
 use crate::domain::password;
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::secret_hash::Missing;
-use crate::handlers::{mfa, shared};
+use crate::handlers::{devices, mfa, shared};
 use crate::state::Cognito;
 use crate::store::{Alias, AliasConflict, SessionRecord, Store, StoreError, UserRecord};
 
@@ -34,10 +35,14 @@ fn invalid_session() -> ApiError {
 /// `RespondToAuthChallenge`.
 pub async fn respond_to_auth_challenge<S: Store>(
     svc: &Cognito<S>,
+    ctx: RequestContext,
     input: RespondToAuthChallengeRequest,
 ) -> ApiResult<RespondToAuthChallengeResponse> {
-    let app = App::load(svc, None, &input.client_id).await?.with_client_metadata(input.client_metadata);
     let responses = input.challenge_responses.unwrap_or_default();
+    let app = App::load(svc, None, &input.client_id)
+        .await?
+        .with_client_metadata(input.client_metadata)
+        .with_device_key(responses.get("DEVICE_KEY"), devices::source_ip(&ctx));
     let outcome = run(svc, &app, input.challenge_name.as_str(), input.session.as_deref(), &responses).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
@@ -53,11 +58,14 @@ pub async fn respond_to_auth_challenge<S: Store>(
 /// `AdminRespondToAuthChallenge`.
 pub async fn admin_respond_to_auth_challenge<S: Store>(
     svc: &Cognito<S>,
+    ctx: RequestContext,
     input: AdminRespondToAuthChallengeRequest,
 ) -> ApiResult<AdminRespondToAuthChallengeResponse> {
-    let app =
-        App::load(svc, Some(&input.user_pool_id), &input.client_id).await?.with_client_metadata(input.client_metadata);
     let responses = input.challenge_responses.unwrap_or_default();
+    let app = App::load(svc, Some(&input.user_pool_id), &input.client_id)
+        .await?
+        .with_client_metadata(input.client_metadata)
+        .with_device_key(responses.get("DEVICE_KEY"), devices::source_ip(&ctx));
     let outcome = run(svc, &app, input.challenge_name.as_str(), input.session.as_deref(), &responses).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
@@ -117,11 +125,29 @@ async fn run<S: Store>(
     }
     let names: Vec<&str> = std::iter::once(username).chain(user.as_ref().map(|u| u.username.as_str())).collect();
     app.check_secret(&names, responses.get("SECRET_HASH").map(String::as_str), Missing::SecretHash)?;
+    // The challenges after a proved device go on on it (`handlers::auth::device`).
+    let on_device;
+    let app = match session::device(&record) {
+        Some(key) => {
+            on_device = App { device: Some(ProvedDevice { key: key.to_owned(), remembered: false }), ..app.clone() };
+            &on_device
+        }
+        None => app,
+    };
     match challenge {
         "PASSWORD_VERIFIER" if srp::custom_state(&record).is_some() => {
             custom::after_password(svc, app, &record, user, responses).await
         }
-        "PASSWORD_VERIFIER" => srp::answer(svc, app, &record, user, responses).await,
+        "PASSWORD_VERIFIER" => {
+            // An unknown device fails the answer but keeps the session, for a retry without it.
+            if let Err(e) = device::check_presented(svc, app, &record.user_key).await {
+                session::put_back(svc, record).await?;
+                return Err(e);
+            }
+            srp::answer(svc, app, &record, user, responses).await
+        }
+        "DEVICE_SRP_AUTH" => device::answer_srp_auth(svc, app, &record, user, responses).await,
+        "DEVICE_PASSWORD_VERIFIER" => device::answer_verifier(svc, app, &record, user, responses).await,
         "CUSTOM_CHALLENGE" => custom::answer(svc, app, &record, user, responses).await,
         "NEW_PASSWORD_REQUIRED" => {
             let user = user.ok_or_else(invalid_session)?;

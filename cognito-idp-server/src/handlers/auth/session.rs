@@ -55,6 +55,13 @@ pub const STATE: &str = "state";
 pub const ATTEMPTS: &str = "attempts";
 /// The key that marks a session of the managed login pages (absent for the API's).
 pub const BROWSER: &str = "browser";
+/// The key of the device a sign-in proved (absent before, or without one).
+pub const DEVICE: &str = "device";
+
+/// The device the sign-in of this session proved by device SRP, if any.
+pub fn device(record: &SessionRecord) -> Option<&str> {
+    record.doc.get(DEVICE).and_then(|v| v.as_str())
+}
 
 /// Whether a session was issued to the managed login pages: such a session is answered there
 /// only, and one of the API only through the API.
@@ -78,7 +85,26 @@ pub async fn start<S: Store>(
     browser: bool,
 ) -> ApiResult<String> {
     let raw = new_raw();
-    start_as(svc, &raw, pool_id, client_id, user_key, challenge_name, state, ttl_ms, outbox, browser).await?;
+    start_as(svc, &raw, pool_id, client_id, user_key, challenge_name, state, ttl_ms, outbox, browser, None).await?;
+    Ok(raw)
+}
+
+/// [`start`] for a sign-in that proved the device `device` (see [`device`]).
+#[allow(clippy::too_many_arguments)]
+pub async fn start_on_device<S: Store>(
+    svc: &Cognito<S>,
+    pool_id: &str,
+    client_id: &str,
+    user_key: &str,
+    challenge_name: &str,
+    state: serde_json::Value,
+    ttl_ms: i64,
+    outbox: Vec<OutboxMessage>,
+    browser: bool,
+    device: Option<&str>,
+) -> ApiResult<String> {
+    let raw = new_raw();
+    start_as(svc, &raw, pool_id, client_id, user_key, challenge_name, state, ttl_ms, outbox, browser, device).await?;
     Ok(raw)
 }
 
@@ -98,10 +124,14 @@ pub async fn start_as<S: Store>(
     ttl_ms: i64,
     outbox: Vec<OutboxMessage>,
     browser: bool,
+    device: Option<&str>,
 ) -> ApiResult<()> {
     let mut doc = serde_json::json!({ CHALLENGE: challenge_name, STATE: state, ATTEMPTS: 0 });
     if browser {
         doc[BROWSER] = true.into();
+    }
+    if let Some(device) = device {
+        doc[DEVICE] = device.into();
     }
     let record = SessionRecord {
         id_hash: hash(raw),

@@ -116,6 +116,7 @@ async fn start_with<S: Store>(
         ttl,
         Vec::new(),
         false,
+        None,
     )
     .await?;
     Ok(Outcome {
@@ -203,7 +204,7 @@ pub async fn verify<S: Store>(
 
 /// Whether a claim's `TIMESTAMP` (Cognito's format, checked strictly) is within
 /// [`CLOCK_SKEW`] of the server's clock.
-fn timestamp_is_recent<S: Store>(svc: &Cognito<S>, timestamp: &str) -> bool {
+pub(super) fn timestamp_is_recent<S: Store>(svc: &Cognito<S>, timestamp: &str) -> bool {
     let Ok(at) = parse_timestamp(timestamp) else { return false };
     let now = UNIX_EPOCH + Duration::from_millis(svc.clock.now_ms().max(0) as u64);
     let skew = match at.duration_since(now) {

@@ -52,7 +52,7 @@ async fn next_session<S: Store>(svc: &Cognito<S>, old: &SessionRecord, state: se
         Err(StoreError::NotFound) => return Err(ApiError::client_not_found(&old.client_id)),
         Err(e) => return Err(e.into()),
     };
-    session::start(
+    session::start_on_device(
         svc,
         &old.pool_id,
         &old.client_id,
@@ -62,6 +62,7 @@ async fn next_session<S: Store>(svc: &Cognito<S>, old: &SessionRecord, state: se
         ttl,
         Vec::new(),
         session::is_browser(old),
+        session::device(old),
     )
     .await
 }

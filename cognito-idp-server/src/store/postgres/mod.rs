@@ -141,7 +141,7 @@ fn fail_to_store(fail: Fail) -> StoreError {
     match violated(&e) {
         Some("users_pool_username_key" | "users_pool_sub_key") => return StoreError::UsernameExists,
         Some("groups_pool_name_key") => return StoreError::GroupExists,
-        Some("resources_pool_kind_key") => return StoreError::ResourceExists,
+        Some("resources_pool_kind_key" | "devices_pool_key") => return StoreError::ResourceExists,
         // As in SQLite: a pool or client id that is taken is a conflict (ids are random).
         Some("pools_id_key" | "clients_id_key") => return StoreError::Conflict,
         // A refresh token's hash taken: as in SQLite, a conflict.
@@ -403,6 +403,27 @@ impl Store for PgStore {
         limit: usize,
     ) -> StoreResult<Page<ResourceRecord>> {
         on_conn!(self, c => sql::list_resources(&c, pool_id, kind, after, limit))
+    }
+    async fn insert_device(&self, device: DeviceRecord) -> StoreResult<DeviceRecord> {
+        in_tx!(self, tx => sql::insert_device(&tx, &device))
+    }
+    async fn get_device(&self, pool_id: &str, user_key: &str, device_key: &str) -> StoreResult<DeviceRecord> {
+        on_conn!(self, c => sql::get_device(&c, pool_id, user_key, device_key))
+    }
+    async fn update_device(&self, device: DeviceRecord) -> StoreResult<DeviceRecord> {
+        in_tx!(self, tx => sql::update_device(&tx, &device))
+    }
+    async fn delete_device(&self, pool_id: &str, user_key: &str, device_key: &str) -> StoreResult<()> {
+        in_tx!(self, tx => sql::delete_device(&tx, pool_id, user_key, device_key))
+    }
+    async fn list_devices(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Page<DeviceRecord>> {
+        on_conn!(self, c => sql::list_devices(&c, pool_id, user_key, after, limit))
     }
     async fn put_session(&self, session: SessionRecord, outbox: Vec<OutboxMessage>) -> StoreResult<()> {
         in_tx!(self, tx => sql::put_session(&tx, &session, &outbox))

@@ -10,8 +10,10 @@ use tokio_postgres::types::ToSql;
 
 use crate::store::api::*;
 
+mod devices;
 mod resources;
 mod signin;
+pub use devices::{delete_device, get_device, insert_device, list_devices, update_device};
 pub use resources::{delete_resource, find_resource, get_resource, insert_resource, list_resources, update_resource};
 pub use signin::*;
 
@@ -553,7 +555,7 @@ pub async fn list_groups<C: GenericClient>(c: &C, pool_id: &str, after: i64, lim
     Ok(page(items, limit, |g| g.seq))
 }
 
-async fn user_seq<C: GenericClient>(c: &C, pool_id: &str, key: &str) -> R<i64> {
+pub(super) async fn user_seq<C: GenericClient>(c: &C, pool_id: &str, key: &str) -> R<i64> {
     match query_opt(c, "SELECT seq FROM users WHERE pool_id = $1 AND username_key = $2", &[&pool_id, &key]).await? {
         Some(row) => Ok(row.try_get(0)?),
         None => Err(Fail::Store(StoreError::NotFound)),
@@ -805,6 +807,7 @@ pub async fn set_setting<C: GenericClient>(c: &C, key: &str, value: &str) -> R<(
 pub async fn reset<C: GenericClient>(c: &C) -> R<()> {
     c.batch_execute(RESET).await?;
     c.batch_execute(resources::RESET).await?;
+    c.batch_execute(devices::RESET).await?;
     c.batch_execute(
         "DELETE FROM memberships; DELETE FROM codes; DELETE FROM aliases; DELETE FROM users; DELETE FROM groups;
          DELETE FROM clients; DELETE FROM pools; DELETE FROM outbox; DELETE FROM tags; DELETE FROM settings;",

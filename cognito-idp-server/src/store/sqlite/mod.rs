@@ -413,6 +413,30 @@ impl Store for SqliteStore {
         let (pool_id, kind) = (pool_id.to_owned(), kind.to_owned());
         self.read(move |c| sql::list_resources(c, &pool_id, &kind, after, limit)).await
     }
+    async fn insert_device(&self, device: DeviceRecord) -> StoreResult<DeviceRecord> {
+        self.write(move |c| sql::insert_device(c, device)).await
+    }
+    async fn get_device(&self, pool_id: &str, user_key: &str, device_key: &str) -> StoreResult<DeviceRecord> {
+        let (pool_id, user_key, device_key) = (pool_id.to_owned(), user_key.to_owned(), device_key.to_owned());
+        self.point_read(move |c| sql::get_device(c, &pool_id, &user_key, &device_key)).await
+    }
+    async fn update_device(&self, device: DeviceRecord) -> StoreResult<DeviceRecord> {
+        self.write(move |c| sql::update_device(c, device)).await
+    }
+    async fn delete_device(&self, pool_id: &str, user_key: &str, device_key: &str) -> StoreResult<()> {
+        let (pool_id, user_key, device_key) = (pool_id.to_owned(), user_key.to_owned(), device_key.to_owned());
+        self.write(move |c| sql::delete_device(c, &pool_id, &user_key, &device_key)).await
+    }
+    async fn list_devices(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Page<DeviceRecord>> {
+        let (pool_id, user_key) = (pool_id.to_owned(), user_key.to_owned());
+        self.read(move |c| sql::list_devices(c, &pool_id, &user_key, after, limit)).await
+    }
     async fn put_session(&self, session: SessionRecord, outbox: Vec<OutboxMessage>) -> StoreResult<()> {
         self.write(move |c| sql::put_session(c, &session, &outbox)).await
     }

@@ -191,6 +191,20 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE outbox ADD COLUMN message TEXT;
     ALTER TABLE outbox ADD COLUMN subject TEXT;
     "#,
+    // 5: the devices users confirmed (`ConfirmDevice`), each of one user: they go with their
+    // user, and with their pool through its users. Device keys are unique per pool.
+    r#"
+    CREATE TABLE devices (
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+        pool_id    TEXT NOT NULL,
+        device_key TEXT NOT NULL,
+        user_seq   INTEGER NOT NULL REFERENCES users(seq) ON DELETE CASCADE,
+        version    INTEGER NOT NULL,
+        doc        TEXT NOT NULL,
+        UNIQUE (pool_id, device_key)
+    );
+    CREATE INDEX devices_by_user ON devices(user_seq, seq);
+    "#,
 ];
 
 /// The schema version this server writes.

@@ -5,8 +5,10 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::store::api::*;
 
+mod devices;
 mod resources;
 mod signin;
+pub use devices::{delete_device, get_device, insert_device, list_devices, update_device};
 pub use resources::{delete_resource, find_resource, get_resource, insert_resource, list_resources, update_resource};
 pub use signin::*;
 
@@ -495,7 +497,7 @@ pub fn list_groups(conn: &Connection, pool_id: &str, after: i64, limit: usize) -
     Ok(page(items, limit, |g| g.seq))
 }
 
-fn user_seq(conn: &Connection, pool_id: &str, key: &str) -> StoreResult<i64> {
+pub(super) fn user_seq(conn: &Connection, pool_id: &str, key: &str) -> StoreResult<i64> {
     conn.prepare_cached("SELECT seq FROM users WHERE pool_id = ?1 AND username_key = ?2")
         .and_then(|mut s| s.query_row([pool_id, key], |r| r.get(0)).optional())
         .map_err(db_error)?
@@ -714,6 +716,7 @@ pub fn set_setting(conn: &Connection, key: &str, value: &str) -> StoreResult<()>
 pub fn reset(conn: &Connection) -> StoreResult<()> {
     conn.execute_batch(RESET).map_err(db_error)?;
     conn.execute_batch(resources::RESET).map_err(db_error)?;
+    conn.execute_batch(devices::RESET).map_err(db_error)?;
     conn.execute_batch(
         "DELETE FROM memberships; DELETE FROM codes; DELETE FROM aliases; DELETE FROM users; DELETE FROM groups;
          DELETE FROM clients; DELETE FROM pools; DELETE FROM outbox; DELETE FROM tags; DELETE FROM settings;",
