@@ -38,6 +38,7 @@ pub struct Running {
     stop: oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
     purger: tokio::task::JoinHandle<()>,
+    importer: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
@@ -46,13 +47,16 @@ impl Running {
         let _ = self.stop.send(());
         let _ = self.task.await;
         self.purger.abort();
+        self.importer.abort();
         let _ = self.purger.await;
+        let _ = self.importer.await;
     }
 
     /// Waits until the server stops on its own (it does not, unless the listener fails).
     pub async fn wait(self) {
         let _ = self.task.await;
         self.purger.abort();
+        self.importer.abort();
     }
 
     /// Serves until SIGTERM or Ctrl-C, then shuts down gracefully.
@@ -128,6 +132,7 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
         region: options.region.clone(),
         outbox: profile.local_endpoints,
         issuer_base,
+        endpoint: format!("http://{}", reachable(address)),
         ..Settings::default()
     };
     let clock = Clock::default();
@@ -162,6 +167,8 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
         app = app.route("/_local", any(local_off)).route("/_local/{*rest}", any(local_off));
     }
     let purger = tokio::spawn(purge_periodically(svc.store.clone(), svc.clock.clone()));
+    let importer = tokio::spawn(crate::user_import::runner::run(svc.clone()));
+    app = app.merge(crate::user_import::upload::routes(svc.clone()));
     let app = app.merge(crate::tokens::discovery::routes(svc.clone()));
     let app = app.merge(crate::oauth::routes(svc.clone())).merge(crate::pages::routes(svc.clone()));
     let app = app.merge(cognito_idp::server::router_with(svc, config));
@@ -179,7 +186,7 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
         }
     });
     tracing::info!(%address, db = %redacted(&options.db), in_memory = options.in_memory, "listening");
-    Ok(Running { address, stop, task, purger })
+    Ok(Running { address, stop, task, purger, importer })
 }
 
 /// Says in one line at start-up which profile the server runs and what that means, so that
@@ -259,6 +266,15 @@ async fn purge_periodically<S: Store>(store: S, clock: Clock) {
                 }
             }
         }
+    }
+}
+
+/// The address clients reach a server listening on `address` by: itself, or the loopback
+/// address when it listens on every interface.
+fn reachable(address: SocketAddr) -> SocketAddr {
+    match address.ip() {
+        ip if ip.is_unspecified() => SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), address.port()),
+        _ => address,
     }
 }
 

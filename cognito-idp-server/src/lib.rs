@@ -27,6 +27,7 @@ pub mod state;
 pub mod store;
 pub mod tokens;
 pub mod triggers;
+pub mod user_import;
 
 pub use app::{Running, serve};
 pub use options::Options;

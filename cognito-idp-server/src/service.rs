@@ -140,4 +140,11 @@ operations! {
     revoke_token(RevokeTokenRequest) -> RevokeTokenResponse, RevokeTokenError => crate::handlers::tokens::revoke_token;
     global_sign_out(GlobalSignOutRequest) -> GlobalSignOutResponse, GlobalSignOutError => crate::handlers::tokens::global_sign_out;
     admin_user_global_sign_out(AdminUserGlobalSignOutRequest) -> AdminUserGlobalSignOutResponse, AdminUserGlobalSignOutError => crate::handlers::tokens::admin_user_global_sign_out;
+    // user import
+    get_csv_header(GetCsvHeaderRequest) -> GetCsvHeaderResponse, GetCsvHeaderError => crate::handlers::user_import::get_csv_header;
+    create_user_import_job(CreateUserImportJobRequest) -> CreateUserImportJobResponse, CreateUserImportJobError => crate::handlers::user_import::create_user_import_job;
+    start_user_import_job(StartUserImportJobRequest) -> StartUserImportJobResponse, StartUserImportJobError => crate::handlers::user_import::start_user_import_job;
+    stop_user_import_job(StopUserImportJobRequest) -> StopUserImportJobResponse, StopUserImportJobError => crate::handlers::user_import::stop_user_import_job;
+    describe_user_import_job(DescribeUserImportJobRequest) -> DescribeUserImportJobResponse, DescribeUserImportJobError => crate::handlers::user_import::describe_user_import_job;
+    list_user_import_jobs(ListUserImportJobsRequest) -> ListUserImportJobsResponse, ListUserImportJobsError => crate::handlers::user_import::list_user_import_jobs;
 }

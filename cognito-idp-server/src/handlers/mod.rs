@@ -24,6 +24,7 @@ pub mod terms;
 pub mod tokens;
 pub mod triggered;
 pub mod ui_customization;
+pub mod user_import;
 pub mod users;
 
 pub use shared::*;

@@ -218,6 +218,11 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE outbox ADD COLUMN IF NOT EXISTS message TEXT;
     ALTER TABLE outbox ADD COLUMN IF NOT EXISTS subject TEXT;
     "#,
+    // 6: as the SQLite store's version 5: resources of one kind across every pool, for work
+    // any instance picks up (user import jobs waiting to run). Safe to apply again.
+    r#"
+    CREATE INDEX IF NOT EXISTS resources_of_kind ON resources(kind, seq);
+    "#,
 ];
 
 /// The schema version this server writes.

@@ -413,6 +413,10 @@ impl Store for SqliteStore {
         let (pool_id, kind) = (pool_id.to_owned(), kind.to_owned());
         self.read(move |c| sql::list_resources(c, &pool_id, &kind, after, limit)).await
     }
+    async fn list_resources_of_kind(&self, kind: &str, after: i64, limit: usize) -> StoreResult<Page<ResourceRecord>> {
+        let kind = kind.to_owned();
+        self.read(move |c| sql::list_resources_of_kind(c, &kind, after, limit)).await
+    }
     async fn put_session(&self, session: SessionRecord, outbox: Vec<OutboxMessage>) -> StoreResult<()> {
         self.write(move |c| sql::put_session(c, &session, &outbox)).await
     }

@@ -191,6 +191,11 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE outbox ADD COLUMN message TEXT;
     ALTER TABLE outbox ADD COLUMN subject TEXT;
     "#,
+    // 5: resources of one kind across every pool, for work any instance picks up (user import
+    // jobs waiting to run).
+    r#"
+    CREATE INDEX resources_of_kind ON resources(kind, seq);
+    "#,
 ];
 
 /// The schema version this server writes.
