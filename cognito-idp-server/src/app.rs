@@ -38,7 +38,8 @@ pub struct Running {
     stop: oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
     purger: tokio::task::JoinHandle<()>,
-    importer: tokio::task::JoinHandle<()>,
+    /// The import jobs' runner, and the provisioned limits' refresher when limits are enforced.
+    background: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Running {
@@ -47,16 +48,20 @@ impl Running {
         let _ = self.stop.send(());
         let _ = self.task.await;
         self.purger.abort();
-        self.importer.abort();
         let _ = self.purger.await;
-        let _ = self.importer.await;
+        for task in self.background {
+            task.abort();
+            let _ = task.await;
+        }
     }
 
     /// Waits until the server stops on its own (it does not, unless the listener fails).
     pub async fn wait(self) {
         let _ = self.task.await;
         self.purger.abort();
-        self.importer.abort();
+        for task in &self.background {
+            task.abort();
+        }
     }
 
     /// Serves until SIGTERM or Ctrl-C, then shuts down gracefully.
@@ -150,7 +155,9 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
             crate::triggers::Lambda::new(options.lambda_endpoint.clone())
                 .function_name_only(options.lambda_function_name_only),
         ),
+        limits: Arc::new(crate::limits::Limiter::new(options.enforce_limits)),
     };
+    svc.limits.load(&svc.store).await?;
     if let Some(seed) = &options.seed {
         crate::local::seed::apply(&svc, seed).await.map_err(StartError::Config)?;
     }
@@ -167,7 +174,10 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
         app = app.route("/_local", any(local_off)).route("/_local/{*rest}", any(local_off));
     }
     let purger = tokio::spawn(purge_periodically(svc.store.clone(), svc.clock.clone()));
-    let importer = tokio::spawn(crate::user_import::runner::run(svc.clone()));
+    let mut background = vec![tokio::spawn(crate::user_import::runner::run(svc.clone()))];
+    if svc.limits.enforced() {
+        background.push(tokio::spawn(refresh_limits(svc.clone())));
+    }
     app = app.merge(crate::user_import::upload::routes(svc.clone()));
     let app = app.merge(crate::tokens::discovery::routes(svc.clone()));
     let app = app.merge(crate::oauth::routes(svc.clone())).merge(crate::pages::routes(svc.clone()));
@@ -186,7 +196,7 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
         }
     });
     tracing::info!(%address, db = %redacted(&options.db), in_memory = options.in_memory, "listening");
-    Ok(Running { address, stop, task, purger, importer })
+    Ok(Running { address, stop, task, purger, background })
 }
 
 /// Says in one line at start-up which profile the server runs and what that means, so that
@@ -265,6 +275,17 @@ async fn purge_periodically<S: Store>(store: S, clock: Clock) {
                     break;
                 }
             }
+        }
+    }
+}
+
+/// Reads the provisioned limits again every [`crate::limits::REFRESH`]: another instance may
+/// have changed them.
+async fn refresh_limits<S: Store + Clone>(svc: Cognito<S>) {
+    loop {
+        tokio::time::sleep(crate::limits::REFRESH).await;
+        if let Err(e) = svc.limits.load(&svc.store).await {
+            tracing::warn!(error = %e, "reading the provisioned limits failed; trying again later");
         }
     }
 }

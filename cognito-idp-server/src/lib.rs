@@ -18,6 +18,7 @@ pub mod clock;
 pub mod domain;
 pub mod errors;
 pub mod handlers;
+pub mod limits;
 pub mod local;
 pub mod oauth;
 pub mod options;

@@ -23,10 +23,14 @@ macro_rules! operations {
             $(
                 fn $method(
                     &self,
-                    _ctx: RequestContext,
+                    ctx: RequestContext,
                     input: $input,
                 ) -> impl ::std::future::Future<Output = Result<$output, $error>> + Send {
-                    async move { $handler(self, input).await.map_err(ApiError::into_op) }
+                    async move {
+                        // Past its category's rate, when limits are enforced (`crate::limits`).
+                        self.limits.admit(ctx.operation).map_err(ApiError::into_op)?;
+                        $handler(self, input).await.map_err(ApiError::into_op)
+                    }
                 }
             )*
         }
@@ -147,4 +151,7 @@ operations! {
     stop_user_import_job(StopUserImportJobRequest) -> StopUserImportJobResponse, StopUserImportJobError => crate::handlers::user_import::stop_user_import_job;
     describe_user_import_job(DescribeUserImportJobRequest) -> DescribeUserImportJobResponse, DescribeUserImportJobError => crate::handlers::user_import::describe_user_import_job;
     list_user_import_jobs(ListUserImportJobsRequest) -> ListUserImportJobsResponse, ListUserImportJobsError => crate::handlers::user_import::list_user_import_jobs;
+    // provisioned limits
+    get_provisioned_limit(GetProvisionedLimitRequest) -> GetProvisionedLimitResponse, GetProvisionedLimitError => crate::handlers::provisioned_limits::get_provisioned_limit;
+    update_provisioned_limit(UpdateProvisionedLimitRequest) -> UpdateProvisionedLimitResponse, UpdateProvisionedLimitError => crate::handlers::provisioned_limits::update_provisioned_limit;
 }

@@ -57,6 +57,8 @@ pub struct Cognito<S> {
     pub keys: KeyCache,
     /// Lambda triggers: the Invoke client and the journal of invocations.
     pub triggers: crate::triggers::Triggers,
+    /// The API categories' provisioned rates, enforced with `--enforce-limits`.
+    pub limits: Arc<crate::limits::Limiter>,
 }
 
 impl<S: Store + Clone> Clone for Cognito<S> {
@@ -69,6 +71,7 @@ impl<S: Store + Clone> Clone for Cognito<S> {
             pools: self.pools.clone(),
             keys: self.keys.clone(),
             triggers: self.triggers.clone(),
+            limits: self.limits.clone(),
         }
     }
 }

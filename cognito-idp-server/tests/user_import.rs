@@ -413,3 +413,28 @@ async fn a_job_interrupted_by_a_crash_finishes_after_the_restart() {
     );
     assert_eq!(count_users(&client, &pool).await, total);
 }
+
+/// Two instances on one PostgreSQL database: a job created and uploaded through one, started
+/// through the other, runs on one of them only, and imports every user once.
+#[tokio::test]
+async fn on_postgresql_a_job_runs_on_one_instance_of_two() {
+    use common::pg::api::{child_on, database};
+    let Some(url) = database().await else { return };
+    let (one, two) = tokio::join!(child_on(&url, &[]), child_on(&url, &[]));
+    let (a, b) = (one.client(), two.client());
+    let pool = pool(&a).await;
+    let job = create_job(&a, &pool).await;
+    let id = job.job_id.clone().unwrap();
+    let total = 5_000;
+    let body = csv(&header_of(&b, &pool).await, 0..total);
+    assert_eq!(put(job.pre_signed_url.as_deref().unwrap(), &body, true).await.0, 200);
+    b.start_user_import_job().user_pool_id(&pool).job_id(&id).send().await.unwrap();
+    let done = finished(&a, &pool, &id).await;
+    assert_eq!(
+        (status_of(&done), done.imported_users, done.skipped_users, done.failed_users),
+        ("Succeeded".into(), Some(total as i64), Some(0), Some(0))
+    );
+    assert_eq!(count_users(&b, &pool).await, total);
+    let ran = |log: String| log.lines().filter(|l| l.contains("running a user import job") && l.contains(&id)).count();
+    assert_eq!(ran(one.log()) + ran(two.log()), 1, "one instance ran the job, once");
+}

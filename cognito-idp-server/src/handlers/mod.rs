@@ -13,6 +13,7 @@ pub mod messages;
 pub mod mfa;
 pub mod one_time_codes;
 pub mod pools;
+pub mod provisioned_limits;
 pub mod recovery;
 pub mod resource_servers;
 pub mod secret_hash;

@@ -101,6 +101,7 @@ async fn round<S: Store + Clone>(svc: &Cognito<S>, me: &str) -> StoreResult<()> 
                 }
             }
             if let Some(lease) = claim(svc, marker, me).await? {
+                tracing::info!(job_id = %lease.value.job_id, "running a user import job");
                 execute(svc, lease).await?;
             }
             return Ok(());
