@@ -9,6 +9,8 @@
 //! many requests (group commit), which is what makes durable writes fast.
 
 mod schema;
+/// The schema version this server writes (`PRAGMA user_version` of a migrated file).
+pub use schema::CURRENT as SCHEMA_VERSION;
 mod sql;
 
 use std::path::{Path, PathBuf};
