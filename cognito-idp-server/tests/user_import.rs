@@ -355,7 +355,8 @@ async fn jobs_list_newest_first_and_move_through_awss_states() {
 }
 
 /// A running job stopped: `Stopping`, then `Stopped` at its next checkpoint, with the users
-/// created until then counted; a stopped job does not start again.
+/// created until then counted; a stopped job does not start again. While it runs, the pool's
+/// configuration cannot change (`UserImportInProgressException`).
 #[tokio::test]
 async fn a_stopped_job_stops_with_its_users_counted() {
     let server = InProcessServer::start().await;
@@ -366,6 +367,18 @@ async fn a_stopped_job_stops_with_its_users_counted() {
     let body = csv(&header_of(&client, &pool).await, 0..20_000);
     assert_eq!(put(job.pre_signed_url.as_deref().unwrap(), &body, true).await.0, 200);
     client.start_user_import_job().user_pool_id(&pool).job_id(&id).send().await.unwrap();
+    // While the job runs, the pool's configuration stays as it is.
+    let update = client.update_user_pool().user_pool_id(&pool).auto_verified_attributes("email").send().await;
+    let refused = pair("UserImportInProgressException", "A user import job is in progress for this user pool.");
+    assert_eq!(failure(update), refused);
+    let attribute = SchemaAttributeType {
+        name: Some("tier".into()),
+        attribute_data_type: Some("String".into()),
+        ..Default::default()
+    };
+    let added = client.add_custom_attributes().user_pool_id(&pool).custom_attributes(attribute).send().await;
+    assert_eq!(failure(added), refused);
+    assert_eq!(failure(client.delete_user_pool().user_pool_id(&pool).send().await), refused);
     let stopping = client.stop_user_import_job().user_pool_id(&pool).job_id(&id).send().await.unwrap();
     let stopping = stopping.user_import_job.unwrap();
     assert!(matches!(status(&stopping), "Stopping" | "Stopped"), "{stopping:?}");
@@ -377,6 +390,7 @@ async fn a_stopped_job_stops_with_its_users_counted() {
     assert_eq!(count_users(&client, &pool).await, imported);
     let again = client.start_user_import_job().user_pool_id(&pool).job_id(&id).send().await;
     assert_eq!(failure(again).0, "PreconditionNotMetException");
+    client.update_user_pool().user_pool_id(&pool).auto_verified_attributes("email").send().await.expect("no job runs");
 }
 
 /// A server killed while a job runs: after the restart the job continues from its last

@@ -5,7 +5,8 @@
 use cognito_idp::types::{UserImportJobStatusType, UserImportJobType};
 use serde::{Deserialize, Serialize};
 
-use crate::store::resources::Resource;
+use crate::store::resources::{self, Resource};
+use crate::store::{Store, StoreError, StoreResult};
 
 /// How long a created job may wait to be started before it expires. AWS's guide gives
 /// "24-48 hours" ("Status values for a user import job"); this server takes the first.
@@ -136,5 +137,27 @@ impl Resource for RunMarker {
 
     fn key(&self) -> String {
         self.job_id.clone()
+    }
+}
+
+/// Whether a job of the pool is started and not finished (`Pending`, `InProgress` or
+/// `Stopping`): AWS refuses changes to the pool's configuration meanwhile
+/// (`UserImportInProgressException`, which `UpdateUserPool`, `DeleteUserPool` and
+/// `AddCustomAttributes` model).
+pub async fn in_progress<S: Store>(store: &S, pool_id: &str) -> StoreResult<bool> {
+    let mut after = 0;
+    loop {
+        let page = resources::list::<S, RunMarker>(store, pool_id, after, 50).await?;
+        for marker in &page.items {
+            match resources::get::<S, ImportJob>(store, pool_id, &marker.value.job_id).await {
+                Ok(job) if matches!(job.value.status(), "Pending" | "InProgress" | "Stopping") => return Ok(true),
+                Ok(_) | Err(StoreError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        match page.next {
+            Some(next) => after = next,
+            None => return Ok(false),
+        }
     }
 }
