@@ -38,6 +38,8 @@ pub struct Running {
     stop: oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
     purger: tokio::task::JoinHandle<()>,
+    /// The import jobs' runner, and the provisioned limits' refresher when limits are enforced.
+    background: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Running {
@@ -47,12 +49,19 @@ impl Running {
         let _ = self.task.await;
         self.purger.abort();
         let _ = self.purger.await;
+        for task in self.background {
+            task.abort();
+            let _ = task.await;
+        }
     }
 
     /// Waits until the server stops on its own (it does not, unless the listener fails).
     pub async fn wait(self) {
         let _ = self.task.await;
         self.purger.abort();
+        for task in &self.background {
+            task.abort();
+        }
     }
 
     /// Serves until SIGTERM or Ctrl-C, then shuts down gracefully.
@@ -128,6 +137,7 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
         region: options.region.clone(),
         outbox: profile.local_endpoints,
         issuer_base,
+        endpoint: format!("http://{}", reachable(address)),
         ..Settings::default()
     };
     let clock = Clock::default();
@@ -146,7 +156,9 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
                 .function_name_only(options.lambda_function_name_only),
             crate::triggers::Kms::new(options.kms_endpoint.clone()),
         ),
+        limits: Arc::new(crate::limits::Limiter::new(options.enforce_limits)),
     };
+    svc.limits.load(&svc.store).await?;
     if let Some(seed) = &options.seed {
         crate::local::seed::apply(&svc, seed).await.map_err(StartError::Config)?;
     }
@@ -166,6 +178,11 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
             .route("/_local/{*rest}", any(local_off));
     }
     let purger = tokio::spawn(purge_periodically(svc.store.clone(), svc.clock.clone()));
+    let mut background = vec![tokio::spawn(crate::user_import::runner::run(svc.clone()))];
+    if svc.limits.enforced() {
+        background.push(tokio::spawn(refresh_limits(svc.clone())));
+    }
+    app = app.merge(crate::user_import::upload::routes(svc.clone()));
     let app = app.merge(crate::tokens::discovery::routes(svc.clone()));
     let app = app.merge(crate::oauth::routes(svc.clone())).merge(crate::pages::routes(svc.clone()));
     let app = app.merge(cognito_idp::server::router_with(svc, config));
@@ -183,7 +200,7 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
         }
     });
     tracing::info!(%address, db = %redacted(&options.db), in_memory = options.in_memory, "listening");
-    Ok(Running { address, stop, task, purger })
+    Ok(Running { address, stop, task, purger, background })
 }
 
 /// Says in one line at start-up which profile the server runs and what that means, so that
@@ -263,6 +280,26 @@ async fn purge_periodically<S: Store>(store: S, clock: Clock) {
                 }
             }
         }
+    }
+}
+
+/// Reads the provisioned limits again every [`crate::limits::REFRESH`]: another instance may
+/// have changed them.
+async fn refresh_limits<S: Store + Clone>(svc: Cognito<S>) {
+    loop {
+        tokio::time::sleep(crate::limits::REFRESH).await;
+        if let Err(e) = svc.limits.load(&svc.store).await {
+            tracing::warn!(error = %e, "reading the provisioned limits failed; trying again later");
+        }
+    }
+}
+
+/// The address clients reach a server listening on `address` by: itself, or the loopback
+/// address when it listens on every interface.
+fn reachable(address: SocketAddr) -> SocketAddr {
+    match address.ip() {
+        ip if ip.is_unspecified() => SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), address.port()),
+        _ => address,
     }
 }
 

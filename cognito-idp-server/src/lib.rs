@@ -18,6 +18,7 @@ pub mod clock;
 pub mod domain;
 pub mod errors;
 pub mod handlers;
+pub mod limits;
 pub mod local;
 pub mod oauth;
 pub mod options;
@@ -27,6 +28,7 @@ pub mod state;
 pub mod store;
 pub mod tokens;
 pub mod triggers;
+pub mod user_import;
 
 pub use app::{Running, serve};
 pub use options::Options;

@@ -87,6 +87,11 @@ pub struct Options {
     /// `AWS_ENDPOINT_URL_LAMBDA`, then `AWS_ENDPOINT_URL`, then AWS's own endpoint).
     #[arg(long, env = "COGNITO_LAMBDA_ENDPOINT")]
     pub lambda_endpoint: Option<String>,
+    /// Throttle requests past their API category's rate (AWS's defaults, or what
+    /// `UpdateProvisionedLimit` provisioned) with `TooManyRequestsException`, as AWS does. Off by
+    /// default, so that test suites run unthrottled.
+    #[arg(long, env = "COGNITO_ENFORCE_LIMITS")]
+    pub enforce_limits: bool,
     /// Name trigger functions by the function name of their ARN instead of the whole ARN, for
     /// local Lambda runtimes that know functions by name only (serverless-offline).
     #[arg(long, env = "COGNITO_LAMBDA_FUNCTION_NAME_ONLY")]

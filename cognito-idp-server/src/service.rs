@@ -28,10 +28,14 @@ macro_rules! operations {
             $(
                 fn $method(
                     &self,
-                    _ctx: RequestContext,
+                    ctx: RequestContext,
                     input: $input,
                 ) -> impl ::std::future::Future<Output = Result<$output, $error>> + Send {
-                    async move { $handler(self, input).await.map_err(ApiError::into_op) }
+                    async move {
+                        // Past its category's rate, when limits are enforced (`crate::limits`).
+                        self.limits.admit(ctx.operation).map_err(ApiError::into_op)?;
+                        $handler(self, input).await.map_err(ApiError::into_op)
+                    }
                 }
             )*
             $(
@@ -40,7 +44,10 @@ macro_rules! operations {
                     ctx: RequestContext,
                     input: $c_input,
                 ) -> impl ::std::future::Future<Output = Result<$c_output, $c_error>> + Send {
-                    async move { $c_handler(self, ctx, input).await.map_err(ApiError::into_op) }
+                    async move {
+                        self.limits.admit(ctx.operation).map_err(ApiError::into_op)?;
+                        $c_handler(self, ctx, input).await.map_err(ApiError::into_op)
+                    }
                 }
             )*
         }
@@ -164,6 +171,17 @@ operations! {
     admin_list_devices(AdminListDevicesRequest) -> AdminListDevicesResponse, AdminListDevicesError => devices::admin_list_devices;
     admin_update_device_status(AdminUpdateDeviceStatusRequest) -> AdminUpdateDeviceStatusResponse, AdminUpdateDeviceStatusError => devices::admin_update_device_status;
     admin_forget_device(AdminForgetDeviceRequest) -> Empty, AdminForgetDeviceError => devices::admin_forget_device;
+
+    // user import
+    get_csv_header(GetCsvHeaderRequest) -> GetCsvHeaderResponse, GetCsvHeaderError => crate::handlers::user_import::get_csv_header;
+    create_user_import_job(CreateUserImportJobRequest) -> CreateUserImportJobResponse, CreateUserImportJobError => crate::handlers::user_import::create_user_import_job;
+    start_user_import_job(StartUserImportJobRequest) -> StartUserImportJobResponse, StartUserImportJobError => crate::handlers::user_import::start_user_import_job;
+    stop_user_import_job(StopUserImportJobRequest) -> StopUserImportJobResponse, StopUserImportJobError => crate::handlers::user_import::stop_user_import_job;
+    describe_user_import_job(DescribeUserImportJobRequest) -> DescribeUserImportJobResponse, DescribeUserImportJobError => crate::handlers::user_import::describe_user_import_job;
+    list_user_import_jobs(ListUserImportJobsRequest) -> ListUserImportJobsResponse, ListUserImportJobsError => crate::handlers::user_import::list_user_import_jobs;
+    // provisioned limits
+    get_provisioned_limit(GetProvisionedLimitRequest) -> GetProvisionedLimitResponse, GetProvisionedLimitError => crate::handlers::provisioned_limits::get_provisioned_limit;
+    update_provisioned_limit(UpdateProvisionedLimitRequest) -> UpdateProvisionedLimitResponse, UpdateProvisionedLimitError => crate::handlers::provisioned_limits::update_provisioned_limit;
 
     @with_context
     // sign-in (a device's last address)

@@ -24,6 +24,9 @@ pub struct Settings {
     /// The address the server listens on by default (`--issuer-base` to present another, e.g.
     /// AWS's `https://cognito-idp.us-east-1.amazonaws.com` behind a proxy).
     pub issuer_base: String,
+    /// Where this server itself is reached (`http://127.0.0.1:9229`): the address it listens
+    /// on, which the import jobs' pre-signed URLs name.
+    pub endpoint: String,
 }
 
 impl Default for Settings {
@@ -33,6 +36,7 @@ impl Default for Settings {
             account_id: "000000000000".into(),
             outbox: true,
             issuer_base: "http://127.0.0.1:9229".into(),
+            endpoint: "http://127.0.0.1:9229".into(),
         }
     }
 }
@@ -53,6 +57,8 @@ pub struct Cognito<S> {
     pub keys: KeyCache,
     /// Lambda triggers: the Invoke client and the journal of invocations.
     pub triggers: crate::triggers::Triggers,
+    /// The API categories' provisioned rates, enforced with `--enforce-limits`.
+    pub limits: Arc<crate::limits::Limiter>,
 }
 
 impl<S: Store + Clone> Clone for Cognito<S> {
@@ -65,6 +71,7 @@ impl<S: Store + Clone> Clone for Cognito<S> {
             pools: self.pools.clone(),
             keys: self.keys.clone(),
             triggers: self.triggers.clone(),
+            limits: self.limits.clone(),
         }
     }
 }

@@ -368,7 +368,7 @@ async fn an_sqlite_file_of_schema_2_keeps_its_pools_signing_keys() {
     assert_eq!(keys.value.0, "{\"version\":1,\"access\":\"QQ==\"}");
     let conn = rusqlite::Connection::open(&path).unwrap();
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 5);
+    assert_eq!(version, cognito_idp_server::store::sqlite::SCHEMA_VERSION, "migrated to the current version");
     let left: i64 =
         conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'pool_secrets'", [], |r| r.get(0)).unwrap();
     assert_eq!(left, 0, "the old table is gone");

@@ -7,3 +7,4 @@ pub mod ids;
 pub mod mask;
 pub mod password;
 pub mod totp;
+pub mod user_csv;

@@ -14,6 +14,7 @@ pub mod messages;
 pub mod mfa;
 pub mod one_time_codes;
 pub mod pools;
+pub mod provisioned_limits;
 pub mod recovery;
 pub mod resource_servers;
 pub mod secret_hash;
@@ -25,6 +26,7 @@ pub mod terms;
 pub mod tokens;
 pub mod triggered;
 pub mod ui_customization;
+pub mod user_import;
 pub mod users;
 
 pub use shared::*;

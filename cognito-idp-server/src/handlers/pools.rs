@@ -128,6 +128,7 @@ pub async fn update_user_pool<S: Store>(
     svc: &Cognito<S>,
     input: UpdateUserPoolRequest,
 ) -> ApiResult<UpdateUserPoolResponse> {
+    refuse_during_import(svc, &input.user_pool_id).await?;
     for _ in 0..RETRIES {
         let pool = Pool::clone(&*load_pool(svc, &input.user_pool_id).await?);
         let old = pool.doc;
@@ -194,9 +195,21 @@ pub async fn update_user_pool<S: Store>(
     Err(ApiError::internal("the user pool kept changing; try again"))
 }
 
+/// `UserImportInProgressException` while an import job of the pool runs (the wording is ours).
+async fn refuse_during_import<S: Store>(svc: &Cognito<S>, pool_id: &str) -> ApiResult<()> {
+    if crate::user_import::job::in_progress(&svc.store, pool_id).await? {
+        return Err(ApiError::new(
+            cognito_idp::ErrorCode::UserImportInProgressException,
+            "A user import job is in progress for this user pool.",
+        ));
+    }
+    Ok(())
+}
+
 /// `DeleteUserPool`: refused while deletion protection is active.
 pub async fn delete_user_pool<S: Store>(svc: &Cognito<S>, input: DeleteUserPoolRequest) -> ApiResult<Empty> {
     let pool = Pool::clone(&*load_pool(svc, &input.user_pool_id).await?);
+    refuse_during_import(svc, pool.id()).await?;
     if pool.doc.deletion_protection == Some(DeletionProtectionType::Active) {
         // AWS's message, quoted in localstack issue 11947.
         return Err(ApiError::invalid_parameter(
@@ -244,6 +257,7 @@ pub async fn add_custom_attributes<S: Store>(
     svc: &Cognito<S>,
     input: AddCustomAttributesRequest,
 ) -> ApiResult<AddCustomAttributesResponse> {
+    refuse_during_import(svc, &input.user_pool_id).await?;
     for _ in 0..RETRIES {
         let pool = Pool::clone(&*load_pool(svc, &input.user_pool_id).await?);
         let mut doc = pool.doc;

@@ -62,6 +62,7 @@ async fn reset<S: Store + Clone>(State(svc): State<Cognito<S>>) -> Response {
         Ok(()) => {
             svc.clock.set_offset_ms(0);
             svc.triggers.journal().clear();
+            svc.limits.forget();
             Json(json!({})).into_response()
         }
         Err(e) => failure(e),

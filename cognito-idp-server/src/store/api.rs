@@ -532,6 +532,14 @@ pub trait Store: Send + Sync + 'static {
         after: i64,
         limit: usize,
     ) -> impl Future<Output = StoreResult<Page<ResourceRecord>>> + Send;
+    /// The resources of `kind` of every pool, in creation order from cursor `after`
+    /// (exclusive): for work any instance may pick up, such as user import jobs to run.
+    fn list_resources_of_kind(
+        &self,
+        kind: &str,
+        after: i64,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Page<ResourceRecord>>> + Send;
 
     // --- sign-in (part 2). Every record below belongs to its pool and user: deleting the
     // user or pool, and `reset`, delete them too.

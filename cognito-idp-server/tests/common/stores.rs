@@ -40,6 +40,7 @@ pub fn service<S: Store>(store: S) -> Cognito<S> {
         pools: Default::default(),
         keys: Default::default(),
         triggers: Default::default(),
+        limits: Default::default(),
     }
 }
 

@@ -425,6 +425,9 @@ impl Store for PgStore {
     ) -> StoreResult<Page<DeviceRecord>> {
         on_conn!(self, c => sql::list_devices(&c, pool_id, user_key, after, limit))
     }
+    async fn list_resources_of_kind(&self, kind: &str, after: i64, limit: usize) -> StoreResult<Page<ResourceRecord>> {
+        on_conn!(self, c => sql::list_resources_of_kind(&c, kind, after, limit))
+    }
     async fn put_session(&self, session: SessionRecord, outbox: Vec<OutboxMessage>) -> StoreResult<()> {
         in_tx!(self, tx => sql::put_session(&tx, &session, &outbox))
     }

@@ -233,6 +233,11 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX IF NOT EXISTS devices_by_user ON devices(user_seq, seq);
     "#,
+    // 7: as the SQLite store's version 6: resources of one kind across every pool, for work
+    // any instance picks up (user import jobs waiting to run). Safe to apply again.
+    r#"
+    CREATE INDEX IF NOT EXISTS resources_of_kind ON resources(kind, seq);
+    "#,
 ];
 
 /// The schema version this server writes.

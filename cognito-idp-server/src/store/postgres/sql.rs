@@ -14,7 +14,10 @@ mod devices;
 mod resources;
 mod signin;
 pub use devices::{delete_device, get_device, insert_device, list_devices, update_device};
-pub use resources::{delete_resource, find_resource, get_resource, insert_resource, list_resources, update_resource};
+pub use resources::{
+    delete_resource, find_resource, get_resource, insert_resource, list_resources, list_resources_of_kind,
+    update_resource,
+};
 pub use signin::*;
 
 /// Why a statement failed: an answer the store gives (not found, taken...), or PostgreSQL's

@@ -9,6 +9,8 @@
 //! many requests (group commit), which is what makes durable writes fast.
 
 mod schema;
+/// The schema version this server writes (`PRAGMA user_version` of a migrated file).
+pub use schema::CURRENT as SCHEMA_VERSION;
 mod sql;
 
 use std::path::{Path, PathBuf};
@@ -436,6 +438,10 @@ impl Store for SqliteStore {
     ) -> StoreResult<Page<DeviceRecord>> {
         let (pool_id, user_key) = (pool_id.to_owned(), user_key.to_owned());
         self.read(move |c| sql::list_devices(c, &pool_id, &user_key, after, limit)).await
+    }
+    async fn list_resources_of_kind(&self, kind: &str, after: i64, limit: usize) -> StoreResult<Page<ResourceRecord>> {
+        let kind = kind.to_owned();
+        self.read(move |c| sql::list_resources_of_kind(c, &kind, after, limit)).await
     }
     async fn put_session(&self, session: SessionRecord, outbox: Vec<OutboxMessage>) -> StoreResult<()> {
         self.write(move |c| sql::put_session(c, &session, &outbox)).await

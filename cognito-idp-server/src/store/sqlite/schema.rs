@@ -205,6 +205,11 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX devices_by_user ON devices(user_seq, seq);
     "#,
+    // 6: resources of one kind across every pool, for work any instance picks up (user import
+    // jobs waiting to run).
+    r#"
+    CREATE INDEX resources_of_kind ON resources(kind, seq);
+    "#,
 ];
 
 /// The schema version this server writes.

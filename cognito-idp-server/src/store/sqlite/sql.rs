@@ -9,7 +9,10 @@ mod devices;
 mod resources;
 mod signin;
 pub use devices::{delete_device, get_device, insert_device, list_devices, update_device};
-pub use resources::{delete_resource, find_resource, get_resource, insert_resource, list_resources, update_resource};
+pub use resources::{
+    delete_resource, find_resource, get_resource, insert_resource, list_resources, list_resources_of_kind,
+    update_resource,
+};
 pub use signin::*;
 
 /// A database failure, for the caller an internal error.

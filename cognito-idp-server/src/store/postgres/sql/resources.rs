@@ -152,5 +152,23 @@ pub async fn list_resources<C: GenericClient>(
     Ok(page)
 }
 
+pub async fn list_resources_of_kind<C: GenericClient>(
+    c: &C,
+    kind: &str,
+    after: i64,
+    limit: usize,
+) -> R<Page<ResourceRecord>> {
+    let sql = format!("SELECT {COLUMNS} FROM resources WHERE kind = $1 AND seq > $2 ORDER BY seq LIMIT $3");
+    let rows = query(c, &sql, &[&kind, &after, &fetch(limit)]).await?;
+    let items = rows.iter().map(resource_row).collect::<R<Vec<_>>>()?;
+    let mut page = page(items, limit, |r| r.seq);
+    let mut named = Vec::with_capacity(page.items.len());
+    for item in std::mem::take(&mut page.items) {
+        named.push(with_names(c, item).await?);
+    }
+    page.items = named;
+    Ok(page)
+}
+
 /// Every resource and name (`reset`), names first.
 pub const RESET: &str = "DELETE FROM resource_names; DELETE FROM resources;";

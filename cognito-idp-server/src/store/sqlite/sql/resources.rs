@@ -143,5 +143,22 @@ pub fn list_resources(
     Ok(page)
 }
 
+pub fn list_resources_of_kind(
+    conn: &Connection,
+    kind: &str,
+    after: i64,
+    limit: usize,
+) -> StoreResult<Page<ResourceRecord>> {
+    let items = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM resources WHERE kind = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"))
+        .and_then(|mut s| {
+            s.query_map(params![kind, after, limit as i64 + 1], resource_row)?.collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(db_error)?;
+    let mut page = page(items, limit, |r| r.seq);
+    page.items = page.items.into_iter().map(|r| with_names(conn, r)).collect::<StoreResult<_>>()?;
+    Ok(page)
+}
+
 /// Every resource and name (`reset`), names first.
 pub const RESET: &str = "DELETE FROM resource_names; DELETE FROM resources;";
