@@ -141,7 +141,11 @@ impl Client {
     /// Only serializing the input and decoding the answer depend on the operation; the
     /// exchange itself (signing, retries, timeouts, HTTP) is [`Client::send_raw`], compiled once
     /// rather than once per operation.
-    pub async fn send<O: Operation>(&self, input: O::Input) -> Result<O::Output, SdkError<O::Error>> {
+    ///
+    /// Idempotency-token members left unset get a random UUID first, once per call, so every
+    /// retry carries the same one.
+    pub async fn send<O: Operation>(&self, mut input: O::Input) -> Result<O::Output, SdkError<O::Error>> {
+        O::fill_idempotency_tokens(&mut input, &mut crate::token::idempotency_token);
         let body = serde_json::to_vec(&input).map_err(|e| SdkError::Construction(e.to_string()))?;
         if self.inner.config.validate_requests {
             validate_body(<O::Input as Validate>::shape(), &body).map_err(SdkError::InvalidInput)?;
@@ -291,9 +295,9 @@ impl RawResponse {
         (200..300).contains(&self.status)
     }
 
-    /// The body as JSON (an empty body is `{}`), if it is JSON.
+    /// The body as JSON (an empty body, or `null`, is `{}`), if it is JSON.
     pub fn json(&self) -> Result<serde_json::Value, serde_json::Error> {
-        if self.body.iter().all(u8::is_ascii_whitespace) {
+        if is_empty_body(&self.body) {
             Ok(serde_json::Value::Object(Default::default()))
         } else {
             serde_json::from_slice(&self.body)
@@ -339,12 +343,20 @@ fn validate_body(shape: &'static awsjson_types::Shape, body: &[u8]) -> Result<()
     awsjson_types::validate(shape, &value)
 }
 
+/// Whether a body stands for an empty JSON object: nothing at all, or JSON's `null`. Some servers
+/// answer a call without results with `null` (moto does for KMS's `CreateAlias` and others), and
+/// botocore reads both as an empty result.
+fn is_empty_body(body: &[u8]) -> bool {
+    let body = body.trim_ascii();
+    body.is_empty() || body == b"null"
+}
+
 /// Turns a response into the operation's output or error.
 fn decode<O: Operation>(raw: RawResponse) -> Result<O::Output, SdkError<O::Error>> {
     let status = raw.status;
     if raw.is_success() {
-        let empty = raw.body.iter().all(u8::is_ascii_whitespace);
-        let parsed = if empty { serde_json::from_slice(b"{}") } else { serde_json::from_slice(&raw.body) };
+        let parsed =
+            if is_empty_body(&raw.body) { serde_json::from_slice(b"{}") } else { serde_json::from_slice(&raw.body) };
         return parsed.map_err(|e| SdkError::Response { status, message: format!("cannot parse the response: {e}") });
     }
     let json = match raw.json() {

@@ -10,7 +10,7 @@
 //! `client` ([`Client`]), `config` ([`Config`]), `chain` ([`DefaultCredentialsChain`]),
 //! `aws_config_chain` (feature `aws-config`), `error` ([`SdkError`]), `sign` ([`sign_request`]),
 //! `credentials` ([`Credentials`], [`ProvideCredentials`] and two providers), and the leaves
-//! `retry`, `wire`, `host`, `profile` and `future`.
+//! `retry`, `token`, `wire`, `host`, `profile` and `future`.
 
 #![warn(missing_docs)]
 
@@ -27,6 +27,7 @@ mod paginate;
 mod profile;
 mod retry;
 mod sign;
+mod token;
 pub mod wire;
 
 pub use awsjson_types::Operation;
@@ -39,3 +40,4 @@ pub use future::BoxFuture;
 pub use paginate::{BoxStream, PageLinks, Paginator};
 pub use retry::{RetryConfig, RetryKind, RetryQuota, classify};
 pub use sign::{SigningError, SigningScope, sign_request};
+pub use token::idempotency_token;

@@ -182,6 +182,9 @@ pub struct Member {
     pub target: String,
     pub required: bool,
     pub deprecated: bool,
+    /// AWS's `idempotencyToken`: a string member the client fills with a random UUID when the
+    /// caller leaves it unset, so that retrying the call does not repeat its effect.
+    pub idempotency_token: bool,
 }
 
 impl Shape {
@@ -263,6 +266,7 @@ impl Service {
                 ShapeKind::Structure { members } | ShapeKind::Union { members } => {
                     for m in members {
                         exists(&m.target, &format!("member {}.{}", shape.name, m.name))?;
+                        self.check_idempotency_token(shape, m)?;
                     }
                 }
                 _ => {}
@@ -290,6 +294,24 @@ impl Service {
                     ));
                 }
             }
+        }
+        Ok(())
+    }
+}
+
+impl Service {
+    /// The client fills an idempotency token it was not given with a UUID: the member must be an
+    /// optional plain string (a required one would have to be set by the caller anyway).
+    fn check_idempotency_token(&self, shape: &Shape, member: &Member) -> Result<(), String> {
+        if !member.idempotency_token {
+            return Ok(());
+        }
+        let plain_string = matches!(&self.shape(&member.target).kind, ShapeKind::String(s) if s.values.is_none());
+        if !plain_string || member.required || shape.is_union() {
+            return Err(format!(
+                "member {}.{}: an idempotency token must be an optional string member of a structure",
+                shape.name, member.name
+            ));
         }
         Ok(())
     }

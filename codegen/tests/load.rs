@@ -254,3 +254,32 @@ fn values_the_service_takes_beyond_the_models_enum_are_added() {
     );
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn idempotency_tokens_are_optional_string_members() {
+    let files = |token: serde_json::Value, required: serde_json::Value| {
+        vec![(
+            "Put.json",
+            json!({"title": "Put", "type": "object", "required": required,
+                "properties": {"Name": {"type": "string"}, "Token": token}}),
+        )]
+    };
+    let d = dir("tokens", &files(json!({"type": "string", "x-aws-idempotency-token": true}), json!([])));
+    let s = load_dir(&d, &LoadOptions::default()).unwrap();
+    let flags: Vec<(&str, bool)> =
+        s.shapes["Put"].members().iter().map(|m| (m.name.as_str(), m.idempotency_token)).collect();
+    assert_eq!(flags, [("Name", false), ("Token", true)]);
+    std::fs::remove_dir_all(&d).unwrap();
+
+    // The client can only fill an optional string with a UUID.
+    for (tag, token, required) in [
+        ("token-int", json!({"type": "integer", "x-aws-idempotency-token": true}), json!([])),
+        ("token-required", json!({"type": "string", "x-aws-idempotency-token": true}), json!(["Token"])),
+        ("token-enum", json!({"type": "string", "enum": ["A"], "x-aws-idempotency-token": true}), json!([])),
+    ] {
+        let d = dir(tag, &files(token, required));
+        let error = load_dir(&d, &LoadOptions::default()).unwrap_err().to_string();
+        assert!(error.contains("Put.Token: an idempotency token must be an optional string member"), "{tag}: {error}");
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+}

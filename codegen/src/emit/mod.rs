@@ -186,7 +186,7 @@ fn crate_parts(cx: &Cx) -> Result<CrateParts, EmitError> {
         let marker = format_ident!("{}", names::type_name(&op.name));
         let error = format_ident!("{}Error", names::type_name(&op.name));
         op_reexports.push(quote!(pub use #module::{#marker, #error};));
-        op_modules.push(Module::new(module.to_string(), operations::emit(cx, op)).private());
+        op_modules.push(Module::new(module.to_string(), operations::emit(cx, op, &infos)).private());
     }
     let markers = service.operations.keys().map(|op| format_ident!("{}", names::type_name(op)));
     let types_rt = &cx.types_rt;

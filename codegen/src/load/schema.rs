@@ -302,6 +302,7 @@ impl Converter<'_> {
                 target,
                 required: required.contains(member_name.as_str()),
                 deprecated: is_deprecated(schema),
+                idempotency_token: schema.get("x-aws-idempotency-token").and_then(Value::as_bool) == Some(true),
             });
         }
         if let Some(missing) = required.iter().find(|r| !members.iter().any(|m| m.name == **r)) {
