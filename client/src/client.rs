@@ -271,8 +271,9 @@ impl Client {
         let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let request_id = header("x-amzn-requestid").or_else(|| header("x-amz-request-id"));
         let error_type = header("x-amzn-errortype");
+        let query_error = header("x-amzn-query-error");
         let body = response.bytes().await.map_err(RawError::Transport)?;
-        Ok(RawResponse { status, request_id, error_type, body })
+        Ok(RawResponse { status, request_id, error_type, query_error, body })
     }
 }
 
@@ -285,6 +286,9 @@ pub struct RawResponse {
     pub request_id: Option<String>,
     /// `x-amzn-ErrorType`.
     pub error_type: Option<String>,
+    /// `x-amzn-query-error` (`Code;Sender`), sent by JSON services that keep their query
+    /// protocol's error codes (SQS).
+    pub query_error: Option<String>,
     /// The body, as received.
     pub body: bytes::Bytes,
 }
@@ -375,7 +379,8 @@ fn decode<O: Operation>(raw: RawResponse) -> Result<O::Output, SdkError<O::Error
             body.get("message").and_then(|m| m.as_str()).map(str::to_owned),
         )),
     };
-    Err(SdkError::Service { error, status, request_id: raw.request_id })
+    let query_code = raw.query_error.as_deref().and_then(wire::query_error_code).map(str::to_owned);
+    Err(SdkError::Service { error, status, request_id: raw.request_id, query_code })
 }
 
 /// The first of `required` (member names, in model order) whose flag in `set` is false.

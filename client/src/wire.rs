@@ -17,6 +17,13 @@ pub fn error_code<'a>(body: &'a serde_json::Value, header: Option<&'a str>) -> O
         .filter(|c| !c.is_empty())
 }
 
+/// The code of an `x-amzn-query-error` header (`AWS.SimpleQueueService.NonExistentQueue;Sender`):
+/// what boto3 and AWS's SDKs report as the code of an error of a JSON service that keeps its
+/// query protocol's codes (AWS's `awsQueryCompatible`, SQS).
+pub fn query_error_code(header: &str) -> Option<&str> {
+    Some(header.split(';').next()?.trim()).filter(|c| !c.is_empty())
+}
+
 /// The body with the message under both `message` and `Message`, for modeled errors to parse.
 ///
 /// Services send either spelling, and a model may name the member either way (Cognito's
@@ -48,6 +55,17 @@ mod tests {
         assert_eq!(error_code(&body, None), Some("Y"));
         assert_eq!(error_code(&serde_json::json!({}), Some("Z:http")), Some("Z"));
         assert_eq!(normalize_error_body(body)["message"], "m");
+    }
+
+    #[test]
+    fn query_error_codes_lose_their_fault() {
+        assert_eq!(
+            query_error_code("AWS.SimpleQueueService.NonExistentQueue;Sender"),
+            Some("AWS.SimpleQueueService.NonExistentQueue")
+        );
+        assert_eq!(query_error_code("Throttling;Receiver"), Some("Throttling"));
+        assert_eq!(query_error_code("Plain"), Some("Plain"));
+        assert_eq!(query_error_code(";Sender"), None);
     }
 
     #[test]
