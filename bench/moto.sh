@@ -22,6 +22,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-# The table is the test's own output (--nocapture); its failure message lists the differences.
+# The table is tests/moto.rs's own output (--nocapture); its failure message lists the
+# differences. The crate's other tests run too where their services are in the set: DynamoDB's
+# generated server against boto3 and the AWS CLI, Kinesis's event stream frames against botocore.
 cargo test --manifest-path "$root/Cargo.toml" -q -p fixture-services --no-default-features \
-    --features "client,$features" --test moto -- --nocapture
+    --features "client,server,$features" -- --nocapture

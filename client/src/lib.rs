@@ -10,7 +10,7 @@
 //! `client` ([`Client`]), `config` ([`Config`]), `chain` ([`DefaultCredentialsChain`]),
 //! `aws_config_chain` (feature `aws-config`), `error` ([`SdkError`]), `sign` ([`sign_request`]),
 //! `credentials` ([`Credentials`], [`ProvideCredentials`] and two providers), and the leaves
-//! `retry`, `token`, `wire`, `host`, `profile` and `future`.
+//! `retry`, `token`, `wire`, `event_stream`, `host`, `profile` and `future`.
 
 #![warn(missing_docs)]
 
@@ -21,6 +21,7 @@ mod client;
 mod config;
 mod credentials;
 mod error;
+pub mod event_stream;
 mod future;
 pub mod host;
 mod paginate;
