@@ -119,6 +119,9 @@ pub enum ShapeKind {
     Timestamp,
     /// An RFC 3339 date-time string on the wire (AWS's `timestampFormat: iso8601`).
     DateTime,
+    /// An HTTP date string on the wire, `Sun, 06 Nov 1994 08:49:37 GMT` (AWS's
+    /// `timestampFormat: rfc822`).
+    HttpDate,
     /// Base64 on the wire; sizes count decoded bytes.
     Blob {
         min: Option<u64>,

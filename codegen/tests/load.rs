@@ -176,7 +176,8 @@ fn timestamps_are_epoch_seconds_unless_marked_iso8601() {
             (
                 "Times.json",
                 json!({"title": "Times", "type": "object", "properties": {
-            "Epoch": {"$ref": "Epoch.json"}, "Iso": {"$ref": "Iso.json"}, "Plain": {"$ref": "Plain.json"}}}),
+            "Epoch": {"$ref": "Epoch.json"}, "Iso": {"$ref": "Iso.json"}, "Plain": {"$ref": "Plain.json"},
+            "Http": {"$ref": "Http.json"}}}),
             ),
             ("Epoch.json", json!({"title": "Epoch", "type": "number", "format": "epoch-seconds"})),
             (
@@ -184,12 +185,14 @@ fn timestamps_are_epoch_seconds_unless_marked_iso8601() {
                 json!({"title": "Iso", "type": "string", "format": "date-time", "x-aws-timestamp-format": "iso8601"}),
             ),
             ("Plain.json", json!({"title": "Plain", "type": "string", "format": "date-time"})),
+            ("Http.json", json!({"title": "Http", "type": "string", "format": "http-date"})),
         ],
     );
     let s = load_dir(&d, &LoadOptions::default()).unwrap();
     assert_eq!(s.shapes["Epoch"].kind, ShapeKind::Timestamp);
     assert_eq!(s.shapes["Iso"].kind, ShapeKind::DateTime);
     assert_eq!(s.shapes["Plain"].kind, ShapeKind::Timestamp);
+    assert_eq!(s.shapes["Http"].kind, ShapeKind::HttpDate);
     std::fs::remove_dir_all(&d).unwrap();
 }
 

@@ -226,6 +226,8 @@ impl Converter<'_> {
                     _ => ShapeKind::Timestamp,
                 }
             }
+            // An imported `timestampFormat: rfc822` member (JSON Schema has no name for it).
+            Some("string") if format == Some("http-date") => ShapeKind::HttpDate,
             Some("string") if obj.get("contentEncoding").and_then(Value::as_str) == Some("base64") => ShapeKind::Blob {
                 min: self.uint(at, obj, "x-aws-min-bytes")?,
                 max: self.uint(at, obj, "x-aws-max-bytes")?,
