@@ -186,7 +186,8 @@ pub struct Member {
     pub required: bool,
     pub deprecated: bool,
     /// AWS's `idempotencyToken`: a string member the client fills with a random UUID when the
-    /// caller leaves it unset, so that retrying the call does not repeat its effect.
+    /// caller leaves it unset (or empty, when it is required), so that retrying the call does not
+    /// repeat its effect.
     pub idempotency_token: bool,
 }
 
@@ -303,16 +304,17 @@ impl Service {
 }
 
 impl Service {
-    /// The client fills an idempotency token it was not given with a UUID: the member must be an
-    /// optional plain string (a required one would have to be set by the caller anyway).
+    /// The client fills an idempotency token it was not given with a UUID: the member must be a
+    /// plain string member of a structure. It may be required (66 of botocore 1.43.11's 336
+    /// are): the client still fills it, and its builder does not ask for it.
     fn check_idempotency_token(&self, shape: &Shape, member: &Member) -> Result<(), String> {
         if !member.idempotency_token {
             return Ok(());
         }
         let plain_string = matches!(&self.shape(&member.target).kind, ShapeKind::String(s) if s.values.is_none());
-        if !plain_string || member.required || shape.is_union() {
+        if !plain_string || shape.is_union() {
             return Err(format!(
-                "member {}.{}: an idempotency token must be an optional string member of a structure",
+                "member {}.{}: an idempotency token must be a string member of a structure",
                 shape.name, member.name
             ));
         }

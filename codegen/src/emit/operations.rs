@@ -75,10 +75,11 @@ pub fn emit(cx: &Cx, op: &Operation, structs: &BTreeMap<String, StructInfo>) -> 
 }
 
 /// The operation's `fill_idempotency_tokens` when its input has idempotency-token members (the
-/// trait's default does nothing): each one the caller left unset gets a fresh token.
+/// trait's default does nothing): each one the caller left unset (or empty, when required) gets
+/// a fresh token.
 fn fill_idempotency_tokens(cx: &Cx, op: &Operation, structs: &BTreeMap<String, StructInfo>) -> Option<TokenStream> {
     let info = &structs[&op.input];
-    let fields: Vec<syn::Ident> = cx
+    let fills: Vec<TokenStream> = cx
         .service
         .shape(&op.input)
         .members()
@@ -86,10 +87,16 @@ fn fill_idempotency_tokens(cx: &Cx, op: &Operation, structs: &BTreeMap<String, S
         .filter(|m| m.idempotency_token)
         .map(|m| {
             let field = info.fields.iter().find(|f| f.wire_name == m.name).expect("typify emitted every member");
-            syn::parse_str(&field.ident).unwrap_or_else(|_| format_ident!("{}", field.ident))
+            let f: syn::Ident = syn::parse_str(&field.ident).unwrap_or_else(|_| format_ident!("{}", field.ident));
+            if field.required {
+                // A required member is a plain `String`, empty until set.
+                quote!(if input.#f.is_empty() { input.#f = ::std::convert::Into::into(token()); })
+            } else {
+                quote!(if input.#f.is_none() { input.#f = Some(::std::convert::Into::into(token())); })
+            }
         })
         .collect();
-    if fields.is_empty() {
+    if fills.is_empty() {
         return None;
     }
     Some(quote! {
@@ -97,7 +104,7 @@ fn fill_idempotency_tokens(cx: &Cx, op: &Operation, structs: &BTreeMap<String, S
             input: &mut Self::Input,
             token: &mut dyn ::std::ops::FnMut() -> ::std::string::String,
         ) {
-            #( if input.#fields.is_none() { input.#fields = Some(::std::convert::Into::into(token())); } )*
+            #(#fills)*
         }
     })
 }
