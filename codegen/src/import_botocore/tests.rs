@@ -862,6 +862,7 @@ fn unions_timestamps_json_values_event_streams_and_host_prefixes_import_and_gene
     assert!(service["operations"].get("Subscribe").is_none(), "event-stream operations are left out");
     assert_eq!(service["leftOut"], json!({"Subscribe": "it streams events"}));
     assert!(text.contains("Operations left out"), "the crate's doc says so");
+    assert!(text.contains("`awsjson_client::event_stream` reads the frames"), "and what reads them");
     assert!(text.contains("* `Subscribe`: it streams events"));
     assert!(text.contains("put_thing"));
 }
