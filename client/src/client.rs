@@ -141,7 +141,11 @@ impl Client {
     /// Only serializing the input and decoding the answer depend on the operation; the
     /// exchange itself (signing, retries, timeouts, HTTP) is [`Client::send_raw`], compiled once
     /// rather than once per operation.
-    pub async fn send<O: Operation>(&self, input: O::Input) -> Result<O::Output, SdkError<O::Error>> {
+    ///
+    /// Idempotency-token members left unset get a random UUID first, once per call, so every
+    /// retry carries the same one.
+    pub async fn send<O: Operation>(&self, mut input: O::Input) -> Result<O::Output, SdkError<O::Error>> {
+        O::fill_idempotency_tokens(&mut input, &mut crate::token::idempotency_token);
         let body = serde_json::to_vec(&input).map_err(|e| SdkError::Construction(e.to_string()))?;
         if self.inner.config.validate_requests {
             validate_body(<O::Input as Validate>::shape(), &body).map_err(SdkError::InvalidInput)?;
@@ -267,8 +271,9 @@ impl Client {
         let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let request_id = header("x-amzn-requestid").or_else(|| header("x-amz-request-id"));
         let error_type = header("x-amzn-errortype");
+        let query_error = header("x-amzn-query-error");
         let body = response.bytes().await.map_err(RawError::Transport)?;
-        Ok(RawResponse { status, request_id, error_type, body })
+        Ok(RawResponse { status, request_id, error_type, query_error, body })
     }
 }
 
@@ -281,6 +286,9 @@ pub struct RawResponse {
     pub request_id: Option<String>,
     /// `x-amzn-ErrorType`.
     pub error_type: Option<String>,
+    /// `x-amzn-query-error` (`Code;Sender`), sent by JSON services that keep their query
+    /// protocol's error codes (SQS).
+    pub query_error: Option<String>,
     /// The body, as received.
     pub body: bytes::Bytes,
 }
@@ -291,9 +299,9 @@ impl RawResponse {
         (200..300).contains(&self.status)
     }
 
-    /// The body as JSON (an empty body is `{}`), if it is JSON.
+    /// The body as JSON (an empty body, or `null`, is `{}`), if it is JSON.
     pub fn json(&self) -> Result<serde_json::Value, serde_json::Error> {
-        if self.body.iter().all(u8::is_ascii_whitespace) {
+        if is_empty_body(&self.body) {
             Ok(serde_json::Value::Object(Default::default()))
         } else {
             serde_json::from_slice(&self.body)
@@ -339,12 +347,20 @@ fn validate_body(shape: &'static awsjson_types::Shape, body: &[u8]) -> Result<()
     awsjson_types::validate(shape, &value)
 }
 
+/// Whether a body stands for an empty JSON object: nothing at all, or JSON's `null`. Some servers
+/// answer a call without results with `null` (moto does for KMS's `CreateAlias` and others), and
+/// botocore reads both as an empty result.
+fn is_empty_body(body: &[u8]) -> bool {
+    let body = body.trim_ascii();
+    body.is_empty() || body == b"null"
+}
+
 /// Turns a response into the operation's output or error.
 fn decode<O: Operation>(raw: RawResponse) -> Result<O::Output, SdkError<O::Error>> {
     let status = raw.status;
     if raw.is_success() {
-        let empty = raw.body.iter().all(u8::is_ascii_whitespace);
-        let parsed = if empty { serde_json::from_slice(b"{}") } else { serde_json::from_slice(&raw.body) };
+        let parsed =
+            if is_empty_body(&raw.body) { serde_json::from_slice(b"{}") } else { serde_json::from_slice(&raw.body) };
         return parsed.map_err(|e| SdkError::Response { status, message: format!("cannot parse the response: {e}") });
     }
     let json = match raw.json() {
@@ -363,7 +379,8 @@ fn decode<O: Operation>(raw: RawResponse) -> Result<O::Output, SdkError<O::Error
             body.get("message").and_then(|m| m.as_str()).map(str::to_owned),
         )),
     };
-    Err(SdkError::Service { error, status, request_id: raw.request_id })
+    let query_code = raw.query_error.as_deref().and_then(wire::query_error_code).map(str::to_owned);
+    Err(SdkError::Service { error, status, request_id: raw.request_id, query_code })
 }
 
 /// The first of `required` (member names, in model order) whose flag in `set` is false.

@@ -25,6 +25,7 @@ pub enum TimeoutKind {
 ///     error: UnhandledError::new("TooManyRequestsException", Some("Rate exceeded".into())),
 ///     status: 400,
 ///     request_id: Some("6f1e2a84-0d8a-4c6e-9a51-2b3c4d5e6f70".into()),
+///     query_code: None,
 /// };
 /// match error.service_error() {
 ///     Some(e) if e.code() == "TooManyRequestsException" => { /* slow down */ }
@@ -54,6 +55,11 @@ pub enum SdkError<E> {
         status: u16,
         /// `x-amzn-RequestId` of the response.
         request_id: Option<String>,
+        /// The error's code in the service's query protocol, from the `x-amzn-query-error`
+        /// header that JSON services keeping those codes send (AWS's `awsQueryCompatible`: SQS
+        /// answers `QueueDoesNotExist` with `AWS.SimpleQueueService.NonExistentQueue`). It is what
+        /// boto3 and AWS's SDKs report as the code; the error's variant is read from `__type`.
+        query_code: Option<String>,
     },
     /// The service answered something that is not a valid response.
     Response {
@@ -89,6 +95,15 @@ impl<E> SdkError<E> {
         }
     }
 
+    /// The query-protocol error code the service sent (`x-amzn-query-error`), if any: see
+    /// [`SdkError::Service`].
+    pub fn query_code(&self) -> Option<&str> {
+        match self {
+            SdkError::Service { query_code, .. } => query_code.as_deref(),
+            _ => None,
+        }
+    }
+
     /// HTTP status of the response, when there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -107,7 +122,7 @@ impl<E: fmt::Display> fmt::Display for SdkError<E> {
             SdkError::Transport(e) => write!(f, "request failed: {e}"),
             SdkError::Timeout(TimeoutKind::Attempt) => f.write_str("request attempt timed out"),
             SdkError::Timeout(TimeoutKind::Operation) => f.write_str("operation timed out"),
-            SdkError::Service { error, status, request_id } => {
+            SdkError::Service { error, status, request_id, .. } => {
                 write!(f, "{error} (HTTP {status}")?;
                 if let Some(id) = request_id {
                     write!(f, ", request id {id}")?;

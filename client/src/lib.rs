@@ -10,7 +10,7 @@
 //! `client` ([`Client`]), `config` ([`Config`]), `chain` ([`DefaultCredentialsChain`]),
 //! `aws_config_chain` (feature `aws-config`), `error` ([`SdkError`]), `sign` ([`sign_request`]),
 //! `credentials` ([`Credentials`], [`ProvideCredentials`] and two providers), and the leaves
-//! `retry`, `wire`, `host`, `profile` and `future`.
+//! `retry`, `token`, `wire`, `event_stream`, `host`, `profile` and `future`.
 
 #![warn(missing_docs)]
 
@@ -21,12 +21,14 @@ mod client;
 mod config;
 mod credentials;
 mod error;
+pub mod event_stream;
 mod future;
 pub mod host;
 mod paginate;
 mod profile;
 mod retry;
 mod sign;
+mod token;
 pub mod wire;
 
 pub use awsjson_types::Operation;
@@ -39,3 +41,4 @@ pub use future::BoxFuture;
 pub use paginate::{BoxStream, PageLinks, Paginator};
 pub use retry::{RetryConfig, RetryKind, RetryQuota, classify};
 pub use sign::{SigningError, SigningScope, sign_request};
+pub use token::idempotency_token;

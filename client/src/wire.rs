@@ -17,13 +17,27 @@ pub fn error_code<'a>(body: &'a serde_json::Value, header: Option<&'a str>) -> O
         .filter(|c| !c.is_empty())
 }
 
-/// The body with `Message` copied to `message` (services send either), for modeled errors to parse.
+/// The code of an `x-amzn-query-error` header (`AWS.SimpleQueueService.NonExistentQueue;Sender`):
+/// what boto3 and AWS's SDKs report as the code of an error of a JSON service that keeps its
+/// query protocol's codes (AWS's `awsQueryCompatible`, SQS).
+pub fn query_error_code(header: &str) -> Option<&str> {
+    Some(header.split(';').next()?.trim()).filter(|c| !c.is_empty())
+}
+
+/// The body with the message under both `message` and `Message`, for modeled errors to parse.
+///
+/// Services send either spelling, and a model may name the member either way (Cognito's
+/// `message`, Secrets Manager's `Message`, whose server sends `message`): whichever key the body
+/// lacks gets the other's value, so an error structure finds its message under its own name.
 pub fn normalize_error_body(mut body: serde_json::Value) -> serde_json::Value {
-    if let Some(map) = body.as_object_mut()
-        && !map.contains_key("message")
-        && let Some(m) = map.get("Message").cloned()
-    {
-        map.insert("message".into(), m);
+    if let Some(map) = body.as_object_mut() {
+        for (from, to) in [("Message", "message"), ("message", "Message")] {
+            if !map.contains_key(to)
+                && let Some(m) = map.get(from).cloned()
+            {
+                map.insert(to.into(), m);
+            }
+        }
     }
     body
 }
@@ -41,5 +55,28 @@ mod tests {
         assert_eq!(error_code(&body, None), Some("Y"));
         assert_eq!(error_code(&serde_json::json!({}), Some("Z:http")), Some("Z"));
         assert_eq!(normalize_error_body(body)["message"], "m");
+    }
+
+    #[test]
+    fn query_error_codes_lose_their_fault() {
+        assert_eq!(
+            query_error_code("AWS.SimpleQueueService.NonExistentQueue;Sender"),
+            Some("AWS.SimpleQueueService.NonExistentQueue")
+        );
+        assert_eq!(query_error_code("Throttling;Receiver"), Some("Throttling"));
+        assert_eq!(query_error_code("Plain"), Some("Plain"));
+        assert_eq!(query_error_code(";Sender"), None);
+    }
+
+    #[test]
+    fn the_message_is_found_under_either_spelling() {
+        let lower = normalize_error_body(serde_json::json!({"__type": "X", "message": "lower"}));
+        assert_eq!((&lower["message"], &lower["Message"]), (&"lower".into(), &"lower".into()));
+        let upper = normalize_error_body(serde_json::json!({"__type": "X", "Message": "upper"}));
+        assert_eq!((&upper["message"], &upper["Message"]), (&"upper".into(), &"upper".into()));
+        // A body with both keeps each as sent.
+        let both = normalize_error_body(serde_json::json!({"message": "a", "Message": "b"}));
+        assert_eq!((&both["message"], &both["Message"]), (&"a".into(), &"b".into()));
+        assert_eq!(normalize_error_body(serde_json::json!(null)), serde_json::json!(null));
     }
 }

@@ -119,6 +119,9 @@ pub enum ShapeKind {
     Timestamp,
     /// An RFC 3339 date-time string on the wire (AWS's `timestampFormat: iso8601`).
     DateTime,
+    /// An HTTP date string on the wire, `Sun, 06 Nov 1994 08:49:37 GMT` (AWS's
+    /// `timestampFormat: rfc822`).
+    HttpDate,
     /// Base64 on the wire; sizes count decoded bytes.
     Blob {
         min: Option<u64>,
@@ -182,6 +185,10 @@ pub struct Member {
     pub target: String,
     pub required: bool,
     pub deprecated: bool,
+    /// AWS's `idempotencyToken`: a string member the client fills with a random UUID when the
+    /// caller leaves it unset (or empty, when it is required), so that retrying the call does not
+    /// repeat its effect.
+    pub idempotency_token: bool,
 }
 
 impl Shape {
@@ -263,6 +270,7 @@ impl Service {
                 ShapeKind::Structure { members } | ShapeKind::Union { members } => {
                     for m in members {
                         exists(&m.target, &format!("member {}.{}", shape.name, m.name))?;
+                        self.check_idempotency_token(shape, m)?;
                     }
                 }
                 _ => {}
@@ -290,6 +298,25 @@ impl Service {
                     ));
                 }
             }
+        }
+        Ok(())
+    }
+}
+
+impl Service {
+    /// The client fills an idempotency token it was not given with a UUID: the member must be a
+    /// plain string member of a structure. It may be required (66 of botocore 1.43.11's 336
+    /// are): the client still fills it, and its builder does not ask for it.
+    fn check_idempotency_token(&self, shape: &Shape, member: &Member) -> Result<(), String> {
+        if !member.idempotency_token {
+            return Ok(());
+        }
+        let plain_string = matches!(&self.shape(&member.target).kind, ShapeKind::String(s) if s.values.is_none());
+        if !plain_string || shape.is_union() {
+            return Err(format!(
+                "member {}.{}: an idempotency token must be a string member of a structure",
+                shape.name, member.name
+            ));
         }
         Ok(())
     }

@@ -176,7 +176,8 @@ fn timestamps_are_epoch_seconds_unless_marked_iso8601() {
             (
                 "Times.json",
                 json!({"title": "Times", "type": "object", "properties": {
-            "Epoch": {"$ref": "Epoch.json"}, "Iso": {"$ref": "Iso.json"}, "Plain": {"$ref": "Plain.json"}}}),
+            "Epoch": {"$ref": "Epoch.json"}, "Iso": {"$ref": "Iso.json"}, "Plain": {"$ref": "Plain.json"},
+            "Http": {"$ref": "Http.json"}}}),
             ),
             ("Epoch.json", json!({"title": "Epoch", "type": "number", "format": "epoch-seconds"})),
             (
@@ -184,12 +185,14 @@ fn timestamps_are_epoch_seconds_unless_marked_iso8601() {
                 json!({"title": "Iso", "type": "string", "format": "date-time", "x-aws-timestamp-format": "iso8601"}),
             ),
             ("Plain.json", json!({"title": "Plain", "type": "string", "format": "date-time"})),
+            ("Http.json", json!({"title": "Http", "type": "string", "format": "http-date"})),
         ],
     );
     let s = load_dir(&d, &LoadOptions::default()).unwrap();
     assert_eq!(s.shapes["Epoch"].kind, ShapeKind::Timestamp);
     assert_eq!(s.shapes["Iso"].kind, ShapeKind::DateTime);
     assert_eq!(s.shapes["Plain"].kind, ShapeKind::Timestamp);
+    assert_eq!(s.shapes["Http"].kind, ShapeKind::HttpDate);
     std::fs::remove_dir_all(&d).unwrap();
 }
 
@@ -253,4 +256,38 @@ fn values_the_service_takes_beyond_the_models_enum_are_added() {
         "added once, after the model's"
     );
     std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn idempotency_tokens_are_optional_string_members() {
+    let files = |token: serde_json::Value, required: serde_json::Value| {
+        vec![(
+            "Put.json",
+            json!({"title": "Put", "type": "object", "required": required,
+                "properties": {"Name": {"type": "string"}, "Token": token}}),
+        )]
+    };
+    let d = dir("tokens", &files(json!({"type": "string", "x-aws-idempotency-token": true}), json!([])));
+    let s = load_dir(&d, &LoadOptions::default()).unwrap();
+    let flags: Vec<(&str, bool)> =
+        s.shapes["Put"].members().iter().map(|m| (m.name.as_str(), m.idempotency_token)).collect();
+    assert_eq!(flags, [("Name", false), ("Token", true)]);
+    std::fs::remove_dir_all(&d).unwrap();
+
+    // Required tokens exist (Global Accelerator's, Athena's): the client fills those too.
+    let d = dir("token-required", &files(json!({"type": "string", "x-aws-idempotency-token": true}), json!(["Token"])));
+    let s = load_dir(&d, &LoadOptions::default()).unwrap();
+    assert!(s.shapes["Put"].members()[1].idempotency_token && s.shapes["Put"].members()[1].required);
+    std::fs::remove_dir_all(&d).unwrap();
+
+    // The client can only fill a string with a UUID.
+    for (tag, token) in [
+        ("token-int", json!({"type": "integer", "x-aws-idempotency-token": true})),
+        ("token-enum", json!({"type": "string", "enum": ["A"], "x-aws-idempotency-token": true})),
+    ] {
+        let d = dir(tag, &files(token, json!([])));
+        let error = load_dir(&d, &LoadOptions::default()).unwrap_err().to_string();
+        assert!(error.contains("Put.Token: an idempotency token must be a string member"), "{tag}: {error}");
+        std::fs::remove_dir_all(&d).unwrap();
+    }
 }

@@ -13,6 +13,7 @@ pub mod checked;
 pub mod date_time;
 pub mod enums;
 pub mod error;
+pub mod http_date;
 #[cfg(feature = "regex")]
 mod java_regex;
 pub mod operation;
@@ -34,6 +35,7 @@ pub use checked::parse_checked;
 pub use date_time::DateTime;
 pub use enums::UnknownVariantValue;
 pub use error::{ErrorStructure, ErrorVariant, Fault, ModeledError, UnhandledError};
+pub use http_date::HttpDate;
 pub use operation::{AuthScheme, Empty, Operation, OperationVisitor, Pagination, ServiceInfo};
 pub use pattern::Pattern;
 pub use redact::{REDACTED, Redacted};

@@ -157,6 +157,14 @@ pub trait Operation: Send + Sync + 'static {
     type Error: ModeledError;
     /// The service the operation belongs to.
     fn service() -> &'static ServiceInfo;
+
+    /// Gives each idempotency-token member of `input` (AWS's `idempotencyToken`) that is unset a
+    /// value from `token`, as AWS's SDKs do before sending, so that a retried call is still one
+    /// call. Generated for operations with such members; the default has none to fill. The
+    /// client passes a random UUID (v4) generator.
+    fn fill_idempotency_tokens(input: &mut Self::Input, token: &mut dyn FnMut() -> String) {
+        let _ = (input, token);
+    }
 }
 
 /// The output of operations that answer an empty JSON object.

@@ -137,8 +137,9 @@ impl Timestamp {
         Ok(Timestamp { secs, nanos })
     }
 
-    /// Parses either RFC 3339 text or a number of epoch seconds written as text
-    /// (`"1548099495.428"`); a decimal fraction is kept to the nanosecond.
+    /// Parses RFC 3339 text, an HTTP date (`Mon, 21 Jan 2019 19:38:15 GMT`, what `rfc822`
+    /// members carry) or a number of epoch seconds written as text (`"1548099495.428"`); a
+    /// decimal fraction is kept to the nanosecond.
     ///
     /// ```
     /// use awsjson_types::Timestamp;
@@ -154,7 +155,12 @@ impl Timestamp {
         }
         match trimmed.parse::<f64>() {
             Ok(v) if v.is_finite() => Timestamp::from_secs_f64(v).ok_or(TimestampError::OutOfRange),
-            _ => Timestamp::parse_rfc3339(trimmed),
+            _ => match crate::http_date::parse(trimmed) {
+                Some((secs, nanos)) if (RFC3339_MIN_SECS..=RFC3339_MAX_SECS).contains(&secs) => {
+                    Ok(Timestamp::from_parts(secs, nanos))
+                }
+                _ => Timestamp::parse_rfc3339(trimmed),
+            },
         }
     }
 

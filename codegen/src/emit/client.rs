@@ -94,7 +94,10 @@ fn builder_module(cx: &Cx, op: &Operation, structs: &BTreeMap<String, StructInfo
     let input_ty = format_ident!("{}", type_name(&op.input));
     let input_shape = cx.service.shape(&op.input);
     let info = &structs[&op.input];
-    let required: Vec<&FieldInfo> = info.fields.iter().filter(|f| f.required).collect();
+    // A required idempotency token is filled by the runtime when left unset, so the builder does
+    // not ask for it.
+    let token = |f: &FieldInfo| input_shape.members().iter().any(|m| m.name == f.wire_name && m.idempotency_token);
+    let required: Vec<&FieldInfo> = info.fields.iter().filter(|f| f.required && !token(f)).collect();
     let required_count = proc_macro2::Literal::usize_unsuffixed(required.len());
     let setters = input_shape.members().iter().map(|member| {
         let field = info.fields.iter().find(|f| f.wire_name == member.name).expect("typify emitted every member");

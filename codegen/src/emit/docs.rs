@@ -111,6 +111,7 @@ fn constraints(service: &Service, shape: &Shape) -> String {
         }
         ShapeKind::Timestamp => "Timestamp (epoch seconds on the wire).".into(),
         ShapeKind::DateTime => "Timestamp (an RFC 3339 date-time string on the wire).".into(),
+        ShapeKind::HttpDate => "Timestamp (an HTTP date string on the wire, `Sun, 06 Nov 1994 08:49:37 GMT`).".into(),
         ShapeKind::Blob { min, max } => {
             format!("Binary data{} (base64 on the wire).", range(s(*min), s(*max), " bytes"))
         }

@@ -186,7 +186,7 @@ fn crate_parts(cx: &Cx) -> Result<CrateParts, EmitError> {
         let marker = format_ident!("{}", names::type_name(&op.name));
         let error = format_ident!("{}Error", names::type_name(&op.name));
         op_reexports.push(quote!(pub use #module::{#marker, #error};));
-        op_modules.push(Module::new(module.to_string(), operations::emit(cx, op)).private());
+        op_modules.push(Module::new(module.to_string(), operations::emit(cx, op, &infos)).private());
     }
     let markers = service.operations.keys().map(|op| format_ident!("{}", names::type_name(op)));
     let types_rt = &cx.types_rt;
@@ -319,7 +319,11 @@ fn limitations(s: &Service) -> String {
         |ops: &BTreeMap<String, String>| ops.iter().map(|(op, why)| format!("\n* `{op}`: {why}")).collect::<String>();
     let mut text = String::new();
     if !s.left_out.is_empty() {
-        text.push_str("\n\nOperations left out (the generated code speaks request/response JSON only):");
+        text.push_str(
+            "\n\nOperations left out (the generated code speaks request/response JSON only; for an \
+             event stream, `awsjson_client::event_stream` reads the frames of the response, and the \
+             stream's event structures are among the generated types):",
+        );
         text.push_str(&list(&s.left_out));
     }
     if !s.not_paginated.is_empty() {

@@ -1,13 +1,16 @@
 //! One module per operation: a marker type carrying the operation's facts, and its error enum.
 
+use std::collections::BTreeMap;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::names::{error_predicate, type_name};
+use super::structs::StructInfo;
 use super::{Cx, docs};
 use crate::model::{Auth, Operation};
 
-pub fn emit(cx: &Cx, op: &Operation) -> TokenStream {
+pub fn emit(cx: &Cx, op: &Operation, structs: &BTreeMap<String, StructInfo>) -> TokenStream {
     let types_rt = &cx.types_rt;
     let marker = format_ident!("{}", type_name(&op.name));
     let error = format_ident!("{}Error", type_name(&op.name));
@@ -39,6 +42,7 @@ pub fn emit(cx: &Cx, op: &Operation) -> TokenStream {
     // Only operations with a prefix say so: the trait's default is `None`.
     let host_prefix =
         op.host_prefix.as_ref().map(|p| quote!(const HOST_PREFIX: ::std::option::Option<&'static str> = Some(#p);));
+    let fill_tokens = fill_idempotency_tokens(cx, op, structs);
     let marker_doc = docs::outer(&format!("The `{name}` operation.\n\n{}", docs::operation_doc(cx.service, op)));
     let error_enum = error_enum(cx, op, &error);
     quote! {
@@ -63,10 +67,46 @@ pub fn emit(cx: &Cx, op: &Operation) -> TokenStream {
             fn service() -> &'static #types_rt::ServiceInfo {
                 &crate::SERVICE
             }
+            #fill_tokens
         }
 
         #error_enum
     }
+}
+
+/// The operation's `fill_idempotency_tokens` when its input has idempotency-token members (the
+/// trait's default does nothing): each one the caller left unset (or empty, when required) gets
+/// a fresh token.
+fn fill_idempotency_tokens(cx: &Cx, op: &Operation, structs: &BTreeMap<String, StructInfo>) -> Option<TokenStream> {
+    let info = &structs[&op.input];
+    let fills: Vec<TokenStream> = cx
+        .service
+        .shape(&op.input)
+        .members()
+        .iter()
+        .filter(|m| m.idempotency_token)
+        .map(|m| {
+            let field = info.fields.iter().find(|f| f.wire_name == m.name).expect("typify emitted every member");
+            let f: syn::Ident = syn::parse_str(&field.ident).unwrap_or_else(|_| format_ident!("{}", field.ident));
+            if field.required {
+                // A required member is a plain `String`, empty until set.
+                quote!(if input.#f.is_empty() { input.#f = ::std::convert::Into::into(token()); })
+            } else {
+                quote!(if input.#f.is_none() { input.#f = Some(::std::convert::Into::into(token())); })
+            }
+        })
+        .collect();
+    if fills.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        fn fill_idempotency_tokens(
+            input: &mut Self::Input,
+            token: &mut dyn ::std::ops::FnMut() -> ::std::string::String,
+        ) {
+            #(#fills)*
+        }
+    })
 }
 
 fn error_enum(cx: &Cx, op: &Operation, error: &syn::Ident) -> TokenStream {

@@ -22,6 +22,7 @@ pub fn value_type(cx: &Cx, target: &str) -> TokenStream {
         ShapeKind::Boolean => quote!(bool),
         ShapeKind::Timestamp => quote!(#types_rt::Timestamp),
         ShapeKind::DateTime => quote!(#types_rt::DateTime),
+        ShapeKind::HttpDate => quote!(#types_rt::HttpDate),
         ShapeKind::Blob { .. } => quote!(#types_rt::Blob),
         ShapeKind::Document => quote!(::serde_json::Value),
         ShapeKind::List { member, .. } => {
@@ -49,6 +50,7 @@ pub fn param_type(cx: &Cx, target: &str) -> (TokenStream, bool) {
         ShapeKind::String(_)
         | ShapeKind::Timestamp
         | ShapeKind::DateTime
+        | ShapeKind::HttpDate
         | ShapeKind::Blob { .. }
         | ShapeKind::Document => (quote!(impl ::std::convert::Into<#ty>), true),
         _ => (ty, false),

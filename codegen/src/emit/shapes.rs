@@ -89,7 +89,7 @@ fn shape_static(cx: &Cx, shape: &Shape) -> TokenStream {
         }
         ShapeKind::Boolean => quote!(ShapeKind::Boolean),
         // Validation reads both wire forms of a timestamp.
-        ShapeKind::Timestamp | ShapeKind::DateTime => quote!(ShapeKind::Timestamp),
+        ShapeKind::Timestamp | ShapeKind::DateTime | ShapeKind::HttpDate => quote!(ShapeKind::Timestamp),
         ShapeKind::Document => quote!(ShapeKind::Document),
         ShapeKind::Blob { min, max } => {
             let (min, max) = (opt_u(min), opt_u(max));

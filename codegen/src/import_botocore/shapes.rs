@@ -291,6 +291,17 @@ pub(super) fn shape_schema(
                 if flag(member_def, "deprecated", &member_context)? {
                     property.insert("deprecated".into(), true.into());
                 }
+                // AWS's SDKs fill an unset token member with a random UUID, so that a retried
+                // call stays one call; the generated client does the same.
+                if flag(member_def, "idempotencyToken", &member_context)? {
+                    if shape_type(shapes, target) != Some("string") {
+                        return Err(model_err(format!(
+                            "{member_context}: `idempotencyToken` on a `{}` member (only strings)",
+                            shape_type(shapes, target).unwrap_or("?")
+                        )));
+                    }
+                    property.insert("x-aws-idempotency-token".into(), true.into());
+                }
                 properties.insert(member_name.clone(), Value::Object(property));
             }
             let required = match def.get("required") {

@@ -123,6 +123,29 @@ fn structure_maps_members_in_model_order_with_required_and_deprecated() {
 }
 
 #[test]
+fn idempotency_tokens_are_marked_on_their_member() {
+    let shapes = json!({
+        "Token": {"type": "string", "min": 1, "max": 64},
+        "Put": {"type": "structure", "members": {
+            "Name": {"shape": "Token"},
+            "ClientToken": {"shape": "Token", "idempotencyToken": true}
+        }}
+    });
+    let schema = schema_of(shapes.clone(), "Put");
+    assert_eq!(
+        schema["properties"],
+        json!({"Name": {"$ref": "Token.json"}, "ClientToken": {"$ref": "Token.json", "x-aws-idempotency-token": true}})
+    );
+    // The SDKs fill a token with a UUID string: a token of another type is a model the
+    // generator cannot honour, so the import says so.
+    let mut bad = shapes;
+    bad["Count"] = json!({"type": "integer"});
+    bad["Put"]["members"]["ClientToken"]["shape"] = json!("Count");
+    let error = model_error(&model(bad, json!({})), None);
+    assert!(error.contains("`idempotencyToken` on a `integer` member"), "{error}");
+}
+
+#[test]
 fn empty_structure_has_empty_properties_and_no_required() {
     let schema = schema_of(json!({"Empty": {"type": "structure", "members": {}}}), "Empty");
     assert_eq!(schema["properties"], json!({}));
@@ -839,6 +862,7 @@ fn unions_timestamps_json_values_event_streams_and_host_prefixes_import_and_gene
     assert!(service["operations"].get("Subscribe").is_none(), "event-stream operations are left out");
     assert_eq!(service["leftOut"], json!({"Subscribe": "it streams events"}));
     assert!(text.contains("Operations left out"), "the crate's doc says so");
+    assert!(text.contains("`awsjson_client::event_stream` reads the frames"), "and what reads them");
     assert!(text.contains("* `Subscribe`: it streams events"));
     assert!(text.contains("put_thing"));
 }

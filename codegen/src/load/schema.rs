@@ -226,6 +226,8 @@ impl Converter<'_> {
                     _ => ShapeKind::Timestamp,
                 }
             }
+            // An imported `timestampFormat: rfc822` member (JSON Schema has no name for it).
+            Some("string") if format == Some("http-date") => ShapeKind::HttpDate,
             Some("string") if obj.get("contentEncoding").and_then(Value::as_str) == Some("base64") => ShapeKind::Blob {
                 min: self.uint(at, obj, "x-aws-min-bytes")?,
                 max: self.uint(at, obj, "x-aws-max-bytes")?,
@@ -302,6 +304,7 @@ impl Converter<'_> {
                 target,
                 required: required.contains(member_name.as_str()),
                 deprecated: is_deprecated(schema),
+                idempotency_token: schema.get("x-aws-idempotency-token").and_then(Value::as_bool) == Some(true),
             });
         }
         if let Some(missing) = required.iter().find(|r| !members.iter().any(|m| m.name == **r)) {

@@ -235,6 +235,7 @@ fn add_error_messages(shapes: &mut BTreeMap<String, Shape>) {
                 target: message_shape.clone(),
                 required: false,
                 deprecated: false,
+                idempotency_token: false,
             });
         }
     }

@@ -12,6 +12,7 @@ use crate::model::{FloatBits, IntBits, ShapeKind};
 pub const TIMESTAMP_DEF: &str = "AwsjsonRuntimeTimestamp";
 pub const BLOB_DEF: &str = "AwsjsonRuntimeBlob";
 pub const DATE_TIME_DEF: &str = "AwsjsonRuntimeDateTime";
+pub const HTTP_DATE_DEF: &str = "AwsjsonRuntimeHttpDate";
 
 pub fn settings(cx: &Cx) -> TypeSpaceSettings {
     let mut settings = TypeSpaceSettings::default();
@@ -20,6 +21,7 @@ pub fn settings(cx: &Cx) -> TypeSpaceSettings {
     let types_rt = &cx.options.types_crate;
     settings.with_replacement(TIMESTAMP_DEF, format!("{types_rt}::Timestamp"), [TypeSpaceImpl::Default].into_iter());
     settings.with_replacement(DATE_TIME_DEF, format!("{types_rt}::DateTime"), [TypeSpaceImpl::Default].into_iter());
+    settings.with_replacement(HTTP_DATE_DEF, format!("{types_rt}::HttpDate"), [TypeSpaceImpl::Default].into_iter());
     settings.with_replacement(BLOB_DEF, format!("{types_rt}::Blob"), [TypeSpaceImpl::Default].into_iter());
     for shape in cx.service.shapes.values().filter(|s| s.is_enum()) {
         let name = type_name(&shape.name);
@@ -67,6 +69,7 @@ pub fn root_schema(cx: &Cx) -> Value {
     }
     defs.insert(TIMESTAMP_DEF.into(), json!({"type": "number"}));
     defs.insert(DATE_TIME_DEF.into(), json!({"type": "string"}));
+    defs.insert(HTTP_DATE_DEF.into(), json!({"type": "string"}));
     defs.insert(BLOB_DEF.into(), json!({"type": "string"}));
     json!({"$defs": defs})
 }
@@ -88,6 +91,7 @@ fn member_schema(cx: &Cx, target: &str, nullable: bool) -> Value {
         ShapeKind::Boolean => json!({"type": "boolean"}),
         ShapeKind::Timestamp => reference(TIMESTAMP_DEF),
         ShapeKind::DateTime => reference(DATE_TIME_DEF),
+        ShapeKind::HttpDate => reference(HTTP_DATE_DEF),
         ShapeKind::Blob { .. } => reference(BLOB_DEF),
         ShapeKind::Document => json!({}),
         ShapeKind::List { member, .. } => {
