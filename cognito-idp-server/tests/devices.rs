@@ -476,3 +476,36 @@ async fn the_token_endpoint_refreshes_a_device_bound_token_with_its_device_key()
     assert_eq!(status, 200, "{body}");
     assert_eq!(claims(body["access_token"].as_str().unwrap())["device_key"], device.key.as_str());
 }
+
+#[tokio::test]
+async fn triggers_see_new_devices_and_device_authentications() {
+    use common::lambda::{FakeLambda, arn};
+    let lambda = FakeLambda::start().await;
+    lambda.returns("post", |_| {});
+    lambda.returns("pre-token", |_| {});
+    let url = lambda.url();
+    let triggers = LambdaConfigType {
+        post_authentication: Some(arn("post")),
+        pre_token_generation: Some(arn("pre-token")),
+        ..Default::default()
+    };
+    let config = Some(devices(true, false));
+    let pool = PoolBuilder::new("devices").with(move |p| p.set_device_configuration(config).lambda_config(triggers));
+    let env =
+        Env::start_with(pool, ClientBuilder::new("app").flows(&FLOWS), move |o| o.lambda_endpoint = Some(url)).await;
+    UserBuilder::new("diego").email().password(PASSWORD).create(&env.client, &env.pool).await;
+
+    // A sign-in without a device in a pool that remembers them: on a new device.
+    let result = initiate(&env, None).await.unwrap().authentication_result.expect("tokens");
+    let post = lambda.events("post").pop().unwrap();
+    assert_eq!(post["request"]["newDeviceUsed"], true);
+    assert_eq!(lambda.events("pre-token").pop().unwrap()["triggerSource"], "TokenGeneration_Authentication");
+    let metadata = result.new_device_metadata.clone().expect("NewDeviceMetadata");
+    let (device, _) = confirm(&env.client, result.access_token.as_deref().unwrap(), &metadata).await;
+
+    // On the remembered device: not new, and the tokens end the device's authentication.
+    device_sign_in(&env, &device, None).await.unwrap().authentication_result.expect("tokens");
+    let post = lambda.events("post").pop().unwrap();
+    assert_eq!(post["request"]["newDeviceUsed"], false);
+    assert_eq!(lambda.events("pre-token").pop().unwrap()["triggerSource"], "TokenGeneration_AuthenticateDevice");
+}

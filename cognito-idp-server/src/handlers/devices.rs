@@ -102,6 +102,11 @@ pub fn group_key(device_key: &str) -> String {
     format!("-{}", &URL_SAFE_NO_PAD.encode(digest)[..9])
 }
 
+/// Whether `pool` remembers devices (has a `DeviceConfiguration`).
+pub fn remembers(pool: &Pool) -> bool {
+    config(pool).is_some()
+}
+
 /// `NewDeviceMetadata` for a sign-in of `pool` that presented no known device, with the key
 /// its tokens are bound to; `None` when the pool does not track devices.
 pub fn new_metadata<S>(svc: &Cognito<S>, pool: &Pool) -> Option<NewDeviceMetadataType> {

@@ -320,11 +320,19 @@ pub async fn issue<S: Store>(svc: &Cognito<S>, app: &App, user: &UserRecord) -> 
 /// no tokens are issued.
 pub async fn issue_as<S: Store>(svc: &Cognito<S>, app: &App, user: &UserRecord, source: Source) -> ApiResult<Outcome> {
     let metadata = app.client_metadata.as_ref();
-    post_authentication::run(svc, &app.pool, &app.client_id, user, metadata).await?;
+    // A sign-in through the API without a proved device, in a pool that remembers devices, is
+    // on a new one (it gets `NewDeviceMetadata` below).
+    let new_device_used = app.api != Api::Browser && app.device.is_none() && devices::remembers(&app.pool);
+    post_authentication::run(svc, &app.pool, &app.client_id, user, metadata, new_device_used).await?;
     if app.api == Api::Browser {
         return Ok(Outcome { signed_in: Some(Box::new(user.clone())), ..Outcome::default() });
     }
     let now_s = svc.clock.now_ms() / 1000;
+    // A sign-in that ended with its device's authentication (DEVICE_SRP_AUTH, then any MFA) is
+    // `TokenGeneration_AuthenticateDevice` ("End of the authentication of a user device", AWS's
+    // guide on the pre token generation trigger's sources).
+    let source =
+        if source == Source::Authentication && app.device.is_some() { Source::AuthenticateDevice } else { source };
     let generation = Generation::with_metadata(source, metadata);
     // A sign-in on a proved device keeps it; any other, in a pool that tracks devices, is
     // given a new one (`NewDeviceMetadata`), which its tokens are bound to.

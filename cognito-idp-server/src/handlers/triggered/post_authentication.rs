@@ -7,7 +7,9 @@
 //!   `InitiateAuth` lists Post authentication among the triggers it invokes without passing its
 //!   `ClientMetadata`, so a sign-in that ends in `InitiateAuth` sends an empty object.
 //! - `newDeviceUsed`: "Amazon Cognito only sets this flag if the remembered devices value of the
-//!   user pool is Always or User Opt-In"; this server remembers no devices yet, so `false`.
+//!   user pool is Always or User Opt-In. This flag indicates a user signed in on a new device":
+//!   `true` for a sign-in without a proved device in a pool with a `DeviceConfiguration` (the one
+//!   that gets `NewDeviceMetadata`), else `false`.
 //! - AWS reads nothing from the answer; a function error fails the sign-in with
 //!   `UserLambdaValidationException` ("PostAuthentication failed with error X.") and no tokens
 //!   are returned (the operation answers the error instead of its result).
@@ -28,6 +30,7 @@ pub async fn run<S: Store>(
     client_id: &str,
     user: &UserRecord,
     client_metadata: Option<&BTreeMap<String, String>>,
+    new_device_used: bool,
 ) -> ApiResult<()> {
     if crate::triggers::function_of(&pool.doc, Trigger::PostAuthentication).is_none() {
         return Ok(());
@@ -39,7 +42,7 @@ pub async fn run<S: Store>(
         Some(&user.username),
         Some(client_id),
     )
-    .request("newDeviceUsed", false)
+    .request("newDeviceUsed", new_device_used)
     .request("userAttributes", super::user_attributes(pool, user))
     .request("clientMetadata", event::metadata(client_metadata));
     svc.triggers.invoke(&pool.doc, Trigger::PostAuthentication, envelope).await?;
