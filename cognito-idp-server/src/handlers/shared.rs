@@ -72,6 +72,22 @@ pub async fn find_user<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str) 
     Err(ApiError::user_not_found())
 }
 
+/// [`find_user`], or by `sub`: what the administrators' operations accept as `Username` ("If
+/// username isn't an alias attribute in your user pool, this value must be the sub of a local
+/// user", AWS's API reference).
+pub async fn find_admin_user<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str) -> ApiResult<UserRecord> {
+    match find_user(svc, pool, username).await {
+        Err(e) if e.code == cognito_idp::ErrorCode::UserNotFoundException => {
+            match svc.store.get_user_by_sub(pool.id(), username).await {
+                Ok(user) => Ok(user),
+                Err(StoreError::NotFound) => Err(e),
+                Err(other) => Err(other.into()),
+            }
+        }
+        other => other,
+    }
+}
+
 /// The attributes users of this pool can sign in with besides their username.
 pub fn sign_in_aliases(pool: &UserPoolType) -> Vec<&'static str> {
     let mut kinds = Vec::new();

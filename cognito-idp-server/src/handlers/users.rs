@@ -16,7 +16,7 @@ use crate::domain::{codes, ids, password};
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::messages::{self, Occasion};
 use crate::handlers::one_time_codes::{self, KIND_VERIFY_ATTRIBUTE};
-use crate::handlers::shared::{Pool, decode_token, encode_token, find_user, load_pool, user_aliases, user_type};
+use crate::handlers::shared::{Pool, decode_token, encode_token, find_admin_user, load_pool, user_aliases, user_type};
 use crate::handlers::triggered::custom_message::Source;
 use crate::handlers::triggered::{post_confirmation, pre_sign_up};
 use crate::state::Cognito;
@@ -35,22 +35,6 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 const RETRIES: usize = 8;
 /// `ListUsers` returns at most 60 users a page, and 60 when no `Limit` is given.
 const MAX_LIMIT: usize = 60;
-
-/// Finds a user by username, sign-in alias, or `sub` (the admin operations take any of them:
-/// "If username isn't an alias attribute in your user pool, this value must be the sub of a
-/// local user", AWS's API reference for the `Username` of the admin operations).
-async fn lookup<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str) -> ApiResult<UserRecord> {
-    match find_user(svc, pool, username).await {
-        Err(e) if e.code == ErrorCode::UserNotFoundException => {
-            match svc.store.get_user_by_sub(pool.id(), username).await {
-                Ok(user) => Ok(user),
-                Err(StoreError::NotFound) => Err(e),
-                Err(other) => Err(other.into()),
-            }
-        }
-        other => other,
-    }
-}
 
 /// Whether an alias of `kind` may move to another user: verified email addresses and phone
 /// numbers of `AliasAttributes` pools. A pool's username attributes and `preferred_username`
@@ -318,7 +302,7 @@ async fn resend_invitation<S: Store>(
     // Computed once, for the username the password is bound to (SRP), not again on a retry.
     let mut stored: Option<(String, super::auth::StoredPassword)> = None;
     for _ in 0..RETRIES {
-        let mut user = lookup(svc, pool, &input.username).await?;
+        let mut user = find_admin_user(svc, pool, &input.username).await?;
         if user.status != "FORCE_CHANGE_PASSWORD" {
             return Err(ApiError::new(
                 ErrorCode::UnsupportedUserStateException,
@@ -361,7 +345,7 @@ where
     F: FnMut(&mut UserRecord) -> ApiResult<Vec<OutboxMessage>>,
 {
     for _ in 0..RETRIES {
-        let mut user = lookup(svc, pool, username).await?;
+        let mut user = find_admin_user(svc, pool, username).await?;
         let messages = change(&mut user)?;
         user.modified_ms = svc.clock.now_ms();
         let aliases = user_aliases(pool, &user);
@@ -379,7 +363,7 @@ where
 /// `AdminGetUser`.
 pub async fn admin_get_user<S: Store>(svc: &Cognito<S>, input: AdminGetUserRequest) -> ApiResult<AdminGetUserResponse> {
     let pool = load_pool(svc, &input.user_pool_id).await?;
-    let user = lookup(svc, &pool, &input.username).await?;
+    let user = find_admin_user(svc, &pool, &input.username).await?;
     let listed = user_type(&user, |_| true);
     let (user_mfa_setting_list, preferred_mfa_setting) = super::mfa::mfa_fields(&user);
     Ok(AdminGetUserResponse {
@@ -474,7 +458,7 @@ pub async fn admin_update_user_attributes<S: Store>(
     let schema = Schema::of(&pool.doc);
     attributes::check(&schema, &input.user_attributes, Write::Update)?;
     for _ in 0..RETRIES {
-        let mut user = lookup(svc, &pool, &input.username).await?;
+        let mut user = find_admin_user(svc, &pool, &input.username).await?;
         let verifications = apply_update(&pool, &schema, &mut user, &input.user_attributes)?;
         user.modified_ms = svc.clock.now_ms();
         let aliases = user_aliases(&pool, &user);
@@ -573,7 +557,7 @@ pub async fn admin_enable_user<S: Store>(
 /// `AdminDeleteUser`: the user, its aliases, memberships and codes.
 pub async fn admin_delete_user<S: Store>(svc: &Cognito<S>, input: AdminDeleteUserRequest) -> ApiResult<Empty> {
     let pool = load_pool(svc, &input.user_pool_id).await?;
-    let user = lookup(svc, &pool, &input.username).await?;
+    let user = find_admin_user(svc, &pool, &input.username).await?;
     match svc.store.delete_user(pool.id(), &user.username_key).await {
         Ok(()) => Ok(Empty::default()),
         Err(StoreError::NotFound) => Err(ApiError::user_not_found()),
@@ -590,7 +574,7 @@ pub async fn admin_set_user_password<S: Store>(
 ) -> ApiResult<AdminSetUserPasswordResponse> {
     let pool = load_pool(svc, &input.user_pool_id).await?;
     // The user first: AWS answers `User does not exist.` whatever the password.
-    let found = lookup(svc, &pool, &input.username).await?;
+    let found = find_admin_user(svc, &pool, &input.username).await?;
     let policy = policy(&pool);
     password::check(&input.password, &policy)?;
     let stored = super::auth::stored_password(svc, &pool, &found.username, &input.password).await?;
@@ -645,7 +629,7 @@ pub async fn admin_reset_user_password<S: Store>(
     input: AdminResetUserPasswordRequest,
 ) -> ApiResult<AdminResetUserPasswordResponse> {
     let pool = load_pool(svc, &input.user_pool_id).await?;
-    let user = lookup(svc, &pool, &input.username).await?;
+    let user = find_admin_user(svc, &pool, &input.username).await?;
     if !user.enabled {
         return Err(ApiError::not_authorized("User is disabled."));
     }

@@ -16,9 +16,8 @@ use cognito_idp::types::*;
 
 use super::choice::user_factors;
 use crate::errors::ApiResult;
-use crate::handlers::mfa::preferences::lookup;
 use crate::handlers::mfa::{self, EMAIL_OTP, SMS_MFA, UserMfa};
-use crate::handlers::shared::load_pool;
+use crate::handlers::shared::{find_admin_user, load_pool};
 use crate::state::{Cognito, Pool};
 use crate::store::{Store, UserRecord};
 
@@ -64,7 +63,7 @@ pub async fn admin_get_user_auth_factors<S: Store>(
     input: AdminGetUserAuthFactorsRequest,
 ) -> ApiResult<AdminGetUserAuthFactorsResponse> {
     let pool = load_pool(svc, &input.user_pool_id).await?;
-    let user = lookup(svc, &pool, &input.username).await?;
+    let user = find_admin_user(svc, &pool, &input.username).await?;
     let (user_mfa_setting_list, preferred_mfa_setting) = mfa::mfa_fields(&user);
     Ok(AdminGetUserAuthFactorsResponse {
         username: user.username.clone(),

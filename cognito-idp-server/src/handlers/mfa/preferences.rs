@@ -8,14 +8,13 @@
 //! the same words with `SMS_MFA` for a user without a phone number (floci-io/floci's
 //! message-MFA test); email needs an email address likewise.
 
-use cognito_idp::ErrorCode;
 use cognito_idp::types::*;
 
 use super::{EMAIL_OTP, SMS_MFA, SOFTWARE_TOKEN_MFA, UserMfa, update_mfa};
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::shared::{Pool, find_user, load_pool};
+use crate::handlers::shared::{find_admin_user, load_pool};
 use crate::state::Cognito;
-use crate::store::{Store, StoreError, UserRecord};
+use crate::store::{Store, UserRecord};
 
 /// One factor's requested change: (factor, `Enabled`, `PreferredMfa`).
 type Change = (&'static str, Option<bool>, Option<bool>);
@@ -99,7 +98,7 @@ pub async fn admin_set_user_mfa_preference<S: Store>(
     input: AdminSetUserMfaPreferenceRequest,
 ) -> ApiResult<AdminSetUserMfaPreferenceResponse> {
     let pool = load_pool(svc, &input.user_pool_id).await?;
-    let user = lookup(svc, &pool, &input.username).await?;
+    let user = find_admin_user(svc, &pool, &input.username).await?;
     let changes = changes(
         input.sms_mfa_settings.as_ref(),
         input.software_token_mfa_settings.as_ref(),
@@ -107,18 +106,4 @@ pub async fn admin_set_user_mfa_preference<S: Store>(
     );
     update_mfa(svc, &pool, &user.username_key, |user, mfa| apply(user, mfa, &changes)).await?;
     Ok(AdminSetUserMfaPreferenceResponse::default())
-}
-
-/// A user by username, sign-in alias or `sub`.
-pub(crate) async fn lookup<S: Store>(svc: &Cognito<S>, pool: &Pool, username: &str) -> ApiResult<UserRecord> {
-    match find_user(svc, pool, username).await {
-        Err(e) if e.code == ErrorCode::UserNotFoundException => {
-            match svc.store.get_user_by_sub(pool.id(), username).await {
-                Ok(user) => Ok(user),
-                Err(StoreError::NotFound) => Err(e),
-                Err(other) => Err(other.into()),
-            }
-        }
-        other => other,
-    }
 }

@@ -12,10 +12,9 @@
 
 use cognito_idp::types::*;
 
-use super::preferences::lookup;
 use super::{SMS_MFA, SOFTWARE_TOKEN_MFA, UserMfa, update_mfa};
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::shared::load_pool;
+use crate::handlers::shared::{find_admin_user, load_pool};
 use crate::state::Cognito;
 use crate::store::{Store, UserRecord};
 
@@ -25,7 +24,7 @@ pub async fn admin_delete_software_token<S: Store>(
     input: AdminDeleteSoftwareTokenRequest,
 ) -> ApiResult<AdminDeleteSoftwareTokenResponse> {
     let pool = load_pool(svc, &input.user_pool_id).await?;
-    let user = lookup(svc, &pool, &input.username).await?;
+    let user = find_admin_user(svc, &pool, &input.username).await?;
     update_mfa(svc, &pool, &user.username_key, |_, mfa| {
         mfa.set_enabled(SOFTWARE_TOKEN_MFA, false);
         mfa.totp_secret = None;
@@ -82,7 +81,7 @@ pub async fn admin_set_user_settings<S: Store>(
 ) -> ApiResult<AdminSetUserSettingsResponse> {
     let on = sms_wanted(&input.mfa_options)?;
     let pool = load_pool(svc, &input.user_pool_id).await?;
-    let user = lookup(svc, &pool, &input.username).await?;
+    let user = find_admin_user(svc, &pool, &input.username).await?;
     update_mfa(svc, &pool, &user.username_key, |user, mfa| apply(user, mfa, on)).await?;
     Ok(AdminSetUserSettingsResponse::default())
 }
