@@ -158,7 +158,6 @@ operations! {
     update_terms(UpdateTermsRequest) -> UpdateTermsResponse, UpdateTermsError => crate::handlers::terms::update_terms;
     delete_terms(DeleteTermsRequest) -> Empty, DeleteTermsError => crate::handlers::terms::delete_terms;
     // tokens
-    get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest) -> GetTokensFromRefreshTokenResponse, GetTokensFromRefreshTokenError => crate::handlers::tokens::get_tokens_from_refresh_token;
     revoke_token(RevokeTokenRequest) -> RevokeTokenResponse, RevokeTokenError => crate::handlers::tokens::revoke_token;
     global_sign_out(GlobalSignOutRequest) -> GlobalSignOutResponse, GlobalSignOutError => crate::handlers::tokens::global_sign_out;
     admin_user_global_sign_out(AdminUserGlobalSignOutRequest) -> AdminUserGlobalSignOutResponse, AdminUserGlobalSignOutError => crate::handlers::tokens::admin_user_global_sign_out;
@@ -179,6 +178,15 @@ operations! {
     stop_user_import_job(StopUserImportJobRequest) -> StopUserImportJobResponse, StopUserImportJobError => crate::handlers::user_import::stop_user_import_job;
     describe_user_import_job(DescribeUserImportJobRequest) -> DescribeUserImportJobResponse, DescribeUserImportJobError => crate::handlers::user_import::describe_user_import_job;
     list_user_import_jobs(ListUserImportJobsRequest) -> ListUserImportJobsResponse, ListUserImportJobsError => crate::handlers::user_import::list_user_import_jobs;
+    // user sessions
+    set_user_pool_session_configuration(SetUserPoolSessionConfigurationRequest) -> SetUserPoolSessionConfigurationResponse, SetUserPoolSessionConfigurationError => crate::handlers::sessions::config::set_user_pool_session_configuration;
+    get_user_pool_session_configuration(GetUserPoolSessionConfigurationRequest) -> GetUserPoolSessionConfigurationResponse, GetUserPoolSessionConfigurationError => crate::handlers::sessions::config::get_user_pool_session_configuration;
+    set_user_pool_client_session_configuration(SetUserPoolClientSessionConfigurationRequest) -> SetUserPoolClientSessionConfigurationResponse, SetUserPoolClientSessionConfigurationError => crate::handlers::sessions::config::set_user_pool_client_session_configuration;
+    get_user_pool_client_session_configuration(GetUserPoolClientSessionConfigurationRequest) -> GetUserPoolClientSessionConfigurationResponse, GetUserPoolClientSessionConfigurationError => crate::handlers::sessions::config::get_user_pool_client_session_configuration;
+    list_user_sessions(ListUserSessionsRequest) -> ListUserSessionsResponse, ListUserSessionsError => crate::handlers::sessions::user_sessions::list_user_sessions;
+    admin_list_user_sessions(AdminListUserSessionsRequest) -> AdminListUserSessionsResponse, AdminListUserSessionsError => crate::handlers::sessions::user_sessions::admin_list_user_sessions;
+    revoke_user_session(RevokeUserSessionRequest) -> RevokeUserSessionResponse, RevokeUserSessionError => crate::handlers::sessions::user_sessions::revoke_user_session;
+    admin_revoke_user_session(AdminRevokeUserSessionRequest) -> AdminRevokeUserSessionResponse, AdminRevokeUserSessionError => crate::handlers::sessions::user_sessions::admin_revoke_user_session;
     // provisioned limits
     get_provisioned_limit(GetProvisionedLimitRequest) -> GetProvisionedLimitResponse, GetProvisionedLimitError => crate::handlers::provisioned_limits::get_provisioned_limit;
     update_provisioned_limit(UpdateProvisionedLimitRequest) -> UpdateProvisionedLimitResponse, UpdateProvisionedLimitError => crate::handlers::provisioned_limits::update_provisioned_limit;
@@ -189,6 +197,8 @@ operations! {
     admin_initiate_auth(AdminInitiateAuthRequest) -> AdminInitiateAuthResponse, AdminInitiateAuthError => crate::handlers::auth::admin_initiate_auth;
     respond_to_auth_challenge(RespondToAuthChallengeRequest) -> RespondToAuthChallengeResponse, RespondToAuthChallengeError => crate::handlers::auth::respond_to_auth_challenge;
     admin_respond_to_auth_challenge(AdminRespondToAuthChallengeRequest) -> AdminRespondToAuthChallengeResponse, AdminRespondToAuthChallengeError => crate::handlers::auth::admin_respond_to_auth_challenge;
+    // tokens (a tracked session's device)
+    get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest) -> GetTokensFromRefreshTokenResponse, GetTokensFromRefreshTokenError => crate::handlers::tokens::get_tokens_from_refresh_token;
     // devices
     confirm_device(ConfirmDeviceRequest) -> ConfirmDeviceResponse, ConfirmDeviceError => devices::confirm_device;
 }

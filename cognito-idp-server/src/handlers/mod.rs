@@ -19,6 +19,7 @@ pub mod recovery;
 pub mod resource_servers;
 pub mod secret_hash;
 pub mod self_service;
+pub mod sessions;
 pub(crate) mod shared;
 pub mod signup;
 pub mod tags;

@@ -12,7 +12,7 @@ use crate::handlers::shared::{find_user, load_pool};
 use crate::handlers::{clients, secret_hash};
 use crate::state::{Cognito, Pool};
 use crate::store::{Store, StoreError};
-use crate::tokens::{self, jwt, refresh};
+use crate::tokens::{self, Seen, jwt, refresh};
 
 /// An app client named by a public operation, with its pool.
 async fn client_of<S: Store>(svc: &Cognito<S>, client_id: &str) -> ApiResult<(Arc<Pool>, UserPoolClientType)> {
@@ -42,13 +42,16 @@ async fn check_secret<S: Store>(
 /// client rotates them).
 pub async fn get_tokens_from_refresh_token<S: Store>(
     svc: &Cognito<S>,
+    ctx: cognito_idp::server::RequestContext,
     input: GetTokensFromRefreshTokenRequest,
 ) -> ApiResult<GetTokensFromRefreshTokenResponse> {
     let (pool, client) = client_of(svc, &input.client_id).await?;
     check_secret(svc, &pool, &client, input.client_secret.as_deref()).await?;
     let (metadata, device) = (input.client_metadata.as_ref(), input.device_key.as_deref());
     let via = refresh::Via::GetTokens;
-    let result = refresh::refresh(svc, &pool, &client, &input.refresh_token, via, metadata, device, |_| Ok(())).await?;
+    let seen = Seen::of(&ctx);
+    let result =
+        refresh::refresh(svc, &pool, &client, &input.refresh_token, via, metadata, device, &seen, |_| Ok(())).await?;
     Ok(GetTokensFromRefreshTokenResponse { authentication_result: Some(result) })
 }
 

@@ -18,6 +18,7 @@ use super::codes::{self, Grant};
 use super::errors::{found, redirect_with, to_error_page};
 use super::host::HostMode;
 use super::site::Site;
+use crate::handlers::sessions::tracking::Seen;
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::auth::app::App;
 use crate::handlers::resource_servers;
@@ -249,8 +250,10 @@ pub async fn authorize<S: Store>(
         let prompt = auth.params.prompt.clone();
         if prompt.as_deref() != Some("login")
             && let Some(signed_in) = browser::current(&svc, &site, &jar).await?
+            && browser::reusable(&svc, &site, &auth.app.client_id, &signed_in).await?
         {
-            return complete(&svc, &auth, &signed_in.user, signed_in.auth_time).await;
+            let sso = signed_in.sso_session_id.as_deref();
+            return complete_from(&svc, &auth, &signed_in.user, signed_in.auth_time, sso).await;
         }
         if prompt.as_deref() == Some("none") {
             let refusal = Refusal::ToApp {
@@ -282,6 +285,18 @@ pub async fn complete<S: Store>(
     user: &UserRecord,
     auth_time: i64,
 ) -> ApiResult<Response> {
+    complete_from(svc, auth, user, auth_time, None).await
+}
+
+/// [`complete`] for a sign-in through the SSO session `sso_session` (a pool that tracks user
+/// sessions): the tokens' session names it as its origin.
+pub async fn complete_from<S: Store>(
+    svc: &Cognito<S>,
+    auth: &Authorization,
+    user: &UserRecord,
+    auth_time: i64,
+    sso_session: Option<&str>,
+) -> ApiResult<Response> {
     let state = auth.params.state.as_deref();
     if auth.implicit {
         let grant = tokens::OAuthGrant {
@@ -290,6 +305,8 @@ pub async fn complete<S: Store>(
             auth_time_s: auth_time,
             with_refresh: false,
             source: Source::HostedAuth,
+            seen: Seen::default(),
+            origin_session_id: sso_session,
         };
         let result = tokens::issue_oauth(svc, &auth.app.pool, &auth.app.client, user, &grant).await?;
         let expires_in = result.expires_in.unwrap_or_default().to_string();
@@ -313,6 +330,7 @@ pub async fn complete<S: Store>(
         nonce: auth.params.nonce.clone(),
         auth_time,
         sub: user.sub.clone(),
+        sso_session: sso_session.map(str::to_owned),
     };
     let code = codes::issue(svc, auth.app.pool.id(), &auth.app.client_id, &user.username_key, grant).await?;
     let mut pairs = vec![("code", code.as_str())];

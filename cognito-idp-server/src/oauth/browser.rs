@@ -17,6 +17,8 @@ use subtle::ConstantTimeEq;
 use super::site::Site;
 use crate::errors::ApiResult;
 use crate::handlers::auth::session;
+use crate::handlers::sessions::config;
+use crate::handlers::sessions::tracking::{self, Seen};
 use crate::state::Cognito;
 use crate::store::{SessionRecord, Store, StoreError, UserRecord};
 
@@ -62,6 +64,8 @@ pub struct SignedIn {
     pub user: UserRecord,
     /// When the user signed in (seconds).
     pub auth_time: i64,
+    /// The SSO session this browser session is, in a pool that tracks user sessions.
+    pub sso_session_id: Option<String>,
 }
 
 /// The user this browser is signed in as on `site`, if its session is valid: it exists, has
@@ -89,7 +93,8 @@ pub async fn current<S: Store>(svc: &Cognito<S>, site: &Site, jar: &CookieJar) -
         return Ok(None);
     }
     let auth_time = record.doc.get("auth_time").and_then(|v| v.as_i64()).unwrap_or_default();
-    Ok(Some(SignedIn { user, auth_time }))
+    let sso_session_id = record.doc.get("sso_session_id").and_then(|v| v.as_str()).map(str::to_owned);
+    Ok(Some(SignedIn { user, auth_time, sso_session_id }))
 }
 
 /// Starts a session for `user`, who just signed in through `client_id`: the cookie to set.
@@ -100,17 +105,50 @@ pub async fn start<S: Store>(
     user: &UserRecord,
     auth_time: i64,
 ) -> ApiResult<Cookie<'static>> {
+    Ok(start_seen(svc, site, client_id, user, auth_time, &Seen::default()).await?.0)
+}
+
+/// [`start`] for a browser `seen` as it is: in a pool that tracks user sessions the session is
+/// an SSO session too, whose id comes back with the cookie.
+pub async fn start_seen<S: Store>(
+    svc: &Cognito<S>,
+    site: &Site,
+    client_id: &str,
+    user: &UserRecord,
+    auth_time: i64,
+    seen: &Seen,
+) -> ApiResult<(Cookie<'static>, Option<String>)> {
     let raw = random();
+    let mut doc = json!({ "kind": "browser", "sub": user.sub, "auth_time": auth_time });
+    let mut sso_session_id = None;
+    if let Some(sso) = tracking::sso_document(svc, &site.pool, seen).await? {
+        sso_session_id = sso.get("sso_session_id").and_then(|v| v.as_str()).map(str::to_owned);
+        if let (Some(doc), Some(sso)) = (doc.as_object_mut(), sso.as_object()) {
+            doc.extend(sso.clone());
+        }
+    }
     let record = SessionRecord {
         id_hash: session_hash(&raw),
         pool_id: site.pool.id().to_owned(),
         client_id: client_id.to_owned(),
         user_key: user.username_key.clone(),
         expires_ms: svc.clock.now_ms() + SESSION_MS,
-        doc: json!({ "kind": "browser", "sub": user.sub, "auth_time": auth_time }),
+        doc,
     };
     svc.store.put_session(record, Vec::new()).await?;
-    Ok(cookie(site, SESSION_COOKIE, raw, true))
+    Ok((cookie(site, SESSION_COOKIE, raw, true), sso_session_id))
+}
+
+/// Whether `client_id` may sign `signed_in` in without asking again: always, unless the pool
+/// tracks sessions and the client's `MaxValidityMinutes` since the user's last fresh sign-in
+/// has passed ("A value of 0 means that this app client never silently reuses the SSO
+/// session", the API reference of `ClientSSOSessionConfigType`).
+pub async fn reusable<S: Store>(svc: &Cognito<S>, site: &Site, client_id: &str, signed_in: &SignedIn) -> ApiResult<bool> {
+    if signed_in.sso_session_id.is_none() {
+        return Ok(true);
+    }
+    let minutes = config::sso_max_validity_minutes(svc, site.pool.id(), client_id).await?;
+    Ok(svc.clock.now_ms() / 1000 - signed_in.auth_time < i64::from(minutes) * 60)
 }
 
 /// Ends the browser's session (logout): the store forgets it, and the cookie is removed.

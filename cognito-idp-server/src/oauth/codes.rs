@@ -34,6 +34,9 @@ pub struct Grant {
     /// The user's `sub` when the code was issued (a user deleted and re-created since is not
     /// the same user).
     pub sub: String,
+    /// The managed login's SSO session the code came through, in a pool that tracks sessions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sso_session: Option<String>,
 }
 
 const KIND: &str = "authorization_code";

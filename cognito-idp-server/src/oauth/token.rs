@@ -21,6 +21,7 @@ use super::codes;
 use super::errors::{OAuthError, no_store};
 use super::host::HostMode;
 use super::site::Site;
+use crate::handlers::sessions::tracking::Seen;
 use crate::handlers::auth::app::App;
 use crate::handlers::triggered::pre_token_generation::Source;
 use crate::state::Cognito;
@@ -95,7 +96,9 @@ async fn exchange<S: Store>(
     let params = parse_form(headers, body)?;
     let param = |name: &str| params.get(name).map(String::as_str).filter(|v| !v.is_empty());
     let grant_type = param("grant_type").ok_or(OAuthError::InvalidRequest)?;
-    let app = client_auth::authenticate(svc, site, headers, param("client_id"), param("client_secret")).await?;
+    let app = client_auth::authenticate(svc, site, headers, param("client_id"), param("client_secret"))
+        .await?
+        .seen_as(Seen::from_parts(headers, None));
     match grant_type {
         "authorization_code" => {
             authorization_code(svc, &app, param("code"), param("redirect_uri"), param("code_verifier")).await
@@ -147,6 +150,8 @@ async fn authorization_code<S: Store>(
         with_refresh: true,
         // Codes are issued by the managed login pages only.
         source: Source::HostedAuth,
+        seen: app.seen.clone(),
+        origin_session_id: grant.sso_session.as_deref(),
     };
     let result = tokens::issue_oauth(svc, &app.pool, &app.client, &user, &oauth).await?;
     Ok(TokenResponse {
@@ -170,7 +175,7 @@ async fn refresh_token<S: Store>(
 ) -> Result<TokenResponse, OAuthError> {
     let token = token.ok_or(OAuthError::InvalidRequest)?;
     let via = refresh::Via::GetTokens;
-    let result = refresh::refresh(svc, &app.pool, &app.client, token, via, None, device_key, |_| Ok(())).await;
+    let result = refresh::refresh(svc, &app.pool, &app.client, token, via, None, device_key, &app.seen, |_| Ok(())).await;
     let result = match result {
         Ok(result) => result,
         Err(e) if e.code == cognito_idp::ErrorCode::InternalErrorException || super::errors::is_trigger_failure(&e) => {

@@ -71,8 +71,9 @@ pub async fn proceed<S: Store>(
     };
     if let Some(user) = outcome.signed_in {
         let now = svc.clock.now_ms() / 1000;
-        let cookie = browser::start(svc, &page.site, &page.auth.app.client_id, &user, now).await?;
-        let redirect = authorize::complete(svc, &page.auth, &user, now).await?;
+        let (cookie, sso) =
+            browser::start_seen(svc, &page.site, &page.auth.app.client_id, &user, now, &page.seen).await?;
+        let redirect = authorize::complete_from(svc, &page.auth, &user, now, sso.as_deref()).await?;
         return Ok(Step::Done((page.jar.add(cookie), redirect).into_response()));
     }
     let (Some(challenge), Some(session)) = (outcome.challenge_name, outcome.session) else {

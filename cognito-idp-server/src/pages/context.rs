@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 
+use crate::handlers::sessions::tracking::Seen;
 use crate::errors::ApiResult;
 use crate::oauth::authorize::{self, Authorization, AuthorizeParams};
 use crate::oauth::browser;
@@ -25,6 +26,8 @@ pub struct Page {
     pub csrf: String,
     /// The browser's cookies, with any the page sets.
     pub jar: CookieJar,
+    /// Where the browser is (its `User-Agent`), for a tracked SSO session.
+    pub seen: Seen,
 }
 
 impl Page {
@@ -70,7 +73,8 @@ pub async fn open<S: Store>(svc: &Cognito<S>, request: PageRequest) -> ApiResult
         Err(refusal) => return Ok(Err(refusal.into_response(&site))),
     };
     let (csrf, jar) = browser::csrf_token(svc, &site, jar).await?;
-    Ok(Ok(Page { site, auth, csrf, jar }))
+    let seen = Seen::from_parts(&headers, None);
+    Ok(Ok(Page { site, auth, csrf, jar, seen }))
 }
 
 /// Checks a form's CSRF field: `false` when it is missing, not the browser's, or expired.

@@ -31,8 +31,10 @@ pub async fn show<S: Store>(State(svc): State<Cognito<S>>, request: PageRequest)
         };
         if page.auth.params.prompt.as_deref() != Some("login")
             && let Some(signed_in) = browser::current(&svc, &page.site, &page.jar).await?
+            && browser::reusable(&svc, &page.site, &page.auth.app.client_id, &signed_in).await?
         {
-            let redirect = authorize::complete(&svc, &page.auth, &signed_in.user, signed_in.auth_time).await?;
+            let sso = signed_in.sso_session_id.as_deref();
+            let redirect = authorize::complete_from(&svc, &page.auth, &signed_in.user, signed_in.auth_time, sso).await?;
             return Ok((page.jar, redirect).into_response());
         }
         Ok(render(&svc, page, None, None).await)

@@ -326,6 +326,26 @@ pub struct RefreshRecord {
     pub doc: serde_json::Value,
 }
 
+/// A token family tracked as a user session: a sign-in that happened while its pool tracked
+/// sessions (`SetUserPoolSessionConfiguration`). The family's own state (revoked, expiry) says
+/// whether the session is active; these are what `ListUserSessions` shows of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrackedFamily {
+    /// The family (`origin_jti`): revoking it ends the session.
+    pub origin_jti: String,
+    /// The app client it was issued to.
+    pub client_id: String,
+    /// The session's id (`tkn` and 25 characters).
+    pub session_id: String,
+    /// When the sign-in happened (milliseconds since the epoch).
+    pub created_ms: i64,
+    /// The last sign-in or refresh of it.
+    pub last_active_ms: i64,
+    /// What the session handlers keep with it (device type, last address, the SSO session it
+    /// came through).
+    pub doc: serde_json::Value,
+}
+
 /// A device a user confirmed (`ConfirmDevice`): its key, unique in the pool, and the document
 /// the device handlers own (name, remembered status, SRP verifier, dates, last IP). It belongs
 /// to its user: deleting the user or the pool deletes it.
@@ -592,6 +612,42 @@ pub trait Store: Send + Sync + 'static {
     /// Revokes every family of a user (`GlobalSignOut`, `AdminUserGlobalSignOut`, and a
     /// password reset by an administrator). An unknown user is not an error.
     fn revoke_user_families(&self, pool_id: &str, user_key: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Makes the family `origin_jti` a tracked user session named `session_id`, created and
+    /// last active at `now_ms`. A family that does not exist is not an error (nothing to track).
+    fn track_family(
+        &self,
+        pool_id: &str,
+        origin_jti: &str,
+        session_id: &str,
+        now_ms: i64,
+        doc: serde_json::Value,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// A refresh of a tracked family: its last activity becomes `now_ms` and its document takes
+    /// the members of `doc` (an object; members not in it are kept). An untracked or unknown
+    /// family is left alone.
+    fn touch_family(
+        &self,
+        pool_id: &str,
+        origin_jti: &str,
+        now_ms: i64,
+        doc: serde_json::Value,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The user's tracked families that are still active at `now_ms` (not revoked, not
+    /// expired), oldest first. An unknown user has none.
+    fn tracked_families(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        now_ms: i64,
+    ) -> impl Future<Output = StoreResult<Vec<TrackedFamily>>> + Send;
+    /// The user's sessions of the sessions table (challenges in progress and signed-in
+    /// browsers) that have not expired at `now_ms`.
+    fn user_sessions(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        now_ms: i64,
+    ) -> impl Future<Output = StoreResult<Vec<SessionRecord>>> + Send;
     /// Counts a failed sign-in at `now_ms` and returns the failures after it (atomic, so
     /// failures through several instances all count). [`StoreError::NotFound`] if the user
     /// does not exist (failures are counted for users only).

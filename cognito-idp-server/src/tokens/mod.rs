@@ -26,6 +26,8 @@ use std::sync::Arc;
 use cognito_idp::types::{AuthenticationResultType, UserPoolClientType};
 
 use crate::errors::ApiResult;
+use crate::handlers::sessions::tracking;
+pub use crate::handlers::sessions::tracking::Seen;
 use crate::handlers::triggered::pre_token_generation::{self, Customization, Generation, GroupConfiguration, Source};
 use crate::state::{Cognito, Pool};
 use crate::store::{Store, UserRecord};
@@ -41,12 +43,14 @@ pub async fn issue<S: Store>(
     auth_time_s: i64,
     generation: &Generation<'_>,
 ) -> ApiResult<AuthenticationResultType> {
-    issue_on_device(svc, pool, client, user, auth_time_s, generation, None).await
+    issue_on_device(svc, pool, client, user, auth_time_s, generation, None, &Seen::default()).await
 }
 
 /// [`issue`] for a sign-in on the device `device_key` (`{region}_{uuid}`): the access token
 /// names it (`device_key` claim, as Cognito's do) and the refresh token is bound to it
 /// (`REFRESH_TOKEN_AUTH` must present it, and it must still be a confirmed device of the user).
+/// In a pool that tracks user sessions, the sign-in becomes a token session `seen` from there.
+#[allow(clippy::too_many_arguments)]
 pub async fn issue_on_device<S: Store>(
     svc: &Cognito<S>,
     pool: &Pool,
@@ -55,6 +59,7 @@ pub async fn issue_on_device<S: Store>(
     auth_time_s: i64,
     generation: &Generation<'_>,
     device_key: Option<String>,
+    seen: &Seen,
 ) -> ApiResult<AuthenticationResultType> {
     let mut family = Family::new(auth_time_s, None);
     family.device_key = device_key;
@@ -63,6 +68,7 @@ pub async fn issue_on_device<S: Store>(
     let prepared = prepare(svc, pool, client, user, &family, generation).await?;
     // The family exists (with its refresh token) before any access token names it.
     let raw = refresh::store(svc, pool, client_id, user, &family, claims::lifetimes(client).refresh).await?;
+    tracking::started(svc, pool, user, &family.origin_jti, seen, None).await?;
     let mut result = mint(svc, pool, client, user, &family, None, &prepared).await?;
     result.refresh_token = Some(raw);
     Ok(result)
@@ -89,6 +95,7 @@ pub async fn issue_oauth<S: Store>(
             None
         }
     };
+    tracking::started(svc, pool, user, &family.origin_jti, &grant.seen, grant.origin_session_id).await?;
     let mut result = mint(svc, pool, client, user, &family, grant.nonce, &prepared).await?;
     result.refresh_token = raw;
     Ok(result)
@@ -130,6 +137,10 @@ pub struct OAuthGrant<'a> {
     pub with_refresh: bool,
     /// The PreTokenGeneration source (`TokenGeneration_HostedAuth` for the managed login).
     pub source: Source,
+    /// Where the request that gets the tokens came from (a tracked token session's device).
+    pub seen: Seen,
+    /// The managed login's SSO session the grant came through, when sessions are tracked.
+    pub origin_session_id: Option<&'a str>,
 }
 
 /// `REFRESH_TOKEN_AUTH` / `REFRESH_TOKEN` (through `InitiateAuth` / `AdminInitiateAuth`): new
@@ -144,10 +155,11 @@ pub async fn refresh<S: Store>(
     client: &UserPoolClientType,
     refresh_token: &str,
     device_key: Option<&str>,
+    seen: &Seen,
     check_user: impl FnOnce(&UserRecord) -> ApiResult<()>,
 ) -> ApiResult<AuthenticationResultType> {
     let via = refresh::Via::InitiateAuth;
-    refresh::refresh(svc, pool, client, refresh_token, via, None, device_key, check_user).await
+    refresh::refresh(svc, pool, client, refresh_token, via, None, device_key, seen, check_user).await
 }
 
 /// The user an access token speaks for: signature, expiry, `token_use`, issuing pool and

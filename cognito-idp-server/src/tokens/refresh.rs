@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 
 use super::{Family, claims, mint, prepare};
 use crate::errors::{ApiError, ApiResult};
+use crate::handlers::sessions::tracking::{self, Seen};
 use crate::handlers::triggered::pre_token_generation::{Generation, Source};
 use crate::state::{Cognito, Pool};
 use crate::store::{RefreshRecord, Store, StoreError, UserRecord};
@@ -163,6 +164,7 @@ pub async fn refresh<S: Store>(
     via: Via,
     client_metadata: Option<&std::collections::BTreeMap<String, String>>,
     device_key: Option<&str>,
+    seen: &Seen,
     check_user: impl FnOnce(&UserRecord) -> ApiResult<()>,
 ) -> ApiResult<AuthenticationResultType> {
     let client_id = client.client_id.as_deref().unwrap_or_default();
@@ -256,9 +258,12 @@ pub async fn refresh<S: Store>(
         }
         let mut result = mint(svc, pool, client, &user, &family, None, &prepared).await?;
         result.refresh_token = Some(raw);
+        tracking::refreshed(svc, pool, &family.origin_jti, seen).await;
         return Ok(result);
     }
-    mint(svc, pool, client, &user, &family, None, &prepared).await
+    let result = mint(svc, pool, client, &user, &family, None, &prepared).await?;
+    tracking::refreshed(svc, pool, &family.origin_jti, seen).await;
+    Ok(result)
 }
 
 #[cfg(test)]

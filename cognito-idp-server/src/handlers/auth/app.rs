@@ -9,6 +9,7 @@ use cognito_idp::types::UserPoolClientType;
 
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::secret_hash::{self, Missing};
+use crate::handlers::sessions::tracking::Seen;
 use crate::handlers::shared::load_pool;
 use crate::handlers::{client_secrets, clients};
 use crate::state::{Cognito, Pool};
@@ -56,6 +57,8 @@ pub struct App {
     pub device: Option<ProvedDevice>,
     /// The caller's address (a device's `last_ip_used`).
     pub source_ip: Option<String>,
+    /// Where the call came from, for a tracked user session (`handlers::sessions`).
+    pub seen: Seen,
 }
 
 /// A device a sign-in proved by device SRP.
@@ -104,6 +107,7 @@ impl App {
             device_key: None,
             device: None,
             source_ip: None,
+            seen: Seen::default(),
         })
     }
 
@@ -125,6 +129,12 @@ impl App {
     pub fn with_device_key(mut self, device_key: Option<&String>, source_ip: Option<String>) -> App {
         self.device_key = device_key.filter(|k| !k.is_empty()).cloned();
         self.source_ip = source_ip;
+        self
+    }
+
+    /// The same client for a call seen as `seen` (its address and `User-Agent`).
+    pub fn seen_as(mut self, seen: Seen) -> App {
+        self.seen = seen;
         self
     }
 

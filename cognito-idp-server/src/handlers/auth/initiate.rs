@@ -12,6 +12,7 @@ use super::app::{Api, App, required};
 use super::flow::{self, Outcome};
 use super::{choice, custom, srp};
 use crate::errors::{ApiError, ApiResult};
+use crate::handlers::sessions::tracking::Seen;
 use crate::handlers::devices;
 use crate::handlers::secret_hash::{self, Missing};
 use crate::state::Cognito;
@@ -28,7 +29,8 @@ pub async fn initiate_auth<S: Store>(
     let app = App::load(svc, None, &input.client_id)
         .await?
         .with_validation_data(input.client_metadata)
-        .with_device_key(params.get("DEVICE_KEY"), devices::source_ip(&ctx));
+        .with_device_key(params.get("DEVICE_KEY"), devices::source_ip(&ctx))
+        .seen_as(Seen::of(&ctx));
     let outcome = run(svc, &app, input.auth_flow.as_str(), &params).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
@@ -51,7 +53,8 @@ pub async fn admin_initiate_auth<S: Store>(
     let app = App::load(svc, Some(&input.user_pool_id), &input.client_id)
         .await?
         .with_validation_data(input.client_metadata)
-        .with_device_key(params.get("DEVICE_KEY"), devices::source_ip(&ctx));
+        .with_device_key(params.get("DEVICE_KEY"), devices::source_ip(&ctx))
+        .seen_as(Seen::of(&ctx));
     let outcome = run(svc, &app, input.auth_flow.as_str(), &params).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
@@ -200,7 +203,7 @@ async fn run<S: Store>(
                 _ => Ok(()),
             };
             let device_key = params.get("DEVICE_KEY").map(String::as_str);
-            let result = tokens::refresh(svc, &app.pool, &app.client, token, device_key, check).await?;
+            let result = tokens::refresh(svc, &app.pool, &app.client, token, device_key, &app.seen, check).await?;
             Ok(Outcome { result: Some(result), ..Outcome::default() })
         }
         // Custom challenges, run by the pool's Lambda triggers (AWS's answer for a pool without

@@ -18,6 +18,7 @@ use crate::domain::attributes::{self, Schema, Write};
 use crate::domain::password;
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::secret_hash::Missing;
+use crate::handlers::sessions::tracking::Seen;
 use crate::handlers::{devices, mfa, shared};
 use crate::state::Cognito;
 use crate::store::{Alias, AliasConflict, SessionRecord, Store, StoreError, UserRecord};
@@ -42,7 +43,8 @@ pub async fn respond_to_auth_challenge<S: Store>(
     let app = App::load(svc, None, &input.client_id)
         .await?
         .with_client_metadata(input.client_metadata)
-        .with_device_key(responses.get("DEVICE_KEY"), devices::source_ip(&ctx));
+        .with_device_key(responses.get("DEVICE_KEY"), devices::source_ip(&ctx))
+        .seen_as(Seen::of(&ctx));
     let outcome = run(svc, &app, input.challenge_name.as_str(), input.session.as_deref(), &responses).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
@@ -65,7 +67,8 @@ pub async fn admin_respond_to_auth_challenge<S: Store>(
     let app = App::load(svc, Some(&input.user_pool_id), &input.client_id)
         .await?
         .with_client_metadata(input.client_metadata)
-        .with_device_key(responses.get("DEVICE_KEY"), devices::source_ip(&ctx));
+        .with_device_key(responses.get("DEVICE_KEY"), devices::source_ip(&ctx))
+        .seen_as(Seen::of(&ctx));
     let outcome = run(svc, &app, input.challenge_name.as_str(), input.session.as_deref(), &responses).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();

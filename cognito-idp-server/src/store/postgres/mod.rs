@@ -455,6 +455,25 @@ impl Store for PgStore {
     async fn revoke_user_families(&self, pool_id: &str, user_key: &str) -> StoreResult<()> {
         in_tx!(self, tx => sql::revoke_user_families(&tx, pool_id, user_key))
     }
+    async fn track_family(
+        &self,
+        pool_id: &str,
+        origin_jti: &str,
+        session_id: &str,
+        now_ms: i64,
+        doc: serde_json::Value,
+    ) -> StoreResult<()> {
+        in_tx!(self, tx => sql::track_family(&tx, pool_id, origin_jti, session_id, now_ms, &doc))
+    }
+    async fn touch_family(&self, pool_id: &str, origin_jti: &str, now_ms: i64, doc: serde_json::Value) -> StoreResult<()> {
+        in_tx!(self, tx => sql::touch_family(&tx, pool_id, origin_jti, now_ms, &doc))
+    }
+    async fn tracked_families(&self, pool_id: &str, user_key: &str, now_ms: i64) -> StoreResult<Vec<TrackedFamily>> {
+        on_conn!(self, c => sql::tracked_families(&c, pool_id, user_key, now_ms))
+    }
+    async fn user_sessions(&self, pool_id: &str, user_key: &str, now_ms: i64) -> StoreResult<Vec<SessionRecord>> {
+        on_conn!(self, c => sql::user_sessions(&c, pool_id, user_key, now_ms))
+    }
     async fn sign_in_failed(&self, pool_id: &str, user_key: &str, now_ms: i64) -> StoreResult<SignInFailures> {
         in_tx!(self, tx => sql::sign_in_failed(&tx, pool_id, user_key, now_ms))
     }

@@ -238,6 +238,15 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX IF NOT EXISTS resources_of_kind ON resources(kind, seq);
     "#,
+    // 8: as the SQLite store's version 7: token families tracked as user sessions. Safe to
+    // apply again.
+    r#"
+    ALTER TABLE token_families
+        ADD COLUMN IF NOT EXISTS session_id TEXT,
+        ADD COLUMN IF NOT EXISTS created_ms BIGINT,
+        ADD COLUMN IF NOT EXISTS last_active_ms BIGINT,
+        ADD COLUMN IF NOT EXISTS session_doc TEXT;
+    "#,
 ];
 
 /// The schema version this server writes.

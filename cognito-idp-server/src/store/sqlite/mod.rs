@@ -489,6 +489,29 @@ impl Store for SqliteStore {
         let (pool_id, user_key) = (pool_id.to_owned(), user_key.to_owned());
         self.write(move |c| sql::clear_sign_in_failures(c, &pool_id, &user_key)).await
     }
+    async fn track_family(
+        &self,
+        pool_id: &str,
+        origin_jti: &str,
+        session_id: &str,
+        now_ms: i64,
+        doc: serde_json::Value,
+    ) -> StoreResult<()> {
+        let (pool_id, origin_jti, session_id) = (pool_id.to_owned(), origin_jti.to_owned(), session_id.to_owned());
+        self.write(move |c| sql::track_family(c, &pool_id, &origin_jti, &session_id, now_ms, &doc)).await
+    }
+    async fn touch_family(&self, pool_id: &str, origin_jti: &str, now_ms: i64, doc: serde_json::Value) -> StoreResult<()> {
+        let (pool_id, origin_jti) = (pool_id.to_owned(), origin_jti.to_owned());
+        self.write(move |c| sql::touch_family(c, &pool_id, &origin_jti, now_ms, &doc)).await
+    }
+    async fn tracked_families(&self, pool_id: &str, user_key: &str, now_ms: i64) -> StoreResult<Vec<TrackedFamily>> {
+        let (pool_id, user_key) = (pool_id.to_owned(), user_key.to_owned());
+        self.read(move |c| sql::tracked_families(c, &pool_id, &user_key, now_ms)).await
+    }
+    async fn user_sessions(&self, pool_id: &str, user_key: &str, now_ms: i64) -> StoreResult<Vec<SessionRecord>> {
+        let (pool_id, user_key) = (pool_id.to_owned(), user_key.to_owned());
+        self.read(move |c| sql::user_sessions(c, &pool_id, &user_key, now_ms)).await
+    }
     async fn purge_expired(&self, now_ms: i64) -> StoreResult<u64> {
         self.write(move |c| sql::purge_expired(c, now_ms)).await
     }

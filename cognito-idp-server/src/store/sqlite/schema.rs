@@ -210,6 +210,14 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX resources_of_kind ON resources(kind, seq);
     "#,
+    // 7: token families tracked as user sessions (`ListUserSessions`): a family signed in while
+    // its pool tracked sessions carries the session's id, dates and document; others keep NULLs.
+    r#"
+    ALTER TABLE token_families ADD COLUMN session_id TEXT;
+    ALTER TABLE token_families ADD COLUMN created_ms INTEGER;
+    ALTER TABLE token_families ADD COLUMN last_active_ms INTEGER;
+    ALTER TABLE token_families ADD COLUMN session_doc TEXT;
+    "#,
 ];
 
 /// The schema version this server writes.

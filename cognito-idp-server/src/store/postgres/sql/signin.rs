@@ -7,7 +7,7 @@
 use deadpool_postgres::GenericClient;
 use tokio_postgres::Row;
 
-use super::{Fail, R, execute, insert_outbox, json_text, json_value, query_opt, user_seq};
+use super::{Fail, R, execute, insert_outbox, json_text, json_value, query, query_opt, user_seq};
 use crate::store::api::*;
 use crate::store::retention::{Horizon, PERIODIC_BATCH, PURGE_BATCH};
 
@@ -204,6 +204,89 @@ pub async fn revoke_user_families<C: GenericClient>(c: &C, pool_id: &str, user_k
     )
     .await?;
     Ok(())
+}
+
+// --- token families tracked as user sessions
+
+pub async fn track_family<C: GenericClient>(
+    c: &C,
+    pool_id: &str,
+    origin_jti: &str,
+    session_id: &str,
+    now_ms: i64,
+    doc: &serde_json::Value,
+) -> R<()> {
+    execute(
+        c,
+        "UPDATE token_families SET session_id = $3, created_ms = $4, last_active_ms = $4, session_doc = $5
+         WHERE pool_id = $1 AND origin_jti = $2",
+        &[&pool_id, &origin_jti, &session_id, &now_ms, &json_text(doc)?],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn touch_family<C: GenericClient>(
+    c: &C,
+    pool_id: &str,
+    origin_jti: &str,
+    now_ms: i64,
+    doc: &serde_json::Value,
+) -> R<()> {
+    execute(
+        c,
+        "UPDATE token_families SET last_active_ms = $3, session_doc = (session_doc::jsonb || $4::text::jsonb)::text
+         WHERE pool_id = $1 AND origin_jti = $2 AND session_id IS NOT NULL",
+        &[&pool_id, &origin_jti, &now_ms, &json_text(doc)?],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn tracked_families<C: GenericClient>(
+    c: &C,
+    pool_id: &str,
+    user_key: &str,
+    now_ms: i64,
+) -> R<Vec<TrackedFamily>> {
+    let rows = query(
+        c,
+        "SELECT f.origin_jti, f.client_id, f.session_id, f.created_ms, f.last_active_ms, f.session_doc
+         FROM token_families f
+         WHERE f.user_seq = (SELECT seq FROM users WHERE pool_id = $1 AND username_key = $2)
+           AND f.session_id IS NOT NULL AND NOT f.revoked AND f.expires_ms > $3
+         ORDER BY f.created_ms, f.session_id",
+        &[&pool_id, &user_key, &now_ms],
+    )
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(TrackedFamily {
+                origin_jti: row.try_get(0)?,
+                client_id: row.try_get(1)?,
+                session_id: row.try_get(2)?,
+                created_ms: row.try_get(3)?,
+                last_active_ms: row.try_get(4)?,
+                doc: json_value(row.try_get::<_, &str>(5)?)?,
+            })
+        })
+        .collect()
+}
+
+pub async fn user_sessions<C: GenericClient>(
+    c: &C,
+    pool_id: &str,
+    user_key: &str,
+    now_ms: i64,
+) -> R<Vec<SessionRecord>> {
+    let rows = query(
+        c,
+        "SELECT id_hash, pool_id, client_id, user_key, expires_ms, doc FROM sessions
+         WHERE pool_id = $1 AND user_key = $2 AND expires_ms > $3",
+        &[&pool_id, &user_key, &now_ms],
+    )
+    .await?;
+    rows.iter().map(session_row).collect()
 }
 
 // --- failed sign-ins

@@ -165,6 +165,74 @@ pub fn revoke_user_families(conn: &Connection, pool_id: &str, user_key: &str) ->
     Ok(())
 }
 
+// --- token families tracked as user sessions
+
+pub fn track_family(
+    conn: &Connection,
+    pool_id: &str,
+    origin_jti: &str,
+    session_id: &str,
+    now_ms: i64,
+    doc: &serde_json::Value,
+) -> StoreResult<()> {
+    conn.prepare_cached(
+        "UPDATE token_families SET session_id = ?3, created_ms = ?4, last_active_ms = ?4, session_doc = ?5
+         WHERE pool_id = ?1 AND origin_jti = ?2",
+    )
+    .and_then(|mut s| s.execute(params![pool_id, origin_jti, session_id, now_ms, json_text(doc)?]))
+    .map_err(db_error)?;
+    Ok(())
+}
+
+pub fn touch_family(
+    conn: &Connection,
+    pool_id: &str,
+    origin_jti: &str,
+    now_ms: i64,
+    doc: &serde_json::Value,
+) -> StoreResult<()> {
+    conn.prepare_cached(
+        "UPDATE token_families SET last_active_ms = ?3, session_doc = json_patch(session_doc, ?4)
+         WHERE pool_id = ?1 AND origin_jti = ?2 AND session_id IS NOT NULL",
+    )
+    .and_then(|mut s| s.execute(params![pool_id, origin_jti, now_ms, json_text(doc)?]))
+    .map_err(db_error)?;
+    Ok(())
+}
+
+pub fn tracked_families(conn: &Connection, pool_id: &str, user_key: &str, now_ms: i64) -> StoreResult<Vec<TrackedFamily>> {
+    conn.prepare_cached(
+        "SELECT f.origin_jti, f.client_id, f.session_id, f.created_ms, f.last_active_ms, f.session_doc
+         FROM token_families f
+         WHERE f.user_seq = (SELECT seq FROM users WHERE pool_id = ?1 AND username_key = ?2)
+           AND f.session_id IS NOT NULL AND NOT f.revoked AND f.expires_ms > ?3
+         ORDER BY f.created_ms, f.session_id",
+    )
+    .and_then(|mut s| {
+        s.query_map(params![pool_id, user_key, now_ms], |row| {
+            Ok(TrackedFamily {
+                origin_jti: row.get(0)?,
+                client_id: row.get(1)?,
+                session_id: row.get(2)?,
+                created_ms: row.get(3)?,
+                last_active_ms: row.get(4)?,
+                doc: json_value(&row.get::<_, String>(5)?)?,
+            })
+        })?
+        .collect()
+    })
+    .map_err(db_error)
+}
+
+pub fn user_sessions(conn: &Connection, pool_id: &str, user_key: &str, now_ms: i64) -> StoreResult<Vec<SessionRecord>> {
+    conn.prepare_cached(
+        "SELECT id_hash, pool_id, client_id, user_key, expires_ms, doc FROM sessions
+         WHERE pool_id = ?1 AND user_key = ?2 AND expires_ms > ?3",
+    )
+    .and_then(|mut s| s.query_map(params![pool_id, user_key, now_ms], session_row)?.collect())
+    .map_err(db_error)
+}
+
 // --- failed sign-ins
 
 pub fn sign_in_failed(conn: &Connection, pool_id: &str, user_key: &str, now_ms: i64) -> StoreResult<SignInFailures> {
