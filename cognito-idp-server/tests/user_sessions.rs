@@ -70,7 +70,10 @@ async fn configuration_has_aws_defaults_is_replaced_whole_and_needs_essentials()
         .unwrap();
     assert_eq!((set.user_session_tracking.unwrap().as_str(), set.token_session.unwrap().max_per_user), ("ENABLED", 3));
     let read = client.get_user_pool_session_configuration().user_pool_id(&pool).send().await.unwrap();
-    assert_eq!((read.user_session_tracking.unwrap().as_str(), read.token_session.unwrap().max_per_user), ("ENABLED", 3));
+    assert_eq!(
+        (read.user_session_tracking.unwrap().as_str(), read.token_session.unwrap().max_per_user),
+        ("ENABLED", 3)
+    );
     let zero = client
         .set_user_pool_client_session_configuration()
         .user_pool_id(&pool)
@@ -99,8 +102,12 @@ async fn configuration_has_aws_defaults_is_replaced_whole_and_needs_essentials()
     let (code, message) = failure(
         client.get_user_pool_client_session_configuration().user_pool_id(&pool).client_id(unknown).send().await,
     );
-    assert_eq!((code.as_str(), message), ("ResourceNotFoundException", format!("User pool client {unknown} does not exist.")));
-    let (code, _) = failure(client.get_user_pool_session_configuration().user_pool_id("us-east-1_nothere").send().await);
+    assert_eq!(
+        (code.as_str(), message),
+        ("ResourceNotFoundException", format!("User pool client {unknown} does not exist."))
+    );
+    let (code, _) =
+        failure(client.get_user_pool_session_configuration().user_pool_id("us-east-1_nothere").send().await);
     assert_eq!(code, "ResourceNotFoundException");
 
     // The Lite tier has no session management.
@@ -162,7 +169,10 @@ async fn token_sessions_follow_sign_ins_refreshes_revocations_and_the_limit() {
     let mine = first.access_token.as_deref().unwrap();
     client.revoke_user_session().access_token(mine).session_id(&second_id).send().await.unwrap();
     let refused = refresh_auth(&client, &app, second.refresh_token.as_deref().unwrap()).await;
-    assert_eq!(common::signin::outcome(refused).unwrap_err(), pair("NotAuthorizedException", "Refresh Token has been revoked"));
+    assert_eq!(
+        common::signin::outcome(refused).unwrap_err(),
+        pair("NotAuthorizedException", "Refresh Token has been revoked")
+    );
     let (code, _) = failure(client.get_user().access_token(second.access_token.as_deref().unwrap()).send().await);
     assert_eq!(code, "NotAuthorizedException");
     assert_eq!(admin_sessions(&client, &pool, "ana").await.len(), 1);

@@ -143,7 +143,12 @@ pub async fn start_seen<S: Store>(
 /// tracks sessions and the client's `MaxValidityMinutes` since the user's last fresh sign-in
 /// has passed ("A value of 0 means that this app client never silently reuses the SSO
 /// session", the API reference of `ClientSSOSessionConfigType`).
-pub async fn reusable<S: Store>(svc: &Cognito<S>, site: &Site, client_id: &str, signed_in: &SignedIn) -> ApiResult<bool> {
+pub async fn reusable<S: Store>(
+    svc: &Cognito<S>,
+    site: &Site,
+    client_id: &str,
+    signed_in: &SignedIn,
+) -> ApiResult<bool> {
     if signed_in.sso_session_id.is_none() {
         return Ok(true);
     }

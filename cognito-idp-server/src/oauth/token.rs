@@ -21,8 +21,8 @@ use super::codes;
 use super::errors::{OAuthError, no_store};
 use super::host::HostMode;
 use super::site::Site;
-use crate::handlers::sessions::tracking::Seen;
 use crate::handlers::auth::app::App;
+use crate::handlers::sessions::tracking::Seen;
 use crate::handlers::triggered::pre_token_generation::Source;
 use crate::state::Cognito;
 use crate::store::{Store, StoreError};
@@ -175,7 +175,8 @@ async fn refresh_token<S: Store>(
 ) -> Result<TokenResponse, OAuthError> {
     let token = token.ok_or(OAuthError::InvalidRequest)?;
     let via = refresh::Via::GetTokens;
-    let result = refresh::refresh(svc, &app.pool, &app.client, token, via, None, device_key, &app.seen, |_| Ok(())).await;
+    let result =
+        refresh::refresh(svc, &app.pool, &app.client, token, via, None, device_key, &app.seen, |_| Ok(())).await;
     let result = match result {
         Ok(result) => result,
         Err(e) if e.code == cognito_idp::ErrorCode::InternalErrorException || super::errors::is_trigger_failure(&e) => {

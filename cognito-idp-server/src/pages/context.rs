@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 
-use crate::handlers::sessions::tracking::Seen;
 use crate::errors::ApiResult;
+use crate::handlers::sessions::tracking::Seen;
 use crate::oauth::authorize::{self, Authorization, AuthorizeParams};
 use crate::oauth::browser;
 use crate::oauth::host::HostMode;

@@ -34,7 +34,8 @@ pub async fn show<S: Store>(State(svc): State<Cognito<S>>, request: PageRequest)
             && browser::reusable(&svc, &page.site, &page.auth.app.client_id, &signed_in).await?
         {
             let sso = signed_in.sso_session_id.as_deref();
-            let redirect = authorize::complete_from(&svc, &page.auth, &signed_in.user, signed_in.auth_time, sso).await?;
+            let redirect =
+                authorize::complete_from(&svc, &page.auth, &signed_in.user, signed_in.auth_time, sso).await?;
             return Ok((page.jar, redirect).into_response());
         }
         Ok(render(&svc, page, None, None).await)

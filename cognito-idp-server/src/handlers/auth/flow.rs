@@ -341,7 +341,8 @@ pub async fn issue_as<S: Store>(svc: &Cognito<S>, app: &App, user: &UserRecord, 
         None => devices::new_metadata(svc, &app.pool),
     };
     let device_key = app.device.as_ref().map(|d| d.key.clone()).or_else(|| new_device.as_ref()?.device_key.clone());
-    let mut result = tokens::issue_on_device(svc, &app.pool, &app.client, user, now_s, &generation, device_key, &app.seen).await?;
+    let mut result =
+        tokens::issue_on_device(svc, &app.pool, &app.client, user, now_s, &generation, device_key, &app.seen).await?;
     result.new_device_metadata = new_device;
     Ok(Outcome { result: Some(result), ..Outcome::default() })
 }

@@ -72,7 +72,8 @@ async fn sessions<S: Store>(
     }
     for record in svc.store.user_sessions(pool.id(), &user.username_key, now_ms).await? {
         let doc = &record.doc;
-        let (Some("browser"), Some(id)) = (doc.get("kind").and_then(|v| v.as_str()), text(doc, "sso_session_id")) else {
+        let (Some("browser"), Some(id)) = (doc.get("kind").and_then(|v| v.as_str()), text(doc, "sso_session_id"))
+        else {
             continue;
         };
         // Signed in as someone else since (a user deleted and made again): not this user's.

@@ -465,7 +465,13 @@ impl Store for PgStore {
     ) -> StoreResult<()> {
         in_tx!(self, tx => sql::track_family(&tx, pool_id, origin_jti, session_id, now_ms, &doc))
     }
-    async fn touch_family(&self, pool_id: &str, origin_jti: &str, now_ms: i64, doc: serde_json::Value) -> StoreResult<()> {
+    async fn touch_family(
+        &self,
+        pool_id: &str,
+        origin_jti: &str,
+        now_ms: i64,
+        doc: serde_json::Value,
+    ) -> StoreResult<()> {
         in_tx!(self, tx => sql::touch_family(&tx, pool_id, origin_jti, now_ms, &doc))
     }
     async fn tracked_families(&self, pool_id: &str, user_key: &str, now_ms: i64) -> StoreResult<Vec<TrackedFamily>> {

@@ -500,7 +500,13 @@ impl Store for SqliteStore {
         let (pool_id, origin_jti, session_id) = (pool_id.to_owned(), origin_jti.to_owned(), session_id.to_owned());
         self.write(move |c| sql::track_family(c, &pool_id, &origin_jti, &session_id, now_ms, &doc)).await
     }
-    async fn touch_family(&self, pool_id: &str, origin_jti: &str, now_ms: i64, doc: serde_json::Value) -> StoreResult<()> {
+    async fn touch_family(
+        &self,
+        pool_id: &str,
+        origin_jti: &str,
+        now_ms: i64,
+        doc: serde_json::Value,
+    ) -> StoreResult<()> {
         let (pool_id, origin_jti) = (pool_id.to_owned(), origin_jti.to_owned());
         self.write(move |c| sql::touch_family(c, &pool_id, &origin_jti, now_ms, &doc)).await
     }

@@ -200,7 +200,12 @@ pub fn touch_family(
     Ok(())
 }
 
-pub fn tracked_families(conn: &Connection, pool_id: &str, user_key: &str, now_ms: i64) -> StoreResult<Vec<TrackedFamily>> {
+pub fn tracked_families(
+    conn: &Connection,
+    pool_id: &str,
+    user_key: &str,
+    now_ms: i64,
+) -> StoreResult<Vec<TrackedFamily>> {
     conn.prepare_cached(
         "SELECT f.origin_jti, f.client_id, f.session_id, f.created_ms, f.last_active_ms, f.session_doc
          FROM token_families f
