@@ -113,8 +113,17 @@ pub async fn started<S: Store>(
 
 /// A refresh (or rotation) of the family `origin_jti`: its session's last activity becomes now,
 /// and its device and address this request's where the request shows them. Untracked families
-/// are left alone by the store.
+/// are left alone by the store; in a pool that does not track sessions nothing is written, so a
+/// refresh stays a read.
 pub async fn refreshed<S: Store>(svc: &Cognito<S>, pool: &Pool, origin_jti: &str, seen: &Seen) {
+    match config::tracking(svc, pool).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(error = %e.message, "could not read the pool's session configuration");
+            return;
+        }
+    }
     let mut changes = serde_json::Map::new();
     if seen.user_agent.is_some() {
         changes.insert("device_type".into(), seen.device_type().into());
