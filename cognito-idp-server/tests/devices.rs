@@ -337,6 +337,24 @@ async fn a_remembered_device_stands_in_for_mfa_and_a_forgotten_one_no_longer_doe
     assert_eq!(initiate(&env, Some(&device.key)).await.unwrap_err(), device_not_found());
     let challenge = initiate(&env, None).await.unwrap();
     assert_eq!(challenge.challenge_name.as_ref().map(|c| c.as_str()), Some("SMS_MFA"));
+    // amazon-cognito-identity-js then retries with `"DEVICE_KEY": null` (it has no device), which
+    // AWS takes as no device: so does this server (a null map value is absent).
+    let body = serde_json::json!({
+        "ClientId": env.app,
+        "AuthFlow": "USER_PASSWORD_AUTH",
+        "AuthParameters": {"USERNAME": "diego", "PASSWORD": PASSWORD, "DEVICE_KEY": null},
+    });
+    let response = reqwest::Client::new()
+        .post(env.server.url())
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amz-target", "AWSCognitoIdentityProviderService.InitiateAuth")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let answer: serde_json::Value = response.json().await.unwrap();
+    assert_eq!((status.as_u16(), answer["ChallengeName"].as_str()), (200, Some("SMS_MFA")), "{answer}");
 }
 
 #[tokio::test]

@@ -72,6 +72,9 @@ pub fn parse_input<O: Operation>(body: &[u8]) -> Result<O::Input, InputError> {
         Err(ValidationError::Serialization(e)) => return Err(InputError::Serialization(e.message)),
         Err(ValidationError::Constraints(v)) => return Err(InputError::Constraints(v.to_string())),
     }
+    // Validation took a null list element or map value as absent; so does the typed parse.
+    let mut value = value;
+    awsjson_types::drop_nulls(shape, &mut value);
     // Validation has checked every type, so this only fails on a model/validator mismatch;
     // serde's message would quote the value (possibly a password), so it is not passed on.
     serde_json::from_value(value)

@@ -16,6 +16,7 @@ pub mod error;
 pub mod http_date;
 #[cfg(feature = "regex")]
 mod java_regex;
+mod nulls;
 pub mod operation;
 pub mod pattern;
 mod pattern_ascii;
@@ -36,6 +37,7 @@ pub use date_time::DateTime;
 pub use enums::UnknownVariantValue;
 pub use error::{ErrorStructure, ErrorVariant, Fault, ModeledError, UnhandledError};
 pub use http_date::HttpDate;
+pub use nulls::drop_nulls;
 pub use operation::{AuthScheme, Empty, Operation, OperationVisitor, Pagination, ServiceInfo};
 pub use pattern::Pattern;
 pub use redact::{REDACTED, Redacted};
