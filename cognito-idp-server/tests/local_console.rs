@@ -42,6 +42,16 @@ async fn the_console_shows_pools_users_messages_and_invocations_and_resets() {
         .await
         .unwrap();
     let code = server.outbox_code(&pool, "zoe", None).await;
+    // A tracked user session of ana's (devices: none confirmed).
+    client
+        .set_user_pool_session_configuration()
+        .user_pool_id(&pool)
+        .user_session_tracking(cognito_idp::types::UserSessionTrackingType::from("ENABLED"))
+        .token_session(cognito_idp::types::UserPoolTokenSessionConfigType { max_per_user: 5 })
+        .send()
+        .await
+        .unwrap();
+    common::sign_in(&client, &app, "ana", PASSWORD).await;
 
     let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("local-console");
     std::fs::create_dir_all(&shots).unwrap();
@@ -70,6 +80,11 @@ async fn the_console_shows_pools_users_messages_and_invocations_and_resets() {
         {"goto": format!("{base}/_local/messages")},
         {"expect_text": "zoe@example.org"},
         shot("messages.png"),
+        {"goto": format!("{base}/_local/pools/{pool}/users/ana")},
+        {"expect_text": "No confirmed devices."},
+        {"count": "table.sessions tbody tr"},
+        {"text": "table.sessions tbody td code"},
+        shot("user-sessions.png"),
         {"accept_dialogs": true},
         {"click": "Reset everything"},
         {"expect_text": "No user pools yet."},
@@ -80,8 +95,10 @@ async fn the_console_shows_pools_users_messages_and_invocations_and_resets() {
     assert_eq!(results[1], 1, "the search finds one user by email address");
     assert_eq!(results[2], "UNCONFIRMED");
     assert_eq!(results[3], code.as_str(), "the user's page shows the code they were sent");
-    assert_eq!(results[4], format!("{base}/_local/"));
-    for name in ["pools.png", "pool.png", "user.png", "invocations.png", "messages.png"] {
+    assert_eq!(results[4], 1, "ana's one session");
+    assert!(results[5].as_str().is_some_and(|id| id.starts_with("tkn")), "{}", results[5]);
+    assert_eq!(results[6], format!("{base}/_local/"));
+    for name in ["pools.png", "pool.png", "user.png", "invocations.png", "messages.png", "user-sessions.png"] {
         let size = std::fs::metadata(shots.join(name)).map(|m| m.len()).unwrap_or(0);
         assert!(size > 1000, "{name} was saved ({size} bytes)");
     }

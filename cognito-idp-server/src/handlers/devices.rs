@@ -187,7 +187,12 @@ pub async fn authenticated<S: Store>(
 /// (awscli's `admin-list-devices` example output): `device_status` (`valid`), `device_name`,
 /// `dev:device_arn`, `dev:device_owner` (`{username}.{poolId}`), `last_ip_used`,
 /// `dev:device_remembered_status`, `dev:device_sdk`.
-fn device_type<S>(svc: &Cognito<S>, pool: &Pool, user: &UserRecord, record: &DeviceRecord) -> ApiResult<DeviceType> {
+pub(crate) fn device_type<S>(
+    svc: &Cognito<S>,
+    pool: &Pool,
+    user: &UserRecord,
+    record: &DeviceRecord,
+) -> ApiResult<DeviceType> {
     let device = decode(record)?;
     let owner = format!("{}.{}", user.username, pool.id());
     let arn = format!(

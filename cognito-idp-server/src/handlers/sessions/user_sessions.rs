@@ -44,8 +44,9 @@ fn text(doc: &serde_json::Value, key: &str) -> Option<String> {
     doc.get(key).and_then(|v| v.as_str()).map(str::to_owned)
 }
 
-/// A user's active sessions, oldest first, `current` being the calling token's family.
-async fn sessions<S: Store>(
+/// A user's active sessions, oldest first, `current` being the calling token's family (also
+/// what the local console shows).
+pub(crate) async fn sessions<S: Store>(
     svc: &Cognito<S>,
     pool: &Pool,
     user: &UserRecord,

@@ -110,9 +110,20 @@ async fn user<S: Store + Clone>(
     };
     let groups = svc.store.list_user_groups(&pool_id, &user.username_key, 0, ROWS).await;
     let sent = svc.store.list_outbox(Some(&pool_id), Some(&user.username)).await;
-    match (groups, sent) {
-        (Ok(groups), Ok(sent)) => views::user(&pool_id, &user, &groups.items, &sent).into_response(),
-        (Err(e), _) | (_, Err(e)) => failure(e),
+    let devices = svc.store.list_devices(&pool_id, &user.username_key, 0, ROWS).await;
+    let (groups, sent, devices) = match (groups, sent, devices) {
+        (Ok(groups), Ok(sent), Ok(devices)) => (groups, sent, devices),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return failure(e),
+    };
+    let devices: Result<Vec<_>, _> =
+        devices.items.iter().map(|d| crate::handlers::devices::device_type(&svc, &pool, &user, d)).collect();
+    let sessions = crate::handlers::sessions::user_sessions::sessions(&svc, &pool, &user, None).await;
+    match (devices, sessions) {
+        (Ok(devices), Ok(sessions)) => {
+            let extras = views::UserExtras { devices, sessions };
+            views::user(&pool_id, &user, &groups.items, &sent, &extras).into_response()
+        }
+        (Err(e), _) | (_, Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, e.message).into_response(),
     }
 }
 

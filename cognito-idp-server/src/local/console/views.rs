@@ -3,6 +3,8 @@
 use maud::{DOCTYPE, Markup, html};
 use serde_json::Value;
 
+use cognito_idp::types::{DeviceType, SessionDescriptionType};
+
 use crate::store::{ClientRecord, GroupRecord, OutboxMessage, PoolRecord, UserRecord};
 use crate::triggers::journal::Entry;
 
@@ -183,8 +185,31 @@ pub fn pool(
     )
 }
 
+/// What a user's page shows beside the user record: their devices and user sessions, as the
+/// API describes them.
+pub struct UserExtras {
+    /// `AdminListDevices`'s devices.
+    pub devices: Vec<DeviceType>,
+    /// `AdminListUserSessions`'s sessions (none unless the pool tracks sessions).
+    pub sessions: Vec<SessionDescriptionType>,
+}
+
+fn device_attribute<'a>(device: &'a DeviceType, name: &str) -> &'a str {
+    device.device_attributes.iter().flatten().find(|a| a.name == name).and_then(|a| a.value.as_deref()).unwrap_or("")
+}
+
+fn date(value: Option<&awsjson_types::Timestamp>) -> String {
+    value.map(|t| time((t.as_secs_f64() * 1000.0) as i64)).unwrap_or_default()
+}
+
 /// `/_local/pools/{id}/users/{username}`.
-pub fn user(pool_id: &str, user: &UserRecord, groups: &[GroupRecord], sent: &[OutboxMessage]) -> Markup {
+pub fn user(
+    pool_id: &str,
+    user: &UserRecord,
+    groups: &[GroupRecord],
+    sent: &[OutboxMessage],
+    extras: &UserExtras,
+) -> Markup {
     frame(
         &format!("User {}", user.username),
         html! {
@@ -208,6 +233,41 @@ pub fn user(pool_id: &str, user: &UserRecord, groups: &[GroupRecord], sent: &[Ou
                     }
                 }
             }
+            h2 { "Devices" }
+            table.devices {
+                thead { tr { th { "Key" } th { "Name" } th { "Status" } th { "Last IP" } th { "Last signed in" } } }
+                tbody {
+                    @for device in &extras.devices {
+                        tr {
+                            td { code { (device.device_key.as_deref().unwrap_or("")) } }
+                            td { (device_attribute(device, "device_name")) }
+                            td { (device_attribute(device, "dev:device_remembered_status")) }
+                            td { (device_attribute(device, "last_ip_used")) }
+                            td { (date(device.device_last_authenticated_date.as_ref())) }
+                        }
+                    }
+                }
+            }
+            @if extras.devices.is_empty() { p.muted { "No confirmed devices." } }
+            h2 { "Sessions" }
+            table.sessions {
+                thead { tr { th { "Session" } th { "Type" } th { "Client" } th { "Created" } th { "Last active" } th { "Device" } th { "IP" } th { "Through" } } }
+                tbody {
+                    @for session in &extras.sessions {
+                        tr {
+                            td { code { (session.session_id.as_deref().unwrap_or("")) } }
+                            td { (session.session_type.as_ref().map(|t| t.as_str()).unwrap_or("")) }
+                            td { code { (session.client_id.as_deref().unwrap_or("")) } }
+                            td { (date(session.create_date.as_ref())) }
+                            td { (date(session.last_active_date.as_ref())) }
+                            td { (session.device_type.as_deref().unwrap_or("")) }
+                            td { (session.last_ip_address.as_deref().unwrap_or("")) }
+                            td { code { (session.origin_session_id.as_deref().unwrap_or("")) } }
+                        }
+                    }
+                }
+            }
+            @if extras.sessions.is_empty() { p.muted { "No tracked sessions (the pool tracks none, or the user has none)." } }
             h2 { "Messages" }
             (message_table(sent))
         },
