@@ -182,6 +182,9 @@ operations! {
     // provisioned limits
     get_provisioned_limit(GetProvisionedLimitRequest) -> GetProvisionedLimitResponse, GetProvisionedLimitError => crate::handlers::provisioned_limits::get_provisioned_limit;
     update_provisioned_limit(UpdateProvisionedLimitRequest) -> UpdateProvisionedLimitResponse, UpdateProvisionedLimitError => crate::handlers::provisioned_limits::update_provisioned_limit;
+    // log delivery
+    set_log_delivery_configuration(SetLogDeliveryConfigurationRequest) -> SetLogDeliveryConfigurationResponse, SetLogDeliveryConfigurationError => crate::handlers::log_delivery::set_log_delivery_configuration;
+    get_log_delivery_configuration(GetLogDeliveryConfigurationRequest) -> GetLogDeliveryConfigurationResponse, GetLogDeliveryConfigurationError => crate::handlers::log_delivery::get_log_delivery_configuration;
 
     @with_context
     // sign-in (a device's last address)

@@ -59,6 +59,8 @@ pub struct Cognito<S> {
     pub triggers: crate::triggers::Triggers,
     /// The API categories' provisioned rates, enforced with `--enforce-limits`.
     pub limits: Arc<crate::limits::Limiter>,
+    /// Exported logs on their way to CloudWatch Logs, S3 or Firehose.
+    pub logs: crate::log_delivery::queue::Deliverer,
 }
 
 impl<S: Store + Clone> Clone for Cognito<S> {
@@ -72,6 +74,7 @@ impl<S: Store + Clone> Clone for Cognito<S> {
             keys: self.keys.clone(),
             triggers: self.triggers.clone(),
             limits: self.limits.clone(),
+            logs: self.logs.clone(),
         }
     }
 }

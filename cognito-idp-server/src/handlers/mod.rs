@@ -9,6 +9,7 @@ pub mod derived_tokens;
 pub mod devices;
 pub mod domains;
 pub mod groups;
+pub mod log_delivery;
 pub mod managed_login_branding;
 pub mod messages;
 pub mod mfa;
