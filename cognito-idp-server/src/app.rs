@@ -138,6 +138,7 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
         outbox: profile.local_endpoints,
         issuer_base,
         endpoint: format!("http://{}", reachable(address)),
+        cimd_loopback_http: options.cimd_loopback_http,
         ..Settings::default()
     };
     let clock = Clock::default();

@@ -112,6 +112,11 @@ pub struct Options {
     /// `AWS_ENDPOINT_URL_FIREHOSE`, then `AWS_ENDPOINT_URL`, then AWS's own endpoint).
     #[arg(long, env = "COGNITO_FIREHOSE_ENDPOINT")]
     pub firehose_endpoint: Option<String>,
+    /// Fetch client ID metadata documents whose `https://` URL names a loopback host
+    /// (`127.0.0.1`, `[::1]`, `localhost`) over plain HTTP, for test suites that serve them
+    /// locally without a certificate. The `client_id` stays the `https://` URL.
+    #[arg(long, env = "COGNITO_CIMD_LOOPBACK_HTTP")]
+    pub cimd_loopback_http: bool,
 }
 
 /// What the options decide once the profile's defaults and the flags that override them are

@@ -2,6 +2,7 @@
 //! the store, and maps the store's answers to AWS's errors.
 
 pub mod auth;
+pub mod cimd;
 pub mod client_secrets;
 pub mod client_tokens;
 pub mod clients;
