@@ -282,6 +282,12 @@ async fn a_metadata_url_signs_in_through_the_authorization_endpoint() {
     assert_eq!(access["client_id"], owner.client_id, "issued to the policy's app client");
     assert_eq!(access["scope"], "openid email");
     assert!(tokens.json()["id_token"].is_string());
+    // The refresh token works through the URL too, still without a secret.
+    let refresh = tokens.json()["refresh_token"].as_str().unwrap().to_owned();
+    let refreshed =
+        token(&app, &[("grant_type", "refresh_token"), ("refresh_token", &refresh), ("client_id", &url)]).await;
+    assert_eq!(refreshed.status, 200, "{}", refreshed.body);
+    assert_eq!(claims(refreshed.json()["access_token"].as_str().unwrap())["client_id"], owner.client_id);
     assert_eq!(docs.fetches.load(Ordering::SeqCst), 1, "the document is cached");
 
     // The cache: max-age (two days, within AWS's range) wins over the policy's one day.

@@ -13,7 +13,7 @@ use super::destinations::{Clients, Destination, Endpoints, Line};
 
 /// How long the queue collects records before a batch goes.
 pub const BATCH_WINDOW: Duration = Duration::from_millis(200);
-/// The most records in one batch.
+/// The most records in one batch (`PutRecordBatch` takes 500 at most; `PutLogEvents` 10,000).
 pub const BATCH_MAX: usize = 500;
 /// Calls per batch at most (the first and the retries).
 pub const ATTEMPTS: u32 = 3;
