@@ -138,6 +138,7 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
         outbox: profile.local_endpoints,
         issuer_base,
         endpoint: format!("http://{}", reachable(address)),
+        cimd_loopback_http: options.cimd_loopback_http,
         ..Settings::default()
     };
     let clock = Clock::default();
@@ -157,6 +158,15 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
             crate::triggers::Kms::new(options.kms_endpoint.clone()),
         ),
         limits: Arc::new(crate::limits::Limiter::new(options.enforce_limits)),
+        logs: crate::log_delivery::queue::Deliverer::new(
+            crate::log_delivery::Endpoints::resolve(
+                options.cloudwatch_logs_endpoint.clone(),
+                options.s3_endpoint.clone(),
+                options.firehose_endpoint.clone(),
+            ),
+            &options.region,
+            &Settings::default().account_id,
+        ),
     };
     svc.limits.load(&svc.store).await?;
     if let Some(seed) = &options.seed {

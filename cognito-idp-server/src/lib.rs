@@ -20,6 +20,7 @@ pub mod errors;
 pub mod handlers;
 pub mod limits;
 pub mod local;
+pub mod log_delivery;
 pub mod oauth;
 pub mod options;
 pub mod pages;

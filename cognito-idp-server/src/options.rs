@@ -100,6 +100,23 @@ pub struct Options {
     /// `AWS_ENDPOINT_URL_KMS`, then `AWS_ENDPOINT_URL`, then AWS's own endpoint).
     #[arg(long, env = "COGNITO_KMS_ENDPOINT")]
     pub kms_endpoint: Option<String>,
+    /// The CloudWatch Logs API exported logs are delivered through (default: the AWS SDKs'
+    /// `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`, then `AWS_ENDPOINT_URL`, then AWS's own endpoint).
+    #[arg(long, env = "COGNITO_CLOUDWATCH_LOGS_ENDPOINT")]
+    pub cloudwatch_logs_endpoint: Option<String>,
+    /// The S3 API exported logs are delivered through (default: `AWS_ENDPOINT_URL_S3`, then
+    /// `AWS_ENDPOINT_URL`, then AWS's own endpoint); requests are path-style on a given one.
+    #[arg(long, env = "COGNITO_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    /// The Firehose API exported logs are delivered through (default:
+    /// `AWS_ENDPOINT_URL_FIREHOSE`, then `AWS_ENDPOINT_URL`, then AWS's own endpoint).
+    #[arg(long, env = "COGNITO_FIREHOSE_ENDPOINT")]
+    pub firehose_endpoint: Option<String>,
+    /// Fetch client ID metadata documents whose `https://` URL names a loopback host
+    /// (`127.0.0.1`, `[::1]`, `localhost`) over plain HTTP, for test suites that serve them
+    /// locally without a certificate. The `client_id` stays the `https://` URL.
+    #[arg(long, env = "COGNITO_CIMD_LOOPBACK_HTTP")]
+    pub cimd_loopback_http: bool,
 }
 
 /// What the options decide once the profile's defaults and the flags that override them are

@@ -190,6 +190,17 @@ operations! {
     // provisioned limits
     get_provisioned_limit(GetProvisionedLimitRequest) -> GetProvisionedLimitResponse, GetProvisionedLimitError => crate::handlers::provisioned_limits::get_provisioned_limit;
     update_provisioned_limit(UpdateProvisionedLimitRequest) -> UpdateProvisionedLimitResponse, UpdateProvisionedLimitError => crate::handlers::provisioned_limits::update_provisioned_limit;
+    // client ID metadata documents
+    create_cimd_policy(CreateCimdPolicyRequest) -> CreateCimdPolicyResponse, CreateCimdPolicyError => crate::handlers::cimd::create_cimd_policy;
+    describe_cimd_policy(DescribeCimdPolicyRequest) -> DescribeCimdPolicyResponse, DescribeCimdPolicyError => crate::handlers::cimd::describe_cimd_policy;
+    update_cimd_policy(UpdateCimdPolicyRequest) -> UpdateCimdPolicyResponse, UpdateCimdPolicyError => crate::handlers::cimd::update_cimd_policy;
+    delete_cimd_policy(DeleteCimdPolicyRequest) -> DeleteCimdPolicyResponse, DeleteCimdPolicyError => crate::handlers::cimd::delete_cimd_policy;
+    list_cimd_policies(ListCimdPoliciesRequest) -> ListCimdPoliciesResponse, ListCimdPoliciesError => crate::handlers::cimd::list_cimd_policies;
+    list_client_metadata_ur_ls(ListClientMetadataUrLsRequest) -> ListClientMetadataUrLsResponse, ListClientMetadataUrLsError => crate::handlers::cimd::list_client_metadata_urls;
+    update_client_metadata_url_state(UpdateClientMetadataUrlStateRequest) -> UpdateClientMetadataUrlStateResponse, UpdateClientMetadataUrlStateError => crate::handlers::cimd::update_client_metadata_url_state;
+    // log delivery
+    set_log_delivery_configuration(SetLogDeliveryConfigurationRequest) -> SetLogDeliveryConfigurationResponse, SetLogDeliveryConfigurationError => crate::handlers::log_delivery::set_log_delivery_configuration;
+    get_log_delivery_configuration(GetLogDeliveryConfigurationRequest) -> GetLogDeliveryConfigurationResponse, GetLogDeliveryConfigurationError => crate::handlers::log_delivery::get_log_delivery_configuration;
 
     @with_context
     // sign-in (a device's last address)

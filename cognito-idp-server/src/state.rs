@@ -27,6 +27,9 @@ pub struct Settings {
     /// Where this server itself is reached (`http://127.0.0.1:9229`): the address it listens
     /// on, which the import jobs' pre-signed URLs name.
     pub endpoint: String,
+    /// Fetch client ID metadata documents of loopback hosts over plain HTTP (tests;
+    /// `--cimd-loopback-http`).
+    pub cimd_loopback_http: bool,
 }
 
 impl Default for Settings {
@@ -37,6 +40,7 @@ impl Default for Settings {
             outbox: true,
             issuer_base: "http://127.0.0.1:9229".into(),
             endpoint: "http://127.0.0.1:9229".into(),
+            cimd_loopback_http: false,
         }
     }
 }
@@ -59,6 +63,8 @@ pub struct Cognito<S> {
     pub triggers: crate::triggers::Triggers,
     /// The API categories' provisioned rates, enforced with `--enforce-limits`.
     pub limits: Arc<crate::limits::Limiter>,
+    /// Exported logs on their way to CloudWatch Logs, S3 or Firehose.
+    pub logs: crate::log_delivery::queue::Deliverer,
 }
 
 impl<S: Store + Clone> Clone for Cognito<S> {
@@ -72,6 +78,7 @@ impl<S: Store + Clone> Clone for Cognito<S> {
             keys: self.keys.clone(),
             triggers: self.triggers.clone(),
             limits: self.limits.clone(),
+            logs: self.logs.clone(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! the store, and maps the store's answers to AWS's errors.
 
 pub mod auth;
+pub mod cimd;
 pub mod client_secrets;
 pub mod client_tokens;
 pub mod clients;
@@ -9,6 +10,7 @@ pub mod derived_tokens;
 pub mod devices;
 pub mod domains;
 pub mod groups;
+pub mod log_delivery;
 pub mod managed_login_branding;
 pub mod messages;
 pub mod mfa;

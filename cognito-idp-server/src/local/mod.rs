@@ -29,6 +29,7 @@ pub fn routes<S: Store + Clone>(svc: Cognito<S>) -> Router {
         .route("/reset", post(reset::<S>))
         .route("/clock", get(clock::<S>).post(set_clock::<S>))
         .route("/triggers", get(triggers::<S>))
+        .route("/log-deliveries", get(log_deliveries::<S>))
         .merge(console::routes::<S>())
         .with_state(svc)
 }
@@ -62,6 +63,7 @@ async fn reset<S: Store + Clone>(State(svc): State<Cognito<S>>) -> Response {
         Ok(()) => {
             svc.clock.set_offset_ms(0);
             svc.triggers.journal().clear();
+            svc.logs.clear();
             svc.limits.forget();
             Json(json!({})).into_response()
         }
@@ -73,6 +75,12 @@ async fn reset<S: Store + Clone>(State(svc): State<Cognito<S>>) -> Response {
 /// oldest first (function, trigger source, event, answer, outcome, milliseconds).
 async fn triggers<S: Store + Clone>(State(svc): State<Cognito<S>>, Query(query): Query<OutboxQuery>) -> Response {
     Json(json!({ "invocations": svc.triggers.journal().list(query.pool_id.as_deref()) })).into_response()
+}
+
+/// `GET /_local/log-deliveries?userPoolId=..`: the exported log batches this instance sent,
+/// oldest first (pool, event source, destination, records, attempts, outcome, last error).
+async fn log_deliveries<S: Store + Clone>(State(svc): State<Cognito<S>>, Query(query): Query<OutboxQuery>) -> Response {
+    Json(json!({ "deliveries": svc.logs.journal(query.pool_id.as_deref()) })).into_response()
 }
 
 /// `GET /_local/clock`: the server's time and offset.

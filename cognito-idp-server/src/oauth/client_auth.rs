@@ -39,7 +39,7 @@ pub async fn authenticate<S: Store>(
         (None, Some(id)) => (id.to_owned(), form_secret.map(str::to_owned)),
         (None, None) => return Err(OAuthError::InvalidClient),
     };
-    let app = match App::load(svc, Some(site.pool.id()), &client_id).await {
+    let app = match App::oauth(svc, site.pool.id(), &client_id).await {
         Ok(app) => app,
         Err(e) if e.code == cognito_idp::ErrorCode::ResourceNotFoundException => {
             return Err(OAuthError::InvalidClient);

@@ -83,8 +83,9 @@ impl Triggers {
     /// API's `Event` type), as Cognito invokes custom sender triggers ("Except for custom sender
     /// Lambda triggers, Amazon Cognito invokes Lambda functions synchronously", AWS's developer
     /// guide). Nothing the function does reaches the operation: a failure to hand it over is
-    /// journaled and logged, and the operation has succeeded all the same.
-    pub async fn hand_off(&self, arn: &str, trigger: Trigger, event: Value) {
+    /// journaled and logged, and the operation has succeeded all the same; it is answered (as
+    /// text) for the pool's exported message delivery logs.
+    pub async fn hand_off(&self, arn: &str, trigger: Trigger, event: Value) -> Result<(), String> {
         let started = std::time::Instant::now();
         let outcome = self.inner.lambda.hand_off(arn, &event).await.map(|()| Value::Null);
         let ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -92,6 +93,7 @@ impl Triggers {
             tracing::warn!(function = %arn, trigger = trigger.name(), error = ?e, "custom sender not invoked");
         }
         self.inner.journal.record(journal::Entry::new(arn, trigger, &event, ms, &outcome));
+        outcome.map(|_| ()).map_err(|e| format!("{e:?}"))
     }
 
     /// Journals a hand-off that failed before the function was called (the code could not be

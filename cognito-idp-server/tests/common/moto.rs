@@ -57,6 +57,14 @@ impl Moto {
 
     /// Calls `target` of an AWS JSON 1.1 service with `body`; the answer.
     pub async fn call(&self, service: &str, target: &str, body: Value) -> Value {
+        match self.try_call(service, target, body).await {
+            Ok(answer) => answer,
+            Err(answer) => panic!("{target}: {answer}"),
+        }
+    }
+
+    /// Calls `target` of an AWS JSON 1.1 service with `body`: the answer, or the error's body.
+    pub async fn try_call(&self, service: &str, target: &str, body: Value) -> Result<Value, Value> {
         // moto reads the region from the credential scope; the signature itself is not checked.
         let authorization = format!(
             "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0"
@@ -71,9 +79,34 @@ impl Moto {
             .await
             .unwrap();
         let status = response.status();
-        let answer: Value = response.json().await.unwrap();
-        assert!(status.is_success(), "{target}: {status} {answer}");
-        answer
+        let answer: Value = response.json().await.unwrap_or(Value::Null);
+        if status.is_success() { Ok(answer) } else { Err(answer) }
+    }
+
+    /// An S3 request (path-style; moto reads the service from the credential scope and checks
+    /// no signature): the status and body.
+    pub async fn s3(&self, method: reqwest::Method, path: &str) -> (u16, String) {
+        let authorization =
+            "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0";
+        let response = reqwest::Client::new()
+            .request(method, format!("{}/{}", self.url, path.trim_start_matches('/')))
+            .header("authorization", authorization)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap_or_default())
+    }
+
+    /// The keys of the objects in `bucket`.
+    pub async fn s3_keys(&self, bucket: &str) -> Vec<String> {
+        let (status, text) = self.s3(reqwest::Method::GET, bucket).await;
+        assert_eq!(status, 200, "ListObjects {bucket}: {text}");
+        text.split("<Key>")
+            .skip(1)
+            .filter_map(|rest| rest.split_once("</Key>"))
+            .map(|(key, _)| key.to_owned())
+            .collect()
     }
 
     /// A new symmetric KMS key: its ARN.

@@ -41,6 +41,7 @@ pub fn service<S: Store>(store: S) -> Cognito<S> {
         keys: Default::default(),
         triggers: Default::default(),
         limits: Default::default(),
+        logs: Default::default(),
     }
 }
 

@@ -8,6 +8,7 @@ use cognito_idp::ErrorCode;
 use cognito_idp::types::UserPoolClientType;
 
 use crate::errors::{ApiError, ApiResult};
+use crate::handlers::cimd::documents as cimd;
 use crate::handlers::secret_hash::{self, Missing};
 use crate::handlers::sessions::tracking::Seen;
 use crate::handlers::shared::load_pool;
@@ -140,9 +141,34 @@ impl App {
 
     /// The client for the managed login pages of pool `pool_id`.
     pub async fn browser<S: Store>(svc: &Cognito<S>, pool_id: &str, client_id: &str) -> ApiResult<App> {
-        let mut app = App::load(svc, Some(pool_id), client_id).await?;
+        let mut app = App::oauth(svc, pool_id, client_id).await?;
         app.api = Api::Browser;
         Ok(app)
+    }
+
+    /// The client of the pool's OAuth endpoints: an app client, or a metadata URL one of the
+    /// pool's CIMD policies accepts (its document's client, public: see
+    /// [`crate::handlers::cimd::documents`]).
+    pub async fn oauth<S: Store>(svc: &Cognito<S>, pool_id: &str, client_id: &str) -> ApiResult<App> {
+        if !cimd::is_metadata_url(client_id) {
+            return App::load(svc, Some(pool_id), client_id).await;
+        }
+        let pool = load_pool(svc, pool_id).await?;
+        let Some(client) = cimd::resolve(svc, pool_id, client_id).await? else {
+            return Err(ApiError::client_not_found(client_id));
+        };
+        Ok(App {
+            pool,
+            client_id: client_id.to_owned(),
+            client,
+            api: Api::Admin,
+            secrets: Vec::new(),
+            validation_data: None,
+            client_metadata: None,
+            device_key: None,
+            device: None,
+            source_ip: None,
+        })
     }
 
     /// `PreventUserExistenceErrors: ENABLED`.

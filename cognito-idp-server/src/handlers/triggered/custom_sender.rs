@@ -102,21 +102,29 @@ impl Handoff {
             if let Some(map) = event.as_object_mut() {
                 map.remove("response");
             }
-            svc.triggers.hand_off_failed(&function, trigger, &event, reason);
+            svc.triggers.hand_off_failed(&function, trigger, &event, reason.clone());
+            reason
         };
-        let Some(key_id) = key_id else {
-            return failed(event, "the pool's LambdaConfig has no KMSKeyID to encrypt the code with".into());
+        let reason = match key_id {
+            None => failed(event, "the pool's LambdaConfig has no KMSKeyID to encrypt the code with".into()),
+            Some(key_id) => match encrypt(svc, &key_id, &pool_id, &code).await {
+                Err(reason) => failed(event, reason),
+                Ok(encrypted) => {
+                    event.request.insert("code".into(), Value::from(encrypted));
+                    let mut event = event.into_event();
+                    if let Some(map) = event.as_object_mut() {
+                        map.remove("response");
+                    }
+                    match svc.triggers.hand_off(&function, trigger, event).await {
+                        Ok(()) => return,
+                        Err(reason) => reason,
+                    }
+                }
+            },
         };
-        let encrypted = match encrypt(svc, &key_id, &pool_id, &code).await {
-            Ok(encrypted) => encrypted,
-            Err(reason) => return failed(event, reason),
-        };
-        event.request.insert("code".into(), Value::from(encrypted));
-        let mut event = event.into_event();
-        if let Some(map) = event.as_object_mut() {
-            map.remove("response");
-        }
-        svc.triggers.hand_off(&function, trigger, event).await;
+        // The message was not delivered: the pool's userNotification log says so, if exported.
+        let details = format!("{} could not deliver the message: {reason}", trigger.name());
+        crate::log_delivery::user_notification_error(svc, &pool_id, &details).await;
     }
 }
 
