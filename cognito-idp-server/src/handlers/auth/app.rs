@@ -168,6 +168,7 @@ impl App {
             device_key: None,
             device: None,
             source_ip: None,
+            seen: Seen::default(),
         })
     }
 
