@@ -100,6 +100,11 @@ pub struct Options {
     /// `AWS_ENDPOINT_URL_KMS`, then `AWS_ENDPOINT_URL`, then AWS's own endpoint).
     #[arg(long, env = "COGNITO_KMS_ENDPOINT")]
     pub kms_endpoint: Option<String>,
+    /// A breached-password list to add to the one shipped, for threat protection's
+    /// compromised-credentials checks: SHA-1 hashes in upper-case hex, one per line, optionally
+    /// `:count` after each (Have I Been Pwned's Pwned Passwords format).
+    #[arg(long, env = "COGNITO_BREACHED_PASSWORDS")]
+    pub breached_passwords: Option<PathBuf>,
 }
 
 /// What the options decide once the profile's defaults and the flags that override them are

@@ -182,6 +182,12 @@ operations! {
     // provisioned limits
     get_provisioned_limit(GetProvisionedLimitRequest) -> GetProvisionedLimitResponse, GetProvisionedLimitError => crate::handlers::provisioned_limits::get_provisioned_limit;
     update_provisioned_limit(UpdateProvisionedLimitRequest) -> UpdateProvisionedLimitResponse, UpdateProvisionedLimitError => crate::handlers::provisioned_limits::update_provisioned_limit;
+    // threat protection
+    set_risk_configuration(SetRiskConfigurationRequest) -> SetRiskConfigurationResponse, SetRiskConfigurationError => crate::handlers::risk::config::set_risk_configuration;
+    describe_risk_configuration(DescribeRiskConfigurationRequest) -> DescribeRiskConfigurationResponse, DescribeRiskConfigurationError => crate::handlers::risk::config::describe_risk_configuration;
+    admin_list_user_auth_events(AdminListUserAuthEventsRequest) -> AdminListUserAuthEventsResponse, AdminListUserAuthEventsError => crate::handlers::events::api::admin_list_user_auth_events;
+    admin_update_auth_event_feedback(AdminUpdateAuthEventFeedbackRequest) -> AdminUpdateAuthEventFeedbackResponse, AdminUpdateAuthEventFeedbackError => crate::handlers::events::api::admin_update_auth_event_feedback;
+    update_auth_event_feedback(UpdateAuthEventFeedbackRequest) -> UpdateAuthEventFeedbackResponse, UpdateAuthEventFeedbackError => crate::handlers::events::api::update_auth_event_feedback;
 
     @with_context
     // sign-in (a device's last address)

@@ -21,8 +21,10 @@ use cognito_idp::types::*;
 use crate::domain::password;
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::auth::app::App;
+use crate::handlers::events;
 use crate::handlers::messages::Occasion;
 use crate::handlers::one_time_codes::{self, WhenAbsent, attempt_limit, code_mismatch, simulated_delivery};
+use crate::handlers::risk::assess;
 use crate::handlers::secret_hash::Missing;
 use crate::handlers::shared::{Pool, find_user, user_aliases};
 use crate::handlers::triggered::custom_message::Source;
@@ -162,6 +164,8 @@ pub async fn forgot_password<S: Store>(
         .client(&app.client_id)
         .metadata(input.client_metadata.as_ref());
     let details = one_time_codes::send(svc, pool, &user, purpose, occasion, &to, one_time_codes::RESET_TTL_MS).await?;
+    let context = events::Context::of(None, None, input.user_context_data.as_ref());
+    events::passed(svc, pool, &user, "ForgotPassword", &context).await;
     Ok(ForgotPasswordResponse { code_delivery_details: Some(details) })
 }
 
@@ -192,6 +196,9 @@ pub async fn confirm_forgot_password<S: Store>(
     let purpose = one_time_codes::RESET_PASSWORD;
     let code = &input.confirmation_code;
     let hash = one_time_codes::check(svc, pool.id(), &user.username_key, purpose, code, WhenAbsent::Expired).await?;
+    let context = events::Context::of(None, None, input.user_context_data.as_ref());
+    let occasion = assess::Occasion::PasswordChange;
+    assess::password(svc, pool, Some(&app.client_id), Some(&user), &input.password, occasion, &context).await?;
     let stored = super::auth::stored_password(svc, pool, &user.username, &input.password).await?;
     let mut current = user;
     for attempt in 0..RETRIES {
@@ -221,6 +228,7 @@ pub async fn confirm_forgot_password<S: Store>(
                 let source = post_confirmation::Source::ConfirmForgotPassword;
                 let metadata = input.client_metadata.as_ref();
                 post_confirmation::run(svc, pool, source, Some(&app.client_id), &user, metadata).await?;
+                events::passed(svc, pool, &user, "PasswordChange", &context).await;
                 return Ok(ConfirmForgotPasswordResponse::default());
             }
             Err(StoreError::Conflict) => continue,

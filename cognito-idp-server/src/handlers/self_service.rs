@@ -16,8 +16,10 @@ use crate::domain::codes::CONFIRMATION_CODE_TTL_MS;
 use crate::domain::mask::{Delivery, Medium};
 use crate::domain::password;
 use crate::errors::{ApiError, ApiResult};
+use crate::handlers::events;
 use crate::handlers::messages::Occasion;
 use crate::handlers::one_time_codes::{self, KIND_VERIFY_ATTRIBUTE, WhenAbsent, attempt_limit, verify_purpose};
+use crate::handlers::risk::assess;
 use crate::handlers::shared::user_aliases;
 use crate::handlers::triggered::custom_message::Source;
 use crate::handlers::users::{self, Op, PENDING_KEY};
@@ -261,6 +263,9 @@ pub async fn change_password<S: Store>(
             return Err(ApiError::not_authorized("Incorrect username or password."));
         }
     }
+    let context = events::Context::default();
+    let occasion = assess::Occasion::PasswordChange;
+    assess::password(svc, pool, None, Some(user), &input.proposed_password, occasion, &context).await?;
     let stored = super::auth::stored_password(svc, pool, &user.username, &input.proposed_password).await?;
     modify(svc, pool, user, |u| {
         stored.apply(u);
@@ -269,6 +274,7 @@ pub async fn change_password<S: Store>(
         Ok(())
     })
     .await?;
+    events::passed(svc, pool, user, "PasswordChange", &context).await;
     Ok(ChangePasswordResponse::default())
 }
 

@@ -16,8 +16,10 @@ use crate::domain::mask::{Delivery, Medium};
 use crate::domain::{ids, password};
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::auth::app::App;
+use crate::handlers::events;
 use crate::handlers::messages::Occasion;
 use crate::handlers::one_time_codes::{self, WhenAbsent, code_mismatch};
+use crate::handlers::risk::assess;
 use crate::handlers::secret_hash::Missing;
 use crate::handlers::shared::{Pool, alias_key, user_aliases};
 use crate::handlers::triggered::custom_message::Source;
@@ -122,6 +124,8 @@ pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiRes
     };
     check_required(&schema, &user)?;
     password::check(&password, &password_policy(pool))?;
+    let context = events::Context::of(None, None, input.user_context_data.as_ref());
+    assess::password(svc, pool, Some(&app.client_id), None, &password, assess::Occasion::SignUp, &context).await?;
     let decision = pre_sign_up::run(
         svc,
         pool,
@@ -172,6 +176,7 @@ pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiRes
         // member absent when no code is sent).
         None => None,
     };
+    events::passed(svc, pool, &user, "SignUp", &context).await;
     Ok(SignUpResponse {
         user_confirmed: decision.confirm,
         code_delivery_details: details,
@@ -352,5 +357,7 @@ pub async fn resend_confirmation_code<S: Store>(
     let details =
         one_time_codes::send(svc, pool, &user, one_time_codes::SIGN_UP, occasion, &to, CONFIRMATION_CODE_TTL_MS)
             .await?;
+    let context = events::Context::of(None, None, input.user_context_data.as_ref());
+    events::passed(svc, pool, &user, "ResendCode", &context).await;
     Ok(ResendConfirmationCodeResponse { code_delivery_details: Some(details) })
 }

@@ -56,6 +56,8 @@ pub struct App {
     pub device: Option<ProvedDevice>,
     /// The caller's address (a device's `last_ip_used`).
     pub source_ip: Option<String>,
+    /// Where the request comes from, for threat protection's events and risk.
+    pub event_context: crate::handlers::events::Context,
 }
 
 /// A device a sign-in proved by device SRP.
@@ -104,6 +106,7 @@ impl App {
             device_key: None,
             device: None,
             source_ip: None,
+            event_context: Default::default(),
         })
     }
 
@@ -125,6 +128,12 @@ impl App {
     pub fn with_device_key(mut self, device_key: Option<&String>, source_ip: Option<String>) -> App {
         self.device_key = device_key.filter(|k| !k.is_empty()).cloned();
         self.source_ip = source_ip;
+        self
+    }
+
+    /// The same client for a call from `context` (threat protection's events and risk).
+    pub fn with_event_context(mut self, context: crate::handlers::events::Context) -> App {
+        self.event_context = context;
         self
     }
 

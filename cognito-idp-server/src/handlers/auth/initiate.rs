@@ -12,8 +12,8 @@ use super::app::{Api, App, required};
 use super::flow::{self, Outcome};
 use super::{choice, custom, srp};
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::devices;
 use crate::handlers::secret_hash::{self, Missing};
+use crate::handlers::{devices, events};
 use crate::state::Cognito;
 use crate::store::Store;
 use crate::tokens;
@@ -28,7 +28,8 @@ pub async fn initiate_auth<S: Store>(
     let app = App::load(svc, None, &input.client_id)
         .await?
         .with_validation_data(input.client_metadata)
-        .with_device_key(params.get("DEVICE_KEY"), devices::source_ip(&ctx));
+        .with_device_key(params.get("DEVICE_KEY"), devices::source_ip(&ctx))
+        .with_event_context(events::Context::of(Some(&ctx), None, input.user_context_data.as_ref()));
     let outcome = run(svc, &app, input.auth_flow.as_str(), &params).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
@@ -51,7 +52,8 @@ pub async fn admin_initiate_auth<S: Store>(
     let app = App::load(svc, Some(&input.user_pool_id), &input.client_id)
         .await?
         .with_validation_data(input.client_metadata)
-        .with_device_key(params.get("DEVICE_KEY"), devices::source_ip(&ctx));
+        .with_device_key(params.get("DEVICE_KEY"), devices::source_ip(&ctx))
+        .with_event_context(events::Context::of(Some(&ctx), input.context_data.as_ref(), None));
     let outcome = run(svc, &app, input.auth_flow.as_str(), &params).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();

@@ -18,7 +18,7 @@ use crate::domain::attributes::{self, Schema, Write};
 use crate::domain::password;
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::secret_hash::Missing;
-use crate::handlers::{devices, mfa, shared};
+use crate::handlers::{devices, events, mfa, shared};
 use crate::state::Cognito;
 use crate::store::{Alias, AliasConflict, SessionRecord, Store, StoreError, UserRecord};
 
@@ -42,7 +42,8 @@ pub async fn respond_to_auth_challenge<S: Store>(
     let app = App::load(svc, None, &input.client_id)
         .await?
         .with_client_metadata(input.client_metadata)
-        .with_device_key(responses.get("DEVICE_KEY"), devices::source_ip(&ctx));
+        .with_device_key(responses.get("DEVICE_KEY"), devices::source_ip(&ctx))
+        .with_event_context(events::Context::of(Some(&ctx), None, input.user_context_data.as_ref()));
     let outcome = run(svc, &app, input.challenge_name.as_str(), input.session.as_deref(), &responses).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
@@ -65,7 +66,8 @@ pub async fn admin_respond_to_auth_challenge<S: Store>(
     let app = App::load(svc, Some(&input.user_pool_id), &input.client_id)
         .await?
         .with_client_metadata(input.client_metadata)
-        .with_device_key(responses.get("DEVICE_KEY"), devices::source_ip(&ctx));
+        .with_device_key(responses.get("DEVICE_KEY"), devices::source_ip(&ctx))
+        .with_event_context(events::Context::of(Some(&ctx), input.context_data.as_ref(), None));
     let outcome = run(svc, &app, input.challenge_name.as_str(), input.session.as_deref(), &responses).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
@@ -186,6 +188,7 @@ async fn answer_mfa<S: Store>(
         }
         Ok(mfa::Next::Challenge(step)) => flow::mfa_challenge(svc, app, &user, step).await,
         Err(e) if e.code == ErrorCode::CodeMismatchException => {
+            events::mfa_failed(svc, &app.pool, &user).await;
             lockout::failed(svc, app.pool.id(), &user.username_key, failures).await?;
             if session::attempts(&record) + 1 < MAX_CODE_ATTEMPTS {
                 session::put_back(svc, record).await?;

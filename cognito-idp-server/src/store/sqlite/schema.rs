@@ -210,6 +210,24 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX resources_of_kind ON resources(kind, seq);
     "#,
+    // 7: reserved for another branch's migration (the user sessions'); numbered at merge.
+    "",
+    // 8: users' authentication events (`AdminListUserAuthEvents`), each of one user: they go
+    // with their user, and with their pool through its users; listed per user newest first.
+    // Event ids are unique per pool.
+    r#"
+    CREATE TABLE auth_events (
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+        pool_id    TEXT NOT NULL,
+        event_id   TEXT NOT NULL,
+        user_seq   INTEGER NOT NULL REFERENCES users(seq) ON DELETE CASCADE,
+        created_ms INTEGER NOT NULL,
+        version    INTEGER NOT NULL,
+        doc        TEXT NOT NULL,
+        UNIQUE (pool_id, event_id)
+    );
+    CREATE INDEX auth_events_by_user ON auth_events(user_seq, seq);
+    "#,
 ];
 
 /// The schema version this server writes.
