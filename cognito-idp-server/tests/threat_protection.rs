@@ -133,6 +133,15 @@ async fn threat_protection_needs_the_plus_plan_and_its_operations_need_it_on() {
     let plus =
         client.update_user_pool().user_pool_id(&env.pool).user_pool_add_ons(add_ons("ENFORCED")).user_pool_tier("PLUS");
     plus.send().await.expect("UpdateUserPool to PLUS with threat protection");
+    let down =
+        client.update_user_pool().user_pool_id(&env.pool).user_pool_add_ons(add_ons("ENFORCED")).user_pool_tier("LITE");
+    assert_eq!(
+        failure(down.send().await),
+        pair(
+            "TierChangeNotAllowedException",
+            "The following features need to be disabled for the LITE pricing tier configured: Threat Protection"
+        )
+    );
 
     let off = client.create_user_pool().pool_name("off").send().await.unwrap().user_pool.unwrap().id.unwrap();
     let add_on = pair(
@@ -533,4 +542,20 @@ async fn run_script(url: &str, name: &str) -> Option<Value> {
     }
     command.env("AWS_EC2_METADATA_DISABLED", "true");
     Some(common::tools::stdout_json(&common::tools::run(command).await))
+}
+
+/// The local console's user page lists the user's recent events.
+#[tokio::test]
+async fn the_local_consoles_user_page_shows_recent_sign_in_events() {
+    let env = env("AUDIT").await;
+    user(&env, "noor", STRONG).await;
+    assert_eq!(failure(password_auth(&env.client, &env.app, "noor", "Wrong-pass1!").await).0, "NotAuthorizedException");
+    password_auth(&env.client, &env.app, "noor", STRONG).await.expect("sign-in");
+    let url = format!("{}/_local/pools/{}/users/noor", env.server.url(), env.pool);
+    let page = reqwest::get(&url).await.unwrap().text().await.unwrap();
+    let events = &page[page.find("Recent sign-in events").expect("the section")..];
+    assert!(events.contains("<td class=\"result\">Pass</td>"), "{events}");
+    assert!(events.contains("<td class=\"result\">Fail</td>"), "{events}");
+    assert!(events.contains("127.0.0.1") && events.contains("Password: Failure"), "{events}");
+    assert!(events.find("Pass").unwrap() < events.find("Fail").unwrap(), "newest first");
 }

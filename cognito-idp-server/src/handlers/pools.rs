@@ -140,6 +140,7 @@ pub async fn update_user_pool<S: Store>(
             .or(old.user_attribute_update_settings.clone())
             .unwrap_or_else(default_update_settings);
         check_update_settings(&settings, input.auto_verified_attributes.as_deref())?;
+        let old_tier = old.user_pool_tier.clone();
         let input = input.clone();
         let mut doc = UserPoolType {
             name: input.pool_name.or(old.name),
@@ -169,7 +170,7 @@ pub async fn update_user_pool<S: Store>(
             acr_configuration: input.acr_configuration,
             ..old
         };
-        super::risk::check_plan(doc.user_pool_tier.as_ref(), doc.user_pool_add_ons.as_ref())?;
+        super::risk::check_plan_change(old_tier.as_ref(), doc.user_pool_tier.as_ref(), doc.user_pool_add_ons.as_ref())?;
         mirror_messages(&mut doc);
         let mut json = to_json(&doc)?;
         super::mfa::config::carry_over(&pool.record.doc, &mut json);

@@ -132,7 +132,8 @@ pub struct Stored {
 }
 
 impl Stored {
-    fn of(record: &AuthEventRecord) -> Option<Stored> {
+    /// The stored event of `record`, if its document decodes.
+    pub fn of(record: &AuthEventRecord) -> Option<Stored> {
         serde_json::from_value(record.doc.clone()).ok()
     }
 }

@@ -81,6 +81,20 @@ pub fn check_plan(plan: Option<&UserPoolTierType>, add_ons: Option<&UserPoolAddO
     Ok(())
 }
 
+/// [`check_plan`] for `UpdateUserPool`, which moved the pool from plan `old` to `new`: a change
+/// of plan that the pool's threat protection rules out is `TierChangeNotAllowedException` (the
+/// code the model gives for it; the message as the plan's own refusal).
+pub fn check_plan_change(
+    old: Option<&UserPoolTierType>,
+    new: Option<&UserPoolTierType>,
+    add_ons: Option<&UserPoolAddOnsType>,
+) -> ApiResult<()> {
+    check_plan(new, add_ons).map_err(|e| {
+        let changed = old.map(UserPoolTierType::as_str) != new.map(UserPoolTierType::as_str);
+        if changed { ApiError::new(ErrorCode::TierChangeNotAllowedException, e.message) } else { e }
+    })
+}
+
 /// Refuses a threat protection operation in a pool whose mode is `OFF`.
 pub fn require_add_on(pool: &Pool) -> ApiResult<()> {
     if Mode::of(pool) == Mode::Off {

@@ -21,6 +21,8 @@ use crate::store::{FilterField, Store, StoreError, UserFilter};
 
 /// How many rows a table shows (the newest pages of very large pools are not the point here).
 pub const ROWS: usize = 200;
+/// The sign-in events a user's page shows, newest first.
+pub const EVENT_ROWS: usize = 20;
 
 /// The console's front page at `/_local/` itself (a nested router sees only `/_local`).
 pub fn front<S: Store + Clone>(svc: Cognito<S>) -> Router {
@@ -110,8 +112,13 @@ async fn user<S: Store + Clone>(
     };
     let groups = svc.store.list_user_groups(&pool_id, &user.username_key, 0, ROWS).await;
     let sent = svc.store.list_outbox(Some(&pool_id), Some(&user.username)).await;
+    // Threat protection's recent events of the user (none unless the pool records them).
+    let events: Vec<_> = match svc.store.list_auth_events(&pool_id, &user.username_key, 0, EVENT_ROWS).await {
+        Ok(page) => page.items.iter().filter_map(crate::handlers::events::Stored::of).map(|s| s.event).collect(),
+        Err(e) => return failure(e),
+    };
     match (groups, sent) {
-        (Ok(groups), Ok(sent)) => views::user(&pool_id, &user, &groups.items, &sent).into_response(),
+        (Ok(groups), Ok(sent)) => views::user(&pool_id, &user, &groups.items, &sent, &events).into_response(),
         (Err(e), _) | (_, Err(e)) => failure(e),
     }
 }
