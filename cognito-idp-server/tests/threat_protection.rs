@@ -303,6 +303,8 @@ async fn sign_up_and_password_changes_are_recorded() {
         ])
     );
     assert_eq!(ip(&listed[4]).as_deref(), Some("198.51.100.20"));
+    // Without UserContextData, the caller's own address.
+    assert_eq!(ip(&listed[2]).as_deref(), Some("127.0.0.1"));
 }
 
 #[tokio::test]

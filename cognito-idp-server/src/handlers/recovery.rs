@@ -16,6 +16,7 @@
 //! disabled".
 
 use cognito_idp::ErrorCode;
+use cognito_idp::server::RequestContext;
 use cognito_idp::types::*;
 
 use crate::domain::password;
@@ -104,6 +105,25 @@ pub async fn forgot_password<S: Store>(
     svc: &Cognito<S>,
     input: ForgotPasswordRequest,
 ) -> ApiResult<ForgotPasswordResponse> {
+    let context = events::Context::of(None, None, input.user_context_data.as_ref());
+    forgot_password_with(svc, input, context).await
+}
+
+/// [`forgot_password`] through the API, whose caller's address threat protection's event records.
+pub async fn forgot_password_at<S: Store>(
+    svc: &Cognito<S>,
+    ctx: RequestContext,
+    input: ForgotPasswordRequest,
+) -> ApiResult<ForgotPasswordResponse> {
+    let context = events::Context::of(Some(&ctx), None, input.user_context_data.as_ref());
+    forgot_password_with(svc, input, context).await
+}
+
+async fn forgot_password_with<S: Store>(
+    svc: &Cognito<S>,
+    input: ForgotPasswordRequest,
+    context: events::Context,
+) -> ApiResult<ForgotPasswordResponse> {
     let app = App::load(svc, None, &input.client_id).await?;
     app.check_secret(&[&input.username], input.secret_hash.as_deref(), Missing::Secret)?;
     let pool = &app.pool;
@@ -164,7 +184,6 @@ pub async fn forgot_password<S: Store>(
         .client(&app.client_id)
         .metadata(input.client_metadata.as_ref());
     let details = one_time_codes::send(svc, pool, &user, purpose, occasion, &to, one_time_codes::RESET_TTL_MS).await?;
-    let context = events::Context::of(None, None, input.user_context_data.as_ref());
     events::passed(svc, pool, &user, "ForgotPassword", &context).await;
     Ok(ForgotPasswordResponse { code_delivery_details: Some(details) })
 }
@@ -177,6 +196,25 @@ pub async fn forgot_password<S: Store>(
 pub async fn confirm_forgot_password<S: Store>(
     svc: &Cognito<S>,
     input: ConfirmForgotPasswordRequest,
+) -> ApiResult<ConfirmForgotPasswordResponse> {
+    let context = events::Context::of(None, None, input.user_context_data.as_ref());
+    confirm_forgot_password_with(svc, input, context).await
+}
+
+/// [`confirm_forgot_password`] through the API, whose caller's address threat protection's event records.
+pub async fn confirm_forgot_password_at<S: Store>(
+    svc: &Cognito<S>,
+    ctx: RequestContext,
+    input: ConfirmForgotPasswordRequest,
+) -> ApiResult<ConfirmForgotPasswordResponse> {
+    let context = events::Context::of(Some(&ctx), None, input.user_context_data.as_ref());
+    confirm_forgot_password_with(svc, input, context).await
+}
+
+async fn confirm_forgot_password_with<S: Store>(
+    svc: &Cognito<S>,
+    input: ConfirmForgotPasswordRequest,
+    context: events::Context,
 ) -> ApiResult<ConfirmForgotPasswordResponse> {
     let app = App::load(svc, None, &input.client_id).await?;
     app.check_secret(&[&input.username], input.secret_hash.as_deref(), Missing::Secret)?;
@@ -196,7 +234,6 @@ pub async fn confirm_forgot_password<S: Store>(
     let purpose = one_time_codes::RESET_PASSWORD;
     let code = &input.confirmation_code;
     let hash = one_time_codes::check(svc, pool.id(), &user.username_key, purpose, code, WhenAbsent::Expired).await?;
-    let context = events::Context::of(None, None, input.user_context_data.as_ref());
     let occasion = assess::Occasion::PasswordChange;
     assess::password(svc, pool, Some(&app.client_id), Some(&user), &input.password, occasion, &context).await?;
     let stored = super::auth::stored_password(svc, pool, &user.username, &input.password).await?;

@@ -9,6 +9,7 @@
 //! lost a race re-reads the user and tries again.
 
 use cognito_idp::Empty;
+use cognito_idp::server::RequestContext;
 use cognito_idp::types::*;
 
 use crate::domain::attributes::{self, Schema, VERIFIED_FLAGS, Write};
@@ -239,6 +240,25 @@ pub async fn change_password<S: Store>(
     svc: &Cognito<S>,
     input: ChangePasswordRequest,
 ) -> ApiResult<ChangePasswordResponse> {
+    let context = events::Context::of(None, None, None);
+    change_password_with(svc, input, context).await
+}
+
+/// [`change_password`] through the API, whose caller's address threat protection's event records.
+pub async fn change_password_at<S: Store>(
+    svc: &Cognito<S>,
+    ctx: RequestContext,
+    input: ChangePasswordRequest,
+) -> ApiResult<ChangePasswordResponse> {
+    let context = events::Context::of(Some(&ctx), None, None);
+    change_password_with(svc, input, context).await
+}
+
+async fn change_password_with<S: Store>(
+    svc: &Cognito<S>,
+    input: ChangePasswordRequest,
+    context: events::Context,
+) -> ApiResult<ChangePasswordResponse> {
     let auth = tokens::authenticate(svc, &input.access_token).await?;
     let (pool, user) = (&auth.pool, &auth.user);
     let now = svc.clock.now_ms();
@@ -263,7 +283,6 @@ pub async fn change_password<S: Store>(
             return Err(ApiError::not_authorized("Incorrect username or password."));
         }
     }
-    let context = events::Context::default();
     let occasion = assess::Occasion::PasswordChange;
     assess::password(svc, pool, None, Some(user), &input.proposed_password, occasion, &context).await?;
     let stored = super::auth::stored_password(svc, pool, &user.username, &input.proposed_password).await?;

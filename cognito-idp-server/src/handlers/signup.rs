@@ -8,6 +8,7 @@
 //! attempt limits use the server's clock, which `/_local/clock` moves forward in tests.
 
 use cognito_idp::ErrorCode;
+use cognito_idp::server::RequestContext;
 use cognito_idp::types::*;
 
 use crate::domain::attributes::{self, Schema, VERIFIED_FLAGS, Write};
@@ -89,6 +90,25 @@ fn password_policy(pool: &Pool) -> PasswordPolicyType {
 
 /// `SignUp`.
 pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiResult<SignUpResponse> {
+    let context = events::Context::of(None, None, input.user_context_data.as_ref());
+    sign_up_with(svc, input, context).await
+}
+
+/// [`sign_up`] through the API, whose caller's address threat protection's event records.
+pub async fn sign_up_at<S: Store>(
+    svc: &Cognito<S>,
+    ctx: RequestContext,
+    input: SignUpRequest,
+) -> ApiResult<SignUpResponse> {
+    let context = events::Context::of(Some(&ctx), None, input.user_context_data.as_ref());
+    sign_up_with(svc, input, context).await
+}
+
+async fn sign_up_with<S: Store>(
+    svc: &Cognito<S>,
+    input: SignUpRequest,
+    context: events::Context,
+) -> ApiResult<SignUpResponse> {
     let app = App::load(svc, None, &input.client_id).await?;
     app.check_secret(&[&input.username], input.secret_hash.as_deref(), Missing::Secret)?;
     let pool = &app.pool;
@@ -124,7 +144,6 @@ pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiRes
     };
     check_required(&schema, &user)?;
     password::check(&password, &password_policy(pool))?;
-    let context = events::Context::of(None, None, input.user_context_data.as_ref());
     assess::password(svc, pool, Some(&app.client_id), None, &password, assess::Occasion::SignUp, &context).await?;
     let decision = pre_sign_up::run(
         svc,
