@@ -561,3 +561,57 @@ async fn the_local_consoles_user_page_shows_recent_sign_in_events() {
     assert!(events.contains("127.0.0.1") && events.contains("Password: Failure"), "{events}");
     assert!(events.find("Pass").unwrap() < events.find("Fail").unwrap(), "newest first");
 }
+
+/// An SRP sign-in through cognito-auth's client.
+async fn srp_sign_in(env: &Env, username: &str, password: &str) -> Result<(), (String, String)> {
+    use cognito_auth::srp::{PasswordVerifierChallenge, SrpClient};
+    let srp = SrpClient::new(&env.pool, username, password).unwrap();
+    let call = env.client.initiate_auth().client_id(&env.app).auth_flow("USER_SRP_AUTH");
+    let out = call.set_auth_parameters(Some(srp.auth_parameters())).send().await.expect("USER_SRP_AUTH");
+    let challenge = PasswordVerifierChallenge::from_parameters(&out.challenge_parameters.unwrap()).unwrap();
+    let answer = env
+        .client
+        .respond_to_auth_challenge()
+        .client_id(&env.app)
+        .challenge_name("PASSWORD_VERIFIER")
+        .session(out.session.unwrap_or_default())
+        .set_challenge_responses(Some(srp.respond(&challenge).unwrap()))
+        .send()
+        .await;
+    answer
+        .map(|_| ())
+        .map_err(|e| (common::error_code(&e).unwrap_or_default(), common::error_message(&e).unwrap_or_default()))
+}
+
+/// SRP sign-ins are recorded too; SRP never shows the server the password, so a breached one
+/// goes undetected there (as with AWS), while the password flow blocks it.
+#[tokio::test]
+async fn srp_sign_ins_are_recorded_and_cannot_reveal_a_compromised_password() {
+    let env = env("ENFORCED").await;
+    user(&env, "uma", BREACHED).await;
+    set_risk(&env, |r| {
+        r.compromised_credentials_risk_configuration(CompromisedCredentialsRiskConfigurationType {
+            event_filter: None,
+            actions: CompromisedCredentialsActionsType {
+                event_action: CompromisedCredentialsEventActionType::from("BLOCK"),
+            },
+        })
+    })
+    .await;
+    assert_eq!(
+        srp_sign_in(&env, "uma", "Not-the-passw0rd").await.map_err(|e| e.0),
+        Err("NotAuthorizedException".into())
+    );
+    srp_sign_in(&env, "uma", BREACHED).await.expect("SRP does not show the password");
+    assert_eq!(
+        failure(password_auth(&env.client, &env.app, "uma", BREACHED).await),
+        pair("NotAuthorizedException", BLOCKED)
+    );
+    let listed = events(&env.client, &env.pool, "uma").await;
+    let kinds: Vec<_> = listed.iter().map(|e| (kind(e), risk(e).2)).collect();
+    assert_eq!(
+        kinds,
+        vec![(pair("SignIn", "Fail"), true), (pair("SignIn", "Pass"), false), (pair("SignIn", "Fail"), false)]
+    );
+    assert_eq!(challenges(&listed[2]), pairs(&[("Password", "Failure")]));
+}
