@@ -125,6 +125,7 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
     };
     announce(&options, &profile, &cost);
     let hasher = Hasher::new(cost).map_err(|e| StartError::Config(format!("hash cost: {e}")))?;
+    crate::handlers::risk::breached::load(options.breached_passwords.as_deref()).map_err(StartError::Config)?;
     // Bound first: the tokens' default issuer is the address it listens on (port 0 picks one).
     let address = SocketAddr::new(options.host, options.port);
     let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| StartError::Bind(address, e))?;

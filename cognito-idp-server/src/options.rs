@@ -117,6 +117,11 @@ pub struct Options {
     /// locally without a certificate. The `client_id` stays the `https://` URL.
     #[arg(long, env = "COGNITO_CIMD_LOOPBACK_HTTP")]
     pub cimd_loopback_http: bool,
+    /// A breached-password list to add to the one shipped, for threat protection's
+    /// compromised-credentials checks: SHA-1 hashes in upper-case hex, one per line, optionally
+    /// `:count` after each (Have I Been Pwned's Pwned Passwords format).
+    #[arg(long, env = "COGNITO_BREACHED_PASSWORDS")]
+    pub breached_passwords: Option<PathBuf>,
 }
 
 /// What the options decide once the profile's defaults and the flags that override them are

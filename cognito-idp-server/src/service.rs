@@ -103,7 +103,6 @@ operations! {
     admin_list_groups_for_user(AdminListGroupsForUserRequest) -> AdminListGroupsForUserResponse, AdminListGroupsForUserError => groups::admin_list_groups_for_user;
     list_users_in_group(ListUsersInGroupRequest) -> ListUsersInGroupResponse, ListUsersInGroupError => groups::list_users_in_group;
     // sign-up
-    sign_up(SignUpRequest) -> SignUpResponse, SignUpError => signup::sign_up;
     confirm_sign_up(ConfirmSignUpRequest) -> ConfirmSignUpResponse, ConfirmSignUpError => signup::confirm_sign_up;
     resend_confirmation_code(ResendConfirmationCodeRequest) -> ResendConfirmationCodeResponse, ResendConfirmationCodeError => signup::resend_confirmation_code;
     // MFA
@@ -123,13 +122,10 @@ operations! {
     get_user(GetUserRequest) -> GetUserResponse, GetUserError => self_service::get_user;
     update_user_attributes(UpdateUserAttributesRequest) -> UpdateUserAttributesResponse, UpdateUserAttributesError => self_service::update_user_attributes;
     delete_user_attributes(DeleteUserAttributesRequest) -> DeleteUserAttributesResponse, DeleteUserAttributesError => self_service::delete_user_attributes;
-    change_password(ChangePasswordRequest) -> ChangePasswordResponse, ChangePasswordError => self_service::change_password;
     delete_user(DeleteUserRequest) -> Empty, DeleteUserError => self_service::delete_user;
     get_user_attribute_verification_code(GetUserAttributeVerificationCodeRequest) -> GetUserAttributeVerificationCodeResponse, GetUserAttributeVerificationCodeError => self_service::get_user_attribute_verification_code;
     verify_user_attribute(VerifyUserAttributeRequest) -> VerifyUserAttributeResponse, VerifyUserAttributeError => self_service::verify_user_attribute;
     // password recovery
-    forgot_password(ForgotPasswordRequest) -> ForgotPasswordResponse, ForgotPasswordError => recovery::forgot_password;
-    confirm_forgot_password(ConfirmForgotPasswordRequest) -> ConfirmForgotPasswordResponse, ConfirmForgotPasswordError => recovery::confirm_forgot_password;
     // domains
     create_user_pool_domain(CreateUserPoolDomainRequest) -> CreateUserPoolDomainResponse, CreateUserPoolDomainError => domains::create_user_pool_domain;
     describe_user_pool_domain(DescribeUserPoolDomainRequest) -> DescribeUserPoolDomainResponse, DescribeUserPoolDomainError => domains::describe_user_pool_domain;
@@ -201,6 +197,12 @@ operations! {
     // log delivery
     set_log_delivery_configuration(SetLogDeliveryConfigurationRequest) -> SetLogDeliveryConfigurationResponse, SetLogDeliveryConfigurationError => crate::handlers::log_delivery::set_log_delivery_configuration;
     get_log_delivery_configuration(GetLogDeliveryConfigurationRequest) -> GetLogDeliveryConfigurationResponse, GetLogDeliveryConfigurationError => crate::handlers::log_delivery::get_log_delivery_configuration;
+    // threat protection
+    set_risk_configuration(SetRiskConfigurationRequest) -> SetRiskConfigurationResponse, SetRiskConfigurationError => crate::handlers::risk::config::set_risk_configuration;
+    describe_risk_configuration(DescribeRiskConfigurationRequest) -> DescribeRiskConfigurationResponse, DescribeRiskConfigurationError => crate::handlers::risk::config::describe_risk_configuration;
+    admin_list_user_auth_events(AdminListUserAuthEventsRequest) -> AdminListUserAuthEventsResponse, AdminListUserAuthEventsError => crate::handlers::events::api::admin_list_user_auth_events;
+    admin_update_auth_event_feedback(AdminUpdateAuthEventFeedbackRequest) -> AdminUpdateAuthEventFeedbackResponse, AdminUpdateAuthEventFeedbackError => crate::handlers::events::api::admin_update_auth_event_feedback;
+    update_auth_event_feedback(UpdateAuthEventFeedbackRequest) -> UpdateAuthEventFeedbackResponse, UpdateAuthEventFeedbackError => crate::handlers::events::api::update_auth_event_feedback;
 
     @with_context
     // sign-in (a device's last address)
@@ -210,6 +212,11 @@ operations! {
     admin_respond_to_auth_challenge(AdminRespondToAuthChallengeRequest) -> AdminRespondToAuthChallengeResponse, AdminRespondToAuthChallengeError => crate::handlers::auth::admin_respond_to_auth_challenge;
     // tokens (a tracked session's device)
     get_tokens_from_refresh_token(GetTokensFromRefreshTokenRequest) -> GetTokensFromRefreshTokenResponse, GetTokensFromRefreshTokenError => crate::handlers::tokens::get_tokens_from_refresh_token;
+    // sign-up and passwords (the caller's address in threat protection's events)
+    sign_up(SignUpRequest) -> SignUpResponse, SignUpError => signup::sign_up_at;
+    change_password(ChangePasswordRequest) -> ChangePasswordResponse, ChangePasswordError => self_service::change_password_at;
+    forgot_password(ForgotPasswordRequest) -> ForgotPasswordResponse, ForgotPasswordError => recovery::forgot_password_at;
+    confirm_forgot_password(ConfirmForgotPasswordRequest) -> ConfirmForgotPasswordResponse, ConfirmForgotPasswordError => recovery::confirm_forgot_password_at;
     // devices
     confirm_device(ConfirmDeviceRequest) -> ConfirmDeviceResponse, ConfirmDeviceError => devices::confirm_device;
 }

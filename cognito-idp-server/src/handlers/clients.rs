@@ -190,6 +190,7 @@ pub async fn delete_user_pool_client<S: Store>(
             super::managed_login_branding::forget(svc, &input.user_pool_id, &input.client_id).await;
             super::terms::forget(svc, &input.user_pool_id, &input.client_id).await;
             super::sessions::config::forget(svc, &input.user_pool_id, &input.client_id).await;
+            super::risk::config::forget(svc, &input.user_pool_id, &input.client_id).await;
             Ok(Empty::default())
         }
         Err(StoreError::NotFound) => Err(not_found(svc, &input.user_pool_id, &input.client_id).await),

@@ -47,6 +47,7 @@ pub async fn create_user_pool_with_id<S: Store>(
     let settings = input.user_attribute_update_settings.unwrap_or_else(default_update_settings);
     check_update_settings(&settings, input.auto_verified_attributes.as_deref())?;
     let now = timestamp(svc.clock.now_ms());
+    let tier = input.user_pool_tier.unwrap_or_else(|| super::risk::default_plan(input.user_pool_add_ons.as_ref()));
     let mut doc = UserPoolType {
         name: Some(input.pool_name),
         policies: Some(policies(input.policies)),
@@ -73,12 +74,13 @@ pub async fn create_user_pool_with_id<S: Store>(
         dcr_configuration: input.dcr_configuration,
         username_configuration: input.username_configuration,
         account_recovery_setting: input.account_recovery_setting,
-        user_pool_tier: Some(input.user_pool_tier.unwrap_or_else(|| UserPoolTierType::from("ESSENTIALS"))),
+        user_pool_tier: Some(tier),
         key_configuration: input.key_configuration,
         issuer_configuration: input.issuer_configuration,
         acr_configuration: input.acr_configuration,
         ..Default::default()
     };
+    super::risk::check_plan(doc.user_pool_tier.as_ref(), doc.user_pool_add_ons.as_ref())?;
     mirror_messages(&mut doc);
     // Ids are random: a clash with an existing pool (a constraint of the store) picks another.
     let mut stored = None;
@@ -138,6 +140,7 @@ pub async fn update_user_pool<S: Store>(
             .or(old.user_attribute_update_settings.clone())
             .unwrap_or_else(default_update_settings);
         check_update_settings(&settings, input.auto_verified_attributes.as_deref())?;
+        let old_tier = old.user_pool_tier.clone();
         let input = input.clone();
         let mut doc = UserPoolType {
             name: input.pool_name.or(old.name),
@@ -167,6 +170,7 @@ pub async fn update_user_pool<S: Store>(
             acr_configuration: input.acr_configuration,
             ..old
         };
+        super::risk::check_plan_change(old_tier.as_ref(), doc.user_pool_tier.as_ref(), doc.user_pool_add_ons.as_ref())?;
         mirror_messages(&mut doc);
         let mut json = to_json(&doc)?;
         super::mfa::config::carry_over(&pool.record.doc, &mut json);

@@ -16,13 +16,16 @@
 //! disabled".
 
 use cognito_idp::ErrorCode;
+use cognito_idp::server::RequestContext;
 use cognito_idp::types::*;
 
 use crate::domain::password;
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::auth::app::App;
+use crate::handlers::events;
 use crate::handlers::messages::Occasion;
 use crate::handlers::one_time_codes::{self, WhenAbsent, attempt_limit, code_mismatch, simulated_delivery};
+use crate::handlers::risk::assess;
 use crate::handlers::secret_hash::Missing;
 use crate::handlers::shared::{Pool, find_user, user_aliases};
 use crate::handlers::triggered::custom_message::Source;
@@ -102,6 +105,25 @@ pub async fn forgot_password<S: Store>(
     svc: &Cognito<S>,
     input: ForgotPasswordRequest,
 ) -> ApiResult<ForgotPasswordResponse> {
+    let context = events::Context::of(None, None, input.user_context_data.as_ref());
+    forgot_password_with(svc, input, context).await
+}
+
+/// [`forgot_password`] through the API, whose caller's address threat protection's event records.
+pub async fn forgot_password_at<S: Store>(
+    svc: &Cognito<S>,
+    ctx: RequestContext,
+    input: ForgotPasswordRequest,
+) -> ApiResult<ForgotPasswordResponse> {
+    let context = events::Context::of(Some(&ctx), None, input.user_context_data.as_ref());
+    forgot_password_with(svc, input, context).await
+}
+
+async fn forgot_password_with<S: Store>(
+    svc: &Cognito<S>,
+    input: ForgotPasswordRequest,
+    context: events::Context,
+) -> ApiResult<ForgotPasswordResponse> {
     let app = App::load(svc, None, &input.client_id).await?;
     app.check_secret(&[&input.username], input.secret_hash.as_deref(), Missing::Secret)?;
     let pool = &app.pool;
@@ -162,6 +184,7 @@ pub async fn forgot_password<S: Store>(
         .client(&app.client_id)
         .metadata(input.client_metadata.as_ref());
     let details = one_time_codes::send(svc, pool, &user, purpose, occasion, &to, one_time_codes::RESET_TTL_MS).await?;
+    events::passed(svc, pool, &user, "ForgotPassword", &context).await;
     Ok(ForgotPasswordResponse { code_delivery_details: Some(details) })
 }
 
@@ -173,6 +196,25 @@ pub async fn forgot_password<S: Store>(
 pub async fn confirm_forgot_password<S: Store>(
     svc: &Cognito<S>,
     input: ConfirmForgotPasswordRequest,
+) -> ApiResult<ConfirmForgotPasswordResponse> {
+    let context = events::Context::of(None, None, input.user_context_data.as_ref());
+    confirm_forgot_password_with(svc, input, context).await
+}
+
+/// [`confirm_forgot_password`] through the API, whose caller's address threat protection's event records.
+pub async fn confirm_forgot_password_at<S: Store>(
+    svc: &Cognito<S>,
+    ctx: RequestContext,
+    input: ConfirmForgotPasswordRequest,
+) -> ApiResult<ConfirmForgotPasswordResponse> {
+    let context = events::Context::of(Some(&ctx), None, input.user_context_data.as_ref());
+    confirm_forgot_password_with(svc, input, context).await
+}
+
+async fn confirm_forgot_password_with<S: Store>(
+    svc: &Cognito<S>,
+    input: ConfirmForgotPasswordRequest,
+    context: events::Context,
 ) -> ApiResult<ConfirmForgotPasswordResponse> {
     let app = App::load(svc, None, &input.client_id).await?;
     app.check_secret(&[&input.username], input.secret_hash.as_deref(), Missing::Secret)?;
@@ -192,6 +234,8 @@ pub async fn confirm_forgot_password<S: Store>(
     let purpose = one_time_codes::RESET_PASSWORD;
     let code = &input.confirmation_code;
     let hash = one_time_codes::check(svc, pool.id(), &user.username_key, purpose, code, WhenAbsent::Expired).await?;
+    let occasion = assess::Occasion::PasswordChange;
+    assess::password(svc, pool, Some(&app.client_id), Some(&user), &input.password, occasion, &context).await?;
     let stored = super::auth::stored_password(svc, pool, &user.username, &input.password).await?;
     let mut current = user;
     for attempt in 0..RETRIES {
@@ -221,6 +265,7 @@ pub async fn confirm_forgot_password<S: Store>(
                 let source = post_confirmation::Source::ConfirmForgotPassword;
                 let metadata = input.client_metadata.as_ref();
                 post_confirmation::run(svc, pool, source, Some(&app.client_id), &user, metadata).await?;
+                events::passed(svc, pool, &user, "PasswordChange", &context).await;
                 return Ok(ConfirmForgotPasswordResponse::default());
             }
             Err(StoreError::Conflict) => continue,

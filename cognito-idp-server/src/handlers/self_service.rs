@@ -9,6 +9,7 @@
 //! lost a race re-reads the user and tries again.
 
 use cognito_idp::Empty;
+use cognito_idp::server::RequestContext;
 use cognito_idp::types::*;
 
 use crate::domain::attributes::{self, Schema, VERIFIED_FLAGS, Write};
@@ -16,8 +17,10 @@ use crate::domain::codes::CONFIRMATION_CODE_TTL_MS;
 use crate::domain::mask::{Delivery, Medium};
 use crate::domain::password;
 use crate::errors::{ApiError, ApiResult};
+use crate::handlers::events;
 use crate::handlers::messages::Occasion;
 use crate::handlers::one_time_codes::{self, KIND_VERIFY_ATTRIBUTE, WhenAbsent, attempt_limit, verify_purpose};
+use crate::handlers::risk::assess;
 use crate::handlers::shared::user_aliases;
 use crate::handlers::triggered::custom_message::Source;
 use crate::handlers::users::{self, Op, PENDING_KEY};
@@ -237,6 +240,25 @@ pub async fn change_password<S: Store>(
     svc: &Cognito<S>,
     input: ChangePasswordRequest,
 ) -> ApiResult<ChangePasswordResponse> {
+    let context = events::Context::of(None, None, None);
+    change_password_with(svc, input, context).await
+}
+
+/// [`change_password`] through the API, whose caller's address threat protection's event records.
+pub async fn change_password_at<S: Store>(
+    svc: &Cognito<S>,
+    ctx: RequestContext,
+    input: ChangePasswordRequest,
+) -> ApiResult<ChangePasswordResponse> {
+    let context = events::Context::of(Some(&ctx), None, None);
+    change_password_with(svc, input, context).await
+}
+
+async fn change_password_with<S: Store>(
+    svc: &Cognito<S>,
+    input: ChangePasswordRequest,
+    context: events::Context,
+) -> ApiResult<ChangePasswordResponse> {
     let auth = tokens::authenticate(svc, &input.access_token).await?;
     let (pool, user) = (&auth.pool, &auth.user);
     let now = svc.clock.now_ms();
@@ -261,6 +283,8 @@ pub async fn change_password<S: Store>(
             return Err(ApiError::not_authorized("Incorrect username or password."));
         }
     }
+    let occasion = assess::Occasion::PasswordChange;
+    assess::password(svc, pool, None, Some(user), &input.proposed_password, occasion, &context).await?;
     let stored = super::auth::stored_password(svc, pool, &user.username, &input.proposed_password).await?;
     modify(svc, pool, user, |u| {
         stored.apply(u);
@@ -269,6 +293,7 @@ pub async fn change_password<S: Store>(
         Ok(())
     })
     .await?;
+    events::passed(svc, pool, user, "PasswordChange", &context).await;
     Ok(ChangePasswordResponse::default())
 }
 

@@ -8,6 +8,7 @@
 //! attempt limits use the server's clock, which `/_local/clock` moves forward in tests.
 
 use cognito_idp::ErrorCode;
+use cognito_idp::server::RequestContext;
 use cognito_idp::types::*;
 
 use crate::domain::attributes::{self, Schema, VERIFIED_FLAGS, Write};
@@ -16,8 +17,10 @@ use crate::domain::mask::{Delivery, Medium};
 use crate::domain::{ids, password};
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::auth::app::App;
+use crate::handlers::events;
 use crate::handlers::messages::Occasion;
 use crate::handlers::one_time_codes::{self, WhenAbsent, code_mismatch};
+use crate::handlers::risk::assess;
 use crate::handlers::secret_hash::Missing;
 use crate::handlers::shared::{Pool, alias_key, user_aliases};
 use crate::handlers::triggered::custom_message::Source;
@@ -87,6 +90,25 @@ fn password_policy(pool: &Pool) -> PasswordPolicyType {
 
 /// `SignUp`.
 pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiResult<SignUpResponse> {
+    let context = events::Context::of(None, None, input.user_context_data.as_ref());
+    sign_up_with(svc, input, context).await
+}
+
+/// [`sign_up`] through the API, whose caller's address threat protection's event records.
+pub async fn sign_up_at<S: Store>(
+    svc: &Cognito<S>,
+    ctx: RequestContext,
+    input: SignUpRequest,
+) -> ApiResult<SignUpResponse> {
+    let context = events::Context::of(Some(&ctx), None, input.user_context_data.as_ref());
+    sign_up_with(svc, input, context).await
+}
+
+async fn sign_up_with<S: Store>(
+    svc: &Cognito<S>,
+    input: SignUpRequest,
+    context: events::Context,
+) -> ApiResult<SignUpResponse> {
     let app = App::load(svc, None, &input.client_id).await?;
     app.check_secret(&[&input.username], input.secret_hash.as_deref(), Missing::Secret)?;
     let pool = &app.pool;
@@ -122,6 +144,7 @@ pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiRes
     };
     check_required(&schema, &user)?;
     password::check(&password, &password_policy(pool))?;
+    assess::password(svc, pool, Some(&app.client_id), None, &password, assess::Occasion::SignUp, &context).await?;
     let decision = pre_sign_up::run(
         svc,
         pool,
@@ -172,6 +195,7 @@ pub async fn sign_up<S: Store>(svc: &Cognito<S>, input: SignUpRequest) -> ApiRes
         // member absent when no code is sent).
         None => None,
     };
+    events::passed(svc, pool, &user, "SignUp", &context).await;
     Ok(SignUpResponse {
         user_confirmed: decision.confirm,
         code_delivery_details: details,
@@ -352,5 +376,7 @@ pub async fn resend_confirmation_code<S: Store>(
     let details =
         one_time_codes::send(svc, pool, &user, one_time_codes::SIGN_UP, occasion, &to, CONFIRMATION_CODE_TTL_MS)
             .await?;
+    let context = events::Context::of(None, None, input.user_context_data.as_ref());
+    events::passed(svc, pool, &user, "ResendCode", &context).await;
     Ok(ResendConfirmationCodeResponse { code_delivery_details: Some(details) })
 }

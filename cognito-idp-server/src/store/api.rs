@@ -365,6 +365,28 @@ pub struct DeviceRecord {
     pub doc: serde_json::Value,
 }
 
+/// One recorded authentication event of a user (a sign-in, sign-up, password change...): its
+/// id, unique in the pool, when it happened, and the document the event handlers own (the API's
+/// `AuthEventType` and the feedback token's hash). It belongs to its user: deleting the user or
+/// the pool deletes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthEventRecord {
+    /// Creation order across the store, the paging cursor of event listings (0 before insert).
+    pub seq: i64,
+    /// The pool.
+    pub pool_id: String,
+    /// The user's username key.
+    pub user_key: String,
+    /// The event's id, unique per pool.
+    pub event_id: String,
+    /// When it happened (milliseconds since the epoch).
+    pub created_ms: i64,
+    /// Optimistic-concurrency version; 0 for a record not yet stored.
+    pub version: i64,
+    /// The document, owned by `handlers::events`.
+    pub doc: serde_json::Value,
+}
+
 /// Failed sign-ins of a user since the last success, counted for the temporary lockout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SignInFailures {
@@ -703,6 +725,30 @@ pub trait Store: Send + Sync + 'static {
         after: i64,
         limit: usize,
     ) -> impl Future<Output = StoreResult<Page<DeviceRecord>>> + Send;
+
+    // --- authentication events (`AdminListUserAuthEvents`), each of one user
+    /// Records an event of the user `user_key`: [`StoreError::NotFound`] if the user does not
+    /// exist, [`StoreError::ResourceExists`] if the pool has an event with its id already.
+    fn insert_auth_event(&self, event: AuthEventRecord) -> impl Future<Output = StoreResult<AuthEventRecord>> + Send;
+    /// The event `event_id` of the user `user_key` ([`StoreError::NotFound`] for another
+    /// user's event).
+    fn get_auth_event(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        event_id: &str,
+    ) -> impl Future<Output = StoreResult<AuthEventRecord>> + Send;
+    /// Replaces an event's document (optimistic on `version`).
+    fn update_auth_event(&self, event: AuthEventRecord) -> impl Future<Output = StoreResult<AuthEventRecord>> + Send;
+    /// The user's events newest first, from cursor `before` (exclusive; 0 for the newest); an
+    /// unknown user has none.
+    fn list_auth_events(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        before: i64,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Page<AuthEventRecord>>> + Send;
 
     // --- outbox, tags, local state
     /// Messages sent to `username` of `pool_id` (all of the pool's when `username` is `None`).

@@ -60,6 +60,8 @@ pub struct App {
     pub source_ip: Option<String>,
     /// Where the call came from, for a tracked user session (`handlers::sessions`).
     pub seen: Seen,
+    /// Where the request comes from, for threat protection's events and risk.
+    pub event_context: crate::handlers::events::Context,
 }
 
 /// A device a sign-in proved by device SRP.
@@ -109,6 +111,7 @@ impl App {
             device: None,
             source_ip: None,
             seen: Seen::default(),
+            event_context: Default::default(),
         })
     }
 
@@ -136,6 +139,12 @@ impl App {
     /// The same client for a call seen as `seen` (its address and `User-Agent`).
     pub fn seen_as(mut self, seen: Seen) -> App {
         self.seen = seen;
+        self
+    }
+
+    /// The same client for a call from `context` (threat protection's events and risk).
+    pub fn with_event_context(mut self, context: crate::handlers::events::Context) -> App {
+        self.event_context = context;
         self
     }
 
@@ -169,6 +178,7 @@ impl App {
             device: None,
             source_ip: None,
             seen: Seen::default(),
+            event_context: Default::default(),
         })
     }
 

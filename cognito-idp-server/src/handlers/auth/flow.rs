@@ -10,10 +10,11 @@ use super::app::{Api, App, incorrect};
 use super::{device, lockout, session};
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::messages::Sent;
+use crate::handlers::risk::assess::{self, Occasion};
 use crate::handlers::triggered::pre_token_generation::{Generation, Source};
 use crate::handlers::triggered::user_migration::{self, Migrated};
 use crate::handlers::triggered::{post_authentication, pre_authentication};
-use crate::handlers::{devices, mfa, shared};
+use crate::handlers::{devices, events, mfa, shared};
 use crate::state::{Cognito, Pool};
 use crate::store::{Store, StoreError, UserRecord};
 use crate::tokens;
@@ -191,11 +192,14 @@ pub async fn verify_password<S: Store>(
         None => false,
     };
     if !right {
+        events::password_failed(svc, &app.pool, user, &app.event_context).await;
         lockout::failed(svc, app.pool.id(), &user.username_key, failures).await?;
         return Err(incorrect());
     }
     lockout::succeeded(svc, app.pool.id(), &user.username_key, failures).await?;
-    check_confirmed(svc, user)
+    check_confirmed(svc, user)?;
+    assess::password(svc, &app.pool, Some(&app.client_id), Some(user), password, Occasion::SignIn, &app.event_context)
+        .await
 }
 
 /// Spends about the time a password check takes for a user that does not exist, so the answer's
@@ -274,6 +278,7 @@ pub async fn mfa_or_tokens_as<S: Store>(
     user: &UserRecord,
     source: Source,
 ) -> ApiResult<Outcome> {
+    assess::sign_in(svc, &app.pool, &app.client_id, user, &app.event_context).await?;
     if app.device.as_ref().is_some_and(|d| d.remembered) && devices::remembered_skips_mfa(&app.pool) {
         return issue_as(svc, app, user, source).await;
     }
@@ -293,6 +298,7 @@ pub async fn mfa_challenge<S: Store>(
 ) -> ApiResult<Outcome> {
     let mut parameters: BTreeMap<String, String> = step.parameters.into_iter().collect();
     parameters.insert("USER_ID_FOR_SRP".to_owned(), user.username.clone());
+    events::mfa_asked(svc, &app.pool, user).await;
     challenge(svc, app, &user.username_key, &step.name, parameters, step.state, step.sent).await
 }
 
@@ -324,6 +330,7 @@ pub async fn issue_as<S: Store>(svc: &Cognito<S>, app: &App, user: &UserRecord, 
     // on a new one (it gets `NewDeviceMetadata` below).
     let new_device_used = app.api != Api::Browser && app.device.is_none() && devices::remembers(&app.pool);
     post_authentication::run(svc, &app.pool, &app.client_id, user, metadata, new_device_used).await?;
+    events::signed_in(svc, &app.pool, user, &app.event_context).await;
     if app.api == Api::Browser {
         return Ok(Outcome { signed_in: Some(Box::new(user.clone())), ..Outcome::default() });
     }

@@ -12,9 +12,9 @@ use super::app::{Api, App, required};
 use super::flow::{self, Outcome};
 use super::{choice, custom, srp};
 use crate::errors::{ApiError, ApiResult};
-use crate::handlers::devices;
 use crate::handlers::secret_hash::{self, Missing};
 use crate::handlers::sessions::tracking::Seen;
+use crate::handlers::{devices, events};
 use crate::state::Cognito;
 use crate::store::Store;
 use crate::tokens;
@@ -30,7 +30,8 @@ pub async fn initiate_auth<S: Store>(
         .await?
         .with_validation_data(input.client_metadata)
         .with_device_key(params.get("DEVICE_KEY"), devices::source_ip(&ctx))
-        .seen_as(Seen::of(&ctx));
+        .seen_as(Seen::of(&ctx))
+        .with_event_context(events::Context::of(Some(&ctx), None, input.user_context_data.as_ref()));
     let outcome = run(svc, &app, input.auth_flow.as_str(), &params).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
@@ -54,7 +55,8 @@ pub async fn admin_initiate_auth<S: Store>(
         .await?
         .with_validation_data(input.client_metadata)
         .with_device_key(params.get("DEVICE_KEY"), devices::source_ip(&ctx))
-        .seen_as(Seen::of(&ctx));
+        .seen_as(Seen::of(&ctx))
+        .with_event_context(events::Context::of(Some(&ctx), input.context_data.as_ref(), None));
     let outcome = run(svc, &app, input.auth_flow.as_str(), &params).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();

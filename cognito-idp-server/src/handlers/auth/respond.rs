@@ -19,7 +19,7 @@ use crate::domain::password;
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::secret_hash::Missing;
 use crate::handlers::sessions::tracking::Seen;
-use crate::handlers::{devices, mfa, shared};
+use crate::handlers::{devices, events, mfa, shared};
 use crate::state::Cognito;
 use crate::store::{Alias, AliasConflict, SessionRecord, Store, StoreError, UserRecord};
 
@@ -44,7 +44,8 @@ pub async fn respond_to_auth_challenge<S: Store>(
         .await?
         .with_client_metadata(input.client_metadata)
         .with_device_key(responses.get("DEVICE_KEY"), devices::source_ip(&ctx))
-        .seen_as(Seen::of(&ctx));
+        .seen_as(Seen::of(&ctx))
+        .with_event_context(events::Context::of(Some(&ctx), None, input.user_context_data.as_ref()));
     let outcome = run(svc, &app, input.challenge_name.as_str(), input.session.as_deref(), &responses).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
@@ -68,7 +69,8 @@ pub async fn admin_respond_to_auth_challenge<S: Store>(
         .await?
         .with_client_metadata(input.client_metadata)
         .with_device_key(responses.get("DEVICE_KEY"), devices::source_ip(&ctx))
-        .seen_as(Seen::of(&ctx));
+        .seen_as(Seen::of(&ctx))
+        .with_event_context(events::Context::of(Some(&ctx), input.context_data.as_ref(), None));
     let outcome = run(svc, &app, input.challenge_name.as_str(), input.session.as_deref(), &responses).await?;
     let (challenge_name, session, challenge_parameters, authentication_result, available_challenges) =
         outcome.into_parts();
@@ -189,6 +191,7 @@ async fn answer_mfa<S: Store>(
         }
         Ok(mfa::Next::Challenge(step)) => flow::mfa_challenge(svc, app, &user, step).await,
         Err(e) if e.code == ErrorCode::CodeMismatchException => {
+            events::mfa_failed(svc, &app.pool, &user).await;
             lockout::failed(svc, app.pool.id(), &user.username_key, failures).await?;
             if session::attempts(&record) + 1 < MAX_CODE_ATTEMPTS {
                 session::put_back(svc, record).await?;

@@ -194,6 +194,7 @@ pub async fn verify<S: Store>(
     .await
     .map_err(|e| ApiError::internal(format!("SRP failed: {e}")))?;
     if !verified {
+        crate::handlers::events::password_failed(svc, &app.pool, &user, &app.event_context).await;
         lockout::failed(svc, app.pool.id(), &user.username_key, failures).await?;
         return Err(incorrect());
     }

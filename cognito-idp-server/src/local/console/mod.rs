@@ -21,6 +21,8 @@ use crate::store::{FilterField, Store, StoreError, UserFilter};
 
 /// How many rows a table shows (the newest pages of very large pools are not the point here).
 pub const ROWS: usize = 200;
+/// The sign-in events a user's page shows, newest first.
+pub const EVENT_ROWS: usize = 20;
 
 /// The console's front page at `/_local/` itself (a nested router sees only `/_local`).
 pub fn front<S: Store + Clone>(svc: Cognito<S>) -> Router {
@@ -115,12 +117,17 @@ async fn user<S: Store + Clone>(
         (Ok(groups), Ok(sent), Ok(devices)) => (groups, sent, devices),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return failure(e),
     };
+    // Threat protection's recent events of the user (none unless the pool records them).
+    let events: Vec<_> = match svc.store.list_auth_events(&pool_id, &user.username_key, 0, EVENT_ROWS).await {
+        Ok(page) => page.items.iter().filter_map(crate::handlers::events::Stored::of).map(|s| s.event).collect(),
+        Err(e) => return failure(e),
+    };
     let devices: Result<Vec<_>, _> =
         devices.items.iter().map(|d| crate::handlers::devices::device_type(&svc, &pool, &user, d)).collect();
     let sessions = crate::handlers::sessions::user_sessions::sessions(&svc, &pool, &user, None).await;
     match (devices, sessions) {
         (Ok(devices), Ok(sessions)) => {
-            let extras = views::UserExtras { devices, sessions };
+            let extras = views::UserExtras { devices, sessions, events };
             views::user(&pool_id, &user, &groups.items, &sent, &extras).into_response()
         }
         (Err(e), _) | (_, Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, e.message).into_response(),

@@ -3,7 +3,7 @@
 use maud::{DOCTYPE, Markup, html};
 use serde_json::Value;
 
-use cognito_idp::types::{DeviceType, SessionDescriptionType};
+use cognito_idp::types::{AuthEventType, DeviceType, SessionDescriptionType};
 
 use crate::store::{ClientRecord, GroupRecord, OutboxMessage, PoolRecord, UserRecord};
 use crate::triggers::journal::Entry;
@@ -192,6 +192,8 @@ pub struct UserExtras {
     pub devices: Vec<DeviceType>,
     /// `AdminListUserSessions`'s sessions (none unless the pool tracks sessions).
     pub sessions: Vec<SessionDescriptionType>,
+    /// Threat protection's recent events, newest first (none unless the pool records them).
+    pub events: Vec<AuthEventType>,
 }
 
 fn device_attribute<'a>(device: &'a DeviceType, name: &str) -> &'a str {
@@ -270,8 +272,49 @@ pub fn user(
             @if extras.sessions.is_empty() { p.muted { "No tracked sessions (the pool tracks none, or the user has none)." } }
             h2 { "Messages" }
             (message_table(sent))
+            h2 { "Recent sign-in events" }
+            (event_table(&extras.events))
         },
     )
+}
+
+/// A user's authentication events (threat protection's `AuthEventType`), newest first.
+fn event_table(events: &[AuthEventType]) -> Markup {
+    let name = |value: Option<&str>| value.unwrap_or("").to_owned();
+    html! {
+        @if events.is_empty() {
+            p.muted { "None recorded (the pool records events when its threat protection is on)." }
+        } @else {
+            table.events {
+                thead { tr { th { "When" } th { "Event" } th { "Result" } th { "Risk" } th { "Address" } th { "Device" } th { "Challenges" } th { "Feedback" } } }
+                tbody {
+                    @for event in events {
+                        @let risk = event.event_risk.clone().unwrap_or_default();
+                        @let context = event.event_context_data.clone().unwrap_or_default();
+                        tr {
+                            td { (event.creation_date.map(|d| d.to_string()).unwrap_or_default()) }
+                            td { (name(event.event_type.as_ref().map(|t| t.as_str()))) }
+                            td.result { (name(event.event_response.as_ref().map(|r| r.as_str()))) }
+                            td {
+                                (name(risk.risk_decision.as_ref().map(|d| d.as_str())))
+                                @if let Some(level) = &risk.risk_level { " (" (level.as_str()) ")" }
+                                @if risk.compromised_credentials_detected == Some(true) { ", compromised password" }
+                            }
+                            td { (context.ip_address.unwrap_or_default()) }
+                            td { (context.device_name.unwrap_or_default()) }
+                            td {
+                                @for c in event.challenge_responses.iter().flatten() {
+                                    (name(c.challenge_name.as_ref().map(|n| n.as_str()))) ": "
+                                    (name(c.challenge_response.as_ref().map(|r| r.as_str()))) " "
+                                }
+                            }
+                            td { (event.event_feedback.as_ref().map(|f| f.feedback_value.as_str().to_owned()).unwrap_or_default()) }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn message_table(sent: &[OutboxMessage]) -> Markup {

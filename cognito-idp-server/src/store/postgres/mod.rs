@@ -141,7 +141,9 @@ fn fail_to_store(fail: Fail) -> StoreError {
     match violated(&e) {
         Some("users_pool_username_key" | "users_pool_sub_key") => return StoreError::UsernameExists,
         Some("groups_pool_name_key") => return StoreError::GroupExists,
-        Some("resources_pool_kind_key" | "devices_pool_key") => return StoreError::ResourceExists,
+        Some("resources_pool_kind_key" | "devices_pool_key" | "auth_events_pool_id") => {
+            return StoreError::ResourceExists;
+        }
         // As in SQLite: a pool or client id that is taken is a conflict (ids are random).
         Some("pools_id_key" | "clients_id_key") => return StoreError::Conflict,
         // A refresh token's hash taken: as in SQLite, a conflict.
@@ -415,6 +417,24 @@ impl Store for PgStore {
     }
     async fn delete_device(&self, pool_id: &str, user_key: &str, device_key: &str) -> StoreResult<()> {
         in_tx!(self, tx => sql::delete_device(&tx, pool_id, user_key, device_key))
+    }
+    async fn insert_auth_event(&self, event: AuthEventRecord) -> StoreResult<AuthEventRecord> {
+        in_tx!(self, tx => sql::insert_auth_event(&tx, &event))
+    }
+    async fn get_auth_event(&self, pool_id: &str, user_key: &str, event_id: &str) -> StoreResult<AuthEventRecord> {
+        on_conn!(self, c => sql::get_auth_event(&c, pool_id, user_key, event_id))
+    }
+    async fn update_auth_event(&self, event: AuthEventRecord) -> StoreResult<AuthEventRecord> {
+        in_tx!(self, tx => sql::update_auth_event(&tx, &event))
+    }
+    async fn list_auth_events(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        before: i64,
+        limit: usize,
+    ) -> StoreResult<Page<AuthEventRecord>> {
+        on_conn!(self, c => sql::list_auth_events(&c, pool_id, user_key, before, limit))
     }
     async fn list_devices(
         &self,

@@ -11,9 +11,11 @@ use tokio_postgres::types::ToSql;
 use crate::store::api::*;
 
 mod devices;
+mod events;
 mod resources;
 mod signin;
 pub use devices::{delete_device, get_device, insert_device, list_devices, update_device};
+pub use events::{get_auth_event, insert_auth_event, list_auth_events, update_auth_event};
 pub use resources::{
     delete_resource, find_resource, get_resource, insert_resource, list_resources, list_resources_of_kind,
     update_resource,
@@ -811,6 +813,7 @@ pub async fn reset<C: GenericClient>(c: &C) -> R<()> {
     c.batch_execute(RESET).await?;
     c.batch_execute(resources::RESET).await?;
     c.batch_execute(devices::RESET).await?;
+    c.batch_execute(events::RESET).await?;
     c.batch_execute(
         "DELETE FROM memberships; DELETE FROM codes; DELETE FROM aliases; DELETE FROM users; DELETE FROM groups;
          DELETE FROM clients; DELETE FROM pools; DELETE FROM outbox; DELETE FROM tags; DELETE FROM settings;",

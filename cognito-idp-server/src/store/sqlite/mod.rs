@@ -429,6 +429,26 @@ impl Store for SqliteStore {
         let (pool_id, user_key, device_key) = (pool_id.to_owned(), user_key.to_owned(), device_key.to_owned());
         self.write(move |c| sql::delete_device(c, &pool_id, &user_key, &device_key)).await
     }
+    async fn insert_auth_event(&self, event: AuthEventRecord) -> StoreResult<AuthEventRecord> {
+        self.write(move |c| sql::insert_auth_event(c, event)).await
+    }
+    async fn get_auth_event(&self, pool_id: &str, user_key: &str, event_id: &str) -> StoreResult<AuthEventRecord> {
+        let (pool_id, user_key, event_id) = (pool_id.to_owned(), user_key.to_owned(), event_id.to_owned());
+        self.point_read(move |c| sql::get_auth_event(c, &pool_id, &user_key, &event_id)).await
+    }
+    async fn update_auth_event(&self, event: AuthEventRecord) -> StoreResult<AuthEventRecord> {
+        self.write(move |c| sql::update_auth_event(c, event)).await
+    }
+    async fn list_auth_events(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        before: i64,
+        limit: usize,
+    ) -> StoreResult<Page<AuthEventRecord>> {
+        let (pool_id, user_key) = (pool_id.to_owned(), user_key.to_owned());
+        self.read(move |c| sql::list_auth_events(c, &pool_id, &user_key, before, limit)).await
+    }
     async fn list_devices(
         &self,
         pool_id: &str,

@@ -217,6 +217,21 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE token_families ADD COLUMN created_ms INTEGER;
     ALTER TABLE token_families ADD COLUMN last_active_ms INTEGER;
     ALTER TABLE token_families ADD COLUMN session_doc TEXT;
+    // 8: users' authentication events (`AdminListUserAuthEvents`), each of one user: they go
+    // with their user, and with their pool through its users; listed per user newest first.
+    // Event ids are unique per pool.
+    r#"
+    CREATE TABLE auth_events (
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+        pool_id    TEXT NOT NULL,
+        event_id   TEXT NOT NULL,
+        user_seq   INTEGER NOT NULL REFERENCES users(seq) ON DELETE CASCADE,
+        created_ms INTEGER NOT NULL,
+        version    INTEGER NOT NULL,
+        doc        TEXT NOT NULL,
+        UNIQUE (pool_id, event_id)
+    );
+    CREATE INDEX auth_events_by_user ON auth_events(user_seq, seq);
     "#,
 ];
 

@@ -6,9 +6,11 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use crate::store::api::*;
 
 mod devices;
+mod events;
 mod resources;
 mod signin;
 pub use devices::{delete_device, get_device, insert_device, list_devices, update_device};
+pub use events::{get_auth_event, insert_auth_event, list_auth_events, update_auth_event};
 pub use resources::{
     delete_resource, find_resource, get_resource, insert_resource, list_resources, list_resources_of_kind,
     update_resource,
@@ -720,6 +722,7 @@ pub fn reset(conn: &Connection) -> StoreResult<()> {
     conn.execute_batch(RESET).map_err(db_error)?;
     conn.execute_batch(resources::RESET).map_err(db_error)?;
     conn.execute_batch(devices::RESET).map_err(db_error)?;
+    conn.execute_batch(events::RESET).map_err(db_error)?;
     conn.execute_batch(
         "DELETE FROM memberships; DELETE FROM codes; DELETE FROM aliases; DELETE FROM users; DELETE FROM groups;
          DELETE FROM clients; DELETE FROM pools; DELETE FROM outbox; DELETE FROM tags; DELETE FROM settings;",
