@@ -246,6 +246,7 @@ const MIGRATIONS: &[&str] = &[
         ADD COLUMN IF NOT EXISTS created_ms BIGINT,
         ADD COLUMN IF NOT EXISTS last_active_ms BIGINT,
         ADD COLUMN IF NOT EXISTS session_doc TEXT;
+    "#,
     // 9: as the SQLite store's version 8: users' authentication events, each of one user (they
     // go with it, and with the pool through its users), ids unique per pool, listed per user
     // newest first. Safe to apply again.

@@ -217,6 +217,7 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE token_families ADD COLUMN created_ms INTEGER;
     ALTER TABLE token_families ADD COLUMN last_active_ms INTEGER;
     ALTER TABLE token_families ADD COLUMN session_doc TEXT;
+    "#,
     // 8: users' authentication events (`AdminListUserAuthEvents`), each of one user: they go
     // with their user, and with their pool through its users; listed per user newest first.
     // Event ids are unique per pool.
