@@ -343,7 +343,8 @@ async fn an_sqlite_file_of_schema_2_keeps_its_pools_signing_keys() {
     {
         // A file as a server of schema 2 left it: made by this server, then its resource tables
         // replaced by version 2's table of secrets holding a pool's keys, its outbox without
-        // version 4's columns, and without version 5's devices and version 8's events.
+        // version 4's columns, and without version 5's devices, version 7's session columns and
+        // version 8's events.
         let store = SqliteStore::open(Location::File(path.clone()), Synchronous::Full).unwrap();
         pool(&store, POOL).await;
         drop(store);
@@ -359,6 +360,10 @@ async fn an_sqlite_file_of_schema_2_keeps_its_pools_signing_keys() {
              INSERT INTO pool_secrets VALUES ('us-east-1_Resrc1', 'token_signing_keys', '{\"version\":1,\"access\":\"QQ==\"}');
              ALTER TABLE outbox DROP COLUMN message;
              ALTER TABLE outbox DROP COLUMN subject;
+             ALTER TABLE token_families DROP COLUMN session_id;
+             ALTER TABLE token_families DROP COLUMN created_ms;
+             ALTER TABLE token_families DROP COLUMN last_active_ms;
+             ALTER TABLE token_families DROP COLUMN session_doc;
              PRAGMA user_version = 2;",
         )
         .unwrap();
