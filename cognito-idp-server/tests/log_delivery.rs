@@ -3,20 +3,24 @@
 //! CloudWatch Logs (a custom sender that cannot deliver a message: AWS's `userNotification`
 //! record), S3 and Firehose (a `userAuthEvents` record handed to `log_delivery::deliver`, read
 //! back from the bucket Firehose writes to), and a destination that does not exist (retried,
-//! then journaled as failed, the operation untouched).
+//! then journaled as failed, the operation untouched); and threat protection's sign-in events
+//! exported as `userAuthEvents` records.
 
 mod common;
 
 use std::time::{Duration, Instant};
 
-use cognito_idp::types::{CustomEmailLambdaVersionConfigType, CustomEmailSenderLambdaVersionType, LambdaConfigType};
+use cognito_idp::types::{
+    AdvancedSecurityModeType, CustomEmailLambdaVersionConfigType, CustomEmailSenderLambdaVersionType, LambdaConfigType,
+    UserPoolAddOnsType,
+};
 use cognito_idp_server::log_delivery::{self, Endpoints, Source, queue::Deliverer};
 use cognito_idp_server::state::Cognito;
 use cognito_idp_server::store::Store;
 use common::aws_cli::AwsCli;
 use common::lambda::arn;
 use common::moto::{self, Moto};
-use common::{InProcessServer, PoolBuilder, attr};
+use common::{ClientBuilder, InProcessServer, PASSWORD_FLOWS, PoolBuilder, UserBuilder, attr};
 use serde_json::{Value, json};
 
 /// How long a test waits for a record to reach moto (delivery is asynchronous).
@@ -319,4 +323,61 @@ async fn auth_events_reach_s3_and_firehose() {
         let store = SqliteStore::open(Location::File(server.db.clone()), Synchronous::Normal).unwrap();
         auth_events_are_delivered(store, &moto, &cli, &pool).await;
     }
+}
+
+#[tokio::test]
+async fn threat_protections_sign_in_events_reach_cloudwatch_logs() {
+    if !moto::available() {
+        return;
+    }
+    let moto = Moto::start().await;
+    moto.call("logs", "Logs_20140328.CreateLogGroup", json!({"logGroupName": "cognito-auth"})).await;
+    let url = moto.url();
+    let server = InProcessServer::start_with(|o| o.cloudwatch_logs_endpoint = Some(url.clone())).await;
+    let Some(cli) = AwsCli::new(&server.url()) else { return };
+    let client = server.client();
+    let add_ons =
+        UserPoolAddOnsType { advanced_security_mode: AdvancedSecurityModeType::from("AUDIT"), ..Default::default() };
+    let pool = PoolBuilder::new("audited")
+        .with(move |p| p.user_pool_add_ons(add_ons).user_pool_tier("PLUS"))
+        .create(&client)
+        .await;
+    let app = ClientBuilder::new("web").flows(&PASSWORD_FLOWS).create(&client, &pool).await.id;
+    // Not the harness's usual password: that one is on the shipped breached list.
+    let password = "Unlisted-Pass-2026!";
+    UserBuilder::new("ana").password(password).create(&client, &pool).await;
+    let configs = json!([{"LogLevel": "INFO", "EventSource": "userAuthEvents",
+        "CloudWatchLogsConfiguration": {"LogGroupArn": "arn:aws:logs:us-east-1:123456789012:log-group:cognito-auth"}}]);
+    set(&cli, &pool, &configs.to_string()).await.unwrap();
+
+    common::sign_in(&client, &app, "ana", password).await;
+
+    let stream = format!("{pool}/userAuthEvents");
+    let events = eventually("the userAuthEvents record in CloudWatch Logs", || {
+        let (moto, stream) = (&moto, stream.clone());
+        async move {
+            let answer = moto
+                .try_call(
+                    "logs",
+                    "Logs_20140328.GetLogEvents",
+                    json!({"logGroupName": "cognito-auth", "logStreamName": stream}),
+                )
+                .await
+                .ok()?;
+            let events = answer["events"].as_array().cloned().unwrap_or_default();
+            (!events.is_empty()).then_some(events)
+        }
+    })
+    .await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    let record: Value = serde_json::from_str(events[0]["message"].as_str().unwrap()).unwrap();
+    assert_eq!((record["eventSource"].as_str(), record["logLevel"].as_str()), (Some("USER_AUTH_EVENTS"), Some("INFO")));
+    assert_eq!(record["logSourceId"], json!({"userPoolId": pool}));
+    let message = &record["message"];
+    assert_eq!((message["EventType"].as_str(), message["EventResponse"].as_str()), (Some("SignIn"), Some("Pass")));
+    assert_eq!(message["UserName"], "ana");
+    // The same event as AdminListUserAuthEvents lists.
+    let listed = client.admin_list_user_auth_events().user_pool_id(&pool).username("ana").send().await.unwrap();
+    let listed = listed.auth_events.unwrap();
+    assert_eq!(message["EventId"].as_str(), listed[0].event_id.as_deref());
 }

@@ -58,6 +58,33 @@ pub async fn deliver<S: Store>(svc: &Cognito<S>, pool_id: &str, source: Source, 
     svc.logs.enqueue(Job { pool_id: pool_id.to_owned(), source, destination, line });
 }
 
+/// Exports threat protection's event of `user` as a `userAuthEvents` record: the envelope of
+/// the `userNotification` records (`eventTimestamp`, `eventSource` `USER_AUTH_EVENTS`,
+/// `logLevel` `INFO`, `logSourceId.userPoolId`) around the event as `AdminListUserAuthEvents`
+/// shows it, with the user's name and `sub`. AWS's guide shows no example of these records, so
+/// the shape of `message` is ours.
+pub async fn user_auth_event<S: Store>(
+    svc: &Cognito<S>,
+    pool_id: &str,
+    username: &str,
+    sub: &str,
+    event: &cognito_idp::types::AuthEventType,
+) {
+    let mut message = serde_json::to_value(event).unwrap_or_else(|_| json!({}));
+    if let Some(object) = message.as_object_mut() {
+        object.insert("UserName".into(), username.into());
+        object.insert("UserSub".into(), sub.into());
+    }
+    let record = json!({
+        "eventTimestamp": svc.clock.now_ms().to_string(),
+        "eventSource": "USER_AUTH_EVENTS",
+        "logLevel": "INFO",
+        "message": message,
+        "logSourceId": {"userPoolId": pool_id},
+    });
+    deliver(svc, pool_id, Source::UserAuthEvents, record).await;
+}
+
 /// Exports a message delivery error of the pool as AWS's `userNotification` record (the guide's
 /// example event: `eventTimestamp` in ms as a string, `eventSource` `USER_NOTIFICATION`,
 /// `logLevel` `ERROR`, `message.details`, `logSourceId.userPoolId`).

@@ -194,6 +194,10 @@ pub async fn record<S: Store>(
         event_context_data: Some(context.data()),
         event_feedback: None,
     };
+    if new.response != "InProgress" {
+        // A sign-in still waiting for its MFA code is exported once it ends (`close_sign_in`).
+        crate::log_delivery::user_auth_event(svc, pool.id(), &user.username, &user.sub, &event).await;
+    }
     let stored = Stored { event, feedback_token_hash, mfa_asked: false };
     let doc = match serde_json::to_value(&stored) {
         Ok(doc) => doc,
@@ -248,7 +252,13 @@ async fn close_sign_in<S: Store>(
         let Ok(doc) = serde_json::to_value(&stored) else { return true };
         record.doc = doc;
         match svc.store.update_auth_event(record).await {
-            Ok(_) => return true,
+            Ok(_) => {
+                if stored.event.event_response.as_ref().is_none_or(|r| r.as_str() != "InProgress") {
+                    crate::log_delivery::user_auth_event(svc, pool.id(), &user.username, &user.sub, &stored.event)
+                        .await;
+                }
+                return true;
+            }
             Err(StoreError::Conflict) => continue,
             Err(e) => {
                 tracing::warn!(error = %e, "updating an authentication event failed");
