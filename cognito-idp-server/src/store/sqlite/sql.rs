@@ -6,9 +6,11 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use crate::store::api::*;
 
 mod devices;
+mod passkeys;
 mod resources;
 mod signin;
 pub use devices::{delete_device, get_device, insert_device, list_devices, update_device};
+pub use passkeys::{delete_passkey, get_passkey, insert_passkey, list_passkeys, update_passkey};
 pub use resources::{
     delete_resource, find_resource, get_resource, insert_resource, list_resources, list_resources_of_kind,
     update_resource,
@@ -719,6 +721,7 @@ pub fn set_setting(conn: &Connection, key: &str, value: &str) -> StoreResult<()>
 pub fn reset(conn: &Connection) -> StoreResult<()> {
     conn.execute_batch(RESET).map_err(db_error)?;
     conn.execute_batch(resources::RESET).map_err(db_error)?;
+    conn.execute_batch(passkeys::RESET).map_err(db_error)?;
     conn.execute_batch(devices::RESET).map_err(db_error)?;
     conn.execute_batch(
         "DELETE FROM memberships; DELETE FROM codes; DELETE FROM aliases; DELETE FROM users; DELETE FROM groups;
