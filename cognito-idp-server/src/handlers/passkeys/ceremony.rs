@@ -189,7 +189,7 @@ pub fn finish_registration(
     now_ms: i64,
 ) -> ApiResult<Registered> {
     let json = serde_json::to_vec(credential).map_err(|e| internal("credential", e))?;
-    let registration = Registration::from_json_custom(&json)
+    let registration = Registration::from_json_relaxed(&json)
         .map_err(|e| bad_credential(format!("The credential is not a WebAuthn registration response: {e}")))?;
     let raw = URL_SAFE_NO_PAD.decode(state).map_err(|e| internal("registration state", e))?;
     let server =
@@ -292,7 +292,7 @@ pub struct Assertion(NonDiscoverableAuthentication16);
 impl Assertion {
     /// Parses the browser's `AuthenticationResponseJSON` (the `CREDENTIAL` answer).
     pub fn parse(json: &str) -> Option<Self> {
-        NonDiscoverableAuthentication16::from_json_custom(json.as_bytes()).ok().map(Self)
+        NonDiscoverableAuthentication16::from_json_relaxed(json.as_bytes()).ok().map(Self)
     }
 
     /// The credential id it names, base64url.
