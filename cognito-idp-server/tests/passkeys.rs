@@ -42,7 +42,8 @@ async fn access_token(client: &Client, app: &str, username: &str) -> String {
 }
 
 async fn start(client: &Client, token: &str) -> Value {
-    let started = client.start_web_authn_registration().access_token(token).send().await.expect("StartWebAuthnRegistration");
+    let started =
+        client.start_web_authn_registration().access_token(token).send().await.expect("StartWebAuthnRegistration");
     started.credential_creation_options
 }
 
@@ -120,7 +121,11 @@ async fn a_passkey_registers_lists_signs_in_and_is_deleted() {
         let client = client.clone();
         async move {
             let out = client.get_user_auth_factors().access_token(token).send().await.unwrap();
-            out.configured_user_auth_factors.unwrap_or_default().iter().map(|f| f.as_str().to_owned()).collect::<Vec<_>>()
+            out.configured_user_auth_factors
+                .unwrap_or_default()
+                .iter()
+                .map(|f| f.as_str().to_owned())
+                .collect::<Vec<_>>()
         }
     };
     assert_eq!(factors(token.clone()).await, ["PASSWORD"]);
@@ -177,7 +182,8 @@ async fn a_passkey_registers_lists_signs_in_and_is_deleted() {
         .send()
         .await
         .unwrap();
-    let available: Vec<_> = out.available_challenges.unwrap_or_default().iter().map(|c| c.as_str().to_owned()).collect();
+    let available: Vec<_> =
+        out.available_challenges.unwrap_or_default().iter().map(|c| c.as_str().to_owned()).collect();
     assert_eq!(available, ["PASSWORD", "PASSWORD_SRP", "WEB_AUTHN"]);
     let chosen = client
         .respond_to_auth_challenge()
@@ -197,9 +203,16 @@ async fn a_passkey_registers_lists_signs_in_and_is_deleted() {
     // Deleted: it no longer signs in, and deleting it again finds nothing.
     let (session, request) = passkey_challenge(&client, &app, "ana").await;
     let credential = passkey.assert(&request, &Bend::default());
-    client.delete_web_authn_credential().access_token(&token).credential_id(passkey.credential_id()).send().await.unwrap();
+    client
+        .delete_web_authn_credential()
+        .access_token(&token)
+        .credential_id(passkey.credential_id())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(code(answer(&client, &app, "ana", &session, &credential).await.unwrap_err()), "NotAuthorizedException");
-    let again = client.delete_web_authn_credential().access_token(&token).credential_id(passkey.credential_id()).send().await;
+    let again =
+        client.delete_web_authn_credential().access_token(&token).credential_id(passkey.credential_id()).send().await;
     assert_eq!(failure(again).0, "ResourceNotFoundException");
     let left = client.list_web_authn_credentials().access_token(&token).send().await.unwrap();
     assert_eq!(left.credentials.len(), 1);
@@ -242,17 +255,26 @@ async fn registration_refuses_what_does_not_match() {
     let options = start(&client, &token).await;
     let credential = Authenticator::new(ORIGIN).register(&options, Attestation::None, &Bend::default());
     complete(&client, &token, credential.clone()).await.unwrap();
-    assert_eq!(complete(&client, &token, credential).await.map_err(code), Err("WebAuthnChallengeNotFoundException".into()));
+    assert_eq!(
+        complete(&client, &token, credential).await.map_err(code),
+        Err("WebAuthnChallengeNotFoundException".into())
+    );
     // Nothing started at all.
     let credential = Authenticator::new(ORIGIN).register(&options, Attestation::None, &Bend::default());
-    assert_eq!(complete(&client, &token, credential).await.map_err(code), Err("WebAuthnChallengeNotFoundException".into()));
+    assert_eq!(
+        complete(&client, &token, credential).await.map_err(code),
+        Err("WebAuthnChallengeNotFoundException".into())
+    );
 
     // Started with one app client, completed with a token of another.
     let other_app = app_client(&client, &pool, &["ALLOW_USER_PASSWORD_AUTH"]).await;
     let other_token = access_token(&client, &other_app, "ana").await;
     let options = start(&client, &token).await;
     let credential = Authenticator::new(ORIGIN).register(&options, Attestation::None, &Bend::default());
-    assert_eq!(complete(&client, &other_token, credential).await.map_err(code), Err("WebAuthnClientMismatchException".into()));
+    assert_eq!(
+        complete(&client, &other_token, credential).await.map_err(code),
+        Err("WebAuthnClientMismatchException".into())
+    );
 
     // Not a registration response at all.
     start(&client, &token).await;
@@ -291,7 +313,10 @@ async fn sign_in_refuses_what_does_not_match() {
     let credential = passkey.assert(&request, &Bend::default());
     answer(&client, &app, "ana", &session, &credential).await.unwrap();
     let replayed = answer(&client, &app, "ana", &session, &credential).await.unwrap_err();
-    assert_eq!(replayed, pair("NotAuthorizedException", "Invalid session for the user, session can only be used once."));
+    assert_eq!(
+        replayed,
+        pair("NotAuthorizedException", "Invalid session for the user, session can only be used once.")
+    );
     let (session, _) = passkey_challenge(&client, &app, "ana").await;
     assert_eq!(code(answer(&client, &app, "ana", &session, &credential).await.unwrap_err()), "NotAuthorizedException");
 

@@ -116,8 +116,7 @@ impl Authenticator {
         let origin = bend.origin.as_deref().unwrap_or(&self.origin);
         let challenge = bend.challenge.as_deref().unwrap_or(challenge);
         // The members in the order the specification serializes them.
-        format!(r#"{{"type":"{kind}","challenge":"{challenge}","origin":"{origin}","crossOrigin":false}}"#)
-            .into_bytes()
+        format!(r#"{{"type":"{kind}","challenge":"{challenge}","origin":"{origin}","crossOrigin":false}}"#).into_bytes()
     }
 
     fn auth_data(&mut self, rp_id: &str, bend: &Bend, attested: bool) -> Vec<u8> {

@@ -15,9 +15,9 @@ use crate::domain::codes;
 use crate::domain::mask::{Delivery, Medium};
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::messages::{self, Occasion, Sent};
-use crate::handlers::{mfa, passkeys};
 use crate::handlers::secret_hash::Missing;
 use crate::handlers::triggered::custom_message::Source;
+use crate::handlers::{mfa, passkeys};
 use crate::state::{Cognito, Pool};
 use crate::store::{SessionRecord, Store, UserRecord};
 
@@ -98,7 +98,8 @@ pub async fn initiate<S: Store>(svc: &Cognito<S>, app: &App, params: &BTreeMap<S
         return select(svc, app, &key, available, false).await;
     };
     flow::check_usable(&user)?;
-    let has_passkey = pool_factors(&app.pool).contains(&"WEB_AUTHN") && passkeys::has_any(svc, &app.pool, &user).await?;
+    let has_passkey =
+        pool_factors(&app.pool).contains(&"WEB_AUTHN") && passkeys::has_any(svc, &app.pool, &user).await?;
     let available = user_factors(&app.pool, &user, has_passkey);
     match params.get("PREFERRED_CHALLENGE").filter(|p| available.contains(p)) {
         Some(preferred) => start_factor(svc, app, &user, preferred, params).await,

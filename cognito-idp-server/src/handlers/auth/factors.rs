@@ -59,7 +59,11 @@ pub async fn get_user_auth_factors<S: Store>(
         username: auth.user.username.clone(),
         preferred_mfa_setting,
         user_mfa_setting_list,
-        configured_user_auth_factors: Some(configured(&auth.pool, &auth.user, passkeys::has_any(svc, &auth.pool, &auth.user).await?)),
+        configured_user_auth_factors: Some(configured(
+            &auth.pool,
+            &auth.user,
+            passkeys::has_any(svc, &auth.pool, &auth.user).await?,
+        )),
     })
 }
 

@@ -17,8 +17,8 @@ use super::{lockout, session};
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::messages::Sent;
 use crate::handlers::passkeys::{self, ceremony, relying_party};
-use crate::store::{SessionRecord, Store, StoreError, UserRecord};
 use crate::state::Cognito;
+use crate::store::{SessionRecord, Store, StoreError, UserRecord};
 
 /// The key of the verifier's state in the challenge's session.
 const STATE: &str = "webauthn";
@@ -82,7 +82,9 @@ pub async fn answer<S: Store>(
     match svc.store.update_passkey(crate::store::PasskeyRecord { doc, ..stored }).await {
         Ok(_) => {}
         // Another sign-in with this passkey moved its counter meanwhile, or it was deleted.
-        Err(StoreError::Conflict | StoreError::NotFound) => return Err(refused("the passkey was used or deleted meanwhile")),
+        Err(StoreError::Conflict | StoreError::NotFound) => {
+            return Err(refused("the passkey was used or deleted meanwhile"));
+        }
         Err(e) => return Err(e.into()),
     }
     lockout::succeeded(svc, app.pool.id(), &user.username_key, failures).await?;

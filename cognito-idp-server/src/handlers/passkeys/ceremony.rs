@@ -28,8 +28,7 @@ use webauthn_rp::response::register::{CompressedPubKey, DynamicState, StaticStat
 use webauthn_rp::response::{AuthTransports, AuthenticatorAttachment, AuthenticatorTransport, CredentialId};
 use webauthn_rp::{
     AuthenticatedCredential, NonDiscoverableAuthentication16, NonDiscoverableAuthenticationServerState,
-    NonDiscoverableCredentialRequestOptions, PublicKeyCredentialCreationOptions, Registration,
-    RegistrationServerState,
+    NonDiscoverableCredentialRequestOptions, PublicKeyCredentialCreationOptions, Registration, RegistrationServerState,
 };
 
 use super::relying_party::RelyingParty;
@@ -98,7 +97,6 @@ fn transport_names(transports: AuthTransports) -> Vec<String> {
     TRANSPORTS.iter().filter(|(t, _)| transports.contains(*t)).map(|(_, n)| (*n).to_owned()).collect()
 }
 
-
 fn descriptor(id: &str, transports: u8) -> Option<PublicKeyCredentialDescriptor<Vec<u8>>> {
     let raw = URL_SAFE_NO_PAD.decode(id).ok()?;
     let transports = AuthTransports::decode(transports).or_else(|_| AuthTransports::decode(0)).ok()?;
@@ -126,7 +124,8 @@ pub fn start_registration(
     existing: &[(String, u8)],
 ) -> ApiResult<Started> {
     let handle = user_handle(sub);
-    let name = Username::try_from(username).or_else(|_| Username::try_from(sub)).map_err(|e| internal("user name", e))?;
+    let name =
+        Username::try_from(username).or_else(|_| Username::try_from(sub)).map_err(|e| internal("user name", e))?;
     let exclude: Vec<_> = existing.iter().filter_map(|(id, t)| descriptor(id, *t)).collect();
     let user = PublicKeyCredentialUserEntity { name, id: &handle, display_name: None };
     let mut options = PublicKeyCredentialCreationOptions::passkey(&rp.rp, user, exclude);
@@ -140,8 +139,7 @@ pub fn start_registration(
     let challenge = options.challenge.as_data().to_le_bytes();
     let (server, _client) = options.start_ceremony().map_err(|e| internal("registration options", e))?;
     let state = server.encode().map_err(|e| internal("registration state", e))?;
-    let exclude: Vec<Value> =
-        existing.iter().map(|(id, _)| json!({ "type": "public-key", "id": id })).collect();
+    let exclude: Vec<Value> = existing.iter().map(|(id, _)| json!({ "type": "public-key", "id": id })).collect();
     let options = json!({
         "rp": { "id": rp.id, "name": rp.id },
         "user": { "id": URL_SAFE_NO_PAD.encode(handle.as_ref()), "name": username, "displayName": "" },
@@ -182,13 +180,15 @@ fn challenge_not_found() -> ApiError {
 
 /// Verifies a registration (`credential`, the browser's `RegistrationResponseJSON`) against
 /// the state `state` kept by [`start_registration`].
-pub fn finish_registration(
-    rp: &RelyingParty,
-    state: &str,
-    credential: &Value,
-    now_ms: i64,
-) -> ApiResult<Registered> {
-    let json = serde_json::to_vec(credential).map_err(|e| internal("credential", e))?;
+pub fn finish_registration(rp: &RelyingParty, state: &str, credential: &Value, now_ms: i64) -> ApiResult<Registered> {
+    // A certificate-signed packed statement is checked here and handed on as `none`.
+    let credential = super::attestation::reduce(credential).map_err(|why| {
+        ApiError::new(
+            ErrorCode::WebAuthnCredentialNotSupportedException,
+            format!("The passkey's attestation could not be verified: {why}."),
+        )
+    })?;
+    let json = serde_json::to_vec(&credential).map_err(|e| internal("credential", e))?;
     let registration = Registration::from_json_relaxed(&json)
         .map_err(|e| bad_credential(format!("The credential is not a WebAuthn registration response: {e}")))?;
     let raw = URL_SAFE_NO_PAD.decode(state).map_err(|e| internal("registration state", e))?;
@@ -244,9 +244,9 @@ fn registration_error(rp: &RelyingParty, e: RegCeremonyErr) -> ApiError {
         ),
         RegCeremonyErr::PubKey(_)
         | RegCeremonyErr::PublicKeyAlgorithmMismatch
-        | RegCeremonyErr::AttestationObject(webauthn_rp::response::register::error::AttestationObjectErr::Attestation(
-            _,
-        ))
+        | RegCeremonyErr::AttestationObject(
+            webauthn_rp::response::register::error::AttestationObjectErr::Attestation(_),
+        )
         | RegCeremonyErr::AttestationSignature
         | RegCeremonyErr::Extension(_)
         | RegCeremonyErr::Credential(_) => ApiError::new(
@@ -317,8 +317,7 @@ pub fn finish_sign_in(
 ) -> Result<StoredCredential, Refused> {
     let fail = |what: &str| Refused(what.to_owned());
     let raw = URL_SAFE_NO_PAD.decode(state).map_err(|_| fail("sign-in state"))?;
-    let server =
-        NonDiscoverableAuthenticationServerState::decode(raw.as_slice()).map_err(|_| fail("sign-in state"))?;
+    let server = NonDiscoverableAuthenticationServerState::decode(raw.as_slice()).map_err(|_| fail("sign-in state"))?;
     let handle = user_handle(sub);
     let static_bytes = URL_SAFE_NO_PAD.decode(&credential.static_state).map_err(|_| fail("stored key"))?;
     let static_state: StaticState<CompressedPubKey<[u8; 32], [u8; 32], [u8; 48], Vec<u8>>> =

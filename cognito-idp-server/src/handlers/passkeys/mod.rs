@@ -8,6 +8,7 @@
 //! replaces it, any instance can complete it, and `CompleteWebAuthnRegistration` takes it once
 //! (a second answer finds no challenge).
 
+pub mod attestation;
 pub mod ceremony;
 pub mod relying_party;
 

@@ -141,7 +141,9 @@ fn fail_to_store(fail: Fail) -> StoreError {
     match violated(&e) {
         Some("users_pool_username_key" | "users_pool_sub_key") => return StoreError::UsernameExists,
         Some("groups_pool_name_key") => return StoreError::GroupExists,
-        Some("resources_pool_kind_key" | "devices_pool_key" | "passkeys_pool_key") => return StoreError::ResourceExists,
+        Some("resources_pool_kind_key" | "devices_pool_key" | "passkeys_pool_key") => {
+            return StoreError::ResourceExists;
+        }
         // As in SQLite: a pool or client id that is taken is a conflict (ids are random).
         Some("pools_id_key" | "clients_id_key") => return StoreError::Conflict,
         // A refresh token's hash taken: as in SQLite, a conflict.

@@ -34,7 +34,12 @@ pub async fn insert_passkey<C: GenericClient>(c: &C, passkey: &PasskeyRecord) ->
     Ok(PasskeyRecord { seq: row.try_get(0)?, version: 1, ..passkey.clone() })
 }
 
-pub async fn get_passkey<C: GenericClient>(c: &C, pool_id: &str, user_key: &str, credential_id: &str) -> R<PasskeyRecord> {
+pub async fn get_passkey<C: GenericClient>(
+    c: &C,
+    pool_id: &str,
+    user_key: &str,
+    credential_id: &str,
+) -> R<PasskeyRecord> {
     let sql = format!(
         "SELECT {COLUMNS} FROM passkeys d JOIN users u ON u.seq = d.user_seq
          WHERE d.pool_id = $1 AND d.credential_id = $2 AND u.username_key = $3"

@@ -21,15 +21,22 @@ fn passkey_row(row: &Row) -> rusqlite::Result<PasskeyRecord> {
 
 pub fn insert_passkey(conn: &Connection, mut passkey: PasskeyRecord) -> StoreResult<PasskeyRecord> {
     let user = user_seq(conn, &passkey.pool_id, &passkey.user_key)?;
-    conn.prepare_cached("INSERT INTO passkeys (pool_id, credential_id, user_seq, version, doc) VALUES (?1, ?2, ?3, 1, ?4)")
-        .and_then(|mut s| s.execute(params![passkey.pool_id, passkey.credential_id, user, json_text(&passkey.doc)?]))
-        .map_err(|e| constraint(e, StoreError::ResourceExists))?;
+    conn.prepare_cached(
+        "INSERT INTO passkeys (pool_id, credential_id, user_seq, version, doc) VALUES (?1, ?2, ?3, 1, ?4)",
+    )
+    .and_then(|mut s| s.execute(params![passkey.pool_id, passkey.credential_id, user, json_text(&passkey.doc)?]))
+    .map_err(|e| constraint(e, StoreError::ResourceExists))?;
     passkey.seq = conn.last_insert_rowid();
     passkey.version = 1;
     Ok(passkey)
 }
 
-pub fn get_passkey(conn: &Connection, pool_id: &str, user_key: &str, credential_id: &str) -> StoreResult<PasskeyRecord> {
+pub fn get_passkey(
+    conn: &Connection,
+    pool_id: &str,
+    user_key: &str,
+    credential_id: &str,
+) -> StoreResult<PasskeyRecord> {
     conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM passkeys d JOIN users u ON u.seq = d.user_seq
          WHERE d.pool_id = ?1 AND d.credential_id = ?2 AND u.username_key = ?3"
