@@ -2,7 +2,9 @@
 //! page served from `http://localhost:PORT` that calls the API with fetch (so through the
 //! server's CORS): registration, then `USER_AUTH` sign-in with `WEB_AUTHN`, with the
 //! attestation the authenticator gives when asked for none (`none`) and when asked for it
-//! (`direct`: its `packed` attestation). Driven by `tests/browser/passkeys.py` (Playwright).
+//! (`direct`: its `packed` attestation); and the managed login's passkey sign-in, from the
+//! authorization request to the app's callback with a code. Driven by
+//! `tests/browser/passkeys.py` (Playwright).
 
 mod common;
 
@@ -25,11 +27,19 @@ async fn pool(client: &Client) -> (String, String) {
     (pool, app)
 }
 
-/// Registers and signs in `username` in Chromium with the attestation preference `attestation`;
-/// what the page saw.
-async fn in_chromium(server: &InProcessServer, client: &Client, app: &str, username: &str, attestation: &str) -> Value {
+/// Registers and signs in `username` in Chromium with the attestation preference `attestation`
+/// (then on the managed login pages, with `login`); what the page saw.
+async fn in_chromium(
+    server: &InProcessServer,
+    client: &Client,
+    app: &str,
+    username: &str,
+    attestation: &str,
+    login: Option<Value>,
+) -> Value {
     let tokens = common::sign_in(client, app, username, PASSWORD).await;
     let scenario = json!({
+        "login": login,
         "api": server.url(),
         "client_id": app,
         "username": username,
@@ -52,7 +62,7 @@ async fn chromium_registers_a_passkey_and_signs_in_with_it() {
 
     for (username, attestation, format) in [("ana", "none", "none"), ("bo", "direct", "packed")] {
         UserBuilder::new(username).verified_email().password(PASSWORD).create(&client, &pool).await;
-        let out = in_chromium(&server, &client, &app, username, attestation).await;
+        let out = in_chromium(&server, &client, &app, username, attestation, None).await;
         let register = &out["register"];
         assert_eq!(register["started"]["status"], 200, "{out:#}");
         assert_eq!(register["started"]["body"]["CredentialCreationOptions"]["rp"]["id"], "localhost");
@@ -89,4 +99,57 @@ async fn chromium_registers_a_passkey_and_signs_in_with_it() {
         assert!(tokens.access_token.is_some());
         assert_eq!(common::failure(respond().await).0, "NotAuthorizedException");
     }
+}
+
+#[tokio::test]
+async fn the_managed_login_signs_in_with_a_passkey_in_chromium() {
+    if !browser_available() {
+        return;
+    }
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let pool = PoolBuilder::new("LoginPasskeys").sign_in_factors(&["PASSWORD", "WEB_AUTHN"]);
+    let setup = common::oauth::OAuthSetup::new("LoginPasskeys").pool(pool).managed_login_version(2).explicit_flows(&[
+        "ALLOW_USER_AUTH",
+        "ALLOW_USER_PASSWORD_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH",
+    ]);
+    // The app's callback: a page on localhost.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let callback = format!("http://localhost:{}/callback", listener.local_addr().unwrap().port());
+    let web = axum::Router::new()
+        .route("/callback", axum::routing::get(|| async { axum::response::Html("<p>Welcome back to the app</p>") }));
+    tokio::spawn(async move { axum::serve(listener, web).await.unwrap() });
+    // The pages on `localhost`, the relying party id a browser accepts over plain HTTP.
+    let url = server.url().replace("127.0.0.1", "localhost");
+    let app = setup.app_urls(&callback, &callback).create(&client, &url).await;
+    let config = WebAuthnConfigurationType { relying_party_id: Some("localhost".into()), ..Default::default() };
+    client.set_user_pool_mfa_config().user_pool_id(&app.pool).web_authn_configuration(config).send().await.unwrap();
+    UserBuilder::new("cy").verified_email().password(PASSWORD).create(&client, &app.pool).await;
+
+    let login = json!({ "url": app.authorize_url(&[("scope", "openid aws.cognito.signin.user.admin")]), "callback": app.callback });
+    let out = in_chromium(&server, &client, &app.client_id, "cy", "none", Some(login)).await;
+    assert_eq!(out["register"]["completed"]["status"], 200, "{out:#}");
+    let landed = out["login_url"].as_str().expect("the browser reached the app");
+    let query = landed.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    let code = form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "code").map(|(_, v)| v.into_owned());
+    let code = code.unwrap_or_else(|| panic!("no code in {landed}"));
+    // The code is the user's: its tokens read the user back.
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", app.callback.as_str()),
+        ("client_id", app.client_id.as_str()),
+    ];
+    let tokens: Value = reqwest::Client::new()
+        .post(format!("{}/oauth2/token", app.base))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let access = tokens["access_token"].as_str().unwrap_or_else(|| panic!("{tokens}"));
+    assert_eq!(client.get_user().access_token(access).send().await.unwrap().username, "cy");
 }

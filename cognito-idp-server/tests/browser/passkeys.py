@@ -12,7 +12,10 @@ Reads a JSON scenario on standard input: {"api": "http://127.0.0.1:PORT", "clien
    scenario), CompleteWebAuthnRegistration with the credential as JSON;
 4. InitiateAuth with USER_AUTH preferring WEB_AUTHN, navigator.credentials.get with
    CREDENTIAL_REQUEST_OPTIONS, RespondToAuthChallenge with CREDENTIAL; then the same once more
-   without sending the answer (printed for the test to send itself).
+   without sending the answer (printed for the test to send itself);
+5. with "login": {"url": ..., "callback": ...} in the scenario, the managed login pages: the
+   authorization URL, "Sign in with a passkey", the username, "Use your passkey", until the
+   browser is sent to the callback, whose URL is printed.
 
 Prints one JSON object: what each call answered, the attestation format the authenticator
 used, and the virtual authenticator's credentials (their sign counts).
@@ -141,6 +144,15 @@ def main():
             args = [api, scenario["client_id"], scenario["username"]]
             out["sign_in"] = page.evaluate("([api, c, u]) => signIn(api, c, u, true)", args)
             out["unsent"] = page.evaluate("([api, c, u]) => signIn(api, c, u, false)", args)
+            login = scenario.get("login")
+            if login:
+                page.goto(login["url"])
+                page.get_by_role("link", name="Sign in with a passkey", exact=True).click()
+                page.get_by_label("Username", exact=True).fill(scenario["username"])
+                page.get_by_role("button", name="Continue with a passkey", exact=True).click()
+                page.get_by_role("button", name="Use your passkey", exact=True).click()
+                page.wait_for_url(lambda url: url.startswith(login["callback"]), timeout=30_000)
+                out["login_url"] = page.url
             credentials = devtools.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})
             out["sign_counts"] = [c["signCount"] for c in credentials["credentials"]]
         except Exception as error:
