@@ -286,6 +286,9 @@ pub fn start_sign_in(rp: &RelyingParty, credentials: &[(String, u8)]) -> ApiResu
     Ok(Started { options, state: URL_SAFE_NO_PAD.encode(state) })
 }
 
+/// A stored public key as the verifier decodes it (Ed25519, P-256 and P-384 compressed, RSA).
+type StoredKey = StaticState<CompressedPubKey<[u8; 32], [u8; 32], [u8; 48], Vec<u8>>>;
+
 /// A passkey sign-in's answer, parsed: which credential it claims to be.
 pub struct Assertion(NonDiscoverableAuthentication16);
 
@@ -320,8 +323,7 @@ pub fn finish_sign_in(
     let server = NonDiscoverableAuthenticationServerState::decode(raw.as_slice()).map_err(|_| fail("sign-in state"))?;
     let handle = user_handle(sub);
     let static_bytes = URL_SAFE_NO_PAD.decode(&credential.static_state).map_err(|_| fail("stored key"))?;
-    let static_state: StaticState<CompressedPubKey<[u8; 32], [u8; 32], [u8; 48], Vec<u8>>> =
-        StaticState::decode(static_bytes.as_slice()).map_err(|_| fail("stored key"))?;
+    let static_state: StoredKey = StaticState::decode(static_bytes.as_slice()).map_err(|_| fail("stored key"))?;
     let dynamic_bytes: [u8; 7] = URL_SAFE_NO_PAD
         .decode(&credential.dynamic_state)
         .ok()
