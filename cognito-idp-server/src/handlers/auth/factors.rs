@@ -10,8 +10,8 @@
 //! - `PASSWORD`, `EMAIL_OTP`, `SMS_OTP`: the first factors of the pool's sign-in policy that the
 //!   user can use (a password; an email address; a phone number), as `USER_AUTH` offers them;
 //! - `EMAIL_OTP` and `SMS_OTP` also when the user has turned that MFA factor on;
-//! - `SOFTWARE_TOKEN`: a registered (verified) TOTP authenticator;
-//! - `WEB_AUTHN`: a registered passkey, in a pool whose sign-in policy allows passkeys.
+//! - `WEB_AUTHN`: a registered passkey, in a pool whose sign-in policy allows passkeys;
+//! - `SOFTWARE_TOKEN`: a registered (verified) TOTP authenticator.
 
 use cognito_idp::types::*;
 
@@ -39,11 +39,11 @@ pub fn configured(pool: &Pool, user: &UserRecord, has_passkey: bool) -> Vec<Auth
     if first_has("SMS_OTP") || mfa.is_enabled(SMS_MFA) {
         out.push(AuthFactorType::SmsOtp);
     }
-    if mfa.totp_secret.is_some() {
-        out.push(AuthFactorType::SoftwareToken);
-    }
     if first_has("WEB_AUTHN") {
         out.push(AuthFactorType::WebAuthn);
+    }
+    if mfa.totp_secret.is_some() {
+        out.push(AuthFactorType::SoftwareToken);
     }
     out
 }
