@@ -355,3 +355,28 @@ async fn passkeys_need_the_policy_and_a_relying_party() {
     assert_eq!(options["rp"]["id"], "passkey-home.auth.us-east-1.amazoncognito.com");
     assert_eq!(options["authenticatorSelection"]["userVerification"], "preferred");
 }
+
+#[tokio::test]
+async fn a_passkey_sign_in_gets_a_new_device_as_other_sign_ins_do() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let devices = DeviceConfigurationType {
+        challenge_required_on_new_device: Some(false),
+        device_only_remembered_on_user_prompt: Some(false),
+    };
+    let pool = PoolBuilder::new("passkey-devices")
+        .sign_in_factors(&["PASSWORD", "WEB_AUTHN"])
+        .with(move |p| p.device_configuration(devices))
+        .create(&client)
+        .await;
+    set_relying_party(&client, &pool, Some("localhost"), "preferred").await;
+    let app = app_client(&client, &pool, &["ALLOW_USER_AUTH", "ALLOW_USER_PASSWORD_AUTH"]).await;
+    UserBuilder::new("ana").verified_email().password(PASSWORD).create(&client, &pool).await;
+    let token = access_token(&client, &app, "ana").await;
+    let mut passkey = register(&client, &token, Attestation::Packed).await;
+
+    let (session, request) = passkey_challenge(&client, &app, "ana").await;
+    let tokens = answer(&client, &app, "ana", &session, &passkey.assert(&request, &Bend::default())).await.unwrap();
+    let device = tokens.new_device_metadata.expect("NewDeviceMetadata, as after a password");
+    assert!(device.device_key.is_some_and(|k| k.starts_with("us-east-1_")));
+}
