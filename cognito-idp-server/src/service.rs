@@ -167,6 +167,12 @@ operations! {
     admin_update_device_status(AdminUpdateDeviceStatusRequest) -> AdminUpdateDeviceStatusResponse, AdminUpdateDeviceStatusError => devices::admin_update_device_status;
     admin_forget_device(AdminForgetDeviceRequest) -> Empty, AdminForgetDeviceError => devices::admin_forget_device;
 
+    // passkeys
+    start_web_authn_registration(StartWebAuthnRegistrationRequest) -> StartWebAuthnRegistrationResponse, StartWebAuthnRegistrationError => crate::handlers::passkeys::start_web_authn_registration;
+    complete_web_authn_registration(CompleteWebAuthnRegistrationRequest) -> CompleteWebAuthnRegistrationResponse, CompleteWebAuthnRegistrationError => crate::handlers::passkeys::complete_web_authn_registration;
+    list_web_authn_credentials(ListWebAuthnCredentialsRequest) -> ListWebAuthnCredentialsResponse, ListWebAuthnCredentialsError => crate::handlers::passkeys::list_web_authn_credentials;
+    delete_web_authn_credential(DeleteWebAuthnCredentialRequest) -> DeleteWebAuthnCredentialResponse, DeleteWebAuthnCredentialError => crate::handlers::passkeys::delete_web_authn_credential;
+
     // user import
     get_csv_header(GetCsvHeaderRequest) -> GetCsvHeaderResponse, GetCsvHeaderError => crate::handlers::user_import::get_csv_header;
     create_user_import_job(CreateUserImportJobRequest) -> CreateUserImportJobResponse, CreateUserImportJobError => crate::handlers::user_import::create_user_import_job;

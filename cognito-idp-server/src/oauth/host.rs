@@ -13,7 +13,7 @@ use axum::response::Response;
 pub struct HostMode;
 
 /// The first path segments of the domain's endpoints and pages.
-const DOMAIN_PATHS: [&str; 11] = [
+const DOMAIN_PATHS: [&str; 12] = [
     "oauth2",
     "login",
     "logout",
@@ -25,6 +25,7 @@ const DOMAIN_PATHS: [&str; 11] = [
     "challenge",
     "error",
     "passwordless",
+    "passkey",
 ];
 
 /// The domain a request's host names, if it names one: never for an IP address, `localhost`

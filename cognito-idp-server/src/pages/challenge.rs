@@ -152,6 +152,12 @@ pub async fn render<S: Store>(
                 }
             }
         }
+        "WEB_AUTHN" => {
+            title = "Sign in with your passkey";
+            info = Some("Use the passkey on this device or on a security key.".into());
+            let options = pending.parameters.get("CREDENTIAL_REQUEST_OPTIONS").cloned().unwrap_or_default();
+            passkey_fields(&options)
+        }
         "MFA_SETUP" => {
             title = "Set up your authenticator app";
             // The secret is associated once; a wrong code shows the same one again (it is
@@ -222,11 +228,52 @@ pub async fn render<S: Store>(
             input type="hidden" name="username" value=(username);
             input type="hidden" name="parameters" value=(serde_json::to_string(&pending.parameters).unwrap_or_default());
             (fields)
-            input name="challengeSubmitButton" type="submit" class="btn btn-primary submitButton-customizable" value="Continue";
+            // The passkey's form is sent by its script, with the browser's answer.
+            @if pending.challenge != "WEB_AUTHN" {
+                input name="challengeSubmitButton" type="submit" class="btn btn-primary submitButton-customizable" value="Continue";
+            }
         }
     };
     Ok((page.jar, Html(frame_page(&frame, body).into_string())).into_response())
 }
+
+/// The passkey step: the request options in a data attribute (escaped as any attribute), a
+/// button whose script asks the browser for the passkey (`navigator.credentials.get`) and
+/// sends the form with its answer as JSON (`CREDENTIAL`), as an app would.
+fn passkey_fields(options: &str) -> Markup {
+    html! {
+        input type="hidden" name="credential" id="passkeyCredential";
+        button type="button" id="passkeyButton" class="btn btn-primary submitButton-customizable" data-options=(options) {
+            "Use your passkey"
+        }
+        script { (PreEscaped(PASSKEY_SCRIPT)) }
+    }
+}
+
+/// The passkey button's script (static: the options come from the button's data attribute).
+const PASSKEY_SCRIPT: &str = r#"
+(() => {
+  const button = document.getElementById("passkeyButton");
+  const b64 = (buf) => btoa(String.fromCharCode(...new Uint8Array(buf)))
+    .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const unb64 = (s) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), c => c.charCodeAt(0));
+  button.addEventListener("click", async () => {
+    const o = JSON.parse(button.dataset.options);
+    const got = await navigator.credentials.get({publicKey: {
+      challenge: unb64(o.challenge), rpId: o.rpId, timeout: o.timeout, userVerification: o.userVerification,
+      allowCredentials: o.allowCredentials.map(c => ({type: c.type, id: unb64(c.id)}))}});
+    document.getElementById("passkeyCredential").value = JSON.stringify({
+      id: got.id, rawId: b64(got.rawId), type: got.type,
+      authenticatorAttachment: got.authenticatorAttachment,
+      clientExtensionResults: got.getClientExtensionResults(),
+      response: {clientDataJSON: b64(got.response.clientDataJSON),
+                 authenticatorData: b64(got.response.authenticatorData),
+                 signature: b64(got.response.signature),
+                 userHandle: got.response.userHandle ? b64(got.response.userHandle) : null}});
+    button.form.submit();
+  });
+})();
+"#;
 
 fn encode(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>().replace('+', "%20")
@@ -312,6 +359,7 @@ pub async fn submit<S: Store>(
             "EMAIL_OTP" => drop(responses.insert("EMAIL_OTP_CODE".into(), code)),
             "SOFTWARE_TOKEN_MFA" => drop(responses.insert("SOFTWARE_TOKEN_MFA_CODE".into(), code)),
             "SELECT_MFA_TYPE" => drop(responses.insert("ANSWER".into(), get("mfaType").to_owned())),
+            "WEB_AUTHN" => drop(responses.insert("CREDENTIAL".into(), get("credential").to_owned())),
             "SELECT_CHALLENGE" => {
                 let answer = get("challengeChoice");
                 if answer == "PASSWORD" {

@@ -123,3 +123,12 @@ pub fn code_factors(page: &Page) -> Vec<&'static str> {
 pub fn codes_offered(page: &Page) -> bool {
     page.site.version >= 2 && page.auth.app.allows("ALLOW_USER_AUTH", &[], false) && !code_factors(page).is_empty()
 }
+
+/// Whether the page may offer a sign-in with a passkey (`/passkey`, and its link on the sign-in
+/// page): as for codes ([`codes_offered`]: managed login, a client with `ALLOW_USER_AUTH`), with
+/// `WEB_AUTHN` among the pool's first factors.
+pub fn passkeys_offered(page: &Page) -> bool {
+    page.site.version >= 2
+        && page.auth.app.allows("ALLOW_USER_AUTH", &[], false)
+        && crate::handlers::passkeys::relying_party::enabled(&page.site.pool)
+}

@@ -15,7 +15,7 @@
 //! - [`login`]: sign-in; [`sign_in_form`] its form. [`challenge`]: what follows a password (new password, MFA, TOTP
 //!   set-up, factor selection). [`error`]: the error page.
 //! - [`signup`] and [`confirm`]: self-service sign-up and its confirmation code.
-//!   [`forgot_password`]: password recovery. [`passwordless`]: sign-in with a one-time code.
+//!   [`forgot_password`]: password recovery. [`passwordless`]: sign-in with a one-time code; [`passkey`]: with a passkey.
 //!   [`forms`]: what these share (the form, the `SecretHash`, the API's messages).
 
 pub mod challenge;
@@ -26,6 +26,7 @@ pub mod forgot_password;
 pub mod forms;
 pub mod layout;
 pub mod login;
+pub mod passkey;
 pub mod passwordless;
 pub mod sign_in_form;
 pub mod signup;
@@ -48,5 +49,6 @@ pub fn routes<S: Store + Clone>(svc: Cognito<S>) -> Router {
         .route("/domain/{domain}/forgotPassword", get(forgot_password::show::<S>).post(forgot_password::submit::<S>))
         .route("/domain/{domain}/confirmForgotPassword", post(forgot_password::confirm::<S>))
         .route("/domain/{domain}/passwordless", get(passwordless::show::<S>).post(passwordless::submit::<S>))
+        .route("/domain/{domain}/passkey", get(passkey::show::<S>).post(passkey::submit::<S>))
         .with_state(svc)
 }

@@ -57,6 +57,9 @@ fn form(page: &Page, username: Option<&str>) -> Markup {
         @if super::forms::codes_offered(page) {
             a class="redirect-customizable" href=(format!("{}?{query}", page.site.link("/passwordless"))) { "Sign in with a one-time code" }
         }
+        @if super::forms::passkeys_offered(page) {
+            a class="redirect-customizable" href=(format!("{}?{query}", page.site.link("/passkey"))) { "Sign in with a passkey" }
+        }
         @if self_sign_up {
             p class="textDescription-customizable" {
                 "Need an account? "

@@ -387,6 +387,27 @@ pub struct AuthEventRecord {
     pub doc: serde_json::Value,
 }
 
+/// A passkey (WebAuthn credential) a user registered (`CompleteWebAuthnRegistration`): its
+/// credential id (base64url), unique in the pool, and the document the passkey handlers own
+/// (public key, sign counter, transports, dates). It belongs to its user: deleting the user or
+/// the pool deletes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PasskeyRecord {
+    /// Creation order across the store, the paging cursor of listings (0 before insert).
+    pub seq: i64,
+    /// The pool.
+    pub pool_id: String,
+    /// The user's username key.
+    pub user_key: String,
+    /// The credential id, base64url without padding, unique per pool.
+    pub credential_id: String,
+    /// Optimistic-concurrency version; 0 for a record not yet stored. A sign-in writes the
+    /// new sign counter on the version it read, so two sign-ins cannot both move it.
+    pub version: i64,
+    /// The document, owned by `handlers::passkeys`.
+    pub doc: serde_json::Value,
+}
+
 /// Failed sign-ins of a user since the last success, counted for the temporary lockout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SignInFailures {
@@ -751,6 +772,36 @@ pub trait Store: Send + Sync + 'static {
     ) -> impl Future<Output = StoreResult<Page<AuthEventRecord>>> + Send;
 
     // --- outbox, tags, local state
+    // --- passkeys (`CompleteWebAuthnRegistration` and after), each of one user
+    /// Inserts a passkey of the user `user_key`: [`StoreError::NotFound`] if the user does not
+    /// exist, [`StoreError::ResourceExists`] if the pool has a passkey with its id already.
+    fn insert_passkey(&self, passkey: PasskeyRecord) -> impl Future<Output = StoreResult<PasskeyRecord>> + Send;
+    /// The passkey `credential_id` of the user `user_key` ([`StoreError::NotFound`] for another
+    /// user's).
+    fn get_passkey(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        credential_id: &str,
+    ) -> impl Future<Output = StoreResult<PasskeyRecord>> + Send;
+    /// Replaces a passkey's document (optimistic on `version`).
+    fn update_passkey(&self, passkey: PasskeyRecord) -> impl Future<Output = StoreResult<PasskeyRecord>> + Send;
+    /// Deletes the passkey `credential_id` of the user `user_key`.
+    fn delete_passkey(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        credential_id: &str,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The user's passkeys in creation order, from cursor `after` (exclusive); an unknown user
+    /// has none.
+    fn list_passkeys(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        after: i64,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Page<PasskeyRecord>>> + Send;
     /// Messages sent to `username` of `pool_id` (all of the pool's when `username` is `None`).
     fn list_outbox(
         &self,

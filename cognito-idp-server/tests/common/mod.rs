@@ -64,6 +64,7 @@ use cognito_idp::{Client, Config, Credentials, RetryConfig, SdkError};
 use cognito_idp_server::{Options, Running, serve};
 use serde_json::Value;
 
+pub mod authenticator;
 pub mod aws_cli;
 pub mod chromium;
 pub mod env;

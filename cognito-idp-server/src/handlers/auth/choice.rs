@@ -4,7 +4,7 @@
 //! (`ANSWER`). Factors: `PASSWORD` (the password in the same call), `PASSWORD_SRP` (`SRP_A`,
 //! then `PASSWORD_VERIFIER`), `EMAIL_OTP` and `SMS_OTP` (a code sent through the outbox, kept
 //! hashed in the session). Parameter names as AWS's API reference for `ChallengeResponseType`
-//! gives them. Passkeys (`WEB_AUTHN`) are not offered.
+//! gives them. `WEB_AUTHN` (a passkey, `handlers::auth::passkey`) is offered to users who have one.
 
 use std::collections::BTreeMap;
 
@@ -15,9 +15,9 @@ use crate::domain::codes;
 use crate::domain::mask::{Delivery, Medium};
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::messages::{self, Occasion, Sent};
-use crate::handlers::mfa;
 use crate::handlers::secret_hash::Missing;
 use crate::handlers::triggered::custom_message::Source;
+use crate::handlers::{mfa, passkeys};
 use crate::state::{Cognito, Pool};
 use crate::store::{SessionRecord, Store, UserRecord};
 
@@ -42,9 +42,9 @@ pub fn pool_factors(pool: &Pool) -> Vec<&'static str> {
     if allowed.iter().any(|f| f == "PASSWORD") {
         factors.extend(["PASSWORD", "PASSWORD_SRP"]);
     }
-    for otp in ["EMAIL_OTP", "SMS_OTP"] {
-        if allowed.iter().any(|f| f == otp) {
-            factors.push(otp);
+    for other in ["EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"] {
+        if allowed.iter().any(|f| f == other) {
+            factors.push(other);
         }
     }
     factors
@@ -55,13 +55,14 @@ fn has(user: &UserRecord, attribute: &str) -> bool {
 }
 
 /// The first factors `user` can use among the pool's: a password, an email address, a phone
-/// number.
-pub fn user_factors(pool: &Pool, user: &UserRecord) -> Vec<String> {
+/// number, a passkey (`has_passkey`: see [`passkeys::has_any`]).
+pub fn user_factors(pool: &Pool, user: &UserRecord, has_passkey: bool) -> Vec<String> {
     pool_factors(pool)
         .into_iter()
         .filter(|factor| match *factor {
             "PASSWORD" | "PASSWORD_SRP" => user.password_hash.is_some(),
             "EMAIL_OTP" => has(user, "email"),
+            "WEB_AUTHN" => has_passkey,
             _ => has(user, "phone_number"),
         })
         .map(str::to_owned)
@@ -97,7 +98,9 @@ pub async fn initiate<S: Store>(svc: &Cognito<S>, app: &App, params: &BTreeMap<S
         return select(svc, app, &key, available, false).await;
     };
     flow::check_usable(&user)?;
-    let available = user_factors(&app.pool, &user);
+    let has_passkey =
+        pool_factors(&app.pool).contains(&"WEB_AUTHN") && passkeys::has_any(svc, &app.pool, &user).await?;
+    let available = user_factors(&app.pool, &user, has_passkey);
     match params.get("PREFERRED_CHALLENGE").filter(|p| available.contains(p)) {
         Some(preferred) => start_factor(svc, app, &user, preferred, params).await,
         None => select(svc, app, &user.username_key, available, true).await,
@@ -142,6 +145,7 @@ async fn start_factor<S: Store>(
             let srp_a = required(params, "SRP_A")?;
             srp::start(svc, app, &user.username, Some(user), srp_a).await
         }
+        "WEB_AUTHN" => super::passkey::start(svc, app, user).await,
         otp => send_code(svc, app, user, otp).await,
     }
 }
@@ -214,6 +218,8 @@ pub async fn answer_select<S: Store>(
                 let username = required(responses, "USERNAME")?;
                 srp::start(svc, app, username, None, required(responses, "SRP_A")?).await
             }
+            // An unknown user has no passkey to offer.
+            "WEB_AUTHN" => Err(incorrect()),
             otp => {
                 let medium = if otp == "EMAIL_OTP" { "EMAIL" } else { "SMS" };
                 let parameters = BTreeMap::from([("CODE_DELIVERY_DELIVERY_MEDIUM".to_owned(), medium.to_owned())]);

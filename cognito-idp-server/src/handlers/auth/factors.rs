@@ -10,6 +10,7 @@
 //! - `PASSWORD`, `EMAIL_OTP`, `SMS_OTP`: the first factors of the pool's sign-in policy that the
 //!   user can use (a password; an email address; a phone number), as `USER_AUTH` offers them;
 //! - `EMAIL_OTP` and `SMS_OTP` also when the user has turned that MFA factor on;
+//! - `WEB_AUTHN`: a registered passkey, in a pool whose sign-in policy allows passkeys;
 //! - `SOFTWARE_TOKEN`: a registered (verified) TOTP authenticator.
 
 use cognito_idp::types::*;
@@ -17,13 +18,15 @@ use cognito_idp::types::*;
 use super::choice::user_factors;
 use crate::errors::ApiResult;
 use crate::handlers::mfa::{self, EMAIL_OTP, SMS_MFA, UserMfa};
+use crate::handlers::passkeys;
 use crate::handlers::shared::{find_admin_user, load_pool};
 use crate::state::{Cognito, Pool};
 use crate::store::{Store, UserRecord};
 
-/// `ConfiguredUserAuthFactors` of `user` (see the module's documentation).
-pub fn configured(pool: &Pool, user: &UserRecord) -> Vec<AuthFactorType> {
-    let first = user_factors(pool, user);
+/// `ConfiguredUserAuthFactors` of `user` (see the module's documentation); `has_passkey`:
+/// whether the user registered a passkey.
+pub fn configured(pool: &Pool, user: &UserRecord, has_passkey: bool) -> Vec<AuthFactorType> {
+    let first = user_factors(pool, user, has_passkey);
     let mfa = UserMfa::of(user);
     let first_has = |name: &str| first.iter().any(|f| f == name);
     let mut out = Vec::new();
@@ -35,6 +38,9 @@ pub fn configured(pool: &Pool, user: &UserRecord) -> Vec<AuthFactorType> {
     }
     if first_has("SMS_OTP") || mfa.is_enabled(SMS_MFA) {
         out.push(AuthFactorType::SmsOtp);
+    }
+    if first_has("WEB_AUTHN") {
+        out.push(AuthFactorType::WebAuthn);
     }
     if mfa.totp_secret.is_some() {
         out.push(AuthFactorType::SoftwareToken);
@@ -53,7 +59,11 @@ pub async fn get_user_auth_factors<S: Store>(
         username: auth.user.username.clone(),
         preferred_mfa_setting,
         user_mfa_setting_list,
-        configured_user_auth_factors: Some(configured(&auth.pool, &auth.user)),
+        configured_user_auth_factors: Some(configured(
+            &auth.pool,
+            &auth.user,
+            passkeys::has_any(svc, &auth.pool, &auth.user).await?,
+        )),
     })
 }
 
@@ -69,6 +79,6 @@ pub async fn admin_get_user_auth_factors<S: Store>(
         username: user.username.clone(),
         preferred_mfa_setting,
         user_mfa_setting_list,
-        configured_user_auth_factors: Some(configured(&pool, &user)),
+        configured_user_auth_factors: Some(configured(&pool, &user, passkeys::has_any(svc, &pool, &user).await?)),
     })
 }

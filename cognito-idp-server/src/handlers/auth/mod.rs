@@ -14,6 +14,7 @@ pub mod factors;
 pub mod flow;
 pub mod initiate;
 pub mod lockout;
+pub mod passkey;
 pub mod respond;
 pub mod session;
 pub mod srp;

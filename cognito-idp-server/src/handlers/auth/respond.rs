@@ -159,6 +159,7 @@ async fn run<S: Store>(
             new_password(svc, app, user, responses).await
         }
         "SELECT_CHALLENGE" => choice::answer_select(svc, app, &record, user, responses).await,
+        "WEB_AUTHN" => super::passkey::answer(svc, app, &record, user, responses).await,
         "EMAIL_OTP" | "SMS_OTP" if choice::is_first_factor(&record) => {
             choice::answer_code(svc, app, record, user, responses).await
         }

@@ -141,7 +141,7 @@ fn fail_to_store(fail: Fail) -> StoreError {
     match violated(&e) {
         Some("users_pool_username_key" | "users_pool_sub_key") => return StoreError::UsernameExists,
         Some("groups_pool_name_key") => return StoreError::GroupExists,
-        Some("resources_pool_kind_key" | "devices_pool_key" | "auth_events_pool_id") => {
+        Some("resources_pool_kind_key" | "devices_pool_key" | "auth_events_pool_id" | "passkeys_pool_key") => {
             return StoreError::ResourceExists;
         }
         // As in SQLite: a pool or client id that is taken is a conflict (ids are random).
@@ -444,6 +444,27 @@ impl Store for PgStore {
         limit: usize,
     ) -> StoreResult<Page<DeviceRecord>> {
         on_conn!(self, c => sql::list_devices(&c, pool_id, user_key, after, limit))
+    }
+    async fn insert_passkey(&self, passkey: PasskeyRecord) -> StoreResult<PasskeyRecord> {
+        in_tx!(self, tx => sql::insert_passkey(&tx, &passkey))
+    }
+    async fn get_passkey(&self, pool_id: &str, user_key: &str, credential_id: &str) -> StoreResult<PasskeyRecord> {
+        on_conn!(self, c => sql::get_passkey(&c, pool_id, user_key, credential_id))
+    }
+    async fn update_passkey(&self, passkey: PasskeyRecord) -> StoreResult<PasskeyRecord> {
+        in_tx!(self, tx => sql::update_passkey(&tx, &passkey))
+    }
+    async fn delete_passkey(&self, pool_id: &str, user_key: &str, credential_id: &str) -> StoreResult<()> {
+        in_tx!(self, tx => sql::delete_passkey(&tx, pool_id, user_key, credential_id))
+    }
+    async fn list_passkeys(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Page<PasskeyRecord>> {
+        on_conn!(self, c => sql::list_passkeys(&c, pool_id, user_key, after, limit))
     }
     async fn list_resources_of_kind(&self, kind: &str, after: i64, limit: usize) -> StoreResult<Page<ResourceRecord>> {
         on_conn!(self, c => sql::list_resources_of_kind(&c, kind, after, limit))

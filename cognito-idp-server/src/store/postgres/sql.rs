@@ -12,10 +12,12 @@ use crate::store::api::*;
 
 mod devices;
 mod events;
+mod passkeys;
 mod resources;
 mod signin;
 pub use devices::{delete_device, get_device, insert_device, list_devices, update_device};
 pub use events::{get_auth_event, insert_auth_event, list_auth_events, update_auth_event};
+pub use passkeys::{delete_passkey, get_passkey, insert_passkey, list_passkeys, update_passkey};
 pub use resources::{
     delete_resource, find_resource, get_resource, insert_resource, list_resources, list_resources_of_kind,
     update_resource,
@@ -812,6 +814,7 @@ pub async fn set_setting<C: GenericClient>(c: &C, key: &str, value: &str) -> R<(
 pub async fn reset<C: GenericClient>(c: &C) -> R<()> {
     c.batch_execute(RESET).await?;
     c.batch_execute(resources::RESET).await?;
+    c.batch_execute(passkeys::RESET).await?;
     c.batch_execute(devices::RESET).await?;
     c.batch_execute(events::RESET).await?;
     c.batch_execute(

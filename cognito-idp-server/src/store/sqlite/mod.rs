@@ -459,6 +459,30 @@ impl Store for SqliteStore {
         let (pool_id, user_key) = (pool_id.to_owned(), user_key.to_owned());
         self.read(move |c| sql::list_devices(c, &pool_id, &user_key, after, limit)).await
     }
+    async fn insert_passkey(&self, passkey: PasskeyRecord) -> StoreResult<PasskeyRecord> {
+        self.write(move |c| sql::insert_passkey(c, passkey)).await
+    }
+    async fn get_passkey(&self, pool_id: &str, user_key: &str, credential_id: &str) -> StoreResult<PasskeyRecord> {
+        let (pool_id, user_key, credential_id) = (pool_id.to_owned(), user_key.to_owned(), credential_id.to_owned());
+        self.point_read(move |c| sql::get_passkey(c, &pool_id, &user_key, &credential_id)).await
+    }
+    async fn update_passkey(&self, passkey: PasskeyRecord) -> StoreResult<PasskeyRecord> {
+        self.write(move |c| sql::update_passkey(c, passkey)).await
+    }
+    async fn delete_passkey(&self, pool_id: &str, user_key: &str, credential_id: &str) -> StoreResult<()> {
+        let (pool_id, user_key, credential_id) = (pool_id.to_owned(), user_key.to_owned(), credential_id.to_owned());
+        self.write(move |c| sql::delete_passkey(c, &pool_id, &user_key, &credential_id)).await
+    }
+    async fn list_passkeys(
+        &self,
+        pool_id: &str,
+        user_key: &str,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Page<PasskeyRecord>> {
+        let (pool_id, user_key) = (pool_id.to_owned(), user_key.to_owned());
+        self.read(move |c| sql::list_passkeys(c, &pool_id, &user_key, after, limit)).await
+    }
     async fn list_resources_of_kind(&self, kind: &str, after: i64, limit: usize) -> StoreResult<Page<ResourceRecord>> {
         let kind = kind.to_owned();
         self.read(move |c| sql::list_resources_of_kind(c, &kind, after, limit)).await

@@ -234,6 +234,20 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX auth_events_by_user ON auth_events(user_seq, seq);
     "#,
+    // 9: the passkeys (WebAuthn credentials) users registered, each of one user, as devices
+    // are: they go with their user. Credential ids are unique per pool.
+    r#"
+    CREATE TABLE passkeys (
+        seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+        pool_id       TEXT NOT NULL,
+        credential_id TEXT NOT NULL,
+        user_seq      INTEGER NOT NULL REFERENCES users(seq) ON DELETE CASCADE,
+        version       INTEGER NOT NULL,
+        doc           TEXT NOT NULL,
+        UNIQUE (pool_id, credential_id)
+    );
+    CREATE INDEX passkeys_by_user ON passkeys(user_seq, seq);
+    "#,
 ];
 
 /// The schema version this server writes.

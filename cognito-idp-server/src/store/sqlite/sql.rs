@@ -7,10 +7,12 @@ use crate::store::api::*;
 
 mod devices;
 mod events;
+mod passkeys;
 mod resources;
 mod signin;
 pub use devices::{delete_device, get_device, insert_device, list_devices, update_device};
 pub use events::{get_auth_event, insert_auth_event, list_auth_events, update_auth_event};
+pub use passkeys::{delete_passkey, get_passkey, insert_passkey, list_passkeys, update_passkey};
 pub use resources::{
     delete_resource, find_resource, get_resource, insert_resource, list_resources, list_resources_of_kind,
     update_resource,
@@ -721,6 +723,7 @@ pub fn set_setting(conn: &Connection, key: &str, value: &str) -> StoreResult<()>
 pub fn reset(conn: &Connection) -> StoreResult<()> {
     conn.execute_batch(RESET).map_err(db_error)?;
     conn.execute_batch(resources::RESET).map_err(db_error)?;
+    conn.execute_batch(passkeys::RESET).map_err(db_error)?;
     conn.execute_batch(devices::RESET).map_err(db_error)?;
     conn.execute_batch(events::RESET).map_err(db_error)?;
     conn.execute_batch(
