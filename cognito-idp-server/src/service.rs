@@ -179,6 +179,12 @@ operations! {
     stop_user_import_job(StopUserImportJobRequest) -> StopUserImportJobResponse, StopUserImportJobError => crate::handlers::user_import::stop_user_import_job;
     describe_user_import_job(DescribeUserImportJobRequest) -> DescribeUserImportJobResponse, DescribeUserImportJobError => crate::handlers::user_import::describe_user_import_job;
     list_user_import_jobs(ListUserImportJobsRequest) -> ListUserImportJobsResponse, ListUserImportJobsError => crate::handlers::user_import::list_user_import_jobs;
+    // point-in-time recovery
+    initiate_point_in_time_recovery(InitiatePointInTimeRecoveryRequest) -> InitiatePointInTimeRecoveryResponse, InitiatePointInTimeRecoveryError => crate::handlers::pitr::initiate_point_in_time_recovery;
+    describe_point_in_time_recovery(DescribePointInTimeRecoveryRequest) -> DescribePointInTimeRecoveryResponse, DescribePointInTimeRecoveryError => crate::handlers::pitr::describe_point_in_time_recovery;
+    start_point_in_time_recovery(StartPointInTimeRecoveryRequest) -> StartPointInTimeRecoveryResponse, StartPointInTimeRecoveryError => crate::handlers::pitr::start_point_in_time_recovery;
+    cancel_point_in_time_recovery(CancelPointInTimeRecoveryRequest) -> CancelPointInTimeRecoveryResponse, CancelPointInTimeRecoveryError => crate::handlers::pitr::cancel_point_in_time_recovery;
+    list_point_in_time_recoveries(ListPointInTimeRecoveriesRequest) -> ListPointInTimeRecoveriesResponse, ListPointInTimeRecoveriesError => crate::handlers::pitr::list_point_in_time_recoveries;
     // provisioned limits
     get_provisioned_limit(GetProvisionedLimitRequest) -> GetProvisionedLimitResponse, GetProvisionedLimitError => crate::handlers::provisioned_limits::get_provisioned_limit;
     update_provisioned_limit(UpdateProvisionedLimitRequest) -> UpdateProvisionedLimitResponse, UpdateProvisionedLimitError => crate::handlers::provisioned_limits::update_provisioned_limit;

@@ -13,6 +13,7 @@ pub mod managed_login_branding;
 pub mod messages;
 pub mod mfa;
 pub mod one_time_codes;
+pub mod pitr;
 pub mod pools;
 pub mod provisioned_limits;
 pub mod recovery;

@@ -4,6 +4,8 @@ use std::future::Future;
 
 use serde::{Deserialize, Serialize};
 
+use super::history::{History, HistoryRow, RestoreChange};
+
 /// Why a store call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -29,6 +31,10 @@ pub enum StoreError {
     /// The record changed since it was read (optimistic concurrency); read again and retry.
     #[error("conflict")]
     Conflict,
+    /// The pool's user data is paused by a point-in-time recovery (`store::history`): writes
+    /// of users, groups and memberships wait until it ends.
+    #[error("paused by a recovery")]
+    Paused,
     /// The database failed (I/O, corruption, unavailable): an internal error for the caller.
     #[error("database: {0}")]
     Database(String),
@@ -610,8 +616,9 @@ pub trait Store: Send + Sync + 'static {
     /// Forgets the user's failed sign-ins (after a success). An unknown user is not an error.
     fn clear_sign_in_failures(&self, pool_id: &str, user_key: &str) -> impl Future<Output = StoreResult<()>> + Send;
     /// Removes a bounded batch (at most `retention::PERIODIC_BATCH` rows of each table) of
-    /// sessions that expired more than an hour before `now_ms`, and of refresh tokens and token
-    /// families that expired more than a week before it; returns how many rows went. Called
+    /// sessions that expired more than an hour before `now_ms`, of refresh tokens and token
+    /// families that expired more than a week before it, and of history rows older than the
+    /// history's retention; returns how many rows went. Called
     /// every few minutes by the server (the writes of [`put_session`](Store::put_session) and
     /// [`rotate_refresh`](Store::rotate_refresh) purge too, but a server without them would
     /// not). Several instances may purge at once.
@@ -647,6 +654,16 @@ pub trait Store: Send + Sync + 'static {
         after: i64,
         limit: usize,
     ) -> impl Future<Output = StoreResult<Page<DeviceRecord>>> + Send;
+
+    // --- history for point-in-time recovery (`store::history`)
+    /// Whether and how writes of user data keep history (configured once at start-up).
+    fn history(&self) -> &History;
+    /// The pool's history rows stamped after `after_ms`, oldest first.
+    fn history_since(&self, pool_id: &str, after_ms: i64) -> impl Future<Output = StoreResult<Vec<HistoryRow>>> + Send;
+    /// Applies a recovery's changes in one transaction, paused or not, each appending history
+    /// as any write does. A change that finds nothing to do (a record already gone) is skipped.
+    fn apply_restore(&self, pool_id: &str, changes: Vec<RestoreChange>)
+    -> impl Future<Output = StoreResult<()>> + Send;
 
     // --- outbox, tags, local state
     /// Messages sent to `username` of `pool_id` (all of the pool's when `username` is `None`).
