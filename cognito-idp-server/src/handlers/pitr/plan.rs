@@ -11,8 +11,9 @@ use crate::handlers::auth::SRP_KEY;
 use crate::handlers::mfa::USER_KEY as MFA_KEY;
 use crate::handlers::shared::user_aliases;
 use crate::state::{Cognito, Pool};
-use crate::store::history::{GroupImage, HistoryRow, RestoreChange, UserImage, kind, split_member_key};
-use crate::store::{Store, StoreError, UserRecord};
+use crate::store::history::images::{GroupImage, UserImage};
+use crate::store::history::{kind, split_member_key};
+use crate::store::{HistoryRow, RestoreChange, Store, StoreError, UserRecord};
 
 /// The entities of AWS's preview, in its order (`RestorePreviewType.Entity`).
 pub const ENTITIES: [&str; 4] = ["Users", "Groups", "User MFAs", "Passkeys"];

@@ -27,7 +27,7 @@ use tokio_postgres::error::SqlState;
 
 use self::sql::{Fail, violated};
 use super::api::*;
-use super::history::{History, HistoryRow, RestoreChange};
+use super::history::History;
 
 pub use schema::CURRENT as SCHEMA_VERSION;
 

@@ -21,7 +21,7 @@ use tokio::sync::oneshot;
 
 use self::sql::db_error;
 use super::api::*;
-use super::history::{History, HistoryRow, RestoreChange};
+use super::history::History;
 
 /// How SQLite syncs commits to disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -5,7 +5,7 @@ use deadpool_postgres::GenericClient;
 
 use super::{Fail, R, execute, query, query_opt};
 use crate::store::api::*;
-use crate::store::history::{self, HistoryRow, RestoreChange, Stamp, kind, member_key};
+use crate::store::history::{self, Stamp, kind, member_key};
 
 /// [`StoreError::Paused`] while the pool is paused by a recovery.
 pub(in crate::store::postgres) async fn check_pause<C: GenericClient>(c: &C, stamp: &Stamp, pool_id: &str) -> R<()> {

@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{db_error, get_group, get_user};
 use crate::store::api::*;
-use crate::store::history::{self, HistoryRow, RestoreChange, Stamp, kind, member_key};
+use crate::store::history::{self, Stamp, kind, member_key};
 
 /// [`StoreError::Paused`] while the pool is paused by a recovery (see `store::history`).
 pub(super) fn check_pause(conn: &Connection, stamp: &Stamp, pool_id: &str) -> StoreResult<()> {

@@ -11,14 +11,14 @@
 //! answer [`StoreError::Paused`](super::StoreError::Paused) as long as the pool has a pause
 //! marker whose `untilMs` is ahead (a resource of kind [`PAUSE_KIND`], written and removed by
 //! the recovery handlers). The recovery's own writes go through
-//! [`Store::apply_restore`](super::Store::apply_restore), which is not paused.
+//! [`Store::apply_restore`](super::Store::apply_restore), which is not paused. How the rows
+//! keep records is [`images`].
+
+pub mod images;
 
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use serde::{Deserialize, Serialize};
-
-use super::api::{Alias, UserRecord};
 use crate::clock::Clock;
 
 /// The resource kind of a pool's pause marker (key [`PAUSE_KEY`]); its document holds
@@ -117,121 +117,4 @@ pub fn member_key(group: &str, user_key: &str) -> String {
 /// The group and user key of a membership's history key.
 pub fn split_member_key(key: &str) -> Option<(&str, &str)> {
     key.split_once('\n')
-}
-
-/// One history row: a record of a pool as it was just before a change at `at_ms`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HistoryRow {
-    /// Store order.
-    pub seq: i64,
-    /// One of [`kind`].
-    pub kind: String,
-    /// The record's key within its kind.
-    pub key: String,
-    /// When the change happened.
-    pub at_ms: i64,
-    /// The record before the change (JSON, as [`UserImage`], [`GroupImage`] or `{}` for a
-    /// membership); `None` when it did not exist.
-    pub before: Option<String>,
-}
-
-/// A user as a history row keeps it: the stored columns and the document.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct UserImage {
-    /// The username as given.
-    pub username: String,
-    /// The `sub`.
-    pub sub: String,
-    /// The status.
-    pub status: String,
-    /// Enabled (SQLite writes 0 or 1, PostgreSQL a boolean).
-    #[serde(deserialize_with = "flag")]
-    pub enabled: bool,
-    /// Created (milliseconds since the epoch).
-    pub created_ms: i64,
-    /// Last modified.
-    pub modified_ms: i64,
-    /// The stored document (attributes, password, `extra`).
-    pub doc: UserRecord,
-}
-
-impl UserImage {
-    /// The user record this image holds, for `pool_id` and `key`.
-    pub fn into_record(self, pool_id: &str, key: &str) -> UserRecord {
-        UserRecord {
-            pool_id: pool_id.to_owned(),
-            username: self.username,
-            username_key: key.to_owned(),
-            sub: self.sub,
-            status: self.status,
-            enabled: self.enabled,
-            created_ms: self.created_ms,
-            modified_ms: self.modified_ms,
-            ..self.doc
-        }
-    }
-}
-
-fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Flag {
-        Bool(bool),
-        Int(i64),
-    }
-    Ok(match Flag::deserialize(d)? {
-        Flag::Bool(b) => b,
-        Flag::Int(i) => i != 0,
-    })
-}
-
-/// A group as a history row keeps it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct GroupImage {
-    /// The `GroupType` document.
-    pub doc: serde_json::Value,
-}
-
-/// One change a recovery makes, applied with the others in one transaction by
-/// [`Store::apply_restore`](super::Store::apply_restore).
-#[derive(Debug, Clone)]
-pub enum RestoreChange {
-    /// Makes the user `user.username_key` exactly this (inserted when absent), with `aliases`
-    /// (taken from whoever holds them).
-    PutUser {
-        /// The user as it was.
-        user: UserRecord,
-        /// Its aliases.
-        aliases: Vec<Alias>,
-    },
-    /// Deletes the user with this username key (its memberships go too).
-    DeleteUser(String),
-    /// Makes the group `name` hold `doc` (inserted when absent).
-    PutGroup {
-        /// The group's name.
-        name: String,
-        /// Its `GroupType` document.
-        doc: serde_json::Value,
-    },
-    /// Deletes the group (its memberships go too).
-    DeleteGroup(String),
-    /// Adds the user (by username key) to the group.
-    AddMember(String, String),
-    /// Removes the user from the group.
-    RemoveMember(String, String),
-}
-
-impl RestoreChange {
-    /// The order changes are applied in: memberships and records that go first, then the
-    /// records that come back, then their memberships.
-    pub fn rank(&self) -> u8 {
-        match self {
-            RestoreChange::RemoveMember(..) => 0,
-            RestoreChange::DeleteUser(_) => 1,
-            RestoreChange::DeleteGroup(_) => 2,
-            RestoreChange::PutGroup { .. } => 3,
-            RestoreChange::PutUser { .. } => 4,
-            RestoreChange::AddMember(..) => 5,
-        }
-    }
 }
