@@ -23,6 +23,7 @@ pub mod local;
 pub mod oauth;
 pub mod options;
 pub mod pages;
+pub mod request_region;
 pub mod service;
 pub mod state;
 pub mod store;

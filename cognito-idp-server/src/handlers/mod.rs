@@ -17,6 +17,7 @@ pub mod pitr;
 pub mod pools;
 pub mod provisioned_limits;
 pub mod recovery;
+pub mod replicas;
 pub mod resource_servers;
 pub mod secret_hash;
 pub mod self_service;
