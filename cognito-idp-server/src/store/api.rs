@@ -384,7 +384,7 @@ pub enum RestoreChange {
     /// (taken from whoever holds them).
     PutUser {
         /// The user as it was.
-        user: UserRecord,
+        user: Box<UserRecord>,
         /// Its aliases.
         aliases: Vec<Alias>,
     },

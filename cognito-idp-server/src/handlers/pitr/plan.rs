@@ -65,10 +65,8 @@ pub async fn plan<S: Store>(svc: &Cognito<S>, pool: &Pool, restore_ms: i64) -> A
     for ((record_kind, key), before) in &then {
         match record_kind.as_str() {
             kind::USER => user(svc, pool, key, before.as_deref(), &mut plan).await?,
-            kind::GROUP => {
-                if group(svc, pool, key, before.as_deref(), &mut plan).await? {
-                    groups_counted.insert(key.clone());
-                }
+            kind::GROUP if group(svc, pool, key, before.as_deref(), &mut plan).await? => {
+                groups_counted.insert(key.clone());
             }
             kind::MEMBER => {
                 let Some((group, user_key)) = split_member_key(key) else { continue };
@@ -147,7 +145,7 @@ async fn user<S: Store>(
                 plan.counts[MFAS][CREATE] += 1;
             }
             let aliases = user_aliases(pool, &then);
-            plan.changes.push(RestoreChange::PutUser { user: then, aliases });
+            plan.changes.push(RestoreChange::PutUser { user: Box::new(then), aliases });
         }
         (Some(then), Some(now)) if then.sub != now.sub => {
             // Another user took the username since: it goes, and the one of then comes back.
@@ -155,7 +153,7 @@ async fn user<S: Store>(
             plan.counts[USERS][CREATE] += 1;
             plan.changes.push(RestoreChange::DeleteUser(key.to_owned()));
             let aliases = user_aliases(pool, &then);
-            plan.changes.push(RestoreChange::PutUser { user: then, aliases });
+            plan.changes.push(RestoreChange::PutUser { user: Box::new(then), aliases });
         }
         (Some(mut then), Some(now)) => {
             // AWS: "Users who changed their password after the recovery point keep their
@@ -187,7 +185,7 @@ async fn user<S: Store>(
                 plan.counts[MFAS][slot] += 1;
             }
             let aliases = user_aliases(pool, &then);
-            plan.changes.push(RestoreChange::PutUser { user: then, aliases });
+            plan.changes.push(RestoreChange::PutUser { user: Box::new(then), aliases });
         }
     }
     Ok(())

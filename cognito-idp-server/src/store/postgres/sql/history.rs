@@ -202,7 +202,7 @@ pub async fn apply_restore<C: GenericClient>(
             }
             RestoreChange::PutUser { user, aliases } => match super::get_user(c, pool_id, &user.username_key).await {
                 Ok(current) => {
-                    let user = UserRecord { seq: current.seq, version: current.version, ..user };
+                    let user = UserRecord { seq: current.seq, version: current.version, ..*user };
                     super::update_user(c, stamp, &user, &aliases, AliasConflict::Take, &[]).await?;
                 }
                 Err(Fail::Store(StoreError::NotFound)) => {

@@ -174,11 +174,11 @@ pub fn apply_restore(
             }
             RestoreChange::PutUser { user, aliases } => match get_user(conn, pool_id, &user.username_key) {
                 Ok(current) => {
-                    let user = UserRecord { seq: current.seq, version: current.version, ..user };
+                    let user = UserRecord { seq: current.seq, version: current.version, ..*user };
                     super::update_user(conn, stamp, user, &aliases, AliasConflict::Take, &[])?;
                 }
                 Err(StoreError::NotFound) => {
-                    super::insert_user(conn, stamp, user, &aliases, AliasConflict::Take, &[])?;
+                    super::insert_user(conn, stamp, *user, &aliases, AliasConflict::Take, &[])?;
                 }
                 Err(e) => return Err(e),
             },
