@@ -39,6 +39,7 @@ async fn a_replica_region_serves_the_same_pool_and_signs_users_in() {
         ])
     );
     assert_eq!(out["replica_tags"], json!({"team": "auth"}));
+    assert_eq!(out["listed_pool_regions"], json!([["eu-west-1"]]), "ListUserPools' ReplicaRegions");
     assert_eq!(code("second_replica"), "LimitExceededException", "{out}");
     assert_eq!(code("primary_region_replica"), "InvalidParameterException", "{out}");
     assert_eq!(code("inactive_sign_in"), "OperationNotEnabledException", "{out}");

@@ -77,6 +77,8 @@ created = primary.create_user_pool_replica(UserPoolId=pool, RegionName=REPLICA,
 out["created"] = replica_view(created)
 out["listed"] = [replica_view(r) for r in primary.list_user_pool_replicas(UserPoolId=pool)["UserPoolReplicas"]]
 out["replica_tags"] = primary.list_tags_for_resource(ResourceArn=created["UserPoolArn"]).get("Tags")
+out["listed_pool_regions"] = [p.get("ReplicaRegions") for p in primary.list_user_pools(MaxResults=60)["UserPools"]
+                              if p["Id"] == pool]
 out["second_replica"] = error(primary.create_user_pool_replica, UserPoolId=pool, RegionName="ap-south-1")
 out["primary_region_replica"] = error(primary.create_user_pool_replica, UserPoolId=pool, RegionName=primary_region)
 
