@@ -146,6 +146,8 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
     if let Some(offset) = store.get_setting(crate::local::CLOCK_OFFSET).await?.and_then(|v| v.parse().ok()) {
         clock.set_offset_ms(offset);
     }
+    let retention_ms = i64::from(options.history_retention_days) * 24 * 3600 * 1000;
+    store.history().configure(clock.clone(), options.history, retention_ms);
     let svc = Cognito {
         store,
         settings: Arc::new(settings),

@@ -78,6 +78,16 @@ impl ApiError {
         Self::new(ErrorCode::TooManyRequestsException, "Too many requests")
     }
 
+    /// `OperationNotEnabledException` for a write of user data while a point-in-time recovery
+    /// pauses the pool. AWS documents the pause but not its error; this is the one error its
+    /// model gives every such operation for a pool that cannot take the operation now.
+    pub fn paused() -> Self {
+        Self::new(
+            ErrorCode::OperationNotEnabledException,
+            "Write operations are paused while a point-in-time recovery of the user pool is in progress.",
+        )
+    }
+
     /// `InternalErrorException` (HTTP 500): a fault of this server, never of the request.
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::InternalErrorException, message)
@@ -116,6 +126,8 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::UsernameExists => ApiError::username_exists(),
+            // A write of user data while a point-in-time recovery pauses the pool.
+            StoreError::Paused => ApiError::paused(),
             StoreError::Database(detail) => {
                 tracing::error!(error = %detail, "database error");
                 ApiError::internal("An internal error occurred.")

@@ -24,6 +24,7 @@ pub mod log_delivery;
 pub mod oauth;
 pub mod options;
 pub mod pages;
+pub mod request_region;
 pub mod service;
 pub mod state;
 pub mod store;

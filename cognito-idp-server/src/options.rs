@@ -92,6 +92,15 @@ pub struct Options {
     /// default, so that test suites run unthrottled.
     #[arg(long, env = "COGNITO_ENFORCE_LIMITS")]
     pub enforce_limits: bool,
+    /// Keep the history of users, groups and memberships that point-in-time recovery reads
+    /// (`InitiatePointInTimeRecovery`): one row per changed record, written with it. `false`
+    /// saves that write (and turns the recovery operations off).
+    #[arg(long, env = "COGNITO_HISTORY", default_value_t = true, action = clap::ArgAction::Set)]
+    pub history: bool,
+    /// How many days of that history are kept (older rows are purged): the furthest back a
+    /// recovery can go. AWS's longest recovery period is 14 days (the Plus feature plan).
+    #[arg(long, env = "COGNITO_HISTORY_RETENTION_DAYS", default_value_t = 14)]
+    pub history_retention_days: u32,
     /// Name trigger functions by the function name of their ARN instead of the whole ARN, for
     /// local Lambda runtimes that know functions by name only (serverless-offline).
     #[arg(long, env = "COGNITO_LAMBDA_FUNCTION_NAME_ONLY")]

@@ -13,6 +13,7 @@ use crate::handlers::{
     client_secrets, client_tokens, clients, derived_tokens, devices, domains, groups, pools, recovery,
     resource_servers, self_service, signup, tags, users,
 };
+use crate::request_region::{self, RequestRegion};
 pub use crate::state::{Cognito, Settings};
 use crate::store::Store;
 
@@ -34,7 +35,8 @@ macro_rules! operations {
                     async move {
                         // Past its category's rate, when limits are enforced (`crate::limits`).
                         self.limits.admit(ctx.operation).map_err(ApiError::into_op)?;
-                        $handler(self, input).await.map_err(ApiError::into_op)
+                        let request = RequestRegion { region: request_region::of(&ctx.headers), operation: ctx.operation };
+                        request_region::scope(request, $handler(self, input)).await.map_err(ApiError::into_op)
                     }
                 }
             )*
@@ -46,7 +48,8 @@ macro_rules! operations {
                 ) -> impl ::std::future::Future<Output = Result<$c_output, $c_error>> + Send {
                     async move {
                         self.limits.admit(ctx.operation).map_err(ApiError::into_op)?;
-                        $c_handler(self, ctx, input).await.map_err(ApiError::into_op)
+                        let request = RequestRegion { region: request_region::of(&ctx.headers), operation: ctx.operation };
+                        request_region::scope(request, $c_handler(self, ctx, input)).await.map_err(ApiError::into_op)
                     }
                 }
             )*
@@ -189,6 +192,17 @@ operations! {
     admin_list_user_sessions(AdminListUserSessionsRequest) -> AdminListUserSessionsResponse, AdminListUserSessionsError => crate::handlers::sessions::user_sessions::admin_list_user_sessions;
     revoke_user_session(RevokeUserSessionRequest) -> RevokeUserSessionResponse, RevokeUserSessionError => crate::handlers::sessions::user_sessions::revoke_user_session;
     admin_revoke_user_session(AdminRevokeUserSessionRequest) -> AdminRevokeUserSessionResponse, AdminRevokeUserSessionError => crate::handlers::sessions::user_sessions::admin_revoke_user_session;
+    // point-in-time recovery
+    initiate_point_in_time_recovery(InitiatePointInTimeRecoveryRequest) -> InitiatePointInTimeRecoveryResponse, InitiatePointInTimeRecoveryError => crate::handlers::pitr::initiate_point_in_time_recovery;
+    describe_point_in_time_recovery(DescribePointInTimeRecoveryRequest) -> DescribePointInTimeRecoveryResponse, DescribePointInTimeRecoveryError => crate::handlers::pitr::describe_point_in_time_recovery;
+    start_point_in_time_recovery(StartPointInTimeRecoveryRequest) -> StartPointInTimeRecoveryResponse, StartPointInTimeRecoveryError => crate::handlers::pitr::start_point_in_time_recovery;
+    cancel_point_in_time_recovery(CancelPointInTimeRecoveryRequest) -> CancelPointInTimeRecoveryResponse, CancelPointInTimeRecoveryError => crate::handlers::pitr::cancel_point_in_time_recovery;
+    list_point_in_time_recoveries(ListPointInTimeRecoveriesRequest) -> ListPointInTimeRecoveriesResponse, ListPointInTimeRecoveriesError => crate::handlers::pitr::list_point_in_time_recoveries;
+    // multi-Region replicas
+    create_user_pool_replica(CreateUserPoolReplicaRequest) -> CreateUserPoolReplicaResponse, CreateUserPoolReplicaError => crate::handlers::replicas::create_user_pool_replica;
+    update_user_pool_replica(UpdateUserPoolReplicaRequest) -> UpdateUserPoolReplicaResponse, UpdateUserPoolReplicaError => crate::handlers::replicas::update_user_pool_replica;
+    delete_user_pool_replica(DeleteUserPoolReplicaRequest) -> DeleteUserPoolReplicaResponse, DeleteUserPoolReplicaError => crate::handlers::replicas::delete_user_pool_replica;
+    list_user_pool_replicas(ListUserPoolReplicasRequest) -> ListUserPoolReplicasResponse, ListUserPoolReplicasError => crate::handlers::replicas::list_user_pool_replicas;
     // provisioned limits
     get_provisioned_limit(GetProvisionedLimitRequest) -> GetProvisionedLimitResponse, GetProvisionedLimitError => crate::handlers::provisioned_limits::get_provisioned_limit;
     update_provisioned_limit(UpdateProvisionedLimitRequest) -> UpdateProvisionedLimitResponse, UpdateProvisionedLimitError => crate::handlers::provisioned_limits::update_provisioned_limit;

@@ -344,13 +344,13 @@ async fn an_sqlite_file_of_schema_2_keeps_its_pools_signing_keys() {
         // A file as a server of schema 2 left it: made by this server, then its resource tables
         // replaced by version 2's table of secrets holding a pool's keys, its outbox without
         // version 4's columns, and without version 5's devices, version 7's session columns,
-        // version 8's events and version 9's passkeys.
+        // version 8's events, version 9's passkeys and version 10's history.
         let store = SqliteStore::open(Location::File(path.clone()), Synchronous::Full).unwrap();
         pool(&store, POOL).await;
         drop(store);
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
-            "DROP TABLE resource_names; DROP TABLE resources; DROP TABLE devices; DROP TABLE auth_events; DROP TABLE passkeys;
+            "DROP TABLE resource_names; DROP TABLE resources; DROP TABLE devices; DROP TABLE auth_events; DROP TABLE passkeys; DROP TABLE history;
              CREATE TABLE pool_secrets (
                  pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
                  name    TEXT NOT NULL,

@@ -244,12 +244,18 @@ pub async fn list_user_pools<S: Store>(
     let mut pools = Vec::with_capacity(page.items.len());
     for record in page.items {
         let doc = from_json::<UserPoolType>(&record.doc, &record.id)?;
+        // The regions of its replicas (`handlers::replicas`), when it has any.
+        let replicas =
+            crate::store::resources::list::<S, super::replicas::record::Replica>(&svc.store, &record.id, 0, 60).await?;
+        let replica_regions = (!replicas.items.is_empty())
+            .then(|| replicas.items.into_iter().map(|r| r.value.region).collect::<Vec<_>>());
         pools.push(UserPoolDescriptionType {
             id: doc.id,
             name: doc.name,
             lambda_config: doc.lambda_config,
             last_modified_date: doc.last_modified_date,
             creation_date: doc.creation_date,
+            replica_regions,
             ..Default::default()
         });
     }

@@ -31,8 +31,15 @@ pub fn decode_client(record: &ClientRecord) -> ApiResult<UserPoolClientType> {
         .map_err(|e| ApiError::internal(format!("stored client {} does not decode: {e}", record.id)))
 }
 
-/// Reads pool `id`, or AWS's `ResourceNotFoundException` for it.
+/// Reads pool `id`, or AWS's `ResourceNotFoundException` for it. A request for another region than the server's is answered there only if the pool has a
+/// replica in it, and only as far as a replica may (`handlers::replicas::gate`).
 pub async fn load_pool<S: Store>(svc: &Cognito<S>, id: &str) -> ApiResult<Arc<Pool>> {
+    let pool = load_pool_record(svc, id).await?;
+    crate::handlers::replicas::gate::admit(svc, &pool).await?;
+    Ok(pool)
+}
+
+async fn load_pool_record<S: Store>(svc: &Cognito<S>, id: &str) -> ApiResult<Arc<Pool>> {
     let stamp = match svc.store.pool_version(id).await {
         Ok(stamp) => stamp,
         Err(StoreError::NotFound) => return Err(ApiError::pool_not_found(id)),

@@ -6,9 +6,11 @@
 use cognito_idp::types::*;
 
 use crate::errors::{ApiError, ApiResult};
+use crate::handlers::replicas;
 use crate::handlers::shared::load_pool;
 use crate::state::Cognito;
-use crate::store::Store;
+use crate::store::resources;
+use crate::store::{Store, StoreError};
 
 /// `TagResource`: adds the tags, replacing the values of keys already there.
 pub async fn tag_resource<S: Store>(svc: &Cognito<S>, input: TagResourceRequest) -> ApiResult<TagResourceResponse> {
@@ -50,7 +52,22 @@ async fn pool_arn<S: Store>(svc: &Cognito<S>, arn: &str) -> ApiResult<String> {
     let pool = load_pool(svc, id).await?;
     match &pool.doc.arn {
         Some(stored) if stored == arn => Ok(stored.clone()),
+        // The pool's replica in another region has tags of its own, under its own ARN.
+        _ if replica_arn(svc, id, arn).await? => Ok(arn.to_owned()),
         // Same pool id under another region, account or partition: not this pool.
         _ => Err(ApiError::pool_not_found(id)),
+    }
+}
+
+/// Whether `arn` is the ARN of a replica of pool `id` (`handlers::replicas`).
+async fn replica_arn<S: Store>(svc: &Cognito<S>, id: &str, arn: &str) -> ApiResult<bool> {
+    let Some(region) = arn.split(':').nth(3) else { return Ok(false) };
+    if arn != replicas::record::arn(region, &svc.settings.account_id, id) {
+        return Ok(false);
+    }
+    match resources::get::<S, replicas::record::Replica>(&svc.store, id, region).await {
+        Ok(_) => Ok(true),
+        Err(StoreError::NotFound) => Ok(false),
+        Err(e) => Err(e.into()),
     }
 }

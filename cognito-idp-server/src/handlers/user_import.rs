@@ -66,6 +66,8 @@ pub async fn create_user_import_job<S: Store>(
     input: CreateUserImportJobRequest,
 ) -> ApiResult<CreateUserImportJobResponse> {
     let pool = load_pool(svc, &input.user_pool_id).await?;
+    // "You can't create or start user import jobs" during a point-in-time recovery.
+    crate::handlers::pitr::refuse_if_paused(svc, pool.id()).await?;
     // `import-` and ten letters and digits, as AWS's job ids look (`import-d2IS8ZgMoX`).
     let job_id = format!(
         "import-{}",
@@ -110,6 +112,7 @@ pub async fn start_user_import_job<S: Store>(
     input: StartUserImportJobRequest,
 ) -> ApiResult<StartUserImportJobResponse> {
     let pool = load_pool(svc, &input.user_pool_id).await?;
+    crate::handlers::pitr::refuse_if_paused(svc, pool.id()).await?;
     let now = svc.clock.now_ms();
     let current = load(svc, pool.id(), &input.job_id).await?;
     if current.value.status() != "Created" || current.value.expired(now) {

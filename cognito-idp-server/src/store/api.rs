@@ -4,6 +4,8 @@ use std::future::Future;
 
 use serde::{Deserialize, Serialize};
 
+use super::history::History;
+
 /// Why a store call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -29,6 +31,10 @@ pub enum StoreError {
     /// The record changed since it was read (optimistic concurrency); read again and retry.
     #[error("conflict")]
     Conflict,
+    /// The pool's user data is paused by a point-in-time recovery (`store::history`): writes
+    /// of users, groups and memberships wait until it ends.
+    #[error("paused by a recovery")]
+    Paused,
     /// The database failed (I/O, corruption, unavailable): an internal error for the caller.
     #[error("database: {0}")]
     Database(String),
@@ -417,6 +423,66 @@ pub struct SignInFailures {
     pub last_ms: i64,
 }
 
+/// One history row: a record of a pool as it was just before a change at `at_ms`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryRow {
+    /// Store order.
+    pub seq: i64,
+    /// One of [`kind`].
+    pub kind: String,
+    /// The record's key within its kind.
+    pub key: String,
+    /// When the change happened.
+    pub at_ms: i64,
+    /// The record before the change (JSON, as `history::images` keeps them, or `{}` for a
+    /// membership); `None` when it did not exist.
+    pub before: Option<String>,
+}
+
+/// One change a recovery makes, applied with the others in one transaction by
+/// [`Store::apply_restore`].
+#[derive(Debug, Clone)]
+pub enum RestoreChange {
+    /// Makes the user `user.username_key` exactly this (inserted when absent), with `aliases`
+    /// (taken from whoever holds them).
+    PutUser {
+        /// The user as it was.
+        user: Box<UserRecord>,
+        /// Its aliases.
+        aliases: Vec<Alias>,
+    },
+    /// Deletes the user with this username key (its memberships go too).
+    DeleteUser(String),
+    /// Makes the group `name` hold `doc` (inserted when absent).
+    PutGroup {
+        /// The group's name.
+        name: String,
+        /// Its `GroupType` document.
+        doc: serde_json::Value,
+    },
+    /// Deletes the group (its memberships go too).
+    DeleteGroup(String),
+    /// Adds the user (by username key) to the group.
+    AddMember(String, String),
+    /// Removes the user from the group.
+    RemoveMember(String, String),
+}
+
+impl RestoreChange {
+    /// The order changes are applied in: memberships and records that go first, then the
+    /// records that come back, then their memberships.
+    pub fn rank(&self) -> u8 {
+        match self {
+            RestoreChange::RemoveMember(..) => 0,
+            RestoreChange::DeleteUser(_) => 1,
+            RestoreChange::DeleteGroup(_) => 2,
+            RestoreChange::PutGroup { .. } => 3,
+            RestoreChange::PutUser { .. } => 4,
+            RestoreChange::AddMember(..) => 5,
+        }
+    }
+}
+
 /// The storage every backend implements.
 ///
 /// Methods that take a record with a `version` write it only if the stored version is still
@@ -709,8 +775,9 @@ pub trait Store: Send + Sync + 'static {
     /// Forgets the user's failed sign-ins (after a success). An unknown user is not an error.
     fn clear_sign_in_failures(&self, pool_id: &str, user_key: &str) -> impl Future<Output = StoreResult<()>> + Send;
     /// Removes a bounded batch (at most `retention::PERIODIC_BATCH` rows of each table) of
-    /// sessions that expired more than an hour before `now_ms`, and of refresh tokens and token
-    /// families that expired more than a week before it; returns how many rows went. Called
+    /// sessions that expired more than an hour before `now_ms`, of refresh tokens and token
+    /// families that expired more than a week before it, and of history rows older than the
+    /// history's retention; returns how many rows went. Called
     /// every few minutes by the server (the writes of [`put_session`](Store::put_session) and
     /// [`rotate_refresh`](Store::rotate_refresh) purge too, but a server without them would
     /// not). Several instances may purge at once.
@@ -770,6 +837,15 @@ pub trait Store: Send + Sync + 'static {
         before: i64,
         limit: usize,
     ) -> impl Future<Output = StoreResult<Page<AuthEventRecord>>> + Send;
+    // --- history for point-in-time recovery (`store::history`)
+    /// Whether and how writes of user data keep history (configured once at start-up).
+    fn history(&self) -> &History;
+    /// The pool's history rows stamped after `after_ms`, oldest first.
+    fn history_since(&self, pool_id: &str, after_ms: i64) -> impl Future<Output = StoreResult<Vec<HistoryRow>>> + Send;
+    /// Applies a recovery's changes in one transaction, paused or not, each appending history
+    /// as any write does. A change that finds nothing to do (a record already gone) is skipped.
+    fn apply_restore(&self, pool_id: &str, changes: Vec<RestoreChange>)
+    -> impl Future<Output = StoreResult<()>> + Send;
 
     // --- outbox, tags, local state
     // --- passkeys (`CompleteWebAuthnRegistration` and after), each of one user

@@ -11,6 +11,7 @@
 //! are plain sequence numbers any instance can continue from.
 
 mod api;
+pub mod history;
 pub mod postgres;
 pub mod resources;
 mod retention;

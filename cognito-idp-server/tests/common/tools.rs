@@ -132,3 +132,37 @@ pub fn node(modules: &Path, name: &str, args: &[&str]) -> Command {
     command.arg(script(name)).args(args).env("NODE_PATH", modules);
     command
 }
+
+/// The pinned boto3 of tests/requirements-pitr.txt (newer than requirements.txt's: its botocore
+/// models point-in-time recovery and replicas), installed into `{target}/tmp/boto3-current` if
+/// missing; run Python with `PYTHONPATH` set to it. `None` (after SKIPPED) without Python.
+pub fn boto3_current() -> Option<PathBuf> {
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("boto3-current");
+    let models_it = || {
+        std::process::Command::new("python3")
+            .args(["-c", "import boto3; assert hasattr(boto3.client('cognito-idp', region_name='us-east-1'), 'initiate_point_in_time_recovery')"])
+            .env("PYTHONPATH", &dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !present(tool_available("python3", &["--version"]), "python3") {
+        return None;
+    }
+    if !models_it() {
+        let requirements = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/requirements-pitr.txt");
+        let _ = std::process::Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
+            .arg(&dir)
+            .args(["-r", requirements])
+            .stdout(std::process::Stdio::null())
+            .status();
+        if !present(models_it(), "boto3 of tests/requirements-pitr.txt (pip install failed)") {
+            return None;
+        }
+    }
+    Some(dir)
+}

@@ -27,6 +27,7 @@ use tokio_postgres::error::SqlState;
 
 use self::sql::{Fail, violated};
 use super::api::*;
+use super::history::History;
 
 pub use schema::CURRENT as SCHEMA_VERSION;
 
@@ -57,6 +58,7 @@ pub fn is_url(db: &str) -> bool {
 #[derive(Clone)]
 pub struct PgStore {
     pool: Pool,
+    history: History,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -114,7 +116,7 @@ impl PgStore {
             .recycle_timeout(Some(Duration::from_secs(5)))
             .build()
             .map_err(|e| StoreError::Database(format!("the connection pool: {e}")))?;
-        Ok(PgStore { pool })
+        Ok(PgStore { pool, history: History::default() })
     }
 
     /// A connection from the pool (a new one if none is idle).
@@ -289,7 +291,8 @@ impl Store for PgStore {
         on_conflict: AliasConflict,
         outbox: Vec<OutboxMessage>,
     ) -> StoreResult<UserRecord> {
-        in_tx!(self, tx => sql::insert_user(&tx, &user, &aliases, on_conflict, &outbox))
+        let stamp = self.history.stamp();
+        in_tx!(self, tx => sql::insert_user(&tx, stamp, &user, &aliases, on_conflict, &outbox))
     }
     async fn get_user(&self, pool_id: &str, key: &str) -> StoreResult<UserRecord> {
         on_conn!(self, c => sql::get_user(&c, pool_id, key))
@@ -307,10 +310,12 @@ impl Store for PgStore {
         on_conflict: AliasConflict,
         outbox: Vec<OutboxMessage>,
     ) -> StoreResult<UserRecord> {
-        in_tx!(self, tx => sql::update_user(&tx, &user, &aliases, on_conflict, &outbox))
+        let stamp = self.history.stamp();
+        in_tx!(self, tx => sql::update_user(&tx, stamp, &user, &aliases, on_conflict, &outbox))
     }
     async fn delete_user(&self, pool_id: &str, key: &str) -> StoreResult<()> {
-        in_tx!(self, tx => sql::delete_user(&tx, pool_id, key))
+        let stamp = self.history.stamp();
+        in_tx!(self, tx => sql::delete_user(&tx, stamp, pool_id, key))
     }
     async fn list_users(
         &self,
@@ -323,25 +328,30 @@ impl Store for PgStore {
     }
 
     async fn insert_group(&self, group: GroupRecord) -> StoreResult<GroupRecord> {
-        in_tx!(self, tx => sql::insert_group(&tx, &group))
+        let stamp = self.history.stamp();
+        in_tx!(self, tx => sql::insert_group(&tx, stamp, &group))
     }
     async fn get_group(&self, pool_id: &str, name: &str) -> StoreResult<GroupRecord> {
         on_conn!(self, c => sql::get_group(&c, pool_id, name))
     }
     async fn update_group(&self, group: GroupRecord) -> StoreResult<GroupRecord> {
-        in_tx!(self, tx => sql::update_group(&tx, &group))
+        let stamp = self.history.stamp();
+        in_tx!(self, tx => sql::update_group(&tx, stamp, &group))
     }
     async fn delete_group(&self, pool_id: &str, name: &str) -> StoreResult<()> {
-        in_tx!(self, tx => sql::delete_group(&tx, pool_id, name))
+        let stamp = self.history.stamp();
+        in_tx!(self, tx => sql::delete_group(&tx, stamp, pool_id, name))
     }
     async fn list_groups(&self, pool_id: &str, after: i64, limit: usize) -> StoreResult<Page<GroupRecord>> {
         on_conn!(self, c => sql::list_groups(&c, pool_id, after, limit))
     }
     async fn add_member(&self, pool_id: &str, group: &str, user_key: &str) -> StoreResult<()> {
-        in_tx!(self, tx => sql::add_member(&tx, pool_id, group, user_key))
+        let stamp = self.history.stamp();
+        in_tx!(self, tx => sql::add_member(&tx, stamp, pool_id, group, user_key))
     }
     async fn remove_member(&self, pool_id: &str, group: &str, user_key: &str) -> StoreResult<()> {
-        in_tx!(self, tx => sql::remove_member(&tx, pool_id, group, user_key))
+        let stamp = self.history.stamp();
+        in_tx!(self, tx => sql::remove_member(&tx, stamp, pool_id, group, user_key))
     }
     async fn list_user_groups(
         &self,
@@ -531,7 +541,21 @@ impl Store for PgStore {
         in_tx!(self, tx => sql::clear_sign_in_failures(&tx, pool_id, user_key))
     }
     async fn purge_expired(&self, now_ms: i64) -> StoreResult<u64> {
-        in_tx!(self, tx => sql::purge_expired(&tx, now_ms))
+        let history_before = now_ms.saturating_sub(self.history.retention_ms());
+        let expired = in_tx!(self, tx => sql::purge_expired(&tx, now_ms))?;
+        let history = in_tx!(self, tx => sql::history::purge(&tx, history_before, crate::store::PERIODIC_BATCH))?;
+        Ok(expired + history)
+    }
+
+    fn history(&self) -> &History {
+        &self.history
+    }
+    async fn history_since(&self, pool_id: &str, after_ms: i64) -> StoreResult<Vec<HistoryRow>> {
+        on_conn!(self, c => sql::history::history_since(&c, pool_id, after_ms))
+    }
+    async fn apply_restore(&self, pool_id: &str, changes: Vec<RestoreChange>) -> StoreResult<()> {
+        let stamp = self.history.restore_stamp();
+        in_tx!(self, tx => sql::history::apply_restore(&tx, stamp, pool_id, changes.clone()))
     }
 
     async fn list_outbox(&self, pool_id: Option<&str>, username: Option<&str>) -> StoreResult<Vec<OutboxMessage>> {

@@ -9,10 +9,12 @@ use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
 use crate::store::api::*;
+use crate::store::history::{Stamp, kind};
 
 mod devices;
 mod events;
 mod passkeys;
+pub mod history;
 mod resources;
 mod signin;
 pub use devices::{delete_device, get_device, insert_device, list_devices, update_device};
@@ -293,12 +295,14 @@ fn filter_values(user: &UserRecord) -> [Option<Cow<'_, str>>; 6] {
 
 pub async fn insert_user<C: GenericClient>(
     c: &C,
+    stamp: Stamp,
     user: &UserRecord,
     aliases: &[Alias],
     on_conflict: AliasConflict,
     outbox: &[OutboxMessage],
 ) -> R<UserRecord> {
     // No check that the pool exists: the foreign key does it (a missing pool is NotFound).
+    history::check_pause(c, &stamp, &user.pool_id).await?;
     let [email, phone, name, given, family, preferred] = filter_values(user);
     let (email, phone, name) = (email.as_deref(), phone.as_deref(), name.as_deref());
     let (given, family, preferred) = (given.as_deref(), family.as_deref(), preferred.as_deref());
@@ -328,6 +332,7 @@ pub async fn insert_user<C: GenericClient>(
     )
     .await?;
     let stored = UserRecord { seq: rows[0].try_get(0)?, version: 1, ..user.clone() };
+    history::absent(c, &stamp, &user.pool_id, kind::USER, &user.username_key).await?;
     claim_aliases(c, &stored, aliases, on_conflict, true).await?;
     insert_outbox(c, outbox).await?;
     Ok(stored)
@@ -377,11 +382,15 @@ async fn claim_aliases<C: GenericClient>(
 
 pub async fn update_user<C: GenericClient>(
     c: &C,
+    stamp: Stamp,
     user: &UserRecord,
     aliases: &[Alias],
     on_conflict: AliasConflict,
     outbox: &[OutboxMessage],
 ) -> R<UserRecord> {
+    history::check_pause(c, &stamp, &user.pool_id).await?;
+    // Appended before the update and rolled back with it when the version is stale.
+    history::user_before(c, &stamp, &user.pool_id, &user.username_key).await?;
     let [email, phone, name, given, family, preferred] = filter_values(user);
     let (email, phone, name) = (email.as_deref(), phone.as_deref(), name.as_deref());
     let (given, family, preferred) = (given.as_deref(), family.as_deref(), preferred.as_deref());
@@ -416,7 +425,13 @@ pub async fn update_user<C: GenericClient>(
     Ok(stored)
 }
 
-pub async fn delete_user<C: GenericClient>(c: &C, pool_id: &str, key: &str) -> R<()> {
+pub async fn delete_user<C: GenericClient>(c: &C, stamp: Stamp, pool_id: &str, key: &str) -> R<()> {
+    history::check_pause(c, &stamp, pool_id).await?;
+    if stamp.keep {
+        let seq = user_seq(c, pool_id, key).await?;
+        history::memberships_before(c, &stamp, pool_id, true, seq).await?;
+        history::user_before(c, &stamp, pool_id, key).await?;
+    }
     // Its token families (with their tokens) and failure counters go by cascade.
     delete_user_sessions(c, pool_id, key).await?;
     exactly_one(execute(c, "DELETE FROM users WHERE pool_id = $1 AND username_key = $2", &[&pool_id, &key]).await?)
@@ -517,14 +532,16 @@ fn group_row_at(row: &Row, at: usize) -> R<GroupRecord> {
     })
 }
 
-pub async fn insert_group<C: GenericClient>(c: &C, group: &GroupRecord) -> R<GroupRecord> {
+pub async fn insert_group<C: GenericClient>(c: &C, stamp: Stamp, group: &GroupRecord) -> R<GroupRecord> {
     // No check that the pool exists: the foreign key does it (a missing pool is NotFound).
+    history::check_pause(c, &stamp, &group.pool_id).await?;
     let rows = query(
         c,
         "INSERT INTO groups (pool_id, name, version, doc) VALUES ($1, $2, 1, $3) RETURNING seq",
         &[&group.pool_id, &group.name, &json_text(&group.doc)?],
     )
     .await?;
+    history::absent(c, &stamp, &group.pool_id, kind::GROUP, &group.name).await?;
     Ok(GroupRecord { seq: rows[0].try_get(0)?, version: 1, ..group.clone() })
 }
 
@@ -536,7 +553,9 @@ pub async fn get_group<C: GenericClient>(c: &C, pool_id: &str, name: &str) -> R<
     }
 }
 
-pub async fn update_group<C: GenericClient>(c: &C, group: &GroupRecord) -> R<GroupRecord> {
+pub async fn update_group<C: GenericClient>(c: &C, stamp: Stamp, group: &GroupRecord) -> R<GroupRecord> {
+    history::check_pause(c, &stamp, &group.pool_id).await?;
+    history::group_before(c, &stamp, &group.pool_id, &group.name).await?;
     let changed = execute(
         c,
         "UPDATE groups SET doc = $1, version = version + 1 WHERE seq = $2 AND version = $3",
@@ -550,7 +569,13 @@ pub async fn update_group<C: GenericClient>(c: &C, group: &GroupRecord) -> R<Gro
     Ok(GroupRecord { version: group.version + 1, ..group.clone() })
 }
 
-pub async fn delete_group<C: GenericClient>(c: &C, pool_id: &str, name: &str) -> R<()> {
+pub async fn delete_group<C: GenericClient>(c: &C, stamp: Stamp, pool_id: &str, name: &str) -> R<()> {
+    history::check_pause(c, &stamp, pool_id).await?;
+    if stamp.keep {
+        let seq = group_seq(c, pool_id, name).await?;
+        history::memberships_before(c, &stamp, pool_id, false, seq).await?;
+        history::group_before(c, &stamp, pool_id, name).await?;
+    }
     exactly_one(execute(c, "DELETE FROM groups WHERE pool_id = $1 AND name = $2", &[&pool_id, &name]).await?)
 }
 
@@ -576,20 +601,23 @@ async fn group_seq<C: GenericClient>(c: &C, pool_id: &str, name: &str) -> R<i64>
     }
 }
 
-pub async fn add_member<C: GenericClient>(c: &C, pool_id: &str, group: &str, user_key: &str) -> R<()> {
-    let (group, user) = (group_seq(c, pool_id, group).await?, user_seq(c, pool_id, user_key).await?);
-    execute(
-        c,
-        "INSERT INTO memberships (group_seq, user_seq) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        &[&group, &user],
-    )
-    .await?;
+pub async fn add_member<C: GenericClient>(c: &C, stamp: Stamp, pool_id: &str, group: &str, user_key: &str) -> R<()> {
+    let (group_seq, user) = (group_seq(c, pool_id, group).await?, user_seq(c, pool_id, user_key).await?);
+    history::check_pause(c, &stamp, pool_id).await?;
+    let sql = "INSERT INTO memberships (group_seq, user_seq) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+    if execute(c, sql, &[&group_seq, &user]).await? == 1 {
+        history::member_changed(c, &stamp, pool_id, group, user_key, false).await?;
+    }
     Ok(())
 }
 
-pub async fn remove_member<C: GenericClient>(c: &C, pool_id: &str, group: &str, user_key: &str) -> R<()> {
-    let (group, user) = (group_seq(c, pool_id, group).await?, user_seq(c, pool_id, user_key).await?);
-    execute(c, "DELETE FROM memberships WHERE group_seq = $1 AND user_seq = $2", &[&group, &user]).await?;
+pub async fn remove_member<C: GenericClient>(c: &C, stamp: Stamp, pool_id: &str, group: &str, user_key: &str) -> R<()> {
+    let (group_seq, user) = (group_seq(c, pool_id, group).await?, user_seq(c, pool_id, user_key).await?);
+    history::check_pause(c, &stamp, pool_id).await?;
+    let sql = "DELETE FROM memberships WHERE group_seq = $1 AND user_seq = $2";
+    if execute(c, sql, &[&group_seq, &user]).await? == 1 {
+        history::member_changed(c, &stamp, pool_id, group, user_key, true).await?;
+    }
     Ok(())
 }
 
@@ -817,6 +845,7 @@ pub async fn reset<C: GenericClient>(c: &C) -> R<()> {
     c.batch_execute(passkeys::RESET).await?;
     c.batch_execute(devices::RESET).await?;
     c.batch_execute(events::RESET).await?;
+    c.batch_execute(history::RESET).await?;
     c.batch_execute(
         "DELETE FROM memberships; DELETE FROM codes; DELETE FROM aliases; DELETE FROM users; DELETE FROM groups;
          DELETE FROM clients; DELETE FROM pools; DELETE FROM outbox; DELETE FROM tags; DELETE FROM settings;",

@@ -21,6 +21,7 @@ use tokio::sync::oneshot;
 
 use self::sql::db_error;
 use super::api::*;
+use super::history::History;
 
 /// How SQLite syncs commits to disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -56,6 +57,7 @@ const MAX_BATCH: usize = 256;
 pub struct SqliteStore {
     writer: mpsc::Sender<Job>,
     readers: Option<Arc<Readers>>,
+    history: History,
 }
 
 struct Readers {
@@ -84,7 +86,7 @@ impl SqliteStore {
             .spawn(move || write_loop(conn, jobs))
             .map_err(|e| StoreError::Database(format!("starting the writer: {e}")))?;
         let readers = path.map(|path| Arc::new(Readers { path, idle: Mutex::new(Vec::new()) }));
-        Ok(SqliteStore { writer, readers })
+        Ok(SqliteStore { writer, readers, history: History::default() })
     }
 
     /// Runs `f` in the writer's transaction; resolves after the commit.
@@ -278,7 +280,8 @@ impl Store for SqliteStore {
         on_conflict: AliasConflict,
         outbox: Vec<OutboxMessage>,
     ) -> StoreResult<UserRecord> {
-        self.write(move |c| sql::insert_user(c, user, &aliases, on_conflict, &outbox)).await
+        let stamp = self.history.stamp();
+        self.write(move |c| sql::insert_user(c, stamp, user, &aliases, on_conflict, &outbox)).await
     }
     async fn get_user(&self, pool_id: &str, key: &str) -> StoreResult<UserRecord> {
         let (pool_id, key) = (pool_id.to_owned(), key.to_owned());
@@ -299,11 +302,13 @@ impl Store for SqliteStore {
         on_conflict: AliasConflict,
         outbox: Vec<OutboxMessage>,
     ) -> StoreResult<UserRecord> {
-        self.write(move |c| sql::update_user(c, user, &aliases, on_conflict, &outbox)).await
+        let stamp = self.history.stamp();
+        self.write(move |c| sql::update_user(c, stamp, user, &aliases, on_conflict, &outbox)).await
     }
     async fn delete_user(&self, pool_id: &str, key: &str) -> StoreResult<()> {
         let (pool_id, key) = (pool_id.to_owned(), key.to_owned());
-        self.write(move |c| sql::delete_user(c, &pool_id, &key)).await
+        let stamp = self.history.stamp();
+        self.write(move |c| sql::delete_user(c, stamp, &pool_id, &key)).await
     }
     async fn list_users(
         &self,
@@ -317,18 +322,21 @@ impl Store for SqliteStore {
     }
 
     async fn insert_group(&self, group: GroupRecord) -> StoreResult<GroupRecord> {
-        self.write(move |c| sql::insert_group(c, group)).await
+        let stamp = self.history.stamp();
+        self.write(move |c| sql::insert_group(c, stamp, group)).await
     }
     async fn get_group(&self, pool_id: &str, name: &str) -> StoreResult<GroupRecord> {
         let (pool_id, name) = (pool_id.to_owned(), name.to_owned());
         self.point_read(move |c| sql::get_group(c, &pool_id, &name)).await
     }
     async fn update_group(&self, group: GroupRecord) -> StoreResult<GroupRecord> {
-        self.write(move |c| sql::update_group(c, group)).await
+        let stamp = self.history.stamp();
+        self.write(move |c| sql::update_group(c, stamp, group)).await
     }
     async fn delete_group(&self, pool_id: &str, name: &str) -> StoreResult<()> {
         let (pool_id, name) = (pool_id.to_owned(), name.to_owned());
-        self.write(move |c| sql::delete_group(c, &pool_id, &name)).await
+        let stamp = self.history.stamp();
+        self.write(move |c| sql::delete_group(c, stamp, &pool_id, &name)).await
     }
     async fn list_groups(&self, pool_id: &str, after: i64, limit: usize) -> StoreResult<Page<GroupRecord>> {
         let pool_id = pool_id.to_owned();
@@ -336,11 +344,13 @@ impl Store for SqliteStore {
     }
     async fn add_member(&self, pool_id: &str, group: &str, user_key: &str) -> StoreResult<()> {
         let (pool_id, group, user_key) = (pool_id.to_owned(), group.to_owned(), user_key.to_owned());
-        self.write(move |c| sql::add_member(c, &pool_id, &group, &user_key)).await
+        let stamp = self.history.stamp();
+        self.write(move |c| sql::add_member(c, stamp, &pool_id, &group, &user_key)).await
     }
     async fn remove_member(&self, pool_id: &str, group: &str, user_key: &str) -> StoreResult<()> {
         let (pool_id, group, user_key) = (pool_id.to_owned(), group.to_owned(), user_key.to_owned());
-        self.write(move |c| sql::remove_member(c, &pool_id, &group, &user_key)).await
+        let stamp = self.history.stamp();
+        self.write(move |c| sql::remove_member(c, stamp, &pool_id, &group, &user_key)).await
     }
     async fn list_user_groups(
         &self,
@@ -563,7 +573,23 @@ impl Store for SqliteStore {
         self.read(move |c| sql::user_sessions(c, &pool_id, &user_key, now_ms)).await
     }
     async fn purge_expired(&self, now_ms: i64) -> StoreResult<u64> {
-        self.write(move |c| sql::purge_expired(c, now_ms)).await
+        let history_before = now_ms.saturating_sub(self.history.retention_ms());
+        self.write(move |c| {
+            Ok(sql::purge_expired(c, now_ms)? + sql::history::purge(c, history_before, crate::store::PERIODIC_BATCH)?)
+        })
+        .await
+    }
+
+    fn history(&self) -> &History {
+        &self.history
+    }
+    async fn history_since(&self, pool_id: &str, after_ms: i64) -> StoreResult<Vec<HistoryRow>> {
+        let pool_id = pool_id.to_owned();
+        self.read(move |c| sql::history::history_since(c, &pool_id, after_ms)).await
+    }
+    async fn apply_restore(&self, pool_id: &str, changes: Vec<RestoreChange>) -> StoreResult<()> {
+        let (pool_id, stamp) = (pool_id.to_owned(), self.history.restore_stamp());
+        self.write(move |c| sql::history::apply_restore(c, stamp, &pool_id, changes)).await
     }
 
     async fn list_outbox(&self, pool_id: Option<&str>, username: Option<&str>) -> StoreResult<Vec<OutboxMessage>> {

@@ -248,6 +248,21 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX passkeys_by_user ON passkeys(user_seq, seq);
     "#,
+    // 10: point-in-time recovery's history (`store::history`): each change
+    // of a user, group or membership appends the record as it was before (NULL: it did not
+    // exist), in the same transaction. Read by pool after a time; purged by age.
+    r#"
+    CREATE TABLE history (
+        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+        pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+        kind    TEXT NOT NULL,
+        key     TEXT NOT NULL,
+        at_ms   INTEGER NOT NULL,
+        before  TEXT
+    );
+    CREATE INDEX history_by_pool ON history(pool_id, at_ms);
+    CREATE INDEX history_by_age ON history(at_ms);
+    "#,
 ];
 
 /// The schema version this server writes.

@@ -4,10 +4,12 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::store::api::*;
+use crate::store::history::{Stamp, kind};
 
 mod devices;
 mod events;
 mod passkeys;
+pub mod history;
 mod resources;
 mod signin;
 pub use devices::{delete_device, get_device, insert_device, list_devices, update_device};
@@ -256,12 +258,14 @@ fn filter_values(user: &UserRecord) -> [Option<&str>; 6] {
 
 pub fn insert_user(
     conn: &Connection,
+    stamp: Stamp,
     mut user: UserRecord,
     aliases: &[Alias],
     on_conflict: AliasConflict,
     outbox: &[OutboxMessage],
 ) -> StoreResult<UserRecord> {
     pool_exists(conn, &user.pool_id)?;
+    history::check_pause(conn, &stamp, &user.pool_id)?;
     let [email, phone, name, given, family, preferred] = filter_values(&user);
     conn.prepare_cached(
         "INSERT INTO users (pool_id, username, username_key, sub, version, status, enabled, created_ms, modified_ms,
@@ -290,6 +294,7 @@ pub fn insert_user(
     .map_err(|e| constraint(e, StoreError::UsernameExists))?;
     user.seq = conn.last_insert_rowid();
     user.version = 1;
+    history::absent(conn, &stamp, &user.pool_id, kind::USER, &user.username_key)?;
     claim_aliases(conn, &user, aliases, on_conflict)?;
     insert_outbox(conn, outbox)?;
     Ok(user)
@@ -320,11 +325,15 @@ fn claim_aliases(
 
 pub fn update_user(
     conn: &Connection,
+    stamp: Stamp,
     mut user: UserRecord,
     aliases: &[Alias],
     on_conflict: AliasConflict,
     outbox: &[OutboxMessage],
 ) -> StoreResult<UserRecord> {
+    history::check_pause(conn, &stamp, &user.pool_id)?;
+    // Appended before the update and rolled back with it when the version is stale.
+    history::user_before(conn, &stamp, &user.pool_id, &user.username_key)?;
     let [email, phone, name, given, family, preferred] = filter_values(&user);
     let changed = conn
         .prepare_cached(
@@ -359,7 +368,13 @@ pub fn update_user(
     Ok(user)
 }
 
-pub fn delete_user(conn: &Connection, pool_id: &str, key: &str) -> StoreResult<()> {
+pub fn delete_user(conn: &Connection, stamp: Stamp, pool_id: &str, key: &str) -> StoreResult<()> {
+    history::check_pause(conn, &stamp, pool_id)?;
+    if stamp.keep {
+        let seq = user_seq(conn, pool_id, key)?;
+        history::memberships_before(conn, &stamp, pool_id, "user_seq", seq)?;
+        history::user_before(conn, &stamp, pool_id, key)?;
+    }
     // Its token families (with their tokens) and failure counters go by cascade.
     delete_user_sessions(conn, pool_id, key)?;
     let changed = conn
@@ -454,13 +469,15 @@ fn group_row(row: &Row) -> rusqlite::Result<GroupRecord> {
 
 const GROUP_COLUMNS: &str = "g.seq, g.pool_id, g.name, g.version, g.doc";
 
-pub fn insert_group(conn: &Connection, mut group: GroupRecord) -> StoreResult<GroupRecord> {
+pub fn insert_group(conn: &Connection, stamp: Stamp, mut group: GroupRecord) -> StoreResult<GroupRecord> {
     pool_exists(conn, &group.pool_id)?;
+    history::check_pause(conn, &stamp, &group.pool_id)?;
     conn.prepare_cached("INSERT INTO groups (pool_id, name, version, doc) VALUES (?1, ?2, 1, ?3)")
         .and_then(|mut s| s.execute(params![group.pool_id, group.name, json_text(&group.doc)?]))
         .map_err(|e| constraint(e, StoreError::GroupExists))?;
     group.seq = conn.last_insert_rowid();
     group.version = 1;
+    history::absent(conn, &stamp, &group.pool_id, kind::GROUP, &group.name)?;
     Ok(group)
 }
 
@@ -471,7 +488,9 @@ pub fn get_group(conn: &Connection, pool_id: &str, name: &str) -> StoreResult<Gr
         .ok_or(StoreError::NotFound)
 }
 
-pub fn update_group(conn: &Connection, mut group: GroupRecord) -> StoreResult<GroupRecord> {
+pub fn update_group(conn: &Connection, stamp: Stamp, mut group: GroupRecord) -> StoreResult<GroupRecord> {
+    history::check_pause(conn, &stamp, &group.pool_id)?;
+    history::group_before(conn, &stamp, &group.pool_id, &group.name)?;
     let changed = conn
         .prepare_cached("UPDATE groups SET doc = ?1, version = version + 1 WHERE seq = ?2 AND version = ?3")
         .and_then(|mut s| s.execute(params![json_text(&group.doc)?, group.seq, group.version]))
@@ -484,7 +503,13 @@ pub fn update_group(conn: &Connection, mut group: GroupRecord) -> StoreResult<Gr
     Ok(group)
 }
 
-pub fn delete_group(conn: &Connection, pool_id: &str, name: &str) -> StoreResult<()> {
+pub fn delete_group(conn: &Connection, stamp: Stamp, pool_id: &str, name: &str) -> StoreResult<()> {
+    history::check_pause(conn, &stamp, pool_id)?;
+    if stamp.keep {
+        let seq = group_seq(conn, pool_id, name)?;
+        history::memberships_before(conn, &stamp, pool_id, "group_seq", seq)?;
+        history::group_before(conn, &stamp, pool_id, name)?;
+    }
     let changed = conn
         .prepare_cached("DELETE FROM groups WHERE pool_id = ?1 AND name = ?2")
         .and_then(|mut s| s.execute([pool_id, name]))
@@ -518,19 +543,29 @@ fn group_seq(conn: &Connection, pool_id: &str, name: &str) -> StoreResult<i64> {
         .ok_or(StoreError::NotFound)
 }
 
-pub fn add_member(conn: &Connection, pool_id: &str, group: &str, user_key: &str) -> StoreResult<()> {
-    let (group, user) = (group_seq(conn, pool_id, group)?, user_seq(conn, pool_id, user_key)?);
-    conn.prepare_cached("INSERT OR IGNORE INTO memberships (group_seq, user_seq) VALUES (?1, ?2)")
-        .and_then(|mut s| s.execute([group, user]))
+pub fn add_member(conn: &Connection, stamp: Stamp, pool_id: &str, group: &str, user_key: &str) -> StoreResult<()> {
+    let (group_seq, user) = (group_seq(conn, pool_id, group)?, user_seq(conn, pool_id, user_key)?);
+    history::check_pause(conn, &stamp, pool_id)?;
+    let added = conn
+        .prepare_cached("INSERT OR IGNORE INTO memberships (group_seq, user_seq) VALUES (?1, ?2)")
+        .and_then(|mut s| s.execute([group_seq, user]))
         .map_err(db_error)?;
+    if added == 1 {
+        history::member_changed(conn, &stamp, pool_id, group, user_key, false)?;
+    }
     Ok(())
 }
 
-pub fn remove_member(conn: &Connection, pool_id: &str, group: &str, user_key: &str) -> StoreResult<()> {
-    let (group, user) = (group_seq(conn, pool_id, group)?, user_seq(conn, pool_id, user_key)?);
-    conn.prepare_cached("DELETE FROM memberships WHERE group_seq = ?1 AND user_seq = ?2")
-        .and_then(|mut s| s.execute([group, user]))
+pub fn remove_member(conn: &Connection, stamp: Stamp, pool_id: &str, group: &str, user_key: &str) -> StoreResult<()> {
+    let (group_seq, user) = (group_seq(conn, pool_id, group)?, user_seq(conn, pool_id, user_key)?);
+    history::check_pause(conn, &stamp, pool_id)?;
+    let removed = conn
+        .prepare_cached("DELETE FROM memberships WHERE group_seq = ?1 AND user_seq = ?2")
+        .and_then(|mut s| s.execute([group_seq, user]))
         .map_err(db_error)?;
+    if removed == 1 {
+        history::member_changed(conn, &stamp, pool_id, group, user_key, true)?;
+    }
     Ok(())
 }
 
@@ -726,6 +761,7 @@ pub fn reset(conn: &Connection) -> StoreResult<()> {
     conn.execute_batch(passkeys::RESET).map_err(db_error)?;
     conn.execute_batch(devices::RESET).map_err(db_error)?;
     conn.execute_batch(events::RESET).map_err(db_error)?;
+    conn.execute_batch(history::RESET).map_err(db_error)?;
     conn.execute_batch(
         "DELETE FROM memberships; DELETE FROM codes; DELETE FROM aliases; DELETE FROM users; DELETE FROM groups;
          DELETE FROM clients; DELETE FROM pools; DELETE FROM outbox; DELETE FROM tags; DELETE FROM settings;",
