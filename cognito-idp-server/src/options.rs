@@ -100,6 +100,12 @@ pub struct Options {
     /// `AWS_ENDPOINT_URL_KMS`, then `AWS_ENDPOINT_URL`, then AWS's own endpoint).
     #[arg(long, env = "COGNITO_KMS_ENDPOINT")]
     pub kms_endpoint: Option<String>,
+    /// `TYPE=ISSUER` (repeatable): sign in through a social provider type (`Google`,
+    /// `Facebook`, `LoginWithAmazon`, `SignInWithApple`) at another OpenID Connect issuer
+    /// instead of the provider's own endpoints, found through the issuer's discovery document,
+    /// so a local OIDC server can stand in for it in tests.
+    #[arg(long = "federation-endpoint", env = "COGNITO_FEDERATION_ENDPOINT", value_delimiter = ',')]
+    pub federation_endpoints: Vec<String>,
 }
 
 /// What the options decide once the profile's defaults and the flags that override them are

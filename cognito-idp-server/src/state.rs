@@ -27,6 +27,9 @@ pub struct Settings {
     /// Where this server itself is reached (`http://127.0.0.1:9229`): the address it listens
     /// on, which the import jobs' pre-signed URLs name.
     pub endpoint: String,
+    /// Social provider types signed in through another OpenID Connect issuer
+    /// (`--federation-endpoint Google=http://127.0.0.1:PORT/...`), by type.
+    pub federation_endpoints: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for Settings {
@@ -37,6 +40,7 @@ impl Default for Settings {
             outbox: true,
             issuer_base: "http://127.0.0.1:9229".into(),
             endpoint: "http://127.0.0.1:9229".into(),
+            federation_endpoints: Default::default(),
         }
     }
 }
