@@ -67,6 +67,7 @@ use serde_json::Value;
 pub mod aws_cli;
 pub mod chromium;
 pub mod env;
+pub mod fake_idp;
 pub mod lambda;
 pub mod local;
 pub mod moto;
