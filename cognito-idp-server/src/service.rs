@@ -150,6 +150,7 @@ operations! {
     get_identity_provider_by_identifier(GetIdentityProviderByIdentifierRequest) -> GetIdentityProviderByIdentifierResponse, GetIdentityProviderByIdentifierError => crate::handlers::identity_providers::get_identity_provider_by_identifier;
     admin_link_provider_for_user(AdminLinkProviderForUserRequest) -> AdminLinkProviderForUserResponse, AdminLinkProviderForUserError => crate::handlers::provider_links::admin_link_provider_for_user;
     admin_disable_provider_for_user(AdminDisableProviderForUserRequest) -> AdminDisableProviderForUserResponse, AdminDisableProviderForUserError => crate::handlers::provider_links::admin_disable_provider_for_user;
+    get_signing_certificate(GetSigningCertificateRequest) -> GetSigningCertificateResponse, GetSigningCertificateError => crate::handlers::signing_certificate::get_signing_certificate;
     // classic hosted UI branding
     set_ui_customization(SetUiCustomizationRequest) -> SetUiCustomizationResponse, SetUiCustomizationError => crate::handlers::ui_customization::set_ui_customization;
     get_ui_customization(GetUiCustomizationRequest) -> GetUiCustomizationResponse, GetUiCustomizationError => crate::handlers::ui_customization::get_ui_customization;

@@ -382,3 +382,42 @@ async fn the_aws_cli_manages_providers() {
     let listed = cli.run(&["list-identity-providers", "--user-pool-id", &pool]).await.unwrap();
     assert_eq!(listed["Providers"], serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn the_pool_has_one_saml_signing_certificate() {
+    use base64::Engine;
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let pool = create_pool(&client, "saml").await;
+    let first = client.get_signing_certificate().user_pool_id(&pool).send().await.unwrap().certificate.unwrap();
+    let again = client.get_signing_certificate().user_pool_id(&pool).send().await.unwrap().certificate.unwrap();
+    assert_eq!(first, again, "made once, then kept");
+    let other = create_pool(&client, "other").await;
+    let others = client.get_signing_certificate().user_pool_id(&other).send().await.unwrap().certificate.unwrap();
+    assert_ne!(first, others);
+    let der = base64::engine::general_purpose::STANDARD.decode(&first).expect("base64 of the DER certificate");
+    assert_eq!(der[0], 0x30, "a DER SEQUENCE");
+    let missing = client.get_signing_certificate().user_pool_id("us-east-1_nothere").send().await;
+    assert_eq!(failure(missing).0, "ResourceNotFoundException");
+    // OpenSSL reads it as an X.509 certificate of the pool, RSA, valid for ten years.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cert.der");
+    std::fs::write(&path, &der).unwrap();
+    let Ok(output) = std::process::Command::new("openssl")
+        .args(["x509", "-inform", "DER", "-noout", "-subject", "-dates", "-text", "-in"])
+        .arg(&path)
+        .output()
+    else {
+        eprintln!("SKIPPED: openssl is not installed");
+        return;
+    };
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(text.contains(&pool), "{text}");
+    assert!(text.contains("rsaEncryption") && text.contains("sha256WithRSAEncryption"), "{text}");
+    let year = |label: &str| -> i32 {
+        let line = text.lines().find(|l| l.starts_with(label)).unwrap();
+        line.split_whitespace().rev().nth(1).unwrap().parse().unwrap()
+    };
+    assert_eq!(year("notAfter=") - year("notBefore="), 10, "{text}");
+}

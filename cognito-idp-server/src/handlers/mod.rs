@@ -22,6 +22,7 @@ pub mod resource_servers;
 pub mod secret_hash;
 pub mod self_service;
 pub(crate) mod shared;
+pub mod signing_certificate;
 pub mod signup;
 pub mod tags;
 pub mod terms;
