@@ -355,3 +355,45 @@ async fn federated_sign_ins_run_the_triggers_with_their_sources() {
     assert_eq!(params["error"], "invalid_request");
     assert!(params["error_description"].starts_with("PreSignUp failed with error Not invited"), "{params:?}");
 }
+
+#[tokio::test]
+async fn a_social_provider_type_can_be_pointed_at_a_local_oidc_issuer() {
+    let idp = FakeIdp::start().await;
+    let issuer = idp.issuer();
+    let server = InProcessServer::start_with(move |o| o.federation_endpoints = vec![format!("Google={issuer}")]).await;
+    let client = server.client();
+    idp.set_subject("10769150350006150715113082367");
+    let a = OAuthSetup::new("social")
+        .identity_provider(
+            "Google",
+            "Google",
+            &[
+                ("client_id", "g.apps.googleusercontent.com"),
+                ("client_secret", "g-secret"),
+                ("authorize_scopes", "openid email"),
+            ],
+            &[("email", "email")],
+            &[],
+        )
+        .create(&client, &server.url())
+        .await;
+    let browser = Browser::new();
+    let start = browser.get(&a.authorize_url(&[("identity_provider", "Google"), ("state", "st")])).await;
+    let to_google = start.location.clone().unwrap();
+    assert!(to_google.starts_with(&format!("{}/authorize?", idp.issuer())), "{to_google}");
+    assert!(to_google.contains("client_id=g.apps.googleusercontent.com"), "{to_google}");
+    let at_idp = browser.get(&to_google).await;
+    let back = browser.get(at_idp.location.as_deref().unwrap()).await;
+    let params = back.location_params();
+    let tokens = exchange(&a, &params["code"]).await;
+    let id = claims(tokens["id_token"].as_str().unwrap());
+    assert_eq!(id["cognito:username"], "Google_10769150350006150715113082367");
+    assert_eq!(id["identities"][0]["providerType"], "Google");
+    assert_eq!(id["email"], "fake.user@corp.example.com");
+    assert_eq!(idp.token_requests().pop().unwrap()["client_id"], "g.apps.googleusercontent.com");
+    // The login page offers the provider as a button.
+    let login = browser
+        .get(&absolute(&a, browser.get(&a.authorize_url(&[("prompt", "login")])).await.location.as_deref().unwrap()))
+        .await;
+    assert!(login.body.contains("Sign in with Google"), "{}", login.body);
+}
