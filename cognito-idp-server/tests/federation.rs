@@ -12,17 +12,18 @@
 
 mod common;
 
+use common::chromium::{browser_available, drive};
 use common::fake_idp::{FakeIdp, Spoil};
 use common::lambda::{FakeLambda, arn};
 use common::oauth::{Browser, OAuthApp, OAuthSetup, Page, SIGNED_OUT, absolute, claims};
 use common::{InProcessServer, PASSWORD, PoolBuilder, UserBuilder, value_of};
 
 use cognito_idp::types::{LambdaConfigType, ProviderUserIdentifierType};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// Pool B (the provider, with users alice and bob) and pool A (the app, whose provider
 /// `IdpB` is pool B, mapping `email` and routing `corp.example.com` to it).
-async fn pools(server: &InProcessServer, a_pool: Option<PoolBuilder>) -> (OAuthApp, OAuthApp) {
+async fn pools(server: &InProcessServer, a_pool: Option<PoolBuilder>, callback: Option<&str>) -> (OAuthApp, OAuthApp) {
     let client = server.client();
     let url = server.url();
     // AWS takes plain-HTTP callbacks on localhost only: A is reached as localhost, so that the
@@ -53,6 +54,9 @@ async fn pools(server: &InProcessServer, a_pool: Option<PoolBuilder>) -> (OAuthA
     );
     if let Some(pool) = a_pool {
         a = a.pool(pool);
+    }
+    if let Some(callback) = callback {
+        a = a.app_urls(callback, SIGNED_OUT);
     }
     let mut a = a.create(&client, &url).await;
     a.base = a.base.replace("127.0.0.1", "localhost");
@@ -115,7 +119,7 @@ async fn sub_of(server: &InProcessServer, pool: &str, username: &str) -> String 
 async fn a_pool_of_this_server_is_an_oidc_provider_for_another() {
     let server = InProcessServer::start().await;
     let client = server.client();
-    let (a, b) = pools(&server, None).await;
+    let (a, b) = pools(&server, None, None).await;
     let alice_sub = sub_of(&server, &b.pool, "alice").await;
 
     let answer = sign_in_through_b(&a, &b, "alice", &[("identity_provider", "IdpB")], |u| u).await;
@@ -222,7 +226,7 @@ async fn a_pool_of_this_server_is_an_oidc_provider_for_another() {
 #[tokio::test]
 async fn state_and_nonce_mismatches_and_provider_errors_fail() {
     let server = InProcessServer::start().await;
-    let (a, b) = pools(&server, None).await;
+    let (a, b) = pools(&server, None, None).await;
 
     // A state A never issued: its error page (no app can be told).
     let browser = Browser::new();
@@ -336,7 +340,7 @@ async fn federated_sign_ins_run_the_triggers_with_their_sources() {
         pre_token_generation: Some(arn("token")),
         ..Default::default()
     };
-    let (a, b) = pools(&server, Some(PoolBuilder::new("app").with(move |p| p.lambda_config(config)))).await;
+    let (a, b) = pools(&server, Some(PoolBuilder::new("app").with(move |p| p.lambda_config(config))), None).await;
     let answer = sign_in_through_b(&a, &b, "alice", &[("identity_provider", "IdpB")], |u| u).await;
     let params = answer.location_params();
     assert!(params.contains_key("code"), "{params:?}");
@@ -396,4 +400,149 @@ async fn a_social_provider_type_can_be_pointed_at_a_local_oidc_issuer() {
         .get(&absolute(&a, browser.get(&a.authorize_url(&[("prompt", "login")])).await.location.as_deref().unwrap()))
         .await;
     assert!(login.body.contains("Sign in with Google"), "{}", login.body);
+}
+
+/// An app page for the browser to land on: `/callback` answers a page.
+async fn web_app() -> String {
+    let app = axum::Router::new().route(
+        "/callback",
+        axum::routing::get(|| async {
+            axum::response::Html("<!doctype html><title>App</title><p>Welcome back to the app</p>")
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://localhost:{port}/callback")
+}
+
+fn query_of(url: &str) -> std::collections::HashMap<String, String> {
+    let part = url.split_once(['?', '#']).map(|(_, q)| q).unwrap_or_default();
+    form_urlencoded::parse(part.as_bytes()).into_owned().collect()
+}
+
+/// The id token of the code in the app's callback URL `url`.
+async fn id_token_of(a: &OAuthApp, url: &str) -> Value {
+    let params = query_of(url);
+    assert!(params.contains_key("code"), "{url}");
+    claims(exchange(a, &params["code"]).await["id_token"].as_str().unwrap())
+}
+
+#[tokio::test]
+async fn in_chromium_a_user_signs_in_through_the_provider_button_and_the_corporate_id_form() {
+    if !browser_available() {
+        return;
+    }
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let callback = web_app().await;
+    let (a, b) = pools(&server, None, Some(&callback)).await;
+    let alice_sub = sub_of(&server, &b.pool, "alice").await;
+    let bob_sub = sub_of(&server, &b.pool, "bob").await;
+    let sign_in_at_b = |username: &str| {
+        vec![
+            json!({ "expect_text": "Sign in with your username and password" }),
+            json!({ "fill": "Username", "value": username }),
+            json!({ "fill": "Password", "value": PASSWORD }),
+            json!({ "click": "Sign in" }),
+            json!({ "wait_url": callback }),
+            json!({ "expect_text": "Welcome back to the app" }),
+            json!({ "url": true }),
+        ]
+    };
+
+    // The provider's button on A's sign-in page, then B's own page.
+    let mut steps = vec![
+        json!({ "goto": a.authorize_url(&[("state", "st-1"), ("nonce", "n-1")]) }),
+        json!({ "click": "Sign in with IdpB" }),
+    ];
+    steps.extend(sign_in_at_b("alice"));
+    let results = drive(json!(steps)).await;
+    let url = results[0].as_str().unwrap();
+    assert_eq!(query_of(url)["state"], "st-1");
+    let id = id_token_of(&a, url).await;
+    assert_eq!(id["cognito:username"], format!("IdpB_{alice_sub}").as_str());
+    assert_eq!(id["identities"][0]["providerName"], "IdpB");
+    assert_eq!(id["nonce"], "n-1");
+
+    // Bob's identity linked to the local user carol: the corporate-ID form routes his email's
+    // domain to B, and he comes back as carol.
+    UserBuilder::new("carol").email().password(PASSWORD).create(&client, &a.pool).await;
+    client
+        .admin_link_provider_for_user()
+        .user_pool_id(&a.pool)
+        .destination_user(identity("Cognito", "Cognito_Subject", "carol"))
+        .source_user(identity("IdpB", "Cognito_Subject", &bob_sub))
+        .send()
+        .await
+        .unwrap();
+    let mut steps = vec![
+        json!({ "goto": a.authorize_url(&[("state", "st-2")]) }),
+        json!({ "fill": "Corporate email", "value": "bob@corp.example.com" }),
+        json!({ "click": "Sign in with your corporate ID" }),
+    ];
+    steps.extend(sign_in_at_b("bob"));
+    let results = drive(json!(steps)).await;
+    assert_eq!(id_token_of(&a, results[0].as_str().unwrap()).await["cognito:username"], "carol");
+
+    // The link disabled, bob's next sign-in is his own user.
+    client
+        .admin_disable_provider_for_user()
+        .user_pool_id(&a.pool)
+        .user(identity("IdpB", "Cognito_Subject", &bob_sub))
+        .send()
+        .await
+        .unwrap();
+    let mut steps = vec![json!({ "goto": a.authorize_url(&[("identity_provider", "IdpB")]) })];
+    steps.extend(sign_in_at_b("bob"));
+    let results = drive(json!(steps)).await;
+    let id = id_token_of(&a, results[0].as_str().unwrap()).await;
+    assert_eq!(id["cognito:username"], format!("IdpB_{bob_sub}").as_str());
+}
+
+#[tokio::test]
+async fn in_chromium_a_token_for_another_audience_or_nonce_goes_back_as_an_error() {
+    if !browser_available() {
+        return;
+    }
+    let server = InProcessServer::start().await;
+    let idp = FakeIdp::start().await;
+    let callback = web_app().await;
+    let a = OAuthSetup::new("fake")
+        .identity_provider(
+            "Corp",
+            "OIDC",
+            &[
+                ("client_id", "corp-client"),
+                ("attributes_request_method", "GET"),
+                ("oidc_issuer", &idp.issuer()),
+                ("authorize_scopes", "openid email"),
+            ],
+            &[("email", "email")],
+            &[],
+        )
+        .app_urls(&callback, SIGNED_OUT)
+        .create(&server.client(), &server.url())
+        .await;
+    let steps = |state: &str| {
+        json!([
+            { "goto": a.authorize_url(&[("identity_provider", "Corp"), ("state", state)]) },
+            { "wait_url": callback },
+            { "url": true },
+        ])
+    };
+    idp.spoil(Spoil { audience: Some("someone-else".into()), ..Spoil::default() });
+    let results = drive(steps("aud")).await;
+    let params = query_of(results[0].as_str().unwrap());
+    assert_eq!(
+        (params["error"].as_str(), params["error_description"].as_str()),
+        ("invalid_request", "Bad id_token audience")
+    );
+    assert_eq!(params["state"], "aud");
+    idp.spoil(Spoil { nonce: Some("replayed".into()), ..Spoil::default() });
+    let results = drive(steps("nonce")).await;
+    assert_eq!(query_of(results[0].as_str().unwrap())["error_description"], "Bad id_token nonce");
+    idp.spoil(Spoil::default());
+    let results = drive(steps("ok")).await;
+    assert_eq!(id_token_of(&a, results[0].as_str().unwrap()).await["cognito:username"], "Corp_fake-subject");
 }
