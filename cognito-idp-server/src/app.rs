@@ -352,6 +352,26 @@ async fn shutdown_signal() {
     }
 }
 
+/// `--federation-endpoint TYPE=ISSUER` values, by social provider type.
+fn federation_endpoints(given: &[String]) -> Result<std::collections::BTreeMap<String, String>, StartError> {
+    let types = ["Google", "Facebook", "LoginWithAmazon", "SignInWithApple"];
+    let mut endpoints = std::collections::BTreeMap::new();
+    for entry in given.iter().filter(|e| !e.is_empty()) {
+        match entry.split_once('=') {
+            Some((kind, url)) if types.contains(&kind) && url.starts_with("http") => {
+                endpoints.insert(kind.to_owned(), url.trim_end_matches('/').to_owned());
+            }
+            _ => {
+                return Err(StartError::Config(format!(
+                    "--federation-endpoint {entry}: expected TYPE=ISSUER with TYPE one of {}",
+                    types.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(endpoints)
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::{Path, PathBuf};
@@ -374,24 +394,4 @@ mod tests {
         assert_eq!(url("postgres://db/cognito"), "postgres://db/cognito");
         assert_eq!(url(".cognito/cognito.db"), ".cognito/cognito.db");
     }
-}
-
-/// `--federation-endpoint TYPE=ISSUER` values, by social provider type.
-fn federation_endpoints(given: &[String]) -> Result<std::collections::BTreeMap<String, String>, StartError> {
-    let types = ["Google", "Facebook", "LoginWithAmazon", "SignInWithApple"];
-    let mut endpoints = std::collections::BTreeMap::new();
-    for entry in given.iter().filter(|e| !e.is_empty()) {
-        match entry.split_once('=') {
-            Some((kind, url)) if types.contains(&kind) && url.starts_with("http") => {
-                endpoints.insert(kind.to_owned(), url.trim_end_matches('/').to_owned());
-            }
-            _ => {
-                return Err(StartError::Config(format!(
-                    "--federation-endpoint {entry}: expected TYPE=ISSUER with TYPE one of {}",
-                    types.join(", ")
-                )));
-            }
-        }
-    }
-    Ok(endpoints)
 }
