@@ -11,7 +11,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-use super::oidc::Failure;
+use super::failure::Failure;
 
 /// What the token must say.
 pub struct Expected<'a> {

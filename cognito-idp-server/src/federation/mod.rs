@@ -5,6 +5,7 @@
 //! is `crate::oauth::idp_redirect` and `crate::oauth::idp_response`; the providers' settings
 //! are `crate::handlers::identity_providers`.
 
+pub mod failure;
 pub mod id_token;
 pub mod oidc;
 pub mod users;

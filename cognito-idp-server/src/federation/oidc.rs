@@ -20,21 +20,7 @@ use crate::handlers::identity_providers::IdentityProvider;
 use crate::state::Cognito;
 use crate::store::Store;
 
-/// Why a federated sign-in failed: the OAuth error and its description, for the app.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    /// `invalid_request`, `access_denied`, ...
-    pub error: String,
-    /// Why, in words.
-    pub description: String,
-}
-
-impl Failure {
-    /// An `invalid_request` failure.
-    pub fn invalid(description: impl Into<String>) -> Failure {
-        Failure { error: "invalid_request".into(), description: description.into() }
-    }
-}
+pub use super::failure::Failure;
 
 /// How long a request to a provider may take.
 const TIMEOUT: Duration = Duration::from_secs(10);
