@@ -546,3 +546,53 @@ async fn in_chromium_a_token_for_another_audience_or_nonce_goes_back_as_an_error
     let results = drive(steps("ok")).await;
     assert_eq!(id_token_of(&a, results[0].as_str().unwrap()).await["cognito:username"], "Corp_fake-subject");
 }
+
+#[tokio::test]
+async fn case_insensitive_pools_lowercase_federated_usernames_and_a_disabled_identity_stops() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let idp = FakeIdp::start().await;
+    idp.set_subject("MixedCase-Subject");
+    let pool = PoolBuilder::new("lower")
+        .with(|p| p.username_configuration(cognito_idp::types::UsernameConfigurationType { case_sensitive: false }));
+    let a = OAuthSetup::new("lower")
+        .pool(pool)
+        .identity_provider(
+            "Corp",
+            "OIDC",
+            &[
+                ("client_id", "corp-client"),
+                ("attributes_request_method", "POST"),
+                ("oidc_issuer", &idp.issuer()),
+                ("authorize_scopes", "openid"),
+            ],
+            &[],
+            &[],
+        )
+        .create(&client, &server.url())
+        .await;
+    let attempt = || async {
+        let browser = Browser::new();
+        let start = browser.get(&a.authorize_url(&[("identity_provider", "Corp"), ("state", "st")])).await;
+        let at_idp = browser.get(start.location.as_deref().unwrap()).await;
+        browser.get(at_idp.location.as_deref().unwrap()).await.location_params()
+    };
+    let first = attempt().await;
+    let id = claims(exchange(&a, &first["code"]).await["id_token"].as_str().unwrap());
+    // aws-amplify/amplify-js issue 13844: lowercase in case-insensitive pools.
+    assert_eq!(id["cognito:username"], "corp_mixedcase-subject");
+
+    // AdminDisableProviderForUser on the provider's own user: it no longer signs in.
+    client
+        .admin_disable_provider_for_user()
+        .user_pool_id(&a.pool)
+        .user(identity("Corp", "Cognito_Subject", "MixedCase-Subject"))
+        .send()
+        .await
+        .unwrap();
+    let refused = attempt().await;
+    assert_eq!(
+        (refused["error"].as_str(), refused["error_description"].as_str()),
+        ("invalid_request", "User is disabled.")
+    );
+}

@@ -65,7 +65,7 @@ impl FakeIdp {
             .route("/authorize", get(authorize))
             .route("/token", post(token))
             .route("/jwks", get(jwks))
-            .route("/userinfo", get(userinfo))
+            .route("/userinfo", get(userinfo).post(userinfo))
             .with_state(inner.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         FakeIdp { inner }
