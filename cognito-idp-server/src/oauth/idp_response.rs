@@ -99,7 +99,12 @@ pub async fn idp_response<S: Store>(
         };
         let now = now_ms / 1000;
         let cookie = browser::start(&svc, &site, &auth.app.client_id, &user, now).await?;
-        let redirect = authorize::complete(&svc, &auth, &user, now).await?;
+        let redirect = match authorize::complete(&svc, &auth, &user, now).await {
+            Ok(redirect) => redirect,
+            // PreTokenGeneration refused or failed: the app is told, as for PreSignUp.
+            Err(e) if super::errors::is_trigger_failure(&e) => return fail("invalid_request".into(), e.message),
+            Err(e) => return Err(e),
+        };
         Ok((jar.add(cookie), redirect).into_response())
     }
     .await;
