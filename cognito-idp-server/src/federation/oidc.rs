@@ -68,7 +68,14 @@ pub async fn endpoints<S: Store>(svc: &Cognito<S>, provider: &IdentityProvider) 
         (Some(issuer), false) => discover(provider.name(), issuer).await?,
         _ => Map::new(),
     };
-    endpoints_from(&found, issuer, detail)
+    let mut endpoints = endpoints_from(&found, issuer, detail)?;
+    // The details' own attributes URL may want the fields named (a social provider's API).
+    if let Some(url) = provider.detail("attributes_url")
+        && endpoints.userinfo.as_deref() == Some(url)
+    {
+        endpoints.userinfo = Some(attributes_url(provider, url));
+    }
+    Ok(endpoints)
 }
 
 fn endpoints_from(
@@ -185,4 +192,52 @@ pub async fn claims(
         return Err(Failure::invalid("The identity provider returned no id_token and no user attributes."));
     }
     Ok(claims)
+}
+
+/// The attributes URL to read: with `attributes_url_add_attributes` (Facebook's
+/// `.../me?fields=`, Google's `...?personFields=`), the claims the mapping reads and the
+/// subject's are appended, comma-separated, as the provider's API asks for its fields.
+pub fn attributes_url(provider: &IdentityProvider, url: &str) -> String {
+    if provider.detail("attributes_url_add_attributes") != Some("true") {
+        return url.to_owned();
+    }
+    let mut fields: Vec<&str> = Vec::new();
+    let mapping = provider.0.attribute_mapping.as_ref();
+    let subject = crate::handlers::identity_providers::details::subject_claim(&provider.kind());
+    for claim in mapping.into_iter().flat_map(|m| m.values()).map(String::as_str).chain(std::iter::once(subject)) {
+        if !fields.contains(&claim) {
+            fields.push(claim);
+        }
+    }
+    let encoded: Vec<String> = fields.iter().map(|f| form_urlencoded::byte_serialize(f.as_bytes()).collect()).collect();
+    format!("{url}{}", encoded.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    use cognito_idp::types::{IdentityProviderType, IdentityProviderTypeType};
+
+    use super::*;
+
+    #[test]
+    fn facebook_is_asked_for_the_mapped_fields_and_its_id() {
+        let provider = IdentityProvider(IdentityProviderType {
+            provider_name: Some("Facebook".into()),
+            provider_type: Some(IdentityProviderTypeType::Facebook),
+            provider_details: Some(
+                [("attributes_url_add_attributes".to_owned(), "true".to_owned())].into_iter().collect(),
+            ),
+            attribute_mapping: Some(
+                [("email".to_owned(), "email".to_owned()), ("username".to_owned(), "id".to_owned())]
+                    .into_iter()
+                    .collect(),
+            ),
+            ..Default::default()
+        });
+        let url = attributes_url(&provider, "https://graph.facebook.com/v17.0/me?fields=");
+        assert_eq!(url, "https://graph.facebook.com/v17.0/me?fields=email,id");
+        let mut plain = provider.clone();
+        plain.0.provider_details = None;
+        assert_eq!(attributes_url(&plain, "https://idp/userinfo"), "https://idp/userinfo");
+    }
 }
