@@ -140,6 +140,7 @@ async fn serve_on<S: Store + Clone>(store: S, options: Options) -> Result<Runnin
         issuer_base,
         endpoint: format!("http://{}", reachable(address)),
         cimd_loopback_http: options.cimd_loopback_http,
+        federation_endpoints: federation_endpoints(&options.federation_endpoints)?,
         ..Settings::default()
     };
     let clock = Clock::default();
@@ -362,6 +363,26 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
+}
+
+/// `--federation-endpoint TYPE=ISSUER` values, by social provider type.
+fn federation_endpoints(given: &[String]) -> Result<std::collections::BTreeMap<String, String>, StartError> {
+    let types = ["Google", "Facebook", "LoginWithAmazon", "SignInWithApple"];
+    let mut endpoints = std::collections::BTreeMap::new();
+    for entry in given.iter().filter(|e| !e.is_empty()) {
+        match entry.split_once('=') {
+            Some((kind, url)) if types.contains(&kind) && url.starts_with("http") => {
+                endpoints.insert(kind.to_owned(), url.trim_end_matches('/').to_owned());
+            }
+            _ => {
+                return Err(StartError::Config(format!(
+                    "--federation-endpoint {entry}: expected TYPE=ISSUER with TYPE one of {}",
+                    types.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(endpoints)
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub mod app;
 pub mod clock;
 pub mod domain;
 pub mod errors;
+pub mod federation;
 pub mod handlers;
 pub mod limits;
 pub mod local;

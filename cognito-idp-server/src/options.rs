@@ -131,6 +131,12 @@ pub struct Options {
     /// `:count` after each (Have I Been Pwned's Pwned Passwords format).
     #[arg(long, env = "COGNITO_BREACHED_PASSWORDS")]
     pub breached_passwords: Option<PathBuf>,
+    /// `TYPE=ISSUER` (repeatable): sign in through a social provider type (`Google`,
+    /// `Facebook`, `LoginWithAmazon`, `SignInWithApple`) at another OpenID Connect issuer
+    /// instead of the provider's own endpoints, found through the issuer's discovery document,
+    /// so a local OIDC server can stand in for it in tests.
+    #[arg(long = "federation-endpoint", env = "COGNITO_FEDERATION_ENDPOINT", value_delimiter = ',')]
+    pub federation_endpoints: Vec<String>,
 }
 
 /// What the options decide once the profile's defaults and the flags that override them are

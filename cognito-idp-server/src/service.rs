@@ -140,6 +140,16 @@ operations! {
     update_resource_server(UpdateResourceServerRequest) -> UpdateResourceServerResponse, UpdateResourceServerError => resource_servers::update_resource_server;
     delete_resource_server(DeleteResourceServerRequest) -> Empty, DeleteResourceServerError => resource_servers::delete_resource_server;
     list_resource_servers(ListResourceServersRequest) -> ListResourceServersResponse, ListResourceServersError => resource_servers::list_resource_servers;
+    // identity providers
+    create_identity_provider(CreateIdentityProviderRequest) -> CreateIdentityProviderResponse, CreateIdentityProviderError => crate::handlers::identity_providers::create_identity_provider;
+    describe_identity_provider(DescribeIdentityProviderRequest) -> DescribeIdentityProviderResponse, DescribeIdentityProviderError => crate::handlers::identity_providers::describe_identity_provider;
+    update_identity_provider(UpdateIdentityProviderRequest) -> UpdateIdentityProviderResponse, UpdateIdentityProviderError => crate::handlers::identity_providers::update_identity_provider;
+    delete_identity_provider(DeleteIdentityProviderRequest) -> Empty, DeleteIdentityProviderError => crate::handlers::identity_providers::delete_identity_provider;
+    list_identity_providers(ListIdentityProvidersRequest) -> ListIdentityProvidersResponse, ListIdentityProvidersError => crate::handlers::identity_providers::list_identity_providers;
+    get_identity_provider_by_identifier(GetIdentityProviderByIdentifierRequest) -> GetIdentityProviderByIdentifierResponse, GetIdentityProviderByIdentifierError => crate::handlers::identity_providers::get_identity_provider_by_identifier;
+    admin_link_provider_for_user(AdminLinkProviderForUserRequest) -> AdminLinkProviderForUserResponse, AdminLinkProviderForUserError => crate::handlers::provider_links::admin_link_provider_for_user;
+    admin_disable_provider_for_user(AdminDisableProviderForUserRequest) -> AdminDisableProviderForUserResponse, AdminDisableProviderForUserError => crate::handlers::provider_links::admin_disable_provider_for_user;
+    get_signing_certificate(GetSigningCertificateRequest) -> GetSigningCertificateResponse, GetSigningCertificateError => crate::handlers::signing_certificate::get_signing_certificate;
     // classic hosted UI branding
     set_ui_customization(SetUiCustomizationRequest) -> SetUiCustomizationResponse, SetUiCustomizationError => crate::handlers::ui_customization::set_ui_customization;
     get_ui_customization(GetUiCustomizationRequest) -> GetUiCustomizationResponse, GetUiCustomizationError => crate::handlers::ui_customization::get_ui_customization;

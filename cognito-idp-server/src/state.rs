@@ -30,6 +30,9 @@ pub struct Settings {
     /// Fetch client ID metadata documents of loopback hosts over plain HTTP (tests;
     /// `--cimd-loopback-http`).
     pub cimd_loopback_http: bool,
+    /// Social provider types signed in through another OpenID Connect issuer
+    /// (`--federation-endpoint Google=http://127.0.0.1:PORT/...`), by type.
+    pub federation_endpoints: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for Settings {
@@ -41,6 +44,7 @@ impl Default for Settings {
             issuer_base: "http://127.0.0.1:9229".into(),
             endpoint: "http://127.0.0.1:9229".into(),
             cimd_loopback_http: false,
+            federation_endpoints: Default::default(),
         }
     }
 }

@@ -3,6 +3,7 @@
 pub mod attributes;
 pub mod codes;
 pub mod filter;
+pub mod identities;
 pub mod ids;
 pub mod mask;
 pub mod password;

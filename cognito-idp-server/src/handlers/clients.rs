@@ -96,6 +96,7 @@ pub async fn create_user_pool_client_with_id<S: Store>(
     };
     let scopes = custom_scopes_named(svc, pool.id(), settings.allowed_o_auth_scopes.as_deref()).await?;
     let mut doc = settings.apply(base, &pool.doc, "creating", &scopes)?;
+    super::identity_providers::check_supported(svc, pool.id(), doc.supported_identity_providers.as_deref()).await?;
     // Ids are random: a clash (a constraint of the store) picks another.
     for _ in 0..RETRIES {
         let id = fixed_id.clone().unwrap_or_else(ids::client_id);
@@ -167,6 +168,7 @@ pub async fn update_user_pool_client<S: Store>(
         };
         let scopes = custom_scopes_named(svc, pool.id(), settings.allowed_o_auth_scopes.as_deref()).await?;
         let doc = settings.apply(base, &pool.doc, "updating", &scopes)?;
+        super::identity_providers::check_supported(svc, pool.id(), doc.supported_identity_providers.as_deref()).await?;
         match svc.store.update_client(ClientRecord { doc: encode(&doc)?, ..record }).await {
             Ok(_) => return Ok(UpdateUserPoolClientResponse { user_pool_client: Some(doc) }),
             Err(StoreError::Conflict) => continue,

@@ -20,6 +20,7 @@ use super::host::HostMode;
 use super::site::Site;
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::auth::app::App;
+use crate::handlers::identity_providers::{self, IdentityProvider};
 use crate::handlers::resource_servers;
 use crate::handlers::sessions::tracking::Seen;
 use crate::handlers::triggered::pre_token_generation::Source;
@@ -89,6 +90,43 @@ pub struct Authorization {
     pub implicit: bool,
     /// The scopes to grant.
     pub scopes: Vec<String>,
+    /// The provider the request names (`identity_provider`, or the one holding its
+    /// `idp_identifier`), when it is not the pool's own users.
+    pub provider: Option<IdentityProvider>,
+}
+
+impl Authorization {
+    /// A refusal sent back to the app's (verified) redirect URI with `error` and
+    /// `description`, and the request's `state`.
+    pub fn refusal(&self, error: String, description: String) -> AppRefusal {
+        AppRefusal {
+            redirect_uri: self.redirect_uri.clone(),
+            error,
+            description,
+            state: self.params.state.clone(),
+            fragment: self.implicit,
+        }
+    }
+}
+
+/// An error for the app, with a code of any name (a provider's own `error` is passed on).
+pub struct AppRefusal {
+    redirect_uri: String,
+    error: String,
+    description: String,
+    state: Option<String>,
+    fragment: bool,
+}
+
+impl AppRefusal {
+    /// The redirect.
+    pub fn into_response(self, _site: &Site) -> Response {
+        let mut pairs = vec![("error_description", self.description.as_str()), ("error", self.error.as_str())];
+        if let Some(state) = &self.state {
+            pairs.push(("state", state));
+        }
+        redirect_with(&self.redirect_uri, &pairs, self.fragment)
+    }
 }
 
 /// Why an authorization request is refused.
@@ -215,19 +253,36 @@ pub async fn validate<S: Store>(
         }
     }
     let providers = app.client.supported_identity_providers.clone().unwrap_or_default();
-    match params.identity_provider.as_deref() {
-        None | Some("") if providers.iter().any(|p| p == "COGNITO") => {}
-        Some("COGNITO") if providers.iter().any(|p| p == "COGNITO") => {}
-        // Federation through other providers is not served yet; AWS refuses a provider the
-        // client does not support the same way.
-        _ => return refuse("invalid_request", "Login option is not available. Please try another one"),
+    let unavailable = "Login option is not available. Please try another one";
+    let mut provider = None;
+    match (params.identity_provider.as_deref().filter(|p| !p.is_empty()), params.idp_identifier.as_deref()) {
+        (Some("COGNITO"), _) if providers.iter().any(|p| p == "COGNITO") => {}
+        (Some(name), _) if name != "COGNITO" && providers.iter().any(|p| p == name) => {
+            match identity_providers::get(svc, site.pool.id(), name).await {
+                Ok(found) => provider = Some(found.value),
+                Err(e) if e.code == cognito_idp::ErrorCode::ResourceNotFoundException => {
+                    return refuse("invalid_request", unavailable);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        (Some(_), _) => return refuse("invalid_request", unavailable),
+        (None, Some(identifier)) if !identifier.is_empty() => {
+            match identity_providers::by_identifier(svc, site.pool.id(), identifier).await? {
+                Some(found) if providers.iter().any(|p| p == found.name()) => provider = Some(found),
+                _ => return refuse("invalid_request", unavailable),
+            }
+        }
+        // The sign-in page offers the password form (COGNITO) and the client's providers.
+        _ if !providers.is_empty() => {}
+        _ => return refuse("invalid_request", unavailable),
     }
     if let Some(prompt) = params.prompt.as_deref()
         && !["login", "none", "select_account", "consent"].contains(&prompt)
     {
         return refuse("invalid_request", "prompt must be login, none, select_account or consent");
     }
-    Ok(Ok(Authorization { app, params, redirect_uri, implicit, scopes }))
+    Ok(Ok(Authorization { app, params, redirect_uri, implicit, scopes, provider }))
 }
 
 /// `GET /oauth2/authorize`.
@@ -247,6 +302,15 @@ pub async fn authorize<S: Store>(
             Ok(auth) => auth,
             Err(refusal) => return Ok(refusal.into_response(&site)),
         };
+        if let Some(provider) = &auth.provider {
+            let started =
+                super::idp_redirect::start(&svc, &site, &headers, provider, &auth.app.client_id, auth.params.query())
+                    .await?;
+            return Ok(match started {
+                Ok(redirect) => redirect,
+                Err(failure) => auth.refusal(failure.error, failure.description).into_response(&site),
+            });
+        }
         let prompt = auth.params.prompt.clone();
         if prompt.as_deref() != Some("login")
             && let Some(signed_in) = browser::current(&svc, &site, &jar).await?

@@ -15,6 +15,8 @@
 //! - [`codes`], [`browser`]: authorization codes, browser sessions and CSRF tokens, in the
 //!   store (so a login started on one instance finishes on another).
 //! - [`errors`]: OAuth error bodies and redirects.
+//! - [`idp_redirect`], [`idp_response`]: sign-in through the pool's identity providers (the
+//!   redirect to the provider, and its answer at `/oauth2/idpresponse`).
 //!
 //! The managed login pages themselves are [`crate::pages`].
 
@@ -24,6 +26,8 @@ pub mod client_auth;
 pub mod codes;
 pub mod errors;
 pub mod host;
+pub mod idp_redirect;
+pub mod idp_response;
 pub mod logout;
 pub mod revoke;
 pub mod site;
@@ -47,5 +51,6 @@ pub fn routes<S: Store + Clone>(svc: Cognito<S>) -> Router {
         .route("/domain/{domain}/oauth2/userInfo", get(userinfo::user_info::<S>).post(userinfo::user_info::<S>))
         .route("/domain/{domain}/oauth2/revoke", post(revoke::revoke::<S>))
         .route("/domain/{domain}/logout", get(logout::logout::<S>))
+        .route("/domain/{domain}/oauth2/idpresponse", get(idp_response::idp_response::<S>))
         .with_state(svc)
 }

@@ -14,6 +14,7 @@ use super::context::{self, PageRequest};
 use super::sign_in_form::render;
 use crate::errors::ApiResult;
 use crate::handlers::auth::initiate;
+use crate::handlers::identity_providers;
 use crate::oauth::authorize::{self};
 use crate::oauth::browser;
 use crate::state::Cognito;
@@ -59,6 +60,9 @@ pub async fn submit<S: Store>(
         if !context::csrf_ok(&svc, &page, form.get(browser::CSRF_FIELD).map(String::as_str)).await? {
             return Ok(render(&svc, page, Some(&username), Some(challenge::EXPIRED_FORM)).await);
         }
+        if let Some(email) = form.get("idp_email") {
+            return idp_email(&svc, page, email).await;
+        }
         let password = form.get("password").map(String::as_str).unwrap_or_default();
         if username.is_empty() || password.is_empty() {
             return Ok(render(&svc, page, Some(&username), Some("Username and password are required.")).await);
@@ -77,4 +81,25 @@ pub async fn submit<S: Store>(
     }
     .await;
     result.unwrap_or_else(authorize::server_error)
+}
+
+/// The corporate-ID form: the email's domain names the provider (its `IdpIdentifiers`), and the
+/// browser goes on to it through the authorization endpoint's `idp_identifier`.
+async fn idp_email<S: Store>(svc: &Cognito<S>, page: super::context::Page, email: &str) -> ApiResult<Response> {
+    let domain = email.trim().rsplit_once('@').map(|(_, d)| d).unwrap_or(email.trim()).to_owned();
+    let supported = page.auth.app.client.supported_identity_providers.clone().unwrap_or_default();
+    let found = match domain.is_empty() {
+        true => None,
+        false => identity_providers::by_identifier(svc, page.site.pool.id(), &domain).await?,
+    };
+    match found.filter(|p| supported.iter().any(|s| s == p.name())) {
+        Some(_) => {
+            let mut params = page.auth.params.clone();
+            params.identity_provider = None;
+            params.idp_identifier = Some(domain);
+            let url = format!("{}?{}", page.site.link("/oauth2/authorize"), params.query());
+            Ok((page.jar, crate::oauth::errors::found(&url)).into_response())
+        }
+        None => Ok(render(svc, page, None, Some("No identity provider is set up for this email domain.")).await),
+    }
 }

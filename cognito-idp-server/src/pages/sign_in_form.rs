@@ -6,6 +6,7 @@ use maud::{Markup, html};
 
 use super::context::Page;
 use super::layout::{Frame, csrf, field};
+use crate::handlers::identity_providers;
 use crate::state::Cognito;
 use crate::store::Store;
 
@@ -32,12 +33,39 @@ pub async fn render_with<S: Store>(
         css: look.css.as_deref(),
         logo: look.logo.as_deref(),
     };
-    let body = form(&page, username);
+    // The client's other providers, as buttons (and an email field when some of them route
+    // by email domain); a store failure leaves just the password form.
+    let providers = federation_choices(svc, &page).await;
+    let body = form(&page, username, &providers);
     (page.jar, Html(super::layout::page(&frame, body).into_string())).into_response()
 }
 
-fn form(page: &Page, username: Option<&str>) -> Markup {
+/// The providers the sign-in page offers: the client's `SupportedIdentityProviders` that are
+/// providers of the pool, in that order, and whether any of them has `IdpIdentifiers`.
+async fn federation_choices<S: Store>(svc: &Cognito<S>, page: &Page) -> (Vec<String>, bool) {
+    let supported = page.auth.app.client.supported_identity_providers.clone().unwrap_or_default();
+    if supported.iter().all(|p| p == "COGNITO") {
+        return (Vec::new(), false);
+    }
+    let all = identity_providers::all(svc, page.site.pool.id()).await.unwrap_or_default();
+    let offered: Vec<&identity_providers::IdentityProvider> =
+        supported.iter().filter_map(|name| all.iter().find(|p| p.name() == name)).collect();
+    let routed = offered.iter().any(|p| p.0.idp_identifiers.as_ref().is_some_and(|ids| !ids.is_empty()));
+    (offered.iter().map(|p| p.name().to_owned()).collect(), routed)
+}
+
+/// The authorization endpoint with the page's request, sent to provider `name`.
+fn provider_link(page: &Page, name: &str) -> String {
+    let mut params = page.auth.params.clone();
+    params.identity_provider = Some(name.to_owned());
+    params.idp_identifier = None;
+    format!("{}?{}", page.site.link("/oauth2/authorize"), params.query())
+}
+
+fn form(page: &Page, username: Option<&str>, (providers, routed): &(Vec<String>, bool)) -> Markup {
     let query = page.auth.params.query();
+    let password =
+        page.auth.app.client.supported_identity_providers.as_ref().is_none_or(|p| p.iter().any(|p| p == "COGNITO"));
     let self_sign_up = page
         .site
         .pool
@@ -46,6 +74,19 @@ fn form(page: &Page, username: Option<&str>) -> Markup {
         .as_ref()
         .is_none_or(|c| c.allow_admin_create_user_only != Some(true));
     html! {
+        @if *routed {
+            form method="post" action=(page.action("/login")) name="cognitoIdpForm" {
+                (csrf(&page.csrf))
+                (field("idpIdentifierEmail", "idp_email", "Corporate email", "email", "email", None))
+                input name="idpIdentifierSubmitButton" type="submit" class="btn btn-primary submitButton-customizable" value="Sign in with your corporate ID";
+            }
+        }
+        @for name in providers {
+            a class="btn btn-primary idpButton-customizable" name=(format!("idp-{name}")) href=(provider_link(page, name)) {
+                "Sign in with " (name)
+            }
+        }
+        @if password {
         form method="post" action=(page.action("/login")) name="cognitoSignInForm" {
             (csrf(&page.csrf))
             (field("signInFormUsername", "username", "Username", "text", "username", username))
@@ -65,6 +106,7 @@ fn form(page: &Page, username: Option<&str>) -> Markup {
                 "Need an account? "
                 a class="redirect-customizable" href=(format!("{}?{query}", page.site.link("/signup"))) { "Sign up" }
             }
+        }
         }
     }
 }

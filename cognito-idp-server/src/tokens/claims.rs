@@ -242,12 +242,15 @@ pub fn id(issue: &Issue, client: &UserPoolClientType, user: &UserRecord, exp: i6
     claims
 }
 
-/// An attribute as a claim: the verified flags are booleans and `updated_at` a number (as in
-/// Cognito's id tokens); everything else, custom attributes included, is a string.
+/// An attribute as a claim: the verified flags are booleans, `updated_at` a number and
+/// `identities` an array (as in Cognito's id tokens); everything else, custom attributes
+/// included, is a string.
 pub fn attribute_value(name: &str, value: &str) -> Value {
     match name {
         "email_verified" | "phone_number_verified" => Value::Bool(value.eq_ignore_ascii_case("true")),
         "updated_at" => value.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(value)),
+        // Federated users' identities are an array in the id token (see `domain::identities`).
+        "identities" => serde_json::from_str::<Value>(value).unwrap_or_else(|_| Value::from(value)),
         _ => Value::from(value),
     }
 }

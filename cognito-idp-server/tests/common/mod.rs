@@ -68,6 +68,7 @@ pub mod authenticator;
 pub mod aws_cli;
 pub mod chromium;
 pub mod env;
+pub mod fake_idp;
 pub mod lambda;
 pub mod local;
 pub mod moto;

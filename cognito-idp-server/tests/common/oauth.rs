@@ -76,6 +76,20 @@ pub struct OAuthSetup {
     signed_out: String,
     version: Option<i32>,
     explicit_flows: Vec<String>,
+    idps: Vec<Idp>,
+}
+
+/// An identity provider to create before the app client (which supports it).
+struct Idp {
+    name: String,
+    kind: String,
+    details: Vec<(String, String)>,
+    mapping: Vec<(String, String)>,
+    identifiers: Vec<String>,
+}
+
+fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
 }
 
 impl OAuthSetup {
@@ -94,6 +108,7 @@ impl OAuthSetup {
             signed_out: SIGNED_OUT.to_owned(),
             version: None,
             explicit_flows: Vec::new(),
+            idps: Vec::new(),
         }
     }
 
@@ -119,6 +134,27 @@ impl OAuthSetup {
     pub fn app_urls(mut self, callback: &str, signed_out: &str) -> Self {
         self.callback = callback.to_owned();
         self.signed_out = signed_out.to_owned();
+        self
+    }
+
+    /// An identity provider of the pool (`kind`: `OIDC`, `Google`, ...), with its details,
+    /// attribute mapping and identifiers, which the app client supports after `COGNITO`.
+    pub fn identity_provider(
+        mut self,
+        name: &str,
+        kind: &str,
+        details: &[(&str, &str)],
+        mapping: &[(&str, &str)],
+        identifiers: &[&str],
+    ) -> Self {
+        self.idps.push(Idp {
+            name: name.to_owned(),
+            kind: kind.to_owned(),
+            details: owned(details),
+            mapping: owned(mapping),
+            identifiers: identifiers.iter().map(|i| (*i).to_owned()).collect(),
+        });
+        self.providers.push(name.to_owned());
         self
     }
 
@@ -163,6 +199,21 @@ impl OAuthSetup {
             .send()
             .await
             .expect("CreateResourceServer");
+        for idp in &self.idps {
+            let mut create = client
+                .create_identity_provider()
+                .user_pool_id(&pool)
+                .provider_name(&idp.name)
+                .provider_type(cognito_idp::types::IdentityProviderTypeType::from(idp.kind.as_str()))
+                .set_provider_details(idp.details.iter().cloned().collect());
+            for (attribute, claim) in &idp.mapping {
+                create = create.attribute_mapping(attribute, claim);
+            }
+            for identifier in &idp.identifiers {
+                create = create.idp_identifiers(identifier);
+            }
+            create.send().await.expect("CreateIdentityProvider");
+        }
         let mut request = client
             .create_user_pool_client()
             .user_pool_id(&pool)

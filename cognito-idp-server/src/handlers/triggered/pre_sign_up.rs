@@ -34,6 +34,8 @@ pub enum Source {
     SignUp,
     /// `AdminCreateUser`.
     AdminCreateUser,
+    /// A provider's user signing in for the first time (managed login federation).
+    ExternalProvider,
 }
 
 /// Calls the pool's PreSignUp function, if any, for `username` with `attributes` (without
@@ -52,6 +54,7 @@ pub async fn run<S: Store>(
     let trigger_source = match source {
         Source::SignUp => "PreSignUp_SignUp",
         Source::AdminCreateUser => "PreSignUp_AdminCreateUser",
+        Source::ExternalProvider => "PreSignUp_ExternalProvider",
     };
     let shown: Vec<(String, String)> = attributes.iter().filter(|(n, _)| n != "sub").cloned().collect();
     let validation: serde_json::Map<String, serde_json::Value> = validation_data

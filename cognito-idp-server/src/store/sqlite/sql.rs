@@ -8,8 +8,8 @@ use crate::store::history::{Stamp, kind};
 
 mod devices;
 mod events;
-mod passkeys;
 pub mod history;
+mod passkeys;
 mod resources;
 mod signin;
 pub use devices::{delete_device, get_device, insert_device, list_devices, update_device};
