@@ -46,8 +46,11 @@ impl Seen {
         let Some(agent) = self.user_agent.as_deref().map(str::trim).filter(|a| !a.is_empty()) else {
             return "unknown".to_owned();
         };
+        // Browsers only: woothee names tools by their kind ("HTTP Library" for curl), where the
+        // product token says more.
         if let Some(parsed) = woothee::parser::Parser::new().parse(agent)
             && parsed.name != "UNKNOWN"
+            && matches!(parsed.category, "pc" | "smartphone" | "mobilephone" | "appliance")
         {
             return match parsed.os {
                 "UNKNOWN" => parsed.name.to_owned(),
