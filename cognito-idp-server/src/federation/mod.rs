@@ -8,4 +8,5 @@
 pub mod failure;
 pub mod id_token;
 pub mod oidc;
+pub mod saml;
 pub mod users;

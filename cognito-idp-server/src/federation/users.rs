@@ -55,13 +55,15 @@ fn subject(provider: &IdentityProvider, claims: &Map<String, Value>) -> Option<S
     claims.get(claim).and_then(claim_text).filter(|s| !s.is_empty())
 }
 
-/// The user `claims` (from `provider`, through app client `client_id`) sign in as.
+/// The user `claims` (from `provider`, through app client `client_id`) sign in as. `issuer`
+/// is a SAML provider's entity ID, which the user's `identities` record.
 pub async fn sign_in<S: Store>(
     svc: &Cognito<S>,
     pool: &Pool,
     provider: &IdentityProvider,
     claims: &Map<String, Value>,
     client_id: &str,
+    issuer: Option<&str>,
 ) -> ApiResult<UserRecord> {
     let Some(subject) = subject(provider, claims) else {
         return Err(ApiError::invalid_parameter("The identity provider did not name the user (no subject claim)."));
@@ -78,7 +80,17 @@ pub async fn sign_in<S: Store>(
             }
             update(svc, pool, user, &attributes).await?
         }
-        Err(StoreError::NotFound) => create(svc, pool, provider, client_id, &username, &subject, attributes).await?,
+        Err(StoreError::NotFound) => {
+            let identity = Identity {
+                user_id: subject.clone(),
+                provider_name: provider.name().to_owned(),
+                provider_type: provider.kind().as_str().to_owned(),
+                issuer: issuer.map(str::to_owned),
+                primary: "true".into(),
+                date_created: svc.clock.now_ms().to_string(),
+            };
+            create(svc, pool, client_id, &username, identity, attributes).await?
+        }
         Err(e) => return Err(e.into()),
     };
     join_group(svc, pool, provider, &user).await?;
@@ -148,21 +160,12 @@ async fn update<S: Store>(
 async fn create<S: Store>(
     svc: &Cognito<S>,
     pool: &Pool,
-    provider: &IdentityProvider,
     client_id: &str,
     username: &str,
-    subject: &str,
+    identity: Identity,
     attributes: Vec<(String, String)>,
 ) -> ApiResult<UserRecord> {
     let now = svc.clock.now_ms();
-    let identity = Identity {
-        user_id: subject.to_owned(),
-        provider_name: provider.name().to_owned(),
-        provider_type: provider.kind().as_str().to_owned(),
-        issuer: None,
-        primary: "true".into(),
-        date_created: now.to_string(),
-    };
     let sub = ids::sub();
     let mut attrs: Vec<(String, String)> = attributes;
     attrs.push(("identities".into(), identities::render(&[identity])));

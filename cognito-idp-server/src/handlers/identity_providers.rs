@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::clock::timestamp;
 use crate::domain::attributes::Schema;
 use crate::errors::{ApiError, ApiResult};
+use crate::federation::saml::metadata as saml_metadata;
 use crate::handlers::shared::{decode_token, encode_token, load_pool};
 use crate::state::Cognito;
 use crate::store::resources::{self, Resource, Stored};
@@ -133,7 +134,10 @@ pub async fn create_identity_provider<S: Store>(
 ) -> ApiResult<CreateIdentityProviderResponse> {
     let pool = load_pool(svc, &input.user_pool_id).await?;
     check_name(&input.provider_name, &input.provider_type)?;
-    let provider_details = details::complete(&input.provider_type, &input.provider_details)?;
+    let mut provider_details = details::complete(&input.provider_type, &input.provider_details)?;
+    if matches!(input.provider_type, IdentityProviderTypeType::Saml) {
+        saml_metadata::complete(&mut provider_details, svc.clock.now_ms() / 1000).await?;
+    }
     let schema = Schema::of(&pool.doc);
     let mapping = details::mapping(&input.provider_type, &schema, input.attribute_mapping.as_ref())?;
     check_identifiers(input.idp_identifiers.as_deref())?;
@@ -227,7 +231,11 @@ pub async fn update_identity_provider<S: Store>(
                     given.insert(hidden.to_owned(), kept.to_owned());
                 }
             }
-            Some(details::complete(&kind, &given)?)
+            let mut completed = details::complete(&kind, &given)?;
+            if matches!(kind, IdentityProviderTypeType::Saml) {
+                saml_metadata::complete(&mut completed, svc.clock.now_ms() / 1000).await?;
+            }
+            Some(completed)
         }
         None => None,
     };

@@ -39,7 +39,8 @@ fn random() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn session_hash(raw: &str) -> String {
+/// The store key of the browser session whose cookie value is `raw`.
+pub fn session_hash(raw: &str) -> String {
     session::hash(&format!("browser:{raw}"))
 }
 

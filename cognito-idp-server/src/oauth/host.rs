@@ -13,8 +13,9 @@ use axum::response::Response;
 pub struct HostMode;
 
 /// The first path segments of the domain's endpoints and pages.
-const DOMAIN_PATHS: [&str; 12] = [
+const DOMAIN_PATHS: [&str; 13] = [
     "oauth2",
+    "saml2",
     "login",
     "logout",
     "signup",

@@ -70,6 +70,9 @@ pub async fn start<S: Store>(
     client_id: &str,
     request: String,
 ) -> ApiResult<Result<Response, Failure>> {
+    if matches!(provider.kind(), cognito_idp::types::IdentityProviderTypeType::Saml) {
+        return super::saml_redirect::start(svc, site, headers, provider, client_id, request).await;
+    }
     let endpoints = match oidc::endpoints(svc, provider).await {
         Ok(endpoints) => endpoints,
         Err(failure) => return Ok(Err(failure)),

@@ -89,7 +89,7 @@ pub async fn idp_response<S: Store>(
             Ok(claims) => claims,
             Err(failure) => return fail(failure.error, failure.description),
         };
-        let user = match users::sign_in(&svc, &site.pool, &provider, &claims, &auth.app.client_id).await {
+        let user = match users::sign_in(&svc, &site.pool, &provider, &claims, &auth.app.client_id, None).await {
             Ok(user) => user,
             // A trigger's refusal, a disabled user, a taken alias: the API's words, to the app.
             Err(e) if e.code != cognito_idp::ErrorCode::InternalErrorException => {

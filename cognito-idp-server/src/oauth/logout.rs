@@ -57,6 +57,9 @@ pub async fn logout<S: Store>(
             if !app.client.logout_ur_ls.as_ref().is_some_and(|urls| urls.iter().any(|u| u == logout_uri)) {
                 return Ok(to_error_page(&site.base, "redirect_mismatch", Some(&client_id)));
             }
+            if let Some(signed_out) = super::saml_logout::start(&svc, &site, &headers, &jar, logout_uri).await? {
+                return Ok(signed_out.into_response());
+            }
             let jar = browser::end(&svc, &site, jar).await?;
             return Ok((jar, found(logout_uri)).into_response());
         }
@@ -67,8 +70,12 @@ pub async fn logout<S: Store>(
             Ok(auth) => auth,
             Err(refusal) => return Ok(refusal.into_response(&site)),
         };
+        let login = format!("{}?{}", site.link("/login"), auth.params.query());
+        if let Some(signed_out) = super::saml_logout::start(&svc, &site, &headers, &jar, &login).await? {
+            return Ok(signed_out.into_response());
+        }
         let jar = browser::end(&svc, &site, jar).await?;
-        Ok((jar, found(&format!("{}?{}", site.link("/login"), auth.params.query()))).into_response())
+        Ok((jar, found(&login)).into_response())
     }
     .await;
     result.unwrap_or_else(authorize::server_error)

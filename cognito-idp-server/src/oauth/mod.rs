@@ -30,6 +30,9 @@ pub mod idp_redirect;
 pub mod idp_response;
 pub mod logout;
 pub mod revoke;
+pub mod saml_acs;
+pub mod saml_logout;
+pub mod saml_redirect;
 pub mod site;
 pub mod token;
 pub mod userinfo;
@@ -52,5 +55,7 @@ pub fn routes<S: Store + Clone>(svc: Cognito<S>) -> Router {
         .route("/domain/{domain}/oauth2/revoke", post(revoke::revoke::<S>))
         .route("/domain/{domain}/logout", get(logout::logout::<S>))
         .route("/domain/{domain}/oauth2/idpresponse", get(idp_response::idp_response::<S>))
+        .route("/domain/{domain}/saml2/idpresponse", post(saml_acs::idp_response::<S>))
+        .route("/domain/{domain}/saml2/logout", post(saml_logout::logout_response::<S>))
         .with_state(svc)
 }

@@ -21,8 +21,9 @@ use crate::errors::{ApiError, ApiResult};
 /// Provider details, by key.
 pub type Details = BTreeMap<String, String>;
 
-/// The keys Cognito keeps but never answers (Sign in with Apple's signing key).
-pub const HIDDEN: [&str; 1] = ["private_key"];
+/// The keys Cognito keeps but never answers (Sign in with Apple's signing key, and the SAML
+/// metadata document read when the provider was created or updated).
+pub const HIDDEN: [&str; 2] = ["private_key", crate::federation::saml::metadata::KEPT];
 
 /// Whether `kind` is one of the social providers, whose name must be their type.
 pub fn is_social(kind: &IdentityProviderTypeType) -> bool {

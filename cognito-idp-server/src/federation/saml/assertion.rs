@@ -1,0 +1,273 @@
+//! What a SAML provider posts to `/saml2/idpresponse`: a `Response` carrying one assertion
+//! about the user, checked before anything is believed:
+//!
+//! - every XML signature in it verifies against a signing certificate of the provider's
+//!   metadata, and at least one covers the `Response` or the very `Assertion` read (Bergshamra
+//!   with trusted keys only, reference positions checked and duplicate IDs refused, so a
+//!   wrapped or injected assertion is not the one read); an unsigned response is refused;
+//! - the status is `Success`; the `Destination` (if any) and the subject confirmation's
+//!   `Recipient` are this pool's assertion consumer service; the issuer is the provider's
+//!   entity ID; the audience includes the pool's entity ID;
+//! - the validity window (`NotBefore`, `NotOnOrAfter` of the conditions and of the bearer
+//!   confirmation) holds now, give or take [`SKEW_S`];
+//! - `InResponseTo` names the pool's own request for SP-initiated sign-in, and is absent for
+//!   IdP-initiated sign-in.
+//!
+//! Failures are told to the app as AWS tells them: `error=server_error` with
+//! `error_description=Invalid SAML response received: {reason}` (the description AWS sends
+//! for a bad signature is quoted in aws/aws-sdk-js-v3 issue 6201: "Invalid SAML response
+//! received: SAML Assertion signature is invalid."; the other reasons are worded by us).
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use bergshamra::{DsigContext, VerifyResult};
+use uppsala::{Document, NodeId};
+
+use super::metadata::IdpMetadata;
+use super::xml::{self, SAML, SAMLP, SUCCESS};
+use crate::federation::failure::Failure;
+
+/// How far the clocks of the pool and its provider may disagree (ours; AWS does not say).
+pub const SKEW_S: i64 = 120;
+/// The longest `SAMLResponse` taken ("The saml2/idpresponse endpoint can accept SAML
+/// assertions of up to 100,000 characters in length", the endpoint's reference).
+pub const MAX_RESPONSE_CHARS: usize = 100_000;
+
+/// What the response must match.
+#[derive(Debug, Clone)]
+pub struct Expected<'a> {
+    /// The provider's metadata.
+    pub metadata: &'a IdpMetadata,
+    /// The pool's entity ID.
+    pub audience: &'a str,
+    /// The URL the response was posted to (`/saml2/idpresponse`).
+    pub acs: &'a str,
+    /// The ID of the pool's `AuthnRequest` (SP-initiated), or `None` (IdP-initiated).
+    pub in_response_to: Option<&'a str>,
+    /// Now, in seconds.
+    pub now_s: i64,
+}
+
+/// The user an accepted assertion names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Verified {
+    /// The assertion's `ID` (IdP-initiated responses are taken once by it).
+    pub assertion_id: String,
+    /// Until when the assertion may be used (seconds), if it says.
+    pub not_on_or_after: Option<i64>,
+    /// The subject's `NameID`.
+    pub name_id: String,
+    /// Its `Format`.
+    pub name_id_format: Option<String>,
+    /// The `SessionIndex` of its first `AuthnStatement`.
+    pub session_index: Option<String>,
+    /// Its attributes, by `Name`, with every value.
+    pub attributes: Vec<(String, Vec<String>)>,
+}
+
+fn invalid(reason: impl std::fmt::Display) -> Failure {
+    Failure { error: "server_error".into(), description: format!("Invalid SAML response received: {reason}") }
+}
+
+/// The posted `SAMLResponse` (base64, whitespace allowed) as XML text.
+pub fn decode(posted: &str) -> Result<String, Failure> {
+    if posted.len() > MAX_RESPONSE_CHARS {
+        return Err(invalid(format!("the SAML response is longer than {MAX_RESPONSE_CHARS} characters.")));
+    }
+    let compact: String = posted.split_whitespace().collect();
+    let bytes = STANDARD.decode(compact).map_err(|_| invalid("the SAML response is not base64."))?;
+    String::from_utf8(bytes).map_err(|_| invalid("the SAML response is not UTF-8 text."))
+}
+
+/// Verifies the response `text` against `expected`.
+pub fn verify(text: &str, expected: &Expected<'_>) -> Result<Verified, Failure> {
+    let doc = xml::parse(text).map_err(invalid)?;
+    let root = doc.document_element().ok_or_else(|| invalid("the SAML response is empty."))?;
+    if !xml::is(&doc, root, SAMLP, "Response") {
+        return Err(invalid("the document is not a SAML Response."));
+    }
+    let status = xml::path(&doc, root, &[(SAMLP, "Status"), (SAMLP, "StatusCode")])
+        .and_then(|code| xml::attribute(&doc, code, "Value"))
+        .unwrap_or_default();
+    if status != SUCCESS {
+        return Err(invalid(format!("the identity provider answered status {status}.")));
+    }
+    if let Some(destination) = xml::attribute(&doc, root, "Destination")
+        && destination != expected.acs
+    {
+        return Err(invalid(format!("the response's Destination {destination} is not {}.", expected.acs)));
+    }
+    check_issuer(&doc, root, expected, "response", false)?;
+    if !xml::children(&doc, root, SAML, "EncryptedAssertion").is_empty() {
+        return Err(invalid("the assertion is encrypted, and the provider is not set for EncryptedResponses."));
+    }
+    let assertions = xml::children(&doc, root, SAML, "Assertion");
+    let [assertion] = assertions[..] else {
+        return Err(invalid("the response must carry exactly one assertion."));
+    };
+    check_signatures(&doc, text, root, assertion, expected.metadata)?;
+    match (xml::attribute(&doc, root, "InResponseTo"), expected.in_response_to) {
+        (Some(got), Some(want)) if got != want => return Err(invalid("the response is not for this request.")),
+        (Some(_), None) => return Err(invalid("the response answers a request this user pool did not make.")),
+        _ => {}
+    }
+    check_issuer(&doc, assertion, expected, "assertion", true)?;
+    let conditions = check_conditions(&doc, assertion, expected)?;
+    let (name_id, name_id_format) = subject(&doc, assertion, expected)?;
+    let session_index = xml::children(&doc, assertion, SAML, "AuthnStatement")
+        .first()
+        .and_then(|statement| xml::attribute(&doc, *statement, "SessionIndex"))
+        .map(str::to_owned);
+    let mut attributes = Vec::new();
+    for statement in xml::children(&doc, assertion, SAML, "AttributeStatement") {
+        for attribute in xml::children(&doc, statement, SAML, "Attribute") {
+            let Some(name) = xml::attribute(&doc, attribute, "Name") else { continue };
+            let values = xml::children(&doc, attribute, SAML, "AttributeValue")
+                .into_iter()
+                .map(|v| xml::text(&doc, v))
+                .collect();
+            attributes.push((name.to_owned(), values));
+        }
+    }
+    Ok(Verified {
+        assertion_id: xml::attribute(&doc, assertion, "ID").unwrap_or_default().to_owned(),
+        not_on_or_after: conditions,
+        name_id,
+        name_id_format,
+        session_index,
+        attributes,
+    })
+}
+
+fn check_issuer(
+    doc: &Document<'_>,
+    element: NodeId,
+    expected: &Expected<'_>,
+    what: &str,
+    required: bool,
+) -> Result<(), Failure> {
+    match xml::child(doc, element, SAML, "Issuer").map(|i| xml::text(doc, i)) {
+        Some(issuer) if issuer != expected.metadata.entity_id => {
+            Err(invalid(format!("the {what}'s Issuer {issuer} is not the identity provider's entity ID.")))
+        }
+        None if required => Err(invalid(format!("the {what} has no Issuer."))),
+        _ => Ok(()),
+    }
+}
+
+/// Every signature valid, and one of them over the response or the assertion read.
+fn check_signatures(
+    doc: &Document<'_>,
+    text: &str,
+    root: NodeId,
+    assertion: NodeId,
+    metadata: &IdpMetadata,
+) -> Result<(), Failure> {
+    let keys = metadata.keys().map_err(invalid)?;
+    let context = DsigContext::new(keys);
+    let results = match bergshamra::dsig::verify::verify_all_document_with_source(&context, doc, Some(text)) {
+        Ok(results) => results,
+        Err(bergshamra::Error::MissingElement(_)) => return Err(invalid("the SAML response is not signed.")),
+        Err(e) => {
+            tracing::debug!(error = %e, "SAML response refused");
+            return Err(invalid("SAML Assertion signature is invalid."));
+        }
+    };
+    let mut covered = false;
+    for result in &results {
+        match result {
+            VerifyResult::Valid { references, .. } => {
+                covered |=
+                    references.iter().any(|r| r.resolved_node == Some(root) || r.resolved_node == Some(assertion));
+            }
+            VerifyResult::Invalid { reason } => {
+                tracing::debug!(reason, "SAML signature refused");
+                return Err(invalid("SAML Assertion signature is invalid."));
+            }
+        }
+    }
+    if !covered {
+        return Err(invalid("neither the response nor its assertion is signed."));
+    }
+    Ok(())
+}
+
+/// The conditions: the window and the audience. Returns the assertion's `NotOnOrAfter`.
+fn check_conditions(doc: &Document<'_>, assertion: NodeId, expected: &Expected<'_>) -> Result<Option<i64>, Failure> {
+    let Some(conditions) = xml::child(doc, assertion, SAML, "Conditions") else {
+        return Err(invalid("the assertion has no Conditions."));
+    };
+    let not_on_or_after = window(doc, conditions, expected.now_s, "assertion")?;
+    for restriction in xml::children(doc, conditions, SAML, "AudienceRestriction") {
+        let audiences: Vec<String> =
+            xml::children(doc, restriction, SAML, "Audience").into_iter().map(|a| xml::text(doc, a)).collect();
+        if !audiences.iter().any(|a| a == expected.audience) {
+            return Err(invalid(format!("the assertion's audience is not {}.", expected.audience)));
+        }
+    }
+    if xml::children(doc, conditions, SAML, "AudienceRestriction").is_empty() {
+        return Err(invalid(format!("the assertion names no audience; it must be {}.", expected.audience)));
+    }
+    Ok(not_on_or_after)
+}
+
+/// `NotBefore` and `NotOnOrAfter` of `element` against now, with the skew.
+fn window(doc: &Document<'_>, element: NodeId, now_s: i64, what: &str) -> Result<Option<i64>, Failure> {
+    let read = |name: &str| -> Result<Option<i64>, Failure> {
+        match xml::attribute(doc, element, name) {
+            None => Ok(None),
+            Some(value) => {
+                xml::seconds(value).map(Some).ok_or_else(|| invalid(format!("{name} {value} is not a time.")))
+            }
+        }
+    };
+    if let Some(not_before) = read("NotBefore")?
+        && now_s + SKEW_S < not_before
+    {
+        return Err(invalid(format!("the {what} is not valid yet.")));
+    }
+    let not_on_or_after = read("NotOnOrAfter")?;
+    if let Some(end) = not_on_or_after
+        && now_s - SKEW_S >= end
+    {
+        return Err(invalid(format!("the {what} has expired.")));
+    }
+    Ok(not_on_or_after)
+}
+
+/// The subject's `NameID` and format, after its bearer confirmation is checked.
+fn subject(
+    doc: &Document<'_>,
+    assertion: NodeId,
+    expected: &Expected<'_>,
+) -> Result<(String, Option<String>), Failure> {
+    let subject =
+        xml::child(doc, assertion, SAML, "Subject").ok_or_else(|| invalid("the assertion has no Subject."))?;
+    let name =
+        xml::child(doc, subject, SAML, "NameID").ok_or_else(|| invalid("the assertion's subject has no NameID."))?;
+    let name_id = xml::text(doc, name);
+    if name_id.is_empty() {
+        return Err(invalid("the assertion's NameID is empty."));
+    }
+    let bearer = xml::children(doc, subject, SAML, "SubjectConfirmation")
+        .into_iter()
+        .find(|c| xml::attribute(doc, *c, "Method") == Some("urn:oasis:names:tc:SAML:2.0:cm:bearer"))
+        .ok_or_else(|| invalid("the assertion has no bearer subject confirmation."))?;
+    if let Some(data) = xml::child(doc, bearer, SAML, "SubjectConfirmationData") {
+        if let Some(recipient) = xml::attribute(doc, data, "Recipient")
+            && recipient != expected.acs
+        {
+            return Err(invalid(format!("the assertion's Recipient {recipient} is not {}.", expected.acs)));
+        }
+        match (xml::attribute(doc, data, "InResponseTo"), expected.in_response_to) {
+            (Some(got), Some(want)) if got != want => return Err(invalid("the assertion is not for this request.")),
+            (Some(_), None) => {
+                return Err(invalid("the assertion answers a request this user pool did not make."));
+            }
+            _ => {}
+        }
+        window(doc, data, expected.now_s, "subject confirmation")?;
+    }
+    let format = xml::attribute(doc, name, "Format").map(str::to_owned);
+    Ok((name_id, format))
+}
