@@ -271,3 +271,164 @@ fn subject(
     let format = xml::attribute(doc, name, "Format").map(str::to_owned);
     Ok((name_id, format))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::federation::saml::xml::{DS, instant};
+
+    const IDP: &str = "https://idp.example.com/metadata";
+    const SP: &str = "urn:amazon:cognito:sp:us-east-1_test";
+    const ACS: &str = "https://sp.example.com/saml2/idpresponse";
+    const NOW: i64 = 1_796_533_200;
+
+    struct Signer {
+        key_pem: String,
+        certificate: Vec<u8>,
+    }
+
+    fn signer() -> Signer {
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+        let certificate = rcgen::CertificateParams::new(vec!["idp".to_owned()]).unwrap().self_signed(&key).unwrap();
+        let body = STANDARD.encode(key.serialize_der());
+        let lines: Vec<&str> = body.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap()).collect();
+        let key_pem = format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", lines.join("\n"));
+        Signer { key_pem, certificate: certificate.der().to_vec() }
+    }
+
+    fn signature_template(reference: &str) -> String {
+        format!(
+            r##"<ds:Signature xmlns:ds="{DS}"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><ds:Reference URI="#{reference}"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue></ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue></ds:SignatureValue></ds:Signature>"##
+        )
+    }
+
+    /// A response for request `_req` whose assertion is signed (by `signer`), with `change`
+    /// applied to the template first.
+    fn response(signer: &Signer, change: impl Fn(String) -> String) -> String {
+        sign(signer, &change(template()))
+    }
+
+    fn template() -> String {
+        format!(
+            r#"<samlp:Response xmlns:samlp="{SAMLP}" xmlns:saml="{SAML}" ID="_r1" Version="2.0" IssueInstant="{now}" Destination="{ACS}" InResponseTo="_req"><saml:Issuer>{IDP}</saml:Issuer><samlp:Status><samlp:StatusCode Value="{SUCCESS}"/></samlp:Status><saml:Assertion ID="_a1" Version="2.0" IssueInstant="{now}"><saml:Issuer>{IDP}</saml:Issuer>{signature}<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">alice@example.com</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData InResponseTo="_req" NotOnOrAfter="{later}" Recipient="{ACS}"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="{earlier}" NotOnOrAfter="{later}"><saml:AudienceRestriction><saml:Audience>{SP}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="{now}" SessionIndex="s-1"/><saml:AttributeStatement><saml:Attribute Name="email"><saml:AttributeValue>alice@example.com</saml:AttributeValue></saml:Attribute><saml:Attribute Name="groups"><saml:AttributeValue>admins</saml:AttributeValue><saml:AttributeValue>staff</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion></samlp:Response>"#,
+            now = instant(NOW),
+            earlier = instant(NOW - 60),
+            later = instant(NOW + 300),
+            signature = signature_template("_a1"),
+        )
+    }
+
+    fn sign(signer: &Signer, template: &str) -> String {
+        let mut keys = bergshamra::KeysManager::new();
+        keys.add_key(bergshamra::keys::loader::load_pem_auto(signer.key_pem.as_bytes(), None).unwrap());
+        bergshamra::sign(&DsigContext::new(keys), template).unwrap()
+    }
+
+    fn metadata(signer: &Signer) -> IdpMetadata {
+        IdpMetadata { entity_id: IDP.into(), certificates: vec![signer.certificate.clone()], ..Default::default() }
+    }
+
+    fn check(text: &str, metadata: &IdpMetadata, in_response_to: Option<&str>) -> Result<Verified, String> {
+        let expected = Expected { metadata, audience: SP, acs: ACS, in_response_to, now_s: NOW };
+        verify(text, &expected).map_err(|f| {
+            assert_eq!(f.error, "server_error");
+            f.description
+        })
+    }
+
+    #[test]
+    fn a_signed_assertion_for_the_pool_is_read() {
+        let idp = signer();
+        let verified = check(&response(&idp, |t| t), &metadata(&idp), Some("_req")).unwrap();
+        assert_eq!(verified.name_id, "alice@example.com");
+        assert_eq!(verified.name_id_format.as_deref(), Some("urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"));
+        assert_eq!(verified.session_index.as_deref(), Some("s-1"));
+        assert_eq!(verified.assertion_id, "_a1");
+        assert_eq!(verified.not_on_or_after, Some(NOW + 300));
+        assert_eq!(
+            verified.attributes,
+            vec![
+                ("email".to_owned(), vec!["alice@example.com".to_owned()]),
+                ("groups".to_owned(), vec!["admins".to_owned(), "staff".to_owned()])
+            ]
+        );
+        // Posted as base64, with line breaks as some providers send it.
+        let posted = STANDARD.encode(response(&idp, |t| t));
+        let wrapped: String =
+            posted.as_bytes().chunks(76).map(|c| format!("{}\r\n", std::str::from_utf8(c).unwrap())).collect();
+        assert!(decode(&wrapped).unwrap().starts_with("<samlp:Response"));
+    }
+
+    #[test]
+    fn tampering_another_key_or_no_signature_is_refused() {
+        let idp = signer();
+        let signed = response(&idp, |t| t);
+        let tampered = signed.replace("<saml:AttributeValue>admins<", "<saml:AttributeValue>root<");
+        assert_eq!(
+            check(&tampered, &metadata(&idp), Some("_req")).unwrap_err(),
+            "Invalid SAML response received: SAML Assertion signature is invalid."
+        );
+        let other = signer();
+        assert!(
+            check(&response(&other, |t| t), &metadata(&idp), Some("_req"))
+                .unwrap_err()
+                .contains("signature is invalid")
+        );
+        let unsigned = template().replace(&signature_template("_a1"), "");
+        assert!(check(&unsigned, &metadata(&idp), Some("_req")).unwrap_err().contains("not signed"));
+    }
+
+    #[test]
+    fn a_second_assertion_wrapped_beside_the_signed_one_is_refused() {
+        let idp = signer();
+        let signed = response(&idp, |t| t);
+        let evil = r#"<saml:Assertion ID="_evil" Version="2.0"><saml:Issuer>https://idp.example.com/metadata</saml:Issuer><saml:Subject><saml:NameID>admin</saml:NameID></saml:Subject></saml:Assertion>"#;
+        let wrapped = signed.replace("</samlp:Status>", &format!("</samlp:Status>{evil}"));
+        assert!(check(&wrapped, &metadata(&idp), Some("_req")).unwrap_err().contains("exactly one assertion"));
+        // The signed assertion moved into an extension, an unsigned one in its place.
+        let assertion_start = signed.find("<saml:Assertion").unwrap();
+        let assertion_end = signed.find("</saml:Assertion>").unwrap() + "</saml:Assertion>".len();
+        let original = &signed[assertion_start..assertion_end];
+        let moved = format!(
+            "{}<samlp:Extensions>{original}</samlp:Extensions>{}{}",
+            &signed[..assertion_start],
+            original
+                .replace("ID=\"_a1\"", "ID=\"_a2\"")
+                .replace("alice@example.com</saml:NameID>", "admin</saml:NameID>"),
+            &signed[assertion_end..]
+        );
+        assert!(check(&moved, &metadata(&idp), Some("_req")).is_err());
+    }
+
+    #[test]
+    fn audience_recipient_window_issuer_and_request_are_checked() {
+        let idp = signer();
+        let found = metadata(&idp);
+        let cases: Vec<(Box<dyn Fn(String) -> String>, &str)> = vec![
+            (Box::new(|t| t.replace(SP, "urn:amazon:cognito:sp:other")), "audience is not"),
+            (Box::new(|t| t.replace(&format!("Recipient=\"{ACS}\""), "Recipient=\"https://evil/acs\"")), "Recipient"),
+            (
+                Box::new(|t| t.replace(&format!("Destination=\"{ACS}\""), "Destination=\"https://evil/acs\"")),
+                "Destination",
+            ),
+            (Box::new(|t| t.replace(&instant(NOW + 300), &instant(NOW - 3600))), "expired"),
+            (Box::new(|t| t.replace(&instant(NOW - 60), &instant(NOW + 3600))), "not valid yet"),
+            (
+                Box::new(|t| {
+                    t.replace(&format!("<saml:Issuer>{IDP}</saml:Issuer>"), "<saml:Issuer>https://evil</saml:Issuer>")
+                }),
+                "Issuer",
+            ),
+            (Box::new(|t| t.replace(SUCCESS, "urn:oasis:names:tc:SAML:2.0:status:Responder")), "status"),
+        ];
+        for (change, reason) in cases {
+            let refused = check(&response(&idp, change), &found, Some("_req")).unwrap_err();
+            assert!(refused.contains(reason), "{refused} should say {reason}");
+        }
+        assert!(check(&response(&idp, |t| t), &found, Some("_other")).unwrap_err().contains("not for this request"));
+        // IdP-initiated: a response that answers a request is not unsolicited.
+        assert!(check(&response(&idp, |t| t), &found, None).unwrap_err().contains("did not make"));
+        let unsolicited = response(&idp, |t| t.replace(" InResponseTo=\"_req\"", ""));
+        assert!(check(&unsolicited, &found, None).is_ok());
+    }
+}
