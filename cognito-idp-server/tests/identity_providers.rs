@@ -12,6 +12,38 @@ use cognito_idp::types::{IdentityProviderTypeType, ProviderUserIdentifierType};
 use common::aws_cli::AwsCli;
 use common::{InProcessServer, UserBuilder, create_pool, failure, invalid, pair, value_of};
 
+/// A SAML identity provider's metadata with a fresh self-signed signing certificate valid
+/// from `from` for `days` (seconds since the epoch), and the given redirect services.
+fn saml_metadata(from: i64, days: i64, sso: Option<&str>, slo: Option<&str>) -> String {
+    use base64::Engine;
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["idp.example.com".to_owned()]).unwrap();
+    params.not_before = time::OffsetDateTime::from_unix_timestamp(from).unwrap();
+    params.not_after = params.not_before + time::Duration::days(days);
+    let cert = base64::engine::general_purpose::STANDARD.encode(params.self_signed(&key).unwrap().der());
+    let service = |name: &str, at: Option<&str>| {
+        at.map(|at| {
+            format!(r#"<md:{name} Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{at}"/>"#)
+        })
+        .unwrap_or_default()
+    };
+    format!(
+        r#"<?xml version="1.0"?>
+<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="http://www.okta.com/exk1example">
+  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+    {slo}{sso}
+  </md:IDPSSODescriptor>
+</md:EntityDescriptor>"#,
+        slo = service("SingleLogoutService", slo),
+        sso = service("SingleSignOnService", sso),
+    )
+}
+
+fn now_s() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
 fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
 }
@@ -209,10 +241,36 @@ async fn provider_details_names_and_mappings_are_checked_as_aws_does() {
         map(&[("MetadataURL", "https://okta.example.com/metadata"), ("RequestSigningAlgorithm", "rsa-sha1")]),
     );
     assert_eq!(failure(saml.send().await), invalid("RequestSigningAlgorithm only accepts rsa-sha256"));
-    let saml = create("Okta", IdentityProviderTypeType::Saml, map(&[("MetadataURL", "https://okta.example.com/m")]));
+    // The metadata is read when the provider is made: an unreachable URL, an expired signing
+    // certificate, or no single sign-on service for the redirect binding is refused.
+    let unreachable = create("Okta", IdentityProviderTypeType::Saml, map(&[("MetadataURL", "http://127.0.0.1:9/m")]));
+    let (code, message) = failure(unreachable.send().await);
+    assert_eq!(code, "InvalidParameterException");
+    assert!(message.starts_with("Error retrieving metadata from http://127.0.0.1:9/m"), "{message}");
+    let expired = saml_metadata(now_s() - 10 * 86_400, 5, Some("https://idp.example.com/sso"), None);
+    let expired = create("Okta", IdentityProviderTypeType::Saml, map(&[("MetadataFile", &expired)]));
+    assert_eq!(
+        failure(expired.send().await),
+        invalid("Invalid SAML metadata: a signing certificate in the metadata has expired")
+    );
+    let no_sso = saml_metadata(now_s() - 60, 365, None, None);
+    let no_sso = create("Okta", IdentityProviderTypeType::Saml, map(&[("MetadataFile", &no_sso)]));
+    assert_eq!(failure(no_sso.send().await).0, "InvalidParameterException");
+    let not_xml = create("Okta", IdentityProviderTypeType::Saml, map(&[("MetadataFile", "<md:EntityDescriptor")]));
+    assert_eq!(failure(not_xml.send().await).0, "InvalidParameterException");
+    let file =
+        saml_metadata(now_s() - 60, 365, Some("https://idp.example.com/sso"), Some("https://idp.example.com/slo"));
+    let saml = create("Okta", IdentityProviderTypeType::Saml, map(&[("MetadataFile", &file), ("IDPSignout", "true")]));
     let saml = saml.send().await.unwrap().identity_provider;
     // SAML gets no username mapping of its own.
     assert_eq!(saml.attribute_mapping, Some(BTreeMap::new()));
+    // What the metadata said is answered as read-only details (the API reference's describe
+    // example); the document kept is not.
+    let details = saml.provider_details.unwrap();
+    assert_eq!(details["SSORedirectBindingURI"], "https://idp.example.com/sso");
+    assert_eq!(details["SLORedirectBindingURI"], "https://idp.example.com/slo");
+    assert_eq!(details["MetadataFile"], file);
+    assert_eq!(details.keys().filter(|k| k.starts_with("cognito")).count(), 0);
     // Mappings name pool attributes (never `sub`).
     let unknown = create("Corp", IdentityProviderTypeType::Oidc, oidc_details()).attribute_mapping("shoe_size", "shoe");
     assert_eq!(failure(unknown.send().await).0, "InvalidParameterException");
