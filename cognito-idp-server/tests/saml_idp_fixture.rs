@@ -18,7 +18,8 @@ use axum::routing::post;
 use common::chromium::{browser_available, drive};
 use common::saml_idp::{EMAIL_FORMAT, RSA_SHA256, SPOILS, SamlIdp, first_form, sp_metadata};
 use serde_json::{Value, json};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, ChildStdin, ChildStdout};
 
 const SP_ENTITY_ID: &str = "urn:amazon:cognito:sp:us-east-1_SamlFixture";
 /// Never contacted by the HTTP tests: the form that would post there is read instead.
@@ -28,19 +29,38 @@ const EMAIL_CLAIM: &str = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims
 const URI_FORMAT: &str = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri";
 const PASSWORD: &str = "Correct-Horse-1";
 
-/// The pysaml2 service provider of `sp_check.py`: its key (in `dir`) and endpoints, and the
-/// provider's metadata once it runs.
+/// The pysaml2 service provider of `sp_check.py` (one process, a command a line): its key (in
+/// `dir`) and endpoints, and the provider's metadata once it runs.
 struct Sp {
     dir: tempfile::TempDir,
     acs: String,
     cert_b64: String,
     idp_metadata: String,
+    process: tokio::sync::Mutex<(ChildStdin, BufReader<ChildStdout>)>,
+    _child: Child,
 }
 
 impl Sp {
     async fn new(acs: &str) -> Sp {
         let dir = tempfile::tempdir().unwrap();
-        let mut sp = Sp { dir, acs: acs.to_owned(), cert_b64: String::new(), idp_metadata: String::new() };
+        let mut child = tokio::process::Command::new("python3")
+            .arg(common::saml_idp::script("sp_check.py"))
+            .env("PYTHONWARNINGS", "ignore")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("python3 runs");
+        let process = (child.stdin.take().unwrap(), BufReader::new(child.stdout.take().unwrap()));
+        let mut sp = Sp {
+            dir,
+            acs: acs.to_owned(),
+            cert_b64: String::new(),
+            idp_metadata: String::new(),
+            process: tokio::sync::Mutex::new(process),
+            _child: child,
+        };
         sp.cert_b64 = sp.run(json!({"cmd": "init"})).await["cert_b64"].as_str().unwrap().to_owned();
         sp
     }
@@ -56,23 +76,18 @@ impl Sp {
         cmd["acs"] = json!(self.acs);
         cmd["slo"] = json!(SLO);
         cmd["idp_metadata"] = json!(self.idp_metadata);
-        let mut child = tokio::process::Command::new("python3")
-            .arg(common::saml_idp::script("sp_check.py"))
-            .env("PYTHONWARNINGS", "ignore")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("python3 runs");
-        child.stdin.take().unwrap().write_all(cmd.to_string().as_bytes()).await.unwrap();
-        let output = tokio::time::timeout(std::time::Duration::from_secs(120), child.wait_with_output())
+        let mut process = self.process.lock().await;
+        let (stdin, stdout) = &mut *process;
+        stdin.write_all(format!("{cmd}\n").as_bytes()).await.unwrap();
+        stdin.flush().await.unwrap();
+        let mut line = String::new();
+        tokio::time::timeout(std::time::Duration::from_secs(120), stdout.read_line(&mut line))
             .await
-            .expect("sp_check.py finishes")
+            .expect("sp_check.py answers")
             .unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(output.status.success(), "sp_check.py {}: {stdout}\n{}", cmd["cmd"], String::from_utf8_lossy(&output.stderr));
-        serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+        let answer: Value = serde_json::from_str(line.trim()).unwrap_or_else(|e| panic!("{e}: {line:?}"));
+        assert!(answer.get("exception").is_none(), "sp_check.py {}: {}", cmd["cmd"], answer["exception"]);
+        answer
     }
 
     /// A signed AuthnRequest in the Redirect binding: (its ID, the URL to open).
@@ -188,14 +203,14 @@ async fn a_pysaml2_sp_signs_in_through_the_fixture() {
     let Some(idp) = start(&mut sp, true).await else { return };
     let metadata = &sp.idp_metadata;
     for expected in [
+        r#"KeyDescriptor use="signing""#,
         &format!(r#"entityID="{}""#, idp.metadata_url()),
         &format!(r#"Location="{}/sso/redirect""#, idp.url()),
         &format!(r#"Location="{}/sso/post""#, idp.url()),
         &format!(r#"Location="{}/slo/redirect""#, idp.url()),
-        r#"KeyDescriptor use="signing""#,
         r#"WantAuthnRequestsSigned="true""#,
     ] {
-        assert!(metadata.contains(expected.as_str()), "{expected} in the metadata:\n{metadata}");
+        assert!(metadata.contains(expected), "{expected} in the metadata:\n{metadata}");
     }
 
     let mut agent = Agent::new();

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A pysaml2 service provider (saml2.client.Saml2Client) that checks the test IdP (idp.py).
 
-Reads one JSON command on stdin and prints one JSON object on stdout:
+Reads JSON commands on stdin, one a line, and answers each with one JSON line on stdout (an
+exception: {"exception": traceback}), until stdin closes:
 
     {"cmd": "init", "dir": D}
         writes D/sp.key and D/sp.crt; prints {"cert_b64": "..."} (the certificate's base64 DER)
@@ -82,7 +83,24 @@ def init(cmd):
     return {"cert_b64": base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode("ascii")}
 
 
+CLIENTS = {}
+
+
 def client(cmd):
+    """pysaml2's SP for these settings (made once: loading the config takes a while)."""
+    key = json.dumps([cmd["dir"], cmd["entity_id"], cmd["acs"], cmd["slo"], cmd["idp_metadata"], allow_unsolicited(cmd)])
+    if key not in CLIENTS:
+        CLIENTS[key] = new_client(cmd)
+    return CLIENTS[key]
+
+
+def allow_unsolicited(cmd):
+    # Only a Response checked without a request ID may be unsolicited: otherwise pysaml2 would
+    # take any InResponseTo.
+    return cmd.get("cmd") == "parse_response" and not cmd.get("request_id")
+
+
+def new_client(cmd):
     directory = cmd["dir"]
     settings = {
         "entityid": cmd["entity_id"],
@@ -98,7 +116,7 @@ def client(cmd):
                 "want_response_signed": False,
                 "want_assertions_signed": False,
                 "want_assertions_or_response_signed": True,
-                "allow_unsolicited": True,
+                "allow_unsolicited": allow_unsolicited(cmd),
             }
         },
         "key_file": os.path.join(directory, "sp.key"),
@@ -226,13 +244,20 @@ COMMANDS = {
 
 
 def main():
-    cmd = json.load(sys.stdin)
-    try:
-        result = COMMANDS[cmd["cmd"]](cmd)
-    except Exception:
-        traceback.print_exc()
-        sys.exit(1)
-    print(json.dumps(result))
+    # One command a line, one answer a line, until stdin closes (pysaml2 takes seconds to import).
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        LOGGED.clear()
+        try:
+            cmd = json.loads(line)
+            result = COMMANDS[cmd["cmd"]](cmd)
+        except Exception:
+            text = traceback.format_exc()
+            sys.stderr.write(text)
+            result = {"exception": text}
+        sys.stdout.write(json.dumps(result) + "\n")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":
