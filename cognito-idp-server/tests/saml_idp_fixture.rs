@@ -498,8 +498,11 @@ async fn an_authn_request_in_the_post_binding_is_verified_by_pysaml2() {
     assert_eq!(status, 400, "{body}");
 }
 
+/// The forms the browser test's ACS received.
+type Posts = Arc<Mutex<Vec<HashMap<String, String>>>>;
+
 /// The ACS of the browser test: records the posted forms and says so.
-async fn acs(State(posts): State<Arc<Mutex<Vec<HashMap<String, String>>>>>, Form(form): Form<HashMap<String, String>>) -> &'static str {
+async fn acs(State(posts): State<Posts>, Form(form): Form<HashMap<String, String>>) -> &'static str {
     posts.lock().unwrap().push(form);
     "SAML response received"
 }

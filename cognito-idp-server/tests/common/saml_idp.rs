@@ -237,7 +237,13 @@ fn escape_attr(value: &str) -> String {
 /// SP metadata as the test gives it to the provider: an EntityDescriptor whose SPSSODescriptor
 /// has the signing certificate `cert_b64` (base64 DER), the HTTP-POST AssertionConsumerService
 /// `acs_url` and the HTTP-POST SingleLogoutService `slo_url`.
-pub fn sp_metadata(entity_id: &str, acs_url: &str, slo_url: &str, cert_b64: &str, authn_requests_signed: bool) -> String {
+pub fn sp_metadata(
+    entity_id: &str,
+    acs_url: &str,
+    slo_url: &str,
+    cert_b64: &str,
+    authn_requests_signed: bool,
+) -> String {
     let (entity_id, acs_url, slo_url) = (escape_attr(entity_id), escape_attr(acs_url), escape_attr(slo_url));
     format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
