@@ -74,6 +74,7 @@ pub mod local;
 pub mod moto;
 pub mod oauth;
 pub mod pages;
+pub mod saml_idp;
 pub mod setup;
 pub mod signin;
 pub mod stores;
