@@ -1,0 +1,427 @@
+//! Signing in to a pool through a SAML 2.0 identity provider: pysaml2's IdP (`common::saml_idp`,
+//! real software run by the test on 127.0.0.1), the pool as its service provider.
+//!
+//! Checked, in Chromium and over HTTP as a browser does it: SP-initiated sign-in from the
+//! provider's button with a signed `AuthnRequest`; the first sign-in making `Corp_{NameID}`
+//! (`EXTERNAL_PROVIDER`, mapped attributes, multi-valued ones as `[a, b]`, the `identities`
+//! claim with the provider's issuer); a linked identity signing in as the local user until the
+//! link is disabled; single logout through the provider; IdP-initiated sign-in only where
+//! `IDPInit` allows it, each assertion taken once; and the refusals: another audience or
+//! recipient, an expired or not yet valid assertion, no signature, a tampered one, another key,
+//! a failed status, a response for another request, a replayed one.
+
+mod common;
+
+use common::chromium::{browser_available, drive};
+use common::oauth::{Browser, OAuthApp, OAuthSetup, Page, claims};
+use common::saml_idp::{RSA_SHA256, SamlIdp, first_form, sp_metadata};
+use common::{InProcessServer, PASSWORD, UserBuilder};
+
+use cognito_idp::types::{IdentityProviderTypeType, ProviderUserIdentifierType};
+use serde_json::{Value, json};
+
+const EMAIL_CLAIM: &str = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress";
+const IDP_PASSWORD: &str = "IdP-Secret-1";
+
+/// The server, the app (pool A with a domain and client) and its SAML provider `Corp`.
+struct Federation {
+    server: InProcessServer,
+    app: OAuthApp,
+    idp: SamlIdp,
+}
+
+/// A small web app on 127.0.0.1 whose callback page the browser lands on.
+async fn web_app() -> String {
+    let app = axum::Router::new()
+        .route(
+            "/callback",
+            axum::routing::get(|| async {
+                axum::response::Html("<!doctype html><title>App</title><p>Welcome back to the app</p>")
+            }),
+        )
+        .route(
+            "/signed-out",
+            axum::routing::get(|| async { axum::response::Html("<!doctype html><title>App</title><p>Signed out</p>") }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://localhost:{port}")
+}
+
+/// Sets the federation up; `None` (the test skips) without pysaml2 and xmlsec1.
+async fn federation(details: &[(&str, &str)], app_url: Option<&str>) -> Option<Federation> {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let mut setup = OAuthSetup::new("saml").scopes(&["openid", "email", "profile"]);
+    if let Some(app_url) = app_url {
+        setup = setup.app_urls(&format!("{app_url}/callback"), &format!("{app_url}/signed-out"));
+    }
+    let app = setup.create(&client, &server.url()).await;
+    let certificate =
+        client.get_signing_certificate().user_pool_id(&app.pool).send().await.unwrap().certificate.unwrap();
+    let sp = sp_metadata(
+        &format!("urn:amazon:cognito:sp:{}", app.pool),
+        &format!("{}/saml2/idpresponse", app.base),
+        &format!("{}/saml2/logout", app.base),
+        &certificate,
+        details.iter().any(|(k, _)| *k == "RequestSigningAlgorithm"),
+    );
+    let user = |name: &str, display: &str, groups: &[&str]| {
+        json!({
+            "password": IDP_PASSWORD,
+            "name_id": format!("{name}@example.com"),
+            "attributes": {
+                EMAIL_CLAIM: [format!("{name}@example.com")],
+                "displayName": [display],
+                "groups": groups,
+            }
+        })
+    };
+    let idp = SamlIdp::start(json!({
+        "sp_metadata": sp,
+        "users": {
+            "alice": user("alice", "Alice Example", &["admins", "staff"]),
+            "bob": user("bob", "Bob Example", &["staff"]),
+        },
+    }))
+    .await?;
+    let mut provider_details: Vec<(String, String)> = vec![("MetadataURL".into(), idp.metadata_url())];
+    provider_details.extend(details.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+    client
+        .create_identity_provider()
+        .user_pool_id(&app.pool)
+        .provider_name("Corp")
+        .provider_type(IdentityProviderTypeType::Saml)
+        .set_provider_details(provider_details.into_iter().collect())
+        .attribute_mapping("email", EMAIL_CLAIM)
+        .attribute_mapping("name", "displayName")
+        .attribute_mapping("nickname", "groups")
+        .send()
+        .await
+        .expect("CreateIdentityProvider");
+    offer(&server, &app, "Corp").await;
+    Some(Federation { server, app, idp })
+}
+
+/// Adds `provider` to the app client's providers (UpdateUserPoolClient replaces everything,
+/// so the rest is given again).
+async fn offer(server: &InProcessServer, app: &OAuthApp, provider: &str) {
+    let client = server.client();
+    let current = client
+        .describe_user_pool_client()
+        .user_pool_id(&app.pool)
+        .client_id(&app.client_id)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap();
+    client
+        .update_user_pool_client()
+        .user_pool_id(&app.pool)
+        .client_id(&app.client_id)
+        .set_callback_ur_ls(current.callback_ur_ls)
+        .set_logout_ur_ls(current.logout_ur_ls)
+        .set_allowed_o_auth_flows(current.allowed_o_auth_flows)
+        .set_allowed_o_auth_scopes(current.allowed_o_auth_scopes)
+        .allowed_o_auth_flows_user_pool_client(true)
+        .set_explicit_auth_flows(current.explicit_auth_flows)
+        .supported_identity_providers("COGNITO")
+        .supported_identity_providers(provider)
+        .send()
+        .await
+        .expect("UpdateUserPoolClient");
+}
+
+fn query_of(url: &str) -> std::collections::HashMap<String, String> {
+    let part = url.split_once(['?', '#']).map(|(_, q)| q).unwrap_or_default();
+    form_urlencoded::parse(part.as_bytes()).into_owned().collect()
+}
+
+/// The tokens of the code in the app's callback URL `url`.
+async fn tokens_of(app: &OAuthApp, url: &str) -> Value {
+    let params = query_of(url);
+    assert!(params.contains_key("code"), "no code in {url}");
+    let page = Browser::new()
+        .post(
+            &format!("{}/oauth2/token", app.base),
+            &[
+                ("grant_type", "authorization_code"),
+                ("client_id", &app.client_id),
+                ("code", &params["code"]),
+                ("redirect_uri", &app.callback),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    page.json()
+}
+
+/// Over HTTP: from the app's authorization request (naming the provider) through the IdP's
+/// login to the assertion consumer service; the ACS's answer.
+async fn sign_in_over_http(f: &Federation, browser: &Browser, username: &str, extra: &[(&str, &str)]) -> Page {
+    let mut params = vec![("identity_provider", "Corp"), ("state", "app-state")];
+    params.extend_from_slice(extra);
+    let start = browser.get(&f.app.authorize_url(&params)).await;
+    assert_eq!(start.status, 302, "{}", start.body);
+    let to_idp = start.location.clone().unwrap();
+    assert!(to_idp.starts_with(&f.idp.sso_url()), "{to_idp}");
+    let at_idp = browser.get(&to_idp).await;
+    assert_eq!(at_idp.status, 200, "{}\n{}", at_idp.body, f.idp.stderr());
+    at_idp_to_acs(f, browser, at_idp, username).await
+}
+
+/// Signs in on the IdP's page (unless its session answers at once) and posts its answer on.
+async fn at_idp_to_acs(f: &Federation, browser: &Browser, at_idp: Page, username: &str) -> Page {
+    let (action, fields) = first_form(&at_idp.body).expect("a form at the IdP");
+    let answer = if fields.iter().any(|(n, _)| n == "SAMLResponse") {
+        at_idp
+    } else {
+        let pending = fields.iter().find(|(n, _)| n == "pending").map(|(_, v)| v.clone()).unwrap_or_default();
+        let login = format!("{}{}", f.idp.url(), action);
+        let page =
+            browser.post(&login, &[("username", username), ("password", IDP_PASSWORD), ("pending", &pending)]).await;
+        assert_eq!(page.status, 200, "{}\n{}", page.body, f.idp.stderr());
+        page
+    };
+    let (acs, fields) = first_form(&answer.body).expect("the IdP's answer form");
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    browser.post(&acs, &fields).await
+}
+
+#[tokio::test]
+async fn in_chromium_a_saml_user_signs_in_is_linked_and_signs_out_at_the_provider() {
+    if !browser_available() {
+        return;
+    }
+    let app_url = web_app().await;
+    let details = [("IDPSignout", "true"), ("RequestSigningAlgorithm", "rsa-sha256")];
+    let Some(f) = federation(&details, Some(&app_url)).await else { return };
+    let client = f.server.client();
+    let callback = format!("{app_url}/callback");
+    let sign_in_at_idp = |username: &str| {
+        vec![
+            json!({ "fill": "Username", "value": username }),
+            json!({ "fill": "Password", "value": IDP_PASSWORD }),
+            json!({ "click": "Sign in" }),
+            json!({ "wait_url": callback }),
+            json!({ "expect_text": "Welcome back to the app" }),
+            json!({ "url": true }),
+        ]
+    };
+
+    // The provider's button on the pool's sign-in page, then the IdP's own page.
+    let mut steps = vec![
+        json!({ "goto": f.app.authorize_url(&[("state", "st-1"), ("nonce", "n-1")]) }),
+        json!({ "click": "Sign in with Corp" }),
+        json!({ "wait_url": f.idp.url() }),
+    ];
+    steps.extend(sign_in_at_idp("alice"));
+    let results = drive(json!(steps)).await;
+    let url = results[0].as_str().unwrap();
+    assert_eq!(query_of(url)["state"], "st-1");
+    let tokens = tokens_of(&f.app, url).await;
+    let id = claims(tokens["id_token"].as_str().unwrap());
+    assert_eq!(id["cognito:username"], "Corp_alice@example.com");
+    assert_eq!(id["email"], "alice@example.com");
+    assert_eq!(id["name"], "Alice Example");
+    assert_eq!(id["nickname"], "[admins, staff]");
+    assert_eq!(id["nonce"], "n-1");
+    assert_eq!(id["identities"][0]["providerName"], "Corp");
+    assert_eq!(id["identities"][0]["providerType"], "SAML");
+    assert_eq!(id["identities"][0]["userId"], "alice@example.com");
+    assert_eq!(id["identities"][0]["issuer"], f.idp.entity_id().as_str());
+    let user =
+        client.admin_get_user().user_pool_id(&f.app.pool).username("Corp_alice@example.com").send().await.unwrap();
+    assert_eq!(user.user_status.unwrap().as_str(), "EXTERNAL_PROVIDER");
+
+    // What the pool sent: a signed AuthnRequest (rsa-sha256) from its entity ID, for its ACS.
+    let requests = f.idp.log_of("AuthnRequest").await;
+    let request = requests.last().unwrap();
+    assert_eq!(request["signed"], true, "{request}");
+    assert_eq!(request["signature_valid"], true, "{request}");
+    assert_eq!(request["query"]["SigAlg"], RSA_SHA256);
+    let xml = request["xml"].as_str().unwrap();
+    assert!(xml.contains(&format!("urn:amazon:cognito:sp:{}</", f.app.pool)), "{xml}");
+    assert!(xml.contains(&format!("AssertionConsumerServiceURL=\"{}/saml2/idpresponse\"", f.app.base)), "{xml}");
+
+    // Bob's identity linked to the local user carol: he comes back as carol.
+    UserBuilder::new("carol").email().password(PASSWORD).create(&client, &f.app.pool).await;
+    let identity = |provider: &str, attribute: &str, value: &str| ProviderUserIdentifierType {
+        provider_name: Some(provider.into()),
+        provider_attribute_name: Some(attribute.into()),
+        provider_attribute_value: Some(value.into()),
+    };
+    client
+        .admin_link_provider_for_user()
+        .user_pool_id(&f.app.pool)
+        .destination_user(identity("Cognito", "Cognito_Subject", "carol"))
+        .source_user(identity("Corp", "Cognito_Subject", "bob@example.com"))
+        .send()
+        .await
+        .unwrap();
+    // A new browser (the IdP's session is alice's), straight to the provider.
+    let mut steps = vec![json!({ "goto": f.app.authorize_url(&[("identity_provider", "Corp")]) })];
+    steps.extend(sign_in_at_idp("bob"));
+    let results = drive(json!(steps)).await;
+    let id = claims(tokens_of(&f.app, results[0].as_str().unwrap()).await["id_token"].as_str().unwrap());
+    assert_eq!(id["cognito:username"], "carol");
+
+    // The link disabled, bob's next sign-in is his own federated user.
+    client
+        .admin_disable_provider_for_user()
+        .user_pool_id(&f.app.pool)
+        .user(identity("Corp", "Cognito_Subject", "bob@example.com"))
+        .send()
+        .await
+        .unwrap();
+    let mut steps = vec![json!({ "goto": f.app.authorize_url(&[("identity_provider", "Corp")]) })];
+    steps.extend(sign_in_at_idp("bob"));
+    let results = drive(json!(steps)).await;
+    let id = claims(tokens_of(&f.app, results[0].as_str().unwrap()).await["id_token"].as_str().unwrap());
+    assert_eq!(id["cognito:username"], "Corp_bob@example.com");
+
+    // Single logout: the pool's /logout sends the browser to the IdP with a signed
+    // LogoutRequest, the IdP posts its LogoutResponse back, and the browser reaches the app's
+    // sign-out page; the next sign-in asks the IdP for a password again.
+    let signed_out = format!("{app_url}/signed-out");
+    let logout = format!(
+        "{}/logout?{}",
+        f.app.base,
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("client_id", &f.app.client_id)
+            .append_pair("logout_uri", &signed_out)
+            .finish()
+    );
+    let mut steps = vec![json!({ "goto": f.app.authorize_url(&[("identity_provider", "Corp")]) })];
+    steps.extend(sign_in_at_idp("alice"));
+    steps.extend([
+        json!({ "goto": logout }),
+        json!({ "wait_url": signed_out }),
+        json!({ "expect_text": "Signed out" }),
+        json!({ "url": true }),
+        json!({ "goto": f.app.authorize_url(&[("identity_provider", "Corp")]) }),
+        json!({ "expect_text": "Password" }),
+        json!({ "url": true }),
+    ]);
+    let results = drive(json!(steps)).await;
+    assert!(results[1].as_str().unwrap().starts_with(&signed_out), "{results:?}");
+    assert!(results[2].as_str().unwrap().starts_with(&f.idp.url()), "the IdP asks again: {results:?}");
+    let logouts = f.idp.log_of("LogoutRequest").await;
+    let logout_request = logouts.last().expect("a LogoutRequest reached the IdP");
+    assert_eq!(logout_request["signature_valid"], true, "{logout_request}");
+    let xml = logout_request["xml"].as_str().unwrap();
+    assert!(xml.contains("alice@example.com</"), "{xml}");
+    assert!(xml.contains("SessionIndex>"), "{xml}");
+}
+
+#[tokio::test]
+async fn spoiled_responses_go_back_to_the_app_as_errors() {
+    let Some(f) = federation(&[], None).await else { return };
+    // Accepted: a response signed on the response only, or on the assertion only.
+    for accepted in ["response_only", "assertion_only"] {
+        f.idp.spoil(Some(accepted)).await;
+        let answer = sign_in_over_http(&f, &Browser::new(), "alice", &[]).await;
+        let to_app = answer.location.clone().unwrap_or_default();
+        assert!(query_of(&to_app).contains_key("code"), "{accepted}: {to_app} {}", answer.body);
+    }
+    let refusals = [
+        ("audience", "audience is not"),
+        ("expired", "expired"),
+        ("not_yet_valid", "not valid yet"),
+        ("unsigned", "not signed"),
+        ("recipient", "idpresponse is not http"),
+        ("tampered", "SAML Assertion signature is invalid."),
+        ("other_key", "SAML Assertion signature is invalid."),
+        ("status_denied", "status"),
+    ];
+    for (spoil, reason) in refusals {
+        f.idp.spoil(Some(spoil)).await;
+        let answer = sign_in_over_http(&f, &Browser::new(), "alice", &[]).await;
+        assert_eq!(answer.status, 302, "{spoil}: {}", answer.body);
+        let to_app = answer.location.unwrap();
+        assert!(to_app.starts_with(&f.app.callback), "{spoil}: {to_app}");
+        let params = query_of(&to_app);
+        assert_eq!(params["error"], "server_error", "{spoil}: {to_app}");
+        assert_eq!(params["state"], "app-state");
+        let description = &params["error_description"];
+        assert!(description.starts_with("Invalid SAML response received: "), "{spoil}: {description}");
+        assert!(description.contains(reason), "{spoil}: {description} should say {reason}");
+    }
+    f.idp.spoil(None).await;
+    // Nobody was made by the refused responses (only the two accepted sign-ins' user).
+    let users = f.server.client().list_users().user_pool_id(&f.app.pool).send().await.unwrap().users.unwrap();
+    assert_eq!(users.len(), 1);
+}
+
+#[tokio::test]
+async fn a_response_is_taken_once_and_only_for_its_own_request() {
+    let Some(f) = federation(&[], None).await else { return };
+    let browser = Browser::new();
+    let answer = sign_in_over_http(&f, &browser, "alice", &[]).await;
+    assert!(query_of(&answer.location.unwrap()).contains_key("code"));
+    // The same response again: its relay state was taken, so nothing places it.
+    let replayed = f.idp.last_response().await.unwrap();
+    let requests = f.idp.log_of("AuthnRequest").await;
+    let relay_state = requests.last().unwrap()["relay_state"].as_str().unwrap().to_owned();
+    let acs = format!("{}/saml2/idpresponse", f.app.base);
+    let again = browser.post(&acs, &[("SAMLResponse", &replayed), ("RelayState", &relay_state)]).await;
+    assert_eq!(again.status, 302);
+    assert!(again.location.unwrap().contains("/error?error=invalid_request"));
+    // A second sign-in started: the first's response under the second's relay state answers
+    // another request.
+    let start = browser.get(&f.app.authorize_url(&[("identity_provider", "Corp"), ("state", "s2")])).await;
+    let second_relay = query_of(start.location.as_deref().unwrap())["RelayState"].clone();
+    let crossed = browser.post(&acs, &[("SAMLResponse", &replayed), ("RelayState", &second_relay)]).await;
+    let params = query_of(&crossed.location.unwrap());
+    assert_eq!(params["error"], "server_error");
+    assert!(params["error_description"].contains("not for this request"), "{params:?}");
+    // No relay state, or one that is neither a pending sign-in nor a request: the error page.
+    let bare = browser.post(&acs, &[("SAMLResponse", &replayed)]).await;
+    assert!(bare.location.unwrap().contains("/error?error=invalid_request"));
+}
+
+#[tokio::test]
+async fn idp_initiated_sign_in_needs_idp_init_and_takes_each_assertion_once() {
+    let Some(f) = federation(&[("IDPInit", "true")], None).await else { return };
+    let relay_state = form_urlencoded::Serializer::new(String::new())
+        .append_pair("identity_provider", "Corp")
+        .append_pair("client_id", &f.app.client_id)
+        .append_pair("redirect_uri", &f.app.callback)
+        .append_pair("response_type", "code")
+        .append_pair("scope", "openid email")
+        .finish();
+    let browser = Browser::new();
+    let at_idp = browser.get(&f.idp.idp_initiated_url(&relay_state)).await;
+    assert_eq!(at_idp.status, 200, "{}", at_idp.body);
+    let answer = at_idp_to_acs(&f, &browser, at_idp, "alice").await;
+    let to_app = answer.location.clone().unwrap_or_default();
+    assert!(to_app.starts_with(&f.app.callback), "{to_app} {}", answer.body);
+    let id = claims(tokens_of(&f.app, &to_app).await["id_token"].as_str().unwrap());
+    assert_eq!(id["cognito:username"], "Corp_alice@example.com");
+    // The same unsolicited response posted again is refused.
+    let replayed = f.idp.last_response().await.unwrap();
+    let acs = format!("{}/saml2/idpresponse", f.app.base);
+    let again = browser.post(&acs, &[("SAMLResponse", &replayed), ("RelayState", &relay_state)]).await;
+    let params = query_of(&again.location.unwrap());
+    assert_eq!(params["error"], "server_error");
+    assert!(params["error_description"].contains("used already"), "{params:?}");
+
+    // Without IDPInit, an unsolicited response is refused with AWS's words.
+    f.server
+        .client()
+        .update_identity_provider()
+        .user_pool_id(&f.app.pool)
+        .provider_name("Corp")
+        .provider_details("MetadataURL", f.idp.metadata_url())
+        .provider_details("IDPInit", "false")
+        .send()
+        .await
+        .unwrap();
+    let at_idp = browser.get(&f.idp.idp_initiated_url(&relay_state)).await;
+    let answer = at_idp_to_acs(&f, &browser, at_idp, "alice").await;
+    let params = query_of(&answer.location.unwrap());
+    assert_eq!(params["error"], "invalid_request");
+    assert_eq!(params["error_description"], "Invalid samlResponse or relayState from identity provider");
+}
