@@ -42,6 +42,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -638,6 +639,10 @@ class Handler(BaseHTTPRequestHandler):
         )
 
 
+def stop(_signum, _frame):
+    raise KeyboardInterrupt
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", required=True)
@@ -647,7 +652,10 @@ def main():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    with tempfile.TemporaryDirectory(prefix="saml-idp-") as directory:
+    # SIGTERM ends it like Ctrl-C, so that its keys' directory goes. SAML_IDP_TMPDIR: where to
+    # make that directory (the Rust fixture gives one it removes itself, after SIGKILL too).
+    signal.signal(signal.SIGTERM, stop)
+    with tempfile.TemporaryDirectory(prefix="saml-idp-", dir=os.environ.get("SAML_IDP_TMPDIR")) as directory:
         Handler.idp = Idp(config, base, directory)
         print(f"READY {base}", flush=True)
         try:
