@@ -316,6 +316,13 @@ class Idp:
 
     # -- requests -----------------------------------------------------------------------------
 
+    def unravel(self, saml_request, binding):
+        """The XML of a SAMLRequest: inflated and base64-decoded (Redirect) or base64-decoded (POST)."""
+        try:
+            return text_of(self.server.unravel(saml_request, binding, "request"))
+        except Exception as error:
+            raise BadRequest(f"SAMLRequest does not decode in the {binding} binding: {error}")
+
     def authn_request(self, params, raw_query, binding):
         """Checks and records an AuthnRequest; the pending sign-in it starts."""
         saml_request = params.get("SAMLRequest")
@@ -323,10 +330,10 @@ class Idp:
             raise BadRequest("SAMLRequest is missing")
         relay_state = params.get("RelayState")
         if binding == BINDING_HTTP_REDIRECT:
-            xml = text_of(self.server.unravel(saml_request, binding, "request"))
+            xml = self.unravel(saml_request, binding)
             signed, valid, pysaml2_valid = self.verify_redirect(raw_query, "SAMLRequest")
         else:
-            xml = text_of(base64.b64decode(saml_request))
+            xml = self.unravel(saml_request, binding)
             signed = re.search(r"<(\w+:)?Signature[\s>]", xml) is not None
             valid, pysaml2_valid = None, None
         entry = {
@@ -369,7 +376,7 @@ class Idp:
         if not saml_request:
             raise BadRequest("SAMLRequest is missing")
         relay_state = params.get("RelayState")
-        xml = text_of(self.server.unravel(saml_request, BINDING_HTTP_REDIRECT, "request"))
+        xml = self.unravel(saml_request, BINDING_HTTP_REDIRECT)
         signed, valid, pysaml2_valid = self.verify_redirect(raw_query, "SAMLRequest")
         self.log.append(
             {
