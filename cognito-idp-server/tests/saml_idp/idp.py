@@ -26,7 +26,11 @@ Endpoints:
     GET  /idp-init        ?relay_state=..: an unsolicited Response after login
     GET  /slo/redirect    a signed LogoutRequest, HTTP-Redirect binding
     POST /_control        {"spoil": "audience"|"expired"|...|null}: spoils the next responses
-    GET  /_log            what it received and the last Response it issued, as JSON
+    GET  /_log            a JSON list, oldest first: what it received ({"kind": "AuthnRequest" or
+                          "LogoutRequest", "binding", "signed", "signature_valid" (null when
+                          unsigned), "pysaml2_signature_valid" (pysaml2's re-encoding check, Redirect
+                          only), "xml", "relay_state", "query"}) and what it sent ({"kind":
+                          "Response", "xml", "relay_state", "spoil"}, {"kind": "LogoutResponse", ...})
 
 Every message it signs is signed by pysaml2 through xmlsec1 (rsa-sha256, sha256 digests,
 exclusive c14n). Redirect-binding signatures are verified here over the query string exactly as
