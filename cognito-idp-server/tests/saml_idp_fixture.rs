@@ -16,7 +16,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::routing::post;
 use common::chromium::{browser_available, drive};
-use common::saml_idp::{EMAIL_FORMAT, RSA_SHA256, SPOILS, SamlIdp, first_form, sp_metadata};
+use common::saml_idp::{EMAIL_FORMAT, PERSISTENT_FORMAT, RSA_SHA256, SPOILS, SamlIdp, first_form, sp_metadata};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, ChildStdout};
@@ -496,6 +496,31 @@ async fn an_authn_request_in_the_post_binding_is_verified_by_pysaml2() {
     }
     let (status, body) = agent.post(&action, &spoiled).await;
     assert_eq!(status, 400, "{body}");
+}
+
+#[tokio::test]
+async fn persistent_name_ids_and_basic_attribute_names_when_configured() {
+    let mut sp = Sp::new(ACS).await;
+    let config = json!({
+        "sp_metadata": sp.metadata(true),
+        "users": {"bob": {"password": PASSWORD, "name_id": "bob-7f3a", "attributes": {"mail": "bob@example.com"}}},
+        "name_id_format": PERSISTENT_FORMAT,
+        "attribute_name_format": "basic",
+    });
+    let Some(idp) = SamlIdp::start(config).await else { return };
+    sp.idp_metadata = idp.metadata_xml().await;
+    assert!(sp.idp_metadata.contains(PERSISTENT_FORMAT), "{}", sp.idp_metadata);
+    let mut agent = Agent::new();
+    let (request_id, url) = sp.authn_request("", true).await;
+    let (_, page) = agent.get(&url).await;
+    let (_, answer) = agent.log_in(&idp, &page, "bob", PASSWORD).await;
+    let parsed = sp.parse(&response_form(&answer, ACS)["SAMLResponse"], Some(&request_id)).await;
+    assert_eq!(parsed["ok"], true, "{parsed}");
+    assert_eq!(parsed["name_id"], "bob-7f3a");
+    assert_eq!(parsed["name_id_format"], PERSISTENT_FORMAT);
+    let mail = attribute(&parsed, "mail");
+    assert_eq!(mail["values"], json!(["bob@example.com"]));
+    assert_eq!(mail["name_format"], "urn:oasis:names:tc:SAML:2.0:attrname-format:basic");
 }
 
 /// The forms the browser test's ACS received.

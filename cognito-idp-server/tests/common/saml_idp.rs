@@ -108,6 +108,7 @@ impl SamlIdp {
             .arg(&config_path)
             .env("PYTHONUNBUFFERED", "1")
             .env("PYTHONWARNINGS", "ignore")
+            .env("SAML_IDP_TMPDIR", dir.path())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -26,7 +26,11 @@ Endpoints:
     GET  /idp-init        ?relay_state=..: an unsolicited Response after login
     GET  /slo/redirect    a signed LogoutRequest, HTTP-Redirect binding
     POST /_control        {"spoil": "audience"|"expired"|...|null}: spoils the next responses
-    GET  /_log            what it received and the last Response it issued, as JSON
+    GET  /_log            a JSON list, oldest first: what it received ({"kind": "AuthnRequest" or
+                          "LogoutRequest", "binding", "signed", "signature_valid" (null when
+                          unsigned), "pysaml2_signature_valid" (pysaml2's re-encoding check, Redirect
+                          only), "xml", "relay_state", "query"}) and what it sent ({"kind":
+                          "Response", "xml", "relay_state", "spoil"}, {"kind": "LogoutResponse", ...})
 
 Every message it signs is signed by pysaml2 through xmlsec1 (rsa-sha256, sha256 digests,
 exclusive c14n). Redirect-binding signatures are verified here over the query string exactly as
@@ -42,6 +46,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -315,6 +320,13 @@ class Idp:
 
     # -- requests -----------------------------------------------------------------------------
 
+    def unravel(self, saml_request, binding):
+        """The XML of a SAMLRequest: inflated and base64-decoded (Redirect) or base64-decoded (POST)."""
+        try:
+            return text_of(self.server.unravel(saml_request, binding, "request"))
+        except Exception as error:
+            raise BadRequest(f"SAMLRequest does not decode in the {binding} binding: {error}")
+
     def authn_request(self, params, raw_query, binding):
         """Checks and records an AuthnRequest; the pending sign-in it starts."""
         saml_request = params.get("SAMLRequest")
@@ -322,10 +334,10 @@ class Idp:
             raise BadRequest("SAMLRequest is missing")
         relay_state = params.get("RelayState")
         if binding == BINDING_HTTP_REDIRECT:
-            xml = text_of(self.server.unravel(saml_request, binding, "request"))
+            xml = self.unravel(saml_request, binding)
             signed, valid, pysaml2_valid = self.verify_redirect(raw_query, "SAMLRequest")
         else:
-            xml = text_of(base64.b64decode(saml_request))
+            xml = self.unravel(saml_request, binding)
             signed = re.search(r"<(\w+:)?Signature[\s>]", xml) is not None
             valid, pysaml2_valid = None, None
         entry = {
@@ -368,7 +380,7 @@ class Idp:
         if not saml_request:
             raise BadRequest("SAMLRequest is missing")
         relay_state = params.get("RelayState")
-        xml = text_of(self.server.unravel(saml_request, BINDING_HTTP_REDIRECT, "request"))
+        xml = self.unravel(saml_request, BINDING_HTTP_REDIRECT)
         signed, valid, pysaml2_valid = self.verify_redirect(raw_query, "SAMLRequest")
         self.log.append(
             {
@@ -638,6 +650,10 @@ class Handler(BaseHTTPRequestHandler):
         )
 
 
+def stop(_signum, _frame):
+    raise KeyboardInterrupt
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", required=True)
@@ -647,7 +663,10 @@ def main():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    with tempfile.TemporaryDirectory(prefix="saml-idp-") as directory:
+    # SIGTERM ends it like Ctrl-C, so that its keys' directory goes. SAML_IDP_TMPDIR: where to
+    # make that directory (the Rust fixture gives one it removes itself, after SIGKILL too).
+    signal.signal(signal.SIGTERM, stop)
+    with tempfile.TemporaryDirectory(prefix="saml-idp-", dir=os.environ.get("SAML_IDP_TMPDIR")) as directory:
         Handler.idp = Idp(config, base, directory)
         print(f"READY {base}", flush=True)
         try:
