@@ -14,7 +14,7 @@ mod common;
 
 use common::chromium::{browser_available, drive};
 use common::oauth::{Browser, OAuthApp, OAuthSetup, Page, claims};
-use common::saml_idp::{RSA_SHA256, SamlIdp, first_form, sp_metadata};
+use common::saml_idp::{RSA_SHA256, SamlIdp, first_form, sp_metadata, with_encryption};
 use common::{InProcessServer, PASSWORD, UserBuilder};
 
 use cognito_idp::types::{IdentityProviderTypeType, ProviderUserIdentifierType};
@@ -58,34 +58,8 @@ async fn federation(details: &[(&str, &str)], app_url: Option<&str>) -> Option<F
         setup = setup.app_urls(&format!("{app_url}/callback"), &format!("{app_url}/signed-out"));
     }
     let app = setup.create(&client, &server.url()).await;
-    let certificate =
-        client.get_signing_certificate().user_pool_id(&app.pool).send().await.unwrap().certificate.unwrap();
-    let sp = sp_metadata(
-        &format!("urn:amazon:cognito:sp:{}", app.pool),
-        &format!("{}/saml2/idpresponse", app.base),
-        &format!("{}/saml2/logout", app.base),
-        &certificate,
-        details.iter().any(|(k, _)| *k == "RequestSigningAlgorithm"),
-    );
-    let user = |name: &str, display: &str, groups: &[&str]| {
-        json!({
-            "password": IDP_PASSWORD,
-            "name_id": format!("{name}@example.com"),
-            "attributes": {
-                EMAIL_CLAIM: [format!("{name}@example.com")],
-                "displayName": [display],
-                "groups": groups,
-            }
-        })
-    };
-    let idp = SamlIdp::start(json!({
-        "sp_metadata": sp,
-        "users": {
-            "alice": user("alice", "Alice Example", &["admins", "staff"]),
-            "bob": user("bob", "Bob Example", &["staff"]),
-        },
-    }))
-    .await?;
+    let signed = details.iter().any(|(k, _)| *k == "RequestSigningAlgorithm");
+    let idp = start_idp(&server, &app, signed, None).await?;
     let mut provider_details: Vec<(String, String)> = vec![("MetadataURL".into(), idp.metadata_url())];
     provider_details.extend(details.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
     client
@@ -102,6 +76,48 @@ async fn federation(details: &[(&str, &str)], app_url: Option<&str>) -> Option<F
         .expect("CreateIdentityProvider");
     offer(&server, &app, "Corp").await;
     Some(Federation { server, app, idp })
+}
+
+/// Starts the IdP for `app`'s pool: its SP metadata (the pool's signing certificate, with
+/// `encryption` as the certificate to encrypt for, if any) and users alice and bob.
+async fn start_idp(
+    server: &InProcessServer,
+    app: &OAuthApp,
+    signed: bool,
+    encryption: Option<&str>,
+) -> Option<SamlIdp> {
+    let client = server.client();
+    let certificate =
+        client.get_signing_certificate().user_pool_id(&app.pool).send().await.unwrap().certificate.unwrap();
+    let mut sp = sp_metadata(
+        &format!("urn:amazon:cognito:sp:{}", app.pool),
+        &format!("{}/saml2/idpresponse", app.base),
+        &format!("{}/saml2/logout", app.base),
+        &certificate,
+        signed,
+    );
+    if let Some(encryption) = encryption {
+        sp = with_encryption(&sp, encryption);
+    }
+    let user = |name: &str, display: &str, groups: &[&str]| {
+        json!({
+            "password": IDP_PASSWORD,
+            "name_id": format!("{name}@example.com"),
+            "attributes": {
+                EMAIL_CLAIM: [format!("{name}@example.com")],
+                "displayName": [display],
+                "groups": groups,
+            }
+        })
+    };
+    SamlIdp::start(json!({
+        "sp_metadata": sp,
+        "users": {
+            "alice": user("alice", "Alice Example", &["admins", "staff"]),
+            "bob": user("bob", "Bob Example", &["staff"]),
+        },
+    }))
+    .await
 }
 
 /// Adds `provider` to the app client's providers (UpdateUserPoolClient replaces everything,
@@ -424,4 +440,65 @@ async fn idp_initiated_sign_in_needs_idp_init_and_takes_each_assertion_once() {
     let params = query_of(&answer.location.unwrap());
     assert_eq!(params["error"], "invalid_request");
     assert_eq!(params["error_description"], "Invalid samlResponse or relayState from identity provider");
+}
+
+#[tokio::test]
+async fn a_provider_set_for_encrypted_responses_takes_only_encrypted_assertions() {
+    let Some(f) = federation(&[("EncryptedResponses", "true")], None).await else { return };
+    let client = f.server.client();
+    let pool = f.app.pool.clone();
+    let describe = || async {
+        let provider = client
+            .describe_identity_provider()
+            .user_pool_id(&pool)
+            .provider_name("Corp")
+            .send()
+            .await
+            .unwrap()
+            .identity_provider;
+        provider.provider_details.unwrap()
+    };
+    let details = describe().await;
+    let certificate = details["ActiveEncryptionCertificate"].clone();
+    assert!(details.keys().all(|k| !k.starts_with("cognito")), "{details:?}");
+    // This IdP knows no encryption certificate: its plain assertion is refused.
+    let answer = sign_in_over_http(&f, &Browser::new(), "alice", &[]).await;
+    let params = query_of(&answer.location.unwrap());
+    assert!(params["error_description"].contains("not encrypted"), "{params:?}");
+
+    // One that encrypts for the provider's certificate; the provider moved to it keeps its pair.
+    let Some(idp) = start_idp(&f.server, &f.app, false, Some(&certificate)).await else { return };
+    client
+        .update_identity_provider()
+        .user_pool_id(&f.app.pool)
+        .provider_name("Corp")
+        .provider_details("MetadataURL", idp.metadata_url())
+        .provider_details("EncryptedResponses", "true")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(describe().await["ActiveEncryptionCertificate"], certificate);
+    let f = Federation { idp, ..f };
+    let answer = sign_in_over_http(&f, &Browser::new(), "alice", &[]).await;
+    let to_app = answer.location.clone().unwrap_or_default();
+    assert!(query_of(&to_app).contains_key("code"), "{to_app} {}", answer.body);
+    let id = claims(tokens_of(&f.app, &to_app).await["id_token"].as_str().unwrap());
+    assert_eq!(id["email"], "alice@example.com");
+    let sent = f.idp.log_of("Response").await;
+    let xml = sent.last().unwrap()["xml"].as_str().unwrap();
+    assert!(xml.contains("EncryptedAssertion") && !xml.contains("Alice Example"), "{xml}");
+
+    // Turned off, the pair is gone, and the encrypted assertion is refused.
+    client
+        .update_identity_provider()
+        .user_pool_id(&f.app.pool)
+        .provider_name("Corp")
+        .provider_details("MetadataURL", f.idp.metadata_url())
+        .send()
+        .await
+        .unwrap();
+    assert!(!describe().await.contains_key("ActiveEncryptionCertificate"));
+    let answer = sign_in_over_http(&f, &Browser::new(), "alice", &[]).await;
+    let params = query_of(&answer.location.unwrap());
+    assert!(params["error_description"].contains("not set for EncryptedResponses"), "{params:?}");
 }

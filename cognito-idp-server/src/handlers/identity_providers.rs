@@ -136,7 +136,7 @@ pub async fn create_identity_provider<S: Store>(
     check_name(&input.provider_name, &input.provider_type)?;
     let mut provider_details = details::complete(&input.provider_type, &input.provider_details)?;
     if matches!(input.provider_type, IdentityProviderTypeType::Saml) {
-        saml_metadata::complete(&mut provider_details, svc.clock.now_ms() / 1000).await?;
+        saml_metadata::complete(&mut provider_details, &input.provider_name, svc.clock.now_ms() / 1000).await?;
     }
     let schema = Schema::of(&pool.doc);
     let mapping = details::mapping(&input.provider_type, &schema, input.attribute_mapping.as_ref())?;
@@ -233,7 +233,7 @@ pub async fn update_identity_provider<S: Store>(
             }
             let mut completed = details::complete(&kind, &given)?;
             if matches!(kind, IdentityProviderTypeType::Saml) {
-                saml_metadata::complete(&mut completed, svc.clock.now_ms() / 1000).await?;
+                saml_metadata::complete(&mut completed, &input.provider_name, svc.clock.now_ms() / 1000).await?;
             }
             Some(completed)
         }

@@ -35,7 +35,7 @@ use crate::errors::{ApiError, ApiResult};
 use crate::federation::failure::Failure;
 use crate::federation::saml::assertion::{self, Expected, Verified};
 use crate::federation::saml::messages::SamlSession;
-use crate::federation::saml::{self, metadata};
+use crate::federation::saml::{self, encryption, metadata};
 use crate::federation::users;
 use crate::handlers::identity_providers::{self, IdentityProvider, details};
 use crate::handlers::sessions::tracking::Seen;
@@ -110,12 +110,14 @@ pub async fn idp_response<S: Store>(
         };
         let now_ms = svc.clock.now_ms();
         let audience = saml::sp_entity_id(site.pool.id());
+        let decryption_key = encryption::key_of(origin.provider.0.provider_details.as_ref());
         let expected = Expected {
             metadata: &found,
             audience: &audience,
             acs: &origin.acs,
             in_response_to: origin.request_id.as_deref(),
             now_s: now_ms / 1000,
+            decryption_key: decryption_key.as_deref(),
         };
         let verified = match assertion::decode(&posted_response).and_then(|text| assertion::verify(&text, &expected)) {
             Ok(verified) => verified,

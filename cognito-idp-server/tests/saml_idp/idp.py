@@ -40,6 +40,7 @@ it was received (SAML bindings 3.4.4.1) against the SP's signing certificates in
 import argparse
 import base64
 import datetime
+import functools
 import html
 import json
 import os
@@ -71,6 +72,14 @@ from saml2.saml import NAME_FORMAT_BASIC, NAME_FORMAT_UNSPECIFIED, NAME_FORMAT_U
 from saml2.server import Server
 from saml2.sigver import pre_signature_part, security_context, signed_instance_factory, verify_redirect_signature
 from saml2.authn_context import PASSWORDPROTECTEDTRANSPORT
+import saml2.entity
+import saml2.sigver
+
+# pysaml2 encrypts assertions with 3DES-CBC unless told otherwise; identity providers in use
+# today (AD FS, Okta, Entra ID, Shibboleth) use AES, so the fixture does: AES-256-CBC with the
+# key sent by RSA-OAEP.
+AES256_CBC = "http://www.w3.org/2001/04/xmlenc#aes256-cbc"
+saml2.entity.pre_encryption_part = functools.partial(saml2.sigver.pre_encryption_part, msg_enc=AES256_CBC)
 
 RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
@@ -233,6 +242,11 @@ class Idp:
         }
         conf = IdPConfig().load(settings)
         self.server = Server(config=conf)
+        # The session key to match (pysaml2 asks xmlsec1 for a 3DES key otherwise).
+        encrypt = self.server.sec.encrypt_assertion
+        self.server.sec.encrypt_assertion = lambda statement, key, template, key_type=None, node_xpath=None: encrypt(
+            statement, key, template, "aes-256", node_xpath
+        )
         self.name_format = name_format
 
         other_conf = IdPConfig().load(dict(settings, key_file=other_key, cert_file=other_cert))
@@ -433,6 +447,10 @@ class Idp:
             return text_of(str(response))
         return text_of(signed_instance_factory(response, sec, to_sign))
 
+    def encrypts(self):
+        """Whether the SP's metadata names a certificate to encrypt assertions for."""
+        return bool(self.server.metadata.certs(self.sp_entity_id, "spsso", use="encryption"))
+
     def authn_response(self, username, session, pending):
         """The signed samlp:Response for `pending` (None in_response_to: IdP-initiated), as XML."""
         spoil = self.spoil
@@ -454,6 +472,25 @@ class Idp:
         converter._fro = {name: name for name in identity}
         self.server.config.attribute_converters = [converter]
 
+        if spoil is None and self.encrypts():
+            # The SP's metadata has an encryption certificate: pysaml2 signs the assertion,
+            # encrypts it for that certificate (xmlsec1, self-contained EncryptedAssertion) and
+            # signs the response, all itself.
+            signed = self.server.create_authn_response(
+                identity,
+                in_response_to,
+                self.acs_url,
+                self.sp_entity_id,
+                name_id=self.name_id(username),
+                authn={"class_ref": PASSWORDPROTECTEDTRANSPORT, "authn_auth": self.entity_id},
+                sign_response=True,
+                sign_assertion=True,
+                encrypt_assertion=True,
+                encrypt_assertion_self_contained=True,
+                sign_alg=RSA_SHA256,
+                digest_alg=SHA256,
+            )
+            return text_of(str(signed))
         response = self.server.create_authn_response(
             identity,
             in_response_to,

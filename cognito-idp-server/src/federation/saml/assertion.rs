@@ -23,8 +23,9 @@ use base64::engine::general_purpose::STANDARD;
 use bergshamra::{DsigContext, VerifyResult};
 use uppsala::{Document, NodeId};
 
+use super::encryption;
 use super::metadata::IdpMetadata;
-use super::xml::{self, SAML, SAMLP, SUCCESS};
+use super::xml::{self, DS, SAML, SAMLP, SUCCESS};
 use crate::federation::failure::Failure;
 
 /// How far the clocks of the pool and its provider may disagree (ours; AWS does not say).
@@ -46,6 +47,9 @@ pub struct Expected<'a> {
     pub in_response_to: Option<&'a str>,
     /// Now, in seconds.
     pub now_s: i64,
+    /// The provider's decryption key (PKCS#8 DER), when it is set for `EncryptedResponses`:
+    /// its assertions must then come encrypted.
+    pub decryption_key: Option<&'a [u8]>,
 }
 
 /// The user an accepted assertion names.
@@ -98,39 +102,60 @@ pub fn verify(text: &str, expected: &Expected<'_>) -> Result<Verified, Failure> 
         return Err(invalid(format!("the response's Destination {destination} is not {}.", expected.acs)));
     }
     check_issuer(&doc, root, expected, "response", false)?;
-    if !xml::children(&doc, root, SAML, "EncryptedAssertion").is_empty() {
-        return Err(invalid("the assertion is encrypted, and the provider is not set for EncryptedResponses."));
-    }
-    let assertions = xml::children(&doc, root, SAML, "Assertion");
-    let [assertion] = assertions[..] else {
-        return Err(invalid("the response must carry exactly one assertion."));
-    };
-    check_signatures(&doc, text, root, assertion, expected.metadata)?;
     match (xml::attribute(&doc, root, "InResponseTo"), expected.in_response_to) {
         (Some(got), Some(want)) if got != want => return Err(invalid("the response is not for this request.")),
         (Some(_), None) => return Err(invalid("the response answers a request this user pool did not make.")),
         _ => {}
     }
-    check_issuer(&doc, assertion, expected, "assertion", true)?;
-    let conditions = check_conditions(&doc, assertion, expected)?;
-    let (name_id, name_id_format) = subject(&doc, assertion, expected)?;
-    let session_index = xml::children(&doc, assertion, SAML, "AuthnStatement")
+    let encrypted = xml::children(&doc, root, SAML, "EncryptedAssertion");
+    let plain = xml::children(&doc, root, SAML, "Assertion");
+    match (&encrypted[..], &plain[..], expected.decryption_key) {
+        ([], [assertion], None) => {
+            check_signatures(&doc, text, root, *assertion, expected.metadata, None)?;
+            read(&doc, *assertion, expected)
+        }
+        ([_], [], Some(key)) => {
+            // The response's own signature covers the encrypted form: checked before the
+            // assertion is decrypted in place; the assertion's, inside, after.
+            let response_signed = response_signature(&doc, text, root, expected.metadata)?;
+            let decrypted = encryption::decrypt(text, key).map_err(invalid)?;
+            let doc = xml::parse(&decrypted).map_err(invalid)?;
+            let root = doc.document_element().ok_or_else(|| invalid("the SAML response is empty."))?;
+            let assertion = xml::path(&doc, root, &[(SAML, "EncryptedAssertion"), (SAML, "Assertion")])
+                .ok_or_else(|| invalid("the encrypted assertion holds no assertion."))?;
+            check_signatures(&doc, &decrypted, root, assertion, expected.metadata, Some(response_signed))?;
+            read(&doc, assertion, expected)
+        }
+        ([], [_], Some(_)) => {
+            Err(invalid("the assertion is not encrypted, and the provider requires EncryptedResponses."))
+        }
+        ([_], [], None) => {
+            Err(invalid("the assertion is encrypted, and the provider is not set for EncryptedResponses."))
+        }
+        _ => Err(invalid("the response must carry exactly one assertion.")),
+    }
+}
+
+/// What a checked, signed assertion says (its issuer, conditions and subject checked here).
+fn read(doc: &Document<'_>, assertion: NodeId, expected: &Expected<'_>) -> Result<Verified, Failure> {
+    check_issuer(doc, assertion, expected, "assertion", true)?;
+    let conditions = check_conditions(doc, assertion, expected)?;
+    let (name_id, name_id_format) = subject(doc, assertion, expected)?;
+    let session_index = xml::children(doc, assertion, SAML, "AuthnStatement")
         .first()
-        .and_then(|statement| xml::attribute(&doc, *statement, "SessionIndex"))
+        .and_then(|statement| xml::attribute(doc, *statement, "SessionIndex"))
         .map(str::to_owned);
     let mut attributes = Vec::new();
-    for statement in xml::children(&doc, assertion, SAML, "AttributeStatement") {
-        for attribute in xml::children(&doc, statement, SAML, "Attribute") {
-            let Some(name) = xml::attribute(&doc, attribute, "Name") else { continue };
-            let values = xml::children(&doc, attribute, SAML, "AttributeValue")
-                .into_iter()
-                .map(|v| xml::text(&doc, v))
-                .collect();
+    for statement in xml::children(doc, assertion, SAML, "AttributeStatement") {
+        for attribute in xml::children(doc, statement, SAML, "Attribute") {
+            let Some(name) = xml::attribute(doc, attribute, "Name") else { continue };
+            let values =
+                xml::children(doc, attribute, SAML, "AttributeValue").into_iter().map(|v| xml::text(doc, v)).collect();
             attributes.push((name.to_owned(), values));
         }
     }
     Ok(Verified {
-        assertion_id: xml::attribute(&doc, assertion, "ID").unwrap_or_default().to_owned(),
+        assertion_id: xml::attribute(doc, assertion, "ID").unwrap_or_default().to_owned(),
         not_on_or_after: conditions,
         name_id,
         name_id_format,
@@ -155,26 +180,35 @@ fn check_issuer(
     }
 }
 
-/// Every signature valid, and one of them over the response or the assertion read.
+/// Every signature valid, and one of them over the response or the assertion read. After
+/// decryption (`Some(response_signed)`), the response's own signature (checked before, over
+/// the encrypted form) is passed over, and counts if it was there.
 fn check_signatures(
     doc: &Document<'_>,
     text: &str,
     root: NodeId,
     assertion: NodeId,
     metadata: &IdpMetadata,
+    after_decryption: Option<bool>,
 ) -> Result<(), Failure> {
     let keys = metadata.keys().map_err(invalid)?;
     let context = DsigContext::new(keys);
     let results = match bergshamra::dsig::verify::verify_all_document_with_source(&context, doc, Some(text)) {
         Ok(results) => results,
+        Err(bergshamra::Error::MissingElement(_)) if after_decryption == Some(true) => return Ok(()),
         Err(bergshamra::Error::MissingElement(_)) => return Err(invalid("the SAML response is not signed.")),
         Err(e) => {
             tracing::debug!(error = %e, "SAML response refused");
             return Err(invalid("SAML Assertion signature is invalid."));
         }
     };
-    let mut covered = false;
-    for result in &results {
+    // Bergshamra reports the signatures in document order.
+    let nodes = doc.get_elements_by_tag_name_ns(DS, "Signature");
+    let mut covered = after_decryption == Some(true);
+    for (index, result) in results.iter().enumerate() {
+        if after_decryption.is_some() && nodes.get(index).and_then(|n| doc.parent(*n)) == Some(root) {
+            continue;
+        }
         match result {
             VerifyResult::Valid { references, .. } => {
                 covered |=
@@ -190,6 +224,29 @@ fn check_signatures(
         return Err(invalid("neither the response nor its assertion is signed."));
     }
     Ok(())
+}
+
+/// Whether the response itself carries a valid signature (before decryption: any signature
+/// there is the response's); a signature that does not verify is refused.
+fn response_signature(doc: &Document<'_>, text: &str, root: NodeId, metadata: &IdpMetadata) -> Result<bool, Failure> {
+    let keys = metadata.keys().map_err(invalid)?;
+    let context = DsigContext::new(keys);
+    match bergshamra::dsig::verify::verify_all_document_with_source(&context, doc, Some(text)) {
+        Ok(results) => {
+            let mut signed = false;
+            for result in &results {
+                match result {
+                    VerifyResult::Valid { references, .. } => {
+                        signed |= references.iter().any(|r| r.resolved_node == Some(root));
+                    }
+                    VerifyResult::Invalid { .. } => return Err(invalid("SAML Assertion signature is invalid.")),
+                }
+            }
+            Ok(signed)
+        }
+        Err(bergshamra::Error::MissingElement(_)) => Ok(false),
+        Err(_) => Err(invalid("SAML Assertion signature is invalid.")),
+    }
 }
 
 /// The conditions: the window and the audience. Returns the assertion's `NotOnOrAfter`.
@@ -275,7 +332,7 @@ fn subject(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::federation::saml::xml::{DS, instant};
+    use crate::federation::saml::xml::instant;
 
     const IDP: &str = "https://idp.example.com/metadata";
     const SP: &str = "urn:amazon:cognito:sp:us-east-1_test";
@@ -286,6 +343,9 @@ mod tests {
         key_pem: String,
         certificate: Vec<u8>,
     }
+
+    /// A change made to a response before it is signed.
+    type Change = Box<dyn Fn(String) -> String>;
 
     fn signer() -> Signer {
         let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
@@ -329,7 +389,7 @@ mod tests {
     }
 
     fn check(text: &str, metadata: &IdpMetadata, in_response_to: Option<&str>) -> Result<Verified, String> {
-        let expected = Expected { metadata, audience: SP, acs: ACS, in_response_to, now_s: NOW };
+        let expected = Expected { metadata, audience: SP, acs: ACS, in_response_to, now_s: NOW, decryption_key: None };
         verify(text, &expected).map_err(|f| {
             assert_eq!(f.error, "server_error");
             f.description
@@ -404,7 +464,7 @@ mod tests {
     fn audience_recipient_window_issuer_and_request_are_checked() {
         let idp = signer();
         let found = metadata(&idp);
-        let cases: Vec<(Box<dyn Fn(String) -> String>, &str)> = vec![
+        let cases: Vec<(Change, &str)> = vec![
             (Box::new(|t| t.replace(SP, "urn:amazon:cognito:sp:other")), "audience is not"),
             (Box::new(|t| t.replace(&format!("Recipient=\"{ACS}\""), "Recipient=\"https://evil/acs\"")), "Recipient"),
             (

@@ -140,7 +140,8 @@ pub async fn fetch(url: &str) -> Result<String, String> {
 /// fetched), refuses what Cognito refuses, and completes the details with what was found:
 /// `SSORedirectBindingURI`, `SLORedirectBindingURI` (when the provider has one) and the
 /// document itself under [`KEPT`]. Refusals are `InvalidParameterException`s (worded by us).
-pub async fn complete(details: &mut BTreeMap<String, String>, now_s: i64) -> ApiResult<()> {
+pub async fn complete(details: &mut BTreeMap<String, String>, provider: &str, now_s: i64) -> ApiResult<()> {
+    super::encryption::complete(details, provider, now_s)?;
     let text = match (details.get("MetadataFile"), details.get("MetadataURL")) {
         (Some(file), _) if !file.trim().is_empty() => file.clone(),
         (_, Some(url)) => fetch(url)

@@ -16,6 +16,7 @@
 //! `crate::oauth::saml_logout`.
 
 pub mod assertion;
+pub mod encryption;
 pub mod logout;
 pub mod messages;
 pub mod metadata;

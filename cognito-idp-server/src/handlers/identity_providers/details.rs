@@ -23,7 +23,12 @@ pub type Details = BTreeMap<String, String>;
 
 /// The keys Cognito keeps but never answers (Sign in with Apple's signing key, and the SAML
 /// metadata document read when the provider was created or updated).
-pub const HIDDEN: [&str; 2] = ["private_key", crate::federation::saml::metadata::KEPT];
+pub const HIDDEN: [&str; 4] = [
+    "private_key",
+    crate::federation::saml::metadata::KEPT,
+    crate::federation::saml::encryption::KEY,
+    crate::federation::saml::encryption::KEPT_CERTIFICATE,
+];
 
 /// Whether `kind` is one of the social providers, whose name must be their type.
 pub fn is_social(kind: &IdentityProviderTypeType) -> bool {
