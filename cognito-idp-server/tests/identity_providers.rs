@@ -439,6 +439,36 @@ async fn the_aws_cli_manages_providers() {
     cli.run(&["delete-identity-provider", "--user-pool-id", &pool, "--provider-name", "Corp"]).await.unwrap();
     let listed = cli.run(&["list-identity-providers", "--user-pool-id", &pool]).await.unwrap();
     assert_eq!(listed["Providers"], serde_json::json!([]));
+
+    // A SAML provider whose metadata is served at a URL (here by the test), read at creation.
+    let metadata =
+        saml_metadata(now_s() - 60, 365, Some("https://idp.example.com/sso"), Some("https://idp.example.com/slo"));
+    let app = axum::Router::new().route("/metadata", axum::routing::get(move || async move { metadata }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let metadata_url = format!("http://127.0.0.1:{}/metadata", listener.local_addr().unwrap().port());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let created = cli
+        .run(&[
+            "create-identity-provider",
+            "--user-pool-id",
+            &pool,
+            "--provider-name",
+            "Okta",
+            "--provider-type",
+            "SAML",
+            "--provider-details",
+            &format!("MetadataURL={metadata_url},IDPSignout=true,EncryptedResponses=true"),
+            "--attribute-mapping",
+            "email=http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+        ])
+        .await
+        .unwrap();
+    let details = &created["IdentityProvider"]["ProviderDetails"];
+    assert_eq!(details["SSORedirectBindingURI"], "https://idp.example.com/sso");
+    assert_eq!(details["SLORedirectBindingURI"], "https://idp.example.com/slo");
+    assert!(details["ActiveEncryptionCertificate"].as_str().is_some_and(|c| c.starts_with("MII")), "{details}");
+    let certificate = cli.run(&["get-signing-certificate", "--user-pool-id", &pool]).await.unwrap();
+    assert!(certificate["Certificate"].as_str().is_some_and(|c| c.starts_with("MII")), "{certificate}");
 }
 
 #[tokio::test]
