@@ -14,7 +14,7 @@ mod common;
 
 use common::chromium::{browser_available, drive};
 use common::oauth::{Browser, OAuthApp, OAuthSetup, Page, claims};
-use common::saml_idp::{RSA_SHA256, SamlIdp, first_form, sp_metadata, with_encryption};
+use common::saml_idp::{RSA_SHA256, SamlIdp, first_form};
 use common::{InProcessServer, PASSWORD, UserBuilder};
 
 use cognito_idp::types::{IdentityProviderTypeType, ProviderUserIdentifierType};
@@ -58,8 +58,7 @@ async fn federation(details: &[(&str, &str)], app_url: Option<&str>) -> Option<F
         setup = setup.app_urls(&format!("{app_url}/callback"), &format!("{app_url}/signed-out"));
     }
     let app = setup.create(&client, &server.url()).await;
-    let signed = details.iter().any(|(k, _)| *k == "RequestSigningAlgorithm");
-    let idp = start_idp(&server, &app, signed, None).await?;
+    let idp = start_idp(&server, &app, None).await?;
     let mut provider_details: Vec<(String, String)> = vec![("MetadataURL".into(), idp.metadata_url())];
     provider_details.extend(details.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
     client
@@ -78,27 +77,18 @@ async fn federation(details: &[(&str, &str)], app_url: Option<&str>) -> Option<F
     Some(Federation { server, app, idp })
 }
 
-/// Starts the IdP for `app`'s pool: its SP metadata (the pool's signing certificate, with
-/// `encryption` as the certificate to encrypt for, if any) and users alice and bob.
-async fn start_idp(
-    server: &InProcessServer,
-    app: &OAuthApp,
-    signed: bool,
-    encryption: Option<&str>,
-) -> Option<SamlIdp> {
-    let client = server.client();
-    let certificate =
-        client.get_signing_certificate().user_pool_id(&app.pool).send().await.unwrap().certificate.unwrap();
-    let mut sp = sp_metadata(
-        &format!("urn:amazon:cognito:sp:{}", app.pool),
-        &format!("{}/saml2/idpresponse", app.base),
-        &format!("{}/saml2/logout", app.base),
-        &certificate,
-        signed,
-    );
-    if let Some(encryption) = encryption {
-        sp = with_encryption(&sp, encryption);
+/// Starts the IdP for `app`'s pool, set up from the pool's service provider metadata as the
+/// server serves it (`/_local/saml-metadata`; with `provider`, that provider's encryption
+/// certificate too), with users alice and bob.
+async fn start_idp(server: &InProcessServer, app: &OAuthApp, provider: Option<&str>) -> Option<SamlIdp> {
+    let mut url = format!("{}/_local/saml-metadata?domain={}", server.url(), app.domain);
+    if let Some(provider) = provider {
+        url.push_str(&format!("&provider={provider}"));
     }
+    let response = reqwest::get(&url).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let sp = response.text().await.unwrap();
+    assert!(sp.contains(&format!("entityID=\"urn:amazon:cognito:sp:{}\"", app.pool)), "{sp}");
     let user = |name: &str, display: &str, groups: &[&str]| {
         json!({
             "password": IDP_PASSWORD,
@@ -467,7 +457,7 @@ async fn a_provider_set_for_encrypted_responses_takes_only_encrypted_assertions(
     assert!(params["error_description"].contains("not encrypted"), "{params:?}");
 
     // One that encrypts for the provider's certificate; the provider moved to it keeps its pair.
-    let Some(idp) = start_idp(&f.server, &f.app, false, Some(&certificate)).await else { return };
+    let Some(idp) = start_idp(&f.server, &f.app, Some("Corp")).await else { return };
     client
         .update_identity_provider()
         .user_pool_id(&f.app.pool)

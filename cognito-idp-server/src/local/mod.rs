@@ -1,9 +1,10 @@
 //! `/_local/`: what tests need that AWS has no API for. The outbox (codes and temporary
 //! passwords the server "sent"), the Lambda trigger invocations, a reset of all data, and the
-//! clock's offset, as JSON; and the same for a person, as the pages of the [`console`]. Off
+//! clock's offset, as JSON; the pool's SAML service provider metadata; and the same for a person, as the pages of the [`console`]. Off
 //! with `--no-local-endpoints`.
 
 pub mod console;
+pub mod saml_metadata;
 pub mod seed;
 
 use axum::extract::{Query, State};
@@ -30,6 +31,7 @@ pub fn routes<S: Store + Clone>(svc: Cognito<S>) -> Router {
         .route("/clock", get(clock::<S>).post(set_clock::<S>))
         .route("/triggers", get(triggers::<S>))
         .route("/log-deliveries", get(log_deliveries::<S>))
+        .route("/saml-metadata", get(saml_metadata::saml_metadata::<S>))
         .merge(console::routes::<S>())
         .with_state(svc)
 }

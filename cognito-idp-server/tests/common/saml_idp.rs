@@ -262,18 +262,6 @@ pub fn sp_metadata(
     )
 }
 
-/// `metadata` (from [`sp_metadata`]) with an encryption certificate too (`cert_b64`, base64
-/// DER): the provider then encrypts its assertions for it.
-pub fn with_encryption(metadata: &str, cert_b64: &str) -> String {
-    let descriptor = format!(
-        r#"<md:KeyDescriptor use="encryption">
-      <ds:KeyInfo><ds:X509Data><ds:X509Certificate>{cert_b64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>
-    </md:KeyDescriptor>
-    <md:SingleLogoutService"#
-    );
-    metadata.replacen("<md:SingleLogoutService", &descriptor, 1)
-}
-
 /// The first form of an HTML page: its `action` and its inputs' (name, value), entities
 /// decoded. The provider's answers are such forms (SAMLResponse and RelayState to the ACS).
 pub fn first_form(html: &str) -> Option<(String, Vec<(String, String)>)> {

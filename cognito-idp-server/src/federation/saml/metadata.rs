@@ -19,7 +19,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use x509_cert::der::Decode;
 
-use super::xml::{self, DS, MD, REDIRECT_BINDING};
+use super::xml::{self, DS, MD, POST_BINDING, REDIRECT_BINDING};
 use crate::errors::{ApiError, ApiResult};
 
 /// The provider detail that keeps the metadata document read (never answered).
@@ -171,6 +171,37 @@ pub fn kept(details: Option<&BTreeMap<String, String>>) -> Result<IdpMetadata, S
     parse(text)
 }
 
+/// The pool's own metadata as a service provider (AWS publishes none; `/_local/saml-metadata`
+/// serves this so that an identity provider can be set up from one document): its entity ID,
+/// its signing certificate (`GetSigningCertificate`), the provider's encryption certificate
+/// when it takes encrypted assertions, the assertion consumer service and single logout
+/// service for the HTTP-POST binding. Its requests are signed when the provider sets
+/// `RequestSigningAlgorithm`; it wants assertions signed.
+pub fn service_provider(
+    entity_id: &str,
+    acs: &str,
+    slo: &str,
+    signing_certificate: &str,
+    encryption_certificate: Option<&str>,
+    signs_requests: bool,
+) -> String {
+    let key = |usage: &str, certificate: &str| {
+        format!(
+            r#"<md:KeyDescriptor use="{usage}"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{certificate}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#
+        )
+    };
+    let encryption = encryption_certificate.map(|c| key("encryption", c)).unwrap_or_default();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<md:EntityDescriptor xmlns:md="{MD}" xmlns:ds="{DS}" entityID="{entity_id}"><md:SPSSODescriptor AuthnRequestsSigned="{signs_requests}" WantAssertionsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">{signing}{encryption}<md:SingleLogoutService Binding="{POST_BINDING}" Location="{slo}"/><md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat><md:AssertionConsumerService Binding="{POST_BINDING}" Location="{acs}" index="1" isDefault="true"/></md:SPSSODescriptor></md:EntityDescriptor>
+"#,
+        entity_id = xml::escape(entity_id),
+        signing = key("signing", signing_certificate),
+        slo = xml::escape(slo),
+        acs = xml::escape(acs),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +236,26 @@ mod tests {
         assert_eq!(found.slo_redirect.as_deref(), Some("https://idp.example.com/slo"));
         assert!(found.wants_signed_requests);
         assert_eq!(parse(&metadata("")).unwrap().slo_redirect, None);
+    }
+
+    #[test]
+    fn the_pools_own_metadata_names_its_services_and_certificates() {
+        let text = service_provider(
+            "urn:amazon:cognito:sp:p",
+            "https://sp/acs?a=1&b=2",
+            "https://sp/slo",
+            "SIGN",
+            Some("ENC"),
+            true,
+        );
+        let doc = xml::parse(&text).unwrap();
+        let root = doc.document_element().unwrap();
+        assert_eq!(xml::attribute(&doc, root, "entityID"), Some("urn:amazon:cognito:sp:p"));
+        let sp = xml::child(&doc, root, MD, "SPSSODescriptor").unwrap();
+        assert_eq!(xml::attribute(&doc, sp, "AuthnRequestsSigned"), Some("true"));
+        let acs = xml::child(&doc, sp, MD, "AssertionConsumerService").unwrap();
+        assert_eq!(xml::attribute(&doc, acs, "Location"), Some("https://sp/acs?a=1&b=2"));
+        assert_eq!(xml::children(&doc, sp, MD, "KeyDescriptor").len(), 2);
     }
 
     #[test]
