@@ -13,11 +13,12 @@
 mod common;
 
 use common::chromium::{browser_available, drive};
+use common::lambda::{FakeLambda, Reply, arn};
 use common::oauth::{Browser, OAuthApp, OAuthSetup, Page, claims};
 use common::saml_idp::{RSA_SHA256, SamlIdp, first_form};
-use common::{InProcessServer, PASSWORD, UserBuilder};
+use common::{InProcessServer, PASSWORD, PoolBuilder, UserBuilder};
 
-use cognito_idp::types::{IdentityProviderTypeType, ProviderUserIdentifierType};
+use cognito_idp::types::{IdentityProviderTypeType, LambdaConfigType, ProviderUserIdentifierType};
 use serde_json::{Value, json};
 
 const EMAIL_CLAIM: &str = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress";
@@ -51,9 +52,21 @@ async fn web_app() -> String {
 
 /// Sets the federation up; `None` (the test skips) without pysaml2 and xmlsec1.
 async fn federation(details: &[(&str, &str)], app_url: Option<&str>) -> Option<Federation> {
-    let server = InProcessServer::start().await;
+    federation_on(InProcessServer::start().await, None, details, app_url).await
+}
+
+/// [`federation`] on `server`, with the pool `pool` makes.
+async fn federation_on(
+    server: InProcessServer,
+    pool: Option<PoolBuilder>,
+    details: &[(&str, &str)],
+    app_url: Option<&str>,
+) -> Option<Federation> {
     let client = server.client();
     let mut setup = OAuthSetup::new("saml").scopes(&["openid", "email", "profile"]);
+    if let Some(pool) = pool {
+        setup = setup.pool(pool);
+    }
     if let Some(app_url) = app_url {
         setup = setup.app_urls(&format!("{app_url}/callback"), &format!("{app_url}/signed-out"));
     }
@@ -491,4 +504,38 @@ async fn a_provider_set_for_encrypted_responses_takes_only_encrypted_assertions(
     let answer = sign_in_over_http(&f, &Browser::new(), "alice", &[]).await;
     let params = query_of(&answer.location.unwrap());
     assert!(params["error_description"].contains("not set for EncryptedResponses"), "{params:?}");
+}
+
+#[tokio::test]
+async fn saml_sign_ins_run_the_triggers_with_their_sources() {
+    let lambda = FakeLambda::start().await;
+    for name in ["pre", "post", "token"] {
+        lambda.returns(name, |_| {});
+    }
+    let server = InProcessServer::start_with(|o| o.lambda_endpoint = Some(lambda.url())).await;
+    let config = LambdaConfigType {
+        pre_sign_up: Some(arn("pre")),
+        post_confirmation: Some(arn("post")),
+        pre_token_generation: Some(arn("token")),
+        ..Default::default()
+    };
+    let pool = PoolBuilder::new("saml").with(move |p| p.lambda_config(config));
+    let Some(f) = federation_on(server, Some(pool), &[], None).await else { return };
+    let answer = sign_in_over_http(&f, &Browser::new(), "alice", &[]).await;
+    tokens_of(&f.app, &answer.location.unwrap()).await;
+    let sources: Vec<String> =
+        lambda.calls().iter().map(|c| c.event["triggerSource"].as_str().unwrap_or_default().to_owned()).collect();
+    assert_eq!(sources, ["PreSignUp_ExternalProvider", "PostConfirmation_ConfirmSignUp", "TokenGeneration_HostedAuth"]);
+    let pre = &lambda.events("pre")[0];
+    assert_eq!(pre["userName"], "Corp_alice@example.com");
+    let attributes = &pre["request"]["userAttributes"];
+    assert_eq!(attributes["email"], "alice@example.com");
+    assert!(attributes["identities"].as_str().unwrap().contains("\"providerType\":\"SAML\""), "{attributes}");
+
+    // A PreSignUp refusal reaches the app as AWS words it.
+    lambda.on("pre", |_| Reply::FunctionError("Not invited".into()));
+    let refused = sign_in_over_http(&f, &Browser::new(), "bob", &[]).await;
+    let params = query_of(&refused.location.unwrap());
+    assert_eq!(params["error"], "invalid_request");
+    assert!(params["error_description"].starts_with("PreSignUp failed with error Not invited"), "{params:?}");
 }
