@@ -426,6 +426,29 @@ async fn idp_initiated_sign_in_needs_idp_init_and_takes_each_assertion_once() {
     let params = query_of(&again.location.unwrap());
     assert_eq!(params["error"], "server_error");
     assert!(params["error_description"].contains("used already"), "{params:?}");
+    // Used assertions are kept until they expire, then forgotten when the next is used (seen in
+    // the SQLite file; on PostgreSQL this part is left out).
+    if !f.server.db.to_string_lossy().starts_with("postgres") {
+        let db = rusqlite::Connection::open(&f.server.db).unwrap();
+        let kept = |db: &rusqlite::Connection| -> Vec<i64> {
+            let mut query = db
+                .prepare("SELECT json_extract(doc, '$.expires_ms') FROM resources WHERE kind = 'saml_used_assertion'")
+                .unwrap();
+            query.query_map([], |row| row.get(0)).unwrap().map(Result::unwrap).collect()
+        };
+        assert_eq!(kept(&db).len(), 1);
+        db.execute(
+            "UPDATE resources SET doc = json_set(doc, '$.expires_ms', 0) WHERE kind = 'saml_used_assertion'",
+            [],
+        )
+        .unwrap();
+        let at_idp = browser.get(&f.idp.idp_initiated_url(&relay_state)).await;
+        let answer = at_idp_to_acs(&f, &browser, at_idp, "alice").await;
+        assert!(query_of(&answer.location.unwrap()).contains_key("code"));
+        let left = kept(&db);
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert!(left[0] > 0, "the expired one is gone, the new one kept: {left:?}");
+    }
 
     // Without IDPInit, an unsolicited response is refused with AWS's words.
     f.server

@@ -231,11 +231,30 @@ async fn first_use<S: Store>(
         expires_ms: verified.not_on_or_after.map_or(now_ms + 3_600_000, |s| s * 1000 + assertion::SKEW_S * 1000),
     };
     match resources::create(&svc.store, site.pool.id(), used).await {
-        Ok(_) => Ok(true),
+        Ok(_) => {
+            forget_expired(svc, site.pool.id(), now_ms).await?;
+            Ok(true)
+        }
         Err(StoreError::ResourceExists) => Ok(false),
         Err(StoreError::NotFound) => Err(ApiError::pool_not_found(site.pool.id())),
         Err(e) => Err(e.into()),
     }
+}
+
+/// How many of the oldest used assertions each new one looks at for expiry.
+const PURGE_BATCH: usize = 16;
+
+/// Deletes the oldest used assertions that have expired (they expire about in the order they
+/// were used), so the record stays as small as the assertions still usable.
+async fn forget_expired<S: Store>(svc: &Cognito<S>, pool_id: &str, now_ms: i64) -> ApiResult<()> {
+    let oldest = resources::list::<S, UsedAssertion>(&svc.store, pool_id, 0, PURGE_BATCH).await?;
+    for stored in oldest.items.into_iter().filter(|s| s.value.expires_ms < now_ms) {
+        match resources::delete::<S, UsedAssertion>(&svc.store, pool_id, &stored.value.key()).await {
+            Ok(()) | Err(StoreError::NotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
 }
 
 /// The assertion as claims for the attribute mapping: each attribute by its `Name` (a value
