@@ -18,7 +18,10 @@ use common::lambda::{FakeLambda, arn};
 use common::oauth::{Browser, OAuthApp, OAuthSetup, Page, SIGNED_OUT, absolute, claims};
 use common::{InProcessServer, PASSWORD, PoolBuilder, UserBuilder, value_of};
 
-use cognito_idp::types::{LambdaConfigType, ProviderUserIdentifierType};
+use cognito_idp::types::{
+    LambdaConfigType, ProviderUserIdentifierType, SessionDescriptionType, UserPoolTokenSessionConfigType,
+    UserSessionTrackingType,
+};
 use serde_json::{Value, json};
 
 /// Pool B (the provider, with users alice and bob) and pool A (the app, whose provider
@@ -358,6 +361,72 @@ async fn federated_sign_ins_run_the_triggers_with_their_sources() {
     let params = refused.location_params();
     assert_eq!(params["error"], "invalid_request");
     assert!(params["error_description"].starts_with("PreSignUp failed with error Not invited"), "{params:?}");
+}
+
+/// A federated sign-in in a pool that tracks user sessions records what a password sign-in on
+/// the managed login does: an SSO session (the browser's) and the token session of the code
+/// exchanged through it, listed to an administrator and to the user.
+#[tokio::test]
+async fn federated_sign_ins_record_sso_and_token_sessions() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let (a, b) = pools(&server, None, None).await;
+    client
+        .set_user_pool_session_configuration()
+        .user_pool_id(&a.pool)
+        .user_session_tracking(UserSessionTrackingType::from("ENABLED"))
+        .token_session(UserPoolTokenSessionConfigType { max_per_user: 5 })
+        .send()
+        .await
+        .unwrap();
+    let alice_sub = sub_of(&server, &b.pool, "alice").await;
+    let username = format!("IdpB_{alice_sub}");
+
+    let answer = sign_in_through_b(&a, &b, "alice", &[("identity_provider", "IdpB")], |u| u).await;
+    let params = answer.location_params();
+    assert!(params.contains_key("code"), "{params:?}");
+    let admin = |username: String| {
+        let client = client.clone();
+        let pool = a.pool.clone();
+        async move {
+            let out = client.admin_list_user_sessions().user_pool_id(pool).username(username).send().await.unwrap();
+            out.sessions.unwrap_or_default()
+        }
+    };
+    let before = admin(username.clone()).await;
+    assert_eq!(before.len(), 1, "only the browser's SSO session before the code is exchanged: {before:?}");
+    let kind = |s: &SessionDescriptionType| s.session_type.as_ref().map(|t| t.as_str().to_owned()).unwrap_or_default();
+    assert_eq!(kind(&before[0]), "SSO");
+    assert_eq!(before[0].client_id.as_deref(), Some(a.client_id.as_str()));
+
+    let tokens = exchange(&a, &params["code"]).await;
+    let sessions = admin(username.clone()).await;
+    assert_eq!(sessions.len(), 2, "{sessions:?}");
+    let sso = sessions.iter().find(|s| kind(s) == "SSO").expect("the SSO session");
+    let token = sessions.iter().find(|s| kind(s) == "TOKEN").expect("the code's token session");
+    assert_eq!(sso.session_id, before[0].session_id);
+    assert_eq!(token.origin_session_id, sso.session_id, "the token session came through the SSO session");
+    assert_eq!(token.client_id.as_deref(), Some(a.client_id.as_str()));
+
+    // The user sees the same sessions with the access token of that sign-in.
+    let own = client
+        .list_user_sessions()
+        .access_token(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .sessions
+        .unwrap_or_default();
+    let mut own_ids: Vec<_> = own.iter().map(|s| s.session_id.clone()).collect();
+    let mut admin_ids: Vec<_> = sessions.iter().map(|s| s.session_id.clone()).collect();
+    own_ids.sort();
+    admin_ids.sort();
+    assert_eq!(own_ids, admin_ids);
+
+    // Pool B, the provider, tracks nothing: its own sign-in recorded no session.
+    let (code, _) =
+        common::failure(client.admin_list_user_sessions().user_pool_id(&b.pool).username("alice").send().await);
+    assert_eq!(code, "OperationNotEnabledException");
 }
 
 #[tokio::test]
