@@ -429,6 +429,79 @@ async fn federated_sign_ins_record_sso_and_token_sessions() {
     assert_eq!(code, "OperationNotEnabledException");
 }
 
+/// Deleting a provider keeps its users and its group, and removes the links made to it (with
+/// the identities they added): a provider made again under the same name signs the once-linked
+/// identity in as a user of its own. `COGNITO` is no provider to delete.
+#[tokio::test]
+async fn deleting_a_provider_keeps_its_users_and_group_and_forgets_its_links() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let (a, b) = pools(&server, None, None).await;
+    let alice_sub = sub_of(&server, &b.pool, "alice").await;
+    let bob_sub = sub_of(&server, &b.pool, "bob").await;
+    let alice = format!("IdpB_{alice_sub}");
+    let group = format!("{}_IdpB", a.pool);
+    let signed_in = sign_in_through_b(&a, &b, "alice", &[("identity_provider", "IdpB")], |u| u).await;
+    assert!(signed_in.location_params().contains_key("code"), "{:?}", signed_in.location);
+    UserBuilder::new("carol").email().password(PASSWORD).create(&client, &a.pool).await;
+    client
+        .admin_link_provider_for_user()
+        .user_pool_id(&a.pool)
+        .destination_user(identity("Cognito", "Cognito_Subject", "carol"))
+        .source_user(identity("IdpB", "Cognito_Subject", &bob_sub))
+        .send()
+        .await
+        .unwrap();
+    let carol_identities = || async {
+        value_of(&common::attributes_of(&client, &a.pool, "carol").await, "identities").unwrap_or_default()
+    };
+    assert!(carol_identities().await.contains(&bob_sub));
+
+    client.delete_identity_provider().user_pool_id(&a.pool).provider_name("IdpB").send().await.unwrap();
+    let gone = client.describe_identity_provider().user_pool_id(&a.pool).provider_name("IdpB").send().await;
+    assert_eq!(common::failure(gone).0, "ResourceNotFoundException");
+    // The provider's user and group stay.
+    let user = client.admin_get_user().user_pool_id(&a.pool).username(&alice).send().await.unwrap();
+    assert_eq!(user.user_status.unwrap().as_str(), "EXTERNAL_PROVIDER");
+    client.get_group().user_pool_id(&a.pool).group_name(&group).send().await.unwrap();
+    let members = client.list_users_in_group().user_pool_id(&a.pool).group_name(&group).send().await.unwrap();
+    assert_eq!(members.users.unwrap().len(), 1);
+    // The link and the identity it gave carol are gone.
+    assert!(!carol_identities().await.contains(&bob_sub), "{}", carol_identities().await);
+    let unlink = client.admin_disable_provider_for_user().user_pool_id(&a.pool).user(identity(
+        "IdpB",
+        "Cognito_Subject",
+        &bob_sub,
+    ));
+    assert!(unlink.send().await.is_err(), "no provider IdpB, no link to disable");
+
+    // The same provider again: bob signs in as a user of his own, not as carol.
+    client
+        .create_identity_provider()
+        .user_pool_id(&a.pool)
+        .provider_name("IdpB")
+        .provider_type(cognito_idp::types::IdentityProviderTypeType::from("OIDC"))
+        .provider_details("client_id", &b.client_id)
+        .provider_details("client_secret", b.secret.as_deref().unwrap())
+        .provider_details("attributes_request_method", "GET")
+        .provider_details("oidc_issuer", format!("{}/{}", server.url(), b.pool))
+        .provider_details("authorize_scopes", "openid email profile")
+        .attribute_mapping("email", "email")
+        .send()
+        .await
+        .unwrap();
+    let bob = sign_in_through_b(&a, &b, "bob", &[("identity_provider", "IdpB")], |u| u).await;
+    let tokens = exchange(&a, &bob.location_params()["code"]).await;
+    let id = claims(tokens["id_token"].as_str().unwrap());
+    assert_eq!(id["cognito:username"], format!("IdpB_{bob_sub}").as_str());
+
+    // The pool's own directory is not a provider; an unknown name is not found.
+    let own = client.delete_identity_provider().user_pool_id(&a.pool).provider_name("COGNITO").send().await;
+    assert_eq!(common::failure(own).0, "UnsupportedIdentityProviderException");
+    let unknown = client.delete_identity_provider().user_pool_id(&a.pool).provider_name("Nobody").send().await;
+    assert_eq!(common::failure(unknown).0, "ResourceNotFoundException");
+}
+
 #[tokio::test]
 async fn a_social_provider_type_can_be_pointed_at_a_local_oidc_issuer() {
     let idp = FakeIdp::start().await;
