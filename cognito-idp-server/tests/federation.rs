@@ -8,7 +8,9 @@
 //! `identities`, the provider's group) and its tokens carry the `identities` claim; a linked
 //! identity signs in as the local user until the link is disabled; the state, nonce, audience,
 //! expiry and issuer are checked; a provider's error reaches the app; the triggers run with
-//! their federation sources; email domains route to their provider.
+//! their federation sources; email domains route to their provider; a pool that tracks user
+//! sessions records a federated sign-in's SSO and token sessions; deleting a provider keeps
+//! its users and group and removes its links.
 
 mod common;
 
