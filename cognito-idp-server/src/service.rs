@@ -144,7 +144,7 @@ operations! {
     create_identity_provider(CreateIdentityProviderRequest) -> CreateIdentityProviderResponse, CreateIdentityProviderError => crate::handlers::identity_providers::create_identity_provider;
     describe_identity_provider(DescribeIdentityProviderRequest) -> DescribeIdentityProviderResponse, DescribeIdentityProviderError => crate::handlers::identity_providers::describe_identity_provider;
     update_identity_provider(UpdateIdentityProviderRequest) -> UpdateIdentityProviderResponse, UpdateIdentityProviderError => crate::handlers::identity_providers::update_identity_provider;
-    delete_identity_provider(DeleteIdentityProviderRequest) -> Empty, DeleteIdentityProviderError => crate::handlers::identity_providers::delete_identity_provider;
+    delete_identity_provider(DeleteIdentityProviderRequest) -> Empty, DeleteIdentityProviderError => crate::handlers::provider_links::delete_identity_provider;
     list_identity_providers(ListIdentityProvidersRequest) -> ListIdentityProvidersResponse, ListIdentityProvidersError => crate::handlers::identity_providers::list_identity_providers;
     get_identity_provider_by_identifier(GetIdentityProviderByIdentifierRequest) -> GetIdentityProviderByIdentifierResponse, GetIdentityProviderByIdentifierError => crate::handlers::identity_providers::get_identity_provider_by_identifier;
     admin_link_provider_for_user(AdminLinkProviderForUserRequest) -> AdminLinkProviderForUserResponse, AdminLinkProviderForUserError => crate::handlers::provider_links::admin_link_provider_for_user;

@@ -2,7 +2,7 @@
 //! decoded so far.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use cognito_idp::types::UserPoolType;
 
@@ -94,9 +94,39 @@ pub struct Pool {
     pub record: PoolRecord,
     /// The `UserPoolType` it holds.
     pub doc: UserPoolType,
+    /// The pool's session configuration once read (`handlers::sessions::config::tracking`),
+    /// which every sign-in and refresh of a tracking pool needs. It is kept here so that it
+    /// goes stale with the decoded pool: writing the configuration bumps the pool's version,
+    /// which every instance checks on every request ([`PoolCache`]).
+    sessions: OnceLock<SessionTracking>,
+}
+
+/// The pool's user-session tracking, as its configuration says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionTracking {
+    /// Whether sessions are tracked.
+    pub tracking: bool,
+    /// The most token sessions a user may hold.
+    pub max_per_user: i32,
 }
 
 impl Pool {
+    /// A pool as read from the store.
+    pub fn new(record: PoolRecord, doc: UserPoolType) -> Pool {
+        Pool { record, doc, sessions: OnceLock::new() }
+    }
+
+    /// The session configuration read earlier for this version of the pool.
+    pub fn sessions(&self) -> Option<SessionTracking> {
+        self.sessions.get().copied()
+    }
+
+    /// Keeps the session configuration read for this version of the pool.
+    pub fn keep_sessions(&self, sessions: SessionTracking) {
+        // Two requests may read it at once: they read the same thing.
+        let _ = self.sessions.set(sessions);
+    }
+
     /// The pool's id.
     pub fn id(&self) -> &str {
         &self.record.id

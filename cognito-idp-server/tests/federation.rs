@@ -8,7 +8,9 @@
 //! `identities`, the provider's group) and its tokens carry the `identities` claim; a linked
 //! identity signs in as the local user until the link is disabled; the state, nonce, audience,
 //! expiry and issuer are checked; a provider's error reaches the app; the triggers run with
-//! their federation sources; email domains route to their provider.
+//! their federation sources; email domains route to their provider; a pool that tracks user
+//! sessions records a federated sign-in's SSO and token sessions; deleting a provider keeps
+//! its users and group and removes its links.
 
 mod common;
 
@@ -18,7 +20,10 @@ use common::lambda::{FakeLambda, arn};
 use common::oauth::{Browser, OAuthApp, OAuthSetup, Page, SIGNED_OUT, absolute, claims};
 use common::{InProcessServer, PASSWORD, PoolBuilder, UserBuilder, value_of};
 
-use cognito_idp::types::{LambdaConfigType, ProviderUserIdentifierType};
+use cognito_idp::types::{
+    LambdaConfigType, ProviderUserIdentifierType, SessionDescriptionType, UserPoolTokenSessionConfigType,
+    UserSessionTrackingType,
+};
 use serde_json::{Value, json};
 
 /// Pool B (the provider, with users alice and bob) and pool A (the app, whose provider
@@ -358,6 +363,145 @@ async fn federated_sign_ins_run_the_triggers_with_their_sources() {
     let params = refused.location_params();
     assert_eq!(params["error"], "invalid_request");
     assert!(params["error_description"].starts_with("PreSignUp failed with error Not invited"), "{params:?}");
+}
+
+/// A federated sign-in in a pool that tracks user sessions records what a password sign-in on
+/// the managed login does: an SSO session (the browser's) and the token session of the code
+/// exchanged through it, listed to an administrator and to the user.
+#[tokio::test]
+async fn federated_sign_ins_record_sso_and_token_sessions() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let (a, b) = pools(&server, None, None).await;
+    client
+        .set_user_pool_session_configuration()
+        .user_pool_id(&a.pool)
+        .user_session_tracking(UserSessionTrackingType::from("ENABLED"))
+        .token_session(UserPoolTokenSessionConfigType { max_per_user: 5 })
+        .send()
+        .await
+        .unwrap();
+    let alice_sub = sub_of(&server, &b.pool, "alice").await;
+    let username = format!("IdpB_{alice_sub}");
+
+    let answer = sign_in_through_b(&a, &b, "alice", &[("identity_provider", "IdpB")], |u| u).await;
+    let params = answer.location_params();
+    assert!(params.contains_key("code"), "{params:?}");
+    let admin = |username: String| {
+        let client = client.clone();
+        let pool = a.pool.clone();
+        async move {
+            let out = client.admin_list_user_sessions().user_pool_id(pool).username(username).send().await.unwrap();
+            out.sessions.unwrap_or_default()
+        }
+    };
+    let before = admin(username.clone()).await;
+    assert_eq!(before.len(), 1, "only the browser's SSO session before the code is exchanged: {before:?}");
+    let kind = |s: &SessionDescriptionType| s.session_type.as_ref().map(|t| t.as_str().to_owned()).unwrap_or_default();
+    assert_eq!(kind(&before[0]), "SSO");
+    assert_eq!(before[0].client_id.as_deref(), Some(a.client_id.as_str()));
+
+    let tokens = exchange(&a, &params["code"]).await;
+    let sessions = admin(username.clone()).await;
+    assert_eq!(sessions.len(), 2, "{sessions:?}");
+    let sso = sessions.iter().find(|s| kind(s) == "SSO").expect("the SSO session");
+    let token = sessions.iter().find(|s| kind(s) == "TOKEN").expect("the code's token session");
+    assert_eq!(sso.session_id, before[0].session_id);
+    assert_eq!(token.origin_session_id, sso.session_id, "the token session came through the SSO session");
+    assert_eq!(token.client_id.as_deref(), Some(a.client_id.as_str()));
+
+    // The user sees the same sessions with the access token of that sign-in.
+    let own = client
+        .list_user_sessions()
+        .access_token(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .sessions
+        .unwrap_or_default();
+    let mut own_ids: Vec<_> = own.iter().map(|s| s.session_id.clone()).collect();
+    let mut admin_ids: Vec<_> = sessions.iter().map(|s| s.session_id.clone()).collect();
+    own_ids.sort();
+    admin_ids.sort();
+    assert_eq!(own_ids, admin_ids);
+
+    // Pool B, the provider, tracks nothing: its own sign-in recorded no session.
+    let (code, _) =
+        common::failure(client.admin_list_user_sessions().user_pool_id(&b.pool).username("alice").send().await);
+    assert_eq!(code, "OperationNotEnabledException");
+}
+
+/// Deleting a provider keeps its users and its group, and removes the links made to it (with
+/// the identities they added): a provider made again under the same name signs the once-linked
+/// identity in as a user of its own. `COGNITO` is no provider to delete.
+#[tokio::test]
+async fn deleting_a_provider_keeps_its_users_and_group_and_forgets_its_links() {
+    let server = InProcessServer::start().await;
+    let client = server.client();
+    let (a, b) = pools(&server, None, None).await;
+    let alice_sub = sub_of(&server, &b.pool, "alice").await;
+    let bob_sub = sub_of(&server, &b.pool, "bob").await;
+    let alice = format!("IdpB_{alice_sub}");
+    let group = format!("{}_IdpB", a.pool);
+    let signed_in = sign_in_through_b(&a, &b, "alice", &[("identity_provider", "IdpB")], |u| u).await;
+    assert!(signed_in.location_params().contains_key("code"), "{:?}", signed_in.location);
+    UserBuilder::new("carol").email().password(PASSWORD).create(&client, &a.pool).await;
+    client
+        .admin_link_provider_for_user()
+        .user_pool_id(&a.pool)
+        .destination_user(identity("Cognito", "Cognito_Subject", "carol"))
+        .source_user(identity("IdpB", "Cognito_Subject", &bob_sub))
+        .send()
+        .await
+        .unwrap();
+    let carol_identities = || async {
+        value_of(&common::attributes_of(&client, &a.pool, "carol").await, "identities").unwrap_or_default()
+    };
+    assert!(carol_identities().await.contains(&bob_sub));
+
+    client.delete_identity_provider().user_pool_id(&a.pool).provider_name("IdpB").send().await.unwrap();
+    let gone = client.describe_identity_provider().user_pool_id(&a.pool).provider_name("IdpB").send().await;
+    assert_eq!(common::failure(gone).0, "ResourceNotFoundException");
+    // The provider's user and group stay.
+    let user = client.admin_get_user().user_pool_id(&a.pool).username(&alice).send().await.unwrap();
+    assert_eq!(user.user_status.unwrap().as_str(), "EXTERNAL_PROVIDER");
+    client.get_group().user_pool_id(&a.pool).group_name(&group).send().await.unwrap();
+    let members = client.list_users_in_group().user_pool_id(&a.pool).group_name(&group).send().await.unwrap();
+    assert_eq!(members.users.unwrap().len(), 1);
+    // The link and the identity it gave carol are gone.
+    assert!(!carol_identities().await.contains(&bob_sub), "{}", carol_identities().await);
+    let unlink = client.admin_disable_provider_for_user().user_pool_id(&a.pool).user(identity(
+        "IdpB",
+        "Cognito_Subject",
+        &bob_sub,
+    ));
+    assert!(unlink.send().await.is_err(), "no provider IdpB, no link to disable");
+
+    // The same provider again: bob signs in as a user of his own, not as carol.
+    client
+        .create_identity_provider()
+        .user_pool_id(&a.pool)
+        .provider_name("IdpB")
+        .provider_type(cognito_idp::types::IdentityProviderTypeType::from("OIDC"))
+        .provider_details("client_id", &b.client_id)
+        .provider_details("client_secret", b.secret.as_deref().unwrap())
+        .provider_details("attributes_request_method", "GET")
+        .provider_details("oidc_issuer", format!("{}/{}", server.url(), b.pool))
+        .provider_details("authorize_scopes", "openid email profile")
+        .attribute_mapping("email", "email")
+        .send()
+        .await
+        .unwrap();
+    let bob = sign_in_through_b(&a, &b, "bob", &[("identity_provider", "IdpB")], |u| u).await;
+    let tokens = exchange(&a, &bob.location_params()["code"]).await;
+    let id = claims(tokens["id_token"].as_str().unwrap());
+    assert_eq!(id["cognito:username"], format!("IdpB_{bob_sub}").as_str());
+
+    // The pool's own directory is not a provider; an unknown name is not found.
+    let own = client.delete_identity_provider().user_pool_id(&a.pool).provider_name("COGNITO").send().await;
+    assert_eq!(common::failure(own).0, "UnsupportedIdentityProviderException");
+    let unknown = client.delete_identity_provider().user_pool_id(&a.pool).provider_name("Nobody").send().await;
+    assert_eq!(common::failure(unknown).0, "ResourceNotFoundException");
 }
 
 #[tokio::test]

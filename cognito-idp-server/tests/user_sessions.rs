@@ -287,3 +287,54 @@ async fn managed_login_sso_sessions_link_their_token_sessions() {
     let asked = browser.get(&url).await;
     assert!(absolute(&app, asked.location.as_deref().unwrap()).contains("/login?"), "the cookie's session is gone");
 }
+
+/// A configuration set on one instance reaches the sign-ins of another at once, though each
+/// keeps the configuration it read with its decoded pool: setting it moves the pool's version,
+/// which every instance checks on every request.
+async fn configuration_changes_reach_every_instance(one: &InProcessServer, two: &InProcessServer) {
+    let (admin, other) = (one.client(), two.client());
+    let pool = PoolBuilder::new("balanced").create(&admin).await;
+    let app = ClientBuilder::new("web").flows(&PASSWORD_FLOWS).create(&admin, &pool).await.id;
+    UserBuilder::new("ana").password(PASSWORD).create(&admin, &pool).await;
+
+    // The second instance reads (and keeps) "not tracking" ...
+    common::sign_in(&other, &app, "ana", PASSWORD).await;
+    enable(&admin, &pool, 5).await;
+    // ... and sees tracking turned on by the first at its next sign-in.
+    common::sign_in(&other, &app, "ana", PASSWORD).await;
+    common::sign_in(&other, &app, "ana", PASSWORD).await;
+    assert_eq!(admin_sessions(&other, &pool, "ana").await.len(), 2);
+
+    // A lower MaxPerUser evicts at the other instance's next sign-in.
+    enable(&admin, &pool, 1).await;
+    common::sign_in(&other, &app, "ana", PASSWORD).await;
+    assert_eq!(admin_sessions(&other, &pool, "ana").await.len(), 1);
+
+    // Turned off: the other instance records nothing and lists nothing.
+    admin
+        .set_user_pool_session_configuration()
+        .user_pool_id(&pool)
+        .user_session_tracking(UserSessionTrackingType::from("DISABLED"))
+        .token_session(UserPoolTokenSessionConfigType { max_per_user: 1 })
+        .send()
+        .await
+        .unwrap();
+    common::sign_in(&other, &app, "ana", PASSWORD).await;
+    let (code, _) = failure(other.admin_list_user_sessions().user_pool_id(&pool).username("ana").send().await);
+    assert_eq!(code, "OperationNotEnabledException");
+}
+
+#[tokio::test]
+async fn configuration_changes_reach_every_instance_on_one_sqlite_file() {
+    let one = InProcessServer::start().await;
+    let db = one.db.clone();
+    let two = InProcessServer::start_with(move |o| o.db = db).await;
+    configuration_changes_reach_every_instance(&one, &two).await;
+}
+
+#[tokio::test]
+async fn configuration_changes_reach_every_instance_on_one_postgresql_database() {
+    let Some(url) = common::pg::api::database().await else { return };
+    let (one, two) = tokio::join!(common::pg::api::server_on(&url), common::pg::api::server_on(&url));
+    configuration_changes_reach_every_instance(&one, &two).await;
+}

@@ -19,6 +19,9 @@
 //! - a user has at most five linked identities (`LimitExceededException`);
 //! - the destination is a local user named by its username (`ProviderName` `Cognito`), or a
 //!   federated user (`ProviderName` its provider, the value its subject).
+//!
+//! `DeleteIdentityProvider` is routed here ([`delete_identity_provider`]) so that a provider's
+//! links go with it.
 
 use cognito_idp::ErrorCode;
 use cognito_idp::types::*;
@@ -224,7 +227,7 @@ pub async fn admin_link_provider_for_user<S: Store>(
         destination_sub: target.sub.clone(),
         created_ms: now,
     };
-    match resources::create(&svc.store, pool.id(), link).await {
+    match resources::create(&svc.store, pool.id(), link.clone()).await {
         Ok(_) => {}
         Err(StoreError::ResourceExists) => {
             return Err(ApiError::new(
@@ -233,6 +236,16 @@ pub async fn admin_link_provider_for_user<S: Store>(
             ));
         }
         Err(e) => return Err(e.into()),
+    }
+    // A DeleteIdentityProvider that ran meanwhile may have swept the links before this one
+    // was written: the provider must still be there, or the link goes too.
+    if let Err(e) = provider(svc, &pool, source.name()).await {
+        if let Err(removal) = resources::delete::<S, Link>(&svc.store, pool.id(), &link.key()).await
+            && removal != StoreError::NotFound
+        {
+            return Err(removal.into());
+        }
+        return Err(e);
     }
     let identity = Identity {
         user_id: value.to_owned(),
@@ -270,22 +283,7 @@ pub async fn admin_disable_provider_for_user<S: Store>(
     }
     let source = provider(svc, &pool, name).await?;
     if let Some(link) = find(svc, pool.id(), source.name(), attribute, value).await? {
-        match resources::delete::<S, Link>(&svc.store, pool.id(), &link_key(source.name(), attribute, value)).await {
-            Ok(()) | Err(StoreError::NotFound) => {}
-            Err(e) => return Err(e.into()),
-        }
-        if let Ok(user) = svc.store.get_user_by_sub(pool.id(), &link.destination_sub).await {
-            change_user(svc, &pool, user, |user| {
-                let mut list = identities::parse(user.attribute("identities"));
-                list.retain(|i| !(i.provider_name == link.provider_name && i.user_id == link.attribute_value));
-                if list.is_empty() {
-                    user.remove_attribute("identities");
-                } else {
-                    user.set_attribute("identities", identities::render(&list));
-                }
-            })
-            .await?;
-        }
+        unlink(svc, &pool, &link).await?;
         return Ok(AdminDisableProviderForUserResponse::default());
     }
     if attribute != SUBJECT {
@@ -306,3 +304,84 @@ pub async fn admin_disable_provider_for_user<S: Store>(
 
 /// Where a provider's own user is marked as no longer signing in through its provider.
 pub const DISABLED_KEY: &str = "federation_disabled";
+
+/// Removes `link`, and the identity it added from its destination user's `identities`.
+async fn unlink<S: Store>(svc: &Cognito<S>, pool: &Pool, link: &Link) -> ApiResult<()> {
+    match resources::delete::<S, Link>(&svc.store, pool.id(), &link.key()).await {
+        Ok(()) | Err(StoreError::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let user = match svc.store.get_user_by_sub(pool.id(), &link.destination_sub).await {
+        Ok(user) => user,
+        Err(StoreError::NotFound) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let result = change_user(svc, pool, user, |user| {
+        let mut list = identities::parse(user.attribute("identities"));
+        list.retain(|i| !(i.provider_name == link.provider_name && i.user_id == link.attribute_value));
+        if list.is_empty() {
+            user.remove_attribute("identities");
+        } else {
+            user.set_attribute("identities", identities::render(&list));
+        }
+    })
+    .await;
+    match result {
+        // Deleted meanwhile: nothing left to change.
+        Err(e) if e.code == ErrorCode::UserNotFoundException => Ok(()),
+        other => other.map(|_| ()),
+    }
+}
+
+/// `DeleteIdentityProvider`: the provider, then every link made to it.
+///
+/// What AWS documents of a deleted provider is only that "users can no longer sign in to your
+/// user pool through that IdP" (the API reference of `DeleteIdentityProvider`); nothing there
+/// or in the developer guide ("Linking federated users to an existing user profile", "Adding
+/// groups to a user pool") says that deleting it deletes users, groups or links, or that
+/// links or users stop it (the model's errors name no such refusal). So:
+/// - the provider's users (`{Provider}_{subject}`, `EXTERNAL_PROVIDER`) stay, as every user
+///   does until deleted, and so does the group `{poolId}_{Provider}` Cognito made for the
+///   provider: it is an ordinary group of the pool by then, with those users as members, that
+///   tokens name and an administrator may have given a role;
+/// - its links (`AdminLinkProviderForUser`) are removed, with the identities they added to
+///   their destination users, as `AdminDisableProviderForUser` removes one: a later provider
+///   of the same name is another provider, whose identities must not sign in as users linked
+///   to the old one's;
+/// - `UnsupportedIdentityProviderException`, which the model lists for this operation
+///   ("thrown when the specified identifier isn't supported"), answers the one name that can
+///   never be a provider of the pool: `COGNITO`, the pool's own directory (our reading).
+pub async fn delete_identity_provider<S: Store>(
+    svc: &Cognito<S>,
+    input: DeleteIdentityProviderRequest,
+) -> ApiResult<cognito_idp::Empty> {
+    let pool = load_pool(svc, &input.user_pool_id).await?;
+    if input.provider_name.eq_ignore_ascii_case("cognito") {
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedIdentityProviderException,
+            format!("{} is the user pool's own directory, not an identity provider.", input.provider_name),
+        ));
+    }
+    let name = input.provider_name.clone();
+    let answer = identity_providers::delete_identity_provider(svc, input).await?;
+    forget_links(svc, &pool, &name).await?;
+    Ok(answer)
+}
+
+/// Removes every link to the provider `name` (deleted).
+async fn forget_links<S: Store>(svc: &Cognito<S>, pool: &Pool, name: &str) -> ApiResult<()> {
+    let mut links = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = resources::list::<S, Link>(&svc.store, pool.id(), after, 100).await?;
+        links.extend(page.items.into_iter().map(|l| l.value).filter(|l| l.provider_name == name));
+        match page.next {
+            Some(next) => after = next,
+            None => break,
+        }
+    }
+    for link in &links {
+        unlink(svc, pool, link).await?;
+    }
+    Ok(())
+}

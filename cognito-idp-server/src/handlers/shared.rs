@@ -55,7 +55,7 @@ async fn load_pool_record<S: Store>(svc: &Cognito<S>, id: &str) -> ApiResult<Arc
     };
     let doc = serde_json::from_value(record.doc.clone())
         .map_err(|e| ApiError::internal(format!("stored pool {id} does not decode: {e}")))?;
-    let pool = Arc::new(Pool { record, doc });
+    let pool = Arc::new(Pool::new(record, doc));
     svc.pools.put(pool.clone());
     Ok(pool)
 }

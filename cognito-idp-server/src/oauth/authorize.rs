@@ -341,19 +341,31 @@ pub fn server_error(e: ApiError) -> Response {
     (StatusCode::INTERNAL_SERVER_ERROR, "An error was encountered with the requested page.").into_response()
 }
 
-/// Ends a sign-in for `user` (authenticated at `auth_time`): the code, or the implicit grant's
-/// tokens, to the app's redirect URI with the request's `state`.
-pub async fn complete<S: Store>(
+/// Ends a fresh sign-in of `user` in a browser `seen` as it is, however the user proved who
+/// they are (a password and its challenges on the managed login pages, an identity provider's
+/// answer): starts the browser's managed login session, an SSO session too in a pool that
+/// tracks user sessions, and sends the app its code or tokens, whose token session names that
+/// SSO session as its origin. The one way every browser sign-in ends, so each records the same
+/// sessions. The cookie goes in `jar`, which comes back with the redirect.
+pub async fn signed_in<S: Store>(
     svc: &Cognito<S>,
+    site: &Site,
     auth: &Authorization,
     user: &UserRecord,
-    auth_time: i64,
+    seen: &Seen,
+    jar: CookieJar,
 ) -> ApiResult<Response> {
-    complete_from(svc, auth, user, auth_time, None).await
+    let now = svc.clock.now_ms() / 1000;
+    let (cookie, sso) = browser::start(svc, site, &auth.app.client_id, user, now, seen).await?;
+    let redirect = complete_from(svc, auth, user, now, sso.as_deref()).await?;
+    Ok((jar.add(cookie), redirect).into_response())
 }
 
-/// [`complete`] for a sign-in through the SSO session `sso_session` (a pool that tracks user
-/// sessions): the tokens' session names it as its origin.
+/// Ends a sign-in for `user` (authenticated at `auth_time`): the code, or the implicit grant's
+/// tokens, to the app's redirect URI with the request's `state`. `sso_session` is the SSO
+/// session it came through in a pool that tracks user sessions: the tokens' session names it
+/// as its origin. A fresh sign-in goes through [`signed_in`]; this alone is for a browser
+/// session reused.
 pub async fn complete_from<S: Store>(
     svc: &Cognito<S>,
     auth: &Authorization,

@@ -98,20 +98,10 @@ pub async fn current<S: Store>(svc: &Cognito<S>, site: &Site, jar: &CookieJar) -
     Ok(Some(SignedIn { user, auth_time, sso_session_id }))
 }
 
-/// Starts a session for `user`, who just signed in through `client_id`: the cookie to set.
+/// Starts a session for `user`, who just signed in through `client_id` in a browser `seen` as
+/// it is: the cookie to set, and in a pool that tracks user sessions the id of the SSO session
+/// this browser session is. Called by [`super::authorize::signed_in`].
 pub async fn start<S: Store>(
-    svc: &Cognito<S>,
-    site: &Site,
-    client_id: &str,
-    user: &UserRecord,
-    auth_time: i64,
-) -> ApiResult<Cookie<'static>> {
-    Ok(start_seen(svc, site, client_id, user, auth_time, &Seen::default()).await?.0)
-}
-
-/// [`start`] for a browser `seen` as it is: in a pool that tracks user sessions the session is
-/// an SSO session too, whose id comes back with the cookie.
-pub async fn start_seen<S: Store>(
     svc: &Cognito<S>,
     site: &Site,
     client_id: &str,

@@ -18,7 +18,6 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 
 use super::authorize::{self, AuthorizeParams};
-use super::browser;
 use super::errors::to_error_page;
 use super::host::HostMode;
 use super::idp_redirect::{Pending, state_hash};
@@ -26,6 +25,7 @@ use super::site::Site;
 use crate::errors::ApiResult;
 use crate::federation::{oidc, users};
 use crate::handlers::identity_providers;
+use crate::handlers::sessions::tracking::Seen;
 use crate::state::Cognito;
 use crate::store::{Store, StoreError};
 
@@ -97,15 +97,15 @@ pub async fn idp_response<S: Store>(
             }
             Err(e) => return Err(e),
         };
-        let now = now_ms / 1000;
-        let cookie = browser::start(&svc, &site, &auth.app.client_id, &user, now).await?;
-        let redirect = match authorize::complete(&svc, &auth, &user, now).await {
-            Ok(redirect) => redirect,
+        // As after a password: a managed login session, and the SSO and token sessions of a
+        // pool that tracks user sessions.
+        let seen = Seen::from_parts(&headers, None);
+        match authorize::signed_in(&svc, &site, &auth, &user, &seen, jar).await {
+            Ok(response) => Ok(response),
             // PreTokenGeneration refused or failed: the app is told, as for PreSignUp.
-            Err(e) if super::errors::is_trigger_failure(&e) => return fail("invalid_request".into(), e.message),
-            Err(e) => return Err(e),
-        };
-        Ok((jar.add(cookie), redirect).into_response())
+            Err(e) if super::errors::is_trigger_failure(&e) => fail("invalid_request".into(), e.message),
+            Err(e) => Err(e),
+        }
     }
     .await;
     result.unwrap_or_else(authorize::server_error)

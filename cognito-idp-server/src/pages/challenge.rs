@@ -70,11 +70,8 @@ pub async fn proceed<S: Store>(
         Err(e) => return Ok(Step::Failed(page, e.message)),
     };
     if let Some(user) = outcome.signed_in {
-        let now = svc.clock.now_ms() / 1000;
-        let (cookie, sso) =
-            browser::start_seen(svc, &page.site, &page.auth.app.client_id, &user, now, &page.seen).await?;
-        let redirect = authorize::complete_from(svc, &page.auth, &user, now, sso.as_deref()).await?;
-        return Ok(Step::Done((page.jar.add(cookie), redirect).into_response()));
+        let response = authorize::signed_in(svc, &page.site, &page.auth, &user, &page.seen, page.jar).await?;
+        return Ok(Step::Done(response));
     }
     let (Some(challenge), Some(session)) = (outcome.challenge_name, outcome.session) else {
         return Err(ApiError::internal("a sign-in step ended with neither a user nor a challenge"));

@@ -11,11 +11,16 @@
 //! are plain sequence numbers any instance can continue from.
 
 mod api;
+mod error;
 pub mod history;
 pub mod postgres;
+mod records;
 pub mod resources;
+mod restore;
 mod retention;
+mod sign_in_state;
 pub mod sqlite;
+mod user_data;
 
 pub use api::*;
 pub use retention::PERIODIC_BATCH;

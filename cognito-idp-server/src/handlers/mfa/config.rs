@@ -151,7 +151,7 @@ pub async fn set_user_pool_mfa_config<S: Store>(
         }
         match svc.store.update_pool(PoolRecord { doc: json, ..pool.record.clone() }).await {
             Ok(record) => {
-                let stored = Pool { record, doc };
+                let stored = Pool::new(record, doc);
                 let view = view(&stored);
                 return Ok(SetUserPoolMfaConfigResponse {
                     sms_mfa_configuration: view.sms_mfa_configuration,

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::shared::load_pool;
-use crate::state::{Cognito, Pool};
+use crate::state::{Cognito, Pool, SessionTracking};
 use crate::store::resources::{self, Resource};
 use crate::store::{Store, StoreError};
 
@@ -66,13 +66,45 @@ pub async fn pool_sessions<S: Store>(svc: &Cognito<S>, pool_id: &str) -> ApiResu
     }
 }
 
-/// The pool's configuration when it tracks sessions (and its tier still allows it).
+/// The pool's configuration when it tracks sessions (and its tier still allows it). Every
+/// sign-in and refresh asks, so it is read once per version of the decoded pool and kept with
+/// it ([`Pool::sessions`]); [`set_user_pool_session_configuration`] moves the pool's version.
 pub async fn tracking<S: Store>(svc: &Cognito<S>, pool: &Pool) -> ApiResult<Option<PoolSessions>> {
     if is_lite(pool) {
         return Ok(None);
     }
-    let sessions = pool_sessions(svc, pool.id()).await?;
-    Ok(sessions.tracking.then_some(sessions))
+    let kept = match pool.sessions() {
+        Some(kept) => kept,
+        None => {
+            // Read after the pool's version (checked when the request loaded it): a write of
+            // the configuration since then has moved that version too, so what is kept here
+            // is never older than the version it is kept under.
+            let sessions = pool_sessions(svc, pool.id()).await?;
+            let kept = SessionTracking { tracking: sessions.tracking, max_per_user: sessions.max_per_user };
+            pool.keep_sessions(kept);
+            kept
+        }
+    };
+    Ok(kept.tracking.then_some(PoolSessions { tracking: true, max_per_user: kept.max_per_user }))
+}
+
+/// Writes the pool record again as it is: its version moves, so every instance decodes it
+/// again at its next request, forgetting the session configuration kept with it.
+async fn touch_pool<S: Store>(svc: &Cognito<S>, pool_id: &str) -> ApiResult<()> {
+    for _ in 0..crate::handlers::shared::RETRIES {
+        let record = match svc.store.get_pool(pool_id).await {
+            Ok(record) => record,
+            Err(StoreError::NotFound) => return Err(ApiError::pool_not_found(pool_id)),
+            Err(e) => return Err(e.into()),
+        };
+        match svc.store.update_pool(record).await {
+            Ok(_) => return Ok(()),
+            Err(StoreError::Conflict) => continue,
+            Err(StoreError::NotFound) => return Err(ApiError::pool_not_found(pool_id)),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(StoreError::Conflict.into())
 }
 
 /// How long `client_id` reuses an SSO session, in minutes.
@@ -154,6 +186,9 @@ pub async fn set_user_pool_session_configuration<S: Store>(
     check_tier(&pool)?;
     let max_per_user = input.token_session.max_per_user;
     put(svc, pool.id(), PoolSessions { tracking, max_per_user }).await?;
+    // After the write, never before: an instance that reads the pool's new version then reads
+    // the new configuration.
+    touch_pool(svc, pool.id()).await?;
     Ok(SetUserPoolSessionConfigurationResponse {
         user_pool_id: Some(pool.id().to_owned()),
         user_session_tracking: Some(tracking_value(tracking)),
