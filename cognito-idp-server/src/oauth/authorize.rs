@@ -346,7 +346,8 @@ pub fn server_error(e: ApiError) -> Response {
 /// answer): starts the browser's managed login session, an SSO session too in a pool that
 /// tracks user sessions, and sends the app its code or tokens, whose token session names that
 /// SSO session as its origin. The one way every browser sign-in ends, so each records the same
-/// sessions. The cookie goes in `jar`, which comes back with the redirect.
+/// sessions. The cookie goes in `jar`, which comes back with the redirect; `kept` is what the
+/// browser session keeps besides (a SAML provider's session, for single logout).
 pub async fn signed_in<S: Store>(
     svc: &Cognito<S>,
     site: &Site,
@@ -354,9 +355,10 @@ pub async fn signed_in<S: Store>(
     user: &UserRecord,
     seen: &Seen,
     jar: CookieJar,
+    kept: serde_json::Map<String, serde_json::Value>,
 ) -> ApiResult<Response> {
     let now = svc.clock.now_ms() / 1000;
-    let (cookie, sso) = browser::start(svc, site, &auth.app.client_id, user, now, seen).await?;
+    let (cookie, sso) = browser::start(svc, site, &auth.app.client_id, user, now, seen, kept).await?;
     let redirect = complete_from(svc, auth, user, now, sso.as_deref()).await?;
     Ok((jar.add(cookie), redirect).into_response())
 }

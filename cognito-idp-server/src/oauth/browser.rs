@@ -108,9 +108,13 @@ pub async fn start<S: Store>(
     user: &UserRecord,
     auth_time: i64,
     seen: &Seen,
+    kept: serde_json::Map<String, serde_json::Value>,
 ) -> ApiResult<(Cookie<'static>, Option<String>)> {
     let raw = random();
     let mut doc = json!({ "kind": "browser", "sub": user.sub, "auth_time": auth_time });
+    if let Some(doc) = doc.as_object_mut() {
+        doc.extend(kept);
+    }
     let mut sso_session_id = None;
     if let Some(sso) = tracking::sso_document(svc, &site.pool, seen).await? {
         sso_session_id = sso.get("sso_session_id").and_then(|v| v.as_str()).map(str::to_owned);

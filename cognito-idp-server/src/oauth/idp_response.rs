@@ -100,7 +100,7 @@ pub async fn idp_response<S: Store>(
         // As after a password: a managed login session, and the SSO and token sessions of a
         // pool that tracks user sessions.
         let seen = Seen::from_parts(&headers, None);
-        match authorize::signed_in(&svc, &site, &auth, &user, &seen, jar).await {
+        match authorize::signed_in(&svc, &site, &auth, &user, &seen, jar, Default::default()).await {
             Ok(response) => Ok(response),
             // PreTokenGeneration refused or failed: the app is told, as for PreSignUp.
             Err(e) if super::errors::is_trigger_failure(&e) => fail("invalid_request".into(), e.message),

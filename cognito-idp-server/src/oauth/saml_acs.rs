@@ -26,7 +26,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::authorize::{self, Authorization, AuthorizeParams};
-use super::browser;
 use super::errors::to_error_page;
 use super::host::HostMode;
 use super::saml_redirect::{PendingSaml, relay_hash, site_url};
@@ -140,22 +139,21 @@ pub async fn idp_response<S: Store>(
             }
             Err(e) => return Err(e),
         };
-        let now = now_ms / 1000;
-        let seen = Seen::from_parts(&headers, None);
-        let (cookie, sso) = browser::start_seen(&svc, &site, &client_id, &user, now, &seen).await?;
         let session = SamlSession {
             provider: origin.provider.name().to_owned(),
             name_id: verified.name_id.clone(),
             name_id_format: verified.name_id_format.clone(),
             session_index: verified.session_index.clone(),
         };
-        remember(&svc, cookie.value(), &session).await?;
-        let redirect = match authorize::complete_from(&svc, &origin.auth, &user, now, sso.as_deref()).await {
-            Ok(redirect) => redirect,
-            Err(e) if super::errors::is_trigger_failure(&e) => return fail(Failure::invalid(e.message)),
-            Err(e) => return Err(e),
-        };
-        Ok((jar.add(cookie), redirect).into_response())
+        // Kept with the browser session, for single logout.
+        let mut kept = Map::new();
+        kept.insert("saml".into(), serde_json::to_value(&session).unwrap_or_default());
+        let seen = Seen::from_parts(&headers, None);
+        match authorize::signed_in(&svc, &site, &origin.auth, &user, &seen, jar, kept).await {
+            Ok(response) => Ok(response),
+            Err(e) if super::errors::is_trigger_failure(&e) => fail(Failure::invalid(e.message)),
+            Err(e) => Err(e),
+        }
     }
     .await;
     result.unwrap_or_else(authorize::server_error)
@@ -273,17 +271,6 @@ pub fn claims(verified: &Verified) -> Map<String, Value> {
     let subject = details::subject_claim(&IdentityProviderTypeType::Saml);
     claims.insert(subject.to_owned(), Value::String(verified.name_id.clone()));
     claims
-}
-
-/// Keeps the SAML session with the browser session whose cookie value is `raw`, for single
-/// logout.
-async fn remember<S: Store>(svc: &Cognito<S>, raw: &str, session: &SamlSession) -> ApiResult<()> {
-    let mut record = svc.store.get_session(&browser::session_hash(raw)).await?;
-    if let Some(doc) = record.doc.as_object_mut() {
-        doc.insert("saml".into(), serde_json::to_value(session).unwrap_or_default());
-    }
-    svc.store.put_session(record, Vec::new()).await?;
-    Ok(())
 }
 
 /// The SAML session a browser session remembers, if any.

@@ -70,7 +70,8 @@ pub async fn proceed<S: Store>(
         Err(e) => return Ok(Step::Failed(page, e.message)),
     };
     if let Some(user) = outcome.signed_in {
-        let response = authorize::signed_in(svc, &page.site, &page.auth, &user, &page.seen, page.jar).await?;
+        let response =
+            authorize::signed_in(svc, &page.site, &page.auth, &user, &page.seen, page.jar, Default::default()).await?;
         return Ok(Step::Done(response));
     }
     let (Some(challenge), Some(session)) = (outcome.challenge_name, outcome.session) else {
