@@ -343,7 +343,9 @@ async fn linking_follows_awss_rules() {
     assert_eq!(identities[0]["userId"], "subject-1");
     assert_eq!(identities[0]["providerName"], "Corp");
     assert_eq!(identities[0]["providerType"], "OIDC");
-    assert_eq!(identities[0]["primary"], "false");
+    // In the attribute, `primary` is a boolean (see `domain::identities`).
+    assert_eq!(identities[0]["primary"], false);
+    assert!(identities[0]["dateCreated"].is_i64(), "{identities}");
     // Linking again to the same user changes nothing; to another user is refused.
     link(identity("Cognito", "Cognito_Subject", "carol"), identity("Corp", "Cognito_Subject", "subject-1"))
         .send()

@@ -254,6 +254,14 @@ async fn in_chromium_a_saml_user_signs_in_is_linked_and_signs_out_at_the_provide
     let user =
         client.admin_get_user().user_pool_id(&f.app.pool).username("Corp_alice@example.com").send().await.unwrap();
     assert_eq!(user.user_status.unwrap().as_str(), "EXTERNAL_PROVIDER");
+    assert_eq!(id["identities"][0]["primary"], "true");
+    // The attribute has them as AWS's SAML users' trigger events show: a boolean and a number.
+    let attributes = user.user_attributes.unwrap_or_default();
+    let identities = attributes.iter().find(|a| a.name == "identities").and_then(|a| a.value.clone()).unwrap();
+    let identities: Value = serde_json::from_str(&identities).unwrap();
+    assert_eq!(identities[0]["primary"], true, "{identities}");
+    assert!(identities[0]["dateCreated"].is_i64(), "{identities}");
+    assert_eq!(identities[0]["issuer"], f.idp.entity_id().as_str());
 
     // What the pool sent: a signed AuthnRequest (rsa-sha256) from its entity ID, for its ACS.
     let requests = f.idp.log_of("AuthnRequest").await;

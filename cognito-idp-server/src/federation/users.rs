@@ -86,8 +86,8 @@ pub async fn sign_in<S: Store>(
                 provider_name: provider.name().to_owned(),
                 provider_type: provider.kind().as_str().to_owned(),
                 issuer: issuer.map(str::to_owned),
-                primary: "true".into(),
-                date_created: svc.clock.now_ms().to_string(),
+                primary: true,
+                date_created: svc.clock.now_ms(),
             };
             create(svc, pool, client_id, &username, identity, attributes).await?
         }

@@ -213,7 +213,7 @@ pub async fn admin_link_provider_for_user<S: Store>(
         ));
     }
     let linked = identities::parse(target.attribute("identities"));
-    if linked.iter().filter(|i| i.primary != "true").count() >= MAX_LINKS {
+    if linked.iter().filter(|i| !i.primary).count() >= MAX_LINKS {
         return Err(ApiError::new(
             ErrorCode::LimitExceededException,
             format!("A user can have at most {MAX_LINKS} linked identities."),
@@ -252,8 +252,8 @@ pub async fn admin_link_provider_for_user<S: Store>(
         provider_name: source.name().to_owned(),
         provider_type: source.kind().as_str().to_owned(),
         issuer: None,
-        primary: "false".into(),
-        date_created: now.to_string(),
+        primary: false,
+        date_created: now,
     };
     change_user(svc, &pool, target, |user| {
         let mut list = identities::parse(user.attribute("identities"));

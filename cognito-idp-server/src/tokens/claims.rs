@@ -250,7 +250,7 @@ pub fn attribute_value(name: &str, value: &str) -> Value {
         "email_verified" | "phone_number_verified" => Value::Bool(value.eq_ignore_ascii_case("true")),
         "updated_at" => value.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(value)),
         // Federated users' identities are an array in the id token (see `domain::identities`).
-        "identities" => serde_json::from_str::<Value>(value).unwrap_or_else(|_| Value::from(value)),
+        "identities" => crate::domain::identities::claim(value),
         _ => Value::from(value),
     }
 }
