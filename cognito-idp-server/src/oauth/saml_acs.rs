@@ -255,9 +255,12 @@ async fn forget_expired<S: Store>(svc: &Cognito<S>, pool_id: &str, now_ms: i64) 
     Ok(())
 }
 
-/// The assertion as claims for the attribute mapping: each attribute by its `Name` (a value
-/// of several as `[a, b]`, as Cognito writes a multi-valued SAML attribute), and the `NameID`
-/// as the subject claim the user is named by.
+/// The assertion as claims for the attribute mapping: each attribute by its `Name`, and the
+/// `NameID` as the subject claim the user is named by. An attribute of several values is
+/// written `[a, b]`, as Cognito writes one: `"custom:groups": "[RIDY-RUMESH, RIDY-JOSE,
+/// RUMESH]"` and `"[GROUPID1, GROUPID2]"` in AD FS and Entra ID users' trigger events quoted in
+/// public repositories, and AWS's own sample (aws-samples/amazon-cognito-example-for-external-
+/// idp) parses the brackets off "if we have more than one group".
 pub fn claims(verified: &Verified) -> Map<String, Value> {
     let mut claims = Map::new();
     for (name, values) in &verified.attributes {
