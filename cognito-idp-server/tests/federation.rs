@@ -17,7 +17,7 @@ mod common;
 use common::chromium::{browser_available, drive};
 use common::fake_idp::{FakeIdp, Spoil};
 use common::lambda::{FakeLambda, arn};
-use common::oauth::{Browser, OAuthApp, OAuthSetup, Page, SIGNED_OUT, absolute, claims};
+use common::oauth::{Browser, OAuthApp, OAuthSetup, Page, SIGNED_OUT, absolute, claims, query_of};
 use common::{InProcessServer, PASSWORD, PoolBuilder, UserBuilder, value_of};
 
 use cognito_idp::types::{
@@ -558,11 +558,6 @@ async fn web_app() -> String {
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     format!("http://localhost:{port}/callback")
-}
-
-fn query_of(url: &str) -> std::collections::HashMap<String, String> {
-    let part = url.split_once(['?', '#']).map(|(_, q)| q).unwrap_or_default();
-    form_urlencoded::parse(part.as_bytes()).into_owned().collect()
 }
 
 /// The id token of the code in the app's callback URL `url`.

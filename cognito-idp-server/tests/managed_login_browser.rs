@@ -16,7 +16,7 @@ use axum::extract::{OriginalUri, State};
 use axum::routing::get;
 use base64::Engine;
 use common::chromium::{browser_available, drive, python};
-use common::oauth::{Browser, OAuthApp, OAuthSetup, claims, pkce};
+use common::oauth::{Browser, OAuthApp, OAuthSetup, claims, pkce, query_of};
 use common::{InProcessServer, PASSWORD, PoolBuilder, UserBuilder, advance_clock};
 use serde_json::{Value, json};
 
@@ -60,11 +60,6 @@ impl WebApp {
 
 async fn setup(server: &InProcessServer, web: &WebApp, setup: OAuthSetup) -> OAuthApp {
     setup.app_urls(&web.callback(), &web.signed_out()).create(&server.client(), &server.url()).await
-}
-
-fn query_of(url: &str) -> std::collections::HashMap<String, String> {
-    let part = url.split_once(['?', '#']).map(|(_, q)| q).unwrap_or_default();
-    form_urlencoded::parse(part.as_bytes()).into_owned().collect()
 }
 
 fn sign_in_steps(url: &str, username: &str, password: &str) -> Vec<Value> {

@@ -14,7 +14,7 @@ mod common;
 
 use common::chromium::{browser_available, drive};
 use common::lambda::{FakeLambda, Reply, arn};
-use common::oauth::{Browser, OAuthApp, OAuthSetup, Page, claims};
+use common::oauth::{Browser, OAuthApp, OAuthSetup, Page, claims, query_of};
 use common::saml_idp::{RSA_SHA256, SamlIdp, first_form};
 use common::{InProcessServer, PASSWORD, PoolBuilder, UserBuilder};
 
@@ -151,11 +151,6 @@ async fn offer(server: &InProcessServer, app: &OAuthApp, provider: &str) {
         .send()
         .await
         .expect("UpdateUserPoolClient");
-}
-
-fn query_of(url: &str) -> std::collections::HashMap<String, String> {
-    let part = url.split_once(['?', '#']).map(|(_, q)| q).unwrap_or_default();
-    form_urlencoded::parse(part.as_bytes()).into_owned().collect()
 }
 
 /// The tokens of the code in the app's callback URL `url`.

@@ -15,7 +15,6 @@ use crate::errors::ApiResult;
 use crate::federation::saml::{self, encryption, metadata};
 use crate::handlers::identity_providers;
 use crate::handlers::signing_certificate;
-use crate::oauth::saml_redirect::site_url;
 use crate::oauth::site::Site;
 use crate::state::Cognito;
 use crate::store::Store;
@@ -61,8 +60,8 @@ async fn document<S: Store>(svc: &Cognito<S>, headers: &HeaderMap, query: &Metad
     let signing = signing_certificate::for_pool(svc, &pool_id).await?;
     Ok(Some(metadata::service_provider(
         &saml::sp_entity_id(&pool_id),
-        &site_url(&site, headers, "/saml2/idpresponse"),
-        &site_url(&site, headers, "/saml2/logout"),
+        &site.absolute(headers, "/saml2/idpresponse"),
+        &site.absolute(headers, "/saml2/logout"),
         &signing.certificate,
         encryption_certificate.as_deref(),
         signs_requests,

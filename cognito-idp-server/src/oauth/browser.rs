@@ -33,7 +33,13 @@ pub const SESSION_MS: i64 = 60 * 60 * 1000;
 /// How long a CSRF token lasts (a form left open longer is refused and shown again).
 pub const CSRF_MS: i64 = 60 * 60 * 1000;
 
-fn random() -> String {
+/// How long an identity provider has to send the browser back (a pending federated sign-in
+/// or sign-out).
+pub const PENDING_MS: i64 = 10 * 60 * 1000;
+
+/// A random token of 32 bytes, base64url: session cookies, CSRF tokens, and the `state` and
+/// relay state of federated sign-ins.
+pub fn random() -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)

@@ -8,13 +8,11 @@
 //! the app's authorization request as its query string, which `/oauth2/idpresponse` checks
 //! again before it issues anything.
 
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::Response;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
+use super::browser;
 use super::errors::{found, url_encode_pairs};
 use super::site::Site;
 use crate::errors::ApiResult;
@@ -23,9 +21,6 @@ use crate::handlers::auth::session;
 use crate::handlers::identity_providers::IdentityProvider;
 use crate::state::Cognito;
 use crate::store::{SessionRecord, Store};
-
-/// How long the provider has to send the user back.
-pub const PENDING_MS: i64 = 10 * 60 * 1000;
 
 /// What a pending federated sign-in keeps between the two redirects.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -47,19 +42,6 @@ pub fn state_hash(state: &str) -> String {
     session::hash(&format!("federation:{state}"))
 }
 
-fn random() -> String {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// The absolute URL of this site's `/oauth2/idpresponse`, as the browser reached the site.
-pub fn response_url(site: &Site, headers: &HeaderMap) -> String {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    let scheme = if site.secure { "https" } else { "http" };
-    format!("{scheme}://{host}{}", site.link("/oauth2/idpresponse"))
-}
-
 /// Sends the browser to `provider` for the app's authorization request `request` (its query
 /// string) of app client `client_id`.
 pub async fn start<S: Store>(
@@ -77,9 +59,9 @@ pub async fn start<S: Store>(
         Ok(endpoints) => endpoints,
         Err(failure) => return Ok(Err(failure)),
     };
-    let state = random();
-    let nonce = random();
-    let redirect_uri = response_url(site, headers);
+    let state = browser::random();
+    let nonce = browser::random();
+    let redirect_uri = site.absolute(headers, "/oauth2/idpresponse");
     let pending = Pending {
         kind: "federation".into(),
         provider: provider.name().to_owned(),
@@ -92,7 +74,7 @@ pub async fn start<S: Store>(
         pool_id: site.pool.id().to_owned(),
         client_id: client_id.to_owned(),
         user_key: String::new(),
-        expires_ms: svc.clock.now_ms() + PENDING_MS,
+        expires_ms: svc.clock.now_ms() + browser::PENDING_MS,
         doc: serde_json::to_value(&pending).unwrap_or_default(),
     };
     svc.store.put_session(record, Vec::new()).await?;

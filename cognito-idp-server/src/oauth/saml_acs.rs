@@ -28,7 +28,7 @@ use serde_json::{Map, Value};
 use super::authorize::{self, Authorization, AuthorizeParams};
 use super::errors::to_error_page;
 use super::host::HostMode;
-use super::saml_redirect::{PendingSaml, relay_hash, site_url};
+use super::saml_redirect::{PendingSaml, relay_hash};
 use super::site::Site;
 use crate::errors::{ApiError, ApiResult};
 use crate::federation::failure::Failure;
@@ -211,7 +211,7 @@ async fn origin<S: Store>(
     let Some(provider) = provider else {
         return Ok(Err(auth.refusal("invalid_request".into(), UNPLACED.into()).into_response(site)));
     };
-    let acs = site_url(site, headers, "/saml2/idpresponse");
+    let acs = site.absolute(headers, "/saml2/idpresponse");
     Ok(Ok(Origin { auth, provider, request_id: None, acs }))
 }
 

@@ -19,7 +19,7 @@ use super::browser::{self, SESSION_COOKIE};
 use super::errors::{found, to_error_page};
 use super::host::HostMode;
 use super::saml_acs::{Posted, remembered};
-use super::saml_redirect::{PENDING_MS, new_relay_state, relay_hash, signing_key, site_url};
+use super::saml_redirect::{relay_hash, signing_key};
 use super::site::Site;
 use crate::errors::{ApiError, ApiResult};
 use crate::federation::saml::{self, logout, messages, metadata};
@@ -70,13 +70,13 @@ pub async fn start<S: Store>(
     }
     let Some(slo) = provider.detail("SLORedirectBindingURI").map(str::to_owned) else { return Ok(None) };
     let request_id = messages::new_id();
-    let relay_state = new_relay_state();
+    let relay_state = browser::random();
     let now_ms = svc.clock.now_ms();
     let pending = PendingLogout {
         kind: "saml_logout".into(),
         provider: provider.name().to_owned(),
         request_id: request_id.clone(),
-        destination: site_url(site, headers, "/saml2/logout"),
+        destination: site.absolute(headers, "/saml2/logout"),
         then: then.to_owned(),
     };
     svc.store
@@ -86,7 +86,7 @@ pub async fn start<S: Store>(
                 pool_id: site.pool.id().to_owned(),
                 client_id: record.client_id.clone(),
                 user_key: String::new(),
-                expires_ms: now_ms + PENDING_MS,
+                expires_ms: now_ms + browser::PENDING_MS,
                 doc: serde_json::to_value(&pending).unwrap_or_default(),
             },
             Vec::new(),

@@ -8,13 +8,13 @@
 //! state, taken once: the provider, the request's ID (which the response must answer), the URL
 //! the response must be posted to, and the app's authorization request.
 
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use rand::RngCore;
+use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 
+use super::browser;
 use super::errors::found;
 use super::site::Site;
 use crate::errors::ApiResult;
@@ -25,9 +25,6 @@ use crate::handlers::identity_providers::IdentityProvider;
 use crate::handlers::signing_certificate;
 use crate::state::Cognito;
 use crate::store::{SessionRecord, Store};
-
-/// How long the provider has to send the user back (as for OpenID Connect providers).
-pub const PENDING_MS: i64 = 10 * 60 * 1000;
 
 /// What a pending SP-initiated SAML sign-in keeps between the two requests.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -47,20 +44,6 @@ pub struct PendingSaml {
 /// The store key of what `relay_state` refers to.
 pub fn relay_hash(relay_state: &str) -> String {
     session::hash(&format!("saml:{relay_state}"))
-}
-
-/// A new relay state.
-pub fn new_relay_state() -> String {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// The absolute URL of `path` on this site, as the browser reached it.
-pub fn site_url(site: &Site, headers: &HeaderMap, path: &str) -> String {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    let scheme = if site.secure { "https" } else { "http" };
-    format!("{scheme}://{host}{}", site.link(path))
 }
 
 /// The pool's SAML signing key (PKCS#8 DER), made on first need.
@@ -88,9 +71,9 @@ pub async fn start<S: Store>(
     let Some(sso) = provider.detail("SSORedirectBindingURI").map(str::to_owned).or(found_metadata.sso_redirect) else {
         return Ok(Err(Failure::invalid(format!("{} Error - no single sign-on service", provider.name()))));
     };
-    let relay_state = new_relay_state();
+    let relay_state = browser::random();
     let request_id = messages::new_id();
-    let acs = site_url(site, headers, "/saml2/idpresponse");
+    let acs = site.absolute(headers, "/saml2/idpresponse");
     let pending = PendingSaml {
         kind: "saml".into(),
         provider: provider.name().to_owned(),
@@ -106,7 +89,7 @@ pub async fn start<S: Store>(
                 pool_id: site.pool.id().to_owned(),
                 client_id: client_id.to_owned(),
                 user_key: String::new(),
-                expires_ms: now_ms + PENDING_MS,
+                expires_ms: now_ms + browser::PENDING_MS,
                 doc: serde_json::to_value(&pending).unwrap_or_default(),
             },
             Vec::new(),

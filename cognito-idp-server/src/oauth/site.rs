@@ -59,6 +59,13 @@ impl Site {
         format!("{}{path}", self.base)
     }
 
+    /// The absolute URL of `path` on this site, as the browser reached it (its `Host`).
+    pub fn absolute(&self, headers: &axum::http::HeaderMap, path: &str) -> String {
+        let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+        let scheme = if self.secure { "https" } else { "http" };
+        format!("{scheme}://{host}{}", self.link(path))
+    }
+
     /// The cookies' `Path`: the site's base, or `/`.
     pub fn cookie_path(&self) -> String {
         if self.base.is_empty() { "/".to_owned() } else { self.base.clone() }

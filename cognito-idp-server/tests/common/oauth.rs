@@ -247,6 +247,12 @@ impl OAuthSetup {
     }
 }
 
+/// The query (or fragment) parameters of `url`, as an app's callback reads them.
+pub fn query_of(url: &str) -> std::collections::HashMap<String, String> {
+    let part = url.split_once(['?', '#']).map(|(_, q)| q).unwrap_or_default();
+    form_urlencoded::parse(part.as_bytes()).into_owned().collect()
+}
+
 /// An HTTP response as a test reads it.
 #[derive(Debug)]
 pub struct Page {

@@ -20,7 +20,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use bergshamra::{DsigContext, VerifyResult};
+use bergshamra::VerifyResult;
 use uppsala::{Document, NodeId};
 
 use super::encryption;
@@ -191,8 +191,7 @@ fn check_signatures(
     metadata: &IdpMetadata,
     after_decryption: Option<bool>,
 ) -> Result<(), Failure> {
-    let keys = metadata.keys().map_err(invalid)?;
-    let context = DsigContext::new(keys);
+    let context = metadata.verifier().map_err(invalid)?;
     let results = match bergshamra::dsig::verify::verify_all_document_with_source(&context, doc, Some(text)) {
         Ok(results) => results,
         Err(bergshamra::Error::MissingElement(_)) if after_decryption == Some(true) => return Ok(()),
@@ -229,8 +228,7 @@ fn check_signatures(
 /// Whether the response itself carries a valid signature (before decryption: any signature
 /// there is the response's); a signature that does not verify is refused.
 fn response_signature(doc: &Document<'_>, text: &str, root: NodeId, metadata: &IdpMetadata) -> Result<bool, Failure> {
-    let keys = metadata.keys().map_err(invalid)?;
-    let context = DsigContext::new(keys);
+    let context = metadata.verifier().map_err(invalid)?;
     match bergshamra::dsig::verify::verify_all_document_with_source(&context, doc, Some(text)) {
         Ok(results) => {
             let mut signed = false;
@@ -381,7 +379,7 @@ mod tests {
     fn sign(signer: &Signer, template: &str) -> String {
         let mut keys = bergshamra::KeysManager::new();
         keys.add_key(bergshamra::keys::loader::load_pem_auto(signer.key_pem.as_bytes(), None).unwrap());
-        bergshamra::sign(&DsigContext::new(keys), template).unwrap()
+        bergshamra::sign(&bergshamra::DsigContext::new(keys), template).unwrap()
     }
 
     fn metadata(signer: &Signer) -> IdpMetadata {

@@ -8,7 +8,7 @@
 //! pool session has already ended when the request went out, so what the response decides is
 //! only whether the sign-out completes; a response that fails the checks is refused.
 
-use bergshamra::{DsigContext, VerifyResult};
+use bergshamra::VerifyResult;
 
 use super::metadata::IdpMetadata;
 use super::xml::{self, SAML, SAMLP, SUCCESS};
@@ -35,7 +35,7 @@ pub fn verify(text: &str, metadata: &IdpMetadata, request_id: &str, destination:
         return Err(format!("the logout response's Destination {at} is not {destination}"));
     }
     if !doc.get_elements_by_tag_name_ns(xml::DS, "Signature").is_empty() {
-        let context = DsigContext::new(metadata.keys()?);
+        let context = metadata.verifier()?;
         let results = bergshamra::dsig::verify::verify_all_document_with_source(&context, &doc, Some(text))
             .map_err(|e| format!("the logout response's signature is invalid: {e}"))?;
         let covered = results.iter().all(VerifyResult::is_valid)

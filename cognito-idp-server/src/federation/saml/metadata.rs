@@ -111,15 +111,17 @@ impl IdpMetadata {
         Ok(())
     }
 
-    /// The signing certificates as Bergshamra's trusted keys (every one is tried).
-    pub fn keys(&self) -> Result<bergshamra::KeysManager, String> {
+    /// A Bergshamra verifier that trusts the signing certificates (every one is tried) and
+    /// nothing else: `DsigContext::new`'s defaults are its SAML hardening (trusted keys only,
+    /// reference positions checked).
+    pub fn verifier(&self) -> Result<bergshamra::DsigContext, String> {
         let mut keys = bergshamra::KeysManager::new();
         for der in &self.certificates {
             let key = bergshamra::keys::loader::load_x509_cert_der(der)
                 .map_err(|e| format!("a signing certificate could not be used: {e}"))?;
             keys.add_key(key);
         }
-        Ok(keys)
+        Ok(bergshamra::DsigContext::new(keys))
     }
 }
 
