@@ -336,6 +336,16 @@ async fn in_chromium_a_saml_user_signs_in_is_linked_and_signs_out_at_the_provide
     let xml = logout_request["xml"].as_str().unwrap();
     assert!(xml.contains("alice@example.com</"), "{xml}");
     assert!(xml.contains("SessionIndex>"), "{xml}");
+
+    // A refused response, in the browser too: the app's callback gets the error.
+    f.idp.spoil(Some("audience")).await;
+    let mut steps = vec![json!({ "goto": f.app.authorize_url(&[("identity_provider", "Corp"), ("state", "st-9")]) })];
+    steps.extend(sign_in_at_idp("alice"));
+    let results = drive(json!(steps)).await;
+    let params = query_of(results[0].as_str().unwrap());
+    assert_eq!(params["error"], "server_error", "{params:?}");
+    assert_eq!(params["state"], "st-9");
+    assert!(params["error_description"].starts_with("Invalid SAML response received: "), "{params:?}");
 }
 
 #[tokio::test]
