@@ -167,11 +167,33 @@ pub async fn get_derived_token<S: Store>(
     svc: &Cognito<S>,
     input: GetDerivedTokenRequest,
 ) -> ApiResult<GetDerivedTokenResponse> {
-    let asked = check_request(&input)?;
+    check_request(&input)?;
     let app = App::load(svc, None, &input.client_id).await?;
     secret_hash::check_client_secret(&app.secrets, &app.client_id, input.client_secret.as_deref())?;
-    let flow = if input.actor_token.is_some() { DELEGATION_FLOW } else { IMPERSONATION_FLOW };
-    if !clients::auth_flows(&app.client).iter().any(|f| f == flow) {
+    derive(svc, &app, &input).await
+}
+
+/// The flow an exchange needs: delegation with an actor token, impersonation without.
+pub fn required_flow(with_actor: bool) -> &'static str {
+    if with_actor { DELEGATION_FLOW } else { IMPERSONATION_FLOW }
+}
+
+/// Whether `app`'s `ExplicitAuthFlows` allow the exchange `flow`.
+pub fn allows(app: &App, flow: &str) -> bool {
+    clients::auth_flows(&app.client).iter().any(|f| f == flow)
+}
+
+/// The exchange itself, for `app` (already authenticated by its caller: the operation's
+/// `ClientSecret`, or the token endpoint's client authentication). `input.client_id` and
+/// `input.client_secret` are not read.
+pub async fn derive<S: Store>(
+    svc: &Cognito<S>,
+    app: &App,
+    input: &GetDerivedTokenRequest,
+) -> ApiResult<GetDerivedTokenResponse> {
+    let asked = check_request(input)?;
+    let flow = required_flow(input.actor_token.is_some());
+    if !allows(app, flow) {
         // Worded as InitiateAuth words a flow the client does not allow (and GetClientToken).
         return Err(ApiError::not_authorized(format!("{flow} flow not enabled for this client")));
     }
@@ -187,7 +209,7 @@ pub async fn get_derived_token<S: Store>(
 
     let subject = check_token(
         svc,
-        &app,
+        app,
         &input.subject_token,
         asked.subject,
         input.subject_token_provider_name.as_deref(),
@@ -199,7 +221,7 @@ pub async fn get_derived_token<S: Store>(
     let Some(user) = subject.user.clone() else { return Err(Role::Subject.invalid()) };
     let actor = match (&input.actor_token, asked.actor) {
         (Some(token), Some(kind)) => {
-            Some(check_token(svc, &app, token, kind, input.actor_token_provider_name.as_deref(), Role::Actor).await?)
+            Some(check_token(svc, app, token, kind, input.actor_token_provider_name.as_deref(), Role::Actor).await?)
         }
         _ => None,
     };

@@ -1,7 +1,8 @@
 //! How the endpoints fail, as AWS's developer guide describes each endpoint:
 //! - the token and revocation endpoints answer HTTP 400 with a JSON body `{"error": code}`
 //!   (`invalid_request`, `invalid_client`, `invalid_grant`, `unauthorized_client`,
-//!   `unsupported_grant_type`, `invalid_scope`, `unsupported_token_type`);
+//!   `unsupported_grant_type`, `invalid_scope`, `unsupported_token_type`, and the token
+//!   exchange's `invalid_target`);
 //! - the authorization and logout endpoints send the browser to the domain's error page
 //!   (`/error?error=redirect_mismatch&client_id=...`, the URL quoted in
 //!   aws/aws-aspnet-cognito-identity-provider issue 167 and aws-samples/iam-identity-center-team
@@ -33,6 +34,8 @@ pub enum OAuthError {
     InvalidScope,
     /// The revocation endpoint was given an access or id token.
     UnsupportedTokenType,
+    /// A token exchange's `resource` or `audience` cannot be served (RFC 8693 section 2.2.2).
+    InvalidTarget,
     /// The server failed.
     ServerError,
 }
@@ -48,6 +51,7 @@ impl OAuthError {
             OAuthError::UnsupportedGrantType => "unsupported_grant_type",
             OAuthError::InvalidScope => "invalid_scope",
             OAuthError::UnsupportedTokenType => "unsupported_token_type",
+            OAuthError::InvalidTarget => "invalid_target",
             OAuthError::ServerError => "server_error",
         }
     }

@@ -35,6 +35,7 @@ pub mod saml_logout;
 pub mod saml_redirect;
 pub mod site;
 pub mod token;
+pub mod token_exchange;
 pub mod userinfo;
 
 use axum::Router;

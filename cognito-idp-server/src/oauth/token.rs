@@ -1,6 +1,7 @@
 //! The token endpoint, `POST /oauth2/token` (`application/x-www-form-urlencoded`):
 //! `authorization_code` (with PKCE), `refresh_token` and `client_credentials`, as AWS's
-//! developer guide ("Token endpoint") describes them. Answers are JSON with `no-store`
+//! developer guide ("Token endpoint") describes them, and the token exchange grant
+//! ([`super::token_exchange`]). Answers are JSON with `no-store`
 //! caching; failures are HTTP 400 `{"error": code}` (see [`super::errors`]).
 
 use std::collections::HashMap;
@@ -21,6 +22,7 @@ use super::codes;
 use super::errors::{OAuthError, no_store};
 use super::host::HostMode;
 use super::site::Site;
+use super::token_exchange;
 use crate::handlers::auth::app::App;
 use crate::handlers::sessions::tracking::Seen;
 use crate::handlers::triggered::pre_token_generation::Source;
@@ -81,32 +83,36 @@ pub async fn token<S: Store>(
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => return OAuthError::from(e).into_response(),
     };
-    match exchange(&svc, &site, &headers, &body).await {
-        Ok(tokens) => tokens.into_response(),
+    match grant(&svc, &site, &headers, &body).await {
+        Ok(answer) => answer,
         Err(e) => e.into_response(),
     }
 }
 
-async fn exchange<S: Store>(
+async fn grant<S: Store>(
     svc: &Cognito<S>,
     site: &Site,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<TokenResponse, OAuthError> {
+) -> Result<Response, OAuthError> {
     let params = parse_form(headers, body)?;
     let param = |name: &str| params.get(name).map(String::as_str).filter(|v| !v.is_empty());
     let grant_type = param("grant_type").ok_or(OAuthError::InvalidRequest)?;
     let app = client_auth::authenticate(svc, site, headers, param("client_id"), param("client_secret"))
         .await?
         .seen_as(Seen::from_parts(headers, None));
-    match grant_type {
+    let tokens = match grant_type {
         "authorization_code" => {
             authorization_code(svc, &app, param("code"), param("redirect_uri"), param("code_verifier")).await
         }
         "refresh_token" => refresh_token(svc, &app, param("refresh_token"), param("device_key")).await,
         "client_credentials" => client_credentials(svc, &app, param("scope"), param("aws_client_metadata")).await,
+        token_exchange::GRANT_TYPE => {
+            return Ok(token_exchange::token_exchange(svc, &app, &params).await?.into_response());
+        }
         _ => Err(OAuthError::UnsupportedGrantType),
-    }
+    };
+    Ok(tokens?.into_response())
 }
 
 fn allows_flow(app: &App, flow: &str) -> bool {
