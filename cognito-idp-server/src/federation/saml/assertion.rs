@@ -69,6 +69,27 @@ pub struct Verified {
     pub attributes: Vec<(String, Vec<String>)>,
 }
 
+/// What an assertion is read against: the provider, the pool's entity ID, the time, and for
+/// one posted to `/saml2/idpresponse`, that URL and the request it answers (`None`: an
+/// assertion presented to the API, which names no consumer service and answers no request).
+struct Reading<'a> {
+    metadata: &'a IdpMetadata,
+    audience: &'a str,
+    now_s: i64,
+    posted: Option<(&'a str, Option<&'a str>)>,
+}
+
+impl<'a> Expected<'a> {
+    fn reading(&self) -> Reading<'a> {
+        Reading {
+            metadata: self.metadata,
+            audience: self.audience,
+            now_s: self.now_s,
+            posted: Some((self.acs, self.in_response_to)),
+        }
+    }
+}
+
 fn invalid(reason: impl std::fmt::Display) -> Failure {
     Failure { error: "server_error".into(), description: format!("Invalid SAML response received: {reason}") }
 }
@@ -101,7 +122,8 @@ pub fn verify(text: &str, expected: &Expected<'_>) -> Result<Verified, Failure> 
     {
         return Err(invalid(format!("the response's Destination {destination} is not {}.", expected.acs)));
     }
-    check_issuer(&doc, root, expected, "response", false)?;
+    let reading = expected.reading();
+    check_issuer(&doc, root, &reading, "response", false)?;
     match (xml::attribute(&doc, root, "InResponseTo"), expected.in_response_to) {
         (Some(got), Some(want)) if got != want => return Err(invalid("the response is not for this request.")),
         (Some(_), None) => return Err(invalid("the response answers a request this user pool did not make.")),
@@ -112,7 +134,7 @@ pub fn verify(text: &str, expected: &Expected<'_>) -> Result<Verified, Failure> 
     match (&encrypted[..], &plain[..], expected.decryption_key) {
         ([], [assertion], None) => {
             check_signatures(&doc, text, root, *assertion, expected.metadata, None)?;
-            read(&doc, *assertion, expected)
+            read(&doc, *assertion, &reading)
         }
         ([_], [], Some(key)) => {
             // The response's own signature covers the encrypted form: checked before the
@@ -124,7 +146,7 @@ pub fn verify(text: &str, expected: &Expected<'_>) -> Result<Verified, Failure> 
             let assertion = xml::path(&doc, root, &[(SAML, "EncryptedAssertion"), (SAML, "Assertion")])
                 .ok_or_else(|| invalid("the encrypted assertion holds no assertion."))?;
             check_signatures(&doc, &decrypted, root, assertion, expected.metadata, Some(response_signed))?;
-            read(&doc, assertion, expected)
+            read(&doc, assertion, &reading)
         }
         ([], [_], Some(_)) => {
             Err(invalid("the assertion is not encrypted, and the provider requires EncryptedResponses."))
@@ -136,8 +158,23 @@ pub fn verify(text: &str, expected: &Expected<'_>) -> Result<Verified, Failure> 
     }
 }
 
+/// Verifies a bare, signed `Assertion` presented to the API as a token (`GetDerivedToken`'s
+/// `SAML2` subject or actor token, RFC 8693's `urn:ietf:params:oauth:token-type:saml2`):
+/// its own signature by the provider, its issuer, audience and validity window, as for a
+/// response posted to the pool; there is no consumer service or request to match. An
+/// `EncryptedAssertion` is not taken here.
+pub fn verify_assertion(text: &str, metadata: &IdpMetadata, audience: &str, now_s: i64) -> Result<Verified, Failure> {
+    let doc = xml::parse(text).map_err(invalid)?;
+    let root = doc.document_element().ok_or_else(|| invalid("the SAML assertion is empty."))?;
+    if !xml::is(&doc, root, SAML, "Assertion") {
+        return Err(invalid("the document is not a SAML Assertion."));
+    }
+    check_signatures(&doc, text, root, root, metadata, None)?;
+    read(&doc, root, &Reading { metadata, audience, now_s, posted: None })
+}
+
 /// What a checked, signed assertion says (its issuer, conditions and subject checked here).
-fn read(doc: &Document<'_>, assertion: NodeId, expected: &Expected<'_>) -> Result<Verified, Failure> {
+fn read(doc: &Document<'_>, assertion: NodeId, expected: &Reading<'_>) -> Result<Verified, Failure> {
     check_issuer(doc, assertion, expected, "assertion", true)?;
     let conditions = check_conditions(doc, assertion, expected)?;
     let (name_id, name_id_format) = subject(doc, assertion, expected)?;
@@ -167,7 +204,7 @@ fn read(doc: &Document<'_>, assertion: NodeId, expected: &Expected<'_>) -> Resul
 fn check_issuer(
     doc: &Document<'_>,
     element: NodeId,
-    expected: &Expected<'_>,
+    expected: &Reading<'_>,
     what: &str,
     required: bool,
 ) -> Result<(), Failure> {
@@ -248,7 +285,7 @@ fn response_signature(doc: &Document<'_>, text: &str, root: NodeId, metadata: &I
 }
 
 /// The conditions: the window and the audience. Returns the assertion's `NotOnOrAfter`.
-fn check_conditions(doc: &Document<'_>, assertion: NodeId, expected: &Expected<'_>) -> Result<Option<i64>, Failure> {
+fn check_conditions(doc: &Document<'_>, assertion: NodeId, expected: &Reading<'_>) -> Result<Option<i64>, Failure> {
     let Some(conditions) = xml::child(doc, assertion, SAML, "Conditions") else {
         return Err(invalid("the assertion has no Conditions."));
     };
@@ -294,7 +331,7 @@ fn window(doc: &Document<'_>, element: NodeId, now_s: i64, what: &str) -> Result
 fn subject(
     doc: &Document<'_>,
     assertion: NodeId,
-    expected: &Expected<'_>,
+    expected: &Reading<'_>,
 ) -> Result<(String, Option<String>), Failure> {
     let subject =
         xml::child(doc, assertion, SAML, "Subject").ok_or_else(|| invalid("the assertion has no Subject."))?;
@@ -309,17 +346,21 @@ fn subject(
         .find(|c| xml::attribute(doc, *c, "Method") == Some("urn:oasis:names:tc:SAML:2.0:cm:bearer"))
         .ok_or_else(|| invalid("the assertion has no bearer subject confirmation."))?;
     if let Some(data) = xml::child(doc, bearer, SAML, "SubjectConfirmationData") {
-        if let Some(recipient) = xml::attribute(doc, data, "Recipient")
-            && recipient != expected.acs
-        {
-            return Err(invalid(format!("the assertion's Recipient {recipient} is not {}.", expected.acs)));
-        }
-        match (xml::attribute(doc, data, "InResponseTo"), expected.in_response_to) {
-            (Some(got), Some(want)) if got != want => return Err(invalid("the assertion is not for this request.")),
-            (Some(_), None) => {
-                return Err(invalid("the assertion answers a request this user pool did not make."));
+        if let Some((acs, in_response_to)) = expected.posted {
+            if let Some(recipient) = xml::attribute(doc, data, "Recipient")
+                && recipient != acs
+            {
+                return Err(invalid(format!("the assertion's Recipient {recipient} is not {acs}.")));
             }
-            _ => {}
+            match (xml::attribute(doc, data, "InResponseTo"), in_response_to) {
+                (Some(got), Some(want)) if got != want => {
+                    return Err(invalid("the assertion is not for this request."));
+                }
+                (Some(_), None) => {
+                    return Err(invalid("the assertion answers a request this user pool did not make."));
+                }
+                _ => {}
+            }
         }
         window(doc, data, expected.now_s, "subject confirmation")?;
     }
@@ -415,6 +456,43 @@ mod tests {
         let wrapped: String =
             posted.as_bytes().chunks(76).map(|c| format!("{}\r\n", std::str::from_utf8(c).unwrap())).collect();
         assert!(decode(&wrapped).unwrap().starts_with("<samlp:Response"));
+    }
+
+    /// The template's assertion alone, with its namespace declared on it.
+    fn bare_template() -> String {
+        let text = template();
+        let (start, end) = (text.find("<saml:Assertion").unwrap(), text.find("</samlp:Response>").unwrap());
+        text[start..end].replacen("<saml:Assertion ", &format!(r#"<saml:Assertion xmlns:saml="{SAML}" "#), 1)
+    }
+
+    /// [`bare_template`] with `change`, signed.
+    fn bare_assertion(signer: &Signer, change: impl Fn(String) -> String) -> String {
+        sign(signer, &change(bare_template()))
+    }
+
+    #[test]
+    fn a_bare_assertion_presented_as_a_token_is_read_without_the_acs_checks() {
+        let idp = signer();
+        let check = |text: &str| verify_assertion(text, &metadata(&idp), SP, NOW).map_err(|f| f.description);
+        let verified = check(&bare_assertion(&idp, |t| t)).expect("a signed assertion for the pool");
+        assert_eq!((verified.name_id.as_str(), verified.not_on_or_after), ("alice@example.com", Some(NOW + 300)));
+        // Its Recipient and InResponseTo name the consumer service and a request: not checked.
+        let elsewhere = bare_assertion(&idp, |t| t.replace(ACS, "https://elsewhere.example.com/acs"));
+        assert!(check(&elsewhere).is_ok());
+        // Signature, audience, window and issuer are.
+        let tampered = bare_assertion(&idp, |t| t).replace(">alice@", ">mallory@");
+        assert!(check(&tampered).unwrap_err().contains("signature is invalid"));
+        assert!(check(&bare_assertion(&signer(), |t| t)).unwrap_err().contains("signature is invalid"));
+        let other_pool = bare_assertion(&idp, |t| t.replace(SP, "urn:amazon:cognito:sp:us-east-1_other"));
+        assert!(check(&other_pool).unwrap_err().contains("audience"));
+        let late = verify_assertion(&bare_assertion(&idp, |t| t), &metadata(&idp), SP, NOW + 300 + SKEW_S);
+        assert!(late.unwrap_err().description.contains("expired"));
+        let issuer = bare_assertion(&idp, |t| t.replace(IDP, "https://other-idp.example.com"));
+        assert!(check(&issuer).unwrap_err().contains("Issuer"));
+        let unsigned = bare_template().replace(&signature_template("_a1"), "");
+        assert!(check(&unsigned).unwrap_err().contains("not signed"));
+        // A whole response is not an assertion.
+        assert!(check(&response(&idp, |t| t)).unwrap_err().contains("not a SAML Assertion"));
     }
 
     #[test]
