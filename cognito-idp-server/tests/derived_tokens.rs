@@ -406,7 +406,7 @@ async fn subject_tokens_are_checked() {
     let m2m = m2m.unwrap().client_authentication_result.unwrap().access_token.unwrap();
     assert_eq!(refused(s.exchange(&s.agent, &m2m, "ACCESS_TOKEN")).await, invalid, "a machine token");
 
-    // Third-party tokens need a provider of the pool; this server has none.
+    // Third-party tokens need a provider of the pool (derived_tokens_federated.rs, saml_federation.rs).
     assert_eq!(
         refused(s.exchange(&s.agent, &s.ana.access, "SAML2")).await,
         pair("InvalidParameterException", "SubjectTokenProviderName is required for a SAML2 SubjectToken.")

@@ -575,3 +575,124 @@ async fn saml_sign_ins_run_the_triggers_with_their_sources() {
     assert_eq!(params["error"], "invalid_request");
     assert!(params["error_description"].starts_with("PreSignUp failed with error Not invited"), "{params:?}");
 }
+
+/// The IdP's last assertion on its own, as a token exchange presents one (RFC 8693's
+/// `saml2` token type: base64url of the `Assertion`). Its signature is exclusive-c14n, so the
+/// namespaces the response declared for it are declared on it, as anyone who lifts an
+/// assertion out of a response does; the digest is unchanged.
+async fn last_assertion(f: &Federation) -> String {
+    use base64::Engine;
+    let responses = f.idp.log_of("Response").await;
+    let xml = responses.last().expect("the IdP made a response")["xml"].as_str().unwrap().to_owned();
+    let start = xml
+        .match_indices("Assertion")
+        .map(|(i, _)| i)
+        .find_map(|i| {
+            let open = xml[..i].rfind('<')?;
+            let name = &xml[open + 1..i];
+            let next = xml[i + "Assertion".len()..].chars().next()?;
+            (name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == ':')
+                && (name.is_empty() || name.ends_with(':'))
+                && (next == ' ' || next == '>'))
+                .then_some((open, name.to_owned()))
+        })
+        .expect("a plain Assertion in the response");
+    let (open, prefix) = start;
+    let close = format!("</{prefix}Assertion>");
+    let end = xml.find(&close).expect("its end") + close.len();
+    let mut assertion = xml[open..end].to_owned();
+    let root_start = xml.match_indices('<').map(|(i, _)| i).find(|i| !xml[i + 1..].starts_with('?')).unwrap();
+    let root_tag = &xml[root_start..root_start + xml[root_start..].find('>').unwrap()];
+    let head_end = assertion.find([' ', '>']).unwrap();
+    for declaration in root_tag.split_whitespace().filter(|d| d.starts_with("xmlns")) {
+        let declaration = declaration.trim_end_matches('/');
+        let name = declaration.split('=').next().unwrap();
+        if !assertion[..assertion.find('>').unwrap()].contains(&format!("{name}=")) {
+            assertion.insert_str(head_end, &format!(" {declaration}"));
+        }
+    }
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(assertion)
+}
+
+/// The IdP's response for `username`, made but not posted to the pool (no user is made).
+async fn assertion_not_posted(f: &Federation, username: &str) -> String {
+    let browser = Browser::new();
+    let start = browser.get(&f.app.authorize_url(&[("identity_provider", "Corp"), ("state", "st")])).await;
+    let at_idp = browser.get(start.location.as_deref().unwrap()).await;
+    let (action, fields) = first_form(&at_idp.body).expect("the IdP's login form");
+    let pending = fields.iter().find(|(n, _)| n == "pending").map(|(_, v)| v.clone()).unwrap_or_default();
+    let login = format!("{}{}", f.idp.url(), action);
+    let page = browser.post(&login, &[("username", username), ("password", IDP_PASSWORD), ("pending", &pending)]).await;
+    assert!(first_form(&page.body).is_some_and(|(_, f)| f.iter().any(|(n, _)| n == "SAMLResponse")));
+    last_assertion(f).await
+}
+
+#[tokio::test]
+async fn a_saml_assertion_is_exchanged_for_a_token_of_its_user() {
+    let Some(f) = federation(&[], None).await else { return };
+    let client = f.server.client();
+    let agent = common::ClientBuilder::new("agent")
+        .flows(&["ALLOW_TOKEN_EXCHANGE_IMPERSONATION"])
+        .create(&client, &f.app.pool)
+        .await
+        .id;
+    let exchange = |token: &str, token_type: &str| {
+        client
+            .get_derived_token()
+            .client_id(&agent)
+            .subject_token(token)
+            .subject_token_type(token_type)
+            .subject_token_provider_name("Corp")
+    };
+    let answer = sign_in_over_http(&f, &Browser::new(), "alice", &[]).await;
+    assert!(query_of(&answer.location.unwrap_or_default()).contains_key("code"), "alice signed in once");
+    let assertion = last_assertion(&f).await;
+
+    let out = common::outcome(exchange(&assertion, "SAML2").send().await).expect("GetDerivedToken");
+    assert_eq!(out.scopes, None);
+    assert_eq!(claims(&out.issued_token)["username"], "Corp_alice@example.com");
+    let out = common::outcome(exchange(&assertion, "SAML2").requested_token_type("ID_TOKEN").send().await).unwrap();
+    let id = claims(&out.issued_token);
+    assert_eq!(
+        (id["cognito:username"].as_str(), id["email"].as_str()),
+        (Some("Corp_alice@example.com"), Some("alice@example.com"))
+    );
+    assert_eq!(id["identities"][0]["providerType"], "SAML");
+    // Standard base64 too.
+    let standard = {
+        use base64::Engine;
+        let xml = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&assertion).unwrap();
+        base64::engine::general_purpose::STANDARD.encode(xml)
+    };
+    assert!(common::outcome(exchange(&standard, "SAML2").send().await).is_ok());
+
+    // Altered after signing, the assertion is refused; so are other audiences and old ones.
+    let invalid = common::pair("NotAuthorizedException", "Invalid SubjectToken");
+    let tampered = {
+        use base64::Engine;
+        let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let xml = String::from_utf8(engine.decode(&assertion).unwrap()).unwrap();
+        engine.encode(xml.replace("alice@example.com<", "bob@example.com<"))
+    };
+    assert_eq!(common::outcome(exchange(&tampered, "SAML2").send().await).unwrap_err(), invalid);
+    f.idp.spoil(Some("audience")).await;
+    let other_audience = assertion_not_posted(&f, "alice").await;
+    assert_eq!(common::outcome(exchange(&other_audience, "SAML2").send().await).unwrap_err(), invalid);
+    f.idp.spoil(Some("expired")).await;
+    let expired = assertion_not_posted(&f, "alice").await;
+    assert_eq!(
+        common::outcome(exchange(&expired, "SAML2").send().await).unwrap_err(),
+        common::pair("NotAuthorizedException", "SubjectToken has expired")
+    );
+    f.idp.spoil(None).await;
+
+    // Bob never signed in to the pool: his assertion names no user of it.
+    let bob = assertion_not_posted(&f, "bob").await;
+    assert_eq!(
+        common::outcome(exchange(&bob, "SAML2").send().await).unwrap_err(),
+        common::pair("UserNotFoundException", "User does not exist.")
+    );
+    // A SAML provider issues no id tokens.
+    let (code, _) = common::outcome(exchange(&assertion, "ID_TOKEN").send().await).unwrap_err();
+    assert_eq!(code, "InvalidParameterException");
+}

@@ -124,6 +124,14 @@ async fn get_json(provider: &str, request: reqwest::RequestBuilder) -> Result<Ma
     }
 }
 
+/// The provider's JSON Web Key Set (its `jwks_uri`), which its id tokens are checked with.
+pub async fn jwks(provider: &IdentityProvider, endpoints: &Endpoints) -> Result<Map<String, Value>, Failure> {
+    match &endpoints.jwks {
+        Some(url) => get_json(provider.name(), http().get(url)).await,
+        None => Err(Failure::invalid("The identity provider has no jwks_uri to verify its id_token.")),
+    }
+}
+
 /// What the sign-in at the provider gave: the code to exchange, and what the id token must
 /// match.
 pub struct Exchange<'a> {
@@ -158,14 +166,11 @@ pub async fn claims(
     let tokens = get_json(provider.name(), http().post(&endpoints.token).form(&form)).await?;
     let mut claims = Map::new();
     if let Some(id_token) = tokens.get("id_token").and_then(Value::as_str) {
-        let jwks = match &endpoints.jwks {
-            Some(url) => get_json(provider.name(), http().get(url)).await?,
-            None => return Err(Failure::invalid("The identity provider has no jwks_uri to verify its id_token.")),
-        };
+        let jwks = jwks(provider, endpoints).await?;
         let expected = id_token::Expected {
             issuer: endpoints.issuer.as_deref(),
             audience: client_id,
-            nonce: exchange.nonce,
+            nonce: Some(exchange.nonce),
             now_s: exchange.now_s,
         };
         claims = id_token::verify(id_token, &jwks, &expected)?;

@@ -97,6 +97,32 @@ pub async fn sign_in<S: Store>(
     usable(user)
 }
 
+/// The user `claims` (from `provider`) name, as [`sign_in`] finds it, for a token of the
+/// provider presented to the API (`crate::federation::presented`): nothing is made or written.
+/// `UserNotFoundException` when the identity has no user yet, `NotAuthorizedException` ("User
+/// is disabled.") when it or its user is disabled.
+pub async fn find<S: Store>(
+    svc: &Cognito<S>,
+    pool: &Pool,
+    provider: &IdentityProvider,
+    claims: &Map<String, Value>,
+) -> ApiResult<UserRecord> {
+    let Some(subject) = subject(provider, claims) else { return Err(ApiError::user_not_found()) };
+    let attributes = mapped(provider, claims);
+    if let Some(user) = linked(svc, pool, provider, &subject, &attributes).await? {
+        return usable(user);
+    }
+    let username = provider_links::federated_username(pool, provider.name(), &subject);
+    match svc.store.get_user(pool.id(), &pool.username_key(&username)).await {
+        Ok(user) if user.extra.get(DISABLED_KEY).and_then(Value::as_bool) == Some(true) => {
+            Err(ApiError::not_authorized("User is disabled."))
+        }
+        Ok(user) => usable(user),
+        Err(StoreError::NotFound) => Err(ApiError::user_not_found()),
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn usable(user: UserRecord) -> ApiResult<UserRecord> {
     if !user.enabled {
         return Err(ApiError::not_authorized("User is disabled."));

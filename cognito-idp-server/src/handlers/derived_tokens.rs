@@ -26,8 +26,11 @@
 //!   a resource server in your user pool") hold one value each and cannot both be given; the one
 //!   given is the issued token's `aud`.
 //! - `SubjectTokenProviderName` names "a SAML or OIDC provider that you registered with your
-//!   user pool"; this server registers none (no `CreateIdentityProvider`), so such tokens, and
-//!   `SAML2` ones, cannot be validated and are refused.
+//!   user pool, so that Amazon Cognito can validate it against that provider's configuration":
+//!   a SAML provider's signed assertion (`SAML2`) or an OIDC provider's `ID_TOKEN`, checked as
+//!   a sign-in through the provider checks them and naming the user such a sign-in would
+//!   (`crate::federation::presented`). It holds none of the pool's scopes, so an access token
+//!   issued for it carries none.
 //! - Token exchange is a feature of the Essentials and Plus plans (the announcement).
 //!
 //! Where AWS says nothing, this follows RFC 8693: the issued token is issued to the requesting
@@ -42,6 +45,7 @@ use cognito_idp::ErrorCode;
 use cognito_idp::types::*;
 
 use crate::errors::{ApiError, ApiResult};
+use crate::federation;
 use crate::handlers::auth::app::App;
 use crate::handlers::resource_servers::{self, ResourceServer};
 use crate::handlers::{clients, secret_hash};
@@ -49,7 +53,7 @@ use crate::state::Cognito;
 use crate::store::resources;
 use crate::store::{Store, StoreError};
 use crate::tokens::presented::{self, Kind, Presented, Refusal};
-use crate::tokens::{self, claims, jwt, keys};
+use crate::tokens::{self, claims, jwt, keys, refresh};
 
 /// The flow an exchange without an actor token needs.
 pub const IMPERSONATION_FLOW: &str = "ALLOW_TOKEN_EXCHANGE_IMPERSONATION";
@@ -103,8 +107,6 @@ fn kind_of(token_type: &TokenTypeIdentifierType) -> ApiResult<Option<Kind>> {
 
 /// What the request asks for, checked before anything is looked up.
 struct Asked {
-    subject: Option<Kind>,
-    actor: Option<Option<Kind>>,
     issue: Kind,
 }
 
@@ -113,21 +115,20 @@ fn check_request(input: &GetDerivedTokenRequest) -> ApiResult<Asked> {
     if subject.is_none() && input.subject_token_provider_name.is_none() {
         return Err(ApiError::invalid_parameter("SubjectTokenProviderName is required for a SAML2 SubjectToken."));
     }
-    let actor = match (&input.actor_token, &input.actor_token_type) {
+    match (&input.actor_token, &input.actor_token_type) {
         (Some(_), Some(actor_type)) => {
             let kind = kind_of(actor_type)?;
             if kind.is_none() && input.actor_token_provider_name.is_none() {
                 return Err(ApiError::invalid_parameter("ActorTokenProviderName is required for a SAML2 ActorToken."));
             }
-            Some(kind)
         }
         (Some(_), None) => return Err(ApiError::invalid_parameter("ActorTokenType is required with an ActorToken.")),
         (None, Some(_)) => return Err(ApiError::invalid_parameter("ActorTokenType requires an ActorToken.")),
         (None, None) if input.actor_token_provider_name.is_some() => {
             return Err(ApiError::invalid_parameter("ActorTokenProviderName requires an ActorToken."));
         }
-        (None, None) => None,
-    };
+        (None, None) => {}
+    }
     let given = |list: &Option<Vec<String>>| list.as_ref().is_some_and(|l| !l.is_empty());
     if given(&input.audiences) && given(&input.resources) {
         return Err(ApiError::invalid_parameter("Audiences and Resources cannot both be given."));
@@ -137,29 +138,27 @@ fn check_request(input: &GetDerivedTokenRequest) -> ApiResult<Asked> {
         Some("ID_TOKEN") => Kind::Id,
         Some(other) => return Err(ApiError::invalid_parameter(format!("Unsupported token type: {other}"))),
     };
-    Ok(Asked { subject, actor, issue })
+    Ok(Asked { issue })
 }
 
-/// A third-party provider's token: the pool has no provider of that name (this server keeps
-/// none), so it cannot be validated.
-fn unknown_provider(name: &str) -> ApiError {
-    ApiError::resource_not_found(format!("Identity provider {name} does not exist."))
-}
-
-/// Checks a presented token of the pool, answering a refusal as `role`.
+/// Checks a presented token, answering a refusal as `role`: a token of the pool's provider
+/// `provider` when one is named (`crate::federation::presented`), else the pool's own.
 async fn check_token<S: Store>(
     svc: &Cognito<S>,
     app: &App,
     token: &str,
-    kind: Option<Kind>,
+    token_type: &TokenTypeIdentifierType,
     provider: Option<&str>,
     role: Role,
 ) -> ApiResult<Presented> {
-    if let Some(provider) = provider {
-        return Err(unknown_provider(provider));
-    }
-    let Some(kind) = kind else { return Err(role.invalid()) };
-    presented::check(svc, &app.pool, token, kind).await?.map_err(|refusal| role.refused(refusal))
+    let checked = match (provider, kind_of(token_type)?) {
+        (Some(provider), _) => {
+            federation::presented::check(svc, &app.pool, provider, token, token_type.as_str()).await?
+        }
+        (None, Some(kind)) => presented::check(svc, &app.pool, token, kind).await?,
+        (None, None) => return Err(role.invalid()),
+    };
+    checked.map_err(|refusal| role.refused(refusal))
 }
 
 /// `GetDerivedToken`.
@@ -207,11 +206,11 @@ pub async fn derive<S: Store>(
         ));
     }
 
-    let subject = check_token(
+    let mut subject = check_token(
         svc,
         app,
         &input.subject_token,
-        asked.subject,
+        &input.subject_token_type,
         input.subject_token_provider_name.as_deref(),
         Role::Subject,
     )
@@ -219,10 +218,10 @@ pub async fn derive<S: Store>(
     // The subject is a user ("the existing token that represents the user", "the issued token
     // represents the subject user directly"); a machine token names none to act for.
     let Some(user) = subject.user.clone() else { return Err(Role::Subject.invalid()) };
-    let actor = match (&input.actor_token, asked.actor) {
-        (Some(token), Some(kind)) => {
-            Some(check_token(svc, app, token, kind, input.actor_token_provider_name.as_deref(), Role::Actor).await?)
-        }
+    let actor = match (&input.actor_token, &input.actor_token_type) {
+        (Some(token), Some(token_type)) => Some(
+            check_token(svc, app, token, token_type, input.actor_token_provider_name.as_deref(), Role::Actor).await?,
+        ),
         _ => None,
     };
 
@@ -264,6 +263,16 @@ pub async fn derive<S: Store>(
         .flatten()
         .min()
         .unwrap_or(now + lifetime);
+    if subject.claim("origin_jti").is_none() {
+        // A provider's token belongs to no family of the pool: the issued token starts one,
+        // kept by a refresh token that is never handed out and ends with it, so that signing
+        // the user out (or revoking) ends it as it ends the user's other tokens.
+        let auth_time = subject.claims.get("auth_time").and_then(serde_json::Value::as_i64).unwrap_or(now);
+        let family = tokens::Family::new(auth_time, Some(Vec::new()));
+        refresh::store(svc, &pool, &app.client_id, &user, &family, exp - now).await?;
+        subject.claims.insert("origin_jti".into(), family.origin_jti.into());
+        subject.claims.insert("event_id".into(), family.event_id.into());
+    }
     let issuer = tokens::issuer(svc, pool.id());
     let new_event = uuid::Uuid::new_v4().to_string();
     let issue = claims::Issue {

@@ -36,7 +36,7 @@ use crate::federation::saml::assertion::{self, Expected, Verified};
 use crate::federation::saml::messages::SamlSession;
 use crate::federation::saml::{self, encryption, metadata};
 use crate::federation::users;
-use crate::handlers::identity_providers::{self, IdentityProvider, details};
+use crate::handlers::identity_providers::{self, IdentityProvider};
 use crate::handlers::sessions::tracking::Seen;
 use crate::state::Cognito;
 use crate::store::resources::{self, Resource};
@@ -128,7 +128,7 @@ pub async fn idp_response<S: Store>(
                 description: "Invalid SAML response received: the assertion was used already.".into(),
             });
         }
-        let claims = claims(&verified);
+        let claims = verified.claims();
         let client_id = origin.auth.app.client_id.clone();
         let user = match users::sign_in(&svc, &site.pool, &origin.provider, &claims, &client_id, Some(&found.entity_id))
             .await
@@ -255,51 +255,7 @@ async fn forget_expired<S: Store>(svc: &Cognito<S>, pool_id: &str, now_ms: i64) 
     Ok(())
 }
 
-/// The assertion as claims for the attribute mapping: each attribute by its `Name`, and the
-/// `NameID` as the subject claim the user is named by. An attribute of several values is
-/// written `[a, b]`, as Cognito writes one: `"custom:groups": "[RIDY-RUMESH, RIDY-JOSE,
-/// RUMESH]"` and `"[GROUPID1, GROUPID2]"` in AD FS and Entra ID users' trigger events quoted in
-/// public repositories, and AWS's own sample (aws-samples/amazon-cognito-example-for-external-
-/// idp) parses the brackets off "if we have more than one group".
-pub fn claims(verified: &Verified) -> Map<String, Value> {
-    let mut claims = Map::new();
-    for (name, values) in &verified.attributes {
-        let value = match &values[..] {
-            [] => continue,
-            [one] => one.clone(),
-            many => format!("[{}]", many.join(", ")),
-        };
-        claims.insert(name.clone(), Value::String(value));
-    }
-    let subject = details::subject_claim(&IdentityProviderTypeType::Saml);
-    claims.insert(subject.to_owned(), Value::String(verified.name_id.clone()));
-    claims
-}
-
 /// The SAML session a browser session remembers, if any.
 pub fn remembered(doc: &Value) -> Option<SamlSession> {
     serde_json::from_value(doc.get("saml")?.clone()).ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn attributes_become_claims_and_the_name_id_the_subject() {
-        let verified = Verified {
-            name_id: "alice@example.com".into(),
-            attributes: vec![
-                ("email".into(), vec!["alice@example.com".into()]),
-                ("groups".into(), vec!["admins".into(), "staff".into()]),
-                ("empty".into(), vec![]),
-            ],
-            ..Default::default()
-        };
-        let claims = claims(&verified);
-        assert_eq!(claims["email"], "alice@example.com");
-        assert_eq!(claims["groups"], "[admins, staff]");
-        assert!(!claims.contains_key("empty"));
-        assert_eq!(claims["http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier"], "alice@example.com");
-    }
 }

@@ -86,6 +86,12 @@ impl FakeIdp {
         *self.inner.spoil.lock().unwrap() = spoil;
     }
 
+    /// An id token for `client_id` of the current subject, spoiled as set, without a nonce: what
+    /// an app holding the provider's token presents to the pool (token exchange).
+    pub fn id_token(&self, client_id: &str) -> String {
+        mint(&self.inner, client_id, None)
+    }
+
     /// The forms of the token requests so far.
     pub fn token_requests(&self) -> Vec<HashMap<String, String>> {
         self.inner.token_requests.lock().unwrap().clone()
@@ -121,24 +127,31 @@ async fn token(State(inner): State<Arc<Inner>>, Form(form): Form<HashMap<String,
     let Some((client, nonce)) = inner.codes.lock().unwrap().remove(&code) else {
         return (axum::http::StatusCode::BAD_REQUEST, Json(json!({"error": "invalid_grant"}))).into_response();
     };
+    let id_token = mint(&inner, &client, Some(&nonce));
+    Json(json!({"access_token": "fake-access", "id_token": id_token, "token_type": "Bearer", "expires_in": 3600}))
+        .into_response()
+}
+
+/// An id token for `client` of the current subject, spoiled as set; with `nonce` when given.
+fn mint(inner: &Inner, client: &str, nonce: Option<&str>) -> String {
     let spoil = inner.spoil.lock().unwrap().clone();
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    let claims = json!({
+    let mut claims = json!({
         "iss": spoil.issuer.clone().unwrap_or_else(|| inner.base.clone()),
         "sub": inner.subject.lock().unwrap().clone(),
-        "aud": spoil.audience.clone().unwrap_or(client),
+        "aud": spoil.audience.clone().unwrap_or_else(|| client.to_owned()),
         "exp": if spoil.expired { now - 3600 } else { now + 3600 },
         "iat": now,
-        "nonce": spoil.nonce.clone().unwrap_or(nonce),
         "email": "fake.user@corp.example.com",
     });
+    if let Some(nonce) = spoil.nonce.as_deref().or(nonce) {
+        claims["nonce"] = json!(nonce);
+    }
     let header = json!({"alg": "RS256", "kid": inner.key.kid, "typ": "JWT"});
     let signing_input =
         format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
     let signature = inner.key.sign(signing_input.as_bytes()).unwrap();
-    let id_token = format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature));
-    Json(json!({"access_token": "fake-access", "id_token": id_token, "token_type": "Bearer", "expires_in": 3600}))
-        .into_response()
+    format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature))
 }
 
 async fn jwks(State(inner): State<Arc<Inner>>) -> Json<Value> {

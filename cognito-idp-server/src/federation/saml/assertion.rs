@@ -21,12 +21,15 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use bergshamra::VerifyResult;
+use cognito_idp::types::IdentityProviderTypeType;
+use serde_json::{Map, Value};
 use uppsala::{Document, NodeId};
 
 use super::encryption;
 use super::metadata::IdpMetadata;
 use super::xml::{self, DS, SAML, SAMLP, SUCCESS};
 use crate::federation::failure::Failure;
+use crate::handlers::identity_providers::details;
 
 /// How far the clocks of the pool and its provider may disagree (ours; AWS does not say).
 pub const SKEW_S: i64 = 120;
@@ -67,6 +70,29 @@ pub struct Verified {
     pub session_index: Option<String>,
     /// Its attributes, by `Name`, with every value.
     pub attributes: Vec<(String, Vec<String>)>,
+}
+
+impl Verified {
+    /// The assertion as claims for the attribute mapping: each attribute by its `Name`, and the
+    /// `NameID` as the subject claim the user is named by. An attribute of several values is
+    /// written `[a, b]`, as Cognito writes one: `"custom:groups": "[RIDY-RUMESH, RIDY-JOSE,
+    /// RUMESH]"` and `"[GROUPID1, GROUPID2]"` in AD FS and Entra ID users' trigger events quoted in
+    /// public repositories, and AWS's own sample (aws-samples/amazon-cognito-example-for-external-
+    /// idp) parses the brackets off "if we have more than one group".
+    pub fn claims(&self) -> Map<String, Value> {
+        let mut claims = Map::new();
+        for (name, values) in &self.attributes {
+            let value = match &values[..] {
+                [] => continue,
+                [one] => one.clone(),
+                many => format!("[{}]", many.join(", ")),
+            };
+            claims.insert(name.clone(), Value::String(value));
+        }
+        let subject = details::subject_claim(&IdentityProviderTypeType::Saml);
+        claims.insert(subject.to_owned(), Value::String(self.name_id.clone()));
+        claims
+    }
 }
 
 /// What an assertion is read against: the provider, the pool's entity ID, the time, and for
@@ -328,11 +354,7 @@ fn window(doc: &Document<'_>, element: NodeId, now_s: i64, what: &str) -> Result
 }
 
 /// The subject's `NameID` and format, after its bearer confirmation is checked.
-fn subject(
-    doc: &Document<'_>,
-    assertion: NodeId,
-    expected: &Reading<'_>,
-) -> Result<(String, Option<String>), Failure> {
+fn subject(doc: &Document<'_>, assertion: NodeId, expected: &Reading<'_>) -> Result<(String, Option<String>), Failure> {
     let subject =
         xml::child(doc, assertion, SAML, "Subject").ok_or_else(|| invalid("the assertion has no Subject."))?;
     let name =
@@ -433,6 +455,24 @@ mod tests {
             assert_eq!(f.error, "server_error");
             f.description
         })
+    }
+
+    #[test]
+    fn attributes_become_claims_and_the_name_id_the_subject() {
+        let verified = Verified {
+            name_id: "alice@example.com".into(),
+            attributes: vec![
+                ("email".into(), vec!["alice@example.com".into()]),
+                ("groups".into(), vec!["admins".into(), "staff".into()]),
+                ("empty".into(), vec![]),
+            ],
+            ..Default::default()
+        };
+        let claims = verified.claims();
+        assert_eq!(claims["email"], "alice@example.com");
+        assert_eq!(claims["groups"], "[admins, staff]");
+        assert!(!claims.contains_key("empty"));
+        assert_eq!(claims["http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier"], "alice@example.com");
     }
 
     #[test]
