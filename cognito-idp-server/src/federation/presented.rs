@@ -88,6 +88,8 @@ pub async fn check<S: Store>(
     let (claims, exp) = match checked {
         Ok(found) => found,
         Err(why) => {
+            // Both verifiers word a token past its time as "... expired": the operation
+            // answers that as it answers an expired token of the pool's.
             tracing::info!(provider = provider_name, why, "a provider's presented token was refused");
             return Ok(Err(if why.contains("expired") { Refusal::Expired } else { Refusal::Invalid }));
         }
