@@ -20,14 +20,14 @@
 mod support;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use cognito_auth::srp::{PasswordVerifierChallenge, SrpClient, verifier};
 use serde_json::{Value, json};
 
-use support::{Args, Error, call, cpu_seconds};
+use support::sign_in_load::{Options, SignIn, load};
+use support::{Error, call_ok};
 
 const PASSWORD: &str = "Bench-Passw0rd!";
 
@@ -59,14 +59,6 @@ fn ephemeral(index: u64) -> Vec<u8> {
         .collect()
 }
 
-async fn api(http: &reqwest::Client, url: &str, operation: &str, body: &Value) -> Result<Value, Error> {
-    let (status, answer) = call(http, url, operation, body).await?;
-    if status != 200 {
-        return Err(format!("{operation} answered {status}: {answer}").into());
-    }
-    Ok(answer)
-}
-
 fn sign_in_body(client: &str, username: &str, device_key: Option<&str>) -> Value {
     let mut params = json!({"USERNAME": username, "PASSWORD": PASSWORD});
     if let Some(key) = device_key {
@@ -78,20 +70,21 @@ fn sign_in_body(client: &str, username: &str, device_key: Option<&str>) -> Value
 /// The pool, client and users, each with a confirmed device.
 async fn setup(http: &reqwest::Client, url: &str, users: u64) -> Result<(String, Vec<Device>), Error> {
     let config = json!({"ChallengeRequiredOnNewDevice": true, "DeviceOnlyRememberedOnUserPrompt": false});
-    let pool = api(http, url, "CreateUserPool", &json!({"PoolName": "devices", "DeviceConfiguration": config})).await?;
+    let pool =
+        call_ok(http, url, "CreateUserPool", &json!({"PoolName": "devices", "DeviceConfiguration": config})).await?;
     let pool = pool["UserPool"]["Id"].as_str().ok_or("no pool id")?.to_owned();
     let flows = json!(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]);
     let request = json!({"UserPoolId": pool, "ClientName": "bench", "ExplicitAuthFlows": flows});
-    let client = api(http, url, "CreateUserPoolClient", &request).await?;
+    let client = call_ok(http, url, "CreateUserPoolClient", &request).await?;
     let client = client["UserPoolClient"]["ClientId"].as_str().ok_or("no client id")?.to_owned();
     let mut devices = Vec::new();
     for i in 0..users {
         let username = format!("u{i}");
         let create = json!({"UserPoolId": pool, "Username": username, "MessageAction": "SUPPRESS"});
-        api(http, url, "AdminCreateUser", &create).await?;
+        call_ok(http, url, "AdminCreateUser", &create).await?;
         let set = json!({"UserPoolId": pool, "Username": username, "Password": PASSWORD, "Permanent": true});
-        api(http, url, "AdminSetUserPassword", &set).await?;
-        let signed_in = api(http, url, "InitiateAuth", &sign_in_body(&client, &username, None)).await?;
+        call_ok(http, url, "AdminSetUserPassword", &set).await?;
+        let signed_in = call_ok(http, url, "InitiateAuth", &sign_in_body(&client, &username, None)).await?;
         let result = &signed_in["AuthenticationResult"];
         let key = result["NewDeviceMetadata"]["DeviceKey"].as_str().ok_or("no NewDeviceMetadata")?.to_owned();
         let group = result["NewDeviceMetadata"]["DeviceGroupKey"].as_str().ok_or("no group key")?;
@@ -111,7 +104,7 @@ async fn setup(http: &reqwest::Client, url: &str, users: u64) -> Result<(String,
                 "Salt": STANDARD.encode(made.salt()),
             },
         });
-        api(http, url, "ConfirmDevice", &confirm).await?;
+        call_ok(http, url, "ConfirmDevice", &confirm).await?;
         devices.push(device);
     }
     Ok((client, devices))
@@ -119,7 +112,8 @@ async fn setup(http: &reqwest::Client, url: &str, users: u64) -> Result<(String,
 
 /// One device sign-in: the password, then the device's two challenges.
 async fn device_sign_in(http: &reqwest::Client, url: &str, client: &str, device: &Device) -> Result<bool, Error> {
-    let started = api(http, url, "InitiateAuth", &sign_in_body(client, &device.username, Some(&device.key))).await?;
+    let started =
+        call_ok(http, url, "InitiateAuth", &sign_in_body(client, &device.username, Some(&device.key))).await?;
     if started["ChallengeName"] != "DEVICE_SRP_AUTH" {
         return Ok(false);
     }
@@ -127,7 +121,8 @@ async fn device_sign_in(http: &reqwest::Client, url: &str, client: &str, device:
     let respond = |name: &str, session: &Value, responses: Value| json!({"ChallengeName": name, "ClientId": client, "Session": session, "ChallengeResponses": responses});
     let responses = json!({"USERNAME": device.username, "DEVICE_KEY": device.key, "SRP_A": srp.srp_a()});
     let challenge =
-        api(http, url, "RespondToAuthChallenge", &respond("DEVICE_SRP_AUTH", &started["Session"], responses)).await?;
+        call_ok(http, url, "RespondToAuthChallenge", &respond("DEVICE_SRP_AUTH", &started["Session"], responses))
+            .await?;
     let mut parameters: Vec<(String, String)> = challenge["ChallengeParameters"]
         .as_object()
         .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect())
@@ -140,95 +135,53 @@ async fn device_sign_in(http: &reqwest::Client, url: &str, client: &str, device:
     let mut claim = serde_json::to_value(claim)?;
     claim["USERNAME"] = json!(device.username);
     claim["DEVICE_KEY"] = json!(device.key);
-    let done =
-        api(http, url, "RespondToAuthChallenge", &respond("DEVICE_PASSWORD_VERIFIER", &challenge["Session"], claim))
-            .await?;
+    let done = call_ok(
+        http,
+        url,
+        "RespondToAuthChallenge",
+        &respond("DEVICE_PASSWORD_VERIFIER", &challenge["Session"], claim),
+    )
+    .await?;
     Ok(done["AuthenticationResult"]["AccessToken"].is_string())
 }
 
-/// `concurrency` workers signing in (`device` or by password alone) until `duration` is over.
-#[allow(clippy::too_many_arguments)]
-async fn load(
-    http: &reqwest::Client,
-    url: &str,
-    client: &str,
-    devices: &Arc<Vec<Device>>,
+/// The two sign-ins the load compares: by password alone, or on the remembered device.
+struct Kind {
+    http: reqwest::Client,
+    url: String,
+    client: String,
     device: bool,
-    concurrency: u64,
-    duration: Duration,
-    server: Option<u32>,
-) -> Result<Value, Error> {
-    let cpu_before = server.and_then(cpu_seconds);
-    let started = Instant::now();
-    let deadline = started + duration;
-    let mut workers = Vec::new();
-    for worker in 0..concurrency {
-        let (http, url, client, devices) = (http.clone(), url.to_owned(), client.to_owned(), devices.clone());
-        workers.push(tokio::spawn(async move {
-            let (mut ok, mut failed, mut first_error) = (Vec::new(), 0u64, None::<String>);
-            let mut n = worker;
-            while Instant::now() < deadline {
-                let user = &devices[(n % devices.len() as u64) as usize];
-                n += concurrency;
-                let sent = Instant::now();
-                let outcome = if device {
-                    device_sign_in(&http, &url, &client, user).await
-                } else {
-                    api(&http, &url, "InitiateAuth", &sign_in_body(&client, &user.username, None))
-                        .await
-                        .map(|a| a["AuthenticationResult"]["AccessToken"].is_string())
-                };
-                match outcome {
-                    Ok(true) => ok.push(sent.elapsed().as_micros() as u64),
-                    Ok(false) => failed += 1,
-                    Err(e) => {
-                        failed += 1;
-                        first_error.get_or_insert(e.to_string());
-                    }
-                }
-            }
-            (ok, failed, first_error)
-        }));
+}
+
+impl SignIn for Kind {
+    type User = Device;
+
+    fn kind(&self) -> &'static str {
+        if self.device { "device SRP sign-in" } else { "password sign-in" }
     }
-    let (mut latencies, mut failed, mut first_error) = (Vec::new(), 0, None);
-    for worker in workers {
-        let (ok, f, e) = worker.await?;
-        latencies.extend(ok);
-        failed += f;
-        first_error = first_error.or(e);
+
+    async fn sign_in(&self, user: &Device) -> Result<bool, Error> {
+        let (http, url, client) = (&self.http, &self.url, &self.client);
+        if self.device {
+            device_sign_in(http, url, client, user).await
+        } else {
+            call_ok(http, url, "InitiateAuth", &sign_in_body(client, &user.username, None))
+                .await
+                .map(|a| a["AuthenticationResult"]["AccessToken"].is_string())
+        }
     }
-    let seconds = started.elapsed().as_secs_f64();
-    let server_cpu = cpu_before.and_then(|before| Some(cpu_seconds(server?)? - before));
-    latencies.sort_unstable();
-    let p50 = latencies.get(latencies.len() / 2).map_or(0.0, |m| *m as f64 / 1000.0);
-    Ok(json!({
-        "kind": if device { "device SRP sign-in" } else { "password sign-in" },
-        "ok": latencies.len(),
-        "failed": failed,
-        "first_error": first_error,
-        "per_second": latencies.len() as f64 / seconds,
-        "p50_ms": p50,
-        "per_server_cpu_second": server_cpu.map(|cpu| latencies.len() as f64 / cpu),
-    }))
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let usage = "device_load run --url URL [--users 50] [--concurrency 16] [--duration 10] [--server-pid PID]";
-    let args = Args::parse(usage)?;
-    if args.mode != "run" {
-        return Err(usage.into());
-    }
-    let url = args.get("url")?.to_owned();
-    let users = args.number("users", 50)?.max(1);
-    let concurrency = args.number("concurrency", 16)?.max(1);
-    let duration = Duration::from_secs(args.number("duration", 10)?);
-    let server = args.named.get("server-pid").map(|p| p.parse::<u32>()).transpose()?;
-    let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency as usize).build()?;
-    let (client, devices) = setup(&http, &url, users).await?;
+    let options = Options::parse(usage, 10)?;
+    let http = options.http()?;
+    let (client, devices) = setup(&http, &options.url, options.users).await?;
     let devices = Arc::new(devices);
     for device in [false, true] {
-        println!("{}", load(&http, &url, &client, &devices, device, concurrency, duration, server).await?);
+        let kind = Kind { http: http.clone(), url: options.url.clone(), client: client.clone(), device };
+        println!("{}", load(kind, &devices, &options).await?);
     }
     Ok(())
 }

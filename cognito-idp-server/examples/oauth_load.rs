@@ -57,7 +57,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use support::{Args, Error, call, cpu_seconds};
+use support::{Args, Error, call_ok, cpu_seconds};
 
 /// The user's permanent password (meets the default policy).
 const PASSWORD: &str = "Bench-Passw0rd!";
@@ -134,15 +134,6 @@ struct Setup {
     code_scope: String,
     username: String,
     password: String,
-}
-
-/// An API call that must answer 200.
-async fn call_ok(http: &reqwest::Client, url: &str, operation: &str, body: &Value) -> Result<Value, Error> {
-    let (status, answer) = call(http, url, operation, body).await?;
-    if status != 200 {
-        return Err(format!("{operation} answered {status}: {answer}").into());
-    }
-    Ok(answer)
 }
 
 /// A client that never follows redirects (the codes are in the `Location` of a 302).

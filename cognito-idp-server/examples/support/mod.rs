@@ -1,10 +1,13 @@
-//! What the load generators (`load`, `oauth_load`, `trigger_load`, `device_load`) share: their
-//! `--key value` arguments, one call of the user-pools JSON API with a fixed SigV4-shaped header
-//! (our server and cognito-local accept any credentials; moto, ministack and fakecloud read the
-//! service and region from that header's credential scope), and a server's CPU time from
-//! `/proc`.
+//! What the load generators (`load`, `oauth_load`, `trigger_load`, `device_load`,
+//! `passkey_load`, ...) share: their `--key value` arguments, one call of the user-pools JSON API
+//! with a fixed SigV4-shaped header (our server and cognito-local accept any credentials; moto,
+//! ministack and fakecloud read the service and region from that header's credential scope), and
+//! a server's CPU time from `/proc`. [`sign_in_load`] is the timed sign-in load of `device_load`
+//! and `passkey_load`.
 
 #![allow(dead_code)]
+
+pub mod sign_in_load;
 
 use std::collections::HashMap;
 
@@ -70,6 +73,15 @@ pub async fn call(http: &reqwest::Client, url: &str, operation: &str, body: &Val
     let status = response.status().as_u16();
     let bytes = response.bytes().await?;
     Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+}
+
+/// An API call that must answer 200: its body.
+pub async fn call_ok(http: &reqwest::Client, url: &str, operation: &str, body: &Value) -> Result<Value, Error> {
+    let (status, answer) = call(http, url, operation, body).await?;
+    if status != 200 {
+        return Err(format!("{operation} answered {status}: {answer}").into());
+    }
+    Ok(answer)
 }
 
 /// The CPU time the process `pid` and its descendants have used (user and system, threads that

@@ -308,11 +308,7 @@ pub async fn submit<S: Store>(
     request: PageRequest,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, request).await? {
-            Ok(page) => page,
-            Err(response) => return Ok(response),
-        };
+    context::serve(&svc, request, async |page| {
         let get = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
         let username = get("username").to_owned();
         let pending = Pending {
@@ -393,9 +389,8 @@ pub async fn submit<S: Store>(
         let outcome =
             respond::browser_answer(&svc, &page.auth.app, &pending.challenge, &pending.session, &responses).await;
         finish(&svc, page, &username, pending, outcome).await
-    }
-    .await;
-    result.unwrap_or_else(authorize::server_error)
+    })
+    .await
 }
 
 /// After an answer: the next step, or the same challenge again with the error (while its

@@ -19,9 +19,7 @@ use super::challenge::EXPIRED_FORM;
 use super::context::{self, Page, PageRequest};
 use super::forms::{self, Fields, value};
 use super::layout::{csrf, field};
-use crate::errors::ApiResult;
 use crate::handlers::signup;
-use crate::oauth::authorize::{self};
 use crate::state::Cognito;
 use crate::store::Store;
 
@@ -42,11 +40,7 @@ pub async fn submit<S: Store>(
     request: PageRequest,
     Form(form): Form<Fields>,
 ) -> Response {
-    let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, request).await? {
-            Ok(page) => page,
-            Err(response) => return Ok(response),
-        };
+    context::serve(&svc, request, async |page| {
         let username = value(&form, "username").trim().to_owned();
         if !context::csrf_ok(&svc, &page, forms::csrf_field(&form)).await? {
             return Ok(render(&svc, page, &username, Some(EXPIRED_FORM), None).await);
@@ -67,9 +61,8 @@ pub async fn submit<S: Store>(
             // A wrong or expired code: the same page, for another try or a new code.
             Err(e) => render(&svc, page, &username, Some(&forms::message(e)?), None).await,
         })
-    }
-    .await;
-    result.unwrap_or_else(authorize::server_error)
+    })
+    .await
 }
 
 /// `POST /resendcode`.
@@ -78,11 +71,7 @@ pub async fn resend<S: Store>(
     request: PageRequest,
     Form(form): Form<Fields>,
 ) -> Response {
-    let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, request).await? {
-            Ok(page) => page,
-            Err(response) => return Ok(response),
-        };
+    context::serve(&svc, request, async |page| {
         let username = value(&form, "username").trim().to_owned();
         if !context::csrf_ok(&svc, &page, forms::csrf_field(&form)).await? {
             return Ok(render(&svc, page, &username, Some(EXPIRED_FORM), None).await);
@@ -104,9 +93,8 @@ pub async fn resend<S: Store>(
             }
             Err(e) => render(&svc, page, &username, Some(&forms::message(e)?), None).await,
         })
-    }
-    .await;
-    result.unwrap_or_else(authorize::server_error)
+    })
+    .await
 }
 
 /// The confirmation form for `username`, with a second form that asks for a new code.

@@ -1,5 +1,6 @@
 //! What every page starts from: the site the request reached, the authorization request it
-//! carries (checked as the authorization endpoint checks it), and the browser's CSRF token.
+//! carries (checked as the authorization endpoint checks it), and the browser's CSRF token;
+//! [`serve`] opens a page's request and answers what the page's own handler does not.
 
 use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::request::Parts;
@@ -59,6 +60,22 @@ impl<T: Send + Sync> FromRequestParts<T> for PageRequest {
         let jar = CookieJar::from_headers(&parts.headers);
         Ok(PageRequest { domain, host_mode, headers: parts.headers.clone(), jar, params })
     }
+}
+
+/// Serves a page: `handler` runs on the opened page ([`open`]); an unknown domain or a refused
+/// authorization request is answered as [`open`] says without it, and an internal error with the
+/// server-error page ([`authorize::server_error`]), the same for every page.
+pub async fn serve<S: Store>(
+    svc: &Cognito<S>,
+    request: PageRequest,
+    handler: impl AsyncFnOnce(Page) -> ApiResult<Response>,
+) -> Response {
+    let result = match open(svc, request).await {
+        Ok(Ok(page)) => handler(page).await,
+        Ok(Err(response)) => Ok(response),
+        Err(e) => Err(e),
+    };
+    result.unwrap_or_else(authorize::server_error)
 }
 
 /// Resolves a page's site and authorization request: `Err(response)` for an unknown domain

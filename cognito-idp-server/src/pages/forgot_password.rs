@@ -21,9 +21,7 @@ use super::challenge::EXPIRED_FORM;
 use super::context::{self, Page, PageRequest};
 use super::forms::{self, Fields, value};
 use super::layout::{csrf, field};
-use crate::errors::ApiResult;
 use crate::handlers::recovery;
-use crate::oauth::authorize::{self};
 use crate::state::Cognito;
 use crate::store::Store;
 
@@ -35,15 +33,7 @@ const MISMATCH: &str = "Password confirmation must match.";
 
 /// `GET /forgotPassword`.
 pub async fn show<S: Store>(State(svc): State<Cognito<S>>, request: PageRequest) -> Response {
-    let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, request).await? {
-            Ok(page) => page,
-            Err(response) => return Ok(response),
-        };
-        Ok(render_request(&svc, page, None, None).await)
-    }
-    .await;
-    result.unwrap_or_else(authorize::server_error)
+    context::serve(&svc, request, async |page| Ok(render_request(&svc, page, None, None).await)).await
 }
 
 /// `POST /forgotPassword`.
@@ -52,11 +42,7 @@ pub async fn submit<S: Store>(
     request: PageRequest,
     Form(form): Form<Fields>,
 ) -> Response {
-    let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, request).await? {
-            Ok(page) => page,
-            Err(response) => return Ok(response),
-        };
+    context::serve(&svc, request, async |page| {
         let username = value(&form, "username").trim().to_owned();
         if !context::csrf_ok(&svc, &page, forms::csrf_field(&form)).await? {
             return Ok(render_request(&svc, page, Some(&username), Some(EXPIRED_FORM)).await);
@@ -78,9 +64,8 @@ pub async fn submit<S: Store>(
             }
             Err(e) => render_request(&svc, page, Some(&username), Some(&forms::message(e)?)).await,
         })
-    }
-    .await;
-    result.unwrap_or_else(authorize::server_error)
+    })
+    .await
 }
 
 /// `POST /confirmForgotPassword`.
@@ -89,11 +74,7 @@ pub async fn confirm<S: Store>(
     request: PageRequest,
     Form(form): Form<Fields>,
 ) -> Response {
-    let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, request).await? {
-            Ok(page) => page,
-            Err(response) => return Ok(response),
-        };
+    context::serve(&svc, request, async |page| {
         let username = value(&form, "username").trim().to_owned();
         if !context::csrf_ok(&svc, &page, forms::csrf_field(&form)).await? {
             return Ok(render_confirm(&svc, page, &username, Some(EXPIRED_FORM), None).await);
@@ -120,9 +101,8 @@ pub async fn confirm<S: Store>(
             // A wrong code or a password the policy refuses: the same form for another try.
             Err(e) => render_confirm(&svc, page, &username, Some(&forms::message(e)?), None).await,
         })
-    }
-    .await;
-    result.unwrap_or_else(authorize::server_error)
+    })
+    .await
 }
 
 fn code_sent(details: &Option<cognito_idp::types::CodeDeliveryDetailsType>) -> String {

@@ -17,6 +17,7 @@ use crate::domain::attributes;
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::secret_hash;
 use crate::oauth::browser;
+use crate::oauth::errors::found;
 use crate::state::Cognito;
 use crate::store::Store;
 
@@ -131,4 +132,11 @@ pub fn passkeys_offered(page: &Page) -> bool {
     page.site.version >= 2
         && page.auth.app.allows("ALLOW_USER_AUTH", &[], false)
         && crate::handlers::passkeys::relying_party::enabled(&page.site.pool)
+}
+
+/// To the sign-in page, with the same authorization request: where a page is not offered
+/// ([`codes_offered`], [`passkeys_offered`]).
+pub fn to_login(page: Page) -> Response {
+    let login = page.action("/login");
+    (page.jar, found(&login)).into_response()
 }

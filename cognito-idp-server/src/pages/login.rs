@@ -25,11 +25,7 @@ const NOT_CONFIRMED: &str = "Your account is not confirmed yet. Enter the code w
 
 /// `GET /login`.
 pub async fn show<S: Store>(State(svc): State<Cognito<S>>, request: PageRequest) -> Response {
-    let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, request).await? {
-            Ok(page) => page,
-            Err(response) => return Ok(response),
-        };
+    context::serve(&svc, request, async |page| {
         if page.auth.params.prompt.as_deref() != Some("login")
             && let Some(signed_in) = browser::current(&svc, &page.site, &page.jar).await?
             && browser::reusable(&svc, &page.site, &page.auth.app.client_id, &signed_in).await?
@@ -40,9 +36,8 @@ pub async fn show<S: Store>(State(svc): State<Cognito<S>>, request: PageRequest)
             return Ok((page.jar, redirect).into_response());
         }
         Ok(render(&svc, page, None, None).await)
-    }
-    .await;
-    result.unwrap_or_else(authorize::server_error)
+    })
+    .await
 }
 
 /// `POST /login`.
@@ -51,11 +46,7 @@ pub async fn submit<S: Store>(
     request: PageRequest,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, request).await? {
-            Ok(page) => page,
-            Err(response) => return Ok(response),
-        };
+    context::serve(&svc, request, async |page| {
         let username = form.get("username").map(|u| u.trim()).unwrap_or_default().to_owned();
         if !context::csrf_ok(&svc, &page, form.get(browser::CSRF_FIELD).map(String::as_str)).await? {
             return Ok(render(&svc, page, Some(&username), Some(challenge::EXPIRED_FORM)).await);
@@ -78,9 +69,8 @@ pub async fn submit<S: Store>(
             Step::Done(response) => response,
             Step::Failed(page, message) => render(&svc, page, Some(&username), Some(&message)).await,
         })
-    }
-    .await;
-    result.unwrap_or_else(authorize::server_error)
+    })
+    .await
 }
 
 /// The corporate-ID form: the email's domain names the provider (its `IdpIdentifiers`), and the

@@ -18,17 +18,14 @@ use std::collections::BTreeMap;
 
 use axum::Form;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use maud::html;
 
 use super::challenge::{self, EXPIRED_FORM, Step};
 use super::context::{self, Page, PageRequest};
 use super::forms::{self, Fields, value};
 use super::layout::{csrf, field};
-use crate::errors::ApiResult;
 use crate::handlers::auth::initiate;
-use crate::oauth::authorize::{self};
-use crate::oauth::errors::found;
 use crate::state::Cognito;
 use crate::store::Store;
 
@@ -37,18 +34,13 @@ const TITLE: &str = "Sign in with a one-time code";
 
 /// `GET /passwordless`.
 pub async fn show<S: Store>(State(svc): State<Cognito<S>>, request: PageRequest) -> Response {
-    let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, request).await? {
-            Ok(page) => page,
-            Err(response) => return Ok(response),
-        };
+    context::serve(&svc, request, async |page| {
         if !forms::codes_offered(&page) {
-            return Ok(to_login(page));
+            return Ok(forms::to_login(page));
         }
         Ok(render(&svc, page, None, None).await)
-    }
-    .await;
-    result.unwrap_or_else(authorize::server_error)
+    })
+    .await
 }
 
 /// `POST /passwordless`.
@@ -57,13 +49,9 @@ pub async fn submit<S: Store>(
     request: PageRequest,
     Form(form): Form<Fields>,
 ) -> Response {
-    let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, request).await? {
-            Ok(page) => page,
-            Err(response) => return Ok(response),
-        };
+    context::serve(&svc, request, async |page| {
         if !forms::codes_offered(&page) {
-            return Ok(to_login(page));
+            return Ok(forms::to_login(page));
         }
         let username = value(&form, "username").trim().to_owned();
         if !context::csrf_ok(&svc, &page, forms::csrf_field(&form)).await? {
@@ -78,15 +66,8 @@ pub async fn submit<S: Store>(
             Step::Done(response) => response,
             Step::Failed(page, message) => render(&svc, page, Some(&username), Some(&message)).await,
         })
-    }
-    .await;
-    result.unwrap_or_else(authorize::server_error)
-}
-
-/// To the sign-in page, with the same authorization request.
-fn to_login(page: Page) -> Response {
-    let login = page.action("/login");
-    (page.jar, found(&login)).into_response()
+    })
+    .await
 }
 
 /// The username form.

@@ -22,9 +22,7 @@ use super::context::{self, Page, PageRequest};
 use super::forms::{self, Fields, value};
 use super::layout::{csrf, field};
 use crate::domain::attributes::Schema;
-use crate::errors::ApiResult;
 use crate::handlers::{signup, terms};
-use crate::oauth::authorize::{self};
 use crate::state::Cognito;
 use crate::store::Store;
 
@@ -33,15 +31,7 @@ const TITLE: &str = "Sign up with a new account";
 
 /// `GET /signup`.
 pub async fn show<S: Store>(State(svc): State<Cognito<S>>, request: PageRequest) -> Response {
-    let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, request).await? {
-            Ok(page) => page,
-            Err(response) => return Ok(response),
-        };
-        Ok(render(&svc, page, &Fields::new(), None).await)
-    }
-    .await;
-    result.unwrap_or_else(authorize::server_error)
+    context::serve(&svc, request, async |page| Ok(render(&svc, page, &Fields::new(), None).await)).await
 }
 
 /// `POST /signup`.
@@ -50,11 +40,7 @@ pub async fn submit<S: Store>(
     request: PageRequest,
     Form(form): Form<Fields>,
 ) -> Response {
-    let result: ApiResult<Response> = async {
-        let page = match context::open(&svc, request).await? {
-            Ok(page) => page,
-            Err(response) => return Ok(response),
-        };
+    context::serve(&svc, request, async |page| {
         if !context::csrf_ok(&svc, &page, forms::csrf_field(&form)).await? {
             return Ok(render(&svc, page, &form, Some(EXPIRED_FORM)).await);
         }
@@ -99,9 +85,8 @@ pub async fn submit<S: Store>(
             // (AdminConfirmSignUp), as an app calling SignUp would find.
             None => Ok(super::sign_in_form::render_with(&svc, page, Some(&username), None, Some(AWAITS_ADMIN)).await),
         }
-    }
-    .await;
-    result.unwrap_or_else(authorize::server_error)
+    })
+    .await
 }
 
 /// What the sign-in page says after a sign-up that sent no code.

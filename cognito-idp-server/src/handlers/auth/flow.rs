@@ -76,8 +76,7 @@ pub async fn challenge<S: Store>(
     let outbox = sent.take_outbox();
     let device = app.device.as_ref().map(|d| d.key.as_str());
     let (pool_id, client_id) = (app.pool.id(), app.client_id.as_str());
-    let raw =
-        session::start_on_device(svc, pool_id, client_id, user_key, name, state, ttl, outbox, browser, device).await?;
+    let raw = session::start(svc, pool_id, client_id, user_key, name, state, ttl, outbox, browser, device).await?;
     sent.hand_off(svc).await;
     Ok(Outcome { challenge_name: Some(name.to_owned()), session: Some(raw), parameters, ..Outcome::default() })
 }

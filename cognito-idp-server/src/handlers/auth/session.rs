@@ -71,27 +71,10 @@ pub fn is_browser(record: &SessionRecord) -> bool {
 
 /// Starts a session for `challenge_name` of the sign-in of `user_key` through `client_id`,
 /// keeping `state` for the answer; `outbox` (the codes the challenge sends) is stored with it.
-/// Returns the opaque `Session` string for the client.
+/// `browser` marks a session of the managed login pages ([`is_browser`]); `device` is the device
+/// the sign-in proved, if any ([`device`]). Returns the opaque `Session` string for the client.
 #[allow(clippy::too_many_arguments)]
 pub async fn start<S: Store>(
-    svc: &Cognito<S>,
-    pool_id: &str,
-    client_id: &str,
-    user_key: &str,
-    challenge_name: &str,
-    state: serde_json::Value,
-    ttl_ms: i64,
-    outbox: Vec<OutboxMessage>,
-    browser: bool,
-) -> ApiResult<String> {
-    let raw = new_raw();
-    start_as(svc, &raw, pool_id, client_id, user_key, challenge_name, state, ttl_ms, outbox, browser, None).await?;
-    Ok(raw)
-}
-
-/// [`start`] for a sign-in that proved the device `device` (see [`device`]).
-#[allow(clippy::too_many_arguments)]
-pub async fn start_on_device<S: Store>(
     svc: &Cognito<S>,
     pool_id: &str,
     client_id: &str,

@@ -52,7 +52,7 @@ async fn next_session<S: Store>(svc: &Cognito<S>, old: &SessionRecord, state: se
         Err(StoreError::NotFound) => return Err(ApiError::client_not_found(&old.client_id)),
         Err(e) => return Err(e.into()),
     };
-    session::start_on_device(
+    session::start(
         svc,
         &old.pool_id,
         &old.client_id,
