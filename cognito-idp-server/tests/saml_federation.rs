@@ -504,6 +504,7 @@ async fn a_provider_set_for_encrypted_responses_takes_only_encrypted_assertions(
     let answer = sign_in_over_http(&f, &Browser::new(), "alice", &[]).await;
     let params = query_of(&answer.location.unwrap());
     assert!(params["error_description"].contains("not encrypted"), "{params:?}");
+    let plain = last_assertion(&f).await;
 
     // One that encrypts for the provider's certificate; the provider moved to it keeps its pair.
     let Some(idp) = start_idp(&f.server, &f.app, Some("Corp")).await else { return };
@@ -527,6 +528,27 @@ async fn a_provider_set_for_encrypted_responses_takes_only_encrypted_assertions(
     let xml = sent.last().unwrap()["xml"].as_str().unwrap();
     assert!(xml.contains("EncryptedAssertion") && !xml.contains("Alice Example"), "{xml}");
 
+    // A token exchange takes the assertion as an app holds it, encrypted; not a plain one.
+    let agent = common::ClientBuilder::new("agent")
+        .flows(&["ALLOW_TOKEN_EXCHANGE_IMPERSONATION"])
+        .create(&client, &f.app.pool)
+        .await
+        .id;
+    let exchange = |token: &str| {
+        client
+            .get_derived_token()
+            .client_id(&agent)
+            .subject_token(token)
+            .subject_token_type("SAML2")
+            .subject_token_provider_name("Corp")
+            .send()
+    };
+    let encrypted = last_element(&f, "EncryptedAssertion").await;
+    let issued = common::outcome(exchange(&encrypted).await).expect("GetDerivedToken").issued_token;
+    assert_eq!(claims(&issued)["username"], "Corp_alice@example.com");
+    let invalid = common::pair("NotAuthorizedException", "Invalid SubjectToken");
+    assert_eq!(common::outcome(exchange(&plain).await).unwrap_err(), invalid);
+
     // Turned off, the pair is gone, and the encrypted assertion is refused.
     client
         .update_identity_provider()
@@ -540,6 +562,7 @@ async fn a_provider_set_for_encrypted_responses_takes_only_encrypted_assertions(
     let answer = sign_in_over_http(&f, &Browser::new(), "alice", &[]).await;
     let params = query_of(&answer.location.unwrap());
     assert!(params["error_description"].contains("not set for EncryptedResponses"), "{params:?}");
+    assert_eq!(common::outcome(exchange(&encrypted).await).unwrap_err(), invalid);
 }
 
 #[tokio::test]
@@ -581,24 +604,30 @@ async fn saml_sign_ins_run_the_triggers_with_their_sources() {
 /// namespaces the response declared for it are declared on it, as anyone who lifts an
 /// assertion out of a response does; the digest is unchanged.
 async fn last_assertion(f: &Federation) -> String {
+    last_element(f, "Assertion").await
+}
+
+/// The IdP's last response's element `local` (`Assertion`, `EncryptedAssertion`) on its own,
+/// base64url, as [`last_assertion`] lifts it.
+async fn last_element(f: &Federation, local: &str) -> String {
     use base64::Engine;
     let responses = f.idp.log_of("Response").await;
     let xml = responses.last().expect("the IdP made a response")["xml"].as_str().unwrap().to_owned();
     let start = xml
-        .match_indices("Assertion")
+        .match_indices(local)
         .map(|(i, _)| i)
         .find_map(|i| {
             let open = xml[..i].rfind('<')?;
             let name = &xml[open + 1..i];
-            let next = xml[i + "Assertion".len()..].chars().next()?;
+            let next = xml[i + local.len()..].chars().next()?;
             (name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == ':')
                 && (name.is_empty() || name.ends_with(':'))
                 && (next == ' ' || next == '>'))
                 .then_some((open, name.to_owned()))
         })
-        .expect("a plain Assertion in the response");
+        .unwrap_or_else(|| panic!("no {local} in the response"));
     let (open, prefix) = start;
-    let close = format!("</{prefix}Assertion>");
+    let close = format!("</{prefix}{local}>");
     let end = xml.find(&close).expect("its end") + close.len();
     let mut assertion = xml[open..end].to_owned();
     let root_start = xml.match_indices('<').map(|(i, _)| i).find(|i| !xml[i + 1..].starts_with('?')).unwrap();

@@ -6,7 +6,8 @@
 //! - a SAML 2.0 provider's token is a signed `Assertion` (`SAML2`), base64url-encoded as RFC
 //!   8693 section 3 encodes one (standard base64 is taken too), checked as an assertion posted
 //!   to the pool is ([`saml::assertion::verify_assertion`]): the provider's signature, its
-//!   issuer, the pool's audience, the validity window;
+//!   issuer, the pool's audience, the validity window; for a provider set for
+//!   `EncryptedResponses`, the `EncryptedAssertion` its responses carry, decrypted first;
 //! - an OpenID Connect provider's (and Google's and Sign in with Apple's, which Cognito reaches
 //!   the same way) is its `ID_TOKEN`, checked as one from a sign-in is ([`id_token::verify`]):
 //!   the provider's JWKS, its issuer, the provider's `client_id` as audience, the expiry; there
@@ -24,7 +25,7 @@ use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use cognito_idp::types::IdentityProviderTypeType;
 use serde_json::{Map, Value, json};
 
-use super::saml::{self, assertion, metadata};
+use super::saml::{self, assertion, encryption, metadata};
 use super::{id_token, oidc, users};
 use crate::errors::{ApiError, ApiResult};
 use crate::handlers::identity_providers::IdentityProvider;
@@ -122,8 +123,10 @@ fn saml_claims(
         .or_else(|_| STANDARD_NO_PAD.decode(trimmed))
         .map_err(|_| "the SAML2 token is not base64".to_owned())?;
     let text = String::from_utf8(bytes).map_err(|_| "the SAML2 token is not UTF-8 text".to_owned())?;
-    let found = metadata::kept(provider.0.provider_details.as_ref())?;
-    let verified = assertion::verify_assertion(&text, &found, &saml::sp_entity_id(pool.id()), now_s)
+    let details = provider.0.provider_details.as_ref();
+    let found = metadata::kept(details)?;
+    let key = encryption::key_of(details);
+    let verified = assertion::verify_assertion(&text, &found, &saml::sp_entity_id(pool.id()), now_s, key.as_deref())
         .map_err(|failure| failure.description)?;
     Ok((verified.claims(), verified.not_on_or_after))
 }

@@ -187,16 +187,43 @@ pub fn verify(text: &str, expected: &Expected<'_>) -> Result<Verified, Failure> 
 /// Verifies a bare, signed `Assertion` presented to the API as a token (`GetDerivedToken`'s
 /// `SAML2` subject or actor token, RFC 8693's `urn:ietf:params:oauth:token-type:saml2`):
 /// its own signature by the provider, its issuer, audience and validity window, as for a
-/// response posted to the pool; there is no consumer service or request to match. An
-/// `EncryptedAssertion` is not taken here.
-pub fn verify_assertion(text: &str, metadata: &IdpMetadata, audience: &str, now_s: i64) -> Result<Verified, Failure> {
+/// response posted to the pool; there is no consumer service or request to match. A provider
+/// set for `EncryptedResponses` (`decryption_key`) takes only an `EncryptedAssertion`, as its
+/// responses do, and an app holding such an assertion holds it encrypted; it is decrypted
+/// here, then its assertion's signature checked.
+pub fn verify_assertion(
+    text: &str,
+    metadata: &IdpMetadata,
+    audience: &str,
+    now_s: i64,
+    decryption_key: Option<&[u8]>,
+) -> Result<Verified, Failure> {
+    let reading = Reading { metadata, audience, now_s, posted: None };
     let doc = xml::parse(text).map_err(invalid)?;
     let root = doc.document_element().ok_or_else(|| invalid("the SAML assertion is empty."))?;
-    if !xml::is(&doc, root, SAML, "Assertion") {
+    let encrypted = xml::is(&doc, root, SAML, "EncryptedAssertion");
+    if !encrypted && !xml::is(&doc, root, SAML, "Assertion") {
         return Err(invalid("the document is not a SAML Assertion."));
     }
-    check_signatures(&doc, text, root, root, metadata, None)?;
-    read(&doc, root, &Reading { metadata, audience, now_s, posted: None })
+    match (encrypted, decryption_key) {
+        (false, None) => {
+            check_signatures(&doc, text, root, root, metadata, None)?;
+            read(&doc, root, &reading)
+        }
+        (true, Some(key)) => {
+            let decrypted = encryption::decrypt(text, key).map_err(invalid)?;
+            let doc = xml::parse(&decrypted).map_err(invalid)?;
+            let root = doc.document_element().ok_or_else(|| invalid("the SAML assertion is empty."))?;
+            let assertion = xml::child(&doc, root, SAML, "Assertion")
+                .ok_or_else(|| invalid("the encrypted assertion holds no assertion."))?;
+            check_signatures(&doc, &decrypted, root, assertion, metadata, None)?;
+            read(&doc, assertion, &reading)
+        }
+        (false, Some(_)) => {
+            Err(invalid("the assertion is not encrypted, and the provider requires EncryptedResponses."))
+        }
+        (true, None) => Err(invalid("the assertion is encrypted, and the provider is not set for EncryptedResponses.")),
+    }
 }
 
 /// What a checked, signed assertion says (its issuer, conditions and subject checked here).
@@ -513,7 +540,7 @@ mod tests {
     #[test]
     fn a_bare_assertion_presented_as_a_token_is_read_without_the_acs_checks() {
         let idp = signer();
-        let check = |text: &str| verify_assertion(text, &metadata(&idp), SP, NOW).map_err(|f| f.description);
+        let check = |text: &str| verify_assertion(text, &metadata(&idp), SP, NOW, None).map_err(|f| f.description);
         let verified = check(&bare_assertion(&idp, |t| t)).expect("a signed assertion for the pool");
         assert_eq!((verified.name_id.as_str(), verified.not_on_or_after), ("alice@example.com", Some(NOW + 300)));
         // Its Recipient and InResponseTo name the consumer service and a request: not checked.
@@ -525,7 +552,7 @@ mod tests {
         assert!(check(&bare_assertion(&signer(), |t| t)).unwrap_err().contains("signature is invalid"));
         let other_pool = bare_assertion(&idp, |t| t.replace(SP, "urn:amazon:cognito:sp:us-east-1_other"));
         assert!(check(&other_pool).unwrap_err().contains("audience"));
-        let late = verify_assertion(&bare_assertion(&idp, |t| t), &metadata(&idp), SP, NOW + 300 + SKEW_S);
+        let late = verify_assertion(&bare_assertion(&idp, |t| t), &metadata(&idp), SP, NOW + 300 + SKEW_S, None);
         assert!(late.unwrap_err().description.contains("expired"));
         let issuer = bare_assertion(&idp, |t| t.replace(IDP, "https://other-idp.example.com"));
         assert!(check(&issuer).unwrap_err().contains("Issuer"));
