@@ -166,10 +166,12 @@ pub async fn get_derived_token<S: Store>(
     svc: &Cognito<S>,
     input: GetDerivedTokenRequest,
 ) -> ApiResult<GetDerivedTokenResponse> {
-    check_request(&input)?;
+    // The request is checked before the client is looked up, so a malformed one is refused
+    // whatever the client.
+    let asked = check_request(&input)?;
     let app = App::load(svc, None, &input.client_id).await?;
     secret_hash::check_client_secret(&app.secrets, &app.client_id, input.client_secret.as_deref())?;
-    derive(svc, &app, &input).await
+    exchange(svc, &app, &input, asked).await
 }
 
 /// The flow an exchange needs: delegation with an actor token, impersonation without.
@@ -191,6 +193,16 @@ pub async fn derive<S: Store>(
     input: &GetDerivedTokenRequest,
 ) -> ApiResult<GetDerivedTokenResponse> {
     let asked = check_request(input)?;
+    exchange(svc, app, input, asked).await
+}
+
+/// [`derive`] of a request already checked (`asked`).
+async fn exchange<S: Store>(
+    svc: &Cognito<S>,
+    app: &App,
+    input: &GetDerivedTokenRequest,
+    asked: Asked,
+) -> ApiResult<GetDerivedTokenResponse> {
     let flow = required_flow(input.actor_token.is_some());
     if !allows(app, flow) {
         // Worded as InitiateAuth words a flow the client does not allow (and GetClientToken).
